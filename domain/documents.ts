@@ -1,0 +1,86 @@
+/** The vocabulary every room shares: kinds of documents, their statuses, the audit trail. */
+
+export const DOCUMENT_KINDS = ['quote', 'order', 'delivery_note', 'invoice', 'proof'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export const QUOTE_STATUSES = [
+  'draft',
+  'sent',
+  'viewed',
+  'accepted',
+  'refused',
+  'on_hold',
+  'expired',
+  'cancelled',
+] as const;
+export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
+
+/** Statuses after which the customer can no longer decide. */
+export const FINAL_QUOTE_STATUSES: readonly QuoteStatus[] = ['accepted', 'refused', 'expired', 'cancelled'];
+
+export const AUDIT_EVENT_TYPES = [
+  'created',
+  'sent',
+  'reminded',
+  'viewed',
+  'downloaded',
+  'accepted',
+  'refused',
+  'put_on_hold',
+  'changes_requested',
+  'approved',
+  'signed',
+  'paid',
+  'message',
+  'forwarded',
+  'revision_added',
+  'converted',
+  'expired',
+  'cancelled',
+  'notified',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** Who did something, as the audit trail says it. */
+export type Actor =
+  | { kind: 'customer'; linkId: string; name?: string; email?: string }
+  | { kind: 'seller'; apiKeyId?: string; userId?: string }
+  | { kind: 'system' };
+
+export function actorLabel(actor: Actor): string {
+  switch (actor.kind) {
+    case 'customer':
+      return `customer:${actor.linkId}`;
+    case 'seller':
+      return actor.userId ? `user:${actor.userId}` : 'seller';
+    case 'system':
+      return 'system';
+  }
+}
+
+/** Where a customer action came from (kept with views, downloads and decisions). */
+export interface RequestSource {
+  ip?: string;
+  userAgent?: string;
+}
+
+/** Actions a customer link may carry. */
+export const LINK_ACTIONS = ['view', 'download', 'accept', 'refuse', 'hold'] as const;
+export type LinkAction = (typeof LINK_ACTIONS)[number];
+
+export const LOCALES = ['fr', 'en', 'sv'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export function pickLocale(...candidates: (string | null | undefined)[]): Locale {
+  for (const candidate of candidates) {
+    const short = candidate?.slice(0, 2).toLowerCase();
+    if (short && (LOCALES as readonly string[]).includes(short)) return short as Locale;
+  }
+  return 'en';
+}
+
+/** Notification preferences of a user: per event, the channels to use. */
+export const NOTIFY_EVENTS = ['viewed', 'downloaded', 'decided', 'signed', 'paid', 'message'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export type NotifyChannel = 'email' | 'sms';
+export type NotifyPreferences = Partial<Record<NotifyEvent, NotifyChannel[]>>;

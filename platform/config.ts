@@ -1,0 +1,56 @@
+/**
+ * Configuration from the environment, read once. Every value has an embedded default so
+ * `make start` runs with nothing set (see README, "Configuration").
+ */
+import path from 'node:path';
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  dataDir: string;
+  publicUrl: string;
+  /** Base URL the Resend SDK talks to: Resend itself, or the local outbox. */
+  resendBaseUrl: string;
+  resendApiKey: string;
+  outboxUrl: string;
+  outboxPort: number;
+  mailFrom: string;
+  devMode: boolean;
+  /** Signs portal CSRF tokens. */
+  appSecret: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = intFromEnv('PORT', 3000);
+  const outboxPort = intFromEnv('OUTBOX_PORT', 3025);
+  const dataDir = path.resolve(env.DATA_DIR ?? '.data');
+  const outboxUrl = env.OUTBOX_URL ?? `http://127.0.0.1:${outboxPort}`;
+  const realResend = Boolean(env.RESEND_API_KEY);
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight',
+    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: env.TASK_QUEUE ?? 'greenlight',
+    dataDir,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    resendBaseUrl: env.RESEND_BASE_URL ?? (realResend ? 'https://api.resend.com' : outboxUrl),
+    resendApiKey: env.RESEND_API_KEY ?? 're_local_outbox',
+    outboxUrl,
+    outboxPort,
+    mailFrom: env.MAIL_FROM ?? 'Greenlight <documents@greenlight.local>',
+    devMode: env.NODE_ENV !== 'production',
+    appSecret: env.APP_SECRET ?? env.ADMIN_TOKEN ?? 'greenlight-dev-secret',
+  };
+}

@@ -1,0 +1,7 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from './config';
+
+export async function connectTemporal(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>): Promise<{ connection: Connection; client: Client }> {
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  return { connection, client: new Client({ connection, namespace: config.temporalNamespace }) };
+}
