@@ -1,10 +1,14 @@
 // One Temporal dev server and one test database serve every test file (test/global-setup.ts);
 // projects split the fast pure tests from those that need the running services.
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
-const shared = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+// The generated Prisma client imports its own .ts files as "./x.js" (ESM-style specifiers); map them back.
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
+const shared = { transform, moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Service tests wait on real servers and timers; a hung one still fails well inside CI's budget.
+  testTimeout: 120000,
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   projects: [
@@ -17,7 +21,6 @@ module.exports = {
         '<rootDir>/test/integration/**/*.test.ts',
         '<rootDir>/test/e2e/**/*.test.ts',
       ],
-      testTimeout: 120000,
     },
   ],
 };

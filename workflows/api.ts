@@ -28,6 +28,12 @@ export interface QuoteWorkflowInput {
   sentBy: Actor;
   /** Set when continuing as new: the state to resume from. */
   resume?: QuoteWorkflowResume;
+  /**
+   * Continue as new after this many recorded events in one run, before Temporal would suggest
+   * it. Unset in production (the server's suggestion decides); tests set it to exercise the
+   * carry-over on a short history.
+   */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface SendInstructions {
@@ -71,6 +77,9 @@ export interface ViewedSignal {
   actor: Actor;
   source?: RequestSource;
 }
+
+/** Failure type of a decision the quote's state does not allow; its message is the reason. */
+export const DECISION_REJECTED = 'DecisionRejected';
 
 export const acceptUpdate = defineUpdate<QuoteView, [DecisionInput]>('accept');
 export const refuseUpdate = defineUpdate<QuoteView, [DecisionInput]>('refuse');

@@ -1,0 +1,57 @@
+# Greenlight on one machine. Two commands matter:
+#   make start   install what is missing, then run Temporal, worker, API + portal and mail outbox
+#   make test    install what is missing, then lint (eslint + tsc) and run every Jest project
+# Every install step is skipped when its result is already there and up to date.
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+NPX := npx --no-install
+# Two cores: one Jest worker per core; the Temporal dev server and PostgreSQL share them.
+JEST_WORKERS ?= 2
+JEST_RESULTS := .data/jest-results.json
+
+.PHONY: help start test lint bench deps system database
+
+help:
+	@echo "make start   run Greenlight locally (installs what is missing first)"
+	@echo "make test    lint + the whole test suite against a real Temporal dev server and PostgreSQL"
+	@echo "make bench   quote lifecycles per second versus a bare Temporal workflow"
+
+start: deps database
+	$(NPX) tsx scripts/start.ts
+
+test: deps system
+	bash scripts/ensure-postgres.sh
+	npm run lint
+	@mkdir -p .data && rm -f $(JEST_RESULTS)
+	status=0; $(NPX) jest --maxWorkers=$(JEST_WORKERS) --json --outputFile=$(JEST_RESULTS) || status=$$?; \
+	  if [[ -f $(JEST_RESULTS) ]]; then $(NPX) tsx scripts/test-summary.ts $(JEST_RESULTS); fi; \
+	  exit $$status
+
+lint: deps
+	npm run lint
+
+bench: deps database
+	npm run bench
+
+deps: node_modules/.package-lock.json .tools/bin/temporal generated/prisma/client.ts
+
+# npm writes node_modules/.package-lock.json on every install: older than the lock file means stale.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+.tools/bin/temporal:
+	bash scripts/install-temporal.sh
+
+generated/prisma/client.ts: prisma/schema.prisma node_modules/.package-lock.json
+	$(NPX) tsx scripts/prisma-generate.ts --force
+	@touch $@
+
+system:
+	bash scripts/install-system.sh
+
+database: node_modules/.package-lock.json
+	bash scripts/ensure-postgres.sh
+	$(NPX) tsx scripts/migrate.ts

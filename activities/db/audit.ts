@@ -1,0 +1,99 @@
+/**
+ * The audit trail: one row per thing that happened to a document, numbered in order.
+ *
+ * Every writer (recordTransition, api/ when a workflow is already closed) goes through
+ * recordAuditEvent, so numbering, status and the counters the back office lists (views,
+ * downloads, sent date) move together in one transaction, and a retried write is a no-op.
+ */
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import type { AuditEvent } from '../../generated/prisma/client';
+import { AppError } from '../../api/errors';
+import type { AuditEventType } from '../../domain/documents';
+import { newId } from '../../platform/ids';
+
+export interface AuditEventInput {
+  tenantId: string;
+  documentId: string;
+  /** Makes a retried write a no-op: "<workflowId>#<seq>" or "<source>:<uuid>". */
+  dedupeKey: string;
+  type: AuditEventType;
+  at: Date;
+  /** As actorLabel() writes it: "customer:<linkId>", "user:<id>", "seller", "system". */
+  actor: string;
+  ip?: string;
+  userAgent?: string;
+  data?: Record<string, unknown>;
+  /** The document's new status, when the event changes it. */
+  status?: string;
+}
+
+export interface RecordedAuditEvent {
+  event: AuditEvent;
+  /** false when an event with the same dedupeKey was already there (nothing written). */
+  created: boolean;
+}
+
+/** The document columns an event type moves besides the sequence number. */
+function documentEffects(input: AuditEventInput): Prisma.DocumentUpdateInput {
+  switch (input.type) {
+    case 'viewed':
+      // Views the caller knows are not a customer reading (the seller's own preview, a
+      // link checker) are kept in the trail but not counted.
+      return input.data?.counted === false ? {} : { viewCount: { increment: 1 }, lastViewedAt: input.at };
+    case 'downloaded':
+      return { downloadCount: { increment: 1 } };
+    case 'sent':
+      return { sentAt: input.at };
+    default:
+      return {};
+  }
+}
+
+function isPrismaError(error: unknown, code: 'P2002' | 'P2025'): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
+}
+
+export async function recordAuditEvent(prisma: PrismaClient, input: AuditEventInput): Promise<RecordedAuditEvent> {
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const existing = await tx.auditEvent.findUnique({ where: { dedupeKey: input.dedupeKey } });
+      if (existing) return { event: existing, created: false };
+
+      // The update locks the document row: concurrent writers for one document queue here,
+      // so sequence numbers have no gaps and no duplicates.
+      const document = await tx.document.update({
+        where: { id: input.documentId, tenantId: input.tenantId },
+        data: {
+          eventSeq: { increment: 1 },
+          ...(input.status ? { status: input.status } : {}),
+          ...documentEffects(input),
+        },
+        select: { eventSeq: true },
+      });
+      const event = await tx.auditEvent.create({
+        data: {
+          id: newId('evt'),
+          tenantId: input.tenantId,
+          documentId: input.documentId,
+          seq: document.eventSeq,
+          dedupeKey: input.dedupeKey,
+          type: input.type,
+          at: input.at,
+          actor: input.actor,
+          ip: input.ip ?? null,
+          userAgent: input.userAgent ?? null,
+          data: (input.data ?? {}) as Prisma.InputJsonObject,
+        },
+      });
+      return { event, created: true };
+    });
+  } catch (error) {
+    if (isPrismaError(error, 'P2025')) throw new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
+    // Two writers with the same dedupeKey raced past the lookup: the loser's transaction
+    // rolled back whole, and the winner's row is the answer.
+    if (!isPrismaError(error, 'P2002')) throw error;
+    const event = await prisma.auditEvent.findUnique({ where: { dedupeKey: input.dedupeKey } });
+    if (!event) throw error;
+    return { event, created: false };
+  }
+}

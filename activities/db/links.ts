@@ -1,0 +1,118 @@
+/**
+ * Customer links: one token opens one document for one recipient, with the actions that
+ * recipient may take. The token (256 bits) leaves this module only inside the URL; the
+ * database keeps its SHA-256, so a leaked table opens nothing.
+ */
+import { createHmac } from 'node:crypto';
+import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
+import type { Prisma } from '../../generated/prisma/client';
+import type { LinkAction } from '../../domain/documents';
+import { newId, newSecret, sha256Hex } from '../../platform/ids';
+
+export interface LinkRecipient {
+  contactId?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface CreateAccessLinkInput {
+  tenantId: string;
+  documentId: string;
+  recipient: LinkRecipient;
+  actions: LinkAction[];
+  expiresAt?: Date;
+}
+
+export interface CreatedAccessLink {
+  link: AccessLink;
+  /** Shown once, in the message sent; never stored. */
+  token: string;
+  url: string;
+}
+
+/** The portal address of a token: what every email and SMS carries. */
+export function portalUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/d/${token}`;
+}
+
+/** Stores a link for a token; the same token twice gives back the first link. */
+async function saveLink(prisma: PrismaClient, input: CreateAccessLinkInput, token: string, publicUrl: string): Promise<CreatedAccessLink> {
+  const tokenHash = sha256Hex(token);
+  const link = await prisma.accessLink.upsert({
+    where: { tokenHash },
+    update: {},
+    create: {
+      id: newId('lnk'),
+      tenantId: input.tenantId,
+      documentId: input.documentId,
+      tokenHash,
+      contactId: input.recipient.contactId ?? null,
+      recipientName: input.recipient.name ?? null,
+      recipientEmail: input.recipient.email ?? null,
+      recipientPhone: input.recipient.phone ?? null,
+      actions: [...new Set(input.actions)],
+      expiresAt: input.expiresAt ?? null,
+    },
+  });
+  return { link, token, url: portalUrl(publicUrl, token) };
+}
+
+/** A link with a random token (back office "create a link", forwards to a colleague). */
+export function createAccessLink(prisma: PrismaClient, input: CreateAccessLinkInput, publicUrl: string): Promise<CreatedAccessLink> {
+  return saveLink(prisma, input, newSecret().secret, publicUrl);
+}
+
+/**
+ * The link carried by one outgoing message. Its token is an HMAC of the message's
+ * idempotency key under the server secret: 256 bits nobody can compute without the
+ * secret, and the same on every attempt. That is what makes sending idempotent: a retried
+ * send renders byte-for-byte the same email, which the mail provider recognises by its
+ * idempotency key (Resend refuses the same key with a different body), and the retry finds
+ * the link row it already wrote instead of minting one nobody received.
+ */
+export function createMessageAccessLink(
+  prisma: PrismaClient,
+  input: CreateAccessLinkInput,
+  publicUrl: string,
+  message: { secret: string; idempotencyKey: string },
+): Promise<CreatedAccessLink> {
+  const token = createHmac('sha256', message.secret)
+    .update(`access-link\0${input.tenantId}\0${input.documentId}\0${message.idempotencyKey}`)
+    .digest('base64url');
+  return saveLink(prisma, input, token, publicUrl);
+}
+
+const linkDocumentInclude = {
+  tenant: true,
+  customer: true,
+  contact: true,
+  lines: { orderBy: { position: 'asc' } },
+} as const satisfies Prisma.DocumentInclude;
+
+export type LinkedDocument = Prisma.DocumentGetPayload<{ include: typeof linkDocumentInclude }>;
+
+export interface FoundLink {
+  link: AccessLink;
+  document: LinkedDocument;
+  /** The page still answers for an expired link, to say so; actions must check this. */
+  expired: boolean;
+}
+
+/** newSecret's tokens: 32 bytes in base64url, no padding. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The link a token opens, or null when nothing should be shown: an unknown or malformed
+ * token, or a revoked link. Looking up by hash means a token matches only its own row.
+ */
+export async function findLinkByToken(prisma: PrismaClient, token: string, now = new Date()): Promise<FoundLink | null> {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const found = await prisma.accessLink.findUnique({
+    where: { tokenHash: sha256Hex(token) },
+    include: { document: { include: linkDocumentInclude } },
+  });
+  if (!found || found.revokedAt) return null;
+  const { document, ...link } = found;
+  return { link, document, expired: link.expiresAt !== null && link.expiresAt.getTime() <= now.getTime() };
+}

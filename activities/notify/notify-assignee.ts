@@ -1,0 +1,84 @@
+/**
+ * notifyAssignee: tells the salesperson in charge of a document that something happened
+ * (viewed, downloaded, decided, ...), on the channels their preferences name for that
+ * event — email, SMS, both or none (User.notify). Answers how many messages went out.
+ *
+ * Idempotent: each channel's message carries input.idempotencyKey plus the channel, so a
+ * retry after the email went out but the SMS failed sends only the SMS.
+ */
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { Config } from '../../platform/config';
+import { NOTIFY_EVENTS, pickLocale, type NotifyChannel, type NotifyEvent, type NotifyPreferences } from '../../domain/documents';
+import { formatMoney } from '../../domain/money';
+import { formatDateTime } from '../locale-format';
+import type { NotifyAssigneeInput } from '../types';
+import type { Mailer } from './mailer';
+import type { SmsSender } from './sms';
+import { DECISION_WORDS, EMAIL_WORDS, pickTemplate, renderEmail } from './templates';
+
+export interface NotifyAssigneeDeps {
+  prisma: PrismaClient;
+  mailer: Mailer;
+  /** Absent where no SMS sender is configured: SMS preferences are then not served. */
+  sms?: SmsSender;
+  config: Pick<Config, 'mailFrom'>;
+}
+
+const CHANNELS: readonly NotifyChannel[] = ['email', 'sms'];
+
+/** User.notify is JSON written by the API; read it defensively, keeping only what we know. */
+export function readNotifyPreferences(json: unknown): NotifyPreferences {
+  const preferences: NotifyPreferences = {};
+  if (typeof json !== 'object' || json === null) return preferences;
+  for (const event of NOTIFY_EVENTS) {
+    const channels = (json as Record<string, unknown>)[event];
+    if (Array.isArray(channels)) preferences[event] = CHANNELS.filter((channel) => channels.includes(channel));
+  }
+  return preferences;
+}
+
+function isDecision(what: string): what is keyof (typeof DECISION_WORDS)['en'] {
+  return what === 'accepted' || what === 'refused' || what === 'put_on_hold';
+}
+
+function detailText(detail: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = detail?.[key];
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssigneeInput): Promise<{ sent: number }> {
+  const document = await deps.prisma.document.findFirst({
+    where: { id: input.documentId, tenantId: input.tenantId },
+    include: { tenant: { include: { settings: true } }, customer: true, contact: true, assignee: true },
+  });
+  const assignee = document?.assignee;
+  if (!document || !assignee) return { sent: 0 };
+  const channels = readNotifyPreferences(assignee.notify)[input.event as NotifyEvent] ?? [];
+  if (channels.length === 0) return { sent: 0 };
+
+  // The salesperson reads in the tenant's language; the customer's may differ.
+  const locale = pickLocale(document.tenant.locale);
+  const reason = detailText(input.detail, 'reason');
+  const message = renderEmail(pickTemplate(`assignee_${input.event}`, locale, document.tenant.settings?.templates), {
+    locale,
+    values: {
+      number: document.number,
+      customer: detailText(input.detail, 'actorName') ?? document.contact?.name ?? document.customer.name,
+      total: formatMoney(document.grossTotal, document.currency, locale),
+      at: formatDateTime(new Date(input.at), locale),
+      decision: isDecision(input.what) ? DECISION_WORDS[locale][input.what] : input.what,
+      reason: reason ? EMAIL_WORDS[locale].reason(reason) : '',
+    },
+  });
+
+  let sent = 0;
+  if (channels.includes('email') && assignee.email) {
+    await deps.mailer.send({ from: deps.config.mailFrom, to: [assignee.email], ...message, idempotencyKey: `${input.idempotencyKey}:email` });
+    sent += 1;
+  }
+  if (channels.includes('sms') && assignee.phone && deps.sms) {
+    await deps.sms.send({ to: assignee.phone, body: message.subject, idempotencyKey: `${input.idempotencyKey}:sms` });
+    sent += 1;
+  }
+  return { sent };
+}

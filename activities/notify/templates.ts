@@ -1,0 +1,189 @@
+/**
+ * Email templates: the quote to the customer (first send and reminder differ, as the
+ * seeds ask) and the notices to the salesperson in charge, in French, English and Swedish.
+ *
+ * A template is a subject and a plain-text body with {{placeholders}}. Tenants override any
+ * of them per locale in TenantSettings.templates ({ "<name>": { "<locale>": { subject,
+ * body } } }); defaults and overrides go through the same renderer, which escapes every
+ * value in HTML and always carries the document link in a customer email, even when an
+ * override forgot {{link}}.
+ */
+import escapeHtml from 'escape-html';
+import type { Locale, NotifyEvent } from '../../domain/documents';
+
+export type CustomerTemplateName = 'first_send' | 'reminder';
+export type AssigneeTemplateName = `assignee_${NotifyEvent}`;
+export type TemplateName = CustomerTemplateName | AssigneeTemplateName;
+
+export interface TemplateText {
+  subject: string;
+  body: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+type Catalogue = Record<TemplateName, Record<Locale, TemplateText>>;
+
+const DEFAULT_TEMPLATES: Catalogue = {
+  first_send: {
+    fr: {
+      subject: 'Devis {{number}} — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nVeuillez trouver notre devis {{number}} d’un montant de {{total}}. {{validity}}\n\nVous pouvez le consulter, le télécharger en PDF et nous répondre en ligne.\n\nCordialement,\n{{seller}}',
+    },
+    en: {
+      subject: 'Quote {{number}} from {{seller}}',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nPlease find our quote {{number}} for {{total}}. {{validity}}\n\nYou can read it, download it as a PDF and give us your answer online.\n\nKind regards,\n{{seller}}',
+    },
+    sv: {
+      subject: 'Offert {{number}} från {{seller}}',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nHär är vår offert {{number}} på {{total}}. {{validity}}\n\nDu kan läsa den, ladda ner den som PDF och svara oss direkt på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+    },
+  },
+  reminder: {
+    fr: {
+      subject: 'Rappel : devis {{number}} en attente de votre réponse',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre devis {{number}} d’un montant de {{total}}, toujours en attente de votre réponse. {{validity}}\n\nUn clic suffit pour le consulter et nous répondre.\n\nCordialement,\n{{seller}}',
+    },
+    en: {
+      subject: 'Reminder: quote {{number}} is waiting for your answer',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nA quick reminder about our quote {{number}} for {{total}}, which is still waiting for your answer. {{validity}}\n\nOne click is enough to read it and answer.\n\nKind regards,\n{{seller}}',
+    },
+    sv: {
+      subject: 'Påminnelse: offert {{number}} väntar på ditt svar',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om vår offert {{number}} på {{total}}, som fortfarande väntar på ditt svar. {{validity}}\n\nEtt klick räcker för att läsa den och svara.\n\nMed vänliga hälsningar,\n{{seller}}',
+    },
+  },
+  assignee_viewed: {
+    fr: { subject: 'Devis {{number}} consulté par {{customer}}', body: '{{customer}} a consulté le devis {{number}} ({{total}}) le {{at}}.' },
+    en: { subject: 'Quote {{number}} viewed by {{customer}}', body: '{{customer}} viewed quote {{number}} ({{total}}) on {{at}}.' },
+    sv: { subject: 'Offert {{number}} visad av {{customer}}', body: '{{customer}} öppnade offert {{number}} ({{total}}) {{at}}.' },
+  },
+  assignee_downloaded: {
+    fr: { subject: 'Devis {{number}} téléchargé par {{customer}}', body: '{{customer}} a téléchargé le devis {{number}} ({{total}}) le {{at}}.' },
+    en: { subject: 'Quote {{number}} downloaded by {{customer}}', body: '{{customer}} downloaded quote {{number}} ({{total}}) on {{at}}.' },
+    sv: { subject: 'Offert {{number}} nedladdad av {{customer}}', body: '{{customer}} laddade ner offert {{number}} ({{total}}) {{at}}.' },
+  },
+  assignee_decided: {
+    fr: { subject: 'Devis {{number}} {{decision}} par {{customer}}', body: 'Le devis {{number}} ({{total}}) a été {{decision}} par {{customer}} le {{at}}.\n\n{{reason}}' },
+    en: { subject: 'Quote {{number}} {{decision}} by {{customer}}', body: 'Quote {{number}} ({{total}}) was {{decision}} by {{customer}} on {{at}}.\n\n{{reason}}' },
+    sv: { subject: 'Offert {{number}} {{decision}} av {{customer}}', body: 'Offert {{number}} ({{total}}) blev {{decision}} av {{customer}} {{at}}.\n\n{{reason}}' },
+  },
+  assignee_signed: {
+    fr: { subject: 'Devis {{number}} signé par {{customer}}', body: 'Le devis {{number}} ({{total}}) a été signé par {{customer}} le {{at}}.' },
+    en: { subject: 'Quote {{number}} signed by {{customer}}', body: 'Quote {{number}} ({{total}}) was signed by {{customer}} on {{at}}.' },
+    sv: { subject: 'Offert {{number}} signerad av {{customer}}', body: 'Offert {{number}} ({{total}}) signerades av {{customer}} {{at}}.' },
+  },
+  assignee_paid: {
+    fr: { subject: 'Paiement reçu pour {{number}}', body: '{{customer}} a payé {{number}} ({{total}}) le {{at}}.' },
+    en: { subject: 'Payment received for {{number}}', body: '{{customer}} paid {{number}} ({{total}}) on {{at}}.' },
+    sv: { subject: 'Betalning mottagen för {{number}}', body: '{{customer}} betalade {{number}} ({{total}}) {{at}}.' },
+  },
+  assignee_message: {
+    fr: { subject: 'Nouveau message de {{customer}} sur {{number}}', body: '{{customer}} a écrit au sujet de {{number}} le {{at}}.\n\n{{reason}}' },
+    en: { subject: 'New message from {{customer}} about {{number}}', body: '{{customer}} wrote about {{number}} on {{at}}.\n\n{{reason}}' },
+    sv: { subject: 'Nytt meddelande från {{customer}} om {{number}}', body: '{{customer}} skrev om {{number}} {{at}}.\n\n{{reason}}' },
+  },
+};
+
+/** Words the renderer adds around the template: the link button and its plain-text twin. */
+export const EMAIL_WORDS: Record<
+  Locale,
+  { openDocument: string; linkLine: (url: string) => string; validity: (date: string) => string; reason: (text: string) => string }
+> = {
+  fr: { openDocument: 'Accéder au document', linkLine: (url) => `Accéder au document : ${url}`, validity: (date) => `Il est valable jusqu’au ${date}.`, reason: (text) => `Motif : « ${text} »` },
+  en: { openDocument: 'View the document', linkLine: (url) => `View the document: ${url}`, validity: (date) => `It is valid until ${date}.`, reason: (text) => `Reason: “${text}”` },
+  sv: { openDocument: 'Öppna dokumentet', linkLine: (url) => `Öppna dokumentet: ${url}`, validity: (date) => `Den gäller till och med ${date}.`, reason: (text) => `Anledning: ”${text}”` },
+};
+
+/** The outcome of a decision, as the assignee's notice says it (past participle). */
+export const DECISION_WORDS: Record<Locale, Record<'accepted' | 'refused' | 'put_on_hold', string>> = {
+  fr: { accepted: 'accepté', refused: 'refusé', put_on_hold: 'mis en attente' },
+  en: { accepted: 'accepted', refused: 'refused', put_on_hold: 'put on hold' },
+  sv: { accepted: 'accepterad', refused: 'avböjd', put_on_hold: 'pausad' },
+};
+
+function isTemplateText(value: unknown): value is TemplateText {
+  const candidate = value as Partial<TemplateText> | null;
+  return typeof candidate?.subject === 'string' && typeof candidate.body === 'string' && candidate.body.trim() !== '';
+}
+
+/** The tenant's version of a template when it has a usable one, else ours. */
+export function pickTemplate(name: TemplateName, locale: Locale, overrides: unknown): TemplateText {
+  const override = (overrides as Record<string, Record<string, unknown> | undefined> | null)?.[name]?.[locale];
+  return isTemplateText(override) ? override : DEFAULT_TEMPLATES[name][locale];
+}
+
+const PLACEHOLDER = /\{\{\s*([a-zA-Z]+)\s*\}\}/g;
+
+/** Replaces placeholders in plain text; unknown ones stay visible so the author sees the typo. */
+function fillText(template: string, values: Record<string, string>): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
+}
+
+/** The same, for HTML: literal text and values escaped, the link as an anchor. */
+function fillHtml(template: string, values: Record<string, string>): string {
+  let html = '';
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    html += escapeHtml(template.slice(last, match.index));
+    const name = match[1] ?? '';
+    const value = values[name];
+    if (value === undefined) html += escapeHtml(match[0]);
+    else if (name === 'link') html += `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>`;
+    else html += escapeHtml(value).replace(/\n/g, '<br>');
+    last = (match.index ?? 0) + match[0].length;
+  }
+  return html + escapeHtml(template.slice(last));
+}
+
+/** Blank lines separate paragraphs; an empty placeholder must not leave a hole. */
+function paragraphs(body: string): string[] {
+  return body
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter(Boolean);
+}
+
+function layout(locale: Locale, innerHtml: string): string {
+  return [
+    `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"></head>`,
+    '<body style="margin:0;padding:24px;background:#f4f5f7;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif">',
+    '<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px;color:#1a1c21;font-size:15px;line-height:1.55">',
+    innerHtml,
+    '</div></body></html>',
+  ].join('');
+}
+
+export interface RenderOptions {
+  locale: Locale;
+  values: Record<string, string>;
+  /** Customer emails: the portal link, always present as a button and in the text. */
+  link?: string;
+}
+
+export function renderEmail(template: TemplateText, options: RenderOptions): RenderedEmail {
+  const values = { ...options.values, ...(options.link ? { link: options.link } : {}) };
+  const subject = fillText(template.subject, values).replace(/\s+/g, ' ').trim();
+  const bodyParagraphs = paragraphs(template.body);
+
+  const textParagraphs = bodyParagraphs.map((paragraph) => fillText(paragraph, values).trim()).filter(Boolean);
+  const htmlParagraphs = bodyParagraphs
+    .filter((paragraph) => fillText(paragraph, values).trim())
+    .map((paragraph) => `<p style="margin:0 0 16px">${fillHtml(paragraph, values).replace(/\n/g, '<br>')}</p>`);
+
+  if (options.link) {
+    const words = EMAIL_WORDS[options.locale];
+    const href = escapeHtml(options.link);
+    htmlParagraphs.push(
+      `<p style="margin:24px 0"><a href="${href}" style="display:inline-block;background:#1f6f43;color:#ffffff;text-decoration:none;padding:12px 22px;border-radius:6px;font-weight:600">${escapeHtml(words.openDocument)}</a></p>`,
+    );
+    if (!textParagraphs.some((paragraph) => paragraph.includes(options.link as string))) {
+      textParagraphs.push(words.linkLine(options.link));
+    }
+  }
+  return { subject, html: layout(options.locale, htmlParagraphs.join('\n')), text: `${textParagraphs.join('\n\n')}\n` };
+}

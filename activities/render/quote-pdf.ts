@@ -1,0 +1,369 @@
+/**
+ * The quote as a PDF a business would send: seller, customer and contact, number, dates,
+ * lines, tax per rate, totals, page numbers, in the customer's language.
+ *
+ * layoutQuotePdf is pure (plain data in, bytes out; the same data gives the same bytes) so
+ * it is tested without a database; renderQuotePdf is the thin loader around it. DejaVu
+ * Sans is embedded (subset) because the standard PDF fonts only know WinAnsi: a customer
+ * called "Дмитрий" or a city called "Łódź" must print as written.
+ */
+import { readFileSync } from 'node:fs';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { AppError } from '../../api/errors';
+import { pickLocale, type Locale } from '../../domain/documents';
+import { computeTotals, formatMoney, fromScaled, taxBreakdown, toScaled, type PricedLine } from '../../domain/money';
+import { formatDate, plainSpaces } from '../locale-format';
+import { QUOTE_LABELS, type QuoteLabels } from './labels';
+
+export interface QuotePdfParty {
+  name: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface QuotePdfData {
+  locale: Locale;
+  currency: string;
+  number: string;
+  title?: string;
+  /** Also the PDF's creation and modification dates, so the bytes depend only on the document. */
+  issuedAt: Date;
+  validUntil?: Date;
+  seller: { name: string };
+  customer: QuotePdfParty;
+  contact?: QuotePdfParty;
+  lines: PricedLine[];
+}
+
+// Geometry in PDF points (A4 portrait).
+const PAGE_WIDTH = 595.28;
+const PAGE_HEIGHT = 841.89;
+const MARGIN = 42;
+const RIGHT_EDGE = PAGE_WIDTH - MARGIN;
+const CONTENT_BOTTOM = 64;
+const FOOTER_BASELINE = 30;
+const CELL_PADDING = 4;
+const BODY_SIZE = 9;
+const LINE_HEIGHT = 11.5;
+
+/** Right edges of the numeric columns; the description takes what is left of them. */
+const COLUMNS = (() => {
+  const lineTotal = RIGHT_EDGE;
+  const taxRate = lineTotal - 80;
+  const unitPrice = taxRate - 46;
+  const quantity = unitPrice - 80;
+  const descriptionRight = quantity - 52;
+  return { descriptionRight, quantity, unitPrice, taxRate, lineTotal };
+})();
+const DESCRIPTION_WIDTH = COLUMNS.descriptionRight - MARGIN - 2 * CELL_PADDING;
+
+const INK = rgb(0.1, 0.11, 0.13);
+const MUTED = rgb(0.42, 0.45, 0.5);
+const RULE = rgb(0.8, 0.82, 0.85);
+const HEADER_FILL = rgb(0.93, 0.94, 0.96);
+
+interface Fonts {
+  regular: PDFFont;
+  bold: PDFFont;
+}
+
+let fontFiles: { regular: Buffer; bold: Buffer } | undefined;
+
+function dejaVuFiles(): { regular: Buffer; bold: Buffer } {
+  fontFiles ??= {
+    regular: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+    bold: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
+  };
+  return fontFiles;
+}
+
+/** Control characters have no glyph; a tab or stray carriage return prints as a space. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, ' ');
+}
+
+/** Splits text into lines no wider than maxWidth, breaking at spaces, or inside a word too long for a line. */
+export function wrapText(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
+  const fits = (candidate: string) => font.widthOfTextAtSize(candidate, size) <= maxWidth;
+  const lines: string[] = [];
+  for (const paragraph of text.split(/\r?\n/)) {
+    let current = '';
+    for (const word of printable(paragraph).split(/ +/).filter(Boolean)) {
+      const candidate = current ? `${current} ${word}` : word;
+      if (fits(candidate)) {
+        current = candidate;
+        continue;
+      }
+      if (current) lines.push(current);
+      current = '';
+      for (const char of word) {
+        if (current && !fits(current + char)) {
+          lines.push(current);
+          current = '';
+        }
+        current += char;
+      }
+    }
+    lines.push(current);
+  }
+  return lines;
+}
+
+interface TextStyle {
+  font?: PDFFont;
+  size?: number;
+  color?: RGB;
+}
+
+/** Keeps the current page and the pen's height; starts a new page when the next block does not fit. */
+class PageWriter {
+  readonly pages: PDFPage[] = [];
+  private page!: PDFPage;
+  y = 0;
+
+  constructor(
+    private readonly pdf: PDFDocument,
+    readonly fonts: Fonts,
+    private readonly onNewPage: (writer: PageWriter) => void,
+  ) {}
+
+  newPage(): void {
+    this.page = this.pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
+    this.pages.push(this.page);
+    this.y = PAGE_HEIGHT - MARGIN;
+    this.onNewPage(this);
+  }
+
+  /** Makes room for a block of the given height, on a new page if needed. */
+  ensureRoom(height: number): void {
+    if (this.pages.length === 0 || this.y - height < CONTENT_BOTTOM) this.newPage();
+  }
+
+  text(text: string, x: number, y: number, style: TextStyle = {}): void {
+    this.page.drawText(printable(text), {
+      x,
+      y,
+      font: style.font ?? this.fonts.regular,
+      size: style.size ?? BODY_SIZE,
+      color: style.color ?? INK,
+    });
+  }
+
+  textRight(text: string, right: number, y: number, style: TextStyle = {}): void {
+    const font = style.font ?? this.fonts.regular;
+    const width = font.widthOfTextAtSize(printable(text), style.size ?? BODY_SIZE);
+    this.text(text, right - width, y, style);
+  }
+
+  rule(y: number, color: RGB = RULE, fromX = MARGIN): void {
+    this.page.drawLine({ start: { x: fromX, y }, end: { x: RIGHT_EDGE, y }, thickness: 0.5, color });
+  }
+
+  fill(y: number, height: number, color: RGB): void {
+    this.page.drawRectangle({ x: MARGIN, y, width: RIGHT_EDGE - MARGIN, height, color });
+  }
+}
+
+interface Formatters {
+  money: (amount: number) => string;
+  quantity: (quantity: string) => string;
+  rate: (rate: string) => string;
+  date: (date: Date) => string;
+}
+
+function formattersFor(locale: Locale, currency: string): Formatters {
+  const quantity = new Intl.NumberFormat(locale, { maximumFractionDigits: 4 });
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
+  return {
+    money: (amount) => formatMoney(amount, currency, locale),
+    quantity: (value) => plainSpaces(quantity.format(Number(value))),
+    rate: (value) => plainSpaces(percent.format(Number(value) / 100)),
+    date: (value) => formatDate(value, locale),
+  };
+}
+
+function drawTableHeader(writer: PageWriter, labels: QuoteLabels): void {
+  const height = 18;
+  writer.fill(writer.y - height, height, HEADER_FILL);
+  const baseline = writer.y - 12;
+  const style = { font: writer.fonts.bold, size: 8.5 };
+  writer.text(labels.description, MARGIN + CELL_PADDING, baseline, style);
+  writer.textRight(labels.quantity, COLUMNS.quantity - CELL_PADDING, baseline, style);
+  writer.textRight(labels.unitPrice, COLUMNS.unitPrice - CELL_PADDING, baseline, style);
+  writer.textRight(labels.taxRate, COLUMNS.taxRate - CELL_PADDING, baseline, style);
+  writer.textRight(labels.lineTotal, COLUMNS.lineTotal - CELL_PADDING, baseline, style);
+  writer.y -= height;
+}
+
+function drawHeading(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels, format: Formatters): void {
+  const { bold } = writer.fonts;
+  const top = writer.y;
+  writer.text(data.seller.name, MARGIN, top - 16, { font: bold, size: 16 });
+  writer.textRight(labels.quote, RIGHT_EDGE, top - 18, { font: bold, size: 20 });
+
+  const facts: [string, string][] = [
+    [labels.number, data.number],
+    [labels.date, format.date(data.issuedAt)],
+    ...(data.validUntil ? [[labels.validUntil, format.date(data.validUntil)] as [string, string]] : []),
+  ];
+  let factY = top - 38;
+  for (const [label, value] of facts) {
+    writer.textRight(`${label} ${value}`, RIGHT_EDGE, factY, { size: 9.5 });
+    factY -= 13;
+  }
+
+  let partyY = top - 64;
+  writer.text(labels.customer.toUpperCase(), MARGIN, partyY, { size: 7.5, color: MUTED });
+  partyY -= 14;
+  writer.text(data.customer.name, MARGIN, partyY, { font: bold, size: 11 });
+  const contactLines = data.contact
+    ? [`${labels.contact}: ${data.contact.name}`, data.contact.email, data.contact.phone]
+    : [data.customer.email, data.customer.phone];
+  for (const line of contactLines.filter((value): value is string => Boolean(value))) {
+    partyY -= 13;
+    writer.text(line, MARGIN, partyY, { size: 9.5 });
+  }
+
+  writer.y = Math.min(partyY, factY) - 22;
+  if (data.title) {
+    writer.text(data.title, MARGIN, writer.y, { font: bold, size: 12 });
+    writer.y -= 18;
+  }
+}
+
+function drawLine(writer: PageWriter, line: PricedLine, labels: QuoteLabels, format: Formatters): void {
+  const counted = !line.optional || line.selected;
+  const description = wrapText(line.description, writer.fonts.regular, BODY_SIZE, DESCRIPTION_WIDTH);
+  const marker = line.optional ? (counted ? labels.optional : labels.optionalNotIncluded) : undefined;
+  const rows = description.length + (marker ? 1 : 0);
+  const height = rows * LINE_HEIGHT + 2 * CELL_PADDING;
+  writer.ensureRoom(height);
+
+  const first = writer.y - CELL_PADDING - 8.5;
+  description.forEach((text, index) => writer.text(text, MARGIN + CELL_PADDING, first - index * LINE_HEIGHT));
+  if (marker) {
+    writer.text(marker, MARGIN + CELL_PADDING, first - description.length * LINE_HEIGHT, { size: 8, color: MUTED });
+  }
+  const amountStyle = { color: counted ? INK : MUTED };
+  writer.textRight(format.quantity(line.quantity), COLUMNS.quantity - CELL_PADDING, first, amountStyle);
+  writer.textRight(format.money(line.unitPrice), COLUMNS.unitPrice - CELL_PADDING, first, amountStyle);
+  writer.textRight(format.rate(line.taxRate), COLUMNS.taxRate - CELL_PADDING, first, amountStyle);
+  writer.textRight(format.money(line.netAmount), COLUMNS.lineTotal - CELL_PADDING, first, amountStyle);
+  writer.y -= height;
+  writer.rule(writer.y);
+}
+
+function drawTotals(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels, format: Formatters): void {
+  const totals = computeTotals(data.lines, data.currency);
+  const rows: { label: string; amount: string; strong?: boolean }[] = [
+    { label: labels.net, amount: format.money(totals.net) },
+    ...taxBreakdown(data.lines).map((row) => ({
+      label: labels.taxOn(format.rate(row.rate), format.money(row.base)),
+      amount: format.money(row.tax),
+    })),
+    { label: labels.tax, amount: format.money(totals.tax) },
+    { label: labels.gross, amount: format.money(totals.gross), strong: true },
+  ];
+  const rowHeight = 15;
+  writer.ensureRoom(rows.length * rowHeight + 16);
+  writer.y -= 16;
+  const labelRight = COLUMNS.taxRate - CELL_PADDING;
+  for (const row of rows) {
+    const style = row.strong ? { font: writer.fonts.bold, size: 11 } : { size: 9.5 };
+    if (row.strong) writer.rule(writer.y + 1, MUTED, COLUMNS.quantity);
+    writer.y -= rowHeight;
+    writer.textRight(row.label, labelRight, writer.y + 4, style);
+    writer.textRight(row.amount, COLUMNS.lineTotal - CELL_PADDING, writer.y + 4, style);
+  }
+}
+
+function drawFooters(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels): void {
+  const count = writer.pages.length;
+  writer.pages.forEach((page, index) => {
+    const style = { font: writer.fonts.regular, size: 8, color: MUTED };
+    page.drawText(printable(`${data.seller.name} · ${labels.quote} ${data.number}`), { x: MARGIN, y: FOOTER_BASELINE, ...style });
+    const pageLabel = `${labels.page} ${index + 1}/${count}`;
+    const width = style.font.widthOfTextAtSize(pageLabel, style.size);
+    page.drawText(pageLabel, { x: RIGHT_EDGE - width, y: FOOTER_BASELINE, ...style });
+  });
+}
+
+export async function layoutQuotePdf(data: QuotePdfData): Promise<Uint8Array> {
+  const labels = QUOTE_LABELS[data.locale];
+  const format = formattersFor(data.locale, data.currency);
+  const pdf = await PDFDocument.create();
+  pdf.registerFontkit(fontkit);
+  const files = dejaVuFiles();
+  // Fixed names instead of pdf-lib's random suffixes keep the output byte-for-byte stable.
+  const fonts: Fonts = {
+    regular: await pdf.embedFont(files.regular, { subset: true, customName: 'DejaVuSans' }),
+    bold: await pdf.embedFont(files.bold, { subset: true, customName: 'DejaVuSans-Bold' }),
+  };
+
+  const title = `${labels.quote} ${data.number}`;
+  pdf.setTitle(title);
+  pdf.setAuthor(data.seller.name);
+  pdf.setSubject(data.title ?? title);
+  pdf.setLanguage(data.locale);
+  pdf.setCreator('Greenlight');
+  pdf.setProducer('Greenlight (pdf-lib)');
+  // Not the row's updatedAt: it moves with every view counted, and the same quote must
+  // give the same file.
+  pdf.setCreationDate(data.issuedAt);
+  pdf.setModificationDate(data.issuedAt);
+
+  let first = true;
+  const writer = new PageWriter(pdf, fonts, (pageWriter) => {
+    if (first) drawHeading(pageWriter, data, labels, format);
+    first = false;
+    drawTableHeader(pageWriter, labels);
+  });
+  writer.newPage();
+  for (const line of data.lines) drawLine(writer, line, labels, format);
+  drawTotals(writer, data, labels, format);
+  drawFooters(writer, data, labels);
+  return pdf.save();
+}
+
+/** Decimal columns come back from PostgreSQL as "20.00"; the domain writes rates as "20". */
+function decimalText(value: { toString(): string }, scale: number): string {
+  return fromScaled(toScaled(value.toString(), scale), scale);
+}
+
+export async function renderQuotePdf(prisma: PrismaClient, ref: { tenantId: string; documentId: string }): Promise<Uint8Array> {
+  const document = await prisma.document.findFirst({
+    where: { id: ref.documentId, tenantId: ref.tenantId },
+    include: { tenant: true, customer: true, contact: true, lines: { orderBy: { position: 'asc' } } },
+  });
+  if (!document) throw new AppError('not_found', `No document ${ref.documentId}`);
+  if (document.kind !== 'quote') throw new AppError('unprocessable', `A ${document.kind} has no quote rendering`);
+
+  const party = (value: { name: string; email: string | null; phone: string | null }): QuotePdfParty => ({
+    name: value.name,
+    ...(value.email ? { email: value.email } : {}),
+    ...(value.phone ? { phone: value.phone } : {}),
+  });
+  return layoutQuotePdf({
+    locale: pickLocale(document.customer.locale, document.tenant.locale),
+    currency: document.currency,
+    number: document.number,
+    ...(document.title ? { title: document.title } : {}),
+    issuedAt: document.createdAt,
+    ...(document.validUntil ? { validUntil: document.validUntil } : {}),
+    seller: { name: document.tenant.name },
+    customer: party(document.customer),
+    ...(document.contact ? { contact: party(document.contact) } : {}),
+    lines: document.lines.map((line) => ({
+      description: line.description,
+      quantity: decimalText(line.quantity, 4),
+      unitPrice: line.unitPrice,
+      taxRate: decimalText(line.taxRate, 2),
+      optional: line.optional,
+      selected: line.selected,
+      netAmount: line.netAmount,
+      taxAmount: line.taxAmount,
+    })),
+  });
+}

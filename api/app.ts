@@ -1,0 +1,77 @@
+/**
+ * The HTTP face of Greenlight: the back-office API under /v1, the customer portal under /d,
+ * /healthz, and /dev tools in development. Every error leaves as application/problem+json
+ * (RFC 9457) through one handler; nothing internal leaks in a 500.
+ */
+import type { Client } from '@temporalio/client';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { z } from 'zod';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { Config } from '../platform/config';
+import { createBackofficeRouter } from './backoffice';
+import { outboxHandler } from './dev/outbox';
+import { AppError, toProblem } from './errors';
+import { healthHandler } from './health';
+import { createPortalRouter } from './portal/router';
+import { validationError } from './schemas';
+
+export interface AppDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  config: Config;
+}
+
+/** Larger than any document a back office sends (500 lines), small enough to refuse abuse early. */
+const JSON_BODY_LIMIT = '1mb';
+
+/** body-parser's failures (they carry `type` and `status`) as the API's own errors. */
+function bodyParserError(error: unknown): AppError | undefined {
+  if (!error || typeof error !== 'object' || !('type' in error)) return undefined;
+  switch ((error as { type: unknown }).type) {
+    case 'entity.parse.failed':
+      return new AppError('malformed_json', 'The body could not be parsed as JSON.');
+    case 'entity.too.large':
+      return new AppError('validation_failed', `The body is larger than ${JSON_BODY_LIMIT}.`);
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON.');
+    default:
+      return undefined;
+  }
+}
+
+function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof z.ZodError) return validationError(error);
+  return bodyParserError(error) ?? new AppError('internal');
+}
+
+function sendProblem(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const appError = asAppError(error);
+  if (appError.status >= 500 && appError.code === 'internal') {
+    console.error(`[api] ${req.method} ${req.originalUrl} failed`, error);
+  }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(appError.status).type('application/problem+json').send(JSON.stringify(toProblem(appError)));
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(helmet({ referrerPolicy: { policy: 'no-referrer' } }));
+
+  app.get('/healthz', healthHandler(deps));
+  app.use('/v1', express.json({ limit: JSON_BODY_LIMIT }), createBackofficeRouter(deps));
+  app.use('/d', createPortalRouter(deps));
+  if (deps.config.devMode) app.get('/dev/outbox', outboxHandler(deps.config));
+
+  app.use((req: Request) => {
+    throw new AppError('not_found', `No route for ${req.method} ${req.path}.`);
+  });
+  app.use(sendProblem);
+  return app;
+}

@@ -1,0 +1,32 @@
+/** The back-office API: every /v1 route from one table, and the OpenAPI document made from it. */
+import { Router } from 'express';
+import type { AppDeps } from '../app';
+import { buildOpenApiDocument, jsonRoute, mountRoutes, type Route } from '../openapi';
+import { openApiDocumentSchema } from '../schemas';
+import { customerRoutes } from './customers';
+import { documentRoutes } from './documents';
+import { settingsRoutes } from './settings';
+import { tenantRoutes } from './tenants';
+import { userRoutes } from './users';
+
+const resourceRoutes: Route[] = [...tenantRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes];
+
+/** Public: integrators read the contract before they hold a key. */
+const openApiRoute = jsonRoute({
+  method: 'get',
+  path: '/openapi.json',
+  tag: 'Meta',
+  summary: 'This document (OpenAPI 3.1)',
+  auth: 'public',
+  response: { status: 200, description: 'The OpenAPI document', schema: openApiDocumentSchema },
+  handle: async () => openApiDocument,
+});
+
+export const backofficeRoutes: readonly Route[] = [...resourceRoutes, openApiRoute];
+const openApiDocument = buildOpenApiDocument(backofficeRoutes);
+
+export function createBackofficeRouter(deps: AppDeps): Router {
+  const router = Router();
+  mountRoutes(router, deps, backofficeRoutes);
+  return router;
+}

@@ -1,0 +1,47 @@
+/** GET and PATCH /v1/settings. */
+import type { TenantSettings } from '../../generated/prisma/client';
+import { jsonRoute } from '../openapi';
+import { getSettings, updateSettings } from '../operations/settings';
+import { settingsSchema, updateSettingsSchema } from '../schemas';
+
+function presentSettings(settings: TenantSettings) {
+  return {
+    hourlyRate: settings.hourlyRate,
+    defaultProofType: settings.defaultProofType,
+    termsOfSale: settings.termsVersion && settings.termsText ? { version: settings.termsVersion, text: settings.termsText } : null,
+    reminderAfter: settings.reminderAfter,
+    maxReminders: settings.maxReminders,
+    signaturePollInterval: settings.signaturePollInterval,
+    quoteValidity: settings.quoteValidity,
+    requireSignature: settings.requireSignature,
+    autoConvertToOrder: settings.autoConvertToOrder,
+    signatureProvider: settings.signatureProvider,
+    allowPrivateWebhookUrls: settings.allowPrivateWebhookUrls,
+    templates: settings.templates as Record<string, Record<string, { subject: string; body: string }>>,
+    updatedAt: settings.updatedAt.toISOString(),
+  };
+}
+
+export const settingsRoutes = [
+  jsonRoute({
+    method: 'get',
+    path: '/settings',
+    tag: 'Settings',
+    summary: "The tenant's settings",
+    auth: 'tenant',
+    response: { status: 200, description: 'The settings', schema: settingsSchema },
+    handle: async ({ deps, caller }) => presentSettings(await getSettings(deps.prisma, caller.tenantId)),
+  }),
+  jsonRoute({
+    method: 'patch',
+    path: '/settings',
+    tag: 'Settings',
+    summary: 'Change some settings; fields not sent keep their value',
+    auth: 'tenant',
+    body: updateSettingsSchema,
+    problems: ['unprocessable'],
+    response: { status: 200, description: 'The settings after the change', schema: settingsSchema },
+    handle: async ({ deps, caller, body }) =>
+      presentSettings(await updateSettings(deps.prisma, caller.tenantId, body, { devMode: deps.config.devMode })),
+  }),
+];

@@ -1,0 +1,17 @@
+/** POST /v1/tenants — operator only. */
+import { jsonRoute } from '../openapi';
+import { createTenant } from '../operations/tenants';
+import { createTenantSchema, createdTenantSchema } from '../schemas';
+
+export const tenantRoutes = [
+  jsonRoute({
+    method: 'post',
+    path: '/tenants',
+    tag: 'Tenants',
+    summary: 'Create a tenant with its settings and first API key (shown once)',
+    auth: 'operator',
+    body: createTenantSchema,
+    response: { status: 201, description: 'The tenant and its API key', schema: createdTenantSchema },
+    handle: ({ deps, body }) => createTenant(deps.prisma, body),
+  }),
+];

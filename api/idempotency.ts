@@ -1,0 +1,114 @@
+/**
+ * `Idempotency-Key` on POST (API.md), with Stripe's semantics:
+ *
+ * - The first request with a key claims it by inserting its row (status IN_PROGRESS) before
+ *   anything runs. The primary key (scope, key) makes the claim atomic: of two concurrent
+ *   duplicates exactly one inserts; the other finds the row and answers 409 "still in
+ *   progress" — it never executes. A client retries that 409 and then gets the replay.
+ * - When the handler finishes, its answer is stored: every 2xx and every 4xx (a refused
+ *   request is an answer too, and replaying it keeps a retry from succeeding differently
+ *   later). A 5xx or a crash stores nothing and releases the key, so a retry after a
+ *   transient failure runs again; the operations behind POSTs tolerate that (workflow ids
+ *   and decision ids are themselves idempotent).
+ * - The same key with another method, path or body is 422 idempotency_key_reused.
+ * - Keys live 24 h. A claim left IN_PROGRESS by a process that died is taken over after
+ *   STALE_CLAIM_MS, so a crash cannot lock a key for a day.
+ *
+ * Keys are scoped by tenant (or "operator"), so two tenants never see each other's answers.
+ */
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { sha256Hex } from '../platform/ids';
+import { AppError, toProblem } from './errors';
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const STALE_CLAIM_MS = 5 * 60 * 1000;
+const IN_PROGRESS = 0;
+
+/** What a POST answered: replayed as is for the same key and body. */
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotentRequestInput {
+  /** Tenant id, or "operator". */
+  scope: string;
+  key: string | undefined;
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+/** JSON with object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same body. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+async function answerOf(execute: () => Promise<Answer>): Promise<Answer> {
+  try {
+    return await execute();
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) return { status: error.status, body: toProblem(error) };
+    throw error;
+  }
+}
+
+export async function withIdempotency(
+  prisma: PrismaClient,
+  request: IdempotentRequestInput,
+  execute: () => Promise<Answer>,
+): Promise<{ answer: Answer; replayed: boolean }> {
+  const { scope, key, method, path } = request;
+  if (!key) return { answer: await execute(), replayed: false };
+  const bodyHash = sha256Hex(canonicalJson(request.body));
+  const where = { scope_key: { scope, key } };
+
+  // Two rounds: the second follows the removal of an expired or abandoned row.
+  for (let round = 0; round < 2; round += 1) {
+    const claim = await prisma.idempotentRequest.createMany({
+      data: [{ scope, key, method, path, bodyHash, status: IN_PROGRESS }],
+      skipDuplicates: true,
+    });
+    if (claim.count === 1) {
+      let answer: Answer;
+      try {
+        answer = await answerOf(execute);
+      } catch (error) {
+        await prisma.idempotentRequest.delete({ where });
+        throw error;
+      }
+      await prisma.idempotentRequest.update({
+        where,
+        data: { status: answer.status, responseBody: answer.body as Prisma.InputJsonValue },
+      });
+      return { answer, replayed: false };
+    }
+
+    const existing = await prisma.idempotentRequest.findUnique({ where });
+    if (!existing) continue;
+    const age = Date.now() - existing.createdAt.getTime();
+    if (age > IDEMPOTENCY_TTL_MS || (existing.status === IN_PROGRESS && age > STALE_CLAIM_MS)) {
+      // Delete only the row we looked at: a fresh claim by someone else stays.
+      await prisma.idempotentRequest.deleteMany({ where: { scope, key, createdAt: existing.createdAt } });
+      continue;
+    }
+    if (existing.method !== method || existing.path !== path || existing.bodyHash !== bodyHash) {
+      throw new AppError(
+        'idempotency_key_reused',
+        `This Idempotency-Key was used for another request (${existing.method.toUpperCase()} ${existing.path}); use a new key for a new request.`,
+      );
+    }
+    if (existing.status === IN_PROGRESS) {
+      throw new AppError('conflict', 'A request with this Idempotency-Key is still being processed; retry in a moment to get its answer.');
+    }
+    return { answer: { status: existing.status, body: existing.responseBody }, replayed: true };
+  }
+  throw new AppError('conflict', 'This Idempotency-Key is being claimed by another request; retry in a moment.');
+}

@@ -1,0 +1,254 @@
+/**
+ * The route table. Each back-office route is defined once — method, path, who may call
+ * it, request and response schemas, handler — and that one definition both mounts the
+ * Express handler (which validates with the schemas) and registers the OpenAPI path, so
+ * `GET /v1/openapi.json` describes exactly what the server accepts and answers.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { AppError, ERROR_CODES, type ErrorCode } from './errors';
+import type { AppDeps } from './app';
+import { authenticate, type AuthMode, type CallerOf } from './auth';
+import { withIdempotency, type Answer } from './idempotency';
+import { idempotencyHeadersSchema, parseWith, problemSchema } from './schemas';
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+type AnyObject = z.ZodObject;
+
+export interface RouteCall<A extends AuthMode, P, Q, B> {
+  deps: AppDeps;
+  caller: CallerOf<A>;
+  params: P;
+  query: Q;
+  body: B;
+  /** The request's Idempotency-Key, when sent: operations reuse it as a decision id. */
+  idempotencyKey?: string;
+  req: Request;
+}
+
+/** A binary answer (PDF): not JSON, so never stored for idempotent replay (GET only). */
+export interface FileReply {
+  bytes: Uint8Array;
+  filename: string;
+}
+
+interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+  method: Method;
+  /** Express-style, relative to /v1: "/documents/:id/send". */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: A;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Failures this route answers besides bad input and auth, for the document. */
+  problems?: ErrorCode[];
+}
+
+interface JsonRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>
+  extends RouteBase<A, P, Q, B> {
+  response: { status: 200 | 201 | 202; description: string; schema: R };
+  handle(call: RouteCall<A, z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
+}
+
+interface FileRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject> extends RouteBase<A, P, Q, z.ZodUndefined> {
+  method: 'get';
+  response: { description: string; contentType: string; schema: z.ZodType };
+  handle(call: RouteCall<A, z.output<P>, z.output<Q>, undefined>): Promise<FileReply>;
+}
+
+type Outcome = Answer | { status: 200; file: FileReply; contentType: string };
+
+/** A route as the table keeps it: its OpenAPI description and how to run it. */
+export interface Route {
+  method: Method;
+  path: string;
+  auth: AuthMode;
+  openapi: RouteConfig;
+  run(deps: AppDeps, caller: CallerOf<AuthMode>, req: Request): Promise<Outcome>;
+}
+
+const emptyObject = z.object({});
+
+function toOpenApiPath(expressPath: string): string {
+  return `/v1${expressPath.replace(/:([A-Za-z_]\w*)/g, '{$1}')}`;
+}
+
+const SECURITY: Record<AuthMode, RouteConfig['security']> = {
+  tenant: [{ apiKey: [] }],
+  operator: [{ adminToken: [] }],
+  public: [],
+};
+
+function problemResponses(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>): RouteConfig['responses'] {
+  const codes = new Set<ErrorCode>(route.problems ?? []);
+  if (route.params || route.query || route.body) codes.add('validation_failed');
+  if (route.body) codes.add('malformed_json');
+  if (route.auth !== 'public') codes.add('unauthorized');
+  if (route.method === 'post') codes.add('idempotency_key_reused');
+  const byStatus = new Map<number, string[]>();
+  for (const code of codes) {
+    const { status, title } = ERROR_CODES[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), title]);
+  }
+  const responses: RouteConfig['responses'] = {};
+  for (const [status, titles] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = { description: titles.join('; '), content: { 'application/problem+json': { schema: problemSchema } } };
+  }
+  responses.default = { description: 'Unexpected error', content: { 'application/problem+json': { schema: problemSchema } } };
+  return responses;
+}
+
+function describe(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, success: RouteConfig['responses']): RouteConfig {
+  return {
+    method: route.method,
+    path: toOpenApiPath(route.path),
+    summary: route.summary,
+    tags: [route.tag],
+    security: SECURITY[route.auth],
+    request: {
+      ...(route.params ? { params: route.params } : {}),
+      ...(route.query ? { query: route.query } : {}),
+      ...(route.method === 'post' ? { headers: idempotencyHeadersSchema } : {}),
+      ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+    },
+    responses: { ...success, ...problemResponses(route) },
+  };
+}
+
+function parseRequest<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
+  route: RouteBase<A, P, Q, B>,
+  deps: AppDeps,
+  caller: CallerOf<A>,
+  req: Request,
+): RouteCall<A, z.output<P>, z.output<Q>, z.output<B>> {
+  const headers = parseWith(idempotencyHeadersSchema, { 'Idempotency-Key': req.get('idempotency-key') }, 'headers');
+  return {
+    deps,
+    caller,
+    params: parseWith(route.params ?? emptyObject, req.params, 'params') as z.output<P>,
+    query: parseWith(route.query ?? emptyObject, req.query, 'query') as z.output<Q>,
+    // A POST without a body (remind, cancel) is an empty object, not a missing one.
+    body: (route.body ? parseWith(route.body, req.body ?? {}, 'body') : undefined) as z.output<B>,
+    idempotencyKey: headers['Idempotency-Key'],
+    req,
+  };
+}
+
+export function jsonRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
+  definition: JsonRouteDefinition<A, P, Q, B, R>,
+): Route {
+  const { response } = definition;
+  return {
+    method: definition.method,
+    path: definition.path,
+    auth: definition.auth,
+    openapi: describe(definition, {
+      [String(response.status)]: { description: response.description, content: { 'application/json': { schema: response.schema } } },
+    }),
+    async run(deps, caller, req) {
+      const body = await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req));
+      assertMatchesSchema(deps, definition, response.schema, body);
+      return { status: response.status, body };
+    },
+  };
+}
+
+export function fileRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject>(definition: FileRouteDefinition<A, P, Q>): Route {
+  const { response } = definition;
+  return {
+    method: definition.method,
+    path: definition.path,
+    auth: definition.auth,
+    openapi: describe(definition, {
+      '200': { description: response.description, content: { [response.contentType]: { schema: response.schema } } },
+    }),
+    async run(deps, caller, req) {
+      const file = await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req));
+      return { status: 200, file, contentType: response.contentType };
+    },
+  };
+}
+
+/**
+ * Outside production every answer is checked against its declared schema: a handler that
+ * drifts from the document fails loudly in tests instead of surprising an integrator.
+ */
+function assertMatchesSchema(deps: AppDeps, route: { method: Method; path: string }, schema: z.ZodType, body: unknown): void {
+  if (!deps.config.devMode) return;
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new Error(`${route.method.toUpperCase()} ${route.path} answered outside its schema: ${z.prettifyError(result.error)}`);
+  }
+}
+
+function send(res: Response, outcome: Outcome, replayed: boolean): void {
+  if (replayed) res.set('Idempotent-Replayed', 'true');
+  if ('file' in outcome) {
+    res
+      .status(outcome.status)
+      .type(outcome.contentType)
+      .set('Content-Disposition', `inline; filename="${outcome.file.filename.replace(/[^\w.-]/g, '_')}"`)
+      .send(Buffer.from(outcome.file.bytes));
+    return;
+  }
+  // Answers stored for replay can be problems (a 4xx is an answer too, see api/idempotency.ts).
+  res.status(outcome.status).type(outcome.status >= 400 ? 'application/problem+json' : 'application/json').send(JSON.stringify(outcome.body));
+}
+
+/** Mounts every route on the router: authenticate, then (POST) idempotency, then the handler. */
+export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Route[]): void {
+  for (const route of routes) {
+    router[route.method](route.path, async (req: Request, res: Response) => {
+      const caller = await authenticate(deps, req, route.auth);
+      if (route.method !== 'post') {
+        send(res, await route.run(deps, caller, req), false);
+        return;
+      }
+      const { answer, replayed } = await withIdempotency(
+        deps.prisma,
+        {
+          scope: caller.kind === 'tenant' ? caller.tenantId : caller.kind,
+          key: req.get('idempotency-key'),
+          method: route.method,
+          path: req.baseUrl + req.path,
+          body: req.body ?? {},
+        },
+        async () => {
+          const outcome = await route.run(deps, caller, req);
+          if ('file' in outcome) throw new AppError('internal', 'A POST route cannot answer a file');
+          return outcome;
+        },
+      );
+      send(res, answer, replayed);
+    });
+  }
+}
+
+/** The OpenAPI 3.1 document of a route table. */
+export function buildOpenApiDocument(routes: readonly Route[]): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A tenant API key (gl_live_…)',
+  });
+  registry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The operator token (ADMIN_TOKEN)',
+  });
+  for (const route of routes) registry.registerPath(route.openapi);
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Greenlight back-office API',
+      version: '1.0.0',
+      description:
+        'Quotes, orders, delivery notes, invoices and proofs, from the back office to the customer and back. ' +
+        'Money is an integer in minor units of the currency named beside it; times are ISO 8601 UTC.',
+    },
+  });
+}

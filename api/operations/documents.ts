@@ -1,0 +1,189 @@
+/**
+ * Documents in the read model: creation (lines priced by domain/money, number allocated),
+ * reading, listing with keyset pagination, and the audit trail. Every query is scoped by
+ * tenant: another tenant's id is simply not found.
+ */
+import { Prisma, type AuditEvent, type PrismaClient } from '../../generated/prisma/client';
+import type { DocumentKind } from '../../domain/documents';
+import { computeTotals, priceLine, type LineInput, type PricedLine, type Totals } from '../../domain/money';
+import { newId } from '../../platform/ids';
+import { AppError, type FieldError } from '../errors';
+import { MAX_AMOUNT } from '../schemas';
+import { lockDocumentNumbers, nextDocumentNumber } from './document-numbers';
+
+export type DocumentWithLines = Prisma.DocumentGetPayload<{ include: { lines: true } }>;
+
+export interface CreateDocumentInput {
+  kind: DocumentKind;
+  customerId: string;
+  contactId?: string;
+  assigneeId?: string;
+  title?: string;
+  number?: string;
+  currency?: string;
+  lines?: Omit<LineInput, 'selected'>[];
+  validUntil?: string;
+  dueDate?: string;
+}
+
+const withLines = { lines: { orderBy: { position: 'asc' } } } as const satisfies Prisma.DocumentInclude;
+
+/** The customer, contact and assignee must be the tenant's, and the contact the customer's. */
+async function checkReferences(prisma: PrismaClient, tenantId: string, input: CreateDocumentInput): Promise<void> {
+  const [customer, contact, assignee] = await Promise.all([
+    prisma.customer.findFirst({ where: { id: input.customerId, tenantId }, select: { id: true } }),
+    input.contactId ? prisma.contact.findFirst({ where: { id: input.contactId, tenantId }, select: { customerId: true } }) : null,
+    input.assigneeId ? prisma.user.findFirst({ where: { id: input.assigneeId, tenantId }, select: { id: true } }) : null,
+  ]);
+  const errors: FieldError[] = [];
+  if (!customer) errors.push({ path: 'customerId', message: `no customer ${input.customerId}` });
+  if (input.contactId && !contact) errors.push({ path: 'contactId', message: `no contact ${input.contactId}` });
+  if (contact && contact.customerId !== input.customerId) {
+    errors.push({ path: 'contactId', message: `contact ${input.contactId} belongs to another customer` });
+  }
+  if (input.assigneeId && !assignee) errors.push({ path: 'assigneeId', message: `no user ${input.assigneeId}` });
+  if (errors.length) throw new AppError('unprocessable', 'The document refers to records that do not exist.', errors);
+}
+
+function priceLines(lines: CreateDocumentInput['lines'], currency: string): { priced: PricedLine[]; totals: Totals } {
+  const priced = (lines ?? []).map((line) => priceLine(line));
+  // Bounded with every optional line picked, so whatever the customer chooses still fits the columns.
+  const largestGross = priced.reduce((sum, line) => sum + Math.abs(line.netAmount + line.taxAmount), 0);
+  if (largestGross > MAX_AMOUNT) {
+    throw new AppError('unprocessable', 'Amounts are too large.', [
+      { path: 'lines', message: `the total must stay within ${MAX_AMOUNT} minor units` },
+    ]);
+  }
+  return { priced, totals: computeTotals(priced, currency) };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+export async function createDocument(
+  prisma: PrismaClient,
+  tenantId: string,
+  input: CreateDocumentInput,
+  now = new Date(),
+): Promise<DocumentWithLines> {
+  await checkReferences(prisma, tenantId, input);
+  const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } });
+  const currency = input.currency ?? tenant.currency;
+  const { priced, totals } = priceLines(input.lines, currency);
+
+  try {
+    return await prisma.$transaction(async (tx) => {
+      await lockDocumentNumbers(tx, tenantId);
+      const number = input.number ?? (await nextDocumentNumber(tx, tenantId, input.kind, now));
+      return tx.document.create({
+        data: {
+          id: newId('doc'),
+          tenantId,
+          kind: input.kind,
+          number,
+          title: input.title ?? null,
+          status: 'draft',
+          currency,
+          customerId: input.customerId,
+          contactId: input.contactId ?? null,
+          assigneeId: input.assigneeId ?? null,
+          netTotal: totals.net,
+          taxTotal: totals.tax,
+          grossTotal: totals.gross,
+          validUntil: input.validUntil ? new Date(input.validUntil) : null,
+          dueDate: input.dueDate ? new Date(input.dueDate) : null,
+          lines: {
+            create: priced.map((line, index) => ({
+              id: newId('lin'),
+              position: index + 1,
+              description: line.description,
+              quantity: line.quantity,
+              unitPrice: line.unitPrice,
+              taxRate: line.taxRate,
+              optional: line.optional,
+              selected: line.selected,
+              netAmount: line.netAmount,
+              taxAmount: line.taxAmount,
+            })),
+          },
+        },
+        include: withLines,
+      });
+    });
+  } catch (error) {
+    // Only a number given by the caller can be taken: allocated ones are read under the lock.
+    if (isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
+    throw error;
+  }
+}
+
+export async function getDocument(prisma: PrismaClient, tenantId: string, documentId: string): Promise<DocumentWithLines> {
+  const document = await prisma.document.findFirst({ where: { id: documentId, tenantId }, include: withLines });
+  if (!document) throw new AppError('not_found', `No document ${documentId}.`);
+  return document;
+}
+
+// ---------------------------------------------------------------- listing
+
+export interface ListDocumentsInput {
+  kind?: DocumentKind;
+  status?: string;
+  customerId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export type DocumentRow = Prisma.DocumentGetPayload<object>;
+
+/** Opaque to clients: the (createdAt, id) of the last row of the previous page. */
+function encodeCursor(row: Pick<DocumentRow, 'createdAt' | 'id'>): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const createdAt = new Date(String(at));
+    if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
+    return { createdAt, id };
+  } catch {
+    throw new AppError('validation_failed', 'The cursor is not one this API gave.', [
+      { path: 'query.cursor', message: 'use the nextCursor of the previous page' },
+    ]);
+  }
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Newest first; keyset pagination so pages stay stable while documents are created. */
+export async function listDocuments(
+  prisma: PrismaClient,
+  tenantId: string,
+  input: ListDocumentsInput,
+): Promise<{ data: DocumentRow[]; nextCursor: string | null }> {
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const rows = await prisma.document.findMany({
+    where: {
+      tenantId,
+      ...(input.kind ? { kind: input.kind } : {}),
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.customerId ? { customerId: input.customerId } : {}),
+      ...(after
+        ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+        : {}),
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { data: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+export async function listDocumentEvents(prisma: PrismaClient, tenantId: string, documentId: string): Promise<AuditEvent[]> {
+  const document = await prisma.document.findFirst({ where: { id: documentId, tenantId }, select: { id: true } });
+  if (!document) throw new AppError('not_found', `No document ${documentId}.`);
+  return prisma.auditEvent.findMany({ where: { tenantId, documentId }, orderBy: { seq: 'asc' } });
+}

@@ -1,0 +1,53 @@
+/** Tenant settings: reminder and validity delays, terms of sale, templates. */
+import type { Prisma, PrismaClient, TenantSettings } from '../../generated/prisma/client';
+import { AppError } from '../errors';
+
+export interface TermsOfSale {
+  version: string;
+  text: string;
+}
+
+export interface SettingsPatch {
+  hourlyRate?: number | null;
+  defaultProofType?: string | null;
+  termsOfSale?: TermsOfSale | null;
+  reminderAfter?: string;
+  maxReminders?: number;
+  signaturePollInterval?: string;
+  quoteValidity?: string;
+  requireSignature?: boolean;
+  autoConvertToOrder?: boolean;
+  signatureProvider?: string;
+  allowPrivateWebhookUrls?: boolean;
+  templates?: Record<string, unknown>;
+}
+
+/** Every tenant has settings (created with it); an older tenant without gets the defaults on first read. */
+export async function getSettings(prisma: PrismaClient, tenantId: string): Promise<TenantSettings> {
+  return prisma.tenantSettings.upsert({ where: { tenantId }, create: { tenantId }, update: {} });
+}
+
+export async function updateSettings(
+  prisma: PrismaClient,
+  tenantId: string,
+  patch: SettingsPatch,
+  environment: { devMode: boolean },
+): Promise<TenantSettings> {
+  if (patch.allowPrivateWebhookUrls && !environment.devMode) {
+    // Webhooks to private addresses would let a tenant probe the internal network.
+    throw new AppError('unprocessable', 'allowPrivateWebhookUrls can only be set in development.', [
+      { path: 'allowPrivateWebhookUrls', message: 'development only' },
+    ]);
+  }
+  const { termsOfSale, templates, ...plain } = patch;
+  const fields = {
+    ...plain,
+    ...(termsOfSale !== undefined ? { termsVersion: termsOfSale?.version ?? null, termsText: termsOfSale?.text ?? null } : {}),
+    ...(templates !== undefined ? { templates: templates as Prisma.InputJsonObject } : {}),
+  };
+  return prisma.tenantSettings.upsert({
+    where: { tenantId },
+    create: { ...fields, tenantId },
+    update: fields,
+  });
+}

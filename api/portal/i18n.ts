@@ -1,0 +1,277 @@
+/**
+ * Every word the portal shows, in French, English and Swedish. The `Messages` type makes a
+ * missing translation a compile error. Numbers, money and dates go through Intl (money via
+ * domain/money formatMoney) so each locale writes them its own way.
+ */
+import { formatMoney } from '../../domain/money';
+import type { Locale, QuoteStatus } from '../../domain/documents';
+import type { PortalDecision } from './decisions';
+
+export interface Messages {
+  quote: string;
+  numberLabel: string;
+  dateLabel: string;
+  validUntilLabel: string;
+  sellerLabel: string;
+  customerLabel: string;
+  attentionOf: string;
+  columns: { description: string; quantity: string; unitPrice: string; taxRate: string; amount: string };
+  optionalLine: string;
+  optionalChosen: string;
+  optionalNotIncluded: string;
+  netTotal: string;
+  taxOn: (rate: string, base: string) => string;
+  grossTotal: string;
+  statusNames: Record<QuoteStatus, string>;
+  banner: {
+    accepted: (date: string) => string;
+    refused: (date: string) => string;
+    on_hold: (date: string) => string;
+    expired: string;
+    cancelled: string;
+    draft: string;
+  };
+  /** Said once a decision is taken. */
+  decided: Record<PortalDecision, string>;
+  answerHeading: string;
+  chooseOptions: string;
+  accept: string;
+  refuse: string;
+  refuseReason: string;
+  hold: string;
+  holdHint: string;
+  downloadPdf: string;
+  questions: (name: string) => string;
+  personalLink: string;
+  decisionNotAllowed: (status: string) => string;
+  actionNotAllowed: string;
+  formExpired: string;
+  invalidRequest: string;
+  notFound: { title: string; body: string };
+  linkExpired: { title: string; body: (date: string, seller: string) => string };
+  rateLimited: { title: string; body: string };
+  failure: { title: string; body: string };
+}
+
+const fr: Messages = {
+  quote: 'Devis',
+  numberLabel: 'N°',
+  dateLabel: 'Date',
+  validUntilLabel: "Valable jusqu'au",
+  sellerLabel: 'Émis par',
+  customerLabel: 'Établi pour',
+  attentionOf: "À l'attention de",
+  columns: { description: 'Désignation', quantity: 'Qté', unitPrice: 'Prix unitaire HT', taxRate: 'TVA', amount: 'Total HT' },
+  optionalLine: 'Option',
+  optionalChosen: 'Option retenue',
+  optionalNotIncluded: 'Les options ne sont comptées dans le total que si vous les choisissez.',
+  netTotal: 'Total HT',
+  taxOn: (rate, base) => `TVA ${rate} sur ${base}`,
+  grossTotal: 'Total TTC',
+  statusNames: {
+    draft: 'en préparation',
+    sent: 'envoyé',
+    viewed: 'consulté',
+    accepted: 'accepté',
+    refused: 'refusé',
+    on_hold: 'en attente',
+    expired: 'expiré',
+    cancelled: 'annulé',
+  },
+  banner: {
+    accepted: (date) => `Accepté le ${date}`,
+    refused: (date) => `Refusé le ${date}`,
+    on_hold: (date) => `En attente depuis le ${date}`,
+    expired: 'Ce devis a expiré',
+    cancelled: 'Ce devis a été annulé',
+    draft: "Ce devis est encore en préparation",
+  },
+  decided: {
+    accept: 'Merci ! Votre acceptation a bien été enregistrée.',
+    refuse: "Votre réponse a bien été enregistrée. Merci de nous l'avoir fait savoir.",
+    hold: 'Le devis est mis en attente. Revenez décider quand vous serez prêt.',
+  },
+  answerHeading: 'Votre réponse',
+  chooseOptions: 'Options à inclure',
+  accept: 'Accepter le devis',
+  refuse: 'Refuser le devis',
+  refuseReason: 'Motif (facultatif)',
+  hold: 'Mettre en attente',
+  holdHint: 'Besoin de temps ? Le vendeur en sera informé et vous pourrez décider plus tard.',
+  downloadPdf: 'Télécharger le PDF',
+  questions: (name) => `Une question ? Contactez ${name}`,
+  personalLink: 'Ce lien vous est personnel : merci de ne pas le transférer.',
+  decisionNotAllowed: (status) => `Cette décision n'est plus possible : le devis est ${status}.`,
+  actionNotAllowed: "Ce lien ne permet pas cette action.",
+  formExpired: "Ce formulaire n'est plus valide. Rechargez la page et réessayez.",
+  invalidRequest: "La demande n'est pas valide.",
+  notFound: {
+    title: 'Lien introuvable',
+    body: "Ce lien n'est pas valide ou a été désactivé. Vérifiez que l'adresse est complète, ou demandez un nouveau lien à votre interlocuteur.",
+  },
+  linkExpired: {
+    title: 'Lien expiré',
+    body: (date, seller) => `Ce lien a expiré le ${date}. Pour en obtenir un nouveau, contactez ${seller}.`,
+  },
+  rateLimited: { title: 'Trop de demandes', body: 'Merci de patienter une minute avant de réessayer.' },
+  failure: { title: 'Une erreur est survenue', body: 'Réessayez dans un instant.' },
+};
+
+const en: Messages = {
+  quote: 'Quote',
+  numberLabel: 'No.',
+  dateLabel: 'Date',
+  validUntilLabel: 'Valid until',
+  sellerLabel: 'From',
+  customerLabel: 'Prepared for',
+  attentionOf: 'Attention of',
+  columns: { description: 'Description', quantity: 'Qty', unitPrice: 'Unit price', taxRate: 'Tax', amount: 'Amount' },
+  optionalLine: 'Optional',
+  optionalChosen: 'Chosen option',
+  optionalNotIncluded: 'Optional items count in the total only if you choose them.',
+  netTotal: 'Total excl. tax',
+  taxOn: (rate, base) => `Tax ${rate} on ${base}`,
+  grossTotal: 'Total incl. tax',
+  statusNames: {
+    draft: 'being prepared',
+    sent: 'sent',
+    viewed: 'viewed',
+    accepted: 'accepted',
+    refused: 'refused',
+    on_hold: 'on hold',
+    expired: 'expired',
+    cancelled: 'cancelled',
+  },
+  banner: {
+    accepted: (date) => `Accepted on ${date}`,
+    refused: (date) => `Refused on ${date}`,
+    on_hold: (date) => `On hold since ${date}`,
+    expired: 'This quote has expired',
+    cancelled: 'This quote was cancelled',
+    draft: 'This quote is still being prepared',
+  },
+  decided: {
+    accept: 'Thank you! Your acceptance has been recorded.',
+    refuse: 'Your answer has been recorded. Thank you for letting us know.',
+    hold: 'The quote is on hold. Come back and decide whenever you are ready.',
+  },
+  answerHeading: 'Your answer',
+  chooseOptions: 'Optional items to include',
+  accept: 'Accept the quote',
+  refuse: 'Refuse the quote',
+  refuseReason: 'Reason (optional)',
+  hold: 'Put on hold',
+  holdHint: 'Need more time? The seller will be told and you can decide later.',
+  downloadPdf: 'Download PDF',
+  questions: (name) => `A question? Contact ${name}`,
+  personalLink: 'This link is personal: please do not forward it.',
+  decisionNotAllowed: (status) => `This decision is no longer possible: the quote is ${status}.`,
+  actionNotAllowed: 'This link does not allow this action.',
+  formExpired: 'This form is no longer valid. Reload the page and try again.',
+  invalidRequest: 'The request is not valid.',
+  notFound: {
+    title: 'Link not found',
+    body: 'This link is not valid or has been turned off. Check that the address is complete, or ask your contact for a new link.',
+  },
+  linkExpired: {
+    title: 'Link expired',
+    body: (date, seller) => `This link expired on ${date}. To get a new one, contact ${seller}.`,
+  },
+  rateLimited: { title: 'Too many requests', body: 'Please wait a minute and try again.' },
+  failure: { title: 'Something went wrong', body: 'Please try again in a moment.' },
+};
+
+const sv: Messages = {
+  quote: 'Offert',
+  numberLabel: 'Nr',
+  dateLabel: 'Datum',
+  validUntilLabel: 'Giltig till',
+  sellerLabel: 'Från',
+  customerLabel: 'Upprättad för',
+  attentionOf: 'Att.',
+  columns: { description: 'Beskrivning', quantity: 'Antal', unitPrice: 'À-pris exkl. moms', taxRate: 'Moms', amount: 'Belopp exkl. moms' },
+  optionalLine: 'Tillval',
+  optionalChosen: 'Valt tillval',
+  optionalNotIncluded: 'Tillval räknas in i summan först när du väljer dem.',
+  netTotal: 'Summa exkl. moms',
+  taxOn: (rate, base) => `Moms ${rate} på ${base}`,
+  grossTotal: 'Totalt inkl. moms',
+  statusNames: {
+    draft: 'under arbete',
+    sent: 'skickad',
+    viewed: 'visad',
+    accepted: 'accepterad',
+    refused: 'avböjd',
+    on_hold: 'satt på vänt',
+    expired: 'utgången',
+    cancelled: 'återkallad',
+  },
+  banner: {
+    accepted: (date) => `Accepterad ${date}`,
+    refused: (date) => `Avböjd ${date}`,
+    on_hold: (date) => `Satt på vänt sedan ${date}`,
+    expired: 'Offerten har gått ut',
+    cancelled: 'Offerten har återkallats',
+    draft: 'Offerten är fortfarande under arbete',
+  },
+  decided: {
+    accept: 'Tack! Ditt godkännande har registrerats.',
+    refuse: 'Ditt svar har registrerats. Tack för att du meddelade oss.',
+    hold: 'Offerten är satt på vänt. Kom tillbaka och bestäm dig när du är redo.',
+  },
+  answerHeading: 'Ditt svar',
+  chooseOptions: 'Tillval att ta med',
+  accept: 'Acceptera offerten',
+  refuse: 'Avböj offerten',
+  refuseReason: 'Anledning (valfritt)',
+  hold: 'Sätt på vänt',
+  holdHint: 'Behöver du mer tid? Säljaren får veta det och du kan bestämma dig senare.',
+  downloadPdf: 'Ladda ner PDF',
+  questions: (name) => `Frågor? Kontakta ${name}`,
+  personalLink: 'Länken är personlig – vidarebefordra den inte.',
+  decisionNotAllowed: (status) => `Det beslutet går inte längre att fatta: offerten är ${status}.`,
+  actionNotAllowed: 'Den här länken tillåter inte den åtgärden.',
+  formExpired: 'Formuläret är inte längre giltigt. Ladda om sidan och försök igen.',
+  invalidRequest: 'Förfrågan är ogiltig.',
+  notFound: {
+    title: 'Länken hittades inte',
+    body: 'Länken är ogiltig eller har stängts av. Kontrollera att adressen är komplett, eller be din kontaktperson om en ny länk.',
+  },
+  linkExpired: {
+    title: 'Länken har gått ut',
+    body: (date, seller) => `Länken gick ut ${date}. Kontakta ${seller} för att få en ny.`,
+  },
+  rateLimited: { title: 'För många förfrågningar', body: 'Vänta en minut och försök igen.' },
+  failure: { title: 'Något gick fel', body: 'Försök igen om en stund.' },
+};
+
+export const MESSAGES: Record<Locale, Messages> = { fr, en, sv };
+
+/**
+ * Locale-aware writing of the values a quote shows. Amounts, quantities and rates never wrap
+ * inside ("1 004,98 €", "20 %"); times are shown in UTC and say so.
+ */
+export interface Formatters {
+  money(amount: number, currency: string): string;
+  date(value: Date): string;
+  dateTime(value: Date): string;
+  quantity(value: string): string;
+  percent(rate: string): string;
+}
+
+const unbreakable = (text: string) => text.replace(/[ \u202f]/g, '\u00a0');
+
+export function formattersFor(locale: Locale): Formatters {
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+  const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 4 });
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
+  return {
+    money: (amount, currency) => unbreakable(formatMoney(amount, currency, locale)),
+    date: (value) => date.format(value),
+    dateTime: (value) => `${dateTime.format(value)} UTC`,
+    quantity: (value) => unbreakable(decimal.format(Number(value))),
+    // Rates are percentages already ("5.5"); Intl's percent style wants a fraction.
+    percent: (rate) => unbreakable(percent.format(Number(rate) / 100)),
+  };
+}

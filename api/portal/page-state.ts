@@ -1,0 +1,36 @@
+/**
+ * What the quote page needs beyond the link's document: since when the quote is in its
+ * status, and whom the customer can ask.
+ */
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { FoundLink } from '../../activities/db/links';
+import type { AuditEventType, QuoteStatus } from '../../domain/documents';
+
+const EVENT_OF_STATUS: Partial<Record<QuoteStatus, AuditEventType>> = {
+  accepted: 'accepted',
+  refused: 'refused',
+  on_hold: 'put_on_hold',
+  expired: 'expired',
+  cancelled: 'cancelled',
+};
+
+export async function statusSince(prisma: PrismaClient, found: FoundLink, status: QuoteStatus): Promise<Date | undefined> {
+  const type = EVENT_OF_STATUS[status];
+  if (!type) return undefined;
+  const event = await prisma.auditEvent.findFirst({
+    where: { tenantId: found.document.tenantId, documentId: found.document.id, type },
+    orderBy: { seq: 'desc' },
+    select: { at: true },
+  });
+  return event?.at;
+}
+
+/** The salesperson in charge of the quote, when there is one with an email. */
+export async function sellerContact(prisma: PrismaClient, found: FoundLink): Promise<{ name: string; email: string } | undefined> {
+  if (!found.document.assigneeId) return undefined;
+  const user = await prisma.user.findFirst({
+    where: { id: found.document.assigneeId, tenantId: found.document.tenantId },
+    select: { name: true, email: true },
+  });
+  return user ?? undefined;
+}

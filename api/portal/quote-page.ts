@@ -1,0 +1,170 @@
+/**
+ * The quote as its customer reads it: who sends it, to whom, the lines (optional ones
+ * marked), tax per rate, totals, where it stands, and the answers it still allows.
+ * Pure: data in, HTML out.
+ */
+import { html, type SafeHtml } from './html';
+import { formattersFor, MESSAGES, type Formatters, type Messages } from './i18n';
+import { pageShell } from './layout';
+import type { PortalDecision } from './decisions';
+import { computeTotals, countsInTotals, taxBreakdown, type PricedLine } from '../../domain/money';
+import type { Locale, QuoteStatus } from '../../domain/documents';
+import type { LinkedDocument } from '../../activities/db/links';
+
+export interface QuoteForm {
+  decision: PortalDecision;
+  /** One-time id of this form: the workflow takes a decision id once. */
+  decisionId: string;
+  csrf: string;
+}
+
+export interface QuotePageInput {
+  locale: Locale;
+  /** Path of the link ("/d/<token>"); actions and the PDF hang under it. */
+  linkPath: string;
+  document: LinkedDocument;
+  /** The quote's status now (the workflow's answer can be newer than the row). */
+  status: QuoteStatus;
+  /** When the current status was reached, for "Accepted on …". */
+  statusSince?: Date;
+  /** Whom the customer can ask: the assignee, else nobody but the seller's name. */
+  sellerContact?: { name: string; email: string };
+  canDownload: boolean;
+  forms: QuoteForm[];
+  notice?: { tone: 'success' | 'error'; text: string };
+}
+
+type PageLine = PricedLine & { id: string };
+
+function pageLines(document: LinkedDocument): PageLine[] {
+  return document.lines.map((line) => ({
+    id: line.id,
+    description: line.description,
+    quantity: line.quantity.toString(),
+    unitPrice: line.unitPrice,
+    taxRate: line.taxRate.toString(),
+    optional: line.optional,
+    selected: line.selected,
+    netAmount: line.netAmount,
+    taxAmount: line.taxAmount,
+  }));
+}
+
+export function renderQuotePage(input: QuotePageInput): string {
+  const t = MESSAGES[input.locale];
+  const f = formattersFor(input.locale);
+  const { document } = input;
+  const lines = pageLines(document);
+  const title = document.title ?? t.quote;
+  const body = html`
+${input.notice ? html`<p class="notice ${input.notice.tone}" role="status">${input.notice.text}</p>` : null}
+${statusBanner(input, t, f)}
+<article class="sheet">
+  <p class="eyebrow">${t.quote} ${t.numberLabel} ${document.number}</p>
+  <h1>${title}</h1>
+  <div class="parties">
+    <p><span class="label">${t.sellerLabel}</span><br><strong>${document.tenant.name}</strong></p>
+    <p><span class="label">${t.customerLabel}</span><br><strong>${document.customer.name}</strong>${
+      document.contact ? html`<br>${t.attentionOf} ${document.contact.name}` : null
+    }</p>
+  </div>
+  <dl class="meta">
+    <div><dt class="label">${t.dateLabel}</dt><dd>${f.date(document.sentAt ?? document.createdAt)}</dd></div>
+    ${document.validUntil ? html`<div><dt class="label">${t.validUntilLabel}</dt><dd>${f.date(document.validUntil)}</dd></div>` : null}
+  </dl>
+  ${linesTable(lines, document.currency, t, f)}
+  ${totalsTable(lines, document.currency, t, f)}
+  ${input.forms.some((form) => form.decision === 'accept') && lines.some((line) => line.optional) ? html`<p class="note">${t.optionalNotIncluded}</p>` : null}
+</article>
+${input.canDownload ? html`<p><a class="button" href="${input.linkPath}/pdf" download>${t.downloadPdf}</a></p>` : null}
+${actionsSection(input, lines, t, f)}
+<footer>
+  ${input.sellerContact ? html`<p>${t.questions(input.sellerContact.name)} · <a href="mailto:${input.sellerContact.email}">${input.sellerContact.email}</a></p>` : null}
+  <p>${t.personalLink}</p>
+</footer>`;
+  return pageShell(input.locale, `${title} ${document.number} · ${document.tenant.name}`, body);
+}
+
+function statusBanner(input: QuotePageInput, t: Messages, f: Formatters): SafeHtml | null {
+  const since = input.statusSince ? f.dateTime(input.statusSince) : '';
+  switch (input.status) {
+    case 'accepted':
+    case 'refused':
+    case 'on_hold':
+      return html`<p class="banner ${input.status}" role="status">${t.banner[input.status](since).trim()}</p>`;
+    case 'expired':
+    case 'cancelled':
+    case 'draft':
+      return html`<p class="banner ${input.status}" role="status">${t.banner[input.status]}</p>`;
+    case 'sent':
+    case 'viewed':
+      return null;
+  }
+}
+
+function linesTable(lines: PageLine[], currency: string, t: Messages, f: Formatters): SafeHtml {
+  const rows = lines.map((line) => {
+    const chosen = line.optional && line.selected;
+    const tag = line.optional ? html`<span class="tag">${chosen ? t.optionalChosen : t.optionalLine}</span>` : null;
+    const detail = `${f.quantity(line.quantity)} × ${f.money(line.unitPrice, currency)} · ${t.columns.taxRate} ${f.percent(line.taxRate)}`;
+    return html`<tr class="${line.optional ? (chosen ? 'optional chosen' : 'optional') : ''}">
+      <td>${line.description}${tag}<span class="detail">${detail}</span></td>
+      <td class="num wide">${f.quantity(line.quantity)}</td>
+      <td class="num wide">${f.money(line.unitPrice, currency)}</td>
+      <td class="num wide">${f.percent(line.taxRate)}</td>
+      <td class="num">${f.money(line.netAmount, currency)}</td>
+    </tr>`;
+  });
+  return html`<table class="lines">
+    <thead><tr>
+      <th scope="col">${t.columns.description}</th>
+      <th scope="col" class="num wide">${t.columns.quantity}</th>
+      <th scope="col" class="num wide">${t.columns.unitPrice}</th>
+      <th scope="col" class="num wide">${t.columns.taxRate}</th>
+      <th scope="col" class="num">${t.columns.amount}</th>
+    </tr></thead>
+    <tbody>${rows}</tbody>
+  </table>`;
+}
+
+function totalsTable(lines: PageLine[], currency: string, t: Messages, f: Formatters): SafeHtml {
+  const totals = computeTotals(lines, currency);
+  const taxRows = taxBreakdown(lines).map(
+    (row) => html`<tr><td>${t.taxOn(f.percent(row.rate), f.money(row.base, currency))}</td><td class="num">${f.money(row.tax, currency)}</td></tr>`,
+  );
+  return html`<table class="totals">
+    <tr><td>${t.netTotal}</td><td class="num">${f.money(totals.net, currency)}</td></tr>
+    ${taxRows}
+    <tr class="grand"><td>${t.grossTotal}</td><td class="num">${f.money(totals.gross, currency)}</td></tr>
+  </table>`;
+}
+
+function hiddenFields(form: QuoteForm): SafeHtml {
+  return html`<input type="hidden" name="decisionId" value="${form.decisionId}"><input type="hidden" name="csrf" value="${form.csrf}">`;
+}
+
+function actionsSection(input: QuotePageInput, lines: PageLine[], t: Messages, f: Formatters): SafeHtml | null {
+  if (input.forms.length === 0) return null;
+  const currency = input.document.currency;
+  const forms = input.forms.map((form) => {
+    const action = `${input.linkPath}/${form.decision}`;
+    switch (form.decision) {
+      case 'accept': {
+        const optional = lines.filter((line) => line.optional);
+        const choices = optional.length
+          ? html`<fieldset><legend>${t.chooseOptions}</legend>${optional.map(
+              (line) => html`<label class="choice"><input type="checkbox" name="options" value="${line.id}"${
+                countsInTotals(line) ? html` checked` : null
+              }><span>${line.description} (${f.money(line.netAmount, currency)})</span></label>`,
+            )}</fieldset>`
+          : null;
+        return html`<form method="post" action="${action}">${hiddenFields(form)}${choices}<button class="primary" type="submit">${t.accept}</button></form>`;
+      }
+      case 'hold':
+        return html`<form method="post" action="${action}">${hiddenFields(form)}<p class="hint">${t.holdHint}</p><button type="submit">${t.hold}</button></form>`;
+      case 'refuse':
+        return html`<details><summary>${t.refuse}</summary><form method="post" action="${action}">${hiddenFields(form)}<label for="reason">${t.refuseReason}</label><textarea id="reason" name="reason" maxlength="2000"></textarea><button type="submit">${t.refuse}</button></form></details>`;
+    }
+  });
+  return html`<section class="sheet"><h2>${t.answerHeading}</h2><div class="actions">${forms}</div></section>`;
+}

@@ -1,0 +1,403 @@
+/**
+ * Every request and response of the back-office API as zod schemas. The same objects
+ * validate requests (api/openapi.ts mounts each route with them) and generate
+ * `GET /v1/openapi.json`, so the document cannot drift from what the server accepts.
+ * Request objects are strict: an unknown field is a mistake worth a 400, not a silent no-op.
+ */
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { DOCUMENT_KINDS, LOCALES, NOTIFY_EVENTS, QUOTE_STATUSES } from '../domain/documents';
+import { isIsoDuration } from '../domain/durations';
+import { toScaled } from '../domain/money';
+import { AppError } from './errors';
+
+extendZodWithOpenApi(z);
+
+// ---------------------------------------------------------------- building blocks
+
+const id = z.string().min(1).max(64);
+const dateTime = z.iso.datetime({ offset: true }).openapi({ example: '2026-03-01T09:30:00Z' });
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals, like EUR')
+  .openapi({ example: 'EUR' });
+const email = z.email().max(320);
+const phone = z
+  .string()
+  .regex(/^\+?[0-9 ().-]{4,32}$/, 'a phone number, preferably in E.164 (+33612345678)')
+  .openapi({ example: '+33612345678' });
+/** BCP 47 language tag, short form; the portal speaks fr, en and sv and falls back to en. */
+const languageTag = z
+  .string()
+  .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language tag like fr or sv-SE')
+  .openapi({ example: 'fr' });
+const isoDuration = z
+  .string()
+  .refine(isIsoDuration, 'a positive ISO 8601 duration, like P3D or PT30M')
+  .openapi({ example: 'P3D' });
+
+/** Accepts a decimal with at most `scale` digits after the point (what domain/money keeps exactly). */
+function hasAtMostDecimals(scale: number) {
+  return (value: number) => {
+    try {
+      toScaled(value, scale);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
+// ---------------------------------------------------------------- errors
+
+/** A zod failure as the API answers it: 400 validation_failed with one entry per field. */
+export function validationError(error: z.ZodError, prefix?: string): AppError {
+  const pathOf = (segments: readonly PropertyKey[]) => [...(prefix ? [prefix] : []), ...segments.map(String)].join('.');
+  // An unknown field is reported at its own path, so the client sees which one to remove.
+  const errors = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
+  return new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', errors);
+}
+
+/** Parses or throws validation_failed, naming where the value came from (body, query, params, headers). */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error, where === 'body' ? undefined : where);
+  return result.data;
+}
+
+export const fieldErrorSchema = z.object({ path: z.string(), message: z.string() }).openapi('FieldError');
+
+export const problemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'https://greenlight.dev/problems/validation-failed' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    errors: z.array(fieldErrorSchema).optional(),
+  })
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
+
+// ---------------------------------------------------------------- common parameters
+
+export const idParamsSchema = z.strictObject({ id: id.openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const idempotencyHeadersSchema = z.object({
+  'Idempotency-Key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({
+      param: {
+        description: 'The same key and body within 24 h returns the first answer; the same key with another body is 422.',
+      },
+    }),
+});
+
+// ---------------------------------------------------------------- tenants
+
+export const createTenantSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    locale: z.enum(LOCALES).optional(),
+    currency: currency.optional(),
+  })
+  .openapi('CreateTenant');
+
+export const createdTenantSchema = z
+  .object({
+    id,
+    name: z.string(),
+    apiKey: z.string().openapi({ description: 'Shown once; store it now.', example: 'gl_live_…' }),
+  })
+  .openapi('CreatedTenant');
+
+// ---------------------------------------------------------------- users
+
+const notifyChannels = z.array(z.enum(['email', 'sms'])).max(2);
+export const notifyPreferencesSchema = z
+  .strictObject(Object.fromEntries(NOTIFY_EVENTS.map((event) => [event, notifyChannels.optional()])) as Record<
+    (typeof NOTIFY_EVENTS)[number],
+    z.ZodOptional<typeof notifyChannels>
+  >)
+  .openapi('NotifyPreferences');
+
+export const createUserSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    email,
+    phone: phone.optional(),
+    notify: notifyPreferencesSchema.optional(),
+  })
+  .openapi('CreateUser');
+
+export const userSchema = z
+  .object({
+    id,
+    name: z.string(),
+    email: z.string(),
+    phone: z.string().nullable(),
+    notify: notifyPreferencesSchema,
+    createdAt: dateTime,
+  })
+  .openapi('User');
+
+// ---------------------------------------------------------------- customers and contacts
+
+export const createCustomerSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    email: email.optional(),
+    phone: phone.optional(),
+    locale: languageTag.optional(),
+    termsAcceptedAt: dateTime.optional(),
+    termsVersion: z.string().min(1).max(50).optional(),
+    proofType: z.string().min(1).max(50).optional(),
+  })
+  .openapi('CreateCustomer');
+
+export const customerSchema = z
+  .object({
+    id,
+    name: z.string(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    locale: z.string().nullable(),
+    termsAcceptedAt: dateTime.nullable(),
+    termsVersion: z.string().nullable(),
+    proofType: z.string().nullable(),
+    createdAt: dateTime,
+  })
+  .openapi('Customer');
+
+export const createContactSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    email: email.optional(),
+    phone: phone.optional(),
+  })
+  .openapi('CreateContact');
+
+export const contactSchema = z
+  .object({
+    id,
+    customerId: id,
+    name: z.string(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    createdAt: dateTime,
+  })
+  .openapi('Contact');
+
+// ---------------------------------------------------------------- settings
+
+const termsOfSaleSchema = z.strictObject({
+  version: z.string().min(1).max(50),
+  text: z.string().min(1).max(100_000),
+});
+
+/** Email templates: { "<template name>": { "<locale>": { subject, body } } }. */
+const templatesSchema = z.record(
+  z.string().min(1).max(50),
+  z.record(languageTag, z.strictObject({ subject: z.string().min(1).max(300), body: z.string().min(1).max(20_000) })),
+);
+
+export const SIGNATURE_PROVIDERS = ['builtin', 'getaccept'] as const;
+
+export const updateSettingsSchema = z
+  .strictObject({
+    hourlyRate: z.number().int().min(0).nullable().optional().openapi({ description: 'Minor units per hour' }),
+    defaultProofType: z.string().min(1).max(50).nullable().optional(),
+    termsOfSale: termsOfSaleSchema.nullable().optional(),
+    reminderAfter: isoDuration.optional(),
+    maxReminders: z.number().int().min(0).max(20).optional(),
+    signaturePollInterval: isoDuration.optional(),
+    quoteValidity: isoDuration.optional(),
+    requireSignature: z.boolean().optional(),
+    autoConvertToOrder: z.boolean().optional(),
+    signatureProvider: z.enum(SIGNATURE_PROVIDERS).optional(),
+    allowPrivateWebhookUrls: z.boolean().optional().openapi({ description: 'Development only' }),
+    templates: templatesSchema.optional(),
+  })
+  .openapi('UpdateSettings');
+
+export const settingsSchema = z
+  .object({
+    hourlyRate: z.number().int().nullable(),
+    defaultProofType: z.string().nullable(),
+    termsOfSale: termsOfSaleSchema.nullable(),
+    reminderAfter: z.string(),
+    maxReminders: z.number().int(),
+    signaturePollInterval: z.string(),
+    quoteValidity: z.string(),
+    requireSignature: z.boolean(),
+    autoConvertToOrder: z.boolean(),
+    signatureProvider: z.string(),
+    allowPrivateWebhookUrls: z.boolean(),
+    templates: templatesSchema,
+    updatedAt: dateTime,
+  })
+  .openapi('Settings');
+
+// ---------------------------------------------------------------- documents
+
+/** Amounts are stored as 32-bit integers of minor units (21 million in a 2-digit currency). */
+export const MAX_AMOUNT = 2_147_483_647;
+
+export const lineInputSchema = z
+  .strictObject({
+    description: z.string().trim().min(1).max(2000),
+    quantity: z
+      .number()
+      .positive()
+      .max(1e9)
+      .refine(hasAtMostDecimals(4), 'at most 4 decimals')
+      .openapi({ example: 1.5 }),
+    unitPrice: z
+      .number()
+      .int()
+      .min(-MAX_AMOUNT)
+      .max(MAX_AMOUNT)
+      .openapi({ description: 'Minor units of the document currency; negative for a discount', example: 12000 }),
+    taxRate: z.number().min(0).max(100).refine(hasAtMostDecimals(2), 'at most 2 decimals').optional().openapi({ example: 20 }),
+    optional: z.boolean().optional(),
+  })
+  .openapi('LineInput');
+
+export const createDocumentSchema = z
+  .strictObject({
+    kind: z.enum(DOCUMENT_KINDS),
+    customerId: id,
+    contactId: id.optional(),
+    assigneeId: id.optional(),
+    title: z.string().trim().min(1).max(300).optional(),
+    number: z.string().trim().min(1).max(64).optional().openapi({ description: 'Assigned per tenant and kind when absent' }),
+    currency: currency.optional(),
+    lines: z.array(lineInputSchema).max(500).optional(),
+    validUntil: dateTime.optional(),
+    dueDate: dateTime.optional(),
+  })
+  .openapi('CreateDocument');
+
+export const totalsSchema = z
+  .object({ net: z.number().int(), tax: z.number().int(), gross: z.number().int(), currency })
+  .openapi('Totals');
+
+export const lineSchema = z
+  .object({
+    id,
+    position: z.number().int(),
+    description: z.string(),
+    quantity: z.number(),
+    unitPrice: z.number().int(),
+    taxRate: z.number(),
+    optional: z.boolean(),
+    selected: z.boolean(),
+    netAmount: z.number().int(),
+    taxAmount: z.number().int(),
+  })
+  .openapi('Line');
+
+export const chainLinkSchema = z
+  .object({ id, kind: z.enum(DOCUMENT_KINDS), number: z.string(), status: z.string() })
+  .openapi('ChainLink');
+
+export const documentSchema = z
+  .object({
+    id,
+    kind: z.enum(DOCUMENT_KINDS),
+    number: z.string(),
+    title: z.string().nullable(),
+    status: z.string().openapi({ example: 'draft' }),
+    digitalStatus: z.string().nullable(),
+    currency,
+    totals: totalsSchema,
+    lines: z.array(lineSchema),
+    customerId: id,
+    contactId: id.nullable(),
+    assigneeId: id.nullable(),
+    validUntil: dateTime.nullable(),
+    dueDate: dateTime.nullable(),
+    sentAt: dateTime.nullable(),
+    chain: z.array(chainLinkSchema),
+    viewCount: z.number().int(),
+    lastViewedAt: dateTime.nullable(),
+    downloadCount: z.number().int(),
+    createdAt: dateTime,
+    updatedAt: dateTime,
+  })
+  .openapi('Document');
+
+export const documentSummarySchema = documentSchema
+  .omit({ lines: true, chain: true })
+  .openapi('DocumentSummary');
+
+
+export const listDocumentsQuerySchema = z.strictObject({
+  kind: z.enum(DOCUMENT_KINDS).optional(),
+  status: z.enum(QUOTE_STATUSES).optional(),
+  customerId: id.optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+export const documentListSchema = z
+  .object({ data: z.array(documentSummarySchema), nextCursor: z.string().nullable() })
+  .openapi('DocumentList');
+
+export const auditEventSchema = z
+  .object({
+    seq: z.number().int(),
+    type: z.string().openapi({ example: 'sent' }),
+    at: dateTime,
+    actor: z.string().openapi({ example: 'customer:lnk_…' }),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi('AuditEvent');
+
+export const auditEventListSchema = z.array(auditEventSchema).openapi('AuditEventList');
+
+const recipientSchema = z.union([
+  z.strictObject({ contactId: id }),
+  z.strictObject({ email, name: z.string().trim().min(1).max(200).optional() }),
+]);
+
+export const sendDocumentSchema = z
+  .strictObject({
+    to: recipientSchema.optional(),
+    channel: z.literal('email').optional().openapi({ description: 'SMS comes with a later release' }),
+    message: z.string().max(5000).optional(),
+    attachPdf: z.boolean().optional(),
+  })
+  .openapi('SendDocument');
+
+export const workflowStateSchema = z
+  .object({
+    status: z.string().openapi({ example: 'sent' }),
+    remindersSent: z.number().int().optional(),
+    nextReminderAt: dateTime.optional(),
+    validUntil: dateTime.optional(),
+  })
+  .openapi('WorkflowState');
+
+export const remindDocumentSchema = z.strictObject({}).openapi('RemindDocument');
+
+export const cancelDocumentSchema = z
+  .strictObject({ reason: z.string().trim().min(1).max(2000).optional() })
+  .openapi('CancelDocument');
+
+/** OpenAPI 3.1 describes raw bytes by their media type alone; an untyped schema says "any bytes". */
+export const pdfSchema = z.unknown().openapi({ description: 'The PDF file' });
+
+export const openApiDocumentSchema = z
+  .object({
+    openapi: z.string(),
+    info: z.object({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()).optional(),
+    components: z.object({ schemas: z.record(z.string(), z.unknown()).optional() }).optional(),
+  })
+  .openapi('OpenApiDocument');

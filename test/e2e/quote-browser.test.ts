@@ -1,0 +1,87 @@
+/**
+ * A customer in a real browser (Debian's Chromium driven by playwright-core): the quote
+ * created and sent through the API, the link read from the email in the outbox, the page
+ * read on a phone, the PDF downloaded, the quote accepted, and the accepted state shown.
+ * Screenshots land in /tmp (portal.png before deciding, portal-accepted.png after) for a
+ * person to look at.
+ */
+import { readFile } from 'node:fs/promises';
+import { chromium, type Browser } from 'playwright-core';
+import { formatMoney } from '../../domain/money';
+import { MESSAGES } from '../../api/portal/i18n';
+import { startStack, type Stack } from '../support/stack';
+import { eventually } from '../support/eventually';
+import { backOffice, SAMPLE_LINES, type BackOffice } from '../integration/portal-fixtures';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** An iPhone-sized screen: the customer most likely opens the email on a phone. */
+const PHONE = { width: 390, height: 844 };
+
+let stack: Stack;
+let office: BackOffice;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  office = await backOffice(stack);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+it('opens the emailed link on a phone, downloads the PDF, accepts, and sees the quote accepted', async () => {
+  const t = MESSAGES.fr;
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: SAMPLE_LINES });
+  const { url } = await office.sendQuote(documentId, contactEmail);
+
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, acceptDownloads: true, locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto(url);
+
+  await expectVisible(page.getByRole('heading', { name: 'Brochures de printemps' }));
+  for (const line of SAMPLE_LINES) await expectVisible(page.getByText(line.description, { exact: false }).first());
+  // 1 004,98 € net + 191,00 € + 2,75 € of tax.
+  const gross = formatMoney(119873, 'EUR', 'fr');
+  await expectVisible(page.getByRole('row', { name: new RegExp(`${t.grossTotal}`) }));
+  expect((await page.getByRole('row', { name: new RegExp(t.grossTotal) }).innerText()).replace(/\s+/g, ' ')).toContain(gross);
+  // Nothing is wider than the phone: no sideways scrolling to read a quote.
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+  await page.screenshot({ path: '/tmp/portal.png', fullPage: true });
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: t.downloadPdf }).click()]);
+  const pdf = await readFile(await download.path());
+  expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+  expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+
+  await page.getByRole('button', { name: t.accept }).click();
+  await expectVisible(page.getByText(t.decided.accept));
+  await expectVisible(page.locator('.banner.accepted'));
+  await expect(page.getByRole('button', { name: t.accept }).count()).resolves.toBe(0);
+  await page.screenshot({ path: '/tmp/portal-accepted.png', fullPage: true });
+
+  // The answer stands at the address the form posted to; opening the link again shows the
+  // same accepted state, as the back office sees it.
+  expect(page.url()).toBe(`${url}/accept`);
+  await page.goto(`${url}/accept`);
+  expect(page.url()).toBe(url);
+  await expectVisible(page.locator('.banner.accepted'));
+  const counted = await eventually(
+    async () => {
+      const current = await office.document(documentId);
+      return current.downloadCount === 1 && current.viewCount === 2 ? current : undefined;
+    },
+    { what: 'the two views and the download to be counted' },
+  );
+  expect(counted.status).toBe('accepted');
+  await context.close();
+});
+
+async function expectVisible(locator: { isVisible(): Promise<boolean>; waitFor(options: { state: 'visible' }): Promise<void> }): Promise<void> {
+  await locator.waitFor({ state: 'visible' });
+  expect(await locator.isVisible()).toBe(true);
+}

@@ -1,0 +1,100 @@
+/**
+ * Runs once before every Jest project: starts ONE Temporal dev server (or reuses
+ * TEMPORAL_ADDRESS), recreates and migrates the test database, and bundles the workflows
+ * once. Test files read the result from the environment Jest's workers inherit:
+ * TEMPORAL_ADDRESS, DATABASE_URL, WORKFLOW_BUNDLE_PATH (and GREENLIGHT_TEST_RUN_DIR).
+ */
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { migrate } from '../scripts/migrate';
+import { findFreePort } from '../scripts/lib/ports';
+import { ensureSearchAttributes, startTemporalDevServer } from '../scripts/lib/temporal-dev-server';
+import { setHarness, testRunDir } from './support/harness-state';
+
+const TEST_DATABASE = 'greenlight_test';
+
+/** The part of Jest's global config read here. */
+interface JestRun {
+  selectProjects?: string[] | null;
+}
+
+export default async function globalSetup(globalConfig: JestRun): Promise<void> {
+  // `jest --selectProjects unit` needs no services: spare the machine the start-up.
+  if (globalConfig.selectProjects && !globalConfig.selectProjects.includes('services')) return;
+
+  const runDir = testRunDir();
+  mkdirSync(runDir, { recursive: true });
+  process.env.GREENLIGHT_TEST_RUN_DIR = runDir;
+
+  const [temporal, database, bundlePath] = await Promise.all([startTemporal(runDir), recreateTestDatabase(), bundleWorkflows(runDir)]);
+  process.env.TEMPORAL_ADDRESS = temporal.address;
+  process.env.DATABASE_URL = database.url;
+  if (bundlePath) process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
+  setHarness({ runDir, temporal: temporal.server, privateDatabaseUrl: database.private ? database.url : undefined });
+}
+
+async function startTemporal(runDir: string) {
+  const existing = process.env.TEMPORAL_ADDRESS;
+  if (existing) {
+    await ensureSearchAttributes(existing);
+    return { address: existing, server: undefined };
+  }
+  const log = createWriteStream(path.join(runDir, 'temporal.log'));
+  const server = await startTemporalDevServer({
+    port: await findFreePort(),
+    dbFilename: path.join(runDir, 'temporal.db'),
+    onOutput: (child) => {
+      child.stdout?.pipe(log);
+      child.stderr?.pipe(log);
+    },
+  });
+  return { address: server.address, server };
+}
+
+/**
+ * A fresh, migrated `greenlight_test` on the server DATABASE_URL names (the local one by
+ * default). When another Jest run in this tree is using it, this run gets its own database
+ * instead of pulling the floor from under the other.
+ */
+async function recreateTestDatabase(): Promise<{ url: string; private: boolean }> {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight');
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  let name = TEST_DATABASE;
+  try {
+    const busy = await admin.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1 LIMIT 1', [TEST_DATABASE]);
+    if (busy.rowCount) name = `${TEST_DATABASE}_${process.pid}`;
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  await migrate(url.toString());
+  return { url: url.toString(), private: name !== TEST_DATABASE };
+}
+
+/** Bundled once here rather than by every worker a test starts (webpack costs seconds each time). */
+async function bundleWorkflows(runDir: string): Promise<string | undefined> {
+  const workflowsIndex = path.resolve(__dirname, '..', 'workflows', 'index.ts');
+  if (!existsSync(workflowsIndex)) {
+    console.warn('[test] workflows/index.ts does not exist yet: workers will start without a prebuilt bundle');
+    return undefined;
+  }
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsIndex, logger: quietBundlerLogger });
+  const bundlePath = path.join(runDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  return bundlePath;
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(`[bundle] ${message}`),
+  error: (message: string) => console.error(`[bundle] ${message}`),
+};

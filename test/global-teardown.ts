@@ -1,0 +1,29 @@
+/**
+ * Stops what test/global-setup.ts started and removes this run's scratch folder. The shared
+ * `greenlight_test` database stays for post-mortems (the next run recreates it); a private
+ * one made for a concurrent run is dropped.
+ */
+import { rmSync } from 'node:fs';
+import { Client } from 'pg';
+import { takeHarness } from './support/harness-state';
+
+export default async function globalTeardown(): Promise<void> {
+  const harness = takeHarness();
+  if (!harness) return;
+  await harness.temporal?.stop();
+  if (harness.privateDatabaseUrl) await dropDatabase(harness.privateDatabaseUrl);
+  rmSync(harness.runDir, { recursive: true, force: true });
+}
+
+async function dropDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,343 @@
+/**
+ * The activities against the real test database and a real local outbox reached through
+ * the Resend SDK: what they write, what they send, and that doing it twice changes nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { PDFDocument } from 'pdf-lib';
+import { recordAuditEvent } from '../../activities/db/audit';
+import { createAccessLink, findLinkByToken } from '../../activities/db/links';
+import { createActivities } from '../../activities/index';
+import { createResendMailer } from '../../activities/notify/mailer';
+import { createOutboxSmsSender } from '../../activities/notify/sms';
+import type { GreenlightActivities } from '../../activities/types';
+import { startOutbox, type Outbox } from '../../devtools/outbox/server';
+import { computeTotals, priceLine } from '../../domain/money';
+import { createPrisma, type PrismaClient } from '../../platform/db';
+import { newId } from '../../platform/ids';
+
+interface OutboxEntry {
+  id: string;
+  channel: 'email' | 'sms';
+  from: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  links: string[];
+  attachments: { filename: string; size: number; contentType?: string }[];
+}
+
+const config = {
+  publicUrl: 'https://portal.greenlight.test',
+  mailFrom: 'Greenlight <documents@greenlight.test>',
+  appSecret: 'activities-test-secret',
+};
+
+let prisma: PrismaClient;
+let outbox: Outbox;
+let outboxDir: string;
+let activities: GreenlightActivities;
+
+beforeAll(async () => {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL is set by test/global-setup.ts: run this file through jest');
+  prisma = createPrisma(databaseUrl);
+  outboxDir = mkdtempSync(path.join(tmpdir(), 'outbox-'));
+  outbox = await startOutbox({ port: 0, dataDir: outboxDir });
+  activities = createActivities({
+    prisma,
+    mailer: createResendMailer({ apiKey: 're_test_key', baseUrl: outbox.url }),
+    sms: createOutboxSmsSender(outbox.url),
+    config,
+  });
+});
+
+afterAll(async () => {
+  await outbox?.close();
+  await prisma?.$disconnect();
+  rmSync(outboxDir, { recursive: true, force: true });
+});
+
+async function readOutbox(): Promise<OutboxEntry[]> {
+  const response = await fetch(`${outbox.url}/emails`);
+  return ((await response.json()) as { data: OutboxEntry[] }).data;
+}
+
+async function messagesTo(address: string): Promise<OutboxEntry[]> {
+  return (await readOutbox()).filter((message) => message.to.includes(address));
+}
+
+/** A tenant with an assignee, a Swedish-speaking customer and its contact, and a draft quote. */
+async function seedQuote(options: { notify?: Record<string, string[]>; templates?: object } = {}) {
+  const tenantId = newId('ten');
+  const suffix = tenantId.slice(-8).toLowerCase().replace(/[^a-z0-9]/g, 'x');
+  await prisma.tenant.create({ data: { id: tenantId, name: 'Tryckeriet Åkesson & Co', locale: 'fr', currency: 'SEK' } });
+  if (options.templates) await prisma.tenantSettings.create({ data: { tenantId, templates: options.templates } });
+  const assignee = await prisma.user.create({
+    data: {
+      id: newId('usr'),
+      tenantId,
+      name: 'Camille Durand',
+      email: `camille-${suffix}@seller.test`,
+      phone: `+336${suffix.replace(/\D/g, '1').padEnd(8, '0').slice(0, 8)}`,
+      notify: options.notify ?? {},
+    },
+  });
+  const customer = await prisma.customer.create({ data: { id: newId('cus'), tenantId, name: 'Łódź Print AB', email: `office-${suffix}@customer.test`, locale: 'sv' } });
+  const contact = await prisma.contact.create({
+    data: { id: newId('con'), tenantId, customerId: customer.id, name: 'Åsa <Öberg>', email: `asa-${suffix}@customer.test` },
+  });
+  const lines = [
+    priceLine({ description: 'Broschyr A4, 16 sidor', quantity: 500, unitPrice: 1250, taxRate: 25 }),
+    priceLine({ description: 'Lackering', quantity: '1.5', unitPrice: 9900, taxRate: 25, optional: true }),
+  ];
+  const totals = computeTotals(lines, 'SEK');
+  const document = await prisma.document.create({
+    data: {
+      id: newId('doc'),
+      tenantId,
+      kind: 'quote',
+      number: `Q-${suffix}`,
+      status: 'draft',
+      currency: 'SEK',
+      customerId: customer.id,
+      contactId: contact.id,
+      assigneeId: assignee.id,
+      netTotal: totals.net,
+      taxTotal: totals.tax,
+      grossTotal: totals.gross,
+      validUntil: new Date('2026-12-31T00:00:00Z'),
+      lines: {
+        create: lines.map((line, position) => ({
+          id: newId('lin'),
+          position,
+          description: line.description,
+          quantity: line.quantity,
+          unitPrice: line.unitPrice,
+          taxRate: line.taxRate,
+          optional: line.optional,
+          selected: line.selected,
+          netAmount: line.netAmount,
+          taxAmount: line.taxAmount,
+        })),
+      },
+    },
+  });
+  return { tenantId, documentId: document.id, document, assignee, customer, contact };
+}
+
+function tokenOf(url: string): string {
+  return url.slice(url.lastIndexOf('/') + 1);
+}
+
+describe('recordTransition', () => {
+  it('writes a transition once, however often it is retried', async () => {
+    const { tenantId, documentId } = await seedQuote();
+    const input = {
+      tenantId,
+      documentId,
+      workflowId: `quote-${documentId}`,
+      seq: 1,
+      status: 'sent',
+      event: { type: 'sent' as const, at: Date.parse('2026-03-02T10:00:00Z'), actor: { kind: 'seller' as const, userId: 'usr_1' } },
+    };
+    await activities.recordTransition(input);
+    await activities.recordTransition(input);
+    await Promise.all([activities.recordTransition(input), activities.recordTransition(input)]);
+
+    const events = await prisma.auditEvent.findMany({ where: { documentId } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ seq: 1, type: 'sent', actor: 'user:usr_1', dedupeKey: `quote-${documentId}#1` });
+    const document = await prisma.document.findUniqueOrThrow({ where: { id: documentId } });
+    expect(document).toMatchObject({ status: 'sent', eventSeq: 1, sentAt: new Date('2026-03-02T10:00:00Z') });
+  });
+
+  it('numbers events in order and keeps who did it and from where', async () => {
+    const { tenantId, documentId } = await seedQuote();
+    const workflowId = `quote-${documentId}`;
+    const customer = { kind: 'customer' as const, linkId: 'lnk_abc' };
+    const steps = [
+      { seq: 1, status: 'sent', event: { type: 'sent' as const, at: 1_000, actor: { kind: 'system' as const } } },
+      { seq: 2, status: 'viewed', event: { type: 'viewed' as const, at: 2_000, actor: customer, source: { ip: '203.0.113.9', userAgent: 'Firefox' } } },
+      { seq: 3, status: 'accepted', event: { type: 'accepted' as const, at: 3_000, actor: customer, data: { options: [] } } },
+    ];
+    for (const step of steps) await activities.recordTransition({ tenantId, documentId, workflowId, ...step });
+
+    const events = await prisma.auditEvent.findMany({ where: { documentId }, orderBy: { seq: 'asc' } });
+    expect(events.map((event) => [event.seq, event.type, event.actor])).toEqual([
+      [1, 'sent', 'system'],
+      [2, 'viewed', 'customer:lnk_abc'],
+      [3, 'accepted', 'customer:lnk_abc'],
+    ]);
+    expect(events[1]).toMatchObject({ ip: '203.0.113.9', userAgent: 'Firefox' });
+    expect((await prisma.document.findUniqueOrThrow({ where: { id: documentId } })).status).toBe('accepted');
+  });
+
+  it('fails for good, not forever, when the document is gone', async () => {
+    const { tenantId } = await seedQuote();
+    const missing = activities.recordTransition({
+      tenantId,
+      documentId: 'doc_missing',
+      workflowId: 'quote-doc_missing',
+      seq: 1,
+      event: { type: 'sent', at: Date.now(), actor: { kind: 'system' } },
+    });
+    await expect(missing).rejects.toBeInstanceOf(ApplicationFailure);
+    await expect(missing).rejects.toMatchObject({ type: 'not_found', nonRetryable: true });
+  });
+});
+
+describe('recordAuditEvent', () => {
+  it('gives concurrent writers distinct, gapless sequence numbers', async () => {
+    const { tenantId, documentId } = await seedQuote();
+    await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        recordAuditEvent(prisma, { tenantId, documentId, dedupeKey: `test:${documentId}:${index}`, type: 'message', at: new Date(), actor: 'system' }),
+      ),
+    );
+    const seqs = (await prisma.auditEvent.findMany({ where: { documentId }, orderBy: { seq: 'asc' } })).map((event) => event.seq);
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('counts views and downloads, except views marked as not counted', async () => {
+    const { tenantId, documentId } = await seedQuote();
+    const base = { tenantId, documentId, actor: 'customer:lnk_x' };
+    await recordAuditEvent(prisma, { ...base, dedupeKey: `portal:${documentId}:1`, type: 'viewed', at: new Date('2026-03-03T08:00:00Z') });
+    await recordAuditEvent(prisma, { ...base, dedupeKey: `portal:${documentId}:2`, type: 'viewed', at: new Date('2026-03-04T09:30:00Z') });
+    await recordAuditEvent(prisma, { ...base, dedupeKey: `portal:${documentId}:2`, type: 'viewed', at: new Date('2026-03-04T09:30:00Z') });
+    await recordAuditEvent(prisma, { ...base, dedupeKey: `portal:${documentId}:3`, type: 'viewed', at: new Date('2026-03-05T00:00:00Z'), data: { counted: false } });
+    await recordAuditEvent(prisma, { ...base, dedupeKey: `portal:${documentId}:4`, type: 'downloaded', at: new Date('2026-03-05T00:00:00Z') });
+
+    const document = await prisma.document.findUniqueOrThrow({ where: { id: documentId } });
+    expect(document).toMatchObject({ viewCount: 2, lastViewedAt: new Date('2026-03-04T09:30:00Z'), downloadCount: 1, eventSeq: 4 });
+  });
+});
+
+describe('access links', () => {
+  it('opens the document for a valid token, says when it expired, and opens nothing otherwise', async () => {
+    const { tenantId, documentId } = await seedQuote();
+    const recipient = { name: 'Ελένη', email: 'eleni@customer.test' };
+    const live = await createAccessLink(prisma, { tenantId, documentId, recipient, actions: ['view', 'download'] }, config.publicUrl);
+    expect(live.url).toBe(`${config.publicUrl}/d/${live.token}`);
+    expect(live.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(live.link.tokenHash).not.toContain(live.token);
+
+    const found = await findLinkByToken(prisma, live.token);
+    expect(found).toMatchObject({ expired: false, link: { id: live.link.id, actions: ['view', 'download'] }, document: { id: documentId } });
+    expect(found?.document.lines).toHaveLength(2);
+
+    const old = await createAccessLink(prisma, { tenantId, documentId, recipient, actions: ['view'], expiresAt: new Date('2020-01-01') }, config.publicUrl);
+    expect((await findLinkByToken(prisma, old.token))?.expired).toBe(true);
+
+    await prisma.accessLink.update({ where: { id: live.link.id }, data: { revokedAt: new Date() } });
+    expect(await findLinkByToken(prisma, live.token)).toBeNull();
+    expect(await findLinkByToken(prisma, `${live.token.slice(0, -1)}${live.token.endsWith('A') ? 'B' : 'A'}`)).toBeNull();
+    expect(await findLinkByToken(prisma, 'not a token')).toBeNull();
+  });
+});
+
+describe('sendDocumentEmail', () => {
+  it('emails the contact a working portal link and the PDF, once per idempotency key', async () => {
+    const { tenantId, documentId, contact, document } = await seedQuote();
+    const input = { tenantId, documentId, template: 'first_send' as const, attachPdf: true, idempotencyKey: `quote-${documentId}/send/1`, message: 'Tack för ett trevligt möte!' };
+    const first = await activities.sendDocumentEmail(input);
+    const second = await activities.sendDocumentEmail(input);
+    expect(second).toEqual(first);
+
+    const received = await messagesTo(contact.email as string);
+    expect(received).toHaveLength(1);
+    const [email] = received as [OutboxEntry];
+    expect(email.id).toBe(first.messageId);
+    expect(email.from).toBe('"Tryckeriet Åkesson & Co" <documents@greenlight.test>');
+    expect(email.subject).toBe(`Offert ${document.number} från Tryckeriet Åkesson & Co`);
+    expect(email.text).toContain('Tack för ett trevligt möte!');
+    // The contact's name is data, never markup.
+    expect(email.html).toContain('Hej Åsa &lt;Öberg&gt;');
+    expect(email.html).not.toContain('<Öberg>');
+
+    const portalLinks = email.links.filter((link) => link.startsWith(`${config.publicUrl}/d/`));
+    expect(portalLinks).toHaveLength(1);
+    const opened = await findLinkByToken(prisma, tokenOf(portalLinks[0] as string));
+    expect(opened).toMatchObject({ link: { id: first.linkId, contactId: contact.id, recipientEmail: contact.email }, document: { id: documentId } });
+    expect(opened?.link.actions).toEqual(['view', 'download', 'accept', 'refuse', 'hold']);
+    expect(await prisma.accessLink.count({ where: { documentId } })).toBe(1);
+
+    expect(email.attachments).toEqual([expect.objectContaining({ filename: `Offert-${document.number}.pdf`, contentType: 'application/pdf' })]);
+    const pdf = await fetch(`${outbox.url}/emails/${email.id}/attachments/0`);
+    const bytes = new Uint8Array(await pdf.arrayBuffer());
+    expect(bytes.length).toBe(email.attachments[0]?.size);
+    expect((await PDFDocument.load(bytes)).getTitle()).toBe(`Offert ${document.number}`);
+  });
+
+  it('sends a reminder that is not the first email, without attachment unless asked', async () => {
+    const { tenantId, documentId, contact, document } = await seedQuote();
+    await activities.sendDocumentEmail({ tenantId, documentId, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
+    await activities.sendDocumentEmail({ tenantId, documentId, template: 'reminder', attachPdf: false, idempotencyKey: `quote-${documentId}/remind/1` });
+
+    const [reminder, firstSend] = (await messagesTo(contact.email as string)) as [OutboxEntry, OutboxEntry];
+    expect(firstSend.subject).toContain('Offert');
+    expect(reminder.subject).toBe(`Påminnelse: offert ${document.number} väntar på ditt svar`);
+    expect(reminder.text).not.toBe(firstSend.text);
+    expect(reminder.attachments).toEqual([]);
+    expect(reminder.links.some((link) => link.startsWith(`${config.publicUrl}/d/`))).toBe(true);
+  });
+
+  it('uses the tenant’s template, escaping what it holds and keeping the link it forgot', async () => {
+    const templates = { first_send: { sv: { subject: 'Er offert {{number}}', body: 'Hej {{customer}}!\n\nSe <b>offerten</b> {{number}}. {{unknown}}' } } };
+    const { tenantId, documentId, contact, document } = await seedQuote({ templates });
+    await activities.sendDocumentEmail({ tenantId, documentId, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
+
+    const [email] = (await messagesTo(contact.email as string)) as [OutboxEntry];
+    expect(email.subject).toBe(`Er offert ${document.number}`);
+    expect(email.html).toContain(`Se &lt;b&gt;offerten&lt;/b&gt; ${document.number}. {{unknown}}`);
+    expect(email.text).toContain(`Hej Åsa <Öberg>!`);
+    expect(email.links.filter((link) => link.startsWith(`${config.publicUrl}/d/`))).toHaveLength(1);
+    expect(email.text).toMatch(/Öppna dokumentet: https:\/\/portal\.greenlight\.test\/d\/[A-Za-z0-9_-]{43}/);
+  });
+
+  it('sends to another contact of the account on request, and refuses one of another account for good', async () => {
+    const { tenantId, documentId, customer } = await seedQuote();
+    const colleague = await prisma.contact.create({ data: { id: newId('con'), tenantId, customerId: customer.id, name: 'Дмитрий', email: `dmitri-${documentId}@customer.test` } });
+    await activities.sendDocumentEmail({ tenantId, documentId, to: { contactId: colleague.id }, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
+    expect(await messagesTo(colleague.email as string)).toHaveLength(1);
+
+    const stranger = await seedQuote();
+    const refused = activities.sendDocumentEmail({ tenantId, documentId, to: { contactId: stranger.contact.id }, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/2` });
+    await expect(refused).rejects.toBeInstanceOf(ApplicationFailure);
+    await expect(refused).rejects.toMatchObject({ type: 'RecipientNotFound', nonRetryable: true });
+  });
+});
+
+describe('notifyAssignee', () => {
+  it('notifies on the channels the assignee chose for each event, once per key', async () => {
+    const { tenantId, documentId, assignee, document } = await seedQuote({ notify: { viewed: ['email', 'sms'], decided: ['email'], downloaded: [] } });
+    const viewed = { tenantId, documentId, event: 'viewed' as const, what: 'viewed' as const, at: Date.parse('2026-03-04T09:30:00Z'), idempotencyKey: `quote-${documentId}#2/notify` };
+
+    expect(await activities.notifyAssignee(viewed)).toEqual({ sent: 2 });
+    await activities.notifyAssignee(viewed);
+    expect(await activities.notifyAssignee({ ...viewed, event: 'downloaded', what: 'downloaded', idempotencyKey: `quote-${documentId}#3/notify` })).toEqual({ sent: 0 });
+    expect(
+      await activities.notifyAssignee({ ...viewed, event: 'decided', what: 'refused', detail: { reason: 'Trop cher' }, idempotencyKey: `quote-${documentId}#4/notify` }),
+    ).toEqual({ sent: 1 });
+
+    const emails = await messagesTo(assignee.email);
+    expect(emails.map((email) => email.subject)).toEqual([
+      `Devis ${document.number} refusé par Åsa <Öberg>`,
+      `Devis ${document.number} consulté par Åsa <Öberg>`,
+    ]);
+    expect(emails[0]?.text).toContain('Motif : « Trop cher »');
+    expect(emails[1]?.text).toContain('4 mars 2026 à 09:30 UTC');
+
+    const texts = await messagesTo(assignee.phone as string);
+    expect(texts).toEqual([expect.objectContaining({ channel: 'sms', text: `Devis ${document.number} consulté par Åsa <Öberg>` })]);
+  });
+
+  it('sends nothing when the document has no assignee', async () => {
+    const { tenantId, documentId } = await seedQuote({ notify: { viewed: ['email'] } });
+    await prisma.document.update({ where: { id: documentId }, data: { assigneeId: null } });
+    expect(await activities.notifyAssignee({ tenantId, documentId, event: 'viewed', what: 'viewed', at: Date.now(), idempotencyKey: `n-${documentId}` })).toEqual({ sent: 0 });
+  });
+});

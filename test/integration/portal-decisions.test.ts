@@ -1,0 +1,172 @@
+/**
+ * The customer's decisions over real HTTP, through the real quote workflow: forms need the
+ * page's CSRF field, JSON clients get JSON, a decision id is taken once, and a decision the
+ * state does not allow answers 409 with the reason.
+ */
+import { createAccessLink } from '../../activities/db/links';
+import escapeHtml from 'escape-html';
+import { MESSAGES } from '../../api/portal/i18n';
+import { startStack, type Stack } from '../support/stack';
+import { backOffice, formFields, SAMPLE_LINES, type BackOffice, type SentQuote } from './portal-fixtures';
+
+let stack: Stack;
+let office: BackOffice;
+
+beforeAll(async () => {
+  stack = await startStack();
+  office = await backOffice(stack);
+});
+afterAll(() => stack?.close());
+
+async function sentQuote(locale = 'en'): Promise<SentQuote> {
+  const { documentId, contactEmail } = await office.createQuote({ locale, lines: SAMPLE_LINES });
+  return office.sendQuote(documentId, contactEmail);
+}
+
+function postJson(url: string, body: unknown): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+}
+
+function postForm(url: string, fields: Record<string, string | string[]>): Promise<Response> {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) form.append(name, one);
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+}
+
+const eventsOfType = async (documentId: string, type: string) => (await office.events(documentId)).filter((event) => event.type === type);
+
+describe('forms', () => {
+  it('refuses a form without a valid CSRF field with 403, and nothing changes', async () => {
+    const quote = await sentQuote('fr');
+    const page = await (await fetch(quote.url)).text();
+    const fields = formFields(page, 'accept');
+
+    const missing = await postForm(`${quote.url}/accept`, { decisionId: fields.decisionId as string });
+    expect(missing.status).toBe(403);
+    expect(await missing.text()).toContain(escapeHtml(MESSAGES.fr.formExpired));
+    // A real field, but signed for another decision id: forms cannot be re-aimed.
+    const reused = await postForm(`${quote.url}/accept`, { decisionId: crypto.randomUUID(), csrf: fields.csrf as string });
+    expect(reused.status).toBe(403);
+    // text/plain is what another site can post without a preflight: it carries no field we read.
+    const plain = await fetch(`${quote.url}/accept`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x=1' });
+    expect(plain.status).toBe(403);
+
+    expect(['sent', 'viewed']).toContain((await office.document(quote.documentId)).status);
+    expect(await eventsOfType(quote.documentId, 'accepted')).toHaveLength(0);
+  });
+
+  it('answers an accepted form with the page in its new state, and a second submit of the same form with the same answer', async () => {
+    const quote = await sentQuote('sv');
+    const page = await (await fetch(quote.url)).text();
+    const fields = formFields(page, 'accept');
+    const optionalLine = await stack.prisma.documentLine.findFirstOrThrow({ where: { documentId: quote.documentId, optional: true } });
+
+    const first = await postForm(`${quote.url}/accept`, { ...fields, options: [optionalLine.id] });
+    expect(first.status).toBe(200);
+    const answered = await first.text();
+    expect(answered).toContain(escapeHtml(MESSAGES.sv.decided.accept));
+    expect(answered).toContain('class="banner accepted"');
+    expect(answered).not.toContain(`action="/d/${quote.token}/refuse"`);
+
+    const second = await postForm(`${quote.url}/accept`, { ...fields, options: [optionalLine.id] });
+    expect(second.status).toBe(200);
+    expect(await second.text()).toContain(escapeHtml(MESSAGES.sv.decided.accept));
+
+    const accepted = await eventsOfType(quote.documentId, 'accepted');
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]?.data).toMatchObject({ options: [optionalLine.id] });
+    expect((await office.document(quote.documentId)).status).toBe('accepted');
+  });
+
+  it('shows why a decision the state does not allow is refused (409)', async () => {
+    const quote = await sentQuote('fr');
+    const page = await (await fetch(quote.url)).text();
+    const refuseForm = formFields(page, 'refuse');
+    expect((await postJson(`${quote.url}/accept`, {})).status).toBe(200);
+
+    const refused = await postForm(`${quote.url}/refuse`, { ...refuseForm, reason: 'Trop cher' });
+    expect(refused.status).toBe(409);
+    const answer = await refused.text();
+    expect(answer).toContain(escapeHtml(MESSAGES.fr.decisionNotAllowed(MESSAGES.fr.statusNames.accepted)));
+    expect(answer).toContain('class="banner accepted"');
+  });
+});
+
+describe('JSON clients', () => {
+  it('accepts and answers {status: "accepted"}; the same decision id again gets the same answer and one event', async () => {
+    const quote = await sentQuote();
+    const decisionId = crypto.randomUUID();
+
+    const first = await postJson(`${quote.url}/accept`, { decisionId });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ status: 'accepted', decisionId });
+
+    const again = await postJson(`${quote.url}/accept`, { decisionId });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: 'accepted', decisionId });
+
+    expect(await eventsOfType(quote.documentId, 'accepted')).toHaveLength(1);
+  });
+
+  it('refuses a refusal after acceptance with 409 and the reason', async () => {
+    const quote = await sentQuote();
+    expect((await postJson(`${quote.url}/accept`, {})).status).toBe(200);
+
+    const refused = await postJson(`${quote.url}/refuse`, { reason: 'Changed our mind' });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await refused.json()) as { status: number; detail?: string };
+    expect(problem.status).toBe(409);
+    expect(problem.detail).toMatch(/accepted/);
+    expect(await eventsOfType(quote.documentId, 'refused')).toHaveLength(0);
+  });
+
+  it('puts on hold, then accepts', async () => {
+    const quote = await sentQuote();
+    const held = await postJson(`${quote.url}/hold`, {});
+    expect(await held.json()).toMatchObject({ status: 'on_hold' });
+
+    const page = await (await fetch(quote.url)).text();
+    expect(page).toContain('class="banner on_hold"');
+    expect(page).toContain(`action="/d/${quote.token}/accept"`);
+    expect(page).not.toContain(`action="/d/${quote.token}/hold"`);
+
+    const accepted = await postJson(`${quote.url}/accept`, {});
+    expect(await accepted.json()).toMatchObject({ status: 'accepted' });
+    const types = (await office.events(quote.documentId)).map((event) => event.type).filter((type) => type !== 'notified');
+    // Reading the quote again while on hold is recorded but does not undo the hold.
+    expect(types).toEqual(['sent', 'put_on_hold', 'viewed', 'accepted']);
+  });
+
+  it('refuses with a reason kept in the trail', async () => {
+    const quote = await sentQuote();
+    const refused = await postJson(`${quote.url}/refuse`, { reason: '  Over budget  ' });
+    expect(await refused.json()).toMatchObject({ status: 'refused' });
+    expect((await eventsOfType(quote.documentId, 'refused'))[0]?.data).toMatchObject({ reason: 'Over budget' });
+  });
+
+  it('answers bad input with 400 and changes nothing', async () => {
+    const quote = await sentQuote();
+    const unknownOption = await postJson(`${quote.url}/accept`, { options: ['lin_not_here'] });
+    expect(unknownOption.status).toBe(400);
+    const badId = await postJson(`${quote.url}/accept`, { decisionId: 'no spaces allowed' });
+    expect(badId.status).toBe(400);
+    const malformed = await fetch(`${quote.url}/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"options":' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toContain('application/problem+json');
+    expect((await office.document(quote.documentId)).status).toBe('sent');
+  });
+
+  it('refuses a decision the link does not carry with 403', async () => {
+    const quote = await sentQuote();
+    const document = await stack.prisma.document.findUniqueOrThrow({ where: { id: quote.documentId } });
+    const { url } = await createAccessLink(
+      stack.prisma,
+      { tenantId: document.tenantId, documentId: quote.documentId, recipient: { name: 'Colleague' }, actions: ['view', 'download'] },
+      stack.baseUrl,
+    );
+    const answer = await postJson(`${url}/accept`, {});
+    expect(answer.status).toBe(403);
+    expect(await eventsOfType(quote.documentId, 'accepted')).toHaveLength(0);
+  });
+});

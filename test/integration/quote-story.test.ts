@@ -1,0 +1,71 @@
+/**
+ * The whole story of a quote over HTTP, as a print shop's back office and its customer live
+ * it: the back office creates a customer, a contact, a salesperson and a quote, and sends
+ * it; the customer gets the email, opens the link and accepts; the back office sees the
+ * quote accepted with its history, and the salesperson was told by email.
+ */
+import { ApiClient, postPortalDecision } from '../support/http';
+import { recipientsOf } from '../support/outbox';
+import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '../support/quote-scenario';
+import { eventually } from '../support/eventually';
+import { startStack, type Stack } from '../support/stack';
+
+interface DocumentView {
+  status: string;
+  viewCount: number;
+  lastViewedAt: string | null;
+  totals: { net: number; tax: number; gross: number; currency: string };
+}
+
+describe('a quote from the API to the customer’s decision', () => {
+  let stack: Stack;
+  let api: ApiClient;
+  let quote: QuoteScenario;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const tenant = await stack.createTenant('Imprimerie Durand');
+    api = new ApiClient(stack.baseUrl, tenant.apiKey);
+    quote = await createQuoteScenario(api);
+  }, 120_000);
+  afterAll(() => stack?.close());
+
+  it('is sent, opened, accepted, and recorded in order', async () => {
+    const created = await api.get<DocumentView>(`/v1/documents/${quote.documentId}`);
+    expect(created.body).toMatchObject({ status: 'draft', totals: { net: 20250, tax: 4050, gross: 24300, currency: 'EUR' } });
+
+    const sent = await api.post(`/v1/documents/${quote.documentId}/send`, {});
+    expect(sent.status).toBe(202);
+
+    // The customer reads the email the workflow sent, and follows its link.
+    const email = await emailTo(stack.readOutbox, quote.contactEmail);
+    expect(email.subject).toContain(quote.number);
+    const link = portalLinkIn(email, stack.config.publicUrl);
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Flyers A5 recto-verso, 135 g');
+
+    const accepted = await postPortalDecision(link, 'accept', { decisionId: `story-${quote.documentId}` });
+    expect(accepted).toEqual({ status: 200, body: { status: 'accepted', decisionId: `story-${quote.documentId}` } });
+
+    const document = await api.get<DocumentView>(`/v1/documents/${quote.documentId}`);
+    expect(document.body).toMatchObject({ status: 'accepted', viewCount: 1 });
+    expect(document.body.lastViewedAt).not.toBeNull();
+
+    const events = await api.get<{ type: string; seq: number; actor: string }[]>(`/v1/documents/${quote.documentId}/events`);
+    const story = events.body.filter((event) => ['sent', 'viewed', 'accepted'].includes(event.type));
+    expect(story.map((event) => event.type)).toEqual(['sent', 'viewed', 'accepted']);
+    expect(story.map((event) => event.seq)).toEqual([...story.map((event) => event.seq)].sort((a, b) => a - b));
+
+    // The salesperson asked for emails on views and decisions: both arrive, the decision naming the quote.
+    const notifications = await eventually(
+      async () => {
+        const mine = (await stack.readOutbox()).filter((message) => recipientsOf(message).includes(quote.userEmail));
+        return mine.length >= 2 ? mine : undefined;
+      },
+      { what: 'the salesperson’s view and decision notifications' },
+    );
+    expect(notifications).toHaveLength(2);
+    expect(notifications.every((message) => message.subject.includes(quote.number))).toBe(true);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The worker dies the hard way (SIGKILL: no shutdown, tasks in flight lost) after the quote
+ * is sent and before the customer decides. The customer's view and accept arrive while no
+ * worker runs; once a new worker process is up, the accept is answered, and the history
+ * holds each fact exactly once: Temporal kept the workflow, nothing was lost or doubled.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { stopChild } from '../../scripts/lib/child-process';
+import { ApiClient, postPortalDecision } from '../support/http';
+import { testRunDir } from '../support/harness-state';
+import { recipientsOf } from '../support/outbox';
+import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '../support/quote-scenario';
+import { startStack, type Stack } from '../support/stack';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** workers/main.ts as its own process (node --import tsx: one process, so SIGKILL hits the worker itself). */
+function startWorkerProcess(stack: Stack, name: string): ChildProcess {
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: root, env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(path.join(testRunDir(), `${stack.taskQueue}-${name}.log`));
+  worker.stdout?.pipe(log);
+  worker.stderr?.pipe(log);
+  return worker;
+}
+
+function killHard(worker: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    worker.once('exit', () => resolve());
+    worker.kill('SIGKILL');
+  });
+}
+
+describe('a worker killed between the send and the customer’s decision', () => {
+  let stack: Stack;
+  let api: ApiClient;
+  let quote: QuoteScenario;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack({ inProcessWorker: false });
+    api = new ApiClient(stack.baseUrl, (await stack.createTenant('Imprimerie Durand')).apiKey);
+    quote = await createQuoteScenario(api);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => stopChild(worker)));
+    await stack?.close();
+  });
+
+  it('loses nothing and doubles nothing: the accept succeeds once a worker is back', async () => {
+    const first = startWorkerProcess(stack, 'first');
+    workers.push(first);
+    expect((await api.post(`/v1/documents/${quote.documentId}/send`, {})).status).toBe(202);
+    const email = await emailTo(stack.readOutbox, quote.contactEmail);
+
+    await killHard(first);
+
+    const link = portalLinkIn(email, stack.config.publicUrl);
+    expect((await fetch(link)).status).toBe(200);
+    const decisionId = `fault-${quote.documentId}`;
+    const accepting = postPortalDecision(link, 'accept', { decisionId });
+    workers.push(startWorkerProcess(stack, 'second'));
+
+    expect(await accepting).toEqual({ status: 200, body: { status: 'accepted', decisionId } });
+    expect((await api.get<{ status: string }>(`/v1/documents/${quote.documentId}`)).body.status).toBe('accepted');
+
+    const events = (await api.get<{ type: string }[]>(`/v1/documents/${quote.documentId}/events`)).body;
+    const count = (type: string) => events.filter((event) => event.type === type).length;
+    expect({ sent: count('sent'), viewed: count('viewed'), accepted: count('accepted') }).toEqual({ sent: 1, viewed: 1, accepted: 1 });
+
+    const toCustomer = (await stack.readOutbox()).filter((message) => recipientsOf(message).includes(quote.contactEmail));
+    expect(toCustomer).toHaveLength(1);
+  }, 180_000);
+});

@@ -1,0 +1,60 @@
+/**
+ * The people and the quote of the integration stories, created through the API as a print
+ * shop's back office would: a salesperson who wants emails on views and decisions, a
+ * customer (French, with accents) and its contact, and a two-line quote assigned to the
+ * salesperson.
+ */
+import type { ApiClient } from './http';
+import type { OutboxEmail } from './outbox';
+import { recipientsOf } from './outbox';
+import { eventually } from './eventually';
+
+export interface QuoteScenario {
+  userEmail: string;
+  contactEmail: string;
+  userId: string;
+  customerId: string;
+  contactId: string;
+  documentId: string;
+  number: string;
+}
+
+export async function createQuoteScenario(api: ApiClient, tag = Math.random().toString(36).slice(2, 8)): Promise<QuoteScenario> {
+  const userEmail = `camille.${tag}@imprimerie-durand.example`;
+  const contactEmail = `zoe.${tag}@boulangerie-eclair.example`;
+  const user = await api.create<{ id: string }>('/v1/users', {
+    name: 'Camille Durand',
+    email: userEmail,
+    notify: { viewed: ['email'], decided: ['email'] },
+  });
+  const customer = await api.create<{ id: string }>('/v1/customers', { name: 'Boulangerie Éclair', email: contactEmail, locale: 'fr' });
+  const contact = await api.create<{ id: string }>(`/v1/customers/${customer.id}/contacts`, { name: 'Zoé Müller', email: contactEmail });
+  const quote = await api.create<{ id: string; number: string }>('/v1/documents', {
+    kind: 'quote',
+    customerId: customer.id,
+    contactId: contact.id,
+    assigneeId: user.id,
+    title: 'Flyers et affiches — printemps',
+    lines: [
+      { description: 'Flyers A5 recto-verso, 135 g', quantity: 1000, unitPrice: 9, taxRate: 20 },
+      { description: 'Affiches A2, papier satiné', quantity: 25, unitPrice: 450, taxRate: 20 },
+    ],
+  });
+  return { userEmail, contactEmail, userId: user.id, customerId: customer.id, contactId: contact.id, documentId: quote.id, number: quote.number };
+}
+
+/** The first email the outbox holds for `recipient` that matches, once it has arrived. */
+export function emailTo(readOutbox: () => Promise<OutboxEmail[]>, recipient: string, matches: (email: OutboxEmail) => boolean = () => true): Promise<OutboxEmail> {
+  return eventually(
+    async () => (await readOutbox()).find((email) => recipientsOf(email).includes(recipient) && matches(email)),
+    { what: `an email to ${recipient}` },
+  );
+}
+
+/** The portal link (`<PUBLIC_URL>/d/<token>`) in an email. */
+export function portalLinkIn(email: OutboxEmail, publicUrl: string): string {
+  const page = new RegExp(`^${publicUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/d/[A-Za-z0-9_-]+$`);
+  const link = email.links.find((url) => page.test(url));
+  if (!link) throw new Error(`no portal link in "${email.subject}": ${email.links.join(', ')}`);
+  return link;
+}

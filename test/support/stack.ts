@@ -1,0 +1,138 @@
+/**
+ * The whole Greenlight stack in the test process, on free ports: local mail outbox, a worker
+ * with the real activities on its own task queue, and the API — against the shared test
+ * Temporal dev server and database. Each call is independent, so test files run in parallel.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { createActivities } from '../../activities/index';
+import { createResendMailer } from '../../activities/notify/mailer';
+import type { GreenlightActivities } from '../../activities/types';
+import { createApp } from '../../api/app';
+import { startOutbox } from '../../devtools/outbox/server';
+import { loadConfig, type Config } from '../../platform/config';
+import { createPrisma, type PrismaClient } from '../../platform/db';
+import { connectTemporal } from '../../platform/temporal';
+import { findFreePort } from '../../scripts/lib/ports';
+import { testServices } from './environment';
+import { readOutbox, type OutboxEmail } from './outbox';
+import { testRunDir } from './harness-state';
+import { runWorker, uniqueTaskQueue } from './worker';
+
+export interface Stack {
+  baseUrl: string;
+  prisma: PrismaClient;
+  client: Client;
+  taskQueue: string;
+  outboxUrl: string;
+  config: Config;
+  /** The environment another process (a worker, an API) needs to join this stack. */
+  env: NodeJS.ProcessEnv;
+  adminToken: string;
+  readOutbox(): Promise<OutboxEmail[]>;
+  /** A new tenant through the real `POST /v1/tenants`, with its API key. */
+  createTenant(name?: string): Promise<{ tenantId: string; apiKey: string }>;
+  close(): Promise<void>;
+}
+
+/** Operator token for POST /v1/tenants; the API reads ADMIN_TOKEN from the environment. */
+function adminTokenForThisProcess(): string {
+  process.env.ADMIN_TOKEN ??= `test-admin-${randomBytes(16).toString('hex')}`;
+  return process.env.ADMIN_TOKEN;
+}
+
+export interface StackOptions {
+  /** Replace some real activities (a failing mailer, a slow renderer). */
+  activities?: Partial<GreenlightActivities>;
+  /** false: run no worker here; the test runs its own (worker-fault.test.ts kills one). */
+  inProcessWorker?: boolean;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const services = testServices();
+  const adminToken = adminTokenForThisProcess();
+  const taskQueue = uniqueTaskQueue('stack');
+  const [apiPort, outboxPort] = await Promise.all([findFreePort(), findFreePort()]);
+  const dataDir = path.join(testRunDir(), taskQueue);
+  mkdirSync(dataDir, { recursive: true });
+
+  const outbox = await startOutbox({ port: outboxPort, dataDir });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(apiPort),
+    PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+    OUTBOX_PORT: String(outboxPort),
+    OUTBOX_URL: outbox.url,
+    RESEND_API_KEY: '',
+    RESEND_BASE_URL: outbox.url,
+    TASK_QUEUE: taskQueue,
+    DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: services.temporalAddress,
+    DATABASE_URL: services.databaseUrl,
+  };
+  const config = loadConfig(env);
+
+  const prisma = createPrisma(config.databaseUrl);
+  const { connection, client } = await connectTemporal(config);
+  const worker =
+    options.inProcessWorker === false
+      ? undefined
+      : await runWorker({
+          address: config.temporalAddress,
+          taskQueue,
+          activities: { ...realActivities(prisma, config), ...options.activities },
+          workflowBundlePath: services.workflowBundlePath,
+        });
+
+  const server = await listen(createApp({ prisma, temporal: client, config }), apiPort);
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    prisma,
+    client,
+    taskQueue,
+    outboxUrl: outbox.url,
+    config,
+    env,
+    adminToken,
+    readOutbox: () => readOutbox(outbox.url),
+    createTenant: async (name = `Tenant ${taskQueue.slice(-8)}`) => {
+      const response = await fetch(`${baseUrl}/v1/tenants`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      });
+      if (response.status !== 201) throw new Error(`POST /v1/tenants answered ${response.status}: ${await response.text()}`);
+      const tenant = (await response.json()) as { id: string; apiKey: string };
+      return { tenantId: tenant.id, apiKey: tenant.apiKey };
+    },
+    close: async () => {
+      // Callers first (API), then the worker, then what they used.
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      });
+      await worker?.stop();
+      await connection.close();
+      await prisma.$disconnect();
+      await outbox.close();
+    },
+  };
+}
+
+function realActivities(prisma: PrismaClient, config: Config): GreenlightActivities {
+  const mailer = createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl });
+  return createActivities({ prisma, mailer, config });
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, '127.0.0.1', () => resolve(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * The quote PDF, rendered from plain data and read back the way a reader would: pdf-lib
+ * for the structure, poppler's pdftotext (Debian poppler-utils) for the words on the pages.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { layoutQuotePdf, type QuotePdfData } from '../../../activities/render/quote-pdf';
+import { computeTotals, formatMoney, priceLine } from '../../../domain/money';
+
+const names = ['Åsa Öberg', 'Łódź', 'Дмитрий', 'Ελένη', 'Zoë Ångström'];
+
+function quoteData(overrides: Partial<QuotePdfData> = {}): QuotePdfData {
+  const lines = Array.from({ length: 60 }, (_, index) =>
+    priceLine({
+      description:
+        index % 7 === 0
+          ? `Brochure A4 ${index + 1} pour ${names[index % names.length]}, 16 pages quadrichromie recto verso sur couché demi-mat 135 g, pelliculage mat sur la couverture, piqûre à cheval`
+          : `Article ${index + 1} — ${names[index % names.length]}`,
+      quantity: index % 3 === 0 ? '2.5' : index + 1,
+      unitPrice: 1250 + index * 37,
+      taxRate: index % 4 === 0 ? '5.5' : 20,
+      optional: index === 10 || index === 11,
+      selected: index === 11,
+    }),
+  );
+  return {
+    locale: 'fr',
+    currency: 'EUR',
+    number: 'DEV-2026-0042',
+    title: 'Impression — salon de Łódź',
+    issuedAt: new Date('2026-03-02T09:30:00Z'),
+    validUntil: new Date('2026-04-01T00:00:00Z'),
+    seller: { name: 'Imprimerie Durand & Fils' },
+    customer: { name: 'Ελένη Παπαδοπούλου SA', email: 'eleni@example.gr' },
+    contact: { name: 'Дмитрий Иванов', email: 'dmitri@example.ru' },
+    lines,
+    ...overrides,
+  };
+}
+
+let workDir: string;
+beforeAll(() => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'quote-pdf-'));
+});
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** The text of every page, pages separated by form feeds (pdftotext's own convention). */
+function pdfText(bytes: Uint8Array): string {
+  const file = path.join(workDir, `quote-${Math.random().toString(36).slice(2)}.pdf`);
+  writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+}
+
+describe('layoutQuotePdf', () => {
+  it('lays a long quote over several A4 pages, numbered, with the header repeated', async () => {
+    const bytes = await layoutQuotePdf(quoteData());
+    const pdf = await PDFDocument.load(bytes);
+    const pageCount = pdf.getPageCount();
+    expect(pageCount).toBeGreaterThan(1);
+    const { width, height } = pdf.getPage(0).getSize();
+    expect([Math.round(width), Math.round(height)]).toEqual([595, 842]);
+
+    const pages = pdfText(bytes).split('\f').filter((page) => page.trim());
+    expect(pages).toHaveLength(pageCount);
+    pages.forEach((page, index) => {
+      expect(page).toContain(`Page ${index + 1}/${pageCount}`);
+      expect(page).toContain('Désignation');
+      expect(page).toContain('Prix unit. HT');
+    });
+  });
+
+  it('prints accented and non-Latin names as written', async () => {
+    const text = pdfText(await layoutQuotePdf(quoteData()));
+    for (const name of [...names, 'Ελένη Παπαδοπούλου SA', 'Дмитрий Иванов', 'Imprimerie Durand & Fils', 'piqûre']) {
+      expect(text).toContain(name);
+    }
+    expect(text).toContain('DEV-2026-0042');
+    expect(text).toContain('2 mars 2026');
+    expect(text).toContain("Valable jusqu'au 1 avril 2026");
+  });
+
+  it('prints tax per rate and the totals, leaving unselected optional lines out', async () => {
+    const data = quoteData();
+    // A label and its amount sit at both ends of a row: read them as one line of words.
+    const text = pdfText(await layoutQuotePdf(data)).replace(/\s+/g, ' ');
+    const totals = computeTotals(data.lines, 'EUR');
+    const everyLine = computeTotals(
+      data.lines.map((line) => ({ ...line, optional: false })),
+      'EUR',
+    );
+    expect(totals.net).toBeLessThan(everyLine.net);
+
+    expect(text).toContain(`Total HT ${formatMoney(totals.net, 'EUR', 'fr')}`);
+    expect(text).toContain(`Total TVA ${formatMoney(totals.tax, 'EUR', 'fr')}`);
+    expect(text).toContain(`Total TTC ${formatMoney(totals.gross, 'EUR', 'fr')}`);
+    expect(text).toContain('TVA 5,5 % sur');
+    expect(text).toContain('TVA 20 % sur');
+    expect(text).toContain('Option, non incluse dans le total');
+    expect(text).not.toContain(formatMoney(everyLine.gross, 'EUR', 'fr'));
+  });
+
+  it.each([
+    ['en', ['Quote', 'Description', 'Unit price', 'Total due', 'Valid until April 1, 2026']],
+    ['sv', ['Offert', 'Beskrivning', 'À-pris', 'Att betala', 'Giltig till 1 april 2026']],
+  ] as const)('speaks the customer’s language (%s)', async (locale, words) => {
+    const text = pdfText(await layoutQuotePdf(quoteData({ locale, currency: 'SEK' })));
+    for (const word of words) expect(text).toContain(word);
+    expect(text).toContain(formatMoney(computeTotals(quoteData().lines, 'SEK').gross, 'SEK', locale));
+  });
+
+  it('gives the same bytes for the same data', async () => {
+    const [first, second] = await Promise.all([layoutQuotePdf(quoteData()), layoutQuotePdf(quoteData())]);
+    expect(Buffer.from(first).equals(Buffer.from(second))).toBe(true);
+    const pdf = await PDFDocument.load(first, { updateMetadata: false });
+    expect(pdf.getCreationDate()?.toISOString()).toBe('2026-03-02T09:30:00.000Z');
+    expect(pdf.getTitle()).toBe('Devis DEV-2026-0042');
+  });
+
+  it('fits a one-line quote on one page', async () => {
+    const data = quoteData({ lines: [priceLine({ description: 'Cartes de visite', quantity: 500, unitPrice: 12, taxRate: 20 })] });
+    const pdf = await PDFDocument.load(await layoutQuotePdf(data));
+    expect(pdf.getPageCount()).toBe(1);
+    expect(pdfText(await pdf.save())).toContain('Page 1/1');
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * The quote workflow on the real Temporal dev server, with in-memory activities that keep
+ * what they were asked (idempotent by the same keys as the real ones). Decisions, facts and
+ * queries go through api/operations/quote-workflow.ts, as the API sends them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type {
+  GreenlightActivities,
+  NotifyAssigneeInput,
+  RecordTransitionInput,
+  SendDocumentEmailInput,
+} from '../../activities/types';
+import { AppError } from '../../api/errors';
+import { decideQuote, queryQuote, signalQuoteFact, startQuoteWorkflow } from '../../api/operations/quote-workflow';
+import type { Actor } from '../../domain/documents';
+import { quoteWorkflowId, type DecisionInput, type QuoteWorkflowInput } from '../../workflows/api';
+import type { quoteWorkflow } from '../../workflows/quote';
+import { GreenlightStatus } from '../../workflows/search-attributes';
+import { eventually } from '../support/eventually';
+import { startTestWorker, type TestWorker } from '../support/worker';
+import { saveReplayHistory } from '../replay/record';
+
+// Bounds a broken run only (jest ignores testTimeout inside a project's config).
+
+const DAY = 24 * 3600 * 1000;
+const seller: Actor = { kind: 'seller', userId: 'user-1' };
+const customer: Actor = { kind: 'customer', linkId: 'link-1', name: 'Zoë Ångström' };
+const asCustomer: DecisionInput = { actor: customer, source: { ip: '203.0.113.7', userAgent: 'jest' } };
+
+/** What the activities were asked, per document; records keyed like the real table. */
+class RecordingActivities {
+  readonly records = new Map<string, RecordTransitionInput>();
+  readonly recordCalls: RecordTransitionInput[] = [];
+  readonly emails: SendDocumentEmailInput[] = [];
+  readonly notifications: NotifyAssigneeInput[] = [];
+  /** Holds the recording of one audit type until released, to catch the workflow mid-step. */
+  gate?: { type: string; opened: Promise<void> };
+
+  readonly activities: GreenlightActivities = {
+    recordTransition: async (input) => {
+      this.recordCalls.push(input);
+      if (this.gate?.type === input.event.type) await this.gate.opened;
+      this.records.set(`${input.workflowId}#${input.seq}`, input);
+    },
+    sendDocumentEmail: async (input) => {
+      if (!this.emails.some((email) => email.idempotencyKey === input.idempotencyKey)) this.emails.push(input);
+      return { messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' };
+    },
+    notifyAssignee: async (input) => {
+      if (!this.notifications.some((n) => n.idempotencyKey === input.idempotencyKey)) this.notifications.push(input);
+      return { sent: 1 };
+    },
+  };
+
+  /** Audit types recorded for a document, in sequence order. */
+  trail(documentId: string): string[] {
+    return [...this.records.values()]
+      .filter((record) => record.documentId === documentId)
+      .sort((a, b) => a.seq - b.seq)
+      .map((record) => record.event.type);
+  }
+
+  reminders(documentId: string): SendDocumentEmailInput[] {
+    return this.emails.filter((email) => email.documentId === documentId && email.template === 'reminder');
+  }
+}
+
+let worker: TestWorker;
+const recorded = new RecordingActivities();
+
+beforeAll(async () => {
+  worker = await startTestWorker({ activities: recorded.activities });
+});
+
+afterAll(async () => {
+  await worker?.close();
+});
+
+function quoteInput(overrides: Partial<QuoteWorkflowInput> = {}): QuoteWorkflowInput {
+  const documentId = `doc-${randomUUID()}`;
+  return {
+    tenantId: 'tenant-1',
+    documentId,
+    customerId: 'customer-1',
+    number: 'Q-2026-0042',
+    title: 'Brochures A5, 2 000 ex.',
+    validUntil: Date.now() + 30 * DAY,
+    reminderAfterMs: DAY,
+    maxReminders: 3,
+    send: { channel: 'email', attachPdf: true },
+    sentBy: seller,
+    ...overrides,
+  };
+}
+
+async function sendQuote(overrides: Partial<QuoteWorkflowInput> = {}) {
+  const input = quoteInput(overrides);
+  await startQuoteWorkflow(worker.client, worker.taskQueue, input);
+  const handle: WorkflowHandle<typeof quoteWorkflow> = worker.client.workflow.getHandle(quoteWorkflowId(input.documentId));
+  await eventually(async () => (recorded.trail(input.documentId).includes('sent') ? true : undefined), { what: 'the quote to be sent' });
+  return { documentId: input.documentId, handle };
+}
+
+const view = (documentId: string) =>
+  signalQuoteFact(worker.client, documentId, 'viewed', { eventId: randomUUID(), at: Date.now(), actor: customer });
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AppError)) throw new Error(`Expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+describe('quote workflow', () => {
+  it('sends the first email, records it, and publishes status, search attributes and memo', async () => {
+    const { documentId, handle } = await sendQuote();
+    expect(recorded.emails.filter((e) => e.documentId === documentId)).toMatchObject([
+      { template: 'first_send', attachPdf: true, idempotencyKey: `${quoteWorkflowId(documentId)}#first_send` },
+    ]);
+    expect([...recorded.records.values()].find((r) => r.documentId === documentId)).toMatchObject({ seq: 1, status: 'sent' });
+    const description = await eventually(
+      async () => {
+        const d = await handle.describe();
+        return d.typedSearchAttributes.get(GreenlightStatus) === 'sent' ? d : undefined;
+      },
+      { what: 'the status search attribute' },
+    );
+    expect(await description.memo).toEqual({ number: 'Q-2026-0042', title: 'Brochures A5, 2 000 ex.' });
+    await decideQuote(worker.client, documentId, 'cancel', randomUUID(), { actor: seller });
+  });
+
+  it('refuses to send the same quote twice', async () => {
+    const input = quoteInput();
+    await startQuoteWorkflow(worker.client, worker.taskQueue, input);
+    const error = await rejection(startQuoteWorkflow(worker.client, worker.taskQueue, input));
+    expect(error.code).toBe('already_started');
+    await decideQuote(worker.client, input.documentId, 'cancel', randomUUID(), { actor: seller });
+  });
+
+  it('reminds while nothing is decided and stops once the customer decides', async () => {
+    const { documentId, handle } = await sendQuote({ reminderAfterMs: 1500, maxReminders: 10 });
+    await eventually(async () => (recorded.reminders(documentId).length >= 1 ? true : undefined), { what: 'a reminder' });
+
+    const view = await decideQuote(worker.client, documentId, 'accept', randomUUID(), asCustomer);
+    expect(view.status).toBe('accepted');
+    expect(view.nextReminderAt).toBeUndefined();
+    await handle.result();
+
+    // The workflow is over: no reminder can follow the decision, and each one sent was recorded.
+    const trail = recorded.trail(documentId);
+    expect(trail.at(-1)).toBe('accepted');
+    expect(trail.filter((type) => type === 'reminded')).toHaveLength(recorded.reminders(documentId).length);
+    expect(recorded.reminders(documentId)[0]).toMatchObject({ template: 'reminder', idempotencyKey: `${quoteWorkflowId(documentId)}#reminder#1` });
+  });
+
+  it('sends at most maxReminders automatic reminders', async () => {
+    const { documentId } = await sendQuote({ reminderAfterMs: 1000, maxReminders: 2 });
+    const state = await eventually(
+      async () => {
+        const q = await queryQuote(worker.client, documentId);
+        return q?.remindersSent === 2 ? q : undefined;
+      },
+      { what: 'two reminders' },
+    );
+    expect(state.nextReminderAt).toBeUndefined();
+    await decideQuote(worker.client, documentId, 'cancel', randomUUID(), { actor: seller, reason: 'Done testing' });
+    expect(recorded.trail(documentId)).toEqual(['sent', 'reminded', 'reminded', 'cancelled']);
+  });
+
+  it('expires at validUntil, then refuses decisions and lets the caller record views itself', async () => {
+    const { documentId, handle } = await sendQuote({ validUntil: Date.now() + 2000 });
+    expect((await handle.result()).status).toBe('expired');
+    expect(recorded.trail(documentId)).toEqual(['sent', 'expired']);
+    expect([...recorded.records.values()].find((r) => r.documentId === documentId && r.event.type === 'expired')).toMatchObject({
+      status: 'expired',
+      event: { actor: { kind: 'system' } },
+    });
+
+    const error = await rejection(decideQuote(worker.client, documentId, 'accept', randomUUID(), asCustomer));
+    expect(error).toMatchObject({ code: 'decision_rejected', detail: 'The quote has expired' });
+    expect(await view(documentId)).toBe(false);
+    expect(await queryQuote(worker.client, documentId)).toMatchObject({ status: 'expired' });
+  });
+
+  it('is put on hold, stays on hold when looked at again, then accepted', async () => {
+    const { documentId, handle } = await sendQuote();
+    expect(await view(documentId)).toBe(true);
+    expect((await decideQuote(worker.client, documentId, 'hold', randomUUID(), asCustomer)).status).toBe('on_hold');
+    expect(await view(documentId)).toBe(true);
+    await eventually(async () => (recorded.trail(documentId).length === 4 ? true : undefined), { what: 'the second view' });
+    expect((await queryQuote(worker.client, documentId))?.status).toBe('on_hold');
+
+    const accepted = await decideQuote(worker.client, documentId, 'accept', randomUUID(), { ...asCustomer, options: ['line-3'] });
+    expect(accepted.status).toBe('accepted');
+    await handle.result();
+
+    expect(recorded.trail(documentId)).toEqual(['sent', 'viewed', 'put_on_hold', 'viewed', 'accepted']);
+    const acceptedRecord = [...recorded.records.values()].find((r) => r.documentId === documentId && r.event.type === 'accepted');
+    expect(acceptedRecord).toMatchObject({ status: 'accepted', event: { actor: customer, source: asCustomer.source, data: { options: ['line-3'] } } });
+    expect(recorded.notifications.filter((n) => n.documentId === documentId).map((n) => `${n.event}:${n.what}`)).toEqual([
+      'viewed:viewed',
+      'decided:put_on_hold',
+      'viewed:viewed',
+      'decided:accepted',
+    ]);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-accepted');
+  });
+
+  it('takes a decision sent twice with the same id once', async () => {
+    const { documentId, handle } = await sendQuote();
+    const decisionId = randomUUID();
+    const answers = await Promise.all([
+      decideQuote(worker.client, documentId, 'accept', decisionId, asCustomer),
+      decideQuote(worker.client, documentId, 'accept', decisionId, asCustomer),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(['accepted', 'accepted']);
+    await handle.result();
+    // The same decision retried once the workflow has closed still gets the first answer.
+    expect(await decideQuote(worker.client, documentId, 'accept', decisionId, asCustomer)).toMatchObject({ status: 'accepted' });
+    expect(recorded.recordCalls.filter((r) => r.documentId === documentId && r.event.type === 'accepted')).toHaveLength(1);
+  });
+
+  it('refuses a different decision after acceptance, with the reason, while running and once closed', async () => {
+    const { documentId, handle } = await sendQuote();
+    let open!: () => void;
+    recorded.gate = { type: 'accepted', opened: new Promise<void>((resolve) => (open = resolve)) };
+    try {
+      const acceptance = decideQuote(worker.client, documentId, 'accept', randomUUID(), asCustomer);
+      // The machine is accepted as soon as the step starts; its record is held at the gate.
+      await eventually(async () => ((await queryQuote(worker.client, documentId))?.status === 'accepted' ? true : undefined), {
+        what: 'the acceptance to be taken',
+      });
+      const whileRunning = await rejection(decideQuote(worker.client, documentId, 'refuse', randomUUID(), asCustomer));
+      expect(whileRunning).toMatchObject({ code: 'decision_rejected', detail: 'The quote is already accepted' });
+      open();
+      expect((await acceptance).status).toBe('accepted');
+    } finally {
+      recorded.gate = undefined;
+      open?.();
+    }
+    await handle.result();
+    const onceClosed = await rejection(decideQuote(worker.client, documentId, 'hold', randomUUID(), asCustomer));
+    expect(onceClosed).toMatchObject({ code: 'decision_rejected', detail: 'The quote is already accepted' });
+    expect(recorded.trail(documentId)).toEqual(['sent', 'accepted']);
+  });
+
+  it('continues as new without losing its state, its timers or the decisions it took', async () => {
+    const { documentId, handle } = await sendQuote({ continueAsNewAfterEvents: 2, reminderAfterMs: 4000, maxReminders: 1 });
+    const firstRunId = (await handle.describe()).runId;
+    await view(documentId);
+    const holdId = randomUUID();
+    await eventually(
+      async () => ((await worker.client.workflow.getHandle(quoteWorkflowId(documentId), firstRunId).describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined),
+      { what: 'the first run to continue as new' },
+    );
+    const secondRunId = (await handle.describe()).runId;
+    // The reminder armed in the first run fires in the second.
+    await eventually(async () => (recorded.reminders(documentId).length === 1 ? true : undefined), { what: 'the carried-over reminder' });
+    expect((await decideQuote(worker.client, documentId, 'hold', holdId, asCustomer)).status).toBe('on_hold');
+    // Two records in the second run (reminded, put_on_hold): a third run, which must remember holdId.
+    await eventually(async () => (![firstRunId, secondRunId].includes((await handle.describe()).runId) ? true : undefined), {
+      what: 'a third run',
+    });
+    expect(await decideQuote(worker.client, documentId, 'hold', holdId, asCustomer)).toMatchObject({ status: 'on_hold', remindersSent: 1 });
+    await decideQuote(worker.client, documentId, 'accept', randomUUID(), asCustomer);
+    await handle.result();
+
+    expect(recorded.trail(documentId)).toEqual(['sent', 'viewed', 'reminded', 'put_on_hold', 'accepted']);
+    const seqs = [...recorded.records.values()].filter((r) => r.documentId === documentId).map((r) => r.seq);
+    expect(seqs.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Every recorded history under test/replay/ must replay on the current workflow code: a
+ * change that would break documents already running fails here, before it ships.
+ */
+import { Worker } from '@temporalio/worker';
+import { testServices } from '../support/environment';
+import { recordedHistories } from '../replay/record';
+
+// Bounds a broken run only (jest ignores testTimeout inside a project's config).
+
+const recorded = recordedHistories();
+
+it('has recorded histories to replay', () => {
+  expect(recorded.map((r) => r.workflowId)).toContain('quote-accepted');
+});
+
+it('replays every recorded history without nondeterminism', async () => {
+  const { workflowBundlePath } = testServices();
+  const failures: string[] = [];
+  const replays = Worker.runReplayHistories(
+    workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') },
+    recorded,
+  );
+  for await (const result of replays) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  expect(failures).toEqual([]);
+});

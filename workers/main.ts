@@ -1,0 +1,67 @@
+/**
+ * The worker process: runs every workflow and activity of the task queue (TASK_QUEUE,
+ * default "greenlight") against Temporal (TEMPORAL_ADDRESS), PostgreSQL (DATABASE_URL) and
+ * the mail provider (Resend, or the local outbox when RESEND_API_KEY is not set).
+ * Stops gracefully on SIGINT/SIGTERM: no new tasks, running ones finish; a second signal
+ * stops at once.
+ */
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { createActivities } from '../activities/index';
+import { createResendMailer } from '../activities/notify/mailer';
+import { createOutboxSmsSender } from '../activities/notify/sms';
+import { loadConfig } from '../platform/config';
+import { createPrisma } from '../platform/db';
+import { createGreenlightWorker } from './create-worker';
+
+function log(message: string): void {
+  console.log(`[worker] ${message}`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  // Signals are handled below, so the log says what happens and a second one can force the exit.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+
+  const prisma = createPrisma(config.databaseUrl);
+  const mailer = createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl });
+  // No SMS provider is wired yet: in development texts go to the local outbox.
+  const sms = config.devMode ? createOutboxSmsSender(config.outboxUrl) : undefined;
+
+  log(`connecting to Temporal at ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const worker = await createGreenlightWorker({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    activities: createActivities({ prisma, mailer, config, sms }),
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
+  });
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${signal}: finishing running tasks, then stopping (send it again to exit at once)`);
+    worker.shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const mail = config.resendBaseUrl === config.outboxUrl ? 'the local outbox' : 'Resend';
+  log(`polling task queue "${config.taskQueue}"; emails via ${mail} (${config.resendBaseUrl})${sms ? `, SMS via the local outbox` : ', no SMS sender'}`);
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await prisma.$disconnect();
+  }
+  log('stopped');
+}
+
+main().catch((error: unknown) => {
+  console.error('[worker] failed:', error);
+  process.exit(1);
+});

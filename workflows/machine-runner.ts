@@ -1,0 +1,206 @@
+/**
+ * Runs a pure XState machine inside a Temporal workflow (DESIGN.md §3). Every document kind's
+ * workflow uses it the same way:
+ *
+ * - the machine is stepped with XState's pure `initialTransition` / `transition`; assign
+ *   actions are already applied by XState, and the runner keeps the resulting snapshot;
+ * - an action named after an activity is run by the handler of that name the workflow gives;
+ * - events carry `at` (epoch ms): the machine's clock, so its delays are computed from data;
+ * - a delayed event (`after:` a named delay) arrives as `xstate.raise` with `params.delay`: it
+ *   becomes a deadline at the absolute time `event.at + delay`, waited on by `nextDeadline()`
+ *   with `condition`, and fed back through `transition`, stamped with the time it fired;
+ *   `xstate.cancel` drops it. A delay of Infinity means "never" (no timer is due);
+ * - events are processed one at a time: `send` queues the event and resolves once its actions
+ *   ran, so the machine never steps concurrently, whatever handlers run at once.
+ *
+ * Deadlines and the snapshot are plain data (`save()`), so a workflow carries them through
+ * continue-as-new and resumes with `MachineRunner.restore`.
+ */
+import { condition } from '@temporalio/workflow';
+import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
+
+/** A delayed event due at an absolute time (epoch ms, workflow clock). */
+export interface Deadline {
+  /** XState's send id: a later `xstate.cancel` names it. */
+  id: string;
+  /** Type of the event to feed back when it fires. */
+  event: string;
+  at: number;
+}
+
+/** One action the machine asked for, with what caused it. */
+export interface ActionCall<TMachine extends AnyStateMachine, TParams = unknown> {
+  params: TParams;
+  event: EventFromLogic<TMachine>;
+  snapshot: SnapshotFrom<TMachine>;
+  previous: SnapshotFrom<TMachine> | undefined;
+}
+
+/** The workflow's implementation of each activity action, by action name. */
+export type ActionHandlers<TMachine extends AnyStateMachine> = Record<
+  string,
+  (call: ActionCall<TMachine, never>) => Promise<void>
+>;
+
+/** What a runner saves to be restored later (continue-as-new). */
+export interface SavedMachine {
+  snapshot: { value: unknown; context: unknown };
+  deadlines: Deadline[];
+}
+
+interface ExecutableAction {
+  type: string;
+  params?: unknown;
+}
+
+export class MachineRunner<TMachine extends AnyStateMachine> {
+  #snapshot: SnapshotFrom<TMachine>;
+  readonly #deadlines = new Map<string, Deadline>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly machine: TMachine,
+    private readonly handlers: ActionHandlers<TMachine>,
+    snapshot: SnapshotFrom<TMachine>,
+  ) {
+    this.#snapshot = snapshot;
+  }
+
+  /** A fresh machine; its initial entry actions run before any queued event. */
+  static start<TMachine extends AnyStateMachine>(
+    machine: TMachine,
+    input: InputFrom<TMachine>,
+    handlers: ActionHandlers<TMachine>,
+  ): MachineRunner<TMachine> {
+    const [snapshot, actions] = (initialTransition as (logic: TMachine, input: unknown) => [SnapshotFrom<TMachine>, ExecutableAction[]])(
+      machine,
+      input,
+    );
+    const runner = new MachineRunner(machine, handlers, snapshot);
+    const init = { type: 'xstate.init', at: Date.now(), input } as EventFromLogic<TMachine>;
+    runner.#enqueue(() => runner.#execute(actions, init, undefined));
+    return runner;
+  }
+
+  /** A machine saved by `save()`; its deadlines are armed again at their original times. */
+  static restore<TMachine extends AnyStateMachine>(
+    machine: TMachine,
+    saved: SavedMachine,
+    handlers: ActionHandlers<TMachine>,
+  ): MachineRunner<TMachine> {
+    const snapshot = machine.resolveState(saved.snapshot as Parameters<TMachine['resolveState']>[0]) as SnapshotFrom<TMachine>;
+    const runner = new MachineRunner(machine, handlers, snapshot);
+    for (const deadline of saved.deadlines) runner.#deadlines.set(deadline.id, deadline);
+    return runner;
+  }
+
+  get snapshot(): SnapshotFrom<TMachine> {
+    return this.#snapshot;
+  }
+
+  get deadlines(): Deadline[] {
+    return [...this.#deadlines.values()];
+  }
+
+  save(): SavedMachine {
+    const { value, context } = this.#snapshot;
+    return { snapshot: { value, context }, deadlines: this.deadlines };
+  }
+
+  /**
+   * Queue `event`; at its turn, `admit` (if given) sees the then-current snapshot and may throw
+   * to refuse it, so a check made earlier (an update validator) cannot be outrun by another
+   * event. Resolves with the snapshot after the event's actions ran.
+   */
+  send(event: EventFromLogic<TMachine>, admit?: (snapshot: SnapshotFrom<TMachine>) => void): Promise<SnapshotFrom<TMachine>> {
+    return this.#enqueue(async () => {
+      admit?.(this.#snapshot);
+      await this.#step(event);
+      return this.#snapshot;
+    });
+  }
+
+  /**
+   * Wait until the earliest deadline is due and feed its event back, or return early when
+   * `interrupt()` becomes true or the earliest deadline changes. Callers loop on it.
+   */
+  async nextDeadline(interrupt: () => boolean): Promise<void> {
+    const due = this.#earliestDeadline();
+    // Compared by value: a state re-entered re-arms its timers at the same times, and a
+    // view must not cost a cancelled timer in the history.
+    const interrupted = () => {
+      const earliest = this.#earliestDeadline();
+      return interrupt() || earliest?.id !== due?.id || earliest?.at !== due?.at;
+    };
+    if (!due) {
+      await condition(interrupted);
+      return;
+    }
+    const wait = due.at - Date.now();
+    if (wait > 0 && (await condition(interrupted, wait))) return;
+    await this.#enqueue(async () => {
+      // Another event may have cancelled or moved it while this one waited its turn.
+      const current = this.#deadlines.get(due.id);
+      if (current?.at !== due.at) return;
+      this.#deadlines.delete(due.id);
+      await this.#step({ type: due.event, at: Date.now() } as EventFromLogic<TMachine>);
+    });
+  }
+
+  /** Resolves once every queued event has been processed. */
+  async idle(): Promise<void> {
+    let tail: Promise<unknown>;
+    do {
+      tail = this.#queue;
+      await tail;
+    } while (tail !== this.#queue);
+  }
+
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(work);
+    // A refused or failed event must not block the ones behind it; its caller gets the error.
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #step(event: EventFromLogic<TMachine>): Promise<void> {
+    const previous = this.#snapshot;
+    const [next, actions] = transition(this.machine, previous, event) as [SnapshotFrom<TMachine>, ExecutableAction[]];
+    this.#snapshot = next;
+    await this.#execute(actions, event, previous);
+  }
+
+  async #execute(actions: ExecutableAction[], event: EventFromLogic<TMachine>, previous: SnapshotFrom<TMachine> | undefined): Promise<void> {
+    for (const action of actions) {
+      switch (action.type) {
+        case 'xstate.raise':
+          this.#arm(action.params as { event: { type: string }; id?: string; delay?: number }, event);
+          break;
+        case 'xstate.cancel':
+          this.#deadlines.delete((action.params as { sendId: string }).sendId);
+          break;
+        default: {
+          const handler = this.handlers[action.type];
+          // A built-in we do not interpret (spawn, sendTo, ...) or an action without an
+          // activity is a programming error: fail the workflow task loudly, never skip it.
+          if (!handler) throw new Error(`No handler for machine action "${action.type}"`);
+          await handler({ params: action.params as never, event, snapshot: this.#snapshot, previous });
+        }
+      }
+    }
+  }
+
+  #arm({ event, id, delay }: { event: { type: string }; id?: string; delay?: number }, cause: { at?: unknown }): void {
+    if (delay === undefined) throw new Error(`Immediate raise of "${event.type}" reached the interpreter`);
+    if (!Number.isFinite(delay)) return;
+    const from = typeof cause.at === 'number' ? cause.at : Date.now();
+    const deadline = { id: id ?? event.type, event: event.type, at: from + delay };
+    this.#deadlines.set(deadline.id, deadline);
+  }
+
+  #earliestDeadline(): Deadline | undefined {
+    let earliest: Deadline | undefined;
+    for (const deadline of this.#deadlines.values()) if (!earliest || deadline.at < earliest.at) earliest = deadline;
+    return earliest;
+  }
+}

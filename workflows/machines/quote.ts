@@ -1,0 +1,285 @@
+/**
+ * The life of a quote, as a pure XState v5 machine (DESIGN.md §3): no I/O, no clock, no
+ * timers of its own. The quote workflow interprets it: actions named after activities are
+ * run by the workflow, and every `after` delay becomes a durable Temporal timer.
+ *
+ *   draft ──SEND──▶ sent ──VIEWED──▶ viewed
+ *                    │                 │
+ *                    ├── ACCEPT ───────┼──▶ accepted
+ *                    ├── REFUSE ───────┼──▶ refused
+ *                    └── HOLD ─────────┴──▶ on_hold ──ACCEPT/REFUSE──▶ accepted | refused
+ *   sent | viewed | on_hold ── validUntil ──▶ expired
+ *   draft | sent | viewed | on_hold ── CANCEL ──▶ cancelled
+ *
+ * Decisions taken here, where the product pages leave room:
+ * - on_hold is the customer's own answer ("I need time"): the customer leaves it by accepting
+ *   or refusing. Opening the quote again while on hold is recorded (and notified) but does not
+ *   undo the hold: re-reading a quote is not a decision, and the seller would otherwise lose
+ *   the one signal the customer gave.
+ * - Automatic reminders run only while nothing is decided (sent, viewed), at most
+ *   `maxReminders` times, each `reminderAfterMs` after the last email (first send or
+ *   reminder), so a view does not push the next reminder back. On hold, the seller may still
+ *   remind by hand (REMIND); a manual reminder counts towards the automatic budget and
+ *   restarts the reminder clock, but is never refused for the budget: the seller decides.
+ * - Views and downloads are recorded in every state, final ones included.
+ * - The clock is the events' own `at` (epoch ms), copied into context, so delays are computed
+ *   from data: the interpreter stamps the delayed events it feeds back with the firing time.
+ *
+ * Final statuses are not XState final states: a finished machine ignores events, and a view of
+ * an accepted quote must still be recorded.
+ */
+import { assign, setup, type SnapshotFrom } from 'xstate';
+import {
+  FINAL_QUOTE_STATUSES,
+  type Actor,
+  type AuditEventType,
+  type NotifyEvent,
+  type QuoteStatus,
+  type RequestSource,
+} from '../../domain/documents';
+import type { QuoteView } from '../api';
+
+export interface QuoteMachineInput {
+  /** Epoch ms at which the machine starts (the workflow's start time). */
+  now: number;
+  /** Epoch ms; absent: the quote never expires. */
+  validUntil?: number;
+  reminderAfterMs: number;
+  maxReminders: number;
+}
+
+export interface QuoteContext {
+  now: number;
+  validUntil?: number;
+  reminderAfterMs: number;
+  maxReminders: number;
+  remindersSent: number;
+  /** When the customer was last emailed (first send or reminder): reminders count from it. */
+  lastEmailedAt?: number;
+}
+
+interface Timed {
+  at: number;
+  actor: Actor;
+  source?: RequestSource;
+}
+
+/** A view or a download, as the customer portal signals it. */
+export interface FactEvent extends Timed {
+  type: 'VIEWED' | 'DOWNLOADED';
+  eventId: string;
+  /** When the customer did it; `at` is when the machine learns it (later if a worker was down). */
+  occurredAt: number;
+}
+
+/** A decision of the customer (accept, refuse, hold) or the seller (remind, cancel). */
+export interface DecisionEvent extends Timed {
+  type: 'ACCEPT' | 'REFUSE' | 'HOLD' | 'REMIND' | 'CANCEL';
+  reason?: string;
+  options?: string[];
+}
+
+export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent;
+
+/** Parameters of the activity actions; the interpreter passes them to the activity. */
+export interface RecordParams {
+  type: AuditEventType;
+  data?: Record<string, unknown>;
+}
+export interface ReminderParams {
+  reminder: number;
+  automatic: boolean;
+}
+export interface NotifyParams {
+  event: NotifyEvent;
+  what: AuditEventType;
+}
+
+/** The interpreter runs the activity of the same name; the machine only names it. */
+function activity<TParams>() {
+  return (_: unknown, _params: TParams): void => undefined;
+}
+
+/** A delay XState's interpreter reads as "never": no timer is armed for it. */
+const NEVER = Number.POSITIVE_INFINITY;
+
+export const quoteMachine = setup({
+  types: {
+    context: {} as QuoteContext,
+    events: {} as QuoteEvent,
+    input: {} as QuoteMachineInput,
+  },
+  guards: {
+    remindersLeft: ({ context }) => context.remindersSent < context.maxReminders,
+    stillValid: ({ context, event }) => context.validUntil === undefined || event.at < context.validUntil,
+  },
+  actions: {
+    /** Delayed events carry `at` too: the interpreter stamps them when they fire. */
+    keepTime: assign({ now: ({ context, event }) => (typeof event.at === 'number' ? event.at : context.now) }),
+    restartReminderClock: assign({ lastEmailedAt: ({ context }) => context.now }),
+    countReminder: assign({ remindersSent: ({ context }) => context.remindersSent + 1 }),
+    recordTransition: activity<RecordParams>(),
+    sendFirstEmail: activity<undefined>(),
+    sendReminderEmail: activity<ReminderParams>(),
+    notifyAssignee: activity<NotifyParams>(),
+  },
+  delays: {
+    reminderDelay: ({ context }) =>
+      context.remindersSent < context.maxReminders && context.reminderAfterMs > 0
+        ? Math.max(0, (context.lastEmailedAt ?? context.now) + context.reminderAfterMs - context.now)
+        : NEVER,
+    untilExpiry: ({ context }) => (context.validUntil === undefined ? NEVER : Math.max(0, context.validUntil - context.now)),
+  },
+}).createMachine(
+  (() => {
+    const record = (type: AuditEventType) => ({ type: 'recordTransition', params: { type } }) as const;
+    const notify = (event: NotifyEvent, what: AuditEventType) =>
+      ({ type: 'notifyAssignee', params: { event, what } }) as const;
+    const remind = (automatic: boolean) =>
+      [
+        'keepTime',
+        'countReminder',
+        'restartReminderClock',
+        {
+          type: 'sendReminderEmail',
+          params: ({ context }: { context: QuoteContext }) => ({ reminder: context.remindersSent, automatic }),
+        },
+        {
+          type: 'recordTransition',
+          params: ({ context }: { context: QuoteContext }) => ({
+            type: 'reminded' as const,
+            data: { reminder: context.remindersSent, automatic },
+          }),
+        },
+      ] as const;
+    const decide = (target: 'accepted' | 'refused' | 'on_hold', what: AuditEventType) =>
+      ({ target, guard: 'stillValid', actions: ['keepTime', record(what), notify('decided', what)] }) as const;
+    const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled')] } as const;
+    const expire = { target: 'expired', actions: ['keepTime', record('expired')] } as const;
+    /** Nothing decided yet: reminders run, the customer may decide or ask for time. */
+    const undecided = <TOwn extends object>(self: 'sent' | 'viewed', own: TOwn) =>
+      ({
+        after: {
+          reminderDelay: { guard: 'remindersLeft', target: self, reenter: true, actions: remind(true) },
+          untilExpiry: expire,
+        },
+        on: {
+          ACCEPT: decide('accepted', 'accepted'),
+          REFUSE: decide('refused', 'refused'),
+          HOLD: decide('on_hold', 'put_on_hold'),
+          REMIND: { guard: 'stillValid', target: self, reenter: true, actions: remind(false) },
+          CANCEL: cancel,
+          ...own,
+        },
+      }) as const;
+
+    return {
+      id: 'quote',
+      context: ({ input }: { input: QuoteMachineInput }) => ({
+        now: input.now,
+        validUntil: input.validUntil,
+        reminderAfterMs: input.reminderAfterMs,
+        maxReminders: input.maxReminders,
+        remindersSent: 0,
+      }),
+      initial: 'draft',
+      // Facts are recorded whatever the status; states that change on them override these.
+      on: {
+        VIEWED: { actions: ['keepTime', record('viewed'), notify('viewed', 'viewed')] },
+        DOWNLOADED: { actions: ['keepTime', record('downloaded'), notify('downloaded', 'downloaded')] },
+      },
+      states: {
+        draft: {
+          on: {
+            SEND: {
+              target: 'sent',
+              actions: ['keepTime', 'restartReminderClock', 'sendFirstEmail', record('sent')],
+            },
+            CANCEL: cancel,
+          },
+        },
+        sent: undecided('sent', {
+          VIEWED: { target: 'viewed', actions: ['keepTime', record('viewed'), notify('viewed', 'viewed')] },
+        } as const),
+        viewed: undecided('viewed', {}),
+        on_hold: {
+          after: { untilExpiry: expire },
+          on: {
+            ACCEPT: decide('accepted', 'accepted'),
+            REFUSE: decide('refused', 'refused'),
+            REMIND: { guard: 'stillValid', actions: remind(false) },
+            CANCEL: cancel,
+          },
+        },
+        accepted: {},
+        refused: {},
+        expired: {},
+        cancelled: {},
+      },
+    };
+  })(),
+);
+
+export type QuoteSnapshot = SnapshotFrom<typeof quoteMachine>;
+
+export function quoteStatus(snapshot: QuoteSnapshot): QuoteStatus {
+  return snapshot.value as QuoteStatus;
+}
+
+export function isClosed(snapshot: QuoteSnapshot): boolean {
+  return FINAL_QUOTE_STATUSES.includes(quoteStatus(snapshot));
+}
+
+const CLOSED_REASONS: Partial<Record<QuoteStatus, string>> = {
+  accepted: 'The quote is already accepted',
+  refused: 'The quote is already refused',
+  expired: 'The quote has expired',
+  cancelled: 'The quote is cancelled',
+};
+
+/** Why no decision can be taken on a quote in a final status (also used once its workflow has closed). */
+export function closedQuoteReason(status: QuoteStatus): string {
+  return CLOSED_REASONS[status] ?? `The quote is ${status}`;
+}
+
+/**
+ * Why the machine would refuse `event` in `snapshot`, in words a customer or a seller can
+ * read; undefined when the event is allowed. Update validators answer with it.
+ */
+export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | undefined {
+  if (snapshot.can(event)) return undefined;
+  const status = quoteStatus(snapshot);
+  if (isClosed(snapshot)) return closedQuoteReason(status);
+  if (status === 'draft') return 'The quote has not been sent yet';
+  const { validUntil } = snapshot.context;
+  if (validUntil !== undefined && event.at >= validUntil) return 'The quote has expired';
+  switch (event.type) {
+    case 'SEND':
+      return 'The quote has already been sent';
+    case 'HOLD':
+      return status === 'on_hold' ? 'The quote is already on hold' : 'Only a viewed or sent quote can be put on hold';
+    default:
+      return `A quote that is ${status.replace('_', ' ')} cannot take ${event.type.toLowerCase()}`;
+  }
+}
+
+/** The next automatic reminder, when one will be sent. */
+function nextReminderAt(snapshot: QuoteSnapshot): number | undefined {
+  const { context } = snapshot;
+  const status = quoteStatus(snapshot);
+  if (status !== 'sent' && status !== 'viewed') return undefined;
+  if (context.remindersSent >= context.maxReminders || context.reminderAfterMs <= 0) return undefined;
+  const at = (context.lastEmailedAt ?? context.now) + context.reminderAfterMs;
+  return context.validUntil !== undefined && at >= context.validUntil ? undefined : at;
+}
+
+/** What the quote's state looks like from outside (query and update answers). */
+export function quoteView(snapshot: QuoteSnapshot): QuoteView {
+  const next = nextReminderAt(snapshot);
+  return {
+    status: quoteStatus(snapshot),
+    remindersSent: snapshot.context.remindersSent,
+    ...(next !== undefined ? { nextReminderAt: next } : {}),
+    ...(snapshot.context.validUntil !== undefined ? { validUntil: snapshot.context.validUntil } : {}),
+  };
+}
