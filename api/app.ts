@@ -32,7 +32,7 @@ function bodyParserError(error: unknown): AppError | undefined {
     case 'entity.parse.failed':
       return new AppError('malformed_json', 'The body could not be parsed as JSON.');
     case 'entity.too.large':
-      return new AppError('validation_failed', `The body is larger than ${JSON_BODY_LIMIT}.`);
+      return new AppError('payload_too_large', `The body is larger than ${JSON_BODY_LIMIT}.`);
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON.');

@@ -37,14 +37,6 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(Buffer.from(sha256Hex(given), 'hex'), Buffer.from(sha256Hex(expected), 'hex'));
 }
 
-/**
- * The operator token. Config does not carry it yet, so it is read from ADMIN_TOKEN; without
- * one, operator routes are closed rather than open.
- */
-export function operatorToken(): string | undefined {
-  return process.env.ADMIN_TOKEN || undefined;
-}
-
 export async function authenticate<A extends AuthMode>(deps: AppDeps, req: Request, mode: A): Promise<CallerOf<A>> {
   return (await authenticateAs(deps, req, mode)) as CallerOf<A>;
 }
@@ -54,7 +46,8 @@ async function authenticateAs(deps: AppDeps, req: Request, mode: AuthMode): Prom
   const token = bearerToken(req);
   if (!token) throw new AppError('unauthorized', 'Send "Authorization: Bearer <key>".');
   if (mode === 'operator') {
-    const expected = operatorToken();
+    // Without a configured operator token, operator routes are closed rather than open.
+    const expected = deps.config.adminToken;
     if (!expected || !sameSecret(token, expected)) throw new AppError('unauthorized', 'This route needs the operator token.');
     return { kind: 'operator' };
   }

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   already_started: { status: 409, title: 'Already started' },
   decision_rejected: { status: 409, title: 'The decision cannot be taken' },
   link_expired: { status: 410, title: 'This link has expired' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency-Key reused with another request' },
   unprocessable: { status: 422, title: 'The request cannot be processed' },

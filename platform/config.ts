@@ -29,6 +29,8 @@ export interface Config {
   devMode: boolean;
   /** Signs portal CSRF tokens. */
   appSecret: string;
+  /** Operator token for tenant creation; without one, operator routes stay closed. */
+  adminToken?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM ?? 'Greenlight <documents@greenlight.local>',
     devMode: env.NODE_ENV !== 'production',
     appSecret: env.APP_SECRET ?? env.ADMIN_TOKEN ?? 'greenlight-dev-secret',
+    ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
   };
 }

@@ -12,7 +12,9 @@ export default async function globalTeardown(): Promise<void> {
   if (!harness) return;
   await harness.temporal?.stop();
   if (harness.privateDatabaseUrl) await dropDatabase(harness.privateDatabaseUrl);
-  rmSync(harness.runDir, { recursive: true, force: true });
+  // GREENLIGHT_KEEP_TEST_RUN=1 keeps the logs (Temporal, worker processes) for a post-mortem.
+  if (process.env.GREENLIGHT_KEEP_TEST_RUN) console.log(`[test] kept ${harness.runDir}`);
+  else rmSync(harness.runDir, { recursive: true, force: true });
 }
 
 async function dropDatabase(databaseUrl: string): Promise<void> {

@@ -47,6 +47,7 @@ const FOOTER_BASELINE = 30;
 const CELL_PADDING = 4;
 const BODY_SIZE = 9;
 const LINE_HEIGHT = 11.5;
+const TABLE_HEADER_HEIGHT = 18;
 
 /** Right edges of the numeric columns; the description takes what is left of them. */
 const COLUMNS = (() => {
@@ -185,7 +186,7 @@ function formattersFor(locale: Locale, currency: string): Formatters {
 }
 
 function drawTableHeader(writer: PageWriter, labels: QuoteLabels): void {
-  const height = 18;
+  const height = TABLE_HEADER_HEIGHT;
   writer.fill(writer.y - height, height, HEADER_FILL);
   const baseline = writer.y - 12;
   const style = { font: writer.fonts.bold, size: 8.5 };
@@ -233,25 +234,46 @@ function drawHeading(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels
   }
 }
 
+/** Height of a table row holding `count` lines of text. */
+function rowHeight(count: number): number {
+  return count * LINE_HEIGHT + 2 * CELL_PADDING;
+}
+
+/** Lines of text a row can hold on a page that has just started (below the table header). */
+const ROW_LINES_PER_PAGE = Math.floor((PAGE_HEIGHT - MARGIN - TABLE_HEADER_HEIGHT - CONTENT_BOTTOM - 2 * CELL_PADDING) / LINE_HEIGHT);
+
+/**
+ * One quote line: kept on one page when it fits on one, else continued on the next pages
+ * (a long specification must not run off the sheet). Amounts print on its first row.
+ */
 function drawLine(writer: PageWriter, line: PricedLine, labels: QuoteLabels, format: Formatters): void {
   const counted = !line.optional || line.selected;
-  const description = wrapText(line.description, writer.fonts.regular, BODY_SIZE, DESCRIPTION_WIDTH);
   const marker = line.optional ? (counted ? labels.optional : labels.optionalNotIncluded) : undefined;
-  const rows = description.length + (marker ? 1 : 0);
-  const height = rows * LINE_HEIGHT + 2 * CELL_PADDING;
-  writer.ensureRoom(height);
-
-  const first = writer.y - CELL_PADDING - 8.5;
-  description.forEach((text, index) => writer.text(text, MARGIN + CELL_PADDING, first - index * LINE_HEIGHT));
-  if (marker) {
-    writer.text(marker, MARGIN + CELL_PADDING, first - description.length * LINE_HEIGHT, { size: 8, color: MUTED });
-  }
+  const texts = [
+    ...wrapText(line.description, writer.fonts.regular, BODY_SIZE, DESCRIPTION_WIDTH).map((text) => ({ text, style: {} })),
+    ...(marker ? [{ text: marker, style: { size: 8, color: MUTED } }] : []),
+  ];
   const amountStyle = { color: counted ? INK : MUTED };
-  writer.textRight(format.quantity(line.quantity), COLUMNS.quantity - CELL_PADDING, first, amountStyle);
-  writer.textRight(format.money(line.unitPrice), COLUMNS.unitPrice - CELL_PADDING, first, amountStyle);
-  writer.textRight(format.rate(line.taxRate), COLUMNS.taxRate - CELL_PADDING, first, amountStyle);
-  writer.textRight(format.money(line.netAmount), COLUMNS.lineTotal - CELL_PADDING, first, amountStyle);
-  writer.y -= height;
+
+  let remaining = texts;
+  let withAmounts = true;
+  while (remaining.length > 0) {
+    writer.ensureRoom(rowHeight(Math.min(remaining.length, ROW_LINES_PER_PAGE)));
+    const room = Math.floor((writer.y - CONTENT_BOTTOM - 2 * CELL_PADDING) / LINE_HEIGHT);
+    const chunk = remaining.slice(0, room);
+    remaining = remaining.slice(room);
+
+    const baseline = writer.y - CELL_PADDING - 8.5;
+    chunk.forEach(({ text, style }, index) => writer.text(text, MARGIN + CELL_PADDING, baseline - index * LINE_HEIGHT, style));
+    if (withAmounts) {
+      writer.textRight(format.quantity(line.quantity), COLUMNS.quantity - CELL_PADDING, baseline, amountStyle);
+      writer.textRight(format.money(line.unitPrice), COLUMNS.unitPrice - CELL_PADDING, baseline, amountStyle);
+      writer.textRight(format.rate(line.taxRate), COLUMNS.taxRate - CELL_PADDING, baseline, amountStyle);
+      writer.textRight(format.money(line.netAmount), COLUMNS.lineTotal - CELL_PADDING, baseline, amountStyle);
+      withAmounts = false;
+    }
+    writer.y -= rowHeight(chunk.length);
+  }
   writer.rule(writer.y);
 }
 

@@ -12,9 +12,8 @@ import { recordAuditEvent } from '../../activities/db/audit';
 import type { FoundLink } from '../../activities/db/links';
 import { actorLabel, type Actor, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { ViewedSignal } from '../../workflows/api';
-import { AppError } from '../errors';
 import { decideQuote, signalQuoteFact } from '../operations/quote-workflow';
-import { DECISION_OUTCOMES, type PortalDecision } from './decisions';
+import type { PortalDecision } from './decisions';
 
 export interface CustomerActionDeps {
   prisma: PrismaClient;
@@ -60,37 +59,16 @@ export interface DecisionRequest {
 
 /**
  * Takes the decision through the workflow and answers the quote's new status. The decision
- * id is the workflow's update id, so a repeated submit gets the first answer while the
- * workflow runs; once a final decision has closed the workflow, the audit trail still knows
- * which decision id closed it, and that decision gets its own answer again instead of a
- * refusal.
+ * id is the workflow's update id: a repeated submit gets the first answer, also after the
+ * decision closed the workflow (Temporal keeps completed updates' outcomes with the closed
+ * execution; test/integration/portal-decisions.test.ts proves it).
  */
 export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, request: DecisionRequest): Promise<QuoteStatus> {
-  try {
-    const view = await decideQuote(deps.temporal, found.document.id, request.decision, request.decisionId, {
-      actor: customerActor(found.link),
-      source: request.source,
-      ...(request.reason ? { reason: request.reason } : {}),
-      ...(request.options ? { options: request.options } : {}),
-    });
-    return view.status;
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'decision_rejected' && (await wasTakenBefore(deps.prisma, found, request))) {
-      return DECISION_OUTCOMES[request.decision].status;
-    }
-    throw error;
-  }
-}
-
-async function wasTakenBefore(prisma: PrismaClient, found: FoundLink, request: DecisionRequest): Promise<boolean> {
-  const event = await prisma.auditEvent.findFirst({
-    where: {
-      tenantId: found.document.tenantId,
-      documentId: found.document.id,
-      type: DECISION_OUTCOMES[request.decision].event,
-      data: { path: ['decisionId'], equals: request.decisionId },
-    },
-    select: { id: true },
+  const view = await decideQuote(deps.temporal, found.document.id, request.decision, request.decisionId, {
+    actor: customerActor(found.link),
+    source: request.source,
+    ...(request.reason ? { reason: request.reason } : {}),
+    ...(request.options ? { options: request.options } : {}),
   });
-  return event !== null;
+  return view.status;
 }

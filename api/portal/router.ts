@@ -148,7 +148,7 @@ export function createPortalRouter(deps: AppDeps, limits: PortalRateLimits = por
     router.post(`/:token/${decision}`, rateLimited, parseBody, withLink(decide(decision)));
     // A decision's answer is rendered at the address the form posted to; opening that
     // address again (bookmark, copied URL) leads back to the quote.
-    router.get(`/:token/${decision}`, rateLimited, (req, res) => res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`));
+    router.get(`/:token/${decision}`, rateLimited, (req: Request, res: Response) => res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`));
   }
   router.use(answerPortalError);
   return router;

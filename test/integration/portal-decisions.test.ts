@@ -108,6 +108,19 @@ describe('JSON clients', () => {
     expect(await eventsOfType(quote.documentId, 'accepted')).toHaveLength(1);
   });
 
+  it('answers a repeated decision id the same way once the workflow has finished', async () => {
+    const quote = await sentQuote();
+    const decisionId = crypto.randomUUID();
+    expect(await (await postJson(`${quote.url}/accept`, { decisionId })).json()).toMatchObject({ status: 'accepted' });
+    // An accepted quote's workflow completes: the decision id must still be recognised.
+    await stack.client.workflow.getHandle(`quote-${quote.documentId}`).result();
+
+    const again = await postJson(`${quote.url}/accept`, { decisionId });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: 'accepted', decisionId });
+    expect(await eventsOfType(quote.documentId, 'accepted')).toHaveLength(1);
+  });
+
   it('refuses a refusal after acceptance with 409 and the reason', async () => {
     const quote = await sentQuote();
     expect((await postJson(`${quote.url}/accept`, {})).status).toBe(200);

@@ -43,13 +43,21 @@ function quoteData(overrides: Partial<QuotePdfData> = {}): QuotePdfData {
 
 let workDir: string;
 beforeAll(() => {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('pdftotext is missing: install Debian poppler-utils (apt-get install -y poppler-utils)');
+  }
   workDir = mkdtempSync(path.join(tmpdir(), 'quote-pdf-'));
 });
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
+let rendered = 0;
+
 /** The text of every page, pages separated by form feeds (pdftotext's own convention). */
 function pdfText(bytes: Uint8Array): string {
-  const file = path.join(workDir, `quote-${Math.random().toString(36).slice(2)}.pdf`);
+  rendered += 1;
+  const file = path.join(workDir, `quote-${rendered}.pdf`);
   writeFileSync(file, bytes);
   return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 }
