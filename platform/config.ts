@@ -39,6 +39,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? '.data');
   const outboxUrl = env.OUTBOX_URL ?? `http://127.0.0.1:${outboxPort}`;
   const realResend = Boolean(env.RESEND_API_KEY);
+  const devMode = env.NODE_ENV !== 'production';
+  // Signs CSRF fields and derives emailed link tokens: a guessable value in production would
+  // make links guessable, so production must set one.
+  const appSecret = env.APP_SECRET || env.ADMIN_TOKEN || (devMode ? 'greenlight-dev-secret' : undefined);
+  if (!appSecret) throw new Error('APP_SECRET must be set in production (a long random string).');
   return {
     port,
     databaseUrl: env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight',
@@ -48,12 +53,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     resendBaseUrl: env.RESEND_BASE_URL ?? (realResend ? 'https://api.resend.com' : outboxUrl),
-    resendApiKey: env.RESEND_API_KEY ?? 're_local_outbox',
+    resendApiKey: env.RESEND_API_KEY || 're_local_outbox',
     outboxUrl,
     outboxPort,
     mailFrom: env.MAIL_FROM ?? 'Greenlight <documents@greenlight.local>',
-    devMode: env.NODE_ENV !== 'production',
-    appSecret: env.APP_SECRET ?? env.ADMIN_TOKEN ?? 'greenlight-dev-secret',
+    devMode,
+    appSecret,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
   };
 }

@@ -35,13 +35,14 @@ export interface RecordedAuditEvent {
 
 /** The document columns an event type moves besides the sequence number. */
 function documentEffects(input: AuditEventInput): Prisma.DocumentUpdateInput {
+  // Views and downloads the caller knows are not the customer's (the seller's own preview,
+  // a link checker) are kept in the trail but not counted.
+  const counted = input.data?.counted !== false;
   switch (input.type) {
     case 'viewed':
-      // Views the caller knows are not a customer reading (the seller's own preview, a
-      // link checker) are kept in the trail but not counted.
-      return input.data?.counted === false ? {} : { viewCount: { increment: 1 }, lastViewedAt: input.at };
+      return counted ? { viewCount: { increment: 1 }, lastViewedAt: input.at } : {};
     case 'downloaded':
-      return { downloadCount: { increment: 1 } };
+      return counted ? { downloadCount: { increment: 1 } } : {};
     case 'sent':
       return { sentAt: input.at };
     default:

@@ -258,7 +258,8 @@ function drawLine(writer: PageWriter, line: PricedLine, labels: QuoteLabels, for
   let remaining = texts;
   let withAmounts = true;
   while (remaining.length > 0) {
-    writer.ensureRoom(rowHeight(Math.min(remaining.length, ROW_LINES_PER_PAGE)));
+    // A row that fits on a page moves whole to the next one; a longer one starts right here.
+    writer.ensureRoom(rowHeight(remaining.length <= ROW_LINES_PER_PAGE ? remaining.length : 1));
     const room = Math.floor((writer.y - CONTENT_BOTTOM - 2 * CELL_PADDING) / LINE_HEIGHT);
     const chunk = remaining.slice(0, room);
     remaining = remaining.slice(room);

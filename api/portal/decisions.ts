@@ -2,18 +2,11 @@
  * The decisions a customer can take from the portal, and what the page offers. The quote
  * workflow's validators have the last word; this only decides which buttons to show.
  */
-import type { AuditEventType, LinkAction, QuoteStatus } from '../../domain/documents';
+import type { LinkAction, QuoteStatus } from '../../domain/documents';
 
 /** In the order the page offers them. */
 export const PORTAL_DECISIONS = ['accept', 'hold', 'refuse'] as const;
 export type PortalDecision = (typeof PORTAL_DECISIONS)[number];
-
-/** The status a taken decision leaves the quote in, and the audit event that records it. */
-export const DECISION_OUTCOMES: Record<PortalDecision, { status: QuoteStatus; event: AuditEventType }> = {
-  accept: { status: 'accepted', event: 'accepted' },
-  refuse: { status: 'refused', event: 'refused' },
-  hold: { status: 'on_hold', event: 'put_on_hold' },
-};
 
 const OPEN_DECISIONS: Partial<Record<QuoteStatus, readonly PortalDecision[]>> = {
   sent: PORTAL_DECISIONS,

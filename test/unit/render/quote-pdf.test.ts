@@ -127,6 +127,20 @@ describe('layoutQuotePdf', () => {
     expect(pdf.getTitle()).toBe('Devis DEV-2026-0042');
   });
 
+  it('continues a line longer than a page on the next pages', async () => {
+    const specification = Array.from({ length: 120 }, (_, index) => `Clause ${index + 1}: papier couché demi-mat 135 g, livraison à Łódź.`).join('\n');
+    const data = quoteData({ lines: [priceLine({ description: specification, quantity: 1, unitPrice: 990000, taxRate: 20 })] });
+    const bytes = await layoutQuotePdf(data);
+    const pageCount = (await PDFDocument.load(bytes)).getPageCount();
+    expect(pageCount).toBeGreaterThanOrEqual(3);
+
+    const pages = pdfText(bytes).split('\f').filter((page) => page.trim());
+    const clausesPerPage = pages.map((page) => page.match(/Clause \d+:/g)?.length ?? 0);
+    expect(clausesPerPage.reduce((sum, count) => sum + count, 0)).toBe(120);
+    expect(pages[pageCount - 1]).toContain('Clause 120:');
+    expect(pages[pageCount - 1]).toContain(`Total TTC ${formatMoney(computeTotals(data.lines, 'EUR').gross, 'EUR', 'fr')}`);
+  });
+
   it('fits a one-line quote on one page', async () => {
     const data = quoteData({ lines: [priceLine({ description: 'Cartes de visite', quantity: 500, unitPrice: 12, taxRate: 20 })] });
     const pdf = await PDFDocument.load(await layoutQuotePdf(data));
