@@ -61,6 +61,7 @@ function sendProblem(error: unknown, req: Request, res: Response, _next: NextFun
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
+  app.set('trust proxy', deps.config.trustProxyHops);
   app.disable('x-powered-by');
   app.use(helmet({ referrerPolicy: { policy: 'no-referrer' } }));
 

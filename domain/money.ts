@@ -95,7 +95,9 @@ export function countsInTotals(line: Pick<PricedLine, 'optional' | 'selected'>):
   return !line.optional || line.selected;
 }
 
-export function computeTotals(lines: readonly PricedLine[], currency: string): Totals {
+type CountedLine = Pick<PricedLine, 'optional' | 'selected' | 'netAmount' | 'taxAmount'>;
+
+export function computeTotals(lines: readonly CountedLine[], currency: string): Totals {
   let net = 0;
   let tax = 0;
   for (const line of lines.filter(countsInTotals)) {

@@ -4,11 +4,11 @@
  */
 import path from 'node:path';
 
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return value;
 }
 
@@ -31,11 +31,18 @@ export interface Config {
   appSecret: string;
   /** Operator token for tenant creation; without one, operator routes stay closed. */
   adminToken?: string;
+  /** Portal requests per minute, per link token and per client IP. */
+  portalRateLimits: { perTokenPerMinute: number; perIpPerMinute: number };
+  /**
+   * Express "trust proxy": how many proxies sit in front of the API, so the IP kept in the
+   * audit trail is the customer's and not the load balancer's. 0 when clients connect directly.
+   */
+  trustProxyHops: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = intFromEnv('PORT', 3000);
-  const outboxPort = intFromEnv('OUTBOX_PORT', 3025);
+  const port = intFromEnv(env, 'PORT', 3000);
+  const outboxPort = intFromEnv(env, 'OUTBOX_PORT', 3025);
   const dataDir = path.resolve(env.DATA_DIR ?? '.data');
   const outboxUrl = env.OUTBOX_URL ?? `http://127.0.0.1:${outboxPort}`;
   const realResend = Boolean(env.RESEND_API_KEY);
@@ -60,5 +67,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devMode,
     appSecret,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
+    portalRateLimits: {
+      perTokenPerMinute: intFromEnv(env, 'PORTAL_RATE_LIMIT_PER_TOKEN', 60),
+      perIpPerMinute: intFromEnv(env, 'PORTAL_RATE_LIMIT_PER_IP', 600),
+    },
+    trustProxyHops: intFromEnv(env, 'TRUST_PROXY_HOPS', 0, 0),
   };
 }

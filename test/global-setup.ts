@@ -31,7 +31,7 @@ export default async function globalSetup(globalConfig: JestRun): Promise<void> 
   process.env.TEMPORAL_ADDRESS = temporal.address;
   process.env.DATABASE_URL = database.url;
   if (bundlePath) process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
-  setHarness({ runDir, temporal: temporal.server, privateDatabaseUrl: database.private ? database.url : undefined });
+  setHarness({ runDir, temporal: temporal.server, databaseLock: database.lock, privateDatabaseUrl: database.private ? database.url : undefined });
 }
 
 async function startTemporal(runDir: string) {
@@ -52,28 +52,33 @@ async function startTemporal(runDir: string) {
   return { address: server.address, server };
 }
 
+/** Held by the run that owns `greenlight_test`, for as long as it runs (any value unique to us). */
+const TEST_DATABASE_LOCK = 0x67726e6c;
+
 /**
  * A fresh, migrated `greenlight_test` on the server DATABASE_URL names (the local one by
- * default). When another Jest run in this tree is using it, this run gets its own database
- * instead of pulling the floor from under the other.
+ * default). The run that owns it holds an advisory lock until teardown; a run that finds the
+ * lock taken (another Jest run in this tree) gets a database of its own instead of dropping
+ * the floor from under the other.
  */
-async function recreateTestDatabase(): Promise<{ url: string; private: boolean }> {
+async function recreateTestDatabase(): Promise<{ url: string; private: boolean; lock?: Client }> {
   const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight');
   url.pathname = '/postgres';
   const admin = new Client({ connectionString: url.toString() });
   await admin.connect();
-  let name = TEST_DATABASE;
+  let owner = false;
   try {
-    const busy = await admin.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1 LIMIT 1', [TEST_DATABASE]);
-    if (busy.rowCount) name = `${TEST_DATABASE}_${process.pid}`;
+    const { rows } = await admin.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [TEST_DATABASE_LOCK]);
+    owner = rows[0]?.locked === true;
+    const name = owner ? TEST_DATABASE : `${TEST_DATABASE}_${process.pid}`;
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${name}"`);
+    url.pathname = `/${name}`;
   } finally {
-    await admin.end();
+    if (!owner) await admin.end();
   }
-  url.pathname = `/${name}`;
   await migrate(url.toString());
-  return { url: url.toString(), private: name !== TEST_DATABASE };
+  return { url: url.toString(), private: !owner, lock: owner ? admin : undefined };
 }
 
 /** Bundled once here rather than by every worker a test starts (webpack costs seconds each time). */

@@ -11,6 +11,7 @@ export default async function globalTeardown(): Promise<void> {
   const harness = takeHarness();
   if (!harness) return;
   await harness.temporal?.stop();
+  await harness.databaseLock?.end();
   if (harness.privateDatabaseUrl) await dropDatabase(harness.privateDatabaseUrl);
   // GREENLIGHT_KEEP_TEST_RUN=1 keeps the logs (Temporal, worker processes) for a post-mortem.
   if (process.env.GREENLIGHT_KEEP_TEST_RUN) console.log(`[test] kept ${harness.runDir}`);

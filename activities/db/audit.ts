@@ -5,6 +5,7 @@
  * recordAuditEvent, so numbering, status and the counters the back office lists (views,
  * downloads, sent date) move together in one transaction, and a retried write is a no-op.
  */
+import { computeTotals } from '../../domain/money';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { AuditEvent } from '../../generated/prisma/client';
 import { AppError } from '../../api/errors';
@@ -50,6 +51,18 @@ function documentEffects(input: AuditEventInput): Prisma.DocumentUpdateInput {
   }
 }
 
+/** The optional lines the customer ticked when accepting become part of the totals. */
+async function applyChosenOptions(tx: Prisma.TransactionClient, documentId: string, currency: string, chosen: string[]): Promise<void> {
+  await tx.documentLine.updateMany({ where: { documentId, optional: true }, data: { selected: false } });
+  await tx.documentLine.updateMany({ where: { documentId, optional: true, id: { in: chosen } }, data: { selected: true } });
+  const lines = await tx.documentLine.findMany({ where: { documentId } });
+  const totals = computeTotals(lines, currency);
+  await tx.document.update({
+    where: { id: documentId },
+    data: { netTotal: totals.net, taxTotal: totals.tax, grossTotal: totals.gross },
+  });
+}
+
 function isPrismaError(error: unknown, code: 'P2002' | 'P2025'): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
 }
@@ -69,8 +82,11 @@ export async function recordAuditEvent(prisma: PrismaClient, input: AuditEventIn
           ...(input.status ? { status: input.status } : {}),
           ...documentEffects(input),
         },
-        select: { eventSeq: true },
+        select: { eventSeq: true, currency: true },
       });
+      if (input.type === 'accepted' && Array.isArray(input.data?.options)) {
+        await applyChosenOptions(tx, input.documentId, document.currency, input.data.options as string[]);
+      }
       const event = await tx.auditEvent.create({
         data: {
           id: newId('evt'),

@@ -3,33 +3,15 @@
  * leaked link) and per client IP (someone walking many tokens). Limits count every portal
  * request, before the token is looked up, so a guess costs as much as a hit.
  *
- * The defaults suit people; load tests and large offices behind one NAT can raise them with
- * PORTAL_RATE_LIMIT_PER_TOKEN and PORTAL_RATE_LIMIT_PER_IP (requests per minute).
+ * The defaults suit people; load tests and large offices behind one NAT can raise them
+ * (config.portalRateLimits: PORTAL_RATE_LIMIT_PER_TOKEN and PORTAL_RATE_LIMIT_PER_IP).
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import type { Config } from '../../platform/config';
 import { sha256Hex } from '../../platform/ids';
 
-export interface PortalRateLimits {
-  perTokenPerMinute: number;
-  perIpPerMinute: number;
-}
-
-export const DEFAULT_PORTAL_RATE_LIMITS: PortalRateLimits = { perTokenPerMinute: 60, perIpPerMinute: 600 };
-
-function positiveInt(raw: string | undefined, fallback: number, name: string): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
-
-export function portalRateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): PortalRateLimits {
-  return {
-    perTokenPerMinute: positiveInt(env.PORTAL_RATE_LIMIT_PER_TOKEN, DEFAULT_PORTAL_RATE_LIMITS.perTokenPerMinute, 'PORTAL_RATE_LIMIT_PER_TOKEN'),
-    perIpPerMinute: positiveInt(env.PORTAL_RATE_LIMIT_PER_IP, DEFAULT_PORTAL_RATE_LIMITS.perIpPerMinute, 'PORTAL_RATE_LIMIT_PER_IP'),
-  };
-}
+export type PortalRateLimits = Config['portalRateLimits'];
 
 export function createPortalRateLimiters(
   limits: PortalRateLimits,

@@ -31,7 +31,7 @@ import { formattersFor, MESSAGES, type Messages } from './i18n';
 import { localesForVisitor, noticePage } from './layout';
 import { sellerContact, statusSince } from './page-state';
 import { renderQuotePage } from './quote-page';
-import { createPortalRateLimiters, portalRateLimitsFromEnv, type PortalRateLimits } from './rate-limits';
+import { createPortalRateLimiters } from './rate-limits';
 
 /** Form fields arrive as strings, a repeated checkbox as an array: both read as a list. */
 const idList = z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.string().min(1).max(64)).max(100));
@@ -58,9 +58,9 @@ const PORTAL_HEADERS: Record<string, string> = {
 
 type LinkHandler = (req: Request, res: Response, found: FoundLink) => Promise<void>;
 
-export function createPortalRouter(deps: AppDeps, limits: PortalRateLimits = portalRateLimitsFromEnv()): Router {
+export function createPortalRouter(deps: AppDeps): Router {
   const router = express.Router();
-  const rateLimited = createPortalRateLimiters(limits, answerRateLimited);
+  const rateLimited = createPortalRateLimiters(deps.config.portalRateLimits, answerRateLimited);
   const parseBody = [express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 200 }), express.json({ limit: '16kb' })];
 
   router.use((_req, res, next) => {

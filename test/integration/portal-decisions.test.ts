@@ -75,7 +75,13 @@ describe('forms', () => {
     const accepted = await eventsOfType(quote.documentId, 'accepted');
     expect(accepted).toHaveLength(1);
     expect(accepted[0]?.data).toMatchObject({ options: [optionalLine.id] });
-    expect((await office.document(quote.documentId)).status).toBe('accepted');
+    // The chosen option now counts: 500 × 0.25 € net, 20 % tax, on top of the firm lines.
+    const stored = await stack.prisma.document.findUniqueOrThrow({ where: { id: quote.documentId } });
+    const document = await office.document(quote.documentId);
+    expect(document.status).toBe('accepted');
+    expect(document.lines.find((line: { id: string }) => line.id === optionalLine.id)).toMatchObject({ selected: true });
+    expect(document.totals.net).toBe(stored.netTotal);
+    expect(stored.netTotal).toBe(500 * 182 + 4500 + Math.round(2.5 * 1999) + 500 * 25);
   });
 
   it('shows why a decision the state does not allow is refused (409)', async () => {

@@ -205,7 +205,11 @@ it('records the views of a draft straight in the trail (no workflow runs yet) an
 it('answers too many requests on one link with a readable 429 page', async () => {
   const quote = await sentQuote('fr');
   // A portal with tiny limits in front of the same services.
-  const app = express().use('/d', createPortalRouter({ prisma: stack.prisma, temporal: stack.client, config: stack.config }, { perTokenPerMinute: 2, perIpPerMinute: 100 }));
+  const app = express().use('/d', createPortalRouter({
+    prisma: stack.prisma,
+    temporal: stack.client,
+    config: { ...stack.config, portalRateLimits: { perTokenPerMinute: 2, perIpPerMinute: 100 } },
+  }));
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

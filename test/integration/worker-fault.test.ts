@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { stopChild } from '../../scripts/lib/child-process';
+import { eventually } from '../support/eventually';
 import { ApiClient, postPortalDecision } from '../support/http';
 import { testRunDir } from '../support/harness-state';
 import { recipientsOf } from '../support/outbox';
@@ -53,6 +54,11 @@ describe('a worker killed between the send and the customer’s decision', () =>
     workers.push(first);
     expect((await api.post(`/v1/documents/${quote.documentId}/send`, {})).status).toBe(202);
     const email = await emailTo(stack.readOutbox, quote.contactEmail);
+    // Sent means recorded too: the worker is idle then, waiting for the customer. (Killed in the
+    // middle of an activity instead, the activity would be retried after its timeout.)
+    await eventually(async () => (await api.get<{ type: string }[]>(`/v1/documents/${quote.documentId}/events`)).body.find((event) => event.type === 'sent'), {
+      what: 'the sent event',
+    });
 
     await killHard(first);
 

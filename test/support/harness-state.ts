@@ -3,6 +3,7 @@
  * global teardown (same parent process): a global, the documented way across.
  */
 import path from 'node:path';
+import type { Client } from 'pg';
 import type { DevServer } from '../../scripts/lib/temporal-dev-server';
 
 const TEST_DATA_ROOT = path.resolve(__dirname, '..', '..', '.data', 'test');
@@ -15,6 +16,8 @@ export function testRunDir(): string {
 interface HarnessState {
   runDir: string;
   temporal?: DevServer;
+  /** The session holding the advisory lock on `greenlight_test` while this run uses it. */
+  databaseLock?: Client;
   /** Dropped at the end: a database made for this run only because another run held `greenlight_test`. */
   privateDatabaseUrl?: string;
 }
