@@ -19,8 +19,10 @@ help:
 	@echo "make test    lint + the whole test suite against a real Temporal dev server and PostgreSQL"
 	@echo "make bench   quote lifecycles per second versus a bare Temporal workflow"
 
+# node --import tsx rather than npx tsx: one process between make and the supervisor, so
+# signals (Ctrl-C, SIGTERM) reach it directly.
 start: deps database
-	$(NPX) tsx scripts/start.ts
+	node --import tsx scripts/start.ts
 
 test: deps system
 	bash scripts/ensure-postgres.sh

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../platform/config';
+import { withServerAdmin } from './lib/database';
 import { sha256Hex } from '../platform/ids';
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'prisma', 'migrations');
@@ -75,12 +76,8 @@ export function readLocalMigrations(migrationsDir = MIGRATIONS_DIR): LocalMigrat
 
 /** Creates the database named in the URL when it does not exist (through the `postgres` database). */
 export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
-  const url = new URL(databaseUrl);
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+  return withServerAdmin(databaseUrl, async (admin) => {
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (found.rowCount) return false;
     try {
@@ -91,9 +88,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
       return false;
     }
     return true;
-  } finally {
-    await admin.end();
-  }
+  });
 }
 
 /**

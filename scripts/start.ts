@@ -149,8 +149,10 @@ async function main(): Promise<void> {
         dbFilename: path.join(config.dataDir, 'temporal.db'),
         detached: true,
         onOutput: (child) => {
-          prefixLines(child.stdout, '[temporal]', log);
-          prefixLines(child.stderr, '[temporal]', log);
+          // Once we stop it, its goodbye warnings (workers losing their connection) are noise.
+          const temporalLog = (line: string) => stopping === undefined && log(line);
+          prefixLines(child.stdout, '[temporal]', temporalLog);
+          prefixLines(child.stderr, '[temporal]', temporalLog);
         },
       });
       temporalAddress = temporal.address;

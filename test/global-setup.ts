@@ -4,15 +4,19 @@
  * once. Test files read the result from the environment Jest's workers inherit:
  * TEMPORAL_ADDRESS, DATABASE_URL, WORKFLOW_BUNDLE_PATH (and GREENLIGHT_TEST_RUN_DIR).
  */
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { migrate } from '../scripts/migrate';
+import { databaseUrlFor, recreateDatabase } from '../scripts/lib/database';
 import { findFreePort } from '../scripts/lib/ports';
 import { ensureSearchAttributes, startTemporalDevServer } from '../scripts/lib/temporal-dev-server';
+import { bundleWorkflowsTo } from '../scripts/lib/workflow-bundle';
+import { migrate } from '../scripts/migrate';
 import { setHarness, testRunDir } from './support/harness-state';
 
 const TEST_DATABASE = 'greenlight_test';
+/** Held by the run that owns `greenlight_test`, for as long as it runs (any value unique to us). */
+const TEST_DATABASE_LOCK = 0x67726e6c;
 
 /** The part of Jest's global config read here. */
 interface JestRun {
@@ -52,9 +56,6 @@ async function startTemporal(runDir: string) {
   return { address: server.address, server };
 }
 
-/** Held by the run that owns `greenlight_test`, for as long as it runs (any value unique to us). */
-const TEST_DATABASE_LOCK = 0x67726e6c;
-
 /**
  * A fresh, migrated `greenlight_test` on the server DATABASE_URL names (the local one by
  * default). The run that owns it holds an advisory lock until teardown; a run that finds the
@@ -62,44 +63,30 @@ const TEST_DATABASE_LOCK = 0x67726e6c;
  * the floor from under the other.
  */
 async function recreateTestDatabase(): Promise<{ url: string; private: boolean; lock?: Client }> {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight');
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
+  const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight';
+  const admin = new Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
   await admin.connect();
   let owner = false;
+  let name = `${TEST_DATABASE}_${process.pid}`;
   try {
     const { rows } = await admin.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [TEST_DATABASE_LOCK]);
     owner = rows[0]?.locked === true;
-    const name = owner ? TEST_DATABASE : `${TEST_DATABASE}_${process.pid}`;
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-    url.pathname = `/${name}`;
+    if (owner) name = TEST_DATABASE;
+    await recreateDatabase(admin, name);
   } finally {
     if (!owner) await admin.end();
   }
-  await migrate(url.toString());
-  return { url: url.toString(), private: !owner, lock: owner ? admin : undefined };
+  const url = databaseUrlFor(serverUrl, name);
+  await migrate(url);
+  return { url, private: !owner, lock: owner ? admin : undefined };
 }
 
-/** Bundled once here rather than by every worker a test starts (webpack costs seconds each time). */
+/** Bundled once here rather than by every worker a test starts. */
 async function bundleWorkflows(runDir: string): Promise<string | undefined> {
   const workflowsIndex = path.resolve(__dirname, '..', 'workflows', 'index.ts');
   if (!existsSync(workflowsIndex)) {
     console.warn('[test] workflows/index.ts does not exist yet: workers will start without a prebuilt bundle');
     return undefined;
   }
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsIndex, logger: quietBundlerLogger });
-  const bundlePath = path.join(runDir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, code);
-  return bundlePath;
+  return bundleWorkflowsTo(path.join(runDir, 'workflow-bundle.js'), workflowsIndex);
 }
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(`[bundle] ${message}`),
-  error: (message: string) => console.error(`[bundle] ${message}`),
-};

@@ -4,7 +4,7 @@
  * one made for a concurrent run is dropped.
  */
 import { rmSync } from 'node:fs';
-import { Client } from 'pg';
+import { dropDatabase } from '../scripts/lib/database';
 import { takeHarness } from './support/harness-state';
 
 export default async function globalTeardown(): Promise<void> {
@@ -12,21 +12,8 @@ export default async function globalTeardown(): Promise<void> {
   if (!harness) return;
   await harness.temporal?.stop();
   await harness.databaseLock?.end();
-  if (harness.privateDatabaseUrl) await dropDatabase(harness.privateDatabaseUrl);
+  if (harness.privateDatabaseUrl) await dropDatabase(harness.privateDatabaseUrl, new URL(harness.privateDatabaseUrl).pathname.slice(1));
   // GREENLIGHT_KEEP_TEST_RUN=1 keeps the logs (Temporal, worker processes) for a post-mortem.
   if (process.env.GREENLIGHT_KEEP_TEST_RUN) console.log(`[test] kept ${harness.runDir}`);
   else rmSync(harness.runDir, { recursive: true, force: true });
-}
-
-async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
 }

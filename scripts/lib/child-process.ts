@@ -16,7 +16,10 @@ export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> 
   });
 }
 
-/** Forwards a stream line by line with a prefix, so interleaved logs of several children stay readable. */
+/**
+ * Forwards a stream line by line with a prefix, so interleaved logs of several children stay
+ * readable. A child that already prefixes its lines the same way is not prefixed twice.
+ */
 export function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string, write: (line: string) => void): void {
   if (!stream) return;
   let pending = '';
@@ -25,9 +28,9 @@ export function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) write(`${prefix} ${line}`);
+    for (const line of lines) write(line.startsWith(prefix) ? line : `${prefix} ${line}`);
   });
   stream.on('end', () => {
-    if (pending) write(`${prefix} ${pending}`);
+    if (pending) write(pending.startsWith(prefix) ? pending : `${prefix} ${pending}`);
   });
 }

@@ -29,7 +29,16 @@ export interface BackOffice {
   createQuote(options: { locale?: string; lines: LineInput[]; title?: string; customerName?: string }): Promise<{ documentId: string; contactEmail: string }>;
   sendQuote(documentId: string, contactEmail: string): Promise<SentQuote>;
   events(documentId: string): Promise<{ type: string; actor: string; data: Record<string, unknown> }[]>;
-  document(documentId: string): Promise<{ status: string; viewCount: number; downloadCount: number; lastViewedAt: string | null }>;
+  document(documentId: string): Promise<DocumentSeenByOffice>;
+}
+
+export interface DocumentSeenByOffice {
+  status: string;
+  viewCount: number;
+  downloadCount: number;
+  lastViewedAt: string | null;
+  totals: { net: number; tax: number; gross: number; currency: string };
+  lines: { id: string; optional: boolean; selected: boolean }[];
 }
 
 export const SAMPLE_LINES: LineInput[] = [
@@ -58,7 +67,7 @@ export async function backOffice(stack: Stack): Promise<BackOffice> {
   };
   const documentOf = async (documentId: string) =>
     expectStatus(
-      await call<{ status: string; viewCount: number; downloadCount: number; lastViewedAt: string | null }>('GET', `/v1/documents/${documentId}`),
+      await call<DocumentSeenByOffice>('GET', `/v1/documents/${documentId}`),
       200,
       'GET document',
     );

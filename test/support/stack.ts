@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createActivities } from '../../activities/index';
-import { createResendMailer } from '../../activities/notify/mailer';
+import { createResendMailer, type Mailer } from '../../activities/notify/mailer';
 import type { GreenlightActivities } from '../../activities/types';
 import { createApp } from '../../api/app';
 import { startOutbox } from '../../devtools/outbox/server';
@@ -50,6 +50,8 @@ export interface StackOptions {
   activities?: Partial<GreenlightActivities>;
   /** false: run no worker here; the test runs its own (worker-fault.test.ts kills one). */
   inProcessWorker?: boolean;
+  /** Where the worker's emails go instead of the local outbox (the benchmark reads them in memory). */
+  mailer?: Mailer;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -84,7 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       : await runWorker({
           address: config.temporalAddress,
           taskQueue,
-          activities: { ...realActivities(prisma, config), ...options.activities },
+          activities: { ...realActivities(prisma, config, options.mailer), ...options.activities },
           workflowBundlePath: services.workflowBundlePath,
         });
 
@@ -125,9 +127,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-function realActivities(prisma: PrismaClient, config: Config): GreenlightActivities {
-  const mailer = createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl });
-  return createActivities({ prisma, mailer, config });
+function realActivities(prisma: PrismaClient, config: Config, mailer?: Mailer): GreenlightActivities {
+  return createActivities({ prisma, mailer: mailer ?? createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl }), config });
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {

@@ -1,0 +1,18 @@
+# One image for the api and the worker (docker-compose.yml picks the command).
+# TypeScript runs through tsx, as in development: no separate build output to drift from the source.
+FROM node:20-bookworm-slim
+
+WORKDIR /app
+ENV NODE_ENV=production
+
+COPY package.json package-lock.json ./
+# Dev dependencies stay: tsx runs the sources, and the Prisma CLI generates the client below.
+RUN npm ci --no-audit --no-fund --include=dev
+
+COPY . .
+RUN npx tsx scripts/prisma-generate.ts --force \
+    && chown -R node:node /app
+
+USER node
+EXPOSE 3000
+CMD ["node", "--import", "tsx", "api/server.ts"]

@@ -1,0 +1,21 @@
+/**
+ * Bundles workflow code once (webpack takes seconds) and writes it where workers load it
+ * with `workflowBundle: { codePath }`. Used by the test harness and the benchmark.
+ */
+import { writeFileSync } from 'node:fs';
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(`[bundle] ${message}`),
+  error: (message: string) => console.error(`[bundle] ${message}`),
+};
+
+export async function bundleWorkflowsTo(bundlePath: string, workflowsPath: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  writeFileSync(bundlePath, code);
+  return bundlePath;
+}
