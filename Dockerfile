@@ -7,7 +7,7 @@ ENV NODE_ENV=production
 
 COPY package.json package-lock.json ./
 # Dev dependencies stay: tsx runs the sources, and the Prisma CLI generates the client below.
-RUN npm ci --no-audit --no-fund --include=dev
+RUN npm install --no-audit --no-fund --include=dev
 
 COPY . .
 RUN npx tsx scripts/prisma-generate.ts --force \

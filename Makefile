@@ -41,8 +41,11 @@ bench: deps database
 deps: node_modules/.package-lock.json .tools/bin/temporal generated/prisma/client.ts
 
 # npm writes node_modules/.package-lock.json on every install: older than the lock file means stale.
+# `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages (@swc/core-darwin-*, …)
+# out of the lock file and `npm ci` then refuses it as out of sync; `npm install` installs the
+# locked versions all the same.
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 
 .tools/bin/temporal:
 	bash scripts/install-temporal.sh
