@@ -265,7 +265,8 @@ export async function startOutbox(options: { port: number; dataDir: string; host
 
 if (require.main === module) {
   const { outboxPort: port, dataDir } = loadConfig();
-  startOutbox({ port, dataDir }).then(
+  // Loopback by default; a container sets OUTBOX_HOST=0.0.0.0 so its neighbours reach it.
+  startOutbox({ port, dataDir, host: process.env.OUTBOX_HOST || undefined }).then(
     (outbox) => {
       console.log(`[outbox] listening on ${outbox.url} (messages kept in ${path.join(dataDir, 'outbox.jsonl')})`);
       const stop = (signal: string) => {
