@@ -2,31 +2,62 @@
  * The activities, built from their dependencies. Workers pass real ones (workers/main.ts);
  * tests pass real services or in-memory stand-ins, never module mocks.
  */
+import { Context } from '@temporalio/activity';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../platform/config';
+import { convertDocument } from './db/chain';
 import { recordTransition } from './db/record-transition';
+import { applyRevision } from './db/revisions';
+import { recordSignature } from './db/signatures';
 import { failingClearly } from './failures';
 import type { Mailer } from './notify/mailer';
 import { notifyAssignee } from './notify/notify-assignee';
 import { sendDocumentEmail } from './notify/send-document-email';
 import type { SmsSender } from './notify/sms';
 import type { GreenlightActivities } from './types';
+import { attemptWebhookDelivery } from './webhooks/attempt';
+import { dispatchWebhookDeliveries, type WebhookDispatcher } from './webhooks/dispatch';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
   mailer: Mailer;
   /** appSecret derives the tokens of emailed links (see createMessageAccessLink). */
-  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'appSecret'>;
+  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'appSecret' | 'webhooks'>;
   /** Where SMS notifications go; without one, SMS preferences are not served. */
   sms?: SmsSender;
+}
+
+/** Delivery workflows start from the activity, on the worker's own client and task queue. */
+function workerDispatcher(deps: ActivityDeps): WebhookDispatcher {
+  const context = Context.current();
+  return { client: context.client, taskQueue: context.info.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
 }
 
 export function createActivities(deps: ActivityDeps): GreenlightActivities {
   return {
     recordTransition: failingClearly(async (input) => {
-      await recordTransition(deps.prisma, input);
+      const { event } = await recordTransition(deps.prisma, input);
+      // Also when the event was already there: this may be the retry of a run that died before dispatching.
+      await dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), event.id);
     }),
     sendDocumentEmail: failingClearly((input) => sendDocumentEmail(deps, input)),
     notifyAssignee: failingClearly((input) => notifyAssignee(deps, input)),
+    recordSignature: failingClearly(async (input) => {
+      await recordSignature(deps.prisma, input);
+    }),
+    applyRevision: failingClearly((input) => applyRevision(deps.prisma, input)),
+    attemptWebhookDelivery: failingClearly((input) =>
+      attemptWebhookDelivery({ prisma: deps.prisma, timeoutMs: deps.config.webhooks.timeoutMs }, input),
+    ),
+    convertDocument: failingClearly(async (input) => {
+      const { document } = await convertDocument(deps.prisma, {
+        tenantId: input.tenantId,
+        sourceId: input.documentId,
+        to: input.to,
+        actor: 'system',
+        at: new Date(input.at),
+      });
+      return { documentId: document.id, number: document.number };
+    }),
   };
 }

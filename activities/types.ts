@@ -2,7 +2,11 @@
  * The activities the workflows call, as one typed surface. Implementations are made by
  * createActivities(deps) in activities/index.ts with their dependencies injected.
  */
+import type { AttemptOutcome } from '../domain/webhooks';
+import type { AttemptWebhookDeliveryInput } from './webhooks/attempt';
 import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../domain/documents';
+import type { SignatureEvidence } from '../domain/signature';
+import type { DocumentChanges } from '../workflows/api';
 
 export interface RecordTransitionInput {
   tenantId: string;
@@ -24,7 +28,8 @@ export interface RecordTransitionInput {
 export interface SendDocumentEmailInput {
   tenantId: string;
   documentId: string;
-  template: 'first_send' | 'reminder';
+  /** message: the seller wrote in the conversation; `message` carries it. */
+  template: 'first_send' | 'reminder' | 'message';
   to?: { contactId: string } | { email: string; name?: string };
   message?: string;
   attachPdf: boolean;
@@ -43,8 +48,43 @@ export interface NotifyAssigneeInput {
   detail?: Record<string, unknown>;
 }
 
+export interface ConvertDocumentActivityInput {
+  tenantId: string;
+  documentId: string;
+  to: 'order' | 'delivery_note' | 'invoice';
+  at: number;
+}
+
+export interface RecordSignatureInput {
+  tenantId: string;
+  documentId: string;
+  /** The version signed (the workflow's current one when it took the signature). */
+  version: number;
+  /** Epoch ms. */
+  signedAt: number;
+  evidence: SignatureEvidence;
+  options: string[];
+  source?: RequestSource;
+}
+
+export interface ApplyRevisionInput {
+  tenantId: string;
+  documentId: string;
+  /** The version these changes make. */
+  version: number;
+  changes: DocumentChanges;
+}
+
 export interface GreenlightActivities {
   recordTransition(input: RecordTransitionInput): Promise<void>;
   sendDocumentEmail(input: SendDocumentEmailInput): Promise<{ messageId: string; linkId: string }>;
   notifyAssignee(input: NotifyAssigneeInput): Promise<{ sent: number }>;
+  /** Keeps the signature's evidence; once per document. */
+  recordSignature(input: RecordSignatureInput): Promise<void>;
+  /** Writes a revision of a sent quote as its new version; once per version. */
+  applyRevision(input: ApplyRevisionInput): Promise<void>;
+  /** Idempotent: a chain holds one document per kind, so a retry returns the first one. */
+  convertDocument(input: ConvertDocumentActivityInput): Promise<{ documentId: string; number: string }>;
+  /** One attempt of one webhook delivery; its HTTP outcome is the answer, never an error. */
+  attemptWebhookDelivery(input: AttemptWebhookDeliveryInput): Promise<AttemptOutcome>;
 }

@@ -6,6 +6,7 @@
  */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { CONVERSION_TARGETS } from '../domain/chain';
 import { DOCUMENT_KINDS, LOCALES, NOTIFY_EVENTS, QUOTE_STATUSES } from '../domain/documents';
 import { isIsoDuration } from '../domain/durations';
 import { toScaled } from '../domain/money';
@@ -306,6 +307,15 @@ export const chainLinkSchema = z
   .object({ id, kind: z.enum(DOCUMENT_KINDS), number: z.string(), status: z.string() })
   .openapi('ChainLink');
 
+export const signatureBlockSchema = z
+  .object({
+    signerName: z.string(),
+    signerEmail: z.string().nullable(),
+    signedAt: dateTime,
+    certificateUrl: z.url().openapi({ description: 'The signature certificate PDF (evidence, then the signed quote)' }),
+  })
+  .openapi('SignatureSummary');
+
 export const documentSchema = z
   .object({
     id,
@@ -327,13 +337,15 @@ export const documentSchema = z
     viewCount: z.number().int(),
     lastViewedAt: dateTime.nullable(),
     downloadCount: z.number().int(),
+    version: z.number().int().openapi({ description: 'Bumped by every change made after the quote was sent' }),
+    signature: signatureBlockSchema.nullable().openapi({ description: 'Set once the customer signed (built-in signature)' }),
     createdAt: dateTime,
     updatedAt: dateTime,
   })
   .openapi('Document');
 
 export const documentSummarySchema = documentSchema
-  .omit({ lines: true, chain: true })
+  .omit({ lines: true, chain: true, signature: true })
   .openapi('DocumentSummary');
 
 
@@ -372,8 +384,25 @@ export const sendDocumentSchema = z
     channel: z.literal('email').optional().openapi({ description: 'SMS comes with a later release' }),
     message: z.string().max(5000).optional(),
     attachPdf: z.boolean().optional(),
+    requireSignature: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Only a signature on the portal accepts the quote; the tenant setting when absent' }),
   })
   .openapi('SendDocument');
+
+export const updateDocumentSchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(300).optional(),
+    lines: z.array(lineInputSchema).min(1).max(500).optional(),
+    validUntil: dateTime.optional(),
+    contactId: id.optional(),
+    assigneeId: id.optional(),
+  })
+  .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change')
+  .openapi('UpdateDocument', {
+    description: 'A draft is edited in place; a sent quote (sent, viewed, on hold) gets a new version and the customer a new link',
+  });
 
 export const workflowStateSchema = z
   .object({
@@ -389,6 +418,38 @@ export const remindDocumentSchema = z.strictObject({}).openapi('RemindDocument')
 export const cancelDocumentSchema = z
   .strictObject({ reason: z.string().trim().min(1).max(2000).optional() })
   .openapi('CancelDocument');
+
+export const convertDocumentSchema = z
+  .strictObject({ to: z.enum(CONVERSION_TARGETS).openapi({ description: 'The next kind of the chain quote → order → delivery note → invoice' }) })
+  .openapi('ConvertDocument');
+
+// ---------------------------------------------------------------- conversation
+
+export const MAX_MESSAGE_LENGTH = 5000;
+
+export const createMessageSchema = z
+  .strictObject({
+    body: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH),
+    internal: z.boolean().optional().openapi({ description: "A note for the seller's team only, never shown to the customer" }),
+    notifyCustomer: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Email the customer a link to the conversation (not for internal notes)' }),
+  })
+  .openapi('CreateMessage');
+
+export const messageSchema = z
+  .object({
+    id,
+    author: z.enum(['customer', 'seller']),
+    authorName: z.string().nullable(),
+    body: z.string(),
+    internal: z.boolean(),
+    createdAt: dateTime,
+  })
+  .openapi('Message');
+
+export const messageListSchema = z.array(messageSchema).openapi('MessageList');
 
 /** OpenAPI 3.1 describes raw bytes by their media type alone; an untyped schema says "any bytes". */
 export const pdfSchema = z.unknown().openapi({ description: 'The PDF file' });

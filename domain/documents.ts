@@ -22,6 +22,9 @@ export const AUDIT_EVENT_TYPES = [
   'created',
   'sent',
   'reminded',
+  // A page fetched through a link: doubtful (a mail scanner, a preview) until a person is
+  // seen using it, which is `viewed` (api/portal/view-tracking.ts). Never counted.
+  'opened',
   'viewed',
   'downloaded',
   'accepted',
@@ -38,6 +41,7 @@ export const AUDIT_EVENT_TYPES = [
   'expired',
   'cancelled',
   'notified',
+  'revised',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -65,7 +69,7 @@ export interface RequestSource {
 }
 
 /** Actions a customer link may carry. */
-export const LINK_ACTIONS = ['view', 'download', 'accept', 'refuse', 'hold'] as const;
+export const LINK_ACTIONS = ['view', 'download', 'accept', 'refuse', 'hold', 'sign'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
 
 export const LOCALES = ['fr', 'en', 'sv'] as const;

@@ -3,6 +3,7 @@
  * `make start` runs with nothing set (see README, "Configuration").
  */
 import path from 'node:path';
+import { durationToMs } from '../domain/durations';
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
@@ -38,6 +39,12 @@ export interface Config {
    * audit trail is the customer's and not the load balancer's. 0 when clients connect directly.
    */
   trustProxyHops: number;
+  webhooks: {
+    /** Waits between delivery attempts (WEBHOOK_RETRY_DELAYS, ISO 8601 durations, comma-separated); unset: about three days of retries. */
+    retryDelaysMs?: number[];
+    /** How long a receiver may take to answer (WEBHOOK_TIMEOUT_MS). */
+    timeoutMs: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -72,5 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perIpPerMinute: intFromEnv(env, 'PORTAL_RATE_LIMIT_PER_IP', 600),
     },
     trustProxyHops: intFromEnv(env, 'TRUST_PROXY_HOPS', 0, 0),
+    webhooks: {
+      ...(env.WEBHOOK_RETRY_DELAYS ? { retryDelaysMs: env.WEBHOOK_RETRY_DELAYS.split(',').map((delay) => durationToMs(delay.trim())) } : {}),
+      timeoutMs: intFromEnv(env, 'WEBHOOK_TIMEOUT_MS', 15_000),
+    },
   };
 }

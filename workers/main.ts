@@ -5,6 +5,7 @@
  * Stops gracefully on SIGINT/SIGTERM: no new tasks, running ones finish; a second signal
  * stops at once.
  */
+import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
 import { createResendMailer } from '../activities/notify/mailer';
@@ -12,6 +13,7 @@ import { createOutboxSmsSender } from '../activities/notify/sms';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
 import { createGreenlightWorker } from './create-worker';
+import { startWebhookSweeper } from './webhook-dispatcher';
 
 function log(message: string): void {
   console.log(`[worker] ${message}`);
@@ -37,6 +39,9 @@ async function main(): Promise<void> {
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
   });
 
+  // Starts the webhook deliveries of events recorded outside workflows (and any a crash left behind).
+  const webhookSweeper = startWebhookSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs });
+
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    await webhookSweeper.stop();
     await connection.close();
     await prisma.$disconnect();
   }

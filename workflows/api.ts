@@ -8,6 +8,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, QuoteStatus, RequestSource } from '../domain/documents';
+import type { LineInput } from '../domain/money';
+import type { SignatureEvidence } from '../domain/signature';
 
 export const TASK_QUEUE = 'greenlight';
 
@@ -26,6 +28,10 @@ export interface QuoteWorkflowInput {
   maxReminders: number;
   send: SendInstructions;
   sentBy: Actor;
+  /** The tenant's autoConvertToOrder at send time: acceptance creates the order by itself. */
+  autoConvertToOrder?: boolean;
+  /** Only a SIGN decision accepts the quote (built-in signature); absent in quotes sent before it existed. */
+  requireSignature?: boolean;
   /** Set when continuing as new: the state to resume from. */
   resume?: QuoteWorkflowResume;
   /**
@@ -57,8 +63,30 @@ export interface DecisionInput {
   actor: Actor;
   source?: RequestSource;
   reason?: string;
-  /** Ids of optional lines chosen (accept). */
+  /** Ids of optional lines chosen (accept, sign). */
   options?: string[];
+  /** The quote version the customer's link was made for; an outdated one cannot accept or sign. */
+  version?: number;
+}
+
+/** Signing: a decision that carries its evidence. */
+export interface SignInput extends DecisionInput {
+  signature: SignatureEvidence;
+}
+
+/** What the seller changes on a sent quote; each revision makes a new version. */
+export interface DocumentChanges {
+  title?: string;
+  lines?: Omit<LineInput, 'selected'>[];
+  /** Epoch ms. */
+  validUntil?: number;
+  contactId?: string;
+  assigneeId?: string;
+}
+
+export interface ReviseInput {
+  actor: Actor;
+  changes: DocumentChanges;
 }
 
 /** What every update answers and the query returns. */
@@ -68,6 +96,8 @@ export interface QuoteView {
   /** Epoch ms of the next automatic reminder, if one is due. */
   nextReminderAt?: number;
   validUntil?: number;
+  /** The quote's current version (1 until it is revised after sending). */
+  version?: number;
 }
 
 export interface ViewedSignal {
@@ -88,6 +118,10 @@ export const holdUpdate = defineUpdate<QuoteView, [DecisionInput]>('hold');
 export const remindUpdate = defineUpdate<QuoteView, [DecisionInput]>('remind');
 /** Back office: cancel the quote. */
 export const cancelUpdate = defineUpdate<QuoteView, [DecisionInput]>('cancel');
+/** The customer signs (built-in signature): accepts with evidence. */
+export const signUpdate = defineUpdate<QuoteView, [SignInput]>('sign');
+/** Back office: the quote changed after it was sent; the customer gets the new version. */
+export const reviseUpdate = defineUpdate<QuoteView, [ReviseInput]>('revise');
 
 export const viewedSignal = defineSignal<[ViewedSignal]>('viewed');
 export const downloadedSignal = defineSignal<[ViewedSignal]>('downloaded');

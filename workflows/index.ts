@@ -1,2 +1,4 @@
 /** Every workflow the worker runs (its workflowsPath): one per document kind. */
 export { quoteWorkflow } from './quote';
+export { messageNotificationWorkflow } from './conversation';
+export { webhookDeliveryWorkflow } from './webhook-delivery';

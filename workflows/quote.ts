@@ -7,6 +7,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
+  patched,
   condition,
   continueAsNew,
   currentUpdateInfo,
@@ -17,6 +18,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor } from '../domain/documents';
 import {
@@ -26,6 +28,8 @@ import {
   holdUpdate,
   refuseUpdate,
   remindUpdate,
+  reviseUpdate,
+  signUpdate,
   stateQuery,
   viewedSignal,
   DECISION_REJECTED,
@@ -36,6 +40,7 @@ import {
 } from './api';
 import { MachineRunner, type ActionCall, type ActionHandlers } from './machine-runner';
 import {
+  currentVersion,
   isClosed,
   quoteMachine,
   quoteStatus,
@@ -47,6 +52,8 @@ import {
   type QuoteSnapshot,
   type RecordParams,
   type ReminderParams,
+  type ReviseEvent,
+  type SignEvent,
 } from './machines/quote';
 import { documentSearchAttributes } from './search-attributes';
 
@@ -54,17 +61,22 @@ type QuoteMachine = typeof quoteMachine;
 
 /** Activities retry with backoff for as long as it takes: a database or mail outage delays a quote, never loses it. */
 const patiently = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const { recordTransition, notifyAssignee } = proxyActivities<GreenlightActivities>({
+const { recordTransition, notifyAssignee, recordSignature, applyRevision } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',
   retry: patiently,
 });
 /** Rendering the PDF for the attachment may take a while on long quotes. */
+/** Converting on acceptance: idempotent, as a chain holds one order. */
+const { convertDocument } = proxyActivities<GreenlightActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: patiently,
+});
 const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
 
-const decisionUpdates: [typeof acceptUpdate, DecisionEvent['type']][] = [
+const decisionUpdates: [UpdateDefinition<QuoteView, [DecisionInput]>, DecisionEvent['type']][] = [
   [acceptUpdate, 'ACCEPT'],
   [refuseUpdate, 'REFUSE'],
   [holdUpdate, 'HOLD'],
@@ -128,6 +140,33 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
       });
     },
+    recordSignature: async ({ event, snapshot }: ActionCall<QuoteMachine, undefined>) => {
+      const { signature, options, source } = event as SignEvent;
+      await recordSignature({
+        tenantId,
+        documentId,
+        version: currentVersion(snapshot.context),
+        signedAt: event.at,
+        evidence: signature,
+        options: options ?? [],
+        ...(source ? { source } : {}),
+      });
+    },
+    applyRevision: async ({ event, snapshot }: ActionCall<QuoteMachine, undefined>) => {
+      await applyRevision({ tenantId, documentId, version: currentVersion(snapshot.context), changes: (event as ReviseEvent).changes });
+    },
+    sendRevisionEmail: async ({ snapshot }: ActionCall<QuoteMachine, undefined>) => {
+      // The first-send template: for the customer, a new version is a new quote to read.
+      const version = currentVersion(snapshot.context);
+      await sendDocumentEmail({
+        tenantId,
+        documentId,
+        template: 'first_send',
+        to: input.send.to,
+        attachPdf: input.send.attachPdf,
+        idempotencyKey: `${workflowId}#version#${version}`,
+      });
+    },
     notifyAssignee: async ({ params, event }: ActionCall<QuoteMachine, NotifyParams>) => {
       const notification = notifyAssignee({
         tenantId,
@@ -160,19 +199,25 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       )
     : MachineRunner.start(
         quoteMachine,
-        { now: Date.now(), validUntil: input.validUntil, reminderAfterMs: input.reminderAfterMs, maxReminders: input.maxReminders },
+        {
+          now: Date.now(),
+          validUntil: input.validUntil,
+          reminderAfterMs: input.reminderAfterMs,
+          maxReminders: input.maxReminders,
+          requireSignature: input.requireSignature,
+        },
         activities,
       );
 
-  // The customer decides (accept, refuse, hold) and the seller acts (remind, cancel) through
-  // updates: the validator answers at once whether the machine allows it, and why not.
-  for (const [update, type] of decisionUpdates) {
+  // The customer decides (accept, sign, refuse, hold) and the seller acts (remind, cancel,
+  // revise) through updates: the validator answers at once whether the machine allows it, and why not.
+  const onDecision = <TInput>(update: UpdateDefinition<QuoteView, [TInput]>, toEvent: (input: TInput) => QuoteEvent) =>
     setHandler(
       update,
       async (decision) => {
         const decisionId = currentDecisionId();
         if (decisionIds.has(decisionId)) return quoteView(quote.snapshot);
-        const event = decisionEvent(type, decision);
+        const event = toEvent(decision);
         await quote.send(event, (snapshot) => refuseUnlessAllowed(snapshot, event));
         decisionIds.add(decisionId);
         return quoteView(quote.snapshot);
@@ -181,11 +226,13 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         validator: (decision) => {
           // A repeated decision id is answered with the current state, not decided again.
           if (decisionIds.has(currentDecisionId())) return;
-          refuseUnlessAllowed(quote.snapshot, decisionEvent(type, decision));
+          refuseUnlessAllowed(quote.snapshot, toEvent(decision));
         },
       },
     );
-  }
+  for (const [update, type] of decisionUpdates) onDecision(update, (decision) => decisionEvent(type, decision));
+  onDecision(signUpdate, (decision): SignEvent => ({ type: 'SIGN', at: Date.now(), ...decision }));
+  onDecision(reviseUpdate, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision }));
   // Views and downloads are facts: recorded whatever the status, never refused.
   setHandler(viewedSignal, async (fact) => void (await quote.send(factEvent('VIEWED', fact))));
   setHandler(downloadedSignal, async (fact) => void (await quote.send(factEvent('DOWNLOADED', fact))));
@@ -212,6 +259,15 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     return continueAsNew<typeof quoteWorkflow>({
       ...input,
       resume: { snapshot, transitionSeq, decisionIds: [...decisionIds], deadlines },
+    });
+  }
+  // The tenant asked for acceptance to make the order by itself (settings.autoConvertToOrder).
+  // Patched: a quote accepted before this existed replays (a query of its closed run) without it.
+  if (input.autoConvertToOrder && quoteStatus(quote.snapshot) === 'accepted' && patched('auto-convert-to-order')) {
+    await convertDocument({ tenantId, documentId, to: 'order', at: Date.now() }).catch((error: unknown) => {
+      // Only a non-retryable refusal gets here (the quote changed under us): the seller converts by hand.
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('Automatic conversion to an order failed', { documentId, error: error.message });
     });
   }
   return quoteView(quote.snapshot);

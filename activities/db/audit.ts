@@ -11,6 +11,7 @@ import type { AuditEvent } from '../../generated/prisma/client';
 import { AppError } from '../../api/errors';
 import type { AuditEventType } from '../../domain/documents';
 import { newId } from '../../platform/ids';
+import { queueWebhookDeliveries } from '../webhooks/outbox';
 
 export interface AuditEventInput {
   tenantId: string;
@@ -102,6 +103,8 @@ export async function recordAuditEvent(prisma: PrismaClient, input: AuditEventIn
           data: (input.data ?? {}) as Prisma.InputJsonObject,
         },
       });
+      // The outbox: the event's webhook deliveries commit with it (activities/webhooks/dispatch.ts starts them).
+      await queueWebhookDeliveries(tx, event);
       return { event, created: true };
     });
   } catch (error) {

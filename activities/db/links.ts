@@ -22,6 +22,8 @@ export interface CreateAccessLinkInput {
   recipient: LinkRecipient;
   actions: LinkAction[];
   expiresAt?: Date;
+  /** The document version the link is made for (the current one when absent). */
+  documentVersion?: number;
 }
 
 export interface CreatedAccessLink {
@@ -39,6 +41,8 @@ export function portalUrl(publicUrl: string, token: string): string {
 /** Stores a link for a token; the same token twice gives back the first link. */
 async function saveLink(prisma: PrismaClient, input: CreateAccessLinkInput, token: string, publicUrl: string): Promise<CreatedAccessLink> {
   const tokenHash = sha256Hex(token);
+  const documentVersion =
+    input.documentVersion ?? (await prisma.document.findUniqueOrThrow({ where: { id: input.documentId }, select: { version: true } })).version;
   const link = await prisma.accessLink.upsert({
     where: { tokenHash },
     update: {},
@@ -53,6 +57,7 @@ async function saveLink(prisma: PrismaClient, input: CreateAccessLinkInput, toke
       recipientPhone: input.recipient.phone ?? null,
       actions: [...new Set(input.actions)],
       expiresAt: input.expiresAt ?? null,
+      documentVersion,
     },
   });
   return { link, token, url: portalUrl(publicUrl, token) };

@@ -14,8 +14,7 @@ export function transitionDedupeKey(workflowId: string, seq: number): string {
 
 export async function recordTransition(prisma: PrismaClient, input: RecordTransitionInput): Promise<RecordedAuditEvent> {
   const { event } = input;
-  // Outbound webhooks for this event will be queued here, from the recorded event and only
-  // when `created` is true, so a retry queues nothing twice.
+  // Outbound webhooks are queued by recordAuditEvent, in the event's own transaction.
   return recordAuditEvent(prisma, {
     tenantId: input.tenantId,
     documentId: input.documentId,

@@ -28,7 +28,11 @@ export interface SendDocumentEmailDeps {
 
 /** What a customer may do from the link, by kind of document. */
 function linkActionsFor(kind: string): LinkAction[] {
-  return kind === 'quote' ? ['view', 'download', 'accept', 'refuse', 'hold'] : ['view', 'download'];
+  // The quote's workflow decides whether accepting needs a signature; the link allows both.
+  if (kind === 'quote') return ['view', 'download', 'accept', 'sign', 'refuse', 'hold'];
+  // Orders and delivery notes are accepted or refused online too (seed 002); only quotes get hold.
+  if (kind === 'order' || kind === 'delivery_note') return ['view', 'download', 'accept', 'refuse'];
+  return ['view', 'download'];
 }
 
 type Recipient = LinkRecipient & { email: string; name: string };
@@ -78,7 +82,7 @@ export async function sendDocumentEmail(deps: SendDocumentEmailDeps, input: Send
   const locale = pickLocale(document.customer.locale, document.tenant.locale);
   const { link, url } = await createMessageAccessLink(
     prisma,
-    { tenantId: document.tenantId, documentId: document.id, recipient, actions: linkActionsFor(document.kind) },
+    { tenantId: document.tenantId, documentId: document.id, recipient, actions: linkActionsFor(document.kind), documentVersion: document.version },
     config.publicUrl,
     { secret: config.appSecret, idempotencyKey: input.idempotencyKey },
   );

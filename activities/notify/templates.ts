@@ -11,7 +11,7 @@
 import escapeHtml from 'escape-html';
 import type { Locale, NotifyEvent } from '../../domain/documents';
 
-export type CustomerTemplateName = 'first_send' | 'reminder';
+export type CustomerTemplateName = 'first_send' | 'reminder' | 'message';
 export type AssigneeTemplateName = `assignee_${NotifyEvent}`;
 export type TemplateName = CustomerTemplateName | AssigneeTemplateName;
 
@@ -28,7 +28,7 @@ export interface RenderedEmail {
 
 type Catalogue = Record<TemplateName, Record<Locale, TemplateText>>;
 
-const DEFAULT_TEMPLATES: Catalogue = {
+export const DEFAULT_TEMPLATES: Catalogue = {
   first_send: {
     fr: {
       subject: 'Devis {{number}} — {{seller}}',
@@ -55,6 +55,20 @@ const DEFAULT_TEMPLATES: Catalogue = {
     sv: {
       subject: 'Påminnelse: offert {{number}} väntar på ditt svar',
       body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om vår offert {{number}} på {{total}}, som fortfarande väntar på ditt svar. {{validity}}\n\nEtt klick räcker för att läsa den och svara.\n\nMed vänliga hälsningar,\n{{seller}}',
+    },
+  },
+  message: {
+    fr: {
+      subject: 'Nouveau message de {{seller}} au sujet de {{number}}',
+      body: 'Bonjour {{customer}},\n\n{{seller}} vous a écrit au sujet de {{number}} :\n\n{{message}}\n\nVous pouvez lire la conversation et répondre en ligne.\n\nCordialement,\n{{seller}}',
+    },
+    en: {
+      subject: 'New message from {{seller}} about {{number}}',
+      body: 'Hello {{customer}},\n\n{{seller}} wrote to you about {{number}}:\n\n{{message}}\n\nYou can read the conversation and answer online.\n\nKind regards,\n{{seller}}',
+    },
+    sv: {
+      subject: 'Nytt meddelande från {{seller}} om {{number}}',
+      body: 'Hej {{customer}},\n\n{{seller}} har skrivit till dig om {{number}}:\n\n{{message}}\n\nDu kan läsa konversationen och svara på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
     },
   },
   assignee_viewed: {
@@ -117,7 +131,7 @@ export function pickTemplate(name: TemplateName, locale: Locale, overrides: unkn
   return isTemplateText(override) ? override : DEFAULT_TEMPLATES[name][locale];
 }
 
-const PLACEHOLDER = /\{\{\s*([a-zA-Z]+)\s*\}\}/g;
+export const PLACEHOLDER = /\{\{\s*([a-zA-Z]+)\s*\}\}/g;
 
 /** Replaces placeholders in plain text; unknown ones stay visible so the author sees the typo. */
 function fillText(template: string, values: Record<string, string>): string {

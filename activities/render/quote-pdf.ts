@@ -65,7 +65,7 @@ const MUTED = rgb(0.42, 0.45, 0.5);
 const RULE = rgb(0.8, 0.82, 0.85);
 const HEADER_FILL = rgb(0.93, 0.94, 0.96);
 
-interface Fonts {
+export interface Fonts {
   regular: PDFFont;
   bold: PDFFont;
 }
@@ -80,8 +80,21 @@ function dejaVuFiles(): { regular: Buffer; bold: Buffer } {
   return fontFiles;
 }
 
+/**
+ * DejaVu Sans, regular and bold, subset into `pdf`. Fixed names instead of pdf-lib's random
+ * suffixes keep the output byte-for-byte stable.
+ */
+export async function embedDejaVu(pdf: PDFDocument): Promise<Fonts> {
+  pdf.registerFontkit(fontkit);
+  const files = dejaVuFiles();
+  return {
+    regular: await pdf.embedFont(files.regular, { subset: true, customName: 'DejaVuSans' }),
+    bold: await pdf.embedFont(files.bold, { subset: true, customName: 'DejaVuSans-Bold' }),
+  };
+}
+
 /** Control characters have no glyph; a tab or stray carriage return prints as a space. */
-function printable(text: string): string {
+export function printable(text: string): string {
   return text.replace(/\p{Cc}/gu, ' ');
 }
 
@@ -317,13 +330,7 @@ export async function layoutQuotePdf(data: QuotePdfData): Promise<Uint8Array> {
   const labels = QUOTE_LABELS[data.locale];
   const format = formattersFor(data.locale, data.currency);
   const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
-  const files = dejaVuFiles();
-  // Fixed names instead of pdf-lib's random suffixes keep the output byte-for-byte stable.
-  const fonts: Fonts = {
-    regular: await pdf.embedFont(files.regular, { subset: true, customName: 'DejaVuSans' }),
-    bold: await pdf.embedFont(files.bold, { subset: true, customName: 'DejaVuSans-Bold' }),
-  };
+  const fonts = await embedDejaVu(pdf);
 
   const title = `${labels.quote} ${data.number}`;
   pdf.setTitle(title);

@@ -1,17 +1,26 @@
 /** /v1/documents: create, read, list, audit trail, and the quote's send / remind / cancel / PDF. */
-import type { AuditEvent } from '../../generated/prisma/client';
+import { listChain, type ChainLink } from '../../activities/db/chain';
+import type { AuditEvent, Message } from '../../generated/prisma/client';
+import type { AppDeps } from '../app';
 import type { DocumentKind } from '../../domain/documents';
 import { fileRoute, jsonRoute } from '../openapi';
 import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines } from '../operations/documents';
+import { convertForSeller, duplicateDocument } from '../operations/chain';
+import { listMessages, postSellerMessage } from '../operations/messages';
 import { cancelQuote, previewQuotePdf, remindQuote, sendQuote } from '../operations/quote-lifecycle';
+import { signatureBlock, type SignatureBlock } from '../operations/quote-signatures';
 import {
   auditEventListSchema,
   cancelDocumentSchema,
+  convertDocumentSchema,
+  createMessageSchema,
   createDocumentSchema,
   documentListSchema,
   documentSchema,
   idParamsSchema,
   listDocumentsQuerySchema,
+  messageListSchema,
+  messageSchema,
   pdfSchema,
   remindDocumentSchema,
   sendDocumentSchema,
@@ -39,12 +48,13 @@ function presentSummary(document: DocumentRow) {
     viewCount: document.viewCount,
     lastViewedAt: iso(document.lastViewedAt),
     downloadCount: document.downloadCount,
+    version: document.version,
     createdAt: document.createdAt.toISOString(),
     updatedAt: document.updatedAt.toISOString(),
   };
 }
 
-function presentDocument(document: DocumentWithLines) {
+function presentDocument(document: DocumentWithLines, chain: ChainLink[], signature: SignatureBlock | null) {
   return {
     ...presentSummary(document),
     lines: document.lines.map((line) => ({
@@ -59,8 +69,25 @@ function presentDocument(document: DocumentWithLines) {
       netAmount: line.netAmount,
       taxAmount: line.taxAmount,
     })),
-    // The commercial chain (quote → order → delivery note → invoice) starts with the document itself.
-    chain: [{ id: document.id, kind: document.kind as DocumentKind, number: document.number, status: document.status }],
+    chain,
+    signature,
+  };
+}
+
+/** The document with its whole commercial chain (quote → order → delivery note → invoice). */
+export async function presentWithChain(deps: AppDeps, document: DocumentWithLines) {
+  const [chain, signature] = await Promise.all([listChain(deps.prisma, document), signatureBlock(deps.prisma, deps.config.publicUrl, document)]);
+  return presentDocument(document, chain, signature);
+}
+
+function presentMessage(message: Message) {
+  return {
+    id: message.id,
+    author: message.author as 'customer' | 'seller',
+    authorName: message.authorName,
+    body: message.body,
+    internal: message.internal,
+    createdAt: message.createdAt.toISOString(),
   };
 }
 
@@ -78,7 +105,7 @@ export const documentRoutes = [
     body: createDocumentSchema,
     problems: ['conflict', 'unprocessable'],
     response: { status: 201, description: 'The draft', schema: documentSchema },
-    handle: async ({ deps, caller, body }) => presentDocument(await createDocument(deps.prisma, caller.tenantId, body)),
+    handle: async ({ deps, caller, body }) => presentWithChain(deps, await createDocument(deps.prisma, caller.tenantId, body)),
   }),
   jsonRoute({
     method: 'get',
@@ -102,7 +129,53 @@ export const documentRoutes = [
     params: idParamsSchema,
     problems: ['not_found'],
     response: { status: 200, description: 'The document', schema: documentSchema },
-    handle: async ({ deps, caller, params }) => presentDocument(await getDocument(deps.prisma, caller.tenantId, params.id)),
+    handle: async ({ deps, caller, params }) => presentWithChain(deps, await getDocument(deps.prisma, caller.tenantId, params.id)),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/documents/:id/convert',
+    tag: 'Chain',
+    summary: 'Create the next document of the chain (order, delivery note, invoice) from this one',
+    auth: 'tenant',
+    params: idParamsSchema,
+    body: convertDocumentSchema,
+    problems: ['not_found', 'conflict'],
+    response: { status: 201, description: 'The new document, linked in the chain', schema: documentSchema },
+    handle: async ({ deps, caller, params, body }) => presentWithChain(deps, await convertForSeller(deps.prisma, caller, params.id, body.to)),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/documents/:id/duplicate',
+    tag: 'Chain',
+    summary: 'A new draft with the same customer and lines, its own number, in no chain',
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found'],
+    response: { status: 201, description: 'The copy', schema: documentSchema },
+    handle: async ({ deps, caller, params }) => presentWithChain(deps, await duplicateDocument(deps.prisma, caller, params.id)),
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/documents/:id/messages',
+    tag: 'Conversation',
+    summary: "The document's conversation, oldest first, internal notes included",
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found'],
+    response: { status: 200, description: 'The messages', schema: messageListSchema },
+    handle: async ({ deps, caller, params }) => (await listMessages(deps.prisma, caller.tenantId, params.id, { includeInternal: true })).map(presentMessage),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/documents/:id/messages',
+    tag: 'Conversation',
+    summary: 'Write to the customer (notifyCustomer emails them a link), or an internal note they never see',
+    auth: 'tenant',
+    params: idParamsSchema,
+    body: createMessageSchema,
+    problems: ['not_found', 'unprocessable'],
+    response: { status: 201, description: 'The message', schema: messageSchema },
+    handle: async ({ deps, caller, params, body }) => presentMessage(await postSellerMessage(deps, caller, params.id, body)),
   }),
   jsonRoute({
     method: 'get',

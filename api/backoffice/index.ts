@@ -5,11 +5,13 @@ import { buildOpenApiDocument, jsonRoute, mountRoutes, type Route } from '../ope
 import { openApiDocumentSchema } from '../schemas';
 import { customerRoutes } from './customers';
 import { documentRoutes } from './documents';
+import { quoteSignatureRoutes } from './quote-signatures';
 import { settingsRoutes } from './settings';
 import { tenantRoutes } from './tenants';
 import { userRoutes } from './users';
+import { webhookRoutes } from './webhooks';
 
-const resourceRoutes: Route[] = [...tenantRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes];
+const resourceRoutes: Route[] = [...tenantRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...quoteSignatureRoutes, ...webhookRoutes];
 
 /** Public: integrators read the contract before they hold a key. */
 const openApiRoute = jsonRoute({

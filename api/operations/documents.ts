@@ -29,7 +29,7 @@ export interface CreateDocumentInput {
 const withLines = { lines: { orderBy: { position: 'asc' } } } as const satisfies Prisma.DocumentInclude;
 
 /** The customer, contact and assignee must be the tenant's, and the contact the customer's. */
-async function checkReferences(prisma: PrismaClient, tenantId: string, input: CreateDocumentInput): Promise<void> {
+export async function checkReferences(prisma: PrismaClient, tenantId: string, input: CreateDocumentInput): Promise<void> {
   const [customer, contact, assignee] = await Promise.all([
     prisma.customer.findFirst({ where: { id: input.customerId, tenantId }, select: { id: true } }),
     input.contactId ? prisma.contact.findFirst({ where: { id: input.contactId, tenantId }, select: { customerId: true } }) : null,
@@ -45,7 +45,7 @@ async function checkReferences(prisma: PrismaClient, tenantId: string, input: Cr
   if (errors.length) throw new AppError('unprocessable', 'The document refers to records that do not exist.', errors);
 }
 
-function priceLines(lines: CreateDocumentInput['lines'], currency: string): { priced: PricedLine[]; totals: Totals } {
+export function priceLines(lines: CreateDocumentInput['lines'], currency: string): { priced: PricedLine[]; totals: Totals } {
   const priced = (lines ?? []).map((line) => priceLine(line));
   // Bounded with every optional line picked, so whatever the customer chooses still fits the columns.
   const largestGross = priced.reduce((sum, line) => sum + Math.abs(line.netAmount + line.taxAmount), 0);

@@ -21,6 +21,8 @@ export interface SendQuoteInput {
   channel?: 'email';
   message?: string;
   attachPdf?: boolean;
+  /** Only a signature accepts the quote; the tenant setting when absent. */
+  requireSignature?: boolean;
 }
 
 /** What send, remind and cancel answer: the quote's state as its workflow (or the read model) knows it. */
@@ -95,9 +97,10 @@ export async function sendQuote(deps: AppDeps, caller: TenantCaller, documentId:
   const settings = await getSettings(deps.prisma, caller.tenantId);
   const validUntil = quote.validUntil ?? new Date(now.getTime() + durationToMs(settings.quoteValidity));
   const workflowId = quoteWorkflowId(documentId);
+  const requireSignature = input.requireSignature ?? settings.requireSignature;
   const claimed = await deps.prisma.document.updateMany({
     where: { id: documentId, tenantId: caller.tenantId, status: 'draft', workflowId: null },
-    data: { workflowId, validUntil },
+    data: { workflowId, validUntil, requireSignature },
   });
   if (claimed.count === 0) throw new AppError('conflict', 'The quote is already being sent.');
 
@@ -118,6 +121,8 @@ export async function sendQuote(deps: AppDeps, caller: TenantCaller, documentId:
     maxReminders: settings.maxReminders,
     send,
     sentBy: sellerActor(caller),
+    requireSignature,
+    ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
   };
   try {
     await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, workflowInput);

@@ -8,7 +8,7 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { FINAL_QUOTE_STATUSES, type QuoteStatus } from '../../domain/documents';
 import {
   acceptUpdate,
@@ -19,11 +19,15 @@ import {
   quoteWorkflowId,
   refuseUpdate,
   remindUpdate,
+  reviseUpdate,
+  signUpdate,
   stateQuery,
   viewedSignal,
   type DecisionInput,
   type QuoteView,
   type QuoteWorkflowInput,
+  type ReviseInput,
+  type SignInput,
   type ViewedSignal,
 } from '../../workflows/api';
 import { closedQuoteReason } from '../../workflows/machines/quote';
@@ -73,16 +77,36 @@ export async function startQuoteWorkflow(client: Client, taskQueue: string, inpu
  * A decision on the quote, taken once per decision id: the same id again answers with the
  * current state. Refused decisions throw AppError('decision_rejected') with the reason.
  */
-export async function decideQuote(
+export function decideQuote(
   client: Client,
   documentId: string,
   decision: QuoteDecision,
   decisionId: string,
   input: DecisionInput,
 ): Promise<QuoteView> {
+  return executeDecision(client, documentId, decisionUpdates[decision], decisionId, input);
+}
+
+/** The customer signs (built-in signature); refused like any decision, with the machine's reason. */
+export function signQuote(client: Client, documentId: string, decisionId: string, input: SignInput): Promise<QuoteView> {
+  return executeDecision(client, documentId, signUpdate, decisionId, input);
+}
+
+/** The seller changes a sent quote: its workflow writes the new version and emails the new link. */
+export function reviseQuote(client: Client, documentId: string, revisionId: string, input: ReviseInput): Promise<QuoteView> {
+  return executeDecision(client, documentId, reviseUpdate, revisionId, input);
+}
+
+async function executeDecision<TInput>(
+  client: Client,
+  documentId: string,
+  update: UpdateDefinition<QuoteView, [TInput]>,
+  decisionId: string,
+  input: TInput,
+): Promise<QuoteView> {
   const handle = client.workflow.getHandle(quoteWorkflowId(documentId));
   try {
-    return await handle.executeUpdate(decisionUpdates[decision], { args: [input], updateId: decisionId });
+    return await handle.executeUpdate(update, { args: [input], updateId: decisionId });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
       throw new AppError('decision_rejected', error.cause.message);

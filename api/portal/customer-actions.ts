@@ -12,7 +12,8 @@ import { recordAuditEvent } from '../../activities/db/audit';
 import type { FoundLink } from '../../activities/db/links';
 import { actorLabel, type Actor, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { ViewedSignal } from '../../workflows/api';
-import { decideQuote, signalQuoteFact } from '../operations/quote-workflow';
+import type { SignatureEvidence } from '../../domain/signature';
+import { decideQuote, signalQuoteFact, signQuote } from '../operations/quote-workflow';
 import type { PortalDecision } from './decisions';
 
 export interface CustomerActionDeps {
@@ -29,13 +30,24 @@ export function customerActor(link: AccessLink): Actor {
   };
 }
 
+/** The link a fact came through and the document it is about (the link's, or one of its chain). */
+export interface FactTarget {
+  link: AccessLink;
+  document: { id: string; tenantId: string };
+}
+
+/**
+ * A customer's view (a human one: see view-tracking.ts) or download. `eventId` makes it
+ * once-only: a page view's confirmation passes the page's view id.
+ */
 export async function recordCustomerFact(
   deps: CustomerActionDeps,
-  found: FoundLink,
+  found: FactTarget,
   fact: 'viewed' | 'downloaded',
   source: RequestSource,
+  eventId: string = randomUUID(),
 ): Promise<void> {
-  const payload: ViewedSignal = { eventId: randomUUID(), at: Date.now(), actor: customerActor(found.link), source };
+  const payload: ViewedSignal = { eventId, at: Date.now(), actor: customerActor(found.link), source };
   if (await signalQuoteFact(deps.temporal, found.document.id, fact, payload)) return;
   await recordAuditEvent(deps.prisma, {
     tenantId: found.document.tenantId,
@@ -55,6 +67,10 @@ export interface DecisionRequest {
   reason?: string;
   options?: string[];
   source: RequestSource;
+  /** The version the link was made for: accepting or signing an older one is refused. */
+  version?: number;
+  /** Signing only. */
+  signature?: SignatureEvidence;
 }
 
 /**
@@ -64,11 +80,17 @@ export interface DecisionRequest {
  * execution; test/integration/portal-decisions.test.ts proves it).
  */
 export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, request: DecisionRequest): Promise<QuoteStatus> {
-  const view = await decideQuote(deps.temporal, found.document.id, request.decision, request.decisionId, {
+  const input = {
     actor: customerActor(found.link),
     source: request.source,
     ...(request.reason ? { reason: request.reason } : {}),
     ...(request.options ? { options: request.options } : {}),
-  });
-  return view.status;
+    ...(request.version !== undefined ? { version: request.version } : {}),
+  };
+  const { decision, decisionId, signature } = request;
+  if (decision === 'sign') {
+    if (!signature) throw new Error('A signature decision carries its evidence');
+    return (await signQuote(deps.temporal, found.document.id, decisionId, { ...input, signature })).status;
+  }
+  return (await decideQuote(deps.temporal, found.document.id, decision, decisionId, input)).status;
 }

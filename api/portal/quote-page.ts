@@ -7,7 +7,8 @@ import { html, type SafeHtml } from './html';
 import { formattersFor, MESSAGES, type Formatters, type Messages } from './i18n';
 import { pageShell } from './layout';
 import type { PortalDecision } from './decisions';
-import { computeTotals, countsInTotals, taxBreakdown, type PricedLine } from '../../domain/money';
+import { computeTotals, countsInTotals, minorUnitDigits, taxBreakdown, type PricedLine } from '../../domain/money';
+import { portalScript, signForm, SIGNING_MESSAGES } from './sign-form';
 import type { Locale, QuoteStatus } from '../../domain/documents';
 import type { LinkedDocument } from '../../activities/db/links';
 
@@ -30,8 +31,14 @@ export interface QuotePageInput {
   /** Whom the customer can ask: the assignee, else nobody but the seller's name. */
   sellerContact?: { name: string; email: string };
   canDownload: boolean;
+  /** The sign form's prefilled name and consent sentence; the certificate once signed. */
+  signing?: { signerName: string; consentText: string; certificateUrl?: string };
   forms: QuoteForm[];
   notice?: { tone: 'success' | 'error'; text: string };
+  /** What the document is ("Order", "Bon de livraison"); a quote when absent. */
+  kindLabel?: string;
+  /** Shown below the answers: the chain's documents and the conversation. */
+  sections?: SafeHtml[];
 }
 
 type PageLine = PricedLine & { id: string };
@@ -55,12 +62,13 @@ export function renderQuotePage(input: QuotePageInput): string {
   const f = formattersFor(input.locale);
   const { document } = input;
   const lines = pageLines(document);
-  const title = document.title ?? t.quote;
+  const kindLabel = input.kindLabel ?? t.quote;
+  const title = document.title ?? kindLabel;
   const body = html`
 ${input.notice ? html`<p class="notice ${input.notice.tone}" role="status">${input.notice.text}</p>` : null}
 ${statusBanner(input, t, f)}
 <article class="sheet">
-  <p class="eyebrow">${t.quote} ${t.numberLabel} ${document.number}</p>
+  <p class="eyebrow">${kindLabel} ${t.numberLabel} ${document.number}</p>
   <h1>${title}</h1>
   <div class="parties">
     <p><span class="label">${t.sellerLabel}</span><br><strong>${document.tenant.name}</strong></p>
@@ -73,11 +81,13 @@ ${statusBanner(input, t, f)}
     ${document.validUntil ? html`<div><dt class="label">${t.validUntilLabel}</dt><dd>${f.date(document.validUntil)}</dd></div>` : null}
   </dl>
   ${linesTable(lines, document.currency, t, f)}
-  ${totalsTable(lines, document.currency, t, f)}
-  ${input.forms.some((form) => form.decision === 'accept') && lines.some((line) => line.optional) ? html`<p class="note">${t.optionalNotIncluded}</p>` : null}
+  ${totalsTable(lines, document.currency, t, f, input.locale)}
+  ${input.forms.some((form) => form.decision === 'accept' || form.decision === 'sign') && lines.some((line) => line.optional) ? html`<p class="note">${t.optionalNotIncluded}</p>` : null}
 </article>
 ${input.canDownload ? html`<p><a class="button" href="${input.linkPath}/pdf" download>${t.downloadPdf}</a></p>` : null}
+${input.signing?.certificateUrl ? html`<p><a class="button" href="${input.signing.certificateUrl}" download>${SIGNING_MESSAGES[input.locale].downloadCertificate}</a></p>` : null}
 ${actionsSection(input, lines, t, f)}
+${input.sections ?? null}
 <footer>
   ${input.sellerContact ? html`<p>${t.questions(input.sellerContact.name)} · <a href="mailto:${input.sellerContact.email}">${input.sellerContact.email}</a></p>` : null}
   <p>${t.personalLink}</p>
@@ -127,15 +137,17 @@ function linesTable(lines: PageLine[], currency: string, t: Messages, f: Formatt
   </table>`;
 }
 
-function totalsTable(lines: PageLine[], currency: string, t: Messages, f: Formatters): SafeHtml {
+function totalsTable(lines: PageLine[], currency: string, t: Messages, f: Formatters, locale: Locale): SafeHtml {
   const totals = computeTotals(lines, currency);
+  // What the live-totals script starts from: the totals without the options it may add.
+  const fixed = computeTotals(lines.filter((line) => !line.optional), currency);
   const taxRows = taxBreakdown(lines).map(
     (row) => html`<tr><td>${t.taxOn(f.percent(row.rate), f.money(row.base, currency))}</td><td class="num">${f.money(row.tax, currency)}</td></tr>`,
   );
-  return html`<table class="totals">
-    <tr><td>${t.netTotal}</td><td class="num">${f.money(totals.net, currency)}</td></tr>
+  return html`<table class="totals" data-live data-net="${fixed.net}" data-tax="${fixed.tax}" data-currency="${currency}" data-locale="${locale}" data-digits="${minorUnitDigits(currency)}">
+    <tr><td>${t.netTotal}</td><td class="num" data-total="net">${f.money(totals.net, currency)}</td></tr>
     ${taxRows}
-    <tr class="grand"><td>${t.grossTotal}</td><td class="num">${f.money(totals.gross, currency)}</td></tr>
+    <tr class="grand"><td>${t.grossTotal}</td><td class="num" data-total="gross">${f.money(totals.gross, currency)}</td></tr>
   </table>`;
 }
 
@@ -146,25 +158,34 @@ function hiddenFields(form: QuoteForm): SafeHtml {
 function actionsSection(input: QuotePageInput, lines: PageLine[], t: Messages, f: Formatters): SafeHtml | null {
   if (input.forms.length === 0) return null;
   const currency = input.document.currency;
+  const optional = lines.filter((line) => line.optional);
+  // Unticked unless already chosen; each carries its amounts for the live totals.
+  const choices = optional.length
+    ? html`<fieldset><legend>${t.chooseOptions}</legend>${optional.map(
+        (line) => html`<label class="choice"><input type="checkbox" name="options" value="${line.id}" data-net="${line.netAmount}" data-tax="${line.taxAmount}"${
+          countsInTotals(line) ? html` checked` : null
+        }><span>${line.description} (${f.money(line.netAmount, currency)})</span></label>`,
+      )}</fieldset>`
+    : null;
   const forms = input.forms.map((form) => {
     const action = `${input.linkPath}/${form.decision}`;
     switch (form.decision) {
-      case 'accept': {
-        const optional = lines.filter((line) => line.optional);
-        const choices = optional.length
-          ? html`<fieldset><legend>${t.chooseOptions}</legend>${optional.map(
-              (line) => html`<label class="choice"><input type="checkbox" name="options" value="${line.id}"${
-                countsInTotals(line) ? html` checked` : null
-              }><span>${line.description} (${f.money(line.netAmount, currency)})</span></label>`,
-            )}</fieldset>`
-          : null;
+      case 'accept':
         return html`<form method="post" action="${action}">${hiddenFields(form)}${choices}<button class="primary" type="submit">${t.accept}</button></form>`;
-      }
+      case 'sign':
+        return signForm({
+          action,
+          hiddenFields: hiddenFields(form),
+          optionChoices: choices,
+          signerName: input.signing?.signerName ?? '',
+          consentText: input.signing?.consentText ?? '',
+          locale: input.locale,
+        });
       case 'hold':
         return html`<form method="post" action="${action}">${hiddenFields(form)}<p class="hint">${t.holdHint}</p><button type="submit">${t.hold}</button></form>`;
       case 'refuse':
         return html`<details><summary>${t.refuse}</summary><form method="post" action="${action}">${hiddenFields(form)}<label for="reason">${t.refuseReason}</label><textarea id="reason" name="reason" maxlength="2000"></textarea><button type="submit">${t.refuse}</button></form></details>`;
     }
   });
-  return html`<section class="sheet"><h2>${t.answerHeading}</h2><div class="actions">${forms}</div></section>`;
+  return html`<section class="sheet"><h2>${t.answerHeading}</h2><div class="actions">${forms}</div></section>${portalScript()}`;
 }

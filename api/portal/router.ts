@@ -1,12 +1,17 @@
 /**
  * The customer portal, mounted at /d: one link token opens one quote.
  *
- *   GET  /d/:token          the quote page (each open recorded as a view)
+ *   GET  /d/:token          the quote page (each open recorded, doubtful: see view-tracking.ts)
+ *   POST /d/:token/seen     `viewId`: the page reports a person using it (the human view)
  *   GET  /d/:token/pdf      the quote as PDF (recorded as a download)
  *   POST /d/:token/accept   `options?`: ids of the optional lines chosen
  *   POST /d/:token/refuse   `reason?`
  *   POST /d/:token/hold
  *   GET  /d/:token/<decision>  back to the page (the address a decision's answer shows)
+ *   GET  /d/:token/chain/:documentId  another document of the link's chain, read-only (its
+ *        view recorded for it); outside the chain: 404, nothing recorded
+ *   GET  /d/:token/messages   the conversation (JSON; a browser is sent to the page)
+ *   POST /d/:token/messages   `body`: the customer writes to the seller
  *
  * Posts are HTML forms (CSRF field and one-time decision id, see csrf.ts) answered with the
  * page in its new state, or JSON (`Content-Type: application/json`, no CSRF field,
@@ -17,20 +22,29 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { findLinkByToken, type FoundLink } from '../../activities/db/links';
+import { listChain } from '../../activities/db/chain';
+import { findLinkByToken, type FoundLink, type LinkedDocument } from '../../activities/db/links';
+import type { Message } from '../../generated/prisma/client';
 import { renderQuotePdf } from '../../activities/render/quote-pdf';
-import { LOCALES, pickLocale, type Locale, type QuoteStatus, type RequestSource } from '../../domain/documents';
+import { LOCALES, pickLocale, type DocumentKind, type Locale, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { AppDeps } from '../app';
 import { AppError, toProblem } from '../errors';
-import { parseWith } from '../schemas';
+import { listMessages, postCustomerMessage } from '../operations/messages';
+import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
+import { CHAIN_WORDS, chainSection, conversationSection } from './chain-and-conversation';
 import { isFormSignatureValid, signForm } from './csrf';
-import { recordCustomerFact, takeDecision } from './customer-actions';
+import { customerActor, takeDecision } from './customer-actions';
 import { decisionsOffered, PORTAL_DECISIONS, type PortalDecision } from './decisions';
 import { html } from './html';
 import { formattersFor, MESSAGES, type Messages } from './i18n';
 import { localesForVisitor, noticePage } from './layout';
 import { sellerContact, statusSince } from './page-state';
 import { renderQuotePage } from './quote-page';
+import { PORTAL_SCRIPT_CSP_SOURCE } from './sign-form';
+import { VIEW_BEACON_CSP_SOURCE, viewBeacon } from './view-beacon';
+import { confirmSeen, confirmViewBeforeAction, recordDownload, recordOpen } from './view-tracking';
+import { certificatePath, consentTextFor, isOutdatedLink, outdatedLinkPage, sendCertificate, signatureEvidence } from './signing';
+import type { SignatureEvidence } from '../../domain/signature';
 import { createPortalRateLimiters } from './rate-limits';
 
 /** Form fields arrive as strings, a repeated checkbox as an array: both read as a list. */
@@ -45,7 +59,32 @@ const decisionBodySchema = z.object({
     .transform((text) => text.trim() || undefined)
     .optional(),
   options: idList.optional(),
+  // Signing (built-in signature).
+  signerName: z
+    .string()
+    .max(200)
+    .transform((text) => text.trim() || undefined)
+    .optional(),
+  consent: z.preprocess((value) => (value === 'true' ? true : value), z.boolean()).optional(),
+  drawnSignature: z
+    .string()
+    .max(140_000)
+    .transform((text) => text || undefined)
+    .optional(),
 });
+
+const seenBodySchema = z.object({ viewId: z.uuid() });
+
+const messageBodySchema = z.object({
+  body: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH),
+  decisionId: decisionBodySchema.shape.decisionId,
+  csrf: decisionBodySchema.shape.csrf,
+});
+
+/** What the customer sees of a message: never whether it is internal (they only get the others). */
+function presentPortalMessage(message: Message) {
+  return { id: message.id, author: message.author, authorName: message.authorName, body: message.body, createdAt: message.createdAt.toISOString() };
+}
 
 const PORTAL_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'no-referrer',
@@ -53,7 +92,9 @@ const PORTAL_HEADERS: Record<string, string> = {
   'X-Robots-Tag': 'noindex, nofollow',
   'X-Content-Type-Options': 'nosniff',
   // Pages carry their own inline style and no script; forms post back here only.
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  // The one inline script (live totals, signature drawing) is admitted by its hash.
+  // The view beacon posts back here (connect-src 'self').
+  'Content-Security-Policy': `default-src 'none'; script-src ${PORTAL_SCRIPT_CSP_SOURCE} ${VIEW_BEACON_CSP_SOURCE}; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
 };
 
 type LinkHandler = (req: Request, res: Response, found: FoundLink) => Promise<void>;
@@ -62,6 +103,8 @@ export function createPortalRouter(deps: AppDeps): Router {
   const router = express.Router();
   const rateLimited = createPortalRateLimiters(deps.config.portalRateLimits, answerRateLimited);
   const parseBody = [express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 200 }), express.json({ limit: '16kb' })];
+  // A signature may carry a drawing (a PNG of at most 96 KB, base64 in the body).
+  const parseSignBody = [express.urlencoded({ extended: false, limit: '160kb', parameterLimit: 200 }), express.json({ limit: '160kb' })];
 
   router.use((_req, res, next) => {
     res.set(PORTAL_HEADERS);
@@ -75,19 +118,22 @@ export function createPortalRouter(deps: AppDeps): Router {
       const found = await findLinkByToken(deps.prisma, String(req.params.token));
       if (!found) return answerUnknownLink(req, res);
       if (found.expired) return answerExpiredLink(deps, req, res, found);
+      // A link to a version since revised opens nothing but that news; its decisions reach the
+      // workflow, which refuses them for their version with the reason.
+      if (isOutdatedLink(found) && req.method !== 'POST') return answerOutdatedLink(req, res, found);
       await handler(req, res, found);
     };
 
   const showQuote: LinkHandler = async (req, res, found) => {
-    // HEAD is what link checkers send: it shows the page exists without counting a view.
-    if (req.method !== 'HEAD') await recordCustomerFact(deps, found, 'viewed', requestSource(req));
-    res.type('html').send(await quotePage(deps, req, found, {}));
+    // An open is doubtful until the page reports a person using it (view-tracking.ts).
+    const viewId = await recordOpen(deps.prisma, found, { head: req.method === 'HEAD', source: requestSource(req) });
+    res.type('html').send(await quotePage(deps, req, found, { viewId }));
   };
 
   const downloadPdf: LinkHandler = async (req, res, found) => {
     if (!found.link.actions.includes('download')) throw new AppError('forbidden', 'This link does not allow downloading the PDF');
     const pdf = await renderQuotePdf(deps.prisma, { tenantId: found.document.tenantId, documentId: found.document.id });
-    if (req.method !== 'HEAD') await recordCustomerFact(deps, found, 'downloaded', requestSource(req));
+    if (req.method !== 'HEAD') await recordDownload(deps, found, requestSource(req));
     res.attachment(pdfFileName(found)).type('application/pdf').send(Buffer.from(pdf));
   };
 
@@ -115,7 +161,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       if (!found.link.actions.includes(decision)) {
         return refuse(new AppError('forbidden', `This link does not allow the decision "${decision}"`), t.actionNotAllowed);
       }
-      const options = decision === 'accept' ? body.options : undefined;
+      const options = decision === 'accept' || decision === 'sign' ? body.options : undefined;
       const optionalLineIds = new Set(found.document.lines.filter((line) => line.optional).map((line) => line.id));
       const unknownOption = options?.find((id) => !optionalLineIds.has(id));
       if (unknownOption) {
@@ -125,10 +171,28 @@ export function createPortalRouter(deps: AppDeps): Router {
         );
       }
 
+      let signature: SignatureEvidence | undefined;
+      try {
+        if (decision === 'sign') signature = await signatureEvidence(deps.prisma, found, body);
+      } catch (error) {
+        if (error instanceof AppError) return refuse(error, t.invalidRequest);
+        throw error;
+      }
+
       const decisionId = body.decisionId ?? randomUUID();
+      // Whoever decides has read: the page they decide on is a human view, recorded before the decision.
+      await confirmViewBeforeAction(deps, found, requestSource(req));
       let status: QuoteStatus;
       try {
-        status = await takeDecision(deps, found, { decision, decisionId, reason: body.reason, options, source: requestSource(req) });
+        status = await takeDecision(deps, found, {
+          decision,
+          decisionId,
+          reason: body.reason,
+          options,
+          source: requestSource(req),
+          version: found.link.documentVersion,
+          ...(signature ? { signature } : {}),
+        });
       } catch (error) {
         if (error instanceof AppError && error.code === 'decision_rejected') {
           return refuse(error, t.decisionNotAllowed(t.statusNames[await currentStatus(deps, found)]));
@@ -139,13 +203,81 @@ export function createPortalRouter(deps: AppDeps): Router {
         res.json({ status, decisionId });
         return;
       }
-      res.type('html').send(await quotePage(deps, req, found, { status, notice: { tone: 'success', text: t.decided[decision] } }));
+      // Read again: an acceptance changes the document itself (options chosen, totals).
+      const decided = (await findLinkByToken(deps.prisma, String(req.params.token))) ?? found;
+      res.type('html').send(await quotePage(deps, req, decided, { status, notice: { tone: 'success', text: t.decided[decision] } }));
     };
 
+  /** Another document of the link's chain, read-only; a document outside the chain is not found. */
+  const showChainDocument: LinkHandler = async (req, res, found) => {
+    const shownId = String(req.params.documentId);
+    if (shownId === found.document.id) return res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`);
+    const shown = found.document.chainId
+      ? await deps.prisma.document.findFirst({
+          where: { id: shownId, tenantId: found.document.tenantId, chainId: found.document.chainId },
+          include: { tenant: true, customer: true, contact: true, lines: { orderBy: { position: 'asc' } } },
+        })
+      : null;
+    if (!shown) return answerUnknownLink(req, res);
+    const viewId = await recordOpen(deps.prisma, { link: found.link, document: shown }, { head: req.method === 'HEAD', source: requestSource(req) });
+    res.type('html').send(await quotePage(deps, req, found, { shown, viewId }));
+  };
+
+  const listConversation: LinkHandler = async (req, res, found) => {
+    if (!wantsJson(req)) return res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}#conversation`);
+    const messages = await listMessages(deps.prisma, found.document.tenantId, found.document.id, { includeInternal: false });
+    res.json({ data: messages.map(presentPortalMessage) });
+  };
+
+  const writeMessage: LinkHandler = async (req, res, found) => {
+    const t = MESSAGES[customerLocale(found)];
+    const refuse = async (error: AppError, text: string) => {
+      if (wantsJson(req)) return sendProblem(res, error);
+      res.status(error.status).type('html').send(await quotePage(deps, req, found, { notice: { tone: 'error', text } }));
+    };
+    let body: z.output<typeof messageBodySchema>;
+    try {
+      body = parseWith(messageBodySchema, req.body ?? {}, 'body');
+    } catch (error) {
+      if (error instanceof AppError) return refuse(error, t.invalidRequest);
+      throw error;
+    }
+    const isJsonPost = Boolean(req.is('application/json'));
+    if (!isJsonPost && !(body.decisionId && body.csrf && isFormSignatureValid(deps.config.appSecret, found.link.id, body.decisionId, body.csrf))) {
+      return refuse(new AppError('forbidden', 'The form lacks a valid anti-CSRF field; reload the page and submit again'), t.formExpired);
+    }
+    await confirmViewBeforeAction(deps, found, requestSource(req));
+    const message = await postCustomerMessage(deps, found.link, found.document, {
+      body: body.body,
+      ...(body.decisionId ? { submissionId: body.decisionId } : {}),
+      actor: customerActor(found.link),
+      source: requestSource(req),
+    });
+    if (wantsJson(req)) {
+      res.status(201).json(presentPortalMessage(message));
+      return;
+    }
+    const words = CHAIN_WORDS[customerLocale(found)];
+    res.type('html').send(await quotePage(deps, req, found, { notice: { tone: 'success', text: words.messageSent } }));
+  };
+
+  /** The page's report that a person uses it (view-beacon.ts): the human view, counted once per view id. */
+  const reportSeen: LinkHandler = async (req, res, found) => {
+    // JSON only: another site cannot post it without a preflight we never grant (csrf.ts).
+    if (!req.is('application/json')) throw new AppError('unsupported_media_type', 'Send {"viewId": "<the page view id>"} as application/json');
+    const { viewId } = parseWith(seenBodySchema, req.body ?? {}, 'body');
+    res.json({ counted: await confirmSeen(deps, found.link, viewId, requestSource(req)) });
+  };
+
   router.get('/:token', rateLimited, withLink(showQuote));
+  router.post('/:token/seen', rateLimited, parseBody, withLink(reportSeen));
+  router.get('/:token/chain/:documentId', rateLimited, withLink(showChainDocument));
+  router.get('/:token/messages', rateLimited, withLink(listConversation));
+  router.post('/:token/messages', rateLimited, parseBody, withLink(writeMessage));
   router.get('/:token/pdf', rateLimited, withLink(downloadPdf));
+  router.get('/:token/signature/certificate', rateLimited, withLink((req, res, found) => sendCertificate(deps.prisma, req, res, found)));
   for (const decision of PORTAL_DECISIONS) {
-    router.post(`/:token/${decision}`, rateLimited, parseBody, withLink(decide(decision)));
+    router.post(`/:token/${decision}`, rateLimited, decision === 'sign' ? parseSignBody : parseBody, withLink(decide(decision)));
     // A decision's answer is rendered at the address the form posted to; opening that
     // address again (bookmark, copied URL) leads back to the quote.
     router.get(`/:token/${decision}`, rateLimited, (req: Request, res: Response) => res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`));
@@ -181,23 +313,60 @@ async function quotePage(
   deps: AppDeps,
   req: Request,
   found: FoundLink,
-  state: { status?: QuoteStatus; notice?: { tone: 'success' | 'error'; text: string } },
+  state: {
+    status?: QuoteStatus;
+    notice?: { tone: 'success' | 'error'; text: string };
+    shown?: LinkedDocument;
+    /** The open this page answers (GET): its beacon reports a person using it. */
+    viewId?: string;
+  },
 ): Promise<string> {
-  const status = state.status ?? (found.document.status as QuoteStatus);
-  const [since, contact] = await Promise.all([statusSince(deps.prisma, found, status), sellerContact(deps.prisma, found)]);
-  const forms = decisionsOffered(status, found.link.actions).map((decision) => {
+  // Another document of the chain is shown read-only: its answers belong to its own link.
+  const shown = state.shown ?? found.document;
+  const readOnly = shown.id !== found.document.id;
+  const shownFound = readOnly ? { ...found, document: shown } : found;
+  const locale = customerLocale(found);
+  const linkPath = `${req.baseUrl}/${String(req.params.token)}`;
+  const status = state.status ?? (shown.status as QuoteStatus);
+  const [since, contact, chain, messages] = await Promise.all([
+    statusSince(deps.prisma, shownFound, status),
+    sellerContact(deps.prisma, shownFound),
+    listChain(deps.prisma, found.document),
+    listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
+  ]);
+  const signed = () => {
     const decisionId = randomUUID();
-    return { decision, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
-  });
+    return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
+  };
+  const forms = readOnly ? [] : decisionsOffered(status, found.link.actions, shown.requireSignature).map((decision) => ({ decision, ...signed() }));
+  const signature = readOnly ? null : await deps.prisma.quoteSignature.findUnique({ where: { documentId: shown.id }, select: { id: true } });
+  const words = CHAIN_WORDS[locale];
   return renderQuotePage({
-    locale: customerLocale(found),
-    linkPath: `${req.baseUrl}/${String(req.params.token)}`,
-    document: found.document,
+    locale,
+    linkPath,
+    kindLabel: words.kinds[shown.kind as DocumentKind],
+    sections: [
+      ...(readOnly ? [html`<p class="notice"><a href="${linkPath}">${words.backToLink}</a> · ${words.readOnly}</p>`] : []),
+      conversationSection(
+        locale,
+        messages.map((message) => ({ ...message, author: message.author as 'customer' | 'seller' })),
+        // A draft is not sent yet: there is nothing to talk about until it is.
+        readOnly || status === 'draft' ? undefined : { action: `${linkPath}/messages`, ...signed() },
+      ),
+      ...[chainSection(locale, linkPath, found.document.id, chain, shown.id)].filter((section) => section !== null),
+      ...(state.viewId ? [viewBeacon(state.viewId, `${linkPath}/seen`)] : []),
+    ],
+    document: shown,
     status,
     // A decision just taken may not be in the trail yet: it happened now.
     statusSince: since ?? (state.notice?.tone === 'success' ? new Date() : undefined),
     sellerContact: contact,
-    canDownload: found.link.actions.includes('download'),
+    canDownload: !readOnly && found.link.actions.includes('download'),
+    signing: {
+      signerName: found.link.recipientName ?? shown.contact?.name ?? '',
+      consentText: consentTextFor(found),
+      ...(signature ? { certificateUrl: certificatePath(linkPath) } : {}),
+    },
     forms,
     notice: state.notice,
   });
@@ -233,6 +402,11 @@ async function answerExpiredLink(deps: AppDeps, req: Request, res: Response, fou
     extra: contact ? html`<p><a class="button" href="mailto:${contact.email}">${contact.email}</a></p>` : undefined,
   }));
   res.status(410).type('html').send(page);
+}
+
+function answerOutdatedLink(req: Request, res: Response, found: FoundLink): void {
+  if (wantsJson(req)) return sendProblem(res, new AppError('conflict', 'A newer version of this quote exists; open the link of the latest email'));
+  res.type('html').send(outdatedLinkPage(found));
 }
 
 function answerRateLimited(req: Request, res: Response): void {

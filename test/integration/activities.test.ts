@@ -34,6 +34,7 @@ const config = {
   publicUrl: 'https://portal.greenlight.test',
   mailFrom: 'Greenlight <documents@greenlight.test>',
   appSecret: 'activities-test-secret',
+  webhooks: { timeoutMs: 5_000 },
 };
 
 let prisma: PrismaClient;

@@ -153,8 +153,8 @@ describe('JSON clients', () => {
     const accepted = await postJson(`${quote.url}/accept`, {});
     expect(await accepted.json()).toMatchObject({ status: 'accepted' });
     const types = (await office.events(quote.documentId)).map((event) => event.type).filter((type) => type !== 'notified');
-    // Reading the quote again while on hold is recorded but does not undo the hold.
-    expect(types).toEqual(['sent', 'put_on_hold', 'viewed', 'accepted']);
+    // Opening the quote while on hold is kept; accepting from it makes it a view, which does not undo the hold.
+    expect(types).toEqual(['sent', 'put_on_hold', 'opened', 'viewed', 'accepted']);
   });
 
   it('refuses with a reason kept in the trail', async () => {

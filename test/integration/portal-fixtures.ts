@@ -26,8 +26,11 @@ export interface SentQuote {
 
 export interface BackOffice {
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** A GET answering a file (PDF), as bytes. */
+  download(path: string): Promise<{ status: number; bytes: Uint8Array }>;
   createQuote(options: { locale?: string; lines: LineInput[]; title?: string; customerName?: string }): Promise<{ documentId: string; contactEmail: string }>;
-  sendQuote(documentId: string, contactEmail: string): Promise<SentQuote>;
+  /** `body`: the send request's options (`requireSignature`, ...). */
+  sendQuote(documentId: string, contactEmail: string, body?: Record<string, unknown>): Promise<SentQuote>;
   events(documentId: string): Promise<{ type: string; actor: string; data: Record<string, unknown> }[]>;
   document(documentId: string): Promise<DocumentSeenByOffice>;
 }
@@ -75,6 +78,10 @@ export async function backOffice(stack: Stack): Promise<BackOffice> {
 
   return {
     call,
+    async download(path) {
+      const response = await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
+      return { status: response.status, bytes: new Uint8Array(await response.arrayBuffer()) };
+    },
     async createQuote({ locale, lines, title, customerName }) {
       const contactEmail = `buyer-${unique()}@customer.test`;
       const customer = expectStatus(
@@ -103,8 +110,8 @@ export async function backOffice(stack: Stack): Promise<BackOffice> {
       );
       return { documentId: document.id, contactEmail };
     },
-    async sendQuote(documentId, contactEmail) {
-      expectStatus(await call('POST', `/v1/documents/${documentId}/send`, {}), 202, 'POST send');
+    async sendQuote(documentId, contactEmail, body = {}) {
+      expectStatus(await call('POST', `/v1/documents/${documentId}/send`, body), 202, 'POST send');
       const url = await eventually(
         async () => {
           const email = (await stack.readOutbox()).find((candidate) => recipientsOf(candidate).some((to) => to.includes(contactEmail)));

@@ -1,6 +1,6 @@
 /**
  * The customer's page over real HTTP, with the real stack: the quote in the customer's
- * language, views and downloads recorded once, dead links answered without recording
+ * language, opens, views and downloads recorded once, dead links answered without recording
  * anything, and the rate limit's readable answer.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,7 @@ import { MESSAGES } from '../../api/portal/i18n';
 import { createPortalRouter } from '../../api/portal/router';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/eventually';
+import { reportSeen, viewIdOf } from '../support/page-views';
 import { backOffice, SAMPLE_LINES, type BackOffice, type SentQuote } from './portal-fixtures';
 
 let stack: Stack;
@@ -54,8 +55,8 @@ describe.each([
     expect(page).toContain(`<html lang="${locale}">`);
     for (const line of SAMPLE_LINES) expect(page).toContain(line.description);
     expect(page).toContain(escapeHtml(t.optionalLine));
-    expect(page).toContain(`${t.netTotal}</td><td class="num">${money(net)}`);
-    expect(page).toContain(`${t.grossTotal}</td><td class="num">${money(gross)}`);
+    expect(page).toContain(`${t.netTotal}</td><td class="num" data-total="net">${money(net)}`);
+    expect(page).toContain(`${t.grossTotal}</td><td class="num" data-total="gross">${money(gross)}`);
     expect(page).toContain(escapeHtml(t.columns.description));
     expect(page).toContain(escapeHtml(t.accept));
     expect(page).toContain(escapeHtml(t.hold));
@@ -63,7 +64,16 @@ describe.each([
     expect(page).toContain(escapeHtml(t.downloadPdf));
     expect(page).toContain('Jeanne Martin');
 
-    // The first open moves the quote to viewed, with the time, IP and user agent kept.
+    // A fetch is kept as a doubtful open with the time, IP and user agent, and changes nothing
+    // else; the page's report of a person using it is the view (portal-views.test.ts).
+    const event = await stack.prisma.auditEvent.findFirstOrThrow({ where: { documentId: quote.documentId, type: 'opened' } });
+    expect(event.userAgent).toBe('PortalTest/1.0');
+    expect(event.ip).toMatch(/127\.0\.0\.1/);
+    expect(event.actor).toMatch(/^customer:lnk_/);
+    expect(event.data).toMatchObject({ human: false, counted: false });
+    expect(await office.document(quote.documentId)).toMatchObject({ status: 'sent', viewCount: 0 });
+
+    expect(await reportSeen(quote.url, viewIdOf(page))).toEqual({ status: 200, body: { counted: true } });
     const viewed = await eventually(
       async () => {
         const document = await office.document(quote.documentId);
@@ -72,10 +82,6 @@ describe.each([
       { what: 'the quote to be viewed' },
     );
     expect(viewed.lastViewedAt).not.toBeNull();
-    const event = await stack.prisma.auditEvent.findFirstOrThrow({ where: { documentId: quote.documentId, type: 'viewed' } });
-    expect(event.userAgent).toBe('PortalTest/1.0');
-    expect(event.ip).toMatch(/127\.0\.0\.1/);
-    expect(event.actor).toMatch(/^customer:lnk_/);
   });
 });
 
@@ -184,7 +190,7 @@ describe('downloads', () => {
   });
 });
 
-it('records the views of a draft straight in the trail (no workflow runs yet) and offers no decision', async () => {
+it('records the opens and views of a draft straight in the trail (no workflow runs yet) and offers no decision', async () => {
   const { documentId } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
   const document = await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } });
   const { url } = await createAccessLink(
@@ -197,9 +203,11 @@ it('records the views of a draft straight in the trail (no workflow runs yet) an
   expect(page).toContain(escapeHtml(MESSAGES.en.banner.draft));
   expect(page).not.toContain('<form');
 
+  expect(await reportSeen(url, viewIdOf(page))).toEqual({ status: 200, body: { counted: true } });
+
   const after = await office.document(documentId);
   expect(after).toMatchObject({ status: 'draft', viewCount: 1 });
-  expect((await office.events(documentId)).filter((event) => event.type === 'viewed')).toHaveLength(1);
+  expect((await office.events(documentId)).map((event) => event.type)).toEqual(['opened', 'viewed']);
 });
 
 it('answers too many requests on one link with a readable 429 page', async () => {

@@ -1,13 +1,14 @@
 /**
  * The whole story of a quote over HTTP, as a print shop's back office and its customer live
  * it: the back office creates a customer, a contact, a salesperson and a quote, and sends
- * it; the customer gets the email, opens the link and accepts; the back office sees the
+ * it; the customer gets the email, opens the link, reads and accepts; the back office sees the
  * quote accepted with its history, and the salesperson was told by email.
  */
 import { ApiClient, postPortalDecision } from '../support/http';
 import { recipientsOf } from '../support/outbox';
 import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '../support/quote-scenario';
 import { eventually } from '../support/eventually';
+import { PHONE_BROWSER_AGENT, reportSeen, viewIdOf } from '../support/page-views';
 import { startStack, type Stack } from '../support/stack';
 
 interface DocumentView {
@@ -41,9 +42,17 @@ describe('a quote from the API to the customer’s decision', () => {
     const email = await emailTo(stack.readOutbox, quote.contactEmail);
     expect(email.subject).toContain(quote.number);
     const link = portalLinkIn(email, stack.config.publicUrl);
-    const page = await fetch(link);
+    const page = await fetch(link, { headers: { 'user-agent': PHONE_BROWSER_AGENT } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Flyers A5 recto-verso, 135 g');
+    const html = await page.text();
+    expect(html).toContain('Flyers A5 recto-verso, 135 g');
+    // Opening is not reading (a mail scanner opens links too): the quote stays sent until the
+    // page reports a person using it, as its script does on the first tap.
+    expect((await api.get<DocumentView>(`/v1/documents/${quote.documentId}`)).body).toMatchObject({ status: 'sent', viewCount: 0 });
+    expect(await reportSeen(link, viewIdOf(html))).toEqual({ status: 200, body: { counted: true } });
+    await eventually(async () => ((await api.get<DocumentView>(`/v1/documents/${quote.documentId}`)).body.status === 'viewed' ? true : undefined), {
+      what: 'the quote to be viewed',
+    });
 
     const accepted = await postPortalDecision(link, 'accept', { decisionId: `story-${quote.documentId}` });
     expect(accepted).toEqual({ status: 200, body: { status: 'accepted', decisionId: `story-${quote.documentId}` } });
@@ -53,8 +62,8 @@ describe('a quote from the API to the customer’s decision', () => {
     expect(document.body.lastViewedAt).not.toBeNull();
 
     const events = await api.get<{ type: string; seq: number; actor: string }[]>(`/v1/documents/${quote.documentId}/events`);
-    const story = events.body.filter((event) => ['sent', 'viewed', 'accepted'].includes(event.type));
-    expect(story.map((event) => event.type)).toEqual(['sent', 'viewed', 'accepted']);
+    const story = events.body.filter((event) => ['sent', 'opened', 'viewed', 'accepted'].includes(event.type));
+    expect(story.map((event) => event.type)).toEqual(['sent', 'opened', 'viewed', 'accepted']);
     expect(story.map((event) => event.seq)).toEqual([...story.map((event) => event.seq)].sort((a, b) => a - b));
 
     // The salesperson asked for emails on views and decisions: both arrive, the decision naming the quote.

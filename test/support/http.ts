@@ -19,6 +19,14 @@ export class ApiClient {
     return this.request<T>('POST', path, body, headers);
   }
 
+  patch<T = unknown>(path: string, body: unknown): Promise<JsonAnswer<T>> {
+    return this.request<T>('PATCH', path, body);
+  }
+
+  delete<T = unknown>(path: string): Promise<JsonAnswer<T>> {
+    return this.request<T>('DELETE', path);
+  }
+
   /** Like post, but a non-2xx answer is an error: for the steps a test builds on rather than checks. */
   async create<T = unknown>(path: string, body: unknown): Promise<T> {
     const answer = await this.post<T>(path, body);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createActivities } from '../../activities/index';
 import { createResendMailer, type Mailer } from '../../activities/notify/mailer';
+import { createOutboxSmsSender } from '../../activities/notify/sms';
 import type { GreenlightActivities } from '../../activities/types';
 import { createApp } from '../../api/app';
 import { startOutbox } from '../../devtools/outbox/server';
@@ -22,6 +23,7 @@ import { testServices } from './environment';
 import { readOutbox, type OutboxEmail } from './outbox';
 import { testRunDir } from './harness-state';
 import { runWorker, uniqueTaskQueue } from './worker';
+import { startWebhookSweeper } from '../../workers/webhook-dispatcher';
 
 export interface Stack {
   baseUrl: string;
@@ -90,6 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           workflowBundlePath: services.workflowBundlePath,
         });
 
+  const webhookSweeper = worker ? startWebhookSweeper({ prisma, client, taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs }) : undefined;
   const server = await listen(createApp({ prisma, temporal: client, config }), apiPort);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -119,6 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
       });
+      await webhookSweeper?.stop();
       await worker?.stop();
       await connection.close();
       await prisma.$disconnect();
@@ -128,7 +132,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 function realActivities(prisma: PrismaClient, config: Config, mailer?: Mailer): GreenlightActivities {
-  return createActivities({ prisma, mailer: mailer ?? createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl }), config });
+  return createActivities({
+    prisma,
+    mailer: mailer ?? createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl }),
+    config,
+    // Texts land in the same local outbox as the emails, as in development (workers/main.ts).
+    sms: createOutboxSmsSender(config.outboxUrl),
+  });
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {

@@ -9,6 +9,7 @@ import type {
   GreenlightActivities,
   NotifyAssigneeInput,
   RecordTransitionInput,
+  ConvertDocumentActivityInput,
   SendDocumentEmailInput,
 } from '../../activities/types';
 import { AppError } from '../../api/errors';
@@ -34,6 +35,7 @@ class RecordingActivities {
   readonly recordCalls: RecordTransitionInput[] = [];
   readonly emails: SendDocumentEmailInput[] = [];
   readonly notifications: NotifyAssigneeInput[] = [];
+  readonly conversions: ConvertDocumentActivityInput[] = [];
   /** Holds the recording of one audit type until released, to catch the workflow mid-step. */
   gate?: { type: string; opened: Promise<void> };
 
@@ -50,6 +52,21 @@ class RecordingActivities {
     notifyAssignee: async (input) => {
       if (!this.notifications.some((n) => n.idempotencyKey === input.idempotencyKey)) this.notifications.push(input);
       return { sent: 1 };
+    },
+    convertDocument: async (input) => {
+      if (!this.conversions.some((c) => c.documentId === input.documentId && c.to === input.to)) this.conversions.push(input);
+      return { documentId: `order-of-${input.documentId}`, number: 'O-2026-0001' };
+    },
+    // Signatures and revisions are proven in quote-signature.test.ts.
+    recordSignature: async () => {
+      throw new Error('no quote is signed in this file');
+    },
+    applyRevision: async () => {
+      throw new Error('no quote is revised in this file');
+    },
+    // Webhooks are delivered by their own workflow, never by the quote workflow.
+    attemptWebhookDelivery: async () => {
+      throw new Error('the quote workflow delivers no webhook');
     },
   };
 

@@ -10,6 +10,8 @@
  *                    └── HOLD ─────────┴──▶ on_hold ──ACCEPT/REFUSE──▶ accepted | refused
  *   sent | viewed | on_hold ── validUntil ──▶ expired
  *   draft | sent | viewed | on_hold ── CANCEL ──▶ cancelled
+ *   sent | viewed | on_hold ── SIGN ──▶ accepted (records signed, then accepted)
+ *   sent | viewed | on_hold ── REVISE ──▶ the same status, one version later
  *
  * Decisions taken here, where the product pages leave room:
  * - on_hold is the customer's own answer ("I need time"): the customer leaves it by accepting
@@ -25,6 +27,13 @@
  * - The clock is the events' own `at` (epoch ms), copied into context, so delays are computed
  *   from data: the interpreter stamps the delayed events it feeds back with the firing time.
  *
+ * - Built-in signature: with `requireSignature`, ACCEPT is refused ("This quote must be
+ *   signed") and only SIGN, with the signer's consent, accepts. SIGN is welcome without the
+ *   requirement too: it is an acceptance with more evidence.
+ * - Versions: a change made after sending (REVISE) makes a new version and emails a new link.
+ *   Decisions that commit to the content (ACCEPT, SIGN) name the version their link was made
+ *   for and are refused for an older one; refusing or asking for time is not.
+ *
  * Final statuses are not XState final states: a finished machine ignores events, and a view of
  * an accepted quote must still be recorded.
  */
@@ -37,7 +46,8 @@ import {
   type QuoteStatus,
   type RequestSource,
 } from '../../domain/documents';
-import type { QuoteView } from '../api';
+import type { SignatureEvidence } from '../../domain/signature';
+import type { DocumentChanges, QuoteView } from '../api';
 
 export interface QuoteMachineInput {
   /** Epoch ms at which the machine starts (the workflow's start time). */
@@ -46,6 +56,7 @@ export interface QuoteMachineInput {
   validUntil?: number;
   reminderAfterMs: number;
   maxReminders: number;
+  requireSignature?: boolean;
 }
 
 export interface QuoteContext {
@@ -56,6 +67,10 @@ export interface QuoteContext {
   remindersSent: number;
   /** When the customer was last emailed (first send or reminder): reminders count from it. */
   lastEmailedAt?: number;
+  /** Absent in snapshots saved before signatures existed: read through `requiresSignature`. */
+  requireSignature?: boolean;
+  /** Absent in snapshots saved before versions existed: read through `currentVersion`. */
+  version?: number;
 }
 
 interface Timed {
@@ -77,9 +92,33 @@ export interface DecisionEvent extends Timed {
   type: 'ACCEPT' | 'REFUSE' | 'HOLD' | 'REMIND' | 'CANCEL';
   reason?: string;
   options?: string[];
+  /** The version the customer's link was made for. */
+  version?: number;
 }
 
-export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent;
+/** The customer signs: an acceptance with its evidence. */
+export interface SignEvent extends Timed {
+  type: 'SIGN';
+  options?: string[];
+  version?: number;
+  signature: SignatureEvidence;
+}
+
+/** The seller changed the quote after sending it. */
+export interface ReviseEvent extends Timed {
+  type: 'REVISE';
+  changes: DocumentChanges;
+}
+
+export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent;
+
+export const currentVersion = (context: QuoteContext): number => context.version ?? 1;
+const requiresSignature = (context: QuoteContext): boolean => context.requireSignature === true;
+/** A decision naming no version (the back office, older portal pages) is about the current one. */
+const isForCurrentVersion = (context: QuoteContext, event: QuoteEvent): boolean =>
+  !('version' in event) || event.version === undefined || event.version === currentVersion(context);
+const hasConsent = (event: SignEvent): boolean => event.signature.consent === true && event.signature.signerName.trim().length > 0;
+const isStillValid = (context: QuoteContext, event: { at: number }): boolean => context.validUntil === undefined || event.at < context.validUntil;
 
 /** Parameters of the activity actions; the interpreter passes them to the activity. */
 export interface RecordParams {
@@ -111,17 +150,27 @@ export const quoteMachine = setup({
   },
   guards: {
     remindersLeft: ({ context }) => context.remindersSent < context.maxReminders,
-    stillValid: ({ context, event }) => context.validUntil === undefined || event.at < context.validUntil,
+    stillValid: ({ context, event }) => isStillValid(context, event),
+    mayAccept: ({ context, event }) => isStillValid(context, event) && isForCurrentVersion(context, event) && !requiresSignature(context),
+    maySign: ({ context, event }) =>
+      event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event),
   },
   actions: {
     /** Delayed events carry `at` too: the interpreter stamps them when they fire. */
     keepTime: assign({ now: ({ context, event }) => (typeof event.at === 'number' ? event.at : context.now) }),
     restartReminderClock: assign({ lastEmailedAt: ({ context }) => context.now }),
     countReminder: assign({ remindersSent: ({ context }) => context.remindersSent + 1 }),
+    nextVersion: assign({
+      version: ({ context }) => currentVersion(context) + 1,
+      validUntil: ({ context, event }) => (event.type === 'REVISE' && event.changes.validUntil !== undefined ? event.changes.validUntil : context.validUntil),
+    }),
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),
+    recordSignature: activity<undefined>(),
+    applyRevision: activity<undefined>(),
+    sendRevisionEmail: activity<undefined>(),
   },
   delays: {
     reminderDelay: ({ context }) =>
@@ -152,8 +201,44 @@ export const quoteMachine = setup({
           }),
         },
       ] as const;
-    const decide = (target: 'accepted' | 'refused' | 'on_hold', what: AuditEventType) =>
-      ({ target, guard: 'stillValid', actions: ['keepTime', record(what), notify('decided', what)] }) as const;
+    const decide = (target: 'accepted' | 'refused' | 'on_hold', what: AuditEventType, guard: 'stillValid' | 'mayAccept' = 'stillValid') =>
+      ({ target, guard, actions: ['keepTime', record(what), notify('decided', what)] }) as const;
+    const accept = decide('accepted', 'accepted', 'mayAccept');
+    const sign = {
+      target: 'accepted',
+      guard: 'maySign',
+      actions: [
+        'keepTime',
+        'recordSignature',
+        {
+          type: 'recordTransition',
+          params: ({ event }: { event: QuoteEvent }) => ({
+            type: 'signed' as const,
+            data: event.type === 'SIGN' ? { signerName: event.signature.signerName, version: event.version } : {},
+          }),
+        },
+        record('accepted'),
+        notify('signed', 'signed'),
+      ],
+    } as const;
+    /** A new version: written, recorded, then emailed; the reminder clock starts again from that email. */
+    const revise = (self: 'sent' | 'viewed' | 'on_hold') =>
+      ({
+        target: self,
+        reenter: true,
+        guard: 'stillValid',
+        actions: [
+          'keepTime',
+          'nextVersion',
+          'applyRevision',
+          {
+            type: 'recordTransition',
+            params: ({ context }: { context: QuoteContext }) => ({ type: 'revised' as const, data: { version: currentVersion(context) } }),
+          },
+          'restartReminderClock',
+          'sendRevisionEmail',
+        ],
+      }) as const;
     const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled')] } as const;
     const expire = { target: 'expired', actions: ['keepTime', record('expired')] } as const;
     /** Nothing decided yet: reminders run, the customer may decide or ask for time. */
@@ -164,10 +249,12 @@ export const quoteMachine = setup({
           untilExpiry: expire,
         },
         on: {
-          ACCEPT: decide('accepted', 'accepted'),
+          ACCEPT: accept,
+          SIGN: sign,
           REFUSE: decide('refused', 'refused'),
           HOLD: decide('on_hold', 'put_on_hold'),
           REMIND: { guard: 'stillValid', target: self, reenter: true, actions: remind(false) },
+          REVISE: revise(self),
           CANCEL: cancel,
           ...own,
         },
@@ -181,6 +268,8 @@ export const quoteMachine = setup({
         reminderAfterMs: input.reminderAfterMs,
         maxReminders: input.maxReminders,
         remindersSent: 0,
+        requireSignature: input.requireSignature ?? false,
+        version: 1,
       }),
       initial: 'draft',
       // Facts are recorded whatever the status; states that change on them override these.
@@ -205,9 +294,11 @@ export const quoteMachine = setup({
         on_hold: {
           after: { untilExpiry: expire },
           on: {
-            ACCEPT: decide('accepted', 'accepted'),
+            ACCEPT: accept,
+            SIGN: sign,
             REFUSE: decide('refused', 'refused'),
             REMIND: { guard: 'stillValid', actions: remind(false) },
+            REVISE: revise('on_hold'),
             CANCEL: cancel,
           },
         },
@@ -251,8 +342,14 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
   const status = quoteStatus(snapshot);
   if (isClosed(snapshot)) return closedQuoteReason(status);
   if (status === 'draft') return 'The quote has not been sent yet';
-  const { validUntil } = snapshot.context;
-  if (validUntil !== undefined && event.at >= validUntil) return 'The quote has expired';
+  const { context } = snapshot;
+  if (context.validUntil !== undefined && event.at >= context.validUntil) return 'The quote has expired';
+  if ((event.type === 'ACCEPT' || event.type === 'SIGN') && !isForCurrentVersion(context, event)) {
+    return `This link is for version ${event.version} of the quote; version ${currentVersion(context)} replaces it`;
+  }
+  if (event.type === 'ACCEPT' && requiresSignature(context)) return 'This quote must be signed';
+  if (event.type === 'SIGN' && !event.signature.signerName.trim()) return "The signer's name is required";
+  if (event.type === 'SIGN' && event.signature.consent !== true) return 'Consent is required to sign';
   switch (event.type) {
     case 'SEND':
       return 'The quote has already been sent';
@@ -281,5 +378,6 @@ export function quoteView(snapshot: QuoteSnapshot): QuoteView {
     remindersSent: snapshot.context.remindersSent,
     ...(next !== undefined ? { nextReminderAt: next } : {}),
     ...(snapshot.context.validUntil !== undefined ? { validUntil: snapshot.context.validUntil } : {}),
+    version: currentVersion(snapshot.context),
   };
 }

@@ -197,7 +197,7 @@ describe('reminders', () => {
     q.fire('reminderDelay');
     expect(q.context.remindersSent).toBe(2);
     expect(q.due('reminderDelay')).toBeUndefined();
-    expect(quoteView(q.snapshot)).toEqual({ status: 'viewed', remindersSent: 2, validUntil: at(30 * DAY) });
+    expect(quoteView(q.snapshot)).toEqual({ status: 'viewed', remindersSent: 2, validUntil: at(30 * DAY), version: 1 });
   });
 
   it('ignores a reminder event that arrives after the budget is spent', () => {
@@ -364,6 +364,7 @@ describe('the view', () => {
       remindersSent: 0,
       nextReminderAt: at(3 * DAY),
       validUntil: at(30 * DAY),
+      version: 1,
     });
   });
 });

@@ -1,0 +1,140 @@
+/**
+ * The commercial chain in the read model: converting a document into the next one
+ * (quote → order → delivery note → invoice), and listing a chain. The back office converts
+ * through the API; a quote workflow converts on acceptance when the tenant asks it to
+ * (autoConvertToOrder). Both go through convertDocument, so the rules (domain/chain.ts) and
+ * the trail are the same.
+ */
+import { AppError } from '../../api/errors';
+import { lockDocumentNumbers, nextDocumentNumber } from '../../api/operations/document-numbers';
+import { chainPosition, linesCarriedOver, whyNotConvertible, type ConversionTarget } from '../../domain/chain';
+import type { DocumentKind } from '../../domain/documents';
+import { computeTotals } from '../../domain/money';
+import type { Document, PrismaClient } from '../../generated/prisma/client';
+import { newId } from '../../platform/ids';
+import { recordAuditEvent } from './audit';
+
+export interface ConvertDocumentInput {
+  tenantId: string;
+  sourceId: string;
+  to: ConversionTarget;
+  /** As actorLabel() writes it. */
+  actor: string;
+  at: Date;
+}
+
+export interface ConvertedDocument {
+  document: Document;
+  /** false: the chain already held a document of that kind, which is returned instead. */
+  created: boolean;
+}
+
+/**
+ * Creates the next document of the source's chain, as a draft with the source's customer,
+ * contact, assignee, title and the lines the source carries over (firm ones, and the optional
+ * ones the customer chose). When the chain already has a document of that kind, nothing is
+ * written and that document is returned: a retried conversion finds its first result.
+ * A source the rules refuse throws AppError('conflict') with the reason, having written nothing.
+ */
+export async function convertDocument(prisma: PrismaClient, input: ConvertDocumentInput): Promise<ConvertedDocument> {
+  const { document, created, source } = await prisma.$transaction(async (tx) => {
+    // Serialises creations per tenant: number allocation, and two conversions of one chain.
+    await lockDocumentNumbers(tx, input.tenantId);
+    const source = await tx.document.findFirst({
+      where: { id: input.sourceId, tenantId: input.tenantId },
+      include: { lines: { orderBy: { position: 'asc' } } },
+    });
+    if (!source) throw new AppError('not_found', `No document ${input.sourceId}.`);
+    const chainId = source.chainId ?? source.id;
+    const existing = await tx.document.findFirst({ where: { tenantId: input.tenantId, chainId, kind: input.to } });
+    if (existing) return { document: existing, created: false, source };
+    const reason = whyNotConvertible({ kind: source.kind as DocumentKind, status: source.status }, input.to);
+    if (reason) throw new AppError('conflict', `${reason}.`);
+
+    if (!source.chainId) await tx.document.update({ where: { id: source.id }, data: { chainId } });
+    const lines = linesCarriedOver(source.lines);
+    const totals = computeTotals(lines, source.currency);
+    const document = await tx.document.create({
+      data: {
+        id: newId('doc'),
+        tenantId: input.tenantId,
+        kind: input.to,
+        number: await nextDocumentNumber(tx, input.tenantId, input.to, input.at),
+        title: source.title,
+        status: 'draft',
+        currency: source.currency,
+        customerId: source.customerId,
+        contactId: source.contactId,
+        assigneeId: source.assigneeId,
+        netTotal: totals.net,
+        taxTotal: totals.tax,
+        grossTotal: totals.gross,
+        chainId,
+        sourceDocumentId: source.id,
+        lines: {
+          create: lines.map((line, index) => ({
+            id: newId('lin'),
+            position: index + 1,
+            description: line.description,
+            quantity: line.quantity,
+            unitPrice: line.unitPrice,
+            taxRate: line.taxRate,
+            // A chosen option is part of the deal from now on.
+            optional: false,
+            selected: false,
+            netAmount: line.netAmount,
+            taxAmount: line.taxAmount,
+          })),
+        },
+      },
+    });
+    return { document, created: true, source };
+  });
+
+  // Keyed by the new document, so a retry after a crash here completes the trail once.
+  // Recorded also when the chain already had the document: the first call may have stopped short.
+  if (document.sourceDocumentId === source.id) {
+    await recordAuditEvent(prisma, {
+      tenantId: input.tenantId,
+      documentId: source.id,
+      dedupeKey: `converted:${document.id}`,
+      type: 'converted',
+      at: input.at,
+      actor: input.actor,
+      data: { targetId: document.id, kind: document.kind, number: document.number },
+    });
+    await recordAuditEvent(prisma, {
+      tenantId: input.tenantId,
+      documentId: document.id,
+      dedupeKey: `created:${document.id}`,
+      type: 'created',
+      at: input.at,
+      actor: input.actor,
+      data: { from: { id: source.id, kind: source.kind, number: source.number } },
+    });
+  }
+  return { document, created };
+}
+
+export interface ChainLink {
+  id: string;
+  kind: DocumentKind;
+  number: string;
+  status: string;
+}
+
+/** Every document of the chain `document` belongs to, in chain order; itself alone when it has none. */
+export async function listChain(
+  prisma: PrismaClient,
+  document: { id: string; tenantId: string; chainId: string | null; kind: string; number: string; status: string },
+): Promise<ChainLink[]> {
+  const members = document.chainId
+    ? await prisma.document.findMany({
+        where: { tenantId: document.tenantId, chainId: document.chainId },
+        select: { id: true, kind: true, number: true, status: true },
+      })
+    : [document];
+  return members
+    .map((member) => ({ id: member.id, kind: member.kind as DocumentKind, number: member.number, status: member.status }))
+    .sort((a, b) => chainPosition(a.kind) - chainPosition(b.kind));
+}

@@ -1,0 +1,73 @@
+/**
+ * From the outbox to Temporal: one delivery workflow per delivery row, `webhook-<id>`.
+ *
+ * Why this design: the rows are written in the audit event's transaction (nothing to lose
+ * there); starting the workflows comes right after the commit, from whoever recorded the
+ * event — the recordTransition activity (which Temporal retries until it succeeds, so a
+ * crash between commit and start is retried into a start) or the API for the few events it
+ * records itself. The start is idempotent: the workflow id is the delivery's, started with
+ * REJECT_DUPLICATE, and the row's dispatchedAt says it was done, so a retried dispatch
+ * starts nothing twice, even after the first workflow finished. Rows still undispatched
+ * after a crash of the API process are picked up by dispatchStaleWebhookDeliveries.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { webhookWorkflowId, type WebhookDeliveryInput } from '../../domain/webhooks';
+
+export interface WebhookDispatcher {
+  client: Client;
+  taskQueue: string;
+  /** Waits between attempts, given to each delivery workflow (tests use seconds). */
+  retryDelaysMs?: number[];
+}
+
+export interface StartDeliveryOptions {
+  /** A replay by hand starts the same workflow id again, after the failed run closed. */
+  replay?: { firstAttempt: number };
+}
+
+export async function startDeliveryWorkflow(dispatcher: WebhookDispatcher, deliveryId: string, options: StartDeliveryOptions = {}): Promise<void> {
+  const input: WebhookDeliveryInput = {
+    deliveryId,
+    ...(dispatcher.retryDelaysMs ? { retryDelaysMs: dispatcher.retryDelaysMs } : {}),
+    ...(options.replay ? { firstAttempt: options.replay.firstAttempt } : {}),
+  };
+  try {
+    await dispatcher.client.workflow.start('webhookDeliveryWorkflow', {
+      taskQueue: dispatcher.taskQueue,
+      workflowId: webhookWorkflowId(deliveryId),
+      args: [input],
+      workflowIdReusePolicy: options.replay ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
+    });
+  } catch (error) {
+    // Already running or already ran: that delivery is in hand. A replay must really start, though.
+    if (options.replay || !(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+async function dispatch(prisma: PrismaClient, dispatcher: WebhookDispatcher, deliveryIds: string[]): Promise<void> {
+  for (const id of deliveryIds) {
+    await startDeliveryWorkflow(dispatcher, id);
+    await prisma.webhookDelivery.update({ where: { id }, data: { dispatchedAt: new Date() } });
+  }
+}
+
+/**
+ * Starts the delivery workflows of one audit event (a no-op when it has none or they run).
+ * The dispatcher is asked for only when there is something to start.
+ */
+export async function dispatchWebhookDeliveries(prisma: PrismaClient, dispatcher: () => WebhookDispatcher, auditEventId: string): Promise<void> {
+  const rows = await prisma.webhookDelivery.findMany({ where: { auditEventId, dispatchedAt: null }, select: { id: true } });
+  if (rows.length > 0) await dispatch(prisma, dispatcher(), rows.map((row) => row.id));
+}
+
+/** The safety net: deliveries whose recorder died between commit and dispatch. */
+export async function dispatchStaleWebhookDeliveries(prisma: PrismaClient, dispatcher: WebhookDispatcher, olderThanMs: number): Promise<number> {
+  const rows = await prisma.webhookDelivery.findMany({
+    where: { dispatchedAt: null, status: 'pending', createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    select: { id: true },
+    take: 500,
+  });
+  await dispatch(prisma, dispatcher, rows.map((row) => row.id));
+  return rows.length;
+}

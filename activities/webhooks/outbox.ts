@@ -1,0 +1,54 @@
+/**
+ * The webhook outbox. Called inside the audit event's own transaction (activities/db/
+ * audit.ts): the event and one delivery row per subscribed endpoint commit together, so an
+ * event is never recorded without its deliveries nor delivered without being recorded.
+ * The body is built here, once: every attempt sends (and signs) the same bytes, showing
+ * the document as it was when the event happened.
+ */
+import type { AuditEvent, Document, Prisma } from '../../generated/prisma/client';
+import type { AuditEventType } from '../../domain/documents';
+import { endpointWants, webhookEventType } from '../../domain/webhooks';
+import { newId } from '../../platform/ids';
+
+function webhookDocument(document: Document) {
+  return {
+    id: document.id,
+    kind: document.kind,
+    number: document.number,
+    title: document.title,
+    status: document.status,
+    totals: { net: document.netTotal, tax: document.taxTotal, gross: document.grossTotal, currency: document.currency },
+    customerId: document.customerId,
+    contactId: document.contactId,
+    assigneeId: document.assigneeId,
+    viewCount: document.viewCount,
+    lastViewedAt: document.lastViewedAt?.toISOString() ?? null,
+    downloadCount: document.downloadCount,
+    createdAt: document.createdAt.toISOString(),
+    updatedAt: document.updatedAt.toISOString(),
+  };
+}
+
+function webhookEvent(event: AuditEvent) {
+  return { id: event.id, seq: event.seq, type: event.type, at: event.at.toISOString(), actor: event.actor, data: event.data };
+}
+
+export async function queueWebhookDeliveries(tx: Prisma.TransactionClient, event: AuditEvent): Promise<void> {
+  const type = webhookEventType(event.type as AuditEventType);
+  const endpoints = await tx.webhookEndpoint.findMany({
+    where: { tenantId: event.tenantId, disabledAt: null, deletedAt: null },
+    select: { id: true, events: true },
+  });
+  const subscribed = endpoints.filter((endpoint) => endpointWants(endpoint.events, type));
+  if (subscribed.length === 0) return;
+
+  const document = await tx.document.findUniqueOrThrow({ where: { id: event.documentId } });
+  const payload = JSON.stringify({
+    type,
+    createdAt: event.at.toISOString(),
+    data: { document: webhookDocument(document), event: webhookEvent(event) },
+  });
+  await tx.webhookDelivery.createMany({
+    data: subscribed.map((endpoint) => ({ id: newId('whm'), tenantId: event.tenantId, endpointId: endpoint.id, auditEventId: event.id, type, payload })),
+  });
+}

@@ -1,0 +1,37 @@
+/** Changing a document after it was sent (new versions), and the built-in signature's certificate. */
+import { fileRoute, jsonRoute } from '../openapi';
+import { updateDocument } from '../operations/quote-revisions';
+import { sellerCertificate } from '../operations/quote-signatures';
+import { documentSchema, idParamsSchema, pdfSchema, updateDocumentSchema } from '../schemas';
+import { presentWithChain } from './documents';
+
+export const quoteSignatureRoutes = [
+  jsonRoute({
+    method: 'patch',
+    path: '/documents/:id',
+    tag: 'Documents',
+    summary: 'Change a document: a draft in place; a sent quote as a new version, emailed to the customer with a new link',
+    auth: 'tenant',
+    params: idParamsSchema,
+    body: updateDocumentSchema,
+    problems: ['not_found', 'conflict', 'decision_rejected', 'unprocessable', 'unavailable'],
+    response: { status: 200, description: 'The document as changed', schema: documentSchema },
+    // An Idempotency-Key names the revision: the same key twice makes one version.
+    handle: async ({ deps, caller, params, body, idempotencyKey }) =>
+      presentWithChain(deps, await updateDocument(deps, caller, params.id, body, idempotencyKey)),
+  }),
+  fileRoute({
+    method: 'get',
+    path: '/documents/:id/signature/certificate',
+    tag: 'Quotes',
+    summary: 'The signature certificate: the evidence (signer, time, IP, consent, SHA-256 of the PDF shown), then the signed quote',
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found'],
+    response: { description: 'The certificate', contentType: 'application/pdf', schema: pdfSchema },
+    handle: async ({ deps, caller, params }) => {
+      const certificate = await sellerCertificate(deps, caller, params.id);
+      return { bytes: certificate.bytes, filename: `signature-${certificate.number}.pdf` };
+    },
+  }),
+];

@@ -1,0 +1,173 @@
+/**
+ * Webhooks out: POST/GET /v1/webhook-endpoints, DELETE /v1/webhook-endpoints/:id,
+ * GET /v1/webhook-endpoints/:id/deliveries and POST /v1/webhook-deliveries/:id/replay.
+ */
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { WebhookEndpoint } from '../../generated/prisma/client';
+import { WEBHOOK_SUBSCRIPTIONS } from '../../domain/webhooks';
+import { jsonRoute } from '../openapi';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  listWebhookDeliveries,
+  listWebhookEndpoints,
+  replayWebhookDelivery,
+  type DeliveryWithAttempts,
+} from '../operations/webhooks';
+import { idParamsSchema } from '../schemas';
+
+extendZodWithOpenApi(z);
+
+const dateTime = z.iso.datetime({ offset: true });
+
+const createWebhookEndpointSchema = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^https?$/, error: 'an http(s) URL' })
+      .max(2000)
+      .openapi({ example: 'https://crm.example.com/hooks/greenlight' }),
+    events: z
+      .array(z.enum(WEBHOOK_SUBSCRIPTIONS))
+      .min(1)
+      .openapi({ description: '"document.*" for every document event, or the event types wanted', example: ['document.accepted', 'document.refused'] }),
+  })
+  .openapi('CreateWebhookEndpoint');
+
+const webhookEndpointSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    createdAt: dateTime,
+    disabledAt: dateTime.nullable().openapi({ description: 'Set when the receiver answered 410 Gone; replaying a delivery re-enables it' }),
+    disabledReason: z.string().nullable(),
+  })
+  .openapi('WebhookEndpoint');
+
+const createdWebhookEndpointSchema = webhookEndpointSchema
+  .extend({ secret: z.string().openapi({ description: 'Standard Webhooks signing secret (whsec_…): verify every delivery with it', example: 'whsec_…' }) })
+  .openapi('CreatedWebhookEndpoint');
+
+const webhookAttemptSchema = z
+  .object({
+    number: z.number().int(),
+    at: dateTime,
+    statusCode: z.number().int().nullable(),
+    durationMs: z.number().int(),
+    error: z.string().nullable().openapi({ description: 'Why no answer came: timed out, connection refused, address refused' }),
+  })
+  .openapi('WebhookAttempt');
+
+const webhookDeliverySchema = z
+  .object({
+    id: z.string().openapi({ description: 'Also the webhook-id header, the same on every attempt' }),
+    type: z.string().openapi({ example: 'document.accepted' }),
+    eventId: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    createdAt: dateTime,
+    deliveredAt: dateTime.nullable(),
+    attempts: z.array(webhookAttemptSchema),
+  })
+  .openapi('WebhookDelivery');
+
+const listDeliveriesQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
+  cursor: z.string().min(1).max(64).optional(),
+});
+
+function presentEndpoint(endpoint: WebhookEndpoint) {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    events: endpoint.events,
+    createdAt: endpoint.createdAt.toISOString(),
+    disabledAt: endpoint.disabledAt?.toISOString() ?? null,
+    disabledReason: endpoint.disabledReason,
+  };
+}
+
+function presentDelivery(delivery: DeliveryWithAttempts) {
+  return {
+    id: delivery.id,
+    type: delivery.type,
+    eventId: delivery.auditEventId,
+    status: delivery.status as 'pending' | 'delivered' | 'failed',
+    createdAt: delivery.createdAt.toISOString(),
+    deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+    attempts: delivery.attempts.map((attempt) => ({
+      number: attempt.number,
+      at: attempt.at.toISOString(),
+      statusCode: attempt.statusCode,
+      durationMs: attempt.durationMs,
+      error: attempt.error,
+    })),
+  };
+}
+
+export const webhookRoutes = [
+  jsonRoute({
+    method: 'post',
+    path: '/webhook-endpoints',
+    tag: 'Webhooks',
+    summary: 'Register a URL to hear about document events (signed per Standard Webhooks)',
+    auth: 'tenant',
+    body: createWebhookEndpointSchema,
+    problems: ['unprocessable'],
+    response: { status: 201, description: 'The endpoint, with its signing secret', schema: createdWebhookEndpointSchema },
+    handle: async ({ deps, caller, body }) => {
+      const endpoint = await createWebhookEndpoint(deps.prisma, caller.tenantId, body);
+      return { ...presentEndpoint(endpoint), secret: endpoint.secret };
+    },
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/webhook-endpoints',
+    tag: 'Webhooks',
+    summary: "The tenant's webhook endpoints",
+    auth: 'tenant',
+    response: { status: 200, description: 'The endpoints', schema: z.object({ data: z.array(webhookEndpointSchema) }).openapi('WebhookEndpointList') },
+    handle: async ({ deps, caller }) => ({ data: (await listWebhookEndpoints(deps.prisma, caller.tenantId)).map(presentEndpoint) }),
+  }),
+  jsonRoute({
+    method: 'delete',
+    path: '/webhook-endpoints/:id',
+    tag: 'Webhooks',
+    summary: 'Stop sending to an endpoint (its deliveries stay listed)',
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found'],
+    response: { status: 200, description: 'The endpoint as it was', schema: webhookEndpointSchema },
+    handle: async ({ deps, caller, params }) => presentEndpoint(await deleteWebhookEndpoint(deps.prisma, caller.tenantId, params.id)),
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/webhook-endpoints/:id/deliveries',
+    tag: 'Webhooks',
+    summary: "An endpoint's deliveries, newest first, each with its attempts",
+    auth: 'tenant',
+    params: idParamsSchema,
+    query: listDeliveriesQuerySchema,
+    problems: ['not_found'],
+    response: {
+      status: 200,
+      description: 'The deliveries',
+      schema: z.object({ data: z.array(webhookDeliverySchema), nextCursor: z.string().nullable() }).openapi('WebhookDeliveryList'),
+    },
+    handle: async ({ deps, caller, params, query }) => {
+      const page = await listWebhookDeliveries(deps.prisma, caller.tenantId, params.id, { limit: query.limit ?? 20, before: query.cursor });
+      return { data: page.data.map(presentDelivery), nextCursor: page.nextCursor };
+    },
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/webhook-deliveries/:id/replay',
+    tag: 'Webhooks',
+    summary: 'Send a failed delivery again (same webhook-id, a fresh retry schedule)',
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found', 'conflict'],
+    response: { status: 202, description: 'The delivery, pending again', schema: webhookDeliverySchema },
+    handle: async ({ deps, caller, params }) => presentDelivery(await replayWebhookDelivery(deps, caller.tenantId, params.id)),
+  }),
+];

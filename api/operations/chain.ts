@@ -1,0 +1,56 @@
+/**
+ * The back office moving documents along the commercial chain: convert (the next document
+ * of the chain) and duplicate (a fresh draft outside any chain).
+ */
+import { randomUUID } from 'node:crypto';
+import { convertDocument } from '../../activities/db/chain';
+import { recordAuditEvent } from '../../activities/db/audit';
+import type { ConversionTarget } from '../../domain/chain';
+import { actorLabel, type DocumentKind } from '../../domain/documents';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { sellerActor, type TenantCaller } from '../auth';
+import { AppError } from '../errors';
+import { createDocument, getDocument, type DocumentWithLines } from './documents';
+
+/** The converted document; 409 with the reason when the rules refuse, or the chain already has one of that kind. */
+export async function convertForSeller(prisma: PrismaClient, caller: TenantCaller, documentId: string, to: ConversionTarget): Promise<DocumentWithLines> {
+  const { document, created } = await convertDocument(prisma, {
+    tenantId: caller.tenantId,
+    sourceId: documentId,
+    to,
+    actor: actorLabel(sellerActor(caller)),
+    at: new Date(),
+  });
+  if (!created) throw new AppError('conflict', `The chain already has ${to.replace('_', ' ')} ${document.number}.`);
+  return getDocument(prisma, caller.tenantId, document.id);
+}
+
+/** A new draft of the same kind, customer and lines, with its own number, in no chain. */
+export async function duplicateDocument(prisma: PrismaClient, caller: TenantCaller, documentId: string): Promise<DocumentWithLines> {
+  const source = await getDocument(prisma, caller.tenantId, documentId);
+  const copy = await createDocument(prisma, caller.tenantId, {
+    kind: source.kind as DocumentKind,
+    customerId: source.customerId,
+    ...(source.contactId ? { contactId: source.contactId } : {}),
+    ...(source.assigneeId ? { assigneeId: source.assigneeId } : {}),
+    ...(source.title ? { title: source.title } : {}),
+    currency: source.currency,
+    lines: source.lines.map((line) => ({
+      description: line.description,
+      quantity: line.quantity.toString(),
+      unitPrice: line.unitPrice,
+      taxRate: line.taxRate.toString(),
+      optional: line.optional,
+    })),
+  });
+  await recordAuditEvent(prisma, {
+    tenantId: caller.tenantId,
+    documentId: copy.id,
+    dedupeKey: `api:duplicate:${randomUUID()}`,
+    type: 'created',
+    at: copy.createdAt,
+    actor: actorLabel(sellerActor(caller)),
+    data: { duplicateOf: { id: source.id, number: source.number } },
+  });
+  return getDocument(prisma, caller.tenantId, copy.id);
+}

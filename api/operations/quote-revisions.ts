@@ -1,0 +1,55 @@
+/**
+ * PATCH /v1/documents/:id: the seller changes a document. A draft is edited in place; a quote
+ * the customer already has (sent, viewed, on hold) is revised through its workflow, which
+ * writes the new version, records `revised` and emails the customer a new link — one step
+ * after another with the customer's decisions, so a signature and a revision never cross.
+ * A decided, expired or cancelled quote no longer changes.
+ */
+import { randomUUID } from 'node:crypto';
+import { editDraft } from '../../activities/db/revisions';
+import type { DocumentChanges } from '../../workflows/api';
+import type { AppDeps } from '../app';
+import { sellerActor, type TenantCaller } from '../auth';
+import { AppError } from '../errors';
+import { checkReferences, getDocument, priceLines, type DocumentWithLines } from './documents';
+import { reviseQuote } from './quote-workflow';
+
+export interface DocumentPatch {
+  title?: string;
+  lines?: DocumentChanges['lines'];
+  validUntil?: string;
+  contactId?: string;
+  assigneeId?: string;
+}
+
+const REVISABLE = ['sent', 'viewed', 'on_hold'];
+
+export async function updateDocument(
+  deps: AppDeps,
+  caller: TenantCaller,
+  documentId: string,
+  patch: DocumentPatch,
+  revisionId: string | undefined,
+): Promise<DocumentWithLines> {
+  const document = await getDocument(deps.prisma, caller.tenantId, documentId);
+  await checkReferences(deps.prisma, caller.tenantId, { kind: 'quote', customerId: document.customerId, contactId: patch.contactId, assigneeId: patch.assigneeId });
+  if (patch.lines) priceLines(patch.lines, document.currency);
+  const changes: DocumentChanges = {
+    ...(patch.title !== undefined ? { title: patch.title } : {}),
+    ...(patch.lines ? { lines: patch.lines } : {}),
+    ...(patch.validUntil ? { validUntil: new Date(patch.validUntil).getTime() } : {}),
+    ...(patch.contactId ? { contactId: patch.contactId } : {}),
+    ...(patch.assigneeId ? { assigneeId: patch.assigneeId } : {}),
+  };
+
+  if (document.status === 'draft' && !document.workflowId) {
+    if (!(await editDraft(deps.prisma, { tenantId: caller.tenantId, documentId }, changes))) {
+      throw new AppError('conflict', 'The document is being sent; change it once it is sent (it will get a new version).');
+    }
+  } else if (document.kind === 'quote' && document.workflowId && REVISABLE.includes(document.status)) {
+    await reviseQuote(deps.temporal, documentId, revisionId ?? randomUUID(), { actor: sellerActor(caller), changes });
+  } else {
+    throw new AppError('conflict', `The ${document.kind.replace('_', ' ')} is ${document.status.replace('_', ' ')}; it can no longer be changed.`);
+  }
+  return getDocument(deps.prisma, caller.tenantId, documentId);
+}

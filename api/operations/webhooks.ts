@@ -1,0 +1,97 @@
+/** Webhook endpoints of a tenant, their deliveries, and replaying a failed delivery by hand. */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { PrismaClient, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../../generated/prisma/client';
+import { checkDestination, DestinationRefused } from '../../activities/webhooks/destination';
+import { startDeliveryWorkflow, type WebhookDispatcher } from '../../activities/webhooks/dispatch';
+import { newWebhookSecret } from '../../activities/webhooks/signature';
+import { newId } from '../../platform/ids';
+import type { AppDeps } from '../app';
+import { AppError } from '../errors';
+
+export interface NewWebhookEndpoint {
+  url: string;
+  events: string[];
+}
+
+export async function createWebhookEndpoint(prisma: PrismaClient, tenantId: string, input: NewWebhookEndpoint): Promise<WebhookEndpoint> {
+  const settings = await prisma.tenantSettings.findUnique({ where: { tenantId }, select: { allowPrivateWebhookUrls: true } });
+  try {
+    await checkDestination(new URL(input.url), settings?.allowPrivateWebhookUrls ?? false);
+  } catch (error) {
+    if (!(error instanceof DestinationRefused)) throw error;
+    throw new AppError('unprocessable', error.message, [{ path: 'url', message: error.message }]);
+  }
+  return prisma.webhookEndpoint.create({
+    data: { id: newId('whe'), tenantId, url: input.url, events: [...new Set(input.events)], secret: newWebhookSecret() },
+  });
+}
+
+export function listWebhookEndpoints(prisma: PrismaClient, tenantId: string): Promise<WebhookEndpoint[]> {
+  return prisma.webhookEndpoint.findMany({ where: { tenantId, deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+}
+
+async function findEndpoint(prisma: PrismaClient, tenantId: string, id: string): Promise<WebhookEndpoint> {
+  const endpoint = await prisma.webhookEndpoint.findFirst({ where: { id, tenantId, deletedAt: null } });
+  if (!endpoint) throw new AppError('not_found', `No webhook endpoint ${id}.`);
+  return endpoint;
+}
+
+/** Deliveries still waiting stop at their next attempt; the history stays listed. */
+export async function deleteWebhookEndpoint(prisma: PrismaClient, tenantId: string, id: string): Promise<WebhookEndpoint> {
+  await findEndpoint(prisma, tenantId, id);
+  return prisma.webhookEndpoint.update({ where: { id }, data: { deletedAt: new Date() } });
+}
+
+export type DeliveryWithAttempts = WebhookDelivery & { attempts: WebhookAttempt[] };
+
+export async function listWebhookDeliveries(
+  prisma: PrismaClient,
+  tenantId: string,
+  endpointId: string,
+  page: { limit: number; before?: string },
+): Promise<{ data: DeliveryWithAttempts[]; nextCursor: string | null }> {
+  await findEndpoint(prisma, tenantId, endpointId);
+  // Newest first; the cursor is the id of the last delivery of the previous page.
+  const rows = await prisma.webhookDelivery.findMany({
+    where: { endpointId, tenantId },
+    include: { attempts: { orderBy: { number: 'asc' } } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: page.limit + 1,
+    ...(page.before ? { cursor: { id: page.before }, skip: 1 } : {}),
+  });
+  const data = rows.slice(0, page.limit);
+  return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
+}
+
+function apiDispatcher(deps: AppDeps): WebhookDispatcher {
+  return { client: deps.temporal, taskQueue: deps.config.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
+}
+
+/**
+ * A failed delivery, sent again with the same webhook-id (receivers that saw it already
+ * drop it) and a fresh retry schedule. Replaying re-enables an endpoint disabled by a 410:
+ * asking for it by hand says the receiver is back.
+ */
+export async function replayWebhookDelivery(deps: AppDeps, tenantId: string, deliveryId: string): Promise<DeliveryWithAttempts> {
+  const { prisma } = deps;
+  const delivery = await prisma.webhookDelivery.findFirst({ where: { id: deliveryId, tenantId }, include: { endpoint: true, attempts: true } });
+  if (!delivery) throw new AppError('not_found', `No webhook delivery ${deliveryId}.`);
+  if (delivery.endpoint.deletedAt) throw new AppError('conflict', 'The endpoint of this delivery was deleted.');
+  if (delivery.status !== 'failed') throw new AppError('conflict', `Only a failed delivery can be replayed; this one is ${delivery.status}.`);
+
+  await prisma.$transaction([
+    prisma.webhookEndpoint.update({ where: { id: delivery.endpointId }, data: { disabledAt: null, disabledReason: null } }),
+    prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { status: 'pending' } }),
+  ]);
+  const firstAttempt = Math.max(0, ...delivery.attempts.map((attempt) => attempt.number)) + 1;
+  try {
+    await startDeliveryWorkflow(apiDispatcher(deps), delivery.id, { replay: { firstAttempt } });
+  } catch (error) {
+    await prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { status: 'failed' } });
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new AppError('conflict', 'The previous run of this delivery is still finishing; replay it in a moment.');
+    }
+    throw error;
+  }
+  return prisma.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id }, include: { attempts: { orderBy: { number: 'asc' } } } });
+}

@@ -1,0 +1,194 @@
+/**
+ * Telling a customer's view from a machine's open.
+ *
+ * Mail scanners (Safe Links, Proofpoint, Mimecast, Barracuda…) and chat previews fetch every
+ * link of an email, some within seconds of sending and some running the page's JavaScript;
+ * counting those as views would tell the seller "the customer read it" when nobody did. So:
+ *
+ * - Every GET or HEAD of a page is an `opened` event: kept in the trail with time, IP and
+ *   user agent, always doubtful (`human: false`, `counted: false`, and a `reason`: `head`,
+ *   `no-user-agent`, `known-scanner`, `just-sent`, or `unconfirmed`). It counts nothing,
+ *   notifies nobody and moves no status; it carries the page's view id.
+ * - A view becomes human when the page reports a real input (view-beacon.ts posts the view
+ *   id to `<link>/seen`), or when the customer acts from the link (a decision, a message):
+ *   whoever acts has read. Only then is it the `viewed` fact: counted in viewCount and
+ *   lastViewedAt, `sent → viewed` in the workflow, the assignee notified.
+ * - Once per view id: the confirmation claims the id in the idempotent-request table
+ *   (scope `portal-view`), so a repeated beacon or a beacon racing a decision counts once.
+ *   A view is confirmed within a day of its open or never (the table's key lifetime), so a
+ *   claim is never needed after the table may forget it.
+ * - A beacon from a known scanner's user agent confirms nothing; a download by one is kept
+ *   as a doubtful, uncounted download and does not reach the workflow.
+ */
+import { randomUUID } from 'node:crypto';
+import { recordAuditEvent } from '../../activities/db/audit';
+import { actorLabel, type RequestSource } from '../../domain/documents';
+import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
+import { sha256Hex } from '../../platform/ids';
+import { AppError } from '../errors';
+import { IDEMPOTENCY_TTL_MS } from '../idempotency';
+import { customerActor, recordCustomerFact, type CustomerActionDeps } from './customer-actions';
+
+/**
+ * Lower-case pieces of the user agents of link scanners, link previews and HTTP libraries.
+ * Not exhaustive (scanners that pose as browsers are caught by needing an interaction), but
+ * it names the doubt in the trail and keeps the known ones from confirming anything.
+ */
+const KNOWN_SCANNER_AGENTS = [
+  'bingpreview', // Outlook and Microsoft Defender Safe Links
+  'safelinks',
+  'microsoft office',
+  'ms-office',
+  'barracuda',
+  'proofpoint',
+  'mimecast',
+  'google-safety',
+  'googleimageproxy',
+  'appengine-google',
+  'symantec',
+  'trendmicro',
+  'sophos',
+  'fortiguard',
+  'slackbot',
+  'slack-imgproxy',
+  'skypeuripreview',
+  'teamsbot',
+  'whatsapp',
+  'telegrambot',
+  'discordbot',
+  'facebookexternalhit',
+  'linkedinbot',
+  'twitterbot',
+  'headlesschrome',
+  'phantomjs',
+  'curl/',
+  'wget/',
+  'python-requests',
+  'python-urllib',
+  'aiohttp',
+  'go-http-client',
+  'okhttp',
+  'java/',
+  'libwww-perl',
+  'crawler',
+  'spider',
+];
+
+/** Opens this soon after sending are what scanners do, not people. */
+const JUST_SENT_MS = 30_000;
+
+/** A view is confirmed within a day of its open, or not at all. */
+export const VIEW_CONFIRMATION_WINDOW_MS = IDEMPOTENCY_TTL_MS;
+
+const VIEW_CLAIM_SCOPE = 'portal-view';
+
+export type DoubtReason = 'head' | 'no-user-agent' | 'known-scanner' | 'just-sent' | 'unconfirmed';
+
+/** What a page shows, through which link. */
+export interface ViewTarget {
+  link: AccessLink;
+  document: { id: string; tenantId: string; sentAt: Date | null };
+}
+
+function machineReason(source: RequestSource): 'no-user-agent' | 'known-scanner' | undefined {
+  if (!source.userAgent) return 'no-user-agent';
+  const agent = source.userAgent.toLowerCase();
+  return KNOWN_SCANNER_AGENTS.some((piece) => agent.includes(piece)) ? 'known-scanner' : undefined;
+}
+
+function doubtAbout(target: ViewTarget, request: { head: boolean; source: RequestSource; at: Date }): DoubtReason {
+  if (request.head) return 'head';
+  const machine = machineReason(request.source);
+  if (machine) return machine;
+  const sentAt = target.document.sentAt;
+  if (sentAt && request.at.getTime() - sentAt.getTime() < JUST_SENT_MS) return 'just-sent';
+  return 'unconfirmed';
+}
+
+const openedKey = (viewId: string) => `portal:opened:${viewId}`;
+
+/** Records the open of a page, doubtful until confirmed; answers the view id the page reports with. */
+export async function recordOpen(prisma: PrismaClient, target: ViewTarget, request: { head: boolean; source: RequestSource }): Promise<string> {
+  const viewId = randomUUID();
+  const at = new Date();
+  await recordAuditEvent(prisma, {
+    tenantId: target.document.tenantId,
+    documentId: target.document.id,
+    dedupeKey: openedKey(viewId),
+    type: 'opened',
+    at,
+    actor: actorLabel(customerActor(target.link)),
+    ...request.source,
+    data: { linkId: target.link.id, viewId, human: false, reason: doubtAbout(target, { ...request, at }), counted: false },
+  });
+  return viewId;
+}
+
+/**
+ * The page reports that a person used it (view-beacon.ts). True when this counted the view;
+ * false when it was counted already, is too old, or the reporter is a known scanner.
+ */
+export async function confirmSeen(deps: CustomerActionDeps, link: AccessLink, viewId: string, source: RequestSource): Promise<boolean> {
+  const opened = await deps.prisma.auditEvent.findUnique({ where: { dedupeKey: openedKey(viewId) } });
+  if (!opened || opened.tenantId !== link.tenantId || (opened.data as { linkId?: unknown }).linkId !== link.id) {
+    throw new AppError('not_found', 'No page view with this id was opened through this link');
+  }
+  if (machineReason(source)) return false;
+  return confirmView(deps, { link, documentId: opened.documentId, openedAt: opened.at, viewId, source });
+}
+
+/**
+ * The customer acts from the link (decides, writes): a person read the page they acted on,
+ * the last one opened through this link. Nothing to confirm for a client that never opened it.
+ */
+export async function confirmViewBeforeAction(deps: CustomerActionDeps, target: ViewTarget, source: RequestSource): Promise<void> {
+  const opened = await deps.prisma.auditEvent.findFirst({
+    where: { documentId: target.document.id, type: 'opened', data: { path: ['linkId'], equals: target.link.id } },
+    orderBy: { seq: 'desc' },
+  });
+  const viewId = (opened?.data as { viewId?: unknown } | undefined)?.viewId;
+  if (!opened || typeof viewId !== 'string') return;
+  await confirmView(deps, { link: target.link, documentId: opened.documentId, openedAt: opened.at, viewId, source });
+}
+
+/** A download by a known scanner is kept, doubtful and uncounted; a customer's is the `downloaded` fact. */
+export async function recordDownload(deps: CustomerActionDeps, target: ViewTarget, source: RequestSource): Promise<void> {
+  const machine = machineReason(source);
+  if (!machine) return recordCustomerFact(deps, target, 'downloaded', source);
+  await recordAuditEvent(deps.prisma, {
+    tenantId: target.document.tenantId,
+    documentId: target.document.id,
+    dedupeKey: `portal:${randomUUID()}`,
+    type: 'downloaded',
+    at: new Date(),
+    actor: actorLabel(customerActor(target.link)),
+    ...source,
+    data: { linkId: target.link.id, human: false, reason: machine, counted: false },
+  });
+}
+
+async function confirmView(
+  deps: CustomerActionDeps,
+  view: { link: AccessLink; documentId: string; openedAt: Date; viewId: string; source: RequestSource },
+): Promise<boolean> {
+  if (Date.now() - view.openedAt.getTime() > VIEW_CONFIRMATION_WINDOW_MS) return false;
+  if (!(await claimView(deps.prisma, view.viewId))) return false;
+  try {
+    // The view id is the fact's event id: the `viewed` row names the open it confirms.
+    await recordCustomerFact(deps, { link: view.link, document: { id: view.documentId, tenantId: view.link.tenantId } }, 'viewed', view.source, view.viewId);
+  } catch (error) {
+    // Not recorded: let a retry of the beacon count it.
+    await deps.prisma.idempotentRequest.deleteMany({ where: { scope: VIEW_CLAIM_SCOPE, key: view.viewId } });
+    throw error;
+  }
+  return true;
+}
+
+/** Atomic: of two confirmations of one view, exactly one inserts the row. */
+async function claimView(prisma: PrismaClient, viewId: string): Promise<boolean> {
+  const claim = await prisma.idempotentRequest.createMany({
+    data: [{ scope: VIEW_CLAIM_SCOPE, key: viewId, method: 'POST', path: '/d/:token/seen', bodyHash: sha256Hex(viewId), status: 200 }],
+    skipDuplicates: true,
+  });
+  return claim.count === 1;
+}

@@ -1,0 +1,105 @@
+/**
+ * Signing in a real browser (Debian's Chromium driven by playwright-core): a quote with two
+ * optional lines, sent with a signature required. The customer downloads the PDF, ticks one
+ * option and sees the total follow at once (the page's one script, admitted by the CSP),
+ * draws a signature, ticks the consent and signs; the certificate downloads and holds the
+ * SHA-256 this test computes itself from the PDF it downloaded.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { chromium, type Browser } from 'playwright-core';
+import { formatMoney } from '../../domain/money';
+import { MESSAGES } from '../../api/portal/i18n';
+import { SIGNING_MESSAGES } from '../../api/portal/sign-form';
+import { startStack, type Stack } from '../support/stack';
+import { pdfText } from '../support/pdf-text';
+import { backOffice, type BackOffice, type LineInput } from '../integration/portal-fixtures';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PHONE = { width: 390, height: 844 };
+
+let stack: Stack;
+let office: BackOffice;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  office = await backOffice(stack);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const LINES: LineInput[] = [
+  { description: 'Affiches A2, 170 g', quantity: 100, unitPrice: 300, taxRate: 20 },
+  { description: 'Pelliculage mat', quantity: 100, unitPrice: 50, taxRate: 20, optional: true },
+  { description: 'Pose en magasin', quantity: 1, unitPrice: 8000, taxRate: 20, optional: true },
+];
+
+it('ticks an option, sees the total follow, draws and signs; the certificate holds the hash of the PDF', async () => {
+  const t = MESSAGES.fr;
+  const s = SIGNING_MESSAGES.fr;
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: LINES, title: 'Affiches de la rentrée' });
+  const { url } = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
+
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, acceptDownloads: true, locale: 'fr-FR' });
+  const page = await context.newPage();
+  const blocked: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+  });
+  await page.goto(url);
+
+  const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: t.downloadPdf }).click()]);
+  const shownPdf = await readFile(await pdfDownload.path());
+  const shownSha256 = createHash('sha256').update(shownPdf).digest('hex');
+
+  const grossCell = page.locator('table.totals [data-total="gross"]');
+  const gross = async () => (await grossCell.innerText()).replace(/\s+/g, ' ');
+  const plain = (amount: number) => formatMoney(amount, 'EUR', 'fr').replace(/\s+/g, ' ');
+  expect(await gross()).toBe(plain(36000)); // 300,00 € + 20 %, no option
+  await expect(page.getByRole('button', { name: t.accept }).count()).resolves.toBe(0);
+
+  await page.getByRole('checkbox', { name: /Pelliculage mat/ }).check();
+  expect(await gross()).toBe(plain(42000)); // + 50,00 € + 20 %
+  expect(await page.getByRole('checkbox', { name: /Pose en magasin/ }).isChecked()).toBe(false);
+
+  expect(await page.getByLabel(s.signerName).inputValue()).toBe('Zoë Dupré');
+  const canvas = page.locator('canvas.signature-pad');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('the signature pad is not shown');
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let step = 1; step <= 12; step += 1) await page.mouse.move(box.x + 20 + step * 20, box.y + box.height / 2 + (step % 2 ? -25 : 25));
+  await page.mouse.up();
+  await page.getByRole('checkbox', { name: /J'ai lu le devis/ }).check();
+  await page.getByRole('button', { name: s.sign }).click();
+
+  await page.getByText(t.decided.sign).waitFor({ state: 'visible' });
+  await page.locator('.banner.accepted').waitFor({ state: 'visible' });
+  expect(await gross()).toBe(plain(42000)); // the signed page shows the chosen option counted
+  await page.screenshot({ path: '/tmp/portal-signed.png', fullPage: true });
+  expect(blocked).toEqual([]);
+
+  const [certificateDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: s.downloadCertificate }).click()]);
+  // The evidence page first (pdftotext separates pages with form feeds), then the quote's pages.
+  const [evidencePage, ...quotePages] = pdfText(await readFile(await certificateDownload.path())).split('\f');
+  expect(evidencePage).toContain(shownSha256);
+  expect(evidencePage).toContain('Pelliculage mat');
+  expect(evidencePage).not.toContain('Pose en magasin');
+  expect(quotePages.join('')).toContain('Pose en magasin');
+
+  const evidence = await stack.prisma.quoteSignature.findUniqueOrThrow({ where: { documentId } });
+  expect(evidence.pdfSha256).toBe(shownSha256);
+  expect(Buffer.from(evidence.drawnSignature ?? []).subarray(1, 4).toString('latin1')).toBe('PNG');
+  const document = await office.document(documentId);
+  expect(document.status).toBe('accepted');
+  expect(document.totals.gross).toBe(42000);
+  await context.close();
+});

@@ -1,0 +1,195 @@
+/**
+ * The commercial chain over real HTTP with the real quote workflow: an accepted quote becomes
+ * an order carrying the option the customer chose, the chain shows from the API and from both
+ * portal links, a document of another chain stays out of reach, a refused quote does not
+ * convert, and a duplicate is a fresh draft outside the chain.
+ */
+import { createAccessLink } from '../../activities/db/links';
+import { eventually } from '../support/eventually';
+import { startStack, type Stack } from '../support/stack';
+import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
+
+let stack: Stack;
+let office: BackOffice;
+
+beforeAll(async () => {
+  stack = await startStack();
+  office = await backOffice(stack);
+});
+afterAll(() => stack?.close());
+
+interface ChainLink {
+  id: string;
+  kind: string;
+  number: string;
+  status: string;
+}
+interface DocumentBody {
+  id: string;
+  kind: string;
+  number: string;
+  status: string;
+  chain: ChainLink[];
+  lines: { description: string; optional: boolean; netAmount: number }[];
+  totals: { net: number };
+}
+
+function postJson(url: string, body: unknown): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function acceptedQuote(choose: (lineId: string) => boolean) {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: SAMPLE_LINES });
+  const sent = await office.sendQuote(documentId, contactEmail);
+  const optional = await stack.prisma.documentLine.findFirstOrThrow({ where: { documentId, optional: true } });
+  const options = choose(optional.id) ? [optional.id] : [];
+  expect((await postJson(`${sent.url}/accept`, { options })).status).toBe(200);
+  return { ...sent, optionalLineId: optional.id };
+}
+
+async function portalLinkFor(documentId: string): Promise<string> {
+  const document = await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId }, include: { contact: true } });
+  const { url } = await createAccessLink(
+    stack.prisma,
+    { tenantId: document.tenantId, documentId, recipient: { contactId: document.contactId ?? undefined, email: document.contact?.email ?? undefined }, actions: ['view', 'download'] },
+    stack.config.publicUrl,
+  );
+  return url;
+}
+
+const eventTypes = async (documentId: string) => (await office.events(documentId)).map((event) => event.type);
+
+it('converts an accepted quote into an order with the chosen option, and shows the chain in the API and on both portal links', async () => {
+  const quote = await acceptedQuote(() => true);
+
+  const converted = await office.call<DocumentBody>('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' });
+  expect(converted.status).toBe(201);
+  const order = converted.body;
+  expect(order).toMatchObject({ kind: 'order', status: 'draft' });
+  expect(order.number).toMatch(/^O-\d{4}-\d{4}$/);
+  // Every line of the quote, the chosen option now a firm line.
+  expect(order.lines.map((line) => line.description)).toEqual(SAMPLE_LINES.map((line) => line.description));
+  expect(order.lines.every((line) => !line.optional)).toBe(true);
+  expect(order.totals.net).toBe(500 * 182 + 4500 + Math.round(2.5 * 1999) + 500 * 25);
+
+  const quoteNumber = (await office.call<DocumentBody>('GET', `/v1/documents/${quote.documentId}`)).body.number;
+  const expectedChain = [
+    { id: quote.documentId, kind: 'quote', number: quoteNumber, status: 'accepted' },
+    { id: order.id, kind: 'order', number: order.number, status: 'draft' },
+  ];
+  expect(order.chain).toEqual(expectedChain);
+  expect((await office.call<DocumentBody>('GET', `/v1/documents/${quote.documentId}`)).body.chain).toEqual(expectedChain);
+  expect((await office.events(quote.documentId)).find((event) => event.type === 'converted')?.data).toEqual({
+    targetId: order.id,
+    kind: 'order',
+    number: order.number,
+  });
+
+  // From the quote's link: the chain at the bottom, and the order opens read-only, its open recorded for it.
+  const quotePage = await (await fetch(quote.url)).text();
+  expect(quotePage).toContain(`href="/d/${quote.token}/chain/${order.id}"`);
+  const orderFromQuote = await fetch(`${quote.url}/chain/${order.id}`);
+  expect(orderFromQuote.status).toBe(200);
+  const orderPage = await orderFromQuote.text();
+  expect(orderPage).toContain(order.number);
+  expect(orderPage).not.toContain('/accept"');
+  expect(await eventTypes(order.id)).toContain('opened');
+
+  // From the order's own link: the quote opens too.
+  const orderUrl = await portalLinkFor(order.id);
+  const orderToken = orderUrl.slice(orderUrl.lastIndexOf('/') + 1);
+  expect(await (await fetch(orderUrl)).text()).toContain(`href="/d/${orderToken}/chain/${quote.documentId}"`);
+  const quoteFromOrder = await fetch(`${orderUrl}/chain/${quote.documentId}`);
+  expect(quoteFromOrder.status).toBe(200);
+  expect(await quoteFromOrder.text()).toContain(quoteNumber);
+
+  // The chain holds one order: a second conversion is refused.
+  expect((await office.call('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' })).status).toBe(409);
+});
+
+it('leaves out the option the customer did not choose', async () => {
+  const quote = await acceptedQuote(() => false);
+  const order = (await office.call<DocumentBody>('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' })).body;
+  expect(order.lines.map((line) => line.description)).toEqual(SAMPLE_LINES.filter((line) => !line.optional).map((line) => line.description));
+});
+
+it('answers 404 for a document of another chain, and records nothing', async () => {
+  const mine = await acceptedQuote(() => true);
+  const theirs = await acceptedQuote(() => true);
+  const theirOrder = (await office.call<DocumentBody>('POST', `/v1/documents/${theirs.documentId}/convert`, { to: 'order' })).body;
+  await office.call('POST', `/v1/documents/${mine.documentId}/convert`, { to: 'order' });
+  const before = await eventTypes(theirOrder.id);
+  const beforeQuote = await eventTypes(theirs.documentId);
+
+  for (const id of [theirOrder.id, theirs.documentId, 'doc_does-not-exist']) {
+    const answer = await fetch(`${mine.url}/chain/${id}`);
+    expect(answer.status).toBe(404);
+  }
+  expect(await eventTypes(theirOrder.id)).toEqual(before);
+  expect(await eventTypes(theirs.documentId)).toEqual(beforeQuote);
+});
+
+it('refuses to convert a refused quote (409 with the reason) and changes nothing', async () => {
+  const { documentId, contactEmail } = await office.createQuote({ lines: SAMPLE_LINES });
+  const sent = await office.sendQuote(documentId, contactEmail);
+  expect((await postJson(`${sent.url}/refuse`, { reason: 'Trop cher' })).status).toBe(200);
+  const eventsBefore = await eventTypes(documentId);
+  const documentsBefore = await stack.prisma.document.count({ where: { customerId: (await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).customerId } });
+
+  const answer = await office.call<{ status: number; detail: string }>('POST', `/v1/documents/${documentId}/convert`, { to: 'order' });
+  expect(answer.status).toBe(409);
+  expect(answer.body.detail).toBe('The customer refused the quote.');
+
+  const after = await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } });
+  expect(after.chainId).toBeNull();
+  expect(await stack.prisma.document.count({ where: { customerId: after.customerId } })).toBe(documentsBefore);
+  expect(await eventTypes(documentId)).toEqual(eventsBefore);
+});
+
+it('refuses a conversion backwards in the chain', async () => {
+  const quote = await acceptedQuote(() => true);
+  const order = (await office.call<DocumentBody>('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' })).body;
+  const invoice = await office.call<DocumentBody>('POST', `/v1/documents/${order.id}/convert`, { to: 'invoice' });
+  expect(invoice.status).toBe(201);
+  expect(invoice.body.chain.map((link) => link.kind)).toEqual(['quote', 'order', 'invoice']);
+  expect((await office.call('POST', `/v1/documents/${invoice.body.id}/convert`, { to: 'order' })).status).toBe(409);
+});
+
+it('duplicates a document as a new draft with the same lines, its own number, outside the chain', async () => {
+  const quote = await acceptedQuote(() => true);
+  const source = (await office.call<DocumentBody>('GET', `/v1/documents/${quote.documentId}`)).body;
+  const copy = await office.call<DocumentBody>('POST', `/v1/documents/${quote.documentId}/duplicate`);
+  expect(copy.status).toBe(201);
+  expect(copy.body).toMatchObject({ kind: 'quote', status: 'draft' });
+  expect(copy.body.id).not.toBe(source.id);
+  expect(copy.body.number).not.toBe(source.number);
+  expect(copy.body.lines.map(({ description, optional }) => ({ description, optional }))).toEqual(
+    SAMPLE_LINES.map((line) => ({ description: line.description, optional: line.optional ?? false })),
+  );
+  expect(copy.body.chain).toEqual([{ id: copy.body.id, kind: 'quote', number: copy.body.number, status: 'draft' }]);
+  expect((await office.events(copy.body.id))[0]).toMatchObject({ type: 'created', data: { duplicateOf: { id: source.id, number: source.number } } });
+});
+
+it('converts to an order by itself on acceptance when the tenant asks for it (autoConvertToOrder)', async () => {
+  const automatic = await backOffice(stack);
+  expect((await automatic.call('PATCH', '/v1/settings', { autoConvertToOrder: true })).status).toBe(200);
+  const { documentId, contactEmail } = await automatic.createQuote({ lines: SAMPLE_LINES });
+  const sent = await automatic.sendQuote(documentId, contactEmail);
+  const optional = await stack.prisma.documentLine.findFirstOrThrow({ where: { documentId, optional: true } });
+  expect((await postJson(`${sent.url}/accept`, { options: [optional.id] })).status).toBe(200);
+
+  const chain = await eventually(
+    async () => {
+      const quote = await automatic.call<DocumentBody>('GET', `/v1/documents/${documentId}`);
+      return quote.body.chain.length === 2 ? quote.body.chain : undefined;
+    },
+    { what: 'the order made on acceptance' },
+  );
+  expect(chain.map((link) => [link.kind, link.status])).toEqual([
+    ['quote', 'accepted'],
+    ['order', 'draft'],
+  ]);
+  const order = (await automatic.call<DocumentBody>('GET', `/v1/documents/${chain[1]?.id}`)).body;
+  expect(order.lines.map((line) => line.description)).toEqual(SAMPLE_LINES.map((line) => line.description));
+  expect((await automatic.events(documentId)).filter((event) => event.type === 'converted')).toHaveLength(1);
+});

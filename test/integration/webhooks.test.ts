@@ -1,0 +1,194 @@
+/**
+ * Webhooks out, end to end: a real receiver on loopback (the tenant allows private URLs,
+ * as in development), real workflows, real retries — one second apart here, through
+ * WEBHOOK_RETRY_DELAYS, instead of three days.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eventually } from '../support/eventually';
+import { ApiClient } from '../support/http';
+import { createQuoteScenario } from '../support/quote-scenario';
+import { startStack, type Stack } from '../support/stack';
+
+process.env.WEBHOOK_RETRY_DELAYS = 'PT1S,PT1S,PT1S';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  answeredWith: number;
+}
+
+/** A back office's webhook receiver: answers each request with the next status of `script`, then 200. */
+async function startReceiver(script: number[]): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      const status = script[received.length] ?? 200;
+      received.push({ headers: req.headers, body, answeredWith: status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Standard Webhooks verification, written from the spec, independent of the code under test. */
+function verifies(secret: string, request: Received): boolean {
+  const id = String(request.headers['webhook-id']);
+  const timestamp = String(request.headers['webhook-timestamp']);
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${request.body}`).digest();
+  return String(request.headers['webhook-signature'])
+    .split(' ')
+    .some((candidate) => {
+      const [version, signature] = candidate.split(',');
+      const given = Buffer.from(signature ?? '', 'base64');
+      return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
+    });
+}
+
+interface Delivery {
+  id: string;
+  type: string;
+  eventId: string;
+  status: string;
+  attempts: { number: number; statusCode: number | null; error: string | null; durationMs: number }[];
+}
+
+let stack: Stack;
+let api: ApiClient;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const tenant = await stack.createTenant();
+  api = new ApiClient(stack.baseUrl, tenant.apiKey);
+  const settings = await api.patch('/v1/settings', { allowPrivateWebhookUrls: true });
+  expect(settings.status).toBe(200);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function deliveriesOf(endpointId: string): Promise<Delivery[]> {
+  const answer = await api.get<{ data: Delivery[] }>(`/v1/webhook-endpoints/${endpointId}/deliveries`);
+  expect(answer.status).toBe(200);
+  return answer.body.data;
+}
+
+test('an event reaches its endpoint through two failures, signed, once, with every attempt listed', async () => {
+  const receiver = await startReceiver([500, 503]);
+  try {
+    const endpoint = await api.create<{ id: string; secret: string }>('/v1/webhook-endpoints', { url: receiver.url, events: ['document.sent'] });
+    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/);
+
+    const quote = await createQuoteScenario(api);
+    expect((await api.post(`/v1/documents/${quote.documentId}/send`, {})).status).toBe(202);
+
+    const [delivery] = await eventually(
+      async () => {
+        const deliveries = await deliveriesOf(endpoint.id);
+        return deliveries[0]?.status === 'delivered' ? deliveries : undefined;
+      },
+      { what: 'the delivery of document.sent' },
+    );
+    // Its workflow is over: nothing can send it again.
+    expect(await stack.client.workflow.getHandle(`webhook-${delivery?.id}`).result()).toBe('delivered');
+
+    expect(delivery).toMatchObject({ type: 'document.sent', status: 'delivered' });
+    expect(delivery?.attempts.map((attempt) => attempt.statusCode)).toEqual([500, 503, 200]);
+    expect(receiver.received.map((request) => request.answeredWith)).toEqual([500, 503, 200]);
+
+    // The same message three times: same webhook-id and body, each signed for its own timestamp.
+    expect(new Set(receiver.received.map((request) => request.headers['webhook-id']))).toEqual(new Set([delivery?.id]));
+    expect(new Set(receiver.received.map((request) => request.body)).size).toBe(1);
+    for (const request of receiver.received) expect(verifies(endpoint.secret, request)).toBe(true);
+    expect(verifies('whsec_' + Buffer.alloc(32, 7).toString('base64'), receiver.received[0] as Received)).toBe(false);
+
+    const body = JSON.parse(receiver.received[0]?.body ?? '{}') as { type: string; createdAt: string; data: { document: { id: string; status: string }; event: { id: string; type: string } } };
+    expect(body.type).toBe('document.sent');
+    expect(body.data.document).toMatchObject({ id: quote.documentId, status: 'sent' });
+    expect(body.data.event).toMatchObject({ id: delivery?.eventId, type: 'sent' });
+
+    // Delivered is final: a replay by hand is refused, and the receiver heard it once with success.
+    expect((await api.post(`/v1/webhook-deliveries/${delivery?.id}/replay`)).status).toBe(409);
+    expect(receiver.received.filter((request) => request.answeredWith === 200)).toHaveLength(1);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('410 Gone disables the endpoint; a replay by hand re-enables it and delivers', async () => {
+  const receiver = await startReceiver([410]);
+  try {
+    const endpoint = await api.create<{ id: string }>('/v1/webhook-endpoints', { url: receiver.url, events: ['document.*'] });
+    const quote = await createQuoteScenario(api);
+    await api.post(`/v1/documents/${quote.documentId}/send`, {});
+
+    const disabled = await eventually(
+      async () => {
+        const { body } = await api.get<{ data: { id: string; disabledAt: string | null; disabledReason: string | null }[] }>('/v1/webhook-endpoints');
+        return body.data.find((candidate) => candidate.id === endpoint.id && candidate.disabledAt);
+      },
+      { what: 'the endpoint disabled' },
+    );
+    expect(disabled.disabledReason).toContain('410');
+    const [failed] = await eventually(
+      async () => {
+        const deliveries = await deliveriesOf(endpoint.id);
+        const gone = deliveries.filter((delivery) => delivery.status === 'failed' && delivery.attempts[0]?.statusCode === 410);
+        return gone.length ? gone : undefined;
+      },
+      { what: 'the failed delivery' },
+    );
+    expect(failed?.attempts.map((attempt) => attempt.statusCode)).toEqual([410]);
+    expect(receiver.received).toHaveLength(1);
+
+    const replay = await api.post<Delivery>(`/v1/webhook-deliveries/${failed?.id}/replay`);
+    expect(replay.status).toBe(202);
+    expect(await stack.client.workflow.getHandle(`webhook-${failed?.id}`).result()).toBe('delivered');
+    const replayed = (await deliveriesOf(endpoint.id)).find((delivery) => delivery.id === failed?.id);
+    expect(replayed?.attempts.map((attempt) => [attempt.number, attempt.statusCode])).toEqual([
+      [1, 410],
+      [2, 200],
+    ]);
+  } finally {
+    await receiver.close();
+  }
+});
+
+describe('endpoint URLs', () => {
+  let strictApi: ApiClient;
+
+  beforeAll(async () => {
+    // A tenant with the default settings: private addresses are off limits.
+    const tenant = await stack.createTenant('Strict tenant');
+    strictApi = new ApiClient(stack.baseUrl, tenant.apiKey);
+  });
+
+  test.each([
+    ['http://127.0.0.1:9/hooks', 'loopback'],
+    ['http://localhost:9/hooks', 'loopback'],
+    ['http://169.254.169.254/latest/meta-data', 'link-local'],
+    ['http://10.1.2.3/hooks', 'private'],
+    ['http://[::1]:9/hooks', 'loopback'],
+  ])('%s is refused as a %s address', async (url, reason) => {
+    const answer = await strictApi.post<{ status: number; detail: string; errors: { path: string }[] }>('/v1/webhook-endpoints', { url, events: ['document.*'] });
+    expect(answer.status).toBe(422);
+    expect(answer.body.detail).toContain(`a ${reason} address`);
+    expect(answer.body.errors).toEqual([expect.objectContaining({ path: 'url' })]);
+    expect((await strictApi.get<{ data: unknown[] }>('/v1/webhook-endpoints')).body.data).toEqual([]);
+  });
+
+  test('unknown event types and non-http URLs are bad input', async () => {
+    expect((await strictApi.post('/v1/webhook-endpoints', { url: 'https://example.com/h', events: ['document.teleported'] })).status).toBe(400);
+    expect((await strictApi.post('/v1/webhook-endpoints', { url: 'ftp://example.com/h', events: ['document.*'] })).status).toBe(400);
+  });
+});

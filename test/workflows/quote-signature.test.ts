@@ -1,0 +1,133 @@
+/**
+ * The quote workflow's signature and versions on the real Temporal dev server, with
+ * in-memory activities: a signature-required quote refuses a plain acceptance, takes a
+ * signature once (evidence kept, signed then accepted recorded, the assignee told of the
+ * signature), and a revision makes version 2 — emailed with its own key — after which the
+ * version-1 signature is refused.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  ApplyRevisionInput,
+  GreenlightActivities,
+  NotifyAssigneeInput,
+  RecordSignatureInput,
+  RecordTransitionInput,
+  SendDocumentEmailInput,
+} from '../../activities/types';
+import { AppError } from '../../api/errors';
+import { decideQuote, reviseQuote, signQuote, startQuoteWorkflow } from '../../api/operations/quote-workflow';
+import type { Actor } from '../../domain/documents';
+import type { SignatureEvidence } from '../../domain/signature';
+import { quoteWorkflowId, type QuoteWorkflowInput } from '../../workflows/api';
+import { eventually } from '../support/eventually';
+import { startTestWorker, type TestWorker } from '../support/worker';
+
+const DAY = 24 * 3600_000;
+const seller: Actor = { kind: 'seller', userId: 'user-1' };
+const customer: Actor = { kind: 'customer', linkId: 'link-1', name: 'Zoë Ångström' };
+
+const records: RecordTransitionInput[] = [];
+const emails: SendDocumentEmailInput[] = [];
+const notifications: NotifyAssigneeInput[] = [];
+const signatures: RecordSignatureInput[] = [];
+const revisions: ApplyRevisionInput[] = [];
+const once = <T>(list: T[], item: T, same: (a: T) => boolean) => void (list.some(same) || list.push(item));
+
+const activities: GreenlightActivities = {
+  recordTransition: async (input) => once(records, input, (r) => r.workflowId === input.workflowId && r.seq === input.seq),
+  sendDocumentEmail: async (input) => {
+    once(emails, input, (e) => e.idempotencyKey === input.idempotencyKey);
+    return { messageId: input.idempotencyKey, linkId: 'link-1' };
+  },
+  notifyAssignee: async (input) => {
+    once(notifications, input, (n) => n.idempotencyKey === input.idempotencyKey);
+    return { sent: 1 };
+  },
+  recordSignature: async (input) => once(signatures, input, (s) => s.documentId === input.documentId),
+  applyRevision: async (input) => once(revisions, input, (r) => r.documentId === input.documentId && r.version === input.version),
+  convertDocument: async () => {
+    throw new Error('no conversion in this file');
+  },
+  attemptWebhookDelivery: async () => {
+    throw new Error('the quote workflow delivers no webhook');
+  },
+};
+
+let worker: TestWorker;
+beforeAll(async () => {
+  worker = await startTestWorker({ activities });
+});
+afterAll(async () => {
+  await worker?.close();
+});
+
+async function sendQuote(): Promise<string> {
+  const input: QuoteWorkflowInput = {
+    tenantId: 'tenant-1',
+    documentId: `doc-${randomUUID()}`,
+    customerId: 'customer-1',
+    number: 'Q-2026-0077',
+    validUntil: Date.now() + 30 * DAY,
+    reminderAfterMs: DAY,
+    maxReminders: 1,
+    send: { channel: 'email', attachPdf: false },
+    sentBy: seller,
+    requireSignature: true,
+  };
+  await startQuoteWorkflow(worker.client, worker.taskQueue, input);
+  await eventually(async () => (records.some((r) => r.documentId === input.documentId && r.event.type === 'sent') ? true : undefined), { what: 'the quote sent' });
+  return input.documentId;
+}
+
+const evidence: SignatureEvidence = {
+  signerName: 'Zoë Ångström',
+  consent: true,
+  consentText: 'I have read quote Q-2026-0077 …',
+  locale: 'en',
+  linkId: 'link-1',
+  pdfSha256: 'b'.repeat(64),
+};
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  if (!(error instanceof AppError)) throw new Error(`Expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+it('refuses a plain acceptance, then takes one signature: evidence, signed, accepted, the assignee told', async () => {
+  const documentId = await sendQuote();
+  const refused = await rejection(decideQuote(worker.client, documentId, 'accept', randomUUID(), { actor: customer, version: 1 }));
+  expect(refused.detail).toBe('This quote must be signed');
+
+  const decisionId = randomUUID();
+  const view = await signQuote(worker.client, documentId, decisionId, { actor: customer, version: 1, options: ['lin-1'], signature: evidence });
+  expect(view.status).toBe('accepted');
+  // The same decision id again is answered, not signed twice.
+  expect((await signQuote(worker.client, documentId, decisionId, { actor: customer, version: 1, signature: evidence })).status).toBe('accepted');
+
+  expect(signatures.filter((s) => s.documentId === documentId)).toMatchObject([{ version: 1, evidence, options: ['lin-1'] }]);
+  const trail = records.filter((r) => r.documentId === documentId).sort((a, b) => a.seq - b.seq);
+  expect(trail.map((r) => r.event.type)).toEqual(['sent', 'signed', 'accepted']);
+  expect(trail[2]?.event.data).toMatchObject({ options: ['lin-1'] });
+  await eventually(async () => (notifications.some((n) => n.documentId === documentId && n.event === 'signed') ? true : undefined), {
+    what: 'the assignee to be told of the signature',
+  });
+  await worker.client.workflow.getHandle(quoteWorkflowId(documentId)).result();
+});
+
+it('revises to version 2 with a new email, and refuses signing version 1', async () => {
+  const documentId = await sendQuote();
+  const revised = await reviseQuote(worker.client, documentId, randomUUID(), { actor: seller, changes: { title: 'Second take' } });
+  expect(revised).toMatchObject({ status: 'sent', version: 2 });
+  expect(revisions.filter((r) => r.documentId === documentId)).toEqual([{ tenantId: 'tenant-1', documentId, version: 2, changes: { title: 'Second take' } }]);
+  expect(emails.filter((e) => e.documentId === documentId).map((e) => e.idempotencyKey)).toEqual([
+    `${quoteWorkflowId(documentId)}#first_send`,
+    `${quoteWorkflowId(documentId)}#version#2`,
+  ]);
+
+  const outdated = await rejection(signQuote(worker.client, documentId, randomUUID(), { actor: customer, version: 1, signature: evidence }));
+  expect(outdated.detail).toBe('This link is for version 1 of the quote; version 2 replaces it');
+  const noConsent = await rejection(signQuote(worker.client, documentId, randomUUID(), { actor: customer, version: 2, signature: { ...evidence, consent: false } }));
+  expect(noConsent.detail).toBe('Consent is required to sign');
+  expect((await signQuote(worker.client, documentId, randomUUID(), { actor: customer, version: 2, signature: evidence })).status).toBe('accepted');
+});

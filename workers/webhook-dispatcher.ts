@@ -1,0 +1,40 @@
+/**
+ * The webhook outbox's sweeper, run beside every worker. Deliveries of workflow events are
+ * started by the recordTransition activity right after their commit; events recorded
+ * elsewhere (by the API when no workflow runs, by conversions, by messages) and any
+ * delivery whose recorder died between commit and dispatch are started from here, a few
+ * seconds later. Several workers sweeping at once is harmless: a delivery's workflow id is
+ * its own and starts once (activities/webhooks/dispatch.ts).
+ */
+import type { Client } from '@temporalio/client';
+import type { PrismaClient } from '../generated/prisma/client';
+import { dispatchStaleWebhookDeliveries } from '../activities/webhooks/dispatch';
+
+/** Younger rows are left to their recorder, which dispatches them at once. */
+const STALE_AFTER_MS = 2_000;
+const SWEEP_EVERY_MS = 2_000;
+
+export interface WebhookSweeper {
+  stop(): Promise<void>;
+}
+
+export function startWebhookSweeper(options: { prisma: PrismaClient; client: Client; taskQueue: string; retryDelaysMs?: number[] }): WebhookSweeper {
+  const dispatcher = { client: options.client, taskQueue: options.taskQueue, retryDelaysMs: options.retryDelaysMs };
+  let stopped = false;
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    sweeping = dispatchStaleWebhookDeliveries(options.prisma, dispatcher, STALE_AFTER_MS)
+      .catch((error: unknown) => console.warn('[webhooks] sweep failed; next one in a moment:', error))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(sweep, SWEEP_EVERY_MS);
+      });
+  };
+  let timer = setTimeout(sweep, SWEEP_EVERY_MS);
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await sweeping;
+    },
+  };
+}
