@@ -1,19 +1,23 @@
 /**
- * The messages a quote workflow understands. Imported by the workflow itself and by api/
- * (the only bridge between the two rooms), so both sides agree on names and payloads.
+ * The messages the document workflows understand (the quote's, and the acceptance workflow
+ * of orders and delivery notes). Imported by the workflows themselves and by api/ (the only
+ * bridge between the two rooms), so both sides agree on names and payloads.
  *
  * Decisions are Updates: the caller learns at once whether it was taken; the update id is
  * the caller's decision id, so a double click or a retried request is taken once.
  * Facts are Signals. The current state is a Query.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor, QuoteStatus, RequestSource } from '../domain/documents';
+import type { AcceptanceKind, AcceptanceStatus } from '../domain/acceptance';
+import type { Actor, DocumentKind, QuoteStatus, RequestSource } from '../domain/documents';
 import type { LineInput } from '../domain/money';
 import type { SignatureEvidence } from '../domain/signature';
 
 export const TASK_QUEUE = 'greenlight';
 
-export const quoteWorkflowId = (documentId: string): string => `quote-${documentId}`;
+/** One workflow per sent document, named after it: `quote-doc_…`, `order-doc_…`, `delivery_note-doc_…`. */
+export const documentWorkflowId = (kind: DocumentKind, documentId: string): string => `${kind}-${documentId}`;
+export const quoteWorkflowId = (documentId: string): string => documentWorkflowId('quote', documentId);
 
 /** Input of quoteWorkflow: everything it needs, read once by the caller at send time. */
 export interface QuoteWorkflowInput {
@@ -33,7 +37,7 @@ export interface QuoteWorkflowInput {
   /** Only a SIGN decision accepts the quote (built-in signature); absent in quotes sent before it existed. */
   requireSignature?: boolean;
   /** Set when continuing as new: the state to resume from. */
-  resume?: QuoteWorkflowResume;
+  resume?: WorkflowResume;
   /**
    * Continue as new after this many recorded events in one run, before Temporal would suggest
    * it. Unset in production (the server's suggestion decides); tests set it to exercise the
@@ -50,8 +54,23 @@ export interface SendInstructions {
   attachPdf: boolean;
 }
 
+/** Input of acceptanceWorkflow (an order or a delivery note the customer accepts or refuses). */
+export interface AcceptanceWorkflowInput {
+  kind: AcceptanceKind;
+  tenantId: string;
+  documentId: string;
+  customerId: string;
+  number: string;
+  title?: string;
+  send: SendInstructions;
+  sentBy: Actor;
+  resume?: WorkflowResume;
+  /** As in QuoteWorkflowInput: tests set it to exercise continue-as-new on a short history. */
+  continueAsNewAfterEvents?: number;
+}
+
 /** Carried across continue-as-new (Temporal forgets update ids across runs; we must not). */
-export interface QuoteWorkflowResume {
+export interface WorkflowResume {
   snapshot: unknown;
   transitionSeq: number;
   decisionIds: string[];
@@ -123,7 +142,25 @@ export const signUpdate = defineUpdate<QuoteView, [SignInput]>('sign');
 /** Back office: the quote changed after it was sent; the customer gets the new version. */
 export const reviseUpdate = defineUpdate<QuoteView, [ReviseInput]>('revise');
 
+/** What an order's or a delivery note's workflow answers. */
+export interface AcceptanceView {
+  status: AcceptanceStatus;
+  remindersSent: number;
+}
+
+/**
+ * The same decisions under the same names, as the acceptance workflow answers them: api/
+ * reaches either workflow the same way; only the answer is narrower. No hold: only quotes get it.
+ */
+export const acceptanceUpdates = {
+  accept: defineUpdate<AcceptanceView, [DecisionInput]>('accept'),
+  refuse: defineUpdate<AcceptanceView, [DecisionInput]>('refuse'),
+  remind: defineUpdate<AcceptanceView, [DecisionInput]>('remind'),
+  cancel: defineUpdate<AcceptanceView, [DecisionInput]>('cancel'),
+} as const;
+
 export const viewedSignal = defineSignal<[ViewedSignal]>('viewed');
 export const downloadedSignal = defineSignal<[ViewedSignal]>('downloaded');
 
 export const stateQuery = defineQuery<QuoteView>('state');
+export const acceptanceStateQuery = defineQuery<AcceptanceView>('state');

@@ -37,8 +37,9 @@ export interface RecordedAuditEvent {
 
 /** The document columns an event type moves besides the sequence number. */
 function documentEffects(input: AuditEventInput): Prisma.DocumentUpdateInput {
-  // Views and downloads the caller knows are not the customer's (the seller's own preview,
-  // a link checker) are kept in the trail but not counted.
+  // `counted: false`: kept in the trail, not in the counters — the seller's own preview, a
+  // known scanner's download. Doubtful opens are `opened` events, which count nothing.
+  // (api/portal/view-tracking.ts says what makes a view a person's.)
   const counted = input.data?.counted !== false;
   switch (input.type) {
     case 'viewed':

@@ -42,6 +42,10 @@ describe('a quote from the API to the customer’s decision', () => {
     const email = await emailTo(stack.readOutbox, quote.contactEmail);
     expect(email.subject).toContain(quote.number);
     const link = portalLinkIn(email, stack.config.publicUrl);
+    // The email goes out just before the workflow records the quote as sent.
+    await eventually(async () => ((await api.get<DocumentView>(`/v1/documents/${quote.documentId}`)).body.status === 'sent' ? true : undefined), {
+      what: 'the quote to be sent',
+    });
     const page = await fetch(link, { headers: { 'user-agent': PHONE_BROWSER_AGENT } });
     expect(page.status).toBe(200);
     const html = await page.text();

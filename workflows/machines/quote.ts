@@ -38,16 +38,12 @@
  * an accepted quote must still be recorded.
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
-import {
-  FINAL_QUOTE_STATUSES,
-  type Actor,
-  type AuditEventType,
-  type NotifyEvent,
-  type QuoteStatus,
-  type RequestSource,
-} from '../../domain/documents';
+import { FINAL_QUOTE_STATUSES, type AuditEventType, type NotifyEvent, type QuoteStatus } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
 import type { DocumentChanges, QuoteView } from '../api';
+import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+
+export type { FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
 
 export interface QuoteMachineInput {
   /** Epoch ms at which the machine starts (the workflow's start time). */
@@ -71,20 +67,6 @@ export interface QuoteContext {
   requireSignature?: boolean;
   /** Absent in snapshots saved before versions existed: read through `currentVersion`. */
   version?: number;
-}
-
-interface Timed {
-  at: number;
-  actor: Actor;
-  source?: RequestSource;
-}
-
-/** A view or a download, as the customer portal signals it. */
-export interface FactEvent extends Timed {
-  type: 'VIEWED' | 'DOWNLOADED';
-  eventId: string;
-  /** When the customer did it; `at` is when the machine learns it (later if a worker was down). */
-  occurredAt: number;
 }
 
 /** A decision of the customer (accept, refuse, hold) or the seller (remind, cancel). */
@@ -119,25 +101,6 @@ const isForCurrentVersion = (context: QuoteContext, event: QuoteEvent): boolean 
   !('version' in event) || event.version === undefined || event.version === currentVersion(context);
 const hasConsent = (event: SignEvent): boolean => event.signature.consent === true && event.signature.signerName.trim().length > 0;
 const isStillValid = (context: QuoteContext, event: { at: number }): boolean => context.validUntil === undefined || event.at < context.validUntil;
-
-/** Parameters of the activity actions; the interpreter passes them to the activity. */
-export interface RecordParams {
-  type: AuditEventType;
-  data?: Record<string, unknown>;
-}
-export interface ReminderParams {
-  reminder: number;
-  automatic: boolean;
-}
-export interface NotifyParams {
-  event: NotifyEvent;
-  what: AuditEventType;
-}
-
-/** The interpreter runs the activity of the same name; the machine only names it. */
-function activity<TParams>() {
-  return (_: unknown, _params: TParams): void => undefined;
-}
 
 /** A delay XState's interpreter reads as "never": no timer is armed for it. */
 const NEVER = Number.POSITIVE_INFINITY;

@@ -1,0 +1,39 @@
+/**
+ * What every document machine shares: the timed events the workflow feeds it, the facts
+ * (views, downloads) recorded in any status, and the activity actions it names for the
+ * interpreter (workflows/machine-runner.ts) to run, with their parameters.
+ */
+import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../../domain/documents';
+
+export interface Timed {
+  at: number;
+  actor: Actor;
+  source?: RequestSource;
+}
+
+/** A view or a download, as the customer portal signals it. */
+export interface FactEvent extends Timed {
+  type: 'VIEWED' | 'DOWNLOADED';
+  eventId: string;
+  /** When the customer did it; `at` is when the machine learns it (later if a worker was down). */
+  occurredAt: number;
+}
+
+/** Parameters of the activity actions; the interpreter passes them to the activity. */
+export interface RecordParams {
+  type: AuditEventType;
+  data?: Record<string, unknown>;
+}
+export interface ReminderParams {
+  reminder: number;
+  automatic: boolean;
+}
+export interface NotifyParams {
+  event: NotifyEvent;
+  what: AuditEventType;
+}
+
+/** The interpreter runs the activity of the same name; the machine only names it. */
+export function activity<TParams>() {
+  return (_: unknown, _params: TParams): void => undefined;
+}
