@@ -263,7 +263,7 @@ describe('sendDocumentEmail', () => {
     expect(portalLinks).toHaveLength(1);
     const opened = await findLinkByToken(prisma, tokenOf(portalLinks[0] as string));
     expect(opened).toMatchObject({ link: { id: first.linkId, contactId: contact.id, recipientEmail: contact.email }, document: { id: documentId } });
-    expect(opened?.link.actions).toEqual(['view', 'download', 'accept', 'refuse', 'hold']);
+    expect(opened?.link.actions).toEqual(['view', 'download', 'accept', 'sign', 'refuse', 'hold']);
     expect(await prisma.accessLink.count({ where: { documentId } })).toBe(1);
 
     expect(email.attachments).toEqual([expect.objectContaining({ filename: `Offert-${document.number}.pdf`, contentType: 'application/pdf' })]);
