@@ -7,6 +7,7 @@ import type { AttemptWebhookDeliveryInput } from './webhooks/attempt';
 import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../domain/documents';
 import type { SignatureEvidence } from '../domain/signature';
 import type { DocumentChanges } from '../workflows/api';
+import type { CustomerTemplateName } from './notify/templates';
 
 export interface RecordTransitionInput {
   tenantId: string;
@@ -29,7 +30,7 @@ export interface SendDocumentEmailInput {
   tenantId: string;
   documentId: string;
   /** message: the seller wrote in the conversation; `message` carries it. */
-  template: 'first_send' | 'reminder' | 'message';
+  template: CustomerTemplateName;
   to?: { contactId: string } | { email: string; name?: string };
   message?: string;
   attachPdf: boolean;

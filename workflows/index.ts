@@ -2,3 +2,4 @@
 export { quoteWorkflow } from './quote';
 export { messageNotificationWorkflow } from './conversation';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
+export { acceptanceWorkflow } from './acceptance';

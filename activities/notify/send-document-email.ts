@@ -14,7 +14,7 @@ import { pickLocale, type LinkAction, type Locale } from '../../domain/documents
 import { formatMoney } from '../../domain/money';
 import { createMessageAccessLink, type LinkRecipient } from '../db/links';
 import { formatDate } from '../locale-format';
-import { QUOTE_LABELS } from '../render/labels';
+import { DOCUMENT_TITLES, isRenderedKind } from '../render/labels';
 import { renderQuotePdf } from '../render/quote-pdf';
 import type { SendDocumentEmailInput } from '../types';
 import type { EmailAttachment, Mailer } from './mailer';
@@ -59,9 +59,9 @@ async function resolveRecipient(
   return { ...chosen, email: chosen.email };
 }
 
-/** "Devis-DEV-2026-0042.pdf": readable in a mail client, safe in any file system. */
-function pdfFilename(locale: Locale, number: string): string {
-  return `${QUOTE_LABELS[locale].quote}-${number}`.replace(/[^\p{L}\p{N}._-]+/gu, '-') + '.pdf';
+/** "Devis-DEV-2026-0042.pdf", "Bon-de-commande-O-2026-0007.pdf": readable in a mail client, safe in any file system. */
+function pdfFilename(locale: Locale, kind: string, number: string): string {
+  return `${isRenderedKind(kind) ? DOCUMENT_TITLES[locale][kind] : kind}-${number}`.replace(/[^\p{L}\p{N}._-]+/gu, '-') + '.pdf';
 }
 
 /** "Imprimerie Durand" <documents@…>: the seller's name on the platform's sending address. */
@@ -103,7 +103,7 @@ export async function sendDocumentEmail(deps: SendDocumentEmailDeps, input: Send
   const attachments: EmailAttachment[] = input.attachPdf
     ? [
         {
-          filename: pdfFilename(locale, document.number),
+          filename: pdfFilename(locale, document.kind, document.number),
           content: await renderQuotePdf(prisma, { tenantId: document.tenantId, documentId: document.id }),
           contentType: 'application/pdf',
         },

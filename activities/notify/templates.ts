@@ -1,6 +1,7 @@
 /**
- * Email templates: the quote to the customer (first send and reminder differ, as the
- * seeds ask) and the notices to the salesperson in charge, in French, English and Swedish.
+ * Email templates: the document to the customer (first send and reminder differ, as the
+ * seeds ask; quotes, orders and delivery notes each have theirs, so each says what it
+ * carries) and the notices to the salesperson in charge, in French, English and Swedish.
  *
  * A template is a subject and a plain-text body with {{placeholders}}. Tenants override any
  * of them per locale in TenantSettings.templates ({ "<name>": { "<locale>": { subject,
@@ -9,9 +10,11 @@
  * override forgot {{link}}.
  */
 import escapeHtml from 'escape-html';
+import type { AcceptanceKind } from '../../domain/acceptance';
 import type { Locale, NotifyEvent } from '../../domain/documents';
 
-export type CustomerTemplateName = 'first_send' | 'reminder' | 'message';
+/** The quote's templates keep their first names; orders and delivery notes prefix theirs with the kind. */
+export type CustomerTemplateName = 'first_send' | 'reminder' | 'message' | `${AcceptanceKind}_${'first_send' | 'reminder'}`;
 export type AssigneeTemplateName = `assignee_${NotifyEvent}`;
 export type TemplateName = CustomerTemplateName | AssigneeTemplateName;
 
@@ -55,6 +58,62 @@ export const DEFAULT_TEMPLATES: Catalogue = {
     sv: {
       subject: 'Påminnelse: offert {{number}} väntar på ditt svar',
       body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om vår offert {{number}} på {{total}}, som fortfarande väntar på ditt svar. {{validity}}\n\nEtt klick räcker för att läsa den och svara.\n\nMed vänliga hälsningar,\n{{seller}}',
+    },
+  },
+  order_first_send: {
+    fr: {
+      subject: 'Bon de commande {{number}} — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nVeuillez trouver notre bon de commande {{number}} d’un montant de {{total}}.\n\nVous pouvez le consulter, le télécharger en PDF, puis l’accepter ou le refuser en ligne.\n\nCordialement,\n{{seller}}',
+    },
+    en: {
+      subject: 'Order {{number}} from {{seller}}',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nPlease find our order {{number}} for {{total}}.\n\nYou can read it, download it as a PDF, then accept or refuse it online.\n\nKind regards,\n{{seller}}',
+    },
+    sv: {
+      subject: 'Order {{number}} från {{seller}}',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nHär är vår order {{number}} på {{total}}.\n\nDu kan läsa den, ladda ner den som PDF och sedan godkänna eller avböja den på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+    },
+  },
+  order_reminder: {
+    fr: {
+      subject: 'Rappel : bon de commande {{number}} en attente de votre réponse',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre bon de commande {{number}} d’un montant de {{total}}, toujours en attente de votre réponse.\n\nUn clic suffit pour le consulter et nous répondre.\n\nCordialement,\n{{seller}}',
+    },
+    en: {
+      subject: 'Reminder: order {{number}} is waiting for your answer',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nA quick reminder about our order {{number}} for {{total}}, which is still waiting for your answer.\n\nOne click is enough to read it and answer.\n\nKind regards,\n{{seller}}',
+    },
+    sv: {
+      subject: 'Påminnelse: order {{number}} väntar på ditt svar',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om vår order {{number}} på {{total}}, som fortfarande väntar på ditt svar.\n\nEtt klick räcker för att läsa den och svara.\n\nMed vänliga hälsningar,\n{{seller}}',
+    },
+  },
+  delivery_note_first_send: {
+    fr: {
+      subject: 'Bon de livraison {{number}} — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nVeuillez trouver notre bon de livraison {{number}}.\n\nVous pouvez le consulter, le télécharger en PDF, puis l’accepter ou le refuser en ligne.\n\nCordialement,\n{{seller}}',
+    },
+    en: {
+      subject: 'Delivery note {{number}} from {{seller}}',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nPlease find our delivery note {{number}}.\n\nYou can read it, download it as a PDF, then accept or refuse it online.\n\nKind regards,\n{{seller}}',
+    },
+    sv: {
+      subject: 'Följesedel {{number}} från {{seller}}',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nHär är vår följesedel {{number}}.\n\nDu kan läsa den, ladda ner den som PDF och sedan godkänna eller avböja den på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+    },
+  },
+  delivery_note_reminder: {
+    fr: {
+      subject: 'Rappel : bon de livraison {{number}} en attente de votre réponse',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre bon de livraison {{number}}, toujours en attente de votre réponse.\n\nUn clic suffit pour le consulter et nous répondre.\n\nCordialement,\n{{seller}}',
+    },
+    en: {
+      subject: 'Reminder: delivery note {{number}} is waiting for your answer',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nA quick reminder about our delivery note {{number}}, which is still waiting for your answer.\n\nOne click is enough to read it and answer.\n\nKind regards,\n{{seller}}',
+    },
+    sv: {
+      subject: 'Påminnelse: följesedel {{number}} väntar på ditt svar',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om vår följesedel {{number}}, som fortfarande väntar på ditt svar.\n\nEtt klick räcker för att läsa den och svara.\n\nMed vänliga hälsningar,\n{{seller}}',
     },
   },
   message: {

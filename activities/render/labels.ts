@@ -1,8 +1,22 @@
-/** The words a rendered quote prints, in the customer's language. */
-import type { Locale } from '../../domain/documents';
+/** The words a rendered document prints, in the customer's language. */
+import type { DocumentKind, Locale } from '../../domain/documents';
+
+/** The kinds the document PDF renders: the ones a customer reads and answers. */
+export const RENDERED_KINDS = ['quote', 'order', 'delivery_note'] as const satisfies readonly DocumentKind[];
+export type RenderedKind = (typeof RENDERED_KINDS)[number];
+
+export function isRenderedKind(kind: string): kind is RenderedKind {
+  return (RENDERED_KINDS as readonly string[]).includes(kind);
+}
+
+/** The title a rendered document carries ("Devis", "Bon de commande"), and its file name starts with. */
+export const DOCUMENT_TITLES: Record<Locale, Record<RenderedKind, string>> = {
+  fr: { quote: 'Devis', order: 'Bon de commande', delivery_note: 'Bon de livraison' },
+  en: { quote: 'Quote', order: 'Order', delivery_note: 'Delivery note' },
+  sv: { quote: 'Offert', order: 'Order', delivery_note: 'Följesedel' },
+};
 
 export interface QuoteLabels {
-  quote: string;
   number: string;
   date: string;
   validUntil: string;
@@ -25,7 +39,6 @@ export interface QuoteLabels {
 
 export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
   fr: {
-    quote: 'Devis',
     number: 'N°',
     date: 'Date',
     validUntil: "Valable jusqu'au",
@@ -46,7 +59,6 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     page: 'Page',
   },
   en: {
-    quote: 'Quote',
     number: 'No.',
     date: 'Date',
     validUntil: 'Valid until',
@@ -67,7 +79,6 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     page: 'Page',
   },
   sv: {
-    quote: 'Offert',
     number: 'Nr',
     date: 'Datum',
     validUntil: 'Giltig till',

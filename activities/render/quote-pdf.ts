@@ -1,6 +1,7 @@
 /**
- * The quote as a PDF a business would send: seller, customer and contact, number, dates,
- * lines, tax per rate, totals, page numbers, in the customer's language.
+ * The quote (or the order, the delivery note) as a PDF a business would send: its title,
+ * seller, customer and contact, number, dates, lines, tax per rate, totals, page numbers, in
+ * the customer's language.
  *
  * layoutQuotePdf is pure (plain data in, bytes out; the same data gives the same bytes) so
  * it is tested without a database; renderQuotePdf is the thin loader around it. DejaVu
@@ -15,7 +16,7 @@ import { AppError } from '../../api/errors';
 import { pickLocale, type Locale } from '../../domain/documents';
 import { computeTotals, formatMoney, fromScaled, taxBreakdown, toScaled, type PricedLine } from '../../domain/money';
 import { formatDate, plainSpaces } from '../locale-format';
-import { QUOTE_LABELS, type QuoteLabels } from './labels';
+import { DOCUMENT_TITLES, isRenderedKind, QUOTE_LABELS, type QuoteLabels, type RenderedKind } from './labels';
 
 export interface QuotePdfParty {
   name: string;
@@ -24,6 +25,8 @@ export interface QuotePdfParty {
 }
 
 export interface QuotePdfData {
+  /** What the document is, as its title says; a quote when absent. */
+  kind?: RenderedKind;
   locale: Locale;
   currency: string;
   number: string;
@@ -215,7 +218,7 @@ function drawHeading(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels
   const { bold } = writer.fonts;
   const top = writer.y;
   writer.text(data.seller.name, MARGIN, top - 16, { font: bold, size: 16 });
-  writer.textRight(labels.quote, RIGHT_EDGE, top - 18, { font: bold, size: 20 });
+  writer.textRight(documentTitle(data), RIGHT_EDGE, top - 18, { font: bold, size: 20 });
 
   const facts: [string, string][] = [
     [labels.number, data.number],
@@ -319,11 +322,15 @@ function drawFooters(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels
   const count = writer.pages.length;
   writer.pages.forEach((page, index) => {
     const style = { font: writer.fonts.regular, size: 8, color: MUTED };
-    page.drawText(printable(`${data.seller.name} · ${labels.quote} ${data.number}`), { x: MARGIN, y: FOOTER_BASELINE, ...style });
+    page.drawText(printable(`${data.seller.name} · ${documentTitle(data)} ${data.number}`), { x: MARGIN, y: FOOTER_BASELINE, ...style });
     const pageLabel = `${labels.page} ${index + 1}/${count}`;
     const width = style.font.widthOfTextAtSize(pageLabel, style.size);
     page.drawText(pageLabel, { x: RIGHT_EDGE - width, y: FOOTER_BASELINE, ...style });
   });
+}
+
+function documentTitle(data: QuotePdfData): string {
+  return DOCUMENT_TITLES[data.locale][data.kind ?? 'quote'];
 }
 
 export async function layoutQuotePdf(data: QuotePdfData): Promise<Uint8Array> {
@@ -332,7 +339,7 @@ export async function layoutQuotePdf(data: QuotePdfData): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   const fonts = await embedDejaVu(pdf);
 
-  const title = `${labels.quote} ${data.number}`;
+  const title = `${documentTitle(data)} ${data.number}`;
   pdf.setTitle(title);
   pdf.setAuthor(data.seller.name);
   pdf.setSubject(data.title ?? title);
@@ -368,7 +375,7 @@ export async function renderQuotePdf(prisma: PrismaClient, ref: { tenantId: stri
     include: { tenant: true, customer: true, contact: true, lines: { orderBy: { position: 'asc' } } },
   });
   if (!document) throw new AppError('not_found', `No document ${ref.documentId}`);
-  if (document.kind !== 'quote') throw new AppError('unprocessable', `A ${document.kind} has no quote rendering`);
+  if (!isRenderedKind(document.kind)) throw new AppError('unprocessable', `A ${document.kind.replace('_', ' ')} has no PDF rendering yet`);
 
   const party = (value: { name: string; email: string | null; phone: string | null }): QuotePdfParty => ({
     name: value.name,
@@ -376,6 +383,7 @@ export async function renderQuotePdf(prisma: PrismaClient, ref: { tenantId: stri
     ...(value.phone ? { phone: value.phone } : {}),
   });
   return layoutQuotePdf({
+    kind: document.kind,
     locale: pickLocale(document.customer.locale, document.tenant.locale),
     currency: document.currency,
     number: document.number,

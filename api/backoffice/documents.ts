@@ -7,7 +7,7 @@ import { fileRoute, jsonRoute } from '../openapi';
 import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines } from '../operations/documents';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
 import { listMessages, postSellerMessage } from '../operations/messages';
-import { cancelQuote, previewQuotePdf, remindQuote, sendQuote } from '../operations/quote-lifecycle';
+import { cancelDocument, previewPdf, remindDocument, sendDocument } from '../operations/quote-lifecycle';
 import { signatureBlock, type SignatureBlock } from '../operations/quote-signatures';
 import {
   auditEventListSchema,
@@ -192,13 +192,13 @@ export const documentRoutes = [
     method: 'post',
     path: '/documents/:id/send',
     tag: 'Quotes',
-    summary: 'Send a quote: starts its workflow (email with the portal link, reminders, expiry)',
+    summary: 'Send a quote, an order or a delivery note: starts its workflow (email with the portal link; for quotes reminders and expiry)',
     auth: 'tenant',
     params: idParamsSchema,
     body: sendDocumentSchema,
     problems: ['not_found', 'conflict', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Sending', schema: workflowStateSchema },
-    handle: ({ deps, caller, params, body }) => sendQuote(deps, caller, params.id, body),
+    handle: ({ deps, caller, params, body }) => sendDocument(deps, caller, params.id, body),
   }),
   jsonRoute({
     method: 'post',
@@ -210,31 +210,31 @@ export const documentRoutes = [
     body: remindDocumentSchema,
     problems: ['not_found', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Reminder on its way', schema: workflowStateSchema },
-    handle: ({ deps, caller, params, idempotencyKey }) => remindQuote(deps, caller, params.id, idempotencyKey),
+    handle: ({ deps, caller, params, idempotencyKey }) => remindDocument(deps, caller, params.id, idempotencyKey),
   }),
   jsonRoute({
     method: 'post',
     path: '/documents/:id/cancel',
     tag: 'Quotes',
-    summary: 'Cancel a quote; the customer can no longer decide',
+    summary: 'Cancel a sent document (quote, order, delivery note); the customer can no longer decide',
     auth: 'tenant',
     params: idParamsSchema,
     body: cancelDocumentSchema,
     problems: ['not_found', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: workflowStateSchema },
-    handle: ({ deps, caller, params, body, idempotencyKey }) => cancelQuote(deps, caller, params.id, body, idempotencyKey),
+    handle: ({ deps, caller, params, body, idempotencyKey }) => cancelDocument(deps, caller, params.id, body, idempotencyKey),
   }),
   fileRoute({
     method: 'get',
     path: '/documents/:id/pdf',
     tag: 'Quotes',
-    summary: "The quote's PDF (a seller preview: recorded, not counted as a customer download)",
+    summary: "The document's PDF (a seller preview: recorded, not counted as a customer download)",
     auth: 'tenant',
     params: idParamsSchema,
     problems: ['not_found', 'unprocessable'],
     response: { description: 'The PDF', contentType: 'application/pdf', schema: pdfSchema },
     handle: async ({ deps, caller, params }) => {
-      const pdf = await previewQuotePdf(deps, caller, params.id);
+      const pdf = await previewPdf(deps, caller, params.id);
       return { bytes: pdf.bytes, filename: `${pdf.number}.pdf` };
     },
   }),

@@ -1,22 +1,25 @@
 /**
- * The back office moving a quote along: send (starts its workflow), remind, cancel, and
- * the seller's PDF preview. Decisions go through the workflow (api/operations/quote-workflow.ts)
- * whenever one runs; a draft that never left has no workflow and is cancelled in the read
- * model directly, through the same audit writer the workflow uses.
+ * The back office moving a document along: send (starts its workflow: a quote's, or the
+ * acceptance workflow of an order or a delivery note), remind, cancel, and the seller's PDF
+ * preview. Decisions go through the workflow (api/operations/quote-workflow.ts) whenever one
+ * runs; a draft that never left has no workflow and is cancelled in the read model directly,
+ * through the same audit writer the workflow uses.
  */
 import { randomUUID } from 'node:crypto';
-import { actorLabel, FINAL_QUOTE_STATUSES, type Actor, type QuoteStatus } from '../../domain/documents';
+import { FINAL_ACCEPTANCE_STATUSES, isAcceptanceKind, type AcceptanceKind } from '../../domain/acceptance';
+import { kindName } from '../../domain/chain';
+import { actorLabel, FINAL_QUOTE_STATUSES, type Actor, type DocumentKind } from '../../domain/documents';
 import { durationToMs } from '../../domain/durations';
 import { recordAuditEvent } from '../../activities/db/audit';
 import { renderQuotePdf } from '../../activities/render/quote-pdf';
-import { quoteWorkflowId, type QuoteView, type QuoteWorkflowInput, type SendInstructions } from '../../workflows/api';
+import { documentWorkflowId, type QuoteWorkflowInput, type SendInstructions } from '../../workflows/api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../errors';
-import { decideQuote, startQuoteWorkflow } from './quote-workflow';
+import { decideDocument, startAcceptanceWorkflow, startQuoteWorkflow } from './quote-workflow';
 import { getSettings } from './settings';
 
-export interface SendQuoteInput {
+export interface SendDocumentInput {
   to?: { contactId: string } | { email: string; name?: string };
   channel?: 'email';
   message?: string;
@@ -25,8 +28,8 @@ export interface SendQuoteInput {
   requireSignature?: boolean;
 }
 
-/** What send, remind and cancel answer: the quote's state as its workflow (or the read model) knows it. */
-export interface QuoteState {
+/** What send, remind and cancel answer: the document's state as its workflow (or the read model) knows it. */
+export interface DocumentState {
   status: string;
   remindersSent?: number;
   nextReminderAt?: string;
@@ -37,7 +40,7 @@ function isoFromEpoch(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
-function stateOf(view: QuoteView): QuoteState {
+function stateOf(view: { status: string; remindersSent: number; nextReminderAt?: number; validUntil?: number }): DocumentState {
   const nextReminderAt = isoFromEpoch(view.nextReminderAt);
   const validUntil = isoFromEpoch(view.validUntil);
   return {
@@ -48,29 +51,47 @@ function stateOf(view: QuoteView): QuoteState {
   };
 }
 
-async function findQuote(deps: AppDeps, caller: TenantCaller, documentId: string) {
+/** The kinds the back office sends: each has a workflow of its own. */
+type SendableKind = 'quote' | AcceptanceKind;
+
+async function findDocument(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const document = await deps.prisma.document.findFirst({
     where: { id: documentId, tenantId: caller.tenantId },
     include: { contact: { select: { email: true } }, _count: { select: { lines: true } } },
   });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
-  if (document.kind !== 'quote') {
-    throw new AppError('unprocessable', `This release sends quotes only; ${document.number} is a ${document.kind}.`);
-  }
   return document;
+}
+
+/** A document this release sends: a quote, an order or a delivery note. */
+async function findSendable(deps: AppDeps, caller: TenantCaller, documentId: string) {
+  const document = await findDocument(deps, caller, documentId);
+  const kind = document.kind;
+  if (kind !== 'quote' && !isAcceptanceKind(kind)) {
+    throw new AppError('unprocessable', `This release sends quotes, orders and delivery notes; ${document.number} is ${withArticle(kind as DocumentKind)}.`);
+  }
+  return { ...document, kind: kind as SendableKind };
+}
+
+type Sendable = Awaited<ReturnType<typeof findSendable>>;
+
+/** "a quote", "an order", "an invoice". */
+function withArticle(kind: DocumentKind): string {
+  const name = kindName(kind);
+  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 /** The recipient must be reachable by email and belong to the quote's customer. */
 async function checkRecipient(
   deps: AppDeps,
   caller: TenantCaller,
-  quote: Awaited<ReturnType<typeof findQuote>>,
-  to: SendQuoteInput['to'],
+  quote: Sendable,
+  to: SendDocumentInput['to'],
 ): Promise<void> {
   if (to && 'email' in to) return;
   const contactId = to?.contactId ?? quote.contactId;
   if (!contactId) {
-    throw new AppError('unprocessable', 'The quote has no contact; name one in "to".', [{ path: 'to', message: 'required when the document has no contact' }]);
+    throw new AppError('unprocessable', `The ${kindName(quote.kind)} has no contact; name one in "to".`, [{ path: 'to', message: 'required when the document has no contact' }]);
   }
   const contact = to
     ? await deps.prisma.contact.findFirst({ where: { id: contactId, tenantId: caller.tenantId, customerId: quote.customerId } })
@@ -82,27 +103,32 @@ async function checkRecipient(
 }
 
 /**
- * Starts the quote's workflow. The read model is claimed first (workflowId set while still
+ * Starts the document's workflow. The read model is claimed first (workflowId set while still
  * a draft), so two sends at once cannot both start one; Temporal's workflow id is the
  * second lock. A second send is refused: a reminder is the way to send again.
  */
-export async function sendQuote(deps: AppDeps, caller: TenantCaller, documentId: string, input: SendQuoteInput, now = new Date()): Promise<QuoteState> {
-  const quote = await findQuote(deps, caller, documentId);
-  if (quote.status !== 'draft' || quote.workflowId) {
-    throw new AppError('conflict', `The quote is already ${quote.status === 'draft' ? 'being sent' : quote.status}; POST /v1/documents/${documentId}/remind sends it again.`);
+export async function sendDocument(deps: AppDeps, caller: TenantCaller, documentId: string, input: SendDocumentInput, now = new Date()): Promise<DocumentState> {
+  const document = await findSendable(deps, caller, documentId);
+  const name = kindName(document.kind);
+  if (document.status !== 'draft' || document.workflowId) {
+    throw new AppError('conflict', `The ${name} is already ${document.status === 'draft' ? 'being sent' : document.status}; POST /v1/documents/${documentId}/remind sends it again.`);
   }
-  if (quote._count.lines === 0) throw new AppError('unprocessable', 'A quote needs at least one line before it is sent.', [{ path: 'lines', message: 'empty' }]);
-  await checkRecipient(deps, caller, quote, input.to);
+  if (document._count.lines === 0) throw new AppError('unprocessable', `A ${name} needs at least one line before it is sent.`, [{ path: 'lines', message: 'empty' }]);
+  if (document.kind !== 'quote' && input.requireSignature) {
+    throw new AppError('unprocessable', 'Only quotes are signed; send this document without requireSignature.', [{ path: 'requireSignature', message: 'quotes only' }]);
+  }
+  await checkRecipient(deps, caller, document, input.to);
 
   const settings = await getSettings(deps.prisma, caller.tenantId);
-  const validUntil = quote.validUntil ?? new Date(now.getTime() + durationToMs(settings.quoteValidity));
-  const workflowId = quoteWorkflowId(documentId);
-  const requireSignature = input.requireSignature ?? settings.requireSignature;
+  const workflowId = documentWorkflowId(document.kind, documentId);
+  // A quote is offered until a date and may need a signature; an order or a delivery note neither.
+  const validUntil = document.kind === 'quote' ? (document.validUntil ?? new Date(now.getTime() + durationToMs(settings.quoteValidity))) : undefined;
+  const requireSignature = document.kind === 'quote' ? (input.requireSignature ?? settings.requireSignature) : false;
   const claimed = await deps.prisma.document.updateMany({
     where: { id: documentId, tenantId: caller.tenantId, status: 'draft', workflowId: null },
-    data: { workflowId, validUntil, requireSignature },
+    data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}) },
   });
-  if (claimed.count === 0) throw new AppError('conflict', 'The quote is already being sent.');
+  if (claimed.count === 0) throw new AppError('conflict', `The ${name} is already being sent.`);
 
   const send: SendInstructions = {
     channel: 'email',
@@ -110,22 +136,29 @@ export async function sendQuote(deps: AppDeps, caller: TenantCaller, documentId:
     ...(input.to ? { to: input.to } : {}),
     ...(input.message ? { message: input.message } : {}),
   };
-  const workflowInput: QuoteWorkflowInput = {
+  const story = {
     tenantId: caller.tenantId,
     documentId,
-    customerId: quote.customerId,
-    number: quote.number,
-    ...(quote.title ? { title: quote.title } : {}),
-    validUntil: validUntil.getTime(),
-    reminderAfterMs: durationToMs(settings.reminderAfter),
-    maxReminders: settings.maxReminders,
+    customerId: document.customerId,
+    number: document.number,
+    ...(document.title ? { title: document.title } : {}),
     send,
     sentBy: sellerActor(caller),
-    requireSignature,
-    ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
   };
   try {
-    await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, workflowInput);
+    if (document.kind === 'quote') {
+      const quoteInput: QuoteWorkflowInput = {
+        ...story,
+        validUntil: (validUntil as Date).getTime(),
+        reminderAfterMs: durationToMs(settings.reminderAfter),
+        maxReminders: settings.maxReminders,
+        requireSignature,
+        ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
+      };
+      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput);
+    } else {
+      await startAcceptanceWorkflow(deps.temporal, deps.config.taskQueue, { ...story, kind: document.kind });
+    }
   } catch (error) {
     // Not started: give the draft back so a retry can send it. Already started: it is sent.
     if (!(error instanceof AppError && error.code === 'already_started')) {
@@ -133,35 +166,36 @@ export async function sendQuote(deps: AppDeps, caller: TenantCaller, documentId:
     }
     throw error;
   }
-  // The workflow now owns the quote; the read model says "sent" as soon as its email is out.
-  return { status: 'sent', validUntil: validUntil.toISOString() };
+  // The workflow now owns the document; the read model says "sent" as soon as its email is out.
+  return { status: 'sent', ...(validUntil ? { validUntil: validUntil.toISOString() } : {}) };
 }
 
-export async function remindQuote(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string | undefined): Promise<QuoteState> {
-  const quote = await findQuote(deps, caller, documentId);
-  if (!quote.workflowId) throw new AppError('decision_rejected', 'The quote has not been sent yet; send it first.');
-  const view = await decideQuote(deps.temporal, documentId, 'remind', decisionId ?? randomUUID(), { actor: sellerActor(caller) });
+export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string | undefined): Promise<DocumentState> {
+  const document = await findSendable(deps, caller, documentId);
+  if (!document.workflowId) throw new AppError('decision_rejected', `The ${kindName(document.kind)} has not been sent yet; send it first.`);
+  const view = await decideDocument(deps.temporal, document, 'remind', decisionId ?? randomUUID(), { actor: sellerActor(caller) });
   return stateOf(view);
 }
 
-export async function cancelQuote(
+export async function cancelDocument(
   deps: AppDeps,
   caller: TenantCaller,
   documentId: string,
   input: { reason?: string },
   decisionId: string | undefined,
-): Promise<QuoteState> {
-  const quote = await findQuote(deps, caller, documentId);
+): Promise<DocumentState> {
+  const document = await findSendable(deps, caller, documentId);
   const actor: Actor = sellerActor(caller);
-  if (quote.workflowId) {
-    const view = await decideQuote(deps.temporal, documentId, 'cancel', decisionId ?? randomUUID(), {
+  if (document.workflowId) {
+    const view = await decideDocument(deps.temporal, document, 'cancel', decisionId ?? randomUUID(), {
       actor,
       ...(input.reason ? { reason: input.reason } : {}),
     });
     return stateOf(view);
   }
-  if (FINAL_QUOTE_STATUSES.includes(quote.status as QuoteStatus)) {
-    throw new AppError('decision_rejected', `The quote is already ${quote.status}.`);
+  const finals: readonly string[] = document.kind === 'quote' ? FINAL_QUOTE_STATUSES : FINAL_ACCEPTANCE_STATUSES;
+  if (finals.includes(document.status)) {
+    throw new AppError('decision_rejected', `The ${kindName(document.kind)} is already ${document.status}.`);
   }
   await recordAuditEvent(deps.prisma, {
     tenantId: caller.tenantId,
@@ -180,8 +214,8 @@ export async function cancelQuote(
  * The seller's own look at the PDF. It is kept in the trail as a download by the seller with
  * `counted: false`: downloadCount and viewCount report what the customer did, never previews.
  */
-export async function previewQuotePdf(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; number: string }> {
-  const quote = await findQuote(deps, caller, documentId);
+export async function previewPdf(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; number: string }> {
+  const quote = await findDocument(deps, caller, documentId);
   const bytes = await renderQuotePdf(deps.prisma, { tenantId: caller.tenantId, documentId });
   await recordAuditEvent(deps.prisma, {
     tenantId: caller.tenantId,

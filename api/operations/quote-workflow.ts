@@ -1,6 +1,8 @@
 /**
- * The only code in api/ that talks to the quote workflow: start it, pass decisions and facts,
- * read its state, and turn Temporal's failures into AppErrors the routes can answer with.
+ * The only code in api/ that talks to the document workflows (a quote's, an order's or a
+ * delivery note's): start them, pass decisions and facts, read their state, and turn
+ * Temporal's failures into AppErrors the routes can answer with. The document's kind names
+ * its workflow (`<kind>-<documentId>`) and the decisions it takes.
  */
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -9,11 +11,15 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { FINAL_QUOTE_STATUSES, type QuoteStatus } from '../../domain/documents';
+import { FINAL_ACCEPTANCE_STATUSES, isAcceptanceKind, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
+import { kindName } from '../../domain/chain';
+import { FINAL_QUOTE_STATUSES, type DocumentKind, type QuoteStatus } from '../../domain/documents';
 import {
+  acceptanceUpdates,
   acceptUpdate,
   cancelUpdate,
   DECISION_REJECTED,
+  documentWorkflowId,
   downloadedSignal,
   holdUpdate,
   quoteWorkflowId,
@@ -23,6 +29,8 @@ import {
   signUpdate,
   stateQuery,
   viewedSignal,
+  type AcceptanceView,
+  type AcceptanceWorkflowInput,
   type DecisionInput,
   type QuoteView,
   type QuoteWorkflowInput,
@@ -30,8 +38,8 @@ import {
   type SignInput,
   type ViewedSignal,
 } from '../../workflows/api';
+import { closedAcceptanceReason } from '../../workflows/machines/acceptance';
 import { closedQuoteReason } from '../../workflows/machines/quote';
-import type { quoteWorkflow } from '../../workflows/quote';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
 import { AppError } from '../errors';
 
@@ -44,7 +52,11 @@ const decisionUpdates = {
 } as const;
 
 export type QuoteDecision = keyof typeof decisionUpdates;
+export type AcceptanceDecision = keyof typeof acceptanceUpdates;
 export type QuoteFact = 'viewed' | 'downloaded';
+
+/** What a decision on any document answers (an order's view has no reminders schedule nor validity). */
+export type DocumentView = QuoteView | AcceptanceView;
 
 /**
  * Starts the quote's workflow (the quote is sent by it). One workflow per quote, ever: its
@@ -52,23 +64,33 @@ export type QuoteFact = 'viewed' | 'downloaded';
  * would be taken for a retry of the first. Search attributes and memo are set from the start
  * so operators find the quote in the Temporal UI at once.
  */
-export async function startQuoteWorkflow(client: Client, taskQueue: string, input: QuoteWorkflowInput): Promise<void> {
+export function startQuoteWorkflow(client: Client, taskQueue: string, input: QuoteWorkflowInput): Promise<void> {
+  return startDocumentWorkflow(client, taskQueue, 'quoteWorkflow', 'quote', input);
+}
+
+/** Starts an order's or a delivery note's workflow (it sends the document), on the same terms. */
+export function startAcceptanceWorkflow(client: Client, taskQueue: string, input: AcceptanceWorkflowInput): Promise<void> {
+  return startDocumentWorkflow(client, taskQueue, 'acceptanceWorkflow', input.kind, input);
+}
+
+async function startDocumentWorkflow(
+  client: Client,
+  taskQueue: string,
+  workflowType: string,
+  kind: DocumentKind,
+  input: QuoteWorkflowInput | AcceptanceWorkflowInput,
+): Promise<void> {
   try {
-    await client.workflow.start<typeof quoteWorkflow>('quoteWorkflow', {
+    await client.workflow.start(workflowType, {
       taskQueue,
-      workflowId: quoteWorkflowId(input.documentId),
+      workflowId: documentWorkflowId(kind, input.documentId),
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: documentSearchAttributes({
-        tenantId: input.tenantId,
-        kind: 'quote',
-        customerId: input.customerId,
-        status: 'draft',
-      }),
+      typedSearchAttributes: documentSearchAttributes({ tenantId: input.tenantId, kind, customerId: input.customerId, status: 'draft' }),
       memo: { number: input.number, title: input.title ?? null },
     });
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new AppError('already_started', 'The quote has already been sent');
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new AppError('already_started', `The ${kindName(kind)} has already been sent`);
     throw error;
   }
 }
@@ -84,34 +106,59 @@ export function decideQuote(
   decisionId: string,
   input: DecisionInput,
 ): Promise<QuoteView> {
-  return executeDecision(client, documentId, decisionUpdates[decision], decisionId, input);
+  return executeDecision(client, { id: documentId, kind: 'quote' }, decisionUpdates[decision], decisionId, input);
+}
+
+/** Why a document of this kind never takes `decision`, whatever its status; undefined when it may. */
+export function whyKindRefuses(kind: string, decision: QuoteDecision | 'sign'): string | undefined {
+  if (kind === 'quote') return undefined;
+  if (!isAcceptanceKind(kind)) return `A ${kindName(kind as DocumentKind)} takes no decision`;
+  if (decision === 'hold') return 'Only quotes can be put on hold';
+  if (decision === 'sign') return 'Only quotes are signed';
+  return undefined;
+}
+
+/** A decision on any document, routed to its kind's workflow (refused at once when the kind never takes it). */
+export async function decideDocument(
+  client: Client,
+  document: { id: string; kind: string },
+  decision: QuoteDecision,
+  decisionId: string,
+  input: DecisionInput,
+): Promise<DocumentView> {
+  const refusal = whyKindRefuses(document.kind, decision);
+  if (refusal) throw new AppError('decision_rejected', refusal);
+  if (document.kind === 'quote') return decideQuote(client, document.id, decision, decisionId, input);
+  return executeDecision(client, { id: document.id, kind: document.kind as AcceptanceKind }, acceptanceUpdates[decision as AcceptanceDecision], decisionId, input);
 }
 
 /** The customer signs (built-in signature); refused like any decision, with the machine's reason. */
 export function signQuote(client: Client, documentId: string, decisionId: string, input: SignInput): Promise<QuoteView> {
-  return executeDecision(client, documentId, signUpdate, decisionId, input);
+  return executeDecision(client, { id: documentId, kind: 'quote' }, signUpdate, decisionId, input);
 }
 
 /** The seller changes a sent quote: its workflow writes the new version and emails the new link. */
 export function reviseQuote(client: Client, documentId: string, revisionId: string, input: ReviseInput): Promise<QuoteView> {
-  return executeDecision(client, documentId, reviseUpdate, revisionId, input);
+  return executeDecision(client, { id: documentId, kind: 'quote' }, reviseUpdate, revisionId, input);
 }
 
-async function executeDecision<TInput>(
+type WorkflowKind = 'quote' | AcceptanceKind;
+
+async function executeDecision<TView, TInput>(
   client: Client,
-  documentId: string,
-  update: UpdateDefinition<QuoteView, [TInput]>,
+  document: { id: string; kind: WorkflowKind },
+  update: UpdateDefinition<TView, [TInput]>,
   decisionId: string,
   input: TInput,
-): Promise<QuoteView> {
-  const handle = client.workflow.getHandle(quoteWorkflowId(documentId));
+): Promise<TView> {
+  const handle = client.workflow.getHandle(documentWorkflowId(document.kind, document.id));
   try {
     return await handle.executeUpdate(update, { args: [input], updateId: decisionId });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
       throw new AppError('decision_rejected', error.cause.message);
     }
-    if (error instanceof WorkflowNotFoundError) throw new AppError('decision_rejected', await whyClosed(client, documentId));
+    if (error instanceof WorkflowNotFoundError) throw new AppError('decision_rejected', await whyClosed(client, document));
     throw error;
   }
 }
@@ -120,14 +167,18 @@ async function executeDecision<TInput>(
  * Tells the running workflow a view or download happened. False when no workflow runs (never
  * sent, or already finished): the caller then records the fact itself (recordAuditEvent).
  */
-export async function signalQuoteFact(client: Client, documentId: string, fact: QuoteFact, payload: ViewedSignal): Promise<boolean> {
+export async function signalDocumentFact(client: Client, workflowId: string, fact: QuoteFact, payload: ViewedSignal): Promise<boolean> {
   try {
-    await client.workflow.getHandle(quoteWorkflowId(documentId)).signal(fact === 'viewed' ? viewedSignal : downloadedSignal, payload);
+    await client.workflow.getHandle(workflowId).signal(fact === 'viewed' ? viewedSignal : downloadedSignal, payload);
     return true;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;
     throw error;
   }
+}
+
+export function signalQuoteFact(client: Client, documentId: string, fact: QuoteFact, payload: ViewedSignal): Promise<boolean> {
+  return signalDocumentFact(client, quoteWorkflowId(documentId), fact, payload);
 }
 
 /** The quote's state as its workflow knows it (also once finished); null if it was never sent. */
@@ -140,19 +191,22 @@ export async function queryQuote(client: Client, documentId: string): Promise<Qu
   }
 }
 
-/** Why a quote without a running workflow takes no decision, from the status its workflow last published. */
-async function whyClosed(client: Client, documentId: string): Promise<string> {
+/** Why a document without a running workflow takes no decision, from the status its workflow last published. */
+async function whyClosed(client: Client, document: { id: string; kind: WorkflowKind }): Promise<string> {
+  const name = kindName(document.kind);
   try {
-    const description = await client.workflow.getHandle(quoteWorkflowId(documentId)).describe();
+    const description = await client.workflow.getHandle(documentWorkflowId(document.kind, document.id)).describe();
     const status = description.typedSearchAttributes.get(GreenlightStatus);
+    if (document.kind === 'quote' && isFinal(FINAL_QUOTE_STATUSES, status)) return closedQuoteReason(status);
+    if (document.kind !== 'quote' && isFinal(FINAL_ACCEPTANCE_STATUSES, status)) return closedAcceptanceReason(document.kind, status);
     // A run that failed or was terminated by an operator stopped before a final status.
-    return isFinalStatus(status) ? closedQuoteReason(status) : 'The quote is no longer open for decisions';
+    return `The ${name} is no longer open for decisions`;
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return 'The quote has not been sent yet';
+    if (error instanceof WorkflowNotFoundError) return `The ${name} has not been sent yet`;
     throw error;
   }
 }
 
-function isFinalStatus(value: string | undefined): value is QuoteStatus {
-  return (FINAL_QUOTE_STATUSES as readonly (string | undefined)[]).includes(value);
+function isFinal<TStatus extends QuoteStatus | AcceptanceStatus>(finals: readonly TStatus[], value: string | undefined): value is TStatus {
+  return (finals as readonly (string | undefined)[]).includes(value);
 }

@@ -1,8 +1,8 @@
 /**
  * What a customer does through a link, recorded once and in the right place: facts
- * (viewed, downloaded) go to the quote's workflow while it runs, straight to the audit
- * trail when it does not (a draft, a closed quote) — never both; decisions always go to the
- * workflow, whose validators decide.
+ * (viewed, downloaded) go to the document's workflow while it runs, straight to the audit
+ * trail when it does not (a draft, a closed document, a kind without one) — never both;
+ * decisions always go to the workflow, whose validators decide.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -13,7 +13,7 @@ import type { FoundLink } from '../../activities/db/links';
 import { actorLabel, type Actor, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { ViewedSignal } from '../../workflows/api';
 import type { SignatureEvidence } from '../../domain/signature';
-import { decideQuote, signalQuoteFact, signQuote } from '../operations/quote-workflow';
+import { decideDocument, signalDocumentFact, signQuote } from '../operations/quote-workflow';
 import type { PortalDecision } from './decisions';
 
 export interface CustomerActionDeps {
@@ -48,7 +48,9 @@ export async function recordCustomerFact(
   eventId: string = randomUUID(),
 ): Promise<void> {
   const payload: ViewedSignal = { eventId, at: Date.now(), actor: customerActor(found.link), source };
-  if (await signalQuoteFact(deps.temporal, found.document.id, fact, payload)) return;
+  // The row names the workflow that owns the document once it was sent, whatever its kind.
+  const { workflowId } = await deps.prisma.document.findUniqueOrThrow({ where: { id: found.document.id }, select: { workflowId: true } });
+  if (workflowId && (await signalDocumentFact(deps.temporal, workflowId, fact, payload))) return;
   await recordAuditEvent(deps.prisma, {
     tenantId: found.document.tenantId,
     documentId: found.document.id,
@@ -92,5 +94,5 @@ export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, r
     if (!signature) throw new Error('A signature decision carries its evidence');
     return (await signQuote(deps.temporal, found.document.id, decisionId, { ...input, signature })).status;
   }
-  return (await decideQuote(deps.temporal, found.document.id, decision, decisionId, input)).status;
+  return (await decideDocument(deps.temporal, found.document, decision, decisionId, input)).status;
 }

@@ -1,7 +1,8 @@
 /**
- * The decisions a customer can take from the portal, and what the page offers. The quote
- * workflow's validators have the last word; this only decides which buttons to show.
+ * The decisions a customer can take from the portal, and what the page offers. The
+ * document's workflow validators have the last word; this only decides which buttons to show.
  */
+import { isAcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import type { LinkAction, QuoteStatus } from '../../domain/documents';
 
 /** In the order the page offers them. */
@@ -15,8 +16,15 @@ const OPEN_DECISIONS: Partial<Record<QuoteStatus, readonly PortalDecision[]>> = 
   on_hold: ['accept', 'sign', 'refuse'],
 };
 
+/** Orders and delivery notes are accepted or refused; only quotes get hold, and signatures (seed 002). */
+const ACCEPTANCE_DECISIONS: Partial<Record<AcceptanceStatus, readonly PortalDecision[]>> = {
+  sent: ['accept', 'refuse'],
+  viewed: ['accept', 'refuse'],
+};
+
 /** With a signature required, the accept form becomes the sign form; without, signing is not offered. */
-export function decisionsOffered(status: QuoteStatus, linkActions: readonly string[], requireSignature = false): PortalDecision[] {
+export function decisionsOffered(kind: string, status: QuoteStatus, linkActions: readonly string[], requireSignature = false): PortalDecision[] {
+  const open = kind === 'quote' ? OPEN_DECISIONS[status] : isAcceptanceKind(kind) ? ACCEPTANCE_DECISIONS[status as AcceptanceStatus] : undefined;
   const replaced: PortalDecision = requireSignature ? 'accept' : 'sign';
-  return (OPEN_DECISIONS[status] ?? []).filter((decision) => decision !== replaced && linkActions.includes(decision satisfies LinkAction));
+  return (open ?? []).filter((decision) => decision !== replaced && linkActions.includes(decision satisfies LinkAction));
 }

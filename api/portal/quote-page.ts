@@ -4,7 +4,8 @@
  * Pure: data in, HTML out.
  */
 import { html, type SafeHtml } from './html';
-import { formattersFor, MESSAGES, type Formatters, type Messages } from './i18n';
+import { formattersFor, type Formatters, type Messages } from './i18n';
+import { messagesFor } from './kind-words';
 import { pageShell } from './layout';
 import type { PortalDecision } from './decisions';
 import { computeTotals, countsInTotals, minorUnitDigits, taxBreakdown, type PricedLine } from '../../domain/money';
@@ -58,7 +59,7 @@ function pageLines(document: LinkedDocument): PageLine[] {
 }
 
 export function renderQuotePage(input: QuotePageInput): string {
-  const t = MESSAGES[input.locale];
+  const t = messagesFor(input.locale, input.document.kind);
   const f = formattersFor(input.locale);
   const { document } = input;
   const lines = pageLines(document);

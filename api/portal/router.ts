@@ -30,6 +30,7 @@ import { LOCALES, pickLocale, type DocumentKind, type Locale, type QuoteStatus, 
 import type { AppDeps } from '../app';
 import { AppError, toProblem } from '../errors';
 import { listMessages, postCustomerMessage } from '../operations/messages';
+import { whyKindRefuses } from '../operations/quote-workflow';
 import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
 import { CHAIN_WORDS, chainSection, conversationSection } from './chain-and-conversation';
 import { isFormSignatureValid, signForm } from './csrf';
@@ -37,6 +38,7 @@ import { customerActor, takeDecision } from './customer-actions';
 import { decisionsOffered, PORTAL_DECISIONS, type PortalDecision } from './decisions';
 import { html } from './html';
 import { formattersFor, MESSAGES, type Messages } from './i18n';
+import { messagesFor } from './kind-words';
 import { localesForVisitor, noticePage } from './layout';
 import { sellerContact, statusSince } from './page-state';
 import { renderQuotePage } from './quote-page';
@@ -140,7 +142,7 @@ export function createPortalRouter(deps: AppDeps): Router {
   const decide =
     (decision: PortalDecision): LinkHandler =>
     async (req, res, found) => {
-      const t = MESSAGES[customerLocale(found)];
+      const t = messagesFor(customerLocale(found), found.document.kind);
       const refuse = async (error: AppError, text: string) => {
         if (wantsJson(req)) return sendProblem(res, error);
         const current = await currentStatus(deps, found);
@@ -158,6 +160,9 @@ export function createPortalRouter(deps: AppDeps): Router {
       if (!isJsonPost && !(body.decisionId && body.csrf && isFormSignatureValid(deps.config.appSecret, found.link.id, body.decisionId, body.csrf))) {
         return refuse(new AppError('forbidden', 'The form lacks a valid anti-CSRF field; reload the page and submit again'), t.formExpired);
       }
+      // Hold and signing are the quote's alone, whatever a link allows: 409 with the reason.
+      const kindRefusal = whyKindRefuses(found.document.kind, decision);
+      if (kindRefusal) return refuse(new AppError('decision_rejected', kindRefusal), t.actionNotAllowed);
       if (!found.link.actions.includes(decision)) {
         return refuse(new AppError('forbidden', `This link does not allow the decision "${decision}"`), t.actionNotAllowed);
       }
@@ -338,7 +343,7 @@ async function quotePage(
     const decisionId = randomUUID();
     return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
-  const forms = readOnly ? [] : decisionsOffered(status, found.link.actions, shown.requireSignature).map((decision) => ({ decision, ...signed() }));
+  const forms = readOnly ? [] : decisionsOffered(shown.kind, status, found.link.actions, shown.requireSignature).map((decision) => ({ decision, ...signed() }));
   const signature = readOnly ? null : await deps.prisma.quoteSignature.findUnique({ where: { documentId: shown.id }, select: { id: true } });
   const words = CHAIN_WORDS[locale];
   return renderQuotePage({
@@ -373,7 +378,7 @@ async function quotePage(
 }
 
 function pdfFileName(found: FoundLink): string {
-  const t = MESSAGES[customerLocale(found)];
+  const t = messagesFor(customerLocale(found), found.document.kind);
   return `${t.quote} ${found.document.number}.pdf`.replace(/[^\p{L}\p{N} ._-]/gu, '_');
 }
 

@@ -1,0 +1,75 @@
+/**
+ * The story of an order or a delivery note sent to its customer for an answer (seed 002):
+ * sent, viewed, accepted or refused, or cancelled by the seller. The rules live in
+ * machines/acceptance.ts; the story around them (recording, notifications, decisions,
+ * continue-as-new) is the one every document shares (document-story.ts).
+ */
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { GreenlightActivities } from '../activities/types';
+import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './api';
+import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
+import type { ActionCall } from './machine-runner';
+import {
+  acceptanceMachine,
+  acceptanceStatus,
+  acceptanceView,
+  isAcceptanceClosed,
+  whyNotAcceptance,
+  type AcceptanceDecisionEvent,
+  type AcceptanceEvent,
+} from './machines/acceptance';
+import type { ReminderParams } from './machines/actions';
+
+/** Rendering the PDF for the attachment may take a while on long documents. */
+const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: patiently,
+});
+
+const DECISIONS: [keyof typeof acceptanceUpdates, AcceptanceDecisionEvent['type']][] = [
+  ['accept', 'ACCEPT'],
+  ['refuse', 'REFUSE'],
+  ['remind', 'REMIND'],
+  ['cancel', 'CANCEL'],
+];
+
+export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promise<AcceptanceView> {
+  const { workflowId } = workflowInfo();
+  const { tenantId, documentId, kind } = input;
+
+  const closed = await runDocumentStory(input, {
+    kind,
+    machine: acceptanceMachine,
+    machineInput: () => ({ kind, now: Date.now() }),
+    status: acceptanceStatus,
+    isClosed: isAcceptanceClosed,
+    whyNot: whyNotAcceptance,
+    view: acceptanceView,
+    stateQuery: acceptanceStateQuery,
+    decisions: DECISIONS.map(([name, type]) => decision(acceptanceUpdates[name], (decided): AcceptanceEvent => decisionEvent(type, decided))),
+    actions: {
+      sendFirstEmail: async () => {
+        await sendDocumentEmail({
+          tenantId,
+          documentId,
+          template: `${kind}_first_send`,
+          to: input.send.to,
+          message: input.send.message,
+          attachPdf: input.send.attachPdf,
+          idempotencyKey: `${workflowId}#first_send`,
+        });
+      },
+      sendReminderEmail: async ({ params }: ActionCall<typeof acceptanceMachine, ReminderParams>) => {
+        await sendDocumentEmail({
+          tenantId,
+          documentId,
+          template: `${kind}_reminder`,
+          to: input.send.to,
+          attachPdf: input.send.attachPdf,
+          idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
+        });
+      },
+    },
+  });
+  return acceptanceView(closed);
+}
