@@ -7,7 +7,7 @@
  * (database or network trouble) is thrown as is and retried.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { AppError } from '../api/errors';
+import { AppError } from '../domain/errors';
 import { DeliveryError } from './notify/delivery-error';
 
 export function asActivityFailure(error: unknown): unknown {

@@ -8,7 +8,7 @@ import type { Request } from 'express';
 import type { Actor } from '../domain/documents';
 import { sha256Hex } from '../platform/ids';
 import type { AppDeps } from './app';
-import { AppError } from './errors';
+import { AppError } from '../domain/errors';
 
 export type AuthMode = 'tenant' | 'operator' | 'public';
 

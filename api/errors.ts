@@ -1,48 +1,8 @@
 /**
- * Errors are values with types. Every failure the API can answer is an AppError with a
- * stable code; one table maps codes to HTTP statuses and problem types (RFC 9457), so
- * routes and operations throw meaning, never status numbers.
+ * Errors as the HTTP API answers them: application/problem+json (RFC 9457), with a stable
+ * `type` per error code of domain/errors.ts.
  */
-export const ERROR_CODES = {
-  validation_failed: { status: 400, title: 'The request is not valid' },
-  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
-  unauthorized: { status: 401, title: 'Missing or invalid credentials' },
-  forbidden: { status: 403, title: 'Not allowed' },
-  not_found: { status: 404, title: 'Not found' },
-  conflict: { status: 409, title: 'The request conflicts with the current state' },
-  already_started: { status: 409, title: 'Already started' },
-  decision_rejected: { status: 409, title: 'The decision cannot be taken' },
-  link_expired: { status: 410, title: 'This link has expired' },
-  payload_too_large: { status: 413, title: 'The request body is too large' },
-  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
-  idempotency_key_reused: { status: 422, title: 'Idempotency-Key reused with another request' },
-  unprocessable: { status: 422, title: 'The request cannot be processed' },
-  rate_limited: { status: 429, title: 'Too many requests' },
-  unavailable: { status: 503, title: 'A service this request needs is unavailable' },
-  internal: { status: 500, title: 'Internal error' },
-} as const satisfies Record<string, { status: number; title: string }>;
-
-export type ErrorCode = keyof typeof ERROR_CODES;
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-export class AppError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    readonly detail?: string,
-    readonly errors?: FieldError[],
-  ) {
-    super(detail ?? ERROR_CODES[code].title);
-    this.name = 'AppError';
-  }
-
-  get status(): number {
-    return ERROR_CODES[this.code].status;
-  }
-}
+import { AppError, ERROR_CODES, type FieldError } from '../domain/errors';
 
 export interface Problem {
   type: string;

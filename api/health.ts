@@ -5,7 +5,8 @@
  */
 import type { Request, Response } from 'express';
 import type { AppDeps } from './app';
-import { AppError, toProblem } from './errors';
+import { AppError } from '../domain/errors';
+import { toProblem } from './errors';
 
 const PROBE_TIMEOUT_MS = 2000;
 

@@ -18,7 +18,8 @@
  */
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { sha256Hex } from '../platform/ids';
-import { AppError, toProblem } from './errors';
+import { AppError } from '../domain/errors';
+import { toProblem } from './errors';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const STALE_CLAIM_MS = 5 * 60 * 1000;

@@ -7,7 +7,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { AppError, ERROR_CODES, type ErrorCode } from './errors';
+import { AppError, ERROR_CODES, type ErrorCode } from '../domain/errors';
 import type { AppDeps } from './app';
 import { authenticate, type AuthMode, type CallerOf } from './auth';
 import { withIdempotency, type Answer } from './idempotency';

@@ -10,7 +10,7 @@ import { CONVERSION_TARGETS } from '../domain/chain';
 import { DOCUMENT_KINDS, LOCALES, NOTIFY_EVENTS, QUOTE_STATUSES } from '../domain/documents';
 import { isIsoDuration } from '../domain/durations';
 import { toScaled } from '../domain/money';
-import { AppError } from './errors';
+import { AppError } from '../domain/errors';
 
 extendZodWithOpenApi(z);
 

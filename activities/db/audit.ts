@@ -8,7 +8,7 @@
 import { computeTotals } from '../../domain/money';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { AuditEvent } from '../../generated/prisma/client';
-import { AppError } from '../../api/errors';
+import { AppError } from '../../domain/errors';
 import type { AuditEventType } from '../../domain/documents';
 import { newId } from '../../platform/ids';
 import { queueWebhookDeliveries } from '../webhooks/outbox';

@@ -5,7 +5,7 @@
  * (autoConvertToOrder). Both go through convertDocument, so the rules (domain/chain.ts) and
  * the trail are the same.
  */
-import { AppError } from '../../api/errors';
+import { AppError } from '../../domain/errors';
 import { lockDocumentNumbers, nextDocumentNumber } from '../../api/operations/document-numbers';
 import { chainPosition, linesCarriedOver, whyNotConvertible, type ConversionTarget } from '../../domain/chain';
 import type { DocumentKind } from '../../domain/documents';

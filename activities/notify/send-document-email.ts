@@ -8,7 +8,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { AppError } from '../../api/errors';
+import { AppError } from '../../domain/errors';
 import type { Config } from '../../platform/config';
 import { pickLocale, type LinkAction, type Locale } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { AppError } from '../../api/errors';
+import { AppError } from '../../domain/errors';
 import { pickLocale, type Locale } from '../../domain/documents';
 import { computeTotals, formatMoney, fromScaled, taxBreakdown, toScaled, type PricedLine } from '../../domain/money';
 import { formatDate, plainSpaces } from '../locale-format';

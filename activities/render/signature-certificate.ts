@@ -9,7 +9,7 @@
  */
 import { PDFDocument, rgb } from 'pdf-lib';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { AppError } from '../../api/errors';
+import { AppError } from '../../domain/errors';
 import { pickLocale, type Locale } from '../../domain/documents';
 import { embedDejaVu, printable, wrapText, type Fonts } from './quote-pdf';
 

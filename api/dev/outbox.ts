@@ -5,7 +5,7 @@
 import escapeHtml from 'escape-html';
 import type { Request, Response } from 'express';
 import type { Config } from '../../platform/config';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 
 interface OutboxMessage {
   id: string;

@@ -9,7 +9,7 @@ import type { ConversionTarget } from '../../domain/chain';
 import { actorLabel, type DocumentKind } from '../../domain/documents';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { sellerActor, type TenantCaller } from '../auth';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 import { createDocument, getDocument, type DocumentWithLines } from './documents';
 
 /** The converted document; 409 with the reason when the rules refuse, or the chain already has one of that kind. */

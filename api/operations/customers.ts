@@ -1,7 +1,7 @@
 /** Customers (accounts) and the contacts who receive their documents. */
 import type { Contact, Customer, PrismaClient } from '../../generated/prisma/client';
 import { newId } from '../../platform/ids';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 
 export interface CreateCustomerInput {
   name: string;

@@ -7,7 +7,7 @@ import { Prisma, type AuditEvent, type PrismaClient } from '../../generated/pris
 import type { DocumentKind } from '../../domain/documents';
 import { computeTotals, priceLine, type LineInput, type PricedLine, type Totals } from '../../domain/money';
 import { newId } from '../../platform/ids';
-import { AppError, type FieldError } from '../errors';
+import { AppError, type FieldError } from '../../domain/errors';
 import { MAX_AMOUNT } from '../schemas';
 import { lockDocumentNumbers, nextDocumentNumber } from './document-numbers';
 

@@ -14,7 +14,7 @@ import { newId, sha256Hex } from '../../platform/ids';
 import { messageNotificationWorkflowId, type MessageNotificationInput, type messageNotificationWorkflow } from '../../workflows/conversation';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 
 export async function listMessages(
   prisma: PrismaClient,

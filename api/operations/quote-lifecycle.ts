@@ -15,7 +15,7 @@ import { renderQuotePdf } from '../../activities/render/quote-pdf';
 import { documentWorkflowId, type QuoteWorkflowInput, type SendInstructions } from '../../workflows/api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 import { decideDocument, startAcceptanceWorkflow, startQuoteWorkflow } from './quote-workflow';
 import { getSettings } from './settings';
 

@@ -10,7 +10,7 @@ import { editDraft } from '../../activities/db/revisions';
 import type { DocumentChanges } from '../../workflows/api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 import { checkReferences, getDocument, priceLines, type DocumentWithLines } from './documents';
 import { reviseQuote } from './quote-workflow';
 

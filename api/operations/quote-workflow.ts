@@ -41,7 +41,7 @@ import {
 import { closedAcceptanceReason } from '../../workflows/machines/acceptance';
 import { closedQuoteReason } from '../../workflows/machines/quote';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 
 const decisionUpdates = {
   accept: acceptUpdate,

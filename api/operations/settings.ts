@@ -2,7 +2,7 @@
 import type { Prisma, PrismaClient, TenantSettings } from '../../generated/prisma/client';
 import { templateProblems } from '../../activities/notify/template-rules';
 import type { TemplateText } from '../../activities/notify/templates';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 
 export interface TermsOfSale {
   version: string;

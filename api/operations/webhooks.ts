@@ -6,7 +6,7 @@ import { startDeliveryWorkflow, type WebhookDispatcher } from '../../activities/
 import { newWebhookSecret } from '../../activities/webhooks/signature';
 import { newId } from '../../platform/ids';
 import type { AppDeps } from '../app';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 
 export interface NewWebhookEndpoint {
   url: string;

@@ -12,7 +12,7 @@ import { pickLocale, type Locale } from '../../domain/documents';
 import { consentSentence, type SignatureEvidence } from '../../domain/signature';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { sha256Hex } from '../../platform/ids';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 import { noticePage } from './layout';
 import { SIGNING_MESSAGES } from './sign-form';
 

@@ -25,7 +25,7 @@ import { recordAuditEvent } from '../../activities/db/audit';
 import { actorLabel, type RequestSource } from '../../domain/documents';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
 import { sha256Hex } from '../../platform/ids';
-import { AppError } from '../errors';
+import { AppError } from '../../domain/errors';
 import { IDEMPOTENCY_TTL_MS } from '../idempotency';
 import { customerActor, recordCustomerFact, type CustomerActionDeps } from './customer-actions';
 

@@ -14,7 +14,7 @@ import type {
   RecordTransitionInput,
   SendDocumentEmailInput,
 } from '../../activities/types';
-import { AppError } from '../../api/errors';
+import { AppError } from '../../domain/errors';
 import { decideQuote, reviseQuote, signQuote, startQuoteWorkflow } from '../../api/operations/quote-workflow';
 import type { Actor } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';

@@ -12,7 +12,7 @@ import type {
   ConvertDocumentActivityInput,
   SendDocumentEmailInput,
 } from '../../activities/types';
-import { AppError } from '../../api/errors';
+import { AppError } from '../../domain/errors';
 import { decideQuote, queryQuote, signalQuoteFact, startQuoteWorkflow } from '../../api/operations/quote-workflow';
 import type { Actor } from '../../domain/documents';
 import { quoteWorkflowId, type DecisionInput, type QuoteWorkflowInput } from '../../workflows/api';
