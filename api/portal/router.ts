@@ -102,6 +102,39 @@ const PORTAL_HEADERS: Record<string, string> = {
 
 type LinkHandler = (req: Request, res: Response, found: FoundLink) => Promise<void>;
 
+/** Why a portal post was not read, and which message the page shows for it. */
+class PostRefused {
+  constructor(
+    readonly error: AppError,
+    readonly text: 'invalidRequest' | 'formExpired',
+  ) {}
+}
+
+/**
+ * A portal post's fields, parsed; an HTML form must also carry the CSRF field signed for its
+ * one-time decision id (csrf.ts). JSON posts need none: browsers cannot send them cross-site
+ * without a preflight we never grant.
+ */
+function readPost<Body extends { decisionId?: string; csrf?: string }>(
+  schema: z.ZodType<Body, unknown>,
+  req: Request,
+  found: FoundLink,
+  appSecret: string,
+): Body | PostRefused {
+  let body: Body;
+  try {
+    body = parseWith(schema, req.body ?? {}, 'body');
+  } catch (error) {
+    if (error instanceof AppError) return new PostRefused(error, 'invalidRequest');
+    throw error;
+  }
+  const isJsonPost = Boolean(req.is('application/json'));
+  if (!isJsonPost && !(body.decisionId && body.csrf && isFormSignatureValid(appSecret, found.link.id, body.decisionId, body.csrf))) {
+    return new PostRefused(new AppError('forbidden', 'The form lacks a valid anti-CSRF field; reload the page and submit again'), 'formExpired');
+  }
+  return body;
+}
+
 export function createPortalRouter(deps: AppDeps): Router {
   const router = express.Router();
   const rateLimited = createPortalRateLimiters(deps.config.portalRateLimits, answerRateLimited);
@@ -150,17 +183,8 @@ export function createPortalRouter(deps: AppDeps): Router {
         res.status(error.status).type('html').send(await quotePage(deps, req, found, { status: current, notice: { tone: 'error', text } }));
       };
 
-      let body: z.output<typeof decisionBodySchema>;
-      try {
-        body = parseWith(decisionBodySchema, req.body ?? {}, 'body');
-      } catch (error) {
-        if (error instanceof AppError) return refuse(error, t.invalidRequest);
-        throw error;
-      }
-      const isJsonPost = Boolean(req.is('application/json'));
-      if (!isJsonPost && !(body.decisionId && body.csrf && isFormSignatureValid(deps.config.appSecret, found.link.id, body.decisionId, body.csrf))) {
-        return refuse(new AppError('forbidden', 'The form lacks a valid anti-CSRF field; reload the page and submit again'), t.formExpired);
-      }
+      const body = readPost(decisionBodySchema, req, found, deps.config.appSecret);
+      if (body instanceof PostRefused) return refuse(body.error, t[body.text]);
       // Hold and signing are the quote's alone, whatever a link allows: 409 with the reason.
       const kindRefusal = whyKindRefuses(found.document.kind, decision);
       if (kindRefusal) return refuse(new AppError('decision_rejected', kindRefusal), t.actionNotAllowed);
@@ -241,17 +265,8 @@ export function createPortalRouter(deps: AppDeps): Router {
       if (wantsJson(req)) return sendProblem(res, error);
       res.status(error.status).type('html').send(await quotePage(deps, req, found, { notice: { tone: 'error', text } }));
     };
-    let body: z.output<typeof messageBodySchema>;
-    try {
-      body = parseWith(messageBodySchema, req.body ?? {}, 'body');
-    } catch (error) {
-      if (error instanceof AppError) return refuse(error, t.invalidRequest);
-      throw error;
-    }
-    const isJsonPost = Boolean(req.is('application/json'));
-    if (!isJsonPost && !(body.decisionId && body.csrf && isFormSignatureValid(deps.config.appSecret, found.link.id, body.decisionId, body.csrf))) {
-      return refuse(new AppError('forbidden', 'The form lacks a valid anti-CSRF field; reload the page and submit again'), t.formExpired);
-    }
+    const body = readPost(messageBodySchema, req, found, deps.config.appSecret);
+    if (body instanceof PostRefused) return refuse(body.error, t[body.text]);
     await confirmViewBeforeAction(deps, found, requestSource(req));
     const message = await postCustomerMessage(deps, found.link, found.document, {
       body: body.body,
@@ -425,7 +440,7 @@ function asAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed') return new AppError('malformed_json');
-  if (type === 'entity.too.large' || type === 'parameters.too.many') return new AppError('validation_failed', 'The request body is too large');
+  if (type === 'entity.too.large' || type === 'parameters.too.many') return new AppError('payload_too_large');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported_media_type');
   return undefined;
 }
@@ -433,8 +448,10 @@ function asAppError(error: unknown): AppError | undefined {
 function answerPortalError(error: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(error);
   const known = asAppError(error);
-  if (!known || known.status >= 500) // The route pattern, never the URL: the URL holds the customer's token.
+  if (!known || known.status >= 500) {
+    // The route pattern, never the URL: the URL holds the customer's token.
     console.error('portal request failed', req.method, `${req.baseUrl}${req.route?.path ?? ''}`, error);
+  }
   const answer = known ?? new AppError('internal');
   if (wantsJson(req)) return sendProblem(res, answer);
   const page = noticePage(visitorLocales(req), (locale) => {
