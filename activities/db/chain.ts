@@ -6,13 +6,14 @@
  * the trail are the same.
  */
 import { AppError } from '../../domain/errors';
-import { lockDocumentNumbers, nextDocumentNumber } from '../../api/operations/document-numbers';
+import { lockDocumentNumbers, nextDocumentNumber } from './document-numbers';
 import { chainPosition, linesCarriedOver, whyNotConvertible, type ConversionTarget } from '../../domain/chain';
 import type { DocumentKind } from '../../domain/documents';
 import { computeTotals } from '../../domain/money';
 import type { Document, PrismaClient } from '../../generated/prisma/client';
 import { newId } from '../../platform/ids';
 import { recordAuditEvent } from './audit';
+import { lineRows } from './lines';
 
 export interface ConvertDocumentInput {
   tenantId: string;
@@ -72,19 +73,8 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
         chainId,
         sourceDocumentId: source.id,
         lines: {
-          create: lines.map((line, index) => ({
-            id: newId('lin'),
-            position: index + 1,
-            description: line.description,
-            quantity: line.quantity,
-            unitPrice: line.unitPrice,
-            taxRate: line.taxRate,
-            // A chosen option is part of the deal from now on.
-            optional: false,
-            selected: false,
-            netAmount: line.netAmount,
-            taxAmount: line.taxAmount,
-          })),
+          // A chosen option is part of the deal from now on.
+          create: lineRows(lines.map((line) => ({ ...line, optional: false, selected: false }))),
         },
       },
     });

@@ -5,7 +5,7 @@
  */
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { computeTotals, priceLine } from '../../domain/money';
-import { newId } from '../../platform/ids';
+import { lineRows } from './lines';
 import type { DocumentChanges } from '../../workflows/api';
 
 async function writeChanges(tx: Prisma.TransactionClient, documentId: string, changes: DocumentChanges, version?: number): Promise<void> {
@@ -22,21 +22,7 @@ async function writeChanges(tx: Prisma.TransactionClient, documentId: string, ch
     const priced = changes.lines.map((line) => priceLine({ ...line, selected: false }));
     const totals = computeTotals(priced, document.currency);
     await tx.documentLine.deleteMany({ where: { documentId } });
-    await tx.documentLine.createMany({
-      data: priced.map((line, index) => ({
-        id: newId('lin'),
-        documentId,
-        position: index + 1,
-        description: line.description,
-        quantity: line.quantity,
-        unitPrice: line.unitPrice,
-        taxRate: line.taxRate,
-        optional: line.optional,
-        selected: line.selected,
-        netAmount: line.netAmount,
-        taxAmount: line.taxAmount,
-      })),
-    });
+    await tx.documentLine.createMany({ data: lineRows(priced).map((row) => ({ ...row, documentId })) });
     Object.assign(data, { netTotal: totals.net, taxTotal: totals.tax, grossTotal: totals.gross });
   }
   await tx.document.update({ where: { id: documentId }, data });

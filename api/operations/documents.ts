@@ -9,7 +9,8 @@ import { computeTotals, priceLine, type LineInput, type PricedLine, type Totals 
 import { newId } from '../../platform/ids';
 import { AppError, type FieldError } from '../../domain/errors';
 import { MAX_AMOUNT } from '../schemas';
-import { lockDocumentNumbers, nextDocumentNumber } from './document-numbers';
+import { lockDocumentNumbers, nextDocumentNumber } from '../../activities/db/document-numbers';
+import { lineRows } from '../../activities/db/lines';
 
 export type DocumentWithLines = Prisma.DocumentGetPayload<{ include: { lines: true } }>;
 
@@ -94,18 +95,7 @@ export async function createDocument(
           validUntil: input.validUntil ? new Date(input.validUntil) : null,
           dueDate: input.dueDate ? new Date(input.dueDate) : null,
           lines: {
-            create: priced.map((line, index) => ({
-              id: newId('lin'),
-              position: index + 1,
-              description: line.description,
-              quantity: line.quantity,
-              unitPrice: line.unitPrice,
-              taxRate: line.taxRate,
-              optional: line.optional,
-              selected: line.selected,
-              netAmount: line.netAmount,
-              taxAmount: line.taxAmount,
-            })),
+            create: lineRows(priced),
           },
         },
         include: withLines,

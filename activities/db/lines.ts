@@ -1,0 +1,25 @@
+/** Document lines as rows: the one mapping from priced lines to what PostgreSQL keeps. */
+import type { PricedLine } from '../../domain/money';
+import { newId } from '../../platform/ids';
+
+type LineValues = Pick<PricedLine, 'description' | 'unitPrice' | 'optional' | 'selected' | 'netAmount' | 'taxAmount'> & {
+  /** Decimal text ("1.5") or the database's Decimal. */
+  quantity: string | { toString(): string };
+  taxRate: string | { toString(): string };
+};
+
+/** Rows for the lines in their order (positions from 1), with fresh ids. */
+export function lineRows(lines: readonly LineValues[]) {
+  return lines.map((line, index) => ({
+    id: newId('lin'),
+    position: index + 1,
+    description: line.description,
+    quantity: line.quantity.toString(),
+    unitPrice: line.unitPrice,
+    taxRate: line.taxRate.toString(),
+    optional: line.optional,
+    selected: line.selected,
+    netAmount: line.netAmount,
+    taxAmount: line.taxAmount,
+  }));
+}
