@@ -201,10 +201,23 @@ const termsOfSaleSchema = z.strictObject({
   text: z.string().min(1).max(100_000),
 });
 
-/** Email templates: { "<template name>": { "<locale>": { subject, body } } }. */
+/**
+ * Email and SMS templates: { "<template name>": { "<locale>": { subject?, body?, sms? } } }.
+ * The email's subject and body come together; a part left out keeps Greenlight's wording.
+ */
 const templatesSchema = z.record(
   z.string().min(1).max(50),
-  z.record(languageTag, z.strictObject({ subject: z.string().min(1).max(300), body: z.string().min(1).max(20_000) })),
+  z.record(
+    languageTag,
+    z
+      .strictObject({
+        subject: z.string().min(1).max(300).optional(),
+        body: z.string().min(1).max(20_000).optional(),
+        sms: z.string().min(1).max(640).optional().openapi({ description: 'The SMS text (up to four SMS parts)' }),
+      })
+      .refine((text) => (text.subject === undefined) === (text.body === undefined), { message: 'subject and body go together' })
+      .refine((text) => text.subject !== undefined || text.sms !== undefined, { message: 'give the email (subject and body), the sms, or both' }),
+  ),
 );
 
 export const SIGNATURE_PROVIDERS = ['builtin', 'getaccept'] as const;

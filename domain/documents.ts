@@ -88,3 +88,10 @@ export const NOTIFY_EVENTS = ['viewed', 'downloaded', 'decided', 'signed', 'paid
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 export type NotifyChannel = 'email' | 'sms';
 export type NotifyPreferences = Partial<Record<NotifyEvent, NotifyChannel[]>>;
+
+/**
+ * The channels of an event a user's preferences say nothing about. Seed 001: "l'utilisateur
+ * assigné au devis reçoit un email de confirmation de signature" — without being asked;
+ * `signed: []` opts out. Every other event is opt-in.
+ */
+export const DEFAULT_NOTIFY_CHANNELS: NotifyPreferences = { signed: ['email'] };

@@ -63,6 +63,10 @@ const decisionUpdates: [UpdateDefinition<QuoteView, [DecisionInput]>, DecisionEv
 export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteView> {
   const { workflowId } = workflowInfo();
   const { tenantId, documentId } = input;
+  // A quote that must be signed is sent and reminded in words that ask for the signature. Only
+  // the activities' input changes (replay compares commands, not their arguments): no patch.
+  const firstSendTemplate = input.requireSignature ? 'signature_request' : 'first_send';
+  const reminderTemplate = input.requireSignature ? 'signature_reminder' : 'reminder';
 
   const closed = await runDocumentStory(input, {
     kind: 'quote',
@@ -90,7 +94,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         await sendDocumentEmail({
           tenantId,
           documentId,
-          template: 'first_send',
+          template: firstSendTemplate,
           to: input.send.to,
           message: input.send.message,
           attachPdf: input.send.attachPdf,
@@ -101,7 +105,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         await sendDocumentEmail({
           tenantId,
           documentId,
-          template: 'reminder',
+          template: reminderTemplate,
           to: input.send.to,
           attachPdf: input.send.attachPdf,
           idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
@@ -123,12 +127,12 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         await applyRevision({ tenantId, documentId, version: currentVersion(snapshot.context), changes: (event as ReviseEvent).changes });
       },
       sendRevisionEmail: async ({ snapshot }: ActionCall<QuoteMachine, undefined>) => {
-        // The first-send template: for the customer, a new version is a new quote to read.
+        // The first-send template: for the customer, a new version is a new quote to read (or sign).
         const version = currentVersion(snapshot.context);
         await sendDocumentEmail({
           tenantId,
           documentId,
-          template: 'first_send',
+          template: firstSendTemplate,
           to: input.send.to,
           attachPdf: input.send.attachPdf,
           idempotencyKey: `${workflowId}#version#${version}`,

@@ -1,20 +1,22 @@
 /**
  * notifyAssignee: tells the salesperson in charge of a document that something happened
  * (viewed, downloaded, decided, ...), on the channels their preferences name for that
- * event — email, SMS, both or none (User.notify). Answers how many messages went out.
+ * event — email, SMS, both or none (User.notify; an event it says nothing about gets
+ * DEFAULT_NOTIFY_CHANNELS). Answers how many messages went out.
  *
  * Idempotent: each channel's message carries input.idempotencyKey plus the channel, so a
  * retry after the email went out but the SMS failed sends only the SMS.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
-import { NOTIFY_EVENTS, pickLocale, type NotifyChannel, type NotifyEvent, type NotifyPreferences } from '../../domain/documents';
+import { DEFAULT_NOTIFY_CHANNELS, NOTIFY_EVENTS, pickLocale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
 import { formatDateTime } from '../locale-format';
+import { documentTitle } from '../render/labels';
 import type { NotifyAssigneeInput } from '../types';
 import type { Mailer } from './mailer';
 import type { SmsSender } from './sms';
-import { DECISION_WORDS, EMAIL_WORDS, pickTemplate, renderEmail } from './templates';
+import { DECISION_WORDS, EMAIL_WORDS, pickTemplate, renderEmail, renderSms } from './templates';
 
 export interface NotifyAssigneeDeps {
   prisma: PrismaClient;
@@ -53,31 +55,32 @@ export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssi
   });
   const assignee = document?.assignee;
   if (!document || !assignee) return { sent: 0 };
-  const channels = readNotifyPreferences(assignee.notify)[input.event as NotifyEvent] ?? [];
+  const { event } = input;
+  const channels = readNotifyPreferences(assignee.notify)[event] ?? DEFAULT_NOTIFY_CHANNELS[event] ?? [];
   if (channels.length === 0) return { sent: 0 };
 
   // The salesperson reads in the tenant's language; the customer's may differ.
   const locale = pickLocale(document.tenant.locale);
   const reason = detailText(input.detail, 'reason');
-  const message = renderEmail(pickTemplate(`assignee_${input.event}`, locale, document.tenant.settings?.templates), {
-    locale,
-    values: {
-      number: document.number,
-      customer: detailText(input.detail, 'actorName') ?? document.contact?.name ?? document.customer.name,
-      total: formatMoney(document.grossTotal, document.currency, locale),
-      at: formatDateTime(new Date(input.at), locale),
-      decision: isDecision(input.what) ? DECISION_WORDS[locale][input.what] : input.what,
-      reason: reason ? EMAIL_WORDS[locale].reason(reason) : '',
-    },
-  });
+  const template = pickTemplate(`assignee_${event}`, locale, document.tenant.settings?.templates);
+  const values = {
+    kind: documentTitle(locale, document.kind),
+    number: document.number,
+    customer: detailText(input.detail, 'actorName') ?? document.contact?.name ?? document.customer.name,
+    total: formatMoney(document.grossTotal, document.currency, locale),
+    at: formatDateTime(new Date(input.at), locale),
+    decision: isDecision(input.what) ? DECISION_WORDS[locale][input.what] : input.what,
+    reason: reason ? EMAIL_WORDS[locale].reason(reason) : '',
+  };
 
   let sent = 0;
   if (channels.includes('email') && assignee.email) {
-    await deps.mailer.send({ from: deps.config.mailFrom, to: [assignee.email], ...message, idempotencyKey: `${input.idempotencyKey}:email` });
+    const email = renderEmail(template, { locale, values });
+    await deps.mailer.send({ from: deps.config.mailFrom, to: [assignee.email], ...email, idempotencyKey: `${input.idempotencyKey}:email` });
     sent += 1;
   }
   if (channels.includes('sms') && assignee.phone && deps.sms) {
-    await deps.sms.send({ to: assignee.phone, body: message.subject, idempotencyKey: `${input.idempotencyKey}:sms` });
+    await deps.sms.send({ to: assignee.phone, body: renderSms(template, values), idempotencyKey: `${input.idempotencyKey}:sms` });
     sent += 1;
   }
   return { sent };

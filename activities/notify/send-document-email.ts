@@ -14,7 +14,7 @@ import { pickLocale, type LinkAction, type Locale } from '../../domain/documents
 import { formatMoney } from '../../domain/money';
 import { createMessageAccessLink, type LinkRecipient } from '../db/links';
 import { formatDate } from '../locale-format';
-import { DOCUMENT_TITLES, isRenderedKind } from '../render/labels';
+import { documentTitle } from '../render/labels';
 import { renderQuotePdf } from '../render/quote-pdf';
 import type { SendDocumentEmailInput } from '../types';
 import type { EmailAttachment, Mailer } from './mailer';
@@ -61,7 +61,7 @@ async function resolveRecipient(
 
 /** "Devis-DEV-2026-0042.pdf", "Bon-de-commande-O-2026-0007.pdf": readable in a mail client, safe in any file system. */
 function pdfFilename(locale: Locale, kind: string, number: string): string {
-  return `${isRenderedKind(kind) ? DOCUMENT_TITLES[locale][kind] : kind}-${number}`.replace(/[^\p{L}\p{N}._-]+/gu, '-') + '.pdf';
+  return `${documentTitle(locale, kind)}-${number}`.replace(/[^\p{L}\p{N}._-]+/gu, '-') + '.pdf';
 }
 
 /** "Imprimerie Durand" <documents@…>: the seller's name on the platform's sending address. */

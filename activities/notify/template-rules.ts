@@ -2,11 +2,11 @@
  * What a tenant's template override must respect, checked when the settings are saved so
  * a broken template never reaches a customer. The rules come from the catalogue itself
  * (templates.ts): the template names are its names, the placeholders a template may use
- * are those its default versions use (in any language) plus {{link}}, and a template the
- * customer receives must carry {{link}} — the seeds warn users not to break the links; we
- * make it impossible.
+ * are those its default versions use (in any language, email or SMS) plus {{link}}, and a
+ * template the customer receives must carry {{link}}, in its email body and in its SMS — the
+ * seeds warn users not to break the links; we make it impossible.
  */
-import { DEFAULT_TEMPLATES, PLACEHOLDER, type TemplateName, type TemplateText } from './templates';
+import { DEFAULT_TEMPLATES, PLACEHOLDER, type TemplateName, type TemplateOverride, type TemplateText } from './templates';
 
 export const LINK_PLACEHOLDER = 'link';
 
@@ -15,12 +15,16 @@ export function isCustomerTemplate(name: string): boolean {
   return !name.startsWith('assignee_');
 }
 
+const TEMPLATE_PARTS = ['subject', 'body', 'sms'] as const satisfies readonly (keyof TemplateText)[];
+/** The parts that take the customer to the document, so each must carry the link. */
+const LINKED_PARTS: readonly (keyof TemplateText)[] = ['body', 'sms'];
+
 function placeholdersIn(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((match) => match[1] ?? '');
 }
 
 function allowedPlaceholders(name: TemplateName): Set<string> {
-  const defaults = Object.values(DEFAULT_TEMPLATES[name]).flatMap((text) => [...placeholdersIn(text.subject), ...placeholdersIn(text.body)]);
+  const defaults = Object.values(DEFAULT_TEMPLATES[name]).flatMap((text) => TEMPLATE_PARTS.flatMap((part) => placeholdersIn(text[part])));
   return new Set([...defaults, LINK_PLACEHOLDER]);
 }
 
@@ -30,8 +34,8 @@ export interface TemplateProblem {
   message: string;
 }
 
-/** Everything wrong with a set of overrides ({ name: { locale: { subject, body } } }); empty when it can be saved. */
-export function templateProblems(overrides: Record<string, Record<string, TemplateText>>): TemplateProblem[] {
+/** Everything wrong with a set of overrides ({ name: { locale: { subject?, body?, sms? } } }); empty when it can be saved. */
+export function templateProblems(overrides: Record<string, Record<string, TemplateOverride>>): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
   for (const [name, byLocale] of Object.entries(overrides)) {
     if (!(name in DEFAULT_TEMPLATES)) {
@@ -40,15 +44,17 @@ export function templateProblems(overrides: Record<string, Record<string, Templa
     }
     const allowed = allowedPlaceholders(name as TemplateName);
     for (const [locale, text] of Object.entries(byLocale)) {
-      for (const field of ['subject', 'body'] as const) {
-        for (const placeholder of placeholdersIn(text[field])) {
+      for (const part of TEMPLATE_PARTS) {
+        const written = text[part];
+        if (written === undefined) continue;
+        for (const placeholder of placeholdersIn(written)) {
           if (!allowed.has(placeholder)) {
-            problems.push({ path: `templates.${name}.${locale}.${field}`, message: `unknown placeholder {{${placeholder}}}; this template knows ${[...allowed].map((known) => `{{${known}}}`).join(', ')}` });
+            problems.push({ path: `templates.${name}.${locale}.${part}`, message: `unknown placeholder {{${placeholder}}}; this template knows ${[...allowed].map((known) => `{{${known}}}`).join(', ')}` });
           }
         }
-      }
-      if (isCustomerTemplate(name) && !placeholdersIn(text.body).includes(LINK_PLACEHOLDER)) {
-        problems.push({ path: `templates.${name}.${locale}.body`, message: `missing the {{${LINK_PLACEHOLDER}}} placeholder: the customer reaches the document through it` });
+        if (isCustomerTemplate(name) && LINKED_PARTS.includes(part) && !placeholdersIn(written).includes(LINK_PLACEHOLDER)) {
+          problems.push({ path: `templates.${name}.${locale}.${part}`, message: `missing the {{${LINK_PLACEHOLDER}}} placeholder: the customer reaches the document through it` });
+        }
       }
     }
   }

@@ -1,27 +1,41 @@
 /**
- * Email templates: the document to the customer (first send and reminder differ, as the
- * seeds ask; quotes, orders and delivery notes each have theirs, so each says what it
+ * Email and SMS templates: the document to the customer (first send and reminder differ, as
+ * the seeds ask; a quote that must be signed is sent and reminded with words that ask for the
+ * signature; quotes, orders and delivery notes each have theirs, so each says what it
  * carries) and the notices to the salesperson in charge, in French, English and Swedish.
  *
- * A template is a subject and a plain-text body with {{placeholders}}. Tenants override any
- * of them per locale in TenantSettings.templates ({ "<name>": { "<locale>": { subject,
- * body } } }); defaults and overrides go through the same renderer, which escapes every
- * value in HTML and always carries the document link in a customer email, even when an
- * override forgot {{link}}.
+ * A template is, per locale, an email (a subject and a plain-text body) and an SMS text, all
+ * with {{placeholders}}. Tenants override any part of any template per locale in
+ * TenantSettings.templates ({ "<name>": { "<locale>": { subject?, body?, sms? } } }, the
+ * subject and body together); defaults and overrides go through the same renderers, and the
+ * email one escapes every value in HTML and always carries the document link in a customer
+ * email, even when an override forgot {{link}}.
  */
 import escapeHtml from 'escape-html';
 import type { AcceptanceKind } from '../../domain/acceptance';
 import type { Locale, NotifyEvent } from '../../domain/documents';
 
 /** The quote's templates keep their first names; orders and delivery notes prefix theirs with the kind. */
-export type CustomerTemplateName = 'first_send' | 'reminder' | 'message' | `${AcceptanceKind}_${'first_send' | 'reminder'}`;
+export type CustomerTemplateName =
+  | 'first_send'
+  | 'reminder'
+  | 'signature_request'
+  | 'signature_reminder'
+  | 'message'
+  | `${AcceptanceKind}_${'first_send' | 'reminder'}`;
 export type AssigneeTemplateName = `assignee_${NotifyEvent}`;
 export type TemplateName = CustomerTemplateName | AssigneeTemplateName;
 
+/** One template in one language. */
 export interface TemplateText {
   subject: string;
   body: string;
+  /** The same message as one short SMS. */
+  sms: string;
 }
+
+/** What a tenant may override of a template in one language: the email (subject and body), the SMS, or both. */
+export type TemplateOverride = Partial<TemplateText>;
 
 export interface RenderedEmail {
   subject: string;
@@ -36,129 +50,187 @@ export const DEFAULT_TEMPLATES: Catalogue = {
     fr: {
       subject: 'Devis {{number}} — {{seller}}',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nVeuillez trouver notre devis {{number}} d’un montant de {{total}}. {{validity}}\n\nVous pouvez le consulter, le télécharger en PDF et nous répondre en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : votre devis {{number}} ({{total}}) est prêt. Consultez-le et répondez en ligne : {{link}}',
     },
     en: {
       subject: 'Quote {{number}} from {{seller}}',
       body: 'Hello {{customer}},\n\n{{message}}\n\nPlease find our quote {{number}} for {{total}}. {{validity}}\n\nYou can read it, download it as a PDF and give us your answer online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: your quote {{number}} ({{total}}) is ready. Read it and answer online: {{link}}',
     },
     sv: {
       subject: 'Offert {{number}} från {{seller}}',
       body: 'Hej {{customer}},\n\n{{message}}\n\nHär är vår offert {{number}} på {{total}}. {{validity}}\n\nDu kan läsa den, ladda ner den som PDF och svara oss direkt på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: din offert {{number}} ({{total}}) är klar. Läs den och svara på webben: {{link}}',
     },
   },
   reminder: {
     fr: {
       subject: 'Rappel : devis {{number}} en attente de votre réponse',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre devis {{number}} d’un montant de {{total}}, toujours en attente de votre réponse. {{validity}}\n\nUn clic suffit pour le consulter et nous répondre.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : rappel, votre devis {{number}} ({{total}}) attend votre réponse : {{link}}',
     },
     en: {
       subject: 'Reminder: quote {{number}} is waiting for your answer',
       body: 'Hello {{customer}},\n\n{{message}}\n\nA quick reminder about our quote {{number}} for {{total}}, which is still waiting for your answer. {{validity}}\n\nOne click is enough to read it and answer.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: a reminder, your quote {{number}} ({{total}}) is waiting for your answer: {{link}}',
     },
     sv: {
       subject: 'Påminnelse: offert {{number}} väntar på ditt svar',
       body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om vår offert {{number}} på {{total}}, som fortfarande väntar på ditt svar. {{validity}}\n\nEtt klick räcker för att läsa den och svara.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: en påminnelse, din offert {{number}} ({{total}}) väntar på ditt svar: {{link}}',
+    },
+  },
+  signature_request: {
+    fr: {
+      subject: 'Devis {{number}} à signer — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nVeuillez trouver notre devis {{number}} d’un montant de {{total}}. {{validity}}\n\nPour l’accepter, signez-le en ligne : choisissez les options qui vous intéressent, indiquez votre nom et signez. Vous pouvez aussi le télécharger en PDF.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : votre devis {{number}} ({{total}}) est prêt à être signé en ligne : {{link}}',
+    },
+    en: {
+      subject: 'Quote {{number}} from {{seller}}, ready to sign',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nPlease find our quote {{number}} for {{total}}. {{validity}}\n\nTo accept it, sign it online: choose the options you want, type your name and sign. You can also download it as a PDF.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: your quote {{number}} ({{total}}) is ready for you to sign online: {{link}}',
+    },
+    sv: {
+      subject: 'Offert {{number}} från {{seller}}, klar att signera',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nHär är vår offert {{number}} på {{total}}. {{validity}}\n\nFör att godkänna den signerar du den på webben: välj de tillval du vill ha, skriv ditt namn och signera. Du kan också ladda ner den som PDF.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: din offert {{number}} ({{total}}) är klar att signera på webben: {{link}}',
+    },
+  },
+  signature_reminder: {
+    fr: {
+      subject: 'Rappel : devis {{number}} en attente de votre signature',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre devis {{number}} d’un montant de {{total}}, toujours en attente de votre signature. {{validity}}\n\nQuelques instants suffisent pour le signer en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : rappel, votre devis {{number}} ({{total}}) attend votre signature : {{link}}',
+    },
+    en: {
+      subject: 'Reminder: quote {{number}} is waiting for your signature',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nA quick reminder about our quote {{number}} for {{total}}, which is still waiting for your signature. {{validity}}\n\nSigning it online takes a moment.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: a reminder, your quote {{number}} ({{total}}) is waiting for your signature: {{link}}',
+    },
+    sv: {
+      subject: 'Påminnelse: offert {{number}} väntar på din signatur',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om vår offert {{number}} på {{total}}, som fortfarande väntar på din signatur. {{validity}}\n\nDet tar bara en stund att signera den på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: en påminnelse, din offert {{number}} ({{total}}) väntar på din signatur: {{link}}',
     },
   },
   order_first_send: {
     fr: {
       subject: 'Bon de commande {{number}} — {{seller}}',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nVeuillez trouver notre bon de commande {{number}} d’un montant de {{total}}.\n\nVous pouvez le consulter, le télécharger en PDF, puis l’accepter ou le refuser en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : votre bon de commande {{number}} ({{total}}) est prêt. Acceptez-le ou refusez-le en ligne : {{link}}',
     },
     en: {
       subject: 'Order {{number}} from {{seller}}',
       body: 'Hello {{customer}},\n\n{{message}}\n\nPlease find our order {{number}} for {{total}}.\n\nYou can read it, download it as a PDF, then accept or refuse it online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: your order {{number}} ({{total}}) is ready. Accept or refuse it online: {{link}}',
     },
     sv: {
       subject: 'Order {{number}} från {{seller}}',
       body: 'Hej {{customer}},\n\n{{message}}\n\nHär är vår order {{number}} på {{total}}.\n\nDu kan läsa den, ladda ner den som PDF och sedan godkänna eller avböja den på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: din order {{number}} ({{total}}) är klar. Godkänn eller avböj den på webben: {{link}}',
     },
   },
   order_reminder: {
     fr: {
       subject: 'Rappel : bon de commande {{number}} en attente de votre réponse',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre bon de commande {{number}} d’un montant de {{total}}, toujours en attente de votre réponse.\n\nUn clic suffit pour le consulter et nous répondre.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : rappel, votre bon de commande {{number}} ({{total}}) attend votre réponse : {{link}}',
     },
     en: {
       subject: 'Reminder: order {{number}} is waiting for your answer',
       body: 'Hello {{customer}},\n\n{{message}}\n\nA quick reminder about our order {{number}} for {{total}}, which is still waiting for your answer.\n\nOne click is enough to read it and answer.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: a reminder, your order {{number}} ({{total}}) is waiting for your answer: {{link}}',
     },
     sv: {
       subject: 'Påminnelse: order {{number}} väntar på ditt svar',
       body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om vår order {{number}} på {{total}}, som fortfarande väntar på ditt svar.\n\nEtt klick räcker för att läsa den och svara.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: en påminnelse, din order {{number}} ({{total}}) väntar på ditt svar: {{link}}',
     },
   },
   delivery_note_first_send: {
     fr: {
       subject: 'Bon de livraison {{number}} — {{seller}}',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nVeuillez trouver notre bon de livraison {{number}}.\n\nVous pouvez le consulter, le télécharger en PDF, puis l’accepter ou le refuser en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : votre bon de livraison {{number}} est prêt. Acceptez-le ou refusez-le en ligne : {{link}}',
     },
     en: {
       subject: 'Delivery note {{number}} from {{seller}}',
       body: 'Hello {{customer}},\n\n{{message}}\n\nPlease find our delivery note {{number}}.\n\nYou can read it, download it as a PDF, then accept or refuse it online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: your delivery note {{number}} is ready. Accept or refuse it online: {{link}}',
     },
     sv: {
       subject: 'Följesedel {{number}} från {{seller}}',
       body: 'Hej {{customer}},\n\n{{message}}\n\nHär är vår följesedel {{number}}.\n\nDu kan läsa den, ladda ner den som PDF och sedan godkänna eller avböja den på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: din följesedel {{number}} är klar. Godkänn eller avböj den på webben: {{link}}',
     },
   },
   delivery_note_reminder: {
     fr: {
       subject: 'Rappel : bon de livraison {{number}} en attente de votre réponse',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre bon de livraison {{number}}, toujours en attente de votre réponse.\n\nUn clic suffit pour le consulter et nous répondre.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : rappel, votre bon de livraison {{number}} attend votre réponse : {{link}}',
     },
     en: {
       subject: 'Reminder: delivery note {{number}} is waiting for your answer',
       body: 'Hello {{customer}},\n\n{{message}}\n\nA quick reminder about our delivery note {{number}}, which is still waiting for your answer.\n\nOne click is enough to read it and answer.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: a reminder, your delivery note {{number}} is waiting for your answer: {{link}}',
     },
     sv: {
       subject: 'Påminnelse: följesedel {{number}} väntar på ditt svar',
       body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om vår följesedel {{number}}, som fortfarande väntar på ditt svar.\n\nEtt klick räcker för att läsa den och svara.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: en påminnelse, din följesedel {{number}} väntar på ditt svar: {{link}}',
     },
   },
   message: {
     fr: {
       subject: 'Nouveau message de {{seller}} au sujet de {{number}}',
       body: 'Bonjour {{customer}},\n\n{{seller}} vous a écrit au sujet de {{number}} :\n\n{{message}}\n\nVous pouvez lire la conversation et répondre en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} vous a écrit au sujet de {{number}}. Lisez et répondez en ligne : {{link}}',
     },
     en: {
       subject: 'New message from {{seller}} about {{number}}',
       body: 'Hello {{customer}},\n\n{{seller}} wrote to you about {{number}}:\n\n{{message}}\n\nYou can read the conversation and answer online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}} wrote to you about {{number}}. Read and answer online: {{link}}',
     },
     sv: {
       subject: 'Nytt meddelande från {{seller}} om {{number}}',
       body: 'Hej {{customer}},\n\n{{seller}} har skrivit till dig om {{number}}:\n\n{{message}}\n\nDu kan läsa konversationen och svara på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}} har skrivit till dig om {{number}}. Läs och svara på webben: {{link}}',
     },
   },
+  // Notices name the document for what it is ({{kind}}: "Devis", "Bon de commande", "Följesedel"),
+  // first in the sentence, as its own title; devis, bon de commande and bon de livraison are all
+  // masculine and offert, order and följesedel all common gender, so one participle fits every kind.
   assignee_viewed: {
-    fr: { subject: 'Devis {{number}} consulté par {{customer}}', body: '{{customer}} a consulté le devis {{number}} ({{total}}) le {{at}}.' },
-    en: { subject: 'Quote {{number}} viewed by {{customer}}', body: '{{customer}} viewed quote {{number}} ({{total}}) on {{at}}.' },
-    sv: { subject: 'Offert {{number}} visad av {{customer}}', body: '{{customer}} öppnade offert {{number}} ({{total}}) {{at}}.' },
+    fr: { subject: '{{kind}} {{number}} consulté par {{customer}}', body: '{{kind}} {{number}} ({{total}}) consulté par {{customer}} le {{at}}.', sms: '{{kind}} {{number}} consulté par {{customer}} le {{at}}.' },
+    en: { subject: '{{kind}} {{number}} viewed by {{customer}}', body: '{{kind}} {{number}} ({{total}}) was viewed by {{customer}} on {{at}}.', sms: '{{kind}} {{number}} viewed by {{customer}} on {{at}}.' },
+    sv: { subject: '{{kind}} {{number}} visad av {{customer}}', body: '{{kind}} {{number}} ({{total}}) öppnades av {{customer}} {{at}}.', sms: '{{kind}} {{number}} visad av {{customer}} {{at}}.' },
   },
   assignee_downloaded: {
-    fr: { subject: 'Devis {{number}} téléchargé par {{customer}}', body: '{{customer}} a téléchargé le devis {{number}} ({{total}}) le {{at}}.' },
-    en: { subject: 'Quote {{number}} downloaded by {{customer}}', body: '{{customer}} downloaded quote {{number}} ({{total}}) on {{at}}.' },
-    sv: { subject: 'Offert {{number}} nedladdad av {{customer}}', body: '{{customer}} laddade ner offert {{number}} ({{total}}) {{at}}.' },
+    fr: { subject: '{{kind}} {{number}} téléchargé par {{customer}}', body: '{{kind}} {{number}} ({{total}}) téléchargé par {{customer}} le {{at}}.', sms: '{{kind}} {{number}} téléchargé par {{customer}} le {{at}}.' },
+    en: { subject: '{{kind}} {{number}} downloaded by {{customer}}', body: '{{kind}} {{number}} ({{total}}) was downloaded by {{customer}} on {{at}}.', sms: '{{kind}} {{number}} downloaded by {{customer}} on {{at}}.' },
+    sv: { subject: '{{kind}} {{number}} nedladdad av {{customer}}', body: '{{kind}} {{number}} ({{total}}) laddades ner av {{customer}} {{at}}.', sms: '{{kind}} {{number}} nedladdad av {{customer}} {{at}}.' },
   },
   assignee_decided: {
-    fr: { subject: 'Devis {{number}} {{decision}} par {{customer}}', body: 'Le devis {{number}} ({{total}}) a été {{decision}} par {{customer}} le {{at}}.\n\n{{reason}}' },
-    en: { subject: 'Quote {{number}} {{decision}} by {{customer}}', body: 'Quote {{number}} ({{total}}) was {{decision}} by {{customer}} on {{at}}.\n\n{{reason}}' },
-    sv: { subject: 'Offert {{number}} {{decision}} av {{customer}}', body: 'Offert {{number}} ({{total}}) blev {{decision}} av {{customer}} {{at}}.\n\n{{reason}}' },
+    fr: { subject: '{{kind}} {{number}} {{decision}} par {{customer}}', body: '{{kind}} {{number}} ({{total}}) {{decision}} par {{customer}} le {{at}}.\n\n{{reason}}', sms: '{{kind}} {{number}} {{decision}} par {{customer}} le {{at}}. {{reason}}' },
+    en: { subject: '{{kind}} {{number}} {{decision}} by {{customer}}', body: '{{kind}} {{number}} ({{total}}) was {{decision}} by {{customer}} on {{at}}.\n\n{{reason}}', sms: '{{kind}} {{number}} {{decision}} by {{customer}} on {{at}}. {{reason}}' },
+    sv: { subject: '{{kind}} {{number}} {{decision}} av {{customer}}', body: '{{kind}} {{number}} ({{total}}) blev {{decision}} av {{customer}} {{at}}.\n\n{{reason}}', sms: '{{kind}} {{number}} {{decision}} av {{customer}} {{at}}. {{reason}}' },
   },
   assignee_signed: {
-    fr: { subject: 'Devis {{number}} signé par {{customer}}', body: 'Le devis {{number}} ({{total}}) a été signé par {{customer}} le {{at}}.' },
-    en: { subject: 'Quote {{number}} signed by {{customer}}', body: 'Quote {{number}} ({{total}}) was signed by {{customer}} on {{at}}.' },
-    sv: { subject: 'Offert {{number}} signerad av {{customer}}', body: 'Offert {{number}} ({{total}}) signerades av {{customer}} {{at}}.' },
+    fr: { subject: '{{kind}} {{number}} signé par {{customer}}', body: '{{kind}} {{number}} ({{total}}) signé par {{customer}} le {{at}}.', sms: '{{kind}} {{number}} signé par {{customer}} le {{at}}.' },
+    en: { subject: '{{kind}} {{number}} signed by {{customer}}', body: '{{kind}} {{number}} ({{total}}) was signed by {{customer}} on {{at}}.', sms: '{{kind}} {{number}} signed by {{customer}} on {{at}}.' },
+    sv: { subject: '{{kind}} {{number}} signerad av {{customer}}', body: '{{kind}} {{number}} ({{total}}) signerades av {{customer}} {{at}}.', sms: '{{kind}} {{number}} signerad av {{customer}} {{at}}.' },
   },
   assignee_paid: {
-    fr: { subject: 'Paiement reçu pour {{number}}', body: '{{customer}} a payé {{number}} ({{total}}) le {{at}}.' },
-    en: { subject: 'Payment received for {{number}}', body: '{{customer}} paid {{number}} ({{total}}) on {{at}}.' },
-    sv: { subject: 'Betalning mottagen för {{number}}', body: '{{customer}} betalade {{number}} ({{total}}) {{at}}.' },
+    fr: { subject: 'Paiement reçu pour {{number}}', body: '{{customer}} a payé {{number}} ({{total}}) le {{at}}.', sms: '{{customer}} a payé {{number}} ({{total}}) le {{at}}.' },
+    en: { subject: 'Payment received for {{number}}', body: '{{customer}} paid {{number}} ({{total}}) on {{at}}.', sms: '{{customer}} paid {{number}} ({{total}}) on {{at}}.' },
+    sv: { subject: 'Betalning mottagen för {{number}}', body: '{{customer}} betalade {{number}} ({{total}}) {{at}}.', sms: '{{customer}} betalade {{number}} ({{total}}) {{at}}.' },
   },
   assignee_message: {
-    fr: { subject: 'Nouveau message de {{customer}} sur {{number}}', body: '{{customer}} a écrit au sujet de {{number}} le {{at}}.\n\n{{reason}}' },
-    en: { subject: 'New message from {{customer}} about {{number}}', body: '{{customer}} wrote about {{number}} on {{at}}.\n\n{{reason}}' },
-    sv: { subject: 'Nytt meddelande från {{customer}} om {{number}}', body: '{{customer}} skrev om {{number}} {{at}}.\n\n{{reason}}' },
+    fr: { subject: 'Nouveau message de {{customer}} sur {{number}}', body: '{{customer}} a écrit au sujet de {{number}} le {{at}}.\n\n{{reason}}', sms: 'Nouveau message de {{customer}} sur {{number}}, le {{at}}.' },
+    en: { subject: 'New message from {{customer}} about {{number}}', body: '{{customer}} wrote about {{number}} on {{at}}.\n\n{{reason}}', sms: 'New message from {{customer}} about {{number}}, on {{at}}.' },
+    sv: { subject: 'Nytt meddelande från {{customer}} om {{number}}', body: '{{customer}} skrev om {{number}} {{at}}.\n\n{{reason}}', sms: 'Nytt meddelande från {{customer}} om {{number}}, {{at}}.' },
   },
 };
 
@@ -179,15 +251,17 @@ export const DECISION_WORDS: Record<Locale, Record<'accepted' | 'refused' | 'put
   sv: { accepted: 'accepterad', refused: 'avböjd', put_on_hold: 'pausad' },
 };
 
-function isTemplateText(value: unknown): value is TemplateText {
-  const candidate = value as Partial<TemplateText> | null;
-  return typeof candidate?.subject === 'string' && typeof candidate.body === 'string' && candidate.body.trim() !== '';
-}
+const hasText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
-/** The tenant's version of a template when it has a usable one, else ours. */
+/**
+ * The tenant's version of a template where it has a usable one, else ours, part by part: a
+ * tenant that rewrote only the email keeps our SMS, and the other way round.
+ */
 export function pickTemplate(name: TemplateName, locale: Locale, overrides: unknown): TemplateText {
-  const override = (overrides as Record<string, Record<string, unknown> | undefined> | null)?.[name]?.[locale];
-  return isTemplateText(override) ? override : DEFAULT_TEMPLATES[name][locale];
+  const override = (overrides as Record<string, Record<string, TemplateOverride | undefined> | undefined> | null)?.[name]?.[locale];
+  const ours = DEFAULT_TEMPLATES[name][locale];
+  const email = typeof override?.subject === 'string' && hasText(override.body) ? { subject: override.subject, body: override.body } : ours;
+  return { subject: email.subject, body: email.body, sms: hasText(override?.sms) ? override.sms : ours.sms };
 }
 
 export const PLACEHOLDER = /\{\{\s*([a-zA-Z]+)\s*\}\}/g;
@@ -259,4 +333,9 @@ export function renderEmail(template: TemplateText, options: RenderOptions): Ren
     }
   }
   return { subject, html: layout(options.locale, htmlParagraphs.join('\n')), text: `${textParagraphs.join('\n\n')}\n` };
+}
+
+/** The SMS text: plain, on as few characters as it can (an empty placeholder leaves no double space). */
+export function renderSms(template: TemplateText, values: Record<string, string>): string {
+  return fillText(template.sms, values).replace(/\s+/g, ' ').trim();
 }

@@ -16,6 +16,11 @@ export const DOCUMENT_TITLES: Record<Locale, Record<RenderedKind, string>> = {
   sv: { quote: 'Offert', order: 'Order', delivery_note: 'Följesedel' },
 };
 
+/** What a document is called in `locale` ("Bon de commande"); a kind without a title of its own says its kind. */
+export function documentTitle(locale: Locale, kind: string): string {
+  return isRenderedKind(kind) ? DOCUMENT_TITLES[locale][kind] : kind;
+}
+
 export interface QuoteLabels {
   number: string;
   date: string;

@@ -1,5 +1,6 @@
 /** GET and PATCH /v1/settings. */
 import type { TenantSettings } from '../../generated/prisma/client';
+import type { TemplateOverride } from '../../activities/notify/templates';
 import { jsonRoute } from '../openapi';
 import { getSettings, updateSettings } from '../operations/settings';
 import { settingsSchema, updateSettingsSchema } from '../schemas';
@@ -17,7 +18,7 @@ function presentSettings(settings: TenantSettings) {
     autoConvertToOrder: settings.autoConvertToOrder,
     signatureProvider: settings.signatureProvider,
     allowPrivateWebhookUrls: settings.allowPrivateWebhookUrls,
-    templates: settings.templates as Record<string, Record<string, { subject: string; body: string }>>,
+    templates: settings.templates as Record<string, Record<string, TemplateOverride>>,
     updatedAt: settings.updatedAt.toISOString(),
   };
 }

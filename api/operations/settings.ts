@@ -1,7 +1,7 @@
 /** Tenant settings: reminder and validity delays, terms of sale, templates. */
 import type { Prisma, PrismaClient, TenantSettings } from '../../generated/prisma/client';
 import { templateProblems } from '../../activities/notify/template-rules';
-import type { TemplateText } from '../../activities/notify/templates';
+import type { TemplateOverride } from '../../activities/notify/templates';
 import { AppError } from '../../domain/errors';
 
 export interface TermsOfSale {
@@ -42,7 +42,7 @@ export async function updateSettings(
     ]);
   }
   const { termsOfSale, templates, ...plain } = patch;
-  const problems = templates ? templateProblems(templates as Record<string, Record<string, TemplateText>>) : [];
+  const problems = templates ? templateProblems(templates as Record<string, Record<string, TemplateOverride>>) : [];
   if (problems.length > 0) {
     throw new AppError('unprocessable', `The templates cannot be saved: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}.`, problems);
   }

@@ -3,14 +3,19 @@
  * optional lines, sent with a signature required. The customer downloads the PDF, ticks one
  * option and sees the total follow at once (the page's one script, admitted by the CSP),
  * draws a signature, ticks the consent and signs; the certificate downloads and holds the
- * SHA-256 this test computes itself from the PDF it downloaded.
+ * SHA-256 this test computes itself from the PDF it downloaded. The tenant converts accepted
+ * quotes by itself (autoConvertToOrder): the order exists with the chosen option and not the
+ * other, and the chain shows both documents from the quote's link and from the order's own.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
 import { formatMoney } from '../../domain/money';
+import { CHAIN_WORDS } from '../../api/portal/chain-and-conversation';
 import { MESSAGES } from '../../api/portal/i18n';
 import { SIGNING_MESSAGES } from '../../api/portal/sign-form';
+import { eventually } from '../support/eventually';
+import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
 import { pdfText } from '../support/pdf-text';
 import { backOffice, type BackOffice, type LineInput } from '../integration/portal-fixtures';
@@ -25,6 +30,8 @@ let browser: Browser;
 beforeAll(async () => {
   stack = await startStack();
   office = await backOffice(stack);
+  const settings = await office.call('PATCH', '/v1/settings', { autoConvertToOrder: true });
+  if (settings.status !== 200) throw new Error(`PATCH /v1/settings answered ${settings.status}`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -41,7 +48,18 @@ const LINES: LineInput[] = [
   { description: 'Pose en magasin', quantity: 1, unitPrice: 8000, taxRate: 20, optional: true },
 ];
 
-it('ticks an option, sees the total follow, draws and signs; the certificate holds the hash of the PDF', async () => {
+interface ChainMember {
+  id: string;
+  kind: string;
+  number: string;
+}
+interface DocumentWithChain {
+  number: string;
+  chain: ChainMember[];
+  lines: { description: string; optional: boolean }[];
+}
+
+it('ticks an option, sees the total follow, draws and signs; the certificate holds the hash of the PDF; the order follows in the chain', async () => {
   const t = MESSAGES.fr;
   const s = SIGNING_MESSAGES.fr;
   const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: LINES, title: 'Affiches de la rentrée' });
@@ -101,5 +119,44 @@ it('ticks an option, sees the total follow, draws and signs; the certificate hol
   const document = await office.document(documentId);
   expect(document.status).toBe('accepted');
   expect(document.totals.gross).toBe(42000);
+
+  // Signing made the order by itself, with the chosen option as a firm line and not the other.
+  const quote = await eventually(
+    async () => {
+      const answer = await office.call<DocumentWithChain>('GET', `/v1/documents/${documentId}`);
+      return answer.body.chain.length === 2 ? answer.body : undefined;
+    },
+    { what: 'the order made on signing' },
+  );
+  const orderLink = quote.chain.find((member) => member.kind === 'order');
+  if (!orderLink) throw new Error('the chain has no order');
+  const order = (await office.call<DocumentWithChain>('GET', `/v1/documents/${orderLink.id}`)).body;
+  expect(order.lines.map((line) => [line.description, line.optional])).toEqual([
+    ['Affiches A2, 170 g', false],
+    ['Pelliculage mat', false],
+  ]);
+
+  // From the quote's link: the order is listed at the bottom and opens from there.
+  const words = CHAIN_WORDS.fr;
+  await page.goto(url);
+  await page.getByRole('link', { name: `${words.kinds.order} ${order.number}` }).click();
+  await page.waitForURL(`${url}/chain/${orderLink.id}`);
+  expect(await page.locator('.eyebrow').innerText()).toContain(order.number);
+  expect(await page.getByText(words.readOnly).count()).toBe(1);
+
+  // From the order's own link (its email): the quote is listed and opens from there.
+  expect((await office.call('POST', `/v1/documents/${orderLink.id}/send`, {})).status).toBe(202);
+  const orderUrl = await eventually(
+    async () => {
+      const email = (await stack.readOutbox()).find((candidate) => recipientsOf(candidate).includes(contactEmail) && candidate.subject.includes(order.number));
+      return email?.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`));
+    },
+    { what: 'the email carrying the order' },
+  );
+  await page.goto(orderUrl);
+  expect(await page.locator('.eyebrow').innerText()).toContain(order.number);
+  await page.getByRole('link', { name: `${words.kinds.quote} ${quote.number}` }).click();
+  await page.waitForURL(`${orderUrl}/chain/${documentId}`);
+  expect(await page.locator('.eyebrow').innerText()).toContain(quote.number);
   await context.close();
 });

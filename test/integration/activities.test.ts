@@ -71,6 +71,11 @@ async function messagesTo(address: string): Promise<OutboxEntry[]> {
   return (await readOutbox()).filter((message) => message.to.includes(address));
 }
 
+/** The SMS to a phone about one document (seeded phones may repeat across tenants). */
+async function textsAbout(phone: string, number: string): Promise<string[]> {
+  return (await messagesTo(phone)).filter((message) => message.channel === 'sms' && message.text.includes(number)).map((message) => message.text);
+}
+
 /** A tenant with an assignee, a Swedish-speaking customer and its contact, and a draft quote. */
 async function seedQuote(options: { notify?: Record<string, string[]>; templates?: object } = {}) {
   const tenantId = newId('ten');
@@ -299,6 +304,18 @@ describe('sendDocumentEmail', () => {
     expect(email.text).toMatch(/Öppna dokumentet: https:\/\/portal\.greenlight\.test\/d\/[A-Za-z0-9_-]{43}/);
   });
 
+  it('asks for a signature in the email of a quote that must be signed, and in its reminder', async () => {
+    const { tenantId, documentId, contact, document } = await seedQuote();
+    await activities.sendDocumentEmail({ tenantId, documentId, template: 'signature_request', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
+    await activities.sendDocumentEmail({ tenantId, documentId, template: 'signature_reminder', attachPdf: false, idempotencyKey: `quote-${documentId}/remind/1` });
+
+    const [reminder, request] = (await messagesTo(contact.email as string)) as [OutboxEntry, OutboxEntry];
+    expect(request.subject).toBe(`Offert ${document.number} från Tryckeriet Åkesson & Co, klar att signera`);
+    expect(request.text).toContain('signerar du den på webben');
+    expect(reminder.subject).toBe(`Påminnelse: offert ${document.number} väntar på din signatur`);
+    for (const email of [request, reminder]) expect(email.links.some((link) => link.startsWith(`${config.publicUrl}/d/`))).toBe(true);
+  });
+
   it('sends to another contact of the account on request, and refuses one of another account for good', async () => {
     const { tenantId, documentId, customer } = await seedQuote();
     const colleague = await prisma.contact.create({ data: { id: newId('con'), tenantId, customerId: customer.id, name: 'Дмитрий', email: `dmitri-${documentId}@customer.test` } });
@@ -332,8 +349,34 @@ describe('notifyAssignee', () => {
     expect(emails[0]?.text).toContain('Motif : « Trop cher »');
     expect(emails[1]?.text).toContain('4 mars 2026 à 09:30 UTC');
 
-    const texts = await messagesTo(assignee.phone as string);
-    expect(texts).toEqual([expect.objectContaining({ channel: 'sms', text: `Devis ${document.number} consulté par Åsa <Öberg>` })]);
+    expect(await textsAbout(assignee.phone as string, document.number)).toEqual([`Devis ${document.number} consulté par Åsa <Öberg> le 4 mars 2026 à 09:30 UTC.`]);
+  });
+
+  it('names the document for what it is, and sends the SMS the tenant wrote for the event', async () => {
+    const templates = { assignee_viewed: { fr: { sms: 'Vu : {{kind}} {{number}}, {{customer}}' } } };
+    const { tenantId, documentId, assignee, document } = await seedQuote({ notify: { viewed: ['email', 'sms'] }, templates });
+    await prisma.document.update({ where: { id: documentId }, data: { kind: 'order' } });
+    await activities.notifyAssignee({ tenantId, documentId, event: 'viewed', what: 'viewed', at: Date.parse('2026-03-04T09:30:00Z'), idempotencyKey: `order-${documentId}#2/notify` });
+
+    const [email] = (await messagesTo(assignee.email)) as [OutboxEntry];
+    expect(email.subject).toBe(`Bon de commande ${document.number} consulté par Åsa <Öberg>`);
+    expect(email.text).toContain(`Bon de commande ${document.number} (`);
+    expect(email.text).not.toMatch(/devis/i);
+    expect(await textsAbout(assignee.phone as string, document.number)).toEqual([`Vu : Bon de commande ${document.number}, Åsa <Öberg>`]);
+  });
+
+  it('confirms a signature by email to an assignee who chose nothing for it; `signed: []` opts out', async () => {
+    const signed = (tenantId: string, documentId: string) =>
+      activities.notifyAssignee({ tenantId, documentId, event: 'signed', what: 'signed', at: Date.parse('2026-03-04T09:30:00Z'), idempotencyKey: `quote-${documentId}#5/notify` });
+
+    const silent = await seedQuote({ notify: { viewed: ['sms'] } });
+    expect(await signed(silent.tenantId, silent.documentId)).toEqual({ sent: 1 });
+    expect((await messagesTo(silent.assignee.email)).map((email) => email.subject)).toEqual([`Devis ${silent.document.number} signé par Åsa <Öberg>`]);
+    expect(await textsAbout(silent.assignee.phone as string, silent.document.number)).toEqual([]);
+
+    const optedOut = await seedQuote({ notify: { signed: [] } });
+    expect(await signed(optedOut.tenantId, optedOut.documentId)).toEqual({ sent: 0 });
+    expect(await messagesTo(optedOut.assignee.email)).toEqual([]);
   });
 
   it('sends nothing when the document has no assignee', async () => {

@@ -38,12 +38,24 @@ async function portal(url: string, path = '', init: { method?: string; json?: un
   });
   return { status: response.status, type: response.headers.get('content-type') ?? '', bytes: new Uint8Array(await response.arrayBuffer()) };
 }
+async function assigneeOf(documentId: string) {
+  const document = await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId }, include: { assignee: true } });
+  if (!document.assignee) throw new Error('the quote has no assignee');
+  return { email: document.assignee.email, number: document.number };
+}
+const subjectsTo = async (address: string) =>
+  (await stack.readOutbox()).filter((email) => recipientsOf(email).includes(address)).map((email) => email.subject);
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 it('refuses accepting, signing without consent and signing an outdated version; signs the current one with its evidence', async () => {
   const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: LINES, title: 'Business cards' });
   const first = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
+
+  // The email asks for a signature, not for an answer (template signature_request).
+  const request = (await stack.readOutbox()).find((email) => recipientsOf(email).some((to) => to.includes(contactEmail)));
+  expect(request?.subject).toMatch(/^Quote DEV-\w+ from Imprimerie Lumière \w+, ready to sign$/);
+  expect(request?.text).toContain('To accept it, sign it online');
 
   const page = text((await portal(first.url)).bytes);
   expect(page).toContain('name="signerName"');
@@ -122,7 +134,25 @@ it('refuses accepting, signing without consent and signing an outdated version; 
     expect(words).toContain('Business cards, matt'); // the signed quote's own pages follow
   }
 
+  // The assignee, who set no preferences, gets the confirmation by email (seed 001).
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
+  const assignee = await assigneeOf(documentId);
+  expect(await subjectsTo(assignee.email)).toEqual([`Devis ${assignee.number} signé par Zoë Dupré`]);
+
   // Decided: no more changes, no second signature.
   expect((await office.call('PATCH', `/v1/documents/${documentId}`, { title: 'Too late' })).status).toBe(409);
   expect((await portal(secondUrl, '/sign', { json: { signerName: 'Zoë Dupré', consent: true } })).status).toBe(409);
+});
+
+it('sends no signature confirmation to an assignee who opted out with `signed: []`', async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: LINES });
+  const optedOut = await office.call<{ id: string; email: string }>('POST', '/v1/users', { name: 'Noé Silence', email: `noe-${documentId}@lumiere.test`, notify: { signed: [] } });
+  expect(optedOut.status).toBe(201);
+  expect((await office.call('PATCH', `/v1/documents/${documentId}`, { assigneeId: optedOut.body.id })).status).toBe(200);
+  const sent = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
+
+  expect((await portal(sent.url, '/sign', { json: { signerName: 'Zoë Dupré', consent: true } })).status).toBe(200);
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
+  expect((await office.events(documentId)).map((event) => event.type)).toContain('signed');
+  expect(await subjectsTo(optedOut.body.email)).toEqual([]);
 });

@@ -1,4 +1,7 @@
-/** PATCH /v1/settings templates: a customer template without its link is refused, and nothing changes. */
+/**
+ * PATCH /v1/settings templates: a customer template without its link — in its email or its
+ * SMS — is refused, and nothing changes; notices to the salesperson need none.
+ */
 import { ApiClient } from '../support/http';
 import { startStack, type Stack } from '../support/stack';
 
@@ -15,7 +18,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-type Templates = Record<string, Record<string, { subject: string; body: string }>>;
+type Templates = Record<string, Record<string, { subject?: string; body?: string; sms?: string }>>;
 const templatesNow = async () => (await api.get<{ templates: Templates }>('/v1/settings')).body.templates;
 
 const goodFirstSend = { subject: 'Devis {{number}}', body: 'Bonjour {{customer}},\n\nVotre devis : {{link}}\n\n{{seller}}' };
@@ -42,4 +45,29 @@ test('a notice to the salesperson needs no link; a misspelt placeholder is caugh
   expect(typo.status).toBe(422);
   expect(typo.body.errors).toEqual([{ path: 'templates.first_send.en.subject', message: expect.stringContaining('unknown placeholder {{numbr}}') }]);
   expect(await templatesNow()).toEqual(notice);
+});
+
+test('SMS texts are templates too, per event and locale: a customer SMS keeps its link, a notice SMS needs none', async () => {
+  const smsOnly = {
+    signature_request: { sv: { sms: '{{seller}}: signera offert {{number}} här: {{link}}' } },
+    assignee_signed: { fr: { sms: '{{kind}} {{number}} signé ({{total}})' } },
+  };
+  expect((await api.patch('/v1/settings', { templates: smsOnly })).status).toBe(200);
+  expect(await templatesNow()).toEqual(smsOnly);
+
+  const linkless = await api.patch<{ detail: string; errors: { path: string; message: string }[] }>('/v1/settings', {
+    templates: { ...smsOnly, reminder: { fr: { sms: 'Rappel : devis {{number}}, répondez-nous vite.' } } },
+  });
+  expect(linkless.status).toBe(422);
+  expect(linkless.body.errors).toEqual([{ path: 'templates.reminder.fr.sms', message: expect.stringContaining('missing the {{link}} placeholder') }]);
+
+  const typo = await api.patch<{ errors: { path: string; message: string }[] }>('/v1/settings', {
+    templates: { assignee_viewed: { en: { sms: '{{kind}} {{number}} seen by {{client}}' } } },
+  });
+  expect(typo.status).toBe(422);
+  expect(typo.body.errors).toEqual([{ path: 'templates.assignee_viewed.en.sms', message: expect.stringContaining('unknown placeholder {{client}}') }]);
+
+  // The email's subject and body come together.
+  expect((await api.patch('/v1/settings', { templates: { first_send: { fr: { subject: 'Devis {{number}}' } } } })).status).toBe(400);
+  expect(await templatesNow()).toEqual(smsOnly);
 });
