@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { PrismaClient, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../../generated/prisma/client';
 import { checkDestination, DestinationRefused } from '../../activities/webhooks/destination';
 import { startDeliveryWorkflow, type WebhookDispatcher } from '../../activities/webhooks/dispatch';
+import { webhookWorkflowId } from '../../domain/webhooks';
 import { newWebhookSecret } from '../../activities/webhooks/signature';
 import { newId } from '../../platform/ids';
 import type { AppDeps } from '../app';
@@ -67,6 +68,28 @@ function apiDispatcher(deps: AppDeps): WebhookDispatcher {
   return { client: deps.temporal, taskQueue: deps.config.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
 }
 
+/** How long a replay waits for the last run of a delivery to close before answering 409. */
+const PREVIOUS_RUN_GRACE_MS = 10_000;
+
+/**
+ * The last attempt marks its row failed just before its workflow returns, so a replay asked
+ * for at once may find that run still closing: wait for it, briefly.
+ */
+async function previousRunClosed(deps: AppDeps, deliveryId: string): Promise<void> {
+  const closed = deps.temporal.workflow
+    .getHandle(webhookWorkflowId(deliveryId))
+    .result()
+    .then(
+      () => undefined,
+      // Failed, terminated or never started: nothing to wait for either.
+      () => undefined,
+    );
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, PREVIOUS_RUN_GRACE_MS)));
+  await Promise.race([closed, grace]);
+  clearTimeout(timer);
+}
+
 /**
  * A failed delivery, sent again with the same webhook-id (receivers that saw it already
  * drop it) and a fresh retry schedule. Replaying re-enables an endpoint disabled by a 410:
@@ -78,6 +101,7 @@ export async function replayWebhookDelivery(deps: AppDeps, tenantId: string, del
   if (!delivery) throw new AppError('not_found', `No webhook delivery ${deliveryId}.`);
   if (delivery.endpoint.deletedAt) throw new AppError('conflict', 'The endpoint of this delivery was deleted.');
   if (delivery.status !== 'failed') throw new AppError('conflict', `Only a failed delivery can be replayed; this one is ${delivery.status}.`);
+  await previousRunClosed(deps, delivery.id);
 
   await prisma.$transaction([
     prisma.webhookEndpoint.update({ where: { id: delivery.endpointId }, data: { disabledAt: null, disabledReason: null } }),
