@@ -1,4 +1,5 @@
-/** Document lines as rows: the one mapping from priced lines to what PostgreSQL keeps. */
+/** Document lines as rows and back: the one mapping between priced lines and what PostgreSQL keeps. */
+import type { DocumentLine } from '../../generated/prisma/client';
 import type { PricedLine } from '../../domain/money';
 import { newId } from '../../platform/ids';
 
@@ -22,4 +23,19 @@ export function lineRows(lines: readonly LineValues[]) {
     netAmount: line.netAmount,
     taxAmount: line.taxAmount,
   }));
+}
+
+/** A stored line as the domain prices it (decimals as text), with its id. */
+export function pricedLineOf(row: DocumentLine): PricedLine & { id: string } {
+  return {
+    id: row.id,
+    description: row.description,
+    quantity: row.quantity.toString(),
+    unitPrice: row.unitPrice,
+    taxRate: row.taxRate.toString(),
+    optional: row.optional,
+    selected: row.selected,
+    netAmount: row.netAmount,
+    taxAmount: row.taxAmount,
+  };
 }

@@ -12,6 +12,7 @@ import { computeTotals, countsInTotals, minorUnitDigits, taxBreakdown, type Pric
 import { portalScript, signForm, SIGNING_MESSAGES } from './sign-form';
 import type { Locale, QuoteStatus } from '../../domain/documents';
 import type { LinkedDocument } from '../../activities/db/links';
+import { pricedLineOf } from '../../activities/db/lines';
 
 export interface QuoteForm {
   decision: PortalDecision;
@@ -44,25 +45,12 @@ export interface QuotePageInput {
 
 type PageLine = PricedLine & { id: string };
 
-function pageLines(document: LinkedDocument): PageLine[] {
-  return document.lines.map((line) => ({
-    id: line.id,
-    description: line.description,
-    quantity: line.quantity.toString(),
-    unitPrice: line.unitPrice,
-    taxRate: line.taxRate.toString(),
-    optional: line.optional,
-    selected: line.selected,
-    netAmount: line.netAmount,
-    taxAmount: line.taxAmount,
-  }));
-}
 
 export function renderQuotePage(input: QuotePageInput): string {
   const t = messagesFor(input.locale, input.document.kind);
   const f = formattersFor(input.locale);
   const { document } = input;
-  const lines = pageLines(document);
+  const lines: PageLine[] = document.lines.map(pricedLineOf);
   const kindLabel = input.kindLabel ?? t.quote;
   const title = document.title ?? kindLabel;
   const body = html`
