@@ -5,13 +5,20 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 
+# Proof uploads and rendering: pdfinfo/pdftoppm (poppler-utils, run under prlimit from
+# util-linux) and the DejaVu fonts the watermark is drawn with.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends poppler-utils fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY package.json package-lock.json ./
 # Dev dependencies stay: tsx runs the sources, and the Prisma CLI generates the client below.
 RUN npm install --no-audit --no-fund --include=dev
 
 COPY . .
 RUN npx tsx scripts/prisma-generate.ts --force \
-    && chown -R node:node /app
+    && mkdir -p /files \
+    && chown -R node:node /app /files
 
 USER node
 EXPOSE 3000

@@ -10,11 +10,12 @@ import { recordTransition } from './db/record-transition';
 import { applyRevision } from './db/revisions';
 import { recordSignature } from './db/signatures';
 import { failingClearly } from './failures';
+import { renderProofRevision, type ProofRenderDeps } from './render/proof-pages';
 import type { Mailer } from './notify/mailer';
 import { notifyAssignee } from './notify/notify-assignee';
 import { sendDocumentEmail } from './notify/send-document-email';
 import type { SmsSender } from './notify/sms';
-import type { GreenlightActivities } from './types';
+import type { GreenlightActivities, ProofActivities } from './types';
 import { attemptWebhookDelivery } from './webhooks/attempt';
 import { dispatchWebhookDeliveries, type WebhookDispatcher } from './webhooks/dispatch';
 
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   mailer: Mailer;
   /** appSecret derives the tokens of emailed links (see createMessageAccessLink). */
   config: Pick<Config, 'publicUrl' | 'mailFrom' | 'appSecret' | 'webhooks'>;
+  /** Proof rendering: where uploads and rendered pages live, and the rasterizer's bounds. Without it, proofs are not rendered here. */
+  proofs?: ProofRenderDeps;
   /** Where SMS notifications go; without one, SMS preferences are not served. */
   sms?: SmsSender;
 }
@@ -33,8 +36,12 @@ function workerDispatcher(deps: ActivityDeps): WebhookDispatcher {
   return { client: context.client, taskQueue: context.info.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
 }
 
-export function createActivities(deps: ActivityDeps): GreenlightActivities {
+export function createActivities(deps: ActivityDeps): GreenlightActivities & ProofActivities {
   return {
+    renderProofRevision: failingClearly((input) => {
+      if (!deps.proofs) throw new Error('This worker was built without proof rendering (ActivityDeps.proofs)');
+      return renderProofRevision({ ...deps.proofs, prisma: deps.prisma }, input);
+    }),
     recordTransition: failingClearly(async (input) => {
       const { event } = await recordTransition(deps.prisma, input);
       // Also when the event was already there: this may be the retry of a run that died before dispatching.

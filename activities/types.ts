@@ -8,6 +8,7 @@ import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../domai
 import type { SignatureEvidence } from '../domain/signature';
 import type { DocumentChanges } from '../workflows/api';
 import type { CustomerTemplateName } from './notify/templates';
+import type { RenderProofRevisionInput } from './render/proof-pages';
 
 export interface RecordTransitionInput {
   tenantId: string;
@@ -74,6 +75,12 @@ export interface ApplyRevisionInput {
   /** The version these changes make. */
   version: number;
   changes: DocumentChanges;
+}
+
+/** Proof rendering, apart from the document activities: only workers built with ActivityDeps.proofs serve it. */
+export interface ProofActivities {
+  /** Renders a proof revision's pages and watermarked PDF; idempotent by revision; a file that cannot be rendered ends as status failed. */
+  renderProofRevision(input: RenderProofRevisionInput): Promise<{ status: string }>;
 }
 
 export interface GreenlightActivities {

@@ -172,6 +172,34 @@ export function fileRoute<A extends AuthMode, P extends AnyObject, Q extends Any
   };
 }
 
+interface UploadRouteDefinition<A extends AuthMode, P extends AnyObject, R extends z.ZodType> extends RouteBase<A, P, AnyObject, z.ZodUndefined> {
+  method: 'post';
+  /** The multipart/form-data body as OpenAPI shows it (the handler reads the stream itself). */
+  upload: z.ZodObject;
+  response: { status: 201; description: string; schema: R };
+  handle(call: RouteCall<A, z.output<P>, Record<string, never>, undefined>): Promise<z.input<R>>;
+}
+
+/** A JSON-answering POST whose body is multipart/form-data files (api/multipart.ts reads them). */
+export function uploadRoute<A extends AuthMode, P extends AnyObject, R extends z.ZodType>(definition: UploadRouteDefinition<A, P, R>): Route {
+  const { response } = definition;
+  const openapi = describe(definition, {
+    [String(response.status)]: { description: response.description, content: { 'application/json': { schema: response.schema } } },
+  });
+  openapi.request = { ...openapi.request, body: { required: true, content: { 'multipart/form-data': { schema: definition.upload } } } };
+  return {
+    method: definition.method,
+    path: definition.path,
+    auth: definition.auth,
+    openapi,
+    async run(deps, caller, req) {
+      const body = await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req) as RouteCall<A, z.output<P>, Record<string, never>, undefined>);
+      assertMatchesSchema(deps, definition, response.schema, body);
+      return { status: response.status, body };
+    },
+  };
+}
+
 /**
  * Outside production every answer is checked against its declared schema: a handler that
  * drifts from the document fails loudly in tests instead of surprising an integrator.

@@ -329,6 +329,29 @@ export const signatureBlockSchema = z
   })
   .openapi('SignatureSummary');
 
+export const revisionSummarySchema = z
+  .object({
+    id,
+    number: z.number().int().openapi({ description: '1, 2, 3 … in upload order; every revision is kept' }),
+    status: z.enum(['rendering', 'ready', 'failed']),
+    failureReason: z.string().nullable().openapi({ description: 'Why rendering failed (status failed)' }),
+    pages: z.number().int(),
+    createdAt: dateTime,
+  })
+  .openapi('RevisionSummary');
+
+export const createdRevisionSchema = z
+  .object({ revision: revisionSummarySchema, pages: z.number().int() })
+  .openapi('CreatedRevision');
+
+export const revisionUploadSchema = z
+  .object({
+    files: z.array(z.string().openapi({ format: 'binary' })).openapi({
+      description: 'One multi-page PDF, or several single-page files (PDF, JPEG, PNG, TIFF): the pages are shown in the order given',
+    }),
+  })
+  .openapi('RevisionUpload');
+
 export const documentSchema = z
   .object({
     id,
@@ -352,13 +375,14 @@ export const documentSchema = z
     downloadCount: z.number().int(),
     version: z.number().int().openapi({ description: 'Bumped by every change made after the quote was sent' }),
     signature: signatureBlockSchema.nullable().openapi({ description: 'Set once the customer signed (built-in signature)' }),
+    revisions: z.array(revisionSummarySchema).openapi({ description: 'Proofs: every uploaded revision, oldest first (empty for other kinds)' }),
     createdAt: dateTime,
     updatedAt: dateTime,
   })
   .openapi('Document');
 
 export const documentSummarySchema = documentSchema
-  .omit({ lines: true, chain: true, signature: true })
+  .omit({ lines: true, chain: true, signature: true, revisions: true })
   .openapi('DocumentSummary');
 
 

@@ -13,6 +13,24 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
   return value;
 }
 
+export interface ProofUploadLimits {
+  /** PROOF_MAX_FILE_MB: one file. */
+  maxFileBytes: number;
+  /** PROOF_MAX_FILES: files in one upload. */
+  maxFiles: number;
+  /** PROOF_MAX_PAGES: pages in one revision. */
+  maxPages: number;
+  /** PROOF_MAX_MEGAPIXELS: one image, or one PDF page at the zoom width. */
+  maxPixels: number;
+}
+
+export interface RenderLimits {
+  /** RENDER_TIMEOUT_MS: one pdftoppm/pdfinfo run. */
+  timeoutMs: number;
+  /** RENDER_MEMORY_MB: address space of one pdftoppm/pdfinfo run. */
+  memoryBytes: number;
+}
+
 export interface Config {
   port: number;
   databaseUrl: string;
@@ -39,6 +57,12 @@ export interface Config {
    * audit trail is the customer's and not the load balancer's. 0 when clients connect directly.
    */
   trustProxyHops: number;
+  /** Uploaded originals and rendered pages (activities/files/); FILES_DIR, default <DATA_DIR>/files. */
+  filesDir: string;
+  /** Caps on a proof upload, checked by content before anything is stored (activities/render/inspect-upload.ts). */
+  proofUploads: ProofUploadLimits;
+  /** Bounds on the rasterizer child process, so a hostile PDF is killed, never the worker. */
+  render: RenderLimits;
   webhooks: {
     /** Waits between delivery attempts (WEBHOOK_RETRY_DELAYS, ISO 8601 durations, comma-separated); unset: about three days of retries. */
     retryDelaysMs?: number[];
@@ -79,6 +103,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perIpPerMinute: intFromEnv(env, 'PORTAL_RATE_LIMIT_PER_IP', 600),
     },
     trustProxyHops: intFromEnv(env, 'TRUST_PROXY_HOPS', 0, 0),
+    filesDir: path.resolve(env.FILES_DIR ?? path.join(dataDir, 'files')),
+    proofUploads: {
+      maxFileBytes: intFromEnv(env, 'PROOF_MAX_FILE_MB', 200) * 1024 * 1024,
+      maxFiles: intFromEnv(env, 'PROOF_MAX_FILES', 50),
+      maxPages: intFromEnv(env, 'PROOF_MAX_PAGES', 200),
+      maxPixels: intFromEnv(env, 'PROOF_MAX_MEGAPIXELS', 60) * 1_000_000,
+    },
+    render: {
+      timeoutMs: intFromEnv(env, 'RENDER_TIMEOUT_MS', 120_000),
+      memoryBytes: intFromEnv(env, 'RENDER_MEMORY_MB', 1024) * 1024 * 1024,
+    },
     webhooks: {
       ...(env.WEBHOOK_RETRY_DELAYS ? { retryDelaysMs: env.WEBHOOK_RETRY_DELAYS.split(',').map((delay) => durationToMs(delay.trim())) } : {}),
       timeoutMs: intFromEnv(env, 'WEBHOOK_TIMEOUT_MS', 15_000),

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages Greenlight needs beyond Node: chromium (browser tests, playwright-core
 # drives the system build since browser downloads are impossible here), fonts-dejavu-core
-# (fonts Chromium renders the portal with) and poppler-utils (pdftoppm, to look at PDFs).
+# (fonts Chromium renders the portal with, and the proof watermark), poppler-utils (pdfinfo and
+# pdftoppm: proof rendering) and qpdf (tests make an encrypted PDF with it).
 # apt-get update runs only when something is missing; without root this only explains.
 set -euo pipefail
 
-packages=(chromium fonts-dejavu-core poppler-utils)
+packages=(chromium fonts-dejavu-core poppler-utils qpdf)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

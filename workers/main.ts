@@ -8,6 +8,7 @@
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
+import { openFileStore } from '../activities/files/store';
 import { createResendMailer } from '../activities/notify/mailer';
 import { createOutboxSmsSender } from '../activities/notify/sms';
 import { loadConfig } from '../platform/config';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ prisma, mailer, config, sms }),
+    activities: createActivities({ prisma, mailer, config, sms, proofs: { files: openFileStore(config), render: config.render } }),
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
   });
 

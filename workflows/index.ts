@@ -3,3 +3,4 @@ export { quoteWorkflow } from './quote';
 export { messageNotificationWorkflow } from './conversation';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { acceptanceWorkflow } from './acceptance';
+export { proofRevisionWorkflow } from './proof-revision';

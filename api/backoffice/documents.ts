@@ -3,17 +3,21 @@ import { listChain, type ChainLink } from '../../activities/db/chain';
 import type { AuditEvent, Message } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
 import type { DocumentKind } from '../../domain/documents';
-import { fileRoute, jsonRoute } from '../openapi';
+import { fileRoute, jsonRoute, uploadRoute } from '../openapi';
 import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines } from '../operations/documents';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
 import { listMessages, postSellerMessage } from '../operations/messages';
 import { cancelDocument, previewPdf, remindDocument, sendDocument } from '../operations/quote-lifecycle';
 import { signatureBlock, type SignatureBlock } from '../operations/quote-signatures';
+import { createProofRevision, listRevisions, presentRevision, type RevisionWithPageCount } from '../operations/proof-revisions';
+import { readMultipartFiles } from '../multipart';
 import {
   auditEventListSchema,
   cancelDocumentSchema,
   convertDocumentSchema,
   createMessageSchema,
+  createdRevisionSchema,
+  revisionUploadSchema,
   createDocumentSchema,
   documentListSchema,
   documentSchema,
@@ -54,7 +58,7 @@ function presentSummary(document: DocumentRow) {
   };
 }
 
-function presentDocument(document: DocumentWithLines, chain: ChainLink[], signature: SignatureBlock | null) {
+function presentDocument(document: DocumentWithLines, chain: ChainLink[], signature: SignatureBlock | null, revisions: RevisionWithPageCount[]) {
   return {
     ...presentSummary(document),
     lines: document.lines.map((line) => ({
@@ -71,13 +75,18 @@ function presentDocument(document: DocumentWithLines, chain: ChainLink[], signat
     })),
     chain,
     signature,
+    revisions: revisions.map(presentRevision),
   };
 }
 
 /** The document with its whole commercial chain (quote → order → delivery note → invoice). */
 export async function presentWithChain(deps: AppDeps, document: DocumentWithLines) {
-  const [chain, signature] = await Promise.all([listChain(deps.prisma, document), signatureBlock(deps.prisma, deps.config.publicUrl, document)]);
-  return presentDocument(document, chain, signature);
+  const [chain, signature, revisions] = await Promise.all([
+    listChain(deps.prisma, document),
+    signatureBlock(deps.prisma, deps.config.publicUrl, document),
+    listRevisions(deps.prisma, document.id),
+  ]);
+  return presentDocument(document, chain, signature, revisions);
 }
 
 function presentMessage(message: Message) {
@@ -223,6 +232,23 @@ export const documentRoutes = [
     problems: ['not_found', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: workflowStateSchema },
     handle: ({ deps, caller, params, body, idempotencyKey }) => cancelDocument(deps, caller, params.id, body, idempotencyKey),
+  }),
+  uploadRoute({
+    method: 'post',
+    path: '/documents/:id/revisions',
+    tag: 'Proofs',
+    summary: "Upload a proof's next revision (multipart, field files); files are checked by content and the pages rendered on the worker",
+    auth: 'tenant',
+    params: idParamsSchema,
+    upload: revisionUploadSchema,
+    problems: ['not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'unprocessable'],
+    response: { status: 201, description: 'The revision, rendering', schema: createdRevisionSchema },
+    handle: async ({ deps, caller, params, req }) => {
+      const { maxFileBytes, maxFiles } = deps.config.proofUploads;
+      const files = await readMultipartFiles(req, { field: 'files', maxFileBytes, maxFiles });
+      const { revision, pages } = await createProofRevision(deps, caller, params.id, files);
+      return { revision: presentRevision({ ...revision, _count: { pages } }), pages };
+    },
   }),
   fileRoute({
     method: 'get',

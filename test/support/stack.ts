@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createActivities } from '../../activities/index';
+import { openFileStore } from '../../activities/files/store';
 import { createResendMailer, type Mailer } from '../../activities/notify/mailer';
 import { createOutboxSmsSender } from '../../activities/notify/sms';
 import type { GreenlightActivities } from '../../activities/types';
@@ -136,6 +137,7 @@ function realActivities(prisma: PrismaClient, config: Config, mailer?: Mailer): 
     prisma,
     mailer: mailer ?? createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl }),
     config,
+    proofs: { files: openFileStore(config), render: config.render },
     // Texts land in the same local outbox as the emails, as in development (workers/main.ts).
     sms: createOutboxSmsSender(config.outboxUrl),
   });

@@ -1,0 +1,88 @@
+/**
+ * A new revision of a proof: the files are checked by content, stored, and only then is the
+ * revision row written, in one transaction with its pages; a failure anywhere removes what was
+ * stored, so there is never half a revision. Rendering then runs on the worker.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { openFileStore } from '../../activities/files/store';
+import { revisionPrefix, sourceKey } from '../../activities/files/keys';
+import { inspectUpload, type ProofFileKind, type UploadedFile } from '../../activities/render/inspect-upload';
+import { AppError } from '../../domain/errors';
+import type { Revision } from '../../generated/prisma/client';
+import { newId } from '../../platform/ids';
+import type { AppDeps } from '../app';
+import type { TenantCaller } from '../auth';
+
+const EXTENSION: Record<ProofFileKind, string> = { pdf: 'pdf', jpeg: 'jpg', png: 'png', tiff: 'tif' };
+
+export async function createProofRevision(deps: AppDeps, caller: TenantCaller, documentId: string, files: UploadedFile[]): Promise<{ revision: Revision; pages: number }> {
+  const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId }, select: { id: true, kind: true } });
+  if (!document) throw new AppError('not_found', `No document ${documentId}.`);
+  if (document.kind !== 'proof') throw new AppError('conflict', `Revisions belong to proofs; document ${documentId} is a ${document.kind}.`);
+
+  const inspected = await inspectUpload(files, deps.config.proofUploads, deps.config.render);
+  const revisionId = newId('rev');
+  const store = openFileStore(deps.config);
+  const pages = inspected.flatMap((entry, index) => {
+    const key = sourceKey(documentId, revisionId, index, EXTENSION[entry.kind]);
+    const count = entry.pages === 1 ? 1 : entry.pages.length;
+    return Array.from({ length: count }, (_, page) => ({ sourceKey: key, sourcePage: page + 1 }));
+  });
+
+  let revision: Revision;
+  try {
+    // The revision id is new and unreferenced, so its folder is a temporary place until the row commits.
+    await Promise.all(inspected.map((entry, index) => store.put(sourceKey(documentId, revisionId, index, EXTENSION[entry.kind]), entry.file.bytes)));
+    revision = await deps.prisma.$transaction(async (tx) => {
+      const last = await tx.revision.findFirst({ where: { documentId }, orderBy: { number: 'desc' }, select: { number: true } });
+      return tx.revision.create({
+        data: {
+          id: revisionId,
+          documentId,
+          number: (last?.number ?? 0) + 1,
+          pages: { create: pages.map((page, index) => ({ id: newId('pag'), position: index + 1, ...page })) },
+        },
+      });
+    });
+  } catch (error) {
+    await store.deletePrefix(revisionPrefix(documentId, revisionId));
+    // Two uploads at once raced for the same number: the loser is told to retry.
+    if (error instanceof Error && 'code' in error && error.code === 'P2002') throw new AppError('conflict', 'Another revision was uploaded at the same time; send again.');
+    throw error;
+  }
+  await startRevisionRendering(deps, caller.tenantId, revision);
+  return { revision, pages: pages.length };
+}
+
+/**
+ * For now each revision renders in a small workflow of its own; the proof document workflow
+ * (issue 4, "The proof workflow") will take this over and run the render activity itself.
+ */
+async function startRevisionRendering(deps: AppDeps, tenantId: string, revision: Revision): Promise<void> {
+  try {
+    await deps.temporal.workflow.start('proofRevisionWorkflow', {
+      taskQueue: deps.config.taskQueue,
+      workflowId: `proof-revision-${revision.id}`,
+      args: [{ tenantId, documentId: revision.documentId, revisionId: revision.id }],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+export type RevisionWithPageCount = Revision & { _count: { pages: number } };
+
+export function listRevisions(prisma: AppDeps['prisma'], documentId: string): Promise<RevisionWithPageCount[]> {
+  return prisma.revision.findMany({ where: { documentId }, orderBy: { number: 'asc' }, include: { _count: { select: { pages: true } } } });
+}
+
+export function presentRevision(revision: RevisionWithPageCount) {
+  return {
+    id: revision.id,
+    number: revision.number,
+    status: revision.status as 'rendering' | 'ready' | 'failed',
+    failureReason: revision.failureReason,
+    pages: revision._count.pages,
+    createdAt: revision.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * `npm run bench` (second part): a proof revision's whole render next to bare pdftoppm.
+ *
+ * The bench makes a 20-page print PDF (A4, a different 3000×2000 photo on every page), then
+ * in the same run:
+ * 1. the render activity on it as one revision (activities/render/proof-pages.ts): 1600 px
+ *    previews, thumbnails, 3200 px zoom images and the watermarked 150 dpi PDF, with the
+ *    bounded pdftoppm children it starts;
+ * 2. bare `pdftoppm -r 150 -jpeg` on the same file.
+ * For each: wall time and peak resident memory of the process tree (sampled from /proc; for
+ * the render, above the bench process's own memory before it started); then the ratios.
+ * Prints figures; asserts nothing. Needs PostgreSQL (DATABASE_URL), not Temporal.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
+import { createLocalFileStore } from '../activities/files/store';
+import { sourceKey } from '../activities/files/keys';
+import { renderProofRevision } from '../activities/render/proof-pages';
+import { loadConfig } from '../platform/config';
+import { createPrisma } from '../platform/db';
+import { newId } from '../platform/ids';
+import { databaseUrlFor, dropDatabase, recreateDatabase, withServerAdmin } from '../scripts/lib/database';
+import { migrate } from '../scripts/migrate';
+import { samplePeakRss, treeRssBytes } from './process-memory';
+
+const BENCH_DATABASE = 'greenlight_bench_proofs';
+const PAGES = 20;
+
+const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(0)} MB`;
+
+/** A photo-like image: smooth colour gradients under fine grain, different on every page. */
+async function photo(page: number): Promise<Buffer> {
+  const [width, height] = [3000, 2000];
+  const gradient = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x2="1" y2="1">` +
+      `<stop offset="0" stop-color="hsl(${(page * 37) % 360},70%,55%)"/><stop offset="1" stop-color="hsl(${(page * 37 + 140) % 360},60%,35%)"/>` +
+      `</linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/><circle cx="${900 + page * 50}" cy="1000" r="600" fill="hsl(${(page * 53) % 360},80%,70%)"/></svg>`,
+  );
+  const grain = await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 12 } } })
+    .png()
+    .toBuffer();
+  return sharp(gradient).composite([{ input: grain, blend: 'overlay' }]).jpeg({ quality: 90 }).toBuffer();
+}
+
+async function printPdf(): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  for (let page = 1; page <= PAGES; page += 1) {
+    const image = await pdf.embedJpg(await photo(page));
+    pdf.addPage([595, 842]).drawImage(image, { x: 28, y: 400, width: 539, height: 359 });
+  }
+  return pdf.save();
+}
+
+/** Bare pdftoppm, its peak memory sampled on its own process. */
+function runPdftoppm(file: string, outDir: string): Promise<{ peakBytes: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('pdftoppm', ['-r', '150', '-jpeg', file, path.join(outDir, 'page')], { stdio: 'ignore' });
+    const memory = samplePeakRss(child.pid!);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const peakBytes = memory.stop();
+      if (code === 0) resolve({ peakBytes });
+      else reject(new Error(`pdftoppm exited ${code}`));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight';
+  const databaseUrl = databaseUrlFor(serverUrl, BENCH_DATABASE);
+  const work = mkdtempSync(path.join(tmpdir(), 'greenlight-proof-bench-'));
+  const prisma = createPrisma(databaseUrl);
+  try {
+    console.log(`[bench] making a ${PAGES}-page print PDF (a 3000×2000 photo per page) and a fresh database…`);
+    const [original] = await Promise.all([printPdf(), withServerAdmin(serverUrl, (admin) => recreateDatabase(admin, BENCH_DATABASE)).then(() => migrate(databaseUrl))]);
+    const files = createLocalFileStore(path.join(work, 'files'));
+
+    const tenantId = newId('ten');
+    const customerId = newId('cus');
+    const documentId = newId('doc');
+    const revisionId = newId('rev');
+    const key = sourceKey(documentId, revisionId, 0, 'pdf');
+    await files.put(key, original);
+    await prisma.tenant.create({ data: { id: tenantId, name: 'Bench Print Shop', locale: 'fr' } });
+    await prisma.customer.create({ data: { id: customerId, tenantId, name: 'Bench Customer' } });
+    await prisma.document.create({
+      data: { id: documentId, tenantId, kind: 'proof', number: 'P-BENCH-1', status: 'draft', currency: 'EUR', customerId, netTotal: 0, taxTotal: 0, grossTotal: 0 },
+    });
+    await prisma.revision.create({
+      data: {
+        id: revisionId,
+        documentId,
+        number: 1,
+        pages: { create: Array.from({ length: PAGES }, (_, index) => ({ id: newId('pag'), position: index + 1, sourceKey: key, sourcePage: index + 1 })) },
+      },
+    });
+
+    const baseline = treeRssBytes(process.pid);
+    const renderMemory = samplePeakRss(process.pid);
+    const renderStarted = performance.now();
+    const { status } = await renderProofRevision({ prisma, files, render: loadConfig().render }, { revisionId });
+    const renderSeconds = (performance.now() - renderStarted) / 1000;
+    const renderPeak = renderMemory.stop() - baseline;
+    if (status !== 'ready') throw new Error(`the revision ended ${status}`);
+    const revision = await prisma.revision.findUniqueOrThrow({ where: { id: revisionId } });
+    const watermarked = await files.get(revision.watermarkedPdfKey!);
+
+    const bareOut = mkdtempSync(path.join(work, 'bare-'));
+    const sourceFile = path.join(work, 'source.pdf');
+    writeFileSync(sourceFile, original);
+    const bareStarted = performance.now();
+    const { peakBytes: barePeak } = await runPdftoppm(sourceFile, bareOut);
+    const bareSeconds = (performance.now() - bareStarted) / 1000;
+
+    console.log(
+      `Proof revision render, ${PAGES} pages (original ${mb(original.length)}): previews 1600 px, thumbnails, zoom 3200 px, watermarked 150 dpi PDF\n` +
+        `  ${renderSeconds.toFixed(1)} s (${(PAGES / renderSeconds).toFixed(1)} pages/s), peak memory ${mb(renderPeak)} above the bench process; ` +
+        `watermarked PDF ${mb(watermarked.length)} (${((100 * watermarked.length) / original.length).toFixed(0)}% of the original)\n` +
+        `Bare pdftoppm -r 150 -jpeg on the same file\n` +
+        `  ${bareSeconds.toFixed(1)} s (${(PAGES / bareSeconds).toFixed(1)} pages/s), peak memory ${mb(barePeak)}\n` +
+        `Ratio: the whole render takes ${(renderSeconds / bareSeconds).toFixed(1)}× the time of bare pdftoppm and ${(renderPeak / Math.max(barePeak, 1)).toFixed(1)}× its peak memory.`,
+    );
+  } finally {
+    await prisma.$disconnect();
+    await dropDatabase(serverUrl, BENCH_DATABASE).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('[bench] failed:', error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,211 @@
+/**
+ * Proof revisions over HTTP with the real stack: upload, content checks, rendering by the
+ * worker (previews, zoom, watermarked PDF), and a hostile PDF that fails only its revision.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { PDFDocument, PDFName, rgb } from 'pdf-lib';
+import sharp from 'sharp';
+import { openFileStore } from '../../activities/files/store';
+import { WATERMARK_RGB } from '../../activities/render/watermark';
+import { eventually } from '../support/eventually';
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+let apiKey: string;
+let customerId: string;
+
+beforeAll(async () => {
+  // A hostile file must be stopped quickly in this test; production keeps the default.
+  process.env.RENDER_TIMEOUT_MS = '15000';
+  stack = await startStack();
+  ({ apiKey } = await stack.createTenant('Imprimerie Proof'));
+  customerId = (await call('POST', '/v1/customers', { name: 'Client BAT' })).body.id;
+});
+
+afterAll(async () => {
+  await stack?.close();
+  delete process.env.RENDER_TIMEOUT_MS;
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${stack.baseUrl}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function upload(documentId: string, files: { name: string; bytes: Uint8Array; type?: string }[]): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  for (const file of files) form.append('files', new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
+  const response = await fetch(`${stack.baseUrl}/v1/documents/${documentId}/revisions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form });
+  return { status: response.status, body: await response.json() };
+}
+
+async function newProof(): Promise<string> {
+  const created = await call('POST', '/v1/documents', { kind: 'proof', customerId, title: 'Flyer A5', lines: [] });
+  expect(created.status).toBe(201);
+  return created.body.id;
+}
+
+/** A print-like PDF: a green page with a large grey photo (3000×2000, full resolution) on it. */
+async function printPdf(pages: number): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const photo = await pdf.embedJpg(
+    await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 4 } } }).jpeg({ quality: 95 }).toBuffer(),
+  );
+  for (let index = 0; index < pages; index += 1) {
+    const page = pdf.addPage([595, 842]);
+    page.drawRectangle({ x: 40, y: 40, width: 515, height: 762, color: rgb(0.1, 0.5, 0.2) });
+    page.drawImage(photo, { x: 60, y: 420, width: 475, height: 317 });
+    page.drawText(`Page ${index + 1}`, { x: 60, y: 780, size: 24, color: rgb(1, 1, 1) });
+  }
+  return pdf.save();
+}
+
+async function revisionRendered(documentId: string, number: number) {
+  return eventually(
+    async () => {
+      const revision = await stack.prisma.revision.findFirst({ where: { documentId, number }, include: { pages: { orderBy: { position: 'asc' } } } });
+      return revision && revision.status !== 'rendering' ? revision : undefined;
+    },
+    { what: `revision ${number} of ${documentId} rendered` },
+  );
+}
+
+/** Share of pixels close to the watermark colour along the image's rising diagonal. */
+async function watermarkShareOnDiagonal(image: Buffer): Promise<number> {
+  const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let hits = 0;
+  const samples = 400;
+  for (let step = 0; step < samples; step += 1) {
+    const x = Math.floor(((step + 0.5) / samples) * info.width);
+    const y = Math.floor((1 - (step + 0.5) / samples) * info.height);
+    const offset = (y * info.width + x) * info.channels;
+    const [r, g, b] = [data[offset]!, data[offset + 1]!, data[offset + 2]!];
+    // The watermark is translucent: red clearly dominates where it covers the green page.
+    if (r > g + 40 && r > b + 20 && r > WATERMARK_RGB.r * 0.4) hits += 1;
+  }
+  return hits / samples;
+}
+
+describe('proof revisions', () => {
+  it('renders a 3-page PDF, then three JPEGs as revision 2 in the order given', async () => {
+    const documentId = await newProof();
+    const original = await printPdf(3);
+    const first = await upload(documentId, [{ name: 'flyer.pdf', bytes: original, type: 'application/pdf' }]);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ pages: 3, revision: { number: 1, status: 'rendering', pages: 3 } });
+
+    const revision1 = await revisionRendered(documentId, 1);
+    expect(revision1.status).toBe('ready');
+    const store = openFileStore(stack.config);
+    for (const page of revision1.pages) {
+      expect(page.width).toBe(1600);
+      const preview = await sharp(await store.get(page.previewKey!)).metadata();
+      expect(preview.width).toBe(1600);
+      expect((await sharp(await store.get(page.zoomKey!)).metadata()).width).toBe(3200);
+    }
+
+    // The download: watermark burnt in along the diagonal (the preview has none there), ~150 dpi, smaller than the original.
+    const download = await store.get(revision1.watermarkedPdfKey!);
+    const work = mkdtempSync(path.join(tmpdir(), 'proof-download-'));
+    try {
+      writeFileSync(path.join(work, 'download.pdf'), download);
+      execFileSync('pdftoppm', ['-f', '1', '-l', '1', '-r', '72', '-png', path.join(work, 'download.pdf'), path.join(work, 'page')]);
+      const rasterized = readFileSync(path.join(work, readdirSync(work).find((name) => name.endsWith('.png'))!));
+      expect(await watermarkShareOnDiagonal(rasterized)).toBeGreaterThan(0.2);
+      expect(await watermarkShareOnDiagonal(await store.get(revision1.pages[0]!.previewKey!))).toBe(0);
+      const images = execFileSync('pdfimages', ['-list', path.join(work, 'download.pdf')]).toString().split('\n').slice(2).filter(Boolean);
+      expect(images).toHaveLength(3);
+      for (const line of images) {
+        const [xPpi, yPpi] = line.trim().split(/\s+/).slice(12, 14).map(Number);
+        expect(xPpi).toBeLessThanOrEqual(151);
+        expect(yPpi).toBeLessThanOrEqual(151);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    expect(download.length).toBeLessThan(original.length);
+
+    const colours = ['#d00000', '#00a000', '#0000d0'];
+    const jpegs = await Promise.all(colours.map((colour) => sharp({ create: { width: 1200, height: 800, channels: 3, background: colour } }).jpeg().toBuffer()));
+    const second = await upload(documentId, jpegs.map((bytes, index) => ({ name: `page-${index + 1}.jpg`, bytes, type: 'image/jpeg' })));
+    expect(second.status).toBe(201);
+    const revision2 = await revisionRendered(documentId, 2);
+    expect(revision2.status).toBe('ready');
+    const dominant = await Promise.all(
+      revision2.pages.map(async (page) => {
+        const { channels } = await sharp(await openFileStore(stack.config).get(page.previewKey!)).stats();
+        return ['r', 'g', 'b'][channels.slice(0, 3).reduce((best, channel, index, all) => (channel.mean > all[best]!.mean ? index : best), 0)];
+      }),
+    );
+    expect(dominant).toEqual(['r', 'g', 'b']);
+
+    const read = await call('GET', `/v1/documents/${documentId}`);
+    expect(read.body.revisions).toEqual([
+      expect.objectContaining({ number: 1, status: 'ready', pages: 3 }),
+      expect.objectContaining({ number: 2, status: 'ready', pages: 3 }),
+    ]);
+  });
+
+  it('refuses a bad upload naming the file, storing nothing', async () => {
+    const documentId = await newProof();
+    const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#fff' } }).png().toBuffer();
+    const refused = await upload(documentId, [
+      { name: 'good.pdf', bytes: await printPdf(1), type: 'application/pdf' },
+      { name: 'fake.pdf', bytes: png, type: 'application/pdf' },
+    ]);
+    expect(refused.status).toBe(415);
+    expect(refused.body.detail).toMatch(/"fake\.pdf"/);
+    expect(await stack.prisma.revision.count({ where: { documentId } })).toBe(0);
+    expect(await openFileStore(stack.config).exists(`proofs/${documentId}/`)).toBe(false);
+  });
+
+  it('fails hostile PDFs in their own revisions; another document still renders', async () => {
+    // Deeply nested objects: 40 levels of forms, each drawing the next one twice (2^40 draws) in a 7 KB file.
+    const nested = await PDFDocument.create();
+    let form = nested.context.register(nested.context.stream('0 0 m 595 842 l S', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 595, 842] }));
+    for (let level = 0; level < 40; level += 1) {
+      form = nested.context.register(
+        nested.context.stream('/X Do /X Do', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 595, 842], Resources: { XObject: { X: form } } }),
+      );
+    }
+    const nestedPage = nested.addPage([595, 842]);
+    nestedPage.node.set(PDFName.of('Resources'), nested.context.obj({ XObject: { X: form } }));
+    nestedPage.node.set(PDFName.of('Contents'), nested.context.register(nested.context.stream('/X Do')));
+
+    // A decompression bomb: a small stream that inflates to about 300 MB of drawing operators.
+    const bomb = await PDFDocument.create();
+    const operators = Buffer.from('0 0 m 595 842 l S\n'.repeat(16_000_000));
+    const bombStream = bomb.context.stream(deflateSync(operators, { level: 9 }), { Filter: 'FlateDecode' });
+    bomb.addPage([595, 842]).node.set(PDFName.of('Contents'), bomb.context.register(bombStream));
+
+    const hostileDocuments: string[] = [];
+    for (const [name, pdf] of [['nested.pdf', nested], ['bomb.pdf', bomb]] as const) {
+      const documentId = await newProof();
+      const accepted = await upload(documentId, [{ name, bytes: await pdf.save(), type: 'application/pdf' }]);
+      // Both open fine (pdfinfo reads no page content): only rendering meets the trap.
+      expect(accepted.status).toBe(201);
+      hostileDocuments.push(documentId);
+    }
+    const healthyDocument = await newProof();
+    expect((await upload(healthyDocument, [{ name: 'ok.pdf', bytes: await printPdf(1) }])).status).toBe(201);
+
+    for (const documentId of hostileDocuments) {
+      const failed = await revisionRendered(documentId, 1);
+      expect(failed.status).toBe('failed');
+      expect(failed.failureReason).toMatch(/pdftoppm (took longer than 15000 ms|exceeded its memory bound)/);
+      const read = await call('GET', `/v1/documents/${documentId}`);
+      expect(read.body.revisions).toEqual([expect.objectContaining({ number: 1, status: 'failed', failureReason: failed.failureReason })]);
+    }
+    expect((await revisionRendered(healthyDocument, 1)).status).toBe('ready');
+  });
+});
