@@ -16,9 +16,10 @@ COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund --include=dev
 
 COPY . .
+# Named volumes mounted on /data and /files take these folders' owner: the node user.
 RUN npx tsx scripts/prisma-generate.ts --force \
-    && mkdir -p /files \
-    && chown -R node:node /app /files
+    && mkdir -p /files /data \
+    && chown -R node:node /app /files /data
 
 USER node
 EXPOSE 3000
