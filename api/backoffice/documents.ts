@@ -200,7 +200,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/send',
-    tag: 'Quotes',
+    tag: 'Documents',
     summary: 'Send a quote, an order or a delivery note: starts its workflow (email with the portal link; for quotes reminders and expiry)',
     auth: 'tenant',
     params: idParamsSchema,
@@ -212,7 +212,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/remind',
-    tag: 'Quotes',
+    tag: 'Documents',
     summary: 'Send the reminder now (the reminder template, not the first one)',
     auth: 'tenant',
     params: idParamsSchema,
@@ -224,7 +224,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/cancel',
-    tag: 'Quotes',
+    tag: 'Documents',
     summary: 'Cancel a sent document (quote, order, delivery note); the customer can no longer decide',
     auth: 'tenant',
     params: idParamsSchema,
@@ -253,7 +253,7 @@ export const documentRoutes = [
   fileRoute({
     method: 'get',
     path: '/documents/:id/pdf',
-    tag: 'Quotes',
+    tag: 'Documents',
     summary: "The document's PDF (a seller preview: recorded, not counted as a customer download)",
     auth: 'tenant',
     params: idParamsSchema,
