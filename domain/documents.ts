@@ -18,6 +18,13 @@ export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
 /** Statuses after which the customer can no longer decide. */
 export const FINAL_QUOTE_STATUSES: readonly QuoteStatus[] = ['accepted', 'refused', 'expired', 'cancelled'];
 
+/** A proof loops through changes_requested → sent until a revision is approved. */
+export const PROOF_STATUSES = ['draft', 'sent', 'viewed', 'changes_requested', 'approved', 'cancelled'] as const;
+export type ProofStatus = (typeof PROOF_STATUSES)[number];
+
+/** Statuses after which the proof takes no revision and no decision. */
+export const FINAL_PROOF_STATUSES: readonly ProofStatus[] = ['approved', 'cancelled'];
+
 export const AUDIT_EVENT_TYPES = [
   'created',
   'sent',

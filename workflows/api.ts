@@ -9,7 +9,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AcceptanceKind, AcceptanceStatus } from '../domain/acceptance';
-import type { Actor, DocumentKind, QuoteStatus, RequestSource } from '../domain/documents';
+import type { Actor, DocumentKind, ProofStatus, QuoteStatus, RequestSource } from '../domain/documents';
 import type { LineInput } from '../domain/money';
 import type { SignatureEvidence } from '../domain/signature';
 
@@ -164,3 +164,71 @@ export const downloadedSignal = defineSignal<[ViewedSignal]>('downloaded');
 
 export const stateQuery = defineQuery<QuoteView>('state');
 export const acceptanceStateQuery = defineQuery<AcceptanceView>('state');
+
+/** Input of proofWorkflow: the proof sent, revision after revision, until it is approved. */
+export interface ProofWorkflowInput {
+  tenantId: string;
+  documentId: string;
+  customerId: string;
+  number: string;
+  title?: string;
+  send: SendInstructions;
+  sentBy: Actor;
+  /** The tenant's current terms of sale version; absent: none to accept. */
+  termsVersion?: string;
+  /** The version the customer has accepted, if any: approving asks for the terms unless it is the current one. */
+  termsAcceptedVersion?: string;
+  /** A revision already rendered at start: it is sent at once. Otherwise the first revisionReady sends. */
+  readyRevision?: RevisionReadyInput;
+  resume?: WorkflowResume;
+  /** As in QuoteWorkflowInput: tests set it to exercise continue-as-new on a short history. */
+  continueAsNewAfterEvents?: number;
+}
+
+/** A rendered revision, reported by the revision render. The update id is `revision-<revisionId>`. */
+export interface RevisionReadyInput {
+  revision: number;
+  pageCount: number;
+}
+
+/** Approving names the revision the customer looked at, and the terms the checkbox showed. */
+export interface ApproveProofInput extends DecisionInput {
+  revision: number;
+  termsAccepted?: boolean;
+  termsVersion?: string;
+}
+
+/** A comment pinned on a point of a page; x and y are fractions of the page from its top left. */
+export interface ProofPinInput {
+  page: number;
+  x: number;
+  y: number;
+  comment: string;
+}
+
+export interface RequestChangesInput extends DecisionInput {
+  revision: number;
+  comment: string;
+  pins?: ProofPinInput[];
+}
+
+/** What the proof workflow answers. */
+export interface ProofView {
+  status: ProofStatus;
+  /** The revision the customer is asked about; 0 before the first is sent. */
+  revision: number;
+  pageCount: number;
+  /** Whether approving needs the terms of sale ticked. */
+  termsRequired: boolean;
+}
+
+export const proofUpdates = {
+  approve: defineUpdate<ProofView, [ApproveProofInput]>('approve'),
+  requestChanges: defineUpdate<ProofView, [RequestChangesInput]>('requestChanges'),
+  /** Back office: cancel the proof. */
+  cancel: defineUpdate<ProofView, [DecisionInput]>('cancel'),
+  /** The render of a revision is done: the proof is sent (again) with it. An update, so a refusal (approved proof) is heard. */
+  revisionReady: defineUpdate<ProofView, [RevisionReadyInput & DecisionInput]>('revisionReady'),
+} as const;
+
+export const proofStateQuery = defineQuery<ProofView>('state');

@@ -213,7 +213,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
 }
 
 /** A decision as its machine event, stamped with the workflow's clock. */
-export function decisionEvent<TType extends string>(type: TType, decisionInput: DecisionInput): DecisionInput & { type: TType; at: number } {
+export function decisionEvent<TType extends string, TInput extends DecisionInput>(type: TType, decisionInput: TInput): TInput & { type: TType; at: number } {
   return { type, at: Date.now(), ...decisionInput };
 }
 

@@ -4,3 +4,4 @@ export { messageNotificationWorkflow } from './conversation';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { acceptanceWorkflow } from './acceptance';
 export { proofRevisionWorkflow } from './proof-revision';
+export { proofWorkflow } from './proof';

@@ -22,7 +22,8 @@ export type CustomerTemplateName =
   | 'signature_request'
   | 'signature_reminder'
   | 'message'
-  | `${AcceptanceKind}_${'first_send' | 'reminder'}`;
+  | `${AcceptanceKind}_${'first_send' | 'reminder'}`
+  | 'proof_revision';
 export type AssigneeTemplateName = `assignee_${NotifyEvent}`;
 export type TemplateName = CustomerTemplateName | AssigneeTemplateName;
 
@@ -112,6 +113,23 @@ export const DEFAULT_TEMPLATES: Catalogue = {
       subject: 'Påminnelse: offert {{number}} väntar på din signatur',
       body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om vår offert {{number}} på {{total}}, som fortfarande väntar på din signatur. {{validity}}\n\nDet tar bara en stund att signera den på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
       sms: '{{seller}}: en påminnelse, din offert {{number}} ({{total}}) väntar på din signatur: {{link}}',
+    },
+  },
+  proof_revision: {
+    fr: {
+      subject: 'BAT {{number}} à valider — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nLe BAT {{number}} est prêt. Vérifiez chaque page en ligne, puis approuvez-le ou demandez des modifications.\n\nRien ne sera imprimé avant votre approbation.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : votre BAT {{number}} est prêt. Vérifiez-le et approuvez-le en ligne : {{link}}',
+    },
+    en: {
+      subject: 'Proof {{number}} to approve — {{seller}}',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nProof {{number}} is ready. Check every page online, then approve it or ask for changes.\n\nNothing is printed before you approve it.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: your proof {{number}} is ready. Check it and approve it online: {{link}}',
+    },
+    sv: {
+      subject: 'Korrektur {{number}} att godkänna — {{seller}}',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nKorrekturet {{number}} är klart. Granska varje sida på webben och godkänn det eller begär ändringar.\n\nInget trycks innan du har godkänt det.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: ditt korrektur {{number}} är klart. Granska och godkänn det på webben: {{link}}',
     },
   },
   order_first_send: {

@@ -1,0 +1,227 @@
+/**
+ * The proof workflow on the real Temporal dev server, with in-memory activities that keep what
+ * they were asked (idempotent by the same keys as the real ones). The API is not wired to it
+ * yet: decisions go to the workflow's updates through the Temporal client, as api/ will.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import type { GreenlightActivities, NotifyAssigneeInput, RecordTransitionInput, SendDocumentEmailInput } from '../../activities/types';
+import type { Actor } from '../../domain/documents';
+import {
+  DECISION_REJECTED,
+  documentWorkflowId,
+  proofStateQuery,
+  proofUpdates,
+  viewedSignal,
+  type ProofView,
+  type ProofWorkflowInput,
+} from '../../workflows/api';
+import type { proofWorkflow } from '../../workflows/proof';
+import { eventually } from '../support/eventually';
+import { startTestWorker, type TestWorker } from '../support/worker';
+import { saveReplayHistory } from '../replay/record';
+
+const seller: Actor = { kind: 'seller', userId: 'user-1' };
+const system: Actor = { kind: 'system' };
+const customer: Actor = { kind: 'customer', linkId: 'link-1', name: 'Zoë Ångström' };
+
+class RecordingActivities {
+  readonly records = new Map<string, RecordTransitionInput>();
+  readonly emails: SendDocumentEmailInput[] = [];
+  readonly notifications: NotifyAssigneeInput[] = [];
+  /** Notifications of these documents wait until released, to keep a closed workflow running. */
+  readonly #held = new Map<string, Promise<void>>();
+
+  hold(documentId: string): () => void {
+    let release!: () => void;
+    this.#held.set(documentId, new Promise<void>((resolve) => (release = resolve)));
+    return release;
+  }
+
+  readonly activities: GreenlightActivities = {
+    recordTransition: async (input) => {
+      this.records.set(`${input.workflowId}#${input.seq}`, input);
+    },
+    sendDocumentEmail: async (input) => {
+      if (!this.emails.some((email) => email.idempotencyKey === input.idempotencyKey)) this.emails.push(input);
+      return { messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' };
+    },
+    notifyAssignee: async (input) => {
+      await this.#held.get(input.documentId);
+      if (!this.notifications.some((n) => n.idempotencyKey === input.idempotencyKey)) this.notifications.push(input);
+      return { sent: 1 };
+    },
+    recordSignature: async () => {
+      throw new Error('a proof is never signed');
+    },
+    applyRevision: async () => {
+      throw new Error('a proof has revisions of its own, not quote versions');
+    },
+    convertDocument: async () => {
+      throw new Error('a proof converts into nothing');
+    },
+    attemptWebhookDelivery: async () => {
+      throw new Error('the proof workflow delivers no webhook');
+    },
+  };
+
+  /** Audit rows recorded for a document, in sequence order. */
+  trail(documentId: string): RecordTransitionInput[] {
+    return [...this.records.values()].filter((record) => record.documentId === documentId).sort((a, b) => a.seq - b.seq);
+  }
+}
+
+let worker: TestWorker;
+const recorded = new RecordingActivities();
+
+beforeAll(async () => {
+  worker = await startTestWorker({ activities: recorded.activities });
+});
+
+afterAll(async () => {
+  await worker?.close();
+});
+
+async function startProof(overrides: Partial<ProofWorkflowInput> = {}): Promise<{ documentId: string; handle: WorkflowHandle<typeof proofWorkflow> }> {
+  const documentId = `doc-${randomUUID()}`;
+  const input: ProofWorkflowInput = {
+    tenantId: 'tenant-1',
+    documentId,
+    customerId: 'customer-1',
+    number: 'P-2026-0007',
+    title: 'Flyers A5',
+    send: { channel: 'email', attachPdf: false },
+    sentBy: seller,
+    termsVersion: 'v3',
+    ...overrides,
+  };
+  const handle = await worker.client.workflow.start<typeof proofWorkflow>('proofWorkflow', {
+    workflowId: documentWorkflowId('proof', documentId),
+    taskQueue: worker.taskQueue,
+    args: [input],
+  });
+  return { documentId, handle };
+}
+
+function decide<TInput>(handle: WorkflowHandle, update: UpdateDefinition<ProofView, [TInput]>, input: TInput, decisionId: string = randomUUID()): Promise<ProofView> {
+  return handle.executeUpdate(update, { args: [input], updateId: decisionId });
+}
+
+/** The reason a decision was refused with. */
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
+    return error.cause.message;
+  }
+  throw new Error(`Expected a refused decision, got ${String(error)}`);
+}
+
+describe('proof workflow', () => {
+  it('loops through a change request with a pin, then approves revision 2 with the terms', async () => {
+    const { documentId, handle } = await startProof();
+    expect(await handle.query(proofStateQuery)).toEqual({ status: 'draft', revision: 0, pageCount: 0, termsRequired: true });
+
+    const sent = await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 1, pageCount: 3 }, 'revision-r1');
+    expect(sent).toMatchObject({ status: 'sent', revision: 1 });
+    await handle.signal(viewedSignal, { eventId: randomUUID(), at: Date.now(), actor: customer });
+    await eventually(async () => ((await handle.query(proofStateQuery)).status === 'viewed' ? true : undefined), { what: 'the view' });
+
+    const pins = [{ page: 2, x: 0.4, y: 0.25, comment: 'Wrong phone number' }];
+    expect(await refusal(decide(handle, proofUpdates.requestChanges, { actor: customer, revision: 1, comment: 'See pin', pins: [{ ...pins[0]!, page: 4 }] }))).toBe(
+      'Pin 1 is on page 4; revision 1 has 3 pages',
+    );
+    const changes = await decide(handle, proofUpdates.requestChanges, { actor: customer, revision: 1, comment: 'See pin', pins });
+    expect(changes.status).toBe('changes_requested');
+
+    const again = await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 2, pageCount: 3 }, 'revision-r2');
+    expect(again).toMatchObject({ status: 'sent', revision: 2 });
+    // The render retried: the same decision id is taken once and answered with the state.
+    expect(await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 2, pageCount: 3 }, 'revision-r2')).toMatchObject({ revision: 2 });
+
+    expect(await refusal(decide(handle, proofUpdates.approve, { actor: customer, revision: 1, termsAccepted: true, termsVersion: 'v3' }))).toBe(
+      'This decision is about revision 1 of the proof; the current revision is 2',
+    );
+    expect(await refusal(decide(handle, proofUpdates.approve, { actor: customer, revision: 2 }))).toBe(
+      'The terms of sale must be accepted to approve the proof',
+    );
+    const approved = await decide(handle, proofUpdates.approve, { actor: customer, revision: 2, termsAccepted: true, termsVersion: 'v3' });
+    expect(approved).toEqual({ status: 'approved', revision: 2, pageCount: 3, termsRequired: false });
+    expect(await handle.result()).toEqual(approved);
+
+    const trail = recorded.trail(documentId);
+    expect(trail.map((record) => [record.event.type, record.status])).toEqual([
+      ['sent', 'sent'],
+      ['viewed', 'viewed'],
+      ['changes_requested', 'changes_requested'],
+      ['sent', 'sent'],
+      ['approved', 'approved'],
+    ]);
+    expect(trail[2]!.event.data).toMatchObject({ revision: 1, comment: 'See pin', pins });
+    expect(trail[4]!.event.data).toMatchObject({ revision: 2, termsAccepted: true, termsVersion: 'v3' });
+    expect(recorded.emails.filter((email) => email.documentId === documentId)).toMatchObject([
+      { template: 'proof_revision', attachPdf: false, idempotencyKey: `proof-${documentId}#revision#1` },
+      { template: 'proof_revision', attachPdf: false, idempotencyKey: `proof-${documentId}#revision#2` },
+    ]);
+    await eventually(
+      async () => {
+        const decided = recorded.notifications.filter((n) => n.documentId === documentId && n.event === 'decided').map((n) => n.what);
+        return decided.length === 2 ? decided : undefined;
+      },
+      { what: 'both decisions notified' },
+    );
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'proof-approved');
+  });
+
+  it('continues as new without losing the revision, its pages, the terms or the decisions taken', async () => {
+    const { documentId, handle } = await startProof({ continueAsNewAfterEvents: 2 });
+    const firstRunId = (await handle.describe()).runId;
+    await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 1, pageCount: 2 }, 'revision-r1');
+    await handle.signal(viewedSignal, { eventId: randomUUID(), at: Date.now(), actor: customer });
+    await eventually(
+      async () => ((await worker.client.workflow.getHandle(documentWorkflowId('proof', documentId), firstRunId).describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined),
+      { what: 'the first run to continue as new' },
+    );
+    expect(await handle.query(proofStateQuery)).toEqual({ status: 'viewed', revision: 1, pageCount: 2, termsRequired: true });
+    // The render's retry reaches the new run: taken once, in the first run.
+    expect(await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 1, pageCount: 2 }, 'revision-r1')).toMatchObject({ revision: 1 });
+    expect(await refusal(decide(handle, proofUpdates.requestChanges, { actor: customer, revision: 1, comment: 'x', pins: [{ page: 3, x: 0, y: 0, comment: 'y' }] }))).toBe(
+      'Pin 1 is on page 3; revision 1 has 2 pages',
+    );
+    await decide(handle, proofUpdates.approve, { actor: customer, revision: 1, termsAccepted: true, termsVersion: 'v3' });
+    expect((await handle.result()).status).toBe('approved');
+    expect(recorded.trail(documentId).map((record) => [record.seq, record.event.type])).toEqual([
+      [1, 'sent'],
+      [2, 'viewed'],
+      [3, 'approved'],
+    ]);
+  });
+
+  it('sends a revision ready at start, takes terms already accepted, and cancels another proof', async () => {
+    const { handle: ready } = await startProof({ readyRevision: { revision: 1, pageCount: 1 }, termsAcceptedVersion: 'v3' });
+    await eventually(async () => ((await ready.query(proofStateQuery)).status === 'sent' ? true : undefined), { what: 'the first send' });
+    expect(await decide(ready, proofUpdates.approve, { actor: customer, revision: 1 })).toMatchObject({ status: 'approved', termsRequired: false });
+    await ready.result();
+
+    const { handle: cancelled } = await startProof();
+    await decide(cancelled, proofUpdates.revisionReady, { actor: system, revision: 1, pageCount: 2 });
+    expect(await decide(cancelled, proofUpdates.cancel, { actor: seller, reason: 'Order dropped' })).toMatchObject({ status: 'cancelled' });
+    expect((await cancelled.result()).status).toBe('cancelled');
+  });
+
+  it('refuses a revision reported to an approved proof, with its reason', async () => {
+    const { documentId, handle } = await startProof({ readyRevision: { revision: 1, pageCount: 1 }, termsVersion: undefined });
+    await eventually(async () => ((await handle.query(proofStateQuery)).status === 'sent' ? true : undefined), { what: 'the first send' });
+    // The seller's notification is held, so the approved workflow is still there to answer.
+    const release = recorded.hold(documentId);
+    await decide(handle, proofUpdates.approve, { actor: customer, revision: 1 });
+    expect(await refusal(decide(handle, proofUpdates.revisionReady, { actor: system, revision: 2, pageCount: 1 }))).toBe(
+      'The proof is already approved (revision 1): a new revision cannot be sent',
+    );
+    release();
+    expect(await handle.result()).toMatchObject({ status: 'approved', revision: 1 });
+  });
+});

@@ -1,0 +1,298 @@
+/**
+ * The life of an online proof ("BAT en ligne", seed 000), as a pure XState v5 machine
+ * interpreted by its workflow like the quote's (DESIGN.md §3):
+ *
+ *   draft ──REVISION_READY──▶ sent ──VIEWED──▶ viewed
+ *                              ├── APPROVE ──────────┼──▶ approved
+ *                              └── REQUEST_CHANGES ──┴──▶ changes_requested
+ *   sent | viewed | changes_requested ── REVISION_READY ──▶ sent (the next revision)
+ *   draft | sent | viewed | changes_requested ── CANCEL ──▶ cancelled
+ *
+ * Decisions taken here, where the product page leaves room:
+ * - A proof is sent when a revision is ready (rendered), not when it is created: SEND sends a
+ *   revision the proof started with, else the first REVISION_READY sends it.
+ * - Every decision names the revision the customer looked at, and is refused for any other:
+ *   the customer must never approve pages they have not seen.
+ * - Approval is final, for the revision and for the proof: what follows (production) is the
+ *   back office's move. A later revision is refused; the seller makes a new proof.
+ * - A change request is final for its revision too: the seller is already at work on the next
+ *   one, so neither an approval nor a second request is taken until it is ready.
+ * - Approving requires the terms of sale when the customer has not accepted the tenant's
+ *   current version; the acceptance is kept in context, so it is not asked again.
+ * - Views and downloads are recorded in every state, final ones included.
+ *
+ * Final statuses are not XState final states, for the same reason as the quote's: a view of an
+ * approved proof must still be recorded.
+ */
+import { assign, setup, type SnapshotFrom } from 'xstate';
+import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
+import type { ProofPinInput, ProofView } from '../api';
+import { activity, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
+
+export interface ProofMachineInput {
+  /** Epoch ms at which the machine starts (the workflow's start time). */
+  now: number;
+  /** The tenant's current terms of sale; absent: the tenant has none to accept. */
+  termsVersion?: string;
+  /** The version of the terms the customer has accepted, if any. */
+  termsAcceptedVersion?: string;
+  /** A revision already rendered when the proof starts: SEND sends it. */
+  readyRevision?: { revision: number; pageCount: number };
+}
+
+export interface ProofContext {
+  now: number;
+  /** The revision the customer is asked about; 0 until the first one is ready. */
+  revision: number;
+  /** Pages of that revision: pins must fall on one of them. */
+  pageCount: number;
+  termsVersion?: string;
+  termsAcceptedVersion?: string;
+}
+
+/** A rendered revision, reported by the revision render. */
+export interface RevisionReadyEvent extends Timed {
+  type: 'REVISION_READY';
+  revision: number;
+  pageCount: number;
+}
+
+export interface ApproveEvent extends Timed {
+  type: 'APPROVE';
+  /** The revision the customer approves (the one their page showed). */
+  revision: number;
+  termsAccepted?: boolean;
+  /** The version of the terms the checkbox showed. */
+  termsVersion?: string;
+}
+
+export interface RequestChangesEvent extends Timed {
+  type: 'REQUEST_CHANGES';
+  revision: number;
+  comment: string;
+  pins?: ProofPinInput[];
+}
+
+export type ProofEvent =
+  | ({ type: 'SEND' } & Timed)
+  | ({ type: 'CANCEL'; reason?: string } & Timed)
+  | FactEvent
+  | RevisionReadyEvent
+  | ApproveEvent
+  | RequestChangesEvent;
+
+/** Parameters of the email that sends a revision to the customer. */
+export interface RevisionEmailParams {
+  revision: number;
+}
+
+/** Whether approving needs the terms ticked: the tenant has terms the customer has not accepted. */
+export const termsRequired = (context: ProofContext): boolean =>
+  context.termsVersion !== undefined && context.termsAcceptedVersion !== context.termsVersion;
+
+/** What is wrong with a reported revision; undefined when it may be sent. */
+function revisionProblem(context: ProofContext, event: RevisionReadyEvent): string | undefined {
+  if (!Number.isInteger(event.revision) || event.revision <= context.revision) {
+    return `Revision ${event.revision} is not newer than revision ${context.revision} of the proof`;
+  }
+  if (!Number.isInteger(event.pageCount) || event.pageCount < 1) return `Revision ${event.revision} has no pages`;
+  return undefined;
+}
+
+/** A decision about another revision than the one the customer is now asked about. */
+function staleRevisionProblem(context: ProofContext, event: ApproveEvent | RequestChangesEvent): string | undefined {
+  return event.revision === context.revision
+    ? undefined
+    : `This decision is about revision ${event.revision} of the proof; the current revision is ${context.revision}`;
+}
+
+function approvalProblem(context: ProofContext, event: ApproveEvent): string | undefined {
+  const stale = staleRevisionProblem(context, event);
+  if (stale) return stale;
+  if (!termsRequired(context)) return undefined;
+  if (event.termsAccepted !== true) return 'The terms of sale must be accepted to approve the proof';
+  if (event.termsVersion !== context.termsVersion) {
+    return `The terms of sale accepted are version ${event.termsVersion ?? '(none)'}; the current version is ${context.termsVersion}`;
+  }
+  return undefined;
+}
+
+function pinProblem(context: ProofContext, pin: ProofPinInput, index: number): string | undefined {
+  const name = `Pin ${index + 1}`;
+  if (!Number.isInteger(pin.page) || pin.page < 1 || pin.page > context.pageCount) {
+    return `${name} is on page ${pin.page}; revision ${context.revision} has ${context.pageCount} page${context.pageCount === 1 ? '' : 's'}`;
+  }
+  const onPage = (n: number) => Number.isFinite(n) && n >= 0 && n <= 1;
+  if (!onPage(pin.x) || !onPage(pin.y)) return `${name} is outside the page (x and y go from 0 to 1)`;
+  if (!pin.comment?.trim()) return `${name} has no comment`;
+  return undefined;
+}
+
+function changeRequestProblem(context: ProofContext, event: RequestChangesEvent): string | undefined {
+  const stale = staleRevisionProblem(context, event);
+  if (stale) return stale;
+  if (!event.comment?.trim()) return 'A change request needs a comment';
+  for (const [index, pin] of (event.pins ?? []).entries()) {
+    const problem = pinProblem(context, pin, index);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+export const proofMachine = setup({
+  types: {
+    context: {} as ProofContext,
+    events: {} as ProofEvent,
+    input: {} as ProofMachineInput,
+  },
+  guards: {
+    hasRevision: ({ context }) => context.revision > 0,
+    newerRevision: ({ context, event }) => event.type === 'REVISION_READY' && revisionProblem(context, event) === undefined,
+    mayApprove: ({ context, event }) => event.type === 'APPROVE' && approvalProblem(context, event) === undefined,
+    mayRequestChanges: ({ context, event }) => event.type === 'REQUEST_CHANGES' && changeRequestProblem(context, event) === undefined,
+  },
+  actions: {
+    keepTime: assign({ now: ({ event }) => event.at }),
+    takeRevision: assign({
+      revision: ({ context, event }) => (event.type === 'REVISION_READY' ? event.revision : context.revision),
+      pageCount: ({ context, event }) => (event.type === 'REVISION_READY' ? event.pageCount : context.pageCount),
+    }),
+    /** Ticking the box accepts the tenant's current terms: not asked again. */
+    keepTermsAcceptance: assign({
+      termsAcceptedVersion: ({ context, event }) =>
+        event.type === 'APPROVE' && event.termsAccepted === true && event.termsVersion === context.termsVersion
+          ? event.termsVersion
+          : context.termsAcceptedVersion,
+    }),
+    recordTransition: activity<RecordParams>(),
+    sendRevisionEmail: activity<RevisionEmailParams>(),
+    notifyAssignee: activity<NotifyParams>(),
+  },
+}).createMachine(
+  (() => {
+    const record = (type: AuditEventType, data?: (context: ProofContext, event: ProofEvent) => Record<string, unknown>) =>
+      ({
+        type: 'recordTransition',
+        params: ({ context, event }: { context: ProofContext; event: ProofEvent }) => ({ type, ...(data ? { data: data(context, event) } : {}) }),
+      }) as const;
+    const notify = (what: AuditEventType) => ({ type: 'notifyAssignee', params: { event: 'decided', what } }) as const;
+    const fact = (type: 'viewed' | 'downloaded') =>
+      ['keepTime', { type: 'recordTransition', params: { type } }, { type: 'notifyAssignee', params: { event: type, what: type } }] as const;
+    const onRevision = (context: ProofContext) => ({ revision: context.revision });
+    /** The current revision goes to the customer: emailed, then recorded as sent. */
+    const sendRevision = [
+      { type: 'sendRevisionEmail', params: ({ context }: { context: ProofContext }) => ({ revision: context.revision }) },
+      record('sent', onRevision),
+    ] as const;
+    const revisionReady = { target: 'sent', reenter: true, guard: 'newerRevision', actions: ['keepTime', 'takeRevision', ...sendRevision] } as const;
+    const approve = {
+      target: 'approved',
+      guard: 'mayApprove',
+      actions: [
+        'keepTime',
+        'keepTermsAcceptance',
+        record('approved', (context, event) => ({
+          ...onRevision(context),
+          ...(event.type === 'APPROVE' && event.termsAccepted ? { termsAccepted: true, termsVersion: event.termsVersion } : {}),
+        })),
+        notify('approved'),
+      ],
+    } as const;
+    const requestChanges = {
+      target: 'changes_requested',
+      guard: 'mayRequestChanges',
+      actions: [
+        'keepTime',
+        record('changes_requested', (context, event) => ({
+          ...onRevision(context),
+          ...(event.type === 'REQUEST_CHANGES' ? { comment: event.comment.trim(), pins: event.pins ?? [] } : {}),
+        })),
+        notify('changes_requested'),
+      ],
+    } as const;
+    const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled')] } as const;
+    const awaitingDecision = { APPROVE: approve, REQUEST_CHANGES: requestChanges, REVISION_READY: revisionReady, CANCEL: cancel } as const;
+
+    return {
+      id: 'proof',
+      context: ({ input }: { input: ProofMachineInput }) => ({
+        now: input.now,
+        revision: input.readyRevision?.revision ?? 0,
+        pageCount: input.readyRevision?.pageCount ?? 0,
+        termsVersion: input.termsVersion,
+        termsAcceptedVersion: input.termsAcceptedVersion,
+      }),
+      initial: 'draft',
+      // Facts are recorded whatever the status; `sent` overrides VIEWED to move on.
+      on: {
+        VIEWED: { actions: fact('viewed') },
+        DOWNLOADED: { actions: fact('downloaded') },
+      },
+      states: {
+        draft: {
+          on: {
+            SEND: { target: 'sent', guard: 'hasRevision', actions: ['keepTime', ...sendRevision] },
+            REVISION_READY: revisionReady,
+            CANCEL: cancel,
+          },
+        },
+        sent: { on: { ...awaitingDecision, VIEWED: { target: 'viewed', actions: fact('viewed') } } },
+        viewed: { on: awaitingDecision },
+        changes_requested: { on: { REVISION_READY: revisionReady, CANCEL: cancel } },
+        approved: {},
+        cancelled: {},
+      },
+    };
+  })(),
+);
+
+export type ProofSnapshot = SnapshotFrom<typeof proofMachine>;
+
+export function proofStatus(snapshot: ProofSnapshot): ProofStatus {
+  return snapshot.value as ProofStatus;
+}
+
+export function isProofClosed(snapshot: ProofSnapshot): boolean {
+  return FINAL_PROOF_STATUSES.includes(proofStatus(snapshot));
+}
+
+/** Why nothing more can happen to a proof in a final status (also used once its workflow has closed). */
+export function closedProofReason(status: ProofStatus, revision?: number): string {
+  if (status === 'cancelled') return 'The proof is cancelled';
+  return revision ? `The proof is already approved (revision ${revision})` : `The proof is already ${status}`;
+}
+
+/**
+ * Why the machine would refuse `event` in `snapshot`, in words a customer or a seller can
+ * read; undefined when the event is allowed. Update validators answer with it.
+ */
+export function whyNotProof(snapshot: ProofSnapshot, event: ProofEvent): string | undefined {
+  if (snapshot.can(event)) return undefined;
+  const status = proofStatus(snapshot);
+  const { context } = snapshot;
+  if (isProofClosed(snapshot)) {
+    const closed = closedProofReason(status, context.revision);
+    return event.type === 'REVISION_READY' && status === 'approved' ? `${closed}: a new revision cannot be sent` : closed;
+  }
+  switch (event.type) {
+    case 'SEND':
+      return status === 'draft' ? 'The proof has no revision ready to send yet' : 'The proof has already been sent';
+    case 'REVISION_READY':
+      return revisionProblem(context, event);
+    case 'APPROVE':
+    case 'REQUEST_CHANGES':
+      if (status === 'draft') return 'The proof has not been sent yet';
+      if (status === 'changes_requested') {
+        return `Changes were already requested on revision ${context.revision}; the next revision will be sent for approval`;
+      }
+      return event.type === 'APPROVE' ? approvalProblem(context, event) : changeRequestProblem(context, event);
+    default:
+      return `A proof that is ${status.replace('_', ' ')} cannot take ${event.type.toLowerCase()}`;
+  }
+}
+
+/** What the proof's state looks like from outside (query and update answers). */
+export function proofView(snapshot: ProofSnapshot): ProofView {
+  const { context } = snapshot;
+  return { status: proofStatus(snapshot), revision: context.revision, pageCount: context.pageCount, termsRequired: termsRequired(context) };
+}
