@@ -11,6 +11,7 @@ import { applyRevision } from './db/revisions';
 import { recordSignature } from './db/signatures';
 import { failingClearly } from './failures';
 import { renderProofRevision, type ProofRenderDeps } from './render/proof-pages';
+import { reportRevisionReady } from './render/report-revision-ready';
 import type { Mailer } from './notify/mailer';
 import { notifyAssignee } from './notify/notify-assignee';
 import { sendDocumentEmail } from './notify/send-document-email';
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
       if (!deps.proofs) throw new Error('This worker was built without proof rendering (ActivityDeps.proofs)');
       return renderProofRevision({ ...deps.proofs, prisma: deps.prisma }, input);
     }),
+    reportRevisionReady: failingClearly((input) => reportRevisionReady(Context.current().client, input)),
     recordTransition: failingClearly(async (input) => {
       const { event } = await recordTransition(deps.prisma, input);
       // Also when the event was already there: this may be the retry of a run that died before dispatching.

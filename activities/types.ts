@@ -8,7 +8,8 @@ import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../domai
 import type { SignatureEvidence } from '../domain/signature';
 import type { DocumentChanges } from '../workflows/api';
 import type { CustomerTemplateName } from './notify/templates';
-import type { RenderProofRevisionInput } from './render/proof-pages';
+import type { RenderedRevision, RenderProofRevisionInput } from './render/proof-pages';
+import type { ReportRevisionReadyInput, RevisionReport } from './render/report-revision-ready';
 
 export interface RecordTransitionInput {
   tenantId: string;
@@ -80,7 +81,9 @@ export interface ApplyRevisionInput {
 /** Proof rendering, apart from the document activities: only workers built with ActivityDeps.proofs serve it. */
 export interface ProofActivities {
   /** Renders a proof revision's pages and watermarked PDF; idempotent by revision; a file that cannot be rendered ends as status failed. */
-  renderProofRevision(input: RenderProofRevisionInput): Promise<{ status: string }>;
+  renderProofRevision(input: RenderProofRevisionInput): Promise<RenderedRevision>;
+  /** Forwards a rendered revision to the proof's workflow (update `revision-<revisionId>`) and answers what it said. */
+  reportRevisionReady(input: ReportRevisionReadyInput): Promise<RevisionReport>;
 }
 
 export interface GreenlightActivities {

@@ -172,16 +172,16 @@ export function fileRoute<A extends AuthMode, P extends AnyObject, Q extends Any
   };
 }
 
-interface UploadRouteDefinition<A extends AuthMode, P extends AnyObject, R extends z.ZodType> extends RouteBase<A, P, AnyObject, z.ZodUndefined> {
+interface UploadRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject, R extends z.ZodType> extends RouteBase<A, P, Q, z.ZodUndefined> {
   method: 'post';
   /** The multipart/form-data body as OpenAPI shows it (the handler reads the stream itself). */
   upload: z.ZodObject;
   response: { status: 201; description: string; schema: R };
-  handle(call: RouteCall<A, z.output<P>, Record<string, never>, undefined>): Promise<z.input<R>>;
+  handle(call: RouteCall<A, z.output<P>, z.output<Q>, undefined>): Promise<z.input<R>>;
 }
 
 /** A JSON-answering POST whose body is multipart/form-data files (api/multipart.ts reads them). */
-export function uploadRoute<A extends AuthMode, P extends AnyObject, R extends z.ZodType>(definition: UploadRouteDefinition<A, P, R>): Route {
+export function uploadRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject, R extends z.ZodType>(definition: UploadRouteDefinition<A, P, Q, R>): Route {
   const { response } = definition;
   const openapi = describe(definition, {
     [String(response.status)]: { description: response.description, content: { 'application/json': { schema: response.schema } } },
@@ -193,7 +193,7 @@ export function uploadRoute<A extends AuthMode, P extends AnyObject, R extends z
     auth: definition.auth,
     openapi,
     async run(deps, caller, req) {
-      const body = await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req) as RouteCall<A, z.output<P>, Record<string, never>, undefined>);
+      const body = await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req) as RouteCall<A, z.output<P>, z.output<Q>, undefined>);
       assertMatchesSchema(deps, definition, response.schema, body);
       return { status: response.status, body };
     },

@@ -344,6 +344,13 @@ export const createdRevisionSchema = z
   .object({ revision: revisionSummarySchema, pages: z.number().int() })
   .openapi('CreatedRevision');
 
+export const revisionUploadQuerySchema = z.strictObject({
+  send: z
+    .stringbool()
+    .optional()
+    .openapi({ description: 'Send the proof with this revision once it is rendered (starts its workflow when it has not been sent yet)' }),
+});
+
 export const revisionUploadSchema = z
   .object({
     files: z.array(z.string().openapi({ format: 'binary' })).openapi({

@@ -1,15 +1,20 @@
 /**
- * Renders one uploaded proof revision. Started by the upload (api/operations/proof-revisions.ts)
- * for now; the proof document workflow (issue 4, "The proof workflow") will take the render
- * activity over and this workflow goes away.
+ * Renders one uploaded proof revision, then reports it to the proof's workflow, which sends it
+ * to the customer when it runs (sent before, or sent with ?send=true). Started by the upload
+ * (api/operations/proof-revisions.ts).
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { ProofActivities } from '../activities/types';
 
 // A whole revision can take minutes (20 print pages); each pdftoppm run has its own bound.
 const { renderProofRevision } = proxyActivities<ProofActivities>({
   startToCloseTimeout: '15 minutes',
   retry: { maximumAttempts: 5 },
+});
+
+// Forwarding is an update on a running workflow: quick, and retried until the proof answers.
+const { reportRevisionReady } = proxyActivities<ProofActivities>({
+  startToCloseTimeout: '1 minute',
 });
 
 export interface ProofRevisionWorkflowInput {
@@ -19,6 +24,11 @@ export interface ProofRevisionWorkflowInput {
 }
 
 export async function proofRevisionWorkflow(input: ProofRevisionWorkflowInput): Promise<string> {
-  const { status } = await renderProofRevision({ revisionId: input.revisionId });
-  return status;
+  const rendered = await renderProofRevision({ revisionId: input.revisionId });
+  // Renders started before revisions were reported end as they began.
+  if (rendered.status === 'ready' && patched('proof-revision-reports-ready')) {
+    // A refusal (the proof is approved) is the proof's answer: the revision stays ready, nothing more.
+    await reportRevisionReady({ documentId: input.documentId, revisionId: input.revisionId, revision: rendered.revision, pageCount: rendered.pageCount });
+  }
+  return rendered.status;
 }

@@ -29,6 +29,14 @@ export interface ProofRenderDeps {
 
 type RenderDeps = ProofRenderDeps & { prisma: PrismaClient };
 
+/** How the render ended, with what the proof's workflow needs to send a ready revision. */
+export interface RenderedRevision {
+  status: string;
+  /** The revision's number. */
+  revision: number;
+  pageCount: number;
+}
+
 /** Pages per pdftoppm run: the file is parsed once per range; each run has its own time bound. */
 const PAGES_PER_RUN = 8;
 /** Images have no physical size we can trust: their download page is as wide as an A4 page at 150 dpi. */
@@ -46,12 +54,13 @@ interface DownloadPage {
   size: PageSize;
 }
 
-export async function renderProofRevision(deps: RenderDeps, input: RenderProofRevisionInput): Promise<{ status: string }> {
+export async function renderProofRevision(deps: RenderDeps, input: RenderProofRevisionInput): Promise<RenderedRevision> {
   const revision = await deps.prisma.revision.findUniqueOrThrow({
     where: { id: input.revisionId },
     include: { pages: { orderBy: { position: 'asc' } }, document: { select: { tenant: { select: { locale: true } } } } },
   });
-  if (revision.status !== 'rendering') return { status: revision.status };
+  const outcome = (status: string): RenderedRevision => ({ status, revision: revision.number, pageCount: revision.pages.length });
+  if (revision.status !== 'rendering') return outcome(revision.status);
   const locale = revision.document.tenant.locale;
   try {
     const download: DownloadPage[] = [];
@@ -67,11 +76,11 @@ export async function renderProofRevision(deps: RenderDeps, input: RenderProofRe
     const key = watermarkedPdfKey(revision.documentId, revision.id);
     await deps.files.put(key, pdf);
     await deps.prisma.revision.update({ where: { id: revision.id }, data: { status: 'ready', watermarkedPdfKey: key } });
-    return { status: 'ready' };
+    return outcome('ready');
   } catch (error) {
     if (!(error instanceof FileRefused)) throw error;
     await deps.prisma.revision.update({ where: { id: revision.id }, data: { status: 'failed', failureReason: error.reason } });
-    return { status: 'failed' };
+    return outcome('failed');
   }
 }
 

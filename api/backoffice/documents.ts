@@ -1,4 +1,4 @@
-/** /v1/documents: create, read, list, audit trail, and the quote's send / remind / cancel / PDF. */
+/** /v1/documents: create, read, list, audit trail, send / remind / cancel / PDF, and a proof's revisions. */
 import { listChain, type ChainLink } from '../../activities/db/chain';
 import type { AuditEvent, Message } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
@@ -17,6 +17,7 @@ import {
   convertDocumentSchema,
   createMessageSchema,
   createdRevisionSchema,
+  revisionUploadQuerySchema,
   revisionUploadSchema,
   createDocumentSchema,
   documentListSchema,
@@ -201,7 +202,7 @@ export const documentRoutes = [
     method: 'post',
     path: '/documents/:id/send',
     tag: 'Documents',
-    summary: 'Send a quote, an order or a delivery note: starts its workflow (email with the portal link; for quotes reminders and expiry)',
+    summary: 'Send a quote, an order, a delivery note or a proof (its latest ready revision): starts its workflow (email with the portal link; for quotes reminders and expiry)',
     auth: 'tenant',
     params: idParamsSchema,
     body: sendDocumentSchema,
@@ -240,13 +241,14 @@ export const documentRoutes = [
     summary: "Upload a proof's next revision (multipart, field files); files are checked by content and the pages rendered on the worker",
     auth: 'tenant',
     params: idParamsSchema,
+    query: revisionUploadQuerySchema,
     upload: revisionUploadSchema,
-    problems: ['not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'unprocessable'],
+    problems: ['not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'unprocessable', 'unavailable'],
     response: { status: 201, description: 'The revision, rendering', schema: createdRevisionSchema },
-    handle: async ({ deps, caller, params, req }) => {
+    handle: async ({ deps, caller, params, query, req }) => {
       const { maxFileBytes, maxFiles } = deps.config.proofUploads;
       const files = await readMultipartFiles(req, { field: 'files', maxFileBytes, maxFiles });
-      const { revision, pages } = await createProofRevision(deps, caller, params.id, files);
+      const { revision, pages } = await createProofRevision(deps, caller, params.id, files, { send: query.send ?? false });
       return { revision: presentRevision({ ...revision, _count: { pages } }), pages };
     },
   }),

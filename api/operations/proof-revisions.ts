@@ -12,11 +12,23 @@ import type { Revision } from '../../generated/prisma/client';
 import { newId } from '../../platform/ids';
 import type { AppDeps } from '../app';
 import type { TenantCaller } from '../auth';
+import { sendDocument } from './quote-lifecycle';
 
 const EXTENSION: Record<ProofFileKind, string> = { pdf: 'pdf', jpeg: 'jpg', png: 'png', tiff: 'tif' };
 
-export async function createProofRevision(deps: AppDeps, caller: TenantCaller, documentId: string, files: UploadedFile[]): Promise<{ revision: Revision; pages: number }> {
-  const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId }, select: { id: true, kind: true } });
+export interface RevisionOptions {
+  /** Send the proof with this revision once rendered: starts its workflow if it was never sent (a running one hears from the render anyway). */
+  send?: boolean;
+}
+
+export async function createProofRevision(
+  deps: AppDeps,
+  caller: TenantCaller,
+  documentId: string,
+  files: UploadedFile[],
+  options: RevisionOptions = {},
+): Promise<{ revision: Revision; pages: number }> {
+  const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId }, select: { id: true, kind: true, workflowId: true } });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
   if (document.kind !== 'proof') throw new AppError('conflict', `Revisions belong to proofs; document ${documentId} is a ${document.kind}.`);
 
@@ -50,14 +62,17 @@ export async function createProofRevision(deps: AppDeps, caller: TenantCaller, d
     if (error instanceof Error && 'code' in error && error.code === 'P2002') throw new AppError('conflict', 'Another revision was uploaded at the same time; send again.');
     throw error;
   }
-  await startRevisionRendering(deps, caller.tenantId, revision);
+  try {
+    // Started before the render, so that the render's report finds it running.
+    if (options.send && !document.workflowId) await sendDocument(deps, caller, documentId, {}, { awaitingRender: true });
+  } finally {
+    // The revision is stored whatever the send answered: it renders, and can be sent later.
+    await startRevisionRendering(deps, caller.tenantId, revision);
+  }
   return { revision, pages: pages.length };
 }
 
-/**
- * For now each revision renders in a small workflow of its own; the proof document workflow
- * (issue 4, "The proof workflow") will take this over and run the render activity itself.
- */
+/** Each revision renders in a small workflow of its own, which reports the ready revision to the proof's workflow. */
 async function startRevisionRendering(deps: AppDeps, tenantId: string, revision: Revision): Promise<void> {
   try {
     await deps.temporal.workflow.start('proofRevisionWorkflow', {

@@ -12,11 +12,11 @@ import { actorLabel, FINAL_QUOTE_STATUSES, type Actor, type DocumentKind } from 
 import { durationToMs } from '../../domain/durations';
 import { recordAuditEvent } from '../../activities/db/audit';
 import { renderQuotePdf } from '../../activities/render/quote-pdf';
-import { documentWorkflowId, type QuoteWorkflowInput, type SendInstructions } from '../../workflows/api';
+import { documentWorkflowId, type QuoteWorkflowInput, type RevisionReadyInput, type SendInstructions } from '../../workflows/api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
-import { decideDocument, startAcceptanceWorkflow, startQuoteWorkflow } from './quote-workflow';
+import { decideDocument, startAcceptanceWorkflow, startProofWorkflow, startQuoteWorkflow } from './quote-workflow';
 import { getSettings } from './settings';
 
 export interface SendDocumentInput {
@@ -52,28 +52,63 @@ function stateOf(view: { status: string; remindersSent: number; nextReminderAt?:
 }
 
 /** The kinds the back office sends: each has a workflow of its own. */
-type SendableKind = 'quote' | AcceptanceKind;
+type SendableKind = 'quote' | AcceptanceKind | 'proof';
 
 async function findDocument(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const document = await deps.prisma.document.findFirst({
     where: { id: documentId, tenantId: caller.tenantId },
-    include: { contact: { select: { email: true } }, _count: { select: { lines: true } } },
+    include: { contact: { select: { email: true } }, customer: { select: { termsVersion: true } }, _count: { select: { lines: true } } },
   });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
   return document;
 }
 
-/** A document this release sends: a quote, an order or a delivery note. */
+/** A document this release sends: a quote, an order, a delivery note or a proof. */
 async function findSendable(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const document = await findDocument(deps, caller, documentId);
   const kind = document.kind;
-  if (kind !== 'quote' && !isAcceptanceKind(kind)) {
-    throw new AppError('unprocessable', `This release sends quotes, orders and delivery notes; ${document.number} is ${withArticle(kind as DocumentKind)}.`);
+  if (kind !== 'quote' && kind !== 'proof' && !isAcceptanceKind(kind)) {
+    throw new AppError('unprocessable', `This release sends quotes, orders, delivery notes and proofs; ${document.number} is ${withArticle(kind as DocumentKind)}.`);
   }
   return { ...document, kind: kind as SendableKind };
 }
 
 type Sendable = Awaited<ReturnType<typeof findSendable>>;
+
+/** A sent document the back office reminds or cancels: proofs are not, yet. */
+async function findRemindable(deps: AppDeps, caller: TenantCaller, documentId: string) {
+  const document = await findSendable(deps, caller, documentId);
+  if (document.kind === 'proof') {
+    throw new AppError('unprocessable', `This release reminds and cancels quotes, orders and delivery notes; ${document.number} is a proof.`);
+  }
+  return { ...document, kind: document.kind };
+}
+
+/**
+ * The revision a proof is sent with: its latest ready one. None yet is refused, unless the
+ * send waits for the revision being rendered (upload with ?send=true): the render reports it.
+ */
+async function revisionToSend(deps: AppDeps, document: Sendable, awaitingRender: boolean): Promise<RevisionReadyInput | undefined> {
+  if (awaitingRender) return undefined;
+  const ready = await deps.prisma.revision.findFirst({
+    where: { documentId: document.id, status: 'ready' },
+    orderBy: { number: 'desc' },
+    select: { number: true, _count: { select: { pages: true } } },
+  });
+  if (!ready) {
+    throw new AppError(
+      'unprocessable',
+      `Proof ${document.number} has no rendered revision to send yet; send it once its revision is ready, or upload with ?send=true.`,
+      [{ path: 'revisions', message: 'no ready revision' }],
+    );
+  }
+  return { revision: ready.number, pageCount: ready._count.pages };
+}
+
+export interface SendOptions {
+  /** A proof's revision is rendering: the proof is sent with it when the render reports it ready. */
+  awaitingRender?: boolean;
+}
 
 /** "a quote", "an order", "an invoice". */
 function withArticle(kind: DocumentKind): string {
@@ -107,13 +142,22 @@ async function checkRecipient(
  * a draft), so two sends at once cannot both start one; Temporal's workflow id is the
  * second lock. A second send is refused: a reminder is the way to send again.
  */
-export async function sendDocument(deps: AppDeps, caller: TenantCaller, documentId: string, input: SendDocumentInput, now = new Date()): Promise<DocumentState> {
+export async function sendDocument(
+  deps: AppDeps,
+  caller: TenantCaller,
+  documentId: string,
+  input: SendDocumentInput,
+  options: SendOptions = {},
+  now = new Date(),
+): Promise<DocumentState> {
   const document = await findSendable(deps, caller, documentId);
   const name = kindName(document.kind);
   if (document.status !== 'draft' || document.workflowId) {
     throw new AppError('conflict', `The ${name} is already ${document.status === 'draft' ? 'being sent' : document.status}; POST /v1/documents/${documentId}/remind sends it again.`);
   }
-  if (document._count.lines === 0) throw new AppError('unprocessable', `A ${name} needs at least one line before it is sent.`, [{ path: 'lines', message: 'empty' }]);
+  // A proof's content is its revisions, not lines.
+  const readyRevision = document.kind === 'proof' ? await revisionToSend(deps, document, options.awaitingRender ?? false) : undefined;
+  if (document.kind !== 'proof' && document._count.lines === 0) throw new AppError('unprocessable', `A ${name} needs at least one line before it is sent.`, [{ path: 'lines', message: 'empty' }]);
   if (document.kind !== 'quote' && input.requireSignature) {
     throw new AppError('unprocessable', 'Only quotes are signed; send this document without requireSignature.', [{ path: 'requireSignature', message: 'quotes only' }]);
   }
@@ -156,6 +200,13 @@ export async function sendDocument(deps: AppDeps, caller: TenantCaller, document
         ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
       };
       await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput);
+    } else if (document.kind === 'proof') {
+      await startProofWorkflow(deps.temporal, deps.config.taskQueue, {
+        ...story,
+        ...(settings.termsVersion ? { termsVersion: settings.termsVersion } : {}),
+        ...(document.customer.termsVersion ? { termsAcceptedVersion: document.customer.termsVersion } : {}),
+        ...(readyRevision ? { readyRevision } : {}),
+      });
     } else {
       await startAcceptanceWorkflow(deps.temporal, deps.config.taskQueue, { ...story, kind: document.kind });
     }
@@ -171,7 +222,7 @@ export async function sendDocument(deps: AppDeps, caller: TenantCaller, document
 }
 
 export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string | undefined): Promise<DocumentState> {
-  const document = await findSendable(deps, caller, documentId);
+  const document = await findRemindable(deps, caller, documentId);
   if (!document.workflowId) throw new AppError('decision_rejected', `The ${kindName(document.kind)} has not been sent yet; send it first.`);
   const view = await decideDocument(deps.temporal, document, 'remind', decisionId ?? randomUUID(), { actor: sellerActor(caller) });
   return stateOf(view);
@@ -184,7 +235,7 @@ export async function cancelDocument(
   input: { reason?: string },
   decisionId: string | undefined,
 ): Promise<DocumentState> {
-  const document = await findSendable(deps, caller, documentId);
+  const document = await findRemindable(deps, caller, documentId);
   const actor: Actor = sellerActor(caller);
   if (document.workflowId) {
     const view = await decideDocument(deps.temporal, document, 'cancel', decisionId ?? randomUUID(), {

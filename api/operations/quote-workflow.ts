@@ -32,6 +32,7 @@ import {
   type AcceptanceView,
   type AcceptanceWorkflowInput,
   type DecisionInput,
+  type ProofWorkflowInput,
   type QuoteView,
   type QuoteWorkflowInput,
   type ReviseInput,
@@ -73,12 +74,17 @@ export function startAcceptanceWorkflow(client: Client, taskQueue: string, input
   return startDocumentWorkflow(client, taskQueue, 'acceptanceWorkflow', input.kind, input);
 }
 
+/** Starts a proof's workflow: it sends the ready revision it is given, or the first one reported ready. */
+export function startProofWorkflow(client: Client, taskQueue: string, input: ProofWorkflowInput): Promise<void> {
+  return startDocumentWorkflow(client, taskQueue, 'proofWorkflow', 'proof', input);
+}
+
 async function startDocumentWorkflow(
   client: Client,
   taskQueue: string,
   workflowType: string,
   kind: DocumentKind,
-  input: QuoteWorkflowInput | AcceptanceWorkflowInput,
+  input: QuoteWorkflowInput | AcceptanceWorkflowInput | ProofWorkflowInput,
 ): Promise<void> {
   try {
     await client.workflow.start(workflowType, {
