@@ -43,7 +43,7 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
       if (!deps.proofs) throw new Error('This worker was built without proof rendering (ActivityDeps.proofs)');
       return renderProofRevision({ ...deps.proofs, prisma: deps.prisma }, input);
     }),
-    reportRevisionReady: failingClearly((input) => reportRevisionReady(Context.current().client, input, Context.current().cancellationSignal)),
+    reportRevisionReady: failingClearly((input) => reportRevisionReady(Context.current().client, input)),
     recordTransition: failingClearly(async (input) => {
       const { event } = await recordTransition(deps.prisma, input);
       // Also when the event was already there: this may be the retry of a run that died before dispatching.
