@@ -26,6 +26,7 @@ start: deps database
 
 test: deps system
 	bash scripts/ensure-postgres.sh
+	bash scripts/install-stripe-mock.sh
 	npm run lint
 	@mkdir -p .data && rm -f $(JEST_RESULTS)
 	status=0; $(NPX) jest --maxWorkers=$(JEST_WORKERS) --json --outputFile=$(JEST_RESULTS) || status=$$?; \

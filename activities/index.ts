@@ -12,11 +12,17 @@ import { recordSignature } from './db/signatures';
 import { failingClearly } from './failures';
 import { renderProofRevision, type ProofRenderDeps } from './render/proof-pages';
 import { reportRevisionReady } from './render/report-revision-ready';
+import { markRenderFailed } from './render/render-start';
 import type { Mailer } from './notify/mailer';
 import { notifyAssignee } from './notify/notify-assignee';
+import { notifyForwarder } from './notify/notify-forwarder';
 import { sendDocumentEmail } from './notify/send-document-email';
 import type { SmsSender } from './notify/sms';
-import type { GreenlightActivities, ProofActivities } from './types';
+import type { GreenlightActivities, PaymentActivities, ProofActivities } from './types';
+import { closeHostedPayments, recordPayment } from './payment/record-payment';
+import type { PaymentProvider } from './payment/provider';
+import { signatureActivities, type SignatureActivityDeps } from './signature/index';
+import type { SignatureActivities } from './signature/types';
 import { attemptWebhookDelivery } from './webhooks/attempt';
 import { dispatchWebhookDeliveries, type WebhookDispatcher } from './webhooks/dispatch';
 
@@ -29,6 +35,10 @@ export interface ActivityDeps {
   proofs?: ProofRenderDeps;
   /** Where SMS notifications go; without one, SMS preferences are not served. */
   sms?: SmsSender;
+  /** External signature (GetAccept): provider, file store, rate limit. Without it, signature activities refuse. */
+  signatures?: SignatureActivityDeps;
+  /** Online payments (Stripe, or its local stand-in). Without it, payments are recorded but open payment pages cannot be closed (the activity retries until a worker with one takes it). */
+  payments?: PaymentProvider;
 }
 
 /** Delivery workflows start from the activity, on the worker's own client and task queue. */
@@ -37,13 +47,15 @@ function workerDispatcher(deps: ActivityDeps): WebhookDispatcher {
   return { client: context.client, taskQueue: context.info.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
 }
 
-export function createActivities(deps: ActivityDeps): GreenlightActivities & ProofActivities {
+export function createActivities(deps: ActivityDeps): GreenlightActivities & ProofActivities & SignatureActivities & PaymentActivities {
   return {
+    ...signatureActivities(deps.prisma, deps.signatures),
     renderProofRevision: failingClearly((input) => {
       if (!deps.proofs) throw new Error('This worker was built without proof rendering (ActivityDeps.proofs)');
       return renderProofRevision({ ...deps.proofs, prisma: deps.prisma }, input);
     }),
     reportRevisionReady: failingClearly((input) => reportRevisionReady(Context.current().client, input)),
+    markRenderFailed: failingClearly((input) => markRenderFailed(deps.prisma, input)),
     recordTransition: failingClearly(async (input) => {
       const { event } = await recordTransition(deps.prisma, input);
       // Also when the event was already there: this may be the retry of a run that died before dispatching.
@@ -51,6 +63,7 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
     }),
     sendDocumentEmail: failingClearly((input) => sendDocumentEmail(deps, input)),
     notifyAssignee: failingClearly((input) => notifyAssignee(deps, input)),
+    notifyForwarder: failingClearly((input) => notifyForwarder(deps, input)),
     recordSignature: failingClearly(async (input) => {
       await recordSignature(deps.prisma, input);
     }),
@@ -58,6 +71,8 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
     attemptWebhookDelivery: failingClearly((input) =>
       attemptWebhookDelivery({ prisma: deps.prisma, timeoutMs: deps.config.webhooks.timeoutMs }, input),
     ),
+    recordPayment: failingClearly((input) => recordPayment(deps.prisma, input)),
+    closeHostedPayments: failingClearly((input) => closeHostedPayments({ prisma: deps.prisma, payments: deps.payments }, input)),
     convertDocument: failingClearly(async (input) => {
       const { document } = await convertDocument(deps.prisma, {
         tenantId: input.tenantId,

@@ -6,9 +6,11 @@ import type { AttemptOutcome } from '../domain/webhooks';
 import type { AttemptWebhookDeliveryInput } from './webhooks/attempt';
 import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../domain/documents';
 import type { SignatureEvidence } from '../domain/signature';
+import type { ReceivedPayment } from '../domain/invoice';
 import type { DocumentChanges } from '../workflows/api';
 import type { CustomerTemplateName } from './notify/templates';
 import type { RenderedRevision, RenderProofRevisionInput } from './render/proof-pages';
+import type { MarkRenderFailedInput } from './render/render-start';
 import type { ReportRevisionReadyInput, RevisionReport } from './render/report-revision-ready';
 
 export interface RecordTransitionInput {
@@ -19,6 +21,8 @@ export interface RecordTransitionInput {
   seq: number;
   /** New document status, when the transition changes it. */
   status?: string;
+  /** New digital status (external signature), when the transition changes it. */
+  digitalStatus?: string;
   event: {
     type: AuditEventType;
     at: number;
@@ -36,8 +40,12 @@ export interface SendDocumentEmailInput {
   to?: { contactId: string } | { email: string; name?: string };
   message?: string;
   attachPdf: boolean;
+  /** Proofs: the revision sent, whose watermarked PDF is attached when attachPdf. */
+  revision?: number;
   /** Stable across retries: the mail provider drops a second send with the same key. */
   idempotencyKey: string;
+  /** A proof forwarded to a colleague: the link whose recipient forwarded it; the colleague's link opens this proof only. */
+  forwardedFromLinkId?: string;
 }
 
 export interface NotifyAssigneeInput {
@@ -49,6 +57,17 @@ export interface NotifyAssigneeInput {
   at: number;
   idempotencyKey: string;
   detail?: Record<string, unknown>;
+}
+
+/** A colleague decided on a proof forwarded to them: the customer who forwarded it is told. */
+export interface NotifyForwarderInput {
+  tenantId: string;
+  documentId: string;
+  /** The colleague's link (the decision's actor); the forwarder is the link it was forwarded from. */
+  colleagueLinkId: string;
+  decision: 'approved' | 'changes_requested';
+  comment?: string;
+  idempotencyKey: string;
 }
 
 export interface ConvertDocumentActivityInput {
@@ -78,18 +97,45 @@ export interface ApplyRevisionInput {
   changes: DocumentChanges;
 }
 
+export interface RecordPaymentInput {
+  tenantId: string;
+  documentId: string;
+  payment: ReceivedPayment;
+  /** The receipt's number in the invoice's series (1, 2, …). */
+  receiptSeq: number;
+  /** Paid on the invoice once this payment counts, minor units. */
+  paidTotal: number;
+}
+
+export interface ClosePaymentsInput {
+  tenantId: string;
+  documentId: string;
+}
+
+/** Invoice payments (activities/payment/), apart from the document activities like the proofs'. */
+export interface PaymentActivities {
+  /** Keeps a payment the provider took, with its receipt; once per provider payment id. */
+  recordPayment(input: RecordPaymentInput): Promise<void>;
+  /** Expires the document's open payment pages, so a cancelled invoice cannot be paid. */
+  closeHostedPayments(input: ClosePaymentsInput): Promise<void>;
+}
+
 /** Proof rendering, apart from the document activities: only workers built with ActivityDeps.proofs serve it. */
 export interface ProofActivities {
   /** Renders a proof revision's pages and watermarked PDF; idempotent by revision; a file that cannot be rendered ends as status failed. */
   renderProofRevision(input: RenderProofRevisionInput): Promise<RenderedRevision>;
   /** Forwards a rendered revision to the proof's workflow (update `revision-<revisionId>`) and answers what it said. */
   reportRevisionReady(input: ReportRevisionReadyInput): Promise<RevisionReport>;
+  /** The render gave up: the revision ends failed with the reason (a no-op unless still rendering). */
+  markRenderFailed(input: MarkRenderFailedInput): Promise<void>;
 }
 
 export interface GreenlightActivities {
   recordTransition(input: RecordTransitionInput): Promise<void>;
   sendDocumentEmail(input: SendDocumentEmailInput): Promise<{ messageId: string; linkId: string }>;
   notifyAssignee(input: NotifyAssigneeInput): Promise<{ sent: number }>;
+  /** Tells the customer who forwarded a proof what their colleague decided. */
+  notifyForwarder(input: NotifyForwarderInput): Promise<{ sent: number }>;
   /** Keeps the signature's evidence; once per document. */
   recordSignature(input: RecordSignatureInput): Promise<void>;
   /** Writes a revision of a sent quote as its new version; once per version. */

@@ -15,6 +15,8 @@ import { AppError } from '../domain/errors';
 import { toProblem } from './errors';
 import { healthHandler } from './health';
 import { createPortalRouter } from './portal/router';
+import { stripeWebhookHandlers } from './inbound/stripe-webhook';
+import { createProviderWebhookRouter } from './inbound/getaccept-webhook';
 import { validationError } from './schemas';
 
 export interface AppDeps {
@@ -69,6 +71,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', healthHandler(deps));
   app.use('/v1', express.json({ limit: JSON_BODY_LIMIT }), createBackofficeRouter(deps));
   app.use('/d', createPortalRouter(deps));
+  // Provider webhooks in: verified before they signal anything.
+  app.post('/webhooks/stripe', ...stripeWebhookHandlers(deps));
+  app.use('/webhooks', createProviderWebhookRouter(deps));
   if (deps.config.devMode) app.get('/dev/outbox', outboxHandler(deps.config));
 
   app.use((req: Request) => {

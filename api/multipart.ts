@@ -1,8 +1,10 @@
 /**
  * Reads the files of a multipart/form-data request with busboy, in the order sent, refusing
  * early (and naming the file) when one is larger than the cap or there are too many: the
- * request is never buffered past the limits.
+ * request is never buffered past the limits. Each file's SHA-256 is computed as it streams in,
+ * so an Idempotency-Key can be matched on the bytes (api/openapi.ts, uploadRoute).
  */
+import { createHash } from 'node:crypto';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError } from '../domain/errors';
@@ -14,12 +16,15 @@ export interface MultipartLimits {
   maxFiles: number;
 }
 
-export function readMultipartFiles(req: Request, limits: MultipartLimits): Promise<UploadedFile[]> {
+/** A file as received: its bytes and their SHA-256 (hex). */
+export type ReceivedFile = UploadedFile & { sha256: string };
+
+export function readMultipartFiles(req: Request, limits: MultipartLimits): Promise<ReceivedFile[]> {
   if (!req.is('multipart/form-data')) {
     return Promise.reject(new AppError('unsupported_media_type', `Send the files as multipart/form-data in the "${limits.field}" field.`));
   }
   return new Promise((resolve, reject) => {
-    const files: UploadedFile[] = [];
+    const files: ReceivedFile[] = [];
     let failure: AppError | undefined;
     const fail = (error: AppError) => {
       failure ??= error;
@@ -34,10 +39,16 @@ export function readMultipartFiles(req: Request, limits: MultipartLimits): Promi
         return fail(new AppError('validation_failed', `Unexpected file field "${field}"; send files in "${limits.field}".`));
       }
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const hash = createHash('sha256');
+      stream.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        hash.update(chunk);
+      });
       stream.on('limit', () => fail(new AppError('payload_too_large', `"${info.filename}": larger than the ${limits.maxFileBytes / (1024 * 1024)} MB allowed per file.`)));
       stream.on('close', () => {
-        if (!stream.truncated) files.push({ filename: info.filename || `file-${files.length + 1}`, declaredType: info.mimeType, bytes: Buffer.concat(chunks) });
+        if (!stream.truncated) {
+          files.push({ filename: info.filename || `file-${files.length + 1}`, declaredType: info.mimeType, bytes: Buffer.concat(chunks), sha256: hash.digest('hex') });
+        }
       });
     });
     parser.on('filesLimit', () => fail(new AppError('payload_too_large', `More than ${limits.maxFiles} files in one upload.`)));

@@ -11,6 +11,7 @@ import { AppError, ERROR_CODES, type ErrorCode } from '../domain/errors';
 import type { AppDeps } from './app';
 import { authenticate, type AuthMode, type CallerOf } from './auth';
 import { withIdempotency, type Answer } from './idempotency';
+import { readMultipartFiles, type MultipartLimits, type ReceivedFile } from './multipart';
 import { idempotencyHeadersSchema, parseWith, problemSchema } from './schemas';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -61,13 +62,21 @@ interface FileRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends
 
 type Outcome = Answer | { status: 200; file: FileReply; contentType: string };
 
+/** A body the route reads itself (multipart files): what identifies it for Idempotency-Key, and what the handler gets. */
+interface ReadBody {
+  fingerprint: unknown;
+  content: unknown;
+}
+
 /** A route as the table keeps it: its OpenAPI description and how to run it. */
 export interface Route {
   method: Method;
   path: string;
   auth: AuthMode;
   openapi: RouteConfig;
-  run(deps: AppDeps, caller: CallerOf<AuthMode>, req: Request): Promise<Outcome>;
+  /** Reads a body express does not parse, before the Idempotency-Key is matched on it. */
+  readBody?(deps: AppDeps, req: Request): Promise<ReadBody>;
+  run(deps: AppDeps, caller: CallerOf<AuthMode>, req: Request, content?: unknown): Promise<Outcome>;
 }
 
 const emptyObject = z.object({});
@@ -174,13 +183,20 @@ export function fileRoute<A extends AuthMode, P extends AnyObject, Q extends Any
 
 interface UploadRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject, R extends z.ZodType> extends RouteBase<A, P, Q, z.ZodUndefined> {
   method: 'post';
-  /** The multipart/form-data body as OpenAPI shows it (the handler reads the stream itself). */
+  /** The multipart/form-data body as OpenAPI shows it. */
   upload: z.ZodObject;
+  /** The files' field and caps (api/multipart.ts reads them, in order, hashing each). */
+  files: (deps: AppDeps) => MultipartLimits;
   response: { status: 201; description: string; schema: R };
-  handle(call: RouteCall<A, z.output<P>, z.output<Q>, undefined>): Promise<z.input<R>>;
+  handle(call: RouteCall<A, z.output<P>, z.output<Q>, undefined> & { files: ReceivedFile[] }): Promise<z.input<R>>;
 }
 
-/** A JSON-answering POST whose body is multipart/form-data files (api/multipart.ts reads them). */
+/**
+ * A JSON-answering POST whose body is multipart/form-data files. The files are read before the
+ * Idempotency-Key is matched, and the key is matched on their names and SHA-256 (with the
+ * query): a retried upload of the same bytes gets the first answer, other bytes under the same
+ * key are 422, like a JSON body.
+ */
 export function uploadRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject, R extends z.ZodType>(definition: UploadRouteDefinition<A, P, Q, R>): Route {
   const { response } = definition;
   const openapi = describe(definition, {
@@ -192,8 +208,13 @@ export function uploadRoute<A extends AuthMode, P extends AnyObject, Q extends A
     path: definition.path,
     auth: definition.auth,
     openapi,
-    async run(deps, caller, req) {
-      const body = await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req) as RouteCall<A, z.output<P>, z.output<Q>, undefined>);
+    async readBody(deps, req) {
+      const files = await readMultipartFiles(req, definition.files(deps));
+      return { fingerprint: { query: req.query, files: files.map(({ filename, sha256 }) => ({ filename, sha256 })) }, content: files };
+    },
+    async run(deps, caller, req, content) {
+      const call = parseRequest(definition, deps, caller as CallerOf<A>, req) as RouteCall<A, z.output<P>, z.output<Q>, undefined>;
+      const body = await definition.handle({ ...call, files: content as ReceivedFile[] });
       assertMatchesSchema(deps, definition, response.schema, body);
       return { status: response.status, body };
     },
@@ -235,6 +256,7 @@ export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Rout
         send(res, await route.run(deps, caller, req), false);
         return;
       }
+      const read = await route.readBody?.(deps, req);
       const { answer, replayed } = await withIdempotency(
         deps.prisma,
         {
@@ -242,10 +264,10 @@ export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Rout
           key: req.get('idempotency-key'),
           method: route.method,
           path: req.baseUrl + req.path,
-          body: req.body ?? {},
+          body: read ? read.fingerprint : (req.body ?? {}),
         },
         async () => {
-          const outcome = await route.run(deps, caller, req);
+          const outcome = await route.run(deps, caller, req, read?.content);
           if ('file' in outcome) throw new AppError('internal', 'A POST route cannot answer a file');
           return outcome;
         },

@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { CONVERSION_TARGETS } from '../domain/chain';
 import { DOCUMENT_KINDS, LOCALES, NOTIFY_EVENTS, QUOTE_STATUSES } from '../domain/documents';
 import { isIsoDuration } from '../domain/durations';
+import { INVOICE_STATUSES } from '../domain/invoice';
+import { DIGITAL_STATUSES, SIGNATURE_PURPOSES } from '../domain/digital-status';
+import { PROOF_TYPES } from '../domain/proof-types';
 import { toScaled } from '../domain/money';
 import { AppError } from '../domain/errors';
 
@@ -149,6 +152,16 @@ export const userSchema = z
 
 // ---------------------------------------------------------------- customers and contacts
 
+export const proofTypeSchema = z.enum(PROOF_TYPES).openapi('ProofType', {
+  description: 'online: approved on the portal; email: the same, with the watermarked PDF attached to the email; none: no proof',
+});
+
+/** A customer's choice: a proof type, or "default" (or null) for the tenant's defaultProofType. */
+const customerProofTypeInput = z
+  .enum([...PROOF_TYPES, 'default'])
+  .nullable()
+  .openapi({ description: 'Overrides the tenant\'s defaultProofType; "default" or null follows it' });
+
 export const createCustomerSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
@@ -157,9 +170,19 @@ export const createCustomerSchema = z
     locale: languageTag.optional(),
     termsAcceptedAt: dateTime.optional(),
     termsVersion: z.string().min(1).max(50).optional(),
-    proofType: z.string().min(1).max(50).optional(),
+    proofType: customerProofTypeInput.optional(),
   })
   .openapi('CreateCustomer');
+
+export const updateCustomerSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    email: email.nullable().optional(),
+    phone: phone.nullable().optional(),
+    locale: languageTag.nullable().optional(),
+    proofType: customerProofTypeInput.optional(),
+  })
+  .openapi('UpdateCustomer');
 
 export const customerSchema = z
   .object({
@@ -170,7 +193,17 @@ export const customerSchema = z
     locale: z.string().nullable(),
     termsAcceptedAt: dateTime.nullable(),
     termsVersion: z.string().nullable(),
-    proofType: z.string().nullable(),
+    termsAcceptedBy: z
+      .object({
+        name: z.string().nullable(),
+        email: z.string().nullable(),
+        linkId: z.string(),
+        colleague: z.boolean().openapi({ description: 'A colleague the proof was forwarded to accepted them' }),
+      })
+      .nullable()
+      .openapi({ description: 'Who ticked the terms of sale when approving a proof; null when set through the API' }),
+    proofType: proofTypeSchema.nullable().openapi({ description: "The customer's override; null: the tenant's default" }),
+    effectiveProofType: proofTypeSchema.openapi({ description: 'What a proof for this customer uses now (the override, else the tenant default)' }),
     createdAt: dateTime,
   })
   .openapi('Customer');
@@ -225,7 +258,7 @@ export const SIGNATURE_PROVIDERS = ['builtin', 'getaccept'] as const;
 export const updateSettingsSchema = z
   .strictObject({
     hourlyRate: z.number().int().min(0).nullable().optional().openapi({ description: 'Minor units per hour' }),
-    defaultProofType: z.string().min(1).max(50).nullable().optional(),
+    defaultProofType: proofTypeSchema.nullable().optional().openapi({ description: 'Proof type of customers without their own; null: online' }),
     termsOfSale: termsOfSaleSchema.nullable().optional(),
     reminderAfter: isoDuration.optional(),
     maxReminders: z.number().int().min(0).max(20).optional(),
@@ -235,6 +268,7 @@ export const updateSettingsSchema = z
     autoConvertToOrder: z.boolean().optional(),
     signatureProvider: z.enum(SIGNATURE_PROVIDERS).optional(),
     allowPrivateWebhookUrls: z.boolean().optional().openapi({ description: 'Development only' }),
+    payOnline: z.boolean().optional().openapi({ description: 'Invoices show "Pay online" on the portal (card payment through Stripe Checkout)' }),
     templates: templatesSchema.optional(),
   })
   .openapi('UpdateSettings');
@@ -242,7 +276,7 @@ export const updateSettingsSchema = z
 export const settingsSchema = z
   .object({
     hourlyRate: z.number().int().nullable(),
-    defaultProofType: z.string().nullable(),
+    defaultProofType: proofTypeSchema,
     termsOfSale: termsOfSaleSchema.nullable(),
     reminderAfter: z.string(),
     maxReminders: z.number().int(),
@@ -252,6 +286,7 @@ export const settingsSchema = z
     autoConvertToOrder: z.boolean(),
     signatureProvider: z.string(),
     allowPrivateWebhookUrls: z.boolean(),
+    payOnline: z.boolean(),
     templates: templatesSchema,
     updatedAt: dateTime,
   })
@@ -340,6 +375,53 @@ export const revisionSummarySchema = z
   })
   .openapi('RevisionSummary');
 
+export const proofPinSchema = z
+  .object({
+    page: z.number().int().openapi({ description: 'The page, 1-based, in the order shown' }),
+    x: z.number().openapi({ description: 'From the left edge, as a fraction of the page width (0 to 1)' }),
+    y: z.number().openapi({ description: 'From the top edge, as a fraction of the page height (0 to 1)' }),
+    comment: z.string(),
+  })
+  .openapi('ProofPin');
+
+export const changeRequestSchema = z
+  .object({
+    comment: z.string(),
+    pins: z.array(proofPinSchema),
+    at: dateTime,
+    by: z.object({
+      actor: z.string().openapi({ description: 'As the audit trail names it: customer:<linkId>' }),
+      name: z.string().nullable(),
+      email: z.string().nullable(),
+    }),
+  })
+  .openapi('ChangeRequest');
+
+/** A revision as the document lists it: with the change requests the customer made on it. */
+export const documentRevisionSchema = revisionSummarySchema
+  .extend({ changeRequests: z.array(changeRequestSchema).openapi({ description: 'What the customer asked to change on this revision (comment and pins), oldest first' }) })
+  .openapi('DocumentRevision');
+
+export const revisionPageParamsSchema = z.strictObject({
+  id: id.openapi({ param: { name: 'id', in: 'path' } }),
+  number: z.coerce.number().int().positive().openapi({ param: { name: 'number', in: 'path', description: 'The revision number' } }),
+  page: z.coerce.number().int().positive().openapi({ param: { name: 'page', in: 'path', description: 'The page, 1-based, in the order shown' } }),
+});
+
+export const revisionParamsSchema = revisionPageParamsSchema.omit({ page: true });
+
+/** The images each proof page is rendered to (activities/render/proof-pages.ts). */
+export const PAGE_IMAGE_SIZES = ['preview', 'zoom', 'thumbnail'] as const;
+
+export const pageImageQuerySchema = z.strictObject({
+  size: z
+    .enum(PAGE_IMAGE_SIZES)
+    .optional()
+    .openapi({ description: 'preview (about 1600 px wide, the default), zoom (about 3200 px) or thumbnail (320 px)' }),
+});
+
+export const pageImageSchema = z.unknown().openapi({ description: 'The page as a JPEG image' });
+
 export const createdRevisionSchema = z
   .object({ revision: revisionSummarySchema, pages: z.number().int() })
   .openapi('CreatedRevision');
@@ -358,6 +440,21 @@ export const revisionUploadSchema = z
     }),
   })
   .openapi('RevisionUpload');
+
+export const paymentSchema = z
+  .object({
+    id,
+    provider: z.string().openapi({ example: 'stripe' }),
+    status: z.enum(['open', 'succeeded', 'failed', 'expired']).openapi({ description: 'open: a payment page waits for the customer; succeeded: the money is taken' }),
+    amount: z.number().int().openapi({ description: 'Minor units of currency' }),
+    currency,
+    checkoutSessionId: z.string().nullable().openapi({ description: "The provider's hosted payment (Stripe Checkout Session)" }),
+    paymentIntentId: z.string().nullable().openapi({ description: "The provider's payment (Stripe PaymentIntent), once there is one" }),
+    paidAt: dateTime.nullable(),
+    receiptNumber: z.string().nullable().openapi({ description: 'The receipt the customer downloads from the portal, once paid' }),
+    createdAt: dateTime,
+  })
+  .openapi('Payment');
 
 export const documentSchema = z
   .object({
@@ -382,20 +479,24 @@ export const documentSchema = z
     downloadCount: z.number().int(),
     version: z.number().int().openapi({ description: 'Bumped by every change made after the quote was sent' }),
     signature: signatureBlockSchema.nullable().openapi({ description: 'Set once the customer signed (built-in signature)' }),
-    revisions: z.array(revisionSummarySchema).openapi({ description: 'Proofs: every uploaded revision, oldest first (empty for other kinds)' }),
+    revisions: z.array(documentRevisionSchema).openapi({ description: 'Proofs: every uploaded revision, oldest first, with its change requests (empty for other kinds)' }),
+    proofType: proofTypeSchema.nullable().openapi({ description: "Proofs: how it is sent, resolved from the customer's and the tenant's settings at creation (null for other kinds)" }),
+    payments: z.array(paymentSchema).openapi({ description: 'Invoices: every payment page opened and every payment taken, oldest first (empty for other kinds)' }),
     createdAt: dateTime,
     updatedAt: dateTime,
   })
   .openapi('Document');
 
 export const documentSummarySchema = documentSchema
-  .omit({ lines: true, chain: true, signature: true, revisions: true })
+  .omit({ lines: true, chain: true, signature: true, revisions: true, payments: true })
   .openapi('DocumentSummary');
 
 
 export const listDocumentsQuerySchema = z.strictObject({
   kind: z.enum(DOCUMENT_KINDS).optional(),
-  status: z.enum(QUOTE_STATUSES).optional(),
+  digitalStatus: z.enum(DIGITAL_STATUSES).optional().openapi({ description: 'Documents out for digital signing in this status' }),
+  // An invoice's statuses (paid, partially_paid, overdue) beside the quote's.
+  status: z.union([z.enum(QUOTE_STATUSES), z.enum(INVOICE_STATUSES)]).optional(),
   customerId: id.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
   cursor: z.string().min(1).max(200).optional(),
@@ -424,8 +525,22 @@ const recipientSchema = z.union([
 
 export const sendDocumentSchema = z
   .strictObject({
-    to: recipientSchema.optional(),
-    channel: z.literal('email').optional().openapi({ description: 'SMS comes with a later release' }),
+    to: z
+      .union([recipientSchema, z.strictObject({ phone, name: z.string().trim().min(1).max(200).optional() })])
+      .optional()
+      .openapi({ description: 'The contact, an email address, or (SMS, digital signing only) a mobile number' }),
+    channel: z
+      .enum(['email', 'sms'])
+      .optional()
+      .openapi({ description: 'sms: the signing link goes by text to the mobile number (digital signing through an external provider only)' }),
+    signature: z
+      .strictObject({ provider: z.enum(SIGNATURE_PROVIDERS) })
+      .optional()
+      .openapi({ description: 'getaccept: signed through GetAccept (digital status, polling, webhooks); the tenant setting when absent' }),
+    purpose: z
+      .enum(SIGNATURE_PURPOSES)
+      .optional()
+      .openapi({ description: 'Digital signing flavour and its email: quote, quick_quote, upsell (quotes), order_confirmation (orders)' }),
     message: z.string().max(5000).optional(),
     attachPdf: z.boolean().optional(),
     requireSignature: z

@@ -9,6 +9,8 @@
  *   let the customer refuse a deal the seller already booked;
  * - orders and delivery notes convert in any status but refused and cancelled (the seller may
  *   deliver an order the customer never opened online).
+ * - a quote whose digital signing the seller cancelled (seed 003: the customer approved by phone
+ *   or at the counter) converts while still open: the seller's word stands for the acceptance.
  */
 import type { DocumentKind } from './documents';
 import { countsInTotals } from './money';
@@ -52,6 +54,9 @@ const QUOTE_NOT_CONVERTIBLE: Record<string, string> = {
   cancelled: 'The quote is cancelled',
 };
 
+/** An open quote: after its digital signing was cancelled, the seller converts it by hand. */
+const QUOTE_STILL_OPEN: readonly string[] = ['sent', 'viewed', 'on_hold'];
+
 export function kindName(kind: DocumentKind): string {
   return KIND_NAMES[kind];
 }
@@ -60,12 +65,16 @@ export function kindName(kind: DocumentKind): string {
  * Why `source` cannot become a `target`, or undefined when it can. Whether the chain already
  * holds a `target` is the caller's check (it needs the database).
  */
-export function whyNotConvertible(source: { kind: DocumentKind; status: string }, target: ConversionTarget): string | undefined {
+export function whyNotConvertible(
+  source: { kind: DocumentKind; status: string; digitalStatus?: string | null },
+  target: ConversionTarget,
+): string | undefined {
   const rule = CONVERSIONS[source.kind];
   if (!rule || !rule.targets.includes(target)) {
     return `A ${kindName(source.kind)} cannot become a ${kindName(target)}: the chain goes quote → order → delivery note → invoice`;
   }
   if (rule.allowedStatuses.includes(source.status)) return undefined;
+  if (source.kind === 'quote' && source.digitalStatus === 'cancelled' && QUOTE_STILL_OPEN.includes(source.status)) return undefined;
   if (source.kind === 'quote') return QUOTE_NOT_CONVERTIBLE[source.status] ?? `A quote that is ${source.status} cannot be converted`;
   return `The ${kindName(source.kind)} is ${source.status.replace('_', ' ')}; it cannot be converted`;
 }

@@ -49,12 +49,31 @@ export const AUDIT_EVENT_TYPES = [
   'cancelled',
   'notified',
   'revised',
+  // External signature (workflows/signature.ts): each change of the digital status, and a provider that stopped answering.
+  'signature_sent',
+  'signature_viewed',
+  'signature_rejected',
+  'signature_cancelled',
+  'signature_expired',
+  'signature_undeliverable',
+  'signature_checks_failed',
+  'signature_checks_recovered',
+  // Invoices (domain/invoice.ts): the due date passed unpaid; a card payment was refused.
+  'overdue',
+  'payment_failed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** Who did something, as the audit trail says it. */
 export type Actor =
-  | { kind: 'customer'; linkId: string; name?: string; email?: string }
+  | {
+      kind: 'customer';
+      linkId: string;
+      name?: string;
+      email?: string;
+      /** A colleague's link: the link that forwarded the proof to them (whose recipient hears of their decision). */
+      forwardedFromLinkId?: string;
+    }
   | { kind: 'seller'; apiKeyId?: string; userId?: string }
   | { kind: 'system' };
 
@@ -76,7 +95,8 @@ export interface RequestSource {
 }
 
 /** Actions a customer link may carry. */
-export const LINK_ACTIONS = ['view', 'download', 'accept', 'refuse', 'hold', 'sign'] as const;
+/** `forward`: send a proof to a colleague, whose own link never carries it (api/portal/forward.ts). */
+export const LINK_ACTIONS = ['view', 'download', 'accept', 'refuse', 'hold', 'sign', 'forward', 'approve', 'request-changes'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
 
 export const LOCALES = ['fr', 'en', 'sv'] as const;

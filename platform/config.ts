@@ -63,12 +63,40 @@ export interface Config {
   proofUploads: ProofUploadLimits;
   /** Bounds on the rasterizer child process, so a hostile PDF is killed, never the worker. */
   render: RenderLimits;
+  /**
+   * GetAccept (external signature): GETACCEPT_API_URL and GETACCEPT_API_KEY (an access token).
+   * Without a key, the local stand-in (devtools/getaccept, GETACCEPT_STANDIN_PORT) answers with its own key.
+   */
+  getaccept: {
+    apiUrl: string;
+    accessToken: string;
+    /** True when talking to the local stand-in. */
+    local: boolean;
+    standInPort: number;
+    /** Status checks per minute, per tenant, across all its documents (GETACCEPT_CHECKS_PER_MINUTE). */
+    checksPerMinute: number;
+  };
   webhooks: {
     /** Waits between delivery attempts (WEBHOOK_RETRY_DELAYS, ISO 8601 durations, comma-separated); unset: about three days of retries. */
     retryDelaysMs?: number[];
     /** How long a receiver may take to answer (WEBHOOK_TIMEOUT_MS). */
     timeoutMs: number;
   };
+  /** Online payments (activities/payment/): Stripe, or the local stand-in (devtools/stripe/) in development. */
+  stripe: StripeConfig;
+}
+
+export interface StripeConfig {
+  /** STRIPE_API_URL: where the Stripe SDK sends its requests; unset: Stripe itself, or the local stand-in in development. */
+  apiUrl: string;
+  /** STRIPE_SECRET_KEY: an sk_test_/sk_live_ key; a placeholder for the stand-in in development. */
+  secretKey: string;
+  /** STRIPE_WEBHOOK_SECRET: the endpoint's signing secret (whsec_…) that verifies Stripe's webhooks. */
+  webhookSecret: string;
+  /** STRIPE_STANDIN_PORT: the local stand-in's port (development). */
+  standInPort: number;
+  /** Development without STRIPE_API_URL: `make start` runs the stand-in (devtools/stripe/). */
+  local: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -114,9 +142,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: intFromEnv(env, 'RENDER_TIMEOUT_MS', 120_000),
       memoryBytes: intFromEnv(env, 'RENDER_MEMORY_MB', 1024) * 1024 * 1024,
     },
+    getaccept: getAcceptConfig(env),
     webhooks: {
       ...(env.WEBHOOK_RETRY_DELAYS ? { retryDelaysMs: env.WEBHOOK_RETRY_DELAYS.split(',').map((delay) => durationToMs(delay.trim())) } : {}),
       timeoutMs: intFromEnv(env, 'WEBHOOK_TIMEOUT_MS', 15_000),
     },
+    stripe: stripeConfig(env, devMode),
+  };
+}
+
+/**
+ * Development talks to the local stand-in with fixed placeholder secrets; production talks to
+ * Stripe and must be given its keys (a guessable webhook secret would let anyone mark an
+ * invoice paid).
+ */
+function stripeConfig(env: NodeJS.ProcessEnv, devMode: boolean): StripeConfig {
+  const standInPort = intFromEnv(env, 'STRIPE_STANDIN_PORT', 3026);
+  const secretKey = env.STRIPE_SECRET_KEY || (devMode ? 'sk_test_greenlight_local' : '');
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET || (devMode ? 'whsec_greenlight_local' : '');
+  const local = devMode && !env.STRIPE_API_URL;
+  return {
+    apiUrl: (env.STRIPE_API_URL || (local ? `http://127.0.0.1:${standInPort}` : 'https://api.stripe.com')).replace(/\/$/, ''),
+    secretKey,
+    webhookSecret,
+    standInPort,
+    local,
+  };
+}
+
+/** The local stand-in's key: any Bearer token is taken there, this one says where it comes from. */
+export const GETACCEPT_STAND_IN_KEY = 'ga_local_stand_in';
+
+function getAcceptConfig(env: NodeJS.ProcessEnv): Config['getaccept'] {
+  const standInPort = intFromEnv(env, 'GETACCEPT_STANDIN_PORT', 3031);
+  const key = env.GETACCEPT_API_KEY;
+  const local = !key;
+  return {
+    apiUrl: (env.GETACCEPT_API_URL || (local ? `http://127.0.0.1:${standInPort}/v1` : 'https://api.getaccept.com/v1')).replace(/\/$/, ''),
+    accessToken: key || GETACCEPT_STAND_IN_KEY,
+    local,
+    standInPort,
+    checksPerMinute: intFromEnv(env, 'GETACCEPT_CHECKS_PER_MINUTE', 60),
   };
 }

@@ -13,6 +13,7 @@ import { prefixLines } from './lib/child-process';
 import { isPortTaken } from './lib/ports';
 import { SupervisedChild } from './lib/supervisor';
 import { ensureSearchAttributes, startTemporalDevServer, type DevServer } from './lib/temporal-dev-server';
+import { registerStandInWebhooks } from '../devtools/getaccept/register-webhooks';
 
 const root = path.resolve(__dirname, '..');
 const TEMPORAL_PORT = 7233;
@@ -33,6 +34,10 @@ interface PortNeed {
 function portsNeeded(config: Config, startsTemporal: boolean, startsOutbox: boolean): PortNeed[] {
   const needs: PortNeed[] = [{ port: config.port, what: 'the API', instead: `set PORT=${config.port + 1} (or stop what holds it)` }];
   if (startsOutbox) needs.push({ port: config.outboxPort, what: 'the mail outbox', instead: `set OUTBOX_PORT=${config.outboxPort + 1}` });
+  if (config.stripe.local) needs.push({ port: config.stripe.standInPort, what: 'the Stripe stand-in', instead: `set STRIPE_STANDIN_PORT=${config.stripe.standInPort + 1}` });
+  if (config.getaccept.local) {
+    needs.push({ port: config.getaccept.standInPort, what: 'the GetAccept stand-in', instead: `set GETACCEPT_STANDIN_PORT=${config.getaccept.standInPort + 1}` });
+  }
   if (startsTemporal) {
     needs.push(
       { port: TEMPORAL_PORT, what: 'Temporal (gRPC)', instead: `if a Temporal server runs there, use it: TEMPORAL_ADDRESS=127.0.0.1:${TEMPORAL_PORT}` },
@@ -105,6 +110,9 @@ function banner(config: Config, temporal: { address: string; uiUrl?: string }, a
     `  Customer portal  ${config.publicUrl}/d/<token>   (the links in the emails)`,
     outbox ? `  Mail outbox      ${api}/dev/outbox` : '  Mail             sent through Resend (RESEND_API_KEY)',
     `  Temporal         ${temporal.address}${temporal.uiUrl ? `   Web UI: ${temporal.uiUrl}` : ''}`,
+    config.getaccept.local
+      ? `  GetAccept        http://127.0.0.1:${config.getaccept.standInPort}   (local stand-in: documents out for signature, their signing pages)`
+      : `  GetAccept        ${config.getaccept.apiUrl}`,
     `  Demo API key     ${apiKey}`,
     `  Admin token      ${token}   (POST /v1/tenants)`,
     '',
@@ -165,6 +173,10 @@ async function main(): Promise<void> {
     const tsChild = (name: string, entry: string) =>
       new SupervisedChild({ name, command: process.execPath, args: ['--import', 'tsx', entry], env, cwd: root }, log, (reason) => void stopAll(1, reason));
     if (startsOutbox) children.push(tsChild('outbox', 'devtools/outbox/server.ts'));
+    // Without GETACCEPT_API_KEY, digital signing goes to the local GetAccept stand-in.
+    if (config.getaccept.local) children.push(tsChild('getaccept', 'devtools/getaccept/server.ts'));
+    // Without STRIPE_API_URL, invoices are paid on the local Stripe stand-in (test cards; its webhooks signed to /webhooks/stripe).
+    if (config.stripe.local) children.push(tsChild('stripe', 'devtools/stripe/server.ts'));
     children.push(tsChild('worker', 'workers/main.ts'), tsChild('api', 'api/server.ts'));
     for (const child of children) child.start();
 
@@ -172,6 +184,10 @@ async function main(): Promise<void> {
     await waitForHealth(apiUrl);
     const demo = await demoApiKey(apiUrl, config.dataDir, token);
     if (demo.created) log('[supervisor] created the demo tenant "Demo Print Shop"');
+    if (demo.created && config.getaccept.local) {
+      await registerStandInWebhooks({ greenlightUrl: apiUrl, apiKey: demo.apiKey, standInApiUrl: config.getaccept.apiUrl, standInKey: config.getaccept.accessToken });
+      log(`[supervisor] GetAccept stand-in at http://127.0.0.1:${config.getaccept.standInPort} posts its events to the demo tenant`);
+    }
     log(banner(config, { address: temporalAddress, uiUrl: temporal?.uiUrl }, demo.apiKey, token, startsOutbox));
   } catch (error) {
     await stopAll(1, `could not start: ${(error as Error).message}`);

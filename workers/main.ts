@@ -8,12 +8,15 @@
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
+import { createStripeProvider } from '../activities/payment/stripe';
 import { openFileStore } from '../activities/files/store';
+import { signatureDepsFromConfig } from '../activities/signature/index';
 import { createResendMailer } from '../activities/notify/mailer';
 import { createOutboxSmsSender } from '../activities/notify/sms';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
 import { createGreenlightWorker } from './create-worker';
+import { startRenderSweeper } from './render-sweeper';
 import { startWebhookSweeper } from './webhook-dispatcher';
 
 function log(message: string): void {
@@ -36,12 +39,22 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ prisma, mailer, config, sms, proofs: { files: openFileStore(config), render: config.render } }),
+    activities: createActivities({
+      prisma,
+      payments: createStripeProvider(config.stripe),
+      mailer,
+      config,
+      sms,
+      proofs: { files: openFileStore(config), render: config.render },
+      signatures: signatureDepsFromConfig(config),
+    }),
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
   });
 
   // Starts the webhook deliveries of events recorded outside workflows (and any a crash left behind).
   const webhookSweeper = startWebhookSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs });
+  // Starts the renders of revisions whose upload could not reach Temporal.
+  const renderSweeper = startRenderSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue });
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -62,6 +75,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await webhookSweeper.stop();
+    await renderSweeper.stop();
     await connection.close();
     await prisma.$disconnect();
   }

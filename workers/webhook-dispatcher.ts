@@ -9,32 +9,15 @@
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import { dispatchStaleWebhookDeliveries } from '../activities/webhooks/dispatch';
+import { startSweeper, type Sweeper } from './sweeper';
 
 /** Younger rows are left to their recorder, which dispatches them at once. */
 const STALE_AFTER_MS = 2_000;
 const SWEEP_EVERY_MS = 2_000;
 
-export interface WebhookSweeper {
-  stop(): Promise<void>;
-}
+export type WebhookSweeper = Sweeper;
 
 export function startWebhookSweeper(options: { prisma: PrismaClient; client: Client; taskQueue: string; retryDelaysMs?: number[] }): WebhookSweeper {
   const dispatcher = { client: options.client, taskQueue: options.taskQueue, retryDelaysMs: options.retryDelaysMs };
-  let stopped = false;
-  let sweeping: Promise<unknown> = Promise.resolve();
-  const sweep = () => {
-    sweeping = dispatchStaleWebhookDeliveries(options.prisma, dispatcher, STALE_AFTER_MS)
-      .catch((error: unknown) => console.warn('[webhooks] sweep failed; next one in a moment:', error))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(sweep, SWEEP_EVERY_MS);
-      });
-  };
-  let timer = setTimeout(sweep, SWEEP_EVERY_MS);
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await sweeping;
-    },
-  };
+  return startSweeper('webhooks', SWEEP_EVERY_MS, () => dispatchStaleWebhookDeliveries(options.prisma, dispatcher, STALE_AFTER_MS));
 }

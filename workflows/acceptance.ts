@@ -4,7 +4,7 @@
  * machines/acceptance.ts; the story around them (recording, notifications, decisions,
  * continue-as-new) is the one every document shares (document-story.ts).
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './api';
 import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
@@ -19,6 +19,7 @@ import {
   type AcceptanceEvent,
 } from './machines/acceptance';
 import type { ReminderParams } from './machines/actions';
+import { startSignatureChild } from './signature';
 
 /** Rendering the PDF for the attachment may take a while on long documents. */
 const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
@@ -36,6 +37,10 @@ const DECISIONS: [keyof typeof acceptanceUpdates, AcceptanceDecisionEvent['type'
 export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promise<AcceptanceView> {
   const { workflowId } = workflowInfo();
   const { tenantId, documentId, kind } = input;
+  // An order confirmation signed through an external provider (as in quote.ts): its child runs the signing, no email of ours.
+  const external = input.signature && kind === 'order' && !input.resume && patched('external-signature') ? input.signature : undefined;
+  if (external) await startSignatureChild({ kind: 'order', tenantId, documentId, customerId: input.customerId, signature: external });
+  const emailsCustomer = !input.signature;
 
   const closed = await runDocumentStory(input, {
     kind,
@@ -49,6 +54,7 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
     decisions: DECISIONS.map(([name, type]) => decision(acceptanceUpdates[name], (decided): AcceptanceEvent => decisionEvent(type, decided))),
     actions: {
       sendFirstEmail: async () => {
+        if (!emailsCustomer) return;
         await sendDocumentEmail({
           tenantId,
           documentId,
@@ -60,6 +66,7 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
         });
       },
       sendReminderEmail: async ({ params }: ActionCall<typeof acceptanceMachine, ReminderParams>) => {
+        if (!emailsCustomer) return;
         await sendDocumentEmail({
           tenantId,
           documentId,

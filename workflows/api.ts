@@ -10,8 +10,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AcceptanceKind, AcceptanceStatus } from '../domain/acceptance';
 import type { Actor, DocumentKind, ProofStatus, QuoteStatus, RequestSource } from '../domain/documents';
+import type { InvoiceStatus, ReceivedPayment } from '../domain/invoice';
 import type { LineInput } from '../domain/money';
+import type { ProofType } from '../domain/proof-types';
 import type { SignatureEvidence } from '../domain/signature';
+import type { ExternalSignatureStart } from './signature-api';
 
 export const TASK_QUEUE = 'greenlight';
 
@@ -36,6 +39,8 @@ export interface QuoteWorkflowInput {
   autoConvertToOrder?: boolean;
   /** Only a SIGN decision accepts the quote (built-in signature); absent in quotes sent before it existed. */
   requireSignature?: boolean;
+  /** Signed through an external provider (GetAccept): a child workflow runs the signature; no email of ours goes out. */
+  signature?: ExternalSignatureStart;
   /** Set when continuing as new: the state to resume from. */
   resume?: WorkflowResume;
   /**
@@ -64,6 +69,8 @@ export interface AcceptanceWorkflowInput {
   title?: string;
   send: SendInstructions;
   sentBy: Actor;
+  /** As in QuoteWorkflowInput: an order confirmation signed through an external provider. */
+  signature?: ExternalSignatureStart;
   resume?: WorkflowResume;
   /** As in QuoteWorkflowInput: tests set it to exercise continue-as-new on a short history. */
   continueAsNewAfterEvents?: number;
@@ -180,6 +187,8 @@ export interface ProofWorkflowInput {
   termsAcceptedVersion?: string;
   /** A revision already rendered at start: it is sent at once. Otherwise the first revisionReady sends. */
   readyRevision?: RevisionReadyInput;
+  /** How the proof goes out (domain/proof-types.ts): email attaches the watermarked PDF; absent in proofs sent before types existed (online). */
+  proofType?: ProofType;
   resume?: WorkflowResume;
   /** As in QuoteWorkflowInput: tests set it to exercise continue-as-new on a short history. */
   continueAsNewAfterEvents?: number;
@@ -212,6 +221,11 @@ export interface RequestChangesInput extends DecisionInput {
   pins?: ProofPinInput[];
 }
 
+/** The customer forwards the proof to a colleague (the decision id keys the colleague's email and link). */
+export interface ForwardProofInput extends DecisionInput {
+  to: { email: string; name?: string };
+}
+
 /** What the proof workflow answers. */
 export interface ProofView {
   status: ProofStatus;
@@ -220,6 +234,8 @@ export interface ProofView {
   pageCount: number;
   /** Whether approving needs the terms of sale ticked. */
   termsRequired: boolean;
+  /** Reminders the seller sent. */
+  remindersSent: number;
 }
 
 export const proofUpdates = {
@@ -227,8 +243,64 @@ export const proofUpdates = {
   requestChanges: defineUpdate<ProofView, [RequestChangesInput]>('requestChanges'),
   /** Back office: cancel the proof. */
   cancel: defineUpdate<ProofView, [DecisionInput]>('cancel'),
+  /** The customer sends the proof to a colleague, who gets a link of their own; allowed while the proof is open. */
+  forward: defineUpdate<ProofView, [ForwardProofInput]>('forward'),
+  /** Back office: remind the customer of the revision waiting for their answer (template proof_reminder). */
+  remind: defineUpdate<ProofView, [DecisionInput]>('remind'),
   /** The render of a revision is done: the proof is sent (again) with it. An update, so a refusal (approved proof) is heard. */
   revisionReady: defineUpdate<ProofView, [RevisionReadyInput & DecisionInput]>('revisionReady'),
 } as const;
 
 export const proofStateQuery = defineQuery<ProofView>('state');
+
+/** Input of invoiceWorkflow: the invoice sent, reminded and paid (machines/invoice.ts). */
+export interface InvoiceWorkflowInput {
+  tenantId: string;
+  documentId: string;
+  customerId: string;
+  number: string;
+  title?: string;
+  /** Minor units: what the customer owes in all. */
+  grossTotal: number;
+  currency: string;
+  /** Epoch ms; the invoice is overdue after it. Absent: never overdue. */
+  dueDate?: number;
+  reminderAfterMs: number;
+  maxReminders: number;
+  send: SendInstructions;
+  sentBy: Actor;
+  resume?: WorkflowResume;
+  /** As in QuoteWorkflowInput: tests set it to exercise continue-as-new on a short history. */
+  continueAsNewAfterEvents?: number;
+}
+
+/** What the invoice workflow answers. */
+export interface InvoiceView {
+  status: InvoiceStatus;
+  remindersSent: number;
+  nextReminderAt?: number;
+  /** Minor units counted so far, and what is left. */
+  paidTotal: number;
+  amountDue: number;
+  dueDate?: number;
+}
+
+/** The seller's moves on an invoice, under the names every document uses. */
+export const invoiceUpdates = {
+  remind: defineUpdate<InvoiceView, [DecisionInput]>('remind'),
+  cancel: defineUpdate<InvoiceView, [DecisionInput]>('cancel'),
+} as const;
+
+/** The payment provider took money (a verified webhook, or the customer back from the payment page). */
+export const paymentReceivedSignal = defineSignal<[ReceivedPayment]>('paymentReceived');
+/** The provider refused a card for this invoice. */
+export const paymentFailedSignal = defineSignal<[PaymentFailure]>('paymentFailed');
+
+export interface PaymentFailure {
+  paymentId: string;
+  /** The provider's event: a failure reported again is recorded once. */
+  eventId: string;
+  failureCode?: string;
+  failureMessage?: string;
+}
+export const invoiceStateQuery = defineQuery<InvoiceView>('state');

@@ -27,7 +27,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
+import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
@@ -59,6 +59,14 @@ type OnDecision<TView, TEvent> = <TInput>(update: UpdateDefinition<TView, [TInpu
 /** An update and the machine event it becomes, each with its own input type. */
 export type DecisionBinding<TView, TEvent> = (on: OnDecision<TView, TEvent>) => void;
 
+type OnFact<TEvent> = <TInput>(signal: SignalDefinition<[TInput]>, toEvent: (input: TInput) => TEvent) => void;
+/** A signal of the kind's own (a provider's report) and the machine event it becomes. */
+export type FactBinding<TEvent> = (on: OnFact<TEvent>) => void;
+
+export function fact<TInput, TEvent>(signal: SignalDefinition<[TInput]>, toEvent: (input: TInput) => TEvent): FactBinding<TEvent> {
+  return (on) => on(signal, toEvent);
+}
+
 export function decision<TView, TInput, TEvent>(update: UpdateDefinition<TView, [TInput]>, toEvent: (input: TInput) => TEvent): DecisionBinding<TView, TEvent> {
   return (on) => on(update, toEvent);
 }
@@ -79,8 +87,21 @@ export interface DocumentStory<TMachine extends AnyStateMachine, TView> {
   view: (snapshot: SnapshotFrom<TMachine>) => TView;
   stateQuery: QueryDefinition<TView>;
   decisions: DecisionBinding<TView, EventFromLogic<TMachine>>[];
-  /** The kind's own activity actions. */
-  actions: ActionHandlers<TMachine>;
+  /** The kind's own facts beyond views and downloads (an invoice's payments): recorded as the machine says, never refused. */
+  facts?: FactBinding<EventFromLogic<TMachine>>[];
+  /** The kind's own activity actions; given the story's tools when they need them. */
+  actions: ActionHandlers<TMachine> | ((tools: StoryTools) => ActionHandlers<TMachine>);
+}
+
+/** What the story lends a kind's own actions. */
+export interface StoryTools {
+  /**
+   * Runs a notice behind the answer, as the assignee's are: the decision that caused it does
+   * not wait for it; the story does, before it closes or continues as new. A notice that
+   * fails for good (retries are unlimited, so only a non-retryable failure) is logged, and the
+   * document goes on.
+   */
+  behindTheAnswer(notice: () => Promise<unknown>, what: Record<string, unknown>): void;
 }
 
 /**
@@ -100,9 +121,20 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
   const decisionIds = new Set(input.resume?.decisionIds);
   /** Notifications go out behind the answer: a slow mail server must not hold a decision. */
   const notifications = new Set<Promise<void>>();
+  const behindTheAnswer: StoryTools['behindTheAnswer'] = (notice, what) => {
+    const notification = notice().then(
+      () => undefined,
+      (error: unknown) => {
+        if (!(error instanceof ActivityFailure)) throw error;
+        log.warn('Notification failed', { documentId, ...what, error: error.message });
+      },
+    );
+    notifications.add(notification);
+    void notification.finally(() => notifications.delete(notification));
+  };
 
   const activities: ActionHandlers<TMachine> = {
-    ...story.actions,
+    ...(typeof story.actions === 'function' ? story.actions({ behindTheAnswer }) : story.actions),
     recordTransition: async ({ params, event, snapshot, previous }: ActionCall<TMachine, RecordParams>) => {
       const status = story.status(snapshot);
       const statusChanged = previous === undefined || story.status(previous) !== status;
@@ -127,26 +159,22 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
       }
     },
     notifyAssignee: async ({ params, event }: ActionCall<TMachine, NotifyParams>) => {
-      const notification = notifyAssignee({
-        tenantId,
-        documentId,
-        event: params.event,
-        what: params.what,
-        at: 'occurredAt' in event ? (event as FactEvent).occurredAt : Date.now(),
-        // Keyed by the transition it reports, recorded just before it.
-        idempotencyKey: `${workflowId}#${transitionSeq}#notify`,
-        detail: auditDetails(event),
-      }).then(
-        () => undefined,
-        (error: unknown) => {
-          // Retries are unlimited, so only a non-retryable failure gets here: the assignee
-          // misses one notification; the document goes on.
-          if (!(error instanceof ActivityFailure)) throw error;
-          log.warn('Assignee notification failed', { documentId, what: params.what, error: error.message });
-        },
+      // Keyed by the transition it reports, recorded just before it.
+      const idempotencyKey = `${workflowId}#${transitionSeq}#notify`;
+      behindTheAnswer(
+        () =>
+          notifyAssignee({
+            tenantId,
+            documentId,
+            event: params.event,
+            what: params.what,
+            at: 'occurredAt' in event ? (event as FactEvent).occurredAt : Date.now(),
+            idempotencyKey,
+            // The notice names who did it: a colleague the proof was forwarded to is not the contact.
+            detail: { ...auditDetails(event), ...actorNameOf(event) },
+          }),
+        { notice: 'assignee', what: params.what },
       );
-      notifications.add(notification);
-      void notification.finally(() => notifications.delete(notification));
     },
   };
 
@@ -186,6 +214,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
   // Views and downloads are facts: recorded whatever the status, never refused.
   setHandler(viewedSignal, async (fact) => void (await runner.send(factEvent('VIEWED', fact) as EventFromLogic<TMachine>)));
   setHandler(downloadedSignal, async (fact) => void (await runner.send(factEvent('DOWNLOADED', fact) as EventFromLogic<TMachine>)));
+  for (const bind of story.facts ?? []) bind((signal, toEvent) => setHandler(signal, async (input) => void (await runner.send(toEvent(input)))));
   setHandler(story.stateQuery, () => story.view(runner.snapshot));
 
   if (!input.resume) {
@@ -221,10 +250,15 @@ function factEvent(type: FactEvent['type'], fact: ViewedSignal): FactEvent {
   return { type, at: Date.now(), occurredAt: fact.at, eventId: fact.eventId, actor: fact.actor, source: fact.source };
 }
 
-function currentDecisionId(): string {
+/** The id of the decision being taken (the update's id); only inside a decision's handler or validator. */
+export function currentDecisionId(): string {
   const update = currentUpdateInfo();
   if (!update) throw new Error('A decision is always an update');
   return update.id;
+}
+
+function actorNameOf(event: { actor?: Actor }): { actorName?: string } {
+  return event.actor?.kind === 'customer' && event.actor.name ? { actorName: event.actor.name } : {};
 }
 
 function actorOf(event: { actor?: Actor }): Actor {

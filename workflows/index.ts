@@ -5,3 +5,5 @@ export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { acceptanceWorkflow } from './acceptance';
 export { proofRevisionWorkflow } from './proof-revision';
 export { proofWorkflow } from './proof';
+export { signatureWorkflow } from './signature';
+export { invoiceWorkflow } from './invoice';

@@ -3,7 +3,7 @@
  * to the customer when it runs (sent before, or sent with ?send=true). Started by the upload
  * (api/operations/proof-revisions.ts).
  */
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { ProofActivities } from '../activities/types';
 
 // A whole revision can take minutes (20 print pages); each pdftoppm run has its own bound.
@@ -13,7 +13,8 @@ const { renderProofRevision } = proxyActivities<ProofActivities>({
 });
 
 // Forwarding is an update on a running workflow: quick, and retried until the proof answers.
-const { reportRevisionReady } = proxyActivities<ProofActivities>({
+// Marking a render failed is one row write, retried until the database answers.
+const { reportRevisionReady, markRenderFailed } = proxyActivities<ProofActivities>({
   startToCloseTimeout: '1 minute',
 });
 
@@ -24,7 +25,17 @@ export interface ProofRevisionWorkflowInput {
 }
 
 export async function proofRevisionWorkflow(input: ProofRevisionWorkflowInput): Promise<string> {
-  const rendered = await renderProofRevision({ revisionId: input.revisionId });
+  let rendered;
+  try {
+    rendered = await renderProofRevision({ revisionId: input.revisionId });
+  } catch (error) {
+    // Retries ran out: the revision says so and this run completes, so the render sweeper
+    // (activities/render/render-start.ts) never restarts a render that cannot succeed. Runs that
+    // began before this failed as they did.
+    if (!(error instanceof ActivityFailure) || !patched('proof-revision-marks-failure')) throw error;
+    await markRenderFailed({ revisionId: input.revisionId, reason: error.cause?.message ?? error.message });
+    return 'failed';
+  }
   // Renders started before revisions were reported end as they began.
   if (rendered.status === 'ready' && patched('proof-revision-reports-ready')) {
     // A refusal (the proof is approved) is the proof's answer: the revision stays ready, nothing more.

@@ -10,9 +10,10 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from './api';
-import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
+import { currentDecisionId, decision, decisionEvent, patiently, runDocumentStory } from './document-story';
 import type { ActionCall } from './machine-runner';
-import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent, type RevisionEmailParams } from './machines/proof';
+import { colleagueActions } from './proof-colleagues';
+import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent, type ReminderEmailParams, type RevisionEmailParams } from './machines/proof';
 
 const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
@@ -22,6 +23,12 @@ const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
 export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofView> {
   const { workflowId } = workflowInfo();
   const { tenantId, documentId } = input;
+  // Proof type email (domain/proof-types.ts) attaches the revision's watermarked PDF; online goes by link only,
+  // unless the send asked for the PDF. Only the activity's input changes (replay compares commands): no patch.
+  const attachPdf = input.proofType === 'email' || input.send.attachPdf;
+  /** The customer hears about a revision: sent (the seller's message with it) or reminded. */
+  const emailRevision = (template: 'proof_revision' | 'proof_reminder', revision: number, idempotencyKey: string, message?: string) =>
+    sendDocumentEmail({ tenantId, documentId, template, to: input.send.to, message, attachPdf, revision, idempotencyKey });
 
   const closed = await runDocumentStory(input, {
     kind: 'proof',
@@ -41,22 +48,19 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
       decision(proofUpdates.approve, (decided): ProofEvent => decisionEvent('APPROVE', decided)),
       decision(proofUpdates.requestChanges, (decided): ProofEvent => decisionEvent('REQUEST_CHANGES', decided)),
       decision(proofUpdates.cancel, (decided): ProofEvent => decisionEvent('CANCEL', decided)),
+      decision(proofUpdates.forward, (forward): ProofEvent => ({ ...decisionEvent('FORWARD', forward), decisionId: currentDecisionId() })),
+      decision(proofUpdates.remind, (decided): ProofEvent => decisionEvent('REMIND', decided)),
       decision(proofUpdates.revisionReady, (ready): ProofEvent => decisionEvent('REVISION_READY', ready)),
     ],
-    actions: {
-      // Proofs go by link only: the watermarked PDF is the portal's download, never an attachment.
+    actions: (tools) => ({
+      ...colleagueActions(input, tools),
       sendRevisionEmail: async ({ params }: ActionCall<typeof proofMachine, RevisionEmailParams>) => {
-        await sendDocumentEmail({
-          tenantId,
-          documentId,
-          template: 'proof_revision',
-          to: input.send.to,
-          message: input.send.message,
-          attachPdf: false,
-          idempotencyKey: `${workflowId}#revision#${params.revision}`,
-        });
+        await emailRevision('proof_revision', params.revision, `${workflowId}#revision#${params.revision}`, input.send.message);
       },
-    },
+      sendReminderEmail: async ({ params }: ActionCall<typeof proofMachine, ReminderEmailParams>) => {
+        await emailRevision('proof_reminder', params.revision, `${workflowId}#reminder#${params.reminder}`);
+      },
+    }),
   });
   return proofView(closed);
 }

@@ -20,6 +20,7 @@ import {
   type QuoteWorkflowInput,
 } from './api';
 import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
+import { startSignatureChild } from './signature';
 import type { ActionCall } from './machine-runner';
 import {
   currentVersion,
@@ -67,6 +68,11 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   // the activities' input changes (replay compares commands, not their arguments): no patch.
   const firstSendTemplate = input.requireSignature ? 'signature_request' : 'first_send';
   const reminderTemplate = input.requireSignature ? 'signature_reminder' : 'reminder';
+  // Signed through an external provider: its child workflow runs the signing, and the provider
+  // emails (or texts) the customer, so no email of ours goes out. Patched: a new command.
+  const external = input.signature && !input.resume && patched('external-signature') ? input.signature : undefined;
+  if (external) await startSignatureChild({ kind: 'quote', tenantId, documentId, customerId: input.customerId, signature: external });
+  const emailsCustomer = !input.signature;
 
   const closed = await runDocumentStory(input, {
     kind: 'quote',
@@ -91,6 +97,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     ],
     actions: {
       sendFirstEmail: async () => {
+        if (!emailsCustomer) return;
         await sendDocumentEmail({
           tenantId,
           documentId,
@@ -102,6 +109,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         });
       },
       sendReminderEmail: async ({ params }: ActionCall<QuoteMachine, ReminderParams>) => {
+        if (!emailsCustomer) return;
         await sendDocumentEmail({
           tenantId,
           documentId,

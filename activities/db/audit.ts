@@ -27,6 +27,8 @@ export interface AuditEventInput {
   data?: Record<string, unknown>;
   /** The document's new status, when the event changes it. */
   status?: string;
+  /** The document's new digital status (external signature), when the event changes it. */
+  digitalStatus?: string;
 }
 
 export interface RecordedAuditEvent {
@@ -65,6 +67,30 @@ async function applyChosenOptions(tx: Prisma.TransactionClient, documentId: stri
   });
 }
 
+/**
+ * A proof approved with the terms of sale ticked: the customer has accepted that version, so
+ * their next proof does not ask again (api/operations/quote-lifecycle.ts reads it at send).
+ * Kept once per version: a later approval under the same version leaves the first acceptance
+ * (its time and who) as it is, and an older acceptance never replaces a newer one.
+ */
+async function keepTermsAcceptance(tx: Prisma.TransactionClient, customerId: string, at: Date, data: Record<string, unknown>): Promise<void> {
+  const version = data.termsVersion;
+  if (data.termsAccepted !== true || typeof version !== 'string') return;
+  const acceptedBy = data.termsAcceptedBy;
+  await tx.customer.updateMany({
+    where: {
+      id: customerId,
+      OR: [{ termsVersion: null }, { termsVersion: { not: version } }],
+      AND: [{ OR: [{ termsAcceptedAt: null }, { termsAcceptedAt: { lte: at } }] }],
+    },
+    data: {
+      termsVersion: version,
+      termsAcceptedAt: at,
+      termsAcceptedBy: typeof acceptedBy === 'object' && acceptedBy !== null ? (acceptedBy as Prisma.InputJsonObject) : Prisma.DbNull,
+    },
+  });
+}
+
 function isPrismaError(error: unknown, code: 'P2002' | 'P2025'): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
 }
@@ -82,13 +108,15 @@ export async function recordAuditEvent(prisma: PrismaClient, input: AuditEventIn
         data: {
           eventSeq: { increment: 1 },
           ...(input.status ? { status: input.status } : {}),
+          ...(input.digitalStatus ? { digitalStatus: input.digitalStatus } : {}),
           ...documentEffects(input),
         },
-        select: { eventSeq: true, currency: true },
+        select: { eventSeq: true, currency: true, customerId: true },
       });
       if (input.type === 'accepted' && Array.isArray(input.data?.options)) {
         await applyChosenOptions(tx, input.documentId, document.currency, input.data.options as string[]);
       }
+      if (input.type === 'approved' && input.data) await keepTermsAcceptance(tx, document.customerId, input.at, input.data);
       const event = await tx.auditEvent.create({
         data: {
           id: newId('evt'),

@@ -49,7 +49,7 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
     const chainId = source.chainId ?? source.id;
     const existing = await tx.document.findFirst({ where: { tenantId: input.tenantId, chainId, kind: input.to } });
     if (existing) return { document: existing, created: false, source };
-    const reason = whyNotConvertible({ kind: source.kind as DocumentKind, status: source.status }, input.to);
+    const reason = whyNotConvertible({ kind: source.kind as DocumentKind, status: source.status, digitalStatus: source.digitalStatus }, input.to);
     if (reason) throw new AppError('conflict', `${reason}.`);
 
     if (!source.chainId) await tx.document.update({ where: { id: source.id }, data: { chainId } });

@@ -24,6 +24,8 @@ export interface CreateAccessLinkInput {
   expiresAt?: Date;
   /** The document version the link is made for (the current one when absent). */
   documentVersion?: number;
+  /** A colleague's link: the link whose recipient forwarded the document. */
+  forwardedFromLinkId?: string;
 }
 
 export interface CreatedAccessLink {
@@ -58,6 +60,7 @@ async function saveLink(prisma: PrismaClient, input: CreateAccessLinkInput, toke
       actions: [...new Set(input.actions)],
       expiresAt: input.expiresAt ?? null,
       documentVersion,
+      forwardedFromLinkId: input.forwardedFromLinkId ?? null,
     },
   });
   return { link, token, url: portalUrl(publicUrl, token) };
@@ -102,6 +105,11 @@ export interface FoundLink {
   document: LinkedDocument;
   /** The page still answers for an expired link, to say so; actions must check this. */
   expired: boolean;
+}
+
+/** A colleague's link opens its one document and nothing else of the account: no chain, no conversation, no forwarding. */
+export function isColleagueLink(link: Pick<AccessLink, 'forwardedFromLinkId'>): boolean {
+  return link.forwardedFromLinkId !== null;
 }
 
 /** newSecret's tokens: 32 bytes in base64url, no padding. */

@@ -26,5 +26,6 @@ export async function recordTransition(prisma: PrismaClient, input: RecordTransi
     userAgent: event.source?.userAgent,
     data: event.data,
     status: input.status,
+    digitalStatus: input.digitalStatus,
   });
 }

@@ -40,7 +40,7 @@ export function readNotifyPreferences(json: unknown): NotifyPreferences {
 }
 
 function isDecision(what: string): what is keyof (typeof DECISION_WORDS)['en'] {
-  return what === 'accepted' || what === 'refused' || what === 'put_on_hold';
+  return Object.hasOwn(DECISION_WORDS.en, what);
 }
 
 function detailText(detail: Record<string, unknown> | undefined, key: string): string | undefined {

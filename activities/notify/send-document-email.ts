@@ -17,6 +17,7 @@ import { formatDate } from '../locale-format';
 import { documentTitle } from '../render/labels';
 import { renderQuotePdf } from '../render/quote-pdf';
 import type { SendDocumentEmailInput } from '../types';
+import type { FileStore } from '../files/store';
 import type { EmailAttachment, Mailer } from './mailer';
 import { EMAIL_WORDS, pickTemplate, renderEmail } from './templates';
 
@@ -24,7 +25,12 @@ export interface SendDocumentEmailDeps {
   prisma: PrismaClient;
   mailer: Mailer;
   config: Pick<Config, 'publicUrl' | 'mailFrom' | 'appSecret'>;
+  /** Where a proof's watermarked PDF is read from, to attach it (proof type email). */
+  proofs?: { files: FileStore };
 }
+
+/** A proof's attachment is its name in the customer's language, then its number and revision. */
+const PROOF_FILE_TITLE: Record<Locale, string> = { fr: 'BAT', en: 'Proof', sv: 'Korrektur' };
 
 /** What a customer may do from the link, by kind of document. */
 function linkActionsFor(kind: string): LinkAction[] {
@@ -32,6 +38,8 @@ function linkActionsFor(kind: string): LinkAction[] {
   if (kind === 'quote') return ['view', 'download', 'accept', 'sign', 'refuse', 'hold'];
   // Orders and delivery notes are accepted or refused online too (seed 002); only quotes get hold.
   if (kind === 'order' || kind === 'delivery_note') return ['view', 'download', 'accept', 'refuse'];
+  // Proofs are approved or sent back with changes, and may be forwarded to a colleague (seed 000, "Envoyer à un collègue").
+  if (kind === 'proof') return ['view', 'download', 'approve', 'request-changes', 'forward'];
   return ['view', 'download'];
 }
 
@@ -60,8 +68,35 @@ async function resolveRecipient(
 }
 
 /** "Devis-DEV-2026-0042.pdf", "Bon-de-commande-O-2026-0007.pdf": readable in a mail client, safe in any file system. */
-function pdfFilename(locale: Locale, kind: string, number: string): string {
-  return `${documentTitle(locale, kind)}-${number}`.replace(/[^\p{L}\p{N}._-]+/gu, '-') + '.pdf';
+function pdfFilename(title: string, number: string): string {
+  return `${title}-${number}`.replace(/[^\p{L}\p{N}._-]+/gu, '-') + '.pdf';
+}
+
+/**
+ * The PDF a proof email carries: the watermarked medium-resolution PDF of the revision sent
+ * (the customer's download on the portal), never the original. Rendered before the email is
+ * sent, so a missing one is a fault to retry, not a reason to send without it.
+ */
+async function proofAttachment(
+  deps: SendDocumentEmailDeps,
+  document: { id: string; number: string },
+  revisionNumber: number | undefined,
+  locale: Locale,
+): Promise<EmailAttachment> {
+  if (!deps.proofs) throw new Error('This worker was built without the proof file store (ActivityDeps.proofs)');
+  const revision = await deps.prisma.revision.findFirst({
+    where: { documentId: document.id, status: 'ready', ...(revisionNumber !== undefined ? { number: revisionNumber } : {}) },
+    orderBy: { number: 'desc' },
+    select: { number: true, watermarkedPdfKey: true },
+  });
+  if (!revision?.watermarkedPdfKey) {
+    throw new AppError('unprocessable', `Proof ${document.number} has no rendered revision${revisionNumber !== undefined ? ` ${revisionNumber}` : ''} to attach`);
+  }
+  return {
+    filename: pdfFilename(`${PROOF_FILE_TITLE[locale]}-${document.number}`, `r${revision.number}`),
+    content: await deps.proofs.files.get(revision.watermarkedPdfKey),
+    contentType: 'application/pdf',
+  };
 }
 
 /** "Imprimerie Durand" <documents@…>: the seller's name on the platform's sending address. */
@@ -70,7 +105,27 @@ function fromAddress(sellerName: string, mailFrom: string): string {
   return `"${sellerName.replace(/["\\\r\n]/g, '')}" <${address}>`;
 }
 
-export async function sendDocumentEmail(deps: SendDocumentEmailDeps, input: SendDocumentEmailInput): Promise<{ messageId: string; linkId: string }> {
+/**
+ * The link a colleague gets when a proof is forwarded to them: the forwarding link's actions
+ * but forwarding (a colleague opens this proof and nothing else), never outliving it.
+ */
+async function colleagueLinkTerms(prisma: PrismaClient, document: { id: string; tenantId: string }, forwardedFromLinkId: string) {
+  const forwarding = await prisma.accessLink.findFirst({ where: { id: forwardedFromLinkId, documentId: document.id, tenantId: document.tenantId } });
+  if (!forwarding) throw ApplicationFailure.nonRetryable(`Link ${forwardedFromLinkId} is not a link of this document`, 'LinkNotFound');
+  return {
+    actions: forwarding.actions.filter((action) => action !== 'forward') as LinkAction[],
+    forwardedFromLinkId,
+    ...(forwarding.expiresAt ? { expiresAt: forwarding.expiresAt } : {}),
+    forwarder: forwarding.recipientName ?? forwarding.recipientEmail ?? '',
+  };
+}
+
+/** `moreValues`: placeholders of the template beyond the ones every document email fills, in the email's language. */
+export async function sendDocumentEmail(
+  deps: SendDocumentEmailDeps,
+  input: SendDocumentEmailInput,
+  moreValues: (locale: Locale) => Record<string, string> = () => ({}),
+): Promise<{ messageId: string; linkId: string }> {
   const { prisma, mailer, config } = deps;
   const document = await prisma.document.findFirst({
     where: { id: input.documentId, tenantId: input.tenantId },
@@ -80,9 +135,17 @@ export async function sendDocumentEmail(deps: SendDocumentEmailDeps, input: Send
 
   const recipient = await resolveRecipient(prisma, document, input.to);
   const locale = pickLocale(document.customer.locale, document.tenant.locale);
+  const colleague = input.forwardedFromLinkId ? await colleagueLinkTerms(prisma, document, input.forwardedFromLinkId) : undefined;
   const { link, url } = await createMessageAccessLink(
     prisma,
-    { tenantId: document.tenantId, documentId: document.id, recipient, actions: linkActionsFor(document.kind), documentVersion: document.version },
+    {
+      tenantId: document.tenantId,
+      documentId: document.id,
+      recipient,
+      actions: colleague?.actions ?? linkActionsFor(document.kind),
+      documentVersion: document.version,
+      ...(colleague ? { forwardedFromLinkId: colleague.forwardedFromLinkId, expiresAt: colleague.expiresAt } : {}),
+    },
     config.publicUrl,
     { secret: config.appSecret, idempotencyKey: input.idempotencyKey },
   );
@@ -98,17 +161,21 @@ export async function sendDocumentEmail(deps: SendDocumentEmailDeps, input: Send
       validity: document.validUntil ? EMAIL_WORDS[locale].validity(formatDate(document.validUntil, locale)) : '',
       seller: document.tenant.name,
       message: input.message ?? '',
+      ...(colleague ? { forwarder: colleague.forwarder || document.customer.name } : {}),
+      ...moreValues(locale),
     },
   });
-  const attachments: EmailAttachment[] = input.attachPdf
-    ? [
-        {
-          filename: pdfFilename(locale, document.kind, document.number),
-          content: await renderQuotePdf(prisma, { tenantId: document.tenantId, documentId: document.id }),
-          contentType: 'application/pdf',
-        },
-      ]
-    : [];
+  const attachments: EmailAttachment[] = !input.attachPdf
+    ? []
+    : document.kind === 'proof'
+      ? [await proofAttachment(deps, document, input.revision, locale)]
+      : [
+          {
+            filename: pdfFilename(documentTitle(locale, document.kind), document.number),
+            content: await renderQuotePdf(prisma, { tenantId: document.tenantId, documentId: document.id }),
+            contentType: 'application/pdf',
+          },
+        ];
 
   const { id } = await mailer.send({
     from: fromAddress(document.tenant.name, config.mailFrom),

@@ -23,7 +23,11 @@ export type CustomerTemplateName =
   | 'signature_reminder'
   | 'message'
   | `${AcceptanceKind}_${'first_send' | 'reminder'}`
-  | 'proof_revision';
+  | `invoice_${'first_send' | 'reminder'}`
+  | 'proof_revision'
+  | 'proof_reminder'
+  | 'proof_forwarded'
+  | 'proof_colleague_decided';
 export type AssigneeTemplateName = `assignee_${NotifyEvent}`;
 export type TemplateName = CustomerTemplateName | AssigneeTemplateName;
 
@@ -132,6 +136,59 @@ export const DEFAULT_TEMPLATES: Catalogue = {
       sms: '{{seller}}: ditt korrektur {{number}} är klart. Granska och godkänn det på webben: {{link}}',
     },
   },
+  proof_reminder: {
+    fr: {
+      subject: 'Rappel : BAT {{number}} en attente de validation — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nPetit rappel : le BAT {{number}} attend toujours votre réponse. Vérifiez chaque page en ligne, puis approuvez-le ou demandez des modifications.\n\nRien ne sera imprimé avant votre approbation.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : rappel, votre BAT {{number}} attend votre validation : {{link}}',
+    },
+    en: {
+      subject: 'Reminder: proof {{number}} is waiting for your approval — {{seller}}',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nA quick reminder: proof {{number}} is still waiting for your answer. Check every page online, then approve it or ask for changes.\n\nNothing is printed before you approve it.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: a reminder, your proof {{number}} is waiting for your approval: {{link}}',
+    },
+    sv: {
+      subject: 'Påminnelse: korrektur {{number}} väntar på ditt godkännande — {{seller}}',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nVi vill påminna om att korrekturet {{number}} fortfarande väntar på ditt svar. Granska varje sida på webben och godkänn det eller begär ändringar.\n\nInget trycks innan du har godkänt det.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: en påminnelse, ditt korrektur {{number}} väntar på ditt godkännande: {{link}}',
+    },
+  },
+  // To a colleague the customer forwarded the proof to ({{forwarder}}: who forwarded it).
+  proof_forwarded: {
+    fr: {
+      subject: '{{forwarder}} vous transmet le BAT {{number}} — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{forwarder}} vous demande de vérifier le BAT {{number}} préparé par {{seller}}.\n\nVérifiez chaque page en ligne, puis approuvez-le ou demandez des modifications. Aucun compte n’est nécessaire : ce lien ouvre ce BAT uniquement.\n\nRien ne sera imprimé avant l’approbation.\n\nCordialement,\n{{seller}}',
+      sms: '{{forwarder}} vous transmet le BAT {{number}} de {{seller}} à vérifier et approuver : {{link}}',
+    },
+    en: {
+      subject: '{{forwarder}} forwarded proof {{number}} to you — {{seller}}',
+      body: 'Hello {{customer}},\n\n{{forwarder}} asks you to check proof {{number}}, prepared by {{seller}}.\n\nCheck every page online, then approve it or ask for changes. No account is needed: this link opens this proof only.\n\nNothing is printed before it is approved.\n\nKind regards,\n{{seller}}',
+      sms: '{{forwarder}} forwarded proof {{number}} from {{seller}} for you to check and approve: {{link}}',
+    },
+    sv: {
+      subject: '{{forwarder}} har skickat korrektur {{number}} till dig — {{seller}}',
+      body: 'Hej {{customer}},\n\n{{forwarder}} ber dig granska korrekturet {{number}} från {{seller}}.\n\nGranska varje sida på webben och godkänn det eller begär ändringar. Inget konto behövs: länken öppnar bara det här korrekturet.\n\nInget trycks innan det har godkänts.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{forwarder}} har skickat korrektur {{number}} från {{seller}} till dig att granska och godkänna: {{link}}',
+    },
+  },
+  // To the customer who forwarded the proof, once the colleague decided ({{decision}}: COLLEAGUE_DECISION_WORDS).
+  proof_colleague_decided: {
+    fr: {
+      subject: 'BAT {{number}} : réponse de {{colleague}} — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nVous avez transmis le BAT {{number}} à {{colleague}}, qui {{decision}}.\n\n{{comment}}\n\nVous pouvez le consulter en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : BAT {{number}}, {{colleague}} {{decision}}. Consultez-le : {{link}}',
+    },
+    en: {
+      subject: 'Proof {{number}}: {{colleague}} has answered — {{seller}}',
+      body: 'Hello {{customer}},\n\nYou forwarded proof {{number}} to {{colleague}}, who {{decision}}.\n\n{{comment}}\n\nYou can see it online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: proof {{number}}, {{colleague}} {{decision}}. See it: {{link}}',
+    },
+    sv: {
+      subject: 'Korrektur {{number}}: {{colleague}} har svarat — {{seller}}',
+      body: 'Hej {{customer}},\n\nDu skickade korrekturet {{number}} vidare till {{colleague}}, som {{decision}}.\n\n{{comment}}\n\nDu kan se det på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: korrektur {{number}}, {{colleague}} {{decision}}. Se det: {{link}}',
+    },
+  },
   order_first_send: {
     fr: {
       subject: 'Bon de commande {{number}} — {{seller}}',
@@ -181,6 +238,40 @@ export const DEFAULT_TEMPLATES: Catalogue = {
       subject: 'Följesedel {{number}} från {{seller}}',
       body: 'Hej {{customer}},\n\n{{message}}\n\nHär är vår följesedel {{number}}.\n\nDu kan läsa den, ladda ner den som PDF och sedan godkänna eller avböja den på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
       sms: '{{seller}}: din följesedel {{number}} är klar. Godkänn eller avböj den på webben: {{link}}',
+    },
+  },
+  invoice_first_send: {
+    fr: {
+      subject: 'Facture {{number}} — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nVeuillez trouver notre facture {{number}} d’un montant de {{total}}.\n\nVous pouvez la consulter, la télécharger en PDF et, si le paiement en ligne est proposé, la régler en ligne et récupérer votre reçu.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : votre facture {{number}} ({{total}}) est disponible. Consultez-la et réglez-la en ligne : {{link}}',
+    },
+    en: {
+      subject: 'Invoice {{number}} from {{seller}}',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nPlease find our invoice {{number}} for {{total}}.\n\nYou can read it, download it as a PDF and, where online payment is offered, pay it online and get your receipt.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: your invoice {{number}} ({{total}}) is ready. Read and pay it online: {{link}}',
+    },
+    sv: {
+      subject: 'Faktura {{number}} från {{seller}}',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nHär är vår faktura {{number}} på {{total}}.\n\nDu kan läsa den, ladda ner den som PDF och, om betalning på webben erbjuds, betala den där och få ditt kvitto.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: din faktura {{number}} ({{total}}) är klar. Läs och betala den på webben: {{link}}',
+    },
+  },
+  invoice_reminder: {
+    fr: {
+      subject: 'Rappel : facture {{number}} en attente de règlement',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nSauf erreur de notre part, notre facture {{number}} d’un montant de {{total}} n’est pas encore entièrement réglée.\n\nVous pouvez la consulter et la régler en ligne en un clic.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : rappel, votre facture {{number}} ({{total}}) attend son règlement : {{link}}',
+    },
+    en: {
+      subject: 'Reminder: invoice {{number}} is waiting for payment',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nUnless we are mistaken, our invoice {{number}} for {{total}} is not fully paid yet.\n\nOne click is enough to read it and pay it online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: a reminder, your invoice {{number}} ({{total}}) is waiting for payment: {{link}}',
+    },
+    sv: {
+      subject: 'Påminnelse: faktura {{number}} väntar på betalning',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nOm vi inte misstar oss är vår faktura {{number}} på {{total}} ännu inte helt betald.\n\nEtt klick räcker för att läsa den och betala den på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: en påminnelse, din faktura {{number}} ({{total}}) väntar på betalning: {{link}}',
     },
   },
   delivery_note_reminder: {
@@ -263,10 +354,17 @@ export const EMAIL_WORDS: Record<
 };
 
 /** The outcome of a decision, as the assignee's notice says it (past participle). */
-export const DECISION_WORDS: Record<Locale, Record<'accepted' | 'refused' | 'put_on_hold', string>> = {
-  fr: { accepted: 'accepté', refused: 'refusé', put_on_hold: 'mis en attente' },
-  en: { accepted: 'accepted', refused: 'refused', put_on_hold: 'put on hold' },
-  sv: { accepted: 'accepterad', refused: 'avböjd', put_on_hold: 'pausad' },
+export const DECISION_WORDS: Record<Locale, Record<'accepted' | 'refused' | 'put_on_hold' | 'approved' | 'changes_requested', string>> = {
+  fr: { accepted: 'accepté', refused: 'refusé', put_on_hold: 'mis en attente', approved: 'approuvé', changes_requested: 'renvoyé pour modifications' },
+  en: { accepted: 'accepted', refused: 'refused', put_on_hold: 'put on hold', approved: 'approved', changes_requested: 'sent back for changes' },
+  sv: { accepted: 'accepterad', refused: 'avböjd', put_on_hold: 'pausad', approved: 'godkänd', changes_requested: 'skickad tillbaka för ändringar' },
+};
+
+/** What a colleague did with a forwarded proof, as the sentence "…, who {{decision}}" ends. */
+export const COLLEAGUE_DECISION_WORDS: Record<Locale, Record<'approved' | 'changes_requested', string> & { comment: (text: string) => string }> = {
+  fr: { approved: 'l’a approuvé', changes_requested: 'a demandé des modifications', comment: (text) => `Commentaire : « ${text} »` },
+  en: { approved: 'approved it', changes_requested: 'asked for changes', comment: (text) => `Comment: “${text}”` },
+  sv: { approved: 'har godkänt det', changes_requested: 'har begärt ändringar', comment: (text) => `Kommentar: ”${text}”` },
 };
 
 const hasText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';

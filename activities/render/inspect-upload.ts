@@ -79,6 +79,7 @@ async function inspectImage(file: UploadedFile, kind: ProofFileKind, limits: Pro
 export async function inspectUpload(files: UploadedFile[], uploadLimits: ProofUploadLimits, renderLimits: RenderLimits): Promise<InspectedFile[]> {
   if (files.length === 0) throw new AppError('validation_failed', 'Send at least one file in the "files" field.', [{ path: 'files', message: 'required' }]);
   const inspected: InspectedFile[] = [];
+  let pageCount = 0;
   for (const file of files) {
     const kind = sniffKind(file.bytes);
     if (!kind) throw refuse('unsupported_media_type', file, 'the content is not a PDF, JPEG, PNG or TIFF file');
@@ -93,10 +94,12 @@ export async function inspectUpload(files: UploadedFile[], uploadLimits: ProofUp
       await inspectImage(file, kind, uploadLimits);
       inspected.push({ file, kind, pages: 1 });
     }
-  }
-  const pageCount = inspected.reduce((sum, entry) => sum + (entry.pages === 1 ? 1 : entry.pages.length), 0);
-  if (pageCount > uploadLimits.maxPages) {
-    throw new AppError('unprocessable', `The upload has ${pageCount} pages, more than the ${uploadLimits.maxPages} allowed.`);
+    // Several files together may pass the cap that each one respects: name the one that crosses it.
+    const entry = inspected.at(-1)!;
+    pageCount += entry.pages === 1 ? 1 : entry.pages.length;
+    if (pageCount > uploadLimits.maxPages) {
+      throw refuse('unprocessable', file, `with this file the upload has ${pageCount} pages, more than the ${uploadLimits.maxPages} allowed`);
+    }
   }
   return inspected;
 }

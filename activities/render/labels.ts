@@ -2,7 +2,7 @@
 import type { DocumentKind, Locale } from '../../domain/documents';
 
 /** The kinds the document PDF renders: the ones a customer reads and answers. */
-export const RENDERED_KINDS = ['quote', 'order', 'delivery_note'] as const satisfies readonly DocumentKind[];
+export const RENDERED_KINDS = ['quote', 'order', 'delivery_note', 'invoice'] as const satisfies readonly DocumentKind[];
 export type RenderedKind = (typeof RENDERED_KINDS)[number];
 
 export function isRenderedKind(kind: string): kind is RenderedKind {
@@ -11,9 +11,9 @@ export function isRenderedKind(kind: string): kind is RenderedKind {
 
 /** The title a rendered document carries ("Devis", "Bon de commande"), and its file name starts with. */
 export const DOCUMENT_TITLES: Record<Locale, Record<RenderedKind, string>> = {
-  fr: { quote: 'Devis', order: 'Bon de commande', delivery_note: 'Bon de livraison' },
-  en: { quote: 'Quote', order: 'Order', delivery_note: 'Delivery note' },
-  sv: { quote: 'Offert', order: 'Order', delivery_note: 'Följesedel' },
+  fr: { quote: 'Devis', order: 'Bon de commande', delivery_note: 'Bon de livraison', invoice: 'Facture' },
+  en: { quote: 'Quote', order: 'Order', delivery_note: 'Delivery note', invoice: 'Invoice' },
+  sv: { quote: 'Offert', order: 'Order', delivery_note: 'Följesedel', invoice: 'Faktura' },
 };
 
 /** What a document is called in `locale` ("Bon de commande"); a kind without a title of its own says its kind. */

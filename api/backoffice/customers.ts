@@ -1,10 +1,20 @@
-/** POST /v1/customers and POST /v1/customers/:id/contacts. */
+/** /v1/customers: create, read, change (proof type among others), and POST /v1/customers/:id/contacts. */
 import type { Contact, Customer } from '../../generated/prisma/client';
 import { jsonRoute } from '../openapi';
-import { createContact, createCustomer } from '../operations/customers';
-import { contactSchema, createContactSchema, createCustomerSchema, customerSchema, idParamsSchema } from '../schemas';
+import type { AppDeps } from '../app';
+import { createContact, createCustomer, effectiveProofType, getCustomer, updateCustomer } from '../operations/customers';
+import { contactSchema, createContactSchema, createCustomerSchema, customerSchema, idParamsSchema, updateCustomerSchema } from '../schemas';
+import type { ProofType } from '../../domain/proof-types';
 
-function presentCustomer(customer: Customer) {
+/** Written by activities/db/audit.ts from a proof's approval; read defensively, as JSON. */
+function termsAcceptedByOf(json: unknown): { name: string | null; email: string | null; linkId: string; colleague: boolean } | null {
+  if (typeof json !== 'object' || json === null) return null;
+  const { name, email, linkId, colleague } = json as Record<string, unknown>;
+  if (typeof linkId !== 'string') return null;
+  return { name: typeof name === 'string' ? name : null, email: typeof email === 'string' ? email : null, linkId, colleague: colleague === true };
+}
+
+async function presentCustomer(deps: AppDeps, customer: Customer) {
   return {
     id: customer.id,
     name: customer.name,
@@ -13,7 +23,9 @@ function presentCustomer(customer: Customer) {
     locale: customer.locale,
     termsAcceptedAt: customer.termsAcceptedAt?.toISOString() ?? null,
     termsVersion: customer.termsVersion,
-    proofType: customer.proofType,
+    termsAcceptedBy: termsAcceptedByOf(customer.termsAcceptedBy),
+    proofType: customer.proofType as ProofType | null,
+    effectiveProofType: await effectiveProofType(deps.prisma, customer),
     createdAt: customer.createdAt.toISOString(),
   };
 }
@@ -38,7 +50,30 @@ export const customerRoutes = [
     auth: 'tenant',
     body: createCustomerSchema,
     response: { status: 201, description: 'The customer', schema: customerSchema },
-    handle: async ({ deps, caller, body }) => presentCustomer(await createCustomer(deps.prisma, caller.tenantId, body)),
+    handle: async ({ deps, caller, body }) => presentCustomer(deps, await createCustomer(deps.prisma, caller.tenantId, body)),
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/customers/:id',
+    tag: 'Customers',
+    summary: 'A customer, with the proof type its proofs use',
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found'],
+    response: { status: 200, description: 'The customer', schema: customerSchema },
+    handle: async ({ deps, caller, params }) => presentCustomer(deps, await getCustomer(deps.prisma, caller.tenantId, params.id)),
+  }),
+  jsonRoute({
+    method: 'patch',
+    path: '/customers/:id',
+    tag: 'Customers',
+    summary: 'Change a customer; fields not sent keep their value (proofType "default" follows the tenant setting)',
+    auth: 'tenant',
+    params: idParamsSchema,
+    body: updateCustomerSchema,
+    problems: ['not_found'],
+    response: { status: 200, description: 'The customer after the change', schema: customerSchema },
+    handle: async ({ deps, caller, params, body }) => presentCustomer(deps, await updateCustomer(deps.prisma, caller.tenantId, params.id, body)),
   }),
   jsonRoute({
     method: 'post',

@@ -3,14 +3,17 @@ import { listChain, type ChainLink } from '../../activities/db/chain';
 import type { AuditEvent, Message } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
 import type { DocumentKind } from '../../domain/documents';
+import type { ProofType } from '../../domain/proof-types';
 import { fileRoute, jsonRoute, uploadRoute } from '../openapi';
 import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines } from '../operations/documents';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
 import { listMessages, postSellerMessage } from '../operations/messages';
 import { cancelDocument, previewPdf, remindDocument, sendDocument } from '../operations/quote-lifecycle';
 import { signatureBlock, type SignatureBlock } from '../operations/quote-signatures';
+import { listPayments, presentPayment } from '../operations/payments';
 import { createProofRevision, listRevisions, presentRevision, type RevisionWithPageCount } from '../operations/proof-revisions';
-import { readMultipartFiles } from '../multipart';
+import { findSellerProof, readRevisionPage, readWatermarkedPdf } from '../operations/proof-files';
+import { presentChangeRequests, readProofTrail } from '../operations/proof-trail';
 import {
   auditEventListSchema,
   cancelDocumentSchema,
@@ -26,7 +29,11 @@ import {
   listDocumentsQuerySchema,
   messageListSchema,
   messageSchema,
+  pageImageQuerySchema,
+  pageImageSchema,
   pdfSchema,
+  revisionPageParamsSchema,
+  revisionParamsSchema,
   remindDocumentSchema,
   sendDocumentSchema,
   workflowStateSchema,
@@ -54,12 +61,21 @@ function presentSummary(document: DocumentRow) {
     lastViewedAt: iso(document.lastViewedAt),
     downloadCount: document.downloadCount,
     version: document.version,
+    proofType: document.proofType as ProofType | null,
     createdAt: document.createdAt.toISOString(),
     updatedAt: document.updatedAt.toISOString(),
   };
 }
 
-function presentDocument(document: DocumentWithLines, chain: ChainLink[], signature: SignatureBlock | null, revisions: RevisionWithPageCount[]) {
+type PresentedChangeRequest = Awaited<ReturnType<typeof presentChangeRequests>>[number];
+
+function presentDocument(
+  document: DocumentWithLines,
+  chain: ChainLink[],
+  signature: SignatureBlock | null,
+  revisions: RevisionWithPageCount[],
+  changeRequests: PresentedChangeRequest[],
+) {
   return {
     ...presentSummary(document),
     lines: document.lines.map((line) => ({
@@ -76,18 +92,29 @@ function presentDocument(document: DocumentWithLines, chain: ChainLink[], signat
     })),
     chain,
     signature,
-    revisions: revisions.map(presentRevision),
+    revisions: revisions.map((revision) => ({
+      ...presentRevision(revision),
+      changeRequests: changeRequests.filter((request) => request.revision === revision.number).map(({ revision: _, ...request }) => request),
+    })),
   };
 }
 
 /** The document with its whole commercial chain (quote → order → delivery note → invoice). */
 export async function presentWithChain(deps: AppDeps, document: DocumentWithLines) {
-  const [chain, signature, revisions] = await Promise.all([
+  const [chain, signature, revisions, changeRequests, payments] = await Promise.all([
     listChain(deps.prisma, document),
     signatureBlock(deps.prisma, deps.config.publicUrl, document),
     listRevisions(deps.prisma, document.id),
+    document.kind === 'proof' ? proofChangeRequests(deps, document) : [],
+    listPayments(deps.prisma, document.tenantId, document.id),
   ]);
-  return presentDocument(document, chain, signature, revisions);
+  return { ...presentDocument(document, chain, signature, revisions, changeRequests), payments: payments.map(presentPayment) };
+}
+
+/** The customer's change requests, read from the trail, to list with their revisions. */
+async function proofChangeRequests(deps: AppDeps, document: DocumentWithLines): Promise<PresentedChangeRequest[]> {
+  const trail = await readProofTrail(deps.prisma, document.tenantId, document.id);
+  return presentChangeRequests(deps.prisma, document.tenantId, trail.changeRequests);
 }
 
 function presentMessage(message: Message) {
@@ -214,7 +241,7 @@ export const documentRoutes = [
     method: 'post',
     path: '/documents/:id/remind',
     tag: 'Documents',
-    summary: 'Send the reminder now (the reminder template, not the first one)',
+    summary: 'Send the reminder now (the reminder template, not the first one; a proof: proof_reminder about its current revision)',
     auth: 'tenant',
     params: idParamsSchema,
     body: remindDocumentSchema,
@@ -226,7 +253,7 @@ export const documentRoutes = [
     method: 'post',
     path: '/documents/:id/cancel',
     tag: 'Documents',
-    summary: 'Cancel a sent document (quote, order, delivery note); the customer can no longer decide',
+    summary: 'Cancel a document (quote, order, delivery note, proof), recording who and why; the customer can no longer decide',
     auth: 'tenant',
     params: idParamsSchema,
     body: cancelDocumentSchema,
@@ -244,10 +271,9 @@ export const documentRoutes = [
     query: revisionUploadQuerySchema,
     upload: revisionUploadSchema,
     problems: ['not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'unprocessable', 'unavailable'],
+    files: (deps) => ({ field: 'files', maxFileBytes: deps.config.proofUploads.maxFileBytes, maxFiles: deps.config.proofUploads.maxFiles }),
     response: { status: 201, description: 'The revision, rendering', schema: createdRevisionSchema },
-    handle: async ({ deps, caller, params, query, req }) => {
-      const { maxFileBytes, maxFiles } = deps.config.proofUploads;
-      const files = await readMultipartFiles(req, { field: 'files', maxFileBytes, maxFiles });
+    handle: async ({ deps, caller, params, query, files }) => {
       const { revision, pages } = await createProofRevision(deps, caller, params.id, files, { send: query.send ?? false });
       return { revision: presentRevision({ ...revision, _count: { pages } }), pages };
     },
@@ -264,6 +290,38 @@ export const documentRoutes = [
     handle: async ({ deps, caller, params }) => {
       const pdf = await previewPdf(deps, caller, params.id);
       return { bytes: pdf.bytes, filename: `${pdf.number}.pdf` };
+    },
+  }),
+  fileRoute({
+    method: 'get',
+    path: '/documents/:id/revisions/:number/pages/:page',
+    tag: 'Proofs',
+    summary: 'A page of a ready revision as the customer sees it: preview (default), zoom or thumbnail (JPEG)',
+    auth: 'tenant',
+    params: revisionPageParamsSchema,
+    query: pageImageQuerySchema,
+    problems: ['not_found'],
+    response: { description: 'The page image', contentType: 'image/jpeg', schema: pageImageSchema },
+    handle: async ({ deps, caller, params, query }) => {
+      const proof = await findSellerProof(deps, caller.tenantId, params.id);
+      const size = query.size ?? 'preview';
+      const image = await readRevisionPage(deps, proof.id, params.number, params.page, size);
+      return { bytes: image.bytes, filename: `${proof.number}-r${params.number}-p${params.page}-${size}.jpg` };
+    },
+  }),
+  fileRoute({
+    method: 'get',
+    path: '/documents/:id/revisions/:number/pdf',
+    tag: 'Proofs',
+    summary: "A ready revision's watermarked PDF, the one the customer downloads (pages at about 150 dpi, watermark in the pixels)",
+    auth: 'tenant',
+    params: revisionParamsSchema,
+    problems: ['not_found'],
+    response: { description: 'The watermarked PDF', contentType: 'application/pdf', schema: pdfSchema },
+    handle: async ({ deps, caller, params }) => {
+      const proof = await findSellerProof(deps, caller.tenantId, params.id);
+      const pdf = await readWatermarkedPdf(deps, proof.id, params.number);
+      return { bytes: pdf.bytes, filename: `${proof.number}-r${params.number}-watermarked.pdf` };
     },
   }),
 ];

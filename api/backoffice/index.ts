@@ -7,11 +7,12 @@ import { customerRoutes } from './customers';
 import { documentRoutes } from './documents';
 import { quoteSignatureRoutes } from './quote-signatures';
 import { settingsRoutes } from './settings';
+import { signatureRoutes } from './signatures';
 import { tenantRoutes } from './tenants';
 import { userRoutes } from './users';
 import { webhookRoutes } from './webhooks';
 
-const resourceRoutes: Route[] = [...tenantRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...quoteSignatureRoutes, ...webhookRoutes];
+const resourceRoutes: Route[] = [...tenantRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...quoteSignatureRoutes, ...signatureRoutes, ...webhookRoutes];
 
 /** Public: integrators read the contract before they hold a key. */
 const openApiRoute = jsonRoute({

@@ -1,6 +1,7 @@
 /** GET and PATCH /v1/settings. */
 import type { TenantSettings } from '../../generated/prisma/client';
 import type { TemplateOverride } from '../../activities/notify/templates';
+import { tenantProofType } from '../../domain/proof-types';
 import { jsonRoute } from '../openapi';
 import { getSettings, updateSettings } from '../operations/settings';
 import { settingsSchema, updateSettingsSchema } from '../schemas';
@@ -8,7 +9,7 @@ import { settingsSchema, updateSettingsSchema } from '../schemas';
 function presentSettings(settings: TenantSettings) {
   return {
     hourlyRate: settings.hourlyRate,
-    defaultProofType: settings.defaultProofType,
+    defaultProofType: tenantProofType(settings.defaultProofType),
     termsOfSale: settings.termsVersion && settings.termsText ? { version: settings.termsVersion, text: settings.termsText } : null,
     reminderAfter: settings.reminderAfter,
     maxReminders: settings.maxReminders,
@@ -18,6 +19,7 @@ function presentSettings(settings: TenantSettings) {
     autoConvertToOrder: settings.autoConvertToOrder,
     signatureProvider: settings.signatureProvider,
     allowPrivateWebhookUrls: settings.allowPrivateWebhookUrls,
+    payOnline: settings.payOnline,
     templates: settings.templates as Record<string, Record<string, TemplateOverride>>,
     updatedAt: settings.updatedAt.toISOString(),
   };

@@ -2,6 +2,13 @@
 import type { Contact, Customer, PrismaClient } from '../../generated/prisma/client';
 import { newId } from '../../platform/ids';
 import { AppError } from '../../domain/errors';
+import { resolveProofType, type ProofType } from '../../domain/proof-types';
+import { getSettings } from './settings';
+
+/** "default" is the API's word for "no override": stored as null. */
+function proofTypeOverride(value: ProofType | 'default' | null | undefined): ProofType | null | undefined {
+  return value === 'default' ? null : value;
+}
 
 export interface CreateCustomerInput {
   name: string;
@@ -10,7 +17,16 @@ export interface CreateCustomerInput {
   locale?: string;
   termsAcceptedAt?: string;
   termsVersion?: string;
-  proofType?: string;
+  /** An override, or "default" / null to follow the tenant's defaultProofType. */
+  proofType?: ProofType | 'default' | null;
+}
+
+export interface UpdateCustomerInput {
+  name?: string;
+  email?: string | null;
+  phone?: string | null;
+  locale?: string | null;
+  proofType?: ProofType | 'default' | null;
 }
 
 export interface CreateContactInput {
@@ -30,9 +46,46 @@ export async function createCustomer(prisma: PrismaClient, tenantId: string, inp
       locale: input.locale ?? null,
       termsAcceptedAt: input.termsAcceptedAt ? new Date(input.termsAcceptedAt) : null,
       termsVersion: input.termsVersion ?? null,
-      proofType: input.proofType ?? null,
+      proofType: proofTypeOverride(input.proofType) ?? null,
     },
   });
+}
+
+export async function getCustomer(prisma: PrismaClient, tenantId: string, customerId: string): Promise<Customer> {
+  const customer = await prisma.customer.findFirst({ where: { id: customerId, tenantId } });
+  if (!customer) throw new AppError('not_found', `No customer ${customerId}.`);
+  return customer;
+}
+
+/** Fields sent are changed; fields left out keep their value; null clears an optional one. */
+export async function updateCustomer(prisma: PrismaClient, tenantId: string, customerId: string, input: UpdateCustomerInput): Promise<Customer> {
+  await getCustomer(prisma, tenantId, customerId);
+  const { proofType, ...fields } = input;
+  return prisma.customer.update({
+    where: { id: customerId },
+    data: { ...fields, ...(proofType !== undefined ? { proofType: proofTypeOverride(proofType) } : {}) },
+  });
+}
+
+/**
+ * The proof type a new proof for this customer gets. "none" refuses the proof, naming the
+ * customer and the setting that says so (the customer's override or the tenant's default).
+ */
+export async function proofTypeForNewProof(prisma: PrismaClient, tenantId: string, customerId: string): Promise<ProofType> {
+  const customer = await getCustomer(prisma, tenantId, customerId);
+  const type = await effectiveProofType(prisma, customer);
+  if (type !== 'none') return type;
+  const setting = customer.proofType === 'none'
+    ? `the customer's proofType is "none" (PATCH /v1/customers/${customer.id})`
+    : `the customer follows the tenant's defaultProofType, which is "none" (PATCH /v1/settings)`;
+  throw new AppError('unprocessable', `Customer ${customer.name} (${customer.id}) receives no proofs: ${setting}.`, [
+    { path: 'customerId', message: 'proof type "none"' },
+  ]);
+}
+
+/** The proof type a proof for this customer uses now: its override, else the tenant's default. */
+export async function effectiveProofType(prisma: PrismaClient, customer: Pick<Customer, 'tenantId' | 'proofType'>): Promise<ProofType> {
+  return resolveProofType(customer.proofType, (await getSettings(prisma, customer.tenantId)).defaultProofType);
 }
 
 export async function createContact(

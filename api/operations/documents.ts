@@ -11,6 +11,7 @@ import { AppError, type FieldError } from '../../domain/errors';
 import { MAX_AMOUNT } from '../schemas';
 import { lockDocumentNumbers, nextDocumentNumber } from '../../activities/db/document-numbers';
 import { lineRows } from '../../activities/db/lines';
+import { proofTypeForNewProof } from './customers';
 
 export type DocumentWithLines = Prisma.DocumentGetPayload<{ include: { lines: true } }>;
 
@@ -69,6 +70,8 @@ export async function createDocument(
   now = new Date(),
 ): Promise<DocumentWithLines> {
   await checkReferences(prisma, tenantId, input);
+  // A proof is sent the way its customer takes proofs, decided now and kept on the document.
+  const proofType = input.kind === 'proof' ? await proofTypeForNewProof(prisma, tenantId, input.customerId) : null;
   const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } });
   const currency = input.currency ?? tenant.currency;
   const { priced, totals } = priceLines(input.lines, currency);
@@ -94,6 +97,7 @@ export async function createDocument(
           grossTotal: totals.gross,
           validUntil: input.validUntil ? new Date(input.validUntil) : null,
           dueDate: input.dueDate ? new Date(input.dueDate) : null,
+          proofType,
           lines: {
             create: lineRows(priced),
           },
@@ -119,6 +123,7 @@ export async function getDocument(prisma: PrismaClient, tenantId: string, docume
 export interface ListDocumentsInput {
   kind?: DocumentKind;
   status?: string;
+  digitalStatus?: string;
   customerId?: string;
   limit?: number;
   cursor?: string;
@@ -159,6 +164,7 @@ export async function listDocuments(
       tenantId,
       ...(input.kind ? { kind: input.kind } : {}),
       ...(input.status ? { status: input.status } : {}),
+      ...(input.digitalStatus ? { digitalStatus: input.digitalStatus } : {}),
       ...(input.customerId ? { customerId: input.customerId } : {}),
       ...(after
         ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }

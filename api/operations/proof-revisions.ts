@@ -3,9 +3,9 @@
  * revision row written, in one transaction with its pages; a failure anywhere removes what was
  * stored, so there is never half a revision. Rendering then runs on the worker.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { openFileStore } from '../../activities/files/store';
 import { revisionPrefix, sourceKey } from '../../activities/files/keys';
+import { startRevisionRender } from '../../activities/render/render-start';
 import { inspectUpload, type ProofFileKind, type UploadedFile } from '../../activities/render/inspect-upload';
 import { AppError } from '../../domain/errors';
 import type { Revision } from '../../generated/prisma/client';
@@ -72,16 +72,17 @@ export async function createProofRevision(
   return { revision, pages: pages.length };
 }
 
-/** Each revision renders in a small workflow of its own, which reports the ready revision to the proof's workflow. */
+/**
+ * Each revision renders in a small workflow of its own, which reports the ready revision to the
+ * proof's workflow. The revision is committed already: if Temporal cannot be reached now, the
+ * worker's sweeper starts the render a little later (activities/render/render-start.ts), so the
+ * upload still answers 201 — a 5xx would invite a retry that stores the revision twice.
+ */
 async function startRevisionRendering(deps: AppDeps, tenantId: string, revision: Revision): Promise<void> {
   try {
-    await deps.temporal.workflow.start('proofRevisionWorkflow', {
-      taskQueue: deps.config.taskQueue,
-      workflowId: `proof-revision-${revision.id}`,
-      args: [{ tenantId, documentId: revision.documentId, revisionId: revision.id }],
-    });
+    await startRevisionRender({ client: deps.temporal, taskQueue: deps.config.taskQueue }, { tenantId, documentId: revision.documentId, revisionId: revision.id });
   } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    console.warn(`[proofs] render of revision ${revision.id} not started now; the sweeper will start it:`, error);
   }
 }
 

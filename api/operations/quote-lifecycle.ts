@@ -8,20 +8,24 @@
 import { randomUUID } from 'node:crypto';
 import { FINAL_ACCEPTANCE_STATUSES, isAcceptanceKind, type AcceptanceKind } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
-import { actorLabel, FINAL_QUOTE_STATUSES, type Actor, type DocumentKind } from '../../domain/documents';
+import { actorLabel, FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type Actor, type DocumentKind } from '../../domain/documents';
 import { durationToMs } from '../../domain/durations';
+import { isProofType } from '../../domain/proof-types';
 import { recordAuditEvent } from '../../activities/db/audit';
 import { renderQuotePdf } from '../../activities/render/quote-pdf';
 import { documentWorkflowId, type QuoteWorkflowInput, type RevisionReadyInput, type SendInstructions } from '../../workflows/api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
-import { decideDocument, startAcceptanceWorkflow, startProofWorkflow, startQuoteWorkflow } from './quote-workflow';
+import { decideDocument, startAcceptanceWorkflow, startInvoiceWorkflow, startProofWorkflow, startQuoteWorkflow } from './quote-workflow';
+import { invoiceWorkflowInput } from './invoices';
+import { FINAL_INVOICE_STATUSES } from '../../domain/invoice';
 import { getSettings } from './settings';
+import { cancelOpenSignature, prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
 
-export interface SendDocumentInput {
-  to?: { contactId: string } | { email: string; name?: string };
-  channel?: 'email';
+export interface SendDocumentInput extends SignatureRequest {
+  to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
+  channel?: 'email' | 'sms';
   message?: string;
   attachPdf?: boolean;
   /** Only a signature accepts the quote; the tenant setting when absent. */
@@ -52,7 +56,7 @@ function stateOf(view: { status: string; remindersSent: number; nextReminderAt?:
 }
 
 /** The kinds the back office sends: each has a workflow of its own. */
-type SendableKind = 'quote' | AcceptanceKind | 'proof';
+type SendableKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';
 
 async function findDocument(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const document = await deps.prisma.document.findFirst({
@@ -67,22 +71,22 @@ async function findDocument(deps: AppDeps, caller: TenantCaller, documentId: str
 async function findSendable(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const document = await findDocument(deps, caller, documentId);
   const kind = document.kind;
-  if (kind !== 'quote' && kind !== 'proof' && !isAcceptanceKind(kind)) {
-    throw new AppError('unprocessable', `This release sends quotes, orders, delivery notes and proofs; ${document.number} is ${withArticle(kind as DocumentKind)}.`);
+  if (kind !== 'quote' && kind !== 'proof' && kind !== 'invoice' && !isAcceptanceKind(kind)) {
+    throw new AppError('unprocessable', `This release sends quotes, orders, delivery notes, invoices and proofs; ${document.number} is ${withArticle(kind as DocumentKind)}.`);
   }
   return { ...document, kind: kind as SendableKind };
 }
 
 type Sendable = Awaited<ReturnType<typeof findSendable>>;
 
-/** A sent document the back office reminds or cancels: proofs are not, yet. */
-async function findRemindable(deps: AppDeps, caller: TenantCaller, documentId: string) {
-  const document = await findSendable(deps, caller, documentId);
-  if (document.kind === 'proof') {
-    throw new AppError('unprocessable', `This release reminds and cancels quotes, orders and delivery notes; ${document.number} is a proof.`);
-  }
-  return { ...document, kind: document.kind };
-}
+/** Statuses in which each sendable kind takes no more decisions (a draft without workflow is cancelled here). */
+const FINAL_STATUSES: Record<SendableKind, readonly string[]> = {
+  quote: FINAL_QUOTE_STATUSES,
+  order: FINAL_ACCEPTANCE_STATUSES,
+  delivery_note: FINAL_ACCEPTANCE_STATUSES,
+  proof: FINAL_PROOF_STATUSES,
+  invoice: FINAL_INVOICE_STATUSES,
+};
 
 /**
  * The revision a proof is sent with: its latest ready one. None yet is refused, unless the
@@ -116,12 +120,14 @@ function withArticle(kind: DocumentKind): string {
   return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
+type PortalRecipient = { contactId: string } | { email: string; name?: string };
+
 /** The recipient must be reachable by email and belong to the quote's customer. */
 async function checkRecipient(
   deps: AppDeps,
   caller: TenantCaller,
   quote: Sendable,
-  to: SendDocumentInput['to'],
+  to: PortalRecipient | undefined,
 ): Promise<void> {
   if (to && 'email' in to) return;
   const contactId = to?.contactId ?? quote.contactId;
@@ -135,6 +141,18 @@ async function checkRecipient(
   if (!contact.email) {
     throw new AppError('unprocessable', 'The contact has no email address.', [{ path: to ? 'to.contactId' : 'contactId', message: 'no email address' }]);
   }
+}
+
+/** Sent for signature through an external provider: asked in the request, or the tenant's setting for quotes. */
+function isExternallySigned(kind: SendableKind, input: SendDocumentInput, settings: { signatureProvider: string }): boolean {
+  const external = kind === 'quote' ? signatureProviderFor(input, settings) !== 'builtin' : input.signature?.provider === 'getaccept' || input.purpose !== undefined;
+  if (external && kind !== 'quote' && kind !== 'order') {
+    throw new AppError('unprocessable', `Only quotes and orders are signed digitally; this is ${withArticle(kind)}.`, [{ path: 'signature', message: 'quotes and orders only' }]);
+  }
+  if (!external && (input.channel === 'sms' || (input.to && 'phone' in input.to))) {
+    throw new AppError('unprocessable', 'SMS sending comes with digital signing (signature: {provider: "getaccept"}).', [{ path: 'channel', message: 'email only here' }]);
+  }
+  return external;
 }
 
 /**
@@ -161,13 +179,17 @@ export async function sendDocument(
   if (document.kind !== 'quote' && input.requireSignature) {
     throw new AppError('unprocessable', 'Only quotes are signed; send this document without requireSignature.', [{ path: 'requireSignature', message: 'quotes only' }]);
   }
-  await checkRecipient(deps, caller, document, input.to);
-
   const settings = await getSettings(deps.prisma, caller.tenantId);
+  // Signed through an external provider (seed 003): its own checks of the signer and channel.
+  const external = isExternallySigned(document.kind, input, settings);
+  // Without it, a phone number was refused just above: the portal's email goes to a contact or an address.
+  if (!external) await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);
+
   const workflowId = documentWorkflowId(document.kind, documentId);
   // A quote is offered until a date and may need a signature; an order or a delivery note neither.
   const validUntil = document.kind === 'quote' ? (document.validUntil ?? new Date(now.getTime() + durationToMs(settings.quoteValidity))) : undefined;
-  const requireSignature = document.kind === 'quote' ? (input.requireSignature ?? settings.requireSignature) : false;
+  // The external provider's signature accepts the quote through its own workflow: no portal signature on top.
+  const requireSignature = document.kind === 'quote' && !external ? (input.requireSignature ?? settings.requireSignature) : false;
   const claimed = await deps.prisma.document.updateMany({
     where: { id: documentId, tenantId: caller.tenantId, status: 'draft', workflowId: null },
     data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}) },
@@ -177,7 +199,7 @@ export async function sendDocument(
   const send: SendInstructions = {
     channel: 'email',
     attachPdf: input.attachPdf ?? false,
-    ...(input.to ? { to: input.to } : {}),
+    ...(input.to && !('phone' in input.to) ? { to: input.to } : {}),
     ...(input.message ? { message: input.message } : {}),
   };
   const story = {
@@ -190,14 +212,17 @@ export async function sendDocument(
     sentBy: sellerActor(caller),
   };
   try {
+    const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings) : undefined;
     if (document.kind === 'quote') {
       const quoteInput: QuoteWorkflowInput = {
         ...story,
         validUntil: (validUntil as Date).getTime(),
         reminderAfterMs: durationToMs(settings.reminderAfter),
-        maxReminders: settings.maxReminders,
+        // The provider reminds the signer itself.
+        maxReminders: signature ? 0 : settings.maxReminders,
         requireSignature,
         ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
+        ...(signature ? { signature } : {}),
       };
       await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput);
     } else if (document.kind === 'proof') {
@@ -206,9 +231,13 @@ export async function sendDocument(
         ...(settings.termsVersion ? { termsVersion: settings.termsVersion } : {}),
         ...(document.customer.termsVersion ? { termsAcceptedVersion: document.customer.termsVersion } : {}),
         ...(readyRevision ? { readyRevision } : {}),
+        // Resolved when the proof was created (documents.ts); older proofs have none: online.
+        ...(isProofType(document.proofType) ? { proofType: document.proofType } : {}),
       });
+    } else if (document.kind === 'invoice') {
+      await startInvoiceWorkflow(deps.temporal, deps.config.taskQueue, invoiceWorkflowInput(story, document, settings));
     } else {
-      await startAcceptanceWorkflow(deps.temporal, deps.config.taskQueue, { ...story, kind: document.kind });
+      await startAcceptanceWorkflow(deps.temporal, deps.config.taskQueue, { ...story, kind: document.kind, ...(signature ? { signature } : {}) });
     }
   } catch (error) {
     // Not started: give the draft back so a retry can send it. Already started: it is sent.
@@ -222,7 +251,7 @@ export async function sendDocument(
 }
 
 export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string | undefined): Promise<DocumentState> {
-  const document = await findRemindable(deps, caller, documentId);
+  const document = await findSendable(deps, caller, documentId);
   if (!document.workflowId) throw new AppError('decision_rejected', `The ${kindName(document.kind)} has not been sent yet; send it first.`);
   const view = await decideDocument(deps.temporal, document, 'remind', decisionId ?? randomUUID(), { actor: sellerActor(caller) });
   return stateOf(view);
@@ -235,17 +264,18 @@ export async function cancelDocument(
   input: { reason?: string },
   decisionId: string | undefined,
 ): Promise<DocumentState> {
-  const document = await findRemindable(deps, caller, documentId);
+  const document = await findSendable(deps, caller, documentId);
   const actor: Actor = sellerActor(caller);
   if (document.workflowId) {
     const view = await decideDocument(deps.temporal, document, 'cancel', decisionId ?? randomUUID(), {
       actor,
       ...(input.reason ? { reason: input.reason } : {}),
     });
+    // A cancelled document is not left out for signature: withdrawn at the provider too.
+    await cancelOpenSignature(deps, caller, documentId, input, `${decisionId ?? randomUUID()}#signature`);
     return stateOf(view);
   }
-  const finals: readonly string[] = document.kind === 'quote' ? FINAL_QUOTE_STATUSES : FINAL_ACCEPTANCE_STATUSES;
-  if (finals.includes(document.status)) {
+  if (FINAL_STATUSES[document.kind].includes(document.status)) {
     throw new AppError('decision_rejected', `The ${kindName(document.kind)} is already ${document.status}.`);
   }
   await recordAuditEvent(deps.prisma, {

@@ -13,7 +13,7 @@ import {
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { FINAL_ACCEPTANCE_STATUSES, isAcceptanceKind, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
-import { FINAL_QUOTE_STATUSES, type DocumentKind, type QuoteStatus } from '../../domain/documents';
+import { FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type DocumentKind, type ProofStatus, type QuoteStatus } from '../../domain/documents';
 import {
   acceptanceUpdates,
   acceptUpdate,
@@ -22,6 +22,8 @@ import {
   documentWorkflowId,
   downloadedSignal,
   holdUpdate,
+  proofStateQuery,
+  proofUpdates,
   quoteWorkflowId,
   refuseUpdate,
   remindUpdate,
@@ -29,17 +31,27 @@ import {
   signUpdate,
   stateQuery,
   viewedSignal,
+  invoiceUpdates,
+  type InvoiceView,
+  type InvoiceWorkflowInput,
   type AcceptanceView,
   type AcceptanceWorkflowInput,
+  type ApproveProofInput,
   type DecisionInput,
+  type ForwardProofInput,
+  type ProofView,
   type ProofWorkflowInput,
   type QuoteView,
   type QuoteWorkflowInput,
+  type RequestChangesInput,
   type ReviseInput,
   type SignInput,
   type ViewedSignal,
 } from '../../workflows/api';
 import { closedAcceptanceReason } from '../../workflows/machines/acceptance';
+import { closedInvoiceReason } from '../../workflows/machines/invoice';
+import { FINAL_INVOICE_STATUSES, type InvoiceStatus } from '../../domain/invoice';
+import { closedProofReason } from '../../workflows/machines/proof';
 import { closedQuoteReason } from '../../workflows/machines/quote';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
 import { AppError } from '../../domain/errors';
@@ -57,7 +69,7 @@ export type AcceptanceDecision = keyof typeof acceptanceUpdates;
 export type QuoteFact = 'viewed' | 'downloaded';
 
 /** What a decision on any document answers (an order's view has no reminders schedule nor validity). */
-export type DocumentView = QuoteView | AcceptanceView;
+export type DocumentView = QuoteView | AcceptanceView | ProofView | InvoiceView;
 
 /**
  * Starts the quote's workflow (the quote is sent by it). One workflow per quote, ever: its
@@ -79,12 +91,17 @@ export function startProofWorkflow(client: Client, taskQueue: string, input: Pro
   return startDocumentWorkflow(client, taskQueue, 'proofWorkflow', 'proof', input);
 }
 
+/** Starts an invoice's workflow: it sends the invoice, reminds while unpaid, and counts its payments. */
+export function startInvoiceWorkflow(client: Client, taskQueue: string, input: InvoiceWorkflowInput): Promise<void> {
+  return startDocumentWorkflow(client, taskQueue, 'invoiceWorkflow', 'invoice', input);
+}
+
 async function startDocumentWorkflow(
   client: Client,
   taskQueue: string,
   workflowType: string,
   kind: DocumentKind,
-  input: QuoteWorkflowInput | AcceptanceWorkflowInput | ProofWorkflowInput,
+  input: QuoteWorkflowInput | AcceptanceWorkflowInput | ProofWorkflowInput | InvoiceWorkflowInput,
 ): Promise<void> {
   try {
     await client.workflow.start(workflowType, {
@@ -115,8 +132,23 @@ export function decideQuote(
   return executeDecision(client, { id: documentId, kind: 'quote' }, decisionUpdates[decision], decisionId, input);
 }
 
+/** What a customer decides on a proof (the portal's names: `/approve`, `/request-changes`). */
+export type ProofDecision = 'approve' | 'request-changes';
+const PROOF_DECISIONS: readonly string[] = ['approve', 'request-changes'] satisfies ProofDecision[];
+/** What the back office does to a sent proof, through the same updates as a quote's. */
+const PROOF_SELLER_MOVES: readonly string[] = ['remind', 'cancel'] satisfies (keyof typeof proofUpdates & QuoteDecision)[];
+
+const INVOICE_SELLER_MOVES: readonly string[] = ['remind', 'cancel'] satisfies (keyof typeof invoiceUpdates & QuoteDecision)[];
+
 /** Why a document of this kind never takes `decision`, whatever its status; undefined when it may. */
-export function whyKindRefuses(kind: string, decision: QuoteDecision | 'sign'): string | undefined {
+export function whyKindRefuses(kind: string, decision: QuoteDecision | 'sign' | ProofDecision): string | undefined {
+  // Proofs are approved or sent back with changes by the customer; the seller reminds or cancels them.
+  if (kind === 'proof') {
+    return PROOF_DECISIONS.includes(decision) || PROOF_SELLER_MOVES.includes(decision) ? undefined : `A proof is approved or sent back with changes; it takes no ${decision}`;
+  }
+  // Invoices are paid (POST /d/<token>/pay), not answered; the seller reminds or cancels them.
+  if (kind === 'invoice') return INVOICE_SELLER_MOVES.includes(decision) ? undefined : `An invoice is paid, not answered; it takes no ${decision}`;
+  if (PROOF_DECISIONS.includes(decision)) return 'Only proofs are approved or sent back with changes';
   if (kind === 'quote') return undefined;
   if (!isAcceptanceKind(kind)) return `A ${kindName(kind as DocumentKind)} takes no decision`;
   if (decision === 'hold') return 'Only quotes can be put on hold';
@@ -135,7 +167,40 @@ export async function decideDocument(
   const refusal = whyKindRefuses(document.kind, decision);
   if (refusal) throw new AppError('decision_rejected', refusal);
   if (document.kind === 'quote') return decideQuote(client, document.id, decision, decisionId, input);
+  if (document.kind === 'proof') return executeDecision(client, { id: document.id, kind: 'proof' }, proofUpdates[decision as 'remind' | 'cancel'], decisionId, input);
+  if (document.kind === 'invoice') return executeDecision(client, { id: document.id, kind: 'invoice' }, invoiceUpdates[decision as 'remind' | 'cancel'], decisionId, input);
   return executeDecision(client, { id: document.id, kind: document.kind as AcceptanceKind }, acceptanceUpdates[decision as AcceptanceDecision], decisionId, input);
+}
+
+/**
+ * The customer approves a proof's revision, or asks for changes to it; refused like any
+ * decision, with the machine's reason (another revision, terms not accepted, no comment).
+ */
+export function decideProof(
+  client: Client,
+  documentId: string,
+  decisionId: string,
+  decision: { kind: 'approve'; input: ApproveProofInput } | { kind: 'request-changes'; input: RequestChangesInput },
+): Promise<ProofView> {
+  const document = { id: documentId, kind: 'proof' } as const;
+  return decision.kind === 'approve'
+    ? executeDecision(client, document, proofUpdates.approve, decisionId, decision.input)
+    : executeDecision(client, document, proofUpdates.requestChanges, decisionId, decision.input);
+}
+
+/** The customer forwards a proof to a colleague: the proof's workflow emails them a link of their own; refused once the proof is closed. */
+export function forwardProof(client: Client, documentId: string, decisionId: string, input: ForwardProofInput): Promise<ProofView> {
+  return executeDecision(client, { id: documentId, kind: 'proof' }, proofUpdates.forward, decisionId, input);
+}
+
+/** The proof's state as its workflow knows it (the revision asked about, whether terms are asked); null if it was never sent. */
+export async function queryProof(client: Client, documentId: string): Promise<ProofView | null> {
+  try {
+    return await client.workflow.getHandle(documentWorkflowId('proof', documentId)).query(proofStateQuery);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return null;
+    throw error;
+  }
 }
 
 /** The customer signs (built-in signature); refused like any decision, with the machine's reason. */
@@ -148,7 +213,7 @@ export function reviseQuote(client: Client, documentId: string, revisionId: stri
   return executeDecision(client, { id: documentId, kind: 'quote' }, reviseUpdate, revisionId, input);
 }
 
-type WorkflowKind = 'quote' | AcceptanceKind;
+type WorkflowKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';
 
 async function executeDecision<TView, TInput>(
   client: Client,
@@ -204,7 +269,9 @@ async function whyClosed(client: Client, document: { id: string; kind: WorkflowK
     const description = await client.workflow.getHandle(documentWorkflowId(document.kind, document.id)).describe();
     const status = description.typedSearchAttributes.get(GreenlightStatus);
     if (document.kind === 'quote' && isFinal(FINAL_QUOTE_STATUSES, status)) return closedQuoteReason(status);
-    if (document.kind !== 'quote' && isFinal(FINAL_ACCEPTANCE_STATUSES, status)) return closedAcceptanceReason(document.kind, status);
+    if (document.kind === 'proof' && isFinal(FINAL_PROOF_STATUSES, status)) return closedProofReason(status);
+    if (document.kind === 'invoice' && isFinal(FINAL_INVOICE_STATUSES, status)) return closedInvoiceReason(status);
+    if (document.kind !== 'quote' && document.kind !== 'proof' && document.kind !== 'invoice' && isFinal(FINAL_ACCEPTANCE_STATUSES, status)) return closedAcceptanceReason(document.kind, status);
     // A run that failed or was terminated by an operator stopped before a final status.
     return `The ${name} is no longer open for decisions`;
   } catch (error) {
@@ -213,6 +280,6 @@ async function whyClosed(client: Client, document: { id: string; kind: WorkflowK
   }
 }
 
-function isFinal<TStatus extends QuoteStatus | AcceptanceStatus>(finals: readonly TStatus[], value: string | undefined): value is TStatus {
+function isFinal<TStatus extends QuoteStatus | AcceptanceStatus | ProofStatus | InvoiceStatus>(finals: readonly TStatus[], value: string | undefined): value is TStatus {
   return (finals as readonly (string | undefined)[]).includes(value);
 }

@@ -21,6 +21,7 @@ export interface SettingsPatch {
   autoConvertToOrder?: boolean;
   signatureProvider?: string;
   allowPrivateWebhookUrls?: boolean;
+  payOnline?: boolean;
   templates?: Record<string, unknown>;
 }
 

@@ -10,10 +10,10 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { AccessLink } from '../../generated/prisma/client';
 import { recordAuditEvent } from '../../activities/db/audit';
 import type { FoundLink } from '../../activities/db/links';
-import { actorLabel, type Actor, type QuoteStatus, type RequestSource } from '../../domain/documents';
-import type { ViewedSignal } from '../../workflows/api';
+import { actorLabel, type Actor, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
+import type { ProofPinInput, ViewedSignal } from '../../workflows/api';
 import type { SignatureEvidence } from '../../domain/signature';
-import { decideDocument, signalDocumentFact, signQuote } from '../operations/quote-workflow';
+import { decideDocument, decideProof, forwardProof, signalDocumentFact, signQuote } from '../operations/quote-workflow';
 import type { PortalDecision } from './decisions';
 
 export interface CustomerActionDeps {
@@ -27,6 +27,7 @@ export function customerActor(link: AccessLink): Actor {
     linkId: link.id,
     ...(link.recipientName ? { name: link.recipientName } : {}),
     ...(link.recipientEmail ? { email: link.recipientEmail } : {}),
+    ...(link.forwardedFromLinkId ? { forwardedFromLinkId: link.forwardedFromLinkId } : {}),
   };
 }
 
@@ -73,6 +74,16 @@ export interface DecisionRequest {
   version?: number;
   /** Signing only. */
   signature?: SignatureEvidence;
+  /** Proofs only: the revision the page showed, the terms its checkbox showed, the change request. */
+  proof?: ProofDecisionDetails;
+}
+
+export interface ProofDecisionDetails {
+  revision: number;
+  termsAccepted?: boolean;
+  termsVersion?: string;
+  comment?: string;
+  pins?: ProofPinInput[];
 }
 
 /**
@@ -81,7 +92,7 @@ export interface DecisionRequest {
  * decision closed the workflow (Temporal keeps completed updates' outcomes with the closed
  * execution; test/integration/portal-decisions.test.ts proves it).
  */
-export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, request: DecisionRequest): Promise<QuoteStatus> {
+export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, request: DecisionRequest): Promise<QuoteStatus | ProofStatus> {
   const input = {
     actor: customerActor(found.link),
     source: request.source,
@@ -94,5 +105,28 @@ export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, r
     if (!signature) throw new Error('A signature decision carries its evidence');
     return (await signQuote(deps.temporal, found.document.id, decisionId, { ...input, signature })).status;
   }
-  return (await decideDocument(deps.temporal, found.document, decision, decisionId, input)).status;
+  if (decision === 'approve' || decision === 'request-changes') {
+    const proof = request.proof;
+    if (!proof) throw new Error('A proof decision names its revision');
+    const { revision, termsAccepted, termsVersion, comment, pins } = proof;
+    const taken =
+      decision === 'approve'
+        ? { kind: decision, input: { ...input, revision, ...(termsAccepted ? { termsAccepted } : {}), ...(termsVersion ? { termsVersion } : {}) } }
+        : { kind: decision, input: { ...input, revision, comment: comment ?? '', ...(pins?.length ? { pins } : {}) } };
+    return (await decideProof(deps.temporal, found.document.id, decisionId, taken)).status;
+  }
+  // An invoice takes none of the portal's decisions (whyKindRefuses): its page pays instead (portal/invoice-payment.ts).
+  return (await decideDocument(deps.temporal, found.document, decision, decisionId, input)).status as QuoteStatus | ProofStatus;
+}
+
+export interface ForwardRequest {
+  decisionId: string;
+  to: { email: string; name?: string };
+  source: RequestSource;
+}
+
+/** The customer sends the proof to a colleague, through the proof's workflow (taken once per decision id); answers its status. */
+export async function forwardToColleague(deps: CustomerActionDeps, found: FoundLink, request: ForwardRequest): Promise<ProofStatus> {
+  const input = { actor: customerActor(found.link), source: request.source, to: request.to };
+  return (await forwardProof(deps.temporal, found.document.id, request.decisionId, input)).status;
 }

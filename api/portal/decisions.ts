@@ -3,10 +3,10 @@
  * document's workflow validators have the last word; this only decides which buttons to show.
  */
 import { isAcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
-import type { LinkAction, QuoteStatus } from '../../domain/documents';
+import type { LinkAction, ProofStatus, QuoteStatus } from '../../domain/documents';
 
 /** In the order the page offers them. */
-export const PORTAL_DECISIONS = ['accept', 'sign', 'hold', 'refuse'] as const;
+export const PORTAL_DECISIONS = ['accept', 'sign', 'hold', 'refuse', 'approve', 'request-changes'] as const;
 export type PortalDecision = (typeof PORTAL_DECISIONS)[number];
 
 const OPEN_DECISIONS: Partial<Record<QuoteStatus, readonly PortalDecision[]>> = {
@@ -22,9 +22,21 @@ const ACCEPTANCE_DECISIONS: Partial<Record<AcceptanceStatus, readonly PortalDeci
   viewed: ['accept', 'refuse'],
 };
 
+/** A proof is approved or sent back with changes while it waits for the customer (seed 000). */
+const PROOF_DECISIONS: Partial<Record<ProofStatus, readonly PortalDecision[]>> = {
+  sent: ['approve', 'request-changes'],
+  viewed: ['approve', 'request-changes'],
+};
+
+function openDecisions(kind: string, status: string): readonly PortalDecision[] | undefined {
+  if (kind === 'quote') return OPEN_DECISIONS[status as QuoteStatus];
+  if (kind === 'proof') return PROOF_DECISIONS[status as ProofStatus];
+  return isAcceptanceKind(kind) ? ACCEPTANCE_DECISIONS[status as AcceptanceStatus] : undefined;
+}
+
 /** With a signature required, the accept form becomes the sign form; without, signing is not offered. */
-export function decisionsOffered(kind: string, status: QuoteStatus, linkActions: readonly string[], requireSignature = false): PortalDecision[] {
-  const open = kind === 'quote' ? OPEN_DECISIONS[status] : isAcceptanceKind(kind) ? ACCEPTANCE_DECISIONS[status as AcceptanceStatus] : undefined;
+export function decisionsOffered(kind: string, status: QuoteStatus | ProofStatus, linkActions: readonly string[], requireSignature = false): PortalDecision[] {
+  const open = openDecisions(kind, status);
   const replaced: PortalDecision = requireSignature ? 'accept' : 'sign';
   return (open ?? []).filter((decision) => decision !== replaced && linkActions.includes(decision satisfies LinkAction));
 }

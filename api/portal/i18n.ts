@@ -4,7 +4,7 @@
  * domain/money formatMoney) so each locale writes them its own way.
  */
 import { formatMoney } from '../../domain/money';
-import type { Locale, QuoteStatus } from '../../domain/documents';
+import type { Locale, ProofStatus, QuoteStatus } from '../../domain/documents';
 import type { PortalDecision } from './decisions';
 
 export interface Messages {
@@ -91,6 +91,8 @@ const fr: Messages = {
     refuse: "Votre réponse a bien été enregistrée. Merci de nous l'avoir fait savoir.",
     hold: 'Le devis est mis en attente. Revenez décider quand vous serez prêt.',
     sign: 'Merci ! Le devis est signé. Votre certificat de signature est disponible ci-dessous.',
+    approve: 'Merci ! Votre approbation du BAT a bien été enregistrée. Nous passons en production.',
+    'request-changes': 'Votre demande de modifications a bien été envoyée. Nous vous enverrons une nouvelle révision.',
   },
   answerHeading: 'Votre réponse',
   chooseOptions: 'Options à inclure',
@@ -156,6 +158,8 @@ const en: Messages = {
     refuse: 'Your answer has been recorded. Thank you for letting us know.',
     hold: 'The quote is on hold. Come back and decide whenever you are ready.',
     sign: 'Thank you! The quote is signed. Your signature certificate is available below.',
+    approve: 'Thank you! Your approval of the proof has been recorded. We are moving on to production.',
+    'request-changes': 'Your change request has been sent. We will send you a new revision.',
   },
   answerHeading: 'Your answer',
   chooseOptions: 'Optional items to include',
@@ -221,6 +225,8 @@ const sv: Messages = {
     refuse: 'Ditt svar har registrerats. Tack för att du meddelade oss.',
     hold: 'Offerten är satt på vänt. Kom tillbaka och bestäm dig när du är redo.',
     sign: 'Tack! Offerten är undertecknad. Ditt signaturcertifikat finns nedan.',
+    approve: 'Tack! Ditt godkännande av korrekturet har registrerats. Vi går vidare till produktion.',
+    'request-changes': 'Din begäran om ändringar har skickats. Vi skickar en ny version till dig.',
   },
   answerHeading: 'Ditt svar',
   chooseOptions: 'Tillval att ta med',
@@ -249,6 +255,203 @@ const sv: Messages = {
 };
 
 export const MESSAGES: Record<Locale, Messages> = { fr, en, sv };
+
+/** The proof page's words (api/portal/proof-page.ts); the rest comes from Messages. */
+export interface ProofMessages {
+  proof: string;
+  revision: (number: number) => string;
+  revisionsLabel: string;
+  current: string;
+  olderRevision: (shown: number, current: number) => string;
+  openCurrent: (current: number) => string;
+  rendering: string;
+  pageOf: (page: number, count: number) => string;
+  zoomHint: string;
+  closeZoom: string;
+  statusNames: Record<ProofStatus, string>;
+  status: {
+    draft: string;
+    sent: (revision: number) => string;
+    viewed: (revision: number) => string;
+    changes_requested: (revision: number, date: string) => string;
+    approved: (revision: number, date: string) => string;
+    cancelled: string;
+  };
+  downloadPdf: string;
+  downloadHint: string;
+  approve: (revision: number) => string;
+  acceptTerms: (version: string) => string;
+  readTerms: string;
+  requestChanges: (revision: number) => string;
+  comment: string;
+  changeCost: (rate: string) => string;
+  addPin: string;
+  pinHint: string;
+  /** Also a template for the page's script: called with "{pin}" and "{page}". */
+  pinComment: (pin: string, page: string) => string;
+  removePin: string;
+  sendChanges: string;
+  earlierRequests: string;
+  requestedOn: (revision: number, date: string) => string;
+  pinLabel: (pin: number, page: number) => string;
+  refused: {
+    staleRevision: (current: number) => string;
+    termsRequired: string;
+    status: (status: string) => string;
+  };
+}
+
+const proofFr: ProofMessages = {
+  proof: 'BAT',
+  revision: (number) => `Révision ${number}`,
+  revisionsLabel: 'Révisions',
+  current: 'actuelle',
+  olderRevision: (shown, current) => `Vous consultez la révision ${shown}. La révision ${current} est celle à valider.`,
+  openCurrent: (current) => `Voir la révision ${current}`,
+  rendering: 'La nouvelle révision est en préparation. Revenez dans un instant.',
+  pageOf: (page, count) => `Page ${page} sur ${count}`,
+  zoomHint: 'Cliquez sur une page pour l’agrandir.',
+  closeZoom: 'Fermer',
+  statusNames: {
+    draft: 'en préparation',
+    sent: 'envoyé',
+    viewed: 'consulté',
+    changes_requested: 'en cours de modification',
+    approved: 'approuvé',
+    cancelled: 'annulé',
+  },
+  status: {
+    draft: 'Ce BAT est encore en préparation',
+    sent: (revision) => `Révision ${revision} : en attente de votre validation`,
+    viewed: (revision) => `Révision ${revision} : en attente de votre validation`,
+    changes_requested: (revision, date) => `Modifications demandées sur la révision ${revision} le ${date} : une nouvelle révision vous sera envoyée`,
+    approved: (revision, date) => `Révision ${revision} approuvée le ${date}`,
+    cancelled: 'Ce BAT a été annulé',
+  },
+  downloadPdf: 'Télécharger le PDF filigrané',
+  downloadHint: 'Moyenne résolution, pour un essai sur votre imprimante.',
+  approve: (revision) => `Approuver la révision ${revision}`,
+  acceptTerms: (version) => `J’accepte les conditions générales de vente (version ${version})`,
+  readTerms: 'Lire les conditions générales de vente',
+  requestChanges: (revision) => `Demander des modifications (révision ${revision})`,
+  comment: 'Les modifications souhaitées',
+  changeCost: (rate) => `Les modifications peuvent être facturées à notre taux horaire habituel (${rate} de l’heure).`,
+  addPin: 'Épingler un commentaire sur une page',
+  pinHint: 'Cliquez sur la page, à l’endroit à modifier.',
+  pinComment: (pin, page) => `Repère ${pin} (page ${page})`,
+  removePin: 'Retirer',
+  sendChanges: 'Envoyer la demande de modifications',
+  earlierRequests: 'Demandes de modifications',
+  requestedOn: (revision, date) => `Révision ${revision}, le ${date}`,
+  pinLabel: (pin, page) => `Repère ${pin}, page ${page}`,
+  refused: {
+    staleRevision: (current) => `Une nouvelle révision existe : la révision ${current} est celle à valider.`,
+    termsRequired: 'Merci d’accepter les conditions générales de vente pour approuver le BAT.',
+    status: (status) => `Cette décision n'est plus possible : le BAT est ${status}.`,
+  },
+};
+
+const proofEn: ProofMessages = {
+  proof: 'Proof',
+  revision: (number) => `Revision ${number}`,
+  revisionsLabel: 'Revisions',
+  current: 'current',
+  olderRevision: (shown, current) => `You are looking at revision ${shown}. Revision ${current} is the one to approve.`,
+  openCurrent: (current) => `Open revision ${current}`,
+  rendering: 'The new revision is being prepared. Come back in a moment.',
+  pageOf: (page, count) => `Page ${page} of ${count}`,
+  zoomHint: 'Click a page to zoom in.',
+  closeZoom: 'Close',
+  statusNames: {
+    draft: 'being prepared',
+    sent: 'sent',
+    viewed: 'viewed',
+    changes_requested: 'being changed',
+    approved: 'approved',
+    cancelled: 'cancelled',
+  },
+  status: {
+    draft: 'This proof is still being prepared',
+    sent: (revision) => `Revision ${revision}: waiting for your approval`,
+    viewed: (revision) => `Revision ${revision}: waiting for your approval`,
+    changes_requested: (revision, date) => `Changes requested on revision ${revision} on ${date}: a new revision will be sent to you`,
+    approved: (revision, date) => `Revision ${revision} approved on ${date}`,
+    cancelled: 'This proof was cancelled',
+  },
+  downloadPdf: 'Download the watermarked PDF',
+  downloadHint: 'Medium resolution, to try on your own printer.',
+  approve: (revision) => `Approve revision ${revision}`,
+  acceptTerms: (version) => `I accept the terms of sale (version ${version})`,
+  readTerms: 'Read the terms of sale',
+  requestChanges: (revision) => `Request changes (revision ${revision})`,
+  comment: 'The changes you want',
+  changeCost: (rate) => `Changes may be billed at our usual hourly rate (${rate} per hour).`,
+  addPin: 'Pin a comment on a page',
+  pinHint: 'Click the page where the change goes.',
+  pinComment: (pin, page) => `Pin ${pin} (page ${page})`,
+  removePin: 'Remove',
+  sendChanges: 'Send the change request',
+  earlierRequests: 'Change requests',
+  requestedOn: (revision, date) => `Revision ${revision}, on ${date}`,
+  pinLabel: (pin, page) => `Pin ${pin}, page ${page}`,
+  refused: {
+    staleRevision: (current) => `A newer revision exists: revision ${current} is the one to approve.`,
+    termsRequired: 'Please accept the terms of sale to approve the proof.',
+    status: (status) => `This decision is no longer possible: the proof is ${status}.`,
+  },
+};
+
+const proofSv: ProofMessages = {
+  proof: 'Korrektur',
+  revision: (number) => `Version ${number}`,
+  revisionsLabel: 'Versioner',
+  current: 'aktuell',
+  olderRevision: (shown, current) => `Du tittar på version ${shown}. Version ${current} är den som ska godkännas.`,
+  openCurrent: (current) => `Öppna version ${current}`,
+  rendering: 'Den nya versionen förbereds. Kom tillbaka om en stund.',
+  pageOf: (page, count) => `Sida ${page} av ${count}`,
+  zoomHint: 'Klicka på en sida för att zooma in.',
+  closeZoom: 'Stäng',
+  statusNames: {
+    draft: 'under arbete',
+    sent: 'skickat',
+    viewed: 'visat',
+    changes_requested: 'under ändring',
+    approved: 'godkänt',
+    cancelled: 'återkallat',
+  },
+  status: {
+    draft: 'Korrekturet är fortfarande under arbete',
+    sent: (revision) => `Version ${revision}: väntar på ditt godkännande`,
+    viewed: (revision) => `Version ${revision}: väntar på ditt godkännande`,
+    changes_requested: (revision, date) => `Ändringar begärda i version ${revision} ${date}: en ny version skickas till dig`,
+    approved: (revision, date) => `Version ${revision} godkänd ${date}`,
+    cancelled: 'Korrekturet har återkallats',
+  },
+  downloadPdf: 'Ladda ner PDF med vattenstämpel',
+  downloadHint: 'Medelhög upplösning, för en provutskrift på din egen skrivare.',
+  approve: (revision) => `Godkänn version ${revision}`,
+  acceptTerms: (version) => `Jag godkänner försäljningsvillkoren (version ${version})`,
+  readTerms: 'Läs försäljningsvillkoren',
+  requestChanges: (revision) => `Begär ändringar (version ${revision})`,
+  comment: 'Ändringarna du vill ha',
+  changeCost: (rate) => `Ändringar kan debiteras enligt vårt vanliga timpris (${rate} per timme).`,
+  addPin: 'Fäst en kommentar på en sida',
+  pinHint: 'Klicka på sidan där ändringen ska göras.',
+  pinComment: (pin, page) => `Markering ${pin} (sida ${page})`,
+  removePin: 'Ta bort',
+  sendChanges: 'Skicka begäran om ändringar',
+  earlierRequests: 'Begärda ändringar',
+  requestedOn: (revision, date) => `Version ${revision}, ${date}`,
+  pinLabel: (pin, page) => `Markering ${pin}, sida ${page}`,
+  refused: {
+    staleRevision: (current) => `Det finns en nyare version: version ${current} är den som ska godkännas.`,
+    termsRequired: 'Godkänn försäljningsvillkoren för att godkänna korrekturet.',
+    status: (status) => `Det beslutet går inte längre att fatta: korrekturet är ${status}.`,
+  },
+};
+
+export const PROOF_MESSAGES: Record<Locale, ProofMessages> = { fr: proofFr, en: proofEn, sv: proofSv };
 
 /**
  * Locale-aware writing of the values a quote shows. Amounts, quantities and rates never wrap

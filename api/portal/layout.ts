@@ -63,7 +63,8 @@ footer a{color:inherit}
 /** Ours, not user input: inserted as it is. */
 const STYLESHEET = new SafeHtml(STYLE);
 
-export function pageShell(lang: Locale, title: string, body: SafeHtml): string {
+/** `extraStyle`: a page's own rules (ours, never user input), after the shared ones. */
+export function pageShell(lang: Locale, title: string, body: SafeHtml, extraStyle = ''): string {
   return html`<!doctype html>
 <html lang="${lang}">
 <head>
@@ -71,7 +72,7 @@ export function pageShell(lang: Locale, title: string, body: SafeHtml): string {
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex,nofollow">
 <title>${title}</title>
-<style>${STYLESHEET}</style>
+<style>${STYLESHEET}${new SafeHtml(extraStyle)}</style>
 </head>
 <body><main>${body}</main></body>
 </html>`.value;

@@ -59,12 +59,7 @@ ${statusBanner(input, t, f)}
 <article class="sheet">
   <p class="eyebrow">${kindLabel} ${t.numberLabel} ${document.number}</p>
   <h1>${title}</h1>
-  <div class="parties">
-    <p><span class="label">${t.sellerLabel}</span><br><strong>${document.tenant.name}</strong></p>
-    <p><span class="label">${t.customerLabel}</span><br><strong>${document.customer.name}</strong>${
-      document.contact ? html`<br>${t.attentionOf} ${document.contact.name}` : null
-    }</p>
-  </div>
+  ${partiesBlock(document, t)}
   <dl class="meta">
     <div><dt class="label">${t.dateLabel}</dt><dd>${f.date(document.sentAt ?? document.createdAt)}</dd></div>
     ${document.validUntil ? html`<div><dt class="label">${t.validUntilLabel}</dt><dd>${f.date(document.validUntil)}</dd></div>` : null}
@@ -82,6 +77,16 @@ ${input.sections ?? null}
   <p>${t.personalLink}</p>
 </footer>`;
   return pageShell(input.locale, `${title} ${document.number} · ${document.tenant.name}`, body);
+}
+
+/** Who sends the document, and to whom (the proof page shows it too). */
+export function partiesBlock(document: LinkedDocument, t: Pick<Messages, 'sellerLabel' | 'customerLabel' | 'attentionOf'>): SafeHtml {
+  return html`<div class="parties">
+    <p><span class="label">${t.sellerLabel}</span><br><strong>${document.tenant.name}</strong></p>
+    <p><span class="label">${t.customerLabel}</span><br><strong>${document.customer.name}</strong>${
+      document.contact ? html`<br>${t.attentionOf} ${document.contact.name}` : null
+    }</p>
+  </div>`;
 }
 
 function statusBanner(input: QuotePageInput, t: Messages, f: Formatters): SafeHtml | null {

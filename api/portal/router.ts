@@ -12,6 +12,8 @@
  *        view recorded for it); outside the chain: 404, nothing recorded
  *   GET  /d/:token/messages   the conversation (JSON; a browser is sent to the page)
  *   POST /d/:token/messages   `body`: the customer writes to the seller
+ *   POST /d/:token/pay        an invoice: opens the hosted payment (invoice-payment.ts), with
+ *        GET /d/:token/payment-return and GET /d/:token/receipts/:paymentId
  *
  * Posts are HTML forms (CSRF field and one-time decision id, see csrf.ts) answered with the
  * page in its new state, or JSON (`Content-Type: application/json`, no CSRF field,
@@ -23,10 +25,10 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { listChain } from '../../activities/db/chain';
-import { findLinkByToken, type FoundLink, type LinkedDocument } from '../../activities/db/links';
+import { findLinkByToken, isColleagueLink, type FoundLink, type LinkedDocument } from '../../activities/db/links';
 import type { Message } from '../../generated/prisma/client';
 import { renderQuotePdf } from '../../activities/render/quote-pdf';
-import { LOCALES, pickLocale, type DocumentKind, type Locale, type QuoteStatus, type RequestSource } from '../../domain/documents';
+import { LOCALES, pickLocale, type DocumentKind, type Locale, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';
 import { toProblem } from '../errors';
@@ -35,7 +37,8 @@ import { whyKindRefuses } from '../operations/quote-workflow';
 import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
 import { CHAIN_WORDS, chainSection, conversationSection } from './chain-and-conversation';
 import { isFormSignatureValid, signForm } from './csrf';
-import { customerActor, takeDecision } from './customer-actions';
+import { customerActor, forwardToColleague, takeDecision, type ProofDecisionDetails } from './customer-actions';
+import { FORWARD_WORDS, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
 import { decisionsOffered, PORTAL_DECISIONS, type PortalDecision } from './decisions';
 import { html } from './html';
 import { formattersFor, MESSAGES, type Messages } from './i18n';
@@ -49,6 +52,9 @@ import { confirmSeen, confirmViewBeforeAction, recordDownload, recordOpen } from
 import { certificatePath, consentTextFor, isOutdatedLink, outdatedLinkPage, sendCertificate, signatureEvidence } from './signing';
 import type { SignatureEvidence } from '../../domain/signature';
 import { createPortalRateLimiters } from './rate-limits';
+import { downloadReceipt, invoicePaymentSection, payInvoice, returnFromPayment } from './invoice-payment';
+import { PROOF_DECISION_FIELDS, proofDecisionDetails, proofPortalPage, proofRefusalText, sendProofPageImage, sendProofPdf } from './proof-portal';
+import { PROOF_SCRIPT_CSP_SOURCE } from './proof-script';
 
 /** Form fields arrive as strings, a repeated checkbox as an array: both read as a list. */
 const idList = z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.string().min(1).max(64)).max(100));
@@ -74,9 +80,22 @@ const decisionBodySchema = z.object({
     .max(140_000)
     .transform((text) => text || undefined)
     .optional(),
+  // Proofs: the revision decided, the terms ticked, the change request (proof-portal.ts).
+  ...PROOF_DECISION_FIELDS,
 });
 
 const seenBodySchema = z.object({ viewId: z.uuid() });
+
+const forwardBodySchema = z.object({
+  email: z.email().max(254),
+  name: z
+    .string()
+    .max(200)
+    .transform((text) => text.trim() || undefined)
+    .optional(),
+  decisionId: decisionBodySchema.shape.decisionId,
+  csrf: decisionBodySchema.shape.csrf,
+});
 
 const messageBodySchema = z.object({
   body: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH),
@@ -97,7 +116,7 @@ const PORTAL_HEADERS: Record<string, string> = {
   // Pages carry their own inline style and no script; forms post back here only.
   // The one inline script (live totals, signature drawing) is admitted by its hash.
   // The view beacon posts back here (connect-src 'self').
-  'Content-Security-Policy': `default-src 'none'; script-src ${PORTAL_SCRIPT_CSP_SOURCE} ${VIEW_BEACON_CSP_SOURCE}; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'Content-Security-Policy': `default-src 'none'; script-src ${PORTAL_SCRIPT_CSP_SOURCE} ${VIEW_BEACON_CSP_SOURCE} ${PROOF_SCRIPT_CSP_SOURCE}; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
 };
 
 type LinkHandler = (req: Request, res: Response, found: FoundLink) => Promise<void>;
@@ -138,6 +157,9 @@ function readPost<Body extends { decisionId?: string; csrf?: string }>(
 export function createPortalRouter(deps: AppDeps): Router {
   const router = express.Router();
   const rateLimited = createPortalRateLimiters(deps.config.portalRateLimits, answerRateLimited);
+  // A proof page loads one image per page (more on zoom): page images get budgets of their own, ten times the pages'.
+  const { perTokenPerMinute, perIpPerMinute } = deps.config.portalRateLimits;
+  const imageRateLimited = createPortalRateLimiters({ perTokenPerMinute: perTokenPerMinute * 10, perIpPerMinute: perIpPerMinute * 10 }, answerRateLimited);
   const parseBody = [express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 200 }), express.json({ limit: '16kb' })];
   // A signature may carry a drawing (a PNG of at most 96 KB, base64 in the body).
   const parseSignBody = [express.urlencoded({ extended: false, limit: '160kb', parameterLimit: 200 }), express.json({ limit: '160kb' })];
@@ -168,6 +190,7 @@ export function createPortalRouter(deps: AppDeps): Router {
 
   const downloadPdf: LinkHandler = async (req, res, found) => {
     if (!found.link.actions.includes('download')) throw new AppError('forbidden', 'This link does not allow downloading the PDF');
+    if (found.document.kind === 'proof') return sendProofPdf(deps, req, res, found, requestSource(req));
     const pdf = await renderQuotePdf(deps.prisma, { tenantId: found.document.tenantId, documentId: found.document.id });
     if (req.method !== 'HEAD') await recordDownload(deps, found, requestSource(req));
     res.attachment(pdfFileName(found)).type('application/pdf').send(Buffer.from(pdf));
@@ -202,8 +225,10 @@ export function createPortalRouter(deps: AppDeps): Router {
       }
 
       let signature: SignatureEvidence | undefined;
+      let proof: ProofDecisionDetails | undefined;
       try {
         if (decision === 'sign') signature = await signatureEvidence(deps.prisma, found, body);
+        if (found.document.kind === 'proof') proof = await proofDecisionDetails(deps, found, decision, body);
       } catch (error) {
         if (error instanceof AppError) return refuse(error, t.invalidRequest);
         throw error;
@@ -212,7 +237,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       const decisionId = body.decisionId ?? randomUUID();
       // Whoever decides has read: the page they decide on is a human view, recorded before the decision.
       await confirmViewBeforeAction(deps, found, requestSource(req));
-      let status: QuoteStatus;
+      let status: QuoteStatus | ProofStatus;
       try {
         status = await takeDecision(deps, found, {
           decision,
@@ -222,10 +247,12 @@ export function createPortalRouter(deps: AppDeps): Router {
           source: requestSource(req),
           version: found.link.documentVersion,
           ...(signature ? { signature } : {}),
+          ...(proof ? { proof } : {}),
         });
       } catch (error) {
         if (error instanceof AppError && error.code === 'decision_rejected') {
-          return refuse(error, t.decisionNotAllowed(t.statusNames[await currentStatus(deps, found)]));
+          const now = await currentStatus(deps, found);
+          return refuse(error, found.document.kind === 'proof' ? await proofRefusalText(deps, found, decision, proof, now) : t.decisionNotAllowed(t.statusNames[now]));
         }
         throw error;
       }
@@ -240,6 +267,8 @@ export function createPortalRouter(deps: AppDeps): Router {
 
   /** Another document of the link's chain, read-only; a document outside the chain is not found. */
   const showChainDocument: LinkHandler = async (req, res, found) => {
+    // A colleague's link opens its one proof: another id is not found, and nothing is recorded.
+    if (isColleagueLink(found.link)) return answerUnknownLink(req, res);
     const shownId = String(req.params.documentId);
     if (shownId === found.document.id) return res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`);
     const shown = found.document.chainId
@@ -254,12 +283,15 @@ export function createPortalRouter(deps: AppDeps): Router {
   };
 
   const listConversation: LinkHandler = async (req, res, found) => {
+    if (isColleagueLink(found.link)) return answerUnknownLink(req, res);
     if (!wantsJson(req)) return res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}#conversation`);
     const messages = await listMessages(deps.prisma, found.document.tenantId, found.document.id, { includeInternal: false });
     res.json({ data: messages.map(presentPortalMessage) });
   };
 
   const writeMessage: LinkHandler = async (req, res, found) => {
+    // The conversation is the account's, not a colleague's (their link opens the proof only).
+    if (isColleagueLink(found.link)) return answerUnknownLink(req, res);
     const t = MESSAGES[customerLocale(found)];
     const refuse = async (error: AppError, text: string) => {
       if (wantsJson(req)) return sendProblem(res, error);
@@ -282,6 +314,38 @@ export function createPortalRouter(deps: AppDeps): Router {
     res.type('html').send(await quotePage(deps, req, found, { notice: { tone: 'success', text: words.messageSent } }));
   };
 
+  /** The customer sends the proof to a colleague (forward-section.ts): a link of their own, to this proof only. */
+  const forwardToAColleague: LinkHandler = async (req, res, found) => {
+    const locale = customerLocale(found);
+    const t = MESSAGES[locale];
+    const refuse = async (error: AppError, text: string) => {
+      if (wantsJson(req)) return sendProblem(res, error);
+      res.status(error.status).type('html').send(await quotePage(deps, req, found, { status: await currentStatus(deps, found), notice: { tone: 'error', text } }));
+    };
+    const body = readPost(forwardBodySchema, req, found, deps.config.appSecret);
+    if (body instanceof PostRefused) return refuse(body.error, t[body.text]);
+    const linkRefusal = whyLinkCannotForward(found.link, found.document.kind);
+    if (linkRefusal) return refuse(linkRefusal, t.actionNotAllowed);
+    const decisionId = body.decisionId ?? randomUUID();
+    await confirmViewBeforeAction(deps, found, requestSource(req));
+    let status: ProofStatus;
+    try {
+      status = await forwardToColleague(deps, found, {
+        decisionId,
+        to: { email: body.email, ...(body.name ? { name: body.name } : {}) },
+        source: requestSource(req),
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'decision_rejected') return refuse(error, FORWARD_WORDS[locale].notAllowed);
+      throw error;
+    }
+    if (wantsJson(req)) {
+      res.json({ status, decisionId });
+      return;
+    }
+    res.type('html').send(await quotePage(deps, req, found, { status, notice: { tone: 'success', text: FORWARD_WORDS[locale].sent(body.email) } }));
+  };
+
   /** The page's report that a person uses it (view-beacon.ts): the human view, counted once per view id. */
   const reportSeen: LinkHandler = async (req, res, found) => {
     // JSON only: another site cannot post it without a preflight we never grant (csrf.ts).
@@ -295,7 +359,14 @@ export function createPortalRouter(deps: AppDeps): Router {
   router.get('/:token/chain/:documentId', rateLimited, withLink(showChainDocument));
   router.get('/:token/messages', rateLimited, withLink(listConversation));
   router.post('/:token/messages', rateLimited, parseBody, withLink(writeMessage));
+  router.post('/:token/forward', rateLimited, parseBody, withLink(forwardToAColleague));
+  router.get('/:token/forward', rateLimited, (req: Request, res: Response) => res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`));
   router.get('/:token/pdf', rateLimited, withLink(downloadPdf));
+  // Invoices: pay online, come back from the payment page, download receipts (invoice-payment.ts).
+  router.post('/:token/pay', rateLimited, parseBody, withLink(payInvoice(deps)));
+  router.get('/:token/payment-return', rateLimited, withLink(returnFromPayment(deps)));
+  router.get('/:token/receipts/:paymentId', rateLimited, withLink(downloadReceipt(deps)));
+  router.get('/:token/pages/:n', imageRateLimited, withLink((req, res, found) => sendProofPageImage(deps, req, res, found)));
   router.get('/:token/signature/certificate', rateLimited, withLink((req, res, found) => sendCertificate(deps.prisma, req, res, found)));
   for (const decision of PORTAL_DECISIONS) {
     router.post(`/:token/${decision}`, rateLimited, decision === 'sign' ? parseSignBody : parseBody, withLink(decide(decision)));
@@ -330,30 +401,33 @@ async function currentStatus(deps: AppDeps, found: FoundLink): Promise<QuoteStat
   return document.status as QuoteStatus;
 }
 
+/** The page of a link in its state now: a quote's (or an order's…), or a proof's (proof-portal.ts). */
 async function quotePage(
   deps: AppDeps,
   req: Request,
   found: FoundLink,
   state: {
-    status?: QuoteStatus;
+    status?: QuoteStatus | ProofStatus;
     notice?: { tone: 'success' | 'error'; text: string };
     shown?: LinkedDocument;
     /** The open this page answers (GET): its beacon reports a person using it. */
     viewId?: string;
   },
 ): Promise<string> {
+  if (found.document.kind === 'proof' && !state.shown) return proofPage(deps, req, found, state);
   // Another document of the chain is shown read-only: its answers belong to its own link.
   const shown = state.shown ?? found.document;
   const readOnly = shown.id !== found.document.id;
   const shownFound = readOnly ? { ...found, document: shown } : found;
   const locale = customerLocale(found);
   const linkPath = `${req.baseUrl}/${String(req.params.token)}`;
-  const status = state.status ?? (shown.status as QuoteStatus);
-  const [since, contact, chain, messages] = await Promise.all([
+  const status = (state.status ?? shown.status) as QuoteStatus;
+  const [since, contact, chain, messages, payment] = await Promise.all([
     statusSince(deps.prisma, shownFound, status),
     sellerContact(deps.prisma, shownFound),
     listChain(deps.prisma, found.document),
     listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
+    readOnly ? null : invoicePaymentSection(deps, req, found, linkPath),
   ]);
   const signed = () => {
     const decisionId = randomUUID();
@@ -368,6 +442,7 @@ async function quotePage(
     kindLabel: words.kinds[shown.kind as DocumentKind],
     sections: [
       ...(readOnly ? [html`<p class="notice"><a href="${linkPath}">${words.backToLink}</a> · ${words.readOnly}</p>`] : []),
+      ...(payment ? [payment] : []),
       conversationSection(
         locale,
         messages.map((message) => ({ ...message, author: message.author as 'customer' | 'seller' })),
@@ -390,6 +465,42 @@ async function quotePage(
     },
     forms,
     notice: state.notice,
+  });
+}
+
+/** A proof's page: the proof itself, then the conversation and the page's view beacon. */
+async function proofPage(
+  deps: AppDeps,
+  req: Request,
+  found: FoundLink,
+  state: { status?: QuoteStatus | ProofStatus; notice?: { tone: 'success' | 'error'; text: string }; viewId?: string },
+): Promise<string> {
+  const locale = customerLocale(found);
+  const linkPath = `${req.baseUrl}/${String(req.params.token)}`;
+  const messages = await listMessages(deps.prisma, found.document.tenantId, found.document.id, { includeInternal: false });
+  const postForm = (action: string) => {
+    const decisionId = randomUUID();
+    return { action, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
+  };
+  const asked = Number(req.query.revision);
+  return proofPortalPage(deps, linkPath, found, {
+    ...(state.status ? { status: state.status as ProofStatus } : {}),
+    ...(state.notice ? { notice: state.notice } : {}),
+    ...(Number.isInteger(asked) && asked > 0 ? { revision: asked } : {}),
+    sections: [
+      // A colleague's link opens the proof alone: not the account's conversation (forward-section.ts).
+      ...(isColleagueLink(found.link)
+        ? []
+        : [
+            conversationSection(
+              locale,
+              messages.map((message) => ({ ...message, author: message.author as 'customer' | 'seller' })),
+              found.document.status === 'draft' ? undefined : postForm(`${linkPath}/messages`),
+            ),
+          ]),
+      ...(offersForward(found.link, found.document.kind, state.status ?? found.document.status) ? [forwardSection(locale, postForm(`${linkPath}/forward`))] : []),
+      ...(state.viewId ? [viewBeacon(state.viewId, `${linkPath}/seen`)] : []),
+    ],
   });
 }
 

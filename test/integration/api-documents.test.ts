@@ -43,7 +43,7 @@ describe('users, customers and contacts', () => {
   });
 
   it('creates a customer and a contact, and refuses a contact for an unknown customer with 404', async () => {
-    const customer = await tenant.call('POST', '/v1/customers', { name: '山田印刷', locale: 'sv', termsAcceptedAt: '2026-01-02T03:04:05Z', proofType: 'pdf' });
+    const customer = await tenant.call('POST', '/v1/customers', { name: '山田印刷', locale: 'sv', termsAcceptedAt: '2026-01-02T03:04:05Z', proofType: 'email' });
     expect(customer.status).toBe(201);
     expect(customer.body).toMatchObject({ name: '山田印刷', termsAcceptedAt: '2026-01-02T03:04:05.000Z' });
     const contact = await tenant.call('POST', `/v1/customers/${customer.body.id}/contacts`, { name: 'Yamada Tarō', email: 'taro@yamada.example' });

@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate } from 'node:zlib';
 import { PDFDocument, PDFName, rgb } from 'pdf-lib';
 import sharp from 'sharp';
 import { openFileStore } from '../../activities/files/store';
@@ -185,7 +186,9 @@ describe('proof revisions', () => {
     // A decompression bomb: a small stream that inflates to about 300 MB of drawing operators.
     const bomb = await PDFDocument.create();
     const operators = Buffer.from('0 0 m 595 842 l S\n'.repeat(16_000_000));
-    const bombStream = bomb.context.stream(deflateSync(operators, { level: 9 }), { Filter: 'FlateDecode' });
+    // Compressed off the event loop: blocking it for seconds would let the API's keep-alive timer
+    // close the test's idle connection just as the next request goes out on it (ECONNRESET).
+    const bombStream = bomb.context.stream(await promisify(deflate)(operators, { level: 9 }), { Filter: 'FlateDecode' });
     bomb.addPage([595, 842]).node.set(PDFName.of('Contents'), bomb.context.register(bombStream));
 
     const hostileDocuments: string[] = [];
@@ -207,5 +210,9 @@ describe('proof revisions', () => {
       expect(read.body.revisions).toEqual([expect.objectContaining({ number: 1, status: 'failed', failureReason: failed.failureReason })]);
     }
     expect((await revisionRendered(healthyDocument, 1)).status).toBe('ready');
+    // And the worker that met the traps still serves the next upload.
+    const afterwards = await newProof();
+    expect((await upload(afterwards, [{ name: 'next.pdf', bytes: await printPdf(1) }])).status).toBe(201);
+    expect((await revisionRendered(afterwards, 1)).status).toBe('ready');
   });
 });

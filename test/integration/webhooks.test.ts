@@ -3,56 +3,13 @@
  * as in development), real workflows, real retries — one second apart here, through
  * WEBHOOK_RETRY_DELAYS, instead of three days.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { eventually } from '../support/eventually';
 import { ApiClient } from '../support/http';
 import { createQuoteScenario } from '../support/quote-scenario';
 import { startStack, type Stack } from '../support/stack';
+import { startReceiver, verifies, type Received } from '../support/webhook-receiver';
 
 process.env.WEBHOOK_RETRY_DELAYS = 'PT1S,PT1S,PT1S';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  answeredWith: number;
-}
-
-/** A back office's webhook receiver: answers each request with the next status of `script`, then 200. */
-async function startReceiver(script: number[]): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      const status = script[received.length] ?? 200;
-      received.push({ headers: req.headers, body, answeredWith: status });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Standard Webhooks verification, written from the spec, independent of the code under test. */
-function verifies(secret: string, request: Received): boolean {
-  const id = String(request.headers['webhook-id']);
-  const timestamp = String(request.headers['webhook-timestamp']);
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${request.body}`).digest();
-  return String(request.headers['webhook-signature'])
-    .split(' ')
-    .some((candidate) => {
-      const [version, signature] = candidate.split(',');
-      const given = Buffer.from(signature ?? '', 'base64');
-      return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
-    });
-}
 
 interface Delivery {
   id: string;

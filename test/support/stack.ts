@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createActivities } from '../../activities/index';
+import { createStripeProvider } from '../../activities/payment/stripe';
 import { openFileStore } from '../../activities/files/store';
+import { signatureDepsFromConfig } from '../../activities/signature/index';
 import { createResendMailer, type Mailer } from '../../activities/notify/mailer';
 import { createOutboxSmsSender } from '../../activities/notify/sms';
 import type { GreenlightActivities } from '../../activities/types';
@@ -25,6 +27,7 @@ import { readOutbox, type OutboxEmail } from './outbox';
 import { testRunDir } from './harness-state';
 import { runWorker, uniqueTaskQueue } from './worker';
 import { startWebhookSweeper } from '../../workers/webhook-dispatcher';
+import { startRenderSweeper } from '../../workers/render-sweeper';
 
 export interface Stack {
   baseUrl: string;
@@ -76,6 +79,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     RESEND_BASE_URL: outbox.url,
     TASK_QUEUE: taskQueue,
     DATA_DIR: dataDir,
+    // One file store for the run, as in production: any stack's worker (or sweeper) can render any upload.
+    FILES_DIR: process.env.FILES_DIR ?? path.join(testRunDir(), 'files'),
     TEMPORAL_ADDRESS: services.temporalAddress,
     DATABASE_URL: services.databaseUrl,
   };
@@ -94,6 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         });
 
   const webhookSweeper = worker ? startWebhookSweeper({ prisma, client, taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs }) : undefined;
+  const renderSweeper = worker ? startRenderSweeper({ prisma, client, taskQueue }) : undefined;
   const server = await listen(createApp({ prisma, temporal: client, config }), apiPort);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -124,6 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         server.closeIdleConnections();
       });
       await webhookSweeper?.stop();
+      await renderSweeper?.stop();
       await worker?.stop();
       await connection.close();
       await prisma.$disconnect();
@@ -138,6 +145,8 @@ function realActivities(prisma: PrismaClient, config: Config, mailer?: Mailer): 
     mailer: mailer ?? createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl }),
     config,
     proofs: { files: openFileStore(config), render: config.render },
+    signatures: signatureDepsFromConfig(config),
+    payments: createStripeProvider(config.stripe),
     // Texts land in the same local outbox as the emails, as in development (workers/main.ts).
     sms: createOutboxSmsSender(config.outboxUrl),
   });

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import type { GreenlightActivities, NotifyAssigneeInput, RecordTransitionInput, SendDocumentEmailInput } from '../../activities/types';
+import type { GreenlightActivities, NotifyAssigneeInput, NotifyForwarderInput, RecordTransitionInput, SendDocumentEmailInput } from '../../activities/types';
 import type { Actor } from '../../domain/documents';
 import {
   DECISION_REJECTED,
@@ -30,6 +30,7 @@ class RecordingActivities {
   readonly records = new Map<string, RecordTransitionInput>();
   readonly emails: SendDocumentEmailInput[] = [];
   readonly notifications: NotifyAssigneeInput[] = [];
+  readonly forwarderNotices: NotifyForwarderInput[] = [];
   /** Notifications of these documents wait until released, to keep a closed workflow running. */
   readonly #held = new Map<string, Promise<void>>();
 
@@ -50,6 +51,10 @@ class RecordingActivities {
     notifyAssignee: async (input) => {
       await this.#held.get(input.documentId);
       if (!this.notifications.some((n) => n.idempotencyKey === input.idempotencyKey)) this.notifications.push(input);
+      return { sent: 1 };
+    },
+    notifyForwarder: async (input) => {
+      if (!this.forwarderNotices.some((n) => n.idempotencyKey === input.idempotencyKey)) this.forwarderNotices.push(input);
       return { sent: 1 };
     },
     recordSignature: async () => {
@@ -123,7 +128,7 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 describe('proof workflow', () => {
   it('loops through a change request with a pin, then approves revision 2 with the terms', async () => {
     const { documentId, handle } = await startProof();
-    expect(await handle.query(proofStateQuery)).toEqual({ status: 'draft', revision: 0, pageCount: 0, termsRequired: true });
+    expect(await handle.query(proofStateQuery)).toEqual({ status: 'draft', revision: 0, pageCount: 0, termsRequired: true, remindersSent: 0 });
 
     const sent = await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 1, pageCount: 3 }, 'revision-r1');
     expect(sent).toMatchObject({ status: 'sent', revision: 1 });
@@ -149,7 +154,7 @@ describe('proof workflow', () => {
       'The terms of sale must be accepted to approve the proof',
     );
     const approved = await decide(handle, proofUpdates.approve, { actor: customer, revision: 2, termsAccepted: true, termsVersion: 'v3' });
-    expect(approved).toEqual({ status: 'approved', revision: 2, pageCount: 3, termsRequired: false });
+    expect(approved).toEqual({ status: 'approved', revision: 2, pageCount: 3, termsRequired: false, remindersSent: 0 });
     expect(await handle.result()).toEqual(approved);
 
     const trail = recorded.trail(documentId);
@@ -185,7 +190,7 @@ describe('proof workflow', () => {
       async () => ((await worker.client.workflow.getHandle(documentWorkflowId('proof', documentId), firstRunId).describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined),
       { what: 'the first run to continue as new' },
     );
-    expect(await handle.query(proofStateQuery)).toEqual({ status: 'viewed', revision: 1, pageCount: 2, termsRequired: true });
+    expect(await handle.query(proofStateQuery)).toEqual({ status: 'viewed', revision: 1, pageCount: 2, termsRequired: true, remindersSent: 0 });
     // The render's retry reaches the new run: taken once, in the first run.
     expect(await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 1, pageCount: 2 }, 'revision-r1')).toMatchObject({ revision: 1 });
     expect(await refusal(decide(handle, proofUpdates.requestChanges, { actor: customer, revision: 1, comment: 'x', pins: [{ page: 3, x: 0, y: 0, comment: 'y' }] }))).toBe(
@@ -210,6 +215,28 @@ describe('proof workflow', () => {
     await decide(cancelled, proofUpdates.revisionReady, { actor: system, revision: 1, pageCount: 2 });
     expect(await decide(cancelled, proofUpdates.cancel, { actor: seller, reason: 'Order dropped' })).toMatchObject({ status: 'cancelled' });
     expect((await cancelled.result()).status).toBe('cancelled');
+  });
+
+  it("forwards to a colleague once per decision id, and tells the forwarder of the colleague's approval before closing", async () => {
+    const { documentId, handle } = await startProof({ readyRevision: { revision: 1, pageCount: 1 }, termsVersion: undefined });
+    await eventually(async () => ((await handle.query(proofStateQuery)).status === 'sent' ? true : undefined), { what: 'the first send' });
+    const to = { email: 'marc@client.example', name: 'Marc' };
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      expect(await decide(handle, proofUpdates.forward, { actor: customer, to }, 'forward-1')).toMatchObject({ status: 'sent' });
+    }
+    const forwardEmails = recorded.emails.filter((email) => email.documentId === documentId && email.template === 'proof_forwarded');
+    expect(forwardEmails).toEqual([expect.objectContaining({ to, forwardedFromLinkId: 'link-1', idempotencyKey: `${documentWorkflowId('proof', documentId)}#forward#forward-1` })]);
+    expect(recorded.trail(documentId).filter((record) => record.event.type === 'forwarded')).toHaveLength(1);
+
+    const colleague: Actor = { kind: 'customer', linkId: 'link-2', name: 'Marc', email: to.email, forwardedFromLinkId: 'link-1' };
+    await decide(handle, proofUpdates.approve, { actor: colleague, revision: 1 });
+    expect(await handle.result()).toMatchObject({ status: 'approved' });
+    expect(recorded.forwarderNotices.filter((notice) => notice.documentId === documentId)).toEqual([
+      expect.objectContaining({ colleagueLinkId: 'link-2', decision: 'approved' }),
+    ]);
+    expect(recorded.notifications.filter((notice) => notice.documentId === documentId && notice.what === 'approved')).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ actorName: 'Marc' }) }),
+    ]);
   });
 
   it('refuses a revision reported to an approved proof, with its reason', async () => {

@@ -43,6 +43,9 @@ const activities: GreenlightActivities = {
     once(notifications, input, (n) => n.idempotencyKey === input.idempotencyKey);
     return { sent: 1 };
   },
+  notifyForwarder: async () => {
+    throw new Error('only proofs are forwarded to a colleague');
+  },
   recordSignature: async (input) => once(signatures, input, (s) => s.documentId === input.documentId),
   applyRevision: async (input) => once(revisions, input, (r) => r.documentId === input.documentId && r.version === input.version),
   convertDocument: async () => {

@@ -53,6 +53,9 @@ class RecordingActivities {
       if (!this.notifications.some((n) => n.idempotencyKey === input.idempotencyKey)) this.notifications.push(input);
       return { sent: 1 };
     },
+    notifyForwarder: async () => {
+      throw new Error('only proofs are forwarded to a colleague');
+    },
     convertDocument: async (input) => {
       if (!this.conversions.some((c) => c.documentId === input.documentId && c.to === input.to)) this.conversions.push(input);
       return { documentId: `order-of-${input.documentId}`, number: 'O-2026-0001' };

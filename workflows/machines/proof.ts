@@ -6,6 +6,7 @@
  *                              ├── APPROVE ──────────┼──▶ approved
  *                              └── REQUEST_CHANGES ──┴──▶ changes_requested
  *   sent | viewed | changes_requested ── REVISION_READY ──▶ sent (the next revision)
+ *   sent | viewed ── REMIND ──▶ the same status, the reminder emailed (the seller's move)
  *   draft | sent | viewed | changes_requested ── CANCEL ──▶ cancelled
  *
  * Decisions taken here, where the product page leaves room:
@@ -20,11 +21,15 @@
  * - Approving requires the terms of sale when the customer has not accepted the tenant's
  *   current version; the acceptance is kept in context, so it is not asked again.
  * - Views and downloads are recorded in every state, final ones included.
+ * - The customer may forward an open proof to a colleague (seed 000, "Envoyer à un collègue"):
+ *   emailed a link of their own (keyed by the decision id), then recorded as `forwarded`. A
+ *   colleague's decision counts like the customer's; the customer who forwarded is told of it
+ *   too (notifyForwarder), after the assignee. A colleague does not forward further.
  *
  * Final statuses are not XState final states, for the same reason as the quote's: a view of an
  * approved proof must still be recorded.
  */
-import { assign, setup, type SnapshotFrom } from 'xstate';
+import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
 import type { ProofPinInput, ProofView } from '../api';
 import { activity, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
@@ -48,6 +53,10 @@ export interface ProofContext {
   pageCount: number;
   termsVersion?: string;
   termsAcceptedVersion?: string;
+  /** Reminders the seller sent; absent in proofs started before reminders existed (0). */
+  remindersSent?: number;
+  /** Colleagues the proof was forwarded to; absent in proofs started before forwarding existed (0). */
+  forwards?: number;
 }
 
 /** A rendered revision, reported by the revision render. */
@@ -73,9 +82,19 @@ export interface RequestChangesEvent extends Timed {
   pins?: ProofPinInput[];
 }
 
+/** The customer sends the proof to a colleague, who gets a link of their own. */
+export interface ForwardEvent extends Timed {
+  type: 'FORWARD';
+  to: { email: string; name?: string };
+  /** The decision's id: it keys the colleague's email and link, so a retry sends once. */
+  decisionId: string;
+}
+
 export type ProofEvent =
   | ({ type: 'SEND' } & Timed)
+  | ForwardEvent
   | ({ type: 'CANCEL'; reason?: string } & Timed)
+  | ({ type: 'REMIND' } & Timed)
   | FactEvent
   | RevisionReadyEvent
   | ApproveEvent
@@ -84,6 +103,28 @@ export type ProofEvent =
 /** Parameters of the email that sends a revision to the customer. */
 export interface RevisionEmailParams {
   revision: number;
+}
+
+/** Parameters of a reminder: the revision waiting for an answer, and which reminder this is (1, 2 …). */
+export interface ReminderEmailParams extends RevisionEmailParams {
+  reminder: number;
+}
+
+const remindersSent = (context: ProofContext): number => context.remindersSent ?? 0;
+
+/** Parameters of the email that gives a colleague their link to the proof. */
+export interface ForwardEmailParams {
+  decisionId: string;
+  to: { email: string; name?: string };
+  /** The forwarding customer's link: the colleague's link is made from it. */
+  fromLinkId: string;
+}
+
+/** Parameters of the notice to the customer who forwarded the proof, once their colleague decided. */
+export interface ForwarderNoticeParams {
+  decision: 'approved' | 'changes_requested';
+  colleagueLinkId: string;
+  comment?: string;
 }
 
 /** Whether approving needs the terms ticked: the tenant has terms the customer has not accepted. */
@@ -115,6 +156,29 @@ function approvalProblem(context: ProofContext, event: ApproveEvent): string | u
     return `The terms of sale accepted are version ${event.termsVersion ?? '(none)'}; the current version is ${context.termsVersion}`;
   }
   return undefined;
+}
+
+/** The decision comes through a colleague's link (a proof forwarded to them). */
+function colleagueLinkOf(event: ProofEvent): string | undefined {
+  return event.actor.kind === 'customer' && event.actor.forwardedFromLinkId ? event.actor.linkId : undefined;
+}
+
+/** Each forward emails an address the customer typed: bounded, so a link cannot be used to send mail in bulk. */
+export const MAX_FORWARDS = 20;
+
+function forwardProblem(context: ProofContext, event: ForwardEvent): string | undefined {
+  if (event.actor.kind !== 'customer') return 'Only the customer forwards a proof to a colleague';
+  if ((context.forwards ?? 0) >= MAX_FORWARDS) return `The proof has already been forwarded ${MAX_FORWARDS} times; ask the seller to send it to more people`;
+  if (event.actor.forwardedFromLinkId) return 'A proof forwarded to you cannot be forwarded again; ask the person who sent it to you';
+  if (!/^[^\s@]+@[^\s@]+$/.test(event.to.email)) return `${event.to.email} is not an email address`;
+  return undefined;
+}
+
+/** Who ticked the terms, kept on the customer with the version (activities/db/audit.ts). */
+function termsAcceptedBy(event: ApproveEvent): Record<string, unknown> {
+  const { actor } = event;
+  if (actor.kind !== 'customer') return { actor: actor.kind };
+  return { linkId: actor.linkId, name: actor.name ?? null, email: actor.email ?? null, colleague: Boolean(actor.forwardedFromLinkId) };
 }
 
 function pinProblem(context: ProofContext, pin: ProofPinInput, index: number): string | undefined {
@@ -150,6 +214,8 @@ export const proofMachine = setup({
     newerRevision: ({ context, event }) => event.type === 'REVISION_READY' && revisionProblem(context, event) === undefined,
     mayApprove: ({ context, event }) => event.type === 'APPROVE' && approvalProblem(context, event) === undefined,
     mayRequestChanges: ({ context, event }) => event.type === 'REQUEST_CHANGES' && changeRequestProblem(context, event) === undefined,
+    mayForward: ({ context, event }) => event.type === 'FORWARD' && forwardProblem(context, event) === undefined,
+    byColleague: ({ event }) => colleagueLinkOf(event) !== undefined,
   },
   actions: {
     keepTime: assign({ now: ({ event }) => event.at }),
@@ -164,9 +230,14 @@ export const proofMachine = setup({
           ? event.termsVersion
           : context.termsAcceptedVersion,
     }),
+    countReminder: assign({ remindersSent: ({ context }) => remindersSent(context) + 1 }),
+    countForward: assign({ forwards: ({ context }) => (context.forwards ?? 0) + 1 }),
     recordTransition: activity<RecordParams>(),
     sendRevisionEmail: activity<RevisionEmailParams>(),
+    sendReminderEmail: activity<ReminderEmailParams>(),
     notifyAssignee: activity<NotifyParams>(),
+    sendForwardEmail: activity<ForwardEmailParams>(),
+    notifyForwarder: activity<ForwarderNoticeParams>(),
   },
 }).createMachine(
   (() => {
@@ -193,7 +264,10 @@ export const proofMachine = setup({
         'keepTermsAcceptance',
         record('approved', (context, event) => ({
           ...onRevision(context),
-          ...(event.type === 'APPROVE' && event.termsAccepted ? { termsAccepted: true, termsVersion: event.termsVersion } : {}),
+          // Only the current version counts as accepted (the one the customer is asked about).
+          ...(event.type === 'APPROVE' && event.termsAccepted && event.termsVersion !== undefined && event.termsVersion === context.termsVersion
+            ? { termsAccepted: true, termsVersion: event.termsVersion, termsAcceptedBy: termsAcceptedBy(event) }
+            : {}),
         })),
         notify('approved'),
       ],
@@ -211,7 +285,56 @@ export const proofMachine = setup({
       ],
     } as const;
     const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled')] } as const;
-    const awaitingDecision = { APPROVE: approve, REQUEST_CHANGES: requestChanges, REVISION_READY: revisionReady, CANCEL: cancel } as const;
+    /** The seller asks again about the revision the customer has not answered yet. */
+    const remind = {
+      actions: [
+        'keepTime',
+        'countReminder',
+        {
+          type: 'sendReminderEmail',
+          params: ({ context }: { context: ProofContext }) => ({ revision: context.revision, reminder: remindersSent(context) }),
+        },
+        record('reminded', (context) => ({ ...onRevision(context), reminder: remindersSent(context) })),
+      ],
+    } as const;
+    /** A colleague's decision is also told to the customer who forwarded them the proof. */
+    const tellForwarder = (decision: ForwarderNoticeParams['decision']) =>
+      ({
+        type: 'notifyForwarder',
+        params: ({ event }: { event: ProofEvent }) => ({
+          decision,
+          colleagueLinkId: colleagueLinkOf(event) as string,
+          ...(event.type === 'REQUEST_CHANGES' ? { comment: event.comment.trim() } : {}),
+        }),
+      }) as const;
+    const byColleague = <T extends { guard: 'mayApprove' | 'mayRequestChanges'; actions: readonly unknown[] }>(transition: T, decision: ForwarderNoticeParams['decision']) =>
+      ({ ...transition, guard: and([transition.guard, 'byColleague']), actions: [...transition.actions, tellForwarder(decision)] }) as const;
+    /** Emailed first (the colleague's link), then recorded: who forwarded to whom. */
+    const forward = {
+      guard: 'mayForward',
+      actions: [
+        'keepTime',
+        'countForward',
+        {
+          type: 'sendForwardEmail',
+          // mayForward admitted a customer's event.
+          params: ({ event }: { event: ForwardEvent }) => ({ decisionId: event.decisionId, to: event.to, fromLinkId: event.actor.kind === 'customer' ? event.actor.linkId : '' }),
+        },
+        record('forwarded', (context, event) =>
+          event.type === 'FORWARD' && event.actor.kind === 'customer'
+            ? { ...onRevision(context), to: event.to, by: { linkId: event.actor.linkId, name: event.actor.name ?? null, email: event.actor.email ?? null } }
+            : onRevision(context),
+        ),
+      ],
+    } as const;
+    const awaitingDecision = {
+      APPROVE: [byColleague(approve, 'approved'), approve],
+      REQUEST_CHANGES: [byColleague(requestChanges, 'changes_requested'), requestChanges],
+      REVISION_READY: revisionReady,
+      CANCEL: cancel,
+      FORWARD: forward,
+      REMIND: remind,
+    } as const;
 
     return {
       id: 'proof',
@@ -221,6 +344,7 @@ export const proofMachine = setup({
         pageCount: input.readyRevision?.pageCount ?? 0,
         termsVersion: input.termsVersion,
         termsAcceptedVersion: input.termsAcceptedVersion,
+        remindersSent: 0,
       }),
       initial: 'draft',
       // Facts are recorded whatever the status; `sent` overrides VIEWED to move on.
@@ -238,7 +362,7 @@ export const proofMachine = setup({
         },
         sent: { on: { ...awaitingDecision, VIEWED: { target: 'viewed', actions: fact('viewed') } } },
         viewed: { on: awaitingDecision },
-        changes_requested: { on: { REVISION_READY: revisionReady, CANCEL: cancel } },
+        changes_requested: { on: { REVISION_READY: revisionReady, CANCEL: cancel, FORWARD: forward } },
         approved: {},
         cancelled: {},
       },
@@ -279,6 +403,12 @@ export function whyNotProof(snapshot: ProofSnapshot, event: ProofEvent): string 
       return status === 'draft' ? 'The proof has no revision ready to send yet' : 'The proof has already been sent';
     case 'REVISION_READY':
       return revisionProblem(context, event);
+    case 'REMIND':
+      if (status === 'draft') return 'The proof has not been sent yet; send it first';
+      return `Changes were requested on revision ${context.revision}; upload the next revision rather than remind`;
+    case 'FORWARD':
+      if (status === 'draft') return 'The proof has not been sent yet';
+      return forwardProblem(context, event);
     case 'APPROVE':
     case 'REQUEST_CHANGES':
       if (status === 'draft') return 'The proof has not been sent yet';
@@ -294,5 +424,11 @@ export function whyNotProof(snapshot: ProofSnapshot, event: ProofEvent): string 
 /** What the proof's state looks like from outside (query and update answers). */
 export function proofView(snapshot: ProofSnapshot): ProofView {
   const { context } = snapshot;
-  return { status: proofStatus(snapshot), revision: context.revision, pageCount: context.pageCount, termsRequired: termsRequired(context) };
+  return {
+    status: proofStatus(snapshot),
+    revision: context.revision,
+    pageCount: context.pageCount,
+    termsRequired: termsRequired(context),
+    remindersSent: remindersSent(context),
+  };
 }

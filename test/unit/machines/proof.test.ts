@@ -8,6 +8,7 @@ import type { ProofPinInput } from '../../../workflows/api';
 import {
   closedProofReason,
   isProofClosed,
+  MAX_FORWARDS,
   proofMachine,
   proofStatus,
   proofView,
@@ -160,7 +161,7 @@ describe('sending', () => {
       { type: 'sendRevisionEmail', params: { revision: 1 } },
       { type: 'recordTransition', params: { type: 'sent', data: { revision: 1 } } },
     ]);
-    expect(proofView(snapshot)).toEqual({ status: 'sent', revision: 1, pageCount: 3, termsRequired: true });
+    expect(proofView(snapshot)).toEqual({ status: 'sent', revision: 1, pageCount: 3, termsRequired: true, remindersSent: 0 });
   });
 
   it('sends a revision the proof started with on SEND', () => {
@@ -204,10 +205,16 @@ describe('the revision loop', () => {
 
     const approved = send(snapshot, { ...late, revision: 2 });
     expect(activities(approved.actions)).toEqual([
-      { type: 'recordTransition', params: { type: 'approved', data: { revision: 2, termsAccepted: true, termsVersion: TERMS } } },
+      {
+        type: 'recordTransition',
+        params: {
+          type: 'approved',
+          data: { revision: 2, termsAccepted: true, termsVersion: TERMS, termsAcceptedBy: { linkId: 'link-1', name: 'Åsa Öberg', email: null, colleague: false } },
+        },
+      },
       { type: 'notifyAssignee', params: { event: 'decided', what: 'approved' } },
     ]);
-    expect(proofView(approved.snapshot)).toEqual({ status: 'approved', revision: 2, pageCount: 3, termsRequired: false });
+    expect(proofView(approved.snapshot)).toEqual({ status: 'approved', revision: 2, pageCount: 3, termsRequired: false, remindersSent: 0 });
     expect(isProofClosed(approved.snapshot)).toBe(true);
   });
 
@@ -321,5 +328,92 @@ describe('facts and cancellation', () => {
   it('words the closed reasons for a workflow that has ended', () => {
     expect(closedProofReason('approved', 2)).toBe('The proof is already approved (revision 2)');
     expect(closedProofReason('cancelled')).toBe('The proof is cancelled');
+  });
+});
+
+describe('forwarding to a colleague', () => {
+  const colleague: Actor = { kind: 'customer', linkId: 'link-colleague', name: 'Marc Colin', email: 'marc@client.example', forwardedFromLinkId: 'link-1' };
+  const to = { email: 'marc@client.example', name: 'Marc Colin' };
+  const forward = (overrides: Partial<Extract<ProofEvent, { type: 'FORWARD' }>> = {}): ProofEvent => ({ type: 'FORWARD', at: at(), actor: customer, to, decisionId: 'forward-1', ...overrides });
+
+  it('is taken while the proof is open: the colleague emailed, then `forwarded` recorded; the status stays', () => {
+    for (const state of ['sent', 'viewed', 'changes_requested']) {
+      const snapshot = after(PATHS[state] as EventName[]);
+      expect(whyNotProof(snapshot, forward())).toBeUndefined();
+      const forwarded = send(snapshot, forward());
+      expect(proofStatus(forwarded.snapshot)).toBe(state);
+      expect(activities(forwarded.actions)).toEqual([
+        { type: 'sendForwardEmail', params: { decisionId: 'forward-1', to, fromLinkId: 'link-1' } },
+        { type: 'recordTransition', params: { type: 'forwarded', data: { revision: 1, to, by: { linkId: 'link-1', name: 'Åsa Öberg', email: null } } } },
+      ]);
+    }
+  });
+
+  it('is refused before the proof is sent and once it is closed, with the reason', () => {
+    expect(whyNotProof(after(PATHS.draft as EventName[]), forward())).toBe('The proof has not been sent yet');
+    expect(whyNotProof(after(PATHS.approved as EventName[]), forward())).toBe('The proof is already approved (revision 1)');
+    expect(whyNotProof(after(PATHS.cancelled as EventName[]), forward())).toBe('The proof is cancelled');
+  });
+
+  it("is refused from a colleague's own link, from the seller, and to something that is not an email address", () => {
+    const sent = after(PATHS.sent as EventName[]);
+    expect(whyNotProof(sent, forward({ actor: colleague }))).toBe('A proof forwarded to you cannot be forwarded again; ask the person who sent it to you');
+    expect(whyNotProof(sent, forward({ actor: seller }))).toBe('Only the customer forwards a proof to a colleague');
+    expect(whyNotProof(sent, forward({ to: { email: 'marc at client' } }))).toBe('marc at client is not an email address');
+  });
+
+  it('is bounded: a link cannot send mail in bulk', () => {
+    let snapshot = after(PATHS.sent as EventName[]);
+    for (let n = 0; n < MAX_FORWARDS; n += 1) snapshot = send(snapshot, forward({ decisionId: `forward-${n}` })).snapshot;
+    expect(whyNotProof(snapshot, forward({ decisionId: 'one-more' }))).toBe(`The proof has already been forwarded ${MAX_FORWARDS} times; ask the seller to send it to more people`);
+  });
+
+  it("counts a colleague's approval, and tells the customer who forwarded after the assignee", () => {
+    const sent = after(['REVISION_READY', 'VIEWED']);
+    const approved = send(sent, { type: 'APPROVE', at: at(), actor: colleague, revision: 1, termsAccepted: true, termsVersion: TERMS });
+    expect(proofStatus(approved.snapshot)).toBe('approved');
+    expect(activities(approved.actions)).toEqual([
+      {
+        type: 'recordTransition',
+        params: {
+          type: 'approved',
+          data: { revision: 1, termsAccepted: true, termsVersion: TERMS, termsAcceptedBy: { linkId: 'link-colleague', name: 'Marc Colin', email: 'marc@client.example', colleague: true } },
+        },
+      },
+      { type: 'notifyAssignee', params: { event: 'decided', what: 'approved' } },
+      { type: 'notifyForwarder', params: { decision: 'approved', colleagueLinkId: 'link-colleague' } },
+    ]);
+  });
+
+  it("counts a colleague's change request, and tells the forwarder with the comment", () => {
+    const sent = after(['REVISION_READY']);
+    const changes = send(sent, { type: 'REQUEST_CHANGES', at: at(), actor: colleague, revision: 1, comment: ' Wrong phone number ' });
+    expect(proofStatus(changes.snapshot)).toBe('changes_requested');
+    expect(activities(changes.actions).slice(1)).toEqual([
+      { type: 'notifyAssignee', params: { event: 'decided', what: 'changes_requested' } },
+      { type: 'notifyForwarder', params: { decision: 'changes_requested', colleagueLinkId: 'link-colleague', comment: 'Wrong phone number' } },
+    ]);
+  });
+
+  it("refuses a colleague's decision for the same reasons as the customer's", () => {
+    const sent = after(['REVISION_READY']);
+    expect(whyNotProof(sent, { type: 'APPROVE', at: at(), actor: colleague, revision: 1 })).toBe('The terms of sale must be accepted to approve the proof');
+    expect(whyNotProof(after(PATHS.changes_requested as EventName[]), { type: 'APPROVE', at: at(), actor: colleague, revision: 1, termsAccepted: true, termsVersion: TERMS })).toBe(
+      'Changes were already requested on revision 1; the next revision will be sent for approval',
+    );
+  });
+
+  it("tells no forwarder of the customer's own decisions", () => {
+    const approved = step(after(['REVISION_READY']), 'APPROVE');
+    expect(activities(approved.actions).map((action) => action.type)).toEqual(['recordTransition', 'notifyAssignee']);
+  });
+});
+
+describe('terms of sale kept on the customer', () => {
+  it('records the terms as accepted only for the version the customer is asked about', () => {
+    const accepted = after(['REVISION_READY'], { termsAcceptedVersion: TERMS });
+    // Not asked: a stale tick names another version, which must never reach the customer's record.
+    const approved = send(accepted, { type: 'APPROVE', at: at(), actor: customer, revision: 1, termsAccepted: true, termsVersion: 'v1' });
+    expect(activities(approved.actions)[0]).toEqual({ type: 'recordTransition', params: { type: 'approved', data: { revision: 1 } } });
   });
 });

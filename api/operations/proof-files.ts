@@ -1,0 +1,52 @@
+/**
+ * A proof revision's rendered files as the seller and the customer fetch them: a page image
+ * (preview, zoom or thumbnail) and the watermarked medium-resolution PDF. Only a ready
+ * revision of the document asked about has any; anything else is not found. The originals are
+ * never served from here: the customer gets the watermarked PDF, the seller the original
+ * through GET /v1/documents/:id/pdf.
+ */
+import { openFileStore } from '../../activities/files/store';
+import { AppError } from '../../domain/errors';
+import type { AppDeps } from '../app';
+import type { PAGE_IMAGE_SIZES } from '../schemas';
+
+export type PageImageSize = (typeof PAGE_IMAGE_SIZES)[number];
+
+const KEY_OF_SIZE = { preview: 'previewKey', zoom: 'zoomKey', thumbnail: 'thumbnailKey' } as const;
+
+type FileDeps = Pick<AppDeps, 'prisma' | 'config'>;
+
+/** What a revision file answers: its bytes and the revision they belong to (an immutable name for caches). */
+export interface RevisionFile {
+  bytes: Buffer;
+  revisionId: string;
+}
+
+async function readyRevision(deps: FileDeps, documentId: string, number: number) {
+  const revision = await deps.prisma.revision.findUnique({ where: { documentId_number: { documentId, number } } });
+  if (!revision || revision.status !== 'ready') throw new AppError('not_found', `Revision ${number} of this proof is not ready or does not exist.`);
+  return revision;
+}
+
+/** Page `position` (1-based) of revision `number` of the document, in the size asked. */
+export async function readRevisionPage(deps: FileDeps, documentId: string, number: number, position: number, size: PageImageSize): Promise<RevisionFile> {
+  const revision = await readyRevision(deps, documentId, number);
+  const page = await deps.prisma.revisionPage.findUnique({ where: { revisionId_position: { revisionId: revision.id, position } } });
+  const key = page?.[KEY_OF_SIZE[size]];
+  if (!key) throw new AppError('not_found', `Revision ${number} has no page ${position}.`);
+  return { bytes: await openFileStore(deps.config).get(key), revisionId: revision.id };
+}
+
+/** The watermarked PDF of revision `number`: pages at about 150 dpi with the watermark in their pixels. */
+export async function readWatermarkedPdf(deps: FileDeps, documentId: string, number: number): Promise<RevisionFile> {
+  const revision = await readyRevision(deps, documentId, number);
+  if (!revision.watermarkedPdfKey) throw new AppError('not_found', `Revision ${number} has no watermarked PDF.`);
+  return { bytes: await openFileStore(deps.config).get(revision.watermarkedPdfKey), revisionId: revision.id };
+}
+
+/** The seller's proof, scoped by tenant: another tenant's id, or a document that is not a proof, is not found. */
+export async function findSellerProof(deps: FileDeps, tenantId: string, documentId: string): Promise<{ id: string; number: string }> {
+  const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId, kind: 'proof' }, select: { id: true, number: true } });
+  if (!document) throw new AppError('not_found', `No proof ${documentId}.`);
+  return document;
+}

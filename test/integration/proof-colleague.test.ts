@@ -1,0 +1,204 @@
+/**
+ * "Envoyer à un collègue" (seed 000) and the terms of sale kept on the customer, over real
+ * HTTP with the real stack: the customer forwards a sent proof from its page; the colleague's
+ * own link opens that proof and nothing else of the account; the colleague's approval counts,
+ * and both the seller and the customer who forwarded hear of it; the terms the colleague
+ * ticked are kept on the customer, so the customer's next proof does not ask again.
+ */
+import { randomBytes } from 'node:crypto';
+import { PDFDocument, rgb } from 'pdf-lib';
+import { eventually } from '../support/eventually';
+import { recipientsOf, type OutboxEmail } from '../support/outbox';
+import { startStack, type Stack } from '../support/stack';
+import { formFields } from './portal-fixtures';
+
+let stack: Stack;
+let apiKey: string;
+let customerId: string;
+let contactId: string;
+const unique = () => randomBytes(4).toString('hex');
+const contactEmail = `zoe-${unique()}@client-bat.example`;
+const assigneeEmail = `jeanne-${unique()}@imprimerie.example`;
+const colleague = { email: `marc-${unique()}@client-bat.example`, name: 'Marc Colin' };
+let assigneeId: string;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Answer = { status: number; body: any };
+
+async function call(method: string, url: string, body?: unknown): Promise<Answer> {
+  const response = await fetch(`${stack.baseUrl}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** A JSON post of the portal, as a script (or an integration) would send it. */
+async function portalJson(path: string, body: Record<string, unknown>): Promise<Answer> {
+  const response = await fetch(`${stack.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function onePagePdf(label: string): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  pdf.addPage([420, 595]).drawText(label, { x: 40, y: 540, size: 20, color: rgb(0, 0, 0) });
+  return pdf.save();
+}
+
+const emailsTo = async (address: string): Promise<OutboxEmail[]> => (await stack.readOutbox()).filter((email) => recipientsOf(email).includes(address));
+
+/** The portal link of the one email to `address` about proof `number` that `matches`. */
+async function linkIn(address: string, number: string, what: string, matches: (email: OutboxEmail) => boolean = () => true): Promise<{ token: string; email: OutboxEmail }> {
+  return eventually(
+    async () => {
+      const email = (await emailsTo(address)).find((candidate) => candidate.subject.includes(number) && matches(candidate));
+      const url = email?.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`));
+      return email && url ? { token: url.slice(`${stack.baseUrl}/d/`.length), email } : undefined;
+    },
+    { what },
+  );
+}
+
+const events = async (documentId: string): Promise<{ type: string; actor: string; data: Record<string, unknown> }[]> =>
+  (await call('GET', `/v1/documents/${documentId}/events`)).body;
+
+/** A proof of the customer, uploaded and sent with its rendered revision; the contact's token from the email. */
+async function sentProof(): Promise<{ id: string; number: string; token: string }> {
+  const created = await call('POST', '/v1/documents', { kind: 'proof', customerId, contactId, assigneeId, title: 'Dépliant 3 volets', number: `BAT-${unique()}` });
+  expect(created.status).toBe(201);
+  const form = new FormData();
+  form.append('files', new Blob([await onePagePdf(created.body.number)], { type: 'application/pdf' }), 'bat.pdf');
+  const uploaded = await fetch(`${stack.baseUrl}/v1/documents/${created.body.id}/revisions?send=true`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form });
+  expect(uploaded.status).toBe(201);
+  const { token } = await linkIn(contactEmail, created.body.number, `the proof email of ${created.body.number}`);
+  await eventually(async () => ((await call('GET', `/v1/documents/${created.body.id}`)).body.status === 'sent' ? true : undefined), { what: 'the proof sent' });
+  return { id: created.body.id, number: created.body.number, token };
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  ({ apiKey } = await stack.createTenant(`Imprimerie Collègues ${unique()}`));
+  expect((await call('PATCH', '/v1/settings', { termsOfSale: { version: 'v2', text: 'Conditions générales de vente, version 2.' } })).status).toBe(200);
+  assigneeId = (await call('POST', '/v1/users', { name: 'Jeanne Martin', email: assigneeEmail, notify: { decided: ['email'] } })).body.id;
+  customerId = (await call('POST', '/v1/customers', { name: 'Client BAT SARL', locale: 'fr' })).body.id;
+  contactId = (await call('POST', `/v1/customers/${customerId}/contacts`, { name: 'Zoë Dupré', email: contactEmail })).body.id;
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('forwarding a proof to a colleague', () => {
+  let proof: { id: string; number: string; token: string };
+  let colleagueToken: string;
+
+  beforeAll(async () => {
+    proof = await sentProof();
+  });
+
+  it("is the proof page's form: the colleague gets a link of their own, and `forwarded` says who sent it to whom", async () => {
+    const page = await (await fetch(`${stack.baseUrl}/d/${proof.token}`)).text();
+    // The customer's page: the terms to tick, the conversation, and the form.
+    expect(page).toContain('name="acceptTerms"');
+    expect(page).toContain('id="conversation"');
+    const answer = await fetch(`${stack.baseUrl}/d/${proof.token}/forward`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...formFields(page, 'forward'), email: colleague.email, name: colleague.name }).toString(),
+    });
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain(`Le BAT a été envoyé à ${colleague.email}`);
+
+    const { token, email } = await linkIn(colleague.email, proof.number, 'the email to the colleague');
+    colleagueToken = token;
+    expect(token).not.toBe(proof.token);
+    expect(email.subject).toContain('Zoë Dupré vous transmet le BAT');
+    expect(email.text).toContain(`Bonjour ${colleague.name}`);
+
+    const forwarded = (await events(proof.id)).filter((event) => event.type === 'forwarded');
+    expect(forwarded).toHaveLength(1);
+    expect(forwarded[0]?.data).toMatchObject({ revision: 1, to: colleague, by: { name: 'Zoë Dupré', email: contactEmail } });
+    expect(forwarded[0]?.actor).toMatch(/^customer:lnk_/);
+  });
+
+  it('opens that proof only: the same token on another document of the account is 404 and records nothing', async () => {
+    // A proof in a chain (the order it proofs), set up in the database: the customer's own link
+    // opens the other documents of the chain; the colleague's does not.
+    const other = await call('POST', '/v1/documents', { kind: 'quote', customerId, contactId, lines: [{ description: 'Dépliants', quantity: 1000, unitPrice: 12 }] });
+    await stack.prisma.document.updateMany({ where: { id: { in: [other.body.id, proof.id] } }, data: { chainId: other.body.id } });
+    const before = (await events(other.body.id)).length;
+
+    expect((await fetch(`${stack.baseUrl}/d/${colleagueToken}`)).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/d/${colleagueToken}/chain/${other.body.id}`)).status).toBe(404);
+    expect((await fetch(`${stack.baseUrl}/d/${colleagueToken}/messages`, { headers: { accept: 'application/json' } })).status).toBe(404);
+    expect((await portalJson(`/d/${colleagueToken}/messages`, { body: 'Bonjour' })).status).toBe(404);
+    expect((await events(other.body.id)).length).toBe(before);
+    // The customer's own link does open it: the 404 is the colleague's scope, not a missing document.
+    expect((await fetch(`${stack.baseUrl}/d/${proof.token}/chain/${other.body.id}`)).status).toBe(200);
+
+    const page = await (await fetch(`${stack.baseUrl}/d/${colleagueToken}`)).text();
+    expect(page).not.toContain('id="conversation"');
+    expect(page).not.toContain('/forward"');
+    const again = await portalJson(`/d/${colleagueToken}/forward`, { email: 'someone@client-bat.example' });
+    expect(again.status).toBe(403);
+  });
+
+  it("counts the colleague's approval: the seller and the customer who forwarded are told, and the terms are kept on the customer", async () => {
+    const approved = await portalJson(`/d/${colleagueToken}/approve`, { acceptTerms: true });
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('approved');
+
+    const toSeller = await eventually(async () => (await emailsTo(assigneeEmail)).find((email) => email.subject.includes(proof.number)), { what: "the seller's notice" });
+    expect(toSeller.subject).toContain(colleague.name);
+    const toForwarder = await linkIn(contactEmail, proof.number, 'the notice to the customer who forwarded', (email) => email.subject.includes('réponse de'));
+    expect(toForwarder.email.subject).toContain(`réponse de ${colleague.name}`);
+    expect(toForwarder.email.text).toContain(`Vous avez transmis le BAT ${proof.number} à ${colleague.name}, qui l’a approuvé.`);
+
+    const approval = (await events(proof.id)).find((event) => event.type === 'approved');
+    expect(approval?.data).toMatchObject({ revision: 1, termsAccepted: true, termsVersion: 'v2' });
+    const customer = (await call('GET', `/v1/customers/${customerId}`)).body;
+    expect(customer).toMatchObject({ termsVersion: 'v2', termsAcceptedBy: { name: colleague.name, email: colleague.email, colleague: true } });
+    expect(Date.parse(customer.termsAcceptedAt)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('refuses to forward a closed (approved) proof: 409 with the reason', async () => {
+    const refused = await portalJson(`/d/${proof.token}/forward`, { email: 'late@client-bat.example' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/^The proof is already approved/);
+    expect((await events(proof.id)).filter((event) => event.type === 'forwarded')).toHaveLength(1);
+  });
+});
+
+describe('a second proof of the same customer', () => {
+  it('takes a repeated forward decision once, and is approved without the terms, already accepted', async () => {
+    const proof = await sentProof();
+    const badAddress = await portalJson(`/d/${proof.token}/forward`, { email: 'marc at client' });
+    expect(badAddress.status).toBe(400);
+    expect(badAddress.body.errors).toEqual([{ path: 'email', message: 'Invalid email address' }]);
+    const decisionId = `forward-${unique()}-again`;
+    const twice = [await portalJson(`/d/${proof.token}/forward`, { email: colleague.email, decisionId }), await portalJson(`/d/${proof.token}/forward`, { email: colleague.email, decisionId })];
+    expect(twice.map((answer) => [answer.status, answer.body.decisionId])).toEqual([
+      [200, decisionId],
+      [200, decisionId],
+    ]);
+    await linkIn(colleague.email, proof.number, 'the email to the colleague');
+    expect((await events(proof.id)).filter((event) => event.type === 'forwarded')).toHaveLength(1);
+    expect((await emailsTo(colleague.email)).filter((email) => email.subject.includes(proof.number))).toHaveLength(1);
+
+    // The customer accepted v2 through the first proof: no checkbox, and approving needs none.
+    const page = await (await fetch(`${stack.baseUrl}/d/${proof.token}`)).text();
+    expect(page).not.toContain('name="acceptTerms"');
+    const approved = await portalJson(`/d/${proof.token}/approve`, {});
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('approved');
+    // The first acceptance stays: who and which version.
+    expect((await call('GET', `/v1/customers/${customerId}`)).body.termsAcceptedBy).toMatchObject({ name: colleague.name, colleague: true });
+  });
+});

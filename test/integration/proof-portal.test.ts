@@ -1,0 +1,208 @@
+/**
+ * The proof portal's routes over real HTTP with the real stack (API, worker, Temporal,
+ * PostgreSQL, rendering): what the page shows, which page images and PDFs a link reaches, and
+ * the decisions it refuses — each refusal clear, in JSON or HTML, and changing nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { eventually } from '../support/eventually';
+import { ApiClient } from '../support/http';
+import { recipientsOf } from '../support/outbox';
+import { textPdf, uploadRevision } from '../support/proof-uploads';
+import { startStack, type Stack } from '../support/stack';
+import { formFields } from './portal-fixtures';
+
+let stack: Stack;
+let api: ApiClient;
+let apiKey: string;
+let customerId: string;
+let contactId: string;
+const unique = () => randomBytes(4).toString('hex');
+const contactEmail = `zoe-${unique()}@client-portail.example`;
+const TERMS = { version: '2026-03', text: 'Conditions générales de vente : paiement à 30 jours.' };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Answer = { status: number; headers: Headers; body: any; bytes: Buffer };
+
+async function fetchPortal(path: string, init: RequestInit = {}): Promise<Answer> {
+  const response = await fetch(`${stack.baseUrl}${path}`, init);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const type = response.headers.get('content-type') ?? '';
+  const body = type.includes('json') ? JSON.parse(bytes.toString('utf8')) : type.startsWith('text/') ? bytes.toString('utf8') : undefined;
+  return { status: response.status, headers: response.headers, body, bytes };
+}
+
+const postJson = (path: string, body: Record<string, unknown>) =>
+  fetchPortal(path, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+
+const postForm = (path: string, fields: Record<string, string>) =>
+  fetchPortal(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+
+/** A proof uploaded with ?send=true; the contact's link from the email once the proof is sent. */
+async function sentProof(pages: number): Promise<{ id: string; number: string; path: string }> {
+  const proof = await api.create<{ id: string; number: string }>('/v1/documents', { kind: 'proof', customerId, contactId, title: 'Catalogue', number: `BAT-${unique()}` });
+  const uploaded = await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'catalogue.pdf', bytes: await textPdf(proof.number, pages) }], { send: true });
+  expect(uploaded.status).toBe(201);
+  const url = await eventually(
+    async () => {
+      const email = (await stack.readOutbox()).find((candidate) => recipientsOf(candidate).includes(contactEmail) && candidate.subject.includes(proof.number));
+      return email?.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`));
+    },
+    { what: `the email of ${proof.number}` },
+  );
+  await eventually(async () => ((await api.get<{ status: string }>(`/v1/documents/${proof.id}`)).body.status === 'sent' ? true : undefined), { what: 'the proof sent' });
+  return { ...proof, path: url.slice(stack.baseUrl.length) };
+}
+
+const eventTypes = async (documentId: string) => (await api.get<{ type: string }[]>(`/v1/documents/${documentId}/events`)).body.map((event) => event.type);
+
+let three: Awaited<ReturnType<typeof sentProof>>;
+let one: Awaited<ReturnType<typeof sentProof>>;
+
+beforeAll(async () => {
+  stack = await startStack();
+  ({ apiKey } = await stack.createTenant(`Imprimerie Portail ${unique()}`));
+  api = new ApiClient(stack.baseUrl, apiKey);
+  expect((await api.patch('/v1/settings', { termsOfSale: TERMS, hourlyRate: 6500 })).status).toBe(200);
+  customerId = (await api.create<{ id: string }>('/v1/customers', { name: 'Librairie Sève', locale: 'fr' })).id;
+  contactId = (await api.create<{ id: string }>(`/v1/customers/${customerId}/contacts`, { name: 'Zoë Dupré', email: contactEmail })).id;
+  [three, one] = await Promise.all([sentProof(3), sentProof(1)]);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('the proof page', () => {
+  it('shows every page in order, the terms to accept, the change-cost notice, and the forms naming the revision', async () => {
+    const page = await fetchPortal(three.path, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0' } });
+    expect(page.status).toBe(200);
+    const html = page.body as string;
+    expect([...html.matchAll(/<figure class="proof-page" data-page="(\d+)"/g)].map((match) => match[1])).toEqual(['1', '2', '3']);
+    expect(html).toContain(`${three.path}/pages/2?revision=1&amp;size=zoom`);
+    expect(html).toContain('name="acceptTerms"');
+    expect(html).toContain(TERMS.text);
+    expect(html).toMatch(/taux horaire habituel \(65,00\s€ de l’heure\)/);
+    expect(html).toContain('Approuver la révision 1');
+    expect(formFields(html, 'approve')).toMatchObject({ revision: '1', termsVersion: TERMS.version });
+  });
+});
+
+describe('page images and the PDF', () => {
+  it('serves the pages of the link’s own ready revision, cached for good when the revision is named', async () => {
+    const named = await fetchPortal(`${three.path}/pages/2?revision=1`);
+    expect(named.status).toBe(200);
+    expect(named.headers.get('content-type')).toBe('image/jpeg');
+    expect(named.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
+    const current = await fetchPortal(`${three.path}/pages/2`);
+    expect(current.headers.get('cache-control')).toBe('private, no-cache');
+    const [preview, zoom, thumbnail] = await Promise.all(
+      ['preview', 'zoom', 'thumbnail'].map(async (size) => (await sharp((await fetchPortal(`${three.path}/pages/1?revision=1&size=${size}`)).bytes).metadata()).width ?? 0),
+    );
+    expect(zoom).toBeGreaterThan(preview as number);
+    expect(preview).toBeGreaterThan(thumbnail as number);
+  });
+
+  it('answers 404 for a page out of range, another revision, another document’s page, or a document that is no proof', async () => {
+    expect((await fetchPortal(`${three.path}/pages/4?revision=1`)).status).toBe(404);
+    expect((await fetchPortal(`${three.path}/pages/0`)).status).toBe(404);
+    expect((await fetchPortal(`${three.path}/pages/1?revision=2`)).status).toBe(404);
+    // The one-page proof's link reaches its own page 1 only: page 2 exists, but on the other proof.
+    expect((await fetchPortal(`${one.path}/pages/1?revision=1`)).status).toBe(200);
+    expect((await fetchPortal(`${one.path}/pages/2?revision=1`)).status).toBe(404);
+    const quote = await api.create<{ id: string; number: string }>('/v1/documents', {
+      kind: 'quote',
+      customerId,
+      contactId,
+      lines: [{ description: 'Impression', quantity: 1, unitPrice: 10000, taxRate: 20 }],
+    });
+    expect((await api.post(`/v1/documents/${quote.id}/send`, {})).status).toBe(202);
+    const quoteLink = await eventually(
+      async () =>
+        (await stack.readOutbox())
+          .find((email) => recipientsOf(email).includes(contactEmail) && email.subject.includes(quote.number))
+          ?.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`)),
+      { what: `the email of ${quote.number}` },
+    );
+    expect((await fetchPortal(`${quoteLink.slice(stack.baseUrl.length)}/pages/1`)).status).toBe(404);
+    const unknown = await fetchPortal(`/d/${'A'.repeat(43)}/pages/1`, { headers: { accept: 'application/json' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+    expect((await fetchPortal(`${three.path}/pages/1?size=huge`, { headers: { accept: 'application/json' } })).status).toBe(400);
+  });
+
+  it('downloads the watermarked PDF of the revision, never the original, and records the download', async () => {
+    const pdf = await fetchPortal(`${three.path}/pdf`, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0' } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toMatch(/attachment; filename=".*r1\.pdf"/);
+    const seller = await fetch(`${stack.baseUrl}/v1/documents/${three.id}/revisions/1/pdf`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(Buffer.from(await seller.arrayBuffer()).equals(pdf.bytes)).toBe(true);
+    await eventually(async () => ((await api.get<{ downloadCount: number }>(`/v1/documents/${three.id}`)).body.downloadCount === 1 ? true : undefined), {
+      what: 'the download counted',
+    });
+  });
+
+  it('serves the seller the same images and PDF through the API, and another tenant nothing', async () => {
+    const image = await fetch(`${stack.baseUrl}/v1/documents/${three.id}/revisions/1/pages/3?size=thumbnail`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/jpeg');
+    expect((await fetch(`${stack.baseUrl}/v1/documents/${three.id}/revisions/1/pages/4`, { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(404);
+    const other = await stack.createTenant(`Autre ${unique()}`);
+    expect((await fetch(`${stack.baseUrl}/v1/documents/${three.id}/revisions/1/pdf`, { headers: { authorization: `Bearer ${other.apiKey}` } })).status).toBe(404);
+  });
+});
+
+describe('decisions the proof refuses', () => {
+  it('refuses an approval without the terms when they are asked: 409 with the reason, nothing recorded', async () => {
+    const refused = await postJson(`${one.path}/approve`, { revision: 1 });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ status: 409, detail: 'The terms of sale must be accepted to approve the proof' });
+    expect(await eventTypes(one.id)).not.toContain('approved');
+    expect((await api.get<{ status: string }>(`/v1/documents/${one.id}`)).body.status).not.toBe('approved');
+  });
+
+  it('refuses a change request without a comment as bad input, in JSON and on the page', async () => {
+    const json = await postJson(`${one.path}/request-changes`, { revision: 1, comment: '   ' });
+    expect(json.status).toBe(400);
+    expect(json.body.errors).toEqual([{ path: 'comment', message: 'say what should change' }]);
+    const page = await fetchPortal(one.path);
+    const form = await postForm(`${one.path}/request-changes`, { ...formFields(page.body as string, 'request-changes'), comment: '' });
+    expect(form.status).toBe(400);
+    expect(form.headers.get('content-type')).toContain('text/html');
+    expect(form.body).toContain('La demande n&#39;est pas valide.');
+    expect(await eventTypes(one.id)).not.toContain('changes_requested');
+  });
+
+  it('refuses a decision on another revision than the current one, with the reason', async () => {
+    const refused = await postJson(`${one.path}/request-changes`, { revision: 2, comment: 'Plus grand' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toBe('This decision is about revision 2 of the proof; the current revision is 1');
+  });
+
+  it('takes a change request with pins, lists it with its revision, and then refuses an approval of that revision', async () => {
+    const pins = [{ page: 1, x: 0.25, y: 0.5, comment: 'Logo plus grand' }];
+    const taken = await postJson(`${one.path}/request-changes`, { revision: 1, comment: 'Voir le repère', pins });
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ status: 'changes_requested' });
+    const document = await api.get<{ revisions: { number: number; changeRequests: { comment: string; pins: unknown[]; by: { name: string | null } }[] }[] }>(
+      `/v1/documents/${one.id}`,
+    );
+    expect(document.body.revisions[0]?.changeRequests).toEqual([expect.objectContaining({ comment: 'Voir le repère', pins, by: expect.objectContaining({ name: 'Zoë Dupré' }) })]);
+
+    const refused = await postJson(`${one.path}/approve`, { revision: 1, acceptTerms: true });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toBe('Changes were already requested on revision 1; the next revision will be sent for approval');
+    // The page shows the request and its pin on the page, and no form any more.
+    const page = (await fetchPortal(one.path)).body as string;
+    expect(page).toContain('Voir le repère');
+    expect(page).toMatch(/<span class="pin" style="left:25\.00%;top:50\.00%"/);
+    expect(page).not.toContain('action="' + one.path + '/approve"');
+  });
+
+  it('refuses the decisions of another kind: a proof is not accepted', async () => {
+    const refused = await postJson(`${three.path}/accept`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toBe('A proof is approved or sent back with changes; it takes no accept');
+  });
+});

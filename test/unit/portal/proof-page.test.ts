@@ -1,0 +1,77 @@
+/**
+ * The proof page as HTML, without a server: what works without JavaScript (each preview
+ * links to its zoom image, the forms post), which revision the forms act on, and what is
+ * shown only when it applies (the terms, the change-cost notice, the pins).
+ */
+import type { LinkedDocument } from '../../../activities/db/links';
+import { renderProofPage, type ProofPageInput } from '../../../api/portal/proof-page';
+
+const document = {
+  id: 'doc_1',
+  number: 'BAT-7',
+  title: 'Catalogue',
+  tenant: { name: 'Imprimerie Lumière', currency: 'EUR' },
+  customer: { name: 'Librairie Sève' },
+  contact: { name: 'Zoë Dupré' },
+} as unknown as LinkedDocument;
+
+const pages = [1, 2, 3].map((position) => ({ position, width: 1600, height: 2263 }));
+const forms: ProofPageInput['forms'] = [
+  { decision: 'approve', decisionId: 'd-approve-1', csrf: 'c1' },
+  { decision: 'request-changes', decisionId: 'd-changes-1', csrf: 'c2' },
+];
+
+function page(overrides: Partial<ProofPageInput> = {}): string {
+  return renderProofPage({
+    locale: 'en',
+    linkPath: '/d/token',
+    document,
+    status: 'sent',
+    currentRevision: 2,
+    revisions: [
+      { number: 1, ready: true },
+      { number: 2, ready: true },
+    ],
+    shown: { number: 2, pages },
+    changeRequests: [{ revision: 1, at: new Date('2026-11-20T10:00:00Z'), comment: 'Bigger logo', pins: [{ page: 2, x: 0.25, y: 0.5, comment: 'Here' }] }],
+    canDownload: true,
+    forms,
+    ...overrides,
+  });
+}
+
+it('links each preview to its zoom image, in page order, and the PDF of the revision shown', () => {
+  const html = page();
+  const links = [...html.matchAll(/<a class="zoom" href="([^"]+)"[^>]*><img src="([^"]+)"/g)].map((match) => [match[1], match[2]]);
+  expect(links).toEqual([1, 2, 3].map((n) => [`/d/token/pages/${n}?revision=2&amp;size=zoom`, `/d/token/pages/${n}?revision=2`]));
+  expect(html).toContain('href="/d/token/pdf?revision=2"');
+});
+
+it('offers the decisions on the current revision only, naming it', () => {
+  const current = page();
+  expect(current).toContain('Approve revision 2');
+  expect(current).toContain('<input type="hidden" name="revision" value="2">');
+  const older = page({ shown: { number: 1, pages } });
+  expect(older).not.toContain('action="/d/token/approve"');
+  expect(older).toContain('You are looking at revision 1. Revision 2 is the one to approve.');
+  // Revision 1's change request has its pin drawn on its page 2.
+  expect(older).toMatch(/<figure class="proof-page" data-page="2">[\s\S]*?<span class="pin" style="left:25\.00%;top:50\.00%" title="Here">1<\/span>/);
+  expect(current).not.toContain('class="pin"');
+});
+
+it('asks for the terms and announces the hourly rate only when they apply', () => {
+  const plain = page();
+  expect(plain).not.toContain('name="acceptTerms"');
+  expect(plain).not.toContain('class="cost"');
+  const asking = page({ terms: { version: 'v3', text: 'Pay within 30 days.' }, hourlyRate: { amount: 6500, currency: 'EUR' } });
+  expect(asking).toContain('I accept the terms of sale (version v3)');
+  expect(asking).toContain('<input type="hidden" name="termsVersion" value="v3">');
+  expect(asking).toContain('Pay within 30 days.');
+  expect(asking).toMatch(/Changes may be billed at our usual hourly rate \(€65\.00 per hour\)\./);
+});
+
+it('shows where an approved proof stands, without forms', () => {
+  const html = page({ status: 'approved', forms: [], statusSince: new Date('2026-11-21T09:30:00Z') });
+  expect(html).toContain('Revision 2 approved on November 21, 2026 at 9:30 AM UTC');
+  expect(html).not.toContain('<form method="post" action="/d/token/approve"');
+});
