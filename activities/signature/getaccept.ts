@@ -1,0 +1,138 @@
+/**
+ * GetAccept as a SignatureProvider: a client of its public REST API v1, written from its
+ * published description (microsoft/PowerPlatformConnectors certified-connectors/GetAccept,
+ * PipedreamHQ components/getaccept):
+ *
+ * - auth: `Authorization: Bearer <access token>` (an integration's token; POST /auth and
+ *   GET /refresh make and refresh them, outside this client);
+ * - POST /documents `{name, external_id, file_content (base64), is_signing, is_automatic_sending:
+ *   false, is_sms_sending, recipients: [{first_name, last_name, email, mobile, role: "signer"}],
+ *   value, expiration_date, email_send_subject, email_send_message}` → Document (status draft);
+ * - GET /documents?external_id= finds the document a previous attempt created;
+ * - POST /documents/{id}/send; GET /documents/{id} → `status`; GET /documents/{id}/download?direct=true → the PDF;
+ * - POST /documents/{id}/recall withdraws it (status "recalled"). The connector's description
+ *   lists the "recalled" status but not the call; the path is GetAccept's API reference's.
+ * - Webhooks (POST /subscriptions) are not signed by GetAccept. We register a target URL that
+ *   carries a per-tenant secret token (README, "Digital signing"), check it in constant time,
+ *   and never trust the body's status: a webhook only makes the workflow ask the API now.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { ProviderError, WebhookRefused, type CreateSignatureDocument, type ProviderDocument, type SignatureProvider, type WebhookNotice } from './provider';
+import { digitalStatusFromGetAccept } from './getaccept-status';
+
+export interface GetAcceptOptions {
+  /** https://api.getaccept.com/v1, or the local stand-in (devtools/getaccept). */
+  apiUrl: string;
+  accessToken: string;
+  timeoutMs?: number;
+}
+
+interface GetAcceptDocument {
+  id: string;
+  status: string;
+  recipients?: { document_url?: string }[];
+}
+
+export function createGetAcceptProvider(options: GetAcceptOptions): SignatureProvider {
+  const base = options.apiUrl.replace(/\/$/, '');
+  const timeoutMs = options.timeoutMs ?? 15_000;
+
+  async function call(method: string, path: string, body?: unknown): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.accessToken}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new ProviderError(`GetAccept unreachable: ${(error as Error).message}`, true);
+    }
+    if (response.ok) return response;
+    const detail = await response.text().catch(() => '');
+    // 429 (rate limit), 408 and 5xx pass with time; any other 4xx is our mistake or a gone document.
+    const retryable = response.status === 429 || response.status === 408 || response.status >= 500;
+    throw new ProviderError(`GetAccept ${method} ${path} answered ${response.status}: ${detail.slice(0, 300)}`, retryable, response.status);
+  }
+
+  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await (await call(method, path, body)).json()) as T;
+  }
+
+  function present(document: GetAcceptDocument): ProviderDocument {
+    const status = digitalStatusFromGetAccept(document.status);
+    if (!status) throw new ProviderError(`GetAccept status "${document.status}" is not in our table`, false);
+    const signingUrl = document.recipients?.[0]?.document_url;
+    return { providerDocumentId: document.id, status, providerStatus: document.status, ...(signingUrl ? { signingUrl } : {}) };
+  }
+
+  const documentPath = (id: string) => `/documents/${encodeURIComponent(id)}`;
+
+  return {
+    name: 'getaccept',
+    async createDocument(input: CreateSignatureDocument) {
+      const existing = await json<GetAcceptDocument[]>('GET', `/documents?external_id=${encodeURIComponent(input.externalId)}&showall=true`);
+      const previous = Array.isArray(existing) ? existing[0] : undefined;
+      if (previous) return present(await json<GetAcceptDocument>('GET', documentPath(previous.id)));
+      const [firstName, ...rest] = input.recipient.name.trim().split(/\s+/);
+      const created = await json<GetAcceptDocument>('POST', '/documents', {
+        name: input.name,
+        external_id: input.externalId,
+        file_content: Buffer.from(input.pdf).toString('base64'),
+        type: 'sales',
+        is_signing: true,
+        is_automatic_sending: false,
+        is_sms_sending: input.channel === 'sms',
+        email_send_subject: input.message.subject,
+        email_send_message: input.message.body,
+        ...(input.value !== undefined ? { value: Math.round(input.value) } : {}),
+        ...(input.expiresAt ? { expiration_date: input.expiresAt.toISOString() } : {}),
+        recipients: [
+          {
+            first_name: firstName,
+            last_name: rest.join(' '),
+            role: 'signer',
+            ...(input.recipient.email ? { email: input.recipient.email } : {}),
+            ...(input.recipient.mobile ? { mobile: input.recipient.mobile } : {}),
+            ...(input.recipient.companyName ? { company_name: input.recipient.companyName } : {}),
+          },
+        ],
+      });
+      return present(created);
+    },
+    async sendDocument(providerDocumentId) {
+      const current = present(await json<GetAcceptDocument>('GET', documentPath(providerDocumentId)));
+      // Sending is only allowed on a draft: a retry after a send that went through finds it sent.
+      if (current.status !== 'draft') return current;
+      return present(await json<GetAcceptDocument>('POST', `${documentPath(providerDocumentId)}/send`, {}));
+    },
+    async getDocument(providerDocumentId) {
+      return present(await json<GetAcceptDocument>('GET', documentPath(providerDocumentId)));
+    },
+    async cancelDocument(providerDocumentId) {
+      await call('POST', `${documentPath(providerDocumentId)}/recall`, {});
+    },
+    async downloadSignedDocument(providerDocumentId) {
+      const response = await call('GET', `${documentPath(providerDocumentId)}/download?direct=true`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
+    verifyWebhook({ body, token, expectedToken }): WebhookNotice {
+      if (!token || !sameSecret(token, expectedToken)) throw new WebhookRefused('The webhook token is wrong');
+      const payload = body as { event?: unknown; document?: { id?: unknown } } | undefined;
+      const id = payload?.document?.id;
+      if (typeof id !== 'string' || !id) throw new WebhookRefused('The webhook names no document');
+      return { providerDocumentId: id, event: typeof payload?.event === 'string' ? payload.event : 'unknown' };
+    },
+  };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

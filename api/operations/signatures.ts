@@ -1,0 +1,237 @@
+/**
+ * Digital signing through an external provider (GetAccept), as the back office sees it:
+ * sending a document for signature (called by sendDocument), checking now, cancelling, the
+ * start page's counts, the signed PDF, and the provider's webhooks. The signature's workflow
+ * (workflows/signature.ts) does the work; this file reaches it and the read model.
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TenantSettings } from '../../generated/prisma/client';
+import { openFileStore } from '../../activities/files/store';
+import { createGetAcceptProvider } from '../../activities/signature/getaccept';
+import { WebhookRefused } from '../../activities/signature/provider';
+import { GETACCEPT_WEBHOOK_EVENTS, getAcceptWebhookToken, getAcceptWebhookUrl } from '../../activities/signature/webhook-token';
+import {
+  DIGITAL_STATUSES,
+  isFinalDigitalStatus,
+  kindForPurpose,
+  type DigitalStatus,
+  type ExternalSignatureProvider,
+  type SignatureChannel,
+  type SignaturePurpose,
+} from '../../domain/digital-status';
+import { durationToMs } from '../../domain/durations';
+import { AppError } from '../../domain/errors';
+import { DECISION_REJECTED } from '../../workflows/api';
+import { cancelSignatureUpdate, checkSignatureSignal, signatureWorkflowId, type ExternalSignatureStart, type SignatureView } from '../../workflows/signature-api';
+import type { AppDeps } from '../app';
+import { sellerActor, type TenantCaller } from '../auth';
+
+export interface SignatureRequest {
+  signature?: { provider: 'builtin' | ExternalSignatureProvider };
+  purpose?: SignaturePurpose;
+  channel?: SignatureChannel;
+  to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
+}
+
+interface SendableDocument {
+  id: string;
+  kind: string;
+  number: string;
+  contactId: string | null;
+  customerId: string;
+}
+
+/** The provider a send uses: the request's, else the tenant's setting. */
+export function signatureProviderFor(input: SignatureRequest, settings: Pick<TenantSettings, 'signatureProvider'>): 'builtin' | ExternalSignatureProvider {
+  return input.signature?.provider ?? (settings.signatureProvider === 'getaccept' ? 'getaccept' : 'builtin');
+}
+
+/**
+ * Prepares the external signature of a document being sent: checks the purpose fits the
+ * document, resolves the signer (the contact, or the address given) for the channel, keeps
+ * the row the workflow works from and shows digital status "draft" at once (seed: "Utkast").
+ */
+export async function prepareExternalSignature(
+  deps: AppDeps,
+  caller: TenantCaller,
+  document: SendableDocument,
+  input: SignatureRequest,
+  settings: Pick<TenantSettings, 'signaturePollInterval'>,
+): Promise<ExternalSignatureStart> {
+  const purpose = input.purpose ?? (document.kind === 'order' ? 'order_confirmation' : 'quote');
+  if (kindForPurpose(purpose) !== document.kind) {
+    throw new AppError('unprocessable', `A ${purpose.replace('_', ' ')} is signed on ${kindForPurpose(purpose) === 'order' ? 'an order' : 'a quote'}; ${document.number} is a ${document.kind.replace('_', ' ')}.`, [
+      { path: 'purpose', message: `not for a ${document.kind}` },
+    ]);
+  }
+  const channel = input.channel ?? 'email';
+  const recipient = await signer(deps, caller, document, input.to);
+  if (channel === 'sms' && !recipient.mobile) {
+    throw new AppError('unprocessable', 'Sending by SMS needs a mobile number: the contact has none.', [{ path: 'channel', message: 'no mobile number' }]);
+  }
+  if (channel === 'email' && !recipient.email) {
+    throw new AppError('unprocessable', 'Sending by email needs an email address: the contact has none.', [{ path: 'channel', message: 'no email address' }]);
+  }
+  const fields = {
+    provider: 'getaccept',
+    purpose,
+    channel,
+    recipientName: recipient.name,
+    recipientEmail: recipient.email ?? null,
+    recipientMobile: recipient.mobile ?? null,
+  };
+  await deps.prisma.$transaction([
+    // A send that failed to start its workflow left its row: the retry takes it over.
+    deps.prisma.externalSignature.upsert({
+      where: { documentId: document.id },
+      create: { id: `esig_${document.id}`, tenantId: caller.tenantId, documentId: document.id, ...fields },
+      update: fields,
+    }),
+    deps.prisma.document.update({ where: { id: document.id }, data: { digitalStatus: 'draft' } }),
+  ]);
+  return { provider: 'getaccept', purpose, channel, pollIntervalMs: durationToMs(settings.signaturePollInterval) };
+}
+
+async function signer(
+  deps: AppDeps,
+  caller: TenantCaller,
+  document: SendableDocument,
+  to: SignatureRequest['to'],
+): Promise<{ name: string; email?: string; mobile?: string }> {
+  if (to && 'email' in to) return { name: to.name ?? to.email, email: to.email };
+  if (to && 'phone' in to) return { name: to.name ?? to.phone, mobile: to.phone };
+  const contactId = to?.contactId ?? document.contactId;
+  const contact = contactId
+    ? await deps.prisma.contact.findFirst({ where: { id: contactId, tenantId: caller.tenantId, customerId: document.customerId } })
+    : null;
+  if (!contact) throw new AppError('unprocessable', 'Name the signer: the document has no contact.', [{ path: 'to', message: 'required when the document has no contact' }]);
+  return { name: contact.name, ...(contact.email ? { email: contact.email } : {}), ...(contact.phone ? { mobile: contact.phone } : {}) };
+}
+
+async function findSignature(deps: AppDeps, caller: TenantCaller, documentId: string) {
+  const signature = await deps.prisma.externalSignature.findFirst({
+    where: { documentId, tenantId: caller.tenantId },
+    include: { document: { select: { digitalStatus: true, number: true } } },
+  });
+  if (!signature) throw new AppError('not_found', `Document ${documentId} was not sent for digital signing.`);
+  return signature;
+}
+
+/** "Kontrollera status": the workflow checks at its next turn, at once unless a check is running. */
+export async function checkSignatureNow(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ digitalStatus: string }> {
+  const signature = await findSignature(deps, caller, documentId);
+  try {
+    await deps.temporal.workflow.getHandle(signatureWorkflowId(documentId)).signal(checkSignatureSignal, { trigger: 'check' });
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new AppError('decision_rejected', `The digital signing is over (${signature.document.digitalStatus}).`);
+    throw error;
+  }
+  return { digitalStatus: signature.document.digitalStatus ?? 'draft' };
+}
+
+/** "Avbryt digital offert": withdrawn at the provider, polling stops, the document stays open to convert by hand. */
+export async function cancelSignature(
+  deps: AppDeps,
+  caller: TenantCaller,
+  documentId: string,
+  input: { reason?: string },
+  decisionId: string,
+): Promise<SignatureView> {
+  await findSignature(deps, caller, documentId);
+  const handle = deps.temporal.workflow.getHandle(signatureWorkflowId(documentId));
+  try {
+    return await handle.executeUpdate(cancelSignatureUpdate, {
+      args: [{ actor: sellerActor(caller), ...(input.reason ? { reason: input.reason } : {}) }],
+      updateId: decisionId,
+    });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
+      throw new AppError('decision_rejected', error.cause.message);
+    }
+    if (error instanceof WorkflowNotFoundError) throw new AppError('decision_rejected', 'The digital signing is already over.');
+    throw error;
+  }
+}
+
+/** The document itself was cancelled: its digital signing, if still open, is cancelled with it (nothing when none or over). */
+export async function cancelOpenSignature(deps: AppDeps, caller: TenantCaller, documentId: string, input: { reason?: string }, decisionId: string): Promise<void> {
+  const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId }, select: { digitalStatus: true } });
+  if (!document?.digitalStatus || isFinalDigitalStatus(document.digitalStatus as DigitalStatus)) return;
+  await cancelSignature(deps, caller, documentId, input, decisionId).catch((error: unknown) => {
+    // Finished meanwhile (signed a moment ago, or already cancelled): nothing left to withdraw.
+    if (!(error instanceof AppError && error.code === 'decision_rejected')) throw error;
+  });
+}
+
+/** The start page's summary: documents per digital status. */
+export async function signatureSummary(deps: AppDeps, caller: TenantCaller): Promise<{ counts: Record<DigitalStatus, number>; total: number }> {
+  const groups = await deps.prisma.document.groupBy({
+    by: ['digitalStatus'],
+    where: { tenantId: caller.tenantId, digitalStatus: { not: null } },
+    _count: { _all: true },
+  });
+  const counts = Object.fromEntries(DIGITAL_STATUSES.map((status) => [status, 0])) as Record<DigitalStatus, number>;
+  for (const group of groups) {
+    if ((DIGITAL_STATUSES as readonly string[]).includes(group.digitalStatus ?? '')) counts[group.digitalStatus as DigitalStatus] = group._count._all;
+  }
+  return { counts, total: Object.values(counts).reduce((sum, count) => sum + count, 0) };
+}
+
+/** The signature of a document as GET /v1/documents/:id/signature shows it. */
+export async function externalSignatureOf(deps: AppDeps, caller: TenantCaller, documentId: string) {
+  const signature = await findSignature(deps, caller, documentId);
+  const base = deps.config.publicUrl;
+  return {
+    provider: signature.provider,
+    providerDocumentId: signature.providerDocumentId,
+    providerStatus: signature.providerStatus,
+    digitalStatus: signature.document.digitalStatus ?? 'draft',
+    purpose: signature.purpose,
+    channel: signature.channel,
+    recipient: { name: signature.recipientName, email: signature.recipientEmail, mobile: signature.recipientMobile },
+    signedAt: signature.signedAt?.toISOString() ?? null,
+    signedPdfUrl: signature.signedFileKey ? `${base}/v1/documents/${encodeURIComponent(documentId)}/signature/signed.pdf` : null,
+    cancelledBy: signature.cancelledBy,
+    cancelReason: signature.cancelReason,
+    lastCheckedAt: signature.lastCheckedAt?.toISOString() ?? null,
+  };
+}
+
+export async function signedDocument(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; number: string }> {
+  const signature = await findSignature(deps, caller, documentId);
+  if (!signature.signedFileKey) throw new AppError('not_found', `Document ${signature.document.number} is not signed (yet).`);
+  return { bytes: await openFileStore(deps.config).get(signature.signedFileKey), number: signature.document.number };
+}
+
+/** Where the tenant's GetAccept account posts its events (register one subscription per event). */
+export function webhookRegistration(deps: AppDeps, caller: TenantCaller): { url: string; events: string[] } {
+  return { url: getAcceptWebhookUrl(deps.config, caller.tenantId), events: [...GETACCEPT_WEBHOOK_EVENTS] };
+}
+
+/**
+ * A GetAccept webhook: verified (the tenant's URL token) and matched to one of the tenant's
+ * signatures before anything is signalled; then the workflow checks the API now (the body's
+ * status is never taken as the truth). Refused: 401 for a bad token, 404 for a document unknown here.
+ */
+export async function receiveGetAcceptWebhook(deps: AppDeps, tenantId: string, token: string | undefined, body: unknown): Promise<void> {
+  const provider = createGetAcceptProvider({ apiUrl: deps.config.getaccept.apiUrl, accessToken: deps.config.getaccept.accessToken });
+  let notice;
+  try {
+    notice = provider.verifyWebhook({ body, token, expectedToken: getAcceptWebhookToken(deps.config.appSecret, tenantId) });
+  } catch (error) {
+    if (error instanceof WebhookRefused) throw new AppError(error.message.includes('token') ? 'unauthorized' : 'validation_failed', error.message);
+    throw error;
+  }
+  const signature = await deps.prisma.externalSignature.findFirst({
+    where: { tenantId, provider: 'getaccept', providerDocumentId: notice.providerDocumentId },
+    select: { documentId: true },
+  });
+  if (!signature) throw new AppError('not_found', `No signature for GetAccept document ${notice.providerDocumentId}.`);
+  try {
+    await deps.temporal.workflow.getHandle(signatureWorkflowId(signature.documentId)).signal(checkSignatureSignal, { trigger: 'webhook' });
+  } catch (error) {
+    // Over already: nothing left to learn, and GetAccept must not retry for days.
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+}

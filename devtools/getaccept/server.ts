@@ -1,0 +1,542 @@
+/**
+ * A local stand-in for GetAccept's REST API v1, for development and tests. Written from
+ * GetAccept's public description (the OpenAPI document in microsoft/PowerPlatformConnectors
+ * certified-connectors/GetAccept and PipedreamHQ's components/getaccept), not from our
+ * adapter, so the two can disagree where one of them is wrong. The parts it answers:
+ *
+ * - POST /v1/auth → `{access_token, expires_in}`; GET /v1/refresh. Every other /v1 call needs
+ *   `Authorization: Bearer <token>` (401 `{error, description, status}` otherwise); any
+ *   non-empty token is taken — a stand-in has no accounts.
+ * - POST /v1/documents (name required; file_content base64; recipients each with an email or
+ *   a mobile; is_automatic_sending sends at once; is_sms_sending) → Document, status "draft";
+ *   GET /v1/documents (?filter=<status>, ?external_id=, offset, limit) → Document list;
+ *   GET /v1/documents/{id}; GET /v1/documents/{id}/recipients; POST /v1/documents/{id}/send
+ *   (drafts only); POST /v1/documents/{id}/recall (status "recalled"); POST
+ *   /v1/documents/{id}/reminders; GET /v1/documents/{id}/download (?direct=true: the PDF,
+ *   else `{document_url}`).
+ * - POST /v1/subscriptions `{event, target_url, payload?}` → `[Subscription]` (wrapped in an
+ *   array, as the description says); GET / DELETE /v1/subscriptions/{id}. Events are POSTed as
+ *   the Webhook object `{event, event_type, event_action, document, recipient, entity,
+ *   subscription_id, custom_fields}`; GetAccept documents no signature on them. One attempt
+ *   (GetAccept retries after 1, 12, 24 and 48 hours; a stand-in does not wait that long).
+ * - The recipient's `document_url` opens a signing page a browser can click: view, sign
+ *   (with the signer's name), reject.
+ *
+ * Test controls, not GetAccept's (under /_dev): GET /_dev/calls counts the /v1 calls by route;
+ * POST /_dev/fault `{status, forMs?, calls?}` answers that status to /v1 calls for a while,
+ * or with `delayMs` holds them that long first (DELETE clears it); POST /_dev/documents/{id}/status `{status, webhook?}` moves a document as
+ * its recipient would, without a webhook unless asked.
+ *
+ * State lives in memory and, with a data directory, in <dataDir>/getaccept.json.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import escapeHtml from 'escape-html';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { loadConfig } from '../../platform/config';
+
+/** GetAccept's document statuses (the `filter` values of GET /documents). */
+const STATUSES = ['draft', 'sent', 'viewed', 'reviewed', 'signed', 'rejected', 'recalled', 'expired', 'hardbounced'] as const;
+type Status = (typeof STATUSES)[number];
+const FINAL: readonly Status[] = ['signed', 'rejected', 'recalled', 'expired'];
+
+interface StoredRecipient {
+  id: string;
+  token: string;
+  first_name: string;
+  last_name: string;
+  fullname: string;
+  email: string;
+  mobile: string;
+  company_name: string;
+  role: string;
+  status: Status;
+  order_num: string;
+}
+
+interface StoredDocument {
+  id: string;
+  name: string;
+  external_id: string;
+  type: string;
+  value: number;
+  status: Status;
+  is_signing: boolean;
+  is_sms_sending: boolean;
+  email_send_subject: string;
+  email_send_message: string;
+  expiration_date: string;
+  created_at: string;
+  send_date: string | null;
+  sign_date: string | null;
+  file_content: string;
+  signed_file: string | null;
+  recipients: StoredRecipient[];
+}
+
+interface Subscription {
+  id: string;
+  subscription_id: string;
+  event: string;
+  target_url: string;
+  payload: string;
+  global: boolean;
+  created_at: string;
+}
+
+interface State {
+  documents: Record<string, StoredDocument>;
+  subscriptions: Record<string, Subscription>;
+}
+
+export interface WebhookAttemptLog {
+  event: string;
+  targetUrl: string;
+  status: number | null;
+  error?: string;
+}
+
+export interface GetAcceptStandIn {
+  url: string;
+  /** Base of the REST API: `<url>/v1`. */
+  apiUrl: string;
+  close(): Promise<void>;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const newId = () => randomBytes(5).toString('hex');
+
+export async function startGetAcceptStandIn(options: { port: number; host?: string; dataDir?: string }): Promise<GetAcceptStandIn> {
+  const file = options.dataDir ? path.join(options.dataDir, 'getaccept.json') : undefined;
+  const state: State = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as State) : { documents: {}, subscriptions: {} };
+  const save = () => {
+    if (!file) return;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(state));
+  };
+  const calls = new Map<string, number>();
+  const webhookLog: WebhookAttemptLog[] = [];
+  /** A fault answers `status`, or (delayMs) holds the call that long before answering it normally. */
+  let fault: { status: number; delayMs?: number; until?: number; callsLeft?: number } | undefined;
+  let held = 0;
+  let baseUrl = '';
+
+  const app = express();
+  app.disable('x-powered-by');
+
+  // ------------------------------------------------------------------ test controls
+  app.get('/_dev/calls', (_req, res) => {
+    res.json({ total: [...calls.values()].reduce((sum, count) => sum + count, 0), byRoute: Object.fromEntries(calls), held });
+  });
+  app.post('/_dev/fault', express.json(), (req, res) => {
+    const body = req.body as { status?: number; delayMs?: number; forMs?: number; calls?: number };
+    fault = {
+      status: body.status ?? 500,
+      ...(body.delayMs !== undefined ? { delayMs: body.delayMs } : {}),
+      ...(body.forMs !== undefined ? { until: Date.now() + body.forMs } : {}),
+      ...(body.calls !== undefined ? { callsLeft: body.calls } : {}),
+    };
+    res.json({ fault });
+  });
+  app.delete('/_dev/fault', (_req, res) => {
+    fault = undefined;
+    res.json({ fault: null });
+  });
+  app.get('/_dev/webhooks', (_req, res) => void res.json({ data: webhookLog }));
+  app.post('/_dev/documents/:id/status', express.json(), async (req, res, next) => {
+    try {
+      const document = findDocument(req.params.id as string);
+      const { status, webhook } = req.body as { status: Status; webhook?: boolean };
+      if (!STATUSES.includes(status)) throw new ApiError(400, 'invalid_status', `Unknown status ${String(status)}`);
+      await moveTo(document, status, { webhook: webhook === true });
+      res.json(presentDocument(document));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  // ------------------------------------------------------------------ the REST API
+  const api = express.Router();
+  api.use(express.json({ limit: '30mb' }));
+  api.use((req, _res, next) => {
+    // Counted by route shape, so a test can say "no GET /documents/:id since the cancel".
+    const route = `${req.method} ${req.path.replace(/^\/(documents|subscriptions)\/[^/]+/, '/$1/:id')}`;
+    calls.set(route, (calls.get(route) ?? 0) + 1);
+    if (fault && (fault.until === undefined || Date.now() < fault.until) && (fault.callsLeft === undefined || fault.callsLeft > 0)) {
+      if (fault.callsLeft !== undefined) fault.callsLeft -= 1;
+      if (fault.delayMs !== undefined) {
+        held += 1;
+        setTimeout(next, fault.delayMs).unref();
+        return;
+      }
+      next(new ApiError(fault.status, 'server_error', 'The stand-in was told to fail (POST /_dev/fault)'));
+      return;
+    }
+    fault = undefined;
+    next();
+  });
+  api.post('/auth', (req, res) => {
+    const { email, password } = (req.body ?? {}) as { email?: string; password?: string };
+    if (!email || !password) throw new ApiError(400, 'invalid_data', 'email and password are required');
+    res.json({ access_token: `ga_${randomBytes(16).toString('hex')}`, expires_in: 3600 * 24 * 30 });
+  });
+  api.use((req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    if (!/^Bearer \S+$/.test(header)) {
+      next(new ApiError(401, 'unauthorized', 'Authorization: Bearer <token> is required'));
+      return;
+    }
+    next();
+  });
+  api.get('/refresh', (_req, res) => void res.json({ access_token: `ga_${randomBytes(16).toString('hex')}`, expires_in: 3600 * 24 * 30 }));
+
+  api.post('/documents', (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body.name !== 'string' || !body.name.trim()) throw new ApiError(400, 'invalid_data', 'name is required');
+    if (typeof body.file_content !== 'string' || !body.file_content) {
+      // file_ids and file_url need /upload or a public URL: the stand-in takes the file in the create call only.
+      throw new ApiError(400, 'invalid_data', 'file_content (base64) is required by this stand-in');
+    }
+    const recipients = Array.isArray(body.recipients) ? (body.recipients as Record<string, unknown>[]) : [];
+    if (recipients.length === 0) throw new ApiError(400, 'invalid_data', 'At least one recipient is required');
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    const stored: StoredRecipient[] = recipients.map((recipient, index) => {
+      if (!text(recipient.email) && !text(recipient.mobile)) throw new ApiError(400, 'invalid_data', 'All recipients must have either a valid e-mail or a mobile number');
+      const first = text(recipient.first_name);
+      const last = text(recipient.last_name);
+      return {
+        id: newId(),
+        token: randomBytes(16).toString('base64url'),
+        first_name: first,
+        last_name: last,
+        fullname: text(recipient.fullname) || `${first} ${last}`.trim(),
+        email: text(recipient.email),
+        mobile: text(recipient.mobile),
+        company_name: text(recipient.company_name),
+        role: text(recipient.role) || 'signer',
+        status: 'draft',
+        order_num: String(typeof recipient.order_num === 'number' ? recipient.order_num : index + 1),
+      };
+    });
+    const document: StoredDocument = {
+      id: newId(),
+      name: body.name,
+      external_id: text(body.external_id),
+      type: text(body.type) || 'sales',
+      value: typeof body.value === 'number' ? body.value : 0,
+      status: 'draft',
+      is_signing: body.is_signing !== false,
+      is_sms_sending: body.is_sms_sending === true,
+      email_send_subject: text(body.email_send_subject),
+      email_send_message: text(body.email_send_message),
+      expiration_date: text(body.expiration_date),
+      created_at: new Date().toISOString(),
+      send_date: null,
+      sign_date: null,
+      file_content: body.file_content,
+      signed_file: null,
+      recipients: stored,
+    };
+    state.documents[document.id] = document;
+    if (body.is_automatic_sending === true) markSent(document);
+    save();
+    res.json(presentDocument(document));
+  });
+  api.get('/documents', (req, res) => {
+    const filter = typeof req.query.filter === 'string' ? req.query.filter : undefined;
+    const externalId = typeof req.query.external_id === 'string' ? req.query.external_id : undefined;
+    const offset = Number(req.query.offset ?? 0) || 0;
+    const limit = Number(req.query.limit ?? 100) || 100;
+    const list = Object.values(state.documents)
+      .filter((document) => (filter ? document.status === filter : true))
+      .filter((document) => (externalId !== undefined ? document.external_id === externalId : true))
+      .sort((a, b) => b.created_at.localeCompare(a.created_at))
+      .slice(offset, offset + limit)
+      .map((document) => {
+        const { recipients: _recipients, ...summary } = presentDocument(document);
+        return summary;
+      });
+    res.json(list);
+  });
+  api.get('/documents/:id', (req, res) => void res.json(presentDocument(findDocument(req.params.id as string))));
+  api.get('/documents/:id/recipients', (req, res) => void res.json({ recipients: findDocument(req.params.id as string).recipients.map(presentRecipient) }));
+  api.post('/documents/:id/send', (req, res) => {
+    const document = findDocument(req.params.id as string);
+    if (document.status !== 'draft') throw new ApiError(400, 'invalid_data', 'Only a document with document_status = draft can be sent');
+    markSent(document);
+    save();
+    res.json(presentDocument(document));
+  });
+  api.post('/documents/:id/recall', async (req, res) => {
+    const document = findDocument(req.params.id as string);
+    if (FINAL.includes(document.status)) throw new ApiError(400, 'invalid_data', `A ${document.status} document cannot be recalled`);
+    await moveTo(document, 'recalled', { webhook: false });
+    res.json(presentDocument(document));
+  });
+  api.post('/documents/:id/reminders', (req, res) => {
+    const document = findDocument(req.params.id as string);
+    if (document.status === 'draft' || FINAL.includes(document.status)) throw new ApiError(400, 'invalid_data', 'Only a sent document can be reminded');
+    res.json({ status: 1 });
+  });
+  api.get('/documents/:id/download', (req, res) => {
+    const document = findDocument(req.params.id as string);
+    const direct = req.query.direct !== 'false';
+    if (!direct) {
+      res.json({ document_url: `${baseUrl}/files/${document.id}.pdf` });
+      return;
+    }
+    sendPdf(res, document);
+  });
+  api.post('/subscriptions', (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body.event !== 'string' || typeof body.target_url !== 'string') throw new ApiError(400, 'invalid_data', 'event and target_url are required');
+    const id = newId();
+    const subscription: Subscription = {
+      id,
+      subscription_id: id,
+      event: body.event,
+      target_url: body.target_url,
+      payload: typeof body.payload === 'string' ? body.payload : '',
+      global: body.global !== false,
+      created_at: new Date().toISOString(),
+    };
+    state.subscriptions[id] = subscription;
+    save();
+    res.json([subscription]);
+  });
+  api.get('/subscriptions/:id', (req, res) => {
+    const subscription = state.subscriptions[req.params.id as string];
+    if (!subscription) throw new ApiError(404, 'not_found', 'The specified resource was not found');
+    res.json(subscription);
+  });
+  api.delete('/subscriptions/:id', (req, res) => {
+    delete state.subscriptions[req.params.id as string];
+    save();
+    res.status(204).end();
+  });
+  app.use('/v1', api);
+
+  // ------------------------------------------------------------------ the signer's side
+  app.get('/files/:id.pdf', (req, res) => sendPdf(res, findDocument(req.params.id as string)));
+  app.get('/', (_req, res) => {
+    const rows = Object.values(state.documents)
+      .sort((a, b) => b.created_at.localeCompare(a.created_at))
+      .map(
+        (document) =>
+          `<tr><td>${escapeHtml(document.name)}</td><td>${document.status}</td><td>${document.recipients
+            .map((recipient) => `<a href="/v/${recipient.token}">${escapeHtml(recipient.fullname || recipient.email || recipient.mobile)}</a>`)
+            .join(', ')}</td></tr>`,
+      )
+      .join('');
+    res.type('html').send(page('GetAccept stand-in', `<h1>GetAccept stand-in</h1><table><tr><th>Document</th><th>Status</th><th>Signing pages</th></tr>${rows}</table>`));
+  });
+  app.get('/v/:token', async (req, res, next) => {
+    try {
+      const { document, recipient } = findByToken(req.params.token as string);
+      if (document.status === 'sent') await moveTo(document, 'viewed', { webhook: true });
+      res.type('html').send(signingPage(document, recipient));
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.get('/v/:token/pdf', (req, res) => sendPdf(res, findByToken(req.params.token as string).document));
+  app.post('/v/:token/sign', express.urlencoded({ extended: false }), async (req, res, next) => {
+    try {
+      const { document, recipient } = findByToken(req.params.token as string);
+      const name = String((req.body as { fullname?: string }).fullname ?? '').trim();
+      if (!name) throw new ApiError(400, 'invalid_data', 'Type your name to sign');
+      if (!openForSigner(document)) throw new ApiError(409, 'conflict', `The document is ${document.status}`);
+      recipient.fullname = name;
+      await moveTo(document, 'signed', { webhook: true });
+      res.type('html').send(signingPage(document, recipient));
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.post('/v/:token/reject', express.urlencoded({ extended: false }), async (req, res, next) => {
+    try {
+      const { document, recipient } = findByToken(req.params.token as string);
+      if (!openForSigner(document)) throw new ApiError(409, 'conflict', `The document is ${document.status}`);
+      await moveTo(document, 'rejected', { webhook: true });
+      res.type('html').send(signingPage(document, recipient));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.use((_req, _res, next) => next(new ApiError(404, 'not_found', 'The specified resource was not found')));
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const known = error instanceof ApiError ? error : new ApiError(500, 'server_error', String(error));
+    res.status(known.status).json({ error: known.error, description: known.message, status: known.status });
+  });
+
+  // ------------------------------------------------------------------ state changes
+  function findDocument(id: string): StoredDocument {
+    const document = state.documents[id];
+    if (!document) throw new ApiError(404, 'not_found', 'The specified resource was not found');
+    return document;
+  }
+
+  function findByToken(token: string): { document: StoredDocument; recipient: StoredRecipient } {
+    for (const document of Object.values(state.documents)) {
+      const recipient = document.recipients.find((candidate) => candidate.token === token);
+      if (recipient && document.status !== 'draft') return { document, recipient };
+    }
+    throw new ApiError(404, 'not_found', 'This link is not valid');
+  }
+
+  function openForSigner(document: StoredDocument): boolean {
+    return !FINAL.includes(document.status) && document.status !== 'draft';
+  }
+
+  function markSent(document: StoredDocument): void {
+    document.status = 'sent';
+    document.send_date = new Date().toISOString();
+    for (const recipient of document.recipients) recipient.status = 'sent';
+  }
+
+  async function moveTo(document: StoredDocument, status: Status, options: { webhook: boolean }): Promise<void> {
+    if (status === 'sent') markSent(document);
+    document.status = status;
+    for (const recipient of document.recipients) recipient.status = status;
+    if (status === 'signed') {
+      document.sign_date = new Date().toISOString();
+      document.signed_file = await signedPdf(document);
+    }
+    save();
+    if (options.webhook) await notify(document, status);
+  }
+
+  async function notify(document: StoredDocument, status: Status): Promise<void> {
+    const event = `document.${status}`;
+    for (const subscription of Object.values(state.subscriptions).filter((candidate) => candidate.event === event)) {
+      const body = {
+        event,
+        event_type: 'document',
+        event_action: status,
+        subscription_id: subscription.subscription_id,
+        document: presentDocument(document),
+        recipient: document.recipients[0] ? presentRecipient(document.recipients[0]) : {},
+        entity: { entity_id: 'standin', sub_domain: '', custom_domain: '', email_send_subject: '', email_send_message: '' },
+        custom_fields: {},
+        ...(subscription.payload ? { payload: subscription.payload } : {}),
+      };
+      try {
+        const response = await fetch(subscription.target_url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        });
+        webhookLog.push({ event, targetUrl: subscription.target_url, status: response.status });
+      } catch (error) {
+        webhookLog.push({ event, targetUrl: subscription.target_url, status: null, error: String(error) });
+      }
+    }
+  }
+
+  function presentRecipient(recipient: StoredRecipient) {
+    const { token, ...visible } = recipient;
+    return { ...visible, document_url: `${baseUrl}/v/${token}` };
+  }
+
+  function presentDocument(document: StoredDocument) {
+    const { file_content: _file, signed_file: _signed, recipients, ...fields } = document;
+    return {
+      ...fields,
+      is_signed: document.status === 'signed',
+      preview_url: `${baseUrl}/files/${document.id}.pdf`,
+      download_url: `${baseUrl}/files/${document.id}.pdf`,
+      recipients: recipients.map(presentRecipient),
+    };
+  }
+
+  function sendPdf(res: Response, document: StoredDocument): void {
+    res
+      .type('application/pdf')
+      .set('content-disposition', `attachment; filename="${document.id}.pdf"`)
+      .send(Buffer.from(document.signed_file ?? document.file_content, 'base64'));
+  }
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(options.port, options.host ?? '127.0.0.1', () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  return {
+    url: baseUrl,
+    apiUrl: `${baseUrl}/v1`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** The document as sent, with a last page saying who signed and when (base64). */
+async function signedPdf(document: StoredDocument): Promise<string> {
+  const pdf = await PDFDocument.load(Buffer.from(document.file_content, 'base64')).catch(() => PDFDocument.create());
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const sheet = pdf.addPage([595, 842]);
+  const lines = [
+    'Signed with GetAccept (local stand-in)',
+    `Document: ${document.name}`,
+    ...document.recipients.map((recipient) => `Signed by ${recipient.fullname} <${recipient.email || recipient.mobile}>`),
+    `At: ${document.sign_date ?? ''}`,
+  ];
+  lines.forEach((line, index) => sheet.drawText(line.replace(/[^\x20-\x7e]/g, '?'), { x: 56, y: 760 - index * 22, size: 12, font }));
+  return Buffer.from(await pdf.save()).toString('base64');
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:720px;margin:2rem auto;padding:0 1rem}button{padding:.6rem 1.2rem;margin:.3rem 0}input{padding:.5rem}</style></head><body>${body}</body></html>`;
+}
+
+function signingPage(document: StoredDocument, recipient: StoredRecipient): string {
+  const token = recipient.token;
+  const status = `<p>Status: <strong id="status">${document.status}</strong></p>`;
+  const pdfLink = `<p><a id="pdf" href="/v/${token}/pdf">Open the document (PDF)</a></p>`;
+  const actions = FINAL.includes(document.status)
+    ? document.status === 'signed'
+      ? `<p id="done">Signed by ${escapeHtml(recipient.fullname)}. Thank you.</p>`
+      : `<p id="done">This document is ${document.status}.</p>`
+    : `<form method="post" action="/v/${token}/sign"><label>Your full name <input name="fullname" id="fullname" value="${escapeHtml(recipient.fullname)}"></label>
+<button type="submit" id="sign">Sign</button></form>
+<form method="post" action="/v/${token}/reject"><button type="submit" id="reject">Reject</button></form>`;
+  return page(document.name, `<h1>${escapeHtml(document.name)}</h1>${status}${pdfLink}${actions}`);
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  startGetAcceptStandIn({ port: config.getaccept.standInPort, host: process.env.GETACCEPT_STANDIN_HOST || undefined, dataDir: config.dataDir }).then(
+    (standIn) => {
+      console.log(`[getaccept] stand-in listening on ${standIn.url} (API ${standIn.apiUrl}; state in ${path.join(config.dataDir, 'getaccept.json')})`);
+      const stop = (signal: string) => {
+        console.log(`[getaccept] ${signal}: stopping`);
+        standIn.close().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    },
+    (error: unknown) => {
+      console.error(`[getaccept] could not start on port ${config.getaccept.standInPort}: ${String(error)}`);
+      process.exit(1);
+    },
+  );
+}

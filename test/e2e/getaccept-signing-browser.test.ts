@@ -1,0 +1,75 @@
+/**
+ * The signer in a real browser (Debian's Chromium driven by playwright-core) on the GetAccept
+ * stand-in's signing page: signing accepts the quote in Greenlight's API (through the
+ * webhook, the signature workflow and the quote's own workflow) and the signed PDF downloads;
+ * rejecting, in another run, refuses it. Screenshots land in /tmp for a person to look at.
+ */
+import { chromium, type Browser } from 'playwright-core';
+import { startGetAcceptStandIn, type GetAcceptStandIn } from '../../devtools/getaccept/server';
+import { eventually } from '../support/eventually';
+import { signingOffice, useStandIn, type SigningOffice } from '../support/getaccept';
+import { pdfText } from '../support/pdf-text';
+import { startStack, type Stack } from '../support/stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+let standIn: GetAcceptStandIn;
+let stack: Stack;
+let office: SigningOffice;
+let browser: Browser;
+
+beforeAll(async () => {
+  standIn = await startGetAcceptStandIn({ port: 0 });
+  useStandIn(standIn);
+  stack = await startStack();
+  office = await signingOffice(stack, standIn, { webhooks: true });
+  // An hour between polls: what the browser does reaches Greenlight through GetAccept's webhook.
+  await office.settings({ signaturePollInterval: 'PT1H' });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  await standIn?.close();
+});
+
+async function openSigningPage(documentId: string) {
+  const sent = await office.sendForSignature(documentId);
+  const page = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
+  await page.goto(sent.recipients[0]?.document_url as string);
+  await office.waitForDigitalStatus(documentId, 'viewed');
+  return page;
+}
+
+it('signs on the signing page: the quote is accepted in the API and the signed PDF downloads', async () => {
+  const { documentId } = await office.createDocument();
+  const page = await openSigningPage(documentId);
+  await page.screenshot({ path: '/tmp/getaccept-signing.png' });
+
+  await page.locator('#fullname').fill('Åsa Öberg');
+  await page.locator('#sign').click();
+  await page.locator('#done').waitFor();
+  expect(await page.locator('#status').textContent()).toBe('signed');
+  await page.screenshot({ path: '/tmp/getaccept-signed.png' });
+
+  await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });
+  expect((await office.document(documentId)).digitalStatus).toBe('signed');
+  const signed = await fetch(`${stack.baseUrl}/v1/documents/${documentId}/signature/signed.pdf`, { headers: { authorization: `Bearer ${office.apiKey}` } });
+  expect(signed.status).toBe(200);
+  expect(pdfText(new Uint8Array(await signed.arrayBuffer()))).toContain('Signed by ?sa ?berg');
+});
+
+it('rejects on the signing page: the quote is refused', async () => {
+  const { documentId } = await office.createDocument();
+  const page = await openSigningPage(documentId);
+  await page.locator('#reject').click();
+  await page.locator('#done').waitFor();
+  expect(await page.locator('#status').textContent()).toBe('rejected');
+
+  await eventually(async () => ((await office.document(documentId)).status === 'refused' ? true : undefined), { what: 'the quote refused' });
+  expect((await office.document(documentId)).digitalStatus).toBe('rejected');
+  expect((await office.events(documentId)).map((event) => event.type)).toEqual(expect.arrayContaining(['signature_rejected', 'refused']));
+});

@@ -1,0 +1,226 @@
+/**
+ * Digital signing through GetAccept (seed 003), over HTTP with the real worker, Temporal and
+ * PostgreSQL, against the local GetAccept stand-in: polling alone follows the signer, the
+ * webhook fast path follows at once, the seller checks now and cancels, faults at the
+ * provider lose nothing, and webhooks that cannot be verified signal nothing.
+ */
+import { startGetAcceptStandIn, type GetAcceptStandIn } from '../../devtools/getaccept/server';
+import { saveReplayHistory } from '../replay/record';
+import { signatureWorkflowId } from '../../workflows/signature-api';
+import { eventually } from '../support/eventually';
+import { signingOffice, useStandIn, type AuditRow, type SigningOffice } from '../support/getaccept';
+import { pdfText } from '../support/pdf-text';
+import { startStack, type Stack } from '../support/stack';
+
+let standIn: GetAcceptStandIn;
+let stack: Stack;
+let office: SigningOffice;
+
+beforeAll(async () => {
+  standIn = await startGetAcceptStandIn({ port: 0 });
+  useStandIn(standIn);
+  stack = await startStack();
+  office = await signingOffice(stack, standIn, { webhooks: true });
+});
+afterAll(async () => {
+  await stack?.close();
+  await standIn?.close();
+});
+
+const signatureEvents = (events: AuditRow[]) => events.filter((event) => event.type.startsWith('signature_') || event.type === 'signed');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+it('follows the signer by polling alone: viewed, then signed; the quote is accepted and the signed PDF kept', async () => {
+  await office.settings({ signaturePollInterval: 'PT2S' });
+  const { documentId, email } = await office.createDocument();
+  const sent = await office.sendForSignature(documentId, { purpose: 'quick_quote' });
+
+  // GetAccept mails the signer in the purpose's words; Greenlight sends no email of its own.
+  expect(sent.status).toBe('sent');
+  expect(sent.is_sms_sending).toBe(false);
+  expect(sent.recipients[0]?.email).toBe(email);
+  expect(sent.email_send_subject).toMatch(/^Snabboffert /);
+  expect(sent.external_id).toBe(documentId);
+  expect((await stack.readOutbox()).filter((message) => message.to.includes(email))).toEqual([]);
+  const listed = await office.ok<{ data: { id: string }[] }>('GET', '/v1/documents?digitalStatus=sent');
+  expect(listed.data.map((row) => row.id)).toContain(documentId);
+
+  await office.moveAtProvider(sent.id, 'viewed');
+  await office.waitForDigitalStatus(documentId, 'viewed');
+  await office.moveAtProvider(sent.id, 'signed');
+  await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });
+
+  const document = await office.document(documentId);
+  expect(document.digitalStatus).toBe('signed');
+  const events = await office.events(documentId);
+  expect(signatureEvents(events).map((event) => [event.type, event.data.trigger])).toEqual([
+    ['signature_sent', 'send'],
+    ['signature_viewed', 'poll'],
+    ['signed', 'poll'],
+  ]);
+  // Signed first, then accepted through the quote's own workflow.
+  const types = events.map((event) => event.type);
+  expect(types.indexOf('accepted')).toBeGreaterThan(types.indexOf('signed'));
+
+  const pdf = await fetch(`${stack.baseUrl}/v1/documents/${documentId}/signature/signed.pdf`, { headers: { authorization: `Bearer ${office.apiKey}` } });
+  expect(pdf.status).toBe(200);
+  expect(pdf.headers.get('content-type')).toMatch(/application\/pdf/);
+  expect(pdfText(new Uint8Array(await pdf.arrayBuffer()))).toContain('Signed by Åsa Öberg'.replace(/[^\x20-\x7e]/g, '?'));
+
+  const summary = await office.ok<{ counts: Record<string, number> }>('GET', '/v1/signatures/summary');
+  expect(summary.counts.signed).toBeGreaterThanOrEqual(1);
+  // The workflow ends with the signature: nothing more to poll.
+  const signatureRun = stack.client.workflow.getHandle(signatureWorkflowId(documentId));
+  await signatureRun.result();
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    // test/replay/: the quote that started a GetAccept signature, and the signature, replayed by CI.
+    await saveReplayHistory(stack.client.workflow.getHandle(`quote-${documentId}`), 'quote-signed-getaccept');
+    await saveReplayHistory(signatureRun, 'signature-signed-getaccept');
+  }
+});
+
+it('follows the webhook at once; the next check finds nothing new', async () => {
+  // An hour between polls: only the webhook and the seller's check can make it look.
+  await office.settings({ signaturePollInterval: 'PT1H' });
+  const { documentId } = await office.createDocument();
+  const sent = await office.sendForSignature(documentId);
+  const signingUrl = sent.recipients[0]?.document_url as string;
+
+  // The signer opens GetAccept's page: GetAccept posts document.viewed to Greenlight.
+  expect((await fetch(signingUrl)).status).toBe(200);
+  await office.waitForDigitalStatus(documentId, 'viewed');
+  const afterWebhook = signatureEvents(await office.events(documentId));
+  expect(afterWebhook.map((event) => [event.type, event.data.trigger])).toEqual([
+    ['signature_sent', 'send'],
+    ['signature_viewed', 'webhook'],
+  ]);
+
+  const checksBefore = (await office.signatureState(documentId)).checks;
+  expect((await office.call('POST', `/v1/documents/${documentId}/signature/check`)).status).toBe(202);
+  await eventually(async () => ((await office.signatureState(documentId)).checks > checksBefore ? true : undefined), { what: 'the check to run' });
+  expect(signatureEvents(await office.events(documentId))).toEqual(afterWebhook);
+  expect((await office.document(documentId)).status).toBe('sent');
+});
+
+it('refuses webhooks with a bad token or for an unknown document, and signals nothing', async () => {
+  await office.settings({ signaturePollInterval: 'PT1H' });
+  const { documentId } = await office.createDocument();
+  const sent = await office.sendForSignature(documentId);
+  const { url } = await office.ok<{ url: string }>('GET', '/v1/signatures/webhook');
+  const target = new URL(url);
+  const post = (token: string, body: unknown) =>
+    fetch(`${stack.baseUrl}${target.pathname}?token=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const goodToken = target.searchParams.get('token') as string;
+  const stateBefore = await office.signatureState(documentId);
+  const eventsBefore = await office.events(documentId);
+  await office.moveAtProvider(sent.id, 'signed');
+
+  expect((await post('forged', { event: 'document.signed', document: { id: sent.id } })).status).toBe(401);
+  expect((await post('', { event: 'document.signed', document: { id: sent.id } })).status).toBe(401);
+  expect((await post(goodToken, { event: 'document.signed', document: { id: 'not-ours' } })).status).toBe(404);
+  expect((await post(goodToken, { event: 'document.signed' })).status).toBe(400);
+  // Another tenant's URL token does not open this tenant's documents.
+  const other = await signingOffice(stack, standIn);
+  const otherToken = new URL((await other.ok<{ url: string }>('GET', '/v1/signatures/webhook')).url).searchParams.get('token') as string;
+  expect((await post(otherToken, { event: 'document.signed', document: { id: sent.id } })).status).toBe(401);
+
+  const stateAfter = await office.signatureState(documentId);
+  expect(stateAfter.checks).toBe(stateBefore.checks);
+  expect(stateAfter.digitalStatus).toBe('sent');
+  expect(await office.events(documentId)).toEqual(eventsBefore);
+
+  // The genuine one is taken.
+  expect((await post(goodToken, { event: 'document.signed', document: { id: sent.id } })).status).toBe(202);
+  await office.waitForDigitalStatus(documentId, 'signed');
+});
+
+it('cancels while sent: withdrawn at the provider, no more provider calls, the quote converts to an order by hand', async () => {
+  await office.settings({ signaturePollInterval: 'PT1S' });
+  const { documentId } = await office.createDocument();
+  await office.sendForSignature(documentId);
+
+  const cancelled = await office.call<{ digitalStatus: string }>('POST', `/v1/documents/${documentId}/signature/cancel`, { reason: 'Godkänd per telefon' });
+  expect(cancelled.status).toBe(202);
+  expect(cancelled.body.digitalStatus).toBe('cancelled');
+  expect((await office.standInDocument(documentId)).status).toBe('recalled');
+  await stack.client.workflow.getHandle(signatureWorkflowId(documentId)).result();
+
+  const callsAfterCancel = await office.providerCalls();
+  await sleep(3_500); // three poll intervals: a loop still running would have called
+  expect(await office.providerCalls()).toBe(callsAfterCancel);
+
+  const signature = await office.ok<{ digitalStatus: string; cancelledBy: string; cancelReason: string }>('GET', `/v1/documents/${documentId}/signature`);
+  expect(signature).toMatchObject({ digitalStatus: 'cancelled', cancelledBy: 'seller', cancelReason: 'Godkänd per telefon' });
+  const cancelEvent = (await office.events(documentId)).find((event) => event.type === 'signature_cancelled');
+  expect(cancelEvent).toMatchObject({ actor: 'seller', data: { reason: 'Godkänd per telefon' } });
+  expect((await office.call('POST', `/v1/documents/${documentId}/signature/cancel`, {})).status).toBe(409);
+
+  const quote = await office.document(documentId);
+  expect(quote.status).toBe('sent');
+  const order = await office.call<{ kind: string; status: string }>('POST', `/v1/documents/${documentId}/convert`, { to: 'order' });
+  expect(order.status).toBe(201);
+  expect(order.body).toMatchObject({ kind: 'order', status: 'draft' });
+});
+
+it('keeps polling through a provider outage: one event tells the checks failed, nothing is lost', async () => {
+  await office.settings({ signaturePollInterval: 'PT1S' });
+  const { documentId } = await office.createDocument();
+  const sent = await office.sendForSignature(documentId);
+
+  // Three checks of three attempts each: 500s, then GetAccept is back.
+  await office.failProvider({ status: 500, calls: 9 });
+  await eventually(async () => ((await office.events(documentId)).some((event) => event.type === 'signature_checks_recovered') ? true : undefined), {
+    what: 'the checks to fail, then recover',
+  });
+  await office.moveAtProvider(sent.id, 'signed');
+  await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });
+
+  const types = signatureEvents(await office.events(documentId)).map((event) => event.type);
+  expect(types).toEqual(['signature_sent', 'signature_checks_failed', 'signature_checks_recovered', 'signed']);
+  const failed = (await office.events(documentId)).find((event) => event.type === 'signature_checks_failed');
+  expect(failed?.data).toMatchObject({ failures: 3 });
+});
+
+it('sends an order confirmation by SMS and accepts the order when signed', async () => {
+  await office.settings({ signaturePollInterval: 'PT1H' });
+  const { documentId, mobile } = await office.createDocument('order');
+  const sent = await office.sendForSignature(documentId, { purpose: 'order_confirmation', channel: 'sms' });
+  expect(sent.is_sms_sending).toBe(true);
+  expect(sent.recipients[0]?.mobile).toBe(mobile);
+  expect(sent.email_send_subject).toMatch(/^Orderbekräftelse /);
+
+  // A quick quote is not signed on an order.
+  const { documentId: otherOrder } = await office.createDocument('order');
+  const refused = await office.call<{ errors: { path: string }[] }>('POST', `/v1/documents/${otherOrder}/send`, { signature: { provider: 'getaccept' }, purpose: 'quick_quote' });
+  expect(refused.status).toBe(422);
+  // Texting is GetAccept's: a portal send by SMS is refused, and nothing is started.
+  const { documentId: portalQuote } = await office.createDocument();
+  expect((await office.call('POST', `/v1/documents/${portalQuote}/send`, { channel: 'sms' })).status).toBe(422);
+  expect((await office.document(portalQuote)).status).toBe('draft');
+
+  const signingUrl = sent.recipients[0]?.document_url as string;
+  const signed = await fetch(`${signingUrl}/sign`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ fullname: 'Åsa Öberg' }).toString(),
+  });
+  expect(signed.status).toBe(200);
+  await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the order accepted' });
+  expect((await office.document(documentId)).digitalStatus).toBe('signed');
+});
+
+it('withdraws the digital signing when the seller cancels the quote itself', async () => {
+  await office.settings({ signaturePollInterval: 'PT1H' });
+  const { documentId } = await office.createDocument();
+  await office.sendForSignature(documentId);
+
+  expect((await office.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Kunden avstår' })).status).toBe(202);
+  expect((await office.document(documentId)).status).toBe('cancelled');
+  await office.waitForDigitalStatus(documentId, 'cancelled');
+  expect((await office.standInDocument(documentId)).status).toBe('recalled');
+  await stack.client.workflow.getHandle(signatureWorkflowId(documentId)).result();
+});

@@ -1,0 +1,135 @@
+/**
+ * Digital signing as a back office drives it, against the local GetAccept stand-in (an outside
+ * service, so using it is right): a tenant with its webhooks registered at the stand-in, quotes
+ * and orders sent for signature through the real API, and the stand-in's own controls (move a
+ * document as its signer would, count calls, fail for a while).
+ */
+import { randomBytes } from 'node:crypto';
+import { GETACCEPT_STAND_IN_KEY } from '../../platform/config';
+import { registerStandInWebhooks } from '../../devtools/getaccept/register-webhooks';
+import type { GetAcceptStandIn } from '../../devtools/getaccept/server';
+import { signatureStateQuery, signatureWorkflowId, type SignatureView } from '../../workflows/signature-api';
+import { eventually } from './eventually';
+import type { Stack } from './stack';
+
+export interface AuditRow {
+  seq: number;
+  type: string;
+  actor: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface StandInDocument {
+  id: string;
+  status: string;
+  is_sms_sending: boolean;
+  email_send_subject: string;
+  email_send_message: string;
+  external_id: string;
+  recipients: { email: string; mobile: string; document_url: string; fullname: string }[];
+}
+
+const unique = () => randomBytes(4).toString('hex');
+
+/** Points the stack started next at the stand-in (config reads the environment). */
+export function useStandIn(standIn: GetAcceptStandIn): void {
+  process.env.GETACCEPT_API_URL = standIn.apiUrl;
+  delete process.env.GETACCEPT_API_KEY;
+}
+
+export async function signingOffice(stack: Stack, standIn: GetAcceptStandIn, options: { webhooks?: boolean } = {}) {
+  const { tenantId, apiKey } = await stack.createTenant(`Servicebolaget ${unique()}`);
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const response = await fetch(`${stack.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  const ok = async <T>(method: string, path: string, body?: unknown, status = 200): Promise<T> => {
+    const answer = await call<T>(method, path, body);
+    if (answer.status !== status) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  const standInCall = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${standIn.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${GETACCEPT_STAND_IN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`stand-in ${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  if (options.webhooks) {
+    await registerStandInWebhooks({ greenlightUrl: stack.baseUrl, apiKey, standInApiUrl: standIn.apiUrl, standInKey: GETACCEPT_STAND_IN_KEY });
+  }
+
+  const document = (documentId: string) => ok<{ status: string; digitalStatus: string | null; kind: string }>('GET', `/v1/documents/${documentId}`);
+  const events = (documentId: string) => ok<AuditRow[]>('GET', `/v1/documents/${documentId}/events`);
+
+  return {
+    tenantId,
+    apiKey,
+    call,
+    ok,
+    document,
+    events,
+    settings: (patch: Record<string, unknown>) => ok('PATCH', '/v1/settings', patch),
+    /** A customer (Swedish unless told) with a contact reachable by email and mobile, and a document of one line. */
+    async createDocument(kind: 'quote' | 'order' = 'quote', locale = 'sv'): Promise<{ documentId: string; email: string; mobile: string }> {
+      const email = `kund-${unique()}@example.test`;
+      const mobile = `+46 70 ${Math.floor(1_000_000 + Math.random() * 8_999_999)}`;
+      const customer = await ok<{ id: string }>('POST', '/v1/customers', { name: 'Åsa Öberg AB', locale }, 201);
+      const contact = await ok<{ id: string }>('POST', `/v1/customers/${customer.id}/contacts`, { name: 'Åsa Öberg', email, phone: mobile }, 201);
+      const created = await ok<{ id: string }>(
+        'POST',
+        '/v1/documents',
+        {
+          kind,
+          customerId: customer.id,
+          contactId: contact.id,
+          title: 'Service av värmepump',
+          lines: [{ description: 'Årlig service', quantity: 1, unitPrice: 189_000, taxRate: 25 }],
+          ...(kind === 'quote' ? { validUntil: new Date(Date.now() + 30 * 24 * 3600_000).toISOString() } : {}),
+        },
+        201,
+      );
+      return { documentId: created.id, email, mobile };
+    },
+    /** Sends for signature through GetAccept and waits for digital status "sent". */
+    async sendForSignature(documentId: string, body: Record<string, unknown> = {}): Promise<StandInDocument> {
+      await ok('POST', `/v1/documents/${documentId}/send`, { signature: { provider: 'getaccept' }, ...body }, 202);
+      await eventually(async () => ((await document(documentId)).digitalStatus === 'sent' ? true : undefined), { what: 'digital status sent' });
+      return this.standInDocument(documentId);
+    },
+    async standInDocument(documentId: string): Promise<StandInDocument> {
+      const signature = await stack.prisma.externalSignature.findUniqueOrThrow({ where: { documentId } });
+      return standInCall<StandInDocument>('GET', `/v1/documents/${signature.providerDocumentId}`);
+    },
+    /** The stand-in moves the document as its signer would; no webhook unless asked. */
+    async moveAtProvider(providerDocumentId: string, status: string, webhook = false): Promise<void> {
+      await standInCall('POST', `/_dev/documents/${providerDocumentId}/status`, { status, webhook });
+    },
+    async providerCalls(): Promise<number> {
+      return (await standInCall<{ total: number }>('GET', '/_dev/calls')).total;
+    },
+    async failProvider(fault: { status?: number; delayMs?: number; calls?: number; forMs?: number }): Promise<void> {
+      await standInCall('POST', '/_dev/fault', fault);
+    },
+    /** Calls the stand-in holds (a `delayMs` fault) since it started. */
+    async heldCalls(): Promise<number> {
+      return (await standInCall<{ held: number }>('GET', '/_dev/calls')).held;
+    },
+    async waitForDigitalStatus(documentId: string, status: string): Promise<void> {
+      await eventually(async () => ((await document(documentId)).digitalStatus === status ? true : undefined), { what: `digital status ${status}` });
+    },
+    signatureState(documentId: string): Promise<SignatureView> {
+      return stack.client.workflow.getHandle(signatureWorkflowId(documentId)).query(signatureStateQuery);
+    },
+  };
+}
+
+export type SigningOffice = Awaited<ReturnType<typeof signingOffice>>;
