@@ -1,0 +1,109 @@
+/**
+ * What Greenlight asks of a payment provider, in its own words (minor units, ISO currency,
+ * epoch ms), so workflows and operations never see a provider's SDK types. Stripe is the one
+ * implementation (stripe.ts); the local stand-in (devtools/stripe/) answers for it in
+ * development and tests.
+ *
+ * Two ways to take money:
+ * - a hosted payment (the customer pays on the provider's page, e.g. an invoice from the portal);
+ * - an off-session charge of a card saved earlier (service requests, subscriptions): every
+ *   attempt carries its own idempotency key, so a retried activity never charges twice.
+ * The outcome of both arrives as a verified provider event (`parseWebhook`), and can be read
+ * back at any time (`retrieve*`).
+ */
+
+/** What a payment is for: written into the provider's metadata, read back from its events. */
+export interface PaymentSubject {
+  tenantId: string;
+  /** The document (an invoice) or, later, the request or subscription paid. */
+  subjectId: string;
+  subjectKind: 'invoice' | 'request' | 'subscription';
+}
+
+export interface HostedPaymentInput {
+  subject: PaymentSubject;
+  /** Minor units of `currency`. */
+  amount: number;
+  currency: string;
+  /** What the customer reads on the payment page ("Invoice F-2026-0001 — Acme"). */
+  description: string;
+  customerEmail?: string;
+  locale?: string;
+  /** Where the provider sends the customer back; `{SESSION_ID}` is replaced by the session id. */
+  successUrl: string;
+  cancelUrl: string;
+  /** Same key, same request: the provider answers the first session again. */
+  idempotencyKey: string;
+}
+
+export type HostedPaymentStatus = 'open' | 'complete' | 'expired';
+
+export interface HostedPayment {
+  /** The provider's session id (cs_…). */
+  sessionId: string;
+  /** The page the customer pays on; absent once the session is complete or expired. */
+  url?: string;
+  status: HostedPaymentStatus;
+  /** Whether the money is taken (`paid`) — a complete session may still wait for it. */
+  paid: boolean;
+  amount: number;
+  currency: string;
+  /** The payment behind the session (pi_…), once there is one. */
+  paymentId?: string;
+  subject?: PaymentSubject;
+  /** Epoch ms after which the session cannot be paid any more. */
+  expiresAt?: number;
+}
+
+export interface OffSessionChargeInput {
+  subject: PaymentSubject;
+  amount: number;
+  currency: string;
+  /** The provider's customer (cus_…) and the card saved for them (pm_…). */
+  customerId: string;
+  paymentMethodId: string;
+  description?: string;
+  /** One per attempt (e.g. `<subscription>-period-3-attempt-2`): a retry of the same attempt never charges twice. */
+  idempotencyKey: string;
+}
+
+export type ChargeStatus = 'succeeded' | 'processing' | 'requires_action' | 'failed';
+
+export interface Charge {
+  /** The provider's payment id (pi_…). */
+  paymentId: string;
+  status: ChargeStatus;
+  amount: number;
+  currency: string;
+  /** Why it failed or needs the customer (card_declined, authentication_required, …). */
+  failureCode?: string;
+  failureMessage?: string;
+  subject?: PaymentSubject;
+}
+
+/** A provider event Greenlight acts on, verified and read into its own terms. */
+export type PaymentEvent =
+  | { type: 'hosted_payment.paid'; eventId: string; createdAt: number; session: HostedPayment }
+  | { type: 'hosted_payment.expired'; eventId: string; createdAt: number; session: HostedPayment }
+  | { type: 'payment.failed'; eventId: string; createdAt: number; charge: Charge }
+  | { type: 'payment.succeeded'; eventId: string; createdAt: number; charge: Charge }
+  /** Verified, but nothing Greenlight acts on. */
+  | { type: 'ignored'; eventId: string; createdAt: number; providerType: string };
+
+export interface PaymentProvider {
+  readonly name: 'stripe';
+  createHostedPayment(input: HostedPaymentInput): Promise<HostedPayment>;
+  retrieveHostedPayment(sessionId: string): Promise<HostedPayment>;
+  /** Closes an open session so it cannot be paid any more (the invoice was cancelled). */
+  expireHostedPayment(sessionId: string): Promise<HostedPayment>;
+  /** A declined card is a Charge with status `failed`, never an exception: only outages throw. */
+  chargeSavedCard(input: OffSessionChargeInput): Promise<Charge>;
+  retrieveCharge(paymentId: string): Promise<Charge>;
+  /** Throws WebhookSignatureError unless `signatureHeader` signs exactly `rawBody` with our secret, recently. */
+  parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): PaymentEvent;
+}
+
+/** A provider event whose signature does not hold: answered 400, nothing signalled. */
+export class WebhookSignatureError extends Error {
+  override name = 'WebhookSignatureError';
+}

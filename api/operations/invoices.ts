@@ -1,0 +1,25 @@
+/**
+ * Sending an invoice: what its workflow needs beyond every document's story — the amount
+ * owed, the due date (overdue after it) and the reminder schedule (the quote's settings:
+ * reminderAfter, maxReminders).
+ */
+import type { TenantSettings } from '../../generated/prisma/client';
+import { durationToMs } from '../../domain/durations';
+import type { InvoiceWorkflowInput } from '../../workflows/api';
+
+type InvoiceStory = Omit<InvoiceWorkflowInput, 'grossTotal' | 'currency' | 'dueDate' | 'reminderAfterMs' | 'maxReminders'>;
+
+export function invoiceWorkflowInput(
+  story: InvoiceStory,
+  invoice: { grossTotal: number; currency: string; dueDate: Date | null },
+  settings: Pick<TenantSettings, 'reminderAfter' | 'maxReminders'>,
+): InvoiceWorkflowInput {
+  return {
+    ...story,
+    grossTotal: invoice.grossTotal,
+    currency: invoice.currency,
+    ...(invoice.dueDate ? { dueDate: invoice.dueDate.getTime() } : {}),
+    reminderAfterMs: durationToMs(settings.reminderAfter),
+    maxReminders: settings.maxReminders,
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * An invoice on the portal (seed 002: "le bouton Payer en ligne apparaîtra sur votre
+ * webdocument facture … votre client pourra également récupérer le reçu de son paiement"):
+ *
+ *   POST /d/:token/pay              opens (or reopens) the hosted payment and sends the browser
+ *                                   there; JSON clients get `{url, sessionId}`
+ *   GET  /d/:token/payment-return   the provider's success URL: the payment is confirmed with
+ *                                   the provider and told to the workflow, then back to the page
+ *   GET  /d/:token/receipts/:id     a payment's receipt (PDF)
+ *
+ * Paying is open to whoever holds the invoice's link (whoever pays it, the seller is paid): no
+ * link action is needed. The page's section shows where the invoice stands (paid, partly paid,
+ * overdue), the receipts, and the pay button while something is left to pay and the tenant
+ * offers online payment.
+ *
+ * Why no plain redirect after the form post: the portal's CSP says `form-action 'self'`, and
+ * browsers apply it to the redirects that follow a form submission, so a 303 to the payment
+ * provider would be blocked. The answer is a small page that moves on to the provider by itself
+ * (meta refresh) with a link for the rare browser that does not.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { FoundLink } from '../../activities/db/links';
+import { pickLocale, type Locale } from '../../domain/documents';
+import { AppError } from '../../domain/errors';
+import { formatMoney } from '../../domain/money';
+import { formatDate } from '../../activities/locale-format';
+import type { AppDeps } from '../app';
+import { toProblem } from '../errors';
+import { confirmReturnFromPayment, isPayableOnline, listPayments, receiptOf, startInvoicePayment } from '../operations/payments';
+import { isFormSignatureValid, signForm } from './csrf';
+import { html, type SafeHtml } from './html';
+import { pageShell } from './layout';
+
+interface PaymentWords {
+  heading: string;
+  payOnline: (amount: string) => string;
+  amountDue: (amount: string) => string;
+  paid: string;
+  partiallyPaid: (paid: string, due: string) => string;
+  overdue: string;
+  dueOn: (date: string) => string;
+  receipt: (number: string, amount: string) => string;
+  confirming: string;
+  cancelled: string;
+  redirecting: string;
+  continueToPayment: string;
+  refused: string;
+}
+
+const WORDS: Record<Locale, PaymentWords> = {
+  fr: {
+    heading: 'Règlement',
+    payOnline: (amount) => `Payer en ligne ${amount}`,
+    amountDue: (amount) => `Reste à payer : ${amount}`,
+    paid: 'Facture payée',
+    partiallyPaid: (paid, due) => `Partiellement payée : ${paid} reçus, ${due} restent à payer`,
+    overdue: 'Cette facture est échue',
+    dueOn: (date) => `Échéance : ${date}`,
+    receipt: (number, amount) => `Télécharger le reçu ${number} (${amount})`,
+    confirming: 'Paiement reçu, confirmation en cours… Cette page se met à jour d’elle-même.',
+    cancelled: 'Paiement annulé : rien n’a été débité.',
+    redirecting: 'Redirection vers la page de paiement sécurisée…',
+    continueToPayment: 'Continuer vers le paiement',
+    refused: 'Le paiement en ligne n’est pas possible pour cette facture.',
+  },
+  en: {
+    heading: 'Payment',
+    payOnline: (amount) => `Pay online ${amount}`,
+    amountDue: (amount) => `Left to pay: ${amount}`,
+    paid: 'Invoice paid',
+    partiallyPaid: (paid, due) => `Partly paid: ${paid} received, ${due} left to pay`,
+    overdue: 'This invoice is overdue',
+    dueOn: (date) => `Due on ${date}`,
+    receipt: (number, amount) => `Download receipt ${number} (${amount})`,
+    confirming: 'Payment received, being confirmed… This page updates by itself.',
+    cancelled: 'Payment cancelled: nothing was charged.',
+    redirecting: 'Taking you to the secure payment page…',
+    continueToPayment: 'Continue to payment',
+    refused: 'This invoice cannot be paid online.',
+  },
+  sv: {
+    heading: 'Betalning',
+    payOnline: (amount) => `Betala online ${amount}`,
+    amountDue: (amount) => `Kvar att betala: ${amount}`,
+    paid: 'Fakturan är betald',
+    partiallyPaid: (paid, due) => `Delvis betald: ${paid} mottaget, ${due} kvar att betala`,
+    overdue: 'Fakturan har förfallit',
+    dueOn: (date) => `Förfallodag: ${date}`,
+    receipt: (number, amount) => `Ladda ner kvitto ${number} (${amount})`,
+    confirming: 'Betalningen är mottagen och bekräftas… Sidan uppdateras av sig själv.',
+    cancelled: 'Betalningen avbröts: inget drogs.',
+    redirecting: 'Du skickas till den säkra betalningssidan…',
+    continueToPayment: 'Fortsätt till betalningen',
+    refused: 'Fakturan kan inte betalas online.',
+  },
+};
+
+function localeOf(found: FoundLink): Locale {
+  return pickLocale(found.document.customer.locale, found.document.tenant.locale);
+}
+
+function linkPathOf(req: Request): string {
+  return `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`;
+}
+
+/** The invoice's payment section of the page: status, receipts, the pay button; null for other kinds. */
+export async function invoicePaymentSection(deps: AppDeps, req: Request, found: FoundLink, linkPath: string): Promise<SafeHtml | null> {
+  const { document } = found;
+  if (document.kind !== 'invoice' || document.status === 'draft') return null;
+  const locale = localeOf(found);
+  const w = WORDS[locale];
+  const money = (amount: number) => formatMoney(amount, document.currency, locale);
+  const payments = await listPayments(deps.prisma, document.tenantId, document.id);
+  const succeeded = payments.filter((payment) => payment.status === 'succeeded');
+  const paidTotal = succeeded.reduce((sum, payment) => sum + payment.amount, 0);
+  const amountDue = Math.max(0, document.grossTotal - paidTotal);
+  const payable = amountDue > 0 && (await isPayableOnline(deps.prisma, document));
+  const returned = req.query.payment;
+  // Back from the payment page before the workflow has recorded it: say so, and look again shortly.
+  const confirming = returned === 'success' && document.status !== 'paid' && amountDue > 0;
+
+  const banner =
+    document.status === 'paid'
+      ? html`<p class="banner paid accepted" role="status">${w.paid}</p>`
+      : document.status === 'partially_paid'
+        ? html`<p class="banner partially_paid on_hold" role="status">${w.partiallyPaid(money(paidTotal), money(amountDue))}</p>`
+        : document.status === 'overdue'
+          ? html`<p class="banner overdue refused" role="status">${w.overdue}</p>`
+          : null;
+  const decisionId = randomUUID();
+  const payForm =
+    payable && !confirming
+      ? html`<form method="post" action="${linkPath}/pay"><input type="hidden" name="decisionId" value="${decisionId}"><input type="hidden" name="csrf" value="${signForm(
+          deps.config.appSecret,
+          found.link.id,
+          decisionId,
+        )}"><p>${w.amountDue(money(amountDue))}</p><button class="primary" type="submit">${w.payOnline(money(amountDue))}</button></form>`
+      : null;
+  const receipts = succeeded
+    .filter((payment) => payment.receiptNumber)
+    .map((payment) => html`<p><a class="button" href="${linkPath}/receipts/${payment.id}" download>${w.receipt(payment.receiptNumber ?? '', money(payment.amount))}</a></p>`);
+  const notice = confirming
+    ? // Refreshed at an address without a fragment: to the same address with one, a browser would only scroll.
+      html`<meta http-equiv="refresh" content="2;url=${linkPath}?payment=success"><p class="notice success" role="status">${w.confirming}</p>`
+    : returned === 'cancelled'
+      ? html`<p class="notice" role="status">${w.cancelled}</p>`
+      : null;
+  const due = document.dueDate && amountDue > 0 ? html`<p>${w.dueOn(formatDate(document.dueDate, locale))}</p>` : null;
+  if (!banner && !payForm && receipts.length === 0 && !notice && !due) return null;
+  return html`<section class="sheet payment" id="payment"><h2>${w.heading}</h2>${notice}${banner}${due}${payForm}${receipts}</section>`;
+}
+
+function sendProblem(res: Response, error: AppError): void {
+  res.status(error.status).type('application/problem+json').send(JSON.stringify(toProblem(error)));
+}
+
+const DECISION_ID = /^[A-Za-z0-9_-]{8,100}$/;
+
+/** POST /d/:token/pay. */
+export function payInvoice(deps: AppDeps) {
+  return async (req: Request, res: Response, found: FoundLink): Promise<void> => {
+    const isJson = Boolean(req.is('application/json'));
+    const body = (req.body ?? {}) as { decisionId?: unknown; csrf?: unknown };
+    const signed =
+      typeof body.decisionId === 'string' && DECISION_ID.test(body.decisionId) && typeof body.csrf === 'string' && isFormSignatureValid(deps.config.appSecret, found.link.id, body.decisionId, body.csrf);
+    if (!isJson && !signed) throw new AppError('forbidden', 'The form lacks a valid anti-CSRF field; reload the page and submit again');
+    const linkUrl = `${deps.config.publicUrl}${linkPathOf(req)}`;
+    let payment: { url: string; sessionId: string };
+    try {
+      payment = await startInvoicePayment(deps, found, linkUrl);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'decision_rejected') throw error;
+      if (isJson || req.accepts(['html', 'json']) === 'json') return sendProblem(res, error);
+      const w = WORDS[localeOf(found)];
+      res.status(409).type('html').send(pageShell(localeOf(found), w.heading, html`<p class="notice error" role="alert">${w.refused} ${error.message}</p><p><a class="button" href="${linkPathOf(req)}">←</a></p>`));
+      return;
+    }
+    if (isJson || req.accepts(['html', 'json']) === 'json') {
+      res.json(payment);
+      return;
+    }
+    const w = WORDS[localeOf(found)];
+    res
+      .type('html')
+      .send(
+        pageShell(
+          localeOf(found),
+          w.heading,
+          html`<meta http-equiv="refresh" content="0;url=${payment.url}"><p class="notice" role="status">${w.redirecting}</p><p><a class="button primary" href="${payment.url}">${w.continueToPayment}</a></p>`,
+        ),
+      );
+  };
+}
+
+/** GET /d/:token/payment-return?session=…: the provider sends the customer back here once paid. */
+export function returnFromPayment(deps: AppDeps) {
+  return async (req: Request, res: Response, found: FoundLink): Promise<void> => {
+    const session = typeof req.query.session === 'string' ? req.query.session : '';
+    if (/^cs_[A-Za-z0-9_]{1,200}$/.test(session)) await confirmReturnFromPayment(deps, found, session);
+    res.redirect(303, `${linkPathOf(req)}?payment=success#payment`);
+  };
+}
+
+/** GET /d/:token/receipts/:paymentId. */
+export function downloadReceipt(deps: AppDeps) {
+  return async (req: Request, res: Response, found: FoundLink): Promise<void> => {
+    const receipt = await receiptOf(deps.prisma, found.document.id, String(req.params.paymentId));
+    res.attachment(`${receipt.receiptNumber}.pdf`).type('application/pdf').send(Buffer.from(receipt.bytes));
+  };
+}

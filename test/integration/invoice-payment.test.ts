@@ -1,0 +1,221 @@
+/**
+ * An invoice paid online, over HTTP end to end: the real API, worker and Temporal, the
+ * official Stripe SDK talking to the local stand-in, whose hosted page is paid as a browser
+ * would post it and whose webhooks are signed with Stripe's scheme. Then the faults: a bad
+ * signature signals nothing, a webhook replayed three times counts once, paying twice is
+ * refused.
+ */
+import { createHmac } from 'node:crypto';
+import { eventually } from '../support/eventually';
+import { createInvoice, startPaymentStack, type PaymentStack } from '../support/payments';
+import { saveReplayHistory } from '../replay/record';
+import { recipientsOf } from '../support/outbox';
+import { pdfText } from '../support/pdf-text';
+import { backOffice, formFields, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
+
+let payments: PaymentStack;
+let office: BackOffice;
+
+beforeAll(async () => {
+  payments = await startPaymentStack();
+  office = await backOffice(payments.stack);
+});
+afterAll(async () => {
+  await payments?.close();
+});
+
+const FIRM_LINES = SAMPLE_LINES.filter((line) => !line.optional);
+
+interface DocumentWithPayments {
+  status: string;
+  totals: { gross: number };
+  payments: { status: string; amount: number; paymentIntentId: string | null; checkoutSessionId: string | null; receiptNumber: string | null }[];
+}
+
+const documentOf = async (documentId: string) => (await office.call<DocumentWithPayments>('GET', `/v1/documents/${documentId}`)).body;
+
+function signed(body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+async function postWebhook(body: string, signature: string | undefined): Promise<Response> {
+  return fetch(`${payments.stack.baseUrl}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) },
+    body,
+  });
+}
+
+/** The stand-in's hosted page, posted as its form is. */
+async function payOnHostedPage(url: string, card: string): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: 'payer@customer.test', cardNumber: card, cardExpiry: '12 / 34', cardCvc: '123', billingName: 'Zoë Dupré' }),
+    redirect: 'manual',
+  });
+}
+
+it('settings: payOnline is validated, saved and read back', async () => {
+  expect((await office.call('PATCH', '/v1/settings', { payOnline: 'yes' })).status).toBe(400);
+  const saved = await office.call<{ payOnline: boolean }>('PATCH', '/v1/settings', { payOnline: true });
+  expect(saved.status).toBe(200);
+  expect(saved.body.payOnline).toBe(true);
+  expect((await office.call<{ payOnline: boolean }>('GET', '/v1/settings')).body.payOnline).toBe(true);
+});
+
+it('pays an invoice online once: decline recorded, bad signatures refused, replays counted once, second payment refused', async () => {
+  await office.call('PATCH', '/v1/settings', { payOnline: true });
+  const { documentId, contactEmail } = await createInvoice(office, { locale: 'fr', lines: FIRM_LINES });
+  const { url } = await office.sendQuote(documentId, contactEmail);
+  const gross = (await documentOf(documentId)).totals.gross;
+  expect(gross).toBeGreaterThan(0);
+
+  // The page offers "Pay online"; a form post carries its CSRF field, a JSON post none.
+  const page = await (await fetch(url)).text();
+  expect(page).toContain('Payer en ligne');
+  const fields = formFields(page, 'pay');
+  const viaForm = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+  expect(viaForm.status).toBe(200);
+  const interstitial = await viaForm.text();
+  const checkoutUrl = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(interstitial)?.[1]?.replace(/&amp;/g, '&');
+  expect(checkoutUrl).toMatch(new RegExp(`^${payments.stripe.url}/c/pay/cs_test_`));
+  const forged = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ decisionId: 'abcdefgh12', csrf: 'forged' }) });
+  expect(forged.status).toBe(403);
+  // One payment page at a time: asking again hands out the same session.
+  const again = (await (await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { url: string; sessionId: string };
+  expect(again.url).toBe(checkoutUrl);
+  const sessionId = again.sessionId;
+
+  // A forged "paid" event — right shape, wrong secret — and a tampered body are refused; nothing moves.
+  const forgedEvent = JSON.stringify({
+    id: 'evt_forged',
+    object: 'event',
+    type: 'checkout.session.completed',
+    created: Math.floor(Date.now() / 1000),
+    data: { object: { id: sessionId, object: 'checkout.session', status: 'complete', payment_status: 'paid', amount_total: gross, currency: 'eur', payment_intent: 'pi_forged', metadata: { greenlight_tenant: 'x', greenlight_subject: documentId, greenlight_kind: 'invoice' } } },
+  });
+  const wrongSecret = await postWebhook(forgedEvent, signed(forgedEvent, 'whsec_not_ours'));
+  expect(wrongSecret.status).toBe(400);
+  expect(wrongSecret.headers.get('content-type')).toContain('application/problem+json');
+  expect((await postWebhook(forgedEvent, undefined)).status).toBe(400);
+  const stale = await postWebhook(forgedEvent, signed(forgedEvent, payments.webhookSecret, Math.floor(Date.now() / 1000) - 3600));
+  expect(stale.status).toBe(400);
+  const tampered = await postWebhook(forgedEvent.replace('"amount_total":', '"amount_total":1'), signed(forgedEvent, payments.webhookSecret));
+  expect(tampered.status).toBe(400);
+
+  // The decline card: the hosted page says so, the invoice records the failure and stays unpaid.
+  const declined = await payOnHostedPage(checkoutUrl as string, '4000 0000 0000 0002');
+  expect(declined.status).toBe(402);
+  expect(await declined.text()).toContain('Your card was declined.');
+  const failed = await eventually(async () => (await office.events(documentId)).find((event) => event.type === 'payment_failed'), { what: 'the failed payment to be recorded' });
+  expect(failed.data).toMatchObject({ failureCode: 'generic_decline' });
+  expect((await documentOf(documentId)).status).toBe('sent');
+  expect((await payments.charges()).count).toBe(0);
+
+  // The success card: back to the portal through the success URL, paid, with a receipt.
+  const accepted = await payOnHostedPage(checkoutUrl as string, '4242 4242 4242 4242');
+  expect(accepted.status).toBe(303);
+  const successUrl = accepted.headers.get('location') as string;
+  expect(successUrl).toBe(`${url}/payment-return?session=${sessionId}`);
+  const back = await fetch(successUrl, { redirect: 'manual' });
+  expect(back.status).toBe(303);
+  expect(back.headers.get('location')).toMatch(/\?payment=success#payment$/);
+  const paid = await eventually(
+    async () => {
+      const document = await documentOf(documentId);
+      return document.status === 'paid' ? document : undefined;
+    },
+    { what: 'the invoice to be paid' },
+  );
+  expect(paid.payments).toHaveLength(1);
+  const [payment] = paid.payments;
+  expect(payment).toMatchObject({ status: 'succeeded', amount: gross, checkoutSessionId: sessionId });
+  expect(payment?.paymentIntentId).toMatch(/^pi_test_/);
+  expect(payment?.receiptNumber).toMatch(/-R1$/);
+  expect((await payments.charges()).count).toBe(1);
+  // A declined then paid invoice: the history CI replays (test/replay/record.ts).
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    const handle = payments.stack.client.workflow.getHandle(`invoice-${documentId}`);
+    await handle.result();
+    await saveReplayHistory(handle, 'invoice-paid');
+  }
+
+  // The stand-in's completion event, delivered again three times (as Stripe retries): counted once.
+  const completed = await eventually(
+    async () => (await payments.events()).find((event) => event.type === 'checkout.session.completed' && event.data.object.id === sessionId && event.deliveries.length > 0),
+    { what: 'the checkout.session.completed webhook' },
+  );
+  expect(completed.deliveries[0]?.statusCode).toBe(200);
+  for (let replay = 0; replay < 3; replay += 1) {
+    const redelivered = (await (await fetch(`${payments.stripe.url}/_test/events/${completed.id}/redeliver`, { method: 'POST' })).json()) as { deliveries: { statusCode: number }[] };
+    expect(redelivered.deliveries.map((delivery) => delivery.statusCode)).toEqual([200]);
+  }
+  const events = await office.events(documentId);
+  expect(events.filter((event) => event.type === 'paid')).toHaveLength(1);
+  expect((await documentOf(documentId)).payments.filter((row) => row.status === 'succeeded')).toHaveLength(1);
+  expect((await payments.charges()).count).toBe(1);
+
+  // Paying twice is impossible: no pay button, a second session refused; the receipt downloads.
+  const paidPage = await (await fetch(url)).text();
+  expect(paidPage).not.toContain('Payer en ligne');
+  expect(paidPage).toContain('Facture payée');
+  const second = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(second.status).toBe(409);
+  expect(((await second.json()) as { detail: string }).detail).toBe('The invoice is already paid');
+  const receiptLink = /href="([^"]+\/receipts\/[^"]+)"/.exec(paidPage)?.[1] as string;
+  const receipt = await fetch(new URL(receiptLink, url));
+  expect(receipt.status).toBe(200);
+  expect(receipt.headers.get('content-type')).toBe('application/pdf');
+  const text = pdfText(new Uint8Array(await receipt.arrayBuffer()));
+  expect(text).toContain('Reçu de paiement');
+  expect(text).toContain(payment?.receiptNumber as string);
+  // The assignee heard about it (notify: {paid: ["email"]}).
+  await eventually(async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).some((to) => to.startsWith('jeanne-'))) ? true : undefined), { what: "the assignee's paid notice" });
+});
+
+it('without online payment, the invoice page offers no pay button and POST /pay is refused', async () => {
+  await office.call('PATCH', '/v1/settings', { payOnline: false });
+  const { documentId, contactEmail } = await createInvoice(office, { locale: 'en', lines: FIRM_LINES });
+  const { url } = await office.sendQuote(documentId, contactEmail);
+  expect(await (await fetch(url)).text()).not.toContain('Pay online');
+  const refused = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(refused.status).toBe(409);
+  expect(((await refused.json()) as { detail: string }).detail).toBe('Online payment is not offered for this invoice');
+});
+
+it('becomes overdue after its due date, is reminded as quotes are, and once cancelled its payment page is closed', async () => {
+  await office.call('PATCH', '/v1/settings', { payOnline: true, reminderAfter: 'PT2S', maxReminders: 1 });
+  const { documentId, contactEmail } = await createInvoice(office, { locale: 'en', lines: FIRM_LINES, dueDate: new Date(Date.now() + 4000) });
+  const { url } = await office.sendQuote(documentId, contactEmail);
+  const opened = (await (await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { url: string; sessionId: string };
+
+  const reminder = await eventually(
+    async () => (await payments.stack.readOutbox()).find((email) => recipientsOf(email).some((to) => to.includes(contactEmail)) && email.subject.startsWith('Reminder: invoice')),
+    { what: 'the automatic reminder' },
+  );
+  expect(reminder.links.some((link) => link.startsWith(`${payments.stack.baseUrl}/d/`))).toBe(true);
+  await eventually(async () => ((await documentOf(documentId)).status === 'overdue' ? true : undefined), { what: 'the invoice to be overdue' });
+  const events = await office.events(documentId);
+  expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['sent', 'reminded', 'overdue']));
+  const overduePage = await (await fetch(url)).text();
+  expect(overduePage).toContain('This invoice is overdue');
+  expect(overduePage).toContain('Due on ');
+
+  const cancelled = await office.call<{ status: string }>('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Credit note issued' });
+  expect(cancelled.status).toBe(202);
+  expect(cancelled.body.status).toBe('cancelled');
+  await eventually(async () => ((await documentOf(documentId)).payments[0]?.status === 'expired' ? true : undefined), { what: 'the payment page to be closed' });
+  expect(await (await fetch(opened.url)).text()).toContain('This payment page has expired');
+  const refused = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(refused.status).toBe(409);
+  expect(((await refused.json()) as { detail: string }).detail).toBe('The invoice is cancelled');
+});
+
+it('lists invoices by their payment status', async () => {
+  const paid = await office.call<{ data: { status: string; kind: string }[] }>('GET', '/v1/documents?kind=invoice&status=paid');
+  expect(paid.status).toBe(200);
+  expect(paid.body.data.length).toBeGreaterThan(0);
+  expect(paid.body.data.every((document) => document.kind === 'invoice' && document.status === 'paid')).toBe(true);
+  expect((await office.call('GET', '/v1/documents?status=not_a_status')).status).toBe(400);
+});

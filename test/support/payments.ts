@@ -1,0 +1,72 @@
+/**
+ * A stack whose payments go to the local Stripe stand-in (devtools/stripe/), as in
+ * development: the SDK pointed at it by STRIPE_API_URL, its webhooks signed with a secret of
+ * this run and POSTed to the stack's /webhooks/stripe. Plus the back office's invoice.
+ */
+import { randomBytes } from 'node:crypto';
+import { startStripeStandIn, type StripeStandIn, type WebhookTarget } from '../../devtools/stripe/server';
+import type { BackOffice, LineInput } from '../integration/portal-fixtures';
+import { startStack, type Stack, type StackOptions } from './stack';
+
+export interface PaymentStack {
+  stack: Stack;
+  stripe: StripeStandIn;
+  webhookSecret: string;
+  /** Money the stand-in took, and the events it sent. */
+  charges(): Promise<{ count: number }>;
+  events(): Promise<{ id: string; type: string; data: { object: Record<string, unknown> }; deliveries: { statusCode?: number }[] }[]>;
+  close(): Promise<void>;
+}
+
+export async function startPaymentStack(options: StackOptions = {}): Promise<PaymentStack> {
+  const webhooks: WebhookTarget[] = [];
+  const stripe = await startStripeStandIn({ port: 0, webhooks });
+  const webhookSecret = `whsec_test_${randomBytes(16).toString('hex')}`;
+  // Read by loadConfig when the stack starts (API and worker alike).
+  process.env.STRIPE_API_URL = stripe.url;
+  process.env.STRIPE_SECRET_KEY = 'sk_test_greenlight_tests';
+  process.env.STRIPE_WEBHOOK_SECRET = webhookSecret;
+  const stack = await startStack(options);
+  webhooks.push({ url: `${stack.baseUrl}/webhooks/stripe`, secret: webhookSecret });
+  const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${stripe.url}${path}`)).json()) as T;
+  return {
+    stack,
+    stripe,
+    webhookSecret,
+    charges: () => getJson('/_test/charges'),
+    events: async () => (await getJson<{ data: Awaited<ReturnType<PaymentStack['events']>> }>('/_test/events')).data,
+    close: async () => {
+      await stack.close();
+      await stripe.close();
+    },
+  };
+}
+
+const unique = () => randomBytes(5).toString('hex');
+
+/** An invoice for a new customer and contact, as a back office creates it (draft). */
+export async function createInvoice(
+  office: BackOffice,
+  options: { locale?: string; lines: LineInput[]; dueDate?: Date },
+): Promise<{ documentId: string; contactEmail: string }> {
+  const contactEmail = `payer-${unique()}@customer.test`;
+  const created = async <T>(path: string, body: unknown): Promise<T> => {
+    const answer = await office.call<T>('POST', path, body);
+    if (answer.status !== 201) throw new Error(`POST ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  const customer = await created<{ id: string }>('/v1/customers', { name: 'Åsa Öberg AB', ...(options.locale ? { locale: options.locale } : {}) });
+  const contact = await created<{ id: string }>(`/v1/customers/${customer.id}/contacts`, { name: 'Zoë Dupré', email: contactEmail });
+  const users = await created<{ id: string }>('/v1/users', { name: 'Jeanne Martin', email: `jeanne-${unique()}@lumiere.test`, notify: { paid: ['email'] } });
+  const invoice = await created<{ id: string }>('/v1/documents', {
+    kind: 'invoice',
+    customerId: customer.id,
+    contactId: contact.id,
+    assigneeId: users.id,
+    title: 'Brochures de printemps',
+    number: `FAC-${unique()}`,
+    lines: options.lines,
+    ...(options.dueDate ? { dueDate: options.dueDate.toISOString() } : {}),
+  });
+  return { documentId: invoice.id, contactEmail };
+}

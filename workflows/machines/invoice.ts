@@ -1,0 +1,290 @@
+/**
+ * The life of an invoice (seed 002: "faites-vous payer en ligne"), as a pure XState v5
+ * machine interpreted by its workflow like every document's (DESIGN.md §3):
+ *
+ *   draft ──SEND──▶ sent ──VIEWED──▶ viewed
+ *   sent | viewed | partially_paid | overdue ── PAYMENT_RECEIVED ──▶ paid (all of it)
+ *                                                                 └▶ partially_paid (part; overdue stays overdue)
+ *   sent | viewed | partially_paid ── dueDate ──▶ overdue
+ *   draft | sent | viewed | partially_paid | overdue ── CANCEL ──▶ cancelled
+ *   unpaid ── reminderAfter (at most maxReminders), REMIND ──▶ the same status, reminder emailed
+ *
+ * Decisions taken here, where the product pages leave room:
+ * - A payment is a fact the provider reports (a verified webhook, or the customer's return from
+ *   the payment page): it is counted once per provider payment id, however often it is told,
+ *   so a replayed or late webhook changes nothing. Payments add up; the invoice is paid when
+ *   they cover its total.
+ * - Reminders run as for quotes: `reminderAfterMs` after the last email, at most
+ *   `maxReminders`, while anything is left to pay — overdue invoices included (those are the
+ *   ones worth reminding). The seller may remind by hand in any unpaid status.
+ * - Overdue is a status, not an end: the customer can still pay.
+ * - Cancelling closes the open payment pages (`closeHostedPayments`) so a cancelled invoice
+ *   cannot be paid afterwards.
+ * - A failed card payment is recorded (`payment_failed`, with the provider's reason) and
+ *   changes no status: the customer may try again.
+ *
+ * Final statuses are not XState final states: a view of a paid invoice is still recorded.
+ */
+import { assign, setup, type SnapshotFrom } from 'xstate';
+import type { AuditEventType } from '../../domain/documents';
+import { FINAL_INVOICE_STATUSES, PAYABLE_INVOICE_STATUSES, type InvoiceStatus, type ReceivedPayment } from '../../domain/invoice';
+import type { InvoiceView } from '../api';
+import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+
+export interface InvoiceMachineInput {
+  now: number;
+  /** Epoch ms; absent: never overdue. */
+  dueDate?: number;
+  /** Minor units: what the customer owes in all. */
+  grossTotal: number;
+  currency: string;
+  reminderAfterMs: number;
+  maxReminders: number;
+}
+
+export interface InvoiceContext extends InvoiceMachineInput {
+  remindersSent: number;
+  lastEmailedAt?: number;
+  /** Sum of the payments counted, minor units. */
+  paidTotal: number;
+  /** Provider payment ids already counted: a payment reported again is recognised. */
+  paymentIds: string[];
+  /** Provider events of failed payments already recorded. */
+  failureEventIds: string[];
+}
+
+/** The seller's moves. */
+export interface InvoiceDecisionEvent extends Timed {
+  type: 'REMIND' | 'CANCEL';
+  reason?: string;
+}
+
+/** The provider took money for this invoice. */
+export interface PaymentReceivedEvent extends Timed {
+  type: 'PAYMENT_RECEIVED';
+  payment: ReceivedPayment;
+}
+
+/** The provider refused a card for this invoice (declined, authentication failed). */
+export interface PaymentFailedEvent extends Timed {
+  type: 'PAYMENT_FAILED';
+  paymentId: string;
+  eventId: string;
+  failureCode?: string;
+  failureMessage?: string;
+}
+
+export type InvoiceEvent = ({ type: 'SEND' } & Timed) | FactEvent | InvoiceDecisionEvent | PaymentReceivedEvent | PaymentFailedEvent;
+
+/** Parameters of the recordPayment activity: the payment and the receipt's number in the invoice's series. */
+export interface RecordPaymentParams {
+  payment: ReceivedPayment;
+  receiptSeq: number;
+  paidTotal: number;
+}
+
+const NEVER = Number.POSITIVE_INFINITY;
+
+const isNewPayment = (context: InvoiceContext, event: InvoiceEvent): event is PaymentReceivedEvent =>
+  event.type === 'PAYMENT_RECEIVED' && event.payment.amount > 0 && !context.paymentIds.includes(event.payment.paymentId);
+
+/** Read from `context` before the payment is added: does it cover what is left? */
+const coversTheRest = (context: InvoiceContext, event: InvoiceEvent): boolean =>
+  isNewPayment(context, event) && context.paidTotal + event.payment.amount >= context.grossTotal;
+
+export const invoiceMachine = setup({
+  types: {
+    context: {} as InvoiceContext,
+    events: {} as InvoiceEvent,
+    input: {} as InvoiceMachineInput,
+  },
+  guards: {
+    remindersLeft: ({ context }) => context.remindersSent < context.maxReminders,
+    paysInFull: ({ context, event }) => coversTheRest(context, event),
+    paysInPart: ({ context, event }) => isNewPayment(context, event),
+    newFailure: ({ context, event }) => event.type === 'PAYMENT_FAILED' && !context.failureEventIds.includes(event.eventId),
+  },
+  actions: {
+    keepTime: assign({ now: ({ context, event }) => (typeof event.at === 'number' ? event.at : context.now) }),
+    restartReminderClock: assign({ lastEmailedAt: ({ context }) => context.now }),
+    countReminder: assign({ remindersSent: ({ context }) => context.remindersSent + 1 }),
+    countPayment: assign(({ context, event }) =>
+      event.type === 'PAYMENT_RECEIVED'
+        ? { paidTotal: context.paidTotal + event.payment.amount, paymentIds: [...context.paymentIds, event.payment.paymentId] }
+        : {},
+    ),
+    countFailure: assign(({ context, event }) => (event.type === 'PAYMENT_FAILED' ? { failureEventIds: [...context.failureEventIds, event.eventId] } : {})),
+    recordTransition: activity<RecordParams>(),
+    sendFirstEmail: activity<undefined>(),
+    sendReminderEmail: activity<ReminderParams>(),
+    notifyAssignee: activity<NotifyParams>(),
+    recordPayment: activity<RecordPaymentParams>(),
+    closeHostedPayments: activity<undefined>(),
+  },
+  delays: {
+    reminderDelay: ({ context }) =>
+      context.remindersSent < context.maxReminders && context.reminderAfterMs > 0
+        ? Math.max(0, (context.lastEmailedAt ?? context.now) + context.reminderAfterMs - context.now)
+        : NEVER,
+    untilDue: ({ context }) => (context.dueDate === undefined ? NEVER : Math.max(0, context.dueDate - context.now)),
+  },
+}).createMachine(
+  (() => {
+    const record = (type: AuditEventType) => ({ type: 'recordTransition', params: { type } }) as const;
+    const remind = (automatic: boolean) =>
+      [
+        'keepTime',
+        'countReminder',
+        'restartReminderClock',
+        { type: 'sendReminderEmail', params: ({ context }: { context: InvoiceContext }) => ({ reminder: context.remindersSent, automatic }) },
+        {
+          type: 'recordTransition',
+          params: ({ context }: { context: InvoiceContext }) => ({ type: 'reminded' as const, data: { reminder: context.remindersSent, automatic } }),
+        },
+      ] as const;
+    /** The payment counted, its row and receipt kept, then recorded and told to the assignee. */
+    const takePayment = [
+      'keepTime',
+      'countPayment',
+      {
+        type: 'recordPayment',
+        params: ({ context, event }: { context: InvoiceContext; event: InvoiceEvent }) => ({
+          payment: (event as PaymentReceivedEvent).payment,
+          receiptSeq: context.paymentIds.length,
+          paidTotal: context.paidTotal,
+        }),
+      },
+      {
+        type: 'recordTransition',
+        params: ({ context, event }: { context: InvoiceContext; event: InvoiceEvent }) => {
+          const { payment } = event as PaymentReceivedEvent;
+          return {
+            type: 'paid' as const,
+            data: {
+              paymentId: payment.paymentId,
+              amount: payment.amount,
+              currency: payment.currency,
+              provider: payment.provider,
+              paidTotal: context.paidTotal,
+              partial: context.paidTotal < context.grossTotal,
+            },
+          };
+        },
+      },
+      { type: 'notifyAssignee', params: { event: 'paid', what: 'paid' } },
+    ] as const;
+    const paymentFailed = {
+      guard: 'newFailure',
+      actions: [
+        'keepTime',
+        'countFailure',
+        {
+          type: 'recordTransition',
+          params: ({ event }: { event: InvoiceEvent }) => {
+            const failed = event as PaymentFailedEvent;
+            return {
+              type: 'payment_failed' as const,
+              data: { paymentId: failed.paymentId, ...(failed.failureCode ? { failureCode: failed.failureCode } : {}), ...(failed.failureMessage ? { failureMessage: failed.failureMessage } : {}) },
+            };
+          },
+        },
+      ],
+    } as const;
+    const cancel = { target: 'cancelled', actions: ['keepTime', 'closeHostedPayments', record('cancelled')] } as const;
+    const overdue = { target: 'overdue', actions: ['keepTime', record('overdue')] } as const;
+    /** Anything left to pay: reminders run, payments count, the seller may remind or cancel. */
+    const unpaid = <TOwn extends object>(self: 'sent' | 'viewed' | 'partially_paid' | 'overdue', partTarget: 'partially_paid' | 'overdue', own: TOwn) =>
+      ({
+        after: {
+          reminderDelay: { guard: 'remindersLeft', target: self, reenter: true, actions: remind(true) },
+          ...(self === 'overdue' ? {} : { untilDue: overdue }),
+        },
+        on: {
+          PAYMENT_RECEIVED: [
+            { guard: 'paysInFull', target: 'paid', actions: takePayment },
+            { guard: 'paysInPart', target: partTarget, actions: takePayment },
+          ],
+          PAYMENT_FAILED: paymentFailed,
+          REMIND: { target: self, reenter: true, actions: remind(false) },
+          CANCEL: cancel,
+          ...own,
+        },
+      }) as const;
+
+    return {
+      id: 'invoice',
+      context: ({ input }: { input: InvoiceMachineInput }) => ({ ...input, remindersSent: 0, paidTotal: 0, paymentIds: [], failureEventIds: [] }),
+      initial: 'draft',
+      on: {
+        VIEWED: { actions: ['keepTime', record('viewed'), { type: 'notifyAssignee', params: { event: 'viewed', what: 'viewed' } }] },
+        DOWNLOADED: { actions: ['keepTime', record('downloaded'), { type: 'notifyAssignee', params: { event: 'downloaded', what: 'downloaded' } }] },
+      },
+      states: {
+        draft: {
+          on: {
+            SEND: { target: 'sent', actions: ['keepTime', 'restartReminderClock', 'sendFirstEmail', record('sent')] },
+            CANCEL: cancel,
+          },
+        },
+        sent: unpaid('sent', 'partially_paid', {
+          VIEWED: { target: 'viewed', actions: ['keepTime', record('viewed'), { type: 'notifyAssignee', params: { event: 'viewed', what: 'viewed' } }] },
+        } as const),
+        viewed: unpaid('viewed', 'partially_paid', {}),
+        partially_paid: unpaid('partially_paid', 'partially_paid', {}),
+        overdue: unpaid('overdue', 'overdue', {}),
+        paid: {},
+        cancelled: {},
+      },
+    };
+  })(),
+);
+
+export type InvoiceSnapshot = SnapshotFrom<typeof invoiceMachine>;
+
+export function invoiceStatus(snapshot: InvoiceSnapshot): InvoiceStatus {
+  return snapshot.value as InvoiceStatus;
+}
+
+export function isInvoiceClosed(snapshot: InvoiceSnapshot): boolean {
+  return FINAL_INVOICE_STATUSES.includes(invoiceStatus(snapshot));
+}
+
+/** Why no decision can be taken on an invoice in a final status (also once its workflow has closed). */
+export function closedInvoiceReason(status: InvoiceStatus): string {
+  return status === 'cancelled' ? 'The invoice is cancelled' : 'The invoice is already paid';
+}
+
+/** Why the machine would refuse `event` now, in words a seller can read; undefined when allowed. */
+export function whyNotInvoice(snapshot: InvoiceSnapshot, event: InvoiceEvent): string | undefined {
+  if (snapshot.can(event)) return undefined;
+  const status = invoiceStatus(snapshot);
+  if (isInvoiceClosed(snapshot)) return closedInvoiceReason(status);
+  if (status === 'draft') return 'The invoice has not been sent yet';
+  if (event.type === 'SEND') return 'The invoice has already been sent';
+  return `An invoice that is ${status.replace('_', ' ')} cannot take ${event.type.toLowerCase()}`;
+}
+
+export function isInvoicePayable(status: string): boolean {
+  return (PAYABLE_INVOICE_STATUSES as readonly string[]).includes(status);
+}
+
+/** The next automatic reminder, while something is left to pay. */
+function nextReminderAt(snapshot: InvoiceSnapshot): number | undefined {
+  const { context } = snapshot;
+  if (!isInvoicePayable(invoiceStatus(snapshot))) return undefined;
+  if (context.remindersSent >= context.maxReminders || context.reminderAfterMs <= 0) return undefined;
+  return (context.lastEmailedAt ?? context.now) + context.reminderAfterMs;
+}
+
+export function invoiceView(snapshot: InvoiceSnapshot): InvoiceView {
+  const next = nextReminderAt(snapshot);
+  const { context } = snapshot;
+  return {
+    status: invoiceStatus(snapshot),
+    remindersSent: context.remindersSent,
+    ...(next !== undefined ? { nextReminderAt: next } : {}),
+    paidTotal: context.paidTotal,
+    amountDue: Math.max(0, context.grossTotal - context.paidTotal),
+    ...(context.dueDate !== undefined ? { dueDate: context.dueDate } : {}),
+  };
+}
