@@ -6,13 +6,14 @@
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import { startStalledRenders } from '../activities/render/render-start';
+import type { SweepScope } from '../activities/db/sweep-scope';
 import { startSweeper, type Sweeper } from './sweeper';
 
 /** Younger revisions are left to their upload, which starts the render right after its commit. */
 const STALE_AFTER_MS = 30_000;
 const SWEEP_EVERY_MS = 5_000;
 
-export function startRenderSweeper(options: { prisma: PrismaClient; client: Client; taskQueue: string }): Sweeper {
+export function startRenderSweeper(options: { prisma: PrismaClient; client: Client; taskQueue: string; scope?: SweepScope }): Sweeper {
   const starter = { client: options.client, taskQueue: options.taskQueue };
-  return startSweeper('renders', SWEEP_EVERY_MS, () => startStalledRenders(options.prisma, starter, STALE_AFTER_MS));
+  return startSweeper('renders', SWEEP_EVERY_MS, () => startStalledRenders(options.prisma, starter, STALE_AFTER_MS, options.scope));
 }

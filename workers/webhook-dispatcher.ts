@@ -9,6 +9,7 @@
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import { dispatchStaleWebhookDeliveries } from '../activities/webhooks/dispatch';
+import type { SweepScope } from '../activities/db/sweep-scope';
 import { startSweeper, type Sweeper } from './sweeper';
 
 /** Younger rows are left to their recorder, which dispatches them at once. */
@@ -17,7 +18,13 @@ const SWEEP_EVERY_MS = 2_000;
 
 export type WebhookSweeper = Sweeper;
 
-export function startWebhookSweeper(options: { prisma: PrismaClient; client: Client; taskQueue: string; retryDelaysMs?: number[] }): WebhookSweeper {
+export function startWebhookSweeper(options: {
+  prisma: PrismaClient;
+  client: Client;
+  taskQueue: string;
+  retryDelaysMs?: number[];
+  scope?: SweepScope;
+}): WebhookSweeper {
   const dispatcher = { client: options.client, taskQueue: options.taskQueue, retryDelaysMs: options.retryDelaysMs };
-  return startSweeper('webhooks', SWEEP_EVERY_MS, () => dispatchStaleWebhookDeliveries(options.prisma, dispatcher, STALE_AFTER_MS));
+  return startSweeper('webhooks', SWEEP_EVERY_MS, () => dispatchStaleWebhookDeliveries(options.prisma, dispatcher, STALE_AFTER_MS, options.scope));
 }

@@ -14,6 +14,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { ProofRevisionWorkflowInput } from '../../workflows/proof-revision';
+import { tenantFilter, type SweepScope } from '../db/sweep-scope';
 
 export const revisionRenderWorkflowId = (revisionId: string): string => `proof-revision-${revisionId}`;
 
@@ -37,9 +38,9 @@ export async function startRevisionRender(starter: RenderStarter, input: ProofRe
 }
 
 /** The safety net: revisions still rendering `olderThanMs` after their upload get their render (re)started. */
-export async function startStalledRenders(prisma: PrismaClient, starter: RenderStarter, olderThanMs: number): Promise<number> {
+export async function startStalledRenders(prisma: PrismaClient, starter: RenderStarter, olderThanMs: number, scope?: SweepScope): Promise<number> {
   const stalled = await prisma.revision.findMany({
-    where: { status: 'rendering', createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    where: { status: 'rendering', createdAt: { lt: new Date(Date.now() - olderThanMs) }, document: tenantFilter(scope) },
     select: { id: true, documentId: true, document: { select: { tenantId: true } } },
     orderBy: { createdAt: 'asc' },
     take: 100,

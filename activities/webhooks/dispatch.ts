@@ -13,6 +13,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { webhookWorkflowId, type WebhookDeliveryInput } from '../../domain/webhooks';
+import { tenantFilter, type SweepScope } from '../db/sweep-scope';
 
 export interface WebhookDispatcher {
   client: Client;
@@ -62,9 +63,9 @@ export async function dispatchWebhookDeliveries(prisma: PrismaClient, dispatcher
 }
 
 /** The safety net: deliveries whose recorder died between commit and dispatch. */
-export async function dispatchStaleWebhookDeliveries(prisma: PrismaClient, dispatcher: WebhookDispatcher, olderThanMs: number): Promise<number> {
+export async function dispatchStaleWebhookDeliveries(prisma: PrismaClient, dispatcher: WebhookDispatcher, olderThanMs: number, scope?: SweepScope): Promise<number> {
   const rows = await prisma.webhookDelivery.findMany({
-    where: { dispatchedAt: null, status: 'pending', createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    where: { dispatchedAt: null, status: 'pending', createdAt: { lt: new Date(Date.now() - olderThanMs) }, ...tenantFilter(scope) },
     select: { id: true },
     take: 500,
   });

@@ -98,8 +98,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           workflowBundlePath: services.workflowBundlePath,
         });
 
-  const webhookSweeper = worker ? startWebhookSweeper({ prisma, client, taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs }) : undefined;
-  const renderSweeper = worker ? startRenderSweeper({ prisma, client, taskQueue }) : undefined;
+  // Each stack sweeps only the tenants it created: what it starts runs on its own task queue.
+  const scope = { tenantIds: new Set<string>() };
+  const webhookSweeper = worker ? startWebhookSweeper({ prisma, client, taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs, scope }) : undefined;
+  const renderSweeper = worker ? startRenderSweeper({ prisma, client, taskQueue, scope }) : undefined;
   const server = await listen(createApp({ prisma, temporal: client, config }), apiPort);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -121,6 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
       if (response.status !== 201) throw new Error(`POST /v1/tenants answered ${response.status}: ${await response.text()}`);
       const tenant = (await response.json()) as { id: string; apiKey: string };
+      scope.tenantIds.add(tenant.id);
       return { tenantId: tenant.id, apiKey: tenant.apiKey };
     },
     close: async () => {
