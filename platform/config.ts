@@ -37,6 +37,12 @@ export interface Config {
   temporalAddress: string;
   temporalNamespace: string;
   taskQueue: string;
+  /**
+   * The tenants this worker's safety-net sweepers look after (SWEEP_TENANTS, comma-separated);
+   * every tenant when unset, as production wants. Set where workers of one database poll task
+   * queues of their own (the test suite), so none starts another's work on its queue.
+   */
+  sweepTenants?: string[];
   dataDir: string;
   publicUrl: string;
   /** Base URL the Resend SDK talks to: Resend itself, or the local outbox. */
@@ -116,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TASK_QUEUE ?? 'greenlight',
+    ...(env.SWEEP_TENANTS !== undefined ? { sweepTenants: env.SWEEP_TENANTS.split(',').filter(Boolean) } : {}),
     dataDir,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     resendBaseUrl: env.RESEND_BASE_URL ?? (realResend ? 'https://api.resend.com' : outboxUrl),

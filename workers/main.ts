@@ -51,10 +51,11 @@ async function main(): Promise<void> {
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
   });
 
+  const scope = config.sweepTenants ? { tenantIds: new Set(config.sweepTenants) } : undefined;
   // Starts the webhook deliveries of events recorded outside workflows (and any a crash left behind).
-  const webhookSweeper = startWebhookSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs });
+  const webhookSweeper = startWebhookSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs, scope });
   // Starts the renders of revisions whose upload could not reach Temporal.
-  const renderSweeper = startRenderSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue });
+  const renderSweeper = startRenderSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue, scope });
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -112,7 +112,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taskQueue,
     outboxUrl: outbox.url,
     config,
-    env,
+    // Read when another process starts: its sweepers look after this stack's tenants so far.
+    get env() {
+      return { ...env, SWEEP_TENANTS: [...scope.tenantIds].join(',') };
+    },
     adminToken,
     readOutbox: () => readOutbox(outbox.url),
     createTenant: async (name = `Tenant ${taskQueue.slice(-8)}`) => {
