@@ -2,13 +2,13 @@
  * The payment receipt the customer downloads from the portal once an invoice is paid (seed
  * 002: "votre client pourra également récupérer le reçu de son paiement"): who paid whom, for
  * which invoice, how much, when, through which provider payment, and what is left to pay.
- * Pure: the same payment gives the same bytes (fonts and wrapping are the quote PDF's own).
+ * Pure: the same payment gives the same bytes.
  */
-import { PDFDocument, rgb } from 'pdf-lib';
 import type { Locale } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
 import { formatDateTime } from '../locale-format';
-import { embedDejaVu, printable, wrapText } from './quote-pdf';
+import { startLabelledPdf } from './labelled-rows';
+import { MUTED } from './pdf-document';
 
 export interface PaymentReceiptData {
   locale: Locale;
@@ -72,54 +72,27 @@ const LABELS: Record<Locale, { title: string; receipt: string; seller: string; c
   },
 };
 
-const PAGE: [number, number] = [595.28, 841.89];
-const MARGIN = 56;
-const WIDTH = PAGE[0] - 2 * MARGIN;
-const LABEL_WIDTH = 190;
-const INK = rgb(0.1, 0.11, 0.13);
-const MUTED = rgb(0.42, 0.45, 0.5);
+const GEOMETRY = { margin: 56, labelWidth: 190, size: 10.5, lineGap: 5, rowGap: 6 };
 
 export async function layoutPaymentReceipt(data: PaymentReceiptData): Promise<Uint8Array> {
   const t = LABELS[data.locale];
-  const pdf = await PDFDocument.create();
-  const fonts = await embedDejaVu(pdf);
-  pdf.setTitle(`${t.title} ${data.receiptNumber}`);
-  pdf.setAuthor(data.seller);
-  pdf.setLanguage(data.locale);
-  pdf.setCreator('Greenlight');
-  pdf.setProducer('Greenlight (pdf-lib)');
-  pdf.setCreationDate(data.paidAt);
-  pdf.setModificationDate(data.paidAt);
-  const page = pdf.addPage(PAGE);
-  let y = PAGE[1] - MARGIN;
-  const text = (value: string, x: number, width: number, options: { bold?: boolean; size?: number; color?: typeof INK } = {}) => {
-    const font = options.bold ? fonts.bold : fonts.regular;
-    const size = options.size ?? 10.5;
-    let bottom = y;
-    for (const line of wrapText(value, font, size, width)) {
-      page.drawText(printable(line), { x, y: bottom - size, font, size, color: options.color ?? INK });
-      bottom -= size + 5;
-    }
-    return bottom;
-  };
-  const row = (label: string, value: string, bold = false) => {
-    const afterLabel = text(label, MARGIN, LABEL_WIDTH - 8, { color: MUTED });
-    y = Math.min(afterLabel, text(value, MARGIN + LABEL_WIDTH, WIDTH - LABEL_WIDTH, { bold })) - 6;
-  };
+  const { pdf, writer } = await startLabelledPdf({ title: `${t.title} ${data.receiptNumber}`, author: data.seller, locale: data.locale, date: data.paidAt }, GEOMETRY);
   const money = (amount: number) => formatMoney(amount, data.currency, data.locale);
 
-  y = text(t.title, MARGIN, WIDTH, { bold: true, size: 20 }) - 4;
-  y = text(`${t.receipt} ${data.receiptNumber}`, MARGIN, WIDTH, { color: MUTED }) - 18;
-  row(t.seller, data.seller);
-  row(t.customer, data.customer);
-  row(t.invoice, `${data.invoiceNumber}${data.invoiceTitle ? ` — ${data.invoiceTitle}` : ''}`);
-  row(t.amount, money(data.amount), true);
-  row(t.paidAt, formatDateTime(data.paidAt, data.locale));
-  row(t.method, data.provider === 'stripe' ? 'Carte bancaire · Stripe' : data.provider);
-  row(t.reference, data.paymentId);
-  row(t.paidTotal, money(data.paidTotal));
-  row(t.due, money(data.amountDue), true);
-  y -= 14;
-  text(t.thanks, MARGIN, WIDTH);
+  writer.paragraph(t.title, { bold: true, size: 20 });
+  writer.space(4);
+  writer.paragraph(`${t.receipt} ${data.receiptNumber}`, { color: MUTED });
+  writer.space(18);
+  writer.row(t.seller, data.seller);
+  writer.row(t.customer, data.customer);
+  writer.row(t.invoice, `${data.invoiceNumber}${data.invoiceTitle ? ` — ${data.invoiceTitle}` : ''}`);
+  writer.row(t.amount, money(data.amount), { bold: true });
+  writer.row(t.paidAt, formatDateTime(data.paidAt, data.locale));
+  writer.row(t.method, data.provider === 'stripe' ? 'Carte bancaire · Stripe' : data.provider);
+  writer.row(t.reference, data.paymentId);
+  writer.row(t.paidTotal, money(data.paidTotal));
+  writer.row(t.due, money(data.amountDue), { bold: true });
+  writer.space(14);
+  writer.paragraph(t.thanks);
   return pdf.save();
 }

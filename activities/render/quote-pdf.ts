@@ -4,19 +4,16 @@
  * the customer's language.
  *
  * layoutQuotePdf is pure (plain data in, bytes out; the same data gives the same bytes) so
- * it is tested without a database; renderQuotePdf is the thin loader around it. DejaVu
- * Sans is embedded (subset) because the standard PDF fonts only know WinAnsi: a customer
- * called "Дмитрий" or a city called "Łódź" must print as written.
+ * it is tested without a database; renderQuotePdf is the thin loader around it.
  */
-import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import { rgb, type PDFDocument, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
 import { pickLocale, type Locale } from '../../domain/documents';
 import { computeTotals, formatMoney, fromScaled, taxBreakdown, toScaled, type PricedLine } from '../../domain/money';
 import { formatDate, plainSpaces } from '../locale-format';
 import { DOCUMENT_TITLES, isRenderedKind, QUOTE_LABELS, type QuoteLabels, type RenderedKind } from './labels';
+import { A4, createPdf, INK, MUTED, printable, wrapText, type Fonts } from './pdf-document';
 
 export interface QuotePdfParty {
   name: string;
@@ -41,8 +38,7 @@ export interface QuotePdfData {
 }
 
 // Geometry in PDF points (A4 portrait).
-const PAGE_WIDTH = 595.28;
-const PAGE_HEIGHT = 841.89;
+const [PAGE_WIDTH, PAGE_HEIGHT] = A4;
 const MARGIN = 42;
 const RIGHT_EDGE = PAGE_WIDTH - MARGIN;
 const CONTENT_BOTTOM = 64;
@@ -63,70 +59,8 @@ const COLUMNS = (() => {
 })();
 const DESCRIPTION_WIDTH = COLUMNS.descriptionRight - MARGIN - 2 * CELL_PADDING;
 
-const INK = rgb(0.1, 0.11, 0.13);
-const MUTED = rgb(0.42, 0.45, 0.5);
 const RULE = rgb(0.8, 0.82, 0.85);
 const HEADER_FILL = rgb(0.93, 0.94, 0.96);
-
-export interface Fonts {
-  regular: PDFFont;
-  bold: PDFFont;
-}
-
-let fontFiles: { regular: Buffer; bold: Buffer } | undefined;
-
-function dejaVuFiles(): { regular: Buffer; bold: Buffer } {
-  fontFiles ??= {
-    regular: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
-    bold: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
-  };
-  return fontFiles;
-}
-
-/**
- * DejaVu Sans, regular and bold, subset into `pdf`. Fixed names instead of pdf-lib's random
- * suffixes keep the output byte-for-byte stable.
- */
-export async function embedDejaVu(pdf: PDFDocument): Promise<Fonts> {
-  pdf.registerFontkit(fontkit);
-  const files = dejaVuFiles();
-  return {
-    regular: await pdf.embedFont(files.regular, { subset: true, customName: 'DejaVuSans' }),
-    bold: await pdf.embedFont(files.bold, { subset: true, customName: 'DejaVuSans-Bold' }),
-  };
-}
-
-/** Control characters have no glyph; a tab or stray carriage return prints as a space. */
-export function printable(text: string): string {
-  return text.replace(/\p{Cc}/gu, ' ');
-}
-
-/** Splits text into lines no wider than maxWidth, breaking at spaces, or inside a word too long for a line. */
-export function wrapText(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
-  const fits = (candidate: string) => font.widthOfTextAtSize(candidate, size) <= maxWidth;
-  const lines: string[] = [];
-  for (const paragraph of text.split(/\r?\n/)) {
-    let current = '';
-    for (const word of printable(paragraph).split(/ +/).filter(Boolean)) {
-      const candidate = current ? `${current} ${word}` : word;
-      if (fits(candidate)) {
-        current = candidate;
-        continue;
-      }
-      if (current) lines.push(current);
-      current = '';
-      for (const char of word) {
-        if (current && !fits(current + char)) {
-          lines.push(current);
-          current = '';
-        }
-        current += char;
-      }
-    }
-    lines.push(current);
-  }
-  return lines;
-}
 
 interface TextStyle {
   font?: PDFFont;
@@ -336,20 +270,10 @@ function documentTitle(data: QuotePdfData): string {
 export async function layoutQuotePdf(data: QuotePdfData): Promise<Uint8Array> {
   const labels = QUOTE_LABELS[data.locale];
   const format = formattersFor(data.locale, data.currency);
-  const pdf = await PDFDocument.create();
-  const fonts = await embedDejaVu(pdf);
-
   const title = `${documentTitle(data)} ${data.number}`;
-  pdf.setTitle(title);
-  pdf.setAuthor(data.seller.name);
-  pdf.setSubject(data.title ?? title);
-  pdf.setLanguage(data.locale);
-  pdf.setCreator('Greenlight');
-  pdf.setProducer('Greenlight (pdf-lib)');
-  // Not the row's updatedAt: it moves with every view counted, and the same quote must
-  // give the same file.
-  pdf.setCreationDate(data.issuedAt);
-  pdf.setModificationDate(data.issuedAt);
+  // Dated when issued, not by the row's updatedAt: that moves with every view counted, and
+  // the same quote must give the same file.
+  const { pdf, fonts } = await createPdf({ title, author: data.seller.name, subject: data.title ?? title, locale: data.locale, date: data.issuedAt });
 
   let first = true;
   const writer = new PageWriter(pdf, fonts, (pageWriter) => {

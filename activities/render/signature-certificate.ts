@@ -4,14 +4,14 @@
  * if any), followed by the pages of that very PDF. The seller downloads it from the API,
  * the customer from the portal.
  *
- * layoutSignatureCertificate is pure (the same evidence gives the same bytes); the fonts
- * and text helpers are the quote PDF's own (quote-pdf.ts).
+ * layoutSignatureCertificate is pure (the same evidence gives the same bytes).
  */
-import { PDFDocument, rgb } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
 import { pickLocale, type Locale } from '../../domain/documents';
-import { embedDejaVu, printable, wrapText, type Fonts } from './quote-pdf';
+import { startLabelledPdf } from './labelled-rows';
+import { MUTED } from './pdf-document';
 
 export interface SignatureCertificateData {
   locale: Locale;
@@ -113,82 +113,40 @@ const LABELS: Record<Locale, CertificateLabels> = {
   },
 };
 
-const PAGE: [number, number] = [595.28, 841.89];
-const MARGIN = 48;
-const WIDTH = PAGE[0] - 2 * MARGIN;
-const LABEL_WIDTH = 150;
-const SIZE = 9.5;
-const LEADING = 13;
-const INK = rgb(0.1, 0.11, 0.13);
-const MUTED = rgb(0.42, 0.45, 0.5);
+const GEOMETRY = { margin: 48, labelWidth: 150, size: 9.5, lineGap: 4, rowGap: 3 };
 
 export async function layoutSignatureCertificate(data: SignatureCertificateData): Promise<Uint8Array> {
   const t = LABELS[data.locale];
-  const pdf = await PDFDocument.create();
-  const fonts: Fonts = await embedDejaVu(pdf);
-  pdf.setTitle(`${t.title} · ${t.document} ${data.number}`);
-  pdf.setAuthor(data.seller);
-  pdf.setLanguage(data.locale);
-  pdf.setCreator('Greenlight');
-  pdf.setProducer('Greenlight (pdf-lib)');
-  pdf.setCreationDate(data.signedAt);
-  pdf.setModificationDate(data.signedAt);
+  const metadata = { title: `${t.title} · ${t.document} ${data.number}`, author: data.seller, locale: data.locale, date: data.signedAt };
+  const { pdf, writer } = await startLabelledPdf(metadata, GEOMETRY);
 
-  let page = pdf.addPage(PAGE);
-  let y = PAGE[1] - MARGIN;
-  const ensureRoom = (height: number) => {
-    if (y - height >= MARGIN) return;
-    page = pdf.addPage(PAGE);
-    y = PAGE[1] - MARGIN;
-  };
-  const paragraph = (text: string, options: { x?: number; width?: number; bold?: boolean; size?: number; color?: typeof INK } = {}) => {
-    const font = options.bold ? fonts.bold : fonts.regular;
-    const size = options.size ?? SIZE;
-    for (const line of wrapText(text, font, size, options.width ?? WIDTH)) {
-      ensureRoom(LEADING);
-      page.drawText(printable(line), { x: options.x ?? MARGIN, y: y - size, font, size, color: options.color ?? INK });
-      y -= size + 4;
-    }
-  };
-  const row = (label: string, value: string, size = SIZE) => {
-    const top = y;
-    paragraph(label, { color: MUTED, width: LABEL_WIDTH - 8 });
-    const afterLabel = y;
-    y = top;
-    paragraph(value, { x: MARGIN + LABEL_WIDTH, width: WIDTH - LABEL_WIDTH, size });
-    y = Math.min(y, afterLabel) - 3;
-  };
-
-  paragraph(t.title, { bold: true, size: 16 });
-  y -= 6;
-  paragraph(t.intro, { color: MUTED });
-  y -= 10;
-  row(t.document, `${data.number}${data.title ? ` — ${data.title}` : ''}`);
-  row(t.version, String(data.version));
-  row(t.seller, data.seller);
-  row(t.signer, data.signerName);
-  if (data.signerEmail) row(t.email, data.signerEmail);
-  row(t.signedAt, data.signedAt.toISOString());
-  if (data.ip) row(t.ip, data.ip);
-  if (data.userAgent) row(t.userAgent, data.userAgent);
-  row(t.link, data.linkId);
+  writer.paragraph(t.title, { bold: true, size: 16 });
+  writer.space(6);
+  writer.paragraph(t.intro, { color: MUTED });
+  writer.space(10);
+  writer.row(t.document, `${data.number}${data.title ? ` — ${data.title}` : ''}`);
+  writer.row(t.version, String(data.version));
+  writer.row(t.seller, data.seller);
+  writer.row(t.signer, data.signerName);
+  if (data.signerEmail) writer.row(t.email, data.signerEmail);
+  writer.row(t.signedAt, data.signedAt.toISOString());
+  if (data.ip) writer.row(t.ip, data.ip);
+  if (data.userAgent) writer.row(t.userAgent, data.userAgent);
+  writer.row(t.link, data.linkId);
   // Smaller, so the 64 hex digits stay on one line and can be copied (or searched) whole.
-  row(t.sha256, data.pdfSha256, 7.5);
-  row(t.options, data.options.length ? data.options.join('; ') : t.none);
-  y -= 6;
-  paragraph(t.consent, { bold: true });
-  paragraph(`« ${data.consentText} »`);
+  writer.row(t.sha256, data.pdfSha256, { size: 7.5 });
+  writer.row(t.options, data.options.length ? data.options.join('; ') : t.none);
+  writer.space(6);
+  writer.paragraph(t.consent, { bold: true });
+  writer.paragraph(`« ${data.consentText} »`);
   if (data.drawnSignature) {
-    const image = await pdf.embedPng(data.drawnSignature);
-    const scaled = image.scaleToFit(220, 90);
-    y -= 8;
-    paragraph(t.drawn, { bold: true });
-    ensureRoom(scaled.height + 8);
-    page.drawImage(image, { x: MARGIN, y: y - scaled.height, width: scaled.width, height: scaled.height });
-    y -= scaled.height + 8;
+    writer.space(8);
+    writer.paragraph(t.drawn, { bold: true });
+    await writer.image(data.drawnSignature, { width: 220, height: 90 });
+    writer.space(8);
   }
-  y -= 10;
-  paragraph(t.pagesFollow, { color: MUTED });
+  writer.space(10);
+  writer.paragraph(t.pagesFollow, { color: MUTED });
 
   const signed = await PDFDocument.load(data.signedPdf);
   for (const copied of await pdf.copyPages(signed, signed.getPageIndices())) pdf.addPage(copied);

@@ -4,41 +4,33 @@
  * webhook, the signature workflow and the quote's own workflow) and the signed PDF downloads;
  * rejecting, in another run, refuses it. Screenshots land in /tmp for a person to look at.
  */
-import { chromium, type Browser } from 'playwright-core';
-import { startGetAcceptStandIn, type GetAcceptStandIn } from '../../devtools/getaccept/server';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
-import { signingOffice, useStandIn, type SigningOffice } from '../support/getaccept';
+import { startSigningStack, type SigningOffice, type SigningStack } from '../support/getaccept';
 import { pdfText } from '../support/pdf-text';
-import { startStack, type Stack } from '../support/stack';
+import type { Stack } from '../support/stack';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-let standIn: GetAcceptStandIn;
+let signing: SigningStack;
 let stack: Stack;
 let office: SigningOffice;
 let browser: Browser;
 
 beforeAll(async () => {
-  standIn = await startGetAcceptStandIn({ port: 0 });
-  useStandIn(standIn);
-  stack = await startStack();
-  office = await signingOffice(stack, standIn, { webhooks: true });
+  signing = await startSigningStack({ webhooks: true });
+  ({ stack, office } = signing);
   // An hour between polls: what the browser does reaches Greenlight through GetAccept's webhook.
   await office.settings({ signaturePollInterval: 'PT1H' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await stack?.close();
-  await standIn?.close();
+  await signing?.close();
 });
 
 async function openSigningPage(documentId: string) {
   const sent = await office.sendForSignature(documentId);
-  const page = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
+  const page = await browser.newPage({ locale: 'sv-SE' });
   await page.goto(sent.recipients[0]?.document_url as string);
   await office.waitForDigitalStatus(documentId, 'viewed');
   return page;

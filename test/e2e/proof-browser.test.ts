@@ -21,9 +21,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PDFDocument, rgb } from 'pdf-lib';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
+import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { ApiClient } from '../support/http';
 import { recipientsOf, type OutboxEmail } from '../support/outbox';
@@ -32,7 +33,6 @@ import { startStack, type Stack } from '../support/stack';
 import { startReceiver, verifies, type Receiver } from '../support/webhook-receiver';
 
 const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
 const DESKTOP_CHROME_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 const t = PROOF_MESSAGES.fr;
 const unique = () => randomBytes(4).toString('hex');
@@ -59,10 +59,7 @@ beforeAll(async () => {
   [stack, receiver, workDir] = await Promise.all([startStack(), startReceiver(), mkdtemp(path.join(tmpdir(), 'proof-browser-'))]);
   ({ apiKey } = await stack.createTenant(`Imprimerie Lumière ${unique()}`));
   api = new ApiClient(stack.baseUrl, apiKey);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -71,6 +68,7 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
+// The whole story in one browser session (two revisions rendered, mail and webhook awaited): longer than the default.
 it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned changes, revision 2, terms, notification and webhook', async () => {
   // ---- the seller's setup, through the API
   expect((await api.patch('/v1/settings', { allowPrivateWebhookUrls: true, termsOfSale: TERMS, hourlyRate: 6500 })).status).toBe(200);
@@ -96,8 +94,7 @@ it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned 
   const firstEmail = await proofEmail(contactEmail, proof.number, 1);
 
   // ---- the customer opens the emailed link
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'fr-FR', userAgent: DESKTOP_CHROME_AGENT });
-  const page = await context.newPage();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'fr-FR', userAgent: DESKTOP_CHROME_AGENT });
   await page.goto(portalLink(firstEmail));
   await page.getByRole('heading', { name: 'Catalogue automne' }).waitFor();
   expect(await page.locator('.banner').innerText()).toBe(t.status.sent(1));
@@ -171,7 +168,7 @@ it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned 
   await page.getByText(MESSAGES.fr.decided.approve).waitFor();
   expect(await page.locator('.banner').getAttribute('data-status')).toBe('approved');
   await page.screenshot({ path: '/tmp/proof-approved.png', fullPage: true });
-  await context.close();
+  await page.close();
 
   // ---- the seller hears of it: email, webhook, and the API
   await eventually(
@@ -193,7 +190,7 @@ it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned 
   expect(first?.changeRequests[0]?.comment).toBe('Merci de corriger la couleur du titre.');
   expect(first?.changeRequests[0]?.pins).toEqual([{ page: 2, x: expect.closeTo(0.3, 2), y: expect.closeTo(0.4, 2), comment: 'Agrandir le logo ici' }]);
   expect(second?.changeRequests).toEqual([]);
-});
+}, 240_000);
 
 // ---------------------------------------------------------------- the seller's files
 

@@ -7,18 +7,13 @@
  * person to look at.
  */
 import { readFile } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { formatMoney } from '../../domain/money';
 import { MESSAGES } from '../../api/portal/i18n';
+import { launchChromium, onAPhone, PHONE } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/eventually';
 import { backOffice, SAMPLE_LINES, type BackOffice } from '../integration/portal-fixtures';
-
-const CHROMIUM = '/usr/bin/chromium';
-/** An iPhone-sized screen: the customer most likely opens the email on a phone. */
-const PHONE = { width: 390, height: 844 };
-const PHONE_CHROME_AGENT =
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
 
 let stack: Stack;
 let office: BackOffice;
@@ -27,10 +22,7 @@ let browser: Browser;
 beforeAll(async () => {
   stack = await startStack();
   office = await backOffice(stack);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -42,17 +34,7 @@ it('opens the emailed link on a phone, downloads the PDF, accepts, and sees the 
   const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: SAMPLE_LINES });
   const { url } = await office.sendQuote(documentId, contactEmail);
 
-  // A phone's browser says who it is; headless Chromium's own user agent names it a robot.
-  const context = await browser.newContext({
-    viewport: PHONE,
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    acceptDownloads: true,
-    locale: 'fr-FR',
-    userAgent: PHONE_CHROME_AGENT,
-  });
-  const page = await context.newPage();
+  const page = await browser.newPage(onAPhone('fr-FR'));
   await page.goto(url);
 
   await expectVisible(page.getByRole('heading', { name: 'Brochures de printemps' }));
@@ -98,7 +80,7 @@ it('opens the emailed link on a phone, downloads the PDF, accepts, and sees the 
   const events = await office.events(documentId);
   expect(events.filter((event) => event.type === 'opened')).toHaveLength(2);
   expect(events.filter((event) => event.type === 'viewed').map((event) => event.data.eventId)).toEqual([viewId]);
-  await context.close();
+  await page.close();
 });
 
 async function expectVisible(locator: { isVisible(): Promise<boolean>; waitFor(options: { state: 'visible' }): Promise<void> }): Promise<void> {

@@ -9,19 +9,17 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { formatMoney } from '../../domain/money';
 import { CHAIN_WORDS } from '../../api/portal/chain-and-conversation';
 import { MESSAGES } from '../../api/portal/i18n';
 import { SIGNING_MESSAGES } from '../../api/portal/sign-form';
+import { launchChromium, onAPhone } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
 import { pdfText } from '../support/pdf-text';
 import { backOffice, type BackOffice, type LineInput } from '../integration/portal-fixtures';
-
-const CHROMIUM = '/usr/bin/chromium';
-const PHONE = { width: 390, height: 844 };
 
 let stack: Stack;
 let office: BackOffice;
@@ -32,10 +30,7 @@ beforeAll(async () => {
   office = await backOffice(stack);
   const settings = await office.call('PATCH', '/v1/settings', { autoConvertToOrder: true });
   if (settings.status !== 200) throw new Error(`PATCH /v1/settings answered ${settings.status}`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -65,8 +60,7 @@ it('ticks an option, sees the total follow, draws and signs; the certificate hol
   const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: LINES, title: 'Affiches de la rentrée' });
   const { url } = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
 
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, acceptDownloads: true, locale: 'fr-FR' });
-  const page = await context.newPage();
+  const page = await browser.newPage(onAPhone('fr-FR'));
   const blocked: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
@@ -158,5 +152,5 @@ it('ticks an option, sees the total follow, draws and signs; the certificate hol
   await page.getByRole('link', { name: `${words.kinds.quote} ${quote.number}` }).click();
   await page.waitForURL(`${orderUrl}/chain/${documentId}`);
   expect(await page.locator('.eyebrow').innerText()).toContain(quote.number);
-  await context.close();
+  await page.close();
 });

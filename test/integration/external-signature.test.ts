@@ -4,27 +4,23 @@
  * webhook fast path follows at once, the seller checks now and cancels, faults at the
  * provider lose nothing, and webhooks that cannot be verified signal nothing.
  */
-import { startGetAcceptStandIn, type GetAcceptStandIn } from '../../devtools/getaccept/server';
 import { saveReplayHistory } from '../replay/record';
 import { signatureWorkflowId } from '../../workflows/signature-api';
 import { eventually } from '../support/eventually';
-import { signingOffice, useStandIn, type AuditRow, type SigningOffice } from '../support/getaccept';
+import { signingOffice, startSigningStack, type AuditRow, type SigningOffice, type SigningStack } from '../support/getaccept';
 import { pdfText } from '../support/pdf-text';
-import { startStack, type Stack } from '../support/stack';
+import type { Stack } from '../support/stack';
 
-let standIn: GetAcceptStandIn;
+let signing: SigningStack;
 let stack: Stack;
 let office: SigningOffice;
 
 beforeAll(async () => {
-  standIn = await startGetAcceptStandIn({ port: 0 });
-  useStandIn(standIn);
-  stack = await startStack();
-  office = await signingOffice(stack, standIn, { webhooks: true });
+  signing = await startSigningStack({ webhooks: true });
+  ({ stack, office } = signing);
 });
 afterAll(async () => {
-  await stack?.close();
-  await standIn?.close();
+  await signing?.close();
 });
 
 const signatureEvents = (events: AuditRow[]) => events.filter((event) => event.type.startsWith('signature_') || event.type === 'signed');
@@ -124,7 +120,7 @@ it('refuses webhooks with a bad token or for an unknown document, and signals no
   expect((await post(goodToken, { event: 'document.signed', document: { id: 'not-ours' } })).status).toBe(404);
   expect((await post(goodToken, { event: 'document.signed' })).status).toBe(400);
   // Another tenant's URL token does not open this tenant's documents.
-  const other = await signingOffice(stack, standIn);
+  const other = await signingOffice(stack, signing.standIn);
   const otherToken = new URL((await other.ok<{ url: string }>('GET', '/v1/signatures/webhook')).url).searchParams.get('token') as string;
   expect((await post(otherToken, { event: 'document.signed', document: { id: sent.id } })).status).toBe(401);
 

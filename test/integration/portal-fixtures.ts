@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Stack } from '../support/stack';
 import { eventually } from '../support/eventually';
+import { ApiClient } from '../support/http';
 import { recipientsOf } from '../support/outbox';
 
 export interface LineInput {
@@ -55,15 +56,8 @@ const unique = () => randomBytes(5).toString('hex');
 
 export async function backOffice(stack: Stack): Promise<BackOffice> {
   const { apiKey } = await stack.createTenant(`Imprimerie Lumière ${unique()}`);
-  const call = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  const api = new ApiClient(stack.baseUrl, apiKey);
+  const call = <T>(method: string, path: string, body?: unknown) => api.call<T>(method, path, body);
   const expectStatus = <T>(answer: { status: number; body: T }, status: number, what: string): T => {
     if (answer.status !== status) throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.body;

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { openFileStore } from '../../activities/files/store';
 import { eventually } from '../support/eventually';
-import { recipientsOf, type OutboxEmail } from '../support/outbox';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
+import { emailTo } from '../support/quote-scenario';
 import { startStack, type Stack } from '../support/stack';
 import { apiClient, type ApiCall } from './api-http';
 
@@ -40,10 +40,6 @@ const newProof = (customer: { id: string; contactId: string }) => call('POST', '
 async function setDefault(defaultProofType: string | null): Promise<void> {
   const patched = await call('PATCH', '/v1/settings', { defaultProofType });
   expect(patched.status).toBe(200);
-}
-
-async function emailTo(address: string, what: (email: OutboxEmail) => boolean = () => true): Promise<OutboxEmail> {
-  return eventually(async () => (await stack.readOutbox()).find((email) => recipientsOf(email).includes(address) && what(email)), { what: `an email to ${address}` });
 }
 
 /** Uploads a revision with ?send=true and waits until the proof is recorded as sent (its email is out then). */
@@ -112,7 +108,7 @@ describe('proof types', () => {
     expect(proof.proofType).toBe('email');
     await sendWithRevision(proof.id);
 
-    const email = await emailTo(customer.contactEmail);
+    const email = await emailTo(stack.readOutbox, customer.contactEmail);
     expect(email.attachments).toEqual([expect.objectContaining({ filename: `BAT-${proof.number}-r1.pdf` })]);
     const attached = Buffer.from(await (await fetch(`${stack.outboxUrl}/emails/${email.id}/attachments/0`)).arrayBuffer());
     const revision = await stack.prisma.revision.findFirstOrThrow({ where: { documentId: proof.id, number: 1 } });
@@ -133,7 +129,7 @@ describe('proof types', () => {
     const customer = await newCustomer('En ligne', 'online');
     const proof = (await newProof(customer)).body;
     await sendWithRevision(proof.id);
-    const email = await emailTo(customer.contactEmail);
+    const email = await emailTo(stack.readOutbox, customer.contactEmail);
     expect(email.attachments).toEqual([]);
     expect(email.links.some((url) => url.includes('/d/'))).toBe(true);
   });

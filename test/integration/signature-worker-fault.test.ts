@@ -4,54 +4,28 @@
  * the check is retried after its timeout, the view is recorded once, polling goes on, and
  * the signature ends signed and the quote accepted, with every transition exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import path from 'node:path';
-import { startGetAcceptStandIn, type GetAcceptStandIn } from '../../devtools/getaccept/server';
-import { stopChild } from '../../scripts/lib/child-process';
 import { eventually } from '../support/eventually';
-import { signingOffice, useStandIn, type SigningOffice } from '../support/getaccept';
-import { testRunDir } from '../support/harness-state';
-import { startStack, type Stack } from '../support/stack';
+import { startSigningStack, type SigningOffice, type SigningStack } from '../support/getaccept';
+import type { Stack } from '../support/stack';
+import { killHard, WorkerProcesses } from '../support/worker-process';
 
-const root = path.resolve(__dirname, '..', '..');
-
-function startWorkerProcess(stack: Stack, name: string): ChildProcess {
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: root, env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(path.join(testRunDir(), `${stack.taskQueue}-${name}.log`));
-  worker.stdout?.pipe(log);
-  worker.stderr?.pipe(log);
-  return worker;
-}
-
-function killHard(worker: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    worker.once('exit', () => resolve());
-    worker.kill('SIGKILL');
-  });
-}
-
-let standIn: GetAcceptStandIn;
+let signing: SigningStack;
 let stack: Stack;
 let office: SigningOffice;
-const workers: ChildProcess[] = [];
+const workers = new WorkerProcesses();
 
 beforeAll(async () => {
-  standIn = await startGetAcceptStandIn({ port: 0 });
-  useStandIn(standIn);
-  stack = await startStack({ inProcessWorker: false });
-  office = await signingOffice(stack, standIn);
+  signing = await startSigningStack({ stack: { inProcessWorker: false } });
+  ({ stack, office } = signing);
   await office.settings({ signaturePollInterval: 'PT1S' });
 }, 120_000);
 afterAll(async () => {
-  await Promise.all(workers.map((worker) => stopChild(worker)));
-  await stack?.close();
-  await standIn?.close();
+  await workers.stopAll();
+  await signing?.close();
 });
 
 it('resumes polling after the worker is killed during a check, without double transitions', async () => {
-  const first = startWorkerProcess(stack, 'first');
-  workers.push(first);
+  const first = workers.start(stack, 'first');
   const { documentId } = await office.createDocument();
   const sent = await office.sendForSignature(documentId);
 
@@ -62,7 +36,7 @@ it('resumes polling after the worker is killed during a check, without double tr
   await office.moveAtProvider(sent.id, 'viewed');
   await killHard(first);
 
-  workers.push(startWorkerProcess(stack, 'second'));
+  workers.start(stack, 'second');
   await office.waitForDigitalStatus(documentId, 'viewed');
   await office.moveAtProvider(sent.id, 'signed');
   await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });

@@ -4,40 +4,18 @@
  * worker runs; once a new worker process is up, the accept is answered, and the history
  * holds each fact exactly once: Temporal kept the workflow, nothing was lost or doubled.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import path from 'node:path';
-import { stopChild } from '../../scripts/lib/child-process';
 import { eventually } from '../support/eventually';
 import { ApiClient, postPortalDecision } from '../support/http';
-import { testRunDir } from '../support/harness-state';
 import { recipientsOf } from '../support/outbox';
 import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '../support/quote-scenario';
 import { startStack, type Stack } from '../support/stack';
-
-const root = path.resolve(__dirname, '..', '..');
-
-/** workers/main.ts as its own process (node --import tsx: one process, so SIGKILL hits the worker itself). */
-function startWorkerProcess(stack: Stack, name: string): ChildProcess {
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: root, env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(path.join(testRunDir(), `${stack.taskQueue}-${name}.log`));
-  worker.stdout?.pipe(log);
-  worker.stderr?.pipe(log);
-  return worker;
-}
-
-function killHard(worker: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    worker.once('exit', () => resolve());
-    worker.kill('SIGKILL');
-  });
-}
+import { killHard, WorkerProcesses } from '../support/worker-process';
 
 describe('a worker killed between the send and the customer’s decision', () => {
   let stack: Stack;
   let api: ApiClient;
   let quote: QuoteScenario;
-  const workers: ChildProcess[] = [];
+  const workers = new WorkerProcesses();
 
   beforeAll(async () => {
     stack = await startStack({ inProcessWorker: false });
@@ -45,13 +23,12 @@ describe('a worker killed between the send and the customer’s decision', () =>
     quote = await createQuoteScenario(api);
   }, 120_000);
   afterAll(async () => {
-    await Promise.all(workers.map((worker) => stopChild(worker)));
+    await workers.stopAll();
     await stack?.close();
   });
 
   it('loses nothing and doubles nothing: the accept succeeds once a worker is back', async () => {
-    const first = startWorkerProcess(stack, 'first');
-    workers.push(first);
+    const first = workers.start(stack, 'first');
     expect((await api.post(`/v1/documents/${quote.documentId}/send`, {})).status).toBe(202);
     const email = await emailTo(stack.readOutbox, quote.contactEmail);
     // Sent means recorded too: the worker is idle then, waiting for the customer. (Killed in the
@@ -66,7 +43,7 @@ describe('a worker killed between the send and the customer’s decision', () =>
     expect((await fetch(link)).status).toBe(200);
     const decisionId = `fault-${quote.documentId}`;
     const accepting = postPortalDecision(link, 'accept', { decisionId });
-    workers.push(startWorkerProcess(stack, 'second'));
+    workers.start(stack, 'second');
 
     expect(await accepting).toEqual({ status: 200, body: { status: 'accepted', decisionId } });
     expect((await api.get<{ status: string }>(`/v1/documents/${quote.documentId}`)).body.status).toBe('accepted');

@@ -7,10 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { GETACCEPT_STAND_IN_KEY } from '../../platform/config';
 import { registerStandInWebhooks } from '../../devtools/getaccept/register-webhooks';
-import type { GetAcceptStandIn } from '../../devtools/getaccept/server';
+import { startGetAcceptStandIn, type GetAcceptStandIn } from '../../devtools/getaccept/server';
 import { signatureStateQuery, signatureWorkflowId, type SignatureView } from '../../workflows/signature-api';
 import { eventually } from './eventually';
-import type { Stack } from './stack';
+import { ApiClient } from './http';
+import { startStack, type Stack, type StackOptions } from './stack';
 
 export interface AuditRow {
   seq: number;
@@ -32,23 +33,48 @@ export interface StandInDocument {
 
 const unique = () => randomBytes(4).toString('hex');
 
-/** Points the stack started next at the stand-in (config reads the environment). */
-export function useStandIn(standIn: GetAcceptStandIn): void {
+export interface SigningStack {
+  stack: Stack;
+  standIn: GetAcceptStandIn;
+  /** A tenant's back office, signing through the stand-in. */
+  office: SigningOffice;
+  close(): Promise<void>;
+}
+
+/**
+ * A stack whose signatures go to a GetAccept stand-in of its own (config reads
+ * GETACCEPT_API_URL when the stack starts), and a tenant's back office; `webhooks`: the
+ * tenant's webhooks registered at the stand-in (otherwise polling alone follows the signer).
+ */
+export async function startSigningStack(options: { webhooks?: boolean; stack?: StackOptions } = {}): Promise<SigningStack> {
+  const standIn = await startGetAcceptStandIn({ port: 0 });
   process.env.GETACCEPT_API_URL = standIn.apiUrl;
   delete process.env.GETACCEPT_API_KEY;
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack(options.stack);
+    const office = await signingOffice(stack, standIn, { webhooks: options.webhooks ?? false });
+    const started = stack;
+    return {
+      stack,
+      standIn,
+      office,
+      close: async () => {
+        await started.close();
+        await standIn.close();
+      },
+    };
+  } catch (error) {
+    await stack?.close();
+    await standIn.close();
+    throw error;
+  }
 }
 
 export async function signingOffice(stack: Stack, standIn: GetAcceptStandIn, options: { webhooks?: boolean } = {}) {
   const { tenantId, apiKey } = await stack.createTenant(`Servicebolaget ${unique()}`);
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  const api = new ApiClient(stack.baseUrl, apiKey);
+  const call = <T>(method: string, path: string, body?: unknown) => api.call<T>(method, path, body);
   const ok = async <T>(method: string, path: string, body?: unknown, status = 200): Promise<T> => {
     const answer = await call<T>(method, path, body);
     if (answer.status !== status) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);

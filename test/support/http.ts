@@ -12,19 +12,19 @@ export class ApiClient {
   ) {}
 
   get<T = unknown>(path: string): Promise<JsonAnswer<T>> {
-    return this.request<T>('GET', path);
+    return this.call<T>('GET', path);
   }
 
   post<T = unknown>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<JsonAnswer<T>> {
-    return this.request<T>('POST', path, body, headers);
+    return this.call<T>('POST', path, body, headers);
   }
 
   patch<T = unknown>(path: string, body: unknown): Promise<JsonAnswer<T>> {
-    return this.request<T>('PATCH', path, body);
+    return this.call<T>('PATCH', path, body);
   }
 
   delete<T = unknown>(path: string): Promise<JsonAnswer<T>> {
-    return this.request<T>('DELETE', path);
+    return this.call<T>('DELETE', path);
   }
 
   /** Like post, but a non-2xx answer is an error: for the steps a test builds on rather than checks. */
@@ -34,7 +34,8 @@ export class ApiClient {
     return answer.body;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonAnswer<T>> {
+  /** Any method; a JSON answer comes back parsed, any other as text. */
+  async call<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonAnswer<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {

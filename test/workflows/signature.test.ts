@@ -4,26 +4,22 @@
  * checks carrying its state (status, sequence, failures, the interval), follows the provider
  * across runs, and records each transition once.
  */
-import { startGetAcceptStandIn, type GetAcceptStandIn } from '../../devtools/getaccept/server';
 import { takeToken } from '../../activities/signature/rate-limit';
 import { signatureWorkflowId, signatureStateQuery, type SignatureWorkflowInput } from '../../workflows/signature-api';
 import { eventually } from '../support/eventually';
-import { signingOffice, useStandIn, type SigningOffice } from '../support/getaccept';
-import { startStack, type Stack } from '../support/stack';
+import { startSigningStack, type SigningOffice, type SigningStack } from '../support/getaccept';
+import type { Stack } from '../support/stack';
 
-let standIn: GetAcceptStandIn;
+let signing: SigningStack;
 let stack: Stack;
 let office: SigningOffice;
 
 beforeAll(async () => {
-  standIn = await startGetAcceptStandIn({ port: 0 });
-  useStandIn(standIn);
-  stack = await startStack();
-  office = await signingOffice(stack, standIn);
+  signing = await startSigningStack();
+  ({ stack, office } = signing);
 });
 afterAll(async () => {
-  await stack?.close();
-  await standIn?.close();
+  await signing?.close();
 });
 
 it('continues as new every two checks, carrying its state, and still follows the provider', async () => {

@@ -1,0 +1,28 @@
+/**
+ * The customer's real browser for end-to-end tests: Debian's Chromium driven by playwright-core.
+ * Each test opens its pages with `browser.newPage(options)` (a page in its own context, which
+ * closes with the page or with the browser).
+ */
+import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+/**
+ * No sandbox (containers and CI run as root without user namespaces), no GPU, and nothing the
+ * browser would fetch or update by itself behind the test's back.
+ */
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/** An iPhone-sized screen: the customer most likely opens the email on a phone. */
+export const PHONE = { width: 390, height: 844 };
+/** A phone's browser says who it is; headless Chromium's own user agent names it a robot. */
+const PHONE_CHROME_AGENT =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
+
+/** A page as a customer's phone opens the emailed link, in the customer's language (e.g. 'fr-FR'). */
+export function onAPhone(locale: string): BrowserContextOptions {
+  return { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, acceptDownloads: true, locale, userAgent: PHONE_CHROME_AGENT };
+}
