@@ -2,13 +2,14 @@
  * The digital status of a document out for signature with an external provider (seed 003:
  * Utkast → Skickad → Reviderad/sedd → Undertecknad | Avvisad), plus what a provider knows
  * beyond the seed: expired (the provider's own deadline passed), cancelled (recalled by the
- * seller) and undeliverable (the email bounced: the customer never got it).
+ * seller), undeliverable (the email bounced: the customer never got it) and failed (the
+ * provider refused to create or send it: the seller reads why in the trail).
  */
-export const DIGITAL_STATUSES = ['draft', 'sent', 'viewed', 'signed', 'rejected', 'cancelled', 'expired', 'undeliverable'] as const;
+export const DIGITAL_STATUSES = ['draft', 'sent', 'viewed', 'signed', 'rejected', 'cancelled', 'expired', 'undeliverable', 'failed'] as const;
 export type DigitalStatus = (typeof DIGITAL_STATUSES)[number];
 
 /** After these nothing changes at the provider: polling stops. Undeliverable is not final: the seller may still cancel. */
-export const FINAL_DIGITAL_STATUSES: readonly DigitalStatus[] = ['signed', 'rejected', 'cancelled', 'expired'];
+export const FINAL_DIGITAL_STATUSES: readonly DigitalStatus[] = ['signed', 'rejected', 'cancelled', 'expired', 'failed'];
 
 export function isFinalDigitalStatus(status: DigitalStatus): boolean {
   return FINAL_DIGITAL_STATUSES.includes(status);
@@ -25,5 +26,8 @@ export function kindForPurpose(purpose: SignaturePurpose): 'quote' | 'order' {
 
 export const EXTERNAL_SIGNATURE_PROVIDERS = ['getaccept'] as const;
 export type ExternalSignatureProvider = (typeof EXTERNAL_SIGNATURE_PROVIDERS)[number];
+/** Every provider behind activities/signature/provider.ts: the portal's own signature, then the external ones. */
+export const SIGNATURE_PROVIDER_NAMES = ['builtin', ...EXTERNAL_SIGNATURE_PROVIDERS] as const;
+export type SignatureProviderName = (typeof SIGNATURE_PROVIDER_NAMES)[number];
 
 export type SignatureChannel = 'email' | 'sms';

@@ -171,9 +171,15 @@ export async function signatureWorkflow(input: SignatureWorkflowInput): Promise<
   };
 
   if (!input.resume) {
-    const sent = await startExternalSignature(ref);
+    const sent = await startExternalSignature(ref).catch(async (error: unknown) => {
+      // A refusal (4xx: a payload the provider will never take) is the seller's to read, not only a failed workflow.
+      const refusal = providerRefusal(error);
+      if (refusal === undefined) throw error;
+      await runner.send({ type: 'SEND_REFUSED', at: Date.now(), error: refusal });
+      return undefined;
+    });
     lastCheckAt = Date.now();
-    await runner.send({ type: 'PROVIDER_STATUS', at: Date.now(), status: sent.status, providerStatus: sent.providerStatus, trigger: 'send' });
+    if (sent) await runner.send({ type: 'PROVIDER_STATUS', at: Date.now(), status: sent.status, providerStatus: sent.providerStatus, trigger: 'send' });
   }
 
   const timeToContinueAsNew = () => workflowInfo().continueAsNewSuggested || checks >= checksPerRun;
@@ -235,6 +241,12 @@ export async function startSignatureChild(parent: {
   });
 }
 
+/** The provider's message when an activity failed because the provider refused (activities/signature/activities.ts atProvider). */
+function providerRefusal(error: unknown): string | undefined {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== 'ProviderRejected') return undefined;
+  return error.cause.message;
+}
+
 function refuseUnless(reason: string | undefined): void {
   if (reason) throw ApplicationFailure.create({ type: DECISION_REJECTED, message: reason, nonRetryable: true });
 }
@@ -253,6 +265,8 @@ function detailsOf(event: SignatureEvent): Record<string, unknown> {
       return event.reason ? { reason: event.reason } : {};
     case 'CHECKS_FAILING':
       return { failures: event.failures, error: event.error };
+    case 'SEND_REFUSED':
+      return { error: event.error };
     case 'CHECKS_RECOVERED':
       return { failures: event.failures };
   }

@@ -4,7 +4,9 @@
  * (templates.ts): the template names are its names, the placeholders a template may use
  * are those its default versions use (in any language, email or SMS) plus {{link}}, and a
  * template the customer receives must carry {{link}}, in its email body and in its SMS — the
- * seeds warn users not to break the links; we make it impossible.
+ * seeds warn users not to break the links; we make it impossible. The signature provider's
+ * templates (digital_*) are the exception: the provider adds its own signing link, so they
+ * neither need nor know {{link}}.
  */
 import { DEFAULT_TEMPLATES, PLACEHOLDER, type TemplateName, type TemplateOverride, type TemplateText } from './templates';
 
@@ -13,6 +15,11 @@ export const LINK_PLACEHOLDER = 'link';
 /** Notices to the salesperson are named assignee_*; every other template goes to the customer. */
 export function isCustomerTemplate(name: string): boolean {
   return !name.startsWith('assignee_');
+}
+
+/** Sent by us with our portal link: every customer template but the signature provider's (digital_<purpose>). */
+function carriesOurLink(name: string): boolean {
+  return isCustomerTemplate(name) && !name.startsWith('digital_');
 }
 
 const TEMPLATE_PARTS = ['subject', 'body', 'sms'] as const satisfies readonly (keyof TemplateText)[];
@@ -25,7 +32,7 @@ function placeholdersIn(text: string): string[] {
 
 function allowedPlaceholders(name: TemplateName): Set<string> {
   const defaults = Object.values(DEFAULT_TEMPLATES[name]).flatMap((text) => TEMPLATE_PARTS.flatMap((part) => placeholdersIn(text[part])));
-  return new Set([...defaults, LINK_PLACEHOLDER]);
+  return new Set([...defaults, ...(carriesOurLink(name) ? [LINK_PLACEHOLDER] : [])]);
 }
 
 export interface TemplateProblem {
@@ -52,7 +59,7 @@ export function templateProblems(overrides: Record<string, Record<string, Templa
             problems.push({ path: `templates.${name}.${locale}.${part}`, message: `unknown placeholder {{${placeholder}}}; this template knows ${[...allowed].map((known) => `{{${known}}}`).join(', ')}` });
           }
         }
-        if (isCustomerTemplate(name) && LINKED_PARTS.includes(part) && !placeholdersIn(written).includes(LINK_PLACEHOLDER)) {
+        if (carriesOurLink(name) && LINKED_PARTS.includes(part) && !placeholdersIn(written).includes(LINK_PLACEHOLDER)) {
           problems.push({ path: `templates.${name}.${locale}.${part}`, message: `missing the {{${LINK_PLACEHOLDER}}} placeholder: the customer reaches the document through it` });
         }
       }

@@ -53,7 +53,7 @@ export function createSignatureActivities(deps: SignatureDeps): SignatureActivit
   async function load(ref: SignatureRef) {
     const signature = await prisma.externalSignature.findFirst({
       where: { documentId: ref.documentId, tenantId: ref.tenantId },
-      include: { document: { include: { tenant: true, customer: true } } },
+      include: { document: { include: { tenant: { include: { settings: true } }, customer: true } } },
     });
     if (!signature) throw new AppError('not_found', `No external signature for document ${ref.documentId}`);
     const provider = deps.providers[signature.provider];
@@ -100,7 +100,7 @@ export function createSignatureActivities(deps: SignatureDeps): SignatureActivit
               seller: document.tenant.name,
               customer: signature.recipientName,
               total: formatMoney(document.grossTotal, document.currency, locale),
-            }),
+            }, document.tenant.settings?.templates),
             value: document.grossTotal / 100,
             ...(document.validUntil ? { expiresAt: document.validUntil } : {}),
           }),

@@ -4,7 +4,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
 import { openFileStore } from '../files/store';
 import { createSignatureActivities, type SignatureDeps } from './activities';
-import { createGetAcceptProvider } from './getaccept';
+import { getAcceptFromConfig } from './registry';
 import type { SignatureActivities } from './types';
 
 export type SignatureActivityDeps = Omit<SignatureDeps, 'prisma'>;
@@ -12,7 +12,7 @@ export type SignatureActivityDeps = Omit<SignatureDeps, 'prisma'>;
 /** GetAccept (or its local stand-in, config.getaccept), the file store for signed PDFs, the tenant rate limit. */
 export function signatureDepsFromConfig(config: Pick<Config, 'getaccept' | 'filesDir'>): SignatureActivityDeps {
   return {
-    providers: { getaccept: createGetAcceptProvider({ apiUrl: config.getaccept.apiUrl, accessToken: config.getaccept.accessToken }) },
+    providers: { getaccept: getAcceptFromConfig(config) },
     files: openFileStore(config),
     rateLimit: { perMinute: config.getaccept.checksPerMinute },
   };

@@ -7,7 +7,7 @@
  * Errors are ProviderErrors that say whether a retry can help (an outage, a rate limit)
  * or not (a refused payload, an unknown document), so activities retry only what may pass.
  */
-import type { DigitalStatus, ExternalSignatureProvider, SignatureChannel } from '../../domain/digital-status';
+import type { DigitalStatus, SignatureChannel, SignatureProviderName } from '../../domain/digital-status';
 
 export interface SignatureRecipient {
   name: string;
@@ -47,7 +47,7 @@ export interface WebhookNotice {
 }
 
 export interface SignatureProvider {
-  readonly name: ExternalSignatureProvider;
+  readonly name: SignatureProviderName;
   /** Creates the document as a draft, or finds the one a previous attempt created (by external id). */
   createDocument(input: CreateSignatureDocument): Promise<ProviderDocument>;
   /** Sends a draft to its recipient; a document already sent is answered as it is. */

@@ -8,8 +8,9 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import type { TenantSettings } from '../../generated/prisma/client';
 import { openFileStore } from '../../activities/files/store';
-import { createGetAcceptProvider } from '../../activities/signature/getaccept';
-import { WebhookRefused } from '../../activities/signature/provider';
+import { recordAuditEvent } from '../../activities/db/audit';
+import { ProviderError, WebhookRefused, type SignatureProvider } from '../../activities/signature/provider';
+import { createSignatureProviders, getAcceptFromConfig, signatureProviderName } from '../../activities/signature/registry';
 import { GETACCEPT_WEBHOOK_EVENTS, getAcceptWebhookToken, getAcceptWebhookUrl } from '../../activities/signature/webhook-token';
 import {
   DIGITAL_STATUSES,
@@ -19,7 +20,9 @@ import {
   type ExternalSignatureProvider,
   type SignatureChannel,
   type SignaturePurpose,
+  type SignatureProviderName,
 } from '../../domain/digital-status';
+import { actorLabel } from '../../domain/documents';
 import { durationToMs } from '../../domain/durations';
 import { AppError } from '../../domain/errors';
 import { DECISION_REJECTED } from '../../workflows/api';
@@ -43,8 +46,8 @@ interface SendableDocument {
 }
 
 /** The provider a send uses: the request's, else the tenant's setting. */
-export function signatureProviderFor(input: SignatureRequest, settings: Pick<TenantSettings, 'signatureProvider'>): 'builtin' | ExternalSignatureProvider {
-  return input.signature?.provider ?? (settings.signatureProvider === 'getaccept' ? 'getaccept' : 'builtin');
+export function signatureProviderFor(input: SignatureRequest, settings: Pick<TenantSettings, 'signatureProvider'>): SignatureProviderName {
+  return signatureProviderName(input.signature?.provider, settings.signatureProvider);
 }
 
 /**
@@ -109,6 +112,28 @@ async function signer(
   return { name: contact.name, ...(contact.email ? { email: contact.email } : {}), ...(contact.phone ? { mobile: contact.phone } : {}) };
 }
 
+/**
+ * A quote sent to be signed on our portal (requireSignature, no external provider): the
+ * built-in provider answers for it (activities/signature/builtin.ts); undefined otherwise.
+ */
+async function builtinSigning(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<SignatureProvider | undefined> {
+  const quote = await deps.prisma.document.findFirst({
+    where: { id: documentId, tenantId: caller.tenantId, kind: 'quote', requireSignature: true, workflowId: { not: null }, externalSignature: { is: null } },
+    select: { id: true },
+  });
+  return quote ? createSignatureProviders(deps.prisma, deps.config).builtin : undefined;
+}
+
+/** The built-in provider's refusals as the API's errors. */
+async function atBuiltin<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ProviderError && !error.retryable) throw new AppError(error.httpStatus === 404 ? 'not_found' : 'decision_rejected', error.message);
+    throw error;
+  }
+}
+
 async function findSignature(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const signature = await deps.prisma.externalSignature.findFirst({
     where: { documentId, tenantId: caller.tenantId },
@@ -120,6 +145,9 @@ async function findSignature(deps: AppDeps, caller: TenantCaller, documentId: st
 
 /** "Kontrollera status": the workflow checks at its next turn, at once unless a check is running. */
 export async function checkSignatureNow(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ digitalStatus: string }> {
+  // Signed on our portal: the status is ours, read now.
+  const builtin = await builtinSigning(deps, caller, documentId);
+  if (builtin) return { digitalStatus: (await atBuiltin(() => builtin.getDocument(documentId))).status };
   const signature = await findSignature(deps, caller, documentId);
   try {
     await deps.temporal.workflow.getHandle(signatureWorkflowId(documentId)).signal(checkSignatureSignal, { trigger: 'check' });
@@ -138,6 +166,8 @@ export async function cancelSignature(
   input: { reason?: string },
   decisionId: string,
 ): Promise<SignatureView> {
+  const builtin = await builtinSigning(deps, caller, documentId);
+  if (builtin) return cancelBuiltinSigning(deps, caller, builtin, documentId, input, decisionId);
   await findSignature(deps, caller, documentId);
   const handle = deps.temporal.workflow.getHandle(signatureWorkflowId(documentId));
   try {
@@ -152,6 +182,34 @@ export async function cancelSignature(
     if (error instanceof WorkflowNotFoundError) throw new AppError('decision_rejected', 'The digital signing is already over.');
     throw error;
   }
+}
+
+/**
+ * The portal signing cancelled (the customer answered by phone): the quote's links are revoked
+ * and the trail says who and why; digital status "cancelled" lets the seller convert by hand.
+ */
+async function cancelBuiltinSigning(
+  deps: AppDeps,
+  caller: TenantCaller,
+  builtin: SignatureProvider,
+  documentId: string,
+  input: { reason?: string },
+  decisionId: string,
+): Promise<SignatureView> {
+  const current = await atBuiltin(() => builtin.getDocument(documentId));
+  if (isFinalDigitalStatus(current.status)) throw new AppError('decision_rejected', `The digital signing is already ${current.status}`);
+  await atBuiltin(() => builtin.cancelDocument(documentId));
+  await recordAuditEvent(deps.prisma, {
+    tenantId: caller.tenantId,
+    documentId,
+    dedupeKey: `api:${decisionId}`,
+    type: 'signature_cancelled',
+    digitalStatus: 'cancelled',
+    at: new Date(),
+    actor: actorLabel(sellerActor(caller)),
+    data: { provider: 'builtin', ...(input.reason ? { reason: input.reason } : {}) },
+  });
+  return { digitalStatus: 'cancelled', checks: 0, consecutiveFailures: 0 };
 }
 
 /** The document itself was cancelled: its digital signing, if still open, is cancelled with it (nothing when none or over). */
@@ -180,8 +238,10 @@ export async function signatureSummary(deps: AppDeps, caller: TenantCaller): Pro
 
 /** The signature of a document as GET /v1/documents/:id/signature shows it. */
 export async function externalSignatureOf(deps: AppDeps, caller: TenantCaller, documentId: string) {
-  const signature = await findSignature(deps, caller, documentId);
   const base = deps.config.publicUrl;
+  const builtin = await builtinSigning(deps, caller, documentId);
+  if (builtin) return builtinSignatureOf(deps, builtin, documentId);
+  const signature = await findSignature(deps, caller, documentId);
   return {
     provider: signature.provider,
     providerDocumentId: signature.providerDocumentId,
@@ -198,7 +258,43 @@ export async function externalSignatureOf(deps: AppDeps, caller: TenantCaller, d
   };
 }
 
+/** The portal signing in the same shape: the signer once signed (else the quote's contact), who cancelled from the trail. */
+async function builtinSignatureOf(deps: AppDeps, builtin: SignatureProvider, documentId: string) {
+  const current = await atBuiltin(() => builtin.getDocument(documentId));
+  const [quote, cancelled] = await Promise.all([
+    deps.prisma.document.findUniqueOrThrow({
+      where: { id: documentId },
+      select: { contact: { select: { name: true, email: true, phone: true } }, signature: { select: { signerName: true, signerEmail: true, signedAt: true } } },
+    }),
+    deps.prisma.auditEvent.findFirst({ where: { documentId, type: 'signature_cancelled' }, orderBy: { seq: 'desc' }, select: { actor: true, data: true } }),
+  ]);
+  const reason = (cancelled?.data as { reason?: unknown } | undefined)?.reason;
+  return {
+    provider: 'builtin',
+    providerDocumentId: documentId,
+    providerStatus: current.providerStatus,
+    digitalStatus: current.status,
+    purpose: 'quote',
+    channel: 'email',
+    recipient: quote.signature
+      ? { name: quote.signature.signerName, email: quote.signature.signerEmail, mobile: null }
+      : { name: quote.contact?.name ?? '', email: quote.contact?.email ?? null, mobile: quote.contact?.phone ?? null },
+    signedAt: quote.signature?.signedAt.toISOString() ?? null,
+    signedPdfUrl: quote.signature ? `${deps.config.publicUrl}/v1/documents/${encodeURIComponent(documentId)}/signature/signed.pdf` : null,
+    cancelledBy: cancelled?.actor ?? null,
+    cancelReason: typeof reason === 'string' ? reason : null,
+    // Read from our own records at this moment.
+    lastCheckedAt: new Date().toISOString(),
+  };
+}
+
 export async function signedDocument(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; number: string }> {
+  const builtin = await builtinSigning(deps, caller, documentId);
+  if (builtin) {
+    const bytes = await atBuiltin(() => builtin.downloadSignedDocument(documentId));
+    const { number } = await deps.prisma.document.findUniqueOrThrow({ where: { id: documentId }, select: { number: true } });
+    return { bytes, number };
+  }
   const signature = await findSignature(deps, caller, documentId);
   if (!signature.signedFileKey) throw new AppError('not_found', `Document ${signature.document.number} is not signed (yet).`);
   return { bytes: await openFileStore(deps.config).get(signature.signedFileKey), number: signature.document.number };
@@ -215,7 +311,7 @@ export function webhookRegistration(deps: AppDeps, caller: TenantCaller): { url:
  * status is never taken as the truth). Refused: 401 for a bad token, 404 for a document unknown here.
  */
 export async function receiveGetAcceptWebhook(deps: AppDeps, tenantId: string, token: string | undefined, body: unknown): Promise<void> {
-  const provider = createGetAcceptProvider({ apiUrl: deps.config.getaccept.apiUrl, accessToken: deps.config.getaccept.accessToken });
+  const provider = getAcceptFromConfig(deps.config);
   let notice;
   try {
     notice = provider.verifyWebhook({ body, token, expectedToken: getAcceptWebhookToken(deps.config.appSecret, tenantId) });

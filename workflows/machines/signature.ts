@@ -9,6 +9,7 @@
  *                                         ── expired ──▶ expired
  *                                         ── recalled ─▶ cancelled (withdrawn at the provider by someone else)
  *   sent | viewed ── hardbounced ──▶ undeliverable
+ *   draft ── SEND_REFUSED (the provider refused to create or send it) ──▶ failed
  *   any open status ── CANCEL (the seller, once withdrawn at the provider) ──▶ cancelled (the document stays open)
  *
  * A status never goes back (a late poll answering "sent" after "viewed" changes nothing), a
@@ -38,6 +39,7 @@ export type SignatureEvent =
   | ProviderStatusEvent
   | CancelSignatureEvent
   | { type: 'CHECKS_FAILING'; at: number; failures: number; error: string }
+  | { type: 'SEND_REFUSED'; at: number; error: string }
   | { type: 'CHECKS_RECOVERED'; at: number; failures: number };
 
 const reads = (status: DigitalStatus) => ({ event }: { event: SignatureEvent }) => event.type === 'PROVIDER_STATUS' && event.status === status;
@@ -87,6 +89,7 @@ export const signatureMachine = setup({
               { guard: 'readsViewed', target: 'viewed', actions: [record('signature_sent'), record('signature_viewed')] },
               ...finals.PROVIDER_STATUS,
             ],
+            SEND_REFUSED: { target: 'failed', actions: [record('signature_failed')] },
           },
         },
         sent: {
@@ -110,6 +113,7 @@ export const signatureMachine = setup({
         rejected: {},
         cancelled: {},
         expired: {},
+        failed: {},
       },
     };
   })(),

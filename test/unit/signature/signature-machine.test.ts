@@ -97,3 +97,13 @@ it('records failing and recovering checks without changing the status', () => {
   expect(recorded(step(failing.snapshot, { type: 'CHECKS_RECOVERED', at: 4, failures: 3 }).actions)).toEqual(['signature_checks_recovered']);
   expect(step(walk('sent', 'signed'), { type: 'CHECKS_FAILING', at: 5, failures: 3, error: '500' }).actions).toEqual([]);
 });
+
+it('fails, once and for good, when the provider refuses to create or send the draft', () => {
+  const failed = step(start(), { type: 'SEND_REFUSED', at: 1, error: 'GetAccept POST /documents answered 400' });
+  expect(digitalStatus(failed.snapshot)).toBe('failed');
+  expect(recorded(failed.actions)).toEqual(['signature_failed']);
+  expect(isSignatureClosed(failed.snapshot)).toBe(true);
+  expect(step(failed.snapshot, read('sent')).actions).toEqual([]);
+  // Only a draft can be refused: once sent, the provider took it.
+  expect(step(walk('sent'), { type: 'SEND_REFUSED', at: 1, error: 'late' }).actions).toEqual([]);
+});

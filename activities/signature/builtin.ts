@@ -1,0 +1,66 @@
+/**
+ * The built-in signature (the customer signs on our portal, workflows/machines/quote.ts SIGN)
+ * seen through the SignatureProvider interface, so the back office's signature routes serve
+ * it as they serve GetAccept. Nothing is remote: the "provider document" is our own quote
+ * (its id), created and emailed by the quote's workflow, so create and send only answer the
+ * status; the status is read from our own evidence and the quote's status; cancelling revokes
+ * the quote's portal links; the signed file is the signature certificate (the evidence page,
+ * then the very pages signed). Our own events need no webhook.
+ */
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { DigitalStatus } from '../../domain/digital-status';
+import { renderSignatureCertificate } from '../render/signature-certificate';
+import { ProviderError, WebhookRefused, type ProviderDocument, type SignatureProvider } from './provider';
+
+/** A quote's own status as a digital status, while unsigned (a signature makes it "signed", whatever the quote says). */
+export const BUILTIN_STATUS_TABLE: Readonly<Record<string, DigitalStatus>> = {
+  draft: 'draft',
+  sent: 'sent',
+  viewed: 'viewed',
+  on_hold: 'viewed',
+  refused: 'rejected',
+  expired: 'expired',
+  cancelled: 'cancelled',
+};
+
+export function createBuiltinProvider(prisma: PrismaClient): SignatureProvider {
+  async function read(documentId: string): Promise<{ tenantId: string; current: ProviderDocument }> {
+    const document = await prisma.document.findUnique({
+      where: { id: documentId },
+      select: { tenantId: true, kind: true, status: true, digitalStatus: true, requireSignature: true, signature: { select: { id: true } } },
+    });
+    if (!document || document.kind !== 'quote' || !document.requireSignature) {
+      throw new ProviderError(`Document ${documentId} is not signed on the portal`, false, 404);
+    }
+    const found = (status: DigitalStatus, providerStatus: string) => ({ tenantId: document.tenantId, current: { providerDocumentId: documentId, status, providerStatus } });
+    if (document.signature) return found('signed', 'signed');
+    // The seller cancelled the signing (its links are revoked) while the quote stays open.
+    if (document.digitalStatus === 'cancelled') return found('cancelled', 'links_revoked');
+    const status = Object.hasOwn(BUILTIN_STATUS_TABLE, document.status) ? BUILTIN_STATUS_TABLE[document.status] : undefined;
+    if (!status) throw new ProviderError(`Quote ${documentId} is ${document.status} without a signature`, false, 409);
+    return found(status, document.status);
+  }
+
+  const present = async (documentId: string): Promise<ProviderDocument> => (await read(documentId)).current;
+
+  return {
+    name: 'builtin',
+    // The quote's workflow renders the quote and emails its portal link (sendFirstEmail).
+    createDocument: (input) => present(input.externalId),
+    sendDocument: present,
+    getDocument: present,
+    async cancelDocument(documentId) {
+      const { current } = await read(documentId);
+      if (current.status === 'signed') throw new ProviderError(`Quote ${documentId} is already signed`, false, 409);
+      await prisma.accessLink.updateMany({ where: { documentId, revokedAt: null }, data: { revokedAt: new Date() } });
+    },
+    async downloadSignedDocument(documentId) {
+      const { tenantId, current } = await read(documentId);
+      if (current.status !== 'signed') throw new ProviderError(`Quote ${documentId} is not signed`, false, 404);
+      return renderSignatureCertificate(prisma, { tenantId, documentId });
+    },
+    verifyWebhook() {
+      throw new WebhookRefused('The built-in signature has no webhook: its events are our own');
+    },
+  };
+}

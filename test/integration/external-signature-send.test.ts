@@ -1,0 +1,111 @@
+/**
+ * Sending for digital signing through GetAccept, against the local stand-in with the real
+ * API, worker, Temporal and PostgreSQL: the tenant's own words for a purpose's message are
+ * what GetAccept sends; the digital status reads Utkast (draft) from the moment of sending
+ * until GetAccept says sent, and the start page counts it; a refusal by GetAccept is an event
+ * the seller reads, with GetAccept's message.
+ */
+import { eventually } from '../support/eventually';
+import { startSigningStack, type SigningStack } from '../support/getaccept';
+
+let signing: SigningStack;
+
+beforeAll(async () => {
+  signing = await startSigningStack();
+});
+afterAll(async () => {
+  await signing?.close();
+});
+
+/** Fails every GetAccept call until cleared: the workflow's create retries meanwhile. */
+async function failGetAcceptUntilCleared(): Promise<() => Promise<void>> {
+  await signing.office.failProvider({ status: 503 });
+  return async () => {
+    const cleared = await fetch(`${signing.standIn.url}/_dev/fault`, { method: 'DELETE' });
+    if (!cleared.ok) throw new Error(`clearing the stand-in's fault answered ${cleared.status}`);
+  };
+}
+
+async function waitForProviderCall(after: number): Promise<void> {
+  await eventually(async () => ((await signing.office.providerCalls()) > after ? true : undefined), { what: 'the workflow to call GetAccept' });
+}
+
+it("sends a purpose's message in the tenant's own words; the catalogue checks them like any template", async () => {
+  const { office } = signing;
+  const refused = await office.call<{ errors: { path: string; message: string }[] }>('PATCH', '/v1/settings', {
+    templates: { digital_quick_quote: { sv: { subject: 'Snabboffert {{number}}', body: 'Signera här: {{link}}' } } },
+  });
+  // GetAccept adds its own signing link: ours has no place in its message.
+  expect(refused.status).toBe(422);
+  expect(refused.body.errors).toEqual([{ path: 'templates.digital_quick_quote.sv.body', message: expect.stringContaining('unknown placeholder {{link}}') }]);
+
+  const ours = {
+    subject: '{{seller}}: din snabboffert {{number}}',
+    body: 'Hej {{customer}}!\n\nSnabboffert {{number}} på {{total}} väntar på din signatur.\n\n/{{seller}}',
+    sms: '{{seller}}: snabboffert {{number}} på {{total}}, signera i länken.',
+  };
+  await office.settings({ templates: { digital_quick_quote: { sv: ours } } });
+
+  const byEmail = await office.createDocument();
+  const sent = await office.sendForSignature(byEmail.documentId, { purpose: 'quick_quote' });
+  const number = (await office.ok<{ number: string }>('GET', `/v1/documents/${byEmail.documentId}`)).number;
+  expect(sent.email_send_subject).toMatch(new RegExp(`^Servicebolaget \\w+: din snabboffert ${number}$`));
+  expect(sent.email_send_message).toMatch(new RegExp(`^Hej Åsa Öberg!\\n\\nSnabboffert ${number} på .+ väntar på din signatur\\.\\n\\n/Servicebolaget \\w+$`));
+
+  const bySms = await office.createDocument();
+  const texted = await office.sendForSignature(bySms.documentId, { purpose: 'quick_quote', channel: 'sms' });
+  expect(texted.is_sms_sending).toBe(true);
+  expect(texted.email_send_message).toMatch(/^Servicebolaget \w+: snabboffert \S+ på .+, signera i länken\.$/);
+
+  // Another purpose keeps Greenlight's words.
+  const order = await office.createDocument('order');
+  expect((await office.sendForSignature(order.documentId)).email_send_subject).toMatch(/^Orderbekräftelse /);
+});
+
+it('shows Utkast (draft) from the send until GetAccept reports it sent, and the start page counts it', async () => {
+  const { office } = signing;
+  const draftsBefore = (await office.ok<{ counts: Record<string, number> }>('GET', '/v1/signatures/summary')).counts.draft ?? 0;
+  const { documentId } = await office.createDocument();
+  const clearFault = await failGetAcceptUntilCleared();
+  const callsBefore = await office.providerCalls();
+  try {
+    await office.ok('POST', `/v1/documents/${documentId}/send`, { signature: { provider: 'getaccept' } }, 202);
+    // Draft as soon as the send is answered, and still draft while the workflow is at GetAccept's door.
+    expect((await office.document(documentId)).digitalStatus).toBe('draft');
+    await waitForProviderCall(callsBefore);
+    expect((await office.document(documentId)).digitalStatus).toBe('draft');
+    const summary = await office.ok<{ counts: Record<string, number> }>('GET', '/v1/signatures/summary');
+    expect(summary.counts.draft).toBe(draftsBefore + 1);
+    const listed = await office.ok<{ data: { id: string }[] }>('GET', '/v1/documents?digitalStatus=draft');
+    expect(listed.data.map((row) => row.id)).toContain(documentId);
+  } finally {
+    await clearFault();
+  }
+  await office.waitForDigitalStatus(documentId, 'sent');
+  expect((await office.ok<{ counts: Record<string, number> }>('GET', '/v1/signatures/summary')).counts.draft).toBe(draftsBefore);
+});
+
+it("records GetAccept's refusal as signature_failed with its message, and the digital status says failed", async () => {
+  const { office, stack } = signing;
+  const { documentId } = await office.createDocument();
+  const clearFault = await failGetAcceptUntilCleared();
+  const callsBefore = await office.providerCalls();
+  try {
+    await office.ok('POST', `/v1/documents/${documentId}/send`, { signature: { provider: 'getaccept' } }, 202);
+    await waitForProviderCall(callsBefore);
+    // Meanwhile the signer's address and number turn out unusable: GetAccept will refuse the recipient.
+    await stack.prisma.externalSignature.update({ where: { documentId }, data: { recipientEmail: null, recipientMobile: null } });
+  } finally {
+    await clearFault();
+  }
+  await office.waitForDigitalStatus(documentId, 'failed');
+  const failed = (await office.events(documentId)).filter((event) => event.type === 'signature_failed');
+  expect(failed).toHaveLength(1);
+  expect(failed[0]?.data.provider).toBe('getaccept');
+  expect(failed[0]?.data.error).toContain('All recipients must have either a valid e-mail or a mobile number');
+  expect(failed[0]?.data.error).toContain('400');
+  // The workflow ends there (nothing left to poll), without failing: the trail says why.
+  const view = await stack.client.workflow.getHandle(`signature-${documentId}`).result();
+  expect(view).toMatchObject({ digitalStatus: 'failed' });
+  expect((await office.ok<{ counts: Record<string, number> }>('GET', '/v1/signatures/summary')).counts.failed).toBeGreaterThanOrEqual(1);
+});

@@ -1,0 +1,143 @@
+/**
+ * The portal signature behind the SignatureProvider interface (activities/signature/builtin.ts),
+ * over the real stack (API, worker, Temporal, PostgreSQL): the back office's signature routes
+ * answer for a quote signed on our portal as they do for GetAccept — the digital status read
+ * from our own records (sent → viewed → signed), "check now" answering at once, the signed
+ * file being the certificate with the pages signed, cancel revoking the links (a later
+ * reminder's link only shows the quote, which converts by hand), and no webhook. The registry picks the provider by the tenant's setting.
+ */
+import { WebhookRefused } from '../../activities/signature/provider';
+import { createSignatureProviders, signatureProviderName } from '../../activities/signature/registry';
+import { eventually } from '../support/eventually';
+import { recipientsOf } from '../support/outbox';
+import { pdfText } from '../support/pdf-text';
+import { startStack, type Stack } from '../support/stack';
+import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
+
+let stack: Stack;
+let office: BackOffice;
+
+beforeAll(async () => {
+  stack = await startStack();
+  office = await backOffice(stack);
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+interface SignatureSeen {
+  provider: string;
+  providerDocumentId: string | null;
+  providerStatus: string | null;
+  digitalStatus: string;
+  recipient: { name: string; email: string | null };
+  signedAt: string | null;
+  signedPdfUrl: string | null;
+  cancelledBy: string | null;
+  cancelReason: string | null;
+}
+
+async function customerPost(url: string, action: string, json: Record<string, unknown>) {
+  const response = await fetch(`${url}/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(json),
+  });
+  return { status: response.status, body: (await response.json()) as { status?: string; detail?: string } };
+}
+
+async function signatureOf(documentId: string): Promise<SignatureSeen> {
+  const answer = await office.call<SignatureSeen>('GET', `/v1/documents/${documentId}/signature`);
+  expect(answer.status).toBe(200);
+  return answer.body;
+}
+
+it('resolves the provider by the request, else the tenant setting, else builtin', () => {
+  expect(signatureProviderName(undefined, 'builtin')).toBe('builtin');
+  expect(signatureProviderName(undefined, 'getaccept')).toBe('getaccept');
+  expect(signatureProviderName('builtin', 'getaccept')).toBe('builtin');
+  expect(signatureProviderName('getaccept', 'builtin')).toBe('getaccept');
+  expect(signatureProviderName(undefined, 'fax')).toBe('builtin');
+});
+
+it('reports the portal signature as sent, viewed, then signed, and downloads the certificate with the signed pages', async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES, title: 'Spring brochures' });
+  const sent = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
+  const builtin = createSignatureProviders(stack.prisma, stack.config).builtin;
+
+  expect(await signatureOf(documentId)).toMatchObject({
+    provider: 'builtin',
+    providerDocumentId: documentId,
+    digitalStatus: 'sent',
+    recipient: { name: 'Zoë Dupré', email: contactEmail },
+    signedPdfUrl: null,
+  });
+  expect(await builtin.getDocument(documentId)).toEqual({ providerDocumentId: documentId, status: 'sent', providerStatus: 'sent' });
+  // Create and send are the quote workflow's own: they only answer where it is.
+  expect((await builtin.sendDocument(documentId)).status).toBe('sent');
+
+  // The customer puts it on hold: seen, not signed.
+  expect((await customerPost(sent.url, 'hold', {})).status).toBe(200);
+  const checked = await office.call<{ digitalStatus: string }>('POST', `/v1/documents/${documentId}/signature/check`);
+  expect(checked).toEqual({ status: 202, body: { digitalStatus: 'viewed' } });
+  expect((await office.download(`/v1/documents/${documentId}/signature/signed.pdf`)).status).toBe(404);
+
+  const signed = await customerPost(sent.url, 'sign', { signerName: 'Zoë Dupré', consent: true });
+  expect(signed).toMatchObject({ status: 200, body: { status: 'accepted' } });
+  const seen = await signatureOf(documentId);
+  expect(seen).toMatchObject({ digitalStatus: 'signed', providerStatus: 'signed', recipient: { name: 'Zoë Dupré', email: contactEmail } });
+  expect(seen.signedAt).not.toBeNull();
+  expect(seen.signedPdfUrl).toBe(`${stack.config.publicUrl}/v1/documents/${documentId}/signature/signed.pdf`);
+
+  const file = await office.download(`/v1/documents/${documentId}/signature/signed.pdf`);
+  expect(file.status).toBe(200);
+  const words = pdfText(file.bytes);
+  expect(words).toContain('Electronic signature certificate');
+  expect(words).toContain('Spring brochures');
+
+  // Over: nothing to cancel, and our own events need no webhook.
+  const cancel = await office.call<{ detail: string }>('POST', `/v1/documents/${documentId}/signature/cancel`, {});
+  expect(cancel.status).toBe(409);
+  expect(cancel.body.detail).toContain('already signed');
+  expect(() => builtin.verifyWebhook({ body: { document: { id: documentId } }, token: 'x', expectedToken: 'x' })).toThrow(WebhookRefused);
+});
+
+it('cancels the portal signing by revoking its links; the trail says who and why, and the quote converts by hand', async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
+  const sent = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
+
+  const cancelled = await office.call<{ digitalStatus: string }>('POST', `/v1/documents/${documentId}/signature/cancel`, { reason: 'approved by phone' });
+  expect(cancelled.status).toBe(202);
+  expect(cancelled.body.digitalStatus).toBe('cancelled');
+
+  // The customer's link opens nothing more, so no signature can come in.
+  expect((await fetch(sent.url)).status).toBe(404);
+  expect((await customerPost(sent.url, 'sign', { signerName: 'Zoë Dupré', consent: true })).status).toBe(404);
+  expect(await stack.prisma.accessLink.count({ where: { documentId, revokedAt: null } })).toBe(0);
+
+  expect(await signatureOf(documentId)).toMatchObject({ digitalStatus: 'cancelled', providerStatus: 'links_revoked', cancelReason: 'approved by phone' });
+  expect((await signatureOf(documentId)).cancelledBy).toMatch(/^(seller|user:)/);
+  const trail = await office.events(documentId);
+  expect(trail.find((event) => event.type === 'signature_cancelled')).toMatchObject({ data: { provider: 'builtin', reason: 'approved by phone' } });
+  expect((await office.call<{ digitalStatus: string }>('GET', `/v1/documents/${documentId}`)).body.digitalStatus).toBe('cancelled');
+
+  expect((await office.call('POST', `/v1/documents/${documentId}/signature/cancel`, {})).status).toBe(409);
+  // A reminder still reaches the customer, with a link that shows the quote and signs nothing.
+  expect((await office.call('POST', `/v1/documents/${documentId}/remind`)).status).toBe(202);
+  const reminderUrl = await eventually(
+    async () => {
+      const links = (await stack.readOutbox())
+        .filter((email) => recipientsOf(email).some((to) => to.includes(contactEmail)))
+        .flatMap((email) => email.links)
+        .filter((link) => link.startsWith(`${stack.baseUrl}/d/`) && link !== sent.url);
+      return links[0];
+    },
+    { what: 'the reminder with its new link' },
+  );
+  expect((await fetch(reminderUrl)).status).toBe(200);
+  expect((await customerPost(reminderUrl, 'sign', { signerName: 'Zoë Dupré', consent: true })).status).toBe(403);
+  expect(await stack.prisma.quoteSignature.count({ where: { documentId } })).toBe(0);
+
+  const order = await office.call<{ kind: string }>('POST', `/v1/documents/${documentId}/convert`, { to: 'order' });
+  expect(order).toMatchObject({ status: 201, body: { kind: 'order' } });
+});
