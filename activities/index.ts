@@ -22,6 +22,10 @@ import type { GreenlightActivities, PaymentActivities, ProofActivities } from '.
 import { closeHostedPayments, recordPayment } from './payment/record-payment';
 import type { PaymentProvider } from './payment/provider';
 import { signatureActivities, type SignatureActivityDeps } from './signature/index';
+import { requestActivities } from './requests/index';
+import type { RequestActivities } from './requests/types';
+import { subscriptionActivities } from './subscriptions/index';
+import type { SubscriptionActivities } from './subscriptions/types';
 import type { SignatureActivities } from './signature/types';
 import { attemptWebhookDelivery } from './webhooks/attempt';
 import { dispatchWebhookDeliveries, type WebhookDispatcher } from './webhooks/dispatch';
@@ -47,8 +51,10 @@ function workerDispatcher(deps: ActivityDeps): WebhookDispatcher {
   return { client: context.client, taskQueue: context.info.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
 }
 
-export function createActivities(deps: ActivityDeps): GreenlightActivities & ProofActivities & SignatureActivities & PaymentActivities {
+export function createActivities(deps: ActivityDeps): GreenlightActivities & ProofActivities & SignatureActivities & PaymentActivities & SubscriptionActivities & RequestActivities {
   return {
+    ...subscriptionActivities(deps),
+    ...requestActivities({ ...deps, dispatchWebhooks: (auditEventId) => dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), auditEventId) }),
     ...signatureActivities(deps.prisma, deps.signatures),
     renderProofRevision: failingClearly((input) => {
       if (!deps.proofs) throw new Error('This worker was built without proof rendering (ActivityDeps.proofs)');

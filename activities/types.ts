@@ -13,6 +13,8 @@ import type { RenderedRevision, RenderProofRevisionInput } from './render/proof-
 import type { MarkRenderFailedInput } from './render/render-start';
 import type { ReportRevisionReadyInput, RevisionReport } from './render/report-revision-ready';
 
+export type { ChargeSubscriptionInput, RecordSubscriptionInput, SubscriptionActivities } from './subscriptions/types';
+
 export interface RecordTransitionInput {
   tenantId: string;
   documentId: string;

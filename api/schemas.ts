@@ -12,6 +12,7 @@ import { isIsoDuration } from '../domain/durations';
 import { INVOICE_STATUSES } from '../domain/invoice';
 import { DIGITAL_STATUSES, SIGNATURE_PURPOSES } from '../domain/digital-status';
 import { PROOF_TYPES } from '../domain/proof-types';
+import { isPlanPeriod } from '../domain/plans';
 import { toScaled } from '../domain/money';
 import { AppError } from '../domain/errors';
 
@@ -181,6 +182,10 @@ export const updateCustomerSchema = z
     phone: phone.nullable().optional(),
     locale: languageTag.nullable().optional(),
     proofType: customerProofTypeInput.optional(),
+    savedCard: z
+      .strictObject({ paymentMethodId: z.string().regex(/^pm_\w+$/).max(255) })
+      .optional()
+      .openapi({ description: "A card the customer gave the payment provider (pm_…): saved for off-session charges (service requests, subscriptions)" }),
   })
   .openapi('UpdateCustomer');
 
@@ -204,6 +209,7 @@ export const customerSchema = z
       .openapi({ description: 'Who ticked the terms of sale when approving a proof; null when set through the API' }),
     proofType: proofTypeSchema.nullable().openapi({ description: "The customer's override; null: the tenant's default" }),
     effectiveProofType: proofTypeSchema.openapi({ description: 'What a proof for this customer uses now (the override, else the tenant default)' }),
+    savedCard: z.object({ paymentMethodId: z.string() }).nullable().openapi({ description: 'The card charged off-session; null: none saved' }),
     createdAt: dateTime,
   })
   .openapi('Customer');
@@ -455,6 +461,23 @@ export const paymentSchema = z
     createdAt: dateTime,
   })
   .openapi('Payment');
+
+/** A subscription's plan (domain/plans.ts): an amount charged each period to the customer's saved card. */
+export const planSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    amount: z.number().int().min(1).max(2_147_483_647).openapi({ description: 'Minor units charged each period' }),
+    currency: currency.optional().openapi({ description: 'The tenant currency when absent' }),
+    period: z
+      .string()
+      .refine(isPlanPeriod, "'monthly', 'yearly' or a positive ISO 8601 duration like P14D")
+      .openapi({ example: 'monthly', description: "'monthly' and 'yearly' are calendar periods (UTC) counted from the start; an ISO 8601 duration is a fixed length" }),
+    startsAt: z
+      .union([z.iso.date(), z.iso.datetime({ offset: true })])
+      .optional()
+      .openapi({ example: '2026-12-01', description: 'In the future: the subscription is scheduled until then; absent or past: it starts at once' }),
+  })
+  .openapi('Plan');
 
 export const documentSchema = z
   .object({

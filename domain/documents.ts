@@ -57,10 +57,21 @@ export const AUDIT_EVENT_TYPES = [
   'signature_expired',
   'signature_undeliverable',
   'signature_checks_failed',
+  // The provider refused to create or send the document (a 4xx): its message, for the seller.
+  'signature_failed',
   'signature_checks_recovered',
   // Invoices (domain/invoice.ts): the due date passed unpaid; a card payment was refused.
   'overdue',
   'payment_failed',
+  // Service requests (domain/requests.ts, workflows/machines/request.ts).
+  'request_started',
+  'proposal_sent',
+  'proposal_withdrawn',
+  'proposal_accepted',
+  'proposal_declined',
+  'billing_changed',
+  'confirmed',
+  'declined',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -111,7 +122,8 @@ export function pickLocale(...candidates: (string | null | undefined)[]): Locale
 }
 
 /** Notification preferences of a user: per event, the channels to use. */
-export const NOTIFY_EVENTS = ['viewed', 'downloaded', 'decided', 'signed', 'paid', 'message'] as const;
+/** payment_failed: a saved card was declined when a service request was confirmed (on by email unless turned off). */
+export const NOTIFY_EVENTS = ['viewed', 'downloaded', 'decided', 'signed', 'paid', 'message', 'payment_failed'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 export type NotifyChannel = 'email' | 'sms';
 export type NotifyPreferences = Partial<Record<NotifyEvent, NotifyChannel[]>>;
@@ -121,4 +133,4 @@ export type NotifyPreferences = Partial<Record<NotifyEvent, NotifyChannel[]>>;
  * assigné au devis reçoit un email de confirmation de signature" — without being asked;
  * `signed: []` opts out. Every other event is opt-in.
  */
-export const DEFAULT_NOTIFY_CHANNELS: NotifyPreferences = { signed: ['email'] };
+export const DEFAULT_NOTIFY_CHANNELS: NotifyPreferences = { signed: ['email'], payment_failed: ['email'] };

@@ -77,7 +77,8 @@ export function decision<TView, TInput, TEvent>(update: UpdateDefinition<TView, 
  * `notifyAssignee` actions with their params; `actions` runs the rest.
  */
 export interface DocumentStory<TMachine extends AnyStateMachine, TView> {
-  kind: DocumentKind;
+  /** 'request': a service request, a document of its own kind outside DOCUMENT_KINDS (domain/requests.ts). */
+  kind: DocumentKind | 'request';
   machine: TMachine;
   /** Input of a fresh machine (not asked when resuming). */
   machineInput: () => InputFrom<TMachine>;

@@ -7,3 +7,5 @@ export { proofRevisionWorkflow } from './proof-revision';
 export { proofWorkflow } from './proof';
 export { signatureWorkflow } from './signature';
 export { invoiceWorkflow } from './invoice';
+export { requestWorkflow } from './request';
+export { subscriptionWorkflow } from './subscription';

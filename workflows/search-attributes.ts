@@ -15,7 +15,7 @@ export const GreenlightCustomer = defineSearchAttributeKey('GreenlightCustomer',
 /** Every search attribute of a document, as a workflow start sets them and each transition refreshes them. */
 export function documentSearchAttributes(document: {
   tenantId: string;
-  kind: DocumentKind;
+  kind: DocumentKind | 'request';
   customerId: string;
   status: string;
 }): SearchAttributePair[] {

@@ -10,7 +10,8 @@
 import type { Prisma } from '../../generated/prisma/client';
 import type { DocumentKind } from '../../domain/documents';
 
-const NUMBER_PREFIX: Record<DocumentKind, string> = {
+const NUMBER_PREFIX: Record<DocumentKind | 'request', string> = {
+  request: 'REQ',
   quote: 'Q',
   order: 'O',
   delivery_note: 'DN',
@@ -29,7 +30,7 @@ export async function lockDocumentNumbers(tx: Prisma.TransactionClient, tenantId
 export async function nextDocumentNumber(
   tx: Prisma.TransactionClient,
   tenantId: string,
-  kind: DocumentKind,
+  kind: DocumentKind | 'request',
   now: Date,
 ): Promise<string> {
   const prefix = `${NUMBER_PREFIX[kind]}-${now.getUTCFullYear()}-`;

@@ -14,6 +14,7 @@
 import escapeHtml from 'escape-html';
 import type { AcceptanceKind } from '../../domain/acceptance';
 import type { Locale, NotifyEvent } from '../../domain/documents';
+import { PURPOSE_TEMPLATES, type DigitalTemplateName } from '../signature/purpose-texts';
 
 /** The quote's templates keep their first names; orders and delivery notes prefix theirs with the kind. */
 export type CustomerTemplateName =
@@ -27,9 +28,10 @@ export type CustomerTemplateName =
   | 'proof_revision'
   | 'proof_reminder'
   | 'proof_forwarded'
-  | 'proof_colleague_decided';
+  | 'proof_colleague_decided'
+  | 'request_proposal';
 export type AssigneeTemplateName = `assignee_${NotifyEvent}`;
-export type TemplateName = CustomerTemplateName | AssigneeTemplateName;
+export type TemplateName = CustomerTemplateName | AssigneeTemplateName | DigitalTemplateName;
 
 /** One template in one language. */
 export interface TemplateText {
@@ -257,6 +259,23 @@ export const DEFAULT_TEMPLATES: Catalogue = {
       sms: '{{seller}}: din faktura {{number}} ({{total}}) är klar. Läs och betala den på webben: {{link}}',
     },
   },
+  request_proposal: {
+    fr: {
+      subject: 'Proposition de prix pour votre demande {{number}} — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous vous proposons le prix de {{total}} pour votre demande {{number}}.\n\nVous pouvez l’accepter ou la refuser en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : proposition de prix de {{total}} pour votre demande {{number}}. Acceptez-la ou refusez-la en ligne : {{link}}',
+    },
+    en: {
+      subject: 'Price proposal for your request {{number}} from {{seller}}',
+      body: 'Hello {{customer}},\n\n{{message}}\n\nWe propose the price of {{total}} for your request {{number}}.\n\nYou can accept or decline it online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: price proposal of {{total}} for your request {{number}}. Accept or decline it online: {{link}}',
+    },
+    sv: {
+      subject: 'Prisförslag för din förfrågan {{number}} från {{seller}}',
+      body: 'Hej {{customer}},\n\n{{message}}\n\nVi föreslår priset {{total}} för din förfrågan {{number}}.\n\nDu kan godkänna eller avböja det på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: prisförslag på {{total}} för din förfrågan {{number}}. Godkänn eller avböj det på webben: {{link}}',
+    },
+  },
   invoice_reminder: {
     fr: {
       subject: 'Rappel : facture {{number}} en attente de règlement',
@@ -308,6 +327,11 @@ export const DEFAULT_TEMPLATES: Catalogue = {
       sms: '{{seller}} har skrivit till dig om {{number}}. Läs och svara på webben: {{link}}',
     },
   },
+  // Sent by the signature provider, which adds its own signing link (activities/signature/purpose-texts.ts).
+  digital_quote: PURPOSE_TEMPLATES.quote,
+  digital_quick_quote: PURPOSE_TEMPLATES.quick_quote,
+  digital_upsell: PURPOSE_TEMPLATES.upsell,
+  digital_order_confirmation: PURPOSE_TEMPLATES.order_confirmation,
   // Notices name the document for what it is ({{kind}}: "Devis", "Bon de commande", "Följesedel"),
   // first in the sentence, as its own title; devis, bon de commande and bon de livraison are all
   // masculine and offert, order and följesedel all common gender, so one participle fits every kind.
@@ -335,6 +359,11 @@ export const DEFAULT_TEMPLATES: Catalogue = {
     fr: { subject: 'Paiement reçu pour {{number}}', body: '{{customer}} a payé {{number}} ({{total}}) le {{at}}.', sms: '{{customer}} a payé {{number}} ({{total}}) le {{at}}.' },
     en: { subject: 'Payment received for {{number}}', body: '{{customer}} paid {{number}} ({{total}}) on {{at}}.', sms: '{{customer}} paid {{number}} ({{total}}) on {{at}}.' },
     sv: { subject: 'Betalning mottagen för {{number}}', body: '{{customer}} betalade {{number}} ({{total}}) {{at}}.', sms: '{{customer}} betalade {{number}} ({{total}}) {{at}}.' },
+  },
+  assignee_payment_failed: {
+    fr: { subject: 'Carte refusée pour {{number}}', body: 'La carte de {{customer}} a été refusée pour {{number}} ({{total}}) le {{at}} : la demande est confirmée mais impayée.\n\n{{reason}}', sms: 'Carte de {{customer}} refusée pour {{number}} ({{total}}) le {{at}}.' },
+    en: { subject: 'Card declined for {{number}}', body: 'The card of {{customer}} was declined for {{number}} ({{total}}) on {{at}}: the request is confirmed but unpaid.\n\n{{reason}}', sms: 'Card of {{customer}} declined for {{number}} ({{total}}) on {{at}}.' },
+    sv: { subject: 'Kort nekat för {{number}}', body: 'Kortet för {{customer}} nekades för {{number}} ({{total}}) {{at}}: förfrågan är bekräftad men obetald.\n\n{{reason}}', sms: 'Kortet för {{customer}} nekades för {{number}} ({{total}}) {{at}}.' },
   },
   assignee_message: {
     fr: { subject: 'Nouveau message de {{customer}} sur {{number}}', body: '{{customer}} a écrit au sujet de {{number}} le {{at}}.\n\n{{reason}}', sms: 'Nouveau message de {{customer}} sur {{number}}, le {{at}}.' },

@@ -67,6 +67,23 @@ export interface OffSessionChargeInput {
   idempotencyKey: string;
 }
 
+export interface SaveCardInput {
+  /** The provider's customer already made for this customer; absent: one is made now. */
+  providerCustomerId?: string;
+  /** Written on a new provider customer. */
+  name?: string;
+  email?: string;
+  /** The card the customer gave (pm_…), e.g. through the provider's card form. */
+  paymentMethodId: string;
+  /** Same key, same provider customer: a retried save never makes two. */
+  idempotencyKey: string;
+}
+
+export interface SavedCard {
+  providerCustomerId: string;
+  paymentMethodId: string;
+}
+
 export type ChargeStatus = 'succeeded' | 'processing' | 'requires_action' | 'failed';
 
 export interface Charge {
@@ -96,6 +113,8 @@ export interface PaymentProvider {
   retrieveHostedPayment(sessionId: string): Promise<HostedPayment>;
   /** Closes an open session so it cannot be paid any more (the invoice was cancelled). */
   expireHostedPayment(sessionId: string): Promise<HostedPayment>;
+  /** Makes the provider's customer if needed and attaches the card to it, for off-session charges later. */
+  saveCard(input: SaveCardInput): Promise<SavedCard>;
   /** A declined card is a Charge with status `failed`, never an exception: only outages throw. */
   chargeSavedCard(input: OffSessionChargeInput): Promise<Charge>;
   retrieveCharge(paymentId: string): Promise<Charge>;

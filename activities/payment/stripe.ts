@@ -24,6 +24,8 @@ import {
   type PaymentEvent,
   type PaymentProvider,
   type PaymentSubject,
+  type SaveCardInput,
+  type SavedCard,
 } from './provider';
 
 /** Checkout's own placeholder: Stripe writes the session id into the success URL. */
@@ -82,6 +84,19 @@ export function createStripeProvider(config: Pick<StripeConfig, 'apiUrl' | 'secr
 
     async expireHostedPayment(sessionId: string): Promise<HostedPayment> {
       return hostedPaymentOf(await stripeClient().checkout.sessions.expire(sessionId));
+    },
+
+    async saveCard(input: SaveCardInput): Promise<SavedCard> {
+      const providerCustomerId =
+        input.providerCustomerId ??
+        (
+          await stripeClient().customers.create(
+            { ...(input.name ? { name: input.name } : {}), ...(input.email ? { email: input.email } : {}) },
+            { idempotencyKey: `${input.idempotencyKey}-customer` },
+          )
+        ).id;
+      const method = await stripeClient().paymentMethods.attach(input.paymentMethodId, { customer: providerCustomerId });
+      return { providerCustomerId, paymentMethodId: method.id };
     },
 
     async chargeSavedCard(input: OffSessionChargeInput): Promise<Charge> {

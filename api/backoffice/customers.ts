@@ -3,6 +3,7 @@ import type { Contact, Customer } from '../../generated/prisma/client';
 import { jsonRoute } from '../openapi';
 import type { AppDeps } from '../app';
 import { createContact, createCustomer, effectiveProofType, getCustomer, updateCustomer } from '../operations/customers';
+import { saveCustomerCard } from '../operations/saved-cards';
 import { contactSchema, createContactSchema, createCustomerSchema, customerSchema, idParamsSchema, updateCustomerSchema } from '../schemas';
 import type { ProofType } from '../../domain/proof-types';
 
@@ -26,6 +27,7 @@ async function presentCustomer(deps: AppDeps, customer: Customer) {
     termsAcceptedBy: termsAcceptedByOf(customer.termsAcceptedBy),
     proofType: customer.proofType as ProofType | null,
     effectiveProofType: await effectiveProofType(deps.prisma, customer),
+    savedCard: customer.paymentCustomerId && customer.paymentMethodId ? { paymentMethodId: customer.paymentMethodId } : null,
     createdAt: customer.createdAt.toISOString(),
   };
 }
@@ -67,13 +69,16 @@ export const customerRoutes = [
     method: 'patch',
     path: '/customers/:id',
     tag: 'Customers',
-    summary: 'Change a customer; fields not sent keep their value (proofType "default" follows the tenant setting)',
+    summary: 'Change a customer; fields not sent keep their value (proofType "default" follows the tenant setting; savedCard attaches the card at the payment provider)',
     auth: 'tenant',
     params: idParamsSchema,
     body: updateCustomerSchema,
-    problems: ['not_found'],
+    problems: ['not_found', 'unavailable'],
     response: { status: 200, description: 'The customer after the change', schema: customerSchema },
-    handle: async ({ deps, caller, params, body }) => presentCustomer(deps, await updateCustomer(deps.prisma, caller.tenantId, params.id, body)),
+    handle: async ({ deps, caller, params, body: { savedCard, ...fields } }) => {
+      if (savedCard) await saveCustomerCard(deps, caller.tenantId, params.id, savedCard.paymentMethodId);
+      return presentCustomer(deps, await updateCustomer(deps.prisma, caller.tenantId, params.id, fields));
+    },
   }),
   jsonRoute({
     method: 'post',

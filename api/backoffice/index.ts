@@ -6,13 +6,15 @@ import { openApiDocumentSchema } from '../schemas';
 import { customerRoutes } from './customers';
 import { documentRoutes } from './documents';
 import { quoteSignatureRoutes } from './quote-signatures';
+import { requestRoutes } from './requests';
 import { settingsRoutes } from './settings';
 import { signatureRoutes } from './signatures';
+import { subscriptionRoutes } from './subscriptions';
 import { tenantRoutes } from './tenants';
 import { userRoutes } from './users';
 import { webhookRoutes } from './webhooks';
 
-const resourceRoutes: Route[] = [...tenantRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...quoteSignatureRoutes, ...signatureRoutes, ...webhookRoutes];
+const resourceRoutes: Route[] = [...tenantRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...quoteSignatureRoutes, ...signatureRoutes, ...webhookRoutes, ...requestRoutes, ...subscriptionRoutes];
 
 /** Public: integrators read the contract before they hold a key. */
 const openApiRoute = jsonRoute({

@@ -132,11 +132,11 @@ export interface ListDocumentsInput {
 export type DocumentRow = Prisma.DocumentGetPayload<object>;
 
 /** Opaque to clients: the (createdAt, id) of the last row of the previous page. */
-function encodeCursor(row: Pick<DocumentRow, 'createdAt' | 'id'>): string {
+export function encodeCursor(row: Pick<DocumentRow, 'createdAt' | 'id'>): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const createdAt = new Date(String(at));

@@ -148,6 +148,8 @@ export function whyKindRefuses(kind: string, decision: QuoteDecision | 'sign' | 
   }
   // Invoices are paid (POST /d/<token>/pay), not answered; the seller reminds or cancels them.
   if (kind === 'invoice') return INVOICE_SELLER_MOVES.includes(decision) ? undefined : `An invoice is paid, not answered; it takes no ${decision}`;
+  // A service request's price proposal is accepted or refused on its own link (seed 004).
+  if (kind === 'request') return decision === 'accept' || decision === 'refuse' ? undefined : `A service request's price proposal is accepted or refused; it takes no ${decision}`;
   if (PROOF_DECISIONS.includes(decision)) return 'Only proofs are approved or sent back with changes';
   if (kind === 'quote') return undefined;
   if (!isAcceptanceKind(kind)) return `A ${kindName(kind as DocumentKind)} takes no decision`;

@@ -14,6 +14,7 @@ import { actorLabel, type Actor, type ProofStatus, type QuoteStatus, type Reques
 import type { ProofPinInput, ViewedSignal } from '../../workflows/api';
 import type { SignatureEvidence } from '../../domain/signature';
 import { decideDocument, decideProof, forwardProof, signalDocumentFact, signQuote } from '../operations/quote-workflow';
+import { answerProposal } from '../operations/requests';
 import type { PortalDecision } from './decisions';
 
 export interface CustomerActionDeps {
@@ -114,6 +115,10 @@ export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, r
         ? { kind: decision, input: { ...input, revision, ...(termsAccepted ? { termsAccepted } : {}), ...(termsVersion ? { termsVersion } : {}) } }
         : { kind: decision, input: { ...input, revision, comment: comment ?? '', ...(pins?.length ? { pins } : {}) } };
     return (await decideProof(deps.temporal, found.document.id, decisionId, taken)).status;
+  }
+  if (found.document.kind === 'request' && (decision === 'accept' || decision === 'refuse')) {
+    // The portal's status type predates requests; the JSON answer carries the request's own status.
+    return (await answerProposal(deps.temporal, found.document.id, decision, decisionId, input)).status as QuoteStatus;
   }
   // An invoice takes none of the portal's decisions (whyKindRefuses): its page pays instead (portal/invoice-payment.ts).
   return (await decideDocument(deps.temporal, found.document, decision, decisionId, input)).status as QuoteStatus | ProofStatus;

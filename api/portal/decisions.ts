@@ -31,6 +31,8 @@ const PROOF_DECISIONS: Partial<Record<ProofStatus, readonly PortalDecision[]>> =
 function openDecisions(kind: string, status: string): readonly PortalDecision[] | undefined {
   if (kind === 'quote') return OPEN_DECISIONS[status as QuoteStatus];
   if (kind === 'proof') return PROOF_DECISIONS[status as ProofStatus];
+  // A service request's price proposal, while it waits for the customer (seed 004).
+  if (kind === 'request') return status === 'awaiting_response' ? ['accept', 'refuse'] : undefined;
   return isAcceptanceKind(kind) ? ACCEPTANCE_DECISIONS[status as AcceptanceStatus] : undefined;
 }
 

@@ -7,6 +7,7 @@
  *   GET  /v1/checkout/sessions/:id        retrieve it
  *   POST /v1/checkout/sessions/:id/expire  close an open one
  *   POST /v1/customers                    a customer (for cards saved off-session)
+ *   POST /v1/payment_methods/:id/attach   save a test payment method to a customer
  *   POST /v1/payment_intents              create (and with confirm=true, confirm) a payment
  *   GET  /v1/payment_intents/:id          retrieve it
  *   GET  /c/pay/:sessionId                the hosted payment page a browser pays on
@@ -249,6 +250,17 @@ class StripeState {
     return customer;
   }
 
+  /**
+   * Stripe gives an attached test method (pm_card_visa) a new pm_… id; this stand-in keeps the
+   * test method's own id, which names its behaviour in later charges.
+   */
+  attachPaymentMethod(id: string, params: Json): Json {
+    if (!TEST_PAYMENT_METHODS[id]) throw missing('payment_method', id);
+    const customer = stringParam(params, 'customer');
+    if (!this.customers.has(customer)) throw missing('customer', customer);
+    return { id, object: 'payment_method', livemode: false, type: 'card', customer, created: now() };
+  }
+
   intent(id: string): Json {
     const intent = this.intents.get(id);
     if (!intent) throw missing('payment_intent', id);
@@ -409,6 +421,7 @@ function apiRoute(state: StripeState, method: string, path: string, params: Json
   if (method === 'GET' && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) return state.session(decodeURIComponent(match[1] as string));
   if (method === 'POST' && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)\/expire$/))) return state.expireSession(decodeURIComponent(match[1] as string));
   if (method === 'POST' && path === '/v1/customers') return state.createCustomer(params);
+  if (method === 'POST' && (match = path.match(/^\/v1\/payment_methods\/([^/]+)\/attach$/))) return state.attachPaymentMethod(decodeURIComponent(match[1] as string), params);
   if (method === 'POST' && path === '/v1/payment_intents') return state.createIntent(params);
   if (method === 'GET' && (match = path.match(/^\/v1\/payment_intents\/([^/]+)$/))) return state.intent(decodeURIComponent(match[1] as string));
   throw new StripeError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}). This stand-in serves only what Greenlight uses.` });

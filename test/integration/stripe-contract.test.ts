@@ -52,7 +52,9 @@ async function exerciseEveryCall(provider: PaymentProvider, customerId: string) 
     idempotencyKey: `sub_contract:period-1:attempt-1:${Date.now()}`,
   });
   const chargeRead = await provider.retrieveCharge(charge.paymentId);
-  return { session, retrieved, expired, charge, chargeRead };
+  // A card saved for a customer (PATCH /v1/customers/:id {savedCard}): the provider customer made, the card attached.
+  const saved = await provider.saveCard({ name: 'Åsa Öberg AB', email: 'payer@customer.test', paymentMethodId: 'pm_card_visa', idempotencyKey: `cus_contract:save:${Date.now()}` });
+  return { session, retrieved, expired, charge, chargeRead, saved };
 }
 
 describe('against stripe-mock (Stripe’s OpenAPI description)', () => {
@@ -81,7 +83,9 @@ describe('against stripe-mock (Stripe’s OpenAPI description)', () => {
   });
 
   it('accepts every request the adapter makes, and the adapter reads its answers', async () => {
-    const { session, retrieved, expired, charge, chargeRead } = await exerciseEveryCall(provider, 'cus_contract');
+    const { session, retrieved, expired, charge, chargeRead, saved } = await exerciseEveryCall(provider, 'cus_contract');
+    expect(saved.providerCustomerId).toMatch(/^cus_/);
+    expect(saved.paymentMethodId).toMatch(/^pm_/);
     expect(session.sessionId).toMatch(/^cs_/);
     expect(retrieved.sessionId).toMatch(/^cs_/);
     expect(expired.sessionId).toMatch(/^cs_/);
@@ -120,7 +124,8 @@ describe('against the local stand-in (devtools/stripe/)', () => {
     const customer = (await (
       await fetch(`${standIn.url}/v1/customers`, { method: 'POST', headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=payer%40customer.test' })
     ).json()) as { id: string };
-    const { session, retrieved, expired, charge, chargeRead } = await exerciseEveryCall(provider, customer.id);
+    const { session, retrieved, expired, charge, chargeRead, saved } = await exerciseEveryCall(provider, customer.id);
+    expect(saved).toEqual({ providerCustomerId: expect.stringMatching(/^cus_/), paymentMethodId: 'pm_card_visa' });
     expect(session).toMatchObject({ status: 'open', paid: false, amount: 119873, currency: 'EUR', subject: SUBJECT });
     expect(session.url).toBe(`${standIn.url}/c/pay/${session.sessionId}`);
     expect(retrieved).toMatchObject({ sessionId: session.sessionId, status: 'open' });

@@ -1,0 +1,187 @@
+/**
+ * Subscriptions (seed 004: Requêtes > Abonnements): GET /v1/subscriptions?filter=…,
+ * GET /v1/subscriptions/:id (with every payment attempt), POST /v1/subscriptions/:id/plan,
+ * POST /v1/subscriptions/:id/cancel, and POST /v1/subscriptions to subscribe a customer
+ * without a service request.
+ */
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { isIsoDuration } from '../../domain/durations';
+import { SUBSCRIPTION_STATUSES } from '../../workflows/subscription-api';
+import { jsonRoute } from '../openapi';
+import {
+  changeSubscriptionPlan,
+  createSubscriptionDirectly,
+  getSubscription,
+  listSubscriptions,
+  terminateSubscription,
+  type SubscriptionRow,
+  type SubscriptionWithPayments,
+} from '../operations/subscriptions';
+import { idParamsSchema, planSchema } from '../schemas';
+
+extendZodWithOpenApi(z);
+
+const dateTime = z.iso.datetime({ offset: true });
+const isoDuration = z.string().refine(isIsoDuration, 'a positive ISO 8601 duration like P1D or PT5S');
+
+const subscriptionPaymentSchema = z
+  .object({
+    id: z.string(),
+    period: z.number().int().openapi({ description: '1 for the first period' }),
+    attempt: z.number().int().openapi({ description: '1 for the first try of the period, then each retry' }),
+    status: z.enum(['pending', 'succeeded', 'failed']).openapi({ description: 'pending: asked of the provider, outcome not yet written' }),
+    amount: z.number().int().openapi({ description: 'Minor units of currency' }),
+    currency: z.string(),
+    paymentIntentId: z.string().nullable(),
+    failureCode: z.string().nullable().openapi({ example: 'card_declined' }),
+    failureMessage: z.string().nullable(),
+    createdAt: dateTime,
+  })
+  .openapi('SubscriptionPayment');
+
+const subscriptionSummarySchema = z
+  .object({
+    id: z.string(),
+    customerId: z.string(),
+    requestId: z.string().nullable().openapi({ description: 'The service request whose confirmation created it' }),
+    status: z.enum(SUBSCRIPTION_STATUSES),
+    statusReason: z.enum(['cancelled', 'terminated']).nullable().openapi({ description: 'inactive: cancelled after too many failed payments, or terminated by the seller' }),
+    plan: planSchema,
+    nextPlan: planSchema.nullable().openapi({ description: 'A plan change that applies from the next period' }),
+    startAt: dateTime,
+    currentPeriod: z.number().int().openapi({ description: 'The period billed, 1 for the first; 0 while scheduled' }),
+    failures: z.number().int().openapi({ description: 'Failed charges of the current period' }),
+    nextChargeAt: dateTime.nullable(),
+    createdAt: dateTime,
+    updatedAt: dateTime,
+  })
+  .openapi('SubscriptionSummary');
+
+const subscriptionSchema = subscriptionSummarySchema
+  .extend({ payments: z.array(subscriptionPaymentSchema).openapi({ description: 'Every charge attempt, by period then attempt' }) })
+  .openapi('Subscription');
+
+const listSubscriptionsQuerySchema = z.strictObject({
+  filter: z.enum(SUBSCRIPTION_STATUSES).optional().openapi({ description: 'active, scheduled (start ahead), payment_failed, or inactive (cancelled or terminated)' }),
+  customerId: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+const createSubscriptionSchema = z
+  .strictObject({
+    customerId: z.string().min(1).max(64),
+    plan: planSchema,
+    retryDelays: z
+      .array(isoDuration)
+      .max(10)
+      .optional()
+      .openapi({ description: 'Waits before each retry of a failed charge; ["P1D","P3D","P5D"] when absent. One more failure than retries makes it inactive.' }),
+  })
+  .openapi('CreateSubscription');
+
+const changePlanSchema = z.strictObject({ plan: planSchema }).openapi('ChangeSubscriptionPlan');
+const cancelSubscriptionSchema = z.strictObject({ reason: z.string().max(1000).optional() }).openapi('CancelSubscription');
+
+function presentSummary(row: SubscriptionRow) {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    requestId: row.requestId,
+    status: row.status as (typeof SUBSCRIPTION_STATUSES)[number],
+    statusReason: row.statusReason as 'cancelled' | 'terminated' | null,
+    plan: row.plan as z.infer<typeof planSchema>,
+    nextPlan: row.nextPlan as z.infer<typeof planSchema> | null,
+    startAt: row.startAt.toISOString(),
+    currentPeriod: row.currentPeriod,
+    failures: row.failures,
+    nextChargeAt: row.nextChargeAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function present(row: SubscriptionWithPayments) {
+  return {
+    ...presentSummary(row),
+    payments: row.payments.map((payment) => ({
+      id: payment.id,
+      period: payment.period,
+      attempt: payment.attempt,
+      status: payment.status as 'pending' | 'succeeded' | 'failed',
+      amount: payment.amount,
+      currency: payment.currency,
+      paymentIntentId: payment.paymentIntentId,
+      failureCode: payment.failureCode,
+      failureMessage: payment.failureMessage,
+      createdAt: payment.createdAt.toISOString(),
+    })),
+  };
+}
+
+export const subscriptionRoutes = [
+  jsonRoute({
+    method: 'post',
+    path: '/subscriptions',
+    tag: 'Subscriptions',
+    summary: 'Subscribe a customer to a plan without a service request (charged to their saved card each period)',
+    auth: 'tenant',
+    body: createSubscriptionSchema,
+    problems: ['not_found'],
+    response: { status: 201, description: 'The subscription, started (or scheduled)', schema: subscriptionSchema },
+    handle: async ({ deps, caller, body }) => present(await createSubscriptionDirectly(deps, caller, body)),
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/subscriptions',
+    tag: 'Subscriptions',
+    summary: "The tenant's subscriptions, newest first",
+    auth: 'tenant',
+    query: listSubscriptionsQuerySchema,
+    response: {
+      status: 200,
+      description: 'A page of subscriptions',
+      schema: z.object({ data: z.array(subscriptionSummarySchema), nextCursor: z.string().nullable() }).openapi('SubscriptionList'),
+    },
+    handle: async ({ deps, caller, query }) => {
+      const page = await listSubscriptions(deps, caller, query);
+      return { data: page.data.map(presentSummary), nextCursor: page.nextCursor };
+    },
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/subscriptions/:id',
+    tag: 'Subscriptions',
+    summary: 'A subscription with every payment attempt',
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found'],
+    response: { status: 200, description: 'The subscription', schema: subscriptionSchema },
+    handle: async ({ deps, caller, params }) => present(await getSubscription(deps, caller, params.id)),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/subscriptions/:id/plan',
+    tag: 'Subscriptions',
+    summary: 'Change the plan: from the next period (no proration); at once while scheduled',
+    auth: 'tenant',
+    params: idParamsSchema,
+    body: changePlanSchema,
+    problems: ['not_found', 'decision_rejected'],
+    response: { status: 200, description: 'The subscription, nextPlan set (or plan, while scheduled)', schema: subscriptionSchema },
+    handle: async ({ deps, caller, params, body, idempotencyKey }) => present(await changeSubscriptionPlan(deps, caller, params.id, body.plan, idempotencyKey)),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/subscriptions/:id/cancel',
+    tag: 'Subscriptions',
+    summary: 'Terminate the subscription now: inactive (terminated), no further charge',
+    auth: 'tenant',
+    params: idParamsSchema,
+    body: cancelSubscriptionSchema,
+    problems: ['not_found', 'decision_rejected'],
+    response: { status: 200, description: 'The subscription, inactive', schema: subscriptionSchema },
+    handle: async ({ deps, caller, params, body, idempotencyKey }) => present(await terminateSubscription(deps, caller, params.id, body, idempotencyKey)),
+  }),
+];

@@ -1,0 +1,284 @@
+/**
+ * Service requests (seed 004) for the back office: created as a document of kind "request" with
+ * its ServiceRequest row, then run by its workflow (`request-<id>`), which owns status, box,
+ * proposals and the charge. Labels are the team's own and written here; internal notes and
+ * the conversation are the document's messages (messages.ts). Every move is an Update whose
+ * id is the caller's Idempotency-Key, so a retried move is taken once.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Prisma } from '../../generated/prisma/client';
+import { lockDocumentNumbers, nextDocumentNumber } from '../../activities/db/document-numbers';
+import type { Plan } from '../../domain/plans';
+import { AppError } from '../../domain/errors';
+import { AWAITING_RESPONSE_LABEL, FINAL_REQUEST_STATUSES, type RequestBilling, type RequestBox, type RequestStatus } from '../../domain/requests';
+import { newId } from '../../platform/ids';
+import { DECISION_REJECTED, type DecisionInput } from '../../workflows/api';
+import type { RequestView } from '../../workflows/machines/request';
+import { requestUpdates, requestWorkflowId, type RequestWorkflowInput, type SellerMoveInput } from '../../workflows/request-api';
+import { documentSearchAttributes } from '../../workflows/search-attributes';
+import type { AppDeps } from '../app';
+import { sellerActor, type TenantCaller } from '../auth';
+import { postSellerMessage } from './messages';
+
+export interface CreateRequestInput {
+  customerId: string;
+  product: string;
+  options: Record<string, unknown>;
+  plan?: Plan;
+  billing: RequestBilling;
+  priceOnQuote: boolean;
+  assigneeId?: string;
+}
+
+const requestInclude = {
+  document: { select: { number: true, status: true, customerId: true, createdAt: true, messages: { where: { internal: true }, orderBy: { createdAt: 'asc' } } } },
+  proposals: { orderBy: { seq: 'asc' } },
+  charges: { orderBy: { attempt: 'asc' } },
+} as const satisfies Prisma.ServiceRequestInclude;
+type RequestRow = Prisma.ServiceRequestGetPayload<{ include: typeof requestInclude }>;
+
+export async function createRequest(deps: AppDeps, caller: TenantCaller, input: CreateRequestInput) {
+  const { tenantId } = caller;
+  const customer = await deps.prisma.customer.findFirst({ where: { id: input.customerId, tenantId }, include: { tenant: { select: { currency: true } } } });
+  if (!customer) throw new AppError('not_found', `No customer ${input.customerId}.`);
+  if (input.assigneeId && !(await deps.prisma.user.findFirst({ where: { id: input.assigneeId, tenantId }, select: { id: true } }))) {
+    throw new AppError('not_found', `No user ${input.assigneeId}.`);
+  }
+  const documentId = newId('req');
+  const workflowId = requestWorkflowId(documentId);
+  const currency = input.plan?.currency ?? customer.tenant.currency;
+  const document = await deps.prisma.$transaction(async (tx) => {
+    await lockDocumentNumbers(tx, tenantId);
+    const number = await nextDocumentNumber(tx, tenantId, 'request', new Date());
+    const created = await tx.document.create({
+      data: {
+        id: documentId,
+        tenantId,
+        kind: 'request',
+        number,
+        title: input.product,
+        status: 'draft',
+        currency,
+        customerId: customer.id,
+        assigneeId: input.assigneeId ?? null,
+        netTotal: 0,
+        taxTotal: 0,
+        grossTotal: 0,
+        workflowId,
+      },
+    });
+    await tx.serviceRequest.create({
+      data: {
+        documentId,
+        tenantId,
+        product: input.product,
+        options: input.options as Prisma.InputJsonValue,
+        ...(input.plan ? { plan: { ...input.plan } } : {}),
+        billing: input.billing,
+        priceOnQuote: input.priceOnQuote,
+        box: 'inbox',
+        labels: [],
+      },
+    });
+    return created;
+  });
+  const workflowInput: RequestWorkflowInput = {
+    tenantId,
+    documentId,
+    customerId: customer.id,
+    number: document.number,
+    title: input.product,
+    sentBy: sellerActor(caller),
+    priceOnQuote: input.priceOnQuote,
+    billing: input.billing,
+    currency,
+    ...(input.plan ? { plan: input.plan } : {}),
+  };
+  try {
+    await deps.temporal.workflow.start('requestWorkflow', {
+      taskQueue: deps.config.taskQueue,
+      workflowId,
+      args: [workflowInput],
+      typedSearchAttributes: documentSearchAttributes({ tenantId, kind: 'request', customerId: customer.id, status: 'draft' }),
+      memo: { number: document.number, title: input.product },
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  return getRequest(deps, tenantId, documentId);
+}
+
+async function findRequest(deps: AppDeps, tenantId: string, requestId: string): Promise<RequestRow> {
+  const row = await deps.prisma.serviceRequest.findFirst({ where: { documentId: requestId, tenantId }, include: requestInclude });
+  if (!row) throw new AppError('not_found', `No request ${requestId}.`);
+  return row;
+}
+
+function presentRequest(row: RequestRow) {
+  const status = row.document.status as RequestStatus | 'draft';
+  const proposals = row.proposals.map((proposal) => ({
+    seq: proposal.seq,
+    amount: proposal.amount,
+    currency: proposal.currency,
+    status: proposal.status as 'sent' | 'accepted' | 'declined' | 'withdrawn',
+    createdAt: proposal.createdAt.toISOString(),
+  }));
+  const box = row.box as RequestBox;
+  return {
+    id: row.documentId,
+    number: row.document.number,
+    customerId: row.document.customerId,
+    product: row.product,
+    options: row.options as Record<string, unknown>,
+    plan: row.plan ?? null,
+    billing: row.billing as RequestBilling,
+    priceOnQuote: row.priceOnQuote,
+    status,
+    box,
+    // The awaiting-response label comes with the box, as Blackbell puts it on automatically.
+    labels: box === 'awaiting_response' ? [AWAITING_RESPONSE_LABEL, ...row.labels.filter((label) => label !== AWAITING_RESPONSE_LABEL)] : row.labels,
+    unread: row.unread,
+    proposal: proposals.at(-1) ?? null,
+    proposals,
+    outcome: row.outcome as 'accepted' | 'declined' | null,
+    handledWithoutProposal: row.handledWithoutProposal,
+    paymentStatus: row.paymentStatus as 'paid' | 'unpaid' | null,
+    payments: row.charges.map((charge) => ({
+      attempt: charge.attempt,
+      status: charge.status,
+      amount: charge.amount,
+      currency: charge.currency,
+      paymentId: charge.paymentIntentId,
+      failureCode: charge.failureCode,
+      failureMessage: charge.failureMessage,
+      createdAt: charge.createdAt.toISOString(),
+    })),
+    notes: row.document.messages.map((note) => ({ id: note.id, body: note.body, createdAt: note.createdAt.toISOString() })),
+    subscriptionId: row.subscriptionId,
+    declineReason: row.declineReason,
+    createdAt: row.document.createdAt.toISOString(),
+  };
+}
+
+export async function getRequest(deps: AppDeps, tenantId: string, requestId: string) {
+  return presentRequest(await findRequest(deps, tenantId, requestId));
+}
+
+export async function listRequests(deps: AppDeps, tenantId: string, box: RequestBox | undefined) {
+  const rows = await deps.prisma.serviceRequest.findMany({
+    where: { tenantId, ...(box ? { box } : {}) },
+    include: requestInclude,
+    // Unread answers first, as an inbox shows them; then the newest.
+    orderBy: [{ unread: 'desc' }, { updatedAt: 'desc' }],
+    take: 200,
+  });
+  return { data: rows.map(presentRequest) };
+}
+
+/** A move on the request's workflow, taken once per decision id; refused moves answer 409 with the reason. */
+async function move<TInput>(deps: AppDeps, tenantId: string, requestId: string, update: UpdateDefinition<RequestView, [TInput]>, input: TInput, decisionId: string | undefined) {
+  const row = await findRequest(deps, tenantId, requestId);
+  await executeRequestUpdate(deps.temporal, requestId, row.document.status, update, input, decisionId ?? randomUUID());
+  return presentRequest(await findRequest(deps, tenantId, requestId));
+}
+
+async function executeRequestUpdate<TInput>(
+  client: Client,
+  requestId: string,
+  status: string,
+  update: UpdateDefinition<RequestView, [TInput]>,
+  input: TInput,
+  decisionId: string,
+): Promise<RequestView> {
+  try {
+    return await client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input], updateId: decisionId });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
+      throw new AppError('decision_rejected', error.cause.message);
+    }
+    if (error instanceof WorkflowNotFoundError) {
+      throw new AppError('decision_rejected', (FINAL_REQUEST_STATUSES as readonly string[]).includes(status) ? `The request is ${status}` : 'The request is not running');
+    }
+    throw error;
+  }
+}
+
+/** The customer's answer to the price proposal, from the request's link (portal). */
+export function answerProposal(client: Client, requestId: string, answer: 'accept' | 'refuse', decisionId: string, input: DecisionInput): Promise<RequestView> {
+  return executeRequestUpdate(client, requestId, '', answer === 'accept' ? requestUpdates.accept : requestUpdates.refuse, input, decisionId);
+}
+
+const seller = (caller: TenantCaller): SellerMoveInput => ({ actor: sellerActor(caller) });
+
+export async function changeRequestStatus(deps: AppDeps, caller: TenantCaller, requestId: string, body: { status?: 'in_progress'; billing?: RequestBilling }, decisionId?: string) {
+  if (body.billing) {
+    await move(deps, caller.tenantId, requestId, requestUpdates.changeBilling, { ...seller(caller), billing: body.billing }, decisionId && `${decisionId}#billing`);
+  }
+  if (body.status === 'in_progress') return move(deps, caller.tenantId, requestId, requestUpdates.start, seller(caller), decisionId);
+  return getRequest(deps, caller.tenantId, requestId);
+}
+
+export function sendPriceProposal(deps: AppDeps, caller: TenantCaller, requestId: string, amount: number, decisionId?: string) {
+  return move(deps, caller.tenantId, requestId, requestUpdates.sendProposal, { ...seller(caller), amount }, decisionId);
+}
+
+export function withdrawPriceProposal(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId?: string) {
+  return move(deps, caller.tenantId, requestId, requestUpdates.withdrawProposal, seller(caller), decisionId);
+}
+
+export function confirmRequest(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId?: string) {
+  return move(deps, caller.tenantId, requestId, requestUpdates.confirm, seller(caller), decisionId);
+}
+
+export async function declineRequest(deps: AppDeps, caller: TenantCaller, requestId: string, reason: string | undefined, decisionId?: string) {
+  const declined = await move(deps, caller.tenantId, requestId, requestUpdates.decline, { ...seller(caller), ...(reason ? { reason } : {}) }, decisionId);
+  if (!reason) return declined;
+  await deps.prisma.serviceRequest.update({ where: { documentId: requestId }, data: { declineReason: reason } });
+  return getRequest(deps, caller.tenantId, requestId);
+}
+
+/** Team-only labels; the awaiting-response one follows the box and is not the team's to set. */
+export async function changeRequestLabels(deps: AppDeps, caller: TenantCaller, requestId: string, body: { add?: string[]; remove?: string[] }) {
+  const row = await findRequest(deps, caller.tenantId, requestId);
+  const removed = new Set(body.remove ?? []);
+  const labels = [...new Set([...row.labels, ...(body.add ?? [])])].filter((label) => !removed.has(label) && label !== AWAITING_RESPONSE_LABEL);
+  await deps.prisma.serviceRequest.update({ where: { documentId: requestId }, data: { labels } });
+  return getRequest(deps, caller.tenantId, requestId);
+}
+
+/** An internal note: a message the customer never sees. */
+export async function addRequestNote(deps: AppDeps, caller: TenantCaller, requestId: string, body: string) {
+  await findRequest(deps, caller.tenantId, requestId);
+  await postSellerMessage(deps, caller, requestId, { body, internal: true });
+  return getRequest(deps, caller.tenantId, requestId);
+}
+
+/** The seller writes to the customer (emailed with the request's link); the first message takes the request in hand. */
+export async function writeToRequestCustomer(deps: AppDeps, caller: TenantCaller, requestId: string, body: string, decisionId?: string) {
+  const row = await findRequest(deps, caller.tenantId, requestId);
+  await postSellerMessage(deps, caller, requestId, { body, notifyCustomer: true });
+  if (!(FINAL_REQUEST_STATUSES as readonly string[]).includes(row.document.status)) {
+    return move(deps, caller.tenantId, requestId, requestUpdates.sellerWrote, seller(caller), decisionId);
+  }
+  return getRequest(deps, caller.tenantId, requestId);
+}
+
+/** Order statistics: requests handled without a price proposal are left out, and counted apart. */
+export async function requestStats(deps: AppDeps, tenantId: string) {
+  const closed = await deps.prisma.serviceRequest.findMany({
+    where: { tenantId, box: 'closed' },
+    select: { handledWithoutProposal: true, document: { select: { status: true } }, proposals: { where: { status: 'accepted' }, select: { amount: true, currency: true } } },
+  });
+  const counted = closed.filter((row) => !row.handledWithoutProposal);
+  const confirmed = counted.filter((row) => row.document.status === 'confirmed');
+  const confirmedAmounts: Record<string, number> = {};
+  for (const row of confirmed) for (const proposal of row.proposals) confirmedAmounts[proposal.currency] = (confirmedAmounts[proposal.currency] ?? 0) + proposal.amount;
+  return {
+    confirmed: confirmed.length,
+    declined: counted.filter((row) => row.document.status === 'declined').length,
+    confirmedAmounts,
+    excludedWithoutProposal: closed.length - counted.length,
+  };
+}

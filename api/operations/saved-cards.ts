@@ -1,0 +1,30 @@
+/**
+ * The card a customer saves for off-session charges (PATCH /v1/customers/:id {savedCard}): the
+ * provider's customer is made on the first save (one per customer, whatever the retries, by its
+ * idempotency key) and the card attached to it; a later save replaces the card, keeping the
+ * provider customer. Read back by activities/payment/saved-card.ts when a charge is due.
+ */
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { Config } from '../../platform/config';
+import { getCustomer } from './customers';
+import { paymentProviderFor } from './payments';
+
+export async function saveCustomerCard(
+  deps: { prisma: PrismaClient; config: Config },
+  tenantId: string,
+  customerId: string,
+  paymentMethodId: string,
+): Promise<void> {
+  const customer = await getCustomer(deps.prisma, tenantId, customerId);
+  const saved = await paymentProviderFor(deps.config).saveCard({
+    ...(customer.paymentCustomerId ? { providerCustomerId: customer.paymentCustomerId } : {}),
+    name: customer.name,
+    ...(customer.email ? { email: customer.email } : {}),
+    paymentMethodId,
+    idempotencyKey: `${tenantId}-${customerId}-provider-customer`,
+  });
+  await deps.prisma.customer.update({
+    where: { id: customer.id },
+    data: { paymentCustomerId: saved.providerCustomerId, paymentMethodId: saved.paymentMethodId },
+  });
+}

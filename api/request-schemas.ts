@@ -1,0 +1,85 @@
+/** The shapes of /v1/requests (seed 004 service requests), read and written by api/backoffice/requests.ts. */
+import { z } from 'zod';
+import { REQUEST_BILLINGS, REQUEST_BOXES, REQUEST_STATUSES } from '../domain/requests';
+import { MAX_MESSAGE_LENGTH, planSchema } from './schemas';
+
+const id = z.string().min(1).max(64);
+const label = z.string().trim().min(1).max(60);
+const dateTime = z.iso.datetime();
+/** 32-bit minor units, as every amount stored. */
+const amount = z.number().int().positive().max(2_147_483_647);
+
+export const createRequestSchema = z
+  .strictObject({
+    customerId: id,
+    product: z.string().trim().min(1).max(200),
+    options: z.record(z.string(), z.unknown()).default({}).openapi({ description: 'What the customer chose in the product form' }),
+    plan: planSchema.optional().openapi({ description: 'Confirming the request subscribes the customer to this plan' }),
+    billing: z.enum(REQUEST_BILLINGS).default('card').openapi({ description: 'card: the accepted amount is charged to the saved card on confirm' }),
+    priceOnQuote: z.boolean().default(false).openapi({ description: '"Sur devis": the seller sends a price proposal the customer accepts' }),
+    assigneeId: id.optional(),
+  })
+  .openapi('CreateServiceRequest');
+
+export const requestListQuerySchema = z.strictObject({ box: z.enum(REQUEST_BOXES).optional() });
+
+export const requestStatusSchema = z
+  .strictObject({ status: z.literal('in_progress'), billing: z.enum(REQUEST_BILLINGS).optional() })
+  .or(z.strictObject({ billing: z.enum(REQUEST_BILLINGS) }))
+  .openapi('ServiceRequestStatusChange', { description: 'Take the request in hand, and/or change its payment method before confirming' });
+export const requestLabelsSchema = z.strictObject({ add: z.array(label).max(20).optional(), remove: z.array(label).max(20).optional() }).openapi('ServiceRequestLabels');
+export const requestTextSchema = z.strictObject({ body: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) }).openapi('ServiceRequestText');
+export const priceProposalSchema = z.strictObject({ amount: amount.openapi({ description: 'Minor units of the tenant currency', example: 15000 }) }).openapi('PriceProposalInput');
+export const declineRequestSchema = z.strictObject({ reason: z.string().trim().max(2000).optional() }).openapi('DeclineServiceRequest');
+export const emptySchema = z.strictObject({});
+
+const proposalSchema = z.object({ seq: z.number().int(), amount: z.number().int(), currency: z.string(), status: z.enum(['sent', 'accepted', 'declined', 'withdrawn']), createdAt: dateTime });
+const chargeSchema = z.object({
+  attempt: z.number().int(),
+  status: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  paymentId: z.string().nullable(),
+  failureCode: z.string().nullable(),
+  failureMessage: z.string().nullable(),
+  createdAt: dateTime,
+});
+
+export const serviceRequestSchema = z
+  .object({
+    id,
+    number: z.string(),
+    customerId: id,
+    product: z.string(),
+    options: z.record(z.string(), z.unknown()),
+    plan: z.unknown().nullable(),
+    billing: z.enum(REQUEST_BILLINGS),
+    priceOnQuote: z.boolean(),
+    status: z.enum(['draft', ...REQUEST_STATUSES]),
+    box: z.enum(REQUEST_BOXES),
+    labels: z.array(z.string()).openapi({ description: 'Team-only; awaiting_response while a proposal waits for the customer' }),
+    unread: z.boolean(),
+    proposal: proposalSchema.nullable().openapi({ description: 'The last price proposal' }),
+    proposals: z.array(proposalSchema),
+    outcome: z.enum(['accepted', 'declined']).nullable(),
+    handledWithoutProposal: z.boolean(),
+    paymentStatus: z.enum(['paid', 'unpaid']).nullable().openapi({ description: 'unpaid: confirmed but the card was declined' }),
+    payments: z.array(chargeSchema),
+    notes: z.array(z.object({ id, body: z.string(), createdAt: dateTime })).openapi({ description: 'Internal notes: team-only' }),
+    subscriptionId: z.string().nullable(),
+    declineReason: z.string().nullable(),
+    createdAt: dateTime,
+  })
+  .openapi('ServiceRequest');
+
+export const serviceRequestListSchema = z.object({ data: z.array(serviceRequestSchema) }).openapi('ServiceRequestList');
+
+export const requestStatsSchema = z
+  .object({
+    confirmed: z.number().int(),
+    declined: z.number().int(),
+    /** Accepted amounts of confirmed requests, per currency. */
+    confirmedAmounts: z.record(z.string(), z.number().int()),
+    excludedWithoutProposal: z.number().int().openapi({ description: 'Handled without a price proposal: left out of the figures above' }),
+  })
+  .openapi('ServiceRequestStats');

@@ -1,0 +1,230 @@
+/**
+ * Service requests (seed 004) over HTTP end to end: the real API, worker and Temporal, the
+ * official Stripe SDK talking to the local stand-in (which counts the money it takes). A "sur
+ * devis" request is priced, accepted from the emailed link, confirmed and charged exactly once;
+ * with a plan it starts a subscription. A declined card leaves it confirmed-unpaid with an event
+ * and a notice to the assignee, after one attempt. Proposals are withdrawn and sent again; the
+ * statistics leave out requests handled without a proposal; labels and notes stay in the team.
+ */
+import { randomBytes } from 'node:crypto';
+import { saveReplayHistory } from '../replay/record';
+import { eventually } from '../support/eventually';
+import { startPaymentStack, type PaymentStack } from '../support/payments';
+import { recipientsOf } from '../support/outbox';
+import { backOffice, formFields, type BackOffice } from './portal-fixtures';
+
+let payments: PaymentStack;
+let office: BackOffice;
+let assignee: { id: string; email: string };
+
+beforeAll(async () => {
+  payments = await startPaymentStack();
+  office = await backOffice(payments.stack);
+  const email = `vendeur-${unique()}@lumiere.test`;
+  const created = await office.call<{ id: string }>('POST', '/v1/users', { name: 'Marc Vendeur', email, notify: { decided: ['email'] } });
+  assignee = { id: created.body.id, email };
+});
+afterAll(async () => {
+  await payments?.close();
+});
+
+const unique = () => randomBytes(5).toString('hex');
+
+interface RequestSeen {
+  id: string;
+  status: string;
+  box: string;
+  labels: string[];
+  unread: boolean;
+  outcome: string | null;
+  proposal: { seq: number; amount: number; status: string } | null;
+  proposals: { seq: number; amount: number; status: string }[];
+  handledWithoutProposal: boolean;
+  paymentStatus: string | null;
+  payments: { attempt: number; status: string; amount: number; failureCode: string | null }[];
+  notes: { body: string }[];
+  subscriptionId: string | null;
+}
+
+async function expectOk<T>(method: string, path: string, body?: unknown, status = 200): Promise<T> {
+  const answer = await office.call<T>(method, path, body);
+  if (answer.status !== status) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+/** A customer with an email and, when given, a saved test card (pm_card_visa, pm_card_chargeDeclined). */
+async function customerWith(card?: string): Promise<{ id: string; email: string }> {
+  const email = `client-${unique()}@customer.test`;
+  const customer = await expectOk<{ id: string }>('POST', '/v1/customers', { name: 'Åsa Öberg AB', email, locale: 'fr' }, 201);
+  if (card) {
+    const saved = await expectOk<{ savedCard: { paymentMethodId: string } | null }>('PATCH', `/v1/customers/${customer.id}`, { savedCard: { paymentMethodId: card } });
+    expect(saved.savedCard).toEqual({ paymentMethodId: card });
+  }
+  return { id: customer.id, email };
+}
+
+async function newRequest(customerId: string, extra: Record<string, unknown> = {}): Promise<RequestSeen> {
+  return expectOk<RequestSeen>('POST', '/v1/requests', { customerId, product: 'Shooting photo produit', options: { photos: 20, fond: 'blanc' }, priceOnQuote: true, assigneeId: assignee.id, ...extra }, 201);
+}
+
+const requestOf = (id: string) => expectOk<RequestSeen>('GET', `/v1/requests/${id}`);
+
+/** Waits until the request's workflow has received it (pending). */
+const received = (id: string) => eventually(async () => ((await requestOf(id)).status === 'pending' ? true : undefined), { what: 'the request in the inbox' });
+
+/** The link of the newest proposal email to `email` (one per proposal: `count` of them). */
+async function proposalLink(email: string, count = 1): Promise<string> {
+  return eventually(
+    async () => {
+      const emails = (await payments.stack.readOutbox()).filter((candidate) => recipientsOf(candidate).some((to) => to.includes(email)));
+      if (emails.length < count) return undefined;
+      return emails[0]?.links.find((link) => link.startsWith(`${payments.stack.baseUrl}/d/`));
+    },
+    { what: `proposal email ${count} to ${email}` },
+  );
+}
+
+async function answer(link: string, decision: 'accept' | 'refuse'): Promise<Response> {
+  return fetch(`${link}/${decision}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
+}
+
+it('price on quote: proposal, accepted by link, confirmed, the card charged exactly once, and the plan subscribed', async () => {
+  const customer = await customerWith('pm_card_visa');
+  const created = await newRequest(customer.id, { plan: { name: 'Entretien mensuel', amount: 2900, period: 'monthly' } });
+  expect(created).toMatchObject({ box: 'inbox', priceOnQuote: true, proposal: null });
+  await received(created.id);
+  expect((await expectOk<{ data: { id: string }[] }>('GET', '/v1/requests?box=inbox')).data.map((request) => request.id)).toContain(created.id);
+
+  const started = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/status`, { status: 'in_progress' });
+  expect(started).toMatchObject({ status: 'in_progress', box: 'in_progress' });
+
+  const proposed = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/price-proposal`, { amount: 15000 });
+  expect(proposed).toMatchObject({ status: 'awaiting_response', box: 'awaiting_response', proposal: { seq: 1, amount: 15000, status: 'sent' } });
+  expect(proposed.labels).toContain('awaiting_response');
+  // Confirming before the customer answered is refused with the reason.
+  const early = await office.call<{ detail: string }>('POST', `/v1/requests/${created.id}/confirm`, {});
+  expect(early.status).toBe(409);
+  expect(early.body.detail).toMatch(/withdraw it before confirming/);
+
+  const link = await proposalLink(customer.email);
+  const accepted = await answer(link, 'accept');
+  expect(accepted.status).toBe(200);
+  const answered = await requestOf(created.id);
+  expect(answered).toMatchObject({ status: 'proposal_accepted', box: 'inbox', unread: true, outcome: 'accepted', proposal: { status: 'accepted' } });
+  // The assignee hears of the answer.
+  await eventually(async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).includes(assignee.email)) ? true : undefined), { what: 'the assignee told of the answer' });
+
+  const before = (await payments.charges()).count;
+  const confirmed = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/confirm`, {});
+  expect(confirmed).toMatchObject({ status: 'confirmed', box: 'closed', unread: false, handledWithoutProposal: false });
+  const paid = await eventually(async () => {
+    const seen = await requestOf(created.id);
+    return seen.paymentStatus && seen.subscriptionId ? seen : undefined;
+  }, { what: 'the charge and the subscription' });
+  expect(paid.paymentStatus).toBe('paid');
+  expect(paid.payments).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded', amount: 15000 })]);
+  // A second confirm is refused: never charged twice.
+  expect((await office.call('POST', `/v1/requests/${created.id}/confirm`, {})).status).toBe(409);
+  expect((await payments.charges()).count - before).toBe(1);
+
+  const subscription = await eventually(async () => {
+    const seen = await office.call<{ status: string; requestId?: string }>('GET', `/v1/subscriptions/${paid.subscriptionId}`);
+    return seen.status === 200 && seen.body.status === 'active' ? seen.body : undefined;
+  }, { what: 'the subscription active' });
+  expect(subscription.status).toBe('active');
+  // A request priced, accepted, confirmed, charged and subscribed: the history CI replays (test/replay/record.ts).
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    const handle = payments.stack.client.workflow.getHandle(`request-${created.id}`);
+    await handle.result();
+    await saveReplayHistory(handle, 'request-confirmed-charged');
+  }
+});
+
+it('a declined card on confirm: confirmed-unpaid, an event and a notice to the assignee, one attempt', async () => {
+  const customer = await customerWith('pm_card_chargeDeclined');
+  const created = await newRequest(customer.id);
+  await received(created.id);
+  await expectOk('POST', `/v1/requests/${created.id}/price-proposal`, { amount: 9900 });
+  expect((await answer(await proposalLink(customer.email), 'accept')).status).toBe(200);
+
+  await expectOk('POST', `/v1/requests/${created.id}/confirm`, {});
+  const unpaid = await eventually(async () => {
+    const seen = await requestOf(created.id);
+    return seen.paymentStatus ? seen : undefined;
+  }, { what: 'the charge outcome' });
+  expect(unpaid).toMatchObject({ status: 'confirmed', paymentStatus: 'unpaid' });
+  expect(unpaid.payments).toEqual([expect.objectContaining({ attempt: 1, status: 'failed', failureCode: expect.stringMatching(/decline/) })]);
+
+  const events = await office.events(created.id);
+  expect(events.filter((event) => event.type === 'payment_failed')).toHaveLength(1);
+  await eventually(
+    async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).includes(assignee.email) && /refus|declined/i.test(email.subject)) ? true : undefined),
+    { what: 'the assignee told of the declined card' },
+  );
+});
+
+it('withdraws a proposal and sends a new one; the old link answers the new proposal only', async () => {
+  const customer = await customerWith('pm_card_visa');
+  const created = await newRequest(customer.id);
+  await received(created.id);
+  await expectOk('POST', `/v1/requests/${created.id}/price-proposal`, { amount: 20000 });
+  const withdrawn = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/price-proposal/cancel`, {});
+  expect(withdrawn).toMatchObject({ status: 'in_progress', proposal: { seq: 1, status: 'withdrawn' } });
+  expect(withdrawn.labels).not.toContain('awaiting_response');
+  // Nothing waits for an answer now.
+  expect((await answer(await proposalLink(customer.email), 'accept')).status).toBe(409);
+
+  const resent = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/price-proposal`, { amount: 17500 });
+  expect(resent.proposals.map((proposal) => [proposal.seq, proposal.amount, proposal.status])).toEqual([
+    [1, 20000, 'withdrawn'],
+    [2, 17500, 'sent'],
+  ]);
+  expect((await answer(await proposalLink(customer.email, 2), 'refuse')).status).toBe(200);
+  expect(await requestOf(created.id)).toMatchObject({ status: 'proposal_declined', outcome: 'declined', unread: true, box: 'inbox' });
+});
+
+it('statistics leave out requests handled without a price proposal', async () => {
+  const before = await expectOk<{ confirmed: number; excludedWithoutProposal: number }>('GET', '/v1/requests/stats');
+  const customer = await customerWith();
+  const blind = await newRequest(customer.id, { billing: 'invoice' });
+  await received(blind.id);
+  const confirmed = await expectOk<RequestSeen>('POST', `/v1/requests/${blind.id}/confirm`, {});
+  expect(confirmed).toMatchObject({ status: 'confirmed', handledWithoutProposal: true, paymentStatus: null });
+  const after = await expectOk<{ confirmed: number; excludedWithoutProposal: number }>('GET', '/v1/requests/stats');
+  expect(after.confirmed).toBe(before.confirmed);
+  expect(after.excludedWithoutProposal).toBe(before.excludedWithoutProposal + 1);
+});
+
+it('labels and internal notes stay in the team; the conversation reaches the customer and takes the request in hand', async () => {
+  const customer = await customerWith();
+  const created = await newRequest(customer.id);
+  await received(created.id);
+  const labelled = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/labels`, { add: ['client-vip-secret'] });
+  expect(labelled.labels).toEqual(['client-vip-secret']);
+  const noted = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/notes`, { body: 'Note interne : marge faible' });
+  expect(noted.notes.map((note) => note.body)).toEqual(['Note interne : marge faible']);
+  expect(noted.status).toBe('pending');
+
+  const written = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/messages`, { body: 'Nous préparons votre devis.' });
+  expect(written).toMatchObject({ status: 'in_progress', box: 'in_progress' });
+  await expectOk('POST', `/v1/requests/${created.id}/price-proposal`, { amount: 5000 });
+
+  const link = await proposalLink(customer.email);
+  const page = await fetch(link);
+  const html = await page.text();
+  expect(page.status).toBe(200);
+  expect(html).not.toContain('client-vip-secret');
+  expect(html).not.toContain('marge faible');
+  expect(html).not.toContain('undefined');
+  const conversation = (await (await fetch(`${link}/messages`, { headers: { accept: 'application/json' } })).json()) as { data: { body: string }[] };
+  expect(conversation.data.map((message) => message.body)).toEqual(['Nous préparons votre devis.']);
+
+  // The page offers the answer as plain forms (no JavaScript needed): refusing by form works too.
+  expect(Object.keys(formFields(html, 'accept')).length).toBeGreaterThan(0);
+  const refused = await fetch(`${link}/refuse`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(formFields(html, 'refuse')) });
+  expect(refused.status).toBe(200);
+  const after = await refused.text();
+  expect(after).not.toContain('client-vip-secret');
+  expect(after).not.toContain('undefined');
+  expect(await requestOf(created.id)).toMatchObject({ status: 'proposal_declined', outcome: 'declined' });
+});

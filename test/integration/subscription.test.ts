@@ -1,0 +1,158 @@
+/**
+ * A subscription over HTTP end to end, with periods of seconds: the real API, worker and
+ * Temporal, the official Stripe SDK talking to the local stand-in (which counts the money it
+ * takes). Two periods charged, a plan change applied from the next period, then the card is
+ * replaced by one that declines: payment_failed, retried on the schedule, inactive (cancelled)
+ * after the last retry, every attempt listed. A scheduled subscription is terminated.
+ */
+import { eventually } from '../support/eventually';
+import { startPaymentStack, type PaymentStack } from '../support/payments';
+import { createSubscription } from '../../activities/subscriptions/create';
+import { saveReplayHistory } from '../replay/record';
+import { subscriptionWorkflowId } from '../../workflows/subscription-api';
+import { backOffice, type BackOffice } from './portal-fixtures';
+
+let payments: PaymentStack;
+let office: BackOffice;
+
+beforeAll(async () => {
+  payments = await startPaymentStack();
+  office = await backOffice(payments.stack);
+}, 120_000);
+afterAll(async () => {
+  await payments?.close();
+});
+
+interface SubscriptionPayment {
+  period: number;
+  attempt: number;
+  status: string;
+  amount: number;
+  failureCode: string | null;
+  paymentIntentId: string | null;
+}
+interface Subscription {
+  id: string;
+  status: string;
+  statusReason: string | null;
+  plan: { name: string; amount: number };
+  nextPlan: { name: string } | null;
+  currentPeriod: number;
+  failures: number;
+  payments: SubscriptionPayment[];
+}
+
+const subscriptionOf = async (id: string) => (await office.call<Subscription>('GET', `/v1/subscriptions/${id}`)).body;
+const listed = async (filter: string) => (await office.call<{ data: { id: string }[] }>('GET', `/v1/subscriptions?filter=${filter}`)).body.data.map((row) => row.id);
+
+async function customerWithCard(paymentMethodId: string): Promise<string> {
+  const customer = await office.call<{ id: string }>('POST', '/v1/customers', { name: 'Blackbell Studio', email: 'billing@blackbell.test' });
+  expect(customer.status).toBe(201);
+  await saveCard(customer.body.id, paymentMethodId);
+  return customer.body.id;
+}
+
+async function saveCard(customerId: string, paymentMethodId: string): Promise<void> {
+  const saved = await office.call('PATCH', `/v1/customers/${customerId}`, { savedCard: { paymentMethodId } });
+  expect(saved.status).toBe(200);
+}
+
+it('charges each period, applies a plan change next period, then fails, retries and ends cancelled', async () => {
+  const chargesBefore = (await payments.charges()).count;
+  const customerId = await customerWithCard('pm_card_visa');
+  const created = await office.call<Subscription>('POST', '/v1/subscriptions', {
+    customerId,
+    plan: { name: 'Basic', amount: 1500, currency: 'EUR', period: 'PT6S' },
+    retryDelays: ['PT2S', 'PT2S'],
+  });
+  expect(created.status).toBe(201);
+  const { id } = created.body;
+  expect(await listed('active')).toContain(id);
+
+  await eventually(async () => (await subscriptionOf(id)).payments.find((payment) => payment.period === 1 && payment.status === 'succeeded'), { what: 'period 1 charged' });
+  // Effective next period, no proration: the period running keeps its price.
+  const changed = await office.call<Subscription>('POST', `/v1/subscriptions/${id}/plan`, { plan: { name: 'Plus', amount: 2500, period: 'PT6S' } });
+  expect(changed.status).toBe(200);
+  expect(changed.body).toMatchObject({ status: 'active', plan: { name: 'Basic' }, nextPlan: { name: 'Plus' } });
+
+  await eventually(async () => (await subscriptionOf(id)).payments.find((payment) => payment.period === 2 && payment.status === 'succeeded'), { what: 'period 2 charged' });
+  await saveCard(customerId, 'pm_card_chargeDeclined');
+  // The payment row is written by the charge, the subscription's state just after it by the workflow.
+  const second = await eventually(async () => {
+    const subscription = await subscriptionOf(id);
+    return subscription.currentPeriod === 2 && subscription.status === 'active' ? subscription : undefined;
+  }, { what: 'period 2 recorded' });
+  expect(second).toMatchObject({ plan: { name: 'Plus', amount: 2500 }, nextPlan: null });
+
+  await eventually(async () => ((await subscriptionOf(id)).status === 'payment_failed' ? true : undefined), { what: 'payment_failed', everyMs: 200 });
+  expect(await listed('payment_failed')).toContain(id);
+  const ended = await eventually(async () => {
+    const subscription = await subscriptionOf(id);
+    return subscription.status === 'inactive' ? subscription : undefined;
+  }, { what: 'inactive' });
+
+  expect(ended).toMatchObject({ status: 'inactive', statusReason: 'cancelled', currentPeriod: 3, failures: 3 });
+  expect(ended.payments.map(({ period, attempt, status, amount, failureCode }) => ({ period, attempt, status, amount, failureCode }))).toEqual([
+    { period: 1, attempt: 1, status: 'succeeded', amount: 1500, failureCode: null },
+    { period: 2, attempt: 1, status: 'succeeded', amount: 2500, failureCode: null },
+    { period: 3, attempt: 1, status: 'failed', amount: 2500, failureCode: 'generic_decline' },
+    { period: 3, attempt: 2, status: 'failed', amount: 2500, failureCode: 'generic_decline' },
+    { period: 3, attempt: 3, status: 'failed', amount: 2500, failureCode: 'generic_decline' },
+  ]);
+  expect((await payments.charges()).count - chargesBefore).toBe(2);
+  expect(await listed('inactive')).toContain(id);
+  expect(await listed('active')).not.toContain(id);
+
+  const refused = await office.call<{ type: string; detail?: string }>('POST', `/v1/subscriptions/${id}/cancel`, {});
+  expect(refused.status).toBe(409);
+}, 120_000);
+
+it('a subscription starting later is scheduled; cancelling terminates it, once', async () => {
+  const customerId = await customerWithCard('pm_card_visa');
+  const startsAt = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
+  const created = await office.call<Subscription>('POST', '/v1/subscriptions', { customerId, plan: { name: 'Yearly', amount: 12000, period: 'yearly', startsAt } });
+  expect(created.status).toBe(201);
+  const { id } = created.body;
+  await eventually(async () => ((await subscriptionOf(id)).status === 'scheduled' ? true : undefined), { what: 'scheduled' });
+  expect(await listed('scheduled')).toContain(id);
+
+  // While scheduled nothing was charged: a plan change applies at once.
+  const changed = await office.call<Subscription>('POST', `/v1/subscriptions/${id}/plan`, { plan: { name: 'Monthly', amount: 1200, period: 'monthly', startsAt } });
+  expect(changed.body).toMatchObject({ status: 'scheduled', plan: { name: 'Monthly', amount: 1200, currency: 'EUR' }, nextPlan: null });
+
+  const cancelled = await office.call<Subscription>('POST', `/v1/subscriptions/${id}/cancel`, { reason: 'customer left' });
+  expect(cancelled.status).toBe(200);
+  expect(cancelled.body).toMatchObject({ status: 'inactive', statusReason: 'terminated', payments: [] });
+  expect((await office.call('POST', `/v1/subscriptions/${id}/cancel`, {})).status).toBe(409);
+  expect((await office.call('POST', `/v1/subscriptions/${id}/plan`, { plan: { name: 'X', amount: 1, period: 'monthly' } })).status).toBe(409);
+  expect((await office.call('GET', '/v1/subscriptions/sub_nope')).status).toBe(404);
+}, 60_000);
+
+it('bad input changes nothing', async () => {
+  const customerId = await customerWithCard('pm_card_visa');
+  const bad = await office.call<{ errors: { path: string }[] }>('POST', '/v1/subscriptions', { customerId, plan: { name: 'X', amount: 0, period: 'weekly' } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.errors.map((error) => error.path).sort()).toEqual(['plan.amount', 'plan.period']);
+  expect((await office.call('GET', '/v1/subscriptions?filter=nope')).status).toBe(400);
+});
+
+it('records a history of a few periods for replay (RECORD_REPLAY_HISTORIES=1)', async () => {
+  if (process.env.RECORD_REPLAY_HISTORIES !== '1') return;
+  const customerId = await customerWithCard('pm_card_visa');
+  const created = await createSubscription(payments.stack.prisma, {
+    tenantId: (await payments.stack.prisma.customer.findUniqueOrThrow({ where: { id: customerId } })).tenantId,
+    customerId,
+    plan: { name: 'Basic', amount: 900, period: 'PT2S' },
+    retryDelays: ['PT1S'],
+  });
+  const handle = await payments.stack.client.workflow.start('subscriptionWorkflow', {
+    taskQueue: payments.stack.taskQueue,
+    workflowId: subscriptionWorkflowId(created.subscriptionId),
+    args: [{ ...created.workflowInput, periodsPerRun: 3 }],
+  });
+  // The first run bills three periods, then continues as new: that run is the history kept.
+  const firstRun = payments.stack.client.workflow.getHandle(subscriptionWorkflowId(created.subscriptionId), handle.firstExecutionRunId);
+  await eventually(async () => ((await firstRun.describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), { what: 'three periods, then continue-as-new' });
+  await saveReplayHistory(firstRun, 'subscription-three-periods');
+  expect((await office.call('POST', `/v1/subscriptions/${created.subscriptionId}/cancel`, {})).status).toBe(200);
+}, 60_000);

@@ -1,0 +1,45 @@
+/**
+ * The messages of the service request workflow (workflows/request.ts), shared with api/. The
+ * seller's and the customer's moves are Updates (the caller learns at once whether they were
+ * taken; the update id is the caller's decision id); the state is a Query. Lists and the
+ * request's page come from PostgreSQL (ServiceRequest), never from here.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor, RequestSource } from '../domain/documents';
+import type { Plan } from '../domain/plans';
+import type { RequestBilling } from '../domain/requests';
+import type { DecisionInput } from './api';
+import type { StoryInput } from './document-story';
+import type { RequestView } from './machines/request';
+
+/** One workflow per request: `request-<requestId>` (the request's document id). */
+export const requestWorkflowId = (requestId: string): string => `request-${requestId}`;
+
+export interface RequestWorkflowInput extends StoryInput {
+  priceOnQuote: boolean;
+  billing: RequestBilling;
+  currency: string;
+  /** The plan a confirmed request subscribes the customer to. */
+  plan?: Plan;
+}
+
+/** What every seller move carries. */
+export interface SellerMoveInput {
+  actor: Actor;
+  source?: RequestSource;
+}
+
+export const requestUpdates = {
+  start: defineUpdate<RequestView, [SellerMoveInput]>('requestStart'),
+  sellerWrote: defineUpdate<RequestView, [SellerMoveInput]>('requestSellerWrote'),
+  sendProposal: defineUpdate<RequestView, [SellerMoveInput & { amount: number }]>('requestSendProposal'),
+  withdrawProposal: defineUpdate<RequestView, [SellerMoveInput]>('requestWithdrawProposal'),
+  confirm: defineUpdate<RequestView, [SellerMoveInput]>('requestConfirm'),
+  decline: defineUpdate<RequestView, [SellerMoveInput & { reason?: string }]>('requestDecline'),
+  changeBilling: defineUpdate<RequestView, [SellerMoveInput & { billing: RequestBilling }]>('requestChangeBilling'),
+  /** The customer's answer to the proposal, from the request's link (POST /d/<token>/accept | /refuse). */
+  accept: defineUpdate<RequestView, [DecisionInput]>('requestAccept'),
+  refuse: defineUpdate<RequestView, [DecisionInput]>('requestRefuse'),
+};
+
+export const requestStateQuery = defineQuery<RequestView>('requestState');

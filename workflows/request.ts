@@ -1,0 +1,89 @@
+/**
+ * The story of a service request (seed 004): received in the inbox, taken in hand, priced by a
+ * proposal the customer accepts or declines from its link, then confirmed (the card charged
+ * once when billing says so; a subscription started when it has a plan) or declined. The rules
+ * live in machines/request.ts; the story around them (recording, notifications, decisions,
+ * continue-as-new) is the one every document shares (document-story.ts).
+ */
+import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import type { GreenlightActivities } from '../activities/types';
+import type { RequestActivities } from '../activities/requests/types';
+import type { SubscriptionActivities } from '../activities/subscriptions/types';
+import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
+import type { ActionCall } from './machine-runner';
+import {
+  isRequestClosed,
+  requestMachine,
+  requestStatus,
+  requestView,
+  whyNotRequest,
+  type ChargeRequestParams,
+  type RequestEvent,
+  type RequestView,
+} from './machines/request';
+import { requestStateQuery, requestUpdates, type RequestWorkflowInput } from './request-api';
+import { subscriptionWorkflowId } from './subscription-api';
+
+const { sendDocumentEmail, syncServiceRequest, chargeConfirmedRequest, recordSubscriptionStarted, createSubscription } = proxyActivities<
+  GreenlightActivities & RequestActivities & SubscriptionActivities
+>({
+  startToCloseTimeout: '1 minute',
+  retry: patiently,
+});
+
+export async function requestWorkflow(input: RequestWorkflowInput): Promise<RequestView> {
+  const { workflowId } = workflowInfo();
+  const { tenantId, documentId } = input;
+  const seller = <TType extends RequestEvent['type']>(type: TType) =>
+    (move: object) => ({ type, at: Date.now(), ...move }) as Extract<RequestEvent, { type: TType }>;
+
+  const closed = await runDocumentStory(input, {
+    kind: 'request',
+    machine: requestMachine,
+    machineInput: () => ({ now: Date.now(), priceOnQuote: input.priceOnQuote, billing: input.billing, currency: input.currency, hasPlan: input.plan !== undefined }),
+    status: requestStatus,
+    isClosed: isRequestClosed,
+    whyNot: whyNotRequest,
+    view: requestView,
+    stateQuery: requestStateQuery,
+    decisions: [
+      decision(requestUpdates.start, seller('START')),
+      decision(requestUpdates.sellerWrote, seller('SELLER_WROTE')),
+      decision(requestUpdates.sendProposal, seller('SEND_PROPOSAL')),
+      decision(requestUpdates.withdrawProposal, seller('WITHDRAW_PROPOSAL')),
+      decision(requestUpdates.confirm, seller('CONFIRM')),
+      decision(requestUpdates.decline, seller('DECLINE')),
+      decision(requestUpdates.changeBilling, seller('CHANGE_BILLING')),
+      decision(requestUpdates.accept, (decided): RequestEvent => decisionEvent('ACCEPT', decided)),
+      decision(requestUpdates.refuse, (decided): RequestEvent => decisionEvent('REFUSE', decided)),
+    ],
+    actions: ({ behindTheAnswer }) => ({
+      syncRequest: async ({ snapshot }: ActionCall<typeof requestMachine>) => {
+        const { box, billing, proposals, outcome, unread, handledWithoutProposal } = requestView(snapshot);
+        await syncServiceRequest({ tenantId, documentId, box, billing, proposals, outcome, unread, handledWithoutProposal });
+      },
+      sendProposalEmail: async ({ params }: ActionCall<typeof requestMachine, { seq: number }>) => {
+        await sendDocumentEmail({ tenantId, documentId, template: 'request_proposal', attachPdf: false, idempotencyKey: `${workflowId}#proposal#${params.seq}` });
+      },
+      // Behind the confirm's answer: a slow provider never holds the seller's click, and the
+      // outcome (paid, or declined: confirmed-unpaid) is the activity's to record.
+      chargeConfirmedRequest: async ({ params }: ActionCall<typeof requestMachine, ChargeRequestParams>) => {
+        behindTheAnswer(() => chargeConfirmedRequest({ tenantId, documentId, ...params }), { charge: params.attempt });
+      },
+      startSubscription: async () => {
+        const { plan } = input;
+        if (!plan) return;
+        behindTheAnswer(async () => {
+          const { subscriptionId, workflowInput } = await createSubscription({ tenantId, requestId: documentId, customerId: input.customerId, plan });
+          await startChild('subscriptionWorkflow', {
+            workflowId: subscriptionWorkflowId(subscriptionId),
+            args: [workflowInput],
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+          });
+          await recordSubscriptionStarted({ tenantId, documentId, subscriptionId });
+        }, { subscription: 'start' });
+      },
+    }),
+  });
+  return requestView(closed);
+}
