@@ -113,6 +113,9 @@ function banner(config: Config, temporal: { address: string; uiUrl?: string }, a
     config.getaccept.local
       ? `  GetAccept        http://127.0.0.1:${config.getaccept.standInPort}   (local stand-in: documents out for signature, their signing pages)`
       : `  GetAccept        ${config.getaccept.apiUrl}`,
+    config.stripe.local
+      ? `  Stripe           ${config.stripe.apiUrl}   (local stand-in: test cards 4242… pays, 4000 0000 0000 0002 is declined)`
+      : `  Stripe           ${config.stripe.apiUrl}`,
     `  Demo API key     ${apiKey}`,
     `  Admin token      ${token}   (POST /v1/tenants)`,
     '',

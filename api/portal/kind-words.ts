@@ -1,6 +1,6 @@
 /**
- * The portal's words for an order or a delivery note: the quote's (i18n.ts) with every
- * sentence that names the document said for what it is. Statuses read the same for all
+ * The portal's words for an order, a delivery note or a service request's price proposal:
+ * the quote's (i18n.ts) with every sentence that names the document said for what it is. Statuses read the same for all
  * three kinds in fr, en and sv (devis, bon de commande and bon de livraison are masculine;
  * order and följesedel take the same Swedish forms as offert), so only these change.
  */
@@ -12,7 +12,7 @@ type KindWords = Pick<Messages, 'quote' | 'accept' | 'refuse' | 'decisionNotAllo
   banner: Pick<Messages['banner'], 'cancelled' | 'draft'>;
 };
 
-const KIND_WORDS: Record<AcceptanceKind, Record<Locale, KindWords>> = {
+const KIND_WORDS: Record<AcceptanceKind | 'request', Record<Locale, KindWords>> = {
   order: {
     fr: {
       quote: 'Bon de commande',
@@ -59,12 +59,36 @@ const KIND_WORDS: Record<AcceptanceKind, Record<Locale, KindWords>> = {
       banner: { cancelled: 'Följesedeln har återkallats', draft: 'Följesedeln är fortfarande under arbete' },
     },
   },
+  // A request is answered on its price proposal (seed 004: "proposition de prix").
+  request: {
+    fr: {
+      quote: 'Proposition de prix',
+      accept: 'Accepter la proposition de prix',
+      refuse: 'Refuser la proposition de prix',
+      decisionNotAllowed: (status) => `Cette décision n'est plus possible : la demande est ${status}.`,
+      banner: { cancelled: 'Cette demande a été annulée', draft: 'Cette demande est encore en préparation' },
+    },
+    en: {
+      quote: 'Price proposal',
+      accept: 'Accept the price proposal',
+      refuse: 'Decline the price proposal',
+      decisionNotAllowed: (status) => `This decision is no longer possible: the request is ${status}.`,
+      banner: { cancelled: 'This request was cancelled', draft: 'This request is still being prepared' },
+    },
+    sv: {
+      quote: 'Prisförslag',
+      accept: 'Godkänn prisförslaget',
+      refuse: 'Avböj prisförslaget',
+      decisionNotAllowed: (status) => `Det beslutet går inte längre att fatta: förfrågan är ${status}.`,
+      banner: { cancelled: 'Förfrågan har återkallats', draft: 'Förfrågan är fortfarande under arbete' },
+    },
+  },
 };
 
 /** The portal's words for a document of `kind` (a quote's for any kind without words of its own). */
 export function messagesFor(locale: Locale, kind: string): Messages {
   const base = MESSAGES[locale];
-  if (!isAcceptanceKind(kind)) return base;
+  if (!isAcceptanceKind(kind) && kind !== 'request') return base;
   const words = KIND_WORDS[kind][locale];
   return { ...base, ...words, banner: { ...base.banner, ...words.banner } };
 }

@@ -125,13 +125,15 @@ it('price on quote: proposal, accepted by link, confirmed, the card charged exac
   expect(paid.payments).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded', amount: 15000 })]);
   // A second confirm is refused: never charged twice.
   expect((await office.call('POST', `/v1/requests/${created.id}/confirm`, {})).status).toBe(409);
-  expect((await payments.charges()).count - before).toBe(1);
 
+  // The plan's subscription bills its first period in advance, on its own charge.
   const subscription = await eventually(async () => {
-    const seen = await office.call<{ status: string; requestId?: string }>('GET', `/v1/subscriptions/${paid.subscriptionId}`);
-    return seen.status === 200 && seen.body.status === 'active' ? seen.body : undefined;
-  }, { what: 'the subscription active' });
-  expect(subscription.status).toBe('active');
+    const seen = await office.call<{ status: string; payments: { status: string }[] }>('GET', `/v1/subscriptions/${paid.subscriptionId}`);
+    return seen.status === 200 && seen.body.status === 'active' && seen.body.payments.length > 0 ? seen.body : undefined;
+  }, { what: 'the subscription active, its first period charged' });
+  expect(subscription.payments).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+  // At the provider: the request's charge once, the first period once — nothing more.
+  expect((await payments.charges()).count - before).toBe(2);
   // A request priced, accepted, confirmed, charged and subscribed: the history CI replays (test/replay/record.ts).
   if (process.env.RECORD_REPLAY_HISTORIES === '1') {
     const handle = payments.stack.client.workflow.getHandle(`request-${created.id}`);
@@ -216,6 +218,8 @@ it('labels and internal notes stay in the team; the conversation reaches the cus
   expect(html).not.toContain('client-vip-secret');
   expect(html).not.toContain('marge faible');
   expect(html).not.toContain('undefined');
+  // The customer answers a price proposal, not a quote (the customer's locale here: fr).
+  expect(html).toContain('Accepter la proposition de prix');
   const conversation = (await (await fetch(`${link}/messages`, { headers: { accept: 'application/json' } })).json()) as { data: { body: string }[] };
   expect(conversation.data.map((message) => message.body)).toEqual(['Nous préparons votre devis.']);
 
