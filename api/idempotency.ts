@@ -15,6 +15,10 @@
  *   STALE_CLAIM_MS, so a crash cannot lock a key for a day.
  *
  * Keys are scoped by tenant (or "operator"), so two tenants never see each other's answers.
+ *
+ * An answer that holds a secret shown once (a customer link's token) is never stored: its
+ * row keeps the status alone, and a replay runs the request again. Such a route must answer
+ * the same for the same key, as the link route does by deriving its token from the key.
  */
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { sha256Hex } from '../platform/ids';
@@ -38,6 +42,8 @@ export interface IdempotentRequestInput {
   method: string;
   path: string;
   body: unknown;
+  /** The answer holds a secret shown once: stored without its body, replayed by running again. */
+  answerHoldsSecret?: boolean;
 }
 
 /** JSON with object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same body. */
@@ -50,6 +56,10 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+function isSuccess(answer: Pick<Answer, 'status'>): boolean {
+  return answer.status < 400;
 }
 
 async function answerOf(execute: () => Promise<Answer>): Promise<Answer> {
@@ -85,9 +95,10 @@ export async function withIdempotency(
         await prisma.idempotentRequest.delete({ where });
         throw error;
       }
+      const keepsBody = !(request.answerHoldsSecret && isSuccess(answer));
       await prisma.idempotentRequest.update({
         where,
-        data: { status: answer.status, responseBody: answer.body as Prisma.InputJsonValue },
+        data: { status: answer.status, responseBody: keepsBody ? (answer.body as Prisma.InputJsonValue) : Prisma.DbNull },
       });
       return { answer, replayed: false };
     }
@@ -109,6 +120,7 @@ export async function withIdempotency(
     if (existing.status === IN_PROGRESS) {
       throw new AppError('conflict', 'A request with this Idempotency-Key is still being processed; retry in a moment to get its answer.');
     }
+    if (request.answerHoldsSecret && isSuccess({ status: existing.status })) return { answer: await answerOf(execute), replayed: true };
     return { answer: { status: existing.status, body: existing.responseBody }, replayed: true };
   }
   throw new AppError('conflict', 'This Idempotency-Key is being claimed by another request; retry in a moment.');

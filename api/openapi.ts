@@ -39,6 +39,8 @@ interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject
   /** Express-style, relative to /v1: "/documents/:id/send". */
   path: string;
   summary: string;
+  /** More than the summary says: what an integrator must know about the answers. */
+  description?: string;
   tag: string;
   auth: A;
   params?: P;
@@ -51,7 +53,18 @@ interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject
 interface JsonRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>
   extends RouteBase<A, P, Q, B> {
   response: { status: 200 | 201 | 202; description: string; schema: R };
+  /**
+   * The answer holds a secret shown once: an Idempotency-Key replay runs the handler again
+   * instead of storing the answer (api/idempotency.ts), so the handler must answer the same for the same key.
+   */
+  answerHoldsSecret?: true;
   handle(call: RouteCall<A, z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
+}
+
+interface NoContentRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject> extends RouteBase<A, P, Q, z.ZodUndefined> {
+  method: 'delete';
+  response: { status: 204; description: string };
+  handle(call: RouteCall<A, z.output<P>, z.output<Q>, undefined>): Promise<void>;
 }
 
 interface FileRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject> extends RouteBase<A, P, Q, z.ZodUndefined> {
@@ -74,6 +87,8 @@ export interface Route {
   path: string;
   auth: AuthMode;
   openapi: RouteConfig;
+  /** See JsonRouteDefinition.answerHoldsSecret. */
+  answerHoldsSecret?: boolean;
   /** Reads a body express does not parse, before the Idempotency-Key is matched on it. */
   readBody?(deps: AppDeps, req: Request): Promise<ReadBody>;
   run(deps: AppDeps, caller: CallerOf<AuthMode>, req: Request, content?: unknown): Promise<Outcome>;
@@ -115,6 +130,7 @@ function describe(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, s
     method: route.method,
     path: toOpenApiPath(route.path),
     summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
     security: SECURITY[route.auth],
     request: {
@@ -157,10 +173,25 @@ export function jsonRoute<A extends AuthMode, P extends AnyObject, Q extends Any
     openapi: describe(definition, {
       [String(response.status)]: { description: response.description, content: { 'application/json': { schema: response.schema } } },
     }),
+    ...(definition.answerHoldsSecret ? { answerHoldsSecret: true } : {}),
     async run(deps, caller, req) {
       const body = await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req));
       assertMatchesSchema(deps, definition, response.schema, body);
       return { status: response.status, body };
+    },
+  };
+}
+
+/** A DELETE that answers 204 No Content once done (and again when already done). */
+export function noContentRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject>(definition: NoContentRouteDefinition<A, P, Q>): Route {
+  return {
+    method: definition.method,
+    path: definition.path,
+    auth: definition.auth,
+    openapi: describe(definition, { '204': { description: definition.response.description } }),
+    async run(deps, caller, req) {
+      await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req));
+      return { status: 204, body: undefined };
     },
   };
 }
@@ -243,6 +274,10 @@ function send(res: Response, outcome: Outcome, replayed: boolean): void {
       .send(Buffer.from(outcome.file.bytes));
     return;
   }
+  if (outcome.status === 204) {
+    res.status(204).end();
+    return;
+  }
   // Answers stored for replay can be problems (a 4xx is an answer too, see api/idempotency.ts).
   res.status(outcome.status).type(outcome.status >= 400 ? 'application/problem+json' : 'application/json').send(JSON.stringify(outcome.body));
 }
@@ -265,6 +300,7 @@ export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Rout
           method: route.method,
           path: req.baseUrl + req.path,
           body: read ? read.fingerprint : (req.body ?? {}),
+          answerHoldsSecret: route.answerHoldsSecret ?? false,
         },
         async () => {
           const outcome = await route.run(deps, caller, req, read?.content);

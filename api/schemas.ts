@@ -7,7 +7,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { CONVERSION_TARGETS } from '../domain/chain';
-import { DOCUMENT_KINDS, LOCALES, NOTIFY_EVENTS, QUOTE_STATUSES } from '../domain/documents';
+import { DOCUMENT_KINDS, LINK_ACTIONS, LOCALES, NOTIFY_EVENTS, QUOTE_STATUSES } from '../domain/documents';
 import { isIsoDuration } from '../domain/durations';
 import { INVOICE_STATUSES } from '../domain/invoice';
 import { DIGITAL_STATUSES, SIGNATURE_PURPOSES } from '../domain/digital-status';
@@ -515,14 +515,19 @@ export const documentSummarySchema = documentSchema
   .openapi('DocumentSummary');
 
 
+/** `?limit=&cursor=` of every list that pages with the nextCursor of the page before. */
+const pageQueryFields = {
+  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
+  cursor: z.string().min(1).max(200).optional(),
+};
+
 export const listDocumentsQuerySchema = z.strictObject({
   kind: z.enum(DOCUMENT_KINDS).optional(),
   digitalStatus: z.enum(DIGITAL_STATUSES).optional().openapi({ description: 'Documents out for digital signing in this status' }),
   // An invoice's statuses (paid, partially_paid, overdue) beside the quote's.
   status: z.union([z.enum(QUOTE_STATUSES), z.enum(INVOICE_STATUSES)]).optional(),
   customerId: id.optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
-  cursor: z.string().min(1).max(200).optional(),
+  ...pageQueryFields,
 });
 
 export const documentListSchema = z
@@ -572,6 +577,64 @@ export const sendDocumentSchema = z
       .openapi({ description: 'Only a signature on the portal accepts the quote; the tenant setting when absent' }),
   })
   .openapi('SendDocument');
+
+// ---------------------------------------------------------------- customer links
+
+/** What the portal answers once a link opens nothing any more: said wherever a link's url is. */
+const GONE_LINK_ANSWER =
+  'Once the link is revoked, past its expiresAt, or its document cancelled, every portal address under it answers 410 Gone: ' +
+  "a page in the customer's language saying why and whom to contact, or with Accept: application/json a problem whose type ends in " +
+  'link-revoked, link-expired or document-cancelled.';
+
+const linkActionSchema = z.enum(LINK_ACTIONS).openapi('LinkAction');
+
+export const createLinkSchema = z
+  .strictObject({
+    recipient: recipientSchema.openapi({ description: "A contact of the document's customer, or an email address (and name)" }),
+    actions: z
+      .array(linkActionSchema)
+      .min(1)
+      .max(LINK_ACTIONS.length)
+      .optional()
+      .openapi({
+        description:
+          "What the recipient may do beside opening the document (view is always granted). When absent, what the document's emailed links carry: " +
+          'quote view, download, accept, sign, refuse, hold; order and delivery note view, download, accept, refuse; proof view, download, approve, ' +
+          'request-changes, forward; invoice view, download. An action the kind does not have is 422.',
+      }),
+    expiresAt: dateTime.optional().openapi({ description: 'In the future; the link never expires when absent' }),
+  })
+  .openapi('CreateLink');
+
+export const createdLinkSchema = z
+  .object({
+    id,
+    url: z.url().openapi({ description: `The portal address with its token, shown this once (only its SHA-256 is kept). ${GONE_LINK_ANSWER}` }),
+    expiresAt: dateTime.nullable(),
+  })
+  .openapi('CreatedLink');
+
+export const linkSchema = z
+  .object({
+    id,
+    recipient: z.object({
+      contactId: id.nullable(),
+      name: z.string().nullable(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+    }),
+    actions: z.array(linkActionSchema),
+    createdAt: dateTime,
+    expiresAt: dateTime.nullable(),
+    revokedAt: dateTime.nullable(),
+    lastUsedAt: dateTime.nullable().openapi({ description: 'The last time anything was recorded through the link (an open, a view, a download, a decision); null: never' }),
+    forwardedFrom: id.nullable().openapi({ description: "A colleague's link: the link whose recipient forwarded the document to them (revoking that one revokes this one)" }),
+  })
+  .openapi('Link', { description: `A customer link, never its token. ${GONE_LINK_ANSWER}` });
+
+export const listLinksQuerySchema = z.strictObject(pageQueryFields);
+
+export const linkListSchema = z.object({ data: z.array(linkSchema), nextCursor: z.string().nullable() }).openapi('LinkList');
 
 export const updateDocumentSchema = z
   .strictObject({

@@ -72,6 +72,9 @@ export const AUDIT_EVENT_TYPES = [
   'billing_changed',
   'confirmed',
   'declined',
+  // The seller made a customer link to hand over themselves (a chat, a text), or turned one off.
+  'link_created',
+  'link_revoked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -109,6 +112,24 @@ export interface RequestSource {
 /** `forward`: send a proof to a colleague, whose own link never carries it (api/portal/forward.ts). */
 export const LINK_ACTIONS = ['view', 'download', 'accept', 'refuse', 'hold', 'sign', 'forward', 'approve', 'request-changes'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
+
+/**
+ * What a customer may do from a document's link, by kind: what every emailed link carries,
+ * and the most a link the seller makes may carry.
+ */
+export function customerLinkActions(kind: string, digitalStatus: string | null): LinkAction[] {
+  // The seller cancelled its signing (the customer answered by phone): a later link only shows it.
+  if (kind === 'quote' && digitalStatus === 'cancelled') return ['view', 'download'];
+  // The quote's workflow decides whether accepting needs a signature; the link allows both.
+  if (kind === 'quote') return ['view', 'download', 'accept', 'sign', 'refuse', 'hold'];
+  // Orders and delivery notes are accepted or refused online too (seed 002); only quotes get hold.
+  if (kind === 'order' || kind === 'delivery_note') return ['view', 'download', 'accept', 'refuse'];
+  // Proofs are approved or sent back with changes, and may be forwarded to a colleague (seed 000, "Envoyer à un collègue").
+  if (kind === 'proof') return ['view', 'download', 'approve', 'request-changes', 'forward'];
+  // A service request's price proposal is accepted or refused on its own link (seed 004).
+  if (kind === 'request') return ['view', 'accept', 'refuse'];
+  return ['view', 'download'];
+}
 
 export const LOCALES = ['fr', 'en', 'sv'] as const;
 export type Locale = (typeof LOCALES)[number];

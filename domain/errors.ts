@@ -13,7 +13,10 @@ export const ERROR_CODES = {
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   already_started: { status: 409, title: 'Already started' },
   decision_rejected: { status: 409, title: 'The decision cannot be taken' },
+  // A customer link that no longer opens anything (api/portal/router.ts): each says why, so the page can.
   link_expired: { status: 410, title: 'This link has expired' },
+  link_revoked: { status: 410, title: 'This link has been turned off' },
+  document_cancelled: { status: 410, title: 'This document has been cancelled' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency-Key reused with another request' },

@@ -100,11 +100,22 @@ const linkDocumentInclude = {
 
 export type LinkedDocument = Prisma.DocumentGetPayload<{ include: typeof linkDocumentInclude }>;
 
+/** Why a link opens nothing any more: the error code its 410 answer carries. */
+export type LinkGone = 'link_revoked' | 'document_cancelled' | 'link_expired';
+
 export interface FoundLink {
   link: AccessLink;
   document: LinkedDocument;
-  /** The page still answers for an expired link, to say so; actions must check this. */
-  expired: boolean;
+  /** Set when the link opens nothing any more: the portal says why (410), and nothing else runs. */
+  gone: LinkGone | null;
+}
+
+/** A link turned off by the seller first, then a cancelled document, then the link's own expiry: the most telling reason wins. */
+function whyGone(link: AccessLink, document: LinkedDocument, now: Date): LinkGone | null {
+  if (link.revokedAt) return 'link_revoked';
+  if (document.status === 'cancelled') return 'document_cancelled';
+  if (link.expiresAt !== null && link.expiresAt.getTime() <= now.getTime()) return 'link_expired';
+  return null;
 }
 
 /** A colleague's link opens its one document and nothing else of the account: no chain, no conversation, no forwarding. */
@@ -116,8 +127,9 @@ export function isColleagueLink(link: Pick<AccessLink, 'forwardedFromLinkId'>): 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * The link a token opens, or null when nothing should be shown: an unknown or malformed
- * token, or a revoked link. Looking up by hash means a token matches only its own row.
+ * The link a token opens, or null for an unknown or malformed token. A link that opens
+ * nothing any more (revoked, expired, its document cancelled) is found with the reason, so
+ * the customer is told whom to ask. Looking up by hash means a token matches only its own row.
  */
 export async function findLinkByToken(prisma: PrismaClient, token: string, now = new Date()): Promise<FoundLink | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
@@ -125,7 +137,7 @@ export async function findLinkByToken(prisma: PrismaClient, token: string, now =
     where: { tokenHash: sha256Hex(token) },
     include: { document: { include: linkDocumentInclude } },
   });
-  if (!found || found.revokedAt) return null;
+  if (!found) return null;
   const { document, ...link } = found;
-  return { link, document, expired: link.expiresAt !== null && link.expiresAt.getTime() <= now.getTime() };
+  return { link, document, gone: whyGone(link, document, now) };
 }

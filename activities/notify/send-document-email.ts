@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
 import type { Config } from '../../platform/config';
-import { pickLocale, type LinkAction, type Locale } from '../../domain/documents';
+import { customerLinkActions, pickLocale, type LinkAction, type Locale } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
 import { createMessageAccessLink, type LinkRecipient } from '../db/links';
 import { formatDate } from '../locale-format';
@@ -31,21 +31,6 @@ export interface SendDocumentEmailDeps {
 
 /** A proof's attachment is its name in the customer's language, then its number and revision. */
 const PROOF_FILE_TITLE: Record<Locale, string> = { fr: 'BAT', en: 'Proof', sv: 'Korrektur' };
-
-/** What a customer may do from the link, by kind of document. */
-function linkActionsFor(kind: string, digitalStatus: string | null): LinkAction[] {
-  // The seller cancelled its signing (the customer answered by phone): a later email only shows it.
-  if (kind === 'quote' && digitalStatus === 'cancelled') return ['view', 'download'];
-  // The quote's workflow decides whether accepting needs a signature; the link allows both.
-  if (kind === 'quote') return ['view', 'download', 'accept', 'sign', 'refuse', 'hold'];
-  // Orders and delivery notes are accepted or refused online too (seed 002); only quotes get hold.
-  if (kind === 'order' || kind === 'delivery_note') return ['view', 'download', 'accept', 'refuse'];
-  // Proofs are approved or sent back with changes, and may be forwarded to a colleague (seed 000, "Envoyer à un collègue").
-  if (kind === 'proof') return ['view', 'download', 'approve', 'request-changes', 'forward'];
-  // A service request's price proposal is accepted or refused on its own link (seed 004).
-  if (kind === 'request') return ['view', 'accept', 'refuse'];
-  return ['view', 'download'];
-}
 
 type Recipient = LinkRecipient & { email: string; name: string };
 
@@ -146,7 +131,7 @@ export async function sendDocumentEmail(
       tenantId: document.tenantId,
       documentId: document.id,
       recipient,
-      actions: colleague?.actions ?? linkActionsFor(document.kind, document.digitalStatus),
+      actions: colleague?.actions ?? customerLinkActions(document.kind, document.digitalStatus),
       documentVersion: document.version,
       ...(colleague ? { forwardedFromLinkId: colleague.forwardedFromLinkId, expiresAt: colleague.expiresAt } : {}),
     },

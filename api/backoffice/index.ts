@@ -5,6 +5,7 @@ import { buildOpenApiDocument, jsonRoute, mountRoutes, type Route } from '../ope
 import { openApiDocumentSchema } from '../schemas';
 import { customerRoutes } from './customers';
 import { documentRoutes } from './documents';
+import { linkRoutes } from './links';
 import { quoteSignatureRoutes } from './quote-signatures';
 import { requestRoutes } from './requests';
 import { settingsRoutes } from './settings';
@@ -14,7 +15,7 @@ import { tenantRoutes } from './tenants';
 import { userRoutes } from './users';
 import { webhookRoutes } from './webhooks';
 
-const resourceRoutes: Route[] = [...tenantRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...quoteSignatureRoutes, ...signatureRoutes, ...webhookRoutes, ...requestRoutes, ...subscriptionRoutes];
+const resourceRoutes: Route[] = [...tenantRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...linkRoutes, ...quoteSignatureRoutes, ...signatureRoutes, ...webhookRoutes, ...requestRoutes, ...subscriptionRoutes];
 
 /** Public: integrators read the contract before they hold a key. */
 const openApiRoute = jsonRoute({

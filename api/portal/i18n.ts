@@ -48,7 +48,10 @@ export interface Messages {
   formExpired: string;
   invalidRequest: string;
   notFound: { title: string; body: string };
+  /** A link that opens nothing any more (410): its own expiry, the seller turning it off, the document cancelled. */
   linkExpired: { title: string; body: (date: string, seller: string) => string };
+  linkRevoked: { title: string; body: (seller: string) => string };
+  documentCancelled: { title: string; body: (number: string, seller: string) => string };
   rateLimited: { title: string; body: string };
   failure: { title: string; body: string };
 }
@@ -114,7 +117,15 @@ const fr: Messages = {
   },
   linkExpired: {
     title: 'Lien expiré',
-    body: (date, seller) => `Ce lien a expiré le ${date}. Pour en obtenir un nouveau, contactez ${seller}.`,
+    body: (date, seller) => `Ce lien ne fonctionne plus : il a expiré le ${date}. Pour en obtenir un nouveau, contactez ${seller}.`,
+  },
+  linkRevoked: {
+    title: 'Lien désactivé',
+    body: (seller) => `Ce lien ne fonctionne plus : il a été désactivé. Pour en obtenir un nouveau, contactez ${seller}.`,
+  },
+  documentCancelled: {
+    title: 'Document annulé',
+    body: (number, seller) => `Ce lien ne fonctionne plus : le document n° ${number} a été annulé. Pour toute question, contactez ${seller}.`,
   },
   rateLimited: { title: 'Trop de demandes', body: 'Merci de patienter une minute avant de réessayer.' },
   failure: { title: 'Une erreur est survenue', body: 'Réessayez dans un instant.' },
@@ -181,7 +192,15 @@ const en: Messages = {
   },
   linkExpired: {
     title: 'Link expired',
-    body: (date, seller) => `This link expired on ${date}. To get a new one, contact ${seller}.`,
+    body: (date, seller) => `This link no longer works: it expired on ${date}. To get a new one, contact ${seller}.`,
+  },
+  linkRevoked: {
+    title: 'Link turned off',
+    body: (seller) => `This link no longer works: it has been turned off. To get a new one, contact ${seller}.`,
+  },
+  documentCancelled: {
+    title: 'Document cancelled',
+    body: (number, seller) => `This link no longer works: document ${number} has been cancelled. For any question, contact ${seller}.`,
   },
   rateLimited: { title: 'Too many requests', body: 'Please wait a minute and try again.' },
   failure: { title: 'Something went wrong', body: 'Please try again in a moment.' },
@@ -248,7 +267,15 @@ const sv: Messages = {
   },
   linkExpired: {
     title: 'Länken har gått ut',
-    body: (date, seller) => `Länken gick ut ${date}. Kontakta ${seller} för att få en ny.`,
+    body: (date, seller) => `Länken fungerar inte längre: den gick ut ${date}. Kontakta ${seller} för att få en ny.`,
+  },
+  linkRevoked: {
+    title: 'Länken är avstängd',
+    body: (seller) => `Länken fungerar inte längre: den har stängts av. Kontakta ${seller} för att få en ny.`,
+  },
+  documentCancelled: {
+    title: 'Dokumentet har återkallats',
+    body: (number, seller) => `Länken fungerar inte längre: dokument ${number} har återkallats. Kontakta ${seller} om du har frågor.`,
   },
   rateLimited: { title: 'För många förfrågningar', body: 'Vänta en minut och försök igen.' },
   failure: { title: 'Något gick fel', body: 'Försök igen om en stund.' },

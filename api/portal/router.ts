@@ -18,14 +18,16 @@
  * Posts are HTML forms (CSRF field and one-time decision id, see csrf.ts) answered with the
  * page in its new state, or JSON (`Content-Type: application/json`, no CSRF field,
  * `decisionId` optional) answered with `{status, decisionId}` — also for any client that
- * asks `Accept: application/json`. Unknown and revoked tokens answer a 404 page and record
- * nothing; an expired link answers 410 and says whom to contact.
+ * asks `Accept: application/json`. An unknown token answers a 404 page and records nothing.
+ * A link that opens nothing any more — revoked by the seller, past its own expiry, or of a
+ * cancelled document — answers every route 410 Gone, records nothing, and says why and whom
+ * to contact. A quote whose validity ended is not that: its link still shows it, expired.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { listChain } from '../../activities/db/chain';
-import { findLinkByToken, isColleagueLink, type FoundLink, type LinkedDocument } from '../../activities/db/links';
+import { findLinkByToken, isColleagueLink, type FoundLink, type LinkedDocument, type LinkGone } from '../../activities/db/links';
 import type { Message } from '../../generated/prisma/client';
 import { renderQuotePdf } from '../../activities/render/quote-pdf';
 import { LOCALES, pickLocale, type DocumentKind, type Locale, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
@@ -175,7 +177,7 @@ export function createPortalRouter(deps: AppDeps): Router {
     async (req, res) => {
       const found = await findLinkByToken(deps.prisma, String(req.params.token));
       if (!found) return answerUnknownLink(req, res);
-      if (found.expired) return answerExpiredLink(deps, req, res, found);
+      if (found.gone) return answerGoneLink(deps, req, res, found, found.gone);
       // A link to a version since revised opens nothing but that news; its decisions reach the
       // workflow, which refuses them for their version with the reason.
       if (isOutdatedLink(found) && req.method !== 'POST') return answerOutdatedLink(req, res, found);
@@ -518,19 +520,32 @@ function answerUnknownLink(req: Request, res: Response): void {
   res.status(404).type('html').send(noticePage(visitorLocales(req), (locale) => MESSAGES[locale].notFound));
 }
 
-async function answerExpiredLink(deps: AppDeps, req: Request, res: Response, found: FoundLink): Promise<void> {
+/** Why a dead link opens nothing, in a customer's words and in the problem's `detail`. */
+function goneWords(gone: LinkGone, found: FoundLink, t: Messages, locale: Locale, whom: string): { title: string; body: string } {
+  switch (gone) {
+    case 'link_revoked':
+      return { title: t.linkRevoked.title, body: t.linkRevoked.body(whom) };
+    case 'document_cancelled':
+      return { title: t.documentCancelled.title, body: t.documentCancelled.body(found.document.number, whom) };
+    case 'link_expired':
+      return { title: t.linkExpired.title, body: t.linkExpired.body(formattersFor(locale).date(found.link.expiresAt ?? new Date()), whom) };
+  }
+}
+
+/**
+ * The 410 of a link that opens nothing any more: the page in the customer's language, or the
+ * problem (its code says why), each naming whom to ask — the salesperson in charge, at the seller.
+ */
+async function answerGoneLink(deps: AppDeps, req: Request, res: Response, found: FoundLink, gone: LinkGone): Promise<void> {
   const contact = await sellerContact(deps.prisma, found);
   const seller = found.document.tenant.name;
   if (wantsJson(req)) {
-    const whom = contact ? `${contact.name} <${contact.email}> at ${seller}` : seller;
-    return sendProblem(res, new AppError('link_expired', `This link has expired; contact ${whom} for a new one`));
+    const { body } = goneWords(gone, found, MESSAGES.en, 'en', contact ? `${contact.name} <${contact.email}> at ${seller}` : seller);
+    return sendProblem(res, new AppError(gone, body));
   }
   const locale = customerLocale(found);
-  const t: Messages = MESSAGES[locale];
-  const expiredOn = formattersFor(locale).date(found.link.expiresAt ?? new Date());
   const page = noticePage([locale], () => ({
-    title: t.linkExpired.title,
-    body: t.linkExpired.body(expiredOn, contact ? `${contact.name} (${seller})` : seller),
+    ...goneWords(gone, found, MESSAGES[locale], locale, contact ? `${contact.name} (${seller})` : seller),
     extra: contact ? html`<p><a class="button" href="mailto:${contact.email}">${contact.email}</a></p>` : undefined,
   }));
   res.status(410).type('html').send(page);

@@ -152,7 +152,10 @@ it('cancels a sent order from the back office; the customer can no longer answer
   const order = await orderFromAcceptedQuote();
   const { url } = await send(order);
   expect(await office.call('POST', `/v1/documents/${order.id}/cancel`, { reason: 'Commande passée en double' })).toMatchObject({ status: 202, body: { status: 'cancelled' } });
+  await eventually(async () => ((await office.document(order.id)).status === 'cancelled' ? true : undefined), { what: 'the order to be cancelled' });
+  // A cancelled document's link is gone (410), whatever it is asked.
   const accepted = await postJson(`${url}/accept`, {});
-  expect(accepted.status).toBe(409);
-  expect(((await accepted.json()) as { detail: string }).detail).toBe('The order is cancelled');
+  expect(accepted.status).toBe(410);
+  expect(await accepted.json()).toMatchObject({ type: 'https://greenlight.dev/problems/document-cancelled', detail: expect.stringContaining(order.number) });
+  expect(await eventTypes(order.id)).not.toContain('accepted');
 });

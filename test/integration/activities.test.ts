@@ -223,7 +223,7 @@ describe('recordAuditEvent', () => {
 });
 
 describe('access links', () => {
-  it('opens the document for a valid token, says when it expired, and opens nothing otherwise', async () => {
+  it('opens the document for a valid token, says why a dead one opens nothing, and finds nothing for a wrong token', async () => {
     const { tenantId, documentId } = await seedQuote();
     const recipient = { name: 'Ελένη', email: 'eleni@customer.test' };
     const live = await createAccessLink(prisma, { tenantId, documentId, recipient, actions: ['view', 'download'] }, config.publicUrl);
@@ -232,14 +232,19 @@ describe('access links', () => {
     expect(live.link.tokenHash).not.toContain(live.token);
 
     const found = await findLinkByToken(prisma, live.token);
-    expect(found).toMatchObject({ expired: false, link: { id: live.link.id, actions: ['view', 'download'] }, document: { id: documentId } });
+    expect(found).toMatchObject({ gone: null, link: { id: live.link.id, actions: ['view', 'download'] }, document: { id: documentId } });
     expect(found?.document.lines).toHaveLength(2);
 
     const old = await createAccessLink(prisma, { tenantId, documentId, recipient, actions: ['view'], expiresAt: new Date('2020-01-01') }, config.publicUrl);
-    expect((await findLinkByToken(prisma, old.token))?.expired).toBe(true);
+    expect((await findLinkByToken(prisma, old.token))?.gone).toBe('link_expired');
 
-    await prisma.accessLink.update({ where: { id: live.link.id }, data: { revokedAt: new Date() } });
-    expect(await findLinkByToken(prisma, live.token)).toBeNull();
+    // A revoked link is found, to say so; revoked beats expired, the more telling reason.
+    await prisma.accessLink.updateMany({ where: { id: { in: [live.link.id, old.link.id] } }, data: { revokedAt: new Date() } });
+    expect((await findLinkByToken(prisma, live.token))?.gone).toBe('link_revoked');
+    expect((await findLinkByToken(prisma, old.token))?.gone).toBe('link_revoked');
+    const fresh = await createAccessLink(prisma, { tenantId, documentId, recipient, actions: ['view'] }, config.publicUrl);
+    await prisma.document.update({ where: { id: documentId }, data: { status: 'cancelled' } });
+    expect((await findLinkByToken(prisma, fresh.token))?.gone).toBe('document_cancelled');
     expect(await findLinkByToken(prisma, `${live.token.slice(0, -1)}${live.token.endsWith('A') ? 'B' : 'A'}`)).toBeNull();
     expect(await findLinkByToken(prisma, 'not a token')).toBeNull();
   });

@@ -207,9 +207,11 @@ it('becomes overdue after its due date, is reminded as quotes are, and once canc
   expect(cancelled.body.status).toBe('cancelled');
   await eventually(async () => ((await documentOf(documentId)).payments[0]?.status === 'expired' ? true : undefined), { what: 'the payment page to be closed' });
   expect(await (await fetch(opened.url)).text()).toContain('This payment page has expired');
+  // The cancelled invoice's link is gone: no payment page opens from it.
+  await eventually(async () => ((await documentOf(documentId)).status === 'cancelled' ? true : undefined), { what: 'the invoice to be cancelled' });
   const refused = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  expect(refused.status).toBe(409);
-  expect(((await refused.json()) as { detail: string }).detail).toBe('The invoice is cancelled');
+  expect(refused.status).toBe(410);
+  expect(((await refused.json()) as { type: string }).type).toBe('https://greenlight.dev/problems/document-cancelled');
 });
 
 it('lists invoices by their payment status', async () => {

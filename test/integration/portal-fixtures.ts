@@ -26,10 +26,11 @@ export interface SentQuote {
 }
 
 export interface BackOffice {
-  call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  call<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   /** A GET answering a file (PDF), as bytes. */
   download(path: string): Promise<{ status: number; bytes: Uint8Array }>;
-  createQuote(options: { locale?: string; lines: LineInput[]; title?: string; customerName?: string }): Promise<{ documentId: string; contactEmail: string }>;
+  /** `validUntil`: when the quote's validity ends (30 days from now when absent). */
+  createQuote(options: { locale?: string; lines: LineInput[]; title?: string; customerName?: string; validUntil?: Date }): Promise<{ documentId: string; contactEmail: string }>;
   /** `body`: the send request's options (`requireSignature`, ...). */
   sendQuote(documentId: string, contactEmail: string, body?: Record<string, unknown>): Promise<SentQuote>;
   events(documentId: string): Promise<{ type: string; actor: string; data: Record<string, unknown> }[]>;
@@ -57,7 +58,7 @@ const unique = () => randomBytes(5).toString('hex');
 export async function backOffice(stack: Stack): Promise<BackOffice> {
   const { apiKey } = await stack.createTenant(`Imprimerie Lumière ${unique()}`);
   const api = new ApiClient(stack.baseUrl, apiKey);
-  const call = <T>(method: string, path: string, body?: unknown) => api.call<T>(method, path, body);
+  const call = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => api.call<T>(method, path, body, headers);
   const expectStatus = <T>(answer: { status: number; body: T }, status: number, what: string): T => {
     if (answer.status !== status) throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.body;
@@ -76,7 +77,7 @@ export async function backOffice(stack: Stack): Promise<BackOffice> {
       const response = await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
       return { status: response.status, bytes: new Uint8Array(await response.arrayBuffer()) };
     },
-    async createQuote({ locale, lines, title, customerName }) {
+    async createQuote({ locale, lines, title, customerName, validUntil }) {
       const contactEmail = `buyer-${unique()}@customer.test`;
       const customer = expectStatus(
         await call<{ id: string }>('POST', '/v1/customers', { name: customerName ?? 'Åsa Öberg AB', ...(locale ? { locale } : {}) }),
@@ -97,7 +98,7 @@ export async function backOffice(stack: Stack): Promise<BackOffice> {
           title: title ?? 'Brochures de printemps',
           number: `DEV-${unique()}`,
           lines,
-          validUntil: new Date(Date.now() + 30 * 24 * 3600_000).toISOString(),
+          validUntil: (validUntil ?? new Date(Date.now() + 30 * 24 * 3600_000)).toISOString(),
         }),
         201,
         'POST /v1/documents',

@@ -126,15 +126,17 @@ describe('links that open nothing', () => {
     expect((await office.document(quote.documentId)).viewCount).toBe(0);
   });
 
-  it('answers a revoked link with 404 to pages, downloads and decisions, and records nothing', async () => {
+  it('answers a revoked link with 410 to pages, downloads and decisions, and records nothing', async () => {
     const quote = await sentQuote('en');
     await stack.prisma.accessLink.updateMany({ where: { documentId: quote.documentId }, data: { revokedAt: new Date() } });
     const before = await eventCount(quote.documentId);
 
-    expect((await fetch(quote.url)).status).toBe(404);
-    expect((await fetch(`${quote.url}/pdf`)).status).toBe(404);
+    const page = await fetch(quote.url);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain(escapeHtml(MESSAGES.en.linkRevoked.title));
+    expect((await fetch(`${quote.url}/pdf`)).status).toBe(410);
     const accept = await fetch(`${quote.url}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
-    expect(accept.status).toBe(404);
+    expect(accept.status).toBe(410);
     expect(accept.headers.get('content-type')).toContain('application/problem+json');
 
     expect(await eventCount(quote.documentId)).toBe(before);

@@ -110,9 +110,9 @@ it('cancels the portal signing by revoking its links; the trail says who and why
   expect(cancelled.status).toBe(202);
   expect(cancelled.body.digitalStatus).toBe('cancelled');
 
-  // The customer's link opens nothing more, so no signature can come in.
-  expect((await fetch(sent.url)).status).toBe(404);
-  expect((await customerPost(sent.url, 'sign', { signerName: 'Zoë Dupré', consent: true })).status).toBe(404);
+  // The customer's link opens nothing more (turned off: 410), so no signature can come in.
+  expect((await fetch(sent.url)).status).toBe(410);
+  expect((await customerPost(sent.url, 'sign', { signerName: 'Zoë Dupré', consent: true })).status).toBe(410);
   expect(await stack.prisma.accessLink.count({ where: { documentId, revokedAt: null } })).toBe(0);
 
   expect(await signatureOf(documentId)).toMatchObject({ digitalStatus: 'cancelled', providerStatus: 'links_revoked', cancelReason: 'approved by phone' });

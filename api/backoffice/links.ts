@@ -1,0 +1,69 @@
+/** /v1/documents/:id/links and /v1/links/:id: the customer links a seller hands over themselves, listed and revoked. */
+import type { LinkAction } from '../../domain/documents';
+import { jsonRoute, noContentRoute } from '../openapi';
+import { createSellerLink, listDocumentLinks, presentRecipient, revokeLink, type ListedLink } from '../operations/links';
+import { createdLinkSchema, createLinkSchema, idParamsSchema, linkListSchema, listLinksQuerySchema } from '../schemas';
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+function presentLink(link: ListedLink) {
+  return {
+    id: link.id,
+    recipient: presentRecipient(link),
+    actions: link.actions as LinkAction[],
+    createdAt: link.createdAt.toISOString(),
+    expiresAt: iso(link.expiresAt),
+    revokedAt: iso(link.revokedAt),
+    lastUsedAt: iso(link.lastUsedAt),
+    forwardedFrom: link.forwardedFromLinkId,
+  };
+}
+
+export const linkRoutes = [
+  jsonRoute({
+    method: 'post',
+    path: '/documents/:id/links',
+    tag: 'Links',
+    summary: "Make a customer link to the document (its web link, to hand over in a chat or a text); the URL is shown once",
+    description:
+      'A draft has no customer link until it is sent, and a cancelled document takes none: 409. A contact of another customer, an action ' +
+      'the document kind does not have, or an expiresAt in the past: 422. Recorded in the trail as link_created.',
+    auth: 'tenant',
+    params: idParamsSchema,
+    body: createLinkSchema,
+    problems: ['not_found', 'conflict', 'unprocessable'],
+    answerHoldsSecret: true,
+    response: { status: 201, description: 'The link and its URL (the only time the token is shown)', schema: createdLinkSchema },
+    handle: async ({ deps, caller, params, body, idempotencyKey }) => {
+      const { link, url } = await createSellerLink(deps, caller, params.id, body, idempotencyKey);
+      return { id: link.id, url, expiresAt: iso(link.expiresAt) };
+    },
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/documents/:id/links',
+    tag: 'Links',
+    summary: "The document's customer links, newest first: emailed, made by the seller, forwarded to colleagues (never their tokens)",
+    auth: 'tenant',
+    params: idParamsSchema,
+    query: listLinksQuerySchema,
+    problems: ['not_found'],
+    response: { status: 200, description: 'A page of links', schema: linkListSchema },
+    handle: async ({ deps, caller, params, query }) => {
+      const page = await listDocumentLinks(deps.prisma, caller.tenantId, params.id, query);
+      return { data: page.data.map(presentLink), nextCursor: page.nextCursor };
+    },
+  }),
+  noContentRoute({
+    method: 'delete',
+    path: '/links/:id',
+    tag: 'Links',
+    summary: 'Revoke a customer link, with the colleague links forwarded from it: at once every portal address under it answers 410 Gone',
+    description: 'Revoking a revoked link is 204 again. Recorded in the trail as link_revoked.',
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found'],
+    response: { status: 204, description: 'Revoked' },
+    handle: ({ deps, caller, params }) => revokeLink(deps.prisma, caller, params.id),
+  }),
+];

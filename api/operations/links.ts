@@ -1,0 +1,168 @@
+/**
+ * Customer links the seller makes, lists and turns off (seed 002: every document but a draft
+ * has its web link, which the seller copies to hand over in a chat or a text). A link is
+ * activities/db/links.ts's, as an emailed one: one token for one recipient of one document,
+ * kept as its SHA-256 only. Making and revoking one is in the document's trail (link_created,
+ * link_revoked), by the seller; the portal answers a revoked link 410 at once.
+ */
+import { recordAuditEvent } from '../../activities/db/audit';
+import { createAccessLink, createMessageAccessLink, type CreatedAccessLink, type LinkRecipient } from '../../activities/db/links';
+import { actorLabel, customerLinkActions, type LinkAction } from '../../domain/documents';
+import { AppError, type FieldError } from '../../domain/errors';
+import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
+import type { AppDeps } from '../app';
+import { sellerActor, type TenantCaller } from '../auth';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from './documents';
+
+export interface CreateLinkInput {
+  recipient: { contactId: string } | { email: string; name?: string };
+  actions?: LinkAction[];
+  expiresAt?: string;
+}
+
+interface LinkableDocument {
+  id: string;
+  tenantId: string;
+  customerId: string;
+  number: string;
+  kind: string;
+  status: string;
+  digitalStatus: string | null;
+}
+
+/** A draft has no customer link until it is sent; a cancelled document's links all answer 410. */
+function whyNoLink(document: LinkableDocument): AppError | undefined {
+  if (document.status === 'draft') {
+    return new AppError('conflict', `${document.number} is a draft: it has no customer link until it is sent (POST /v1/documents/${document.id}/send).`);
+  }
+  if (document.status === 'cancelled') return new AppError('conflict', `${document.number} is cancelled: its links answer 410 Gone.`);
+  return undefined;
+}
+
+/** The recipient as the link keeps it; a contact must be one of the document's customer's. */
+async function linkRecipient(prisma: PrismaClient, document: LinkableDocument, recipient: CreateLinkInput['recipient']): Promise<LinkRecipient | undefined> {
+  if (!('contactId' in recipient)) return recipient;
+  const contact = await prisma.contact.findFirst({ where: { id: recipient.contactId, tenantId: document.tenantId, customerId: document.customerId } });
+  if (!contact) return undefined;
+  return { contactId: contact.id, name: contact.name, ...(contact.email ? { email: contact.email } : {}), ...(contact.phone ? { phone: contact.phone } : {}) };
+}
+
+/**
+ * A new link for a sent document. `view` is always granted; the other actions default to what
+ * the document's emailed links carry, and may not exceed it. With an Idempotency-Key the token
+ * is derived from the key and the request (as an email's is from its message), so a retry gets
+ * the same link and URL while the URL itself is stored nowhere (api/idempotency.ts).
+ */
+export async function createSellerLink(
+  deps: AppDeps,
+  caller: TenantCaller,
+  documentId: string,
+  input: CreateLinkInput,
+  idempotencyKey: string | undefined,
+  now = new Date(),
+): Promise<CreatedAccessLink> {
+  const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId } });
+  if (!document) throw new AppError('not_found', `No document ${documentId}.`);
+  const refusal = whyNoLink(document);
+  if (refusal) throw refusal;
+
+  const allowed = customerLinkActions(document.kind, document.digitalStatus);
+  const actions: LinkAction[] = input.actions ? [...new Set<LinkAction>(['view', ...input.actions])] : allowed;
+  const recipient = await linkRecipient(deps.prisma, document, input.recipient);
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : undefined;
+  const errors: FieldError[] = [];
+  const outOfKind = actions.filter((action) => !allowed.includes(action));
+  if (outOfKind.length) errors.push({ path: 'actions', message: `not for ${document.number}: ${outOfKind.join(', ')} (its links may carry ${allowed.join(', ')})` });
+  if (!recipient) errors.push({ path: 'recipient.contactId', message: "not a contact of this document's customer" });
+  if (expiresAt && expiresAt.getTime() <= now.getTime()) errors.push({ path: 'expiresAt', message: 'must be in the future' });
+  if (!recipient || errors.length) throw new AppError('unprocessable', 'The link cannot be made as asked; see errors.', errors);
+
+  const linkInput = { tenantId: caller.tenantId, documentId, recipient, actions, documentVersion: document.version, ...(expiresAt ? { expiresAt } : {}) };
+  const created = idempotencyKey
+    ? await createMessageAccessLink(deps.prisma, linkInput, deps.config.publicUrl, {
+        secret: deps.config.appSecret,
+        // Apart from every email's key (a workflow id first), and another request under a reused key is another link.
+        idempotencyKey: `seller-link\0${idempotencyKey}\0${JSON.stringify(input)}`,
+      })
+    : await createAccessLink(deps.prisma, linkInput, deps.config.publicUrl);
+  const { link } = created;
+  await recordAuditEvent(deps.prisma, {
+    tenantId: caller.tenantId,
+    documentId,
+    dedupeKey: `api:link_created:${link.id}`,
+    type: 'link_created',
+    at: link.createdAt,
+    actor: actorLabel(sellerActor(caller)),
+    data: { linkId: link.id, recipient: presentRecipient(link), actions: link.actions, expiresAt: link.expiresAt?.toISOString() ?? null },
+  });
+  return created;
+}
+
+export function presentRecipient(link: AccessLink) {
+  return { contactId: link.contactId, name: link.recipientName, email: link.recipientEmail, phone: link.recipientPhone };
+}
+
+export type ListedLink = AccessLink & { lastUsedAt: Date | null };
+
+/** A document's links, newest first, each with the last time anything was recorded through it. */
+export async function listDocumentLinks(
+  prisma: PrismaClient,
+  tenantId: string,
+  documentId: string,
+  page: { limit?: number; cursor?: string },
+): Promise<{ data: ListedLink[]; nextCursor: string | null }> {
+  const document = await prisma.document.findFirst({ where: { id: documentId, tenantId }, select: { id: true } });
+  if (!document) throw new AppError('not_found', `No document ${documentId}.`);
+  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const rows = await prisma.accessLink.findMany({
+    where: {
+      tenantId,
+      documentId,
+      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit + 1,
+  });
+  const links = rows.slice(0, limit);
+  // The trail names a customer's doings after their link (actorLabel): its latest row is the link's last use.
+  const uses = await prisma.auditEvent.groupBy({
+    by: ['actor'],
+    where: { tenantId, documentId, actor: { in: links.map((link) => actorLabel({ kind: 'customer', linkId: link.id })) } },
+    _max: { at: true },
+  });
+  const lastUse = new Map(uses.map((use) => [use.actor, use._max.at]));
+  const last = links.at(-1);
+  return {
+    data: links.map((link) => ({ ...link, lastUsedAt: lastUse.get(actorLabel({ kind: 'customer', linkId: link.id })) ?? null })),
+    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+  };
+}
+
+/**
+ * Turns a link off, with the colleague links forwarded from it (they never outlive it).
+ * Revoking again changes nothing and is not an error. The trail gets one link_revoked at the
+ * first revocation's time, written again on every call so a call cut short still leaves it.
+ */
+export async function revokeLink(prisma: PrismaClient, caller: TenantCaller, linkId: string, now = new Date()): Promise<void> {
+  const link = await prisma.accessLink.findFirst({ where: { id: linkId, tenantId: caller.tenantId }, select: { id: true, documentId: true } });
+  if (!link) throw new AppError('not_found', `No link ${linkId}.`);
+  const forwarded = { forwardedFromLinkId: link.id };
+  await prisma.$transaction([
+    prisma.accessLink.updateMany({ where: { id: link.id, revokedAt: null }, data: { revokedAt: now } }),
+    prisma.accessLink.updateMany({ where: { ...forwarded, revokedAt: null }, data: { revokedAt: now } }),
+  ]);
+  const [{ revokedAt }, colleagues] = await Promise.all([
+    prisma.accessLink.findUniqueOrThrow({ where: { id: link.id }, select: { revokedAt: true } }),
+    prisma.accessLink.findMany({ where: forwarded, select: { id: true }, orderBy: { createdAt: 'asc' } }),
+  ]);
+  await recordAuditEvent(prisma, {
+    tenantId: caller.tenantId,
+    documentId: link.documentId,
+    dedupeKey: `api:link_revoked:${link.id}`,
+    type: 'link_revoked',
+    at: revokedAt ?? now,
+    actor: actorLabel(sellerActor(caller)),
+    data: { linkId: link.id, colleagueLinkIds: colleagues.map((colleague) => colleague.id) },
+  });
+}
