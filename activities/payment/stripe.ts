@@ -15,6 +15,7 @@ import Stripe from 'stripe';
 import { AppError } from '../../domain/errors';
 import type { StripeConfig } from '../../platform/config';
 import {
+  PaymentMethodRefused,
   WebhookSignatureError,
   type Charge,
   type ChargeStatus,
@@ -95,8 +96,15 @@ export function createStripeProvider(config: Pick<StripeConfig, 'apiUrl' | 'secr
             { idempotencyKey: `${input.idempotencyKey}-customer` },
           )
         ).id;
-      const method = await stripeClient().paymentMethods.attach(input.paymentMethodId, { customer: providerCustomerId });
-      return { providerCustomerId, paymentMethodId: method.id };
+      try {
+        const method = await stripeClient().paymentMethods.attach(input.paymentMethodId, { customer: providerCustomerId });
+        return { providerCustomerId, paymentMethodId: method.id };
+      } catch (error) {
+        // Stripe refusing the payment method (resource_missing, or one used or detached before)
+        // is about the id we were given; a refused customer is ours, and stays an error.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.param !== 'customer') throw new PaymentMethodRefused(error.message);
+        throw error;
+      }
     },
 
     async chargeSavedCard(input: OffSessionChargeInput): Promise<Charge> {
