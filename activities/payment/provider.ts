@@ -121,7 +121,7 @@ export interface PaymentProvider {
   /** A declined card is a Charge with status `failed`, never an exception: only outages throw. */
   chargeSavedCard(input: OffSessionChargeInput): Promise<Charge>;
   retrieveCharge(paymentId: string): Promise<Charge>;
-  /** Throws WebhookSignatureError unless `signatureHeader` signs exactly `rawBody` with our secret, recently. */
+  /** Throws WebhookSignatureError unless `signatureHeader` signs exactly `rawBody` with our secret, at a time within five minutes of ours (either way). */
   parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): PaymentEvent;
 }
 
