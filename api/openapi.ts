@@ -60,6 +60,12 @@ interface FileRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends
   handle(call: RouteCall<A, z.output<P>, z.output<Q>, undefined>): Promise<FileReply>;
 }
 
+interface NoContentRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject> extends RouteBase<A, P, Q, z.ZodUndefined> {
+  method: 'delete';
+  response: { status: 204; description: string };
+  handle(call: RouteCall<A, z.output<P>, z.output<Q>, undefined>): Promise<void>;
+}
+
 type Outcome = Answer | { status: 200; file: FileReply; contentType: string };
 
 /** A body the route reads itself (multipart files): what identifies it for Idempotency-Key, and what the handler gets. */
@@ -181,6 +187,20 @@ export function fileRoute<A extends AuthMode, P extends AnyObject, Q extends Any
   };
 }
 
+/** A route that answers 204 and no body (a DELETE that leaves nothing to show). */
+export function noContentRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject>(definition: NoContentRouteDefinition<A, P, Q>): Route {
+  return {
+    method: definition.method,
+    path: definition.path,
+    auth: definition.auth,
+    openapi: describe(definition, { '204': { description: definition.response.description } }),
+    async run(deps, caller, req) {
+      await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req));
+      return { status: 204, body: undefined };
+    },
+  };
+}
+
 interface UploadRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject, R extends z.ZodType> extends RouteBase<A, P, Q, z.ZodUndefined> {
   method: 'post';
   /** The multipart/form-data body as OpenAPI shows it. */
@@ -241,6 +261,10 @@ function send(res: Response, outcome: Outcome, replayed: boolean): void {
       .type(outcome.contentType)
       .set('Content-Disposition', `inline; filename="${outcome.file.filename.replace(/[^\w.-]/g, '_')}"`)
       .send(Buffer.from(outcome.file.bytes));
+    return;
+  }
+  if (outcome.status === 204) {
+    res.status(204).end();
     return;
   }
   // Answers stored for replay can be problems (a 4xx is an answer too, see api/idempotency.ts).
