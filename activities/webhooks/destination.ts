@@ -21,7 +21,6 @@ const RANGE_WORDS: Record<string, string> = {
   linkLocal: 'link-local',
   carrierGradeNat: 'shared (carrier-grade NAT)',
   uniqueLocal: 'private (unique local)',
-  benchmarking: 'benchmarking',
   rfc6052: 'NAT64 (local-use)',
 };
 
