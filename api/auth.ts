@@ -53,8 +53,23 @@ async function authenticateAs(deps: AppDeps, req: Request, mode: AuthMode): Prom
   }
   const apiKey = await deps.prisma.apiKey.findUnique({
     where: { keyHash: sha256Hex(token) },
-    select: { id: true, tenantId: true, revokedAt: true },
+    select: { id: true, tenantId: true, revokedAt: true, lastUsedAt: true },
   });
   if (!apiKey || apiKey.revokedAt) throw new AppError('unauthorized', 'The API key is unknown or revoked.');
+  await noteKeyUsed(deps, apiKey);
   return { kind: 'tenant', tenantId: apiKey.tenantId, apiKeyId: apiKey.id };
+}
+
+/** A key's lastUsedAt says "in use lately", not "this very request": at most one write a minute per key. */
+const LAST_USED_PRECISION_MS = 60_000;
+
+async function noteKeyUsed(deps: AppDeps, apiKey: { id: string; lastUsedAt: Date | null }): Promise<void> {
+  const now = new Date();
+  const staleBefore = new Date(now.getTime() - LAST_USED_PRECISION_MS);
+  if (apiKey.lastUsedAt && apiKey.lastUsedAt > staleBefore) return;
+  // Conditional, so requests arriving together change the row once.
+  await deps.prisma.apiKey.updateMany({
+    where: { id: apiKey.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] },
+    data: { lastUsedAt: now },
+  });
 }

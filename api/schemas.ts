@@ -13,7 +13,7 @@ import { INVOICE_STATUSES } from '../domain/invoice';
 import { DIGITAL_STATUSES, SIGNATURE_PURPOSES } from '../domain/digital-status';
 import { PROOF_TYPES } from '../domain/proof-types';
 import { isPlanPeriod } from '../domain/plans';
-import { toScaled } from '../domain/money';
+import { isIsoCurrency, toScaled } from '../domain/money';
 import { AppError } from '../domain/errors';
 
 extendZodWithOpenApi(z);
@@ -22,10 +22,17 @@ extendZodWithOpenApi(z);
 
 const id = z.string().min(1).max(64);
 const dateTime = z.iso.datetime({ offset: true }).openapi({ example: '2026-03-01T09:30:00Z' });
+/**
+ * A refinement whose failure is not malformed input but a well-formed value we cannot act on
+ * (a currency code ISO does not know): 422, not 400 (see validationError).
+ */
+const UNPROCESSABLE = { unprocessable: true } as const;
+
 const currency = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals, like EUR')
-  .openapi({ example: 'EUR' });
+  .regex(/^[A-Z]{3}$/, { message: 'an ISO 4217 code in capitals, like EUR', abort: true })
+  .refine(isIsoCurrency, { error: (issue) => `${String(issue.input)} is not an ISO 4217 currency code`, params: UNPROCESSABLE })
+  .openapi({ example: 'EUR', description: 'An ISO 4217 currency code; a well-formed code ISO does not list is 422' });
 const email = z.email().max(320);
 const phone = z
   .string()
@@ -55,7 +62,14 @@ function hasAtMostDecimals(scale: number) {
 
 // ---------------------------------------------------------------- errors
 
-/** A zod failure as the API answers it: 400 validation_failed with one entry per field. */
+function isUnprocessable(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'custom' && issue.params?.unprocessable === true;
+}
+
+/**
+ * A zod failure as the API answers it, with one entry per field: 400 validation_failed, or
+ * 422 unprocessable when every field is well-formed and only unknown to us (UNPROCESSABLE).
+ */
 export function validationError(error: z.ZodError, prefix?: string): AppError {
   const pathOf = (segments: readonly PropertyKey[]) => [...(prefix ? [prefix] : []), ...segments.map(String)].join('.');
   // An unknown field is reported at its own path, so the client sees which one to remove.
@@ -64,6 +78,9 @@ export function validationError(error: z.ZodError, prefix?: string): AppError {
       ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'unknown field' }))
       : [{ path: pathOf(issue.path), message: issue.message }],
   );
+  if (error.issues.every(isUnprocessable)) {
+    return new AppError('unprocessable', errors.map(({ path, message }) => `${path}: ${message}`).join('; '), errors);
+  }
   return new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', errors);
 }
 

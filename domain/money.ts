@@ -4,6 +4,7 @@
  * BigInt so that no binary float ever decides a cent. Each line is rounded on its own,
  * half away from zero, then lines are summed (what invoices print and auditors add up).
  */
+import currencyCodes from 'currency-codes';
 
 export interface LineInput {
   description: string;
@@ -119,11 +120,26 @@ export function taxBreakdown(lines: readonly PricedLine[]): TaxBreakdownRow[] {
   return [...byRate.values()].sort((a, b) => Number(a.rate) - Number(b.rate));
 }
 
-const MINOR_UNIT_DIGITS: Record<string, number> = { JPY: 0, KRW: 0, ISK: 0, CLP: 0, VND: 0, BHD: 3, KWD: 3, TND: 3 };
+/**
+ * ISO 4217's minor units, from its own list (the currency-codes package), not a hand list.
+ * Stripe's amounts follow ISO but for two currencies (docs.stripe.com/currencies, "Zero-decimal
+ * currencies" and "Special cases"): MGA is 2 digits in ISO and zero-decimal at Stripe, and ISK
+ * is 0 digits in ISO while Stripe still takes it with two decimals (multiples of 100). HUF and
+ * TWD are 2 digits in both for charges (Stripe pays them out whole). Our amounts are ISO's.
+ */
+const MINOR_UNIT_DIGITS: ReadonlyMap<string, number> = new Map(currencyCodes.data.map((record) => [record.code, record.digits]));
 
-/** Digits after the decimal point for a currency (ISO 4217); 2 for most. */
+/** Whether `code` is an ISO 4217 currency code, in capitals as ISO writes it. */
+export function isIsoCurrency(code: string): boolean {
+  return MINOR_UNIT_DIGITS.has(code);
+}
+
+/**
+ * Digits after the decimal point for a currency (ISO 4217). A code ISO does not know can only
+ * come from a row stored before currencies were checked: it keeps the 2 digits it was shown with.
+ */
 export function minorUnitDigits(currency: string): number {
-  return MINOR_UNIT_DIGITS[currency.toUpperCase()] ?? 2;
+  return MINOR_UNIT_DIGITS.get(currency.toUpperCase()) ?? 2;
 }
 
 /** 12000 EUR, "fr" → "120,00 €" (uses the platform's Intl; deterministic for a given ICU). */

@@ -113,13 +113,24 @@ export interface PaymentProvider {
   retrieveHostedPayment(sessionId: string): Promise<HostedPayment>;
   /** Closes an open session so it cannot be paid any more (the invoice was cancelled). */
   expireHostedPayment(sessionId: string): Promise<HostedPayment>;
-  /** Makes the provider's customer if needed and attaches the card to it, for off-session charges later. */
+  /**
+   * Makes the provider's customer if needed and attaches the card to it, for off-session charges
+   * later. Throws PaymentMethodRefused when the provider refuses the card's id.
+   */
   saveCard(input: SaveCardInput): Promise<SavedCard>;
   /** A declined card is a Charge with status `failed`, never an exception: only outages throw. */
   chargeSavedCard(input: OffSessionChargeInput): Promise<Charge>;
   retrieveCharge(paymentId: string): Promise<Charge>;
-  /** Throws WebhookSignatureError unless `signatureHeader` signs exactly `rawBody` with our secret, recently. */
+  /** Throws WebhookSignatureError unless `signatureHeader` signs exactly `rawBody` with our secret, at a time within five minutes of ours (either way). */
   parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): PaymentEvent;
+}
+
+/**
+ * The provider will not save the payment method given (it knows no such id, or the method was
+ * used or detached before): a mistake in the caller's input, not an outage.
+ */
+export class PaymentMethodRefused extends Error {
+  override name = 'PaymentMethodRefused';
 }
 
 /** A provider event whose signature does not hold: answered 400, nothing signalled. */

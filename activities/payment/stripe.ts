@@ -9,12 +9,16 @@
  * - Off-session charge: a PaymentIntent created and confirmed at once with `off_session`,
  *   for a saved card, under the caller's idempotency key (one per attempt).
  * - Webhooks: the SDK's own verification of `Stripe-Signature` (HMAC-SHA256 of
- *   `<t>.<raw body>`, five minutes' tolerance).
+ *   `<t>.<raw body>`, five minutes' tolerance). The SDK (23.1.0, Webhooks.js
+ *   validateComputedSignature) refuses only signatures older than the tolerance, so one
+ *   signed for later (a clock far ahead, or a captured event kept to be replayed then) is
+ *   refused here: five minutes both ways.
  */
 import Stripe from 'stripe';
 import { AppError } from '../../domain/errors';
 import type { StripeConfig } from '../../platform/config';
 import {
+  PaymentMethodRefused,
   WebhookSignatureError,
   type Charge,
   type ChargeStatus,
@@ -30,6 +34,8 @@ import {
 
 /** Checkout's own placeholder: Stripe writes the session id into the success URL. */
 const STRIPE_SESSION_PLACEHOLDER = '{CHECKOUT_SESSION_ID}';
+/** How far a webhook's signed time may be from ours, either way: the SDK's own default. */
+const WEBHOOK_TOLERANCE_SECONDS = 300;
 /** The locales Checkout speaks among ours (Stripe's `locale` enum). */
 const CHECKOUT_LOCALES = new Set(['fr', 'en', 'sv']);
 
@@ -95,8 +101,15 @@ export function createStripeProvider(config: Pick<StripeConfig, 'apiUrl' | 'secr
             { idempotencyKey: `${input.idempotencyKey}-customer` },
           )
         ).id;
-      const method = await stripeClient().paymentMethods.attach(input.paymentMethodId, { customer: providerCustomerId });
-      return { providerCustomerId, paymentMethodId: method.id };
+      try {
+        const method = await stripeClient().paymentMethods.attach(input.paymentMethodId, { customer: providerCustomerId });
+        return { providerCustomerId, paymentMethodId: method.id };
+      } catch (error) {
+        // Stripe refusing the payment method (resource_missing, or one used or detached before)
+        // is about the id we were given; a refused customer is ours, and stays an error.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.param !== 'customer') throw new PaymentMethodRefused(error.message);
+        throw error;
+      }
     },
 
     async chargeSavedCard(input: OffSessionChargeInput): Promise<Charge> {
@@ -131,13 +144,28 @@ export function createStripeProvider(config: Pick<StripeConfig, 'apiUrl' | 'secr
       if (!signatureHeader) throw new WebhookSignatureError('No Stripe-Signature header');
       let event: Stripe.Event;
       try {
-        event = stripeClient().webhooks.constructEvent(rawBody, signatureHeader, config.webhookSecret);
+        event = stripeClient().webhooks.constructEvent(rawBody, signatureHeader, config.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
       } catch (error) {
         throw new WebhookSignatureError(error instanceof Error ? error.message : 'The signature does not match');
       }
+      const aheadSeconds = signedAt(signatureHeader) - Math.floor(Date.now() / 1000);
+      if (Number.isNaN(aheadSeconds) || aheadSeconds > WEBHOOK_TOLERANCE_SECONDS) throw new WebhookSignatureError('Timestamp outside the tolerance zone (in the future)');
       return paymentEventOf(event);
     },
   };
+}
+
+/**
+ * The time a Stripe-Signature header signs, read as the SDK reads it (its parseHeader: the last
+ * `t=`, parseInt), so it is the very number the verified HMAC covered.
+ */
+function signedAt(header: string): number {
+  let timestamp = Number.NaN;
+  for (const item of header.split(',')) {
+    const [key, value = ''] = item.split('=');
+    if (key === 't') timestamp = Number.parseInt(value, 10);
+  }
+  return timestamp;
 }
 
 function subjectMetadata(subject: PaymentSubject): Record<string, string> {

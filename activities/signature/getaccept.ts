@@ -121,6 +121,9 @@ export function createGetAcceptProvider(options: GetAcceptOptions): SignaturePro
       const response = await call('GET', `${documentPath(providerDocumentId)}/download?direct=true`);
       return new Uint8Array(await response.arrayBuffer());
     },
+    // GetAccept neither signs nor dates its webhooks, so there is no time to hold within a
+    // tolerance: the URL's token says it is GetAccept, and nothing in the body is acted on. A
+    // late or replayed one only makes the workflow ask GetAccept's API again (rate-limited).
     verifyWebhook({ body, token, expectedToken }): WebhookNotice {
       if (!token || !sameSecret(token, expectedToken)) throw new WebhookRefused('The webhook token is wrong');
       const payload = body as { event?: unknown; document?: { id?: unknown } } | undefined;

@@ -6,43 +6,88 @@
  * the HTTP request resolves the host through guardedLookup, which refuses such addresses,
  * so a DNS answer that changed since registration (DNS rebinding) is caught on the very
  * address the socket connects to.
+ *
+ * Addresses are classified by ipaddr.js, not by ranges written here: an IPv4 address has
+ * many IPv6 spellings (::ffff:7f00:1, ::127.0.0.1, 64:ff9b::7f00:1, 2002:7f00:1::…), and a
+ * hand-kept list missed them.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { promises as dns } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-/** Address ranges no webhook may reach, each with the word the refusal uses. */
-const RANGES: [reason: string, family: 'ipv4' | 'ipv6', network: string, prefix: number][] = [
-  ['unspecified', 'ipv4', '0.0.0.0', 8],
-  ['private', 'ipv4', '10.0.0.0', 8],
-  ['shared (carrier-grade NAT)', 'ipv4', '100.64.0.0', 10],
-  ['loopback', 'ipv4', '127.0.0.0', 8],
-  ['link-local', 'ipv4', '169.254.0.0', 16],
-  ['private', 'ipv4', '172.16.0.0', 12],
-  ['private', 'ipv4', '192.168.0.0', 16],
-  ['benchmarking', 'ipv4', '198.18.0.0', 15],
-  ['multicast', 'ipv4', '224.0.0.0', 4],
-  ['reserved', 'ipv4', '240.0.0.0', 4],
-  ['unspecified', 'ipv6', '::', 128],
-  ['loopback', 'ipv6', '::1', 128],
-  ['private', 'ipv6', 'fc00::', 7],
-  ['link-local', 'ipv6', 'fe80::', 10],
-  ['multicast', 'ipv6', 'ff00::', 8],
-];
+/** The words a refusal uses for ipaddr.js's range names; a range not listed is named as ipaddr.js names it. */
+const RANGE_WORDS: Record<string, string> = {
+  linkLocal: 'link-local',
+  carrierGradeNat: 'shared (carrier-grade NAT)',
+  uniqueLocal: 'private (unique local)',
+  rfc6052: 'NAT64 (local-use)',
+};
 
-const blockLists = RANGES.map(([reason, family, network, prefix]) => {
-  const list = new BlockList();
-  list.addSubnet(network, prefix, family);
-  return { reason, family, list };
-});
+const IPV4_COMPATIBLE = ipaddr.IPv6.parseCIDR('::/96');
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
 
-/** Why an address is not a public one ("loopback", "private", ...), or undefined when it is. */
-export function nonPublicReason(address: string): string | undefined {
-  // An IPv4 address written as IPv6 (::ffff:127.0.0.1) is that IPv4 address.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  const ip = mapped ?? address;
-  const family = isIP(ip) === 4 ? 'ipv4' : 'ipv6';
-  return blockLists.find((block) => block.family === family && block.list.check(ip, family))?.reason;
+function ipv4FromWords(high: number, low: number): ipaddr.IPv4 {
+  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+}
+
+/**
+ * The IPv4 addresses an IPv6 address carries and reaches through a translator or tunnel:
+ * IPv4-compatible (::a.b.c.d), SIIT (::ffff:0:a.b.c.d), NAT64's well-known prefix
+ * (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::) and Teredo (server, and client XOR-ed).
+ * IPv4-mapped addresses (::ffff:a.b.c.d) never get here: ipaddr.process() turns them into IPv4.
+ */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] | undefined {
+  const [, w1 = 0, w2 = 0, w3 = 0, , , w6 = 0, w7 = 0] = address.parts;
+  const lastWords = ipv4FromWords(w6, w7);
+  switch (address.range()) {
+    case 'unicast':
+      return address.match(IPV4_COMPATIBLE) ? [lastWords] : undefined;
+    case 'rfc6145':
+      return [lastWords];
+    case 'rfc6052':
+      return address.match(NAT64_WELL_KNOWN) ? [lastWords] : undefined;
+    case '6to4':
+      return [ipv4FromWords(w1, w2)];
+    case 'teredo':
+      return [ipv4FromWords(w2, w3), ipv4FromWords(~w6 & 0xffff, ~w7 & 0xffff)];
+    default:
+      return undefined;
+  }
+}
+
+function rangeWord(address: ipaddr.IPv4 | ipaddr.IPv6): string {
+  const range = address.range();
+  return RANGE_WORDS[range] ?? range;
+}
+
+export interface NonPublic {
+  /** "loopback", "private", "link-local"... */
+  reason: string;
+  /** The IPv4 address the refused one stands for or carries, when it is written another way. */
+  reaches?: string;
+}
+
+/**
+ * Why an address is not a public one, or undefined when it is. Only ipaddr.js's 'unicast'
+ * is public; an IPv6 address that carries an IPv4 address is as public as what it carries.
+ */
+export function nonPublic(address: string): NonPublic | undefined {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.process(address);
+  } catch {
+    return { reason: 'unparseable' };
+  }
+  if (parsed.kind() === 'ipv6') {
+    const embedded = embeddedIPv4(parsed as ipaddr.IPv6);
+    const refused = embedded?.find((ipv4) => ipv4.range() !== 'unicast');
+    if (refused) return { reason: rangeWord(refused), reaches: refused.toString() };
+    if (embedded) return undefined;
+  }
+  if (parsed.range() === 'unicast') return undefined;
+  // ::ffff:7f00:1 was turned into 127.0.0.1: say so.
+  return isIP(address) === 6 && parsed.kind() === 'ipv4' ? { reason: rangeWord(parsed), reaches: parsed.toString() } : { reason: rangeWord(parsed) };
 }
 
 export class DestinationRefused extends Error {
@@ -52,8 +97,8 @@ export class DestinationRefused extends Error {
   }
 }
 
-function refusal(host: string, address: string, reason: string): DestinationRefused {
-  const where = host === address ? address : `${host} resolves to ${address}`;
+function refusal(host: string, address: string, { reason, reaches }: NonPublic): DestinationRefused {
+  const where = [host === address ? address : `${host} resolves to ${address}`, ...(reaches ? [`which reaches ${reaches}`] : [])].join(', ');
   return new DestinationRefused(`${where}, a ${reason} address: webhooks go to public addresses only.`);
 }
 
@@ -73,8 +118,8 @@ export async function checkDestination(url: URL, allowPrivate: boolean): Promise
   }
   if (allowPrivate) return;
   for (const { address } of addresses) {
-    const reason = nonPublicReason(address);
-    if (reason) throw refusal(host, address, reason);
+    const refused = nonPublic(address);
+    if (refused) throw refusal(host, address, refused);
   }
 }
 
@@ -88,8 +133,12 @@ export function guardedLookup(allowPrivate: boolean): typeof dnsLookup {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error);
       const list = addresses as LookupAddress[];
-      const refused = allowPrivate ? undefined : list.find(({ address }) => nonPublicReason(address));
-      if (refused) return callback(refusal(hostname, refused.address, nonPublicReason(refused.address) as string));
+      if (!allowPrivate) {
+        for (const { address } of list) {
+          const refused = nonPublic(address);
+          if (refused) return callback(refusal(hostname, address, refused));
+        }
+      }
       if ((options as { all?: boolean }).all) return callback(null, list);
       const [first] = list;
       if (!first) return callback(new DestinationRefused(`${hostname} does not resolve to any address.`));
@@ -102,6 +151,6 @@ export function guardedLookup(allowPrivate: boolean): typeof dnsLookup {
 export function checkLiteralDestination(url: URL, allowPrivate: boolean): void {
   const host = hostOf(url);
   if (allowPrivate || !isIP(host)) return;
-  const reason = nonPublicReason(host);
-  if (reason) throw refusal(host, host, reason);
+  const refused = nonPublic(host);
+  if (refused) throw refusal(host, host, refused);
 }

@@ -73,7 +73,7 @@ export const customerRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     body: updateCustomerSchema,
-    problems: ['not_found', 'unavailable'],
+    problems: ['not_found', 'unprocessable', 'unavailable'],
     response: { status: 200, description: 'The customer after the change', schema: customerSchema },
     handle: async ({ deps, caller, params, body: { savedCard, ...fields } }) => {
       if (savedCard) await saveCustomerCard(deps, caller.tenantId, params.id, savedCard.paymentMethodId);

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../app';
 import { buildOpenApiDocument, jsonRoute, mountRoutes, type Route } from '../openapi';
 import { openApiDocumentSchema } from '../schemas';
+import { apiKeyRoutes } from './api-keys';
 import { customerRoutes } from './customers';
 import { documentRoutes } from './documents';
 import { linkRoutes } from './links';
@@ -15,7 +16,7 @@ import { tenantRoutes } from './tenants';
 import { userRoutes } from './users';
 import { webhookRoutes } from './webhooks';
 
-const resourceRoutes: Route[] = [...tenantRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...linkRoutes, ...quoteSignatureRoutes, ...signatureRoutes, ...webhookRoutes, ...requestRoutes, ...subscriptionRoutes];
+const resourceRoutes: Route[] = [...tenantRoutes, ...apiKeyRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...linkRoutes, ...quoteSignatureRoutes, ...signatureRoutes, ...webhookRoutes, ...requestRoutes, ...subscriptionRoutes];
 
 /** Public: integrators read the contract before they hold a key. */
 const openApiRoute = jsonRoute({

@@ -41,7 +41,7 @@ export const requestRoutes = [
     summary: 'Receive a service request in the inbox (pending); "sur devis" products set priceOnQuote',
     auth: 'tenant',
     body: createRequestSchema,
-    problems: ['not_found'],
+    problems: ['not_found', 'unprocessable'],
     response: { status: 201, description: 'The request', schema: serviceRequestSchema },
     handle: ({ deps, caller, body }) => createRequest(deps, caller, body),
   }),

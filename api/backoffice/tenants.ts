@@ -11,6 +11,7 @@ export const tenantRoutes = [
     summary: 'Create a tenant with its settings and first API key (shown once)',
     auth: 'operator',
     body: createTenantSchema,
+    problems: ['unprocessable'],
     response: { status: 201, description: 'The tenant and its API key', schema: createdTenantSchema },
     handle: ({ deps, body }) => createTenant(deps.prisma, body),
   }),

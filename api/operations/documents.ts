@@ -136,7 +136,7 @@ export function encodeCursor(row: Pick<DocumentRow, 'createdAt' | 'id'>): string
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const createdAt = new Date(String(at));
@@ -151,6 +151,13 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 
 export const DEFAULT_PAGE_SIZE = 20;
 
+/** The rows after the cursor in newest-first (createdAt, id) order: a `where` fragment, empty on the first page. */
+export function afterCursor(cursor: string | undefined): { OR?: [{ createdAt: { lt: Date } }, { createdAt: Date; id: { lt: string } }] } {
+  if (!cursor) return {};
+  const after = decodeCursor(cursor);
+  return { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] };
+}
+
 /** Newest first; keyset pagination so pages stay stable while documents are created. */
 export async function listDocuments(
   prisma: PrismaClient,
@@ -158,7 +165,6 @@ export async function listDocuments(
   input: ListDocumentsInput,
 ): Promise<{ data: DocumentRow[]; nextCursor: string | null }> {
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
   const rows = await prisma.document.findMany({
     where: {
       tenantId,
@@ -166,9 +172,7 @@ export async function listDocuments(
       ...(input.status ? { status: input.status } : {}),
       ...(input.digitalStatus ? { digitalStatus: input.digitalStatus } : {}),
       ...(input.customerId ? { customerId: input.customerId } : {}),
-      ...(after
-        ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
-        : {}),
+      ...afterCursor(input.cursor),
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit + 1,

@@ -12,7 +12,7 @@ import { AppError, type FieldError } from '../../domain/errors';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from './documents';
+import { afterCursor, DEFAULT_PAGE_SIZE, encodeCursor } from './documents';
 
 export interface CreateLinkInput {
   recipient: { contactId: string } | { email: string; name?: string };
@@ -114,13 +114,8 @@ export async function listDocumentLinks(
   const document = await prisma.document.findFirst({ where: { id: documentId, tenantId }, select: { id: true } });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
   const rows = await prisma.accessLink.findMany({
-    where: {
-      tenantId,
-      documentId,
-      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
-    },
+    where: { tenantId, documentId, ...afterCursor(page.cursor) },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit + 1,
   });

@@ -5,6 +5,8 @@
  * provider customer. Read back by activities/payment/saved-card.ts when a charge is due.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
+import { PaymentMethodRefused, type SavedCard } from '../../activities/payment/provider';
+import { AppError } from '../../domain/errors';
 import type { Config } from '../../platform/config';
 import { getCustomer } from './customers';
 import { paymentProviderFor } from './payments';
@@ -16,13 +18,19 @@ export async function saveCustomerCard(
   paymentMethodId: string,
 ): Promise<void> {
   const customer = await getCustomer(deps.prisma, tenantId, customerId);
-  const saved = await paymentProviderFor(deps.config).saveCard({
-    ...(customer.paymentCustomerId ? { providerCustomerId: customer.paymentCustomerId } : {}),
-    name: customer.name,
-    ...(customer.email ? { email: customer.email } : {}),
-    paymentMethodId,
-    idempotencyKey: `${tenantId}-${customerId}-provider-customer`,
-  });
+  let saved: SavedCard;
+  try {
+    saved = await paymentProviderFor(deps.config).saveCard({
+      ...(customer.paymentCustomerId ? { providerCustomerId: customer.paymentCustomerId } : {}),
+      name: customer.name,
+      ...(customer.email ? { email: customer.email } : {}),
+      paymentMethodId,
+      idempotencyKey: `${tenantId}-${customerId}-provider-customer`,
+    });
+  } catch (error) {
+    if (!(error instanceof PaymentMethodRefused)) throw error;
+    throw new AppError('unprocessable', `The payment provider refused the card: ${error.message}`, [{ path: 'savedCard.paymentMethodId', message: error.message }]);
+  }
   await deps.prisma.customer.update({
     where: { id: customer.id },
     data: { paymentCustomerId: saved.providerCustomerId, paymentMethodId: saved.paymentMethodId },

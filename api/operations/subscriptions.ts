@@ -21,7 +21,7 @@ import {
 } from '../../workflows/subscription-api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from './documents';
+import { DEFAULT_PAGE_SIZE, afterCursor, encodeCursor } from './documents';
 
 export type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
 export type SubscriptionWithPayments = Prisma.SubscriptionGetPayload<{ include: { payments: true } }>;
@@ -63,13 +63,12 @@ export async function listSubscriptions(
   input: { filter?: SubscriptionStatus; customerId?: string; limit?: number; cursor?: string },
 ): Promise<{ data: SubscriptionRow[]; nextCursor: string | null }> {
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
   const rows = await deps.prisma.subscription.findMany({
     where: {
       tenantId: caller.tenantId,
       ...(input.filter ? { status: input.filter } : {}),
       ...(input.customerId ? { customerId: input.customerId } : {}),
-      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      ...afterCursor(input.cursor),
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit + 1,

@@ -1,10 +1,8 @@
 /** Tenants: created by the operator with their settings and a first API key. */
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Locale } from '../../domain/documents';
-import { newId, newSecret } from '../../platform/ids';
-
-/** Prefix of every API key: says what the secret is when it turns up in a log or a repository. */
-export const API_KEY_PREFIX = 'gl_live_';
+import { newId } from '../../platform/ids';
+import { newApiKey } from './api-keys';
 
 export interface CreateTenantInput {
   name: string;
@@ -21,7 +19,7 @@ export interface CreatedTenant {
 
 export async function createTenant(prisma: PrismaClient, input: CreateTenantInput): Promise<CreatedTenant> {
   const tenantId = newId('ten');
-  const { secret, hash } = newSecret(API_KEY_PREFIX);
+  const firstKey = newApiKey();
   const tenant = await prisma.tenant.create({
     data: {
       id: tenantId,
@@ -29,8 +27,8 @@ export async function createTenant(prisma: PrismaClient, input: CreateTenantInpu
       ...(input.locale ? { locale: input.locale } : {}),
       ...(input.currency ? { currency: input.currency } : {}),
       settings: { create: {} },
-      apiKeys: { create: { id: newId('key'), keyHash: hash, prefix: secret.slice(0, API_KEY_PREFIX.length + 4) } },
+      apiKeys: { create: firstKey.row },
     },
   });
-  return { id: tenant.id, name: tenant.name, apiKey: secret };
+  return { id: tenant.id, name: tenant.name, apiKey: firstKey.apiKey };
 }

@@ -22,10 +22,12 @@
  *
  * Test cards as documented: 4242 4242 4242 4242 (and 5555 5555 5555 4444) succeed;
  * 4000 0000 0000 0002 is declined (card_declined / generic_decline); 4000 0000 0000 9995 is
- * declined for insufficient funds; 4000 0025 0000 3155 and 4000 0027 6000 3184 ask for
+ * declined for insufficient funds; 4000 0000 0000 0341 attaches to a customer and is declined
+ * when charged; 4000 0025 0000 3155 and 4000 0027 6000 3184 ask for
  * authentication (a 3D Secure page with "Complete" and "Fail"). Saved test payment methods
  * for off-session charges: pm_card_visa, pm_card_chargeDeclined,
- * pm_card_chargeDeclinedInsufficientFunds, pm_card_authenticationRequired.
+ * pm_card_chargeDeclinedInsufficientFunds, pm_card_chargeCustomerFail,
+ * pm_card_authenticationRequired. Any other id is `resource_missing` (404), as at Stripe.
  *
  * For tests only: GET /_test/charges (money taken, counted), GET /_test/events, and
  * POST /_test/events/:id/redeliver (sends an event again, as Stripe's retries do).
@@ -68,6 +70,8 @@ const CARDS: Record<string, CardBehaviour> = {
   '5555555555554444': { outcome: 'succeed', brand: 'mastercard' },
   '4000000000000002': { outcome: 'decline', declineCode: 'generic_decline', message: DECLINED },
   '4000000000009995': { outcome: 'decline', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+  // Attaching it to a customer succeeds; every charge is declined.
+  '4000000000000341': { outcome: 'decline', declineCode: 'generic_decline', message: DECLINED },
   '4000002500003155': { outcome: 'authenticate', brand: 'visa' },
   '4000002760003184': { outcome: 'authenticate', brand: 'visa' },
 };
@@ -77,6 +81,7 @@ const TEST_PAYMENT_METHODS: Record<string, string> = {
   pm_card_mastercard: '5555555555554444',
   pm_card_chargeDeclined: '4000000000000002',
   pm_card_chargeDeclinedInsufficientFunds: '4000000000009995',
+  pm_card_chargeCustomerFail: '4000000000000341',
   pm_card_authenticationRequired: '4000002760003184',
 };
 const AUTHENTICATION_FAILED = 'We are unable to authenticate your payment method. Please choose a different payment method and try again.';

@@ -18,8 +18,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** Answers each request with the next status of `script`, then 200. */
-export async function startReceiver(script: number[] = []): Promise<Receiver> {
+/** Answers each request with the next status of `script`, then 200, each with `answerHeaders`. */
+export async function startReceiver(script: number[] = [], answerHeaders: Record<string, string> = {}): Promise<Receiver> {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -27,7 +27,7 @@ export async function startReceiver(script: number[] = []): Promise<Receiver> {
     req.on('end', () => {
       const status = script[received.length] ?? 200;
       received.push({ headers: req.headers, body, answeredWith: status });
-      res.writeHead(status).end();
+      res.writeHead(status, answerHeaders).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,4 +1,4 @@
-import { computeTotals, divideRounded, formatMoney, fromScaled, priceLine, taxBreakdown, toScaled } from '../../../domain/money';
+import { computeTotals, divideRounded, formatMoney, fromScaled, isIsoCurrency, minorUnitDigits, priceLine, taxBreakdown, toScaled } from '../../../domain/money';
 import { durationToMs, isIsoDuration } from '../../../domain/durations';
 import { pickLocale } from '../../../domain/documents';
 
@@ -60,6 +60,21 @@ describe('line pricing and totals', () => {
     expect(formatMoney(12000, 'EUR', 'fr')).toMatch(/^120,00\s€$/);
     expect(formatMoney(12000, 'EUR', 'en')).toBe('€120.00');
     expect(formatMoney(1200, 'JPY', 'en')).toBe('¥1,200');
+  });
+
+  it('takes minor units from ISO 4217 itself, not a hand list', () => {
+    // Zero-decimal in ISO (and at Stripe), once shown with cents here.
+    for (const code of ['XOF', 'XAF', 'UGX', 'RWF', 'XPF']) expect(minorUnitDigits(code)).toBe(0);
+    for (const code of ['BHD', 'IQD', 'OMR']) expect(minorUnitDigits(code)).toBe(3);
+    expect(minorUnitDigits('CLF')).toBe(4);
+    expect(minorUnitDigits('SEK')).toBe(2);
+    expect(formatMoney(1500, 'XOF', 'en')).not.toMatch(/\.\d/);
+    expect(formatMoney(1500, 'XOF', 'en')).toContain('1,500');
+  });
+
+  it('knows ISO 4217 codes and nothing else', () => {
+    expect(['EUR', 'SEK', 'XOF', 'CHF'].map(isIsoCurrency)).toEqual([true, true, true, true]);
+    expect(['ZZZ', 'EURO', 'eur', 'ABC', 'HRK'].map(isIsoCurrency)).toEqual([false, false, false, false, false]);
   });
 });
 

@@ -1,0 +1,84 @@
+/** POST/GET /v1/api-keys and DELETE /v1/api-keys/:id: a tenant rotates and revokes its own keys. */
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { ApiKey } from '../../generated/prisma/client';
+import { jsonRoute, noContentRoute } from '../openapi';
+import { createApiKey, listApiKeys, revokeApiKey } from '../operations/api-keys';
+import { idParamsSchema } from '../schemas';
+
+extendZodWithOpenApi(z);
+
+const tag = 'API keys';
+const dateTime = z.iso.datetime({ offset: true });
+
+const createApiKeySchema = z
+  .strictObject({ name: z.string().trim().min(1).max(100).optional().openapi({ example: 'ERP production' }) })
+  .openapi('CreateApiKey');
+
+const apiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    prefix: z.string().openapi({ description: "The key's first characters, to recognise it", example: 'gl_live_Xy3k' }),
+    createdAt: dateTime,
+    lastUsedAt: dateTime.nullable().openapi({ description: 'Within a minute: written at most once a minute' }),
+  })
+  .openapi('ApiKey');
+
+const createdApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    prefix: z.string(),
+    apiKey: z.string().openapi({ description: 'Shown once: only its hash is stored', example: 'gl_live_…' }),
+  })
+  .openapi('CreatedApiKey');
+
+const listApiKeysQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+function presentApiKey(key: ApiKey) {
+  return { id: key.id, name: key.name, prefix: key.prefix, createdAt: key.createdAt.toISOString(), lastUsedAt: key.lastUsedAt?.toISOString() ?? null };
+}
+
+export const apiKeyRoutes = [
+  jsonRoute({
+    method: 'post',
+    path: '/api-keys',
+    tag,
+    summary: 'Make another API key (to rotate: make one, move to it, revoke the old one)',
+    auth: 'tenant',
+    body: createApiKeySchema,
+    response: { status: 201, description: 'The key, shown this once', schema: createdApiKeySchema },
+    handle: async ({ deps, caller, body }) => {
+      const { key, apiKey } = await createApiKey(deps.prisma, caller.tenantId, body.name);
+      return { id: key.id, name: key.name, prefix: key.prefix, apiKey };
+    },
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/api-keys',
+    tag,
+    summary: "The tenant's active API keys, newest first (never the keys themselves)",
+    auth: 'tenant',
+    query: listApiKeysQuerySchema,
+    response: { status: 200, description: 'A page of keys', schema: z.object({ data: z.array(apiKeySchema), nextCursor: z.string().nullable() }).openapi('ApiKeyList') },
+    handle: async ({ deps, caller, query }) => {
+      const page = await listApiKeys(deps.prisma, caller.tenantId, query);
+      return { data: page.data.map(presentApiKey), nextCursor: page.nextCursor };
+    },
+  }),
+  noContentRoute({
+    method: 'delete',
+    path: '/api-keys/:id',
+    tag,
+    summary: "Revoke a key: it answers 401 from now on (the key calling may revoke itself, not the tenant's last one)",
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found', 'conflict'],
+    response: { status: 204, description: 'Revoked' },
+    handle: ({ deps, caller, params }) => revokeApiKey(deps.prisma, caller.tenantId, params.id),
+  }),
+];

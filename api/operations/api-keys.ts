@@ -1,0 +1,60 @@
+/**
+ * A tenant's API keys: made (the key shown once, only its SHA-256 kept), listed, revoked. One
+ * piece makes keys, for the tenant's first one (api/operations/tenants.ts) as for the others.
+ *
+ * Revoking takes effect at once (api/auth.ts reads the key's row on every request). The key
+ * a request is made with may revoke itself — the holder of a leaked key can kill it — but a
+ * tenant never revokes its last active key: nothing could make it another, and it would be
+ * locked out of the API for good.
+ */
+import type { ApiKey, PrismaClient } from '../../generated/prisma/client';
+import { AppError } from '../../domain/errors';
+import { newId, newSecret } from '../../platform/ids';
+import { DEFAULT_PAGE_SIZE, afterCursor, encodeCursor } from './documents';
+
+/** Prefix of every API key: says what the secret is when it turns up in a log or a repository. */
+export const API_KEY_PREFIX = 'gl_live_';
+
+/** A key's row (without its tenant) and the key itself, which only the caller ever sees. */
+export interface NewApiKey {
+  row: { id: string; keyHash: string; prefix: string; name: string | null };
+  apiKey: string;
+}
+
+export function newApiKey(name?: string): NewApiKey {
+  const { secret, hash } = newSecret(API_KEY_PREFIX);
+  return { row: { id: newId('key'), keyHash: hash, prefix: secret.slice(0, API_KEY_PREFIX.length + 4), name: name ?? null }, apiKey: secret };
+}
+
+export async function createApiKey(prisma: PrismaClient, tenantId: string, name?: string): Promise<{ key: ApiKey; apiKey: string }> {
+  const { row, apiKey } = newApiKey(name);
+  return { key: await prisma.apiKey.create({ data: { ...row, tenantId } }), apiKey };
+}
+
+/** The active keys, newest first. */
+export async function listApiKeys(prisma: PrismaClient, tenantId: string, page: { limit?: number; cursor?: string }): Promise<{ data: ApiKey[]; nextCursor: string | null }> {
+  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  const rows = await prisma.apiKey.findMany({
+    where: { tenantId, revokedAt: null, ...afterCursor(page.cursor) },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit + 1,
+  });
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  return { data, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** Revoking a revoked key of the tenant again changes nothing (a retried DELETE succeeds). */
+export async function revokeApiKey(prisma: PrismaClient, tenantId: string, id: string): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    // One revocation per tenant at a time, so two keys revoking each other cannot both pass the
+    // last-key check below.
+    await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE "id" = ${tenantId} FOR UPDATE`;
+    const key = await tx.apiKey.findFirst({ where: { id, tenantId }, select: { revokedAt: true } });
+    if (!key) throw new AppError('not_found', `No API key ${id}.`);
+    if (key.revokedAt) return;
+    const others = await tx.apiKey.count({ where: { tenantId, revokedAt: null, id: { not: id } } });
+    if (others === 0) throw new AppError('conflict', "This is the tenant's last active API key: make another one first (POST /v1/api-keys).");
+    await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+  });
+}
