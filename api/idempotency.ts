@@ -38,25 +38,57 @@ export interface IdempotentRequestInput {
   method: string;
   path: string;
   body: unknown;
+  /** Named by a stored problem's `instance`: a replay names the request that was answered. */
+  requestId?: string;
 }
 
-/** JSON with object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same body. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+type CanonicalWork = { text: string } | { value: unknown };
+
+/**
+ * JSON with object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same body.
+ * Written with a work list rather than recursion: however deep a value, it cannot overflow
+ * the stack (bodies are bounded to MAX_BODY_DEPTH before they get here, api/body.ts).
+ */
+export function canonicalJson(value: unknown): string {
+  const out: string[] = [];
+  // Popped from the end: each container pushes its closing text first, then its members in reverse.
+  const work: CanonicalWork[] = [{ value }];
+  for (let item = work.pop(); item; item = work.pop()) {
+    if ('text' in item) {
+      out.push(item.text);
+      continue;
+    }
+    const current = item.value;
+    if (current === null || typeof current !== 'object') {
+      out.push(JSON.stringify(current) ?? 'null');
+      continue;
+    }
+    const members: CanonicalWork[] = [];
+    if (Array.isArray(current)) {
+      current.forEach((element: unknown, index) => {
+        if (index > 0) members.push({ text: ',' });
+        members.push({ value: element });
+      });
+      work.push({ text: ']' });
+      out.push('[');
+    } else {
+      Object.entries(current as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .forEach(([key, v], index) => members.push({ text: `${index === 0 ? '' : ','}${JSON.stringify(key)}:` }, { value: v }));
+      work.push({ text: '}' });
+      out.push('{');
+    }
+    for (const member of members.reverse()) work.push(member);
   }
-  return JSON.stringify(value) ?? 'null';
+  return out.join('');
 }
 
-async function answerOf(execute: () => Promise<Answer>): Promise<Answer> {
+async function answerOf(execute: () => Promise<Answer>, requestId: string | undefined): Promise<Answer> {
   try {
     return await execute();
   } catch (error) {
-    if (error instanceof AppError && error.status < 500) return { status: error.status, body: toProblem(error) };
+    if (error instanceof AppError && error.status < 500) return { status: error.status, body: toProblem(error, requestId) };
     throw error;
   }
 }
@@ -80,7 +112,7 @@ export async function withIdempotency(
     if (claim.count === 1) {
       let answer: Answer;
       try {
-        answer = await answerOf(execute);
+        answer = await answerOf(execute, request.requestId);
       } catch (error) {
         await prisma.idempotentRequest.delete({ where });
         throw error;

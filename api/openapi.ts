@@ -12,6 +12,7 @@ import type { AppDeps } from './app';
 import { authenticate, type AuthMode, type CallerOf } from './auth';
 import { withIdempotency, type Answer } from './idempotency';
 import { readMultipartFiles, type MultipartLimits, type ReceivedFile } from './multipart';
+import { requestIdOf } from './request-id';
 import { idempotencyHeadersSchema, parseWith, problemSchema } from './schemas';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -94,7 +95,9 @@ const SECURITY: Record<AuthMode, RouteConfig['security']> = {
 function problemResponses(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>): RouteConfig['responses'] {
   const codes = new Set<ErrorCode>(route.problems ?? []);
   if (route.params || route.query || route.body) codes.add('validation_failed');
-  if (route.body) codes.add('malformed_json');
+  // Every /v1 request's URL and JSON body are read and inspected the same way (api/body.ts).
+  codes.add('invalid_characters');
+  if (route.body) for (const code of ['malformed_json', 'too_deeply_nested', 'payload_too_large', 'unsupported_media_type'] as const) codes.add(code);
   if (route.auth !== 'public') codes.add('unauthorized');
   if (route.method === 'post') codes.add('idempotency_key_reused');
   const byStatus = new Map<number, string[]>();
@@ -265,6 +268,7 @@ export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Rout
           method: route.method,
           path: req.baseUrl + req.path,
           body: read ? read.fingerprint : (req.body ?? {}),
+          requestId: requestIdOf(res),
         },
         async () => {
           const outcome = await route.run(deps, caller, req, read?.content);
