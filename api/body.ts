@@ -31,20 +31,27 @@ export function formOrJsonBody(limit: string): RequestHandler[] {
 }
 
 function inspectBody(req: Request, _res: Response, next: NextFunction): void {
-  refuseUnfitText(findUnfitText(req.body, ''));
+  const refusal = refusalOf(findUnfitText(req.body, ''));
+  if (refusal) throw refusal;
   next();
 }
 
 /** Path and query: a NUL there would reach a query as surely as one in a body. */
 export function inspectUrl(req: Request, _res: Response, next: NextFunction): void {
   const nulInPath = /%00/.test(req.path) ? [{ path: 'path', message: `${NUL_MESSAGE} (%00)` }] : [];
-  refuseUnfitText([...nulInPath, ...findUnfitText(req.query, 'query')]);
+  const refusal = refusalOf([...nulInPath, ...findUnfitText(req.query, 'query')]);
+  if (refusal) throw refusal;
   next();
 }
 
-function refuseUnfitText(errors: FieldError[]): void {
-  if (errors.length === 0) return;
-  throw new AppError('invalid_characters', 'Some text cannot be stored; see errors.', errors.slice(0, MAX_REPORTED_FIELDS));
+/** The refusal of a value (an uploaded file's name, say) holding text that cannot be stored; undefined when it is fit. */
+export function unfitTextRefusal(value: unknown, path: string): AppError | undefined {
+  return refusalOf(findUnfitText(value, path));
+}
+
+function refusalOf(errors: FieldError[]): AppError | undefined {
+  if (errors.length === 0) return undefined;
+  return new AppError('invalid_characters', 'Some text cannot be stored; see errors.', errors.slice(0, MAX_REPORTED_FIELDS));
 }
 
 const NUL_MESSAGE = 'contains a NUL character (U+0000), which text cannot hold';

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError } from '../domain/errors';
+import { unfitTextRefusal } from './body';
 import type { UploadedFile } from '../activities/render/inspect-upload';
 
 export interface MultipartLimits {
@@ -44,6 +45,12 @@ export function readMultipartFiles(req: Request, limits: MultipartLimits): Promi
       if (field !== limits.field) {
         stream.resume();
         return fail(new AppError('validation_failed', `Unexpected file field "${field}"; send files in "${limits.field}".`));
+      }
+      // A name is echoed in refusals, which an Idempotency-Key stores: it must be storable text.
+      const unfitName = unfitTextRefusal(info.filename, `files/${files.length + 1}`);
+      if (unfitName) {
+        stream.resume();
+        return fail(unfitName);
       }
       const chunks: Buffer[] = [];
       const hash = createHash('sha256');

@@ -180,6 +180,16 @@ describe('text PostgreSQL cannot hold', () => {
     expect(path.body.errors).toEqual([{ path: 'path', message: expect.stringMatching(/NUL/) }]);
   });
 
+  it('in an uploaded file’s name: 422, even where a refusal naming it would be stored for an Idempotency-Key', async () => {
+    const documentId = await newProof();
+    const part = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename*=utf-8''notes%00.txt\r\nContent-Type: text/plain\r\n\r\nnot a proof\r\n--${BOUNDARY}--\r\n`;
+    const request = uploadRequest(documentId, part).replace('Connection: close', `Idempotency-Key: ${randomUUID()}\r\nConnection: close`);
+    const answer = await rawExchange(request);
+    expect(answer.status).toBe(422);
+    expect(JSON.parse(answer.body).errors).toEqual([{ path: 'files/1', message: expect.stringMatching(/NUL/) }]);
+    await expectNothingStored(documentId);
+  });
+
   describe('in messages', () => {
     let office: BackOffice;
     let quote: SentQuote;
