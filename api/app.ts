@@ -6,18 +6,18 @@
 import type { Client } from '@temporalio/client';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../platform/config';
 import { createBackofficeRouter } from './backoffice';
 import { outboxHandler } from './dev/outbox';
 import { AppError } from '../domain/errors';
-import { toProblem } from './errors';
+import { inspectUrl, jsonBody } from './body';
+import { knownAppError, sendProblem } from './errors';
 import { healthHandler } from './health';
 import { createPortalRouter } from './portal/router';
 import { stripeWebhookHandlers } from './inbound/stripe-webhook';
 import { createProviderWebhookRouter } from './inbound/getaccept-webhook';
-import { validationError } from './schemas';
+import { assignRequestId, requestIdOf } from './request-id';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -28,48 +28,28 @@ export interface AppDeps {
 /** Larger than any document a back office sends (500 lines), small enough to refuse abuse early. */
 const JSON_BODY_LIMIT = '1mb';
 
-/** body-parser's failures (they carry `type` and `status`) as the API's own errors. */
-function bodyParserError(error: unknown): AppError | undefined {
-  if (!error || typeof error !== 'object' || !('type' in error)) return undefined;
-  switch ((error as { type: unknown }).type) {
-    case 'entity.parse.failed':
-      return new AppError('malformed_json', 'The body could not be parsed as JSON.');
-    case 'entity.too.large':
-      return new AppError('payload_too_large', `The body is larger than ${JSON_BODY_LIMIT}.`);
-    case 'charset.unsupported':
-    case 'encoding.unsupported':
-      return new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON.');
-    default:
-      return undefined;
-  }
-}
-
-function asAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (error instanceof z.ZodError) return validationError(error);
-  return bodyParserError(error) ?? new AppError('internal');
-}
-
-function sendProblem(error: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const appError = asAppError(error);
+function answerProblem(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const appError = knownAppError(error) ?? new AppError('internal');
   if (appError.status >= 500 && appError.code === 'internal') {
-    console.error(`[api] ${req.method} ${req.originalUrl} failed`, error);
+    console.error(`[api] ${req.method} ${req.originalUrl} failed (request ${requestIdOf(res) ?? '?'})`, error);
   }
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.status(appError.status).type('application/problem+json').send(JSON.stringify(toProblem(appError)));
+  sendProblem(res, appError);
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.set('trust proxy', deps.config.trustProxyHops);
   app.disable('x-powered-by');
+  app.use(assignRequestId);
   app.use(helmet({ referrerPolicy: { policy: 'no-referrer' } }));
+  app.use(inspectUrl);
 
   app.get('/healthz', healthHandler(deps));
-  app.use('/v1', express.json({ limit: JSON_BODY_LIMIT }), createBackofficeRouter(deps));
+  app.use('/v1', jsonBody(JSON_BODY_LIMIT), createBackofficeRouter(deps));
   app.use('/d', createPortalRouter(deps));
   // Provider webhooks in: verified before they signal anything.
   app.post('/webhooks/stripe', ...stripeWebhookHandlers(deps));
@@ -79,6 +59,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((req: Request) => {
     throw new AppError('not_found', `No route for ${req.method} ${req.path}.`);
   });
-  app.use(sendProblem);
+  app.use(answerProblem);
   return app;
 }

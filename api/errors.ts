@@ -1,26 +1,45 @@
 /**
  * Errors as the HTTP API answers them: application/problem+json (RFC 9457), with a stable
- * `type` per error code of domain/errors.ts.
+ * `type` per error code of domain/errors.ts and an `instance` naming the request
+ * (api/request-id.ts). Every problem the app answers leaves through sendProblem.
  */
+import type { Response } from 'express';
+import { z } from 'zod';
 import { AppError, ERROR_CODES, type FieldError } from '../domain/errors';
+import { bodyReadingError } from './body';
+import { requestIdOf, requestInstance } from './request-id';
+import { validationError } from './schemas';
 
 export interface Problem {
   type: string;
   title: string;
   status: number;
   detail?: string;
+  instance?: string;
   errors?: FieldError[];
 }
 
 export const PROBLEM_TYPE_BASE = 'https://greenlight.dev/problems/';
 
-export function toProblem(error: AppError): Problem {
+export function toProblem(error: AppError, requestId?: string): Problem {
   const { status, title } = ERROR_CODES[error.code];
   return {
     type: `${PROBLEM_TYPE_BASE}${error.code.replace(/_/g, '-')}`,
     title,
     status,
     ...(error.detail ? { detail: error.detail } : {}),
+    ...(requestId ? { instance: requestInstance(requestId) } : {}),
     ...(error.errors?.length ? { errors: error.errors } : {}),
   };
+}
+
+/** A failure the API knows how to answer (ours, zod's, the body readers'); undefined for a fault. */
+export function knownAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (error instanceof z.ZodError) return validationError(error);
+  return bodyReadingError(error);
+}
+
+export function sendProblem(res: Response, error: AppError): void {
+  res.status(error.status).type('application/problem+json').send(JSON.stringify(toProblem(error, requestIdOf(res))));
 }

@@ -6,7 +6,7 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from './app';
 import { AppError } from '../domain/errors';
-import { toProblem } from './errors';
+import { sendProblem } from './errors';
 
 const PROBE_TIMEOUT_MS = 2000;
 
@@ -41,7 +41,6 @@ export function healthHandler(deps: AppDeps) {
       res.json({ status: 'ok', checks: Object.fromEntries(results.map((result) => [result.name, 'ok'])) });
       return;
     }
-    const problem = toProblem(new AppError('unavailable', `Not reachable: ${down.join(', ')}.`));
-    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    sendProblem(res, new AppError('unavailable', `Not reachable: ${down.join(', ')}.`));
   };
 }

@@ -16,10 +16,11 @@
  *
  * Keys are scoped by tenant (or "operator"), so two tenants never see each other's answers.
  *
- * An answer that holds a secret shown once (a customer link's token) is never stored: its
- * row keeps the status alone, and a replay runs the request again. Such a route must answer
- * the same for the same key, as the link route does by deriving its token from the key.
+ * An answer that holds a secret shown once (an API key, a customer link's URL) is stored
+ * sealed (AES-256-GCM under a key derived from APP_SECRET): a replay gets the same answer,
+ * and a leaked table holds no usable secret.
  */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { sha256Hex } from '../platform/ids';
 import { AppError } from '../domain/errors';
@@ -42,31 +43,85 @@ export interface IdempotentRequestInput {
   method: string;
   path: string;
   body: unknown;
-  /** The answer holds a secret shown once: stored without its body, replayed by running again. */
-  answerHoldsSecret?: boolean;
+  /** The answer holds a secret shown once: its body is stored sealed with this secret (APP_SECRET). */
+  sealWith?: string;
+  /** Named by a stored problem's `instance`: a replay names the request that was answered. */
+  requestId?: string;
 }
 
-/** JSON with object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same body. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+type CanonicalWork = { text: string } | { value: unknown };
+
+/**
+ * JSON with object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same body.
+ * Written with a work list rather than recursion: however deep a value, it cannot overflow
+ * the stack (bodies are bounded to MAX_BODY_DEPTH before they get here, api/body.ts).
+ */
+export function canonicalJson(value: unknown): string {
+  const out: string[] = [];
+  // Popped from the end: each container pushes its closing text first, then its members in reverse.
+  const work: CanonicalWork[] = [{ value }];
+  for (let item = work.pop(); item; item = work.pop()) {
+    if ('text' in item) {
+      out.push(item.text);
+      continue;
+    }
+    const current = item.value;
+    if (current === null || typeof current !== 'object') {
+      out.push(JSON.stringify(current) ?? 'null');
+      continue;
+    }
+    const members: CanonicalWork[] = [];
+    if (Array.isArray(current)) {
+      current.forEach((element: unknown, index) => {
+        if (index > 0) members.push({ text: ',' });
+        members.push({ value: element });
+      });
+      work.push({ text: ']' });
+      out.push('[');
+    } else {
+      Object.entries(current as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .forEach(([key, v], index) => members.push({ text: `${index === 0 ? '' : ','}${JSON.stringify(key)}:` }, { value: v }));
+      work.push({ text: '}' });
+      out.push('{');
+    }
+    for (const member of members.reverse()) work.push(member);
   }
-  return JSON.stringify(value) ?? 'null';
+  return out.join('');
 }
 
-function isSuccess(answer: Pick<Answer, 'status'>): boolean {
-  return answer.status < 400;
+interface SealedBody {
+  sealed: string;
 }
 
-async function answerOf(execute: () => Promise<Answer>): Promise<Answer> {
+function sealingKey(secret: string): Buffer {
+  return createHash('sha256').update(`idempotent-answer:v1:${secret}`).digest();
+}
+
+function seal(body: unknown, secret: string): SealedBody {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(secret), iv);
+  const text = Buffer.concat([cipher.update(JSON.stringify(body), 'utf8'), cipher.final()]);
+  return { sealed: Buffer.concat([iv, cipher.getAuthTag(), text]).toString('base64') };
+}
+
+function unseal(stored: SealedBody, secret: string): unknown {
+  const bytes = Buffer.from(stored.sealed, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret), bytes.subarray(0, 12));
+  decipher.setAuthTag(bytes.subarray(12, 28));
+  return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8'));
+}
+
+function isSealed(body: unknown): body is SealedBody {
+  return typeof body === 'object' && body !== null && typeof (body as Partial<SealedBody>).sealed === 'string';
+}
+
+async function answerOf(execute: () => Promise<Answer>, requestId: string | undefined): Promise<Answer> {
   try {
     return await execute();
   } catch (error) {
-    if (error instanceof AppError && error.status < 500) return { status: error.status, body: toProblem(error) };
+    if (error instanceof AppError && error.status < 500) return { status: error.status, body: toProblem(error, requestId) };
     throw error;
   }
 }
@@ -90,15 +145,15 @@ export async function withIdempotency(
     if (claim.count === 1) {
       let answer: Answer;
       try {
-        answer = await answerOf(execute);
+        answer = await answerOf(execute, request.requestId);
       } catch (error) {
         await prisma.idempotentRequest.delete({ where });
         throw error;
       }
-      const keepsBody = !(request.answerHoldsSecret && isSuccess(answer));
+      const stored = request.sealWith && answer.status < 400 ? seal(answer.body, request.sealWith) : answer.body;
       await prisma.idempotentRequest.update({
         where,
-        data: { status: answer.status, responseBody: keepsBody ? (answer.body as Prisma.InputJsonValue) : Prisma.DbNull },
+        data: { status: answer.status, responseBody: stored as Prisma.InputJsonValue },
       });
       return { answer, replayed: false };
     }
@@ -120,8 +175,8 @@ export async function withIdempotency(
     if (existing.status === IN_PROGRESS) {
       throw new AppError('conflict', 'A request with this Idempotency-Key is still being processed; retry in a moment to get its answer.');
     }
-    if (request.answerHoldsSecret && isSuccess({ status: existing.status })) return { answer: await answerOf(execute), replayed: true };
-    return { answer: { status: existing.status, body: existing.responseBody }, replayed: true };
+    const body = request.sealWith && isSealed(existing.responseBody) ? unseal(existing.responseBody, request.sealWith) : existing.responseBody;
+    return { answer: { status: existing.status, body }, replayed: true };
   }
   throw new AppError('conflict', 'This Idempotency-Key is being claimed by another request; retry in a moment.');
 }

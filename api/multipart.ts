@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError } from '../domain/errors';
+import { unfitTextRefusal } from './body';
 import type { UploadedFile } from '../activities/render/inspect-upload';
 
 export interface MultipartLimits {
@@ -25,18 +26,31 @@ export function readMultipartFiles(req: Request, limits: MultipartLimits): Promi
   }
   return new Promise((resolve, reject) => {
     const files: ReceivedFile[] = [];
-    let failure: AppError | undefined;
+    let settled = false;
+    // The first refusal answers; later events of the same broken request change nothing.
     const fail = (error: AppError) => {
-      failure ??= error;
+      if (settled) return;
+      settled = true;
       req.unpipe(parser);
+      // Drained, so the answer can be read by a client still sending.
       req.resume();
-      reject(failure);
+      reject(error);
     };
+    // A body cut short (no closing boundary), a malformed part, or a client gone mid-upload.
+    const broken = () => fail(new AppError('validation_failed', 'The multipart body is malformed or incomplete (its closing boundary never came).'));
     const parser = busboy({ headers: req.headers, limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 20 } });
     parser.on('file', (field, stream, info) => {
+      // busboy destroys a file stream with the form's error: without this listener that ends the process.
+      stream.on('error', broken);
       if (field !== limits.field) {
         stream.resume();
         return fail(new AppError('validation_failed', `Unexpected file field "${field}"; send files in "${limits.field}".`));
+      }
+      // A name is echoed in refusals, which an Idempotency-Key stores: it must be storable text.
+      const unfitName = unfitTextRefusal(info.filename, `files/${files.length + 1}`);
+      if (unfitName) {
+        stream.resume();
+        return fail(unfitName);
       }
       const chunks: Buffer[] = [];
       const hash = createHash('sha256');
@@ -45,16 +59,23 @@ export function readMultipartFiles(req: Request, limits: MultipartLimits): Promi
         hash.update(chunk);
       });
       stream.on('limit', () => fail(new AppError('payload_too_large', `"${info.filename}": larger than the ${limits.maxFileBytes / (1024 * 1024)} MB allowed per file.`)));
-      stream.on('close', () => {
+      // 'end' comes only for a part read to its boundary, never for one an error cut.
+      stream.on('end', () => {
         if (!stream.truncated) {
           files.push({ filename: info.filename || `file-${files.length + 1}`, declaredType: info.mimeType, bytes: Buffer.concat(chunks), sha256: hash.digest('hex') });
         }
       });
     });
     parser.on('filesLimit', () => fail(new AppError('payload_too_large', `More than ${limits.maxFiles} files in one upload.`)));
-    parser.on('error', () => fail(new AppError('validation_failed', 'The multipart body is malformed.')));
+    parser.on('error', broken);
     parser.on('close', () => {
-      if (!failure) resolve(files);
+      if (settled) return;
+      settled = true;
+      resolve(files);
+    });
+    req.on('error', broken);
+    req.on('close', () => {
+      if (!req.complete) broken();
     });
     req.pipe(parser);
   });

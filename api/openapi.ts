@@ -12,6 +12,7 @@ import type { AppDeps } from './app';
 import { authenticate, type AuthMode, type CallerOf } from './auth';
 import { withIdempotency, type Answer } from './idempotency';
 import { readMultipartFiles, type MultipartLimits, type ReceivedFile } from './multipart';
+import { requestIdOf } from './request-id';
 import { idempotencyHeadersSchema, parseWith, problemSchema } from './schemas';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -53,10 +54,7 @@ interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject
 interface JsonRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>
   extends RouteBase<A, P, Q, B> {
   response: { status: 200 | 201 | 202; description: string; schema: R };
-  /**
-   * The answer holds a secret shown once: an Idempotency-Key replay runs the handler again
-   * instead of storing the answer (api/idempotency.ts), so the handler must answer the same for the same key.
-   */
+  /** The answer holds a secret shown once: kept for Idempotency-Key replays only sealed (api/idempotency.ts). */
   answerHoldsSecret?: true;
   handle(call: RouteCall<A, z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
 }
@@ -109,7 +107,9 @@ const SECURITY: Record<AuthMode, RouteConfig['security']> = {
 function problemResponses(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>): RouteConfig['responses'] {
   const codes = new Set<ErrorCode>(route.problems ?? []);
   if (route.params || route.query || route.body) codes.add('validation_failed');
-  if (route.body) codes.add('malformed_json');
+  // Every /v1 request's URL and JSON body are read and inspected the same way (api/body.ts).
+  codes.add('invalid_characters');
+  if (route.body) for (const code of ['malformed_json', 'too_deeply_nested', 'payload_too_large', 'unsupported_media_type'] as const) codes.add(code);
   if (route.auth !== 'public') codes.add('unauthorized');
   if (route.method === 'post') codes.add('idempotency_key_reused');
   const byStatus = new Map<number, string[]>();
@@ -300,7 +300,8 @@ export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Rout
           method: route.method,
           path: req.baseUrl + req.path,
           body: read ? read.fingerprint : (req.body ?? {}),
-          answerHoldsSecret: route.answerHoldsSecret ?? false,
+          ...(route.answerHoldsSecret ? { sealWith: deps.config.appSecret } : {}),
+          requestId: requestIdOf(res),
         },
         async () => {
           const outcome = await route.run(deps, caller, req, read?.content);

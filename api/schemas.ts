@@ -99,6 +99,10 @@ export const problemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),
+    instance: z.string().optional().openapi({
+      description: 'Names the request this answers, as urn:request:<id> (the X-Request-Id response header); quote it to support. A replayed answer (Idempotent-Replayed) names the request first answered.',
+      example: 'urn:request:3f1c9a2e-5b7d-4e8a-9c0f-1a2b3c4d5e6f',
+    }),
     errors: z.array(fieldErrorSchema).optional(),
   })
   .openapi('Problem', { description: 'RFC 9457 problem details' });

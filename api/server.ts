@@ -4,9 +4,11 @@
  *
  *   npx tsx api/server.ts          # PORT, DATABASE_URL, TEMPORAL_ADDRESS, ... (platform/config.ts)
  */
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../platform/config';
 import { createPrisma } from '../platform/db';
+import { listenOn } from '../platform/listen';
 import { connectTemporal } from '../platform/temporal';
 import { createApp } from './app';
 
@@ -19,10 +21,7 @@ export async function startApiServer(config: Config): Promise<RunningApi> {
   const prisma = createPrisma(config.databaseUrl);
   const { connection, client } = await connectTemporal(config);
   const app = createApp({ prisma, temporal: client, config });
-  const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
-    const listening = app.listen(config.port, () => resolve(listening));
-    listening.once('error', reject);
-  });
+  const server = await listenOn(http.createServer(app), config.port, undefined, 'api');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}`,

@@ -7,6 +7,7 @@
 export const ERROR_CODES = {
   validation_failed: { status: 400, title: 'The request is not valid' },
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  too_deeply_nested: { status: 400, title: 'The request body is nested too deeply' },
   unauthorized: { status: 401, title: 'Missing or invalid credentials' },
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
@@ -21,6 +22,7 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency-Key reused with another request' },
   unprocessable: { status: 422, title: 'The request cannot be processed' },
+  invalid_characters: { status: 422, title: 'The request carries characters that text cannot hold' },
   rate_limited: { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'A service this request needs is unavailable' },
   internal: { status: 500, title: 'Internal error' },

@@ -35,7 +35,10 @@ async function runBounded(command: string, args: string[], limits: RenderLimits)
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < MAX_CAPTURED_OUTPUT) stderr += chunk.toString('latin1');
     });
+    // A failed spawn, and a broken output pipe, end this run, not the worker.
     child.on('error', reject);
+    child.stdout.on('error', reject);
+    child.stderr.on('error', reject);
     child.on('close', (code, signal) => {
       // poppler reports a failed allocation on stderr and may still exit 0 with a blank page.
       if (/out of memory/i.test(stderr)) return reject(new FileRefused(`${command} exceeded its memory bound of ${limits.memoryBytes / (1024 * 1024)} MB`));

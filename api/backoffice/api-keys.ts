@@ -52,6 +52,7 @@ export const apiKeyRoutes = [
     auth: 'tenant',
     body: createApiKeySchema,
     response: { status: 201, description: 'The key, shown this once', schema: createdApiKeySchema },
+    answerHoldsSecret: true,
     handle: async ({ deps, caller, body }) => {
       const { key, apiKey } = await createApiKey(deps.prisma, caller.tenantId, body.name);
       return { id: key.id, name: key.name, prefix: key.prefix, apiKey };

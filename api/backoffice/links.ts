@@ -34,8 +34,8 @@ export const linkRoutes = [
     problems: ['not_found', 'conflict', 'unprocessable'],
     answerHoldsSecret: true,
     response: { status: 201, description: 'The link and its URL (the only time the token is shown)', schema: createdLinkSchema },
-    handle: async ({ deps, caller, params, body, idempotencyKey }) => {
-      const { link, url } = await createSellerLink(deps, caller, params.id, body, idempotencyKey);
+    handle: async ({ deps, caller, params, body }) => {
+      const { link, url } = await createSellerLink(deps, caller, params.id, body);
       return { id: link.id, url, expiresAt: iso(link.expiresAt) };
     },
   }),

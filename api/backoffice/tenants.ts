@@ -13,6 +13,7 @@ export const tenantRoutes = [
     body: createTenantSchema,
     problems: ['unprocessable'],
     response: { status: 201, description: 'The tenant and its API key', schema: createdTenantSchema },
+    answerHoldsSecret: true,
     handle: ({ deps, body }) => createTenant(deps.prisma, body),
   }),
 ];

@@ -10,7 +10,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import { WebhookSignatureError } from '../../activities/payment/provider';
 import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../app';
-import { toProblem } from '../errors';
+import { sendProblem } from '../errors';
 import { handlePaymentEvent, paymentProviderFor } from '../operations/payments';
 
 export function stripeWebhookHandlers(deps: AppDeps): RequestHandler[] {
@@ -22,8 +22,7 @@ export function stripeWebhookHandlers(deps: AppDeps): RequestHandler[] {
       event = paymentProviderFor(deps.config).parseWebhook(body, req.get('stripe-signature'));
     } catch (error) {
       if (!(error instanceof WebhookSignatureError)) throw error;
-      const problem = new AppError('validation_failed', `Webhook signature verification failed: ${error.message}`);
-      res.status(400).type('application/problem+json').send(JSON.stringify(toProblem(problem)));
+      sendProblem(res, new AppError('validation_failed', `Webhook signature verification failed: ${error.message}`));
       return;
     }
     const outcome = await handlePaymentEvent(deps, event);

@@ -6,7 +6,7 @@
  * link_revoked), by the seller; the portal answers a revoked link 410 at once.
  */
 import { recordAuditEvent } from '../../activities/db/audit';
-import { createAccessLink, createMessageAccessLink, type CreatedAccessLink, type LinkRecipient } from '../../activities/db/links';
+import { createAccessLink, type CreatedAccessLink, type LinkRecipient } from '../../activities/db/links';
 import { actorLabel, customerLinkActions, type LinkAction } from '../../domain/documents';
 import { AppError, type FieldError } from '../../domain/errors';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
@@ -49,16 +49,14 @@ async function linkRecipient(prisma: PrismaClient, document: LinkableDocument, r
 
 /**
  * A new link for a sent document. `view` is always granted; the other actions default to what
- * the document's emailed links carry, and may not exceed it. With an Idempotency-Key the token
- * is derived from the key and the request (as an email's is from its message), so a retry gets
- * the same link and URL while the URL itself is stored nowhere (api/idempotency.ts).
+ * the document's emailed links carry, and may not exceed it. An Idempotency-Key replay gets the
+ * same URL from the answer kept sealed (api/idempotency.ts).
  */
 export async function createSellerLink(
   deps: AppDeps,
   caller: TenantCaller,
   documentId: string,
   input: CreateLinkInput,
-  idempotencyKey: string | undefined,
   now = new Date(),
 ): Promise<CreatedAccessLink> {
   const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId } });
@@ -78,13 +76,7 @@ export async function createSellerLink(
   if (!recipient || errors.length) throw new AppError('unprocessable', 'The link cannot be made as asked; see errors.', errors);
 
   const linkInput = { tenantId: caller.tenantId, documentId, recipient, actions, documentVersion: document.version, ...(expiresAt ? { expiresAt } : {}) };
-  const created = idempotencyKey
-    ? await createMessageAccessLink(deps.prisma, linkInput, deps.config.publicUrl, {
-        secret: deps.config.appSecret,
-        // Apart from every email's key (a workflow id first), and another request under a reused key is another link.
-        idempotencyKey: `seller-link\0${idempotencyKey}\0${JSON.stringify(input)}`,
-      })
-    : await createAccessLink(deps.prisma, linkInput, deps.config.publicUrl);
+  const created = await createAccessLink(deps.prisma, linkInput, deps.config.publicUrl);
   const { link } = created;
   await recordAuditEvent(deps.prisma, {
     tenantId: caller.tenantId,

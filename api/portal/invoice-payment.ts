@@ -26,7 +26,7 @@ import { AppError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
 import { formatDate } from '../../activities/locale-format';
 import type { AppDeps } from '../app';
-import { toProblem } from '../errors';
+import { sendProblem } from '../errors';
 import { confirmReturnFromPayment, isPayableOnline, listPayments, receiptOf, startInvoicePayment } from '../operations/payments';
 import { isFormSignatureValid, signForm } from './csrf';
 import { html, type SafeHtml } from './html';
@@ -149,10 +149,6 @@ export async function invoicePaymentSection(deps: AppDeps, req: Request, found: 
   const due = document.dueDate && amountDue > 0 ? html`<p>${w.dueOn(formatDate(document.dueDate, locale))}</p>` : null;
   if (!banner && !payForm && receipts.length === 0 && !notice && !due) return null;
   return html`<section class="sheet payment" id="payment"><h2>${w.heading}</h2>${notice}${banner}${due}${payForm}${receipts}</section>`;
-}
-
-function sendProblem(res: Response, error: AppError): void {
-  res.status(error.status).type('application/problem+json').send(JSON.stringify(toProblem(error)));
 }
 
 const DECISION_ID = /^[A-Za-z0-9_-]{8,100}$/;

@@ -33,7 +33,9 @@ import { renderQuotePdf } from '../../activities/render/quote-pdf';
 import { LOCALES, pickLocale, type DocumentKind, type Locale, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';
-import { toProblem } from '../errors';
+import { formOrJsonBody } from '../body';
+import { knownAppError, sendProblem } from '../errors';
+import { requestIdOf } from '../request-id';
 import { listMessages, postCustomerMessage } from '../operations/messages';
 import { whyKindRefuses } from '../operations/quote-workflow';
 import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
@@ -162,9 +164,9 @@ export function createPortalRouter(deps: AppDeps): Router {
   // A proof page loads one image per page (more on zoom): page images get budgets of their own, ten times the pages'.
   const { perTokenPerMinute, perIpPerMinute } = deps.config.portalRateLimits;
   const imageRateLimited = createPortalRateLimiters({ perTokenPerMinute: perTokenPerMinute * 10, perIpPerMinute: perIpPerMinute * 10 }, answerRateLimited);
-  const parseBody = [express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 200 }), express.json({ limit: '16kb' })];
+  const parseBody = formOrJsonBody('16kb');
   // A signature may carry a drawing (a PNG of at most 96 KB, base64 in the body).
-  const parseSignBody = [express.urlencoded({ extended: false, limit: '160kb', parameterLimit: 200 }), express.json({ limit: '160kb' })];
+  const parseSignBody = formOrJsonBody('160kb');
 
   router.use((_req, res, next) => {
     res.set(PORTAL_HEADERS);
@@ -511,10 +513,6 @@ function pdfFileName(found: FoundLink): string {
   return `${t.quote} ${found.document.number}.pdf`.replace(/[^\p{L}\p{N} ._-]/gu, '_');
 }
 
-function sendProblem(res: Response, error: AppError): void {
-  res.status(error.status).type('application/problem+json').send(JSON.stringify(toProblem(error)));
-}
-
 function answerUnknownLink(req: Request, res: Response): void {
   if (wantsJson(req)) return sendProblem(res, new AppError('not_found', 'No document behind this link'));
   res.status(404).type('html').send(noticePage(visitorLocales(req), (locale) => MESSAGES[locale].notFound));
@@ -561,22 +559,12 @@ function answerRateLimited(req: Request, res: Response): void {
   res.status(429).type('html').send(noticePage(visitorLocales(req), (locale) => MESSAGES[locale].rateLimited));
 }
 
-/** Body parser failures as AppErrors, so they answer like every other refusal. */
-function asAppError(error: unknown): AppError | undefined {
-  if (error instanceof AppError) return error;
-  const type = (error as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed') return new AppError('malformed_json');
-  if (type === 'entity.too.large' || type === 'parameters.too.many') return new AppError('payload_too_large');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported_media_type');
-  return undefined;
-}
-
 function answerPortalError(error: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(error);
-  const known = asAppError(error);
+  const known = knownAppError(error);
   if (!known || known.status >= 500) {
     // The route pattern, never the URL: the URL holds the customer's token.
-    console.error('portal request failed', req.method, `${req.baseUrl}${req.route?.path ?? ''}`, error);
+    console.error('portal request failed', req.method, `${req.baseUrl}${req.route?.path ?? ''}`, `(request ${requestIdOf(res) ?? '?'})`, error);
   }
   const answer = known ?? new AppError('internal');
   if (wantsJson(req)) return sendProblem(res, answer);

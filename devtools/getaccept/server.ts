@@ -31,13 +31,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import escapeHtml from 'escape-html';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { loadConfig } from '../../platform/config';
+import { listenOn } from '../../platform/listen';
 
 /** GetAccept's document statuses (the `filter` values of GET /documents). */
 const STATUSES = ['draft', 'sent', 'viewed', 'reviewed', 'signed', 'rejected', 'recalled', 'expired', 'hardbounced'] as const;
@@ -471,10 +472,7 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
       .send(Buffer.from(document.signed_file ?? document.file_content, 'base64'));
   }
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(options.port, options.host ?? '127.0.0.1', () => resolve(listening));
-    listening.once('error', reject);
-  });
+  const server = await listenOn(http.createServer(app), options.port, options.host ?? '127.0.0.1', 'getaccept stand-in');
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   return {

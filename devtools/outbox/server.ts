@@ -13,6 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { loadConfig } from '../../platform/config';
+import { listenOn } from '../../platform/listen';
 
 export interface OutboxAttachment {
   filename: string;
@@ -248,10 +249,7 @@ export async function startOutbox(options: { port: number; dataDir: string; host
   const store = new MessageStore(options.dataDir);
   const server = http.createServer(createHandler(store));
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
+  await listenOn(server, options.port, host, 'outbox');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,

@@ -38,6 +38,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import escapeHtml from 'escape-html';
 import { loadConfig } from '../../platform/config';
+import { listenOn } from '../../platform/listen';
 
 type Json = Record<string, unknown>;
 
@@ -625,10 +626,7 @@ export async function startStripeStandIn(options: StripeStandInOptions): Promise
       else response.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
+  await listenOn(server, options.port, host, 'stripe stand-in');
   listening = `http://${host}:${(server.address() as AddressInfo).port}`;
   return {
     url: listening,

@@ -33,4 +33,5 @@ export function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string
   stream.on('end', () => {
     if (pending) write(pending.startsWith(prefix) ? pending : `${prefix} ${pending}`);
   });
+  stream.on('error', (error: Error) => write(`${prefix} (output lost: ${error.message})`));
 }

@@ -49,10 +49,15 @@ export class SupervisedChild {
     this.child = child;
     prefixLines(child.stdout, prefix, this.log);
     prefixLines(child.stderr, prefix, this.log);
-    child.once('exit', (code, signal) => {
-      if (this.stopping) return;
-      this.onUnexpectedExit(signal ? `killed by ${signal}` : `exited with code ${code}`);
-    });
+    // A child that could not start reports 'error' and maybe also 'exit' (Node's docs): counted once.
+    let gone = false;
+    const onGone = (how: string) => {
+      if (gone || this.stopping) return;
+      gone = true;
+      this.onUnexpectedExit(how);
+    };
+    child.once('exit', (code, signal) => onGone(signal ? `killed by ${signal}` : `exited with code ${code}`));
+    child.on('error', (error) => onGone(`could not run (${error.message})`));
   }
 
   private onUnexpectedExit(how: string): void {

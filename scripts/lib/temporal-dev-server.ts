@@ -51,9 +51,11 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   });
   options.onOutput?.(child);
   const address = `127.0.0.1:${options.port}`;
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code, signal) => reject(new Error(`temporal server start-dev exited (${signal ?? `code ${code}`}) before it was ready`))),
-  );
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code, signal) => reject(new Error(`temporal server start-dev exited (${signal ?? `code ${code}`}) before it was ready`)));
+    // Could not start (or later, not be signalled): without a listener that would end this process.
+    child.on('error', (error) => reject(new Error(`temporal server start-dev: ${error.message}`)));
+  });
   exited.catch(() => undefined);
   try {
     await Promise.race([waitForSearchAttributes(address, options.namespace ?? 'default', options.readyTimeoutMs ?? 60_000), exited]);

@@ -175,8 +175,11 @@ it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned 
     async () => (await stack.readOutbox()).find((email) => recipientsOf(email).includes(assigneeEmail) && email.subject.includes(proof.number) && email.subject.includes('approuvé')),
     { what: 'the salesperson’s approval email' },
   );
-  // The change request reached the salesperson too (decided: ['email']).
-  expect((await stack.readOutbox()).some((email) => recipientsOf(email).includes(assigneeEmail) && email.subject.includes('renvoyé pour modifications'))).toBe(true);
+  // The change request reached the salesperson too (decided: ['email']), told after the decision's answer.
+  await eventually(
+    async () => (await stack.readOutbox()).find((email) => recipientsOf(email).includes(assigneeEmail) && email.subject.includes('renvoyé pour modifications')),
+    { what: 'the salesperson’s change-request email' },
+  );
   const hook = await eventually(async () => receiver.received.find((request) => JSON.parse(request.body).type === 'document.approved'), { what: 'the document.approved webhook' });
   expect(verifies(endpoint.secret, hook)).toBe(true);
   expect(JSON.parse(hook.body).data).toMatchObject({ document: { id: proof.id, status: 'approved' }, event: { type: 'approved', data: { revision: 2, termsAccepted: true } } });

@@ -129,3 +129,17 @@ test('the OpenAPI document describes the three routes', async () => {
   expect(document.paths['/v1/api-keys/{id}']?.delete?.responses).toHaveProperty('204');
   expect(document.paths['/v1/api-keys/{id}']?.delete?.responses).toHaveProperty('409');
 });
+
+test('with an Idempotency-Key, a retry gets the same key, and the kept answer holds it only sealed', async () => {
+  const { api } = await tenantClient();
+  const idempotencyKey = `make-key-${Date.now()}`;
+  const made = await api.post<CreatedKey>('/v1/api-keys', { name: 'CRM' }, { 'Idempotency-Key': idempotencyKey });
+  const again = await api.post<CreatedKey>('/v1/api-keys', { name: 'CRM' }, { 'Idempotency-Key': idempotencyKey });
+  expect(made.status).toBe(201);
+  expect(again.status).toBe(201);
+  expect(again.body).toEqual(made.body);
+  expect((await listOf(api)).data.filter((key) => key.name === 'CRM')).toHaveLength(1);
+  const kept = await stack.prisma.idempotentRequest.findMany({ where: { key: idempotencyKey } });
+  expect(kept).toHaveLength(1);
+  expect(JSON.stringify(kept)).not.toContain(made.body.apiKey);
+});

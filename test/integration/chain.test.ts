@@ -191,5 +191,10 @@ it('converts to an order by itself on acceptance when the tenant asks for it (au
   ]);
   const order = (await automatic.call<DocumentBody>('GET', `/v1/documents/${chain[1]?.id}`)).body;
   expect(order.lines.map((line) => line.description)).toEqual(SAMPLE_LINES.map((line) => line.description));
-  expect((await automatic.events(documentId)).filter((event) => event.type === 'converted')).toHaveLength(1);
+  // The order is committed before the quote's trail records the conversion: wait for the event, then count.
+  const trail = await eventually(async () => {
+    const events = await automatic.events(documentId);
+    return events.some((event) => event.type === 'converted') ? events : undefined;
+  }, { what: 'the converted event' });
+  expect(trail.filter((event) => event.type === 'converted')).toHaveLength(1);
 });

@@ -126,10 +126,12 @@ it('price on quote: proposal, accepted by link, confirmed, the card charged exac
   // A second confirm is refused: never charged twice.
   expect((await office.call('POST', `/v1/requests/${created.id}/confirm`, {})).status).toBe(409);
 
-  // The plan's subscription bills its first period in advance, on its own charge.
+  // The plan's subscription bills its first period in advance, on its own charge: its row is
+  // written pending before the provider is asked, so wait for the outcome, not the row.
   const subscription = await eventually(async () => {
     const seen = await office.call<{ status: string; payments: { status: string }[] }>('GET', `/v1/subscriptions/${paid.subscriptionId}`);
-    return seen.status === 200 && seen.body.status === 'active' && seen.body.payments.length > 0 ? seen.body : undefined;
+    const settled = seen.body.payments.length > 0 && seen.body.payments.every((payment) => payment.status !== 'pending');
+    return seen.status === 200 && seen.body.status === 'active' && settled ? seen.body : undefined;
   }, { what: 'the subscription active, its first period charged' });
   expect(subscription.payments).toEqual([expect.objectContaining({ status: 'succeeded' })]);
   // At the provider: the request's charge once, the first period once — nothing more.
@@ -157,7 +159,11 @@ it('a declined card on confirm: confirmed-unpaid, an event and a notice to the a
   expect(unpaid).toMatchObject({ status: 'confirmed', paymentStatus: 'unpaid' });
   expect(unpaid.payments).toEqual([expect.objectContaining({ attempt: 1, status: 'failed', failureCode: expect.stringMatching(/decline/) })]);
 
-  const events = await office.events(created.id);
+  // The event is recorded just after the charge's outcome: wait for it, then count.
+  const events = await eventually(async () => {
+    const trail = await office.events(created.id);
+    return trail.some((event) => event.type === 'payment_failed') ? trail : undefined;
+  }, { what: 'the payment_failed event' });
   expect(events.filter((event) => event.type === 'payment_failed')).toHaveLength(1);
   await eventually(
     async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).includes(assignee.email) && /refus|declined/i.test(email.subject)) ? true : undefined),

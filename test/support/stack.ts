@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -20,6 +20,7 @@ import { createApp } from '../../api/app';
 import { startOutbox } from '../../devtools/outbox/server';
 import { loadConfig, type Config } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db';
+import { listenOn } from '../../platform/listen';
 import { connectTemporal } from '../../platform/temporal';
 import { findFreePort } from '../../scripts/lib/ports';
 import { testServices } from './environment';
@@ -102,7 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const scope = { tenantIds: new Set<string>() };
   const webhookSweeper = worker ? startWebhookSweeper({ prisma, client, taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs, scope }) : undefined;
   const renderSweeper = worker ? startRenderSweeper({ prisma, client, taskQueue, scope }) : undefined;
-  const server = await listen(createApp({ prisma, temporal: client, config }), apiPort);
+  const server = await listenOn(http.createServer(createApp({ prisma, temporal: client, config })), apiPort, '127.0.0.1', 'api');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
@@ -155,12 +156,5 @@ function realActivities(prisma: PrismaClient, config: Config, mailer?: Mailer): 
     payments: createStripeProvider(config.stripe),
     // Texts land in the same local outbox as the emails, as in development (workers/main.ts).
     sms: createOutboxSmsSender(config.outboxUrl),
-  });
-}
-
-function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, '127.0.0.1', () => resolve(server));
-    server.once('error', reject);
   });
 }
