@@ -43,6 +43,8 @@ export interface Config {
    * queues of their own (the test suite), so none starts another's work on its queue.
    */
   sweepTenants?: string[];
+  /** WORKER_HEALTH_PORT: where a worker answers GET /healthz (workers/health.ts); no endpoint when unset. */
+  workerHealthPort?: number;
   dataDir: string;
   publicUrl: string;
   /** Base URL the Resend SDK talks to: Resend itself, or the local outbox. */
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TASK_QUEUE ?? 'greenlight',
     ...(env.SWEEP_TENANTS !== undefined ? { sweepTenants: env.SWEEP_TENANTS.split(',').filter(Boolean) } : {}),
+    ...(env.WORKER_HEALTH_PORT ? { workerHealthPort: intFromEnv(env, 'WORKER_HEALTH_PORT', 0) } : {}),
     dataDir,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     resendBaseUrl: env.RESEND_BASE_URL ?? (realResend ? 'https://api.resend.com' : outboxUrl),

@@ -17,8 +17,9 @@ const root = path.resolve(__dirname, '..', '..');
 export class WorkerProcesses {
   private readonly started: ChildProcess[] = [];
 
-  start(stack: Stack, name: string): ChildProcess {
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: root, env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `env` adds to (or overrides) the stack's environment. */
+  start(stack: Stack, name: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: root, env: { ...stack.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(path.join(testRunDir(), `${stack.taskQueue}-${name}.log`));
     worker.stdout?.pipe(log);
     worker.stderr?.pipe(log);
