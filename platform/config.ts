@@ -61,6 +61,12 @@ export interface Config {
   /** Portal requests per minute, per link token and per client IP. */
   portalRateLimits: { perTokenPerMinute: number; perIpPerMinute: number };
   /**
+   * RATE_LIMIT_SCOPE: the API processes that share rate-limit budgets (counted in PostgreSQL).
+   * Every process of a deployment keeps the default; independent apps on one database (the
+   * test suite's stacks) each set their own.
+   */
+  rateLimitScope: string;
+  /**
    * Express "trust proxy": how many proxies sit in front of the API, so the IP kept in the
    * audit trail is the customer's and not the load balancer's. 0 when clients connect directly.
    */
@@ -140,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perTokenPerMinute: intFromEnv(env, 'PORTAL_RATE_LIMIT_PER_TOKEN', 60),
       perIpPerMinute: intFromEnv(env, 'PORTAL_RATE_LIMIT_PER_IP', 600),
     },
+    rateLimitScope: env.RATE_LIMIT_SCOPE || 'greenlight',
     trustProxyHops: intFromEnv(env, 'TRUST_PROXY_HOPS', 0, 0),
     filesDir: path.resolve(env.FILES_DIR ?? path.join(dataDir, 'files')),
     proofUploads: {
