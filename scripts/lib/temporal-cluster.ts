@@ -153,18 +153,23 @@ async function prepareDatabase(greenlightUrl: string, sql: SqlServer, database: 
     log(`creating database ${database} (Temporal's ${schema === 'temporal' ? 'persistence' : 'visibility'})`);
     await sqlTool(sql, database, ['create-database']);
   }
-  if (!(await hasVersioningTables(databaseUrlFor(greenlightUrl, database)))) {
-    await sqlTool(sql, database, ['setup-schema', '-v', '0.0']);
-  }
+  const url = databaseUrlFor(greenlightUrl, database);
+  const before = await schemaVersion(url);
+  if (before === undefined) await sqlTool(sql, database, ['setup-schema', '-v', '0.0']);
   await sqlTool(sql, database, ['update-schema', '-d', path.join(MODULE_FILES, 'schema', 'postgresql', 'v12', schema, 'versioned')]);
+  const after = await schemaVersion(url);
+  log(`${database}: schema ${before === undefined ? 'set up' : before} → ${after}${before === after ? ' (up to date)' : ''}`);
 }
 
-async function hasVersioningTables(databaseUrl: string): Promise<boolean> {
+/** The schema version the tool recorded, or undefined before its versioning tables exist. */
+async function schemaVersion(databaseUrl: string): Promise<string | undefined> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const { rows } = await db.query<{ table: string | null }>("SELECT to_regclass('public.schema_version')::text AS table");
-    return rows[0]?.table != null;
+    const { rows: tables } = await db.query<{ table: string | null }>("SELECT to_regclass('public.schema_version')::text AS table");
+    if (tables[0]?.table == null) return undefined;
+    const { rows } = await db.query<{ version: string }>('SELECT curr_version AS version FROM schema_version');
+    return rows[0]?.version ?? '0.0';
   } finally {
     await db.end();
   }
