@@ -1,6 +1,7 @@
 # Greenlight on one machine. Two commands matter:
 #   make start   install what is missing, then run Temporal, worker, API + portal and mail outbox
 #   make test    install what is missing, then lint (eslint + tsc) and run every Jest project
+# and a third shows the production topology: make cluster (README, "Running in production").
 # Every install step is skipped when its result is already there and up to date.
 
 SHELL := /usr/bin/env bash
@@ -12,10 +13,11 @@ NPX := npx --no-install
 JEST_WORKERS ?= 2
 JEST_RESULTS := .data/jest-results.json
 
-.PHONY: help start test lint bench deps system database
+.PHONY: help start cluster test lint bench deps system database temporal-server
 
 help:
 	@echo "make start   run Greenlight locally (installs what is missing first)"
+	@echo "make cluster the production topology locally: Temporal's server on PostgreSQL, 2 workers, 2 APIs behind a load balancer"
 	@echo "make test    lint + the whole test suite against a real Temporal dev server and PostgreSQL"
 	@echo "make bench   quote lifecycles per second versus a bare Temporal workflow"
 
@@ -23,6 +25,13 @@ help:
 # signals (Ctrl-C, SIGTERM) reach it directly.
 start: deps database
 	node --import tsx scripts/start.ts
+
+# The cluster keeps state of its own (its database, Temporal's two beside it, and .data/cluster):
+# its documents and their workflows always live on the same Temporal.
+cluster: export DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/greenlight_cluster
+cluster: export DATA_DIR ?= .data/cluster
+cluster: deps database temporal-server
+	node --import tsx scripts/start.ts cluster
 
 test: deps system
 	bash scripts/ensure-postgres.sh
@@ -50,6 +59,10 @@ node_modules/.package-lock.json: package-lock.json
 
 .tools/bin/temporal:
 	bash scripts/install-temporal.sh
+
+# Temporal's server and schema tool (a few minutes' build, once); the script skips what is there.
+temporal-server:
+	bash scripts/install-temporal-server.sh
 
 generated/prisma/client.ts: prisma/schema.prisma node_modules/.package-lock.json
 	$(NPX) tsx scripts/prisma-generate.ts --force

@@ -1,7 +1,7 @@
 /**
  * The HTTP face of Greenlight: the back-office API under /v1, the customer portal under /d,
- * /healthz, and /dev tools in development. Every error leaves as application/problem+json
- * (RFC 9457) through one handler; nothing internal leaks in a 500.
+ * /healthz (live) and /readyz (ready), and /dev tools in development. Every error leaves as
+ * application/problem+json (RFC 9457) through one handler; nothing internal leaks in a 500.
  */
 import type { Client } from '@temporalio/client';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -13,7 +13,7 @@ import { outboxHandler } from './dev/outbox';
 import { AppError } from '../domain/errors';
 import { inspectUrl, jsonBody } from './body';
 import { knownAppError, sendProblem } from './errors';
-import { healthHandler } from './health';
+import { livenessHandler, readinessHandler } from './health';
 import { createPortalRouter } from './portal/router';
 import { stripeWebhookHandlers } from './inbound/stripe-webhook';
 import { createProviderWebhookRouter } from './inbound/getaccept-webhook';
@@ -48,7 +48,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(helmet({ referrerPolicy: { policy: 'no-referrer' } }));
   app.use(inspectUrl);
 
-  app.get('/healthz', healthHandler(deps));
+  app.get('/healthz', livenessHandler);
+  app.get('/readyz', readinessHandler(deps));
   app.use('/v1', jsonBody(JSON_BODY_LIMIT), createBackofficeRouter(deps));
   app.use('/d', createPortalRouter(deps));
   // Provider webhooks in: verified before they signal anything.

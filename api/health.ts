@@ -1,7 +1,11 @@
 /**
- * GET /healthz: 200 only when both stores the API needs answer — PostgreSQL (`select 1`) and
- * Temporal (GetSystemInfo) — each within a short deadline, so a load balancer's probe gets
- * an answer rather than a hang. 503 problem+json names what is down.
+ * Liveness and readiness, as a load balancer and an orchestrator probe them:
+ * - GET /healthz (live): the process serves HTTP. Nothing outside it is asked, so a database
+ *   outage never gets every API process restarted at once.
+ * - GET /readyz (ready): 200 only when both stores the API needs answer — PostgreSQL
+ *   (`select 1`) and Temporal (GetSystemInfo) — each within a short deadline, so a probe gets
+ *   an answer rather than a hang. 503 problem+json names what is down; a load balancer sends
+ *   requests elsewhere meanwhile.
  */
 import type { Request, Response } from 'express';
 import type { AppDeps } from './app';
@@ -27,7 +31,12 @@ async function probe(name: string, check: () => Promise<unknown>): Promise<{ nam
   }
 }
 
-export function healthHandler(deps: AppDeps) {
+export function livenessHandler(_req: Request, res: Response): void {
+  res.set('Cache-Control', 'no-store');
+  res.json({ status: 'ok' });
+}
+
+export function readinessHandler(deps: AppDeps) {
   return async (_req: Request, res: Response): Promise<void> => {
     const results = await Promise.all([
       probe('postgresql', () => deps.prisma.$queryRaw`SELECT 1`),

@@ -43,6 +43,8 @@ export interface Config {
    * queues of their own (the test suite), so none starts another's work on its queue.
    */
   sweepTenants?: string[];
+  /** WORKER_HEALTH_PORT: where a worker answers GET /healthz (workers/health.ts); no endpoint when unset. */
+  workerHealthPort?: number;
   dataDir: string;
   publicUrl: string;
   /** Base URL the Resend SDK talks to: Resend itself, or the local outbox. */
@@ -58,6 +60,12 @@ export interface Config {
   adminToken?: string;
   /** Portal requests per minute, per link token and per client IP. */
   portalRateLimits: { perTokenPerMinute: number; perIpPerMinute: number };
+  /**
+   * RATE_LIMIT_SCOPE: the API processes that share rate-limit budgets (counted in PostgreSQL).
+   * Every process of a deployment keeps the default; independent apps on one database (the
+   * test suite's stacks) each set their own.
+   */
+  rateLimitScope: string;
   /**
    * Express "trust proxy": how many proxies sit in front of the API, so the IP kept in the
    * audit trail is the customer's and not the load balancer's. 0 when clients connect directly.
@@ -123,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TASK_QUEUE ?? 'greenlight',
     ...(env.SWEEP_TENANTS !== undefined ? { sweepTenants: env.SWEEP_TENANTS.split(',').filter(Boolean) } : {}),
+    ...(env.WORKER_HEALTH_PORT ? { workerHealthPort: intFromEnv(env, 'WORKER_HEALTH_PORT', 0) } : {}),
     dataDir,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     resendBaseUrl: env.RESEND_BASE_URL ?? (realResend ? 'https://api.resend.com' : outboxUrl),
@@ -137,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perTokenPerMinute: intFromEnv(env, 'PORTAL_RATE_LIMIT_PER_TOKEN', 60),
       perIpPerMinute: intFromEnv(env, 'PORTAL_RATE_LIMIT_PER_IP', 600),
     },
+    rateLimitScope: env.RATE_LIMIT_SCOPE || 'greenlight',
     trustProxyHops: intFromEnv(env, 'TRUST_PROXY_HOPS', 0, 0),
     filesDir: path.resolve(env.FILES_DIR ?? path.join(dataDir, 'files')),
     proofUploads: {

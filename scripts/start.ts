@@ -1,10 +1,19 @@
 /**
- * `make start`: Greenlight on one machine. Starts the Temporal dev server (state in
- * .data/temporal.db, Web UI on :8233) unless TEMPORAL_ADDRESS names one, then the local mail
- * outbox, the worker and the API as supervised children; creates a demo tenant on first
- * start; prints where to click; stops everything on Ctrl-C or SIGTERM — children first,
- * Temporal last. Restart policy: scripts/lib/supervisor.ts.
+ * `make start` and `make cluster`: Greenlight on one machine, under one supervisor, in one of
+ * two topologies (README, "Quick start" and "Running in production"):
+ *   - embedded (`make start`): the Temporal dev server (state in .data/temporal.db, Web UI on
+ *     :8233), one worker, one API on PORT;
+ *   - cluster (`make cluster`): Temporal's own server on PostgreSQL (scripts/lib/temporal-cluster.ts),
+ *     two workers, two APIs behind the local load balancer on PORT (devtools/load-balancer/),
+ *     whose /healthz answers for the whole cluster.
+ * Either way: no Temporal started when TEMPORAL_ADDRESS names one; the local stand-ins (mail
+ * outbox, GetAccept, Stripe) unless configured away; a demo tenant on the first start; where to
+ * click; everything stopped on Ctrl-C or SIGTERM — children first, Temporal last. Restart
+ * policy: scripts/lib/supervisor.ts.
+ *
+ *   node --import tsx scripts/start.ts [cluster]
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,13 +21,13 @@ import { loadConfig, type Config } from '../platform/config';
 import { prefixLines } from './lib/child-process';
 import { isPortTaken } from './lib/ports';
 import { SupervisedChild } from './lib/supervisor';
-import { ensureSearchAttributes, startTemporalDevServer, type DevServer } from './lib/temporal-dev-server';
+import { startTemporalCluster, temporalClusterPorts, temporalDatabaseNames } from './lib/temporal-cluster';
+import { ensureSearchAttributes, startTemporalDevServer } from './lib/temporal-dev-server';
+import { bundleWorkflowsTo } from './lib/workflow-bundle';
 import { registerStandInWebhooks } from '../devtools/getaccept/register-webhooks';
 
 const root = path.resolve(__dirname, '..');
-const TEMPORAL_PORT = 7233;
 const TEMPORAL_UI_PORT = 8233;
-const HEALTH_TIMEOUT_MS = 120_000;
 
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -30,21 +39,132 @@ interface PortNeed {
   instead: string;
 }
 
-/** Every port we are about to bind, each with the setting that avoids it. */
-function portsNeeded(config: Config, startsTemporal: boolean, startsOutbox: boolean): PortNeed[] {
-  const needs: PortNeed[] = [{ port: config.port, what: 'the API', instead: `set PORT=${config.port + 1} (or stop what holds it)` }];
-  if (startsOutbox) needs.push({ port: config.outboxPort, what: 'the mail outbox', instead: `set OUTBOX_PORT=${config.outboxPort + 1}` });
-  if (config.stripe.local) needs.push({ port: config.stripe.standInPort, what: 'the Stripe stand-in', instead: `set STRIPE_STANDIN_PORT=${config.stripe.standInPort + 1}` });
-  if (config.getaccept.local) {
-    needs.push({ port: config.getaccept.standInPort, what: 'the GetAccept stand-in', instead: `set GETACCEPT_STANDIN_PORT=${config.getaccept.standInPort + 1}` });
-  }
-  if (startsTemporal) {
-    needs.push(
-      { port: TEMPORAL_PORT, what: 'Temporal (gRPC)', instead: `if a Temporal server runs there, use it: TEMPORAL_ADDRESS=127.0.0.1:${TEMPORAL_PORT}` },
-      { port: TEMPORAL_UI_PORT, what: 'the Temporal Web UI', instead: 'stop what holds it, or point TEMPORAL_ADDRESS at a Temporal server already running' },
-    );
-  }
-  return needs;
+interface RunningTemporal {
+  address: string;
+  uiUrl?: string;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A worker or API process (or the load balancer): its entry and what its environment adds. */
+interface AppProcess {
+  name: string;
+  entry: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** What differs between `make start` and `make cluster`; everything else is the same supervisor. */
+interface Topology {
+  /** The make target that starts it. */
+  command: 'start' | 'cluster';
+  /** The ports its own processes bind (the stand-ins' are common). */
+  ports: PortNeed[];
+  /** Starts Temporal (when TEMPORAL_ADDRESS names none); `onOutput` receives the server's process. */
+  startTemporal(onOutput: (child: ChildProcess) => void): Promise<RunningTemporal>;
+  /** The worker, API and load balancer processes. */
+  processes(): Promise<AppProcess[]>;
+  /** 200 there means up. */
+  readyUrl: string;
+  readyTimeoutMs: number;
+  /** Banner lines saying what runs where. */
+  describe(temporal: { address: string; uiUrl?: string }): string[];
+}
+
+function embeddedTopology(config: Config, temporalPort: number): Topology {
+  return {
+    command: 'start',
+    ports: [
+      { port: config.port, what: 'the API', instead: `set PORT=${config.port + 1} (or stop what holds it)` },
+      ...(process.env.TEMPORAL_ADDRESS
+        ? []
+        : [
+            { port: temporalPort, what: 'Temporal (gRPC)', instead: `if a Temporal server runs there, use it: TEMPORAL_ADDRESS=127.0.0.1:${temporalPort}; else set TEMPORAL_PORT` },
+            { port: TEMPORAL_UI_PORT, what: 'the Temporal Web UI', instead: 'stop what holds it, or point TEMPORAL_ADDRESS at a Temporal server already running' },
+          ]),
+    ],
+    startTemporal: (onOutput) => {
+      log(`[supervisor] starting Temporal (state in ${path.join(config.dataDir, 'temporal.db')})…`);
+      return startTemporalDevServer({
+        port: temporalPort,
+        uiPort: TEMPORAL_UI_PORT,
+        dbFilename: path.join(config.dataDir, 'temporal.db'),
+        detached: true,
+        onOutput,
+      });
+    },
+    processes: async () => [
+      { name: 'worker', entry: 'workers/main.ts', env: {} },
+      { name: 'api', entry: 'api/server.ts', env: {} },
+    ],
+    readyUrl: `http://127.0.0.1:${config.port}/readyz`,
+    readyTimeoutMs: 120_000,
+    describe: (temporal) => [`  Temporal         ${temporal.address}${temporal.uiUrl ? `   Web UI: ${temporal.uiUrl}` : ''}`],
+  };
+}
+
+const CLUSTER_SIZE = 2;
+
+/** Load balancer on PORT, the APIs on the next ports, then the workers' health endpoints. */
+function clusterTopology(config: Config, temporalPort: number): Topology {
+  const apiPorts = Array.from({ length: CLUSTER_SIZE }, (_, i) => config.port + 1 + i);
+  const workerHealthPorts = Array.from({ length: CLUSTER_SIZE }, (_, i) => config.port + 1 + CLUSTER_SIZE + i);
+  const shiftPort = `set PORT (the cluster takes PORT to PORT+${2 * CLUSTER_SIZE})`;
+  const temporalPorts = temporalClusterPorts(temporalPort);
+  const temporalDatabases = temporalDatabaseNames(config.databaseUrl);
+  return {
+    command: 'cluster',
+    ports: [
+      { port: config.port, what: 'the load balancer', instead: shiftPort },
+      ...apiPorts.map((port, i) => ({ port, what: `API ${i + 1}`, instead: shiftPort })),
+      ...workerHealthPorts.map((port, i) => ({ port, what: `worker ${i + 1}'s health endpoint`, instead: shiftPort })),
+      ...(process.env.TEMPORAL_ADDRESS
+        ? []
+        : Object.entries(temporalPorts).map(([name, port]) => ({
+            port,
+            what: `Temporal (${name})`,
+            instead: `set TEMPORAL_PORT (the server takes TEMPORAL_PORT to TEMPORAL_PORT+${Object.keys(temporalPorts).length - 1})`,
+          }))),
+    ],
+    startTemporal: (onOutput) => {
+      log(`[supervisor] starting Temporal's server on PostgreSQL (databases ${temporalDatabases.persistence}, ${temporalDatabases.visibility})…`);
+      return startTemporalCluster({
+        port: temporalPort,
+        databaseUrl: config.databaseUrl,
+        dir: path.join(config.dataDir, 'temporal'),
+        namespace: config.temporalNamespace,
+        onOutput,
+        log: (line) => log(`[supervisor] ${line}`),
+      });
+    },
+    processes: async () => {
+      // Bundled once here rather than by each worker at its start (webpack, on shared cores).
+      log('[supervisor] bundling the workflows for the workers…');
+      const bundlePath = await bundleWorkflowsTo(path.join(config.dataDir, 'workflow-bundle.js'), path.join(root, 'workflows', 'index.ts'));
+      const apiUrls = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+      return [
+        ...workerHealthPorts.map((port, i) => ({
+          name: `worker-${i + 1}`,
+          entry: 'workers/main.ts',
+          env: { WORKER_HEALTH_PORT: String(port), WORKFLOW_BUNDLE_PATH: bundlePath },
+        })),
+        // Behind one more proxy: the audit trail and the portal's per-IP limit see the client's address.
+        ...apiPorts.map((port, i) => ({ name: `api-${i + 1}`, entry: 'api/server.ts', env: { PORT: String(port), TRUST_PROXY_HOPS: String(config.trustProxyHops + 1) } })),
+        {
+          name: 'load-balancer',
+          entry: 'devtools/load-balancer/server.ts',
+          env: { CLUSTER_API_URLS: apiUrls.join(','), CLUSTER_WORKER_HEALTH_URLS: workerHealthPorts.map((port) => `http://127.0.0.1:${port}/healthz`).join(',') },
+        },
+      ];
+    },
+    readyUrl: `http://127.0.0.1:${config.port}/healthz`,
+    // The first run creates and migrates Temporal's databases.
+    readyTimeoutMs: 300_000,
+    describe: (temporal) => [
+      `  Processes        load balancer :${config.port} (GET /healthz: the whole cluster) → APIs :${apiPorts.join(', :')}; ${CLUSTER_SIZE} workers (health :${workerHealthPorts.join(', :')})`,
+      process.env.TEMPORAL_ADDRESS
+        ? `  Temporal         ${temporal.address}`
+        : `  Temporal         ${temporal.address}   (temporal-server, PostgreSQL ${temporalDatabases.persistence} + ${temporalDatabases.visibility}; .tools/bin/temporal workflow list --address ${temporal.address})`,
+    ],
+  };
 }
 
 async function refuseTakenPorts(needs: PortNeed[]): Promise<void> {
@@ -55,6 +175,17 @@ async function refuseTakenPorts(needs: PortNeed[]): Promise<void> {
   process.exit(1);
 }
 
+/** The stand-ins' ports: they run in both topologies. */
+function standInPorts(config: Config, startsOutbox: boolean): PortNeed[] {
+  const needs: PortNeed[] = [];
+  if (startsOutbox) needs.push({ port: config.outboxPort, what: 'the mail outbox', instead: `set OUTBOX_PORT=${config.outboxPort + 1}` });
+  if (config.stripe.local) needs.push({ port: config.stripe.standInPort, what: 'the Stripe stand-in', instead: `set STRIPE_STANDIN_PORT=${config.stripe.standInPort + 1}` });
+  if (config.getaccept.local) {
+    needs.push({ port: config.getaccept.standInPort, what: 'the GetAccept stand-in', instead: `set GETACCEPT_STANDIN_PORT=${config.getaccept.standInPort + 1}` });
+  }
+  return needs;
+}
+
 /** ADMIN_TOKEN from the environment, else the one generated on the first start and kept. */
 function adminToken(dataDir: string): string {
   if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
@@ -63,12 +194,12 @@ function adminToken(dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-async function waitForHealth(baseUrl: string): Promise<void> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`${baseUrl}/healthz`);
+      const response = await fetch(url);
       if (response.ok) return;
       last = `${response.status} ${await response.text()}`;
     } catch (error) {
@@ -76,7 +207,7 @@ async function waitForHealth(baseUrl: string): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`the API did not become healthy within ${HEALTH_TIMEOUT_MS / 1000} s (last answer: ${last})`);
+  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s (last answer: ${last})`);
 }
 
 /**
@@ -101,7 +232,7 @@ async function demoApiKey(baseUrl: string, dataDir: string, token: string): Prom
   return { apiKey, created: true };
 }
 
-function banner(config: Config, temporal: { address: string; uiUrl?: string }, apiKey: string, token: string, outbox: boolean): string {
+function banner(config: Config, topology: Topology, temporal: { address: string; uiUrl?: string }, apiKey: string, token: string, outbox: boolean): string {
   const api = `http://localhost:${config.port}`;
   return [
     '',
@@ -109,7 +240,7 @@ function banner(config: Config, temporal: { address: string; uiUrl?: string }, a
     `  API              ${api}/v1            (OpenAPI: ${api}/v1/openapi.json)`,
     `  Customer portal  ${config.publicUrl}/d/<token>   (the links in the emails)`,
     outbox ? `  Mail outbox      ${api}/dev/outbox` : '  Mail             sent through Resend (RESEND_API_KEY)',
-    `  Temporal         ${temporal.address}${temporal.uiUrl ? `   Web UI: ${temporal.uiUrl}` : ''}`,
+    ...topology.describe(temporal),
     config.getaccept.local
       ? `  GetAccept        http://127.0.0.1:${config.getaccept.standInPort}   (local stand-in: documents out for signature, their signing pages)`
       : `  GetAccept        ${config.getaccept.apiUrl}`,
@@ -120,7 +251,7 @@ function banner(config: Config, temporal: { address: string; uiUrl?: string }, a
     `  Admin token      ${token}   (POST /v1/tenants)`,
     '',
     `  Try: curl -H "Authorization: Bearer ${apiKey}" ${api}/v1/documents`,
-    '  Ctrl-C stops everything; the next `make start` finds every document where it was.',
+    `  Ctrl-C stops everything; the next \`make ${topology.command}\` finds every document where it was.`,
     '',
   ].join('\n');
 }
@@ -128,18 +259,20 @@ function banner(config: Config, temporal: { address: string; uiUrl?: string }, a
 async function main(): Promise<void> {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
-  const startsTemporal = !process.env.TEMPORAL_ADDRESS;
+  const temporalPort = Number(process.env.TEMPORAL_PORT || 7233);
+  if (!Number.isInteger(temporalPort) || temporalPort < 1) throw new Error(`TEMPORAL_PORT must be a port number, got "${process.env.TEMPORAL_PORT}"`);
+  const topology = process.argv[2] === 'cluster' ? clusterTopology(config, temporalPort) : embeddedTopology(config, temporalPort);
   const startsOutbox = !process.env.RESEND_API_KEY;
-  await refuseTakenPorts(portsNeeded(config, startsTemporal, startsOutbox));
+  await refuseTakenPorts([...topology.ports, ...standInPorts(config, startsOutbox)]);
   const token = adminToken(config.dataDir);
 
-  let temporal: DevServer | undefined;
+  let temporal: RunningTemporal | undefined;
   const children: SupervisedChild[] = [];
   let stopping: Promise<void> | undefined;
   const stopAll = (exitCode: number, reason?: string): Promise<void> =>
     (stopping ??= (async () => {
       if (reason) console.error(`\n[supervisor] ${reason}`);
-      log('[supervisor] stopping api, worker and outbox…');
+      log(`[supervisor] stopping ${children.map((child) => child.name).join(', ') || 'children'}…`);
       await Promise.all(children.map((child) => child.stop()));
       if (temporal) {
         log('[supervisor] stopping Temporal…');
@@ -152,46 +285,40 @@ async function main(): Promise<void> {
 
   try {
     let temporalAddress = config.temporalAddress;
-    if (startsTemporal) {
-      log(`[supervisor] starting Temporal (state in ${path.join(config.dataDir, 'temporal.db')})…`);
-      temporal = await startTemporalDevServer({
-        port: TEMPORAL_PORT,
-        uiPort: TEMPORAL_UI_PORT,
-        dbFilename: path.join(config.dataDir, 'temporal.db'),
-        detached: true,
-        onOutput: (child) => {
-          // Once we stop it, its goodbye warnings (workers losing their connection) are noise.
-          const temporalLog = (line: string) => stopping === undefined && log(line);
-          prefixLines(child.stdout, '[temporal]', temporalLog);
-          prefixLines(child.stderr, '[temporal]', temporalLog);
-        },
+    if (process.env.TEMPORAL_ADDRESS) {
+      await ensureSearchAttributes(temporalAddress, config.temporalNamespace);
+    } else {
+      temporal = await topology.startTemporal((child) => {
+        // Once we stop it, its goodbye warnings (workers losing their connection) are noise.
+        const temporalLog = (line: string) => stopping === undefined && log(line);
+        prefixLines(child.stdout, '[temporal]', temporalLog);
+        prefixLines(child.stderr, '[temporal]', temporalLog);
       });
       temporalAddress = temporal.address;
-    } else {
-      await ensureSearchAttributes(temporalAddress, config.temporalNamespace);
     }
 
-    const env = { ...process.env, ADMIN_TOKEN: token, TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir, FORCE_COLOR: '0' };
+    // Every process links to the same public address (the load balancer's, in a cluster).
+    const env = { ...process.env, ADMIN_TOKEN: token, TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir, PUBLIC_URL: config.publicUrl, FORCE_COLOR: '0' };
     // `node --import tsx` rather than the tsx CLI: one process per child, so signals reach it directly.
-    const tsChild = (name: string, entry: string) =>
-      new SupervisedChild({ name, command: process.execPath, args: ['--import', 'tsx', entry], env, cwd: root }, log, (reason) => void stopAll(1, reason));
-    if (startsOutbox) children.push(tsChild('outbox', 'devtools/outbox/server.ts'));
+    const tsChild = ({ name, entry, env: own }: AppProcess) =>
+      new SupervisedChild({ name, command: process.execPath, args: ['--import', 'tsx', entry], env: { ...env, ...own }, cwd: root }, log, (reason) => void stopAll(1, reason));
+    if (startsOutbox) children.push(tsChild({ name: 'outbox', entry: 'devtools/outbox/server.ts', env: {} }));
     // Without GETACCEPT_API_KEY, digital signing goes to the local GetAccept stand-in.
-    if (config.getaccept.local) children.push(tsChild('getaccept', 'devtools/getaccept/server.ts'));
+    if (config.getaccept.local) children.push(tsChild({ name: 'getaccept', entry: 'devtools/getaccept/server.ts', env: {} }));
     // Without STRIPE_API_URL, invoices are paid on the local Stripe stand-in (test cards; its webhooks signed to /webhooks/stripe).
-    if (config.stripe.local) children.push(tsChild('stripe', 'devtools/stripe/server.ts'));
-    children.push(tsChild('worker', 'workers/main.ts'), tsChild('api', 'api/server.ts'));
+    if (config.stripe.local) children.push(tsChild({ name: 'stripe', entry: 'devtools/stripe/server.ts', env: {} }));
+    children.push(...(await topology.processes()).map(tsChild));
     for (const child of children) child.start();
 
     const apiUrl = `http://127.0.0.1:${config.port}`;
-    await waitForHealth(apiUrl);
+    await waitUntilReady(topology.readyUrl, topology.readyTimeoutMs);
     const demo = await demoApiKey(apiUrl, config.dataDir, token);
     if (demo.created) log('[supervisor] created the demo tenant "Demo Print Shop"');
     if (demo.created && config.getaccept.local) {
       await registerStandInWebhooks({ greenlightUrl: apiUrl, apiKey: demo.apiKey, standInApiUrl: config.getaccept.apiUrl, standInKey: config.getaccept.accessToken });
       log(`[supervisor] GetAccept stand-in at http://127.0.0.1:${config.getaccept.standInPort} posts its events to the demo tenant`);
     }
-    log(banner(config, { address: temporalAddress, uiUrl: temporal?.uiUrl }, demo.apiKey, token, startsOutbox));
+    log(banner(config, topology, { address: temporalAddress, uiUrl: temporal?.uiUrl }, demo.apiKey, token, startsOutbox));
   } catch (error) {
     await stopAll(1, `could not start: ${(error as Error).message}`);
   }

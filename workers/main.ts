@@ -3,7 +3,7 @@
  * default "greenlight") against Temporal (TEMPORAL_ADDRESS), PostgreSQL (DATABASE_URL) and
  * the mail provider (Resend, or the local outbox when RESEND_API_KEY is not set).
  * Stops gracefully on SIGINT/SIGTERM: no new tasks, running ones finish; a second signal
- * stops at once.
+ * stops at once. With WORKER_HEALTH_PORT set, answers GET /healthz there (workers/health.ts).
  */
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -16,6 +16,7 @@ import { createOutboxSmsSender } from '../activities/notify/sms';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
 import { createGreenlightWorker } from './create-worker';
+import { startWorkerHealthServer } from './health';
 import { startRenderSweeper } from './render-sweeper';
 import { startWebhookSweeper } from './webhook-dispatcher';
 
@@ -70,11 +71,18 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const health =
+    config.workerHealthPort === undefined
+      ? undefined
+      : await startWorkerHealthServer({ port: config.workerHealthPort, taskQueue: config.taskQueue, state: () => worker.getState() });
+  if (health) log(`health on ${health.url}/healthz`);
+
   const mail = config.resendBaseUrl === config.outboxUrl ? 'the local outbox' : 'Resend';
   log(`polling task queue "${config.taskQueue}"; emails via ${mail} (${config.resendBaseUrl})${sms ? `, SMS via the local outbox` : ', no SMS sender'}`);
   try {
     await worker.run();
   } finally {
+    await health?.close();
     await webhookSweeper.stop();
     await renderSweeper.stop();
     await connection.close();

@@ -160,10 +160,15 @@ function readPost<Body extends { decisionId?: string; csrf?: string }>(
 
 export function createPortalRouter(deps: AppDeps): Router {
   const router = express.Router();
-  const rateLimited = createPortalRateLimiters(deps.config.portalRateLimits, answerRateLimited);
+  const budget = (name: string) => ({ prisma: deps.prisma, keyPrefix: `${deps.config.rateLimitScope}:${name}` });
+  const rateLimited = createPortalRateLimiters(budget('portal'), deps.config.portalRateLimits, answerRateLimited);
   // A proof page loads one image per page (more on zoom): page images get budgets of their own, ten times the pages'.
   const { perTokenPerMinute, perIpPerMinute } = deps.config.portalRateLimits;
-  const imageRateLimited = createPortalRateLimiters({ perTokenPerMinute: perTokenPerMinute * 10, perIpPerMinute: perIpPerMinute * 10 }, answerRateLimited);
+  const imageRateLimited = createPortalRateLimiters(
+    budget('portal-images'),
+    { perTokenPerMinute: perTokenPerMinute * 10, perIpPerMinute: perIpPerMinute * 10 },
+    answerRateLimited,
+  );
   const parseBody = formOrJsonBody('16kb');
   // A signature may carry a drawing (a PNG of at most 96 KB, base64 in the body).
   const parseSignBody = formOrJsonBody('160kb');

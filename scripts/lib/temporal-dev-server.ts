@@ -72,41 +72,53 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
 }
 
 /**
- * Waits until the server at `address` answers and knows our search attributes. For a server we
- * did not start (TEMPORAL_ADDRESS), registers the missing ones instead of waiting for them.
+ * Makes sure our search attributes exist on a server we did not start with them (TEMPORAL_ADDRESS,
+ * `make cluster`'s server): registers the missing ones. With a timeout, keeps trying while the
+ * server is not there yet or does not know the namespace yet (a new namespace takes seconds to
+ * reach every service); without, one attempt.
  */
-export async function ensureSearchAttributes(address: string, namespace = 'default'): Promise<void> {
-  const connection = await Connection.connect({ address });
-  try {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = GREENLIGHT_SEARCH_ATTRIBUTES.filter((name) => !(name in customAttributes));
-    if (missing.length === 0) return;
-    await connection.operatorService.addSearchAttributes({
-      namespace,
-      // 2 = INDEXED_VALUE_TYPE_KEYWORD
-      searchAttributes: Object.fromEntries(missing.map((name) => [name, 2])),
-    });
-  } finally {
-    await connection.close();
-  }
+export async function ensureSearchAttributes(address: string, namespace = 'default', timeoutMs = 0): Promise<void> {
+  await waitForTemporal(address, timeoutMs, (connection) => hasSearchAttributes(connection, namespace, { registerMissing: true }));
 }
 
-async function waitForSearchAttributes(address: string, namespace: string, timeoutMs: number): Promise<void> {
+/** Whether our search attributes exist on `namespace`; with `registerMissing`, adds those that do not first. */
+async function hasSearchAttributes(connection: Connection, namespace: string, options: { registerMissing: boolean }): Promise<boolean> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = GREENLIGHT_SEARCH_ATTRIBUTES.filter((name) => !(name in customAttributes));
+  if (missing.length === 0) return true;
+  if (!options.registerMissing) return false;
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    // 2 = INDEXED_VALUE_TYPE_KEYWORD
+    searchAttributes: Object.fromEntries(missing.map((name) => [name, 2])),
+  });
+  return true;
+}
+
+/**
+ * Polls the server at `address` until `ready` answers true; an error counts as "not yet". Tries
+ * at least once; past the deadline, fails with the last error.
+ */
+export async function waitForTemporal(address: string, timeoutMs: number, ready: (connection: Connection) => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  while (Date.now() < deadline) {
+  for (;;) {
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
-        const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-        if (GREENLIGHT_SEARCH_ATTRIBUTES.every((name) => name in customAttributes)) return;
+        if (await ready(connection)) return;
       } finally {
         await connection.close();
       }
     } catch (error) {
       lastError = error;
     }
+    if (Date.now() >= deadline) throw new Error(`Temporal at ${address} was not ready within ${timeoutMs} ms: ${String(lastError ?? 'still waiting')}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`Temporal at ${address} was not ready within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+/** Waits until the server at `address` answers and knows our search attributes. */
+function waitForSearchAttributes(address: string, namespace: string, timeoutMs: number): Promise<void> {
+  return waitForTemporal(address, timeoutMs, (connection) => hasSearchAttributes(connection, namespace, { registerMissing: false }));
 }

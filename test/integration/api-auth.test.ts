@@ -1,7 +1,12 @@
 /**
- * Tenants, authentication and the API's own surface (/healthz, /v1/openapi.json, /dev/outbox)
+ * Tenants, authentication and the API's own surface (/healthz, /readyz, /v1/openapi.json, /dev/outbox)
  * against the real stack.
  */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../api/app';
+import { findFreePort } from '../../scripts/lib/ports';
 import { startStack, type Stack } from '../support/stack';
 import { PROBLEM_JSON, STACK_START_TIMEOUT_MS, apiClient, tenantFootprint, type ApiCall } from './api-http';
 import { backofficeRoutes } from '../../api/backoffice';
@@ -77,11 +82,32 @@ describe('API key authentication', () => {
   });
 });
 
-describe('health', () => {
-  it('answers 200 when PostgreSQL and Temporal answer', async () => {
-    const health = await anonymous('GET', '/healthz');
-    expect(health.status).toBe(200);
-    expect(health.body).toEqual({ status: 'ok', checks: { postgresql: 'ok', temporal: 'ok' } });
+describe('liveness and readiness', () => {
+  it('is live and ready when PostgreSQL and Temporal answer', async () => {
+    const live = await anonymous('GET', '/healthz');
+    expect(live.status).toBe(200);
+    expect(live.body).toEqual({ status: 'ok' });
+    const ready = await anonymous('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok', checks: { postgresql: 'ok', temporal: 'ok' } });
+  });
+
+  it('stays live but is not ready while Temporal cannot be reached', async () => {
+    // The same API, with a Temporal address where nothing listens.
+    const unreachable = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await findFreePort()}`, interceptors: [] }) });
+    const server = await new Promise<Server>((resolve) => {
+      const listening: Server = createApp({ prisma: stack.prisma, temporal: unreachable, config: stack.config }).listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const cutOff = apiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      expect((await cutOff('GET', '/healthz')).status).toBe(200);
+      const ready = await cutOff('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.contentType).toMatch(PROBLEM_JSON);
+      expect(ready.body).toMatchObject({ status: 503, detail: 'Not reachable: temporal.' });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

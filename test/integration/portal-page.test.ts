@@ -214,11 +214,11 @@ it('records the opens and views of a draft straight in the trail (no workflow ru
 
 it('answers too many requests on one link with a readable 429 page', async () => {
   const quote = await sentQuote('fr');
-  // A portal with tiny limits in front of the same services.
+  // A portal with tiny limits (and budgets of its own) in front of the same services.
   const app = express().use('/d', createPortalRouter({
     prisma: stack.prisma,
     temporal: stack.client,
-    config: { ...stack.config, portalRateLimits: { perTokenPerMinute: 2, perIpPerMinute: 100 } },
+    config: { ...stack.config, portalRateLimits: { perTokenPerMinute: 2, perIpPerMinute: 100 }, rateLimitScope: `${stack.taskQueue}-tiny` },
   }));
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

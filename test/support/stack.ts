@@ -79,6 +79,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     RESEND_API_KEY: '',
     RESEND_BASE_URL: outbox.url,
     TASK_QUEUE: taskQueue,
+    // Stacks share the test database, not their portal budgets (all their visitors are 127.0.0.1).
+    RATE_LIMIT_SCOPE: taskQueue,
     DATA_DIR: dataDir,
     // One file store for the run, as in production: any stack's worker (or sweeper) can render any upload.
     FILES_DIR: process.env.FILES_DIR ?? path.join(testRunDir(), 'files'),

@@ -1,8 +1,9 @@
 /**
- * workers/main.ts as its own process, for tests that kill the worker the hard way (SIGKILL: no
- * shutdown, tasks in flight lost) and start another against the same stack. Started with
- * node --import tsx: one process, so SIGKILL hits the worker itself. Each process's output goes
- * to <test run dir>/<task queue>-<name>.log.
+ * workers/main.ts (or api/server.ts) as its own process, for tests that kill the worker the hard
+ * way (SIGKILL: no shutdown, tasks in flight lost) and start another against the same stack, or
+ * that run several API processes on one database. Started with node --import tsx: one process,
+ * so SIGKILL hits the worker itself. Each process's output goes to
+ * <test run dir>/<task queue>-<name>.log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -13,21 +14,31 @@ import type { Stack } from './stack';
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** The worker processes a test file started; stopAll() in its afterAll ends those still running. */
+/** The processes a test file started; stopAll() in its afterAll ends those still running. */
 export class WorkerProcesses {
   private readonly started: ChildProcess[] = [];
 
-  start(stack: Stack, name: string): ChildProcess {
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: root, env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = createWriteStream(path.join(testRunDir(), `${stack.taskQueue}-${name}.log`));
-    worker.stdout?.pipe(log);
-    worker.stderr?.pipe(log);
-    this.started.push(worker);
-    return worker;
+  /** A worker; `env` adds to (or overrides) the stack's environment. */
+  start(stack: Stack, name: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+    return this.spawnEntry('workers/main.ts', stack, name, env);
+  }
+
+  /** An API process (give it its own PORT in `env`). */
+  startApi(stack: Stack, name: string, env: NodeJS.ProcessEnv): ChildProcess {
+    return this.spawnEntry('api/server.ts', stack, name, env);
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all(this.started.map((worker) => stopChild(worker)));
+    await Promise.all(this.started.map((child) => stopChild(child)));
+  }
+
+  private spawnEntry(entry: string, stack: Stack, name: string, env: NodeJS.ProcessEnv): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...stack.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = createWriteStream(path.join(testRunDir(), `${stack.taskQueue}-${name}.log`));
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.started.push(child);
+    return child;
   }
 }
 

@@ -1,0 +1,52 @@
+/**
+ * The portal's rate limits hold across API processes: two API processes on one database
+ * (as behind the load balancer of `make cluster`) share one budget per link, counted in
+ * PostgreSQL, so a customer gets the limit once, not once per process.
+ */
+import { findFreePort } from '../../scripts/lib/ports';
+import { eventually } from '../support/eventually';
+import { startStack, type Stack } from '../support/stack';
+import { WorkerProcesses } from '../support/worker-process';
+import { backOffice, SAMPLE_LINES } from './portal-fixtures';
+
+const PER_TOKEN_PER_MINUTE = 4;
+
+describe('portal rate limits with two API processes', () => {
+  let stack: Stack;
+  const processes = new WorkerProcesses();
+
+  beforeAll(async () => {
+    stack = await startStack();
+  }, 120_000);
+  afterAll(async () => {
+    await processes.stopAll();
+    await stack?.close();
+  });
+
+  async function startApi(name: string): Promise<string> {
+    const port = await findFreePort();
+    processes.startApi(stack, name, { PORT: String(port), PORTAL_RATE_LIMIT_PER_TOKEN: String(PER_TOKEN_PER_MINUTE) });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await eventually(async () => ((await fetch(`${baseUrl}/readyz`)).ok ? true : undefined), { what: `API ${name} ready`, timeoutMs: 120_000 });
+    return baseUrl;
+  }
+
+  it('lets a link through as many times in all as one process would, then answers 429 on both', async () => {
+    const office = await backOffice(stack);
+    const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
+    const { token } = await office.sendQuote(documentId, contactEmail);
+    const apis = await Promise.all([startApi('api-a'), startApi('api-b')]);
+
+    // One request on each: the second process already counts the first one's.
+    const first = await fetch(`${apis[0]}/d/${token}`);
+    const second = await fetch(`${apis[1]}/d/${token}`);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.headers.get('ratelimit')).toContain(`"portal-token"; r=${PER_TOKEN_PER_MINUTE - 2};`);
+
+    // The rest at once, alternating: exactly the budget's remainder gets through.
+    const statuses = await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`${apis[i % 2]}/d/${token}`).then((response) => response.status)));
+    expect(statuses.filter((status) => status === 200)).toHaveLength(PER_TOKEN_PER_MINUTE - 2);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(10 - (PER_TOKEN_PER_MINUTE - 2));
+    for (const api of apis) expect((await fetch(`${api}/d/${token}`)).status).toBe(429);
+  }, 240_000);
+});
