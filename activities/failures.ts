@@ -8,7 +8,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError } from '../domain/errors';
-import { DeliveryError } from './notify/delivery-error';
+import { DeliveryError } from '../services/notify/delivery-error';
 
 export function asActivityFailure(error: unknown): unknown {
   if (error instanceof DeliveryError && !error.retryable) {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError } from '../domain/errors';
-import type { UploadedFile } from '../activities/render/inspect-upload';
+import type { UploadedFile } from '../services/render/inspect-upload';
 
 export interface MultipartLimits {
   field: string;

@@ -6,9 +6,9 @@
  */
 import { Prisma, type PrismaClient, type QuoteSignature } from '../../generated/prisma/client';
 import { newId, sha256Hex } from '../../platform/ids';
-import { renderQuotePdf } from '../render/quote-pdf';
+import { renderQuotePdf } from '../../services/render/quote-pdf';
 import type { RecordSignatureInput } from '../types';
-import { pngFromDataUrl } from '../signature/drawn-signature';
+import { pngFromDataUrl } from '../../services/signature/drawn-signature';
 
 export async function recordSignature(prisma: PrismaClient, input: RecordSignatureInput): Promise<QuoteSignature> {
   const existing = await prisma.quoteSignature.findUnique({ where: { documentId: input.documentId } });

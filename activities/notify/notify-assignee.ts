@@ -11,12 +11,12 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
 import { DEFAULT_NOTIFY_CHANNELS, NOTIFY_EVENTS, pickLocale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
-import { formatDateTime } from '../locale-format';
-import { documentTitle } from '../render/labels';
+import { formatDateTime } from '../../services/locale-format';
+import { documentTitle } from '../../services/render/labels';
 import type { NotifyAssigneeInput } from '../types';
-import type { Mailer } from './mailer';
-import type { SmsSender } from './sms';
-import { DECISION_WORDS, EMAIL_WORDS, pickTemplate, renderEmail, renderSms } from './templates';
+import type { Mailer } from '../../services/notify/mailer';
+import type { SmsSender } from '../../services/notify/sms';
+import { DECISION_WORDS, EMAIL_WORDS, pickTemplate, renderEmail, renderSms } from '../../services/notify/templates';
 
 export interface NotifyAssigneeDeps {
   prisma: PrismaClient;

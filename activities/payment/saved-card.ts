@@ -4,7 +4,7 @@
  * stored them, and one charge attempt on it.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { PaymentProvider, PaymentSubject } from './provider';
+import type { PaymentProvider, PaymentSubject } from '../../services/payment/provider';
 
 export interface SavedCard {
   providerCustomerId: string;

@@ -10,7 +10,7 @@
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import { newId } from '../../platform/ids';
-import type { PaymentProvider } from '../payment/provider';
+import type { PaymentProvider } from '../../services/payment/provider';
 import { chargeCustomerSavedCard, settledChargeOutcome, type SavedCardChargeOutcome } from '../payment/saved-card';
 import type { ChargeSubscriptionInput } from './types';
 

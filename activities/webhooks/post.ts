@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { checkLiteralDestination, guardedLookup } from './destination';
+import { checkLiteralDestination, guardedLookup } from '../../services/webhooks/destination';
 
 export interface WebhookPost {
   url: string;

@@ -9,8 +9,8 @@ import { computeTotals, priceLine, type LineInput, type PricedLine, type Totals 
 import { newId } from '../../platform/ids';
 import { AppError, type FieldError } from '../../domain/errors';
 import { MAX_AMOUNT } from '../schemas';
-import { lockDocumentNumbers, nextDocumentNumber } from '../../activities/db/document-numbers';
-import { lineRows } from '../../activities/db/lines';
+import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
+import { lineRows } from '../../services/db/lines';
 import { proofTypeForNewProof } from './customers';
 
 export type DocumentWithLines = Prisma.DocumentGetPayload<{ include: { lines: true } }>;

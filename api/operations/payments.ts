@@ -12,9 +12,9 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Prisma, type Payment, type PrismaClient } from '../../generated/prisma/client';
-import { createStripeProvider } from '../../activities/payment/stripe';
-import type { HostedPayment, PaymentEvent, PaymentProvider } from '../../activities/payment/provider';
-import type { FoundLink } from '../../activities/db/links';
+import { createStripeProvider } from '../../services/payment/stripe';
+import type { HostedPayment, PaymentEvent, PaymentProvider } from '../../services/payment/provider';
+import type { FoundLink } from '../../services/db/links';
 import { AppError } from '../../domain/errors';
 import { pickLocale } from '../../domain/documents';
 import type { ReceivedPayment } from '../../domain/invoice';

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
-import { lockDocumentNumbers, nextDocumentNumber } from '../../activities/db/document-numbers';
+import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
 import type { Plan } from '../../domain/plans';
 import { AppError } from '../../domain/errors';
 import { AWAITING_RESPONSE_LABEL, FINAL_REQUEST_STATUSES, type RequestBilling, type RequestBox, type RequestStatus } from '../../domain/requests';

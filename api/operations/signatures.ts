@@ -7,11 +7,11 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TenantSettings } from '../../generated/prisma/client';
-import { openFileStore } from '../../activities/files/store';
-import { recordAuditEvent } from '../../activities/db/audit';
-import { ProviderError, WebhookRefused, type SignatureProvider } from '../../activities/signature/provider';
-import { createSignatureProviders, getAcceptFromConfig, signatureProviderName } from '../../activities/signature/registry';
-import { GETACCEPT_WEBHOOK_EVENTS, getAcceptWebhookToken, getAcceptWebhookUrl } from '../../activities/signature/webhook-token';
+import { openFileStore } from '../../services/files/store';
+import { recordAuditEvent } from '../../services/db/audit';
+import { ProviderError, WebhookRefused, type SignatureProvider } from '../../services/signature/provider';
+import { createSignatureProviders, getAcceptFromConfig, signatureProviderName } from '../../services/signature/registry';
+import { GETACCEPT_WEBHOOK_EVENTS, getAcceptWebhookToken, getAcceptWebhookUrl } from '../../services/signature/webhook-token';
 import {
   DIGITAL_STATUSES,
   isFinalDigitalStatus,
@@ -114,7 +114,7 @@ async function signer(
 
 /**
  * A quote sent to be signed on our portal (requireSignature, no external provider): the
- * built-in provider answers for it (activities/signature/builtin.ts); undefined otherwise.
+ * built-in provider answers for it (services/signature/builtin.ts); undefined otherwise.
  */
 async function builtinSigning(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<SignatureProvider | undefined> {
   const quote = await deps.prisma.document.findFirst({

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
-import { createSubscription, type CreateSubscriptionInput } from '../../activities/subscriptions/create';
+import { createSubscription, type CreateSubscriptionInput } from '../../services/subscriptions/create';
 import { AppError } from '../../domain/errors';
 import type { Plan } from '../../domain/plans';
 import { DECISION_REJECTED } from '../../workflows/api';

@@ -21,7 +21,7 @@
  *   as a doubtful, uncounted download and does not reach the workflow.
  */
 import { randomUUID } from 'node:crypto';
-import { recordAuditEvent } from '../../activities/db/audit';
+import { recordAuditEvent } from '../../services/db/audit';
 import { actorLabel, type RequestSource } from '../../domain/documents';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
 import { sha256Hex } from '../../platform/ids';

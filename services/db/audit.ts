@@ -132,7 +132,7 @@ export async function recordAuditEvent(prisma: PrismaClient, input: AuditEventIn
           data: (input.data ?? {}) as Prisma.InputJsonObject,
         },
       });
-      // The outbox: the event's webhook deliveries commit with it (activities/webhooks/dispatch.ts starts them).
+      // The outbox: the event's webhook deliveries commit with it (services/webhooks/dispatch.ts starts them).
       await queueWebhookDeliveries(tx, event);
       return { event, created: true };
     });
