@@ -134,8 +134,8 @@ export interface ViewedSignal {
   source?: RequestSource;
 }
 
-/** Failure type of a decision the quote's state does not allow; its message is the reason. */
-export const DECISION_REJECTED = 'DecisionRejected';
+/** Failure type of a decision the document's state does not allow; its message is the reason. */
+export { DECISION_REJECTED } from '../domain/errors';
 
 export const acceptUpdate = defineUpdate<QuoteView, [DecisionInput]>('accept');
 export const refuseUpdate = defineUpdate<QuoteView, [DecisionInput]>('refuse');

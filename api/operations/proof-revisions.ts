@@ -9,6 +9,7 @@ import { startRevisionRender } from '../../services/render/render-start';
 import { inspectUpload, type ProofFileKind, type UploadedFile } from '../../services/render/inspect-upload';
 import { AppError } from '../../domain/errors';
 import type { Revision } from '../../generated/prisma/client';
+import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import type { AppDeps } from '../app';
 import type { TenantCaller } from '../auth';
@@ -59,7 +60,7 @@ export async function createProofRevision(
   } catch (error) {
     await store.deletePrefix(revisionPrefix(documentId, revisionId));
     // Two uploads at once raced for the same number: the loser is told to retry.
-    if (error instanceof Error && 'code' in error && error.code === 'P2002') throw new AppError('conflict', 'Another revision was uploaded at the same time; send again.');
+    if (isUniqueViolation(error)) throw new AppError('conflict', 'Another revision was uploaded at the same time; send again.');
     throw error;
   }
   try {
