@@ -16,8 +16,6 @@ import type { ProofType } from '../domain/proof-types';
 import type { SignatureEvidence } from '../domain/signature';
 import type { ExternalSignatureStart } from './signature-api';
 
-export const TASK_QUEUE = 'greenlight';
-
 /** One workflow per sent document, named after it: `quote-doc_…`, `order-doc_…`, `delivery_note-doc_…`. */
 export const documentWorkflowId = (kind: DocumentKind, documentId: string): string => `${kind}-${documentId}`;
 export const quoteWorkflowId = (documentId: string): string => documentWorkflowId('quote', documentId);

@@ -29,7 +29,7 @@ export interface NotifyAssigneeDeps {
 const CHANNELS: readonly NotifyChannel[] = ['email', 'sms'];
 
 /** User.notify is JSON written by the API; read it defensively, keeping only what we know. */
-export function readNotifyPreferences(json: unknown): NotifyPreferences {
+function readNotifyPreferences(json: unknown): NotifyPreferences {
   const preferences: NotifyPreferences = {};
   if (typeof json !== 'object' || json === null) return preferences;
   for (const event of NOTIFY_EVENTS) {

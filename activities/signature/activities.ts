@@ -27,7 +27,7 @@ export interface SignatureDeps {
   rateLimit: RateLimit;
 }
 
-export function signedFileKey(documentId: string): string {
+function signedFileKey(documentId: string): string {
   return `signatures/${documentId}/signed.pdf`;
 }
 

@@ -11,7 +11,7 @@ export interface SignatureBlock {
   certificateUrl: string;
 }
 
-export function sellerCertificatePath(documentId: string): string {
+function sellerCertificatePath(documentId: string): string {
   return `/v1/documents/${encodeURIComponent(documentId)}/signature/certificate`;
 }
 

@@ -27,7 +27,7 @@ export type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
 export type SubscriptionWithPayments = Prisma.SubscriptionGetPayload<{ include: { payments: true } }>;
 
 /** Starts a subscription's workflow; a second start of the same one is not an error (the first runs). */
-export async function startSubscriptionWorkflow(client: Client, taskQueue: string, input: SubscriptionWorkflowInput): Promise<void> {
+async function startSubscriptionWorkflow(client: Client, taskQueue: string, input: SubscriptionWorkflowInput): Promise<void> {
   try {
     await client.workflow.start('subscriptionWorkflow', {
       taskQueue,

@@ -16,7 +16,7 @@ import { AppError } from '../../domain/errors';
 import { noticePage } from './layout';
 import { SIGNING_MESSAGES } from './sign-form';
 
-export function linkLocale(found: FoundLink): Locale {
+function linkLocale(found: FoundLink): Locale {
   return pickLocale(found.document.customer.locale, found.document.tenant.locale);
 }
 

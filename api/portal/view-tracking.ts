@@ -78,7 +78,7 @@ const KNOWN_SCANNER_AGENTS = [
 const JUST_SENT_MS = 30_000;
 
 /** A view is confirmed within a day of its open, or not at all. */
-export const VIEW_CONFIRMATION_WINDOW_MS = IDEMPOTENCY_TTL_MS;
+const VIEW_CONFIRMATION_WINDOW_MS = IDEMPOTENCY_TTL_MS;
 
 const VIEW_CLAIM_SCOPE = 'portal-view';
 
