@@ -33,7 +33,7 @@ export function temporalAppError(error: unknown, details: Partial<Record<Tempora
  * not run (never started, or over) takes no decision: that is decision_rejected too, with
  * `whyNoWorkflow()`, the caller's words for why (read only then).
  */
-export async function takeDecision<T>(send: () => Promise<T>, whyNoWorkflow: () => string | Promise<string>): Promise<T> {
+export async function askWorkflow<T>(send: () => Promise<T>, whyNoWorkflow: () => string | Promise<string>): Promise<T> {
   try {
     return await send();
   } catch (error) {

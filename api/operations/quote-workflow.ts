@@ -50,7 +50,7 @@ import { closedProofReason } from '../../workflows/machines/proof';
 import { closedQuoteReason } from '../../workflows/machines/quote';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
 import { AppError } from '../../domain/errors';
-import { takeDecision, temporalAppError } from '../../platform/temporal';
+import { askWorkflow, temporalAppError } from '../../platform/temporal';
 
 const decisionUpdates = {
   accept: acceptUpdate,
@@ -220,7 +220,7 @@ async function executeDecision<TView, TInput>(
   input: TInput,
 ): Promise<TView> {
   const handle = client.workflow.getHandle(documentWorkflowId(document.kind, document.id));
-  return takeDecision(
+  return askWorkflow(
     () => handle.executeUpdate(update, { args: [input], updateId: decisionId }),
     () => whyClosed(client, document),
   );

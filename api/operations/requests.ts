@@ -14,7 +14,7 @@ import type { Plan } from '../../domain/plans';
 import { AppError } from '../../domain/errors';
 import { AWAITING_RESPONSE_LABEL, FINAL_REQUEST_STATUSES, type RequestBilling, type RequestBox, type RequestStatus } from '../../domain/requests';
 import { newId } from '../../platform/ids';
-import { takeDecision } from '../../platform/temporal';
+import { askWorkflow } from '../../platform/temporal';
 import type { DecisionInput } from '../../workflows/api';
 import type { RequestView } from '../../workflows/machines/request';
 import { requestUpdates, requestWorkflowId, type RequestWorkflowInput, type SellerMoveInput } from '../../workflows/request-api';
@@ -193,7 +193,7 @@ async function executeRequestUpdate<TInput>(
   input: TInput,
   decisionId: string,
 ): Promise<RequestView> {
-  return takeDecision(
+  return askWorkflow(
     () => client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input], updateId: decisionId }),
     () => ((FINAL_REQUEST_STATUSES as readonly string[]).includes(status) ? `The request is ${status}` : 'The request is not running'),
   );

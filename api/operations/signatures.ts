@@ -24,7 +24,7 @@ import {
 import { actorLabel } from '../../domain/documents';
 import { durationToMs } from '../../domain/durations';
 import { AppError } from '../../domain/errors';
-import { takeDecision } from '../../platform/temporal';
+import { askWorkflow } from '../../platform/temporal';
 import { cancelSignatureUpdate, checkSignatureSignal, signatureWorkflowId, type ExternalSignatureStart, type SignatureView } from '../../workflows/signature-api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
@@ -148,7 +148,7 @@ export async function checkSignatureNow(deps: AppDeps, caller: TenantCaller, doc
   const builtin = await builtinSigning(deps, caller, documentId);
   if (builtin) return { digitalStatus: (await atBuiltin(() => builtin.getDocument(documentId))).status };
   const signature = await findSignature(deps, caller, documentId);
-  await takeDecision(
+  await askWorkflow(
     () => deps.temporal.workflow.getHandle(signatureWorkflowId(documentId)).signal(checkSignatureSignal, { trigger: 'check' }),
     () => `The digital signing is over (${signature.document.digitalStatus}).`,
   );
@@ -167,7 +167,7 @@ export async function cancelSignature(
   if (builtin) return cancelBuiltinSigning(deps, caller, builtin, documentId, input, decisionId);
   await findSignature(deps, caller, documentId);
   const handle = deps.temporal.workflow.getHandle(signatureWorkflowId(documentId));
-  return takeDecision(
+  return askWorkflow(
     () =>
       handle.executeUpdate(cancelSignatureUpdate, {
         args: [{ actor: sellerActor(caller), ...(input.reason ? { reason: input.reason } : {}) }],

@@ -9,7 +9,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
 import { createSubscription, type CreateSubscriptionInput } from '../../services/subscriptions/create';
 import { AppError } from '../../domain/errors';
-import { takeDecision } from '../../platform/temporal';
+import { askWorkflow } from '../../platform/temporal';
 import type { Plan } from '../../domain/plans';
 import { GreenlightCustomer, GreenlightKind, GreenlightStatus, GreenlightTenant } from '../../workflows/search-attributes';
 import {
@@ -113,7 +113,7 @@ async function decide<TInput>(
 ): Promise<SubscriptionWithPayments> {
   const subscription = await getSubscription(deps, caller, subscriptionId);
   const handle = deps.temporal.workflow.getHandle(subscriptionWorkflowId(subscription.id));
-  await takeDecision(
+  await askWorkflow(
     async () => handle.executeUpdate(update, { args: [await inputOf(subscription)], updateId: decisionId ?? randomUUID() }),
     // The workflow ended (inactive): the row says why.
     () => `The subscription is ${subscription.status}${subscription.statusReason ? ` (${subscription.statusReason})` : ''}.`,
