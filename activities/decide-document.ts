@@ -9,9 +9,9 @@
  * retry find the same decision (its answer, once given), never take it twice. A worker
  * stopping thus waits at most that long for such an activity.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { DECISION_REJECTED } from '../workflows/api';
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { temporalAppError } from '../platform/temporal';
 
 /** What the document's workflow made of the decision. */
 export type DecisionAnswer<TView> =
@@ -38,10 +38,9 @@ export async function decideDocument<TView, TArgs extends [unknown, ...unknown[]
     );
     return { outcome: 'taken', view };
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return { outcome: 'no_workflow' };
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
-      return { outcome: 'refused', reason: error.cause.message };
-    }
+    const known = temporalAppError(error);
+    if (known?.code === 'not_found') return { outcome: 'no_workflow' };
+    if (known?.code === 'decision_rejected') return { outcome: 'refused', reason: known.message };
     throw error;
   }
 }

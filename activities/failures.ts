@@ -8,9 +8,9 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError } from '../domain/errors';
-import { DeliveryError } from './notify/delivery-error';
+import { DeliveryError } from '../services/notify/delivery-error';
 
-export function asActivityFailure(error: unknown): unknown {
+function asActivityFailure(error: unknown): unknown {
   if (error instanceof DeliveryError && !error.retryable) {
     return ApplicationFailure.create({ message: error.message, type: `DeliveryRejected.${error.channel}`, nonRetryable: true, cause: error });
   }

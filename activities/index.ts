@@ -5,22 +5,22 @@
 import { Context } from '@temporalio/activity';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../platform/config';
-import { convertDocument } from './db/chain';
+import { convertDocument } from '../services/db/chain';
 import { recordTransition } from './db/record-transition';
-import { applyRevision } from './db/revisions';
+import { applyRevision } from '../services/db/revisions';
 import { recordSignature } from './db/signatures';
 import { failingClearly } from './failures';
-import { renderProofRevision, type ProofRenderDeps } from './render/proof-pages';
+import { renderProofRevision, type ProofRenderDeps } from '../services/render/proof-pages';
 import { reportRevisionReady } from './render/report-revision-ready';
-import { markRenderFailed } from './render/render-start';
-import type { Mailer } from './notify/mailer';
+import { markRenderFailed } from '../services/render/render-start';
+import type { Mailer } from '../services/notify/mailer';
 import { notifyAssignee } from './notify/notify-assignee';
 import { notifyForwarder } from './notify/notify-forwarder';
 import { sendDocumentEmail } from './notify/send-document-email';
-import type { SmsSender } from './notify/sms';
+import type { SmsSender } from '../services/notify/sms';
 import type { GreenlightActivities, PaymentActivities, ProofActivities } from './types';
 import { closeHostedPayments, recordPayment } from './payment/record-payment';
-import type { PaymentProvider } from './payment/provider';
+import type { PaymentProvider } from '../services/payment/provider';
 import { signatureActivities, type SignatureActivityDeps } from './signature/index';
 import { requestActivities } from './requests/index';
 import type { RequestActivities } from './requests/types';
@@ -28,7 +28,7 @@ import { subscriptionActivities } from './subscriptions/index';
 import type { SubscriptionActivities } from './subscriptions/types';
 import type { SignatureActivities } from './signature/types';
 import { attemptWebhookDelivery } from './webhooks/attempt';
-import { dispatchWebhookDeliveries, type WebhookDispatcher } from './webhooks/dispatch';
+import { dispatchWebhookDeliveries, type WebhookDispatcher } from '../services/webhooks/dispatch';
 
 export interface ActivityDeps {
   prisma: PrismaClient;

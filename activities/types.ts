@@ -8,9 +8,9 @@ import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../domai
 import type { SignatureEvidence } from '../domain/signature';
 import type { ReceivedPayment } from '../domain/invoice';
 import type { DocumentChanges } from '../workflows/api';
-import type { CustomerTemplateName } from './notify/templates';
-import type { RenderedRevision, RenderProofRevisionInput } from './render/proof-pages';
-import type { MarkRenderFailedInput } from './render/render-start';
+import type { CustomerTemplateName } from '../services/notify/templates';
+import type { RenderedRevision, RenderProofRevisionInput } from '../services/render/proof-pages';
+import type { MarkRenderFailedInput } from '../services/render/render-start';
 import type { ReportRevisionReadyInput, RevisionReport } from './render/report-revision-ready';
 
 export type { ChargeSubscriptionInput, RecordSubscriptionInput, SubscriptionActivities } from './subscriptions/types';

@@ -9,7 +9,7 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError } from '../domain/errors';
 import { unfitTextRefusal } from './body';
-import type { UploadedFile } from '../activities/render/inspect-upload';
+import type { UploadedFile } from '../services/render/inspect-upload';
 
 export interface MultipartLimits {
   field: string;

@@ -437,7 +437,7 @@ export const revisionPageParamsSchema = z.strictObject({
 
 export const revisionParamsSchema = revisionPageParamsSchema.omit({ page: true });
 
-/** The images each proof page is rendered to (activities/render/proof-pages.ts). */
+/** The images each proof page is rendered to (services/render/proof-pages.ts). */
 export const PAGE_IMAGE_SIZES = ['preview', 'zoom', 'thumbnail'] as const;
 
 export const pageImageQuerySchema = z.strictObject({

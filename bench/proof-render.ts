@@ -3,7 +3,7 @@
  *
  * The bench makes a 20-page print PDF (A4, a different 3000×2000 photo on every page), then
  * in the same run:
- * 1. the render activity on it as one revision (activities/render/proof-pages.ts): 1600 px
+ * 1. the render activity on it as one revision (services/render/proof-pages.ts): 1600 px
  *    previews, thumbnails, 3200 px zoom images and the watermarked 150 dpi PDF, with the
  *    bounded pdftoppm children it starts;
  * 2. bare `pdftoppm -r 150 -jpeg` on the same file.
@@ -18,9 +18,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
-import { createLocalFileStore } from '../activities/files/store';
-import { sourceKey } from '../activities/files/keys';
-import { renderProofRevision } from '../activities/render/proof-pages';
+import { createLocalFileStore } from '../services/files/store';
+import { sourceKey } from '../services/files/keys';
+import { renderProofRevision } from '../services/render/proof-pages';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
 import { newId } from '../platform/ids';

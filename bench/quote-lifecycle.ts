@@ -18,7 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { Mailer, OutgoingEmail } from '../activities/notify/mailer';
+import type { Mailer, OutgoingEmail } from '../services/notify/mailer';
 import { databaseUrlFor, dropDatabase, withServerAdmin, recreateDatabase } from '../scripts/lib/database';
 import { findFreePort } from '../scripts/lib/ports';
 import { startTemporalDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';

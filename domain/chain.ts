@@ -29,7 +29,7 @@ interface ConversionRule {
   allowedStatuses: readonly string[];
 }
 
-export const CONVERSIONS: Readonly<Partial<Record<DocumentKind, ConversionRule>>> = {
+const CONVERSIONS: Readonly<Partial<Record<DocumentKind, ConversionRule>>> = {
   quote: { targets: ['order', 'delivery_note', 'invoice'], allowedStatuses: ['accepted'] },
   order: { targets: ['delivery_note', 'invoice'], allowedStatuses: ['draft', 'sent', 'viewed', 'accepted'] },
   delivery_note: { targets: ['invoice'], allowedStatuses: ['draft', 'sent', 'viewed', 'accepted'] },

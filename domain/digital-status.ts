@@ -26,7 +26,7 @@ export function kindForPurpose(purpose: SignaturePurpose): 'quote' | 'order' {
 
 export const EXTERNAL_SIGNATURE_PROVIDERS = ['getaccept'] as const;
 export type ExternalSignatureProvider = (typeof EXTERNAL_SIGNATURE_PROVIDERS)[number];
-/** Every provider behind activities/signature/provider.ts: the portal's own signature, then the external ones. */
+/** Every provider behind services/signature/provider.ts: the portal's own signature, then the external ones. */
 export const SIGNATURE_PROVIDER_NAMES = ['builtin', ...EXTERNAL_SIGNATURE_PROVIDERS] as const;
 export type SignatureProviderName = (typeof SIGNATURE_PROVIDER_NAMES)[number];
 

@@ -30,6 +30,12 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * The ApplicationFailure type a workflow's Update validator refuses a decision with, its
+ * message the reason; callers read it as decision_rejected (platform/temporal.ts).
+ */
+export const DECISION_REJECTED = 'DecisionRejected';
+
 export interface FieldError {
   path: string;
   message: string;

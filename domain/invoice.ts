@@ -2,8 +2,6 @@
  * Invoices (seed 002: "faites-vous payer en ligne"): sent to the customer, read, paid online
  * or otherwise, in full or in part, overdue once the due date passes unpaid, or cancelled.
  */
-import type { DocumentKind } from './documents';
-
 export const INVOICE_STATUSES = ['draft', 'sent', 'viewed', 'partially_paid', 'overdue', 'paid', 'cancelled'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
@@ -12,12 +10,6 @@ export const FINAL_INVOICE_STATUSES: readonly InvoiceStatus[] = ['paid', 'cancel
 
 /** Statuses in which the customer may still pay (what is left). */
 export const PAYABLE_INVOICE_STATUSES: readonly InvoiceStatus[] = ['sent', 'viewed', 'partially_paid', 'overdue'];
-
-export const INVOICE_KIND = 'invoice' as const satisfies DocumentKind;
-
-export function isInvoiceStatus(status: string): status is InvoiceStatus {
-  return (INVOICE_STATUSES as readonly string[]).includes(status);
-}
 
 /** A payment the invoice was told about (provider webhook, the customer's return, later the back office). */
 export interface ReceivedPayment {

@@ -12,7 +12,7 @@ export const PROOF_TYPES = ['online', 'email', 'none'] as const;
 export type ProofType = (typeof PROOF_TYPES)[number];
 
 /** A tenant that never chose gets the flow the product is built around. */
-export const FALLBACK_PROOF_TYPE: ProofType = 'online';
+const FALLBACK_PROOF_TYPE: ProofType = 'online';
 
 export function isProofType(value: unknown): value is ProofType {
   return typeof value === 'string' && (PROOF_TYPES as readonly string[]).includes(value);

@@ -22,8 +22,6 @@ export function consentSentence(locale: Locale, quote: { number: string; seller:
 /** A drawn signature is a small PNG; anything bigger is not a hand on a phone screen. */
 export const MAX_DRAWN_SIGNATURE_BYTES = 96 * 1024;
 
-export const SIGNER_NAME_MAX = 200;
-
 /** What the signer gave and what the portal saw: the evidence the SIGN decision carries. */
 export interface SignatureEvidence {
   signerName: string;

@@ -40,7 +40,7 @@ export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [
 ];
 
 /** A receiver's Retry-After is honoured up to this: a typo of a year must not stall a delivery for good. */
-export const MAX_RETRY_AFTER_MS = 24 * HOUR;
+const MAX_RETRY_AFTER_MS = 24 * HOUR;
 
 /** The wait before the next attempt: the schedule's, or longer when the receiver asked for it. */
 export function nextAttemptDelay(scheduledMs: number, retryAfterMs?: number): number {

@@ -71,9 +71,9 @@ export interface Config {
    * audit trail is the customer's and not the load balancer's. 0 when clients connect directly.
    */
   trustProxyHops: number;
-  /** Uploaded originals and rendered pages (activities/files/); FILES_DIR, default <DATA_DIR>/files. */
+  /** Uploaded originals and rendered pages (services/files/); FILES_DIR, default <DATA_DIR>/files. */
   filesDir: string;
-  /** Caps on a proof upload, checked by content before anything is stored (activities/render/inspect-upload.ts). */
+  /** Caps on a proof upload, checked by content before anything is stored (services/render/inspect-upload.ts). */
   proofUploads: ProofUploadLimits;
   /** Bounds on the rasterizer child process, so a hostile PDF is killed, never the worker. */
   render: RenderLimits;
@@ -96,7 +96,7 @@ export interface Config {
     /** How long a receiver may take to answer (WEBHOOK_TIMEOUT_MS). */
     timeoutMs: number;
   };
-  /** Online payments (activities/payment/): Stripe, or the local stand-in (devtools/stripe/) in development. */
+  /** Online payments (services/payment/): Stripe, or the local stand-in (devtools/stripe/) in development. */
   stripe: StripeConfig;
 }
 

@@ -1,7 +1,44 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { AppError, DECISION_REJECTED } from '../domain/errors';
 import type { Config } from './config';
 
 export async function connectTemporal(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>): Promise<{ connection: Connection; client: Client }> {
   const connection = await Connection.connect({ address: config.temporalAddress });
   return { connection, client: new Client({ connection, namespace: config.temporalNamespace }) };
+}
+
+/** The Temporal failures that have a code in the error table (DESIGN.md §7). */
+type TemporalErrorCode = 'decision_rejected' | 'not_found' | 'already_started';
+
+/**
+ * A Temporal client error as the AppError of its code in domain/errors.ts: an Update its
+ * validator refused is decision_rejected with the validator's reason, a workflow that does not
+ * run is not_found, a start that finds its workflow id taken is already_started. `details`
+ * words a case for the caller ("The quote has already been sent"). Undefined for anything
+ * else: an outage stays a fault.
+ */
+export function temporalAppError(error: unknown, details: Partial<Record<TemporalErrorCode, string>> = {}): AppError | undefined {
+  const known = (code: TemporalErrorCode, detail: string) => new AppError(code, details[code] ?? detail);
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
+    return known('decision_rejected', error.cause.message);
+  }
+  if (error instanceof WorkflowNotFoundError) return known('not_found', error.message);
+  if (error instanceof WorkflowExecutionAlreadyStartedError) return known('already_started', error.message);
+  return undefined;
+}
+
+/**
+ * Puts a decision to a workflow (an Update, or a signal asking it to act). A workflow that does
+ * not run (never started, or over) takes no decision: that is decision_rejected too, with
+ * `whyNoWorkflow()`, the caller's words for why (read only then).
+ */
+export async function askWorkflow<T>(send: () => Promise<T>, whyNoWorkflow: () => string | Promise<string>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    const known = temporalAppError(error);
+    if (known?.code === 'not_found') throw new AppError('decision_rejected', await whyNoWorkflow());
+    throw known ?? error;
+  }
 }

@@ -8,11 +8,11 @@
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
-import { createStripeProvider } from '../activities/payment/stripe';
-import { openFileStore } from '../activities/files/store';
+import { createStripeProvider } from '../services/payment/stripe';
+import { openFileStore } from '../services/files/store';
 import { signatureDepsFromConfig } from '../activities/signature/index';
-import { createResendMailer } from '../activities/notify/mailer';
-import { createOutboxSmsSender } from '../activities/notify/sms';
+import { createResendMailer } from '../services/notify/mailer';
+import { createOutboxSmsSender } from '../services/notify/sms';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
 import { createGreenlightWorker } from './create-worker';

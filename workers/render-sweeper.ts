@@ -1,12 +1,12 @@
 /**
  * The renders' sweeper, run beside every worker: a revision still `rendering` a while after
- * its upload gets its render workflow started (activities/render/render-start.ts). The upload
+ * its upload gets its render workflow started (services/render/render-start.ts). The upload
  * starts it at once; this catches the uploads whose start did not reach Temporal.
  */
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client';
-import { startStalledRenders } from '../activities/render/render-start';
-import type { SweepScope } from '../activities/db/sweep-scope';
+import { startStalledRenders } from '../services/render/render-start';
+import type { SweepScope } from '../services/db/sweep-scope';
 import { startSweeper, type Sweeper } from './sweeper';
 
 /** Younger revisions are left to their upload, which starts the render right after its commit. */

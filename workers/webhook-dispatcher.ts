@@ -4,12 +4,12 @@
  * elsewhere (by the API when no workflow runs, by conversions, by messages) and any
  * delivery whose recorder died between commit and dispatch are started from here, a few
  * seconds later. Several workers sweeping at once is harmless: a delivery's workflow id is
- * its own and starts once (activities/webhooks/dispatch.ts).
+ * its own and starts once (services/webhooks/dispatch.ts).
  */
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client';
-import { dispatchStaleWebhookDeliveries } from '../activities/webhooks/dispatch';
-import type { SweepScope } from '../activities/db/sweep-scope';
+import { dispatchStaleWebhookDeliveries } from '../services/webhooks/dispatch';
+import type { SweepScope } from '../services/db/sweep-scope';
 import { startSweeper, type Sweeper } from './sweeper';
 
 /** Younger rows are left to their recorder, which dispatches them at once. */

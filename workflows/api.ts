@@ -16,8 +16,6 @@ import type { ProofType } from '../domain/proof-types';
 import type { SignatureEvidence } from '../domain/signature';
 import type { ExternalSignatureStart } from './signature-api';
 
-export const TASK_QUEUE = 'greenlight';
-
 /** One workflow per sent document, named after it: `quote-doc_…`, `order-doc_…`, `delivery_note-doc_…`. */
 export const documentWorkflowId = (kind: DocumentKind, documentId: string): string => `${kind}-${documentId}`;
 export const quoteWorkflowId = (documentId: string): string => documentWorkflowId('quote', documentId);
@@ -134,8 +132,8 @@ export interface ViewedSignal {
   source?: RequestSource;
 }
 
-/** Failure type of a decision the quote's state does not allow; its message is the reason. */
-export const DECISION_REJECTED = 'DecisionRejected';
+/** Failure type of a decision the document's state does not allow; its message is the reason. */
+export { DECISION_REJECTED } from '../domain/errors';
 
 export const acceptUpdate = defineUpdate<QuoteView, [DecisionInput]>('accept');
 export const refuseUpdate = defineUpdate<QuoteView, [DecisionInput]>('refuse');

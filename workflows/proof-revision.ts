@@ -30,7 +30,7 @@ export async function proofRevisionWorkflow(input: ProofRevisionWorkflowInput): 
     rendered = await renderProofRevision({ revisionId: input.revisionId });
   } catch (error) {
     // Retries ran out: the revision says so and this run completes, so the render sweeper
-    // (activities/render/render-start.ts) never restarts a render that cannot succeed. Runs that
+    // (services/render/render-start.ts) never restarts a render that cannot succeed. Runs that
     // began before this failed as they did.
     if (!(error instanceof ActivityFailure) || !patched('proof-revision-marks-failure')) throw error;
     await markRenderFailed({ revisionId: input.revisionId, reason: error.cause?.message ?? error.message });

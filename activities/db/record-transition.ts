@@ -6,9 +6,9 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import { actorLabel } from '../../domain/documents';
 import type { RecordTransitionInput } from '../types';
-import { recordAuditEvent, type RecordedAuditEvent } from './audit';
+import { recordAuditEvent, type RecordedAuditEvent } from '../../services/db/audit';
 
-export function transitionDedupeKey(workflowId: string, seq: number): string {
+function transitionDedupeKey(workflowId: string, seq: number): string {
   return `${workflowId}#${seq}`;
 }
 

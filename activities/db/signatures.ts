@@ -4,11 +4,12 @@
  * PDF itself (rendered again here from the same version, byte-for-byte the same: the
  * rendering depends only on the document), so the certificate carries the pages signed.
  */
-import { Prisma, type PrismaClient, type QuoteSignature } from '../../generated/prisma/client';
+import type { PrismaClient, QuoteSignature } from '../../generated/prisma/client';
+import { isUniqueViolation } from '../../platform/db';
 import { newId, sha256Hex } from '../../platform/ids';
-import { renderQuotePdf } from '../render/quote-pdf';
+import { renderQuotePdf } from '../../services/render/quote-pdf';
 import type { RecordSignatureInput } from '../types';
-import { pngFromDataUrl } from '../signature/drawn-signature';
+import { pngFromDataUrl } from '../../services/signature/drawn-signature';
 
 export async function recordSignature(prisma: PrismaClient, input: RecordSignatureInput): Promise<QuoteSignature> {
   const existing = await prisma.quoteSignature.findUnique({ where: { documentId: input.documentId } });
@@ -44,7 +45,7 @@ export async function recordSignature(prisma: PrismaClient, input: RecordSignatu
     });
   } catch (error) {
     // A retry raced the first attempt: its row is the evidence.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (isUniqueViolation(error)) {
       return prisma.quoteSignature.findUniqueOrThrow({ where: { documentId: input.documentId } });
     }
     throw error;

@@ -11,12 +11,12 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
 import { DEFAULT_NOTIFY_CHANNELS, NOTIFY_EVENTS, pickLocale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
-import { formatDateTime } from '../locale-format';
-import { documentTitle } from '../render/labels';
+import { formatDateTime } from '../../services/locale-format';
+import { documentTitle } from '../../services/render/labels';
 import type { NotifyAssigneeInput } from '../types';
-import type { Mailer } from './mailer';
-import type { SmsSender } from './sms';
-import { DECISION_WORDS, EMAIL_WORDS, pickTemplate, renderEmail, renderSms } from './templates';
+import type { Mailer } from '../../services/notify/mailer';
+import type { SmsSender } from '../../services/notify/sms';
+import { DECISION_WORDS, EMAIL_WORDS, pickTemplate, renderEmail, renderSms } from '../../services/notify/templates';
 
 export interface NotifyAssigneeDeps {
   prisma: PrismaClient;
@@ -29,7 +29,7 @@ export interface NotifyAssigneeDeps {
 const CHANNELS: readonly NotifyChannel[] = ['email', 'sms'];
 
 /** User.notify is JSON written by the API; read it defensively, keeping only what we know. */
-export function readNotifyPreferences(json: unknown): NotifyPreferences {
+function readNotifyPreferences(json: unknown): NotifyPreferences {
   const preferences: NotifyPreferences = {};
   if (typeof json !== 'object' || json === null) return preferences;
   for (const event of NOTIFY_EVENTS) {

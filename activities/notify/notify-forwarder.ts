@@ -9,7 +9,7 @@
  */
 import type { NotifyForwarderInput } from '../types';
 import { sendDocumentEmail, type SendDocumentEmailDeps } from './send-document-email';
-import { COLLEAGUE_DECISION_WORDS } from './templates';
+import { COLLEAGUE_DECISION_WORDS } from '../../services/notify/templates';
 
 export async function notifyForwarder(deps: SendDocumentEmailDeps, input: NotifyForwarderInput): Promise<{ sent: number }> {
   const colleague = await deps.prisma.accessLink.findFirst({

@@ -12,14 +12,14 @@ import { AppError } from '../../domain/errors';
 import type { Config } from '../../platform/config';
 import { customerLinkActions, pickLocale, type LinkAction, type Locale } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
-import { createMessageAccessLink, type LinkRecipient } from '../db/links';
-import { formatDate } from '../locale-format';
-import { documentTitle } from '../render/labels';
-import { renderQuotePdf } from '../render/quote-pdf';
+import { createMessageAccessLink, type LinkRecipient } from '../../services/db/links';
+import { formatDate } from '../../services/locale-format';
+import { documentTitle } from '../../services/render/labels';
+import { renderQuotePdf } from '../../services/render/quote-pdf';
 import type { SendDocumentEmailInput } from '../types';
-import type { FileStore } from '../files/store';
-import type { EmailAttachment, Mailer } from './mailer';
-import { EMAIL_WORDS, pickTemplate, renderEmail } from './templates';
+import type { FileStore } from '../../services/files/store';
+import type { EmailAttachment, Mailer } from '../../services/notify/mailer';
+import { EMAIL_WORDS, pickTemplate, renderEmail } from '../../services/notify/templates';
 
 export interface SendDocumentEmailDeps {
   prisma: PrismaClient;

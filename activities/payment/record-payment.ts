@@ -9,9 +9,9 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import { pickLocale } from '../../domain/documents';
 import { newId } from '../../platform/ids';
-import { layoutPaymentReceipt } from '../render/payment-receipt';
+import { layoutPaymentReceipt } from '../../services/render/payment-receipt';
 import type { ClosePaymentsInput, RecordPaymentInput } from '../types';
-import type { PaymentProvider } from './provider';
+import type { PaymentProvider } from '../../services/payment/provider';
 
 export async function recordPayment(prisma: PrismaClient, input: RecordPaymentInput): Promise<void> {
   const { payment } = input;

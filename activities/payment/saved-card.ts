@@ -4,7 +4,7 @@
  * stored them, and one charge attempt on it.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { PaymentProvider, PaymentSubject } from './provider';
+import type { PaymentProvider, PaymentSubject } from '../../services/payment/provider';
 
 export interface SavedCard {
   providerCustomerId: string;
@@ -12,7 +12,7 @@ export interface SavedCard {
 }
 
 /** Null when the customer has none: the caller decides what that means. */
-export async function savedCardOf(prisma: PrismaClient, tenantId: string, customerId: string): Promise<SavedCard | null> {
+async function savedCardOf(prisma: PrismaClient, tenantId: string, customerId: string): Promise<SavedCard | null> {
   const customer = await prisma.customer.findFirst({
     where: { id: customerId, tenantId },
     select: { paymentCustomerId: true, paymentMethodId: true },

@@ -14,7 +14,7 @@ import type { AuditEventType } from '../../domain/documents';
 import { confirmChargeKey } from '../../domain/requests';
 import { newId } from '../../platform/ids';
 import { recordTransition } from '../db/record-transition';
-import type { PaymentProvider } from '../payment/provider';
+import type { PaymentProvider } from '../../services/payment/provider';
 import { chargeCustomerSavedCard, settledChargeOutcome, type SavedCardChargeOutcome } from '../payment/saved-card';
 import type { ChargeConfirmedRequestInput } from './types';
 

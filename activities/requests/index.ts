@@ -3,7 +3,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { failingClearly } from '../failures';
 import type { NotifyAssigneeDeps } from '../notify/notify-assignee';
 import { notifyAssignee } from '../notify/notify-assignee';
-import type { PaymentProvider } from '../payment/provider';
+import type { PaymentProvider } from '../../services/payment/provider';
 import { chargeConfirmedRequest } from './charge';
 import { recordSubscriptionStarted, syncServiceRequest } from './sync';
 import type { RequestActivities } from './types';

@@ -12,10 +12,10 @@ import { AppError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
 import type { DecisionInput } from '../../workflows/api';
 import { decideDocument } from '../decide-document';
-import type { FileStore } from '../files/store';
-import { renderQuotePdf } from '../render/quote-pdf';
-import { ProviderError, type ProviderDocument, type SignatureProvider } from './provider';
-import { purposeMessage } from './purpose-templates';
+import type { FileStore } from '../../services/files/store';
+import { renderQuotePdf } from '../../services/render/quote-pdf';
+import { ProviderError, type ProviderDocument, type SignatureProvider } from '../../services/signature/provider';
+import { purposeMessage } from '../../services/signature/purpose-templates';
 import { waitForToken, type RateLimit } from './rate-limit';
 import type { ProviderStatus, SignatureActivities, SignatureRef } from './types';
 
@@ -27,7 +27,7 @@ export interface SignatureDeps {
   rateLimit: RateLimit;
 }
 
-export function signedFileKey(documentId: string): string {
+function signedFileKey(documentId: string): string {
   return `signatures/${documentId}/signed.pdf`;
 }
 

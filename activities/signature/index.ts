@@ -2,9 +2,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
-import { openFileStore } from '../files/store';
+import { openFileStore } from '../../services/files/store';
 import { createSignatureActivities, type SignatureDeps } from './activities';
-import { getAcceptFromConfig } from './registry';
+import { getAcceptFromConfig } from '../../services/signature/registry';
 import type { SignatureActivities } from './types';
 
 export type SignatureActivityDeps = Omit<SignatureDeps, 'prisma'>;

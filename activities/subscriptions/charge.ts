@@ -10,11 +10,11 @@
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import { newId } from '../../platform/ids';
-import type { PaymentProvider } from '../payment/provider';
+import type { PaymentProvider } from '../../services/payment/provider';
 import { chargeCustomerSavedCard, settledChargeOutcome, type SavedCardChargeOutcome } from '../payment/saved-card';
 import type { ChargeSubscriptionInput } from './types';
 
-export const subscriptionChargeKey = (subscriptionId: string, period: number, attempt: number): string =>
+const subscriptionChargeKey = (subscriptionId: string, period: number, attempt: number): string =>
   `${subscriptionId}-period-${period}-attempt-${attempt}`;
 
 export async function chargeSubscription(

@@ -1,9 +1,9 @@
 /** The subscription activities, built from their dependencies like every activity (activities/index.ts). */
 import type { PrismaClient } from '../../generated/prisma/client';
 import { failingClearly } from '../failures';
-import type { PaymentProvider } from '../payment/provider';
+import type { PaymentProvider } from '../../services/payment/provider';
 import { chargeSubscription } from './charge';
-import { createSubscription } from './create';
+import { createSubscription } from '../../services/subscriptions/create';
 import { recordSubscription } from './record';
 import type { SubscriptionActivities } from './types';
 

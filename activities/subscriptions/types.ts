@@ -1,7 +1,7 @@
 /** The subscription workflow's activities (activities/subscriptions/), as the workflow sees them. */
 import type { SubscriptionView } from '../../workflows/subscription-api';
 import type { SavedCardChargeOutcome } from '../payment/saved-card';
-import type { CreatedSubscription, CreateSubscriptionInput } from './create';
+import type { CreatedSubscription, CreateSubscriptionInput } from '../../services/subscriptions/create';
 
 export interface ChargeSubscriptionInput {
   tenantId: string;

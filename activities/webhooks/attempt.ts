@@ -8,7 +8,7 @@ import type { PrismaClient, WebhookAttempt } from '../../generated/prisma/client
 import type { AttemptOutcome } from '../../domain/webhooks';
 import { newId } from '../../platform/ids';
 import { postWebhook, type PostResult } from './post';
-import { signWebhook } from './signature';
+import { signWebhook } from '../../services/webhooks/signature';
 
 export interface AttemptWebhookDeliveryInput {
   deliveryId: string;

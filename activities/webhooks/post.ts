@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { checkLiteralDestination, guardedLookup } from './destination';
+import { checkLiteralDestination, guardedLookup } from '../../services/webhooks/destination';
 
 export interface WebhookPost {
   url: string;
@@ -26,7 +26,7 @@ export interface PostResult {
 /** We read a little of the answer (to free the socket), never all of a hostile one. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const date = Date.parse(value);

@@ -7,7 +7,7 @@ import { saveCustomerCard } from '../operations/saved-cards';
 import { contactSchema, createContactSchema, createCustomerSchema, customerSchema, idParamsSchema, updateCustomerSchema } from '../schemas';
 import type { ProofType } from '../../domain/proof-types';
 
-/** Written by activities/db/audit.ts from a proof's approval; read defensively, as JSON. */
+/** Written by services/db/audit.ts from a proof's approval; read defensively, as JSON. */
 function termsAcceptedByOf(json: unknown): { name: string | null; email: string | null; linkId: string; colleague: boolean } | null {
   if (typeof json !== 'object' || json === null) return null;
   const { name, email, linkId, colleague } = json as Record<string, unknown>;

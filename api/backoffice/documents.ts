@@ -1,5 +1,5 @@
 /** /v1/documents: create, read, list, audit trail, send / remind / cancel / PDF, and a proof's revisions. */
-import { listChain, type ChainLink } from '../../activities/db/chain';
+import { listChain, type ChainLink } from '../../services/db/chain';
 import type { AuditEvent, Message } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
 import type { DocumentKind } from '../../domain/documents';

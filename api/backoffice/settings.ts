@@ -1,6 +1,6 @@
 /** GET and PATCH /v1/settings. */
 import type { TenantSettings } from '../../generated/prisma/client';
-import type { TemplateOverride } from '../../activities/notify/templates';
+import type { TemplateOverride } from '../../services/notify/templates';
 import { tenantProofType } from '../../domain/proof-types';
 import { jsonRoute } from '../openapi';
 import { getSettings, updateSettings } from '../operations/settings';

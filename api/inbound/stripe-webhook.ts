@@ -7,7 +7,7 @@
  * retries, and the workflow counts each payment once.
  */
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { WebhookSignatureError } from '../../activities/payment/provider';
+import { WebhookSignatureError } from '../../services/payment/provider';
 import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../app';
 import { sendProblem } from '../errors';

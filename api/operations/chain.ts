@@ -3,8 +3,8 @@
  * of the chain) and duplicate (a fresh draft outside any chain).
  */
 import { randomUUID } from 'node:crypto';
-import { convertDocument } from '../../activities/db/chain';
-import { recordAuditEvent } from '../../activities/db/audit';
+import { convertDocument } from '../../services/db/chain';
+import { recordAuditEvent } from '../../services/db/audit';
 import type { ConversionTarget } from '../../domain/chain';
 import { actorLabel, type DocumentKind } from '../../domain/documents';
 import type { PrismaClient } from '../../generated/prisma/client';

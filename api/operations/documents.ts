@@ -3,14 +3,15 @@
  * reading, listing with keyset pagination, and the audit trail. Every query is scoped by
  * tenant: another tenant's id is simply not found.
  */
-import { Prisma, type AuditEvent, type PrismaClient } from '../../generated/prisma/client';
+import type { AuditEvent, Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { DocumentKind } from '../../domain/documents';
 import { computeTotals, priceLine, type LineInput, type PricedLine, type Totals } from '../../domain/money';
+import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { AppError, type FieldError } from '../../domain/errors';
 import { MAX_AMOUNT } from '../schemas';
-import { lockDocumentNumbers, nextDocumentNumber } from '../../activities/db/document-numbers';
-import { lineRows } from '../../activities/db/lines';
+import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
+import { lineRows } from '../../services/db/lines';
 import { proofTypeForNewProof } from './customers';
 
 export type DocumentWithLines = Prisma.DocumentGetPayload<{ include: { lines: true } }>;
@@ -57,10 +58,6 @@ export function priceLines(lines: CreateDocumentInput['lines'], currency: string
     ]);
   }
   return { priced, totals: computeTotals(priced, currency) };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
 export async function createDocument(

@@ -1,12 +1,12 @@
 /**
  * Customer links the seller makes, lists and turns off (seed 002: every document but a draft
  * has its web link, which the seller copies to hand over in a chat or a text). A link is
- * activities/db/links.ts's, as an emailed one: one token for one recipient of one document,
+ * services/db/links.ts's, as an emailed one: one token for one recipient of one document,
  * kept as its SHA-256 only. Making and revoking one is in the document's trail (link_created,
  * link_revoked), by the seller; the portal answers a revoked link 410 at once.
  */
-import { recordAuditEvent } from '../../activities/db/audit';
-import { createAccessLink, type CreatedAccessLink, type LinkRecipient } from '../../activities/db/links';
+import { recordAuditEvent } from '../../services/db/audit';
+import { createAccessLink, type CreatedAccessLink, type LinkRecipient } from '../../services/db/links';
 import { actorLabel, customerLinkActions, type LinkAction } from '../../domain/documents';
 import { AppError, type FieldError } from '../../domain/errors';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AccessLink, Message, PrismaClient } from '../../generated/prisma/client';
-import { recordAuditEvent } from '../../activities/db/audit';
+import { recordAuditEvent } from '../../services/db/audit';
 import { actorLabel, type Actor, type RequestSource } from '../../domain/documents';
 import { newId, sha256Hex } from '../../platform/ids';
 import { messageNotificationWorkflowId, type MessageNotificationInput, type messageNotificationWorkflow } from '../../workflows/conversation';

@@ -11,13 +11,14 @@
  * unique (document, attempt) row settles which one writes it. A paid invoice opens nothing.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { Prisma, type Payment, type PrismaClient } from '../../generated/prisma/client';
-import { createStripeProvider } from '../../activities/payment/stripe';
-import type { HostedPayment, PaymentEvent, PaymentProvider } from '../../activities/payment/provider';
-import type { FoundLink } from '../../activities/db/links';
+import type { Payment, PrismaClient } from '../../generated/prisma/client';
+import { createStripeProvider } from '../../services/payment/stripe';
+import type { HostedPayment, PaymentEvent, PaymentProvider } from '../../services/payment/provider';
+import type { FoundLink } from '../../services/db/links';
 import { AppError } from '../../domain/errors';
 import { pickLocale } from '../../domain/documents';
 import type { ReceivedPayment } from '../../domain/invoice';
+import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import type { Config } from '../../platform/config';
 import { documentWorkflowId, paymentFailedSignal, paymentReceivedSignal } from '../../workflows/api';
@@ -118,7 +119,7 @@ export async function startInvoicePayment(deps: PaymentDeps, found: FoundLink, l
     });
   } catch (error) {
     // The same attempt opened by a request racing this one: the provider gave both the same session.
-    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+    if (!isUniqueViolation(error)) throw error;
   }
   return { url: session.url, sessionId: session.sessionId };
 }

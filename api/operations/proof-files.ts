@@ -5,7 +5,7 @@
  * never served from here: the customer gets the watermarked PDF, the seller the original
  * through GET /v1/documents/:id/pdf.
  */
-import { openFileStore } from '../../activities/files/store';
+import { openFileStore } from '../../services/files/store';
 import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../app';
 import type { PAGE_IMAGE_SIZES } from '../schemas';

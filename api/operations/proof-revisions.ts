@@ -3,12 +3,13 @@
  * revision row written, in one transaction with its pages; a failure anywhere removes what was
  * stored, so there is never half a revision. Rendering then runs on the worker.
  */
-import { openFileStore } from '../../activities/files/store';
-import { revisionPrefix, sourceKey } from '../../activities/files/keys';
-import { startRevisionRender } from '../../activities/render/render-start';
-import { inspectUpload, type ProofFileKind, type UploadedFile } from '../../activities/render/inspect-upload';
+import { openFileStore } from '../../services/files/store';
+import { revisionPrefix, sourceKey } from '../../services/files/keys';
+import { startRevisionRender } from '../../services/render/render-start';
+import { inspectUpload, type ProofFileKind, type UploadedFile } from '../../services/render/inspect-upload';
 import { AppError } from '../../domain/errors';
 import type { Revision } from '../../generated/prisma/client';
+import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import type { AppDeps } from '../app';
 import type { TenantCaller } from '../auth';
@@ -59,7 +60,7 @@ export async function createProofRevision(
   } catch (error) {
     await store.deletePrefix(revisionPrefix(documentId, revisionId));
     // Two uploads at once raced for the same number: the loser is told to retry.
-    if (error instanceof Error && 'code' in error && error.code === 'P2002') throw new AppError('conflict', 'Another revision was uploaded at the same time; send again.');
+    if (isUniqueViolation(error)) throw new AppError('conflict', 'Another revision was uploaded at the same time; send again.');
     throw error;
   }
   try {
@@ -75,7 +76,7 @@ export async function createProofRevision(
 /**
  * Each revision renders in a small workflow of its own, which reports the ready revision to the
  * proof's workflow. The revision is committed already: if Temporal cannot be reached now, the
- * worker's sweeper starts the render a little later (activities/render/render-start.ts), so the
+ * worker's sweeper starts the render a little later (services/render/render-start.ts), so the
  * upload still answers 201 — a 5xx would invite a retry that stores the revision twice.
  */
 async function startRevisionRendering(deps: AppDeps, tenantId: string, revision: Revision): Promise<void> {

@@ -6,7 +6,7 @@
  * A decided, expired or cancelled quote no longer changes.
  */
 import { randomUUID } from 'node:crypto';
-import { editDraft } from '../../activities/db/revisions';
+import { editDraft } from '../../services/db/revisions';
 import type { DocumentChanges } from '../../workflows/api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';

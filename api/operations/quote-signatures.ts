@@ -1,6 +1,6 @@
 /** The built-in signature as the back office sees it: the summary on a document and its certificate. */
 import type { PrismaClient } from '../../generated/prisma/client';
-import { renderSignatureCertificate } from '../../activities/render/signature-certificate';
+import { renderSignatureCertificate } from '../../services/render/signature-certificate';
 import type { AppDeps } from '../app';
 import type { TenantCaller } from '../auth';
 
@@ -11,7 +11,7 @@ export interface SignatureBlock {
   certificateUrl: string;
 }
 
-export function sellerCertificatePath(documentId: string): string {
+function sellerCertificatePath(documentId: string): string {
   return `/v1/documents/${encodeURIComponent(documentId)}/signature/certificate`;
 }
 

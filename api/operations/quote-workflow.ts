@@ -1,16 +1,12 @@
 /**
  * The only code in api/ that talks to the document workflows (a quote's, an order's or a
- * delivery note's): start them, pass decisions and facts, read their state, and turn
- * Temporal's failures into AppErrors the routes can answer with. The document's kind names
+ * delivery note's): start them, pass decisions and facts, read their state, and say why a
+ * closed one takes no decision (platform/temporal.ts maps Temporal's failures to the error
+ * table). The document's kind names
  * its workflow (`<kind>-<documentId>`) and the decisions it takes.
  */
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { FINAL_ACCEPTANCE_STATUSES, isAcceptanceKind, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import { FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type DocumentKind, type ProofStatus, type QuoteStatus } from '../../domain/documents';
@@ -18,7 +14,6 @@ import {
   acceptanceUpdates,
   acceptUpdate,
   cancelUpdate,
-  DECISION_REJECTED,
   documentWorkflowId,
   downloadedSignal,
   holdUpdate,
@@ -55,6 +50,7 @@ import { closedProofReason } from '../../workflows/machines/proof';
 import { closedQuoteReason } from '../../workflows/machines/quote';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
 import { AppError } from '../../domain/errors';
+import { askWorkflow, temporalAppError } from '../../platform/temporal';
 
 const decisionUpdates = {
   accept: acceptUpdate,
@@ -113,8 +109,7 @@ async function startDocumentWorkflow(
       memo: { number: input.number, title: input.title ?? null },
     });
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new AppError('already_started', `The ${kindName(kind)} has already been sent`);
-    throw error;
+    throw temporalAppError(error, { already_started: `The ${kindName(kind)} has already been sent` }) ?? error;
   }
 }
 
@@ -225,15 +220,10 @@ async function executeDecision<TView, TInput>(
   input: TInput,
 ): Promise<TView> {
   const handle = client.workflow.getHandle(documentWorkflowId(document.kind, document.id));
-  try {
-    return await handle.executeUpdate(update, { args: [input], updateId: decisionId });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
-      throw new AppError('decision_rejected', error.cause.message);
-    }
-    if (error instanceof WorkflowNotFoundError) throw new AppError('decision_rejected', await whyClosed(client, document));
-    throw error;
-  }
+  return askWorkflow(
+    () => handle.executeUpdate(update, { args: [input], updateId: decisionId }),
+    () => whyClosed(client, document),
+  );
 }
 
 /**

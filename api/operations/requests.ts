@@ -6,15 +6,16 @@
  * id is the caller's Idempotency-Key, so a retried move is taken once.
  */
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
-import { lockDocumentNumbers, nextDocumentNumber } from '../../activities/db/document-numbers';
+import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
 import type { Plan } from '../../domain/plans';
 import { AppError } from '../../domain/errors';
 import { AWAITING_RESPONSE_LABEL, FINAL_REQUEST_STATUSES, type RequestBilling, type RequestBox, type RequestStatus } from '../../domain/requests';
 import { newId } from '../../platform/ids';
-import { DECISION_REJECTED, type DecisionInput } from '../../workflows/api';
+import { askWorkflow } from '../../platform/temporal';
+import type { DecisionInput } from '../../workflows/api';
 import type { RequestView } from '../../workflows/machines/request';
 import { requestUpdates, requestWorkflowId, type RequestWorkflowInput, type SellerMoveInput } from '../../workflows/request-api';
 import { documentSearchAttributes } from '../../workflows/search-attributes';
@@ -192,17 +193,10 @@ async function executeRequestUpdate<TInput>(
   input: TInput,
   decisionId: string,
 ): Promise<RequestView> {
-  try {
-    return await client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input], updateId: decisionId });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
-      throw new AppError('decision_rejected', error.cause.message);
-    }
-    if (error instanceof WorkflowNotFoundError) {
-      throw new AppError('decision_rejected', (FINAL_REQUEST_STATUSES as readonly string[]).includes(status) ? `The request is ${status}` : 'The request is not running');
-    }
-    throw error;
-  }
+  return askWorkflow(
+    () => client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input], updateId: decisionId }),
+    () => ((FINAL_REQUEST_STATUSES as readonly string[]).includes(status) ? `The request is ${status}` : 'The request is not running'),
+  );
 }
 
 /** The customer's answer to the price proposal, from the request's link (portal). */

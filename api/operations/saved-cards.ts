@@ -5,7 +5,7 @@
  * provider customer. Read back by activities/payment/saved-card.ts when a charge is due.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import { PaymentMethodRefused, type SavedCard } from '../../activities/payment/provider';
+import { PaymentMethodRefused, type SavedCard } from '../../services/payment/provider';
 import { AppError } from '../../domain/errors';
 import type { Config } from '../../platform/config';
 import { getCustomer } from './customers';

@@ -1,7 +1,7 @@
 /** Tenant settings: reminder and validity delays, terms of sale, templates. */
 import type { Prisma, PrismaClient, TenantSettings } from '../../generated/prisma/client';
-import { templateProblems } from '../../activities/notify/template-rules';
-import type { TemplateOverride } from '../../activities/notify/templates';
+import { templateProblems } from '../../services/notify/template-rules';
+import type { TemplateOverride } from '../../services/notify/templates';
 import { AppError } from '../../domain/errors';
 
 export interface TermsOfSale {

@@ -4,14 +4,13 @@
  * start page's counts, the signed PDF, and the provider's webhooks. The signature's workflow
  * (workflows/signature.ts) does the work; this file reaches it and the read model.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TenantSettings } from '../../generated/prisma/client';
-import { openFileStore } from '../../activities/files/store';
-import { recordAuditEvent } from '../../activities/db/audit';
-import { ProviderError, WebhookRefused, type SignatureProvider } from '../../activities/signature/provider';
-import { createSignatureProviders, getAcceptFromConfig, signatureProviderName } from '../../activities/signature/registry';
-import { GETACCEPT_WEBHOOK_EVENTS, getAcceptWebhookToken, getAcceptWebhookUrl } from '../../activities/signature/webhook-token';
+import { openFileStore } from '../../services/files/store';
+import { recordAuditEvent } from '../../services/db/audit';
+import { ProviderError, WebhookRefused, type SignatureProvider } from '../../services/signature/provider';
+import { createSignatureProviders, getAcceptFromConfig, signatureProviderName } from '../../services/signature/registry';
+import { GETACCEPT_WEBHOOK_EVENTS, getAcceptWebhookToken, getAcceptWebhookUrl } from '../../services/signature/webhook-token';
 import {
   DIGITAL_STATUSES,
   isFinalDigitalStatus,
@@ -25,7 +24,7 @@ import {
 import { actorLabel } from '../../domain/documents';
 import { durationToMs } from '../../domain/durations';
 import { AppError } from '../../domain/errors';
-import { DECISION_REJECTED } from '../../workflows/api';
+import { askWorkflow } from '../../platform/temporal';
 import { cancelSignatureUpdate, checkSignatureSignal, signatureWorkflowId, type ExternalSignatureStart, type SignatureView } from '../../workflows/signature-api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
@@ -114,7 +113,7 @@ async function signer(
 
 /**
  * A quote sent to be signed on our portal (requireSignature, no external provider): the
- * built-in provider answers for it (activities/signature/builtin.ts); undefined otherwise.
+ * built-in provider answers for it (services/signature/builtin.ts); undefined otherwise.
  */
 async function builtinSigning(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<SignatureProvider | undefined> {
   const quote = await deps.prisma.document.findFirst({
@@ -149,12 +148,10 @@ export async function checkSignatureNow(deps: AppDeps, caller: TenantCaller, doc
   const builtin = await builtinSigning(deps, caller, documentId);
   if (builtin) return { digitalStatus: (await atBuiltin(() => builtin.getDocument(documentId))).status };
   const signature = await findSignature(deps, caller, documentId);
-  try {
-    await deps.temporal.workflow.getHandle(signatureWorkflowId(documentId)).signal(checkSignatureSignal, { trigger: 'check' });
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new AppError('decision_rejected', `The digital signing is over (${signature.document.digitalStatus}).`);
-    throw error;
-  }
+  await askWorkflow(
+    () => deps.temporal.workflow.getHandle(signatureWorkflowId(documentId)).signal(checkSignatureSignal, { trigger: 'check' }),
+    () => `The digital signing is over (${signature.document.digitalStatus}).`,
+  );
   return { digitalStatus: signature.document.digitalStatus ?? 'draft' };
 }
 
@@ -170,18 +167,14 @@ export async function cancelSignature(
   if (builtin) return cancelBuiltinSigning(deps, caller, builtin, documentId, input, decisionId);
   await findSignature(deps, caller, documentId);
   const handle = deps.temporal.workflow.getHandle(signatureWorkflowId(documentId));
-  try {
-    return await handle.executeUpdate(cancelSignatureUpdate, {
-      args: [{ actor: sellerActor(caller), ...(input.reason ? { reason: input.reason } : {}) }],
-      updateId: decisionId,
-    });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
-      throw new AppError('decision_rejected', error.cause.message);
-    }
-    if (error instanceof WorkflowNotFoundError) throw new AppError('decision_rejected', 'The digital signing is already over.');
-    throw error;
-  }
+  return askWorkflow(
+    () =>
+      handle.executeUpdate(cancelSignatureUpdate, {
+        args: [{ actor: sellerActor(caller), ...(input.reason ? { reason: input.reason } : {}) }],
+        updateId: decisionId,
+      }),
+    () => 'The digital signing is already over.',
+  );
 }
 
 /**

@@ -4,13 +4,13 @@
  * the direct creation a back office without service requests (or a test) uses.
  */
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
-import { createSubscription, type CreateSubscriptionInput } from '../../activities/subscriptions/create';
+import { createSubscription, type CreateSubscriptionInput } from '../../services/subscriptions/create';
 import { AppError } from '../../domain/errors';
+import { askWorkflow } from '../../platform/temporal';
 import type { Plan } from '../../domain/plans';
-import { DECISION_REJECTED } from '../../workflows/api';
 import { GreenlightCustomer, GreenlightKind, GreenlightStatus, GreenlightTenant } from '../../workflows/search-attributes';
 import {
   subscriptionUpdates,
@@ -27,7 +27,7 @@ export type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
 export type SubscriptionWithPayments = Prisma.SubscriptionGetPayload<{ include: { payments: true } }>;
 
 /** Starts a subscription's workflow; a second start of the same one is not an error (the first runs). */
-export async function startSubscriptionWorkflow(client: Client, taskQueue: string, input: SubscriptionWorkflowInput): Promise<void> {
+async function startSubscriptionWorkflow(client: Client, taskQueue: string, input: SubscriptionWorkflowInput): Promise<void> {
   try {
     await client.workflow.start('subscriptionWorkflow', {
       taskQueue,
@@ -112,16 +112,11 @@ async function decide<TInput>(
 ): Promise<SubscriptionWithPayments> {
   const subscription = await getSubscription(deps, caller, subscriptionId);
   const handle = deps.temporal.workflow.getHandle(subscriptionWorkflowId(subscription.id));
-  try {
-    await handle.executeUpdate(update, { args: [await inputOf(subscription)], updateId: decisionId ?? randomUUID() });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
-      throw new AppError('decision_rejected', error.cause.message);
-    }
+  await askWorkflow(
+    async () => handle.executeUpdate(update, { args: [await inputOf(subscription)], updateId: decisionId ?? randomUUID() }),
     // The workflow ended (inactive): the row says why.
-    if (error instanceof WorkflowNotFoundError) throw new AppError('decision_rejected', `The subscription is ${subscription.status}${subscription.statusReason ? ` (${subscription.statusReason})` : ''}.`);
-    throw error;
-  }
+    () => `The subscription is ${subscription.status}${subscription.statusReason ? ` (${subscription.statusReason})` : ''}.`,
+  );
   // The workflow recorded the decision before answering it.
   return getSubscription(deps, caller, subscriptionId);
 }

@@ -1,10 +1,10 @@
 /** Webhook endpoints of a tenant, their deliveries, and replaying a failed delivery by hand. */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { PrismaClient, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../../generated/prisma/client';
-import { checkDestination, DestinationRefused } from '../../activities/webhooks/destination';
-import { startDeliveryWorkflow, type WebhookDispatcher } from '../../activities/webhooks/dispatch';
+import { checkDestination, DestinationRefused } from '../../services/webhooks/destination';
+import { startDeliveryWorkflow, type WebhookDispatcher } from '../../services/webhooks/dispatch';
 import { webhookWorkflowId } from '../../domain/webhooks';
-import { newWebhookSecret } from '../../activities/webhooks/signature';
+import { newWebhookSecret } from '../../services/webhooks/signature';
 import { newId } from '../../platform/ids';
 import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';

@@ -4,7 +4,7 @@
  * customer may see, and a form to write). Pure: data in, HTML out. Their words live here, in
  * the three portal languages, beside the code that uses them.
  */
-import type { ChainLink } from '../../activities/db/chain';
+import type { ChainLink } from '../../services/db/chain';
 import type { DocumentKind, Locale } from '../../domain/documents';
 import { html, type SafeHtml } from './html';
 import { formattersFor } from './i18n';

@@ -6,7 +6,7 @@
  * workflow (an open proof only).
  */
 import type { AccessLink } from '../../generated/prisma/client';
-import { isColleagueLink } from '../../activities/db/links';
+import { isColleagueLink } from '../../services/db/links';
 import type { Locale } from '../../domain/documents';
 import { AppError } from '../../domain/errors';
 import { html, type SafeHtml } from './html';

@@ -20,11 +20,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { FoundLink } from '../../activities/db/links';
+import type { FoundLink } from '../../services/db/links';
 import { pickLocale, type Locale } from '../../domain/documents';
 import { AppError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
-import { formatDate } from '../../activities/locale-format';
+import { formatDate } from '../../services/locale-format';
 import type { AppDeps } from '../app';
 import { sendProblem } from '../errors';
 import { confirmReturnFromPayment, isPayableOnline, listPayments, receiptOf, startInvoicePayment } from '../operations/payments';

@@ -3,7 +3,7 @@
  * status, and whom the customer can ask.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { FoundLink } from '../../activities/db/links';
+import type { FoundLink } from '../../services/db/links';
 import type { AuditEventType, QuoteStatus } from '../../domain/documents';
 
 const EVENT_OF_STATUS: Partial<Record<QuoteStatus, AuditEventType>> = {

@@ -7,7 +7,7 @@
  *
  * Pure: data in, HTML out, built from small sections so another one is one more line.
  */
-import type { LinkedDocument } from '../../activities/db/links';
+import type { LinkedDocument } from '../../services/db/links';
 import type { Locale, ProofStatus } from '../../domain/documents';
 import type { ProofPinInput } from '../../workflows/api';
 import { html, SafeHtml } from './html';

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { FoundLink } from '../../activities/db/links';
+import type { FoundLink } from '../../services/db/links';
 import { pickLocale, type Locale, type ProofStatus, type RequestSource } from '../../domain/documents';
 import { AppError } from '../../domain/errors';
 import type { ProofPinInput } from '../../workflows/api';

@@ -11,8 +11,8 @@ import type { PortalDecision } from './decisions';
 import { computeTotals, countsInTotals, minorUnitDigits, taxBreakdown, type PricedLine } from '../../domain/money';
 import { portalScript, signForm, SIGNING_MESSAGES } from './sign-form';
 import type { Locale, QuoteStatus } from '../../domain/documents';
-import type { LinkedDocument } from '../../activities/db/links';
-import { pricedLineOf } from '../../activities/db/lines';
+import type { LinkedDocument } from '../../services/db/links';
+import { pricedLineOf } from '../../services/db/lines';
 
 export interface QuoteForm {
   decision: PortalDecision;

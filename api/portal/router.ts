@@ -26,10 +26,10 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { listChain } from '../../activities/db/chain';
-import { findLinkByToken, isColleagueLink, type FoundLink, type LinkedDocument, type LinkGone } from '../../activities/db/links';
+import { listChain } from '../../services/db/chain';
+import { findLinkByToken, isColleagueLink, type FoundLink, type LinkedDocument, type LinkGone } from '../../services/db/links';
 import type { Message } from '../../generated/prisma/client';
-import { renderQuotePdf } from '../../activities/render/quote-pdf';
+import { renderQuotePdf } from '../../services/render/quote-pdf';
 import { LOCALES, pickLocale, type DocumentKind, type Locale, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';

@@ -4,10 +4,10 @@
  * links made for an older version, and the certificate download.
  */
 import type { Request, Response } from 'express';
-import type { FoundLink } from '../../activities/db/links';
-import { renderQuotePdf } from '../../activities/render/quote-pdf';
-import { renderSignatureCertificate } from '../../activities/render/signature-certificate';
-import { pngFromDataUrl } from '../../activities/signature/drawn-signature';
+import type { FoundLink } from '../../services/db/links';
+import { renderQuotePdf } from '../../services/render/quote-pdf';
+import { renderSignatureCertificate } from '../../services/render/signature-certificate';
+import { pngFromDataUrl } from '../../services/signature/drawn-signature';
 import { pickLocale, type Locale } from '../../domain/documents';
 import { consentSentence, type SignatureEvidence } from '../../domain/signature';
 import type { PrismaClient } from '../../generated/prisma/client';
@@ -16,7 +16,7 @@ import { AppError } from '../../domain/errors';
 import { noticePage } from './layout';
 import { SIGNING_MESSAGES } from './sign-form';
 
-export function linkLocale(found: FoundLink): Locale {
+function linkLocale(found: FoundLink): Locale {
   return pickLocale(found.document.customer.locale, found.document.tenant.locale);
 }
 

@@ -21,7 +21,7 @@
  *   as a doubtful, uncounted download and does not reach the workflow.
  */
 import { randomUUID } from 'node:crypto';
-import { recordAuditEvent } from '../../activities/db/audit';
+import { recordAuditEvent } from '../../services/db/audit';
 import { actorLabel, type RequestSource } from '../../domain/documents';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
 import { sha256Hex } from '../../platform/ids';
@@ -78,7 +78,7 @@ const KNOWN_SCANNER_AGENTS = [
 const JUST_SENT_MS = 30_000;
 
 /** A view is confirmed within a day of its open, or not at all. */
-export const VIEW_CONFIRMATION_WINDOW_MS = IDEMPOTENCY_TTL_MS;
+const VIEW_CONFIRMATION_WINDOW_MS = IDEMPOTENCY_TTL_MS;
 
 const VIEW_CLAIM_SCOPE = 'portal-view';
 

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DeliveryError } from '../../activities/notify/delivery-error';
-import { createResendMailer, type OutgoingEmail } from '../../activities/notify/mailer';
-import { createOutboxSmsSender } from '../../activities/notify/sms';
+import { DeliveryError } from '../../services/notify/delivery-error';
+import { createResendMailer, type OutgoingEmail } from '../../services/notify/mailer';
+import { createOutboxSmsSender } from '../../services/notify/sms';
 import { startOutbox, type Outbox } from '../../devtools/outbox/server';
 
 let dataDir: string;

@@ -4,7 +4,7 @@
  * portal links, a document of another chain stays out of reach, a refused quote does not
  * convert, and a duplicate is a fresh draft outside the chain.
  */
-import { createAccessLink } from '../../activities/db/links';
+import { createAccessLink } from '../../services/db/links';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { openFileStore } from '../../activities/files/store';
+import { openFileStore } from '../../services/files/store';
 import { formFields, backOffice, type BackOffice, type SentQuote, SAMPLE_LINES } from './portal-fixtures';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';

@@ -3,7 +3,7 @@
  * page's CSRF field, JSON clients get JSON, a decision id is taken once, and a decision the
  * state does not allow answers 409 with the reason.
  */
-import { createAccessLink } from '../../activities/db/links';
+import { createAccessLink } from '../../services/db/links';
 import escapeHtml from 'escape-html';
 import { MESSAGES } from '../../api/portal/i18n';
 import { startStack, type Stack } from '../support/stack';

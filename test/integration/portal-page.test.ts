@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo, Server } from 'node:net';
 import express from 'express';
-import { createAccessLink } from '../../activities/db/links';
+import { createAccessLink } from '../../services/db/links';
 import { formatMoney } from '../../domain/money';
 import type { Locale } from '../../domain/documents';
 import escapeHtml from 'escape-html';

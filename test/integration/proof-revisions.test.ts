@@ -10,8 +10,8 @@ import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
 import { PDFDocument, PDFName, rgb } from 'pdf-lib';
 import sharp from 'sharp';
-import { openFileStore } from '../../activities/files/store';
-import { WATERMARK_RGB } from '../../activities/render/watermark';
+import { openFileStore } from '../../services/files/store';
+import { WATERMARK_RGB } from '../../services/render/watermark';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 

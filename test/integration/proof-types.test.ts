@@ -5,7 +5,7 @@
  * PDF attached to the email, and the emailed link still takes the decision.
  */
 import { randomUUID } from 'node:crypto';
-import { openFileStore } from '../../activities/files/store';
+import { openFileStore } from '../../services/files/store';
 import { eventually } from '../support/eventually';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { emailTo } from '../support/quote-scenario';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
-import { openFileStore } from '../../activities/files/store';
+import { openFileStore } from '../../services/files/store';
 import { textPdf, uploadRevision, type UploadFile, type UploadOptions } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
 import { apiClient, type ApiCall } from './api-http';

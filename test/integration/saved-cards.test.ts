@@ -3,7 +3,7 @@
  * the local Stripe stand-in, which answers payment method ids as Stripe does: a card id the
  * provider does not know is the caller's mistake, a 422 naming the field, and nothing is saved.
  */
-import { createStripeProvider } from '../../activities/payment/stripe';
+import { createStripeProvider } from '../../services/payment/stripe';
 import { ApiClient } from '../support/http';
 import { startPaymentStack, type PaymentStack } from '../support/payments';
 

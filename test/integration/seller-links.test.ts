@@ -7,7 +7,7 @@
  */
 import escapeHtml from 'escape-html';
 import { MESSAGES } from '../../api/portal/i18n';
-import { createAccessLink } from '../../activities/db/links';
+import { createAccessLink } from '../../services/db/links';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import { backOffice, SAMPLE_LINES, type BackOffice, type SentQuote } from './portal-fixtures';

@@ -1,13 +1,13 @@
 /**
- * The portal signature behind the SignatureProvider interface (activities/signature/builtin.ts),
+ * The portal signature behind the SignatureProvider interface (services/signature/builtin.ts),
  * over the real stack (API, worker, Temporal, PostgreSQL): the back office's signature routes
  * answer for a quote signed on our portal as they do for GetAccept — the digital status read
  * from our own records (sent → viewed → signed), "check now" answering at once, the signed
  * file being the certificate with the pages signed, cancel revoking the links (a later
  * reminder's link only shows the quote, which converts by hand), and no webhook. The registry picks the provider by the tenant's setting.
  */
-import { WebhookRefused } from '../../activities/signature/provider';
-import { createSignatureProviders, signatureProviderName } from '../../activities/signature/registry';
+import { WebhookRefused } from '../../services/signature/provider';
+import { createSignatureProviders, signatureProviderName } from '../../services/signature/registry';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { pdfText } from '../support/pdf-text';

@@ -1,5 +1,5 @@
 /**
- * Every request our Stripe adapter (activities/payment/stripe.ts) makes, sent through the
+ * Every request our Stripe adapter (services/payment/stripe.ts) makes, sent through the
  * official SDK to stripe-mock — Stripe's own mock, which validates each request against
  * Stripe's OpenAPI description and refuses what Stripe would refuse (unknown parameters,
  * wrong types, missing required ones). A request Stripe would reject fails here.
@@ -17,8 +17,8 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WebhookSignatureError, type PaymentProvider, type PaymentSubject } from '../../activities/payment/provider';
-import { createStripeProvider } from '../../activities/payment/stripe';
+import { WebhookSignatureError, type PaymentProvider, type PaymentSubject } from '../../services/payment/provider';
+import { createStripeProvider } from '../../services/payment/stripe';
 import { startStripeStandIn, type StripeStandIn } from '../../devtools/stripe/server';
 import { findFreePort } from '../../scripts/lib/ports';
 import { eventually } from '../support/eventually';

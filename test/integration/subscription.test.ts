@@ -7,7 +7,7 @@
  */
 import { eventually } from '../support/eventually';
 import { startPaymentStack, type PaymentStack } from '../support/payments';
-import { createSubscription } from '../../activities/subscriptions/create';
+import { createSubscription } from '../../services/subscriptions/create';
 import { saveReplayHistory } from '../replay/record';
 import { subscriptionWorkflowId } from '../../workflows/subscription-api';
 import { backOffice, type BackOffice } from './portal-fixtures';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
-import { inspectUpload, type UploadedFile } from '../../activities/render/inspect-upload';
+import { inspectUpload, type UploadedFile } from '../../services/render/inspect-upload';
 import { AppError } from '../../domain/errors';
 import { loadConfig } from '../../platform/config';
 

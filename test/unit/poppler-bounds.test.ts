@@ -1,7 +1,7 @@
 /** The rasterizer's bounds: a run over its memory or time is refused with the reason, not returned half-done. */
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
-import { FileRefused, rasterizePages, withTempPdf } from '../../activities/render/poppler';
+import { FileRefused, rasterizePages, withTempPdf } from '../../services/render/poppler';
 
 async function photoPdf(): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();

@@ -174,7 +174,7 @@ function forwardProblem(context: ProofContext, event: ForwardEvent): string | un
   return undefined;
 }
 
-/** Who ticked the terms, kept on the customer with the version (activities/db/audit.ts). */
+/** Who ticked the terms, kept on the customer with the version (services/db/audit.ts). */
 function termsAcceptedBy(event: ApproveEvent): Record<string, unknown> {
   const { actor } = event;
   if (actor.kind !== 'customer') return { actor: actor.kind };

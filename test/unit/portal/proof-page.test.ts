@@ -3,7 +3,7 @@
  * links to its zoom image, the forms post), which revision the forms act on, and what is
  * shown only when it applies (the terms, the change-cost notice, the pins).
  */
-import type { LinkedDocument } from '../../../activities/db/links';
+import type { LinkedDocument } from '../../../services/db/links';
 import { renderProofPage, type ProofPageInput } from '../../../api/portal/proof-page';
 
 const document = {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import { layoutQuotePdf, type QuotePdfData } from '../../../activities/render/quote-pdf';
+import { layoutQuotePdf, type QuotePdfData } from '../../../services/render/quote-pdf';
 import { computeTotals, formatMoney, priceLine } from '../../../domain/money';
 
 const names = ['Åsa Öberg', 'Łódź', 'Дмитрий', 'Ελένη', 'Zoë Ångström'];

@@ -1,5 +1,5 @@
 /** GetAccept's statuses as our digital status: one test per row of the table, and the table has no other rows. */
-import { digitalStatusFromGetAccept, GETACCEPT_STATUS_TABLE } from '../../../activities/signature/getaccept-status';
+import { digitalStatusFromGetAccept, GETACCEPT_STATUS_TABLE } from '../../../services/signature/getaccept-status';
 import { FINAL_DIGITAL_STATUSES } from '../../../domain/digital-status';
 
 const ROWS: [getAccept: string, ours: string, final: boolean][] = [

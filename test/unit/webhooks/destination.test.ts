@@ -2,7 +2,7 @@
  * How an address is classified for webhooks: only public unicast is reachable, and an IPv6
  * address carrying an IPv4 address is judged by the IPv4 address it reaches.
  */
-import { nonPublic } from '../../../activities/webhooks/destination';
+import { nonPublic } from '../../../services/webhooks/destination';
 
 test.each([
   ['::ffff:7f00:1', 'loopback', '127.0.0.1'],

@@ -1,5 +1,5 @@
 /**
- * The webhook outbox. Called inside the audit event's own transaction (activities/db/
+ * The webhook outbox. Called inside the audit event's own transaction (services/db/
  * audit.ts): the event and one delivery row per subscribed endpoint commit together, so an
  * event is never recorded without its deliveries nor delivered without being recorded.
  * The body is built here, once: every attempt sends (and signs) the same bytes, showing

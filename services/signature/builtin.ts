@@ -13,7 +13,7 @@ import { renderSignatureCertificate } from '../render/signature-certificate';
 import { ProviderError, WebhookRefused, type ProviderDocument, type SignatureProvider } from './provider';
 
 /** A quote's own status as a digital status, while unsigned (a signature makes it "signed", whatever the quote says). */
-export const BUILTIN_STATUS_TABLE: Readonly<Record<string, DigitalStatus>> = {
+const BUILTIN_STATUS_TABLE: Readonly<Record<string, DigitalStatus>> = {
   draft: 'draft',
   sent: 'sent',
   viewed: 'viewed',

@@ -327,7 +327,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
       sms: '{{seller}} har skrivit till dig om {{number}}. Läs och svara på webben: {{link}}',
     },
   },
-  // Sent by the signature provider, which adds its own signing link (activities/signature/purpose-texts.ts).
+  // Sent by the signature provider, which adds its own signing link (services/signature/purpose-texts.ts).
   digital_quote: PURPOSE_TEMPLATES.quote,
   digital_quick_quote: PURPOSE_TEMPLATES.quick_quote,
   digital_upsell: PURPOSE_TEMPLATES.upsell,

@@ -10,10 +10,10 @@
  */
 import { DEFAULT_TEMPLATES, PLACEHOLDER, type TemplateName, type TemplateOverride, type TemplateText } from './templates';
 
-export const LINK_PLACEHOLDER = 'link';
+const LINK_PLACEHOLDER = 'link';
 
 /** Notices to the salesperson are named assignee_*; every other template goes to the customer. */
-export function isCustomerTemplate(name: string): boolean {
+function isCustomerTemplate(name: string): boolean {
   return !name.startsWith('assignee_');
 }
 

@@ -8,6 +8,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { durationToMs } from '../../domain/durations';
 import { AppError } from '../../domain/errors';
 import { DEFAULT_RETRY_DELAYS, planStart, type Plan } from '../../domain/plans';
+import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import type { SubscriptionPlan, SubscriptionWorkflowInput } from '../../workflows/subscription-api';
 
@@ -50,7 +51,7 @@ export async function createSubscription(prisma: PrismaClient, input: CreateSubs
     return { subscriptionId: created.id, workflowInput: workflowInputOf(created, input) };
   } catch (error) {
     // Two confirmations of the same request at once: the other one created it.
-    if (input.requestId && (error as { code?: string }).code === 'P2002') {
+    if (input.requestId && isUniqueViolation(error)) {
       const existing = await prisma.subscription.findUniqueOrThrow({ where: { requestId: input.requestId } });
       return { subscriptionId: existing.id, workflowInput: workflowInputOf(existing, input) };
     }

@@ -2,7 +2,7 @@
  * Renders a proof revision, page by page: each page becomes a ~1600 px JPEG preview, a
  * thumbnail and a 3200 px zoom image, and the revision gets a watermarked medium-resolution
  * PDF (pages at 150 dpi, watermark in the pixels). PDF pages are rasterized by pdftoppm in a
- * bounded child process (activities/render/poppler.ts); images go straight to sharp.
+ * bounded child process (services/render/poppler.ts); images go straight to sharp.
  *
  * Idempotent by revision: a revision already ready or failed is left alone, and a retry
  * rewrites the same keys. A file that cannot be rendered within the bounds marks the revision

@@ -2,7 +2,7 @@
 import type { DocumentKind, Locale } from '../../domain/documents';
 
 /** The kinds the document PDF renders: the ones a customer reads and answers. */
-export const RENDERED_KINDS = ['quote', 'order', 'delivery_note', 'invoice'] as const satisfies readonly DocumentKind[];
+const RENDERED_KINDS = ['quote', 'order', 'delivery_note', 'invoice'] as const satisfies readonly DocumentKind[];
 export type RenderedKind = (typeof RENDERED_KINDS)[number];
 
 export function isRenderedKind(kind: string): kind is RenderedKind {

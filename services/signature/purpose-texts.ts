@@ -2,7 +2,7 @@
  * The words of the provider's email (or SMS) to the signer, one template per flavour of the
  * seed's "Digital Signering": offert, snabboffert, merförsäljning, orderbekräftelse. The
  * provider adds its own signing link and button, so these carry no {{link}}. They are
- * Greenlight's defaults in the template catalogue (activities/notify/templates.ts) under
+ * Greenlight's defaults in the template catalogue (services/notify/templates.ts) under
  * `digital_<purpose>`, which a tenant overrides like any other template.
  *
  * Data only: the catalogue imports it, and purpose-templates.ts renders it.

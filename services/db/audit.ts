@@ -10,6 +10,7 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { AuditEvent } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
 import type { AuditEventType } from '../../domain/documents';
+import { isMissingRecord, isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { queueWebhookDeliveries } from '../webhooks/outbox';
 
@@ -91,10 +92,6 @@ async function keepTermsAcceptance(tx: Prisma.TransactionClient, customerId: str
   });
 }
 
-function isPrismaError(error: unknown, code: 'P2002' | 'P2025'): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
-}
-
 export async function recordAuditEvent(prisma: PrismaClient, input: AuditEventInput): Promise<RecordedAuditEvent> {
   try {
     return await prisma.$transaction(async (tx) => {
@@ -132,15 +129,15 @@ export async function recordAuditEvent(prisma: PrismaClient, input: AuditEventIn
           data: (input.data ?? {}) as Prisma.InputJsonObject,
         },
       });
-      // The outbox: the event's webhook deliveries commit with it (activities/webhooks/dispatch.ts starts them).
+      // The outbox: the event's webhook deliveries commit with it (services/webhooks/dispatch.ts starts them).
       await queueWebhookDeliveries(tx, event);
       return { event, created: true };
     });
   } catch (error) {
-    if (isPrismaError(error, 'P2025')) throw new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
+    if (isMissingRecord(error)) throw new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
     // Two writers with the same dedupeKey raced past the lookup: the loser's transaction
     // rolled back whole, and the winner's row is the answer.
-    if (!isPrismaError(error, 'P2002')) throw error;
+    if (!isUniqueViolation(error)) throw error;
     const event = await prisma.auditEvent.findUnique({ where: { dedupeKey: input.dedupeKey } });
     if (!event) throw error;
     return { event, created: false };

@@ -36,7 +36,7 @@ export interface CreatedAccessLink {
 }
 
 /** The portal address of a token: what every email and SMS carries. */
-export function portalUrl(publicUrl: string, token: string): string {
+function portalUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/$/, '')}/d/${token}`;
 }
 

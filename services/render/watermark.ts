@@ -14,7 +14,7 @@ const WATERMARK_TEXT: Record<string, string> = {
 /** The colour the watermark is drawn in (tests look for it). */
 export const WATERMARK_RGB = { r: 220, g: 20, b: 60 } as const;
 
-export function watermarkText(locale: string): string {
+function watermarkText(locale: string): string {
   return WATERMARK_TEXT[locale.slice(0, 2).toLowerCase()] ?? WATERMARK_TEXT.en!;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The provider's email (or SMS) to the signer, from the purpose's template (purpose-texts.ts)
  * or the tenant's override of it (settings `templates.digital_<purpose>`), through the same
- * renderer as our own emails (activities/notify/templates.ts).
+ * renderer as our own emails (services/notify/templates.ts).
  */
 import type { Locale } from '../../domain/documents';
 import type { SignaturePurpose } from '../../domain/digital-status';

@@ -115,7 +115,7 @@ const LABELS: Record<Locale, CertificateLabels> = {
 
 const GEOMETRY = { margin: 48, labelWidth: 150, size: 9.5, lineGap: 4, rowGap: 3 };
 
-export async function layoutSignatureCertificate(data: SignatureCertificateData): Promise<Uint8Array> {
+async function layoutSignatureCertificate(data: SignatureCertificateData): Promise<Uint8Array> {
   const t = LABELS[data.locale];
   const metadata = { title: `${t.title} · ${t.document} ${data.number}`, author: data.seller, locale: data.locale, date: data.signedAt };
   const { pdf, writer } = await startLabelledPdf(metadata, GEOMETRY);

@@ -30,7 +30,7 @@ const KIND_NAMES: Record<ProofFileKind, string> = { pdf: 'a PDF', jpeg: 'a JPEG 
 const EXTENSIONS: Record<string, ProofFileKind> = { pdf: 'pdf', jpg: 'jpeg', jpeg: 'jpeg', png: 'png', tif: 'tiff', tiff: 'tiff' };
 const MEDIA_TYPES: Record<string, ProofFileKind> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/tiff': 'tiff' };
 
-export function sniffKind(bytes: Buffer): ProofFileKind | undefined {
+function sniffKind(bytes: Buffer): ProofFileKind | undefined {
   const starts = (...signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
   // PDF readers accept the header within the first kilobyte; so do we.
   if (bytes.subarray(0, 1024).includes('%PDF-')) return 'pdf';

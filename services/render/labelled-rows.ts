@@ -26,7 +26,7 @@ export async function startLabelledPdf(metadata: PdfMetadata, geometry: RowsGeom
   return { pdf, writer: new LabelledRowsWriter(pdf, fonts, geometry) };
 }
 
-export class LabelledRowsWriter {
+class LabelledRowsWriter {
   private page: PDFPage;
   private y: number;
   private readonly width: number;
