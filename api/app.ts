@@ -12,7 +12,7 @@ import type { Config } from '../platform/config';
 import { createBackofficeRouter } from './backoffice';
 import { outboxHandler } from './dev/outbox';
 import { AppError } from '../domain/errors';
-import { toProblem } from './errors';
+import { parsingRefusal, toProblem } from './errors';
 import { healthHandler } from './health';
 import { createPortalRouter } from './portal/router';
 import { stripeWebhookHandlers } from './inbound/stripe-webhook';
@@ -28,26 +28,10 @@ export interface AppDeps {
 /** Larger than any document a back office sends (500 lines), small enough to refuse abuse early. */
 const JSON_BODY_LIMIT = '1mb';
 
-/** body-parser's failures (they carry `type` and `status`) as the API's own errors. */
-function bodyParserError(error: unknown): AppError | undefined {
-  if (!error || typeof error !== 'object' || !('type' in error)) return undefined;
-  switch ((error as { type: unknown }).type) {
-    case 'entity.parse.failed':
-      return new AppError('malformed_json', 'The body could not be parsed as JSON.');
-    case 'entity.too.large':
-      return new AppError('payload_too_large', `The body is larger than ${JSON_BODY_LIMIT}.`);
-    case 'charset.unsupported':
-    case 'encoding.unsupported':
-      return new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON.');
-    default:
-      return undefined;
-  }
-}
-
 function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof z.ZodError) return validationError(error);
-  return bodyParserError(error) ?? new AppError('internal');
+  return parsingRefusal(error) ?? new AppError('internal');
 }
 
 function sendProblem(error: unknown, req: Request, res: Response, _next: NextFunction): void {

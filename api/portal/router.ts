@@ -31,7 +31,7 @@ import { renderQuotePdf } from '../../activities/render/quote-pdf';
 import { LOCALES, pickLocale, type DocumentKind, type Locale, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';
-import { toProblem } from '../errors';
+import { parsingRefusal, toProblem } from '../errors';
 import { listMessages, postCustomerMessage } from '../operations/messages';
 import { whyKindRefuses } from '../operations/quote-workflow';
 import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
@@ -546,19 +546,9 @@ function answerRateLimited(req: Request, res: Response): void {
   res.status(429).type('html').send(noticePage(visitorLocales(req), (locale) => MESSAGES[locale].rateLimited));
 }
 
-/** Body parser failures as AppErrors, so they answer like every other refusal. */
-function asAppError(error: unknown): AppError | undefined {
-  if (error instanceof AppError) return error;
-  const type = (error as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed') return new AppError('malformed_json');
-  if (type === 'entity.too.large' || type === 'parameters.too.many') return new AppError('payload_too_large');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported_media_type');
-  return undefined;
-}
-
 function answerPortalError(error: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(error);
-  const known = asAppError(error);
+  const known = error instanceof AppError ? error : parsingRefusal(error);
   if (!known || known.status >= 500) {
     // The route pattern, never the URL: the URL holds the customer's token.
     console.error('portal request failed', req.method, `${req.baseUrl}${req.route?.path ?? ''}`, error);
