@@ -32,7 +32,14 @@ export function readMultipartFiles(req: Request, limits: MultipartLimits): Promi
       req.resume();
       reject(failure);
     };
-    const parser = busboy({ headers: req.headers, limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 20 } });
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 20 } });
+    } catch {
+      // busboy refuses a Content-Type without a usable boundary before reading a byte.
+      req.resume();
+      return reject(new AppError('validation_failed', 'The multipart Content-Type names no boundary.'));
+    }
     parser.on('file', (field, stream, info) => {
       if (field !== limits.field) {
         stream.resume();

@@ -58,3 +58,15 @@ it('answers a body its Content-Encoding does not decode with a 400, and writes n
   expect([portal.status, portal.problem?.type]).toEqual([400, expect.stringMatching(/validation-failed$/)]);
   expect(await tenantFootprint(stack.prisma, tenant.tenantId)).toEqual(footprint);
 });
+
+it('refuses a multipart upload whose Content-Type names no boundary with a 400', async () => {
+  for (const type of ['multipart/form-data', 'multipart/form-data; boundary=']) {
+    const refused = await send({
+      method: 'POST',
+      path: `/v1/documents/doc_anything/revisions`,
+      headers: withKey({ 'content-type': type }),
+      body: json('--x\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\n\r\n%PDF-1.4\r\n--x--\r\n'),
+    });
+    expect({ type, status: refused.status, detail: refused.problem?.detail }).toEqual({ type, status: 400, detail: expect.stringMatching(/boundary/) });
+  }
+});
