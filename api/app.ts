@@ -14,6 +14,7 @@ import { outboxHandler } from './dev/outbox';
 import { AppError } from '../domain/errors';
 import { parsingRefusal, toProblem } from './errors';
 import { healthHandler } from './health';
+import { jsonBody } from './json-body';
 import { createPortalRouter } from './portal/router';
 import { stripeWebhookHandlers } from './inbound/stripe-webhook';
 import { createProviderWebhookRouter } from './inbound/getaccept-webhook';
@@ -53,7 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(helmet({ referrerPolicy: { policy: 'no-referrer' } }));
 
   app.get('/healthz', healthHandler(deps));
-  app.use('/v1', express.json({ limit: JSON_BODY_LIMIT }), createBackofficeRouter(deps));
+  app.use('/v1', ...jsonBody(JSON_BODY_LIMIT), createBackofficeRouter(deps));
   app.use('/d', createPortalRouter(deps));
   // Provider webhooks in: verified before they signal anything.
   app.post('/webhooks/stripe', ...stripeWebhookHandlers(deps));

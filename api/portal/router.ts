@@ -32,6 +32,7 @@ import { LOCALES, pickLocale, type DocumentKind, type Locale, type ProofStatus, 
 import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';
 import { parsingRefusal, toProblem } from '../errors';
+import { jsonBody } from '../json-body';
 import { listMessages, postCustomerMessage } from '../operations/messages';
 import { whyKindRefuses } from '../operations/quote-workflow';
 import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
@@ -160,9 +161,9 @@ export function createPortalRouter(deps: AppDeps): Router {
   // A proof page loads one image per page (more on zoom): page images get budgets of their own, ten times the pages'.
   const { perTokenPerMinute, perIpPerMinute } = deps.config.portalRateLimits;
   const imageRateLimited = createPortalRateLimiters({ perTokenPerMinute: perTokenPerMinute * 10, perIpPerMinute: perIpPerMinute * 10 }, answerRateLimited);
-  const parseBody = [express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 200 }), express.json({ limit: '16kb' })];
+  const parseBody = [express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 200 }), ...jsonBody('16kb')];
   // A signature may carry a drawing (a PNG of at most 96 KB, base64 in the body).
-  const parseSignBody = [express.urlencoded({ extended: false, limit: '160kb', parameterLimit: 200 }), express.json({ limit: '160kb' })];
+  const parseSignBody = [express.urlencoded({ extended: false, limit: '160kb', parameterLimit: 200 }), ...jsonBody('160kb')];
 
   router.use((_req, res, next) => {
     res.set(PORTAL_HEADERS);

@@ -70,3 +70,23 @@ it('refuses a multipart upload whose Content-Type names no boundary with a 400',
     expect({ type, status: refused.status, detail: refused.problem?.detail }).toEqual({ type, status: 400, detail: expect.stringMatching(/boundary/) });
   }
 });
+
+it('refuses text with a lone surrogate wherever JSON is read, naming where, and keeps a real pair intact', async () => {
+  const footprint = await tenantFootprint(stack.prisma, tenant.tenantId);
+  const name = await send({ method: 'POST', path: '/v1/customers', headers: withKey({ 'content-type': 'application/json' }), body: json('{"name":"Zo\\ud800\\u00eb"}') });
+  expect([name.status, name.problem?.errors]).toEqual([400, [expect.objectContaining({ path: 'name' })]]);
+  // Fields a schema takes as they come, and keys, too.
+  const option = await send({
+    method: 'POST',
+    path: '/v1/requests',
+    headers: withKey({ 'content-type': 'application/json' }),
+    body: json(`{"customerId":"${tenant.customerId}","product":"Flyers","options":{"pages":{"\\udc00":1}}}`),
+  });
+  expect([option.status, option.problem?.errors]).toEqual([400, [expect.objectContaining({ path: 'options.pages.\udc00 (the key)' })]]);
+  const portal = await send({ method: 'POST', path: '/d/any-token/messages', headers: { 'content-type': 'application/json' }, body: json('{"body":"\\udfff"}') });
+  expect([portal.status, portal.problem?.errors]).toEqual([400, [expect.objectContaining({ path: 'body' })]]);
+  expect(await tenantFootprint(stack.prisma, tenant.tenantId)).toEqual(footprint);
+
+  const paired = await tenant.call('POST', '/v1/customers', undefined, { rawBody: '{"name":"Zoë \\ud83d\\ude00"}' });
+  expect([paired.status, paired.body.name]).toEqual([201, 'Zoë 😀']);
+});
