@@ -90,3 +90,11 @@ it('refuses text with a lone surrogate wherever JSON is read, naming where, and 
   const paired = await tenant.call('POST', '/v1/customers', undefined, { rawBody: '{"name":"Zoë \\ud83d\\ude00"}' });
   expect([paired.status, paired.body.name]).toEqual([201, 'Zoë 😀']);
 });
+
+it('refuses an hourly rate past the 32 bits it is stored in, and keeps the one set', async () => {
+  const set = await tenant.call('PATCH', '/v1/settings', { hourlyRate: 2_147_483_647 });
+  expect([set.status, set.body.hourlyRate]).toEqual([200, 2_147_483_647]);
+  const refused = await tenant.call('PATCH', '/v1/settings', { hourlyRate: 2_147_483_648 });
+  expect([refused.status, refused.body.errors]).toEqual([400, [expect.objectContaining({ path: 'hourlyRate' })]]);
+  expect((await tenant.call('GET', '/v1/settings')).body.hourlyRate).toBe(2_147_483_647);
+});
