@@ -5,6 +5,7 @@
  * a 4xx problem naming what is wrong, never a 500, and nothing written. (Found by
  * api-fuzz.test.ts; each answered 500, or stored U+FFFD in place of the text sent.)
  */
+import { randomBytes } from 'node:crypto';
 import { startStack, type Stack } from '../support/stack';
 import { sendRaw, type RawRequest } from '../support/raw-http';
 import { PROBLEM_JSON, STACK_START_TIMEOUT_MS, seedTenant, tenantFootprint } from './api-http';
@@ -97,4 +98,17 @@ it('refuses an hourly rate past the 32 bits it is stored in, and keeps the one s
   const refused = await tenant.call('PATCH', '/v1/settings', { hourlyRate: 2_147_483_648 });
   expect([refused.status, refused.body.errors]).toEqual([400, [expect.objectContaining({ path: 'hourlyRate' })]]);
   expect((await tenant.call('GET', '/v1/settings')).body.hourlyRate).toBe(2_147_483_647);
+});
+
+it('refuses an invalid Idempotency-Key before claiming it: a 400, and no answer stored, even for a key too long to index', async () => {
+  const footprint = await tenantFootprint(stack.prisma, tenant.tenantId);
+  for (const key of [randomBytes(2_000).toString('hex'), 'k'.repeat(256)]) {
+    const refused = await send({ method: 'POST', path: '/v1/customers', headers: withKey({ 'content-type': 'application/json', 'idempotency-key': key }), body: json('{"name":"Boulangerie"}') });
+    expect({ length: key.length, status: refused.status, errors: refused.problem?.errors }).toEqual({
+      length: key.length,
+      status: 400,
+      errors: [expect.objectContaining({ path: 'headers.Idempotency-Key' })],
+    });
+  }
+  expect(await tenantFootprint(stack.prisma, tenant.tenantId)).toEqual(footprint);
 });
