@@ -38,7 +38,14 @@ export function readMultipartFiles(req: Request, limits: MultipartLimits): Promi
     };
     // A body cut short (no closing boundary), a malformed part, or a client gone mid-upload.
     const broken = () => fail(new AppError('validation_failed', 'The multipart body is malformed or incomplete (its closing boundary never came).'));
-    const parser = busboy({ headers: req.headers, limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 20 } });
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 20 } });
+    } catch {
+      // busboy refuses a Content-Type without a usable boundary before reading a byte.
+      req.resume();
+      return reject(new AppError('validation_failed', 'The multipart Content-Type names no boundary.'));
+    }
     parser.on('file', (field, stream, info) => {
       // busboy destroys a file stream with the form's error: without this listener that ends the process.
       stream.on('error', broken);

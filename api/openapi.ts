@@ -143,13 +143,17 @@ function describe(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, s
   };
 }
 
+/** The request's Idempotency-Key, checked: one that is invalid (empty, longer than 255) is a 400 before it is claimed. */
+function idempotencyKeyOf(req: Request): string | undefined {
+  return parseWith(idempotencyHeadersSchema, { 'Idempotency-Key': req.get('idempotency-key') }, 'headers')['Idempotency-Key'];
+}
+
 function parseRequest<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
   route: RouteBase<A, P, Q, B>,
   deps: AppDeps,
   caller: CallerOf<A>,
   req: Request,
 ): RouteCall<A, z.output<P>, z.output<Q>, z.output<B>> {
-  const headers = parseWith(idempotencyHeadersSchema, { 'Idempotency-Key': req.get('idempotency-key') }, 'headers');
   return {
     deps,
     caller,
@@ -157,7 +161,7 @@ function parseRequest<A extends AuthMode, P extends AnyObject, Q extends AnyObje
     query: parseWith(route.query ?? emptyObject, req.query, 'query') as z.output<Q>,
     // A POST without a body (remind, cancel) is an empty object, not a missing one.
     body: (route.body ? parseWith(route.body, req.body ?? {}, 'body') : undefined) as z.output<B>,
-    idempotencyKey: headers['Idempotency-Key'],
+    idempotencyKey: idempotencyKeyOf(req),
     req,
   };
 }
@@ -291,12 +295,13 @@ export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Rout
         send(res, await route.run(deps, caller, req), false);
         return;
       }
+      const key = idempotencyKeyOf(req);
       const read = await route.readBody?.(deps, req);
       const { answer, replayed } = await withIdempotency(
         deps.prisma,
         {
           scope: caller.kind === 'tenant' ? caller.tenantId : caller.kind,
-          key: req.get('idempotency-key'),
+          key,
           method: route.method,
           path: req.baseUrl + req.path,
           body: read ? read.fingerprint : (req.body ?? {}),

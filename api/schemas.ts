@@ -18,6 +18,9 @@ import { AppError } from '../domain/errors';
 
 extendZodWithOpenApi(z);
 
+/** Amounts are stored as 32-bit integers of minor units (21 million in a 2-digit currency). */
+export const MAX_AMOUNT = 2_147_483_647;
+
 // ---------------------------------------------------------------- building blocks
 
 const id = z.string().min(1).max(64);
@@ -284,7 +287,7 @@ export const SIGNATURE_PROVIDERS = ['builtin', 'getaccept'] as const;
 
 export const updateSettingsSchema = z
   .strictObject({
-    hourlyRate: z.number().int().min(0).nullable().optional().openapi({ description: 'Minor units per hour' }),
+    hourlyRate: z.number().int().min(0).max(MAX_AMOUNT).nullable().optional().openapi({ description: 'Minor units per hour' }),
     defaultProofType: proofTypeSchema.nullable().optional().openapi({ description: 'Proof type of customers without their own; null: online' }),
     termsOfSale: termsOfSaleSchema.nullable().optional(),
     reminderAfter: isoDuration.optional(),
@@ -320,9 +323,6 @@ export const settingsSchema = z
   .openapi('Settings');
 
 // ---------------------------------------------------------------- documents
-
-/** Amounts are stored as 32-bit integers of minor units (21 million in a 2-digit currency). */
-export const MAX_AMOUNT = 2_147_483_647;
 
 export const lineInputSchema = z
   .strictObject({
