@@ -6,7 +6,7 @@
  * stops at once.
  */
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
 import { createStripeProvider } from '../activities/payment/stripe';
 import { openFileStore } from '../activities/files/store';
@@ -15,25 +15,24 @@ import { createResendMailer } from '../activities/notify/mailer';
 import { createOutboxSmsSender } from '../activities/notify/sms';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
+import { logger } from '../platform/logger';
+import { startTracing } from '../platform/tracing';
 import { createGreenlightWorker } from './create-worker';
 import { startRenderSweeper } from './render-sweeper';
+import { installWorkerRuntime } from './runtime';
 import { startWebhookSweeper } from './webhook-dispatcher';
-
-function log(message: string): void {
-  console.log(`[worker] ${message}`);
-}
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // Signals are handled below, so the log says what happens and a second one can force the exit.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  installWorkerRuntime(config);
+  const tracing = startTracing('greenlight-worker');
 
   const prisma = createPrisma(config.databaseUrl);
   const mailer = createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl });
   // No SMS provider is wired yet: in development texts go to the local outbox.
   const sms = config.devMode ? createOutboxSmsSender(config.outboxUrl) : undefined;
 
-  log(`connecting to Temporal at ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
+  logger.info({ temporalAddress: config.temporalAddress, namespace: config.temporalNamespace }, 'worker connecting to Temporal');
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await createGreenlightWorker({
     connection,
@@ -49,6 +48,7 @@ async function main(): Promise<void> {
       signatures: signatureDepsFromConfig(config),
     }),
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
+    tracing,
   });
 
   const scope = config.sweepTenants ? { tenantIds: new Set(config.sweepTenants) } : undefined;
@@ -60,18 +60,21 @@ async function main(): Promise<void> {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
-      log(`${signal} again: exiting now`);
+      logger.warn({ signal }, 'signal again: worker exiting now');
       process.exit(1);
     }
     stopping = true;
-    log(`${signal}: finishing running tasks, then stopping (send it again to exit at once)`);
+    logger.info({ signal }, 'worker finishing running tasks, then stopping (send the signal again to exit at once)');
     worker.shutdown();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   const mail = config.resendBaseUrl === config.outboxUrl ? 'the local outbox' : 'Resend';
-  log(`polling task queue "${config.taskQueue}"; emails via ${mail} (${config.resendBaseUrl})${sms ? `, SMS via the local outbox` : ', no SMS sender'}`);
+  logger.info(
+    { taskQueue: config.taskQueue, mail, mailUrl: config.resendBaseUrl, sms: sms ? 'the local outbox' : 'none', metrics: config.workerMetrics ?? 'off', tracing: tracing ? 'on' : 'off' },
+    'worker polling',
+  );
   try {
     await worker.run();
   } finally {
@@ -79,11 +82,12 @@ async function main(): Promise<void> {
     await renderSweeper.stop();
     await connection.close();
     await prisma.$disconnect();
+    await tracing?.shutdown();
   }
-  log('stopped');
+  logger.info('worker stopped');
 }
 
 main().catch((error: unknown) => {
-  console.error('[worker] failed:', error);
+  logger.fatal({ err: error }, 'worker failed');
   process.exit(1);
 });
