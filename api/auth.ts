@@ -27,13 +27,13 @@ export function sellerActor(caller: TenantCaller): Actor {
   return { kind: 'seller', apiKeyId: caller.apiKeyId };
 }
 
-function bearerToken(req: Request): string | undefined {
+export function bearerToken(req: Request): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
   return match?.[1];
 }
 
 /** Compares digests so neither length nor content of the token leaks through timing. */
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(Buffer.from(sha256Hex(given), 'hex'), Buffer.from(sha256Hex(expected), 'hex'));
 }
 

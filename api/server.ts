@@ -9,8 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../platform/config';
 import { createPrisma } from '../platform/db';
 import { listenOn } from '../platform/listen';
+import { logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporal';
+import { startTracing } from '../platform/tracing';
 import { createApp } from './app';
+import { apiClientInterceptors } from './temporal-interceptors';
 
 export interface RunningApi {
   url: string;
@@ -18,8 +21,9 @@ export interface RunningApi {
 }
 
 export async function startApiServer(config: Config): Promise<RunningApi> {
+  const tracing = startTracing('greenlight-api');
   const prisma = createPrisma(config.databaseUrl);
-  const { connection, client } = await connectTemporal(config);
+  const { connection, client } = await connectTemporal(config, apiClientInterceptors(tracing));
   const app = createApp({ prisma, temporal: client, config });
   const server = await listenOn(http.createServer(app), config.port, undefined, 'api');
   const { port } = server.address() as AddressInfo;
@@ -33,22 +37,23 @@ export async function startApiServer(config: Config): Promise<RunningApi> {
       });
       await connection.close();
       await prisma.$disconnect();
+      await tracing?.shutdown();
     },
   };
 }
 
 async function main(): Promise<void> {
   const api = await startApiServer(loadConfig());
-  console.log(`[api] listening on ${api.url}`);
+  logger.info({ url: api.url }, 'api listening');
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    console.log(`[api] ${signal}: closing`);
+    logger.info({ signal }, 'api closing');
     api.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error('[api] close failed', error);
+        logger.error({ err: error }, 'api close failed');
         process.exit(1);
       },
     );
@@ -59,7 +64,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    console.error('[api] failed to start', error);
+    logger.fatal({ err: error }, 'api failed to start');
     process.exit(1);
   });
 }

@@ -58,6 +58,14 @@ export interface Config {
   appSecret: string;
   /** Operator token for tenant creation; without one, operator routes stay closed. */
   adminToken?: string;
+  /** METRICS_TOKEN: the bearer token that scrapes the API's /metrics; without one, /metrics is open in development and closed in production. */
+  metricsToken?: string;
+  /**
+   * WORKER_METRICS_PORT (and WORKER_METRICS_HOST, default 127.0.0.1): where a worker serves its
+   * Prometheus metrics; no port, no metrics endpoint. The endpoint has no authentication: bind it
+   * where only the scraper reaches it.
+   */
+  workerMetrics?: { host: string; port: number };
   /** Portal requests per minute, per link token and per client IP. */
   portalRateLimits: { perTokenPerMinute: number; perIpPerMinute: number };
   /**
@@ -142,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devMode,
     appSecret,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
+    ...(env.WORKER_METRICS_PORT ? { workerMetrics: { host: env.WORKER_METRICS_HOST || '127.0.0.1', port: intFromEnv(env, 'WORKER_METRICS_PORT', 0) } } : {}),
     portalRateLimits: {
       perTokenPerMinute: intFromEnv(env, 'PORTAL_RATE_LIMIT_PER_TOKEN', 60),
       perIpPerMinute: intFromEnv(env, 'PORTAL_RATE_LIMIT_PER_IP', 600),

@@ -1,4 +1,5 @@
 import type { Server } from 'node:net';
+import { logger } from './logger';
 
 /**
  * Starts `server` listening. A failure to listen (the port taken) rejects; an error after
@@ -11,7 +12,7 @@ export function listenOn<S extends Server>(server: S, port: number, host: string
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
-      server.on('error', (error) => console.error(`[${name}] server error; still serving`, error));
+      server.on('error', (error) => logger.error({ err: error, server: name }, 'server error; still serving'));
       resolve(server);
     });
   });

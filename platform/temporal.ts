@@ -1,11 +1,14 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, DECISION_REJECTED } from '../domain/errors';
 import type { Config } from './config';
 
-export async function connectTemporal(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>): Promise<{ connection: Connection; client: Client }> {
+export async function connectTemporal(
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>,
+  interceptors: WorkflowClientInterceptor[] = [],
+): Promise<{ connection: Connection; client: Client }> {
   const connection = await Connection.connect({ address: config.temporalAddress });
-  return { connection, client: new Client({ connection, namespace: config.temporalNamespace }) };
+  return { connection, client: new Client({ connection, namespace: config.temporalNamespace, interceptors: { workflow: interceptors } }) };
 }
 
 /** The Temporal failures that have a code in the error table (DESIGN.md §7). */

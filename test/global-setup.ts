@@ -24,6 +24,9 @@ interface JestRun {
 }
 
 export default async function globalSetup(globalConfig: JestRun): Promise<void> {
+  // The APIs and workers tests run in their own process write JSON logs to Jest's output:
+  // warnings and errors only, unless the run asks for more.
+  process.env.LOG_LEVEL ??= 'warn';
   // `jest --selectProjects unit` needs no services: spare the machine the start-up.
   if (globalConfig.selectProjects && !globalConfig.selectProjects.includes('services')) return;
 

@@ -2,10 +2,18 @@
  * One Greenlight worker: every workflow (workflows/index.ts) and the given activities on
  * one task queue. The workflow code comes prebuilt when a bundle path is given (tests
  * bundle once for all their workers; production can ship a bundle), else webpack bundles
- * workflows/ at start.
+ * workflows/ at start. Either way the bundle holds the workflow interceptors (request ids,
+ * tracing), and every activity goes through the activity interceptors (request ids, outcome
+ * counts, tracing).
  */
+import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { GreenlightActivities } from '../activities/types';
+import type { Tracing } from '../platform/tracing';
+import { activityInterceptors } from './activity-interceptors';
+
+/** Bundled with the workflows wherever they are bundled (here, or scripts/lib/workflow-bundle.ts). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflow-interceptors')];
 
 export interface GreenlightWorkerOptions {
   connection: NativeConnection;
@@ -13,6 +21,8 @@ export interface GreenlightWorkerOptions {
   activities: GreenlightActivities;
   workflowBundlePath?: string;
   namespace?: string;
+  /** On when an OTLP endpoint is configured (platform/tracing.ts). */
+  tracing?: Tracing;
 }
 
 export function createGreenlightWorker(options: GreenlightWorkerOptions): Promise<Worker> {
@@ -24,6 +34,12 @@ export function createGreenlightWorker(options: GreenlightWorkerOptions): Promis
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
+    interceptors: {
+      activity: activityInterceptors(options.tracing),
+      ...(options.workflowBundlePath ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+    },
+    // The workflow interceptors hand their spans to this sink (workflow code cannot do I/O).
+    ...(options.tracing ? { sinks: { exporter: makeWorkflowExporter(options.tracing.spanProcessor, options.tracing.resource) } } : {}),
     // Activities are short (a database write, one email): let the running ones finish on
     // shutdown rather than leave them to time out and be retried elsewhere.
     shutdownGraceTime: '10s',

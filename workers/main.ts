@@ -6,7 +6,7 @@
  * stops at once. With WORKER_HEALTH_PORT set, answers GET /healthz there (workers/health.ts).
  */
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
 import { createStripeProvider } from '../services/payment/stripe';
 import { openFileStore } from '../services/files/store';
@@ -15,26 +15,25 @@ import { createResendMailer } from '../services/notify/mailer';
 import { createOutboxSmsSender } from '../services/notify/sms';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
+import { logger } from '../platform/logger';
+import { startTracing } from '../platform/tracing';
 import { createGreenlightWorker } from './create-worker';
 import { startWorkerHealthServer } from './health';
 import { startRenderSweeper } from './render-sweeper';
+import { installWorkerRuntime } from './runtime';
 import { startWebhookSweeper } from './webhook-dispatcher';
-
-function log(message: string): void {
-  console.log(`[worker] ${message}`);
-}
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // Signals are handled below, so the log says what happens and a second one can force the exit.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  installWorkerRuntime(config);
+  const tracing = startTracing('greenlight-worker');
 
   const prisma = createPrisma(config.databaseUrl);
   const mailer = createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl });
   // No SMS provider is wired yet: in development texts go to the local outbox.
   const sms = config.devMode ? createOutboxSmsSender(config.outboxUrl) : undefined;
 
-  log(`connecting to Temporal at ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
+  logger.info({ temporalAddress: config.temporalAddress, namespace: config.temporalNamespace }, 'worker connecting to Temporal');
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await createGreenlightWorker({
     connection,
@@ -50,6 +49,7 @@ async function main(): Promise<void> {
       signatures: signatureDepsFromConfig(config),
     }),
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
+    tracing,
   });
 
   const scope = config.sweepTenants ? { tenantIds: new Set(config.sweepTenants) } : undefined;
@@ -61,11 +61,11 @@ async function main(): Promise<void> {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
-      log(`${signal} again: exiting now`);
+      logger.warn({ signal }, 'signal again: worker exiting now');
       process.exit(1);
     }
     stopping = true;
-    log(`${signal}: finishing running tasks, then stopping (send it again to exit at once)`);
+    logger.info({ signal }, 'worker finishing running tasks, then stopping (send the signal again to exit at once)');
     worker.shutdown();
   };
   process.on('SIGINT', onSignal);
@@ -75,10 +75,13 @@ async function main(): Promise<void> {
     config.workerHealthPort === undefined
       ? undefined
       : await startWorkerHealthServer({ port: config.workerHealthPort, taskQueue: config.taskQueue, state: () => worker.getState() });
-  if (health) log(`health on ${health.url}/healthz`);
+  if (health) logger.info({ url: `${health.url}/healthz` }, 'worker health endpoint');
 
   const mail = config.resendBaseUrl === config.outboxUrl ? 'the local outbox' : 'Resend';
-  log(`polling task queue "${config.taskQueue}"; emails via ${mail} (${config.resendBaseUrl})${sms ? `, SMS via the local outbox` : ', no SMS sender'}`);
+  logger.info(
+    { taskQueue: config.taskQueue, mail, mailUrl: config.resendBaseUrl, sms: sms ? 'the local outbox' : 'none', metrics: config.workerMetrics ?? 'off', tracing: tracing ? 'on' : 'off' },
+    'worker polling',
+  );
   try {
     await worker.run();
   } finally {
@@ -87,11 +90,12 @@ async function main(): Promise<void> {
     await renderSweeper.stop();
     await connection.close();
     await prisma.$disconnect();
+    await tracing?.shutdown();
   }
-  log('stopped');
+  logger.info('worker stopped');
 }
 
 main().catch((error: unknown) => {
-  console.error('[worker] failed:', error);
+  logger.fatal({ err: error }, 'worker failed');
   process.exit(1);
 });

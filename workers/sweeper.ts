@@ -6,6 +6,8 @@
  * workflow id of its own and starts once.
  */
 
+import { logger } from '../platform/logger';
+
 export interface Sweeper {
   stop(): Promise<void>;
 }
@@ -15,7 +17,7 @@ export function startSweeper(name: string, everyMs: number, sweep: () => Promise
   let sweeping: Promise<unknown> = Promise.resolve();
   const run = () => {
     sweeping = sweep()
-      .catch((error: unknown) => console.warn(`[${name}] sweep failed; next one in a moment:`, error))
+      .catch((error: unknown) => logger.warn({ err: error, sweeper: name }, 'sweep failed; next one in a moment'))
       .finally(() => {
         if (!stopped) timer = setTimeout(run, everyMs);
       });

@@ -7,6 +7,7 @@
 import type { PrismaClient, QuoteSignature } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../platform/db';
 import { newId, sha256Hex } from '../../platform/ids';
+import { logger } from '../../platform/logger';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
 import type { RecordSignatureInput } from '../types';
 import { pngFromDataUrl } from '../../services/signature/drawn-signature';
@@ -19,7 +20,7 @@ export async function recordSignature(prisma: PrismaClient, input: RecordSignatu
   if (sha256Hex(Buffer.from(signedPdf)) !== evidence.pdfSha256) {
     // Cannot happen while rendering is deterministic and revisions go through the workflow;
     // if it ever does, the certificate still states the hash of what was shown, and says so.
-    console.warn('signed PDF differs from the one shown', { documentId: input.documentId, version: input.version });
+    logger.warn({ documentId: input.documentId, version: input.version }, 'signed PDF differs from the one shown');
   }
   const drawn = evidence.drawnSignature ? pngFromDataUrl(evidence.drawnSignature) : undefined;
   try {

@@ -11,6 +11,7 @@ import { AppError } from '../../domain/errors';
 import type { Revision } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
+import { logger } from '../../platform/logger';
 import type { AppDeps } from '../app';
 import type { TenantCaller } from '../auth';
 import { sendDocument } from './quote-lifecycle';
@@ -83,7 +84,7 @@ async function startRevisionRendering(deps: AppDeps, tenantId: string, revision:
   try {
     await startRevisionRender({ client: deps.temporal, taskQueue: deps.config.taskQueue }, { tenantId, documentId: revision.documentId, revisionId: revision.id });
   } catch (error) {
-    console.warn(`[proofs] render of revision ${revision.id} not started now; the sweeper will start it:`, error);
+    logger.warn({ err: error, revisionId: revision.id }, 'render of the revision not started now; the sweeper will start it');
   }
 }
 

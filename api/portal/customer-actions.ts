@@ -15,6 +15,7 @@ import type { ProofPinInput, ViewedSignal } from '../../workflows/api';
 import type { SignatureEvidence } from '../../domain/signature';
 import { decideDocument, decideProof, forwardProof, signalDocumentFact, signQuote } from '../operations/quote-workflow';
 import { answerProposal } from '../operations/requests';
+import { apiMetrics } from '../metrics';
 import type { PortalDecision } from './decisions';
 
 export interface CustomerActionDeps {
@@ -51,18 +52,21 @@ export async function recordCustomerFact(
 ): Promise<void> {
   const payload: ViewedSignal = { eventId, at: Date.now(), actor: customerActor(found.link), source };
   // The row names the workflow that owns the document once it was sent, whatever its kind.
-  const { workflowId } = await deps.prisma.document.findUniqueOrThrow({ where: { id: found.document.id }, select: { workflowId: true } });
-  if (workflowId && (await signalDocumentFact(deps.temporal, workflowId, fact, payload))) return;
-  await recordAuditEvent(deps.prisma, {
-    tenantId: found.document.tenantId,
-    documentId: found.document.id,
-    dedupeKey: `portal:${payload.eventId}`,
-    type: fact,
-    at: new Date(payload.at),
-    actor: actorLabel(payload.actor),
-    ...source,
-    data: { linkId: found.link.id },
-  });
+  const { workflowId, kind } = await deps.prisma.document.findUniqueOrThrow({ where: { id: found.document.id }, select: { workflowId: true, kind: true } });
+  const toldWorkflow = workflowId !== null && (await signalDocumentFact(deps.temporal, workflowId, fact, payload));
+  if (!toldWorkflow) {
+    await recordAuditEvent(deps.prisma, {
+      tenantId: found.document.tenantId,
+      documentId: found.document.id,
+      dedupeKey: `portal:${payload.eventId}`,
+      type: fact,
+      at: new Date(payload.at),
+      actor: actorLabel(payload.actor),
+      ...source,
+      data: { linkId: found.link.id },
+    });
+  }
+  if (fact === 'viewed') apiMetrics.portalViews.inc({ kind });
 }
 
 export interface DecisionRequest {

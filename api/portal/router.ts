@@ -35,7 +35,7 @@ import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';
 import { formOrJsonBody } from '../body';
 import { knownAppError, sendProblem } from '../errors';
-import { requestIdOf } from '../request-id';
+import { logWithRequest } from '../http-logging';
 import { listMessages, postCustomerMessage } from '../operations/messages';
 import { whyKindRefuses } from '../operations/quote-workflow';
 import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
@@ -567,10 +567,8 @@ function answerRateLimited(req: Request, res: Response): void {
 function answerPortalError(error: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(error);
   const known = knownAppError(error);
-  if (!known || known.status >= 500) {
-    // The route pattern, never the URL: the URL holds the customer's token.
-    console.error('portal request failed', req.method, `${req.baseUrl}${req.route?.path ?? ''}`, `(request ${requestIdOf(res) ?? '?'})`, error);
-  }
+  // The request's log line carries it, the token cut from its URL (api/http-logging.ts).
+  if (!known || known.status >= 500) logWithRequest(res, error);
   const answer = known ?? new AppError('internal');
   if (wantsJson(req)) return sendProblem(res, answer);
   const page = noticePage(visitorLocales(req), (locale) => {

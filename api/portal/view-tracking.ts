@@ -27,6 +27,7 @@ import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
 import { sha256Hex } from '../../platform/ids';
 import { AppError } from '../../domain/errors';
 import { IDEMPOTENCY_TTL_MS } from '../idempotency';
+import { apiMetrics } from '../metrics';
 import { customerActor, recordCustomerFact, type CustomerActionDeps } from './customer-actions';
 
 /**
@@ -87,7 +88,7 @@ export type DoubtReason = 'head' | 'no-user-agent' | 'known-scanner' | 'just-sen
 /** What a page shows, through which link. */
 export interface ViewTarget {
   link: AccessLink;
-  document: { id: string; tenantId: string; sentAt: Date | null };
+  document: { id: string; tenantId: string; kind: string; sentAt: Date | null };
 }
 
 function machineReason(source: RequestSource): 'no-user-agent' | 'known-scanner' | undefined {
@@ -121,6 +122,7 @@ export async function recordOpen(prisma: PrismaClient, target: ViewTarget, reque
     ...request.source,
     data: { linkId: target.link.id, viewId, human: false, reason: doubtAbout(target, { ...request, at }), counted: false },
   });
+  apiMetrics.portalOpens.inc({ kind: target.document.kind });
   return viewId;
 }
 

@@ -1,9 +1,11 @@
 /**
  * Bundles workflow code once (webpack takes seconds) and writes it where workers load it
- * with `workflowBundle: { codePath }`. Used by the test harness and the benchmark.
+ * with `workflowBundle: { codePath }`. Used by the test harness and the benchmark. The
+ * workflow interceptors (request ids, tracing) are part of the bundle.
  */
 import { writeFileSync } from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../workers/create-worker';
 
 const quietBundlerLogger = {
   log: () => undefined,
@@ -15,7 +17,7 @@ const quietBundlerLogger = {
 };
 
 export async function bundleWorkflowsTo(bundlePath: string, workflowsPath: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietBundlerLogger });
   writeFileSync(bundlePath, code);
   return bundlePath;
 }

@@ -17,6 +17,7 @@ import { createResendMailer, type Mailer } from '../../services/notify/mailer';
 import { createOutboxSmsSender } from '../../services/notify/sms';
 import type { GreenlightActivities } from '../../activities/types';
 import { createApp } from '../../api/app';
+import { apiClientInterceptors } from '../../api/temporal-interceptors';
 import { startOutbox } from '../../devtools/outbox/server';
 import { loadConfig, type Config } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db';
@@ -90,7 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config = loadConfig(env);
 
   const prisma = createPrisma(config.databaseUrl);
-  const { connection, client } = await connectTemporal(config);
+  const { connection, client } = await connectTemporal(config, apiClientInterceptors());
   const worker =
     options.inProcessWorker === false
       ? undefined

@@ -1,9 +1,10 @@
 /**
  * workers/main.ts (or api/server.ts) as its own process, for tests that kill the worker the hard
- * way (SIGKILL: no shutdown, tasks in flight lost) and start another against the same stack, or
- * that run several API processes on one database. Started with node --import tsx: one process,
- * so SIGKILL hits the worker itself. Each process's output goes to
- * <test run dir>/<task queue>-<name>.log.
+ * way (SIGKILL: no shutdown, tasks in flight lost) and start another against the same stack,
+ * that run several API processes on one database, or that read what a process logs and serves
+ * as production runs it. Started with node --import tsx: one process, so SIGKILL hits the worker
+ * itself. Each process's output (JSON log lines, at LOG_LEVEL info unless the test says
+ * otherwise) goes to <test run dir>/<task queue>-<name>.log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -13,6 +14,11 @@ import { testRunDir } from './harness-state';
 import type { Stack } from './stack';
 
 const root = path.resolve(__dirname, '..', '..');
+
+/** Where the output of the process `name` started for `stack` goes. */
+export function processLogPath(stack: Stack, name: string): string {
+  return path.join(testRunDir(), `${stack.taskQueue}-${name}.log`);
+}
 
 /** The processes a test file started; stopAll() in its afterAll ends those still running. */
 export class WorkerProcesses {
@@ -33,8 +39,8 @@ export class WorkerProcesses {
   }
 
   private spawnEntry(entry: string, stack: Stack, name: string, env: NodeJS.ProcessEnv): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...stack.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = createWriteStream(path.join(testRunDir(), `${stack.taskQueue}-${name}.log`));
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...stack.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = createWriteStream(processLogPath(stack, name));
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.started.push(child);
