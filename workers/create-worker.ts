@@ -1,11 +1,25 @@
 /**
  * One Greenlight worker: every workflow (workflows/index.ts) and the given activities on
  * one task queue. The workflow code comes prebuilt when a bundle path is given (tests
- * bundle once for all their workers; production can ship a bundle), else webpack bundles
- * workflows/ at start.
+ * bundle once for all their workers; `npm run build` bundles once for production), else
+ * webpack bundles workflows/ at start.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { GreenlightActivities } from '../activities/types';
+
+/**
+ * The prebuilt workflow code a worker process loads: WORKFLOW_BUNDLE_PATH, else the bundle
+ * `npm run build` writes beside the compiled code (dist/workflow-bundle.js, one folder up from
+ * dist/workers/). Run from the sources there is none (no workflow-bundle.js at the root), and
+ * the worker bundles at start.
+ */
+export function workflowBundlePath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.WORKFLOW_BUNDLE_PATH) return env.WORKFLOW_BUNDLE_PATH;
+  const built = path.join(__dirname, '..', 'workflow-bundle.js');
+  return existsSync(built) ? built : undefined;
+}
 
 export interface GreenlightWorkerOptions {
   connection: NativeConnection;

@@ -15,7 +15,7 @@ import { createResendMailer } from '../services/notify/mailer';
 import { createOutboxSmsSender } from '../services/notify/sms';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
-import { createGreenlightWorker } from './create-worker';
+import { createGreenlightWorker, workflowBundlePath } from './create-worker';
 import { startWorkerHealthServer } from './health';
 import { startRenderSweeper } from './render-sweeper';
 import { startWebhookSweeper } from './webhook-dispatcher';
@@ -36,6 +36,8 @@ async function main(): Promise<void> {
 
   log(`connecting to Temporal at ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const bundle = workflowBundlePath();
+  log(bundle ? `workflows prebuilt in ${bundle}` : 'bundling the workflows (npm run build prebuilds them)');
   const worker = await createGreenlightWorker({
     connection,
     namespace: config.temporalNamespace,
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
       proofs: { files: openFileStore(config), render: config.render },
       signatures: signatureDepsFromConfig(config),
     }),
-    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
+    workflowBundlePath: bundle,
   });
 
   const scope = config.sweepTenants ? { tenantIds: new Set(config.sweepTenants) } : undefined;
