@@ -1,15 +1,29 @@
 /**
  * Configuration from the environment, read once. Every value has an embedded default so
- * `make start` runs with nothing set (see README, "Configuration").
+ * `make start` runs with nothing set (see README, "Configuration"). Production
+ * (NODE_ENV=production) has no such defaults for what it cannot run without: a process
+ * missing any of them refuses to start, naming them all (PRODUCTION_SETTINGS).
  */
 import path from 'node:path';
 import { durationToMs } from '../domain/durations';
+
+/**
+ * A setting missing or malformed. Its message says everything: the stack trace (always through
+ * loadConfig) is left out of what the process prints when it refuses to start.
+ */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+    this.stack = `${this.name}: ${message}`;
+  }
+}
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) throw new ConfigurationError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return value;
 }
 
@@ -79,10 +93,12 @@ export interface Config {
   render: RenderLimits;
   /**
    * GetAccept (external signature): GETACCEPT_API_URL and GETACCEPT_API_KEY (an access token).
-   * Without a key, the local stand-in (devtools/getaccept, GETACCEPT_STANDIN_PORT) answers with its own key.
+   * Without a key, the local stand-in (devtools/getaccept, GETACCEPT_STANDIN_PORT) answers with
+   * its own key in development; production has none.
    */
   getaccept: {
     apiUrl: string;
+    /** Empty in production without GETACCEPT_API_KEY: signing through GetAccept answers 503 (services/signature/registry.ts). */
     accessToken: string;
     /** True when talking to the local stand-in. */
     local: boolean;
@@ -113,17 +129,45 @@ export interface StripeConfig {
   local: boolean;
 }
 
+/**
+ * What production cannot run without: each would otherwise fall back to a development default
+ * (a local address, the mail outbox, a guessable secret, a sender nobody verified). Online
+ * payments (STRIPE_*) and GetAccept (GETACCEPT_API_KEY) are features a deployment may leave
+ * out: what needs them answers 503 naming the setting.
+ */
+const PRODUCTION_SETTINGS: { name: string; what: string; isSet(env: NodeJS.ProcessEnv): boolean }[] = [
+  { name: 'DATABASE_URL', what: "PostgreSQL's connection URL", isSet: (env) => Boolean(env.DATABASE_URL) },
+  { name: 'TEMPORAL_ADDRESS', what: "the Temporal frontend's host:port", isSet: (env) => Boolean(env.TEMPORAL_ADDRESS) },
+  { name: 'PUBLIC_URL', what: 'where customers reach the portal (the links in emails)', isSet: (env) => Boolean(env.PUBLIC_URL) },
+  // Signs CSRF fields and derives emailed link tokens: a guessable value would make links guessable.
+  { name: 'APP_SECRET', what: 'a long random string (signs portal forms and link tokens)', isSet: (env) => Boolean(env.APP_SECRET || env.ADMIN_TOKEN) },
+  { name: 'RESEND_API_KEY', what: "Resend's API key (emails)", isSet: (env) => Boolean(env.RESEND_API_KEY) },
+  { name: 'MAIL_FROM', what: 'the sender of every email, on a domain verified at Resend', isSet: (env) => Boolean(env.MAIL_FROM) },
+];
+
+/** One message naming every production setting that is missing, or nothing to say. */
+function refuseHalfConfiguredProduction(env: NodeJS.ProcessEnv): void {
+  const missing = PRODUCTION_SETTINGS.filter((setting) => !setting.isSet(env));
+  if (missing.length === 0) return;
+  const width = Math.max(...missing.map((setting) => setting.name.length));
+  throw new ConfigurationError(
+    [
+      `Greenlight will not start in production (NODE_ENV=production) without ${missing.length === 1 ? 'this setting' : `these ${missing.length} settings`}:`,
+      ...missing.map((setting) => `  ${setting.name.padEnd(width)}  ${setting.what}`),
+    ].join('\n'),
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const devMode = env.NODE_ENV !== 'production';
+  if (!devMode) refuseHalfConfiguredProduction(env);
   const port = intFromEnv(env, 'PORT', 3000);
   const outboxPort = intFromEnv(env, 'OUTBOX_PORT', 3025);
   const dataDir = path.resolve(env.DATA_DIR ?? '.data');
   const outboxUrl = env.OUTBOX_URL ?? `http://127.0.0.1:${outboxPort}`;
   const realResend = Boolean(env.RESEND_API_KEY);
-  const devMode = env.NODE_ENV !== 'production';
-  // Signs CSRF fields and derives emailed link tokens: a guessable value in production would
-  // make links guessable, so production must set one.
-  const appSecret = env.APP_SECRET || env.ADMIN_TOKEN || (devMode ? 'greenlight-dev-secret' : undefined);
-  if (!appSecret) throw new Error('APP_SECRET must be set in production (a long random string).');
+  // Production was refused above without one of the first two.
+  const appSecret = env.APP_SECRET || env.ADMIN_TOKEN || 'greenlight-dev-secret';
   return {
     port,
     databaseUrl: env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight',
@@ -159,7 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: intFromEnv(env, 'RENDER_TIMEOUT_MS', 120_000),
       memoryBytes: intFromEnv(env, 'RENDER_MEMORY_MB', 1024) * 1024 * 1024,
     },
-    getaccept: getAcceptConfig(env),
+    getaccept: getAcceptConfig(env, devMode),
     webhooks: {
       ...(env.WEBHOOK_RETRY_DELAYS ? { retryDelaysMs: env.WEBHOOK_RETRY_DELAYS.split(',').map((delay) => durationToMs(delay.trim())) } : {}),
       timeoutMs: intFromEnv(env, 'WEBHOOK_TIMEOUT_MS', 15_000),
@@ -190,13 +234,17 @@ function stripeConfig(env: NodeJS.ProcessEnv, devMode: boolean): StripeConfig {
 /** The local stand-in's key: any Bearer token is taken there, this one says where it comes from. */
 export const GETACCEPT_STAND_IN_KEY = 'ga_local_stand_in';
 
-function getAcceptConfig(env: NodeJS.ProcessEnv): Config['getaccept'] {
+/**
+ * Development without a key talks to the local stand-in; production without one has no
+ * GetAccept at all (an empty token): signing through it is refused, naming the setting.
+ */
+function getAcceptConfig(env: NodeJS.ProcessEnv, devMode: boolean): Config['getaccept'] {
   const standInPort = intFromEnv(env, 'GETACCEPT_STANDIN_PORT', 3031);
   const key = env.GETACCEPT_API_KEY;
-  const local = !key;
+  const local = devMode && !key;
   return {
     apiUrl: (env.GETACCEPT_API_URL || (local ? `http://127.0.0.1:${standInPort}/v1` : 'https://api.getaccept.com/v1')).replace(/\/$/, ''),
-    accessToken: key || GETACCEPT_STAND_IN_KEY,
+    accessToken: key || (local ? GETACCEPT_STAND_IN_KEY : ''),
     local,
     standInPort,
     checksPerMinute: intFromEnv(env, 'GETACCEPT_CHECKS_PER_MINUTE', 60),

@@ -59,6 +59,8 @@ export interface StackOptions {
   inProcessWorker?: boolean;
   /** Where the worker's emails go instead of the local outbox (the benchmark reads them in memory). */
   mailer?: Mailer;
+  /** Settings added to the stack's own (NODE_ENV=production and what production asks for). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -86,6 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     FILES_DIR: process.env.FILES_DIR ?? path.join(testRunDir(), 'files'),
     TEMPORAL_ADDRESS: services.temporalAddress,
     DATABASE_URL: services.databaseUrl,
+    ...options.env,
   };
   const config = loadConfig(env);
 
