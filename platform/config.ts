@@ -50,6 +50,8 @@ export interface Config {
   databaseUrl: string;
   temporalAddress: string;
   temporalNamespace: string;
+  /** Credentials for a Temporal that asks for them (Temporal Cloud, a server with mTLS): platform/temporal.ts. */
+  temporalAuth: TemporalAuth;
   taskQueue: string;
   /**
    * The tenants this worker's safety-net sweepers look after (SWEEP_TENANTS, comma-separated);
@@ -116,6 +118,49 @@ export interface Config {
   stripe: StripeConfig;
 }
 
+/**
+ * Temporal's own variable names, as its CLI and @temporalio/envconfig read them: one set of
+ * settings reaches Temporal from Greenlight and from an operator's shell alike.
+ */
+export interface TemporalAuth {
+  /** TEMPORAL_API_KEY: sent as a bearer token; the SDK then connects with TLS unless TEMPORAL_TLS=false. */
+  apiKey?: string;
+  /**
+   * On with TEMPORAL_TLS=true or any TEMPORAL_TLS_* setting, off with TEMPORAL_TLS=false;
+   * unset, a plain connection (or TLS with an API key).
+   */
+  tls?: false | TemporalTls;
+}
+
+export interface TemporalTls {
+  /** TEMPORAL_TLS_SERVER_NAME: the name the server's certificate is checked against, when not the address's host. */
+  serverName?: string;
+  /** TEMPORAL_TLS_SERVER_CA_CERT_PATH: a private CA's certificate (PEM); the system's roots otherwise. */
+  serverCaCertPath?: string;
+  /** TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (PEM): mutual TLS. */
+  clientCertPair?: { certPath: string; keyPath: string };
+}
+
+function temporalAuthFromEnv(env: NodeJS.ProcessEnv): TemporalAuth {
+  const certPath = env.TEMPORAL_TLS_CLIENT_CERT_PATH || undefined;
+  const keyPath = env.TEMPORAL_TLS_CLIENT_KEY_PATH || undefined;
+  if (Boolean(certPath) !== Boolean(keyPath)) {
+    throw new ConfigurationError('TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH go together (mutual TLS): set both or neither.');
+  }
+  const tls: TemporalTls = {
+    ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverName: env.TEMPORAL_TLS_SERVER_NAME } : {}),
+    ...(env.TEMPORAL_TLS_SERVER_CA_CERT_PATH ? { serverCaCertPath: env.TEMPORAL_TLS_SERVER_CA_CERT_PATH } : {}),
+    ...(certPath && keyPath ? { clientCertPair: { certPath, keyPath } } : {}),
+  };
+  // As envconfig reads it: "true" or "1" is on, any other value off.
+  const switchedOn = env.TEMPORAL_TLS ? ['true', '1'].includes(env.TEMPORAL_TLS.toLowerCase()) : undefined;
+  const on = switchedOn ?? Object.keys(tls).length > 0;
+  return {
+    ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY } : {}),
+    ...(switchedOn === false ? { tls: false as const } : on ? { tls } : {}),
+  };
+}
+
 export interface StripeConfig {
   /** STRIPE_API_URL: where the Stripe SDK sends its requests; unset: Stripe itself, or the local stand-in in development. */
   apiUrl: string;
@@ -173,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight',
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    temporalAuth: temporalAuthFromEnv(env),
     taskQueue: env.TASK_QUEUE ?? 'greenlight',
     ...(env.SWEEP_TENANTS !== undefined ? { sweepTenants: env.SWEEP_TENANTS.split(',').filter(Boolean) } : {}),
     ...(env.WORKER_HEALTH_PORT ? { workerHealthPort: intFromEnv(env, 'WORKER_HEALTH_PORT', 0) } : {}),

@@ -15,6 +15,7 @@ import { createResendMailer } from '../services/notify/mailer';
 import { createOutboxSmsSender } from '../services/notify/sms';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
+import { temporalConnectionOptions } from '../platform/temporal';
 import { createGreenlightWorker, workflowBundlePath } from './create-worker';
 import { startWorkerHealthServer } from './health';
 import { startRenderSweeper } from './render-sweeper';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const sms = config.devMode ? createOutboxSmsSender(config.outboxUrl) : undefined;
 
   log(`connecting to Temporal at ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const bundle = workflowBundlePath();
   log(bundle ? `workflows prebuilt in ${bundle}` : 'bundling the workflows (npm run build prebuilds them)');
   const worker = await createGreenlightWorker({

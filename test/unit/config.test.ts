@@ -1,9 +1,14 @@
 /**
  * The configuration as each process reads it at start (platform/config.ts): production refuses
  * to start half-configured and names every missing setting at once; development runs with
- * nothing set; GetAccept's local stand-in is a development default only.
+ * nothing set; GetAccept's local stand-in is a development default only; Temporal's
+ * credentials come from Temporal's own variables.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigurationError, loadConfig } from '../../platform/config';
+import { temporalConnectionOptions } from '../../platform/temporal';
 
 const PRODUCTION: NodeJS.ProcessEnv = {
   NODE_ENV: 'production',
@@ -68,6 +73,51 @@ describe('GetAccept', () => {
 
   it("uses GetAccept with production's key", () => {
     expect(loadConfig({ ...PRODUCTION, GETACCEPT_API_KEY: 'ga_live' }).getaccept).toMatchObject({ local: false, apiUrl: 'https://api.getaccept.com/v1', accessToken: 'ga_live' });
+  });
+});
+
+describe("Temporal's connection settings", () => {
+  const address = { TEMPORAL_ADDRESS: 'example.tmprl.cloud:7233' };
+
+  it('connects plainly with nothing set', () => {
+    expect(temporalConnectionOptions(loadConfig(address))).toEqual({ address: 'example.tmprl.cloud:7233' });
+  });
+
+  it('sends TEMPORAL_API_KEY, leaving TLS to the SDK (on with a key), or off with TEMPORAL_TLS=false', () => {
+    expect(temporalConnectionOptions(loadConfig({ ...address, TEMPORAL_API_KEY: 'key-1' }))).toEqual({ address: 'example.tmprl.cloud:7233', apiKey: 'key-1' });
+    expect(temporalConnectionOptions(loadConfig({ ...address, TEMPORAL_API_KEY: 'key-1', TEMPORAL_TLS: 'false' }))).toEqual({
+      address: 'example.tmprl.cloud:7233',
+      apiKey: 'key-1',
+      tls: false,
+    });
+  });
+
+  it('turns TLS on with TEMPORAL_TLS=true, or with any TEMPORAL_TLS_* setting, reading the certificates it names', () => {
+    expect(temporalConnectionOptions(loadConfig({ ...address, TEMPORAL_TLS: 'true' }))).toEqual({ address: 'example.tmprl.cloud:7233', tls: {} });
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-tls-'));
+    const files = { ca: path.join(dir, 'ca.pem'), crt: path.join(dir, 'client.pem'), key: path.join(dir, 'client.key') };
+    writeFileSync(files.ca, 'CA CERTIFICATE');
+    writeFileSync(files.crt, 'CLIENT CERTIFICATE');
+    writeFileSync(files.key, 'CLIENT KEY');
+    const options = temporalConnectionOptions(
+      loadConfig({
+        ...address,
+        TEMPORAL_TLS_SERVER_NAME: 'frontend.internal',
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: files.ca,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: files.crt,
+        TEMPORAL_TLS_CLIENT_KEY_PATH: files.key,
+      }),
+    );
+    expect(options.tls).toEqual({
+      serverNameOverride: 'frontend.internal',
+      serverRootCACertificate: Buffer.from('CA CERTIFICATE'),
+      clientCertPair: { crt: Buffer.from('CLIENT CERTIFICATE'), key: Buffer.from('CLIENT KEY') },
+    });
+  });
+
+  it('refuses a client certificate without its key', () => {
+    expect(refusal({ ...address, TEMPORAL_TLS_CLIENT_CERT_PATH: '/etc/temporal/client.pem' }).message).toMatch(/TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH go together/);
   });
 });
 
