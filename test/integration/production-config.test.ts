@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createQuoteScenario, emailTo } from '../support/quote-scenario';
 import { ApiClient } from '../support/http';
-import { startStack, type Stack } from '../support/stack';
+import { PRODUCTION_ENV, startStack, type Stack } from '../support/stack';
 import { PROBLEM_JSON, STACK_START_TIMEOUT_MS, apiClient } from './api-http';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -18,17 +18,7 @@ const root = path.resolve(__dirname, '..', '..');
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({
-    env: {
-      NODE_ENV: 'production',
-      APP_SECRET: 'production-test-secret-0123456789abcdef',
-      // Mail goes to the stack's outbox through the Resend SDK (RESEND_BASE_URL), as to Resend.
-      RESEND_API_KEY: 're_test_production',
-      MAIL_FROM: 'Imprimerie Durand <devis@imprimerie-durand.example>',
-      GETACCEPT_API_KEY: '',
-      GETACCEPT_API_URL: '',
-    },
-  });
+  stack = await startStack({ env: PRODUCTION_ENV });
 }, STACK_START_TIMEOUT_MS);
 afterAll(() => stack?.close());
 
