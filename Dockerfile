@@ -17,7 +17,8 @@ FROM deps AS build
 COPY . .
 RUN npm run build
 
-# Production dependencies only: no tsx, TypeScript, Jest or Prisma CLI in the final image.
+# Production dependencies only: no tsx, Jest or eslint in the final image (the Prisma CLI and
+# TypeScript still come, as @prisma/client's peer dependencies).
 FROM ${NODE_IMAGE} AS production-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
