@@ -8,12 +8,16 @@ SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
+# Node.js 24 LTS (scripts/install-node.sh) first on PATH: every node process of ours runs on it,
+# whatever Node the machine has — the supervisor and its children, Jest, eslint, tsc, and npm/npx
+# themselves (their `#!/usr/bin/env node` finds it).
+export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
 NPX := npx --no-install
 # Two cores: one Jest worker per core; the Temporal dev server and PostgreSQL share them.
 JEST_WORKERS ?= 2
 JEST_RESULTS := .data/jest-results.json
 
-.PHONY: help start cluster test lint bench deps system database temporal-server
+.PHONY: help start cluster test lint bench deps node system database temporal-server
 
 help:
 	@echo "make start   run Greenlight locally (installs what is missing first)"
@@ -48,14 +52,18 @@ lint: deps
 bench: deps database
 	npm run bench
 
-deps: node_modules/.package-lock.json .tools/bin/temporal generated/prisma/client.ts
+deps: node node_modules/.package-lock.json .tools/bin/temporal generated/prisma/client.ts
+
+# Fetched once; the script returns at once when the pinned version is there.
+node:
+	bash scripts/install-node.sh
 
 # npm writes node_modules/.package-lock.json on every install: older than the lock file means stale.
-# `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages (@swc/core-darwin-*, …)
-# out of the lock file and `npm ci` then refuses it as out of sync; `npm install` installs the
-# locked versions all the same.
-node_modules/.package-lock.json: package-lock.json
-	npm install --no-audit --no-fund
+# `npm ci`: exactly the locked versions, never a rewritten lock file. The lock file holds every
+# platform's optional packages (@swc/core-*, @img/sharp-*, @esbuild/*), as a fresh `npm install`
+# writes it, so it stays as committed on any machine. Run with Node 24 (| node).
+node_modules/.package-lock.json: package-lock.json | node
+	npm ci --no-audit --no-fund
 
 .tools/bin/temporal:
 	bash scripts/install-temporal.sh

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../platform/config';
 import { createPrisma } from '../platform/db';
 import { listenOn } from '../platform/listen';
-import { logger } from '../platform/logger';
+import { exitOnStartFailure, logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporal';
 import { startTracing } from '../platform/tracing';
 import { createApp } from './app';
@@ -63,8 +63,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    logger.fatal({ err: error }, 'api failed to start');
-    process.exit(1);
-  });
+  main().catch(exitOnStartFailure('api'));
 }

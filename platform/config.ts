@@ -1,15 +1,29 @@
 /**
  * Configuration from the environment, read once. Every value has an embedded default so
- * `make start` runs with nothing set (see README, "Configuration").
+ * `make start` runs with nothing set (see README, "Configuration"). Production
+ * (NODE_ENV=production) has no such defaults for what it cannot run without: a process
+ * missing any of them refuses to start, naming them all (PRODUCTION_SETTINGS).
  */
 import path from 'node:path';
 import { durationToMs } from '../domain/durations';
+
+/**
+ * A setting missing or malformed. Its message says everything: the stack trace (always through
+ * loadConfig) is left out of what the process prints when it refuses to start.
+ */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+    this.stack = `${this.name}: ${message}`;
+  }
+}
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) throw new ConfigurationError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return value;
 }
 
@@ -36,6 +50,8 @@ export interface Config {
   databaseUrl: string;
   temporalAddress: string;
   temporalNamespace: string;
+  /** Credentials for a Temporal that asks for them (Temporal Cloud, a server with mTLS): platform/temporal.ts. */
+  temporalAuth: TemporalAuth;
   taskQueue: string;
   /**
    * The tenants this worker's safety-net sweepers look after (SWEEP_TENANTS, comma-separated);
@@ -87,10 +103,12 @@ export interface Config {
   render: RenderLimits;
   /**
    * GetAccept (external signature): GETACCEPT_API_URL and GETACCEPT_API_KEY (an access token).
-   * Without a key, the local stand-in (devtools/getaccept, GETACCEPT_STANDIN_PORT) answers with its own key.
+   * Without a key, the local stand-in (devtools/getaccept, GETACCEPT_STANDIN_PORT) answers with
+   * its own key in development; production has none.
    */
   getaccept: {
     apiUrl: string;
+    /** Empty in production without GETACCEPT_API_KEY: signing through GetAccept answers 503 (services/signature/registry.ts). */
     accessToken: string;
     /** True when talking to the local stand-in. */
     local: boolean;
@@ -108,6 +126,49 @@ export interface Config {
   stripe: StripeConfig;
 }
 
+/**
+ * Temporal's own variable names, as its CLI and @temporalio/envconfig read them: one set of
+ * settings reaches Temporal from Greenlight and from an operator's shell alike.
+ */
+export interface TemporalAuth {
+  /** TEMPORAL_API_KEY: sent as a bearer token; the SDK then connects with TLS unless TEMPORAL_TLS=false. */
+  apiKey?: string;
+  /**
+   * On with TEMPORAL_TLS=true or any TEMPORAL_TLS_* setting, off with TEMPORAL_TLS=false;
+   * unset, a plain connection (or TLS with an API key).
+   */
+  tls?: false | TemporalTls;
+}
+
+export interface TemporalTls {
+  /** TEMPORAL_TLS_SERVER_NAME: the name the server's certificate is checked against, when not the address's host. */
+  serverName?: string;
+  /** TEMPORAL_TLS_SERVER_CA_CERT_PATH: a private CA's certificate (PEM); the system's roots otherwise. */
+  serverCaCertPath?: string;
+  /** TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (PEM): mutual TLS. */
+  clientCertPair?: { certPath: string; keyPath: string };
+}
+
+function temporalAuthFromEnv(env: NodeJS.ProcessEnv): TemporalAuth {
+  const certPath = env.TEMPORAL_TLS_CLIENT_CERT_PATH || undefined;
+  const keyPath = env.TEMPORAL_TLS_CLIENT_KEY_PATH || undefined;
+  if (Boolean(certPath) !== Boolean(keyPath)) {
+    throw new ConfigurationError('TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH go together (mutual TLS): set both or neither.');
+  }
+  const tls: TemporalTls = {
+    ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverName: env.TEMPORAL_TLS_SERVER_NAME } : {}),
+    ...(env.TEMPORAL_TLS_SERVER_CA_CERT_PATH ? { serverCaCertPath: env.TEMPORAL_TLS_SERVER_CA_CERT_PATH } : {}),
+    ...(certPath && keyPath ? { clientCertPair: { certPath, keyPath } } : {}),
+  };
+  // As envconfig reads it: "true" or "1" is on, any other value off.
+  const switchedOn = env.TEMPORAL_TLS ? ['true', '1'].includes(env.TEMPORAL_TLS.toLowerCase()) : undefined;
+  const on = switchedOn ?? Object.keys(tls).length > 0;
+  return {
+    ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY } : {}),
+    ...(switchedOn === false ? { tls: false as const } : on ? { tls } : {}),
+  };
+}
+
 export interface StripeConfig {
   /** STRIPE_API_URL: where the Stripe SDK sends its requests; unset: Stripe itself, or the local stand-in in development. */
   apiUrl: string;
@@ -121,22 +182,51 @@ export interface StripeConfig {
   local: boolean;
 }
 
+/**
+ * What production cannot run without: each would otherwise fall back to a development default
+ * (a local address, the mail outbox, a guessable secret, a sender nobody verified). Online
+ * payments (STRIPE_*) and GetAccept (GETACCEPT_API_KEY) are features a deployment may leave
+ * out: what needs them answers 503 naming the setting.
+ */
+const PRODUCTION_SETTINGS: { name: string; what: string; isSet(env: NodeJS.ProcessEnv): boolean }[] = [
+  { name: 'DATABASE_URL', what: "PostgreSQL's connection URL", isSet: (env) => Boolean(env.DATABASE_URL) },
+  { name: 'TEMPORAL_ADDRESS', what: "the Temporal frontend's host:port", isSet: (env) => Boolean(env.TEMPORAL_ADDRESS) },
+  { name: 'PUBLIC_URL', what: 'where customers reach the portal (the links in emails)', isSet: (env) => Boolean(env.PUBLIC_URL) },
+  // Signs CSRF fields and derives emailed link tokens: a guessable value would make links guessable.
+  { name: 'APP_SECRET', what: 'a long random string (signs portal forms and link tokens)', isSet: (env) => Boolean(env.APP_SECRET || env.ADMIN_TOKEN) },
+  { name: 'RESEND_API_KEY', what: "Resend's API key (emails)", isSet: (env) => Boolean(env.RESEND_API_KEY) },
+  { name: 'MAIL_FROM', what: 'the sender of every email, on a domain verified at Resend', isSet: (env) => Boolean(env.MAIL_FROM) },
+];
+
+/** One message naming every production setting that is missing, or nothing to say. */
+function refuseHalfConfiguredProduction(env: NodeJS.ProcessEnv): void {
+  const missing = PRODUCTION_SETTINGS.filter((setting) => !setting.isSet(env));
+  if (missing.length === 0) return;
+  const width = Math.max(...missing.map((setting) => setting.name.length));
+  throw new ConfigurationError(
+    [
+      `Greenlight will not start in production (NODE_ENV=production) without ${missing.length === 1 ? 'this setting' : `these ${missing.length} settings`}:`,
+      ...missing.map((setting) => `  ${setting.name.padEnd(width)}  ${setting.what}`),
+    ].join('\n'),
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const devMode = env.NODE_ENV !== 'production';
+  if (!devMode) refuseHalfConfiguredProduction(env);
   const port = intFromEnv(env, 'PORT', 3000);
   const outboxPort = intFromEnv(env, 'OUTBOX_PORT', 3025);
   const dataDir = path.resolve(env.DATA_DIR ?? '.data');
   const outboxUrl = env.OUTBOX_URL ?? `http://127.0.0.1:${outboxPort}`;
   const realResend = Boolean(env.RESEND_API_KEY);
-  const devMode = env.NODE_ENV !== 'production';
-  // Signs CSRF fields and derives emailed link tokens: a guessable value in production would
-  // make links guessable, so production must set one.
-  const appSecret = env.APP_SECRET || env.ADMIN_TOKEN || (devMode ? 'greenlight-dev-secret' : undefined);
-  if (!appSecret) throw new Error('APP_SECRET must be set in production (a long random string).');
+  // Production was refused above without one of the first two.
+  const appSecret = env.APP_SECRET || env.ADMIN_TOKEN || 'greenlight-dev-secret';
   return {
     port,
     databaseUrl: env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight',
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    temporalAuth: temporalAuthFromEnv(env),
     taskQueue: env.TASK_QUEUE ?? 'greenlight',
     ...(env.SWEEP_TENANTS !== undefined ? { sweepTenants: env.SWEEP_TENANTS.split(',').filter(Boolean) } : {}),
     ...(env.WORKER_HEALTH_PORT ? { workerHealthPort: intFromEnv(env, 'WORKER_HEALTH_PORT', 0) } : {}),
@@ -169,7 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: intFromEnv(env, 'RENDER_TIMEOUT_MS', 120_000),
       memoryBytes: intFromEnv(env, 'RENDER_MEMORY_MB', 1024) * 1024 * 1024,
     },
-    getaccept: getAcceptConfig(env),
+    getaccept: getAcceptConfig(env, devMode),
     webhooks: {
       ...(env.WEBHOOK_RETRY_DELAYS ? { retryDelaysMs: env.WEBHOOK_RETRY_DELAYS.split(',').map((delay) => durationToMs(delay.trim())) } : {}),
       timeoutMs: intFromEnv(env, 'WEBHOOK_TIMEOUT_MS', 15_000),
@@ -200,13 +290,17 @@ function stripeConfig(env: NodeJS.ProcessEnv, devMode: boolean): StripeConfig {
 /** The local stand-in's key: any Bearer token is taken there, this one says where it comes from. */
 export const GETACCEPT_STAND_IN_KEY = 'ga_local_stand_in';
 
-function getAcceptConfig(env: NodeJS.ProcessEnv): Config['getaccept'] {
+/**
+ * Development without a key talks to the local stand-in; production without one has no
+ * GetAccept at all (an empty token): signing through it is refused, naming the setting.
+ */
+function getAcceptConfig(env: NodeJS.ProcessEnv, devMode: boolean): Config['getaccept'] {
   const standInPort = intFromEnv(env, 'GETACCEPT_STANDIN_PORT', 3031);
   const key = env.GETACCEPT_API_KEY;
-  const local = !key;
+  const local = devMode && !key;
   return {
     apiUrl: (env.GETACCEPT_API_URL || (local ? `http://127.0.0.1:${standInPort}/v1` : 'https://api.getaccept.com/v1')).replace(/\/$/, ''),
-    accessToken: key || GETACCEPT_STAND_IN_KEY,
+    accessToken: key || (local ? GETACCEPT_STAND_IN_KEY : ''),
     local,
     standInPort,
     checksPerMinute: intFromEnv(env, 'GETACCEPT_CHECKS_PER_MINUTE', 60),

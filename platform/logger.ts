@@ -8,6 +8,7 @@
  * headers hold credentials (api/log-redaction.ts makes them safe to log).
  */
 import pino from 'pino';
+import { ConfigurationError } from './config';
 import { currentRequestId } from './request-context';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -31,3 +32,19 @@ export const logger = pino({
 });
 
 export type Logger = typeof logger;
+
+/**
+ * Ends a process that failed to start. A refused configuration is told as its own message, in
+ * plain text on stderr (the operator reads it at the console, every missing setting named at
+ * once); anything else is a fatal log line with its error.
+ */
+export function exitOnStartFailure(what: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      logger.fatal({ err: error }, `${what} failed`);
+    }
+    process.exit(1);
+  };
+}

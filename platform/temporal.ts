@@ -1,13 +1,37 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowClientInterceptor } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type TLSConfig, type WorkflowClientInterceptor } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, DECISION_REJECTED } from '../domain/errors';
-import type { Config } from './config';
+import type { Config, TemporalTls } from './config';
+
+type TemporalTarget = Pick<Config, 'temporalAddress'> & Partial<Pick<Config, 'temporalAuth'>>;
+
+/**
+ * Where Temporal is and the credentials it asks for (config.temporalAuth), as both the client's
+ * Connection and the worker's NativeConnection take them. Certificates are read here, at connect.
+ */
+export function temporalConnectionOptions(config: TemporalTarget): { address: string; apiKey?: string; tls?: TLSConfig | false } {
+  const { apiKey, tls } = config.temporalAuth ?? {};
+  return {
+    address: config.temporalAddress,
+    ...(apiKey ? { apiKey } : {}),
+    ...(tls === undefined ? {} : { tls: tls && tlsConfig(tls) }),
+  };
+}
+
+function tlsConfig(tls: TemporalTls): TLSConfig {
+  return {
+    ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
+    ...(tls.serverCaCertPath ? { serverRootCACertificate: readFileSync(tls.serverCaCertPath) } : {}),
+    ...(tls.clientCertPair ? { clientCertPair: { crt: readFileSync(tls.clientCertPair.certPath), key: readFileSync(tls.clientCertPair.keyPath) } } : {}),
+  };
+}
 
 export async function connectTemporal(
-  config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>,
+  config: TemporalTarget & Pick<Config, 'temporalNamespace'>,
   interceptors: WorkflowClientInterceptor[] = [],
 ): Promise<{ connection: Connection; client: Client }> {
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   return { connection, client: new Client({ connection, namespace: config.temporalNamespace, interceptors: { workflow: interceptors } }) };
 }
 

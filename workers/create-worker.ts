@@ -1,11 +1,13 @@
 /**
  * One Greenlight worker: every workflow (workflows/index.ts) and the given activities on
  * one task queue. The workflow code comes prebuilt when a bundle path is given (tests
- * bundle once for all their workers; production can ship a bundle), else webpack bundles
- * workflows/ at start. Either way the bundle holds the workflow interceptors (request ids,
- * tracing), and every activity goes through the activity interceptors (request ids, outcome
- * counts, tracing).
+ * bundle once for all their workers; `npm run build` bundles once for production), else
+ * webpack bundles workflows/ at start. Either way the bundle holds the workflow interceptors
+ * (request ids, tracing), and every activity goes through the activity interceptors (request
+ * ids, outcome counts, tracing).
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { GreenlightActivities } from '../activities/types';
@@ -14,6 +16,18 @@ import { activityInterceptors } from './activity-interceptors';
 
 /** Bundled with the workflows wherever they are bundled (here, or scripts/lib/workflow-bundle.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflow-interceptors')];
+
+/**
+ * The prebuilt workflow code a worker process loads: WORKFLOW_BUNDLE_PATH, else the bundle
+ * `npm run build` writes beside the compiled code (dist/workflow-bundle.js, one folder up from
+ * dist/workers/). Run from the sources there is none (no workflow-bundle.js at the root), and
+ * the worker bundles at start.
+ */
+export function workflowBundlePath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.WORKFLOW_BUNDLE_PATH) return env.WORKFLOW_BUNDLE_PATH;
+  const built = path.join(__dirname, '..', 'workflow-bundle.js');
+  return existsSync(built) ? built : undefined;
+}
 
 export interface GreenlightWorkerOptions {
   connection: NativeConnection;

@@ -15,9 +15,10 @@ import { createResendMailer } from '../services/notify/mailer';
 import { createOutboxSmsSender } from '../services/notify/sms';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
-import { logger } from '../platform/logger';
+import { exitOnStartFailure, logger } from '../platform/logger';
+import { temporalConnectionOptions } from '../platform/temporal';
 import { startTracing } from '../platform/tracing';
-import { createGreenlightWorker } from './create-worker';
+import { createGreenlightWorker, workflowBundlePath } from './create-worker';
 import { startWorkerHealthServer } from './health';
 import { startRenderSweeper } from './render-sweeper';
 import { installWorkerRuntime } from './runtime';
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
   const sms = config.devMode ? createOutboxSmsSender(config.outboxUrl) : undefined;
 
   logger.info({ temporalAddress: config.temporalAddress, namespace: config.temporalNamespace }, 'worker connecting to Temporal');
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const bundle = workflowBundlePath();
+  logger.info({ bundle: bundle ?? null }, bundle ? 'workflows prebuilt' : 'bundling the workflows (npm run build prebuilds them)');
   const worker = await createGreenlightWorker({
     connection,
     namespace: config.temporalNamespace,
@@ -48,7 +51,7 @@ async function main(): Promise<void> {
       proofs: { files: openFileStore(config), render: config.render },
       signatures: signatureDepsFromConfig(config),
     }),
-    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
+    workflowBundlePath: bundle,
     tracing,
   });
 
@@ -95,7 +98,4 @@ async function main(): Promise<void> {
   logger.info('worker stopped');
 }
 
-main().catch((error: unknown) => {
-  logger.fatal({ err: error }, 'worker failed');
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('worker'));

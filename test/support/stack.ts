@@ -53,6 +53,20 @@ function adminTokenForThisProcess(): string {
   return process.env.ADMIN_TOKEN;
 }
 
+/**
+ * A stack in production: NODE_ENV=production with every setting production requires, and
+ * without GetAccept's key. Mail still reaches the stack's outbox, through the Resend SDK at
+ * RESEND_BASE_URL as it would reach Resend.
+ */
+export const PRODUCTION_ENV: NodeJS.ProcessEnv = {
+  NODE_ENV: 'production',
+  APP_SECRET: 'production-test-secret-0123456789abcdef',
+  RESEND_API_KEY: 're_test_production',
+  MAIL_FROM: 'Imprimerie Durand <devis@imprimerie-durand.example>',
+  GETACCEPT_API_KEY: '',
+  GETACCEPT_API_URL: '',
+};
+
 export interface StackOptions {
   /** Replace some real activities (a failing mailer, a slow renderer). */
   activities?: Partial<GreenlightActivities>;
@@ -60,6 +74,8 @@ export interface StackOptions {
   inProcessWorker?: boolean;
   /** Where the worker's emails go instead of the local outbox (the benchmark reads them in memory). */
   mailer?: Mailer;
+  /** Settings added to the stack's own (NODE_ENV=production and what production asks for). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -87,6 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     FILES_DIR: process.env.FILES_DIR ?? path.join(testRunDir(), 'files'),
     TEMPORAL_ADDRESS: services.temporalAddress,
     DATABASE_URL: services.databaseUrl,
+    ...options.env,
   };
   const config = loadConfig(env);
 
