@@ -2,7 +2,6 @@
  * The back office moving documents along the commercial chain: convert (the next document
  * of the chain) and duplicate (a fresh draft outside any chain).
  */
-import { randomUUID } from 'node:crypto';
 import { convertDocument } from '../../services/db/chain';
 import { recordAuditEvent } from '../../services/db/audit';
 import type { ConversionTarget } from '../../domain/chain';
@@ -46,7 +45,8 @@ export async function duplicateDocument(prisma: PrismaClient, caller: TenantCall
   await recordAuditEvent(prisma, {
     tenantId: caller.tenantId,
     documentId: copy.id,
-    dedupeKey: `api:duplicate:${randomUUID()}`,
+    // Keyed by the copy: each duplicate is a new draft (a retried request without Idempotency-Key makes another).
+    dedupeKey: `created:${copy.id}`,
     type: 'created',
     at: copy.createdAt,
     actor: actorLabel(sellerActor(caller)),

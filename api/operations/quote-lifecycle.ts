@@ -250,10 +250,10 @@ export async function sendDocument(
   return { status: 'sent', ...(validUntil ? { validUntil: validUntil.toISOString() } : {}) };
 }
 
-export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string | undefined): Promise<DocumentState> {
+export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string): Promise<DocumentState> {
   const document = await findSendable(deps, caller, documentId);
   if (!document.workflowId) throw new AppError('decision_rejected', `The ${kindName(document.kind)} has not been sent yet; send it first.`);
-  const view = await decideDocument(deps.temporal, document, 'remind', decisionId ?? randomUUID(), { actor: sellerActor(caller) });
+  const view = await decideDocument(deps.temporal, document, 'remind', decisionId, { actor: sellerActor(caller) });
   return stateOf(view);
 }
 
@@ -262,17 +262,17 @@ export async function cancelDocument(
   caller: TenantCaller,
   documentId: string,
   input: { reason?: string },
-  decisionId: string | undefined,
+  decisionId: string,
 ): Promise<DocumentState> {
   const document = await findSendable(deps, caller, documentId);
   const actor: Actor = sellerActor(caller);
   if (document.workflowId) {
-    const view = await decideDocument(deps.temporal, document, 'cancel', decisionId ?? randomUUID(), {
+    const view = await decideDocument(deps.temporal, document, 'cancel', decisionId, {
       actor,
       ...(input.reason ? { reason: input.reason } : {}),
     });
     // A cancelled document is not left out for signature: withdrawn at the provider too.
-    await cancelOpenSignature(deps, caller, documentId, input, `${decisionId ?? randomUUID()}#signature`);
+    await cancelOpenSignature(deps, caller, documentId, input, `${decisionId}#signature`);
     return stateOf(view);
   }
   if (FINAL_STATUSES[document.kind].includes(document.status)) {
@@ -281,7 +281,7 @@ export async function cancelDocument(
   await recordAuditEvent(deps.prisma, {
     tenantId: caller.tenantId,
     documentId,
-    dedupeKey: `api:${decisionId ?? randomUUID()}`,
+    dedupeKey: `api:${decisionId}`,
     type: 'cancelled',
     status: 'cancelled',
     at: new Date(),
@@ -294,6 +294,7 @@ export async function cancelDocument(
 /**
  * The seller's own look at the PDF. It is kept in the trail as a download by the seller with
  * `counted: false`: downloadCount and viewCount report what the customer did, never previews.
+ * Each look is a fact of its own (a GET, not a decision), so its event id is new every time.
  */
 export async function previewPdf(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; number: string }> {
   const quote = await findDocument(deps, caller, documentId);

@@ -3,7 +3,6 @@
  * writes), decisions through the subscription's workflow (Updates, once per decision id), and
  * the direct creation a back office without service requests (or a test) uses.
  */
-import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
@@ -87,14 +86,14 @@ export async function getSubscription(deps: AppDeps, caller: TenantCaller, subsc
   return subscription;
 }
 
-export function changeSubscriptionPlan(deps: AppDeps, caller: TenantCaller, subscriptionId: string, plan: Plan, decisionId: string | undefined) {
+export function changeSubscriptionPlan(deps: AppDeps, caller: TenantCaller, subscriptionId: string, plan: Plan, decisionId: string) {
   return decide(deps, caller, subscriptionId, subscriptionUpdates.changePlan, decisionId, async (subscription) => ({
     plan: { ...plan, currency: plan.currency ?? (subscription.plan as { currency: string }).currency },
     actor: sellerActor(caller),
   }));
 }
 
-export function terminateSubscription(deps: AppDeps, caller: TenantCaller, subscriptionId: string, input: { reason?: string }, decisionId: string | undefined) {
+export function terminateSubscription(deps: AppDeps, caller: TenantCaller, subscriptionId: string, input: { reason?: string }, decisionId: string) {
   return decide(deps, caller, subscriptionId, subscriptionUpdates.terminate, decisionId, async () => ({
     actor: sellerActor(caller),
     ...(input.reason ? { reason: input.reason } : {}),
@@ -107,13 +106,13 @@ async function decide<TInput>(
   caller: TenantCaller,
   subscriptionId: string,
   update: UpdateDefinition<SubscriptionView, [TInput]>,
-  decisionId: string | undefined,
+  decisionId: string,
   inputOf: (subscription: SubscriptionRow) => Promise<TInput>,
 ): Promise<SubscriptionWithPayments> {
   const subscription = await getSubscription(deps, caller, subscriptionId);
   const handle = deps.temporal.workflow.getHandle(subscriptionWorkflowId(subscription.id));
   await askWorkflow(
-    async () => handle.executeUpdate(update, { args: [await inputOf(subscription)], updateId: decisionId ?? randomUUID() }),
+    async () => handle.executeUpdate(update, { args: [await inputOf(subscription)], updateId: decisionId }),
     // The workflow ended (inactive): the row says why.
     () => `The subscription is ${subscription.status}${subscription.statusReason ? ` (${subscription.statusReason})` : ''}.`,
   );

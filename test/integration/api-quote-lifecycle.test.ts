@@ -89,6 +89,30 @@ it('reminds a sent quote on demand, taking a retried request once', async () => 
   expect(events.body.filter((event: { type: string }) => event.type === 'reminded')).toHaveLength(1);
 });
 
+it('takes a retried remind and cancel without Idempotency-Key once: the decision id is derived from the request', async () => {
+  const documentId = await draftQuote();
+  await tenant.call('POST', `/v1/documents/${documentId}/send`, {});
+  await eventually(async () => ((await statusOf(documentId)) === 'sent' ? true : undefined), { what: 'the quote to be sent' });
+  const typesOf = async () => (await tenant.call('GET', `/v1/documents/${documentId}/events`)).body.map((event: { type: string }) => event.type) as string[];
+
+  const reminded = await tenant.call('POST', `/v1/documents/${documentId}/remind`);
+  const remindedAgain = await tenant.call('POST', `/v1/documents/${documentId}/remind`);
+  expect([reminded.status, remindedAgain.status]).toEqual([202, 202]);
+  expect(reminded.body).toMatchObject({ status: 'sent', remindersSent: 1 });
+  expect(remindedAgain.body).toEqual(reminded.body);
+
+  const cancelled = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Doublon' });
+  const cancelledAgain = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Doublon' });
+  // Before, the retry was a second decision: 409 "The quote is cancelled".
+  expect([cancelled.status, cancelledAgain.status]).toEqual([202, 202]);
+  expect(cancelledAgain.body).toEqual(cancelled.body);
+
+  await eventually(async () => ((await typesOf()).includes('cancelled') ? true : undefined), { what: 'the cancellation in the trail' });
+  const types = await typesOf();
+  expect(types.filter((type) => type === 'reminded')).toHaveLength(1);
+  expect(types.filter((type) => type === 'cancelled')).toHaveLength(1);
+});
+
 it('cancels a sent quote through its workflow; a decision after that is refused with the reason', async () => {
   const documentId = await draftQuote();
   await tenant.call('POST', `/v1/documents/${documentId}/send`, {});
