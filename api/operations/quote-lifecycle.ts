@@ -21,7 +21,7 @@ import { decideDocument, startAcceptanceWorkflow, startInvoiceWorkflow, startPro
 import { invoiceWorkflowInput } from './invoices';
 import { FINAL_INVOICE_STATUSES } from '../../domain/invoice';
 import { getSettings } from './settings';
-import { cancelOpenSignature, prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
+import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
 
 export interface SendDocumentInput extends SignatureRequest {
   to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
@@ -267,12 +267,11 @@ export async function cancelDocument(
   const document = await findSendable(deps, caller, documentId);
   const actor: Actor = sellerActor(caller);
   if (document.workflowId) {
+    // One decision: the workflow cancels the document and withdraws its signing, if one is out.
     const view = await decideDocument(deps.temporal, document, 'cancel', decisionId, {
       actor,
       ...(input.reason ? { reason: input.reason } : {}),
     });
-    // A cancelled document is not left out for signature: withdrawn at the provider too.
-    await cancelOpenSignature(deps, caller, documentId, input, `${decisionId}#signature`);
     return stateOf(view);
   }
   if (FINAL_STATUSES[document.kind].includes(document.status)) {
