@@ -5,6 +5,7 @@
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
+import { updatesAccepted } from '../support/workflow-history';
 import { PROBLEM_JSON, STACK_START_TIMEOUT_MS, seedTenant, tenantFootprint } from './api-http';
 
 let stack: Stack;
@@ -126,4 +127,27 @@ it('cancels a sent quote through its workflow; a decision after that is refused 
   const remindAfter = await tenant.call('POST', `/v1/documents/${documentId}/remind`);
   expect(remindAfter.status).toBe(409);
   expect(remindAfter.body.detail).toMatch(/cancelled/);
+});
+
+it("cancels a draft through its own workflow: Temporal shows it, the trail has one cancelled, a retry answers the same, and the draft can no longer be sent", async () => {
+  const documentId = await draftQuote();
+  const cancelled = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Client parti' });
+  expect(cancelled.status).toBe(202);
+  expect(cancelled.body.status).toBe('cancelled');
+  const retried = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Client parti' });
+  expect(retried.status).toBe(202);
+  expect(retried.body).toEqual(cancelled.body);
+
+  const handle = stack.client.workflow.getHandle(`quote-${documentId}`);
+  expect((await handle.result()).status).toBe('cancelled');
+  const described = await handle.describe();
+  expect(described.status.name).toBe('COMPLETED');
+  expect(described.memo).toMatchObject({ number: expect.any(String) });
+  expect(await updatesAccepted(stack.client, `quote-${documentId}`)).toEqual(['cancel']);
+
+  const events = (await tenant.call('GET', `/v1/documents/${documentId}/events`)).body as { type: string; actor: string; data: Record<string, unknown> }[];
+  expect(events).toEqual([expect.objectContaining({ type: 'cancelled', actor: 'seller', data: { reason: 'Client parti' } })]);
+  expect(await statusOf(documentId)).toBe('cancelled');
+  // Nothing was sent (the trail says only cancelled), and nothing will be.
+  expect((await tenant.call('POST', `/v1/documents/${documentId}/send`, {})).status).toBe(409);
 });
