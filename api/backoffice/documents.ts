@@ -178,7 +178,7 @@ export const documentRoutes = [
     body: convertDocumentSchema,
     problems: ['not_found', 'conflict'],
     response: { status: 201, description: 'The new document, linked in the chain', schema: documentSchema },
-    handle: async ({ deps, caller, params, body }) => presentWithChain(deps, await convertForSeller(deps.prisma, caller, params.id, body.to)),
+    handle: async ({ deps, caller, params, body, decisionId }) => presentWithChain(deps, await convertForSeller(deps, caller, params.id, body.to, decisionId)),
   }),
   jsonRoute({
     method: 'post',
