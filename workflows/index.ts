@@ -10,3 +10,4 @@ export { invoiceWorkflow } from './invoice';
 export { requestWorkflow } from './request';
 export { subscriptionWorkflow } from './subscription';
 export { conversionWorkflow } from './conversion';
+export { subscribeWorkflow } from './subscribe';

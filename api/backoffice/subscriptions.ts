@@ -130,7 +130,7 @@ export const subscriptionRoutes = [
     body: createSubscriptionSchema,
     problems: ['not_found', 'unprocessable'],
     response: { status: 201, description: 'The subscription, started (or scheduled)', schema: subscriptionSchema },
-    handle: async ({ deps, caller, body }) => present(await createSubscriptionDirectly(deps, caller, body)),
+    handle: async ({ deps, caller, body, decisionId }) => present(await createSubscriptionDirectly(deps, caller, body, decisionId)),
   }),
   jsonRoute({
     method: 'get',
