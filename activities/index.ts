@@ -80,14 +80,15 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
     recordPayment: failingClearly((input) => recordPayment(deps.prisma, input)),
     closeHostedPayments: failingClearly((input) => closeHostedPayments({ prisma: deps.prisma, payments: deps.payments }, input)),
     convertDocument: failingClearly(async (input) => {
-      const { document } = await convertDocument(deps.prisma, {
+      const { document, created } = await convertDocument(deps.prisma, {
         tenantId: input.tenantId,
         sourceId: input.documentId,
         to: input.to,
-        actor: 'system',
+        actor: input.actor ?? 'system',
         at: new Date(input.at),
+        ...(input.decisionId ? { decisionId: input.decisionId } : {}),
       });
-      return { documentId: document.id, number: document.number };
+      return { documentId: document.id, number: document.number, created };
     }),
   };
 }

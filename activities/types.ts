@@ -77,6 +77,10 @@ export interface ConvertDocumentActivityInput {
   documentId: string;
   to: 'order' | 'delivery_note' | 'invoice';
   at: number;
+  /** As actorLabel() writes it; the system (an automatic conversion) when absent. */
+  actor?: string;
+  /** The decision that asks for it (a seller's request): its retry is told it made the document. */
+  decisionId?: string;
 }
 
 export interface RecordSignatureInput {
@@ -142,8 +146,8 @@ export interface GreenlightActivities {
   recordSignature(input: RecordSignatureInput): Promise<void>;
   /** Writes a revision of a sent quote as its new version; once per version. */
   applyRevision(input: ApplyRevisionInput): Promise<void>;
-  /** Idempotent: a chain holds one document per kind, so a retry returns the first one. */
-  convertDocument(input: ConvertDocumentActivityInput): Promise<{ documentId: string; number: string }>;
+  /** Idempotent: a chain holds one document per kind, so a retry returns the first one; `created` when the same decision made it. */
+  convertDocument(input: ConvertDocumentActivityInput): Promise<{ documentId: string; number: string; created: boolean }>;
   /** One attempt of one webhook delivery; its HTTP outcome is the answer, never an error. */
   attemptWebhookDelivery(input: AttemptWebhookDeliveryInput): Promise<AttemptOutcome>;
 }

@@ -9,7 +9,8 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ERROR_CODES, type ErrorCode } from '../domain/errors';
 import type { AppDeps } from './app';
-import { authenticate, type AuthMode, type CallerOf } from './auth';
+import { authenticate, type AuthMode, type Caller, type CallerOf } from './auth';
+import { derivedDecisionId } from './decision-id';
 import { withIdempotency, type Answer } from './idempotency';
 import { readMultipartFiles, type MultipartLimits, type ReceivedFile } from './multipart';
 import { requestIdOf } from './request-id';
@@ -24,8 +25,8 @@ export interface RouteCall<A extends AuthMode, P, Q, B> {
   params: P;
   query: Q;
   body: B;
-  /** The request's Idempotency-Key, when sent: operations reuse it as a decision id. */
-  idempotencyKey?: string;
+  /** The request's decision id: its Idempotency-Key when sent, else derived from the request (api/decision-id.ts). */
+  decisionId: string;
   req: Request;
 }
 
@@ -154,6 +155,8 @@ function parseRequest<A extends AuthMode, P extends AnyObject, Q extends AnyObje
   caller: CallerOf<A>,
   req: Request,
 ): RouteCall<A, z.output<P>, z.output<Q>, z.output<B>> {
+  const decisionId =
+    idempotencyKeyOf(req) ?? derivedDecisionId({ scope: scopeOf(caller), operation: `${req.method} ${req.baseUrl}${req.path}`, body: { query: req.query, body: req.body ?? {} } });
   return {
     deps,
     caller,
@@ -161,7 +164,7 @@ function parseRequest<A extends AuthMode, P extends AnyObject, Q extends AnyObje
     query: parseWith(route.query ?? emptyObject, req.query, 'query') as z.output<Q>,
     // A POST without a body (remind, cancel) is an empty object, not a missing one.
     body: (route.body ? parseWith(route.body, req.body ?? {}, 'body') : undefined) as z.output<B>,
-    idempotencyKey: idempotencyKeyOf(req),
+    decisionId,
     req,
   };
 }
@@ -286,6 +289,11 @@ function send(res: Response, outcome: Outcome, replayed: boolean): void {
   res.status(outcome.status).type(outcome.status >= 400 ? 'application/problem+json' : 'application/json').send(JSON.stringify(outcome.body));
 }
 
+/** Whose requests these are: a tenant's, or the operator's. Idempotency-Keys and derived decision ids are scoped by it. */
+function scopeOf(caller: Caller): string {
+  return caller.kind === 'tenant' ? caller.tenantId : caller.kind;
+}
+
 /** Mounts every route on the router: authenticate, then (POST) idempotency, then the handler. */
 export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Route[]): void {
   for (const route of routes) {
@@ -300,7 +308,7 @@ export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Rout
       const { answer, replayed } = await withIdempotency(
         deps.prisma,
         {
-          scope: caller.kind === 'tenant' ? caller.tenantId : caller.kind,
+          scope: scopeOf(caller),
           key,
           method: route.method,
           path: req.baseUrl + req.path,

@@ -122,7 +122,10 @@ export const idempotencyHeadersSchema = z.object({
     .optional()
     .openapi({
       param: {
-        description: 'The same key and body within 24 h returns the first answer; the same key with another body is 422.',
+        description:
+          'The same key and body within 24 h returns the first answer; the same key with another body is 422. ' +
+          'The key is also the decision id of a decision (cancel, remind, convert…). Without a key, the same request within ' +
+          'the same ten minutes is taken as a retry of the same decision: it is taken once and answered as it was.',
       },
     }),
 });

@@ -5,6 +5,13 @@ export function newId(prefix: 'ten' | 'key' | 'usr' | 'cus' | 'con' | 'doc' | 'l
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
 }
 
+type IdPrefix = Parameters<typeof newId>[0];
+
+/** An id made from what names a thing (a decision and its target): asked again, it is the same id. */
+export function derivedId(prefix: IdPrefix, ...parts: string[]): string {
+  return `${prefix}_${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 16)}`;
+}
+
 export function sha256Hex(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');
 }

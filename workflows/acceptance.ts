@@ -19,7 +19,7 @@ import {
   type AcceptanceEvent,
 } from './machines/acceptance';
 import type { ReminderParams } from './machines/actions';
-import { startSignatureChild } from './signature';
+import { signatureWithdrawal, startSignatureChild } from './signature';
 
 /** Rendering the PDF for the attachment may take a while on long documents. */
 const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
@@ -52,7 +52,8 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
     view: acceptanceView,
     stateQuery: acceptanceStateQuery,
     decisions: DECISIONS.map(([name, type]) => decision(acceptanceUpdates[name], (decided): AcceptanceEvent => decisionEvent(type, decided))),
-    actions: {
+    actions: (tools) => ({
+      withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined && kind === 'order' }, tools),
       sendFirstEmail: async () => {
         if (!emailsCustomer) return;
         await sendDocumentEmail({
@@ -76,7 +77,7 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
           idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
         });
       },
-    },
+    }),
   });
   return acceptanceView(closed);
 }

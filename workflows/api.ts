@@ -20,8 +20,17 @@ import type { ExternalSignatureStart } from './signature-api';
 export const documentWorkflowId = (kind: DocumentKind, documentId: string): string => `${kind}-${documentId}`;
 export const quoteWorkflowId = (documentId: string): string => documentWorkflowId('quote', documentId);
 
+/** What every document workflow's input may say: it was started for its draft, not to send it. */
+export interface DraftStart {
+  /**
+   * Started to take a decision on a draft that was never sent (its cancel, which comes with
+   * the start): nothing is sent, and the workflow ends with that decision.
+   */
+  draft?: true;
+}
+
 /** Input of quoteWorkflow: everything it needs, read once by the caller at send time. */
-export interface QuoteWorkflowInput {
+export interface QuoteWorkflowInput extends DraftStart {
   tenantId: string;
   documentId: string;
   customerId: string;
@@ -58,7 +67,7 @@ export interface SendInstructions {
 }
 
 /** Input of acceptanceWorkflow (an order or a delivery note the customer accepts or refuses). */
-export interface AcceptanceWorkflowInput {
+export interface AcceptanceWorkflowInput extends DraftStart {
   kind: AcceptanceKind;
   tenantId: string;
   documentId: string;
@@ -171,7 +180,7 @@ export const stateQuery = defineQuery<QuoteView>('state');
 export const acceptanceStateQuery = defineQuery<AcceptanceView>('state');
 
 /** Input of proofWorkflow: the proof sent, revision after revision, until it is approved. */
-export interface ProofWorkflowInput {
+export interface ProofWorkflowInput extends DraftStart {
   tenantId: string;
   documentId: string;
   customerId: string;
@@ -252,7 +261,7 @@ export const proofUpdates = {
 export const proofStateQuery = defineQuery<ProofView>('state');
 
 /** Input of invoiceWorkflow: the invoice sent, reminded and paid (machines/invoice.ts). */
-export interface InvoiceWorkflowInput {
+export interface InvoiceWorkflowInput extends DraftStart {
   tenantId: string;
   documentId: string;
   customerId: string;

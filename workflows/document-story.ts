@@ -11,7 +11,7 @@
  * - views and downloads are Signals, the state a Query;
  * - the document is sent, then time passes on the machine's deadlines until it closes or the
  *   history grows long, and then it continues as new carrying snapshot, deadlines, sequence
- *   and decision ids.
+ *   and decision ids; a workflow started for a draft's cancel sends nothing and closes with it.
  */
 import {
   ActivityFailure,
@@ -31,7 +31,7 @@ import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@tempo
 import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
-import { DECISION_REJECTED, downloadedSignal, viewedSignal, type DecisionInput, type ViewedSignal, type WorkflowResume } from './api';
+import { DECISION_REJECTED, downloadedSignal, viewedSignal, type DecisionInput, type DraftStart, type ViewedSignal, type WorkflowResume } from './api';
 import { MachineRunner, type ActionCall, type ActionHandlers } from './machine-runner';
 import type { FactEvent, NotifyParams, RecordParams } from './machines/actions';
 import { documentSearchAttributes } from './search-attributes';
@@ -44,7 +44,7 @@ const { recordTransition, notifyAssignee } = proxyActivities<GreenlightActivitie
 });
 
 /** What every document workflow's input carries. */
-export interface StoryInput {
+export interface StoryInput extends DraftStart {
   tenantId: string;
   documentId: string;
   customerId: string;
@@ -221,7 +221,8 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
   if (!input.resume) {
     // Set at start by api/ already; a workflow started another way (CLI, bench) sets its own.
     if (workflowInfo().memo?.number !== input.number) upsertMemo({ number: input.number, title: input.title ?? null });
-    await runner.send({ type: 'SEND', at: Date.now(), actor: input.sentBy } as EventFromLogic<TMachine>);
+    // Started for a draft's decision (its cancel): nothing is sent; the decision closes the story.
+    if (!input.draft) await runner.send({ type: 'SEND', at: Date.now(), actor: input.sentBy } as EventFromLogic<TMachine>);
   }
 
   // Then time passes: the customer looks and decides, deadlines fire, or the seller acts.

@@ -9,3 +9,5 @@ export { signatureWorkflow } from './signature';
 export { invoiceWorkflow } from './invoice';
 export { requestWorkflow } from './request';
 export { subscriptionWorkflow } from './subscription';
+export { conversionWorkflow } from './conversion';
+export { subscribeWorkflow } from './subscribe';

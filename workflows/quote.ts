@@ -20,7 +20,7 @@ import {
   type QuoteWorkflowInput,
 } from './api';
 import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
-import { startSignatureChild } from './signature';
+import { signatureWithdrawal, startSignatureChild } from './signature';
 import type { ActionCall } from './machine-runner';
 import {
   currentVersion,
@@ -95,7 +95,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       decision(signUpdate, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
       decision(reviseUpdate, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
     ],
-    actions: {
+    actions: (tools) => ({
+      withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
       sendFirstEmail: async () => {
         if (!emailsCustomer) return;
         await sendDocumentEmail({
@@ -146,7 +147,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
           idempotencyKey: `${workflowId}#version#${version}`,
         });
       },
-    },
+    }),
   });
 
   // The tenant asked for acceptance to make the order by itself (settings.autoConvertToOrder).

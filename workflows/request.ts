@@ -5,7 +5,7 @@
  * live in machines/request.ts; the story around them (recording, notifications, decisions,
  * continue-as-new) is the one every document shares (document-story.ts).
  */
-import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import type { RequestActivities } from '../activities/requests/types';
 import type { SubscriptionActivities } from '../activities/subscriptions/types';
@@ -22,9 +22,9 @@ import {
   type RequestView,
 } from './machines/request';
 import { requestStateQuery, requestUpdates, type RequestWorkflowInput } from './request-api';
-import { subscriptionWorkflowId } from './subscription-api';
+import { startNewSubscription } from './subscribe';
 
-const { sendDocumentEmail, syncServiceRequest, chargeConfirmedRequest, recordSubscriptionStarted, createSubscription } = proxyActivities<
+const { sendDocumentEmail, syncServiceRequest, chargeConfirmedRequest, recordSubscriptionStarted } = proxyActivities<
   GreenlightActivities & RequestActivities & SubscriptionActivities
 >({
   startToCloseTimeout: '1 minute',
@@ -74,12 +74,7 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
         const { plan } = input;
         if (!plan) return;
         behindTheAnswer(async () => {
-          const { subscriptionId, workflowInput } = await createSubscription({ tenantId, requestId: documentId, customerId: input.customerId, plan });
-          await startChild('subscriptionWorkflow', {
-            workflowId: subscriptionWorkflowId(subscriptionId),
-            args: [workflowInput],
-            parentClosePolicy: ParentClosePolicy.ABANDON,
-          });
+          const subscriptionId = await startNewSubscription({ tenantId, requestId: documentId, customerId: input.customerId, plan });
           await recordSubscriptionStarted({ tenantId, documentId, subscriptionId });
         }, { subscription: 'start' });
       },

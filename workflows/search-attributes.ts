@@ -12,10 +12,10 @@ export const GreenlightKind = defineSearchAttributeKey('GreenlightKind', SearchA
 export const GreenlightStatus = defineSearchAttributeKey('GreenlightStatus', SearchAttributeType.KEYWORD);
 export const GreenlightCustomer = defineSearchAttributeKey('GreenlightCustomer', SearchAttributeType.KEYWORD);
 
-/** Every search attribute of a document, as a workflow start sets them and each transition refreshes them. */
+/** Every search attribute of a document (or a subscription), as a workflow start sets them and each transition refreshes them. */
 export function documentSearchAttributes(document: {
   tenantId: string;
-  kind: DocumentKind | 'request';
+  kind: DocumentKind | 'request' | 'subscription';
   customerId: string;
   status: string;
 }): SearchAttributePair[] {

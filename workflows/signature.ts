@@ -21,6 +21,7 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -31,7 +32,7 @@ import type { GreenlightActivities } from '../activities/types';
 import type { SignatureActivities } from '../activities/signature/types';
 import type { Actor } from '../domain/documents';
 import { DECISION_REJECTED } from './api';
-import { patiently } from './document-story';
+import { patiently, type StoryTools } from './document-story';
 import { MachineRunner, type ActionCall, type ActionHandlers } from './machine-runner';
 import type { RecordParams } from './machines/actions';
 import { digitalStatus, isSignatureClosed, signatureMachine, whyNoCancel, type SignatureEvent } from './machines/signature';
@@ -59,6 +60,8 @@ const { checkExternalSignature } = proxyActivities<SignatureActivities>({
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
 });
+/** The document was cancelled: its signing is withdrawn for as long as it takes (each attempt waits a bounded time). */
+const { withdrawDocumentSignature } = proxyActivities<SignatureActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 /** The seller waits for the answer: a few tries, then the update fails and the signature stays as it was. */
 const { cancelExternalSignature } = proxyActivities<SignatureActivities>({
   startToCloseTimeout: '20 seconds',
@@ -239,6 +242,28 @@ export async function startSignatureChild(parent: {
       },
     ],
   });
+}
+
+/**
+ * The action that withdraws a document's external signing when the document itself is
+ * cancelled (the machines' `withdrawSignature` on CANCEL): part of the same decision, run
+ * behind its answer through the signature's own workflow, retried until it is done, so the
+ * document never stays cancelled while its signing is still out. Nothing for a document
+ * without an external signing: a built-in one is the quote's own status.
+ */
+export function signatureWithdrawal(document: { tenantId: string; documentId: string; signedExternally: boolean }, tools: StoryTools) {
+  return async ({ event }: { event: { actor?: Actor; reason?: string } }): Promise<void> => {
+    // Patched: a document cancelled before this replays without it (the API withdrew its signing then).
+    if (!document.signedExternally || !patched('withdraw-signature-on-cancel')) return;
+    const { tenantId, documentId } = document;
+    const decisionId = `${workflowInfo().workflowId}#withdraw-signature`;
+    const actor = event.actor ?? { kind: 'system' };
+    tools.behindTheAnswer(async () => {
+      const answer = await withdrawDocumentSignature({ tenantId, documentId, actor, decisionId, ...(event.reason ? { reason: event.reason } : {}) });
+      // Over already (signed, rejected, expired), or refused by the provider: the digital status says what happened.
+      if (answer.outcome !== 'taken') log.info('The signing was not withdrawn', { documentId, ...answer });
+    }, { notice: 'signature withdrawal' });
+  };
 }
 
 /** The provider's message when an activity failed because the provider refused (activities/signature/activities.ts atProvider). */

@@ -4,13 +4,15 @@
  * outcome. The provider and the file store are injected (ActivityDeps.signatures).
  */
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { actorLabel, pickLocale } from '../../domain/documents';
 import type { SignatureChannel, SignaturePurpose } from '../../domain/digital-status';
 import { AppError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
 import type { DecisionInput } from '../../workflows/api';
+import { cancelSignatureUpdate, signatureWorkflowId, type CancelSignatureInput } from '../../workflows/signature-api';
 import { decideDocument } from '../decide-document';
 import type { FileStore } from '../../services/files/store';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
@@ -31,16 +33,26 @@ function signedFileKey(documentId: string): string {
   return `signatures/${documentId}/signed.pdf`;
 }
 
+/** The failure type of a provider's refusal (workflows/signature.ts reads it too). */
+const PROVIDER_REJECTED = 'ProviderRejected';
+
 /** A refusal no retry can cure ends the activity at once; an outage is thrown as is and retried. */
 async function atProvider<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof ProviderError && !error.retryable) {
-      throw ApplicationFailure.create({ message: error.message, type: 'ProviderRejected', nonRetryable: true });
+      throw ApplicationFailure.create({ message: error.message, type: PROVIDER_REJECTED, nonRetryable: true });
     }
     throw error;
   }
+}
+
+/** The provider's words when a signature workflow's update failed on its refusal (atProvider's ProviderRejected). */
+function providerRefusalOf(error: unknown): string | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError) || !(error.cause instanceof ActivityFailure)) return undefined;
+  const cause = error.cause.cause;
+  return cause instanceof ApplicationFailure && cause.type === PROVIDER_REJECTED ? cause.message : undefined;
 }
 
 function statusOf(document: ProviderDocument): ProviderStatus {
@@ -149,6 +161,25 @@ export function createSignatureActivities(deps: SignatureDeps): SignatureActivit
       };
       const answer = await decideDocument(Context.current().client, input.parentWorkflowId, input.decision, { args: [decision], updateId: input.decisionId });
       return answer.outcome === 'refused' ? { outcome: 'refused', detail: answer.reason } : { outcome: answer.outcome };
+    },
+
+    async withdrawDocumentSignature(input) {
+      const { client, info } = Context.current();
+      const cancel: CancelSignatureInput = { actor: input.actor, ...(input.reason ? { reason: input.reason } : {}) };
+      // An update that failed (the provider kept refusing) keeps its failure under its id: each
+      // attempt asks anew. An attempt after one that was taken is refused ("already cancelled").
+      try {
+        const answer = await decideDocument(client, signatureWorkflowId(input.documentId), cancelSignatureUpdate, {
+          args: [cancel],
+          updateId: `${input.decisionId}#attempt-${info.attempt}`,
+        });
+        return answer.outcome === 'refused' ? { outcome: 'refused', detail: answer.reason } : { outcome: answer.outcome };
+      } catch (error) {
+        // The provider refused the withdrawal for good (signed there a moment ago): no retry changes that.
+        const refusal = providerRefusalOf(error);
+        if (refusal === undefined) throw error;
+        return { outcome: 'refused', detail: refusal };
+      }
     },
   };
 }

@@ -29,5 +29,6 @@ export function signatureActivities(prisma: PrismaClient, deps: SignatureActivit
     cancelExternalSignature: missing,
     storeSignedDocument: missing,
     decideParentDocument: missing,
+    withdrawDocumentSignature: missing,
   };
 }

@@ -27,6 +27,14 @@ export interface DecideParentInput extends SignatureRef {
   reason?: string;
 }
 
+export interface WithdrawSignatureInput extends SignatureRef {
+  /** Who cancelled the document, and why: the signing's trail names them. */
+  actor: Actor;
+  reason?: string;
+  /** The document's cancellation: with the attempt number, it makes the update id. */
+  decisionId: string;
+}
+
 export interface SignatureActivities {
   /** Creates the document at the provider (or finds the one a previous attempt created) and sends it. */
   startExternalSignature(input: SignatureRef): Promise<ProviderStatus>;
@@ -38,4 +46,6 @@ export interface SignatureActivities {
   storeSignedDocument(input: SignatureRef): Promise<{ key: string }>;
   /** Accepts or refuses the signed document through its own workflow; answers what that workflow said. */
   decideParentDocument(input: DecideParentInput): Promise<{ outcome: 'taken' | 'refused' | 'no_workflow'; detail?: string }>;
+  /** The document was cancelled: its signing is cancelled through the signature's own workflow; nothing when that is over. */
+  withdrawDocumentSignature(input: WithdrawSignatureInput): Promise<{ outcome: 'taken' | 'refused' | 'no_workflow'; detail?: string }>;
 }

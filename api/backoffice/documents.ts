@@ -178,7 +178,7 @@ export const documentRoutes = [
     body: convertDocumentSchema,
     problems: ['not_found', 'conflict'],
     response: { status: 201, description: 'The new document, linked in the chain', schema: documentSchema },
-    handle: async ({ deps, caller, params, body }) => presentWithChain(deps, await convertForSeller(deps.prisma, caller, params.id, body.to)),
+    handle: async ({ deps, caller, params, body, decisionId }) => presentWithChain(deps, await convertForSeller(deps, caller, params.id, body.to, decisionId)),
   }),
   jsonRoute({
     method: 'post',
@@ -247,7 +247,7 @@ export const documentRoutes = [
     body: remindDocumentSchema,
     problems: ['not_found', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Reminder on its way', schema: workflowStateSchema },
-    handle: ({ deps, caller, params, idempotencyKey }) => remindDocument(deps, caller, params.id, idempotencyKey),
+    handle: ({ deps, caller, params, decisionId }) => remindDocument(deps, caller, params.id, decisionId),
   }),
   jsonRoute({
     method: 'post',
@@ -259,7 +259,7 @@ export const documentRoutes = [
     body: cancelDocumentSchema,
     problems: ['not_found', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: workflowStateSchema },
-    handle: ({ deps, caller, params, body, idempotencyKey }) => cancelDocument(deps, caller, params.id, body, idempotencyKey),
+    handle: ({ deps, caller, params, body, decisionId }) => cancelDocument(deps, caller, params.id, body, decisionId),
   }),
   uploadRoute({
     method: 'post',

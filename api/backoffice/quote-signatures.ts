@@ -17,8 +17,8 @@ export const quoteSignatureRoutes = [
     problems: ['not_found', 'conflict', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 200, description: 'The document as changed', schema: documentSchema },
     // An Idempotency-Key names the revision: the same key twice makes one version.
-    handle: async ({ deps, caller, params, body, idempotencyKey }) =>
-      presentWithChain(deps, await updateDocument(deps, caller, params.id, body, idempotencyKey)),
+    handle: async ({ deps, caller, params, body, decisionId }) =>
+      presentWithChain(deps, await updateDocument(deps, caller, params.id, body, decisionId)),
   }),
   fileRoute({
     method: 'get',

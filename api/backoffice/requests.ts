@@ -85,7 +85,7 @@ export const requestRoutes = [
     body: requestStatusSchema,
     problems: [...moveProblems],
     response: theRequest,
-    handle: ({ deps, caller, params, body, idempotencyKey }) => changeRequestStatus(deps, caller, params.id, body, idempotencyKey),
+    handle: ({ deps, caller, params, body, decisionId }) => changeRequestStatus(deps, caller, params.id, body, decisionId),
   }),
   jsonRoute({
     method: 'post',
@@ -121,7 +121,7 @@ export const requestRoutes = [
     body: requestTextSchema,
     problems: ['not_found', 'unprocessable', 'unavailable'],
     response: theRequest,
-    handle: ({ deps, caller, params, body, idempotencyKey }) => writeToRequestCustomer(deps, caller, params.id, body.body, idempotencyKey),
+    handle: ({ deps, caller, params, body, decisionId }) => writeToRequestCustomer(deps, caller, params.id, body.body, decisionId),
   }),
   jsonRoute({
     method: 'post',
@@ -133,7 +133,7 @@ export const requestRoutes = [
     body: priceProposalSchema,
     problems: [...moveProblems],
     response: theRequest,
-    handle: ({ deps, caller, params, body, idempotencyKey }) => sendPriceProposal(deps, caller, params.id, body.amount, idempotencyKey),
+    handle: ({ deps, caller, params, body, decisionId }) => sendPriceProposal(deps, caller, params.id, body.amount, decisionId),
   }),
   jsonRoute({
     method: 'post',
@@ -145,7 +145,7 @@ export const requestRoutes = [
     body: emptySchema,
     problems: [...moveProblems],
     response: theRequest,
-    handle: ({ deps, caller, params, idempotencyKey }) => withdrawPriceProposal(deps, caller, params.id, idempotencyKey),
+    handle: ({ deps, caller, params, decisionId }) => withdrawPriceProposal(deps, caller, params.id, decisionId),
   }),
   jsonRoute({
     method: 'post',
@@ -157,7 +157,7 @@ export const requestRoutes = [
     body: emptySchema,
     problems: [...moveProblems],
     response: theRequest,
-    handle: ({ deps, caller, params, idempotencyKey }) => confirmRequest(deps, caller, params.id, idempotencyKey),
+    handle: ({ deps, caller, params, decisionId }) => confirmRequest(deps, caller, params.id, decisionId),
   }),
   jsonRoute({
     method: 'post',
@@ -169,6 +169,6 @@ export const requestRoutes = [
     body: declineRequestSchema,
     problems: [...moveProblems],
     response: theRequest,
-    handle: ({ deps, caller, params, body, idempotencyKey }) => declineRequest(deps, caller, params.id, body.reason, idempotencyKey),
+    handle: ({ deps, caller, params, body, decisionId }) => declineRequest(deps, caller, params.id, body.reason, decisionId),
   }),
 ];

@@ -1,5 +1,4 @@
 /** Digital signing through an external provider (GetAccept): check now, cancel, the signature, its signed PDF, the summary. */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DIGITAL_STATUSES } from '../../domain/digital-status';
 import { fileRoute, jsonRoute } from '../openapi';
@@ -65,7 +64,7 @@ export const signatureRoutes = [
     body: cancelSignatureSchema,
     problems: ['not_found', 'decision_rejected', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: signatureStateSchema },
-    handle: ({ deps, caller, params, body, idempotencyKey }) => cancelSignature(deps, caller, params.id, body, idempotencyKey ?? randomUUID()),
+    handle: ({ deps, caller, params, body, decisionId }) => cancelSignature(deps, caller, params.id, body, decisionId),
   }),
   jsonRoute({
     method: 'get',

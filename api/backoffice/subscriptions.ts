@@ -130,7 +130,7 @@ export const subscriptionRoutes = [
     body: createSubscriptionSchema,
     problems: ['not_found', 'unprocessable'],
     response: { status: 201, description: 'The subscription, started (or scheduled)', schema: subscriptionSchema },
-    handle: async ({ deps, caller, body }) => present(await createSubscriptionDirectly(deps, caller, body)),
+    handle: async ({ deps, caller, body, decisionId }) => present(await createSubscriptionDirectly(deps, caller, body, decisionId)),
   }),
   jsonRoute({
     method: 'get',
@@ -170,7 +170,7 @@ export const subscriptionRoutes = [
     body: changePlanSchema,
     problems: ['not_found', 'decision_rejected', 'unprocessable'],
     response: { status: 200, description: 'The subscription, nextPlan set (or plan, while scheduled)', schema: subscriptionSchema },
-    handle: async ({ deps, caller, params, body, idempotencyKey }) => present(await changeSubscriptionPlan(deps, caller, params.id, body.plan, idempotencyKey)),
+    handle: async ({ deps, caller, params, body, decisionId }) => present(await changeSubscriptionPlan(deps, caller, params.id, body.plan, decisionId)),
   }),
   jsonRoute({
     method: 'post',
@@ -182,6 +182,6 @@ export const subscriptionRoutes = [
     body: cancelSubscriptionSchema,
     problems: ['not_found', 'decision_rejected'],
     response: { status: 200, description: 'The subscription, inactive', schema: subscriptionSchema },
-    handle: async ({ deps, caller, params, body, idempotencyKey }) => present(await terminateSubscription(deps, caller, params.id, body, idempotencyKey)),
+    handle: async ({ deps, caller, params, body, decisionId }) => present(await terminateSubscription(deps, caller, params.id, body, decisionId)),
   }),
 ];

@@ -1,28 +1,60 @@
 /**
  * The back office moving documents along the commercial chain: convert (the next document
- * of the chain) and duplicate (a fresh draft outside any chain).
+ * of the chain, a decision its conversion workflow takes) and duplicate (a fresh draft outside
+ * any chain).
  */
-import { randomUUID } from 'node:crypto';
-import { convertDocument } from '../../services/db/chain';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { recordAuditEvent } from '../../services/db/audit';
 import type { ConversionTarget } from '../../domain/chain';
 import { actorLabel, type DocumentKind } from '../../domain/documents';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { conversionWorkflowId, type ConversionInput, type ConversionOutcome, type conversionWorkflow } from '../../workflows/conversion';
+import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
 import { createDocument, getDocument, type DocumentWithLines } from './documents';
 
-/** The converted document; 409 with the reason when the rules refuse, or the chain already has one of that kind. */
-export async function convertForSeller(prisma: PrismaClient, caller: TenantCaller, documentId: string, to: ConversionTarget): Promise<DocumentWithLines> {
-  const { document, created } = await convertDocument(prisma, {
+/**
+ * The converted document, made by its conversion workflow (workflows/conversion.ts), so the
+ * new document and the source's `converted` are written by a workflow, whole, whatever happens
+ * to this process. 409 with the reason when the rules refuse, or when the chain already has one
+ * of that kind made by another decision; a retried request (same decision id) gets its document.
+ */
+export async function convertForSeller(deps: AppDeps, caller: TenantCaller, documentId: string, to: ConversionTarget, decisionId: string): Promise<DocumentWithLines> {
+  await getDocument(deps.prisma, caller.tenantId, documentId);
+  const answer = await runConversion(deps.temporal, deps.config.taskQueue, {
     tenantId: caller.tenantId,
-    sourceId: documentId,
+    documentId,
     to,
     actor: actorLabel(sellerActor(caller)),
-    at: new Date(),
+    decisionId,
   });
-  if (!created) throw new AppError('conflict', `The chain already has ${to.replace('_', ' ')} ${document.number}.`);
-  return getDocument(prisma, caller.tenantId, document.id);
+  if (answer.outcome === 'refused') throw new AppError('conflict', answer.reason);
+  if (!answer.created) throw new AppError('conflict', `The chain already has ${to.replace('_', ' ')} ${answer.number}.`);
+  return getDocument(deps.prisma, caller.tenantId, answer.documentId);
+}
+
+/** Requests for one conversion wait for each other: a request finding one under way lets it finish, then runs its own. */
+const CONVERSION_TURNS = 3;
+
+async function runConversion(client: Client, taskQueue: string, input: ConversionInput): Promise<ConversionOutcome> {
+  const workflowId = conversionWorkflowId(input.documentId, input.to);
+  for (let turn = 1; ; turn += 1) {
+    try {
+      const run = await client.workflow.start<typeof conversionWorkflow>('conversionWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      });
+      return await run.result();
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (turn === CONVERSION_TURNS) throw new AppError('conflict', 'This conversion is being made by another request; retry in a moment.');
+      // Its outcome is that request's; this one is answered by its own run, next.
+      await client.workflow.getHandle(workflowId).result().catch(() => undefined);
+    }
+  }
 }
 
 /** A new draft of the same kind, customer and lines, with its own number, in no chain. */
@@ -46,7 +78,8 @@ export async function duplicateDocument(prisma: PrismaClient, caller: TenantCall
   await recordAuditEvent(prisma, {
     tenantId: caller.tenantId,
     documentId: copy.id,
-    dedupeKey: `api:duplicate:${randomUUID()}`,
+    // Keyed by the copy: each duplicate is a new draft (a retried request without Idempotency-Key makes another).
+    dedupeKey: `created:${copy.id}`,
     type: 'created',
     at: copy.createdAt,
     actor: actorLabel(sellerActor(caller)),

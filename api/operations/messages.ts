@@ -5,7 +5,6 @@
  * message is an audit event `message`; notices go out through a small workflow per message
  * (workflows/conversation.ts), so a mail outage delays them and never loses them.
  */
-import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AccessLink, Message, PrismaClient } from '../../generated/prisma/client';
 import { recordAuditEvent } from '../../services/db/audit';
@@ -128,8 +127,8 @@ export async function postSellerMessage(deps: AppDeps, caller: TenantCaller, doc
 
 export interface CustomerMessageInput {
   body: string;
-  /** The form's one-time id: a second submit of the same form stores nothing new. */
-  submissionId?: string;
+  /** The form's one-time id (or one derived from the request, api/decision-id.ts): a second submit stores nothing new. */
+  submissionId: string;
   actor: Actor;
   source: RequestSource;
 }
@@ -141,7 +140,7 @@ export async function postCustomerMessage(
   document: { id: string; tenantId: string },
   input: CustomerMessageInput,
 ): Promise<Message> {
-  const id = `msg_${sha256Hex(`${link.id}:${document.id}:${input.submissionId ?? randomUUID()}`).slice(0, 32)}`;
+  const id = `msg_${sha256Hex(`${link.id}:${document.id}:${input.submissionId}`).slice(0, 32)}`;
   const authorName = link.recipientName ?? link.recipientEmail ?? undefined;
   const message = await saveMessage(deps.prisma, {
     id,

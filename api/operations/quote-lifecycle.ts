@@ -1,27 +1,25 @@
 /**
  * The back office moving a document along: send (starts its workflow: a quote's, or the
  * acceptance workflow of an order or a delivery note), remind, cancel, and the seller's PDF
- * preview. Decisions go through the workflow (api/operations/quote-workflow.ts) whenever one
- * runs; a draft that never left has no workflow and is cancelled in the read model directly,
- * through the same audit writer the workflow uses.
+ * preview. Decisions go through the document's workflow (api/operations/quote-workflow.ts); a
+ * draft that never left gets one for its cancel.
  */
 import { randomUUID } from 'node:crypto';
-import { FINAL_ACCEPTANCE_STATUSES, isAcceptanceKind, type AcceptanceKind } from '../../domain/acceptance';
+import { isAcceptanceKind, type AcceptanceKind } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
-import { actorLabel, FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type Actor, type DocumentKind } from '../../domain/documents';
+import { actorLabel, type DocumentKind } from '../../domain/documents';
 import { durationToMs } from '../../domain/durations';
 import { isProofType } from '../../domain/proof-types';
 import { recordAuditEvent } from '../../services/db/audit';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
-import { documentWorkflowId, type QuoteWorkflowInput, type RevisionReadyInput, type SendInstructions } from '../../workflows/api';
+import { documentWorkflowId, type DecisionInput, type QuoteWorkflowInput, type RevisionReadyInput, type SendInstructions } from '../../workflows/api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
-import { decideDocument, startAcceptanceWorkflow, startInvoiceWorkflow, startProofWorkflow, startQuoteWorkflow } from './quote-workflow';
+import { cancelDraft, decideDocument, type DocumentView, startAcceptanceWorkflow, startInvoiceWorkflow, startProofWorkflow, startQuoteWorkflow } from './quote-workflow';
 import { invoiceWorkflowInput } from './invoices';
-import { FINAL_INVOICE_STATUSES } from '../../domain/invoice';
 import { getSettings } from './settings';
-import { cancelOpenSignature, prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
+import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
 
 export interface SendDocumentInput extends SignatureRequest {
   to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
@@ -78,15 +76,6 @@ async function findSendable(deps: AppDeps, caller: TenantCaller, documentId: str
 }
 
 type Sendable = Awaited<ReturnType<typeof findSendable>>;
-
-/** Statuses in which each sendable kind takes no more decisions (a draft without workflow is cancelled here). */
-const FINAL_STATUSES: Record<SendableKind, readonly string[]> = {
-  quote: FINAL_QUOTE_STATUSES,
-  order: FINAL_ACCEPTANCE_STATUSES,
-  delivery_note: FINAL_ACCEPTANCE_STATUSES,
-  proof: FINAL_PROOF_STATUSES,
-  invoice: FINAL_INVOICE_STATUSES,
-};
 
 /**
  * The revision a proof is sent with: its latest ready one. None yet is refused, unless the
@@ -250,10 +239,10 @@ export async function sendDocument(
   return { status: 'sent', ...(validUntil ? { validUntil: validUntil.toISOString() } : {}) };
 }
 
-export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string | undefined): Promise<DocumentState> {
+export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string): Promise<DocumentState> {
   const document = await findSendable(deps, caller, documentId);
   if (!document.workflowId) throw new AppError('decision_rejected', `The ${kindName(document.kind)} has not been sent yet; send it first.`);
-  const view = await decideDocument(deps.temporal, document, 'remind', decisionId ?? randomUUID(), { actor: sellerActor(caller) });
+  const view = await decideDocument(deps.temporal, document, 'remind', decisionId, { actor: sellerActor(caller) });
   return stateOf(view);
 }
 
@@ -262,38 +251,47 @@ export async function cancelDocument(
   caller: TenantCaller,
   documentId: string,
   input: { reason?: string },
-  decisionId: string | undefined,
+  decisionId: string,
 ): Promise<DocumentState> {
   const document = await findSendable(deps, caller, documentId);
-  const actor: Actor = sellerActor(caller);
-  if (document.workflowId) {
-    const view = await decideDocument(deps.temporal, document, 'cancel', decisionId ?? randomUUID(), {
-      actor,
-      ...(input.reason ? { reason: input.reason } : {}),
-    });
-    // A cancelled document is not left out for signature: withdrawn at the provider too.
-    await cancelOpenSignature(deps, caller, documentId, input, `${decisionId ?? randomUUID()}#signature`);
-    return stateOf(view);
-  }
-  if (FINAL_STATUSES[document.kind].includes(document.status)) {
+  const decision = { actor: sellerActor(caller), ...(input.reason ? { reason: input.reason } : {}) };
+  let view: DocumentView;
+  if (document.status === 'draft') {
+    view = await cancelDraftDocument(deps, caller, document, decision, decisionId);
+  } else if (document.workflowId) {
+    // One decision: the workflow cancels the document and withdraws its signing, if one is out.
+    view = await decideDocument(deps.temporal, document, 'cancel', decisionId, decision);
+  } else {
+    // Cancelled in the read model alone, before drafts had workflows.
     throw new AppError('decision_rejected', `The ${kindName(document.kind)} is already ${document.status}.`);
   }
-  await recordAuditEvent(deps.prisma, {
-    tenantId: caller.tenantId,
-    documentId,
-    dedupeKey: `api:${decisionId ?? randomUUID()}`,
-    type: 'cancelled',
-    status: 'cancelled',
-    at: new Date(),
-    actor: actorLabel(actor),
-    data: input.reason ? { reason: input.reason } : {},
-  });
-  return { status: 'cancelled' };
+  // A document never sent answers its status alone (also to a retry): it had no reminders nor validity.
+  return document.sentAt ? stateOf(view) : { status: view.status };
+}
+
+/**
+ * A draft never sent is cancelled by its own workflow, started for that decision (README:
+ * "A draft's cancel"). Claimed first as a send claims it, so a send at the same time starts
+ * nothing under it; given back when Temporal could not be reached, so the draft can still go.
+ */
+async function cancelDraftDocument(deps: AppDeps, caller: TenantCaller, document: Sendable, decision: DecisionInput, decisionId: string) {
+  const workflowId = documentWorkflowId(document.kind, document.id);
+  const claimed = document.workflowId
+    ? 0
+    : (await deps.prisma.document.updateMany({ where: { id: document.id, tenantId: caller.tenantId, status: 'draft', workflowId: null }, data: { workflowId } })).count;
+  try {
+    return await cancelDraft(deps.temporal, deps.config.taskQueue, document, decisionId, decision);
+  } catch (error) {
+    // A refusal or a known answer came from Temporal, about a workflow that is there.
+    if (claimed && !(error instanceof AppError)) await deps.prisma.document.updateMany({ where: { id: document.id, workflowId, status: 'draft' }, data: { workflowId: null } });
+    throw error;
+  }
 }
 
 /**
  * The seller's own look at the PDF. It is kept in the trail as a download by the seller with
  * `counted: false`: downloadCount and viewCount report what the customer did, never previews.
+ * Each look is a fact of its own (a GET, not a decision), so its event id is new every time.
  */
 export async function previewPdf(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; number: string }> {
   const quote = await findDocument(deps, caller, documentId);

@@ -5,7 +5,6 @@
  * after another with the customer's decisions, so a signature and a revision never cross.
  * A decided, expired or cancelled quote no longer changes.
  */
-import { randomUUID } from 'node:crypto';
 import { editDraft } from '../../services/db/revisions';
 import type { DocumentChanges } from '../../workflows/api';
 import type { AppDeps } from '../app';
@@ -29,7 +28,7 @@ export async function updateDocument(
   caller: TenantCaller,
   documentId: string,
   patch: DocumentPatch,
-  revisionId: string | undefined,
+  revisionId: string,
 ): Promise<DocumentWithLines> {
   const document = await getDocument(deps.prisma, caller.tenantId, documentId);
   await checkReferences(deps.prisma, caller.tenantId, { kind: 'quote', customerId: document.customerId, contactId: patch.contactId, assigneeId: patch.assigneeId });
@@ -47,7 +46,7 @@ export async function updateDocument(
       throw new AppError('conflict', 'The document is being sent; change it once it is sent (it will get a new version).');
     }
   } else if (document.kind === 'quote' && document.workflowId && REVISABLE.includes(document.status)) {
-    await reviseQuote(deps.temporal, documentId, revisionId ?? randomUUID(), { actor: sellerActor(caller), changes });
+    await reviseQuote(deps.temporal, documentId, revisionId, { actor: sellerActor(caller), changes });
   } else {
     throw new AppError('conflict', `The ${document.kind.replace('_', ' ')} is ${document.status.replace('_', ' ')}; it can no longer be changed.`);
   }

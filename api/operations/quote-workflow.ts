@@ -5,7 +5,7 @@
  * table). The document's kind names
  * its workflow (`<kind>-<documentId>`) and the decisions it takes.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { FINAL_ACCEPTANCE_STATUSES, isAcceptanceKind, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
@@ -74,42 +74,108 @@ export type DocumentView = QuoteView | AcceptanceView | ProofView | InvoiceView;
  * so operators find the quote in the Temporal UI at once.
  */
 export function startQuoteWorkflow(client: Client, taskQueue: string, input: QuoteWorkflowInput): Promise<void> {
-  return startDocumentWorkflow(client, taskQueue, 'quoteWorkflow', 'quote', input);
+  return startDocumentWorkflow(client, taskQueue, 'quote', input);
 }
 
 /** Starts an order's or a delivery note's workflow (it sends the document), on the same terms. */
 export function startAcceptanceWorkflow(client: Client, taskQueue: string, input: AcceptanceWorkflowInput): Promise<void> {
-  return startDocumentWorkflow(client, taskQueue, 'acceptanceWorkflow', input.kind, input);
+  return startDocumentWorkflow(client, taskQueue, input.kind, input);
 }
 
 /** Starts a proof's workflow: it sends the ready revision it is given, or the first one reported ready. */
 export function startProofWorkflow(client: Client, taskQueue: string, input: ProofWorkflowInput): Promise<void> {
-  return startDocumentWorkflow(client, taskQueue, 'proofWorkflow', 'proof', input);
+  return startDocumentWorkflow(client, taskQueue, 'proof', input);
 }
 
 /** Starts an invoice's workflow: it sends the invoice, reminds while unpaid, and counts its payments. */
 export function startInvoiceWorkflow(client: Client, taskQueue: string, input: InvoiceWorkflowInput): Promise<void> {
-  return startDocumentWorkflow(client, taskQueue, 'invoiceWorkflow', 'invoice', input);
+  return startDocumentWorkflow(client, taskQueue, 'invoice', input);
 }
 
-async function startDocumentWorkflow(
-  client: Client,
-  taskQueue: string,
-  workflowType: string,
-  kind: DocumentKind,
-  input: QuoteWorkflowInput | AcceptanceWorkflowInput | ProofWorkflowInput | InvoiceWorkflowInput,
-): Promise<void> {
+type DocumentWorkflowInput = QuoteWorkflowInput | AcceptanceWorkflowInput | ProofWorkflowInput | InvoiceWorkflowInput;
+
+/** The workflow that runs each kind's story. */
+const WORKFLOW_TYPES: Record<WorkflowKind, string> = {
+  quote: 'quoteWorkflow',
+  order: 'acceptanceWorkflow',
+  delivery_note: 'acceptanceWorkflow',
+  proof: 'proofWorkflow',
+  invoice: 'invoiceWorkflow',
+};
+
+/** How a document's workflow is started, whatever starts it: its stable id, once ever, found at once in the Temporal UI. */
+function documentWorkflowStart(taskQueue: string, kind: WorkflowKind, input: DocumentWorkflowInput) {
+  return {
+    taskQueue,
+    workflowId: documentWorkflowId(kind, input.documentId),
+    args: [input] as [DocumentWorkflowInput],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    typedSearchAttributes: documentSearchAttributes({ tenantId: input.tenantId, kind, customerId: input.customerId, status: 'draft' }),
+    memo: { number: input.number, title: input.title ?? null },
+  };
+}
+
+async function startDocumentWorkflow(client: Client, taskQueue: string, kind: WorkflowKind, input: DocumentWorkflowInput): Promise<void> {
   try {
-    await client.workflow.start(workflowType, {
-      taskQueue,
-      workflowId: documentWorkflowId(kind, input.documentId),
-      args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: documentSearchAttributes({ tenantId: input.tenantId, kind, customerId: input.customerId, status: 'draft' }),
-      memo: { number: input.number, title: input.title ?? null },
-    });
+    await client.workflow.start(WORKFLOW_TYPES[kind], documentWorkflowStart(taskQueue, kind, input));
   } catch (error) {
     throw temporalAppError(error, { already_started: `The ${kindName(kind)} has already been sent` }) ?? error;
+  }
+}
+
+/** A draft, as its workflow needs it when it starts for the draft's cancel. */
+export interface CancelledDraft {
+  id: string;
+  kind: WorkflowKind;
+  tenantId: string;
+  customerId: string;
+  number: string;
+  title: string | null;
+  grossTotal: number;
+  currency: string;
+}
+
+/** The input a kind's workflow starts with for a draft: sends nothing, reminds nobody. */
+function draftInput(draft: CancelledDraft, decision: DecisionInput): DocumentWorkflowInput {
+  const story = {
+    tenantId: draft.tenantId,
+    documentId: draft.id,
+    customerId: draft.customerId,
+    number: draft.number,
+    ...(draft.title ? { title: draft.title } : {}),
+    send: { channel: 'email' as const, attachPdf: false },
+    sentBy: decision.actor,
+    draft: true as const,
+  };
+  switch (draft.kind) {
+    case 'quote':
+      return { ...story, reminderAfterMs: 0, maxReminders: 0 };
+    case 'invoice':
+      return { ...story, grossTotal: draft.grossTotal, currency: draft.currency, reminderAfterMs: 0, maxReminders: 0 };
+    case 'proof':
+      return story;
+    default:
+      return { ...story, kind: draft.kind };
+  }
+}
+
+/**
+ * Cancels a draft through its own workflow, started for that decision (update-with-start): the
+ * machine goes draft → cancelled, the workflow records it and ends, so the trail is written by
+ * the one writer of document state. A workflow already there (a send under way) takes the
+ * cancel as any decision; one already over answers a retried decision id with its first answer.
+ */
+export async function cancelDraft(client: Client, taskQueue: string, draft: CancelledDraft, decisionId: string, decision: DecisionInput): Promise<DocumentView> {
+  const update = CANCEL_UPDATES[draft.kind];
+  const startWorkflowOperation = new WithStartWorkflowOperation(WORKFLOW_TYPES[draft.kind], {
+    ...documentWorkflowStart(taskQueue, draft.kind, draftInput(draft, decision)),
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  try {
+    return await client.workflow.executeUpdateWithStart(update, { args: [decision], updateId: decisionId, startWorkflowOperation });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return executeDecision(client, draft, update, decisionId, decision);
+    throw temporalAppError(error) ?? error;
   }
 }
 
@@ -211,6 +277,15 @@ export function reviseQuote(client: Client, documentId: string, revisionId: stri
 }
 
 type WorkflowKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';
+
+/** Every kind's cancel: the same name and input, each answering its own view. */
+const CANCEL_UPDATES: Record<WorkflowKind, UpdateDefinition<DocumentView, [DecisionInput]>> = {
+  quote: cancelUpdate,
+  order: acceptanceUpdates.cancel,
+  delivery_note: acceptanceUpdates.cancel,
+  proof: proofUpdates.cancel,
+  invoice: invoiceUpdates.cancel,
+};
 
 async function executeDecision<TView, TInput>(
   client: Client,

@@ -5,7 +5,6 @@
  * the conversation are the document's messages (messages.ts). Every move is an Update whose
  * id is the caller's Idempotency-Key, so a retried move is taken once.
  */
-import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
@@ -179,9 +178,9 @@ export async function listRequests(deps: AppDeps, tenantId: string, box: Request
 }
 
 /** A move on the request's workflow, taken once per decision id; refused moves answer 409 with the reason. */
-async function move<TInput>(deps: AppDeps, tenantId: string, requestId: string, update: UpdateDefinition<RequestView, [TInput]>, input: TInput, decisionId: string | undefined) {
+async function move<TInput>(deps: AppDeps, tenantId: string, requestId: string, update: UpdateDefinition<RequestView, [TInput]>, input: TInput, decisionId: string) {
   const row = await findRequest(deps, tenantId, requestId);
-  await executeRequestUpdate(deps.temporal, requestId, row.document.status, update, input, decisionId ?? randomUUID());
+  await executeRequestUpdate(deps.temporal, requestId, row.document.status, update, input, decisionId);
   return presentRequest(await findRequest(deps, tenantId, requestId));
 }
 
@@ -206,27 +205,27 @@ export function answerProposal(client: Client, requestId: string, answer: 'accep
 
 const seller = (caller: TenantCaller): SellerMoveInput => ({ actor: sellerActor(caller) });
 
-export async function changeRequestStatus(deps: AppDeps, caller: TenantCaller, requestId: string, body: { status?: 'in_progress'; billing?: RequestBilling }, decisionId?: string) {
+export async function changeRequestStatus(deps: AppDeps, caller: TenantCaller, requestId: string, body: { status?: 'in_progress'; billing?: RequestBilling }, decisionId: string) {
   if (body.billing) {
-    await move(deps, caller.tenantId, requestId, requestUpdates.changeBilling, { ...seller(caller), billing: body.billing }, decisionId && `${decisionId}#billing`);
+    await move(deps, caller.tenantId, requestId, requestUpdates.changeBilling, { ...seller(caller), billing: body.billing }, `${decisionId}#billing`);
   }
   if (body.status === 'in_progress') return move(deps, caller.tenantId, requestId, requestUpdates.start, seller(caller), decisionId);
   return getRequest(deps, caller.tenantId, requestId);
 }
 
-export function sendPriceProposal(deps: AppDeps, caller: TenantCaller, requestId: string, amount: number, decisionId?: string) {
+export function sendPriceProposal(deps: AppDeps, caller: TenantCaller, requestId: string, amount: number, decisionId: string) {
   return move(deps, caller.tenantId, requestId, requestUpdates.sendProposal, { ...seller(caller), amount }, decisionId);
 }
 
-export function withdrawPriceProposal(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId?: string) {
+export function withdrawPriceProposal(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId: string) {
   return move(deps, caller.tenantId, requestId, requestUpdates.withdrawProposal, seller(caller), decisionId);
 }
 
-export function confirmRequest(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId?: string) {
+export function confirmRequest(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId: string) {
   return move(deps, caller.tenantId, requestId, requestUpdates.confirm, seller(caller), decisionId);
 }
 
-export async function declineRequest(deps: AppDeps, caller: TenantCaller, requestId: string, reason: string | undefined, decisionId?: string) {
+export async function declineRequest(deps: AppDeps, caller: TenantCaller, requestId: string, reason: string | undefined, decisionId: string) {
   const declined = await move(deps, caller.tenantId, requestId, requestUpdates.decline, { ...seller(caller), ...(reason ? { reason } : {}) }, decisionId);
   if (!reason) return declined;
   await deps.prisma.serviceRequest.update({ where: { documentId: requestId }, data: { declineReason: reason } });
@@ -250,7 +249,7 @@ export async function addRequestNote(deps: AppDeps, caller: TenantCaller, reques
 }
 
 /** The seller writes to the customer (emailed with the request's link); the first message takes the request in hand. */
-export async function writeToRequestCustomer(deps: AppDeps, caller: TenantCaller, requestId: string, body: string, decisionId?: string) {
+export async function writeToRequestCustomer(deps: AppDeps, caller: TenantCaller, requestId: string, body: string, decisionId: string) {
   const row = await findRequest(deps, caller.tenantId, requestId);
   await postSellerMessage(deps, caller, requestId, { body, notifyCustomer: true });
   if (!(FINAL_REQUEST_STATUSES as readonly string[]).includes(row.document.status)) {

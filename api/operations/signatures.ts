@@ -207,16 +207,6 @@ async function cancelBuiltinSigning(
   return { digitalStatus: 'cancelled', checks: 0, consecutiveFailures: 0 };
 }
 
-/** The document itself was cancelled: its digital signing, if still open, is cancelled with it (nothing when none or over). */
-export async function cancelOpenSignature(deps: AppDeps, caller: TenantCaller, documentId: string, input: { reason?: string }, decisionId: string): Promise<void> {
-  const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId }, select: { digitalStatus: true } });
-  if (!document?.digitalStatus || isFinalDigitalStatus(document.digitalStatus as DigitalStatus)) return;
-  await cancelSignature(deps, caller, documentId, input, decisionId).catch((error: unknown) => {
-    // Finished meanwhile (signed a moment ago, or already cancelled): nothing left to withdraw.
-    if (!(error instanceof AppError && error.code === 'decision_rejected')) throw error;
-  });
-}
-
 /** The start page's summary: documents per digital status. */
 export async function signatureSummary(deps: AppDeps, caller: TenantCaller): Promise<{ counts: Record<DigitalStatus, number>; total: number }> {
   const groups = await deps.prisma.document.groupBy({

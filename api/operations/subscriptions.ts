@@ -3,21 +3,19 @@
  * writes), decisions through the subscription's workflow (Updates, once per decision id), and
  * the direct creation a back office without service requests (or a test) uses.
  */
-import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
-import { createSubscription, type CreateSubscriptionInput } from '../../services/subscriptions/create';
 import { AppError } from '../../domain/errors';
 import { askWorkflow } from '../../platform/temporal';
 import type { Plan } from '../../domain/plans';
-import { GreenlightCustomer, GreenlightKind, GreenlightStatus, GreenlightTenant } from '../../workflows/search-attributes';
+import { derivedId } from '../../platform/ids';
+import { subscribeWorkflowId, type subscribeWorkflow } from '../../workflows/subscribe';
 import {
   subscriptionUpdates,
   subscriptionWorkflowId,
   type SubscriptionStatus,
   type SubscriptionView,
-  type SubscriptionWorkflowInput,
 } from '../../workflows/subscription-api';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
@@ -26,35 +24,34 @@ import { DEFAULT_PAGE_SIZE, afterCursor, encodeCursor } from './documents';
 export type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
 export type SubscriptionWithPayments = Prisma.SubscriptionGetPayload<{ include: { payments: true } }>;
 
-/** Starts a subscription's workflow; a second start of the same one is not an error (the first runs). */
-async function startSubscriptionWorkflow(client: Client, taskQueue: string, input: SubscriptionWorkflowInput): Promise<void> {
-  try {
-    await client.workflow.start('subscriptionWorkflow', {
-      taskQueue,
-      workflowId: subscriptionWorkflowId(input.subscriptionId),
-      args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: GreenlightTenant, value: input.tenantId },
-        { key: GreenlightKind, value: 'subscription' },
-        { key: GreenlightStatus, value: 'scheduled' },
-        { key: GreenlightCustomer, value: input.customerId },
-      ],
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-}
-
-/** Without a service request: the back office subscribes its customer to a plan directly. */
+/**
+ * Without a service request: the back office subscribes its customer to a plan directly. The
+ * row and the subscription's workflow are made by a workflow of their own (workflows/subscribe.ts),
+ * whose id is derived from the decision id: a retried request finds what its first attempt made.
+ */
 export async function createSubscriptionDirectly(
   deps: AppDeps,
   caller: TenantCaller,
   input: { customerId: string; plan: Plan; retryDelays?: string[] },
+  decisionId: string,
 ): Promise<SubscriptionWithPayments> {
-  const created = await createSubscription(deps.prisma, { tenantId: caller.tenantId, ...input } satisfies CreateSubscriptionInput);
-  await startSubscriptionWorkflow(deps.temporal, deps.config.taskQueue, created.workflowInput);
-  return getSubscription(deps, caller, created.subscriptionId);
+  const customer = await deps.prisma.customer.findFirst({ where: { id: input.customerId, tenantId: caller.tenantId }, select: { id: true } });
+  if (!customer) throw new AppError('not_found', 'No such customer.');
+  const subscriptionId = derivedId('sub', caller.tenantId, decisionId);
+  const workflowId = subscribeWorkflowId(subscriptionId);
+  try {
+    await deps.temporal.workflow.start<typeof subscribeWorkflow>('subscribeWorkflow', {
+      taskQueue: deps.config.taskQueue,
+      workflowId,
+      args: [{ tenantId: caller.tenantId, ...input, subscriptionId }],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
+  } catch (error) {
+    // The retry of a request whose subscription is being made, or was: its answer is the same.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  await deps.temporal.workflow.getHandle<typeof subscribeWorkflow>(workflowId).result();
+  return getSubscription(deps, caller, subscriptionId);
 }
 
 export async function listSubscriptions(
@@ -87,14 +84,14 @@ export async function getSubscription(deps: AppDeps, caller: TenantCaller, subsc
   return subscription;
 }
 
-export function changeSubscriptionPlan(deps: AppDeps, caller: TenantCaller, subscriptionId: string, plan: Plan, decisionId: string | undefined) {
+export function changeSubscriptionPlan(deps: AppDeps, caller: TenantCaller, subscriptionId: string, plan: Plan, decisionId: string) {
   return decide(deps, caller, subscriptionId, subscriptionUpdates.changePlan, decisionId, async (subscription) => ({
     plan: { ...plan, currency: plan.currency ?? (subscription.plan as { currency: string }).currency },
     actor: sellerActor(caller),
   }));
 }
 
-export function terminateSubscription(deps: AppDeps, caller: TenantCaller, subscriptionId: string, input: { reason?: string }, decisionId: string | undefined) {
+export function terminateSubscription(deps: AppDeps, caller: TenantCaller, subscriptionId: string, input: { reason?: string }, decisionId: string) {
   return decide(deps, caller, subscriptionId, subscriptionUpdates.terminate, decisionId, async () => ({
     actor: sellerActor(caller),
     ...(input.reason ? { reason: input.reason } : {}),
@@ -107,13 +104,13 @@ async function decide<TInput>(
   caller: TenantCaller,
   subscriptionId: string,
   update: UpdateDefinition<SubscriptionView, [TInput]>,
-  decisionId: string | undefined,
+  decisionId: string,
   inputOf: (subscription: SubscriptionRow) => Promise<TInput>,
 ): Promise<SubscriptionWithPayments> {
   const subscription = await getSubscription(deps, caller, subscriptionId);
   const handle = deps.temporal.workflow.getHandle(subscriptionWorkflowId(subscription.id));
   await askWorkflow(
-    async () => handle.executeUpdate(update, { args: [await inputOf(subscription)], updateId: decisionId ?? randomUUID() }),
+    async () => handle.executeUpdate(update, { args: [await inputOf(subscription)], updateId: decisionId }),
     // The workflow ended (inactive): the row says why.
     () => `The subscription is ${subscription.status}${subscription.statusReason ? ` (${subscription.statusReason})` : ''}.`,
   );

@@ -35,6 +35,7 @@ import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';
 import { formOrJsonBody } from '../body';
 import { knownAppError, sendProblem } from '../errors';
+import { derivedDecisionId } from '../decision-id';
 import { logWithRequest } from '../http-logging';
 import { listMessages, postCustomerMessage } from '../operations/messages';
 import { whyKindRefuses } from '../operations/quote-workflow';
@@ -243,7 +244,7 @@ export function createPortalRouter(deps: AppDeps): Router {
         throw error;
       }
 
-      const decisionId = body.decisionId ?? randomUUID();
+      const decisionId = body.decisionId ?? portalDecisionId(found, decision, body);
       // Whoever decides has read: the page they decide on is a human view, recorded before the decision.
       await confirmViewBeforeAction(deps, found, requestSource(req));
       let status: QuoteStatus | ProofStatus;
@@ -311,7 +312,7 @@ export function createPortalRouter(deps: AppDeps): Router {
     await confirmViewBeforeAction(deps, found, requestSource(req));
     const message = await postCustomerMessage(deps, found.link, found.document, {
       body: body.body,
-      ...(body.decisionId ? { submissionId: body.decisionId } : {}),
+      submissionId: body.decisionId ?? portalDecisionId(found, 'message', body),
       actor: customerActor(found.link),
       source: requestSource(req),
     });
@@ -335,7 +336,7 @@ export function createPortalRouter(deps: AppDeps): Router {
     if (body instanceof PostRefused) return refuse(body.error, t[body.text]);
     const linkRefusal = whyLinkCannotForward(found.link, found.document.kind);
     if (linkRefusal) return refuse(linkRefusal, t.actionNotAllowed);
-    const decisionId = body.decisionId ?? randomUUID();
+    const decisionId = body.decisionId ?? portalDecisionId(found, 'forward', body);
     await confirmViewBeforeAction(deps, found, requestSource(req));
     let status: ProofStatus;
     try {
@@ -385,6 +386,11 @@ export function createPortalRouter(deps: AppDeps): Router {
   }
   router.use(answerPortalError);
   return router;
+}
+
+/** A JSON post without the form's decision id: the same post through the same link, moments later, is the same decision. */
+function portalDecisionId(found: FoundLink, operation: string, body: object): string {
+  return derivedDecisionId({ scope: `link:${found.link.id}`, operation, body });
 }
 
 function customerLocale(found: FoundLink): Locale {
@@ -438,6 +444,7 @@ async function quotePage(
     listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
     readOnly ? null : invoicePaymentSection(deps, req, found, linkPath),
   ]);
+  // Each form rendered is a decision not taken yet: its id is minted here, and a double submit of it is one decision.
   const signed = () => {
     const decisionId = randomUUID();
     return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };

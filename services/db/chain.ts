@@ -11,7 +11,7 @@ import { chainPosition, linesCarriedOver, whyNotConvertible, type ConversionTarg
 import type { DocumentKind } from '../../domain/documents';
 import { computeTotals } from '../../domain/money';
 import type { Document, PrismaClient } from '../../generated/prisma/client';
-import { newId } from '../../platform/ids';
+import { derivedId, newId } from '../../platform/ids';
 import { recordAuditEvent } from './audit';
 import { lineRows } from './lines';
 
@@ -22,11 +22,13 @@ export interface ConvertDocumentInput {
   /** As actorLabel() writes it. */
   actor: string;
   at: Date;
+  /** The decision asking for it (a seller's request): the new document's id is derived from it, so its retry is told it made it. */
+  decisionId?: string;
 }
 
 export interface ConvertedDocument {
   document: Document;
-  /** false: the chain already held a document of that kind, which is returned instead. */
+  /** false: the chain already held a document of that kind, made by another decision, which is returned instead. */
   created: boolean;
 }
 
@@ -34,10 +36,13 @@ export interface ConvertedDocument {
  * Creates the next document of the source's chain, as a draft with the source's customer,
  * contact, assignee, title and the lines the source carries over (firm ones, and the optional
  * ones the customer chose). When the chain already has a document of that kind, nothing is
- * written and that document is returned: a retried conversion finds its first result.
+ * written and that document is returned: a retried conversion finds its first result, and is
+ * told it made it when it names the same decision.
  * A source the rules refuse throws AppError('conflict') with the reason, having written nothing.
  */
 export async function convertDocument(prisma: PrismaClient, input: ConvertDocumentInput): Promise<ConvertedDocument> {
+  // A decision's document has an id derived from it: its retry recognises the document it made.
+  const newDocumentId = input.decisionId ? derivedId('doc', input.tenantId, input.sourceId, input.to, input.decisionId) : newId('doc');
   const { document, created, source } = await prisma.$transaction(async (tx) => {
     // Serialises creations per tenant: number allocation, and two conversions of one chain.
     await lockDocumentNumbers(tx, input.tenantId);
@@ -57,7 +62,7 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
     const totals = computeTotals(lines, source.currency);
     const document = await tx.document.create({
       data: {
-        id: newId('doc'),
+        id: newDocumentId,
         tenantId: input.tenantId,
         kind: input.to,
         number: await nextDocumentNumber(tx, input.tenantId, input.to, input.at),
@@ -103,7 +108,7 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
       data: { from: { id: source.id, kind: source.kind, number: source.number } },
     });
   }
-  return { document, created };
+  return { document, created: created || document.id === newDocumentId };
 }
 
 export interface ChainLink {

@@ -1,8 +1,8 @@
 /**
- * Creates a subscription's row and the input of its workflow. A confirmed service request with
- * a plan calls it (through the activity), the back office directly (POST /v1/subscriptions);
- * the caller starts the workflow (`subscriptionWorkflowId`). Idempotent by request: the retry
- * of a confirmation finds the subscription it created.
+ * Creates a subscription's row and the input of its workflow, through the activity, from a
+ * workflow (workflows/subscribe.ts) that then starts the subscription's own: a confirmed
+ * service request's, or the back office's direct subscription. Idempotent by request, or by
+ * the id the caller gives: a retry finds the subscription it created.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import { durationToMs } from '../../domain/durations';
@@ -20,6 +20,8 @@ export interface CreateSubscriptionInput {
   plan: Plan;
   /** ISO 8601 waits before each retry of a failed charge; 1, 3 and 5 days when absent. */
   retryDelays?: string[];
+  /** Its id when the caller made it from a decision (a direct subscription): a retry finds the row its first attempt wrote. */
+  subscriptionId?: string;
 }
 
 export interface CreatedSubscription {
@@ -28,16 +30,14 @@ export interface CreatedSubscription {
 }
 
 export async function createSubscription(prisma: PrismaClient, input: CreateSubscriptionInput, now = Date.now()): Promise<CreatedSubscription> {
-  if (input.requestId) {
-    const existing = await prisma.subscription.findUnique({ where: { requestId: input.requestId } });
-    if (existing) return { subscriptionId: existing.id, workflowInput: workflowInputOf(existing, input) };
-  }
+  const existing = await findExisting(prisma, input);
+  if (existing) return { subscriptionId: existing.id, workflowInput: workflowInputOf(existing, input) };
   const customer = await prisma.customer.findFirst({ where: { id: input.customerId, tenantId: input.tenantId }, include: { tenant: { select: { currency: true } } } });
   if (!customer) throw new AppError('not_found', 'No such customer.');
   const plan: SubscriptionPlan = { ...input.plan, currency: input.plan.currency ?? customer.tenant.currency };
   const startAt = planStart(plan, now);
   const data = {
-    id: newId('sub'),
+    id: input.subscriptionId ?? newId('sub'),
     tenantId: input.tenantId,
     customerId: input.customerId,
     requestId: input.requestId ?? null,
@@ -50,13 +50,18 @@ export async function createSubscription(prisma: PrismaClient, input: CreateSubs
     const created = await prisma.subscription.create({ data });
     return { subscriptionId: created.id, workflowInput: workflowInputOf(created, input) };
   } catch (error) {
-    // Two confirmations of the same request at once: the other one created it.
-    if (input.requestId && isUniqueViolation(error)) {
-      const existing = await prisma.subscription.findUniqueOrThrow({ where: { requestId: input.requestId } });
-      return { subscriptionId: existing.id, workflowInput: workflowInputOf(existing, input) };
-    }
-    throw error;
+    // Two creations of the same subscription at once (a request confirmed twice): the other one wrote it.
+    const written = isUniqueViolation(error) ? await findExisting(prisma, input) : null;
+    if (!written) throw error;
+    return { subscriptionId: written.id, workflowInput: workflowInputOf(written, input) };
   }
+}
+
+/** The subscription this creation made already: the request's, or the one of the id given. */
+function findExisting(prisma: PrismaClient, input: CreateSubscriptionInput) {
+  if (input.requestId) return prisma.subscription.findUnique({ where: { requestId: input.requestId } });
+  if (input.subscriptionId) return prisma.subscription.findFirst({ where: { id: input.subscriptionId, tenantId: input.tenantId } });
+  return Promise.resolve(null);
 }
 
 function workflowInputOf(

@@ -249,8 +249,9 @@ describe('documents', () => {
     const events = await tenant.call('GET', `/v1/documents/${created.body.id}/events`);
     expect(events.body).toEqual([{ seq: 1, type: 'cancelled', at: expect.any(String), actor: 'seller', data: { reason: 'Le client a annulé' } }]);
 
+    // Another cancel (another body: another decision) is refused by the draft's workflow, now over, as for a sent quote.
     const again = await expectRefusedWithoutChange(() => tenant.call('POST', `/v1/documents/${created.body.id}/cancel`, {}), 409);
-    expect(again.detail).toMatch(/already cancelled/);
+    expect(again.detail).toMatch(/is cancelled/);
     await expectRefusedWithoutChange(() => tenant.call('POST', `/v1/documents/${created.body.id}/send`, {}), 409);
   });
 

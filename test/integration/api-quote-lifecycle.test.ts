@@ -5,6 +5,7 @@
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
+import { updatesAccepted } from '../support/workflow-history';
 import { PROBLEM_JSON, STACK_START_TIMEOUT_MS, seedTenant, tenantFootprint } from './api-http';
 
 let stack: Stack;
@@ -89,6 +90,30 @@ it('reminds a sent quote on demand, taking a retried request once', async () => 
   expect(events.body.filter((event: { type: string }) => event.type === 'reminded')).toHaveLength(1);
 });
 
+it('takes a retried remind and cancel without Idempotency-Key once: the decision id is derived from the request', async () => {
+  const documentId = await draftQuote();
+  await tenant.call('POST', `/v1/documents/${documentId}/send`, {});
+  await eventually(async () => ((await statusOf(documentId)) === 'sent' ? true : undefined), { what: 'the quote to be sent' });
+  const typesOf = async () => (await tenant.call('GET', `/v1/documents/${documentId}/events`)).body.map((event: { type: string }) => event.type) as string[];
+
+  const reminded = await tenant.call('POST', `/v1/documents/${documentId}/remind`);
+  const remindedAgain = await tenant.call('POST', `/v1/documents/${documentId}/remind`);
+  expect([reminded.status, remindedAgain.status]).toEqual([202, 202]);
+  expect(reminded.body).toMatchObject({ status: 'sent', remindersSent: 1 });
+  expect(remindedAgain.body).toEqual(reminded.body);
+
+  const cancelled = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Doublon' });
+  const cancelledAgain = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Doublon' });
+  // Before, the retry was a second decision: 409 "The quote is cancelled".
+  expect([cancelled.status, cancelledAgain.status]).toEqual([202, 202]);
+  expect(cancelledAgain.body).toEqual(cancelled.body);
+
+  await eventually(async () => ((await typesOf()).includes('cancelled') ? true : undefined), { what: 'the cancellation in the trail' });
+  const types = await typesOf();
+  expect(types.filter((type) => type === 'reminded')).toHaveLength(1);
+  expect(types.filter((type) => type === 'cancelled')).toHaveLength(1);
+});
+
 it('cancels a sent quote through its workflow; a decision after that is refused with the reason', async () => {
   const documentId = await draftQuote();
   await tenant.call('POST', `/v1/documents/${documentId}/send`, {});
@@ -102,4 +127,27 @@ it('cancels a sent quote through its workflow; a decision after that is refused 
   const remindAfter = await tenant.call('POST', `/v1/documents/${documentId}/remind`);
   expect(remindAfter.status).toBe(409);
   expect(remindAfter.body.detail).toMatch(/cancelled/);
+});
+
+it("cancels a draft through its own workflow: Temporal shows it, the trail has one cancelled, a retry answers the same, and the draft can no longer be sent", async () => {
+  const documentId = await draftQuote();
+  const cancelled = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Client parti' });
+  expect(cancelled.status).toBe(202);
+  expect(cancelled.body.status).toBe('cancelled');
+  const retried = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Client parti' });
+  expect(retried.status).toBe(202);
+  expect(retried.body).toEqual(cancelled.body);
+
+  const handle = stack.client.workflow.getHandle(`quote-${documentId}`);
+  expect((await handle.result()).status).toBe('cancelled');
+  const described = await handle.describe();
+  expect(described.status.name).toBe('COMPLETED');
+  expect(described.memo).toMatchObject({ number: expect.any(String) });
+  expect(await updatesAccepted(stack.client, `quote-${documentId}`)).toEqual(['cancel']);
+
+  const events = (await tenant.call('GET', `/v1/documents/${documentId}/events`)).body as { type: string; actor: string; data: Record<string, unknown> }[];
+  expect(events).toEqual([expect.objectContaining({ type: 'cancelled', actor: 'seller', data: { reason: 'Client parti' } })]);
+  expect(await statusOf(documentId)).toBe('cancelled');
+  // Nothing was sent (the trail says only cancelled), and nothing will be.
+  expect((await tenant.call('POST', `/v1/documents/${documentId}/send`, {})).status).toBe(409);
 });

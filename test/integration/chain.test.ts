@@ -103,8 +103,24 @@ it('converts an accepted quote into an order with the chosen option, and shows t
   expect(quoteFromOrder.status).toBe(200);
   expect(await quoteFromOrder.text()).toContain(quoteNumber);
 
-  // The chain holds one order: a second conversion is refused.
-  expect((await office.call('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' })).status).toBe(409);
+  // The chain holds one order: another conversion (another decision) is refused.
+  expect((await office.call('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' }, { 'idempotency-key': `again-${quote.documentId}` })).status).toBe(409);
+});
+
+it('converts once however often the request is retried: one order, one converted event, the same answer', async () => {
+  const quote = await acceptedQuote(() => true);
+  const convert = () => office.call<DocumentBody>('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' });
+  const answers = [await convert(), await convert(), await convert()];
+  // Before, each retry was a conversion of its own: 201, then 409 "The chain already has order …".
+  expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201]);
+  const orderId = answers[0]?.body.id;
+  expect(answers.map((answer) => answer.body.id)).toEqual([orderId, orderId, orderId]);
+  expect((await stack.prisma.document.findMany({ where: { sourceDocumentId: quote.documentId } })).map((row) => row.id)).toEqual([orderId]);
+  expect((await eventTypes(quote.documentId)).filter((type) => type === 'converted')).toHaveLength(1);
+  expect((await eventTypes(orderId as string)).filter((type) => type === 'created')).toHaveLength(1);
+  // Made by its conversion workflow, in Temporal for operators to see.
+  const conversion = await stack.client.workflow.getHandle(`convert-${quote.documentId}-order`).result();
+  expect(conversion).toMatchObject({ outcome: 'converted', documentId: orderId, created: true });
 });
 
 it('leaves out the option the customer did not choose', async () => {

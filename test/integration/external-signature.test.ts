@@ -9,6 +9,7 @@ import { signatureWorkflowId } from '../../workflows/signature-api';
 import { eventually } from '../support/eventually';
 import { signingOffice, startSigningStack, type AuditRow, type SigningOffice, type SigningStack } from '../support/getaccept';
 import { pdfText } from '../support/pdf-text';
+import { updateRequests, updatesAccepted } from '../support/workflow-history';
 import type { Stack } from '../support/stack';
 
 let signing: SigningStack;
@@ -209,14 +210,26 @@ it('sends an order confirmation by SMS and accepts the order when signed', async
   expect((await office.document(documentId)).digitalStatus).toBe('signed');
 });
 
-it('withdraws the digital signing when the seller cancels the quote itself', async () => {
+it('withdraws the digital signing when the seller cancels the quote itself: one decision of the quote, one recall at the provider', async () => {
   await office.settings({ signaturePollInterval: 'PT1H' });
   const { documentId } = await office.createDocument();
   await office.sendForSignature(documentId);
+  const recallsBefore = await office.providerCallsTo('POST /documents/:id/recall');
 
   expect((await office.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Kunden avstår' })).status).toBe(202);
   expect((await office.document(documentId)).status).toBe('cancelled');
   await office.waitForDigitalStatus(documentId, 'cancelled');
   expect((await office.standInDocument(documentId)).status).toBe('recalled');
   await stack.client.workflow.getHandle(signatureWorkflowId(documentId)).result();
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
+
+  // The API asked once; the quote's workflow withdrew the signing itself, in the same decision.
+  expect(await updatesAccepted(stack.client, `quote-${documentId}`)).toEqual(['cancel']);
+  // Asked by the quote's workflow (its update id says so), not by a second call of the API.
+  expect(await updateRequests(stack.client, signatureWorkflowId(documentId))).toEqual([
+    { name: 'cancelSignature', id: expect.stringMatching(new RegExp(`^quote-${documentId}#withdraw-signature`)) },
+  ]);
+  expect((await office.providerCallsTo('POST /documents/:id/recall')) - recallsBefore).toBe(1);
+  const withdrawn = (await office.events(documentId)).filter((event) => event.type === 'signature_cancelled');
+  expect(withdrawn).toEqual([expect.objectContaining({ actor: 'seller', data: expect.objectContaining({ reason: 'Kunden avstår' }) })]);
 });

@@ -114,6 +114,18 @@ describe('JSON clients', () => {
     expect(await eventsOfType(quote.documentId, 'accepted')).toHaveLength(1);
   });
 
+  it('takes a retried post without decision id once: the same post through the same link names the same decision', async () => {
+    const quote = await sentQuote();
+    const first = await postJson(`${quote.url}/accept`, {});
+    const retried = await postJson(`${quote.url}/accept`, {});
+    // Before, the retry was a decision of its own, refused with 409 "already accepted".
+    expect([first.status, retried.status]).toEqual([200, 200]);
+    const answer = (await first.json()) as { status: string; decisionId: string };
+    expect(answer.status).toBe('accepted');
+    expect(await retried.json()).toEqual(answer);
+    expect(await eventsOfType(quote.documentId, 'accepted')).toHaveLength(1);
+  });
+
   it('answers a repeated decision id the same way once the workflow has finished', async () => {
     const quote = await sentQuote();
     const decisionId = crypto.randomUUID();

@@ -96,7 +96,7 @@ describe('reminding and cancelling a proof', () => {
     expect(again.status).toBe(409);
   });
 
-  it('cancels a draft proof without a workflow, and refuses to remind one never sent', async () => {
+  it('cancels a draft proof through a workflow started for that decision, and refuses to remind one never sent', async () => {
     const proof = await newProof('online');
     const remind = await call('POST', `/v1/documents/${proof.id}/remind`);
     expect(remind.status).toBe(409);

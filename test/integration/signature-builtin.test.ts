@@ -12,6 +12,7 @@ import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { pdfText } from '../support/pdf-text';
 import { startStack, type Stack } from '../support/stack';
+import { updatesAccepted } from '../support/workflow-history';
 import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
 
 let stack: Stack;
@@ -100,6 +101,20 @@ it('reports the portal signature as sent, viewed, then signed, and downloads the
   expect(cancel.status).toBe(409);
   expect(cancel.body.detail).toContain('already signed');
   expect(() => builtin.verifyWebhook({ body: { document: { id: documentId } }, token: 'x', expectedToken: 'x' })).toThrow(WebhookRefused);
+});
+
+it('cancels the portal signing with the quote, in the one decision the API asks of the quote workflow', async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
+  const sent = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
+
+  expect((await office.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'ordered by phone' })).status).toBe(202);
+  // The portal signing is the quote's own status: cancelled with it, nothing left to withdraw.
+  expect(await signatureOf(documentId)).toMatchObject({ digitalStatus: 'cancelled' });
+  expect((await customerPost(sent.url, 'sign', { signerName: 'Zoë Dupré', consent: true })).status).not.toBe(200);
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
+  expect(await updatesAccepted(stack.client, `quote-${documentId}`)).toEqual(['cancel']);
+  expect((await office.events(documentId)).filter((event) => event.type === 'cancelled')).toHaveLength(1);
+  expect(await stack.prisma.quoteSignature.count({ where: { documentId } })).toBe(0);
 });
 
 it('cancels the portal signing by revoking its links; the trail says who and why, and the quote converts by hand', async () => {

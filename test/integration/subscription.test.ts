@@ -110,9 +110,16 @@ it('charges each period, applies a plan change next period, then fails, retries 
 it('a subscription starting later is scheduled; cancelling terminates it, once', async () => {
   const customerId = await customerWithCard('pm_card_visa');
   const startsAt = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
-  const created = await office.call<Subscription>('POST', '/v1/subscriptions', { customerId, plan: { name: 'Yearly', amount: 12000, period: 'yearly', startsAt } });
+  const subscribe = () => office.call<Subscription>('POST', '/v1/subscriptions', { customerId, plan: { name: 'Yearly', amount: 12000, period: 'yearly', startsAt } });
+  const created = await subscribe();
   expect(created.status).toBe(201);
   const { id } = created.body;
+  // The same request again (no Idempotency-Key): a retry, answered with the subscription it made, never a second one.
+  const retried = await subscribe();
+  expect(retried.status).toBe(201);
+  expect(retried.body.id).toBe(id);
+  expect(await payments.stack.prisma.subscription.count({ where: { customerId } })).toBe(1);
+  expect((await payments.stack.client.workflow.getHandle(`subscribe-${id}`).result()).subscriptionId).toBe(id);
   await eventually(async () => ((await subscriptionOf(id)).status === 'scheduled' ? true : undefined), { what: 'scheduled' });
   expect(await listed('scheduled')).toContain(id);
 

@@ -142,6 +142,10 @@ export async function signingOffice(stack: Stack, standIn: GetAcceptStandIn, opt
     async providerCalls(): Promise<number> {
       return (await standInCall<{ total: number }>('GET', '/_dev/calls')).total;
     },
+    /** Calls the stand-in took on one route since it started ("POST /documents/:id/recall"). */
+    async providerCallsTo(route: string): Promise<number> {
+      return (await standInCall<{ byRoute: Record<string, number> }>('GET', '/_dev/calls')).byRoute[route] ?? 0;
+    },
     async failProvider(fault: { status?: number; delayMs?: number; calls?: number; forMs?: number }): Promise<void> {
       await standInCall('POST', '/_dev/fault', fault);
     },

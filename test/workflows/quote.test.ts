@@ -57,8 +57,9 @@ class RecordingActivities {
       throw new Error('only proofs are forwarded to a colleague');
     },
     convertDocument: async (input) => {
-      if (!this.conversions.some((c) => c.documentId === input.documentId && c.to === input.to)) this.conversions.push(input);
-      return { documentId: `order-of-${input.documentId}`, number: 'O-2026-0001' };
+      const created = !this.conversions.some((c) => c.documentId === input.documentId && c.to === input.to);
+      if (created) this.conversions.push(input);
+      return { documentId: `order-of-${input.documentId}`, number: 'O-2026-0001', created };
     },
     // Signatures and revisions are proven in quote-signature.test.ts.
     recordSignature: async () => {

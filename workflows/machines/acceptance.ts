@@ -59,6 +59,7 @@ export const acceptanceMachine = setup({
     sendFirstEmail: activity<undefined>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),
+    withdrawSignature: activity<undefined>(),
   },
 }).createMachine(
   (() => {
@@ -66,7 +67,8 @@ export const acceptanceMachine = setup({
     const notify = (event: NotifyEvent, what: AuditEventType) => ({ type: 'notifyAssignee', params: { event, what } }) as const;
     const decide = (target: 'accepted' | 'refused', what: AuditEventType) =>
       ({ target, actions: ['keepTime', record(what), notify('decided', what)] }) as const;
-    const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled')] } as const;
+    /** Cancelled, and an order's signing with it when one is out (the workflow knows whether). */
+    const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature'] } as const;
     const remind = {
       actions: [
         'keepTime',

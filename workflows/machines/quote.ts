@@ -9,7 +9,7 @@
  *                    ├── REFUSE ───────┼──▶ refused
  *                    └── HOLD ─────────┴──▶ on_hold ──ACCEPT/REFUSE──▶ accepted | refused
  *   sent | viewed | on_hold ── validUntil ──▶ expired
- *   draft | sent | viewed | on_hold ── CANCEL ──▶ cancelled
+ *   draft | sent | viewed | on_hold ── CANCEL ──▶ cancelled (an external signing out is withdrawn)
  *   sent | viewed | on_hold ── SIGN ──▶ accepted (records signed, then accepted)
  *   sent | viewed | on_hold ── REVISE ──▶ the same status, one version later
  *
@@ -134,6 +134,7 @@ export const quoteMachine = setup({
     recordSignature: activity<undefined>(),
     applyRevision: activity<undefined>(),
     sendRevisionEmail: activity<undefined>(),
+    withdrawSignature: activity<undefined>(),
   },
   delays: {
     reminderDelay: ({ context }) =>
@@ -202,7 +203,8 @@ export const quoteMachine = setup({
           'sendRevisionEmail',
         ],
       }) as const;
-    const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled')] } as const;
+    /** Cancelled, and its signing with it when one is out (the workflow knows whether). */
+    const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature'] } as const;
     const expire = { target: 'expired', actions: ['keepTime', record('expired')] } as const;
     /** Nothing decided yet: reminders run, the customer may decide or ask for time. */
     const undecided = <TOwn extends object>(self: 'sent' | 'viewed', own: TOwn) =>

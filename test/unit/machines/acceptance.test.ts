@@ -140,9 +140,10 @@ describe('what each step asks the workflow to do', () => {
     expect(acceptanceView(second.snapshot)).toEqual({ status: 'sent', remindersSent: 2 });
   });
 
-  it('cancels a draft or a sent document without telling the assignee', () => {
-    expect(activities(step(start().snapshot, 'CANCEL').actions)).toEqual([{ type: 'recordTransition', params: { type: 'cancelled' } }]);
-    expect(activities(step(after(['SEND', 'VIEWED']), 'CANCEL').actions)).toEqual([{ type: 'recordTransition', params: { type: 'cancelled' } }]);
+  it('cancels a draft or a sent document without telling the assignee, withdrawing its signing if one is out', () => {
+    const cancelled = [{ type: 'recordTransition', params: { type: 'cancelled' } }, { type: 'withdrawSignature' }];
+    expect(activities(step(start().snapshot, 'CANCEL').actions)).toEqual(cancelled);
+    expect(activities(step(after(['SEND', 'VIEWED']), 'CANCEL').actions)).toEqual(cancelled);
   });
 
   it('arms no timer: no expiry, no automatic reminder', () => {

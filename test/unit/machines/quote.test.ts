@@ -126,7 +126,7 @@ describe('draft', () => {
   it('can be cancelled by the seller before sending', () => {
     const q = quote().send(decide('CANCEL', T0));
     expect(q.status).toBe('cancelled');
-    expect(q.activities).toEqual([{ type: 'recordTransition', params: { type: 'cancelled' } }]);
+    expect(q.activities).toEqual([{ type: 'recordTransition', params: { type: 'cancelled' } }, { type: 'withdrawSignature' }]);
   });
 });
 
@@ -313,7 +313,7 @@ describe('cancellation', () => {
   ] as const)('cancels a %s quote and drops its timers', (_, make) => {
     const q = make().send(decide('CANCEL', at(HOUR), { reason: 'Duplicate' }));
     expect(q.status).toBe('cancelled');
-    expect(q.activities).toEqual([{ type: 'recordTransition', params: { type: 'cancelled' } }]);
+    expect(q.activities).toEqual([{ type: 'recordTransition', params: { type: 'cancelled' } }, { type: 'withdrawSignature' }]);
     expect(q.due('reminderDelay')).toBeUndefined();
     expect(q.due('untilExpiry')).toBeUndefined();
   });
