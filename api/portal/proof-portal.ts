@@ -183,17 +183,17 @@ export const PROOF_DECISION_FIELDS = {
     .max(5000)
     .transform((text) => text.trim() || undefined)
     .optional(),
-  pins: z
-    .preprocess((value) => {
-      if (typeof value !== 'string') return value;
-      if (!value.trim()) return undefined;
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        return value;
-      }
-    }, z.array(pinSchema).max(50))
-    .optional(),
+  // The form always posts its `pins` field, empty without a pin: that is no pins, so the
+  // optional is inside, where the emptied value is read (outside, it sees the raw string).
+  pins: z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    if (!value.trim()) return undefined;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }, z.array(pinSchema).max(50).optional()),
 };
 
 interface ProofDecisionFields {
