@@ -13,7 +13,8 @@ import { signatureBlock, type SignatureBlock } from '../operations/quote-signatu
 import { listPayments, presentPayment } from '../operations/payments';
 import { createProofRevision, listRevisions, presentRevision, type RevisionWithPageCount } from '../operations/proof-revisions';
 import { findSellerProof, readRevisionPage, readWatermarkedPdf } from '../operations/proof-files';
-import { presentChangeRequests, readProofTrail } from '../operations/proof-trail';
+import { readProofTrail } from '../../services/db/proof-trail';
+import { presentChangeRequests } from '../operations/proof-trail';
 import {
   auditEventListSchema,
   cancelDocumentSchema,

@@ -20,7 +20,7 @@ import { AppError } from '../../domain/errors';
 import type { ProofPinInput } from '../../workflows/api';
 import type { AppDeps } from '../app';
 import { readRevisionPage, readWatermarkedPdf } from '../operations/proof-files';
-import { readProofTrail } from '../operations/proof-trail';
+import { readProofTrail } from '../../services/db/proof-trail';
 import { queryProof } from '../operations/quote-workflow';
 import { getSettings } from '../operations/settings';
 import { PAGE_IMAGE_SIZES, parseWith } from '../schemas';

@@ -42,7 +42,7 @@ import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
 import { CHAIN_WORDS, chainSection, conversationSection } from './chain-and-conversation';
 import { isFormSignatureValid, signForm } from './csrf';
 import { customerActor, forwardToColleague, takeDecision, type ProofDecisionDetails } from './customer-actions';
-import { FORWARD_WORDS, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
+import { FORWARD_WORDS, forwardedNotice, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
 import { decisionsOffered, PORTAL_DECISIONS, type PortalDecision } from './decisions';
 import { html } from './html';
 import { formattersFor, invalidRequestText, MESSAGES, type Messages } from './i18n';
@@ -355,7 +355,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       res.json({ status, decisionId });
       return;
     }
-    res.type('html').send(await quotePage(deps, req, found, { status, notice: { tone: 'success', text: FORWARD_WORDS[locale].sent(body.email) } }));
+    res.type('html').send(await quotePage(deps, req, found, { status, notice: { tone: 'success', text: forwardedNotice(locale, status, body.email) } }));
   };
 
   /** The page's report that a person uses it (view-beacon.ts): the human view, counted once per view id. */
@@ -495,6 +495,7 @@ async function proofPage(
     return { action, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
   const asked = Number(req.query.revision);
+  const forwardStatus = state.status ?? found.document.status;
   return proofPortalPage(deps, linkPath, found, {
     ...(state.status ? { status: state.status as ProofStatus } : {}),
     ...(state.notice ? { notice: state.notice } : {}),
@@ -510,7 +511,7 @@ async function proofPage(
               found.document.status === 'draft' ? undefined : postForm(`${linkPath}/messages`),
             ),
           ]),
-      ...(offersForward(found.link, found.document.kind, state.status ?? found.document.status) ? [forwardSection(locale, postForm(`${linkPath}/forward`))] : []),
+      ...(offersForward(found.link, found.document.kind, forwardStatus) ? [forwardSection(locale, postForm(`${linkPath}/forward`), forwardStatus)] : []),
       ...(state.viewId ? [viewBeacon(state.viewId, `${linkPath}/seen`)] : []),
     ],
   });

@@ -56,6 +56,9 @@ class RecordingActivities {
     notifyForwarder: async () => {
       throw new Error('only proofs are forwarded to a colleague');
     },
+    sendRevisionToColleagues: async () => {
+      throw new Error('only proofs have revisions for colleagues');
+    },
     convertDocument: async (input) => {
       if (!this.conversions.some((c) => c.documentId === input.documentId && c.to === input.to)) this.conversions.push(input);
       return { documentId: `order-of-${input.documentId}`, number: 'O-2026-0001' };
