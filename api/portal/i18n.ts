@@ -368,6 +368,8 @@ export interface ProofMessages {
   rendering: string;
   pageOf: (page: number, count: number) => string;
   zoomHint: string;
+  /** The zoom dialog's name; also a template for the page's script, called with "{page}" (the page's caption). */
+  zoomDialog: (page: string) => string;
   closeZoom: string;
   statusNames: Record<ProofStatus, string>;
   status: {
@@ -390,6 +392,8 @@ export interface ProofMessages {
   pinHint: string;
   /** Also a template for the page's script: called with "{pin}" and "{page}". */
   pinComment: (pin: string, page: string) => string;
+  /** Where the keyboard's crosshair stands, for the live region; a template called with "{x}", "{y}" (percent) and "{page}". */
+  crosshairAt: (x: string, y: string, page: string) => string;
   removePin: string;
   sendChanges: string;
   earlierRequests: string;
@@ -412,6 +416,7 @@ const proofFr: ProofMessages = {
   rendering: 'La nouvelle révision est en préparation. Revenez dans un instant.',
   pageOf: (page, count) => `Page ${page} sur ${count}`,
   zoomHint: 'Cliquez sur une page pour l’agrandir.',
+  zoomDialog: (page) => `Agrandissement — ${page}`,
   closeZoom: 'Fermer',
   statusNames: {
     draft: 'en préparation',
@@ -438,8 +443,9 @@ const proofFr: ProofMessages = {
   comment: 'Les modifications souhaitées',
   changeCost: (rate) => `Les modifications peuvent être facturées à notre taux horaire habituel (${rate} de l’heure).`,
   addPin: 'Épingler un commentaire sur une page',
-  pinHint: 'Cliquez sur la page, à l’endroit à modifier.',
+  pinHint: 'Cliquez sur la page, à l’endroit à modifier. Au clavier : sur la page, déplacez le viseur avec les flèches (Maj + flèche pour aller plus vite), puis Entrée pour poser le repère ; Échap annule.',
   pinComment: (pin, page) => `Repère ${pin} (page ${page})`,
+  crosshairAt: (x, y, page) => `Viseur sur la page ${page} : ${x} % depuis la gauche, ${y} % depuis le haut`,
   removePin: 'Retirer',
   sendChanges: 'Envoyer la demande de modifications',
   earlierRequests: 'Demandes de modifications',
@@ -462,6 +468,7 @@ const proofEn: ProofMessages = {
   rendering: 'The new revision is being prepared. Come back in a moment.',
   pageOf: (page, count) => `Page ${page} of ${count}`,
   zoomHint: 'Click a page to zoom in.',
+  zoomDialog: (page) => `Zoom — ${page}`,
   closeZoom: 'Close',
   statusNames: {
     draft: 'being prepared',
@@ -488,8 +495,9 @@ const proofEn: ProofMessages = {
   comment: 'The changes you want',
   changeCost: (rate) => `Changes may be billed at our usual hourly rate (${rate} per hour).`,
   addPin: 'Pin a comment on a page',
-  pinHint: 'Click the page where the change goes.',
+  pinHint: 'Click the page where the change goes. With a keyboard: on the page, move the crosshair with the arrow keys (Shift + arrow for bigger steps), then press Enter to drop the pin; Escape cancels.',
   pinComment: (pin, page) => `Pin ${pin} (page ${page})`,
+  crosshairAt: (x, y, page) => `Crosshair on page ${page}: ${x}% from the left, ${y}% from the top`,
   removePin: 'Remove',
   sendChanges: 'Send the change request',
   earlierRequests: 'Change requests',
@@ -512,6 +520,7 @@ const proofSv: ProofMessages = {
   rendering: 'Den nya versionen förbereds. Kom tillbaka om en stund.',
   pageOf: (page, count) => `Sida ${page} av ${count}`,
   zoomHint: 'Klicka på en sida för att zooma in.',
+  zoomDialog: (page) => `Förstoring — ${page}`,
   closeZoom: 'Stäng',
   statusNames: {
     draft: 'under arbete',
@@ -538,8 +547,9 @@ const proofSv: ProofMessages = {
   comment: 'Ändringarna du vill ha',
   changeCost: (rate) => `Ändringar kan debiteras enligt vårt vanliga timpris (${rate} per timme).`,
   addPin: 'Fäst en kommentar på en sida',
-  pinHint: 'Klicka på sidan där ändringen ska göras.',
+  pinHint: 'Klicka på sidan där ändringen ska göras. Med tangentbordet: flytta siktet på sidan med piltangenterna (Skift + pil för större steg) och tryck Enter för att sätta markeringen; Esc avbryter.',
   pinComment: (pin, page) => `Markering ${pin} (sida ${page})`,
+  crosshairAt: (x, y, page) => `Sikte på sida ${page}: ${x} % från vänster, ${y} % från toppen`,
   removePin: 'Ta bort',
   sendChanges: 'Skicka begäran om ändringar',
   earlierRequests: 'Begärda ändringar',
