@@ -16,6 +16,7 @@ import { markRenderFailed } from '../services/render/render-start';
 import type { Mailer } from '../services/notify/mailer';
 import { notifyAssignee } from './notify/notify-assignee';
 import { notifyForwarder } from './notify/notify-forwarder';
+import { sendRevisionToColleagues } from './notify/revision-to-colleagues';
 import { sendDocumentEmail } from './notify/send-document-email';
 import type { SmsSender } from '../services/notify/sms';
 import type { GreenlightActivities, PaymentActivities, ProofActivities } from './types';
@@ -70,6 +71,7 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
     sendDocumentEmail: failingClearly((input) => sendDocumentEmail(deps, input)),
     notifyAssignee: failingClearly((input) => notifyAssignee(deps, input)),
     notifyForwarder: failingClearly((input) => notifyForwarder(deps, input)),
+    sendRevisionToColleagues: failingClearly((input) => sendRevisionToColleagues(deps, input)),
     recordSignature: failingClearly(async (input) => {
       await recordSignature(deps.prisma, input);
     }),

@@ -42,7 +42,7 @@ export interface SendDocumentEmailInput {
   to?: { contactId: string } | { email: string; name?: string };
   message?: string;
   attachPdf: boolean;
-  /** Proofs: the revision sent, whose watermarked PDF is attached when attachPdf. */
+  /** Proofs: the revision sent ({{revision}}, and {{requests}}: what it follows), whose watermarked PDF is attached when attachPdf. */
   revision?: number;
   /** Stable across retries: the mail provider drops a second send with the same key. */
   idempotencyKey: string;
@@ -69,6 +69,15 @@ export interface NotifyForwarderInput {
   colleagueLinkId: string;
   decision: 'approved' | 'changes_requested';
   comment?: string;
+  idempotencyKey: string;
+}
+
+/** A new revision of a proof went to the customer: the colleagues it was forwarded to get it too. */
+export interface RevisionToColleaguesInput {
+  tenantId: string;
+  documentId: string;
+  revision: number;
+  /** The revision email's key; each colleague's email adds their link to it. */
   idempotencyKey: string;
 }
 
@@ -142,6 +151,8 @@ export interface GreenlightActivities {
   notifyAssignee(input: NotifyAssigneeInput): Promise<{ sent: number }>;
   /** Tells the customer who forwarded a proof what their colleague decided. */
   notifyForwarder(input: NotifyForwarderInput): Promise<{ sent: number }>;
+  /** Sends a new proof revision to each colleague the proof was forwarded to, with a link of their own. */
+  sendRevisionToColleagues(input: RevisionToColleaguesInput): Promise<{ sent: number }>;
   /** Keeps the signature's evidence; once per document. */
   recordSignature(input: RecordSignatureInput): Promise<void>;
   /** Writes a revision of a sent quote as its new version; once per version. */

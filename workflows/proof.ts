@@ -7,7 +7,7 @@
  * The render of a revision (proof-revision.ts for now) reports to `revisionReady`, an update
  * rather than a signal so that a revision reported to an approved proof is refused aloud.
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from './api';
 import { currentDecisionId, decision, decisionEvent, patiently, runDocumentStory } from './document-story';
@@ -15,7 +15,7 @@ import type { ActionCall } from './machine-runner';
 import { colleagueActions } from './proof-colleagues';
 import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent, type ReminderEmailParams, type RevisionEmailParams } from './machines/proof';
 
-const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
+const { sendDocumentEmail, sendRevisionToColleagues } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
@@ -26,8 +26,8 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
   // Proof type email (domain/proof-types.ts) attaches the revision's watermarked PDF; online goes by link only,
   // unless the send asked for the PDF. Only the activity's input changes (replay compares commands): no patch.
   const attachPdf = input.proofType === 'email' || input.send.attachPdf;
-  /** The customer hears about a revision: sent (the seller's message with it) or reminded. */
-  const emailRevision = (template: 'proof_revision' | 'proof_reminder', revision: number, idempotencyKey: string, message?: string) =>
+  /** The customer hears about a revision: sent (the first with the seller's message) or reminded. */
+  const emailRevision = (template: 'proof_revision' | 'proof_next_revision' | 'proof_reminder', revision: number, idempotencyKey: string, message?: string) =>
     sendDocumentEmail({ tenantId, documentId, template, to: input.send.to, message, attachPdf, revision, idempotencyKey });
 
   const closed = await runDocumentStory(input, {
@@ -54,8 +54,21 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
     ],
     actions: (tools) => ({
       ...colleagueActions(input, tools),
-      sendRevisionEmail: async ({ params }: ActionCall<typeof proofMachine, RevisionEmailParams>) => {
-        await emailRevision('proof_revision', params.revision, `${workflowId}#revision#${params.revision}`, input.send.message);
+      sendRevisionEmail: async ({ params, snapshot, previous }: ActionCall<typeof proofMachine, RevisionEmailParams>) => {
+        const idempotencyKey = `${workflowId}#revision#${params.revision}`;
+        // The first revision goes out from a draft, with the send's message; a later one says
+        // which it is and what it follows (template proof_next_revision), the message long said.
+        // Only the activity's input changes for histories recorded before: no patch.
+        const first = !previous || proofStatus(previous) === 'draft';
+        await (first ? emailRevision('proof_revision', params.revision, idempotencyKey, input.send.message) : emailRevision('proof_next_revision', params.revision, idempotencyKey));
+        // Colleagues the proof was forwarded to hear of it too, behind the answer like the
+        // forwarder's notice. A new command: histories recorded before it replay without it.
+        if ((snapshot.context.forwards ?? 0) > 0 && patched('proof-revision-reaches-colleagues')) {
+          tools.behindTheAnswer(() => sendRevisionToColleagues({ tenantId, documentId, revision: params.revision, idempotencyKey }), {
+            notice: 'colleagues',
+            revision: params.revision,
+          });
+        }
       },
       sendReminderEmail: async ({ params }: ActionCall<typeof proofMachine, ReminderEmailParams>) => {
         await emailRevision('proof_reminder', params.revision, `${workflowId}#reminder#${params.reminder}`);

@@ -20,6 +20,7 @@ import type { SendDocumentEmailInput } from '../types';
 import type { FileStore } from '../../services/files/store';
 import type { EmailAttachment, Mailer } from '../../services/notify/mailer';
 import { EMAIL_WORDS, pickTemplate, renderEmail } from '../../services/notify/templates';
+import { revisionEmailValues } from './revision-email';
 
 export interface SendDocumentEmailDeps {
   prisma: PrismaClient;
@@ -139,6 +140,7 @@ export async function sendDocumentEmail(
     { secret: config.appSecret, idempotencyKey: input.idempotencyKey },
   );
 
+  const revisionValues = document.kind === 'proof' && input.revision !== undefined ? await revisionEmailValues(prisma, document.tenantId, document.id, input.revision) : undefined;
   const email = renderEmail(pickTemplate(input.template, locale, document.tenant.settings?.templates), {
     locale,
     link: url,
@@ -151,6 +153,7 @@ export async function sendDocumentEmail(
       seller: document.tenant.name,
       message: input.message ?? '',
       ...(colleague ? { forwarder: colleague.forwarder || document.customer.name } : {}),
+      ...revisionValues?.(locale),
       ...moreValues(locale),
     },
   });

@@ -13,7 +13,8 @@ import { signatureBlock, type SignatureBlock } from '../operations/quote-signatu
 import { listPayments, presentPayment } from '../operations/payments';
 import { createProofRevision, listRevisions, presentRevision, type RevisionWithPageCount } from '../operations/proof-revisions';
 import { findSellerProof, readRevisionPage, readWatermarkedPdf } from '../operations/proof-files';
-import { presentChangeRequests, readProofTrail } from '../operations/proof-trail';
+import { readProofTrail } from '../../services/db/proof-trail';
+import { presentChangeRequests } from '../operations/proof-trail';
 import {
   auditEventListSchema,
   cancelDocumentSchema,
@@ -282,15 +283,14 @@ export const documentRoutes = [
     method: 'get',
     path: '/documents/:id/pdf',
     tag: 'Documents',
-    summary: "The document's PDF (a seller preview: recorded, not counted as a customer download)",
+    summary: "The document's PDF (a seller preview: recorded, not counted as a customer download); a proof's original",
+    description:
+      "A proof's PDF is its newest revision's original, rendered or not: the one PDF uploaded, byte for byte, or the files uploaded (images, PDFs) assembled in one PDF in page order — PDF pages copied, JPEGs embedded as they are, other images losslessly, each image page 595 pt wide. 404 before the first revision.",
     auth: 'tenant',
     params: idParamsSchema,
     problems: ['not_found', 'unprocessable'],
     response: { description: 'The PDF', contentType: 'application/pdf', schema: pdfSchema },
-    handle: async ({ deps, caller, params }) => {
-      const pdf = await previewPdf(deps, caller, params.id);
-      return { bytes: pdf.bytes, filename: `${pdf.number}.pdf` };
-    },
+    handle: ({ deps, caller, params }) => previewPdf(deps, caller, params.id),
   }),
   fileRoute({
     method: 'get',

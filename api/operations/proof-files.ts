@@ -1,11 +1,11 @@
 /**
- * A proof revision's rendered files as the seller and the customer fetch them: a page image
- * (preview, zoom or thumbnail) and the watermarked medium-resolution PDF. Only a ready
- * revision of the document asked about has any; anything else is not found. The originals are
- * never served from here: the customer gets the watermarked PDF, the seller the original
- * through GET /v1/documents/:id/pdf.
+ * A proof revision's files as the seller and the customer fetch them: a page image (preview,
+ * zoom or thumbnail) and the watermarked medium-resolution PDF, of a ready revision of the
+ * document asked about (anything else is not found); and, for the seller only, the newest
+ * revision's original (GET /v1/documents/:id/pdf). The customer never gets an original.
  */
 import { openFileStore } from '../../services/files/store';
+import { assembleOriginal } from '../../services/render/proof-original';
 import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../app';
 import type { PAGE_IMAGE_SIZES } from '../schemas';
@@ -49,4 +49,22 @@ export async function findSellerProof(deps: FileDeps, tenantId: string, document
   const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId, kind: 'proof' }, select: { id: true, number: true } });
   if (!document) throw new AppError('not_found', `No proof ${documentId}.`);
   return document;
+}
+
+/**
+ * The original of the proof's newest revision, rendered or not (the seller's files are there
+ * from the upload): one PDF uploaded is served as it is; several files as one PDF assembled
+ * from them, in page order (services/render/proof-original.ts).
+ */
+export async function readProofOriginal(deps: FileDeps, documentId: string): Promise<RevisionFile & { revision: number }> {
+  const revision = await deps.prisma.revision.findFirst({
+    where: { documentId },
+    orderBy: { number: 'desc' },
+    select: { id: true, number: true, pages: { orderBy: { position: 'asc' }, select: { sourceKey: true } } },
+  });
+  if (!revision) throw new AppError('not_found', 'This proof has no revision yet; upload one (POST /v1/documents/:id/revisions).');
+  const store = openFileStore(deps.config);
+  const keys = [...new Set(revision.pages.map((page) => page.sourceKey))];
+  const files = await Promise.all(keys.map(async (key) => ({ key, bytes: await store.get(key) })));
+  return { bytes: Buffer.from(await assembleOriginal(files)), revisionId: revision.id, revision: revision.number };
 }

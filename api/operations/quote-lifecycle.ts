@@ -18,6 +18,7 @@ import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
 import { cancelDraft, decideDocument, type DocumentView, startAcceptanceWorkflow, startInvoiceWorkflow, startProofWorkflow, startQuoteWorkflow } from './quote-workflow';
 import { invoiceWorkflowInput } from './invoices';
+import { readProofOriginal } from './proof-files';
 import { getSettings } from './settings';
 import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
 
@@ -289,13 +290,15 @@ async function cancelDraftDocument(deps: AppDeps, caller: TenantCaller, document
 }
 
 /**
- * The seller's own look at the PDF. It is kept in the trail as a download by the seller with
- * `counted: false`: downloadCount and viewCount report what the customer did, never previews.
- * Each look is a fact of its own (a GET, not a decision), so its event id is new every time.
+ * The seller's own look at the PDF: a proof's is its newest revision's original. It is kept in
+ * the trail as a download by the seller with `counted: false`: downloadCount and viewCount
+ * report what the customer did, never previews. Each look is a fact of its own (a GET, not a
+ * decision), so its event id is new every time.
  */
-export async function previewPdf(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; number: string }> {
-  const quote = await findDocument(deps, caller, documentId);
-  const bytes = await renderQuotePdf(deps.prisma, { tenantId: caller.tenantId, documentId });
+export async function previewPdf(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; filename: string }> {
+  const document = await findDocument(deps, caller, documentId);
+  const original = document.kind === 'proof' ? await readProofOriginal(deps, document.id) : undefined;
+  const bytes = original?.bytes ?? (await renderQuotePdf(deps.prisma, { tenantId: caller.tenantId, documentId }));
   await recordAuditEvent(deps.prisma, {
     tenantId: caller.tenantId,
     documentId,
@@ -303,7 +306,7 @@ export async function previewPdf(deps: AppDeps, caller: TenantCaller, documentId
     type: 'downloaded',
     at: new Date(),
     actor: actorLabel(sellerActor(caller)),
-    data: { by: 'seller', counted: false },
+    data: { by: 'seller', counted: false, ...(original ? { revision: original.revision } : {}) },
   });
-  return { bytes, number: quote.number };
+  return { bytes, filename: original ? `${document.number}-r${original.revision}.pdf` : `${document.number}.pdf` };
 }

@@ -5,7 +5,14 @@
  */
 import { formatMoney } from '../../domain/money';
 import type { Locale, ProofStatus, QuoteStatus } from '../../domain/documents';
+import type { AppError } from '../../domain/errors';
 import type { PortalDecision } from './decisions';
+
+/**
+ * The fields a customer fills in on the portal's forms, as a refusal names them; `form`
+ * stands for the hidden ones (decision id, CSRF field, revision), which only a reload mends.
+ */
+type PortalField = 'comment' | 'pins' | 'reason' | 'options' | 'signerName' | 'consent' | 'drawnSignature' | 'acceptTerms' | 'email' | 'name' | 'body' | 'form';
 
 export interface Messages {
   quote: string;
@@ -47,6 +54,9 @@ export interface Messages {
   actionNotAllowed: string;
   formExpired: string;
   invalidRequest: string;
+  /** A post refused for its fields: `fields` are fieldNames, to be listed in the sentence. */
+  invalidFields: (fields: string[]) => string;
+  fieldNames: Record<PortalField, string>;
   notFound: { title: string; body: string };
   /** A link that opens nothing any more (410): its own expiry, the seller turning it off, the document cancelled. */
   linkExpired: { title: string; body: (date: string, seller: string) => string };
@@ -111,6 +121,21 @@ const fr: Messages = {
   actionNotAllowed: "Ce lien ne permet pas cette action.",
   formExpired: "Ce formulaire n'est plus valide. Rechargez la page et réessayez.",
   invalidRequest: "La demande n'est pas valide.",
+  invalidFields: (fields) => `La demande n'est pas valide : vérifiez ${listOf('fr', fields)}.`,
+  fieldNames: {
+    comment: 'les modifications souhaitées',
+    pins: 'les repères sur les pages',
+    reason: 'le motif',
+    options: 'les options',
+    signerName: 'votre nom',
+    consent: 'la case de consentement',
+    drawnSignature: 'la signature dessinée',
+    acceptTerms: 'la case des conditions générales de vente',
+    email: 'l’adresse e-mail',
+    name: 'le nom',
+    body: 'le message',
+    form: 'le formulaire (rechargez la page)',
+  },
   notFound: {
     title: 'Lien introuvable',
     body: "Ce lien n'est pas valide ou a été désactivé. Vérifiez que l'adresse est complète, ou demandez un nouveau lien à votre interlocuteur.",
@@ -186,6 +211,21 @@ const en: Messages = {
   actionNotAllowed: 'This link does not allow this action.',
   formExpired: 'This form is no longer valid. Reload the page and try again.',
   invalidRequest: 'The request is not valid.',
+  invalidFields: (fields) => `The request is not valid: check ${listOf('en', fields)}.`,
+  fieldNames: {
+    comment: 'the changes you want',
+    pins: 'the pins on the pages',
+    reason: 'the reason',
+    options: 'the options',
+    signerName: 'your name',
+    consent: 'the consent box',
+    drawnSignature: 'the drawn signature',
+    acceptTerms: 'the terms of sale box',
+    email: 'the email address',
+    name: 'the name',
+    body: 'the message',
+    form: 'the form (reload the page)',
+  },
   notFound: {
     title: 'Link not found',
     body: 'This link is not valid or has been turned off. Check that the address is complete, or ask your contact for a new link.',
@@ -261,6 +301,21 @@ const sv: Messages = {
   actionNotAllowed: 'Den här länken tillåter inte den åtgärden.',
   formExpired: 'Formuläret är inte längre giltigt. Ladda om sidan och försök igen.',
   invalidRequest: 'Förfrågan är ogiltig.',
+  invalidFields: (fields) => `Förfrågan är ogiltig: kontrollera ${listOf('sv', fields)}.`,
+  fieldNames: {
+    comment: 'ändringarna du vill ha',
+    pins: 'markeringarna på sidorna',
+    reason: 'anledningen',
+    options: 'tillvalen',
+    signerName: 'ditt namn',
+    consent: 'samtyckesrutan',
+    drawnSignature: 'den ritade signaturen',
+    acceptTerms: 'rutan för försäljningsvillkoren',
+    email: 'e-postadressen',
+    name: 'namnet',
+    body: 'meddelandet',
+    form: 'formuläret (ladda om sidan)',
+  },
   notFound: {
     title: 'Länken hittades inte',
     body: 'Länken är ogiltig eller har stängts av. Kontrollera att adressen är komplett, eller be din kontaktperson om en ny länk.',
@@ -283,6 +338,25 @@ const sv: Messages = {
 
 export const MESSAGES: Record<Locale, Messages> = { fr, en, sv };
 
+function listOf(locale: Locale, items: string[]): string {
+  return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(items);
+}
+
+function isPortalField(name: string, names: Messages['fieldNames']): name is PortalField {
+  return Object.hasOwn(names, name);
+}
+
+/** A post refused as invalid, in the customer's words: which fields to check, named as the page shows them. */
+export function invalidRequestText(t: Messages, error: AppError): string {
+  const names = new Set(
+    (error.errors ?? []).map((fieldError) => {
+      const field = fieldError.path.split('.')[0] ?? '';
+      return t.fieldNames[isPortalField(field, t.fieldNames) ? field : 'form'];
+    }),
+  );
+  return names.size ? t.invalidFields([...names]) : t.invalidRequest;
+}
+
 /** The proof page's words (api/portal/proof-page.ts); the rest comes from Messages. */
 export interface ProofMessages {
   proof: string;
@@ -294,6 +368,8 @@ export interface ProofMessages {
   rendering: string;
   pageOf: (page: number, count: number) => string;
   zoomHint: string;
+  /** The zoom dialog's name; also a template for the page's script, called with "{page}" (the page's caption). */
+  zoomDialog: (page: string) => string;
   closeZoom: string;
   statusNames: Record<ProofStatus, string>;
   status: {
@@ -316,6 +392,8 @@ export interface ProofMessages {
   pinHint: string;
   /** Also a template for the page's script: called with "{pin}" and "{page}". */
   pinComment: (pin: string, page: string) => string;
+  /** Where the keyboard's crosshair stands, for the live region; a template called with "{x}", "{y}" (percent) and "{page}". */
+  crosshairAt: (x: string, y: string, page: string) => string;
   removePin: string;
   sendChanges: string;
   earlierRequests: string;
@@ -338,6 +416,7 @@ const proofFr: ProofMessages = {
   rendering: 'La nouvelle révision est en préparation. Revenez dans un instant.',
   pageOf: (page, count) => `Page ${page} sur ${count}`,
   zoomHint: 'Cliquez sur une page pour l’agrandir.',
+  zoomDialog: (page) => `Agrandissement — ${page}`,
   closeZoom: 'Fermer',
   statusNames: {
     draft: 'en préparation',
@@ -364,8 +443,9 @@ const proofFr: ProofMessages = {
   comment: 'Les modifications souhaitées',
   changeCost: (rate) => `Les modifications peuvent être facturées à notre taux horaire habituel (${rate} de l’heure).`,
   addPin: 'Épingler un commentaire sur une page',
-  pinHint: 'Cliquez sur la page, à l’endroit à modifier.',
+  pinHint: 'Cliquez sur la page, à l’endroit à modifier. Au clavier : sur la page, déplacez le viseur avec les flèches (Maj + flèche pour aller plus vite), puis Entrée pour poser le repère ; Échap annule.',
   pinComment: (pin, page) => `Repère ${pin} (page ${page})`,
+  crosshairAt: (x, y, page) => `Viseur sur la page ${page} : ${x} % depuis la gauche, ${y} % depuis le haut`,
   removePin: 'Retirer',
   sendChanges: 'Envoyer la demande de modifications',
   earlierRequests: 'Demandes de modifications',
@@ -388,6 +468,7 @@ const proofEn: ProofMessages = {
   rendering: 'The new revision is being prepared. Come back in a moment.',
   pageOf: (page, count) => `Page ${page} of ${count}`,
   zoomHint: 'Click a page to zoom in.',
+  zoomDialog: (page) => `Zoom — ${page}`,
   closeZoom: 'Close',
   statusNames: {
     draft: 'being prepared',
@@ -414,8 +495,9 @@ const proofEn: ProofMessages = {
   comment: 'The changes you want',
   changeCost: (rate) => `Changes may be billed at our usual hourly rate (${rate} per hour).`,
   addPin: 'Pin a comment on a page',
-  pinHint: 'Click the page where the change goes.',
+  pinHint: 'Click the page where the change goes. With a keyboard: on the page, move the crosshair with the arrow keys (Shift + arrow for bigger steps), then press Enter to drop the pin; Escape cancels.',
   pinComment: (pin, page) => `Pin ${pin} (page ${page})`,
+  crosshairAt: (x, y, page) => `Crosshair on page ${page}: ${x}% from the left, ${y}% from the top`,
   removePin: 'Remove',
   sendChanges: 'Send the change request',
   earlierRequests: 'Change requests',
@@ -438,6 +520,7 @@ const proofSv: ProofMessages = {
   rendering: 'Den nya versionen förbereds. Kom tillbaka om en stund.',
   pageOf: (page, count) => `Sida ${page} av ${count}`,
   zoomHint: 'Klicka på en sida för att zooma in.',
+  zoomDialog: (page) => `Förstoring — ${page}`,
   closeZoom: 'Stäng',
   statusNames: {
     draft: 'under arbete',
@@ -464,8 +547,9 @@ const proofSv: ProofMessages = {
   comment: 'Ändringarna du vill ha',
   changeCost: (rate) => `Ändringar kan debiteras enligt vårt vanliga timpris (${rate} per timme).`,
   addPin: 'Fäst en kommentar på en sida',
-  pinHint: 'Klicka på sidan där ändringen ska göras.',
+  pinHint: 'Klicka på sidan där ändringen ska göras. Med tangentbordet: flytta siktet på sidan med piltangenterna (Skift + pil för större steg) och tryck Enter för att sätta markeringen; Esc avbryter.',
   pinComment: (pin, page) => `Markering ${pin} (sida ${page})`,
+  crosshairAt: (x, y, page) => `Sikte på sida ${page}: ${x} % från vänster, ${y} % från toppen`,
   removePin: 'Ta bort',
   sendChanges: 'Skicka begäran om ändringar',
   earlierRequests: 'Begärda ändringar',

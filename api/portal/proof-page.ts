@@ -75,7 +75,12 @@ const STYLE = `
 .proof-page figcaption{color:var(--muted);font-size:.85rem;text-align:center;margin-top:.35rem}
 .pin{position:absolute;transform:translate(-50%,-50%);min-width:1.6rem;height:1.6rem;line-height:1.6rem;border-radius:999px;background:#d7263d;color:#fff;font:600 .85rem/1.6rem system-ui,sans-serif;text-align:center;box-shadow:0 0 0 2px #fff;pointer-events:none}
 .pin.new{background:#1f6feb}
+.page-image a{display:block}
 body.pinning [data-pinnable] img{cursor:crosshair}
+body.pinning [data-pinnable] a:focus-visible{outline:3px solid #1f6feb;outline-offset:3px}
+.crosshair{display:none;position:absolute;width:2.2rem;height:2.2rem;transform:translate(-50%,-50%);border-radius:50%;box-shadow:0 0 0 2px #fff,inset 0 0 0 2px #1f6feb;background:linear-gradient(#1f6feb,#1f6feb) center/2px 100% no-repeat,linear-gradient(#1f6feb,#1f6feb) center/100% 2px no-repeat;pointer-events:none}
+body.pinning .page-image:focus-within .crosshair{display:block}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .zoom-view{position:fixed;inset:0;z-index:10;overflow:auto;background:rgba(20,22,28,.94)}
 .zoom-view img{display:block;max-width:none;cursor:zoom-out}
 .zoom-close{position:fixed;top:.6rem;right:.6rem;width:auto;z-index:11}
@@ -175,13 +180,13 @@ function pagesSection(input: ProofPageInput, t: ProofMessages): SafeHtml {
       pin.page === page.position ? [html`<span class="pin" style="left:${percent(pin.x)};top:${percent(pin.y)}" title="${pin.comment}">${index + 1}</span>`] : [],
     );
     return html`<figure class="proof-page" data-page="${page.position}"${pinnable ? html` data-pinnable` : null}>
-  <div class="page-image"><a class="zoom" href="${pageImageUrl(input, shown.number, page.position, 'zoom')}" data-close="${t.closeZoom}"><img src="${pageImageUrl(input, shown.number, page.position)}" alt="${caption}"${
+  <div class="page-image"><a class="zoom" href="${pageImageUrl(input, shown.number, page.position, 'zoom')}"><img src="${pageImageUrl(input, shown.number, page.position)}" alt="${caption}"${
     page.width && page.height ? html` width="${page.width}" height="${page.height}"` : null
   }${page.position > 2 ? html` loading="lazy"` : null}></a>${markers}</div>
   <figcaption>${caption}</figcaption>
 </figure>`;
   });
-  return html`<section class="pages" aria-label="${t.revision(shown.number)}"><p class="hint">${t.zoomHint}</p>${pages}</section>`;
+  return html`<section class="pages" aria-label="${t.revision(shown.number)}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}"><p class="hint">${t.zoomHint}</p>${pages}</section>`;
 }
 
 function percent(fraction: number): string {
@@ -217,11 +222,11 @@ function approveForm(input: ProofPageInput, form: QuoteForm, t: ProofMessages): 
 function requestChangesForm(input: ProofPageInput, form: QuoteForm, t: ProofMessages, f: Formatters): SafeHtml {
   const rate = input.hourlyRate;
   const cost = rate ? html`<p class="cost">${t.changeCost(f.money(rate.amount, rate.currency))}</p>` : null;
-  return html`<details class="request-changes" data-pin-label="${t.pinComment('{pin}', '{page}')}" data-remove-pin="${t.removePin}"><summary>${t.requestChanges(input.currentRevision)}</summary>
+  return html`<details class="request-changes" data-pin-label="${t.pinComment('{pin}', '{page}')}" data-remove-pin="${t.removePin}" data-crosshair="${t.crosshairAt('{x}', '{y}', '{page}')}"><summary>${t.requestChanges(input.currentRevision)}</summary>
 <form method="post" action="${input.linkPath}/request-changes">${hiddenFields(form, input.currentRevision)}
 ${cost}
 <label for="comment">${t.comment}</label><textarea id="comment" name="comment" required maxlength="5000"></textarea>
-<p class="hint pin-hint" hidden>${t.pinHint}</p>
+<p class="hint pin-hint" id="pin-hint" hidden>${t.pinHint}</p>
 <button type="button" class="add-pin" aria-pressed="false" hidden>${t.addPin}</button>
 <div class="pin-list"></div>
 <input type="hidden" name="pins" value="">

@@ -20,7 +20,7 @@ import { AppError } from '../../domain/errors';
 import type { ProofPinInput } from '../../workflows/api';
 import type { AppDeps } from '../app';
 import { readRevisionPage, readWatermarkedPdf } from '../operations/proof-files';
-import { readProofTrail } from '../operations/proof-trail';
+import { readProofTrail } from '../../services/db/proof-trail';
 import { queryProof } from '../operations/quote-workflow';
 import { getSettings } from '../operations/settings';
 import { PAGE_IMAGE_SIZES, parseWith } from '../schemas';
@@ -183,17 +183,17 @@ export const PROOF_DECISION_FIELDS = {
     .max(5000)
     .transform((text) => text.trim() || undefined)
     .optional(),
-  pins: z
-    .preprocess((value) => {
-      if (typeof value !== 'string') return value;
-      if (!value.trim()) return undefined;
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        return value;
-      }
-    }, z.array(pinSchema).max(50))
-    .optional(),
+  // The form always posts its `pins` field, empty without a pin: that is no pins, so the
+  // optional is inside, where the emptied value is read (outside, it sees the raw string).
+  pins: z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    if (!value.trim()) return undefined;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }, z.array(pinSchema).max(50).optional()),
 };
 
 interface ProofDecisionFields {

@@ -2,37 +2,60 @@
  * The proof page's one script, admitted by its SHA-256 in the CSP like the others. The page
  * works without it: each preview links to its zoom image, and a change request is a comment.
  * With it:
- * - a click on a page opens its zoom image in place, scrolled to the point clicked (Escape,
- *   or a click on it, closes it);
- * - "Pin a comment" arms the next click on a page of the revision being decided: it drops a
- *   numbered pin there and adds a comment field for it to the change request. On submit the
- *   pins go in the hidden `pins` field as JSON: [{page, x, y, comment}], x and y being
- *   fractions (0..1) of the page's width and height from its top left corner, so they mean
- *   the same point on the preview, the zoom image and the original.
+ * - a click on a page (Enter on it from the keyboard) opens its zoom image in place, scrolled
+ *   to the point clicked (the centre from the keyboard): a modal dialog named after its page,
+ *   the rest of the page inert and Tab kept on its close button; Escape, the button or a click
+ *   on the image closes it and gives the focus back to the page;
+ * - "Pin a comment" arms pinning on the pages of the revision being decided: a click drops a
+ *   numbered pin where it lands; from the keyboard, each page (a link, so a Tab stop) shows a
+ *   crosshair that the arrow keys move (1 % of the page, 10 % with Shift), announced in a live
+ *   region, and Enter or Space drops the pin there (armed from the keyboard, the focus goes to
+ *   the first page; Escape disarms). Each pin adds a comment field, focused, to the change
+ *   request. On submit the pins go in the hidden `pins` field as JSON: [{page, x, y, comment}],
+ *   x and y being fractions (0..1) of the page's width and height from its top left corner, so
+ *   they mean the same point on the preview, the zoom image and the original.
  */
 import { createHash } from 'node:crypto';
 import { SafeHtml } from './html';
 
 const SCRIPT = `(function () {
-  var overlay = null;
-  var closeZoom = function () { if (overlay) { overlay.remove(); overlay = null; } };
+  var main = document.querySelector('main');
+  var pagesSection = document.querySelector('section.pages');
+  var clamp = function (value) { return Math.min(1, Math.max(0, Math.round(value * 10000) / 10000)); };
+  /** The point of a pointer event on an image, as fractions of its width and height. */
   var pointOn = function (image, event) {
     var box = image.getBoundingClientRect();
-    var clamp = function (value) { return Math.min(1, Math.max(0, Math.round(value * 10000) / 10000)); };
     return { x: clamp((event.clientX - box.left) / box.width), y: clamp((event.clientY - box.top) / box.height) };
   };
-  var openZoom = function (link, event) {
+  /** A click from the keyboard (Enter on the link) has no pointer: detail 0 and no coordinates to read. */
+  var fromKeyboard = function (event) { return event.detail === 0; };
+
+  // ---- zoom: a modal dialog named after its page; Tab stays in it, Escape closes it and focus returns to the page
+  var overlay = null;
+  var opener = null;
+  var closeZoom = function () {
+    if (!overlay) return;
+    overlay.remove();
+    overlay = null;
+    main.inert = false;
+    if (opener) opener.focus();
+    opener = null;
+  };
+  var openZoom = function (link, at) {
     closeZoom();
-    var at = pointOn(link.querySelector('img'), event);
+    opener = link;
+    var caption = link.querySelector('img').alt;
     overlay = document.createElement('div');
     overlay.className = 'zoom-view';
     overlay.setAttribute('role', 'dialog');
+    overlay.setAttribute('aria-modal', 'true');
+    overlay.setAttribute('aria-label', pagesSection.dataset.zoomLabel.replace('{page}', caption));
     var close = document.createElement('button');
     close.type = 'button';
     close.className = 'zoom-close';
-    close.textContent = link.dataset.close;
+    close.textContent = pagesSection.dataset.close;
     var big = document.createElement('img');
-    big.alt = link.querySelector('img').alt;
+    big.alt = caption;
     big.addEventListener('load', function () {
       overlay.scrollLeft = at.x * big.naturalWidth - overlay.clientWidth / 2;
       overlay.scrollTop = at.y * big.naturalHeight - overlay.clientHeight / 2;
@@ -40,23 +63,65 @@ const SCRIPT = `(function () {
     big.src = link.href;
     close.addEventListener('click', closeZoom);
     big.addEventListener('click', closeZoom);
+    // The close button is the dialog's one control: Tab and Shift+Tab stay on it (arrows scroll the image).
+    overlay.addEventListener('keydown', function (event) {
+      if (event.key === 'Tab') {
+        event.preventDefault();
+        close.focus();
+      }
+    });
     overlay.appendChild(close);
     overlay.appendChild(big);
     document.body.appendChild(overlay);
+    main.inert = true;
     close.focus();
   };
-  document.addEventListener('keydown', function (event) { if (event.key === 'Escape') closeZoom(); });
 
+  // ---- pins: armed by the button, dropped by a click, or by the keyboard with a crosshair
   var changes = document.querySelector('details.request-changes');
   var form = changes && changes.querySelector('form');
   var adder = form && form.querySelector('button.add-pin');
+  var hint = form && form.querySelector('.pin-hint');
+  var pinnable = Array.prototype.slice.call(document.querySelectorAll('figure[data-pinnable]'));
   var pinning = false;
   var pins = [];
   var pinsMade = 0;
+  var announcer = null;
+  /** Where each pinnable page's crosshair stands, the keyboard's pin point: the page's centre at first. */
+  var crosshairs = new Map();
+  var crosshairPoint = function (figure) { return crosshairs.get(figure) || { x: 0.5, y: 0.5 }; };
+  var placeCrosshair = function (figure, point) {
+    crosshairs.set(figure, point);
+    var crosshair = figure.querySelector('.crosshair');
+    if (!crosshair) {
+      crosshair = document.createElement('span');
+      crosshair.className = 'crosshair';
+      crosshair.setAttribute('aria-hidden', 'true');
+      figure.querySelector('.page-image').appendChild(crosshair);
+    }
+    crosshair.style.left = point.x * 100 + '%';
+    crosshair.style.top = point.y * 100 + '%';
+  };
+  var announce = function (figure) {
+    var point = crosshairPoint(figure);
+    announcer.textContent = changes.dataset.crosshair
+      .replace('{x}', String(Math.round(point.x * 100)))
+      .replace('{y}', String(Math.round(point.y * 100)))
+      .replace('{page}', figure.dataset.page);
+  };
   var setPinning = function (on) {
     pinning = on;
     adder.setAttribute('aria-pressed', String(on));
     document.body.classList.toggle('pinning', on);
+    pinnable.forEach(function (figure) {
+      var link = figure.querySelector('a.zoom');
+      if (on) {
+        placeCrosshair(figure, crosshairPoint(figure));
+        link.setAttribute('aria-describedby', hint.id);
+      } else {
+        link.removeAttribute('aria-describedby');
+      }
+    });
   };
   var renumber = function () {
     pins.forEach(function (entry, index) {
@@ -64,8 +129,7 @@ const SCRIPT = `(function () {
       entry.label.textContent = changes.dataset.pinLabel.replace('{pin}', String(index + 1)).replace('{page}', String(entry.pin.page));
     });
   };
-  var addPin = function (figure, event) {
-    var point = pointOn(figure.querySelector('img'), event);
+  var addPin = function (figure, point) {
     var entry = { pin: { page: Number(figure.dataset.page), x: point.x, y: point.y, comment: '' } };
     entry.marker = document.createElement('span');
     entry.marker.className = 'pin new';
@@ -99,27 +163,66 @@ const SCRIPT = `(function () {
     form.querySelector('.pin-list').appendChild(row);
     pins.push(entry);
     renumber();
+    setPinning(false);
     changes.open = true;
     input.focus();
   };
+  var STEPS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  /** On a pinnable page while pinning: arrows move the crosshair (1 %, 10 % with Shift), Enter or Space drops the pin. */
+  var pinKeys = function (figure, event) {
+    var step = STEPS[event.key];
+    if (step) {
+      event.preventDefault();
+      var point = crosshairPoint(figure);
+      var size = event.shiftKey ? 0.1 : 0.01;
+      placeCrosshair(figure, { x: clamp(point.x + step[0] * size), y: clamp(point.y + step[1] * size) });
+      announce(figure);
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      addPin(figure, crosshairPoint(figure));
+    }
+  };
   if (adder) {
     adder.hidden = false;
-    form.querySelector('.pin-hint').hidden = false;
-    adder.addEventListener('click', function () { setPinning(!pinning); });
+    hint.hidden = false;
+    announcer = document.createElement('p');
+    announcer.className = 'visually-hidden';
+    announcer.setAttribute('aria-live', 'polite');
+    form.appendChild(announcer);
+    adder.addEventListener('click', function (event) {
+      setPinning(!pinning);
+      // Armed from the keyboard, the keyboard goes to the first page, its crosshair ready.
+      if (pinning && fromKeyboard(event) && pinnable[0]) {
+        pinnable[0].querySelector('a.zoom').focus();
+        announce(pinnable[0]);
+      }
+    });
     form.addEventListener('submit', function () {
       form.querySelector('input[name="pins"]').value = pins.length ? JSON.stringify(pins.map(function (entry) { return entry.pin; })) : '';
     });
+    pinnable.forEach(function (figure) {
+      var link = figure.querySelector('a.zoom');
+      link.addEventListener('keydown', function (event) { if (pinning) pinKeys(figure, event); });
+      link.addEventListener('focus', function () { if (pinning) announce(figure); });
+    });
   }
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape') return;
+    if (overlay) {
+      closeZoom();
+    } else if (pinning) {
+      setPinning(false);
+      adder.focus();
+    }
+  });
   document.querySelectorAll('a.zoom').forEach(function (link) {
     link.addEventListener('click', function (event) {
       event.preventDefault();
       var figure = link.closest('figure');
-      if (pinning && figure.hasAttribute('data-pinnable')) {
-        addPin(figure, event);
-        setPinning(false);
-      } else {
-        openZoom(link, event);
-      }
+      var pinHere = pinning && figure.hasAttribute('data-pinnable');
+      var point = fromKeyboard(event) ? (pinHere ? crosshairPoint(figure) : { x: 0.5, y: 0.5 }) : pointOn(link.querySelector('img'), event);
+      if (pinHere) addPin(figure, point);
+      else openZoom(link, point);
     });
   });
 })();`;

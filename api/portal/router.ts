@@ -43,10 +43,10 @@ import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
 import { CHAIN_WORDS, chainSection, conversationSection } from './chain-and-conversation';
 import { isFormSignatureValid, signForm } from './csrf';
 import { customerActor, forwardToColleague, takeDecision, type ProofDecisionDetails } from './customer-actions';
-import { FORWARD_WORDS, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
+import { FORWARD_WORDS, forwardedNotice, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
 import { decisionsOffered, PORTAL_DECISIONS, type PortalDecision } from './decisions';
 import { html } from './html';
-import { formattersFor, MESSAGES, type Messages } from './i18n';
+import { formattersFor, invalidRequestText, MESSAGES, type Messages } from './i18n';
 import { messagesFor } from './kind-words';
 import { localesForVisitor, noticePage } from './layout';
 import { sellerContact, statusSince } from './page-state';
@@ -126,12 +126,17 @@ const PORTAL_HEADERS: Record<string, string> = {
 
 type LinkHandler = (req: Request, res: Response, found: FoundLink) => Promise<void>;
 
-/** Why a portal post was not read, and which message the page shows for it. */
+/** Why a portal post was not read, and what the page says of it. */
 class PostRefused {
   constructor(
     readonly error: AppError,
-    readonly text: 'invalidRequest' | 'formExpired',
+    readonly reason: 'invalid' | 'formExpired',
   ) {}
+
+  /** The fields to check, or that the form expired. */
+  text(t: Messages): string {
+    return this.reason === 'formExpired' ? t.formExpired : invalidRequestText(t, this.error);
+  }
 }
 
 /**
@@ -149,7 +154,7 @@ function readPost<Body extends { decisionId?: string; csrf?: string }>(
   try {
     body = parseWith(schema, req.body ?? {}, 'body');
   } catch (error) {
-    if (error instanceof AppError) return new PostRefused(error, 'invalidRequest');
+    if (error instanceof AppError) return new PostRefused(error, 'invalid');
     throw error;
   }
   const isJsonPost = Boolean(req.is('application/json'));
@@ -217,7 +222,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       };
 
       const body = readPost(decisionBodySchema, req, found, deps.config.appSecret);
-      if (body instanceof PostRefused) return refuse(body.error, t[body.text]);
+      if (body instanceof PostRefused) return refuse(body.error, body.text(t));
       // Hold and signing are the quote's alone, whatever a link allows: 409 with the reason.
       const kindRefusal = whyKindRefuses(found.document.kind, decision);
       if (kindRefusal) return refuse(new AppError('decision_rejected', kindRefusal), t.actionNotAllowed);
@@ -228,10 +233,8 @@ export function createPortalRouter(deps: AppDeps): Router {
       const optionalLineIds = new Set(found.document.lines.filter((line) => line.optional).map((line) => line.id));
       const unknownOption = options?.find((id) => !optionalLineIds.has(id));
       if (unknownOption) {
-        return refuse(
-          new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', [{ path: 'options', message: `${unknownOption} is not an optional line of this quote` }]),
-          t.invalidRequest,
-        );
+        const error = new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', [{ path: 'options', message: `${unknownOption} is not an optional line of this quote` }]);
+        return refuse(error, invalidRequestText(t, error));
       }
 
       let signature: SignatureEvidence | undefined;
@@ -240,7 +243,7 @@ export function createPortalRouter(deps: AppDeps): Router {
         if (decision === 'sign') signature = await signatureEvidence(deps.prisma, found, body);
         if (found.document.kind === 'proof') proof = await proofDecisionDetails(deps, found, decision, body);
       } catch (error) {
-        if (error instanceof AppError) return refuse(error, t.invalidRequest);
+        if (error instanceof AppError) return refuse(error, invalidRequestText(t, error));
         throw error;
       }
 
@@ -308,7 +311,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       res.status(error.status).type('html').send(await quotePage(deps, req, found, { notice: { tone: 'error', text } }));
     };
     const body = readPost(messageBodySchema, req, found, deps.config.appSecret);
-    if (body instanceof PostRefused) return refuse(body.error, t[body.text]);
+    if (body instanceof PostRefused) return refuse(body.error, body.text(t));
     await confirmViewBeforeAction(deps, found, requestSource(req));
     const message = await postCustomerMessage(deps, found.link, found.document, {
       body: body.body,
@@ -333,7 +336,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       res.status(error.status).type('html').send(await quotePage(deps, req, found, { status: await currentStatus(deps, found), notice: { tone: 'error', text } }));
     };
     const body = readPost(forwardBodySchema, req, found, deps.config.appSecret);
-    if (body instanceof PostRefused) return refuse(body.error, t[body.text]);
+    if (body instanceof PostRefused) return refuse(body.error, body.text(t));
     const linkRefusal = whyLinkCannotForward(found.link, found.document.kind);
     if (linkRefusal) return refuse(linkRefusal, t.actionNotAllowed);
     const decisionId = body.decisionId ?? portalDecisionId(found, 'forward', body);
@@ -353,7 +356,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       res.json({ status, decisionId });
       return;
     }
-    res.type('html').send(await quotePage(deps, req, found, { status, notice: { tone: 'success', text: FORWARD_WORDS[locale].sent(body.email) } }));
+    res.type('html').send(await quotePage(deps, req, found, { status, notice: { tone: 'success', text: forwardedNotice(locale, status, body.email) } }));
   };
 
   /** The page's report that a person uses it (view-beacon.ts): the human view, counted once per view id. */
@@ -499,6 +502,7 @@ async function proofPage(
     return { action, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
   const asked = Number(req.query.revision);
+  const forwardStatus = state.status ?? found.document.status;
   return proofPortalPage(deps, linkPath, found, {
     ...(state.status ? { status: state.status as ProofStatus } : {}),
     ...(state.notice ? { notice: state.notice } : {}),
@@ -514,7 +518,7 @@ async function proofPage(
               found.document.status === 'draft' ? undefined : postForm(`${linkPath}/messages`),
             ),
           ]),
-      ...(offersForward(found.link, found.document.kind, state.status ?? found.document.status) ? [forwardSection(locale, postForm(`${linkPath}/forward`))] : []),
+      ...(offersForward(found.link, found.document.kind, forwardStatus) ? [forwardSection(locale, postForm(`${linkPath}/forward`), forwardStatus)] : []),
       ...(state.viewId ? [viewBeacon(state.viewId, `${linkPath}/seen`)] : []),
     ],
   });

@@ -26,6 +26,7 @@ export type CustomerTemplateName =
   | `${AcceptanceKind}_${'first_send' | 'reminder'}`
   | `invoice_${'first_send' | 'reminder'}`
   | 'proof_revision'
+  | 'proof_next_revision'
   | 'proof_reminder'
   | 'proof_forwarded'
   | 'proof_colleague_decided'
@@ -136,6 +137,25 @@ export const DEFAULT_TEMPLATES: Catalogue = {
       subject: 'Korrektur {{number}} att godkänna — {{seller}}',
       body: 'Hej {{customer}},\n\n{{message}}\n\nKorrekturet {{number}} är klart. Granska varje sida på webben och godkänn det eller begär ändringar.\n\nInget trycks innan du har godkänt det.\n\nMed vänliga hälsningar,\n{{seller}}',
       sms: '{{seller}}: ditt korrektur {{number}} är klart. Granska och godkänn det på webben: {{link}}',
+    },
+  },
+  // Revision 2 and later, to the customer and to each colleague the proof was forwarded to:
+  // {{revision}} and {{requests}} (what it follows: REVISION_EMAIL_WORDS) from the proof's trail.
+  proof_next_revision: {
+    fr: {
+      subject: 'Révision {{revision}} du BAT {{number}} à valider — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nLa révision {{revision}} du BAT {{number}} est prête. {{requests}}\n\nVérifiez chaque page en ligne, puis approuvez-la ou demandez de nouvelles modifications.\n\nRien ne sera imprimé avant l’approbation.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : la révision {{revision}} du BAT {{number}} est prête. Vérifiez-la et approuvez-la en ligne : {{link}}',
+    },
+    en: {
+      subject: 'Revision {{revision}} of proof {{number}} to approve — {{seller}}',
+      body: 'Hello {{customer}},\n\nRevision {{revision}} of proof {{number}} is ready. {{requests}}\n\nCheck every page online, then approve it or ask for further changes.\n\nNothing is printed before it is approved.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: revision {{revision}} of proof {{number}} is ready. Check it and approve it online: {{link}}',
+    },
+    sv: {
+      subject: 'Revision {{revision}} av korrektur {{number}} att godkänna — {{seller}}',
+      body: 'Hej {{customer}},\n\nRevision {{revision}} av korrekturet {{number}} är klar. {{requests}}\n\nGranska varje sida på webben och godkänn den eller begär nya ändringar.\n\nInget trycks innan den har godkänts.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: revision {{revision}} av korrektur {{number}} är klar. Granska och godkänn den på webben: {{link}}',
     },
   },
   proof_reminder: {
@@ -387,6 +407,32 @@ export const DECISION_WORDS: Record<Locale, Record<'accepted' | 'refused' | 'put
   fr: { accepted: 'accepté', refused: 'refusé', put_on_hold: 'mis en attente', approved: 'approuvé', changes_requested: 'renvoyé pour modifications' },
   en: { accepted: 'accepted', refused: 'refused', put_on_hold: 'put on hold', approved: 'approved', changes_requested: 'sent back for changes' },
   sv: { accepted: 'accepterad', refused: 'avböjd', put_on_hold: 'pausad', approved: 'godkänd', changes_requested: 'skickad tillbaka för ändringar' },
+};
+
+/**
+ * What a later revision follows, as proof_next_revision's {{requests}} says it: the change
+ * request on the revision sent before it, its comment and each pin as a line; or, when none
+ * was made (the seller sent a new one unasked), the revision it replaces.
+ */
+export const REVISION_EMAIL_WORDS: Record<
+  Locale,
+  { follows: (date: string) => string; pin: (pin: number, page: number, comment: string) => string; replaces: (revision: number) => string }
+> = {
+  fr: {
+    follows: (date) => `Elle fait suite aux modifications demandées le ${date} :`,
+    pin: (pin, page, comment) => `Repère ${pin}, page ${page} : ${comment}`,
+    replaces: (revision) => `Elle remplace la révision ${revision}.`,
+  },
+  en: {
+    follows: (date) => `It follows the changes requested on ${date}:`,
+    pin: (pin, page, comment) => `Pin ${pin}, page ${page}: ${comment}`,
+    replaces: (revision) => `It replaces revision ${revision}.`,
+  },
+  sv: {
+    follows: (date) => `Den följer de ändringar som begärdes ${date}:`,
+    pin: (pin, page, comment) => `Markering ${pin}, sida ${page}: ${comment}`,
+    replaces: (revision) => `Den ersätter revision ${revision}.`,
+  },
 };
 
 /** What a colleague did with a forwarded proof, as the sentence "…, who {{decision}}" ends. */

@@ -15,7 +15,7 @@ import type { RenderLimits } from '../../platform/config';
 import type { FileStore } from '../files/store';
 import { pageImageKey, watermarkedPdfKey } from '../files/keys';
 import { FileRefused, rasterizePages, readPdfInfo, withTempPdf, type PageSize } from './poppler';
-import { DOWNLOAD_DPI, PREVIEW_WIDTH, THUMBNAIL_WIDTH, ZOOM_WIDTH } from './proof-sizes';
+import { DOWNLOAD_DPI, IMAGE_PAGE_WIDTH_PT, PREVIEW_WIDTH, THUMBNAIL_WIDTH, ZOOM_WIDTH } from './proof-sizes';
 import { watermarkedJpeg } from './watermark';
 
 export interface RenderProofRevisionInput {
@@ -39,8 +39,6 @@ export interface RenderedRevision {
 
 /** Pages per pdftoppm run: the file is parsed once per range; each run has its own time bound. */
 const PAGES_PER_RUN = 8;
-/** Images have no physical size we can trust: their download page is as wide as an A4 page at 150 dpi. */
-const IMAGE_PAGE_WIDTH_PT = 595;
 
 interface PageSource {
   position: number;

@@ -5,3 +5,5 @@ export const ZOOM_WIDTH = 3200;
 export const THUMBNAIL_WIDTH = 320;
 /** The watermarked download: medium resolution, enough for a desk printer, useless for print. */
 export const DOWNLOAD_DPI = 150;
+/** Images have no physical size we can trust: their PDF page is as wide as an A4 page (595 pt). */
+export const IMAGE_PAGE_WIDTH_PT = 595;

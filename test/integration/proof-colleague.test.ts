@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PDFDocument, rgb } from 'pdf-lib';
+import { formatDate } from '../../services/locale-format';
 import { eventually } from '../support/eventually';
 import { recipientsOf, type OutboxEmail } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
@@ -20,6 +21,7 @@ const unique = () => randomBytes(4).toString('hex');
 const contactEmail = `zoe-${unique()}@client-bat.example`;
 const assigneeEmail = `jeanne-${unique()}@imprimerie.example`;
 const colleague = { email: `marc-${unique()}@client-bat.example`, name: 'Marc Colin' };
+const tenantName = `Imprimerie Collègues ${unique()}`;
 let assigneeId: string;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,7 +68,7 @@ async function linkIn(address: string, number: string, what: string, matches: (e
   );
 }
 
-const events = async (documentId: string): Promise<{ type: string; actor: string; data: Record<string, unknown> }[]> =>
+const events = async (documentId: string): Promise<{ type: string; at: string; actor: string; data: Record<string, unknown> }[]> =>
   (await call('GET', `/v1/documents/${documentId}/events`)).body;
 
 /** A proof of the customer, uploaded and sent with its rendered revision; the contact's token from the email. */
@@ -84,7 +86,7 @@ async function sentProof(): Promise<{ id: string; number: string; token: string 
 
 beforeAll(async () => {
   stack = await startStack();
-  ({ apiKey } = await stack.createTenant(`Imprimerie Collègues ${unique()}`));
+  ({ apiKey } = await stack.createTenant(tenantName));
   expect((await call('PATCH', '/v1/settings', { termsOfSale: { version: 'v2', text: 'Conditions générales de vente, version 2.' } })).status).toBe(200);
   assigneeId = (await call('POST', '/v1/users', { name: 'Jeanne Martin', email: assigneeEmail, notify: { decided: ['email'] } })).body.id;
   customerId = (await call('POST', '/v1/customers', { name: 'Client BAT SARL', locale: 'fr' })).body.id;
@@ -173,6 +175,61 @@ describe('forwarding a proof to a colleague', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toMatch(/^The proof is already approved/);
     expect((await events(proof.id)).filter((event) => event.type === 'forwarded')).toHaveLength(1);
+  });
+});
+
+describe('a new revision', () => {
+  it('is announced for what it is, to the customer and to the colleague (a link of their own), and the forward box says what a colleague can do meanwhile', async () => {
+    const proof = await sentProof();
+    const other = { email: `lea-${unique()}@client-bat.example`, name: 'Léa Roux' };
+    expect((await portalJson(`/d/${proof.token}/forward`, { email: other.email, name: other.name })).status).toBe(200);
+    const { token: firstColleagueToken } = await linkIn(other.email, proof.number, 'the email to the colleague');
+    const pins = [{ page: 1, x: 0.3, y: 0.6, comment: 'Logo plus grand' }];
+    expect((await portalJson(`/d/${proof.token}/request-changes`, { revision: 1, comment: 'Le titre en bleu.', pins })).status).toBe(200);
+
+    // Nothing to approve while the changes are made: the box says so, and the notice once sent.
+    const page = await (await fetch(`${stack.baseUrl}/d/${proof.token}`)).text();
+    expect(page).toContain('Des modifications sont en cours : il recevra aussi la prochaine révision');
+    expect(page).not.toContain('il recevra un lien pour voir ce BAT, l’approuver');
+    const forwarded = await fetch(`${stack.baseUrl}/d/${proof.token}/forward`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...formFields(page, 'forward'), email: colleague.email }).toString(),
+    });
+    expect(await forwarded.text()).toContain(`Le BAT a été envoyé à ${colleague.email}. La prochaine révision lui sera envoyée aussi`);
+    await linkIn(colleague.email, proof.number, 'the second colleague’s email');
+
+    const form = new FormData();
+    form.append('files', new Blob([await onePagePdf(`${proof.number} R2`)], { type: 'application/pdf' }), 'bat-r2.pdf');
+    expect((await fetch(`${stack.baseUrl}/v1/documents/${proof.id}/revisions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form })).status).toBe(201);
+
+    const requestedOn = formatDate(new Date((await events(proof.id)).find((event) => event.type === 'changes_requested')!.at), 'fr');
+    const toCustomer = await linkIn(contactEmail, proof.number, 'revision 2 to the customer', (email) => email.subject.includes('Révision 2'));
+    expect(toCustomer.email.subject).toBe(`Révision 2 du BAT ${proof.number} à valider — ${tenantName}`);
+    expect(toCustomer.email.text).toContain(
+      `La révision 2 du BAT ${proof.number} est prête. Elle fait suite aux modifications demandées le ${requestedOn} :\n– Le titre en bleu.\n– Repère 1, page 1 : Logo plus grand`,
+    );
+    expect(toCustomer.token).not.toBe(proof.token);
+
+    // Each colleague hears of it once, greeted by name (or address), with a colleague's link of their own.
+    for (const [address, greeting, earlierToken] of [
+      [other.email, other.name, firstColleagueToken],
+      [colleague.email, colleague.email, undefined],
+    ] as const) {
+      const toColleague = await linkIn(address, proof.number, `revision 2 to ${address}`, (email) => email.subject.includes('Révision 2'));
+      expect(toColleague.email.text).toContain(`Bonjour ${greeting},`);
+      expect(toColleague.email.text).toContain('– Repère 1, page 1 : Logo plus grand');
+      expect([proof.token, toCustomer.token, earlierToken]).not.toContain(toColleague.token);
+      const colleaguePage = await (await fetch(`${stack.baseUrl}/d/${toColleague.token}`)).text();
+      expect(colleaguePage).toContain('Révision 2 : en attente de votre validation');
+      expect(colleaguePage).not.toContain('id="conversation"');
+      expect(colleaguePage).not.toContain('id="forward"');
+      expect((await emailsTo(address)).filter((email) => email.subject.includes('Révision 2'))).toHaveLength(1);
+    }
+
+    // Approved, the proof offers no forwarding any more.
+    expect((await portalJson(`/d/${toCustomer.token}/approve`, { acceptTerms: true })).status).toBe(200);
+    expect(await (await fetch(`${stack.baseUrl}/d/${toCustomer.token}`)).text()).not.toContain('id="forward"');
   });
 });
 

@@ -162,7 +162,7 @@ describe('decisions the proof refuses', () => {
     expect((await api.get<{ status: string }>(`/v1/documents/${one.id}`)).body.status).not.toBe('approved');
   });
 
-  it('refuses a change request without a comment as bad input, in JSON and on the page', async () => {
+  it('refuses a change request without a comment as bad input, in JSON and on the page, naming the field in the customer’s language', async () => {
     const json = await postJson(`${one.path}/request-changes`, { revision: 1, comment: '   ' });
     expect(json.status).toBe(400);
     expect(json.body.errors).toEqual([{ path: 'comment', message: 'say what should change' }]);
@@ -170,8 +170,30 @@ describe('decisions the proof refuses', () => {
     const form = await postForm(`${one.path}/request-changes`, { ...formFields(page.body as string, 'request-changes'), comment: '' });
     expect(form.status).toBe(400);
     expect(form.headers.get('content-type')).toContain('text/html');
-    expect(form.body).toContain('La demande n&#39;est pas valide.');
+    expect(form.body).toContain('La demande n&#39;est pas valide : vérifiez les modifications souhaitées.');
+    // A pin the form's script could not have written: the pins are named.
+    const badPin = await postForm(`${one.path}/request-changes`, { ...formFields(page.body as string, 'request-changes'), comment: 'Voir', pins: '[{"page":1}]' });
+    expect(badPin.status).toBe(400);
+    expect(badPin.body).toContain('La demande n&#39;est pas valide : vérifiez les repères sur les pages.');
     expect(await eventTypes(one.id)).not.toContain('changes_requested');
+  });
+
+  it('takes a change request without a pin: the form’s own empty `pins` field, and a JSON client’s', async () => {
+    const [byForm, byJson] = await Promise.all([sentProof(1), sentProof(1)]);
+    const page = (await fetchPortal(byForm.path)).body as string;
+    const fields = formFields(page, 'request-changes');
+    expect(fields.pins).toBe('');
+    const answered = await postForm(`${byForm.path}/request-changes`, { ...fields, comment: 'Le titre en bleu, s’il vous plaît.' });
+    expect(answered.status).toBe(200);
+    expect(answered.body).toContain('Votre demande de modifications a bien été envoyée.');
+    const json = await postJson(`${byJson.path}/request-changes`, { revision: 1, comment: 'Le titre en bleu', pins: '' });
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({ status: 'changes_requested' });
+    for (const proof of [byForm, byJson]) {
+      const read = await api.get<{ status: string; revisions: { changeRequests: { comment: string; pins: unknown[] }[] }[] }>(`/v1/documents/${proof.id}`);
+      expect(read.body.status).toBe('changes_requested');
+      expect(read.body.revisions[0]?.changeRequests).toEqual([expect.objectContaining({ comment: expect.stringContaining('Le titre en bleu'), pins: [] })]);
+    }
   });
 
   it('refuses a decision on another revision than the current one, with the reason', async () => {

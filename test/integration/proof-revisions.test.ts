@@ -81,6 +81,14 @@ async function revisionRendered(documentId: string, number: number) {
   );
 }
 
+/** GET /v1/documents/:id/pdf: the seller's PDF of the document, and the name it is saved under. */
+async function sellerPdf(documentId: string): Promise<{ bytes: Buffer; filename: string }> {
+  const response = await fetch(`${stack.baseUrl}/v1/documents/${documentId}/pdf`, { headers: { authorization: `Bearer ${apiKey}` } });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('application/pdf');
+  return { bytes: Buffer.from(await response.arrayBuffer()), filename: /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? '' };
+}
+
 /** Share of pixels close to the watermark colour along the image's rising diagonal. */
 async function watermarkShareOnDiagonal(image: Buffer): Promise<number> {
   const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -155,6 +163,56 @@ describe('proof revisions', () => {
       expect.objectContaining({ number: 1, status: 'ready', pages: 3 }),
       expect.objectContaining({ number: 2, status: 'ready', pages: 3 }),
     ]);
+  });
+
+  it("serves the seller the newest revision's original: the PDF uploaded as it is, several files as one PDF of their pages in order", async () => {
+    const documentId = await newProof();
+    const none = await fetch(`${stack.baseUrl}/v1/documents/${documentId}/pdf`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(none.status).toBe(404);
+
+    const original = await printPdf(2);
+    expect((await upload(documentId, [{ name: 'flyer.pdf', bytes: original, type: 'application/pdf' }])).status).toBe(201);
+    // Served from the upload on, rendered or not.
+    const first = await sellerPdf(documentId);
+    expect(first.filename).toMatch(/-r1\.pdf$/);
+    expect(first.bytes.equals(Buffer.from(original))).toBe(true);
+
+    // Revision 2: a one-page PDF, a JPEG, a PNG and a TIFF, in this order.
+    const text = await PDFDocument.create();
+    text.addPage([420, 595]).drawText('Couverture R2', { x: 40, y: 540, size: 24, color: rgb(0, 0, 0) });
+    const picture = (colour: string) => sharp({ create: { width: 600, height: 400, channels: 3, background: colour } });
+    const jpeg = await picture('#d00000').jpeg({ quality: 90 }).toBuffer();
+    const png = await picture('#00a000').png().toBuffer();
+    const tiff = await picture('#0000d0').tiff().toBuffer();
+    const files = [
+      { name: 'cover.pdf', bytes: await text.save(), type: 'application/pdf' },
+      { name: 'red.jpg', bytes: jpeg, type: 'image/jpeg' },
+      { name: 'green.png', bytes: png, type: 'image/png' },
+      { name: 'blue.tif', bytes: tiff, type: 'image/tiff' },
+    ];
+    expect((await upload(documentId, files)).status).toBe(201);
+    const second = await sellerPdf(documentId);
+    expect(second.filename).toMatch(/-r2\.pdf$/);
+
+    const work = mkdtempSync(path.join(tmpdir(), 'proof-original-'));
+    try {
+      const file = path.join(work, 'original.pdf');
+      writeFileSync(file, second.bytes);
+      expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Pages:\s+4/);
+      expect(execFileSync('pdftotext', ['-f', '1', '-l', '1', file, '-']).toString()).toContain('Couverture R2');
+      // The JPEG is embedded as it was sent, byte for byte; the PNG and the TIFF keep their pixels.
+      execFileSync('pdfimages', ['-all', file, path.join(work, 'image')]);
+      const extracted = readdirSync(work).filter((name) => name.startsWith('image')).sort();
+      expect(extracted).toEqual(['image-000.jpg', 'image-001.png', 'image-002.png']);
+      expect(readFileSync(path.join(work, 'image-000.jpg')).equals(jpeg)).toBe(true);
+      const pixels = async (image: Buffer) => sharp(image).removeAlpha().raw().toBuffer();
+      expect((await pixels(readFileSync(path.join(work, 'image-001.png')))).equals(await pixels(png))).toBe(true);
+      expect((await pixels(readFileSync(path.join(work, 'image-002.png')))).equals(await pixels(tiff))).toBe(true);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    // The seller's look is recorded, never counted as the customer's download.
+    expect((await call('GET', `/v1/documents/${documentId}`)).body.downloadCount).toBe(0);
   });
 
   it('refuses a bad upload naming the file, storing nothing', async () => {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import type { GreenlightActivities, NotifyAssigneeInput, NotifyForwarderInput, RecordTransitionInput, SendDocumentEmailInput } from '../../activities/types';
+import type { GreenlightActivities, NotifyAssigneeInput, NotifyForwarderInput, RecordTransitionInput, RevisionToColleaguesInput, SendDocumentEmailInput } from '../../activities/types';
 import type { Actor } from '../../domain/documents';
 import {
   DECISION_REJECTED,
@@ -31,6 +31,7 @@ class RecordingActivities {
   readonly emails: SendDocumentEmailInput[] = [];
   readonly notifications: NotifyAssigneeInput[] = [];
   readonly forwarderNotices: NotifyForwarderInput[] = [];
+  readonly revisionsToColleagues: RevisionToColleaguesInput[] = [];
   /** Notifications of these documents wait until released, to keep a closed workflow running. */
   readonly #held = new Map<string, Promise<void>>();
 
@@ -55,6 +56,10 @@ class RecordingActivities {
     },
     notifyForwarder: async (input) => {
       if (!this.forwarderNotices.some((n) => n.idempotencyKey === input.idempotencyKey)) this.forwarderNotices.push(input);
+      return { sent: 1 };
+    },
+    sendRevisionToColleagues: async (input) => {
+      if (!this.revisionsToColleagues.some((n) => n.idempotencyKey === input.idempotencyKey)) this.revisionsToColleagues.push(input);
       return { sent: 1 };
     },
     recordSignature: async () => {
@@ -167,10 +172,12 @@ describe('proof workflow', () => {
     ]);
     expect(trail[2]!.event.data).toMatchObject({ revision: 1, comment: 'See pin', pins });
     expect(trail[4]!.event.data).toMatchObject({ revision: 2, termsAccepted: true, termsVersion: 'v3' });
+    // Revision 2's email says which it is (template proof_next_revision); nobody was forwarded it.
     expect(recorded.emails.filter((email) => email.documentId === documentId)).toMatchObject([
       { template: 'proof_revision', attachPdf: false, idempotencyKey: `proof-${documentId}#revision#1` },
-      { template: 'proof_revision', attachPdf: false, idempotencyKey: `proof-${documentId}#revision#2` },
+      { template: 'proof_next_revision', attachPdf: false, idempotencyKey: `proof-${documentId}#revision#2` },
     ]);
+    expect(recorded.revisionsToColleagues.filter((notice) => notice.documentId === documentId)).toEqual([]);
     await eventually(
       async () => {
         const decided = recorded.notifications.filter((n) => n.documentId === documentId && n.event === 'decided').map((n) => n.what);
@@ -237,6 +244,24 @@ describe('proof workflow', () => {
     expect(recorded.notifications.filter((notice) => notice.documentId === documentId && notice.what === 'approved')).toEqual([
       expect.objectContaining({ detail: expect.objectContaining({ actorName: 'Marc' }) }),
     ]);
+  });
+
+  it('sends a new revision to the colleagues the proof was forwarded to, after the customer, without the first send’s message', async () => {
+    const { documentId, handle } = await startProof({ send: { channel: 'email', attachPdf: false, message: 'Voici le BAT' }, termsVersion: undefined });
+    await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 1, pageCount: 1 }, 'revision-r1');
+    await decide(handle, proofUpdates.forward, { actor: customer, to: { email: 'marc@client.example' } }, 'forward-1');
+    await decide(handle, proofUpdates.requestChanges, { actor: customer, revision: 1, comment: 'Logo plus grand' });
+    await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 2, pageCount: 1 }, 'revision-r2');
+    const key = `${documentWorkflowId('proof', documentId)}#revision#2`;
+    await eventually(async () => (recorded.revisionsToColleagues.some((notice) => notice.documentId === documentId) ? true : undefined), { what: 'the colleagues told' });
+    expect(recorded.revisionsToColleagues.filter((notice) => notice.documentId === documentId)).toEqual([{ tenantId: 'tenant-1', documentId, revision: 2, idempotencyKey: key }]);
+    const revisionEmails = recorded.emails.filter((email) => email.documentId === documentId && email.template !== 'proof_forwarded');
+    expect(revisionEmails.map((email) => [email.template, email.message])).toEqual([
+      ['proof_revision', 'Voici le BAT'],
+      ['proof_next_revision', undefined],
+    ]);
+    await decide(handle, proofUpdates.cancel, { actor: seller });
+    await handle.result();
   });
 
   it('refuses a revision reported to an approved proof, with its reason', async () => {

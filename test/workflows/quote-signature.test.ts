@@ -46,6 +46,9 @@ const activities: GreenlightActivities = {
   notifyForwarder: async () => {
     throw new Error('only proofs are forwarded to a colleague');
   },
+  sendRevisionToColleagues: async () => {
+    throw new Error('only proofs have revisions for colleagues');
+  },
   recordSignature: async (input) => once(signatures, input, (s) => s.documentId === input.documentId),
   applyRevision: async (input) => once(revisions, input, (r) => r.documentId === input.documentId && r.version === input.version),
   convertDocument: async () => {

@@ -56,6 +56,9 @@ class RecordingActivities {
     notifyForwarder: async () => {
       throw new Error('only proofs are forwarded to a colleague');
     },
+    sendRevisionToColleagues: async () => {
+      throw new Error('only proofs have revisions for colleagues');
+    },
     convertDocument: async (input) => {
       const created = !this.conversions.some((c) => c.documentId === input.documentId && c.to === input.to);
       if (created) this.conversions.push(input);
