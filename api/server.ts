@@ -13,6 +13,7 @@ import { exitOnStartFailure, logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporal';
 import { startTracing } from '../platform/tracing';
 import { createApp } from './app';
+import { pruneExpiredRateLimitCounters } from './portal/rate-limits';
 import { apiClientInterceptors } from './temporal-interceptors';
 
 export interface RunningApi {
@@ -27,9 +28,14 @@ export async function startApiServer(config: Config): Promise<RunningApi> {
   const app = createApp({ prisma, temporal: client, config });
   const server = await listenOn(http.createServer(app), config.port, undefined, 'api');
   const { port } = server.address() as AddressInfo;
+  const pruning = setInterval(() => {
+    pruneExpiredRateLimitCounters(prisma).catch((error: unknown) => logger.warn({ err: error }, 'expired rate-limit counters not pruned; next try in 5 minutes'));
+  }, 5 * 60_000);
+  pruning.unref();
   return {
     url: `http://localhost:${port}`,
     close: async () => {
+      clearInterval(pruning);
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets would hold close() open until their clients leave.

@@ -38,6 +38,8 @@ function sharedStore(budget: SharedBudget, name: string): Store {
     // Only counted here: express-rate-limit compares the count with its own limit.
     points: 1,
     duration: WINDOW_MS / 1000,
+    // Its own clean-up timer outlives the Prisma client it was given; the API process prunes instead.
+    clearExpiredByTimeout: false,
   });
   return {
     localKeys: false,
@@ -52,6 +54,12 @@ function sharedStore(budget: SharedBudget, name: string): Store {
       await counters.delete(key);
     },
   };
+}
+
+/** Counters whose window ended an hour ago or more: safe to delete from any process, any number of times. */
+export async function pruneExpiredRateLimitCounters(prisma: PrismaClient, now = new Date()): Promise<number> {
+  const { count } = await prisma.rateLimitCounter.deleteMany({ where: { expire: { lt: new Date(now.getTime() - 3_600_000) } } });
+  return count;
 }
 
 export function createPortalRateLimiters(

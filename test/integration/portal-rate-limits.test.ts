@@ -3,6 +3,7 @@
  * (as behind the load balancer of `make cluster`) share one budget per link, counted in
  * PostgreSQL, so a customer gets the limit once, not once per process.
  */
+import { pruneExpiredRateLimitCounters } from '../../api/portal/rate-limits';
 import { findFreePort } from '../../scripts/lib/ports';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
@@ -49,4 +50,19 @@ describe('portal rate limits with two API processes', () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(10 - (PER_TOKEN_PER_MINUTE - 2));
     for (const api of apis) expect((await fetch(`${api}/d/${token}`)).status).toBe(429);
   }, 240_000);
+
+  it('prunes counters whose window ended an hour ago, and keeps the others', async () => {
+    const now = new Date();
+    const stale = `prune-test:${now.getTime()}:stale`;
+    const live = `prune-test:${now.getTime()}:live`;
+    await stack.prisma.rateLimitCounter.createMany({
+      data: [
+        { key: stale, points: 3, expire: new Date(now.getTime() - 2 * 3_600_000) },
+        { key: live, points: 1, expire: new Date(now.getTime() + 60_000) },
+      ],
+    });
+    expect(await pruneExpiredRateLimitCounters(stack.prisma, now)).toBeGreaterThanOrEqual(1);
+    const left = await stack.prisma.rateLimitCounter.findMany({ where: { key: { in: [stale, live] } } });
+    expect(left.map((row) => row.key)).toEqual([live]);
+  });
 });
