@@ -96,6 +96,13 @@ it('follows the webhook at once; the next check finds nothing new', async () => 
   await eventually(async () => ((await office.signatureState(documentId)).checks > checksBefore ? true : undefined), { what: 'the check to run' });
   expect(signatureEvents(await office.events(documentId))).toEqual(afterWebhook);
   expect((await office.document(documentId)).status).toBe('sent');
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    // test/replay/: a webhook and a check while waiting, then the seller's cancel, closing the run.
+    expect((await office.call('POST', `/v1/documents/${documentId}/signature/cancel`, {})).status).toBe(202);
+    const signatureRun = stack.client.workflow.getHandle(signatureWorkflowId(documentId));
+    await signatureRun.result();
+    await saveReplayHistory(signatureRun, 'signature-webhook-check-cancelled');
+  }
 });
 
 it('refuses webhooks with a bad token or for an unknown document, and signals nothing', async () => {
@@ -179,6 +186,11 @@ it('keeps polling through a provider outage: one event tells the checks failed, 
   expect(types).toEqual(['signature_sent', 'signature_checks_failed', 'signature_checks_recovered', 'signed']);
   const failed = (await office.events(documentId)).find((event) => event.type === 'signature_checks_failed');
   expect(failed?.data).toMatchObject({ failures: 3 });
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    const signatureRun = stack.client.workflow.getHandle(signatureWorkflowId(documentId));
+    await signatureRun.result();
+    await saveReplayHistory(signatureRun, 'signature-checks-failed-recovered');
+  }
 });
 
 it('sends an order confirmation by SMS and accepts the order when signed', async () => {

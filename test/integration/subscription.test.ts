@@ -8,7 +8,7 @@
 import { eventually } from '../support/eventually';
 import { startPaymentStack, type PaymentStack } from '../support/payments';
 import { createSubscription } from '../../activities/subscriptions/create';
-import { saveReplayHistory } from '../replay/record';
+import { saveReplayHistory, saveReplayRuns } from '../replay/record';
 import { subscriptionWorkflowId } from '../../workflows/subscription-api';
 import { backOffice, type BackOffice } from './portal-fixtures';
 
@@ -105,6 +105,11 @@ it('charges each period, applies a plan change next period, then fails, retries 
 
   const refused = await office.call<{ type: string; detail?: string }>('POST', `/v1/subscriptions/${id}/cancel`, {});
   expect(refused.status).toBe(409);
+  // test/replay/: one run per period; the plan change and the declined retries are in runs of their own.
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await payments.stack.client.workflow.getHandle(subscriptionWorkflowId(id)).result();
+    await saveReplayRuns(payments.stack.client.workflow, subscriptionWorkflowId(id), 'subscription-plan-change-declined');
+  }
 }, 120_000);
 
 it('a subscription starting later is scheduled; cancelling terminates it, once', async () => {
@@ -126,6 +131,11 @@ it('a subscription starting later is scheduled; cancelling terminates it, once',
   expect((await office.call('POST', `/v1/subscriptions/${id}/cancel`, {})).status).toBe(409);
   expect((await office.call('POST', `/v1/subscriptions/${id}/plan`, { plan: { name: 'X', amount: 1, period: 'monthly' } })).status).toBe(409);
   expect((await office.call('GET', '/v1/subscriptions/sub_nope')).status).toBe(404);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    const handle = payments.stack.client.workflow.getHandle(subscriptionWorkflowId(id));
+    await handle.result();
+    await saveReplayHistory(handle, 'subscription-scheduled-terminated');
+  }
 }, 60_000);
 
 it('bad input changes nothing', async () => {

@@ -11,7 +11,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowClient, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
 const { History } = temporal.api.history.v1;
@@ -22,6 +22,25 @@ export async function saveReplayHistory(handle: WorkflowHandle, name: string): P
   const file = path.join(REPLAY_DIR, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(History.toObject(history, { longs: String, enums: String, bytes: String }), null, 2)}\n`);
   return file;
+}
+
+/**
+ * Every run of a workflow that continued as new, oldest first, each in a file of its own
+ * (`<name>-run<n>.json`): a later run starts from the state the one before carried.
+ */
+export async function saveReplayRuns(client: WorkflowClient, workflowId: string, name: string): Promise<string[]> {
+  // Walked back from the latest run: each run's start names the run it continues.
+  const runs: WorkflowHandle[] = [];
+  for (let runId: string | undefined = undefined; ; ) {
+    const handle = client.getHandle(workflowId, runId);
+    const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+    runs.unshift(handle);
+    runId = started?.continuedExecutionRunId || undefined;
+    if (!runId) break;
+  }
+  const files: string[] = [];
+  for (const [index, handle] of runs.entries()) files.push(await saveReplayHistory(handle, `${name}-run${index + 1}`));
+  return files;
 }
 
 /** Every recorded history, named by its file. */

@@ -6,6 +6,7 @@
  */
 import { takeToken } from '../../activities/signature/rate-limit';
 import { signatureWorkflowId, signatureStateQuery, type SignatureWorkflowInput } from '../../workflows/signature-api';
+import { saveReplayRuns } from '../replay/record';
 import { eventually } from '../support/eventually';
 import { startSigningStack, type SigningOffice, type SigningStack } from '../support/getaccept';
 import type { Stack } from '../support/stack';
@@ -59,6 +60,7 @@ it('continues as new every two checks, carrying its state, and still follows the
   const events = (await office.events(documentId)).filter((event) => event.type.startsWith('signature_') || event.type === 'signed');
   expect(events.map((event) => event.type)).toEqual(['signature_sent', 'signature_viewed', 'signed']);
   expect(await stack.prisma.externalSignature.findUniqueOrThrow({ where: { documentId } })).toMatchObject({ signedFileKey: `signatures/${documentId}/signed.pdf` });
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayRuns(stack.client.workflow, signatureWorkflowId(documentId), 'signature-continued-as-new');
 });
 
 it('shares a token bucket per tenant in PostgreSQL: a burst beyond the limit waits', async () => {
