@@ -11,7 +11,7 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { DECISION_REJECTED } from '../workflows/api';
+import { DECISION_REJECTED } from '../workflows/messages/document';
 
 /** What the document's workflow made of the decision. */
 export type DecisionAnswer<TView> =

@@ -6,7 +6,7 @@
  */
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
-import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './api';
+import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './messages/acceptance';
 import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
 import type { ActionCall } from './machine-runner';
 import {

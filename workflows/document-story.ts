@@ -31,7 +31,7 @@ import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@tempo
 import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
-import { DECISION_REJECTED, downloadedSignal, viewedSignal, type DecisionInput, type ViewedSignal, type WorkflowResume } from './api';
+import { DECISION_REJECTED, downloadedSignal, viewedSignal, type DecisionInput, type StoryInput, type ViewedSignal, type WorkflowResume } from './messages/document';
 import { MachineRunner, type ActionCall, type ActionHandlers } from './machine-runner';
 import type { FactEvent, NotifyParams, RecordParams } from './machines/actions';
 import { documentSearchAttributes } from './search-attributes';
@@ -42,18 +42,6 @@ const { recordTransition, notifyAssignee } = proxyActivities<GreenlightActivitie
   startToCloseTimeout: '30 seconds',
   retry: patiently,
 });
-
-/** What every document workflow's input carries. */
-export interface StoryInput {
-  tenantId: string;
-  documentId: string;
-  customerId: string;
-  number: string;
-  title?: string;
-  sentBy: Actor;
-  resume?: WorkflowResume;
-  continueAsNewAfterEvents?: number;
-}
 
 type OnDecision<TView, TEvent> = <TInput>(update: UpdateDefinition<TView, [TInput]>, toEvent: (input: TInput) => TEvent) => void;
 /** An update and the machine event it becomes, each with its own input type. */

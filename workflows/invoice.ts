@@ -8,7 +8,7 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities, PaymentActivities } from '../activities/types';
-import { invoiceStateQuery, invoiceUpdates, paymentFailedSignal, paymentReceivedSignal, type InvoiceView, type InvoiceWorkflowInput } from './api';
+import { invoiceStateQuery, invoiceUpdates, paymentFailedSignal, paymentReceivedSignal, type InvoiceView, type InvoiceWorkflowInput } from './messages/invoice';
 import { decision, decisionEvent, fact, patiently, runDocumentStory } from './document-story';
 import type { ActionCall } from './machine-runner';
 import type { ReminderParams } from './machines/actions';

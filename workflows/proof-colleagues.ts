@@ -6,7 +6,7 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
-import type { ProofWorkflowInput } from './api';
+import type { ProofWorkflowInput } from './messages/proof';
 import { patiently, type StoryTools } from './document-story';
 import type { ActionCall } from './machine-runner';
 import type { ForwardEmailParams, ForwarderNoticeParams, proofMachine } from './machines/proof';

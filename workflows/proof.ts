@@ -9,7 +9,7 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
-import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from './api';
+import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from './messages/proof';
 import { currentDecisionId, decision, decisionEvent, patiently, runDocumentStory } from './document-story';
 import type { ActionCall } from './machine-runner';
 import { colleagueActions } from './proof-colleagues';

@@ -6,19 +6,8 @@
 import { ActivityFailure, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { GreenlightActivities } from '../activities/types';
-import {
-  acceptUpdate,
-  cancelUpdate,
-  holdUpdate,
-  refuseUpdate,
-  remindUpdate,
-  reviseUpdate,
-  signUpdate,
-  stateQuery,
-  type DecisionInput,
-  type QuoteView,
-  type QuoteWorkflowInput,
-} from './api';
+import type { DecisionInput } from './messages/document';
+import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
 import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
 import { startSignatureChild } from './signature';
 import type { ActionCall } from './machine-runner';
@@ -54,11 +43,11 @@ const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
 });
 
 const decisionUpdates: [UpdateDefinition<QuoteView, [DecisionInput]>, DecisionEvent['type']][] = [
-  [acceptUpdate, 'ACCEPT'],
-  [refuseUpdate, 'REFUSE'],
-  [holdUpdate, 'HOLD'],
-  [remindUpdate, 'REMIND'],
-  [cancelUpdate, 'CANCEL'],
+  [quoteUpdates.accept, 'ACCEPT'],
+  [quoteUpdates.refuse, 'REFUSE'],
+  [quoteUpdates.hold, 'HOLD'],
+  [quoteUpdates.remind, 'REMIND'],
+  [quoteUpdates.cancel, 'CANCEL'],
 ];
 
 export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteView> {
@@ -88,12 +77,12 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     isClosed,
     whyNot,
     view: quoteView,
-    stateQuery,
+    stateQuery: quoteStateQuery,
     // The customer decides (accept, sign, refuse, hold) and the seller acts (remind, cancel, revise).
     decisions: [
       ...decisionUpdates.map(([update, type]) => decision(update, (decided): QuoteEvent => decisionEvent(type, decided))),
-      decision(signUpdate, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
-      decision(reviseUpdate, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
+      decision(quoteUpdates.sign, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
+      decision(quoteUpdates.revise, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
     ],
     actions: {
       sendFirstEmail: async () => {

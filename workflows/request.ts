@@ -21,8 +21,9 @@ import {
   type RequestEvent,
   type RequestView,
 } from './machines/request';
-import { requestStateQuery, requestUpdates, type RequestWorkflowInput } from './request-api';
-import { subscriptionWorkflowId } from './subscription-api';
+import { requestStateQuery, requestUpdates, type RequestWorkflowInput } from './messages/request';
+import { subscriptionWorkflowId } from './messages/subscription';
+import { subscriptionWorkflow } from './subscription';
 
 const { sendDocumentEmail, syncServiceRequest, chargeConfirmedRequest, recordSubscriptionStarted, createSubscription } = proxyActivities<
   GreenlightActivities & RequestActivities & SubscriptionActivities
@@ -75,7 +76,7 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
         if (!plan) return;
         behindTheAnswer(async () => {
           const { subscriptionId, workflowInput } = await createSubscription({ tenantId, requestId: documentId, customerId: input.customerId, plan });
-          await startChild('subscriptionWorkflow', {
+          await startChild(subscriptionWorkflow, {
             workflowId: subscriptionWorkflowId(subscriptionId),
             args: [workflowInput],
             parentClosePolicy: ParentClosePolicy.ABANDON,

@@ -30,21 +30,13 @@ import {
 import type { GreenlightActivities } from '../activities/types';
 import type { SignatureActivities } from '../activities/signature/types';
 import type { Actor } from '../domain/documents';
-import { DECISION_REJECTED } from './api';
+import { DECISION_REJECTED } from './messages/document';
 import { patiently } from './document-story';
 import { MachineRunner, type ActionCall, type ActionHandlers } from './machine-runner';
 import type { RecordParams } from './machines/actions';
 import { digitalStatus, isSignatureClosed, signatureMachine, whyNoCancel, type SignatureEvent } from './machines/signature';
 import { documentSearchAttributes } from './search-attributes';
-import {
-  cancelSignatureUpdate,
-  checkSignatureSignal,
-  signatureStateQuery,
-  signatureWorkflowId,
-  type ExternalSignatureStart,
-  type SignatureView,
-  type SignatureWorkflowInput,
-} from './signature-api';
+import { cancelSignatureUpdate, checkSignatureSignal, signatureStateQuery, signatureWorkflowId, type ExternalSignatureStart, type SignatureView, type SignatureWorkflowInput } from './messages/signature';
 
 type SignatureMachine = typeof signatureMachine;
 

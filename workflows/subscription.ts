@@ -10,7 +10,7 @@
 import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { SubscriptionActivities } from '../activities/types';
-import { DECISION_REJECTED } from './api';
+import { DECISION_REJECTED } from './messages/document';
 import { currentDecisionId, patiently } from './document-story';
 import { MachineRunner, type ActionCall } from './machine-runner';
 import {
@@ -26,7 +26,7 @@ import {
   type TerminateEvent,
 } from './machines/subscription';
 import { GreenlightCustomer, GreenlightKind, GreenlightStatus, GreenlightTenant } from './search-attributes';
-import { subscriptionStateQuery, subscriptionUpdates, type SubscriptionView, type SubscriptionWorkflowInput } from './subscription-api';
+import { subscriptionStateQuery, subscriptionUpdates, type SubscriptionView, type SubscriptionWorkflowInput } from './messages/subscription';
 
 const { recordSubscription } = proxyActivities<SubscriptionActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 /**

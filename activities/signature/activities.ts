@@ -10,7 +10,7 @@ import { actorLabel, pickLocale } from '../../domain/documents';
 import type { SignatureChannel, SignaturePurpose } from '../../domain/digital-status';
 import { AppError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
-import type { DecisionInput } from '../../workflows/api';
+import type { DecisionInput } from '../../workflows/messages/document';
 import { decideDocument } from '../decide-document';
 import type { FileStore } from '../files/store';
 import { renderQuotePdf } from '../render/quote-pdf';

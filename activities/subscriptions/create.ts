@@ -9,7 +9,8 @@ import { durationToMs } from '../../domain/durations';
 import { AppError } from '../../domain/errors';
 import { DEFAULT_RETRY_DELAYS, planStart, type Plan } from '../../domain/plans';
 import { newId } from '../../platform/ids';
-import type { SubscriptionPlan, SubscriptionWorkflowInput } from '../../workflows/subscription-api';
+import type { SubscriptionPlan } from '../../domain/plans';
+import type { SubscriptionWorkflowInput } from '../../workflows/messages/subscription';
 
 export interface CreateSubscriptionInput {
   tenantId: string;

@@ -20,7 +20,8 @@ import { pickLocale } from '../../domain/documents';
 import type { ReceivedPayment } from '../../domain/invoice';
 import { newId } from '../../platform/ids';
 import type { Config } from '../../platform/config';
-import { documentWorkflowId, paymentFailedSignal, paymentReceivedSignal } from '../../workflows/api';
+import { documentWorkflowId } from '../../workflows/messages/document';
+import { paymentFailedSignal, paymentReceivedSignal } from '../../workflows/messages/invoice';
 import { closedInvoiceReason, isInvoicePayable } from '../../workflows/machines/invoice';
 import { getSettings } from './settings';
 

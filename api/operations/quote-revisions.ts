@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { editDraft } from '../../activities/db/revisions';
-import type { DocumentChanges } from '../../workflows/api';
+import type { DocumentChanges } from '../../domain/documents';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';

@@ -14,40 +14,19 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { FINAL_ACCEPTANCE_STATUSES, isAcceptanceKind, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import { FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type DocumentKind, type ProofStatus, type QuoteStatus } from '../../domain/documents';
+import { acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from '../../workflows/messages/acceptance';
+import { DECISION_REJECTED, documentWorkflowId, downloadedSignal, viewedSignal, type DecisionInput, type ViewedSignal } from '../../workflows/messages/document';
+import { invoiceUpdates, type InvoiceView, type InvoiceWorkflowInput } from '../../workflows/messages/invoice';
 import {
-  acceptanceUpdates,
-  acceptUpdate,
-  cancelUpdate,
-  DECISION_REJECTED,
-  documentWorkflowId,
-  downloadedSignal,
-  holdUpdate,
   proofStateQuery,
   proofUpdates,
-  quoteWorkflowId,
-  refuseUpdate,
-  remindUpdate,
-  reviseUpdate,
-  signUpdate,
-  stateQuery,
-  viewedSignal,
-  invoiceUpdates,
-  type InvoiceView,
-  type InvoiceWorkflowInput,
-  type AcceptanceView,
-  type AcceptanceWorkflowInput,
   type ApproveProofInput,
-  type DecisionInput,
   type ForwardProofInput,
   type ProofView,
   type ProofWorkflowInput,
-  type QuoteView,
-  type QuoteWorkflowInput,
   type RequestChangesInput,
-  type ReviseInput,
-  type SignInput,
-  type ViewedSignal,
-} from '../../workflows/api';
+} from '../../workflows/messages/proof';
+import { quoteStateQuery, quoteUpdates, quoteWorkflowId, type QuoteView, type QuoteWorkflowInput, type ReviseInput, type SignInput } from '../../workflows/messages/quote';
 import { closedAcceptanceReason } from '../../workflows/machines/acceptance';
 import { closedInvoiceReason } from '../../workflows/machines/invoice';
 import { FINAL_INVOICE_STATUSES, type InvoiceStatus } from '../../domain/invoice';
@@ -57,11 +36,11 @@ import { documentSearchAttributes, GreenlightStatus } from '../../workflows/sear
 import { AppError } from '../../domain/errors';
 
 const decisionUpdates = {
-  accept: acceptUpdate,
-  refuse: refuseUpdate,
-  hold: holdUpdate,
-  remind: remindUpdate,
-  cancel: cancelUpdate,
+  accept: quoteUpdates.accept,
+  refuse: quoteUpdates.refuse,
+  hold: quoteUpdates.hold,
+  remind: quoteUpdates.remind,
+  cancel: quoteUpdates.cancel,
 } as const;
 
 export type QuoteDecision = keyof typeof decisionUpdates;
@@ -207,12 +186,12 @@ export async function queryProof(client: Client, documentId: string): Promise<Pr
 
 /** The customer signs (built-in signature); refused like any decision, with the machine's reason. */
 export function signQuote(client: Client, documentId: string, decisionId: string, input: SignInput): Promise<QuoteView> {
-  return executeDecision(client, { id: documentId, kind: 'quote' }, signUpdate, decisionId, input);
+  return executeDecision(client, { id: documentId, kind: 'quote' }, quoteUpdates.sign, decisionId, input);
 }
 
 /** The seller changes a sent quote: its workflow writes the new version and emails the new link. */
 export function reviseQuote(client: Client, documentId: string, revisionId: string, input: ReviseInput): Promise<QuoteView> {
-  return executeDecision(client, { id: documentId, kind: 'quote' }, reviseUpdate, revisionId, input);
+  return executeDecision(client, { id: documentId, kind: 'quote' }, quoteUpdates.revise, revisionId, input);
 }
 
 type WorkflowKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';
@@ -257,7 +236,7 @@ export function signalQuoteFact(client: Client, documentId: string, fact: QuoteF
 /** The quote's state as its workflow knows it (also once finished); null if it was never sent. */
 export async function queryQuote(client: Client, documentId: string): Promise<QuoteView | null> {
   try {
-    return await client.workflow.getHandle(quoteWorkflowId(documentId)).query(stateQuery);
+    return await client.workflow.getHandle(quoteWorkflowId(documentId)).query(quoteStateQuery);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return null;
     throw error;

@@ -25,8 +25,8 @@ import {
 import { actorLabel } from '../../domain/documents';
 import { durationToMs } from '../../domain/durations';
 import { AppError } from '../../domain/errors';
-import { DECISION_REJECTED } from '../../workflows/api';
-import { cancelSignatureUpdate, checkSignatureSignal, signatureWorkflowId, type ExternalSignatureStart, type SignatureView } from '../../workflows/signature-api';
+import { DECISION_REJECTED } from '../../workflows/messages/document';
+import { cancelSignatureUpdate, checkSignatureSignal, signatureWorkflowId, type ExternalSignatureStart, type SignatureView } from '../../workflows/messages/signature';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 

@@ -10,15 +10,11 @@ import type { Prisma } from '../../generated/prisma/client';
 import { createSubscription, type CreateSubscriptionInput } from '../../activities/subscriptions/create';
 import { AppError } from '../../domain/errors';
 import type { Plan } from '../../domain/plans';
-import { DECISION_REJECTED } from '../../workflows/api';
+import { DECISION_REJECTED } from '../../workflows/messages/document';
 import { GreenlightCustomer, GreenlightKind, GreenlightStatus, GreenlightTenant } from '../../workflows/search-attributes';
-import {
-  subscriptionUpdates,
-  subscriptionWorkflowId,
-  type SubscriptionStatus,
-  type SubscriptionView,
-  type SubscriptionWorkflowInput,
-} from '../../workflows/subscription-api';
+import { subscriptionUpdates, subscriptionWorkflowId, type SubscriptionView, type SubscriptionWorkflowInput } from '../../workflows/messages/subscription';
+import type { SubscriptionStatus } from '../../domain/plans';
+import type { subscriptionWorkflow } from '../../workflows/subscription';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from './documents';
@@ -29,7 +25,7 @@ export type SubscriptionWithPayments = Prisma.SubscriptionGetPayload<{ include: 
 /** Starts a subscription's workflow; a second start of the same one is not an error (the first runs). */
 export async function startSubscriptionWorkflow(client: Client, taskQueue: string, input: SubscriptionWorkflowInput): Promise<void> {
   try {
-    await client.workflow.start('subscriptionWorkflow', {
+    await client.workflow.start<typeof subscriptionWorkflow>('subscriptionWorkflow', {
       taskQueue,
       workflowId: subscriptionWorkflowId(input.subscriptionId),
       args: [input],

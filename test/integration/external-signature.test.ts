@@ -5,7 +5,7 @@
  * provider lose nothing, and webhooks that cannot be verified signal nothing.
  */
 import { saveReplayHistory } from '../replay/record';
-import { signatureWorkflowId } from '../../workflows/signature-api';
+import { signatureWorkflowId } from '../../workflows/messages/signature';
 import { eventually } from '../support/eventually';
 import { signingOffice, startSigningStack, type AuditRow, type SigningOffice, type SigningStack } from '../support/getaccept';
 import { pdfText } from '../support/pdf-text';

@@ -9,7 +9,7 @@ import { eventually } from '../support/eventually';
 import { startPaymentStack, type PaymentStack } from '../support/payments';
 import { createSubscription } from '../../activities/subscriptions/create';
 import { saveReplayHistory, saveReplayRuns } from '../replay/record';
-import { subscriptionWorkflowId } from '../../workflows/subscription-api';
+import { subscriptionWorkflowId } from '../../workflows/messages/subscription';
 import { backOffice, type BackOffice } from './portal-fixtures';
 
 let payments: PaymentStack;

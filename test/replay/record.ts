@@ -32,7 +32,7 @@ export async function saveReplayRuns(client: WorkflowClient, workflowId: string,
   // Walked back from the latest run: each run's start names the run it continues.
   const runs: WorkflowHandle[] = [];
   for (let runId: string | undefined = undefined; ; ) {
-    const handle = client.getHandle(workflowId, runId);
+    const handle: WorkflowHandle = client.getHandle(workflowId, runId);
     const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
     runs.unshift(handle);
     runId = started?.continuedExecutionRunId || undefined;

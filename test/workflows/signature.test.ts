@@ -5,7 +5,7 @@
  * across runs, and records each transition once.
  */
 import { takeToken } from '../../activities/signature/rate-limit';
-import { signatureWorkflowId, signatureStateQuery, type SignatureWorkflowInput } from '../../workflows/signature-api';
+import { signatureWorkflowId, signatureStateQuery, type SignatureWorkflowInput } from '../../workflows/messages/signature';
 import { saveReplayRuns } from '../replay/record';
 import { eventually } from '../support/eventually';
 import { startSigningStack, type SigningOffice, type SigningStack } from '../support/getaccept';

@@ -23,7 +23,6 @@ import { assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import type { AuditEventType, NotifyEvent } from '../../domain/documents';
-import type { AcceptanceView } from '../api';
 import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export interface AcceptanceMachineInput {
@@ -45,6 +44,12 @@ export interface AcceptanceDecisionEvent extends Timed {
 }
 
 export type AcceptanceEvent = ({ type: 'SEND' } & Timed) | FactEvent | AcceptanceDecisionEvent;
+
+/** What an order's or a delivery note's workflow answers. */
+export interface AcceptanceView {
+  status: AcceptanceStatus;
+  remindersSent: number;
+}
 
 export const acceptanceMachine = setup({
   types: {

@@ -28,7 +28,6 @@
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import type { AuditEventType } from '../../domain/documents';
 import { FINAL_INVOICE_STATUSES, PAYABLE_INVOICE_STATUSES, type InvoiceStatus, type ReceivedPayment } from '../../domain/invoice';
-import type { InvoiceView } from '../api';
 import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export interface InvoiceMachineInput {
@@ -91,6 +90,17 @@ const isNewPayment = (context: InvoiceContext, event: InvoiceEvent): event is Pa
 /** Read from `context` before the payment is added: does it cover what is left? */
 const coversTheRest = (context: InvoiceContext, event: InvoiceEvent): boolean =>
   isNewPayment(context, event) && context.paidTotal + event.payment.amount >= context.grossTotal;
+
+/** What the invoice workflow answers. */
+export interface InvoiceView {
+  status: InvoiceStatus;
+  remindersSent: number;
+  nextReminderAt?: number;
+  /** Minor units counted so far, and what is left. */
+  paidTotal: number;
+  amountDue: number;
+  dueDate?: number;
+}
 
 export const invoiceMachine = setup({
   types: {

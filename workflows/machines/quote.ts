@@ -38,9 +38,8 @@
  * an accepted quote must still be recorded.
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
-import { FINAL_QUOTE_STATUSES, type AuditEventType, type NotifyEvent, type QuoteStatus } from '../../domain/documents';
+import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import type { DocumentChanges, QuoteView } from '../api';
 import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export type { FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
@@ -93,6 +92,17 @@ export interface ReviseEvent extends Timed {
 }
 
 export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent;
+
+/** What every update answers and the query returns. */
+export interface QuoteView {
+  status: QuoteStatus;
+  remindersSent: number;
+  /** Epoch ms of the next automatic reminder, if one is due. */
+  nextReminderAt?: number;
+  validUntil?: number;
+  /** The quote's current version (1 until it is revised after sending). */
+  version?: number;
+}
 
 export const currentVersion = (context: QuoteContext): number => context.version ?? 1;
 const requiresSignature = (context: QuoteContext): boolean => context.requireSignature === true;

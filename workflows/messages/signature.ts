@@ -4,9 +4,9 @@
  * checks at once); cancelling is an Update, so the seller learns at once whether it was taken.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../domain/documents';
-import type { DigitalStatus, ExternalSignatureProvider, SignatureChannel, SignaturePurpose } from '../domain/digital-status';
-import type { WorkflowResume } from './api';
+import type { Actor } from '../../domain/documents';
+import type { DigitalStatus, ExternalSignatureProvider, SignatureChannel, SignaturePurpose } from '../../domain/digital-status';
+import type { WorkflowResume } from './document';
 
 /** One signature workflow per document: `signature-<documentId>`. */
 export const signatureWorkflowId = (documentId: string): string => `signature-${documentId}`;
