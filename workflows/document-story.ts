@@ -79,8 +79,13 @@ export interface DocumentStory<TMachine extends AnyStateMachine, TView> {
   /** The kind's own facts beyond views and downloads (an invoice's payments): recorded as the machine says, never refused. */
   facts?: FactBinding<EventFromLogic<TMachine>>[];
   /** The kind's own activity actions; given the story's tools when they need them. */
-  actions: ActionHandlers<TMachine> | ((tools: StoryTools) => ActionHandlers<TMachine>);
+  actions: NoInfer<KindActions<TMachine> | ((tools: StoryTools) => KindActions<TMachine>)>;
 }
+
+/** The actions every story runs itself, for every machine that names them. */
+type StoryAction = 'recordTransition' | 'notifyAssignee';
+/** A kind's handlers: one for each activity action of its machine the story does not run. */
+export type KindActions<TMachine extends AnyStateMachine> = Omit<ActionHandlers<TMachine>, StoryAction>;
 
 /** What the story lends a kind's own actions. */
 export interface StoryTools {
@@ -122,8 +127,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
     void notification.finally(() => notifications.delete(notification));
   };
 
-  const activities: ActionHandlers<TMachine> = {
-    ...(typeof story.actions === 'function' ? story.actions({ behindTheAnswer }) : story.actions),
+  const storyActions = {
     recordTransition: async ({ params, event, snapshot, previous }: ActionCall<TMachine, RecordParams>) => {
       const status = story.status(snapshot);
       const statusChanged = previous === undefined || story.status(previous) !== status;
@@ -166,6 +170,12 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
       );
     },
   };
+
+  // The kind's machine names the story's actions with their params (machines/actions.ts); its type cannot say so generically.
+  const activities = {
+    ...(typeof story.actions === 'function' ? story.actions({ behindTheAnswer }) : story.actions),
+    ...storyActions,
+  } as unknown as ActionHandlers<TMachine>;
 
   const runner = input.resume
     ? MachineRunner.restore(

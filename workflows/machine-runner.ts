@@ -17,7 +17,16 @@
  * continue-as-new and resumes with `MachineRunner.restore`.
  */
 import { condition } from '@temporalio/workflow';
-import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
+import {
+  initialTransition,
+  transition,
+  type AnyStateMachine,
+  type EventFromLogic,
+  type InputFrom,
+  type ParameterizedObject,
+  type SnapshotFrom,
+  type StateMachine,
+} from 'xstate';
 
 /** A delayed event due at an absolute time (epoch ms, workflow clock). */
 export interface Deadline {
@@ -36,11 +45,52 @@ export interface ActionCall<TMachine extends AnyStateMachine, TParams = unknown>
   previous: SnapshotFrom<TMachine> | undefined;
 }
 
-/** The workflow's implementation of each activity action, by action name. */
-export type ActionHandlers<TMachine extends AnyStateMachine> = Record<
-  string,
-  (call: ActionCall<TMachine, never>) => Promise<void>
->;
+/** Every action the machine names, as `setup({ actions })` declared it: its type and its params. */
+type MachineAction<TMachine> =
+  TMachine extends StateMachine<
+    infer _TContext,
+    infer _TEvent,
+    infer _TChildren,
+    infer _TActor,
+    infer TAction,
+    infer _TGuard,
+    infer _TDelay,
+    infer _TStateValue,
+    infer _TTag,
+    infer _TInput,
+    infer _TOutput,
+    infer _TEmitted,
+    infer _TMeta,
+    infer _TStateSchema
+  >
+    ? TAction
+    : never;
+
+/**
+ * The actions the workflow runs: those declared with `activity<TParams>()` (machines/actions.ts),
+ * whose params are what the machine passes (`undefined` when nothing). XState's own actions
+ * (assign) leave their params unknown: that is how the two are told apart.
+ */
+type ActivityAction<TMachine> = MachineAction<TMachine> extends infer TAction
+  ? TAction extends ParameterizedObject
+    ? unknown extends TAction['params']
+      ? never
+      : TAction
+    : never
+  : never;
+
+/** The names of the activity actions a machine names. */
+export type ActivityActionName<TMachine> = ActivityAction<TMachine>['type'];
+
+/**
+ * The workflow's implementation of each activity action the machine declares, by its name and
+ * with its params: a misspelled, missing or extra handler fails to compile.
+ */
+export type ActionHandlers<TMachine extends AnyStateMachine> = {
+  [TAction in ActivityAction<TMachine> as TAction['type']]: (call: ActionCall<TMachine, TAction['params']>) => Promise<void>;
+};
+
+type AnyActionHandler = (call: ActionCall<AnyStateMachine, unknown>) => Promise<void>;
 
 /** What a runner saves to be restored later (continue-as-new). */
 export interface SavedMachine {
@@ -180,11 +230,11 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
           this.#deadlines.delete((action.params as { sendId: string }).sendId);
           break;
         default: {
-          const handler = this.handlers[action.type];
+          const handler = (this.handlers as Partial<Record<string, AnyActionHandler>>)[action.type];
           // A built-in we do not interpret (spawn, sendTo, ...) or an action without an
           // activity is a programming error: fail the workflow task loudly, never skip it.
           if (!handler) throw new Error(`No handler for machine action "${action.type}"`);
-          await handler({ params: action.params as never, event, snapshot: this.#snapshot, previous });
+          await handler({ params: action.params, event, snapshot: this.#snapshot, previous });
         }
       }
     }

@@ -11,9 +11,8 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from './messages/proof';
 import { currentDecisionId, decision, decisionEvent, patiently, runDocumentStory } from './document-story';
-import type { ActionCall } from './machine-runner';
 import { colleagueActions } from './proof-colleagues';
-import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent, type ReminderEmailParams, type RevisionEmailParams } from './machines/proof';
+import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent } from './machines/proof';
 
 const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
@@ -54,10 +53,10 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
     ],
     actions: (tools) => ({
       ...colleagueActions(input, tools),
-      sendRevisionEmail: async ({ params }: ActionCall<typeof proofMachine, RevisionEmailParams>) => {
+      sendRevisionEmail: async ({ params }) => {
         await emailRevision('proof_revision', params.revision, `${workflowId}#revision#${params.revision}`, input.send.message);
       },
-      sendReminderEmail: async ({ params }: ActionCall<typeof proofMachine, ReminderEmailParams>) => {
+      sendReminderEmail: async ({ params }) => {
         await emailRevision('proof_reminder', params.revision, `${workflowId}#reminder#${params.reminder}`);
       },
     }),

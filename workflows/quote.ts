@@ -10,7 +10,6 @@ import type { DecisionInput } from './messages/document';
 import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
 import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
 import { startSignatureChild } from './signature';
-import type { ActionCall } from './machine-runner';
 import {
   currentVersion,
   isClosed,
@@ -20,12 +19,9 @@ import {
   whyNot,
   type DecisionEvent,
   type QuoteEvent,
-  type ReminderParams,
   type ReviseEvent,
   type SignEvent,
 } from './machines/quote';
-
-type QuoteMachine = typeof quoteMachine;
 
 const { recordSignature, applyRevision } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',
@@ -97,7 +93,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
           idempotencyKey: `${workflowId}#first_send`,
         });
       },
-      sendReminderEmail: async ({ params }: ActionCall<QuoteMachine, ReminderParams>) => {
+      sendReminderEmail: async ({ params }) => {
         if (!emailsCustomer) return;
         await sendDocumentEmail({
           tenantId,
@@ -108,22 +104,13 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
           idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
         });
       },
-      recordSignature: async ({ event, snapshot }: ActionCall<QuoteMachine, undefined>) => {
-        const { signature, options, source } = event as SignEvent;
-        await recordSignature({
-          tenantId,
-          documentId,
-          version: currentVersion(snapshot.context),
-          signedAt: event.at,
-          evidence: signature,
-          options: options ?? [],
-          ...(source ? { source } : {}),
-        });
+      recordSignature: async ({ params }) => {
+        await recordSignature({ tenantId, documentId, ...params });
       },
-      applyRevision: async ({ event, snapshot }: ActionCall<QuoteMachine, undefined>) => {
-        await applyRevision({ tenantId, documentId, version: currentVersion(snapshot.context), changes: (event as ReviseEvent).changes });
+      applyRevision: async ({ params }) => {
+        await applyRevision({ tenantId, documentId, ...params });
       },
-      sendRevisionEmail: async ({ snapshot }: ActionCall<QuoteMachine, undefined>) => {
+      sendRevisionEmail: async ({ snapshot }) => {
         // The first-send template: for the customer, a new version is a new quote to read (or sign).
         const version = currentVersion(snapshot.context);
         await sendDocumentEmail({

@@ -38,7 +38,7 @@
  * an accepted quote must still be recorded.
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
-import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus } from '../../domain/documents';
+import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
 import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
@@ -93,6 +93,21 @@ export interface ReviseEvent extends Timed {
 
 export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent;
 
+/** What the recordSignature action keeps: the evidence, for the version signed, with the options chosen. */
+export interface SignatureRecordParams {
+  version: number;
+  signedAt: number;
+  evidence: SignatureEvidence;
+  options: string[];
+  source?: RequestSource;
+}
+
+/** What the applyRevision action writes: the changes, as the version they make. */
+export interface RevisionParams {
+  version: number;
+  changes: DocumentChanges;
+}
+
 /** What every update answers and the query returns. */
 export interface QuoteView {
   status: QuoteStatus;
@@ -141,8 +156,8 @@ export const quoteMachine = setup({
     sendFirstEmail: activity<undefined>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),
-    recordSignature: activity<undefined>(),
-    applyRevision: activity<undefined>(),
+    recordSignature: activity<SignatureRecordParams>(),
+    applyRevision: activity<RevisionParams>(),
     sendRevisionEmail: activity<undefined>(),
   },
   delays: {
@@ -182,7 +197,16 @@ export const quoteMachine = setup({
       guard: 'maySign',
       actions: [
         'keepTime',
-        'recordSignature',
+        {
+          type: 'recordSignature',
+          params: ({ context, event }: { context: QuoteContext; event: SignEvent }): SignatureRecordParams => ({
+            version: currentVersion(context),
+            signedAt: event.at,
+            evidence: event.signature,
+            options: event.options ?? [],
+            ...(event.source ? { source: event.source } : {}),
+          }),
+        },
         {
           type: 'recordTransition',
           params: ({ event }: { event: QuoteEvent }) => ({
@@ -203,7 +227,10 @@ export const quoteMachine = setup({
         actions: [
           'keepTime',
           'nextVersion',
-          'applyRevision',
+          {
+            type: 'applyRevision',
+            params: ({ context, event }: { context: QuoteContext; event: ReviseEvent }): RevisionParams => ({ version: currentVersion(context), changes: event.changes }),
+          },
           {
             type: 'recordTransition',
             params: ({ context }: { context: QuoteContext }) => ({ type: 'revised' as const, data: { version: currentVersion(context) } }),
