@@ -7,7 +7,8 @@
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './messages/acceptance';
-import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
+import { runDocumentStory } from './document-story';
+import { decision, decisionEvent, patiently } from './story';
 import {
   acceptanceMachine,
   acceptanceStatus,

@@ -9,7 +9,8 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities, PaymentActivities } from '../activities/types';
 import { invoiceStateQuery, invoiceUpdates, paymentFailedSignal, paymentReceivedSignal, type InvoiceView, type InvoiceWorkflowInput } from './messages/invoice';
-import { decision, decisionEvent, fact, patiently, runDocumentStory } from './document-story';
+import { runDocumentStory } from './document-story';
+import { decision, decisionEvent, fact, patiently } from './story';
 import {
   invoiceMachine,
   invoiceStatus,

@@ -7,7 +7,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import type { ProofWorkflowInput } from './messages/proof';
-import { patiently, type StoryTools } from './document-story';
+import { patiently, type StoryTools } from './story';
 import type { ActionHandlers } from './machine-runner';
 import type { proofMachine } from './machines/proof';
 

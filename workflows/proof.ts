@@ -10,7 +10,8 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from './messages/proof';
-import { currentDecisionId, decision, decisionEvent, patiently, runDocumentStory } from './document-story';
+import { runDocumentStory } from './document-story';
+import { currentDecisionId, decision, decisionEvent, patiently } from './story';
 import { colleagueActions } from './proof-colleagues';
 import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent } from './machines/proof';
 

@@ -8,7 +8,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { GreenlightActivities } from '../activities/types';
 import type { DecisionInput } from './messages/document';
 import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
-import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
+import { runDocumentStory } from './document-story';
+import { decision, decisionEvent, patiently } from './story';
 import { startSignatureChild } from './signature';
 import {
   currentVersion,

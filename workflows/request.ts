@@ -9,7 +9,8 @@ import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@t
 import type { GreenlightActivities } from '../activities/types';
 import type { RequestActivities } from '../activities/requests/types';
 import type { SubscriptionActivities } from '../activities/subscriptions/types';
-import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
+import { runDocumentStory } from './document-story';
+import { decision, decisionEvent, patiently } from './story';
 import {
   isRequestClosed,
   requestMachine,

@@ -126,10 +126,11 @@ it('price on quote: proposal, accepted by link, confirmed, the card charged exac
   // A second confirm is refused: never charged twice.
   expect((await office.call('POST', `/v1/requests/${created.id}/confirm`, {})).status).toBe(409);
 
-  // The plan's subscription bills its first period in advance, on its own charge.
+  // The plan's subscription bills its first period in advance, on its own charge (its row is pending until the provider answers).
   const subscription = await eventually(async () => {
     const seen = await office.call<{ status: string; payments: { status: string }[] }>('GET', `/v1/subscriptions/${paid.subscriptionId}`);
-    return seen.status === 200 && seen.body.status === 'active' && seen.body.payments.length > 0 ? seen.body : undefined;
+    const settled = seen.status === 200 && seen.body.payments.length > 0 && seen.body.payments.every((payment) => payment.status !== 'pending');
+    return settled && seen.body.status === 'active' ? seen.body : undefined;
   }, { what: 'the subscription active, its first period charged' });
   expect(subscription.payments).toEqual([expect.objectContaining({ status: 'succeeded' })]);
   // At the provider: the request's charge once, the first period once — nothing more.

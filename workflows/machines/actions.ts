@@ -23,6 +23,8 @@ export interface FactEvent extends Timed {
 export interface RecordParams {
   type: AuditEventType;
   data?: Record<string, unknown>;
+  /** Who did it, when not the event's actor (a signature's checks recovering is no one's act). */
+  actor?: Actor;
 }
 export interface ReminderParams {
   reminder: number;

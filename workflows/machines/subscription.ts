@@ -237,7 +237,7 @@ export const isSubscriptionOver = (snapshot: SubscriptionSnapshot): boolean => s
 export const isBetweenPeriods = (snapshot: SubscriptionSnapshot): boolean => snapshot.matches({ active: 'paid' });
 
 /** Why the machine would not take this seller's decision now, or undefined when it would. */
-export function whyNotSubscription(snapshot: SubscriptionSnapshot, event: ChangePlanEvent | TerminateEvent): string | undefined {
+export function whyNotSubscription(snapshot: SubscriptionSnapshot, event: SubscriptionEvent): string | undefined {
   if (snapshot.matches('inactive')) return `The subscription is inactive (${snapshot.context.statusReason ?? 'ended'}).`;
   return snapshot.can(event) ? undefined : `The subscription cannot take ${event.type} now.`;
 }

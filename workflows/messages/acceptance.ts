@@ -6,13 +6,13 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AcceptanceKind } from '../../domain/acceptance';
 import type { AcceptanceView } from '../machines/acceptance';
-import type { DecisionInput, SendInstructions, StoryInput } from './document';
+import type { DecisionInput, DocumentWorkflowInput, SendInstructions } from './document';
 import type { ExternalSignatureStart } from './signature';
 
 export type { AcceptanceView } from '../machines/acceptance';
 
 /** Input of acceptanceWorkflow. */
-export interface AcceptanceWorkflowInput extends StoryInput {
+export interface AcceptanceWorkflowInput extends DocumentWorkflowInput {
   kind: AcceptanceKind;
   send: SendInstructions;
   /** As in QuoteWorkflowInput: an order confirmation signed through an external provider. */

@@ -22,16 +22,20 @@ export interface WorkflowResume {
   deadlines: { id: string; event: string; at: number }[];
 }
 
-/** What every document workflow's input carries. */
+/** What every story's input carries (workflows/story.ts): whose it is, and where a continued run resumes. */
 export interface StoryInput {
   tenantId: string;
-  documentId: string;
   customerId: string;
+  /** Set when continuing as new: the state to resume from. */
+  resume?: WorkflowResume;
+}
+
+/** What every document workflow's input carries. */
+export interface DocumentWorkflowInput extends StoryInput {
+  documentId: string;
   number: string;
   title?: string;
   sentBy: Actor;
-  /** Set when continuing as new: the state to resume from. */
-  resume?: WorkflowResume;
   /**
    * Continue as new after this many recorded events in one run, before Temporal would suggest
    * it. Unset in production (the server's suggestion decides); tests set it to exercise the

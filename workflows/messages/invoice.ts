@@ -5,12 +5,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ReceivedPayment } from '../../domain/invoice';
 import type { InvoiceView } from '../machines/invoice';
-import type { DecisionInput, SendInstructions, StoryInput } from './document';
+import type { DecisionInput, DocumentWorkflowInput, SendInstructions } from './document';
 
 export type { InvoiceView } from '../machines/invoice';
 
 /** Input of invoiceWorkflow: the invoice sent, reminded and paid (machines/invoice.ts). */
-export interface InvoiceWorkflowInput extends StoryInput {
+export interface InvoiceWorkflowInput extends DocumentWorkflowInput {
   /** Minor units: what the customer owes in all. */
   grossTotal: number;
   currency: string;

@@ -2,12 +2,12 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ProofType } from '../../domain/proof-types';
 import type { ProofPinInput, ProofView } from '../machines/proof';
-import type { DecisionInput, SendInstructions, StoryInput } from './document';
+import type { DecisionInput, DocumentWorkflowInput, SendInstructions } from './document';
 
 export type { ProofPinInput, ProofView } from '../machines/proof';
 
 /** Input of proofWorkflow: the proof sent, revision after revision, until it is approved. */
-export interface ProofWorkflowInput extends StoryInput {
+export interface ProofWorkflowInput extends DocumentWorkflowInput {
   send: SendInstructions;
   /** The tenant's current terms of sale version; absent: none to accept. */
   termsVersion?: string;

@@ -3,7 +3,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DocumentChanges } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
 import type { QuoteView } from '../machines/quote';
-import { documentWorkflowId, type DecisionInput, type SendInstructions, type StoryInput } from './document';
+import { documentWorkflowId, type DecisionInput, type DocumentWorkflowInput, type SendInstructions } from './document';
 import type { ExternalSignatureStart } from './signature';
 
 export type { QuoteView } from '../machines/quote';
@@ -11,7 +11,7 @@ export type { QuoteView } from '../machines/quote';
 export const quoteWorkflowId = (documentId: string): string => documentWorkflowId('quote', documentId);
 
 /** Input of quoteWorkflow: everything it needs, read once by the caller at send time. */
-export interface QuoteWorkflowInput extends StoryInput {
+export interface QuoteWorkflowInput extends DocumentWorkflowInput {
   /** Epoch ms; the quote expires then. */
   validUntil?: number;
   reminderAfterMs: number;

@@ -9,14 +9,14 @@ import type { Actor, RequestSource } from '../../domain/documents';
 import type { Plan } from '../../domain/plans';
 import type { RequestBilling } from '../../domain/requests';
 import type { RequestView } from '../machines/request';
-import type { DecisionInput, StoryInput } from './document';
+import type { DecisionInput, DocumentWorkflowInput } from './document';
 
 export type { RequestView } from '../machines/request';
 
 /** One workflow per request: `request-<requestId>` (the request's document id). */
 export const requestWorkflowId = (requestId: string): string => `request-${requestId}`;
 
-export interface RequestWorkflowInput extends StoryInput {
+export interface RequestWorkflowInput extends DocumentWorkflowInput {
   priceOnQuote: boolean;
   billing: RequestBilling;
   currency: string;

@@ -7,18 +7,16 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/documents';
 import type { SubscriptionPlan } from '../../domain/plans';
-import type { SavedMachine } from '../machine-runner';
 import type { SubscriptionView } from '../machines/subscription';
+import type { StoryInput } from './document';
 
 export type { SubscriptionView } from '../machines/subscription';
 
 /** One workflow per subscription: `subscription-<subscriptionId>`. */
 export const subscriptionWorkflowId = (subscriptionId: string): string => `subscription-${subscriptionId}`;
 
-export interface SubscriptionWorkflowInput {
-  tenantId: string;
+export interface SubscriptionWorkflowInput extends StoryInput {
   subscriptionId: string;
-  customerId: string;
   /** The service request whose confirmation created it; absent when created directly. */
   requestId?: string;
   plan: SubscriptionPlan;
@@ -28,15 +26,6 @@ export interface SubscriptionWorkflowInput {
   retryDelaysMs: number[];
   /** Continue as new after this many charged periods in one run; 1 when absent (tests of history set more). */
   periodsPerRun?: number;
-  /** Set when continuing as new. */
-  resume?: SubscriptionResume;
-}
-
-/** Carried across continue-as-new (Temporal forgets update ids across runs; the workflow must not). */
-export interface SubscriptionResume {
-  machine: SavedMachine;
-  transitionSeq: number;
-  decisionIds: string[];
 }
 
 export interface ChangePlanInput {
