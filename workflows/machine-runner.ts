@@ -135,8 +135,8 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
   static start<TMachine extends AnyStateMachine>(
     machine: TMachine,
     input: InputFrom<TMachine>,
-    handlers: ActionHandlers<TMachine>,
-    beforeActions?: BeforeActions<TMachine>,
+    handlers: NoInfer<ActionHandlers<TMachine>>,
+    beforeActions?: NoInfer<BeforeActions<TMachine>>,
   ): MachineRunner<TMachine> {
     const [snapshot, actions] = (initialTransition as (logic: TMachine, input: unknown) => [SnapshotFrom<TMachine>, ExecutableAction[]])(
       machine,
@@ -153,8 +153,8 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
   static restore<TMachine extends AnyStateMachine>(
     machine: TMachine,
     saved: SavedMachine,
-    handlers: ActionHandlers<TMachine>,
-    beforeActions?: BeforeActions<TMachine>,
+    handlers: NoInfer<ActionHandlers<TMachine>>,
+    beforeActions?: NoInfer<BeforeActions<TMachine>>,
   ): MachineRunner<TMachine> {
     const snapshot = machine.resolveState(saved.snapshot as Parameters<TMachine['resolveState']>[0]) as SnapshotFrom<TMachine>;
     const runner = new MachineRunner(machine, handlers, snapshot, beforeActions);

@@ -63,6 +63,50 @@ it('continues as new every two checks, carrying its state, and still follows the
   if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayRuns(stack.client.workflow, signatureWorkflowId(documentId), 'signature-continued-as-new');
 });
 
+it("hands a run carrying the old loop's state over to the story: status, transition sequence and interval come along", async () => {
+  await office.settings({ signaturePollInterval: 'PT1H' });
+  const { documentId } = await office.createDocument();
+  const sent = await office.sendForSignature(documentId);
+  const workflowId = signatureWorkflowId(documentId);
+  // The run the quote started gives way to one resumed from what the loop carried (signature_sent recorded, seq 1).
+  await stack.client.workflow.getHandle(workflowId).terminate('replaced by a run resumed from the loop');
+  const input: SignatureWorkflowInput = {
+    provider: 'getaccept',
+    purpose: 'quote',
+    channel: 'email',
+    pollIntervalMs: 3_600_000,
+    kind: 'quote',
+    tenantId: office.tenantId,
+    documentId,
+    customerId: (await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).customerId,
+    parentWorkflowId: `quote-${documentId}`,
+    continueAsNewAfterChecks: 1,
+  };
+  const loopResume = { snapshot: { value: 'sent' }, transitionSeq: 1, decisionIds: [], consecutiveFailures: 0, failureReported: false, lastCheckAt: Date.now(), checkRequested: true };
+  const handle = await stack.client.workflow.start('signatureWorkflow', { taskQueue: stack.taskQueue, workflowId, args: [{ ...input, resume: loopResume }] });
+
+  // The loop checks once (the request it carried), then continues as new onto the story.
+  await eventually(async () => ((await handle.describe()).runId !== handle.firstExecutionRunId ? true : undefined), { what: 'the loop to continue as new' });
+  // The new run is the story's: it took the patch (runs of the loop never ask for it).
+  const patchedRun = async () => {
+    const { events } = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+    return events?.some((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch') ? true : undefined;
+  };
+  await eventually(patchedRun, { what: 'the story to run the new run' });
+  const story = await handle.query(signatureStateQuery);
+  expect(story.digitalStatus).toBe('sent');
+  // The hour between checks holds across the hand-over.
+  expect(story.nextCheckAt).toBeGreaterThan(Date.now() + 3_000_000);
+
+  await office.moveAtProvider(sent.id, 'signed');
+  expect((await office.call('POST', `/v1/documents/${documentId}/signature/check`)).status).toBe(202);
+  expect((await stack.client.workflow.getHandle(workflowId).result()).digitalStatus).toBe('signed');
+  await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });
+  // Numbered after what the loop recorded: nothing overwritten, nothing dropped as a repeat.
+  const events = (await office.events(documentId)).filter((event) => event.type.startsWith('signature_') || event.type === 'signed');
+  expect(events.map((event) => event.type)).toEqual(['signature_sent', 'signed']);
+});
+
 it('shares a token bucket per tenant in PostgreSQL: a burst beyond the limit waits', async () => {
   const key = { tenantId: office.tenantId, provider: 'bucket-test' };
   const limit = { perMinute: 3 };
