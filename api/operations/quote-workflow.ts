@@ -11,7 +11,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { FINAL_ACCEPTANCE_STATUSES, isAcceptanceKind, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
+import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import { FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type DocumentKind, type ProofStatus, type QuoteStatus } from '../../domain/documents';
 import { acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from '../../workflows/messages/acceptance';
@@ -27,11 +27,12 @@ import {
   type RequestChangesInput,
 } from '../../workflows/messages/proof';
 import { quoteStateQuery, quoteUpdates, quoteWorkflowId, type QuoteView, type QuoteWorkflowInput, type ReviseInput, type SignInput } from '../../workflows/messages/quote';
-import { closedAcceptanceReason } from '../../workflows/machines/acceptance';
-import { closedInvoiceReason } from '../../workflows/machines/invoice';
+import { closedAcceptanceReason, whyAcceptanceNeverTakes } from '../../workflows/machines/acceptance';
+import { closedInvoiceReason, whyInvoiceNeverTakes } from '../../workflows/machines/invoice';
 import { FINAL_INVOICE_STATUSES, type InvoiceStatus } from '../../domain/invoice';
-import { closedProofReason } from '../../workflows/machines/proof';
-import { closedQuoteReason } from '../../workflows/machines/quote';
+import { closedProofReason, whyProofNeverTakes } from '../../workflows/machines/proof';
+import { closedQuoteReason, whyQuoteNeverTakes } from '../../workflows/machines/quote';
+import { whyRequestNeverTakes } from '../../workflows/machines/request';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
 import { AppError } from '../../domain/errors';
 
@@ -113,28 +114,21 @@ export function decideQuote(
 
 /** What a customer decides on a proof (the portal's names: `/approve`, `/request-changes`). */
 export type ProofDecision = 'approve' | 'request-changes';
-const PROOF_DECISIONS: readonly string[] = ['approve', 'request-changes'] satisfies ProofDecision[];
-/** What the back office does to a sent proof, through the same updates as a quote's. */
-const PROOF_SELLER_MOVES: readonly string[] = ['remind', 'cancel'] satisfies (keyof typeof proofUpdates & QuoteDecision)[];
-
-const INVOICE_SELLER_MOVES: readonly string[] = ['remind', 'cancel'] satisfies (keyof typeof invoiceUpdates & QuoteDecision)[];
+/** Each kind's machine, asked which events it takes in no status. */
+const NEVER_TAKES: Partial<Record<string, (type: string) => string | undefined>> = {
+  quote: whyQuoteNeverTakes,
+  order: whyAcceptanceNeverTakes,
+  delivery_note: whyAcceptanceNeverTakes,
+  proof: whyProofNeverTakes,
+  invoice: whyInvoiceNeverTakes,
+  request: whyRequestNeverTakes,
+};
 
 /** Why a document of this kind never takes `decision`, whatever its status; undefined when it may. */
 export function whyKindRefuses(kind: string, decision: QuoteDecision | 'sign' | ProofDecision): string | undefined {
-  // Proofs are approved or sent back with changes by the customer; the seller reminds or cancels them.
-  if (kind === 'proof') {
-    return PROOF_DECISIONS.includes(decision) || PROOF_SELLER_MOVES.includes(decision) ? undefined : `A proof is approved or sent back with changes; it takes no ${decision}`;
-  }
-  // Invoices are paid (POST /d/<token>/pay), not answered; the seller reminds or cancels them.
-  if (kind === 'invoice') return INVOICE_SELLER_MOVES.includes(decision) ? undefined : `An invoice is paid, not answered; it takes no ${decision}`;
-  // A service request's price proposal is accepted or refused on its own link (seed 004).
-  if (kind === 'request') return decision === 'accept' || decision === 'refuse' ? undefined : `A service request's price proposal is accepted or refused; it takes no ${decision}`;
-  if (PROOF_DECISIONS.includes(decision)) return 'Only proofs are approved or sent back with changes';
-  if (kind === 'quote') return undefined;
-  if (!isAcceptanceKind(kind)) return `A ${kindName(kind as DocumentKind)} takes no decision`;
-  if (decision === 'hold') return 'Only quotes can be put on hold';
-  if (decision === 'sign') return 'Only quotes are signed';
-  return undefined;
+  const neverTakes = NEVER_TAKES[kind];
+  if (!neverTakes) return `A ${kindName(kind as DocumentKind)} takes no decision`;
+  return neverTakes(decision.toUpperCase().replace('-', '_'));
 }
 
 /** A decision on any document, routed to its kind's workflow (refused at once when the kind never takes it). */

@@ -23,7 +23,7 @@ import { assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import type { AuditEventType, NotifyEvent } from '../../domain/documents';
-import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, anotherKindsDecision, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export interface AcceptanceMachineInput {
   kind: AcceptanceKind;
@@ -143,6 +143,11 @@ function aDocument(kind: AcceptanceKind): string {
 /** Why no decision can be taken on a document in a final status (also used once its workflow has closed). */
 export function closedAcceptanceReason(kind: AcceptanceKind, status: AcceptanceStatus): string {
   return status === 'cancelled' ? `${theDocument(kind)} is cancelled` : `${theDocument(kind)} is already ${status}`;
+}
+
+/** Why an order or a delivery note refuses events of `type` in every status; undefined when some status takes them. */
+export function whyAcceptanceNeverTakes(type: string): string | undefined {
+  return neverTaken(acceptanceMachine, type, anotherKindsDecision);
 }
 
 /**

@@ -40,7 +40,7 @@
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, anotherKindsDecision, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export type { FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
 
@@ -358,6 +358,11 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
     default:
       return `A quote that is ${status.replace('_', ' ')} cannot take ${event.type.toLowerCase()}`;
   }
+}
+
+/** Why a quote refuses events of `type` in every status; undefined when some status takes them. */
+export function whyQuoteNeverTakes(type: string): string | undefined {
+  return neverTaken(quoteMachine, type, anotherKindsDecision);
 }
 
 /** The next automatic reminder, when one will be sent. */
