@@ -174,6 +174,10 @@ it("hands a run carrying the old loop's state over to the story: every period ch
   const attempts = ended.payments.map(({ period, attempt, status }) => `${period}/${attempt} ${status}`);
   expect(attempts.slice(0, 2)).toEqual(['2/1 succeeded', '3/1 succeeded']);
   expect(new Set(attempts).size).toBe(attempts.length);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await payments.stack.client.workflow.getHandle(workflowId).result();
+    await saveReplayRuns(payments.stack.client.workflow, workflowId, 'subscription-loop-to-story');
+  }
 }, 60_000);
 
 it('bad input changes nothing', async () => {

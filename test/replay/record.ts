@@ -2,7 +2,9 @@
  * Recorded histories under test/replay/, which CI replays against the current workflow code
  * (test/workflows/replay.test.ts). The workflow tests record one when RECORD_REPLAY_HISTORIES=1:
  * `RECORD_REPLAY_HISTORIES=1 npx jest test/workflows/quote.test.ts`. Record a new file when a
- * workflow changes on purpose (behind `patched()`), and keep the old ones.
+ * workflow changes on purpose (behind `patched()`), and keep the old ones: `*-loop*.json` are
+ * signature and subscription runs of the loops the shared story replaced (workflows/legacy/),
+ * `*-loop-to-story-*` a run of each continuing as new onto the story.
  *
  * Files hold the History message as @temporalio/proto writes it (int64 as strings, enums by
  * name, bytes in base64). Not through historyToJSON/historyFromJSON: with the two copies of

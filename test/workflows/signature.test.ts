@@ -105,6 +105,7 @@ it("hands a run carrying the old loop's state over to the story: status, transit
   // Numbered after what the loop recorded: nothing overwritten, nothing dropped as a repeat.
   const events = (await office.events(documentId)).filter((event) => event.type.startsWith('signature_') || event.type === 'signed');
   expect(events.map((event) => event.type)).toEqual(['signature_sent', 'signed']);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayRuns(stack.client.workflow, workflowId, 'signature-loop-to-story');
 });
 
 it('shares a token bucket per tenant in PostgreSQL: a burst beyond the limit waits', async () => {
