@@ -23,24 +23,19 @@ afterAll(async () => {
   await signing?.close();
 });
 
+/** The input a quote gives its signature child, for a signature started here without one. */
+async function signatureInput(documentId: string, run: Pick<SignatureWorkflowInput, 'pollIntervalMs' | 'continueAsNewAfterChecks'>): Promise<SignatureWorkflowInput> {
+  const { customerId } = await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } });
+  return { provider: 'getaccept', purpose: 'quote', channel: 'email', kind: 'quote', tenantId: office.tenantId, documentId, customerId, parentWorkflowId: `quote-${documentId}`, ...run };
+}
+
 it('continues as new every two checks, carrying its state, and still follows the provider', async () => {
   const { documentId, email } = await office.createDocument();
   // The row the API keeps at send time; the workflow is started here, without a quote workflow around it.
   await stack.prisma.externalSignature.create({
     data: { id: `esig_${documentId}`, tenantId: office.tenantId, documentId, provider: 'getaccept', purpose: 'quote', channel: 'email', recipientName: 'Åsa Öberg', recipientEmail: email },
   });
-  const input: SignatureWorkflowInput = {
-    provider: 'getaccept',
-    purpose: 'quote',
-    channel: 'email',
-    pollIntervalMs: 1_000,
-    kind: 'quote',
-    tenantId: office.tenantId,
-    documentId,
-    customerId: (await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).customerId,
-    parentWorkflowId: `quote-${documentId}`,
-    continueAsNewAfterChecks: 2,
-  };
+  const input = await signatureInput(documentId, { pollIntervalMs: 1_000, continueAsNewAfterChecks: 2 });
   const handle = await stack.client.workflow.start('signatureWorkflow', { taskQueue: stack.taskQueue, workflowId: signatureWorkflowId(documentId), args: [input] });
   await office.waitForDigitalStatus(documentId, 'sent');
   const { id: providerId } = await office.standInDocument(documentId);
@@ -70,18 +65,7 @@ it("hands a run carrying the old loop's state over to the story: status, transit
   const workflowId = signatureWorkflowId(documentId);
   // The run the quote started gives way to one resumed from what the loop carried (signature_sent recorded, seq 1).
   await stack.client.workflow.getHandle(workflowId).terminate('replaced by a run resumed from the loop');
-  const input: SignatureWorkflowInput = {
-    provider: 'getaccept',
-    purpose: 'quote',
-    channel: 'email',
-    pollIntervalMs: 3_600_000,
-    kind: 'quote',
-    tenantId: office.tenantId,
-    documentId,
-    customerId: (await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).customerId,
-    parentWorkflowId: `quote-${documentId}`,
-    continueAsNewAfterChecks: 1,
-  };
+  const input = await signatureInput(documentId, { pollIntervalMs: 3_600_000, continueAsNewAfterChecks: 1 });
   const loopResume = { snapshot: { value: 'sent' }, transitionSeq: 1, decisionIds: [], consecutiveFailures: 0, failureReported: false, lastCheckAt: Date.now(), checkRequested: true };
   const handle = await stack.client.workflow.start('signatureWorkflow', { taskQueue: stack.taskQueue, workflowId, args: [{ ...input, resume: loopResume }] });
 
