@@ -169,6 +169,26 @@ it('cancels while sent: withdrawn at the provider, no more provider calls, the q
   expect(order.body).toMatchObject({ kind: 'order', status: 'draft' });
 });
 
+it("refuses a cancel the signer overtook: asked while a check was reading 'signed', it is refused at its turn, nothing withdrawn", async () => {
+  await office.settings({ signaturePollInterval: 'PT1H' });
+  const { documentId } = await office.createDocument();
+  const sent = await office.sendForSignature(documentId);
+  await office.moveAtProvider(sent.id, 'signed');
+  // The seller's check reaches GetAccept and is held there: the signature is still "sent" here.
+  const heldBefore = await office.heldCalls();
+  await office.failProvider({ delayMs: 2_000, calls: 1 });
+  expect((await office.call('POST', `/v1/documents/${documentId}/signature/check`)).status).toBe(202);
+  await eventually(async () => ((await office.heldCalls()) > heldBefore ? true : undefined), { what: 'the check held at GetAccept' });
+
+  // Valid when asked; by its turn the check read "signed".
+  const cancel = await office.call<{ detail: string }>('POST', `/v1/documents/${documentId}/signature/cancel`, { reason: 'Godkänd per telefon' });
+  expect(cancel.status).toBe(409);
+  expect(cancel.body.detail).toBe('The digital signing is already signed');
+  expect((await office.standInDocument(documentId)).status).toBe('signed');
+  await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });
+  expect(signatureEvents(await office.events(documentId)).map((event) => event.type)).toEqual(['signature_sent', 'signed']);
+});
+
 it('keeps polling through a provider outage: one event tells the checks failed, nothing is lost', async () => {
   await office.settings({ signaturePollInterval: 'PT1S' });
   const { documentId } = await office.createDocument();
