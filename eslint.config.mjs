@@ -88,9 +88,8 @@ export default tseslint.config(
       ...workflowPatterns(depth).filter((pattern) => !pattern.allowTypeImports),
       { group: ['@temporalio/*'], message: MACHINES },
       { regex: into(depth, 'activities'), message: MACHINES },
-      // Up out of machines/ but not out of workflows/. Values only until the machines' view types
-      // leave workflows/api.ts (issue 10, messages per kind); then drop allowTypeImports.
-      { regex: `^${dotDots(depth - 1)}(?!\\.\\./)`, allowTypeImports: true, message: MACHINES },
+      // Up out of machines/ but not out of workflows/: not even a type (views live in their machines, messages import them).
+      { regex: `^${dotDots(depth - 1)}(?!\\.\\./)`, message: MACHINES },
     ],
     { minDepth: 2 },
   ),

@@ -7,7 +7,7 @@ import type { AttemptWebhookDeliveryInput } from './webhooks/attempt';
 import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../domain/documents';
 import type { SignatureEvidence } from '../domain/signature';
 import type { ReceivedPayment } from '../domain/invoice';
-import type { DocumentChanges } from '../workflows/api';
+import type { DocumentChanges } from '../domain/documents';
 import type { CustomerTemplateName } from '../services/notify/templates';
 import type { RenderedRevision, RenderProofRevisionInput } from '../services/render/proof-pages';
 import type { MarkRenderFailedInput } from '../services/render/render-start';

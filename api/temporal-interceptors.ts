@@ -9,7 +9,7 @@ import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors
 import { currentRequestId } from '../platform/request-context';
 import { withRequestIdHeader } from '../platform/request-id-header';
 import type { Tracing } from '../platform/tracing';
-import { DECISION_REJECTED } from '../workflows/api';
+import { DECISION_REJECTED } from '../domain/errors';
 import { apiMetrics } from './metrics';
 
 const sendRequestId: WorkflowClientInterceptor = {

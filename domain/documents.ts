@@ -1,4 +1,5 @@
 /** The vocabulary every room shares: kinds of documents, their statuses, the audit trail. */
+import type { LineInput } from './money';
 
 export const DOCUMENT_KINDS = ['quote', 'order', 'delivery_note', 'invoice', 'proof'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -155,3 +156,13 @@ export type NotifyPreferences = Partial<Record<NotifyEvent, NotifyChannel[]>>;
  * `signed: []` opts out. Every other event is opt-in.
  */
 export const DEFAULT_NOTIFY_CHANNELS: NotifyPreferences = { signed: ['email'], payment_failed: ['email'] };
+
+/** What the seller changes on a sent quote; each revision makes a new version. */
+export interface DocumentChanges {
+  title?: string;
+  lines?: Omit<LineInput, 'selected'>[];
+  /** Epoch ms. */
+  validUntil?: number;
+  contactId?: string;
+  assigneeId?: string;
+}

@@ -26,6 +26,14 @@ export interface Plan {
   startsAt?: string;
 }
 
+/** A plan whose currency is settled (the tenant's when the plan named none): what a subscription bills. */
+export type SubscriptionPlan = Plan & { currency: string };
+
+export const SUBSCRIPTION_STATUSES = ['scheduled', 'active', 'payment_failed', 'inactive'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+/** Why an inactive subscription is: too many failed payments, or the seller ended it. */
+export type InactiveReason = 'cancelled' | 'terminated';
+
 export function isPlanPeriod(period: string): period is PlanPeriod {
   return (CALENDAR_PERIODS as readonly string[]).includes(period) || isIsoDuration(period);
 }

@@ -6,9 +6,9 @@
  */
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
-import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './api';
-import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
-import type { ActionCall } from './machine-runner';
+import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './messages/acceptance';
+import { runDocumentStory } from './document-story';
+import { decision, decisionEvent, patiently } from './story';
 import {
   acceptanceMachine,
   acceptanceStatus,
@@ -18,7 +18,6 @@ import {
   type AcceptanceDecisionEvent,
   type AcceptanceEvent,
 } from './machines/acceptance';
-import type { ReminderParams } from './machines/actions';
 import { signatureWithdrawal, startSignatureChild } from './signature';
 
 /** Rendering the PDF for the attachment may take a while on long documents. */
@@ -66,7 +65,7 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
           idempotencyKey: `${workflowId}#first_send`,
         });
       },
-      sendReminderEmail: async ({ params }: ActionCall<typeof acceptanceMachine, ReminderParams>) => {
+      sendReminderEmail: async ({ params }) => {
         if (!emailsCustomer) return;
         await sendDocumentEmail({
           tenantId,

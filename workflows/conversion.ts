@@ -11,7 +11,7 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import type { ConversionTarget } from '../domain/chain';
-import { patiently } from './document-story';
+import { patiently } from './story';
 
 const { convertDocument } = proxyActivities<GreenlightActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 

@@ -1,262 +1,142 @@
 /**
- * What every document workflow does around its machine, written once (DESIGN.md §3): the
- * quote's workflow and the acceptance workflow of orders and delivery notes differ only in
- * their machine and their own activities (emails, signature, revisions).
+ * What every document's workflow adds to the story (story.ts), written once: the quote's
+ * workflow and the acceptance workflow of orders and delivery notes differ only in their
+ * machine and their own activities (emails, signature, revisions).
  *
+ * - the seller's send opens the story (SEND, the memo set for operators); a workflow started
+ *   for a draft's cancel sends nothing and closes with it;
+ * - views and downloads are facts every document takes;
  * - every transition is recorded by `recordTransition`, keyed by (workflow id, sequence), and
  *   refreshes the search attributes when the status changes;
  * - the assignee is notified behind the answer, so a slow mail server never holds a decision;
- * - decisions are Updates whose validator asks the machine (`whyNot`), taken once per
- *   decision id (= update id), ids remembered across continue-as-new;
- * - views and downloads are Signals, the state a Query;
- * - the document is sent, then time passes on the machine's deadlines until it closes or the
- *   history grows long, and then it continues as new carrying snapshot, deadlines, sequence
- *   and decision ids; a workflow started for a draft's cancel sends nothing and closes with it.
+ * - a run continues as new when Temporal suggests it (tests: after `continueAsNewAfterEvents`).
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  currentUpdateInfo,
-  log,
-  proxyActivities,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
+import { proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
-import { DECISION_REJECTED, downloadedSignal, viewedSignal, type DecisionInput, type DraftStart, type ViewedSignal, type WorkflowResume } from './api';
-import { MachineRunner, type ActionCall, type ActionHandlers } from './machine-runner';
+import { downloadedSignal, viewedSignal, type DocumentWorkflowInput, type DraftStart, type ViewedSignal } from './messages/document';
+import type { ActionCall, ActionHandlers } from './machine-runner';
 import type { FactEvent, NotifyParams, RecordParams } from './machines/actions';
-import { documentSearchAttributes } from './search-attributes';
+import { fact, patiently, runStory, type Story, type StoryTools } from './story';
 
-/** Activities retry with backoff for as long as it takes: a database or mail outage delays a document, never loses it. */
-export const patiently = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 const { recordTransition, notifyAssignee } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',
   retry: patiently,
 });
 
-/** What every document workflow's input carries. */
-export interface StoryInput extends DraftStart {
-  tenantId: string;
-  documentId: string;
-  customerId: string;
-  number: string;
-  title?: string;
-  sentBy: Actor;
-  resume?: WorkflowResume;
-  continueAsNewAfterEvents?: number;
-}
-
-type OnDecision<TView, TEvent> = <TInput>(update: UpdateDefinition<TView, [TInput]>, toEvent: (input: TInput) => TEvent) => void;
-/** An update and the machine event it becomes, each with its own input type. */
-export type DecisionBinding<TView, TEvent> = (on: OnDecision<TView, TEvent>) => void;
-
-type OnFact<TEvent> = <TInput>(signal: SignalDefinition<[TInput]>, toEvent: (input: TInput) => TEvent) => void;
-/** A signal of the kind's own (a provider's report) and the machine event it becomes. */
-export type FactBinding<TEvent> = (on: OnFact<TEvent>) => void;
-
-export function fact<TInput, TEvent>(signal: SignalDefinition<[TInput]>, toEvent: (input: TInput) => TEvent): FactBinding<TEvent> {
-  return (on) => on(signal, toEvent);
-}
-
-export function decision<TView, TInput, TEvent>(update: UpdateDefinition<TView, [TInput]>, toEvent: (input: TInput) => TEvent): DecisionBinding<TView, TEvent> {
-  return (on) => on(update, toEvent);
-}
+/** The actions the document story runs itself, for every machine that names them. */
+type DocumentStoryAction = 'recordTransition' | 'notifyAssignee';
+/** A kind's handlers: one for each activity action of its machine the story does not run. */
+export type KindActions<TMachine extends AnyStateMachine> = Omit<ActionHandlers<TMachine>, DocumentStoryAction>;
 
 /**
  * One kind of document's story. Its machine takes `SEND` (with the sender as actor) and the
  * facts `VIEWED` and `DOWNLOADED` (machines/actions.ts), and names `recordTransition` and
  * `notifyAssignee` actions with their params; `actions` runs the rest.
  */
-export interface DocumentStory<TMachine extends AnyStateMachine, TView> {
+export interface DocumentStory<TMachine extends AnyStateMachine, TView>
+  extends Omit<Story<TMachine, TView>, 'kind' | 'opening' | 'actions' | 'beforeActions' | 'timeToContinueAsNew'> {
   /** 'request': a service request, a document of its own kind outside DOCUMENT_KINDS (domain/requests.ts). */
   kind: DocumentKind | 'request';
-  machine: TMachine;
-  /** Input of a fresh machine (not asked when resuming). */
-  machineInput: () => InputFrom<TMachine>;
+  /** The status the document row and the search attributes show. */
   status: (snapshot: SnapshotFrom<TMachine>) => string;
-  isClosed: (snapshot: SnapshotFrom<TMachine>) => boolean;
-  whyNot: (snapshot: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine>) => string | undefined;
-  view: (snapshot: SnapshotFrom<TMachine>) => TView;
-  stateQuery: QueryDefinition<TView>;
-  decisions: DecisionBinding<TView, EventFromLogic<TMachine>>[];
-  /** The kind's own facts beyond views and downloads (an invoice's payments): recorded as the machine says, never refused. */
-  facts?: FactBinding<EventFromLogic<TMachine>>[];
   /** The kind's own activity actions; given the story's tools when they need them. */
-  actions: ActionHandlers<TMachine> | ((tools: StoryTools) => ActionHandlers<TMachine>);
-}
-
-/** What the story lends a kind's own actions. */
-export interface StoryTools {
-  /**
-   * Runs a notice behind the answer, as the assignee's are: the decision that caused it does
-   * not wait for it; the story does, before it closes or continues as new. A notice that
-   * fails for good (retries are unlimited, so only a non-retryable failure) is logged, and the
-   * document goes on.
-   */
-  behindTheAnswer(notice: () => Promise<unknown>, what: Record<string, unknown>): void;
+  actions: NoInfer<KindActions<TMachine> | ((tools: StoryTools) => KindActions<TMachine>)>;
 }
 
 /**
- * Runs the story until the machine closes and answers its final snapshot; continues as new
- * (never returns) when the history should be cut first.
+ * Runs the document's story until its machine closes and answers the final snapshot;
+ * continues as new (never returns) when the history should be cut first.
  */
-export async function runDocumentStory<TMachine extends AnyStateMachine, TView, TInput extends StoryInput>(
+export async function runDocumentStory<TMachine extends AnyStateMachine, TView, TInput extends DocumentWorkflowInput & DraftStart>(
   input: TInput,
   story: DocumentStory<TMachine, TView>,
 ): Promise<SnapshotFrom<TMachine>> {
   const { workflowId } = workflowInfo();
   const { tenantId, documentId } = input;
-  /** Sequence of recorded transitions: with the workflow id, it makes each record idempotent. */
-  let transitionSeq = input.resume?.transitionSeq ?? 0;
-  let recordedThisRun = 0;
-  /** Decisions taken, by decision id (= update id), remembered across continue-as-new. */
-  const decisionIds = new Set(input.resume?.decisionIds);
-  /** Notifications go out behind the answer: a slow mail server must not hold a decision. */
-  const notifications = new Set<Promise<void>>();
-  const behindTheAnswer: StoryTools['behindTheAnswer'] = (notice, what) => {
-    const notification = notice().then(
-      () => undefined,
-      (error: unknown) => {
-        if (!(error instanceof ActivityFailure)) throw error;
-        log.warn('Notification failed', { documentId, ...what, error: error.message });
-      },
-    );
-    notifications.add(notification);
-    void notification.finally(() => notifications.delete(notification));
-  };
+  // Set at start by api/ already; a workflow started another way (CLI, bench) sets its own.
+  if (!input.resume && workflowInfo().memo?.number !== input.number) upsertMemo({ number: input.number, title: input.title ?? null });
 
-  const activities: ActionHandlers<TMachine> = {
-    ...(typeof story.actions === 'function' ? story.actions({ behindTheAnswer }) : story.actions),
-    recordTransition: async ({ params, event, snapshot, previous }: ActionCall<TMachine, RecordParams>) => {
-      const status = story.status(snapshot);
-      const statusChanged = previous === undefined || story.status(previous) !== status;
-      transitionSeq += 1;
-      recordedThisRun += 1;
-      await recordTransition({
-        tenantId,
-        documentId,
-        workflowId,
-        seq: transitionSeq,
-        ...(statusChanged ? { status } : {}),
-        event: {
-          type: params.type,
-          at: 'occurredAt' in event ? (event as FactEvent).occurredAt : Date.now(),
-          actor: actorOf(event),
-          ...('source' in event && event.source ? { source: (event as FactEvent).source } : {}),
-          data: { ...auditDetails(event), ...params.data },
-        },
-      });
-      if (statusChanged) {
-        upsertSearchAttributes(documentSearchAttributes({ tenantId, kind: story.kind, customerId: input.customerId, status }));
-      }
-    },
-    notifyAssignee: async ({ params, event }: ActionCall<TMachine, NotifyParams>) => {
-      // Keyed by the transition it reports, recorded just before it.
-      const idempotencyKey = `${workflowId}#${transitionSeq}#notify`;
-      behindTheAnswer(
-        () =>
-          notifyAssignee({
-            tenantId,
-            documentId,
-            event: params.event,
-            what: params.what,
-            at: 'occurredAt' in event ? (event as FactEvent).occurredAt : Date.now(),
-            idempotencyKey,
-            // The notice names who did it: a colleague the proof was forwarded to is not the contact.
-            detail: { ...auditDetails(event), ...actorNameOf(event) },
-          }),
-        { notice: 'assignee', what: params.what },
-      );
-    },
-  };
-
-  const runner = input.resume
-    ? MachineRunner.restore(
-        story.machine,
-        { snapshot: input.resume.snapshot as { value: unknown; context: unknown }, deadlines: input.resume.deadlines },
-        activities,
-      )
-    : MachineRunner.start(story.machine, story.machineInput(), activities);
-
-  const refuseUnlessAllowed = (snapshot: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine>): void => {
-    const reason = story.whyNot(snapshot, event);
-    if (reason) throw ApplicationFailure.create({ type: DECISION_REJECTED, message: reason, nonRetryable: true });
-  };
-  // The validator answers at once whether the machine allows the decision, and why not.
-  const onDecision: OnDecision<TView, EventFromLogic<TMachine>> = (update, toEvent) =>
-    setHandler(
-      update,
-      async (decisionInput) => {
-        const decisionId = currentDecisionId();
-        if (decisionIds.has(decisionId)) return story.view(runner.snapshot);
-        const event = toEvent(decisionInput);
-        await runner.send(event, (snapshot) => refuseUnlessAllowed(snapshot, event));
-        decisionIds.add(decisionId);
-        return story.view(runner.snapshot);
-      },
-      {
-        validator: (decisionInput) => {
-          // A repeated decision id is answered with the current state, not decided again.
-          if (decisionIds.has(currentDecisionId())) return;
-          refuseUnlessAllowed(runner.snapshot, toEvent(decisionInput));
-        },
-      },
-    );
-  for (const bind of story.decisions) bind(onDecision);
-  // Views and downloads are facts: recorded whatever the status, never refused.
-  setHandler(viewedSignal, async (fact) => void (await runner.send(factEvent('VIEWED', fact) as EventFromLogic<TMachine>)));
-  setHandler(downloadedSignal, async (fact) => void (await runner.send(factEvent('DOWNLOADED', fact) as EventFromLogic<TMachine>)));
-  for (const bind of story.facts ?? []) bind((signal, toEvent) => setHandler(signal, async (input) => void (await runner.send(toEvent(input)))));
-  setHandler(story.stateQuery, () => story.view(runner.snapshot));
-
-  if (!input.resume) {
-    // Set at start by api/ already; a workflow started another way (CLI, bench) sets its own.
-    if (workflowInfo().memo?.number !== input.number) upsertMemo({ number: input.number, title: input.title ?? null });
+  return runStory(input, {
+    ...story,
+    facts: [
+      // Views and downloads are facts: recorded whatever the status, never refused.
+      fact(viewedSignal, (viewed) => factEvent('VIEWED', viewed) as EventFromLogic<TMachine>),
+      fact(downloadedSignal, (downloaded) => factEvent('DOWNLOADED', downloaded) as EventFromLogic<TMachine>),
+      ...(story.facts ?? []),
+    ],
     // Started for a draft's decision (its cancel): nothing is sent; the decision closes the story.
-    if (!input.draft) await runner.send({ type: 'SEND', at: Date.now(), actor: input.sentBy } as EventFromLogic<TMachine>);
-  }
-
-  // Then time passes: the customer looks and decides, deadlines fire, or the seller acts.
-  const timeToContinueAsNew = () =>
-    workflowInfo().continueAsNewSuggested ||
-    (input.continueAsNewAfterEvents !== undefined && recordedThisRun >= input.continueAsNewAfterEvents);
-  const storyPaused = () => story.isClosed(runner.snapshot) || timeToContinueAsNew();
-  while (!storyPaused()) await runner.nextDeadline(storyPaused);
-
-  // Callers of decisions in flight are waiting for their answer: let them have it.
-  await condition(allHandlersFinished);
-  await Promise.all(notifications);
-  if (!story.isClosed(runner.snapshot)) {
-    const { snapshot, deadlines } = runner.save();
-    const resume: WorkflowResume = { snapshot, transitionSeq, decisionIds: [...decisionIds], deadlines };
-    return continueAsNew<(next: TInput) => Promise<unknown>>({ ...input, resume });
-  }
-  return runner.snapshot;
+    ...(input.draft ? {} : { opening: () => ({ type: 'SEND', at: Date.now(), actor: input.sentBy }) as EventFromLogic<TMachine> }),
+    actions: (tools) => {
+      const documentActions = {
+        recordTransition: recordTransitions<TMachine>(tools, { tenantId, documentId, status: story.status, column: 'status' }),
+        notifyAssignee: async ({ params, event }: ActionCall<TMachine, NotifyParams>) => {
+          // Keyed by the transition it reports, recorded just before it.
+          const idempotencyKey = `${workflowId}#${tools.lastWriteSeq()}#notify`;
+          tools.behindTheAnswer(
+            () =>
+              notifyAssignee({
+                tenantId,
+                documentId,
+                event: params.event,
+                what: params.what,
+                at: 'occurredAt' in event ? (event as FactEvent).occurredAt : Date.now(),
+                idempotencyKey,
+                // The notice names who did it: a colleague the proof was forwarded to is not the contact.
+                detail: { ...auditDetails(event), ...actorNameOf(event) },
+              }),
+            { notice: 'assignee', what: params.what },
+          );
+        },
+      };
+      // The machine names the story's actions with their params (machines/actions.ts); its type cannot say so generically.
+      return { ...(typeof story.actions === 'function' ? story.actions(tools) : story.actions), ...documentActions } as unknown as ActionHandlers<TMachine>;
+    },
+    timeToContinueAsNew: (run) => run.suggested || (input.continueAsNewAfterEvents !== undefined && run.written >= input.continueAsNewAfterEvents),
+  });
 }
 
-/** A decision as its machine event, stamped with the workflow's clock. */
-export function decisionEvent<TType extends string, TInput extends DecisionInput>(type: TType, decisionInput: TInput): TInput & { type: TType; at: number } {
-  return { type, at: Date.now(), ...decisionInput };
+/**
+ * The `recordTransition` action of a document's machine: an audit row keyed by (workflow id,
+ * sequence), with the new status when the transition changed it, in `column` (a signature
+ * writes the document's digital status); the search attributes follow the status.
+ */
+export function recordTransitions<TMachine extends AnyStateMachine>(
+  tools: StoryTools,
+  target: {
+    tenantId: string;
+    documentId: string;
+    status: (snapshot: SnapshotFrom<TMachine>) => string;
+    column: 'status' | 'digitalStatus';
+    /** How operators see the status in the Temporal UI; the status itself when absent. */
+    shownAs?: (status: string) => string;
+  },
+) {
+  const { workflowId } = workflowInfo();
+  return async ({ params, event, snapshot, previous }: ActionCall<TMachine, RecordParams>): Promise<void> => {
+    const status = target.status(snapshot);
+    const statusChanged = previous === undefined || target.status(previous) !== status;
+    await recordTransition({
+      tenantId: target.tenantId,
+      documentId: target.documentId,
+      workflowId,
+      seq: tools.nextWriteSeq(),
+      ...(statusChanged ? { [target.column]: status } : {}),
+      event: {
+        type: params.type,
+        at: 'occurredAt' in event ? (event as FactEvent).occurredAt : Date.now(),
+        actor: params.actor ?? actorOf(event),
+        ...('source' in event && event.source ? { source: (event as FactEvent).source } : {}),
+        data: { ...auditDetails(event), ...params.data },
+      },
+    });
+    if (statusChanged) tools.showStatus(target.shownAs ? target.shownAs(status) : status);
+  };
 }
 
 function factEvent(type: FactEvent['type'], fact: ViewedSignal): FactEvent {
   return { type, at: Date.now(), occurredAt: fact.at, eventId: fact.eventId, actor: fact.actor, source: fact.source };
-}
-
-/** The id of the decision being taken (the update's id); only inside a decision's handler or validator. */
-export function currentDecisionId(): string {
-  const update = currentUpdateInfo();
-  if (!update) throw new Error('A decision is always an update');
-  return update.id;
 }
 
 function actorNameOf(event: { actor?: Actor }): { actorName?: string } {

@@ -8,10 +8,9 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities, PaymentActivities } from '../activities/types';
-import { invoiceStateQuery, invoiceUpdates, paymentFailedSignal, paymentReceivedSignal, type InvoiceView, type InvoiceWorkflowInput } from './api';
-import { decision, decisionEvent, fact, patiently, runDocumentStory } from './document-story';
-import type { ActionCall } from './machine-runner';
-import type { ReminderParams } from './machines/actions';
+import { invoiceStateQuery, invoiceUpdates, paymentFailedSignal, paymentReceivedSignal, type InvoiceView, type InvoiceWorkflowInput } from './messages/invoice';
+import { runDocumentStory } from './document-story';
+import { decision, decisionEvent, fact, patiently } from './story';
 import {
   invoiceMachine,
   invoiceStatus,
@@ -19,7 +18,6 @@ import {
   isInvoiceClosed,
   whyNotInvoice,
   type InvoiceEvent,
-  type RecordPaymentParams,
 } from './machines/invoice';
 
 /** Rendering the PDF (attachment, receipt) may take a while on long documents. */
@@ -68,7 +66,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
           idempotencyKey: `${workflowId}#first_send`,
         });
       },
-      sendReminderEmail: async ({ params }: ActionCall<typeof invoiceMachine, ReminderParams>) => {
+      sendReminderEmail: async ({ params }) => {
         await sendDocumentEmail({
           tenantId,
           documentId,
@@ -78,7 +76,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
           idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
         });
       },
-      recordPayment: async ({ params }: ActionCall<typeof invoiceMachine, RecordPaymentParams>) => {
+      recordPayment: async ({ params }) => {
         await recordPayment({ tenantId, documentId, ...params });
       },
       closeHostedPayments: async () => {

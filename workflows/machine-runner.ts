@@ -5,19 +5,34 @@
  * - the machine is stepped with XState's pure `initialTransition` / `transition`; assign
  *   actions are already applied by XState, and the runner keeps the resulting snapshot;
  * - an action named after an activity is run by the handler of that name the workflow gives;
+ *   what the activity answered comes back as the event the handler returns (a charge's
+ *   CHARGE_SUCCEEDED, a provider's PROVIDER_STATUS), fed to the machine once the step's
+ *   actions ran and before any other event: the outcome is the rest of the step, so nothing
+ *   decided meanwhile can come between an activity and what it answered;
  * - events carry `at` (epoch ms): the machine's clock, so its delays are computed from data;
  * - a delayed event (`after:` a named delay) arrives as `xstate.raise` with `params.delay`: it
  *   becomes a deadline at the absolute time `event.at + delay`, waited on by `nextDeadline()`
  *   with `condition`, and fed back through `transition`, stamped with the time it fired;
  *   `xstate.cancel` drops it. A delay of Infinity means "never" (no timer is due);
  * - events are processed one at a time: `send` queues the event and resolves once its actions
- *   ran, so the machine never steps concurrently, whatever handlers run at once.
+ *   (and their outcomes) ran, so the machine never steps concurrently, whatever handlers run at once;
+ * - `beforeActions`, when given, sees each new snapshot before its actions run (a kind whose
+ *   read model keeps the whole state writes it there, so a charge shows before it is made).
  *
  * Deadlines and the snapshot are plain data (`save()`), so a workflow carries them through
  * continue-as-new and resumes with `MachineRunner.restore`.
  */
 import { condition } from '@temporalio/workflow';
-import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
+import {
+  initialTransition,
+  transition,
+  type AnyStateMachine,
+  type EventFromLogic,
+  type InputFrom,
+  type ParameterizedObject,
+  type SnapshotFrom,
+  type StateMachine,
+} from 'xstate';
 
 /** A delayed event due at an absolute time (epoch ms, workflow clock). */
 export interface Deadline {
@@ -36,11 +51,58 @@ export interface ActionCall<TMachine extends AnyStateMachine, TParams = unknown>
   previous: SnapshotFrom<TMachine> | undefined;
 }
 
-/** The workflow's implementation of each activity action, by action name. */
-export type ActionHandlers<TMachine extends AnyStateMachine> = Record<
-  string,
-  (call: ActionCall<TMachine, never>) => Promise<void>
->;
+/** Every action the machine names, as `setup({ actions })` declared it: its type and its params. */
+type MachineAction<TMachine> =
+  TMachine extends StateMachine<
+    infer _TContext,
+    infer _TEvent,
+    infer _TChildren,
+    infer _TActor,
+    infer TAction,
+    infer _TGuard,
+    infer _TDelay,
+    infer _TStateValue,
+    infer _TTag,
+    infer _TInput,
+    infer _TOutput,
+    infer _TEmitted,
+    infer _TMeta,
+    infer _TStateSchema
+  >
+    ? TAction
+    : never;
+
+/**
+ * The actions the workflow runs: those declared with `activity<TParams>()` (machines/actions.ts),
+ * whose params are what the machine passes (`undefined` when nothing). XState's own actions
+ * (assign) leave their params unknown: that is how the two are told apart.
+ */
+type ActivityAction<TMachine> = MachineAction<TMachine> extends infer TAction
+  ? TAction extends ParameterizedObject
+    ? unknown extends TAction['params']
+      ? never
+      : TAction
+    : never
+  : never;
+
+/** The names of the activity actions a machine names. */
+export type ActivityActionName<TMachine> = ActivityAction<TMachine>['type'];
+
+/** What an activity answered, as the machine event it becomes; nothing when the machine needs no answer. */
+export type Outcome<TMachine extends AnyStateMachine> = EventFromLogic<TMachine> | void;
+
+/**
+ * The workflow's implementation of each activity action the machine declares, by its name and
+ * with its params: a misspelled, missing or extra handler fails to compile.
+ */
+export type ActionHandlers<TMachine extends AnyStateMachine> = {
+  [TAction in ActivityAction<TMachine> as TAction['type']]: (call: ActionCall<TMachine, TAction['params']>) => Promise<Outcome<TMachine>>;
+};
+
+/** Sees a new snapshot before its actions run; `previous` is absent for a run's first snapshot. */
+export type BeforeActions<TMachine extends AnyStateMachine> = (snapshot: SnapshotFrom<TMachine>, previous: SnapshotFrom<TMachine> | undefined) => Promise<void>;
+
+type AnyActionHandler = (call: ActionCall<AnyStateMachine, unknown>) => Promise<unknown>;
 
 /** What a runner saves to be restored later (continue-as-new). */
 export interface SavedMachine {
@@ -57,11 +119,14 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
   #snapshot: SnapshotFrom<TMachine>;
   readonly #deadlines = new Map<string, Deadline>();
   #queue: Promise<unknown> = Promise.resolve();
+  /** The run's first work: a fresh machine's entry actions, a restored one's first look. */
+  #entered: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly machine: TMachine,
     private readonly handlers: ActionHandlers<TMachine>,
     snapshot: SnapshotFrom<TMachine>,
+    private readonly beforeActions: BeforeActions<TMachine> | undefined,
   ) {
     this.#snapshot = snapshot;
   }
@@ -70,28 +135,37 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
   static start<TMachine extends AnyStateMachine>(
     machine: TMachine,
     input: InputFrom<TMachine>,
-    handlers: ActionHandlers<TMachine>,
+    handlers: NoInfer<ActionHandlers<TMachine>>,
+    beforeActions?: NoInfer<BeforeActions<TMachine>>,
   ): MachineRunner<TMachine> {
     const [snapshot, actions] = (initialTransition as (logic: TMachine, input: unknown) => [SnapshotFrom<TMachine>, ExecutableAction[]])(
       machine,
       input,
     );
-    const runner = new MachineRunner(machine, handlers, snapshot);
+    const runner = new MachineRunner(machine, handlers, snapshot, beforeActions);
     const init = { type: 'xstate.init', at: Date.now(), input } as EventFromLogic<TMachine>;
-    runner.#enqueue(() => runner.#execute(actions, init, undefined));
+    const enter = () => runner.#execute(actions, init, undefined);
+    runner.#entered = runner.#enqueue(beforeActions ? () => beforeActions(snapshot, undefined).then(enter) : enter);
     return runner;
   }
 
-  /** A machine saved by `save()`; its deadlines are armed again at their original times. */
+  /** A machine saved by `save()`; its deadlines are armed again at their original times, and `beforeActions` sees it first. */
   static restore<TMachine extends AnyStateMachine>(
     machine: TMachine,
     saved: SavedMachine,
-    handlers: ActionHandlers<TMachine>,
+    handlers: NoInfer<ActionHandlers<TMachine>>,
+    beforeActions?: NoInfer<BeforeActions<TMachine>>,
   ): MachineRunner<TMachine> {
     const snapshot = machine.resolveState(saved.snapshot as Parameters<TMachine['resolveState']>[0]) as SnapshotFrom<TMachine>;
-    const runner = new MachineRunner(machine, handlers, snapshot);
+    const runner = new MachineRunner(machine, handlers, snapshot, beforeActions);
     for (const deadline of saved.deadlines) runner.#deadlines.set(deadline.id, deadline);
+    if (beforeActions) runner.#entered = runner.#enqueue(() => beforeActions(snapshot, undefined));
     return runner;
+  }
+
+  /** Resolves once the run's first work is done, and fails as it failed: nobody else awaits it. */
+  async entered(): Promise<void> {
+    await this.#entered;
   }
 
   get snapshot(): SnapshotFrom<TMachine> {
@@ -167,10 +241,12 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
     const previous = this.#snapshot;
     const [next, actions] = transition(this.machine, previous, event) as [SnapshotFrom<TMachine>, ExecutableAction[]];
     this.#snapshot = next;
+    if (this.beforeActions) await this.beforeActions(next, previous);
     await this.#execute(actions, event, previous);
   }
 
   async #execute(actions: ExecutableAction[], event: EventFromLogic<TMachine>, previous: SnapshotFrom<TMachine> | undefined): Promise<void> {
+    const outcomes: EventFromLogic<TMachine>[] = [];
     for (const action of actions) {
       switch (action.type) {
         case 'xstate.raise':
@@ -180,14 +256,16 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
           this.#deadlines.delete((action.params as { sendId: string }).sendId);
           break;
         default: {
-          const handler = this.handlers[action.type];
+          const handler = (this.handlers as Partial<Record<string, AnyActionHandler>>)[action.type];
           // A built-in we do not interpret (spawn, sendTo, ...) or an action without an
           // activity is a programming error: fail the workflow task loudly, never skip it.
           if (!handler) throw new Error(`No handler for machine action "${action.type}"`);
-          await handler({ params: action.params as never, event, snapshot: this.#snapshot, previous });
+          const outcome = await handler({ params: action.params, event, snapshot: this.#snapshot, previous });
+          if (outcome) outcomes.push(outcome as EventFromLogic<TMachine>);
         }
       }
     }
+    for (const outcome of outcomes) await this.#step(outcome);
   }
 
   #arm({ event, id, delay }: { event: { type: string }; id?: string; delay?: number }, cause: { at?: unknown }): void {

@@ -6,23 +6,23 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
-import type { ProofWorkflowInput } from './api';
-import { patiently, type StoryTools } from './document-story';
-import type { ActionCall } from './machine-runner';
-import type { ForwardEmailParams, ForwarderNoticeParams, proofMachine } from './machines/proof';
+import type { ProofWorkflowInput } from './messages/proof';
+import { patiently, type StoryTools } from './story';
+import type { ActionHandlers } from './machine-runner';
+import type { proofMachine } from './machines/proof';
 
 const { sendDocumentEmail, notifyForwarder } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
 
-export function colleagueActions(input: ProofWorkflowInput, tools: StoryTools) {
+export function colleagueActions(input: ProofWorkflowInput, tools: StoryTools): Pick<ActionHandlers<typeof proofMachine>, 'sendForwardEmail' | 'notifyForwarder'> {
   const { workflowId } = workflowInfo();
   const { tenantId, documentId } = input;
   return {
     // Part of the decision: `forwarded` is recorded once the colleague's email is out. Keyed
     // by the decision id, so a retried activity or a replay sends one email and mints one link.
-    sendForwardEmail: async ({ params }: ActionCall<typeof proofMachine, ForwardEmailParams>) => {
+    sendForwardEmail: async ({ params }) => {
       await sendDocumentEmail({
         tenantId,
         documentId,
@@ -36,7 +36,7 @@ export function colleagueActions(input: ProofWorkflowInput, tools: StoryTools) {
     },
     // Behind the answer, like the assignee's notice it follows: keyed by the colleague's link
     // and the decision, which a proof takes once per revision at most.
-    notifyForwarder: async ({ params, snapshot }: ActionCall<typeof proofMachine, ForwarderNoticeParams>) => {
+    notifyForwarder: async ({ params, snapshot }) => {
       const idempotencyKey = `${workflowId}#colleague#${params.colleagueLinkId}#${params.decision}#${snapshot.context.revision}`;
       tools.behindTheAnswer(
         () =>

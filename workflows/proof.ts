@@ -9,11 +9,11 @@
  */
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
-import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from './api';
-import { currentDecisionId, decision, decisionEvent, patiently, runDocumentStory } from './document-story';
-import type { ActionCall } from './machine-runner';
+import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from './messages/proof';
+import { runDocumentStory } from './document-story';
+import { currentDecisionId, decision, decisionEvent, patiently } from './story';
 import { colleagueActions } from './proof-colleagues';
-import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent, type ReminderEmailParams, type RevisionEmailParams } from './machines/proof';
+import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent } from './machines/proof';
 
 const { sendDocumentEmail, sendRevisionToColleagues } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
@@ -54,7 +54,7 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
     ],
     actions: (tools) => ({
       ...colleagueActions(input, tools),
-      sendRevisionEmail: async ({ params, snapshot, previous }: ActionCall<typeof proofMachine, RevisionEmailParams>) => {
+      sendRevisionEmail: async ({ params, snapshot, previous }) => {
         const idempotencyKey = `${workflowId}#revision#${params.revision}`;
         // The first revision goes out from a draft, with the send's message; a later one says
         // which it is and what it follows (template proof_next_revision), the message long said.
@@ -70,7 +70,7 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
           });
         }
       },
-      sendReminderEmail: async ({ params }: ActionCall<typeof proofMachine, ReminderEmailParams>) => {
+      sendReminderEmail: async ({ params }) => {
         await emailRevision('proof_reminder', params.revision, `${workflowId}#reminder#${params.reminder}`);
       },
     }),

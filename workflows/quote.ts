@@ -6,22 +6,11 @@
 import { ActivityFailure, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { GreenlightActivities } from '../activities/types';
-import {
-  acceptUpdate,
-  cancelUpdate,
-  holdUpdate,
-  refuseUpdate,
-  remindUpdate,
-  reviseUpdate,
-  signUpdate,
-  stateQuery,
-  type DecisionInput,
-  type QuoteView,
-  type QuoteWorkflowInput,
-} from './api';
-import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
+import type { DecisionInput } from './messages/document';
+import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
+import { runDocumentStory } from './document-story';
+import { decision, decisionEvent, patiently } from './story';
 import { signatureWithdrawal, startSignatureChild } from './signature';
-import type { ActionCall } from './machine-runner';
 import {
   currentVersion,
   isClosed,
@@ -31,12 +20,9 @@ import {
   whyNot,
   type DecisionEvent,
   type QuoteEvent,
-  type ReminderParams,
   type ReviseEvent,
   type SignEvent,
 } from './machines/quote';
-
-type QuoteMachine = typeof quoteMachine;
 
 const { recordSignature, applyRevision } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',
@@ -54,11 +40,11 @@ const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
 });
 
 const decisionUpdates: [UpdateDefinition<QuoteView, [DecisionInput]>, DecisionEvent['type']][] = [
-  [acceptUpdate, 'ACCEPT'],
-  [refuseUpdate, 'REFUSE'],
-  [holdUpdate, 'HOLD'],
-  [remindUpdate, 'REMIND'],
-  [cancelUpdate, 'CANCEL'],
+  [quoteUpdates.accept, 'ACCEPT'],
+  [quoteUpdates.refuse, 'REFUSE'],
+  [quoteUpdates.hold, 'HOLD'],
+  [quoteUpdates.remind, 'REMIND'],
+  [quoteUpdates.cancel, 'CANCEL'],
 ];
 
 export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteView> {
@@ -88,12 +74,12 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     isClosed,
     whyNot,
     view: quoteView,
-    stateQuery,
+    stateQuery: quoteStateQuery,
     // The customer decides (accept, sign, refuse, hold) and the seller acts (remind, cancel, revise).
     decisions: [
       ...decisionUpdates.map(([update, type]) => decision(update, (decided): QuoteEvent => decisionEvent(type, decided))),
-      decision(signUpdate, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
-      decision(reviseUpdate, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
+      decision(quoteUpdates.sign, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
+      decision(quoteUpdates.revise, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
     ],
     actions: (tools) => ({
       withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
@@ -109,7 +95,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
           idempotencyKey: `${workflowId}#first_send`,
         });
       },
-      sendReminderEmail: async ({ params }: ActionCall<QuoteMachine, ReminderParams>) => {
+      sendReminderEmail: async ({ params }) => {
         if (!emailsCustomer) return;
         await sendDocumentEmail({
           tenantId,
@@ -120,22 +106,13 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
           idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
         });
       },
-      recordSignature: async ({ event, snapshot }: ActionCall<QuoteMachine, undefined>) => {
-        const { signature, options, source } = event as SignEvent;
-        await recordSignature({
-          tenantId,
-          documentId,
-          version: currentVersion(snapshot.context),
-          signedAt: event.at,
-          evidence: signature,
-          options: options ?? [],
-          ...(source ? { source } : {}),
-        });
+      recordSignature: async ({ params }) => {
+        await recordSignature({ tenantId, documentId, ...params });
       },
-      applyRevision: async ({ event, snapshot }: ActionCall<QuoteMachine, undefined>) => {
-        await applyRevision({ tenantId, documentId, version: currentVersion(snapshot.context), changes: (event as ReviseEvent).changes });
+      applyRevision: async ({ params }) => {
+        await applyRevision({ tenantId, documentId, ...params });
       },
-      sendRevisionEmail: async ({ snapshot }: ActionCall<QuoteMachine, undefined>) => {
+      sendRevisionEmail: async ({ snapshot }) => {
         // The first-send template: for the customer, a new version is a new quote to read (or sign).
         const version = currentVersion(snapshot.context);
         await sendDocumentEmail({

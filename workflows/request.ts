@@ -9,19 +9,18 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import type { RequestActivities } from '../activities/requests/types';
 import type { SubscriptionActivities } from '../activities/subscriptions/types';
-import { decision, decisionEvent, patiently, runDocumentStory } from './document-story';
-import type { ActionCall } from './machine-runner';
+import { runDocumentStory } from './document-story';
+import { decision, decisionEvent, patiently } from './story';
 import {
   isRequestClosed,
   requestMachine,
   requestStatus,
   requestView,
   whyNotRequest,
-  type ChargeRequestParams,
   type RequestEvent,
   type RequestView,
 } from './machines/request';
-import { requestStateQuery, requestUpdates, type RequestWorkflowInput } from './request-api';
+import { requestStateQuery, requestUpdates, type RequestWorkflowInput } from './messages/request';
 import { startNewSubscription } from './subscribe';
 
 const { sendDocumentEmail, syncServiceRequest, chargeConfirmedRequest, recordSubscriptionStarted } = proxyActivities<
@@ -58,16 +57,16 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
       decision(requestUpdates.refuse, (decided): RequestEvent => decisionEvent('REFUSE', decided)),
     ],
     actions: ({ behindTheAnswer }) => ({
-      syncRequest: async ({ snapshot }: ActionCall<typeof requestMachine>) => {
+      syncRequest: async ({ snapshot }) => {
         const { box, billing, proposals, outcome, unread, handledWithoutProposal } = requestView(snapshot);
         await syncServiceRequest({ tenantId, documentId, box, billing, proposals, outcome, unread, handledWithoutProposal });
       },
-      sendProposalEmail: async ({ params }: ActionCall<typeof requestMachine, { seq: number }>) => {
+      sendProposalEmail: async ({ params }) => {
         await sendDocumentEmail({ tenantId, documentId, template: 'request_proposal', attachPdf: false, idempotencyKey: `${workflowId}#proposal#${params.seq}` });
       },
       // Behind the confirm's answer: a slow provider never holds the seller's click, and the
       // outcome (paid, or declined: confirmed-unpaid) is the activity's to record.
-      chargeConfirmedRequest: async ({ params }: ActionCall<typeof requestMachine, ChargeRequestParams>) => {
+      chargeConfirmedRequest: async ({ params }) => {
         behindTheAnswer(() => chargeConfirmedRequest({ tenantId, documentId, ...params }), { charge: params.attempt });
       },
       startSubscription: async () => {

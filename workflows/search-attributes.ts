@@ -12,10 +12,13 @@ export const GreenlightKind = defineSearchAttributeKey('GreenlightKind', SearchA
 export const GreenlightStatus = defineSearchAttributeKey('GreenlightStatus', SearchAttributeType.KEYWORD);
 export const GreenlightCustomer = defineSearchAttributeKey('GreenlightCustomer', SearchAttributeType.KEYWORD);
 
-/** Every search attribute of a document (or a subscription), as a workflow start sets them and each transition refreshes them. */
+/** What operators filter workflows by: a document's kind, a service request, or a subscription. */
+export type StoryKind = DocumentKind | 'request' | 'subscription';
+
+/** Every search attribute of a document, as a workflow start sets them and each transition refreshes them. */
 export function documentSearchAttributes(document: {
   tenantId: string;
-  kind: DocumentKind | 'request' | 'subscription';
+  kind: StoryKind;
   customerId: string;
   status: string;
 }): SearchAttributePair[] {

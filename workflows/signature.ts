@@ -1,61 +1,50 @@
 /**
  * The story of a document out for signature with an external provider (seed 003): created
- * and sent at the provider, then checked until it reaches a final digital status — every
- * `pollIntervalMs` on a durable timer, at once when the seller asks (POST …/signature/check)
- * or the provider's verified webhook says something happened. One loop does every check, so
- * two never run at once; each change of digital status is a recorded transition
- * (machines/signature.ts decides which). Signed: the signed PDF is stored, then the document
- * is accepted through its own workflow; rejected: refused. A provider outage fails checks,
- * never the loop: after `reportFailuresAfter` failures in a row the seller is told once.
+ * and sent at the provider, then checked until it reaches a final digital status — a poll
+ * interval after each reading, at once when the seller asks (POST …/signature/check) or the
+ * provider's verified webhook says something happened. The rules (which reading is news,
+ * when the next check is due, when failing checks are told) live in machines/signature.ts;
+ * the story around them (decisions, time, continue-as-new) is the one every workflow shares
+ * (story.ts). This file asks the provider and records each change of digital status on the
+ * document. Signed: the signed PDF is stored, then the document is accepted through its own
+ * workflow; rejected: refused.
  *
  * Started as a child of the document's workflow (quote or order), abandoned when that one
  * closes; continues as new every few hundred checks, carrying its state, so months of
  * 30-minute polls never reach Temporal's history limits.
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  ParentClosePolicy,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  currentUpdateInfo,
-  log,
-  patched,
-  proxyActivities,
-  setHandler,
-  startChild,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { GreenlightActivities } from '../activities/types';
-import type { SignatureActivities } from '../activities/signature/types';
+import { ActivityFailure, ApplicationFailure, ParentClosePolicy, log, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import type { SignatureActivities, ProviderStatus } from '../activities/signature/types';
 import type { Actor } from '../domain/documents';
-import { DECISION_REJECTED } from './api';
-import { patiently, type StoryTools } from './document-story';
-import { MachineRunner, type ActionCall, type ActionHandlers } from './machine-runner';
-import type { RecordParams } from './machines/actions';
-import { digitalStatus, isSignatureClosed, signatureMachine, whyNoCancel, type SignatureEvent } from './machines/signature';
-import { documentSearchAttributes } from './search-attributes';
+import { recordTransitions } from './document-story';
+import { resumesSignatureLoop, signatureLoop } from './legacy/signature-loop';
+import {
+  digitalStatus,
+  isSignatureClosed,
+  signatureMachine,
+  signatureView,
+  whyNotSignature,
+  type CheckTrigger,
+  type SignatureEvent,
+  type SignatureView,
+} from './machines/signature';
 import {
   cancelSignatureUpdate,
   checkSignatureSignal,
   signatureStateQuery,
   signatureWorkflowId,
   type ExternalSignatureStart,
-  type SignatureView,
   type SignatureWorkflowInput,
-} from './signature-api';
+} from './messages/signature';
+import { documentSearchAttributes } from './search-attributes';
+import { decision, fact, patiently, runStory, type StoryTools } from './story';
 
-type SignatureMachine = typeof signatureMachine;
-
-const { recordTransition } = proxyActivities<GreenlightActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
-/** Creating at the provider renders the PDF first; an outage waits, a refusal fails the workflow (visible in the Temporal UI). */
+/** Creating at the provider renders the PDF first; an outage waits, a refusal is recorded (failed). */
 const { startExternalSignature, storeSignedDocument, decideParentDocument } = proxyActivities<SignatureActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
-/** A check retries a little, then counts as one failed check: the loop goes on at the next interval. */
+/** A check retries a little, then counts as one failed check: the next one is due a poll interval later. */
 const { checkExternalSignature } = proxyActivities<SignatureActivities>({
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
@@ -71,148 +60,78 @@ const { cancelExternalSignature } = proxyActivities<SignatureActivities>({
 const DEFAULT_REPORT_FAILURES_AFTER = 3;
 const DEFAULT_CHECKS_PER_RUN = 500;
 
-/** The signer acted through the provider; the audit trail names the signature as the link. */
-function signerActor(documentId: string): Actor {
-  return { kind: 'customer', linkId: `signature:${documentId}` };
-}
-
 export async function signatureWorkflow(input: SignatureWorkflowInput): Promise<SignatureView> {
+  // Runs begun on the loop this story replaced finish on it (legacy/signature-loop.ts).
+  if (resumesSignatureLoop(input) || !patched('signature-on-story')) return signatureLoop(input);
   const { workflowId } = workflowInfo();
   const { tenantId, documentId } = input;
   const ref = { tenantId, documentId };
-  const reportFailuresAfter = input.reportFailuresAfter ?? DEFAULT_REPORT_FAILURES_AFTER;
   const checksPerRun = input.continueAsNewAfterChecks ?? DEFAULT_CHECKS_PER_RUN;
 
-  let transitionSeq = input.resume?.transitionSeq ?? 0;
-  const decisionIds = new Set(input.resume?.decisionIds);
-  let consecutiveFailures = input.resume?.consecutiveFailures ?? 0;
-  let failureReported = input.resume?.failureReported ?? false;
-  let lastCheckAt = input.resume?.lastCheckAt ?? 0;
-  let checkRequested: 'check' | 'webhook' | undefined = input.resume?.checkRequested ? 'check' : undefined;
-  let checks = 0;
-
+  /** A provider's reading as the machine takes it; what the signer did themselves names them. */
+  const reading = (read: ProviderStatus, trigger: CheckTrigger): SignatureEvent => ({
+    type: 'PROVIDER_STATUS',
+    at: Date.now(),
+    status: read.status,
+    providerStatus: read.providerStatus,
+    trigger,
+    ...(SIGNER_STATUSES.includes(read.status) ? { actor: signerActor(documentId) } : {}),
+  });
   const decideParent = async (decision: 'accept' | 'refuse') => {
     const answer = await decideParentDocument({ ...ref, parentWorkflowId: input.parentWorkflowId, decision, decisionId: `${workflowId}#${decision}` });
     // The document may have closed another way meanwhile (cancelled, expired): the digital status still says what the signer did.
     if (answer.outcome !== 'taken') log.warn('The document did not take the signature outcome', { documentId, decision, ...answer });
   };
 
-  const handlers: ActionHandlers<SignatureMachine> = {
-    recordDigitalStatus: async ({ params, event, snapshot, previous }: ActionCall<SignatureMachine, RecordParams>) => {
-      const status = digitalStatus(snapshot);
-      const changed = previous === undefined || digitalStatus(previous) !== status;
-      transitionSeq += 1;
-      await recordTransition({
+  const ended = await runStory(input, {
+    kind: input.kind,
+    machine: signatureMachine,
+    machineInput: () => ({ provider: input.provider, pollIntervalMs: input.pollIntervalMs, reportFailuresAfter: input.reportFailuresAfter ?? DEFAULT_REPORT_FAILURES_AFTER }),
+    isClosed: isSignatureClosed,
+    whyNot: whyNotSignature,
+    view: signatureView,
+    stateQuery: signatureStateQuery,
+    decisions: [decision(cancelSignatureUpdate, (cancel): SignatureEvent => ({ type: 'CANCEL', at: Date.now(), ...cancel }))],
+    facts: [fact(checkSignatureSignal, ({ trigger }): SignatureEvent => ({ type: 'CHECK_REQUESTED', at: Date.now(), trigger }))],
+    opening: (): SignatureEvent => ({ type: 'SEND', at: Date.now() }),
+    actions: (tools) => ({
+      recordTransition: recordTransitions<typeof signatureMachine>(tools, {
         tenantId,
         documentId,
-        workflowId,
-        seq: transitionSeq,
-        ...(changed ? { digitalStatus: status } : {}),
-        event: { type: params.type, at: event.at, actor: actorOf(event, documentId), data: { provider: input.provider, ...detailsOf(event) } },
-      });
-      if (changed) upsertSearchAttributes(documentSearchAttributes({ tenantId, kind: input.kind, customerId: input.customerId, status: `digital_${status}` }));
-    },
-    storeSignedDocument: async () => void (await storeSignedDocument(ref)),
-    acceptDocument: () => decideParent('accept'),
-    refuseDocument: () => decideParent('refuse'),
-  };
-
-  const runner = input.resume
-    ? MachineRunner.restore(signatureMachine, { snapshot: input.resume.snapshot as { value: unknown; context: unknown }, deadlines: [] }, handlers)
-    : MachineRunner.start(signatureMachine, undefined, handlers);
-  const closed = () => isSignatureClosed(runner.snapshot);
-  const view = (): SignatureView => ({
-    digitalStatus: digitalStatus(runner.snapshot),
-    checks,
-    consecutiveFailures,
-    ...(closed() ? {} : { nextCheckAt: lastCheckAt + input.pollIntervalMs }),
-  });
-
-  setHandler(signatureStateQuery, view);
-  setHandler(checkSignatureSignal, ({ trigger }) => {
-    if (!closed()) checkRequested = checkRequested === 'webhook' ? 'webhook' : trigger;
-  });
-  setHandler(
-    cancelSignatureUpdate,
-    async (cancel) => {
-      const decisionId = currentUpdateInfo()?.id ?? '';
-      if (decisionIds.has(decisionId)) return view();
-      refuseUnless(whyNoCancel(runner.snapshot, cancel.actor));
-      // Withdrawn at the provider first: if that fails, the seller hears it and nothing changed here.
-      await cancelExternalSignature({ ...ref, actor: cancel.actor, ...(cancel.reason ? { reason: cancel.reason } : {}) });
-      await runner.send({ type: 'CANCEL', at: Date.now(), actor: cancel.actor, ...(cancel.reason ? { reason: cancel.reason } : {}) });
-      decisionIds.add(decisionId);
-      return view();
-    },
-    {
-      validator: (cancel) => {
-        if (decisionIds.has(currentUpdateInfo()?.id ?? '')) return;
-        refuseUnless(whyNoCancel(runner.snapshot, cancel.actor));
+        status: digitalStatus,
+        column: 'digitalStatus',
+        shownAs: (status) => `digital_${status}`,
+      }),
+      startAtProvider: async () => {
+        try {
+          return reading(await startExternalSignature(ref), 'send');
+        } catch (error) {
+          // A refusal (4xx: a payload the provider will never take) is the seller's to read, not only a failed workflow.
+          const refusal = providerRefusal(error);
+          if (refusal === undefined) throw error;
+          return { type: 'SEND_REFUSED', at: Date.now(), error: refusal };
+        }
       },
-    },
-  );
-
-  const check = async (trigger: 'poll' | 'check' | 'webhook') => {
-    checks += 1;
-    try {
-      const read = await checkExternalSignature(ref);
-      lastCheckAt = Date.now();
-      if (failureReported) await runner.send({ type: 'CHECKS_RECOVERED', at: Date.now(), failures: consecutiveFailures });
-      consecutiveFailures = 0;
-      failureReported = false;
-      // The machine ignores what is no news (the same status, or an older one).
-      await runner.send({ type: 'PROVIDER_STATUS', at: Date.now(), status: read.status, providerStatus: read.providerStatus, trigger });
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      lastCheckAt = Date.now();
-      consecutiveFailures += 1;
-      if (consecutiveFailures >= reportFailuresAfter && !failureReported) {
-        failureReported = true;
-        await runner.send({ type: 'CHECKS_FAILING', at: Date.now(), failures: consecutiveFailures, error: error.cause?.message ?? error.message });
-      }
-    }
-  };
-
-  if (!input.resume) {
-    const sent = await startExternalSignature(ref).catch(async (error: unknown) => {
-      // A refusal (4xx: a payload the provider will never take) is the seller's to read, not only a failed workflow.
-      const refusal = providerRefusal(error);
-      if (refusal === undefined) throw error;
-      await runner.send({ type: 'SEND_REFUSED', at: Date.now(), error: refusal });
-      return undefined;
-    });
-    lastCheckAt = Date.now();
-    if (sent) await runner.send({ type: 'PROVIDER_STATUS', at: Date.now(), status: sent.status, providerStatus: sent.providerStatus, trigger: 'send' });
-  }
-
-  const timeToContinueAsNew = () => workflowInfo().continueAsNewSuggested || checks >= checksPerRun;
-  while (!closed() && !timeToContinueAsNew()) {
-    const wait = lastCheckAt + input.pollIntervalMs - Date.now();
-    // The durable timer: cut short by a check request, a webhook, or a cancel that closes the signature.
-    if (!checkRequested && wait > 0) await condition(() => checkRequested !== undefined || closed(), wait);
-    if (closed()) break;
-    const trigger = checkRequested ?? 'poll';
-    checkRequested = undefined;
-    await check(trigger);
-  }
-
-  await condition(allHandlersFinished);
-  if (!closed()) {
-    const { snapshot } = runner.save();
-    return continueAsNew<typeof signatureWorkflow>({
-      ...input,
-      resume: {
-        snapshot,
-        transitionSeq,
-        decisionIds: [...decisionIds],
-        consecutiveFailures,
-        failureReported,
-        lastCheckAt,
-        checkRequested: checkRequested !== undefined,
+      checkAtProvider: async ({ params }) => {
+        try {
+          return reading(await checkExternalSignature(ref), params.trigger);
+        } catch (error) {
+          // A provider outage fails this check, never the signature.
+          if (!(error instanceof ActivityFailure)) throw error;
+          return { type: 'CHECK_FAILED', at: Date.now(), error: error.cause?.message ?? error.message };
+        }
       },
-    });
-  }
-  return view();
+      withdrawAtProvider: async ({ params }) => {
+        await cancelExternalSignature({ ...ref, ...params });
+        return { type: 'WITHDRAWN', at: Date.now(), ...params };
+      },
+      storeSignedDocument: async () => void (await storeSignedDocument(ref)),
+      acceptDocument: () => decideParent('accept'),
+      refuseDocument: () => decideParent('refuse'),
+    }),
+    timeToContinueAsNew: ({ snapshot, resumedFrom, suggested }) => suggested || snapshot.context.checks - (resumedFrom?.context.checks ?? 0) >= checksPerRun,
+  });
+  return signatureView(ended);
 }
 
 /**
@@ -247,9 +166,10 @@ export async function startSignatureChild(parent: {
 /**
  * The action that withdraws a document's external signing when the document itself is
  * cancelled (the machines' `withdrawSignature` on CANCEL): part of the same decision, run
- * behind its answer through the signature's own workflow, retried until it is done, so the
- * document never stays cancelled while its signing is still out. Nothing for a document
- * without an external signing: a built-in one is the quote's own status.
+ * behind its answer through the signature's own workflow (its cancel, the machine's CANCEL →
+ * withdrawn at the provider → WITHDRAWN), retried until it is done, so the document never
+ * stays cancelled while its signing is still out. Nothing for a document without an external
+ * signing: a built-in one is the quote's own status.
  */
 export function signatureWithdrawal(document: { tenantId: string; documentId: string; signedExternally: boolean }, tools: StoryTools) {
   return async ({ event }: { event: { actor?: Actor; reason?: string } }): Promise<void> => {
@@ -266,33 +186,16 @@ export function signatureWithdrawal(document: { tenantId: string; documentId: st
   };
 }
 
+/** Statuses only the signer's own act sets at the provider. */
+const SIGNER_STATUSES: readonly string[] = ['viewed', 'signed', 'rejected'];
+
+/** The signer acted through the provider; the audit trail names the signature as the link. */
+function signerActor(documentId: string): Actor {
+  return { kind: 'customer', linkId: `signature:${documentId}` };
+}
+
 /** The provider's message when an activity failed because the provider refused (activities/signature/activities.ts atProvider). */
 function providerRefusal(error: unknown): string | undefined {
   if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== 'ProviderRejected') return undefined;
   return error.cause.message;
-}
-
-function refuseUnless(reason: string | undefined): void {
-  if (reason) throw ApplicationFailure.create({ type: DECISION_REJECTED, message: reason, nonRetryable: true });
-}
-
-function actorOf(event: SignatureEvent, documentId: string): Actor {
-  if (event.type === 'CANCEL') return event.actor;
-  if (event.type === 'PROVIDER_STATUS' && ['viewed', 'signed', 'rejected'].includes(event.status)) return signerActor(documentId);
-  return { kind: 'system' };
-}
-
-function detailsOf(event: SignatureEvent): Record<string, unknown> {
-  switch (event.type) {
-    case 'PROVIDER_STATUS':
-      return { providerStatus: event.providerStatus, trigger: event.trigger };
-    case 'CANCEL':
-      return event.reason ? { reason: event.reason } : {};
-    case 'CHECKS_FAILING':
-      return { failures: event.failures, error: event.error };
-    case 'SEND_REFUSED':
-      return { error: event.error };
-    case 'CHECKS_RECOVERED':
-      return { failures: event.failures };
-  }
 }

@@ -8,9 +8,10 @@
  */
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/types';
-import { patiently } from './document-story';
+import { patiently } from './story';
 import { documentSearchAttributes } from './search-attributes';
-import { subscriptionWorkflowId } from './subscription-api';
+import { subscriptionWorkflowId } from './messages/subscription';
+import { subscriptionWorkflow } from './subscription';
 
 type NewSubscription = Parameters<SubscriptionActivities['createSubscription']>[0];
 
@@ -21,7 +22,7 @@ export const subscribeWorkflowId = (subscriptionId: string): string => `subscrib
 /** Writes the subscription and starts its workflow; answers its id. */
 export async function startNewSubscription(input: NewSubscription): Promise<string> {
   const { subscriptionId, workflowInput } = await createSubscription(input);
-  await startChild('subscriptionWorkflow', {
+  await startChild(subscriptionWorkflow, {
     workflowId: subscriptionWorkflowId(subscriptionId),
     args: [workflowInput],
     parentClosePolicy: ParentClosePolicy.ABANDON,

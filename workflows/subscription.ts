@@ -2,31 +2,24 @@
  * The story of a subscription (seed 004): scheduled until its start, then the customer's saved
  * card is charged each period on a durable timer; a failed charge is retried on the schedule
  * and, after the last failure, the subscription ends cancelled; the seller changes the plan or
- * terminates it. The rules live in machines/subscription.ts; this workflow runs the charges,
- * writes the state for the API after every step, answers the seller's decisions (Updates,
- * once per decision id) and continues as new once per period (or as Temporal suggests), so
- * years of billing keep a short history.
+ * terminates it. The rules live in machines/subscription.ts; the story around them (decisions,
+ * time, continue-as-new) is the one every workflow shares (story.ts). This file runs the
+ * charges and keeps the Subscription row the API lists, and continues as new once per period
+ * (or as Temporal suggests), so years of billing keep a short history.
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/types';
-import { DECISION_REJECTED } from './api';
-import { currentDecisionId, patiently } from './document-story';
-import { MachineRunner, type ActionCall } from './machine-runner';
+import { resumesSubscriptionLoop, subscriptionLoop } from './legacy/subscription-loop';
 import {
   isBetweenPeriods,
   isSubscriptionOver,
   subscriptionMachine,
   subscriptionView,
   whyNotSubscription,
-  type ChangePlanEvent,
-  type ChargeCardParams,
-  type ChargeOutcomeEvent,
-  type SubscriptionSnapshot,
-  type TerminateEvent,
+  type SubscriptionEvent,
 } from './machines/subscription';
-import { GreenlightCustomer, GreenlightKind, GreenlightStatus, GreenlightTenant } from './search-attributes';
-import { subscriptionStateQuery, subscriptionUpdates, type SubscriptionView, type SubscriptionWorkflowInput } from './subscription-api';
+import { subscriptionStateQuery, subscriptionUpdates, type SubscriptionView, type SubscriptionWorkflowInput } from './messages/subscription';
+import { decision, patiently, runStory } from './story';
 
 const { recordSubscription } = proxyActivities<SubscriptionActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 /**
@@ -36,108 +29,47 @@ const { recordSubscription } = proxyActivities<SubscriptionActivities>({ startTo
 const { chargeSubscription } = proxyActivities<SubscriptionActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<SubscriptionView> {
+  // Runs begun on the loop this story replaced finish on it (legacy/subscription-loop.ts).
+  if (resumesSubscriptionLoop(input) || !patched('subscription-on-story')) return subscriptionLoop(input);
   const { tenantId, subscriptionId, customerId } = input;
-  let transitionSeq = input.resume?.transitionSeq ?? 0;
-  const decisionIds = new Set(input.resume?.decisionIds);
-  /** The outcome of the charge just made, fed to the machine once the charging step is over. */
-  let outcome: ChargeOutcomeEvent | undefined;
-  /** The view last written; each run writes its first state again (a no-op for the row but the sequence). */
-  let recorded = '';
-
-  const handlers = {
-    chargeCard: async ({ params, snapshot }: ActionCall<typeof subscriptionMachine, ChargeCardParams>) => {
-      // The API shows the period (or retry) being charged before the provider is asked.
-      await record(snapshot);
-      const result = await chargeSubscription({ tenantId, subscriptionId, customerId, ...params });
-      outcome = {
-        type: result.status === 'succeeded' ? 'CHARGE_SUCCEEDED' : 'CHARGE_FAILED',
-        period: params.period,
-        attempt: params.attempt,
-        at: Date.now(),
-        ...(result.failureCode ? { failureCode: result.failureCode } : {}),
-      };
-    },
-  };
-  const runner = input.resume
-    ? MachineRunner.restore(subscriptionMachine, input.resume.machine, handlers)
-    : MachineRunner.start(subscriptionMachine, { now: Date.now(), plan: input.plan, startAt: input.startAt, retryDelaysMs: input.retryDelaysMs }, handlers);
-  const periodAtStart = input.resume ? runner.snapshot.context.period : 0;
-
-  /** The state as the API lists it, written when it changed; the sequence makes a retry or a late write harmless. */
-  const record = async (snapshot: SubscriptionSnapshot): Promise<void> => {
-    const view = subscriptionView(snapshot);
-    const serialized = JSON.stringify(view);
-    if (serialized === recorded) return;
-    const statusChanged = recorded === '' || (JSON.parse(recorded) as SubscriptionView).status !== view.status;
-    recorded = serialized;
-    transitionSeq += 1;
-    await recordSubscription({ tenantId, subscriptionId, seq: transitionSeq, ...view });
-    if (statusChanged) {
-      upsertSearchAttributes([
-        { key: GreenlightTenant, value: tenantId },
-        { key: GreenlightKind, value: 'subscription' },
-        { key: GreenlightStatus, value: view.status },
-        { key: GreenlightCustomer, value: customerId },
-      ]);
-    }
-  };
-  /** Steps the machine with the event, then with the charge outcome it led to, recording each state. */
-  const settle = async (): Promise<void> => {
-    await runner.idle();
-    await record(runner.snapshot);
-    while (outcome) {
-      const next = outcome;
-      outcome = undefined;
-      await record(await runner.send(next));
-    }
-  };
-
-  const refuseUnlessAllowed = (snapshot: SubscriptionSnapshot, event: ChangePlanEvent | TerminateEvent): void => {
-    const reason = whyNotSubscription(snapshot, event);
-    if (reason) throw ApplicationFailure.create({ type: DECISION_REJECTED, message: reason, nonRetryable: true });
-  };
-  const onDecision = <TInput>(update: UpdateDefinition<SubscriptionView, [TInput]>, toEvent: (decision: TInput) => ChangePlanEvent | TerminateEvent) =>
-    setHandler(
-      update,
-      async (decision: TInput) => {
-        const decisionId = currentDecisionId();
-        if (decisionIds.has(decisionId)) return subscriptionView(runner.snapshot);
-        const event = toEvent(decision);
-        await runner.send(event, (snapshot) => refuseUnlessAllowed(snapshot, event));
-        decisionIds.add(decisionId);
-        await record(runner.snapshot);
-        return subscriptionView(runner.snapshot);
-      },
-      {
-        validator: (decision: TInput) => {
-          // A repeated decision id is answered with the current state, not decided again.
-          if (decisionIds.has(currentDecisionId())) return;
-          refuseUnlessAllowed(runner.snapshot, toEvent(decision));
-        },
-      },
-    );
-  onDecision(subscriptionUpdates.changePlan, (decision) => ({ type: 'CHANGE_PLAN', at: Date.now(), ...decision }));
-  onDecision(subscriptionUpdates.terminate, (decision) => ({ type: 'TERMINATE', at: Date.now(), ...decision }));
-  setHandler(subscriptionStateQuery, () => subscriptionView(runner.snapshot));
-
-  await settle();
   const periodsPerRun = input.periodsPerRun ?? 1;
-  const timeToContinueAsNew = () =>
-    isBetweenPeriods(runner.snapshot) && (workflowInfo().continueAsNewSuggested || runner.snapshot.context.period - periodAtStart >= periodsPerRun);
-  const paused = () => isSubscriptionOver(runner.snapshot) || timeToContinueAsNew();
-  while (!paused()) {
-    await runner.nextDeadline(paused);
-    await settle();
-  }
 
-  // Callers of decisions in flight are waiting for their answer: let them have it.
-  await condition(allHandlersFinished);
-  await settle();
-  if (!isSubscriptionOver(runner.snapshot)) {
-    return continueAsNew<typeof subscriptionWorkflow>({
-      ...input,
-      resume: { machine: runner.save(), transitionSeq, decisionIds: [...decisionIds] },
-    });
-  }
-  return subscriptionView(runner.snapshot);
+  const ended = await runStory(input, {
+    kind: 'subscription',
+    machine: subscriptionMachine,
+    machineInput: () => ({ now: Date.now(), plan: input.plan, startAt: input.startAt, retryDelaysMs: input.retryDelaysMs }),
+    isClosed: isSubscriptionOver,
+    whyNot: whyNotSubscription,
+    view: subscriptionView,
+    stateQuery: subscriptionStateQuery,
+    decisions: [
+      decision(subscriptionUpdates.changePlan, (decided): SubscriptionEvent => ({ type: 'CHANGE_PLAN', at: Date.now(), ...decided })),
+      decision(subscriptionUpdates.terminate, (decided): SubscriptionEvent => ({ type: 'TERMINATE', at: Date.now(), ...decided })),
+    ],
+    actions: () => ({
+      chargeCard: async ({ params }) => {
+        const charged = await chargeSubscription({ tenantId, subscriptionId, customerId, ...params });
+        return {
+          type: charged.status === 'succeeded' ? 'CHARGE_SUCCEEDED' : 'CHARGE_FAILED',
+          period: params.period,
+          attempt: params.attempt,
+          at: Date.now(),
+          ...(charged.failureCode ? { failureCode: charged.failureCode } : {}),
+        };
+      },
+    }),
+    // The row the API lists is the view, written whenever it changed and before the step's
+    // actions: the period (or retry) being charged shows before the provider is asked.
+    beforeActions: (tools) => async (snapshot, previous) => {
+      const view = subscriptionView(snapshot);
+      const before = previous && subscriptionView(previous);
+      if (before && JSON.stringify(before) === JSON.stringify(view)) return;
+      await recordSubscription({ tenantId, subscriptionId, seq: tools.nextWriteSeq(), ...view });
+      if (before?.status !== view.status) tools.showStatus(view.status);
+    },
+    // Between periods, once this run billed its share: years of billing keep a short history.
+    timeToContinueAsNew: ({ snapshot, resumedFrom, suggested }) =>
+      isBetweenPeriods(snapshot) && (suggested || snapshot.context.period - (resumedFrom?.context.period ?? 0) >= periodsPerRun),
+  });
+  return subscriptionView(ended);
 }

@@ -4,7 +4,8 @@
  * answer comes back as is. The update id is the revision's, so a retry is taken once.
  */
 import type { Client } from '@temporalio/client';
-import { documentWorkflowId, proofUpdates, type ProofView } from '../../workflows/api';
+import { documentWorkflowId } from '../../workflows/messages/document';
+import { proofUpdates, type ProofView } from '../../workflows/messages/proof';
 import { decideDocument, type DecisionAnswer } from '../decide-document';
 
 export interface ReportRevisionReadyInput {

@@ -1,5 +1,5 @@
 /** The subscription workflow's activities (activities/subscriptions/), as the workflow sees them. */
-import type { SubscriptionView } from '../../workflows/subscription-api';
+import type { SubscriptionView } from '../../workflows/messages/subscription';
 import type { SavedCardChargeOutcome } from '../payment/saved-card';
 import type { CreatedSubscription, CreateSubscriptionInput } from '../../services/subscriptions/create';
 

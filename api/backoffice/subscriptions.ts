@@ -7,7 +7,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { isIsoDuration } from '../../domain/durations';
-import { SUBSCRIPTION_STATUSES } from '../../workflows/subscription-api';
+import { SUBSCRIPTION_STATUSES } from '../../domain/plans';
 import { jsonRoute } from '../openapi';
 import {
   changeSubscriptionPlan,

@@ -5,7 +5,7 @@
  */
 import type { TenantSettings } from '../../generated/prisma/client';
 import { durationToMs } from '../../domain/durations';
-import type { InvoiceWorkflowInput } from '../../workflows/api';
+import type { InvoiceWorkflowInput } from '../../workflows/messages/invoice';
 
 type InvoiceStory = Omit<InvoiceWorkflowInput, 'grossTotal' | 'currency' | 'dueDate' | 'reminderAfterMs' | 'maxReminders'>;
 

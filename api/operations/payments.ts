@@ -21,7 +21,8 @@ import type { ReceivedPayment } from '../../domain/invoice';
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import type { Config } from '../../platform/config';
-import { documentWorkflowId, paymentFailedSignal, paymentReceivedSignal } from '../../workflows/api';
+import { documentWorkflowId } from '../../workflows/messages/document';
+import { paymentFailedSignal, paymentReceivedSignal } from '../../workflows/messages/invoice';
 import { closedInvoiceReason, isInvoicePayable } from '../../workflows/machines/invoice';
 import { getSettings } from './settings';
 

@@ -6,7 +6,7 @@
  * A decided, expired or cancelled quote no longer changes.
  */
 import { editDraft } from '../../services/db/revisions';
-import type { DocumentChanges } from '../../workflows/api';
+import type { DocumentChanges } from '../../domain/documents';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';

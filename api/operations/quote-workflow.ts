@@ -7,57 +7,38 @@
  */
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { FINAL_ACCEPTANCE_STATUSES, isAcceptanceKind, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
+import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import { FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type DocumentKind, type ProofStatus, type QuoteStatus } from '../../domain/documents';
+import { acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from '../../workflows/messages/acceptance';
+import { documentWorkflowId, downloadedSignal, viewedSignal, type DecisionInput, type ViewedSignal } from '../../workflows/messages/document';
+import { invoiceUpdates, type InvoiceView, type InvoiceWorkflowInput } from '../../workflows/messages/invoice';
 import {
-  acceptanceUpdates,
-  acceptUpdate,
-  cancelUpdate,
-  documentWorkflowId,
-  downloadedSignal,
-  holdUpdate,
   proofStateQuery,
   proofUpdates,
-  quoteWorkflowId,
-  refuseUpdate,
-  remindUpdate,
-  reviseUpdate,
-  signUpdate,
-  stateQuery,
-  viewedSignal,
-  invoiceUpdates,
-  type InvoiceView,
-  type InvoiceWorkflowInput,
-  type AcceptanceView,
-  type AcceptanceWorkflowInput,
   type ApproveProofInput,
-  type DecisionInput,
   type ForwardProofInput,
   type ProofView,
   type ProofWorkflowInput,
-  type QuoteView,
-  type QuoteWorkflowInput,
   type RequestChangesInput,
-  type ReviseInput,
-  type SignInput,
-  type ViewedSignal,
-} from '../../workflows/api';
-import { closedAcceptanceReason } from '../../workflows/machines/acceptance';
-import { closedInvoiceReason } from '../../workflows/machines/invoice';
+} from '../../workflows/messages/proof';
+import { quoteStateQuery, quoteUpdates, quoteWorkflowId, type QuoteView, type QuoteWorkflowInput, type ReviseInput, type SignInput } from '../../workflows/messages/quote';
+import { closedAcceptanceReason, whyAcceptanceNeverTakes } from '../../workflows/machines/acceptance';
+import { closedInvoiceReason, whyInvoiceNeverTakes } from '../../workflows/machines/invoice';
 import { FINAL_INVOICE_STATUSES, type InvoiceStatus } from '../../domain/invoice';
-import { closedProofReason } from '../../workflows/machines/proof';
-import { closedQuoteReason } from '../../workflows/machines/quote';
+import { closedProofReason, whyProofNeverTakes } from '../../workflows/machines/proof';
+import { closedQuoteReason, whyQuoteNeverTakes } from '../../workflows/machines/quote';
+import { whyRequestNeverTakes } from '../../workflows/machines/request';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
 import { AppError } from '../../domain/errors';
 import { askWorkflow, temporalAppError } from '../../platform/temporal';
 
 const decisionUpdates = {
-  accept: acceptUpdate,
-  refuse: refuseUpdate,
-  hold: holdUpdate,
-  remind: remindUpdate,
-  cancel: cancelUpdate,
+  accept: quoteUpdates.accept,
+  refuse: quoteUpdates.refuse,
+  hold: quoteUpdates.hold,
+  remind: quoteUpdates.remind,
+  cancel: quoteUpdates.cancel,
 } as const;
 
 export type QuoteDecision = keyof typeof decisionUpdates;
@@ -195,28 +176,21 @@ export function decideQuote(
 
 /** What a customer decides on a proof (the portal's names: `/approve`, `/request-changes`). */
 export type ProofDecision = 'approve' | 'request-changes';
-const PROOF_DECISIONS: readonly string[] = ['approve', 'request-changes'] satisfies ProofDecision[];
-/** What the back office does to a sent proof, through the same updates as a quote's. */
-const PROOF_SELLER_MOVES: readonly string[] = ['remind', 'cancel'] satisfies (keyof typeof proofUpdates & QuoteDecision)[];
-
-const INVOICE_SELLER_MOVES: readonly string[] = ['remind', 'cancel'] satisfies (keyof typeof invoiceUpdates & QuoteDecision)[];
+/** Each kind's machine, asked which events it takes in no status. */
+const NEVER_TAKES: Partial<Record<string, (type: string) => string | undefined>> = {
+  quote: whyQuoteNeverTakes,
+  order: whyAcceptanceNeverTakes,
+  delivery_note: whyAcceptanceNeverTakes,
+  proof: whyProofNeverTakes,
+  invoice: whyInvoiceNeverTakes,
+  request: whyRequestNeverTakes,
+};
 
 /** Why a document of this kind never takes `decision`, whatever its status; undefined when it may. */
 export function whyKindRefuses(kind: string, decision: QuoteDecision | 'sign' | ProofDecision): string | undefined {
-  // Proofs are approved or sent back with changes by the customer; the seller reminds or cancels them.
-  if (kind === 'proof') {
-    return PROOF_DECISIONS.includes(decision) || PROOF_SELLER_MOVES.includes(decision) ? undefined : `A proof is approved or sent back with changes; it takes no ${decision}`;
-  }
-  // Invoices are paid (POST /d/<token>/pay), not answered; the seller reminds or cancels them.
-  if (kind === 'invoice') return INVOICE_SELLER_MOVES.includes(decision) ? undefined : `An invoice is paid, not answered; it takes no ${decision}`;
-  // A service request's price proposal is accepted or refused on its own link (seed 004).
-  if (kind === 'request') return decision === 'accept' || decision === 'refuse' ? undefined : `A service request's price proposal is accepted or refused; it takes no ${decision}`;
-  if (PROOF_DECISIONS.includes(decision)) return 'Only proofs are approved or sent back with changes';
-  if (kind === 'quote') return undefined;
-  if (!isAcceptanceKind(kind)) return `A ${kindName(kind as DocumentKind)} takes no decision`;
-  if (decision === 'hold') return 'Only quotes can be put on hold';
-  if (decision === 'sign') return 'Only quotes are signed';
-  return undefined;
+  const neverTakes = NEVER_TAKES[kind];
+  if (!neverTakes) return `A ${kindName(kind as DocumentKind)} takes no decision`;
+  return neverTakes(decision.toUpperCase().replace('-', '_'));
 }
 
 /** A decision on any document, routed to its kind's workflow (refused at once when the kind never takes it). */
@@ -268,19 +242,19 @@ export async function queryProof(client: Client, documentId: string): Promise<Pr
 
 /** The customer signs (built-in signature); refused like any decision, with the machine's reason. */
 export function signQuote(client: Client, documentId: string, decisionId: string, input: SignInput): Promise<QuoteView> {
-  return executeDecision(client, { id: documentId, kind: 'quote' }, signUpdate, decisionId, input);
+  return executeDecision(client, { id: documentId, kind: 'quote' }, quoteUpdates.sign, decisionId, input);
 }
 
 /** The seller changes a sent quote: its workflow writes the new version and emails the new link. */
 export function reviseQuote(client: Client, documentId: string, revisionId: string, input: ReviseInput): Promise<QuoteView> {
-  return executeDecision(client, { id: documentId, kind: 'quote' }, reviseUpdate, revisionId, input);
+  return executeDecision(client, { id: documentId, kind: 'quote' }, quoteUpdates.revise, revisionId, input);
 }
 
 type WorkflowKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';
 
 /** Every kind's cancel: the same name and input, each answering its own view. */
 const CANCEL_UPDATES: Record<WorkflowKind, UpdateDefinition<DocumentView, [DecisionInput]>> = {
-  quote: cancelUpdate,
+  quote: quoteUpdates.cancel,
   order: acceptanceUpdates.cancel,
   delivery_note: acceptanceUpdates.cancel,
   proof: proofUpdates.cancel,
@@ -322,7 +296,7 @@ export function signalQuoteFact(client: Client, documentId: string, fact: QuoteF
 /** The quote's state as its workflow knows it (also once finished); null if it was never sent. */
 export async function queryQuote(client: Client, documentId: string): Promise<QuoteView | null> {
   try {
-    return await client.workflow.getHandle(quoteWorkflowId(documentId)).query(stateQuery);
+    return await client.workflow.getHandle(quoteWorkflowId(documentId)).query(quoteStateQuery);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return null;
     throw error;

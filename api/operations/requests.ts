@@ -14,9 +14,10 @@ import { AppError } from '../../domain/errors';
 import { AWAITING_RESPONSE_LABEL, FINAL_REQUEST_STATUSES, type RequestBilling, type RequestBox, type RequestStatus } from '../../domain/requests';
 import { newId } from '../../platform/ids';
 import { askWorkflow } from '../../platform/temporal';
-import type { DecisionInput } from '../../workflows/api';
+import type { DecisionInput } from '../../workflows/messages/document';
 import type { RequestView } from '../../workflows/machines/request';
-import { requestUpdates, requestWorkflowId, type RequestWorkflowInput, type SellerMoveInput } from '../../workflows/request-api';
+import { requestUpdates, requestWorkflowId, type RequestWorkflowInput, type SellerMoveInput } from '../../workflows/messages/request';
+import type { requestWorkflow } from '../../workflows/request';
 import { documentSearchAttributes } from '../../workflows/search-attributes';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
@@ -97,7 +98,7 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
     ...(input.plan ? { plan: input.plan } : {}),
   };
   try {
-    await deps.temporal.workflow.start('requestWorkflow', {
+    await deps.temporal.workflow.start<typeof requestWorkflow>('requestWorkflow', {
       taskQueue: deps.config.taskQueue,
       workflowId,
       args: [workflowInput],

@@ -25,7 +25,7 @@ import { actorLabel } from '../../domain/documents';
 import { durationToMs } from '../../domain/durations';
 import { AppError } from '../../domain/errors';
 import { askWorkflow } from '../../platform/temporal';
-import { cancelSignatureUpdate, checkSignatureSignal, signatureWorkflowId, type ExternalSignatureStart, type SignatureView } from '../../workflows/signature-api';
+import { cancelSignatureUpdate, checkSignatureSignal, signatureWorkflowId, type ExternalSignatureStart, type SignatureView } from '../../workflows/messages/signature';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 

@@ -8,15 +8,10 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
 import { askWorkflow } from '../../platform/temporal';
-import type { Plan } from '../../domain/plans';
+import type { Plan, SubscriptionStatus } from '../../domain/plans';
 import { derivedId } from '../../platform/ids';
 import { subscribeWorkflowId, type subscribeWorkflow } from '../../workflows/subscribe';
-import {
-  subscriptionUpdates,
-  subscriptionWorkflowId,
-  type SubscriptionStatus,
-  type SubscriptionView,
-} from '../../workflows/subscription-api';
+import { subscriptionUpdates, subscriptionWorkflowId, type SubscriptionView } from '../../workflows/messages/subscription';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { DEFAULT_PAGE_SIZE, afterCursor, encodeCursor } from './documents';

@@ -9,7 +9,7 @@
  */
 import type { LinkedDocument } from '../../services/db/links';
 import type { Locale, ProofStatus } from '../../domain/documents';
-import type { ProofPinInput } from '../../workflows/api';
+import type { ProofPinInput } from '../../workflows/messages/proof';
 import { html, SafeHtml } from './html';
 import { formattersFor, MESSAGES, PROOF_MESSAGES, type Formatters, type ProofMessages } from './i18n';
 import { pageShell } from './layout';

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { FoundLink } from '../../services/db/links';
 import { pickLocale, type Locale, type ProofStatus, type RequestSource } from '../../domain/documents';
 import { AppError } from '../../domain/errors';
-import type { ProofPinInput } from '../../workflows/api';
+import type { ProofPinInput } from '../../workflows/messages/proof';
 import type { AppDeps } from '../app';
 import { readRevisionPage, readWatermarkedPdf } from '../operations/proof-files';
 import { readProofTrail } from '../../services/db/proof-trail';

@@ -5,7 +5,7 @@
  * and the next revision's email read the same facts.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { ProofPinInput } from '../../workflows/api';
+import type { ProofPinInput } from '../../workflows/messages/proof';
 
 export interface ChangeRequest {
   revision: number;

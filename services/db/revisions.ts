@@ -6,7 +6,7 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { computeTotals, priceLine } from '../../domain/money';
 import { lineRows } from './lines';
-import type { DocumentChanges } from '../../workflows/api';
+import type { DocumentChanges } from '../../domain/documents';
 
 async function writeChanges(tx: Prisma.TransactionClient, documentId: string, changes: DocumentChanges, version?: number): Promise<void> {
   const data: Prisma.DocumentUpdateInput = {

@@ -13,7 +13,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { ProofRevisionWorkflowInput } from '../../workflows/proof-revision';
+import type { ProofRevisionWorkflowInput, proofRevisionWorkflow } from '../../workflows/proof-revision';
 import { tenantFilter, type SweepScope } from '../db/sweep-scope';
 
 export const revisionRenderWorkflowId = (revisionId: string): string => `proof-revision-${revisionId}`;
@@ -26,7 +26,7 @@ export interface RenderStarter {
 /** Starts the render; already running (or already done) is fine. */
 export async function startRevisionRender(starter: RenderStarter, input: ProofRevisionWorkflowInput): Promise<void> {
   try {
-    await starter.client.workflow.start('proofRevisionWorkflow', {
+    await starter.client.workflow.start<typeof proofRevisionWorkflow>('proofRevisionWorkflow', {
       taskQueue: starter.taskQueue,
       workflowId: revisionRenderWorkflowId(input.revisionId),
       args: [input],

@@ -10,7 +10,8 @@ import { AppError } from '../../domain/errors';
 import { DEFAULT_RETRY_DELAYS, planStart, type Plan } from '../../domain/plans';
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
-import type { SubscriptionPlan, SubscriptionWorkflowInput } from '../../workflows/subscription-api';
+import type { SubscriptionPlan } from '../../domain/plans';
+import type { SubscriptionWorkflowInput } from '../../workflows/messages/subscription';
 
 export interface CreateSubscriptionInput {
   tenantId: string;

@@ -13,6 +13,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { webhookWorkflowId, type WebhookDeliveryInput } from '../../domain/webhooks';
+import type { webhookDeliveryWorkflow } from '../../workflows/webhook-delivery';
 import { tenantFilter, type SweepScope } from '../db/sweep-scope';
 
 export interface WebhookDispatcher {
@@ -34,7 +35,7 @@ export async function startDeliveryWorkflow(dispatcher: WebhookDispatcher, deliv
     ...(options.replay ? { firstAttempt: options.replay.firstAttempt } : {}),
   };
   try {
-    await dispatcher.client.workflow.start('webhookDeliveryWorkflow', {
+    await dispatcher.client.workflow.start<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
       taskQueue: dispatcher.taskQueue,
       workflowId: webhookWorkflowId(deliveryId),
       args: [input],

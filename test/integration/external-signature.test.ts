@@ -5,7 +5,7 @@
  * provider lose nothing, and webhooks that cannot be verified signal nothing.
  */
 import { saveReplayHistory } from '../replay/record';
-import { signatureWorkflowId } from '../../workflows/signature-api';
+import { signatureWorkflowId } from '../../workflows/messages/signature';
 import { eventually } from '../support/eventually';
 import { signingOffice, startSigningStack, type AuditRow, type SigningOffice, type SigningStack } from '../support/getaccept';
 import { pdfText } from '../support/pdf-text';
@@ -97,6 +97,13 @@ it('follows the webhook at once; the next check finds nothing new', async () => 
   await eventually(async () => ((await office.signatureState(documentId)).checks > checksBefore ? true : undefined), { what: 'the check to run' });
   expect(signatureEvents(await office.events(documentId))).toEqual(afterWebhook);
   expect((await office.document(documentId)).status).toBe('sent');
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    // test/replay/: a webhook and a check while waiting, then the seller's cancel, closing the run.
+    expect((await office.call('POST', `/v1/documents/${documentId}/signature/cancel`, {})).status).toBe(202);
+    const signatureRun = stack.client.workflow.getHandle(signatureWorkflowId(documentId));
+    await signatureRun.result();
+    await saveReplayHistory(signatureRun, 'signature-webhook-check-cancelled');
+  }
 });
 
 it('refuses webhooks with a bad token or for an unknown document, and signals nothing', async () => {
@@ -163,6 +170,26 @@ it('cancels while sent: withdrawn at the provider, no more provider calls, the q
   expect(order.body).toMatchObject({ kind: 'order', status: 'draft' });
 });
 
+it("refuses a cancel the signer overtook: asked while a check was reading 'signed', it is refused at its turn, nothing withdrawn", async () => {
+  await office.settings({ signaturePollInterval: 'PT1H' });
+  const { documentId } = await office.createDocument();
+  const sent = await office.sendForSignature(documentId);
+  await office.moveAtProvider(sent.id, 'signed');
+  // The seller's check reaches GetAccept and is held there: the signature is still "sent" here.
+  const heldBefore = await office.heldCalls();
+  await office.failProvider({ delayMs: 2_000, calls: 1 });
+  expect((await office.call('POST', `/v1/documents/${documentId}/signature/check`)).status).toBe(202);
+  await eventually(async () => ((await office.heldCalls()) > heldBefore ? true : undefined), { what: 'the check held at GetAccept' });
+
+  // Valid when asked; by its turn the check read "signed".
+  const cancel = await office.call<{ detail: string }>('POST', `/v1/documents/${documentId}/signature/cancel`, { reason: 'Godkänd per telefon' });
+  expect(cancel.status).toBe(409);
+  expect(cancel.body.detail).toBe('The digital signing is already signed');
+  expect((await office.standInDocument(documentId)).status).toBe('signed');
+  await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });
+  expect(signatureEvents(await office.events(documentId)).map((event) => event.type)).toEqual(['signature_sent', 'signed']);
+});
+
 it('keeps polling through a provider outage: one event tells the checks failed, nothing is lost', async () => {
   await office.settings({ signaturePollInterval: 'PT1S' });
   const { documentId } = await office.createDocument();
@@ -180,6 +207,11 @@ it('keeps polling through a provider outage: one event tells the checks failed, 
   expect(types).toEqual(['signature_sent', 'signature_checks_failed', 'signature_checks_recovered', 'signed']);
   const failed = (await office.events(documentId)).find((event) => event.type === 'signature_checks_failed');
   expect(failed?.data).toMatchObject({ failures: 3 });
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    const signatureRun = stack.client.workflow.getHandle(signatureWorkflowId(documentId));
+    await signatureRun.result();
+    await saveReplayHistory(signatureRun, 'signature-checks-failed-recovered');
+  }
 });
 
 it('sends an order confirmation by SMS and accepts the order when signed', async () => {

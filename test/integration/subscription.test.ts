@@ -8,8 +8,10 @@
 import { eventually } from '../support/eventually';
 import { startPaymentStack, type PaymentStack } from '../support/payments';
 import { createSubscription } from '../../services/subscriptions/create';
-import { saveReplayHistory } from '../replay/record';
-import { subscriptionWorkflowId } from '../../workflows/subscription-api';
+import { MachineRunner } from '../../workflows/machine-runner';
+import { subscriptionMachine } from '../../workflows/machines/subscription';
+import { saveReplayHistory, saveReplayRuns } from '../replay/record';
+import { subscriptionWorkflowId } from '../../workflows/messages/subscription';
 import { backOffice, type BackOffice } from './portal-fixtures';
 
 let payments: PaymentStack;
@@ -105,6 +107,11 @@ it('charges each period, applies a plan change next period, then fails, retries 
 
   const refused = await office.call<{ type: string; detail?: string }>('POST', `/v1/subscriptions/${id}/cancel`, {});
   expect(refused.status).toBe(409);
+  // test/replay/: one run per period; the plan change and the declined retries are in runs of their own.
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await payments.stack.client.workflow.getHandle(subscriptionWorkflowId(id)).result();
+    await saveReplayRuns(payments.stack.client.workflow, subscriptionWorkflowId(id), 'subscription-plan-change-declined');
+  }
 }, 120_000);
 
 it('a subscription starting later is scheduled; cancelling terminates it, once', async () => {
@@ -133,6 +140,51 @@ it('a subscription starting later is scheduled; cancelling terminates it, once',
   expect((await office.call('POST', `/v1/subscriptions/${id}/cancel`, {})).status).toBe(409);
   expect((await office.call('POST', `/v1/subscriptions/${id}/plan`, { plan: { name: 'X', amount: 1, period: 'monthly' } })).status).toBe(409);
   expect((await office.call('GET', '/v1/subscriptions/sub_nope')).status).toBe(404);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    const handle = payments.stack.client.workflow.getHandle(subscriptionWorkflowId(id));
+    await handle.result();
+    await saveReplayHistory(handle, 'subscription-scheduled-terminated');
+  }
+}, 60_000);
+
+it("hands a run carrying the old loop's state over to the story: every period charged once, the row numbered on", async () => {
+  const customerId = await customerWithCard('pm_card_visa');
+  const { tenantId } = await payments.stack.prisma.customer.findUniqueOrThrow({ where: { id: customerId } });
+  const created = await createSubscription(payments.stack.prisma, { tenantId, customerId, plan: { name: 'Basic', amount: 900, period: 'PT3S' }, retryDelays: ['PT1S'] });
+  const { plan, startAt, retryDelaysMs } = created.workflowInput;
+  // What the loop carried once period 1 was charged: its machine as the interpreter saves it, one write made.
+  const period1 = MachineRunner.start(subscriptionMachine, { now: startAt, plan, startAt, retryDelaysMs }, {
+    chargeCard: async ({ params }) => ({ type: 'CHARGE_SUCCEEDED', period: params.period, attempt: params.attempt, at: startAt }),
+  });
+  await period1.entered();
+  const workflowId = subscriptionWorkflowId(created.subscriptionId);
+  const loopResume = { machine: period1.save(), transitionSeq: 1, decisionIds: [] };
+  const handle = await payments.stack.client.workflow.start('subscriptionWorkflow', {
+    taskQueue: payments.stack.taskQueue,
+    workflowId,
+    args: [{ ...created.workflowInput, periodsPerRun: 1, resume: loopResume }],
+  });
+
+  // The loop bills period 2 and continues as new; the story bills period 3.
+  await eventually(async () => {
+    const subscription = await subscriptionOf(created.subscriptionId);
+    return subscription.payments.some((payment) => payment.period === 3 && payment.status === 'succeeded') ? true : undefined;
+  }, { what: 'period 3 charged by the story' });
+  const { events } = await payments.stack.client.workflow.getHandle(workflowId).fetchHistory();
+  expect(events?.some((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(true);
+  expect((await payments.stack.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+
+  expect((await office.call('POST', `/v1/subscriptions/${created.subscriptionId}/cancel`, {})).status).toBe(200);
+  // The row takes the story's writes: numbered after the loop's, none is taken for a late one.
+  const ended = await subscriptionOf(created.subscriptionId);
+  expect(ended).toMatchObject({ status: 'inactive', statusReason: 'terminated' });
+  const attempts = ended.payments.map(({ period, attempt, status }) => `${period}/${attempt} ${status}`);
+  expect(attempts.slice(0, 2)).toEqual(['2/1 succeeded', '3/1 succeeded']);
+  expect(new Set(attempts).size).toBe(attempts.length);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await payments.stack.client.workflow.getHandle(workflowId).result();
+    await saveReplayRuns(payments.stack.client.workflow, workflowId, 'subscription-loop-to-story');
+  }
 }, 60_000);
 
 it('bad input changes nothing', async () => {

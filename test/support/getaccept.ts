@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { GETACCEPT_STAND_IN_KEY } from '../../platform/config';
 import { registerStandInWebhooks } from '../../devtools/getaccept/register-webhooks';
 import { startGetAcceptStandIn, type GetAcceptStandIn } from '../../devtools/getaccept/server';
-import { signatureStateQuery, signatureWorkflowId, type SignatureView } from '../../workflows/signature-api';
+import { signatureStateQuery, signatureWorkflowId, type SignatureView } from '../../workflows/messages/signature';
 import { eventually } from './eventually';
 import { ApiClient } from './http';
 import { startStack, type Stack, type StackOptions } from './stack';

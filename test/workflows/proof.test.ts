@@ -8,15 +8,8 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { GreenlightActivities, NotifyAssigneeInput, NotifyForwarderInput, RecordTransitionInput, RevisionToColleaguesInput, SendDocumentEmailInput } from '../../activities/types';
 import type { Actor } from '../../domain/documents';
-import {
-  DECISION_REJECTED,
-  documentWorkflowId,
-  proofStateQuery,
-  proofUpdates,
-  viewedSignal,
-  type ProofView,
-  type ProofWorkflowInput,
-} from '../../workflows/api';
+import { DECISION_REJECTED, documentWorkflowId, viewedSignal } from '../../workflows/messages/document';
+import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from '../../workflows/messages/proof';
 import type { proofWorkflow } from '../../workflows/proof';
 import { eventually } from '../support/eventually';
 import { startTestWorker, type TestWorker } from '../support/worker';

@@ -18,7 +18,7 @@ import { AppError } from '../../domain/errors';
 import { decideQuote, reviseQuote, signQuote, startQuoteWorkflow } from '../../api/operations/quote-workflow';
 import type { Actor } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import { quoteWorkflowId, type QuoteWorkflowInput } from '../../workflows/api';
+import { quoteWorkflowId, type QuoteWorkflowInput } from '../../workflows/messages/quote';
 import { eventually } from '../support/eventually';
 import { startTestWorker, type TestWorker } from '../support/worker';
 

@@ -15,7 +15,8 @@ import type {
 import { AppError } from '../../domain/errors';
 import { decideQuote, queryQuote, signalQuoteFact, startQuoteWorkflow } from '../../api/operations/quote-workflow';
 import type { Actor } from '../../domain/documents';
-import { quoteWorkflowId, type DecisionInput, type QuoteWorkflowInput } from '../../workflows/api';
+import { quoteWorkflowId, type QuoteWorkflowInput } from '../../workflows/messages/quote';
+import type { DecisionInput } from '../../workflows/messages/document';
 import type { quoteWorkflow } from '../../workflows/quote';
 import { GreenlightStatus } from '../../workflows/search-attributes';
 import { eventually } from '../support/eventually';

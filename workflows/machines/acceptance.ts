@@ -23,8 +23,7 @@ import { assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import type { AuditEventType, NotifyEvent } from '../../domain/documents';
-import type { AcceptanceView } from '../api';
-import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, anotherKindsDecision, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export interface AcceptanceMachineInput {
   kind: AcceptanceKind;
@@ -45,6 +44,12 @@ export interface AcceptanceDecisionEvent extends Timed {
 }
 
 export type AcceptanceEvent = ({ type: 'SEND' } & Timed) | FactEvent | AcceptanceDecisionEvent;
+
+/** What an order's or a delivery note's workflow answers. */
+export interface AcceptanceView {
+  status: AcceptanceStatus;
+  remindersSent: number;
+}
 
 export const acceptanceMachine = setup({
   types: {
@@ -140,6 +145,11 @@ function aDocument(kind: AcceptanceKind): string {
 /** Why no decision can be taken on a document in a final status (also used once its workflow has closed). */
 export function closedAcceptanceReason(kind: AcceptanceKind, status: AcceptanceStatus): string {
   return status === 'cancelled' ? `${theDocument(kind)} is cancelled` : `${theDocument(kind)} is already ${status}`;
+}
+
+/** Why an order or a delivery note refuses events of `type` in every status; undefined when some status takes them. */
+export function whyAcceptanceNeverTakes(type: string): string | undefined {
+  return neverTaken(acceptanceMachine, type, anotherKindsDecision);
 }
 
 /**

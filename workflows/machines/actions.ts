@@ -3,6 +3,7 @@
  * (views, downloads) recorded in any status, and the activity actions it names for the
  * interpreter (workflows/machine-runner.ts) to run, with their parameters.
  */
+import type { AnyStateMachine } from 'xstate';
 import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../../domain/documents';
 
 export interface Timed {
@@ -23,6 +24,8 @@ export interface FactEvent extends Timed {
 export interface RecordParams {
   type: AuditEventType;
   data?: Record<string, unknown>;
+  /** Who did it, when not the event's actor (a signature's checks recovering is no one's act). */
+  actor?: Actor;
 }
 export interface ReminderParams {
   reminder: number;
@@ -31,6 +34,23 @@ export interface ReminderParams {
 export interface NotifyParams {
   event: NotifyEvent;
   what: AuditEventType;
+}
+
+/**
+ * Why a kind refuses events of `type` whatever its status: its machine takes them in no
+ * state. `wording` says it for the kind, given the decision's portal name (REQUEST_CHANGES:
+ * request-changes); undefined when some state takes them. api/ asks it before a workflow.
+ */
+export function neverTaken(machine: AnyStateMachine, type: string, wording: (decision: string) => string): string | undefined {
+  return machine.events.includes(type) ? undefined : wording(type.toLowerCase().replaceAll('_', '-'));
+}
+
+/** How a quote, an order or a delivery note says a decision belongs to another kind. */
+export function anotherKindsDecision(decision: string): string {
+  if (decision === 'hold') return 'Only quotes can be put on hold';
+  if (decision === 'sign') return 'Only quotes are signed';
+  if (decision === 'approve' || decision === 'request-changes') return 'Only proofs are approved or sent back with changes';
+  return `This document takes no ${decision}`;
 }
 
 /** The interpreter runs the activity of the same name; the machine only names it. */

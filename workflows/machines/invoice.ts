@@ -28,8 +28,7 @@
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import type { AuditEventType } from '../../domain/documents';
 import { FINAL_INVOICE_STATUSES, PAYABLE_INVOICE_STATUSES, type InvoiceStatus, type ReceivedPayment } from '../../domain/invoice';
-import type { InvoiceView } from '../api';
-import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export interface InvoiceMachineInput {
   now: number;
@@ -91,6 +90,17 @@ const isNewPayment = (context: InvoiceContext, event: InvoiceEvent): event is Pa
 /** Read from `context` before the payment is added: does it cover what is left? */
 const coversTheRest = (context: InvoiceContext, event: InvoiceEvent): boolean =>
   isNewPayment(context, event) && context.paidTotal + event.payment.amount >= context.grossTotal;
+
+/** What the invoice workflow answers. */
+export interface InvoiceView {
+  status: InvoiceStatus;
+  remindersSent: number;
+  nextReminderAt?: number;
+  /** Minor units counted so far, and what is left. */
+  paidTotal: number;
+  amountDue: number;
+  dueDate?: number;
+}
 
 export const invoiceMachine = setup({
   types: {
@@ -252,6 +262,11 @@ export function isInvoiceClosed(snapshot: InvoiceSnapshot): boolean {
 /** Why no decision can be taken on an invoice in a final status (also once its workflow has closed). */
 export function closedInvoiceReason(status: InvoiceStatus): string {
   return status === 'cancelled' ? 'The invoice is cancelled' : 'The invoice is already paid';
+}
+
+/** Why an invoice refuses events of `type` in every status; undefined when some status takes them. */
+export function whyInvoiceNeverTakes(type: string): string | undefined {
+  return neverTaken(invoiceMachine, type, (decision) => `An invoice is paid, not answered; it takes no ${decision}`);
 }
 
 /** Why the machine would refuse `event` now, in words a seller can read; undefined when allowed. */

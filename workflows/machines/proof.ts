@@ -31,8 +31,15 @@
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
-import type { ProofPinInput, ProofView } from '../api';
-import { activity, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
+import { activity, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
+
+/** A comment pinned on a point of a page; x and y are fractions of the page from its top left. */
+export interface ProofPinInput {
+  page: number;
+  x: number;
+  y: number;
+  comment: string;
+}
 
 export interface ProofMachineInput {
   /** Epoch ms at which the machine starts (the workflow's start time). */
@@ -201,6 +208,18 @@ function changeRequestProblem(context: ProofContext, event: RequestChangesEvent)
     if (problem) return problem;
   }
   return undefined;
+}
+
+/** What the proof workflow answers. */
+export interface ProofView {
+  status: ProofStatus;
+  /** The revision the customer is asked about; 0 before the first is sent. */
+  revision: number;
+  pageCount: number;
+  /** Whether approving needs the terms of sale ticked. */
+  termsRequired: boolean;
+  /** Reminders the seller sent. */
+  remindersSent: number;
 }
 
 export const proofMachine = setup({
@@ -384,6 +403,11 @@ export function isProofClosed(snapshot: ProofSnapshot): boolean {
 export function closedProofReason(status: ProofStatus, revision?: number): string {
   if (status === 'cancelled') return 'The proof is cancelled';
   return revision ? `The proof is already approved (revision ${revision})` : `The proof is already ${status}`;
+}
+
+/** Why a proof refuses events of `type` in every status; undefined when some status takes them. */
+export function whyProofNeverTakes(type: string): string | undefined {
+  return neverTaken(proofMachine, type, (decision) => `A proof is approved or sent back with changes; it takes no ${decision}`);
 }
 
 /**

@@ -38,10 +38,9 @@
  * an accepted quote must still be recorded.
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
-import { FINAL_QUOTE_STATUSES, type AuditEventType, type NotifyEvent, type QuoteStatus } from '../../domain/documents';
+import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import type { DocumentChanges, QuoteView } from '../api';
-import { activity, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, anotherKindsDecision, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export type { FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
 
@@ -94,6 +93,32 @@ export interface ReviseEvent extends Timed {
 
 export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent;
 
+/** What the recordSignature action keeps: the evidence, for the version signed, with the options chosen. */
+export interface SignatureRecordParams {
+  version: number;
+  signedAt: number;
+  evidence: SignatureEvidence;
+  options: string[];
+  source?: RequestSource;
+}
+
+/** What the applyRevision action writes: the changes, as the version they make. */
+export interface RevisionParams {
+  version: number;
+  changes: DocumentChanges;
+}
+
+/** What every update answers and the query returns. */
+export interface QuoteView {
+  status: QuoteStatus;
+  remindersSent: number;
+  /** Epoch ms of the next automatic reminder, if one is due. */
+  nextReminderAt?: number;
+  validUntil?: number;
+  /** The quote's current version (1 until it is revised after sending). */
+  version?: number;
+}
+
 export const currentVersion = (context: QuoteContext): number => context.version ?? 1;
 const requiresSignature = (context: QuoteContext): boolean => context.requireSignature === true;
 /** A decision naming no version (the back office, older portal pages) is about the current one. */
@@ -131,8 +156,8 @@ export const quoteMachine = setup({
     sendFirstEmail: activity<undefined>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),
-    recordSignature: activity<undefined>(),
-    applyRevision: activity<undefined>(),
+    recordSignature: activity<SignatureRecordParams>(),
+    applyRevision: activity<RevisionParams>(),
     sendRevisionEmail: activity<undefined>(),
     withdrawSignature: activity<undefined>(),
   },
@@ -173,7 +198,16 @@ export const quoteMachine = setup({
       guard: 'maySign',
       actions: [
         'keepTime',
-        'recordSignature',
+        {
+          type: 'recordSignature',
+          params: ({ context, event }: { context: QuoteContext; event: SignEvent }): SignatureRecordParams => ({
+            version: currentVersion(context),
+            signedAt: event.at,
+            evidence: event.signature,
+            options: event.options ?? [],
+            ...(event.source ? { source: event.source } : {}),
+          }),
+        },
         {
           type: 'recordTransition',
           params: ({ event }: { event: QuoteEvent }) => ({
@@ -194,7 +228,10 @@ export const quoteMachine = setup({
         actions: [
           'keepTime',
           'nextVersion',
-          'applyRevision',
+          {
+            type: 'applyRevision',
+            params: ({ context, event }: { context: QuoteContext; event: ReviseEvent }): RevisionParams => ({ version: currentVersion(context), changes: event.changes }),
+          },
           {
             type: 'recordTransition',
             params: ({ context }: { context: QuoteContext }) => ({ type: 'revised' as const, data: { version: currentVersion(context) } }),
@@ -323,6 +360,11 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
     default:
       return `A quote that is ${status.replace('_', ' ')} cannot take ${event.type.toLowerCase()}`;
   }
+}
+
+/** Why a quote refuses events of `type` in every status; undefined when some status takes them. */
+export function whyQuoteNeverTakes(type: string): string | undefined {
+  return neverTaken(quoteMachine, type, anotherKindsDecision);
 }
 
 /** The next automatic reminder, when one will be sent. */

@@ -37,7 +37,7 @@ import {
   type RequestBox,
   type RequestStatus,
 } from '../../domain/requests';
-import { activity, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
+import { activity, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
 
 export interface RequestMachineInput {
   now: number;
@@ -280,6 +280,11 @@ export function requestStatus(snapshot: RequestSnapshot): RequestStatus | 'draft
 
 export function isRequestClosed(snapshot: RequestSnapshot): boolean {
   return (FINAL_REQUEST_STATUSES as readonly string[]).includes(requestStatus(snapshot));
+}
+
+/** Why a service request refuses events of `type` in every status; undefined when some status takes them. */
+export function whyRequestNeverTakes(type: string): string | undefined {
+  return neverTaken(requestMachine, type, (decision) => `A service request's price proposal is accepted or refused; it takes no ${decision}`);
 }
 
 /** Why the machine would refuse `event` now, in words a seller or customer can read; undefined when allowed. */

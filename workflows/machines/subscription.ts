@@ -24,8 +24,7 @@
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import type { Actor } from '../../domain/documents';
-import { periodEnd } from '../../domain/plans';
-import type { InactiveReason, SubscriptionPlan, SubscriptionStatus, SubscriptionView } from '../subscription-api';
+import { periodEnd, type InactiveReason, type SubscriptionPlan, type SubscriptionStatus } from '../../domain/plans';
 import { activity } from './actions';
 
 export interface SubscriptionMachineInput {
@@ -209,6 +208,22 @@ export const subscriptionMachine = setup({
 
 export type SubscriptionSnapshot = SnapshotFrom<typeof subscriptionMachine>;
 
+/** What the subscription's state looks like from outside (query and update answers, the Subscription row). */
+export interface SubscriptionView {
+  status: SubscriptionStatus;
+  statusReason?: InactiveReason;
+  plan: SubscriptionPlan;
+  /** The plan that applies from the next period (a change made while one was running). */
+  nextPlan?: SubscriptionPlan;
+  /** The period being billed, 1 for the first. */
+  currentPeriod: number;
+  /** Failed charges of the current period. */
+  failures: number;
+  /** Epoch ms of the next charge (period start or retry), while there will be one. */
+  nextChargeAt?: number;
+}
+
+
 export function subscriptionStatus(snapshot: SubscriptionSnapshot): SubscriptionStatus {
   if (snapshot.matches('scheduled') || snapshot.matches('starting')) return 'scheduled';
   if (snapshot.matches('active')) return 'active';
@@ -222,7 +237,7 @@ export const isSubscriptionOver = (snapshot: SubscriptionSnapshot): boolean => s
 export const isBetweenPeriods = (snapshot: SubscriptionSnapshot): boolean => snapshot.matches({ active: 'paid' });
 
 /** Why the machine would not take this seller's decision now, or undefined when it would. */
-export function whyNotSubscription(snapshot: SubscriptionSnapshot, event: ChangePlanEvent | TerminateEvent): string | undefined {
+export function whyNotSubscription(snapshot: SubscriptionSnapshot, event: SubscriptionEvent): string | undefined {
   if (snapshot.matches('inactive')) return `The subscription is inactive (${snapshot.context.statusReason ?? 'ended'}).`;
   return snapshot.can(event) ? undefined : `The subscription cannot take ${event.type} now.`;
 }

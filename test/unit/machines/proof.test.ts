@@ -4,7 +4,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { Actor } from '../../../domain/documents';
-import type { ProofPinInput } from '../../../workflows/api';
+import type { ProofPinInput } from '../../../workflows/messages/proof';
 import {
   closedProofReason,
   isProofClosed,

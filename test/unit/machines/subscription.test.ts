@@ -15,7 +15,7 @@ import {
   type SubscriptionMachineInput,
   type SubscriptionSnapshot,
 } from '../../../workflows/machines/subscription';
-import type { SubscriptionPlan } from '../../../workflows/subscription-api';
+import type { SubscriptionPlan } from '../../../domain/plans';
 
 const T0 = Date.UTC(2026, 0, 31, 9, 0, 0);
 const DAY = 86_400_000;

@@ -1,12 +1,15 @@
 /**
  * The messages of the external signature workflow (workflows/signature.ts), shared with api/.
- * Checking now is a Signal (a fact: "look now"; the loop takes it at its next turn, never two
- * checks at once); cancelling is an Update, so the seller learns at once whether it was taken.
+ * Checking now is a Signal (a fact: "look now"; the next check is due at once, never two at
+ * once); cancelling is an Update, so the seller learns at once whether it was taken.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../domain/documents';
-import type { DigitalStatus, ExternalSignatureProvider, SignatureChannel, SignaturePurpose } from '../domain/digital-status';
-import type { WorkflowResume } from './api';
+import type { Actor } from '../../domain/documents';
+import type { ExternalSignatureProvider, SignatureChannel, SignaturePurpose } from '../../domain/digital-status';
+import type { SignatureView } from '../machines/signature';
+import type { StoryInput } from './document';
+
+export type { SignatureView } from '../machines/signature';
 
 /** One signature workflow per document: `signature-<documentId>`. */
 export const signatureWorkflowId = (documentId: string): string => `signature-${documentId}`;
@@ -20,27 +23,16 @@ export interface ExternalSignatureStart {
   pollIntervalMs: number;
 }
 
-export interface SignatureWorkflowInput extends ExternalSignatureStart {
+export interface SignatureWorkflowInput extends ExternalSignatureStart, StoryInput {
   /** The kind of the document signed: an order confirmation is an order, the rest quotes. */
   kind: 'quote' | 'order';
-  tenantId: string;
   documentId: string;
-  customerId: string;
   /** The document's own workflow, told the outcome (accept on signed, refuse on rejected). */
   parentWorkflowId: string;
   /** Consecutive failed checks after which the seller is told (one event); 3 when absent. */
   reportFailuresAfter?: number;
   /** Continue as new after this many checks in one run (before Temporal would suggest it); 500 when absent. */
   continueAsNewAfterChecks?: number;
-  resume?: SignatureResume;
-}
-
-export interface SignatureResume extends Pick<WorkflowResume, 'snapshot' | 'transitionSeq' | 'decisionIds'> {
-  consecutiveFailures: number;
-  failureReported: boolean;
-  /** Epoch ms of the last check, so the next one keeps the interval across runs. */
-  lastCheckAt: number;
-  checkRequested: boolean;
 }
 
 export interface CheckSignal {
@@ -50,14 +42,6 @@ export interface CheckSignal {
 export interface CancelSignatureInput {
   actor: Actor;
   reason?: string;
-}
-
-export interface SignatureView {
-  digitalStatus: DigitalStatus;
-  checks: number;
-  consecutiveFailures: number;
-  /** Epoch ms of the next scheduled check, while open. */
-  nextCheckAt?: number;
 }
 
 export const checkSignatureSignal = defineSignal<[CheckSignal]>('checkSignature');

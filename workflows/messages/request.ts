@@ -5,17 +5,18 @@
  * request's page come from PostgreSQL (ServiceRequest), never from here.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, RequestSource } from '../domain/documents';
-import type { Plan } from '../domain/plans';
-import type { RequestBilling } from '../domain/requests';
-import type { DecisionInput } from './api';
-import type { StoryInput } from './document-story';
-import type { RequestView } from './machines/request';
+import type { Actor, RequestSource } from '../../domain/documents';
+import type { Plan } from '../../domain/plans';
+import type { RequestBilling } from '../../domain/requests';
+import type { RequestView } from '../machines/request';
+import type { DecisionInput, DocumentWorkflowInput } from './document';
+
+export type { RequestView } from '../machines/request';
 
 /** One workflow per request: `request-<requestId>` (the request's document id). */
 export const requestWorkflowId = (requestId: string): string => `request-${requestId}`;
 
-export interface RequestWorkflowInput extends StoryInput {
+export interface RequestWorkflowInput extends DocumentWorkflowInput {
   priceOnQuote: boolean;
   billing: RequestBilling;
   currency: string;

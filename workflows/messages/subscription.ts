@@ -5,25 +5,18 @@
  * state is a Query; lists come from PostgreSQL (the Subscription row), never from here.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../domain/documents';
-import type { Plan } from '../domain/plans';
-import type { SavedMachine } from './machine-runner';
+import type { Actor } from '../../domain/documents';
+import type { SubscriptionPlan } from '../../domain/plans';
+import type { SubscriptionView } from '../machines/subscription';
+import type { StoryInput } from './document';
+
+export type { SubscriptionView } from '../machines/subscription';
 
 /** One workflow per subscription: `subscription-<subscriptionId>`. */
 export const subscriptionWorkflowId = (subscriptionId: string): string => `subscription-${subscriptionId}`;
 
-export const SUBSCRIPTION_STATUSES = ['scheduled', 'active', 'payment_failed', 'inactive'] as const;
-export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
-/** Why an inactive subscription is: too many failed payments, or the seller ended it. */
-export type InactiveReason = 'cancelled' | 'terminated';
-
-/** A plan whose currency is settled (the tenant's when the plan named none). */
-export type SubscriptionPlan = Plan & { currency: string };
-
-export interface SubscriptionWorkflowInput {
-  tenantId: string;
+export interface SubscriptionWorkflowInput extends StoryInput {
   subscriptionId: string;
-  customerId: string;
   /** The service request whose confirmation created it; absent when created directly. */
   requestId?: string;
   plan: SubscriptionPlan;
@@ -33,15 +26,6 @@ export interface SubscriptionWorkflowInput {
   retryDelaysMs: number[];
   /** Continue as new after this many charged periods in one run; 1 when absent (tests of history set more). */
   periodsPerRun?: number;
-  /** Set when continuing as new. */
-  resume?: SubscriptionResume;
-}
-
-/** Carried across continue-as-new (Temporal forgets update ids across runs; the workflow must not). */
-export interface SubscriptionResume {
-  machine: SavedMachine;
-  transitionSeq: number;
-  decisionIds: string[];
 }
 
 export interface ChangePlanInput {
@@ -52,20 +36,6 @@ export interface ChangePlanInput {
 export interface TerminateSubscriptionInput {
   actor: Actor;
   reason?: string;
-}
-
-export interface SubscriptionView {
-  status: SubscriptionStatus;
-  statusReason?: InactiveReason;
-  plan: SubscriptionPlan;
-  /** The plan that applies from the next period (a change made while one was running). */
-  nextPlan?: SubscriptionPlan;
-  /** The period being billed, 1 for the first. */
-  currentPeriod: number;
-  /** Failed charges of the current period. */
-  failures: number;
-  /** Epoch ms of the next charge (period start or retry), while there will be one. */
-  nextChargeAt?: number;
 }
 
 export const subscriptionUpdates = {

@@ -1,0 +1,42 @@
+/**
+ * The invoice workflow's messages (workflows/invoice.ts), shared with api/: the seller's moves
+ * under the names every document uses, and the payment provider's reports as facts.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ReceivedPayment } from '../../domain/invoice';
+import type { InvoiceView } from '../machines/invoice';
+import type { DecisionInput, DocumentWorkflowInput, DraftStart, SendInstructions } from './document';
+
+export type { InvoiceView } from '../machines/invoice';
+
+/** Input of invoiceWorkflow: the invoice sent, reminded and paid (machines/invoice.ts). */
+export interface InvoiceWorkflowInput extends DocumentWorkflowInput, DraftStart {
+  /** Minor units: what the customer owes in all. */
+  grossTotal: number;
+  currency: string;
+  /** Epoch ms; the invoice is overdue after it. Absent: never overdue. */
+  dueDate?: number;
+  reminderAfterMs: number;
+  maxReminders: number;
+  send: SendInstructions;
+}
+
+export const invoiceUpdates = {
+  remind: defineUpdate<InvoiceView, [DecisionInput]>('remind'),
+  cancel: defineUpdate<InvoiceView, [DecisionInput]>('cancel'),
+} as const;
+
+/** The payment provider took money (a verified webhook, or the customer back from the payment page). */
+export const paymentReceivedSignal = defineSignal<[ReceivedPayment]>('paymentReceived');
+/** The provider refused a card for this invoice. */
+export const paymentFailedSignal = defineSignal<[PaymentFailure]>('paymentFailed');
+
+export interface PaymentFailure {
+  paymentId: string;
+  /** The provider's event: a failure reported again is recorded once. */
+  eventId: string;
+  failureCode?: string;
+  failureMessage?: string;
+}
+
+export const invoiceStateQuery = defineQuery<InvoiceView>('state');

@@ -1,0 +1,52 @@
+/** The quote workflow's messages (workflows/quote.ts), shared with api/. */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor, DocumentChanges } from '../../domain/documents';
+import type { SignatureEvidence } from '../../domain/signature';
+import type { QuoteView } from '../machines/quote';
+import { documentWorkflowId, type DecisionInput, type DocumentWorkflowInput, type DraftStart, type SendInstructions } from './document';
+import type { ExternalSignatureStart } from './signature';
+
+export type { QuoteView } from '../machines/quote';
+
+export const quoteWorkflowId = (documentId: string): string => documentWorkflowId('quote', documentId);
+
+/** Input of quoteWorkflow: everything it needs, read once by the caller at send time. */
+export interface QuoteWorkflowInput extends DocumentWorkflowInput, DraftStart {
+  /** Epoch ms; the quote expires then. */
+  validUntil?: number;
+  reminderAfterMs: number;
+  maxReminders: number;
+  send: SendInstructions;
+  /** The tenant's autoConvertToOrder at send time: acceptance creates the order by itself. */
+  autoConvertToOrder?: boolean;
+  /** Only a SIGN decision accepts the quote (built-in signature); absent in quotes sent before it existed. */
+  requireSignature?: boolean;
+  /** Signed through an external provider (GetAccept): a child workflow runs the signature; no email of ours goes out. */
+  signature?: ExternalSignatureStart;
+}
+
+/** Signing: a decision that carries its evidence. */
+export interface SignInput extends DecisionInput {
+  signature: SignatureEvidence;
+}
+
+export interface ReviseInput {
+  actor: Actor;
+  changes: DocumentChanges;
+}
+
+export const quoteUpdates = {
+  accept: defineUpdate<QuoteView, [DecisionInput]>('accept'),
+  refuse: defineUpdate<QuoteView, [DecisionInput]>('refuse'),
+  hold: defineUpdate<QuoteView, [DecisionInput]>('hold'),
+  /** Back office: send a reminder now (uses the reminder template). */
+  remind: defineUpdate<QuoteView, [DecisionInput]>('remind'),
+  /** Back office: cancel the quote. */
+  cancel: defineUpdate<QuoteView, [DecisionInput]>('cancel'),
+  /** The customer signs (built-in signature): accepts with evidence. */
+  sign: defineUpdate<QuoteView, [SignInput]>('sign'),
+  /** Back office: the quote changed after it was sent; the customer gets the new version. */
+  revise: defineUpdate<QuoteView, [ReviseInput]>('revise'),
+} as const;
+
+export const quoteStateQuery = defineQuery<QuoteView>('state');

@@ -1,0 +1,204 @@
+/**
+ * The interpreter every workflow of ours runs its machine on, written once (DESIGN.md §3): a
+ * document's (document-story.ts), a signature's and a subscription's differ only in their
+ * machine, their activities and how their read model is written.
+ *
+ * - the machine is stepped by a MachineRunner: the kind's handlers run its activity actions, and
+ *   what an activity answered comes back to the machine as an event (machine-runner.ts);
+ * - decisions are Updates whose validator asks the machine (`whyNot`), asked again when the
+ *   decision's turn comes, taken once per decision id (= update id), ids remembered across
+ *   continue-as-new;
+ * - facts are Signals, never refused; the state a Query;
+ * - time passes on the machine's deadlines until it closes or the kind says the run did enough,
+ *   and then it continues as new carrying snapshot, deadlines, write sequence and decision ids.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  log,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
+import { DECISION_REJECTED, type DecisionInput, type StoryInput, type WorkflowResume } from './messages/document';
+import { MachineRunner, type ActionHandlers, type BeforeActions } from './machine-runner';
+import { documentSearchAttributes, type StoryKind } from './search-attributes';
+
+/** Activities retry with backoff for as long as it takes: a database or mail outage delays a document, never loses it. */
+export const patiently = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+
+type OnDecision<TView, TEvent> = <TInput>(update: UpdateDefinition<TView, [TInput]>, toEvent: (input: TInput) => TEvent) => void;
+/** An update and the machine event it becomes, each with its own input type. */
+export type DecisionBinding<TView, TEvent> = (on: OnDecision<TView, TEvent>) => void;
+
+type OnFact<TEvent> = <TInput>(signal: SignalDefinition<[TInput]>, toEvent: (input: TInput) => TEvent) => void;
+/** A signal (a provider's report, a customer's view) and the machine event it becomes. */
+export type FactBinding<TEvent> = (on: OnFact<TEvent>) => void;
+
+export function fact<TInput, TEvent>(signal: SignalDefinition<[TInput]>, toEvent: (input: TInput) => TEvent): FactBinding<TEvent> {
+  return (on) => on(signal, toEvent);
+}
+
+export function decision<TView, TInput, TEvent>(update: UpdateDefinition<TView, [TInput]>, toEvent: (input: TInput) => TEvent): DecisionBinding<TView, TEvent> {
+  return (on) => on(update, toEvent);
+}
+
+/** What the story lends a kind's actions. */
+export interface StoryTools {
+  /**
+   * Runs a notice behind the answer: the decision that caused it does not wait for it; the
+   * story does, before it closes or continues as new. A notice that fails for good (retries
+   * are unlimited, so only a non-retryable failure) is logged, and the story goes on.
+   */
+  behindTheAnswer(notice: () => Promise<unknown>, what: Record<string, unknown>): void;
+  /** Numbers a write to the read model: with the workflow id it makes the write idempotent, across runs. */
+  nextWriteSeq(): number;
+  /** The number of the last write. */
+  lastWriteSeq(): number;
+  /** Shows this status in the search attributes operators filter on. */
+  showStatus(status: string): void;
+}
+
+/** How far the current run has come: a kind's `timeToContinueAsNew` decides on it. */
+export interface RunSoFar<TMachine extends AnyStateMachine> {
+  snapshot: SnapshotFrom<TMachine>;
+  /** The snapshot this run resumed from; absent in a story's first run. */
+  resumedFrom?: SnapshotFrom<TMachine>;
+  /** Writes to the read model in this run. */
+  written: number;
+  /** Temporal suggests it: the history is getting long. */
+  suggested: boolean;
+}
+
+export interface Story<TMachine extends AnyStateMachine, TView> {
+  /** The kind operators filter on (search attribute GreenlightKind). */
+  kind: StoryKind;
+  machine: TMachine;
+  /** Input of a fresh machine (not asked when resuming). */
+  machineInput: () => InputFrom<TMachine>;
+  isClosed: (snapshot: SnapshotFrom<TMachine>) => boolean;
+  whyNot: (snapshot: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine>) => string | undefined;
+  view: (snapshot: SnapshotFrom<TMachine>) => TView;
+  stateQuery: QueryDefinition<TView>;
+  decisions: DecisionBinding<TView, EventFromLogic<TMachine>>[];
+  /** Facts: recorded as the machine says, never refused. */
+  facts?: FactBinding<EventFromLogic<TMachine>>[];
+  /** The event that opens a fresh story (the seller sends the document); none when the machine's first actions open it. */
+  opening?: () => EventFromLogic<TMachine>;
+  /** Runs every activity action of the machine. */
+  actions: NoInfer<(tools: StoryTools) => ActionHandlers<TMachine>>;
+  /** Sees every state before its actions run, and each run's first (a read model that keeps the whole state). */
+  beforeActions?: NoInfer<(tools: StoryTools) => BeforeActions<TMachine>>;
+  /** Whether the run should continue as new now, if the machine is not closed. */
+  timeToContinueAsNew: NoInfer<(run: RunSoFar<TMachine>) => boolean>;
+}
+
+/**
+ * Runs the story until the machine closes and answers its final snapshot; continues as new
+ * (never returns) when the kind says the run did enough.
+ */
+export async function runStory<TMachine extends AnyStateMachine, TView, TInput extends StoryInput>(
+  input: TInput,
+  story: Story<TMachine, TView>,
+): Promise<SnapshotFrom<TMachine>> {
+  const { workflowId } = workflowInfo();
+  /** Writes to the read model are numbered: with the workflow id, each is idempotent. */
+  let writeSeq = input.resume?.transitionSeq ?? 0;
+  const writtenBefore = writeSeq;
+  /** Decisions taken, by decision id (= update id), remembered across continue-as-new. */
+  const decisionIds = new Set(input.resume?.decisionIds);
+  /** Notices go out behind the answer: a slow mail server must not hold a decision. */
+  const notifications = new Set<Promise<void>>();
+  const tools: StoryTools = {
+    behindTheAnswer(notice, what) {
+      const notification = notice().then(
+        () => undefined,
+        (error: unknown) => {
+          if (!(error instanceof ActivityFailure)) throw error;
+          log.warn('Notification failed', { workflowId, ...what, error: error.message });
+        },
+      );
+      notifications.add(notification);
+      void notification.finally(() => notifications.delete(notification));
+    },
+    nextWriteSeq: () => (writeSeq += 1),
+    lastWriteSeq: () => writeSeq,
+    showStatus: (status) => upsertSearchAttributes(documentSearchAttributes({ tenantId: input.tenantId, kind: story.kind, customerId: input.customerId, status })),
+  };
+
+  const handlers = story.actions(tools);
+  const beforeActions = story.beforeActions?.(tools);
+  const runner = input.resume
+    ? MachineRunner.restore(story.machine, { snapshot: input.resume.snapshot as { value: unknown; context: unknown }, deadlines: input.resume.deadlines }, handlers, beforeActions)
+    : MachineRunner.start(story.machine, story.machineInput(), handlers, beforeActions);
+  const resumedFrom = input.resume ? runner.snapshot : undefined;
+
+  const refuseUnlessAllowed = (snapshot: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine>): void => {
+    const reason = story.whyNot(snapshot, event);
+    if (reason) throw ApplicationFailure.create({ type: DECISION_REJECTED, message: reason, nonRetryable: true });
+  };
+  // The validator answers at once whether the machine allows the decision, and why not.
+  const onDecision: OnDecision<TView, EventFromLogic<TMachine>> = (update, toEvent) =>
+    setHandler(
+      update,
+      async (decisionInput) => {
+        const decisionId = currentDecisionId();
+        if (decisionIds.has(decisionId)) return story.view(runner.snapshot);
+        const event = toEvent(decisionInput);
+        await runner.send(event, (snapshot) => refuseUnlessAllowed(snapshot, event));
+        decisionIds.add(decisionId);
+        return story.view(runner.snapshot);
+      },
+      {
+        validator: (decisionInput) => {
+          // A repeated decision id is answered with the current state, not decided again.
+          if (decisionIds.has(currentDecisionId())) return;
+          refuseUnlessAllowed(runner.snapshot, toEvent(decisionInput));
+        },
+      },
+    );
+  for (const bind of story.decisions) bind(onDecision);
+  for (const bind of story.facts ?? []) bind((signal, toEvent) => setHandler(signal, async (input) => void (await runner.send(toEvent(input)))));
+  setHandler(story.stateQuery, () => story.view(runner.snapshot));
+
+  if (story.opening) {
+    if (!input.resume) await runner.send(story.opening());
+  } else {
+    // The machine's own first actions open the story: if they fail for good, so does the run.
+    await runner.entered();
+  }
+
+  // Then time passes: decisions and facts arrive, deadlines fire.
+  const timeToContinueAsNew = () =>
+    story.timeToContinueAsNew({ snapshot: runner.snapshot, resumedFrom, written: writeSeq - writtenBefore, suggested: workflowInfo().continueAsNewSuggested });
+  const storyPaused = () => story.isClosed(runner.snapshot) || timeToContinueAsNew();
+  while (!storyPaused()) await runner.nextDeadline(storyPaused);
+
+  // Callers of decisions in flight are waiting for their answer: let them have it.
+  await condition(allHandlersFinished);
+  await Promise.all(notifications);
+  if (!story.isClosed(runner.snapshot)) {
+    const { snapshot, deadlines } = runner.save();
+    const resume: WorkflowResume = { snapshot, transitionSeq: writeSeq, decisionIds: [...decisionIds], deadlines };
+    return continueAsNew<(next: TInput) => Promise<unknown>>({ ...input, resume });
+  }
+  return runner.snapshot;
+}
+
+/** A decision as its machine event, stamped with the workflow's clock. */
+export function decisionEvent<TType extends string, TInput extends DecisionInput>(type: TType, decisionInput: TInput): TInput & { type: TType; at: number } {
+  return { type, at: Date.now(), ...decisionInput };
+}
+
+/** The id of the decision being taken (the update's id); only inside a decision's handler or validator. */
+export function currentDecisionId(): string {
+  const update = currentUpdateInfo();
+  if (!update) throw new Error('A decision is always an update');
+  return update.id;
+}
