@@ -4,11 +4,10 @@
  * machines/acceptance.ts; the story around them (recording, notifications, decisions,
  * continue-as-new) is the one every document shares (document-story.ts).
  */
-import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { GreenlightActivities } from '../activities/types';
+import { patched } from '@temporalio/workflow';
 import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './messages/acceptance';
 import { runDocumentStory } from './document-story';
-import { decision, decisionEvent, patiently } from './story';
+import { decision, decisionEvent } from './story';
 import {
   acceptanceMachine,
   acceptanceStatus,
@@ -18,13 +17,8 @@ import {
   type AcceptanceDecisionEvent,
   type AcceptanceEvent,
 } from './machines/acceptance';
+import { customerEmailActions } from './customer-emails';
 import { signatureWithdrawal, startSignatureChild } from './signature';
-
-/** Rendering the PDF for the attachment may take a while on long documents. */
-const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: patiently,
-});
 
 const DECISIONS: [keyof typeof acceptanceUpdates, AcceptanceDecisionEvent['type']][] = [
   ['accept', 'ACCEPT'],
@@ -34,7 +28,6 @@ const DECISIONS: [keyof typeof acceptanceUpdates, AcceptanceDecisionEvent['type'
 ];
 
 export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promise<AcceptanceView> {
-  const { workflowId } = workflowInfo();
   const { tenantId, documentId, kind } = input;
   // An order confirmation signed through an external provider (as in quote.ts): its child runs the signing, no email of ours.
   const external = input.signature && kind === 'order' && !input.resume && patched('external-signature') ? input.signature : undefined;
@@ -53,29 +46,7 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
     decisions: DECISIONS.map(([name, type]) => decision(acceptanceUpdates[name], (decided): AcceptanceEvent => decisionEvent(type, decided))),
     actions: (tools) => ({
       withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined && kind === 'order' }, tools),
-      sendFirstEmail: async () => {
-        if (!emailsCustomer) return;
-        await sendDocumentEmail({
-          tenantId,
-          documentId,
-          template: `${kind}_first_send`,
-          to: input.send.to,
-          message: input.send.message,
-          attachPdf: input.send.attachPdf,
-          idempotencyKey: `${workflowId}#first_send`,
-        });
-      },
-      sendReminderEmail: async ({ params }) => {
-        if (!emailsCustomer) return;
-        await sendDocumentEmail({
-          tenantId,
-          documentId,
-          template: `${kind}_reminder`,
-          to: input.send.to,
-          attachPdf: input.send.attachPdf,
-          idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
-        });
-      },
+      ...customerEmailActions({ tenantId, documentId, send: input.send, emailsCustomer, templates: { firstSend: `${kind}_first_send`, reminder: `${kind}_reminder` } }),
     }),
   });
   return acceptanceView(closed);

@@ -10,6 +10,7 @@ import type { DecisionInput } from './messages/document';
 import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
 import { runDocumentStory } from './document-story';
 import { decision, decisionEvent, patiently } from './story';
+import { customerEmailActions } from './customer-emails';
 import { signatureWithdrawal, startSignatureChild } from './signature';
 import {
   currentVersion,
@@ -83,29 +84,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     ],
     actions: (tools) => ({
       withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
-      sendFirstEmail: async () => {
-        if (!emailsCustomer) return;
-        await sendDocumentEmail({
-          tenantId,
-          documentId,
-          template: firstSendTemplate,
-          to: input.send.to,
-          message: input.send.message,
-          attachPdf: input.send.attachPdf,
-          idempotencyKey: `${workflowId}#first_send`,
-        });
-      },
-      sendReminderEmail: async ({ params }) => {
-        if (!emailsCustomer) return;
-        await sendDocumentEmail({
-          tenantId,
-          documentId,
-          template: reminderTemplate,
-          to: input.send.to,
-          attachPdf: input.send.attachPdf,
-          idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
-        });
-      },
+      ...customerEmailActions({ tenantId, documentId, send: input.send, emailsCustomer, templates: { firstSend: firstSendTemplate, reminder: reminderTemplate } }),
       recordSignature: async ({ params }) => {
         await recordSignature({ tenantId, documentId, ...params });
       },
