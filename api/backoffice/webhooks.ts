@@ -1,6 +1,7 @@
 /**
  * Webhooks out: POST/GET /v1/webhook-endpoints, DELETE /v1/webhook-endpoints/:id,
- * GET /v1/webhook-endpoints/:id/deliveries and POST /v1/webhook-deliveries/:id/replay.
+ * POST /v1/webhook-endpoints/:id/rotate-secret, GET /v1/webhook-endpoints/:id/deliveries
+ * and POST /v1/webhook-deliveries/:id/replay.
  */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import {
   listWebhookDeliveries,
   listWebhookEndpoints,
   replayWebhookDelivery,
+  rotateWebhookSecret,
   type DeliveryWithAttempts,
 } from '../operations/webhooks';
 import { idParamsSchema } from '../schemas';
@@ -45,9 +47,16 @@ const webhookEndpointSchema = z
   })
   .openapi('WebhookEndpoint');
 
-const createdWebhookEndpointSchema = webhookEndpointSchema
-  .extend({ secret: z.string().openapi({ description: 'Standard Webhooks signing secret (whsec_…): verify every delivery with it', example: 'whsec_…' }) })
-  .openapi('CreatedWebhookEndpoint');
+const secretSchema = z.string().openapi({ description: 'Standard Webhooks signing secret (whsec_…): verify every delivery with it', example: 'whsec_…' });
+
+const createdWebhookEndpointSchema = webhookEndpointSchema.extend({ secret: secretSchema }).openapi('CreatedWebhookEndpoint');
+
+const rotatedSecretSchema = z
+  .object({
+    secret: secretSchema,
+    previousSecretExpiresAt: dateTime.openapi({ description: 'Until then every delivery is signed with both secrets; after it, with the new one only' }),
+  })
+  .openapi('RotatedWebhookSecret');
 
 const webhookAttemptSchema = z
   .object({
@@ -139,6 +148,24 @@ export const webhookRoutes = [
     problems: ['not_found'],
     response: { status: 200, description: 'The endpoint as it was', schema: webhookEndpointSchema },
     handle: async ({ deps, caller, params }) => presentEndpoint(await deleteWebhookEndpoint(deps.prisma, caller.tenantId, params.id)),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/webhook-endpoints/:id/rotate-secret',
+    tag: 'Webhooks',
+    summary: "Replace an endpoint's signing secret; the old one keeps signing beside it for 24 hours",
+    description:
+      'During the overlap each delivery carries two signatures in `webhook-signature` (space-separated, as Standard Webhooks allows), ' +
+      'so a receiver verifying with either secret accepts it. Rotating again within the overlap drops the older secret at once.',
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found', 'conflict'],
+    response: { status: 200, description: 'The new secret, shown once', schema: rotatedSecretSchema },
+    answerHoldsSecret: true,
+    handle: async ({ deps, caller, params }) => {
+      const rotated = await rotateWebhookSecret(deps.prisma, caller.tenantId, params.id);
+      return { secret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() };
+    },
   }),
   jsonRoute({
     method: 'get',

@@ -69,8 +69,16 @@ test('an event reaches its endpoint through two failures, signed, once, with eve
     for (const request of receiver.received) expect(verifies(endpoint.secret, request)).toBe(true);
     expect(verifies('whsec_' + Buffer.alloc(32, 7).toString('base64'), receiver.received[0] as Received)).toBe(false);
 
-    const body = JSON.parse(receiver.received[0]?.body ?? '{}') as { type: string; createdAt: string; data: { document: { id: string; status: string }; event: { id: string; type: string } } };
+    const body = JSON.parse(receiver.received[0]?.body ?? '{}') as {
+      type: string;
+      timestamp: string;
+      createdAt: string;
+      data: { document: { id: string; status: string }; event: { id: string; type: string; at: string } };
+    };
     expect(body.type).toBe('document.sent');
+    // The standard's `timestamp`, and `createdAt` beside it for receivers written against the previous release.
+    expect(body.timestamp).toBe(body.data.event.at);
+    expect(body.createdAt).toBe(body.timestamp);
     expect(body.data.document).toMatchObject({ id: quote.documentId, status: 'sent' });
     expect(body.data.event).toMatchObject({ id: delivery?.eventId, type: 'sent' });
 
@@ -116,6 +124,42 @@ test('410 Gone disables the endpoint; a replay by hand re-enables it and deliver
       [1, 410],
       [2, 200],
     ]);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('a rotated secret: both secrets verify a delivery during the overlap, only the new one after it', async () => {
+  const receiver = await startReceiver();
+  try {
+    const endpoint = await api.create<{ id: string; secret: string }>('/v1/webhook-endpoints', { url: receiver.url, events: ['document.sent'] });
+    const rotated = await api.post<{ secret: string; previousSecretExpiresAt: string }>(`/v1/webhook-endpoints/${endpoint.id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/);
+    expect(rotated.body.secret).not.toBe(endpoint.secret);
+    const overlapHours = (Date.parse(rotated.body.previousSecretExpiresAt) - Date.now()) / 3_600_000;
+    expect(overlapHours).toBeGreaterThan(23.9);
+    expect(overlapHours).toBeLessThanOrEqual(24);
+
+    const receivedAfterSend = async (count: number) => {
+      const quote = await createQuoteScenario(api);
+      expect((await api.post(`/v1/documents/${quote.documentId}/send`, {})).status).toBe(202);
+      return eventually(async () => receiver.received[count - 1], { what: `delivery ${count} at the receiver` });
+    };
+
+    const duringOverlap = await receivedAfterSend(1);
+    expect(String(duringOverlap.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(verifies(endpoint.secret, duringOverlap)).toBe(true);
+    expect(verifies(rotated.body.secret, duringOverlap)).toBe(true);
+
+    // Twenty-four hours later, as the database sees it: the overlap is over.
+    await stack.prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { previousSecretExpiresAt: new Date(Date.now() - 1000) } });
+    const afterOverlap = await receivedAfterSend(2);
+    expect(String(afterOverlap.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(verifies(rotated.body.secret, afterOverlap)).toBe(true);
+    expect(verifies(endpoint.secret, afterOverlap)).toBe(false);
+
+    expect((await api.post('/v1/webhook-endpoints/whe_missing/rotate-secret')).status).toBe(404);
   } finally {
     await receiver.close();
   }
