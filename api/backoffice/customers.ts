@@ -47,6 +47,7 @@ export const customerRoutes = [
   jsonRoute({
     method: 'post',
     path: '/customers',
+    operationId: 'createCustomer',
     tag: 'Customers',
     summary: 'Create a customer (an account)',
     auth: 'tenant',
@@ -57,6 +58,7 @@ export const customerRoutes = [
   jsonRoute({
     method: 'get',
     path: '/customers/:id',
+    operationId: 'getCustomer',
     tag: 'Customers',
     summary: 'A customer, with the proof type its proofs use',
     auth: 'tenant',
@@ -68,6 +70,7 @@ export const customerRoutes = [
   jsonRoute({
     method: 'patch',
     path: '/customers/:id',
+    operationId: 'updateCustomer',
     tag: 'Customers',
     summary: 'Change a customer; fields not sent keep their value (proofType "default" follows the tenant setting; savedCard attaches the card at the payment provider)',
     auth: 'tenant',
@@ -83,6 +86,7 @@ export const customerRoutes = [
   jsonRoute({
     method: 'post',
     path: '/customers/:id/contacts',
+    operationId: 'addCustomerContact',
     tag: 'Customers',
     summary: "Add a contact to a customer (someone who receives the customer's documents)",
     auth: 'tenant',

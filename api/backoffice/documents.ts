@@ -3,6 +3,8 @@ import { listChain, type ChainLink } from '../../services/db/chain';
 import type { AuditEvent, Message } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
 import type { DocumentKind } from '../../domain/documents';
+import type { DocumentStatus } from '../../domain/document-statuses';
+import type { DigitalStatus } from '../../domain/digital-status';
 import type { ProofType } from '../../domain/proof-types';
 import { fileRoute, jsonRoute, uploadRoute } from '../openapi';
 import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines } from '../operations/documents';
@@ -47,8 +49,8 @@ function presentSummary(document: DocumentRow) {
     kind: document.kind as DocumentKind,
     number: document.number,
     title: document.title,
-    status: document.status,
-    digitalStatus: document.digitalStatus,
+    status: document.status as DocumentStatus,
+    digitalStatus: document.digitalStatus as DigitalStatus | null,
     currency: document.currency,
     totals: { net: document.netTotal, tax: document.taxTotal, gross: document.grossTotal, currency: document.currency },
     customerId: document.customerId,
@@ -136,6 +138,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents',
+    operationId: 'createDocument',
     tag: 'Documents',
     summary: 'Create a document as a draft; lines are priced and totals computed',
     auth: 'tenant',
@@ -147,6 +150,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'get',
     path: '/documents',
+    operationId: 'listDocuments',
     tag: 'Documents',
     summary: 'List documents, newest first',
     auth: 'tenant',
@@ -160,6 +164,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'get',
     path: '/documents/:id',
+    operationId: 'getDocument',
     tag: 'Documents',
     summary: 'A document with its lines, counters and chain',
     auth: 'tenant',
@@ -171,6 +176,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/convert',
+    operationId: 'convertDocument',
     tag: 'Chain',
     summary: 'Create the next document of the chain (order, delivery note, invoice) from this one',
     auth: 'tenant',
@@ -183,6 +189,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/duplicate',
+    operationId: 'duplicateDocument',
     tag: 'Chain',
     summary: 'A new draft with the same customer and lines, its own number, in no chain',
     auth: 'tenant',
@@ -194,6 +201,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'get',
     path: '/documents/:id/messages',
+    operationId: 'listDocumentMessages',
     tag: 'Conversation',
     summary: "The document's conversation, oldest first, internal notes included",
     auth: 'tenant',
@@ -205,6 +213,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/messages',
+    operationId: 'postDocumentMessage',
     tag: 'Conversation',
     summary: 'Write to the customer (notifyCustomer emails them a link), or an internal note they never see',
     auth: 'tenant',
@@ -217,6 +226,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'get',
     path: '/documents/:id/events',
+    operationId: 'listDocumentEvents',
     tag: 'Documents',
     summary: "The document's audit trail, in order",
     auth: 'tenant',
@@ -228,6 +238,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/send',
+    operationId: 'sendDocument',
     tag: 'Documents',
     summary: 'Send a quote, an order, a delivery note or a proof (its latest ready revision): starts its workflow (email with the portal link; for quotes reminders and expiry)',
     auth: 'tenant',
@@ -240,6 +251,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/remind',
+    operationId: 'remindDocument',
     tag: 'Documents',
     summary: 'Send the reminder now (the reminder template, not the first one; a proof: proof_reminder about its current revision)',
     auth: 'tenant',
@@ -252,6 +264,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/cancel',
+    operationId: 'cancelDocument',
     tag: 'Documents',
     summary: 'Cancel a document (quote, order, delivery note, proof), recording who and why; the customer can no longer decide',
     auth: 'tenant',
@@ -264,6 +277,7 @@ export const documentRoutes = [
   uploadRoute({
     method: 'post',
     path: '/documents/:id/revisions',
+    operationId: 'createDocumentRevision',
     tag: 'Proofs',
     summary: "Upload a proof's next revision (multipart, field files); files are checked by content and the pages rendered on the worker",
     auth: 'tenant',
@@ -281,6 +295,7 @@ export const documentRoutes = [
   fileRoute({
     method: 'get',
     path: '/documents/:id/pdf',
+    operationId: 'getDocumentPdf',
     tag: 'Documents',
     summary: "The document's PDF (a seller preview: recorded, not counted as a customer download)",
     auth: 'tenant',
@@ -295,6 +310,7 @@ export const documentRoutes = [
   fileRoute({
     method: 'get',
     path: '/documents/:id/revisions/:number/pages/:page',
+    operationId: 'getRevisionPage',
     tag: 'Proofs',
     summary: 'A page of a ready revision as the customer sees it: preview (default), zoom or thumbnail (JPEG)',
     auth: 'tenant',
@@ -312,6 +328,7 @@ export const documentRoutes = [
   fileRoute({
     method: 'get',
     path: '/documents/:id/revisions/:number/pdf',
+    operationId: 'getRevisionPdf',
     tag: 'Proofs',
     summary: "A ready revision's watermarked PDF, the one the customer downloads (pages at about 150 dpi, watermark in the pixels)",
     auth: 'tenant',

@@ -9,6 +9,7 @@ export const quoteSignatureRoutes = [
   jsonRoute({
     method: 'patch',
     path: '/documents/:id',
+    operationId: 'updateDocument',
     tag: 'Documents',
     summary: 'Change a document: a draft in place; a sent quote as a new version, emailed to the customer with a new link',
     auth: 'tenant',
@@ -23,6 +24,7 @@ export const quoteSignatureRoutes = [
   fileRoute({
     method: 'get',
     path: '/documents/:id/signature/certificate',
+    operationId: 'getSignatureCertificate',
     tag: 'Quotes',
     summary: 'The signature certificate: the evidence (signer, time, IP, consent, SHA-256 of the PDF shown), then the signed quote',
     auth: 'tenant',

@@ -37,6 +37,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'post',
     path: '/requests',
+    operationId: 'createRequest',
     tag,
     summary: 'Receive a service request in the inbox (pending); "sur devis" products set priceOnQuote',
     auth: 'tenant',
@@ -48,6 +49,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'get',
     path: '/requests',
+    operationId: 'listRequests',
     tag,
     summary: 'Requests of a box: inbox (new and answered), in_progress, awaiting_response, closed; unread first',
     auth: 'tenant',
@@ -58,6 +60,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'get',
     path: '/requests/stats',
+    operationId: 'getRequestStats',
     tag,
     summary: 'Order statistics of closed requests, without the ones handled without a price proposal',
     auth: 'tenant',
@@ -67,6 +70,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'get',
     path: '/requests/:id',
+    operationId: 'getRequest',
     tag,
     summary: 'A request: status, box, labels, proposals and outcome, payments, internal notes',
     auth: 'tenant',
@@ -78,6 +82,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'post',
     path: '/requests/:id/status',
+    operationId: 'setRequestStatus',
     tag,
     summary: 'Take the request in hand (in_progress) and/or change its payment method before confirming',
     auth: 'tenant',
@@ -90,6 +95,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'post',
     path: '/requests/:id/labels',
+    operationId: 'setRequestLabels',
     tag,
     summary: 'Add or remove team-only labels',
     auth: 'tenant',
@@ -102,6 +108,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'post',
     path: '/requests/:id/notes',
+    operationId: 'addRequestNote',
     tag,
     summary: 'Add an internal note (team-only, never shown to the customer)',
     auth: 'tenant',
@@ -114,6 +121,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'post',
     path: '/requests/:id/messages',
+    operationId: 'postRequestMessage',
     tag,
     summary: 'Write to the customer (emailed with the request link); the first message takes a pending request in hand',
     auth: 'tenant',
@@ -126,6 +134,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'post',
     path: '/requests/:id/price-proposal',
+    operationId: 'proposeRequestPrice',
     tag,
     summary: 'Send the customer a price proposal (emailed; the request waits in awaiting_response); replaces one still out',
     auth: 'tenant',
@@ -138,6 +147,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'post',
     path: '/requests/:id/price-proposal/cancel',
+    operationId: 'cancelRequestPriceProposal',
     tag,
     summary: 'Withdraw the price proposal (waiting or accepted); a new one can be sent',
     auth: 'tenant',
@@ -150,6 +160,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'post',
     path: '/requests/:id/confirm',
+    operationId: 'confirmRequest',
     tag,
     summary: 'Confirm the request: billing card charges the accepted amount once (a decline leaves it confirmed-unpaid); a plan starts a subscription',
     auth: 'tenant',
@@ -162,6 +173,7 @@ export const requestRoutes = [
   jsonRoute({
     method: 'post',
     path: '/requests/:id/decline',
+    operationId: 'declineRequest',
     tag,
     summary: 'Decline the request',
     auth: 'tenant',

@@ -29,6 +29,7 @@ export const settingsRoutes = [
   jsonRoute({
     method: 'get',
     path: '/settings',
+    operationId: 'getSettings',
     tag: 'Settings',
     summary: "The tenant's settings",
     auth: 'tenant',
@@ -38,6 +39,7 @@ export const settingsRoutes = [
   jsonRoute({
     method: 'patch',
     path: '/settings',
+    operationId: 'updateSettings',
     tag: 'Settings',
     summary: 'Change some settings; fields not sent keep their value',
     auth: 'tenant',

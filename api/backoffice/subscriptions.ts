@@ -124,6 +124,7 @@ export const subscriptionRoutes = [
   jsonRoute({
     method: 'post',
     path: '/subscriptions',
+    operationId: 'createSubscription',
     tag: 'Subscriptions',
     summary: 'Subscribe a customer to a plan without a service request (charged to their saved card each period)',
     auth: 'tenant',
@@ -135,6 +136,7 @@ export const subscriptionRoutes = [
   jsonRoute({
     method: 'get',
     path: '/subscriptions',
+    operationId: 'listSubscriptions',
     tag: 'Subscriptions',
     summary: "The tenant's subscriptions, newest first",
     auth: 'tenant',
@@ -152,6 +154,7 @@ export const subscriptionRoutes = [
   jsonRoute({
     method: 'get',
     path: '/subscriptions/:id',
+    operationId: 'getSubscription',
     tag: 'Subscriptions',
     summary: 'A subscription with every payment attempt',
     auth: 'tenant',
@@ -163,6 +166,7 @@ export const subscriptionRoutes = [
   jsonRoute({
     method: 'post',
     path: '/subscriptions/:id/plan',
+    operationId: 'changeSubscriptionPlan',
     tag: 'Subscriptions',
     summary: 'Change the plan: from the next period (no proration); at once while scheduled',
     auth: 'tenant',
@@ -175,6 +179,7 @@ export const subscriptionRoutes = [
   jsonRoute({
     method: 'post',
     path: '/subscriptions/:id/cancel',
+    operationId: 'cancelSubscription',
     tag: 'Subscriptions',
     summary: 'Terminate the subscription now: inactive (terminated), no further charge',
     auth: 'tenant',

@@ -7,6 +7,7 @@ export const tenantRoutes = [
   jsonRoute({
     method: 'post',
     path: '/tenants',
+    operationId: 'createTenant',
     tag: 'Tenants',
     summary: 'Create a tenant with its settings and first API key (shown once)',
     auth: 'operator',

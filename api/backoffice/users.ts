@@ -20,6 +20,7 @@ export const userRoutes = [
   jsonRoute({
     method: 'post',
     path: '/users',
+    operationId: 'createUser',
     tag: 'Users',
     summary: 'Create a user (a salesperson who owns documents and is notified about them)',
     auth: 'tenant',

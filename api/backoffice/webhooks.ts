@@ -6,8 +6,9 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { WebhookEndpoint } from '../../generated/prisma/client';
-import { WEBHOOK_SUBSCRIPTIONS } from '../../domain/webhooks';
-import { jsonRoute } from '../openapi';
+import { DOCUMENT_KINDS } from '../../domain/documents';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_SUBSCRIPTIONS } from '../../domain/webhooks';
+import { jsonRoute, type WebhookDescription } from '../openapi';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -17,7 +18,7 @@ import {
   rotateWebhookSecret,
   type DeliveryWithAttempts,
 } from '../operations/webhooks';
-import { idParamsSchema } from '../schemas';
+import { documentStatusSchema, idParamsSchema } from '../schemas';
 
 extendZodWithOpenApi(z);
 
@@ -80,6 +81,58 @@ const webhookDeliverySchema = z
   })
   .openapi('WebhookDelivery');
 
+/** What every delivery's body holds (services/webhooks/outbox.ts builds it): the document as it was when the event happened. */
+export const webhookPayloadSchema = z
+  .object({
+    type: z.enum(WEBHOOK_EVENT_TYPES).openapi({ example: 'document.accepted' }),
+    timestamp: dateTime.openapi({ description: 'When the event happened (the name Standard Webhooks recommends)' }),
+    createdAt: dateTime.openapi({ description: 'The same as timestamp, under its former name; goes away in the next release', deprecated: true }),
+    data: z.object({
+      document: z.object({
+        id: z.string(),
+        kind: z.enum([...DOCUMENT_KINDS, 'request']),
+        number: z.string(),
+        title: z.string().nullable(),
+        status: documentStatusSchema,
+        totals: z.object({ net: z.number().int(), tax: z.number().int(), gross: z.number().int(), currency: z.string() }),
+        customerId: z.string(),
+        contactId: z.string().nullable(),
+        assigneeId: z.string().nullable(),
+        viewCount: z.number().int(),
+        lastViewedAt: dateTime.nullable(),
+        downloadCount: z.number().int(),
+        createdAt: dateTime,
+        updatedAt: dateTime,
+      }),
+      event: z.object({
+        id: z.string(),
+        seq: z.number().int(),
+        type: z.string().openapi({ description: 'The audit event type: the webhook type without "document."', example: 'accepted' }),
+        at: dateTime,
+        actor: z.string(),
+        data: z.unknown().openapi({ description: 'What the event carries of its own (a message, a reason, an amount), by type' }),
+      }),
+    }),
+  })
+  .openapi('WebhookPayload');
+
+const webhookHeadersSchema = z.object({
+  'webhook-id': z.string().openapi({ description: 'The delivery id: the same on every attempt, so a receiver deduplicates on it' }),
+  'webhook-timestamp': z.string().openapi({ description: 'Unix seconds of this attempt' }),
+  'webhook-signature': z.string().openapi({
+    description: 'Space-separated `v1,<base64 HMAC-SHA256>` signatures, one per signing secret (two during a rotation); verify with a Standard Webhooks library',
+  }),
+});
+
+/** Every event Greenlight sends, each as its own entry of the document's `webhooks`. */
+export const webhookEvents: WebhookDescription[] = WEBHOOK_EVENT_TYPES.map((type) => ({
+  name: type,
+  operationId: `on${type.replace(/(^|[._])(\w)/g, (_match, _separator: string, letter: string) => letter.toUpperCase())}`,
+  summary: `A document's ${type.slice('document.'.length).replaceAll('_', ' ')} event`,
+  headers: webhookHeadersSchema,
+  payload: webhookPayloadSchema,
+}));
+
 const listDeliveriesQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
   cursor: z.string().min(1).max(64).optional(),
@@ -118,6 +171,7 @@ export const webhookRoutes = [
   jsonRoute({
     method: 'post',
     path: '/webhook-endpoints',
+    operationId: 'createWebhookEndpoint',
     tag: 'Webhooks',
     summary: 'Register a URL to hear about document events (signed per Standard Webhooks)',
     auth: 'tenant',
@@ -132,6 +186,7 @@ export const webhookRoutes = [
   jsonRoute({
     method: 'get',
     path: '/webhook-endpoints',
+    operationId: 'listWebhookEndpoints',
     tag: 'Webhooks',
     summary: "The tenant's webhook endpoints",
     auth: 'tenant',
@@ -141,6 +196,7 @@ export const webhookRoutes = [
   jsonRoute({
     method: 'delete',
     path: '/webhook-endpoints/:id',
+    operationId: 'deleteWebhookEndpoint',
     tag: 'Webhooks',
     summary: 'Stop sending to an endpoint (its deliveries stay listed)',
     auth: 'tenant',
@@ -152,6 +208,7 @@ export const webhookRoutes = [
   jsonRoute({
     method: 'post',
     path: '/webhook-endpoints/:id/rotate-secret',
+    operationId: 'rotateWebhookSecret',
     tag: 'Webhooks',
     summary: "Replace an endpoint's signing secret; the old one keeps signing beside it for 24 hours",
     description:
@@ -170,6 +227,7 @@ export const webhookRoutes = [
   jsonRoute({
     method: 'get',
     path: '/webhook-endpoints/:id/deliveries',
+    operationId: 'listWebhookDeliveries',
     tag: 'Webhooks',
     summary: "An endpoint's deliveries, newest first, each with its attempts",
     auth: 'tenant',
@@ -189,6 +247,7 @@ export const webhookRoutes = [
   jsonRoute({
     method: 'post',
     path: '/webhook-deliveries/:id/replay',
+    operationId: 'replayWebhookDelivery',
     tag: 'Webhooks',
     summary: 'Send a failed delivery again (same webhook-id, a fresh retry schedule)',
     auth: 'tenant',

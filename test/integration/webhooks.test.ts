@@ -3,6 +3,7 @@
  * as in development), real workflows, real retries — one second apart here, through
  * WEBHOOK_RETRY_DELAYS, instead of three days.
  */
+import { webhookPayloadSchema } from '../../api/backoffice/webhooks';
 import { eventually } from '../support/eventually';
 import { ApiClient } from '../support/http';
 import { createQuoteScenario } from '../support/quote-scenario';
@@ -79,6 +80,8 @@ test('an event reaches its endpoint through two failures, signed, once, with eve
     // The standard's `timestamp`, and `createdAt` beside it for receivers written against the previous release.
     expect(body.timestamp).toBe(body.data.event.at);
     expect(body.createdAt).toBe(body.timestamp);
+    // The body is what the document's `webhooks` section says it is.
+    expect(webhookPayloadSchema.safeParse(body).error).toBeUndefined();
     expect(body.data.document).toMatchObject({ id: quote.documentId, status: 'sent' });
     expect(body.data.event).toMatchObject({ id: delivery?.eventId, type: 'sent' });
 
