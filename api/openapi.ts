@@ -74,6 +74,8 @@ interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject
   params?: P;
   query?: Q;
   body?: B;
+  /** A body this route accepts, shown in the document (test/unit/api/openapi-lint.test.ts parses it with `body`). */
+  bodyExample?: z.input<B>;
   /** Failures this route answers besides bad input and auth, for the document. */
   problems?: ErrorCode[];
 }
@@ -165,7 +167,9 @@ function describe(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, s
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
       ...(route.method === 'post' ? { headers: idempotencyHeadersSchema } : {}),
-      ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+      ...(route.body
+        ? { body: { required: true, content: { 'application/json': { schema: route.body, ...(route.bodyExample !== undefined ? { example: route.bodyExample } : {}) } } } }
+        : {}),
     },
     responses: { ...success, ...problemResponses(route) },
   };

@@ -52,6 +52,7 @@ export const apiKeyRoutes = [
     summary: 'Make another API key (to rotate: make one, move to it, revoke the old one)',
     auth: 'tenant',
     body: createApiKeySchema,
+    bodyExample: { name: 'ERP production' },
     response: { status: 201, description: 'The key, shown this once', schema: createdApiKeySchema },
     answerHoldsSecret: true,
     handle: async ({ deps, caller, body }) => {

@@ -52,6 +52,7 @@ export const customerRoutes = [
     summary: 'Create a customer (an account)',
     auth: 'tenant',
     body: createCustomerSchema,
+    bodyExample: { name: 'Boulangerie Éclair', email: 'contact@boulangerie-eclair.example', locale: 'fr' },
     response: { status: 201, description: 'The customer', schema: customerSchema },
     handle: async ({ deps, caller, body }) => presentCustomer(deps, await createCustomer(deps.prisma, caller.tenantId, body)),
   }),
@@ -76,6 +77,7 @@ export const customerRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     body: updateCustomerSchema,
+    bodyExample: { phone: '+33612345678', proofType: 'online' },
     problems: ['not_found', 'unprocessable', 'unavailable'],
     response: { status: 200, description: 'The customer after the change', schema: customerSchema },
     handle: async ({ deps, caller, params, body: { savedCard, ...fields } }) => {
@@ -92,6 +94,7 @@ export const customerRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     body: createContactSchema,
+    bodyExample: { name: 'Zoé Müller', email: 'zoe@boulangerie-eclair.example', phone: '+33612345678' },
     problems: ['not_found'],
     response: { status: 201, description: 'The contact', schema: contactSchema },
     handle: async ({ deps, caller, params, body }) => presentContact(await createContact(deps.prisma, caller.tenantId, params.id, body)),

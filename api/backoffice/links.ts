@@ -32,6 +32,7 @@ export const linkRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     body: createLinkSchema,
+    bodyExample: { recipient: { email: 'achats@boulangerie-eclair.example', name: 'Service achats' }, actions: ['view', 'download'] },
     problems: ['not_found', 'conflict', 'unprocessable'],
     answerHoldsSecret: true,
     response: { status: 201, description: 'The link and its URL (the only time the token is shown)', schema: createdLinkSchema },

@@ -15,6 +15,7 @@ export const quoteSignatureRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     body: updateDocumentSchema,
+    bodyExample: { title: 'Flyers — printemps (v2)', lines: [{ description: 'Flyers A5 recto-verso, 170 g', quantity: 1500, unitPrice: 8, taxRate: 20 }] },
     problems: ['not_found', 'conflict', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 200, description: 'The document as changed', schema: documentSchema },
     // An Idempotency-Key names the revision: the same key twice makes one version.

@@ -44,6 +44,7 @@ export const settingsRoutes = [
     summary: 'Change some settings; fields not sent keep their value',
     auth: 'tenant',
     body: updateSettingsSchema,
+    bodyExample: { reminderAfter: 'P3D', maxReminders: 2, quoteValidity: 'P30D', requireSignature: false },
     problems: ['unprocessable'],
     response: { status: 200, description: 'The settings after the change', schema: settingsSchema },
     handle: async ({ deps, caller, body }) =>

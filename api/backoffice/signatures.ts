@@ -64,6 +64,7 @@ export const signatureRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     body: cancelSignatureSchema,
+    bodyExample: { reason: 'Sent to the wrong signer' },
     problems: ['not_found', 'decision_rejected', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: signatureStateSchema },
     handle: ({ deps, caller, params, body, decisionId }) => cancelSignature(deps, caller, params.id, body, decisionId),

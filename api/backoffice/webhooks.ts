@@ -176,6 +176,7 @@ export const webhookRoutes = [
     summary: 'Register a URL to hear about document events (signed per Standard Webhooks)',
     auth: 'tenant',
     body: createWebhookEndpointSchema,
+    bodyExample: { url: 'https://crm.example.com/hooks/greenlight', events: ['document.accepted', 'document.refused'] },
     problems: ['unprocessable'],
     response: { status: 201, description: 'The endpoint, with its signing secret', schema: createdWebhookEndpointSchema },
     handle: async ({ deps, caller, body }) => {

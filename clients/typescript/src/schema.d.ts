@@ -2790,6 +2790,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Imprimerie Durand",
+                 *       "locale": "fr",
+                 *       "currency": "EUR"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateTenant"];
             };
         };
@@ -2931,6 +2938,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "ERP production"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateApiKey"];
             };
         };
@@ -3086,6 +3098,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Camille Durand",
+                 *       "email": "camille@imprimerie-durand.example",
+                 *       "notify": {
+                 *         "viewed": [
+                 *           "email"
+                 *         ],
+                 *         "decided": [
+                 *           "email",
+                 *           "sms"
+                 *         ]
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateUser"];
             };
         };
@@ -3167,6 +3194,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Boulangerie Éclair",
+                 *       "email": "contact@boulangerie-eclair.example",
+                 *       "locale": "fr"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateCustomer"];
             };
         };
@@ -3314,6 +3348,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "phone": "+33612345678",
+                 *       "proofType": "online"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateCustomer"];
             };
         };
@@ -3415,6 +3455,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Zoé Müller",
+                 *       "email": "zoe@boulangerie-eclair.example",
+                 *       "phone": "+33612345678"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateContact"];
             };
         };
@@ -3549,6 +3596,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reminderAfter": "P3D",
+                 *       "maxReminders": 2,
+                 *       "quoteValidity": "P30D",
+                 *       "requireSignature": false
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateSettings"];
             };
         };
@@ -3695,6 +3750,28 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "quote",
+                 *       "customerId": "cus_Xk2v9QpL4mTn8bRw",
+                 *       "contactId": "con_7HqZc1sYv3WkPa2e",
+                 *       "title": "Flyers et affiches — printemps",
+                 *       "lines": [
+                 *         {
+                 *           "description": "Flyers A5 recto-verso, 135 g",
+                 *           "quantity": 1000,
+                 *           "unitPrice": 9,
+                 *           "taxRate": 20
+                 *         },
+                 *         {
+                 *           "description": "Affiches A2, papier satiné",
+                 *           "quantity": 25,
+                 *           "unitPrice": 450,
+                 *           "taxRate": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateDocument"];
             };
         };
@@ -3851,6 +3928,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "Flyers — printemps (v2)",
+                 *       "lines": [
+                 *         {
+                 *           "description": "Flyers A5 recto-verso, 170 g",
+                 *           "quantity": 1500,
+                 *           "unitPrice": 8,
+                 *           "taxRate": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateDocument"];
             };
         };
@@ -3961,6 +4051,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "to": "order"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConvertDocument"];
             };
         };
@@ -4199,6 +4294,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "body": "The proof for the flyers is ready: could you check the colours?",
+                 *       "notifyCustomer": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateMessage"];
             };
         };
@@ -4358,6 +4459,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "to": {
+                 *         "contactId": "con_7HqZc1sYv3WkPa2e"
+                 *       },
+                 *       "channel": "email",
+                 *       "message": "Here is our quote for your spring flyers."
+                 *     }
+                 */
                 "application/json": components["schemas"]["SendDocument"];
             };
         };
@@ -4468,6 +4578,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": components["schemas"]["RemindDocument"];
             };
         };
@@ -4578,6 +4689,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "The customer chose another supplier"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CancelDocument"];
             };
         };
@@ -5082,6 +5198,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipient": {
+                 *         "email": "achats@boulangerie-eclair.example",
+                 *         "name": "Service achats"
+                 *       },
+                 *       "actions": [
+                 *         "view",
+                 *         "download"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateLink"];
             };
         };
@@ -5394,6 +5522,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Sent to the wrong signer"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CancelSignature"];
             };
         };
@@ -5777,6 +5910,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://crm.example.com/hooks/greenlight",
+                 *       "events": [
+                 *         "document.accepted",
+                 *         "document.refused"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateWebhookEndpoint"];
             };
         };
@@ -6212,6 +6354,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "customerId": "cus_Xk2v9QpL4mTn8bRw",
+                 *       "product": "Window cleaning",
+                 *       "billing": "invoice",
+                 *       "priceOnQuote": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateServiceRequest"];
             };
         };
@@ -6418,6 +6568,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "in_progress"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ServiceRequestStatusChange"];
             };
         };
@@ -6528,6 +6683,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "add": [
+                 *         "urgent"
+                 *       ],
+                 *       "remove": [
+                 *         "new"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ServiceRequestLabels"];
             };
         };
@@ -6620,6 +6785,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "body": "Called the customer: the ladder access is at the back."
+                 *     }
+                 */
                 "application/json": components["schemas"]["ServiceRequestText"];
             };
         };
@@ -6712,6 +6882,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "body": "We can come on Tuesday morning; does that suit you?"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ServiceRequestText"];
             };
         };
@@ -6813,6 +6988,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "amount": 15000
+                 *     }
+                 */
                 "application/json": components["schemas"]["PriceProposalInput"];
             };
         };
@@ -6923,6 +7103,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": Record<string, never>;
             };
         };
@@ -7033,6 +7214,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": Record<string, never>;
             };
         };
@@ -7143,6 +7325,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Outside our service area"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeclineServiceRequest"];
             };
         };
@@ -7314,6 +7501,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "customerId": "cus_Xk2v9QpL4mTn8bRw",
+                 *       "plan": {
+                 *         "name": "Monthly cleaning",
+                 *         "amount": 9900,
+                 *         "currency": "EUR",
+                 *         "period": "monthly"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateSubscription"];
             };
         };
@@ -7473,6 +7671,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "plan": {
+                 *         "name": "Fortnightly cleaning",
+                 *         "amount": 4900,
+                 *         "currency": "EUR",
+                 *         "period": "P14D"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ChangeSubscriptionPlan"];
             };
         };
@@ -7574,6 +7782,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "The customer moved"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CancelSubscription"];
             };
         };
