@@ -179,6 +179,7 @@ export const webhookRoutes = [
     bodyExample: { url: 'https://crm.example.com/hooks/greenlight', events: ['document.accepted', 'document.refused'] },
     problems: ['unprocessable'],
     response: { status: 201, description: 'The endpoint, with its signing secret', schema: createdWebhookEndpointSchema },
+    answerHoldsSecret: true,
     handle: async ({ deps, caller, body }) => {
       const endpoint = await createWebhookEndpoint(deps.prisma, caller.tenantId, body);
       return { ...presentEndpoint(endpoint), secret: endpoint.secret };

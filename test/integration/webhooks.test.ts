@@ -168,6 +168,31 @@ test('a rotated secret: both secrets verify a delivery during the overlap, only 
   }
 });
 
+test('with an Idempotency-Key, creating an endpoint and rotating its secret replay the same secret, kept only sealed', async () => {
+  const receiver = await startReceiver();
+  try {
+    const key = `endpoint-${Date.now()}`;
+    const body = { url: receiver.url, events: ['document.sent'] };
+    const created = await api.post<{ id: string; secret: string }>('/v1/webhook-endpoints', body, { 'Idempotency-Key': key });
+    const createdAgain = await api.post<{ id: string; secret: string }>('/v1/webhook-endpoints', body, { 'Idempotency-Key': key });
+    expect(created.status).toBe(201);
+    expect(createdAgain.body).toEqual(created.body);
+
+    const rotateKey = `${key}-rotate`;
+    const rotated = await api.post<{ secret: string }>(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`, {}, { 'Idempotency-Key': rotateKey });
+    const rotatedAgain = await api.post<{ secret: string }>(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`, {}, { 'Idempotency-Key': rotateKey });
+    expect(rotated.status).toBe(200);
+    expect(rotatedAgain.body).toEqual(rotated.body);
+
+    const kept = await stack.prisma.idempotentRequest.findMany({ where: { key: { in: [key, rotateKey] } } });
+    expect(kept).toHaveLength(2);
+    expect(JSON.stringify(kept)).not.toContain(created.body.secret);
+    expect(JSON.stringify(kept)).not.toContain(rotated.body.secret);
+  } finally {
+    await receiver.close();
+  }
+});
+
 describe('endpoint URLs', () => {
   let strictApi: ApiClient;
 
