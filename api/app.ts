@@ -1,6 +1,6 @@
 /**
- * The HTTP face of Greenlight: the back-office API under /v1, the customer portal under /d,
- * /healthz (live), /readyz (ready), /metrics, and /dev tools in development. Every error leaves as
+ * The HTTP face of Greenlight: the back-office API under /v1 (its reference page at /docs), the
+ * customer portal under /d, /healthz (live), /readyz (ready), /metrics, and /dev tools in development. Every error leaves as
  * application/problem+json (RFC 9457) through one handler; nothing internal leaks in a 500.
  * Every request is logged (one JSON line, secrets cut: http-logging.ts) and measured (metrics.ts).
  */
@@ -11,6 +11,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../platform/config';
 import { createBackofficeRouter } from './backoffice';
 import { outboxHandler } from './dev/outbox';
+import { createDocsRouter } from './docs';
 import { AppError } from '../domain/errors';
 import { inspectUrl, jsonBody } from './body';
 import { knownAppError, sendProblem } from './errors';
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/readyz', readinessHandler(deps));
   app.get('/metrics', metricsHandler(deps.config));
   app.use('/v1', rememberRouteBase, jsonBody(JSON_BODY_LIMIT), createBackofficeRouter(deps));
+  app.use('/docs', rememberRouteBase, createDocsRouter());
   app.use('/d', rememberRouteBase, createPortalRouter(deps));
   // Provider webhooks in: verified before they signal anything.
   app.post('/webhooks/stripe', ...stripeWebhookHandlers(deps));

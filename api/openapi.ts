@@ -36,18 +36,46 @@ export interface FileReply {
   filename: string;
 }
 
+/**
+ * The groups of the reference, each said in a sentence: a route names one of these, so no
+ * operation sits under a tag the document does not describe.
+ */
+const TAG_DESCRIPTIONS = {
+  Tenants: 'Creating a tenant (a seller) and its first API key; the operator does this.',
+  'API keys': "A tenant's own API keys: made, listed, revoked.",
+  Users: "The seller's people: assignees of documents, who get what concerns their documents.",
+  Customers: 'The companies and people documents are for, and their contacts.',
+  Settings: "The tenant's defaults: seller details, reminders, templates, time zone, logo.",
+  Documents: 'Quotes, orders, delivery notes and invoices: drafted, sent, reminded, cancelled, read back with their history.',
+  Quotes: 'What only quotes have: the certificate of a signature made on the portal.',
+  Proofs: 'Proofs (artwork for approval): revisions uploaded, pages rendered, approved or sent back.',
+  Chain: 'Converting a document into the next one (quote → order → delivery note → invoice) and duplicating it.',
+  Conversation: 'Messages between the seller and the customer about a document.',
+  Links: "The customer's links to a document: made, listed, revoked.",
+  'Digital signing': 'Documents signed through an external provider (GetAccept): status, checks, signed PDF and certificate.',
+  Webhooks: 'Endpoints that hear about document events, signed per Standard Webhooks; their deliveries, replays and secret rotation.',
+  'Service requests': 'Requests from customers: triage, price proposals, confirmation and payment.',
+  Subscriptions: "Plans billed each period to a customer's saved card.",
+  Meta: 'This document.',
+} as const;
+export type ApiTag = keyof typeof TAG_DESCRIPTIONS;
+
 interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
   method: Method;
   /** Express-style, relative to /v1: "/documents/:id/send". */
   path: string;
+  /** The operation's name in the document and in generated clients: a verb and its object, "sendDocument". */
+  operationId: string;
   summary: string;
   /** More than the summary says: what an integrator must know about the answers. */
   description?: string;
-  tag: string;
+  tag: ApiTag;
   auth: A;
   params?: P;
   query?: Q;
   body?: B;
+  /** A body this route accepts, shown in the document (test/unit/api/openapi-lint.test.ts parses it with `body`). */
+  bodyExample?: z.input<B>;
   /** Failures this route answers besides bad input and auth, for the document. */
   problems?: ErrorCode[];
 }
@@ -130,6 +158,7 @@ function describe(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, s
   return {
     method: route.method,
     path: toOpenApiPath(route.path),
+    operationId: route.operationId,
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
@@ -138,7 +167,9 @@ function describe(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, s
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
       ...(route.method === 'post' ? { headers: idempotencyHeadersSchema } : {}),
-      ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+      ...(route.body
+        ? { body: { required: true, content: { 'application/json': { schema: route.body, ...(route.bodyExample !== undefined ? { example: route.bodyExample } : {}) } } } }
+        : {}),
     },
     responses: { ...success, ...problemResponses(route) },
   };
@@ -327,8 +358,38 @@ export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Rout
   }
 }
 
-/** The OpenAPI 3.1 document of a route table. */
-export function buildOpenApiDocument(routes: readonly Route[]): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+/**
+ * A webhook Greenlight sends, as OpenAPI 3.1 `webhooks` describes it: the request it makes to
+ * the integrator's endpoint, and what the endpoint should answer.
+ */
+export interface WebhookDescription {
+  name: string;
+  operationId: string;
+  summary: string;
+  headers: AnyObject;
+  payload: z.ZodType;
+}
+
+function describeWebhook(webhook: WebhookDescription): RouteConfig {
+  return {
+    method: 'post',
+    path: webhook.name,
+    operationId: webhook.operationId,
+    summary: webhook.summary,
+    tags: ['Webhooks'],
+    // The receiver asks for no credentials: the webhook-signature header is the proof of origin.
+    security: [],
+    request: { headers: webhook.headers, body: { required: true, content: { 'application/json': { schema: webhook.payload } } } },
+    responses: {
+      '200': { description: 'Any 2xx: received, never sent again' },
+      '410': { description: 'Gone: the endpoint is disabled, nothing more is sent until a delivery is replayed' },
+      default: { description: 'Anything else, or no answer in time: retried with backoff over about three days' },
+    },
+  };
+}
+
+/** The OpenAPI 3.1 document of a route table and the webhooks it sends. */
+export function buildOpenApiDocument(routes: readonly Route[], webhooks: readonly WebhookDescription[]): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
@@ -341,6 +402,7 @@ export function buildOpenApiDocument(routes: readonly Route[]): ReturnType<OpenA
     description: 'The operator token (ADMIN_TOKEN)',
   });
   for (const route of routes) registry.registerPath(route.openapi);
+  for (const webhook of webhooks) registry.registerWebhook(describeWebhook(webhook));
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
@@ -349,6 +411,10 @@ export function buildOpenApiDocument(routes: readonly Route[]): ReturnType<OpenA
       description:
         'Quotes, orders, delivery notes, invoices and proofs, from the back office to the customer and back. ' +
         'Money is an integer in minor units of the currency named beside it; times are ISO 8601 UTC.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
+    // Relative: the server that serves this document (its paths start with /v1).
+    servers: [{ url: '/', description: 'The Greenlight server serving this document' }],
+    tags: Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description })),
   });
 }

@@ -36,7 +36,7 @@ export const emptySchema = z.strictObject({});
 const proposalSchema = z.object({ seq: z.number().int(), amount: z.number().int(), currency: z.string(), status: z.enum(['sent', 'accepted', 'declined', 'withdrawn']), createdAt: dateTime });
 const chargeSchema = z.object({
   attempt: z.number().int(),
-  status: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed']).openapi({ description: 'pending: asked of the provider, outcome not yet written' }),
   amount: z.number().int(),
   currency: z.string(),
   paymentId: z.string().nullable(),

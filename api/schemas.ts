@@ -10,6 +10,7 @@ import { CONVERSION_TARGETS } from '../domain/chain';
 import { DOCUMENT_KINDS, LINK_ACTIONS, LOCALES, NOTIFY_EVENTS, QUOTE_STATUSES } from '../domain/documents';
 import { isIsoDuration } from '../domain/durations';
 import { INVOICE_STATUSES } from '../domain/invoice';
+import { DOCUMENT_STATUSES } from '../domain/document-statuses';
 import { DIGITAL_STATUSES, SIGNATURE_PURPOSES } from '../domain/digital-status';
 import { PROOF_TYPES } from '../domain/proof-types';
 import { isPlanPeriod } from '../domain/plans';
@@ -381,8 +382,12 @@ export const lineSchema = z
   })
   .openapi('Line');
 
+export const documentStatusSchema = z
+  .enum(DOCUMENT_STATUSES)
+  .openapi('DocumentStatus', { description: "A document's status; which ones a document goes through depends on its kind" });
+
 export const chainLinkSchema = z
-  .object({ id, kind: z.enum(DOCUMENT_KINDS), number: z.string(), status: z.string() })
+  .object({ id, kind: z.enum(DOCUMENT_KINDS), number: z.string(), status: documentStatusSchema })
   .openapi('ChainLink');
 
 export const signatureBlockSchema = z
@@ -509,8 +514,8 @@ export const documentSchema = z
     kind: z.enum(DOCUMENT_KINDS),
     number: z.string(),
     title: z.string().nullable(),
-    status: z.string().openapi({ example: 'draft' }),
-    digitalStatus: z.string().nullable(),
+    status: documentStatusSchema,
+    digitalStatus: z.enum(DIGITAL_STATUSES).nullable(),
     currency,
     totals: totalsSchema,
     lines: z.array(lineSchema),
@@ -675,7 +680,7 @@ export const updateDocumentSchema = z
 
 export const workflowStateSchema = z
   .object({
-    status: z.string().openapi({ example: 'sent' }),
+    status: documentStatusSchema,
     remindersSent: z.number().int().optional(),
     nextReminderAt: dateTime.optional(),
     validUntil: dateTime.optional(),

@@ -238,6 +238,7 @@ function banner(config: Config, topology: Topology, temporal: { address: string;
     '',
     'Greenlight is running.',
     `  API              ${api}/v1            (OpenAPI: ${api}/v1/openapi.json)`,
+    `  API reference    ${api}/docs`,
     `  Customer portal  ${config.publicUrl}/d/<token>   (the links in the emails)`,
     outbox ? `  Mail outbox      ${api}/dev/outbox` : '  Mail             sent through Resend (RESEND_API_KEY)',
     ...topology.describe(temporal),

@@ -8,7 +8,7 @@ import type { PrismaClient, WebhookAttempt } from '../../generated/prisma/client
 import type { AttemptOutcome } from '../../domain/webhooks';
 import { newId } from '../../platform/ids';
 import { postWebhook, type PostResult } from './post';
-import { signWebhook } from '../../services/webhooks/signature';
+import { signingSecrets, signWebhook } from '../../services/webhooks/signature';
 
 export interface AttemptWebhookDeliveryInput {
   deliveryId: string;
@@ -58,7 +58,7 @@ export async function attemptWebhookDelivery(deps: WebhookAttemptDeps, input: At
   const result = await postWebhook({
     url: endpoint.url,
     // The delivery id is the message id: the same on every attempt, so receivers deduplicate on it.
-    headers: { ...signWebhook(endpoint.secret, delivery.id, Math.floor(at.getTime() / 1000), delivery.payload) },
+    headers: { ...signWebhook(signingSecrets(endpoint, at), delivery.id, at, delivery.payload) },
     body: delivery.payload,
     timeoutMs: deps.timeoutMs,
     allowPrivate: settings?.allowPrivateWebhookUrls ?? false,

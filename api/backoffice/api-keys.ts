@@ -47,10 +47,12 @@ export const apiKeyRoutes = [
   jsonRoute({
     method: 'post',
     path: '/api-keys',
+    operationId: 'createApiKey',
     tag,
     summary: 'Make another API key (to rotate: make one, move to it, revoke the old one)',
     auth: 'tenant',
     body: createApiKeySchema,
+    bodyExample: { name: 'ERP production' },
     response: { status: 201, description: 'The key, shown this once', schema: createdApiKeySchema },
     answerHoldsSecret: true,
     handle: async ({ deps, caller, body }) => {
@@ -61,6 +63,7 @@ export const apiKeyRoutes = [
   jsonRoute({
     method: 'get',
     path: '/api-keys',
+    operationId: 'listApiKeys',
     tag,
     summary: "The tenant's active API keys, newest first (never the keys themselves)",
     auth: 'tenant',
@@ -74,6 +77,7 @@ export const apiKeyRoutes = [
   noContentRoute({
     method: 'delete',
     path: '/api-keys/:id',
+    operationId: 'revokeApiKey',
     tag,
     summary: "Revoke a key: it answers 401 from now on (the key calling may revoke itself, not the tenant's last one)",
     auth: 'tenant',

@@ -3,6 +3,8 @@ import { listChain, type ChainLink } from '../../services/db/chain';
 import type { AuditEvent, Message } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
 import type { DocumentKind } from '../../domain/documents';
+import type { DocumentStatus } from '../../domain/document-statuses';
+import type { DigitalStatus } from '../../domain/digital-status';
 import type { ProofType } from '../../domain/proof-types';
 import { fileRoute, jsonRoute, uploadRoute } from '../openapi';
 import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines } from '../operations/documents';
@@ -48,8 +50,8 @@ function presentSummary(document: DocumentRow) {
     kind: document.kind as DocumentKind,
     number: document.number,
     title: document.title,
-    status: document.status,
-    digitalStatus: document.digitalStatus,
+    status: document.status as DocumentStatus,
+    digitalStatus: document.digitalStatus as DigitalStatus | null,
     currency: document.currency,
     totals: { net: document.netTotal, tax: document.taxTotal, gross: document.grossTotal, currency: document.currency },
     customerId: document.customerId,
@@ -137,10 +139,21 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents',
+    operationId: 'createDocument',
     tag: 'Documents',
     summary: 'Create a document as a draft; lines are priced and totals computed',
     auth: 'tenant',
     body: createDocumentSchema,
+    bodyExample: {
+      kind: 'quote',
+      customerId: 'cus_Xk2v9QpL4mTn8bRw',
+      contactId: 'con_7HqZc1sYv3WkPa2e',
+      title: 'Flyers et affiches — printemps',
+      lines: [
+        { description: 'Flyers A5 recto-verso, 135 g', quantity: 1000, unitPrice: 9, taxRate: 20 },
+        { description: 'Affiches A2, papier satiné', quantity: 25, unitPrice: 450, taxRate: 20 },
+      ],
+    },
     problems: ['conflict', 'unprocessable'],
     response: { status: 201, description: 'The draft', schema: documentSchema },
     handle: async ({ deps, caller, body }) => presentWithChain(deps, await createDocument(deps.prisma, caller.tenantId, body)),
@@ -148,6 +161,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'get',
     path: '/documents',
+    operationId: 'listDocuments',
     tag: 'Documents',
     summary: 'List documents, newest first',
     auth: 'tenant',
@@ -161,6 +175,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'get',
     path: '/documents/:id',
+    operationId: 'getDocument',
     tag: 'Documents',
     summary: 'A document with its lines, counters and chain',
     auth: 'tenant',
@@ -172,11 +187,13 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/convert',
+    operationId: 'convertDocument',
     tag: 'Chain',
     summary: 'Create the next document of the chain (order, delivery note, invoice) from this one',
     auth: 'tenant',
     params: idParamsSchema,
     body: convertDocumentSchema,
+    bodyExample: { to: 'order' },
     problems: ['not_found', 'conflict'],
     response: { status: 201, description: 'The new document, linked in the chain', schema: documentSchema },
     handle: async ({ deps, caller, params, body, decisionId }) => presentWithChain(deps, await convertForSeller(deps, caller, params.id, body.to, decisionId)),
@@ -184,6 +201,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/duplicate',
+    operationId: 'duplicateDocument',
     tag: 'Chain',
     summary: 'A new draft with the same customer and lines, its own number, in no chain',
     auth: 'tenant',
@@ -195,6 +213,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'get',
     path: '/documents/:id/messages',
+    operationId: 'listDocumentMessages',
     tag: 'Conversation',
     summary: "The document's conversation, oldest first, internal notes included",
     auth: 'tenant',
@@ -206,11 +225,13 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/messages',
+    operationId: 'postDocumentMessage',
     tag: 'Conversation',
     summary: 'Write to the customer (notifyCustomer emails them a link), or an internal note they never see',
     auth: 'tenant',
     params: idParamsSchema,
     body: createMessageSchema,
+    bodyExample: { body: 'The proof for the flyers is ready: could you check the colours?', notifyCustomer: true },
     problems: ['not_found', 'unprocessable'],
     response: { status: 201, description: 'The message', schema: messageSchema },
     handle: async ({ deps, caller, params, body }) => presentMessage(await postSellerMessage(deps, caller, params.id, body)),
@@ -218,6 +239,7 @@ export const documentRoutes = [
   jsonRoute({
     method: 'get',
     path: '/documents/:id/events',
+    operationId: 'listDocumentEvents',
     tag: 'Documents',
     summary: "The document's audit trail, in order",
     auth: 'tenant',
@@ -229,11 +251,13 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/send',
+    operationId: 'sendDocument',
     tag: 'Documents',
     summary: 'Send a quote, an order, a delivery note or a proof (its latest ready revision): starts its workflow (email with the portal link; for quotes reminders and expiry)',
     auth: 'tenant',
     params: idParamsSchema,
     body: sendDocumentSchema,
+    bodyExample: { to: { contactId: 'con_7HqZc1sYv3WkPa2e' }, channel: 'email', message: 'Here is our quote for your spring flyers.' },
     problems: ['not_found', 'conflict', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Sending', schema: workflowStateSchema },
     handle: ({ deps, caller, params, body }) => sendDocument(deps, caller, params.id, body),
@@ -241,11 +265,13 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/remind',
+    operationId: 'remindDocument',
     tag: 'Documents',
     summary: 'Send the reminder now (the reminder template, not the first one; a proof: proof_reminder about its current revision)',
     auth: 'tenant',
     params: idParamsSchema,
     body: remindDocumentSchema,
+    bodyExample: {},
     problems: ['not_found', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Reminder on its way', schema: workflowStateSchema },
     handle: ({ deps, caller, params, decisionId }) => remindDocument(deps, caller, params.id, decisionId),
@@ -253,11 +279,13 @@ export const documentRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/cancel',
+    operationId: 'cancelDocument',
     tag: 'Documents',
     summary: 'Cancel a document (quote, order, delivery note, proof), recording who and why; the customer can no longer decide',
     auth: 'tenant',
     params: idParamsSchema,
     body: cancelDocumentSchema,
+    bodyExample: { reason: 'The customer chose another supplier' },
     problems: ['not_found', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: workflowStateSchema },
     handle: ({ deps, caller, params, body, decisionId }) => cancelDocument(deps, caller, params.id, body, decisionId),
@@ -265,6 +293,7 @@ export const documentRoutes = [
   uploadRoute({
     method: 'post',
     path: '/documents/:id/revisions',
+    operationId: 'createDocumentRevision',
     tag: 'Proofs',
     summary: "Upload a proof's next revision (multipart, field files); files are checked by content and the pages rendered on the worker",
     auth: 'tenant',
@@ -282,6 +311,7 @@ export const documentRoutes = [
   fileRoute({
     method: 'get',
     path: '/documents/:id/pdf',
+    operationId: 'getDocumentPdf',
     tag: 'Documents',
     summary: "The document's PDF (a seller preview: recorded, not counted as a customer download); a proof's original",
     description:
@@ -295,6 +325,7 @@ export const documentRoutes = [
   fileRoute({
     method: 'get',
     path: '/documents/:id/revisions/:number/pages/:page',
+    operationId: 'getRevisionPage',
     tag: 'Proofs',
     summary: 'A page of a ready revision as the customer sees it: preview (default), zoom or thumbnail (JPEG)',
     auth: 'tenant',
@@ -312,6 +343,7 @@ export const documentRoutes = [
   fileRoute({
     method: 'get',
     path: '/documents/:id/revisions/:number/pdf',
+    operationId: 'getRevisionPdf',
     tag: 'Proofs',
     summary: "A ready revision's watermarked PDF, the one the customer downloads (pages at about 150 dpi, watermark in the pixels)",
     auth: 'tenant',

@@ -14,7 +14,7 @@ import { signatureRoutes } from './signatures';
 import { subscriptionRoutes } from './subscriptions';
 import { tenantRoutes } from './tenants';
 import { userRoutes } from './users';
-import { webhookRoutes } from './webhooks';
+import { webhookEvents, webhookRoutes } from './webhooks';
 
 const resourceRoutes: Route[] = [...tenantRoutes, ...apiKeyRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...linkRoutes, ...quoteSignatureRoutes, ...signatureRoutes, ...webhookRoutes, ...requestRoutes, ...subscriptionRoutes];
 
@@ -22,6 +22,7 @@ const resourceRoutes: Route[] = [...tenantRoutes, ...apiKeyRoutes, ...userRoutes
 const openApiRoute = jsonRoute({
   method: 'get',
   path: '/openapi.json',
+  operationId: 'getOpenApiDocument',
   tag: 'Meta',
   summary: 'This document (OpenAPI 3.1)',
   auth: 'public',
@@ -30,7 +31,7 @@ const openApiRoute = jsonRoute({
 });
 
 export const backofficeRoutes: readonly Route[] = [...resourceRoutes, openApiRoute];
-const openApiDocument = buildOpenApiDocument(backofficeRoutes);
+export const openApiDocument = buildOpenApiDocument(backofficeRoutes, webhookEvents);
 
 export function createBackofficeRouter(deps: AppDeps): Router {
   const router = Router();

@@ -23,6 +23,7 @@ export const linkRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/links',
+    operationId: 'createDocumentLink',
     tag: 'Links',
     summary: "Make a customer link to the document (its web link, to hand over in a chat or a text); the URL is shown once",
     description:
@@ -31,6 +32,7 @@ export const linkRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     body: createLinkSchema,
+    bodyExample: { recipient: { email: 'achats@boulangerie-eclair.example', name: 'Service achats' }, actions: ['view', 'download'] },
     problems: ['not_found', 'conflict', 'unprocessable'],
     answerHoldsSecret: true,
     response: { status: 201, description: 'The link and its URL (the only time the token is shown)', schema: createdLinkSchema },
@@ -42,6 +44,7 @@ export const linkRoutes = [
   jsonRoute({
     method: 'get',
     path: '/documents/:id/links',
+    operationId: 'listDocumentLinks',
     tag: 'Links',
     summary: "The document's customer links, newest first: emailed, made by the seller, forwarded to colleagues (never their tokens)",
     auth: 'tenant',
@@ -57,6 +60,7 @@ export const linkRoutes = [
   noContentRoute({
     method: 'delete',
     path: '/links/:id',
+    operationId: 'revokeLink',
     tag: 'Links',
     summary: 'Revoke a customer link, with the colleague links forwarded from it: at once every portal address under it answers 410 Gone',
     description: 'Revoking a revoked link is 204 again. Recorded in the trail as link_revoked.',

@@ -9,11 +9,13 @@ export const quoteSignatureRoutes = [
   jsonRoute({
     method: 'patch',
     path: '/documents/:id',
+    operationId: 'updateDocument',
     tag: 'Documents',
     summary: 'Change a document: a draft in place; a sent quote as a new version, emailed to the customer with a new link',
     auth: 'tenant',
     params: idParamsSchema,
     body: updateDocumentSchema,
+    bodyExample: { title: 'Flyers — printemps (v2)', lines: [{ description: 'Flyers A5 recto-verso, 170 g', quantity: 1500, unitPrice: 8, taxRate: 20 }] },
     problems: ['not_found', 'conflict', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 200, description: 'The document as changed', schema: documentSchema },
     // An Idempotency-Key names the revision: the same key twice makes one version.
@@ -23,6 +25,7 @@ export const quoteSignatureRoutes = [
   fileRoute({
     method: 'get',
     path: '/documents/:id/signature/certificate',
+    operationId: 'getSignatureCertificate',
     tag: 'Quotes',
     summary: 'The signature certificate: the evidence (signer, time, IP, consent, SHA-256 of the PDF shown), then the signed quote',
     auth: 'tenant',

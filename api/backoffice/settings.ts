@@ -29,6 +29,7 @@ export const settingsRoutes = [
   jsonRoute({
     method: 'get',
     path: '/settings',
+    operationId: 'getSettings',
     tag: 'Settings',
     summary: "The tenant's settings",
     auth: 'tenant',
@@ -38,10 +39,12 @@ export const settingsRoutes = [
   jsonRoute({
     method: 'patch',
     path: '/settings',
+    operationId: 'updateSettings',
     tag: 'Settings',
     summary: 'Change some settings; fields not sent keep their value',
     auth: 'tenant',
     body: updateSettingsSchema,
+    bodyExample: { reminderAfter: 'P3D', maxReminders: 2, quoteValidity: 'P30D', requireSignature: false },
     problems: ['unprocessable'],
     response: { status: 200, description: 'The settings after the change', schema: settingsSchema },
     handle: async ({ deps, caller, body }) =>

@@ -46,6 +46,7 @@ export const signatureRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/signature/check',
+    operationId: 'checkSignature',
     tag: 'Digital signing',
     summary: 'Ask the signature provider for the status now (the workflow checks at once, never two checks at the same time)',
     auth: 'tenant',
@@ -57,11 +58,13 @@ export const signatureRoutes = [
   jsonRoute({
     method: 'post',
     path: '/documents/:id/signature/cancel',
+    operationId: 'cancelSignature',
     tag: 'Digital signing',
     summary: 'Cancel the digital signing (the customer answered by phone or at the counter): withdrawn at the provider, polling stops, the document stays open',
     auth: 'tenant',
     params: idParamsSchema,
     body: cancelSignatureSchema,
+    bodyExample: { reason: 'Sent to the wrong signer' },
     problems: ['not_found', 'decision_rejected', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: signatureStateSchema },
     handle: ({ deps, caller, params, body, decisionId }) => cancelSignature(deps, caller, params.id, body, decisionId),
@@ -69,6 +72,7 @@ export const signatureRoutes = [
   jsonRoute({
     method: 'get',
     path: '/documents/:id/signature',
+    operationId: 'getSignature',
     tag: 'Digital signing',
     summary: "The document's digital signing: provider, digital status, signer, who cancelled and why",
     auth: 'tenant',
@@ -80,6 +84,7 @@ export const signatureRoutes = [
   fileRoute({
     method: 'get',
     path: '/documents/:id/signature/signed.pdf',
+    operationId: 'getSignedPdf',
     tag: 'Digital signing',
     summary: 'The signed PDF, as the provider returned it once signed',
     auth: 'tenant',
@@ -94,6 +99,7 @@ export const signatureRoutes = [
   jsonRoute({
     method: 'get',
     path: '/signatures/summary',
+    operationId: 'getSignatureSummary',
     tag: 'Digital signing',
     summary: 'Documents per digital status (the start page summary)',
     auth: 'tenant',
@@ -103,6 +109,7 @@ export const signatureRoutes = [
   jsonRoute({
     method: 'get',
     path: '/signatures/webhook',
+    operationId: 'getSignatureWebhookTarget',
     tag: 'Digital signing',
     summary: "The URL to register in the tenant's GetAccept account for its events, with the events worth registering",
     auth: 'tenant',

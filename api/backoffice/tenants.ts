@@ -7,10 +7,12 @@ export const tenantRoutes = [
   jsonRoute({
     method: 'post',
     path: '/tenants',
+    operationId: 'createTenant',
     tag: 'Tenants',
     summary: 'Create a tenant with its settings and first API key (shown once)',
     auth: 'operator',
     body: createTenantSchema,
+    bodyExample: { name: 'Imprimerie Durand', locale: 'fr', currency: 'EUR' },
     problems: ['unprocessable'],
     response: { status: 201, description: 'The tenant and its API key', schema: createdTenantSchema },
     answerHoldsSecret: true,

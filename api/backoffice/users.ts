@@ -20,10 +20,12 @@ export const userRoutes = [
   jsonRoute({
     method: 'post',
     path: '/users',
+    operationId: 'createUser',
     tag: 'Users',
     summary: 'Create a user (a salesperson who owns documents and is notified about them)',
     auth: 'tenant',
     body: createUserSchema,
+    bodyExample: { name: 'Camille Durand', email: 'camille@imprimerie-durand.example', notify: { viewed: ['email'], decided: ['email', 'sms'] } },
     response: { status: 201, description: 'The user', schema: userSchema },
     handle: async ({ deps, caller, body }) => presentUser(await createUser(deps.prisma, caller.tenantId, body)),
   }),

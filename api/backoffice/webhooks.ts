@@ -1,21 +1,24 @@
 /**
  * Webhooks out: POST/GET /v1/webhook-endpoints, DELETE /v1/webhook-endpoints/:id,
- * GET /v1/webhook-endpoints/:id/deliveries and POST /v1/webhook-deliveries/:id/replay.
+ * POST /v1/webhook-endpoints/:id/rotate-secret, GET /v1/webhook-endpoints/:id/deliveries
+ * and POST /v1/webhook-deliveries/:id/replay.
  */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { WebhookEndpoint } from '../../generated/prisma/client';
-import { WEBHOOK_SUBSCRIPTIONS } from '../../domain/webhooks';
-import { jsonRoute } from '../openapi';
+import { DOCUMENT_KINDS } from '../../domain/documents';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_SUBSCRIPTIONS } from '../../domain/webhooks';
+import { jsonRoute, type WebhookDescription } from '../openapi';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   listWebhookDeliveries,
   listWebhookEndpoints,
   replayWebhookDelivery,
+  rotateWebhookSecret,
   type DeliveryWithAttempts,
 } from '../operations/webhooks';
-import { idParamsSchema } from '../schemas';
+import { documentStatusSchema, idParamsSchema } from '../schemas';
 
 extendZodWithOpenApi(z);
 
@@ -45,9 +48,16 @@ const webhookEndpointSchema = z
   })
   .openapi('WebhookEndpoint');
 
-const createdWebhookEndpointSchema = webhookEndpointSchema
-  .extend({ secret: z.string().openapi({ description: 'Standard Webhooks signing secret (whsec_…): verify every delivery with it', example: 'whsec_…' }) })
-  .openapi('CreatedWebhookEndpoint');
+const secretSchema = z.string().openapi({ description: 'Standard Webhooks signing secret (whsec_…): verify every delivery with it', example: 'whsec_…' });
+
+const createdWebhookEndpointSchema = webhookEndpointSchema.extend({ secret: secretSchema }).openapi('CreatedWebhookEndpoint');
+
+const rotatedSecretSchema = z
+  .object({
+    secret: secretSchema,
+    previousSecretExpiresAt: dateTime.openapi({ description: 'Until then every delivery is signed with both secrets; after it, with the new one only' }),
+  })
+  .openapi('RotatedWebhookSecret');
 
 const webhookAttemptSchema = z
   .object({
@@ -70,6 +80,58 @@ const webhookDeliverySchema = z
     attempts: z.array(webhookAttemptSchema),
   })
   .openapi('WebhookDelivery');
+
+/** What every delivery's body holds (services/webhooks/outbox.ts builds it): the document as it was when the event happened. */
+export const webhookPayloadSchema = z
+  .object({
+    type: z.enum(WEBHOOK_EVENT_TYPES).openapi({ example: 'document.accepted' }),
+    timestamp: dateTime.openapi({ description: 'When the event happened (the name Standard Webhooks recommends)' }),
+    createdAt: dateTime.openapi({ description: 'The same as timestamp, under its former name; goes away in the next release', deprecated: true }),
+    data: z.object({
+      document: z.object({
+        id: z.string(),
+        kind: z.enum([...DOCUMENT_KINDS, 'request']),
+        number: z.string(),
+        title: z.string().nullable(),
+        status: documentStatusSchema,
+        totals: z.object({ net: z.number().int(), tax: z.number().int(), gross: z.number().int(), currency: z.string() }),
+        customerId: z.string(),
+        contactId: z.string().nullable(),
+        assigneeId: z.string().nullable(),
+        viewCount: z.number().int(),
+        lastViewedAt: dateTime.nullable(),
+        downloadCount: z.number().int(),
+        createdAt: dateTime,
+        updatedAt: dateTime,
+      }),
+      event: z.object({
+        id: z.string(),
+        seq: z.number().int(),
+        type: z.string().openapi({ description: 'The audit event type: the webhook type without "document."', example: 'accepted' }),
+        at: dateTime,
+        actor: z.string(),
+        data: z.unknown().openapi({ description: 'What the event carries of its own (a message, a reason, an amount), by type' }),
+      }),
+    }),
+  })
+  .openapi('WebhookPayload');
+
+const webhookHeadersSchema = z.object({
+  'webhook-id': z.string().openapi({ description: 'The delivery id: the same on every attempt, so a receiver deduplicates on it' }),
+  'webhook-timestamp': z.string().openapi({ description: 'Unix seconds of this attempt' }),
+  'webhook-signature': z.string().openapi({
+    description: 'Space-separated `v1,<base64 HMAC-SHA256>` signatures, one per signing secret (two during a rotation); verify with a Standard Webhooks library',
+  }),
+});
+
+/** Every event Greenlight sends, each as its own entry of the document's `webhooks`. */
+export const webhookEvents: WebhookDescription[] = WEBHOOK_EVENT_TYPES.map((type) => ({
+  name: type,
+  operationId: `on${type.replace(/(^|[._])(\w)/g, (_match, _separator: string, letter: string) => letter.toUpperCase())}`,
+  summary: `A document's ${type.slice('document.'.length).replaceAll('_', ' ')} event`,
+  headers: webhookHeadersSchema,
+  payload: webhookPayloadSchema,
+}));
 
 const listDeliveriesQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
@@ -109,12 +171,15 @@ export const webhookRoutes = [
   jsonRoute({
     method: 'post',
     path: '/webhook-endpoints',
+    operationId: 'createWebhookEndpoint',
     tag: 'Webhooks',
     summary: 'Register a URL to hear about document events (signed per Standard Webhooks)',
     auth: 'tenant',
     body: createWebhookEndpointSchema,
+    bodyExample: { url: 'https://crm.example.com/hooks/greenlight', events: ['document.accepted', 'document.refused'] },
     problems: ['unprocessable'],
     response: { status: 201, description: 'The endpoint, with its signing secret', schema: createdWebhookEndpointSchema },
+    answerHoldsSecret: true,
     handle: async ({ deps, caller, body }) => {
       const endpoint = await createWebhookEndpoint(deps.prisma, caller.tenantId, body);
       return { ...presentEndpoint(endpoint), secret: endpoint.secret };
@@ -123,6 +188,7 @@ export const webhookRoutes = [
   jsonRoute({
     method: 'get',
     path: '/webhook-endpoints',
+    operationId: 'listWebhookEndpoints',
     tag: 'Webhooks',
     summary: "The tenant's webhook endpoints",
     auth: 'tenant',
@@ -132,6 +198,7 @@ export const webhookRoutes = [
   jsonRoute({
     method: 'delete',
     path: '/webhook-endpoints/:id',
+    operationId: 'deleteWebhookEndpoint',
     tag: 'Webhooks',
     summary: 'Stop sending to an endpoint (its deliveries stay listed)',
     auth: 'tenant',
@@ -141,8 +208,28 @@ export const webhookRoutes = [
     handle: async ({ deps, caller, params }) => presentEndpoint(await deleteWebhookEndpoint(deps.prisma, caller.tenantId, params.id)),
   }),
   jsonRoute({
+    method: 'post',
+    path: '/webhook-endpoints/:id/rotate-secret',
+    operationId: 'rotateWebhookSecret',
+    tag: 'Webhooks',
+    summary: "Replace an endpoint's signing secret; the old one keeps signing beside it for 24 hours",
+    description:
+      'During the overlap each delivery carries two signatures in `webhook-signature` (space-separated, as Standard Webhooks allows), ' +
+      'so a receiver verifying with either secret accepts it. Rotating again within the overlap drops the older secret at once.',
+    auth: 'tenant',
+    params: idParamsSchema,
+    problems: ['not_found', 'conflict'],
+    response: { status: 200, description: 'The new secret, shown once', schema: rotatedSecretSchema },
+    answerHoldsSecret: true,
+    handle: async ({ deps, caller, params }) => {
+      const rotated = await rotateWebhookSecret(deps.prisma, caller.tenantId, params.id);
+      return { secret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() };
+    },
+  }),
+  jsonRoute({
     method: 'get',
     path: '/webhook-endpoints/:id/deliveries',
+    operationId: 'listWebhookDeliveries',
     tag: 'Webhooks',
     summary: "An endpoint's deliveries, newest first, each with its attempts",
     auth: 'tenant',
@@ -162,6 +249,7 @@ export const webhookRoutes = [
   jsonRoute({
     method: 'post',
     path: '/webhook-deliveries/:id/replay',
+    operationId: 'replayWebhookDelivery',
     tag: 'Webhooks',
     summary: 'Send a failed delivery again (same webhook-id, a fresh retry schedule)',
     auth: 'tenant',

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { isAcceptanceKind, type AcceptanceKind } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import { actorLabel, type DocumentKind } from '../../domain/documents';
+import type { DocumentStatus } from '../../domain/document-statuses';
 import { durationToMs } from '../../domain/durations';
 import { isProofType } from '../../domain/proof-types';
 import { recordAuditEvent } from '../../services/db/audit';
@@ -35,7 +36,7 @@ export interface SendDocumentInput extends SignatureRequest {
 
 /** What send, remind and cancel answer: the document's state as its workflow (or the read model) knows it. */
 export interface DocumentState {
-  status: string;
+  status: DocumentStatus;
   remindersSent?: number;
   nextReminderAt?: string;
   validUntil?: string;
@@ -45,7 +46,7 @@ function isoFromEpoch(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
-function stateOf(view: { status: string; remindersSent: number; nextReminderAt?: number; validUntil?: number }): DocumentState {
+function stateOf(view: { status: DocumentStatus; remindersSent: number; nextReminderAt?: number; validUntil?: number }): DocumentState {
   const nextReminderAt = isoFromEpoch(view.nextReminderAt);
   const validUntil = isoFromEpoch(view.validUntil);
   return {

@@ -148,7 +148,7 @@ function presentRequest(row: RequestRow) {
     paymentStatus: row.paymentStatus as 'paid' | 'unpaid' | null,
     payments: row.charges.map((charge) => ({
       attempt: charge.attempt,
-      status: charge.status,
+      status: charge.status as 'pending' | 'succeeded' | 'failed',
       amount: charge.amount,
       currency: charge.currency,
       paymentId: charge.paymentIntentId,

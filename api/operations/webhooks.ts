@@ -4,7 +4,7 @@ import type { PrismaClient, WebhookAttempt, WebhookDelivery, WebhookEndpoint } f
 import { checkDestination, DestinationRefused } from '../../services/webhooks/destination';
 import { startDeliveryWorkflow, type WebhookDispatcher } from '../../services/webhooks/dispatch';
 import { webhookWorkflowId } from '../../domain/webhooks';
-import { newWebhookSecret } from '../../services/webhooks/signature';
+import { newWebhookSecret, SECRET_OVERLAP_MS } from '../../services/webhooks/signature';
 import { newId } from '../../platform/ids';
 import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';
@@ -41,6 +41,24 @@ async function findEndpoint(prisma: PrismaClient, tenantId: string, id: string):
 export async function deleteWebhookEndpoint(prisma: PrismaClient, tenantId: string, id: string): Promise<WebhookEndpoint> {
   await findEndpoint(prisma, tenantId, id);
   return prisma.webhookEndpoint.update({ where: { id }, data: { deletedAt: new Date() } });
+}
+
+/**
+ * A new secret for the endpoint; the one it replaces keeps signing beside it for
+ * SECRET_OVERLAP_MS. Rotating again within that window drops the older one at once: only the
+ * secret just replaced is kept. The update is conditional on the secret read, so of two
+ * concurrent rotations one wins and the other is told, rather than handing out a secret that
+ * never signs.
+ */
+export async function rotateWebhookSecret(prisma: PrismaClient, tenantId: string, id: string): Promise<{ secret: string; previousSecretExpiresAt: Date }> {
+  const endpoint = await findEndpoint(prisma, tenantId, id);
+  const rotated = { secret: newWebhookSecret(), previousSecretExpiresAt: new Date(Date.now() + SECRET_OVERLAP_MS) };
+  const { count } = await prisma.webhookEndpoint.updateMany({
+    where: { id, secret: endpoint.secret },
+    data: { ...rotated, previousSecret: endpoint.secret },
+  });
+  if (count === 0) throw new AppError('conflict', 'The secret was rotated by another request meanwhile; rotate again if that one is not yours.');
+  return rotated;
 }
 
 export type DeliveryWithAttempts = WebhookDelivery & { attempts: WebhookAttempt[] };

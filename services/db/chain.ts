@@ -9,6 +9,7 @@ import { AppError } from '../../domain/errors';
 import { lockDocumentNumbers, nextDocumentNumber } from './document-numbers';
 import { chainPosition, linesCarriedOver, whyNotConvertible, type ConversionTarget } from '../../domain/chain';
 import type { DocumentKind } from '../../domain/documents';
+import type { DocumentStatus } from '../../domain/document-statuses';
 import { computeTotals } from '../../domain/money';
 import type { Document, PrismaClient } from '../../generated/prisma/client';
 import { derivedId, newId } from '../../platform/ids';
@@ -115,7 +116,7 @@ export interface ChainLink {
   id: string;
   kind: DocumentKind;
   number: string;
-  status: string;
+  status: DocumentStatus;
 }
 
 /** Every document of the chain `document` belongs to, in chain order; itself alone when it has none. */
@@ -130,6 +131,6 @@ export async function listChain(
       })
     : [document];
   return members
-    .map((member) => ({ id: member.id, kind: member.kind as DocumentKind, number: member.number, status: member.status }))
+    .map((member) => ({ id: member.id, kind: member.kind as DocumentKind, number: member.number, status: member.status as DocumentStatus }))
     .sort((a, b) => chainPosition(a.kind) - chainPosition(b.kind));
 }

@@ -43,9 +43,12 @@ export async function queueWebhookDeliveries(tx: Prisma.TransactionClient, event
   if (subscribed.length === 0) return;
 
   const document = await tx.document.findUniqueOrThrow({ where: { id: event.documentId } });
+  const at = event.at.toISOString();
   const payload = JSON.stringify({
     type,
-    createdAt: event.at.toISOString(),
+    // Standard Webhooks names it `timestamp`; `createdAt`, its name before, stays for one release.
+    timestamp: at,
+    createdAt: at,
     data: { document: webhookDocument(document), event: webhookEvent(event) },
   });
   await tx.webhookDelivery.createMany({

@@ -3,6 +3,7 @@
  * as in development), real workflows, real retries — one second apart here, through
  * WEBHOOK_RETRY_DELAYS, instead of three days.
  */
+import { webhookPayloadSchema } from '../../api/backoffice/webhooks';
 import { eventually } from '../support/eventually';
 import { ApiClient } from '../support/http';
 import { createQuoteScenario } from '../support/quote-scenario';
@@ -69,8 +70,18 @@ test('an event reaches its endpoint through two failures, signed, once, with eve
     for (const request of receiver.received) expect(verifies(endpoint.secret, request)).toBe(true);
     expect(verifies('whsec_' + Buffer.alloc(32, 7).toString('base64'), receiver.received[0] as Received)).toBe(false);
 
-    const body = JSON.parse(receiver.received[0]?.body ?? '{}') as { type: string; createdAt: string; data: { document: { id: string; status: string }; event: { id: string; type: string } } };
+    const body = JSON.parse(receiver.received[0]?.body ?? '{}') as {
+      type: string;
+      timestamp: string;
+      createdAt: string;
+      data: { document: { id: string; status: string }; event: { id: string; type: string; at: string } };
+    };
     expect(body.type).toBe('document.sent');
+    // The standard's `timestamp`, and `createdAt` beside it for receivers written against the previous release.
+    expect(body.timestamp).toBe(body.data.event.at);
+    expect(body.createdAt).toBe(body.timestamp);
+    // The body is what the document's `webhooks` section says it is.
+    expect(webhookPayloadSchema.safeParse(body).error).toBeUndefined();
     expect(body.data.document).toMatchObject({ id: quote.documentId, status: 'sent' });
     expect(body.data.event).toMatchObject({ id: delivery?.eventId, type: 'sent' });
 
@@ -116,6 +127,67 @@ test('410 Gone disables the endpoint; a replay by hand re-enables it and deliver
       [1, 410],
       [2, 200],
     ]);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('a rotated secret: both secrets verify a delivery during the overlap, only the new one after it', async () => {
+  const receiver = await startReceiver();
+  try {
+    const endpoint = await api.create<{ id: string; secret: string }>('/v1/webhook-endpoints', { url: receiver.url, events: ['document.sent'] });
+    const rotated = await api.post<{ secret: string; previousSecretExpiresAt: string }>(`/v1/webhook-endpoints/${endpoint.id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/);
+    expect(rotated.body.secret).not.toBe(endpoint.secret);
+    const overlapHours = (Date.parse(rotated.body.previousSecretExpiresAt) - Date.now()) / 3_600_000;
+    expect(overlapHours).toBeGreaterThan(23.9);
+    expect(overlapHours).toBeLessThanOrEqual(24);
+
+    const receivedAfterSend = async (count: number) => {
+      const quote = await createQuoteScenario(api);
+      expect((await api.post(`/v1/documents/${quote.documentId}/send`, {})).status).toBe(202);
+      return eventually(async () => receiver.received[count - 1], { what: `delivery ${count} at the receiver` });
+    };
+
+    const duringOverlap = await receivedAfterSend(1);
+    expect(String(duringOverlap.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(verifies(endpoint.secret, duringOverlap)).toBe(true);
+    expect(verifies(rotated.body.secret, duringOverlap)).toBe(true);
+
+    // Twenty-four hours later, as the database sees it: the overlap is over.
+    await stack.prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { previousSecretExpiresAt: new Date(Date.now() - 1000) } });
+    const afterOverlap = await receivedAfterSend(2);
+    expect(String(afterOverlap.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(verifies(rotated.body.secret, afterOverlap)).toBe(true);
+    expect(verifies(endpoint.secret, afterOverlap)).toBe(false);
+
+    expect((await api.post('/v1/webhook-endpoints/whe_missing/rotate-secret')).status).toBe(404);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('with an Idempotency-Key, creating an endpoint and rotating its secret replay the same secret, kept only sealed', async () => {
+  const receiver = await startReceiver();
+  try {
+    const key = `endpoint-${Date.now()}`;
+    const body = { url: receiver.url, events: ['document.sent'] };
+    const created = await api.post<{ id: string; secret: string }>('/v1/webhook-endpoints', body, { 'Idempotency-Key': key });
+    const createdAgain = await api.post<{ id: string; secret: string }>('/v1/webhook-endpoints', body, { 'Idempotency-Key': key });
+    expect(created.status).toBe(201);
+    expect(createdAgain.body).toEqual(created.body);
+
+    const rotateKey = `${key}-rotate`;
+    const rotated = await api.post<{ secret: string }>(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`, {}, { 'Idempotency-Key': rotateKey });
+    const rotatedAgain = await api.post<{ secret: string }>(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`, {}, { 'Idempotency-Key': rotateKey });
+    expect(rotated.status).toBe(200);
+    expect(rotatedAgain.body).toEqual(rotated.body);
+
+    const kept = await stack.prisma.idempotentRequest.findMany({ where: { key: { in: [key, rotateKey] } } });
+    expect(kept).toHaveLength(2);
+    expect(JSON.stringify(kept)).not.toContain(created.body.secret);
+    expect(JSON.stringify(kept)).not.toContain(rotated.body.secret);
   } finally {
     await receiver.close();
   }
