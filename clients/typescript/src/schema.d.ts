@@ -320,7 +320,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The document's PDF (a seller preview: recorded, not counted as a customer download) */
+        /**
+         * The document's PDF (a seller preview: recorded, not counted as a customer download); a proof's original
+         * @description A proof's PDF is its newest revision's original, rendered or not: the one PDF uploaded, byte for byte, or the files uploaded (images, PDFs) assembled in one PDF in page order — PDF pages copied, JPEGs embedded as they are, other images losslessly, each image page 595 pt wide. 404 before the first revision.
+         */
         get: operations["getDocumentPdf"];
         put?: never;
         post?: never;
