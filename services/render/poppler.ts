@@ -5,9 +5,10 @@
  * process that started it. See README, "Proof rendering", for why pdftoppm.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { RenderLimits } from '../../platform/config';
 
 /** The file cannot be read or rendered (within the bounds): a fact about the file, not a fault to retry. */
@@ -20,21 +21,32 @@ export class FileRefused extends Error {
 
 const MAX_CAPTURED_OUTPUT = 1024 * 1024;
 
-async function runBounded(command: string, args: string[], limits: RenderLimits): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('prlimit', [`--as=${limits.memoryBytes}`, '--', command, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: limits.timeoutMs,
-      killSignal: 'SIGKILL',
-    });
-    let stdout = '';
-    let stderr = '';
+interface BoundedRun {
+  /** The child's output, when it is read by the caller rather than captured. */
+  stdout: NodeJS.ReadableStream;
+  /** Resolves with the captured output (empty when streamed) once the child ends well; rejects with why it did not. */
+  finished: Promise<string>;
+  /** Stops the child (its outcome is then a rejection nobody needs). */
+  stop(): void;
+}
+
+function spawnBounded(command: string, args: string[], limits: RenderLimits, output: 'capture' | 'stream'): BoundedRun {
+  const child = spawn('prlimit', [`--as=${limits.memoryBytes}`, '--', command, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: limits.timeoutMs,
+    killSignal: 'SIGKILL',
+  });
+  let stdout = '';
+  let stderr = '';
+  if (output === 'capture') {
     child.stdout.on('data', (chunk: Buffer) => {
       if (stdout.length < MAX_CAPTURED_OUTPUT) stdout += chunk.toString('latin1');
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < MAX_CAPTURED_OUTPUT) stderr += chunk.toString('latin1');
-    });
+  }
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < MAX_CAPTURED_OUTPUT) stderr += chunk.toString('latin1');
+  });
+  const finished = new Promise<string>((resolve, reject) => {
     // A failed spawn, and a broken output pipe, end this run, not the worker.
     child.on('error', reject);
     child.stdout.on('error', reject);
@@ -50,10 +62,15 @@ async function runBounded(command: string, args: string[], limits: RenderLimits)
       reject(new FileRefused(signal !== null ? `${command} was stopped by ${signal}, likely at its memory bound (${firstLine})` : `${command}: ${firstLine}`));
     });
   });
+  return { stdout: child.stdout, finished, stop: () => child.kill('SIGKILL') };
 }
 
-/** Runs `use` with the bytes written to a private temporary file, removed afterwards. */
-export async function withTempPdf<T>(bytes: Uint8Array, use: (file: string, dir: string) => Promise<T>): Promise<T> {
+function runBounded(command: string, args: string[], limits: RenderLimits): Promise<string> {
+  return spawnBounded(command, args, limits, 'capture').finished;
+}
+
+/** Runs `use` with the bytes (or a stream of them, so a large file is never held whole) written to a private temporary file, removed afterwards. */
+export async function withTempPdf<T>(bytes: Uint8Array | Readable, use: (file: string, dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(tmpdir(), 'greenlight-pdf-'));
   try {
     const file = path.join(dir, 'input.pdf');
@@ -93,21 +110,65 @@ export async function readPdfInfo(file: string, limits: RenderLimits, maxPages: 
   return sizes;
 }
 
+/** One rasterized page: 8-bit RGB pixels, row after row. */
+export interface RawPage {
+  pixels: Buffer;
+  width: number;
+  height: number;
+}
+
+/** pdftoppm's PPM header: "P6", width, height, maxval, each followed by one whitespace byte. */
+const PPM_HEADER = /^P6\s(\d+)\s(\d+)\s255\s/;
+
 /**
- * Pages first..last rasterized to JPEGs `width` pixels wide (height follows the page's shape),
- * in one pdftoppm run so the file is parsed once per range. JPEG straight from pdftoppm: it
- * serves as the zoom image as is, and sharp shrinks a JPEG on load for the smaller sizes.
+ * Pages first..last rasterized `width` pixels wide (height follows the page's shape), in one
+ * pdftoppm run so the file is parsed once per range. The pages stream out of pdftoppm as raw
+ * PPM and are handed over one at a time: pdftoppm draws the next page while the caller
+ * processes this one, no page is encoded and decoded again, and at most one page is held.
  */
-export async function rasterizePages(file: string, workDir: string, range: { first: number; last: number }, width: number, limits: RenderLimits): Promise<Buffer[]> {
-  const outDir = await mkdtemp(path.join(workDir, 'pages-'));
+export async function* rasterizePages(file: string, range: { first: number; last: number }, width: number, limits: RenderLimits): AsyncGenerator<RawPage> {
+  const run = spawnBounded('pdftoppm', ['-f', String(range.first), '-l', String(range.last), '-scale-to-x', String(width), '-scale-to-y', '-1', file], limits, 'stream');
+  // The outcome is awaited below; this keeps an early failure from going unhandled meanwhile.
+  run.finished.catch(() => undefined);
+  // Bytes of the page being read: its header first, then its pixels straight into a buffer of their own.
+  let header = Buffer.alloc(0);
+  let page: RawPage | undefined;
+  let spare: Buffer | undefined;
+  let filled = 0;
+  let delivered = 0;
   try {
-    const args = ['-f', String(range.first), '-l', String(range.last), '-scale-to-x', String(width), '-scale-to-y', '-1'];
-    await runBounded('pdftoppm', [...args, '-jpeg', '-jpegopt', 'quality=90', file, path.join(outDir, 'p')], limits);
-    // pdftoppm zero-pads the page numbers to one width, so names sort in page order.
-    const names = (await readdir(outDir)).filter((name) => name.endsWith('.jpg')).sort();
-    if (names.length !== range.last - range.first + 1) throw new FileRefused(`pdftoppm rendered ${names.length} of pages ${range.first}–${range.last}`);
-    return await Promise.all(names.map((name) => readFile(path.join(outDir, name))));
+    for await (const chunk of run.stdout as AsyncIterable<Buffer>) {
+      let rest = chunk;
+      while (rest.length > 0) {
+        if (!page) {
+          header = Buffer.concat([header, rest]);
+          const match = PPM_HEADER.exec(header.subarray(0, 64).toString('latin1'));
+          if (!match) {
+            if (header.length >= 64) throw new FileRefused('pdftoppm wrote something other than a page');
+            break;
+          }
+          const [width, height] = [Number(match[1]), Number(match[2])];
+          // Pages of one size share one buffer: a page is the caller's until it asks for the next.
+          const pixels = spare?.length === width * height * 3 ? spare : Buffer.allocUnsafe(width * height * 3);
+          page = { pixels, width, height };
+          rest = header.subarray(match[0].length);
+          header = Buffer.alloc(0);
+          filled = 0;
+        }
+        const taken = rest.copy(page.pixels, filled);
+        filled += taken;
+        rest = rest.subarray(taken);
+        if (filled === page.pixels.length) {
+          delivered += 1;
+          yield page;
+          spare = page.pixels;
+          page = undefined;
+        }
+      }
+    }
+    await run.finished;
   } finally {
-    await rm(outDir, { recursive: true, force: true });
+    run.stop();
   }
+  if (delivered !== range.last - range.first + 1) throw new FileRefused(`pdftoppm rendered ${delivered} of pages ${range.first}–${range.last}`);
 }

@@ -1,7 +1,7 @@
 /**
- * The watermark burnt into the pixels of every page of the proof download: a diagonal line of
- * text in the tenant's language, drawn through SVG (librsvg with the system DejaVu fonts) and
- * composited by sharp, so it cannot be removed as a layer.
+ * The watermark burnt into the pixels of every page of the proof download and of every zoom
+ * image: a diagonal line of text in the tenant's language, drawn through SVG (librsvg with the
+ * system DejaVu fonts) and composited by sharp, so it cannot be removed as a layer.
  */
 import sharp from 'sharp';
 
@@ -34,9 +34,9 @@ function watermarkSvg(width: number, height: number, text: string): Buffer {
 }
 
 /** A JPEG of the image with the watermark composited across its diagonal. */
-export async function watermarkedJpeg(image: sharp.Sharp, width: number, height: number, locale: string): Promise<Buffer> {
+export async function watermarkedJpeg(image: sharp.Sharp, width: number, height: number, locale: string, quality: number): Promise<Buffer> {
   return image
     .composite([{ input: watermarkSvg(width, height, watermarkText(locale)), top: 0, left: 0 }])
-    .jpeg({ quality: 80, mozjpeg: false })
+    .jpeg({ quality, mozjpeg: false })
     .toBuffer();
 }
