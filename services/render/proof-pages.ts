@@ -18,7 +18,7 @@ import type { FileStore } from '../files/store';
 import { pageImageKey, watermarkedPdfKey, type PageImageVariant } from '../files/keys';
 import { FileRefused, rasterizePages, readPdfInfo, withTempPdf, type PageSize, type RawPage } from './poppler';
 import { DOWNLOAD_DPI, MEDIUM_WIDTH, PREVIEW_WIDTH, SMALL_WIDTH, THUMBNAIL_WIDTH, ZOOM_WIDTH } from './proof-sizes';
-import { watermarkedJpeg } from './watermark';
+import { watermarker, type Watermarker } from './watermark';
 
 export interface RenderProofRevisionInput {
   revisionId: string;
@@ -66,8 +66,8 @@ export async function renderProofRevision(deps: RenderDeps, input: RenderProofRe
   });
   const outcome = (status: string): RenderedRevision => ({ status, revision: revision.number, pageCount: revision.pages.length });
   if (revision.status !== 'rendering') return outcome(revision.status);
-  const locale = revision.document.tenant.locale;
-  const renderPage = (page: PageSource, raster: RawPage, size: PageSize) => renderCustomerImages(deps, { documentId: revision.documentId, revisionId: revision.id, locale }, page, raster, size);
+  const watermark = watermarker(revision.document.tenant.locale);
+  const renderPage = (page: PageSource, raster: RawPage, size: PageSize) => renderCustomerImages(deps, { documentId: revision.documentId, revisionId: revision.id, watermark }, page, raster, size);
   try {
     const download: DownloadPage[] = [];
     for (const group of groupBySource(revision.pages)) {
@@ -108,7 +108,8 @@ export async function renderZoomPage(deps: RenderDeps, input: RenderZoomPageInpu
     include: { revision: { select: { documentId: true, document: { select: { tenant: { select: { locale: true } } } } } } },
   });
   if (page.zoomKey) return page.zoomKey;
-  const watermarked = (raster: RawPage) => watermarkedJpeg(rawImage(raster), raster.width, raster.height, page.revision.document.tenant.locale, ZOOM_QUALITY);
+  const watermark = watermarker(page.revision.document.tenant.locale);
+  const watermarked = (raster: RawPage) => watermark(raster, ZOOM_QUALITY);
   const [zoom] = isPdfSource(page)
     ? await withPdfRasters(deps, [page], ZOOM_WIDTH, (_page, raster) => watermarked(raster))
     : [await watermarked(await imageRaster(await deps.files.get(page.sourceKey), page, ZOOM_WIDTH))];
@@ -184,7 +185,8 @@ function rawImage(raster: RawPage): sharp.Sharp {
 interface RevisionOfPage {
   documentId: string;
   revisionId: string;
-  locale: string;
+  /** In the tenant's language, one for the whole revision: it draws the text once per page size. */
+  watermark: Watermarker;
 }
 
 /**
@@ -205,7 +207,7 @@ async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, 
     jpeg('medium', MEDIUM_WIDTH, 80),
     jpeg('small', SMALL_WIDTH, 78),
     jpeg('thumbnail', THUMBNAIL_WIDTH, 75),
-    downloadPage(raster, downloadWidth, revision.locale),
+    downloadPage(raster, downloadWidth, revision.watermark),
   ]);
   await deps.prisma.revisionPage.update({
     where: { revisionId_position: { revisionId: revision.revisionId, position: page.position } },
@@ -214,10 +216,9 @@ async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, 
   return { jpeg: downloadJpeg, size };
 }
 
-async function downloadPage(raster: RawPage, width: number, locale: string): Promise<Buffer> {
-  // Both sides given, so the watermark is drawn for exactly the size the pipeline makes.
-  const height = Math.round((raster.height * width) / raster.width);
-  return watermarkedJpeg(rawImage(raster).resize({ width, height, fit: 'fill' }), width, height, locale, DOWNLOAD_QUALITY);
+async function downloadPage(raster: RawPage, width: number, watermark: Watermarker): Promise<Buffer> {
+  const { data, info } = await rawImage(raster).resize({ width }).raw().toBuffer({ resolveWithObject: true });
+  return watermark({ pixels: data, width: info.width, height: info.height }, DOWNLOAD_QUALITY);
 }
 
 const DOWNLOAD_QUALITY = 80;
