@@ -5,7 +5,7 @@
  * process that started it. See README, "Proof rendering", for why pdftoppm.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -21,32 +21,21 @@ export class FileRefused extends Error {
 
 const MAX_CAPTURED_OUTPUT = 1024 * 1024;
 
-interface BoundedRun {
-  /** The child's output, when it is read by the caller rather than captured. */
-  stdout: NodeJS.ReadableStream;
-  /** Resolves with the captured output (empty when streamed) once the child ends well; rejects with why it did not. */
-  finished: Promise<string>;
-  /** Stops the child (its outcome is then a rejection nobody needs). */
-  stop(): void;
-}
-
-function spawnBounded(command: string, args: string[], limits: RenderLimits, output: 'capture' | 'stream'): BoundedRun {
-  const child = spawn('prlimit', [`--as=${limits.memoryBytes}`, '--', command, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: limits.timeoutMs,
-    killSignal: 'SIGKILL',
-  });
-  let stdout = '';
-  let stderr = '';
-  if (output === 'capture') {
+async function runBounded(command: string, args: string[], limits: RenderLimits): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('prlimit', [`--as=${limits.memoryBytes}`, '--', command, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: limits.timeoutMs,
+      killSignal: 'SIGKILL',
+    });
+    let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       if (stdout.length < MAX_CAPTURED_OUTPUT) stdout += chunk.toString('latin1');
     });
-  }
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < MAX_CAPTURED_OUTPUT) stderr += chunk.toString('latin1');
-  });
-  const finished = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < MAX_CAPTURED_OUTPUT) stderr += chunk.toString('latin1');
+    });
     // A failed spawn, and a broken output pipe, end this run, not the worker.
     child.on('error', reject);
     child.stdout.on('error', reject);
@@ -62,11 +51,6 @@ function spawnBounded(command: string, args: string[], limits: RenderLimits, out
       reject(new FileRefused(signal !== null ? `${command} was stopped by ${signal}, likely at its memory bound (${firstLine})` : `${command}: ${firstLine}`));
     });
   });
-  return { stdout: child.stdout, finished, stop: () => child.kill('SIGKILL') };
-}
-
-function runBounded(command: string, args: string[], limits: RenderLimits): Promise<string> {
-  return spawnBounded(command, args, limits, 'capture').finished;
 }
 
 /** Runs `use` with the bytes (or a stream of them, so a large file is never held whole) written to a private temporary file, removed afterwards. */
@@ -121,54 +105,72 @@ export interface RawPage {
 const PPM_HEADER = /^P6\s(\d+)\s(\d+)\s255\s/;
 
 /**
- * Pages first..last rasterized `width` pixels wide (height follows the page's shape), in one
- * pdftoppm run so the file is parsed once per range. The pages stream out of pdftoppm as raw
- * PPM and are handed over one at a time: pdftoppm draws the next page while the caller
- * processes this one, no page is encoded and decoded again, and at most one page is held.
+ * Pages first..last rasterized `width` pixels wide (height follows the page's shape) as raw
+ * pixels, handed over one at a time: no page is encoded and decoded again. pdftoppm runs on
+ * `pagesPerRun` pages at a time (the file is parsed once per run; each run has its own time
+ * bound), writing PPM files into `workDir`; the next run draws while the caller processes this
+ * one's pages. Pages of one size are read into one buffer: a page is the caller's until it asks
+ * for the next (files, not a pipe: a pipe's chunks are garbage the size of every page).
  */
-export async function* rasterizePages(file: string, range: { first: number; last: number }, width: number, limits: RenderLimits): AsyncGenerator<RawPage> {
-  const run = spawnBounded('pdftoppm', ['-f', String(range.first), '-l', String(range.last), '-scale-to-x', String(width), '-scale-to-y', '-1', file], limits, 'stream');
-  // The outcome is awaited below; this keeps an early failure from going unhandled meanwhile.
-  run.finished.catch(() => undefined);
-  // Bytes of the page being read: its header first, then its pixels straight into a buffer of their own.
-  let header = Buffer.alloc(0);
-  let page: RawPage | undefined;
-  let spare: Buffer | undefined;
-  let filled = 0;
-  let delivered = 0;
+export async function* rasterizePages(
+  file: string,
+  workDir: string,
+  range: { first: number; last: number },
+  width: number,
+  limits: RenderLimits,
+  pagesPerRun = range.last - range.first + 1,
+): AsyncGenerator<RawPage> {
+  const runs: { first: number; last: number }[] = [];
+  for (let first = range.first; first <= range.last; first += pagesPerRun) runs.push({ first, last: Math.min(range.last, first + pagesPerRun - 1) });
+  const started = runs.map(() => undefined as Promise<{ dir: string; files: string[] }> | undefined);
+  const start = (index: number) => (started[index] ??= rasterizeToFiles(file, workDir, runs[index]!, width, limits));
+  let pixels: Buffer | undefined;
   try {
-    for await (const chunk of run.stdout as AsyncIterable<Buffer>) {
-      let rest = chunk;
-      while (rest.length > 0) {
-        if (!page) {
-          header = Buffer.concat([header, rest]);
-          const match = PPM_HEADER.exec(header.subarray(0, 64).toString('latin1'));
-          if (!match) {
-            if (header.length >= 64) throw new FileRefused('pdftoppm wrote something other than a page');
-            break;
-          }
-          const [width, height] = [Number(match[1]), Number(match[2])];
-          // Pages of one size share one buffer: a page is the caller's until it asks for the next.
-          const pixels = spare?.length === width * height * 3 ? spare : Buffer.allocUnsafe(width * height * 3);
-          page = { pixels, width, height };
-          rest = header.subarray(match[0].length);
-          header = Buffer.alloc(0);
-          filled = 0;
-        }
-        const taken = rest.copy(page.pixels, filled);
-        filled += taken;
-        rest = rest.subarray(taken);
-        if (filled === page.pixels.length) {
-          delivered += 1;
+    for (const [index] of runs.entries()) {
+      const { dir, files } = await start(index);
+      if (index + 1 < runs.length) start(index + 1).catch(() => undefined);
+      try {
+        for (const name of files) {
+          const page = await readPpm(path.join(dir, name), pixels);
+          pixels = page.pixels;
           yield page;
-          spare = page.pixels;
-          page = undefined;
         }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
     }
-    await run.finished;
   } finally {
-    run.stop();
+    // A run started ahead and not read: its files go too.
+    await Promise.all(started.map((run) => run?.then(({ dir }) => rm(dir, { recursive: true, force: true })).catch(() => undefined)));
   }
-  if (delivered !== range.last - range.first + 1) throw new FileRefused(`pdftoppm rendered ${delivered} of pages ${range.first}–${range.last}`);
+}
+
+async function rasterizeToFiles(file: string, workDir: string, range: { first: number; last: number }, width: number, limits: RenderLimits): Promise<{ dir: string; files: string[] }> {
+  const dir = await mkdtemp(path.join(workDir, 'pages-'));
+  await runBounded('pdftoppm', ['-f', String(range.first), '-l', String(range.last), '-scale-to-x', String(width), '-scale-to-y', '-1', file, path.join(dir, 'p')], limits);
+  // pdftoppm zero-pads the page numbers to one width, so names sort in page order.
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.ppm')).sort();
+  if (files.length !== range.last - range.first + 1) throw new FileRefused(`pdftoppm rendered ${files.length} of pages ${range.first}–${range.last}`);
+  return { dir, files };
+}
+
+/** A PPM file's pixels, read into `reuse` when it is the right size. */
+async function readPpm(file: string, reuse: Buffer | undefined): Promise<RawPage> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(64);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const match = PPM_HEADER.exec(head.subarray(0, bytesRead).toString('latin1'));
+    if (!match) throw new FileRefused('pdftoppm wrote something other than a page');
+    const [width, height] = [Number(match[1]), Number(match[2])];
+    const pixels = reuse?.length === width * height * 3 ? reuse : Buffer.allocUnsafe(width * height * 3);
+    for (let filled = 0; filled < pixels.length; ) {
+      const read = await handle.read(pixels, filled, pixels.length - filled, match[0].length + filled);
+      if (read.bytesRead === 0) throw new FileRefused('pdftoppm wrote a page shorter than its size');
+      filled += read.bytesRead;
+    }
+    return { pixels, width, height };
+  } finally {
+    await handle.close();
+  }
 }

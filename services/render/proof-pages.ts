@@ -42,8 +42,8 @@ export interface RenderedRevision {
 // Every image here is made once: libvips' operation cache would only hold on to memory.
 sharp.cache(false);
 
-/** Pages per pdftoppm run: the file is parsed once per range; each run has its own time bound. */
-const PAGES_PER_RUN = 8;
+/** Pages per pdftoppm run: the file is parsed once per run, each has its own time bound, and the next draws while this one's pages are made. */
+const PAGES_PER_RUN = 4;
 /** Images have no physical size we can trust: their download page is as wide as an A4 page at 150 dpi. */
 const IMAGE_PAGE_WIDTH_PT = 595;
 
@@ -138,22 +138,18 @@ function groupBySource(pages: PageSource[]): PageSource[][] {
 
 /**
  * Rasterizes the pages of one PDF `width` pixels wide and hands each to `use` with its size in
- * points, as pdftoppm streams them (it draws the next page while `use` works on this one). A
- * page's pixels are `use`'s until it resolves: the next page of the same size reuses them.
+ * points. A page's pixels are `use`'s until it resolves: the next page of the same size reuses them.
  */
 async function withPdfRasters<T>(deps: ProofRenderDeps, pages: PageSource[], width: number, use: (page: PageSource, raster: RawPage, size: PageSize) => Promise<T>): Promise<T[]> {
   const limits = deps.render;
   const source = pages[0]!.sourceKey;
-  return withTempPdf(deps.files.stream?.(source) ?? (await deps.files.get(source)), async (file) => {
+  return withTempPdf(deps.files.stream?.(source) ?? (await deps.files.get(source)), async (file, workDir) => {
     const sizes = await readPdfInfo(file, limits, Number.MAX_SAFE_INTEGER);
     const results: T[] = [];
-    for (let start = 0; start < pages.length; start += PAGES_PER_RUN) {
-      const chunk = pages.slice(start, start + PAGES_PER_RUN);
-      let index = 0;
-      for await (const raster of rasterizePages(file, { first: chunk[0]!.sourcePage, last: chunk.at(-1)!.sourcePage }, width, limits)) {
-        const page = chunk[index++]!;
-        results.push(await use(page, raster, sizes[page.sourcePage - 1]!));
-      }
+    let index = 0;
+    for await (const raster of rasterizePages(file, workDir, { first: pages[0]!.sourcePage, last: pages.at(-1)!.sourcePage }, width, limits, PAGES_PER_RUN)) {
+      const page = pages[index++]!;
+      results.push(await use(page, raster, sizes[page.sourcePage - 1]!));
     }
     return results;
   });

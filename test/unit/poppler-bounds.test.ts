@@ -11,9 +11,9 @@ async function photoPdf(): Promise<Uint8Array> {
 }
 
 async function rasterized(pdf: Uint8Array, width: number, memoryBytes: number): Promise<RawPage[]> {
-  return withTempPdf(pdf, async (file) => {
+  return withTempPdf(pdf, async (file, dir) => {
     const pages: RawPage[] = [];
-    for await (const page of rasterizePages(file, { first: 1, last: 1 }, width, { timeoutMs: 60_000, memoryBytes })) pages.push(page);
+    for await (const page of rasterizePages(file, dir, { first: 1, last: 1 }, width, { timeoutMs: 60_000, memoryBytes })) pages.push(page);
     return pages;
   });
 }
