@@ -10,7 +10,7 @@ import { recordTransition } from './db/record-transition';
 import { applyRevision } from '../services/db/revisions';
 import { recordSignature } from './db/signatures';
 import { failingClearly } from './failures';
-import { renderProofRevision, type ProofRenderDeps } from '../services/render/proof-pages';
+import { renderProofRevision, renderZoomPage, type ProofRenderDeps } from '../services/render/proof-pages';
 import { reportRevisionReady } from './render/report-revision-ready';
 import { markRenderFailed } from '../services/render/render-start';
 import type { Mailer } from '../services/notify/mailer';
@@ -52,15 +52,18 @@ function workerDispatcher(deps: ActivityDeps): WebhookDispatcher {
   return { client: context.client, taskQueue: context.info.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
 }
 
+function proofRenderDeps(deps: ActivityDeps): ProofRenderDeps & { prisma: PrismaClient } {
+  if (!deps.proofs) throw new Error('This worker was built without proof rendering (ActivityDeps.proofs)');
+  return { ...deps.proofs, prisma: deps.prisma };
+}
+
 export function createActivities(deps: ActivityDeps): GreenlightActivities & ProofActivities & SignatureActivities & PaymentActivities & SubscriptionActivities & RequestActivities {
   return {
     ...subscriptionActivities(deps),
     ...requestActivities({ ...deps, dispatchWebhooks: (auditEventId) => dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), auditEventId) }),
     ...signatureActivities(deps.prisma, deps.signatures),
-    renderProofRevision: failingClearly((input) => {
-      if (!deps.proofs) throw new Error('This worker was built without proof rendering (ActivityDeps.proofs)');
-      return renderProofRevision({ ...deps.proofs, prisma: deps.prisma }, input);
-    }),
+    renderProofRevision: failingClearly((input) => renderProofRevision(proofRenderDeps(deps), input)),
+    renderZoomPage: failingClearly((input) => renderZoomPage(proofRenderDeps(deps), input)),
     reportRevisionReady: failingClearly((input) => reportRevisionReady(Context.current().client, input)),
     markRenderFailed: failingClearly((input) => markRenderFailed(deps.prisma, input)),
     recordTransition: failingClearly(async (input) => {

@@ -9,7 +9,7 @@ import type { SignatureEvidence } from '../domain/signature';
 import type { ReceivedPayment } from '../domain/invoice';
 import type { DocumentChanges } from '../domain/documents';
 import type { CustomerTemplateName } from '../services/notify/templates';
-import type { RenderedRevision, RenderProofRevisionInput } from '../services/render/proof-pages';
+import type { RenderedRevision, RenderProofRevisionInput, RenderZoomPageInput } from '../services/render/proof-pages';
 import type { MarkRenderFailedInput } from '../services/render/render-start';
 import type { ReportRevisionReadyInput, RevisionReport } from './render/report-revision-ready';
 
@@ -143,6 +143,8 @@ export interface ProofActivities {
   reportRevisionReady(input: ReportRevisionReadyInput): Promise<RevisionReport>;
   /** The render gave up: the revision ends failed with the reason (a no-op unless still rendering). */
   markRenderFailed(input: MarkRenderFailedInput): Promise<void>;
+  /** A page's watermarked zoom image, rendered on its first request; answers its file-store key. Idempotent by page. */
+  renderZoomPage(input: RenderZoomPageInput): Promise<string>;
 }
 
 export interface GreenlightActivities {

@@ -446,13 +446,16 @@ export const revisionPageParamsSchema = z.strictObject({
 export const revisionParamsSchema = revisionPageParamsSchema.omit({ page: true });
 
 /** The images each proof page is rendered to (services/render/proof-pages.ts). */
-export const PAGE_IMAGE_SIZES = ['preview', 'zoom', 'thumbnail'] as const;
+export const PAGE_IMAGE_SIZES = ['preview', 'medium', 'small', 'zoom', 'thumbnail'] as const;
 
 export const pageImageQuerySchema = z.strictObject({
   size: z
     .enum(PAGE_IMAGE_SIZES)
     .optional()
-    .openapi({ description: 'preview (about 1600 px wide, the default), zoom (about 3200 px) or thumbnail (320 px)' }),
+    .openapi({
+      description:
+        'preview (about 1600 px wide, the default), medium (1200 px) and small (800 px) for srcset, zoom (about 3200 px, watermarked, rendered on its first request) or thumbnail (320 px)',
+    }),
 });
 
 export const pageImageSchema = z.unknown().openapi({ description: 'The page as a JPEG image' });

@@ -4,6 +4,7 @@ export { messageNotificationWorkflow } from './conversation';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { acceptanceWorkflow } from './acceptance';
 export { proofRevisionWorkflow } from './proof-revision';
+export { proofZoomWorkflow } from './proof-zoom';
 export { proofWorkflow } from './proof';
 export { signatureWorkflow } from './signature';
 export { invoiceWorkflow } from './invoice';

@@ -327,11 +327,11 @@ export const documentRoutes = [
     path: '/documents/:id/revisions/:number/pages/:page',
     operationId: 'getRevisionPage',
     tag: 'Proofs',
-    summary: 'A page of a ready revision as the customer sees it: preview (default), zoom or thumbnail (JPEG)',
+    summary: 'A page of a ready revision as the customer sees it: preview (default, or its medium and small widths), zoom (watermarked, rendered on its first request) or thumbnail (JPEG)',
     auth: 'tenant',
     params: revisionPageParamsSchema,
     query: pageImageQuerySchema,
-    problems: ['not_found'],
+    problems: ['not_found', 'unavailable'],
     response: { description: 'The page image', contentType: 'image/jpeg', schema: pageImageSchema },
     handle: async ({ deps, caller, params, query }) => {
       const proof = await findSellerProof(deps, caller.tenantId, params.id);

@@ -1,18 +1,22 @@
 /**
- * A proof revision's files as the seller and the customer fetch them: a page image (preview,
- * zoom or thumbnail) and the watermarked medium-resolution PDF, of a ready revision of the
- * document asked about (anything else is not found); and, for the seller only, the newest
- * revision's original (GET /v1/documents/:id/pdf). The customer never gets an original.
+ * A proof revision's files as the seller and the customer fetch them: a page image (preview in
+ * one of its widths, zoom or thumbnail) and the watermarked medium-resolution PDF, of a ready
+ * revision of the document asked about (anything else is not found); and, for the seller only,
+ * the newest revision's original (GET /v1/documents/:id/pdf). The customer never gets an original.
  */
 import { openFileStore } from '../../services/files/store';
 import { assembleOriginal } from '../../services/render/proof-original';
 import { AppError } from '../../domain/errors';
+import { awaitZoomRender } from '../../services/render/zoom-start';
 import type { AppDeps } from '../app';
 import type { PAGE_IMAGE_SIZES } from '../schemas';
 
 export type PageImageSize = (typeof PAGE_IMAGE_SIZES)[number];
 
-const KEY_OF_SIZE = { preview: 'previewKey', zoom: 'zoomKey', thumbnail: 'thumbnailKey' } as const;
+const KEY_OF_SIZE = { preview: 'previewKey', medium: 'mediumKey', small: 'smallKey', zoom: 'zoomKey', thumbnail: 'thumbnailKey' } as const;
+
+/** The preview's smaller widths: a revision rendered before they existed answers its preview. */
+const PREVIEW_WIDTHS: PageImageSize[] = ['medium', 'small'];
 
 type FileDeps = Pick<AppDeps, 'prisma' | 'config'>;
 
@@ -28,12 +32,19 @@ async function readyRevision(deps: FileDeps, documentId: string, number: number)
   return revision;
 }
 
-/** Page `position` (1-based) of revision `number` of the document, in the size asked. */
-export async function readRevisionPage(deps: FileDeps, documentId: string, number: number, position: number, size: PageImageSize): Promise<RevisionFile> {
+/**
+ * Page `position` (1-based) of revision `number` of the document, in the size asked. A zoom
+ * image is rendered by a worker on the page's first zoom request (services/render/zoom-start.ts).
+ */
+export async function readRevisionPage(deps: FileDeps & Pick<AppDeps, 'temporal'>, documentId: string, number: number, position: number, size: PageImageSize): Promise<RevisionFile> {
   const revision = await readyRevision(deps, documentId, number);
   const page = await deps.prisma.revisionPage.findUnique({ where: { revisionId_position: { revisionId: revision.id, position } } });
-  const key = page?.[KEY_OF_SIZE[size]];
-  if (!key) throw new AppError('not_found', `Revision ${number} has no page ${position}.`);
+  if (!page) throw new AppError('not_found', `Revision ${number} has no page ${position}.`);
+  const key =
+    size === 'zoom' && !page.zoomKey
+      ? await awaitZoomRender({ client: deps.temporal, taskQueue: deps.config.taskQueue }, { revisionId: revision.id, position })
+      : (page[KEY_OF_SIZE[size]] ?? (PREVIEW_WIDTHS.includes(size) ? page.previewKey : null));
+  if (!key) throw new AppError('not_found', `Page ${position} of revision ${number} has no ${size} image.`);
   return { bytes: await openFileStore(deps.config).get(key), revisionId: revision.id };
 }
 

@@ -15,6 +15,7 @@ import { formattersFor, MESSAGES, PROOF_MESSAGES, type Formatters, type ProofMes
 import { pageShell } from './layout';
 import { partiesBlock, type QuoteForm } from './quote-page';
 import { proofScript } from './proof-script';
+import { MEDIUM_WIDTH, SMALL_WIDTH } from '../../services/render/proof-sizes';
 
 export interface ProofPageRevision {
   number: number;
@@ -162,8 +163,23 @@ function olderRevisionNotice(input: ProofPageInput, t: ProofMessages): SafeHtml 
   return html`<p class="notice">${t.olderRevision(shown, input.currentRevision)} <a href="${revisionHref(input, input.currentRevision)}">${t.openCurrent(input.currentRevision)}</a></p>`;
 }
 
-function pageImageUrl(input: ProofPageInput, revision: number, position: number, size?: 'zoom'): string {
+function pageImageUrl(input: ProofPageInput, revision: number, position: number, size?: 'zoom' | 'medium' | 'small'): string {
   return `${input.linkPath}/pages/${position}?revision=${revision}${size ? `&size=${size}` : ''}`;
+}
+
+/** The page column's width: main's 50rem less its padding (api/portal/layout.ts). */
+const PREVIEW_SIZES = '(min-width: 50rem) 48.5rem, calc(100vw - 1rem)';
+
+/** The preview's widths (services/render/proof-sizes.ts), so a phone downloads what it shows; none for a preview too small to have any. */
+function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageImage): SafeHtml | null {
+  const previewWidth = page.width;
+  if (!previewWidth || previewWidth <= SMALL_WIDTH) return null;
+  const smaller = ([['small', SMALL_WIDTH], ['medium', MEDIUM_WIDTH]] as const).filter(([, width]) => width < previewWidth);
+  const candidates = [
+    ...smaller.map(([size, width]) => `${pageImageUrl(input, revision, page.position, size)} ${width}w`),
+    `${pageImageUrl(input, revision, page.position)} ${previewWidth}w`,
+  ];
+  return html` srcset="${candidates.join(', ')}" sizes="${PREVIEW_SIZES}"`;
 }
 
 /** Every page in order: a preview linking to its zoom image, the shown revision's pins drawn on it. */
@@ -180,7 +196,7 @@ function pagesSection(input: ProofPageInput, t: ProofMessages): SafeHtml {
       pin.page === page.position ? [html`<span class="pin" style="left:${percent(pin.x)};top:${percent(pin.y)}" title="${pin.comment}">${index + 1}</span>`] : [],
     );
     return html`<figure class="proof-page" data-page="${page.position}"${pinnable ? html` data-pinnable` : null}>
-  <div class="page-image"><a class="zoom" href="${pageImageUrl(input, shown.number, page.position, 'zoom')}"><img src="${pageImageUrl(input, shown.number, page.position)}" alt="${caption}"${
+  <div class="page-image"><a class="zoom" href="${pageImageUrl(input, shown.number, page.position, 'zoom')}"><img src="${pageImageUrl(input, shown.number, page.position)}"${previewSrcset(input, shown.number, page)} alt="${caption}"${
     page.width && page.height ? html` width="${page.width}" height="${page.height}"` : null
   }${page.position > 2 ? html` loading="lazy"` : null}></a>${markers}</div>
   <figcaption>${caption}</figcaption>

@@ -5,9 +5,10 @@
  * process that started it. See README, "Proof rendering", for why pdftoppm.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { RenderLimits } from '../../platform/config';
 
 /** The file cannot be read or rendered (within the bounds): a fact about the file, not a fault to retry. */
@@ -52,8 +53,8 @@ async function runBounded(command: string, args: string[], limits: RenderLimits)
   });
 }
 
-/** Runs `use` with the bytes written to a private temporary file, removed afterwards. */
-export async function withTempPdf<T>(bytes: Uint8Array, use: (file: string, dir: string) => Promise<T>): Promise<T> {
+/** Runs `use` with the bytes (or a stream of them, so a large file is never held whole) written to a private temporary file, removed afterwards. */
+export async function withTempPdf<T>(bytes: Uint8Array | Readable, use: (file: string, dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(tmpdir(), 'greenlight-pdf-'));
   try {
     const file = path.join(dir, 'input.pdf');
@@ -93,21 +94,83 @@ export async function readPdfInfo(file: string, limits: RenderLimits, maxPages: 
   return sizes;
 }
 
+/** One rasterized page: 8-bit RGB pixels, row after row. */
+export interface RawPage {
+  pixels: Buffer;
+  width: number;
+  height: number;
+}
+
+/** pdftoppm's PPM header: "P6", width, height, maxval, each followed by one whitespace byte. */
+const PPM_HEADER = /^P6\s(\d+)\s(\d+)\s255\s/;
+
 /**
- * Pages first..last rasterized to JPEGs `width` pixels wide (height follows the page's shape),
- * in one pdftoppm run so the file is parsed once per range. JPEG straight from pdftoppm: it
- * serves as the zoom image as is, and sharp shrinks a JPEG on load for the smaller sizes.
+ * Pages first..last rasterized `width` pixels wide (height follows the page's shape) as raw
+ * pixels, handed over one at a time: no page is encoded and decoded again. pdftoppm runs on
+ * `pagesPerRun` pages at a time (the file is parsed once per run; each run has its own time
+ * bound), writing PPM files into `workDir`; the next run draws while the caller processes this
+ * one's pages. Pages of one size are read into one buffer: a page is the caller's until it asks
+ * for the next (files, not a pipe: a pipe's chunks are garbage the size of every page).
  */
-export async function rasterizePages(file: string, workDir: string, range: { first: number; last: number }, width: number, limits: RenderLimits): Promise<Buffer[]> {
-  const outDir = await mkdtemp(path.join(workDir, 'pages-'));
+export async function* rasterizePages(
+  file: string,
+  workDir: string,
+  range: { first: number; last: number },
+  width: number,
+  limits: RenderLimits,
+  pagesPerRun = range.last - range.first + 1,
+): AsyncGenerator<RawPage> {
+  const runs: { first: number; last: number }[] = [];
+  for (let first = range.first; first <= range.last; first += pagesPerRun) runs.push({ first, last: Math.min(range.last, first + pagesPerRun - 1) });
+  const started = runs.map(() => undefined as Promise<{ dir: string; files: string[] }> | undefined);
+  const start = (index: number) => (started[index] ??= rasterizeToFiles(file, workDir, runs[index]!, width, limits));
+  let pixels: Buffer | undefined;
   try {
-    const args = ['-f', String(range.first), '-l', String(range.last), '-scale-to-x', String(width), '-scale-to-y', '-1'];
-    await runBounded('pdftoppm', [...args, '-jpeg', '-jpegopt', 'quality=90', file, path.join(outDir, 'p')], limits);
-    // pdftoppm zero-pads the page numbers to one width, so names sort in page order.
-    const names = (await readdir(outDir)).filter((name) => name.endsWith('.jpg')).sort();
-    if (names.length !== range.last - range.first + 1) throw new FileRefused(`pdftoppm rendered ${names.length} of pages ${range.first}–${range.last}`);
-    return await Promise.all(names.map((name) => readFile(path.join(outDir, name))));
+    for (const [index] of runs.entries()) {
+      const { dir, files } = await start(index);
+      if (index + 1 < runs.length) start(index + 1).catch(() => undefined);
+      try {
+        for (const name of files) {
+          const page = await readPpm(path.join(dir, name), pixels);
+          pixels = page.pixels;
+          yield page;
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
   } finally {
-    await rm(outDir, { recursive: true, force: true });
+    // A run started ahead and not read: its files go too.
+    await Promise.all(started.map((run) => run?.then(({ dir }) => rm(dir, { recursive: true, force: true })).catch(() => undefined)));
+  }
+}
+
+async function rasterizeToFiles(file: string, workDir: string, range: { first: number; last: number }, width: number, limits: RenderLimits): Promise<{ dir: string; files: string[] }> {
+  const dir = await mkdtemp(path.join(workDir, 'pages-'));
+  await runBounded('pdftoppm', ['-f', String(range.first), '-l', String(range.last), '-scale-to-x', String(width), '-scale-to-y', '-1', file, path.join(dir, 'p')], limits);
+  // pdftoppm zero-pads the page numbers to one width, so names sort in page order.
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.ppm')).sort();
+  if (files.length !== range.last - range.first + 1) throw new FileRefused(`pdftoppm rendered ${files.length} of pages ${range.first}–${range.last}`);
+  return { dir, files };
+}
+
+/** A PPM file's pixels, read into `reuse` when it is the right size. */
+async function readPpm(file: string, reuse: Buffer | undefined): Promise<RawPage> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(64);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const match = PPM_HEADER.exec(head.subarray(0, bytesRead).toString('latin1'));
+    if (!match) throw new FileRefused('pdftoppm wrote something other than a page');
+    const [width, height] = [Number(match[1]), Number(match[2])];
+    const pixels = reuse?.length === width * height * 3 ? reuse : Buffer.allocUnsafe(width * height * 3);
+    for (let filled = 0; filled < pixels.length; ) {
+      const read = await handle.read(pixels, filled, pixels.length - filled, match[0].length + filled);
+      if (read.bytesRead === 0) throw new FileRefused('pdftoppm wrote a page shorter than its size');
+      filled += read.bytesRead;
+    }
+    return { pixels, width, height };
+  } finally {
+    await handle.close();
   }
 }

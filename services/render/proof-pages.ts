@@ -1,8 +1,10 @@
 /**
- * Renders a proof revision, page by page: each page becomes a ~1600 px JPEG preview, a
- * thumbnail and a 3200 px zoom image, and the revision gets a watermarked medium-resolution
- * PDF (pages at 150 dpi, watermark in the pixels). PDF pages are rasterized by pdftoppm in a
- * bounded child process (services/render/poppler.ts); images go straight to sharp.
+ * Renders a proof revision, page by page, from one raster per page (PREVIEW_WIDTH wide): each
+ * page becomes a ~1600 px JPEG preview with its smaller srcset widths and a thumbnail, and the
+ * revision gets a watermarked medium-resolution PDF (pages at 150 dpi, watermark in the
+ * pixels). A page's watermarked 3200 px zoom image is rendered later, on its first request
+ * (renderZoomPage). PDF pages are rasterized by pdftoppm in a bounded child process
+ * (services/render/poppler.ts); images are decoded by sharp.
  *
  * Idempotent by revision: a revision already ready or failed is left alone, and a retry
  * rewrites the same keys. A file that cannot be rendered within the bounds marks the revision
@@ -13,10 +15,10 @@ import sharp from 'sharp';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { RenderLimits } from '../../platform/config';
 import type { FileStore } from '../files/store';
-import { pageImageKey, watermarkedPdfKey } from '../files/keys';
-import { FileRefused, rasterizePages, readPdfInfo, withTempPdf, type PageSize } from './poppler';
-import { DOWNLOAD_DPI, IMAGE_PAGE_WIDTH_PT, PREVIEW_WIDTH, THUMBNAIL_WIDTH, ZOOM_WIDTH } from './proof-sizes';
-import { watermarkedJpeg } from './watermark';
+import { pageImageKey, watermarkedPdfKey, type PageImageVariant } from '../files/keys';
+import { FileRefused, rasterizePages, readPdfInfo, withTempPdf, type PageSize, type RawPage } from './poppler';
+import { DOWNLOAD_DPI, IMAGE_PAGE_WIDTH_PT, MEDIUM_WIDTH, PREVIEW_WIDTH, SMALL_WIDTH, THUMBNAIL_WIDTH, ZOOM_WIDTH } from './proof-sizes';
+import { watermarker, type Watermarker } from './watermark';
 
 export interface RenderProofRevisionInput {
   revisionId: string;
@@ -37,8 +39,11 @@ export interface RenderedRevision {
   pageCount: number;
 }
 
-/** Pages per pdftoppm run: the file is parsed once per range; each run has its own time bound. */
-const PAGES_PER_RUN = 8;
+// Every image here is made once: libvips' operation cache would only hold on to memory.
+sharp.cache(false);
+
+/** Pages per pdftoppm run: the file is parsed once per run, each has its own time bound, and the next draws while this one's pages are made. */
+const PAGES_PER_RUN = 4;
 
 interface PageSource {
   position: number;
@@ -59,16 +64,17 @@ export async function renderProofRevision(deps: RenderDeps, input: RenderProofRe
   });
   const outcome = (status: string): RenderedRevision => ({ status, revision: revision.number, pageCount: revision.pages.length });
   if (revision.status !== 'rendering') return outcome(revision.status);
-  const locale = revision.document.tenant.locale;
+  const watermark = watermarker(revision.document.tenant.locale);
+  const renderPage = (page: PageSource, raster: RawPage, size: PageSize) => renderCustomerImages(deps, { documentId: revision.documentId, revisionId: revision.id, watermark }, page, raster, size);
   try {
     const download: DownloadPage[] = [];
     for (const group of groupBySource(revision.pages)) {
-      const bytes = await deps.files.get(group[0]!.sourceKey);
-      const rendered =
-        group[0]!.sourceKey.endsWith('.pdf')
-          ? await renderPdfPages(deps, revision.documentId, revision.id, bytes, group, locale)
-          : [await renderImagePage(deps, revision.documentId, revision.id, bytes, group[0]!, locale)];
-      download.push(...rendered);
+      if (isPdfSource(group[0]!)) {
+        download.push(...(await withPdfRasters(deps, group, PREVIEW_WIDTH, renderPage)));
+      } else {
+        const raster = await imageRaster(await deps.files.get(group[0]!.sourceKey), group[0]!, PREVIEW_WIDTH);
+        download.push(await renderPage(group[0]!, raster, imagePageSize(raster)));
+      }
     }
     const pdf = await downloadPdf(download);
     const key = watermarkedPdfKey(revision.documentId, revision.id);
@@ -82,6 +88,41 @@ export async function renderProofRevision(deps: RenderDeps, input: RenderProofRe
   }
 }
 
+export interface RenderZoomPageInput {
+  revisionId: string;
+  /** The page's position in the revision, 1-based. */
+  position: number;
+}
+
+/**
+ * A page's zoom image, rendered on its first request (services/render/zoom-start.ts) rather
+ * than with the revision: most pages are never zoomed. Watermarked like the download: at
+ * ZOOM_WIDTH (about 550 dpi on A5) a clean image would be print-ready artwork. Idempotent: a
+ * page that has its zoom image answers its key; a retry rewrites the same key.
+ */
+export async function renderZoomPage(deps: RenderDeps, input: RenderZoomPageInput): Promise<string> {
+  const page = await deps.prisma.revisionPage.findUniqueOrThrow({
+    where: { revisionId_position: { revisionId: input.revisionId, position: input.position } },
+    include: { revision: { select: { documentId: true, document: { select: { tenant: { select: { locale: true } } } } } } },
+  });
+  if (page.zoomKey) return page.zoomKey;
+  const watermark = watermarker(page.revision.document.tenant.locale);
+  const watermarked = (raster: RawPage) => watermark(raster, ZOOM_QUALITY);
+  const [zoom] = isPdfSource(page)
+    ? await withPdfRasters(deps, [page], ZOOM_WIDTH, (_page, raster) => watermarked(raster))
+    : [await watermarked(await imageRaster(await deps.files.get(page.sourceKey), page, ZOOM_WIDTH))];
+  const zoomKey = pageImageKey(page.revision.documentId, input.revisionId, input.position, 'zoom');
+  await deps.files.put(zoomKey, zoom!);
+  await deps.prisma.revisionPage.update({ where: { id: page.id }, data: { zoomKey } });
+  return zoomKey;
+}
+
+const ZOOM_QUALITY = 85;
+
+function isPdfSource(page: PageSource): boolean {
+  return page.sourceKey.endsWith('.pdf');
+}
+
 /** Consecutive pages from the same file, so a PDF is opened once for all its pages. */
 function groupBySource(pages: PageSource[]): PageSource[][] {
   const groups: PageSource[][] = [];
@@ -93,65 +134,88 @@ function groupBySource(pages: PageSource[]): PageSource[][] {
   return groups;
 }
 
-async function renderPdfPages(deps: RenderDeps, documentId: string, revisionId: string, bytes: Buffer, pages: PageSource[], locale: string): Promise<DownloadPage[]> {
-  return withTempPdf(bytes, async (file, workDir) => {
-    const sizes = await readPdfInfo(file, deps.render, Number.MAX_SAFE_INTEGER);
-    const rendered: DownloadPage[] = [];
-    for (let start = 0; start < pages.length; start += PAGES_PER_RUN) {
-      const chunk = pages.slice(start, start + PAGES_PER_RUN);
-      const zooms = await rasterizePages(file, workDir, { first: chunk[0]!.sourcePage, last: chunk.at(-1)!.sourcePage }, ZOOM_WIDTH, deps.render);
-      for (const [index, page] of chunk.entries()) {
-        rendered.push(await renderPage(deps, documentId, revisionId, zooms[index]!, page, sizes[page.sourcePage - 1]!, locale));
-      }
+/**
+ * Rasterizes the pages of one PDF `width` pixels wide and hands each to `use` with its size in
+ * points. A page's pixels are `use`'s until it resolves: the next page of the same size reuses them.
+ */
+async function withPdfRasters<T>(deps: ProofRenderDeps, pages: PageSource[], width: number, use: (page: PageSource, raster: RawPage, size: PageSize) => Promise<T>): Promise<T[]> {
+  const limits = deps.render;
+  const source = pages[0]!.sourceKey;
+  return withTempPdf(deps.files.stream?.(source) ?? (await deps.files.get(source)), async (file, workDir) => {
+    const sizes = await readPdfInfo(file, limits, Number.MAX_SAFE_INTEGER);
+    const results: T[] = [];
+    let index = 0;
+    for await (const raster of rasterizePages(file, workDir, { first: pages[0]!.sourcePage, last: pages.at(-1)!.sourcePage }, width, limits, PAGES_PER_RUN)) {
+      const page = pages[index++]!;
+      results.push(await use(page, raster, sizes[page.sourcePage - 1]!));
     }
-    return rendered;
+    return results;
   });
 }
 
-async function renderImagePage(deps: RenderDeps, documentId: string, revisionId: string, bytes: Buffer, page: PageSource, locale: string): Promise<DownloadPage> {
-  // Upright (EXIF orientation) and at most zoom size; every other size comes from this JPEG.
-  const { data: zoom, info } = await sharp(bytes)
+/** An uploaded image upright (EXIF orientation) and at most `width` wide, as raw pixels. */
+async function imageRaster(bytes: Buffer, page: PageSource, width: number): Promise<RawPage> {
+  const { data, info } = await sharp(bytes)
     .rotate()
-    .resize({ width: ZOOM_WIDTH, withoutEnlargement: true })
-    .jpeg({ quality: 90 })
+    .resize({ width, withoutEnlargement: true })
+    .removeAlpha()
+    .raw()
     .toBuffer({ resolveWithObject: true })
     .catch((error: Error) => {
       // The upload read only the header; pixels that do not decode are the file's fault.
       throw new FileRefused(`page ${page.position}: the image cannot be decoded (${error.message})`);
     });
-  const size = { width: IMAGE_PAGE_WIDTH_PT, height: (IMAGE_PAGE_WIDTH_PT * info.height) / info.width };
-  return renderPage(deps, documentId, revisionId, zoom, page, size, locale);
+  return { pixels: data, width: info.width, height: info.height };
+}
+
+function imagePageSize(raster: RawPage): PageSize {
+  return { width: IMAGE_PAGE_WIDTH_PT, height: (IMAGE_PAGE_WIDTH_PT * raster.height) / raster.width };
+}
+
+function rawImage(raster: RawPage): sharp.Sharp {
+  return sharp(raster.pixels, { raw: { width: raster.width, height: raster.height, channels: 3 } });
+}
+
+interface RevisionOfPage {
+  documentId: string;
+  revisionId: string;
+  /** In the tenant's language, one for the whole revision: it draws the text once per page size. */
+  watermark: Watermarker;
 }
 
 /**
- * From the page's zoom JPEG: the preview and thumbnail into the store and the page's row, and
- * the watermarked 150 dpi JPEG for the download. Smaller sizes decode the JPEG shrunk on load.
+ * Everything the customer sees first, from the page's one raster (PREVIEW_WIDTH wide): the
+ * preview in each of its srcset widths and the thumbnail into the store and the page's row,
+ * and the watermarked 150 dpi JPEG for the download.
  */
-async function renderPage(deps: RenderDeps, documentId: string, revisionId: string, zoom: Buffer, page: PageSource, size: PageSize, locale: string): Promise<DownloadPage> {
-  const { width: zoomWidth = ZOOM_WIDTH } = await sharp(zoom).metadata();
-  const jpeg = (width: number, quality: number) => sharp(zoom).resize({ width: Math.min(width, zoomWidth) }).jpeg({ quality }).toBuffer({ resolveWithObject: true });
-  const [preview, thumbnail] = await Promise.all([jpeg(PREVIEW_WIDTH, 82), jpeg(THUMBNAIL_WIDTH, 75)]);
-  const keys = {
-    zoomKey: pageImageKey(documentId, revisionId, page.position, 'zoom'),
-    previewKey: pageImageKey(documentId, revisionId, page.position, 'preview'),
-    thumbnailKey: pageImageKey(documentId, revisionId, page.position, 'thumbnail'),
+async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, page: PageSource, raster: RawPage, size: PageSize): Promise<DownloadPage> {
+  const jpeg = async (variant: PageImageVariant, width: number, quality: number) => {
+    const key = pageImageKey(revision.documentId, revision.revisionId, page.position, variant);
+    const image = await rawImage(raster).resize({ width: Math.min(width, raster.width) }).jpeg({ quality }).toBuffer({ resolveWithObject: true });
+    await deps.files.put(key, image.data);
+    return { key, info: image.info };
   };
-  await Promise.all([deps.files.put(keys.zoomKey, zoom), deps.files.put(keys.previewKey, preview.data), deps.files.put(keys.thumbnailKey, thumbnail.data)]);
+  const downloadWidth = Math.min(raster.width, Math.round((size.width / 72) * DOWNLOAD_DPI));
+  const [preview, medium, small, thumbnail, downloadJpeg] = await Promise.all([
+    jpeg('preview', PREVIEW_WIDTH, 82),
+    jpeg('medium', MEDIUM_WIDTH, 80),
+    jpeg('small', SMALL_WIDTH, 78),
+    jpeg('thumbnail', THUMBNAIL_WIDTH, 75),
+    downloadPage(raster, downloadWidth, revision.watermark),
+  ]);
   await deps.prisma.revisionPage.update({
-    where: { revisionId_position: { revisionId, position: page.position } },
-    data: { ...keys, width: preview.info.width, height: preview.info.height },
+    where: { revisionId_position: { revisionId: revision.revisionId, position: page.position } },
+    data: { previewKey: preview.key, mediumKey: medium.key, smallKey: small.key, thumbnailKey: thumbnail.key, width: preview.info.width, height: preview.info.height },
   });
-
-  const downloadWidth = Math.min(zoomWidth, Math.round((size.width / 72) * DOWNLOAD_DPI));
-  const resized = await sharp(zoom).resize({ width: downloadWidth }).raw().toBuffer({ resolveWithObject: true });
-  const watermarked = await watermarkedJpeg(
-    sharp(resized.data, { raw: { width: resized.info.width, height: resized.info.height, channels: resized.info.channels } }),
-    resized.info.width,
-    resized.info.height,
-    locale,
-  );
-  return { jpeg: watermarked, size };
+  return { jpeg: downloadJpeg, size };
 }
+
+async function downloadPage(raster: RawPage, width: number, watermark: Watermarker): Promise<Buffer> {
+  const { data, info } = await rawImage(raster).resize({ width }).raw().toBuffer({ resolveWithObject: true });
+  return watermark({ pixels: data, width: info.width, height: info.height }, DOWNLOAD_QUALITY);
+}
+
+const DOWNLOAD_QUALITY = 80;
 
 async function downloadPdf(pages: DownloadPage[]): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();

@@ -1,7 +1,7 @@
 /**
- * The watermark burnt into the pixels of every page of the proof download: a diagonal line of
- * text in the tenant's language, drawn through SVG (librsvg with the system DejaVu fonts) and
- * composited by sharp, so it cannot be removed as a layer.
+ * The watermark burnt into the pixels of every page of the proof download and of every zoom
+ * image: a diagonal line of text in the tenant's language, drawn through SVG (librsvg with the
+ * system DejaVu fonts) and composited by sharp, so it cannot be removed as a layer.
  */
 import sharp from 'sharp';
 
@@ -33,10 +33,45 @@ function watermarkSvg(width: number, height: number, text: string): Buffer {
   );
 }
 
-/** A JPEG of the image with the watermark composited across its diagonal. */
-export async function watermarkedJpeg(image: sharp.Sharp, width: number, height: number, locale: string): Promise<Buffer> {
-  return image
-    .composite([{ input: watermarkSvg(width, height, watermarkText(locale)), top: 0, left: 0 }])
-    .jpeg({ quality: 80, mozjpeg: false })
-    .toBuffer();
+/** 8-bit RGB pixels, row after row. */
+export interface RgbImage {
+  pixels: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Burns the watermark into an image's pixels (in place) and answers it as a JPEG. */
+export type Watermarker = (image: RgbImage, quality: number) => Promise<Buffer>;
+
+/**
+ * Watermarks images in the locale's language. The text is drawn once per image size (a
+ * revision's pages mostly share one) as a coverage mask, and blended into the pixels here:
+ * libvips' composite of a full-page overlay cost more than all of a page's other images.
+ */
+export function watermarker(locale: string): Watermarker {
+  const masks = new Map<string, Promise<Buffer>>();
+  return async (image, quality) => {
+    const size = `${image.width}x${image.height}`;
+    let mask = masks.get(size);
+    if (!mask) {
+      mask = sharp(watermarkSvg(image.width, image.height, watermarkText(locale))).ensureAlpha().extractChannel(3).raw().toBuffer();
+      masks.set(size, mask);
+    }
+    blend(image.pixels, await mask);
+    return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } }).jpeg({ quality, mozjpeg: false }).toBuffer();
+  };
+}
+
+/** Each pixel moves towards the watermark colour by its coverage (the text's opacity is in the mask). */
+function blend(pixels: Buffer, mask: Buffer): void {
+  const { r, g, b } = WATERMARK_RGB;
+  for (let index = 0; index < mask.length; index += 1) {
+    const coverage = mask[index]!;
+    if (coverage === 0) continue;
+    const offset = index * 3;
+    const rest = 255 - coverage;
+    pixels[offset] = (pixels[offset]! * rest + r * coverage + 127) / 255;
+    pixels[offset + 1] = (pixels[offset + 1]! * rest + g * coverage + 127) / 255;
+    pixels[offset + 2] = (pixels[offset + 2]! * rest + b * coverage + 127) / 255;
+  }
 }

@@ -103,6 +103,20 @@ describe('page images and the PDF', () => {
     expect(preview).toBeGreaterThan(thumbnail as number);
   });
 
+  it('offers each preview at its widths (srcset, sizes), each address serving an image of the width it announces', async () => {
+    const html = (await fetchPortal(three.path)).body as string;
+    const images = [...html.matchAll(/<img src="[^"]+" srcset="([^"]+)" sizes="([^"]+)"/g)];
+    expect(images).toHaveLength(3);
+    expect(images[0]![2]).toBe('(min-width: 50rem) 48.5rem, calc(100vw - 1rem)');
+    const candidates = images[0]![1]!.replace(/&amp;/g, '&').split(', ').map((candidate) => candidate.split(' '));
+    expect(candidates.map(([, width]) => width)).toEqual(['800w', '1200w', '1600w']);
+    for (const [url, width] of candidates) {
+      const image = await fetchPortal(url!);
+      expect(image.status).toBe(200);
+      expect(`${(await sharp(image.bytes).metadata()).width}w`).toBe(width);
+    }
+  });
+
   it('answers 404 for a page out of range, another revision, another document’s page, or a document that is no proof', async () => {
     expect((await fetchPortal(`${three.path}/pages/4?revision=1`)).status).toBe(404);
     expect((await fetchPortal(`${three.path}/pages/0`)).status).toBe(404);

@@ -42,6 +42,11 @@ async function call(method: string, url: string, body?: unknown): Promise<{ stat
   return { status: response.status, body: await response.json() };
 }
 
+async function fetchBytes(url: string): Promise<{ status: number; bytes: Buffer }> {
+  const response = await fetch(`${stack.baseUrl}${url}`, { headers: { authorization: `Bearer ${apiKey}` } });
+  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function upload(documentId: string, files: { name: string; bytes: Uint8Array; type?: string }[]): Promise<{ status: number; body: any }> {
   const form = new FormData();
@@ -118,9 +123,10 @@ describe('proof revisions', () => {
     const store = openFileStore(stack.config);
     for (const page of revision1.pages) {
       expect(page.width).toBe(1600);
-      const preview = await sharp(await store.get(page.previewKey!)).metadata();
-      expect(preview.width).toBe(1600);
-      expect((await sharp(await store.get(page.zoomKey!)).metadata()).width).toBe(3200);
+      const widths = await Promise.all([page.previewKey, page.mediumKey, page.smallKey, page.thumbnailKey].map(async (key) => (await sharp(await store.get(key!)).metadata()).width));
+      expect(widths).toEqual([1600, 1200, 800, 320]);
+      // Zoom images are rendered on their first request, not with the revision.
+      expect(page.zoomKey).toBeNull();
     }
 
     // The download: watermark burnt in along the diagonal (the preview has none there), ~150 dpi, smaller than the original.
@@ -213,6 +219,64 @@ describe('proof revisions', () => {
     }
     // The seller's look is recorded, never counted as the customer's download.
     expect((await call('GET', `/v1/documents/${documentId}`)).body.downloadCount).toBe(0);
+  });
+
+  it('renders a zoom image on its first request, watermarked, through the worker, then serves it from the store', async () => {
+    const documentId = await newProof();
+    const original = await printPdf(2);
+    expect((await upload(documentId, [{ name: 'flyer.pdf', bytes: original, type: 'application/pdf' }])).status).toBe(201);
+    const revision = await revisionRendered(documentId, 1);
+    expect(revision.status).toBe('ready');
+    const zoomUrl = `/v1/documents/${documentId}/revisions/1/pages/2?size=zoom`;
+    const workflowId = `zoom-${revision.id}-2`;
+    await expect(stack.client.workflow.getHandle(workflowId).describe()).rejects.toThrow();
+
+    const first = await fetchBytes(zoomUrl);
+    expect(first.status).toBe(200);
+    const run = await stack.client.workflow.getHandle(workflowId).describe();
+    expect(run.status.name).toBe('COMPLETED');
+    expect((await sharp(first.bytes).metadata()).width).toBe(3200);
+    const work = mkdtempSync(path.join(tmpdir(), 'proof-zoom-'));
+    try {
+      // The same page rendered clean at the same width has no watermark on its diagonal; the zoom image has.
+      writeFileSync(path.join(work, 'original.pdf'), original);
+      execFileSync('pdftoppm', ['-f', '2', '-l', '2', '-scale-to-x', '3200', '-scale-to-y', '-1', '-png', path.join(work, 'original.pdf'), path.join(work, 'clean')]);
+      const clean = readFileSync(path.join(work, readdirSync(work).find((name) => name.endsWith('.png'))!));
+      expect(await watermarkShareOnDiagonal(clean)).toBe(0);
+      expect(await watermarkShareOnDiagonal(first.bytes)).toBeGreaterThan(0.2);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    const page = await stack.prisma.revisionPage.findUniqueOrThrow({ where: { revisionId_position: { revisionId: revision.id, position: 2 } } });
+    expect(page.zoomKey).not.toBeNull();
+    expect(await openFileStore(stack.config).get(page.zoomKey!)).toEqual(first.bytes);
+
+    // The second request is served from the store: the same bytes, and no new render was started.
+    const second = await fetchBytes(zoomUrl);
+    expect(second.status).toBe(200);
+    expect(second.bytes).toEqual(first.bytes);
+    expect((await stack.client.workflow.getHandle(workflowId).describe()).runId).toBe(run.runId);
+    // Page 1 was never asked for: still not rendered.
+    expect((await stack.prisma.revisionPage.findUniqueOrThrow({ where: { revisionId_position: { revisionId: revision.id, position: 1 } } })).zoomKey).toBeNull();
+  });
+
+  it('renders a zoom image once for simultaneous first requests', async () => {
+    const documentId = await newProof();
+    expect((await upload(documentId, [{ name: 'flyer.pdf', bytes: await printPdf(1), type: 'application/pdf' }])).status).toBe(201);
+    const revision = await revisionRendered(documentId, 1);
+    const answers = await Promise.all([1, 2, 3].map(() => fetchBytes(`/v1/documents/${documentId}/revisions/1/pages/1?size=zoom`)));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(answers[1]!.bytes).toEqual(answers[0]!.bytes);
+    expect(answers[2]!.bytes).toEqual(answers[0]!.bytes);
+    const runs = await eventually(
+      async () => {
+        const found = [];
+        for await (const execution of stack.client.workflow.list({ query: `WorkflowId = "zoom-${revision.id}-1"` })) found.push(execution.runId);
+        return found.length > 0 ? found : undefined;
+      },
+      { what: 'the zoom render listed' },
+    );
+    expect(runs).toHaveLength(1);
   });
 
   it('refuses a bad upload naming the file, storing nothing', async () => {

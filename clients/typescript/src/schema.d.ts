@@ -340,7 +340,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A page of a ready revision as the customer sees it: preview (default), zoom or thumbnail (JPEG) */
+        /** A page of a ready revision as the customer sees it: preview (default, or its medium and small widths), zoom (watermarked, rendered on its first request) or thumbnail (JPEG) */
         get: operations["getRevisionPage"];
         put?: never;
         post?: never;
@@ -4976,8 +4976,8 @@ export interface operations {
     getRevisionPage: {
         parameters: {
             query?: {
-                /** @description preview (about 1600 px wide, the default), zoom (about 3200 px) or thumbnail (320 px) */
-                size?: "preview" | "zoom" | "thumbnail";
+                /** @description preview (about 1600 px wide, the default), medium (1200 px) and small (800 px) for srcset, zoom (about 3200 px, watermarked, rendered on its first request) or thumbnail (320 px) */
+                size?: "preview" | "medium" | "small" | "zoom" | "thumbnail";
             };
             header?: never;
             path: {
@@ -5029,6 +5029,15 @@ export interface operations {
             };
             /** @description The request carries characters that text cannot hold */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
