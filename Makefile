@@ -37,7 +37,8 @@ cluster: export DATA_DIR ?= .data/cluster
 cluster: deps database temporal-server
 	node --import tsx scripts/start.ts cluster
 
-test: deps system
+# The cluster test (test/cluster/) runs Temporal's own server: built once, then cached.
+test: deps system temporal-server
 	bash scripts/ensure-postgres.sh
 	bash scripts/install-stripe-mock.sh
 	npm run lint

@@ -22,5 +22,7 @@ module.exports = {
         '<rootDir>/test/e2e/**/*.test.ts',
       ],
     },
+    // The production topology under faults: Temporal's server, processes and databases of its own.
+    { ...shared, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.test.ts'] },
   ],
 };

@@ -3,6 +3,7 @@
  * `type` per error code of domain/errors.ts and an `instance` naming the request
  * (api/request-id.ts). Every problem the app answers leaves through sendProblem.
  */
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { AppError, ERROR_CODES, type FieldError } from '../domain/errors';
@@ -33,11 +34,24 @@ export function toProblem(error: AppError, requestId?: string): Problem {
   };
 }
 
-/** A failure the API knows how to answer (ours, zod's, the body readers'); undefined for a fault. */
+/** gRPC's UNAVAILABLE: the server could not be reached (restarting, a connection cut). */
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * Temporal out of reach — its server restarting, as in a rolling deploy — is a 503 the client
+ * retries (with the same Idempotency-Key: a 5xx releases it), not an internal fault.
+ */
+function temporalUnavailable(error: unknown): AppError | undefined {
+  const grpc = error instanceof ServiceError ? error.cause : error;
+  if (!isGrpcServiceError(grpc) || grpc.code !== GRPC_UNAVAILABLE) return undefined;
+  return new AppError('unavailable', 'The workflow service (Temporal) is not reachable; retry in a moment.');
+}
+
+/** A failure the API knows how to answer (ours, zod's, the body readers', Temporal out of reach); undefined for a fault. */
 export function knownAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (error instanceof z.ZodError) return validationError(error);
-  return bodyReadingError(error);
+  return bodyReadingError(error) ?? temporalUnavailable(error);
 }
 
 export function sendProblem(res: Response, error: AppError): void {

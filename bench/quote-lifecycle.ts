@@ -9,7 +9,8 @@
  * 2. The same load on a bare workflow (bench/bare-workflow.ts): as many no-op activities per
  *    phase as the quote ran (counted from a real quote's history), the same signal and
  *    update, driven by the Temporal client — the engine's own cost.
- * Then the ratio. Emails are captured in memory by a Mailer rather than read back from the
+ * Then the ratio. TEMPORAL_ADDRESS set: against that Temporal (the cluster's, README "Running
+ * in production") instead of a dev server of its own. Emails are captured in memory by a Mailer rather than read back from the
  * local outbox, whose listing grows with every message and would dominate the figures.
  * Prints figures; asserts nothing.
  */
@@ -21,7 +22,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Mailer, OutgoingEmail } from '../services/notify/mailer';
 import { databaseUrlFor, dropDatabase, withServerAdmin, recreateDatabase } from '../scripts/lib/database';
 import { findFreePort } from '../scripts/lib/ports';
-import { startTemporalDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';
+import { ensureSearchAttributes, startTemporalDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';
 import { bundleWorkflowsTo } from '../scripts/lib/workflow-bundle';
 import { connectTemporal } from '../platform/temporal';
 import { migrate } from '../scripts/migrate';
@@ -128,6 +129,18 @@ async function activityPhases(client: Client, workflowId: string): Promise<BareP
   return phases;
 }
 
+/** A dev server of the bench's own on a free port, its log in the run's folder. */
+async function startBenchTemporal(runDir: string): Promise<DevServer> {
+  const temporalLog = createWriteStream(path.join(runDir, 'temporal.log'));
+  return startTemporalDevServer({
+    port: await findFreePort(),
+    onOutput: (child) => {
+      child.stdout?.pipe(temporalLog);
+      child.stderr?.pipe(temporalLog);
+    },
+  });
+}
+
 async function main(): Promise<void> {
   const runDir = path.join(root, '.data', 'bench', `run-${process.pid}`);
   mkdirSync(runDir, { recursive: true });
@@ -139,23 +152,21 @@ async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight';
   const databaseUrl = databaseUrlFor(serverUrl, BENCH_DATABASE);
   try {
-    console.log('[bench] starting a Temporal dev server, a fresh database and bundling the workflows…');
-    const temporalLog = createWriteStream(path.join(runDir, 'temporal.log'));
-    const [server, , quoteBundle, bareBundle] = await Promise.all([
-      startTemporalDevServer({
-        port: await findFreePort(),
-        onOutput: (child) => {
-          child.stdout?.pipe(temporalLog);
-          child.stderr?.pipe(temporalLog);
-        },
-      }),
+    const given = process.env.TEMPORAL_ADDRESS;
+    console.log(`[bench] ${given ? `using Temporal at ${given}` : 'starting a Temporal dev server'}, a fresh database and bundling the workflows…`);
+    const [temporalAddress, , quoteBundle, bareBundle] = await Promise.all([
+      given
+        ? ensureSearchAttributes(given).then(() => given)
+        : startBenchTemporal(runDir).then((server) => {
+            temporal = server;
+            return server.address;
+          }),
       withServerAdmin(serverUrl, (admin) => recreateDatabase(admin, BENCH_DATABASE)).then(() => migrate(databaseUrl)),
       bundleWorkflowsTo(path.join(runDir, 'quote-bundle.js'), path.join(root, 'workflows', 'index.ts')),
       bundleWorkflowsTo(path.join(runDir, 'bare-bundle.js'), path.join(__dirname, 'bare-workflow.ts')),
     ]);
-    temporal = server;
     Object.assign(process.env, {
-      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_ADDRESS: temporalAddress,
       DATABASE_URL: databaseUrl,
       WORKFLOW_BUNDLE_PATH: quoteBundle,
       GREENLIGHT_TEST_RUN_DIR: runDir,
@@ -200,10 +211,10 @@ async function main(): Promise<void> {
     const quoteResult = summarize('Quote lifecycle over HTTP (create, send, email, view, accept):', await runPool(LIFECYCLES, CONCURRENCY, quoteLifecycle));
     const phases = await activityPhases(stack.client, `quote-${lastQuoteId}`);
     await stack.close();
-    const temporalClient = await connectTemporal({ temporalAddress: server.address, temporalNamespace: 'default' });
+    const temporalClient = await connectTemporal({ temporalAddress, temporalNamespace: 'default' });
 
     const bareQueue = `bench-bare-${process.pid}`;
-    const connection = await NativeConnection.connect({ address: server.address });
+    const connection = await NativeConnection.connect({ address: temporalAddress });
     const bareWorker = await Worker.create({
       connection,
       taskQueue: bareQueue,

@@ -38,6 +38,11 @@ export class SupervisedChild {
     return this.spec.name;
   }
 
+  /** The running process's id (the cluster test kills it to see the restart). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   start(): void {
     const prefix = `[${this.spec.name}]`;
     const child = spawn(this.spec.command, this.spec.args, {

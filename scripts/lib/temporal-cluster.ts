@@ -31,12 +31,18 @@ const MODULE_FILES = path.join(TOOLS, 'temporal-server');
 const CONFIG_ENV = 'development-postgres12';
 const SCHEMA_PLUGIN = 'postgres12';
 
+/** The largest membership port Temporal's PostgreSQL schema can record. */
+export const MAX_MEMBERSHIP_PORT = 32_767;
+
 /**
  * Every port the server binds, from the frontend's gRPC port up: clients only need that one;
  * the rest are the services' own gRPC and membership ports, the frontend's HTTP API and the
  * server's Prometheus metrics.
  */
 export function temporalClusterPorts(frontendPort: number) {
+  // Temporal records each service's membership port in a PostgreSQL smallint (cluster_membership):
+  // above 32767 the server dies at start ("value … is out of range for type smallint").
+  if (frontendPort + 8 > MAX_MEMBERSHIP_PORT) throw new Error(`Temporal's server needs TEMPORAL_PORT+8 ≤ ${MAX_MEMBERSHIP_PORT} (its membership ports are stored as smallint); got ${frontendPort}`);
   return {
     frontend: frontendPort,
     frontendHttp: frontendPort + 1,

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { findFreePort } from '../../scripts/lib/ports';
+import { ApiClient } from '../support/http';
+import { createQuoteScenario } from '../support/quote-scenario';
 import { startStack, type Stack } from '../support/stack';
 import { PROBLEM_JSON, STACK_START_TIMEOUT_MS, apiClient, tenantFootprint, type ApiCall } from './api-http';
 import { backofficeRoutes } from '../../api/backoffice';
@@ -92,19 +94,32 @@ describe('liveness and readiness', () => {
     expect(ready.body).toEqual({ status: 'ok', checks: { postgresql: 'ok', temporal: 'ok' } });
   });
 
-  it('stays live but is not ready while Temporal cannot be reached', async () => {
+  it('stays live but is not ready while Temporal cannot be reached, and a send answers 503', async () => {
     // The same API, with a Temporal address where nothing listens.
     const unreachable = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await findFreePort()}`, interceptors: [] }) });
     const server = await new Promise<Server>((resolve) => {
       const listening: Server = createApp({ prisma: stack.prisma, temporal: unreachable, config: stack.config }).listen(0, '127.0.0.1', () => resolve(listening));
     });
     try {
-      const cutOff = apiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const cutOffUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const cutOff = apiClient(cutOffUrl);
       expect((await cutOff('GET', '/healthz')).status).toBe(200);
       const ready = await cutOff('GET', '/readyz');
       expect(ready.status).toBe(503);
       expect(ready.contentType).toMatch(PROBLEM_JSON);
       expect(ready.body).toMatchObject({ status: 503, detail: 'Not reachable: temporal.' });
+
+      // A send needs Temporal: 503, which a client retries — not a 500 fault. The 5xx released its
+      // Idempotency-Key, so the same request with the same key goes through once Temporal answers.
+      const { apiKey } = await stack.createTenant();
+      const scenario = await createQuoteScenario(new ApiClient(stack.baseUrl, apiKey));
+      const key = 'send-while-temporal-is-away';
+      const refused = await apiClient(cutOffUrl, apiKey)('POST', `/v1/documents/${scenario.documentId}/send`, {}, { idempotencyKey: key });
+      expect(refused.status).toBe(503);
+      expect(refused.contentType).toMatch(PROBLEM_JSON);
+      expect(refused.body).toMatchObject({ status: 503, detail: expect.stringContaining('Temporal') });
+      const retried = await apiClient(stack.baseUrl, apiKey)('POST', `/v1/documents/${scenario.documentId}/send`, {}, { idempotencyKey: key });
+      expect(retried.status).toBe(202);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
