@@ -4,11 +4,13 @@
  * PORT; it spreads requests over the API processes round robin, streaming bodies both ways
  * and adding X-Forwarded-For/-Proto/-Host (the APIs trust one proxy hop).
  *
- * An API that refuses the connection (it is restarting, or was killed) never saw the request —
- * nor did one that had closed the kept-alive connection we reused (a reset before any answer):
- * an idempotent request (GET, HEAD, OPTIONS, PUT, DELETE) is then tried on the next API, so a
- * client does not notice one process going away. Other methods answer 502: whether to resend
- * is the client's call (the API takes an Idempotency-Key for that).
+ * An API that refuses the connection (it is restarting, or was killed) never saw the request:
+ * any request whose body we kept (up to 1 MB: every JSON body) is then tried on the next API,
+ * so a client does not notice one process going away. A reset on a kept-alive connection we
+ * reused, before any answer, most likely was not seen either: that is retried for idempotent
+ * methods (GET, HEAD, OPTIONS, PUT, DELETE) only. Otherwise — a POST the API may have taken, or
+ * an upload too large to keep — the answer is 502, and whether to resend is the client's call
+ * (the API takes an Idempotency-Key for that).
  *
  * GET /healthz is its own: 200 only when the whole cluster is up — Temporal answers, every
  * API is ready (its /readyz: PostgreSQL and Temporal) and every worker polls (its health
@@ -39,7 +41,7 @@ export interface RunningLoadBalancer {
 
 /** RFC 9110 §9.2.2: sending one of these twice has the effect of sending it once. */
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-/** An idempotent request's body is kept for a retry; the API refuses larger JSON bodies anyway. */
+/** A request's body is kept for a retry up to this size; the API refuses larger JSON bodies anyway. */
 const REPLAYABLE_BODY_LIMIT = 1024 * 1024;
 const PROBE_TIMEOUT_MS = 2000;
 /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not the message. */
@@ -97,7 +99,8 @@ export function startLoadBalancer(options: LoadBalancerOptions): Promise<Running
       answer.pipe(res);
     });
     upstream.once('error', (error: NodeJS.ErrnoException) => {
-      const notTaken = error.code === 'ECONNREFUSED' || (error.code === 'ECONNRESET' && upstream.reusedSocket && !answered);
+      const idempotent = IDEMPOTENT_METHODS.has(req.method ?? '');
+      const notTaken = error.code === 'ECONNREFUSED' || (idempotent && error.code === 'ECONNRESET' && upstream.reusedSocket && !answered);
       if (notTaken) onNotTaken();
       else problem(res, 502, 'Bad gateway', `The API did not answer (${error.code ?? error.message}).`);
     });
@@ -113,7 +116,9 @@ export function startLoadBalancer(options: LoadBalancerOptions): Promise<Running
     const first = next;
     next = (next + 1) % options.apiUrls.length;
     const refusedEverywhere = () => problem(res, 502, 'Bad gateway', 'No API process took the request.');
-    if (!IDEMPOTENT_METHODS.has(req.method ?? '')) {
+    // A body of unknown length (chunked) or a large upload streams through: kept nowhere, it cannot be sent to another API.
+    const keepable = req.headers['content-length'] !== undefined && Number(req.headers['content-length']) <= REPLAYABLE_BODY_LIMIT;
+    if (!IDEMPOTENT_METHODS.has(req.method ?? '') && !keepable) {
       forward(req, res, req, first, () => problem(res, 502, 'Bad gateway', 'The API process did not answer; send the request again (with the same Idempotency-Key).'));
       return;
     }
