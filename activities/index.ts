@@ -10,6 +10,7 @@ import { recordTransition } from './db/record-transition';
 import { applyRevision } from '../services/db/revisions';
 import { recordSignature } from './db/signatures';
 import { failingClearly } from './failures';
+import { beatingWhileRunning } from './heartbeat';
 import { renderProofRevision, renderZoomPage, type ProofRenderDeps } from '../services/render/proof-pages';
 import { reportRevisionReady } from './render/report-revision-ready';
 import { markRenderFailed } from '../services/render/render-start';
@@ -62,7 +63,7 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
     ...subscriptionActivities(deps),
     ...requestActivities({ ...deps, dispatchWebhooks: (auditEventId) => dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), auditEventId) }),
     ...signatureActivities(deps.prisma, deps.signatures),
-    renderProofRevision: failingClearly((input) => renderProofRevision(proofRenderDeps(deps), input)),
+    renderProofRevision: failingClearly(beatingWhileRunning((input) => renderProofRevision(proofRenderDeps(deps), input))),
     renderZoomPage: failingClearly((input) => renderZoomPage(proofRenderDeps(deps), input)),
     reportRevisionReady: failingClearly((input) => reportRevisionReady(Context.current().client, input)),
     markRenderFailed: failingClearly((input) => markRenderFailed(deps.prisma, input)),

@@ -6,9 +6,12 @@
 import { ActivityFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { ProofActivities } from '../activities/types';
 
-// A whole revision can take minutes (20 print pages); each pdftoppm run has its own bound.
+// A whole revision can take minutes (20 print pages); each pdftoppm run has its own bound. The
+// render beats every few seconds (activities/heartbeat.ts): a worker killed mid-render is
+// noticed within 30 s and the render starts again elsewhere, not after the 15 minutes.
 const { renderProofRevision } = proxyActivities<ProofActivities>({
   startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 5 },
 });
 
