@@ -5,10 +5,12 @@
  * process that started it. See README, "Proof rendering", for why pdftoppm.
  */
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { RenderLimits } from '../../platform/config';
 
 /** The file cannot be read or rendered (within the bounds): a fact about the file, not a fault to retry. */
@@ -54,11 +56,14 @@ async function runBounded(command: string, args: string[], limits: RenderLimits)
 }
 
 /** Runs `use` with the bytes (or a stream of them, so a large file is never held whole) written to a private temporary file, removed afterwards. */
-export async function withTempPdf<T>(bytes: Uint8Array | Readable, use: (file: string, dir: string) => Promise<T>): Promise<T> {
+export async function withTempPdf<T>(source: Uint8Array | (() => Readable), use: (file: string, dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(tmpdir(), 'greenlight-pdf-'));
   try {
     const file = path.join(dir, 'input.pdf');
-    await writeFile(file, bytes);
+    // A stream is opened only here, inside pipeline, which listens for its errors from the start:
+    // opened earlier, a missing file's error would be emitted with nobody listening.
+    if (typeof source === 'function') await pipeline(source(), createWriteStream(file));
+    else await writeFile(file, source);
     return await use(file, dir);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -141,7 +141,8 @@ function groupBySource(pages: PageSource[]): PageSource[][] {
 async function withPdfRasters<T>(deps: ProofRenderDeps, pages: PageSource[], width: number, use: (page: PageSource, raster: RawPage, size: PageSize) => Promise<T>): Promise<T[]> {
   const limits = deps.render;
   const source = pages[0]!.sourceKey;
-  return withTempPdf(deps.files.stream?.(source) ?? (await deps.files.get(source)), async (file, workDir) => {
+  const { stream } = deps.files;
+  return withTempPdf(stream ? () => stream(source) : await deps.files.get(source), async (file, workDir) => {
     const sizes = await readPdfInfo(file, limits, Number.MAX_SAFE_INTEGER);
     const results: T[] = [];
     let index = 0;
