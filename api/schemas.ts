@@ -19,8 +19,12 @@ import { AppError } from '../domain/errors';
 
 extendZodWithOpenApi(z);
 
+/** The largest value of a 32-bit integer column: counts, positions and amounts are stored so. */
+const MAX_STORED_INT = 2_147_483_647;
 /** Amounts are stored as 32-bit integers of minor units (21 million in a 2-digit currency). */
-export const MAX_AMOUNT = 2_147_483_647;
+export const MAX_AMOUNT = MAX_STORED_INT;
+/** A revision or page number in a path: a larger one names nothing, and PostgreSQL refuses to look it up. */
+const pathOrdinal = z.coerce.number().int().positive().max(MAX_STORED_INT);
 
 // ---------------------------------------------------------------- building blocks
 
@@ -439,8 +443,8 @@ export const documentRevisionSchema = revisionSummarySchema
 
 export const revisionPageParamsSchema = z.strictObject({
   id: id.openapi({ param: { name: 'id', in: 'path' } }),
-  number: z.coerce.number().int().positive().openapi({ param: { name: 'number', in: 'path', description: 'The revision number' } }),
-  page: z.coerce.number().int().positive().openapi({ param: { name: 'page', in: 'path', description: 'The page, 1-based, in the order shown' } }),
+  number: pathOrdinal.openapi({ param: { name: 'number', in: 'path', description: 'The revision number' } }),
+  page: pathOrdinal.openapi({ param: { name: 'page', in: 'path', description: 'The page, 1-based, in the order shown' } }),
 });
 
 export const revisionParamsSchema = revisionPageParamsSchema.omit({ page: true });

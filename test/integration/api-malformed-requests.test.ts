@@ -100,6 +100,18 @@ it('refuses an hourly rate past the 32 bits it is stored in, and keeps the one s
   expect((await tenant.call('GET', '/v1/settings')).body.hourlyRate).toBe(2_147_483_647);
 });
 
+it('refuses a revision or page number past the 32 bits they are stored in: a 400 naming it, not a 500', async () => {
+  const proof = await tenant.call('POST', '/v1/documents', { kind: 'proof', customerId: tenant.customerId, title: 'Affiche' });
+  expect(proof.status).toBe(201);
+  for (const [path, field] of [
+    [`/v1/documents/${proof.body.id}/revisions/2147483648/pdf`, 'params.number'],
+    [`/v1/documents/${proof.body.id}/revisions/1/pages/2147483648`, 'params.page'],
+  ] as const) {
+    const refused = await tenant.call('GET', path);
+    expect([refused.status, refused.body.errors]).toEqual([400, [expect.objectContaining({ path: field })]]);
+  }
+});
+
 it('refuses an invalid Idempotency-Key before claiming it: a 400, and no answer stored, even for a key too long to index', async () => {
   const footprint = await tenantFootprint(stack.prisma, tenant.tenantId);
   for (const key of [randomBytes(2_000).toString('hex'), 'k'.repeat(256)]) {
