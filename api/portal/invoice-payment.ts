@@ -24,6 +24,7 @@ import type { FoundLink } from '../../services/db/links';
 import { pickLocale, type Locale } from '../../domain/documents';
 import { AppError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
+import { logger } from '../../platform/logger';
 import { formatDate } from '../../services/locale-format';
 import type { AppDeps } from '../app';
 import { sendProblem } from '../errors';
@@ -193,7 +194,10 @@ export function payInvoice(deps: AppDeps) {
 export function returnFromPayment(deps: AppDeps) {
   return async (req: Request, res: Response, found: FoundLink): Promise<void> => {
     const session = typeof req.query.session === 'string' ? req.query.session : '';
-    if (/^cs_[A-Za-z0-9_]{1,200}$/.test(session)) await confirmReturnFromPayment(deps, found, session);
+    if (/^cs_[A-Za-z0-9_]{1,200}$/.test(session)) {
+      // Best effort: the provider's webhook tells the same, and the page the customer lands on looks again by itself.
+      await confirmReturnFromPayment(deps, found, session).catch((error: unknown) => logger.warn({ err: error }, 'payment return not confirmed now; the provider webhook will'));
+    }
     res.redirect(303, `${linkPathOf(req)}?payment=success#payment`);
   };
 }

@@ -371,30 +371,37 @@ class StripeState {
     await this.deliver(entry);
   }
 
+  /** One attempt per endpoint now; an endpoint that did not answer 2xx is tried again later, as Stripe does. */
   async deliver(entry: { event: Json; deliveries: Delivery[] }): Promise<Delivery[]> {
+    return Promise.all(this.webhooks.map((target) => this.deliverTo(target, entry, 0)));
+  }
+
+  private async deliverTo(target: WebhookTarget, entry: { event: Json; deliveries: Delivery[] }, attempt: number): Promise<Delivery> {
     const body = JSON.stringify(entry.event, null, 2);
-    return Promise.all(
-      this.webhooks.map(async (target) => {
-        const timestamp = now();
-        const signature = createHmac('sha256', target.secret).update(`${timestamp}.${body}`).digest('hex');
-        const delivery: Delivery = { url: target.url, at: Date.now() };
-        try {
-          const response = await fetch(target.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': `t=${timestamp},v1=${signature}`, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
-            body,
-          });
-          delivery.statusCode = response.status;
-          await response.arrayBuffer();
-        } catch (error) {
-          delivery.error = String(error);
-        }
-        entry.deliveries.push(delivery);
-        return delivery;
-      }),
-    );
+    const timestamp = now();
+    const signature = createHmac('sha256', target.secret).update(`${timestamp}.${body}`).digest('hex');
+    const delivery: Delivery = { url: target.url, at: Date.now() };
+    try {
+      const response = await fetch(target.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': `t=${timestamp},v1=${signature}`, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+        body,
+      });
+      delivery.statusCode = response.status;
+      await response.arrayBuffer();
+    } catch (error) {
+      delivery.error = String(error);
+    }
+    entry.deliveries.push(delivery);
+    const delivered = delivery.statusCode !== undefined && delivery.statusCode < 300;
+    const retryIn = WEBHOOK_RETRY_DELAYS_MS[attempt];
+    if (!delivered && retryIn !== undefined) setTimeout(() => void this.deliverTo(target, entry, attempt + 1), retryIn).unref();
+    return delivery;
   }
 }
+
+/** Stripe retries a failed webhook for days, with backoff; the stand-in does the same, in seconds. */
+const WEBHOOK_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000];
 
 /** What the API shows of an object: our private carry-overs stay in. */
 function publicView(object: Json): Json {
