@@ -21,6 +21,11 @@ const asked: OpenHostedPaymentInput[] = [];
 /** Documents whose payment provider does not answer. */
 const providerDown = new Set<string>();
 
+/** An activity the invoice workflow never asks for: asked, it fails the test loudly. */
+const noneForInvoices = (name: string) => async (): Promise<never> => {
+  throw new Error(`the invoice workflow asks no ${name}`);
+};
+
 const activities: GreenlightActivities & Pick<PaymentActivities, 'openHostedPayment'> = {
   recordTransition: async (input) => {
     if (input.event.type === 'sent') sent.add(input.documentId);
@@ -32,24 +37,12 @@ const activities: GreenlightActivities & Pick<PaymentActivities, 'openHostedPaym
     if (providerDown.has(input.documentId)) throw new Error('connect ECONNREFUSED (the payment provider)');
     return { page: { url: `https://pay.test/c/pay/cs_${input.documentId}`, sessionId: `cs_${input.documentId}` } };
   },
-  notifyForwarder: async () => {
-    throw new Error('only proofs are forwarded');
-  },
-  sendRevisionToColleagues: async () => {
-    throw new Error('only proofs have revisions');
-  },
-  recordSignature: async () => {
-    throw new Error('invoices are not signed');
-  },
-  applyRevision: async () => {
-    throw new Error('invoices are not revised');
-  },
-  convertDocument: async () => {
-    throw new Error('invoices are not converted');
-  },
-  attemptWebhookDelivery: async () => {
-    throw new Error('the invoice workflow delivers no webhook');
-  },
+  notifyForwarder: noneForInvoices('notifyForwarder'),
+  sendRevisionToColleagues: noneForInvoices('sendRevisionToColleagues'),
+  recordSignature: noneForInvoices('recordSignature'),
+  applyRevision: noneForInvoices('applyRevision'),
+  convertDocument: noneForInvoices('convertDocument'),
+  attemptWebhookDelivery: noneForInvoices('attemptWebhookDelivery'),
 };
 
 let worker: TestWorker;
