@@ -22,6 +22,7 @@ import { sendDocumentEmail } from './notify/send-document-email';
 import type { SmsSender } from '../services/notify/sms';
 import type { GreenlightActivities, PaymentActivities, ProofActivities } from './types';
 import { closeHostedPayments, recordPayment } from './payment/record-payment';
+import { openHostedPayment } from './payment/open-payment';
 import type { PaymentProvider } from '../services/payment/provider';
 import { signatureActivities, type SignatureActivityDeps } from './signature/index';
 import { requestActivities } from './requests/index';
@@ -43,7 +44,7 @@ export interface ActivityDeps {
   sms?: SmsSender;
   /** External signature (GetAccept): provider, file store, rate limit. Without it, signature activities refuse. */
   signatures?: SignatureActivityDeps;
-  /** Online payments (Stripe, or its local stand-in). Without it, payments are recorded but open payment pages cannot be closed (the activity retries until a worker with one takes it). */
+  /** Online payments (Stripe, or its local stand-in). Without it, payments are recorded but payment pages can be neither opened nor closed (the activity retries until a worker with one takes it). */
   payments?: PaymentProvider;
 }
 
@@ -85,6 +86,7 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
     ),
     recordPayment: failingClearly((input) => recordPayment(deps.prisma, input)),
     closeHostedPayments: failingClearly((input) => closeHostedPayments({ prisma: deps.prisma, payments: deps.payments }, input)),
+    openHostedPayment: failingClearly((input) => openHostedPayment({ prisma: deps.prisma, payments: deps.payments }, input)),
     convertDocument: failingClearly(async (input) => {
       const { document, created } = await convertDocument(deps.prisma, {
         tenantId: input.tenantId,

@@ -6,7 +6,7 @@ import type { AttemptOutcome } from '../domain/webhooks';
 import type { AttemptWebhookDeliveryInput } from './webhooks/attempt';
 import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../domain/documents';
 import type { SignatureEvidence } from '../domain/signature';
-import type { ReceivedPayment } from '../domain/invoice';
+import type { PaymentPage, ReceivedPayment } from '../domain/invoice';
 import type { DocumentChanges } from '../domain/documents';
 import type { CustomerTemplateName } from '../services/notify/templates';
 import type { RenderedRevision, RenderProofRevisionInput, RenderZoomPageInput } from '../services/render/proof-pages';
@@ -127,8 +127,24 @@ export interface ClosePaymentsInput {
   documentId: string;
 }
 
+export interface OpenHostedPaymentInput {
+  tenantId: string;
+  documentId: string;
+  /** What the page asks, minor units: what the invoice's workflow says is left to pay. */
+  amountDue: number;
+  /** The customer's link (absolute URL): the provider sends them back there, paid or not. */
+  linkUrl: string;
+  /** Filled in on the payment page: whom the link was sent to. */
+  customerEmail?: string;
+}
+
+/** The page handed out, or the payment its last page turned out to have taken (not heard of yet). */
+export type OpenHostedPaymentOutcome = { page: PaymentPage } | { paid: ReceivedPayment };
+
 /** Invoice payments (activities/payment/), apart from the document activities like the proofs'. */
 export interface PaymentActivities {
+  /** The invoice's payment page for the amount due: the open one again, or a new attempt (activities/payment/open-payment.ts). */
+  openHostedPayment(input: OpenHostedPaymentInput): Promise<OpenHostedPaymentOutcome>;
   /** Keeps a payment the provider took, with its receipt; once per provider payment id. */
   recordPayment(input: RecordPaymentInput): Promise<void>;
   /** Expires the document's open payment pages, so a cancelled invoice cannot be paid. */

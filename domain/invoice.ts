@@ -24,3 +24,14 @@ export interface ReceivedPayment {
   /** Epoch ms when the provider took it. */
   paidAt: number;
 }
+
+/** A payment page handed to the customer: where they pay, and the provider's session (cs_…) behind it. */
+export interface PaymentPage {
+  url: string;
+  sessionId: string;
+}
+
+/** What is left to pay on an invoice, minor units; never below zero (an overpayment owes nothing back here). */
+export function amountLeftToPay(invoice: { grossTotal: number; paidTotal: number }): number {
+  return Math.max(0, invoice.grossTotal - invoice.paidTotal);
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type TLSConfig, type WorkflowClientInterceptor } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { AppError, DECISION_REJECTED } from '../domain/errors';
 import type { Config, TemporalTls } from './config';
 
@@ -36,12 +36,17 @@ export async function connectTemporal(
 }
 
 /** The Temporal failures that have a code in the error table (DESIGN.md §7). */
-type TemporalErrorCode = 'decision_rejected' | 'not_found' | 'already_started';
+type TemporalErrorCode = 'decision_rejected' | 'not_found' | 'already_started' | 'unavailable';
+
+/** How an activity ends when its retries ran out, rather than by a refusal for good. */
+const GAVE_UP = new Set<string | undefined>(['MAXIMUM_ATTEMPTS_REACHED', 'TIMEOUT']);
 
 /**
  * A Temporal client error as the AppError of its code in domain/errors.ts: an Update its
  * validator refused is decision_rejected with the validator's reason, a workflow that does not
- * run is not_found, a start that finds its workflow id taken is already_started. `details`
+ * run is not_found, a start that finds its workflow id taken is already_started, an Update
+ * whose activity gave up retrying (a provider that did not answer while the customer waited:
+ * the payment page) is unavailable. `details`
  * words a case for the caller ("The quote has already been sent"). Undefined for anything
  * else: an outage stays a fault.
  */
@@ -49,6 +54,9 @@ export function temporalAppError(error: unknown, details: Partial<Record<Tempora
   const known = (code: TemporalErrorCode, detail: string) => new AppError(code, details[code] ?? detail);
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === DECISION_REJECTED) {
     return known('decision_rejected', error.cause.message);
+  }
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure && GAVE_UP.has(error.cause.retryState)) {
+    return known('unavailable', 'A service this decision needs did not answer; try again in a moment');
   }
   if (error instanceof WorkflowNotFoundError) return known('not_found', error.message);
   if (error instanceof WorkflowExecutionAlreadyStartedError) return known('already_started', error.message);

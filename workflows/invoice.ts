@@ -2,9 +2,10 @@
  * The story of an invoice (seed 002): sent, read, reminded while unpaid, overdue after its due
  * date, paid online in full or in part, or cancelled. The rules live in machines/invoice.ts;
  * the story around them (recording, notifications, decisions, continue-as-new) is the one
- * every document shares (document-story.ts). Payments arrive as facts (signals) from the
- * verified provider webhook or the customer's return from the payment page; the machine
- * counts each provider payment once.
+ * every document shares (document-story.ts). The customer's "Pay online" is a decision whose
+ * answer is the payment page the machine had opened for what is due. Payments arrive as facts
+ * (signals) from the verified provider webhook or the customer's return from the payment page,
+ * or as what opening a page found; the machine counts each provider payment once.
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { PaymentActivities } from '../activities/types';
@@ -13,14 +14,17 @@ import { plainMoney } from '../domain/summaries';
 import { customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
 import { invoiceStateQuery, invoiceUpdates, paymentFailedSignal, paymentReceivedSignal, type InvoiceView, type InvoiceWorkflowInput } from './messages/invoice';
 import { runDocumentStory } from './document-story';
-import { decision, decisionEvent, fact, patiently } from './story';
+import { answeredDecision, decision, decisionEvent, fact, patiently, refuseDecision } from './story';
 import {
   invoiceMachine,
   invoiceStatus,
   invoiceView,
   isInvoiceClosed,
+  JUST_PAID_REASON,
+  paymentPageOf,
   whyNotInvoice,
   type InvoiceEvent,
+  type InvoiceSnapshot,
 } from './machines/invoice';
 
 /** Rendering the receipt may take a while on long documents. */
@@ -37,6 +41,12 @@ const WAITS_FOR: Partial<Record<InvoiceStatus, string>> = {
   partially_paid: 'the rest of the payment',
   overdue: 'payment (overdue)',
 };
+
+/** A customer waits on the page: a provider that does not answer soon is said so, not waited out. */
+const { openHostedPayment } = proxyActivities<PaymentActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...patiently, maximumAttempts: 3 },
+});
 
 export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceView> {
   const { tenantId, documentId } = input;
@@ -60,6 +70,11 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     decisions: [
       decision(invoiceUpdates.remind, (decided): InvoiceEvent => decisionEvent('REMIND', decided)),
       decision(invoiceUpdates.cancel, (decided): InvoiceEvent => decisionEvent('CANCEL', decided)),
+      answeredDecision(
+        invoiceUpdates.openPayment,
+        (asked): InvoiceEvent => decisionEvent('OPEN_PAYMENT', asked),
+        (snapshot: InvoiceSnapshot) => paymentPageOf(snapshot) ?? refuseDecision(JUST_PAID_REASON),
+      ),
     ],
     facts: [
       fact(paymentReceivedSignal, (payment): InvoiceEvent => ({ type: 'PAYMENT_RECEIVED', at: Date.now(), actor: { kind: 'system' }, payment })),
@@ -79,6 +94,11 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       },
       closeHostedPayments: async () => {
         await closeHostedPayments.executeWithOptions({ summary: 'close the payment pages' }, [{ tenantId, documentId }]);
+      },
+      openHostedPayment: async ({ params }): Promise<InvoiceEvent> => {
+        const opened = await openHostedPayment.executeWithOptions({ summary: `open a payment page for ${plainMoney(params.amountDue, input.currency)}` }, [{ tenantId, documentId, ...params }]);
+        const answered = { at: Date.now(), actor: { kind: 'system' } } as const;
+        return 'page' in opened ? { type: 'PAYMENT_PAGE_OPENED', ...answered, page: opened.page } : { type: 'PAYMENT_RECEIVED', ...answered, payment: opened.paid };
       },
     },
     operator: {

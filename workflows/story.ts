@@ -7,7 +7,8 @@
  *   what an activity answered comes back to the machine as an event (machine-runner.ts);
  * - decisions are Updates whose validator asks the machine (`whyNot`), asked again when the
  *   decision's turn comes, taken once per decision id (= update id), ids remembered across
- *   continue-as-new;
+ *   continue-as-new; they answer the view, or what the kind reads from the machine once the
+ *   decision is taken (a payment page), which may still refuse it;
  * - facts are Signals, never refused; the state a Query;
  * - time passes on the machine's deadlines until it closes or the kind says the run did enough,
  *   and then it continues as new carrying snapshot, deadlines, write sequence and decision ids.
@@ -35,9 +36,13 @@ import { documentSearchAttributes, type StoryKind } from './search-attributes';
 /** Activities retry with backoff for as long as it takes: a database or mail outage delays a document, never loses it. */
 export const patiently = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
-type OnDecision<TView, TEvent> = <TInput>(update: UpdateDefinition<TView, [TInput]>, toEvent: (input: TInput) => TEvent) => void;
-/** An update and the machine event it becomes, each with its own input type. */
-export type DecisionBinding<TView, TEvent> = (on: OnDecision<TView, TEvent>) => void;
+type OnDecision<TEvent, TSnapshot> = <TInput, TAnswer>(
+  update: UpdateDefinition<TAnswer, [TInput]>,
+  toEvent: (input: TInput) => TEvent,
+  answer: (snapshot: TSnapshot) => TAnswer,
+) => void;
+/** An update, the machine event it becomes and what it answers, each with its own types; `view` is the story's. */
+export type DecisionBinding<TView, TEvent, TSnapshot> = (on: OnDecision<TEvent, TSnapshot>, view: (snapshot: TSnapshot) => TView) => void;
 
 type OnFact<TEvent> = <TInput>(signal: SignalDefinition<[TInput]>, toEvent: (input: TInput) => TEvent) => void;
 /** A signal (a provider's report, a customer's view) and the machine event it becomes. */
@@ -47,8 +52,30 @@ export function fact<TInput, TEvent>(signal: SignalDefinition<[TInput]>, toEvent
   return (on) => on(signal, toEvent);
 }
 
-export function decision<TView, TInput, TEvent>(update: UpdateDefinition<TView, [TInput]>, toEvent: (input: TInput) => TEvent): DecisionBinding<TView, TEvent> {
-  return (on) => on(update, toEvent);
+/** A decision answered with the story's view once taken. */
+export function decision<TView, TInput, TEvent>(
+  update: UpdateDefinition<TView, [TInput]>,
+  toEvent: (input: TInput) => TEvent,
+): <TSnapshot>(on: OnDecision<TEvent, TSnapshot>, view: (snapshot: TSnapshot) => TView) => void {
+  return (on, view) => on(update, toEvent, view);
+}
+
+/**
+ * A decision answered with what the machine holds once it is taken (a payment page an activity
+ * opened). `answer` may still refuse it (`refuseDecision`): the machine learned meanwhile that it
+ * could not be done (the page was paid before anyone told us).
+ */
+export function answeredDecision<TSnapshot, TAnswer, TInput, TEvent>(
+  update: UpdateDefinition<TAnswer, [TInput]>,
+  toEvent: (input: TInput) => TEvent,
+  answer: (snapshot: TSnapshot) => TAnswer,
+): <TView>(on: OnDecision<TEvent, TSnapshot>, view: (snapshot: TSnapshot) => TView) => void {
+  return (on) => on(update, toEvent, answer);
+}
+
+/** Refuses the decision being taken, with the reason callers read (decision_rejected). */
+export function refuseDecision(reason: string): never {
+  throw ApplicationFailure.create({ type: DECISION_REJECTED, message: reason, nonRetryable: true });
 }
 
 /** What the story lends a kind's actions. */
@@ -105,7 +132,7 @@ export interface Story<TMachine extends AnyStateMachine, TView> {
   whyNot: (snapshot: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine>) => string | undefined;
   view: (snapshot: SnapshotFrom<TMachine>) => TView;
   stateQuery: QueryDefinition<TView>;
-  decisions: DecisionBinding<TView, EventFromLogic<TMachine>>[];
+  decisions: DecisionBinding<TView, EventFromLogic<TMachine>, SnapshotFrom<TMachine>>[];
   /** Facts: recorded as the machine says, never refused. */
   facts?: FactBinding<EventFromLogic<TMachine>>[];
   /** The event that opens a fresh story (the seller sends the document); none when the machine's first actions open it. */
@@ -172,19 +199,19 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
 
   const refuseUnlessAllowed = (snapshot: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine>): void => {
     const reason = story.whyNot(snapshot, event);
-    if (reason) throw ApplicationFailure.create({ type: DECISION_REJECTED, message: reason, nonRetryable: true });
+    if (reason) refuseDecision(reason);
   };
   // The validator answers at once whether the machine allows the decision, and why not.
-  const onDecision: OnDecision<TView, EventFromLogic<TMachine>> = (update, toEvent) =>
+  const onDecision: OnDecision<EventFromLogic<TMachine>, SnapshotFrom<TMachine>> = (update, toEvent, answer) =>
     setHandler(
       update,
       async (decisionInput) => {
         const decisionId = currentDecisionId();
-        if (decisionIds.has(decisionId)) return story.view(runner.snapshot);
+        if (decisionIds.has(decisionId)) return answer(runner.snapshot);
         const event = toEvent(decisionInput);
         await runner.send(event, (snapshot) => refuseUnlessAllowed(snapshot, event));
         decisionIds.add(decisionId);
-        return story.view(runner.snapshot);
+        return answer(runner.snapshot);
       },
       {
         validator: (decisionInput) => {
@@ -194,7 +221,7 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
         },
       },
     );
-  for (const bind of story.decisions) bind(onDecision);
+  for (const bind of story.decisions) bind(onDecision, story.view);
   for (const bind of story.facts ?? []) bind((signal, toEvent) => setHandler(signal, async (input) => void (await runner.send(toEvent(input)))));
   setHandler(story.stateQuery, () => story.view(runner.snapshot));
 

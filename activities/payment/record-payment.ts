@@ -12,6 +12,7 @@ import { newId } from '../../platform/ids';
 import { layoutPaymentReceipt } from '../../services/render/payment-receipt';
 import type { ClosePaymentsInput, RecordPaymentInput } from '../types';
 import type { PaymentProvider } from '../../services/payment/provider';
+import { markHostedPaymentExpired } from '../../services/db/payments';
 
 export async function recordPayment(prisma: PrismaClient, input: RecordPaymentInput): Promise<void> {
   const { payment } = input;
@@ -82,6 +83,6 @@ export async function closeHostedPayments(deps: { prisma: PrismaClient; payments
     // An open session is expired; one already closed (paid meanwhile, or expired) is read as it is.
     const current = await deps.payments.retrieveHostedPayment(row.checkoutSessionId);
     const session = current.status === 'open' ? await deps.payments.expireHostedPayment(row.checkoutSessionId) : current;
-    if (session.status === 'expired') await deps.prisma.payment.update({ where: { id: row.id }, data: { status: 'expired', checkoutUrl: null } });
+    if (session.status === 'expired') await markHostedPaymentExpired(deps.prisma, { id: row.id });
   }
 }

@@ -1,29 +1,24 @@
 /**
- * Paying an invoice online (seed 002: "le bouton Payer en ligne"): the portal opens a hosted
- * payment for what is left to pay, the provider's verified events (and the customer's return
- * from the payment page) tell the invoice's workflow, which counts each payment once.
- *
- * One payment page at a time per invoice: an open session for the same amount is handed out
- * again (a second click, a second tab), and a new one is opened only once the last can no
- * longer be paid (expired) or no longer asks the right amount (a payment came in meanwhile;
- * it is expired first). Each is opened under the key `<invoice>:checkout:<attempt>`, so two
- * requests racing for the same attempt get the same session from the provider, and the
- * unique (document, attempt) row settles which one writes it. A paid invoice opens nothing.
+ * Paying an invoice online (seed 002: "le bouton Payer en ligne"): the portal asks the
+ * invoice's workflow for a hosted payment page for what is left to pay (one page at a time,
+ * activities/payment/open-payment.ts); the provider's verified events (and the customer's
+ * return from the payment page) are read from the provider and told to the workflow, which
+ * counts each payment once.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Payment, PrismaClient } from '../../generated/prisma/client';
 import { createStripeProvider } from '../../services/payment/stripe';
-import type { HostedPayment, PaymentEvent, PaymentProvider } from '../../services/payment/provider';
+import { receivedPaymentOf, type HostedPayment, type PaymentEvent, type PaymentProvider } from '../../services/payment/provider';
+import { markHostedPaymentExpired } from '../../services/db/payments';
 import type { FoundLink } from '../../services/db/links';
 import { AppError } from '../../domain/errors';
-import { pickLocale } from '../../domain/documents';
-import type { ReceivedPayment } from '../../domain/invoice';
-import { isUniqueViolation } from '../../platform/db';
-import { newId } from '../../platform/ids';
+import type { Actor } from '../../domain/documents';
+import type { PaymentPage } from '../../domain/invoice';
 import type { Config } from '../../platform/config';
 import { documentWorkflowId } from '../../workflows/messages/document';
 import { paymentFailedSignal, paymentReceivedSignal } from '../../workflows/messages/invoice';
-import { closedInvoiceReason, isInvoicePayable } from '../../workflows/machines/invoice';
+import { isInvoicePayable } from '../../workflows/machines/invoice';
+import { openInvoicePaymentPage } from './quote-workflow';
 import { getSettings } from './settings';
 
 export interface PaymentDeps {
@@ -50,79 +45,21 @@ export async function isPayableOnline(prisma: PrismaClient, document: { tenantId
   return (await getSettings(prisma, document.tenantId)).payOnline;
 }
 
-async function paidSoFar(prisma: PrismaClient, documentId: string): Promise<number> {
-  const paid = await prisma.payment.aggregate({ where: { documentId, status: 'succeeded' }, _sum: { amount: true } });
-  return paid._sum.amount ?? 0;
-}
-
-/** Why this invoice cannot be paid online now; undefined when it can. */
-async function whyNotPayable(prisma: PrismaClient, document: FoundLink['document']): Promise<string | undefined> {
-  if (document.kind !== 'invoice') return 'Only invoices are paid online';
-  if (document.status === 'paid' || document.status === 'cancelled') return closedInvoiceReason(document.status);
-  if (!isInvoicePayable(document.status)) return 'The invoice has not been sent yet';
-  if (!(await getSettings(prisma, document.tenantId)).payOnline) return 'Online payment is not offered for this invoice';
-  return undefined;
-}
-
-/** The customer asks to pay: the payment page's address (an open one again, or a new one). */
-export async function startInvoicePayment(deps: PaymentDeps, found: FoundLink, linkUrl: string): Promise<{ url: string; sessionId: string }> {
-  const { document } = found;
-  const refusal = await whyNotPayable(deps.prisma, document);
-  if (refusal) throw new AppError('decision_rejected', refusal);
-  const provider = paymentProviderFor(deps.config);
-  const amountDue = document.grossTotal - (await paidSoFar(deps.prisma, document.id));
-  if (amountDue <= 0) throw new AppError('decision_rejected', closedInvoiceReason('paid'));
-
-  const last = await deps.prisma.payment.findFirst({ where: { documentId: document.id }, orderBy: { attempt: 'desc' } });
-  if (last?.status === 'open' && last.checkoutSessionId) {
-    const session = await provider.retrieveHostedPayment(last.checkoutSessionId);
-    if (session.paid) {
-      // Paid, and its webhook not heard yet: tell the workflow now, and open nothing.
-      await reportHostedPayment(deps, session, Date.now());
-      throw new AppError('decision_rejected', 'This invoice has just been paid; the receipt is on its way');
-    }
-    if (session.status === 'open' && session.url && session.amount === amountDue) return { url: session.url, sessionId: session.sessionId };
-    // Expired, or asking an amount no longer due: closed before another is opened.
-    if (session.status === 'open') await provider.expireHostedPayment(session.sessionId);
-    await deps.prisma.payment.update({ where: { id: last.id }, data: { status: 'expired', checkoutUrl: null } });
-  }
-
-  const attempt = (last?.attempt ?? 0) + 1;
-  const idempotencyKey = `${document.id}:checkout:${attempt}`;
-  const locale = pickLocale(document.customer.locale, document.tenant.locale);
-  const session = await provider.createHostedPayment({
-    subject: { tenantId: document.tenantId, subjectId: document.id, subjectKind: 'invoice' },
-    amount: amountDue,
-    currency: document.currency,
-    description: `${document.number}${document.title ? ` — ${document.title}` : ''} · ${document.tenant.name}`,
-    ...(found.link.recipientEmail ? { customerEmail: found.link.recipientEmail } : {}),
-    locale,
-    successUrl: `${linkUrl}/payment-return?session={SESSION_ID}`,
-    cancelUrl: `${linkUrl}?payment=cancelled#payment`,
-    idempotencyKey,
+/**
+ * The customer asks to pay (the portal's "Pay online"): the invoice's workflow hands out the
+ * payment page, or refuses with its machine's reason (not sent, paid, cancelled, not offered,
+ * just paid). Whether the tenant offers it is read now and told to the workflow with the ask.
+ */
+export async function openInvoicePayment(deps: PaymentDeps, found: FoundLink, ask: { decisionId: string; actor: Actor; linkUrl: string }): Promise<PaymentPage> {
+  const { document, link } = found;
+  if (document.kind !== 'invoice') throw new AppError('decision_rejected', 'Only invoices are paid online');
+  const { payOnline } = await getSettings(deps.prisma, document.tenantId);
+  return openInvoicePaymentPage(deps.temporal, document.id, ask.decisionId, {
+    actor: ask.actor,
+    payOnline,
+    linkUrl: ask.linkUrl,
+    ...(link.recipientEmail ? { customerEmail: link.recipientEmail } : {}),
   });
-  if (!session.url) throw new AppError('unavailable', 'The payment provider opened no payment page');
-  try {
-    await deps.prisma.payment.create({
-      data: {
-        id: newId('pay'),
-        tenantId: document.tenantId,
-        documentId: document.id,
-        provider: provider.name,
-        status: 'open',
-        amount: amountDue,
-        currency: document.currency,
-        attempt,
-        idempotencyKey,
-        checkoutSessionId: session.sessionId,
-        checkoutUrl: session.url,
-      },
-    });
-  } catch (error) {
-    // The same attempt opened by a request racing this one: the provider gave both the same session.
-    if (!isUniqueViolation(error)) throw error;
-  }
-  return { url: session.url, sessionId: session.sessionId };
 }
 
 /**
@@ -147,7 +84,7 @@ export async function handlePaymentEvent(deps: PaymentDeps, event: PaymentEvent)
     case 'hosted_payment.paid':
       return reportHostedPayment(deps, event.session, event.createdAt);
     case 'hosted_payment.expired':
-      await deps.prisma.payment.updateMany({ where: { checkoutSessionId: event.session.sessionId, status: 'open' }, data: { status: 'expired', checkoutUrl: null } });
+      await markHostedPaymentExpired(deps.prisma, { checkoutSessionId: event.session.sessionId });
       return 'ignored';
     case 'payment.failed': {
       const { charge } = event;
@@ -174,16 +111,7 @@ async function reportHostedPayment(deps: PaymentDeps, session: HostedPayment, pa
   if (!session.paid || session.subject?.subjectKind !== 'invoice') return 'ignored';
   const invoice = await findInvoice(deps.prisma, session.subject.tenantId, session.subject.subjectId);
   if (!invoice) return 'ignored';
-  const payment: ReceivedPayment = {
-    // Counted once per provider payment, whoever reports it and however often.
-    paymentId: session.paymentId ?? session.sessionId,
-    amount: session.amount,
-    currency: session.currency,
-    provider: 'stripe',
-    sessionId: session.sessionId,
-    paidAt,
-  };
-  return signalInvoice(deps.temporal, invoice.id, (handle) => handle.signal(paymentReceivedSignal, payment));
+  return signalInvoice(deps.temporal, invoice.id, (handle) => handle.signal(paymentReceivedSignal, receivedPaymentOf(session, paidAt)));
 }
 
 function findInvoice(prisma: PrismaClient, tenantId: string, documentId: string) {

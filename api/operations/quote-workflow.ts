@@ -12,7 +12,7 @@ import { kindName } from '../../domain/chain';
 import { FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type DocumentKind, type ProofStatus, type QuoteStatus } from '../../domain/documents';
 import { acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from '../../workflows/messages/acceptance';
 import { documentWorkflowId, downloadedSignal, viewedSignal, type DecisionInput, type ViewedSignal } from '../../workflows/messages/document';
-import { invoiceUpdates, type InvoiceView, type InvoiceWorkflowInput } from '../../workflows/messages/invoice';
+import { invoiceUpdates, type InvoiceView, type InvoiceWorkflowInput, type OpenPaymentInput } from '../../workflows/messages/invoice';
 import {
   proofStateQuery,
   proofUpdates,
@@ -25,7 +25,7 @@ import {
 import { quoteStateQuery, quoteUpdates, quoteWorkflowId, type QuoteView, type QuoteWorkflowInput, type ReviseInput, type SignInput } from '../../workflows/messages/quote';
 import { closedAcceptanceReason, whyAcceptanceNeverTakes } from '../../workflows/machines/acceptance';
 import { closedInvoiceReason, whyInvoiceNeverTakes } from '../../workflows/machines/invoice';
-import { FINAL_INVOICE_STATUSES, type InvoiceStatus } from '../../domain/invoice';
+import { FINAL_INVOICE_STATUSES, type InvoiceStatus, type PaymentPage } from '../../domain/invoice';
 import { closedProofReason, whyProofNeverTakes } from '../../workflows/machines/proof';
 import { closedQuoteReason, whyQuoteNeverTakes } from '../../workflows/machines/quote';
 import { whyRequestNeverTakes } from '../../workflows/machines/request';
@@ -271,6 +271,11 @@ export function signQuote(client: Client, documentId: string, decisionId: string
 /** The seller changes a sent quote: its workflow writes the new version and emails the new link. */
 export function reviseQuote(client: Client, documentId: string, revisionId: string, input: ReviseInput): Promise<QuoteView> {
   return executeDecision(client, { id: documentId, kind: 'quote' }, quoteUpdates.revise, revisionId, input);
+}
+
+/** The customer asks to pay an invoice online: its workflow answers the payment page, or refuses with its machine's reason. */
+export function openInvoicePaymentPage(client: Client, documentId: string, decisionId: string, input: OpenPaymentInput): Promise<PaymentPage> {
+  return executeDecision(client, { id: documentId, kind: 'invoice' }, invoiceUpdates.openPayment, decisionId, input);
 }
 
 type WorkflowKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';

@@ -2,8 +2,9 @@
  * An invoice on the portal (seed 002: "le bouton Payer en ligne apparaîtra sur votre
  * webdocument facture … votre client pourra également récupérer le reçu de son paiement"):
  *
- *   POST /d/:token/pay              opens (or reopens) the hosted payment and sends the browser
- *                                   there; JSON clients get `{url, sessionId}`
+ *   POST /d/:token/pay              asks the invoice's workflow for the hosted payment page (an
+ *                                   open one again, or a new one) and sends the browser there;
+ *                                   JSON clients get `{url, sessionId}`
  *   GET  /d/:token/payment-return   the provider's success URL: the payment is confirmed with
  *                                   the provider and told to the workflow, then back to the page
  *   GET  /d/:token/receipts/:id     a payment's receipt (PDF)
@@ -23,12 +24,15 @@ import type { Request, Response } from 'express';
 import type { FoundLink } from '../../services/db/links';
 import { pickLocale, type Locale } from '../../domain/documents';
 import { AppError } from '../../domain/errors';
+import { amountLeftToPay, type PaymentPage } from '../../domain/invoice';
 import { formatMoney } from '../../domain/money';
 import { logger } from '../../platform/logger';
 import { formatDate } from '../../services/locale-format';
 import type { AppDeps } from '../app';
 import { sendProblem } from '../errors';
-import { confirmReturnFromPayment, isPayableOnline, listPayments, receiptOf, startInvoicePayment } from '../operations/payments';
+import { derivedDecisionId } from '../decision-id';
+import { confirmReturnFromPayment, isPayableOnline, listPayments, openInvoicePayment, receiptOf } from '../operations/payments';
+import { customerActor } from './customer-actions';
 import { isFormSignatureValid, signForm } from './csrf';
 import { html, type SafeHtml } from './html';
 import { pageShell } from './layout';
@@ -115,7 +119,7 @@ export async function invoicePaymentSection(deps: AppDeps, req: Request, found: 
   const payments = await listPayments(deps.prisma, document.tenantId, document.id);
   const succeeded = payments.filter((payment) => payment.status === 'succeeded');
   const paidTotal = succeeded.reduce((sum, payment) => sum + payment.amount, 0);
-  const amountDue = Math.max(0, document.grossTotal - paidTotal);
+  const amountDue = amountLeftToPay({ grossTotal: document.grossTotal, paidTotal });
   const payable = amountDue > 0 && (await isPayableOnline(deps.prisma, document));
   const returned = req.query.payment;
   // Back from the payment page before the workflow has recorded it: say so, and look again shortly.
@@ -163,9 +167,9 @@ export function payInvoice(deps: AppDeps) {
       typeof body.decisionId === 'string' && DECISION_ID.test(body.decisionId) && typeof body.csrf === 'string' && isFormSignatureValid(deps.config.appSecret, found.link.id, body.decisionId, body.csrf);
     if (!isJson && !signed) throw new AppError('forbidden', 'The form lacks a valid anti-CSRF field; reload the page and submit again');
     const linkUrl = `${deps.config.publicUrl}${linkPathOf(req)}`;
-    let payment: { url: string; sessionId: string };
+    let payment: PaymentPage;
     try {
-      payment = await startInvoicePayment(deps, found, linkUrl);
+      payment = await openInvoicePayment(deps, found, { decisionId: payDecisionId(found, body.decisionId), actor: customerActor(found.link), linkUrl });
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'decision_rejected') throw error;
       if (isJson || req.accepts(['html', 'json']) === 'json') return sendProblem(res, error);
@@ -188,6 +192,18 @@ export function payInvoice(deps: AppDeps) {
         ),
       );
   };
+}
+
+/**
+ * The decision a "Pay online" is: this form (or, for a JSON client, this request) on the
+ * invoice as it stands, so a double click is one decision and gets one page. The status is
+ * part of it because Temporal answers a repeated update id with its first outcome, even once
+ * the workflow has closed: the same form posted again after the invoice was paid must be
+ * refused, not handed the page that was paid.
+ */
+function payDecisionId(found: FoundLink, formDecisionId: unknown): string {
+  const asked = typeof formDecisionId === 'string' && DECISION_ID.test(formDecisionId) ? formDecisionId : null;
+  return derivedDecisionId({ scope: `link:${found.link.id}`, operation: 'pay', body: { decisionId: asked, status: found.document.status } });
 }
 
 /** GET /d/:token/payment-return?session=…: the provider sends the customer back here once paid. */

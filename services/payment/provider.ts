@@ -11,6 +11,7 @@
  * The outcome of both arrives as a verified provider event (`parseWebhook`), and can be read
  * back at any time (`retrieve*`).
  */
+import type { ReceivedPayment } from '../../domain/invoice';
 
 /** What a payment is for: written into the provider's metadata, read back from its events. */
 export interface PaymentSubject {
@@ -136,4 +137,19 @@ export class PaymentMethodRefused extends Error {
 /** A provider event whose signature does not hold: answered 400, nothing signalled. */
 export class WebhookSignatureError extends Error {
   override name = 'WebhookSignatureError';
+}
+
+/**
+ * A paid hosted payment as an invoice counts it: by the provider's payment id (the session's,
+ * should the provider name none yet), so whoever reports it and however often, it is one payment.
+ */
+export function receivedPaymentOf(session: HostedPayment, paidAt: number): ReceivedPayment {
+  return {
+    paymentId: session.paymentId ?? session.sessionId,
+    amount: session.amount,
+    currency: session.currency,
+    provider: 'stripe',
+    sessionId: session.sessionId,
+    paidAt,
+  };
 }

@@ -3,7 +3,8 @@
  * official Stripe SDK talking to the local stand-in, whose hosted page is paid as a browser
  * would post it and whose webhooks are signed with Stripe's scheme. Then the faults: a bad
  * signature signals nothing, a webhook replayed three times counts once, paying twice is
- * refused.
+ * refused, two "Pay online" at once get one page, a page paid before its webhook is heard is
+ * counted by the next "Pay online", which opens nothing.
  */
 import { createHmac } from 'node:crypto';
 import { eventually } from '../support/eventually';
@@ -212,6 +213,56 @@ it('becomes overdue after its due date, is reminded as quotes are, and once canc
   const refused = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect(refused.status).toBe(410);
   expect(((await refused.json()) as { type: string }).type).toBe('https://greenlight.dev/problems/document-cancelled');
+});
+
+it('two "Pay online" at once (two tabs, a double click) get the same page and one payment row', async () => {
+  await office.call('PATCH', '/v1/settings', { payOnline: true });
+  const { documentId, contactEmail } = await createInvoice(office, { locale: 'en', lines: FIRM_LINES });
+  const { url } = await office.sendQuote(documentId, contactEmail);
+  const tabs = await Promise.all([fetch(url), fetch(url)].map(async (page) => formFields(await (await page).text(), 'pay')));
+  expect(tabs[0]?.decisionId).not.toBe(tabs[1]?.decisionId);
+  const clicks = [tabs[0], tabs[1], tabs[1]].map((fields) =>
+    fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams(fields) }),
+  );
+  const opened = await Promise.all(clicks.map(async (click) => {
+    const answer = await click;
+    expect(answer.status).toBe(200);
+    return (await answer.json()) as { url: string; sessionId: string };
+  }));
+  expect(new Set(opened.map((page) => page.sessionId)).size).toBe(1);
+  const rows = (await documentOf(documentId)).payments;
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({ status: 'open', amount: (await documentOf(documentId)).totals.gross, checkoutSessionId: opened[0]?.sessionId });
+});
+
+it('a page paid whose webhook is not heard yet: the next "Pay online" counts the payment and opens nothing', async () => {
+  await office.call('PATCH', '/v1/settings', { payOnline: true });
+  const { documentId, contactEmail } = await createInvoice(office, { locale: 'en', lines: FIRM_LINES });
+  const { url } = await office.sendQuote(documentId, contactEmail);
+  // Each click its own decision (a page rendered again): the same decision asked again is answered the same.
+  const pay = (decisionId: string) => fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decisionId }) });
+  const opened = (await (await pay('first-click')).json()) as { url: string; sessionId: string };
+  const release = payments.holdWebhooks();
+  try {
+    // Paid on the hosted page; the customer does not come back, no webhook arrives.
+    expect((await payOnHostedPage(opened.url, '4242 4242 4242 4242')).status).toBe(303);
+    const again = await pay('second-click');
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { detail: string }).detail).toBe('This invoice has just been paid; the receipt is on its way');
+  } finally {
+    release();
+  }
+  // The workflow counted it from that click: paid, one row, its receipt.
+  const paid = await eventually(async () => {
+    const document = await documentOf(documentId);
+    return document.status === 'paid' && document.payments[0]?.receiptNumber ? document : undefined;
+  }, { what: 'the invoice to be paid from the click' });
+  expect(paid.payments).toHaveLength(1);
+  expect(paid.payments[0]).toMatchObject({ status: 'succeeded', checkoutSessionId: opened.sessionId });
+  // Paid: the first click's form posted again is refused with the reason a paid invoice gives, not handed its page.
+  const afterwards = await pay('first-click');
+  expect(afterwards.status).toBe(409);
+  expect(((await afterwards.json()) as { detail: string }).detail).toBe('The invoice is already paid');
 });
 
 it('lists invoices by their payment status', async () => {

@@ -15,6 +15,8 @@ export interface PaymentStack {
   /** Money the stand-in took, and the events it sent. */
   charges(): Promise<{ count: number }>;
   events(): Promise<{ id: string; type: string; data: { object: Record<string, unknown> }; deliveries: { statusCode?: number }[] }[]>;
+  /** Until the answer is called, the stand-in's events reach nobody (a webhook not heard yet). */
+  holdWebhooks(): () => void;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,10 @@ export async function startPaymentStack(options: StackOptions = {}): Promise<Pay
     webhookSecret,
     charges: () => getJson('/_test/charges'),
     events: async () => (await getJson<{ data: Awaited<ReturnType<PaymentStack['events']>> }>('/_test/events')).data,
+    holdWebhooks: () => {
+      const held = webhooks.splice(0);
+      return () => void webhooks.push(...held);
+    },
     close: async () => {
       await stack.close();
       await stripe.close();

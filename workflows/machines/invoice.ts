@@ -20,6 +20,12 @@
  * - Overdue is a status, not an end: the customer can still pay.
  * - Cancelling closes the open payment pages (`closeHostedPayments`) so a cancelled invoice
  *   cannot be paid afterwards.
+ * - The customer asks to pay online (OPEN_PAYMENT, from the portal) while something is left to
+ *   pay and the tenant offers it: `openHostedPayment` hands out a page for what the machine
+ *   counts as due (the open one again, or a new one), answered as PAYMENT_PAGE_OPENED, kept as
+ *   `paymentPage` until a payment is counted. When the last page turns out paid before its
+ *   webhook came, the answer is that payment (PAYMENT_RECEIVED), counted like any other, and no
+ *   page is handed out.
  * - A failed card payment is recorded (`payment_failed`, with the provider's reason) and
  *   changes no status: the customer may try again.
  *
@@ -27,7 +33,7 @@
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import type { AuditEventType } from '../../domain/documents';
-import { FINAL_INVOICE_STATUSES, PAYABLE_INVOICE_STATUSES, type InvoiceStatus, type ReceivedPayment } from '../../domain/invoice';
+import { amountLeftToPay, FINAL_INVOICE_STATUSES, PAYABLE_INVOICE_STATUSES, type InvoiceStatus, type PaymentPage, type ReceivedPayment } from '../../domain/invoice';
 import { activity, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export interface InvoiceMachineInput {
@@ -50,6 +56,8 @@ export interface InvoiceContext extends InvoiceMachineInput {
   paymentIds: string[];
   /** Provider events of failed payments already recorded. */
   failureEventIds: string[];
+  /** The payment page last handed out, until a payment is counted. */
+  paymentPage?: PaymentPage | undefined;
 }
 
 /** The seller's moves. */
@@ -64,6 +72,22 @@ export interface PaymentReceivedEvent extends Timed {
   payment: ReceivedPayment;
 }
 
+/** The customer asks for the payment page (the portal's "Pay online"). */
+export interface OpenPaymentEvent extends Timed {
+  type: 'OPEN_PAYMENT';
+  /** The tenant offers online payment (its settings when the customer asked). */
+  payOnline: boolean;
+  /** The customer's link (absolute URL), where the provider sends them back. */
+  linkUrl: string;
+  customerEmail?: string;
+}
+
+/** What openHostedPayment answered: the page the customer is sent to. */
+export interface PaymentPageOpenedEvent extends Timed {
+  type: 'PAYMENT_PAGE_OPENED';
+  page: PaymentPage;
+}
+
 /** The provider refused a card for this invoice (declined, authentication failed). */
 export interface PaymentFailedEvent extends Timed {
   type: 'PAYMENT_FAILED';
@@ -73,13 +97,27 @@ export interface PaymentFailedEvent extends Timed {
   failureMessage?: string;
 }
 
-export type InvoiceEvent = ({ type: 'SEND' } & Timed) | FactEvent | InvoiceDecisionEvent | PaymentReceivedEvent | PaymentFailedEvent;
+export type InvoiceEvent =
+  | ({ type: 'SEND' } & Timed)
+  | FactEvent
+  | InvoiceDecisionEvent
+  | OpenPaymentEvent
+  | PaymentPageOpenedEvent
+  | PaymentReceivedEvent
+  | PaymentFailedEvent;
 
 /** Parameters of the recordPayment activity: the payment and the receipt's number in the invoice's series. */
 export interface RecordPaymentParams {
   payment: ReceivedPayment;
   receiptSeq: number;
   paidTotal: number;
+}
+
+/** Parameters of the openHostedPayment activity: the amount the page asks, and the customer's way back. */
+export interface OpenPaymentParams {
+  amountDue: number;
+  linkUrl: string;
+  customerEmail?: string;
 }
 
 const NEVER = Number.POSITIVE_INFINITY;
@@ -113,6 +151,7 @@ export const invoiceMachine = setup({
     paysInFull: ({ context, event }) => coversTheRest(context, event),
     paysInPart: ({ context, event }) => isNewPayment(context, event),
     newFailure: ({ context, event }) => event.type === 'PAYMENT_FAILED' && !context.failureEventIds.includes(event.eventId),
+    payableOnline: ({ context, event }) => event.type === 'OPEN_PAYMENT' && event.payOnline && amountLeftToPay(context) > 0,
   },
   actions: {
     keepTime: assign({ now: ({ context, event }) => (typeof event.at === 'number' ? event.at : context.now) }),
@@ -120,9 +159,10 @@ export const invoiceMachine = setup({
     countReminder: assign({ remindersSent: ({ context }) => context.remindersSent + 1 }),
     countPayment: assign(({ context, event }) =>
       event.type === 'PAYMENT_RECEIVED'
-        ? { paidTotal: context.paidTotal + event.payment.amount, paymentIds: [...context.paymentIds, event.payment.paymentId] }
+        ? { paidTotal: context.paidTotal + event.payment.amount, paymentIds: [...context.paymentIds, event.payment.paymentId], paymentPage: undefined }
         : {},
     ),
+    keepPaymentPage: assign(({ event }) => (event.type === 'PAYMENT_PAGE_OPENED' ? { paymentPage: event.page } : {})),
     countFailure: assign(({ context, event }) => (event.type === 'PAYMENT_FAILED' ? { failureEventIds: [...context.failureEventIds, event.eventId] } : {})),
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
@@ -130,6 +170,7 @@ export const invoiceMachine = setup({
     notifyAssignee: activity<NotifyParams>(),
     recordPayment: activity<RecordPaymentParams>(),
     closeHostedPayments: activity<undefined>(),
+    openHostedPayment: activity<OpenPaymentParams>(),
   },
   delays: {
     reminderDelay: ({ context }) =>
@@ -200,6 +241,20 @@ export const invoiceMachine = setup({
         },
       ],
     } as const;
+    /** No transition: the page is asked for, handed out, and kept to be answered. */
+    const openPayment = {
+      guard: 'payableOnline',
+      actions: [
+        'keepTime',
+        {
+          type: 'openHostedPayment',
+          params: ({ context, event }: { context: InvoiceContext; event: InvoiceEvent }) => {
+            const { linkUrl, customerEmail } = event as OpenPaymentEvent;
+            return { amountDue: amountLeftToPay(context), linkUrl, ...(customerEmail ? { customerEmail } : {}) };
+          },
+        },
+      ],
+    } as const;
     const cancel = { target: 'cancelled', actions: ['keepTime', 'closeHostedPayments', record('cancelled')] } as const;
     const overdue = { target: 'overdue', actions: ['keepTime', record('overdue')] } as const;
     /** Anything left to pay: reminders run, payments count, the seller may remind or cancel. */
@@ -215,6 +270,8 @@ export const invoiceMachine = setup({
             { guard: 'paysInPart', target: partTarget, actions: takePayment },
           ],
           PAYMENT_FAILED: paymentFailed,
+          OPEN_PAYMENT: openPayment,
+          PAYMENT_PAGE_OPENED: { actions: ['keepTime', 'keepPaymentPage'] },
           REMIND: { target: self, reenter: true, actions: remind(false) },
           CANCEL: cancel,
           ...own,
@@ -275,12 +332,21 @@ export function whyNotInvoice(snapshot: InvoiceSnapshot, event: InvoiceEvent): s
   const status = invoiceStatus(snapshot);
   if (isInvoiceClosed(snapshot)) return closedInvoiceReason(status);
   if (status === 'draft') return 'The invoice has not been sent yet';
+  if (event.type === 'OPEN_PAYMENT') return event.payOnline ? closedInvoiceReason('paid') : 'Online payment is not offered for this invoice';
   if (event.type === 'SEND') return 'The invoice has already been sent';
   return `An invoice that is ${status.replace('_', ' ')} cannot take ${event.type.toLowerCase()}`;
 }
 
 export function isInvoicePayable(status: string): boolean {
   return (PAYABLE_INVOICE_STATUSES as readonly string[]).includes(status);
+}
+
+/** Why OPEN_PAYMENT handed out no page: the last one was paid meanwhile, and that payment is now counted. */
+export const JUST_PAID_REASON = 'This invoice has just been paid; the receipt is on its way';
+
+/** The page OPEN_PAYMENT handed out; undefined when it found a payment instead (JUST_PAID_REASON). */
+export function paymentPageOf(snapshot: InvoiceSnapshot): PaymentPage | undefined {
+  return isInvoicePayable(invoiceStatus(snapshot)) ? snapshot.context.paymentPage : undefined;
 }
 
 /** The next automatic reminder, while something is left to pay. */
@@ -299,7 +365,7 @@ export function invoiceView(snapshot: InvoiceSnapshot): InvoiceView {
     remindersSent: context.remindersSent,
     ...(next !== undefined ? { nextReminderAt: next } : {}),
     paidTotal: context.paidTotal,
-    amountDue: Math.max(0, context.grossTotal - context.paidTotal),
+    amountDue: amountLeftToPay(context),
     ...(context.dueDate !== undefined ? { dueDate: context.dueDate } : {}),
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The invoice workflow's messages (workflows/invoice.ts), shared with api/: the seller's moves
- * under the names every document uses, and the payment provider's reports as facts.
+ * under the names every document uses, the customer's request for the payment page, and the
+ * payment provider's reports as facts.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ReceivedPayment } from '../../domain/invoice';
+import type { PaymentPage, ReceivedPayment } from '../../domain/invoice';
 import type { InvoiceView } from '../machines/invoice';
 import type { DecisionInput, DocumentWorkflowInput, DraftStart, SendInstructions } from './document';
 
@@ -21,9 +22,20 @@ export interface InvoiceWorkflowInput extends DocumentWorkflowInput, DraftStart 
   send: SendInstructions;
 }
 
+/** The customer's "Pay online": refused with the machine's reason, else the page to send them to. */
+export interface OpenPaymentInput extends DecisionInput {
+  /** The tenant offers online payment (its settings, read when the customer asks). */
+  payOnline: boolean;
+  /** The customer's link (absolute URL): the provider sends them back there, paid or not. */
+  linkUrl: string;
+  /** Whom the link was sent to: filled in on the payment page. */
+  customerEmail?: string;
+}
+
 export const invoiceUpdates = {
   remind: defineUpdate<InvoiceView, [DecisionInput]>('remind'),
   cancel: defineUpdate<InvoiceView, [DecisionInput]>('cancel'),
+  openPayment: defineUpdate<PaymentPage, [OpenPaymentInput]>('openPayment'),
 } as const;
 
 /** The payment provider took money (a verified webhook, or the customer back from the payment page). */

@@ -2,7 +2,8 @@
  * The invoice machine on its own: pure stepping with XState's `initialTransition`/`transition`.
  * Payments add up to paid or partly paid and count once per provider payment id; the due date
  * makes it overdue (still payable); reminders run while unpaid; cancelling closes the payment
- * pages; a failed card is recorded once and changes no status.
+ * pages; a failed card is recorded once and changes no status; the payment page is opened for
+ * what is left to pay, only while something is and the tenant offers it.
  */
 import { initialTransition, transition } from 'xstate';
 import type { Actor } from '../../../domain/documents';
@@ -12,6 +13,7 @@ import {
   invoiceStatus,
   invoiceView,
   isInvoiceClosed,
+  paymentPageOf,
   whyNotInvoice,
   type InvoiceEvent,
   type InvoiceMachineInput,
@@ -145,6 +147,32 @@ describe('invoice machine', () => {
     const { dueDate: _none, ...withoutDueDate } = INPUT;
     const [, sendActions] = transition(invoiceMachine, start(withoutDueDate), send()) as [InvoiceSnapshot, Action[]];
     expect(raised(sendActions).map((raise) => raise.delay)).toEqual([7 * DAY]);
+  });
+
+  it('opens the payment page for what is left to pay and keeps it until a payment is counted', () => {
+    const customer: Actor = { kind: 'customer', linkId: 'l1' };
+    const openPayment = (payOnline = true, at = T0 + DAY): InvoiceEvent => ({ type: 'OPEN_PAYMENT', at, actor: customer, payOnline, linkUrl: 'https://app.test/d/token', customerEmail: 'payer@customer.test' });
+    const partly = step(sent(), paid('pi_1', 5000)).snapshot;
+    const asked = step(partly, openPayment());
+    // No transition: the timers stay as they were, the status too.
+    expect(invoiceStatus(asked.snapshot)).toBe('partially_paid');
+    expect(asked.actions.map((action) => action.type)).toEqual(['openHostedPayment']);
+    expect(asked.actions[0]?.params).toEqual({ amountDue: 7000, linkUrl: 'https://app.test/d/token', customerEmail: 'payer@customer.test' });
+    const page = { url: 'https://pay.test/c/pay/cs_1', sessionId: 'cs_1' };
+    const opened = step(asked.snapshot, { type: 'PAYMENT_PAGE_OPENED', at: T0 + DAY, actor: system, page }).snapshot;
+    expect(paymentPageOf(opened)).toEqual(page);
+    // The page paid before its webhook came: the payment is counted, no page is handed out.
+    const paidMeanwhile = step(opened, paid('pi_2', 7000, T0 + DAY)).snapshot;
+    expect(invoiceStatus(paidMeanwhile)).toBe('paid');
+    expect(paymentPageOf(paidMeanwhile)).toBeUndefined();
+    expect(paymentPageOf(step(opened, paid('pi_3', 1000, T0 + DAY)).snapshot)).toBeUndefined();
+
+    expect(whyNotInvoice(sent(), openPayment(false))).toBe('Online payment is not offered for this invoice');
+    expect(whyNotInvoice(start(), openPayment())).toBe('The invoice has not been sent yet');
+    expect(whyNotInvoice(paidMeanwhile, openPayment())).toBe('The invoice is already paid');
+    expect(whyNotInvoice(step(sent(), { type: 'CANCEL', at: T0 + DAY, actor: seller }).snapshot, openPayment())).toBe('The invoice is cancelled');
+    expect(whyNotInvoice(sent({ ...INPUT, grossTotal: 0 }), openPayment())).toBe('The invoice is already paid');
+    expect(whyNotInvoice(sent(), openPayment())).toBeUndefined();
   });
 
   it('refuses what a draft cannot take, with reasons', () => {

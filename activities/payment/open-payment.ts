@@ -1,0 +1,61 @@
+/**
+ * openHostedPayment: the invoice's workflow hands the customer a payment page for the amount
+ * it says is due (machines/invoice.ts decides whether one may be opened at all).
+ *
+ * One page at a time per invoice: the last one is handed out again while it is open and asks
+ * that amount; one that can no longer be paid, or asks an amount no longer due (a payment came
+ * in meanwhile), is expired and a new attempt opened under `<invoice>:checkout:<attempt>`. So
+ * a retry of this activity, like a second click, gets the same session from the provider and
+ * writes no second row. A last page found paid (its webhook not heard yet) is answered as the
+ * payment, for the workflow to count: nothing new is opened.
+ */
+import type { PrismaClient } from '../../generated/prisma/client';
+import { pickLocale } from '../../domain/documents';
+import { hostedPaymentKey, lastPaymentAttempt, markHostedPaymentExpired, recordOpenedHostedPayment } from '../../services/db/payments';
+import { receivedPaymentOf, type PaymentProvider } from '../../services/payment/provider';
+import type { OpenHostedPaymentInput, OpenHostedPaymentOutcome } from '../types';
+
+export async function openHostedPayment(deps: { prisma: PrismaClient; payments: PaymentProvider | undefined }, input: OpenHostedPaymentInput): Promise<OpenHostedPaymentOutcome> {
+  const { prisma } = deps;
+  const provider = deps.payments;
+  if (!provider) throw new Error('This worker was built without a payment provider (ActivityDeps.payments): it opens no payment page');
+
+  const last = await lastPaymentAttempt(prisma, input.documentId);
+  if (last?.status === 'open' && last.checkoutSessionId) {
+    const session = await provider.retrieveHostedPayment(last.checkoutSessionId);
+    if (session.paid) return { paid: receivedPaymentOf(session, Date.now()) };
+    if (session.status === 'open' && session.url && session.amount === input.amountDue) return { page: { url: session.url, sessionId: session.sessionId } };
+    // Expired, or asking an amount no longer due: closed before another is opened.
+    if (session.status === 'open') await provider.expireHostedPayment(session.sessionId);
+    await markHostedPaymentExpired(prisma, { id: last.id });
+  }
+
+  const document = await prisma.document.findFirstOrThrow({
+    where: { id: input.documentId, tenantId: input.tenantId },
+    include: { tenant: { select: { name: true, locale: true } }, customer: { select: { locale: true } } },
+  });
+  const attempt = (last?.attempt ?? 0) + 1;
+  const session = await provider.createHostedPayment({
+    subject: { tenantId: input.tenantId, subjectId: input.documentId, subjectKind: 'invoice' },
+    amount: input.amountDue,
+    currency: document.currency,
+    description: `${document.number}${document.title ? ` — ${document.title}` : ''} · ${document.tenant.name}`,
+    ...(input.customerEmail ? { customerEmail: input.customerEmail } : {}),
+    locale: pickLocale(document.customer.locale, document.tenant.locale),
+    successUrl: `${input.linkUrl}/payment-return?session={SESSION_ID}`,
+    cancelUrl: `${input.linkUrl}?payment=cancelled#payment`,
+    idempotencyKey: hostedPaymentKey(input.documentId, attempt),
+  });
+  if (!session.url) throw new Error('The payment provider opened no payment page');
+  await recordOpenedHostedPayment(prisma, {
+    tenantId: input.tenantId,
+    documentId: input.documentId,
+    provider: provider.name,
+    amount: input.amountDue,
+    currency: document.currency,
+    attempt,
+    sessionId: session.sessionId,
+    url: session.url,
+  });
+  return { page: { url: session.url, sessionId: session.sessionId } };
+}
