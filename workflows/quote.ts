@@ -25,7 +25,7 @@ import {
   type SignEvent,
 } from './machines/quote';
 
-const { recordSignature, applyRevision } = proxyActivities<GreenlightActivities>({
+const { recordSignature, applyRevision, cancelPortalSigning } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',
   retry: patiently,
 });
@@ -46,6 +46,7 @@ const decisionUpdates: [UpdateDefinition<QuoteView, [DecisionInput]>, DecisionEv
   [quoteUpdates.hold, 'HOLD'],
   [quoteUpdates.remind, 'REMIND'],
   [quoteUpdates.cancel, 'CANCEL'],
+  [quoteUpdates.cancelSigning, 'CANCEL_SIGNING'],
 ];
 
 export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteView> {
@@ -76,7 +77,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     whyNot,
     view: quoteView,
     stateQuery: quoteStateQuery,
-    // The customer decides (accept, sign, refuse, hold) and the seller acts (remind, cancel, revise).
+    // The customer decides (accept, sign, refuse, hold) and the seller acts (remind, cancel, cancel the signing, revise).
     decisions: [
       ...decisionUpdates.map(([update, type]) => decision(update, (decided): QuoteEvent => decisionEvent(type, decided))),
       decision(quoteUpdates.sign, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
@@ -87,6 +88,11 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       ...customerEmailActions({ tenantId, documentId, send: input.send, emailsCustomer, templates: { firstSend: firstSendTemplate, reminder: reminderTemplate } }),
       recordSignature: async ({ params }) => {
         await recordSignature({ tenantId, documentId, ...params });
+      },
+      // Retried until done (as every write here): the machine already counts the signing cancelled.
+      cancelPortalSigning: async ({ event }) => {
+        const reason = 'reason' in event ? event.reason : undefined;
+        await cancelPortalSigning({ tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) });
       },
       applyRevision: async ({ params }) => {
         await applyRevision({ tenantId, documentId, ...params });
