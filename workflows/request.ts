@@ -58,8 +58,8 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
     ],
     actions: ({ behindTheAnswer }) => ({
       syncRequest: async ({ snapshot }) => {
-        const { box, billing, proposals, outcome, unread, handledWithoutProposal } = requestView(snapshot);
-        await syncServiceRequest({ tenantId, documentId, box, billing, proposals, outcome, unread, handledWithoutProposal });
+        const { box, billing, proposals, outcome, unread, handledWithoutProposal, declineReason } = requestView(snapshot);
+        await syncServiceRequest({ tenantId, documentId, box, billing, proposals, outcome, unread, handledWithoutProposal, declineReason });
       },
       sendProposalEmail: async ({ params }) => {
         await sendDocumentEmail({ tenantId, documentId, template: 'request_proposal', attachPdf: false, idempotencyKey: `${workflowId}#proposal#${params.seq}` });
