@@ -11,8 +11,10 @@
  *   transient failure runs again; the operations behind POSTs tolerate that (workflow ids
  *   and decision ids are themselves idempotent).
  * - The same key with another method, path or body is 422 idempotency_key_reused.
- * - Keys live 24 h. A claim left IN_PROGRESS by a process that died is taken over after
- *   STALE_CLAIM_MS, so a crash cannot lock a key for a day.
+ * - Keys live 24 h. A claim is held for a lease of CLAIM_LEASE_MS that its request renews
+ *   while it runs (however long an upload or a workflow's answer takes); the claim of a
+ *   process that died lapses within seconds and is taken over, so a client resending after a
+ *   crashed API gets its answer at once rather than 409s for minutes.
  *
  * Keys are scoped by tenant (or "operator"), so two tenants never see each other's answers.
  *
@@ -27,7 +29,8 @@ import { AppError } from '../domain/errors';
 import { toProblem } from './errors';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-const STALE_CLAIM_MS = 5 * 60 * 1000;
+/** Long enough for a few missed renewals and a little clock skew between API hosts. */
+const CLAIM_LEASE_MS = 15_000;
 const IN_PROGRESS = 0;
 
 /** What a POST answered: replayed as is for the same key and body. */
@@ -126,6 +129,31 @@ async function answerOf(execute: () => Promise<Answer>, requestId: string | unde
   }
 }
 
+function leaseFromNow(): Date {
+  return new Date(Date.now() + CLAIM_LEASE_MS);
+}
+
+/** A claim from before leases has none: it is held for one lease from its creation. */
+function claimLapsed(claim: { createdAt: Date; heldUntil: Date | null }): boolean {
+  return (claim.heldUntil?.getTime() ?? claim.createdAt.getTime() + CLAIM_LEASE_MS) < Date.now();
+}
+
+/** Runs `work` while renewing the claim's lease every third of it. */
+async function holdingClaim<T>(prisma: PrismaClient, claim: { scope: string; key: string }, work: () => Promise<T>): Promise<T> {
+  const renewal = setInterval(() => {
+    // A renewal that fails (a database blip) is made up by the next one, a lease's third later.
+    prisma.idempotentRequest
+      .updateMany({ where: { ...claim, status: IN_PROGRESS }, data: { heldUntil: leaseFromNow() } })
+      .catch(() => undefined);
+  }, CLAIM_LEASE_MS / 3);
+  renewal.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(renewal);
+  }
+}
+
 export async function withIdempotency(
   prisma: PrismaClient,
   request: IdempotentRequestInput,
@@ -139,13 +167,13 @@ export async function withIdempotency(
   // Two rounds: the second follows the removal of an expired or abandoned row.
   for (let round = 0; round < 2; round += 1) {
     const claim = await prisma.idempotentRequest.createMany({
-      data: [{ scope, key, method, path, bodyHash, status: IN_PROGRESS }],
+      data: [{ scope, key, method, path, bodyHash, status: IN_PROGRESS, heldUntil: leaseFromNow() }],
       skipDuplicates: true,
     });
     if (claim.count === 1) {
       let answer: Answer;
       try {
-        answer = await answerOf(execute, request.requestId);
+        answer = await holdingClaim(prisma, { scope, key }, () => answerOf(execute, request.requestId));
       } catch (error) {
         await prisma.idempotentRequest.delete({ where });
         throw error;
@@ -160,10 +188,10 @@ export async function withIdempotency(
 
     const existing = await prisma.idempotentRequest.findUnique({ where });
     if (!existing) continue;
-    const age = Date.now() - existing.createdAt.getTime();
-    if (age > IDEMPOTENCY_TTL_MS || (existing.status === IN_PROGRESS && age > STALE_CLAIM_MS)) {
-      // Delete only the row we looked at: a fresh claim by someone else stays.
-      await prisma.idempotentRequest.deleteMany({ where: { scope, key, createdAt: existing.createdAt } });
+    const expired = Date.now() - existing.createdAt.getTime() > IDEMPOTENCY_TTL_MS;
+    if (expired || (existing.status === IN_PROGRESS && claimLapsed(existing))) {
+      // Delete only the row we looked at, as we saw it: a fresh claim, or one renewed meanwhile, stays.
+      await prisma.idempotentRequest.deleteMany({ where: { scope, key, createdAt: existing.createdAt, heldUntil: existing.heldUntil } });
       continue;
     }
     if (existing.method !== method || existing.path !== path || existing.bodyHash !== bodyHash) {

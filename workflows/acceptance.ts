@@ -17,7 +17,9 @@ import {
   type AcceptanceDecisionEvent,
   type AcceptanceEvent,
 } from './machines/acceptance';
-import { customerEmailActions } from './customer-emails';
+import { customerEmailActions, emailRecipient } from './customer-emails';
+import type { AcceptanceStatus } from '../domain/acceptance';
+import { summaryKindName } from '../domain/summaries';
 import { signatureWithdrawal, startSignatureChild } from './signature';
 
 const DECISIONS: [keyof typeof acceptanceUpdates, AcceptanceDecisionEvent['type']][] = [
@@ -27,11 +29,18 @@ const DECISIONS: [keyof typeof acceptanceUpdates, AcceptanceDecisionEvent['type'
   ['cancel', 'CANCEL'],
 ];
 
+/** What an open order or delivery note waits for, as operators read it. */
+const WAITS_FOR: Partial<Record<AcceptanceStatus, string>> = {
+  draft: 'the seller to send it',
+  sent: "the customer's answer: accept or refuse",
+  viewed: "the customer's answer: accept or refuse",
+};
+
 export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promise<AcceptanceView> {
   const { tenantId, documentId, kind } = input;
   // An order confirmation signed through an external provider (as in quote.ts): its child runs the signing, no email of ours.
   const external = input.signature && kind === 'order' && !input.resume && patched('external-signature') ? input.signature : undefined;
-  if (external) await startSignatureChild({ kind: 'order', tenantId, documentId, customerId: input.customerId, signature: external });
+  if (external) await startSignatureChild({ kind: 'order', tenantId, documentId, customerId: input.customerId, number: input.number, customerName: input.customerName, signature: external });
   const emailsCustomer = !input.signature;
 
   const closed = await runDocumentStory(input, {
@@ -46,8 +55,24 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
     decisions: DECISIONS.map(([name, type]) => decision(acceptanceUpdates[name], (decided): AcceptanceEvent => decisionEvent(type, decided))),
     actions: (tools) => ({
       withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined && kind === 'order' }, tools),
-      ...customerEmailActions({ tenantId, documentId, send: input.send, emailsCustomer, templates: { firstSend: `${kind}_first_send`, reminder: `${kind}_reminder` } }),
+      ...customerEmailActions({
+        tenantId,
+        documentId,
+        send: input.send,
+        emailsCustomer,
+        templates: { firstSend: `${kind}_first_send`, reminder: `${kind}_reminder` },
+        // Reminded by the seller only: no automatic ones to count.
+        what: { document: `the ${summaryKindName(kind)}`, recipient: emailRecipient(input), maxReminders: 0 },
+      }),
     }),
+    operator: {
+      waitingFor: (snapshot) => {
+        const status = acceptanceStatus(snapshot);
+        return input.signature && (status === 'sent' || status === 'viewed') ? "the customer's signature at the provider (signature workflow)" : WAITS_FOR[status];
+      },
+      // An order or a delivery note arms no timer of its own.
+      timer: (name) => name,
+    },
   });
   return acceptanceView(closed);
 }

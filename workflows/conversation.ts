@@ -30,17 +30,17 @@ export const messageNotificationWorkflowId = (messageId: string, notify: Message
 export async function messageNotificationWorkflow(input: MessageNotificationInput): Promise<void> {
   const idempotencyKey = workflowInfo().workflowId;
   if (input.notify === 'customer') {
-    await sendDocumentEmail({
+    await sendDocumentEmail.executeWithOptions({ summary: 'email the customer: a new message' }, [{
       tenantId: input.tenantId,
       documentId: input.documentId,
       template: 'message',
       message: input.body,
       attachPdf: false,
       idempotencyKey,
-    });
+    }]);
     return;
   }
-  await notifyAssignee({
+  await notifyAssignee.executeWithOptions({ summary: `notify the assignee: a new message${input.authorName ? ` from ${input.authorName}` : ''}` }, [{
     tenantId: input.tenantId,
     documentId: input.documentId,
     event: 'message',
@@ -48,5 +48,5 @@ export async function messageNotificationWorkflow(input: MessageNotificationInpu
     at: input.at,
     idempotencyKey,
     detail: { reason: input.body, ...(input.authorName ? { actorName: input.authorName } : {}) },
-  });
+  }]);
 }

@@ -12,6 +12,7 @@ import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporali
 import type { GreenlightActivities } from '../activities/types';
 import type { ConversionTarget } from '../domain/chain';
 import { patiently } from './story';
+import { withArticle } from '../domain/summaries';
 
 const { convertDocument } = proxyActivities<GreenlightActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 
@@ -33,9 +34,14 @@ export type ConversionOutcome =
   /** The chain's rules refused (domain/chain.ts), with the reason; nothing was written. */
   | { outcome: 'refused'; reason: string };
 
+/** "Convert doc_… into an order": the conversion workflow's one line, set by the API at start. */
+export function conversionSummary(input: Pick<ConversionInput, 'documentId' | 'to'>): string {
+  return `Convert ${input.documentId} into ${withArticle(input.to)}`;
+}
+
 export async function conversionWorkflow(input: ConversionInput): Promise<ConversionOutcome> {
   try {
-    const converted = await convertDocument({ ...input, at: Date.now() });
+    const converted = await convertDocument.executeWithOptions({ summary: `make ${withArticle(input.to)} from ${input.documentId}` }, [{ ...input, at: Date.now() }]);
     return { outcome: 'converted', ...converted };
   } catch (error) {
     // A refusal no retry cures (activities/failures.ts): the seller's answer, not a failed workflow.

@@ -9,6 +9,7 @@ import type { GreenlightActivities, SendDocumentEmailInput } from '../activities
 import type { ReminderParams } from './machines/actions';
 import type { SendInstructions } from './messages/document';
 import { patiently } from './story';
+import { recipientName } from '../domain/summaries';
 
 /** Rendering the PDF for the attachment may take a while on long documents. */
 const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
@@ -22,14 +23,43 @@ export interface CustomerEmails {
   send: SendInstructions;
   emailsCustomer: boolean;
   templates: { firstSend: SendDocumentEmailInput['template']; reminder: SendDocumentEmailInput['template'] };
+  /** How the emails' activities are summarised for operators: "email the quote to ACME AB". */
+  what: EmailSummary;
 }
 
-export function customerEmailActions({ tenantId, documentId, send, emailsCustomer, templates }: CustomerEmails) {
+export interface EmailSummary {
+  /** "the quote", "the order". */
+  document: string;
+  recipient: string;
+  maxReminders: number;
+}
+
+/** Who a document's customer emails go to, as a summary names them. */
+export function emailRecipient(input: { send: SendInstructions; customerName?: string }): string {
+  const { to } = input.send;
+  return recipientName(to && 'email' in to ? to : undefined, input.customerName);
+}
+
+/** "reminder 1 of 3"; a reminder the seller asks beyond the automatic ones has no "of". */
+export function reminderOf(reminder: number, maxReminders: number): string {
+  return reminder <= maxReminders ? `reminder ${reminder} of ${maxReminders}` : `reminder ${reminder}`;
+}
+
+/** The summaries of a document's first email and its reminders. */
+export function emailSummaries({ document, recipient, maxReminders }: EmailSummary) {
+  return {
+    firstSend: `email ${document} to ${recipient}`,
+    reminder: ({ reminder, automatic }: ReminderParams) => `email ${reminderOf(reminder, maxReminders)}${automatic ? '' : ' (asked by the seller)'} for ${document} to ${recipient}`,
+  };
+}
+
+export function customerEmailActions({ tenantId, documentId, send, emailsCustomer, templates, what }: CustomerEmails) {
+  const summaries = emailSummaries(what);
   const { workflowId } = workflowInfo();
   return {
     sendFirstEmail: async (): Promise<void> => {
       if (!emailsCustomer) return;
-      await sendDocumentEmail({
+      await sendDocumentEmail.executeWithOptions({ summary: summaries.firstSend }, [{
         tenantId,
         documentId,
         template: templates.firstSend,
@@ -37,18 +67,18 @@ export function customerEmailActions({ tenantId, documentId, send, emailsCustome
         message: send.message,
         attachPdf: send.attachPdf,
         idempotencyKey: `${workflowId}#first_send`,
-      });
+      }]);
     },
     sendReminderEmail: async ({ params }: { params: ReminderParams }): Promise<void> => {
       if (!emailsCustomer) return;
-      await sendDocumentEmail({
+      await sendDocumentEmail.executeWithOptions({ summary: summaries.reminder(params) }, [{
         tenantId,
         documentId,
         template: templates.reminder,
         to: send.to,
         attachPdf: send.attachPdf,
         idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
-      });
+      }]);
     },
   };
 }

@@ -15,10 +15,11 @@ import { proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow'
 import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
+import { documentSummary } from '../domain/summaries';
 import { downloadedSignal, viewedSignal, type DocumentWorkflowInput, type DraftStart, type ViewedSignal } from './messages/document';
 import type { ActionCall, ActionHandlers } from './machine-runner';
 import type { FactEvent, NotifyParams, RecordParams } from './machines/actions';
-import { fact, patiently, runStory, type Story, type StoryTools } from './story';
+import { fact, patiently, runStory, type OperatorView, type Story, type StoryTools } from './story';
 
 const { recordTransition, notifyAssignee } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',
@@ -36,13 +37,15 @@ export type KindActions<TMachine extends AnyStateMachine> = Omit<ActionHandlers<
  * `notifyAssignee` actions with their params; `actions` runs the rest.
  */
 export interface DocumentStory<TMachine extends AnyStateMachine, TView>
-  extends Omit<Story<TMachine, TView>, 'kind' | 'opening' | 'actions' | 'beforeActions' | 'timeToContinueAsNew'> {
+  extends Omit<Story<TMachine, TView>, 'kind' | 'opening' | 'actions' | 'beforeActions' | 'timeToContinueAsNew' | 'operator'> {
   /** 'request': a service request, a document of its own kind outside DOCUMENT_KINDS (domain/requests.ts). */
   kind: DocumentKind | 'request';
   /** The status the document row and the search attributes show. */
   status: (snapshot: SnapshotFrom<TMachine>) => string;
   /** The kind's own activity actions; given the story's tools when they need them. */
   actions: NoInfer<KindActions<TMachine> | ((tools: StoryTools) => KindActions<TMachine>)>;
+  /** What operators read in the Temporal UI besides the document's summary and status. */
+  operator: NoInfer<Omit<OperatorView<TMachine>, 'title' | 'status'>>;
 }
 
 /**
@@ -60,6 +63,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
 
   return runStory(input, {
     ...story,
+    operator: { ...story.operator, title: documentSummary(story.kind, input), status: story.status },
     facts: [
       // Views and downloads are facts: recorded whatever the status, never refused.
       fact(viewedSignal, (viewed) => factEvent('VIEWED', viewed) as EventFromLogic<TMachine>),
@@ -76,7 +80,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
           const idempotencyKey = `${workflowId}#${tools.lastWriteSeq()}#notify`;
           tools.behindTheAnswer(
             () =>
-              notifyAssignee({
+              notifyAssignee.executeWithOptions({ summary: `notify the assignee: ${params.what.replaceAll('_', ' ')}` }, [{
                 tenantId,
                 documentId,
                 event: params.event,
@@ -85,7 +89,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
                 idempotencyKey,
                 // The notice names who did it: a colleague the proof was forwarded to is not the contact.
                 detail: { ...auditDetails(event), ...actorNameOf(event) },
-              }),
+              }]),
             { notice: 'assignee', what: params.what },
           );
         },
@@ -117,7 +121,8 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
   return async ({ params, event, snapshot, previous }: ActionCall<TMachine, RecordParams>): Promise<void> => {
     const status = target.status(snapshot);
     const statusChanged = previous === undefined || target.status(previous) !== status;
-    await recordTransition({
+    const summary = `record ${params.type.replaceAll('_', ' ')}${statusChanged ? ` (status ${status.replaceAll('_', ' ')})` : ''}`;
+    await recordTransition.executeWithOptions({ summary }, [{
       tenantId: target.tenantId,
       documentId: target.documentId,
       workflowId,
@@ -130,7 +135,7 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
         ...('source' in event && event.source ? { source: (event as FactEvent).source } : {}),
         data: { ...auditDetails(event), ...params.data },
       },
-    });
+    }]);
     if (statusChanged) tools.showStatus(target.shownAs ? target.shownAs(status) : status);
   };
 }

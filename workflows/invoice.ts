@@ -6,8 +6,11 @@
  * verified provider webhook or the customer's return from the payment page; the machine
  * counts each provider payment once.
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { GreenlightActivities, PaymentActivities } from '../activities/types';
+import { proxyActivities } from '@temporalio/workflow';
+import type { PaymentActivities } from '../activities/types';
+import type { InvoiceStatus } from '../domain/invoice';
+import { plainMoney } from '../domain/summaries';
+import { customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
 import { invoiceStateQuery, invoiceUpdates, paymentFailedSignal, paymentReceivedSignal, type InvoiceView, type InvoiceWorkflowInput } from './messages/invoice';
 import { runDocumentStory } from './document-story';
 import { decision, decisionEvent, fact, patiently } from './story';
@@ -20,14 +23,22 @@ import {
   type InvoiceEvent,
 } from './machines/invoice';
 
-/** Rendering the PDF (attachment, receipt) may take a while on long documents. */
-const { sendDocumentEmail, recordPayment, closeHostedPayments } = proxyActivities<GreenlightActivities & PaymentActivities>({
+/** Rendering the receipt may take a while on long documents. */
+const { recordPayment, closeHostedPayments } = proxyActivities<PaymentActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
 
+/** What an open invoice waits for, as operators read it. */
+const WAITS_FOR: Partial<Record<InvoiceStatus, string>> = {
+  draft: 'the seller to send it',
+  sent: 'payment',
+  viewed: 'payment',
+  partially_paid: 'the rest of the payment',
+  overdue: 'payment (overdue)',
+};
+
 export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceView> {
-  const { workflowId } = workflowInfo();
   const { tenantId, documentId } = input;
 
   const closed = await runDocumentStory(input, {
@@ -55,33 +66,28 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       fact(paymentFailedSignal, (failure): InvoiceEvent => ({ type: 'PAYMENT_FAILED', at: Date.now(), actor: { kind: 'system' }, ...failure })),
     ],
     actions: {
-      sendFirstEmail: async () => {
-        await sendDocumentEmail({
-          tenantId,
-          documentId,
-          template: 'invoice_first_send',
-          to: input.send.to,
-          message: input.send.message,
-          attachPdf: input.send.attachPdf,
-          idempotencyKey: `${workflowId}#first_send`,
-        });
-      },
-      sendReminderEmail: async ({ params }) => {
-        await sendDocumentEmail({
-          tenantId,
-          documentId,
-          template: 'invoice_reminder',
-          to: input.send.to,
-          attachPdf: input.send.attachPdf,
-          idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
-        });
-      },
+      ...customerEmailActions({
+        tenantId,
+        documentId,
+        send: input.send,
+        emailsCustomer: true,
+        templates: { firstSend: 'invoice_first_send', reminder: 'invoice_reminder' },
+        what: { document: 'the invoice', recipient: emailRecipient(input), maxReminders: input.maxReminders },
+      }),
       recordPayment: async ({ params }) => {
-        await recordPayment({ tenantId, documentId, ...params });
+        await recordPayment.executeWithOptions({ summary: `record a payment of ${plainMoney(params.payment.amount, input.currency)}` }, [{ tenantId, documentId, ...params }]);
       },
       closeHostedPayments: async () => {
-        await closeHostedPayments({ tenantId, documentId });
+        await closeHostedPayments.executeWithOptions({ summary: 'close the payment pages' }, [{ tenantId, documentId }]);
       },
+    },
+    operator: {
+      waitingFor: (snapshot) => WAITS_FOR[invoiceStatus(snapshot)],
+      timer: (name, { context }) => (name === 'reminderDelay' ? reminderOf(context.remindersSent + 1, context.maxReminders) : name === 'untilDue' ? 'payment due date' : name),
+      facts: ({ context }) => [
+        ['Paid', `${plainMoney(context.paidTotal, input.currency)} of ${plainMoney(input.grossTotal, input.currency)}`],
+        ['Reminders sent', context.maxReminders > 0 ? `${context.remindersSent} of ${context.maxReminders}` : undefined],
+      ],
     },
   });
   return invoiceView(closed);

@@ -43,6 +43,22 @@ export interface Deadline {
   at: number;
 }
 
+/**
+ * The name operators know a deadline by: an `after` delay's name (XState names its event
+ * `xstate.after.<delay>.<state>`), else the event it feeds back (a raised CHECK_DUE).
+ */
+export function deadlineName(deadline: Deadline): string {
+  return deadline.event.startsWith('xstate.after.') ? (deadline.event.split('.')[2] ?? deadline.event) : deadline.event;
+}
+
+/** Who watches the runner for operators (the Temporal UI): what each timer is for, and each settled state. */
+export interface RunnerObserver<TMachine extends AnyStateMachine> {
+  /** The summary on the deadline's timer ("reminder 1 of 3"), from the state that armed it. */
+  timerSummary(deadline: Deadline, snapshot: SnapshotFrom<TMachine>): string;
+  /** An event and its actions were processed (or the run's first work was done). */
+  settled(snapshot: SnapshotFrom<TMachine>, deadlines: Deadline[]): void;
+}
+
 /** One action the machine asked for, with what caused it. */
 export interface ActionCall<TMachine extends AnyStateMachine, TParams = unknown> {
   params: TParams;
@@ -127,6 +143,7 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
     private readonly handlers: ActionHandlers<TMachine>,
     snapshot: SnapshotFrom<TMachine>,
     private readonly beforeActions: BeforeActions<TMachine> | undefined,
+    private readonly observer: RunnerObserver<TMachine> | undefined,
   ) {
     this.#snapshot = snapshot;
   }
@@ -137,12 +154,13 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
     input: InputFrom<TMachine>,
     handlers: NoInfer<ActionHandlers<TMachine>>,
     beforeActions?: NoInfer<BeforeActions<TMachine>>,
+    observer?: NoInfer<RunnerObserver<TMachine>>,
   ): MachineRunner<TMachine> {
     const [snapshot, actions] = (initialTransition as (logic: TMachine, input: unknown) => [SnapshotFrom<TMachine>, ExecutableAction[]])(
       machine,
       input,
     );
-    const runner = new MachineRunner(machine, handlers, snapshot, beforeActions);
+    const runner = new MachineRunner(machine, handlers, snapshot, beforeActions, observer);
     const init = { type: 'xstate.init', at: Date.now(), input } as EventFromLogic<TMachine>;
     const enter = () => runner.#execute(actions, init, undefined);
     runner.#entered = runner.#enqueue(beforeActions ? () => beforeActions(snapshot, undefined).then(enter) : enter);
@@ -155,11 +173,13 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
     saved: SavedMachine,
     handlers: NoInfer<ActionHandlers<TMachine>>,
     beforeActions?: NoInfer<BeforeActions<TMachine>>,
+    observer?: NoInfer<RunnerObserver<TMachine>>,
   ): MachineRunner<TMachine> {
     const snapshot = machine.resolveState(saved.snapshot as Parameters<TMachine['resolveState']>[0]) as SnapshotFrom<TMachine>;
-    const runner = new MachineRunner(machine, handlers, snapshot, beforeActions);
+    const runner = new MachineRunner(machine, handlers, snapshot, beforeActions, observer);
     for (const deadline of saved.deadlines) runner.#deadlines.set(deadline.id, deadline);
     if (beforeActions) runner.#entered = runner.#enqueue(() => beforeActions(snapshot, undefined));
+    observer?.settled(snapshot, runner.deadlines);
     return runner;
   }
 
@@ -211,7 +231,8 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
       return;
     }
     const wait = due.at - Date.now();
-    if (wait > 0 && (await condition(interrupted, wait))) return;
+    // The timer says what it is for in the Temporal UI; metadata, not a command of its own.
+    if (wait > 0 && (await this.#waitUntil(interrupted, wait, due))) return;
     await this.#enqueue(async () => {
       // Another event may have cancelled or moved it while this one waited its turn.
       const current = this.#deadlines.get(due.id);
@@ -228,6 +249,10 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
       tail = this.#queue;
       await tail;
     } while (tail !== this.#queue);
+  }
+
+  #waitUntil(interrupted: () => boolean, wait: number, due: Deadline): Promise<boolean> {
+    return this.observer ? condition(interrupted, wait, { summary: this.observer.timerSummary(due, this.#snapshot) }) : condition(interrupted, wait);
   }
 
   #enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -266,6 +291,8 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
       }
     }
     for (const outcome of outcomes) await this.#step(outcome);
+    // Told synchronously, at the end of work already awaited: no tick is added that could move a command.
+    this.observer?.settled(this.#snapshot, this.deadlines);
   }
 
   #arm({ event, id, delay }: { event: { type: string }; id?: string; delay?: number }, cause: { at?: unknown }): void {

@@ -30,19 +30,19 @@ export interface ProofRevisionWorkflowInput {
 export async function proofRevisionWorkflow(input: ProofRevisionWorkflowInput): Promise<string> {
   let rendered;
   try {
-    rendered = await renderProofRevision({ revisionId: input.revisionId });
+    rendered = await renderProofRevision.executeWithOptions({ summary: `render revision ${input.revisionId}: every page, watermarked` }, [{ revisionId: input.revisionId }]);
   } catch (error) {
     // Retries ran out: the revision says so and this run completes, so the render sweeper
     // (services/render/render-start.ts) never restarts a render that cannot succeed. Runs that
     // began before this failed as they did.
     if (!(error instanceof ActivityFailure) || !patched('proof-revision-marks-failure')) throw error;
-    await markRenderFailed({ revisionId: input.revisionId, reason: error.cause?.message ?? error.message });
+    await markRenderFailed.executeWithOptions({ summary: 'mark the render failed' }, [{ revisionId: input.revisionId, reason: error.cause?.message ?? error.message }]);
     return 'failed';
   }
   // Renders started before revisions were reported end as they began.
   if (rendered.status === 'ready' && patched('proof-revision-reports-ready')) {
     // A refusal (the proof is approved) is the proof's answer: the revision stays ready, nothing more.
-    await reportRevisionReady({ documentId: input.documentId, revisionId: input.revisionId, revision: rendered.revision, pageCount: rendered.pageCount });
+    await reportRevisionReady.executeWithOptions({ summary: `send revision ${rendered.revision} (${rendered.pageCount} pages) to the proof's workflow` }, [{ documentId: input.documentId, revisionId: input.revisionId, revision: rendered.revision, pageCount: rendered.pageCount }]);
   }
   return rendered.status;
 }

@@ -14,5 +14,5 @@ const { renderZoomPage } = proxyActivities<ProofActivities>({
 
 /** Answers the zoom image's file-store key. */
 export async function proofZoomWorkflow(input: Parameters<ProofActivities['renderZoomPage']>[0]): Promise<string> {
-  return renderZoomPage(input);
+  return renderZoomPage.executeWithOptions({ summary: `render the zoom image of page ${input.position}` }, [input]);
 }

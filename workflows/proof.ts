@@ -13,12 +13,21 @@ import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput 
 import { runDocumentStory } from './document-story';
 import { currentDecisionId, decision, decisionEvent, patiently } from './story';
 import { colleagueActions } from './proof-colleagues';
+import { emailRecipient } from './customer-emails';
+import type { ProofStatus } from '../domain/documents';
 import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent } from './machines/proof';
 
 const { sendDocumentEmail, sendRevisionToColleagues } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
+
+/** What an open proof waits for, as operators read it. */
+const WAITS_FOR: Partial<Record<ProofStatus, string>> = {
+  sent: "the customer's answer on the revision: approve or ask for changes",
+  viewed: "the customer's answer on the revision: approve or ask for changes",
+  changes_requested: 'the next revision (upload and render)',
+};
 
 export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofView> {
   const { workflowId } = workflowInfo();
@@ -27,8 +36,11 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
   // unless the send asked for the PDF. Only the activity's input changes (replay compares commands): no patch.
   const attachPdf = input.proofType === 'email' || input.send.attachPdf;
   /** The customer hears about a revision: sent (the first with the seller's message) or reminded. */
+  const recipient = emailRecipient(input);
   const emailRevision = (template: 'proof_revision' | 'proof_next_revision' | 'proof_reminder', revision: number, idempotencyKey: string, message?: string) =>
-    sendDocumentEmail({ tenantId, documentId, template, to: input.send.to, message, attachPdf, revision, idempotencyKey });
+    sendDocumentEmail.executeWithOptions({ summary: `email ${template === 'proof_reminder' ? 'a reminder of ' : ''}revision ${revision} to ${recipient}` }, [
+      { tenantId, documentId, template, to: input.send.to, message, attachPdf, revision, idempotencyKey },
+    ]);
 
   const closed = await runDocumentStory(input, {
     kind: 'proof',
@@ -64,7 +76,8 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
         // Colleagues the proof was forwarded to hear of it too, behind the answer like the
         // forwarder's notice. A new command: histories recorded before it replay without it.
         if ((snapshot.context.forwards ?? 0) > 0 && patched('proof-revision-reaches-colleagues')) {
-          tools.behindTheAnswer(() => sendRevisionToColleagues({ tenantId, documentId, revision: params.revision, idempotencyKey }), {
+          const summary = `email revision ${params.revision} to the colleagues it was forwarded to`;
+          tools.behindTheAnswer(() => sendRevisionToColleagues.executeWithOptions({ summary }, [{ tenantId, documentId, revision: params.revision, idempotencyKey }]), {
             notice: 'colleagues',
             revision: params.revision,
           });
@@ -74,6 +87,16 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
         await emailRevision('proof_reminder', params.revision, `${workflowId}#reminder#${params.reminder}`);
       },
     }),
+    operator: {
+      waitingFor: (snapshot) => {
+        const status = proofStatus(snapshot);
+        if (status === 'draft') return snapshot.context.revision > 0 ? 'the seller to send it' : 'its first revision to be rendered';
+        return WAITS_FOR[status];
+      },
+      // A proof arms no timer of its own: reminders are the seller's.
+      timer: (name) => name,
+      facts: ({ context }) => [['Revision', context.revision > 0 ? `${context.revision} (${context.pageCount} pages)` : undefined]],
+    },
   });
   return proofView(closed);
 }

@@ -7,10 +7,11 @@ import { ActivityFailure, log, patched, proxyActivities, workflowInfo } from '@t
 import type { UpdateDefinition } from '@temporalio/common';
 import type { GreenlightActivities } from '../activities/types';
 import type { DecisionInput } from './messages/document';
+import type { QuoteStatus } from '../domain/documents';
 import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
 import { runDocumentStory } from './document-story';
 import { decision, decisionEvent, patiently } from './story';
-import { customerEmailActions } from './customer-emails';
+import { customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
 import { signatureWithdrawal, startSignatureChild } from './signature';
 import {
   currentVersion,
@@ -21,6 +22,7 @@ import {
   whyNot,
   type DecisionEvent,
   type QuoteEvent,
+  type QuoteSnapshot,
   type ReviseEvent,
   type SignEvent,
 } from './machines/quote';
@@ -49,6 +51,23 @@ const decisionUpdates: [UpdateDefinition<QuoteView, [DecisionInput]>, DecisionEv
   [quoteUpdates.cancelSigning, 'CANCEL_SIGNING'],
 ];
 
+/** What an open quote waits for, as operators read it. */
+const QUOTE_WAITS_FOR: Partial<Record<QuoteStatus, string>> = {
+  draft: 'the seller to send it',
+  sent: "the customer's answer: accept, refuse or put on hold",
+  viewed: "the customer's answer: accept, refuse or put on hold",
+  on_hold: "the customer's answer after putting it on hold",
+};
+
+function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): string | undefined {
+  const status = quoteStatus(snapshot);
+  // The seller cancelled its portal signing: the customer's links only show it now.
+  if (snapshot.context.signingCancelled && !isClosed(snapshot)) return 'the seller to convert it by hand (its portal signing was cancelled)';
+  if (status !== 'sent' && status !== 'viewed') return QUOTE_WAITS_FOR[status];
+  if (signedExternally) return "the customer's signature at the provider (signature workflow)";
+  return snapshot.context.requireSignature ? "the customer's signature on the portal, or a refusal" : QUOTE_WAITS_FOR[status];
+}
+
 export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteView> {
   const { workflowId } = workflowInfo();
   const { tenantId, documentId } = input;
@@ -59,8 +78,9 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   // Signed through an external provider: its child workflow runs the signing, and the provider
   // emails (or texts) the customer, so no email of ours goes out. Patched: a new command.
   const external = input.signature && !input.resume && patched('external-signature') ? input.signature : undefined;
-  if (external) await startSignatureChild({ kind: 'quote', tenantId, documentId, customerId: input.customerId, signature: external });
+  if (external) await startSignatureChild({ kind: 'quote', tenantId, documentId, customerId: input.customerId, number: input.number, customerName: input.customerName, signature: external });
   const emailsCustomer = !input.signature;
+  const recipient = emailRecipient(input);
 
   const closed = await runDocumentStory(input, {
     kind: 'quote',
@@ -85,37 +105,54 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     ],
     actions: (tools) => ({
       withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
-      ...customerEmailActions({ tenantId, documentId, send: input.send, emailsCustomer, templates: { firstSend: firstSendTemplate, reminder: reminderTemplate } }),
+      ...customerEmailActions({
+        tenantId,
+        documentId,
+        send: input.send,
+        emailsCustomer,
+        templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
+        what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
+      }),
       recordSignature: async ({ params }) => {
-        await recordSignature({ tenantId, documentId, ...params });
+        await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
       },
       // Retried until done (as every write here): the machine already counts the signing cancelled.
       cancelPortalSigning: async ({ event }) => {
         const reason = 'reason' in event ? event.reason : undefined;
-        await cancelPortalSigning({ tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) });
+        await cancelPortalSigning.executeWithOptions({ summary: 'revoke the portal signing links and record the cancel' }, [
+          { tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) },
+        ]);
       },
       applyRevision: async ({ params }) => {
-        await applyRevision({ tenantId, documentId, ...params });
+        await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);
       },
       sendRevisionEmail: async ({ snapshot }) => {
         // The first-send template: for the customer, a new version is a new quote to read (or sign).
         const version = currentVersion(snapshot.context);
-        await sendDocumentEmail({
+        await sendDocumentEmail.executeWithOptions({ summary: `email version ${version} of the quote to ${recipient}` }, [{
           tenantId,
           documentId,
           template: firstSendTemplate,
           to: input.send.to,
           attachPdf: input.send.attachPdf,
           idempotencyKey: `${workflowId}#version#${version}`,
-        });
+        }]);
       },
     }),
+    operator: {
+      waitingFor: (snapshot) => quoteWaitsFor(snapshot, input.signature !== undefined),
+      timer: (name, { context }) => (name === 'reminderDelay' ? reminderOf(context.remindersSent + 1, context.maxReminders) : name === 'untilExpiry' ? 'validity ends' : name),
+      facts: ({ context }) => [
+        ['Reminders sent', context.maxReminders > 0 ? `${context.remindersSent} of ${context.maxReminders}` : undefined],
+        ['Version', context.version && context.version > 1 ? String(context.version) : undefined],
+      ],
+    },
   });
 
   // The tenant asked for acceptance to make the order by itself (settings.autoConvertToOrder).
   // Patched: a quote accepted before this existed replays (a query of its closed run) without it.
   if (input.autoConvertToOrder && quoteStatus(closed) === 'accepted' && patched('auto-convert-to-order')) {
-    await convertDocument({ tenantId, documentId, to: 'order', at: Date.now() }).catch((error: unknown) => {
+    await convertDocument.executeWithOptions({ summary: 'convert the accepted quote into an order' }, [{ tenantId, documentId, to: 'order', at: Date.now() }]).catch((error: unknown) => {
       // Only a non-retryable refusal gets here (the quote changed under us): the seller converts by hand.
       if (!(error instanceof ActivityFailure)) throw error;
       log.warn('Automatic conversion to an order failed', { documentId, error: error.message });

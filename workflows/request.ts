@@ -22,6 +22,7 @@ import {
 } from './machines/request';
 import { requestStateQuery, requestUpdates, type RequestWorkflowInput } from './messages/request';
 import { startNewSubscription } from './subscribe';
+import type { RequestStatus } from '../domain/requests';
 
 const { sendDocumentEmail, syncServiceRequest, chargeConfirmedRequest, recordSubscriptionStarted } = proxyActivities<
   GreenlightActivities & RequestActivities & SubscriptionActivities
@@ -29,6 +30,18 @@ const { sendDocumentEmail, syncServiceRequest, chargeConfirmedRequest, recordSub
   startToCloseTimeout: '1 minute',
   retry: patiently,
 });
+
+/** What an open service request waits for, as operators read it. */
+const WAITS_FOR: Record<RequestStatus | 'draft', string | undefined> = {
+  draft: 'the request to be received',
+  pending: 'the seller to take it in hand',
+  in_progress: 'the seller to send a proposal, confirm or decline',
+  awaiting_response: "the customer's answer to the proposal",
+  proposal_accepted: 'the seller to confirm',
+  proposal_declined: 'the seller: a new proposal, or decline',
+  confirmed: undefined,
+  declined: undefined,
+};
 
 export async function requestWorkflow(input: RequestWorkflowInput): Promise<RequestView> {
   const { workflowId } = workflowInfo();
@@ -59,25 +72,36 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
     actions: ({ behindTheAnswer }) => ({
       syncRequest: async ({ snapshot }) => {
         const { box, billing, proposals, outcome, unread, handledWithoutProposal, declineReason } = requestView(snapshot);
-        await syncServiceRequest({ tenantId, documentId, box, billing, proposals, outcome, unread, handledWithoutProposal, declineReason });
+        await syncServiceRequest.executeWithOptions({ summary: `update the request in the ${box}` }, [
+          { tenantId, documentId, box, billing, proposals, outcome, unread, handledWithoutProposal, declineReason },
+        ]);
       },
       sendProposalEmail: async ({ params }) => {
-        await sendDocumentEmail({ tenantId, documentId, template: 'request_proposal', attachPdf: false, idempotencyKey: `${workflowId}#proposal#${params.seq}` });
+        await sendDocumentEmail.executeWithOptions({ summary: `email proposal ${params.seq} to the customer` }, [
+          { tenantId, documentId, template: 'request_proposal', attachPdf: false, idempotencyKey: `${workflowId}#proposal#${params.seq}` },
+        ]);
       },
       // Behind the confirm's answer: a slow provider never holds the seller's click, and the
       // outcome (paid, or declined: confirmed-unpaid) is the activity's to record.
       chargeConfirmedRequest: async ({ params }) => {
-        behindTheAnswer(() => chargeConfirmedRequest({ tenantId, documentId, ...params }), { charge: params.attempt });
+        behindTheAnswer(() => chargeConfirmedRequest.executeWithOptions({ summary: `charge the confirmed request, attempt ${params.attempt}` }, [{ tenantId, documentId, ...params }]), {
+          charge: params.attempt,
+        });
       },
       startSubscription: async () => {
         const { plan } = input;
         if (!plan) return;
         behindTheAnswer(async () => {
           const subscriptionId = await startNewSubscription({ tenantId, requestId: documentId, customerId: input.customerId, plan });
-          await recordSubscriptionStarted({ tenantId, documentId, subscriptionId });
+          await recordSubscriptionStarted.executeWithOptions({ summary: 'record the subscription it started' }, [{ tenantId, documentId, subscriptionId }]);
         }, { subscription: 'start' });
       },
     }),
+    operator: {
+      waitingFor: (snapshot) => WAITS_FOR[requestStatus(snapshot)],
+      // A service request arms no timer of its own.
+      timer: (name) => name,
+    },
   });
   return requestView(closed);
 }

@@ -16,6 +16,8 @@
 import { ActivityFailure, ApplicationFailure, ParentClosePolicy, log, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { SignatureActivities, ProviderStatus } from '../activities/signature/types';
 import type { Actor } from '../domain/documents';
+import type { DigitalStatus } from '../domain/digital-status';
+import { detailLines, documentSummary, plainDuration } from '../domain/summaries';
 import { recordTransitions } from './document-story';
 import { resumesSignatureLoop, signatureLoop } from './legacy/signature-loop';
 import {
@@ -57,6 +59,14 @@ const { cancelExternalSignature } = proxyActivities<SignatureActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
 });
 
+/** What an open signing waits for, as operators read it. */
+const WAITS_FOR: Partial<Record<DigitalStatus, string>> = {
+  draft: 'the document to be created at the provider',
+  sent: 'the signer to open it',
+  viewed: "the signer's signature",
+  undeliverable: 'the seller: the provider could not reach the signer',
+};
+
 const DEFAULT_REPORT_FAILURES_AFTER = 3;
 const DEFAULT_CHECKS_PER_RUN = 500;
 
@@ -78,7 +88,9 @@ export async function signatureWorkflow(input: SignatureWorkflowInput): Promise<
     ...(SIGNER_STATUSES.includes(read.status) ? { actor: signerActor(documentId) } : {}),
   });
   const decideParent = async (decision: 'accept' | 'refuse') => {
-    const answer = await decideParentDocument({ ...ref, parentWorkflowId: input.parentWorkflowId, decision, decisionId: `${workflowId}#${decision}` });
+    const answer = await decideParentDocument.executeWithOptions({ summary: `${decision} the ${input.kind}: the signer ${decision === 'accept' ? 'signed' : 'rejected'}` }, [
+      { ...ref, parentWorkflowId: input.parentWorkflowId, decision, decisionId: `${workflowId}#${decision}` },
+    ]);
     // The document may have closed another way meanwhile (cancelled, expired): the digital status still says what the signer did.
     if (answer.outcome !== 'taken') log.warn('The document did not take the signature outcome', { documentId, decision, ...answer });
   };
@@ -104,7 +116,7 @@ export async function signatureWorkflow(input: SignatureWorkflowInput): Promise<
       }),
       startAtProvider: async () => {
         try {
-          return reading(await startExternalSignature(ref), 'send');
+          return reading(await startExternalSignature.executeWithOptions({ summary: `send the ${input.kind} for signature at ${input.provider}` }, [ref]), 'send');
         } catch (error) {
           // A refusal (4xx: a payload the provider will never take) is the seller's to read, not only a failed workflow.
           const refusal = providerRefusal(error);
@@ -114,7 +126,7 @@ export async function signatureWorkflow(input: SignatureWorkflowInput): Promise<
       },
       checkAtProvider: async ({ params }) => {
         try {
-          return reading(await checkExternalSignature(ref), params.trigger);
+          return reading(await checkExternalSignature.executeWithOptions({ summary: `signature status check at ${input.provider} (${params.trigger})` }, [ref]), params.trigger);
         } catch (error) {
           // A provider outage fails this check, never the signature.
           if (!(error instanceof ActivityFailure)) throw error;
@@ -122,16 +134,32 @@ export async function signatureWorkflow(input: SignatureWorkflowInput): Promise<
         }
       },
       withdrawAtProvider: async ({ params }) => {
-        await cancelExternalSignature({ ...ref, ...params });
+        await cancelExternalSignature.executeWithOptions({ summary: `withdraw the signing at ${input.provider}` }, [{ ...ref, ...params }]);
         return { type: 'WITHDRAWN', at: Date.now(), ...params };
       },
-      storeSignedDocument: async () => void (await storeSignedDocument(ref)),
+      storeSignedDocument: async () => void (await storeSignedDocument.executeWithOptions({ summary: 'store the signed PDF' }, [ref])),
       acceptDocument: () => decideParent('accept'),
       refuseDocument: () => decideParent('refuse'),
     }),
     timeToContinueAsNew: ({ snapshot, resumedFrom, suggested }) => suggested || snapshot.context.checks - (resumedFrom?.context.checks ?? 0) >= checksPerRun,
+    operator: {
+      title: signatureSummary(input),
+      status: digitalStatus,
+      waitingFor: (snapshot) => WAITS_FOR[digitalStatus(snapshot)],
+      timer: (name) => (name === 'CHECK_DUE' ? 'signature status check' : name),
+      facts: ({ context }) => [
+        ['Checks made', String(context.checks)],
+        ['Failed in a row', context.failures > 0 ? String(context.failures) : undefined],
+      ],
+    },
   });
   return signatureView(ended);
+}
+
+/** "Quote Q-2026-0042 · ACME AB · signature at getaccept": the signature workflow's one line. */
+function signatureSummary(input: Pick<SignatureWorkflowInput, 'kind' | 'documentId' | 'number' | 'customerName' | 'provider'>): string {
+  const document = documentSummary(input.kind, { number: input.number ?? input.documentId, ...(input.customerName ? { customerName: input.customerName } : {}) });
+  return `${document} · signature at ${input.provider}`;
 }
 
 /**
@@ -144,10 +172,20 @@ export async function startSignatureChild(parent: {
   tenantId: string;
   documentId: string;
   customerId: string;
+  number: string;
+  customerName?: string;
   signature: ExternalSignatureStart;
 }): Promise<void> {
+  const { signature } = parent;
   await startChild(signatureWorkflow, {
     workflowId: signatureWorkflowId(parent.documentId),
+    staticSummary: signatureSummary({ ...parent, provider: signature.provider }),
+    staticDetails: detailLines([
+      ['Document', parent.documentId],
+      ['Purpose', signature.purpose],
+      ['Channel', signature.channel],
+      ['Status checks', `every ${plainDuration(signature.pollIntervalMs)}, and when the provider's webhook or the seller asks`],
+    ]),
     parentClosePolicy: ParentClosePolicy.ABANDON,
     typedSearchAttributes: documentSearchAttributes({ tenantId: parent.tenantId, kind: parent.kind, customerId: parent.customerId, status: 'digital_draft' }),
     args: [
@@ -157,6 +195,8 @@ export async function startSignatureChild(parent: {
         tenantId: parent.tenantId,
         documentId: parent.documentId,
         customerId: parent.customerId,
+        number: parent.number,
+        ...(parent.customerName ? { customerName: parent.customerName } : {}),
         parentWorkflowId: workflowInfo().workflowId,
       },
     ],

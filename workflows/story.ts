@@ -20,6 +20,7 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -27,7 +28,8 @@ import {
 import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
 import { DECISION_REJECTED, type DecisionInput, type StoryInput, type WorkflowResume } from './messages/document';
-import { MachineRunner, type ActionHandlers, type BeforeActions } from './machine-runner';
+import { detailLines, plainTime } from '../domain/summaries';
+import { MachineRunner, deadlineName, type ActionHandlers, type BeforeActions, type Deadline, type RunnerObserver } from './machine-runner';
 import { documentSearchAttributes, type StoryKind } from './search-attributes';
 
 /** Activities retry with backoff for as long as it takes: a database or mail outage delays a document, never loses it. */
@@ -76,6 +78,23 @@ export interface RunSoFar<TMachine extends AnyStateMachine> {
   suggested: boolean;
 }
 
+/**
+ * How operators read a story in the Temporal UI: its current details (status, what it waits
+ * for, the next timer), refreshed after every transition, and a summary on each timer. All of
+ * it from the workflow's own input and state, so replaying it gives the same words.
+ */
+export interface OperatorView<TMachine extends AnyStateMachine> {
+  /** The workflow's one line (its static summary at start): heads the details, which a continued run keeps. */
+  title: string;
+  status: (snapshot: SnapshotFrom<TMachine>) => string;
+  /** What the story waits for now, in words; undefined once nothing more comes. */
+  waitingFor: (snapshot: SnapshotFrom<TMachine>) => string | undefined;
+  /** What a timer is for ("reminder 1 of 3", "validity ends"), by its deadline's name (machine-runner.ts `deadlineName`). */
+  timer: (name: string, snapshot: SnapshotFrom<TMachine>) => string;
+  /** More lines of details worth a glance (reminders sent, amount paid). */
+  facts?: (snapshot: SnapshotFrom<TMachine>) => [label: string, value: string | undefined][];
+}
+
 export interface Story<TMachine extends AnyStateMachine, TView> {
   /** The kind operators filter on (search attribute GreenlightKind). */
   kind: StoryKind;
@@ -97,6 +116,7 @@ export interface Story<TMachine extends AnyStateMachine, TView> {
   beforeActions?: NoInfer<(tools: StoryTools) => BeforeActions<TMachine>>;
   /** Whether the run should continue as new now, if the machine is not closed. */
   timeToContinueAsNew: NoInfer<(run: RunSoFar<TMachine>) => boolean>;
+  operator: NoInfer<OperatorView<TMachine>>;
 }
 
 /**
@@ -134,9 +154,20 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
 
   const handlers = story.actions(tools);
   const beforeActions = story.beforeActions?.(tools);
+  const { operator } = story;
+  const observer: RunnerObserver<TMachine> = {
+    timerSummary: (deadline, snapshot) => operator.timer(deadlineName(deadline), snapshot),
+    settled: (snapshot, deadlines) => setCurrentDetails(currentDetails(operator, snapshot, deadlines)),
+  };
   const runner = input.resume
-    ? MachineRunner.restore(story.machine, { snapshot: input.resume.snapshot as { value: unknown; context: unknown }, deadlines: input.resume.deadlines }, handlers, beforeActions)
-    : MachineRunner.start(story.machine, story.machineInput(), handlers, beforeActions);
+    ? MachineRunner.restore(
+        story.machine,
+        { snapshot: input.resume.snapshot as { value: unknown; context: unknown }, deadlines: input.resume.deadlines },
+        handlers,
+        beforeActions,
+        observer,
+      )
+    : MachineRunner.start(story.machine, story.machineInput(), handlers, beforeActions, observer);
   const resumedFrom = input.resume ? runner.snapshot : undefined;
 
   const refuseUnlessAllowed = (snapshot: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine>): void => {
@@ -189,6 +220,18 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
     return continueAsNew<(next: TInput) => Promise<unknown>>({ ...input, resume });
   }
   return runner.snapshot;
+}
+
+/** The story's current details, in markdown: its title, status, what it waits for, the next timer and the kind's own facts. */
+function currentDetails<TMachine extends AnyStateMachine>(operator: OperatorView<TMachine>, snapshot: SnapshotFrom<TMachine>, deadlines: Deadline[]): string {
+  const next = deadlines.reduce<Deadline | undefined>((earliest, deadline) => (!earliest || deadline.at < earliest.at ? deadline : earliest), undefined);
+  const lines = detailLines([
+    ['Status', operator.status(snapshot).replaceAll('_', ' ')],
+    ['Waiting for', operator.waitingFor(snapshot)],
+    ['Next timer', next && `${operator.timer(deadlineName(next), snapshot)}, ${plainTime(next.at)}`],
+    ...(operator.facts?.(snapshot) ?? []),
+  ]);
+  return `**${operator.title}**\n\n${lines}`;
 }
 
 /** A decision as its machine event, stamped with the workflow's clock. */

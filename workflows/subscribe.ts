@@ -9,9 +9,10 @@
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/types';
 import { patiently } from './story';
+import { detailLines } from '../domain/summaries';
 import { documentSearchAttributes } from './search-attributes';
 import { subscriptionWorkflowId } from './messages/subscription';
-import { subscriptionWorkflow } from './subscription';
+import { subscriptionSummary, subscriptionWorkflow } from './subscription';
 
 type NewSubscription = Parameters<SubscriptionActivities['createSubscription']>[0];
 
@@ -21,9 +22,15 @@ export const subscribeWorkflowId = (subscriptionId: string): string => `subscrib
 
 /** Writes the subscription and starts its workflow; answers its id. */
 export async function startNewSubscription(input: NewSubscription): Promise<string> {
-  const { subscriptionId, workflowInput } = await createSubscription(input);
+  const { subscriptionId, workflowInput } = await createSubscription.executeWithOptions({ summary: `write the subscription to ${input.plan.name}` }, [input]);
   await startChild(subscriptionWorkflow, {
     workflowId: subscriptionWorkflowId(subscriptionId),
+    staticSummary: subscriptionSummary(workflowInput),
+    staticDetails: detailLines([
+      ['Subscription', subscriptionId],
+      ['Customer', workflowInput.customerId],
+      ['Service request', workflowInput.requestId],
+    ]),
     args: [workflowInput],
     parentClosePolicy: ParentClosePolicy.ABANDON,
     typedSearchAttributes: documentSearchAttributes({ tenantId: workflowInput.tenantId, kind: 'subscription', customerId: workflowInput.customerId, status: 'scheduled' }),

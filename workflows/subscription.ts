@@ -13,6 +13,8 @@ import { resumesSubscriptionLoop, subscriptionLoop } from './legacy/subscription
 import {
   isBetweenPeriods,
   isSubscriptionOver,
+  subscriptionStatus,
+  type SubscriptionSnapshot,
   subscriptionMachine,
   subscriptionView,
   whyNotSubscription,
@@ -20,6 +22,7 @@ import {
 } from './machines/subscription';
 import { subscriptionStateQuery, subscriptionUpdates, type SubscriptionView, type SubscriptionWorkflowInput } from './messages/subscription';
 import { decision, patiently, runStory } from './story';
+import { plainMoney } from '../domain/summaries';
 
 const { recordSubscription } = proxyActivities<SubscriptionActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 /**
@@ -27,6 +30,20 @@ const { recordSubscription } = proxyActivities<SubscriptionActivities>({ startTo
  * by the timeout, and the attempt is asked again with the same idempotency key (charged once).
  */
 const { chargeSubscription } = proxyActivities<SubscriptionActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
+
+/** "Subscription Pro · 49,00 EUR per month": the subscription workflow's one line. */
+export function subscriptionSummary(input: Pick<SubscriptionWorkflowInput, 'plan'>): string {
+  return `Subscription ${input.plan.name} · ${plainMoney(input.plan.amount, input.plan.currency)} per ${input.plan.period}`;
+}
+
+function subscriptionWaitsFor(snapshot: SubscriptionSnapshot): string | undefined {
+  const { period } = snapshot.context;
+  if (snapshot.matches('scheduled')) return 'the start of the first period';
+  if (snapshot.matches({ active: 'paid' })) return `the end of period ${period}`;
+  if (snapshot.matches({ payment_failed: 'waiting' })) return `the retry of period ${period}'s charge`;
+  if (snapshot.matches('inactive')) return undefined;
+  return `the charge of period ${period}`;
+}
 
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<SubscriptionView> {
   // Runs begun on the loop this story replaced finish on it (legacy/subscription-loop.ts).
@@ -48,7 +65,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     ],
     actions: () => ({
       chargeCard: async ({ params }) => {
-        const charged = await chargeSubscription({ tenantId, subscriptionId, customerId, ...params });
+        const summary = `charge period ${params.period}, attempt ${params.attempt}: ${plainMoney(params.amount, params.currency)}`;
+        const charged = await chargeSubscription.executeWithOptions({ summary }, [{ tenantId, subscriptionId, customerId, ...params }]);
         return {
           type: charged.status === 'succeeded' ? 'CHARGE_SUCCEEDED' : 'CHARGE_FAILED',
           period: params.period,
@@ -64,12 +82,26 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       const view = subscriptionView(snapshot);
       const before = previous && subscriptionView(previous);
       if (before && JSON.stringify(before) === JSON.stringify(view)) return;
-      await recordSubscription({ tenantId, subscriptionId, seq: tools.nextWriteSeq(), ...view });
+      await recordSubscription.executeWithOptions({ summary: `record the subscription: ${view.status.replaceAll('_', ' ')}, period ${view.currentPeriod}` }, [
+        { tenantId, subscriptionId, seq: tools.nextWriteSeq(), ...view },
+      ]);
       if (before?.status !== view.status) tools.showStatus(view.status);
     },
     // Between periods, once this run billed its share: years of billing keep a short history.
     timeToContinueAsNew: ({ snapshot, resumedFrom, suggested }) =>
       isBetweenPeriods(snapshot) && (suggested || snapshot.context.period - (resumedFrom?.context.period ?? 0) >= periodsPerRun),
+    operator: {
+      title: subscriptionSummary(input),
+      status: subscriptionStatus,
+      waitingFor: subscriptionWaitsFor,
+      timer: (name, { context }) => {
+        if (name === 'untilStart') return 'period 1 begins';
+        if (name === 'untilNextPeriod') return `period ${context.period + 1} begins`;
+        if (name === 'untilRetry') return `charge retry ${context.failures} of ${context.retryDelaysMs.length} for period ${context.period}`;
+        return name;
+      },
+      facts: ({ context }) => [['Plan', context.nextPlan ? `${context.plan.name}, then ${context.nextPlan.name}` : context.plan.name]],
+    },
   });
   return subscriptionView(ended);
 }

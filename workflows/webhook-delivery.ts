@@ -22,9 +22,11 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
   const firstAttempt = input.firstAttempt ?? 1;
   for (let retry = 0; ; retry += 1) {
     const lastAttempt = retry >= delays.length;
-    const outcome = await attemptWebhookDelivery({ deliveryId: input.deliveryId, attempt: firstAttempt + retry, lastAttempt });
+    const attempt = firstAttempt + retry;
+    const attempts = firstAttempt + delays.length;
+    const outcome = await attemptWebhookDelivery.executeWithOptions({ summary: `deliver the webhook, attempt ${attempt} of ${attempts}` }, [{ deliveryId: input.deliveryId, attempt, lastAttempt }]);
     if (outcome.kind !== 'retry') return outcome.kind;
     if (lastAttempt) return 'failed';
-    await sleep(nextAttemptDelay(delays[retry] ?? 0, outcome.retryAfterMs));
+    await sleep(nextAttemptDelay(delays[retry] ?? 0, outcome.retryAfterMs), { summary: `wait for attempt ${attempt + 1} of ${attempts}` });
   }
 }

@@ -8,7 +8,7 @@ import { recordAuditEvent } from '../../services/db/audit';
 import type { ConversionTarget } from '../../domain/chain';
 import { actorLabel, type DocumentKind } from '../../domain/documents';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { conversionWorkflowId, type ConversionInput, type ConversionOutcome, type conversionWorkflow } from '../../workflows/conversion';
+import { conversionSummary, conversionWorkflowId, type ConversionInput, type ConversionOutcome, type conversionWorkflow } from '../../workflows/conversion';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
@@ -46,6 +46,8 @@ async function runConversion(client: Client, taskQueue: string, input: Conversio
         workflowId,
         args: [input],
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        staticSummary: conversionSummary(input),
+        staticDetails: `**Asked by:** ${input.actor}`,
       });
       return await run.result();
     } catch (error) {

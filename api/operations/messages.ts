@@ -35,6 +35,7 @@ async function startNotification(deps: AppDeps, input: MessageNotificationInput)
       taskQueue: deps.config.taskQueue,
       workflowId: messageNotificationWorkflowId(input.messageId, input.notify),
       args: [input],
+      staticSummary: `Tell the ${input.notify} of message ${input.messageId} on ${input.documentId}`,
     });
   } catch (error) {
     // The same message posted twice (a double submit) is notified once.

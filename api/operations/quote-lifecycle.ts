@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { isAcceptanceKind, type AcceptanceKind } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import { actorLabel, type DocumentKind } from '../../domain/documents';
+import { withArticle } from '../../domain/summaries';
 import type { DocumentStatus } from '../../domain/document-statuses';
 import { durationToMs } from '../../domain/durations';
 import { isProofType } from '../../domain/proof-types';
@@ -63,7 +64,7 @@ type SendableKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';
 async function findDocument(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const document = await deps.prisma.document.findFirst({
     where: { id: documentId, tenantId: caller.tenantId },
-    include: { contact: { select: { email: true } }, customer: { select: { termsVersion: true } }, _count: { select: { lines: true } } },
+    include: { contact: { select: { email: true } }, customer: { select: { termsVersion: true, name: true } }, _count: { select: { lines: true } } },
   });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
   return document;
@@ -105,12 +106,6 @@ async function revisionToSend(deps: AppDeps, document: Sendable, awaitingRender:
 export interface SendOptions {
   /** A proof's revision is rendering: the proof is sent with it when the render reports it ready. */
   awaitingRender?: boolean;
-}
-
-/** "a quote", "an order", "an invoice". */
-function withArticle(kind: DocumentKind): string {
-  const name = kindName(kind);
-  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 type PortalRecipient = { contactId: string } | { email: string; name?: string };
@@ -201,6 +196,9 @@ export async function sendDocument(
     customerId: document.customerId,
     number: document.number,
     ...(document.title ? { title: document.title } : {}),
+    // For operators (domain/summaries.ts): a proof has no amount of its own.
+    customerName: document.customer.name,
+    ...(document.kind === 'proof' ? {} : { grossTotal: document.grossTotal, currency: document.currency }),
     send,
     sentBy: sellerActor(caller),
   };

@@ -31,6 +31,7 @@ import { closedQuoteReason, closedSigningReason, whyQuoteNeverTakes } from '../.
 import { whyRequestNeverTakes } from '../../workflows/machines/request';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
 import { AppError } from '../../domain/errors';
+import { detailLines, documentSummary, plainDuration, plainTime } from '../../domain/summaries';
 import { askWorkflow, temporalAppError } from '../../platform/temporal';
 
 const decisionUpdates = {
@@ -93,7 +94,26 @@ function documentWorkflowStart(taskQueue: string, kind: WorkflowKind, input: Doc
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     typedSearchAttributes: documentSearchAttributes({ tenantId: input.tenantId, kind, customerId: input.customerId, status: 'draft' }),
     memo: { number: input.number, title: input.title ?? null },
+    // What operators read in the Temporal UI without opening the input; its current details are the workflow's own.
+    staticSummary: documentSummary(kind, input),
+    staticDetails: documentDetails(input),
   };
+}
+
+/** The terms the document was sent on, for operators: they hold for the workflow's whole life. */
+function documentDetails(input: DocumentWorkflowInput): string {
+  const terms = input as Partial<QuoteWorkflowInput & InvoiceWorkflowInput>;
+  const reminders = terms.maxReminders && terms.reminderAfterMs ? `up to ${terms.maxReminders}, ${plainDuration(terms.reminderAfterMs)} after the last email` : undefined;
+  return detailLines([
+    ['Title', input.title],
+    ['Document', input.documentId],
+    ['Customer', input.customerName ? `${input.customerName} (${input.customerId})` : input.customerId],
+    ['Valid until', terms.validUntil === undefined ? undefined : plainTime(terms.validUntil)],
+    ['Due', terms.dueDate === undefined ? undefined : plainTime(terms.dueDate)],
+    ['Automatic reminders', reminders],
+    ['Signature', terms.signature ? `${terms.signature.provider} (${terms.signature.channel})` : terms.requireSignature ? 'on the portal' : undefined],
+    ['Started for', input.draft ? "the draft's cancel" : undefined],
+  ]);
 }
 
 async function startDocumentWorkflow(client: Client, taskQueue: string, kind: WorkflowKind, input: DocumentWorkflowInput): Promise<void> {
@@ -114,6 +134,7 @@ export interface CancelledDraft {
   title: string | null;
   grossTotal: number;
   currency: string;
+  customer: { name: string };
 }
 
 /** The input a kind's workflow starts with for a draft: sends nothing, reminds nobody. */
@@ -124,6 +145,8 @@ function draftInput(draft: CancelledDraft, decision: DecisionInput): DocumentWor
     customerId: draft.customerId,
     number: draft.number,
     ...(draft.title ? { title: draft.title } : {}),
+    customerName: draft.customer.name,
+    ...(draft.kind === 'proof' ? {} : { grossTotal: draft.grossTotal, currency: draft.currency }),
     send: { channel: 'email' as const, attachPdf: false },
     sentBy: decision.actor,
     draft: true as const,

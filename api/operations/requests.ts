@@ -11,6 +11,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
 import type { Plan } from '../../domain/plans';
 import { AppError } from '../../domain/errors';
+import { detailLines, documentSummary, plainMoney } from '../../domain/summaries';
 import { AWAITING_RESPONSE_LABEL, FINAL_REQUEST_STATUSES, type RequestBilling, type RequestBox, type RequestStatus } from '../../domain/requests';
 import { newId } from '../../platform/ids';
 import { askWorkflow } from '../../platform/temporal';
@@ -91,6 +92,7 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
     customerId: customer.id,
     number: document.number,
     title: input.product,
+    customerName: customer.name,
     sentBy: sellerActor(caller),
     priceOnQuote: input.priceOnQuote,
     billing: input.billing,
@@ -104,6 +106,14 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
       args: [workflowInput],
       typedSearchAttributes: documentSearchAttributes({ tenantId, kind: 'request', customerId: customer.id, status: 'draft' }),
       memo: { number: document.number, title: input.product },
+      staticSummary: documentSummary('request', workflowInput),
+      staticDetails: detailLines([
+        ['Product', input.product],
+        ['Customer', `${customer.name} (${customer.id})`],
+        ['Billing', input.billing],
+        ['Priced', input.priceOnQuote ? 'on quote: a proposal first' : 'at its list price'],
+        ['Plan', input.plan ? `${input.plan.name}, ${plainMoney(input.plan.amount, input.plan.currency ?? currency)} per ${input.plan.period}` : undefined],
+      ]),
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

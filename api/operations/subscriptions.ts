@@ -30,7 +30,7 @@ export async function createSubscriptionDirectly(
   input: { customerId: string; plan: Plan; retryDelays?: string[] },
   decisionId: string,
 ): Promise<SubscriptionWithPayments> {
-  const customer = await deps.prisma.customer.findFirst({ where: { id: input.customerId, tenantId: caller.tenantId }, select: { id: true } });
+  const customer = await deps.prisma.customer.findFirst({ where: { id: input.customerId, tenantId: caller.tenantId }, select: { id: true, name: true } });
   if (!customer) throw new AppError('not_found', 'No such customer.');
   const subscriptionId = derivedId('sub', caller.tenantId, decisionId);
   const workflowId = subscribeWorkflowId(subscriptionId);
@@ -39,6 +39,7 @@ export async function createSubscriptionDirectly(
       taskQueue: deps.config.taskQueue,
       workflowId,
       args: [{ tenantId: caller.tenantId, ...input, subscriptionId }],
+      staticSummary: `Subscribe ${customer.name} to ${input.plan.name}`,
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     });
   } catch (error) {

@@ -31,6 +31,7 @@ export async function startRevisionRender(starter: RenderStarter, input: ProofRe
       workflowId: revisionRenderWorkflowId(input.revisionId),
       args: [input],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      staticSummary: `Render proof revision ${input.revisionId} of ${input.documentId}`,
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

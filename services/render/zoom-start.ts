@@ -27,6 +27,7 @@ export async function awaitZoomRender(starter: ZoomStarter, input: RenderZoomPag
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     workflowExecutionTimeout: '5 minutes',
+    staticSummary: `Render the zoom image of page ${input.position} of proof revision ${input.revisionId}`,
   });
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {

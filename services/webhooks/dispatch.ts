@@ -40,6 +40,7 @@ export async function startDeliveryWorkflow(dispatcher: WebhookDispatcher, deliv
       workflowId: webhookWorkflowId(deliveryId),
       args: [input],
       workflowIdReusePolicy: options.replay ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
+      staticSummary: `Deliver webhook ${deliveryId}${options.replay ? `, replayed from attempt ${options.replay.firstAttempt}` : ''}`,
     });
   } catch (error) {
     // Already running or already ran: that delivery is in hand. A replay must really start, though.

@@ -1,5 +1,7 @@
 /** Idempotency-Key on POST: replay, reuse with another body, concurrent duplicates, scoping. */
 import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../../api/idempotency';
+import { sha256Hex } from '../../platform/ids';
 import { startStack, type Stack } from '../support/stack';
 import { STACK_START_TIMEOUT_MS, seedTenant, tenantFootprint } from './api-http';
 
@@ -81,4 +83,32 @@ it('keeps keys per tenant: the same key in two tenants runs twice', async () => 
   const theirs = await other.call('POST', '/v1/customers', { name: 'Même clé' }, { idempotencyKey: key });
   expect([mine.status, theirs.status]).toEqual([201, 201]);
   expect(mine.body.id).not.toBe(theirs.body.id);
+});
+
+describe("a claim's lease", () => {
+  /** A claim as the API writes it when a request with `key` begins: still running, held until `heldUntil`. */
+  const claim = (key: string, heldUntil: Date) =>
+    stack.prisma.idempotentRequest.create({
+      data: { scope: tenant.tenantId, key, method: 'post', path: '/v1/documents', bodyHash: sha256Hex(canonicalJson(quote())), status: 0, heldUntil },
+    });
+
+  it('answers 409 while the request holding the key is alive', async () => {
+    const key = randomUUID();
+    await claim(key, new Date(Date.now() + 60_000));
+    const footprint = await tenantFootprint(stack.prisma, tenant.tenantId);
+    const resent = await tenant.call('POST', '/v1/documents', quote(), { idempotencyKey: key });
+    expect(resent.status).toBe(409);
+    expect(resent.body.detail).toMatch(/still being processed/);
+    expect(await tenantFootprint(stack.prisma, tenant.tenantId)).toEqual(footprint);
+  });
+
+  it('takes over the claim of a process that died once its lease lapsed: the resend runs at once', async () => {
+    const key = randomUUID();
+    await claim(key, new Date(Date.now() - 1));
+    const resent = await tenant.call('POST', '/v1/documents', quote(), { idempotencyKey: key });
+    expect(resent.status).toBe(201);
+    const replay = await tenant.call('POST', '/v1/documents', quote(), { idempotencyKey: key });
+    expect(replay.status).toBe(201);
+    expect(replay.body.id).toBe(resent.body.id);
+  });
 });

@@ -36,6 +36,10 @@ export interface DocumentWorkflowInput extends StoryInput {
   number: string;
   title?: string;
   sentBy: Actor;
+  /** The customer's name, the document's total (minor units) and currency, for operators (domain/summaries.ts); absent in runs started before. */
+  customerName?: string;
+  grossTotal?: number;
+  currency?: string;
   /**
    * Continue as new after this many recorded events in one run, before Temporal would suggest
    * it. Unset in production (the server's suggestion decides); tests set it to exercise the

@@ -27,6 +27,9 @@ export interface SignatureWorkflowInput extends ExternalSignatureStart, StoryInp
   /** The kind of the document signed: an order confirmation is an order, the rest quotes. */
   kind: 'quote' | 'order';
   documentId: string;
+  /** The document's number and customer's name, for operators (domain/summaries.ts); absent in runs started before. */
+  number?: string;
+  customerName?: string;
   /** The document's own workflow, told the outcome (accept on signed, refuse on rejected). */
   parentWorkflowId: string;
   /** Consecutive failed checks after which the seller is told (one event); 3 when absent. */
