@@ -8,7 +8,7 @@ import type { Config } from '../platform/config';
 import { convertDocument } from '../services/db/chain';
 import { recordTransition } from './db/record-transition';
 import { applyRevision } from '../services/db/revisions';
-import { recordSignature } from './db/signatures';
+import { cancelPortalSigning, recordSignature } from './db/signatures';
 import { failingClearly } from './failures';
 import { beatingWhileRunning } from './heartbeat';
 import { renderProofRevision, renderZoomPage, type ProofRenderDeps } from '../services/render/proof-pages';
@@ -60,6 +60,8 @@ function proofRenderDeps(deps: ActivityDeps): ProofRenderDeps & { prisma: Prisma
 }
 
 export function createActivities(deps: ActivityDeps): GreenlightActivities & ProofActivities & SignatureActivities & PaymentActivities & SubscriptionActivities & RequestActivities {
+  /** Starts an event's webhook deliveries; also when it was recorded already: this may retry a run that died before dispatching. */
+  const dispatchWebhooksOf = (event: { id: string }) => dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), event.id);
   return {
     ...subscriptionActivities(deps),
     ...requestActivities({ ...deps, dispatchWebhooks: (auditEventId) => dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), auditEventId) }),
@@ -70,8 +72,11 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
     markRenderFailed: failingClearly((input) => markRenderFailed(deps.prisma, input)),
     recordTransition: failingClearly(async (input) => {
       const { event } = await recordTransition(deps.prisma, input);
-      // Also when the event was already there: this may be the retry of a run that died before dispatching.
-      await dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), event.id);
+      await dispatchWebhooksOf(event);
+    }),
+    cancelPortalSigning: failingClearly(async (input) => {
+      const event = await cancelPortalSigning(deps.prisma, input);
+      if (event) await dispatchWebhooksOf(event);
     }),
     sendDocumentEmail: failingClearly((input) => sendDocumentEmail(deps, input)),
     notifyAssignee: failingClearly((input) => notifyAssignee(deps, input)),

@@ -104,6 +104,19 @@ export interface RecordSignatureInput {
   source?: RequestSource;
 }
 
+/** The seller cancels a quote's portal signing: the quote workflow's CANCEL_SIGNING. */
+export interface CancelPortalSigningInput {
+  tenantId: string;
+  documentId: string;
+  workflowId: string;
+  /** The workflow's write number: with its id, the trail's key, so a retry writes nothing twice. */
+  seq: number;
+  /** Epoch ms. */
+  at: number;
+  actor: Actor;
+  reason?: string;
+}
+
 export interface ApplyRevisionInput {
   tenantId: string;
   documentId: string;
@@ -173,6 +186,8 @@ export interface GreenlightActivities {
   sendRevisionToColleagues(input: RevisionToColleaguesInput): Promise<{ sent: number }>;
   /** Keeps the signature's evidence; once per document. */
   recordSignature(input: RecordSignatureInput): Promise<void>;
+  /** Revokes the quote's portal links and records signature_cancelled (digital status cancelled); once per quote. */
+  cancelPortalSigning(input: CancelPortalSigningInput): Promise<void>;
   /** Writes a revision of a sent quote as its new version; once per version. */
   applyRevision(input: ApplyRevisionInput): Promise<void>;
   /** Idempotent: a chain holds one document per kind, so a retry returns the first one; `created` when the same decision made it. */

@@ -5,6 +5,8 @@
  * seller), undeliverable (the email bounced: the customer never got it) and failed (the
  * provider refused to create or send it: the seller reads why in the trail).
  */
+import type { QuoteStatus } from './documents';
+
 export const DIGITAL_STATUSES = ['draft', 'sent', 'viewed', 'signed', 'rejected', 'cancelled', 'expired', 'undeliverable', 'failed'] as const;
 export type DigitalStatus = (typeof DIGITAL_STATUSES)[number];
 
@@ -14,6 +16,21 @@ export const FINAL_DIGITAL_STATUSES: readonly DigitalStatus[] = ['signed', 'reje
 export function isFinalDigitalStatus(status: DigitalStatus): boolean {
   return FINAL_DIGITAL_STATUSES.includes(status);
 }
+
+/**
+ * A quote signed on our portal has no provider: while it holds no signature, its digital
+ * status is its own status's (on hold: seen, still to sign). Accepted is not here: only a
+ * signature accepts such a quote, and the signature makes it "signed".
+ */
+export const UNSIGNED_QUOTE_DIGITAL_STATUSES: Readonly<Partial<Record<QuoteStatus, DigitalStatus>>> = {
+  draft: 'draft',
+  sent: 'sent',
+  viewed: 'viewed',
+  on_hold: 'viewed',
+  refused: 'rejected',
+  expired: 'expired',
+  cancelled: 'cancelled',
+};
 
 /** Flavours of the seed's "Digital Signering" (10.23.1–10.23.4): each has its own email. */
 export const SIGNATURE_PURPOSES = ['quote', 'quick_quote', 'upsell', 'order_confirmation'] as const;

@@ -27,7 +27,7 @@ import {
   type SignEvent,
 } from './machines/quote';
 
-const { recordSignature, applyRevision } = proxyActivities<GreenlightActivities>({
+const { recordSignature, applyRevision, cancelPortalSigning } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',
   retry: patiently,
 });
@@ -48,6 +48,7 @@ const decisionUpdates: [UpdateDefinition<QuoteView, [DecisionInput]>, DecisionEv
   [quoteUpdates.hold, 'HOLD'],
   [quoteUpdates.remind, 'REMIND'],
   [quoteUpdates.cancel, 'CANCEL'],
+  [quoteUpdates.cancelSigning, 'CANCEL_SIGNING'],
 ];
 
 /** What an open quote waits for, as operators read it. */
@@ -60,6 +61,8 @@ const QUOTE_WAITS_FOR: Partial<Record<QuoteStatus, string>> = {
 
 function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): string | undefined {
   const status = quoteStatus(snapshot);
+  // The seller cancelled its portal signing: the customer's links only show it now.
+  if (snapshot.context.signingCancelled && !isClosed(snapshot)) return 'the seller to convert it by hand (its portal signing was cancelled)';
   if (status !== 'sent' && status !== 'viewed') return QUOTE_WAITS_FOR[status];
   if (signedExternally) return "the customer's signature at the provider (signature workflow)";
   return snapshot.context.requireSignature ? "the customer's signature on the portal, or a refusal" : QUOTE_WAITS_FOR[status];
@@ -94,7 +97,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     whyNot,
     view: quoteView,
     stateQuery: quoteStateQuery,
-    // The customer decides (accept, sign, refuse, hold) and the seller acts (remind, cancel, revise).
+    // The customer decides (accept, sign, refuse, hold) and the seller acts (remind, cancel, cancel the signing, revise).
     decisions: [
       ...decisionUpdates.map(([update, type]) => decision(update, (decided): QuoteEvent => decisionEvent(type, decided))),
       decision(quoteUpdates.sign, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
@@ -112,6 +115,13 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       }),
       recordSignature: async ({ params }) => {
         await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
+      },
+      // Retried until done (as every write here): the machine already counts the signing cancelled.
+      cancelPortalSigning: async ({ event }) => {
+        const reason = 'reason' in event ? event.reason : undefined;
+        await cancelPortalSigning.executeWithOptions({ summary: 'revoke the portal signing links and record the cancel' }, [
+          { tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) },
+        ]);
       },
       applyRevision: async ({ params }) => {
         await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);

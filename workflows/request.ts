@@ -71,8 +71,10 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
     ],
     actions: ({ behindTheAnswer }) => ({
       syncRequest: async ({ snapshot }) => {
-        const { box, billing, proposals, outcome, unread, handledWithoutProposal } = requestView(snapshot);
-        await syncServiceRequest.executeWithOptions({ summary: `update the request in the ${box}` }, [{ tenantId, documentId, box, billing, proposals, outcome, unread, handledWithoutProposal }]);
+        const { box, billing, proposals, outcome, unread, handledWithoutProposal, declineReason } = requestView(snapshot);
+        await syncServiceRequest.executeWithOptions({ summary: `update the request in the ${box}` }, [
+          { tenantId, documentId, box, billing, proposals, outcome, unread, handledWithoutProposal, declineReason },
+        ]);
       },
       sendProposalEmail: async ({ params }) => {
         await sendDocumentEmail.executeWithOptions({ summary: `email proposal ${params.seq} to the customer` }, [

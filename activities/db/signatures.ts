@@ -1,15 +1,23 @@
 /**
- * The evidence of a built-in signature, kept once per quote: who signed, when, from where,
- * the consent sentence they ticked, the SHA-256 of the PDF the portal showed them, and that
- * PDF itself (rendered again here from the same version, byte-for-byte the same: the
- * rendering depends only on the document), so the certificate carries the pages signed.
+ * The built-in signature (the customer signs on our portal), as the quote's workflow writes it.
+ *
+ * Its evidence, kept once per quote: who signed, when, from where, the consent sentence they
+ * ticked, the SHA-256 of the PDF the portal showed them, and that PDF itself (rendered again
+ * here from the same version, byte-for-byte the same: the rendering depends only on the
+ * document), so the certificate carries the pages signed.
+ *
+ * Its cancel by the seller: the links revoked at the built-in provider, then the trail's
+ * signature_cancelled with digital status "cancelled", keyed by the workflow's write number.
  */
-import type { PrismaClient, QuoteSignature } from '../../generated/prisma/client';
+import type { AuditEvent, PrismaClient, QuoteSignature } from '../../generated/prisma/client';
+import { actorLabel } from '../../domain/documents';
+import { recordAuditEvent } from '../../services/db/audit';
+import { createBuiltinProvider } from '../../services/signature/builtin';
 import { isUniqueViolation } from '../../platform/db';
 import { newId, sha256Hex } from '../../platform/ids';
 import { logger } from '../../platform/logger';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
-import type { RecordSignatureInput } from '../types';
+import type { CancelPortalSigningInput, RecordSignatureInput } from '../types';
 import { pngFromDataUrl } from '../../services/signature/drawn-signature';
 
 export async function recordSignature(prisma: PrismaClient, input: RecordSignatureInput): Promise<QuoteSignature> {
@@ -51,4 +59,29 @@ export async function recordSignature(prisma: PrismaClient, input: RecordSignatu
     }
     throw error;
   }
+}
+
+/**
+ * Cancels the portal signing and records it; answers the trail's event (for its webhooks).
+ * Idempotent: an attempt after one that got as far as the event finds the signing cancelled
+ * and answers that event; one after a crash between the two revokes nothing more and writes it.
+ */
+export async function cancelPortalSigning(prisma: PrismaClient, input: CancelPortalSigningInput): Promise<AuditEvent | null> {
+  const builtin = createBuiltinProvider(prisma);
+  const dedupeKey = `${input.workflowId}#${input.seq}`;
+  // Cancelled already: by an earlier attempt (its event is found by its key), or, in a quote sent
+  // before its workflow took this decision, by the API itself (nothing to add to the trail).
+  if ((await builtin.getDocument(input.documentId)).status === 'cancelled') return prisma.auditEvent.findUnique({ where: { dedupeKey } });
+  await builtin.cancelDocument(input.documentId);
+  const { event } = await recordAuditEvent(prisma, {
+    tenantId: input.tenantId,
+    documentId: input.documentId,
+    dedupeKey,
+    type: 'signature_cancelled',
+    digitalStatus: 'cancelled',
+    at: new Date(input.at),
+    actor: actorLabel(input.actor),
+    data: { provider: 'builtin', ...(input.reason ? { reason: input.reason } : {}) },
+  });
+  return event;
 }

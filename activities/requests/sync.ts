@@ -1,6 +1,6 @@
 /**
  * Writes what the request machine decided into the request's rows: box, billing, unread mark,
- * outcome, flag, and the proposals (one row each, by sequence). The document's totals follow
+ * outcome, flag, the seller's reason for declining, and the proposals (one row each, by sequence). The document's totals follow
  * the last proposal, so the emails and the customer's page show the price proposed.
  * Idempotent: a retry writes the same values.
  */
@@ -19,6 +19,7 @@ export async function syncServiceRequest(prisma: PrismaClient, input: SyncServic
         unread: input.unread,
         outcome: input.outcome,
         handledWithoutProposal: input.handledWithoutProposal,
+        declineReason: input.declineReason,
       },
     }),
     ...input.proposals.map((proposal) =>

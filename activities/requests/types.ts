@@ -21,7 +21,7 @@ export interface RecordSubscriptionStartedInput {
 }
 
 export interface RequestActivities {
-  /** Writes the request's box, proposals, outcome, unread mark and flag; a retry writes the same. */
+  /** Writes the request's box, proposals, outcome, unread mark, flag and decline reason; a retry writes the same. */
   syncServiceRequest(input: SyncServiceRequestInput): Promise<void>;
   /** One attempt to charge the saved card for a confirmed request, kept as a charge row; once per attempt. */
   chargeConfirmedRequest(input: ChargeConfirmedRequestInput): Promise<SavedCardChargeOutcome>;

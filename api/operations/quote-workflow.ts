@@ -27,7 +27,7 @@ import { closedAcceptanceReason, whyAcceptanceNeverTakes } from '../../workflows
 import { closedInvoiceReason, whyInvoiceNeverTakes } from '../../workflows/machines/invoice';
 import { FINAL_INVOICE_STATUSES, type InvoiceStatus, type PaymentPage } from '../../domain/invoice';
 import { closedProofReason, whyProofNeverTakes } from '../../workflows/machines/proof';
-import { closedQuoteReason, whyQuoteNeverTakes } from '../../workflows/machines/quote';
+import { closedQuoteReason, closedSigningReason, whyQuoteNeverTakes } from '../../workflows/machines/quote';
 import { whyRequestNeverTakes } from '../../workflows/machines/request';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
 import { AppError } from '../../domain/errors';
@@ -268,6 +268,16 @@ export function signQuote(client: Client, documentId: string, decisionId: string
   return executeDecision(client, { id: documentId, kind: 'quote' }, quoteUpdates.sign, decisionId, input);
 }
 
+/**
+ * The seller cancels the portal signing of a quote (the customer answered by phone): its
+ * workflow revokes the links and records it, or refuses with the machine's reason; once the
+ * workflow is over, the reason is the digital status its final status means.
+ */
+export function cancelQuoteSigning(client: Client, documentId: string, decisionId: string, input: DecisionInput): Promise<QuoteView> {
+  const document = { id: documentId, kind: 'quote' } as const;
+  return executeDecision(client, document, quoteUpdates.cancelSigning, decisionId, input, () => whyClosed(client, document, closedSigningReason));
+}
+
 /** The seller changes a sent quote: its workflow writes the new version and emails the new link. */
 export function reviseQuote(client: Client, documentId: string, revisionId: string, input: ReviseInput): Promise<QuoteView> {
   return executeDecision(client, { id: documentId, kind: 'quote' }, quoteUpdates.revise, revisionId, input);
@@ -295,12 +305,10 @@ async function executeDecision<TView, TInput>(
   update: UpdateDefinition<TView, [TInput]>,
   decisionId: string,
   input: TInput,
+  whyNoWorkflow: () => Promise<string> = () => whyClosed(client, document),
 ): Promise<TView> {
   const handle = client.workflow.getHandle(documentWorkflowId(document.kind, document.id));
-  return askWorkflow(
-    () => handle.executeUpdate(update, { args: [input], updateId: decisionId }),
-    () => whyClosed(client, document),
-  );
+  return askWorkflow(() => handle.executeUpdate(update, { args: [input], updateId: decisionId }), whyNoWorkflow);
 }
 
 /**
@@ -331,13 +339,16 @@ export async function queryQuote(client: Client, documentId: string): Promise<Qu
   }
 }
 
-/** Why a document without a running workflow takes no decision, from the status its workflow last published. */
-async function whyClosed(client: Client, document: { id: string; kind: WorkflowKind }): Promise<string> {
+/**
+ * Why a document without a running workflow takes no decision, from the status its workflow
+ * last published; a closed quote's words are `closedQuote`'s (the portal signing has its own).
+ */
+async function whyClosed(client: Client, document: { id: string; kind: WorkflowKind }, closedQuote = closedQuoteReason): Promise<string> {
   const name = kindName(document.kind);
   try {
     const description = await client.workflow.getHandle(documentWorkflowId(document.kind, document.id)).describe();
     const status = description.typedSearchAttributes.get(GreenlightStatus);
-    if (document.kind === 'quote' && isFinal(FINAL_QUOTE_STATUSES, status)) return closedQuoteReason(status);
+    if (document.kind === 'quote' && isFinal(FINAL_QUOTE_STATUSES, status)) return closedQuote(status);
     if (document.kind === 'proof' && isFinal(FINAL_PROOF_STATUSES, status)) return closedProofReason(status);
     if (document.kind === 'invoice' && isFinal(FINAL_INVOICE_STATUSES, status)) return closedInvoiceReason(status);
     if (document.kind !== 'quote' && document.kind !== 'proof' && document.kind !== 'invoice' && isFinal(FINAL_ACCEPTANCE_STATUSES, status)) return closedAcceptanceReason(document.kind, status);

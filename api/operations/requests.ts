@@ -236,11 +236,9 @@ export function confirmRequest(deps: AppDeps, caller: TenantCaller, requestId: s
   return move(deps, caller.tenantId, requestId, requestUpdates.confirm, seller(caller), decisionId);
 }
 
-export async function declineRequest(deps: AppDeps, caller: TenantCaller, requestId: string, reason: string | undefined, decisionId: string) {
-  const declined = await move(deps, caller.tenantId, requestId, requestUpdates.decline, { ...seller(caller), ...(reason ? { reason } : {}) }, decisionId);
-  if (!reason) return declined;
-  await deps.prisma.serviceRequest.update({ where: { documentId: requestId }, data: { declineReason: reason } });
-  return getRequest(deps, caller.tenantId, requestId);
+/** Declined by the request's workflow, which keeps the reason with the rest of the request's row. */
+export function declineRequest(deps: AppDeps, caller: TenantCaller, requestId: string, reason: string | undefined, decisionId: string) {
+  return move(deps, caller.tenantId, requestId, requestUpdates.decline, { ...seller(caller), ...(reason ? { reason } : {}) }, decisionId);
 }
 
 /** Team-only labels; the awaiting-response one follows the box and is not the team's to set. */

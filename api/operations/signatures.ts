@@ -7,13 +7,11 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TenantSettings } from '../../generated/prisma/client';
 import { openFileStore } from '../../services/files/store';
-import { recordAuditEvent } from '../../services/db/audit';
 import { ProviderError, WebhookRefused, type SignatureProvider } from '../../services/signature/provider';
 import { createSignatureProviders, getAcceptFromConfig, requireGetAccept, signatureProviderName } from '../../services/signature/registry';
 import { GETACCEPT_WEBHOOK_EVENTS, getAcceptWebhookToken, getAcceptWebhookUrl } from '../../services/signature/webhook-token';
 import {
   DIGITAL_STATUSES,
-  isFinalDigitalStatus,
   kindForPurpose,
   type DigitalStatus,
   type ExternalSignatureProvider,
@@ -21,12 +19,12 @@ import {
   type SignaturePurpose,
   type SignatureProviderName,
 } from '../../domain/digital-status';
-import { actorLabel } from '../../domain/documents';
 import { durationToMs } from '../../domain/durations';
 import { AppError } from '../../domain/errors';
 import { askWorkflow } from '../../platform/temporal';
 import { cancelSignatureUpdate, checkSignatureSignal, signatureWorkflowId, type ExternalSignatureStart, type SignatureView } from '../../workflows/messages/signature';
 import type { AppDeps } from '../app';
+import { cancelQuoteSigning } from './quote-workflow';
 import { sellerActor, type TenantCaller } from '../auth';
 
 export interface SignatureRequest {
@@ -157,7 +155,11 @@ export async function checkSignatureNow(deps: AppDeps, caller: TenantCaller, doc
   return { digitalStatus: signature.document.digitalStatus ?? 'draft' };
 }
 
-/** "Avbryt digital offert": withdrawn at the provider, polling stops, the document stays open to convert by hand. */
+/**
+ * "Avbryt digital offert": withdrawn at the provider, polling stops, the document stays open to
+ * convert by hand. One decision of the workflow that runs the signing: the signature's, or for
+ * a quote signed on our portal the quote's own (it revokes the links and records who and why).
+ */
 export async function cancelSignature(
   deps: AppDeps,
   caller: TenantCaller,
@@ -165,46 +167,14 @@ export async function cancelSignature(
   input: { reason?: string },
   decisionId: string,
 ): Promise<SignatureView> {
-  const builtin = await builtinSigning(deps, caller, documentId);
-  if (builtin) return cancelBuiltinSigning(deps, caller, builtin, documentId, input, decisionId);
+  const cancel = { actor: sellerActor(caller), ...(input.reason ? { reason: input.reason } : {}) };
+  if (await builtinSigning(deps, caller, documentId)) {
+    await cancelQuoteSigning(deps.temporal, documentId, decisionId, cancel);
+    return { digitalStatus: 'cancelled', checks: 0, consecutiveFailures: 0 };
+  }
   await findSignature(deps, caller, documentId);
   const handle = deps.temporal.workflow.getHandle(signatureWorkflowId(documentId));
-  return askWorkflow(
-    () =>
-      handle.executeUpdate(cancelSignatureUpdate, {
-        args: [{ actor: sellerActor(caller), ...(input.reason ? { reason: input.reason } : {}) }],
-        updateId: decisionId,
-      }),
-    () => 'The digital signing is already over.',
-  );
-}
-
-/**
- * The portal signing cancelled (the customer answered by phone): the quote's links are revoked
- * and the trail says who and why; digital status "cancelled" lets the seller convert by hand.
- */
-async function cancelBuiltinSigning(
-  deps: AppDeps,
-  caller: TenantCaller,
-  builtin: SignatureProvider,
-  documentId: string,
-  input: { reason?: string },
-  decisionId: string,
-): Promise<SignatureView> {
-  const current = await atBuiltin(() => builtin.getDocument(documentId));
-  if (isFinalDigitalStatus(current.status)) throw new AppError('decision_rejected', `The digital signing is already ${current.status}`);
-  await atBuiltin(() => builtin.cancelDocument(documentId));
-  await recordAuditEvent(deps.prisma, {
-    tenantId: caller.tenantId,
-    documentId,
-    dedupeKey: `api:${decisionId}`,
-    type: 'signature_cancelled',
-    digitalStatus: 'cancelled',
-    at: new Date(),
-    actor: actorLabel(sellerActor(caller)),
-    data: { provider: 'builtin', ...(input.reason ? { reason: input.reason } : {}) },
-  });
-  return { digitalStatus: 'cancelled', checks: 0, consecutiveFailures: 0 };
+  return askWorkflow(() => handle.executeUpdate(cancelSignatureUpdate, { args: [cancel], updateId: decisionId }), () => 'The digital signing is already over.');
 }
 
 /** The start page's summary: documents per digital status. */

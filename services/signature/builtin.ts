@@ -8,20 +8,10 @@
  * then the very pages signed). Our own events need no webhook.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { DigitalStatus } from '../../domain/digital-status';
+import type { QuoteStatus } from '../../domain/documents';
+import { UNSIGNED_QUOTE_DIGITAL_STATUSES, type DigitalStatus } from '../../domain/digital-status';
 import { renderSignatureCertificate } from '../render/signature-certificate';
 import { ProviderError, WebhookRefused, type ProviderDocument, type SignatureProvider } from './provider';
-
-/** A quote's own status as a digital status, while unsigned (a signature makes it "signed", whatever the quote says). */
-const BUILTIN_STATUS_TABLE: Readonly<Record<string, DigitalStatus>> = {
-  draft: 'draft',
-  sent: 'sent',
-  viewed: 'viewed',
-  on_hold: 'viewed',
-  refused: 'rejected',
-  expired: 'expired',
-  cancelled: 'cancelled',
-};
 
 export function createBuiltinProvider(prisma: PrismaClient): SignatureProvider {
   async function read(documentId: string): Promise<{ tenantId: string; current: ProviderDocument }> {
@@ -36,7 +26,7 @@ export function createBuiltinProvider(prisma: PrismaClient): SignatureProvider {
     if (document.signature) return found('signed', 'signed');
     // The seller cancelled the signing (its links are revoked) while the quote stays open.
     if (document.digitalStatus === 'cancelled') return found('cancelled', 'links_revoked');
-    const status = Object.hasOwn(BUILTIN_STATUS_TABLE, document.status) ? BUILTIN_STATUS_TABLE[document.status] : undefined;
+    const status = Object.hasOwn(UNSIGNED_QUOTE_DIGITAL_STATUSES, document.status) ? UNSIGNED_QUOTE_DIGITAL_STATUSES[document.status as QuoteStatus] : undefined;
     if (!status) throw new ProviderError(`Quote ${documentId} is ${document.status} without a signature`, false, 409);
     return found(status, document.status);
   }

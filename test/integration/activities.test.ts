@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { PDFDocument } from 'pdf-lib';
 import { recordAuditEvent } from '../../services/db/audit';
 import { createAccessLink, findLinkByToken } from '../../services/db/links';
+import { createBuiltinProvider } from '../../services/signature/builtin';
 import { createActivities } from '../../activities/index';
 import { createResendMailer } from '../../services/notify/mailer';
 import { createOutboxSmsSender } from '../../services/notify/sms';
@@ -193,6 +194,35 @@ describe('recordTransition', () => {
     });
     await expect(missing).rejects.toBeInstanceOf(ApplicationFailure);
     await expect(missing).rejects.toMatchObject({ type: 'not_found', nonRetryable: true });
+  });
+});
+
+describe('cancelPortalSigning', () => {
+  it("revokes the quote's links and records signature_cancelled once, also when retried after a crash between the two", async () => {
+    const { tenantId, documentId, contact } = await seedQuote();
+    await prisma.document.update({ where: { id: documentId }, data: { status: 'viewed', requireSignature: true } });
+    const recipient = { name: contact.name, email: contact.email ?? undefined };
+    await createAccessLink(prisma, { tenantId, documentId, recipient, actions: ['view', 'sign'] }, config.publicUrl);
+    // An attempt that died after revoking the links, before recording.
+    await createBuiltinProvider(prisma).cancelDocument(documentId);
+
+    const input = { tenantId, documentId, workflowId: `quote-${documentId}`, seq: 4, at: Date.parse('2026-03-02T10:00:00Z'), actor: { kind: 'seller' as const, userId: 'usr_1' }, reason: 'approved by phone' };
+    await activities.cancelPortalSigning(input);
+    await activities.cancelPortalSigning(input);
+
+    const events = await prisma.auditEvent.findMany({ where: { documentId } });
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'signature_cancelled', actor: 'user:usr_1', dedupeKey: `quote-${documentId}#4`, data: { provider: 'builtin', reason: 'approved by phone' } }),
+    ]);
+    expect(await prisma.document.findUniqueOrThrow({ where: { id: documentId } })).toMatchObject({ status: 'viewed', digitalStatus: 'cancelled' });
+    expect(await prisma.accessLink.count({ where: { documentId, revokedAt: null } })).toBe(0);
+  });
+
+  it('adds nothing to a signing the API cancelled before the quote workflow took this decision', async () => {
+    const { tenantId, documentId } = await seedQuote();
+    await prisma.document.update({ where: { id: documentId }, data: { status: 'sent', requireSignature: true, digitalStatus: 'cancelled' } });
+    await activities.cancelPortalSigning({ tenantId, documentId, workflowId: `quote-${documentId}`, seq: 2, at: Date.now(), actor: { kind: 'seller', userId: 'usr_1' } });
+    expect(await prisma.auditEvent.count({ where: { documentId } })).toBe(0);
   });
 });
 

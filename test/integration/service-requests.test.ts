@@ -5,6 +5,7 @@
  * with a plan it starts a subscription. A declined card leaves it confirmed-unpaid with an event
  * and a notice to the assignee, after one attempt. Proposals are withdrawn and sent again; the
  * statistics leave out requests handled without a proposal; labels and notes stay in the team.
+ * A decline and its reason are one decision of the request's workflow, however often retried.
  */
 import { randomBytes } from 'node:crypto';
 import { saveReplayHistory } from '../replay/record';
@@ -44,6 +45,7 @@ interface RequestSeen {
   payments: { attempt: number; status: string; amount: number; failureCode: string | null }[];
   notes: { body: string }[];
   subscriptionId: string | null;
+  declineReason: string | null;
 }
 
 async function expectOk<T>(method: string, path: string, body?: unknown, status = 200): Promise<T> {
@@ -190,6 +192,21 @@ it('withdraws a proposal and sends a new one; the old link answers the new propo
   ]);
   expect((await answer(await proposalLink(customer.email, 2), 'refuse')).status).toBe(200);
   expect(await requestOf(created.id)).toMatchObject({ status: 'proposal_declined', outcome: 'declined', unread: true, box: 'inbox' });
+});
+
+it("declines with the seller's reason in one decision of the request's workflow, however often retried", async () => {
+  const customer = await customerWith();
+  const created = await newRequest(customer.id);
+  await received(created.id);
+  const key = `decline-${unique()}`;
+  const decline = () => office.call<RequestSeen>('POST', `/v1/requests/${created.id}/decline`, { reason: 'Hors zone' }, { 'Idempotency-Key': key });
+  const declined = await decline();
+  expect(declined).toMatchObject({ status: 200, body: { status: 'declined', declineReason: 'Hors zone' } });
+  // As after a first attempt whose answer was lost: the retry reaches the workflow again, under the same decision id.
+  await payments.stack.prisma.idempotentRequest.deleteMany({ where: { key } });
+  expect(await decline()).toMatchObject({ status: 200, body: { status: 'declined', declineReason: 'Hors zone' } });
+  const trail = (await office.events(created.id)).filter((event) => event.type === 'declined');
+  expect(trail).toEqual([expect.objectContaining({ data: expect.objectContaining({ reason: 'Hors zone' }) })]);
 });
 
 it('statistics leave out requests handled without a price proposal', async () => {

@@ -4,15 +4,17 @@
  * answer for a quote signed on our portal as they do for GetAccept — the digital status read
  * from our own records (sent → viewed → signed), "check now" answering at once, the signed
  * file being the certificate with the pages signed, cancel revoking the links (a later
- * reminder's link only shows the quote, which converts by hand), and no webhook. The registry picks the provider by the tenant's setting.
+ * reminder's link only shows the quote, which converts by hand) in one decision of the quote's
+ * workflow however often it is retried, and no webhook. The registry picks the provider by the tenant's setting.
  */
+import { randomUUID } from 'node:crypto';
 import { WebhookRefused } from '../../services/signature/provider';
 import { createSignatureProviders, signatureProviderName } from '../../services/signature/registry';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { pdfText } from '../support/pdf-text';
 import { startStack, type Stack } from '../support/stack';
-import { updatesAccepted } from '../support/workflow-history';
+import { updateRequests, updatesAccepted } from '../support/workflow-history';
 import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
 
 let stack: Stack;
@@ -155,4 +157,25 @@ it('cancels the portal signing by revoking its links; the trail says who and why
 
   const order = await office.call<{ kind: string }>('POST', `/v1/documents/${documentId}/convert`, { to: 'order' });
   expect(order).toMatchObject({ status: 201, body: { kind: 'order' } });
+});
+
+it("takes a retried cancel as the same decision of the quote's workflow: one signature_cancelled in the trail", async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
+  await office.sendQuote(documentId, contactEmail, { requireSignature: true });
+  const key = `cancel-signing-${randomUUID()}`;
+  const cancel = () => office.call('POST', `/v1/documents/${documentId}/signature/cancel`, { reason: 'approved by phone' }, { 'Idempotency-Key': key });
+
+  const first = await cancel();
+  expect(first).toEqual({ status: 202, body: { digitalStatus: 'cancelled', checks: 0, consecutiveFailures: 0 } });
+  // Replayed from the stored answer.
+  expect(await cancel()).toEqual(first);
+  // As after a first attempt whose answer was lost (a 5xx stores none): the retry reaches the workflow again, under the same decision id.
+  await stack.prisma.idempotentRequest.deleteMany({ where: { key } });
+  expect(await cancel()).toEqual(first);
+
+  const cancelled = (await office.events(documentId)).filter((event) => event.type === 'signature_cancelled');
+  expect(cancelled).toEqual([expect.objectContaining({ data: { provider: 'builtin', reason: 'approved by phone' } })]);
+  expect((await updateRequests(stack.client, `quote-${documentId}`)).filter((update) => update.name === 'cancelSigning').map((update) => update.id)).toContain(key);
+  // The quote stays open: the seller converts it by hand.
+  expect((await office.call<{ status: string; digitalStatus: string }>('GET', `/v1/documents/${documentId}`)).body).toMatchObject({ status: 'sent', digitalStatus: 'cancelled' });
 });

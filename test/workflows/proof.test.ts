@@ -58,6 +58,9 @@ class RecordingActivities {
     recordSignature: async () => {
       throw new Error('a proof is never signed');
     },
+    cancelPortalSigning: async () => {
+      throw new Error('a proof is never signed');
+    },
     applyRevision: async () => {
       throw new Error('a proof has revisions of its own, not quote versions');
     },

@@ -3,11 +3,13 @@
  * in-memory activities: a signature-required quote refuses a plain acceptance, takes a
  * signature once (evidence kept, signed then accepted recorded, the assignee told of the
  * signature), and a revision makes version 2 — emailed with its own key — after which the
- * version-1 signature is refused.
+ * version-1 signature is refused. The seller's cancel of the portal signing is one decision:
+ * taken once per decision id, refused once cancelled or signed, and no signature after it.
  */
 import { randomUUID } from 'node:crypto';
 import type {
   ApplyRevisionInput,
+  CancelPortalSigningInput,
   GreenlightActivities,
   NotifyAssigneeInput,
   RecordSignatureInput,
@@ -15,12 +17,13 @@ import type {
   SendDocumentEmailInput,
 } from '../../activities/types';
 import { AppError } from '../../domain/errors';
-import { decideQuote, reviseQuote, signQuote, startQuoteWorkflow } from '../../api/operations/quote-workflow';
+import { cancelQuoteSigning, decideQuote, reviseQuote, signQuote, startQuoteWorkflow } from '../../api/operations/quote-workflow';
 import type { Actor } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
 import { quoteWorkflowId, type QuoteWorkflowInput } from '../../workflows/messages/quote';
 import { eventually } from '../support/eventually';
 import { startTestWorker, type TestWorker } from '../support/worker';
+import { saveReplayHistory } from '../replay/record';
 
 const DAY = 24 * 3600_000;
 const seller: Actor = { kind: 'seller', userId: 'user-1' };
@@ -31,6 +34,7 @@ const emails: SendDocumentEmailInput[] = [];
 const notifications: NotifyAssigneeInput[] = [];
 const signatures: RecordSignatureInput[] = [];
 const revisions: ApplyRevisionInput[] = [];
+const signingCancels: CancelPortalSigningInput[] = [];
 const once = <T>(list: T[], item: T, same: (a: T) => boolean) => void (list.some(same) || list.push(item));
 
 const activities: GreenlightActivities = {
@@ -51,6 +55,7 @@ const activities: GreenlightActivities = {
   },
   recordSignature: async (input) => once(signatures, input, (s) => s.documentId === input.documentId),
   applyRevision: async (input) => once(revisions, input, (r) => r.documentId === input.documentId && r.version === input.version),
+  cancelPortalSigning: async (input) => once(signingCancels, input, (c) => c.workflowId === input.workflowId && c.seq === input.seq),
   convertDocument: async () => {
     throw new Error('no conversion in this file');
   },
@@ -136,4 +141,38 @@ it('revises to version 2 with a new email, and refuses signing version 1', async
   const noConsent = await rejection(signQuote(worker.client, documentId, randomUUID(), { actor: customer, version: 2, signature: { ...evidence, consent: false } }));
   expect(noConsent.detail).toBe('Consent is required to sign');
   expect((await signQuote(worker.client, documentId, randomUUID(), { actor: customer, version: 2, signature: evidence })).status).toBe('accepted');
+});
+
+it('cancels the portal signing once per decision, then refuses a second cancel and any signature; the quote stays open', async () => {
+  const documentId = await sendQuote();
+  const decisionId = randomUUID();
+  const cancel = { actor: seller, reason: 'approved by phone' };
+  expect((await cancelQuoteSigning(worker.client, documentId, decisionId, cancel)).status).toBe('sent');
+  // The same decision id again is answered, not cancelled twice.
+  expect((await cancelQuoteSigning(worker.client, documentId, decisionId, cancel)).status).toBe('sent');
+  expect(signingCancels.filter((c) => c.documentId === documentId)).toEqual([
+    { tenantId: 'tenant-1', documentId, workflowId: quoteWorkflowId(documentId), seq: expect.any(Number), at: expect.any(Number), actor: seller, reason: 'approved by phone' },
+  ]);
+
+  expect((await rejection(cancelQuoteSigning(worker.client, documentId, randomUUID(), { actor: seller }))).detail).toBe('The digital signing is already cancelled');
+  expect((await rejection(signQuote(worker.client, documentId, randomUUID(), { actor: customer, version: 1, signature: evidence }))).detail).toBe(
+    'The seller cancelled the signing of this quote',
+  );
+  // Its write number is the workflow's own: the transitions after it do not reuse it.
+  expect((await decideQuote(worker.client, documentId, 'cancel', randomUUID(), { actor: seller })).status).toBe('cancelled');
+  const seqs = [...records.filter((r) => r.documentId === documentId).map((r) => r.seq), ...signingCancels.filter((c) => c.documentId === documentId).map((c) => c.seq)];
+  expect(new Set(seqs).size).toBe(seqs.length);
+  const handle = worker.client.workflow.getHandle(quoteWorkflowId(documentId));
+  await handle.result();
+  // A quote whose portal signing was cancelled, then the quote itself: the history CI replays (test/replay/record.ts).
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-signing-cancelled');
+});
+
+it('refuses to cancel the portal signing of a signed quote, also once its workflow is over', async () => {
+  const documentId = await sendQuote();
+  expect((await signQuote(worker.client, documentId, randomUUID(), { actor: customer, version: 1, signature: evidence })).status).toBe('accepted');
+  await worker.client.workflow.getHandle(quoteWorkflowId(documentId)).result();
+  const refused = await rejection(cancelQuoteSigning(worker.client, documentId, randomUUID(), { actor: seller }));
+  expect(refused).toMatchObject({ code: 'decision_rejected', detail: 'The digital signing is already signed' });
+  expect(signingCancels.filter((c) => c.documentId === documentId)).toEqual([]);
 });

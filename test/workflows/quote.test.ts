@@ -69,6 +69,9 @@ class RecordingActivities {
     recordSignature: async () => {
       throw new Error('no quote is signed in this file');
     },
+    cancelPortalSigning: async () => {
+      throw new Error('no quote is signed in this file');
+    },
     applyRevision: async () => {
       throw new Error('no quote is revised in this file');
     },

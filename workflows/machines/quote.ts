@@ -11,6 +11,7 @@
  *   sent | viewed | on_hold ── validUntil ──▶ expired
  *   draft | sent | viewed | on_hold ── CANCEL ──▶ cancelled (an external signing out is withdrawn)
  *   sent | viewed | on_hold ── SIGN ──▶ accepted (records signed, then accepted)
+ *   sent | viewed | on_hold ── CANCEL_SIGNING ──▶ the same status, its portal signing cancelled
  *   sent | viewed | on_hold ── REVISE ──▶ the same status, one version later
  *
  * Decisions taken here, where the product pages leave room:
@@ -30,6 +31,9 @@
  * - Built-in signature: with `requireSignature`, ACCEPT is refused ("This quote must be
  *   signed") and only SIGN, with the signer's consent, accepts. SIGN is welcome without the
  *   requirement too: it is an acceptance with more evidence.
+ * - The seller may cancel the portal signing (CANCEL_SIGNING: the customer answered by phone):
+ *   its links are revoked, SIGN is refused from then on, and the quote stays open to convert
+ *   by hand; reminders go on as before, so the seller keeps the quote's clock.
  * - Versions: a change made after sending (REVISE) makes a new version and emails a new link.
  *   Decisions that commit to the content (ACCEPT, SIGN) name the version their link was made
  *   for and are refused for an older one; refusing or asking for time is not.
@@ -38,6 +42,7 @@
  * an accepted quote must still be recorded.
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
+import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
 import { activity, anotherKindsDecision, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
@@ -66,11 +71,13 @@ export interface QuoteContext {
   requireSignature?: boolean;
   /** Absent in snapshots saved before versions existed: read through `currentVersion`. */
   version?: number;
+  /** The seller cancelled the portal signing; absent until then (and in older snapshots). */
+  signingCancelled?: true;
 }
 
-/** A decision of the customer (accept, refuse, hold) or the seller (remind, cancel). */
+/** A decision of the customer (accept, refuse, hold) or the seller (remind, cancel, cancel the portal signing). */
 export interface DecisionEvent extends Timed {
-  type: 'ACCEPT' | 'REFUSE' | 'HOLD' | 'REMIND' | 'CANCEL';
+  type: 'ACCEPT' | 'REFUSE' | 'HOLD' | 'REMIND' | 'CANCEL' | 'CANCEL_SIGNING';
   reason?: string;
   options?: string[];
   /** The version the customer's link was made for. */
@@ -121,6 +128,7 @@ export interface QuoteView {
 
 export const currentVersion = (context: QuoteContext): number => context.version ?? 1;
 const requiresSignature = (context: QuoteContext): boolean => context.requireSignature === true;
+const isSigningCancelled = (context: QuoteContext): boolean => context.signingCancelled === true;
 /** A decision naming no version (the back office, older portal pages) is about the current one. */
 const isForCurrentVersion = (context: QuoteContext, event: QuoteEvent): boolean =>
   !('version' in event) || event.version === undefined || event.version === currentVersion(context);
@@ -141,12 +149,14 @@ export const quoteMachine = setup({
     stillValid: ({ context, event }) => isStillValid(context, event),
     mayAccept: ({ context, event }) => isStillValid(context, event) && isForCurrentVersion(context, event) && !requiresSignature(context),
     maySign: ({ context, event }) =>
-      event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event),
+      event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context),
+    maySigningBeCancelled: ({ context }) => requiresSignature(context) && !isSigningCancelled(context),
   },
   actions: {
     /** Delayed events carry `at` too: the interpreter stamps them when they fire. */
     keepTime: assign({ now: ({ context, event }) => (typeof event.at === 'number' ? event.at : context.now) }),
     restartReminderClock: assign({ lastEmailedAt: ({ context }) => context.now }),
+    markSigningCancelled: assign({ signingCancelled: true as const }),
     countReminder: assign({ remindersSent: ({ context }) => context.remindersSent + 1 }),
     nextVersion: assign({
       version: ({ context }) => currentVersion(context) + 1,
@@ -160,6 +170,7 @@ export const quoteMachine = setup({
     applyRevision: activity<RevisionParams>(),
     sendRevisionEmail: activity<undefined>(),
     withdrawSignature: activity<undefined>(),
+    cancelPortalSigning: activity<undefined>(),
   },
   delays: {
     reminderDelay: ({ context }) =>
@@ -243,6 +254,8 @@ export const quoteMachine = setup({
     /** Cancelled, and its signing with it when one is out (the workflow knows whether). */
     const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature'] } as const;
     const expire = { target: 'expired', actions: ['keepTime', record('expired')] } as const;
+    /** The portal signing cancelled, the quote left where it is (its timers keep running). */
+    const cancelSigning = { guard: 'maySigningBeCancelled', actions: ['keepTime', 'markSigningCancelled', 'cancelPortalSigning'] } as const;
     /** Nothing decided yet: reminders run, the customer may decide or ask for time. */
     const undecided = <TOwn extends object>(self: 'sent' | 'viewed', own: TOwn) =>
       ({
@@ -258,6 +271,7 @@ export const quoteMachine = setup({
           REMIND: { guard: 'stillValid', target: self, reenter: true, actions: remind(false) },
           REVISE: revise(self),
           CANCEL: cancel,
+          CANCEL_SIGNING: cancelSigning,
           ...own,
         },
       }) as const;
@@ -302,6 +316,7 @@ export const quoteMachine = setup({
             REMIND: { guard: 'stillValid', actions: remind(false) },
             REVISE: revise('on_hold'),
             CANCEL: cancel,
+            CANCEL_SIGNING: cancelSigning,
           },
         },
         accepted: {},
@@ -336,11 +351,29 @@ export function closedQuoteReason(status: QuoteStatus): string {
 }
 
 /**
+ * Why the portal signing of a quote in a final status is over, in the digital status the back
+ * office reads (also used once its workflow has closed). Only a signature accepts such a quote.
+ */
+export function closedSigningReason(status: QuoteStatus): string {
+  return `The digital signing is already ${status === 'accepted' ? 'signed' : (UNSIGNED_QUOTE_DIGITAL_STATUSES[status] ?? status)}`;
+}
+
+/** Why the seller cannot cancel the quote's portal signing now. */
+function whyNotCancelSigning(snapshot: QuoteSnapshot): string {
+  const status = quoteStatus(snapshot);
+  if (!requiresSignature(snapshot.context)) return 'The quote is not signed on the portal';
+  if (isClosed(snapshot)) return closedSigningReason(status);
+  if (isSigningCancelled(snapshot.context)) return 'The digital signing is already cancelled';
+  return 'The quote has not been sent yet';
+}
+
+/**
  * Why the machine would refuse `event` in `snapshot`, in words a customer or a seller can
  * read; undefined when the event is allowed. Update validators answer with it.
  */
 export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | undefined {
   if (snapshot.can(event)) return undefined;
+  if (event.type === 'CANCEL_SIGNING') return whyNotCancelSigning(snapshot);
   const status = quoteStatus(snapshot);
   if (isClosed(snapshot)) return closedQuoteReason(status);
   if (status === 'draft') return 'The quote has not been sent yet';
@@ -350,6 +383,7 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
     return `This link is for version ${event.version} of the quote; version ${currentVersion(context)} replaces it`;
   }
   if (event.type === 'ACCEPT' && requiresSignature(context)) return 'This quote must be signed';
+  if (event.type === 'SIGN' && isSigningCancelled(context)) return 'The seller cancelled the signing of this quote';
   if (event.type === 'SIGN' && !event.signature.signerName.trim()) return "The signer's name is required";
   if (event.type === 'SIGN' && event.signature.consent !== true) return 'Consent is required to sign';
   switch (event.type) {

@@ -55,6 +55,8 @@ export interface RequestContext extends RequestMachineInput {
   handledWithoutProposal: boolean;
   /** What the card is charged on confirm (the accepted proposal), minor units. */
   confirmedAmount?: number;
+  /** The seller's words when declining, if any. */
+  declineReason?: string;
 }
 
 /** The seller's moves. */
@@ -128,7 +130,10 @@ export const requestMachine = setup({
       const amount = acceptedAmount(context);
       return { ...(amount !== undefined ? { confirmedAmount: amount } : {}), handledWithoutProposal: context.priceOnQuote && amount === undefined };
     }),
-    settleDecline: assign(({ context }) => ({ handledWithoutProposal: context.priceOnQuote && context.proposals.length === 0 })),
+    settleDecline: assign(({ context, event }) => ({
+      handledWithoutProposal: context.priceOnQuote && context.proposals.length === 0,
+      ...(event.type === 'DECLINE' && event.reason ? { declineReason: event.reason } : {}),
+    })),
     recordTransition: activity<RecordParams>(),
     notifyAssignee: activity<NotifyParams>(),
     syncRequest: activity<undefined>(),
@@ -309,6 +314,7 @@ export interface RequestView {
   outcome: ProposalOutcome | null;
   unread: boolean;
   handledWithoutProposal: boolean;
+  declineReason: string | null;
 }
 
 export function requestView(snapshot: RequestSnapshot): RequestView {
@@ -322,5 +328,6 @@ export function requestView(snapshot: RequestSnapshot): RequestView {
     outcome: context.outcome ?? null,
     unread: context.unread,
     handledWithoutProposal: context.handledWithoutProposal,
+    declineReason: context.declineReason ?? null,
   };
 }

@@ -43,6 +43,8 @@ export const quoteUpdates = {
   remind: defineUpdate<QuoteView, [DecisionInput]>('remind'),
   /** Back office: cancel the quote. */
   cancel: defineUpdate<QuoteView, [DecisionInput]>('cancel'),
+  /** Back office: cancel the portal signing (the customer answered by phone); the quote stays open. */
+  cancelSigning: defineUpdate<QuoteView, [DecisionInput]>('cancelSigning'),
   /** The customer signs (built-in signature): accepts with evidence. */
   sign: defineUpdate<QuoteView, [SignInput]>('sign'),
   /** Back office: the quote changed after it was sent; the customer gets the new version. */

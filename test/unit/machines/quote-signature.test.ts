@@ -1,7 +1,8 @@
 /**
  * The quote machine's built-in signature and versions, stepped purely: with a signature
  * required only SIGN (with consent) accepts; a revision makes a new version; a decision made
- * through an older version's link is refused with a reason a customer can read.
+ * through an older version's link is refused with a reason a customer can read. The seller
+ * may cancel the portal signing while the quote is open, once; no signature comes after it.
  */
 import { initialTransition, transition } from 'xstate';
 import type { Actor } from '../../../domain/documents';
@@ -78,6 +79,39 @@ describe('signature required', () => {
     expect(whyNot(quote.snapshot, sign({ signerName: '  ' }))).toBe("The signer's name is required");
     quote.step(sign({ consent: false }));
     expect(quote.snapshot.value).toBe('sent');
+  });
+});
+
+describe('the seller cancels the portal signing', () => {
+  const cancelSigning = (): QuoteEvent => ({ type: 'CANCEL_SIGNING', at: T0 + DAY, actor: seller, reason: 'approved by phone' });
+
+  it('cancels it once, the quote left open where it was, and refuses any signature after it', () => {
+    const quote = sentQuote(true);
+    quote.step({ type: 'HOLD', at: T0 + DAY, actor: customer });
+    quote.step(cancelSigning());
+    expect(quote.snapshot.value).toBe('on_hold');
+    expect(quote.activities).toEqual(['cancelPortalSigning']);
+    expect(whyNot(quote.snapshot, cancelSigning())).toBe('The digital signing is already cancelled');
+    expect(whyNot(quote.snapshot, sign())).toBe('The seller cancelled the signing of this quote');
+    // The quote itself is still the seller's to remind or cancel.
+    expect(whyNot(quote.snapshot, { type: 'REMIND', at: T0 + DAY, actor: seller })).toBeUndefined();
+    expect(whyNot(quote.snapshot, { type: 'CANCEL', at: T0 + DAY, actor: seller })).toBeUndefined();
+  });
+
+  it('refuses once the signing is over, in the digital status it ended in', () => {
+    const signed = sentQuote(true);
+    signed.step(sign());
+    expect(whyNot(signed.snapshot, cancelSigning())).toBe('The digital signing is already signed');
+    const refused = sentQuote(true);
+    refused.step({ type: 'REFUSE', at: T0 + DAY, actor: customer });
+    expect(whyNot(refused.snapshot, cancelSigning())).toBe('The digital signing is already rejected');
+    const cancelled = sentQuote(true);
+    cancelled.step({ type: 'CANCEL', at: T0 + DAY, actor: seller });
+    expect(whyNot(cancelled.snapshot, cancelSigning())).toBe('The digital signing is already cancelled');
+  });
+
+  it('refuses for a quote that awaits no signature', () => {
+    expect(whyNot(sentQuote(false).snapshot, cancelSigning())).toBe('The quote is not signed on the portal');
   });
 });
 

@@ -212,6 +212,13 @@ describe('request machine', () => {
     expect(requestView(run([E.send, E.confirm], { ...INPUT, priceOnQuote: false }).snapshot).handledWithoutProposal).toBe(false);
   });
 
+  it("keeps the seller's reason for declining, for the request's row (syncRequest writes it before the event)", () => {
+    const declined = run(IN.declined);
+    expect(requestView(declined.snapshot)).toMatchObject({ status: 'declined', declineReason: 'Hors zone' });
+    expect(activities(declined.actions)).toEqual(['syncRequest', 'recordTransition']);
+    expect(requestView(run(IN.pending).snapshot).declineReason).toBeNull();
+  });
+
   it('says why the customer cannot answer when no proposal waits', () => {
     expect(whyNotRequest(run(IN.in_progress).snapshot, E.accept)).toBe('No price proposal is waiting for an answer');
     expect(whyNotRequest(run(IN.proposal_declined).snapshot, E.withdraw)).toBe('No price proposal to withdraw');
