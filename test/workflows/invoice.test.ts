@@ -43,6 +43,7 @@ const activities: GreenlightActivities & Pick<PaymentActivities, 'openHostedPaym
   applyRevision: noneForInvoices('applyRevision'),
   convertDocument: noneForInvoices('convertDocument'),
   attemptWebhookDelivery: noneForInvoices('attemptWebhookDelivery'),
+  cancelPortalSigning: noneForInvoices('cancelPortalSigning'),
 };
 
 let worker: TestWorker;
