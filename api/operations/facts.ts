@@ -32,6 +32,7 @@ export async function recordFact(deps: FactDeps, fact: FactInput): Promise<Recor
       workflowId,
       args: [fact],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Record ${fact.type} on ${fact.documentId}`,
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
