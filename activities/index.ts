@@ -7,6 +7,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../platform/config';
 import { convertDocument } from '../services/db/chain';
 import { recordTransition } from './db/record-transition';
+import { recordFact } from './db/record-fact';
 import { applyRevision } from '../services/db/revisions';
 import { cancelPortalSigning, recordSignature } from './db/signatures';
 import { failingClearly } from './failures';
@@ -20,7 +21,7 @@ import { notifyForwarder } from './notify/notify-forwarder';
 import { sendRevisionToColleagues } from './notify/revision-to-colleagues';
 import { sendDocumentEmail } from './notify/send-document-email';
 import type { SmsSender } from '../services/notify/sms';
-import type { GreenlightActivities, PaymentActivities, ProofActivities } from './types';
+import type { FactActivities, GreenlightActivities, PaymentActivities, ProofActivities } from './types';
 import { closeHostedPayments, recordPayment } from './payment/record-payment';
 import { openHostedPayment } from './payment/open-payment';
 import type { PaymentProvider } from '../services/payment/provider';
@@ -54,17 +55,24 @@ function workerDispatcher(deps: ActivityDeps): WebhookDispatcher {
   return { client: context.client, taskQueue: context.info.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
 }
 
+/**
+ * Starts the webhook deliveries of the events this activity recorded: the one place they start
+ * (no sweeper runs behind). Also when an event was there already: this may be the retry of an
+ * attempt that died between its commit and this dispatch, and it starts what is still pending.
+ */
+async function dispatchDeliveries(deps: ActivityDeps, auditEventIds: string[]): Promise<void> {
+  for (const id of auditEventIds) await dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), id);
+}
+
 function proofRenderDeps(deps: ActivityDeps): ProofRenderDeps & { prisma: PrismaClient } {
   if (!deps.proofs) throw new Error('This worker was built without proof rendering (ActivityDeps.proofs)');
   return { ...deps.proofs, prisma: deps.prisma };
 }
 
-export function createActivities(deps: ActivityDeps): GreenlightActivities & ProofActivities & SignatureActivities & PaymentActivities & SubscriptionActivities & RequestActivities {
-  /** Starts an event's webhook deliveries; also when it was recorded already: this may retry a run that died before dispatching. */
-  const dispatchWebhooksOf = (event: { id: string }) => dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), event.id);
+export function createActivities(deps: ActivityDeps): GreenlightActivities & FactActivities & ProofActivities & SignatureActivities & PaymentActivities & SubscriptionActivities & RequestActivities {
   return {
     ...subscriptionActivities(deps),
-    ...requestActivities({ ...deps, dispatchWebhooks: (auditEventId) => dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), auditEventId) }),
+    ...requestActivities({ ...deps, dispatchWebhooks: (auditEventId) => dispatchDeliveries(deps, [auditEventId]) }),
     ...signatureActivities(deps.prisma, deps.signatures),
     renderProofRevision: failingClearly(beatingWhileRunning((input) => renderProofRevision(proofRenderDeps(deps), input))),
     renderZoomPage: failingClearly((input) => renderZoomPage(proofRenderDeps(deps), input)),
@@ -72,11 +80,16 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
     markRenderFailed: failingClearly((input) => markRenderFailed(deps.prisma, input)),
     recordTransition: failingClearly(async (input) => {
       const { event } = await recordTransition(deps.prisma, input);
-      await dispatchWebhooksOf(event);
+      await dispatchDeliveries(deps, [event.id]);
     }),
     cancelPortalSigning: failingClearly(async (input) => {
       const event = await cancelPortalSigning(deps.prisma, input);
-      if (event) await dispatchWebhooksOf(event);
+      if (event) await dispatchDeliveries(deps, [event.id]);
+    }),
+    recordFact: failingClearly(async (input) => {
+      const { event, created } = await recordFact(deps.prisma, input);
+      await dispatchDeliveries(deps, [event.id]);
+      return { eventId: event.id, created };
     }),
     sendDocumentEmail: failingClearly((input) => sendDocumentEmail(deps, input)),
     notifyAssignee: failingClearly((input) => notifyAssignee(deps, input)),
@@ -93,7 +106,7 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
     closeHostedPayments: failingClearly((input) => closeHostedPayments({ prisma: deps.prisma, payments: deps.payments }, input)),
     openHostedPayment: failingClearly((input) => openHostedPayment({ prisma: deps.prisma, payments: deps.payments }, input)),
     convertDocument: failingClearly(async (input) => {
-      const { document, created } = await convertDocument(deps.prisma, {
+      const { document, created, eventIds } = await convertDocument(deps.prisma, {
         tenantId: input.tenantId,
         sourceId: input.documentId,
         to: input.to,
@@ -101,6 +114,7 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Pro
         at: new Date(input.at),
         ...(input.decisionId ? { decisionId: input.decisionId } : {}),
       });
+      await dispatchDeliveries(deps, eventIds);
       return { documentId: document.id, number: document.number, created };
     }),
   };

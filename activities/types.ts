@@ -9,6 +9,7 @@ import type { SignatureEvidence } from '../domain/signature';
 import type { PaymentPage, ReceivedPayment } from '../domain/invoice';
 import type { DocumentChanges } from '../domain/documents';
 import type { CustomerTemplateName } from '../services/notify/templates';
+import type { FactInput, RecordedFact } from '../workflows/fact';
 import type { RenderedRevision, RenderProofRevisionInput, RenderZoomPageInput } from '../services/render/proof-pages';
 import type { MarkRenderFailedInput } from '../services/render/render-start';
 import type { ReportRevisionReadyInput, RevisionReport } from './render/report-revision-ready';
@@ -164,6 +165,12 @@ export interface PaymentActivities {
   closeHostedPayments(input: ClosePaymentsInput): Promise<void>;
 }
 
+/** Facts no running workflow took (workflows/fact.ts), apart from the document activities. */
+export interface FactActivities {
+  /** Records a fact once per dedupe key and starts its webhook deliveries. */
+  recordFact(input: FactInput): Promise<RecordedFact>;
+}
+
 /** Proof rendering, apart from the document activities: only workers built with ActivityDeps.proofs serve it. */
 export interface ProofActivities {
   /** Renders a proof revision's pages and watermarked PDF; idempotent by revision; a file that cannot be rendered ends as status failed. */
@@ -190,7 +197,7 @@ export interface GreenlightActivities {
   cancelPortalSigning(input: CancelPortalSigningInput): Promise<void>;
   /** Writes a revision of a sent quote as its new version; once per version. */
   applyRevision(input: ApplyRevisionInput): Promise<void>;
-  /** Idempotent: a chain holds one document per kind, so a retry returns the first one; `created` when the same decision made it. */
+  /** Idempotent: a chain holds one document per kind, so a retry returns the first one; `created` when the same decision made it. Starts the webhook deliveries of its events. */
   convertDocument(input: ConvertDocumentActivityInput): Promise<{ documentId: string; number: string; created: boolean }>;
   /** One attempt of one webhook delivery; its HTTP outcome is the answer, never an error. */
   attemptWebhookDelivery(input: AttemptWebhookDeliveryInput): Promise<AttemptOutcome>;

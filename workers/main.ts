@@ -22,7 +22,6 @@ import { createGreenlightWorker, workflowBundlePath } from './create-worker';
 import { startWorkerHealthServer } from './health';
 import { startRenderSweeper } from './render-sweeper';
 import { installWorkerRuntime } from './runtime';
-import { startWebhookSweeper } from './webhook-dispatcher';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -56,8 +55,6 @@ async function main(): Promise<void> {
   });
 
   const scope = config.sweepTenants ? { tenantIds: new Set(config.sweepTenants) } : undefined;
-  // Starts the webhook deliveries of events recorded outside workflows (and any a crash left behind).
-  const webhookSweeper = startWebhookSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs, scope });
   // Starts the renders of revisions whose upload could not reach Temporal.
   const renderSweeper = startRenderSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue, scope });
 
@@ -89,7 +86,6 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await health?.close();
-    await webhookSweeper.stop();
     await renderSweeper.stop();
     await connection.close();
     await prisma.$disconnect();

@@ -1,6 +1,6 @@
 /**
  * A sweeper beside the worker: a safety net that looks, every few seconds, for work a crash or
- * an outage left unstarted (webhook deliveries, revision renders) and starts it. One sweep runs
+ * an outage left unstarted (revision renders) and starts it. One sweep runs
  * at a time; a failed sweep is logged and the next one comes anyway; stop() waits for the
  * sweep in progress. Several workers sweeping at once is harmless: what they start has a
  * workflow id of its own and starts once.

@@ -1,6 +1,7 @@
 /** Every workflow the worker runs (its workflowsPath): one per document kind. */
 export { quoteWorkflow } from './quote';
 export { messageNotificationWorkflow } from './conversation';
+export { factWorkflow } from './fact';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { acceptanceWorkflow } from './acceptance';
 export { proofRevisionWorkflow } from './proof-revision';

@@ -208,7 +208,7 @@ export const documentRoutes = [
     params: idParamsSchema,
     problems: ['not_found'],
     response: { status: 201, description: 'The copy', schema: documentSchema },
-    handle: async ({ deps, caller, params }) => presentWithChain(deps, await duplicateDocument(deps.prisma, caller, params.id)),
+    handle: async ({ deps, caller, params }) => presentWithChain(deps, await duplicateDocument(deps, caller, params.id)),
   }),
   jsonRoute({
     method: 'get',
@@ -234,7 +234,7 @@ export const documentRoutes = [
     bodyExample: { body: 'The proof for the flyers is ready: could you check the colours?', notifyCustomer: true },
     problems: ['not_found', 'unprocessable'],
     response: { status: 201, description: 'The message', schema: messageSchema },
-    handle: async ({ deps, caller, params, body }) => presentMessage(await postSellerMessage(deps, caller, params.id, body)),
+    handle: async ({ deps, caller, params, body, decisionId }) => presentMessage(await postSellerMessage(deps, caller, params.id, body, decisionId)),
   }),
   jsonRoute({
     method: 'get',

@@ -68,6 +68,6 @@ export const linkRoutes = [
     params: idParamsSchema,
     problems: ['not_found'],
     response: { status: 204, description: 'Revoked' },
-    handle: ({ deps, caller, params }) => revokeLink(deps.prisma, caller, params.id),
+    handle: ({ deps, caller, params }) => revokeLink(deps, caller, params.id),
   }),
 ];

@@ -120,7 +120,7 @@ export const requestRoutes = [
     bodyExample: { body: 'Called the customer: the ladder access is at the back.' },
     problems: ['not_found'],
     response: theRequest,
-    handle: ({ deps, caller, params, body }) => addRequestNote(deps, caller, params.id, body.body),
+    handle: ({ deps, caller, params, body, decisionId }) => addRequestNote(deps, caller, params.id, body.body, decisionId),
   }),
   jsonRoute({
     method: 'post',

@@ -4,15 +4,14 @@
  * any chain).
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { recordAuditEvent } from '../../services/db/audit';
 import type { ConversionTarget } from '../../domain/chain';
 import { actorLabel, type DocumentKind } from '../../domain/documents';
-import type { PrismaClient } from '../../generated/prisma/client';
 import { conversionSummary, conversionWorkflowId, type ConversionInput, type ConversionOutcome, type conversionWorkflow } from '../../workflows/conversion';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
 import { createDocument, getDocument, type DocumentWithLines } from './documents';
+import { recordFact, sellerFact } from './facts';
 
 /**
  * The converted document, made by its conversion workflow (workflows/conversion.ts), so the
@@ -60,7 +59,8 @@ async function runConversion(client: Client, taskQueue: string, input: Conversio
 }
 
 /** A new draft of the same kind, customer and lines, with its own number, in no chain. */
-export async function duplicateDocument(prisma: PrismaClient, caller: TenantCaller, documentId: string): Promise<DocumentWithLines> {
+export async function duplicateDocument(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<DocumentWithLines> {
+  const { prisma } = deps;
   const source = await getDocument(prisma, caller.tenantId, documentId);
   const copy = await createDocument(prisma, caller.tenantId, {
     kind: source.kind as DocumentKind,
@@ -77,15 +77,8 @@ export async function duplicateDocument(prisma: PrismaClient, caller: TenantCall
       optional: line.optional,
     })),
   });
-  await recordAuditEvent(prisma, {
-    tenantId: caller.tenantId,
-    documentId: copy.id,
-    // Keyed by the copy: each duplicate is a new draft (a retried request without Idempotency-Key makes another).
-    dedupeKey: `created:${copy.id}`,
-    type: 'created',
-    at: copy.createdAt,
-    actor: actorLabel(sellerActor(caller)),
-    data: { duplicateOf: { id: source.id, number: source.number } },
-  });
+  // Keyed by the copy: each duplicate is a new draft (a retried request without Idempotency-Key makes another).
+  const data = { duplicateOf: { id: source.id, number: source.number } };
+  await recordFact(deps, sellerFact(caller, copy.id, { dedupeKey: `created:${copy.id}`, type: 'created', at: copy.createdAt, data }));
   return getDocument(prisma, caller.tenantId, copy.id);
 }

@@ -3,16 +3,17 @@
  * has its web link, which the seller copies to hand over in a chat or a text). A link is
  * services/db/links.ts's, as an emailed one: one token for one recipient of one document,
  * kept as its SHA-256 only. Making and revoking one is in the document's trail (link_created,
- * link_revoked), by the seller; the portal answers a revoked link 410 at once.
+ * link_revoked), by the seller, recorded by a fact workflow (api/operations/facts.ts); the
+ * portal answers a revoked link 410 at once.
  */
-import { recordAuditEvent } from '../../services/db/audit';
 import { createAccessLink, type CreatedAccessLink, type LinkRecipient } from '../../services/db/links';
 import { actorLabel, customerLinkActions, type LinkAction } from '../../domain/documents';
 import { AppError, type FieldError } from '../../domain/errors';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
-import { sellerActor, type TenantCaller } from '../auth';
+import type { TenantCaller } from '../auth';
 import { afterCursor, DEFAULT_PAGE_SIZE, encodeCursor } from './documents';
+import { recordFact, sellerFact } from './facts';
 
 export interface CreateLinkInput {
   recipient: { contactId: string } | { email: string; name?: string };
@@ -78,15 +79,9 @@ export async function createSellerLink(
   const linkInput = { tenantId: caller.tenantId, documentId, recipient, actions, documentVersion: document.version, ...(expiresAt ? { expiresAt } : {}) };
   const created = await createAccessLink(deps.prisma, linkInput, deps.config.publicUrl);
   const { link } = created;
-  await recordAuditEvent(deps.prisma, {
-    tenantId: caller.tenantId,
-    documentId,
-    dedupeKey: `api:link_created:${link.id}`,
-    type: 'link_created',
-    at: link.createdAt,
-    actor: actorLabel(sellerActor(caller)),
-    data: { linkId: link.id, recipient: presentRecipient(link), actions: link.actions, expiresAt: link.expiresAt?.toISOString() ?? null },
-  });
+  // Keyed by the link this request made.
+  const data = { linkId: link.id, recipient: presentRecipient(link), actions: link.actions, expiresAt: link.expiresAt?.toISOString() ?? null };
+  await recordFact(deps, sellerFact(caller, documentId, { dedupeKey: `api:link_created:${link.id}`, type: 'link_created', at: link.createdAt, data }));
   return created;
 }
 
@@ -131,7 +126,8 @@ export async function listDocumentLinks(
  * Revoking again changes nothing and is not an error. The trail gets one link_revoked at the
  * first revocation's time, written again on every call so a call cut short still leaves it.
  */
-export async function revokeLink(prisma: PrismaClient, caller: TenantCaller, linkId: string, now = new Date()): Promise<void> {
+export async function revokeLink(deps: AppDeps, caller: TenantCaller, linkId: string, now = new Date()): Promise<void> {
+  const { prisma } = deps;
   const link = await prisma.accessLink.findFirst({ where: { id: linkId, tenantId: caller.tenantId }, select: { id: true, documentId: true } });
   if (!link) throw new AppError('not_found', `No link ${linkId}.`);
   const forwarded = { forwardedFromLinkId: link.id };
@@ -143,13 +139,6 @@ export async function revokeLink(prisma: PrismaClient, caller: TenantCaller, lin
     prisma.accessLink.findUniqueOrThrow({ where: { id: link.id }, select: { revokedAt: true } }),
     prisma.accessLink.findMany({ where: forwarded, select: { id: true }, orderBy: { createdAt: 'asc' } }),
   ]);
-  await recordAuditEvent(prisma, {
-    tenantId: caller.tenantId,
-    documentId: link.documentId,
-    dedupeKey: `api:link_revoked:${link.id}`,
-    type: 'link_revoked',
-    at: revokedAt ?? now,
-    actor: actorLabel(sellerActor(caller)),
-    data: { linkId: link.id, colleagueLinkIds: colleagues.map((colleague) => colleague.id) },
-  });
+  const data = { linkId: link.id, colleagueLinkIds: colleagues.map((colleague) => colleague.id) };
+  await recordFact(deps, sellerFact(caller, link.documentId, { dedupeKey: `api:link_revoked:${link.id}`, type: 'link_revoked', at: revokedAt ?? now, data }));
 }

@@ -2,18 +2,21 @@
  * The conversation on a document. The seller writes through the API (an internal note stays
  * in the team; `notifyCustomer` emails the customer a link), the customer from the portal
  * (the assignee is notified on the channels their preferences name for `message`). Every
- * message is an audit event `message`; notices go out through a small workflow per message
- * (workflows/conversation.ts), so a mail outage delays them and never loses them.
+ * message is stored with its audit event `message` by a workflow of its own (workflows/fact.ts);
+ * notices go out through a small workflow per message (workflows/conversation.ts), so a mail
+ * outage delays them and never loses them. A message's id comes from its request (decision id,
+ * portal form id), so a retried request stores and notifies it once.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AccessLink, Message, PrismaClient } from '../../generated/prisma/client';
-import { recordAuditEvent } from '../../services/db/audit';
 import { actorLabel, type Actor, type RequestSource } from '../../domain/documents';
-import { newId, sha256Hex } from '../../platform/ids';
+import { derivedId, sha256Hex } from '../../platform/ids';
 import { messageNotificationWorkflowId, type MessageNotificationInput, type messageNotificationWorkflow } from '../../workflows/conversation';
+import type { FactInput, FactMessage } from '../../workflows/fact';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
+import { recordFact } from './facts';
 
 export async function listMessages(
   prisma: PrismaClient,
@@ -43,46 +46,20 @@ async function startNotification(deps: AppDeps, input: MessageNotificationInput)
   }
 }
 
-interface NewMessage {
-  id: string;
-  tenantId: string;
-  documentId: string;
-  author: 'customer' | 'seller';
-  actor: Actor;
-  authorName?: string;
-  body: string;
-  internal: boolean;
-  source?: RequestSource;
-}
-
-/** Stores the message and its audit event; the same id twice stores and records once. */
-async function saveMessage(prisma: PrismaClient, input: NewMessage): Promise<Message> {
-  const actor = actorLabel(input.actor);
-  const message = await prisma.message.upsert({
-    where: { id: input.id },
-    update: {},
-    create: {
-      id: input.id,
-      tenantId: input.tenantId,
-      documentId: input.documentId,
-      author: input.author,
-      actor,
-      authorName: input.authorName ?? null,
-      body: input.body,
-      internal: input.internal,
-    },
-  });
-  await recordAuditEvent(prisma, {
-    tenantId: input.tenantId,
-    documentId: input.documentId,
+/**
+ * Stores the message with its audit event, through its fact workflow (api/operations/facts.ts),
+ * and answers the row as stored: to a retried request, the first attempt's.
+ */
+async function saveMessage(deps: AppDeps, message: FactMessage, by: Pick<FactInput, 'tenantId' | 'documentId' | 'actor' | 'source'>): Promise<Message> {
+  await recordFact(deps, {
+    ...by,
     dedupeKey: `message:${message.id}`,
     type: 'message',
-    at: message.createdAt,
-    actor,
-    ...input.source,
-    data: { messageId: message.id, author: input.author, internal: input.internal },
+    at: Date.now(),
+    data: { messageId: message.id, author: message.author, internal: message.internal },
+    message,
   });
-  return message;
+  return deps.prisma.message.findUniqueOrThrow({ where: { id: message.id } });
 }
 
 export interface SellerMessageInput {
@@ -91,7 +68,8 @@ export interface SellerMessageInput {
   notifyCustomer?: boolean;
 }
 
-export async function postSellerMessage(deps: AppDeps, caller: TenantCaller, documentId: string, input: SellerMessageInput): Promise<Message> {
+/** `decisionId` names the message (api/decision-id.ts): the same request twice stores and notifies once. */
+export async function postSellerMessage(deps: AppDeps, caller: TenantCaller, documentId: string, input: SellerMessageInput, decisionId: string): Promise<Message> {
   const document = await deps.prisma.document.findFirst({
     where: { id: documentId, tenantId: caller.tenantId },
     include: { contact: { select: { email: true } }, customer: { select: { email: true } } },
@@ -104,15 +82,11 @@ export async function postSellerMessage(deps: AppDeps, caller: TenantCaller, doc
   if (input.notifyCustomer && !(document.contact?.email ?? document.customer.email)) {
     throw new AppError('unprocessable', 'The customer has no email address to notify.', [{ path: 'notifyCustomer', message: 'no email address' }]);
   }
-  const message = await saveMessage(deps.prisma, {
-    id: newId('msg'),
-    tenantId: caller.tenantId,
-    documentId,
-    author: 'seller',
-    actor: sellerActor(caller),
-    body: input.body,
-    internal,
-  });
+  const message = await saveMessage(
+    deps,
+    { id: derivedId('msg', caller.tenantId, documentId, decisionId), author: 'seller', body: input.body, internal },
+    { tenantId: caller.tenantId, documentId, actor: actorLabel(sellerActor(caller)) },
+  );
   if (input.notifyCustomer) {
     await startNotification(deps, {
       tenantId: caller.tenantId,
@@ -143,17 +117,11 @@ export async function postCustomerMessage(
 ): Promise<Message> {
   const id = `msg_${sha256Hex(`${link.id}:${document.id}:${input.submissionId}`).slice(0, 32)}`;
   const authorName = link.recipientName ?? link.recipientEmail ?? undefined;
-  const message = await saveMessage(deps.prisma, {
-    id,
-    tenantId: document.tenantId,
-    documentId: document.id,
-    author: 'customer',
-    actor: input.actor,
-    ...(authorName ? { authorName } : {}),
-    body: input.body,
-    internal: false,
-    source: input.source,
-  });
+  const message = await saveMessage(
+    deps,
+    { id, author: 'customer', ...(authorName ? { authorName } : {}), body: input.body, internal: false },
+    { tenantId: document.tenantId, documentId: document.id, actor: actorLabel(input.actor), source: input.source },
+  );
   await startNotification(deps, {
     tenantId: document.tenantId,
     documentId: document.id,

@@ -7,12 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { isAcceptanceKind, type AcceptanceKind } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
-import { actorLabel, type DocumentKind } from '../../domain/documents';
+import type { DocumentKind } from '../../domain/documents';
 import { withArticle } from '../../domain/summaries';
 import type { DocumentStatus } from '../../domain/document-statuses';
 import { durationToMs } from '../../domain/durations';
 import { isProofType } from '../../domain/proof-types';
-import { recordAuditEvent } from '../../services/db/audit';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
 import { documentWorkflowId, type DecisionInput, type SendInstructions } from '../../workflows/messages/document';
 import type { QuoteWorkflowInput } from '../../workflows/messages/quote';
@@ -21,6 +20,7 @@ import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
 import { cancelDraft, decideDocument, type DocumentView, startAcceptanceWorkflow, startInvoiceWorkflow, startProofWorkflow, startQuoteWorkflow } from './quote-workflow';
+import { recordFact, sellerFact } from './facts';
 import { invoiceWorkflowInput } from './invoices';
 import { readProofOriginal } from './proof-files';
 import { getSettings } from './settings';
@@ -294,20 +294,15 @@ async function cancelDraftDocument(deps: AppDeps, caller: TenantCaller, document
  * The seller's own look at the PDF: a proof's is its newest revision's original. It is kept in
  * the trail as a download by the seller with `counted: false`: downloadCount and viewCount
  * report what the customer did, never previews. Each look is a fact of its own (a GET, not a
- * decision), so its event id is new every time.
+ * decision: the same seller looking twice looked twice, and nothing in the request tells a
+ * retry from a second look), so its dedupe key is new on every request, drawn once here and
+ * kept by its fact workflow through every retry of the recording.
  */
 export async function previewPdf(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; filename: string }> {
   const document = await findDocument(deps, caller, documentId);
   const original = document.kind === 'proof' ? await readProofOriginal(deps, document.id) : undefined;
   const bytes = original?.bytes ?? (await renderQuotePdf(deps.prisma, { tenantId: caller.tenantId, documentId }));
-  await recordAuditEvent(deps.prisma, {
-    tenantId: caller.tenantId,
-    documentId,
-    dedupeKey: `api:pdf:${randomUUID()}`,
-    type: 'downloaded',
-    at: new Date(),
-    actor: actorLabel(sellerActor(caller)),
-    data: { by: 'seller', counted: false, ...(original ? { revision: original.revision } : {}) },
-  });
+  const data = { by: 'seller', counted: false, ...(original ? { revision: original.revision } : {}) };
+  await recordFact(deps, sellerFact(caller, documentId, { dedupeKey: `api:pdf:${randomUUID()}`, type: 'downloaded', data }));
   return { bytes, filename: original ? `${document.number}-r${original.revision}.pdf` : `${document.number}.pdf` };
 }

@@ -313,7 +313,7 @@ async function executeDecision<TView, TInput>(
 
 /**
  * Tells the running workflow a view or download happened. False when no workflow runs (never
- * sent, or already finished): the caller then records the fact itself (recordAuditEvent).
+ * sent, or already finished): the caller then records it through a fact workflow (api/operations/facts.ts).
  */
 export async function signalDocumentFact(client: Client, workflowId: string, fact: QuoteFact, payload: ViewedSignal): Promise<boolean> {
   try {

@@ -251,16 +251,16 @@ export async function changeRequestLabels(deps: AppDeps, caller: TenantCaller, r
 }
 
 /** An internal note: a message the customer never sees. */
-export async function addRequestNote(deps: AppDeps, caller: TenantCaller, requestId: string, body: string) {
+export async function addRequestNote(deps: AppDeps, caller: TenantCaller, requestId: string, body: string, decisionId: string) {
   await findRequest(deps, caller.tenantId, requestId);
-  await postSellerMessage(deps, caller, requestId, { body, internal: true });
+  await postSellerMessage(deps, caller, requestId, { body, internal: true }, decisionId);
   return getRequest(deps, caller.tenantId, requestId);
 }
 
 /** The seller writes to the customer (emailed with the request's link); the first message takes the request in hand. */
 export async function writeToRequestCustomer(deps: AppDeps, caller: TenantCaller, requestId: string, body: string, decisionId: string) {
   const row = await findRequest(deps, caller.tenantId, requestId);
-  await postSellerMessage(deps, caller, requestId, { body, notifyCustomer: true });
+  await postSellerMessage(deps, caller, requestId, { body, notifyCustomer: true }, decisionId);
   if (!(FINAL_REQUEST_STATUSES as readonly string[]).includes(row.document.status)) {
     return move(deps, caller.tenantId, requestId, requestUpdates.sellerWrote, seller(caller), decisionId);
   }

@@ -1,25 +1,27 @@
 /**
  * What a customer does through a link, recorded once and in the right place: facts
- * (viewed, downloaded) go to the document's workflow while it runs, straight to the audit
- * trail when it does not (a draft, a closed document, a kind without one) — never both;
- * decisions always go to the workflow, whose validators decide.
+ * (viewed, downloaded) go to the document's workflow while it runs (a signal: the portal's hot
+ * path starts nothing), to a fact workflow of their own when it does not (a draft, a closed
+ * document, a kind without one; api/operations/facts.ts) — never both; decisions always go to
+ * the workflow, whose validators decide.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { AccessLink } from '../../generated/prisma/client';
-import { recordAuditEvent } from '../../services/db/audit';
 import type { FoundLink } from '../../services/db/links';
 import { actorLabel, type Actor, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { ProofPinInput } from '../../workflows/messages/proof';
 import type { ViewedSignal } from '../../workflows/messages/document';
+import type { FactInput } from '../../workflows/fact';
 import type { SignatureEvidence } from '../../domain/signature';
+import { recordFact, type FactDeps } from '../operations/facts';
 import { decideDocument, decideProof, forwardProof, signalDocumentFact, signQuote } from '../operations/quote-workflow';
 import { answerProposal } from '../operations/requests';
 import { apiMetrics } from '../metrics';
 import type { PortalDecision } from './decisions';
 
-export interface CustomerActionDeps {
+export interface CustomerActionDeps extends FactDeps {
   prisma: PrismaClient;
   temporal: Client;
 }
@@ -40,6 +42,11 @@ export interface FactTarget {
   document: { id: string; tenantId: string };
 }
 
+/** A fact the customer reports through the link, on the document it is about: theirs, from where they are. */
+export function customerFact(found: FactTarget, fact: Omit<FactInput, 'tenantId' | 'documentId' | 'actor'> & { source: RequestSource }): FactInput {
+  return { ...fact, tenantId: found.document.tenantId, documentId: found.document.id, actor: actorLabel(customerActor(found.link)) };
+}
+
 /**
  * A customer's view (a human one: see view-tracking.ts) or download. `eventId` makes it
  * once-only: a page view's confirmation passes the page's view id.
@@ -55,18 +62,7 @@ export async function recordCustomerFact(
   // The row names the workflow that owns the document once it was sent, whatever its kind.
   const { workflowId, kind } = await deps.prisma.document.findUniqueOrThrow({ where: { id: found.document.id }, select: { workflowId: true, kind: true } });
   const toldWorkflow = workflowId !== null && (await signalDocumentFact(deps.temporal, workflowId, fact, payload));
-  if (!toldWorkflow) {
-    await recordAuditEvent(deps.prisma, {
-      tenantId: found.document.tenantId,
-      documentId: found.document.id,
-      dedupeKey: `portal:${payload.eventId}`,
-      type: fact,
-      at: new Date(payload.at),
-      actor: actorLabel(payload.actor),
-      ...source,
-      data: { linkId: found.link.id },
-    });
-  }
+  if (!toldWorkflow) await recordFact(deps, customerFact(found, { dedupeKey: `portal:${eventId}`, type: fact, at: payload.at, source, data: { linkId: found.link.id } }));
   if (fact === 'viewed') apiMetrics.portalViews.inc({ kind });
 }
 

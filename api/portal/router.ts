@@ -199,7 +199,7 @@ export function createPortalRouter(deps: AppDeps): Router {
 
   const showQuote: LinkHandler = async (req, res, found) => {
     // An open is doubtful until the page reports a person using it (view-tracking.ts).
-    const viewId = await recordOpen(deps.prisma, found, { head: req.method === 'HEAD', source: requestSource(req) });
+    const viewId = await recordOpen(deps, found, { head: req.method === 'HEAD', source: requestSource(req) });
     res.type('html').send(await quotePage(deps, req, found, { viewId }));
   };
 
@@ -291,7 +291,7 @@ export function createPortalRouter(deps: AppDeps): Router {
         })
       : null;
     if (!shown) return answerUnknownLink(req, res);
-    const viewId = await recordOpen(deps.prisma, { link: found.link, document: shown }, { head: req.method === 'HEAD', source: requestSource(req) });
+    const viewId = await recordOpen(deps, { link: found.link, document: shown }, { head: req.method === 'HEAD', source: requestSource(req) });
     res.type('html').send(await quotePage(deps, req, found, { shown, viewId }));
   };
 

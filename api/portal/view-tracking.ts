@@ -21,14 +21,14 @@
  *   as a doubtful, uncounted download and does not reach the workflow.
  */
 import { randomUUID } from 'node:crypto';
-import { recordAuditEvent } from '../../services/db/audit';
-import { actorLabel, type RequestSource } from '../../domain/documents';
+import type { RequestSource } from '../../domain/documents';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
 import { sha256Hex } from '../../platform/ids';
 import { AppError } from '../../domain/errors';
 import { IDEMPOTENCY_TTL_MS } from '../idempotency';
 import { apiMetrics } from '../metrics';
-import { customerActor, recordCustomerFact, type CustomerActionDeps } from './customer-actions';
+import { recordFact } from '../operations/facts';
+import { customerFact, recordCustomerFact, type CustomerActionDeps } from './customer-actions';
 
 /**
  * Lower-case pieces of the user agents of link scanners, link previews and HTTP libraries.
@@ -108,20 +108,16 @@ function doubtAbout(target: ViewTarget, request: { head: boolean; source: Reques
 
 const openedKey = (viewId: string) => `portal:opened:${viewId}`;
 
-/** Records the open of a page, doubtful until confirmed; answers the view id the page reports with. */
-export async function recordOpen(prisma: PrismaClient, target: ViewTarget, request: { head: boolean; source: RequestSource }): Promise<string> {
+/**
+ * Records the open of a page, doubtful until confirmed; answers the view id the page reports
+ * with. Each open is a page view of its own, so its id is drawn here, once per request; the
+ * page is answered once its `opened` row is there, which its beacon's confirmation looks up.
+ */
+export async function recordOpen(deps: CustomerActionDeps, target: ViewTarget, request: { head: boolean; source: RequestSource }): Promise<string> {
   const viewId = randomUUID();
   const at = new Date();
-  await recordAuditEvent(prisma, {
-    tenantId: target.document.tenantId,
-    documentId: target.document.id,
-    dedupeKey: openedKey(viewId),
-    type: 'opened',
-    at,
-    actor: actorLabel(customerActor(target.link)),
-    ...request.source,
-    data: { linkId: target.link.id, viewId, human: false, reason: doubtAbout(target, { ...request, at }), counted: false },
-  });
+  const data = { linkId: target.link.id, viewId, human: false, reason: doubtAbout(target, { ...request, at }), counted: false };
+  await recordFact(deps, customerFact(target, { dedupeKey: openedKey(viewId), type: 'opened', at: at.getTime(), source: request.source, data }));
   apiMetrics.portalOpens.inc({ kind: target.document.kind });
   return viewId;
 }
@@ -157,16 +153,9 @@ export async function confirmViewBeforeAction(deps: CustomerActionDeps, target: 
 export async function recordDownload(deps: CustomerActionDeps, target: ViewTarget, source: RequestSource): Promise<void> {
   const machine = machineReason(source);
   if (!machine) return recordCustomerFact(deps, target, 'downloaded', source);
-  await recordAuditEvent(deps.prisma, {
-    tenantId: target.document.tenantId,
-    documentId: target.document.id,
-    dedupeKey: `portal:${randomUUID()}`,
-    type: 'downloaded',
-    at: new Date(),
-    actor: actorLabel(customerActor(target.link)),
-    ...source,
-    data: { linkId: target.link.id, human: false, reason: machine, counted: false },
-  });
+  // Each fetch is a download of its own (nothing tells a scanner's retry from its next fetch): its key is drawn once, here.
+  const data = { linkId: target.link.id, human: false, reason: machine, counted: false };
+  await recordFact(deps, customerFact(target, { dedupeKey: `portal:${randomUUID()}`, type: 'downloaded', at: Date.now(), source, data }));
 }
 
 async function confirmView(

@@ -1,9 +1,11 @@
 /**
  * The audit trail: one row per thing that happened to a document, numbered in order.
  *
- * Every writer (recordTransition, api/ when a workflow is already closed) goes through
- * recordAuditEvent, so numbering, status and the counters the back office lists (views,
- * downloads, sent date) move together in one transaction, and a retried write is a no-op.
+ * Every writer goes through recordAuditEvent, always inside an activity: recordTransition for a
+ * workflow's transitions, recordFact for a fact no running workflow took (activities/db/), a
+ * conversion. So numbering, status and the counters the back office lists (views, downloads,
+ * sent date) move together in one transaction, a retried write is a no-op, and the activity
+ * that wrote the event starts its webhook deliveries (services/webhooks/dispatch.ts).
  */
 import { computeTotals } from '../../domain/money';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
@@ -92,11 +94,20 @@ async function keepTermsAcceptance(tx: Prisma.TransactionClient, customerId: str
   });
 }
 
-export async function recordAuditEvent(prisma: PrismaClient, input: AuditEventInput): Promise<RecordedAuditEvent> {
+/**
+ * Records the event once per dedupeKey. `alongside` writes, first and in the same transaction,
+ * a row the event is about (a message): both are there, or neither.
+ */
+export async function recordAuditEvent(
+  prisma: PrismaClient,
+  input: AuditEventInput,
+  alongside?: (tx: Prisma.TransactionClient) => Promise<unknown>,
+): Promise<RecordedAuditEvent> {
   try {
     return await prisma.$transaction(async (tx) => {
       const existing = await tx.auditEvent.findUnique({ where: { dedupeKey: input.dedupeKey } });
       if (existing) return { event: existing, created: false };
+      await alongside?.(tx);
 
       // The update locks the document row: concurrent writers for one document queue here,
       // so sequence numbers have no gaps and no duplicates.
@@ -129,7 +140,7 @@ export async function recordAuditEvent(prisma: PrismaClient, input: AuditEventIn
           data: (input.data ?? {}) as Prisma.InputJsonObject,
         },
       });
-      // The outbox: the event's webhook deliveries commit with it (services/webhooks/dispatch.ts starts them).
+      // The outbox: the event's webhook deliveries commit with it; the recording activity starts them (services/webhooks/dispatch.ts).
       await queueWebhookDeliveries(tx, event);
       return { event, created: true };
     });

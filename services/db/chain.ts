@@ -31,6 +31,8 @@ export interface ConvertedDocument {
   document: Document;
   /** false: the chain already held a document of that kind, made by another decision, which is returned instead. */
   created: boolean;
+  /** The trail's events of the conversion (`converted`, `created`), recorded now or before: the caller starts their webhook deliveries. */
+  eventIds: string[];
 }
 
 /**
@@ -89,27 +91,17 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
 
   // Keyed by the new document, so a retry after a crash here completes the trail once.
   // Recorded also when the chain already had the document: the first call may have stopped short.
+  const eventIds: string[] = [];
   if (document.sourceDocumentId === source.id) {
-    await recordAuditEvent(prisma, {
-      tenantId: input.tenantId,
-      documentId: source.id,
-      dedupeKey: `converted:${document.id}`,
-      type: 'converted',
-      at: input.at,
-      actor: input.actor,
-      data: { targetId: document.id, kind: document.kind, number: document.number },
-    });
-    await recordAuditEvent(prisma, {
-      tenantId: input.tenantId,
-      documentId: document.id,
-      dedupeKey: `created:${document.id}`,
-      type: 'created',
-      at: input.at,
-      actor: input.actor,
-      data: { from: { id: source.id, kind: source.kind, number: source.number } },
-    });
+    const trail = [
+      { documentId: source.id, dedupeKey: `converted:${document.id}`, type: 'converted', data: { targetId: document.id, kind: document.kind, number: document.number } },
+      { documentId: document.id, dedupeKey: `created:${document.id}`, type: 'created', data: { from: { id: source.id, kind: source.kind, number: source.number } } },
+    ] as const;
+    for (const event of trail) {
+      eventIds.push((await recordAuditEvent(prisma, { tenantId: input.tenantId, at: input.at, actor: input.actor, ...event })).event.id);
+    }
   }
-  return { document, created: created || document.id === newDocumentId };
+  return { document, created: created || document.id === newDocumentId, eventIds };
 }
 
 export interface ChainLink {

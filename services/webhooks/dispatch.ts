@@ -2,19 +2,18 @@
  * From the outbox to Temporal: one delivery workflow per delivery row, `webhook-<id>`.
  *
  * Why this design: the rows are written in the audit event's transaction (nothing to lose
- * there); starting the workflows comes right after the commit, from whoever recorded the
- * event — the recordTransition activity (which Temporal retries until it succeeds, so a
- * crash between commit and start is retried into a start) or the API for the few events it
- * records itself. The start is idempotent: the workflow id is the delivery's, started with
- * REJECT_DUPLICATE, and the row's dispatchedAt says it was done, so a retried dispatch
- * starts nothing twice, even after the first workflow finished. Rows still undispatched
- * after a crash of the API process are picked up by dispatchStaleWebhookDeliveries.
+ * there); starting the workflows comes right after the commit, from the activity that recorded
+ * the event — every audit row is written by one (recordTransition, recordFact, a conversion,
+ * a request's charge) — which Temporal retries until it succeeds: a crash between commit and
+ * start is retried into a start, the retry finding the event recorded and its deliveries still
+ * undispatched. So no sweeper runs behind. The start is idempotent: the workflow id is the
+ * delivery's, started with REJECT_DUPLICATE, and the row's dispatchedAt says it was done, so a
+ * retried dispatch starts nothing twice, even after the first workflow finished.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { webhookWorkflowId, type WebhookDeliveryInput } from '../../domain/webhooks';
 import type { webhookDeliveryWorkflow } from '../../workflows/webhook-delivery';
-import { tenantFilter, type SweepScope } from '../db/sweep-scope';
 
 export interface WebhookDispatcher {
   client: Client;
@@ -48,29 +47,14 @@ export async function startDeliveryWorkflow(dispatcher: WebhookDispatcher, deliv
   }
 }
 
-async function dispatch(prisma: PrismaClient, dispatcher: WebhookDispatcher, deliveryIds: string[]): Promise<void> {
-  for (const id of deliveryIds) {
-    await startDeliveryWorkflow(dispatcher, id);
-    await prisma.webhookDelivery.update({ where: { id }, data: { dispatchedAt: new Date() } });
-  }
-}
-
 /**
- * Starts the delivery workflows of one audit event (a no-op when it has none or they run).
- * The dispatcher is asked for only when there is something to start.
+ * Starts the delivery workflows of one audit event still undispatched (a no-op when it has
+ * none or they run). The dispatcher is asked for only when there is something to start.
  */
 export async function dispatchWebhookDeliveries(prisma: PrismaClient, dispatcher: () => WebhookDispatcher, auditEventId: string): Promise<void> {
   const rows = await prisma.webhookDelivery.findMany({ where: { auditEventId, dispatchedAt: null }, select: { id: true } });
-  if (rows.length > 0) await dispatch(prisma, dispatcher(), rows.map((row) => row.id));
-}
-
-/** The safety net: deliveries whose recorder died between commit and dispatch. */
-export async function dispatchStaleWebhookDeliveries(prisma: PrismaClient, dispatcher: WebhookDispatcher, olderThanMs: number, scope?: SweepScope): Promise<number> {
-  const rows = await prisma.webhookDelivery.findMany({
-    where: { dispatchedAt: null, status: 'pending', createdAt: { lt: new Date(Date.now() - olderThanMs) }, ...tenantFilter(scope) },
-    select: { id: true },
-    take: 500,
-  });
-  await dispatch(prisma, dispatcher, rows.map((row) => row.id));
-  return rows.length;
+  for (const { id } of rows) {
+    await startDeliveryWorkflow(dispatcher(), id);
+    await prisma.webhookDelivery.update({ where: { id }, data: { dispatchedAt: new Date() } });
+  }
 }

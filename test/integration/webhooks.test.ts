@@ -4,6 +4,8 @@
  * WEBHOOK_RETRY_DELAYS, instead of three days.
  */
 import { webhookPayloadSchema } from '../../api/backoffice/webhooks';
+import { recordAuditEvent } from '../../services/db/audit';
+import { factWorkflowId, type FactInput, type factWorkflow } from '../../workflows/fact';
 import { eventually } from '../support/eventually';
 import { ApiClient } from '../support/http';
 import { createQuoteScenario } from '../support/quote-scenario';
@@ -88,6 +90,41 @@ test('an event reaches its endpoint through two failures, signed, once, with eve
     // Delivered is final: a replay by hand is refused, and the receiver heard it once with success.
     expect((await api.post(`/v1/webhook-deliveries/${delivery?.id}/replay`)).status).toBe(409);
     expect(receiver.received.filter((request) => request.answeredWith === 200)).toHaveLength(1);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('events recorded outside a running workflow are delivered by whoever recorded them, also after a crash between commit and dispatch', async () => {
+  const receiver = await startReceiver();
+  try {
+    const endpoint = await api.create<{ id: string }>('/v1/webhook-endpoints', { url: receiver.url, events: ['document.message', 'document.created'] });
+    // A draft has no workflow: its duplicate's `created` and a message on it are facts of their own.
+    const quote = await createQuoteScenario(api);
+    const copy = await api.create<{ id: string }>(`/v1/documents/${quote.documentId}/duplicate`, {});
+    expect((await api.post(`/v1/documents/${quote.documentId}/messages`, { body: 'Checked the sizes.', internal: true })).status).toBe(201);
+
+    // A recorder that died after its commit: the event and its delivery are there, nothing started.
+    const { tenantId } = await stack.prisma.document.findUniqueOrThrow({ where: { id: quote.documentId } });
+    const fact: FactInput = { tenantId, documentId: quote.documentId, dedupeKey: `test:crashed:${quote.documentId}`, type: 'message', at: Date.now(), actor: 'seller' };
+    const { event } = await recordAuditEvent(stack.prisma, { ...fact, at: new Date(fact.at) });
+    expect(await stack.prisma.webhookDelivery.findMany({ where: { auditEventId: event.id } })).toEqual([expect.objectContaining({ dispatchedAt: null })]);
+    // Its retry finds the event recorded and starts the delivery still pending.
+    const retried = await stack.client.workflow.execute<typeof factWorkflow>('factWorkflow', { taskQueue: stack.taskQueue, workflowId: factWorkflowId(fact.dedupeKey), args: [fact] });
+    expect(retried).toEqual({ eventId: event.id, created: false });
+
+    const deliveries = await eventually(
+      async () => {
+        const all = await deliveriesOf(endpoint.id);
+        return all.length === 3 && all.every((delivery) => delivery.status === 'delivered') ? all : undefined;
+      },
+      { what: 'the three deliveries delivered' },
+    );
+    expect(deliveries.map((delivery) => delivery.type).sort()).toEqual(['document.created', 'document.message', 'document.message']);
+    expect(deliveries.map((delivery) => delivery.eventId)).toContain(event.id);
+    const createdEvent = (await stack.prisma.auditEvent.findFirstOrThrow({ where: { documentId: copy.id, type: 'created' } })).id;
+    expect(deliveries.map((delivery) => delivery.eventId)).toContain(createdEvent);
+    expect(receiver.received).toHaveLength(3);
   } finally {
     await receiver.close();
   }

@@ -28,7 +28,6 @@ import { testServices } from './environment';
 import { readOutbox, type OutboxEmail } from './outbox';
 import { testRunDir } from './harness-state';
 import { runWorker, uniqueTaskQueue } from './worker';
-import { startWebhookSweeper } from '../../workers/webhook-dispatcher';
 import { startRenderSweeper } from '../../workers/render-sweeper';
 
 export interface Stack {
@@ -121,7 +120,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   // Each stack sweeps only the tenants it created: what it starts runs on its own task queue.
   const scope = { tenantIds: new Set<string>() };
-  const webhookSweeper = worker ? startWebhookSweeper({ prisma, client, taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs, scope }) : undefined;
   const renderSweeper = worker ? startRenderSweeper({ prisma, client, taskQueue, scope }) : undefined;
   const server = await listenOn(http.createServer(createApp({ prisma, temporal: client, config })), apiPort, '127.0.0.1', 'api');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -156,7 +154,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
       });
-      await webhookSweeper?.stop();
       await renderSweeper?.stop();
       await worker?.stop();
       await connection.close();

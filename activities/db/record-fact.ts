@@ -1,0 +1,26 @@
+/**
+ * recordFact: a fact no running workflow took (a message, a link made or revoked, a
+ * duplicate's `created`, a seller's preview, a customer's open, a view of a document whose
+ * workflow is over), recorded by its own workflow (workflows/fact.ts) under the dedupe key its
+ * request gave it, so a retried request, or a retried activity, writes nothing twice.
+ */
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { AuditEventInput, RecordedAuditEvent } from '../../services/db/audit';
+import { recordAuditEvent } from '../../services/db/audit';
+import { recordMessage } from '../../services/db/messages';
+import type { FactInput } from '../../workflows/fact';
+
+export function recordFact(prisma: PrismaClient, input: FactInput): Promise<RecordedAuditEvent> {
+  const event: AuditEventInput = {
+    tenantId: input.tenantId,
+    documentId: input.documentId,
+    dedupeKey: input.dedupeKey,
+    type: input.type,
+    at: new Date(input.at),
+    actor: input.actor,
+    ip: input.source?.ip,
+    userAgent: input.source?.userAgent,
+    data: input.data,
+  };
+  return input.message ? recordMessage(prisma, event, input.message) : recordAuditEvent(prisma, event);
+}

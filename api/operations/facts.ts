@@ -1,0 +1,52 @@
+/**
+ * What the API reports that no running workflow takes — a message, a link made or revoked, a
+ * duplicate's `created`, a seller's preview, a customer's open, a view of a document whose
+ * workflow is not running — is recorded by a workflow of its own (workflows/fact.ts), never by
+ * the API: a document's trail has one writer, its workflows' activities, which also start the
+ * webhook deliveries of what they wrote.
+ *
+ * The API waits for the row, so the trail and the answer agree as before (a page's view id is
+ * confirmed against its `opened` row; a message is answered as it was stored). The workflow id
+ * is the fact's dedupe key, started with REJECT_DUPLICATE: a retried request finds the run its
+ * first attempt started, running or closed, and answers that run's result, so a fact is
+ * recorded once however often its request comes.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { actorLabel } from '../../domain/documents';
+import type { Config } from '../../platform/config';
+import { factWorkflowId, type FactInput, type factWorkflow, type RecordedFact } from '../../workflows/fact';
+import { sellerActor, type TenantCaller } from '../auth';
+
+export interface FactDeps {
+  temporal: Client;
+  config: Pick<Config, 'taskQueue'>;
+}
+
+/** Records the fact through its workflow and answers what it recorded. */
+export async function recordFact(deps: FactDeps, fact: FactInput): Promise<RecordedFact> {
+  const workflowId = factWorkflowId(fact.dedupeKey);
+  let run;
+  try {
+    run = await deps.temporal.workflow.start<typeof factWorkflow>('factWorkflow', {
+      taskQueue: deps.config.taskQueue,
+      workflowId,
+      args: [fact],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Record ${fact.type} on ${fact.documentId}`,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    // An earlier attempt of the same request started it: its record is this one's.
+    run = deps.temporal.workflow.getHandle<typeof factWorkflow>(workflowId);
+  }
+  return run.result();
+}
+
+/** What a fact of the seller's, through the API, says of who and when. */
+export type SellerFact = Omit<FactInput, 'tenantId' | 'documentId' | 'actor' | 'at'> & { at?: Date };
+
+/** A fact the seller reports on one of their documents: theirs, now unless it says when. */
+export function sellerFact(caller: TenantCaller, documentId: string, fact: SellerFact): FactInput {
+  const { at, ...what } = fact;
+  return { ...what, tenantId: caller.tenantId, documentId, actor: actorLabel(sellerActor(caller)), at: (at ?? new Date()).getTime() };
+}
