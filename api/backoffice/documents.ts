@@ -7,7 +7,7 @@ import type { DocumentStatus } from '../../domain/document-statuses';
 import type { DigitalStatus } from '../../domain/digital-status';
 import type { ProofType } from '../../domain/proof-types';
 import { fileRoute, jsonRoute, uploadRoute } from '../openapi';
-import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines } from '../operations/documents';
+import { createDocument, getDocument, listDocumentEvents, listDocuments, mapPage, type DocumentRow, type DocumentWithLines } from '../operations/documents';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
 import { listMessages, postSellerMessage } from '../operations/messages';
 import { cancelDocument, previewPdf, remindDocument, sendDocument } from '../operations/quote-lifecycle';
@@ -167,10 +167,7 @@ export const documentRoutes = [
     auth: 'tenant',
     query: listDocumentsQuerySchema,
     response: { status: 200, description: 'A page of documents', schema: documentListSchema },
-    handle: async ({ deps, caller, query }) => {
-      const page = await listDocuments(deps.prisma, caller.tenantId, query);
-      return { data: page.data.map(presentSummary), nextCursor: page.nextCursor };
-    },
+    handle: async ({ deps, caller, query }) => mapPage(await listDocuments(deps.prisma, caller.tenantId, query), presentSummary),
   }),
   jsonRoute({
     method: 'get',

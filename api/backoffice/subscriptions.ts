@@ -18,6 +18,7 @@ import {
   type SubscriptionRow,
   type SubscriptionWithPayments,
 } from '../operations/subscriptions';
+import { mapPage } from '../operations/documents';
 import { idParamsSchema, planSchema } from '../schemas';
 
 extendZodWithOpenApi(z);
@@ -147,10 +148,7 @@ export const subscriptionRoutes = [
       description: 'A page of subscriptions',
       schema: z.object({ data: z.array(subscriptionSummarySchema), nextCursor: z.string().nullable() }).openapi('SubscriptionList'),
     },
-    handle: async ({ deps, caller, query }) => {
-      const page = await listSubscriptions(deps, caller, query);
-      return { data: page.data.map(presentSummary), nextCursor: page.nextCursor };
-    },
+    handle: async ({ deps, caller, query }) => mapPage(await listSubscriptions(deps, caller, query), presentSummary),
   }),
   jsonRoute({
     method: 'get',

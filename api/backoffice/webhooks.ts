@@ -18,6 +18,7 @@ import {
   rotateWebhookSecret,
   type DeliveryWithAttempts,
 } from '../operations/webhooks';
+import { mapPage } from '../operations/documents';
 import { documentStatusSchema, idParamsSchema } from '../schemas';
 
 extendZodWithOpenApi(z);
@@ -241,10 +242,8 @@ export const webhookRoutes = [
       description: 'The deliveries',
       schema: z.object({ data: z.array(webhookDeliverySchema), nextCursor: z.string().nullable() }).openapi('WebhookDeliveryList'),
     },
-    handle: async ({ deps, caller, params, query }) => {
-      const page = await listWebhookDeliveries(deps.prisma, caller.tenantId, params.id, { limit: query.limit ?? 20, before: query.cursor });
-      return { data: page.data.map(presentDelivery), nextCursor: page.nextCursor };
-    },
+    handle: async ({ deps, caller, params, query }) =>
+      mapPage(await listWebhookDeliveries(deps.prisma, caller.tenantId, params.id, { limit: query.limit ?? 20, before: query.cursor }), presentDelivery),
   }),
   jsonRoute({
     method: 'post',

@@ -155,28 +155,55 @@ export function afterCursor(cursor: string | undefined): { OR?: [{ createdAt: { 
   return { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] };
 }
 
-/** Newest first; keyset pagination so pages stay stable while documents are created. */
-export async function listDocuments(
-  prisma: PrismaClient,
-  tenantId: string,
-  input: ListDocumentsInput,
-): Promise<{ data: DocumentRow[]; nextCursor: string | null }> {
-  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await prisma.document.findMany({
-    where: {
-      tenantId,
-      ...(input.kind ? { kind: input.kind } : {}),
-      ...(input.status ? { status: input.status } : {}),
-      ...(input.digitalStatus ? { digitalStatus: input.digitalStatus } : {}),
-      ...(input.customerId ? { customerId: input.customerId } : {}),
-      ...afterCursor(input.cursor),
-    },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
-  });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { data: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+/** A page of a list, and the cursor of the next one (null on the last). */
+export interface Page<Row> {
+  data: Row[];
+  nextCursor: string | null;
+}
+
+/** What a findMany adds to its own filter to read one page newest first: `after` goes into its where. */
+export interface PageQuery {
+  after: ReturnType<typeof afterCursor>;
+  orderBy: [{ createdAt: 'desc' }, { id: 'desc' }];
+  take: number;
+}
+
+/**
+ * One page of rows, newest first by (createdAt, id): keyset pagination, so pages stay stable
+ * while rows are created. `find` reads one row more than the page holds, which only tells
+ * whether a next page exists.
+ */
+export async function readPage<Row extends Pick<DocumentRow, 'createdAt' | 'id'>>(
+  page: { limit?: number; cursor?: string },
+  find: (query: PageQuery) => Promise<Row[]>,
+): Promise<Page<Row>> {
+  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  const rows = await find({ after: afterCursor(page.cursor), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  return { data, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** The page with each row presented for the answer. */
+export function mapPage<Row, Presented>(page: Page<Row>, present: (row: Row) => Presented): Page<Presented> {
+  return { data: page.data.map(present), nextCursor: page.nextCursor };
+}
+
+export function listDocuments(prisma: PrismaClient, tenantId: string, input: ListDocumentsInput): Promise<Page<DocumentRow>> {
+  return readPage(input, ({ after, orderBy, take }) =>
+    prisma.document.findMany({
+      where: {
+        tenantId,
+        ...(input.kind ? { kind: input.kind } : {}),
+        ...(input.status ? { status: input.status } : {}),
+        ...(input.digitalStatus ? { digitalStatus: input.digitalStatus } : {}),
+        ...(input.customerId ? { customerId: input.customerId } : {}),
+        ...after,
+      },
+      orderBy,
+      take,
+    }),
+  );
 }
 
 export async function listDocumentEvents(prisma: PrismaClient, tenantId: string, documentId: string): Promise<AuditEvent[]> {
