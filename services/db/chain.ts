@@ -90,24 +90,13 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
   // Keyed by the new document, so a retry after a crash here completes the trail once.
   // Recorded also when the chain already had the document: the first call may have stopped short.
   if (document.sourceDocumentId === source.id) {
-    await recordAuditEvent(prisma, {
-      tenantId: input.tenantId,
-      documentId: source.id,
-      dedupeKey: `converted:${document.id}`,
-      type: 'converted',
-      at: input.at,
-      actor: input.actor,
-      data: { targetId: document.id, kind: document.kind, number: document.number },
-    });
-    await recordAuditEvent(prisma, {
-      tenantId: input.tenantId,
-      documentId: document.id,
-      dedupeKey: `created:${document.id}`,
-      type: 'created',
-      at: input.at,
-      actor: input.actor,
-      data: { from: { id: source.id, kind: source.kind, number: source.number } },
-    });
+    const trail = [
+      { documentId: source.id, type: 'converted', data: { targetId: document.id, kind: document.kind, number: document.number } },
+      { documentId: document.id, type: 'created', data: { from: { id: source.id, kind: source.kind, number: source.number } } },
+    ] as const;
+    for (const event of trail) {
+      await recordAuditEvent(prisma, { ...event, tenantId: input.tenantId, dedupeKey: `${event.type}:${document.id}`, at: input.at, actor: input.actor });
+    }
   }
   return { document, created: created || document.id === newDocumentId };
 }
