@@ -3,31 +3,25 @@
  * reading, listing with keyset pagination, and the audit trail. Every query is scoped by
  * tenant: another tenant's id is simply not found.
  */
+import type { z } from 'zod';
 import type { AuditEvent, Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { DocumentKind } from '../../domain/documents';
 import { computeTotals, priceLine, type LineInput, type PricedLine, type Totals } from '../../domain/money';
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { AppError, type FieldError } from '../../domain/errors';
-import { MAX_AMOUNT } from '../schemas';
+import { MAX_AMOUNT, type createDocumentSchema } from '../schemas';
 import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
 import { lineRows } from '../../services/db/lines';
 import { proofTypeForNewProof } from './customers';
 
 export type DocumentWithLines = Prisma.DocumentGetPayload<{ include: { lines: true } }>;
 
-export interface CreateDocumentInput {
-  kind: DocumentKind;
-  customerId: string;
-  contactId?: string;
-  assigneeId?: string;
-  title?: string;
-  number?: string;
-  currency?: string;
-  lines?: Omit<LineInput, 'selected'>[];
-  validUntil?: string;
-  dueDate?: string;
-}
+/**
+ * What the API accepts (api/schemas.ts), as validated; the lines as domain/money prices them,
+ * so a copy can carry the stored decimals over as they are (chain.ts duplicateDocument).
+ */
+export type CreateDocumentInput = Omit<z.output<typeof createDocumentSchema>, 'lines'> & { lines?: Omit<LineInput, 'selected'>[] };
 
 const withLines = { lines: { orderBy: { position: 'asc' } } } as const satisfies Prisma.DocumentInclude;
 
