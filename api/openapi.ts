@@ -76,7 +76,7 @@ interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject
   body?: B;
   /** A body this route accepts, shown in the document (test/unit/api/openapi-lint.test.ts parses it with `body`). */
   bodyExample?: z.input<B>;
-  /** Failures this route answers besides bad input and auth, for the document. */
+  /** Failures this route answers besides bad input, auth and (with params) not_found, for the document. */
   problems?: ErrorCode[];
 }
 
@@ -135,6 +135,8 @@ const SECURITY: Record<AuthMode, RouteConfig['security']> = {
 
 function problemResponses(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>): RouteConfig['responses'] {
   const codes = new Set<ErrorCode>(route.problems ?? []);
+  // A path with parameters names something the tenant may not have.
+  if (route.params) codes.add('not_found');
   if (route.params || route.query || route.body) codes.add('validation_failed');
   // Every /v1 request's URL and JSON body are read and inspected the same way (api/body.ts).
   codes.add('invalid_characters');

@@ -80,7 +80,7 @@ export const apiKeyRoutes = [
     summary: "Revoke a key: it answers 401 from now on (the key calling may revoke itself, not the tenant's last one)",
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found', 'conflict'],
+    problems: ['conflict'],
     response: { status: 204, description: 'Revoked' },
     handle: ({ deps, caller, params }) => revokeApiKey(deps.prisma, caller.tenantId, params.id),
   }),
