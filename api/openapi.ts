@@ -76,7 +76,7 @@ interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject
   body?: B;
   /** A body this route accepts, shown in the document (test/unit/api/openapi-lint.test.ts parses it with `body`). */
   bodyExample?: z.input<B>;
-  /** Failures this route answers besides bad input and auth, for the document. */
+  /** Failures this route answers besides bad input, auth and (with params) not_found, for the document. */
   problems?: ErrorCode[];
 }
 
@@ -135,6 +135,8 @@ const SECURITY: Record<AuthMode, RouteConfig['security']> = {
 
 function problemResponses(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>): RouteConfig['responses'] {
   const codes = new Set<ErrorCode>(route.problems ?? []);
+  // A path with parameters names something the tenant may not have.
+  if (route.params) codes.add('not_found');
   if (route.params || route.query || route.body) codes.add('validation_failed');
   // Every /v1 request's URL and JSON body are read and inspected the same way (api/body.ts).
   codes.add('invalid_characters');
@@ -175,6 +177,16 @@ function describe(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, s
   };
 }
 
+/** What every kind of route keeps of its definition: where it answers, who may call it, and how the document describes it. */
+function routeEntry(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, success: RouteConfig['responses']): Pick<Route, 'method' | 'path' | 'auth' | 'openapi'> {
+  return { method: route.method, path: route.path, auth: route.auth, openapi: describe(route, success) };
+}
+
+/** The success answer of a route that answers a body of `contentType`. */
+function successWith(status: number, description: string, contentType: string, schema: z.ZodType): RouteConfig['responses'] {
+  return { [String(status)]: { description, content: { [contentType]: { schema } } } };
+}
+
 /** The request's Idempotency-Key, checked: one that is invalid (empty, longer than 255) is a 400 before it is claimed. */
 function idempotencyKeyOf(req: Request): string | undefined {
   return parseWith(idempotencyHeadersSchema, { 'Idempotency-Key': req.get('idempotency-key') }, 'headers')['Idempotency-Key'];
@@ -205,12 +217,7 @@ export function jsonRoute<A extends AuthMode, P extends AnyObject, Q extends Any
 ): Route {
   const { response } = definition;
   return {
-    method: definition.method,
-    path: definition.path,
-    auth: definition.auth,
-    openapi: describe(definition, {
-      [String(response.status)]: { description: response.description, content: { 'application/json': { schema: response.schema } } },
-    }),
+    ...routeEntry(definition, successWith(response.status, response.description, 'application/json', response.schema)),
     ...(definition.answerHoldsSecret ? { answerHoldsSecret: true } : {}),
     async run(deps, caller, req) {
       const body = await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req));
@@ -223,10 +230,7 @@ export function jsonRoute<A extends AuthMode, P extends AnyObject, Q extends Any
 /** A DELETE that answers 204 No Content once done (and again when already done). */
 export function noContentRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject>(definition: NoContentRouteDefinition<A, P, Q>): Route {
   return {
-    method: definition.method,
-    path: definition.path,
-    auth: definition.auth,
-    openapi: describe(definition, { '204': { description: definition.response.description } }),
+    ...routeEntry(definition, { '204': { description: definition.response.description } }),
     async run(deps, caller, req) {
       await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req));
       return { status: 204, body: undefined };
@@ -237,12 +241,7 @@ export function noContentRoute<A extends AuthMode, P extends AnyObject, Q extend
 export function fileRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject>(definition: FileRouteDefinition<A, P, Q>): Route {
   const { response } = definition;
   return {
-    method: definition.method,
-    path: definition.path,
-    auth: definition.auth,
-    openapi: describe(definition, {
-      '200': { description: response.description, content: { [response.contentType]: { schema: response.schema } } },
-    }),
+    ...routeEntry(definition, successWith(200, response.description, response.contentType, response.schema)),
     async run(deps, caller, req) {
       const file = await definition.handle(parseRequest(definition, deps, caller as CallerOf<A>, req));
       return { status: 200, file, contentType: response.contentType };
@@ -268,15 +267,10 @@ interface UploadRouteDefinition<A extends AuthMode, P extends AnyObject, Q exten
  */
 export function uploadRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject, R extends z.ZodType>(definition: UploadRouteDefinition<A, P, Q, R>): Route {
   const { response } = definition;
-  const openapi = describe(definition, {
-    [String(response.status)]: { description: response.description, content: { 'application/json': { schema: response.schema } } },
-  });
-  openapi.request = { ...openapi.request, body: { required: true, content: { 'multipart/form-data': { schema: definition.upload } } } };
+  const entry = routeEntry(definition, successWith(response.status, response.description, 'application/json', response.schema));
+  entry.openapi.request = { ...entry.openapi.request, body: { required: true, content: { 'multipart/form-data': { schema: definition.upload } } } };
   return {
-    method: definition.method,
-    path: definition.path,
-    auth: definition.auth,
-    openapi,
+    ...entry,
     async readBody(deps, req) {
       const files = await readMultipartFiles(req, definition.files(deps));
       return { fingerprint: { query: req.query, files: files.map(({ filename, sha256 }) => ({ filename, sha256 })) }, content: files };

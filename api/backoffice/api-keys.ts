@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ApiKey } from '../../generated/prisma/client';
 import { jsonRoute, noContentRoute } from '../openapi';
 import { createApiKey, listApiKeys, revokeApiKey } from '../operations/api-keys';
+import { mapPage } from '../operations/documents';
 import { idParamsSchema } from '../schemas';
 
 extendZodWithOpenApi(z);
@@ -69,10 +70,7 @@ export const apiKeyRoutes = [
     auth: 'tenant',
     query: listApiKeysQuerySchema,
     response: { status: 200, description: 'A page of keys', schema: z.object({ data: z.array(apiKeySchema), nextCursor: z.string().nullable() }).openapi('ApiKeyList') },
-    handle: async ({ deps, caller, query }) => {
-      const page = await listApiKeys(deps.prisma, caller.tenantId, query);
-      return { data: page.data.map(presentApiKey), nextCursor: page.nextCursor };
-    },
+    handle: async ({ deps, caller, query }) => mapPage(await listApiKeys(deps.prisma, caller.tenantId, query), presentApiKey),
   }),
   noContentRoute({
     method: 'delete',
@@ -82,7 +80,7 @@ export const apiKeyRoutes = [
     summary: "Revoke a key: it answers 401 from now on (the key calling may revoke itself, not the tenant's last one)",
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found', 'conflict'],
+    problems: ['conflict'],
     response: { status: 204, description: 'Revoked' },
     handle: ({ deps, caller, params }) => revokeApiKey(deps.prisma, caller.tenantId, params.id),
   }),

@@ -64,7 +64,6 @@ export const customerRoutes = [
     summary: 'A customer, with the proof type its proofs use',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { status: 200, description: 'The customer', schema: customerSchema },
     handle: async ({ deps, caller, params }) => presentCustomer(deps, await getCustomer(deps.prisma, caller.tenantId, params.id)),
   }),
@@ -78,7 +77,7 @@ export const customerRoutes = [
     params: idParamsSchema,
     body: updateCustomerSchema,
     bodyExample: { phone: '+33612345678', proofType: 'online' },
-    problems: ['not_found', 'unprocessable', 'unavailable'],
+    problems: ['unprocessable', 'unavailable'],
     response: { status: 200, description: 'The customer after the change', schema: customerSchema },
     handle: async ({ deps, caller, params, body: { savedCard, ...fields } }) => {
       if (savedCard) await saveCustomerCard(deps, caller.tenantId, params.id, savedCard.paymentMethodId);
@@ -95,7 +94,6 @@ export const customerRoutes = [
     params: idParamsSchema,
     body: createContactSchema,
     bodyExample: { name: 'Zoé Müller', email: 'zoe@boulangerie-eclair.example', phone: '+33612345678' },
-    problems: ['not_found'],
     response: { status: 201, description: 'The contact', schema: contactSchema },
     handle: async ({ deps, caller, params, body }) => presentContact(await createContact(deps.prisma, caller.tenantId, params.id, body)),
   }),

@@ -7,7 +7,7 @@ import type { DocumentStatus } from '../../domain/document-statuses';
 import type { DigitalStatus } from '../../domain/digital-status';
 import type { ProofType } from '../../domain/proof-types';
 import { fileRoute, jsonRoute, uploadRoute } from '../openapi';
-import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines } from '../operations/documents';
+import { createDocument, getDocument, listDocumentEvents, listDocuments, mapPage, type DocumentRow, type DocumentWithLines } from '../operations/documents';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
 import { listMessages, postSellerMessage } from '../operations/messages';
 import { cancelDocument, previewPdf, remindDocument, sendDocument } from '../operations/quote-lifecycle';
@@ -167,10 +167,7 @@ export const documentRoutes = [
     auth: 'tenant',
     query: listDocumentsQuerySchema,
     response: { status: 200, description: 'A page of documents', schema: documentListSchema },
-    handle: async ({ deps, caller, query }) => {
-      const page = await listDocuments(deps.prisma, caller.tenantId, query);
-      return { data: page.data.map(presentSummary), nextCursor: page.nextCursor };
-    },
+    handle: async ({ deps, caller, query }) => mapPage(await listDocuments(deps.prisma, caller.tenantId, query), presentSummary),
   }),
   jsonRoute({
     method: 'get',
@@ -180,7 +177,6 @@ export const documentRoutes = [
     summary: 'A document with its lines, counters and chain',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { status: 200, description: 'The document', schema: documentSchema },
     handle: async ({ deps, caller, params }) => presentWithChain(deps, await getDocument(deps.prisma, caller.tenantId, params.id)),
   }),
@@ -194,7 +190,7 @@ export const documentRoutes = [
     params: idParamsSchema,
     body: convertDocumentSchema,
     bodyExample: { to: 'order' },
-    problems: ['not_found', 'conflict'],
+    problems: ['conflict'],
     response: { status: 201, description: 'The new document, linked in the chain', schema: documentSchema },
     handle: async ({ deps, caller, params, body, decisionId }) => presentWithChain(deps, await convertForSeller(deps, caller, params.id, body.to, decisionId)),
   }),
@@ -206,7 +202,6 @@ export const documentRoutes = [
     summary: 'A new draft with the same customer and lines, its own number, in no chain',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { status: 201, description: 'The copy', schema: documentSchema },
     handle: async ({ deps, caller, params }) => presentWithChain(deps, await duplicateDocument(deps, caller, params.id)),
   }),
@@ -218,7 +213,6 @@ export const documentRoutes = [
     summary: "The document's conversation, oldest first, internal notes included",
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { status: 200, description: 'The messages', schema: messageListSchema },
     handle: async ({ deps, caller, params }) => (await listMessages(deps.prisma, caller.tenantId, params.id, { includeInternal: true })).map(presentMessage),
   }),
@@ -232,7 +226,7 @@ export const documentRoutes = [
     params: idParamsSchema,
     body: createMessageSchema,
     bodyExample: { body: 'The proof for the flyers is ready: could you check the colours?', notifyCustomer: true },
-    problems: ['not_found', 'unprocessable'],
+    problems: ['unprocessable'],
     response: { status: 201, description: 'The message', schema: messageSchema },
     handle: async ({ deps, caller, params, body, decisionId }) => presentMessage(await postSellerMessage(deps, caller, params.id, body, decisionId)),
   }),
@@ -244,7 +238,6 @@ export const documentRoutes = [
     summary: "The document's audit trail, in order",
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { status: 200, description: 'The events', schema: auditEventListSchema },
     handle: async ({ deps, caller, params }) => (await listDocumentEvents(deps.prisma, caller.tenantId, params.id)).map(presentEvent),
   }),
@@ -258,7 +251,7 @@ export const documentRoutes = [
     params: idParamsSchema,
     body: sendDocumentSchema,
     bodyExample: { to: { contactId: 'con_7HqZc1sYv3WkPa2e' }, channel: 'email', message: 'Here is our quote for your spring flyers.' },
-    problems: ['not_found', 'conflict', 'unprocessable', 'unavailable'],
+    problems: ['conflict', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Sending', schema: workflowStateSchema },
     handle: ({ deps, caller, params, body }) => sendDocument(deps, caller, params.id, body),
   }),
@@ -272,7 +265,7 @@ export const documentRoutes = [
     params: idParamsSchema,
     body: remindDocumentSchema,
     bodyExample: {},
-    problems: ['not_found', 'decision_rejected', 'unprocessable', 'unavailable'],
+    problems: ['decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Reminder on its way', schema: workflowStateSchema },
     handle: ({ deps, caller, params, decisionId }) => remindDocument(deps, caller, params.id, decisionId),
   }),
@@ -286,7 +279,7 @@ export const documentRoutes = [
     params: idParamsSchema,
     body: cancelDocumentSchema,
     bodyExample: { reason: 'The customer chose another supplier' },
-    problems: ['not_found', 'decision_rejected', 'unprocessable', 'unavailable'],
+    problems: ['decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: workflowStateSchema },
     handle: ({ deps, caller, params, body, decisionId }) => cancelDocument(deps, caller, params.id, body, decisionId),
   }),
@@ -300,7 +293,7 @@ export const documentRoutes = [
     params: idParamsSchema,
     query: revisionUploadQuerySchema,
     upload: revisionUploadSchema,
-    problems: ['not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'unprocessable', 'unavailable'],
+    problems: ['conflict', 'payload_too_large', 'unsupported_media_type', 'unprocessable', 'unavailable'],
     files: (deps) => ({ field: 'files', maxFileBytes: deps.config.proofUploads.maxFileBytes, maxFiles: deps.config.proofUploads.maxFiles }),
     response: { status: 201, description: 'The revision, rendering', schema: createdRevisionSchema },
     handle: async ({ deps, caller, params, query, files }) => {
@@ -318,7 +311,7 @@ export const documentRoutes = [
       "A proof's PDF is its newest revision's original, rendered or not: the one PDF uploaded, byte for byte, or the files uploaded (images, PDFs) assembled in one PDF in page order — PDF pages copied, JPEGs embedded as they are, other images losslessly, each image page 595 pt wide. 404 before the first revision.",
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found', 'unprocessable'],
+    problems: ['unprocessable'],
     response: { description: 'The PDF', contentType: 'application/pdf', schema: pdfSchema },
     handle: ({ deps, caller, params }) => previewPdf(deps, caller, params.id),
   }),
@@ -331,7 +324,7 @@ export const documentRoutes = [
     auth: 'tenant',
     params: revisionPageParamsSchema,
     query: pageImageQuerySchema,
-    problems: ['not_found', 'unavailable'],
+    problems: ['unavailable'],
     response: { description: 'The page image', contentType: 'image/jpeg', schema: pageImageSchema },
     handle: async ({ deps, caller, params, query }) => {
       const proof = await findSellerProof(deps, caller.tenantId, params.id);
@@ -348,7 +341,6 @@ export const documentRoutes = [
     summary: "A ready revision's watermarked PDF, the one the customer downloads (pages at about 150 dpi, watermark in the pixels)",
     auth: 'tenant',
     params: revisionParamsSchema,
-    problems: ['not_found'],
     response: { description: 'The watermarked PDF', contentType: 'application/pdf', schema: pdfSchema },
     handle: async ({ deps, caller, params }) => {
       const proof = await findSellerProof(deps, caller.tenantId, params.id);

@@ -16,7 +16,7 @@ export const quoteSignatureRoutes = [
     params: idParamsSchema,
     body: updateDocumentSchema,
     bodyExample: { title: 'Flyers — printemps (v2)', lines: [{ description: 'Flyers A5 recto-verso, 170 g', quantity: 1500, unitPrice: 8, taxRate: 20 }] },
-    problems: ['not_found', 'conflict', 'decision_rejected', 'unprocessable', 'unavailable'],
+    problems: ['conflict', 'decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 200, description: 'The document as changed', schema: documentSchema },
     // An Idempotency-Key names the revision: the same key twice makes one version.
     handle: async ({ deps, caller, params, body, decisionId }) =>
@@ -30,7 +30,6 @@ export const quoteSignatureRoutes = [
     summary: 'The signature certificate: the evidence (signer, time, IP, consent, SHA-256 of the PDF shown), then the signed quote',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { description: 'The certificate', contentType: 'application/pdf', schema: pdfSchema },
     handle: async ({ deps, caller, params }) => {
       const certificate = await sellerCertificate(deps, caller, params.id);

@@ -30,7 +30,7 @@ import {
 import { idParamsSchema } from '../schemas';
 
 const tag = 'Service requests';
-const moveProblems = ['not_found', 'decision_rejected', 'unavailable'] as const;
+const moveProblems = ['decision_rejected', 'unavailable'] as const;
 const theRequest = { status: 200, description: 'The request after the move', schema: serviceRequestSchema } as const;
 
 export const requestRoutes = [
@@ -76,7 +76,6 @@ export const requestRoutes = [
     summary: 'A request: status, box, labels, proposals and outcome, payments, internal notes',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { status: 200, description: 'The request', schema: serviceRequestSchema },
     handle: ({ deps, caller, params }) => getRequest(deps, caller.tenantId, params.id),
   }),
@@ -104,7 +103,6 @@ export const requestRoutes = [
     params: idParamsSchema,
     body: requestLabelsSchema,
     bodyExample: { add: ['urgent'], remove: ['new'] },
-    problems: ['not_found'],
     response: theRequest,
     handle: ({ deps, caller, params, body }) => changeRequestLabels(deps, caller, params.id, body),
   }),
@@ -118,7 +116,6 @@ export const requestRoutes = [
     params: idParamsSchema,
     body: requestTextSchema,
     bodyExample: { body: 'Called the customer: the ladder access is at the back.' },
-    problems: ['not_found'],
     response: theRequest,
     handle: ({ deps, caller, params, body, decisionId }) => addRequestNote(deps, caller, params.id, body.body, decisionId),
   }),
@@ -132,7 +129,7 @@ export const requestRoutes = [
     params: idParamsSchema,
     body: requestTextSchema,
     bodyExample: { body: 'We can come on Tuesday morning; does that suit you?' },
-    problems: ['not_found', 'unprocessable', 'unavailable'],
+    problems: ['unprocessable', 'unavailable'],
     response: theRequest,
     handle: ({ deps, caller, params, body, decisionId }) => writeToRequestCustomer(deps, caller, params.id, body.body, decisionId),
   }),

@@ -51,7 +51,7 @@ export const signatureRoutes = [
     summary: 'Ask the signature provider for the status now (the workflow checks at once, never two checks at the same time)',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found', 'decision_rejected'],
+    problems: ['decision_rejected'],
     response: { status: 202, description: 'A check is on its way', schema: signatureCheckSchema },
     handle: ({ deps, caller, params }) => checkSignatureNow(deps, caller, params.id),
   }),
@@ -65,7 +65,7 @@ export const signatureRoutes = [
     params: idParamsSchema,
     body: cancelSignatureSchema,
     bodyExample: { reason: 'Sent to the wrong signer' },
-    problems: ['not_found', 'decision_rejected', 'unavailable'],
+    problems: ['decision_rejected', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: signatureStateSchema },
     handle: ({ deps, caller, params, body, decisionId }) => cancelSignature(deps, caller, params.id, body, decisionId),
   }),
@@ -77,7 +77,6 @@ export const signatureRoutes = [
     summary: "The document's digital signing: provider, digital status, signer, who cancelled and why",
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { status: 200, description: 'The signature', schema: externalSignatureSchema },
     handle: ({ deps, caller, params }) => externalSignatureOf(deps, caller, params.id),
   }),
@@ -89,7 +88,6 @@ export const signatureRoutes = [
     summary: 'The signed PDF, as the provider returned it once signed',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { description: 'The signed PDF', contentType: 'application/pdf', schema: pdfSchema },
     handle: async ({ deps, caller, params }) => {
       const signed = await signedDocument(deps, caller, params.id);

@@ -18,6 +18,7 @@ import {
   type SubscriptionRow,
   type SubscriptionWithPayments,
 } from '../operations/subscriptions';
+import { mapPage } from '../operations/documents';
 import { idParamsSchema, planSchema } from '../schemas';
 
 extendZodWithOpenApi(z);
@@ -147,10 +148,7 @@ export const subscriptionRoutes = [
       description: 'A page of subscriptions',
       schema: z.object({ data: z.array(subscriptionSummarySchema), nextCursor: z.string().nullable() }).openapi('SubscriptionList'),
     },
-    handle: async ({ deps, caller, query }) => {
-      const page = await listSubscriptions(deps, caller, query);
-      return { data: page.data.map(presentSummary), nextCursor: page.nextCursor };
-    },
+    handle: async ({ deps, caller, query }) => mapPage(await listSubscriptions(deps, caller, query), presentSummary),
   }),
   jsonRoute({
     method: 'get',
@@ -160,7 +158,6 @@ export const subscriptionRoutes = [
     summary: 'A subscription with every payment attempt',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { status: 200, description: 'The subscription', schema: subscriptionSchema },
     handle: async ({ deps, caller, params }) => present(await getSubscription(deps, caller, params.id)),
   }),
@@ -174,7 +171,7 @@ export const subscriptionRoutes = [
     params: idParamsSchema,
     body: changePlanSchema,
     bodyExample: { plan: { name: 'Fortnightly cleaning', amount: 4900, currency: 'EUR', period: 'P14D' } },
-    problems: ['not_found', 'decision_rejected', 'unprocessable'],
+    problems: ['decision_rejected', 'unprocessable'],
     response: { status: 200, description: 'The subscription, nextPlan set (or plan, while scheduled)', schema: subscriptionSchema },
     handle: async ({ deps, caller, params, body, decisionId }) => present(await changeSubscriptionPlan(deps, caller, params.id, body.plan, decisionId)),
   }),
@@ -188,7 +185,7 @@ export const subscriptionRoutes = [
     params: idParamsSchema,
     body: cancelSubscriptionSchema,
     bodyExample: { reason: 'The customer moved' },
-    problems: ['not_found', 'decision_rejected'],
+    problems: ['decision_rejected'],
     response: { status: 200, description: 'The subscription, inactive', schema: subscriptionSchema },
     handle: async ({ deps, caller, params, body, decisionId }) => present(await terminateSubscription(deps, caller, params.id, body, decisionId)),
   }),

@@ -18,6 +18,7 @@ import {
   rotateWebhookSecret,
   type DeliveryWithAttempts,
 } from '../operations/webhooks';
+import { mapPage } from '../operations/documents';
 import { documentStatusSchema, idParamsSchema } from '../schemas';
 
 extendZodWithOpenApi(z);
@@ -203,7 +204,6 @@ export const webhookRoutes = [
     summary: 'Stop sending to an endpoint (its deliveries stay listed)',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
     response: { status: 200, description: 'The endpoint as it was', schema: webhookEndpointSchema },
     handle: async ({ deps, caller, params }) => presentEndpoint(await deleteWebhookEndpoint(deps.prisma, caller.tenantId, params.id)),
   }),
@@ -218,7 +218,7 @@ export const webhookRoutes = [
       'so a receiver verifying with either secret accepts it. Rotating again within the overlap drops the older secret at once.',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found', 'conflict'],
+    problems: ['conflict'],
     response: { status: 200, description: 'The new secret, shown once', schema: rotatedSecretSchema },
     answerHoldsSecret: true,
     handle: async ({ deps, caller, params }) => {
@@ -235,16 +235,13 @@ export const webhookRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     query: listDeliveriesQuerySchema,
-    problems: ['not_found'],
     response: {
       status: 200,
       description: 'The deliveries',
       schema: z.object({ data: z.array(webhookDeliverySchema), nextCursor: z.string().nullable() }).openapi('WebhookDeliveryList'),
     },
-    handle: async ({ deps, caller, params, query }) => {
-      const page = await listWebhookDeliveries(deps.prisma, caller.tenantId, params.id, { limit: query.limit ?? 20, before: query.cursor });
-      return { data: page.data.map(presentDelivery), nextCursor: page.nextCursor };
-    },
+    handle: async ({ deps, caller, params, query }) =>
+      mapPage(await listWebhookDeliveries(deps.prisma, caller.tenantId, params.id, { limit: query.limit ?? 20, before: query.cursor }), presentDelivery),
   }),
   jsonRoute({
     method: 'post',
@@ -254,7 +251,7 @@ export const webhookRoutes = [
     summary: 'Send a failed delivery again (same webhook-id, a fresh retry schedule)',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found', 'conflict'],
+    problems: ['conflict'],
     response: { status: 202, description: 'The delivery, pending again', schema: webhookDeliverySchema },
     handle: async ({ deps, caller, params }) => presentDelivery(await replayWebhookDelivery(deps, caller.tenantId, params.id)),
   }),

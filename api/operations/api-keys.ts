@@ -10,7 +10,7 @@
 import type { ApiKey, PrismaClient } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
 import { newId, newSecret } from '../../platform/ids';
-import { DEFAULT_PAGE_SIZE, afterCursor, encodeCursor } from './documents';
+import { readPage, type Page } from './documents';
 
 /** Prefix of every API key: says what the secret is when it turns up in a log or a repository. */
 export const API_KEY_PREFIX = 'gl_live_';
@@ -32,16 +32,8 @@ export async function createApiKey(prisma: PrismaClient, tenantId: string, name?
 }
 
 /** The active keys, newest first. */
-export async function listApiKeys(prisma: PrismaClient, tenantId: string, page: { limit?: number; cursor?: string }): Promise<{ data: ApiKey[]; nextCursor: string | null }> {
-  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await prisma.apiKey.findMany({
-    where: { tenantId, revokedAt: null, ...afterCursor(page.cursor) },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
-  });
-  const data = rows.slice(0, limit);
-  const last = data.at(-1);
-  return { data, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+export function listApiKeys(prisma: PrismaClient, tenantId: string, page: { limit?: number; cursor?: string }): Promise<Page<ApiKey>> {
+  return readPage(page, ({ after, orderBy, take }) => prisma.apiKey.findMany({ where: { tenantId, revokedAt: null, ...after }, orderBy, take }));
 }
 
 /** Revoking a revoked key of the tenant again changes nothing (a retried DELETE succeeds). */

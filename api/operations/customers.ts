@@ -1,8 +1,10 @@
 /** Customers (accounts) and the contacts who receive their documents. */
+import type { z } from 'zod';
 import type { Contact, Customer, PrismaClient } from '../../generated/prisma/client';
 import { newId } from '../../platform/ids';
 import { AppError } from '../../domain/errors';
 import { resolveProofType, type ProofType } from '../../domain/proof-types';
+import type { createContactSchema, createCustomerSchema, updateCustomerSchema } from '../schemas';
 import { getSettings } from './settings';
 
 /** "default" is the API's word for "no override": stored as null. */
@@ -10,30 +12,11 @@ function proofTypeOverride(value: ProofType | 'default' | null | undefined): Pro
   return value === 'default' ? null : value;
 }
 
-export interface CreateCustomerInput {
-  name: string;
-  email?: string;
-  phone?: string;
-  locale?: string;
-  termsAcceptedAt?: string;
-  termsVersion?: string;
-  /** An override, or "default" / null to follow the tenant's defaultProofType. */
-  proofType?: ProofType | 'default' | null;
-}
-
-export interface UpdateCustomerInput {
-  name?: string;
-  email?: string | null;
-  phone?: string | null;
-  locale?: string | null;
-  proofType?: ProofType | 'default' | null;
-}
-
-export interface CreateContactInput {
-  name: string;
-  email?: string;
-  phone?: string;
-}
+/** What the API accepts (api/schemas.ts), as validated. */
+export type CreateCustomerInput = z.output<typeof createCustomerSchema>;
+/** The card to save goes to the payment provider first (saved-cards.ts), not into this update. */
+export type UpdateCustomerInput = Omit<z.output<typeof updateCustomerSchema>, 'savedCard'>;
+export type CreateContactInput = z.output<typeof createContactSchema>;
 
 export async function createCustomer(prisma: PrismaClient, tenantId: string, input: CreateCustomerInput): Promise<Customer> {
   return prisma.customer.create({

@@ -3,31 +3,25 @@
  * reading, listing with keyset pagination, and the audit trail. Every query is scoped by
  * tenant: another tenant's id is simply not found.
  */
+import type { z } from 'zod';
 import type { AuditEvent, Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { DocumentKind } from '../../domain/documents';
 import { computeTotals, priceLine, type LineInput, type PricedLine, type Totals } from '../../domain/money';
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { AppError, type FieldError } from '../../domain/errors';
-import { MAX_AMOUNT } from '../schemas';
+import { MAX_AMOUNT, type createDocumentSchema } from '../schemas';
 import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
 import { lineRows } from '../../services/db/lines';
 import { proofTypeForNewProof } from './customers';
 
 export type DocumentWithLines = Prisma.DocumentGetPayload<{ include: { lines: true } }>;
 
-export interface CreateDocumentInput {
-  kind: DocumentKind;
-  customerId: string;
-  contactId?: string;
-  assigneeId?: string;
-  title?: string;
-  number?: string;
-  currency?: string;
-  lines?: Omit<LineInput, 'selected'>[];
-  validUntil?: string;
-  dueDate?: string;
-}
+/**
+ * What the API accepts (api/schemas.ts), as validated; the lines as domain/money prices them,
+ * so a copy can carry the stored decimals over as they are (chain.ts duplicateDocument).
+ */
+export type CreateDocumentInput = Omit<z.output<typeof createDocumentSchema>, 'lines'> & { lines?: Omit<LineInput, 'selected'>[] };
 
 const withLines = { lines: { orderBy: { position: 'asc' } } } as const satisfies Prisma.DocumentInclude;
 
@@ -155,28 +149,55 @@ export function afterCursor(cursor: string | undefined): { OR?: [{ createdAt: { 
   return { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] };
 }
 
-/** Newest first; keyset pagination so pages stay stable while documents are created. */
-export async function listDocuments(
-  prisma: PrismaClient,
-  tenantId: string,
-  input: ListDocumentsInput,
-): Promise<{ data: DocumentRow[]; nextCursor: string | null }> {
-  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await prisma.document.findMany({
-    where: {
-      tenantId,
-      ...(input.kind ? { kind: input.kind } : {}),
-      ...(input.status ? { status: input.status } : {}),
-      ...(input.digitalStatus ? { digitalStatus: input.digitalStatus } : {}),
-      ...(input.customerId ? { customerId: input.customerId } : {}),
-      ...afterCursor(input.cursor),
-    },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
-  });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { data: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+/** A page of a list, and the cursor of the next one (null on the last). */
+export interface Page<Row> {
+  data: Row[];
+  nextCursor: string | null;
+}
+
+/** What a findMany adds to its own filter to read one page newest first: `after` goes into its where. */
+export interface PageQuery {
+  after: ReturnType<typeof afterCursor>;
+  orderBy: [{ createdAt: 'desc' }, { id: 'desc' }];
+  take: number;
+}
+
+/**
+ * One page of rows, newest first by (createdAt, id): keyset pagination, so pages stay stable
+ * while rows are created. `find` reads one row more than the page holds, which only tells
+ * whether a next page exists.
+ */
+export async function readPage<Row extends Pick<DocumentRow, 'createdAt' | 'id'>>(
+  page: { limit?: number; cursor?: string },
+  find: (query: PageQuery) => Promise<Row[]>,
+): Promise<Page<Row>> {
+  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  const rows = await find({ after: afterCursor(page.cursor), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  return { data, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** The page with each row presented for the answer. */
+export function mapPage<Row, Presented>(page: Page<Row>, present: (row: Row) => Presented): Page<Presented> {
+  return { data: page.data.map(present), nextCursor: page.nextCursor };
+}
+
+export function listDocuments(prisma: PrismaClient, tenantId: string, input: ListDocumentsInput): Promise<Page<DocumentRow>> {
+  return readPage(input, ({ after, orderBy, take }) =>
+    prisma.document.findMany({
+      where: {
+        tenantId,
+        ...(input.kind ? { kind: input.kind } : {}),
+        ...(input.status ? { status: input.status } : {}),
+        ...(input.digitalStatus ? { digitalStatus: input.digitalStatus } : {}),
+        ...(input.customerId ? { customerId: input.customerId } : {}),
+        ...after,
+      },
+      orderBy,
+      take,
+    }),
+  );
 }
 
 export async function listDocumentEvents(prisma: PrismaClient, tenantId: string, documentId: string): Promise<AuditEvent[]> {

@@ -1,29 +1,12 @@
 /** Tenant settings: reminder and validity delays, terms of sale, templates. */
+import type { z } from 'zod';
 import type { Prisma, PrismaClient, TenantSettings } from '../../generated/prisma/client';
+import type { updateSettingsSchema } from '../schemas';
 import { templateProblems } from '../../services/notify/template-rules';
-import type { TemplateOverride } from '../../services/notify/templates';
 import { AppError } from '../../domain/errors';
 
-export interface TermsOfSale {
-  version: string;
-  text: string;
-}
-
-export interface SettingsPatch {
-  hourlyRate?: number | null;
-  defaultProofType?: string | null;
-  termsOfSale?: TermsOfSale | null;
-  reminderAfter?: string;
-  maxReminders?: number;
-  signaturePollInterval?: string;
-  quoteValidity?: string;
-  requireSignature?: boolean;
-  autoConvertToOrder?: boolean;
-  signatureProvider?: string;
-  allowPrivateWebhookUrls?: boolean;
-  payOnline?: boolean;
-  templates?: Record<string, unknown>;
-}
+/** What the API accepts (api/schemas.ts), as validated. */
+export type SettingsPatch = z.output<typeof updateSettingsSchema>;
 
 /** Every tenant has settings (created with it); an older tenant without gets the defaults on first read. */
 export async function getSettings(prisma: PrismaClient, tenantId: string): Promise<TenantSettings> {
@@ -43,7 +26,7 @@ export async function updateSettings(
     ]);
   }
   const { termsOfSale, templates, ...plain } = patch;
-  const problems = templates ? templateProblems(templates as Record<string, Record<string, TemplateOverride>>) : [];
+  const problems = templates ? templateProblems(templates) : [];
   if (problems.length > 0) {
     throw new AppError('unprocessable', `The templates cannot be saved: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}.`, problems);
   }

@@ -14,7 +14,7 @@ import { subscribeWorkflowId, type subscribeWorkflow } from '../../workflows/sub
 import { subscriptionUpdates, subscriptionWorkflowId, type SubscriptionView } from '../../workflows/messages/subscription';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
-import { DEFAULT_PAGE_SIZE, afterCursor, encodeCursor } from './documents';
+import { readPage, type Page } from './documents';
 
 export type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
 export type SubscriptionWithPayments = Prisma.SubscriptionGetPayload<{ include: { payments: true } }>;
@@ -50,25 +50,23 @@ export async function createSubscriptionDirectly(
   return getSubscription(deps, caller, subscriptionId);
 }
 
-export async function listSubscriptions(
+export function listSubscriptions(
   deps: AppDeps,
   caller: TenantCaller,
   input: { filter?: SubscriptionStatus; customerId?: string; limit?: number; cursor?: string },
-): Promise<{ data: SubscriptionRow[]; nextCursor: string | null }> {
-  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await deps.prisma.subscription.findMany({
-    where: {
-      tenantId: caller.tenantId,
-      ...(input.filter ? { status: input.filter } : {}),
-      ...(input.customerId ? { customerId: input.customerId } : {}),
-      ...afterCursor(input.cursor),
-    },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
-  });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { data: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+): Promise<Page<SubscriptionRow>> {
+  return readPage(input, ({ after, orderBy, take }) =>
+    deps.prisma.subscription.findMany({
+      where: {
+        tenantId: caller.tenantId,
+        ...(input.filter ? { status: input.filter } : {}),
+        ...(input.customerId ? { customerId: input.customerId } : {}),
+        ...after,
+      },
+      orderBy,
+      take,
+    }),
+  );
 }
 
 export async function getSubscription(deps: AppDeps, caller: TenantCaller, subscriptionId: string): Promise<SubscriptionWithPayments> {

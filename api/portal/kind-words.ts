@@ -12,53 +12,46 @@ type KindWords = Pick<Messages, 'quote' | 'accept' | 'refuse' | 'decisionNotAllo
   banner: Pick<Messages['banner'], 'cancelled' | 'draft'>;
 };
 
+/** A kind's noun in the forms the sentences take: French masculine, Swedish common gender (its title and definite form). */
+interface KindNoun {
+  fr: string;
+  en: string;
+  sv: { title: string; definite: string };
+}
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The quote's sentences, said of an order or a delivery note: only the noun changes. */
+function wordsNaming(noun: KindNoun): Record<Locale, KindWords> {
+  const { fr, en, sv } = noun;
+  return {
+    fr: {
+      quote: capitalized(fr),
+      accept: `Accepter le ${fr}`,
+      refuse: `Refuser le ${fr}`,
+      decisionNotAllowed: (status) => `Cette décision n'est plus possible : le ${fr} est ${status}.`,
+      banner: { cancelled: `Ce ${fr} a été annulé`, draft: `Ce ${fr} est encore en préparation` },
+    },
+    en: {
+      quote: capitalized(en),
+      accept: `Accept the ${en}`,
+      refuse: `Refuse the ${en}`,
+      decisionNotAllowed: (status) => `This decision is no longer possible: the ${en} is ${status}.`,
+      banner: { cancelled: `This ${en} was cancelled`, draft: `This ${en} is still being prepared` },
+    },
+    sv: {
+      quote: sv.title,
+      accept: `Godkänn ${sv.definite}`,
+      refuse: `Avböj ${sv.definite}`,
+      decisionNotAllowed: (status) => `Det beslutet går inte längre att fatta: ${sv.definite} är ${status}.`,
+      banner: { cancelled: `${capitalized(sv.definite)} har återkallats`, draft: `${capitalized(sv.definite)} är fortfarande under arbete` },
+    },
+  };
+}
+
 const KIND_WORDS: Record<AcceptanceKind | 'request', Record<Locale, KindWords>> = {
-  order: {
-    fr: {
-      quote: 'Bon de commande',
-      accept: 'Accepter le bon de commande',
-      refuse: 'Refuser le bon de commande',
-      decisionNotAllowed: (status) => `Cette décision n'est plus possible : le bon de commande est ${status}.`,
-      banner: { cancelled: 'Ce bon de commande a été annulé', draft: 'Ce bon de commande est encore en préparation' },
-    },
-    en: {
-      quote: 'Order',
-      accept: 'Accept the order',
-      refuse: 'Refuse the order',
-      decisionNotAllowed: (status) => `This decision is no longer possible: the order is ${status}.`,
-      banner: { cancelled: 'This order was cancelled', draft: 'This order is still being prepared' },
-    },
-    sv: {
-      quote: 'Order',
-      accept: 'Godkänn ordern',
-      refuse: 'Avböj ordern',
-      decisionNotAllowed: (status) => `Det beslutet går inte längre att fatta: ordern är ${status}.`,
-      banner: { cancelled: 'Ordern har återkallats', draft: 'Ordern är fortfarande under arbete' },
-    },
-  },
-  delivery_note: {
-    fr: {
-      quote: 'Bon de livraison',
-      accept: 'Accepter le bon de livraison',
-      refuse: 'Refuser le bon de livraison',
-      decisionNotAllowed: (status) => `Cette décision n'est plus possible : le bon de livraison est ${status}.`,
-      banner: { cancelled: 'Ce bon de livraison a été annulé', draft: 'Ce bon de livraison est encore en préparation' },
-    },
-    en: {
-      quote: 'Delivery note',
-      accept: 'Accept the delivery note',
-      refuse: 'Refuse the delivery note',
-      decisionNotAllowed: (status) => `This decision is no longer possible: the delivery note is ${status}.`,
-      banner: { cancelled: 'This delivery note was cancelled', draft: 'This delivery note is still being prepared' },
-    },
-    sv: {
-      quote: 'Följesedel',
-      accept: 'Godkänn följesedeln',
-      refuse: 'Avböj följesedeln',
-      decisionNotAllowed: (status) => `Det beslutet går inte längre att fatta: följesedeln är ${status}.`,
-      banner: { cancelled: 'Följesedeln har återkallats', draft: 'Följesedeln är fortfarande under arbete' },
-    },
-  },
+  order: wordsNaming({ fr: 'bon de commande', en: 'order', sv: { title: 'Order', definite: 'ordern' } }),
+  delivery_note: wordsNaming({ fr: 'bon de livraison', en: 'delivery note', sv: { title: 'Följesedel', definite: 'följesedeln' } }),
   // A request is answered on its price proposal (seed 004: "proposition de prix").
   request: {
     fr: {

@@ -94,11 +94,12 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
   const eventIds: string[] = [];
   if (document.sourceDocumentId === source.id) {
     const trail = [
-      { documentId: source.id, dedupeKey: `converted:${document.id}`, type: 'converted', data: { targetId: document.id, kind: document.kind, number: document.number } },
-      { documentId: document.id, dedupeKey: `created:${document.id}`, type: 'created', data: { from: { id: source.id, kind: source.kind, number: source.number } } },
+      { documentId: source.id, type: 'converted', data: { targetId: document.id, kind: document.kind, number: document.number } },
+      { documentId: document.id, type: 'created', data: { from: { id: source.id, kind: source.kind, number: source.number } } },
     ] as const;
     for (const event of trail) {
-      eventIds.push((await recordAuditEvent(prisma, { tenantId: input.tenantId, at: input.at, actor: input.actor, ...event })).event.id);
+      const recorded = await recordAuditEvent(prisma, { ...event, tenantId: input.tenantId, dedupeKey: `${event.type}:${document.id}`, at: input.at, actor: input.actor });
+      eventIds.push(recorded.event.id);
     }
   }
   return { document, created: created || document.id === newDocumentId, eventIds };

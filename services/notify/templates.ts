@@ -53,6 +53,27 @@ export interface RenderedEmail {
 
 type Catalogue = Record<TemplateName, Record<Locale, TemplateText>>;
 
+/**
+ * The notice that the customer did something to the document: "{{kind}} {{number}} viewed by
+ * {{customer}}", the body adding the total and the time. French takes the participle alone,
+ * English says "was viewed" in the body; Swedish has a participle for the subject and the SMS,
+ * and a past tense for the body.
+ */
+function customerDid(done: { fr: string; en: string; sv: { participle: string; past: string } }): Record<Locale, TemplateText> {
+  const { fr, en, sv } = done;
+  return {
+    fr: { subject: `{{kind}} {{number}} ${fr} par {{customer}}`, body: `{{kind}} {{number}} ({{total}}) ${fr} par {{customer}} le {{at}}.`, sms: `{{kind}} {{number}} ${fr} par {{customer}} le {{at}}.` },
+    en: { subject: `{{kind}} {{number}} ${en} by {{customer}}`, body: `{{kind}} {{number}} ({{total}}) was ${en} by {{customer}} on {{at}}.`, sms: `{{kind}} {{number}} ${en} by {{customer}} on {{at}}.` },
+    sv: { subject: `{{kind}} {{number}} ${sv.participle} av {{customer}}`, body: `{{kind}} {{number}} ({{total}}) ${sv.past} av {{customer}} {{at}}.`, sms: `{{kind}} {{number}} ${sv.participle} av {{customer}} {{at}}.` },
+  };
+}
+
+/** The notice followed by the customer's {{reason}}: a paragraph of the email, the end of the SMS. */
+function withReason(notice: Record<Locale, TemplateText>): Record<Locale, TemplateText> {
+  const add = (text: TemplateText): TemplateText => ({ ...text, body: `${text.body}\n\n{{reason}}`, sms: `${text.sms} {{reason}}` });
+  return { fr: add(notice.fr), en: add(notice.en), sv: add(notice.sv) };
+}
+
 export const DEFAULT_TEMPLATES: Catalogue = {
   first_send: {
     fr: {
@@ -355,26 +376,10 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   // Notices name the document for what it is ({{kind}}: "Devis", "Bon de commande", "Följesedel"),
   // first in the sentence, as its own title; devis, bon de commande and bon de livraison are all
   // masculine and offert, order and följesedel all common gender, so one participle fits every kind.
-  assignee_viewed: {
-    fr: { subject: '{{kind}} {{number}} consulté par {{customer}}', body: '{{kind}} {{number}} ({{total}}) consulté par {{customer}} le {{at}}.', sms: '{{kind}} {{number}} consulté par {{customer}} le {{at}}.' },
-    en: { subject: '{{kind}} {{number}} viewed by {{customer}}', body: '{{kind}} {{number}} ({{total}}) was viewed by {{customer}} on {{at}}.', sms: '{{kind}} {{number}} viewed by {{customer}} on {{at}}.' },
-    sv: { subject: '{{kind}} {{number}} visad av {{customer}}', body: '{{kind}} {{number}} ({{total}}) öppnades av {{customer}} {{at}}.', sms: '{{kind}} {{number}} visad av {{customer}} {{at}}.' },
-  },
-  assignee_downloaded: {
-    fr: { subject: '{{kind}} {{number}} téléchargé par {{customer}}', body: '{{kind}} {{number}} ({{total}}) téléchargé par {{customer}} le {{at}}.', sms: '{{kind}} {{number}} téléchargé par {{customer}} le {{at}}.' },
-    en: { subject: '{{kind}} {{number}} downloaded by {{customer}}', body: '{{kind}} {{number}} ({{total}}) was downloaded by {{customer}} on {{at}}.', sms: '{{kind}} {{number}} downloaded by {{customer}} on {{at}}.' },
-    sv: { subject: '{{kind}} {{number}} nedladdad av {{customer}}', body: '{{kind}} {{number}} ({{total}}) laddades ner av {{customer}} {{at}}.', sms: '{{kind}} {{number}} nedladdad av {{customer}} {{at}}.' },
-  },
-  assignee_decided: {
-    fr: { subject: '{{kind}} {{number}} {{decision}} par {{customer}}', body: '{{kind}} {{number}} ({{total}}) {{decision}} par {{customer}} le {{at}}.\n\n{{reason}}', sms: '{{kind}} {{number}} {{decision}} par {{customer}} le {{at}}. {{reason}}' },
-    en: { subject: '{{kind}} {{number}} {{decision}} by {{customer}}', body: '{{kind}} {{number}} ({{total}}) was {{decision}} by {{customer}} on {{at}}.\n\n{{reason}}', sms: '{{kind}} {{number}} {{decision}} by {{customer}} on {{at}}. {{reason}}' },
-    sv: { subject: '{{kind}} {{number}} {{decision}} av {{customer}}', body: '{{kind}} {{number}} ({{total}}) blev {{decision}} av {{customer}} {{at}}.\n\n{{reason}}', sms: '{{kind}} {{number}} {{decision}} av {{customer}} {{at}}. {{reason}}' },
-  },
-  assignee_signed: {
-    fr: { subject: '{{kind}} {{number}} signé par {{customer}}', body: '{{kind}} {{number}} ({{total}}) signé par {{customer}} le {{at}}.', sms: '{{kind}} {{number}} signé par {{customer}} le {{at}}.' },
-    en: { subject: '{{kind}} {{number}} signed by {{customer}}', body: '{{kind}} {{number}} ({{total}}) was signed by {{customer}} on {{at}}.', sms: '{{kind}} {{number}} signed by {{customer}} on {{at}}.' },
-    sv: { subject: '{{kind}} {{number}} signerad av {{customer}}', body: '{{kind}} {{number}} ({{total}}) signerades av {{customer}} {{at}}.', sms: '{{kind}} {{number}} signerad av {{customer}} {{at}}.' },
-  },
+  assignee_viewed: customerDid({ fr: 'consulté', en: 'viewed', sv: { participle: 'visad', past: 'öppnades' } }),
+  assignee_downloaded: customerDid({ fr: 'téléchargé', en: 'downloaded', sv: { participle: 'nedladdad', past: 'laddades ner' } }),
+  assignee_decided: withReason(customerDid({ fr: '{{decision}}', en: '{{decision}}', sv: { participle: '{{decision}}', past: 'blev {{decision}}' } })),
+  assignee_signed: customerDid({ fr: 'signé', en: 'signed', sv: { participle: 'signerad', past: 'signerades' } }),
   assignee_paid: {
     fr: { subject: 'Paiement reçu pour {{number}}', body: '{{customer}} a payé {{number}} ({{total}}) le {{at}}.', sms: '{{customer}} a payé {{number}} ({{total}}) le {{at}}.' },
     en: { subject: 'Payment received for {{number}}', body: '{{customer}} paid {{number}} ({{total}}) on {{at}}.', sms: '{{customer}} paid {{number}} ({{total}}) on {{at}}.' },

@@ -23,7 +23,7 @@ import { assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import type { AuditEventType, NotifyEvent } from '../../domain/documents';
-import { activity, anotherKindsDecision, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, anotherKindsDecision, neverTaken, statusReaders, factActions, RECORDED_FACTS, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export interface AcceptanceMachineInput {
   kind: AcceptanceKind;
@@ -94,11 +94,8 @@ export const acceptanceMachine = setup({
       id: 'acceptance',
       context: ({ input }: { input: AcceptanceMachineInput }) => ({ kind: input.kind, now: input.now, remindersSent: 0 }),
       initial: 'draft',
-      // Facts are recorded whatever the status; `sent` overrides VIEWED to move on.
-      on: {
-        VIEWED: { actions: ['keepTime', record('viewed'), notify('viewed', 'viewed')] },
-        DOWNLOADED: { actions: ['keepTime', record('downloaded'), notify('downloaded', 'downloaded')] },
-      },
+      // `sent` overrides VIEWED to move on.
+      on: RECORDED_FACTS,
       states: {
         draft: {
           on: {
@@ -109,7 +106,7 @@ export const acceptanceMachine = setup({
         sent: {
           on: {
             ...open,
-            VIEWED: { target: 'viewed', actions: ['keepTime', record('viewed'), notify('viewed', 'viewed')] },
+            VIEWED: { target: 'viewed', actions: factActions('viewed') },
           },
         },
         viewed: { on: open },
@@ -123,13 +120,7 @@ export const acceptanceMachine = setup({
 
 export type AcceptanceSnapshot = SnapshotFrom<typeof acceptanceMachine>;
 
-export function acceptanceStatus(snapshot: AcceptanceSnapshot): AcceptanceStatus {
-  return snapshot.value as AcceptanceStatus;
-}
-
-export function isAcceptanceClosed(snapshot: AcceptanceSnapshot): boolean {
-  return FINAL_ACCEPTANCE_STATUSES.includes(acceptanceStatus(snapshot));
-}
+export const { status: acceptanceStatus, isClosed: isAcceptanceClosed } = statusReaders<AcceptanceStatus, AcceptanceSnapshot>(FINAL_ACCEPTANCE_STATUSES);
 
 /** "The order", "The delivery note". */
 function theDocument(kind: AcceptanceKind): string {

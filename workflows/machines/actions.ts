@@ -53,6 +53,24 @@ export function anotherKindsDecision(decision: string): string {
   return `This document takes no ${decision}`;
 }
 
+/** A view or a download: the machine's clock moves, the fact is recorded and told to the assignee. */
+export function factActions(type: 'viewed' | 'downloaded') {
+  return ['keepTime', { type: 'recordTransition', params: { type } }, { type: 'notifyAssignee', params: { event: type, what: type } }] as const;
+}
+
+/** Facts are recorded whatever the status, final ones included; a state that moves on a view overrides VIEWED. */
+export const RECORDED_FACTS = { VIEWED: { actions: factActions('viewed') }, DOWNLOADED: { actions: factActions('downloaded') } } as const;
+
+/**
+ * How a machine's snapshot reads as its document's status: the name of its state (the machines
+ * keep one flat level of states), closed in a final status. Final statuses are not XState final
+ * states, so that a closed document still records views.
+ */
+export function statusReaders<Status extends string, Snapshot extends { value: unknown }>(finalStatuses: readonly Status[]) {
+  const status = (snapshot: Snapshot): Status => snapshot.value as Status;
+  return { status, isClosed: (snapshot: Snapshot): boolean => finalStatuses.includes(status(snapshot)) };
+}
+
 /** The interpreter runs the activity of the same name; the machine only names it. */
 export function activity<TParams>() {
   return (_: unknown, _params: TParams): void => undefined;

@@ -31,7 +31,7 @@
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
-import { activity, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
+import { activity, neverTaken, statusReaders, factActions, RECORDED_FACTS, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
 
 /** A comment pinned on a point of a page; x and y are fractions of the page from its top left. */
 export interface ProofPinInput {
@@ -266,8 +266,6 @@ export const proofMachine = setup({
         params: ({ context, event }: { context: ProofContext; event: ProofEvent }) => ({ type, ...(data ? { data: data(context, event) } : {}) }),
       }) as const;
     const notify = (what: AuditEventType) => ({ type: 'notifyAssignee', params: { event: 'decided', what } }) as const;
-    const fact = (type: 'viewed' | 'downloaded') =>
-      ['keepTime', { type: 'recordTransition', params: { type } }, { type: 'notifyAssignee', params: { event: type, what: type } }] as const;
     const onRevision = (context: ProofContext) => ({ revision: context.revision });
     /** The current revision goes to the customer: emailed, then recorded as sent. */
     const sendRevision = [
@@ -366,11 +364,8 @@ export const proofMachine = setup({
         remindersSent: 0,
       }),
       initial: 'draft',
-      // Facts are recorded whatever the status; `sent` overrides VIEWED to move on.
-      on: {
-        VIEWED: { actions: fact('viewed') },
-        DOWNLOADED: { actions: fact('downloaded') },
-      },
+      // `sent` overrides VIEWED to move on.
+      on: RECORDED_FACTS,
       states: {
         draft: {
           on: {
@@ -379,7 +374,7 @@ export const proofMachine = setup({
             CANCEL: cancel,
           },
         },
-        sent: { on: { ...awaitingDecision, VIEWED: { target: 'viewed', actions: fact('viewed') } } },
+        sent: { on: { ...awaitingDecision, VIEWED: { target: 'viewed', actions: factActions('viewed') } } },
         viewed: { on: awaitingDecision },
         changes_requested: { on: { REVISION_READY: revisionReady, CANCEL: cancel, FORWARD: forward } },
         approved: {},
@@ -391,13 +386,7 @@ export const proofMachine = setup({
 
 export type ProofSnapshot = SnapshotFrom<typeof proofMachine>;
 
-export function proofStatus(snapshot: ProofSnapshot): ProofStatus {
-  return snapshot.value as ProofStatus;
-}
-
-export function isProofClosed(snapshot: ProofSnapshot): boolean {
-  return FINAL_PROOF_STATUSES.includes(proofStatus(snapshot));
-}
+export const { status: proofStatus, isClosed: isProofClosed } = statusReaders<ProofStatus, ProofSnapshot>(FINAL_PROOF_STATUSES);
 
 /** Why nothing more can happen to a proof in a final status (also used once its workflow has closed). */
 export function closedProofReason(status: ProofStatus, revision?: number): string {

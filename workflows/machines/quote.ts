@@ -45,7 +45,7 @@ import { assign, setup, type SnapshotFrom } from 'xstate';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import { activity, anotherKindsDecision, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, anotherKindsDecision, neverTaken, statusReaders, factActions, RECORDED_FACTS, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export type { FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
 
@@ -288,11 +288,8 @@ export const quoteMachine = setup({
         version: 1,
       }),
       initial: 'draft',
-      // Facts are recorded whatever the status; states that change on them override these.
-      on: {
-        VIEWED: { actions: ['keepTime', record('viewed'), notify('viewed', 'viewed')] },
-        DOWNLOADED: { actions: ['keepTime', record('downloaded'), notify('downloaded', 'downloaded')] },
-      },
+      // States that change on a fact override these.
+      on: RECORDED_FACTS,
       states: {
         draft: {
           on: {
@@ -304,7 +301,7 @@ export const quoteMachine = setup({
           },
         },
         sent: undecided('sent', {
-          VIEWED: { target: 'viewed', actions: ['keepTime', record('viewed'), notify('viewed', 'viewed')] },
+          VIEWED: { target: 'viewed', actions: factActions('viewed') },
         } as const),
         viewed: undecided('viewed', {}),
         on_hold: {
@@ -330,13 +327,7 @@ export const quoteMachine = setup({
 
 export type QuoteSnapshot = SnapshotFrom<typeof quoteMachine>;
 
-export function quoteStatus(snapshot: QuoteSnapshot): QuoteStatus {
-  return snapshot.value as QuoteStatus;
-}
-
-export function isClosed(snapshot: QuoteSnapshot): boolean {
-  return FINAL_QUOTE_STATUSES.includes(quoteStatus(snapshot));
-}
+export const { status: quoteStatus, isClosed } = statusReaders<QuoteStatus, QuoteSnapshot>(FINAL_QUOTE_STATUSES);
 
 const CLOSED_REASONS: Partial<Record<QuoteStatus, string>> = {
   accepted: 'The quote is already accepted',

@@ -37,7 +37,7 @@ import {
   type RequestBox,
   type RequestStatus,
 } from '../../domain/requests';
-import { activity, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
+import { activity, neverTaken, statusReaders, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
 
 export interface RequestMachineInput {
   now: number;
@@ -279,13 +279,7 @@ export const requestMachine = setup({
 
 export type RequestSnapshot = SnapshotFrom<typeof requestMachine>;
 
-export function requestStatus(snapshot: RequestSnapshot): RequestStatus | 'draft' {
-  return snapshot.value as RequestStatus | 'draft';
-}
-
-export function isRequestClosed(snapshot: RequestSnapshot): boolean {
-  return (FINAL_REQUEST_STATUSES as readonly string[]).includes(requestStatus(snapshot));
-}
+export const { status: requestStatus, isClosed: isRequestClosed } = statusReaders<RequestStatus | 'draft', RequestSnapshot>(FINAL_REQUEST_STATUSES);
 
 /** Why a service request refuses events of `type` in every status; undefined when some status takes them. */
 export function whyRequestNeverTakes(type: string): string | undefined {

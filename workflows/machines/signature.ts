@@ -28,7 +28,7 @@
 import { assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import type { Actor } from '../../domain/documents';
 import { FINAL_DIGITAL_STATUSES, type DigitalStatus, type ExternalSignatureProvider } from '../../domain/digital-status';
-import { activity, type RecordParams } from './actions';
+import { activity, statusReaders, type RecordParams } from './actions';
 
 /** What made us look: the poll timer, the seller's "check now", the provider's webhook, or the send itself. */
 export type CheckTrigger = 'poll' | 'check' | 'webhook' | 'send';
@@ -248,13 +248,7 @@ export const signatureMachine = setup({
 
 export type SignatureSnapshot = SnapshotFrom<typeof signatureMachine>;
 
-export function digitalStatus(snapshot: SignatureSnapshot): DigitalStatus {
-  return snapshot.value as DigitalStatus;
-}
-
-export function isSignatureClosed(snapshot: SignatureSnapshot): boolean {
-  return FINAL_DIGITAL_STATUSES.includes(digitalStatus(snapshot));
-}
+export const { status: digitalStatus, isClosed: isSignatureClosed } = statusReaders<DigitalStatus, SignatureSnapshot>(FINAL_DIGITAL_STATUSES);
 
 /** Why the machine would not take this event now (the seller's cancel), or undefined when it would. */
 export function whyNotSignature(snapshot: SignatureSnapshot, event: SignatureEvent): string | undefined {
