@@ -39,25 +39,11 @@ import {
   type SignatureWorkflowInput,
 } from './messages/signature';
 import { documentSearchAttributes } from './search-attributes';
+import { cancelExternalSignature, checkExternalSignature, decideParentDocument, startExternalSignature, storeSignedDocument } from './signature-activities';
 import { decision, fact, patiently, runStory, type StoryTools } from './story';
 
-/** Creating at the provider renders the PDF first; an outage waits, a refusal is recorded (failed). */
-const { startExternalSignature, storeSignedDocument, decideParentDocument } = proxyActivities<SignatureActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: patiently,
-});
-/** A check retries a little, then counts as one failed check: the next one is due a poll interval later. */
-const { checkExternalSignature } = proxyActivities<SignatureActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
-});
 /** The document was cancelled: its signing is withdrawn for as long as it takes (each attempt waits a bounded time). */
 const { withdrawDocumentSignature } = proxyActivities<SignatureActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
-/** The seller waits for the answer: a few tries, then the update fails and the signature stays as it was. */
-const { cancelExternalSignature } = proxyActivities<SignatureActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
-});
 
 /** What an open signing waits for, as operators read it. */
 const WAITS_FOR: Partial<Record<DigitalStatus, string>> = {

@@ -31,9 +31,6 @@ export const quoteSignatureRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     response: { description: 'The certificate', contentType: 'application/pdf', schema: pdfSchema },
-    handle: async ({ deps, caller, params }) => {
-      const certificate = await sellerCertificate(deps, caller, params.id);
-      return { bytes: certificate.bytes, filename: `signature-${certificate.number}.pdf` };
-    },
+    handle: ({ deps, caller, params }) => sellerCertificate(deps, caller, params.id),
   }),
 ];

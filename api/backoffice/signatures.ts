@@ -89,10 +89,7 @@ export const signatureRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     response: { description: 'The signed PDF', contentType: 'application/pdf', schema: pdfSchema },
-    handle: async ({ deps, caller, params }) => {
-      const signed = await signedDocument(deps, caller, params.id);
-      return { bytes: signed.bytes, filename: `${signed.number}-signed.pdf` };
-    },
+    handle: ({ deps, caller, params }) => signedDocument(deps, caller, params.id),
   }),
   jsonRoute({
     method: 'get',

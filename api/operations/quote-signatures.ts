@@ -30,8 +30,8 @@ export async function signatureBlock(prisma: PrismaClient, publicUrl: string, do
   };
 }
 
-export async function sellerCertificate(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; number: string }> {
+export async function sellerCertificate(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; filename: string }> {
   const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId }, select: { number: true } });
   const bytes = await renderSignatureCertificate(deps.prisma, { tenantId: caller.tenantId, documentId });
-  return { bytes, number: document?.number ?? documentId };
+  return { bytes, filename: `signature-${document?.number ?? documentId}.pdf` };
 }

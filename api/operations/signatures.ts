@@ -243,16 +243,16 @@ async function builtinSignatureOf(deps: AppDeps, builtin: SignatureProvider, doc
   };
 }
 
-export async function signedDocument(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; number: string }> {
+export async function signedDocument(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<{ bytes: Uint8Array; filename: string }> {
   const builtin = await builtinSigning(deps, caller, documentId);
   if (builtin) {
     const bytes = await atBuiltin(() => builtin.downloadSignedDocument(documentId));
     const { number } = await deps.prisma.document.findUniqueOrThrow({ where: { id: documentId }, select: { number: true } });
-    return { bytes, number };
+    return { bytes, filename: `${number}-signed.pdf` };
   }
   const signature = await findSignature(deps, caller, documentId);
   if (!signature.signedFileKey) throw new AppError('not_found', `Document ${signature.document.number} is not signed (yet).`);
-  return { bytes: await openFileStore(deps.config).get(signature.signedFileKey), number: signature.document.number };
+  return { bytes: await openFileStore(deps.config).get(signature.signedFileKey), filename: `${signature.document.number}-signed.pdf` };
 }
 
 /** Where the tenant's GetAccept account posts its events (register one subscription per event). */

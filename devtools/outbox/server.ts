@@ -114,19 +114,9 @@ function smsFrom(body: Record<string, unknown>): Omit<OutboxMessage, 'id' | 'cre
   return { channel: 'sms', from: optionalText(body, 'from'), to: [to], subject: '', html: '', text, links: linksIn(text), attachments: [] };
 }
 
-function publicView(message: OutboxMessage) {
-  return {
-    id: message.id,
-    channel: message.channel,
-    from: message.from,
-    to: message.to,
-    subject: message.subject,
-    html: message.html,
-    text: message.text,
-    links: message.links,
-    attachments: message.attachments.map(({ filename, size, contentType }) => ({ filename, size, ...(contentType ? { contentType } : {}) })),
-    createdAt: message.createdAt,
-  };
+/** A message as the outbox shows it: without the bookkeeping of its idempotency, and its attachments without their bytes. */
+function publicView({ idempotencyKey: _key, requestHash: _hash, attachments, ...shown }: OutboxMessage) {
+  return { ...shown, attachments: attachments.map(({ filename, size, contentType }) => ({ filename, size, ...(contentType ? { contentType } : {}) })) };
 }
 
 class MessageStore {

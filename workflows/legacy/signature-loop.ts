@@ -21,7 +21,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../../activities/types';
-import type { SignatureActivities } from '../../activities/signature/types';
 import type { Actor } from '../../domain/documents';
 import { MachineRunner, type ActionCall, type ActionHandlers } from '../machine-runner';
 import type { RecordParams } from '../machines/actions';
@@ -29,6 +28,7 @@ import { signatureContext, type SignatureView } from '../machines/signature';
 import { DECISION_REJECTED, type WorkflowResume } from '../messages/document';
 import { cancelSignatureUpdate, checkSignatureSignal, signatureStateQuery, type SignatureWorkflowInput } from '../messages/signature';
 import { documentSearchAttributes } from '../search-attributes';
+import { cancelExternalSignature, checkExternalSignature, decideParentDocument, startExternalSignature, storeSignedDocument } from '../signature-activities';
 import type { signatureWorkflow } from '../signature';
 import { patiently } from '../story';
 import { digitalStatus, isSignatureClosed, signatureMachine, whyNoCancel, type SignatureEvent } from './signature-machine';
@@ -52,21 +52,6 @@ export function resumesSignatureLoop(input: SignatureWorkflowInput | SignatureLo
 type SignatureMachine = typeof signatureMachine;
 
 const { recordTransition } = proxyActivities<GreenlightActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
-/** Creating at the provider renders the PDF first; an outage waits, a refusal fails the workflow (visible in the Temporal UI). */
-const { startExternalSignature, storeSignedDocument, decideParentDocument } = proxyActivities<SignatureActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: patiently,
-});
-/** A check retries a little, then counts as one failed check: the loop goes on at the next interval. */
-const { checkExternalSignature } = proxyActivities<SignatureActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
-});
-/** The seller waits for the answer: a few tries, then the update fails and the signature stays as it was. */
-const { cancelExternalSignature } = proxyActivities<SignatureActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
-});
 
 const DEFAULT_REPORT_FAILURES_AFTER = 3;
 const DEFAULT_CHECKS_PER_RUN = 500;

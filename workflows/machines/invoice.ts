@@ -34,7 +34,7 @@
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import type { AuditEventType } from '../../domain/documents';
 import { amountLeftToPay, FINAL_INVOICE_STATUSES, PAYABLE_INVOICE_STATUSES, type InvoiceStatus, type PaymentPage, type ReceivedPayment } from '../../domain/invoice';
-import { activity, neverTaken, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, neverTaken, statusReaders, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export interface InvoiceMachineInput {
   now: number;
@@ -308,13 +308,7 @@ export const invoiceMachine = setup({
 
 export type InvoiceSnapshot = SnapshotFrom<typeof invoiceMachine>;
 
-export function invoiceStatus(snapshot: InvoiceSnapshot): InvoiceStatus {
-  return snapshot.value as InvoiceStatus;
-}
-
-export function isInvoiceClosed(snapshot: InvoiceSnapshot): boolean {
-  return FINAL_INVOICE_STATUSES.includes(invoiceStatus(snapshot));
-}
+export const { status: invoiceStatus, isClosed: isInvoiceClosed } = statusReaders<InvoiceStatus, InvoiceSnapshot>(FINAL_INVOICE_STATUSES);
 
 /** Why no decision can be taken on an invoice in a final status (also once its workflow has closed). */
 export function closedInvoiceReason(status: InvoiceStatus): string {
