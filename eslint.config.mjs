@@ -67,7 +67,7 @@ const MACHINES = 'workflows/machines/ are pure machines: nothing of Temporal and
 const PURE = 'domain/ is pure: nothing of ours outside domain/, no I/O, no Temporal.';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'generated/**', 'dist/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'generated/**', 'dist/**', 'clients/typescript/dist/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
