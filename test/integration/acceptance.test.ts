@@ -5,6 +5,8 @@
  * and the customer's answer (JSON or form) reaches the API with its events in order; a
  * delivery note is refused with a reason; hold on an order is refused and changes nothing.
  */
+import { documentWorkflowId } from '../../workflows/messages/document';
+import { saveClosedHistory } from '../replay/record';
 import { pdfText } from '../support/pdf-text';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
@@ -96,6 +98,7 @@ it('sends an order made from an accepted quote; the customer opens it and accept
   const again = await postJson(`${url}/refuse`, {});
   expect(again.status).toBe(409);
   expect(((await again.json()) as { detail: string }).detail).toBe('The order is already accepted');
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, documentWorkflowId('order', order.id), 'acceptance-order-accepted');
 });
 
 it('takes an order accepted from the HTML form, and shows it accepted', async () => {
@@ -131,6 +134,7 @@ it('takes a delivery note refused with a reason', async () => {
   const events = await office.events(note.id);
   expect(events.find((event) => event.type === 'refused')?.data).toMatchObject({ reason: 'Colis abîmé à la livraison' });
   expect(events.map((event) => event.type).filter((type) => type === 'sent' || type === 'refused')).toEqual(['sent', 'refused']);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, documentWorkflowId('delivery_note', note.id), 'acceptance-delivery-note-refused');
 });
 
 it('refuses hold on an order with the reason (409) and changes nothing', async () => {

@@ -5,6 +5,8 @@
  * convert, and a duplicate is a fresh draft outside the chain.
  */
 import { createAccessLink } from '../../services/db/links';
+import { conversionWorkflowId } from '../../workflows/conversion';
+import { saveClosedHistory } from '../replay/record';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
@@ -121,6 +123,7 @@ it('converts once however often the request is retried: one order, one converted
   // Made by its conversion workflow, in Temporal for operators to see.
   const conversion = await stack.client.workflow.getHandle(`convert-${quote.documentId}-order`).result();
   expect(conversion).toMatchObject({ outcome: 'converted', documentId: orderId, created: true });
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, conversionWorkflowId(quote.documentId, 'order'), 'conversion-order');
 });
 
 it('leaves out the option the customer did not choose', async () => {
@@ -160,6 +163,7 @@ it('refuses to convert a refused quote (409 with the reason) and changes nothing
   expect(after.chainId).toBeNull();
   expect(await stack.prisma.document.count({ where: { customerId: after.customerId } })).toBe(documentsBefore);
   expect(await eventTypes(documentId)).toEqual(eventsBefore);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, conversionWorkflowId(documentId, 'order'), 'conversion-refused');
 });
 
 it('refuses a conversion backwards in the chain', async () => {

@@ -6,6 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import escapeHtml from 'escape-html';
+import { factWorkflowId } from '../../workflows/fact';
+import { messageNotificationWorkflowId } from '../../workflows/conversation';
+import { saveClosedHistory } from '../replay/record';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
@@ -71,7 +74,7 @@ it('notifies the assignee of a customer message by email and SMS, and keeps inte
   expect(note.body.internal).toBe(true);
   expect((await office.call('POST', `/v1/documents/${quote.documentId}/messages`, { body: 'x', internal: true, notifyCustomer: true })).status).toBe(422);
 
-  const sellerView = await office.call<{ author: string; body: string; internal: boolean }[]>('GET', `/v1/documents/${quote.documentId}/messages`);
+  const sellerView = await office.call<{ id: string; author: string; body: string; internal: boolean }[]>('GET', `/v1/documents/${quote.documentId}/messages`);
   expect(sellerView.body.map((message) => [message.author, message.internal])).toEqual([
     ['customer', false],
     ['seller', false],
@@ -93,6 +96,12 @@ it('notifies the assignee of a customer message by email and SMS, and keeps inte
   expect(json).toContain('Yes, Friday noon.');
   expect(json).not.toContain('Secret');
   expect(json).not.toContain('internal');
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    const customerMessageId = sellerView.body[0]!.id;
+    await saveClosedHistory(stack.client.workflow, factWorkflowId(`message:${customerMessageId}`), 'fact-customer-message');
+    await saveClosedHistory(stack.client.workflow, messageNotificationWorkflowId(customerMessageId, 'assignee'), 'message-notification-assignee');
+    await saveClosedHistory(stack.client.workflow, messageNotificationWorkflowId(answer.body.id, 'customer'), 'message-notification-customer');
+  }
 });
 
 it('takes a JSON message without a CSRF field, and refuses a form without one', async () => {

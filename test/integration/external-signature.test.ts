@@ -4,7 +4,7 @@
  * webhook fast path follows at once, the seller checks now and cancels, faults at the
  * provider lose nothing, and webhooks that cannot be verified signal nothing.
  */
-import { saveReplayHistory } from '../replay/record';
+import { saveClosedHistory, saveReplayHistory } from '../replay/record';
 import { signatureWorkflowId } from '../../workflows/messages/signature';
 import { eventually } from '../support/eventually';
 import { signingOffice, startSigningStack, type AuditRow, type SigningOffice, type SigningStack } from '../support/getaccept';
@@ -100,9 +100,7 @@ it('follows the webhook at once; the next check finds nothing new', async () => 
   if (process.env.RECORD_REPLAY_HISTORIES === '1') {
     // test/replay/: a webhook and a check while waiting, then the seller's cancel, closing the run.
     expect((await office.call('POST', `/v1/documents/${documentId}/signature/cancel`, {})).status).toBe(202);
-    const signatureRun = stack.client.workflow.getHandle(signatureWorkflowId(documentId));
-    await signatureRun.result();
-    await saveReplayHistory(signatureRun, 'signature-webhook-check-cancelled');
+    await saveClosedHistory(stack.client.workflow, signatureWorkflowId(documentId), 'signature-webhook-check-cancelled');
   }
 });
 
@@ -208,9 +206,7 @@ it('keeps polling through a provider outage: one event tells the checks failed, 
   const failed = (await office.events(documentId)).find((event) => event.type === 'signature_checks_failed');
   expect(failed?.data).toMatchObject({ failures: 3 });
   if (process.env.RECORD_REPLAY_HISTORIES === '1') {
-    const signatureRun = stack.client.workflow.getHandle(signatureWorkflowId(documentId));
-    await signatureRun.result();
-    await saveReplayHistory(signatureRun, 'signature-checks-failed-recovered');
+    await saveClosedHistory(stack.client.workflow, signatureWorkflowId(documentId), 'signature-checks-failed-recovered');
   }
 });
 

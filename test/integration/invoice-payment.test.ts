@@ -9,7 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { eventually } from '../support/eventually';
 import { createInvoice, startPaymentStack, type PaymentStack } from '../support/payments';
-import { saveReplayHistory } from '../replay/record';
+import { saveClosedHistory } from '../replay/record';
 import { recipientsOf } from '../support/outbox';
 import { pdfText } from '../support/pdf-text';
 import { backOffice, formFields, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
@@ -137,9 +137,7 @@ it('pays an invoice online once: decline recorded, bad signatures refused, repla
   expect((await payments.charges()).count).toBe(1);
   // A declined then paid invoice: the history CI replays (test/replay/record.ts).
   if (process.env.RECORD_REPLAY_HISTORIES === '1') {
-    const handle = payments.stack.client.workflow.getHandle(`invoice-${documentId}`);
-    await handle.result();
-    await saveReplayHistory(handle, 'invoice-paid');
+    await saveClosedHistory(payments.stack.client.workflow, `invoice-${documentId}`, 'invoice-paid');
   }
 
   // The stand-in's completion event, delivered again three times (as Stripe retries): counted once.

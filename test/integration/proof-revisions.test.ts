@@ -11,7 +11,9 @@ import { deflate } from 'node:zlib';
 import { PDFDocument, PDFName, rgb } from 'pdf-lib';
 import sharp from 'sharp';
 import { openFileStore } from '../../services/files/store';
+import { revisionRenderWorkflowId } from '../../services/render/render-start';
 import { WATERMARK_RGB } from '../../services/render/watermark';
+import { saveClosedHistory } from '../replay/record';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 
@@ -258,6 +260,10 @@ describe('proof revisions', () => {
     expect((await stack.client.workflow.getHandle(workflowId).describe()).runId).toBe(run.runId);
     // Page 1 was never asked for: still not rendered.
     expect((await stack.prisma.revisionPage.findUniqueOrThrow({ where: { revisionId_position: { revisionId: revision.id, position: 1 } } })).zoomKey).toBeNull();
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+      await saveClosedHistory(stack.client.workflow, revisionRenderWorkflowId(revision.id), 'proof-revision-rendered');
+      await saveClosedHistory(stack.client.workflow, workflowId, 'proof-zoom-rendered');
+    }
   });
 
   it('renders a zoom image once for simultaneous first requests', async () => {

@@ -8,7 +8,7 @@
  * A decline and its reason are one decision of the request's workflow, however often retried.
  */
 import { randomBytes } from 'node:crypto';
-import { saveReplayHistory } from '../replay/record';
+import { saveClosedHistory } from '../replay/record';
 import { eventually } from '../support/eventually';
 import { startPaymentStack, type PaymentStack } from '../support/payments';
 import { recipientsOf } from '../support/outbox';
@@ -141,9 +141,7 @@ it('price on quote: proposal, accepted by link, confirmed, the card charged exac
   expect((await payments.charges()).count - before).toBe(2);
   // A request priced, accepted, confirmed, charged and subscribed: the history CI replays (test/replay/record.ts).
   if (process.env.RECORD_REPLAY_HISTORIES === '1') {
-    const handle = payments.stack.client.workflow.getHandle(`request-${created.id}`);
-    await handle.result();
-    await saveReplayHistory(handle, 'request-confirmed-charged');
+    await saveClosedHistory(payments.stack.client.workflow, `request-${created.id}`, 'request-confirmed-charged');
   }
 });
 

@@ -10,8 +10,9 @@ import { startPaymentStack, type PaymentStack } from '../support/payments';
 import { createSubscription } from '../../services/subscriptions/create';
 import { MachineRunner } from '../../workflows/machine-runner';
 import { subscriptionMachine } from '../../workflows/machines/subscription';
-import { saveReplayHistory, saveReplayRuns } from '../replay/record';
+import { saveClosedHistory, saveReplayHistory, saveReplayRuns } from '../replay/record';
 import { subscriptionWorkflowId } from '../../workflows/messages/subscription';
+import { subscribeWorkflowId } from '../../workflows/subscribe';
 import { backOffice, type BackOffice } from './portal-fixtures';
 
 let payments: PaymentStack;
@@ -141,9 +142,8 @@ it('a subscription starting later is scheduled; cancelling terminates it, once',
   expect((await office.call('POST', `/v1/subscriptions/${id}/plan`, { plan: { name: 'X', amount: 1, period: 'monthly' } })).status).toBe(409);
   expect((await office.call('GET', '/v1/subscriptions/sub_nope')).status).toBe(404);
   if (process.env.RECORD_REPLAY_HISTORIES === '1') {
-    const handle = payments.stack.client.workflow.getHandle(subscriptionWorkflowId(id));
-    await handle.result();
-    await saveReplayHistory(handle, 'subscription-scheduled-terminated');
+    await saveClosedHistory(payments.stack.client.workflow, subscriptionWorkflowId(id), 'subscription-scheduled-terminated');
+    await saveClosedHistory(payments.stack.client.workflow, subscribeWorkflowId(id), 'subscribe-scheduled');
   }
 }, 60_000);
 

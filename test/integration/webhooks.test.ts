@@ -6,6 +6,7 @@
 import { webhookPayloadSchema } from '../../api/backoffice/webhooks';
 import { recordAuditEvent } from '../../services/db/audit';
 import { factWorkflowId, type FactInput, type factWorkflow } from '../../workflows/fact';
+import { saveClosedHistory } from '../replay/record';
 import { eventually } from '../support/eventually';
 import { ApiClient } from '../support/http';
 import { createQuoteScenario } from '../support/quote-scenario';
@@ -90,6 +91,7 @@ test('an event reaches its endpoint through two failures, signed, once, with eve
     // Delivered is final: a replay by hand is refused, and the receiver heard it once with success.
     expect((await api.post(`/v1/webhook-deliveries/${delivery?.id}/replay`)).status).toBe(409);
     expect(receiver.received.filter((request) => request.answeredWith === 200)).toHaveLength(1);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `webhook-${delivery?.id}`, 'webhook-delivery-retried');
   } finally {
     await receiver.close();
   }

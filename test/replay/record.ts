@@ -1,10 +1,13 @@
 /**
  * Recorded histories under test/replay/, which CI replays against the current workflow code
- * (test/workflows/replay.test.ts). The workflow tests record one when RECORD_REPLAY_HISTORIES=1:
- * `RECORD_REPLAY_HISTORIES=1 npx jest test/workflows/quote.test.ts`. Record a new file when a
- * workflow changes on purpose (behind `patched()`), and keep the old ones: `*-loop*.json` are
- * signature and subscription runs of the loops the shared story replaced (workflows/legacy/),
- * `*-loop-to-story-*` a run of each continuing as new onto the story.
+ * (test/workflows/replay.test.ts), which also asks for one of every workflow the worker runs.
+ * The workflow and integration tests that drive a workflow record it when
+ * RECORD_REPLAY_HISTORIES=1 (grep for it): `RECORD_REPLAY_HISTORIES=1 npx jest
+ * test/workflows/quote.test.ts`. A test file rewrites every history it records: commit only the
+ * new ones. Record a new file when a workflow changes on purpose (behind `patched()`), and keep
+ * the old ones: `*-loop*.json` are signature and subscription runs of the loops the shared
+ * story replaced (workflows/legacy/), `*-loop-to-story-*` a run of each continuing as new onto
+ * the story.
  *
  * Files hold the History message as @temporalio/proto writes it (int64 as strings, enums by
  * name, bytes in base64). Not through historyToJSON/historyFromJSON: with the two copies of
@@ -24,6 +27,16 @@ export async function saveReplayHistory(handle: WorkflowHandle, name: string): P
   const file = path.join(REPLAY_DIR, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(History.toObject(history, { longs: String, enums: String, bytes: String }), null, 2)}\n`);
   return file;
+}
+
+/**
+ * The history of the workflow's newest run once it closed: a document's workflow closes after
+ * the notices it sent behind its last answer, which a test has not waited for.
+ */
+export async function saveClosedHistory(client: WorkflowClient, workflowId: string, name: string): Promise<string> {
+  const handle = client.getHandle(workflowId);
+  await handle.result();
+  return saveReplayHistory(handle, name);
 }
 
 /**

@@ -13,7 +13,7 @@ import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput 
 import type { proofWorkflow } from '../../workflows/proof';
 import { eventually } from '../support/eventually';
 import { startTestWorker, type TestWorker } from '../support/worker';
-import { saveReplayHistory } from '../replay/record';
+import { saveReplayHistory, saveReplayRuns } from '../replay/record';
 
 const seller: Actor = { kind: 'seller', userId: 'user-1' };
 const system: Actor = { kind: 'system' };
@@ -206,6 +206,32 @@ describe('proof workflow', () => {
       [2, 'viewed'],
       [3, 'approved'],
     ]);
+  });
+
+  it('takes a change request, continues as new, then sends revision 2 as the next one and approves it', async () => {
+    const { documentId, handle } = await startProof({ continueAsNewAfterEvents: 2, termsVersion: undefined });
+    const workflowId = documentWorkflowId('proof', documentId);
+    const firstRunId = (await handle.describe()).runId;
+    await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 1, pageCount: 2 }, 'revision-r1');
+    await decide(handle, proofUpdates.requestChanges, { actor: customer, revision: 1, comment: 'Bigger logo' });
+    // Two writes (sent, changes requested): the first run hands over to the next.
+    await eventually(
+      async () => ((await worker.client.workflow.getHandle(workflowId, firstRunId).describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined),
+      { what: 'the first run to continue as new' },
+    );
+    expect(await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 2, pageCount: 2 }, 'revision-r2')).toMatchObject({ status: 'sent', revision: 2 });
+    await decide(handle, proofUpdates.approve, { actor: customer, revision: 2 });
+    expect(await handle.result()).toMatchObject({ status: 'approved', revision: 2 });
+
+    expect(recorded.trail(documentId).map((record) => [record.seq, record.event.type])).toEqual([
+      [1, 'sent'],
+      [2, 'changes_requested'],
+      [3, 'sent'],
+      [4, 'approved'],
+    ]);
+    // The continued run knows revision 2 follows another: not the first send's template.
+    expect(recorded.emails.filter((email) => email.documentId === documentId).map((email) => email.template)).toEqual(['proof_revision', 'proof_next_revision']);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayRuns(worker.client.workflow, workflowId, 'proof-two-revisions-continued-as-new');
   });
 
   it('sends a revision ready at start, takes terms already accepted, and cancels another proof', async () => {
