@@ -7,8 +7,6 @@ import { testServices } from '../support/environment';
 import { recordedHistories } from '../replay/record';
 import * as workflows from '../../workflows';
 
-// Bounds a broken run only (jest ignores testTimeout inside a project's config).
-
 const recorded = recordedHistories();
 
 it('has a recorded history of every workflow the worker runs', () => {
