@@ -116,21 +116,26 @@ export async function invoicePaymentSection(deps: AppDeps, req: Request, found: 
   const locale = localeOf(found);
   const w = WORDS[locale];
   const money = (amount: number) => formatMoney(amount, document.currency, locale);
-  const payments = await listPayments(deps.prisma, document.tenantId, document.id);
+  // The status read with the payments, not the link's (read before the page's open was recorded): a payment
+  // counted meanwhile shows as paid with its receipt, never as a receipt under an unpaid invoice.
+  const [payments, { status }] = await Promise.all([
+    listPayments(deps.prisma, document.tenantId, document.id),
+    deps.prisma.document.findUniqueOrThrow({ where: { id: document.id }, select: { status: true } }),
+  ]);
   const succeeded = payments.filter((payment) => payment.status === 'succeeded');
   const paidTotal = succeeded.reduce((sum, payment) => sum + payment.amount, 0);
   const amountDue = amountLeftToPay({ grossTotal: document.grossTotal, paidTotal });
-  const payable = amountDue > 0 && (await isPayableOnline(deps.prisma, document));
+  const payable = amountDue > 0 && (await isPayableOnline(deps.prisma, { ...document, status }));
   const returned = req.query.payment;
   // Back from the payment page before the workflow has recorded it: say so, and look again shortly.
-  const confirming = returned === 'success' && document.status !== 'paid' && amountDue > 0;
+  const confirming = returned === 'success' && status !== 'paid' && amountDue > 0;
 
   const banner =
-    document.status === 'paid'
+    status === 'paid'
       ? html`<p class="banner paid accepted" role="status">${w.paid}</p>`
-      : document.status === 'partially_paid'
+      : status === 'partially_paid'
         ? html`<p class="banner partially_paid on_hold" role="status">${w.partiallyPaid(money(paidTotal), money(amountDue))}</p>`
-        : document.status === 'overdue'
+        : status === 'overdue'
           ? html`<p class="banner overdue refused" role="status">${w.overdue}</p>`
           : null;
   const decisionId = randomUUID();
