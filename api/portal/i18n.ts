@@ -367,6 +367,14 @@ export interface ProofMessages {
   openCurrent: (current: number) => string;
   rendering: string;
   pageOf: (page: number, count: number) => string;
+  /** The thumbnails' navigation, and the link to it from the page toolbar. */
+  pagesLabel: string;
+  allPages: string;
+  previousPage: string;
+  nextPage: string;
+  /** The view switch: facing pages (a booklet's spreads, page 1 alone as its cover) or one page under another. */
+  spreads: string;
+  singlePages: string;
   zoomHint: string;
   /** The zoom dialog's name; also a template for the page's script, called with "{page}" (the page's caption). */
   zoomDialog: (page: string) => string;
@@ -415,6 +423,12 @@ const proofFr: ProofMessages = {
   openCurrent: (current) => `Voir la révision ${current}`,
   rendering: 'La nouvelle révision est en préparation. Revenez dans un instant.',
   pageOf: (page, count) => `Page ${page} sur ${count}`,
+  pagesLabel: 'Pages',
+  allPages: 'Toutes les pages',
+  previousPage: 'Page précédente',
+  nextPage: 'Page suivante',
+  spreads: 'Pages en vis-à-vis',
+  singlePages: 'Une page à la fois',
   zoomHint: 'Cliquez sur une page pour l’agrandir.',
   zoomDialog: (page) => `Agrandissement — ${page}`,
   closeZoom: 'Fermer',
@@ -467,6 +481,12 @@ const proofEn: ProofMessages = {
   openCurrent: (current) => `Open revision ${current}`,
   rendering: 'The new revision is being prepared. Come back in a moment.',
   pageOf: (page, count) => `Page ${page} of ${count}`,
+  pagesLabel: 'Pages',
+  allPages: 'All pages',
+  previousPage: 'Previous page',
+  nextPage: 'Next page',
+  spreads: 'Two-page spreads',
+  singlePages: 'One page at a time',
   zoomHint: 'Click a page to zoom in.',
   zoomDialog: (page) => `Zoom — ${page}`,
   closeZoom: 'Close',
@@ -519,6 +539,12 @@ const proofSv: ProofMessages = {
   openCurrent: (current) => `Öppna version ${current}`,
   rendering: 'Den nya versionen förbereds. Kom tillbaka om en stund.',
   pageOf: (page, count) => `Sida ${page} av ${count}`,
+  pagesLabel: 'Sidor',
+  allPages: 'Alla sidor',
+  previousPage: 'Föregående sida',
+  nextPage: 'Nästa sida',
+  spreads: 'Uppslag',
+  singlePages: 'En sida i taget',
   zoomHint: 'Klicka på en sida för att zooma in.',
   zoomDialog: (page) => `Förstoring — ${page}`,
   closeZoom: 'Stäng',

@@ -55,7 +55,7 @@ it('offers the decisions on the current revision only, naming it', () => {
   expect(older).not.toContain('action="/d/token/approve"');
   expect(older).toContain('You are looking at revision 1. Revision 2 is the one to approve.');
   // Revision 1's change request has its pin drawn on its page 2.
-  expect(older).toMatch(/<figure class="proof-page" data-page="2">[\s\S]*?<span class="pin" style="left:25\.00%;top:50\.00%" title="Here">1<\/span>/);
+  expect(older).toMatch(/<figure class="proof-page" data-page="2"[^>]*>[\s\S]*?<span class="pin" style="left:25\.00%;top:50\.00%" title="Here">1<\/span>/);
   expect(current).not.toContain('class="pin"');
 });
 
