@@ -125,7 +125,7 @@ button.add-pin[aria-pressed="true"]{background:#1f6feb;border-color:#1f6feb;colo
   .proof-layout.deciding{display:grid;grid-template-columns:minmax(0,1fr) 21rem;column-gap:1.25rem;align-items:start}
   .proof-layout>*{grid-column:1}
   .proof-layout>.decision-bar{grid-column:2;grid-row:1/span 20;position:sticky;top:1rem;max-height:calc(100vh - 2rem);overflow-y:auto}
-  .proof-layout:not(.deciding) .viewer{max-width:57rem;margin:0 auto}
+  main:has(.proof-layout:not(.deciding)){max-width:60rem}
   .viewer{display:flex;align-items:flex-start;gap:1rem}
   .thumbnails{position:sticky;top:1rem;flex:0 0 6.5rem;max-height:calc(100vh - 2rem);overflow-y:auto}
   .thumbnails ol{flex-direction:column;overflow:visible;margin:0}
@@ -142,16 +142,16 @@ button.add-pin[aria-pressed="true"]{background:#1f6feb;border-color:#1f6feb;colo
   .decision-bar{position:fixed;left:0;right:0;bottom:0;z-index:5;margin:0;border-radius:12px 12px 0 0;padding:.6rem .75rem;max-height:85vh;overflow-y:auto;box-shadow:0 -4px 14px rgba(0,0,0,.15)}
   .decision-bar h2{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
   .decision-bar .actions{grid-template-columns:1fr 1fr;gap:.5rem;align-items:start}
-  .decision-bar form.approve{display:contents}
-  .decision-bar form.approve fieldset{grid-column:1/-1;margin:0;padding:0;border:0;font-size:.88rem}
-  .decision-bar form.approve label.choice{padding:.1rem 0}
-  .decision-bar form.approve details{border:0;padding:0 0 0 1.7rem}
-  .decision-bar form.approve details summary{padding:0 0 .2rem;font-weight:400;text-decoration:underline}
+  .decision-bar form[action$="/approve"]{display:contents}
+  .decision-bar form[action$="/approve"] fieldset{grid-column:1/-1;margin:0;padding:0;border:0;font-size:.88rem}
+  .decision-bar form[action$="/approve"] label.choice{padding:.1rem 0}
+  .decision-bar form[action$="/approve"] details{border:0;padding:0 0 0 1.7rem}
+  .decision-bar form[action$="/approve"] details summary{padding:0 0 .2rem;font-weight:400;text-decoration:underline}
   .decision-bar button.primary{font-size:.95rem;padding:.7rem .5rem}
   .decision-bar details.request-changes{padding:0 .6rem}
   .decision-bar details.request-changes summary{text-align:center;font-size:.88rem;line-height:1.3;padding:.6rem 0}
   .decision-bar details.request-changes[open]{grid-column:1/-1}
-  .decision-bar:has(details.request-changes[open]) form.approve>*{display:none}
+  .decision-bar:has(details.request-changes[open]) form[action$="/approve"]>*{display:none}
   body.pinning .decision-bar .request-changes form>:not(.add-pin):not(.pin-hint){display:none}
 }
 `;
@@ -336,7 +336,7 @@ function approveForm(input: ProofPageInput, form: QuoteForm, t: ProofMessages): 
         terms.text ? html`<details><summary>${t.readTerms}</summary><div class="terms-text">${terms.text}</div></details>` : null
       }<input type="hidden" name="termsVersion" value="${terms.version}"></fieldset>`
     : null;
-  return html`<form class="approve" method="post" action="${input.linkPath}/approve">${hiddenFields(form, input.currentRevision)}${termsFields}<button class="primary" type="submit">${t.approve(input.currentRevision)}</button></form>`;
+  return html`<form method="post" action="${input.linkPath}/approve">${hiddenFields(form, input.currentRevision)}${termsFields}<button class="primary" type="submit">${t.approve(input.currentRevision)}</button></form>`;
 }
 
 function requestChangesForm(input: ProofPageInput, form: QuoteForm, t: ProofMessages, f: Formatters): SafeHtml {

@@ -82,7 +82,7 @@ const currentThumbnail = (page: Page) => page.locator('nav.thumbnails a[aria-cur
 /** The approve button is inside the screen and nothing covers its centre. */
 const approveWithinReach = (page: Page) =>
   page.evaluate<boolean>(`(() => {
-    const button = [...document.querySelectorAll('.decision-bar button')].find((candidate) => candidate.closest('form.approve'));
+    const button = [...document.querySelectorAll('.decision-bar button')].find((candidate) => candidate.closest('form[action$="/approve"]'));
     const box = button.getBoundingClientRect();
     if (box.top < 0 || box.bottom > innerHeight || box.left < 0 || box.right > innerWidth) return false;
     return button.contains(document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2));
