@@ -11,6 +11,7 @@
  * - the phone downloads at most 1 MB before its first scroll (previews at the phone's width,
  *   thumbnails lazy);
  * - the customer approves (phone, terms ticked) or asks for changes (desktop) from the bar;
+ *   on a phone, arming a pin folds the bar so the page can be tapped;
  * - without JavaScript the thumbnails still jump (plain anchors), the bar still stays, and
  *   approving or asking for changes still works.
  *
@@ -203,6 +204,17 @@ it('on a phone: light before the first scroll, thumbnails, buttons and keys, pag
 
   await decisionAlwaysInReach(page);
   await checkAccessible(page);
+
+  // Pinning from the bar: armed, the bar folds to the pin button and its hint, so the page can be tapped; the pin's field then opens in it.
+  await page.getByText(t.requestChanges(1)).click();
+  await page.getByRole('button', { name: t.addPin }).click();
+  expect((await page.locator('.decision-bar').boundingBox())!.height).toBeLessThan(PHONE.viewport!.height / 3);
+  await page.locator('figure[data-page="3"] img').tap({ position: { x: 120, y: 200 } });
+  const pinField = page.getByLabel(t.pinComment('1', '3'));
+  expect(await page.evaluate<string>('document.activeElement.id')).toBe(await pinField.getAttribute('id'));
+  expect(await pinField.isVisible()).toBe(true);
+  await page.getByRole('button', { name: t.removePin }).click();
+  await page.getByText(t.requestChanges(1)).click();
 
   await page.getByLabel(t.acceptTerms(TERMS.version)).check();
   await page.getByRole('button', { name: t.approve(1) }).click();
