@@ -74,6 +74,10 @@ export interface ProofPageInput {
   spreads?: boolean;
 }
 
+/**
+ * From 60rem up the layout is two columns, the decisions right; their column spans every row
+ * (1/span 20, more rows than the layout ever has), so their sticky box holds to the page's end.
+ */
 const STYLE = `
 main{max-width:80rem}
 .revisions{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.75rem 0 0;padding:0;list-style:none}
