@@ -407,6 +407,8 @@ export interface ProofMessages {
   earlierRequests: string;
   requestedOn: (revision: number, date: string) => string;
   pinLabel: (pin: number, page: number) => string;
+  /** Above a new revision's pages: the outlined pins are those asked on `revision`. */
+  earlierPins: (revision: number) => string;
   refused: {
     staleRevision: (current: number) => string;
     termsRequired: string;
@@ -465,6 +467,7 @@ const proofFr: ProofMessages = {
   earlierRequests: 'Demandes de modifications',
   requestedOn: (revision, date) => `Révision ${revision}, le ${date}`,
   pinLabel: (pin, page) => `Repère ${pin}, page ${page}`,
+  earlierPins: (revision) => `Repères cerclés : vos demandes sur la révision ${revision}, à vérifier sur celle-ci.`,
   refused: {
     staleRevision: (current) => `Une nouvelle révision existe : la révision ${current} est celle à valider.`,
     termsRequired: 'Merci d’accepter les conditions générales de vente pour approuver le BAT.',
@@ -523,6 +526,7 @@ const proofEn: ProofMessages = {
   earlierRequests: 'Change requests',
   requestedOn: (revision, date) => `Revision ${revision}, on ${date}`,
   pinLabel: (pin, page) => `Pin ${pin}, page ${page}`,
+  earlierPins: (revision) => `Outlined pins: what you asked on revision ${revision}, to check on this one.`,
   refused: {
     staleRevision: (current) => `A newer revision exists: revision ${current} is the one to approve.`,
     termsRequired: 'Please accept the terms of sale to approve the proof.',
@@ -581,6 +585,7 @@ const proofSv: ProofMessages = {
   earlierRequests: 'Begärda ändringar',
   requestedOn: (revision, date) => `Version ${revision}, ${date}`,
   pinLabel: (pin, page) => `Markering ${pin}, sida ${page}`,
+  earlierPins: (revision) => `Ringade markeringar: det du bad om i version ${revision}, att kontrollera i den här.`,
   refused: {
     staleRevision: (current) => `Det finns en nyare version: version ${current} är den som ska godkännas.`,
     termsRequired: 'Godkänn försäljningsvillkoren för att godkänna korrekturet.',

@@ -90,6 +90,7 @@ main{max-width:80rem}
 .proof-page figcaption{color:var(--muted);font-size:.85rem;text-align:center;margin-top:.35rem}
 .pin{position:absolute;transform:translate(-50%,-50%);min-width:1.6rem;height:1.6rem;line-height:1.6rem;border-radius:999px;background:#d7263d;color:#fff;font:600 .85rem/1.6rem system-ui,sans-serif;text-align:center;box-shadow:0 0 0 2px #fff;pointer-events:none}
 .pin.new{background:#1f6feb}
+.pin.earlier{background:#fff;color:#8c1d1d;box-shadow:0 0 0 2px #d7263d}
 .page-image a{display:block}
 body.pinning [data-pinnable] img{cursor:crosshair}
 body.pinning [data-pinnable] a:focus-visible{outline:3px solid #1f6feb;outline-offset:3px}
@@ -287,16 +288,30 @@ function pageToolbar(input: ProofPageInput, t: ProofMessages, shown: NonNullable
   return html`<div class="page-toolbar"><div class="page-nav" hidden><button type="button" class="previous-page" aria-label="${t.previousPage}" aria-keyshortcuts="ArrowLeft">←</button><p class="page-indicator" role="status">${t.pageOf(1, count)}</p><button type="button" class="next-page" aria-label="${t.nextPage}" aria-keyshortcuts="ArrowRight">→</button></div><a class="all-pages" href="#thumbnails">${t.allPages}</a>${spreadsSwitch}</div>`;
 }
 
-/** Every page in order: a preview linking to its zoom image, the shown revision's pins drawn on it. */
+/**
+ * The pins drawn on the revision shown: those of its own change request; on a revision that
+ * has none (a new one), those of the latest request before it — what this revision answers —
+ * outlined, so the customer checks each point where it was asked.
+ */
+function pinsShown(input: ProofPageInput, shown: number): { pins: ProofPinInput[]; askedIn?: number } {
+  const own = input.changeRequests.find((request) => request.revision === shown);
+  if (own) return { pins: own.pins };
+  const answered = input.changeRequests.filter((request) => request.revision < shown).at(-1);
+  return answered?.pins.length ? { pins: answered.pins, askedIn: answered.revision } : { pins: [] };
+}
+
+/** Every page in order: a preview linking to its zoom image, the pins of pinsShown drawn on it. */
 function pagesSection(input: ProofPageInput, t: ProofMessages, shown: NonNullable<ProofPageInput['shown']>): SafeHtml {
-  const pins = input.changeRequests.find((request) => request.revision === shown.number)?.pins ?? [];
+  const { pins, askedIn } = pinsShown(input, shown.number);
   // Pins are dropped on the revision being decided only: a change request is about it.
   const pinnable = shown.number === input.currentRevision && input.forms.some((form) => form.decision === 'request-changes');
   const count = shown.pages.length;
   const pages = shown.pages.map((page) => {
     const caption = t.pageOf(page.position, count);
     const markers = pins.flatMap((pin, index) =>
-      pin.page === page.position ? [html`<span class="pin" style="left:${percent(pin.x)};top:${percent(pin.y)}" title="${pin.comment}">${index + 1}</span>`] : [],
+      pin.page === page.position
+        ? [html`<span class="pin${askedIn ? ' earlier' : ''}" style="left:${percent(pin.x)};top:${percent(pin.y)}" title="${askedIn ? `${t.revision(askedIn)} — ${pin.comment}` : pin.comment}">${index + 1}</span>`]
+        : [],
     );
     return html`<figure class="proof-page" data-page="${page.position}" id="page-${page.position}"${pinnable ? html` data-pinnable` : null}>
   <div class="page-image"><a class="zoom" href="${pageImageUrl(input, shown.number, page.position, 'zoom')}"><img src="${pageImageUrl(input, shown.number, page.position)}"${previewSrcset(input, shown.number, page)} alt="${caption}"${
@@ -305,7 +320,9 @@ function pagesSection(input: ProofPageInput, t: ProofMessages, shown: NonNullabl
   <figcaption>${caption}</figcaption>
 </figure>`;
   });
-  return html`<section class="pages${input.spreads ? ' spreads' : ''}" aria-label="${t.revision(shown.number)}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}">${pageToolbar(input, t, shown)}<p class="hint">${t.zoomHint}</p>${pages}</section>`;
+  return html`<section class="pages${input.spreads ? ' spreads' : ''}" aria-label="${t.revision(shown.number)}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}">${pageToolbar(input, t, shown)}<p class="hint">${t.zoomHint}</p>${
+    askedIn ? html`<p class="hint earlier-pins">${t.earlierPins(askedIn)}</p>` : null
+  }${pages}</section>`;
 }
 
 function percent(fraction: number): string {

@@ -56,7 +56,11 @@ it('offers the decisions on the current revision only, naming it', () => {
   expect(older).toContain('You are looking at revision 1. Revision 2 is the one to approve.');
   // Revision 1's change request has its pin drawn on its page 2.
   expect(older).toMatch(/<figure class="proof-page" data-page="2"[^>]*>[\s\S]*?<span class="pin" style="left:25\.00%;top:50\.00%" title="Here">1<\/span>/);
+  // Revision 2 answers it: the same pin, outlined, named after the revision it was asked on.
   expect(current).not.toContain('class="pin"');
+  expect(current).toMatch(/<figure class="proof-page" data-page="2"[^>]*>[\s\S]*?<span class="pin earlier" style="left:25\.00%;top:50\.00%" title="Revision 1 — Here">1<\/span>/);
+  expect(current).toContain('Outlined pins: what you asked on revision 1, to check on this one.');
+  expect(page({ changeRequests: [] })).not.toContain('class="pin earlier"');
 });
 
 it('asks for the terms and announces the hourly rate only when they apply', () => {
