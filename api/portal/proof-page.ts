@@ -320,7 +320,8 @@ function pagesSection(input: ProofPageInput, t: ProofMessages, shown: NonNullabl
   <figcaption>${caption}</figcaption>
 </figure>`;
   });
-  return html`<section class="pages${input.spreads ? ' spreads' : ''}" aria-label="${t.revision(shown.number)}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}">${pageToolbar(input, t, shown)}<p class="hint">${t.zoomHint}</p>${
+  // The other view's sizes, for the script's switch: previews keep the sharpness of the width they are shown at.
+  return html`<section class="pages${input.spreads ? ' spreads' : ''}" aria-label="${t.revision(shown.number)}" data-other-sizes="${input.spreads ? PREVIEW_SIZES : SPREAD_SIZES}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}">${pageToolbar(input, t, shown)}<p class="hint">${t.zoomHint}</p>${
     askedIn ? html`<p class="hint earlier-pins">${t.earlierPins(askedIn)}</p>` : null
   }${pages}</section>`;
 }

@@ -20,7 +20,7 @@
  *   modifier is held (Alt+← is the browser's Back). The thumbnail of that page is marked
  *   current and scrolled into its strip. The thumbnails themselves are plain anchors.
  * - the spreads switch toggles in place (the address follows), so a change request being
- *   written is not lost to a reload.
+ *   written is not lost to a reload; the previews take the other view's `sizes`.
  */
 import { createHash } from 'node:crypto';
 import { SafeHtml } from './html';
@@ -298,6 +298,11 @@ const SCRIPT = `(function () {
         event.preventDefault();
         var reading = current;
         var spreads = pagesSection.classList.toggle('spreads');
+        var sizes = pagesSection.dataset.otherSizes;
+        pagesSection.querySelectorAll('img[sizes]').forEach(function (image) {
+          pagesSection.dataset.otherSizes = image.sizes;
+          image.sizes = sizes;
+        });
         var other = location.href;
         history.replaceState(null, '', viewSwitch.href);
         viewSwitch.href = other;

@@ -257,6 +257,8 @@ it('on a desktop: thumbnails beside the pages, facing pages, page n of N, the de
   expect(await page.locator('section.pages').getAttribute('class')).toBe('pages spreads');
   await page.getByRole('link', { name: t.singlePages }).click();
   expect(await page.locator('section.pages').getAttribute('class')).toBe('pages');
+  // Back to single pages in place, the previews are asked at the single page's width again.
+  expect(await page.locator('figure[data-page="1"] img').getAttribute('sizes')).toMatch(/^\(min-width: 80rem\) 48\.75rem/);
 
   await page.getByText(t.requestChanges(1)).click();
   await page.getByLabel(t.comment).fill('Le sommaire page 3 renvoie à la mauvaise page.');
