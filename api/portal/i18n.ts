@@ -367,6 +367,14 @@ export interface ProofMessages {
   openCurrent: (current: number) => string;
   rendering: string;
   pageOf: (page: number, count: number) => string;
+  /** The thumbnails' navigation, and the link to it from the page toolbar. */
+  pagesLabel: string;
+  allPages: string;
+  previousPage: string;
+  nextPage: string;
+  /** The view switch: facing pages (a booklet's spreads, page 1 alone as its cover) or one page under another. */
+  spreads: string;
+  singlePages: string;
   zoomHint: string;
   /** The zoom dialog's name; also a template for the page's script, called with "{page}" (the page's caption). */
   zoomDialog: (page: string) => string;
@@ -399,6 +407,8 @@ export interface ProofMessages {
   earlierRequests: string;
   requestedOn: (revision: number, date: string) => string;
   pinLabel: (pin: number, page: number) => string;
+  /** Above a new revision's pages: the outlined pins are those asked on `revision`. */
+  earlierPins: (revision: number) => string;
   refused: {
     staleRevision: (current: number) => string;
     termsRequired: string;
@@ -415,6 +425,12 @@ const proofFr: ProofMessages = {
   openCurrent: (current) => `Voir la révision ${current}`,
   rendering: 'La nouvelle révision est en préparation. Revenez dans un instant.',
   pageOf: (page, count) => `Page ${page} sur ${count}`,
+  pagesLabel: 'Pages',
+  allPages: 'Toutes les pages',
+  previousPage: 'Page précédente',
+  nextPage: 'Page suivante',
+  spreads: 'Pages en vis-à-vis',
+  singlePages: 'Une page à la fois',
   zoomHint: 'Cliquez sur une page pour l’agrandir.',
   zoomDialog: (page) => `Agrandissement — ${page}`,
   closeZoom: 'Fermer',
@@ -451,6 +467,7 @@ const proofFr: ProofMessages = {
   earlierRequests: 'Demandes de modifications',
   requestedOn: (revision, date) => `Révision ${revision}, le ${date}`,
   pinLabel: (pin, page) => `Repère ${pin}, page ${page}`,
+  earlierPins: (revision) => `Repères cerclés : vos demandes sur la révision ${revision}, à vérifier sur celle-ci.`,
   refused: {
     staleRevision: (current) => `Une nouvelle révision existe : la révision ${current} est celle à valider.`,
     termsRequired: 'Merci d’accepter les conditions générales de vente pour approuver le BAT.',
@@ -467,6 +484,12 @@ const proofEn: ProofMessages = {
   openCurrent: (current) => `Open revision ${current}`,
   rendering: 'The new revision is being prepared. Come back in a moment.',
   pageOf: (page, count) => `Page ${page} of ${count}`,
+  pagesLabel: 'Pages',
+  allPages: 'All pages',
+  previousPage: 'Previous page',
+  nextPage: 'Next page',
+  spreads: 'Two-page spreads',
+  singlePages: 'One page at a time',
   zoomHint: 'Click a page to zoom in.',
   zoomDialog: (page) => `Zoom — ${page}`,
   closeZoom: 'Close',
@@ -503,6 +526,7 @@ const proofEn: ProofMessages = {
   earlierRequests: 'Change requests',
   requestedOn: (revision, date) => `Revision ${revision}, on ${date}`,
   pinLabel: (pin, page) => `Pin ${pin}, page ${page}`,
+  earlierPins: (revision) => `Outlined pins: what you asked on revision ${revision}, to check on this one.`,
   refused: {
     staleRevision: (current) => `A newer revision exists: revision ${current} is the one to approve.`,
     termsRequired: 'Please accept the terms of sale to approve the proof.',
@@ -519,6 +543,12 @@ const proofSv: ProofMessages = {
   openCurrent: (current) => `Öppna version ${current}`,
   rendering: 'Den nya versionen förbereds. Kom tillbaka om en stund.',
   pageOf: (page, count) => `Sida ${page} av ${count}`,
+  pagesLabel: 'Sidor',
+  allPages: 'Alla sidor',
+  previousPage: 'Föregående sida',
+  nextPage: 'Nästa sida',
+  spreads: 'Uppslag',
+  singlePages: 'En sida i taget',
   zoomHint: 'Klicka på en sida för att zooma in.',
   zoomDialog: (page) => `Förstoring — ${page}`,
   closeZoom: 'Stäng',
@@ -555,6 +585,7 @@ const proofSv: ProofMessages = {
   earlierRequests: 'Begärda ändringar',
   requestedOn: (revision, date) => `Version ${revision}, ${date}`,
   pinLabel: (pin, page) => `Markering ${pin}, sida ${page}`,
+  earlierPins: (revision) => `Ringade markeringar: det du bad om i version ${revision}, att kontrollera i den här.`,
   refused: {
     staleRevision: (current) => `Det finns en nyare version: version ${current} är den som ska godkännas.`,
     termsRequired: 'Godkänn försäljningsvillkoren för att godkänna korrekturet.',

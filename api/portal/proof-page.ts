@@ -5,6 +5,13 @@
  * pages; and, on the revision being decided, the approve form (terms of sale when asked) and
  * the change request (the change-cost notice first; pins with the page's script).
  *
+ * Laid out as a proofing tool: thumbnails that jump to their page (plain #page-N anchors, a
+ * strip on a phone, a sidebar on a desktop), a page toolbar kept on screen (page n of N and
+ * previous/next with the script; facing pages on wide screens as a ?view=spreads link), and
+ * the decisions in a bar that never scrolls away — fixed at the bottom of a phone's screen,
+ * a sticky column beside the pages on a desktop. In the document order the decisions come
+ * right after the pages, before the conversation, so Tab reaches them there too.
+ *
  * Pure: data in, HTML out, built from small sections so another one is one more line.
  */
 import type { LinkedDocument } from '../../services/db/links';
@@ -15,7 +22,7 @@ import { formattersFor, MESSAGES, PROOF_MESSAGES, type Formatters, type ProofMes
 import { pageShell } from './layout';
 import { partiesBlock, type QuoteForm } from './quote-page';
 import { proofScript } from './proof-script';
-import { MEDIUM_WIDTH, SMALL_WIDTH } from '../../services/render/proof-sizes';
+import { MEDIUM_WIDTH, SMALL_WIDTH, THUMBNAIL_WIDTH } from '../../services/render/proof-sizes';
 
 export interface ProofPageRevision {
   number: number;
@@ -63,19 +70,27 @@ export interface ProofPageInput {
   notice?: { tone: 'success' | 'error'; text: string };
   /** Below the proof: the conversation, the chain, a forward form… */
   sections?: SafeHtml[];
+  /** Facing pages (?view=spreads): page 1 alone on the right as a booklet's cover, then 2–3, 4–5… on wide screens. */
+  spreads?: boolean;
 }
 
+/**
+ * From 60rem up the layout is two columns, the decisions right; their column spans every row
+ * (1/span 20, more rows than the layout ever has), so their sticky box holds to the page's end.
+ */
 const STYLE = `
+main{max-width:80rem}
 .revisions{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.75rem 0 0;padding:0;list-style:none}
 .revisions a,.revisions span{display:inline-block;padding:.3rem .7rem;border-radius:999px;border:1px solid #c9ced8;color:inherit;text-decoration:none;font-size:.9rem}
 .revisions [aria-current]{background:var(--ink);border-color:var(--ink);color:#fff}
 .revisions .unavailable{color:var(--muted);border-style:dashed}
-.proof-page{margin:0 0 1.25rem}
+.proof-page{margin:0 0 1.25rem;scroll-margin-top:3.75rem}
 .page-image{position:relative;line-height:0;border:1px solid var(--rule);box-shadow:0 1px 4px rgba(0,0,0,.08);background:#fff}
 .page-image img{width:100%;height:auto;display:block}
 .proof-page figcaption{color:var(--muted);font-size:.85rem;text-align:center;margin-top:.35rem}
 .pin{position:absolute;transform:translate(-50%,-50%);min-width:1.6rem;height:1.6rem;line-height:1.6rem;border-radius:999px;background:#d7263d;color:#fff;font:600 .85rem/1.6rem system-ui,sans-serif;text-align:center;box-shadow:0 0 0 2px #fff;pointer-events:none}
 .pin.new{background:#1f6feb}
+.pin.earlier{background:#fff;color:#8c1d1d;box-shadow:0 0 0 2px #d7263d}
 .page-image a{display:block}
 body.pinning [data-pinnable] img{cursor:crosshair}
 body.pinning [data-pinnable] a:focus-visible{outline:3px solid #1f6feb;outline-offset:3px}
@@ -95,6 +110,55 @@ body.pinning .page-image:focus-within .crosshair{display:block}
 .pin-row button,button.add-pin{width:auto;display:inline-block;padding:.45rem .8rem;font-size:.9rem}
 button.add-pin[aria-pressed="true"]{background:#1f6feb;border-color:#1f6feb;color:#fff}
 .cost{background:#fff3d9;color:#6e4a00;border-radius:8px;padding:.6rem .8rem;font-size:.92rem}
+.thumbnails ol{display:flex;gap:.5rem;overflow-x:auto;list-style:none;margin:0 0 .5rem;padding:.2rem .1rem .4rem;position:relative}
+.thumbnails li{flex:0 0 4.5rem}
+.thumbnails a{display:block;color:inherit;text-decoration:none;text-align:center;font-size:.8rem;font-weight:600;border-radius:6px;padding:.25rem}
+.thumbnails img{display:block;width:100%;height:auto;border:1px solid var(--rule);background:#fff}
+.thumbnails a[aria-current]{background:var(--ink);color:#fff}
+.thumbnails a:focus-visible,.page-toolbar a:focus-visible{outline:3px solid #7bb8ff;outline-offset:1px}
+.page-toolbar{position:sticky;top:0;z-index:4;display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .75rem;background:var(--bg);padding:.4rem 0;margin:0 0 .5rem}
+.page-toolbar a{color:inherit;font-size:.9rem}
+.page-nav{display:flex;align-items:center;gap:.4rem}
+.page-nav[hidden]{display:none}
+.page-nav button{width:auto;display:inline-block;padding:.3rem .85rem;font-size:1.1rem;line-height:1.3}
+.page-nav button:disabled{color:var(--muted);cursor:default}
+.page-indicator{margin:0;font-weight:600;min-width:7.5rem;text-align:center;font-variant-numeric:tabular-nums}
+.view-switch{display:none}
+.decision-bar h2{margin-bottom:.6rem}
+.decision-bar summary{font-weight:600}
+@media (min-width:60rem){
+  .proof-layout.deciding{display:grid;grid-template-columns:minmax(0,1fr) 21rem;column-gap:1.25rem;align-items:start}
+  .proof-layout>*{grid-column:1}
+  .proof-layout>.decision-bar{grid-column:2;grid-row:1/span 20;position:sticky;top:1rem;max-height:calc(100vh - 2rem);overflow-y:auto}
+  main:has(.proof-layout:not(.deciding)){max-width:60rem}
+  .viewer{display:flex;align-items:flex-start;gap:1rem}
+  .thumbnails{position:sticky;top:1rem;flex:0 0 6.5rem;max-height:calc(100vh - 2rem);overflow-y:auto}
+  .thumbnails ol{flex-direction:column;overflow:visible;margin:0}
+  .thumbnails li{flex:none}
+  .pages{flex:1;min-width:0}
+  .all-pages{display:none}
+  .view-switch{display:inline;margin-left:auto}
+  .pages.spreads{display:grid;grid-template-columns:1fr 1fr;align-items:start}
+  .pages.spreads>:not(figure){grid-column:1/-1}
+  .pages.spreads>figure[data-page="1"]{grid-column:2}
+}
+@media (max-width:59.99rem){
+  .proof-layout.deciding{padding-bottom:12rem}
+  .decision-bar{position:fixed;left:0;right:0;bottom:0;z-index:5;margin:0;border-radius:12px 12px 0 0;padding:.6rem .75rem;max-height:85vh;overflow-y:auto;box-shadow:0 -4px 14px rgba(0,0,0,.15)}
+  .decision-bar h2{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+  .decision-bar .actions{grid-template-columns:1fr 1fr;gap:.5rem;align-items:start}
+  .decision-bar form[action$="/approve"]{display:contents}
+  .decision-bar form[action$="/approve"] fieldset{grid-column:1/-1;margin:0;padding:0;border:0;font-size:.88rem}
+  .decision-bar form[action$="/approve"] label.choice{padding:.1rem 0}
+  .decision-bar form[action$="/approve"] details{border:0;padding:0 0 0 1.7rem}
+  .decision-bar form[action$="/approve"] details summary{padding:0 0 .2rem;font-weight:400;text-decoration:underline}
+  .decision-bar button.primary{font-size:.95rem;padding:.7rem .5rem}
+  .decision-bar details.request-changes{padding:0 .6rem}
+  .decision-bar details.request-changes summary{text-align:center;font-size:.88rem;line-height:1.3;padding:.6rem 0}
+  .decision-bar details.request-changes[open]{grid-column:1/-1}
+  .decision-bar:has(details.request-changes[open]) form[action$="/approve"]>*{display:none}
+  body.pinning .decision-bar .request-changes form>:not(.add-pin):not(.pin-hint){display:none}
+}
 `;
 
 export function renderProofPage(input: ProofPageInput): string {
@@ -105,12 +169,14 @@ export function renderProofPage(input: ProofPageInput): string {
 ${input.notice ? html`<p class="notice ${input.notice.tone}" role="status">${input.notice.text}</p>` : null}
 ${statusLine(input, t, f)}
 ${headerSection(input, t, title)}
-${pagesSection(input, t)}
-${downloadSection(input, t)}
+<div class="proof-layout${isDeciding(input) ? ' deciding' : ''}">
+${viewerSection(input, t)}
 ${decisionSection(input, t, f)}
+${downloadSection(input, t)}
 ${changeRequestsSection(input, t, f)}
 ${input.sections ?? null}
 ${footer(input)}
+</div>
 ${proofScript()}`;
   return pageShell(input.locale, `${title} ${input.document.number} · ${input.document.tenant.name}`, body, STYLE);
 }
@@ -141,8 +207,9 @@ function headerSection(input: ProofPageInput, t: ProofMessages, title: string): 
 </article>`;
 }
 
-function revisionHref(input: ProofPageInput, number: number): string {
-  return `${input.linkPath}?revision=${number}`;
+/** A revision's address, in the view the customer chose. */
+function revisionHref(input: ProofPageInput, number: number, spreads = input.spreads): string {
+  return `${input.linkPath}?revision=${number}${spreads ? '&view=spreads' : ''}`;
 }
 
 function revisionSwitcher(input: ProofPageInput, t: ProofMessages): SafeHtml | null {
@@ -163,12 +230,16 @@ function olderRevisionNotice(input: ProofPageInput, t: ProofMessages): SafeHtml 
   return html`<p class="notice">${t.olderRevision(shown, input.currentRevision)} <a href="${revisionHref(input, input.currentRevision)}">${t.openCurrent(input.currentRevision)}</a></p>`;
 }
 
-function pageImageUrl(input: ProofPageInput, revision: number, position: number, size?: 'zoom' | 'medium' | 'small'): string {
+function pageImageUrl(input: ProofPageInput, revision: number, position: number, size?: 'zoom' | 'medium' | 'small' | 'thumbnail'): string {
   return `${input.linkPath}/pages/${position}?revision=${revision}${size ? `&size=${size}` : ''}`;
 }
 
-/** The page column's width: main's 50rem less its padding (api/portal/layout.ts). */
-const PREVIEW_SIZES = '(min-width: 50rem) 48.5rem, calc(100vw - 1rem)';
+/**
+ * The page column's width (STYLE): on wide screens main's 80rem less its padding, the
+ * decision column and the thumbnails; half of it for facing pages; the screen on a phone.
+ */
+const PREVIEW_SIZES = '(min-width: 80rem) 48.75rem, (min-width: 60rem) calc(100vw - 31.25rem), calc(100vw - 1rem)';
+const SPREAD_SIZES = '(min-width: 80rem) 24.4rem, (min-width: 60rem) calc(50vw - 15.6rem), calc(100vw - 1rem)';
 
 /** The preview's widths (services/render/proof-sizes.ts), so a phone downloads what it shows; none for a preview too small to have any. */
 function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageImage): SafeHtml | null {
@@ -179,30 +250,80 @@ function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageI
     ...smaller.map(([size, width]) => `${pageImageUrl(input, revision, page.position, size)} ${width}w`),
     `${pageImageUrl(input, revision, page.position)} ${previewWidth}w`,
   ];
-  return html` srcset="${candidates.join(', ')}" sizes="${PREVIEW_SIZES}"`;
+  return html` srcset="${candidates.join(', ')}" sizes="${input.spreads ? SPREAD_SIZES : PREVIEW_SIZES}"`;
 }
 
-/** Every page in order: a preview linking to its zoom image, the shown revision's pins drawn on it. */
-function pagesSection(input: ProofPageInput, t: ProofMessages): SafeHtml {
+/** The thumbnails beside (or above) the pages, and the pages. */
+function viewerSection(input: ProofPageInput, t: ProofMessages): SafeHtml {
   const { shown } = input;
   if (!shown) return html`<section class="sheet"><p>${t.rendering}</p></section>`;
-  const pins = input.changeRequests.find((request) => request.revision === shown.number)?.pins ?? [];
+  return html`<div class="viewer">${thumbnailsNav(input, t, shown)}${pagesSection(input, t, shown)}</div>`;
+}
+
+/** One thumbnail a page, each a plain anchor to it: a jump without the script; loaded lazily, as the strip scrolls. */
+function thumbnailsNav(input: ProofPageInput, t: ProofMessages, shown: NonNullable<ProofPageInput['shown']>): SafeHtml | null {
+  const count = shown.pages.length;
+  if (count < 2) return null;
+  const items = shown.pages.map(
+    (page) =>
+      html`<li><a href="#page-${page.position}"><img src="${pageImageUrl(input, shown.number, page.position, 'thumbnail')}" alt="${t.pageOf(page.position, count)}"${
+        page.width && page.height ? html` width="${THUMBNAIL_WIDTH}" height="${Math.round((THUMBNAIL_WIDTH * page.height) / page.width)}"` : null
+      } loading="lazy"><span aria-hidden="true">${page.position}</span></a></li>`,
+  );
+  return html`<nav class="thumbnails" id="thumbnails" aria-label="${t.pagesLabel}"><ol>${items}</ol></nav>`;
+}
+
+/**
+ * Kept at the top of the pages as they scroll: where the reader is and previous/next (the
+ * script's: hidden without it, when each page's caption says where it is), a link back to
+ * the thumbnails on a phone, and the switch between single pages and spreads on wide screens.
+ */
+function pageToolbar(input: ProofPageInput, t: ProofMessages, shown: NonNullable<ProofPageInput['shown']>): SafeHtml | null {
+  const count = shown.pages.length;
+  if (count < 2) return null;
+  const spreadsSwitch =
+    count > 2
+      ? html`<a class="view-switch" href="${revisionHref(input, shown.number, !input.spreads)}" data-spreads="${t.spreads}" data-single="${t.singlePages}">${input.spreads ? t.singlePages : t.spreads}</a>`
+      : null;
+  return html`<div class="page-toolbar"><div class="page-nav" hidden><button type="button" class="previous-page" aria-label="${t.previousPage}" aria-keyshortcuts="ArrowLeft">←</button><p class="page-indicator" role="status">${t.pageOf(1, count)}</p><button type="button" class="next-page" aria-label="${t.nextPage}" aria-keyshortcuts="ArrowRight">→</button></div><a class="all-pages" href="#thumbnails">${t.allPages}</a>${spreadsSwitch}</div>`;
+}
+
+/**
+ * The pins drawn on the revision shown: those of its own change request; on a revision that
+ * has none (a new one), those of the latest request before it — what this revision answers —
+ * outlined, so the customer checks each point where it was asked.
+ */
+function pinsShown(input: ProofPageInput, shown: number): { pins: ProofPinInput[]; askedIn?: number } {
+  const own = input.changeRequests.find((request) => request.revision === shown);
+  if (own) return { pins: own.pins };
+  const answered = input.changeRequests.filter((request) => request.revision < shown).at(-1);
+  return answered?.pins.length ? { pins: answered.pins, askedIn: answered.revision } : { pins: [] };
+}
+
+/** Every page in order: a preview linking to its zoom image, the pins of pinsShown drawn on it. */
+function pagesSection(input: ProofPageInput, t: ProofMessages, shown: NonNullable<ProofPageInput['shown']>): SafeHtml {
+  const { pins, askedIn } = pinsShown(input, shown.number);
   // Pins are dropped on the revision being decided only: a change request is about it.
   const pinnable = shown.number === input.currentRevision && input.forms.some((form) => form.decision === 'request-changes');
   const count = shown.pages.length;
   const pages = shown.pages.map((page) => {
     const caption = t.pageOf(page.position, count);
     const markers = pins.flatMap((pin, index) =>
-      pin.page === page.position ? [html`<span class="pin" style="left:${percent(pin.x)};top:${percent(pin.y)}" title="${pin.comment}">${index + 1}</span>`] : [],
+      pin.page === page.position
+        ? [html`<span class="pin${askedIn ? ' earlier' : ''}" style="left:${percent(pin.x)};top:${percent(pin.y)}" title="${askedIn ? `${t.revision(askedIn)} — ${pin.comment}` : pin.comment}">${index + 1}</span>`]
+        : [],
     );
-    return html`<figure class="proof-page" data-page="${page.position}"${pinnable ? html` data-pinnable` : null}>
+    return html`<figure class="proof-page" data-page="${page.position}" id="page-${page.position}"${pinnable ? html` data-pinnable` : null}>
   <div class="page-image"><a class="zoom" href="${pageImageUrl(input, shown.number, page.position, 'zoom')}"><img src="${pageImageUrl(input, shown.number, page.position)}"${previewSrcset(input, shown.number, page)} alt="${caption}"${
     page.width && page.height ? html` width="${page.width}" height="${page.height}"` : null
   }${page.position > 2 ? html` loading="lazy"` : null}></a>${markers}</div>
   <figcaption>${caption}</figcaption>
 </figure>`;
   });
-  return html`<section class="pages" aria-label="${t.revision(shown.number)}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}"><p class="hint">${t.zoomHint}</p>${pages}</section>`;
+  // The other view's sizes, for the script's switch: previews keep the sharpness of the width they are shown at.
+  return html`<section class="pages${input.spreads ? ' spreads' : ''}" aria-label="${t.revision(shown.number)}" data-other-sizes="${input.spreads ? PREVIEW_SIZES : SPREAD_SIZES}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}">${pageToolbar(input, t, shown)}<p class="hint">${t.zoomHint}</p>${
+    askedIn ? html`<p class="hint earlier-pins">${t.earlierPins(askedIn)}</p>` : null
+  }${pages}</section>`;
 }
 
 function percent(fraction: number): string {
@@ -219,10 +340,15 @@ function hiddenFields(form: QuoteForm, revision: number): SafeHtml {
 }
 
 /** The forms act on the current revision only, and are shown with it. */
+function isDeciding(input: ProofPageInput): boolean {
+  return input.forms.length > 0 && input.shown?.number === input.currentRevision;
+}
+
+/** The decisions, in the bar that stays on screen (STYLE): a region named by its heading. */
 function decisionSection(input: ProofPageInput, t: ProofMessages, f: Formatters): SafeHtml | null {
-  if (input.forms.length === 0 || input.shown?.number !== input.currentRevision) return null;
+  if (!isDeciding(input)) return null;
   const forms = input.forms.map((form) => (form.decision === 'approve' ? approveForm(input, form, t) : requestChangesForm(input, form, t, f)));
-  return html`<section class="sheet"><h2>${MESSAGES[input.locale].answerHeading}</h2><div class="actions">${forms}</div></section>`;
+  return html`<section class="sheet decision-bar" aria-labelledby="decision-heading"><h2 id="decision-heading">${MESSAGES[input.locale].answerHeading}</h2><div class="actions">${forms}</div></section>`;
 }
 
 function approveForm(input: ProofPageInput, form: QuoteForm, t: ProofMessages): SafeHtml {

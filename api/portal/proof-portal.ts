@@ -59,6 +59,8 @@ export interface ProofPageState {
   notice?: { tone: 'success' | 'error'; text: string };
   /** The revision asked for (?revision=N). */
   revision?: number;
+  /** Facing pages asked for (?view=spreads). */
+  spreads?: boolean;
   /** Below the proof: the conversation, the view beacon, a forward form. */
   sections?: SafeHtml[];
 }
@@ -106,6 +108,7 @@ export async function proofPortalPage(deps: AppDeps, linkPath: string, found: Fo
     ...(contact ? { sellerContact: contact } : {}),
     ...(state.notice ? { notice: state.notice } : {}),
     ...(state.sections ? { sections: state.sections } : {}),
+    ...(state.spreads ? { spreads: true } : {}),
   });
 }
 

@@ -14,6 +14,13 @@
  *   request. On submit the pins go in the hidden `pins` field as JSON: [{page, x, y, comment}],
  *   x and y being fractions (0..1) of the page's width and height from its top left corner, so
  *   they mean the same point on the preview, the zoom image and the original.
+ * - the page toolbar shows "page n of N" for the page being read (the first one not yet
+ *   scrolled past the toolbar; the left one of a spread) and previous/next buttons, which the
+ *   ← and → keys press too — unless a field, the zoom or the pin's crosshair has them, or a
+ *   modifier is held (Alt+← is the browser's Back). The thumbnail of that page is marked
+ *   current and scrolled into its strip. The thumbnails themselves are plain anchors.
+ * - the spreads switch toggles in place (the address follows), so a change request being
+ *   written is not lost to a reload; the previews take the other view's `sizes`.
  */
 import { createHash } from 'node:crypto';
 import { SafeHtml } from './html';
@@ -206,6 +213,107 @@ const SCRIPT = `(function () {
       link.addEventListener('focus', function () { if (pinning) announce(figure); });
     });
   }
+  // ---- navigation: page n of N, previous/next (buttons and arrow keys), the current thumbnail
+  var figures = Array.prototype.slice.call(document.querySelectorAll('figure.proof-page'));
+  var toolbar = document.querySelector('.page-toolbar');
+  var pageNav = toolbar && toolbar.querySelector('.page-nav');
+  if (pageNav) {
+    var indicator = pageNav.querySelector('.page-indicator');
+    var previousButton = pageNav.querySelector('.previous-page');
+    var nextButton = pageNav.querySelector('.next-page');
+    var thumbnailsNav = document.querySelector('nav.thumbnails');
+    var thumbnails = thumbnailsNav ? Array.prototype.slice.call(thumbnailsNav.querySelectorAll('a')) : [];
+    var current = null;
+    var topOf = function (figure) { return figure.getBoundingClientRect().top; };
+    /** The first page not scrolled past a third of the screen below the toolbar. */
+    var pageInView = function () {
+      var toolbarBottom = toolbar.getBoundingClientRect().bottom;
+      var line = toolbarBottom + (window.innerHeight - toolbarBottom) / 3;
+      for (var i = 0; i < figures.length; i++) if (figures[i].getBoundingClientRect().bottom > line) return figures[i];
+      return figures[figures.length - 1];
+    };
+    /** The first page of the next row (of the next spread), or of the previous one; null at either end. */
+    var stepFrom = function (figure, step) {
+      var index = figures.indexOf(figure);
+      var top = topOf(figure);
+      if (step > 0) {
+        for (var i = index + 1; i < figures.length; i++) if (topOf(figures[i]) > top + 1) return figures[i];
+        return null;
+      }
+      for (var j = index - 1; j >= 0; j--) {
+        if (topOf(figures[j]) < top - 1) {
+          while (j > 0 && Math.abs(topOf(figures[j - 1]) - topOf(figures[j])) < 1) j--;
+          return figures[j];
+        }
+      }
+      return null;
+    };
+    var show = function (figure) {
+      if (figure === current) return;
+      current = figure;
+      indicator.textContent = figure.querySelector('figcaption').textContent;
+      previousButton.disabled = !stepFrom(figure, -1);
+      nextButton.disabled = !stepFrom(figure, 1);
+      var thumbnail = thumbnails[figures.indexOf(figure)];
+      if (!thumbnail) return;
+      thumbnails.forEach(function (link) { link.removeAttribute('aria-current'); });
+      thumbnail.setAttribute('aria-current', 'true');
+      // Into view within its strip only: scrollIntoView would scroll the page as well.
+      var list = thumbnail.closest('ol');
+      if (list.scrollWidth > list.clientWidth) list.scrollLeft = thumbnail.offsetLeft - (list.clientWidth - thumbnail.offsetWidth) / 2;
+      else thumbnailsNav.scrollTop = thumbnail.offsetTop - (thumbnailsNav.clientHeight - thumbnail.offsetHeight) / 2;
+    };
+    var go = function (step) {
+      var target = current && stepFrom(current, step);
+      if (!target) return;
+      target.scrollIntoView({ block: 'start' });
+      show(target);
+    };
+    previousButton.addEventListener('click', function () { go(-1); });
+    nextButton.addEventListener('click', function () { go(1); });
+    var scheduled = false;
+    var follow = function () {
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(function () {
+        scheduled = false;
+        show(pageInView());
+      });
+    };
+    window.addEventListener('scroll', follow, { passive: true });
+    window.addEventListener('resize', follow);
+    document.addEventListener('keydown', function (event) {
+      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+      if (event.defaultPrevented || overlay || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (event.target.closest && event.target.closest('input, textarea, select, [contenteditable]')) return;
+      event.preventDefault();
+      go(event.key === 'ArrowRight' ? 1 : -1);
+    });
+    pageNav.hidden = false;
+    show(pageInView());
+
+    var viewSwitch = toolbar.querySelector('.view-switch');
+    if (viewSwitch) {
+      viewSwitch.addEventListener('click', function (event) {
+        event.preventDefault();
+        var reading = current;
+        var spreads = pagesSection.classList.toggle('spreads');
+        var sizes = pagesSection.dataset.otherSizes;
+        pagesSection.querySelectorAll('img[sizes]').forEach(function (image) {
+          pagesSection.dataset.otherSizes = image.sizes;
+          image.sizes = sizes;
+        });
+        var other = location.href;
+        history.replaceState(null, '', viewSwitch.href);
+        viewSwitch.href = other;
+        viewSwitch.textContent = spreads ? viewSwitch.dataset.single : viewSwitch.dataset.spreads;
+        reading.scrollIntoView({ block: 'start' });
+        current = null;
+        show(reading);
+      });
+    }
+  }
+
   document.addEventListener('keydown', function (event) {
     if (event.key !== 'Escape') return;
     if (overlay) {

@@ -507,6 +507,7 @@ async function proofPage(
     ...(state.status ? { status: state.status as ProofStatus } : {}),
     ...(state.notice ? { notice: state.notice } : {}),
     ...(Number.isInteger(asked) && asked > 0 ? { revision: asked } : {}),
+    ...(req.query.view === 'spreads' ? { spreads: true } : {}),
     sections: [
       // A colleague's link opens the proof alone: not the account's conversation (forward-section.ts).
       ...(isColleagueLink(found.link)

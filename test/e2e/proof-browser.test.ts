@@ -8,9 +8,10 @@
  * order, zooms one (a larger, sharper image), downloads the watermarked PDF — checked
  * honestly: the watermark's colour across every page's diagonal, no image above ~150 dpi,
  * smaller than the original — and asks for changes with a comment pinned on a page. The
- * seller uploads revision 2 as three JPEGs; the customer sees it (and can go back to 1),
- * ticks the terms and approves it; the salesperson's email and the signed webhook arrive,
- * and the API lists the change request with its pins beside revision 1.
+ * seller uploads revision 2 as three JPEGs; the customer sees it, revision 1's pin outlined
+ * on it where it was asked (and can go back to 1), ticks the terms and approves it; the
+ * salesperson's email and the signed webhook arrive, and the API lists the change request
+ * with its pins beside revision 1.
  *
  * Screenshots land in /tmp (proof-portal.png, proof-approved.png) for a person to look at.
  */
@@ -21,7 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PDFDocument, rgb } from 'pdf-lib';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import sharp from 'sharp';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
 import { launchChromium } from '../support/browser';
@@ -152,13 +153,16 @@ it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned 
   expect(secondPreviews.map((url) => new URL(url).search)).toEqual(['?revision=2', '?revision=2', '?revision=2']);
   for (const [index, url] of secondPreviews.entries()) expect(dominantChannel(await labelColour(await download(url)))).toBe(LABELS[index]!.name);
 
+  // Revision 2 shows what was asked on revision 1, outlined where it was asked, to check it was done.
+  await page.getByText(t.earlierPins(1)).waitFor();
+  const asked = page.locator('figure[data-page="2"] .pin.earlier');
+  expect(await asked.getAttribute('title')).toBe(`${t.revision(1)} — Agrandir le logo ici`);
+  expect(await pinPosition(asked)).toEqual([expect.closeTo(30, 0), expect.closeTo(40, 0)]);
+
   // Revision 1 is still there, with the pin drawn where it was put.
   await page.locator('ul.revisions').getByRole('link', { name: t.revision(1), exact: true }).click();
   await page.getByText(t.olderRevision(1, 2)).waitFor();
-  const pin = page.locator('figure[data-page="2"] .pin');
-  const [left, top] = [...((await pin.getAttribute('style')) ?? '').matchAll(/([\d.]+)%/g)].map((match) => Number(match[1]));
-  expect(left).toBeCloseTo(30, 0);
-  expect(top).toBeCloseTo(40, 0);
+  expect(await pinPosition(page.locator('figure[data-page="2"] .pin'))).toEqual([expect.closeTo(30, 0), expect.closeTo(40, 0)]);
   await expect(page.getByRole('button', { name: t.approve(1) }).count()).resolves.toBe(0);
   await page.getByRole('link', { name: t.openCurrent(2) }).click();
 
@@ -289,6 +293,11 @@ async function labelColour(image: Buffer): Promise<{ r: number; g: number; b: nu
   // stats() reads its input, not the pipeline's output: measure the extracted area as an image of its own.
   const { channels } = await sharp(area).stats();
   return { r: channels[0]!.mean, g: channels[1]!.mean, b: channels[2]!.mean };
+}
+
+/** Where a pin is drawn, in percent of its page: [left, top]. */
+async function pinPosition(pin: Locator): Promise<number[]> {
+  return [...((await pin.getAttribute('style')) ?? '').matchAll(/([\d.]+)%/g)].map((match) => Number(match[1]));
 }
 
 function dominantChannel({ r, g, b }: { r: number; g: number; b: number }): string {

@@ -15,10 +15,8 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
 import { launchChromium } from '../support/browser';
-import { eventually } from '../support/eventually';
 import { ApiClient } from '../support/http';
-import { recipientsOf } from '../support/outbox';
-import { textPdf, uploadRevision } from '../support/proof-uploads';
+import { sentTextProof } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
 
 const t = PROOF_MESSAGES.fr;
@@ -48,19 +46,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A proof of `pages` pages uploaded with ?send=true; its id and the portal link of its email. */
-async function sentProof(pages: number): Promise<{ id: string; url: string }> {
-  const proof = await api.create<{ id: string; number: string }>('/v1/documents', { kind: 'proof', customerId, contactId, title: 'Catalogue', number: `BAT-${unique()}` });
-  expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'catalogue.pdf', bytes: await textPdf(proof.number, pages) }], { send: true })).status).toBe(201);
-  const url = await eventually(
-    async () =>
-      (await stack.readOutbox())
-        .find((email) => recipientsOf(email).includes(contactEmail) && email.subject.includes(proof.number))
-        ?.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`)),
-    { what: `the email of ${proof.number}`, timeoutMs: 120_000 },
-  );
-  return { id: proof.id, url };
-}
+/** A proof of `pages` pages, sent: its id and the portal link of its email. */
+const sentProof = (pages: number) => sentTextProof(stack, apiKey, { customerId, contactId, contactEmail }, pages);
 
 const changeRequests = async (documentId: string) => (await api.get<ChangeRequests>(`/v1/documents/${documentId}`)).body;
 

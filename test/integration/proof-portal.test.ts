@@ -107,7 +107,7 @@ describe('page images and the PDF', () => {
     const html = (await fetchPortal(three.path)).body as string;
     const images = [...html.matchAll(/<img src="[^"]+" srcset="([^"]+)" sizes="([^"]+)"/g)];
     expect(images).toHaveLength(3);
-    expect(images[0]![2]).toBe('(min-width: 50rem) 48.5rem, calc(100vw - 1rem)');
+    expect(images[0]![2]).toBe('(min-width: 80rem) 48.75rem, (min-width: 60rem) calc(100vw - 31.25rem), calc(100vw - 1rem)');
     const candidates = images[0]![1]!.replace(/&amp;/g, '&').split(', ').map((candidate) => candidate.split(' '));
     expect(candidates.map(([, width]) => width)).toEqual(['800w', '1200w', '1600w']);
     for (const [url, width] of candidates) {

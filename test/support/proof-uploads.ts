@@ -1,5 +1,10 @@
 /** Proof uploads as a back office sends them: multipart, field `files`, in order. */
+import { randomBytes } from 'node:crypto';
 import { PDFDocument, rgb } from 'pdf-lib';
+import { eventually } from './eventually';
+import { ApiClient } from './http';
+import { recipientsOf } from './outbox';
+import type { Stack } from './stack';
 
 export interface UploadFile {
   name: string;
@@ -27,4 +32,27 @@ export async function textPdf(label: string, pages = 1): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   for (let page = 1; page <= pages; page += 1) pdf.addPage([420, 595]).drawText(`${label} page ${page}`, { x: 40, y: 540, size: 20, color: rgb(0, 0, 0) });
   return pdf.save();
+}
+
+/** Whom a test proof goes to: a customer's contact, through the API of the seller holding `apiKey`. */
+export interface ProofRecipient {
+  customerId: string;
+  contactId: string;
+  contactEmail: string;
+}
+
+/** A text proof of `pages` pages uploaded with ?send=true: its id and the portal link of its email. */
+export async function sentTextProof(stack: Stack, apiKey: string, to: ProofRecipient, pages: number): Promise<{ id: string; url: string }> {
+  const api = new ApiClient(stack.baseUrl, apiKey);
+  const proof = await api.create<{ id: string; number: string }>('/v1/documents', { kind: 'proof', customerId: to.customerId, contactId: to.contactId, title: 'Catalogue', number: `BAT-${randomBytes(4).toString('hex')}` });
+  const upload = await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'catalogue.pdf', bytes: await textPdf(proof.number, pages) }], { send: true });
+  if (upload.status !== 201) throw new Error(`the upload of ${proof.number} answered ${upload.status}`);
+  const url = await eventually(
+    async () =>
+      (await stack.readOutbox())
+        .find((email) => recipientsOf(email).includes(to.contactEmail) && email.subject.includes(proof.number))
+        ?.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`)),
+    { what: `the email of ${proof.number}`, timeoutMs: 120_000 },
+  );
+  return { id: proof.id, url };
 }

@@ -55,8 +55,12 @@ it('offers the decisions on the current revision only, naming it', () => {
   expect(older).not.toContain('action="/d/token/approve"');
   expect(older).toContain('You are looking at revision 1. Revision 2 is the one to approve.');
   // Revision 1's change request has its pin drawn on its page 2.
-  expect(older).toMatch(/<figure class="proof-page" data-page="2">[\s\S]*?<span class="pin" style="left:25\.00%;top:50\.00%" title="Here">1<\/span>/);
+  expect(older).toMatch(/<figure class="proof-page" data-page="2"[^>]*>[\s\S]*?<span class="pin" style="left:25\.00%;top:50\.00%" title="Here">1<\/span>/);
+  // Revision 2 answers it: the same pin, outlined, named after the revision it was asked on.
   expect(current).not.toContain('class="pin"');
+  expect(current).toMatch(/<figure class="proof-page" data-page="2"[^>]*>[\s\S]*?<span class="pin earlier" style="left:25\.00%;top:50\.00%" title="Revision 1 — Here">1<\/span>/);
+  expect(current).toContain('Outlined pins: what you asked on revision 1, to check on this one.');
+  expect(page({ changeRequests: [] })).not.toContain('class="pin earlier"');
 });
 
 it('asks for the terms and announces the hourly rate only when they apply', () => {
@@ -74,4 +78,40 @@ it('shows where an approved proof stands, without forms', () => {
   const html = page({ status: 'approved', forms: [], statusSince: new Date('2026-11-21T09:30:00Z') });
   expect(html).toContain('Revision 2 approved on November 21, 2026 at 9:30 AM UTC');
   expect(html).not.toContain('<form method="post" action="/d/token/approve"');
+});
+
+it('gives a many-page proof thumbnails that are anchors to their pages, loaded lazily, and a page toolbar', () => {
+  const html = page();
+  const thumbnails = [...html.matchAll(/<li><a href="#page-(\d)"><img src="([^"]+)" alt="([^"]+)" width="320" height="453" loading="lazy">/g)].map((match) => match.slice(1));
+  expect(thumbnails).toEqual([1, 2, 3].map((n) => [`${n}`, `/d/token/pages/${n}?revision=2&amp;size=thumbnail`, `Page ${n} of 3`]));
+  expect([...html.matchAll(/<figure class="proof-page" data-page="(\d)" id="page-(\d)"/g)].map((match) => match[1] === match[2])).toEqual([true, true, true]);
+  expect(html).toContain('<nav class="thumbnails" id="thumbnails" aria-label="Pages">');
+  // Previous/next and page n of N are the script's: hidden until it runs.
+  expect(html).toMatch(/<div class="page-nav" hidden><button type="button" class="previous-page" aria-label="Previous page" aria-keyshortcuts="ArrowLeft">/);
+  expect(html).toContain('<a class="view-switch" href="/d/token?revision=2&amp;view=spreads"');
+
+  const single = page({ shown: { number: 2, pages: pages.slice(0, 1) } });
+  expect(single).not.toContain('class="thumbnails"');
+  expect(single).not.toContain('class="page-toolbar"');
+});
+
+it('lays out facing pages when asked, and keeps the view across revisions', () => {
+  const html = page({ spreads: true });
+  expect(html).toContain('<section class="pages spreads"');
+  expect(html).toContain('<a class="view-switch" href="/d/token?revision=2"');
+  expect(html).toContain('href="/d/token?revision=1&amp;view=spreads"');
+  expect(html).toContain('sizes="(min-width: 80rem) 24.4rem');
+});
+
+it('puts the decisions in a named region right after the pages, before the PDF and the earlier requests; none when there is nothing to decide', () => {
+  const html = page();
+  expect(html).toContain('<section class="sheet decision-bar" aria-labelledby="decision-heading"><h2 id="decision-heading">Your answer</h2>');
+  const order = ['<section class="pages', 'class="sheet decision-bar"', '/d/token/pdf?revision=2', 'Change requests'].map((marker) => html.indexOf(marker));
+  expect(order.every((position) => position > 0)).toBe(true);
+  expect([...order].sort((a, b) => a - b)).toEqual(order);
+  expect(html).toContain('<div class="proof-layout deciding">');
+
+  const decided = page({ status: 'approved', forms: [] });
+  expect(decided).not.toContain('class="sheet decision-bar"');
+  expect(decided).toContain('<div class="proof-layout">');
 });
