@@ -13,7 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { ApiClient } from '../test/support/http';
 import { startStack } from '../test/support/stack';
-import { CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, type RunResult } from './harness';
+import { CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, sendForPortalLink, type RunResult } from './harness';
 
 const BENCH_DATABASE = 'greenlight_bench_api';
 const SECONDS = intFromEnv('BENCH_API_SECONDS', 15);
@@ -78,13 +78,7 @@ async function main(): Promise<void> {
       const links = await Promise.all(
         Array.from({ length: PAGE_LINKS }, async (_, index) => {
           const sent = await api.create<{ id: string }>('/v1/documents', quote(index));
-          const recipient = `buyer-${sent.id}@buyer.bench`;
-          const email = mailer.nextFor(recipient);
-          const answer = await api.post(`/v1/documents/${sent.id}/send`, { to: { email: recipient } });
-          if (answer.status !== 202) throw new Error(`send answered ${answer.status}`);
-          const link = (await email).html.match(new RegExp(`${stack.config.publicUrl}/d/[A-Za-z0-9_-]+`))?.[0];
-          if (!link) throw new Error('no portal link in the email');
-          return link;
+          return sendForPortalLink(api, mailer, stack.config.publicUrl, sent.id);
         }),
       );
       const open = (index: number) =>

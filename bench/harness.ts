@@ -14,6 +14,7 @@ import { logger } from '../platform/logger';
 import { ensureSearchAttributes, startTemporalDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';
 import { bundleWorkflowsTo } from '../scripts/lib/workflow-bundle';
 import { migrate } from '../scripts/migrate';
+import type { ApiClient } from '../test/support/http';
 
 const root = path.resolve(__dirname, '..');
 
@@ -29,7 +30,7 @@ export class CapturingMailer implements Mailer {
   private readonly arrived = new Map<string, OutgoingEmail>();
   private sent = 0;
 
-  constructor(private readonly keptDomain: string) {}
+  constructor(readonly keptDomain: string) {}
 
   async send(email: OutgoingEmail): Promise<{ id: string }> {
     for (const recipient of email.to) {
@@ -53,6 +54,17 @@ export class CapturingMailer implements Mailer {
     }
     return new Promise((resolve) => this.waiting.set(recipient, resolve));
   }
+}
+
+/** Sends a document to a recipient of its own at the mailer's domain, and answers the portal link the email carries. */
+export async function sendForPortalLink(api: ApiClient, mailer: CapturingMailer, publicUrl: string, documentId: string): Promise<string> {
+  const recipient = `buyer-${documentId}@${mailer.keptDomain}`;
+  const email = mailer.nextFor(recipient);
+  const sent = await api.post(`/v1/documents/${documentId}/send`, { to: { email: recipient } });
+  if (sent.status !== 202) throw new Error(`send answered ${sent.status}`);
+  const link = (await email).html.match(new RegExp(`${publicUrl}/d/[A-Za-z0-9_-]+`))?.[0];
+  if (!link) throw new Error('no portal link in the email');
+  return link;
 }
 
 export interface RunResult {

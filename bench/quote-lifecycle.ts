@@ -22,7 +22,7 @@ import { connectTemporal } from '../platform/temporal';
 import { ApiClient, postPortalDecision } from '../test/support/http';
 import { startStack } from '../test/support/stack';
 import { bareAcceptUpdate, bareViewedSignal, type BarePhases } from './bare-workflow';
-import { CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, type RunResult } from './harness';
+import { CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, sendForPortalLink, type RunResult } from './harness';
 
 const BENCH_DATABASE = 'greenlight_bench';
 
@@ -75,12 +75,7 @@ async function main(): Promise<void> {
         assigneeId: user.id,
         lines: [{ description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 }],
       });
-      const recipient = `buyer-${quote.id}@buyer.bench`;
-      const email = mailer.nextFor(recipient);
-      const sent = await api.post(`/v1/documents/${quote.id}/send`, { to: { email: recipient } });
-      if (sent.status !== 202) throw new Error(`send answered ${sent.status}`);
-      const link = (await email).html.match(new RegExp(`${stack.config.publicUrl}/d/[A-Za-z0-9_-]+`))?.[0];
-      if (!link) throw new Error('no portal link in the email');
+      const link = await sendForPortalLink(api, mailer, stack.config.publicUrl, quote.id);
       const page = await fetch(link);
       await page.arrayBuffer();
       if (page.status !== 200) throw new Error(`the portal page answered ${page.status}`);
