@@ -145,7 +145,20 @@ export function minorUnitDigits(currency: string): number {
 /** 12000 EUR, "fr" → "120,00 €" (uses the platform's Intl; deterministic for a given ICU). */
 export function formatMoney(amount: number, currency: string, locale: string): string {
   const digits = minorUnitDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits })
+  return moneyFormat(currency, locale, digits)
     .format(amount / 10 ** digits)
     .replace(/\u202f|\u00a0/g, ' ');
+}
+
+/** Made once per locale and currency: a formatter costs far more to make than to use, and a page shows many amounts. */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string, locale: string, digits: number): Intl.NumberFormat {
+  const key = `${locale}\0${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    moneyFormats.set(key, format);
+  }
+  return format;
 }

@@ -114,6 +114,11 @@ export async function presentWithChain(deps: AppDeps, document: DocumentWithLine
   return { ...presentDocument(document, chain, signature, revisions, changeRequests), payments: payments.map(presentPayment) };
 }
 
+/** A draft this request just made: nothing can be beside it yet (no chain but itself, no signature, revision or payment), so nothing more is read. */
+async function presentNewDraft(deps: AppDeps, document: DocumentWithLines) {
+  return { ...presentDocument(document, await listChain(deps.prisma, document), null, [], []), payments: [] };
+}
+
 /** The customer's change requests, read from the trail, to list with their revisions. */
 async function proofChangeRequests(deps: AppDeps, document: DocumentWithLines): Promise<PresentedChangeRequest[]> {
   const trail = await readProofTrail(deps.prisma, document.tenantId, document.id);
@@ -156,7 +161,7 @@ export const documentRoutes = [
     },
     problems: ['conflict', 'unprocessable'],
     response: { status: 201, description: 'The draft', schema: documentSchema },
-    handle: async ({ deps, caller, body }) => presentWithChain(deps, await createDocument(deps.prisma, caller.tenantId, body)),
+    handle: async ({ deps, caller, body }) => presentNewDraft(deps, await createDocument(deps.prisma, caller.tenantId, body)),
   }),
   jsonRoute({
     method: 'get',

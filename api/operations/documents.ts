@@ -60,10 +60,13 @@ export async function createDocument(
   input: CreateDocumentInput,
   now = new Date(),
 ): Promise<DocumentWithLines> {
-  await checkReferences(prisma, tenantId, input);
+  const [, tenant] = await Promise.all([
+    checkReferences(prisma, tenantId, input),
+    prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
+  ]);
+  // After the references: an unknown customer is refused as one, not as a customer without proofs.
   // A proof is sent the way its customer takes proofs, decided now and kept on the document.
   const proofType = input.kind === 'proof' ? await proofTypeForNewProof(prisma, tenantId, input.customerId) : null;
-  const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } });
   const currency = input.currency ?? tenant.currency;
   const { priced, totals } = priceLines(input.lines, currency);
 
@@ -71,7 +74,7 @@ export async function createDocument(
     return await prisma.$transaction(async (tx) => {
       await lockDocumentNumbers(tx, tenantId);
       const number = input.number ?? (await nextDocumentNumber(tx, tenantId, input.kind, now));
-      return tx.document.create({
+      const document = await tx.document.create({
         data: {
           id: newId('doc'),
           tenantId,
@@ -89,12 +92,14 @@ export async function createDocument(
           validUntil: input.validUntil ? new Date(input.validUntil) : null,
           dueDate: input.dueDate ? new Date(input.dueDate) : null,
           proofType,
-          lines: {
-            create: lineRows(priced),
-          },
         },
-        include: withLines,
       });
+      // One statement that answers the rows, where a nested create would read the document and its
+      // lines back: creations of a tenant queue on the number lock, held until this commits.
+      const lines = priced.length
+        ? await tx.documentLine.createManyAndReturn({ data: lineRows(priced).map((line) => ({ ...line, documentId: document.id })) })
+        : [];
+      return { ...document, lines: lines.sort((a, b) => a.position - b.position) };
     });
   } catch (error) {
     // Only a number given by the caller can be taken: allocated ones are read under the lock.

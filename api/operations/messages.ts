@@ -24,12 +24,16 @@ export async function listMessages(
   documentId: string,
   audience: { includeInternal: boolean },
 ): Promise<Message[]> {
-  const document = await prisma.document.findFirst({ where: { id: documentId, tenantId }, select: { id: true } });
+  // Both at once: the messages of a document that is not the tenant's are none, and thrown away.
+  const [document, messages] = await Promise.all([
+    prisma.document.findFirst({ where: { id: documentId, tenantId }, select: { id: true } }),
+    prisma.message.findMany({
+      where: { tenantId, documentId, ...(audience.includeInternal ? {} : { internal: false }) },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    }),
+  ]);
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
-  return prisma.message.findMany({
-    where: { tenantId, documentId, ...(audience.includeInternal ? {} : { internal: false }) },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-  });
+  return messages;
 }
 
 async function startNotification(deps: AppDeps, input: MessageNotificationInput): Promise<void> {

@@ -609,7 +609,19 @@ export interface Formatters {
 
 const unbreakable = (text: string) => text.replace(/[ \u202f]/g, '\u00a0');
 
+/** Made once per locale: Intl's formatters cost far more to make than to use. */
+const formattersByLocale = new Map<Locale, Formatters>();
+
 export function formattersFor(locale: Locale): Formatters {
+  let formatters = formattersByLocale.get(locale);
+  if (!formatters) {
+    formatters = makeFormatters(locale);
+    formattersByLocale.set(locale, formatters);
+  }
+  return formatters;
+}
+
+function makeFormatters(locale: Locale): Formatters {
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
   const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 4 });

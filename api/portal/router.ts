@@ -53,7 +53,7 @@ import { sellerContact, statusSince } from './page-state';
 import { renderQuotePage } from './quote-page';
 import { PORTAL_SCRIPT_CSP_SOURCE } from './sign-form';
 import { VIEW_BEACON_CSP_SOURCE, viewBeacon } from './view-beacon';
-import { confirmSeen, confirmViewBeforeAction, recordDownload, recordOpen } from './view-tracking';
+import { confirmSeen, confirmViewBeforeAction, recordDownload, recordOpen, type PageOpen } from './view-tracking';
 import { certificatePath, consentTextFor, isOutdatedLink, outdatedLinkPage, sendCertificate, signatureEvidence } from './signing';
 import type { SignatureEvidence } from '../../domain/signature';
 import { createPortalRateLimiters } from './rate-limits';
@@ -199,8 +199,8 @@ export function createPortalRouter(deps: AppDeps): Router {
 
   const showQuote: LinkHandler = async (req, res, found) => {
     // An open is doubtful until the page reports a person using it (view-tracking.ts).
-    const viewId = await recordOpen(deps, found, { head: req.method === 'HEAD', source: requestSource(req) });
-    res.type('html').send(await quotePage(deps, req, found, { viewId }));
+    const open = recordOpen(deps, found, { head: req.method === 'HEAD', source: requestSource(req) });
+    res.type('html').send(await pageOnceRecorded(open, quotePage(deps, req, found, { viewId: open.viewId })));
   };
 
   const downloadPdf: LinkHandler = async (req, res, found) => {
@@ -291,8 +291,8 @@ export function createPortalRouter(deps: AppDeps): Router {
         })
       : null;
     if (!shown) return answerUnknownLink(req, res);
-    const viewId = await recordOpen(deps, { link: found.link, document: shown }, { head: req.method === 'HEAD', source: requestSource(req) });
-    res.type('html').send(await quotePage(deps, req, found, { shown, viewId }));
+    const open = recordOpen(deps, { link: found.link, document: shown }, { head: req.method === 'HEAD', source: requestSource(req) });
+    res.type('html').send(await pageOnceRecorded(open, quotePage(deps, req, found, { shown, viewId: open.viewId })));
   };
 
   const listConversation: LinkHandler = async (req, res, found) => {
@@ -391,6 +391,12 @@ export function createPortalRouter(deps: AppDeps): Router {
   return router;
 }
 
+/** The page rendered while its open was recorded, once both are done: the beacon it carries finds its `opened` row. */
+async function pageOnceRecorded(open: PageOpen, page: Promise<string>): Promise<string> {
+  const [rendered] = await Promise.all([page, open.recorded]);
+  return rendered;
+}
+
 /** A JSON post without the form's decision id: the same post through the same link, moments later, is the same decision. */
 function portalDecisionId(found: FoundLink, operation: string, body: object): string {
   return derivedDecisionId({ scope: `link:${found.link.id}`, operation, body });
@@ -440,12 +446,13 @@ async function quotePage(
   const locale = customerLocale(found);
   const linkPath = `${req.baseUrl}/${String(req.params.token)}`;
   const status = (state.status ?? shown.status) as QuoteStatus;
-  const [since, contact, chain, messages, payment] = await Promise.all([
+  const [since, contact, chain, messages, payment, signature] = await Promise.all([
     statusSince(deps.prisma, shownFound, status),
     sellerContact(deps.prisma, shownFound),
     listChain(deps.prisma, found.document),
     listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
     readOnly ? null : invoicePaymentSection(deps, req, found, linkPath),
+    readOnly ? null : deps.prisma.quoteSignature.findUnique({ where: { documentId: shown.id }, select: { id: true } }),
   ]);
   // Each form rendered is a decision not taken yet: its id is minted here, and a double submit of it is one decision.
   const signed = () => {
@@ -453,7 +460,6 @@ async function quotePage(
     return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
   const forms = readOnly ? [] : decisionsOffered(shown.kind, status, found.link.actions, shown.requireSignature).map((decision) => ({ decision, ...signed() }));
-  const signature = readOnly ? null : await deps.prisma.quoteSignature.findUnique({ where: { documentId: shown.id }, select: { id: true } });
   const words = CHAIN_WORDS[locale];
   return renderQuotePage({
     locale,

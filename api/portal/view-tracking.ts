@@ -108,18 +108,25 @@ function doubtAbout(target: ViewTarget, request: { head: boolean; source: Reques
 
 const openedKey = (viewId: string) => `portal:opened:${viewId}`;
 
+/** A page's open: the view id the page reports with, and its recording, under way. */
+export interface PageOpen {
+  viewId: string;
+  /** Settles once the `opened` row is there, which the page's beacon confirmation looks up: the page is answered after it. */
+  recorded: Promise<void>;
+}
+
 /**
- * Records the open of a page, doubtful until confirmed; answers the view id the page reports
- * with. Each open is a page view of its own, so its id is drawn here, once per request; the
- * page is answered once its `opened` row is there, which its beacon's confirmation looks up.
+ * Records the open of a page, doubtful until confirmed. Each open is a page view of its own,
+ * so its id is drawn here, once per request; the page is rendered while the open is recorded.
  */
-export async function recordOpen(deps: CustomerActionDeps, target: ViewTarget, request: { head: boolean; source: RequestSource }): Promise<string> {
+export function recordOpen(deps: CustomerActionDeps, target: ViewTarget, request: { head: boolean; source: RequestSource }): PageOpen {
   const viewId = randomUUID();
   const at = new Date();
   const data = { linkId: target.link.id, viewId, human: false, reason: doubtAbout(target, { ...request, at }), counted: false };
-  await recordFact(deps, customerFact(target, { dedupeKey: openedKey(viewId), type: 'opened', at: at.getTime(), source: request.source, data }));
-  apiMetrics.portalOpens.inc({ kind: target.document.kind });
-  return viewId;
+  const recorded = recordFact(deps, customerFact(target, { dedupeKey: openedKey(viewId), type: 'opened', at: at.getTime(), source: request.source, data })).then(() => {
+    apiMetrics.portalOpens.inc({ kind: target.document.kind });
+  });
+  return { viewId, recorded };
 }
 
 /**
