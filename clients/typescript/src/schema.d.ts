@@ -2612,7 +2612,7 @@ export interface components {
              * @description What the customer chose in the product form
              * @default {}
              */
-            options: {
+            options?: {
                 [key: string]: unknown;
             };
             plan?: components["schemas"]["Plan"];
@@ -2621,12 +2621,12 @@ export interface components {
              * @default card
              * @enum {string}
              */
-            billing: "card" | "invoice";
+            billing?: "card" | "invoice";
             /**
              * @description "Sur devis": the seller sends a price proposal the customer accepts
              * @default false
              */
-            priceOnQuote: boolean;
+            priceOnQuote?: boolean;
             assigneeId?: string;
         };
         /** @description Confirming the request subscribes the customer to this plan */
