@@ -26,7 +26,8 @@ import { ensureSearchAttributes, startTemporalDevServer, type DevServer } from '
 import { bundleWorkflowsTo } from '../scripts/lib/workflow-bundle';
 import { connectTemporal } from '../platform/temporal';
 import { migrate } from '../scripts/migrate';
-import { ApiClient, postPortalDecision } from '../test/support/http';
+import { greenlightClient, succeeded } from '../test/support/api';
+import { postPortalDecision } from '../test/support/http';
 import { startStack } from '../test/support/stack';
 import { bareAcceptUpdate, bareViewedSignal, type BarePhases } from './bare-workflow';
 
@@ -174,24 +175,27 @@ async function main(): Promise<void> {
 
     const mailer = new CapturingMailer();
     const stack = await startStack({ mailer });
-    const api = new ApiClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
-    const user = await api.create<{ id: string }>('/v1/users', { name: 'Bench Seller', email: 'seller@shop.bench', notify: { viewed: ['email'], decided: ['email'] } });
-    const customer = await api.create<{ id: string }>('/v1/customers', { name: 'Bench Customer', locale: 'en' });
-    const contact = await api.create<{ id: string }>(`/v1/customers/${customer.id}/contacts`, { name: 'Bench Buyer', email: 'buyer@buyer.bench' });
+    const api = greenlightClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
+    const user = await succeeded(api.POST('/v1/users', { body: { name: 'Bench Seller', email: 'seller@shop.bench', notify: { viewed: ['email'], decided: ['email'] } } }));
+    const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Bench Customer', locale: 'en' } }));
+    const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Bench Buyer', email: 'buyer@buyer.bench' } }));
 
     let lastQuoteId = '';
     const quoteLifecycle = async (index: number): Promise<number> => {
-      const quote = await api.create<{ id: string }>('/v1/documents', {
-        kind: 'quote',
-        customerId: customer.id,
-        contactId: contact.id,
-        assigneeId: user.id,
-        lines: [{ description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 }],
-      });
+      const quote = await succeeded(
+        api.POST('/v1/documents', {
+          body: {
+            kind: 'quote',
+            customerId: customer.id,
+            contactId: contact.id,
+            assigneeId: user.id,
+            lines: [{ description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 }],
+          },
+        }),
+      );
       const recipient = `buyer-${quote.id}@buyer.bench`;
       const email = mailer.nextFor(recipient);
-      const sent = await api.post(`/v1/documents/${quote.id}/send`, { to: { email: recipient } });
-      if (sent.status !== 202) throw new Error(`send answered ${sent.status}`);
+      await succeeded(api.POST('/v1/documents/{id}/send', { params: { path: { id: quote.id } }, body: { to: { email: recipient } } }), 202);
       const link = (await email).html.match(new RegExp(`${stack.config.publicUrl}/d/[A-Za-z0-9_-]+`))?.[0];
       if (!link) throw new Error('no portal link in the email');
       const page = await fetch(link);

@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
 import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
-import { ApiClient } from '../support/http';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { recipientsOf } from '../support/outbox';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
@@ -26,21 +26,19 @@ const unique = () => randomBytes(4).toString('hex');
 const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' };
 
 let stack: Stack;
-let api: ApiClient;
+let api: GreenlightClient;
 let apiKey: string;
 let browser: Browser;
 let customerId: string;
 let contactId: string;
 const contactEmail = `zoe-${unique()}@librairie.example`;
 
-type ChangeRequests = { status: string; revisions: { changeRequests: { comment: string; pins: { page: number; x: number; y: number; comment: string }[] }[] }[] };
-
 beforeAll(async () => {
   stack = await startStack();
   ({ apiKey } = await stack.createTenant(`Imprimerie Clavier ${unique()}`));
-  api = new ApiClient(stack.baseUrl, apiKey);
-  customerId = (await api.create<{ id: string }>('/v1/customers', { name: 'Librairie Sève', locale: 'fr' })).id;
-  contactId = (await api.create<{ id: string }>(`/v1/customers/${customerId}/contacts`, { name: 'Zoë Dupré', email: contactEmail })).id;
+  api = greenlightClient(stack.baseUrl, apiKey);
+  customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Librairie Sève', locale: 'fr' } }))).id;
+  contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -50,7 +48,7 @@ afterAll(async () => {
 
 /** A proof of `pages` pages uploaded with ?send=true; its id and the portal link of its email. */
 async function sentProof(pages: number): Promise<{ id: string; url: string }> {
-  const proof = await api.create<{ id: string; number: string }>('/v1/documents', { kind: 'proof', customerId, contactId, title: 'Catalogue', number: `BAT-${unique()}` });
+  const proof = await succeeded(api.POST('/v1/documents', { body: { kind: 'proof', customerId, contactId, title: 'Catalogue', number: `BAT-${unique()}` } }));
   expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'catalogue.pdf', bytes: await textPdf(proof.number, pages) }], { send: true })).status).toBe(201);
   const url = await eventually(
     async () =>
@@ -62,7 +60,7 @@ async function sentProof(pages: number): Promise<{ id: string; url: string }> {
   return { id: proof.id, url };
 }
 
-const changeRequests = async (documentId: string) => (await api.get<ChangeRequests>(`/v1/documents/${documentId}`)).body;
+const changeRequests = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }));
 
 /** The page number of the figure holding the focus, or what holds it. */
 const focusedPage = (page: Page) =>
@@ -128,7 +126,7 @@ it('places a pin with the keyboard alone: arm, Tab to the page, move the crossha
 
   const document = await changeRequests(proof.id);
   expect(document.status).toBe('changes_requested');
-  expect(document.revisions[0]?.changeRequests[0]?.pins).toEqual([{ page: 2, x: 0.6, y: 0.7, comment: 'Agrandir le logo ici' }]);
+  expect(document.revisions?.[0]?.changeRequests[0]?.pins).toEqual([{ page: 2, x: 0.6, y: 0.7, comment: 'Agrandir le logo ici' }]);
   await page.close();
 }, 180_000);
 
@@ -144,7 +142,7 @@ it('requests changes without a pin, with JavaScript and without', async () => {
     expect(await page.locator('.banner').first().getAttribute('data-status')).toBe('changes_requested');
 
     const document = await changeRequests(proof.id);
-    expect(document.revisions[0]?.changeRequests).toEqual([expect.objectContaining({ comment: expect.stringContaining('Le titre en bleu'), pins: [] })]);
+    expect(document.revisions?.[0]?.changeRequests).toEqual([expect.objectContaining({ comment: expect.stringContaining('Le titre en bleu'), pins: [] })]);
     await page.close();
   }
 }, 240_000);
