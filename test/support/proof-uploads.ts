@@ -1,4 +1,8 @@
-/** Proof uploads as a back office sends them: multipart, field `files`, in order. */
+/**
+ * Proof uploads as a back office sends them: multipart, field `files`, in order. Raw fetch, not
+ * the typed client: the generated types read the document's `format: binary` files as strings,
+ * so the client cannot express a file upload.
+ */
 import { PDFDocument, rgb } from 'pdf-lib';
 
 export interface UploadFile {
