@@ -182,17 +182,8 @@ async function main(): Promise<void> {
 
     let lastQuoteId = '';
     const quoteLifecycle = async (index: number): Promise<number> => {
-      const quote = await succeeded(
-        api.POST('/v1/documents', {
-          body: {
-            kind: 'quote',
-            customerId: customer.id,
-            contactId: contact.id,
-            assigneeId: user.id,
-            lines: [{ description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 }],
-          },
-        }),
-      );
+      const lines = [{ description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 }];
+      const quote = await succeeded(api.POST('/v1/documents', { body: { kind: 'quote', customerId: customer.id, contactId: contact.id, assigneeId: user.id, lines } }));
       const recipient = `buyer-${quote.id}@buyer.bench`;
       const email = mailer.nextFor(recipient);
       await succeeded(api.POST('/v1/documents/{id}/send', { params: { path: { id: quote.id } }, body: { to: { email: recipient } } }), 202);
