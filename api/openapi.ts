@@ -169,8 +169,14 @@ function describe(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, s
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
       ...(route.method === 'post' ? { headers: idempotencyHeadersSchema } : {}),
+      // A request without a body is read as {} (see the handler below): the body is required only when {} is not enough.
       ...(route.body
-        ? { body: { required: true, content: { 'application/json': { schema: route.body, ...(route.bodyExample !== undefined ? { example: route.bodyExample } : {}) } } } }
+        ? {
+            body: {
+              required: !route.body.safeParse({}).success,
+              content: { 'application/json': { schema: route.body, ...(route.bodyExample !== undefined ? { example: route.bodyExample } : {}) } },
+            },
+          }
         : {}),
     },
     responses: { ...success, ...problemResponses(route) },

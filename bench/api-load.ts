@@ -11,7 +11,7 @@
  * Prints figures; asserts nothing.
  */
 import { performance } from 'node:perf_hooks';
-import { ApiClient } from '../test/support/http';
+import { greenlightClient, succeeded } from '../test/support/api';
 import { startStack } from '../test/support/stack';
 import { CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, sendForPortalLink, type RunResult } from './harness';
 
@@ -54,12 +54,12 @@ async function main(): Promise<void> {
     const mailer = new CapturingMailer('buyer.bench');
     const stack = await startStack({ mailer });
     try {
-      const api = new ApiClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
-      const user = await api.create<{ id: string }>('/v1/users', { name: 'Bench Seller', email: 'seller@shop.bench' });
-      const customer = await api.create<{ id: string }>('/v1/customers', { name: 'Bench Customer', locale: 'en' });
-      const contact = await api.create<{ id: string }>(`/v1/customers/${customer.id}/contacts`, { name: 'Bench Buyer', email: 'buyer@buyer.bench' });
+      const api = greenlightClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
+      const user = await succeeded(api.POST('/v1/users', { body: { name: 'Bench Seller', email: 'seller@shop.bench' } }));
+      const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Bench Customer', locale: 'en' } }));
+      const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Bench Buyer', email: 'buyer@buyer.bench' } }));
       const quote = (index: number) => ({
-        kind: 'quote',
+        kind: 'quote' as const,
         customerId: customer.id,
         contactId: contact.id,
         assigneeId: user.id,
@@ -70,14 +70,14 @@ async function main(): Promise<void> {
         ],
       });
 
-      const create = (index: number) => timed(201, () => api.post('/v1/documents', quote(index)));
+      const create = (index: number) => timed(201, async () => (await api.POST('/v1/documents', { body: quote(index) })).response);
       console.log(`[bench] POST /v1/documents, ${CREATE_CONCURRENCY} in flight: ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured`);
       await runPool({ seconds: WARMUP_SECONDS }, CREATE_CONCURRENCY, create);
       report(`POST /v1/documents, ${CREATE_CONCURRENCY} at once:`, await runPool({ seconds: SECONDS }, CREATE_CONCURRENCY, create), GOALS.create);
 
       const links = await Promise.all(
         Array.from({ length: PAGE_LINKS }, async (_, index) => {
-          const sent = await api.create<{ id: string }>('/v1/documents', quote(index));
+          const sent = await succeeded(api.POST('/v1/documents', { body: quote(index) }));
           return sendForPortalLink(api, mailer, stack.config.publicUrl, sent.id);
         }),
       );

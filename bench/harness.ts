@@ -14,7 +14,7 @@ import { logger } from '../platform/logger';
 import { ensureSearchAttributes, startTemporalDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';
 import { bundleWorkflowsTo } from '../scripts/lib/workflow-bundle';
 import { migrate } from '../scripts/migrate';
-import type { ApiClient } from '../test/support/http';
+import { succeeded, type GreenlightClient } from '../test/support/api';
 
 const root = path.resolve(__dirname, '..');
 
@@ -57,11 +57,10 @@ export class CapturingMailer implements Mailer {
 }
 
 /** Sends a document to a recipient of its own at the mailer's domain, and answers the portal link the email carries. */
-export async function sendForPortalLink(api: ApiClient, mailer: CapturingMailer, publicUrl: string, documentId: string): Promise<string> {
+export async function sendForPortalLink(api: GreenlightClient, mailer: CapturingMailer, publicUrl: string, documentId: string): Promise<string> {
   const recipient = `buyer-${documentId}@${mailer.keptDomain}`;
   const email = mailer.nextFor(recipient);
-  const sent = await api.post(`/v1/documents/${documentId}/send`, { to: { email: recipient } });
-  if (sent.status !== 202) throw new Error(`send answered ${sent.status}`);
+  await succeeded(api.POST('/v1/documents/{id}/send', { params: { path: { id: documentId } }, body: { to: { email: recipient } } }), 202);
   const link = (await email).html.match(new RegExp(`${publicUrl}/d/[A-Za-z0-9_-]+`))?.[0];
   if (!link) throw new Error('no portal link in the email');
   return link;

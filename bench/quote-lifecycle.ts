@@ -19,7 +19,8 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { connectTemporal } from '../platform/temporal';
-import { ApiClient, postPortalDecision } from '../test/support/http';
+import { greenlightClient, succeeded } from '../test/support/api';
+import { postPortalDecision } from '../test/support/http';
 import { startStack } from '../test/support/stack';
 import { bareAcceptUpdate, bareViewedSignal, type BarePhases } from './bare-workflow';
 import { CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, sendForPortalLink, type RunResult } from './harness';
@@ -61,20 +62,15 @@ async function main(): Promise<void> {
     const bareBundle = bundles.get(BARE_WORKFLOW) as string;
     const mailer = new CapturingMailer('buyer.bench');
     const stack = await startStack({ mailer });
-    const api = new ApiClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
-    const user = await api.create<{ id: string }>('/v1/users', { name: 'Bench Seller', email: 'seller@shop.bench', notify: { viewed: ['email'], decided: ['email'] } });
-    const customer = await api.create<{ id: string }>('/v1/customers', { name: 'Bench Customer', locale: 'en' });
-    const contact = await api.create<{ id: string }>(`/v1/customers/${customer.id}/contacts`, { name: 'Bench Buyer', email: 'buyer@buyer.bench' });
+    const api = greenlightClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
+    const user = await succeeded(api.POST('/v1/users', { body: { name: 'Bench Seller', email: 'seller@shop.bench', notify: { viewed: ['email'], decided: ['email'] } } }));
+    const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Bench Customer', locale: 'en' } }));
+    const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Bench Buyer', email: 'buyer@buyer.bench' } }));
 
     let lastQuoteId = '';
     const quoteLifecycle = async (index: number): Promise<number> => {
-      const quote = await api.create<{ id: string }>('/v1/documents', {
-        kind: 'quote',
-        customerId: customer.id,
-        contactId: contact.id,
-        assigneeId: user.id,
-        lines: [{ description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 }],
-      });
+      const lines = [{ description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 }];
+      const quote = await succeeded(api.POST('/v1/documents', { body: { kind: 'quote', customerId: customer.id, contactId: contact.id, assigneeId: user.id, lines } }));
       const link = await sendForPortalLink(api, mailer, stack.config.publicUrl, quote.id);
       const page = await fetch(link);
       await page.arrayBuffer();

@@ -36,7 +36,7 @@ async function typeCard(page: Page, number: string): Promise<void> {
 }
 
 it('declines the decline card with a clear message, then pays with the success card and shows paid with a receipt', async () => {
-  expect((await office.call('PATCH', '/v1/settings', { payOnline: true })).status).toBe(200);
+  expect((await office.api.PATCH('/v1/settings', { body: { payOnline: true } })).response.status).toBe(200);
   const lines = SAMPLE_LINES.filter((line) => !line.optional);
   const { documentId, contactEmail } = await createInvoice(office, { locale: 'fr', lines });
   const { url } = await office.sendQuote(documentId, contactEmail);

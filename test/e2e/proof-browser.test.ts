@@ -27,7 +27,7 @@ import sharp from 'sharp';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
 import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
-import { ApiClient } from '../support/http';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { recipientsOf, type OutboxEmail } from '../support/outbox';
 import { uploadRevision } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
@@ -50,7 +50,7 @@ const LABELS = [
 ];
 
 let stack: Stack;
-let api: ApiClient;
+let api: GreenlightClient;
 let apiKey: string;
 let browser: Browser;
 let receiver: Receiver;
@@ -59,7 +59,7 @@ let workDir: string;
 beforeAll(async () => {
   [stack, receiver, workDir] = await Promise.all([startStack(), startReceiver(), mkdtemp(path.join(tmpdir(), 'proof-browser-'))]);
   ({ apiKey } = await stack.createTenant(`Imprimerie Lumière ${unique()}`));
-  api = new ApiClient(stack.baseUrl, apiKey);
+  api = greenlightClient(stack.baseUrl, apiKey);
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -72,26 +72,23 @@ afterAll(async () => {
 // The whole story in one browser session (two revisions rendered, mail and webhook awaited): longer than the default.
 it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned changes, revision 2, terms, notification and webhook', async () => {
   // ---- the seller's setup, through the API
-  expect((await api.patch('/v1/settings', { allowPrivateWebhookUrls: true, termsOfSale: TERMS, hourlyRate: 6500 })).status).toBe(200);
-  const endpoint = await api.create<{ id: string; secret: string }>('/v1/webhook-endpoints', { url: receiver.url, events: ['document.approved'] });
+  expect((await api.PATCH('/v1/settings', { body: { allowPrivateWebhookUrls: true, termsOfSale: TERMS, hourlyRate: 6500 } })).response.status).toBe(200);
+  const endpoint = await succeeded(api.POST('/v1/webhook-endpoints', { body: { url: receiver.url, events: ['document.approved'] } }));
   const assigneeEmail = `jeanne-${unique()}@lumiere.example`;
-  const assignee = await api.create<{ id: string }>('/v1/users', { name: 'Jeanne Martin', email: assigneeEmail, notify: { decided: ['email'] } });
+  const assignee = await succeeded(api.POST('/v1/users', { body: { name: 'Jeanne Martin', email: assigneeEmail, notify: { decided: ['email'] } } }));
   const contactEmail = `zoe-${unique()}@librairie.example`;
-  const customer = await api.create<{ id: string }>('/v1/customers', { name: 'Librairie Sève', locale: 'fr' });
-  const contact = await api.create<{ id: string }>(`/v1/customers/${customer.id}/contacts`, { name: 'Zoë Dupré', email: contactEmail });
-  const proof = await api.create<{ id: string; number: string }>('/v1/documents', {
-    kind: 'proof',
-    customerId: customer.id,
-    contactId: contact.id,
-    assigneeId: assignee.id,
-    title: 'Catalogue automne',
-    number: `BAT-${unique()}`,
-  });
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Librairie Sève', locale: 'fr' } }));
+  const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Zoë Dupré', email: contactEmail } }));
+  const proof = await succeeded(
+    api.POST('/v1/documents', {
+      body: { kind: 'proof', customerId: customer.id, contactId: contact.id, assigneeId: assignee.id, title: 'Catalogue automne', number: `BAT-${unique()}` },
+    }),
+  );
 
   const original = await threePagePrintPdf();
   expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'catalogue.pdf', bytes: original }])).status).toBe(201);
   await revisionReady(proof.id, 1);
-  expect((await api.post(`/v1/documents/${proof.id}/send`, {})).status).toBe(202);
+  expect((await api.POST('/v1/documents/{id}/send', { params: { path: { id: proof.id } }, body: {} })).response.status).toBe(202);
   const firstEmail = await proofEmail(contactEmail, proof.number, 1);
 
   // ---- the customer opens the emailed link
@@ -188,11 +185,9 @@ it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned 
   expect(verifies(endpoint.secret, hook)).toBe(true);
   expect(JSON.parse(hook.body).data).toMatchObject({ document: { id: proof.id, status: 'approved' }, event: { type: 'approved', data: { revision: 2, termsAccepted: true } } });
 
-  const document = await api.get<{ status: string; revisions: { number: number; changeRequests: { comment: string; pins: { page: number; x: number; y: number; comment: string }[] }[] }[] }>(
-    `/v1/documents/${proof.id}`,
-  );
-  expect(document.body.status).toBe('approved');
-  const [first, second] = document.body.revisions;
+  const document = await documentOf(proof.id);
+  expect(document.status).toBe('approved');
+  const [first, second] = document.revisions ?? [];
   expect(first?.changeRequests).toHaveLength(1);
   expect(first?.changeRequests[0]?.comment).toBe('Merci de corriger la couleur du titre.');
   expect(first?.changeRequests[0]?.pins).toEqual([{ page: 2, x: expect.closeTo(0.3, 2), y: expect.closeTo(0.4, 2), comment: 'Agrandir le logo ici' }]);
@@ -248,11 +243,12 @@ async function labelJpeg(color: { r: number; g: number; b: number }, text: strin
 
 // ---------------------------------------------------------------- what the checks read
 
+const documentOf = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }));
+
 async function revisionReady(documentId: string, number: number): Promise<void> {
   await eventually(
     async () => {
-      const { body } = await api.get<{ revisions: { number: number; status: string; failureReason: string | null }[] }>(`/v1/documents/${documentId}`);
-      const revision = body.revisions.find((candidate) => candidate.number === number);
+      const revision = (await documentOf(documentId)).revisions?.find((candidate) => candidate.number === number);
       if (revision?.status === 'failed') throw new Error(`revision ${number} failed: ${revision.failureReason}`);
       return revision?.status === 'ready' ? true : undefined;
     },

@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
 import { launchChromium, onAPhone } from '../support/browser';
-import { ApiClient } from '../support/http';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { sentTextProof, type ProofRecipient } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
 
@@ -36,7 +36,7 @@ const PHONE = onAPhone('fr-FR');
 const PHONE_BUDGET_BYTES = 1_000_000;
 
 let stack: Stack;
-let api: ApiClient;
+let api: GreenlightClient;
 let apiKey: string;
 let browser: Browser;
 let recipient: ProofRecipient;
@@ -44,8 +44,8 @@ let recipient: ProofRecipient;
 beforeAll(async () => {
   stack = await startStack();
   ({ apiKey } = await stack.createTenant(`Imprimerie Feuillet ${unique()}`));
-  api = new ApiClient(stack.baseUrl, apiKey);
-  expect((await api.patch('/v1/settings', { termsOfSale: TERMS, hourlyRate: 6500 })).status).toBe(200);
+  api = greenlightClient(stack.baseUrl, apiKey);
+  await succeeded(api.PATCH('/v1/settings', { body: { termsOfSale: TERMS, hourlyRate: 6500 } }), 200);
   recipient = await newCustomer();
   browser = await launchChromium();
 });
@@ -57,13 +57,13 @@ afterAll(async () => {
 /** A customer of its own, who has not accepted the terms yet. */
 async function newCustomer(): Promise<ProofRecipient> {
   const contactEmail = `zoe-${unique()}@librairie.example`;
-  const customerId = (await api.create<{ id: string }>('/v1/customers', { name: 'Librairie Sève', locale: 'fr' })).id;
-  const contactId = (await api.create<{ id: string }>(`/v1/customers/${customerId}/contacts`, { name: 'Zoë Dupré', email: contactEmail })).id;
+  const customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Librairie Sève', locale: 'fr' } }))).id;
+  const contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
   return { customerId, contactId, contactEmail };
 }
 
 const sentProof = (to = recipient) => sentTextProof(stack, apiKey, to, PAGES);
-const documentStatus = async (id: string) => (await api.get<{ status: string; revisions: { changeRequests: { comment: string; pins: unknown[] }[] }[] }>(`/v1/documents/${id}`)).body;
+const documentStatus = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
 
 // ---------------------------------------------------------------- what the checks read in the page
 

@@ -15,6 +15,7 @@ import { CHAIN_WORDS } from '../../api/portal/chain-and-conversation';
 import { MESSAGES } from '../../api/portal/i18n';
 import { SIGNING_MESSAGES } from '../../api/portal/sign-form';
 import { launchChromium, onAPhone } from '../support/browser';
+import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
@@ -28,8 +29,7 @@ let browser: Browser;
 beforeAll(async () => {
   stack = await startStack();
   office = await backOffice(stack);
-  const settings = await office.call('PATCH', '/v1/settings', { autoConvertToOrder: true });
-  if (settings.status !== 200) throw new Error(`PATCH /v1/settings answered ${settings.status}`);
+  await succeeded(office.api.PATCH('/v1/settings', { body: { autoConvertToOrder: true } }), 200);
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -42,17 +42,6 @@ const LINES: LineInput[] = [
   { description: 'Pelliculage mat', quantity: 100, unitPrice: 50, taxRate: 20, optional: true },
   { description: 'Pose en magasin', quantity: 1, unitPrice: 8000, taxRate: 20, optional: true },
 ];
-
-interface ChainMember {
-  id: string;
-  kind: string;
-  number: string;
-}
-interface DocumentWithChain {
-  number: string;
-  chain: ChainMember[];
-  lines: { description: string; optional: boolean }[];
-}
 
 it('ticks an option, sees the total follow, draws and signs; the certificate holds the hash of the PDF; the order follows in the chain', async () => {
   const t = MESSAGES.fr;
@@ -117,14 +106,14 @@ it('ticks an option, sees the total follow, draws and signs; the certificate hol
   // Signing made the order by itself, with the chosen option as a firm line and not the other.
   const quote = await eventually(
     async () => {
-      const answer = await office.call<DocumentWithChain>('GET', `/v1/documents/${documentId}`);
-      return answer.body.chain.length === 2 ? answer.body : undefined;
+      const answer = await office.document(documentId);
+      return answer.chain.length === 2 ? answer : undefined;
     },
     { what: 'the order made on signing' },
   );
   const orderLink = quote.chain.find((member) => member.kind === 'order');
   if (!orderLink) throw new Error('the chain has no order');
-  const order = (await office.call<DocumentWithChain>('GET', `/v1/documents/${orderLink.id}`)).body;
+  const order = await office.document(orderLink.id);
   expect(order.lines.map((line) => [line.description, line.optional])).toEqual([
     ['Affiches A2, 170 g', false],
     ['Pelliculage mat', false],
@@ -139,7 +128,7 @@ it('ticks an option, sees the total follow, draws and signs; the certificate hol
   expect(await page.getByText(words.readOnly).count()).toBe(1);
 
   // From the order's own link (its email): the quote is listed and opens from there.
-  expect((await office.call('POST', `/v1/documents/${orderLink.id}/send`, {})).status).toBe(202);
+  expect((await office.api.POST('/v1/documents/{id}/send', { params: { path: { id: orderLink.id } }, body: {} })).response.status).toBe(202);
   const orderUrl = await eventually(
     async () => {
       const email = (await stack.readOutbox()).find((candidate) => recipientsOf(candidate).includes(contactEmail) && candidate.subject.includes(order.number));

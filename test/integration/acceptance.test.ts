@@ -10,6 +10,7 @@ import { saveClosedHistory } from '../replay/record';
 import { pdfText } from '../support/pdf-text';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
+import { succeeded, type components } from '../support/api';
 import { backOffice, formFields, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
 
 let stack: Stack;
@@ -21,12 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-interface DocumentBody {
-  id: string;
-  kind: string;
-  number: string;
-  status: string;
-}
+type DocumentBody = components['schemas']['Document'];
 
 function postJson(url: string, body: unknown): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
@@ -37,15 +33,14 @@ async function orderFromAcceptedQuote(): Promise<DocumentBody> {
   const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: SAMPLE_LINES });
   const quote = await office.sendQuote(documentId, contactEmail);
   expect((await postJson(`${quote.url}/accept`, {})).status).toBe(200);
-  const converted = await office.call<DocumentBody>('POST', `/v1/documents/${documentId}/convert`, { to: 'order' });
-  expect(converted.status).toBe(201);
-  return converted.body;
+  return succeeded(office.api.POST('/v1/documents/{id}/convert', { params: { path: { id: documentId } }, body: { to: 'order' } }), 201);
 }
 
 /** Sends the document and reads its email (the one naming its number) and the portal link in it. */
 async function send(document: DocumentBody) {
-  const answer = await office.call<{ status: string }>('POST', `/v1/documents/${document.id}/send`, {});
-  expect(answer).toEqual({ status: 202, body: { status: 'sent' } });
+  const answer = await office.api.POST('/v1/documents/{id}/send', { params: { path: { id: document.id } }, body: {} });
+  expect(answer.response.status).toBe(202);
+  expect(answer.data).toEqual({ status: 'sent' });
   const email = await eventually(async () => (await stack.readOutbox()).find((candidate) => candidate.subject.includes(document.number)), {
     what: `the email of ${document.number}`,
   });
@@ -120,9 +115,7 @@ it('takes an order accepted from the HTML form, and shows it accepted', async ()
 
 it('takes a delivery note refused with a reason', async () => {
   const order = await orderFromAcceptedQuote();
-  const converted = await office.call<DocumentBody>('POST', `/v1/documents/${order.id}/convert`, { to: 'delivery_note' });
-  expect(converted.status).toBe(201);
-  const note = converted.body;
+  const note = await succeeded(office.api.POST('/v1/documents/{id}/convert', { params: { path: { id: order.id } }, body: { to: 'delivery_note' } }), 201);
   const { email, url } = await send(note);
   expect(email.subject).toContain('Bon de livraison');
   expect(await (await fetch(url)).text()).toContain('Refuser le bon de livraison');
@@ -155,7 +148,9 @@ it('refuses hold on an order with the reason (409) and changes nothing', async (
 it('cancels a sent order from the back office; the customer can no longer answer', async () => {
   const order = await orderFromAcceptedQuote();
   const { url } = await send(order);
-  expect(await office.call('POST', `/v1/documents/${order.id}/cancel`, { reason: 'Commande passée en double' })).toMatchObject({ status: 202, body: { status: 'cancelled' } });
+  const cancelled = await office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: order.id } }, body: { reason: 'Commande passée en double' } });
+  expect(cancelled.response.status).toBe(202);
+  expect(cancelled.data).toMatchObject({ status: 'cancelled' });
   await eventually(async () => ((await office.document(order.id)).status === 'cancelled' ? true : undefined), { what: 'the order to be cancelled' });
   // A cancelled document's link is gone (410), whatever it is asked.
   const accepted = await postJson(`${url}/accept`, {});

@@ -1,13 +1,18 @@
 /**
  * Tenants, authentication and the API's own surface (/healthz, /readyz, /v1/openapi.json, /dev/outbox)
  * against the real stack.
+ *
+ * The back office's own calls go through the typed client (test/support/api.ts). What stays raw
+ * (api-http.ts's `anonymous`) is what the client cannot or must not send: no key, an unknown,
+ * revoked or misplaced key, and the routes outside the OpenAPI document's paths (/healthz,
+ * /readyz, an unknown route) or whose answer is the document itself, read as plain JSON.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { findFreePort } from '../../scripts/lib/ports';
-import { ApiClient } from '../support/http';
+import { greenlightClient, succeeded } from '../support/api';
 import { createQuoteScenario } from '../support/quote-scenario';
 import { startStack, type Stack } from '../support/stack';
 import { PROBLEM_JSON, STACK_START_TIMEOUT_MS, apiClient, tenantFootprint, type ApiCall } from './api-http';
@@ -28,18 +33,20 @@ beforeAll(async () => {
 }, STACK_START_TIMEOUT_MS);
 afterAll(() => stack?.close());
 
+/** The operator, with the admin token: the only caller of POST /v1/tenants. */
+const operator = () => greenlightClient(stack.baseUrl, stack.adminToken);
+
 describe('tenant creation (operator)', () => {
   it('creates the tenant, its default settings and an API key shown once', async () => {
-    const created = await anonymous('POST', '/v1/tenants', { name: 'Imprimerie Lumière', locale: 'fr', currency: 'EUR' }, { token: stack.adminToken });
-    expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), name: 'Imprimerie Lumière', apiKey: expect.stringMatching(/^gl_live_/) });
+    const created = await succeeded(operator().POST('/v1/tenants', { body: { name: 'Imprimerie Lumière', locale: 'fr', currency: 'EUR' } }), 201);
+    expect(created).toEqual({ id: expect.any(String), name: 'Imprimerie Lumière', apiKey: expect.stringMatching(/^gl_live_/) });
 
-    const keys = await stack.prisma.apiKey.findMany({ where: { tenantId: created.body.id } });
+    const keys = await stack.prisma.apiKey.findMany({ where: { tenantId: created.id } });
     expect(keys).toHaveLength(1);
-    expect(keys[0]?.keyHash).not.toContain(created.body.apiKey);
-    const settings = await apiClient(stack.baseUrl, created.body.apiKey)('GET', '/v1/settings');
-    expect(settings.status).toBe(200);
-    expect(settings.body).toMatchObject({ reminderAfter: 'P3D', quoteValidity: 'P30D', maxReminders: 3 });
+    expect(keys[0]?.keyHash).not.toContain(created.apiKey);
+    const settings = await greenlightClient(stack.baseUrl, created.apiKey).GET('/v1/settings');
+    expect(settings.response.status).toBe(200);
+    expect(settings.data).toMatchObject({ reminderAfter: 'P3D', quoteValidity: 'P30D', maxReminders: 3 });
   });
 
   it.each([
@@ -61,9 +68,9 @@ describe('tenant creation (operator)', () => {
   });
 
   it('validates the tenant body', async () => {
-    const refused = await anonymous('POST', '/v1/tenants', { name: '', currency: 'euro' }, { token: stack.adminToken });
-    expect(refused.status).toBe(400);
-    expect(refused.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['currency', 'name']);
+    const refused = await operator().POST('/v1/tenants', { body: { name: '', currency: 'euro' } });
+    expect(refused.response.status).toBe(400);
+    expect(refused.error?.errors?.map((error) => error.path).sort()).toEqual(['currency', 'name']);
   });
 });
 
@@ -112,14 +119,14 @@ describe('liveness and readiness', () => {
       // A send needs Temporal: 503, which a client retries — not a 500 fault. The 5xx released its
       // Idempotency-Key, so the same request with the same key goes through once Temporal answers.
       const { apiKey } = await stack.createTenant();
-      const scenario = await createQuoteScenario(new ApiClient(stack.baseUrl, apiKey));
-      const key = 'send-while-temporal-is-away';
-      const refused = await apiClient(cutOffUrl, apiKey)('POST', `/v1/documents/${scenario.documentId}/send`, {}, { idempotencyKey: key });
-      expect(refused.status).toBe(503);
-      expect(refused.contentType).toMatch(PROBLEM_JSON);
-      expect(refused.body).toMatchObject({ status: 503, detail: expect.stringContaining('Temporal') });
-      const retried = await apiClient(stack.baseUrl, apiKey)('POST', `/v1/documents/${scenario.documentId}/send`, {}, { idempotencyKey: key });
-      expect(retried.status).toBe(202);
+      const scenario = await createQuoteScenario(greenlightClient(stack.baseUrl, apiKey));
+      const send = { params: { path: { id: scenario.documentId }, header: { 'Idempotency-Key': 'send-while-temporal-is-away' } }, body: {} };
+      const refused = await greenlightClient(cutOffUrl, apiKey).POST('/v1/documents/{id}/send', send);
+      expect(refused.response.status).toBe(503);
+      expect(refused.response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+      expect(refused.error).toMatchObject({ status: 503, detail: expect.stringContaining('Temporal') });
+      const retried = await greenlightClient(stack.baseUrl, apiKey).POST('/v1/documents/{id}/send', send);
+      expect(retried.response.status).toBe(202);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -1,7 +1,12 @@
 /**
  * Users, customers, contacts, settings and documents over HTTP against the real stack:
  * what is created, what is refused, and that a refusal changes nothing.
+ *
+ * Requests go through the typed client (`tenant.api`), except those that send what the OpenAPI
+ * document does not allow on purpose — malformed JSON, wrong types, unknown fields and values,
+ * missing required fields — which stay raw (`tenant.call`, api-http.ts).
  */
+import { succeeded, type components } from '../support/api';
 import { startStack, type Stack } from '../support/stack';
 import { PROBLEM_JSON, seedTenant, STACK_START_TIMEOUT_MS, tenantFootprint, type ApiAnswer } from './api-http';
 
@@ -14,24 +19,29 @@ beforeAll(async () => {
 }, STACK_START_TIMEOUT_MS);
 afterAll(() => stack?.close());
 
-/** Runs a request that must be refused and checks the tenant's rows did not move. */
-async function expectRefusedWithoutChange(request: () => Promise<ApiAnswer>, status: number) {
+type Problem = components['schemas']['Problem'];
+
+/** Runs a request that must be refused (typed, or raw) and checks the tenant's rows did not move. */
+async function expectRefusedWithoutChange(request: () => Promise<ApiAnswer | { error?: unknown; response: Response }>, status: number): Promise<Problem> {
   const before = await tenantFootprint(stack.prisma, tenant.tenantId);
   const answer = await request();
-  expect(answer.status).toBe(status);
-  expect(answer.contentType).toMatch(PROBLEM_JSON);
-  expect(answer.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status });
+  const refusal = 'response' in answer ? { status: answer.response.status, contentType: answer.response.headers.get('content-type'), problem: answer.error } : { ...answer, problem: answer.body };
+  expect(refusal.status).toBe(status);
+  expect(refusal.contentType).toMatch(PROBLEM_JSON);
+  expect(refusal.problem).toMatchObject({ type: expect.any(String), title: expect.any(String), status });
   expect(await tenantFootprint(stack.prisma, tenant.tenantId)).toEqual(before);
-  return answer.body;
+  return refusal.problem as Problem;
 }
+
+const byId = (id: string) => ({ params: { path: { id } } });
 
 const pathsOf = (problem: { errors?: { path: string }[] }) => (problem.errors ?? []).map((error) => error.path).sort();
 
 describe('users, customers and contacts', () => {
   it('creates a user with notification preferences', async () => {
-    const user = await tenant.call('POST', '/v1/users', { name: 'Märta Ödegaard', email: 'marta@print.example', phone: '+46701234567', notify: { downloaded: ['email', 'sms'] } });
-    expect(user.status).toBe(201);
-    expect(user.body).toMatchObject({ name: 'Märta Ödegaard', phone: '+46701234567', notify: { downloaded: ['email', 'sms'] } });
+    const user = await tenant.api.POST('/v1/users', { body: { name: 'Märta Ödegaard', email: 'marta@print.example', phone: '+46701234567', notify: { downloaded: ['email', 'sms'] } } });
+    expect(user.response.status).toBe(201);
+    expect(user.data).toMatchObject({ name: 'Märta Ödegaard', phone: '+46701234567', notify: { downloaded: ['email', 'sms'] } });
   });
 
   it('refuses a user without email, with an unknown channel or an unknown field', async () => {
@@ -43,14 +53,12 @@ describe('users, customers and contacts', () => {
   });
 
   it('creates a customer and a contact, and refuses a contact for an unknown customer with 404', async () => {
-    const customer = await tenant.call('POST', '/v1/customers', { name: '山田印刷', locale: 'sv', termsAcceptedAt: '2026-01-02T03:04:05Z', proofType: 'email' });
-    expect(customer.status).toBe(201);
-    expect(customer.body).toMatchObject({ name: '山田印刷', termsAcceptedAt: '2026-01-02T03:04:05.000Z' });
-    const contact = await tenant.call('POST', `/v1/customers/${customer.body.id}/contacts`, { name: 'Yamada Tarō', email: 'taro@yamada.example' });
-    expect(contact.status).toBe(201);
-    expect(contact.body.customerId).toBe(customer.body.id);
+    const customer = await succeeded(tenant.api.POST('/v1/customers', { body: { name: '山田印刷', locale: 'sv', termsAcceptedAt: '2026-01-02T03:04:05Z', proofType: 'email' } }), 201);
+    expect(customer).toMatchObject({ name: '山田印刷', termsAcceptedAt: '2026-01-02T03:04:05.000Z' });
+    const contact = await succeeded(tenant.api.POST('/v1/customers/{id}/contacts', { ...byId(customer.id), body: { name: 'Yamada Tarō', email: 'taro@yamada.example' } }), 201);
+    expect(contact.customerId).toBe(customer.id);
 
-    await expectRefusedWithoutChange(() => tenant.call('POST', '/v1/customers/cus_unknown/contacts', { name: 'Ghost' }), 404);
+    await expectRefusedWithoutChange(() => tenant.api.POST('/v1/customers/{id}/contacts', { ...byId('cus_unknown'), body: { name: 'Ghost' } }), 404);
   });
 
   it('refuses a customer with a bad email and locale', async () => {
@@ -61,20 +69,20 @@ describe('users, customers and contacts', () => {
 
 describe('settings', () => {
   it('changes only the fields sent and reads them back', async () => {
-    const changed = await tenant.call('PATCH', '/v1/settings', { reminderAfter: 'PT5S', quoteValidity: 'P14D', hourlyRate: 6500, termsOfSale: { version: '2026-1', text: 'Conditions générales' } });
-    expect(changed.status).toBe(200);
-    const read = await tenant.call('GET', '/v1/settings');
-    expect(read.body).toMatchObject({ reminderAfter: 'PT5S', quoteValidity: 'P14D', hourlyRate: 6500, signaturePollInterval: 'PT30M', termsOfSale: { version: '2026-1', text: 'Conditions générales' } });
+    const changed = await tenant.api.PATCH('/v1/settings', { body: { reminderAfter: 'PT5S', quoteValidity: 'P14D', hourlyRate: 6500, termsOfSale: { version: '2026-1', text: 'Conditions générales' } } });
+    expect(changed.response.status).toBe(200);
+    const read = await tenant.api.GET('/v1/settings');
+    expect(read.data).toMatchObject({ reminderAfter: 'PT5S', quoteValidity: 'P14D', hourlyRate: 6500, signaturePollInterval: 'PT30M', termsOfSale: { version: '2026-1', text: 'Conditions générales' } });
   });
 
   it('refuses durations that are not ISO 8601, unknown fields and unknown providers, changing nothing', async () => {
-    const before = (await tenant.call('GET', '/v1/settings')).body;
+    const before = (await tenant.api.GET('/v1/settings')).data;
     const problem = await expectRefusedWithoutChange(
       () => tenant.call('PATCH', '/v1/settings', { reminderAfter: '3 days', quoteValidity: 'P0D', signatureProvider: 'fax', colour: 'green' }),
       400,
     );
     expect(pathsOf(problem)).toEqual(['colour', 'quoteValidity', 'reminderAfter', 'signatureProvider']);
-    expect((await tenant.call('GET', '/v1/settings')).body).toEqual(before);
+    expect((await tenant.api.GET('/v1/settings')).data).toEqual(before);
   });
 });
 
@@ -89,16 +97,13 @@ describe('documents', () => {
   ];
 
   it('creates a quote as a draft with lines priced per line, optional lines outside the totals, and a number', async () => {
-    const created = await tenant.call('POST', '/v1/documents', {
-      kind: 'quote',
-      customerId: tenant.customerId,
-      contactId: tenant.contactId,
-      assigneeId: tenant.userId,
-      title: 'Flyers printemps',
-      lines,
-    });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({
+    const created = await succeeded(
+      tenant.api.POST('/v1/documents', {
+        body: { kind: 'quote', customerId: tenant.customerId, contactId: tenant.contactId, assigneeId: tenant.userId, title: 'Flyers printemps', lines },
+      }),
+      201,
+    );
+    expect(created).toMatchObject({
       kind: 'quote',
       status: 'draft',
       number: expect.stringMatching(/^Q-\d{4}-\d{4}$/),
@@ -111,31 +116,31 @@ describe('documents', () => {
       downloadCount: 0,
       lastViewedAt: null,
     });
-    expect(created.body.lines.map((line: { position: number; quantity: number; netAmount: number; taxAmount: number; optional: boolean }) => [line.position, line.quantity, line.netAmount, line.taxAmount, line.optional])).toEqual([
+    expect(created.lines.map((line) => [line.position, line.quantity, line.netAmount, line.taxAmount, line.optional])).toEqual([
       [1, 1.5, 500, 100, false],
       [2, 3, 45, 2, false],
       [3, 1, 4000, 800, true],
     ]);
-    expect(created.body.chain).toEqual([{ id: created.body.id, kind: 'quote', number: created.body.number, status: 'draft' }]);
+    expect(created.chain).toEqual([{ id: created.id, kind: 'quote', number: created.number, status: 'draft' }]);
 
-    const read = await tenant.call('GET', `/v1/documents/${created.body.id}`);
-    expect(read.status).toBe(200);
-    expect(read.body).toEqual(created.body);
+    const read = await tenant.api.GET('/v1/documents/{id}', byId(created.id));
+    expect(read.response.status).toBe(200);
+    expect(read.data).toEqual(created);
   });
 
   it('numbers documents one after another, also when created at once, and refuses a number already taken', async () => {
     const created = await Promise.all(
-      Array.from({ length: 5 }, () => tenant.call('POST', '/v1/documents', { kind: 'quote', customerId: tenant.customerId, lines })),
+      Array.from({ length: 5 }, () => succeeded(tenant.api.POST('/v1/documents', { body: { kind: 'quote', customerId: tenant.customerId, lines } }))),
     );
-    const numbers = created.map((answer) => answer.body.number as string);
+    const numbers = created.map((document) => document.number);
     expect(new Set(numbers).size).toBe(5);
     const counters = numbers.map((number) => Number(number.split('-')[2])).sort((a, b) => a - b);
     expect(counters.at(-1)! - counters[0]!).toBe(4);
 
-    const own = await tenant.call('POST', '/v1/documents', { kind: 'quote', customerId: tenant.customerId, number: 'DEVIS-ÉTÉ-7' });
-    expect(own.status).toBe(201);
-    expect(own.body.number).toBe('DEVIS-ÉTÉ-7');
-    await expectRefusedWithoutChange(() => tenant.call('POST', '/v1/documents', { kind: 'quote', customerId: tenant.customerId, number: 'DEVIS-ÉTÉ-7' }), 409);
+    const own = await tenant.api.POST('/v1/documents', { body: { kind: 'quote', customerId: tenant.customerId, number: 'DEVIS-ÉTÉ-7' } });
+    expect(own.response.status).toBe(201);
+    expect(own.data?.number).toBe('DEVIS-ÉTÉ-7');
+    await expectRefusedWithoutChange(() => tenant.api.POST('/v1/documents', { body: { kind: 'quote', customerId: tenant.customerId, number: 'DEVIS-ÉTÉ-7' } }), 409);
   });
 
   it('answers malformed JSON with 400 malformed_json', async () => {
@@ -158,7 +163,7 @@ describe('documents', () => {
     ['with more than 4 decimals', 1.00001],
   ])('refuses a %s quantity', async (_label, quantity) => {
     const problem = await expectRefusedWithoutChange(
-      () => tenant.call('POST', '/v1/documents', { kind: 'quote', customerId: tenant.customerId, lines: [{ description: 'x', quantity, unitPrice: 100 }] }),
+      () => tenant.api.POST('/v1/documents', { body: { kind: 'quote', customerId: tenant.customerId, lines: [{ description: 'x', quantity, unitPrice: 100 }] } }),
       400,
     );
     expect(pathsOf(problem)).toEqual(['lines.0.quantity']);
@@ -166,7 +171,7 @@ describe('documents', () => {
 
   it('refuses unknown customer, contact and assignee with 422 naming the field', async () => {
     const problem = await expectRefusedWithoutChange(
-      () => tenant.call('POST', '/v1/documents', { kind: 'quote', customerId: 'cus_nope', contactId: 'con_nope', assigneeId: 'usr_nope', lines }),
+      () => tenant.api.POST('/v1/documents', { body: { kind: 'quote', customerId: 'cus_nope', contactId: 'con_nope', assigneeId: 'usr_nope', lines } }),
       422,
     );
     expect(pathsOf(problem)).toEqual(['assigneeId', 'contactId', 'customerId']);
@@ -174,90 +179,90 @@ describe('documents', () => {
 
   it("does not let a tenant use, read, list or act on another tenant's records (404 / 422)", async () => {
     const other = await seedTenant(stack, 'Other Print');
-    const theirs = await other.call('POST', '/v1/documents', { kind: 'quote', customerId: other.customerId, lines });
-    expect(theirs.status).toBe(201);
+    const theirs = await succeeded(other.api.POST('/v1/documents', { body: { kind: 'quote', customerId: other.customerId, lines } }), 201);
 
-    for (const path of [`/v1/documents/${theirs.body.id}`, `/v1/documents/${theirs.body.id}/events`, `/v1/documents/${theirs.body.id}/pdf`]) {
-      expect((await tenant.call('GET', path)).status).toBe(404);
-    }
-    await expectRefusedWithoutChange(() => tenant.call('POST', `/v1/documents/${theirs.body.id}/cancel`, {}), 404);
-    await expectRefusedWithoutChange(() => tenant.call('POST', `/v1/customers/${other.customerId}/contacts`, { name: 'Spy' }), 404);
+    const theirDocument = byId(theirs.id);
+    expect((await tenant.api.GET('/v1/documents/{id}', theirDocument)).response.status).toBe(404);
+    expect((await tenant.api.GET('/v1/documents/{id}/events', theirDocument)).response.status).toBe(404);
+    expect((await tenant.api.GET('/v1/documents/{id}/pdf', { ...theirDocument, parseAs: 'arrayBuffer' })).response.status).toBe(404);
+    await expectRefusedWithoutChange(() => tenant.api.POST('/v1/documents/{id}/cancel', { ...theirDocument, body: {} }), 404);
+    await expectRefusedWithoutChange(() => tenant.api.POST('/v1/customers/{id}/contacts', { ...byId(other.customerId), body: { name: 'Spy' } }), 404);
     const borrowed = await expectRefusedWithoutChange(
-      () => tenant.call('POST', '/v1/documents', { kind: 'quote', customerId: other.customerId, assigneeId: other.userId, lines }),
+      () => tenant.api.POST('/v1/documents', { body: { kind: 'quote', customerId: other.customerId, assigneeId: other.userId, lines } }),
       422,
     );
     expect(pathsOf(borrowed)).toEqual(['assigneeId', 'customerId']);
-    const listed = await tenant.call('GET', `/v1/documents?customerId=${other.customerId}`);
-    expect(listed.body).toEqual({ data: [], nextCursor: null });
-    expect((await other.call('GET', `/v1/documents/${theirs.body.id}`)).body.status).toBe('draft');
+    const listed = await tenant.api.GET('/v1/documents', { params: { query: { customerId: other.customerId } } });
+    expect(listed.data).toEqual({ data: [], nextCursor: null });
+    expect((await other.api.GET('/v1/documents/{id}', theirDocument)).data?.status).toBe('draft');
   });
 
   it('lists newest first with keyset pagination and filters', async () => {
     const lister = await seedTenant(stack, 'Lister');
-    const secondCustomer = await lister.call('POST', '/v1/customers', { name: 'Second' });
+    const secondCustomer = await succeeded(lister.api.POST('/v1/customers', { body: { name: 'Second' } }));
     const ids: string[] = [];
     for (let index = 0; index < 5; index += 1) {
-      const customerId = index % 2 === 0 ? lister.customerId : secondCustomer.body.id;
-      const created = await lister.call('POST', '/v1/documents', { kind: index === 4 ? 'invoice' : 'quote', customerId, lines });
-      ids.push(created.body.id);
+      const customerId = index % 2 === 0 ? lister.customerId : secondCustomer.id;
+      const created = await succeeded(lister.api.POST('/v1/documents', { body: { kind: index === 4 ? 'invoice' : 'quote', customerId, lines } }));
+      ids.push(created.id);
     }
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: ApiAnswer = await lister.call('GET', `/v1/documents?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(page.status).toBe(200);
-      expect(page.body.data.length).toBeLessThanOrEqual(2);
-      seen.push(...page.body.data.map((document: { id: string }) => document.id));
-      cursor = page.body.nextCursor;
+      const page: components['schemas']['DocumentList'] = await succeeded(lister.api.GET('/v1/documents', { params: { query: { limit: 2, ...(cursor ? { cursor } : {}) } } }), 200);
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.data.map((document) => document.id));
+      cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
 
-    const quotesOfFirst = await lister.call('GET', `/v1/documents?kind=quote&customerId=${lister.customerId}`);
-    expect(quotesOfFirst.body.data.map((document: { id: string }) => document.id)).toEqual([ids[2], ids[0]]);
-    expect(quotesOfFirst.body.data[0]).toMatchObject({ viewCount: 0, status: 'draft', totals: { gross: 647 } });
-    const drafts = await lister.call('GET', '/v1/documents?status=draft&kind=invoice');
-    expect(drafts.body.data.map((document: { id: string }) => document.id)).toEqual([ids[4]]);
+    const quotesOfFirst = await succeeded(lister.api.GET('/v1/documents', { params: { query: { kind: 'quote', customerId: lister.customerId } } }));
+    expect(quotesOfFirst.data.map((document) => document.id)).toEqual([ids[2], ids[0]]);
+    expect(quotesOfFirst.data[0]).toMatchObject({ viewCount: 0, status: 'draft', totals: { gross: 647 } });
+    const drafts = await succeeded(lister.api.GET('/v1/documents', { params: { query: { status: 'draft', kind: 'invoice' } } }));
+    expect(drafts.data.map((document) => document.id)).toEqual([ids[4]]);
 
     const badQuery = await lister.call('GET', '/v1/documents?limit=0&kind=memo&cursor=garbage');
     expect(badQuery.status).toBe(400);
     expect(pathsOf(badQuery.body)).toEqual(['query.kind', 'query.limit']);
-    const badCursor = await lister.call('GET', '/v1/documents?cursor=garbage');
-    expect(badCursor.status).toBe(400);
-    expect(pathsOf(badCursor.body)).toEqual(['query.cursor']);
+    const badCursor = await lister.api.GET('/v1/documents', { params: { query: { cursor: 'garbage' } } });
+    expect(badCursor.response.status).toBe(400);
+    expect(pathsOf(badCursor.error ?? {})).toEqual(['query.cursor']);
   });
 
   it('serves the PDF to the seller and keeps the preview in the trail without counting it as a download', async () => {
-    const created = await tenant.call('POST', '/v1/documents', { kind: 'quote', customerId: tenant.customerId, contactId: tenant.contactId, lines });
-    const pdf = await fetch(`${stack.baseUrl}/v1/documents/${created.body.id}/pdf`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });
-    expect(pdf.status).toBe(200);
-    expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    const created = await succeeded(tenant.api.POST('/v1/documents', { body: { kind: 'quote', customerId: tenant.customerId, contactId: tenant.contactId, lines } }));
+    const pdf = await tenant.api.GET('/v1/documents/{id}/pdf', { ...byId(created.id), parseAs: 'arrayBuffer' });
+    expect(pdf.response.status).toBe(200);
+    expect(pdf.response.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(pdf.data ?? new ArrayBuffer(0)).subarray(0, 5).toString()).toBe('%PDF-');
 
-    const events = await tenant.call('GET', `/v1/documents/${created.body.id}/events`);
-    expect(events.body).toEqual([{ seq: 1, type: 'downloaded', at: expect.any(String), actor: 'seller', data: { by: 'seller', counted: false } }]);
-    const read = await tenant.call('GET', `/v1/documents/${created.body.id}`);
-    expect(read.body).toMatchObject({ downloadCount: 0, viewCount: 0 });
+    const events = await tenant.api.GET('/v1/documents/{id}/events', byId(created.id));
+    expect(events.data).toEqual([{ seq: 1, type: 'downloaded', at: expect.any(String), actor: 'seller', data: { by: 'seller', counted: false } }]);
+    const read = await tenant.api.GET('/v1/documents/{id}', byId(created.id));
+    expect(read.data).toMatchObject({ downloadCount: 0, viewCount: 0 });
   });
 
   it('cancels a draft that was never sent, once', async () => {
-    const created = await tenant.call('POST', '/v1/documents', { kind: 'quote', customerId: tenant.customerId, lines });
-    const cancelled = await tenant.call('POST', `/v1/documents/${created.body.id}/cancel`, { reason: 'Le client a annulé' });
-    expect(cancelled.status).toBe(202);
-    expect(cancelled.body).toEqual({ status: 'cancelled' });
-    expect((await tenant.call('GET', `/v1/documents/${created.body.id}`)).body.status).toBe('cancelled');
-    const events = await tenant.call('GET', `/v1/documents/${created.body.id}/events`);
-    expect(events.body).toEqual([{ seq: 1, type: 'cancelled', at: expect.any(String), actor: 'seller', data: { reason: 'Le client a annulé' } }]);
+    const created = await succeeded(tenant.api.POST('/v1/documents', { body: { kind: 'quote', customerId: tenant.customerId, lines } }));
+    const theDraft = byId(created.id);
+    const cancelled = await tenant.api.POST('/v1/documents/{id}/cancel', { ...theDraft, body: { reason: 'Le client a annulé' } });
+    expect(cancelled.response.status).toBe(202);
+    expect(cancelled.data).toEqual({ status: 'cancelled' });
+    expect((await tenant.api.GET('/v1/documents/{id}', theDraft)).data?.status).toBe('cancelled');
+    const events = await tenant.api.GET('/v1/documents/{id}/events', theDraft);
+    expect(events.data).toEqual([{ seq: 1, type: 'cancelled', at: expect.any(String), actor: 'seller', data: { reason: 'Le client a annulé' } }]);
 
     // Another cancel (another body: another decision) is refused by the draft's workflow, now over, as for a sent quote.
-    const again = await expectRefusedWithoutChange(() => tenant.call('POST', `/v1/documents/${created.body.id}/cancel`, {}), 409);
+    const again = await expectRefusedWithoutChange(() => tenant.api.POST('/v1/documents/{id}/cancel', { ...theDraft, body: {} }), 409);
     expect(again.detail).toMatch(/is cancelled/);
-    await expectRefusedWithoutChange(() => tenant.call('POST', `/v1/documents/${created.body.id}/send`, {}), 409);
+    await expectRefusedWithoutChange(() => tenant.api.POST('/v1/documents/{id}/send', { ...theDraft, body: {} }), 409);
   });
 
   it('refuses to remind a quote that was never sent', async () => {
-    const created = await tenant.call('POST', '/v1/documents', { kind: 'quote', customerId: tenant.customerId, lines });
-    const problem = await expectRefusedWithoutChange(() => tenant.call('POST', `/v1/documents/${created.body.id}/remind`), 409);
+    const created = await succeeded(tenant.api.POST('/v1/documents', { body: { kind: 'quote', customerId: tenant.customerId, lines } }));
+    const problem = await expectRefusedWithoutChange(() => tenant.api.POST('/v1/documents/{id}/remind', byId(created.id)), 409);
     expect(problem.detail).toMatch(/not been sent/);
   });
 });

@@ -12,6 +12,8 @@
  * The stack runs on a database of its own, so the tables hold this tenant's world and nothing
  * another test file writes meanwhile. Cases come from fast-check with a fixed seed (printed;
  * FUZZ_SEED and FUZZ_RUNS replay or widen a run).
+ *
+ * The requests stay raw, not the typed client: they are built to be what the document forbids.
  */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';

@@ -1,9 +1,11 @@
 /**
- * What the api-*.test.ts files share: a small HTTP client for the back-office API (JSON in,
- * status + headers + parsed body out) and the tenant's footprint in the database, to prove
- * that a refused request changed nothing.
+ * What the api-*.test.ts files share: a raw HTTP caller for the back-office API (JSON in,
+ * status + headers + parsed body out) for the requests the typed client (test/support/api.ts)
+ * cannot or must not send — malformed JSON, wrong types, unknown fields, bad credentials — and
+ * the tenant's footprint in the database, to prove that a refused request changed nothing.
  */
 import type { PrismaClient } from '../../platform/db';
+import { greenlightClient, succeeded } from '../support/api';
 import type { Stack } from '../support/stack';
 
 export interface ApiAnswer {
@@ -75,14 +77,15 @@ export async function tenantFootprint(prisma: PrismaClient, tenantId: string): P
 /** A tenant with one customer, contact and salesperson: what most document tests start from. */
 export async function seedTenant(stack: Stack, name?: string) {
   const { tenantId, apiKey } = await stack.createTenant(name);
-  const call = apiClient(stack.baseUrl, apiKey);
-  const customer = await call('POST', '/v1/customers', { name: 'Boulangerie Éléonore', email: 'contact@eleonore.fr', locale: 'fr' });
-  const contact = await call('POST', `/v1/customers/${customer.body.id}/contacts`, { name: 'Éléonore Dupré', email: 'eleonore@eleonore.fr' });
-  const user = await call('POST', '/v1/users', { name: 'Sam Seller', email: 'sam@print.example', notify: { viewed: ['email'], decided: ['email'] } });
-  for (const answer of [customer, contact, user]) {
-    if (answer.status !== 201) throw new Error(`seeding failed: ${answer.status} ${JSON.stringify(answer.body)}`);
-  }
-  return { tenantId, apiKey, call, customerId: customer.body.id as string, contactId: contact.body.id as string, userId: user.body.id as string };
+  const api = greenlightClient(stack.baseUrl, apiKey);
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Boulangerie Éléonore', email: 'contact@eleonore.fr', locale: 'fr' } }), 201);
+  const contact = await succeeded(
+    api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Éléonore Dupré', email: 'eleonore@eleonore.fr' } }),
+    201,
+  );
+  const user = await succeeded(api.POST('/v1/users', { body: { name: 'Sam Seller', email: 'sam@print.example', notify: { viewed: ['email'], decided: ['email'] } } }), 201);
+  /** `api`: the typed client; `call`: raw, for what the document deliberately does not allow. */
+  return { tenantId, apiKey, api, call: apiClient(stack.baseUrl, apiKey), customerId: customer.id, contactId: contact.id, userId: user.id };
 }
 
 export const PROBLEM_JSON = /^application\/problem\+json/;

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../../api/idempotency';
 import { sha256Hex } from '../../platform/ids';
+import type { components } from '../support/api';
 import { startStack, type Stack } from '../support/stack';
 import { STACK_START_TIMEOUT_MS, seedTenant, tenantFootprint } from './api-http';
 
@@ -14,75 +15,79 @@ beforeAll(async () => {
 }, STACK_START_TIMEOUT_MS);
 afterAll(() => stack?.close());
 
-const quote = () => ({
+const quote = (): components['schemas']['CreateDocument'] => ({
   kind: 'quote',
   customerId: tenant.customerId,
   lines: [{ description: 'Cartes de visite', quantity: 500, unitPrice: 12, taxRate: 20 }],
 });
 
+const withKey = (key: string) => ({ params: { header: { 'Idempotency-Key': key } } });
+const createDocument = (body: components['schemas']['CreateDocument'], key: string, by = tenant) => by.api.POST('/v1/documents', { ...withKey(key), body });
+const createCustomer = (name: string, key: string, by = tenant) => by.api.POST('/v1/customers', { ...withKey(key), body: { name } });
+
 it('replays the first answer for the same key and body, and creates nothing twice', async () => {
   const key = randomUUID();
-  const first = await tenant.call('POST', '/v1/documents', quote(), { idempotencyKey: key });
-  expect(first.status).toBe(201);
+  const first = await createDocument(quote(), key);
+  expect(first.response.status).toBe(201);
   const footprint = await tenantFootprint(stack.prisma, tenant.tenantId);
 
   // Same body with its keys in another order is the same request.
   const { lines, kind, customerId } = quote();
-  const replay = await tenant.call('POST', '/v1/documents', { lines, customerId, kind }, { idempotencyKey: key });
-  expect(replay.status).toBe(201);
-  expect(replay.body).toEqual(first.body);
-  expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  const replay = await createDocument({ lines, customerId, kind }, key);
+  expect(replay.response.status).toBe(201);
+  expect(replay.data).toEqual(first.data);
+  expect(replay.response.headers.get('idempotent-replayed')).toBe('true');
   expect(await tenantFootprint(stack.prisma, tenant.tenantId)).toEqual(footprint);
 });
 
 it('refuses the same key with another body (422) and changes nothing', async () => {
   const key = randomUUID();
-  const first = await tenant.call('POST', '/v1/documents', quote(), { idempotencyKey: key });
-  expect(first.status).toBe(201);
+  const first = await createDocument(quote(), key);
+  expect(first.response.status).toBe(201);
   const footprint = await tenantFootprint(stack.prisma, tenant.tenantId);
 
-  const reused = await tenant.call('POST', '/v1/documents', { ...quote(), title: 'Autre chose' }, { idempotencyKey: key });
-  expect(reused.status).toBe(422);
-  expect(reused.body.type).toMatch(/idempotency-key-reused$/);
-  const elsewhere = await tenant.call('POST', '/v1/customers', { name: 'Autre' }, { idempotencyKey: key });
-  expect(elsewhere.status).toBe(422);
+  const reused = await createDocument({ ...quote(), title: 'Autre chose' }, key);
+  expect(reused.response.status).toBe(422);
+  expect(reused.error?.type).toMatch(/idempotency-key-reused$/);
+  const elsewhere = await createCustomer('Autre', key);
+  expect(elsewhere.response.status).toBe(422);
   expect(await tenantFootprint(stack.prisma, tenant.tenantId)).toEqual(footprint);
 });
 
 it('replays a refusal too: a 4xx is the answer for that key', async () => {
   const key = randomUUID();
-  const body = { kind: 'quote', customerId: 'cus_missing', lines: [] };
-  const first = await tenant.call('POST', '/v1/documents', body, { idempotencyKey: key });
-  expect(first.status).toBe(422);
-  const replay = await tenant.call('POST', '/v1/documents', body, { idempotencyKey: key });
-  expect(replay.status).toBe(422);
-  expect(replay.contentType).toMatch(/^application\/problem\+json/);
-  expect(replay.body).toEqual(first.body);
+  const body: components['schemas']['CreateDocument'] = { kind: 'quote', customerId: 'cus_missing', lines: [] };
+  const first = await createDocument(body, key);
+  expect(first.response.status).toBe(422);
+  const replay = await createDocument(body, key);
+  expect(replay.response.status).toBe(422);
+  expect(replay.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(replay.error).toEqual(first.error);
 });
 
 it('lets only one of concurrent duplicates execute', async () => {
   const key = randomUUID();
   const before = await stack.prisma.document.count({ where: { tenantId: tenant.tenantId } });
-  const answers = await Promise.all(Array.from({ length: 6 }, () => tenant.call('POST', '/v1/documents', quote(), { idempotencyKey: key })));
+  const answers = await Promise.all(Array.from({ length: 6 }, () => createDocument(quote(), key)));
 
   // Each duplicate either got the replayed 201 or a 409 "still in progress" to retry.
-  const created = answers.filter((answer) => answer.status === 201);
+  const created = answers.filter((answer) => answer.response.status === 201);
   expect(created.length).toBeGreaterThanOrEqual(1);
-  expect(answers.every((answer) => answer.status === 201 || answer.status === 409)).toBe(true);
-  expect(new Set(created.map((answer) => answer.body.id)).size).toBe(1);
+  expect(answers.every((answer) => answer.response.status === 201 || answer.response.status === 409)).toBe(true);
+  expect(new Set(created.map((answer) => answer.data?.id)).size).toBe(1);
   expect(await stack.prisma.document.count({ where: { tenantId: tenant.tenantId } })).toBe(before + 1);
 
-  const retried = await tenant.call('POST', '/v1/documents', quote(), { idempotencyKey: key });
-  expect(retried.body.id).toBe(created[0]?.body.id);
+  const retried = await createDocument(quote(), key);
+  expect(retried.data?.id).toBe(created[0]?.data?.id);
 });
 
 it('keeps keys per tenant: the same key in two tenants runs twice', async () => {
   const other = await seedTenant(stack, 'Other');
   const key = randomUUID();
-  const mine = await tenant.call('POST', '/v1/customers', { name: 'Même clé' }, { idempotencyKey: key });
-  const theirs = await other.call('POST', '/v1/customers', { name: 'Même clé' }, { idempotencyKey: key });
-  expect([mine.status, theirs.status]).toEqual([201, 201]);
-  expect(mine.body.id).not.toBe(theirs.body.id);
+  const mine = await createCustomer('Même clé', key);
+  const theirs = await createCustomer('Même clé', key, other);
+  expect([mine.response.status, theirs.response.status]).toEqual([201, 201]);
+  expect(mine.data?.id).not.toBe(theirs.data?.id);
 });
 
 describe("a claim's lease", () => {

@@ -4,6 +4,9 @@
  * but Unicode cannot hold, a number past the 32 bits it is stored in — are the client's fault:
  * a 4xx problem naming what is wrong, never a 500, and nothing written. (Found by
  * api-fuzz.test.ts; each answered 500, or stored U+FFFD in place of the text sent.)
+ *
+ * Every request here stays raw (raw-http.ts, api-http.ts), not the typed client: each is one the
+ * OpenAPI document does not describe, on purpose.
  */
 import { randomBytes } from 'node:crypto';
 import { startStack, type Stack } from '../support/stack';

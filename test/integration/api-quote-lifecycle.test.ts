@@ -2,6 +2,7 @@
  * The back office moving a quote through its workflow over HTTP: send (202, settings
  * applied, email in the outbox), a second send refused, remind, cancel.
  */
+import { succeeded } from '../support/api';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
@@ -14,34 +15,29 @@ let tenant: Awaited<ReturnType<typeof seedTenant>>;
 beforeAll(async () => {
   stack = await startStack();
   tenant = await seedTenant(stack);
-  await tenant.call('PATCH', '/v1/settings', { quoteValidity: 'P10D', reminderAfter: 'P2D', maxReminders: 2 });
+  await succeeded(tenant.api.PATCH('/v1/settings', { body: { quoteValidity: 'P10D', reminderAfter: 'P2D', maxReminders: 2 } }), 200);
 }, STACK_START_TIMEOUT_MS);
 afterAll(() => stack?.close());
 
 async function draftQuote(): Promise<string> {
-  const created = await tenant.call('POST', '/v1/documents', {
-    kind: 'quote',
-    customerId: tenant.customerId,
-    contactId: tenant.contactId,
-    assigneeId: tenant.userId,
-    lines: [{ description: 'Affiches A2', quantity: 20, unitPrice: 450, taxRate: 20 }],
-  });
-  expect(created.status).toBe(201);
-  return created.body.id;
+  const body = { kind: 'quote' as const, customerId: tenant.customerId, contactId: tenant.contactId, assigneeId: tenant.userId, lines: [{ description: 'Affiches A2', quantity: 20, unitPrice: 450, taxRate: 20 }] };
+  return (await succeeded(tenant.api.POST('/v1/documents', { body }), 201)).id;
 }
 
-async function statusOf(documentId: string): Promise<string> {
-  return (await tenant.call('GET', `/v1/documents/${documentId}`)).body.status;
-}
+const theQuote = (id: string) => ({ params: { path: { id } } });
+const statusOf = async (id: string) => (await succeeded(tenant.api.GET('/v1/documents/{id}', theQuote(id)))).status;
+const eventsOf = (id: string) => succeeded(tenant.api.GET('/v1/documents/{id}/events', theQuote(id)));
+const send = (id: string, body = {}) => tenant.api.POST('/v1/documents/{id}/send', { ...theQuote(id), body });
+const remind = (id: string, decisionId?: string) => tenant.api.POST('/v1/documents/{id}/remind', { params: { path: { id }, header: decisionId ? { 'Idempotency-Key': decisionId } : {} } });
+const cancel = (id: string, reason: string) => tenant.api.POST('/v1/documents/{id}/cancel', { ...theQuote(id), body: { reason } });
 
 it('sends a quote: 202, validity from the settings, the email with its link, and a second send refused', async () => {
   const documentId = await draftQuote();
   const before = Date.now();
-  const sent = await tenant.call('POST', `/v1/documents/${documentId}/send`, { message: 'Bonne lecture !' });
-  expect(sent.status).toBe(202);
-  expect(sent.body.status).toBe('sent');
+  const sent = await succeeded(send(documentId, { message: 'Bonne lecture !' }), 202);
+  expect(sent.status).toBe('sent');
 
-  const validUntil = new Date(sent.body.validUntil).getTime();
+  const validUntil = new Date(sent.validUntil ?? '').getTime();
   expect(validUntil - before).toBeGreaterThanOrEqual(10 * 86_400_000 - 60_000);
   expect(validUntil - before).toBeLessThanOrEqual(10 * 86_400_000 + 60_000);
 
@@ -57,56 +53,48 @@ it('sends a quote: 202, validity from the settings, the email with its link, and
   };
   expect(listed.data.find((message) => message.id === email.id)).toMatchObject({ subject: email.subject, links: email.links });
 
-  const events = await tenant.call('GET', `/v1/documents/${documentId}/events`);
-  expect(events.body.map((event: { type: string }) => event.type)).toContain('sent');
+  expect((await eventsOf(documentId)).map((event) => event.type)).toContain('sent');
 
   const footprint = await tenantFootprint(stack.prisma, tenant.tenantId);
-  const again = await tenant.call('POST', `/v1/documents/${documentId}/send`, {});
-  expect(again.status).toBe(409);
-  expect(again.contentType).toMatch(PROBLEM_JSON);
-  expect(again.body.detail).toMatch(/remind/);
+  const again = await send(documentId);
+  expect(again.response.status).toBe(409);
+  expect(again.response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+  expect(again.error?.detail).toMatch(/remind/);
   expect(await tenantFootprint(stack.prisma, tenant.tenantId)).toEqual(footprint);
 });
 
 it('reminds a sent quote on demand, taking a retried request once', async () => {
   const documentId = await draftQuote();
-  await tenant.call('POST', `/v1/documents/${documentId}/send`, {});
+  await succeeded(send(documentId), 202);
   await eventually(async () => ((await statusOf(documentId)) === 'sent' ? true : undefined), { what: 'the quote to be sent' });
 
-  const reminded = await tenant.call('POST', `/v1/documents/${documentId}/remind`, undefined, { idempotencyKey: `remind-${documentId}` });
-  expect(reminded.status).toBe(202);
-  expect(reminded.body).toMatchObject({ status: 'sent', remindersSent: 1 });
-  const replay = await tenant.call('POST', `/v1/documents/${documentId}/remind`, undefined, { idempotencyKey: `remind-${documentId}` });
-  expect(replay.body).toEqual(reminded.body);
+  const reminded = await remind(documentId, `remind-${documentId}`);
+  expect(reminded.response.status).toBe(202);
+  expect(reminded.data).toMatchObject({ status: 'sent', remindersSent: 1 });
+  const replay = await remind(documentId, `remind-${documentId}`);
+  expect(replay.data).toEqual(reminded.data);
 
-  await eventually(
-    async () => {
-      const events = await tenant.call('GET', `/v1/documents/${documentId}/events`);
-      return events.body.some((event: { type: string }) => event.type === 'reminded') ? true : undefined;
-    },
-    { what: 'the reminder in the trail' },
-  );
-  const events = await tenant.call('GET', `/v1/documents/${documentId}/events`);
-  expect(events.body.filter((event: { type: string }) => event.type === 'reminded')).toHaveLength(1);
+  await eventually(async () => ((await eventsOf(documentId)).some((event) => event.type === 'reminded') ? true : undefined), { what: 'the reminder in the trail' });
+  expect((await eventsOf(documentId)).filter((event) => event.type === 'reminded')).toHaveLength(1);
 });
 
 it('takes a retried remind and cancel without Idempotency-Key once: the decision id is derived from the request', async () => {
   const documentId = await draftQuote();
-  await tenant.call('POST', `/v1/documents/${documentId}/send`, {});
+  await succeeded(send(documentId), 202);
   await eventually(async () => ((await statusOf(documentId)) === 'sent' ? true : undefined), { what: 'the quote to be sent' });
-  const typesOf = async () => (await tenant.call('GET', `/v1/documents/${documentId}/events`)).body.map((event: { type: string }) => event.type) as string[];
+  const typesOf = async () => (await eventsOf(documentId)).map((event) => event.type);
 
-  const reminded = await tenant.call('POST', `/v1/documents/${documentId}/remind`);
-  const remindedAgain = await tenant.call('POST', `/v1/documents/${documentId}/remind`);
-  expect([reminded.status, remindedAgain.status]).toEqual([202, 202]);
-  expect(reminded.body).toMatchObject({ status: 'sent', remindersSent: 1 });
-  expect(remindedAgain.body).toEqual(reminded.body);
+  const reminded = await remind(documentId);
+  const remindedAgain = await remind(documentId);
+  expect([reminded.response.status, remindedAgain.response.status]).toEqual([202, 202]);
+  expect(reminded.data).toMatchObject({ status: 'sent', remindersSent: 1 });
+  expect(remindedAgain.data).toEqual(reminded.data);
 
-  const cancelled = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Doublon' });
-  const cancelledAgain = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Doublon' });
+  const cancelled = await cancel(documentId, 'Doublon');
+  const cancelledAgain = await cancel(documentId, 'Doublon');
   // Before, the retry was a second decision: 409 "The quote is cancelled".
-  expect([cancelled.status, cancelledAgain.status]).toEqual([202, 202]);
-  expect(cancelledAgain.body).toEqual(cancelled.body);
+  expect([cancelled.response.status, cancelledAgain.response.status]).toEqual([202, 202]);
+  expect(cancelledAgain.data).toEqual(cancelled.data);
 
   await eventually(async () => ((await typesOf()).includes('cancelled') ? true : undefined), { what: 'the cancellation in the trail' });
   const types = await typesOf();
@@ -116,27 +104,27 @@ it('takes a retried remind and cancel without Idempotency-Key once: the decision
 
 it('cancels a sent quote through its workflow; a decision after that is refused with the reason', async () => {
   const documentId = await draftQuote();
-  await tenant.call('POST', `/v1/documents/${documentId}/send`, {});
+  await succeeded(send(documentId), 202);
   await eventually(async () => ((await statusOf(documentId)) === 'sent' ? true : undefined), { what: 'the quote to be sent' });
 
-  const cancelled = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Commande passée par téléphone' });
-  expect(cancelled.status).toBe(202);
-  expect(cancelled.body.status).toBe('cancelled');
+  const cancelled = await cancel(documentId, 'Commande passée par téléphone');
+  expect(cancelled.response.status).toBe(202);
+  expect(cancelled.data?.status).toBe('cancelled');
   await eventually(async () => ((await statusOf(documentId)) === 'cancelled' ? true : undefined), { what: 'the read model to say cancelled' });
 
-  const remindAfter = await tenant.call('POST', `/v1/documents/${documentId}/remind`);
-  expect(remindAfter.status).toBe(409);
-  expect(remindAfter.body.detail).toMatch(/cancelled/);
+  const remindAfter = await remind(documentId);
+  expect(remindAfter.response.status).toBe(409);
+  expect(remindAfter.error?.detail).toMatch(/cancelled/);
 });
 
 it("cancels a draft through its own workflow: Temporal shows it, the trail has one cancelled, a retry answers the same, and the draft can no longer be sent", async () => {
   const documentId = await draftQuote();
-  const cancelled = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Client parti' });
-  expect(cancelled.status).toBe(202);
-  expect(cancelled.body.status).toBe('cancelled');
-  const retried = await tenant.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Client parti' });
-  expect(retried.status).toBe(202);
-  expect(retried.body).toEqual(cancelled.body);
+  const cancelled = await cancel(documentId, 'Client parti');
+  expect(cancelled.response.status).toBe(202);
+  expect(cancelled.data?.status).toBe('cancelled');
+  const retried = await cancel(documentId, 'Client parti');
+  expect(retried.response.status).toBe(202);
+  expect(retried.data).toEqual(cancelled.data);
 
   const handle = stack.client.workflow.getHandle(`quote-${documentId}`);
   expect((await handle.result()).status).toBe('cancelled');
@@ -145,9 +133,9 @@ it("cancels a draft through its own workflow: Temporal shows it, the trail has o
   expect(described.memo).toMatchObject({ number: expect.any(String) });
   expect(await updatesAccepted(stack.client, `quote-${documentId}`)).toEqual(['cancel']);
 
-  const events = (await tenant.call('GET', `/v1/documents/${documentId}/events`)).body as { type: string; actor: string; data: Record<string, unknown> }[];
+  const events = await eventsOf(documentId);
   expect(events).toEqual([expect.objectContaining({ type: 'cancelled', actor: 'seller', data: { reason: 'Client parti' } })]);
   expect(await statusOf(documentId)).toBe('cancelled');
   // Nothing was sent (the trail says only cancelled), and nothing will be.
-  expect((await tenant.call('POST', `/v1/documents/${documentId}/send`, {})).status).toBe(409);
+  expect((await send(documentId)).response.status).toBe(409);
 });

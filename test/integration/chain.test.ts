@@ -7,6 +7,7 @@
 import { createAccessLink } from '../../services/db/links';
 import { conversionWorkflowId } from '../../workflows/conversion';
 import { saveClosedHistory } from '../replay/record';
+import { succeeded, type components } from '../support/api';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
@@ -19,22 +20,6 @@ beforeAll(async () => {
   office = await backOffice(stack);
 });
 afterAll(() => stack?.close());
-
-interface ChainLink {
-  id: string;
-  kind: string;
-  number: string;
-  status: string;
-}
-interface DocumentBody {
-  id: string;
-  kind: string;
-  number: string;
-  status: string;
-  chain: ChainLink[];
-  lines: { description: string; optional: boolean; netAmount: number }[];
-  totals: { net: number };
-}
 
 function postJson(url: string, body: unknown): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
@@ -59,14 +44,16 @@ async function portalLinkFor(documentId: string): Promise<string> {
   return url;
 }
 
+/** Converts with the tenant's own client; `decisionId`: the request's Idempotency-Key. */
+const convert = (id: string, to: components['schemas']['ConvertDocument']['to'], decisionId?: string) =>
+  office.api.POST('/v1/documents/{id}/convert', { params: { path: { id }, header: decisionId ? { 'Idempotency-Key': decisionId } : {} }, body: { to } });
+
 const eventTypes = async (documentId: string) => (await office.events(documentId)).map((event) => event.type);
 
 it('converts an accepted quote into an order with the chosen option, and shows the chain in the API and on both portal links', async () => {
   const quote = await acceptedQuote(() => true);
 
-  const converted = await office.call<DocumentBody>('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' });
-  expect(converted.status).toBe(201);
-  const order = converted.body;
+  const order = await succeeded(convert(quote.documentId, 'order'), 201);
   expect(order).toMatchObject({ kind: 'order', status: 'draft' });
   expect(order.number).toMatch(/^O-\d{4}-\d{4}$/);
   // Every line of the quote, the chosen option now a firm line.
@@ -74,13 +61,13 @@ it('converts an accepted quote into an order with the chosen option, and shows t
   expect(order.lines.every((line) => !line.optional)).toBe(true);
   expect(order.totals.net).toBe(500 * 182 + 4500 + Math.round(2.5 * 1999) + 500 * 25);
 
-  const quoteNumber = (await office.call<DocumentBody>('GET', `/v1/documents/${quote.documentId}`)).body.number;
+  const quoteNumber = (await office.document(quote.documentId)).number;
   const expectedChain = [
     { id: quote.documentId, kind: 'quote', number: quoteNumber, status: 'accepted' },
     { id: order.id, kind: 'order', number: order.number, status: 'draft' },
   ];
   expect(order.chain).toEqual(expectedChain);
-  expect((await office.call<DocumentBody>('GET', `/v1/documents/${quote.documentId}`)).body.chain).toEqual(expectedChain);
+  expect((await office.document(quote.documentId)).chain).toEqual(expectedChain);
   expect((await office.events(quote.documentId)).find((event) => event.type === 'converted')?.data).toEqual({
     targetId: order.id,
     kind: 'order',
@@ -106,17 +93,17 @@ it('converts an accepted quote into an order with the chosen option, and shows t
   expect(await quoteFromOrder.text()).toContain(quoteNumber);
 
   // The chain holds one order: another conversion (another decision) is refused.
-  expect((await office.call('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' }, { 'idempotency-key': `again-${quote.documentId}` })).status).toBe(409);
+  expect((await convert(quote.documentId, 'order', `again-${quote.documentId}`)).response.status).toBe(409);
 });
 
 it('converts once however often the request is retried: one order, one converted event, the same answer', async () => {
   const quote = await acceptedQuote(() => true);
-  const convert = () => office.call<DocumentBody>('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' });
-  const answers = [await convert(), await convert(), await convert()];
+  const convertQuote = () => convert(quote.documentId, 'order');
+  const answers = [await convertQuote(), await convertQuote(), await convertQuote()];
   // Before, each retry was a conversion of its own: 201, then 409 "The chain already has order …".
-  expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201]);
-  const orderId = answers[0]?.body.id;
-  expect(answers.map((answer) => answer.body.id)).toEqual([orderId, orderId, orderId]);
+  expect(answers.map((answer) => answer.response.status)).toEqual([201, 201, 201]);
+  const orderId = answers[0]?.data?.id;
+  expect(answers.map((answer) => answer.data?.id)).toEqual([orderId, orderId, orderId]);
   expect((await stack.prisma.document.findMany({ where: { sourceDocumentId: quote.documentId } })).map((row) => row.id)).toEqual([orderId]);
   expect((await eventTypes(quote.documentId)).filter((type) => type === 'converted')).toHaveLength(1);
   expect((await eventTypes(orderId as string)).filter((type) => type === 'created')).toHaveLength(1);
@@ -128,15 +115,15 @@ it('converts once however often the request is retried: one order, one converted
 
 it('leaves out the option the customer did not choose', async () => {
   const quote = await acceptedQuote(() => false);
-  const order = (await office.call<DocumentBody>('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' })).body;
+  const order = await succeeded(convert(quote.documentId, 'order'));
   expect(order.lines.map((line) => line.description)).toEqual(SAMPLE_LINES.filter((line) => !line.optional).map((line) => line.description));
 });
 
 it('answers 404 for a document of another chain, and records nothing', async () => {
   const mine = await acceptedQuote(() => true);
   const theirs = await acceptedQuote(() => true);
-  const theirOrder = (await office.call<DocumentBody>('POST', `/v1/documents/${theirs.documentId}/convert`, { to: 'order' })).body;
-  await office.call('POST', `/v1/documents/${mine.documentId}/convert`, { to: 'order' });
+  const theirOrder = await succeeded(convert(theirs.documentId, 'order'));
+  await convert(mine.documentId, 'order');
   const before = await eventTypes(theirOrder.id);
   const beforeQuote = await eventTypes(theirs.documentId);
 
@@ -155,9 +142,9 @@ it('refuses to convert a refused quote (409 with the reason) and changes nothing
   const eventsBefore = await eventTypes(documentId);
   const documentsBefore = await stack.prisma.document.count({ where: { customerId: (await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).customerId } });
 
-  const answer = await office.call<{ status: number; detail: string }>('POST', `/v1/documents/${documentId}/convert`, { to: 'order' });
-  expect(answer.status).toBe(409);
-  expect(answer.body.detail).toBe('The customer refused the quote.');
+  const answer = await convert(documentId, 'order');
+  expect(answer.response.status).toBe(409);
+  expect(answer.error?.detail).toBe('The customer refused the quote.');
 
   const after = await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } });
   expect(after.chainId).toBeNull();
@@ -168,31 +155,29 @@ it('refuses to convert a refused quote (409 with the reason) and changes nothing
 
 it('refuses a conversion backwards in the chain', async () => {
   const quote = await acceptedQuote(() => true);
-  const order = (await office.call<DocumentBody>('POST', `/v1/documents/${quote.documentId}/convert`, { to: 'order' })).body;
-  const invoice = await office.call<DocumentBody>('POST', `/v1/documents/${order.id}/convert`, { to: 'invoice' });
-  expect(invoice.status).toBe(201);
-  expect(invoice.body.chain.map((link) => link.kind)).toEqual(['quote', 'order', 'invoice']);
-  expect((await office.call('POST', `/v1/documents/${invoice.body.id}/convert`, { to: 'order' })).status).toBe(409);
+  const order = await succeeded(convert(quote.documentId, 'order'));
+  const invoice = await succeeded(convert(order.id, 'invoice'), 201);
+  expect(invoice.chain.map((link) => link.kind)).toEqual(['quote', 'order', 'invoice']);
+  expect((await convert(invoice.id, 'order')).response.status).toBe(409);
 });
 
 it('duplicates a document as a new draft with the same lines, its own number, outside the chain', async () => {
   const quote = await acceptedQuote(() => true);
-  const source = (await office.call<DocumentBody>('GET', `/v1/documents/${quote.documentId}`)).body;
-  const copy = await office.call<DocumentBody>('POST', `/v1/documents/${quote.documentId}/duplicate`);
-  expect(copy.status).toBe(201);
-  expect(copy.body).toMatchObject({ kind: 'quote', status: 'draft' });
-  expect(copy.body.id).not.toBe(source.id);
-  expect(copy.body.number).not.toBe(source.number);
-  expect(copy.body.lines.map(({ description, optional }) => ({ description, optional }))).toEqual(
+  const source = await office.document(quote.documentId);
+  const copy = await succeeded(office.api.POST('/v1/documents/{id}/duplicate', { params: { path: { id: quote.documentId } } }), 201);
+  expect(copy).toMatchObject({ kind: 'quote', status: 'draft' });
+  expect(copy.id).not.toBe(source.id);
+  expect(copy.number).not.toBe(source.number);
+  expect(copy.lines.map(({ description, optional }) => ({ description, optional }))).toEqual(
     SAMPLE_LINES.map((line) => ({ description: line.description, optional: line.optional ?? false })),
   );
-  expect(copy.body.chain).toEqual([{ id: copy.body.id, kind: 'quote', number: copy.body.number, status: 'draft' }]);
-  expect((await office.events(copy.body.id))[0]).toMatchObject({ type: 'created', data: { duplicateOf: { id: source.id, number: source.number } } });
+  expect(copy.chain).toEqual([{ id: copy.id, kind: 'quote', number: copy.number, status: 'draft' }]);
+  expect((await office.events(copy.id))[0]).toMatchObject({ type: 'created', data: { duplicateOf: { id: source.id, number: source.number } } });
 });
 
 it('converts to an order by itself on acceptance when the tenant asks for it (autoConvertToOrder)', async () => {
   const automatic = await backOffice(stack);
-  expect((await automatic.call('PATCH', '/v1/settings', { autoConvertToOrder: true })).status).toBe(200);
+  expect((await automatic.api.PATCH('/v1/settings', { body: { autoConvertToOrder: true } })).response.status).toBe(200);
   const { documentId, contactEmail } = await automatic.createQuote({ lines: SAMPLE_LINES });
   const sent = await automatic.sendQuote(documentId, contactEmail);
   const optional = await stack.prisma.documentLine.findFirstOrThrow({ where: { documentId, optional: true } });
@@ -200,8 +185,8 @@ it('converts to an order by itself on acceptance when the tenant asks for it (au
 
   const chain = await eventually(
     async () => {
-      const quote = await automatic.call<DocumentBody>('GET', `/v1/documents/${documentId}`);
-      return quote.body.chain.length === 2 ? quote.body.chain : undefined;
+      const quote = await automatic.document(documentId);
+      return quote.chain.length === 2 ? quote.chain : undefined;
     },
     { what: 'the order made on acceptance' },
   );
@@ -209,7 +194,7 @@ it('converts to an order by itself on acceptance when the tenant asks for it (au
     ['quote', 'accepted'],
     ['order', 'draft'],
   ]);
-  const order = (await automatic.call<DocumentBody>('GET', `/v1/documents/${chain[1]?.id}`)).body;
+  const order = await automatic.document(chain[1]?.id ?? '');
   expect(order.lines.map((line) => line.description)).toEqual(SAMPLE_LINES.map((line) => line.description));
   // The order is committed before the quote's trail records the conversion: wait for the event, then count.
   const trail = await eventually(async () => {

@@ -12,7 +12,7 @@ import { stopChild } from '../../scripts/lib/child-process';
 import { findFreePort } from '../../scripts/lib/ports';
 import { eventually } from '../support/eventually';
 import { testRunDir } from '../support/harness-state';
-import { ApiClient } from '../support/http';
+import { greenlightClient, succeeded } from '../support/api';
 import { createQuoteScenario, emailTo } from '../support/quote-scenario';
 import { PRODUCTION_ENV, startStack, type Stack } from '../support/stack';
 
@@ -92,19 +92,16 @@ it('runs the compiled worker and API with plain node: the prebuilt workflows, a 
   expect(logLines).toContainEqual(expect.objectContaining({ msg: 'workflows prebuilt', bundle: path.join(dist, 'workflow-bundle.js') }));
   await eventually(() => answers(`${baseUrl}/readyz`), { what: 'the compiled API ready' });
 
-  const tenant = await fetch(`${baseUrl}/v1/tenants`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Imprimerie compilée' }),
-  });
-  expect(tenant.status).toBe(201);
-  const office = new ApiClient(baseUrl, ((await tenant.json()) as { apiKey: string }).apiKey);
+  const tenant = await greenlightClient(baseUrl, stack.adminToken).POST('/v1/tenants', { body: { name: 'Imprimerie compilée' } });
+  expect(tenant.response.status).toBe(201);
+  const office = greenlightClient(baseUrl, tenant.data?.apiKey ?? '');
   const quote = await createQuoteScenario(office);
-  expect((await office.post(`/v1/documents/${quote.documentId}/send`)).status).toBe(202);
+  const theQuote = { params: { path: { id: quote.documentId } } };
+  expect((await office.POST('/v1/documents/{id}/send', { ...theQuote, body: {} })).response.status).toBe(202);
 
   const email = await emailTo(stack.readOutbox, quote.contactEmail);
   expect(email.subject).toContain(quote.number);
-  await eventually(async () => ((await office.get<{ status: string }>(`/v1/documents/${quote.documentId}`)).body.status === 'sent' ? true : undefined), {
+  await eventually(async () => ((await succeeded(office.GET('/v1/documents/{id}', theQuote))).status === 'sent' ? true : undefined), {
     what: 'the quote sent',
   });
 });

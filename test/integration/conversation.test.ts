@@ -9,6 +9,7 @@ import escapeHtml from 'escape-html';
 import { factWorkflowId } from '../../workflows/fact';
 import { messageNotificationWorkflowId } from '../../workflows/conversation';
 import { saveClosedHistory } from '../replay/record';
+import { succeeded, type components } from '../support/api';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
@@ -28,11 +29,14 @@ const unique = () => randomBytes(4).toString('hex');
 /** A quote assigned to a salesperson who wants messages by email and SMS, sent to its only contact. */
 async function sentQuoteWithAttentiveAssignee() {
   const assignee = { email: `lea-${unique()}@lumiere.test`, phone: `+4670${Math.floor(1_000_000 + Math.random() * 8_999_999)}` };
-  const user = await office.call<{ id: string }>('POST', '/v1/users', { name: 'Léa Berg', ...assignee, notify: { message: ['email', 'sms'] } });
+  const user = await succeeded(office.api.POST('/v1/users', { body: { name: 'Léa Berg', ...assignee, notify: { message: ['email', 'sms'] } } }));
   const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
-  await stack.prisma.document.update({ where: { id: documentId }, data: { assigneeId: user.body.id } });
+  await stack.prisma.document.update({ where: { id: documentId }, data: { assigneeId: user.id } });
   return { ...(await office.sendQuote(documentId, contactEmail)), assignee };
 }
+
+const messagesOf = (id: string) => succeeded(office.api.GET('/v1/documents/{id}/messages', { params: { path: { id } } }));
+const writeMessage = (id: string, body: components['schemas']['CreateMessage']) => office.api.POST('/v1/documents/{id}/messages', { params: { path: { id } }, body });
 
 function postForm(url: string, fields: Record<string, string>): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
@@ -64,18 +68,15 @@ it('notifies the assignee of a customer message by email and SMS, and keeps inte
   expect(messageEvents[0]?.actor).toMatch(/^customer:/);
 
   // The seller answers the customer, and writes a note for the team only.
-  const answer = await office.call<{ id: string }>('POST', `/v1/documents/${quote.documentId}/messages`, { body: 'Yes, Friday noon.', notifyCustomer: true });
-  expect(answer.status).toBe(201);
-  const note = await office.call<{ id: string; internal: boolean }>('POST', `/v1/documents/${quote.documentId}/messages`, {
-    body: 'Secret: margin is thin, do not discount',
-    internal: true,
-  });
-  expect(note.status).toBe(201);
-  expect(note.body.internal).toBe(true);
-  expect((await office.call('POST', `/v1/documents/${quote.documentId}/messages`, { body: 'x', internal: true, notifyCustomer: true })).status).toBe(422);
+  const answer = await writeMessage(quote.documentId, { body: 'Yes, Friday noon.', notifyCustomer: true });
+  expect(answer.response.status).toBe(201);
+  const note = await writeMessage(quote.documentId, { body: 'Secret: margin is thin, do not discount', internal: true });
+  expect(note.response.status).toBe(201);
+  expect(note.data?.internal).toBe(true);
+  expect((await writeMessage(quote.documentId, { body: 'x', internal: true, notifyCustomer: true })).response.status).toBe(422);
 
-  const sellerView = await office.call<{ id: string; author: string; body: string; internal: boolean }[]>('GET', `/v1/documents/${quote.documentId}/messages`);
-  expect(sellerView.body.map((message) => [message.author, message.internal])).toEqual([
+  const sellerView = await messagesOf(quote.documentId);
+  expect(sellerView.map((message) => [message.author, message.internal])).toEqual([
     ['customer', false],
     ['seller', false],
     ['seller', true],
@@ -97,10 +98,10 @@ it('notifies the assignee of a customer message by email and SMS, and keeps inte
   expect(json).not.toContain('Secret');
   expect(json).not.toContain('internal');
   if (process.env.RECORD_REPLAY_HISTORIES === '1') {
-    const customerMessageId = sellerView.body[0]!.id;
+    const customerMessageId = sellerView[0]!.id;
     await saveClosedHistory(stack.client.workflow, factWorkflowId(`message:${customerMessageId}`), 'fact-customer-message');
     await saveClosedHistory(stack.client.workflow, messageNotificationWorkflowId(customerMessageId, 'assignee'), 'message-notification-assignee');
-    await saveClosedHistory(stack.client.workflow, messageNotificationWorkflowId(answer.body.id, 'customer'), 'message-notification-customer');
+    await saveClosedHistory(stack.client.workflow, messageNotificationWorkflowId(answer.data!.id, 'customer'), 'message-notification-customer');
   }
 });
 
@@ -116,6 +117,6 @@ it('takes a JSON message without a CSRF field, and refuses a form without one', 
 
   const forged = await postForm(`${quote.url}/messages`, { body: 'Forged', decisionId: crypto.randomUUID() });
   expect(forged.status).toBe(403);
-  const stored = await office.call<{ body: string }[]>('GET', `/v1/documents/${quote.documentId}/messages`);
-  expect(stored.body.map((message) => message.body)).toEqual(['Hello from an app']);
+  const stored = await messagesOf(quote.documentId);
+  expect(stored.map((message) => message.body)).toEqual(['Hello from an app']);
 });

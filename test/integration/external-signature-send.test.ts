@@ -5,6 +5,7 @@
  * until GetAccept says sent, and the start page counts it; a refusal by GetAccept is an event
  * the seller reads, with GetAccept's message.
  */
+import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { startSigningStack, type SigningStack } from '../support/getaccept';
 
@@ -26,18 +27,26 @@ async function failGetAcceptUntilCleared(): Promise<() => Promise<void>> {
   };
 }
 
+/** The start page's count of documents in each digital status. */
+async function signatureCounts() {
+  return (await succeeded(signing.office.api.GET('/v1/signatures/summary'), 200)).counts;
+}
+
+const sendThroughGetAccept = (id: string) =>
+  succeeded(signing.office.api.POST('/v1/documents/{id}/send', { params: { path: { id } }, body: { signature: { provider: 'getaccept' } } }), 202);
+
 async function waitForProviderCall(after: number): Promise<void> {
   await eventually(async () => ((await signing.office.providerCalls()) > after ? true : undefined), { what: 'the workflow to call GetAccept' });
 }
 
 it("sends a purpose's message in the tenant's own words; the catalogue checks them like any template", async () => {
   const { office } = signing;
-  const refused = await office.call<{ errors: { path: string; message: string }[] }>('PATCH', '/v1/settings', {
-    templates: { digital_quick_quote: { sv: { subject: 'Snabboffert {{number}}', body: 'Signera här: {{link}}' } } },
+  const refused = await office.api.PATCH('/v1/settings', {
+    body: { templates: { digital_quick_quote: { sv: { subject: 'Snabboffert {{number}}', body: 'Signera här: {{link}}' } } } },
   });
   // GetAccept adds its own signing link: ours has no place in its message.
-  expect(refused.status).toBe(422);
-  expect(refused.body.errors).toEqual([{ path: 'templates.digital_quick_quote.sv.body', message: expect.stringContaining('unknown placeholder {{link}}') }]);
+  expect(refused.response.status).toBe(422);
+  expect(refused.error?.errors).toEqual([{ path: 'templates.digital_quick_quote.sv.body', message: expect.stringContaining('unknown placeholder {{link}}') }]);
 
   const ours = {
     subject: '{{seller}}: din snabboffert {{number}}',
@@ -48,7 +57,7 @@ it("sends a purpose's message in the tenant's own words; the catalogue checks th
 
   const byEmail = await office.createDocument();
   const sent = await office.sendForSignature(byEmail.documentId, { purpose: 'quick_quote' });
-  const number = (await office.ok<{ number: string }>('GET', `/v1/documents/${byEmail.documentId}`)).number;
+  const number = (await office.document(byEmail.documentId)).number;
   expect(sent.email_send_subject).toMatch(new RegExp(`^Servicebolaget \\w+: din snabboffert ${number}$`));
   expect(sent.email_send_message).toMatch(new RegExp(`^Hej Åsa Öberg!\\n\\nSnabboffert ${number} på .+ väntar på din signatur\\.\\n\\n/Servicebolaget \\w+$`));
 
@@ -64,25 +73,24 @@ it("sends a purpose's message in the tenant's own words; the catalogue checks th
 
 it('shows Utkast (draft) from the send until GetAccept reports it sent, and the start page counts it', async () => {
   const { office } = signing;
-  const draftsBefore = (await office.ok<{ counts: Record<string, number> }>('GET', '/v1/signatures/summary')).counts.draft ?? 0;
+  const draftsBefore = (await signatureCounts()).draft ?? 0;
   const { documentId } = await office.createDocument();
   const clearFault = await failGetAcceptUntilCleared();
   const callsBefore = await office.providerCalls();
   try {
-    await office.ok('POST', `/v1/documents/${documentId}/send`, { signature: { provider: 'getaccept' } }, 202);
+    await sendThroughGetAccept(documentId);
     // Draft as soon as the send is answered, and still draft while the workflow is at GetAccept's door.
     expect((await office.document(documentId)).digitalStatus).toBe('draft');
     await waitForProviderCall(callsBefore);
     expect((await office.document(documentId)).digitalStatus).toBe('draft');
-    const summary = await office.ok<{ counts: Record<string, number> }>('GET', '/v1/signatures/summary');
-    expect(summary.counts.draft).toBe(draftsBefore + 1);
-    const listed = await office.ok<{ data: { id: string }[] }>('GET', '/v1/documents?digitalStatus=draft');
+    expect((await signatureCounts()).draft).toBe(draftsBefore + 1);
+    const listed = await succeeded(office.api.GET('/v1/documents', { params: { query: { digitalStatus: 'draft' } } }), 200);
     expect(listed.data.map((row) => row.id)).toContain(documentId);
   } finally {
     await clearFault();
   }
   await office.waitForDigitalStatus(documentId, 'sent');
-  expect((await office.ok<{ counts: Record<string, number> }>('GET', '/v1/signatures/summary')).counts.draft).toBe(draftsBefore);
+  expect((await signatureCounts()).draft).toBe(draftsBefore);
 });
 
 it("records GetAccept's refusal as signature_failed with its message, and the digital status says failed", async () => {
@@ -91,7 +99,7 @@ it("records GetAccept's refusal as signature_failed with its message, and the di
   const clearFault = await failGetAcceptUntilCleared();
   const callsBefore = await office.providerCalls();
   try {
-    await office.ok('POST', `/v1/documents/${documentId}/send`, { signature: { provider: 'getaccept' } }, 202);
+    await sendThroughGetAccept(documentId);
     await waitForProviderCall(callsBefore);
     // Meanwhile the signer's address and number turn out unusable: GetAccept will refuse the recipient.
     await stack.prisma.externalSignature.update({ where: { documentId }, data: { recipientEmail: null, recipientMobile: null } });
@@ -107,5 +115,5 @@ it("records GetAccept's refusal as signature_failed with its message, and the di
   // The workflow ends there (nothing left to poll), without failing: the trail says why.
   const view = await stack.client.workflow.getHandle(`signature-${documentId}`).result();
   expect(view).toMatchObject({ digitalStatus: 'failed' });
-  expect((await office.ok<{ counts: Record<string, number> }>('GET', '/v1/signatures/summary')).counts.failed).toBeGreaterThanOrEqual(1);
+  expect((await signatureCounts()).failed).toBeGreaterThanOrEqual(1);
 });

@@ -6,6 +6,7 @@
  */
 import { saveClosedHistory, saveReplayHistory } from '../replay/record';
 import { signatureWorkflowId } from '../../workflows/messages/signature';
+import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { signingOffice, startSigningStack, type AuditRow, type SigningOffice, type SigningStack } from '../support/getaccept';
 import { pdfText } from '../support/pdf-text';
@@ -39,7 +40,7 @@ it('follows the signer by polling alone: viewed, then signed; the quote is accep
   expect(sent.email_send_subject).toMatch(/^Snabboffert /);
   expect(sent.external_id).toBe(documentId);
   expect((await stack.readOutbox()).filter((message) => message.to.includes(email))).toEqual([]);
-  const listed = await office.ok<{ data: { id: string }[] }>('GET', '/v1/documents?digitalStatus=sent');
+  const listed = await succeeded(office.api.GET('/v1/documents', { params: { query: { digitalStatus: 'sent' } } }), 200);
   expect(listed.data.map((row) => row.id)).toContain(documentId);
 
   await office.moveAtProvider(sent.id, 'viewed');
@@ -59,12 +60,12 @@ it('follows the signer by polling alone: viewed, then signed; the quote is accep
   const types = events.map((event) => event.type);
   expect(types.indexOf('accepted')).toBeGreaterThan(types.indexOf('signed'));
 
-  const pdf = await fetch(`${stack.baseUrl}/v1/documents/${documentId}/signature/signed.pdf`, { headers: { authorization: `Bearer ${office.apiKey}` } });
-  expect(pdf.status).toBe(200);
-  expect(pdf.headers.get('content-type')).toMatch(/application\/pdf/);
-  expect(pdfText(new Uint8Array(await pdf.arrayBuffer()))).toContain('Signed by Åsa Öberg'.replace(/[^\x20-\x7e]/g, '?'));
+  const pdf = await office.api.GET('/v1/documents/{id}/signature/signed.pdf', { params: { path: { id: documentId } }, parseAs: 'arrayBuffer' });
+  expect(pdf.response.status).toBe(200);
+  expect(pdf.response.headers.get('content-type')).toMatch(/application\/pdf/);
+  expect(pdfText(new Uint8Array(pdf.data ?? new ArrayBuffer(0)))).toContain('Signed by Åsa Öberg'.replace(/[^\x20-\x7e]/g, '?'));
 
-  const summary = await office.ok<{ counts: Record<string, number> }>('GET', '/v1/signatures/summary');
+  const summary = await succeeded(office.api.GET('/v1/signatures/summary'), 200);
   expect(summary.counts.signed).toBeGreaterThanOrEqual(1);
   // The workflow ends with the signature: nothing more to poll.
   const signatureRun = stack.client.workflow.getHandle(signatureWorkflowId(documentId));
@@ -93,13 +94,13 @@ it('follows the webhook at once; the next check finds nothing new', async () => 
   ]);
 
   const checksBefore = (await office.signatureState(documentId)).checks;
-  expect((await office.call('POST', `/v1/documents/${documentId}/signature/check`)).status).toBe(202);
+  expect((await office.checkSignature(documentId)).response.status).toBe(202);
   await eventually(async () => ((await office.signatureState(documentId)).checks > checksBefore ? true : undefined), { what: 'the check to run' });
   expect(signatureEvents(await office.events(documentId))).toEqual(afterWebhook);
   expect((await office.document(documentId)).status).toBe('sent');
   if (process.env.RECORD_REPLAY_HISTORIES === '1') {
     // test/replay/: a webhook and a check while waiting, then the seller's cancel, closing the run.
-    expect((await office.call('POST', `/v1/documents/${documentId}/signature/cancel`, {})).status).toBe(202);
+    expect((await office.cancelSignature(documentId)).response.status).toBe(202);
     await saveClosedHistory(stack.client.workflow, signatureWorkflowId(documentId), 'signature-webhook-check-cancelled');
   }
 });
@@ -108,7 +109,7 @@ it('refuses webhooks with a bad token or for an unknown document, and signals no
   await office.settings({ signaturePollInterval: 'PT1H' });
   const { documentId } = await office.createDocument();
   const sent = await office.sendForSignature(documentId);
-  const { url } = await office.ok<{ url: string }>('GET', '/v1/signatures/webhook');
+  const { url } = await succeeded(office.api.GET('/v1/signatures/webhook'), 200);
   const target = new URL(url);
   const post = (token: string, body: unknown) =>
     fetch(`${stack.baseUrl}${target.pathname}?token=${encodeURIComponent(token)}`, {
@@ -127,7 +128,7 @@ it('refuses webhooks with a bad token or for an unknown document, and signals no
   expect((await post(goodToken, { event: 'document.signed' })).status).toBe(400);
   // Another tenant's URL token does not open this tenant's documents.
   const other = await signingOffice(stack, signing.standIn);
-  const otherToken = new URL((await other.ok<{ url: string }>('GET', '/v1/signatures/webhook')).url).searchParams.get('token') as string;
+  const otherToken = new URL((await succeeded(other.api.GET('/v1/signatures/webhook'), 200)).url).searchParams.get('token') as string;
   expect((await post(otherToken, { event: 'document.signed', document: { id: sent.id } })).status).toBe(401);
 
   const stateAfter = await office.signatureState(documentId);
@@ -145,9 +146,9 @@ it('cancels while sent: withdrawn at the provider, no more provider calls, the q
   const { documentId } = await office.createDocument();
   await office.sendForSignature(documentId);
 
-  const cancelled = await office.call<{ digitalStatus: string }>('POST', `/v1/documents/${documentId}/signature/cancel`, { reason: 'Godkänd per telefon' });
-  expect(cancelled.status).toBe(202);
-  expect(cancelled.body.digitalStatus).toBe('cancelled');
+  const cancelled = await office.cancelSignature(documentId, { reason: 'Godkänd per telefon' });
+  expect(cancelled.response.status).toBe(202);
+  expect(cancelled.data?.digitalStatus).toBe('cancelled');
   expect((await office.standInDocument(documentId)).status).toBe('recalled');
   await stack.client.workflow.getHandle(signatureWorkflowId(documentId)).result();
 
@@ -155,17 +156,17 @@ it('cancels while sent: withdrawn at the provider, no more provider calls, the q
   await sleep(3_500); // three poll intervals: a loop still running would have called
   expect(await office.providerCalls()).toBe(callsAfterCancel);
 
-  const signature = await office.ok<{ digitalStatus: string; cancelledBy: string; cancelReason: string }>('GET', `/v1/documents/${documentId}/signature`);
+  const signature = await succeeded(office.api.GET('/v1/documents/{id}/signature', { params: { path: { id: documentId } } }), 200);
   expect(signature).toMatchObject({ digitalStatus: 'cancelled', cancelledBy: 'seller', cancelReason: 'Godkänd per telefon' });
   const cancelEvent = (await office.events(documentId)).find((event) => event.type === 'signature_cancelled');
   expect(cancelEvent).toMatchObject({ actor: 'seller', data: { reason: 'Godkänd per telefon' } });
-  expect((await office.call('POST', `/v1/documents/${documentId}/signature/cancel`, {})).status).toBe(409);
+  expect((await office.cancelSignature(documentId)).response.status).toBe(409);
 
   const quote = await office.document(documentId);
   expect(quote.status).toBe('sent');
-  const order = await office.call<{ kind: string; status: string }>('POST', `/v1/documents/${documentId}/convert`, { to: 'order' });
-  expect(order.status).toBe(201);
-  expect(order.body).toMatchObject({ kind: 'order', status: 'draft' });
+  const order = await office.api.POST('/v1/documents/{id}/convert', { params: { path: { id: documentId } }, body: { to: 'order' } });
+  expect(order.response.status).toBe(201);
+  expect(order.data).toMatchObject({ kind: 'order', status: 'draft' });
 });
 
 it("refuses a cancel the signer overtook: asked while a check was reading 'signed', it is refused at its turn, nothing withdrawn", async () => {
@@ -176,13 +177,13 @@ it("refuses a cancel the signer overtook: asked while a check was reading 'signe
   // The seller's check reaches GetAccept and is held there: the signature is still "sent" here.
   const heldBefore = await office.heldCalls();
   await office.failProvider({ delayMs: 2_000, calls: 1 });
-  expect((await office.call('POST', `/v1/documents/${documentId}/signature/check`)).status).toBe(202);
+  expect((await office.checkSignature(documentId)).response.status).toBe(202);
   await eventually(async () => ((await office.heldCalls()) > heldBefore ? true : undefined), { what: 'the check held at GetAccept' });
 
   // Valid when asked; by its turn the check read "signed".
-  const cancel = await office.call<{ detail: string }>('POST', `/v1/documents/${documentId}/signature/cancel`, { reason: 'Godkänd per telefon' });
-  expect(cancel.status).toBe(409);
-  expect(cancel.body.detail).toBe('The digital signing is already signed');
+  const cancel = await office.cancelSignature(documentId, { reason: 'Godkänd per telefon' });
+  expect(cancel.response.status).toBe(409);
+  expect(cancel.error?.detail).toBe('The digital signing is already signed');
   expect((await office.standInDocument(documentId)).status).toBe('signed');
   await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });
   expect(signatureEvents(await office.events(documentId)).map((event) => event.type)).toEqual(['signature_sent', 'signed']);
@@ -220,11 +221,11 @@ it('sends an order confirmation by SMS and accepts the order when signed', async
 
   // A quick quote is not signed on an order.
   const { documentId: otherOrder } = await office.createDocument('order');
-  const refused = await office.call<{ errors: { path: string }[] }>('POST', `/v1/documents/${otherOrder}/send`, { signature: { provider: 'getaccept' }, purpose: 'quick_quote' });
-  expect(refused.status).toBe(422);
+  const refused = await office.api.POST('/v1/documents/{id}/send', { params: { path: { id: otherOrder } }, body: { signature: { provider: 'getaccept' }, purpose: 'quick_quote' } });
+  expect(refused.response.status).toBe(422);
   // Texting is GetAccept's: a portal send by SMS is refused, and nothing is started.
   const { documentId: portalQuote } = await office.createDocument();
-  expect((await office.call('POST', `/v1/documents/${portalQuote}/send`, { channel: 'sms' })).status).toBe(422);
+  expect((await office.api.POST('/v1/documents/{id}/send', { params: { path: { id: portalQuote } }, body: { channel: 'sms' } })).response.status).toBe(422);
   expect((await office.document(portalQuote)).status).toBe('draft');
 
   const signingUrl = sent.recipients[0]?.document_url as string;
@@ -244,7 +245,7 @@ it('withdraws the digital signing when the seller cancels the quote itself: one 
   await office.sendForSignature(documentId);
   const recallsBefore = await office.providerCallsTo('POST /documents/:id/recall');
 
-  expect((await office.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'Kunden avstår' })).status).toBe(202);
+  expect((await office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: documentId } }, body: { reason: 'Kunden avstår' } })).response.status).toBe(202);
   expect((await office.document(documentId)).status).toBe('cancelled');
   await office.waitForDigitalStatus(documentId, 'cancelled');
   expect((await office.standInDocument(documentId)).status).toBe('recalled');

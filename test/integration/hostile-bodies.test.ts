@@ -7,6 +7,9 @@
  * Idempotency-Key, whose hashing once overflowed the stack); too large and malformed bodies
  * are problem+json on every route. Every answer names its request (X-Request-Id), and every
  * problem's `instance` too.
+ *
+ * Every request here stays raw (api-http.ts, raw sockets, fetch), not the typed client: they are
+ * meant to be what the OpenAPI document does not describe — cut, nested, malformed or hostile.
  */
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
@@ -203,7 +206,7 @@ describe('text PostgreSQL cannot hold', () => {
     const messageCount = () => stack.prisma.message.count({ where: { documentId: quote.documentId } });
 
     it('the seller’s message: 422', async () => {
-      const answer = await office.call<{ errors: unknown }>('POST', `/v1/documents/${quote.documentId}/messages`, { body: 'Bonjour\u0000' });
+      const answer = await office.raw('POST', `/v1/documents/${quote.documentId}/messages`, { body: 'Bonjour\u0000' });
       expect(answer.status).toBe(422);
       expect(answer.body.errors).toEqual([{ path: 'body', message: expect.stringMatching(/NUL/) }]);
       expect(await messageCount()).toBe(0);

@@ -13,7 +13,7 @@ import type { Config } from '../../platform/config';
 import { listenOn } from '../../platform/listen';
 import { findFreePort } from '../../scripts/lib/ports';
 import { eventually } from '../support/eventually';
-import { ApiClient } from '../support/http';
+import { greenlightClient } from '../support/api';
 import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver';
 import { PHONE_BROWSER_AGENT } from '../support/page-views';
 import { sampleSum, scrape } from '../support/prometheus';
@@ -62,7 +62,7 @@ describe('operators see a quote go through', () => {
     const answers = async (url: string) => ((await fetch(url).catch(() => undefined))?.ok ? true : undefined);
     await eventually(() => answers(`${apiUrl}/healthz`), { what: 'the API process', timeoutMs: 120_000, everyMs: 250 });
     await eventually(() => answers(workerMetricsUrl), { what: "the worker's metrics", timeoutMs: 120_000, everyMs: 250 });
-    quote = await createQuoteScenario(new ApiClient(apiUrl, tenant.apiKey));
+    quote = await createQuoteScenario(greenlightClient(apiUrl, tenant.apiKey));
   }, 240_000);
 
   afterAll(async () => {
@@ -72,11 +72,12 @@ describe('operators see a quote go through', () => {
   });
 
   it('counts the send, the view and the accept in /metrics, on the API and on the worker', async () => {
-    const api = new ApiClient(apiUrl, tenant.apiKey);
+    const api = greenlightClient(apiUrl, tenant.apiKey);
     const apiBefore = await scrape(`${apiUrl}/metrics`);
     const workerBefore = await scrape(workerMetricsUrl);
 
-    expect((await api.post(`/v1/documents/${quote.documentId}/send`, {}, { 'x-request-id': sendRequestId })).status).toBe(202);
+    const sent = await api.POST('/v1/documents/{id}/send', { params: { path: { id: quote.documentId } }, body: {}, headers: { 'x-request-id': sendRequestId } });
+    expect(sent.response.status).toBe(202);
     portalLink = portalLinkIn(await emailTo(stack.readOutbox, quote.contactEmail), apiUrl);
     expect((await fetch(portalLink, { headers: { 'user-agent': PHONE_BROWSER_AGENT } })).status).toBe(200);
     const accepted = await fetch(`${portalLink}/accept`, {

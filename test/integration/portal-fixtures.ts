@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Stack } from '../support/stack';
+import { apiClient, type ApiCall } from './api-http';
 import { eventually } from '../support/eventually';
-import { ApiClient } from '../support/http';
+import { greenlightClient, succeeded, type components, type GreenlightClient } from '../support/api';
 import { recipientsOf } from '../support/outbox';
 
 export interface LineInput {
@@ -26,24 +27,16 @@ export interface SentQuote {
 }
 
 export interface BackOffice {
-  call<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
-  /** A GET answering a file (PDF), as bytes. */
-  download(path: string): Promise<{ status: number; bytes: Uint8Array }>;
+  /** The tenant's typed client (test/support/api.ts). */
+  api: GreenlightClient;
+  /** Requests sent as written, outside the typed client: only for what the document deliberately does not allow (a wrong type, an unknown value). */
+  raw: ApiCall;
   /** `validUntil`: when the quote's validity ends (30 days from now when absent). */
   createQuote(options: { locale?: string; lines: LineInput[]; title?: string; customerName?: string; validUntil?: Date }): Promise<{ documentId: string; contactEmail: string }>;
   /** `body`: the send request's options (`requireSignature`, ...). */
-  sendQuote(documentId: string, contactEmail: string, body?: Record<string, unknown>): Promise<SentQuote>;
-  events(documentId: string): Promise<{ type: string; actor: string; data: Record<string, unknown> }[]>;
-  document(documentId: string): Promise<DocumentSeenByOffice>;
-}
-
-export interface DocumentSeenByOffice {
-  status: string;
-  viewCount: number;
-  downloadCount: number;
-  lastViewedAt: string | null;
-  totals: { net: number; tax: number; gross: number; currency: string };
-  lines: { id: string; optional: boolean; selected: boolean }[];
+  sendQuote(documentId: string, contactEmail: string, body?: components['schemas']['SendDocument']): Promise<SentQuote>;
+  events(documentId: string): Promise<components['schemas']['AuditEvent'][]>;
+  document(documentId: string): Promise<components['schemas']['Document']>;
 }
 
 export const SAMPLE_LINES: LineInput[] = [
@@ -57,56 +50,39 @@ const unique = () => randomBytes(5).toString('hex');
 
 export async function backOffice(stack: Stack): Promise<BackOffice> {
   const { apiKey } = await stack.createTenant(`Imprimerie Lumière ${unique()}`);
-  const api = new ApiClient(stack.baseUrl, apiKey);
-  const call = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => api.call<T>(method, path, body, headers);
-  const expectStatus = <T>(answer: { status: number; body: T }, status: number, what: string): T => {
-    if (answer.status !== status) throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
-  const documentOf = async (documentId: string) =>
-    expectStatus(
-      await call<DocumentSeenByOffice>('GET', `/v1/documents/${documentId}`),
-      200,
-      'GET document',
-    );
-  const seller = expectStatus(await call<{ id: string }>('POST', '/v1/users', { name: 'Jeanne Martin', email: `jeanne-${unique()}@lumiere.test` }), 201, 'POST /v1/users');
+  const api = greenlightClient(stack.baseUrl, apiKey);
+  const documentOf = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
+  const seller = await succeeded(api.POST('/v1/users', { body: { name: 'Jeanne Martin', email: `jeanne-${unique()}@lumiere.test` } }), 201);
 
   return {
-    call,
-    async download(path) {
-      const response = await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
-      return { status: response.status, bytes: new Uint8Array(await response.arrayBuffer()) };
-    },
+    api,
+    raw: apiClient(stack.baseUrl, apiKey),
     async createQuote({ locale, lines, title, customerName, validUntil }) {
       const contactEmail = `buyer-${unique()}@customer.test`;
-      const customer = expectStatus(
-        await call<{ id: string }>('POST', '/v1/customers', { name: customerName ?? 'Åsa Öberg AB', ...(locale ? { locale } : {}) }),
+      const customer = await succeeded(api.POST('/v1/customers', { body: { name: customerName ?? 'Åsa Öberg AB', ...(locale ? { locale } : {}) } }), 201);
+      const contact = await succeeded(
+        api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Zoë Dupré', email: contactEmail } }),
         201,
-        'POST /v1/customers',
       );
-      const contact = expectStatus(
-        await call<{ id: string }>('POST', `/v1/customers/${customer.id}/contacts`, { name: 'Zoë Dupré', email: contactEmail }),
-        201,
-        'POST contacts',
-      );
-      const document = expectStatus(
-        await call<{ id: string }>('POST', '/v1/documents', {
-          kind: 'quote',
-          customerId: customer.id,
-          contactId: contact.id,
-          assigneeId: seller.id,
-          title: title ?? 'Brochures de printemps',
-          number: `DEV-${unique()}`,
-          lines,
-          validUntil: (validUntil ?? new Date(Date.now() + 30 * 24 * 3600_000)).toISOString(),
+      const document = await succeeded(
+        api.POST('/v1/documents', {
+          body: {
+            kind: 'quote',
+            customerId: customer.id,
+            contactId: contact.id,
+            assigneeId: seller.id,
+            title: title ?? 'Brochures de printemps',
+            number: `DEV-${unique()}`,
+            lines,
+            validUntil: (validUntil ?? new Date(Date.now() + 30 * 24 * 3600_000)).toISOString(),
+          },
         }),
         201,
-        'POST /v1/documents',
       );
       return { documentId: document.id, contactEmail };
     },
     async sendQuote(documentId, contactEmail, body = {}) {
-      expectStatus(await call('POST', `/v1/documents/${documentId}/send`, body), 202, 'POST send');
+      await succeeded(api.POST('/v1/documents/{id}/send', { params: { path: { id: documentId } }, body }), 202);
       const url = await eventually(
         async () => {
           const email = (await stack.readOutbox()).find((candidate) => recipientsOf(candidate).some((to) => to.includes(contactEmail)));
@@ -118,9 +94,7 @@ export async function backOffice(stack: Stack): Promise<BackOffice> {
       await eventually(async () => ((await documentOf(documentId)).status === 'sent' ? true : undefined), { what: 'the quote to be sent' });
       return { documentId, url, token: url.slice(`${stack.baseUrl}/d/`.length), contactEmail };
     },
-    async events(documentId) {
-      return expectStatus(await call<{ type: string; actor: string; data: Record<string, unknown> }[]>('GET', `/v1/documents/${documentId}/events`), 200, 'GET events');
-    },
+    events: (id) => succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id } } }), 200),
     document: documentOf,
   };
 }

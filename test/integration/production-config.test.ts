@@ -9,9 +9,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createQuoteScenario, emailTo } from '../support/quote-scenario';
-import { ApiClient } from '../support/http';
+import { greenlightClient } from '../support/api';
 import { PRODUCTION_ENV, startStack, type Stack } from '../support/stack';
-import { PROBLEM_JSON, STACK_START_TIMEOUT_MS, apiClient } from './api-http';
+import { PROBLEM_JSON, STACK_START_TIMEOUT_MS } from './api-http';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -25,19 +25,20 @@ afterAll(() => stack?.close());
 it('answers 503 naming GETACCEPT_API_KEY to a send through GetAccept, and the quote stays a draft that sends as usual', async () => {
   expect(stack.config).toMatchObject({ devMode: false, getaccept: { local: false, accessToken: '' } });
   const { apiKey } = await stack.createTenant();
-  const quote = await createQuoteScenario(new ApiClient(stack.baseUrl, apiKey));
-  const api = apiClient(stack.baseUrl, apiKey);
+  const api = greenlightClient(stack.baseUrl, apiKey);
+  const quote = await createQuoteScenario(api);
+  const send = { params: { path: { id: quote.documentId } } };
 
-  const refused = await api('POST', `/v1/documents/${quote.documentId}/send`, { signature: { provider: 'getaccept' } });
-  expect(refused.status).toBe(503);
-  expect(refused.contentType).toMatch(PROBLEM_JSON);
-  expect(refused.body).toMatchObject({ status: 503, detail: 'Digital signing through GetAccept is not configured: set GETACCEPT_API_KEY.' });
+  const refused = await api.POST('/v1/documents/{id}/send', { ...send, body: { signature: { provider: 'getaccept' } } });
+  expect(refused.response.status).toBe(503);
+  expect(refused.response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+  expect(refused.error).toMatchObject({ status: 503, detail: 'Digital signing through GetAccept is not configured: set GETACCEPT_API_KEY.' });
   const untouched = await stack.prisma.document.findUniqueOrThrow({ where: { id: quote.documentId } });
   expect(untouched).toMatchObject({ status: 'draft', workflowId: null, digitalStatus: null });
   expect(await stack.prisma.externalSignature.count({ where: { documentId: quote.documentId } })).toBe(0);
 
-  const sent = await api('POST', `/v1/documents/${quote.documentId}/send`, {});
-  expect(sent.status).toBe(202);
+  const sent = await api.POST('/v1/documents/{id}/send', { ...send, body: {} });
+  expect(sent.response.status).toBe(202);
   const email = await emailTo(stack.readOutbox, quote.contactEmail);
   // The tenant's name on MAIL_FROM's address.
   expect(email.from).toMatch(/<devis@imprimerie-durand\.example>$/);

@@ -8,13 +8,16 @@
 import { randomBytes } from 'node:crypto';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { formatDate } from '../../services/locale-format';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { eventually } from '../support/eventually';
+import { uploadRevision } from '../support/proof-uploads';
 import { recipientsOf, type OutboxEmail } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
 import { formFields } from './portal-fixtures';
 
 let stack: Stack;
 let apiKey: string;
+let api: GreenlightClient;
 let customerId: string;
 let contactId: string;
 const unique = () => randomBytes(4).toString('hex');
@@ -27,15 +30,8 @@ let assigneeId: string;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Answer = { status: number; body: any };
 
-async function call(method: string, url: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${stack.baseUrl}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const byId = (id: string) => ({ params: { path: { id } } });
+const customerNow = () => succeeded(api.GET('/v1/customers/{id}', byId(customerId)));
 
 /** A JSON post of the portal, as a script (or an integration) would send it. */
 async function portalJson(path: string, body: Record<string, unknown>): Promise<Answer> {
@@ -68,29 +64,29 @@ async function linkIn(address: string, number: string, what: string, matches: (e
   );
 }
 
-const events = async (documentId: string): Promise<{ type: string; at: string; actor: string; data: Record<string, unknown> }[]> =>
-  (await call('GET', `/v1/documents/${documentId}/events`)).body;
+const events = (id: string) => succeeded(api.GET('/v1/documents/{id}/events', byId(id)));
 
 /** A proof of the customer, uploaded and sent with its rendered revision; the contact's token from the email. */
 async function sentProof(): Promise<{ id: string; number: string; token: string }> {
-  const created = await call('POST', '/v1/documents', { kind: 'proof', customerId, contactId, assigneeId, title: 'Dépliant 3 volets', number: `BAT-${unique()}` });
-  expect(created.status).toBe(201);
-  const form = new FormData();
-  form.append('files', new Blob([await onePagePdf(created.body.number)], { type: 'application/pdf' }), 'bat.pdf');
-  const uploaded = await fetch(`${stack.baseUrl}/v1/documents/${created.body.id}/revisions?send=true`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form });
+  const created = await succeeded(
+    api.POST('/v1/documents', { body: { kind: 'proof', customerId, contactId, assigneeId, title: 'Dépliant 3 volets', number: `BAT-${unique()}` } }),
+    201,
+  );
+  const uploaded = await uploadRevision(stack.baseUrl, apiKey, created.id, [{ name: 'bat.pdf', bytes: await onePagePdf(created.number) }], { send: true });
   expect(uploaded.status).toBe(201);
-  const { token } = await linkIn(contactEmail, created.body.number, `the proof email of ${created.body.number}`);
-  await eventually(async () => ((await call('GET', `/v1/documents/${created.body.id}`)).body.status === 'sent' ? true : undefined), { what: 'the proof sent' });
-  return { id: created.body.id, number: created.body.number, token };
+  const { token } = await linkIn(contactEmail, created.number, `the proof email of ${created.number}`);
+  await eventually(async () => ((await succeeded(api.GET('/v1/documents/{id}', byId(created.id)))).status === 'sent' ? true : undefined), { what: 'the proof sent' });
+  return { id: created.id, number: created.number, token };
 }
 
 beforeAll(async () => {
   stack = await startStack();
   ({ apiKey } = await stack.createTenant(tenantName));
-  expect((await call('PATCH', '/v1/settings', { termsOfSale: { version: 'v2', text: 'Conditions générales de vente, version 2.' } })).status).toBe(200);
-  assigneeId = (await call('POST', '/v1/users', { name: 'Jeanne Martin', email: assigneeEmail, notify: { decided: ['email'] } })).body.id;
-  customerId = (await call('POST', '/v1/customers', { name: 'Client BAT SARL', locale: 'fr' })).body.id;
-  contactId = (await call('POST', `/v1/customers/${customerId}/contacts`, { name: 'Zoë Dupré', email: contactEmail })).body.id;
+  api = greenlightClient(stack.baseUrl, apiKey);
+  expect((await api.PATCH('/v1/settings', { body: { termsOfSale: { version: 'v2', text: 'Conditions générales de vente, version 2.' } } })).response.status).toBe(200);
+  assigneeId = (await succeeded(api.POST('/v1/users', { body: { name: 'Jeanne Martin', email: assigneeEmail, notify: { decided: ['email'] } } }))).id;
+  customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Client BAT SARL', locale: 'fr' } }))).id;
+  contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { ...byId(customerId), body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
 });
 
 afterAll(async () => {
@@ -133,17 +129,17 @@ describe('forwarding a proof to a colleague', () => {
   it('opens that proof only: the same token on another document of the account is 404 and records nothing', async () => {
     // A proof in a chain (the order it proofs), set up in the database: the customer's own link
     // opens the other documents of the chain; the colleague's does not.
-    const other = await call('POST', '/v1/documents', { kind: 'quote', customerId, contactId, lines: [{ description: 'Dépliants', quantity: 1000, unitPrice: 12 }] });
-    await stack.prisma.document.updateMany({ where: { id: { in: [other.body.id, proof.id] } }, data: { chainId: other.body.id } });
-    const before = (await events(other.body.id)).length;
+    const other = await succeeded(api.POST('/v1/documents', { body: { kind: 'quote', customerId, contactId, lines: [{ description: 'Dépliants', quantity: 1000, unitPrice: 12 }] } }));
+    await stack.prisma.document.updateMany({ where: { id: { in: [other.id, proof.id] } }, data: { chainId: other.id } });
+    const before = (await events(other.id)).length;
 
     expect((await fetch(`${stack.baseUrl}/d/${colleagueToken}`)).status).toBe(200);
-    expect((await fetch(`${stack.baseUrl}/d/${colleagueToken}/chain/${other.body.id}`)).status).toBe(404);
+    expect((await fetch(`${stack.baseUrl}/d/${colleagueToken}/chain/${other.id}`)).status).toBe(404);
     expect((await fetch(`${stack.baseUrl}/d/${colleagueToken}/messages`, { headers: { accept: 'application/json' } })).status).toBe(404);
     expect((await portalJson(`/d/${colleagueToken}/messages`, { body: 'Bonjour' })).status).toBe(404);
-    expect((await events(other.body.id)).length).toBe(before);
+    expect((await events(other.id)).length).toBe(before);
     // The customer's own link does open it: the 404 is the colleague's scope, not a missing document.
-    expect((await fetch(`${stack.baseUrl}/d/${proof.token}/chain/${other.body.id}`)).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/d/${proof.token}/chain/${other.id}`)).status).toBe(200);
 
     const page = await (await fetch(`${stack.baseUrl}/d/${colleagueToken}`)).text();
     expect(page).not.toContain('id="conversation"');
@@ -165,9 +161,9 @@ describe('forwarding a proof to a colleague', () => {
 
     const approval = (await events(proof.id)).find((event) => event.type === 'approved');
     expect(approval?.data).toMatchObject({ revision: 1, termsAccepted: true, termsVersion: 'v2' });
-    const customer = (await call('GET', `/v1/customers/${customerId}`)).body;
+    const customer = await customerNow();
     expect(customer).toMatchObject({ termsVersion: 'v2', termsAcceptedBy: { name: colleague.name, email: colleague.email, colleague: true } });
-    expect(Date.parse(customer.termsAcceptedAt)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(customer.termsAcceptedAt ?? '')).toBeLessThanOrEqual(Date.now());
   });
 
   it('refuses to forward a closed (approved) proof: 409 with the reason', async () => {
@@ -199,9 +195,7 @@ describe('a new revision', () => {
     expect(await forwarded.text()).toContain(`Le BAT a été envoyé à ${colleague.email}. La prochaine révision lui sera envoyée aussi`);
     await linkIn(colleague.email, proof.number, 'the second colleague’s email');
 
-    const form = new FormData();
-    form.append('files', new Blob([await onePagePdf(`${proof.number} R2`)], { type: 'application/pdf' }), 'bat-r2.pdf');
-    expect((await fetch(`${stack.baseUrl}/v1/documents/${proof.id}/revisions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form })).status).toBe(201);
+    expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'bat-r2.pdf', bytes: await onePagePdf(`${proof.number} R2`) }])).status).toBe(201);
 
     const requestedOn = formatDate(new Date((await events(proof.id)).find((event) => event.type === 'changes_requested')!.at), 'fr');
     const toCustomer = await linkIn(contactEmail, proof.number, 'revision 2 to the customer', (email) => email.subject.includes('Révision 2'));
@@ -256,6 +250,6 @@ describe('a second proof of the same customer', () => {
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('approved');
     // The first acceptance stays: who and which version.
-    expect((await call('GET', `/v1/customers/${customerId}`)).body.termsAcceptedBy).toMatchObject({ name: colleague.name, colleague: true });
+    expect((await customerNow()).termsAcceptedBy).toMatchObject({ name: colleague.name, colleague: true });
   });
 });

@@ -2,18 +2,22 @@
  * The proof portal's routes over real HTTP with the real stack (API, worker, Temporal,
  * PostgreSQL, rendering): what the page shows, which page images and PDFs a link reaches, and
  * the decisions it refuses — each refusal clear, in JSON or HTML, and changing nothing.
+ *
+ * The back office goes through the typed client; the portal is not part of the OpenAPI document,
+ * so its pages, JSON and form posts stay raw fetch (fetchPortal), as does the multipart upload
+ * (test/support/proof-uploads.ts).
  */
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { eventually } from '../support/eventually';
-import { ApiClient } from '../support/http';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { recipientsOf } from '../support/outbox';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
 import { formFields } from './portal-fixtures';
 
 let stack: Stack;
-let api: ApiClient;
+let api: GreenlightClient;
 let apiKey: string;
 let customerId: string;
 let contactId: string;
@@ -40,7 +44,7 @@ const postForm = (path: string, fields: Record<string, string>) =>
 
 /** A proof uploaded with ?send=true; the contact's link from the email once the proof is sent. */
 async function sentProof(pages: number): Promise<{ id: string; number: string; path: string }> {
-  const proof = await api.create<{ id: string; number: string }>('/v1/documents', { kind: 'proof', customerId, contactId, title: 'Catalogue', number: `BAT-${unique()}` });
+  const proof = await succeeded(api.POST('/v1/documents', { body: { kind: 'proof', customerId, contactId, title: 'Catalogue', number: `BAT-${unique()}` } }));
   const uploaded = await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'catalogue.pdf', bytes: await textPdf(proof.number, pages) }], { send: true });
   expect(uploaded.status).toBe(201);
   const url = await eventually(
@@ -50,11 +54,12 @@ async function sentProof(pages: number): Promise<{ id: string; number: string; p
     },
     { what: `the email of ${proof.number}` },
   );
-  await eventually(async () => ((await api.get<{ status: string }>(`/v1/documents/${proof.id}`)).body.status === 'sent' ? true : undefined), { what: 'the proof sent' });
-  return { ...proof, path: url.slice(stack.baseUrl.length) };
+  await eventually(async () => ((await documentOf(proof.id)).status === 'sent' ? true : undefined), { what: 'the proof sent' });
+  return { id: proof.id, number: proof.number, path: url.slice(stack.baseUrl.length) };
 }
 
-const eventTypes = async (documentId: string) => (await api.get<{ type: string }[]>(`/v1/documents/${documentId}/events`)).body.map((event) => event.type);
+const documentOf = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }));
+const eventTypes = async (id: string) => (await succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id } } }))).map((event) => event.type);
 
 let three: Awaited<ReturnType<typeof sentProof>>;
 let one: Awaited<ReturnType<typeof sentProof>>;
@@ -62,10 +67,10 @@ let one: Awaited<ReturnType<typeof sentProof>>;
 beforeAll(async () => {
   stack = await startStack();
   ({ apiKey } = await stack.createTenant(`Imprimerie Portail ${unique()}`));
-  api = new ApiClient(stack.baseUrl, apiKey);
-  expect((await api.patch('/v1/settings', { termsOfSale: TERMS, hourlyRate: 6500 })).status).toBe(200);
-  customerId = (await api.create<{ id: string }>('/v1/customers', { name: 'Librairie Sève', locale: 'fr' })).id;
-  contactId = (await api.create<{ id: string }>(`/v1/customers/${customerId}/contacts`, { name: 'Zoë Dupré', email: contactEmail })).id;
+  api = greenlightClient(stack.baseUrl, apiKey);
+  expect((await api.PATCH('/v1/settings', { body: { termsOfSale: TERMS, hourlyRate: 6500 } })).response.status).toBe(200);
+  customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Librairie Sève', locale: 'fr' } }))).id;
+  contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
   [three, one] = await Promise.all([sentProof(3), sentProof(1)]);
 });
 
@@ -124,13 +129,10 @@ describe('page images and the PDF', () => {
     // The one-page proof's link reaches its own page 1 only: page 2 exists, but on the other proof.
     expect((await fetchPortal(`${one.path}/pages/1?revision=1`)).status).toBe(200);
     expect((await fetchPortal(`${one.path}/pages/2?revision=1`)).status).toBe(404);
-    const quote = await api.create<{ id: string; number: string }>('/v1/documents', {
-      kind: 'quote',
-      customerId,
-      contactId,
-      lines: [{ description: 'Impression', quantity: 1, unitPrice: 10000, taxRate: 20 }],
-    });
-    expect((await api.post(`/v1/documents/${quote.id}/send`, {})).status).toBe(202);
+    const quote = await succeeded(
+      api.POST('/v1/documents', { body: { kind: 'quote', customerId, contactId, lines: [{ description: 'Impression', quantity: 1, unitPrice: 10000, taxRate: 20 }] } }),
+    );
+    expect((await api.POST('/v1/documents/{id}/send', { params: { path: { id: quote.id } }, body: {} })).response.status).toBe(202);
     const quoteLink = await eventually(
       async () =>
         (await stack.readOutbox())
@@ -150,20 +152,24 @@ describe('page images and the PDF', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.headers.get('content-disposition')).toMatch(/attachment; filename=".*r1\.pdf"/);
-    const seller = await fetch(`${stack.baseUrl}/v1/documents/${three.id}/revisions/1/pdf`, { headers: { authorization: `Bearer ${apiKey}` } });
-    expect(Buffer.from(await seller.arrayBuffer()).equals(pdf.bytes)).toBe(true);
-    await eventually(async () => ((await api.get<{ downloadCount: number }>(`/v1/documents/${three.id}`)).body.downloadCount === 1 ? true : undefined), {
+    const seller = await api.GET('/v1/documents/{id}/revisions/{number}/pdf', { params: { path: { id: three.id, number: 1 } }, parseAs: 'arrayBuffer' });
+    expect(Buffer.from(seller.data ?? new ArrayBuffer(0)).equals(pdf.bytes)).toBe(true);
+    await eventually(async () => ((await documentOf(three.id)).downloadCount === 1 ? true : undefined), {
       what: 'the download counted',
     });
   });
 
   it('serves the seller the same images and PDF through the API, and another tenant nothing', async () => {
-    const image = await fetch(`${stack.baseUrl}/v1/documents/${three.id}/revisions/1/pages/3?size=thumbnail`, { headers: { authorization: `Bearer ${apiKey}` } });
-    expect(image.status).toBe(200);
-    expect(image.headers.get('content-type')).toBe('image/jpeg');
-    expect((await fetch(`${stack.baseUrl}/v1/documents/${three.id}/revisions/1/pages/4`, { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(404);
-    const other = await stack.createTenant(`Autre ${unique()}`);
-    expect((await fetch(`${stack.baseUrl}/v1/documents/${three.id}/revisions/1/pdf`, { headers: { authorization: `Bearer ${other.apiKey}` } })).status).toBe(404);
+    const image = await api.GET('/v1/documents/{id}/revisions/{number}/pages/{page}', {
+      params: { path: { id: three.id, number: 1, page: 3 }, query: { size: 'thumbnail' } },
+      parseAs: 'arrayBuffer',
+    });
+    expect(image.response.status).toBe(200);
+    expect(image.response.headers.get('content-type')).toBe('image/jpeg');
+    expect((await api.GET('/v1/documents/{id}/revisions/{number}/pages/{page}', { params: { path: { id: three.id, number: 1, page: 4 } } })).response.status).toBe(404);
+    const other = greenlightClient(stack.baseUrl, (await stack.createTenant(`Autre ${unique()}`)).apiKey);
+    const otherRead = await other.GET('/v1/documents/{id}/revisions/{number}/pdf', { params: { path: { id: three.id, number: 1 } }, parseAs: 'arrayBuffer' });
+    expect(otherRead.response.status).toBe(404);
   });
 });
 
@@ -173,7 +179,7 @@ describe('decisions the proof refuses', () => {
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ status: 409, detail: 'The terms of sale must be accepted to approve the proof' });
     expect(await eventTypes(one.id)).not.toContain('approved');
-    expect((await api.get<{ status: string }>(`/v1/documents/${one.id}`)).body.status).not.toBe('approved');
+    expect((await documentOf(one.id)).status).not.toBe('approved');
   });
 
   it('refuses a change request without a comment as bad input, in JSON and on the page, naming the field in the customer’s language', async () => {
@@ -204,9 +210,9 @@ describe('decisions the proof refuses', () => {
     expect(json.status).toBe(200);
     expect(json.body).toMatchObject({ status: 'changes_requested' });
     for (const proof of [byForm, byJson]) {
-      const read = await api.get<{ status: string; revisions: { changeRequests: { comment: string; pins: unknown[] }[] }[] }>(`/v1/documents/${proof.id}`);
-      expect(read.body.status).toBe('changes_requested');
-      expect(read.body.revisions[0]?.changeRequests).toEqual([expect.objectContaining({ comment: expect.stringContaining('Le titre en bleu'), pins: [] })]);
+      const read = await documentOf(proof.id);
+      expect(read.status).toBe('changes_requested');
+      expect(read.revisions?.[0]?.changeRequests).toEqual([expect.objectContaining({ comment: expect.stringContaining('Le titre en bleu'), pins: [] })]);
     }
   });
 
@@ -221,10 +227,8 @@ describe('decisions the proof refuses', () => {
     const taken = await postJson(`${one.path}/request-changes`, { revision: 1, comment: 'Voir le repère', pins });
     expect(taken.status).toBe(200);
     expect(taken.body).toMatchObject({ status: 'changes_requested' });
-    const document = await api.get<{ revisions: { number: number; changeRequests: { comment: string; pins: unknown[]; by: { name: string | null } }[] }[] }>(
-      `/v1/documents/${one.id}`,
-    );
-    expect(document.body.revisions[0]?.changeRequests).toEqual([expect.objectContaining({ comment: 'Voir le repère', pins, by: expect.objectContaining({ name: 'Zoë Dupré' }) })]);
+    const document = await documentOf(one.id);
+    expect(document.revisions?.[0]?.changeRequests).toEqual([expect.objectContaining({ comment: 'Voir le repère', pins, by: expect.objectContaining({ name: 'Zoë Dupré' }) })]);
 
     const refused = await postJson(`${one.path}/approve`, { revision: 1, acceptTerms: true });
     expect(refused.status).toBe(409);

@@ -15,9 +15,9 @@ import { openFileStore } from '../../services/files/store';
 import { revisionRenderWorkflowId } from '../../services/render/render-start';
 import { newId } from '../../platform/ids';
 import { eventually } from '../support/eventually';
+import { greenlightClient, succeeded } from '../support/api';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
-import { apiClient } from './api-http';
 
 let stack: Stack;
 let apiKey: string;
@@ -26,9 +26,9 @@ let documentId: string;
 beforeAll(async () => {
   stack = await startStack();
   ({ apiKey } = await stack.createTenant('Imprimerie Balayage'));
-  const call = apiClient(stack.baseUrl, apiKey);
-  const customer = (await call('POST', '/v1/customers', { name: 'Client balayé' })).body;
-  documentId = (await call('POST', '/v1/documents', { kind: 'proof', customerId: customer.id, title: 'Dépliant' })).body.id;
+  const api = greenlightClient(stack.baseUrl, apiKey);
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Client balayé' } }));
+  documentId = (await succeeded(api.POST('/v1/documents', { body: { kind: 'proof', customerId: customer.id, title: 'Dépliant' } }))).id;
 });
 
 afterAll(async () => {

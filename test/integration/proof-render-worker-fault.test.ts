@@ -6,10 +6,10 @@
  */
 import { revisionRenderWorkflowId } from '../../services/render/render-start';
 import { eventually } from '../support/eventually';
+import { greenlightClient, succeeded } from '../support/api';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
 import { killHard, WorkerProcesses } from '../support/worker-process';
-import { apiClient } from './api-http';
 
 let stack: Stack;
 const workers = new WorkerProcesses();
@@ -24,9 +24,9 @@ afterAll(async () => {
 
 it('renders the revision on another worker within a minute of the first one dying mid-render', async () => {
   const { apiKey } = await stack.createTenant('Imprimerie Relève');
-  const call = apiClient(stack.baseUrl, apiKey);
-  const customer = (await call('POST', '/v1/customers', { name: 'Client relevé' })).body;
-  const documentId = (await call('POST', '/v1/documents', { kind: 'proof', customerId: customer.id, title: 'Catalogue' })).body.id;
+  const api = greenlightClient(stack.baseUrl, apiKey);
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Client relevé' } }));
+  const documentId = (await succeeded(api.POST('/v1/documents', { body: { kind: 'proof', customerId: customer.id, title: 'Catalogue' } }))).id;
   const first = workers.start(stack, 'first');
 
   // Enough pages that the render is still running when the worker is killed.

@@ -1,6 +1,7 @@
 /**
  * Proof revisions over HTTP with the real stack: upload, content checks, rendering by the
  * worker (previews, zoom, watermarked PDF), and a hostile PDF that fails only its revision.
+ * The back office is the typed client; uploads stay raw multipart (see test/support/proof-uploads.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,11 +15,13 @@ import { openFileStore } from '../../services/files/store';
 import { revisionRenderWorkflowId } from '../../services/render/render-start';
 import { WATERMARK_RGB } from '../../services/render/watermark';
 import { saveClosedHistory } from '../replay/record';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 let apiKey: string;
+let api: GreenlightClient;
 let customerId: string;
 
 beforeAll(async () => {
@@ -26,7 +29,8 @@ beforeAll(async () => {
   process.env.RENDER_TIMEOUT_MS = '15000';
   stack = await startStack();
   ({ apiKey } = await stack.createTenant('Imprimerie Proof'));
-  customerId = (await call('POST', '/v1/customers', { name: 'Client BAT' })).body.id;
+  api = greenlightClient(stack.baseUrl, apiKey);
+  customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Client BAT' } }))).id;
 });
 
 afterAll(async () => {
@@ -34,19 +38,16 @@ afterAll(async () => {
   delete process.env.RENDER_TIMEOUT_MS;
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.baseUrl}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const byId = (id: string) => ({ params: { path: { id } } });
+const documentOf = (id: string) => succeeded(api.GET('/v1/documents/{id}', byId(id)));
 
-async function fetchBytes(url: string): Promise<{ status: number; bytes: Buffer }> {
-  const response = await fetch(`${stack.baseUrl}${url}`, { headers: { authorization: `Bearer ${apiKey}` } });
-  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
+/** A page of revision 1 at zoom size, as bytes. */
+async function zoomOf(documentId: string, page: number): Promise<{ status: number; bytes: Buffer }> {
+  const answer = await api.GET('/v1/documents/{id}/revisions/{number}/pages/{page}', {
+    params: { path: { id: documentId, number: 1, page }, query: { size: 'zoom' } },
+    parseAs: 'arrayBuffer',
+  });
+  return { status: answer.response.status, bytes: Buffer.from(answer.data ?? new ArrayBuffer(0)) };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -58,9 +59,7 @@ async function upload(documentId: string, files: { name: string; bytes: Uint8Arr
 }
 
 async function newProof(): Promise<string> {
-  const created = await call('POST', '/v1/documents', { kind: 'proof', customerId, title: 'Flyer A5', lines: [] });
-  expect(created.status).toBe(201);
-  return created.body.id;
+  return (await succeeded(api.POST('/v1/documents', { body: { kind: 'proof', customerId, title: 'Flyer A5', lines: [] } }), 201)).id;
 }
 
 /** A print-like PDF: a green page with a large grey photo (3000×2000, full resolution) on it. */
@@ -90,10 +89,10 @@ async function revisionRendered(documentId: string, number: number) {
 
 /** GET /v1/documents/:id/pdf: the seller's PDF of the document, and the name it is saved under. */
 async function sellerPdf(documentId: string): Promise<{ bytes: Buffer; filename: string }> {
-  const response = await fetch(`${stack.baseUrl}/v1/documents/${documentId}/pdf`, { headers: { authorization: `Bearer ${apiKey}` } });
+  const { data, response } = await api.GET('/v1/documents/{id}/pdf', { ...byId(documentId), parseAs: 'arrayBuffer' });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toBe('application/pdf');
-  return { bytes: Buffer.from(await response.arrayBuffer()), filename: /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? '' };
+  return { bytes: Buffer.from(data ?? new ArrayBuffer(0)), filename: /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? '' };
 }
 
 /** Share of pixels close to the watermark colour along the image's rising diagonal. */
@@ -166,8 +165,7 @@ describe('proof revisions', () => {
     );
     expect(dominant).toEqual(['r', 'g', 'b']);
 
-    const read = await call('GET', `/v1/documents/${documentId}`);
-    expect(read.body.revisions).toEqual([
+    expect((await documentOf(documentId)).revisions).toEqual([
       expect.objectContaining({ number: 1, status: 'ready', pages: 3 }),
       expect.objectContaining({ number: 2, status: 'ready', pages: 3 }),
     ]);
@@ -175,8 +173,8 @@ describe('proof revisions', () => {
 
   it("serves the seller the newest revision's original: the PDF uploaded as it is, several files as one PDF of their pages in order", async () => {
     const documentId = await newProof();
-    const none = await fetch(`${stack.baseUrl}/v1/documents/${documentId}/pdf`, { headers: { authorization: `Bearer ${apiKey}` } });
-    expect(none.status).toBe(404);
+    const none = await api.GET('/v1/documents/{id}/pdf', { ...byId(documentId), parseAs: 'arrayBuffer' });
+    expect(none.response.status).toBe(404);
 
     const original = await printPdf(2);
     expect((await upload(documentId, [{ name: 'flyer.pdf', bytes: original, type: 'application/pdf' }])).status).toBe(201);
@@ -220,7 +218,7 @@ describe('proof revisions', () => {
       rmSync(work, { recursive: true, force: true });
     }
     // The seller's look is recorded, never counted as the customer's download.
-    expect((await call('GET', `/v1/documents/${documentId}`)).body.downloadCount).toBe(0);
+    expect((await documentOf(documentId)).downloadCount).toBe(0);
   });
 
   it('renders a zoom image on its first request, watermarked, through the worker, then serves it from the store', async () => {
@@ -229,11 +227,10 @@ describe('proof revisions', () => {
     expect((await upload(documentId, [{ name: 'flyer.pdf', bytes: original, type: 'application/pdf' }])).status).toBe(201);
     const revision = await revisionRendered(documentId, 1);
     expect(revision.status).toBe('ready');
-    const zoomUrl = `/v1/documents/${documentId}/revisions/1/pages/2?size=zoom`;
     const workflowId = `zoom-${revision.id}-2`;
     await expect(stack.client.workflow.getHandle(workflowId).describe()).rejects.toThrow();
 
-    const first = await fetchBytes(zoomUrl);
+    const first = await zoomOf(documentId, 2);
     expect(first.status).toBe(200);
     const run = await stack.client.workflow.getHandle(workflowId).describe();
     expect(run.status.name).toBe('COMPLETED');
@@ -254,7 +251,7 @@ describe('proof revisions', () => {
     expect(await openFileStore(stack.config).get(page.zoomKey!)).toEqual(first.bytes);
 
     // The second request is served from the store: the same bytes, and no new render was started.
-    const second = await fetchBytes(zoomUrl);
+    const second = await zoomOf(documentId, 2);
     expect(second.status).toBe(200);
     expect(second.bytes).toEqual(first.bytes);
     expect((await stack.client.workflow.getHandle(workflowId).describe()).runId).toBe(run.runId);
@@ -270,7 +267,7 @@ describe('proof revisions', () => {
     const documentId = await newProof();
     expect((await upload(documentId, [{ name: 'flyer.pdf', bytes: await printPdf(1), type: 'application/pdf' }])).status).toBe(201);
     const revision = await revisionRendered(documentId, 1);
-    const answers = await Promise.all([1, 2, 3].map(() => fetchBytes(`/v1/documents/${documentId}/revisions/1/pages/1?size=zoom`)));
+    const answers = await Promise.all([1, 2, 3].map(() => zoomOf(documentId, 1)));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
     expect(answers[1]!.bytes).toEqual(answers[0]!.bytes);
     expect(answers[2]!.bytes).toEqual(answers[0]!.bytes);
@@ -334,8 +331,7 @@ describe('proof revisions', () => {
       const failed = await revisionRendered(documentId, 1);
       expect(failed.status).toBe('failed');
       expect(failed.failureReason).toMatch(/pdftoppm (took longer than 15000 ms|exceeded its memory bound)/);
-      const read = await call('GET', `/v1/documents/${documentId}`);
-      expect(read.body.revisions).toEqual([expect.objectContaining({ number: 1, status: 'failed', failureReason: failed.failureReason })]);
+      expect((await documentOf(documentId)).revisions).toEqual([expect.objectContaining({ number: 1, status: 'failed', failureReason: failed.failureReason })]);
     }
     expect((await revisionRendered(healthyDocument, 1)).status).toBe('ready');
     // And the worker that met the traps still serves the next upload.

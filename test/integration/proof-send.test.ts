@@ -5,12 +5,15 @@
  * nothing rendered yet is refused.
  */
 import { PDFDocument, rgb } from 'pdf-lib';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { eventually } from '../support/eventually';
+import { uploadRevision } from '../support/proof-uploads';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 let apiKey: string;
+let api: GreenlightClient;
 let customerId: string;
 let contactId: string;
 const contactEmail = 'bat@client-proof.example';
@@ -18,37 +21,21 @@ const contactEmail = 'bat@client-proof.example';
 beforeAll(async () => {
   stack = await startStack();
   ({ apiKey } = await stack.createTenant('Imprimerie Envoi BAT'));
-  customerId = (await call('POST', '/v1/customers', { name: 'Client BAT' })).body.id;
-  contactId = (await call('POST', `/v1/customers/${customerId}/contacts`, { name: 'Zoë Dupré', email: contactEmail })).body.id;
+  api = greenlightClient(stack.baseUrl, apiKey);
+  customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Client BAT' } }))).id;
+  contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
 });
 
 afterAll(async () => {
   await stack?.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.baseUrl}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const byId = (id: string) => ({ params: { path: { id } } });
+const documentOf = (id: string) => succeeded(api.GET('/v1/documents/{id}', byId(id)));
+const upload = (documentId: string, pdf: Uint8Array, send = false) => uploadRevision(stack.baseUrl, apiKey, documentId, [{ name: 'proof.pdf', bytes: pdf }], { send });
+const send = (id: string) => api.POST('/v1/documents/{id}/send', { ...byId(id), body: {} });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function upload(url: string, pdf: Uint8Array): Promise<{ status: number; body: any }> {
-  const form = new FormData();
-  form.append('files', new Blob([pdf], { type: 'application/pdf' }), 'proof.pdf');
-  const response = await fetch(`${stack.baseUrl}${url}`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form });
-  return { status: response.status, body: await response.json() };
-}
-
-async function newProof(): Promise<{ id: string; number: string }> {
-  const created = await call('POST', '/v1/documents', { kind: 'proof', customerId, contactId, title: 'Flyer A5', lines: [] });
-  expect(created.status).toBe(201);
-  return created.body;
-}
+const newProof = () => succeeded(api.POST('/v1/documents', { body: { kind: 'proof', customerId, contactId, title: 'Flyer A5', lines: [] } }), 201);
 
 async function twoPagePdf(label: string): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
@@ -59,8 +46,7 @@ async function twoPagePdf(label: string): Promise<Uint8Array> {
 async function revisionReady(documentId: string, number: number): Promise<void> {
   await eventually(
     async () => {
-      const { body } = await call('GET', `/v1/documents/${documentId}`);
-      const revision = body.revisions.find((candidate: { number: number }) => candidate.number === number);
+      const revision = (await documentOf(documentId)).revisions?.find((candidate) => candidate.number === number);
       if (revision?.status === 'failed') throw new Error(`revision ${number} failed: ${revision.failureReason}`);
       return revision?.status === 'ready' ? true : undefined;
     },
@@ -68,10 +54,9 @@ async function revisionReady(documentId: string, number: number): Promise<void> 
   );
 }
 
-const sentEvents = async (documentId: string) =>
-  ((await call('GET', `/v1/documents/${documentId}/events`)).body as { type: string; data?: { revision?: number } }[]).filter((event) => event.type === 'sent');
+const sentEvents = async (id: string) => (await succeeded(api.GET('/v1/documents/{id}/events', byId(id)))).filter((event) => event.type === 'sent');
 
-async function sentRevisions(documentId: string, count: number): Promise<(number | undefined)[]> {
+async function sentRevisions(documentId: string, count: number): Promise<unknown[]> {
   return eventually(
     async () => {
       const sent = await sentEvents(documentId);
@@ -84,21 +69,21 @@ async function sentRevisions(documentId: string, count: number): Promise<(number
 describe('sending a proof', () => {
   it('is refused while no revision is rendered', async () => {
     const proof = await newProof();
-    const refused = await call('POST', `/v1/documents/${proof.id}/send`, {});
-    expect(refused.status).toBe(422);
-    expect(refused.body.detail).toMatch(/no rendered revision/);
-    expect((await call('GET', `/v1/documents/${proof.id}`)).body.status).toBe('draft');
+    const refused = await send(proof.id);
+    expect(refused.response.status).toBe(422);
+    expect(refused.error?.detail).toMatch(/no rendered revision/);
+    expect((await documentOf(proof.id)).status).toBe('draft');
   });
 
   it('sends the ready revision to the customer, then every new revision once rendered', async () => {
     const proof = await newProof();
-    expect((await upload(`/v1/documents/${proof.id}/revisions`, await twoPagePdf('v1'))).status).toBe(201);
+    expect((await upload(proof.id, await twoPagePdf('v1'))).status).toBe(201);
     await revisionReady(proof.id, 1);
 
-    const sent = await call('POST', `/v1/documents/${proof.id}/send`, {});
-    expect(sent.status).toBe(202);
-    expect(sent.body.status).toBe('sent');
-    await eventually(async () => ((await call('GET', `/v1/documents/${proof.id}`)).body.status === 'sent' ? true : undefined), { what: 'the proof sent' });
+    const sent = await send(proof.id);
+    expect(sent.response.status).toBe(202);
+    expect(sent.data?.status).toBe('sent');
+    await eventually(async () => ((await documentOf(proof.id)).status === 'sent' ? true : undefined), { what: 'the proof sent' });
     await eventually(
       async () => (await stack.readOutbox()).find((email) => recipientsOf(email).includes(contactEmail) && email.subject.includes(proof.number)),
       { what: `the email of ${proof.number}` },
@@ -106,16 +91,16 @@ describe('sending a proof', () => {
     expect(await sentRevisions(proof.id, 1)).toEqual([1]);
 
     // Revision 2 needs no send: its render reports it, and the proof goes out again with it.
-    expect((await upload(`/v1/documents/${proof.id}/revisions`, await twoPagePdf('v2'))).status).toBe(201);
+    expect((await upload(proof.id, await twoPagePdf('v2'))).status).toBe(201);
     expect(await sentRevisions(proof.id, 2)).toEqual([1, 2]);
-    expect((await call('GET', `/v1/documents/${proof.id}`)).body.status).toBe('sent');
+    expect((await documentOf(proof.id)).status).toBe('sent');
   });
 
   it('sends with the uploaded revision when ?send=true, once it is rendered', async () => {
     const proof = await newProof();
-    const uploaded = await upload(`/v1/documents/${proof.id}/revisions?send=true`, await twoPagePdf('v1'));
+    const uploaded = await upload(proof.id, await twoPagePdf('v1'), true);
     expect(uploaded.status).toBe(201);
     expect(await sentRevisions(proof.id, 1)).toEqual([1]);
-    await eventually(async () => ((await call('GET', `/v1/documents/${proof.id}`)).body.status === 'sent' ? true : undefined), { what: 'the proof sent' });
+    await eventually(async () => ((await documentOf(proof.id)).status === 'sent' ? true : undefined), { what: 'the proof sent' });
   });
 });

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { openFileStore } from '../../services/files/store';
+import { greenlightClient, succeeded, type components, type GreenlightClient } from '../support/api';
 import { eventually } from '../support/eventually';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { emailTo } from '../support/quote-scenario';
@@ -14,11 +15,14 @@ import { apiClient, type ApiCall } from './api-http';
 
 let stack: Stack;
 let apiKey: string;
+let api: GreenlightClient;
+/** Raw: for the proof types the document does not list, sent on purpose. */
 let call: ApiCall;
 
 beforeAll(async () => {
   stack = await startStack();
   ({ apiKey } = await stack.createTenant('Imprimerie Types de BAT'));
+  api = greenlightClient(stack.baseUrl, apiKey);
   call = apiClient(stack.baseUrl, apiKey);
 });
 
@@ -26,34 +30,37 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function newCustomer(name: string, proofType?: string | null): Promise<{ id: string; contactId: string; contactEmail: string }> {
-  const created = await call('POST', '/v1/customers', { name, ...(proofType !== undefined ? { proofType } : {}) });
-  expect(created.status).toBe(201);
+type ProofType = components['schemas']['CreateCustomer']['proofType'];
+const byId = (id: string) => ({ params: { path: { id } } });
+
+async function newCustomer(name: string, proofType?: ProofType): Promise<{ id: string; contactId: string; contactEmail: string }> {
+  const created = await succeeded(api.POST('/v1/customers', { body: { name, ...(proofType !== undefined ? { proofType } : {}) } }), 201);
   const contactEmail = `bat-${randomUUID().slice(0, 8)}@client.example`;
-  const contact = await call('POST', `/v1/customers/${created.body.id}/contacts`, { name: `Contact ${name}`, email: contactEmail });
-  expect(contact.status).toBe(201);
-  return { id: created.body.id, contactId: contact.body.id, contactEmail };
+  const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { ...byId(created.id), body: { name: `Contact ${name}`, email: contactEmail } }), 201);
+  return { id: created.id, contactId: contact.id, contactEmail };
 }
 
-const newProof = (customer: { id: string; contactId: string }) => call('POST', '/v1/documents', { kind: 'proof', customerId: customer.id, contactId: customer.contactId, title: 'Catalogue' });
+const newProof = (customer: { id: string; contactId: string }) => api.POST('/v1/documents', { body: { kind: 'proof', customerId: customer.id, contactId: customer.contactId, title: 'Catalogue' } });
+const statusOf = async (id: string) => (await succeeded(api.GET('/v1/documents/{id}', byId(id)))).status;
+const defaultProofType = async () => (await succeeded(api.GET('/v1/settings'))).defaultProofType;
 
-async function setDefault(defaultProofType: string | null): Promise<void> {
-  const patched = await call('PATCH', '/v1/settings', { defaultProofType });
-  expect(patched.status).toBe(200);
+async function setDefault(defaultProofType: components['schemas']['UpdateSettings']['defaultProofType']): Promise<void> {
+  const patched = await api.PATCH('/v1/settings', { body: { defaultProofType } });
+  expect(patched.response.status).toBe(200);
 }
 
 /** Uploads a revision with ?send=true and waits until the proof is recorded as sent (its email is out then). */
 async function sendWithRevision(documentId: string): Promise<void> {
   const uploaded = await uploadRevision(stack.baseUrl, apiKey, documentId, [{ name: 'catalogue.pdf', bytes: await textPdf('Catalogue', 2) }], { send: true });
   expect(uploaded.status).toBe(201);
-  await eventually(async () => ((await call('GET', `/v1/documents/${documentId}`)).body.status === 'sent' ? true : undefined), { what: `${documentId} sent` });
+  await eventually(async () => ((await statusOf(documentId)) === 'sent' ? true : undefined), { what: `${documentId} sent` });
 }
 
 describe('proof types', () => {
   it('validates and shows the tenant default and the customer override', async () => {
-    expect((await call('GET', '/v1/settings')).body.defaultProofType).toBe('online');
+    expect(await defaultProofType()).toBe('online');
     await setDefault('email');
-    expect((await call('GET', '/v1/settings')).body.defaultProofType).toBe('email');
+    expect(await defaultProofType()).toBe('email');
 
     const wrongSetting = await call('PATCH', '/v1/settings', { defaultProofType: 'fax' });
     expect(wrongSetting.status).toBe(400);
@@ -62,15 +69,15 @@ describe('proof types', () => {
     expect(wrongCustomer.status).toBe(400);
     expect(wrongCustomer.body.errors).toEqual([expect.objectContaining({ path: 'proofType' })]);
 
-    const follower = await call('POST', '/v1/customers', { name: 'Suit le défaut', proofType: 'default' });
-    expect(follower.body).toMatchObject({ proofType: null, effectiveProofType: 'email' });
-    const overridden = await call('PATCH', `/v1/customers/${follower.body.id}`, { proofType: 'none' });
-    expect(overridden.status).toBe(200);
-    expect(overridden.body).toMatchObject({ proofType: 'none', effectiveProofType: 'none' });
-    expect((await call('GET', `/v1/customers/${follower.body.id}`)).body).toMatchObject({ name: 'Suit le défaut', proofType: 'none', effectiveProofType: 'none' });
-    const backToDefault = await call('PATCH', `/v1/customers/${follower.body.id}`, { proofType: null });
-    expect(backToDefault.body).toMatchObject({ proofType: null, effectiveProofType: 'email' });
-    expect((await call('PATCH', `/v1/customers/${follower.body.id}`, { proofType: 'paper' })).status).toBe(400);
+    const follower = await succeeded(api.POST('/v1/customers', { body: { name: 'Suit le défaut', proofType: 'default' } }));
+    expect(follower).toMatchObject({ proofType: null, effectiveProofType: 'email' });
+    const overridden = await api.PATCH('/v1/customers/{id}', { ...byId(follower.id), body: { proofType: 'none' } });
+    expect(overridden.response.status).toBe(200);
+    expect(overridden.data).toMatchObject({ proofType: 'none', effectiveProofType: 'none' });
+    expect((await api.GET('/v1/customers/{id}', byId(follower.id))).data).toMatchObject({ name: 'Suit le défaut', proofType: 'none', effectiveProofType: 'none' });
+    const backToDefault = await api.PATCH('/v1/customers/{id}', { ...byId(follower.id), body: { proofType: null } });
+    expect(backToDefault.data).toMatchObject({ proofType: null, effectiveProofType: 'email' });
+    expect((await call('PATCH', `/v1/customers/${follower.id}`, { proofType: 'paper' })).status).toBe(400);
     await setDefault(null);
   });
 
@@ -80,31 +87,32 @@ describe('proof types', () => {
     const online = await newCustomer('Toujours en ligne', 'online');
     const noProof = await newCustomer('Sans BAT', 'none');
 
-    expect((await newProof(follower)).body).toMatchObject({ kind: 'proof', proofType: 'email' });
-    expect((await newProof(online)).body).toMatchObject({ kind: 'proof', proofType: 'online' });
+    expect((await newProof(follower)).data).toMatchObject({ kind: 'proof', proofType: 'email' });
+    expect((await newProof(online)).data).toMatchObject({ kind: 'proof', proofType: 'online' });
     // Other kinds have no proof type.
-    expect((await call('POST', '/v1/documents', { kind: 'quote', customerId: noProof.id, lines: [{ description: 'Flyers', quantity: 1, unitPrice: 1000 }] })).body.proofType).toBeNull();
+    const quote = await api.POST('/v1/documents', { body: { kind: 'quote', customerId: noProof.id, lines: [{ description: 'Flyers', quantity: 1, unitPrice: 1000 }] } });
+    expect(quote.data?.proofType).toBeNull();
 
     const before = await stack.prisma.document.count({ where: { customerId: noProof.id, kind: 'proof' } });
     const refused = await newProof(noProof);
-    expect(refused.status).toBe(422);
-    expect(refused.body.detail).toMatch(/Sans BAT/);
-    expect(refused.body.detail).toMatch(/proofType is "none"/);
+    expect(refused.response.status).toBe(422);
+    expect(refused.error?.detail).toMatch(/Sans BAT/);
+    expect(refused.error?.detail).toMatch(/proofType is "none"/);
     expect(await stack.prisma.document.count({ where: { customerId: noProof.id, kind: 'proof' } })).toBe(before);
 
     // The tenant's "none" reaches the customers who follow it, and only them.
     await setDefault('none');
     const refusedByDefault = await newProof(follower);
-    expect(refusedByDefault.status).toBe(422);
-    expect(refusedByDefault.body.detail).toMatch(/Suit le défaut.*defaultProofType, which is "none"/);
-    expect((await newProof(online)).body.proofType).toBe('online');
+    expect(refusedByDefault.response.status).toBe(422);
+    expect(refusedByDefault.error?.detail).toMatch(/Suit le défaut.*defaultProofType, which is "none"/);
+    expect((await newProof(online)).data?.proofType).toBe('online');
     await setDefault(null);
-    expect((await newProof(follower)).body.proofType).toBe('online');
+    expect((await newProof(follower)).data?.proofType).toBe('online');
   });
 
   it('emails the watermarked PDF with an email proof, and the link still decides', async () => {
     const customer = await newCustomer('Par email', 'email');
-    const proof = (await newProof(customer)).body;
+    const proof = await succeeded(newProof(customer));
     expect(proof.proofType).toBe('email');
     await sendWithRevision(proof.id);
 
@@ -122,12 +130,12 @@ describe('proof types', () => {
       body: JSON.stringify({ revision: 1, decisionId: randomUUID() }),
     });
     expect(approved.status).toBe(200);
-    await eventually(async () => ((await call('GET', `/v1/documents/${proof.id}`)).body.status === 'approved' ? true : undefined), { what: 'the proof approved' });
+    await eventually(async () => ((await statusOf(proof.id)) === 'approved' ? true : undefined), { what: 'the proof approved' });
   });
 
   it('sends an online proof by link only', async () => {
     const customer = await newCustomer('En ligne', 'online');
-    const proof = (await newProof(customer)).body;
+    const proof = await succeeded(newProof(customer));
     await sendWithRevision(proof.id);
     const email = await emailTo(stack.readOutbox, customer.contactEmail);
     expect(email.attachments).toEqual([]);

@@ -12,23 +12,23 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { openFileStore } from '../../services/files/store';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { textPdf, uploadRevision, type UploadFile, type UploadOptions } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
-import { apiClient, type ApiCall } from './api-http';
 
 const CAPS = { PROOF_MAX_FILE_MB: '1', PROOF_MAX_PAGES: '3', PROOF_MAX_MEGAPIXELS: '20' };
 
 let stack: Stack;
 let apiKey: string;
-let call: ApiCall;
+let api: GreenlightClient;
 let customerId: string;
 
 beforeAll(async () => {
   Object.assign(process.env, CAPS);
   stack = await startStack();
   ({ apiKey } = await stack.createTenant('Imprimerie Contrôles'));
-  call = apiClient(stack.baseUrl, apiKey);
-  customerId = (await call('POST', '/v1/customers', { name: 'Client contrôlé' })).body.id;
+  api = greenlightClient(stack.baseUrl, apiKey);
+  customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Client contrôlé' } }))).id;
 });
 
 afterAll(async () => {
@@ -37,9 +37,7 @@ afterAll(async () => {
 });
 
 async function newProof(): Promise<string> {
-  const created = await call('POST', '/v1/documents', { kind: 'proof', customerId, title: 'Brochure' });
-  expect(created.status).toBe(201);
-  return created.body.id;
+  return (await succeeded(api.POST('/v1/documents', { body: { kind: 'proof', customerId, title: 'Brochure' } }), 201)).id;
 }
 
 const upload = (documentId: string, files: UploadFile[], options?: UploadOptions) => uploadRevision(stack.baseUrl, apiKey, documentId, files, options);

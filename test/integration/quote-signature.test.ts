@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { startStack, type Stack } from '../support/stack';
+import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { pdfText } from '../support/pdf-text';
@@ -51,6 +52,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 it('refuses accepting, signing without consent and signing an outdated version; signs the current one with its evidence', async () => {
   const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: LINES, title: 'Business cards' });
   const first = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
+  const theQuote = { params: { path: { id: documentId } } };
 
   // The email asks for a signature, not for an answer (template signature_request).
   const request = (await stack.readOutbox()).find((email) => recipientsOf(email).some((to) => to.includes(contactEmail)));
@@ -74,9 +76,9 @@ it('refuses accepting, signing without consent and signing an outdated version; 
   expect((await office.document(documentId)).status).toMatch(/^(sent|viewed)$/);
 
   // The seller changes the quote: a new version, a new link by email, the old one outdated.
-  const revised = await office.call<{ version: number; title: string }>('PATCH', `/v1/documents/${documentId}`, { title: 'Business cards, matt' });
-  expect(revised.status).toBe(200);
-  expect(revised.body).toMatchObject({ version: 2, title: 'Business cards, matt' });
+  const revised = await office.api.PATCH('/v1/documents/{id}', { ...theQuote, body: { title: 'Business cards, matt' } });
+  expect(revised.response.status).toBe(200);
+  expect(revised.data).toMatchObject({ version: 2, title: 'Business cards, matt' });
   const secondUrl = await eventually(
     async () => {
       const links = (await stack.readOutbox())
@@ -106,27 +108,22 @@ it('refuses accepting, signing without consent and signing an outdated version; 
   expect(signed.status).toBe(200);
   expect(JSON.parse(text(signed.bytes))).toMatchObject({ status: 'accepted' });
 
-  const document = await office.call<{
-    status: string;
-    totals: { net: number };
-    lines: { id: string; selected: boolean }[];
-    signature: { signerName: string; signerEmail: string; signedAt: string; certificateUrl: string } | null;
-  }>('GET', `/v1/documents/${documentId}`);
-  expect(document.body.status).toBe('accepted');
-  expect(document.body.totals.net).toBe(6000 + 2000);
-  expect(document.body.lines.find((line) => line.id === varnish.id)?.selected).toBe(true);
-  expect(document.body.signature).toMatchObject({ signerName: 'Zoë Dupré', signerEmail: contactEmail });
-  expect(document.body.signature?.certificateUrl).toBe(`${stack.config.publicUrl}/v1/documents/${documentId}/signature/certificate`);
+  const document = await office.document(documentId);
+  expect(document.status).toBe('accepted');
+  expect(document.totals.net).toBe(6000 + 2000);
+  expect(document.lines.find((line) => line.id === varnish.id)?.selected).toBe(true);
+  expect(document.signature).toMatchObject({ signerName: 'Zoë Dupré', signerEmail: contactEmail });
+  expect(document.signature?.certificateUrl).toBe(`${stack.config.publicUrl}/v1/documents/${documentId}/signature/certificate`);
   const trail = (await office.events(documentId)).map((event) => event.type);
   expect(trail.slice(trail.indexOf('revised'))).toEqual(expect.arrayContaining(['revised', 'signed', 'accepted']));
   expect(trail.indexOf('signed')).toBe(trail.indexOf('accepted') - 1);
 
   // The certificate, from the API and from the portal, holds the hash of the PDF shown.
-  const fromApi = await office.download(`/v1/documents/${documentId}/signature/certificate`);
-  expect(fromApi.status).toBe(200);
+  const fromApi = await office.api.GET('/v1/documents/{id}/signature/certificate', { ...theQuote, parseAs: 'arrayBuffer' });
+  expect(fromApi.response.status).toBe(200);
   const fromPortal = await portal(secondUrl, '/signature/certificate');
   expect(fromPortal.status).toBe(200);
-  for (const certificate of [fromApi.bytes, fromPortal.bytes]) {
+  for (const certificate of [new Uint8Array(fromApi.data ?? new ArrayBuffer(0)), fromPortal.bytes]) {
     const words = pdfText(certificate);
     expect(words).toContain(sha256(shownPdf));
     expect(words).toContain('Zoë Dupré');
@@ -140,19 +137,19 @@ it('refuses accepting, signing without consent and signing an outdated version; 
   expect(await subjectsTo(assignee.email)).toEqual([`Devis ${assignee.number} signé par Zoë Dupré`]);
 
   // Decided: no more changes, no second signature.
-  expect((await office.call('PATCH', `/v1/documents/${documentId}`, { title: 'Too late' })).status).toBe(409);
+  expect((await office.api.PATCH('/v1/documents/{id}', { ...theQuote, body: { title: 'Too late' } })).response.status).toBe(409);
   expect((await portal(secondUrl, '/sign', { json: { signerName: 'Zoë Dupré', consent: true } })).status).toBe(409);
 });
 
 it('sends no signature confirmation to an assignee who opted out with `signed: []`', async () => {
   const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: LINES });
-  const optedOut = await office.call<{ id: string; email: string }>('POST', '/v1/users', { name: 'Noé Silence', email: `noe-${documentId}@lumiere.test`, notify: { signed: [] } });
-  expect(optedOut.status).toBe(201);
-  expect((await office.call('PATCH', `/v1/documents/${documentId}`, { assigneeId: optedOut.body.id })).status).toBe(200);
+  const optedOut = await succeeded(office.api.POST('/v1/users', { body: { name: 'Noé Silence', email: `noe-${documentId}@lumiere.test`, notify: { signed: [] } } }), 201);
+  const assigned = await office.api.PATCH('/v1/documents/{id}', { params: { path: { id: documentId } }, body: { assigneeId: optedOut.id } });
+  expect(assigned.response.status).toBe(200);
   const sent = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
 
   expect((await portal(sent.url, '/sign', { json: { signerName: 'Zoë Dupré', consent: true } })).status).toBe(200);
   await stack.client.workflow.getHandle(`quote-${documentId}`).result();
   expect((await office.events(documentId)).map((event) => event.type)).toContain('signed');
-  expect(await subjectsTo(optedOut.body.email)).toEqual([]);
+  expect(await subjectsTo(optedOut.email)).toEqual([]);
 });

@@ -4,46 +4,41 @@
  * it; the customer gets the email, opens the link, reads and accepts; the back office sees the
  * quote accepted with its history, and the salesperson was told by email.
  */
-import { ApiClient, postPortalDecision } from '../support/http';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { postPortalDecision } from '../support/http';
 import { recipientsOf } from '../support/outbox';
 import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '../support/quote-scenario';
 import { eventually } from '../support/eventually';
 import { PHONE_BROWSER_AGENT, reportSeen, viewIdOf } from '../support/page-views';
 import { startStack, type Stack } from '../support/stack';
 
-interface DocumentView {
-  status: string;
-  viewCount: number;
-  lastViewedAt: string | null;
-  totals: { net: number; tax: number; gross: number; currency: string };
-}
-
 describe('a quote from the API to the customer’s decision', () => {
   let stack: Stack;
-  let api: ApiClient;
+  let api: GreenlightClient;
   let quote: QuoteScenario;
 
   beforeAll(async () => {
     stack = await startStack();
     const tenant = await stack.createTenant('Imprimerie Durand');
-    api = new ApiClient(stack.baseUrl, tenant.apiKey);
+    api = greenlightClient(stack.baseUrl, tenant.apiKey);
     quote = await createQuoteScenario(api);
   }, 120_000);
   afterAll(() => stack?.close());
 
-  it('is sent, opened, accepted, and recorded in order', async () => {
-    const created = await api.get<DocumentView>(`/v1/documents/${quote.documentId}`);
-    expect(created.body).toMatchObject({ status: 'draft', totals: { net: 20250, tax: 4050, gross: 24300, currency: 'EUR' } });
+  const documentNow = () => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id: quote.documentId } } }));
 
-    const sent = await api.post(`/v1/documents/${quote.documentId}/send`, {});
-    expect(sent.status).toBe(202);
+  it('is sent, opened, accepted, and recorded in order', async () => {
+    expect(await documentNow()).toMatchObject({ status: 'draft', totals: { net: 20250, tax: 4050, gross: 24300, currency: 'EUR' } });
+
+    const sent = await api.POST('/v1/documents/{id}/send', { params: { path: { id: quote.documentId } }, body: {} });
+    expect(sent.response.status).toBe(202);
 
     // The customer reads the email the workflow sent, and follows its link.
     const email = await emailTo(stack.readOutbox, quote.contactEmail);
     expect(email.subject).toContain(quote.number);
     const link = portalLinkIn(email, stack.config.publicUrl);
     // The email goes out just before the workflow records the quote as sent.
-    await eventually(async () => ((await api.get<DocumentView>(`/v1/documents/${quote.documentId}`)).body.status === 'sent' ? true : undefined), {
+    await eventually(async () => ((await documentNow()).status === 'sent' ? true : undefined), {
       what: 'the quote to be sent',
     });
     const page = await fetch(link, { headers: { 'user-agent': PHONE_BROWSER_AGENT } });
@@ -52,21 +47,21 @@ describe('a quote from the API to the customer’s decision', () => {
     expect(html).toContain('Flyers A5 recto-verso, 135 g');
     // Opening is not reading (a mail scanner opens links too): the quote stays sent until the
     // page reports a person using it, as its script does on the first tap.
-    expect((await api.get<DocumentView>(`/v1/documents/${quote.documentId}`)).body).toMatchObject({ status: 'sent', viewCount: 0 });
+    expect(await documentNow()).toMatchObject({ status: 'sent', viewCount: 0 });
     expect(await reportSeen(link, viewIdOf(html))).toEqual({ status: 200, body: { counted: true } });
-    await eventually(async () => ((await api.get<DocumentView>(`/v1/documents/${quote.documentId}`)).body.status === 'viewed' ? true : undefined), {
+    await eventually(async () => ((await documentNow()).status === 'viewed' ? true : undefined), {
       what: 'the quote to be viewed',
     });
 
     const accepted = await postPortalDecision(link, 'accept', { decisionId: `story-${quote.documentId}` });
     expect(accepted).toEqual({ status: 200, body: { status: 'accepted', decisionId: `story-${quote.documentId}` } });
 
-    const document = await api.get<DocumentView>(`/v1/documents/${quote.documentId}`);
-    expect(document.body).toMatchObject({ status: 'accepted', viewCount: 1 });
-    expect(document.body.lastViewedAt).not.toBeNull();
+    const document = await documentNow();
+    expect(document).toMatchObject({ status: 'accepted', viewCount: 1 });
+    expect(document.lastViewedAt).not.toBeNull();
 
-    const events = await api.get<{ type: string; seq: number; actor: string }[]>(`/v1/documents/${quote.documentId}/events`);
-    const story = events.body.filter((event) => ['sent', 'opened', 'viewed', 'accepted'].includes(event.type));
+    const events = await succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id: quote.documentId } } }));
+    const story = events.filter((event) => ['sent', 'opened', 'viewed', 'accepted'].includes(event.type));
     expect(story.map((event) => event.type)).toEqual(['sent', 'opened', 'viewed', 'accepted']);
     expect(story.map((event) => event.seq)).toEqual([...story.map((event) => event.seq)].sort((a, b) => a - b));
 

@@ -4,47 +4,41 @@
  * provider does not know is the caller's mistake, a 422 naming the field, and nothing is saved.
  */
 import { createStripeProvider } from '../../services/payment/stripe';
-import { ApiClient } from '../support/http';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { startPaymentStack, type PaymentStack } from '../support/payments';
 
 let payments: PaymentStack;
-let api: ApiClient;
+let api: GreenlightClient;
 
 beforeAll(async () => {
   payments = await startPaymentStack();
-  api = new ApiClient(payments.stack.baseUrl, (await payments.stack.createTenant()).apiKey);
+  api = greenlightClient(payments.stack.baseUrl, (await payments.stack.createTenant()).apiKey);
 });
 
 afterAll(async () => {
   await payments?.close();
 });
 
-interface Customer {
-  id: string;
-  savedCard: { paymentMethodId: string } | null;
-}
-
 test('a payment method the provider does not know is 422 naming the field, and the customer keeps no card', async () => {
-  const customer = await api.create<Customer>('/v1/customers', { name: 'Blackbell Studio', email: 'billing@blackbell.test' });
-  const answer = await api.patch<{ detail: string; errors: { path: string; message: string }[] }>(`/v1/customers/${customer.id}`, {
-    savedCard: { paymentMethodId: 'pm_no_such_card' },
-  });
-  expect(answer.status).toBe(422);
-  expect(answer.body.errors).toEqual([{ path: 'savedCard.paymentMethodId', message: expect.stringContaining("'pm_no_such_card'") }]);
-  expect(answer.body.detail).toContain('refused the card');
-  expect((await api.get<Customer>(`/v1/customers/${customer.id}`)).body.savedCard).toBeNull();
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Blackbell Studio', email: 'billing@blackbell.test' } }));
+  const theCustomer = { params: { path: { id: customer.id } } };
+  const answer = await api.PATCH('/v1/customers/{id}', { ...theCustomer, body: { savedCard: { paymentMethodId: 'pm_no_such_card' } } });
+  expect(answer.response.status).toBe(422);
+  expect(answer.error?.errors).toEqual([{ path: 'savedCard.paymentMethodId', message: expect.stringContaining("'pm_no_such_card'") }]);
+  expect(answer.error?.detail).toContain('refused the card');
+  expect((await api.GET('/v1/customers/{id}', theCustomer)).data?.savedCard).toBeNull();
 
   // The customer can still be given a real card afterwards.
-  const saved = await api.patch<Customer>(`/v1/customers/${customer.id}`, { savedCard: { paymentMethodId: 'pm_card_visa' } });
-  expect(saved.status).toBe(200);
-  expect(saved.body.savedCard).toEqual({ paymentMethodId: 'pm_card_visa' });
+  const saved = await api.PATCH('/v1/customers/{id}', { ...theCustomer, body: { savedCard: { paymentMethodId: 'pm_card_visa' } } });
+  expect(saved.response.status).toBe(200);
+  expect(saved.data?.savedCard).toEqual({ paymentMethodId: 'pm_card_visa' });
 });
 
 test("Stripe's pm_card_chargeCustomerFail attaches, as at Stripe (its charges are what fail)", async () => {
-  const customer = await api.create<Customer>('/v1/customers', { name: 'Atelier Rouge' });
-  const saved = await api.patch<Customer>(`/v1/customers/${customer.id}`, { savedCard: { paymentMethodId: 'pm_card_chargeCustomerFail' } });
-  expect(saved.status).toBe(200);
-  expect(saved.body.savedCard).toEqual({ paymentMethodId: 'pm_card_chargeCustomerFail' });
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Atelier Rouge' } }));
+  const saved = await api.PATCH('/v1/customers/{id}', { params: { path: { id: customer.id } }, body: { savedCard: { paymentMethodId: 'pm_card_chargeCustomerFail' } } });
+  expect(saved.response.status).toBe(200);
+  expect(saved.data?.savedCard).toEqual({ paymentMethodId: 'pm_card_chargeCustomerFail' });
 
   const { paymentCustomerId } = await payments.stack.prisma.customer.findUniqueOrThrow({ where: { id: customer.id } });
   const provider = createStripeProvider(payments.stack.config.stripe);

@@ -8,6 +8,7 @@
 import escapeHtml from 'escape-html';
 import { MESSAGES } from '../../api/portal/i18n';
 import { createAccessLink } from '../../services/db/links';
+import { succeeded, type components } from '../support/api';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import { backOffice, SAMPLE_LINES, type BackOffice, type SentQuote } from './portal-fixtures';
@@ -21,44 +22,26 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-interface CreatedLink {
-  id: string;
-  url: string;
-  expiresAt: string | null;
-}
-
-interface ListedLink {
-  id: string;
-  recipient: { contactId: string | null; name: string | null; email: string | null; phone: string | null };
-  actions: string[];
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  forwardedFrom: string | null;
-}
-
-interface Problem {
-  type: string;
-  status: number;
-  detail?: string;
-  errors?: { path: string; message: string }[];
-}
-
 const PROBLEMS = 'https://greenlight.dev/problems/';
 
 async function sentQuote(locale: 'fr' | 'en' | 'sv', validUntil?: Date): Promise<SentQuote & { customerId: string; contactId: string }> {
   const { documentId, contactEmail } = await office.createQuote({ locale, lines: SAMPLE_LINES, ...(validUntil ? { validUntil } : {}) });
   const sent = await office.sendQuote(documentId, contactEmail);
-  const { body } = await office.call<{ customerId: string; contactId: string }>('GET', `/v1/documents/${documentId}`);
-  return { ...sent, customerId: body.customerId, contactId: body.contactId };
+  const { customerId, contactId } = await office.document(documentId);
+  if (!contactId) throw new Error(`quote ${documentId} has no contact`);
+  return { ...sent, customerId, contactId };
 }
 
-async function createLink(documentId: string, body: unknown, headers?: Record<string, string>) {
-  return office.call<CreatedLink & Problem>('POST', `/v1/documents/${documentId}/links`, body, headers);
+/** `decisionId`: the request's Idempotency-Key. */
+function createLink(documentId: string, body: components['schemas']['CreateLink'], decisionId?: string, by = office) {
+  return by.api.POST('/v1/documents/{id}/links', { params: { path: { id: documentId }, header: decisionId ? { 'Idempotency-Key': decisionId } : {} }, body });
 }
 
-const listLinks = async (documentId: string) => (await office.call<{ data: ListedLink[]; nextCursor: string | null }>('GET', `/v1/documents/${documentId}/links`)).body;
+/** A link the seller makes, which must be made (201). */
+const newLink = (documentId: string, body: components['schemas']['CreateLink'], decisionId?: string) => succeeded(createLink(documentId, body, decisionId), 201);
+
+const listLinks = (documentId: string) => succeeded(office.api.GET('/v1/documents/{id}/links', { params: { path: { id: documentId } } }), 200);
+const revokeLink = (linkId: string, by = office) => by.api.DELETE('/v1/links/{id}', { params: { path: { id: linkId } } });
 
 const asJson = { accept: 'application/json' };
 
@@ -85,13 +68,12 @@ const eventsOf = (documentId: string) => office.events(documentId);
 describe('a link the seller makes', () => {
   it('opens the sent quote, is listed without its token, and is recorded in the trail', async () => {
     const quote = await sentQuote('en');
-    const created = await createLink(quote.documentId, { recipient: { contactId: quote.contactId } });
-    expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.stringMatching(/^lnk_/), url: expect.stringMatching(new RegExp(`^${stack.baseUrl}/d/[A-Za-z0-9_-]{43}$`)), expiresAt: null });
-    const token = created.body.url.slice(`${stack.baseUrl}/d/`.length);
-    expect(created.body.url).not.toBe(quote.url);
+    const created = await newLink(quote.documentId, { recipient: { contactId: quote.contactId } });
+    expect(created).toEqual({ id: expect.stringMatching(/^lnk_/), url: expect.stringMatching(new RegExp(`^${stack.baseUrl}/d/[A-Za-z0-9_-]{43}$`)), expiresAt: null });
+    const token = created.url.slice(`${stack.baseUrl}/d/`.length);
+    expect(created.url).not.toBe(quote.url);
 
-    const page = await fetch(created.body.url, { headers: { 'user-agent': 'Mozilla/5.0 (SellerLinkTest)' } });
+    const page = await fetch(created.url, { headers: { 'user-agent': 'Mozilla/5.0 (SellerLinkTest)' } });
     expect(page.status).toBe(200);
     const html = await page.text();
     for (const line of SAMPLE_LINES) expect(html).toContain(escapeHtml(line.description));
@@ -100,7 +82,7 @@ describe('a link the seller makes', () => {
     const listed = await eventually(
       async () => {
         const list = await listLinks(quote.documentId);
-        return list.data.find((link) => link.id === created.body.id)?.lastUsedAt ? list : undefined;
+        return list.data.find((link) => link.id === created.id)?.lastUsedAt ? list : undefined;
       },
       { what: 'the open to show as the link last use' },
     );
@@ -108,7 +90,7 @@ describe('a link the seller makes', () => {
     // The emailed link and the seller's, newest first.
     expect(listed.data).toHaveLength(2);
     expect(listed.data[0]).toEqual({
-      id: created.body.id,
+      id: created.id,
       recipient: { contactId: quote.contactId, name: 'Zoë Dupré', email: quote.contactEmail, phone: null },
       actions: ['view', 'download', 'accept', 'sign', 'refuse', 'hold'],
       createdAt: expect.any(String),
@@ -124,18 +106,17 @@ describe('a link the seller makes', () => {
     expect(listedJson).not.toMatch(/token/i);
 
     expect(await eventsOf(quote.documentId)).toContainEqual(
-      expect.objectContaining({ type: 'link_created', actor: 'seller', data: expect.objectContaining({ linkId: created.body.id, actions: listed.data[0]?.actions }) }),
+      expect.objectContaining({ type: 'link_created', actor: 'seller', data: expect.objectContaining({ linkId: created.id, actions: listed.data[0]?.actions }) }),
     );
-    const stored = await stack.prisma.accessLink.findUniqueOrThrow({ where: { id: created.body.id } });
+    const stored = await stack.prisma.accessLink.findUniqueOrThrow({ where: { id: created.id } });
     expect(stored.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.tokenHash).not.toContain(token);
   });
 
   it('carries only the actions asked, always view; an email recipient gets their own name', async () => {
     const quote = await sentQuote('en');
-    const created = await createLink(quote.documentId, { recipient: { email: 'buyer@elsewhere.test', name: 'Ines Berg' }, actions: ['download'] });
-    expect(created.status).toBe(201);
-    const page = await (await fetch(created.body.url)).text();
+    const created = await newLink(quote.documentId, { recipient: { email: 'buyer@elsewhere.test', name: 'Ines Berg' }, actions: ['download'] });
+    const page = await (await fetch(created.url)).text();
     expect(page).toContain(escapeHtml(MESSAGES.en.downloadPdf));
     expect(page).not.toContain(escapeHtml(MESSAGES.en.accept));
     expect(page).not.toMatch(/action="[^"]*\/(accept|refuse|hold|sign)"/);
@@ -146,28 +127,31 @@ describe('a link the seller makes', () => {
   it('refuses what it cannot be: a draft (409), another customer or tenant contact, an action of another kind, a past expiry (422)', async () => {
     const { documentId: draftId } = await office.createQuote({ locale: 'fr', lines: SAMPLE_LINES });
     const draft = await createLink(draftId, { recipient: { email: 'someone@customer.test' } });
-    expect(draft.status).toBe(409);
-    expect(draft.body.detail).toMatch(/draft.*sent/);
+    expect(draft.response.status).toBe(409);
+    expect(draft.error?.detail).toMatch(/draft.*sent/);
 
     const quote = await sentQuote('fr');
-    const otherCustomer = await office.call<{ id: string }>('POST', '/v1/customers', { name: 'Autre client' });
-    const theirContact = await office.call<{ id: string }>('POST', `/v1/customers/${otherCustomer.body.id}/contacts`, { name: 'Paul', email: 'paul@autre.test' });
+    const contactOfNewCustomer = async (by: BackOffice, name: string, contact: { name: string; email: string }) => {
+      const customer = await succeeded(by.api.POST('/v1/customers', { body: { name } }));
+      return succeeded(by.api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: contact }));
+    };
+    const theirContact = await contactOfNewCustomer(office, 'Autre client', { name: 'Paul', email: 'paul@autre.test' });
     const stranger = await backOffice(stack);
-    const strangerCustomer = await stranger.call<{ id: string }>('POST', '/v1/customers', { name: 'Ailleurs' });
-    const strangerContact = await stranger.call<{ id: string }>('POST', `/v1/customers/${strangerCustomer.body.id}/contacts`, { name: 'Eve', email: 'eve@ailleurs.test' });
+    const strangerContact = await contactOfNewCustomer(stranger, 'Ailleurs', { name: 'Eve', email: 'eve@ailleurs.test' });
 
-    for (const contactId of [theirContact.body.id, strangerContact.body.id]) {
+    for (const contactId of [theirContact.id, strangerContact.id]) {
       const refused = await createLink(quote.documentId, { recipient: { contactId } });
-      expect(refused.status).toBe(422);
-      expect(refused.body.errors).toEqual([{ path: 'recipient.contactId', message: expect.any(String) }]);
+      expect(refused.response.status).toBe(422);
+      expect(refused.error?.errors).toEqual([{ path: 'recipient.contactId', message: expect.any(String) }]);
     }
     const forward = await createLink(quote.documentId, { recipient: { contactId: quote.contactId }, actions: ['accept', 'forward', 'approve'] });
-    expect(forward.status).toBe(422);
-    expect(forward.body.errors).toEqual([{ path: 'actions', message: expect.stringMatching(/forward, approve/) }]);
+    expect(forward.response.status).toBe(422);
+    expect(forward.error?.errors).toEqual([{ path: 'actions', message: expect.stringMatching(/forward, approve/) }]);
     const past = await createLink(quote.documentId, { recipient: { contactId: quote.contactId }, expiresAt: new Date(Date.now() - 1000).toISOString() });
-    expect(past.status).toBe(422);
-    expect(past.body.errors).toEqual([{ path: 'expiresAt', message: expect.any(String) }]);
-    const unknownAction = await createLink(quote.documentId, { recipient: { contactId: quote.contactId }, actions: ['delete'] });
+    expect(past.response.status).toBe(422);
+    expect(past.error?.errors).toEqual([{ path: 'expiresAt', message: expect.any(String) }]);
+    // An action the document does not list: sent outside the typed client.
+    const unknownAction = await office.raw('POST', `/v1/documents/${quote.documentId}/links`, { recipient: { contactId: quote.contactId }, actions: ['delete'] });
     expect(unknownAction.status).toBe(400);
 
     // Nothing was made: the emailed link alone, and no link_created.
@@ -175,23 +159,23 @@ describe('a link the seller makes', () => {
     expect((await eventsOf(quote.documentId)).map((event) => event.type)).not.toContain('link_created');
 
     // Another tenant's document, and its links, are not found.
-    expect((await stranger.call('POST', `/v1/documents/${quote.documentId}/links`, { recipient: { email: 'x@y.test' } })).status).toBe(404);
-    expect((await stranger.call('GET', `/v1/documents/${quote.documentId}/links`)).status).toBe(404);
+    expect((await createLink(quote.documentId, { recipient: { email: 'x@y.test' } }, undefined, stranger)).response.status).toBe(404);
+    expect((await stranger.api.GET('/v1/documents/{id}/links', { params: { path: { id: quote.documentId } } })).response.status).toBe(404);
   });
 
   it('with an Idempotency-Key, answers a retry with the same link and URL, stored nowhere', async () => {
     const quote = await sentQuote('sv');
     const key = `link-${quote.documentId}`;
     const body = { recipient: { email: 'kund@exempel.test', name: 'Kim' }, expiresAt: new Date(Date.now() + 7 * 24 * 3600_000).toISOString() };
-    const first = await createLink(quote.documentId, body, { 'idempotency-key': key });
-    const again = await createLink(quote.documentId, body, { 'idempotency-key': key });
-    expect(first.status).toBe(201);
-    expect(again).toEqual(first);
-    expect((await fetch(first.body.url)).status).toBe(200);
-    expect((await createLink(quote.documentId, { ...body, actions: ['view'] }, { 'idempotency-key': key })).status).toBe(422);
+    const first = await newLink(quote.documentId, body, key);
+    const again = await createLink(quote.documentId, body, key);
+    expect(again.response.status).toBe(201);
+    expect(again.data).toEqual(first);
+    expect((await fetch(first.url)).status).toBe(200);
+    expect((await createLink(quote.documentId, { ...body, actions: ['view'] }, key)).response.status).toBe(422);
 
     expect((await eventsOf(quote.documentId)).filter((event) => event.type === 'link_created')).toHaveLength(1);
-    const token = first.body.url.slice(`${stack.baseUrl}/d/`.length);
+    const token = first.url.slice(`${stack.baseUrl}/d/`.length);
     const kept = await stack.prisma.idempotentRequest.findMany({ where: { key } });
     expect(kept).toHaveLength(1);
     expect(JSON.stringify(kept)).not.toContain(token);
@@ -201,12 +185,13 @@ describe('a link the seller makes', () => {
 describe('a link that opens nothing any more', () => {
   it('revoked: 410 everywhere in the customer language, problem+json for JSON, nothing recorded; revoking twice is 204', async () => {
     const quote = await sentQuote('sv');
-    const created = await createLink(quote.documentId, { recipient: { contactId: quote.contactId } });
-    const revoked = await office.call('DELETE', `/v1/links/${created.body.id}`);
-    expect(revoked).toEqual({ status: 204, body: '' });
+    const created = await newLink(quote.documentId, { recipient: { contactId: quote.contactId } });
+    const revoked = await revokeLink(created.id);
+    expect(revoked.response.status).toBe(204);
+    expect(await revoked.response.text()).toBe('');
     const before = await eventsOf(quote.documentId);
 
-    const { page, json, statuses } = await portalAnswers(created.body.url);
+    const { page, json, statuses } = await portalAnswers(created.url);
     expect(statuses.every((status) => status === 410)).toBe(true);
     const html = await page.text();
     expect(html).toContain('<html lang="sv">');
@@ -218,64 +203,66 @@ describe('a link that opens nothing any more', () => {
     // The emailed link still works: only the one revoked is gone.
     expect((await fetch(quote.url)).status).toBe(200);
 
-    expect(await office.call('DELETE', `/v1/links/${created.body.id}`)).toEqual({ status: 204, body: '' });
+    const revokedAgain = await revokeLink(created.id);
+    expect(revokedAgain.response.status).toBe(204);
+    expect(await revokedAgain.response.text()).toBe('');
     const after = await eventsOf(quote.documentId);
     // Only the emailed link's open since: the dead one recorded nothing, and one revocation.
     expect(after.slice(before.length).map((event) => event.type)).toEqual(['opened']);
-    expect(after.filter((event) => event.type === 'link_revoked')).toEqual([expect.objectContaining({ actor: 'seller', data: { linkId: created.body.id, colleagueLinkIds: [] } })]);
-    expect((await listLinks(quote.documentId)).data.find((link) => link.id === created.body.id)?.revokedAt).toEqual(expect.any(String));
+    expect(after.filter((event) => event.type === 'link_revoked')).toEqual([expect.objectContaining({ actor: 'seller', data: { linkId: created.id, colleagueLinkIds: [] } })]);
+    expect((await listLinks(quote.documentId)).data.find((link) => link.id === created.id)?.revokedAt).toEqual(expect.any(String));
     expect((await office.document(quote.documentId)).status).toBe('sent');
 
     const stranger = await backOffice(stack);
-    const emailed = (await listLinks(quote.documentId)).data.find((link) => link.id !== created.body.id);
-    expect((await stranger.call('DELETE', `/v1/links/${emailed?.id}`)).status).toBe(404);
+    const emailed = (await listLinks(quote.documentId)).data.find((link) => link.id !== created.id);
+    expect((await revokeLink(emailed?.id ?? '', stranger)).response.status).toBe(404);
     expect((await fetch(quote.url)).status).toBe(200);
   });
 
   it('revoked with the colleague links forwarded from it', async () => {
     const quote = await sentQuote('fr');
-    const created = await createLink(quote.documentId, { recipient: { contactId: quote.contactId } });
+    const created = await newLink(quote.documentId, { recipient: { contactId: quote.contactId } });
     const document = await stack.prisma.document.findUniqueOrThrow({ where: { id: quote.documentId } });
     const colleague = await createAccessLink(
       stack.prisma,
-      { tenantId: document.tenantId, documentId: document.id, recipient: { email: 'colleague@customer.test' }, actions: ['view'], forwardedFromLinkId: created.body.id },
+      { tenantId: document.tenantId, documentId: document.id, recipient: { email: 'colleague@customer.test' }, actions: ['view'], forwardedFromLinkId: created.id },
       stack.baseUrl,
     );
-    expect((await listLinks(quote.documentId)).data[0]).toMatchObject({ id: colleague.link.id, forwardedFrom: created.body.id });
+    expect((await listLinks(quote.documentId)).data[0]).toMatchObject({ id: colleague.link.id, forwardedFrom: created.id });
 
-    expect((await office.call('DELETE', `/v1/links/${created.body.id}`)).status).toBe(204);
+    expect((await revokeLink(created.id)).response.status).toBe(204);
     const answer = await fetch(colleague.url);
     expect(answer.status).toBe(410);
     expect(await answer.text()).toContain(escapeHtml(MESSAGES.fr.linkRevoked.title));
-    expect((await eventsOf(quote.documentId)).find((event) => event.type === 'link_revoked')?.data).toEqual({ linkId: created.body.id, colleagueLinkIds: [colleague.link.id] });
+    expect((await eventsOf(quote.documentId)).find((event) => event.type === 'link_revoked')?.data).toEqual({ linkId: created.id, colleagueLinkIds: [colleague.link.id] });
   });
 
   it('expired: 410 once its expiresAt passed, saying since when', async () => {
     const quote = await sentQuote('fr');
     const expiresAt = new Date(Date.now() + 4000);
-    const created = await createLink(quote.documentId, { recipient: { contactId: quote.contactId }, expiresAt: expiresAt.toISOString() });
-    expect(created.body.expiresAt).toBe(expiresAt.toISOString());
+    const created = await newLink(quote.documentId, { recipient: { contactId: quote.contactId }, expiresAt: expiresAt.toISOString() });
+    expect(created.expiresAt).toBe(expiresAt.toISOString());
     const page = await eventually(
       async () => {
-        const answer = await fetch(created.body.url);
+        const answer = await fetch(created.url);
         return answer.status === 410 ? answer.text() : undefined;
       },
       { what: 'the link to expire' },
     );
     expect(page).toContain(escapeHtml(MESSAGES.fr.linkExpired.title));
     expect(page).toContain('Jeanne Martin');
-    const { json, statuses } = await portalAnswers(created.body.url);
+    const { json, statuses } = await portalAnswers(created.url);
     expect(statuses.every((status) => status === 410)).toBe(true);
     expect(await json.json()).toMatchObject({ type: `${PROBLEMS}link-expired`, status: 410 });
   });
 
   it("of a cancelled document: every link 410, and the seller can make no more", async () => {
     const quote = await sentQuote('en');
-    const created = await createLink(quote.documentId, { recipient: { contactId: quote.contactId } });
-    expect((await office.call('POST', `/v1/documents/${quote.documentId}/cancel`, { reason: 'Ordered by phone' })).status).toBe(202);
+    const created = await newLink(quote.documentId, { recipient: { contactId: quote.contactId } });
+    expect((await office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: quote.documentId } }, body: { reason: 'Ordered by phone' } })).response.status).toBe(202);
     await eventually(async () => ((await office.document(quote.documentId)).status === 'cancelled' ? true : undefined), { what: 'the quote to be cancelled' });
 
-    for (const url of [quote.url, created.body.url]) {
+    for (const url of [quote.url, created.url]) {
       const { page, json, statuses } = await portalAnswers(url);
       expect(statuses.every((status) => status === 410)).toBe(true);
       const html = await page.text();
@@ -284,8 +271,8 @@ describe('a link that opens nothing any more', () => {
       expect(await json.json()).toMatchObject({ type: `${PROBLEMS}document-cancelled`, status: 410 });
     }
     const refused = await createLink(quote.documentId, { recipient: { contactId: quote.contactId } });
-    expect(refused.status).toBe(409);
-    expect(refused.body.detail).toMatch(/cancelled/);
+    expect(refused.response.status).toBe(409);
+    expect(refused.error?.detail).toMatch(/cancelled/);
   });
 });
 
@@ -294,9 +281,8 @@ it('keeps an expired quote readable: marked expired, without decisions, and a ne
   const quote = await sentQuote('en', new Date(Date.now() + 12_000));
   await eventually(async () => ((await office.document(quote.documentId)).status === 'expired' ? true : undefined), { what: 'the quote to expire' });
 
-  const created = await createLink(quote.documentId, { recipient: { contactId: quote.contactId } });
-  expect(created.status).toBe(201);
-  for (const url of [quote.url, created.body.url]) {
+  const created = await newLink(quote.documentId, { recipient: { contactId: quote.contactId } });
+  for (const url of [quote.url, created.url]) {
     const page = await fetch(url);
     expect(page.status).toBe(200);
     const html = await page.text();

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { saveClosedHistory } from '../replay/record';
+import { succeeded, type components } from '../support/api';
 import { eventually } from '../support/eventually';
 import { startPaymentStack, type PaymentStack } from '../support/payments';
 import { recipientsOf } from '../support/outbox';
@@ -22,8 +23,8 @@ beforeAll(async () => {
   payments = await startPaymentStack();
   office = await backOffice(payments.stack);
   const email = `vendeur-${unique()}@lumiere.test`;
-  const created = await office.call<{ id: string }>('POST', '/v1/users', { name: 'Marc Vendeur', email, notify: { decided: ['email'] } });
-  assignee = { id: created.body.id, email };
+  const created = await succeeded(office.api.POST('/v1/users', { body: { name: 'Marc Vendeur', email, notify: { decided: ['email'] } } }), 201);
+  assignee = { id: created.id, email };
 });
 afterAll(async () => {
   await payments?.close();
@@ -31,45 +32,29 @@ afterAll(async () => {
 
 const unique = () => randomBytes(5).toString('hex');
 
-interface RequestSeen {
-  id: string;
-  status: string;
-  box: string;
-  labels: string[];
-  unread: boolean;
-  outcome: string | null;
-  proposal: { seq: number; amount: number; status: string } | null;
-  proposals: { seq: number; amount: number; status: string }[];
-  handledWithoutProposal: boolean;
-  paymentStatus: string | null;
-  payments: { attempt: number; status: string; amount: number; failureCode: string | null }[];
-  notes: { body: string }[];
-  subscriptionId: string | null;
-  declineReason: string | null;
-}
-
-async function expectOk<T>(method: string, path: string, body?: unknown, status = 200): Promise<T> {
-  const answer = await office.call<T>(method, path, body);
-  if (answer.status !== status) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  return answer.body;
-}
+const withId = (id: string) => ({ params: { path: { id } } });
+const proposePrice = (id: string, amount: number) => succeeded(office.api.POST('/v1/requests/{id}/price-proposal', { ...withId(id), body: { amount } }), 200);
+const confirm = (id: string, decisionId?: string) =>
+  office.api.POST('/v1/requests/{id}/confirm', { params: { path: { id }, header: decisionId ? { 'Idempotency-Key': decisionId } : {} }, body: {} });
+const stats = () => succeeded(office.api.GET('/v1/requests/stats'), 200);
 
 /** A customer with an email and, when given, a saved test card (pm_card_visa, pm_card_chargeDeclined). */
 async function customerWith(card?: string): Promise<{ id: string; email: string }> {
   const email = `client-${unique()}@customer.test`;
-  const customer = await expectOk<{ id: string }>('POST', '/v1/customers', { name: 'Åsa Öberg AB', email, locale: 'fr' }, 201);
+  const customer = await succeeded(office.api.POST('/v1/customers', { body: { name: 'Åsa Öberg AB', email, locale: 'fr' } }), 201);
   if (card) {
-    const saved = await expectOk<{ savedCard: { paymentMethodId: string } | null }>('PATCH', `/v1/customers/${customer.id}`, { savedCard: { paymentMethodId: card } });
+    const saved = await succeeded(office.api.PATCH('/v1/customers/{id}', { ...withId(customer.id), body: { savedCard: { paymentMethodId: card } } }), 200);
     expect(saved.savedCard).toEqual({ paymentMethodId: card });
   }
   return { id: customer.id, email };
 }
 
-async function newRequest(customerId: string, extra: Record<string, unknown> = {}): Promise<RequestSeen> {
-  return expectOk<RequestSeen>('POST', '/v1/requests', { customerId, product: 'Shooting photo produit', options: { photos: 20, fond: 'blanc' }, priceOnQuote: true, assigneeId: assignee.id, ...extra }, 201);
+async function newRequest(customerId: string, extra: Partial<components['schemas']['CreateServiceRequest']> = {}) {
+  const body = { customerId, product: 'Shooting photo produit', options: { photos: 20, fond: 'blanc' }, priceOnQuote: true, assigneeId: assignee.id, ...extra };
+  return succeeded(office.api.POST('/v1/requests', { body }), 201);
 }
 
-const requestOf = (id: string) => expectOk<RequestSeen>('GET', `/v1/requests/${id}`);
+const requestOf = (id: string) => succeeded(office.api.GET('/v1/requests/{id}', withId(id)), 200);
 
 /** Waits until the request's workflow has received it (pending). */
 const received = (id: string) => eventually(async () => ((await requestOf(id)).status === 'pending' ? true : undefined), { what: 'the request in the inbox' });
@@ -95,18 +80,18 @@ it('price on quote: proposal, accepted by link, confirmed, the card charged exac
   const created = await newRequest(customer.id, { plan: { name: 'Entretien mensuel', amount: 2900, period: 'monthly' } });
   expect(created).toMatchObject({ box: 'inbox', priceOnQuote: true, proposal: null });
   await received(created.id);
-  expect((await expectOk<{ data: { id: string }[] }>('GET', '/v1/requests?box=inbox')).data.map((request) => request.id)).toContain(created.id);
+  expect((await succeeded(office.api.GET('/v1/requests', { params: { query: { box: 'inbox' } } }), 200)).data.map((request) => request.id)).toContain(created.id);
 
-  const started = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/status`, { status: 'in_progress' });
+  const started = await succeeded(office.api.POST('/v1/requests/{id}/status', { ...withId(created.id), body: { status: 'in_progress' } }), 200);
   expect(started).toMatchObject({ status: 'in_progress', box: 'in_progress' });
 
-  const proposed = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/price-proposal`, { amount: 15000 });
+  const proposed = await proposePrice(created.id, 15000);
   expect(proposed).toMatchObject({ status: 'awaiting_response', box: 'awaiting_response', proposal: { seq: 1, amount: 15000, status: 'sent' } });
   expect(proposed.labels).toContain('awaiting_response');
   // Confirming before the customer answered is refused with the reason.
-  const early = await office.call<{ detail: string }>('POST', `/v1/requests/${created.id}/confirm`, {});
-  expect(early.status).toBe(409);
-  expect(early.body.detail).toMatch(/withdraw it before confirming/);
+  const early = await confirm(created.id);
+  expect(early.response.status).toBe(409);
+  expect(early.error?.detail).toMatch(/withdraw it before confirming/);
 
   const link = await proposalLink(customer.email);
   const accepted = await answer(link, 'accept');
@@ -117,7 +102,7 @@ it('price on quote: proposal, accepted by link, confirmed, the card charged exac
   await eventually(async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).includes(assignee.email)) ? true : undefined), { what: 'the assignee told of the answer' });
 
   const before = (await payments.charges()).count;
-  const confirmed = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/confirm`, {});
+  const confirmed = await succeeded(confirm(created.id), 200);
   expect(confirmed).toMatchObject({ status: 'confirmed', box: 'closed', unread: false, handledWithoutProposal: false });
   const paid = await eventually(async () => {
     const seen = await requestOf(created.id);
@@ -126,15 +111,15 @@ it('price on quote: proposal, accepted by link, confirmed, the card charged exac
   expect(paid.paymentStatus).toBe('paid');
   expect(paid.payments).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded', amount: 15000 })]);
   // The same confirm again is its retry, answered the same; another confirm is refused: never charged twice.
-  expect(await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/confirm`, {})).toMatchObject({ status: 'confirmed' });
-  expect((await office.call('POST', `/v1/requests/${created.id}/confirm`, {}, { 'idempotency-key': `again-${created.id}` })).status).toBe(409);
+  expect(await succeeded(confirm(created.id), 200)).toMatchObject({ status: 'confirmed' });
+  expect((await confirm(created.id, `again-${created.id}`)).response.status).toBe(409);
 
   // The plan's subscription bills its first period in advance, on its own charge: its row is
   // written pending before the provider is asked, so wait for the outcome, not the row.
   const subscription = await eventually(async () => {
-    const seen = await office.call<{ status: string; payments: { status: string }[] }>('GET', `/v1/subscriptions/${paid.subscriptionId}`);
-    const settled = seen.body.payments.length > 0 && seen.body.payments.every((payment) => payment.status !== 'pending');
-    return seen.status === 200 && seen.body.status === 'active' && settled ? seen.body : undefined;
+    const seen = await succeeded(office.api.GET('/v1/subscriptions/{id}', withId(paid.subscriptionId ?? '')), 200);
+    const settled = seen.payments.length > 0 && seen.payments.every((payment) => payment.status !== 'pending');
+    return seen.status === 'active' && settled ? seen : undefined;
   }, { what: 'the subscription active, its first period charged' });
   expect(subscription.payments).toEqual([expect.objectContaining({ status: 'succeeded' })]);
   // At the provider: the request's charge once, the first period once — nothing more.
@@ -149,10 +134,10 @@ it('a declined card on confirm: confirmed-unpaid, an event and a notice to the a
   const customer = await customerWith('pm_card_chargeDeclined');
   const created = await newRequest(customer.id);
   await received(created.id);
-  await expectOk('POST', `/v1/requests/${created.id}/price-proposal`, { amount: 9900 });
+  await proposePrice(created.id, 9900);
   expect((await answer(await proposalLink(customer.email), 'accept')).status).toBe(200);
 
-  await expectOk('POST', `/v1/requests/${created.id}/confirm`, {});
+  await succeeded(confirm(created.id), 200);
   const unpaid = await eventually(async () => {
     const seen = await requestOf(created.id);
     return seen.paymentStatus ? seen : undefined;
@@ -176,14 +161,14 @@ it('withdraws a proposal and sends a new one; the old link answers the new propo
   const customer = await customerWith('pm_card_visa');
   const created = await newRequest(customer.id);
   await received(created.id);
-  await expectOk('POST', `/v1/requests/${created.id}/price-proposal`, { amount: 20000 });
-  const withdrawn = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/price-proposal/cancel`, {});
+  await proposePrice(created.id, 20000);
+  const withdrawn = await succeeded(office.api.POST('/v1/requests/{id}/price-proposal/cancel', { ...withId(created.id), body: {} }), 200);
   expect(withdrawn).toMatchObject({ status: 'in_progress', proposal: { seq: 1, status: 'withdrawn' } });
   expect(withdrawn.labels).not.toContain('awaiting_response');
   // Nothing waits for an answer now.
   expect((await answer(await proposalLink(customer.email), 'accept')).status).toBe(409);
 
-  const resent = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/price-proposal`, { amount: 17500 });
+  const resent = await proposePrice(created.id, 17500);
   expect(resent.proposals.map((proposal) => [proposal.seq, proposal.amount, proposal.status])).toEqual([
     [1, 20000, 'withdrawn'],
     [2, 17500, 'sent'],
@@ -197,24 +182,24 @@ it("declines with the seller's reason in one decision of the request's workflow,
   const created = await newRequest(customer.id);
   await received(created.id);
   const key = `decline-${unique()}`;
-  const decline = () => office.call<RequestSeen>('POST', `/v1/requests/${created.id}/decline`, { reason: 'Hors zone' }, { 'Idempotency-Key': key });
-  const declined = await decline();
-  expect(declined).toMatchObject({ status: 200, body: { status: 'declined', declineReason: 'Hors zone' } });
+  const decline = () =>
+    succeeded(office.api.POST('/v1/requests/{id}/decline', { params: { path: { id: created.id }, header: { 'Idempotency-Key': key } }, body: { reason: 'Hors zone' } }), 200);
+  expect(await decline()).toMatchObject({ status: 'declined', declineReason: 'Hors zone' });
   // As after a first attempt whose answer was lost: the retry reaches the workflow again, under the same decision id.
   await payments.stack.prisma.idempotentRequest.deleteMany({ where: { key } });
-  expect(await decline()).toMatchObject({ status: 200, body: { status: 'declined', declineReason: 'Hors zone' } });
+  expect(await decline()).toMatchObject({ status: 'declined', declineReason: 'Hors zone' });
   const trail = (await office.events(created.id)).filter((event) => event.type === 'declined');
   expect(trail).toEqual([expect.objectContaining({ data: expect.objectContaining({ reason: 'Hors zone' }) })]);
 });
 
 it('statistics leave out requests handled without a price proposal', async () => {
-  const before = await expectOk<{ confirmed: number; excludedWithoutProposal: number }>('GET', '/v1/requests/stats');
+  const before = await stats();
   const customer = await customerWith();
   const blind = await newRequest(customer.id, { billing: 'invoice' });
   await received(blind.id);
-  const confirmed = await expectOk<RequestSeen>('POST', `/v1/requests/${blind.id}/confirm`, {});
+  const confirmed = await succeeded(confirm(blind.id), 200);
   expect(confirmed).toMatchObject({ status: 'confirmed', handledWithoutProposal: true, paymentStatus: null });
-  const after = await expectOk<{ confirmed: number; excludedWithoutProposal: number }>('GET', '/v1/requests/stats');
+  const after = await stats();
   expect(after.confirmed).toBe(before.confirmed);
   expect(after.excludedWithoutProposal).toBe(before.excludedWithoutProposal + 1);
 });
@@ -223,15 +208,15 @@ it('labels and internal notes stay in the team; the conversation reaches the cus
   const customer = await customerWith();
   const created = await newRequest(customer.id);
   await received(created.id);
-  const labelled = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/labels`, { add: ['client-vip-secret'] });
+  const labelled = await succeeded(office.api.POST('/v1/requests/{id}/labels', { ...withId(created.id), body: { add: ['client-vip-secret'] } }), 200);
   expect(labelled.labels).toEqual(['client-vip-secret']);
-  const noted = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/notes`, { body: 'Note interne : marge faible' });
+  const noted = await succeeded(office.api.POST('/v1/requests/{id}/notes', { ...withId(created.id), body: { body: 'Note interne : marge faible' } }), 200);
   expect(noted.notes.map((note) => note.body)).toEqual(['Note interne : marge faible']);
   expect(noted.status).toBe('pending');
 
-  const written = await expectOk<RequestSeen>('POST', `/v1/requests/${created.id}/messages`, { body: 'Nous préparons votre devis.' });
+  const written = await succeeded(office.api.POST('/v1/requests/{id}/messages', { ...withId(created.id), body: { body: 'Nous préparons votre devis.' } }), 200);
   expect(written).toMatchObject({ status: 'in_progress', box: 'in_progress' });
-  await expectOk('POST', `/v1/requests/${created.id}/price-proposal`, { amount: 5000 });
+  await proposePrice(created.id, 5000);
 
   const link = await proposalLink(customer.email);
   const page = await fetch(link);

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebhookRefused } from '../../services/signature/provider';
 import { createSignatureProviders, signatureProviderName } from '../../services/signature/registry';
+import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { pdfText } from '../support/pdf-text';
@@ -28,18 +29,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-interface SignatureSeen {
-  provider: string;
-  providerDocumentId: string | null;
-  providerStatus: string | null;
-  digitalStatus: string;
-  recipient: { name: string; email: string | null };
-  signedAt: string | null;
-  signedPdfUrl: string | null;
-  cancelledBy: string | null;
-  cancelReason: string | null;
-}
-
 async function customerPost(url: string, action: string, json: Record<string, unknown>) {
   const response = await fetch(`${url}/${action}`, {
     method: 'POST',
@@ -49,11 +38,10 @@ async function customerPost(url: string, action: string, json: Record<string, un
   return { status: response.status, body: (await response.json()) as { status?: string; detail?: string } };
 }
 
-async function signatureOf(documentId: string): Promise<SignatureSeen> {
-  const answer = await office.call<SignatureSeen>('GET', `/v1/documents/${documentId}/signature`);
-  expect(answer.status).toBe(200);
-  return answer.body;
-}
+const theDocument = (id: string) => ({ params: { path: { id } } });
+const signatureOf = (id: string) => succeeded(office.api.GET('/v1/documents/{id}/signature', theDocument(id)), 200);
+const signedPdf = (id: string) => office.api.GET('/v1/documents/{id}/signature/signed.pdf', { ...theDocument(id), parseAs: 'arrayBuffer' });
+const cancelSignature = (id: string, reason?: string) => office.api.POST('/v1/documents/{id}/signature/cancel', { ...theDocument(id), body: reason ? { reason } : {} });
 
 it('resolves the provider by the request, else the tenant setting, else builtin', () => {
   expect(signatureProviderName(undefined, 'builtin')).toBe('builtin');
@@ -81,9 +69,10 @@ it('reports the portal signature as sent, viewed, then signed, and downloads the
 
   // The customer puts it on hold: seen, not signed.
   expect((await customerPost(sent.url, 'hold', {})).status).toBe(200);
-  const checked = await office.call<{ digitalStatus: string }>('POST', `/v1/documents/${documentId}/signature/check`);
-  expect(checked).toEqual({ status: 202, body: { digitalStatus: 'viewed' } });
-  expect((await office.download(`/v1/documents/${documentId}/signature/signed.pdf`)).status).toBe(404);
+  const checked = await office.api.POST('/v1/documents/{id}/signature/check', theDocument(documentId));
+  expect(checked.response.status).toBe(202);
+  expect(checked.data).toEqual({ digitalStatus: 'viewed' });
+  expect((await signedPdf(documentId)).response.status).toBe(404);
 
   const signed = await customerPost(sent.url, 'sign', { signerName: 'Zoë Dupré', consent: true });
   expect(signed).toMatchObject({ status: 200, body: { status: 'accepted' } });
@@ -92,16 +81,16 @@ it('reports the portal signature as sent, viewed, then signed, and downloads the
   expect(seen.signedAt).not.toBeNull();
   expect(seen.signedPdfUrl).toBe(`${stack.config.publicUrl}/v1/documents/${documentId}/signature/signed.pdf`);
 
-  const file = await office.download(`/v1/documents/${documentId}/signature/signed.pdf`);
-  expect(file.status).toBe(200);
-  const words = pdfText(file.bytes);
+  const file = await signedPdf(documentId);
+  expect(file.response.status).toBe(200);
+  const words = pdfText(new Uint8Array(file.data ?? new ArrayBuffer(0)));
   expect(words).toContain('Electronic signature certificate');
   expect(words).toContain('Spring brochures');
 
   // Over: nothing to cancel, and our own events need no webhook.
-  const cancel = await office.call<{ detail: string }>('POST', `/v1/documents/${documentId}/signature/cancel`, {});
-  expect(cancel.status).toBe(409);
-  expect(cancel.body.detail).toContain('already signed');
+  const cancel = await cancelSignature(documentId);
+  expect(cancel.response.status).toBe(409);
+  expect(cancel.error?.detail).toContain('already signed');
   expect(() => builtin.verifyWebhook({ body: { document: { id: documentId } }, token: 'x', expectedToken: 'x' })).toThrow(WebhookRefused);
 });
 
@@ -109,7 +98,7 @@ it('cancels the portal signing with the quote, in the one decision the API asks 
   const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
   const sent = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
 
-  expect((await office.call('POST', `/v1/documents/${documentId}/cancel`, { reason: 'ordered by phone' })).status).toBe(202);
+  expect((await office.api.POST('/v1/documents/{id}/cancel', { ...theDocument(documentId), body: { reason: 'ordered by phone' } })).response.status).toBe(202);
   // The portal signing is the quote's own status: cancelled with it, nothing left to withdraw.
   expect(await signatureOf(documentId)).toMatchObject({ digitalStatus: 'cancelled' });
   expect((await customerPost(sent.url, 'sign', { signerName: 'Zoë Dupré', consent: true })).status).not.toBe(200);
@@ -123,9 +112,9 @@ it('cancels the portal signing by revoking its links; the trail says who and why
   const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
   const sent = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
 
-  const cancelled = await office.call<{ digitalStatus: string }>('POST', `/v1/documents/${documentId}/signature/cancel`, { reason: 'approved by phone' });
-  expect(cancelled.status).toBe(202);
-  expect(cancelled.body.digitalStatus).toBe('cancelled');
+  const cancelled = await cancelSignature(documentId, 'approved by phone');
+  expect(cancelled.response.status).toBe(202);
+  expect(cancelled.data?.digitalStatus).toBe('cancelled');
 
   // The customer's link opens nothing more (turned off: 410), so no signature can come in.
   expect((await fetch(sent.url)).status).toBe(410);
@@ -136,11 +125,11 @@ it('cancels the portal signing by revoking its links; the trail says who and why
   expect((await signatureOf(documentId)).cancelledBy).toMatch(/^(seller|user:)/);
   const trail = await office.events(documentId);
   expect(trail.find((event) => event.type === 'signature_cancelled')).toMatchObject({ data: { provider: 'builtin', reason: 'approved by phone' } });
-  expect((await office.call<{ digitalStatus: string }>('GET', `/v1/documents/${documentId}`)).body.digitalStatus).toBe('cancelled');
+  expect((await office.document(documentId)).digitalStatus).toBe('cancelled');
 
-  expect((await office.call('POST', `/v1/documents/${documentId}/signature/cancel`, {})).status).toBe(409);
+  expect((await cancelSignature(documentId)).response.status).toBe(409);
   // A reminder still reaches the customer, with a link that shows the quote and signs nothing.
-  expect((await office.call('POST', `/v1/documents/${documentId}/remind`)).status).toBe(202);
+  expect((await office.api.POST('/v1/documents/{id}/remind', theDocument(documentId))).response.status).toBe(202);
   const reminderUrl = await eventually(
     async () => {
       const links = (await stack.readOutbox())
@@ -155,15 +144,22 @@ it('cancels the portal signing by revoking its links; the trail says who and why
   expect((await customerPost(reminderUrl, 'sign', { signerName: 'Zoë Dupré', consent: true })).status).toBe(403);
   expect(await stack.prisma.quoteSignature.count({ where: { documentId } })).toBe(0);
 
-  const order = await office.call<{ kind: string }>('POST', `/v1/documents/${documentId}/convert`, { to: 'order' });
-  expect(order).toMatchObject({ status: 201, body: { kind: 'order' } });
+  const order = await office.api.POST('/v1/documents/{id}/convert', { ...theDocument(documentId), body: { to: 'order' } });
+  expect(order.response.status).toBe(201);
+  expect(order.data).toMatchObject({ kind: 'order' });
 });
 
 it("takes a retried cancel as the same decision of the quote's workflow: one signature_cancelled in the trail", async () => {
   const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
   await office.sendQuote(documentId, contactEmail, { requireSignature: true });
   const key = `cancel-signing-${randomUUID()}`;
-  const cancel = () => office.call('POST', `/v1/documents/${documentId}/signature/cancel`, { reason: 'approved by phone' }, { 'Idempotency-Key': key });
+  const cancel = async () => {
+    const { data, response } = await office.api.POST('/v1/documents/{id}/signature/cancel', {
+      params: { path: { id: documentId }, header: { 'Idempotency-Key': key } },
+      body: { reason: 'approved by phone' },
+    });
+    return { status: response.status, body: data };
+  };
 
   const first = await cancel();
   expect(first).toEqual({ status: 202, body: { digitalStatus: 'cancelled', checks: 0, consecutiveFailures: 0 } });
@@ -177,5 +173,5 @@ it("takes a retried cancel as the same decision of the quote's workflow: one sig
   expect(cancelled).toEqual([expect.objectContaining({ data: { provider: 'builtin', reason: 'approved by phone' } })]);
   expect((await updateRequests(stack.client, `quote-${documentId}`)).filter((update) => update.name === 'cancelSigning').map((update) => update.id)).toContain(key);
   // The quote stays open: the seller converts it by hand.
-  expect((await office.call<{ status: string; digitalStatus: string }>('GET', `/v1/documents/${documentId}`)).body).toMatchObject({ status: 'sent', digitalStatus: 'cancelled' });
+  expect(await office.document(documentId)).toMatchObject({ status: 'sent', digitalStatus: 'cancelled' });
 });

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
+import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { startPaymentStack, type PaymentStack } from '../support/payments';
 import { killHard, WorkerProcesses } from '../support/worker-process';
@@ -63,8 +64,9 @@ afterAll(async () => {
 });
 
 it('charges the card once and ends active when the worker dies between charge and record', async () => {
-  const customer = await office.call<{ id: string }>('POST', '/v1/customers', { name: 'Blackbell Studio' });
-  expect((await office.call('PATCH', `/v1/customers/${customer.body.id}`, { savedCard: { paymentMethodId: 'pm_card_visa' } })).status).toBe(200);
+  const customer = await succeeded(office.api.POST('/v1/customers', { body: { name: 'Blackbell Studio' } }));
+  const savedCard = await office.api.PATCH('/v1/customers/{id}', { params: { path: { id: customer.id } }, body: { savedCard: { paymentMethodId: 'pm_card_visa' } } });
+  expect(savedCard.response.status).toBe(200);
   const chargesBefore = (await payments.charges()).count;
 
   let first: ChildProcess | undefined;
@@ -76,22 +78,21 @@ it('charges the card once and ends active when the worker dies between charge an
   const throughRelay = { ...payments.stack, env: { ...payments.stack.env, STRIPE_API_URL: relay.url } };
   try {
     first = workers.start(throughRelay, 'first');
-    const created = await office.call<{ id: string }>('POST', '/v1/subscriptions', {
-      customerId: customer.body.id,
-      plan: { name: 'Basic', amount: 1500, currency: 'EUR', period: 'P1M' },
-    });
-    expect(created.status).toBe(201);
-    const { id } = created.body;
+    const { id } = await succeeded(
+      office.api.POST('/v1/subscriptions', { body: { customerId: customer.id, plan: { name: 'Basic', amount: 1500, currency: 'EUR', period: 'P1M' } } }),
+      201,
+    );
+    const subscriptionOf = () => succeeded(office.api.GET('/v1/subscriptions/{id}', { params: { path: { id } } }));
 
     await eventually(async () => (killed ? true : undefined), { what: 'the charge made and the worker killed' });
     expect((await payments.charges()).count - chargesBefore).toBe(1);
-    const pending = (await office.call<{ payments: { status: string }[] }>('GET', `/v1/subscriptions/${id}`)).body;
+    const pending = await subscriptionOf();
     expect(pending.payments.map((payment) => payment.status)).toEqual(['pending']);
 
     workers.start(throughRelay, 'second');
     const settled = await eventually(
       async () => {
-        const subscription = (await office.call<{ status: string; currentPeriod: number; payments: { period: number; attempt: number; status: string; paymentIntentId: string | null }[] }>('GET', `/v1/subscriptions/${id}`)).body;
+        const subscription = await subscriptionOf();
         // The charge writes its row, the workflow its state just after.
         return subscription.payments[0]?.status === 'succeeded' && subscription.currentPeriod === 1 ? subscription : undefined;
       },
@@ -101,7 +102,7 @@ it('charges the card once and ends active when the worker dies between charge an
     expect(settled.payments).toEqual([expect.objectContaining({ period: 1, attempt: 1, status: 'succeeded', paymentIntentId: expect.stringMatching(/^pi_/) })]);
     expect((await payments.charges()).count - chargesBefore).toBe(1);
 
-    expect((await office.call('POST', `/v1/subscriptions/${id}/cancel`, {})).status).toBe(200);
+    expect((await office.api.POST('/v1/subscriptions/{id}/cancel', { params: { path: { id } }, body: {} })).response.status).toBe(200);
   } finally {
     await relay.close();
   }

@@ -1,7 +1,7 @@
 /**
  * The typed client (clients/typescript) against the real stack: a back office creating a
  * customer, a quote, sending it and reading its audit trail, every call typed by the
- * document. Other tests still use the untyped test/support/http.ts; moving them is later work.
+ * document. The other tests reach it through test/support/api.ts, which builds on the same client.
  */
 import { createGreenlightClient, type GreenlightClient } from '../../clients/typescript/src/index';
 import { eventually } from '../support/eventually';

@@ -4,25 +4,22 @@
  * host resolves to when the delivery connects, and whatever a receiver redirects to.
  */
 import { eventually } from '../support/eventually';
-import { ApiClient } from '../support/http';
+import { greenlightClient, succeeded, type components, type GreenlightClient } from '../support/api';
 import { createQuoteScenario } from '../support/quote-scenario';
 import { startStack, type Stack } from '../support/stack';
 import { startReceiver } from '../support/webhook-receiver';
 
 process.env.WEBHOOK_RETRY_DELAYS = 'PT1S';
 
-interface Attempt {
-  statusCode: number | null;
-  error: string | null;
-}
+type Attempt = components['schemas']['WebhookAttempt'];
 
 let stack: Stack;
-let api: ApiClient;
+let api: GreenlightClient;
 
 beforeAll(async () => {
   stack = await startStack();
   // A tenant with the default settings: private addresses are off limits.
-  api = new ApiClient(stack.baseUrl, (await stack.createTenant('Strict tenant')).apiKey);
+  api = greenlightClient(stack.baseUrl, (await stack.createTenant('Strict tenant')).apiKey);
 });
 
 afterAll(async () => {
@@ -30,11 +27,11 @@ afterAll(async () => {
 });
 
 /** The attempts of the endpoint's one delivery, once it has failed for good. */
-function failedAttempts(client: ApiClient, endpointId: string): Promise<Attempt[]> {
+function failedAttempts(client: GreenlightClient, endpointId: string): Promise<Attempt[]> {
   return eventually(
     async () => {
-      const { body } = await client.get<{ data: { status: string; attempts: Attempt[] }[] }>(`/v1/webhook-endpoints/${endpointId}/deliveries`);
-      const [delivery] = body.data;
+      const deliveries = await succeeded(client.GET('/v1/webhook-endpoints/{id}/deliveries', { params: { path: { id: endpointId } } }));
+      const [delivery] = deliveries.data;
       return delivery?.status === 'failed' ? delivery.attempts : undefined;
     },
     { what: 'the failed delivery' },
@@ -51,26 +48,26 @@ test.each([
   ['http://[::ffff:169.254.169.254]/latest/meta-data', 'link-local'],
   ['http://[::ffff:10.0.0.1]/h', 'private'],
 ])('%s is refused at registration as a %s address', async (url, reason) => {
-  const answer = await api.post<{ detail: string; errors: { path: string; message: string }[] }>('/v1/webhook-endpoints', { url, events: ['document.*'] });
-  expect(answer.status).toBe(422);
-  expect(answer.body.detail).toContain(`a ${reason} address`);
-  expect(answer.body.errors).toEqual([expect.objectContaining({ path: 'url' })]);
-  expect((await api.get<{ data: unknown[] }>('/v1/webhook-endpoints')).body.data).toEqual([]);
+  const answer = await api.POST('/v1/webhook-endpoints', { body: { url, events: ['document.*'] } });
+  expect(answer.response.status).toBe(422);
+  expect(answer.error?.detail).toContain(`a ${reason} address`);
+  expect(answer.error?.errors).toEqual([expect.objectContaining({ path: 'url' })]);
+  expect((await api.GET('/v1/webhook-endpoints')).data?.data).toEqual([]);
 });
 
 test('a host that resolves to loopback when the delivery connects is refused, and nothing reaches it', async () => {
   const receiver = await startReceiver();
-  const tenant = new ApiClient(stack.baseUrl, (await stack.createTenant('Rebinding tenant')).apiKey);
+  const tenant = greenlightClient(stack.baseUrl, (await stack.createTenant('Rebinding tenant')).apiKey);
   try {
     // Registered while private addresses were allowed, then the tenant turned them off: at
     // delivery, the connection's own lookup of "localhost" finds loopback (as a rebinding
     // DNS answer would) and refuses it.
-    expect((await tenant.patch('/v1/settings', { allowPrivateWebhookUrls: true })).status).toBe(200);
-    const endpoint = await tenant.create<{ id: string }>('/v1/webhook-endpoints', { url: receiver.url.replace('127.0.0.1', 'localhost'), events: ['document.sent'] });
-    expect((await tenant.patch('/v1/settings', { allowPrivateWebhookUrls: false })).status).toBe(200);
+    expect((await tenant.PATCH('/v1/settings', { body: { allowPrivateWebhookUrls: true } })).response.status).toBe(200);
+    const endpoint = await succeeded(tenant.POST('/v1/webhook-endpoints', { body: { url: receiver.url.replace('127.0.0.1', 'localhost'), events: ['document.sent'] } }));
+    expect((await tenant.PATCH('/v1/settings', { body: { allowPrivateWebhookUrls: false } })).response.status).toBe(200);
 
     const quote = await createQuoteScenario(tenant);
-    expect((await tenant.post(`/v1/documents/${quote.documentId}/send`, {})).status).toBe(202);
+    expect((await tenant.POST('/v1/documents/{id}/send', { params: { path: { id: quote.documentId } }, body: {} })).response.status).toBe(202);
 
     const attempts = await failedAttempts(tenant, endpoint.id);
     expect(attempts).toHaveLength(2);
@@ -87,12 +84,12 @@ test('a host that resolves to loopback when the delivery connects is refused, an
 test('a redirect is not followed, not even to an address the tenant may reach', async () => {
   const target = await startReceiver();
   const redirecting = await startReceiver([302, 302], { location: target.url });
-  const developer = new ApiClient(stack.baseUrl, (await stack.createTenant('Developer tenant')).apiKey);
+  const developer = greenlightClient(stack.baseUrl, (await stack.createTenant('Developer tenant')).apiKey);
   try {
-    expect((await developer.patch('/v1/settings', { allowPrivateWebhookUrls: true })).status).toBe(200);
-    const endpoint = await developer.create<{ id: string }>('/v1/webhook-endpoints', { url: redirecting.url, events: ['document.sent'] });
+    expect((await developer.PATCH('/v1/settings', { body: { allowPrivateWebhookUrls: true } })).response.status).toBe(200);
+    const endpoint = await succeeded(developer.POST('/v1/webhook-endpoints', { body: { url: redirecting.url, events: ['document.sent'] } }));
     const quote = await createQuoteScenario(developer);
-    expect((await developer.post(`/v1/documents/${quote.documentId}/send`, {})).status).toBe(202);
+    expect((await developer.POST('/v1/documents/{id}/send', { params: { path: { id: quote.documentId } }, body: {} })).response.status).toBe(202);
 
     const attempts = await failedAttempts(developer, endpoint.id);
     expect(attempts.map((attempt) => attempt.statusCode)).toEqual([302, 302]);

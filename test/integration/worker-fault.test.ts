@@ -5,7 +5,8 @@
  * holds each fact exactly once: Temporal kept the workflow, nothing was lost or doubled.
  */
 import { eventually } from '../support/eventually';
-import { ApiClient, postPortalDecision } from '../support/http';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { postPortalDecision } from '../support/http';
 import { recipientsOf } from '../support/outbox';
 import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '../support/quote-scenario';
 import { startStack, type Stack } from '../support/stack';
@@ -13,13 +14,13 @@ import { killHard, WorkerProcesses } from '../support/worker-process';
 
 describe('a worker killed between the send and the customer’s decision', () => {
   let stack: Stack;
-  let api: ApiClient;
+  let api: GreenlightClient;
   let quote: QuoteScenario;
   const workers = new WorkerProcesses();
 
   beforeAll(async () => {
     stack = await startStack({ inProcessWorker: false });
-    api = new ApiClient(stack.baseUrl, (await stack.createTenant('Imprimerie Durand')).apiKey);
+    api = greenlightClient(stack.baseUrl, (await stack.createTenant('Imprimerie Durand')).apiKey);
     quote = await createQuoteScenario(api);
   }, 120_000);
   afterAll(async () => {
@@ -27,13 +28,15 @@ describe('a worker killed between the send and the customer’s decision', () =>
     await stack?.close();
   });
 
+  const eventsNow = () => succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id: quote.documentId } } }));
+
   it('loses nothing and doubles nothing: the accept succeeds once a worker is back', async () => {
     const first = workers.start(stack, 'first');
-    expect((await api.post(`/v1/documents/${quote.documentId}/send`, {})).status).toBe(202);
+    expect((await api.POST('/v1/documents/{id}/send', { params: { path: { id: quote.documentId } }, body: {} })).response.status).toBe(202);
     const email = await emailTo(stack.readOutbox, quote.contactEmail);
     // Sent means recorded too: the worker is idle then, waiting for the customer. (Killed in the
     // middle of an activity instead, the activity would be retried after its timeout.)
-    await eventually(async () => (await api.get<{ type: string }[]>(`/v1/documents/${quote.documentId}/events`)).body.find((event) => event.type === 'sent'), {
+    await eventually(async () => (await eventsNow()).find((event) => event.type === 'sent'), {
       what: 'the sent event',
     });
 
@@ -46,9 +49,9 @@ describe('a worker killed between the send and the customer’s decision', () =>
     workers.start(stack, 'second');
 
     expect(await accepting).toEqual({ status: 200, body: { status: 'accepted', decisionId } });
-    expect((await api.get<{ status: string }>(`/v1/documents/${quote.documentId}`)).body.status).toBe('accepted');
+    expect((await succeeded(api.GET('/v1/documents/{id}', { params: { path: { id: quote.documentId } } }))).status).toBe('accepted');
 
-    const events = (await api.get<{ type: string }[]>(`/v1/documents/${quote.documentId}/events`)).body;
+    const events = await eventsNow();
     const count = (type: string) => events.filter((event) => event.type === type).length;
     // The open is kept as it came (doubtful); accepting from it made it the customer's view.
     expect({ sent: count('sent'), opened: count('opened'), viewed: count('viewed'), accepted: count('accepted') }).toEqual({ sent: 1, opened: 1, viewed: 1, accepted: 1 });

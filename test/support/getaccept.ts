@@ -10,16 +10,10 @@ import { registerStandInWebhooks } from '../../devtools/getaccept/register-webho
 import { startGetAcceptStandIn, type GetAcceptStandIn } from '../../devtools/getaccept/server';
 import { signatureStateQuery, signatureWorkflowId, type SignatureView } from '../../workflows/messages/signature';
 import { eventually } from './eventually';
-import { ApiClient } from './http';
+import { greenlightClient, succeeded, type components } from './api';
 import { startStack, type Stack, type StackOptions } from './stack';
 
-export interface AuditRow {
-  seq: number;
-  type: string;
-  actor: string;
-  at: string;
-  data: Record<string, unknown>;
-}
+export type AuditRow = components['schemas']['AuditEvent'];
 
 export interface StandInDocument {
   id: string;
@@ -73,13 +67,7 @@ export async function startSigningStack(options: { webhooks?: boolean; stack?: S
 
 export async function signingOffice(stack: Stack, standIn: GetAcceptStandIn, options: { webhooks?: boolean } = {}) {
   const { tenantId, apiKey } = await stack.createTenant(`Servicebolaget ${unique()}`);
-  const api = new ApiClient(stack.baseUrl, apiKey);
-  const call = <T>(method: string, path: string, body?: unknown) => api.call<T>(method, path, body);
-  const ok = async <T>(method: string, path: string, body?: unknown, status = 200): Promise<T> => {
-    const answer = await call<T>(method, path, body);
-    if (answer.status !== status) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
+  const api = greenlightClient(stack.baseUrl, apiKey);
   const standInCall = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${standIn.url}${path}`, {
       method,
@@ -93,41 +81,43 @@ export async function signingOffice(stack: Stack, standIn: GetAcceptStandIn, opt
     await registerStandInWebhooks({ greenlightUrl: stack.baseUrl, apiKey, standInApiUrl: standIn.apiUrl, standInKey: GETACCEPT_STAND_IN_KEY });
   }
 
-  const document = (documentId: string) => ok<{ status: string; digitalStatus: string | null; kind: string }>('GET', `/v1/documents/${documentId}`);
-  const events = (documentId: string) => ok<AuditRow[]>('GET', `/v1/documents/${documentId}/events`);
+  const document = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
+  const events = (id: string) => succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id } } }), 200);
 
   return {
     tenantId,
     apiKey,
-    call,
-    ok,
+    api,
     document,
     events,
-    settings: (patch: Record<string, unknown>) => ok('PATCH', '/v1/settings', patch),
+    settings: (patch: components['schemas']['UpdateSettings']) => succeeded(api.PATCH('/v1/settings', { body: patch }), 200),
     /** A customer (Swedish unless told) with a contact reachable by email and mobile, and a document of one line. */
     async createDocument(kind: 'quote' | 'order' = 'quote', locale = 'sv'): Promise<{ documentId: string; email: string; mobile: string }> {
       const email = `kund-${unique()}@example.test`;
       const mobile = `+46 70 ${Math.floor(1_000_000 + Math.random() * 8_999_999)}`;
-      const customer = await ok<{ id: string }>('POST', '/v1/customers', { name: 'Åsa Öberg AB', locale }, 201);
-      const contact = await ok<{ id: string }>('POST', `/v1/customers/${customer.id}/contacts`, { name: 'Åsa Öberg', email, phone: mobile }, 201);
-      const created = await ok<{ id: string }>(
-        'POST',
-        '/v1/documents',
-        {
-          kind,
-          customerId: customer.id,
-          contactId: contact.id,
-          title: 'Service av värmepump',
-          lines: [{ description: 'Årlig service', quantity: 1, unitPrice: 189_000, taxRate: 25 }],
-          ...(kind === 'quote' ? { validUntil: new Date(Date.now() + 30 * 24 * 3600_000).toISOString() } : {}),
-        },
+      const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Åsa Öberg AB', locale } }), 201);
+      const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Åsa Öberg', email, phone: mobile } }), 201);
+      const created = await succeeded(
+        api.POST('/v1/documents', {
+          body: {
+            kind,
+            customerId: customer.id,
+            contactId: contact.id,
+            title: 'Service av värmepump',
+            lines: [{ description: 'Årlig service', quantity: 1, unitPrice: 189_000, taxRate: 25 }],
+            ...(kind === 'quote' ? { validUntil: new Date(Date.now() + 30 * 24 * 3600_000).toISOString() } : {}),
+          },
+        }),
         201,
       );
       return { documentId: created.id, email, mobile };
     },
+    /** The seller's "check now" and cancel of the digital signing, answered as they come. */
+    checkSignature: (id: string) => api.POST('/v1/documents/{id}/signature/check', { params: { path: { id } } }),
+    cancelSignature: (id: string, body: components['schemas']['CancelSignature'] = {}) => api.POST('/v1/documents/{id}/signature/cancel', { params: { path: { id } }, body }),
     /** Sends for signature through GetAccept and waits for digital status "sent". */
-    async sendForSignature(documentId: string, body: Record<string, unknown> = {}): Promise<StandInDocument> {
-      await ok('POST', `/v1/documents/${documentId}/send`, { signature: { provider: 'getaccept' }, ...body }, 202);
+    async sendForSignature(documentId: string, body: components['schemas']['SendDocument'] = {}): Promise<StandInDocument> {
+      await succeeded(api.POST('/v1/documents/{id}/send', { params: { path: { id: documentId } }, body: { signature: { provider: 'getaccept' }, ...body } }), 202);
       await eventually(async () => ((await document(documentId)).digitalStatus === 'sent' ? true : undefined), { what: 'digital status sent' });
       return this.standInDocument(documentId);
     },

@@ -1,53 +1,11 @@
-/** A thin JSON client for the back-office API and the portal, as an integrator's code would call them. */
+/**
+ * The portal's JSON posts, as a customer's app would send them. The back-office API has its typed
+ * client (test/support/api.ts); the portal is not part of its OpenAPI document.
+ */
 
 export interface JsonAnswer<T = unknown> {
   status: number;
   body: T;
-}
-
-export class ApiClient {
-  constructor(
-    readonly baseUrl: string,
-    private readonly apiKey: string,
-  ) {}
-
-  get<T = unknown>(path: string): Promise<JsonAnswer<T>> {
-    return this.call<T>('GET', path);
-  }
-
-  post<T = unknown>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<JsonAnswer<T>> {
-    return this.call<T>('POST', path, body, headers);
-  }
-
-  patch<T = unknown>(path: string, body: unknown): Promise<JsonAnswer<T>> {
-    return this.call<T>('PATCH', path, body);
-  }
-
-  delete<T = unknown>(path: string): Promise<JsonAnswer<T>> {
-    return this.call<T>('DELETE', path);
-  }
-
-  /** Like post, but a non-2xx answer is an error: for the steps a test builds on rather than checks. */
-  async create<T = unknown>(path: string, body: unknown): Promise<T> {
-    const answer = await this.post<T>(path, body);
-    if (answer.status >= 300) throw new Error(`POST ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  }
-
-  /** Any method; a JSON answer comes back parsed, any other as text. */
-  async call<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonAnswer<T>> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.apiKey}`,
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await readBody(response)) as T };
-  }
 }
 
 /** A customer's JSON post to the portal (no CSRF field needed for JSON, API.md "Customer side"). */

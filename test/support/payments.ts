@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { startStripeStandIn, type StripeStandIn, type WebhookTarget } from '../../devtools/stripe/server';
 import type { BackOffice, LineInput } from '../integration/portal-fixtures';
+import { succeeded } from './api';
 import { startStack, type Stack, type StackOptions } from './stack';
 
 export interface PaymentStack {
@@ -56,23 +57,24 @@ export async function createInvoice(
   options: { locale?: string; lines: LineInput[]; dueDate?: Date },
 ): Promise<{ documentId: string; contactEmail: string }> {
   const contactEmail = `payer-${unique()}@customer.test`;
-  const created = async <T>(path: string, body: unknown): Promise<T> => {
-    const answer = await office.call<T>('POST', path, body);
-    if (answer.status !== 201) throw new Error(`POST ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
-  const customer = await created<{ id: string }>('/v1/customers', { name: 'Åsa Öberg AB', ...(options.locale ? { locale: options.locale } : {}) });
-  const contact = await created<{ id: string }>(`/v1/customers/${customer.id}/contacts`, { name: 'Zoë Dupré', email: contactEmail });
-  const users = await created<{ id: string }>('/v1/users', { name: 'Jeanne Martin', email: `jeanne-${unique()}@lumiere.test`, notify: { paid: ['email'] } });
-  const invoice = await created<{ id: string }>('/v1/documents', {
-    kind: 'invoice',
-    customerId: customer.id,
-    contactId: contact.id,
-    assigneeId: users.id,
-    title: 'Brochures de printemps',
-    number: `FAC-${unique()}`,
-    lines: options.lines,
-    ...(options.dueDate ? { dueDate: options.dueDate.toISOString() } : {}),
-  });
+  const { api } = office;
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Åsa Öberg AB', ...(options.locale ? { locale: options.locale } : {}) } }), 201);
+  const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Zoë Dupré', email: contactEmail } }), 201);
+  const users = await succeeded(api.POST('/v1/users', { body: { name: 'Jeanne Martin', email: `jeanne-${unique()}@lumiere.test`, notify: { paid: ['email'] } } }), 201);
+  const invoice = await succeeded(
+    api.POST('/v1/documents', {
+      body: {
+        kind: 'invoice',
+        customerId: customer.id,
+        contactId: contact.id,
+        assigneeId: users.id,
+        title: 'Brochures de printemps',
+        number: `FAC-${unique()}`,
+        lines: options.lines,
+        ...(options.dueDate ? { dueDate: options.dueDate.toISOString() } : {}),
+      },
+    }),
+    201,
+  );
   return { documentId: invoice.id, contactEmail };
 }

@@ -1,8 +1,12 @@
-/** Proof uploads as a back office sends them: multipart, field `files`, in order. */
+/**
+ * Proof uploads as a back office sends them: multipart, field `files`, in order. Raw fetch, not
+ * the typed client: the generated types read the document's `format: binary` files as strings,
+ * so the client cannot express a file upload.
+ */
 import { randomBytes } from 'node:crypto';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { eventually } from './eventually';
-import { ApiClient } from './http';
+import { greenlightClient, succeeded } from './api';
 import { recipientsOf } from './outbox';
 import type { Stack } from './stack';
 
@@ -43,8 +47,9 @@ export interface ProofRecipient {
 
 /** A text proof of `pages` pages uploaded with ?send=true: its id and the portal link of its email. */
 export async function sentTextProof(stack: Stack, apiKey: string, to: ProofRecipient, pages: number): Promise<{ id: string; url: string }> {
-  const api = new ApiClient(stack.baseUrl, apiKey);
-  const proof = await api.create<{ id: string; number: string }>('/v1/documents', { kind: 'proof', customerId: to.customerId, contactId: to.contactId, title: 'Catalogue', number: `BAT-${randomBytes(4).toString('hex')}` });
+  const api = greenlightClient(stack.baseUrl, apiKey);
+  const body = { kind: 'proof' as const, customerId: to.customerId, contactId: to.contactId, title: 'Catalogue', number: `BAT-${randomBytes(4).toString('hex')}` };
+  const proof = await succeeded(api.POST('/v1/documents', { body }));
   const upload = await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'catalogue.pdf', bytes: await textPdf(proof.number, pages) }], { send: true });
   if (upload.status !== 201) throw new Error(`the upload of ${proof.number} answered ${upload.status}`);
   const url = await eventually(

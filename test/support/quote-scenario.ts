@@ -4,7 +4,7 @@
  * customer (French, with accents) and its contact, and a two-line quote assigned to the
  * salesperson.
  */
-import type { ApiClient } from './http';
+import { succeeded, type GreenlightClient } from './api';
 import type { OutboxEmail } from './outbox';
 import { recipientsOf } from './outbox';
 import { eventually } from './eventually';
@@ -19,27 +19,29 @@ export interface QuoteScenario {
   number: string;
 }
 
-export async function createQuoteScenario(api: ApiClient, tag = Math.random().toString(36).slice(2, 8)): Promise<QuoteScenario> {
+export async function createQuoteScenario(api: GreenlightClient, tag = Math.random().toString(36).slice(2, 8)): Promise<QuoteScenario> {
   const userEmail = `camille.${tag}@imprimerie-durand.example`;
   const contactEmail = `zoe.${tag}@boulangerie-eclair.example`;
-  const user = await api.create<{ id: string }>('/v1/users', {
-    name: 'Camille Durand',
-    email: userEmail,
-    notify: { viewed: ['email'], decided: ['email'] },
-  });
-  const customer = await api.create<{ id: string }>('/v1/customers', { name: 'Boulangerie Éclair', email: contactEmail, locale: 'fr' });
-  const contact = await api.create<{ id: string }>(`/v1/customers/${customer.id}/contacts`, { name: 'Zoé Müller', email: contactEmail });
-  const quote = await api.create<{ id: string; number: string }>('/v1/documents', {
-    kind: 'quote',
-    customerId: customer.id,
-    contactId: contact.id,
-    assigneeId: user.id,
-    title: 'Flyers et affiches — printemps',
-    lines: [
-      { description: 'Flyers A5 recto-verso, 135 g', quantity: 1000, unitPrice: 9, taxRate: 20 },
-      { description: 'Affiches A2, papier satiné', quantity: 25, unitPrice: 450, taxRate: 20 },
-    ],
-  });
+  const user = await succeeded(api.POST('/v1/users', { body: { name: 'Camille Durand', email: userEmail, notify: { viewed: ['email'], decided: ['email'] } } }));
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Boulangerie Éclair', email: contactEmail, locale: 'fr' } }));
+  const contact = await succeeded(
+    api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Zoé Müller', email: contactEmail } }),
+  );
+  const quote = await succeeded(
+    api.POST('/v1/documents', {
+      body: {
+        kind: 'quote',
+        customerId: customer.id,
+        contactId: contact.id,
+        assigneeId: user.id,
+        title: 'Flyers et affiches — printemps',
+        lines: [
+          { description: 'Flyers A5 recto-verso, 135 g', quantity: 1000, unitPrice: 9, taxRate: 20 },
+          { description: 'Affiches A2, papier satiné', quantity: 25, unitPrice: 450, taxRate: 20 },
+        ],
+      },
+    }),
+  );
   return { userEmail, contactEmail, userId: user.id, customerId: customer.id, contactId: contact.id, documentId: quote.id, number: quote.number };
 }
 

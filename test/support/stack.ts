@@ -29,6 +29,7 @@ import { readOutbox, type OutboxEmail } from './outbox';
 import { testRunDir } from './harness-state';
 import { runWorker, uniqueTaskQueue } from './worker';
 import { startRenderSweeper } from '../../workers/render-sweeper';
+import { greenlightClient, succeeded } from './api';
 
 export interface Stack {
   baseUrl: string;
@@ -138,13 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     adminToken,
     readOutbox: () => readOutbox(outbox.url),
     createTenant: async (name = `Tenant ${taskQueue.slice(-8)}`) => {
-      const response = await fetch(`${baseUrl}/v1/tenants`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name }),
-      });
-      if (response.status !== 201) throw new Error(`POST /v1/tenants answered ${response.status}: ${await response.text()}`);
-      const tenant = (await response.json()) as { id: string; apiKey: string };
+      const tenant = await succeeded(greenlightClient(baseUrl, adminToken).POST('/v1/tenants', { body: { name } }), 201);
       scope.tenantIds.add(tenant.id);
       return { tenantId: tenant.id, apiKey: tenant.apiKey };
     },

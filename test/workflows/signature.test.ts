@@ -83,7 +83,7 @@ it("hands a run carrying the old loop's state over to the story: status, transit
   expect(story.nextCheckAt).toBeGreaterThan(Date.now() + 3_000_000);
 
   await office.moveAtProvider(sent.id, 'signed');
-  expect((await office.call('POST', `/v1/documents/${documentId}/signature/check`)).status).toBe(202);
+  expect((await office.checkSignature(documentId)).response.status).toBe(202);
   expect((await stack.client.workflow.getHandle(workflowId).result()).digitalStatus).toBe('signed');
   await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });
   // Numbered after what the loop recorded: nothing overwritten, nothing dropped as a repeat.

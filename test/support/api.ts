@@ -1,0 +1,35 @@
+/**
+ * The back-office API as Greenlight's own tests call it: through the typed client of
+ * clients/typescript, so a test that sends or reads what the OpenAPI document does not describe
+ * fails to compile — the document, the client and the tests cannot drift apart. Headers of one
+ * call (Idempotency-Key, ...) go in that call's `params.header` or `headers`.
+ */
+import { createGreenlightClient, type GreenlightClient } from '../../clients/typescript/src/index';
+
+export type { components, GreenlightClient } from '../../clients/typescript/src/index';
+
+/** A client for one tenant's API key against a stack's base URL. */
+export function greenlightClient(baseUrl: string, apiKey: string): GreenlightClient {
+  return createGreenlightClient({ baseUrl, apiKey });
+}
+
+/** What every call of the client answers: its data on success, its problem otherwise, and the response. */
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * The data of a successful answer, or an error naming the status and problem answered
+ * instead: for the steps a test builds on rather than checks (a customer to quote for).
+ * `status`: the one status the step must answer, when "any 2xx" is too loose.
+ */
+export async function succeeded<T>(call: Promise<Answer<T>>, status?: number): Promise<Exclude<T, undefined>> {
+  const { data, error, response } = await call;
+  const expected = status === undefined ? response.ok : response.status === status;
+  if (!expected || data === undefined) {
+    throw new Error(`${response.url} answered ${response.status}${status === undefined ? '' : ` (not ${status})`}: ${JSON.stringify(error ?? data)}`);
+  }
+  return data as Exclude<T, undefined>;
+}
