@@ -1,6 +1,6 @@
 /**
  * recordFact: a fact no running workflow took (a message, a link made or revoked, a
- * duplicate's `created`, a seller's preview, a customer's open, a view of a document whose
+ * duplicate's `created`, a seller's preview, a scanner's download, a view of a document whose
  * workflow is over), recorded by its own workflow (workflows/fact.ts) under the dedupe key its
  * request gave it, so a retried request, or a retried activity, writes nothing twice.
  */

@@ -1,12 +1,13 @@
 /**
  * What the API reports that no running workflow takes — a message, a link made or revoked, a
- * duplicate's `created`, a seller's preview, a customer's open, a view of a document whose
- * workflow is not running — is recorded by a workflow of its own (workflows/fact.ts), never by
- * the API: a document's trail has one writer, its workflows' activities, which also start the
- * webhook deliveries of what they wrote.
+ * duplicate's `created`, a seller's preview, a scanner's download, a view of a document whose
+ * workflow is not running — is recorded by a workflow of its own (workflows/fact.ts), not by
+ * the API: a document's trail is written by its workflows' activities, which also start the
+ * webhook deliveries of what they wrote (a page's doubtful open is the exception,
+ * api/portal/view-tracking.ts).
  *
- * The API waits for the row, so the trail and the answer agree as before (a page's view id is
- * confirmed against its `opened` row; a message is answered as it was stored). The workflow id
+ * The API waits for the row, so the trail and the answer agree as before (a message is answered
+ * as it was stored). The workflow id
  * is the fact's dedupe key, started with REJECT_DUPLICATE: a retried request finds the run its
  * first attempt started, running or closed, and answers that run's result, so a fact is
  * recorded once however often its request comes.

@@ -21,14 +21,17 @@
  *   as a doubtful, uncounted download and does not reach the workflow.
  */
 import { randomUUID } from 'node:crypto';
-import type { RequestSource } from '../../domain/documents';
+import { recordAuditEvent } from '../../services/db/audit';
+import { dispatchWebhookDeliveries } from '../../services/webhooks/dispatch';
+import { actorLabel, type RequestSource } from '../../domain/documents';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
+import type { Config } from '../../platform/config';
 import { sha256Hex } from '../../platform/ids';
 import { AppError } from '../../domain/errors';
 import { IDEMPOTENCY_TTL_MS } from '../idempotency';
 import { apiMetrics } from '../metrics';
 import { recordFact } from '../operations/facts';
-import { customerFact, recordCustomerFact, type CustomerActionDeps } from './customer-actions';
+import { customerActor, customerFact, recordCustomerFact, type CustomerActionDeps } from './customer-actions';
 
 /**
  * Lower-case pieces of the user agents of link scanners, link previews and HTTP libraries.
@@ -118,14 +121,32 @@ export interface PageOpen {
 /**
  * Records the open of a page, doubtful until confirmed. Each open is a page view of its own,
  * so its id is drawn here, once per request; the page is rendered while the open is recorded.
+ *
+ * The one fact the API writes itself rather than through a fact workflow (operations/facts.ts):
+ * a customer must get their page while no worker runs (a deploy, a worker killed), and the
+ * page's beacon and a decision taken from it look its row up, so the row is written before the
+ * page is answered. It changes no status; its webhook deliveries are started right after the
+ * commit, as an activity starts those of what it records.
  */
-export function recordOpen(deps: CustomerActionDeps, target: ViewTarget, request: { head: boolean; source: RequestSource }): PageOpen {
+export function recordOpen(deps: CustomerActionDeps & { config: Pick<Config, 'taskQueue' | 'webhooks'> }, target: ViewTarget, request: { head: boolean; source: RequestSource }): PageOpen {
   const viewId = randomUUID();
   const at = new Date();
   const data = { linkId: target.link.id, viewId, human: false, reason: doubtAbout(target, { ...request, at }), counted: false };
-  const recorded = recordFact(deps, customerFact(target, { dedupeKey: openedKey(viewId), type: 'opened', at: at.getTime(), source: request.source, data })).then(() => {
+  const recorded = (async () => {
+    const { event } = await recordAuditEvent(deps.prisma, {
+      tenantId: target.document.tenantId,
+      documentId: target.document.id,
+      dedupeKey: openedKey(viewId),
+      type: 'opened',
+      at,
+      actor: actorLabel(customerActor(target.link)),
+      ...request.source,
+      data,
+    });
+    const dispatcher = { client: deps.temporal, taskQueue: deps.config.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
+    await dispatchWebhookDeliveries(deps.prisma, () => dispatcher, event.id);
     apiMetrics.portalOpens.inc({ kind: target.document.kind });
-  });
+  })();
   return { viewId, recorded };
 }
 
