@@ -33,7 +33,7 @@ export const linkRoutes = [
     params: idParamsSchema,
     body: createLinkSchema,
     bodyExample: { recipient: { email: 'achats@boulangerie-eclair.example', name: 'Service achats' }, actions: ['view', 'download'] },
-    problems: ['not_found', 'conflict', 'unprocessable'],
+    problems: ['not_found', 'conflict', 'unprocessable', 'unavailable'],
     answerHoldsSecret: true,
     response: { status: 201, description: 'The link and its URL (the only time the token is shown)', schema: createdLinkSchema },
     handle: async ({ deps, caller, params, body }) => {
@@ -66,7 +66,7 @@ export const linkRoutes = [
     description: 'Revoking a revoked link is 204 again. Recorded in the trail as link_revoked.',
     auth: 'tenant',
     params: idParamsSchema,
-    problems: ['not_found'],
+    problems: ['not_found', 'unavailable'],
     response: { status: 204, description: 'Revoked' },
     handle: ({ deps, caller, params }) => revokeLink(deps, caller, params.id),
   }),

@@ -14,6 +14,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { actorLabel } from '../../domain/documents';
+import { AppError } from '../../domain/errors';
 import type { Config } from '../../platform/config';
 import { factWorkflowId, type FactInput, type factWorkflow, type RecordedFact } from '../../workflows/fact';
 import { sellerActor, type TenantCaller } from '../auth';
@@ -40,7 +41,26 @@ export async function recordFact(deps: FactDeps, fact: FactInput): Promise<Recor
     // An earlier attempt of the same request started it: its record is this one's.
     run = deps.temporal.workflow.getHandle<typeof factWorkflow>(workflowId);
   }
-  return run.result();
+  return answeredWithin(run.result(), FACT_ANSWER_WITHIN_MS);
+}
+
+/**
+ * How long a request waits for its fact to be recorded. Recording needs a worker: with none up
+ * (a deploy, a crash), the caller gets a 503 rather than a request that hangs, and its retry
+ * (the same decision id) finds the run under way, or done, and answers its record.
+ */
+const FACT_ANSWER_WITHIN_MS = 15_000;
+
+async function answeredWithin<T>(answer: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('unavailable', 'The record is under way but no worker has taken it yet; retry the same request to get its answer.')), ms);
+  });
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What a fact of the seller's, through the API, says of who and when. */
