@@ -56,9 +56,10 @@ function workerDispatcher(deps: ActivityDeps): WebhookDispatcher {
 }
 
 /**
- * Starts the webhook deliveries of the events this activity recorded: the one place they start
- * (no sweeper runs behind). Also when an event was there already: this may be the retry of an
- * attempt that died between its commit and this dispatch, and it starts what is still pending.
+ * Starts the webhook deliveries of the events this activity recorded, right after the commit
+ * (the workers' safety net only catches what a recorder could not start). Also when an event
+ * was there already: this may be the retry of an attempt that died between its commit and this
+ * dispatch, and it starts what is still pending.
  */
 async function dispatchDeliveries(deps: ActivityDeps, auditEventIds: string[]): Promise<void> {
   for (const id of auditEventIds) await dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), id);

@@ -54,7 +54,7 @@ export interface Config {
   temporalAuth: TemporalAuth;
   taskQueue: string;
   /**
-   * The tenants this worker's render sweeper looks after (SWEEP_TENANTS, comma-separated);
+   * The tenants this worker's sweepers (renders, webhook deliveries) look after (SWEEP_TENANTS, comma-separated);
    * every tenant when unset, as production wants. Set where workers of one database poll task
    * queues of their own (the test suite), so none starts another's work on its queue.
    */

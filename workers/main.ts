@@ -21,6 +21,7 @@ import { startTracing } from '../platform/tracing';
 import { createGreenlightWorker, workflowBundlePath } from './create-worker';
 import { startWorkerHealthServer } from './health';
 import { startRenderSweeper } from './render-sweeper';
+import { startWebhookSweeper } from './webhook-dispatcher';
 import { installWorkerRuntime } from './runtime';
 
 async function main(): Promise<void> {
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
   const scope = config.sweepTenants ? { tenantIds: new Set(config.sweepTenants) } : undefined;
   // Starts the renders of revisions whose upload could not reach Temporal.
   const renderSweeper = startRenderSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue, scope });
+  // Starts the webhook deliveries a recorder could not (a page's open while Temporal was away).
+  const webhookSweeper = startWebhookSweeper({ prisma, client: worker.client as Client, taskQueue: config.taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs, scope });
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
   } finally {
     await health?.close();
     await renderSweeper.stop();
+    await webhookSweeper.stop();
     await connection.close();
     await prisma.$disconnect();
     await tracing?.shutdown();

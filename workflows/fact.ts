@@ -4,7 +4,7 @@
  * download, or a customer's view or download of a document whose workflow is not running (a
  * draft, a closed document). So every row of a document's trail but a page's doubtful open
  * (api/portal/view-tracking.ts says why) is written by an activity, which also starts the
- * row's webhook deliveries, and nothing waits for a sweeper.
+ * row's webhook deliveries at once.
  *
  * Its id is the fact's dedupe key (`fact-<dedupeKey>`), which the request gives (its decision
  * id, Idempotency-Key, portal form or page view id): a retried request finds the workflow its

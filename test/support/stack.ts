@@ -29,6 +29,7 @@ import { readOutbox, type OutboxEmail } from './outbox';
 import { testRunDir } from './harness-state';
 import { runWorker, uniqueTaskQueue } from './worker';
 import { startRenderSweeper } from '../../workers/render-sweeper';
+import { startWebhookSweeper } from '../../workers/webhook-dispatcher';
 import { greenlightClient, succeeded } from './api';
 
 export interface Stack {
@@ -122,6 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Each stack sweeps only the tenants it created: what it starts runs on its own task queue.
   const scope = { tenantIds: new Set<string>() };
   const renderSweeper = worker ? startRenderSweeper({ prisma, client, taskQueue, scope }) : undefined;
+  const webhookSweeper = worker ? startWebhookSweeper({ prisma, client, taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs, scope }) : undefined;
   const server = await listenOn(http.createServer(createApp({ prisma, temporal: client, config })), apiPort, '127.0.0.1', 'api');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -150,6 +152,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         server.closeIdleConnections();
       });
       await renderSweeper?.stop();
+      await webhookSweeper?.stop();
       await worker?.stop();
       await connection.close();
       await prisma.$disconnect();
