@@ -3,7 +3,11 @@
  * is sent and before the customer decides. The customer's view and accept arrive while no
  * worker runs; once a new worker process is up, the accept is answered, and the history
  * holds each fact exactly once: Temporal kept the workflow, nothing was lost or doubled.
+ * Then no worker at all: a fact the API records through its own workflow (workflows/fact.ts)
+ * answers 503 within its bound instead of hanging, and the same request once a worker is back
+ * gets its record, kept once.
  */
+import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/eventually';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { postPortalDecision } from '../support/http';
@@ -58,5 +62,29 @@ describe('a worker killed between the send and the customer’s decision', () =>
 
     const toCustomer = (await stack.readOutbox()).filter((message) => recipientsOf(message).includes(quote.contactEmail));
     expect(toCustomer).toHaveLength(1);
+  }, 180_000);
+
+  it('answers a seller message 503 rather than hanging while no worker runs, and records the resend once a worker is back', async () => {
+    await workers.stopAll();
+    const key = randomUUID();
+    const write = () =>
+      api.POST('/v1/documents/{id}/messages', {
+        params: { path: { id: quote.documentId }, header: { 'Idempotency-Key': key } },
+        body: { body: 'Les épreuves arrivent demain.', internal: true },
+      });
+
+    const unanswered = await write();
+    expect(unanswered.response.status).toBe(503);
+    expect(unanswered.error).toMatchObject({ detail: expect.stringMatching(/retry the same request/) });
+
+    workers.start(stack, 'late');
+    const message = await eventually(async () => {
+      const { data, response } = await write();
+      return response.status === 201 ? data : undefined;
+    }, { what: 'the message once a worker is up', timeoutMs: 120_000 });
+    expect(message).toMatchObject({ body: 'Les épreuves arrivent demain.', internal: true });
+
+    expect((await eventsNow()).filter((event) => event.type === 'message')).toHaveLength(1);
+    expect(await succeeded(api.GET('/v1/documents/{id}/messages', { params: { path: { id: quote.documentId } } }))).toHaveLength(1);
   }, 180_000);
 });
