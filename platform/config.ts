@@ -61,6 +61,12 @@ export interface Config {
   sweepTenants?: string[];
   /** WORKER_HEALTH_PORT: where a worker answers GET /healthz (workers/health.ts); no endpoint when unset. */
   workerHealthPort?: number;
+  /**
+   * WORKER_MAX_CACHED_WORKFLOWS: how many workflows a worker keeps in its sticky cache (the SDK's
+   * default, sized from the heap, when unset). Documents wait for weeks: most are evicted, and a
+   * decision on one replays its history first (bench/waiting-quotes.ts measures what that costs).
+   */
+  maxCachedWorkflows?: number;
   dataDir: string;
   publicUrl: string;
   /** Base URL the Resend SDK talks to: Resend itself, or the local outbox. */
@@ -230,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue: env.TASK_QUEUE ?? 'greenlight',
     ...(env.SWEEP_TENANTS !== undefined ? { sweepTenants: env.SWEEP_TENANTS.split(',').filter(Boolean) } : {}),
     ...(env.WORKER_HEALTH_PORT ? { workerHealthPort: intFromEnv(env, 'WORKER_HEALTH_PORT', 0) } : {}),
+    ...(env.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: intFromEnv(env, 'WORKER_MAX_CACHED_WORKFLOWS', 0) } : {}),
     dataDir,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     resendBaseUrl: env.RESEND_BASE_URL ?? (realResend ? 'https://api.resend.com' : outboxUrl),

@@ -37,6 +37,8 @@ export interface GreenlightWorkerOptions {
   namespace?: string;
   /** On when an OTLP endpoint is configured (platform/tracing.ts). */
   tracing?: Tracing;
+  /** The sticky cache's bound (Config.maxCachedWorkflows); the SDK's default when absent. */
+  maxCachedWorkflows?: number;
 }
 
 export function createGreenlightWorker(options: GreenlightWorkerOptions): Promise<Worker> {
@@ -57,5 +59,6 @@ export function createGreenlightWorker(options: GreenlightWorkerOptions): Promis
     // Activities are short (a database write, one email): let the running ones finish on
     // shutdown rather than leave them to time out and be retried elsewhere.
     shutdownGraceTime: '10s',
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

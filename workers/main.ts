@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     }),
     workflowBundlePath: bundle,
     tracing,
+    maxCachedWorkflows: config.maxCachedWorkflows,
   });
 
   const scope = config.sweepTenants ? { tenantIds: new Set(config.sweepTenants) } : undefined;
