@@ -7,6 +7,7 @@ import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { AppError, ERROR_CODES, type FieldError } from '../domain/errors';
+import { isDatabaseBusy } from '../platform/db';
 import { bodyReadingError } from './body';
 import { requestIdOf, requestInstance } from './request-id';
 import { validationError } from './schemas';
@@ -47,11 +48,16 @@ function temporalUnavailable(error: unknown): AppError | undefined {
   return new AppError('unavailable', 'The workflow service (Temporal) is not reachable; retry in a moment.');
 }
 
-/** A failure the API knows how to answer (ours, zod's, the body readers', Temporal out of reach); undefined for a fault. */
+/** A burst the database could not serve in time is a 503 the client retries, not an internal fault: nothing was committed. */
+function databaseBusy(error: unknown): AppError | undefined {
+  return isDatabaseBusy(error) ? new AppError('unavailable', 'The database is busy; retry in a moment.') : undefined;
+}
+
+/** A failure the API knows how to answer (ours, zod's, the body readers', Temporal or the database out of reach); undefined for a fault. */
 export function knownAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (error instanceof z.ZodError) return validationError(error);
-  return bodyReadingError(error) ?? temporalUnavailable(error);
+  return bodyReadingError(error) ?? temporalUnavailable(error) ?? databaseBusy(error);
 }
 
 export function sendProblem(res: Response, error: AppError): void {

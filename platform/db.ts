@@ -13,6 +13,15 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
+/**
+ * The database too busy to answer in time: a transaction that ran out of its time (P2028, often
+ * queued on a lock behind a burst) or no connection free in the pool in time (P2024). Nothing was
+ * committed; the same request sent again may pass.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2028' || error.code === 'P2024');
+}
+
 /** An update or delete that found no row to change (Prisma's P2025). */
 export function isMissingRecord(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';

@@ -54,6 +54,13 @@ export function priceLines(lines: CreateDocumentInput['lines'], currency: string
   return { priced, totals: computeTotals(priced, currency) };
 }
 
+/**
+ * How long a creation may wait for the tenant's number lock and write. A burst of creations for
+ * one tenant queues on that lock: Prisma's default 5 s failed the last of twenty at once on a busy
+ * machine (bench/waiting-quotes.ts met it); past these, the answer is a 503 to retry.
+ */
+const CREATE_TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
+
 export async function createDocument(
   prisma: PrismaClient,
   tenantId: string,
@@ -100,7 +107,7 @@ export async function createDocument(
         ? await tx.documentLine.createManyAndReturn({ data: lineRows(priced).map((line) => ({ ...line, documentId: document.id })) })
         : [];
       return { ...document, lines: lines.sort((a, b) => a.position - b.position) };
-    });
+    }, CREATE_TRANSACTION);
   } catch (error) {
     // Only a number given by the caller can be taken: allocated ones are read under the lock.
     if (isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
