@@ -534,7 +534,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's webhook endpoints */
+        /** The tenant's webhook endpoints, oldest first */
         get: operations["listWebhookEndpoints"];
         put?: never;
         /** Register a URL to hear about document events (signed per Standard Webhooks) */
@@ -623,7 +623,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests of a box: inbox (new and answered), in_progress, awaiting_response, closed; unread first */
+        /** Requests of a box, newest first: inbox (new and answered: see unread), in_progress, awaiting_response, closed */
         get: operations["listRequests"];
         put?: never;
         /** Receive a service request in the inbox (pending); "sur devis" products set priceOnQuote */
@@ -1726,6 +1726,7 @@ export interface components {
         };
         ApiKeyList: {
             data: components["schemas"]["ApiKey"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
             nextCursor: string | null;
         };
         ApiKey: {
@@ -2159,6 +2160,7 @@ export interface components {
         };
         DocumentList: {
             data: components["schemas"]["DocumentSummary"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
             nextCursor: string | null;
         };
         DocumentSummary: {
@@ -2222,7 +2224,11 @@ export interface components {
              */
             to: "order" | "delivery_note" | "invoice";
         };
-        MessageList: components["schemas"]["Message"][];
+        MessageList: {
+            data: components["schemas"]["Message"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
+        };
         Message: {
             id: string;
             /** @enum {string} */
@@ -2243,7 +2249,11 @@ export interface components {
             /** @description Email the customer a link to the conversation (not for internal notes) */
             notifyCustomer?: boolean;
         };
-        AuditEventList: components["schemas"]["AuditEvent"][];
+        AuditEventList: {
+            data: components["schemas"]["AuditEvent"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
+        };
         AuditEvent: {
             seq: number;
             /** @example sent */
@@ -2353,6 +2363,7 @@ export interface components {
         LinkAction: "view" | "download" | "accept" | "refuse" | "hold" | "sign" | "forward" | "approve" | "request-changes";
         LinkList: {
             data: components["schemas"]["Link"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
             nextCursor: string | null;
         };
         /** @description A customer link, never its token. Once the link is revoked, past its expiresAt, or its document cancelled, every portal address under it answers 410 Gone: a page in the customer's language saying why and whom to contact, or with Accept: application/json a problem whose type ends in link-revoked, link-expired or document-cancelled. */
@@ -2492,6 +2503,8 @@ export interface components {
         };
         WebhookEndpointList: {
             data: components["schemas"]["WebhookEndpoint"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
         };
         RotatedWebhookSecret: {
             /**
@@ -2507,6 +2520,7 @@ export interface components {
         };
         WebhookDeliveryList: {
             data: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
             nextCursor: string | null;
         };
         WebhookDelivery: {
@@ -2652,6 +2666,8 @@ export interface components {
         };
         ServiceRequestList: {
             data: components["schemas"]["ServiceRequest"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
         };
         ServiceRequestStats: {
             confirmed: number;
@@ -2749,6 +2765,7 @@ export interface components {
         };
         SubscriptionList: {
             data: components["schemas"]["SubscriptionSummary"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
             nextCursor: string | null;
         };
         ChangeSubscriptionPlan: {
@@ -2872,8 +2889,9 @@ export interface operations {
     listApiKeys: {
         parameters: {
             query?: {
-                /** @description Page size, 20 when absent */
+                /** @description Page size, 20 when absent, 100 at most */
                 limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
                 cursor?: string;
             };
             header?: never;
@@ -3684,8 +3702,9 @@ export interface operations {
                 digitalStatus?: "draft" | "sent" | "viewed" | "signed" | "rejected" | "cancelled" | "expired" | "undeliverable" | "failed";
                 status?: ("draft" | "sent" | "viewed" | "accepted" | "refused" | "on_hold" | "expired" | "cancelled") | ("draft" | "sent" | "viewed" | "partially_paid" | "overdue" | "paid" | "cancelled");
                 customerId?: string;
-                /** @description Page size, 20 when absent */
+                /** @description Page size, 20 when absent, 100 at most */
                 limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
                 cursor?: string;
             };
             header?: never;
@@ -4227,7 +4246,12 @@ export interface operations {
     };
     listDocumentMessages: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4236,7 +4260,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The messages */
+            /** @description A page of messages */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4401,7 +4425,12 @@ export interface operations {
     };
     listDocumentEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4410,7 +4439,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The events */
+            /** @description A page of events */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5155,8 +5184,9 @@ export interface operations {
     listDocumentLinks: {
         parameters: {
             query?: {
-                /** @description Page size, 20 when absent */
+                /** @description Page size, 20 when absent, 100 at most */
                 limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
                 cursor?: string;
             };
             header?: never;
@@ -5910,20 +5940,34 @@ export interface operations {
     };
     listWebhookEndpoints: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The endpoints */
+            /** @description A page of endpoints */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid credentials */
@@ -6194,8 +6238,9 @@ export interface operations {
     listWebhookDeliveries: {
         parameters: {
             query?: {
-                /** @description Page size, 20 when absent */
+                /** @description Page size, 20 when absent, 100 at most */
                 limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
                 cursor?: string;
             };
             header?: never;
@@ -6345,6 +6390,10 @@ export interface operations {
         parameters: {
             query?: {
                 box?: "inbox" | "in_progress" | "awaiting_response" | "closed";
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -7489,8 +7538,9 @@ export interface operations {
                 /** @description active, scheduled (start ahead), payment_failed, or inactive (cancelled or terminated) */
                 filter?: "scheduled" | "active" | "payment_failed" | "inactive";
                 customerId?: string;
-                /** @description Page size, 20 when absent */
+                /** @description Page size, 20 when absent, 100 at most */
                 limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
                 cursor?: string;
             };
             header?: never;
