@@ -206,16 +206,29 @@ export const createUserSchema = z
   })
   .openapi('CreateUser');
 
+export const updateUserSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    email: email.optional(),
+    phone: phone.nullable().optional().openapi({ description: 'null removes it' }),
+    notify: notifyPreferencesSchema.optional().openapi({ description: 'Changes the events it names; the others keep their channels' }),
+  })
+  .openapi('UpdateUser');
+
 export const userSchema = z
   .object({
     id,
     name: z.string(),
     email: z.string(),
     phone: z.string().nullable(),
-    notify: notifyPreferencesSchema,
+    notify: notifyPreferencesSchema.required().openapi('UserNotifyPreferences', {
+      description: 'Every event with its channels: those the user chose, the defaults for the others (decisions, signatures, messages and payments by email; views and downloads off)',
+    }),
     createdAt: dateTime,
   })
   .openapi('User');
+
+export const userListSchema = pageSchema(userSchema, 'UserList');
 
 // ---------------------------------------------------------------- customers and contacts
 

@@ -4,7 +4,7 @@
  * item once, in its order; a bad limit or cursor is a 400 naming the field and changes nothing;
  * a list under another tenant's resource is not found.
  */
-import { everyItem, succeeded, type GreenlightClient } from '../support/api';
+import { succeeded, walk, type GreenlightClient } from '../support/api';
 import { startStack, type Stack } from '../support/stack';
 import { PROBLEM_JSON, seedTenant, STACK_START_TIMEOUT_MS, tenantFootprint } from './api-http';
 
@@ -19,22 +19,6 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const byId = (id: string) => ({ params: { path: { id } } });
-
-/** A small page: a handful of items takes several. */
-const SMALL_PAGE = 2;
-
-/** Every item of a list read SMALL_PAGE at a time, checked to come once each; their keys in the order read. */
-async function walk<T>(read: Parameters<typeof everyItem<T>>[0], keyOf: (item: T) => string | number): Promise<(string | number)[]> {
-  let pages = 0;
-  const items = await everyItem((query) => {
-    pages += 1;
-    return read(query);
-  }, SMALL_PAGE);
-  const keys = items.map(keyOf);
-  expect(new Set(keys).size).toBe(keys.length);
-  expect(pages).toBe(Math.max(1, Math.ceil(keys.length / SMALL_PAGE)));
-  return keys;
-}
 
 async function draftQuote(api: GreenlightClient, customerId: string): Promise<string> {
   const quote = await succeeded(api.POST('/v1/documents', { body: { kind: 'quote', customerId, lines: [{ description: 'Flyers A5', quantity: 100, unitPrice: 9 }] } }), 201);
@@ -60,7 +44,7 @@ describe('a document’s conversation and trail', () => {
     expect(messages).toEqual(written);
 
     const trail = await walk((query) => tenant.api.GET('/v1/documents/{id}/events', { params: { path: { id: documentId }, query } }), (event) => event.seq);
-    expect(trail).toEqual([...trail].sort((a, b) => Number(a) - Number(b)));
+    expect(trail).toEqual([...trail].sort((a, b) => a - b));
     expect(trail).toHaveLength(5);
 
     const first = await succeeded(tenant.api.GET('/v1/documents/{id}/events', { params: { path: { id: documentId }, query: { limit: 5 } } }), 200);

@@ -59,6 +59,26 @@ export async function everyItem<T>(page: (query: { limit: number; cursor?: strin
   return items;
 }
 
+/** A small page: a handful of items takes several. */
+const SMALL_PAGE = 2;
+
+/**
+ * A list read SMALL_PAGE items at a time to its end, checked as the list convention promises:
+ * no page larger than asked, no item twice, no page more than needed. The items' keys, in
+ * the order read.
+ */
+export async function walk<T, K>(read: (query: { limit: number; cursor?: string }) => Promise<Answer<ListPage<T>>>, keyOf: (item: T) => K): Promise<K[]> {
+  let pages = 0;
+  const items = await everyItem((query) => {
+    pages += 1;
+    return read(query);
+  }, SMALL_PAGE);
+  const keys = items.map(keyOf);
+  expect(new Set(keys).size).toBe(keys.length);
+  expect(pages).toBe(Math.max(1, Math.ceil(keys.length / SMALL_PAGE)));
+  return keys;
+}
+
 /** A document's whole audit trail, in order. */
 export function documentEvents(api: GreenlightClient, id: string) {
   return everyItem((query) => api.GET('/v1/documents/{id}/events', { params: { path: { id }, query } }));

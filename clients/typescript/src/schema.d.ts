@@ -60,14 +60,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The tenant's users, newest first */
+        get: operations["listUsers"];
         put?: never;
-        /** Create a user (a salesperson who owns documents and is notified about them) */
+        /** Create a user (a salesperson who owns documents and is notified about them); events notify leaves out take the defaults */
         post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user, with the channels of every event */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a user; fields not sent keep their value, and notify changes only the events it names */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/v1/customers": {
@@ -1750,12 +1769,30 @@ export interface components {
             name: string;
             email: string;
             phone: string | null;
-            notify: components["schemas"]["NotifyPreferences"];
+            notify: components["schemas"]["UserNotifyPreferences"];
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
              */
             createdAt: string;
+        };
+        /** @description Every event with its channels: those the user chose, the defaults for the others (decisions, signatures, messages and payments by email; views and downloads off) */
+        UserNotifyPreferences: {
+            viewed: ("email" | "sms")[];
+            downloaded: ("email" | "sms")[];
+            decided: ("email" | "sms")[];
+            signed: ("email" | "sms")[];
+            paid: ("email" | "sms")[];
+            message: ("email" | "sms")[];
+            payment_failed: ("email" | "sms")[];
+        };
+        CreateUser: {
+            name: string;
+            /** Format: email */
+            email: string;
+            /** @example +33612345678 */
+            phone?: string;
+            notify?: components["schemas"]["NotifyPreferences"];
         };
         NotifyPreferences: {
             viewed?: ("email" | "sms")[];
@@ -1766,13 +1803,21 @@ export interface components {
             message?: ("email" | "sms")[];
             payment_failed?: ("email" | "sms")[];
         };
-        CreateUser: {
-            name: string;
+        UserList: {
+            data: components["schemas"]["User"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
+        };
+        UpdateUser: {
+            name?: string;
             /** Format: email */
-            email: string;
-            /** @example +33612345678 */
-            phone?: string;
-            notify?: components["schemas"]["NotifyPreferences"];
+            email?: string;
+            /**
+             * @description null removes it
+             * @example +33612345678
+             */
+            phone?: string | null;
+            notify?: components["schemas"]["NotifyPreferences"] & unknown;
         };
         Customer: {
             id: string;
@@ -3107,6 +3152,67 @@ export interface operations {
             };
         };
     };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createUser: {
         parameters: {
             query?: never;
@@ -3184,6 +3290,174 @@ export interface operations {
                 };
             };
             /** @description The request carries characters that text cannot hold; Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "phone": "+33612345678",
+                 *       "notify": {
+                 *         "message": [
+                 *           "email",
+                 *           "sms"
+                 *         ],
+                 *         "viewed": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateUser"];
+            };
+        };
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
             422: {
                 headers: {
                     [name: string]: unknown;
