@@ -293,6 +293,12 @@ export const customerSchema = z
   })
   .openapi('Customer');
 
+export const listCustomersQuerySchema = listQuerySchema({
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Customers whose name or email holds this, in any case' }),
+});
+
+export const customerListSchema = pageSchema(customerSchema, 'CustomerList');
+
 export const createContactSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
@@ -311,6 +317,8 @@ export const contactSchema = z
     createdAt: dateTime,
   })
   .openapi('Contact');
+
+export const contactListSchema = pageSchema(contactSchema, 'ContactList');
 
 // ---------------------------------------------------------------- settings
 

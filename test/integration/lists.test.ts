@@ -108,6 +108,9 @@ describe('bad paging input', () => {
       '/v1/subscriptions',
       '/v1/webhook-endpoints',
       '/v1/api-keys',
+      '/v1/users',
+      '/v1/customers',
+      `/v1/customers/${tenant.customerId}/contacts`,
     ];
     const before = await tenantFootprint(stack.prisma, tenant.tenantId);
     for (const list of lists) {

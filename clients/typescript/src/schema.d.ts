@@ -96,7 +96,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The customers, newest first; q finds those whose name or email holds it, in any case */
+        get: operations["listCustomers"];
         put?: never;
         /** Create a customer (an account) */
         post: operations["createCustomer"];
@@ -131,7 +132,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A customer's contacts, in the order they were added */
+        get: operations["listCustomerContacts"];
         put?: never;
         /** Add a contact to a customer (someone who receives the customer's documents) */
         post: operations["addCustomerContact"];
@@ -1876,6 +1878,11 @@ export interface components {
              */
             proofType?: "online" | "email" | "none" | "default" | null;
         };
+        CustomerList: {
+            data: components["schemas"]["Customer"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
+        };
         UpdateCustomer: {
             name?: string;
             /** Format: email */
@@ -1912,6 +1919,11 @@ export interface components {
             email?: string;
             /** @example +33612345678 */
             phone?: string;
+        };
+        ContactList: {
+            data: components["schemas"]["Contact"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
         };
         Settings: {
             hourlyRate: number | null;
@@ -3477,6 +3489,69 @@ export interface operations {
             };
         };
     };
+    listCustomers: {
+        parameters: {
+            query?: {
+                /** @description Customers whose name or email holds this, in any case */
+                q?: string;
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of customers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createCustomer: {
         parameters: {
             query?: never;
@@ -3718,6 +3793,78 @@ export interface operations {
             };
             /** @description A service this request needs is unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomerContacts: {
+        parameters: {
+            query?: {
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of contacts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
