@@ -1,7 +1,7 @@
 /** The shapes of /v1/requests (seed 004 service requests), read and written by api/backoffice/requests.ts. */
 import { z } from 'zod';
 import { REQUEST_BILLINGS, REQUEST_BOXES, REQUEST_STATUSES } from '../domain/requests';
-import { MAX_MESSAGE_LENGTH, planSchema } from './schemas';
+import { listQuerySchema, MAX_MESSAGE_LENGTH, pageSchema, planSchema } from './schemas';
 
 const id = z.string().min(1).max(64);
 const label = z.string().trim().min(1).max(60);
@@ -21,7 +21,7 @@ export const createRequestSchema = z
   })
   .openapi('CreateServiceRequest');
 
-export const requestListQuerySchema = z.strictObject({ box: z.enum(REQUEST_BOXES).optional() });
+export const requestListQuerySchema = listQuerySchema({ box: z.enum(REQUEST_BOXES).optional() });
 
 export const requestStatusSchema = z
   .strictObject({ status: z.literal('in_progress'), billing: z.enum(REQUEST_BILLINGS).optional() })
@@ -72,7 +72,7 @@ export const serviceRequestSchema = z
   })
   .openapi('ServiceRequest');
 
-export const serviceRequestListSchema = z.object({ data: z.array(serviceRequestSchema) }).openapi('ServiceRequestList');
+export const serviceRequestListSchema = pageSchema(serviceRequestSchema, 'ServiceRequestList');
 
 export const requestStatsSchema = z
   .object({

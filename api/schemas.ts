@@ -16,6 +16,7 @@ import { PROOF_TYPES } from '../domain/proof-types';
 import { isPlanPeriod } from '../domain/plans';
 import { isIsoCurrency, toScaled } from '../domain/money';
 import { AppError } from '../domain/errors';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './operations/pagination';
 
 extendZodWithOpenApi(z);
 
@@ -119,6 +120,39 @@ export const problemSchema = z
 
 export const idParamsSchema = z.strictObject({ id: id.openapi({ param: { name: 'id', in: 'path' } }) });
 
+// ---------------------------------------------------------------- lists
+
+/**
+ * The query of a list (API.md "Lists"): its own filters beside `?limit=&cursor=`. Every list
+ * is built with this and pageSchema, and read with api/operations/pagination.ts.
+ */
+export function listQuerySchema<Filters extends z.ZodRawShape>(filters: Filters) {
+  return z.strictObject({
+    ...filters,
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PAGE_SIZE)
+      .optional()
+      .openapi({ description: `Page size, ${DEFAULT_PAGE_SIZE} when absent, ${MAX_PAGE_SIZE} at most` }),
+    cursor: z.string().min(1).max(200).optional().openapi({ description: 'The nextCursor of the page before; absent: the first page' }),
+  });
+}
+
+/** The query of a list without filters of its own. */
+export const pageQuerySchema = listQuerySchema({});
+
+/** One page of a list, named in the document `<name>`. */
+export function pageSchema<Item extends z.ZodType>(item: Item, name: string) {
+  return z
+    .object({
+      data: z.array(item),
+      nextCursor: z.string().nullable().openapi({ description: 'Pass it as ?cursor= for the next page; null on the last one' }),
+    })
+    .openapi(name);
+}
+
 export const idempotencyHeadersSchema = z.object({
   'Idempotency-Key': z
     .string()
@@ -172,16 +206,29 @@ export const createUserSchema = z
   })
   .openapi('CreateUser');
 
+export const updateUserSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    email: email.optional(),
+    phone: phone.nullable().optional().openapi({ description: 'null removes it' }),
+    notify: notifyPreferencesSchema.optional().openapi({ description: 'Changes the events it names; the others keep their channels' }),
+  })
+  .openapi('UpdateUser');
+
 export const userSchema = z
   .object({
     id,
     name: z.string(),
     email: z.string(),
     phone: z.string().nullable(),
-    notify: notifyPreferencesSchema,
+    notify: notifyPreferencesSchema.required().openapi('UserNotifyPreferences', {
+      description: 'Every event with its channels: those the user chose, the defaults for the others (decisions, signatures, messages and payments by email; views and downloads off)',
+    }),
     createdAt: dateTime,
   })
   .openapi('User');
+
+export const userListSchema = pageSchema(userSchema, 'UserList');
 
 // ---------------------------------------------------------------- customers and contacts
 
@@ -246,6 +293,12 @@ export const customerSchema = z
   })
   .openapi('Customer');
 
+export const listCustomersQuerySchema = listQuerySchema({
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Customers whose name or email holds this, in any case' }),
+});
+
+export const customerListSchema = pageSchema(customerSchema, 'CustomerList');
+
 export const createContactSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
@@ -264,6 +317,8 @@ export const contactSchema = z
     createdAt: dateTime,
   })
   .openapi('Contact');
+
+export const contactListSchema = pageSchema(contactSchema, 'ContactList');
 
 // ---------------------------------------------------------------- settings
 
@@ -550,25 +605,15 @@ export const documentSummarySchema = documentSchema
   .omit({ lines: true, chain: true, signature: true, revisions: true, payments: true })
   .openapi('DocumentSummary');
 
-
-/** `?limit=&cursor=` of every list that pages with the nextCursor of the page before. */
-const pageQueryFields = {
-  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
-  cursor: z.string().min(1).max(200).optional(),
-};
-
-export const listDocumentsQuerySchema = z.strictObject({
+export const listDocumentsQuerySchema = listQuerySchema({
   kind: z.enum(DOCUMENT_KINDS).optional(),
   digitalStatus: z.enum(DIGITAL_STATUSES).optional().openapi({ description: 'Documents out for digital signing in this status' }),
   // An invoice's statuses (paid, partially_paid, overdue) beside the quote's.
   status: z.union([z.enum(QUOTE_STATUSES), z.enum(INVOICE_STATUSES)]).optional(),
   customerId: id.optional(),
-  ...pageQueryFields,
 });
 
-export const documentListSchema = z
-  .object({ data: z.array(documentSummarySchema), nextCursor: z.string().nullable() })
-  .openapi('DocumentList');
+export const documentListSchema = pageSchema(documentSummarySchema, 'DocumentList');
 
 export const auditEventSchema = z
   .object({
@@ -580,7 +625,7 @@ export const auditEventSchema = z
   })
   .openapi('AuditEvent');
 
-export const auditEventListSchema = z.array(auditEventSchema).openapi('AuditEventList');
+export const auditEventListSchema = pageSchema(auditEventSchema, 'AuditEventList');
 
 const recipientSchema = z.union([
   z.strictObject({ contactId: id }),
@@ -668,9 +713,7 @@ export const linkSchema = z
   })
   .openapi('Link', { description: `A customer link, never its token. ${GONE_LINK_ANSWER}` });
 
-export const listLinksQuerySchema = z.strictObject(pageQueryFields);
-
-export const linkListSchema = z.object({ data: z.array(linkSchema), nextCursor: z.string().nullable() }).openapi('LinkList');
+export const linkListSchema = pageSchema(linkSchema, 'LinkList');
 
 export const updateDocumentSchema = z
   .strictObject({
@@ -730,7 +773,7 @@ export const messageSchema = z
   })
   .openapi('Message');
 
-export const messageListSchema = z.array(messageSchema).openapi('MessageList');
+export const messageListSchema = pageSchema(messageSchema, 'MessageList');
 
 /** OpenAPI 3.1 describes raw bytes by their media type alone; an untyped schema says "any bytes". */
 export const pdfSchema = z.unknown().openapi({ description: 'The PDF file' });

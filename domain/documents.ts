@@ -151,11 +151,26 @@ export type NotifyChannel = 'email' | 'sms';
 export type NotifyPreferences = Partial<Record<NotifyEvent, NotifyChannel[]>>;
 
 /**
- * The channels of an event a user's preferences say nothing about. Seed 001: "l'utilisateur
- * assigné au devis reçoit un email de confirmation de signature" — without being asked;
- * `signed: []` opts out. Every other event is opt-in.
+ * The channels of an event a user's preferences say nothing about (API.md, users): what asks
+ * the salesperson to act or tells them money moved — decisions (signatures among them: seed
+ * 001, "l'utilisateur assigné au devis reçoit un email de confirmation de signature"),
+ * messages, payments — by email; views and downloads, frequent and informative only, off.
+ * An empty list opts out (`signed: []`).
  */
-export const DEFAULT_NOTIFY_CHANNELS: NotifyPreferences = { signed: ['email'], payment_failed: ['email'] };
+export const DEFAULT_NOTIFY_CHANNELS: Readonly<Record<NotifyEvent, readonly NotifyChannel[]>> = {
+  viewed: [],
+  downloaded: [],
+  decided: ['email'],
+  signed: ['email'],
+  paid: ['email'],
+  message: ['email'],
+  payment_failed: ['email'],
+};
+
+/** A user's preferences for every event: those they gave, the defaults for the others. The one place defaults apply. */
+export function notifyPreferencesWithDefaults(preferences: NotifyPreferences): Record<NotifyEvent, NotifyChannel[]> {
+  return Object.fromEntries(NOTIFY_EVENTS.map((event) => [event, [...(preferences[event] ?? DEFAULT_NOTIFY_CHANNELS[event])]])) as Record<NotifyEvent, NotifyChannel[]>;
+}
 
 /** What the seller changes on a sent quote; each revision makes a new version. */
 export interface DocumentChanges {

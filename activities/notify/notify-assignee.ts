@@ -2,14 +2,14 @@
  * notifyAssignee: tells the salesperson in charge of a document that something happened
  * (viewed, downloaded, decided, ...), on the channels their preferences name for that
  * event — email, SMS, both or none (User.notify; an event it says nothing about gets
- * DEFAULT_NOTIFY_CHANNELS). Answers how many messages went out.
+ * its default, notifyPreferencesWithDefaults). Answers how many messages went out.
  *
  * Idempotent: each channel's message carries input.idempotencyKey plus the channel, so a
  * retry after the email went out but the SMS failed sends only the SMS.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
-import { DEFAULT_NOTIFY_CHANNELS, NOTIFY_EVENTS, pickLocale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
+import { NOTIFY_EVENTS, notifyPreferencesWithDefaults, pickLocale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
 import { formatDateTime } from '../../services/locale-format';
 import { documentTitle } from '../../services/render/labels';
@@ -56,7 +56,7 @@ export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssi
   const assignee = document?.assignee;
   if (!document || !assignee) return { sent: 0 };
   const { event } = input;
-  const channels = readNotifyPreferences(assignee.notify)[event] ?? DEFAULT_NOTIFY_CHANNELS[event] ?? [];
+  const channels = notifyPreferencesWithDefaults(readNotifyPreferences(assignee.notify))[event];
   if (channels.length === 0) return { sent: 0 };
 
   // The salesperson reads in the tenant's language; the customer's may differ.

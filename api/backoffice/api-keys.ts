@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { ApiKey } from '../../generated/prisma/client';
 import { jsonRoute, noContentRoute } from '../openapi';
 import { createApiKey, listApiKeys, revokeApiKey } from '../operations/api-keys';
-import { mapPage } from '../operations/documents';
-import { idParamsSchema } from '../schemas';
+import { mapPage } from '../operations/pagination';
+import { idParamsSchema, pageQuerySchema, pageSchema } from '../schemas';
 
 extendZodWithOpenApi(z);
 
@@ -35,11 +35,6 @@ const createdApiKeySchema = z
   })
   .openapi('CreatedApiKey');
 
-const listApiKeysQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
-  cursor: z.string().min(1).max(200).optional(),
-});
-
 function presentApiKey(key: ApiKey) {
   return { id: key.id, name: key.name, prefix: key.prefix, createdAt: key.createdAt.toISOString(), lastUsedAt: key.lastUsedAt?.toISOString() ?? null };
 }
@@ -68,8 +63,8 @@ export const apiKeyRoutes = [
     tag,
     summary: "The tenant's active API keys, newest first (never the keys themselves)",
     auth: 'tenant',
-    query: listApiKeysQuerySchema,
-    response: { status: 200, description: 'A page of keys', schema: z.object({ data: z.array(apiKeySchema), nextCursor: z.string().nullable() }).openapi('ApiKeyList') },
+    query: pageQuerySchema,
+    response: { status: 200, description: 'A page of keys', schema: pageSchema(apiKeySchema, 'ApiKeyList') },
     handle: async ({ deps, caller, query }) => mapPage(await listApiKeys(deps.prisma, caller.tenantId, query), presentApiKey),
   }),
   noContentRoute({

@@ -1,11 +1,24 @@
-/** /v1/customers: create, read, change (proof type among others), and POST /v1/customers/:id/contacts. */
+/** /v1/customers: create, list (search), read, change (proof type among others), and their contacts. */
 import type { Contact, Customer } from '../../generated/prisma/client';
 import { jsonRoute } from '../openapi';
 import type { AppDeps } from '../app';
-import { createContact, createCustomer, effectiveProofType, getCustomer, updateCustomer } from '../operations/customers';
+import { createContact, createCustomer, getCustomer, listContacts, listCustomers, updateCustomer } from '../operations/customers';
+import { mapPage } from '../operations/pagination';
 import { saveCustomerCard } from '../operations/saved-cards';
-import { contactSchema, createContactSchema, createCustomerSchema, customerSchema, idParamsSchema, updateCustomerSchema } from '../schemas';
-import type { ProofType } from '../../domain/proof-types';
+import { getSettings } from '../operations/settings';
+import {
+  contactListSchema,
+  contactSchema,
+  createContactSchema,
+  createCustomerSchema,
+  customerListSchema,
+  customerSchema,
+  idParamsSchema,
+  listCustomersQuerySchema,
+  pageQuerySchema,
+  updateCustomerSchema,
+} from '../schemas';
+import { resolveProofType, type ProofType } from '../../domain/proof-types';
 
 /** Written by services/db/audit.ts from a proof's approval; read defensively, as JSON. */
 function termsAcceptedByOf(json: unknown): { name: string | null; email: string | null; linkId: string; colleague: boolean } | null {
@@ -15,7 +28,13 @@ function termsAcceptedByOf(json: unknown): { name: string | null; email: string 
   return { name: typeof name === 'string' ? name : null, email: typeof email === 'string' ? email : null, linkId, colleague: colleague === true };
 }
 
-async function presentCustomer(deps: AppDeps, customer: Customer) {
+/** How the tenant's customers are answered: its default proof type read once, for a page as for one. */
+async function customerPresenter(deps: AppDeps, tenantId: string) {
+  const { defaultProofType } = await getSettings(deps.prisma, tenantId);
+  return (customer: Customer) => presentCustomer(customer, defaultProofType);
+}
+
+function presentCustomer(customer: Customer, defaultProofType: string | null) {
   return {
     id: customer.id,
     name: customer.name,
@@ -26,7 +45,7 @@ async function presentCustomer(deps: AppDeps, customer: Customer) {
     termsVersion: customer.termsVersion,
     termsAcceptedBy: termsAcceptedByOf(customer.termsAcceptedBy),
     proofType: customer.proofType as ProofType | null,
-    effectiveProofType: await effectiveProofType(deps.prisma, customer),
+    effectiveProofType: resolveProofType(customer.proofType, defaultProofType),
     savedCard: customer.paymentCustomerId && customer.paymentMethodId ? { paymentMethodId: customer.paymentMethodId } : null,
     createdAt: customer.createdAt.toISOString(),
   };
@@ -54,7 +73,18 @@ export const customerRoutes = [
     body: createCustomerSchema,
     bodyExample: { name: 'Boulangerie Éclair', email: 'contact@boulangerie-eclair.example', locale: 'fr' },
     response: { status: 201, description: 'The customer', schema: customerSchema },
-    handle: async ({ deps, caller, body }) => presentCustomer(deps, await createCustomer(deps.prisma, caller.tenantId, body)),
+    handle: async ({ deps, caller, body }) => (await customerPresenter(deps, caller.tenantId))(await createCustomer(deps.prisma, caller.tenantId, body)),
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/customers',
+    operationId: 'listCustomers',
+    tag: 'Customers',
+    summary: 'The customers, newest first; q finds those whose name or email holds it, in any case',
+    auth: 'tenant',
+    query: listCustomersQuerySchema,
+    response: { status: 200, description: 'A page of customers', schema: customerListSchema },
+    handle: async ({ deps, caller, query }) => mapPage(await listCustomers(deps.prisma, caller.tenantId, query), await customerPresenter(deps, caller.tenantId)),
   }),
   jsonRoute({
     method: 'get',
@@ -65,7 +95,7 @@ export const customerRoutes = [
     auth: 'tenant',
     params: idParamsSchema,
     response: { status: 200, description: 'The customer', schema: customerSchema },
-    handle: async ({ deps, caller, params }) => presentCustomer(deps, await getCustomer(deps.prisma, caller.tenantId, params.id)),
+    handle: async ({ deps, caller, params }) => (await customerPresenter(deps, caller.tenantId))(await getCustomer(deps.prisma, caller.tenantId, params.id)),
   }),
   jsonRoute({
     method: 'patch',
@@ -81,7 +111,7 @@ export const customerRoutes = [
     response: { status: 200, description: 'The customer after the change', schema: customerSchema },
     handle: async ({ deps, caller, params, body: { savedCard, ...fields } }) => {
       if (savedCard) await saveCustomerCard(deps, caller.tenantId, params.id, savedCard.paymentMethodId);
-      return presentCustomer(deps, await updateCustomer(deps.prisma, caller.tenantId, params.id, fields));
+      return (await customerPresenter(deps, caller.tenantId))(await updateCustomer(deps.prisma, caller.tenantId, params.id, fields));
     },
   }),
   jsonRoute({
@@ -96,5 +126,17 @@ export const customerRoutes = [
     bodyExample: { name: 'Zoé Müller', email: 'zoe@boulangerie-eclair.example', phone: '+33612345678' },
     response: { status: 201, description: 'The contact', schema: contactSchema },
     handle: async ({ deps, caller, params, body }) => presentContact(await createContact(deps.prisma, caller.tenantId, params.id, body)),
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/customers/:id/contacts',
+    operationId: 'listCustomerContacts',
+    tag: 'Customers',
+    summary: "A customer's contacts, in the order they were added",
+    auth: 'tenant',
+    params: idParamsSchema,
+    query: pageQuerySchema,
+    response: { status: 200, description: 'A page of contacts', schema: contactListSchema },
+    handle: async ({ deps, caller, params, query }) => mapPage(await listContacts(deps.prisma, caller.tenantId, params.id, query), presentContact),
   }),
 ];

@@ -7,9 +7,10 @@ import type { DocumentStatus } from '../../domain/document-statuses';
 import type { DigitalStatus } from '../../domain/digital-status';
 import type { ProofType } from '../../domain/proof-types';
 import { fileRoute, jsonRoute, uploadRoute } from '../openapi';
-import { createDocument, getDocument, listDocumentEvents, listDocuments, mapPage, type DocumentRow, type DocumentWithLines } from '../operations/documents';
+import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines } from '../operations/documents';
+import { mapPage } from '../operations/pagination';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
-import { listMessages, postSellerMessage } from '../operations/messages';
+import { listDocumentMessages, postSellerMessage } from '../operations/messages';
 import { cancelDocument, previewPdf, remindDocument, sendDocument } from '../operations/quote-lifecycle';
 import { signatureBlock, type SignatureBlock } from '../operations/quote-signatures';
 import { listPayments, presentPayment } from '../operations/payments';
@@ -34,6 +35,7 @@ import {
   messageSchema,
   pageImageQuerySchema,
   pageImageSchema,
+  pageQuerySchema,
   pdfSchema,
   revisionPageParamsSchema,
   revisionParamsSchema,
@@ -219,8 +221,9 @@ export const documentRoutes = [
     summary: "The document's conversation, oldest first, internal notes included",
     auth: 'tenant',
     params: idParamsSchema,
-    response: { status: 200, description: 'The messages', schema: messageListSchema },
-    handle: async ({ deps, caller, params }) => (await listMessages(deps.prisma, caller.tenantId, params.id, { includeInternal: true })).map(presentMessage),
+    query: pageQuerySchema,
+    response: { status: 200, description: 'A page of messages', schema: messageListSchema },
+    handle: async ({ deps, caller, params, query }) => mapPage(await listDocumentMessages(deps.prisma, caller.tenantId, params.id, query), presentMessage),
   }),
   jsonRoute({
     method: 'post',
@@ -244,8 +247,9 @@ export const documentRoutes = [
     summary: "The document's audit trail, in order",
     auth: 'tenant',
     params: idParamsSchema,
-    response: { status: 200, description: 'The events', schema: auditEventListSchema },
-    handle: async ({ deps, caller, params }) => (await listDocumentEvents(deps.prisma, caller.tenantId, params.id)).map(presentEvent),
+    query: pageQuerySchema,
+    response: { status: 200, description: 'A page of events', schema: auditEventListSchema },
+    handle: async ({ deps, caller, params, query }) => mapPage(await listDocumentEvents(deps.prisma, caller.tenantId, params.id, query), presentEvent),
   }),
   jsonRoute({
     method: 'post',

@@ -2,7 +2,8 @@
 import type { LinkAction } from '../../domain/documents';
 import { jsonRoute, noContentRoute } from '../openapi';
 import { createSellerLink, listDocumentLinks, presentRecipient, revokeLink, type ListedLink } from '../operations/links';
-import { createdLinkSchema, createLinkSchema, idParamsSchema, linkListSchema, listLinksQuerySchema } from '../schemas';
+import { mapPage } from '../operations/pagination';
+import { createdLinkSchema, createLinkSchema, idParamsSchema, linkListSchema, pageQuerySchema } from '../schemas';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -49,13 +50,10 @@ export const linkRoutes = [
     summary: "The document's customer links, newest first: emailed, made by the seller, forwarded to colleagues (never their tokens)",
     auth: 'tenant',
     params: idParamsSchema,
-    query: listLinksQuerySchema,
+    query: pageQuerySchema,
     problems: ['not_found'],
     response: { status: 200, description: 'A page of links', schema: linkListSchema },
-    handle: async ({ deps, caller, params, query }) => {
-      const page = await listDocumentLinks(deps.prisma, caller.tenantId, params.id, query);
-      return { data: page.data.map(presentLink), nextCursor: page.nextCursor };
-    },
+    handle: async ({ deps, caller, params, query }) => mapPage(await listDocumentLinks(deps.prisma, caller.tenantId, params.id, query), presentLink),
   }),
   noContentRoute({
     method: 'delete',

@@ -52,11 +52,11 @@ export const requestRoutes = [
     path: '/requests',
     operationId: 'listRequests',
     tag,
-    summary: 'Requests of a box: inbox (new and answered), in_progress, awaiting_response, closed; unread first',
+    summary: 'Requests of a box, newest first: inbox (new and answered: see unread), in_progress, awaiting_response, closed',
     auth: 'tenant',
     query: requestListQuerySchema,
     response: { status: 200, description: 'The requests', schema: serviceRequestListSchema },
-    handle: ({ deps, caller, query }) => listRequests(deps, caller.tenantId, query.box),
+    handle: ({ deps, caller, query }) => listRequests(deps, caller.tenantId, query),
   }),
   jsonRoute({
     method: 'get',

@@ -18,8 +18,8 @@ import {
   type SubscriptionRow,
   type SubscriptionWithPayments,
 } from '../operations/subscriptions';
-import { mapPage } from '../operations/documents';
-import { idParamsSchema, planSchema } from '../schemas';
+import { mapPage } from '../operations/pagination';
+import { idParamsSchema, listQuerySchema, pageSchema, planSchema } from '../schemas';
 
 extendZodWithOpenApi(z);
 
@@ -63,11 +63,9 @@ const subscriptionSchema = subscriptionSummarySchema
   .extend({ payments: z.array(subscriptionPaymentSchema).openapi({ description: 'Every charge attempt, by period then attempt' }) })
   .openapi('Subscription');
 
-const listSubscriptionsQuerySchema = z.strictObject({
+const listSubscriptionsQuerySchema = listQuerySchema({
   filter: z.enum(SUBSCRIPTION_STATUSES).optional().openapi({ description: 'active, scheduled (start ahead), payment_failed, or inactive (cancelled or terminated)' }),
   customerId: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
-  cursor: z.string().min(1).max(200).optional(),
 });
 
 const createSubscriptionSchema = z
@@ -146,7 +144,7 @@ export const subscriptionRoutes = [
     response: {
       status: 200,
       description: 'A page of subscriptions',
-      schema: z.object({ data: z.array(subscriptionSummarySchema), nextCursor: z.string().nullable() }).openapi('SubscriptionList'),
+      schema: pageSchema(subscriptionSummarySchema, 'SubscriptionList'),
     },
     handle: async ({ deps, caller, query }) => mapPage(await listSubscriptions(deps, caller, query), presentSummary),
   }),

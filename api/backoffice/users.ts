@@ -1,9 +1,10 @@
-/** POST /v1/users — the tenant's salespeople and their notification preferences. */
+/** /v1/users — the tenant's salespeople and their notification preferences: made, listed, read, changed. */
 import type { User } from '../../generated/prisma/client';
-import type { NotifyPreferences } from '../../domain/documents';
+import { notifyPreferencesWithDefaults, type NotifyPreferences } from '../../domain/documents';
 import { jsonRoute } from '../openapi';
-import { createUser } from '../operations/users';
-import { createUserSchema, userSchema } from '../schemas';
+import { mapPage } from '../operations/pagination';
+import { createUser, getUser, listUsers, updateUser } from '../operations/users';
+import { createUserSchema, idParamsSchema, pageQuerySchema, updateUserSchema, userListSchema, userSchema } from '../schemas';
 
 function presentUser(user: User) {
   return {
@@ -11,10 +12,13 @@ function presentUser(user: User) {
     name: user.name,
     email: user.email,
     phone: user.phone,
-    notify: user.notify as NotifyPreferences,
+    // Written by this API as NotifyPreferences (createUser, updateUser).
+    notify: notifyPreferencesWithDefaults(user.notify as NotifyPreferences),
     createdAt: user.createdAt.toISOString(),
   };
 }
+
+const theUser = { status: 200, description: 'The user', schema: userSchema } as const;
 
 export const userRoutes = [
   jsonRoute({
@@ -22,11 +26,46 @@ export const userRoutes = [
     path: '/users',
     operationId: 'createUser',
     tag: 'Users',
-    summary: 'Create a user (a salesperson who owns documents and is notified about them)',
+    summary: 'Create a user (a salesperson who owns documents and is notified about them); events notify leaves out take the defaults',
     auth: 'tenant',
     body: createUserSchema,
     bodyExample: { name: 'Camille Durand', email: 'camille@imprimerie-durand.example', notify: { viewed: ['email'], decided: ['email', 'sms'] } },
-    response: { status: 201, description: 'The user', schema: userSchema },
+    response: { ...theUser, status: 201 },
     handle: async ({ deps, caller, body }) => presentUser(await createUser(deps.prisma, caller.tenantId, body)),
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/users',
+    operationId: 'listUsers',
+    tag: 'Users',
+    summary: "The tenant's users, newest first",
+    auth: 'tenant',
+    query: pageQuerySchema,
+    response: { status: 200, description: 'A page of users', schema: userListSchema },
+    handle: async ({ deps, caller, query }) => mapPage(await listUsers(deps.prisma, caller.tenantId, query), presentUser),
+  }),
+  jsonRoute({
+    method: 'get',
+    path: '/users/:id',
+    operationId: 'getUser',
+    tag: 'Users',
+    summary: 'A user, with the channels of every event',
+    auth: 'tenant',
+    params: idParamsSchema,
+    response: theUser,
+    handle: async ({ deps, caller, params }) => presentUser(await getUser(deps.prisma, caller.tenantId, params.id)),
+  }),
+  jsonRoute({
+    method: 'patch',
+    path: '/users/:id',
+    operationId: 'updateUser',
+    tag: 'Users',
+    summary: 'Change a user; fields not sent keep their value, and notify changes only the events it names',
+    auth: 'tenant',
+    params: idParamsSchema,
+    body: updateUserSchema,
+    bodyExample: { phone: '+33612345678', notify: { message: ['email', 'sms'], viewed: [] } },
+    response: theUser,
+    handle: async ({ deps, caller, params, body }) => presentUser(await updateUser(deps.prisma, caller.tenantId, params.id, body)),
   }),
 ];

@@ -18,8 +18,8 @@ import {
   rotateWebhookSecret,
   type DeliveryWithAttempts,
 } from '../operations/webhooks';
-import { mapPage } from '../operations/documents';
-import { documentStatusSchema, idParamsSchema } from '../schemas';
+import { mapPage } from '../operations/pagination';
+import { documentStatusSchema, idParamsSchema, pageQuerySchema, pageSchema } from '../schemas';
 
 extendZodWithOpenApi(z);
 
@@ -134,11 +134,6 @@ export const webhookEvents: WebhookDescription[] = WEBHOOK_EVENT_TYPES.map((type
   payload: webhookPayloadSchema,
 }));
 
-const listDeliveriesQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'Page size, 20 when absent' }),
-  cursor: z.string().min(1).max(64).optional(),
-});
-
 function presentEndpoint(endpoint: WebhookEndpoint) {
   return {
     id: endpoint.id,
@@ -191,10 +186,11 @@ export const webhookRoutes = [
     path: '/webhook-endpoints',
     operationId: 'listWebhookEndpoints',
     tag: 'Webhooks',
-    summary: "The tenant's webhook endpoints",
+    summary: "The tenant's webhook endpoints, oldest first",
     auth: 'tenant',
-    response: { status: 200, description: 'The endpoints', schema: z.object({ data: z.array(webhookEndpointSchema) }).openapi('WebhookEndpointList') },
-    handle: async ({ deps, caller }) => ({ data: (await listWebhookEndpoints(deps.prisma, caller.tenantId)).map(presentEndpoint) }),
+    query: pageQuerySchema,
+    response: { status: 200, description: 'A page of endpoints', schema: pageSchema(webhookEndpointSchema, 'WebhookEndpointList') },
+    handle: async ({ deps, caller, query }) => mapPage(await listWebhookEndpoints(deps.prisma, caller.tenantId, query), presentEndpoint),
   }),
   jsonRoute({
     method: 'delete',
@@ -234,14 +230,14 @@ export const webhookRoutes = [
     summary: "An endpoint's deliveries, newest first, each with its attempts",
     auth: 'tenant',
     params: idParamsSchema,
-    query: listDeliveriesQuerySchema,
+    query: pageQuerySchema,
     response: {
       status: 200,
       description: 'The deliveries',
-      schema: z.object({ data: z.array(webhookDeliverySchema), nextCursor: z.string().nullable() }).openapi('WebhookDeliveryList'),
+      schema: pageSchema(webhookDeliverySchema, 'WebhookDeliveryList'),
     },
     handle: async ({ deps, caller, params, query }) =>
-      mapPage(await listWebhookDeliveries(deps.prisma, caller.tenantId, params.id, { limit: query.limit ?? 20, before: query.cursor }), presentDelivery),
+      mapPage(await listWebhookDeliveries(deps.prisma, caller.tenantId, params.id, query), presentDelivery),
   }),
   jsonRoute({
     method: 'post',

@@ -10,7 +10,7 @@
 import type { ApiKey, PrismaClient } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
 import { newId, newSecret } from '../../platform/ids';
-import { readPage, type Page } from './documents';
+import { NEWEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
 /** Prefix of every API key: says what the secret is when it turns up in a log or a repository. */
 export const API_KEY_PREFIX = 'gl_live_';
@@ -32,8 +32,8 @@ export async function createApiKey(prisma: PrismaClient, tenantId: string, name?
 }
 
 /** The active keys, newest first. */
-export function listApiKeys(prisma: PrismaClient, tenantId: string, page: { limit?: number; cursor?: string }): Promise<Page<ApiKey>> {
-  return readPage(page, ({ after, orderBy, take }) => prisma.apiKey.findMany({ where: { tenantId, revokedAt: null, ...after }, orderBy, take }));
+export function listApiKeys(prisma: PrismaClient, tenantId: string, page: PageRequest): Promise<Page<ApiKey>> {
+  return readPage(page, NEWEST_FIRST, ({ after, orderBy, take }) => prisma.apiKey.findMany({ where: { tenantId, revokedAt: null, ...after }, orderBy, take }));
 }
 
 /** Revoking a revoked key of the tenant again changes nothing (a retried DELETE succeeds). */

@@ -5,6 +5,7 @@ import { newId } from '../../platform/ids';
 import { AppError } from '../../domain/errors';
 import { resolveProofType, type ProofType } from '../../domain/proof-types';
 import type { createContactSchema, createCustomerSchema, updateCustomerSchema } from '../schemas';
+import { NEWEST_FIRST, OLDEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 import { getSettings } from './settings';
 
 /** "default" is the API's word for "no override": stored as null. */
@@ -69,6 +70,30 @@ export async function proofTypeForNewProof(prisma: PrismaClient, tenantId: strin
 /** The proof type a proof for this customer uses now: its override, else the tenant's default. */
 export async function effectiveProofType(prisma: PrismaClient, customer: Pick<Customer, 'tenantId' | 'proofType'>): Promise<ProofType> {
   return resolveProofType(customer.proofType, (await getSettings(prisma, customer.tenantId)).defaultProofType);
+}
+
+/** `q`: a piece of the name or email, in any case. */
+export interface ListCustomersInput extends PageRequest {
+  q?: string;
+}
+
+/** Prisma's `contains` is LIKE '%…%' and escapes nothing: a searched % or _ is a character, not a wildcard. */
+function literally(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
+/** The tenant's customers, newest first; with `q`, those whose name or email holds it. */
+export function listCustomers(prisma: PrismaClient, tenantId: string, input: ListCustomersInput): Promise<Page<Customer>> {
+  const holding = input.q ? { contains: literally(input.q), mode: 'insensitive' as const } : undefined;
+  const matching = holding ? { OR: [{ name: holding }, { email: holding }] } : {};
+  // AND: the search and the page's keyset are both ORs.
+  return readPage(input, NEWEST_FIRST, ({ after, orderBy, take }) => prisma.customer.findMany({ where: { tenantId, AND: [matching, after] }, orderBy, take }));
+}
+
+/** A customer's contacts in the order they were added (the first is usually the main one). */
+export async function listContacts(prisma: PrismaClient, tenantId: string, customerId: string, page: PageRequest): Promise<Page<Contact>> {
+  await getCustomer(prisma, tenantId, customerId);
+  return readPage(page, OLDEST_FIRST, ({ after, orderBy, take }) => prisma.contact.findMany({ where: { tenantId, customerId, ...after }, orderBy, take }));
 }
 
 export async function createContact(

@@ -1,6 +1,6 @@
 /**
  * Documents in the read model: creation (lines priced by domain/money, number allocated),
- * reading, listing with keyset pagination, and the audit trail. Every query is scoped by
+ * reading, listing (api/operations/pagination.ts), and the audit trail. Every query is scoped by
  * tenant: another tenant's id is simply not found.
  */
 import type { z } from 'zod';
@@ -14,6 +14,7 @@ import { MAX_AMOUNT, type createDocumentSchema } from '../schemas';
 import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
 import { lineRows } from '../../services/db/lines';
 import { proofTypeForNewProof } from './customers';
+import { NEWEST_FIRST, readPage, SEQUENCE_ORDER, type Page, type PageRequest } from './pagination';
 
 export type DocumentWithLines = Prisma.DocumentGetPayload<{ include: { lines: true } }>;
 
@@ -123,80 +124,17 @@ export async function getDocument(prisma: PrismaClient, tenantId: string, docume
 
 // ---------------------------------------------------------------- listing
 
-export interface ListDocumentsInput {
+export interface ListDocumentsInput extends PageRequest {
   kind?: DocumentKind;
   status?: string;
   digitalStatus?: string;
   customerId?: string;
-  limit?: number;
-  cursor?: string;
 }
 
 export type DocumentRow = Prisma.DocumentGetPayload<object>;
 
-/** Opaque to clients: the (createdAt, id) of the last row of the previous page. */
-export function encodeCursor(row: Pick<DocumentRow, 'createdAt' | 'id'>): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const createdAt = new Date(String(at));
-    if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
-    return { createdAt, id };
-  } catch {
-    throw new AppError('validation_failed', 'The cursor is not one this API gave.', [
-      { path: 'query.cursor', message: 'use the nextCursor of the previous page' },
-    ]);
-  }
-}
-
-export const DEFAULT_PAGE_SIZE = 20;
-
-/** The rows after the cursor in newest-first (createdAt, id) order: a `where` fragment, empty on the first page. */
-export function afterCursor(cursor: string | undefined): { OR?: [{ createdAt: { lt: Date } }, { createdAt: Date; id: { lt: string } }] } {
-  if (!cursor) return {};
-  const after = decodeCursor(cursor);
-  return { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] };
-}
-
-/** A page of a list, and the cursor of the next one (null on the last). */
-export interface Page<Row> {
-  data: Row[];
-  nextCursor: string | null;
-}
-
-/** What a findMany adds to its own filter to read one page newest first: `after` goes into its where. */
-export interface PageQuery {
-  after: ReturnType<typeof afterCursor>;
-  orderBy: [{ createdAt: 'desc' }, { id: 'desc' }];
-  take: number;
-}
-
-/**
- * One page of rows, newest first by (createdAt, id): keyset pagination, so pages stay stable
- * while rows are created. `find` reads one row more than the page holds, which only tells
- * whether a next page exists.
- */
-export async function readPage<Row extends Pick<DocumentRow, 'createdAt' | 'id'>>(
-  page: { limit?: number; cursor?: string },
-  find: (query: PageQuery) => Promise<Row[]>,
-): Promise<Page<Row>> {
-  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await find({ after: afterCursor(page.cursor), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
-  const data = rows.slice(0, limit);
-  const last = data.at(-1);
-  return { data, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
-}
-
-/** The page with each row presented for the answer. */
-export function mapPage<Row, Presented>(page: Page<Row>, present: (row: Row) => Presented): Page<Presented> {
-  return { data: page.data.map(present), nextCursor: page.nextCursor };
-}
-
 export function listDocuments(prisma: PrismaClient, tenantId: string, input: ListDocumentsInput): Promise<Page<DocumentRow>> {
-  return readPage(input, ({ after, orderBy, take }) =>
+  return readPage(input, NEWEST_FIRST, ({ after, orderBy, take }) =>
     prisma.document.findMany({
       where: {
         tenantId,
@@ -212,8 +150,14 @@ export function listDocuments(prisma: PrismaClient, tenantId: string, input: Lis
   );
 }
 
-export async function listDocumentEvents(prisma: PrismaClient, tenantId: string, documentId: string): Promise<AuditEvent[]> {
+/** The tenant's document, or not found: what a list under /documents/:id checks first. */
+export async function assertDocumentOf(prisma: PrismaClient, tenantId: string, documentId: string): Promise<void> {
   const document = await prisma.document.findFirst({ where: { id: documentId, tenantId }, select: { id: true } });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
-  return prisma.auditEvent.findMany({ where: { tenantId, documentId }, orderBy: { seq: 'asc' } });
+}
+
+/** The audit trail, a page at a time, in the order it was recorded. */
+export async function listDocumentEvents(prisma: PrismaClient, tenantId: string, documentId: string, page: PageRequest): Promise<Page<AuditEvent>> {
+  await assertDocumentOf(prisma, tenantId, documentId);
+  return readPage(page, SEQUENCE_ORDER, ({ after, orderBy, take }) => prisma.auditEvent.findMany({ where: { tenantId, documentId, ...after }, orderBy, take }));
 }

@@ -12,8 +12,9 @@ import { AppError, type FieldError } from '../../domain/errors';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
 import type { TenantCaller } from '../auth';
-import { afterCursor, DEFAULT_PAGE_SIZE, encodeCursor } from './documents';
+import { assertDocumentOf } from './documents';
 import { recordFact, sellerFact } from './facts';
+import { mapPage, NEWEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
 export interface CreateLinkInput {
   recipient: { contactId: string } | { email: string; name?: string };
@@ -92,33 +93,17 @@ export function presentRecipient(link: AccessLink) {
 export type ListedLink = AccessLink & { lastUsedAt: Date | null };
 
 /** A document's links, newest first, each with the last time anything was recorded through it. */
-export async function listDocumentLinks(
-  prisma: PrismaClient,
-  tenantId: string,
-  documentId: string,
-  page: { limit?: number; cursor?: string },
-): Promise<{ data: ListedLink[]; nextCursor: string | null }> {
-  const document = await prisma.document.findFirst({ where: { id: documentId, tenantId }, select: { id: true } });
-  if (!document) throw new AppError('not_found', `No document ${documentId}.`);
-  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await prisma.accessLink.findMany({
-    where: { tenantId, documentId, ...afterCursor(page.cursor) },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
-  });
-  const links = rows.slice(0, limit);
+export async function listDocumentLinks(prisma: PrismaClient, tenantId: string, documentId: string, page: PageRequest): Promise<Page<ListedLink>> {
+  await assertDocumentOf(prisma, tenantId, documentId);
+  const links = await readPage(page, NEWEST_FIRST, ({ after, orderBy, take }) => prisma.accessLink.findMany({ where: { tenantId, documentId, ...after }, orderBy, take }));
   // The trail names a customer's doings after their link (actorLabel): its latest row is the link's last use.
   const uses = await prisma.auditEvent.groupBy({
     by: ['actor'],
-    where: { tenantId, documentId, actor: { in: links.map((link) => actorLabel({ kind: 'customer', linkId: link.id })) } },
+    where: { tenantId, documentId, actor: { in: links.data.map((link) => actorLabel({ kind: 'customer', linkId: link.id })) } },
     _max: { at: true },
   });
   const lastUse = new Map(uses.map((use) => [use.actor, use._max.at]));
-  const last = links.at(-1);
-  return {
-    data: links.map((link) => ({ ...link, lastUsedAt: lastUse.get(actorLabel({ kind: 'customer', linkId: link.id })) ?? null })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
-  };
+  return mapPage(links, (link) => ({ ...link, lastUsedAt: lastUse.get(actorLabel({ kind: 'customer', linkId: link.id })) ?? null }));
 }
 
 /**

@@ -16,7 +16,9 @@ import type { FactInput, FactMessage } from '../../workflows/fact';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
+import { assertDocumentOf } from './documents';
 import { recordFact } from './facts';
+import { OLDEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
 export async function listMessages(
   prisma: PrismaClient,
@@ -34,6 +36,12 @@ export async function listMessages(
   ]);
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
   return messages;
+}
+
+/** The whole conversation, internal notes included, oldest first, a page at a time: the back office's. */
+export async function listDocumentMessages(prisma: PrismaClient, tenantId: string, documentId: string, page: PageRequest): Promise<Page<Message>> {
+  await assertDocumentOf(prisma, tenantId, documentId);
+  return readPage(page, OLDEST_FIRST, ({ after, orderBy, take }) => prisma.message.findMany({ where: { tenantId, documentId, ...after }, orderBy, take }));
 }
 
 async function startNotification(deps: AppDeps, input: MessageNotificationInput): Promise<void> {

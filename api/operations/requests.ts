@@ -23,6 +23,7 @@ import { documentSearchAttributes } from '../../workflows/search-attributes';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { postSellerMessage } from './messages';
+import { mapPage, NEWEST_FIRST, readPage, type PageRequest } from './pagination';
 
 export interface CreateRequestInput {
   customerId: string;
@@ -177,15 +178,21 @@ export async function getRequest(deps: AppDeps, tenantId: string, requestId: str
   return presentRequest(await findRequest(deps, tenantId, requestId));
 }
 
-export async function listRequests(deps: AppDeps, tenantId: string, box: RequestBox | undefined) {
-  const rows = await deps.prisma.serviceRequest.findMany({
-    where: { tenantId, ...(box ? { box } : {}) },
-    include: requestInclude,
-    // Unread answers first, as an inbox shows them; then the newest.
-    orderBy: [{ unread: 'desc' }, { updatedAt: 'desc' }],
-    take: 200,
+/**
+ * A box's requests, newest first. Paged by their documents' (createdAt, id), which never
+ * change: an unread-first order would move a request between pages as it is read.
+ */
+export async function listRequests(deps: AppDeps, tenantId: string, input: PageRequest & { box?: RequestBox }) {
+  const page = await readPage(input, NEWEST_FIRST, async ({ after, orderBy: [byCreation, byId], take }) => {
+    const rows = await deps.prisma.serviceRequest.findMany({
+      where: { tenantId, ...(input.box ? { box: input.box } : {}), document: after },
+      include: requestInclude,
+      orderBy: [{ document: byCreation }, { document: byId }],
+      take,
+    });
+    return rows.map((row) => ({ id: row.documentId, createdAt: row.document.createdAt, row }));
   });
-  return { data: rows.map(presentRequest) };
+  return mapPage(page, ({ row }) => presentRequest(row));
 }
 
 /** A move on the request's workflow, taken once per decision id; refused moves answer 409 with the reason. */

@@ -14,7 +14,7 @@ import { subscribeWorkflowId, type subscribeWorkflow } from '../../workflows/sub
 import { subscriptionUpdates, subscriptionWorkflowId, type SubscriptionView } from '../../workflows/messages/subscription';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
-import { readPage, type Page } from './documents';
+import { NEWEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
 export type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
 export type SubscriptionWithPayments = Prisma.SubscriptionGetPayload<{ include: { payments: true } }>;
@@ -53,9 +53,9 @@ export async function createSubscriptionDirectly(
 export function listSubscriptions(
   deps: AppDeps,
   caller: TenantCaller,
-  input: { filter?: SubscriptionStatus; customerId?: string; limit?: number; cursor?: string },
+  input: PageRequest & { filter?: SubscriptionStatus; customerId?: string },
 ): Promise<Page<SubscriptionRow>> {
-  return readPage(input, ({ after, orderBy, take }) =>
+  return readPage(input, NEWEST_FIRST, ({ after, orderBy, take }) =>
     deps.prisma.subscription.findMany({
       where: {
         tenantId: caller.tenantId,

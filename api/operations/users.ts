@@ -1,7 +1,9 @@
 /** The tenant's people: salespeople who own documents and hear about them as they prefer. */
 import type { PrismaClient, User } from '../../generated/prisma/client';
 import type { NotifyPreferences } from '../../domain/documents';
+import { AppError } from '../../domain/errors';
 import { newId } from '../../platform/ids';
+import { NEWEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
 export interface CreateUserInput {
   name: string;
@@ -10,6 +12,18 @@ export interface CreateUserInput {
   notify?: NotifyPreferences;
 }
 
+/** A PATCH: fields left out keep their value; null clears the phone; notify changes the events it names. */
+export interface UpdateUserInput {
+  name?: string;
+  email?: string;
+  phone?: string | null;
+  notify?: NotifyPreferences;
+}
+
+/**
+ * Stored as given: an event the user never chose stays absent and takes its default when read
+ * (domain/documents.ts notifyPreferencesWithDefaults), so a change of defaults reaches them.
+ */
 export async function createUser(prisma: PrismaClient, tenantId: string, input: CreateUserInput): Promise<User> {
   return prisma.user.create({
     data: {
@@ -20,5 +34,26 @@ export async function createUser(prisma: PrismaClient, tenantId: string, input: 
       phone: input.phone ?? null,
       notify: input.notify ?? {},
     },
+  });
+}
+
+export async function getUser(prisma: PrismaClient, tenantId: string, userId: string): Promise<User> {
+  const user = await prisma.user.findFirst({ where: { id: userId, tenantId } });
+  if (!user) throw new AppError('not_found', `No user ${userId}.`);
+  return user;
+}
+
+/** The tenant's users, newest first. */
+export function listUsers(prisma: PrismaClient, tenantId: string, page: PageRequest): Promise<Page<User>> {
+  return readPage(page, NEWEST_FIRST, ({ after, orderBy, take }) => prisma.user.findMany({ where: { tenantId, ...after }, orderBy, take }));
+}
+
+export async function updateUser(prisma: PrismaClient, tenantId: string, userId: string, input: UpdateUserInput): Promise<User> {
+  const { notify, ...fields } = input;
+  return prisma.$transaction(async (tx) => {
+    // Locked while its preferences are merged, so two PATCHes naming different events both stay.
+    const [user] = await tx.$queryRaw<{ notify: NotifyPreferences }[]>`SELECT "notify" FROM "User" WHERE "id" = ${userId} AND "tenantId" = ${tenantId} FOR UPDATE`;
+    if (!user) throw new AppError('not_found', `No user ${userId}.`);
+    return tx.user.update({ where: { id: userId }, data: { ...fields, ...(notify ? { notify: { ...user.notify, ...notify } } : {}) } });
   });
 }

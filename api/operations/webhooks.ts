@@ -8,6 +8,7 @@ import { newWebhookSecret, SECRET_OVERLAP_MS } from '../../services/webhooks/sig
 import { newId } from '../../platform/ids';
 import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';
+import { NEWEST_FIRST, OLDEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
 export interface NewWebhookEndpoint {
   url: string;
@@ -27,8 +28,9 @@ export async function createWebhookEndpoint(prisma: PrismaClient, tenantId: stri
   });
 }
 
-export function listWebhookEndpoints(prisma: PrismaClient, tenantId: string): Promise<WebhookEndpoint[]> {
-  return prisma.webhookEndpoint.findMany({ where: { tenantId, deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+/** In the order they were registered. */
+export function listWebhookEndpoints(prisma: PrismaClient, tenantId: string, page: PageRequest): Promise<Page<WebhookEndpoint>> {
+  return readPage(page, OLDEST_FIRST, ({ after, orderBy, take }) => prisma.webhookEndpoint.findMany({ where: { tenantId, deletedAt: null, ...after }, orderBy, take }));
 }
 
 async function findEndpoint(prisma: PrismaClient, tenantId: string, id: string): Promise<WebhookEndpoint> {
@@ -67,19 +69,12 @@ export async function listWebhookDeliveries(
   prisma: PrismaClient,
   tenantId: string,
   endpointId: string,
-  page: { limit: number; before?: string },
-): Promise<{ data: DeliveryWithAttempts[]; nextCursor: string | null }> {
+  page: PageRequest,
+): Promise<Page<DeliveryWithAttempts>> {
   await findEndpoint(prisma, tenantId, endpointId);
-  // Newest first; the cursor is the id of the last delivery of the previous page.
-  const rows = await prisma.webhookDelivery.findMany({
-    where: { endpointId, tenantId },
-    include: { attempts: { orderBy: { number: 'asc' } } },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: page.limit + 1,
-    ...(page.before ? { cursor: { id: page.before }, skip: 1 } : {}),
-  });
-  const data = rows.slice(0, page.limit);
-  return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
+  return readPage(page, NEWEST_FIRST, ({ after, orderBy, take }) =>
+    prisma.webhookDelivery.findMany({ where: { endpointId, tenantId, ...after }, include: { attempts: { orderBy: { number: 'asc' } } }, orderBy, take }),
+  );
 }
 
 function apiDispatcher(deps: AppDeps): WebhookDispatcher {

@@ -239,7 +239,7 @@ describe('documents', () => {
     expect(Buffer.from(pdf.data ?? new ArrayBuffer(0)).subarray(0, 5).toString()).toBe('%PDF-');
 
     const events = await tenant.api.GET('/v1/documents/{id}/events', byId(created.id));
-    expect(events.data).toEqual([{ seq: 1, type: 'downloaded', at: expect.any(String), actor: 'seller', data: { by: 'seller', counted: false } }]);
+    expect(events.data).toEqual({ nextCursor: null, data: [{ seq: 1, type: 'downloaded', at: expect.any(String), actor: 'seller', data: { by: 'seller', counted: false } }] });
     const read = await tenant.api.GET('/v1/documents/{id}', byId(created.id));
     expect(read.data).toMatchObject({ downloadCount: 0, viewCount: 0 });
   });
@@ -252,7 +252,7 @@ describe('documents', () => {
     expect(cancelled.data).toEqual({ status: 'cancelled' });
     expect((await tenant.api.GET('/v1/documents/{id}', theDraft)).data?.status).toBe('cancelled');
     const events = await tenant.api.GET('/v1/documents/{id}/events', theDraft);
-    expect(events.data).toEqual([{ seq: 1, type: 'cancelled', at: expect.any(String), actor: 'seller', data: { reason: 'Le client a annulé' } }]);
+    expect(events.data).toEqual({ nextCursor: null, data: [{ seq: 1, type: 'cancelled', at: expect.any(String), actor: 'seller', data: { reason: 'Le client a annulé' } }] });
 
     // Another cancel (another body: another decision) is refused by the draft's workflow, now over, as for a sent quote.
     const again = await expectRefusedWithoutChange(() => tenant.api.POST('/v1/documents/{id}/cancel', { ...theDraft, body: {} }), 409);

@@ -2,7 +2,7 @@
  * The back office moving a quote through its workflow over HTTP: send (202, settings
  * applied, email in the outbox), a second send refused, remind, cancel.
  */
-import { succeeded } from '../support/api';
+import { documentEvents, succeeded } from '../support/api';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
@@ -26,7 +26,7 @@ async function draftQuote(): Promise<string> {
 
 const theQuote = (id: string) => ({ params: { path: { id } } });
 const statusOf = async (id: string) => (await succeeded(tenant.api.GET('/v1/documents/{id}', theQuote(id)))).status;
-const eventsOf = (id: string) => succeeded(tenant.api.GET('/v1/documents/{id}/events', theQuote(id)));
+const eventsOf = (id: string) => documentEvents(tenant.api, id);
 const send = (id: string, body = {}) => tenant.api.POST('/v1/documents/{id}/send', { ...theQuote(id), body });
 const remind = (id: string, decisionId?: string) => tenant.api.POST('/v1/documents/{id}/remind', { params: { path: { id }, header: decisionId ? { 'Idempotency-Key': decisionId } : {} } });
 const cancel = (id: string, reason: string) => tenant.api.POST('/v1/documents/{id}/cancel', { ...theQuote(id), body: { reason } });

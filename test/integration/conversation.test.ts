@@ -9,7 +9,7 @@ import escapeHtml from 'escape-html';
 import { factWorkflowId } from '../../workflows/fact';
 import { messageNotificationWorkflowId } from '../../workflows/conversation';
 import { saveClosedHistory } from '../replay/record';
-import { succeeded, type components } from '../support/api';
+import { type components, documentMessages, succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
@@ -35,7 +35,7 @@ async function sentQuoteWithAttentiveAssignee() {
   return { ...(await office.sendQuote(documentId, contactEmail)), assignee };
 }
 
-const messagesOf = (id: string) => succeeded(office.api.GET('/v1/documents/{id}/messages', { params: { path: { id } } }));
+const messagesOf = (id: string) => documentMessages(office.api, id);
 const writeMessage = (id: string, body: components['schemas']['CreateMessage']) => office.api.POST('/v1/documents/{id}/messages', { params: { path: { id } }, body });
 
 function postForm(url: string, fields: Record<string, string>): Promise<Response> {

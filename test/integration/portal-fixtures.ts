@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Stack } from '../support/stack';
 import { apiClient, type ApiCall } from './api-http';
 import { eventually } from '../support/eventually';
-import { greenlightClient, succeeded, type components, type GreenlightClient } from '../support/api';
+import { type components, documentEvents, greenlightClient, type GreenlightClient, succeeded } from '../support/api';
 import { recipientsOf } from '../support/outbox';
 
 export interface LineInput {
@@ -94,7 +94,7 @@ export async function backOffice(stack: Stack): Promise<BackOffice> {
       await eventually(async () => ((await documentOf(documentId)).status === 'sent' ? true : undefined), { what: 'the quote to be sent' });
       return { documentId, url, token: url.slice(`${stack.baseUrl}/d/`.length), contactEmail };
     },
-    events: (id) => succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id } } }), 200),
+    events: (id) => documentEvents(api, id),
     document: documentOf,
   };
 }

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { formatDate } from '../../services/locale-format';
-import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { documentEvents, type GreenlightClient, greenlightClient, succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { uploadRevision } from '../support/proof-uploads';
 import { recipientsOf, type OutboxEmail } from '../support/outbox';
@@ -64,7 +64,7 @@ async function linkIn(address: string, number: string, what: string, matches: (e
   );
 }
 
-const events = (id: string) => succeeded(api.GET('/v1/documents/{id}/events', byId(id)));
+const events = (id: string) => documentEvents(api, id);
 
 /** A proof of the customer, uploaded and sent with its rendered revision; the contact's token from the email. */
 async function sentProof(): Promise<{ id: string; number: string; token: string }> {

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { eventually } from '../support/eventually';
-import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { documentEvents, type GreenlightClient, greenlightClient, succeeded } from '../support/api';
 import { recipientsOf } from '../support/outbox';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
@@ -59,7 +59,7 @@ async function sentProof(pages: number): Promise<{ id: string; number: string; p
 }
 
 const documentOf = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }));
-const eventTypes = async (id: string) => (await succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id } } }))).map((event) => event.type);
+const eventTypes = async (id: string) => (await documentEvents(api, id)).map((event) => event.type);
 
 let three: Awaited<ReturnType<typeof sentProof>>;
 let one: Awaited<ReturnType<typeof sentProof>>;

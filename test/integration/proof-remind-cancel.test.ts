@@ -5,7 +5,7 @@
  * records who and why, sent or still a draft.
  */
 import { randomUUID } from 'node:crypto';
-import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { documentEvents, type GreenlightClient, greenlightClient, succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { recipientsOf, type OutboxEmail } from '../support/outbox';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
@@ -57,7 +57,7 @@ async function sentProof(proofType: 'online' | 'email') {
   return proof;
 }
 
-const eventsOf = (id: string) => succeeded(api.GET('/v1/documents/{id}/events', byId(id)));
+const eventsOf = (id: string) => documentEvents(api, id);
 
 describe('reminding and cancelling a proof', () => {
   it('reminds the customer of the revision waiting, with the reminder template', async () => {

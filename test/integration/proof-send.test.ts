@@ -5,7 +5,7 @@
  * nothing rendered yet is refused.
  */
 import { PDFDocument, rgb } from 'pdf-lib';
-import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { documentEvents, type GreenlightClient, greenlightClient, succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { uploadRevision } from '../support/proof-uploads';
 import { recipientsOf } from '../support/outbox';
@@ -54,7 +54,7 @@ async function revisionReady(documentId: string, number: number): Promise<void> 
   );
 }
 
-const sentEvents = async (id: string) => (await succeeded(api.GET('/v1/documents/{id}/events', byId(id)))).filter((event) => event.type === 'sent');
+const sentEvents = async (id: string) => (await documentEvents(api, id)).filter((event) => event.type === 'sent');
 
 async function sentRevisions(documentId: string, count: number): Promise<unknown[]> {
   return eventually(

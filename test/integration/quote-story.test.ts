@@ -4,7 +4,7 @@
  * it; the customer gets the email, opens the link, reads and accepts; the back office sees the
  * quote accepted with its history, and the salesperson was told by email.
  */
-import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { documentEvents, type GreenlightClient, greenlightClient, succeeded } from '../support/api';
 import { postPortalDecision } from '../support/http';
 import { recipientsOf } from '../support/outbox';
 import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '../support/quote-scenario';
@@ -60,7 +60,7 @@ describe('a quote from the API to the customer’s decision', () => {
     expect(document).toMatchObject({ status: 'accepted', viewCount: 1 });
     expect(document.lastViewedAt).not.toBeNull();
 
-    const events = await succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id: quote.documentId } } }));
+    const events = await documentEvents(api, quote.documentId);
     const story = events.filter((event) => ['sent', 'opened', 'viewed', 'accepted'].includes(event.type));
     expect(story.map((event) => event.type)).toEqual(['sent', 'opened', 'viewed', 'accepted']);
     expect(story.map((event) => event.seq)).toEqual([...story.map((event) => event.seq)].sort((a, b) => a - b));

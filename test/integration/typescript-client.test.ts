@@ -52,7 +52,7 @@ test('creates a quote, sends it and reads its events through the typed client', 
     async () => {
       const answer = await greenlight.GET('/v1/documents/{id}/events', { params: { path: { id } } });
       expect(answer.response.status).toBe(200);
-      return answer.data?.some((event) => event.type === 'sent') ? answer.data : undefined;
+      return answer.data?.data.some((event) => event.type === 'sent') ? answer.data.data : undefined;
     },
     { what: 'the sent event in the audit trail' },
   );

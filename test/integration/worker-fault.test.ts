@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/eventually';
-import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { documentEvents, documentMessages, greenlightClient, type GreenlightClient, succeeded } from '../support/api';
 import { postPortalDecision } from '../support/http';
 import { recipientsOf } from '../support/outbox';
 import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '../support/quote-scenario';
@@ -32,7 +32,7 @@ describe('a worker killed between the send and the customer’s decision', () =>
     await stack?.close();
   });
 
-  const eventsNow = () => succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id: quote.documentId } } }));
+  const eventsNow = () => documentEvents(api, quote.documentId);
 
   it('loses nothing and doubles nothing: the accept succeeds once a worker is back', async () => {
     const first = workers.start(stack, 'first');
@@ -85,6 +85,6 @@ describe('a worker killed between the send and the customer’s decision', () =>
     expect(message).toMatchObject({ body: 'Les épreuves arrivent demain.', internal: true });
 
     expect((await eventsNow()).filter((event) => event.type === 'message')).toHaveLength(1);
-    expect(await succeeded(api.GET('/v1/documents/{id}/messages', { params: { path: { id: quote.documentId } } }))).toHaveLength(1);
+    expect(await documentMessages(api, quote.documentId)).toHaveLength(1);
   }, 180_000);
 });

@@ -10,7 +10,7 @@ import { registerStandInWebhooks } from '../../devtools/getaccept/register-webho
 import { startGetAcceptStandIn, type GetAcceptStandIn } from '../../devtools/getaccept/server';
 import { signatureStateQuery, signatureWorkflowId, type SignatureView } from '../../workflows/messages/signature';
 import { eventually } from './eventually';
-import { greenlightClient, succeeded, type components } from './api';
+import { type components, documentEvents, greenlightClient, succeeded } from './api';
 import { startStack, type Stack, type StackOptions } from './stack';
 
 export type AuditRow = components['schemas']['AuditEvent'];
@@ -82,7 +82,7 @@ export async function signingOffice(stack: Stack, standIn: GetAcceptStandIn, opt
   }
 
   const document = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
-  const events = (id: string) => succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id } } }), 200);
+  const events = (id: string) => documentEvents(api, id);
 
   return {
     tenantId,

@@ -60,14 +60,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The tenant's users, newest first */
+        get: operations["listUsers"];
         put?: never;
-        /** Create a user (a salesperson who owns documents and is notified about them) */
+        /** Create a user (a salesperson who owns documents and is notified about them); events notify leaves out take the defaults */
         post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user, with the channels of every event */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a user; fields not sent keep their value, and notify changes only the events it names */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/v1/customers": {
@@ -77,7 +96,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The customers, newest first; q finds those whose name or email holds it, in any case */
+        get: operations["listCustomers"];
         put?: never;
         /** Create a customer (an account) */
         post: operations["createCustomer"];
@@ -112,7 +132,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A customer's contacts, in the order they were added */
+        get: operations["listCustomerContacts"];
         put?: never;
         /** Add a contact to a customer (someone who receives the customer's documents) */
         post: operations["addCustomerContact"];
@@ -534,7 +555,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's webhook endpoints */
+        /** The tenant's webhook endpoints, oldest first */
         get: operations["listWebhookEndpoints"];
         put?: never;
         /** Register a URL to hear about document events (signed per Standard Webhooks) */
@@ -623,7 +644,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests of a box: inbox (new and answered), in_progress, awaiting_response, closed; unread first */
+        /** Requests of a box, newest first: inbox (new and answered: see unread), in_progress, awaiting_response, closed */
         get: operations["listRequests"];
         put?: never;
         /** Receive a service request in the inbox (pending); "sur devis" products set priceOnQuote */
@@ -1726,6 +1747,7 @@ export interface components {
         };
         ApiKeyList: {
             data: components["schemas"]["ApiKey"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
             nextCursor: string | null;
         };
         ApiKey: {
@@ -1749,12 +1771,30 @@ export interface components {
             name: string;
             email: string;
             phone: string | null;
-            notify: components["schemas"]["NotifyPreferences"];
+            notify: components["schemas"]["UserNotifyPreferences"];
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
              */
             createdAt: string;
+        };
+        /** @description Every event with its channels: those the user chose, the defaults for the others (decisions, signatures, messages and payments by email; views and downloads off) */
+        UserNotifyPreferences: {
+            viewed: ("email" | "sms")[];
+            downloaded: ("email" | "sms")[];
+            decided: ("email" | "sms")[];
+            signed: ("email" | "sms")[];
+            paid: ("email" | "sms")[];
+            message: ("email" | "sms")[];
+            payment_failed: ("email" | "sms")[];
+        };
+        CreateUser: {
+            name: string;
+            /** Format: email */
+            email: string;
+            /** @example +33612345678 */
+            phone?: string;
+            notify?: components["schemas"]["NotifyPreferences"];
         };
         NotifyPreferences: {
             viewed?: ("email" | "sms")[];
@@ -1765,13 +1805,21 @@ export interface components {
             message?: ("email" | "sms")[];
             payment_failed?: ("email" | "sms")[];
         };
-        CreateUser: {
-            name: string;
+        UserList: {
+            data: components["schemas"]["User"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
+        };
+        UpdateUser: {
+            name?: string;
             /** Format: email */
-            email: string;
-            /** @example +33612345678 */
-            phone?: string;
-            notify?: components["schemas"]["NotifyPreferences"];
+            email?: string;
+            /**
+             * @description null removes it
+             * @example +33612345678
+             */
+            phone?: string | null;
+            notify?: components["schemas"]["NotifyPreferences"] & unknown;
         };
         Customer: {
             id: string;
@@ -1830,6 +1878,11 @@ export interface components {
              */
             proofType?: "online" | "email" | "none" | "default" | null;
         };
+        CustomerList: {
+            data: components["schemas"]["Customer"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
+        };
         UpdateCustomer: {
             name?: string;
             /** Format: email */
@@ -1866,6 +1919,11 @@ export interface components {
             email?: string;
             /** @example +33612345678 */
             phone?: string;
+        };
+        ContactList: {
+            data: components["schemas"]["Contact"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
         };
         Settings: {
             hourlyRate: number | null;
@@ -2159,6 +2217,7 @@ export interface components {
         };
         DocumentList: {
             data: components["schemas"]["DocumentSummary"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
             nextCursor: string | null;
         };
         DocumentSummary: {
@@ -2222,7 +2281,11 @@ export interface components {
              */
             to: "order" | "delivery_note" | "invoice";
         };
-        MessageList: components["schemas"]["Message"][];
+        MessageList: {
+            data: components["schemas"]["Message"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
+        };
         Message: {
             id: string;
             /** @enum {string} */
@@ -2243,7 +2306,11 @@ export interface components {
             /** @description Email the customer a link to the conversation (not for internal notes) */
             notifyCustomer?: boolean;
         };
-        AuditEventList: components["schemas"]["AuditEvent"][];
+        AuditEventList: {
+            data: components["schemas"]["AuditEvent"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
+        };
         AuditEvent: {
             seq: number;
             /** @example sent */
@@ -2353,6 +2420,7 @@ export interface components {
         LinkAction: "view" | "download" | "accept" | "refuse" | "hold" | "sign" | "forward" | "approve" | "request-changes";
         LinkList: {
             data: components["schemas"]["Link"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
             nextCursor: string | null;
         };
         /** @description A customer link, never its token. Once the link is revoked, past its expiresAt, or its document cancelled, every portal address under it answers 410 Gone: a page in the customer's language saying why and whom to contact, or with Accept: application/json a problem whose type ends in link-revoked, link-expired or document-cancelled. */
@@ -2492,6 +2560,8 @@ export interface components {
         };
         WebhookEndpointList: {
             data: components["schemas"]["WebhookEndpoint"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
         };
         RotatedWebhookSecret: {
             /**
@@ -2507,6 +2577,7 @@ export interface components {
         };
         WebhookDeliveryList: {
             data: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
             nextCursor: string | null;
         };
         WebhookDelivery: {
@@ -2652,6 +2723,8 @@ export interface components {
         };
         ServiceRequestList: {
             data: components["schemas"]["ServiceRequest"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
+            nextCursor: string | null;
         };
         ServiceRequestStats: {
             confirmed: number;
@@ -2749,6 +2822,7 @@ export interface components {
         };
         SubscriptionList: {
             data: components["schemas"]["SubscriptionSummary"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last one */
             nextCursor: string | null;
         };
         ChangeSubscriptionPlan: {
@@ -2872,8 +2946,9 @@ export interface operations {
     listApiKeys: {
         parameters: {
             query?: {
-                /** @description Page size, 20 when absent */
+                /** @description Page size, 20 when absent, 100 at most */
                 limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
                 cursor?: string;
             };
             header?: never;
@@ -3089,6 +3164,67 @@ export interface operations {
             };
         };
     };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createUser: {
         parameters: {
             query?: never;
@@ -3166,6 +3302,237 @@ export interface operations {
                 };
             };
             /** @description The request carries characters that text cannot hold; Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "phone": "+33612345678",
+                 *       "notify": {
+                 *         "message": [
+                 *           "email",
+                 *           "sms"
+                 *         ],
+                 *         "viewed": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateUser"];
+            };
+        };
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomers: {
+        parameters: {
+            query?: {
+                /** @description Customers whose name or email holds this, in any case */
+                q?: string;
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of customers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3444,6 +3811,78 @@ export interface operations {
             };
         };
     };
+    listCustomerContacts: {
+        parameters: {
+            query?: {
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of contacts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     addCustomerContact: {
         parameters: {
             query?: never;
@@ -3684,8 +4123,9 @@ export interface operations {
                 digitalStatus?: "draft" | "sent" | "viewed" | "signed" | "rejected" | "cancelled" | "expired" | "undeliverable" | "failed";
                 status?: ("draft" | "sent" | "viewed" | "accepted" | "refused" | "on_hold" | "expired" | "cancelled") | ("draft" | "sent" | "viewed" | "partially_paid" | "overdue" | "paid" | "cancelled");
                 customerId?: string;
-                /** @description Page size, 20 when absent */
+                /** @description Page size, 20 when absent, 100 at most */
                 limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
                 cursor?: string;
             };
             header?: never;
@@ -4227,7 +4667,12 @@ export interface operations {
     };
     listDocumentMessages: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4236,7 +4681,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The messages */
+            /** @description A page of messages */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4401,7 +4846,12 @@ export interface operations {
     };
     listDocumentEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4410,7 +4860,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The events */
+            /** @description A page of events */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5155,8 +5605,9 @@ export interface operations {
     listDocumentLinks: {
         parameters: {
             query?: {
-                /** @description Page size, 20 when absent */
+                /** @description Page size, 20 when absent, 100 at most */
                 limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
                 cursor?: string;
             };
             header?: never;
@@ -5910,20 +6361,34 @@ export interface operations {
     };
     listWebhookEndpoints: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The endpoints */
+            /** @description A page of endpoints */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid credentials */
@@ -6194,8 +6659,9 @@ export interface operations {
     listWebhookDeliveries: {
         parameters: {
             query?: {
-                /** @description Page size, 20 when absent */
+                /** @description Page size, 20 when absent, 100 at most */
                 limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
                 cursor?: string;
             };
             header?: never;
@@ -6345,6 +6811,10 @@ export interface operations {
         parameters: {
             query?: {
                 box?: "inbox" | "in_progress" | "awaiting_response" | "closed";
+                /** @description Page size, 20 when absent, 100 at most */
+                limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -7489,8 +7959,9 @@ export interface operations {
                 /** @description active, scheduled (start ahead), payment_failed, or inactive (cancelled or terminated) */
                 filter?: "scheduled" | "active" | "payment_failed" | "inactive";
                 customerId?: string;
-                /** @description Page size, 20 when absent */
+                /** @description Page size, 20 when absent, 100 at most */
                 limit?: number;
+                /** @description The nextCursor of the page before; absent: the first page */
                 cursor?: string;
             };
             header?: never;
