@@ -151,11 +151,29 @@ export type NotifyChannel = 'email' | 'sms';
 export type NotifyPreferences = Partial<Record<NotifyEvent, NotifyChannel[]>>;
 
 /**
- * The channels of an event a user's preferences say nothing about. Seed 001: "l'utilisateur
- * assigné au devis reçoit un email de confirmation de signature" — without being asked;
- * `signed: []` opts out. Every other event is opt-in.
+ * The channels of each event a user's preferences say nothing about (API.md: "omitted notify
+ * keys take the defaults"). The seeds want the seller told of every answer without asking:
+ * decisions (accepted, refused, on hold, approved, changes requested, a proposal answered, a
+ * signature rejected at the provider — which refuses the document), signatures, customer
+ * messages, payments and failed payments by email. Views and downloads would be noise for most
+ * (seed 001: "selon ses préférences"): off until the user asks. `decided: []` opts out.
  */
-export const DEFAULT_NOTIFY_CHANNELS: NotifyPreferences = { signed: ['email'], payment_failed: ['email'] };
+export function defaultNotifyPreferences(): Record<NotifyEvent, NotifyChannel[]> {
+  return { viewed: [], downloaded: [], decided: ['email'], signed: ['email'], paid: ['email'], message: ['email'], payment_failed: ['email'] };
+}
+
+/** The channels a user's preferences name for an event, the default when they name none. */
+export function notifyChannelsFor(preferences: NotifyPreferences, event: NotifyEvent): NotifyChannel[] {
+  return preferences[event] ?? defaultNotifyPreferences()[event];
+}
+
+/**
+ * What the customer is told once it is recorded, and what comes next (one email each): their
+ * quote accepted or signed, their proof approved, their invoice paid, and the seller's answer
+ * to their service request.
+ */
+export const CONFIRMATIONS = ['accepted', 'signed', 'approved', 'paid', 'request_confirmed', 'request_declined'] as const;
+export type Confirmation = (typeof CONFIRMATIONS)[number];
 
 /** What the seller changes on a sent quote; each revision makes a new version. */
 export interface DocumentChanges {

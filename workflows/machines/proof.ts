@@ -31,7 +31,7 @@
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
-import { activity, neverTaken, statusReaders, factActions, RECORDED_FACTS, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
+import { activity, confirmToCustomer, neverTaken, statusReaders, factActions, RECORDED_FACTS, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
 
 /** A comment pinned on a point of a page; x and y are fractions of the page from its top left. */
 export interface ProofPinInput {
@@ -255,6 +255,7 @@ export const proofMachine = setup({
     sendRevisionEmail: activity<RevisionEmailParams>(),
     sendReminderEmail: activity<ReminderEmailParams>(),
     notifyAssignee: activity<NotifyParams>(),
+    confirmToCustomer: activity<ConfirmParams>(),
     sendForwardEmail: activity<ForwardEmailParams>(),
     notifyForwarder: activity<ForwarderNoticeParams>(),
   },
@@ -287,6 +288,7 @@ export const proofMachine = setup({
             : {}),
         })),
         notify('approved'),
+        confirmToCustomer('approved'),
       ],
     } as const;
     const requestChanges = {

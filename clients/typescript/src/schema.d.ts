@@ -1893,6 +1893,8 @@ export interface components {
                     };
                 };
             };
+            /** @description Gets the seller's notices of a document without assignee */
+            notifyEmail: string | null;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
@@ -1936,6 +1938,11 @@ export interface components {
                     };
                 };
             };
+            /**
+             * Format: email
+             * @description Gets the seller's notices (decisions, messages, payments) of a document without assignee; null: nobody
+             */
+            notifyEmail?: string | null;
         };
         Document: {
             id: string;
