@@ -13,7 +13,6 @@ import { createBuiltinProvider } from '../../services/signature/builtin';
 import { createActivities } from '../../activities/index';
 import { createResendMailer } from '../../services/notify/mailer';
 import { createOutboxSmsSender } from '../../services/notify/sms';
-import type { GreenlightActivities } from '../../activities/types';
 import { startOutbox, type Outbox } from '../../devtools/outbox/server';
 import { computeTotals, priceLine } from '../../domain/money';
 import { createPrisma, type PrismaClient } from '../../platform/db';
@@ -41,7 +40,7 @@ const config = {
 let prisma: PrismaClient;
 let outbox: Outbox;
 let outboxDir: string;
-let activities: GreenlightActivities;
+let activities: ReturnType<typeof createActivities>;
 
 beforeAll(async () => {
   const databaseUrl = process.env.DATABASE_URL;
