@@ -11,7 +11,7 @@
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
-import { NOTIFY_EVENTS, notifyChannelsFor, pickLocale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
+import { NOTIFY_EVENTS, notifyChannelsFor, pickLocale, type Locale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
 import { formatDateTime } from '../../services/locale-format';
 import { documentTitle } from '../../services/render/labels';
@@ -29,6 +29,17 @@ export interface NotifyAssigneeDeps {
 }
 
 const CHANNELS: readonly NotifyChannel[] = ['email', 'sms'];
+
+/** The kinds with no PDF title of their own (documentTitle), as a notice names them: "BAT", "Demande". */
+const UNTITLED_KIND_NAMES: Record<Locale, Record<'proof' | 'request', string>> = {
+  fr: { proof: 'BAT', request: 'Demande' },
+  en: { proof: 'Proof', request: 'Request' },
+  sv: { proof: 'Korrektur', request: 'Förfrågan' },
+};
+
+function kindName(locale: Locale, kind: string): string {
+  return kind === 'proof' || kind === 'request' ? UNTITLED_KIND_NAMES[locale][kind] : documentTitle(locale, kind);
+}
 
 /** User.notify is JSON written by the API; read it defensively, keeping only what we know. */
 function readNotifyPreferences(json: unknown): NotifyPreferences {
@@ -79,7 +90,7 @@ export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssi
   const reason = detailText(input.detail, 'reason');
   const template = pickTemplate(`assignee_${event}`, locale, document.tenant.settings?.templates);
   const values = {
-    kind: documentTitle(locale, document.kind),
+    kind: kindName(locale, document.kind),
     number: document.number,
     customer: detailText(input.detail, 'actorName') ?? document.contact?.name ?? document.customer.name,
     total: formatMoney(document.grossTotal, document.currency, locale),
