@@ -7,6 +7,7 @@
  * activity is retried with the same idempotency key.
  */
 import { createResendMailer, type Mailer } from '../../services/notify/mailer';
+import { saveClosedHistory } from '../replay/record';
 import { DeliveryError } from '../../services/notify/delivery-error';
 import { messageNotificationWorkflowId } from '../../workflows/conversation';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
@@ -101,4 +102,8 @@ it('fills the outbox with exactly the emails of one quote’s story, each once, 
   const history = await stack.client.workflow.getHandle(`quote-${quote.id}`).fetchHistory();
   const retried = (history.events ?? []).filter((event) => event.activityTaskStartedEventAttributes && Number(event.activityTaskStartedEventAttributes.attempt) > 1);
   expect(retried.length).toBeGreaterThanOrEqual(3);
+  // A quote accepted with its confirmation (patch customer-confirmations), its emails retried: the history CI replays (test/replay/record.ts).
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await saveClosedHistory(stack.client.workflow, `quote-${quote.id}`, 'quote-accepted-confirmed');
+  }
 });

@@ -199,6 +199,10 @@ it("declines with the seller's reason in one decision of the request's workflow,
   expect((await payments.stack.readOutbox()).filter((email) => recipientsOf(email).includes(customer.email))).toHaveLength(1);
   expect(told[0]?.subject).toMatch(new RegExp(`^Votre demande ${created.number} — Imprimerie Lumière `));
   expect(told[0]?.text).toContain('Motif : « Hors zone »');
+  // A request declined and its customer told (patch customer-confirmations): the history CI replays (test/replay/record.ts).
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await saveClosedHistory(payments.stack.client.workflow, `request-${created.id}`, 'request-declined-confirmed');
+  }
 });
 
 it("without assignee: the tenant's notification address hears of the answered proposal, and the customer of the confirmation", async () => {
