@@ -110,6 +110,15 @@ it('price on quote: proposal, accepted by link, confirmed, the card charged exac
   }, { what: 'the charge and the subscription' });
   expect(paid.paymentStatus).toBe('paid');
   expect(paid.payments).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded', amount: 15000 })]);
+  // The assignee hears of the payment (on by default), and the customer of the confirmation.
+  await eventually(
+    async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).includes(assignee.email) && email.subject === `Paiement reçu pour ${created.number}`) ? true : undefined),
+    { what: 'the assignee told of the payment' },
+  );
+  await eventually(
+    async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).includes(customer.email) && email.subject.startsWith(`Votre demande ${created.number} est confirmée`)) ? true : undefined),
+    { what: 'the customer told of the confirmation' },
+  );
   // The same confirm again is its retry, answered the same; another confirm is refused: never charged twice.
   expect(await succeeded(confirm(created.id), 200)).toMatchObject({ status: 'confirmed' });
   expect((await confirm(created.id, `again-${created.id}`)).response.status).toBe(409);
