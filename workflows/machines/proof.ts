@@ -274,7 +274,7 @@ export const proofMachine = setup({
       record('sent', onRevision),
     ] as const;
     const revisionReady = { target: 'sent', reenter: true, guard: 'newerRevision', actions: ['keepTime', 'takeRevision', ...sendRevision] } as const;
-    const approve = {
+    const approval = {
       target: 'approved',
       guard: 'mayApprove',
       actions: [
@@ -288,9 +288,10 @@ export const proofMachine = setup({
             : {}),
         })),
         notify('approved'),
-        confirmToCustomer('approved'),
       ],
     } as const;
+    /** The customer's own approval is confirmed to them; a colleague's is told to whoever forwarded it (tellForwarder). */
+    const approve = { ...approval, actions: [...approval.actions, confirmToCustomer('approved')] } as const;
     const requestChanges = {
       target: 'changes_requested',
       guard: 'mayRequestChanges',
@@ -347,7 +348,7 @@ export const proofMachine = setup({
       ],
     } as const;
     const awaitingDecision = {
-      APPROVE: [byColleague(approve, 'approved'), approve],
+      APPROVE: [byColleague(approval, 'approved'), approve],
       REQUEST_CHANGES: [byColleague(requestChanges, 'changes_requested'), requestChanges],
       REVISION_READY: revisionReady,
       CANCEL: cancel,

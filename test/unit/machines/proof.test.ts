@@ -382,7 +382,6 @@ describe('forwarding to a colleague', () => {
         },
       },
       { type: 'notifyAssignee', params: { event: 'decided', what: 'approved' } },
-      { type: 'confirmToCustomer', params: { confirmation: 'approved' } },
       { type: 'notifyForwarder', params: { decision: 'approved', colleagueLinkId: 'link-colleague' } },
     ]);
   });
