@@ -16,6 +16,7 @@ import { renderProofRevision, renderZoomPage, type ProofRenderDeps } from '../se
 import { reportRevisionReady } from './render/report-revision-ready';
 import { markRenderFailed } from '../services/render/render-start';
 import type { Mailer } from '../services/notify/mailer';
+import { sendConfirmationEmail } from './notify/confirmation-email';
 import { notifyAssignee } from './notify/notify-assignee';
 import { notifyForwarder } from './notify/notify-forwarder';
 import { sendRevisionToColleagues } from './notify/revision-to-colleagues';
@@ -93,6 +94,7 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Fac
       return { eventId: event.id, created };
     }),
     sendDocumentEmail: failingClearly((input) => sendDocumentEmail(deps, input)),
+    sendConfirmationEmail: failingClearly((input) => sendConfirmationEmail(deps, input)),
     notifyAssignee: failingClearly((input) => notifyAssignee(deps, input)),
     notifyForwarder: failingClearly((input) => notifyForwarder(deps, input)),
     sendRevisionToColleagues: failingClearly((input) => sendRevisionToColleagues(deps, input)),

@@ -4,7 +4,7 @@
  */
 import type { AttemptOutcome } from '../domain/webhooks';
 import type { AttemptWebhookDeliveryInput } from './webhooks/attempt';
-import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../domain/documents';
+import type { Actor, AuditEventType, Confirmation, NotifyEvent, RequestSource } from '../domain/documents';
 import type { SignatureEvidence } from '../domain/signature';
 import type { PaymentPage, ReceivedPayment } from '../domain/invoice';
 import type { DocumentChanges } from '../domain/documents';
@@ -49,6 +49,20 @@ export interface SendDocumentEmailInput {
   idempotencyKey: string;
   /** A proof forwarded to a colleague: the link whose recipient forwarded it; the colleague's link opens this proof only. */
   forwardedFromLinkId?: string;
+}
+
+/** The customer's answer (or their request's outcome) is recorded: they are told, and what comes next. */
+export interface SendConfirmationEmailInput {
+  tenantId: string;
+  documentId: string;
+  confirmation: Confirmation;
+  /** Whom the document was sent to; its contact (else its customer) when absent. */
+  to?: SendDocumentEmailInput['to'];
+  /** paid: the provider's payment id (ReceivedPayment.paymentId), whose receipt the email links. */
+  paymentId?: string;
+  /** request_declined: the seller's reason. */
+  reason?: string;
+  idempotencyKey: string;
 }
 
 export interface NotifyAssigneeInput {
@@ -186,6 +200,7 @@ export interface ProofActivities {
 export interface GreenlightActivities {
   recordTransition(input: RecordTransitionInput): Promise<void>;
   sendDocumentEmail(input: SendDocumentEmailInput): Promise<{ messageId: string; linkId: string }>;
+  sendConfirmationEmail(input: SendConfirmationEmailInput): Promise<{ messageId: string; linkId: string }>;
   notifyAssignee(input: NotifyAssigneeInput): Promise<{ sent: number }>;
   /** Tells the customer who forwarded a proof what their colleague decided. */
   notifyForwarder(input: NotifyForwarderInput): Promise<{ sent: number }>;

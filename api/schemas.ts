@@ -363,6 +363,10 @@ export const updateSettingsSchema = z
     allowPrivateWebhookUrls: z.boolean().optional().openapi({ description: 'Development only' }),
     payOnline: z.boolean().optional().openapi({ description: 'Invoices show "Pay online" on the portal (card payment through Stripe Checkout)' }),
     templates: templatesSchema.optional(),
+    notifyEmail: email
+      .nullable()
+      .optional()
+      .openapi({ description: "Gets the seller's notices (decisions, messages, payments) of a document without assignee; null: nobody" }),
   })
   .openapi('UpdateSettings');
 
@@ -381,6 +385,7 @@ export const settingsSchema = z
     allowPrivateWebhookUrls: z.boolean(),
     payOnline: z.boolean(),
     templates: templatesSchema,
+    notifyEmail: z.string().nullable().openapi({ description: "Gets the seller's notices of a document without assignee" }),
     updatedAt: dateTime,
   })
   .openapi('Settings');

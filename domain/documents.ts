@@ -151,11 +151,13 @@ export type NotifyChannel = 'email' | 'sms';
 export type NotifyPreferences = Partial<Record<NotifyEvent, NotifyChannel[]>>;
 
 /**
- * The channels of an event a user's preferences say nothing about (API.md, users): what asks
- * the salesperson to act or tells them money moved — decisions (signatures among them: seed
- * 001, "l'utilisateur assigné au devis reçoit un email de confirmation de signature"),
- * messages, payments — by email; views and downloads, frequent and informative only, off.
- * An empty list opts out (`signed: []`).
+ * The channels of an event a user's preferences say nothing about (API.md: "omitted notify
+ * keys take the defaults"). The seeds want the seller told of every answer without asking:
+ * decisions (accepted, refused, on hold, approved, changes requested, a proposal answered, a
+ * signature rejected at the provider — which refuses the document), signatures (seed 001,
+ * "l'utilisateur assigné au devis reçoit un email de confirmation de signature"), customer
+ * messages, payments and failed payments by email. Views and downloads would be noise for most
+ * (seed 001: "selon ses préférences"): off until the user asks. An empty list opts out (`signed: []`).
  */
 export const DEFAULT_NOTIFY_CHANNELS: Readonly<Record<NotifyEvent, readonly NotifyChannel[]>> = {
   viewed: [],
@@ -169,8 +171,21 @@ export const DEFAULT_NOTIFY_CHANNELS: Readonly<Record<NotifyEvent, readonly Noti
 
 /** A user's preferences for every event: those they gave, the defaults for the others. The one place defaults apply. */
 export function notifyPreferencesWithDefaults(preferences: NotifyPreferences): Record<NotifyEvent, NotifyChannel[]> {
-  return Object.fromEntries(NOTIFY_EVENTS.map((event) => [event, [...(preferences[event] ?? DEFAULT_NOTIFY_CHANNELS[event])]])) as Record<NotifyEvent, NotifyChannel[]>;
+  return Object.fromEntries(NOTIFY_EVENTS.map((event) => [event, notifyChannelsFor(preferences, event)])) as Record<NotifyEvent, NotifyChannel[]>;
 }
+
+/** The channels a user's preferences name for an event, the default when they name none. */
+export function notifyChannelsFor(preferences: NotifyPreferences, event: NotifyEvent): NotifyChannel[] {
+  return [...(preferences[event] ?? DEFAULT_NOTIFY_CHANNELS[event])];
+}
+
+/**
+ * What the customer is told once it is recorded, and what comes next (one email each): their
+ * quote accepted or signed, their proof approved, their invoice paid, and the seller's answer
+ * to their service request.
+ */
+export const CONFIRMATIONS = ['accepted', 'signed', 'approved', 'paid', 'request_confirmed', 'request_declined'] as const;
+export type Confirmation = (typeof CONFIRMATIONS)[number];
 
 /** What the seller changes on a sent quote; each revision makes a new version. */
 export interface DocumentChanges {

@@ -3,16 +3,19 @@
  * first send and each reminder, in the templates the kind names. Keyed by the workflow and the
  * reminder's number, so a retried activity sends each email once. A document signed through an
  * external provider gets none of ours: the provider writes to the customer.
+ *
+ * And the confirmation once the customer's answer is recorded (accepted, signed, approved,
+ * paid; a request confirmed or declined), which every kind's workflow runs the same way.
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities, SendDocumentEmailInput } from '../activities/types';
-import type { ReminderParams } from './machines/actions';
+import type { ConfirmParams, ReminderParams } from './machines/actions';
 import type { SendInstructions } from './messages/document';
-import { patiently } from './story';
+import { patiently, type StoryTools } from './story';
 import { recipientName } from '../domain/summaries';
 
 /** Rendering the PDF for the attachment may take a while on long documents. */
-const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
+const { sendDocumentEmail, sendConfirmationEmail } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
@@ -79,6 +82,31 @@ export function customerEmailActions({ tenantId, documentId, send, emailsCustome
         attachPdf: send.attachPdf,
         idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
       }]);
+    },
+  };
+}
+
+/**
+ * The `confirmToCustomer` action: the customer is told their answer is recorded and what comes
+ * next, behind the answer (a slow mail server never holds the decision), keyed by the transition
+ * it confirms, recorded just before it, so a retried activity sends it once. Patched: documents
+ * answered before confirmations existed replay without them. `emailsCustomer` false (a quote
+ * signed at an external provider, which sends the signed copy itself): none.
+ */
+export function confirmationActions(
+  { tenantId, documentId, emailsCustomer, to }: { tenantId: string; documentId: string; emailsCustomer: boolean; to?: SendDocumentEmailInput['to'] },
+  tools: StoryTools,
+) {
+  const { workflowId } = workflowInfo();
+  return {
+    confirmToCustomer: async ({ params }: { params: ConfirmParams }): Promise<void> => {
+      if (!emailsCustomer || !patched('customer-confirmations')) return;
+      const idempotencyKey = `${workflowId}#${tools.lastWriteSeq()}#confirmation`;
+      const summary = `email the customer a confirmation: ${params.confirmation.replaceAll('_', ' ')}`;
+      tools.behindTheAnswer(
+        () => sendConfirmationEmail.executeWithOptions({ summary }, [{ tenantId, documentId, ...(to ? { to } : {}), ...params, idempotencyKey }]),
+        { notice: 'customer', confirmation: params.confirmation },
+      );
     },
   };
 }

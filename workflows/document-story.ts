@@ -11,7 +11,7 @@
  * - the assignee is notified behind the answer, so a slow mail server never holds a decision;
  * - a run continues as new when Temporal suggests it (tests: after `continueAsNewAfterEvents`).
  */
-import { proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
@@ -76,6 +76,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
       const documentActions = {
         recordTransition: recordTransitions<TMachine>(tools, { tenantId, documentId, status: story.status, column: 'status' }),
         notifyAssignee: async ({ params, event }: ActionCall<TMachine, NotifyParams>) => {
+          if (params.patch !== undefined && !patched(params.patch)) return;
           // Keyed by the transition it reports, recorded just before it.
           const idempotencyKey = `${workflowId}#${tools.lastWriteSeq()}#notify`;
           tools.behindTheAnswer(

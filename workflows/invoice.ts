@@ -11,7 +11,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { PaymentActivities } from '../activities/types';
 import type { InvoiceStatus } from '../domain/invoice';
 import { plainMoney } from '../domain/summaries';
-import { customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
+import { confirmationActions, customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
 import { invoiceStateQuery, invoiceUpdates, paymentFailedSignal, paymentReceivedSignal, type InvoiceView, type InvoiceWorkflowInput } from './messages/invoice';
 import { runDocumentStory } from './document-story';
 import { answeredDecision, decision, decisionEvent, fact, patiently, refuseDecision } from './story';
@@ -80,7 +80,8 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       fact(paymentReceivedSignal, (payment): InvoiceEvent => ({ type: 'PAYMENT_RECEIVED', at: Date.now(), actor: { kind: 'system' }, payment })),
       fact(paymentFailedSignal, (failure): InvoiceEvent => ({ type: 'PAYMENT_FAILED', at: Date.now(), actor: { kind: 'system' }, ...failure })),
     ],
-    actions: {
+    actions: (tools) => ({
+      ...confirmationActions({ tenantId, documentId, emailsCustomer: true, to: input.send.to }, tools),
       ...customerEmailActions({
         tenantId,
         documentId,
@@ -100,7 +101,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
         const answered = { at: Date.now(), actor: { kind: 'system' } } as const;
         return 'page' in opened ? { type: 'PAYMENT_PAGE_OPENED', ...answered, page: opened.page } : { type: 'PAYMENT_RECEIVED', ...answered, payment: opened.paid };
       },
-    },
+    }),
     operator: {
       waitingFor: (snapshot) => WAITS_FOR[invoiceStatus(snapshot)],
       timer: (name, { context }) => (name === 'reminderDelay' ? reminderOf(context.remindersSent + 1, context.maxReminders) : name === 'untilDue' ? 'payment due date' : name),

@@ -13,7 +13,7 @@ import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput 
 import { runDocumentStory } from './document-story';
 import { currentDecisionId, decision, decisionEvent, patiently } from './story';
 import { colleagueActions } from './proof-colleagues';
-import { emailRecipient } from './customer-emails';
+import { confirmationActions, emailRecipient } from './customer-emails';
 import type { ProofStatus } from '../domain/documents';
 import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent } from './machines/proof';
 
@@ -66,6 +66,7 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
     ],
     actions: (tools) => ({
       ...colleagueActions(input, tools),
+      ...confirmationActions({ tenantId, documentId, emailsCustomer: true, to: input.send.to }, tools),
       sendRevisionEmail: async ({ params, snapshot, previous }) => {
         const idempotencyKey = `${workflowId}#revision#${params.revision}`;
         // The first revision goes out from a draft, with the send's message; a later one says

@@ -11,7 +11,7 @@ import type { QuoteStatus } from '../domain/documents';
 import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
 import { runDocumentStory } from './document-story';
 import { decision, decisionEvent, patiently } from './story';
-import { customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
+import { confirmationActions, customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
 import { signatureWithdrawal, startSignatureChild } from './signature';
 import {
   currentVersion,
@@ -104,6 +104,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       decision(quoteUpdates.revise, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
     ],
     actions: (tools) => ({
+      ...confirmationActions({ tenantId, documentId, emailsCustomer, to: input.send.to }, tools),
       withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
       ...customerEmailActions({
         tenantId,

@@ -11,6 +11,7 @@ import type { RequestActivities } from '../activities/requests/types';
 import type { SubscriptionActivities } from '../activities/subscriptions/types';
 import { runDocumentStory } from './document-story';
 import { decision, decisionEvent, patiently } from './story';
+import { confirmationActions } from './customer-emails';
 import {
   isRequestClosed,
   requestMachine,
@@ -69,7 +70,8 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
       decision(requestUpdates.accept, (decided): RequestEvent => decisionEvent('ACCEPT', decided)),
       decision(requestUpdates.refuse, (decided): RequestEvent => decisionEvent('REFUSE', decided)),
     ],
-    actions: ({ behindTheAnswer }) => ({
+    actions: (tools) => ({
+      ...confirmationActions({ tenantId, documentId, emailsCustomer: true }, tools),
       syncRequest: async ({ snapshot }) => {
         const { box, billing, proposals, outcome, unread, handledWithoutProposal, declineReason } = requestView(snapshot);
         await syncServiceRequest.executeWithOptions({ summary: `update the request in the ${box}` }, [
@@ -84,14 +86,14 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
       // Behind the confirm's answer: a slow provider never holds the seller's click, and the
       // outcome (paid, or declined: confirmed-unpaid) is the activity's to record.
       chargeConfirmedRequest: async ({ params }) => {
-        behindTheAnswer(() => chargeConfirmedRequest.executeWithOptions({ summary: `charge the confirmed request, attempt ${params.attempt}` }, [{ tenantId, documentId, ...params }]), {
+        tools.behindTheAnswer(() => chargeConfirmedRequest.executeWithOptions({ summary: `charge the confirmed request, attempt ${params.attempt}` }, [{ tenantId, documentId, ...params }]), {
           charge: params.attempt,
         });
       },
       startSubscription: async () => {
         const { plan } = input;
         if (!plan) return;
-        behindTheAnswer(async () => {
+        tools.behindTheAnswer(async () => {
           const subscriptionId = await startNewSubscription({ tenantId, requestId: documentId, customerId: input.customerId, plan });
           await recordSubscriptionStarted.executeWithOptions({ summary: 'record the subscription it started' }, [{ tenantId, documentId, subscriptionId }]);
         }, { subscription: 'start' });

@@ -1,15 +1,17 @@
 /**
  * notifyAssignee: tells the salesperson in charge of a document that something happened
  * (viewed, downloaded, decided, ...), on the channels their preferences name for that
- * event — email, SMS, both or none (User.notify; an event it says nothing about gets
- * its default, notifyPreferencesWithDefaults). Answers how many messages went out.
+ * event — email, SMS, both or none (User.notify; an event it says nothing about gets its
+ * default, domain/documents.ts DEFAULT_NOTIFY_CHANNELS). A document without assignee is the
+ * tenant's notification address's (settings.notifyEmail), by email on the default events:
+ * someone hears of every answer. Answers how many messages went out.
  *
  * Idempotent: each channel's message carries input.idempotencyKey plus the channel, so a
  * retry after the email went out but the SMS failed sends only the SMS.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
-import { NOTIFY_EVENTS, notifyPreferencesWithDefaults, pickLocale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
+import { NOTIFY_EVENTS, notifyChannelsFor, pickLocale, type Locale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
 import { formatDateTime } from '../../services/locale-format';
 import { documentTitle } from '../../services/render/labels';
@@ -27,6 +29,17 @@ export interface NotifyAssigneeDeps {
 }
 
 const CHANNELS: readonly NotifyChannel[] = ['email', 'sms'];
+
+/** The kinds with no PDF title of their own (documentTitle), as a notice names them: "BAT", "Demande". */
+const UNTITLED_KIND_NAMES: Record<Locale, Record<'proof' | 'request', string>> = {
+  fr: { proof: 'BAT', request: 'Demande' },
+  en: { proof: 'Proof', request: 'Request' },
+  sv: { proof: 'Korrektur', request: 'Förfrågan' },
+};
+
+function kindName(locale: Locale, kind: string): string {
+  return kind === 'proof' || kind === 'request' ? UNTITLED_KIND_NAMES[locale][kind] : documentTitle(locale, kind);
+}
 
 /** User.notify is JSON written by the API; read it defensively, keeping only what we know. */
 function readNotifyPreferences(json: unknown): NotifyPreferences {
@@ -48,15 +61,28 @@ function detailText(detail: Record<string, unknown> | undefined, key: string): s
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
+interface NoticeRecipient {
+  email: string | null;
+  phone: string | null;
+  preferences: NotifyPreferences;
+}
+
+/** The assignee with their preferences; else the tenant's notification address, with the defaults; else nobody. */
+function whomToNotify(assignee: { email: string; phone: string | null; notify: unknown } | null, notifyEmail: string | null | undefined): NoticeRecipient | undefined {
+  if (assignee) return { email: assignee.email, phone: assignee.phone, preferences: readNotifyPreferences(assignee.notify) };
+  return notifyEmail ? { email: notifyEmail, phone: null, preferences: {} } : undefined;
+}
+
 export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssigneeInput): Promise<{ sent: number }> {
   const document = await deps.prisma.document.findFirst({
     where: { id: input.documentId, tenantId: input.tenantId },
     include: { tenant: { include: { settings: true } }, customer: true, contact: true, assignee: true },
   });
-  const assignee = document?.assignee;
-  if (!document || !assignee) return { sent: 0 };
+  if (!document) return { sent: 0 };
+  const recipient = whomToNotify(document.assignee, document.tenant.settings?.notifyEmail);
+  if (!recipient) return { sent: 0 };
   const { event } = input;
-  const channels = notifyPreferencesWithDefaults(readNotifyPreferences(assignee.notify))[event];
+  const channels = notifyChannelsFor(recipient.preferences, event);
   if (channels.length === 0) return { sent: 0 };
 
   // The salesperson reads in the tenant's language; the customer's may differ.
@@ -64,7 +90,7 @@ export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssi
   const reason = detailText(input.detail, 'reason');
   const template = pickTemplate(`assignee_${event}`, locale, document.tenant.settings?.templates);
   const values = {
-    kind: documentTitle(locale, document.kind),
+    kind: kindName(locale, document.kind),
     number: document.number,
     customer: detailText(input.detail, 'actorName') ?? document.contact?.name ?? document.customer.name,
     total: formatMoney(document.grossTotal, document.currency, locale),
@@ -74,13 +100,13 @@ export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssi
   };
 
   let sent = 0;
-  if (channels.includes('email') && assignee.email) {
+  if (channels.includes('email') && recipient.email) {
     const email = renderEmail(template, { locale, values });
-    await deps.mailer.send({ from: deps.config.mailFrom, to: [assignee.email], ...email, idempotencyKey: `${input.idempotencyKey}:email` });
+    await deps.mailer.send({ from: deps.config.mailFrom, to: [recipient.email], ...email, idempotencyKey: `${input.idempotencyKey}:email` });
     sent += 1;
   }
-  if (channels.includes('sms') && assignee.phone && deps.sms) {
-    await deps.sms.send({ to: assignee.phone, body: renderSms(template, values), idempotencyKey: `${input.idempotencyKey}:sms` });
+  if (channels.includes('sms') && recipient.phone && deps.sms) {
+    await deps.sms.send({ to: recipient.phone, body: renderSms(template, values), idempotencyKey: `${input.idempotencyKey}:sms` });
     sent += 1;
   }
   return { sent };

@@ -26,12 +26,14 @@ export async function notifyForwarder(deps: SendDocumentEmailDeps, input: Notify
       : undefined;
   if (!to) return { sent: 0 };
   const comment = input.comment?.trim();
-  await sendDocumentEmail(deps, { tenantId: input.tenantId, documentId: input.documentId, template: 'proof_colleague_decided', to, attachPdf: false, idempotencyKey: input.idempotencyKey }, (locale) => {
+  await sendDocumentEmail(deps, { tenantId: input.tenantId, documentId: input.documentId, template: 'proof_colleague_decided', to, attachPdf: false, idempotencyKey: input.idempotencyKey }, ({ locale }) => {
     const words = COLLEAGUE_DECISION_WORDS[locale];
     return {
-      colleague: colleague.recipientName ?? colleague.recipientEmail ?? '',
-      decision: words[input.decision],
-      comment: comment ? words.comment(comment) : '',
+      values: {
+        colleague: colleague.recipientName ?? colleague.recipientEmail ?? '',
+        decision: words[input.decision],
+        comment: comment ? words.comment(comment) : '',
+      },
     };
   });
   return { sent: 1 };

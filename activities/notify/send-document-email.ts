@@ -58,7 +58,7 @@ async function resolveRecipient(
 }
 
 /** "Devis-DEV-2026-0042.pdf", "Bon-de-commande-O-2026-0007.pdf": readable in a mail client, safe in any file system. */
-function pdfFilename(title: string, number: string): string {
+export function pdfFilename(title: string, number: string): string {
   return `${title}-${number}`.replace(/[^\p{L}\p{N}._-]+/gu, '-') + '.pdf';
 }
 
@@ -110,11 +110,17 @@ async function colleagueLinkTerms(prisma: PrismaClient, document: { id: string; 
   };
 }
 
-/** `moreValues`: placeholders of the template beyond the ones every document email fills, in the email's language. */
+/** What an email adds to every document email's: placeholders (in its language) and attachments. */
+export interface EmailExtras {
+  values?: Record<string, string>;
+  attachments?: EmailAttachment[];
+}
+
+/** `extras`: what this email adds, given its language and its portal link (a receipt hangs under it). */
 export async function sendDocumentEmail(
   deps: SendDocumentEmailDeps,
   input: SendDocumentEmailInput,
-  moreValues: (locale: Locale) => Record<string, string> = () => ({}),
+  extras: (context: { locale: Locale; url: string }) => EmailExtras | Promise<EmailExtras> = () => ({}),
 ): Promise<{ messageId: string; linkId: string }> {
   const { prisma, mailer, config } = deps;
   const document = await prisma.document.findFirst({
@@ -140,6 +146,7 @@ export async function sendDocumentEmail(
     { secret: config.appSecret, idempotencyKey: input.idempotencyKey },
   );
 
+  const more = await extras({ locale, url });
   const revisionValues = document.kind === 'proof' && input.revision !== undefined ? await revisionEmailValues(prisma, document.tenantId, document.id, input.revision) : undefined;
   const email = renderEmail(pickTemplate(input.template, locale, document.tenant.settings?.templates), {
     locale,
@@ -154,20 +161,23 @@ export async function sendDocumentEmail(
       message: input.message ?? '',
       ...(colleague ? { forwarder: colleague.forwarder || document.customer.name } : {}),
       ...revisionValues?.(locale),
-      ...moreValues(locale),
+      ...more.values,
     },
   });
-  const attachments: EmailAttachment[] = !input.attachPdf
-    ? []
-    : document.kind === 'proof'
-      ? [await proofAttachment(deps, document, input.revision, locale)]
-      : [
-          {
-            filename: pdfFilename(documentTitle(locale, document.kind), document.number),
-            content: await renderQuotePdf(prisma, { tenantId: document.tenantId, documentId: document.id }),
-            contentType: 'application/pdf',
-          },
-        ];
+  const attachments: EmailAttachment[] = [
+    ...(!input.attachPdf
+      ? []
+      : document.kind === 'proof'
+        ? [await proofAttachment(deps, document, input.revision, locale)]
+        : [
+            {
+              filename: pdfFilename(documentTitle(locale, document.kind), document.number),
+              content: await renderQuotePdf(prisma, { tenantId: document.tenantId, documentId: document.id }),
+              contentType: 'application/pdf',
+            },
+          ]),
+    ...(more.attachments ?? []),
+  ];
 
   const { id } = await mailer.send({
     from: fromAddress(document.tenant.name, config.mailFrom),

@@ -4,8 +4,8 @@
  *
  * The attempt's row is written first (pending) with its idempotency key
  * `<requestId>-confirm-attempt-<n>`, the provider is asked with that same key, then the outcome
- * is written with the request's payment status and an audit event (paid, or payment_failed and
- * the assignee told). A retry of the activity (a timeout, a worker killed between the charge and
+ * is written with the request's payment status and an audit event (paid, or payment_failed),
+ * and the assignee told either way. A retry of the activity (a timeout, a worker killed between the charge and
  * the write) asks the provider again with the same key and gets the first answer back: the card
  * is charged once. A row already settled is answered as it is.
  */
@@ -22,8 +22,8 @@ export interface RequestChargeDeps {
   prisma: PrismaClient;
   payments: PaymentProvider | undefined;
   dispatchWebhooks: (auditEventId: string) => Promise<void>;
-  /** Tells the request's assignee that the card was declined (notifyAssignee). */
-  notifyDeclined: (input: { tenantId: string; documentId: string; idempotencyKey: string; detail: Record<string, unknown> }) => Promise<unknown>;
+  /** Tells the request's assignee (or the tenant's notification address) that the card was charged, or declined (notifyAssignee). */
+  notifyOutcome: (input: { tenantId: string; documentId: string; event: 'paid' | 'payment_failed'; idempotencyKey: string; detail: Record<string, unknown> }) => Promise<unknown>;
 }
 
 export async function chargeConfirmedRequest(deps: RequestChargeDeps, input: ChargeConfirmedRequestInput): Promise<SavedCardChargeOutcome> {
@@ -72,6 +72,6 @@ export async function chargeConfirmedRequest(deps: RequestChargeDeps, input: Cha
   });
   // Also when the event was already there: this may be the retry of a run that died before dispatching.
   await deps.dispatchWebhooks(event.id);
-  if (!succeeded) await deps.notifyDeclined({ tenantId: input.tenantId, documentId: input.documentId, idempotencyKey: `${idempotencyKey}#notify`, detail: failure });
+  await deps.notifyOutcome({ tenantId: input.tenantId, documentId: input.documentId, event: type, idempotencyKey: `${idempotencyKey}#notify`, detail: failure });
   return outcome;
 }

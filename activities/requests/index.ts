@@ -24,8 +24,8 @@ export function requestActivities(deps: RequestActivityDeps): RequestActivities 
           prisma: deps.prisma,
           payments: deps.payments,
           dispatchWebhooks: deps.dispatchWebhooks,
-          notifyDeclined: ({ detail, ...notice }) =>
-            notifyAssignee(deps, { ...notice, event: 'payment_failed', what: 'payment_failed', at: Date.now(), detail: detail.failureMessage ? { reason: detail.failureMessage } : {} }),
+          notifyOutcome: ({ detail, event, ...notice }) =>
+            notifyAssignee(deps, { ...notice, event, what: event, at: Date.now(), detail: detail.failureMessage ? { reason: detail.failureMessage } : {} }),
         },
         input,
       ),

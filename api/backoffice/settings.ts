@@ -21,6 +21,7 @@ function presentSettings(settings: TenantSettings) {
     allowPrivateWebhookUrls: settings.allowPrivateWebhookUrls,
     payOnline: settings.payOnline,
     templates: settings.templates as Record<string, Record<string, TemplateOverride>>,
+    notifyEmail: settings.notifyEmail,
     updatedAt: settings.updatedAt.toISOString(),
   };
 }

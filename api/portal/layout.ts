@@ -38,6 +38,7 @@ table.totals tr.grand td{border-top:2px solid var(--ink);font-size:1.2rem;font-w
 .banner.on_hold{background:#fff3d9;color:#6e4a00}
 .banner.expired,.banner.cancelled,.banner.draft{background:#eceef2;color:#39414f}
 .notice{border-radius:10px;padding:.85rem 1rem;margin:0 0 1rem}
+.banner .next{display:block;font-weight:400;margin-top:.35rem}
 .actions{display:grid;gap:.9rem}
 .button,button{display:block;width:100%;font:inherit;font-weight:600;text-align:center;text-decoration:none;padding:.8rem 1rem;border-radius:10px;border:1px solid #c9ced8;background:#fff;color:var(--ink);cursor:pointer}
 button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-ink);font-size:1.05rem}
@@ -64,6 +65,32 @@ footer a{color:inherit}
 const STYLESHEET = new SafeHtml(STYLE);
 
 /** `extraStyle`: a page's own rules (ours, never user input), after the shared ones. */
+export interface PageNotice {
+  tone: 'success' | 'error';
+  text: string;
+}
+
+/**
+ * The top of a page after the customer acted: one banner. The document's status (its `tone`
+ * class) says where it stands, and the answer's success notice, what happens next, below it in
+ * the same banner; a page without a status banner shows the notice on its own, and an error
+ * stands apart (it is not the status).
+ */
+export function statusAndNotice(status: StatusBanner | null, notice: PageNotice | undefined): SafeHtml {
+  const next = notice?.tone === 'success' && status ? notice.text : undefined;
+  const dataStatus = status?.status ? html` data-status="${status.status}"` : null;
+  return html`${notice && next === undefined ? html`<p class="notice ${notice.tone}" role="status">${notice.text}</p>` : null}${
+    status ? html`<p class="banner ${status.tone}" role="status"${dataStatus}>${status.text}${next ? html`<span class="next">${next}</span>` : null}</p>` : null
+  }`;
+}
+
+/** A status banner: its colour (a status class of the stylesheet), its sentence, and the status for scripts and tests. */
+export interface StatusBanner {
+  tone: string;
+  text: string;
+  status?: string;
+}
+
 export function pageShell(lang: Locale, title: string, body: SafeHtml, extraStyle = ''): string {
   return html`<!doctype html>
 <html lang="${lang}">

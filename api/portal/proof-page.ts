@@ -19,7 +19,7 @@ import type { Locale, ProofStatus } from '../../domain/documents';
 import type { ProofPinInput } from '../../workflows/messages/proof';
 import { html, SafeHtml } from './html';
 import { formattersFor, MESSAGES, PROOF_MESSAGES, type Formatters, type ProofMessages } from './i18n';
-import { pageShell } from './layout';
+import { pageShell, statusAndNotice, type StatusBanner } from './layout';
 import { partiesBlock, type QuoteForm } from './quote-page';
 import { proofScript } from './proof-script';
 import { MEDIUM_WIDTH, SMALL_WIDTH, THUMBNAIL_WIDTH } from '../../services/render/proof-sizes';
@@ -166,8 +166,7 @@ export function renderProofPage(input: ProofPageInput): string {
   const f = formattersFor(input.locale);
   const title = input.document.title ?? t.proof;
   const body = html`
-${input.notice ? html`<p class="notice ${input.notice.tone}" role="status">${input.notice.text}</p>` : null}
-${statusLine(input, t, f)}
+${statusAndNotice(statusLine(input, t, f), input.notice)}
 ${headerSection(input, t, title)}
 <div class="proof-layout${isDeciding(input) ? ' deciding' : ''}">
 ${viewerSection(input, t)}
@@ -181,7 +180,7 @@ ${proofScript()}`;
   return pageShell(input.locale, `${title} ${input.document.number} · ${input.document.tenant.name}`, body, STYLE);
 }
 
-function statusLine(input: ProofPageInput, t: ProofMessages, f: Formatters): SafeHtml {
+function statusLine(input: ProofPageInput, t: ProofMessages, f: Formatters): StatusBanner {
   const since = input.statusSince ? f.dateTime(input.statusSince) : '';
   const { status, currentRevision } = input;
   const text =
@@ -191,7 +190,7 @@ function statusLine(input: ProofPageInput, t: ProofMessages, f: Formatters): Saf
         ? t.status[status](currentRevision, since)
         : t.status[status](currentRevision);
   const tone = status === 'approved' ? 'accepted' : status === 'changes_requested' ? 'on_hold' : status === 'cancelled' ? 'cancelled' : 'draft';
-  return html`<p class="banner ${tone}" role="status" data-status="${status}">${text}</p>`;
+  return { tone, text, status };
 }
 
 /** Who sends what to whom, and the revision switcher. */

@@ -6,7 +6,7 @@
 import { html, type SafeHtml } from './html';
 import { formattersFor, type Formatters, type Messages } from './i18n';
 import { messagesFor } from './kind-words';
-import { pageShell } from './layout';
+import { pageShell, statusAndNotice, type StatusBanner } from './layout';
 import type { PortalDecision } from './decisions';
 import { computeTotals, countsInTotals, minorUnitDigits, taxBreakdown, type PricedLine } from '../../domain/money';
 import { portalScript, signForm, SIGNING_MESSAGES } from './sign-form';
@@ -54,8 +54,7 @@ export function renderQuotePage(input: QuotePageInput): string {
   const kindLabel = input.kindLabel ?? t.quote;
   const title = document.title ?? kindLabel;
   const body = html`
-${input.notice ? html`<p class="notice ${input.notice.tone}" role="status">${input.notice.text}</p>` : null}
-${statusBanner(input, t, f)}
+${statusAndNotice(statusBanner(input, t, f), input.notice)}
 <article class="sheet">
   <p class="eyebrow">${kindLabel} ${t.numberLabel} ${document.number}</p>
   <h1>${title}</h1>
@@ -89,17 +88,17 @@ export function partiesBlock(document: LinkedDocument, t: Pick<Messages, 'seller
   </div>`;
 }
 
-function statusBanner(input: QuotePageInput, t: Messages, f: Formatters): SafeHtml | null {
+function statusBanner(input: QuotePageInput, t: Messages, f: Formatters): StatusBanner | null {
   const since = input.statusSince ? f.dateTime(input.statusSince) : '';
   switch (input.status) {
     case 'accepted':
     case 'refused':
     case 'on_hold':
-      return html`<p class="banner ${input.status}" role="status">${t.banner[input.status](since).trim()}</p>`;
+      return { tone: input.status, text: t.banner[input.status](since).trim() };
     case 'expired':
     case 'cancelled':
     case 'draft':
-      return html`<p class="banner ${input.status}" role="status">${t.banner[input.status]}</p>`;
+      return { tone: input.status, text: t.banner[input.status] };
     case 'sent':
     case 'viewed':
       return null;

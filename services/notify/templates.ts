@@ -13,7 +13,7 @@
  */
 import escapeHtml from 'escape-html';
 import type { AcceptanceKind } from '../../domain/acceptance';
-import type { Locale, NotifyEvent } from '../../domain/documents';
+import type { Confirmation, Locale, NotifyEvent } from '../../domain/documents';
 import { PURPOSE_TEMPLATES, type DigitalTemplateName } from '../signature/purpose-texts';
 
 /** The quote's templates keep their first names; orders and delivery notes prefix theirs with the kind. */
@@ -30,7 +30,9 @@ export type CustomerTemplateName =
   | 'proof_reminder'
   | 'proof_forwarded'
   | 'proof_colleague_decided'
-  | 'request_proposal';
+  | 'request_proposal'
+  | ConfirmationTemplateName;
+export type ConfirmationTemplateName = `confirmation_${Confirmation}`;
 export type AssigneeTemplateName = `assignee_${NotifyEvent}`;
 export type TemplateName = CustomerTemplateName | AssigneeTemplateName | DigitalTemplateName;
 
@@ -368,6 +370,111 @@ export const DEFAULT_TEMPLATES: Catalogue = {
       sms: '{{seller}} har skrivit till dig om {{number}}. Läs och svara på webben: {{link}}',
     },
   },
+  // The customer's confirmations (activities/notify/confirmation-email.ts): what was recorded and what happens next.
+  confirmation_accepted: {
+    fr: {
+      subject: 'Devis {{number}} accepté : merci ! — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nNous avons bien reçu votre acceptation du devis {{number}} d’un montant de {{total}}. Merci pour votre confiance.\n\nEt maintenant ? {{seller}} prépare votre commande et revient vers vous pour la suite. Le devis reste consultable en ligne à tout moment.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : votre acceptation du devis {{number}} ({{total}}) est bien enregistrée. Merci ! {{link}}',
+    },
+    en: {
+      subject: 'Quote {{number}} accepted: thank you! — {{seller}}',
+      body: 'Hello {{customer}},\n\nWe have received your acceptance of quote {{number}} for {{total}}. Thank you for your trust.\n\nWhat happens next: {{seller}} is preparing your order and will be in touch. You can open the quote online at any time.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: your acceptance of quote {{number}} ({{total}}) is recorded. Thank you! {{link}}',
+    },
+    sv: {
+      subject: 'Offert {{number}} godkänd: tack! — {{seller}}',
+      body: 'Hej {{customer}},\n\nVi har tagit emot ditt godkännande av offert {{number}} på {{total}}. Tack för förtroendet.\n\nSå här går det vidare: {{seller}} förbereder din order och hör av sig. Du kan när som helst öppna offerten på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: ditt godkännande av offert {{number}} ({{total}}) är registrerat. Tack! {{link}}',
+    },
+  },
+  confirmation_signed: {
+    fr: {
+      subject: 'Devis {{number}} signé : votre exemplaire — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nVotre signature du devis {{number}} d’un montant de {{total}} est bien enregistrée. Merci pour votre confiance.\n\nVous trouverez ci-joint le devis signé et son certificat de signature ; ils restent téléchargeables en ligne.\n\nEt maintenant ? {{seller}} prépare votre commande et revient vers vous pour la suite.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : votre signature du devis {{number}} ({{total}}) est enregistrée. Devis signé et certificat : {{link}}',
+    },
+    en: {
+      subject: 'Quote {{number}} signed: your copy — {{seller}}',
+      body: 'Hello {{customer}},\n\nYour signature of quote {{number}} for {{total}} is recorded. Thank you for your trust.\n\nThe signed quote and its signature certificate are attached; you can also download them online.\n\nWhat happens next: {{seller}} is preparing your order and will be in touch.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: your signature of quote {{number}} ({{total}}) is recorded. Signed quote and certificate: {{link}}',
+    },
+    sv: {
+      subject: 'Offert {{number}} signerad: ditt exemplar — {{seller}}',
+      body: 'Hej {{customer}},\n\nDin signatur av offert {{number}} på {{total}} är registrerad. Tack för förtroendet.\n\nDen signerade offerten och signaturintyget finns bifogade; du kan också ladda ner dem på webben.\n\nSå här går det vidare: {{seller}} förbereder din order och hör av sig.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: din signatur av offert {{number}} ({{total}}) är registrerad. Signerad offert och intyg: {{link}}',
+    },
+  },
+  confirmation_approved: {
+    fr: {
+      subject: 'BAT {{number}} approuvé : merci ! — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nNous avons bien reçu votre approbation du BAT {{number}}. Merci !\n\nEt maintenant ? Votre travail part en production ; {{seller}} vous tient informé de la suite. Le BAT approuvé reste consultable en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : votre approbation du BAT {{number}} est enregistrée, votre travail part en production. {{link}}',
+    },
+    en: {
+      subject: 'Proof {{number}} approved: thank you! — {{seller}}',
+      body: 'Hello {{customer}},\n\nWe have received your approval of proof {{number}}. Thank you!\n\nWhat happens next: your job goes into production, and {{seller}} will keep you posted. The approved proof stays available online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: your approval of proof {{number}} is recorded; your job goes into production. {{link}}',
+    },
+    sv: {
+      subject: 'Korrektur {{number}} godkänt: tack! — {{seller}}',
+      body: 'Hej {{customer}},\n\nVi har tagit emot ditt godkännande av korrekturet {{number}}. Tack!\n\nSå här går det vidare: jobbet går till produktion och {{seller}} håller dig uppdaterad. Det godkända korrekturet finns kvar på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: ditt godkännande av korrektur {{number}} är registrerat; jobbet går till produktion. {{link}}',
+    },
+  },
+  // {{amount}}: the payment; {{receipt}}: its receipt on the portal.
+  confirmation_paid: {
+    fr: {
+      subject: 'Paiement reçu pour la facture {{number}} — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nNous avons bien reçu votre paiement de {{amount}} pour la facture {{number}}. Merci !\n\nVotre reçu : {{receipt}}\n\nLa facture et ses reçus restent consultables en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : paiement de {{amount}} reçu pour la facture {{number}}. Merci ! Votre reçu : {{receipt}} {{link}}',
+    },
+    en: {
+      subject: 'Payment received for invoice {{number}} — {{seller}}',
+      body: 'Hello {{customer}},\n\nWe have received your payment of {{amount}} for invoice {{number}}. Thank you!\n\nYour receipt: {{receipt}}\n\nThe invoice and its receipts stay available online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: payment of {{amount}} received for invoice {{number}}. Thank you! Your receipt: {{receipt}} {{link}}',
+    },
+    sv: {
+      subject: 'Betalning mottagen för faktura {{number}} — {{seller}}',
+      body: 'Hej {{customer}},\n\nVi har tagit emot din betalning på {{amount}} för faktura {{number}}. Tack!\n\nDitt kvitto: {{receipt}}\n\nFakturan och dess kvitton finns kvar på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: betalning på {{amount}} mottagen för faktura {{number}}. Tack! Ditt kvitto: {{receipt}} {{link}}',
+    },
+  },
+  confirmation_request_confirmed: {
+    fr: {
+      subject: 'Votre demande {{number}} est confirmée — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nBonne nouvelle : {{seller}} confirme votre demande {{number}}.\n\nEt maintenant ? Nous nous occupons de la suite et vous tenons informé. Le détail de votre demande reste consultable en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : votre demande {{number}} est confirmée. {{link}}',
+    },
+    en: {
+      subject: 'Your request {{number}} is confirmed — {{seller}}',
+      body: 'Hello {{customer}},\n\nGood news: {{seller}} confirms your request {{number}}.\n\nWhat happens next: we take it from here and will keep you posted. The details of your request stay available online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: your request {{number}} is confirmed. {{link}}',
+    },
+    sv: {
+      subject: 'Din förfrågan {{number}} är bekräftad — {{seller}}',
+      body: 'Hej {{customer}},\n\nGoda nyheter: {{seller}} bekräftar din förfrågan {{number}}.\n\nSå här går det vidare: vi tar hand om resten och håller dig uppdaterad. Detaljerna i din förfrågan finns kvar på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: din förfrågan {{number}} är bekräftad. {{link}}',
+    },
+  },
+  // {{reason}}: the seller's reason, when they gave one.
+  confirmation_request_declined: {
+    fr: {
+      subject: 'Votre demande {{number}} — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{seller}} ne peut malheureusement pas donner suite à votre demande {{number}}.\n\n{{reason}}\n\nPour toute question, répondez simplement à cet email.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} ne peut pas donner suite à votre demande {{number}}. {{link}}',
+    },
+    en: {
+      subject: 'Your request {{number}} — {{seller}}',
+      body: 'Hello {{customer}},\n\nUnfortunately, {{seller}} cannot take on your request {{number}}.\n\n{{reason}}\n\nFor any question, simply reply to this email.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}} cannot take on your request {{number}}. {{link}}',
+    },
+    sv: {
+      subject: 'Din förfrågan {{number}} — {{seller}}',
+      body: 'Hej {{customer}},\n\nTyvärr kan {{seller}} inte åta sig din förfrågan {{number}}.\n\n{{reason}}\n\nHar du frågor kan du svara på det här mejlet.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}} kan tyvärr inte åta sig din förfrågan {{number}}. {{link}}',
+    },
+  },
   // Sent by the signature provider, which adds its own signing link (services/signature/purpose-texts.ts).
   digital_quote: PURPOSE_TEMPLATES.quote,
   digital_quick_quote: PURPOSE_TEMPLATES.quick_quote,
@@ -408,10 +515,38 @@ export const EMAIL_WORDS: Record<
 };
 
 /** The outcome of a decision, as the assignee's notice says it (past participle). */
-export const DECISION_WORDS: Record<Locale, Record<'accepted' | 'refused' | 'put_on_hold' | 'approved' | 'changes_requested', string>> = {
-  fr: { accepted: 'accepté', refused: 'refusé', put_on_hold: 'mis en attente', approved: 'approuvé', changes_requested: 'renvoyé pour modifications' },
-  en: { accepted: 'accepted', refused: 'refused', put_on_hold: 'put on hold', approved: 'approved', changes_requested: 'sent back for changes' },
-  sv: { accepted: 'accepterad', refused: 'avböjd', put_on_hold: 'pausad', approved: 'godkänd', changes_requested: 'skickad tillbaka för ändringar' },
+export const DECISION_WORDS: Record<
+  Locale,
+  Record<'accepted' | 'refused' | 'put_on_hold' | 'approved' | 'changes_requested' | 'proposal_accepted' | 'proposal_declined', string>
+> = {
+  // A service request's price proposal answered (demande: feminine).
+  fr: {
+    accepted: 'accepté',
+    refused: 'refusé',
+    put_on_hold: 'mis en attente',
+    approved: 'approuvé',
+    changes_requested: 'renvoyé pour modifications',
+    proposal_accepted: 'acceptée au prix proposé',
+    proposal_declined: 'dont le prix proposé a été refusé',
+  },
+  en: {
+    accepted: 'accepted',
+    refused: 'refused',
+    put_on_hold: 'put on hold',
+    approved: 'approved',
+    changes_requested: 'sent back for changes',
+    proposal_accepted: 'accepted at the proposed price',
+    proposal_declined: 'declined at the proposed price',
+  },
+  sv: {
+    accepted: 'accepterad',
+    refused: 'avböjd',
+    put_on_hold: 'pausad',
+    approved: 'godkänd',
+    changes_requested: 'skickad tillbaka för ändringar',
+    proposal_accepted: 'accepterad till föreslaget pris',
+    proposal_declined: 'avböjd till föreslaget pris',
+  },
 };
 
 /**
@@ -467,7 +602,10 @@ function fillText(template: string, values: Record<string, string>): string {
   return template.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
 }
 
-/** The same, for HTML: literal text and values escaped, the link as an anchor. */
+/** Placeholders whose value is a URL of ours: the portal link, a payment's receipt. */
+const LINK_VALUES = new Set(['link', 'receipt']);
+
+/** The same, for HTML: literal text and values escaped, links as anchors. */
 function fillHtml(template: string, values: Record<string, string>): string {
   let html = '';
   let last = 0;
@@ -476,7 +614,7 @@ function fillHtml(template: string, values: Record<string, string>): string {
     const name = match[1] ?? '';
     const value = values[name];
     if (value === undefined) html += escapeHtml(match[0]);
-    else if (name === 'link') html += `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>`;
+    else if (LINK_VALUES.has(name) && value) html += `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>`;
     else html += escapeHtml(value).replace(/\n/g, '<br>');
     last = (match.index ?? 0) + match[0].length;
   }

@@ -13,7 +13,6 @@ import { createBuiltinProvider } from '../../services/signature/builtin';
 import { createActivities } from '../../activities/index';
 import { createResendMailer } from '../../services/notify/mailer';
 import { createOutboxSmsSender } from '../../services/notify/sms';
-import type { GreenlightActivities } from '../../activities/types';
 import { startOutbox, type Outbox } from '../../devtools/outbox/server';
 import { computeTotals, priceLine } from '../../domain/money';
 import { createPrisma, type PrismaClient } from '../../platform/db';
@@ -41,7 +40,7 @@ const config = {
 let prisma: PrismaClient;
 let outbox: Outbox;
 let outboxDir: string;
-let activities: GreenlightActivities;
+let activities: ReturnType<typeof createActivities>;
 
 beforeAll(async () => {
   const databaseUrl = process.env.DATABASE_URL;
@@ -414,9 +413,123 @@ describe('notifyAssignee', () => {
     expect(await messagesTo(optedOut.assignee.email)).toEqual([]);
   });
 
-  it('sends nothing when the document has no assignee', async () => {
+  it('sends nothing when the document has no assignee and the tenant no notification address', async () => {
     const { tenantId, documentId } = await seedQuote({ notify: { viewed: ['email'] } });
     await prisma.document.update({ where: { id: documentId }, data: { assigneeId: null } });
     expect(await activities.notifyAssignee({ tenantId, documentId, event: 'viewed', what: 'viewed', at: Date.now(), idempotencyKey: `n-${documentId}` })).toEqual({ sent: 0 });
+  });
+});
+
+describe('notifyAssignee, by default', () => {
+  const notice = (tenantId: string, documentId: string, event: 'viewed' | 'downloaded' | 'decided' | 'signed' | 'paid' | 'message' | 'payment_failed', n: number) =>
+    activities.notifyAssignee({
+      tenantId,
+      documentId,
+      event,
+      what: event === 'decided' ? 'accepted' : event,
+      at: Date.parse('2026-03-04T09:30:00Z'),
+      idempotencyKey: `quote-${documentId}#${n}/notify`,
+    });
+
+  it('tells an assignee who chose nothing of every answer, message and payment by email, and of no view or download', async () => {
+    const { tenantId, documentId, assignee } = await seedQuote();
+    const sent = [];
+    for (const [n, event] of (['viewed', 'downloaded', 'decided', 'signed', 'message', 'paid', 'payment_failed'] as const).entries()) {
+      sent.push([event, (await notice(tenantId, documentId, event, n)).sent]);
+    }
+    expect(Object.fromEntries(sent)).toEqual({ viewed: 0, downloaded: 0, decided: 1, signed: 1, message: 1, paid: 1, payment_failed: 1 });
+    expect(await messagesTo(assignee.email)).toHaveLength(5);
+    // Email only: the SMS is a choice the user makes.
+    expect(await textsAbout(assignee.phone as string, '')).toEqual([]);
+  });
+
+  it('keeps what a user turned off, and what they turned on', async () => {
+    const { tenantId, documentId, assignee } = await seedQuote({ notify: { decided: [], viewed: ['email'] } });
+    expect((await notice(tenantId, documentId, 'decided', 1)).sent).toBe(0);
+    expect((await notice(tenantId, documentId, 'viewed', 2)).sent).toBe(1);
+    expect((await notice(tenantId, documentId, 'message', 3)).sent).toBe(1);
+    expect(await messagesTo(assignee.email)).toHaveLength(2);
+  });
+
+  it("tells the tenant's notification address of a document without assignee, on the default events, once per key", async () => {
+    const { tenantId, documentId, document } = await seedQuote({ notify: { viewed: ['email'] } });
+    const notifyEmail = `ventes-${documentId.slice(-8).toLowerCase()}@seller.test`;
+    await prisma.tenantSettings.create({ data: { tenantId, notifyEmail } });
+    await prisma.document.update({ where: { id: documentId }, data: { assigneeId: null } });
+
+    expect((await notice(tenantId, documentId, 'decided', 1)).sent).toBe(1);
+    expect((await notice(tenantId, documentId, 'decided', 1)).sent).toBe(1);
+    expect((await notice(tenantId, documentId, 'viewed', 2)).sent).toBe(0);
+    expect((await messagesTo(notifyEmail)).map((email) => email.subject)).toEqual([`Devis ${document.number} accepté par Åsa <Öberg>`]);
+  });
+
+  it('names a price proposal answered as such', async () => {
+    const { tenantId, documentId, assignee, document } = await seedQuote();
+    await activities.notifyAssignee({ tenantId, documentId, event: 'decided', what: 'proposal_declined', at: Date.now(), idempotencyKey: `request-${documentId}#1/notify` });
+    expect((await messagesTo(assignee.email)).map((email) => email.subject)).toEqual([`Devis ${document.number} dont le prix proposé a été refusé par Åsa <Öberg>`]);
+  });
+});
+
+describe('sendConfirmationEmail', () => {
+  it("confirms an acceptance in the customer's language, with the link to the document, once per key", async () => {
+    const { tenantId, documentId, contact, document } = await seedQuote();
+    const input = { tenantId, documentId, confirmation: 'accepted' as const, idempotencyKey: `quote-${documentId}#4#confirmation` };
+    const first = await activities.sendConfirmationEmail(input);
+    expect(await activities.sendConfirmationEmail(input)).toEqual(first);
+
+    const [email, ...more] = await messagesTo(contact.email as string);
+    expect(more).toEqual([]);
+    expect(email?.subject).toBe(`Offert ${document.number} godkänd: tack! — Tryckeriet Åkesson & Co`);
+    expect(email?.text).toContain('Så här går det vidare:');
+    expect(email?.links.some((link) => link.startsWith(`${config.publicUrl}/d/`))).toBe(true);
+  });
+
+  it('sends the signed quote and its signature certificate with the confirmation of a signature', async () => {
+    const { tenantId, documentId, contact, document } = await seedQuote();
+    await prisma.customer.updateMany({ where: { tenantId }, data: { locale: 'en' } });
+    await activities.recordSignature({
+      tenantId,
+      documentId,
+      version: 1,
+      signedAt: Date.parse('2026-03-04T09:30:00Z'),
+      evidence: { signerName: 'Åsa Öberg', consent: true, consentText: 'I accept this quote.', locale: 'en', linkId: 'link-1', pdfSha256: 'unchecked-here' },
+      options: [],
+    });
+    await activities.sendConfirmationEmail({ tenantId, documentId, confirmation: 'signed', idempotencyKey: `quote-${documentId}#5#confirmation` });
+
+    const [email] = (await messagesTo(contact.email as string)) as [OutboxEntry];
+    expect(email.subject).toBe(`Quote ${document.number} signed: your copy — Tryckeriet Åkesson & Co`);
+    expect(email.attachments.map((attachment) => attachment.filename)).toEqual([`Signed-quote-${document.number}.pdf`, `Signature-certificate-${document.number}.pdf`]);
+    expect(email.attachments.every((attachment) => attachment.size > 1000)).toBe(true);
+  });
+
+  it('links the receipt of the payment it confirms', async () => {
+    const { tenantId, documentId, contact, document } = await seedQuote();
+    await prisma.document.update({ where: { id: documentId }, data: { kind: 'invoice' } });
+    await activities.recordPayment({
+      tenantId,
+      documentId,
+      payment: { paymentId: `pi_${documentId}`, amount: 5000, currency: 'SEK', provider: 'stripe', paidAt: Date.parse('2026-03-04T09:30:00Z') },
+      receiptSeq: 1,
+      paidTotal: 5000,
+    });
+    const receipt = await prisma.payment.findFirstOrThrow({ where: { documentId } });
+    await activities.sendConfirmationEmail({ tenantId, documentId, confirmation: 'paid', paymentId: `pi_${documentId}`, idempotencyKey: `invoice-${documentId}#3#confirmation` });
+
+    const [email] = (await messagesTo(contact.email as string)) as [OutboxEntry];
+    expect(email.subject).toBe(`Betalning mottagen för faktura ${document.number} — Tryckeriet Åkesson & Co`);
+    expect(email.text).toMatch(/betalning på 50,00\s*kr/);
+    const receiptLink = email.links.find((link) => link.endsWith(`/receipts/${receipt.id}`));
+    expect(receiptLink).toMatch(new RegExp(`^${config.publicUrl}/d/[A-Za-z0-9_-]+/receipts/${receipt.id}$`));
+    expect(email.html).toContain(`<a href="${receiptLink}">`);
+  });
+
+  it("tells the customer their request is declined, with the seller's reason", async () => {
+    const { tenantId, documentId, contact } = await seedQuote();
+    await prisma.customer.updateMany({ where: { tenantId }, data: { locale: 'fr' } });
+    await activities.sendConfirmationEmail({ tenantId, documentId, confirmation: 'request_declined', reason: 'Hors zone', idempotencyKey: `request-${documentId}#3#confirmation` });
+    const [email] = (await messagesTo(contact.email as string)) as [OutboxEntry];
+    expect(email.text).toContain('ne peut malheureusement pas donner suite');
+    expect(email.text).toContain('Motif : « Hors zone »');
   });
 });

@@ -168,6 +168,19 @@ it('pays an invoice online once: decline recorded, bad signatures refused, repla
   expect(text).toContain(payment?.receiptNumber as string);
   // The assignee heard about it (notify: {paid: ["email"]}).
   await eventually(async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).some((to) => to.startsWith('jeanne-'))) ? true : undefined), { what: "the assignee's paid notice" });
+  // The customer got one confirmation, in French, whose receipt link downloads the same receipt.
+  const confirmation = await eventually(
+    async () => (await payments.stack.readOutbox()).find((email) => recipientsOf(email).includes(contactEmail) && email.subject.startsWith('Paiement reçu')),
+    { what: "the customer's confirmation of the payment" },
+  );
+  await payments.stack.client.workflow.getHandle(`invoice-${documentId}`).result();
+  expect((await payments.stack.readOutbox()).filter((email) => recipientsOf(email).includes(contactEmail) && email.subject.startsWith('Paiement reçu'))).toHaveLength(1);
+  expect(confirmation.text).toContain('Nous avons bien reçu votre paiement');
+  const emailedReceipt = confirmation.links.find((link) => link.includes('/receipts/')) as string;
+  expect(emailedReceipt.endsWith(`/receipts/${receiptLink.slice(receiptLink.lastIndexOf('/') + 1)}`)).toBe(true);
+  const fromEmail = await fetch(emailedReceipt);
+  expect(fromEmail.status).toBe(200);
+  expect(pdfText(new Uint8Array(await fromEmail.arrayBuffer()))).toContain(payment?.receiptNumber as string);
 });
 
 it('without online payment, the invoice page offers no pay button and POST /pay is refused', async () => {

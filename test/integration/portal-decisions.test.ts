@@ -64,8 +64,12 @@ describe('forms', () => {
     const first = await postForm(`${quote.url}/accept`, { ...fields, options: [optionalLine.id] });
     expect(first.status).toBe(200);
     const answered = await first.text();
-    expect(answered).toContain(escapeHtml(MESSAGES.sv.decided.accept));
-    expect(answered).toContain('class="banner accepted"');
+    // One banner says where the quote stands and what happens next; no second notice beside it.
+    const banners = [...answered.matchAll(/<p class="(banner|notice)[^"]*" role="status"[^>]*>(.*?)<\/p>/g)];
+    expect(banners.map(([, kind]) => kind)).toEqual(['banner']);
+    expect(banners[0]?.[0]).toContain('class="banner accepted"');
+    expect(banners[0]?.[2]).toMatch(/^Accepterad /);
+    expect(banners[0]?.[2]).toContain(`<span class="next">${escapeHtml(MESSAGES.sv.decided.accept)}</span>`);
     expect(answered).not.toContain(`action="/d/${quote.token}/refuse"`);
 
     const second = await postForm(`${quote.url}/accept`, { ...fields, options: [optionalLine.id] });

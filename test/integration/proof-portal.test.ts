@@ -11,10 +11,12 @@ import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { eventually } from '../support/eventually';
 import { documentEvents, type GreenlightClient, greenlightClient, succeeded } from '../support/api';
-import { recipientsOf } from '../support/outbox';
+import { recipientsOf, type OutboxEmail } from '../support/outbox';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
 import { formFields } from './portal-fixtures';
+import { MESSAGES } from '../../api/portal/i18n';
+import escapeHtml from 'escape-html';
 
 let stack: Stack;
 let api: GreenlightClient;
@@ -244,5 +246,29 @@ describe('decisions the proof refuses', () => {
     const refused = await postJson(`${three.path}/accept`, {});
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toBe('A proof is approved or sent back with changes; it takes no accept');
+  });
+});
+
+describe('an approval', () => {
+  it('answers with one banner that says what happens next, and confirms it to the customer by email, once', async () => {
+    const proof = await sentProof(1);
+    const page = (await fetchPortal(proof.path)).body as string;
+    const answered = await postForm(`${proof.path}/approve`, { ...formFields(page, 'approve'), acceptTerms: 'true' });
+    expect(answered.status).toBe(200);
+    const banners = [...(answered.body as string).matchAll(/<p class="(banner|notice)[^"]*" role="status"[^>]*>(.*?)<\/p>/g)];
+    expect(banners.map(([, kind]) => kind)).toEqual(['banner']);
+    expect(banners[0]?.[0]).toContain('data-status="approved"');
+    expect(banners[0]?.[2]).toContain(`<span class="next">${escapeHtml(MESSAGES.fr.decided.approve)}</span>`);
+
+    const confirmation = (email: OutboxEmail) => recipientsOf(email).includes(contactEmail) && email.subject.startsWith(`BAT ${proof.number} approuvé`);
+    const [email] = await eventually(async () => {
+      const found = (await stack.readOutbox()).filter(confirmation);
+      return found.length > 0 ? found : undefined;
+    }, { what: 'the confirmation of the approval' });
+    expect(email?.text).toContain('Votre travail part en production');
+    expect(email?.links.some((link) => link.startsWith(`${stack.baseUrl}/d/`))).toBe(true);
+    // Still one once the workflow has settled (the notices run behind the answer).
+    await eventually(async () => ((await documentOf(proof.id)).status === 'approved' ? true : undefined), { what: 'the proof approved' });
+    expect((await stack.readOutbox()).filter(confirmation)).toHaveLength(1);
   });
 });

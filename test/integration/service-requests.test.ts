@@ -110,6 +110,15 @@ it('price on quote: proposal, accepted by link, confirmed, the card charged exac
   }, { what: 'the charge and the subscription' });
   expect(paid.paymentStatus).toBe('paid');
   expect(paid.payments).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded', amount: 15000 })]);
+  // The assignee hears of the payment (on by default), and the customer of the confirmation.
+  await eventually(
+    async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).includes(assignee.email) && email.subject === `Paiement reçu pour ${created.number}`) ? true : undefined),
+    { what: 'the assignee told of the payment' },
+  );
+  await eventually(
+    async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).includes(customer.email) && email.subject.startsWith(`Votre demande ${created.number} est confirmée`)) ? true : undefined),
+    { what: 'the customer told of the confirmation' },
+  );
   // The same confirm again is its retry, answered the same; another confirm is refused: never charged twice.
   expect(await succeeded(confirm(created.id), 200)).toMatchObject({ status: 'confirmed' });
   expect((await confirm(created.id, `again-${created.id}`)).response.status).toBe(409);
@@ -190,6 +199,52 @@ it("declines with the seller's reason in one decision of the request's workflow,
   expect(await decline()).toMatchObject({ status: 'declined', declineReason: 'Hors zone' });
   const trail = (await office.events(created.id)).filter((event) => event.type === 'declined');
   expect(trail).toEqual([expect.objectContaining({ data: expect.objectContaining({ reason: 'Hors zone' }) })]);
+  // The customer is told, with the reason, once.
+  const told = await eventually(async () => {
+    const emails = (await payments.stack.readOutbox()).filter((email) => recipientsOf(email).includes(customer.email));
+    return emails.length > 0 ? emails : undefined;
+  }, { what: 'the customer told of the decline' });
+  await payments.stack.client.workflow.getHandle(`request-${created.id}`).result();
+  expect((await payments.stack.readOutbox()).filter((email) => recipientsOf(email).includes(customer.email))).toHaveLength(1);
+  expect(told[0]?.subject).toMatch(new RegExp(`^Votre demande ${created.number} — Imprimerie Lumière `));
+  expect(told[0]?.text).toContain('Motif : « Hors zone »');
+  // A request declined and its customer told (patch customer-confirmations): the history CI replays (test/replay/record.ts).
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await saveClosedHistory(payments.stack.client.workflow, `request-${created.id}`, 'request-declined-confirmed');
+  }
+});
+
+it("without assignee: the tenant's notification address hears of the answered proposal, and the customer of the confirmation", async () => {
+  const notifyEmail = `ventes-${unique()}@lumiere.test`;
+  // Bad input is refused and changes nothing; a good address is kept and shown.
+  const bad = await office.api.PATCH('/v1/settings', { body: { notifyEmail: 'ventes at lumiere' } });
+  expect(bad.response.status).toBe(400);
+  expect(bad.error?.errors).toEqual([expect.objectContaining({ path: 'notifyEmail' })]);
+  expect((await succeeded(office.api.GET('/v1/settings'), 200)).notifyEmail).toBeNull();
+  expect((await succeeded(office.api.PATCH('/v1/settings', { body: { notifyEmail } }), 200)).notifyEmail).toBe(notifyEmail);
+
+  try {
+    const customer = await customerWith();
+    const created = await newRequest(customer.id, { assigneeId: undefined });
+    expect((await payments.stack.prisma.document.findUniqueOrThrow({ where: { id: created.id } })).assigneeId).toBeNull();
+    await received(created.id);
+    await proposePrice(created.id, 12000);
+    expect((await answer(await proposalLink(customer.email), 'accept')).status).toBe(200);
+    const notice = await eventually(
+      async () => (await payments.stack.readOutbox()).find((email) => recipientsOf(email).includes(notifyEmail)),
+      { what: "the tenant's address told of the answer" },
+    );
+    expect(notice.subject).toBe(`Demande ${created.number} acceptée au prix proposé par Åsa Öberg AB`);
+
+    await succeeded(confirm(created.id), 200);
+    const confirmation = await eventually(
+      async () => (await payments.stack.readOutbox()).find((email) => recipientsOf(email).includes(customer.email) && email.subject.includes('confirmée')),
+      { what: 'the customer told of the confirmation' },
+    );
+    expect(confirmation.subject).toMatch(new RegExp(`^Votre demande ${created.number} est confirmée — Imprimerie Lumière `));
+  } finally {
+    expect((await succeeded(office.api.PATCH('/v1/settings', { body: { notifyEmail: null } }), 200)).notifyEmail).toBeNull();
+  }
 });
 
 it('statistics leave out requests handled without a price proposal', async () => {

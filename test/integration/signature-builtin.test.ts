@@ -87,6 +87,14 @@ it('reports the portal signature as sent, viewed, then signed, and downloads the
   expect(words).toContain('Electronic signature certificate');
   expect(words).toContain('Spring brochures');
 
+  // The customer got their copy: the confirmation with the signed quote and the certificate attached.
+  const confirmation = await eventually(
+    async () => (await stack.readOutbox()).find((email) => recipientsOf(email).includes(contactEmail) && email.subject.includes('signed: your copy')),
+    { what: "the customer's copy of the signed quote" },
+  );
+  const number = (await office.document(documentId)).number;
+  expect(confirmation.attachments.map((attachment) => attachment.filename)).toEqual([`Signed-quote-${number}.pdf`, `Signature-certificate-${number}.pdf`]);
+
   // Over: nothing to cancel, and our own events need no webhook.
   const cancel = await cancelSignature(documentId);
   expect(cancel.response.status).toBe(409);

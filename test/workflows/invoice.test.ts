@@ -31,6 +31,7 @@ const activities: GreenlightActivities & Pick<PaymentActivities, 'openHostedPaym
     if (input.event.type === 'sent') sent.add(input.documentId);
   },
   sendDocumentEmail: async (input) => ({ messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' }),
+  sendConfirmationEmail: async (input) => ({ messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' }),
   notifyAssignee: async () => ({ sent: 0 }),
   openHostedPayment: async (input) => {
     asked.push(input);

@@ -6,7 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import type { GreenlightActivities, NotifyAssigneeInput, NotifyForwarderInput, RecordTransitionInput, RevisionToColleaguesInput, SendDocumentEmailInput } from '../../activities/types';
+import type {
+  GreenlightActivities,
+  NotifyAssigneeInput,
+  NotifyForwarderInput,
+  RecordTransitionInput,
+  RevisionToColleaguesInput,
+  SendConfirmationEmailInput,
+  SendDocumentEmailInput,
+} from '../../activities/types';
 import type { Actor } from '../../domain/documents';
 import { DECISION_REJECTED, documentWorkflowId, viewedSignal } from '../../workflows/messages/document';
 import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from '../../workflows/messages/proof';
@@ -23,6 +31,7 @@ class RecordingActivities {
   readonly records = new Map<string, RecordTransitionInput>();
   readonly emails: SendDocumentEmailInput[] = [];
   readonly notifications: NotifyAssigneeInput[] = [];
+  readonly confirmations: SendConfirmationEmailInput[] = [];
   readonly forwarderNotices: NotifyForwarderInput[] = [];
   readonly revisionsToColleagues: RevisionToColleaguesInput[] = [];
   /** Notifications of these documents wait until released, to keep a closed workflow running. */
@@ -40,6 +49,10 @@ class RecordingActivities {
     },
     sendDocumentEmail: async (input) => {
       if (!this.emails.some((email) => email.idempotencyKey === input.idempotencyKey)) this.emails.push(input);
+      return { messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' };
+    },
+    sendConfirmationEmail: async (input) => {
+      if (!this.confirmations.some((c) => c.idempotencyKey === input.idempotencyKey)) this.confirmations.push(input);
       return { messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' };
     },
     notifyAssignee: async (input) => {

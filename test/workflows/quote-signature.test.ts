@@ -12,6 +12,7 @@ import type {
   CancelPortalSigningInput,
   GreenlightActivities,
   NotifyAssigneeInput,
+  SendConfirmationEmailInput,
   RecordSignatureInput,
   RecordTransitionInput,
   SendDocumentEmailInput,
@@ -32,6 +33,7 @@ const customer: Actor = { kind: 'customer', linkId: 'link-1', name: 'Zoë Ångst
 const records: RecordTransitionInput[] = [];
 const emails: SendDocumentEmailInput[] = [];
 const notifications: NotifyAssigneeInput[] = [];
+const confirmations: SendConfirmationEmailInput[] = [];
 const signatures: RecordSignatureInput[] = [];
 const revisions: ApplyRevisionInput[] = [];
 const signingCancels: CancelPortalSigningInput[] = [];
@@ -41,6 +43,10 @@ const activities: GreenlightActivities = {
   recordTransition: async (input) => once(records, input, (r) => r.workflowId === input.workflowId && r.seq === input.seq),
   sendDocumentEmail: async (input) => {
     once(emails, input, (e) => e.idempotencyKey === input.idempotencyKey);
+    return { messageId: input.idempotencyKey, linkId: 'link-1' };
+  },
+  sendConfirmationEmail: async (input) => {
+    once(confirmations, input, (c) => c.idempotencyKey === input.idempotencyKey);
     return { messageId: input.idempotencyKey, linkId: 'link-1' };
   },
   notifyAssignee: async (input) => {

@@ -8,6 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type {
   GreenlightActivities,
   NotifyAssigneeInput,
+  SendConfirmationEmailInput,
   RecordTransitionInput,
   ConvertDocumentActivityInput,
   SendDocumentEmailInput,
@@ -36,6 +37,7 @@ class RecordingActivities {
   readonly recordCalls: RecordTransitionInput[] = [];
   readonly emails: SendDocumentEmailInput[] = [];
   readonly notifications: NotifyAssigneeInput[] = [];
+  readonly confirmations: SendConfirmationEmailInput[] = [];
   readonly conversions: ConvertDocumentActivityInput[] = [];
   /** Holds the recording of one audit type until released, to catch the workflow mid-step. */
   gate?: { type: string; opened: Promise<void> };
@@ -48,6 +50,10 @@ class RecordingActivities {
     },
     sendDocumentEmail: async (input) => {
       if (!this.emails.some((email) => email.idempotencyKey === input.idempotencyKey)) this.emails.push(input);
+      return { messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' };
+    },
+    sendConfirmationEmail: async (input) => {
+      if (!this.confirmations.some((c) => c.idempotencyKey === input.idempotencyKey)) this.confirmations.push(input);
       return { messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' };
     },
     notifyAssignee: async (input) => {

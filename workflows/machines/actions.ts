@@ -4,7 +4,7 @@
  * interpreter (workflows/machine-runner.ts) to run, with their parameters.
  */
 import type { AnyStateMachine } from 'xstate';
-import type { Actor, AuditEventType, NotifyEvent, RequestSource } from '../../domain/documents';
+import type { Actor, AuditEventType, Confirmation, NotifyEvent, RequestSource } from '../../domain/documents';
 
 export interface Timed {
   at: number;
@@ -34,6 +34,24 @@ export interface ReminderParams {
 export interface NotifyParams {
   event: NotifyEvent;
   what: AuditEventType;
+  /**
+   * A notice added after documents were running: the patch (Temporal's `patched`) that guards
+   * it, so a history recorded before replays without it.
+   */
+  patch?: string;
+}
+/** The customer is told their answer is recorded (activities/notify/confirmation-email.ts); guarded by the patch `customer-confirmations`. */
+export interface ConfirmParams {
+  confirmation: Confirmation;
+  /** paid: the payment whose receipt the email links. */
+  paymentId?: string;
+  /** request_declined: the seller's reason. */
+  reason?: string;
+}
+
+/** The action that confirms to the customer, as the machines name it. */
+export function confirmToCustomer(confirmation: Confirmation) {
+  return { type: 'confirmToCustomer', params: { confirmation } } as const;
 }
 
 /**

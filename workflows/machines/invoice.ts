@@ -34,7 +34,7 @@
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import type { AuditEventType } from '../../domain/documents';
 import { amountLeftToPay, FINAL_INVOICE_STATUSES, PAYABLE_INVOICE_STATUSES, type InvoiceStatus, type PaymentPage, type ReceivedPayment } from '../../domain/invoice';
-import { activity, neverTaken, statusReaders, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, neverTaken, statusReaders, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export interface InvoiceMachineInput {
   now: number;
@@ -168,6 +168,7 @@ export const invoiceMachine = setup({
     sendFirstEmail: activity<undefined>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),
+    confirmToCustomer: activity<ConfirmParams>(),
     recordPayment: activity<RecordPaymentParams>(),
     closeHostedPayments: activity<undefined>(),
     openHostedPayment: activity<OpenPaymentParams>(),
@@ -193,7 +194,7 @@ export const invoiceMachine = setup({
           params: ({ context }: { context: InvoiceContext }) => ({ type: 'reminded' as const, data: { reminder: context.remindersSent, automatic } }),
         },
       ] as const;
-    /** The payment counted, its row and receipt kept, then recorded and told to the assignee. */
+    /** The payment counted, its row and receipt kept, then recorded, told to the assignee, and confirmed to the customer with its receipt. */
     const takePayment = [
       'keepTime',
       'countPayment',
@@ -223,6 +224,10 @@ export const invoiceMachine = setup({
         },
       },
       { type: 'notifyAssignee', params: { event: 'paid', what: 'paid' } },
+      {
+        type: 'confirmToCustomer',
+        params: ({ event }: { event: InvoiceEvent }): ConfirmParams => ({ confirmation: 'paid', paymentId: (event as PaymentReceivedEvent).payment.paymentId }),
+      },
     ] as const;
     const paymentFailed = {
       guard: 'newFailure',
@@ -239,6 +244,7 @@ export const invoiceMachine = setup({
             };
           },
         },
+        { type: 'notifyAssignee', params: { event: 'payment_failed', what: 'payment_failed', patch: 'notify-invoice-payment-failed' } },
       ],
     } as const;
     /** No transition: the page is asked for, handed out, and kept to be answered. */

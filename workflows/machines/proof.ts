@@ -31,7 +31,7 @@
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
-import { activity, neverTaken, statusReaders, factActions, RECORDED_FACTS, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
+import { activity, confirmToCustomer, neverTaken, statusReaders, factActions, RECORDED_FACTS, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
 
 /** A comment pinned on a point of a page; x and y are fractions of the page from its top left. */
 export interface ProofPinInput {
@@ -255,6 +255,7 @@ export const proofMachine = setup({
     sendRevisionEmail: activity<RevisionEmailParams>(),
     sendReminderEmail: activity<ReminderEmailParams>(),
     notifyAssignee: activity<NotifyParams>(),
+    confirmToCustomer: activity<ConfirmParams>(),
     sendForwardEmail: activity<ForwardEmailParams>(),
     notifyForwarder: activity<ForwarderNoticeParams>(),
   },
@@ -273,7 +274,7 @@ export const proofMachine = setup({
       record('sent', onRevision),
     ] as const;
     const revisionReady = { target: 'sent', reenter: true, guard: 'newerRevision', actions: ['keepTime', 'takeRevision', ...sendRevision] } as const;
-    const approve = {
+    const approval = {
       target: 'approved',
       guard: 'mayApprove',
       actions: [
@@ -289,6 +290,8 @@ export const proofMachine = setup({
         notify('approved'),
       ],
     } as const;
+    /** The customer's own approval is confirmed to them; a colleague's is told to whoever forwarded it (tellForwarder). */
+    const approve = { ...approval, actions: [...approval.actions, confirmToCustomer('approved')] } as const;
     const requestChanges = {
       target: 'changes_requested',
       guard: 'mayRequestChanges',
@@ -345,7 +348,7 @@ export const proofMachine = setup({
       ],
     } as const;
     const awaitingDecision = {
-      APPROVE: [byColleague(approve, 'approved'), approve],
+      APPROVE: [byColleague(approval, 'approved'), approve],
       REQUEST_CHANGES: [byColleague(requestChanges, 'changes_requested'), requestChanges],
       REVISION_READY: revisionReady,
       CANCEL: cancel,

@@ -45,7 +45,21 @@ import { assign, setup, type SnapshotFrom } from 'xstate';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import { activity, anotherKindsDecision, neverTaken, statusReaders, factActions, RECORDED_FACTS, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import {
+  activity,
+  anotherKindsDecision,
+  confirmToCustomer,
+  neverTaken,
+  statusReaders,
+  factActions,
+  RECORDED_FACTS,
+  type ConfirmParams,
+  type FactEvent,
+  type NotifyParams,
+  type RecordParams,
+  type ReminderParams,
+  type Timed,
+} from './actions';
 
 export type { FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
 
@@ -166,6 +180,7 @@ export const quoteMachine = setup({
     sendFirstEmail: activity<undefined>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),
+    confirmToCustomer: activity<ConfirmParams>(),
     recordSignature: activity<SignatureRecordParams>(),
     applyRevision: activity<RevisionParams>(),
     sendRevisionEmail: activity<undefined>(),
@@ -203,7 +218,8 @@ export const quoteMachine = setup({
       ] as const;
     const decide = (target: 'accepted' | 'refused' | 'on_hold', what: AuditEventType, guard: 'stillValid' | 'mayAccept' = 'stillValid') =>
       ({ target, guard, actions: ['keepTime', record(what), notify('decided', what)] }) as const;
-    const accept = decide('accepted', 'accepted', 'mayAccept');
+    const accepted = decide('accepted', 'accepted', 'mayAccept');
+    const accept = { ...accepted, actions: [...accepted.actions, confirmToCustomer('accepted')] } as const;
     const sign = {
       target: 'accepted',
       guard: 'maySign',
@@ -228,6 +244,7 @@ export const quoteMachine = setup({
         },
         record('accepted'),
         notify('signed', 'signed'),
+        confirmToCustomer('signed'),
       ],
     } as const;
     /** A new version: written, recorded, then emailed; the reminder clock starts again from that email. */

@@ -37,7 +37,7 @@ import {
   type RequestBox,
   type RequestStatus,
 } from '../../domain/requests';
-import { activity, neverTaken, statusReaders, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
+import { activity, confirmToCustomer, neverTaken, statusReaders, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
 
 export interface RequestMachineInput {
   now: number;
@@ -136,6 +136,7 @@ export const requestMachine = setup({
     })),
     recordTransition: activity<RecordParams>(),
     notifyAssignee: activity<NotifyParams>(),
+    confirmToCustomer: activity<ConfirmParams>(),
     syncRequest: activity<undefined>(),
     sendProposalEmail: activity<ProposalEmailParams>(),
     chargeConfirmedRequest: activity<ChargeRequestParams>(),
@@ -183,11 +184,24 @@ export const requestMachine = setup({
             params: ({ context }: { context: RequestContext }) => ({ amount: context.confirmedAmount as number, currency: context.currency, attempt: 1 }),
           },
           'startSubscription',
+          confirmToCustomer('request_confirmed'),
         ],
       },
-      { target: '#request.confirmed', actions: [...seller('confirmed', 'settleConfirm'), 'startSubscription'] },
+      { target: '#request.confirmed', actions: [...seller('confirmed', 'settleConfirm'), 'startSubscription', confirmToCustomer('request_confirmed')] },
     ] as const;
-    const decline = { target: '#request.declined', actions: seller('declined', 'settleDecline') } as const;
+    const decline = {
+      target: '#request.declined',
+      actions: [
+        ...seller('declined', 'settleDecline'),
+        {
+          type: 'confirmToCustomer',
+          params: ({ context }: { context: RequestContext }): ConfirmParams => ({
+            confirmation: 'request_declined',
+            ...(context.declineReason ? { reason: context.declineReason } : {}),
+          }),
+        },
+      ],
+    } as const;
     const changeBilling = { actions: seller('billing_changed', 'changeBilling') } as const;
     const withdraw = { target: '#request.in_progress', actions: seller('proposal_withdrawn', 'withdrawProposal') } as const;
     const customerAnswer = (type: 'proposal_accepted' | 'proposal_declined', target: string) =>

@@ -1951,6 +1951,8 @@ export interface components {
                     };
                 };
             };
+            /** @description Gets the seller's notices of a document without assignee */
+            notifyEmail: string | null;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
@@ -1994,6 +1996,11 @@ export interface components {
                     };
                 };
             };
+            /**
+             * Format: email
+             * @description Gets the seller's notices (decisions, messages, payments) of a document without assignee; null: nobody
+             */
+            notifyEmail?: string | null;
         };
         Document: {
             id: string;

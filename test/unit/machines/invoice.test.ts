@@ -72,7 +72,9 @@ describe('invoice machine', () => {
     const { snapshot, actions } = step(sent(), paid('pi_1', 12000));
     expect(invoiceStatus(snapshot)).toBe('paid');
     expect(isInvoiceClosed(snapshot)).toBe(true);
-    expect(activities(actions)).toEqual(['recordPayment', 'recordTransition', 'notifyAssignee']);
+    expect(activities(actions)).toEqual(['recordPayment', 'recordTransition', 'notifyAssignee', 'confirmToCustomer']);
+    // The customer's confirmation links the receipt of this payment.
+    expect(actions.find((action) => action.type === 'confirmToCustomer')?.params).toEqual({ confirmation: 'paid', paymentId: 'pi_1' });
     const record = actions.find((action) => action.type === 'recordTransition')?.params as { type: string; data: Record<string, unknown> };
     expect(record).toEqual({ type: 'paid', data: { paymentId: 'pi_1', amount: 12000, currency: 'EUR', provider: 'stripe', paidTotal: 12000, partial: false } });
     expect(actions.find((action) => action.type === 'recordPayment')?.params).toMatchObject({ receiptSeq: 1, paidTotal: 12000 });
@@ -128,13 +130,19 @@ describe('invoice machine', () => {
     expect(invoiceView(snapshot).nextReminderAt).toBeUndefined();
   });
 
-  it('records a failed card payment once per provider event and keeps its status', () => {
+  it('records a failed card payment once per provider event, tells the assignee, and keeps its status', () => {
     const failure: InvoiceEvent = { type: 'PAYMENT_FAILED', at: T0 + DAY, actor: system, paymentId: 'pi_1', eventId: 'evt_1', failureCode: 'generic_decline', failureMessage: 'Your card was declined.' };
     const once = step(sent(), failure);
     expect(invoiceStatus(once.snapshot)).toBe('sent');
     expect(once.actions.find((action) => action.type === 'recordTransition')?.params).toEqual({
       type: 'payment_failed',
       data: { paymentId: 'pi_1', failureCode: 'generic_decline', failureMessage: 'Your card was declined.' },
+    });
+    // A notice added after invoices were running: it names the patch that guards it.
+    expect(once.actions.find((action) => action.type === 'notifyAssignee')?.params).toEqual({
+      event: 'payment_failed',
+      what: 'payment_failed',
+      patch: 'notify-invoice-payment-failed',
     });
     expect(activities(step(once.snapshot, failure).actions)).toEqual([]);
   });

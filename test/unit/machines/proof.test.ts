@@ -213,6 +213,7 @@ describe('the revision loop', () => {
         },
       },
       { type: 'notifyAssignee', params: { event: 'decided', what: 'approved' } },
+      { type: 'confirmToCustomer', params: { confirmation: 'approved' } },
     ]);
     expect(proofView(approved.snapshot)).toEqual({ status: 'approved', revision: 2, pageCount: 3, termsRequired: false, remindersSent: 0 });
     expect(isProofClosed(approved.snapshot)).toBe(true);
@@ -405,7 +406,7 @@ describe('forwarding to a colleague', () => {
 
   it("tells no forwarder of the customer's own decisions", () => {
     const approved = step(after(['REVISION_READY']), 'APPROVE');
-    expect(activities(approved.actions).map((action) => action.type)).toEqual(['recordTransition', 'notifyAssignee']);
+    expect(activities(approved.actions).map((action) => action.type)).toEqual(['recordTransition', 'notifyAssignee', 'confirmToCustomer']);
   });
 });
 

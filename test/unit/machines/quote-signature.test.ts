@@ -70,7 +70,7 @@ describe('signature required', () => {
     const quote = sentQuote(true);
     quote.step(sign());
     expect(quote.snapshot.value).toBe('accepted');
-    expect(quote.activities).toEqual(['recordSignature', 'recordTransition', 'recordTransition', 'notifyAssignee']);
+    expect(quote.activities).toEqual(['recordSignature', 'recordTransition', 'recordTransition', 'notifyAssignee', 'confirmToCustomer']);
   });
 
   it('refuses signing without consent, or without a name, and stays where it was', () => {

@@ -169,9 +169,11 @@ describe('sent and viewed', () => {
     for (const q of [sentQuote(), viewedQuote()]) {
       q.send(decide(type, at(HOUR), { reason: 'Budget' }));
       expect(q.status).toBe(status);
+      // Only an acceptance is confirmed to the customer (a refusal or a hold is their own, with nothing to follow).
       expect(q.activities).toEqual([
         { type: 'recordTransition', params: { type: audit } },
         { type: 'notifyAssignee', params: { event: 'decided', what: audit } },
+        ...(type === 'ACCEPT' ? [{ type: 'confirmToCustomer', params: { confirmation: 'accepted' } }] : []),
       ]);
     }
   });

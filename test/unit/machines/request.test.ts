@@ -187,7 +187,7 @@ describe('request machine', () => {
 
   it('confirms an accepted proposal with billing card: charges the accepted amount once, attempt 1', () => {
     const { snapshot, actions } = run(IN.confirmed);
-    expect(activities(actions)).toEqual(['syncRequest', 'recordTransition', 'chargeConfirmedRequest', 'startSubscription']);
+    expect(activities(actions)).toEqual(['syncRequest', 'recordTransition', 'chargeConfirmedRequest', 'startSubscription', 'confirmToCustomer']);
     expect(actions.find((action) => action.type === 'chargeConfirmedRequest')?.params).toEqual({ amount: 15000, currency: 'EUR', attempt: 1 });
     expect(requestView(snapshot)).toMatchObject({ status: 'confirmed', box: 'closed', handledWithoutProposal: false, unread: false });
     // Confirmed is the end: no second confirm, so no second charge.
@@ -197,7 +197,7 @@ describe('request machine', () => {
 
   it('charges nothing when billing was changed to invoice before confirming', () => {
     const { snapshot, actions } = run([...IN.proposal_accepted, E.billing('invoice'), E.confirm]);
-    expect(activities(actions)).toEqual(['syncRequest', 'recordTransition', 'startSubscription']);
+    expect(activities(actions)).toEqual(['syncRequest', 'recordTransition', 'startSubscription', 'confirmToCustomer']);
     expect(requestView(snapshot).billing).toBe('invoice');
   });
 
@@ -215,7 +215,9 @@ describe('request machine', () => {
   it("keeps the seller's reason for declining, for the request's row (syncRequest writes it before the event)", () => {
     const declined = run(IN.declined);
     expect(requestView(declined.snapshot)).toMatchObject({ status: 'declined', declineReason: 'Hors zone' });
-    expect(activities(declined.actions)).toEqual(['syncRequest', 'recordTransition']);
+    expect(activities(declined.actions)).toEqual(['syncRequest', 'recordTransition', 'confirmToCustomer']);
+    // The customer is told, with the reason.
+    expect(declined.actions.find((action) => action.type === 'confirmToCustomer')?.params).toEqual({ confirmation: 'request_declined', reason: 'Hors zone' });
     expect(requestView(run(IN.pending).snapshot).declineReason).toBeNull();
   });
 
