@@ -409,6 +409,17 @@ export interface ProofMessages {
   pinLabel: (pin: number, page: number) => string;
   /** Above a new revision's pages: the outlined pins are those asked on `revision`. */
   earlierPins: (revision: number) => string;
+  /** Above a revision that answers a change request: what it follows, and each pin done or not (when the seller says). */
+  follows: (revision: number, date: string) => string;
+  pinDone: string;
+  pinOpen: string;
+  /** Two revisions of the same page count, page by page: side by side, or one over the other with their difference. */
+  compareWith: (other: number) => string;
+  compareHeading: (shown: number, other: number) => string;
+  sideBySide: string;
+  overlay: string;
+  overlayHint: string;
+  leaveCompare: string;
   refused: {
     staleRevision: (current: number) => string;
     termsRequired: string;
@@ -468,6 +479,15 @@ const proofFr: ProofMessages = {
   requestedOn: (revision, date) => `Révision ${revision}, le ${date}`,
   pinLabel: (pin, page) => `Repère ${pin}, page ${page}`,
   earlierPins: (revision) => `Repères cerclés : vos demandes sur la révision ${revision}, à vérifier sur celle-ci.`,
+  follows: (revision, date) => `Révision ${revision}, suite à vos demandes du ${date}`,
+  pinDone: 'traité',
+  pinOpen: 'pas encore traité',
+  compareWith: (other) => `Comparer avec la révision ${other}`,
+  compareHeading: (shown, other) => `Révision ${shown} comparée à la révision ${other}`,
+  sideBySide: 'Côte à côte',
+  overlay: 'Superposition',
+  overlayHint: 'Les deux révisions superposées : ce qui n’a pas changé est noir, ce qui a changé ressort en clair.',
+  leaveCompare: 'Quitter la comparaison',
   refused: {
     staleRevision: (current) => `Une nouvelle révision existe : la révision ${current} est celle à valider.`,
     termsRequired: 'Merci d’accepter les conditions générales de vente pour approuver le BAT.',
@@ -527,6 +547,15 @@ const proofEn: ProofMessages = {
   requestedOn: (revision, date) => `Revision ${revision}, on ${date}`,
   pinLabel: (pin, page) => `Pin ${pin}, page ${page}`,
   earlierPins: (revision) => `Outlined pins: what you asked on revision ${revision}, to check on this one.`,
+  follows: (revision, date) => `Revision ${revision}, following your requests of ${date}`,
+  pinDone: 'done',
+  pinOpen: 'not done yet',
+  compareWith: (other) => `Compare with revision ${other}`,
+  compareHeading: (shown, other) => `Revision ${shown} compared with revision ${other}`,
+  sideBySide: 'Side by side',
+  overlay: 'Overlay',
+  overlayHint: 'The two revisions one over the other: what did not change is black, what changed stands out in light.',
+  leaveCompare: 'Leave the comparison',
   refused: {
     staleRevision: (current) => `A newer revision exists: revision ${current} is the one to approve.`,
     termsRequired: 'Please accept the terms of sale to approve the proof.',
@@ -586,6 +615,15 @@ const proofSv: ProofMessages = {
   requestedOn: (revision, date) => `Version ${revision}, ${date}`,
   pinLabel: (pin, page) => `Markering ${pin}, sida ${page}`,
   earlierPins: (revision) => `Ringade markeringar: det du bad om i version ${revision}, att kontrollera i den här.`,
+  follows: (revision, date) => `Version ${revision}, efter dina önskemål från ${date}`,
+  pinDone: 'åtgärdad',
+  pinOpen: 'inte åtgärdad än',
+  compareWith: (other) => `Jämför med version ${other}`,
+  compareHeading: (shown, other) => `Version ${shown} jämförd med version ${other}`,
+  sideBySide: 'Sida vid sida',
+  overlay: 'Överlagrade',
+  overlayHint: 'De två versionerna ovanpå varandra: det som inte ändrats är svart, det som ändrats syns ljust.',
+  leaveCompare: 'Lämna jämförelsen',
   refused: {
     staleRevision: (current) => `Det finns en nyare version: version ${current} är den som ska godkännas.`,
     termsRequired: 'Godkänn försäljningsvillkoren för att godkänna korrekturet.',
