@@ -401,17 +401,17 @@ function pageToolbar(input: ProofPageInput, t: ProofMessages, shown: NonNullable
  * has none (a new one), those of the latest request before it — what this revision answers —
  * outlined, so the customer checks each point where it was asked.
  */
-function pinsShown(input: ProofPageInput, shown: number): { pins: ProofChangeRequest['pins']; askedIn?: number } {
+function pinsShown(input: ProofPageInput, shown: number): { pins: ProofChangeRequest['pins']; askedIn?: number; marked?: boolean } {
   if (input.compare) return { pins: [] };
   const own = input.changeRequests.find((request) => request.revision === shown);
   if (own) return { pins: own.pins };
   const answered = answeredRequest(input, shown);
-  return answered?.pins.length ? { pins: answered.pins, askedIn: answered.revision } : { pins: [] };
+  return answered?.pins.length ? { pins: answered.pins, askedIn: answered.revision, marked: sellerMarked(answered) } : { pins: [] };
 }
 
 /** Every page in order: a preview linking to its zoom image, the pins of pinsShown drawn on it. */
 function pagesSection(input: ProofPageInput, t: ProofMessages, shown: NonNullable<ProofPageInput['shown']>): SafeHtml {
-  const { pins, askedIn } = pinsShown(input, shown.number);
+  const { pins, askedIn, marked } = pinsShown(input, shown.number);
   // Pins are dropped on the revision being decided only: a change request is about it.
   const pinnable = !input.compare && shown.number === input.currentRevision && input.forms.some((form) => form.decision === 'request-changes');
   const count = shown.pages.length;
@@ -419,7 +419,7 @@ function pagesSection(input: ProofPageInput, t: ProofMessages, shown: NonNullabl
     const caption = t.pageOf(page.position, count);
     const markers = pins.flatMap((pin, index) =>
       pin.page === page.position
-        ? [html`<span class="${pinClass(pin, askedIn)}" style="left:${percent(pin.x)};top:${percent(pin.y)}" title="${pinTitle(t, pin, askedIn)}">${index + 1}</span>`]
+        ? [html`<span class="${pinClass(pin, askedIn)}" style="left:${percent(pin.x)};top:${percent(pin.y)}" title="${pinTitle(t, pin, askedIn, marked)}">${index + 1}</span>`]
         : [],
     );
     const image = input.compare
@@ -442,9 +442,10 @@ function pinClass(pin: ProofChangeRequest['pins'][number], askedIn: number | und
   return pin.resolution?.resolved ? 'pin earlier resolved' : 'pin earlier';
 }
 
-function pinTitle(t: ProofMessages, pin: ProofChangeRequest['pins'][number], askedIn: number | undefined): string {
+/** Named after the revision it was asked on; done or not once the seller marked any pin of its request (answersSection). */
+function pinTitle(t: ProofMessages, pin: ProofChangeRequest['pins'][number], askedIn: number | undefined, marked: boolean | undefined): string {
   if (!askedIn) return pin.comment;
-  return `${t.revision(askedIn)} — ${pin.comment}${pin.resolution ? ` (${pin.resolution.resolved ? t.pinDone : t.pinOpen})` : ''}`;
+  return `${t.revision(askedIn)} — ${pin.comment}${marked ? ` (${pin.resolution?.resolved ? t.pinDone : t.pinOpen})` : ''}`;
 }
 
 function percent(fraction: number): string {
