@@ -379,6 +379,11 @@ export interface ProofMessages {
   /** The zoom dialog's name; also a template for the page's script, called with "{page}" (the page's caption). */
   zoomDialog: (page: string) => string;
   closeZoom: string;
+  /** The zoom view's levels: the whole page on screen, or the zoom image at a scale ("{n}" the percentage). */
+  zoomFit: string;
+  zoomLevel: string;
+  /** Groups the zoom view's controls. */
+  zoomTools: string;
   statusNames: Record<ProofStatus, string>;
   status: {
     draft: string;
@@ -445,6 +450,9 @@ const proofFr: ProofMessages = {
   zoomHint: 'Cliquez sur une page pour l’agrandir.',
   zoomDialog: (page) => `Agrandissement — ${page}`,
   closeZoom: 'Fermer',
+  zoomFit: 'Page entière',
+  zoomLevel: '{n} %',
+  zoomTools: 'Agrandissement',
   statusNames: {
     draft: 'en préparation',
     sent: 'envoyé',
@@ -513,6 +521,9 @@ const proofEn: ProofMessages = {
   zoomHint: 'Click a page to zoom in.',
   zoomDialog: (page) => `Zoom — ${page}`,
   closeZoom: 'Close',
+  zoomFit: 'Whole page',
+  zoomLevel: '{n}%',
+  zoomTools: 'Zoom',
   statusNames: {
     draft: 'being prepared',
     sent: 'sent',
@@ -581,6 +592,9 @@ const proofSv: ProofMessages = {
   zoomHint: 'Klicka på en sida för att zooma in.',
   zoomDialog: (page) => `Förstoring — ${page}`,
   closeZoom: 'Stäng',
+  zoomFit: 'Hela sidan',
+  zoomLevel: '{n} %',
+  zoomTools: 'Förstoring',
   statusNames: {
     draft: 'under arbete',
     sent: 'skickat',

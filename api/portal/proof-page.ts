@@ -117,9 +117,14 @@ body.pinning [data-pinnable] a:focus-visible{outline:3px solid #1f6feb;outline-o
 .crosshair{display:none;position:absolute;width:2.2rem;height:2.2rem;transform:translate(-50%,-50%);border-radius:50%;box-shadow:0 0 0 2px #fff,inset 0 0 0 2px #1f6feb;background:linear-gradient(#1f6feb,#1f6feb) center/2px 100% no-repeat,linear-gradient(#1f6feb,#1f6feb) center/100% 2px no-repeat;pointer-events:none}
 body.pinning .page-image:focus-within .crosshair{display:block}
 .visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.zoom-view{position:fixed;inset:0;z-index:10;overflow:auto;background:rgba(20,22,28,.94)}
-.zoom-view img{display:block;max-width:none;cursor:zoom-out}
-.zoom-close{position:fixed;top:.6rem;right:.6rem;width:auto;z-index:11}
+.zoom-view{position:fixed;inset:0;z-index:10;overflow:auto;background:rgba(20,22,28,.94);padding-top:3.2rem}
+.zoom-view img{display:block;max-width:none;margin:0 auto;cursor:zoom-out}
+.zoom-tools{position:fixed;top:0;left:0;right:0;z-index:11;display:flex;flex-wrap:wrap;justify-content:center;gap:.35rem;padding:.5rem;background:rgba(20,22,28,.9)}
+.zoom-tools button{width:auto;display:inline-block;padding:.35rem .7rem;font-size:.9rem}
+.zoom-tools button[aria-pressed="true"]{background:#1f6feb;border-color:#1f6feb;color:#fff}
+.zoom-tools button:disabled{opacity:.5;cursor:default}
+.magnifier{position:fixed;z-index:6;width:14rem;height:14rem;border-radius:50%;transform:translate(-50%,-50%);pointer-events:none;background:#fff no-repeat;box-shadow:0 0 0 3px #fff,0 4px 16px rgba(0,0,0,.35)}
+.magnifier[hidden]{display:none}
 .change-request{border-top:1px solid var(--rule);padding:.6rem 0}
 .change-request p{margin:.2rem 0}
 .change-request ol{margin:.2rem 0;padding-left:1.4rem}
@@ -431,7 +436,7 @@ function pagesSection(input: ProofPageInput, t: ProofMessages, shown: NonNullabl
 </figure>`;
   });
   // The other view's sizes, for the script's switch: previews keep the sharpness of the width they are shown at.
-  return html`<section class="pages${input.spreads ? ' spreads' : ''}" aria-label="${t.revision(shown.number)}" data-other-sizes="${input.spreads ? PREVIEW_SIZES : SPREAD_SIZES}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}">${pageToolbar(input, t, shown)}<p class="hint">${
+  return html`<section class="pages${input.spreads ? ' spreads' : ''}" aria-label="${t.revision(shown.number)}" data-other-sizes="${input.spreads ? PREVIEW_SIZES : SPREAD_SIZES}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}" data-fit="${t.zoomFit}" data-level="${t.zoomLevel}" data-tools="${t.zoomTools}" data-previous="${t.previousPage}" data-next="${t.nextPage}">${pageToolbar(input, t, shown)}<p class="hint">${
     input.compare?.overlay ? t.overlayHint : t.zoomHint
   }</p>${askedIn ? html`<p class="hint earlier-pins">${t.earlierPins(askedIn)}</p>` : null}${pages}</section>`;
 }

@@ -167,3 +167,79 @@ it('on a phone, and without JavaScript: the same announcement, comparison and ov
     await page.close();
   }
 }, 240_000);
+
+interface ImageBox {
+  naturalWidth: number;
+  getBoundingClientRect(): { width: number; height: number };
+}
+interface LensStyle {
+  hidden: boolean;
+  style: { backgroundImage: string; left: string; top: string };
+}
+
+it('on a desktop: a magnifier follows the mouse over a page, and the zoom view has its levels and steps through the pages', async () => {
+  const page = await browser.newPage(DESKTOP);
+  await page.goto(`${revision2.url}?revision=2`);
+  const preview = page.locator('figure[data-page="1"] a.zoom img');
+  await preview.evaluate((image) => (image as unknown as { decode(): Promise<void> }).decode());
+  const box = (await preview.boundingBox())!;
+
+  // Hovered, the lens is there, centred on the pointer, drawn from the page's own preview; gone when the mouse leaves.
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.1);
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.12);
+  const lens = page.locator('.magnifier');
+  await lens.waitFor();
+  const seen = await lens.evaluate((element) => {
+    const { hidden, style } = element as unknown as LensStyle;
+    return { hidden, backgroundImage: style.backgroundImage, left: style.left, top: style.top };
+  });
+  expect(seen.hidden).toBe(false);
+  expect(seen.backgroundImage).toMatch(/\/pages\/1\?revision=2/);
+  expect([parseFloat(seen.left), parseFloat(seen.top)]).toEqual([expect.closeTo(box.x + box.width * 0.4, 0), expect.closeTo(box.y + box.height * 0.12, 0)]);
+  await page.screenshot({ path: '/tmp/proof-revisions-desktop-magnifier.png' });
+  await page.mouse.move(5, 5);
+  await lens.waitFor({ state: 'hidden' });
+
+  // The zoom opens at 100 %, one image pixel a screen pixel; the whole page fits the screen; 200 % doubles it.
+  await preview.click({ position: { x: box.width * 0.4, y: box.height * 0.12 } });
+  const dialog = page.getByRole('dialog', { name: t.zoomDialog(t.pageOf(1, PAGES)) });
+  await dialog.waitFor();
+  const zoomed = page.locator('.zoom-view img');
+  await zoomed.evaluate((image) => (image as unknown as { decode(): Promise<void> }).decode());
+  const size = () =>
+    zoomed.evaluate((image) => {
+      const shown = image as unknown as ImageBox;
+      const { width, height } = shown.getBoundingClientRect();
+      return { natural: shown.naturalWidth, width, height };
+    });
+  await page.getByRole('button', { name: t.zoomLevel.replace('{n}', '100') }).waitFor();
+  expect(await page.getByRole('button', { name: t.zoomLevel.replace('{n}', '100') }).getAttribute('aria-pressed')).toBe('true');
+  const atOpen = await size();
+  expect(atOpen.width).toBeCloseTo(atOpen.natural, 0);
+
+  await page.getByRole('button', { name: t.zoomFit }).click();
+  const fit = await size();
+  expect(fit.width).toBeLessThanOrEqual(DESKTOP.viewport!.width);
+  expect(fit.height).toBeLessThanOrEqual(DESKTOP.viewport!.height);
+  await page.screenshot({ path: '/tmp/proof-revisions-desktop-zoom-fit.png' });
+  await page.getByRole('button', { name: t.zoomLevel.replace('{n}', '200') }).click();
+  expect((await size()).width).toBeCloseTo(2 * atOpen.natural, 0);
+
+  // Next and previous page without leaving the zoom, at the level chosen; no page before the first.
+  expect(await page.getByRole('button', { name: t.previousPage }).last().isDisabled()).toBe(true);
+  await page.getByRole('button', { name: t.nextPage }).last().click();
+  await page.getByRole('dialog', { name: t.zoomDialog(t.pageOf(2, PAGES)) }).waitFor();
+  expect(await zoomed.getAttribute('src')).toMatch(/\/pages\/2\?revision=2&size=zoom$/);
+  await zoomed.evaluate((image) => (image as unknown as { decode(): Promise<void> }).decode());
+  expect((await size()).width).toBeCloseTo(2 * atOpen.natural, 0);
+  await page.screenshot({ path: '/tmp/proof-revisions-desktop-zoom-200.png' });
+  // Tab goes round the dialog's buttons and stays in it; Escape gives the focus to the page last shown.
+  for (let press = 0; press < 8; press += 1) {
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<boolean>(`document.querySelector('.zoom-view').contains(document.activeElement)`)).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(dialog.count()).resolves.toBe(0);
+  expect(await page.evaluate<string | null>(`document.activeElement.closest('figure') && document.activeElement.closest('figure').dataset.page`)).toBe('2');
+  await page.close();
+}, 240_000);
