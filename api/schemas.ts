@@ -483,10 +483,34 @@ export const proofPinSchema = z
   })
   .openapi('ProofPin');
 
+export const changeRequestPinSchema = proofPinSchema
+  .extend({
+    number: z.number().int().openapi({ description: 'The pin as numbered on the pages, 1-based: the `:pin` of its resolution' }),
+    resolved: z.boolean().openapi({ description: 'The seller marked it done (PATCH …/revisions/{number}/pins/{pin})' }),
+    resolution: z
+      .object({
+        resolved: z.boolean(),
+        at: dateTime,
+        actor: z.string().openapi({ description: 'As the audit trail names the seller: seller or user:<id>' }),
+        note: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({ description: "The seller's last word on it; null while they said nothing" }),
+  })
+  .openapi('ChangeRequestPin');
+
+/** PATCH /v1/documents/:id/revisions/:number/pins/:pin */
+export const pinResolutionSchema = z
+  .strictObject({
+    resolved: z.boolean().openapi({ description: 'true: done; false: not done after all' }),
+    note: z.string().trim().min(1).max(1000).optional().openapi({ description: 'What was done, for the seller’s team (the customer sees the mark, not the note)' }),
+  })
+  .openapi('PinResolution');
+
 export const changeRequestSchema = z
   .object({
     comment: z.string(),
-    pins: z.array(proofPinSchema),
+    pins: z.array(changeRequestPinSchema),
     at: dateTime,
     by: z.object({
       actor: z.string().openapi({ description: 'As the audit trail names it: customer:<linkId>' }),
@@ -508,6 +532,10 @@ export const revisionPageParamsSchema = z.strictObject({
 });
 
 export const revisionParamsSchema = revisionPageParamsSchema.omit({ page: true });
+
+export const revisionPinParamsSchema = revisionParamsSchema.extend({
+  pin: pathOrdinal.openapi({ param: { name: 'pin', in: 'path', description: "The pin's number in the revision's change request, 1-based" } }),
+});
 
 /** The images each proof page is rendered to (services/render/proof-pages.ts). */
 export const PAGE_IMAGE_SIZES = ['preview', 'medium', 'small', 'zoom', 'thumbnail'] as const;

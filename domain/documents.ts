@@ -76,6 +76,9 @@ export const AUDIT_EVENT_TYPES = [
   // The seller made a customer link to hand over themselves (a chat, a text), or turned one off.
   'link_created',
   'link_revoked',
+  // The seller marked a proof's change request pin done, or not done after all (api/operations/proof-pins.ts).
+  'pin_resolved',
+  'pin_reopened',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -1,7 +1,8 @@
 /**
  * A proof revision's email, beyond what every document email says: which revision it is
  * ({{revision}}) and what it follows ({{requests}}: the change request on the revision sent
- * before it, its comment and each pin, dated; or the revision it replaces when none was made),
+ * before it, its comment and each pin — those the seller marked done saying so — dated; or the
+ * revision it replaces when none was made),
  * read from the proof's trail (services/db/proof-trail.ts) — the same facts the customer's page
  * and the seller's API show. Templates that do not name them (the first revision's) ignore them.
  */
@@ -19,7 +20,7 @@ export async function revisionEmailValues(prisma: PrismaClient, tenantId: string
   return (locale) => {
     const words = REVISION_EMAIL_WORDS[locale];
     const requests = request
-      ? [words.follows(formatDate(request.at, locale)), request.comment, ...request.pins.map((pin, index) => words.pin(index + 1, pin.page, pin.comment))].join('\n– ')
+      ? [words.follows(formatDate(request.at, locale)), request.comment, ...request.pins.map((pin, index) => words.pin(index + 1, pin.page, pin.comment) + (pin.resolution?.resolved ? words.done : ''))].join('\n– ')
       : previous
         ? words.replaces(previous)
         : '';

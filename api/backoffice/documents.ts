@@ -18,6 +18,7 @@ import { createProofRevision, listRevisions, presentRevision, type RevisionWithP
 import { findSellerProof, readRevisionPage, readWatermarkedPdf } from '../operations/proof-files';
 import { readProofTrail } from '../../services/db/proof-trail';
 import { presentChangeRequests } from '../operations/proof-trail';
+import { setPinResolution } from '../operations/proof-pins';
 import {
   auditEventListSchema,
   cancelDocumentSchema,
@@ -39,6 +40,9 @@ import {
   pdfSchema,
   revisionPageParamsSchema,
   revisionParamsSchema,
+  revisionPinParamsSchema,
+  changeRequestPinSchema,
+  pinResolutionSchema,
   remindDocumentSchema,
   sendDocumentSchema,
   workflowStateSchema,
@@ -342,6 +346,22 @@ export const documentRoutes = [
       const image = await readRevisionPage(deps, proof.id, params.number, params.page, size);
       return { bytes: image.bytes, filename: `${proof.number}-r${params.number}-p${params.page}-${size}.jpg` };
     },
+  }),
+  jsonRoute({
+    method: 'patch',
+    path: '/documents/:id/revisions/:number/pins/:pin',
+    operationId: 'updateChangeRequestPin',
+    tag: 'Proofs',
+    summary: "Mark a pin of a revision's change request done (or not done after all): the next revision shows the customer which points were handled",
+    description:
+      "A fact recorded in the trail (`pin_resolved`, `pin_reopened`, with the seller as actor), at any status of the proof; the pin's state already asked records nothing. 404 when the revision has no change request or no such pin.",
+    auth: 'tenant',
+    params: revisionPinParamsSchema,
+    body: pinResolutionSchema,
+    bodyExample: { resolved: true, note: 'Logo enlarged to 40 mm' },
+    problems: ['unavailable'],
+    response: { status: 200, description: 'The pin, as GET /v1/documents/{id} lists it', schema: changeRequestPinSchema },
+    handle: ({ deps, caller, params, body }) => setPinResolution(deps, caller, params.id, params.number, params.pin, body),
   }),
   fileRoute({
     method: 'get',

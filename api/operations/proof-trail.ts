@@ -4,6 +4,7 @@
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { ChangeRequest } from '../../services/db/proof-trail';
+import { presentPin } from './proof-pins';
 
 /** Change requests as the seller reads them beside each revision: who asked, by the name and address of their link. */
 export async function presentChangeRequests(prisma: PrismaClient, tenantId: string, requests: ChangeRequest[]) {
@@ -17,7 +18,7 @@ export async function presentChangeRequests(prisma: PrismaClient, tenantId: stri
     return {
       revision: request.revision,
       comment: request.comment,
-      pins: request.pins,
+      pins: request.pins.map(presentPin),
       at: request.at.toISOString(),
       by: { actor: request.actor, name: link?.recipientName ?? null, email: link?.recipientEmail ?? null },
     };

@@ -379,6 +379,11 @@ export interface ProofMessages {
   /** The zoom dialog's name; also a template for the page's script, called with "{page}" (the page's caption). */
   zoomDialog: (page: string) => string;
   closeZoom: string;
+  /** The zoom view's levels: the whole page on screen, or the zoom image at a scale ("{n}" the percentage). */
+  zoomFit: string;
+  zoomLevel: string;
+  /** Groups the zoom view's controls. */
+  zoomTools: string;
   statusNames: Record<ProofStatus, string>;
   status: {
     draft: string;
@@ -409,6 +414,17 @@ export interface ProofMessages {
   pinLabel: (pin: number, page: number) => string;
   /** Above a new revision's pages: the outlined pins are those asked on `revision`. */
   earlierPins: (revision: number) => string;
+  /** Above a revision that answers a change request: what it follows, and each pin done or not (when the seller says). */
+  follows: (revision: number, date: string) => string;
+  pinDone: string;
+  pinOpen: string;
+  /** Two revisions of the same page count, page by page: side by side, or one over the other with their difference. */
+  compareWith: (other: number) => string;
+  compareHeading: (shown: number, other: number) => string;
+  sideBySide: string;
+  overlay: string;
+  overlayHint: string;
+  leaveCompare: string;
   refused: {
     staleRevision: (current: number) => string;
     termsRequired: string;
@@ -434,6 +450,9 @@ const proofFr: ProofMessages = {
   zoomHint: 'Cliquez sur une page pour l’agrandir.',
   zoomDialog: (page) => `Agrandissement — ${page}`,
   closeZoom: 'Fermer',
+  zoomFit: 'Page entière',
+  zoomLevel: '{n} %',
+  zoomTools: 'Agrandissement',
   statusNames: {
     draft: 'en préparation',
     sent: 'envoyé',
@@ -468,6 +487,15 @@ const proofFr: ProofMessages = {
   requestedOn: (revision, date) => `Révision ${revision}, le ${date}`,
   pinLabel: (pin, page) => `Repère ${pin}, page ${page}`,
   earlierPins: (revision) => `Repères cerclés : vos demandes sur la révision ${revision}, à vérifier sur celle-ci.`,
+  follows: (revision, date) => `Révision ${revision}, suite à vos demandes du ${date}`,
+  pinDone: 'traité',
+  pinOpen: 'pas encore traité',
+  compareWith: (other) => `Comparer avec la révision ${other}`,
+  compareHeading: (shown, other) => `Révision ${shown} comparée à la révision ${other}`,
+  sideBySide: 'Côte à côte',
+  overlay: 'Superposition',
+  overlayHint: 'Les deux révisions superposées : ce qui n’a pas changé est noir, ce qui a changé ressort en clair.',
+  leaveCompare: 'Quitter la comparaison',
   refused: {
     staleRevision: (current) => `Une nouvelle révision existe : la révision ${current} est celle à valider.`,
     termsRequired: 'Merci d’accepter les conditions générales de vente pour approuver le BAT.',
@@ -493,6 +521,9 @@ const proofEn: ProofMessages = {
   zoomHint: 'Click a page to zoom in.',
   zoomDialog: (page) => `Zoom — ${page}`,
   closeZoom: 'Close',
+  zoomFit: 'Whole page',
+  zoomLevel: '{n}%',
+  zoomTools: 'Zoom',
   statusNames: {
     draft: 'being prepared',
     sent: 'sent',
@@ -527,6 +558,15 @@ const proofEn: ProofMessages = {
   requestedOn: (revision, date) => `Revision ${revision}, on ${date}`,
   pinLabel: (pin, page) => `Pin ${pin}, page ${page}`,
   earlierPins: (revision) => `Outlined pins: what you asked on revision ${revision}, to check on this one.`,
+  follows: (revision, date) => `Revision ${revision}, following your requests of ${date}`,
+  pinDone: 'done',
+  pinOpen: 'not done yet',
+  compareWith: (other) => `Compare with revision ${other}`,
+  compareHeading: (shown, other) => `Revision ${shown} compared with revision ${other}`,
+  sideBySide: 'Side by side',
+  overlay: 'Overlay',
+  overlayHint: 'The two revisions one over the other: what did not change is black, what changed stands out in light.',
+  leaveCompare: 'Leave the comparison',
   refused: {
     staleRevision: (current) => `A newer revision exists: revision ${current} is the one to approve.`,
     termsRequired: 'Please accept the terms of sale to approve the proof.',
@@ -552,6 +592,9 @@ const proofSv: ProofMessages = {
   zoomHint: 'Klicka på en sida för att zooma in.',
   zoomDialog: (page) => `Förstoring — ${page}`,
   closeZoom: 'Stäng',
+  zoomFit: 'Hela sidan',
+  zoomLevel: '{n} %',
+  zoomTools: 'Förstoring',
   statusNames: {
     draft: 'under arbete',
     sent: 'skickat',
@@ -586,6 +629,15 @@ const proofSv: ProofMessages = {
   requestedOn: (revision, date) => `Version ${revision}, ${date}`,
   pinLabel: (pin, page) => `Markering ${pin}, sida ${page}`,
   earlierPins: (revision) => `Ringade markeringar: det du bad om i version ${revision}, att kontrollera i den här.`,
+  follows: (revision, date) => `Version ${revision}, efter dina önskemål från ${date}`,
+  pinDone: 'åtgärdad',
+  pinOpen: 'inte åtgärdad än',
+  compareWith: (other) => `Jämför med version ${other}`,
+  compareHeading: (shown, other) => `Version ${shown} jämförd med version ${other}`,
+  sideBySide: 'Sida vid sida',
+  overlay: 'Överlagrade',
+  overlayHint: 'De två versionerna ovanpå varandra: det som inte ändrats är svart, det som ändrats syns ljust.',
+  leaveCompare: 'Lämna jämförelsen',
   refused: {
     staleRevision: (current) => `Det finns en nyare version: version ${current} är den som ska godkännas.`,
     termsRequired: 'Godkänn försäljningsvillkoren för att godkänna korrekturet.',

@@ -41,7 +41,8 @@ export interface ProofChangeRequest {
   revision: number;
   at: Date;
   comment: string;
-  pins: ProofPinInput[];
+  /** `resolution` once the seller said whether the pin is done (services/db/proof-trail.ts). */
+  pins: (ProofPinInput & { resolution?: { resolved: boolean } })[];
 }
 
 export interface ProofPageInput {
@@ -72,6 +73,10 @@ export interface ProofPageInput {
   sections?: SafeHtml[];
   /** Facing pages (?view=spreads): page 1 alone on the right as a booklet's cover, then 2–3, 4–5… on wide screens. */
   spreads?: boolean;
+  /** The ready revisions of the shown one's page count, which it can be compared with (itself included). */
+  comparable?: number[];
+  /** The revision shown compared, page by page, with another of the same page count (?compare=N): side by side, or overlaid (?view=overlay). */
+  compare?: { number: number; pages: ProofPageImage[]; overlay: boolean };
 }
 
 /**
@@ -91,15 +96,35 @@ main{max-width:80rem}
 .pin{position:absolute;transform:translate(-50%,-50%);min-width:1.6rem;height:1.6rem;line-height:1.6rem;border-radius:999px;background:#d7263d;color:#fff;font:600 .85rem/1.6rem system-ui,sans-serif;text-align:center;box-shadow:0 0 0 2px #fff;pointer-events:none}
 .pin.new{background:#1f6feb}
 .pin.earlier{background:#fff;color:#8c1d1d;box-shadow:0 0 0 2px #d7263d}
+.pin.earlier.resolved{color:#14532d;box-shadow:0 0 0 2px #1a7f37}
+.pin.earlier.resolved::after{content:"✓";margin-left:.1rem}
+.answers{border-top:1px solid var(--rule);margin-top:.75rem;padding-top:.5rem}
+.answers h2{font-size:1.05rem;margin:0 0 .3rem}
+.answers p,.answers ol{margin:.2rem 0}
+.answers ol{padding-left:1.4rem}
+.answers .done{color:#14532d}
+.answers .open{color:#8c1d1d}
+.compare-links{display:flex;flex-wrap:wrap;gap:.3rem .9rem;margin:.5rem 0 0;font-size:.9rem}
+.compare-links a,.compare-links span{color:inherit}
+.compare-links [aria-current]{font-weight:700;text-decoration:none}
+.compare-pair{display:grid;grid-template-columns:1fr 1fr;gap:.5rem}
+.compare-pair p{margin:0 0 .2rem;line-height:1.3;font-size:.8rem;color:var(--muted);text-align:center}
+.page-image.overlay{isolation:isolate;background:#000}
+.page-image.overlay img+img{position:absolute;inset:0;width:100%;height:100%;mix-blend-mode:difference}
 .page-image a{display:block}
 body.pinning [data-pinnable] img{cursor:crosshair}
 body.pinning [data-pinnable] a:focus-visible{outline:3px solid #1f6feb;outline-offset:3px}
 .crosshair{display:none;position:absolute;width:2.2rem;height:2.2rem;transform:translate(-50%,-50%);border-radius:50%;box-shadow:0 0 0 2px #fff,inset 0 0 0 2px #1f6feb;background:linear-gradient(#1f6feb,#1f6feb) center/2px 100% no-repeat,linear-gradient(#1f6feb,#1f6feb) center/100% 2px no-repeat;pointer-events:none}
 body.pinning .page-image:focus-within .crosshair{display:block}
 .visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.zoom-view{position:fixed;inset:0;z-index:10;overflow:auto;background:rgba(20,22,28,.94)}
-.zoom-view img{display:block;max-width:none;cursor:zoom-out}
-.zoom-close{position:fixed;top:.6rem;right:.6rem;width:auto;z-index:11}
+.zoom-view{position:fixed;inset:0;z-index:10;overflow:auto;background:rgba(20,22,28,.94);padding-top:3.2rem}
+.zoom-view img{display:block;max-width:none;margin:0 auto;cursor:zoom-out}
+.zoom-tools{position:fixed;top:0;left:0;right:0;z-index:11;display:flex;flex-wrap:wrap;justify-content:center;gap:.35rem;padding:.5rem;background:rgba(20,22,28,.9)}
+.zoom-tools button{width:auto;display:inline-block;padding:.35rem .7rem;font-size:.9rem}
+.zoom-tools button[aria-pressed="true"]{background:#1f6feb;border-color:#1f6feb;color:#fff}
+.zoom-tools button:disabled{opacity:.5;cursor:default}
+.magnifier{position:fixed;z-index:6;width:14rem;height:14rem;border-radius:50%;transform:translate(-50%,-50%);pointer-events:none;background:#fff no-repeat;box-shadow:0 0 0 3px #fff,0 4px 16px rgba(0,0,0,.35)}
+.magnifier[hidden]{display:none}
 .change-request{border-top:1px solid var(--rule);padding:.6rem 0}
 .change-request p{margin:.2rem 0}
 .change-request ol{margin:.2rem 0;padding-left:1.4rem}
@@ -167,7 +192,7 @@ export function renderProofPage(input: ProofPageInput): string {
   const title = input.document.title ?? t.proof;
   const body = html`
 ${statusAndNotice(statusLine(input, t, f), input.notice)}
-${headerSection(input, t, title)}
+${headerSection(input, t, f, title)}
 <div class="proof-layout${isDeciding(input) ? ' deciding' : ''}">
 ${viewerSection(input, t)}
 ${decisionSection(input, t, f)}
@@ -194,7 +219,7 @@ function statusLine(input: ProofPageInput, t: ProofMessages, f: Formatters): Sta
 }
 
 /** Who sends what to whom, and the revision switcher. */
-function headerSection(input: ProofPageInput, t: ProofMessages, title: string): SafeHtml {
+function headerSection(input: ProofPageInput, t: ProofMessages, f: Formatters, title: string): SafeHtml {
   const q = MESSAGES[input.locale];
   const { document } = input;
   return html`<article class="sheet">
@@ -202,13 +227,67 @@ function headerSection(input: ProofPageInput, t: ProofMessages, title: string): 
   <h1>${title}</h1>
   ${partiesBlock(document, q)}
   ${revisionSwitcher(input, t)}
+  ${compareLinks(input, t)}
   ${olderRevisionNotice(input, t)}
+  ${answersSection(input, t, f)}
 </article>`;
 }
 
 /** A revision's address, in the view the customer chose. */
 function revisionHref(input: ProofPageInput, number: number, spreads = input.spreads): string {
   return `${input.linkPath}?revision=${number}${spreads ? '&view=spreads' : ''}`;
+}
+
+/** The revision shown compared with `other`, side by side or overlaid. */
+function compareHref(input: ProofPageInput, shown: number, other: number, overlay: boolean): string {
+  return `${input.linkPath}?revision=${shown}&compare=${other}${overlay ? '&view=overlay' : ''}`;
+}
+
+/**
+ * The comparisons the revision shown offers: with each other revision of the same page count
+ * (page n against page n means something only then); in a comparison, its two views and the
+ * way back. Plain links, so they work without the script.
+ */
+function compareLinks(input: ProofPageInput, t: ProofMessages): SafeHtml | null {
+  const { shown, compare } = input;
+  if (!shown) return null;
+  if (compare) {
+    const view = (overlay: boolean, label: string) =>
+      overlay === compare.overlay
+        ? html`<a href="${compareHref(input, shown.number, compare.number, overlay)}" aria-current="page">${label}</a>`
+        : html`<a href="${compareHref(input, shown.number, compare.number, overlay)}">${label}</a>`;
+    return html`<h2>${t.compareHeading(shown.number, compare.number)}</h2><p class="compare-links">${view(false, t.sideBySide)}${view(true, t.overlay)}<a href="${revisionHref(input, shown.number, false)}">${t.leaveCompare}</a></p>`;
+  }
+  const others = (input.comparable ?? []).filter((number) => number !== shown.number);
+  if (others.length === 0) return null;
+  return html`<p class="compare-links">${others.map((other) => html`<a href="${compareHref(input, shown.number, other, false)}">${t.compareWith(other)}</a>`)}</p>`;
+}
+
+/**
+ * The change request the revision shown answers: the one made on the revision the customer saw
+ * before it (the ready one before it), if any.
+ */
+function answeredRequest(input: ProofPageInput, shown: number): ProofChangeRequest | undefined {
+  const previous = Math.max(0, ...input.revisions.filter((revision) => revision.ready && revision.number < shown).map((revision) => revision.number));
+  return input.changeRequests.findLast((request) => request.revision === previous);
+}
+
+/** Whether the seller said anything about a request's pins: until then, no pin is called "not done". */
+const sellerMarked = (request: ProofChangeRequest) => request.pins.some((pin) => pin.resolution);
+
+/** "Revision 2, following your requests of <date>": what was asked, each pin done or not when the seller said. */
+function answersSection(input: ProofPageInput, t: ProofMessages, f: Formatters): SafeHtml | null {
+  const shown = input.shown?.number;
+  const request = shown ? answeredRequest(input, shown) : undefined;
+  if (!shown || !request) return null;
+  const marked = sellerMarked(request);
+  const pins = request.pins.map((pin, index) => {
+    const state = !marked ? null : pin.resolution?.resolved ? html` — <strong class="done">✓ ${t.pinDone}</strong>` : html` — <strong class="open">${t.pinOpen}</strong>`;
+    return html`<li value="${index + 1}">${t.pinLabel(index + 1, pin.page)} — ${pin.comment}${state}</li>`;
+  });
+  return html`<section class="answers" aria-labelledby="answers-heading"><h2 id="answers-heading">${t.follows(shown, f.date(request.at))}</h2><p>${request.comment}</p>${
+    pins.length ? html`<ol>${pins}</ol>` : null
+  }</section>`;
 }
 
 function revisionSwitcher(input: ProofPageInput, t: ProofMessages): SafeHtml | null {
@@ -241,7 +320,7 @@ const PREVIEW_SIZES = '(min-width: 80rem) 48.75rem, (min-width: 60rem) calc(100v
 const SPREAD_SIZES = '(min-width: 80rem) 24.4rem, (min-width: 60rem) calc(50vw - 15.6rem), calc(100vw - 1rem)';
 
 /** The preview's widths (services/render/proof-sizes.ts), so a phone downloads what it shows; none for a preview too small to have any. */
-function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageImage): SafeHtml | null {
+function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageImage, sizes: string): SafeHtml | null {
   const previewWidth = page.width;
   if (!previewWidth || previewWidth <= SMALL_WIDTH) return null;
   const smaller = ([['small', SMALL_WIDTH], ['medium', MEDIUM_WIDTH]] as const).filter(([, width]) => width < previewWidth);
@@ -249,7 +328,41 @@ function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageI
     ...smaller.map(([size, width]) => `${pageImageUrl(input, revision, page.position, size)} ${width}w`),
     `${pageImageUrl(input, revision, page.position)} ${previewWidth}w`,
   ];
-  return html` srcset="${candidates.join(', ')}" sizes="${input.spreads ? SPREAD_SIZES : PREVIEW_SIZES}"`;
+  return html` srcset="${candidates.join(', ')}" sizes="${sizes}"`;
+}
+
+/** A page's preview at the width it is shown (`sizes`), lazy below the first screen. */
+function previewImage(input: ProofPageInput, revision: number, page: ProofPageImage, alt: string, sizes: string): SafeHtml {
+  return html`<img src="${pageImageUrl(input, revision, page.position)}"${previewSrcset(input, revision, page, sizes)} alt="${alt}"${
+    page.width && page.height ? html` width="${page.width}" height="${page.height}"` : null
+  }${page.position > 2 ? html` loading="lazy"` : null}>`;
+}
+
+/** The preview as a link to its zoom image (which the script opens over the page). */
+function zoomablePreview(input: ProofPageInput, revision: number, page: ProofPageImage, alt: string, sizes: string): SafeHtml {
+  return html`<a class="zoom" href="${pageImageUrl(input, revision, page.position, 'zoom')}">${previewImage(input, revision, page, alt, sizes)}</a>`;
+}
+
+/**
+ * A page of the revision shown beside (or under) the same page of the one compared. Overlaid,
+ * the compared page is blended over with CSS's `difference`: identical pixels cancel to black
+ * and what changed stands out, drawn by the browser from the previews it already caches — no
+ * image to render, store or wait for, and it needs no script.
+ */
+function comparedPage(input: ProofPageInput, t: ProofMessages, shown: number, page: ProofPageImage, caption: string): SafeHtml {
+  const compare = input.compare!;
+  const other = compare.pages.find((candidate) => candidate.position === page.position) ?? page;
+  const otherAlt = `${t.revision(compare.number)} — ${caption}`;
+  if (compare.overlay) {
+    return html`<div class="page-image overlay">${previewImage(input, shown, page, caption, PREVIEW_SIZES)}${previewImage(input, compare.number, other, otherAlt, PREVIEW_SIZES)}</div>`;
+  }
+  return html`<div class="compare-pair"><div><p>${t.revision(compare.number)}</p><div class="page-image">${zoomablePreview(input, compare.number, other, otherAlt, SPREAD_SIZES)}</div></div><div><p>${t.revision(shown)}</p><div class="page-image">${zoomablePreview(
+    input,
+    shown,
+    page,
+    `${t.revision(shown)} — ${caption}`,
+    SPREAD_SIZES,
+  )}</div></div></div>`;
 }
 
 /** The thumbnails beside (or above) the pages, and the pages. */
@@ -281,7 +394,7 @@ function pageToolbar(input: ProofPageInput, t: ProofMessages, shown: NonNullable
   const count = shown.pages.length;
   if (count < 2) return null;
   const spreadsSwitch =
-    count > 2
+    count > 2 && !input.compare
       ? html`<a class="view-switch" href="${revisionHref(input, shown.number, !input.spreads)}" data-spreads="${t.spreads}" data-single="${t.singlePages}">${input.spreads ? t.singlePages : t.spreads}</a>`
       : null;
   return html`<div class="page-toolbar"><div class="page-nav" hidden><button type="button" class="previous-page" aria-label="${t.previousPage}" aria-keyshortcuts="ArrowLeft">←</button><p class="page-indicator" role="status">${t.pageOf(1, count)}</p><button type="button" class="next-page" aria-label="${t.nextPage}" aria-keyshortcuts="ArrowRight">→</button></div><a class="all-pages" href="#thumbnails">${t.allPages}</a>${spreadsSwitch}</div>`;
@@ -292,37 +405,51 @@ function pageToolbar(input: ProofPageInput, t: ProofMessages, shown: NonNullable
  * has none (a new one), those of the latest request before it — what this revision answers —
  * outlined, so the customer checks each point where it was asked.
  */
-function pinsShown(input: ProofPageInput, shown: number): { pins: ProofPinInput[]; askedIn?: number } {
+function pinsShown(input: ProofPageInput, shown: number): { pins: ProofChangeRequest['pins']; askedIn?: number; marked?: boolean } {
+  if (input.compare) return { pins: [] };
   const own = input.changeRequests.find((request) => request.revision === shown);
   if (own) return { pins: own.pins };
-  const answered = input.changeRequests.filter((request) => request.revision < shown).at(-1);
-  return answered?.pins.length ? { pins: answered.pins, askedIn: answered.revision } : { pins: [] };
+  const answered = answeredRequest(input, shown);
+  return answered?.pins.length ? { pins: answered.pins, askedIn: answered.revision, marked: sellerMarked(answered) } : { pins: [] };
 }
 
 /** Every page in order: a preview linking to its zoom image, the pins of pinsShown drawn on it. */
 function pagesSection(input: ProofPageInput, t: ProofMessages, shown: NonNullable<ProofPageInput['shown']>): SafeHtml {
-  const { pins, askedIn } = pinsShown(input, shown.number);
+  const { pins, askedIn, marked } = pinsShown(input, shown.number);
   // Pins are dropped on the revision being decided only: a change request is about it.
-  const pinnable = shown.number === input.currentRevision && input.forms.some((form) => form.decision === 'request-changes');
+  const pinnable = !input.compare && shown.number === input.currentRevision && input.forms.some((form) => form.decision === 'request-changes');
   const count = shown.pages.length;
   const pages = shown.pages.map((page) => {
     const caption = t.pageOf(page.position, count);
     const markers = pins.flatMap((pin, index) =>
       pin.page === page.position
-        ? [html`<span class="pin${askedIn ? ' earlier' : ''}" style="left:${percent(pin.x)};top:${percent(pin.y)}" title="${askedIn ? `${t.revision(askedIn)} — ${pin.comment}` : pin.comment}">${index + 1}</span>`]
+        ? [html`<span class="${pinClass(pin, askedIn)}" style="left:${percent(pin.x)};top:${percent(pin.y)}" title="${pinTitle(t, pin, askedIn, marked)}">${index + 1}</span>`]
         : [],
     );
+    const image = input.compare
+      ? comparedPage(input, t, shown.number, page, caption)
+      : html`<div class="page-image">${zoomablePreview(input, shown.number, page, caption, input.spreads ? SPREAD_SIZES : PREVIEW_SIZES)}${markers}</div>`;
     return html`<figure class="proof-page" data-page="${page.position}" id="page-${page.position}"${pinnable ? html` data-pinnable` : null}>
-  <div class="page-image"><a class="zoom" href="${pageImageUrl(input, shown.number, page.position, 'zoom')}"><img src="${pageImageUrl(input, shown.number, page.position)}"${previewSrcset(input, shown.number, page)} alt="${caption}"${
-    page.width && page.height ? html` width="${page.width}" height="${page.height}"` : null
-  }${page.position > 2 ? html` loading="lazy"` : null}></a>${markers}</div>
+  ${image}
   <figcaption>${caption}</figcaption>
 </figure>`;
   });
   // The other view's sizes, for the script's switch: previews keep the sharpness of the width they are shown at.
-  return html`<section class="pages${input.spreads ? ' spreads' : ''}" aria-label="${t.revision(shown.number)}" data-other-sizes="${input.spreads ? PREVIEW_SIZES : SPREAD_SIZES}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}">${pageToolbar(input, t, shown)}<p class="hint">${t.zoomHint}</p>${
-    askedIn ? html`<p class="hint earlier-pins">${t.earlierPins(askedIn)}</p>` : null
-  }${pages}</section>`;
+  return html`<section class="pages${input.spreads ? ' spreads' : ''}" aria-label="${t.revision(shown.number)}" data-other-sizes="${input.spreads ? PREVIEW_SIZES : SPREAD_SIZES}" data-zoom-label="${t.zoomDialog('{page}')}" data-close="${t.closeZoom}" data-fit="${t.zoomFit}" data-level="${t.zoomLevel}" data-tools="${t.zoomTools}" data-previous="${t.previousPage}" data-next="${t.nextPage}">${pageToolbar(input, t, shown)}<p class="hint">${
+    input.compare?.overlay ? t.overlayHint : t.zoomHint
+  }</p>${askedIn ? html`<p class="hint earlier-pins">${t.earlierPins(askedIn)}</p>` : null}${pages}</section>`;
+}
+
+/** An earlier revision's pin is outlined, and ticked once the seller marked it done. */
+function pinClass(pin: ProofChangeRequest['pins'][number], askedIn: number | undefined): string {
+  if (!askedIn) return 'pin';
+  return pin.resolution?.resolved ? 'pin earlier resolved' : 'pin earlier';
+}
+
+/** Named after the revision it was asked on; done or not once the seller marked any pin of its request (answersSection). */
+function pinTitle(t: ProofMessages, pin: ProofChangeRequest['pins'][number], askedIn: number | undefined, marked: boolean | undefined): string {
+  if (!askedIn) return pin.comment;
+  return `${t.revision(askedIn)} — ${pin.comment}${marked ? ` (${pin.resolution?.resolved ? t.pinDone : t.pinOpen})` : ''}`;
 }
 
 function percent(fraction: number): string {

@@ -61,6 +61,8 @@ export interface ProofPageState {
   revision?: number;
   /** Facing pages asked for (?view=spreads). */
   spreads?: boolean;
+  /** The revision to compare the shown one with (?compare=N), overlaid (?view=overlay) or side by side. */
+  compare?: { number: number; overlay: boolean };
   /** Below the proof: the conversation, the view beacon, a forward form. */
   sections?: SafeHtml[];
 }
@@ -84,6 +86,9 @@ export async function proofPortalPage(deps: AppDeps, linkPath: string, found: Fo
   const visible = revisions.filter((revision) => revision.number <= current);
   const ready = visible.filter((revision) => revision.status === 'ready');
   const shown = ready.find((revision) => revision.number === state.revision) ?? ready.find((revision) => revision.number === current) ?? ready.at(-1);
+  // Page n against page n means something only for revisions of the same page count; any other ?compare= shows the revision alone.
+  const comparable = shown ? ready.filter((revision) => revision.pages.length === shown.pages.length) : [];
+  const compared = state.compare && comparable.find((revision) => revision.number === state.compare?.number && revision.number !== shown?.number);
 
   const forms = decisionsOffered('proof', status, found.link.actions).map((decision) => {
     const decisionId = randomUUID();
@@ -108,7 +113,9 @@ export async function proofPortalPage(deps: AppDeps, linkPath: string, found: Fo
     ...(contact ? { sellerContact: contact } : {}),
     ...(state.notice ? { notice: state.notice } : {}),
     ...(state.sections ? { sections: state.sections } : {}),
-    ...(state.spreads ? { spreads: true } : {}),
+    ...(state.spreads && !compared ? { spreads: true } : {}),
+    comparable: comparable.map((revision) => revision.number),
+    ...(compared && state.compare ? { compare: { number: compared.number, pages: compared.pages, overlay: state.compare.overlay } } : {}),
   });
 }
 

@@ -4,8 +4,13 @@
  * With it:
  * - a click on a page (Enter on it from the keyboard) opens its zoom image in place, scrolled
  *   to the point clicked (the centre from the keyboard): a modal dialog named after its page,
- *   the rest of the page inert and Tab kept on its close button; Escape, the button or a click
- *   on the image closes it and gives the focus back to the page;
+ *   the rest of the page inert and Tab going round its buttons — the levels (whole page, 100 %,
+ *   200 %; the point at the centre stays there), previous/next page (of the same revision) and
+ *   close; Escape, the button or a click on the image closes it and gives the focus back to the
+ *   page last shown;
+ * - with a mouse (not a finger: a tap opens the zoom), a round magnifier follows the pointer
+ *   over a page, drawn from the preview the browser already has at twice its size on screen
+ *   (nothing more downloaded); not while pinning;
  * - "Pin a comment" arms pinning on the pages of the revision being decided: a click drops a
  *   numbered pin where it lands; from the keyboard, each page (a link, so a Tab stop) shows a
  *   crosshair that the arrow keys move (1 % of the page, 10 % with Shift), announced in a live
@@ -37,9 +42,15 @@ const SCRIPT = `(function () {
   /** A click from the keyboard (Enter on the link) has no pointer: detail 0 and no coordinates to read. */
   var fromKeyboard = function (event) { return event.detail === 0; };
 
-  // ---- zoom: a modal dialog named after its page; Tab stays in it, Escape closes it and focus returns to the page
+  // ---- zoom: a modal dialog named after its page, with its levels and previous/next page; Tab
+  // cycles through its buttons, Escape closes it and the focus returns to the page last shown
   var overlay = null;
   var opener = null;
+  var big = null;
+  var tools = null;
+  /** 'fit' (the whole page on screen) or a scale of the zoom image (1: one image pixel a screen pixel). */
+  var level = 1;
+  var LEVELS = ['fit', 1, 2];
   var closeZoom = function () {
     if (!overlay) return;
     overlay.remove();
@@ -48,41 +59,121 @@ const SCRIPT = `(function () {
     if (opener) opener.focus();
     opener = null;
   };
-  var openZoom = function (link, at) {
-    closeZoom();
+  /** The zoom links of the revision the dialog shows, in page order (a comparison has two revisions' links). */
+  var revisionOf = function (link) { return new URL(link.href).searchParams.get('revision'); };
+  var zoomLinks = function () {
+    return Array.prototype.slice.call(document.querySelectorAll('section.pages a.zoom')).filter(function (link) { return revisionOf(link) === revisionOf(opener); });
+  };
+  /** The image at the level, the point of the page at the centre of the view kept there (or put there: at). */
+  var applyLevel = function (next, at) {
+    level = next;
+    // Not loaded yet: its load applies the level.
+    if (!big.naturalWidth) return;
+    var view = { width: overlay.clientWidth, height: overlay.clientHeight - tools.offsetHeight };
+    var centre = at || {
+      x: big.offsetWidth ? (overlay.scrollLeft + view.width / 2) / big.offsetWidth : 0.5,
+      y: big.offsetHeight ? (overlay.scrollTop + view.height / 2) / big.offsetHeight : 0.5,
+    };
+    var scale = next === 'fit' ? Math.min(view.width / big.naturalWidth, view.height / big.naturalHeight) : next;
+    big.style.width = Math.round(big.naturalWidth * scale) + 'px';
+    tools.querySelectorAll('[data-level]').forEach(function (button) {
+      button.setAttribute('aria-pressed', String(button.dataset.level === String(next)));
+    });
+    overlay.scrollLeft = centre.x * big.offsetWidth - view.width / 2;
+    overlay.scrollTop = centre.y * big.offsetHeight - view.height / 2;
+  };
+  var button = function (text, onClick) {
+    var made = document.createElement('button');
+    made.type = 'button';
+    made.textContent = text;
+    made.addEventListener('click', onClick);
+    tools.appendChild(made);
+    return made;
+  };
+  /** Shows a page in the open dialog: its zoom image at the current level, at the point given (fractions of the page). */
+  var zoomTo = function (link, at) {
     opener = link;
     var caption = link.querySelector('img').alt;
+    overlay.setAttribute('aria-label', pagesSection.dataset.zoomLabel.replace('{page}', caption));
+    big.alt = caption;
+    big.onload = function () { applyLevel(level, at); };
+    big.src = link.href;
+    var links = zoomLinks();
+    var index = links.indexOf(link);
+    tools.querySelector('.zoom-previous').disabled = index <= 0;
+    tools.querySelector('.zoom-next').disabled = index >= links.length - 1;
+  };
+  var stepZoom = function (step) {
+    var links = zoomLinks();
+    var target = links[links.indexOf(opener) + step];
+    if (target) zoomTo(target, { x: 0.5, y: 0 });
+  };
+  var openZoom = function (link, at) {
+    closeZoom();
     overlay = document.createElement('div');
     overlay.className = 'zoom-view';
     overlay.setAttribute('role', 'dialog');
     overlay.setAttribute('aria-modal', 'true');
-    overlay.setAttribute('aria-label', pagesSection.dataset.zoomLabel.replace('{page}', caption));
-    var close = document.createElement('button');
-    close.type = 'button';
+    tools = document.createElement('div');
+    tools.className = 'zoom-tools';
+    tools.setAttribute('role', 'group');
+    tools.setAttribute('aria-label', pagesSection.dataset.tools);
+    LEVELS.forEach(function (each) {
+      var made = button(each === 'fit' ? pagesSection.dataset.fit : pagesSection.dataset.level.replace('{n}', String(each * 100)), function () { applyLevel(each); });
+      made.dataset.level = String(each);
+    });
+    button('←', function () { stepZoom(-1); }).className = 'zoom-previous';
+    button('→', function () { stepZoom(1); }).className = 'zoom-next';
+    tools.querySelector('.zoom-previous').setAttribute('aria-label', pagesSection.dataset.previous);
+    tools.querySelector('.zoom-next').setAttribute('aria-label', pagesSection.dataset.next);
+    var close = button(pagesSection.dataset.close, closeZoom);
     close.className = 'zoom-close';
-    close.textContent = pagesSection.dataset.close;
-    var big = document.createElement('img');
-    big.alt = caption;
-    big.addEventListener('load', function () {
-      overlay.scrollLeft = at.x * big.naturalWidth - overlay.clientWidth / 2;
-      overlay.scrollTop = at.y * big.naturalHeight - overlay.clientHeight / 2;
-    });
-    big.src = link.href;
-    close.addEventListener('click', closeZoom);
+    big = document.createElement('img');
     big.addEventListener('click', closeZoom);
-    // The close button is the dialog's one control: Tab and Shift+Tab stay on it (arrows scroll the image).
+    // Tab and Shift+Tab go round the dialog's buttons (the arrows scroll the image).
     overlay.addEventListener('keydown', function (event) {
-      if (event.key === 'Tab') {
-        event.preventDefault();
-        close.focus();
-      }
+      if (event.key !== 'Tab') return;
+      event.preventDefault();
+      var buttons = Array.prototype.slice.call(tools.querySelectorAll('button:not(:disabled)'));
+      var index = buttons.indexOf(document.activeElement);
+      buttons[(index + (event.shiftKey ? -1 : 1) + buttons.length) % buttons.length].focus();
     });
-    overlay.appendChild(close);
+    overlay.appendChild(tools);
     overlay.appendChild(big);
     document.body.appendChild(overlay);
     main.inert = true;
+    zoomTo(link, at);
     close.focus();
   };
+
+  // ---- a magnifier that follows a mouse over a page (not a finger: a tap opens the zoom), from the
+  // preview the browser already has, twice its size on screen; never while a pin is being placed
+  var lens = null;
+  var LENS_SCALE = 2;
+  if (window.matchMedia && window.matchMedia('(hover: hover) and (pointer: fine)').matches) {
+    lens = document.createElement('div');
+    lens.className = 'magnifier';
+    lens.setAttribute('aria-hidden', 'true');
+    lens.hidden = true;
+    document.body.appendChild(lens);
+    document.querySelectorAll('section.pages a.zoom img').forEach(function (image) {
+      image.addEventListener('pointermove', function (event) {
+        if (event.pointerType !== 'mouse' || pinning || overlay || !image.currentSrc) {
+          lens.hidden = true;
+          return;
+        }
+        var box = image.getBoundingClientRect();
+        var point = pointOn(image, event);
+        lens.hidden = false;
+        lens.style.left = event.clientX + 'px';
+        lens.style.top = event.clientY + 'px';
+        lens.style.backgroundImage = 'url("' + image.currentSrc + '")';
+        lens.style.backgroundSize = box.width * LENS_SCALE + 'px ' + box.height * LENS_SCALE + 'px';
+        lens.style.backgroundPosition = lens.offsetWidth / 2 - point.x * box.width * LENS_SCALE + 'px ' + (lens.offsetHeight / 2 - point.y * box.height * LENS_SCALE) + 'px';
+      });
+      image.addEventListener('pointerleave', function () { lens.hidden = true; });
+    });
+  }
 
   // ---- pins: armed by the button, dropped by a click, or by the keyboard with a crosshair
   var changes = document.querySelector('details.request-changes');

@@ -508,12 +508,14 @@ async function proofPage(
     return { action, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
   const asked = Number(req.query.revision);
+  const compared = Number(req.query.compare);
   const forwardStatus = state.status ?? found.document.status;
   return proofPortalPage(deps, linkPath, found, {
     ...(state.status ? { status: state.status as ProofStatus } : {}),
     ...(state.notice ? { notice: state.notice } : {}),
     ...(Number.isInteger(asked) && asked > 0 ? { revision: asked } : {}),
     ...(req.query.view === 'spreads' ? { spreads: true } : {}),
+    ...(Number.isInteger(compared) && compared > 0 ? { compare: { number: compared, overlay: req.query.view === 'overlay' } } : {}),
     sections: [
       // A colleague's link opens the proof alone: not the account's conversation (forward-section.ts).
       ...(isColleagueLink(found.link)

@@ -551,26 +551,30 @@ export const DECISION_WORDS: Record<
 
 /**
  * What a later revision follows, as proof_next_revision's {{requests}} says it: the change
- * request on the revision sent before it, its comment and each pin as a line; or, when none
- * was made (the seller sent a new one unasked), the revision it replaces.
+ * request on the revision sent before it, its comment and each pin as a line (those the seller
+ * marked done say so); or, when none was made (the seller sent a new one unasked), the
+ * revision it replaces.
  */
 export const REVISION_EMAIL_WORDS: Record<
   Locale,
-  { follows: (date: string) => string; pin: (pin: number, page: number, comment: string) => string; replaces: (revision: number) => string }
+  { follows: (date: string) => string; pin: (pin: number, page: number, comment: string) => string; done: string; replaces: (revision: number) => string }
 > = {
   fr: {
     follows: (date) => `Elle fait suite aux modifications demandées le ${date} :`,
     pin: (pin, page, comment) => `Repère ${pin}, page ${page} : ${comment}`,
+    done: ' (traité)',
     replaces: (revision) => `Elle remplace la révision ${revision}.`,
   },
   en: {
     follows: (date) => `It follows the changes requested on ${date}:`,
     pin: (pin, page, comment) => `Pin ${pin}, page ${page}: ${comment}`,
+    done: ' (done)',
     replaces: (revision) => `It replaces revision ${revision}.`,
   },
   sv: {
     follows: (date) => `Den följer de ändringar som begärdes ${date}:`,
     pin: (pin, page, comment) => `Markering ${pin}, sida ${page}: ${comment}`,
+    done: ' (åtgärdad)',
     replaces: (revision) => `Den ersätter revision ${revision}.`,
   },
 };

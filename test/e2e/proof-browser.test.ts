@@ -190,7 +190,9 @@ it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned 
   const [first, second] = document.revisions ?? [];
   expect(first?.changeRequests).toHaveLength(1);
   expect(first?.changeRequests[0]?.comment).toBe('Merci de corriger la couleur du titre.');
-  expect(first?.changeRequests[0]?.pins).toEqual([{ page: 2, x: expect.closeTo(0.3, 2), y: expect.closeTo(0.4, 2), comment: 'Agrandir le logo ici' }]);
+  expect(first?.changeRequests[0]?.pins).toEqual([
+    { number: 1, page: 2, x: expect.closeTo(0.3, 2), y: expect.closeTo(0.4, 2), comment: 'Agrandir le logo ici', resolved: false, resolution: null },
+  ]);
   expect(second?.changeRequests).toEqual([]);
 }, 240_000);
 

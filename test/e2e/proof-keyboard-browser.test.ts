@@ -113,7 +113,7 @@ it('places a pin with the keyboard alone: arm, Tab to the page, move the crossha
 
   const document = await changeRequests(proof.id);
   expect(document.status).toBe('changes_requested');
-  expect(document.revisions?.[0]?.changeRequests[0]?.pins).toEqual([{ page: 2, x: 0.6, y: 0.7, comment: 'Agrandir le logo ici' }]);
+  expect(document.revisions?.[0]?.changeRequests[0]?.pins).toEqual([{ number: 1, page: 2, x: 0.6, y: 0.7, comment: 'Agrandir le logo ici', resolved: false, resolution: null }]);
   await page.close();
 }, 180_000);
 

@@ -230,7 +230,9 @@ describe('decisions the proof refuses', () => {
     expect(taken.status).toBe(200);
     expect(taken.body).toMatchObject({ status: 'changes_requested' });
     const document = await documentOf(one.id);
-    expect(document.revisions?.[0]?.changeRequests).toEqual([expect.objectContaining({ comment: 'Voir le repère', pins, by: expect.objectContaining({ name: 'Zoë Dupré' }) })]);
+    // Each pin numbered as drawn, and not resolved until the seller says so (proof-revision-review.test.ts).
+    const listedPins = pins.map((pin, index) => ({ ...pin, number: index + 1, resolved: false, resolution: null }));
+    expect(document.revisions?.[0]?.changeRequests).toEqual([expect.objectContaining({ comment: 'Voir le repère', pins: listedPins, by: expect.objectContaining({ name: 'Zoë Dupré' }) })]);
 
     const refused = await postJson(`${one.path}/approve`, { revision: 1, acceptTerms: true });
     expect(refused.status).toBe(409);

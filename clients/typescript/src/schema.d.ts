@@ -371,6 +371,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/documents/{id}/revisions/{number}/pins/{pin}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Mark a pin of a revision's change request done (or not done after all): the next revision shows the customer which points were handled
+         * @description A fact recorded in the trail (`pin_resolved`, `pin_reopened`, with the seller as actor), at any status of the proof; the pin's state already asked records nothing. 404 when the revision has no change request or no such pin.
+         */
+        patch: operations["updateChangeRequestPin"];
+        trace?: never;
+    };
     "/v1/documents/{id}/revisions/{number}/pdf": {
         parameters: {
             query?: never;
@@ -1627,6 +1647,40 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "document.pin_resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A document's pin resolved event */
+        post: operations["onDocumentPinResolved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "document.pin_reopened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A document's pin reopened event */
+        post: operations["onDocumentPinReopened"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -1635,7 +1689,7 @@ export interface components {
              * @example document.accepted
              * @enum {string}
              */
-            type: "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked";
+            type: "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.pin_resolved" | "document.pin_reopened";
             /**
              * Format: date-time
              * @description When the event happened (the name Standard Webhooks recommends)
@@ -2113,7 +2167,7 @@ export interface components {
         };
         ChangeRequest: {
             comment: string;
-            pins: components["schemas"]["ProofPin"][];
+            pins: components["schemas"]["ChangeRequestPin"][];
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
@@ -2125,6 +2179,24 @@ export interface components {
                 name: string | null;
                 email: string | null;
             };
+        };
+        ChangeRequestPin: components["schemas"]["ProofPin"] & {
+            /** @description The pin as numbered on the pages, 1-based: the `:pin` of its resolution */
+            number: number;
+            /** @description The seller marked it done (PATCH …/revisions/{number}/pins/{pin}) */
+            resolved: boolean;
+            /** @description The seller's last word on it; null while they said nothing */
+            resolution: {
+                resolved: boolean;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T09:30:00Z
+                 */
+                at: string;
+                /** @description As the audit trail names the seller: seller or user:<id> */
+                actor: string;
+                note: string | null;
+            } | null;
         };
         ProofPin: {
             /** @description The page, 1-based, in the order shown */
@@ -2392,6 +2464,12 @@ export interface components {
             /** @description One multi-page PDF, or several single-page files (PDF, JPEG, PNG, TIFF): the pages are shown in the order given */
             files: string[];
         };
+        PinResolution: {
+            /** @description true: done; false: not done after all */
+            resolved: boolean;
+            /** @description What was done, for the seller’s team (the customer sees the mark, not the note) */
+            note?: string;
+        };
         CreatedLink: {
             id: string;
             /**
@@ -2563,7 +2641,7 @@ export interface components {
              *       "document.refused"
              *     ]
              */
-            events: ("document.*" | "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked")[];
+            events: ("document.*" | "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.pin_resolved" | "document.pin_reopened")[];
         };
         WebhookEndpointList: {
             data: components["schemas"]["WebhookEndpoint"][];
@@ -5504,6 +5582,114 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateChangeRequestPin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The revision number */
+                number: number;
+                /** @description The pin's number in the revision's change request, 1-based */
+                pin: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resolved": true,
+                 *       "note": "Logo enlarged to 40 mm"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PinResolution"];
+            };
+        };
+        responses: {
+            /** @description The pin, as GET /v1/documents/{id} lists it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestPin"];
+                };
+            };
+            /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10211,6 +10397,92 @@ export interface operations {
         };
     };
     onDocumentLinkRevoked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery id: the same on every attempt, so a receiver deduplicates on it */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures, one per signing secret (two during a rotation); verify with a Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received, never sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent until a delivery is replayed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer in time: retried with backoff over about three days */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onDocumentPinResolved: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery id: the same on every attempt, so a receiver deduplicates on it */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures, one per signing secret (two during a rotation); verify with a Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received, never sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent until a delivery is replayed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer in time: retried with backoff over about three days */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onDocumentPinReopened: {
         parameters: {
             query?: never;
             header: {

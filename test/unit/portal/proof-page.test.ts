@@ -115,3 +115,31 @@ it('puts the decisions in a named region right after the pages, before the PDF a
   expect(decided).not.toContain('class="sheet decision-bar"');
   expect(decided).toContain('<div class="proof-layout">');
 });
+
+it('says what a revision follows, in each language, each pin done or not once the seller marked any', () => {
+  const asked = { revision: 1, at: new Date('2026-11-20T10:00:00Z'), comment: 'Bigger logo', pins: [{ page: 2, x: 0.25, y: 0.5, comment: 'Here' }, { page: 3, x: 0.5, y: 0.5, comment: 'There' }] };
+  const unmarked = page({ changeRequests: [asked] });
+  expect(unmarked).toContain('<h2 id="answers-heading">Revision 2, following your requests of November 20, 2026</h2><p>Bigger logo</p><ol><li value="1">Pin 1, page 2 — Here</li>');
+  expect(unmarked).not.toContain('not done yet');
+  const marked = page({ changeRequests: [{ ...asked, pins: [{ ...asked.pins[0]!, resolution: { resolved: true } }, asked.pins[1]!] }] });
+  expect(marked).toContain('Pin 1, page 2 — Here — <strong class="done">✓ done</strong>');
+  expect(marked).toContain('Pin 2, page 3 — There — <strong class="open">not done yet</strong>');
+  expect(marked).toMatch(/<span class="pin earlier resolved" [^>]*title="Revision 1 — Here \(done\)">1<\/span>/);
+  expect(page({ locale: 'fr', changeRequests: [asked] })).toContain('Révision 2, suite à vos demandes du 20 novembre 2026');
+  expect(page({ locale: 'sv', changeRequests: [asked] })).toContain('Version 2, efter dina önskemål från 20 november 2026');
+  // Revision 1 follows nothing.
+  expect(page({ shown: { number: 1, pages }, changeRequests: [asked] })).not.toContain('answers-heading');
+});
+
+it('compares two revisions side by side or overlaid, with plain links, and offers it only with revisions of the same page count', () => {
+  expect(page({ comparable: [1, 2] })).toContain('<p class="compare-links"><a href="/d/token?revision=2&amp;compare=1">Compare with revision 1</a></p>');
+  expect(page({ comparable: [2] })).not.toContain('<p class="compare-links">');
+  const side = page({ comparable: [1, 2], compare: { number: 1, pages, overlay: false } });
+  expect(side).toContain('<h2>Revision 2 compared with revision 1</h2>');
+  expect(side).toContain('<a href="/d/token?revision=2&amp;compare=1" aria-current="page">Side by side</a><a href="/d/token?revision=2&amp;compare=1&amp;view=overlay">Overlay</a><a href="/d/token?revision=2">Leave the comparison</a>');
+  expect(side.match(/class="compare-pair"/g)).toHaveLength(3);
+  expect(side).not.toMatch(/<figure[^>]* data-pinnable/);
+  const overlay = page({ comparable: [1, 2], compare: { number: 1, pages, overlay: true } });
+  expect(overlay).toMatch(/<div class="page-image overlay"><img src="\/d\/token\/pages\/1\?revision=2"[^>]*><img src="\/d\/token\/pages\/1\?revision=1"[^>]*alt="Revision 1 — Page 1 of 3"/);
+  expect(overlay).toContain('what did not change is black, what changed stands out in light');
+});
