@@ -11,8 +11,9 @@ import type { QuoteStatus } from '../domain/documents';
 import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
 import { runDocumentStory } from './document-story';
 import { decision, decisionEvent, patiently } from './story';
+import { answeredThrough } from '../domain/offline';
 import { customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
-import { signatureWithdrawal, startSignatureChild } from './signature';
+import { signatureWithdrawal, signerReminder, startSignatureChild } from './signature';
 import {
   currentVersion,
   isClosed,
@@ -20,6 +21,7 @@ import {
   quoteStatus,
   quoteView,
   whyNot,
+  type AnswerEvent,
   type DecisionEvent,
   type QuoteEvent,
   type QuoteSnapshot,
@@ -68,6 +70,12 @@ function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): stri
   return snapshot.context.requireSignature ? "the customer's signature on the portal, or a refusal" : QUOTE_WAITS_FOR[status];
 }
 
+/** Why a quote's signing is cancelled: the seller's reason, or how the customer answered off line. */
+function signingCancelReason(event: QuoteEvent): { reason?: string } {
+  if (event.type === 'RECORD_ANSWER') return { reason: `The customer answered ${answeredThrough(event.channel)}${event.by ? ` (${event.by})` : ''}` };
+  return 'reason' in event && event.reason ? { reason: event.reason } : {};
+}
+
 export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteView> {
   const { workflowId } = workflowInfo();
   const { tenantId, documentId } = input;
@@ -102,43 +110,52 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       ...decisionUpdates.map(([update, type]) => decision(update, (decided): QuoteEvent => decisionEvent(type, decided))),
       decision(quoteUpdates.sign, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
       decision(quoteUpdates.revise, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
-    ],
-    actions: (tools) => ({
-      withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
-      ...customerEmailActions({
-        tenantId,
-        documentId,
-        send: input.send,
-        emailsCustomer,
-        templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
-        what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
+      decision(quoteUpdates.recordAnswer, (answer): AnswerEvent => {
+        const at = Date.now();
+        return { type: 'RECORD_ANSWER', at, occurredAt: answer.answeredAt ?? at, ...answer };
       }),
-      recordSignature: async ({ params }) => {
-        await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
-      },
-      // Retried until done (as every write here): the machine already counts the signing cancelled.
-      cancelPortalSigning: async ({ event }) => {
-        const reason = 'reason' in event ? event.reason : undefined;
-        await cancelPortalSigning.executeWithOptions({ summary: 'revoke the portal signing links and record the cancel' }, [
-          { tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) },
-        ]);
-      },
-      applyRevision: async ({ params }) => {
-        await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);
-      },
-      sendRevisionEmail: async ({ snapshot }) => {
-        // The first-send template: for the customer, a new version is a new quote to read (or sign).
-        const version = currentVersion(snapshot.context);
-        await sendDocumentEmail.executeWithOptions({ summary: `email version ${version} of the quote to ${recipient}` }, [{
+    ],
+    actions: (tools) => {
+      const withdrawSignature = signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools);
+      return {
+        // The signing an off-line answer closes says why in its trail: how the customer answered.
+        withdrawSignature: ({ event }) => withdrawSignature({ event: { actor: event.actor, ...signingCancelReason(event) } }),
+        ...customerEmailActions({
           tenantId,
           documentId,
-          template: firstSendTemplate,
-          to: input.send.to,
-          attachPdf: input.send.attachPdf,
-          idempotencyKey: `${workflowId}#version#${version}`,
-        }]);
-      },
-    }),
+          send: input.send,
+          emailsCustomer,
+          templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
+          what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
+          remindElsewhere: signerReminder({ tenantId, documentId, signedExternally: input.signature !== undefined }),
+        }),
+        recordSignature: async ({ params }) => {
+          await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
+        },
+        // Retried until done (as every write here): the machine already counts the signing cancelled.
+        cancelPortalSigning: async ({ event }) => {
+          const { reason } = signingCancelReason(event);
+          await cancelPortalSigning.executeWithOptions({ summary: 'cancel the portal signing and record it' }, [
+            { tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) },
+          ]);
+        },
+        applyRevision: async ({ params }) => {
+          await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);
+        },
+        sendRevisionEmail: async ({ snapshot }) => {
+          // The first-send template: for the customer, a new version is a new quote to read (or sign).
+          const version = currentVersion(snapshot.context);
+          await sendDocumentEmail.executeWithOptions({ summary: `email version ${version} of the quote to ${recipient}` }, [{
+            tenantId,
+            documentId,
+            template: firstSendTemplate,
+            to: input.send.to,
+            attachPdf: input.send.attachPdf,
+            idempotencyKey: `${workflowId}#version#${version}`,
+          }]);
+        },
+      };
+    },
     operator: {
       waitingFor: (snapshot) => quoteWaitsFor(snapshot, input.signature !== undefined),
       timer: (name, { context }) => (name === 'reminderDelay' ? reminderOf(context.remindersSent + 1, context.maxReminders) : name === 'untilExpiry' ? 'validity ends' : name),

@@ -44,6 +44,8 @@ import { decision, fact, patiently, runStory, type StoryTools } from './story';
 
 /** The document was cancelled: its signing is withdrawn for as long as it takes (each attempt waits a bounded time). */
 const { withdrawDocumentSignature } = proxyActivities<SignatureActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
+/** The seller waits for the answer of a reminder: a provider that does not answer soon is logged, not waited out. */
+const { remindExternalSigner } = proxyActivities<SignatureActivities>({ startToCloseTimeout: '30 seconds', retry: { ...patiently, maximumAttempts: 5 } });
 
 /** What an open signing waits for, as operators read it. */
 const WAITS_FOR: Partial<Record<DigitalStatus, string>> = {
@@ -209,6 +211,27 @@ export function signatureWithdrawal(document: { tenantId: string; documentId: st
       // Over already (signed, rejected, expired), or refused by the provider: the digital status says what happened.
       if (answer.outcome !== 'taken') log.info('The signing was not withdrawn', { documentId, ...answer });
     }, { notice: 'signature withdrawal' });
+  };
+}
+
+/**
+ * The reminder of a document out for signature with an external provider (the machines'
+ * `sendReminderEmail` when no email of ours goes out): the provider reminds the signer through
+ * the channel the signing went out on. The API refuses a reminder once the signing is over; one
+ * the provider still refuses (the signer signed a moment ago) is logged, the digital status
+ * telling what happened. Nothing for a document without an external signing.
+ */
+export function signerReminder(document: { tenantId: string; documentId: string; signedExternally: boolean }) {
+  return async (): Promise<void> => {
+    // Patched: a reminder taken before this replays without it (it reached nobody then).
+    if (!document.signedExternally || !patched('remind-at-provider')) return;
+    const { tenantId, documentId } = document;
+    try {
+      await remindExternalSigner.executeWithOptions({ summary: 'remind the signer at the provider' }, [{ tenantId, documentId }]);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('The provider did not remind the signer', { documentId, error: error.cause?.message ?? error.message });
+    }
   };
 }
 

@@ -2,6 +2,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DocumentChanges } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
+import type { RecordedAnswer } from '../../domain/offline';
 import type { QuoteView } from '../machines/quote';
 import { documentWorkflowId, type DecisionInput, type DocumentWorkflowInput, type DraftStart, type SendInstructions } from './document';
 import type { ExternalSignatureStart } from './signature';
@@ -30,6 +31,9 @@ export interface SignInput extends DecisionInput {
   signature: SignatureEvidence;
 }
 
+/** The seller records the customer's answer given off line (phone, counter, email). */
+export interface RecordAnswerInput extends DecisionInput, RecordedAnswer {}
+
 export interface ReviseInput {
   actor: Actor;
   changes: DocumentChanges;
@@ -47,6 +51,8 @@ export const quoteUpdates = {
   cancelSigning: defineUpdate<QuoteView, [DecisionInput]>('cancelSigning'),
   /** The customer signs (built-in signature): accepts with evidence. */
   sign: defineUpdate<QuoteView, [SignInput]>('sign'),
+  /** Back office: the customer answered off line; taken as their decision, an open signing cancelled first. */
+  recordAnswer: defineUpdate<QuoteView, [RecordAnswerInput]>('recordAnswer'),
   /** Back office: the quote changed after it was sent; the customer gets the new version. */
   revise: defineUpdate<QuoteView, [ReviseInput]>('revise'),
 } as const;
