@@ -9,6 +9,7 @@ import { succeeded, type components } from '../support/api';
 import { eventually } from '../support/eventually';
 import { createInvoice } from '../support/payments';
 import { pdfText } from '../support/pdf-text';
+import { saveClosedHistory } from '../replay/record';
 import { startStack, type Stack } from '../support/stack';
 import { startReceiver, type Receiver } from '../support/webhook-receiver';
 import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
@@ -77,6 +78,10 @@ it("takes an answer given by phone as the customer's acceptance: the portal sign
     await eventually(async () => (webhooksAbout(documentId).some((hook) => hook.type === 'document.accepted') ? true : undefined), { what: 'the document.accepted webhook' });
     expect(webhooksAbout(documentId).find((hook) => hook.type === 'document.accepted')?.data.event.data).toMatchObject({ channel: 'phone', by: 'Åsa Öberg' });
     await eventually(async () => ((await office.document(documentId)).chain.some((link) => link.kind === 'order') ? true : undefined), { what: 'the order made on acceptance' });
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+      // test/replay/: a portal signing cancelled by an answer given by phone, then the order made.
+      await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-answered-offline');
+    }
 
     const again = await recordAnswer(documentId, { answer: 'refused', channel: 'email' });
     expect(again.response.status).toBe(409);
@@ -163,6 +168,10 @@ it('counts payments received off line: partially paid, then paid; reminders stop
     const late = await recordPayment(documentId, { amount: 1, method: 'cash' });
     expect(late.response.status).toBe(409);
     expect(late.error?.detail).toBe('The invoice is already paid');
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+      // test/replay/: an invoice reminded, paid off line in two parts.
+      await saveClosedHistory(stack.client.workflow, `invoice-${documentId}`, 'invoice-paid-offline');
+    }
   } finally {
     await succeeded(office.api.PATCH('/v1/settings', { body: { reminderAfter: 'P3D', maxReminders: 3 } }), 200);
   }
