@@ -6,7 +6,7 @@
  */
 import { patched } from '@temporalio/workflow';
 import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './messages/acceptance';
-import { runDocumentStory } from './document-story';
+import { answerEvent, runDocumentStory } from './document-story';
 import { decision, decisionEvent } from './story';
 import {
   acceptanceMachine,
@@ -22,7 +22,7 @@ import type { AcceptanceStatus } from '../domain/acceptance';
 import { summaryKindName } from '../domain/summaries';
 import { signatureWithdrawal, signerReminder, startSignatureChild } from './signature';
 
-const DECISIONS: [keyof typeof acceptanceUpdates, AcceptanceDecisionEvent['type']][] = [
+const DECISIONS: [Exclude<keyof typeof acceptanceUpdates, 'recordAnswer'>, AcceptanceDecisionEvent['type']][] = [
   ['accept', 'ACCEPT'],
   ['refuse', 'REFUSE'],
   ['remind', 'REMIND'],
@@ -53,7 +53,10 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
     whyNot: whyNotAcceptance,
     view: acceptanceView,
     stateQuery: acceptanceStateQuery,
-    decisions: DECISIONS.map(([name, type]) => decision(acceptanceUpdates[name], (decided): AcceptanceEvent => decisionEvent(type, decided))),
+    decisions: [
+      ...DECISIONS.map(([name, type]) => decision(acceptanceUpdates[name], (decided): AcceptanceEvent => decisionEvent(type, decided))),
+      decision(acceptanceUpdates.recordAnswer, answerEvent),
+    ],
     actions: (tools) => ({
       withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally }, tools),
       ...customerEmailActions({

@@ -9,11 +9,10 @@ import type { GreenlightActivities } from '../activities/types';
 import type { DecisionInput } from './messages/document';
 import type { QuoteStatus } from '../domain/documents';
 import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
-import { runDocumentStory } from './document-story';
+import { answerEvent, runDocumentStory } from './document-story';
 import { decision, decisionEvent, patiently } from './story';
-import { answeredThrough } from '../domain/offline';
 import { customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
-import { signatureWithdrawal, signerReminder, startSignatureChild } from './signature';
+import { signatureWithdrawal, signerReminder, signingCancelReason, startSignatureChild } from './signature';
 import {
   currentVersion,
   isClosed,
@@ -21,7 +20,6 @@ import {
   quoteStatus,
   quoteView,
   whyNot,
-  type AnswerEvent,
   type DecisionEvent,
   type QuoteEvent,
   type QuoteSnapshot,
@@ -70,12 +68,6 @@ function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): stri
   return snapshot.context.requireSignature ? "the customer's signature on the portal, or a refusal" : QUOTE_WAITS_FOR[status];
 }
 
-/** Why a quote's signing is cancelled: the seller's reason, or how the customer answered off line. */
-function signingCancelReason(event: QuoteEvent): { reason?: string } {
-  if (event.type === 'RECORD_ANSWER') return { reason: `The customer answered ${answeredThrough(event.channel)}${event.by ? ` (${event.by})` : ''}` };
-  return 'reason' in event && event.reason ? { reason: event.reason } : {};
-}
-
 export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteView> {
   const { workflowId } = workflowInfo();
   const { tenantId, documentId } = input;
@@ -110,16 +102,11 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       ...decisionUpdates.map(([update, type]) => decision(update, (decided): QuoteEvent => decisionEvent(type, decided))),
       decision(quoteUpdates.sign, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
       decision(quoteUpdates.revise, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
-      decision(quoteUpdates.recordAnswer, (answer): AnswerEvent => {
-        const at = Date.now();
-        return { type: 'RECORD_ANSWER', at, occurredAt: answer.answeredAt ?? at, ...answer };
-      }),
+      decision(quoteUpdates.recordAnswer, answerEvent),
     ],
     actions: (tools) => {
-      const withdrawSignature = signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools);
       return {
-        // The signing an off-line answer closes says why in its trail: how the customer answered.
-        withdrawSignature: ({ event }) => withdrawSignature({ event: { actor: event.actor, ...signingCancelReason(event) } }),
+        withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
         ...customerEmailActions({
           tenantId,
           documentId,

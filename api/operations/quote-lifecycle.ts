@@ -23,7 +23,7 @@ import type { AnswerChannel, OfflineAnswer } from '../../domain/offline';
 import {
   cancelDraft,
   decideDocument,
-  recordQuoteAnswer,
+  recordAnswer as recordWorkflowAnswer,
   type DocumentView,
   startAcceptanceWorkflow,
   startInvoiceWorkflow,
@@ -297,20 +297,24 @@ export interface RecordAnswerRequest {
 
 /**
  * The customer answered off line (seed 003: by phone, at the counter): the seller records it and
- * the quote's workflow takes it as the customer's decision, cancelling an open signing first;
- * accepted, it converts as any accepted quote. The options named must be the quote's optional lines.
+ * the document's workflow (a quote's, an order's, a delivery note's) takes it as the customer's
+ * decision, cancelling an open signing first; an accepted quote converts as any accepted quote.
+ * The options named must be the quote's optional lines.
  */
 export async function recordAnswer(deps: AppDeps, caller: TenantCaller, documentId: string, input: RecordAnswerRequest, decisionId: string): Promise<DocumentState> {
   const document = await findDocument(deps, caller, documentId);
-  if (document.kind !== 'quote') throw new AppError('decision_rejected', `Only a quote's answer is recorded here; ${document.number} is ${withArticle(document.kind as DocumentKind)}.`);
-  if (!document.workflowId) throw new AppError('decision_rejected', 'The quote has not been sent yet');
+  const kind = document.kind as DocumentKind;
+  if (kind !== 'quote' && !isAcceptanceKind(kind)) {
+    throw new AppError('decision_rejected', `Only a quote, an order or a delivery note is answered by the customer; ${document.number} is ${withArticle(kind)}.`);
+  }
+  if (!document.workflowId) throw new AppError('decision_rejected', `The ${kindName(kind)} has not been sent yet`);
   if (input.options?.length) {
     if (input.answer !== 'accepted') throw new AppError('unprocessable', 'Options are chosen with an acceptance.', [{ path: 'options', message: 'only when accepted' }]);
     const optional = await deps.prisma.documentLine.findMany({ where: { documentId, optional: true, id: { in: input.options } }, select: { id: true } });
     const unknown = input.options.filter((option) => !optional.some((line) => line.id === option));
-    if (unknown.length) throw new AppError('unprocessable', `Not optional lines of this quote: ${unknown.join(', ')}.`, [{ path: 'options', message: 'unknown optional line' }]);
+    if (unknown.length) throw new AppError('unprocessable', `Not optional lines of this ${kindName(kind)}: ${unknown.join(', ')}.`, [{ path: 'options', message: 'unknown optional line' }]);
   }
-  const view = await recordQuoteAnswer(deps.temporal, documentId, decisionId, {
+  const view = await recordWorkflowAnswer(deps.temporal, { id: documentId, kind }, decisionId, {
     actor: sellerActor(caller),
     answer: input.answer,
     channel: input.channel,

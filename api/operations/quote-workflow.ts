@@ -11,7 +11,7 @@ import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus }
 import { kindName } from '../../domain/chain';
 import { FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type DocumentKind, type ProofStatus, type QuoteStatus } from '../../domain/documents';
 import { acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from '../../workflows/messages/acceptance';
-import { documentWorkflowId, downloadedSignal, viewedSignal, type DecisionInput, type ViewedSignal } from '../../workflows/messages/document';
+import { documentWorkflowId, downloadedSignal, viewedSignal, type DecisionInput, type RecordAnswerInput, type ViewedSignal } from '../../workflows/messages/document';
 import {
   invoiceStateQuery,
   invoiceUpdates,
@@ -35,7 +35,6 @@ import {
   quoteWorkflowId,
   type QuoteView,
   type QuoteWorkflowInput,
-  type RecordAnswerInput,
   type ReviseInput,
   type SignInput,
 } from '../../workflows/messages/quote';
@@ -59,7 +58,7 @@ const decisionUpdates = {
 } as const;
 
 export type QuoteDecision = keyof typeof decisionUpdates;
-export type AcceptanceDecision = keyof typeof acceptanceUpdates;
+export type AcceptanceDecision = Exclude<keyof typeof acceptanceUpdates, 'recordAnswer'>;
 export type QuoteFact = 'viewed' | 'downloaded';
 
 /** What a decision on any document answers (an order's view has no reminders schedule nor validity). */
@@ -294,9 +293,13 @@ export function cancelQuoteSigning(client: Client, documentId: string, decisionI
   return executeDecision(client, document, quoteUpdates.cancelSigning, decisionId, input, () => whyClosed(client, document, closedSigningReason));
 }
 
-/** The seller records the customer's answer given off line: the quote's workflow takes it as their decision, or refuses with its machine's reason. */
-export function recordQuoteAnswer(client: Client, documentId: string, decisionId: string, input: RecordAnswerInput): Promise<QuoteView> {
-  return executeDecision(client, { id: documentId, kind: 'quote' }, quoteUpdates.recordAnswer, decisionId, input);
+/**
+ * The seller records the customer's answer given off line: the quote's (or the order's, the
+ * delivery note's) workflow takes it as their decision, or refuses with its machine's reason.
+ */
+export function recordAnswer(client: Client, document: { id: string; kind: 'quote' | AcceptanceKind }, decisionId: string, input: RecordAnswerInput): Promise<QuoteView | AcceptanceView> {
+  if (document.kind === 'quote') return executeDecision(client, { id: document.id, kind: 'quote' }, quoteUpdates.recordAnswer, decisionId, input);
+  return executeDecision(client, { id: document.id, kind: document.kind }, acceptanceUpdates.recordAnswer, decisionId, input);
 }
 
 /** The seller changes a sent quote: its workflow writes the new version and emails the new link. */

@@ -113,6 +113,19 @@ it('takes a refusal given at the counter; refuses an answer the quote cannot tak
   expect((await office.events(documentId)).find((event) => event.type === 'refused')?.data).toMatchObject({ offline: true, channel: 'counter', reason: 'Trop cher' });
   await eventually(async () => (webhooksAbout(documentId).some((hook) => hook.type === 'document.refused') ? true : undefined), { what: 'the document.refused webhook' });
 
+  // An order's answer too, taken by its own workflow.
+  const order = await office.createQuote({ lines: FIRM_LINES });
+  const quoteRow = await office.document(order.documentId);
+  const orderRow = await succeeded(
+    office.api.POST('/v1/documents', { body: { kind: 'order', customerId: quoteRow.customerId, ...(quoteRow.contactId ? { contactId: quoteRow.contactId } : {}), lines: FIRM_LINES } }),
+    201,
+  );
+  await office.sendQuote(orderRow.id, order.contactEmail);
+  const orderAnswer = await recordAnswer(orderRow.id, { answer: 'accepted', channel: 'email', by: 'Zoë Dupré' });
+  expect(orderAnswer.response.status).toBe(202);
+  expect(orderAnswer.data?.status).toBe('accepted');
+  expect((await office.events(orderRow.id)).find((event) => event.type === 'accepted')?.data).toMatchObject({ offline: true, channel: 'email', by: 'Zoë Dupré' });
+
   // An invoice is paid, not answered.
   const { documentId: invoiceId } = await createInvoice(office, { lines: FIRM_LINES });
   expect((await recordAnswer(invoiceId, { answer: 'accepted', channel: 'phone' })).response.status).toBe(409);

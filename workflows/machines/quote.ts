@@ -53,10 +53,9 @@ import { assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import type { RecordedAnswer } from '../../domain/offline';
-import { activity, anotherKindsDecision, neverTaken, statusReaders, factActions, RECORDED_FACTS, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, answerRecord, anotherKindsDecision, neverTaken, statusReaders, factActions, RECORDED_FACTS, type AnswerEvent, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
-export type { FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
+export type { AnswerEvent, FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
 
 export interface QuoteMachineInput {
   /** Epoch ms at which the machine starts (the workflow's start time). */
@@ -105,13 +104,6 @@ export interface SignEvent extends Timed {
 export interface ReviseEvent extends Timed {
   type: 'REVISE';
   changes: DocumentChanges;
-}
-
-/** The seller records the customer's answer given off line (RECORD_ANSWER). */
-export interface AnswerEvent extends Timed, RecordedAnswer {
-  type: 'RECORD_ANSWER';
-  /** When the customer answered (RecordedAnswer.answeredAt, else when it was recorded): the trail's time. */
-  occurredAt: number;
 }
 
 export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent | AnswerEvent;
@@ -287,18 +279,7 @@ export const quoteMachine = setup({
       ({
         target,
         guard,
-        actions: [
-          'keepTime',
-          'closeOpenSigning',
-          {
-            type: 'recordTransition',
-            params: ({ event }: { event: QuoteEvent }) => ({
-              type: target,
-              data: event.type === 'RECORD_ANSWER' ? { offline: true, channel: event.channel, ...(event.by ? { by: event.by } : {}) } : {},
-            }),
-          },
-          notify('decided', target),
-        ],
+        actions: ['keepTime', 'closeOpenSigning', answerRecord(target), notify('decided', target)],
       }) as const;
     const recordAnswer = [answered('accepted', 'answeredYes'), answered('refused', 'answeredNo')] as const;
     /** Nothing decided yet: reminders run, the customer may decide or ask for time. */

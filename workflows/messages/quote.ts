@@ -2,9 +2,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DocumentChanges } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import type { RecordedAnswer } from '../../domain/offline';
 import type { QuoteView } from '../machines/quote';
-import { documentWorkflowId, type DecisionInput, type DocumentWorkflowInput, type DraftStart, type SendInstructions } from './document';
+import { documentWorkflowId, type DecisionInput, type RecordAnswerInput, type DocumentWorkflowInput, type DraftStart, type SendInstructions } from './document';
 import type { ExternalSignatureStart } from './signature';
 
 export type { QuoteView } from '../machines/quote';
@@ -30,9 +29,6 @@ export interface QuoteWorkflowInput extends DocumentWorkflowInput, DraftStart {
 export interface SignInput extends DecisionInput {
   signature: SignatureEvidence;
 }
-
-/** The seller records the customer's answer given off line (phone, counter, email). */
-export interface RecordAnswerInput extends DecisionInput, RecordedAnswer {}
 
 export interface ReviseInput {
   actor: Actor;

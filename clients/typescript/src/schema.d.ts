@@ -306,8 +306,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record the customer's answer given off line (phone, counter, email): taken by the quote's workflow as their decision, an open signing cancelled first
-         * @description The answer is recorded in the audit trail (accepted or refused, with channel, by and the time given in at) and sent to webhooks like a portal decision; an accepted quote then converts as any accepted quote (autoConvertToOrder). 409 with the reason when the quote cannot take it (not sent, already answered, expired).
+         * Record the customer's answer given off line (phone, counter, email) to a quote, an order or a delivery note: taken by its workflow as their decision, an open signing cancelled first
+         * @description The answer is recorded in the audit trail (accepted or refused, with channel, by and the time given in at) and sent to webhooks like a portal decision; an accepted quote then converts as any accepted quote (autoConvertToOrder). 409 with the reason when the document cannot take it (not sent, already answered, expired).
          */
         post: operations["recordDocumentAnswer"];
         delete?: never;
