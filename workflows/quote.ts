@@ -62,7 +62,7 @@ const QUOTE_WAITS_FOR: Partial<Record<QuoteStatus, string>> = {
 function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): string | undefined {
   const status = quoteStatus(snapshot);
   // The seller cancelled its portal signing: the customer's links only show it now.
-  if (snapshot.context.signingCancelled && !isClosed(snapshot)) return 'the seller to convert it by hand (its portal signing was cancelled)';
+  if (snapshot.context.signingCancelled && !isClosed(snapshot)) return "the seller to record the customer's answer, or convert it by hand (its portal signing was cancelled)";
   if (status !== 'sent' && status !== 'viewed') return QUOTE_WAITS_FOR[status];
   if (signedExternally) return "the customer's signature at the provider (signature workflow)";
   return snapshot.context.requireSignature ? "the customer's signature on the portal, or a refusal" : QUOTE_WAITS_FOR[status];
