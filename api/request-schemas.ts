@@ -55,7 +55,7 @@ export const serviceRequestSchema = z
     plan: z.unknown().nullable(),
     billing: z.enum(REQUEST_BILLINGS),
     priceOnQuote: z.boolean(),
-    status: z.enum(['draft', ...REQUEST_STATUSES]),
+    status: z.enum(REQUEST_STATUSES),
     box: z.enum(REQUEST_BOXES),
     labels: z.array(z.string()).openapi({ description: 'Team-only; awaiting_response while a proposal waits for the customer' }),
     unread: z.boolean(),

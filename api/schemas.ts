@@ -17,6 +17,7 @@ import { isPlanPeriod } from '../domain/plans';
 import { isIsoCurrency, toScaled } from '../domain/money';
 import { AppError } from '../domain/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './operations/pagination';
+import { ANSWER_CHANNELS, OFFLINE_ANSWERS, PAYMENT_METHODS } from '../domain/offline';
 
 extendZodWithOpenApi(z);
 
@@ -357,6 +358,7 @@ export const updateSettingsSchema = z
     maxReminders: z.number().int().min(0).max(20).optional(),
     signaturePollInterval: isoDuration.optional(),
     quoteValidity: isoDuration.optional(),
+    invoiceDueAfter: isoDuration.optional().openapi({ description: 'Payment terms: an invoice made from an order (or a delivery note) is due this long after it is made', example: 'P30D' }),
     requireSignature: z.boolean().optional(),
     autoConvertToOrder: z.boolean().optional(),
     signatureProvider: z.enum(SIGNATURE_PROVIDERS).optional(),
@@ -379,6 +381,7 @@ export const settingsSchema = z
     maxReminders: z.number().int(),
     signaturePollInterval: z.string(),
     quoteValidity: z.string(),
+    invoiceDueAfter: z.string(),
     requireSignature: z.boolean(),
     autoConvertToOrder: z.boolean(),
     signatureProvider: z.string(),
@@ -579,7 +582,9 @@ export const paymentSchema = z
     amount: z.number().int().openapi({ description: 'Minor units of currency' }),
     currency,
     checkoutSessionId: z.string().nullable().openapi({ description: "The provider's hosted payment (Stripe Checkout Session)" }),
-    paymentIntentId: z.string().nullable().openapi({ description: "The provider's payment (Stripe PaymentIntent), once there is one" }),
+    paymentIntentId: z.string().nullable().openapi({ description: "The provider's payment (Stripe PaymentIntent), once there is one; a payment received off line: its own id" }),
+    method: z.enum(PAYMENT_METHODS).nullable().openapi({ description: 'A payment received off line (provider "offline"): how; null for online payments' }),
+    reference: z.string().nullable().openapi({ description: "A payment received off line: the seller's reference (bank transfer id, cheque number)" }),
     paidAt: dateTime.nullable(),
     receiptNumber: z.string().nullable().openapi({ description: 'The receipt the customer downloads from the portal, once paid' }),
     createdAt: dateTime,
@@ -771,6 +776,41 @@ export const workflowStateSchema = z
   .openapi('WorkflowState');
 
 export const remindDocumentSchema = z.strictObject({}).openapi('RemindDocument');
+
+/** A moment the seller records, never later than now (a clock a little ahead is forgiven). */
+const pastDateTime = (what: string) =>
+  dateTime.refine((value) => Date.parse(value) <= Date.now() + 60_000, { message: `${what} cannot be in the future` });
+
+export const recordAnswerSchema = z
+  .strictObject({
+    answer: z.enum(OFFLINE_ANSWERS),
+    channel: z.enum(ANSWER_CHANNELS).openapi({ description: 'How the customer answered: by phone, at the counter, by email, another way' }),
+    by: z.string().trim().min(1).max(200).optional().openapi({ description: 'Who answered for the customer', example: 'Åsa Öberg' }),
+    at: pastDateTime('The answer').optional().openapi({ description: 'When the customer answered; now when absent' }),
+    options: z.array(id).max(200).optional().openapi({ description: 'Ids of the optional lines the customer chose (an acceptance)' }),
+    reason: z.string().trim().min(1).max(2000).optional().openapi({ description: "The customer's reason (a refusal)" }),
+  })
+  .openapi('RecordAnswer');
+
+export const recordPaymentSchema = z
+  .strictObject({
+    amount: z.number().int().min(1).max(2_147_483_647).openapi({ description: "Minor units of the invoice's currency; at most what is left to pay" }),
+    method: z.enum(PAYMENT_METHODS),
+    receivedAt: pastDateTime('The payment').optional().openapi({ description: 'When the money came in; now when absent' }),
+    reference: z.string().trim().min(1).max(200).optional().openapi({ description: 'Bank transfer id, cheque number…', example: 'VIR-2026-0412' }),
+  })
+  .openapi('RecordPayment');
+
+export const invoiceStateSchema = z
+  .object({
+    status: documentStatusSchema,
+    paidTotal: z.number().int().openapi({ description: 'Minor units paid so far' }),
+    amountDue: z.number().int().openapi({ description: 'Minor units left to pay' }),
+    remindersSent: z.number().int(),
+    nextReminderAt: dateTime.optional(),
+    dueDate: dateTime.optional(),
+  })
+  .openapi('InvoiceState');
 
 export const cancelDocumentSchema = z
   .strictObject({ reason: z.string().trim().min(1).max(2000).optional() })

@@ -135,6 +135,17 @@ export function customerLinkActions(kind: string, digitalStatus: string | null):
   return ['view', 'download'];
 }
 
+/**
+ * What a customer's link allows now: its own actions, less what its document no longer takes
+ * on the portal. A quote whose signing the seller cancelled keeps its links (they open it, its
+ * chain and the conversation) but answers only through the seller, as a later link would.
+ */
+export function linkActionsNow(actions: readonly string[], document: { kind: string; digitalStatus: string | null }): string[] {
+  if (document.kind !== 'quote' || document.digitalStatus !== 'cancelled') return [...actions];
+  const allowed: readonly string[] = customerLinkActions(document.kind, document.digitalStatus);
+  return actions.filter((action) => allowed.includes(action));
+}
+
 export const LOCALES = ['fr', 'en', 'sv'] as const;
 export type Locale = (typeof LOCALES)[number];
 

@@ -6,7 +6,7 @@
  */
 import { patched } from '@temporalio/workflow';
 import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './messages/acceptance';
-import { runDocumentStory } from './document-story';
+import { answerEvent, runDocumentStory } from './document-story';
 import { decision, decisionEvent } from './story';
 import {
   acceptanceMachine,
@@ -20,9 +20,9 @@ import {
 import { customerEmailActions, emailRecipient } from './customer-emails';
 import type { AcceptanceStatus } from '../domain/acceptance';
 import { summaryKindName } from '../domain/summaries';
-import { signatureWithdrawal, startSignatureChild } from './signature';
+import { signatureWithdrawal, signerReminder, startSignatureChild } from './signature';
 
-const DECISIONS: [keyof typeof acceptanceUpdates, AcceptanceDecisionEvent['type']][] = [
+const DECISIONS: [Exclude<keyof typeof acceptanceUpdates, 'recordAnswer'>, AcceptanceDecisionEvent['type']][] = [
   ['accept', 'ACCEPT'],
   ['refuse', 'REFUSE'],
   ['remind', 'REMIND'],
@@ -42,6 +42,7 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
   const external = input.signature && kind === 'order' && !input.resume && patched('external-signature') ? input.signature : undefined;
   if (external) await startSignatureChild({ kind: 'order', tenantId, documentId, customerId: input.customerId, number: input.number, customerName: input.customerName, signature: external });
   const emailsCustomer = !input.signature;
+  const signedExternally = input.signature !== undefined && kind === 'order';
 
   const closed = await runDocumentStory(input, {
     kind,
@@ -52,9 +53,12 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
     whyNot: whyNotAcceptance,
     view: acceptanceView,
     stateQuery: acceptanceStateQuery,
-    decisions: DECISIONS.map(([name, type]) => decision(acceptanceUpdates[name], (decided): AcceptanceEvent => decisionEvent(type, decided))),
+    decisions: [
+      ...DECISIONS.map(([name, type]) => decision(acceptanceUpdates[name], (decided): AcceptanceEvent => decisionEvent(type, decided))),
+      decision(acceptanceUpdates.recordAnswer, answerEvent),
+    ],
     actions: (tools) => ({
-      withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined && kind === 'order' }, tools),
+      withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally }, tools),
       ...customerEmailActions({
         tenantId,
         documentId,
@@ -63,6 +67,7 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
         templates: { firstSend: `${kind}_first_send`, reminder: `${kind}_reminder` },
         // Reminded by the seller only: no automatic ones to count.
         what: { document: `the ${summaryKindName(kind)}`, recipient: emailRecipient(input), maxReminders: 0 },
+        remindElsewhere: signerReminder({ tenantId, documentId, signedExternally }),
       }),
     }),
     operator: {

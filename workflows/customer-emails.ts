@@ -26,6 +26,8 @@ export interface CustomerEmails {
   send: SendInstructions;
   emailsCustomer: boolean;
   templates: { firstSend: SendDocumentEmailInput['template']; reminder: SendDocumentEmailInput['template'] };
+  /** When no email of ours goes out: who reminds the customer instead (the signature's provider, workflows/signature.ts). */
+  remindElsewhere?: () => Promise<void>;
   /** How the emails' activities are summarised for operators: "email the quote to ACME AB". */
   what: EmailSummary;
 }
@@ -56,7 +58,7 @@ export function emailSummaries({ document, recipient, maxReminders }: EmailSumma
   };
 }
 
-export function customerEmailActions({ tenantId, documentId, send, emailsCustomer, templates, what }: CustomerEmails) {
+export function customerEmailActions({ tenantId, documentId, send, emailsCustomer, templates, what, remindElsewhere }: CustomerEmails) {
   const summaries = emailSummaries(what);
   const { workflowId } = workflowInfo();
   return {
@@ -73,7 +75,7 @@ export function customerEmailActions({ tenantId, documentId, send, emailsCustome
       }]);
     },
     sendReminderEmail: async ({ params }: { params: ReminderParams }): Promise<void> => {
-      if (!emailsCustomer) return;
+      if (!emailsCustomer) return remindElsewhere?.();
       await sendDocumentEmail.executeWithOptions({ summary: summaries.reminder(params) }, [{
         tenantId,
         documentId,

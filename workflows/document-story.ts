@@ -16,9 +16,9 @@ import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
 import { documentSummary } from '../domain/summaries';
-import { downloadedSignal, viewedSignal, type DocumentWorkflowInput, type DraftStart, type ViewedSignal } from './messages/document';
+import { downloadedSignal, viewedSignal, type DocumentWorkflowInput, type DraftStart, type RecordAnswerInput, type ViewedSignal } from './messages/document';
 import type { ActionCall, ActionHandlers } from './machine-runner';
-import type { FactEvent, NotifyParams, RecordParams } from './machines/actions';
+import type { AnswerEvent, FactEvent, NotifyParams, RecordParams } from './machines/actions';
 import { fact, patiently, runStory, type OperatorView, type Story, type StoryTools } from './story';
 
 const { recordTransition, notifyAssignee } = proxyActivities<GreenlightActivities>({
@@ -139,6 +139,12 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
     }]);
     if (statusChanged) tools.showStatus(target.shownAs ? target.shownAs(status) : status);
   };
+}
+
+/** The seller's record of the customer's answer given off line, as its machine event: it happened when the customer answered. */
+export function answerEvent(answer: RecordAnswerInput): AnswerEvent {
+  const at = Date.now();
+  return { type: 'RECORD_ANSWER', at, occurredAt: answer.answeredAt ?? at, ...answer };
 }
 
 function factEvent(type: FactEvent['type'], fact: ViewedSignal): FactEvent {

@@ -14,7 +14,7 @@ import { plainMoney } from '../domain/summaries';
 import { confirmationActions, customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
 import { invoiceStateQuery, invoiceUpdates, paymentFailedSignal, paymentReceivedSignal, type InvoiceView, type InvoiceWorkflowInput } from './messages/invoice';
 import { runDocumentStory } from './document-story';
-import { answeredDecision, decision, decisionEvent, fact, patiently, refuseDecision } from './story';
+import { answeredDecision, currentDecisionId, decision, decisionEvent, fact, patiently, refuseDecision } from './story';
 import {
   invoiceMachine,
   invoiceStatus,
@@ -75,6 +75,13 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
         (asked): InvoiceEvent => decisionEvent('OPEN_PAYMENT', asked),
         (snapshot: InvoiceSnapshot) => paymentPageOf(snapshot) ?? refuseDecision(JUST_PAID_REASON),
       ),
+      // Received off line: counted as any payment, its id the seller's decision (the update id), so a retry counts it once.
+      decision(invoiceUpdates.receivePayment, ({ actor, amount, method, receivedAt, reference }): InvoiceEvent => ({
+        type: 'PAYMENT_RECEIVED',
+        at: Date.now(),
+        actor,
+        payment: { paymentId: `offline:${currentDecisionId()}`, amount, currency: input.currency, provider: 'offline', method, paidAt: receivedAt, ...(reference ? { reference } : {}) },
+      })),
     ],
     facts: [
       fact(paymentReceivedSignal, (payment): InvoiceEvent => ({ type: 'PAYMENT_RECEIVED', at: Date.now(), actor: { kind: 'system' }, payment })),

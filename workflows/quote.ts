@@ -9,10 +9,10 @@ import type { GreenlightActivities } from '../activities/types';
 import type { DecisionInput } from './messages/document';
 import type { QuoteStatus } from '../domain/documents';
 import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
-import { runDocumentStory } from './document-story';
+import { answerEvent, runDocumentStory } from './document-story';
 import { decision, decisionEvent, patiently } from './story';
 import { confirmationActions, customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
-import { signatureWithdrawal, startSignatureChild } from './signature';
+import { signatureWithdrawal, signerReminder, signingCancelReason, startSignatureChild } from './signature';
 import {
   currentVersion,
   isClosed,
@@ -62,7 +62,7 @@ const QUOTE_WAITS_FOR: Partial<Record<QuoteStatus, string>> = {
 function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): string | undefined {
   const status = quoteStatus(snapshot);
   // The seller cancelled its portal signing: the customer's links only show it now.
-  if (snapshot.context.signingCancelled && !isClosed(snapshot)) return 'the seller to convert it by hand (its portal signing was cancelled)';
+  if (snapshot.context.signingCancelled && !isClosed(snapshot)) return "the seller to record the customer's answer, or convert it by hand (its portal signing was cancelled)";
   if (status !== 'sent' && status !== 'viewed') return QUOTE_WAITS_FOR[status];
   if (signedExternally) return "the customer's signature at the provider (signature workflow)";
   return snapshot.context.requireSignature ? "the customer's signature on the portal, or a refusal" : QUOTE_WAITS_FOR[status];
@@ -102,6 +102,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       ...decisionUpdates.map(([update, type]) => decision(update, (decided): QuoteEvent => decisionEvent(type, decided))),
       decision(quoteUpdates.sign, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
       decision(quoteUpdates.revise, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
+      decision(quoteUpdates.recordAnswer, answerEvent),
     ],
     actions: (tools) => ({
       ...confirmationActions({ tenantId, documentId, emailsCustomer, to: input.send.to }, tools),
@@ -113,14 +114,15 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         emailsCustomer,
         templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
         what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
+        remindElsewhere: signerReminder({ tenantId, documentId, signedExternally: input.signature !== undefined }),
       }),
       recordSignature: async ({ params }) => {
         await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
       },
       // Retried until done (as every write here): the machine already counts the signing cancelled.
       cancelPortalSigning: async ({ event }) => {
-        const reason = 'reason' in event ? event.reason : undefined;
-        await cancelPortalSigning.executeWithOptions({ summary: 'revoke the portal signing links and record the cancel' }, [
+        const { reason } = signingCancelReason(event);
+        await cancelPortalSigning.executeWithOptions({ summary: 'cancel the portal signing and record it' }, [
           { tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) },
         ]);
       },

@@ -41,9 +41,13 @@ import {
 import { documentSearchAttributes } from './search-attributes';
 import { cancelExternalSignature, checkExternalSignature, decideParentDocument, startExternalSignature, storeSignedDocument } from './signature-activities';
 import { decision, fact, patiently, runStory, type StoryTools } from './story';
+import type { AnswerEvent } from './machines/actions';
+import { answeredThrough } from '../domain/offline';
 
 /** The document was cancelled: its signing is withdrawn for as long as it takes (each attempt waits a bounded time). */
 const { withdrawDocumentSignature } = proxyActivities<SignatureActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
+/** The seller waits for the answer of a reminder: a provider that does not answer soon is logged, not waited out. */
+const { remindExternalSigner } = proxyActivities<SignatureActivities>({ startToCloseTimeout: '30 seconds', retry: { ...patiently, maximumAttempts: 5 } });
 
 /** What an open signing waits for, as operators read it. */
 const WAITS_FOR: Partial<Record<DigitalStatus, string>> = {
@@ -198,17 +202,47 @@ export async function startSignatureChild(parent: {
  * signing: a built-in one is the quote's own status.
  */
 export function signatureWithdrawal(document: { tenantId: string; documentId: string; signedExternally: boolean }, tools: StoryTools) {
-  return async ({ event }: { event: { actor?: Actor; reason?: string } }): Promise<void> => {
+  return async ({ event }: { event: WithdrawingEvent }): Promise<void> => {
     // Patched: a document cancelled before this replays without it (the API withdrew its signing then).
     if (!document.signedExternally || !patched('withdraw-signature-on-cancel')) return;
     const { tenantId, documentId } = document;
     const decisionId = `${workflowInfo().workflowId}#withdraw-signature`;
     const actor = event.actor ?? { kind: 'system' };
     tools.behindTheAnswer(async () => {
-      const answer = await withdrawDocumentSignature({ tenantId, documentId, actor, decisionId, ...(event.reason ? { reason: event.reason } : {}) });
+      const answer = await withdrawDocumentSignature({ tenantId, documentId, actor, decisionId, ...signingCancelReason(event) });
       // Over already (signed, rejected, expired), or refused by the provider: the digital status says what happened.
       if (answer.outcome !== 'taken') log.info('The signing was not withdrawn', { documentId, ...answer });
     }, { notice: 'signature withdrawal' });
+  };
+}
+
+/** The decision that ends a document's signing: a cancel (with the seller's reason), or the customer's answer given off line. */
+type WithdrawingEvent = { type: string; actor?: Actor; reason?: string } | AnswerEvent;
+
+/** Why a document's signing is cancelled, in its trail: the seller's reason, or how the customer answered off line. */
+export function signingCancelReason(event: WithdrawingEvent): { reason?: string } {
+  if (event.type === 'RECORD_ANSWER' && 'channel' in event) return { reason: `The customer answered ${answeredThrough(event.channel)}${event.by ? ` (${event.by})` : ''}` };
+  return event.reason ? { reason: event.reason } : {};
+}
+
+/**
+ * The reminder of a document out for signature with an external provider (the machines'
+ * `sendReminderEmail` when no email of ours goes out): the provider reminds the signer through
+ * the channel the signing went out on. The API refuses a reminder once the signing is over; one
+ * the provider still refuses (the signer signed a moment ago) is logged, the digital status
+ * telling what happened. Nothing for a document without an external signing.
+ */
+export function signerReminder(document: { tenantId: string; documentId: string; signedExternally: boolean }) {
+  return async (): Promise<void> => {
+    // Patched: a reminder taken before this replays without it (it reached nobody then).
+    if (!document.signedExternally || !patched('remind-at-provider')) return;
+    const { tenantId, documentId } = document;
+    try {
+      await remindExternalSigner.executeWithOptions({ summary: 'remind the signer at the provider' }, [{ tenantId, documentId }]);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('The provider did not remind the signer', { documentId, error: error.cause?.message ?? error.message });
+    }
   };
 }
 

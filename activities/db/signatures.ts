@@ -6,7 +6,8 @@
  * here from the same version, byte-for-byte the same: the rendering depends only on the
  * document), so the certificate carries the pages signed.
  *
- * Its cancel by the seller: the links revoked at the built-in provider, then the trail's
+ * Its cancel by the seller: cancelled at the built-in provider (the links stay: they open the
+ * quote, which refuses a signature from then on), then the trail's
  * signature_cancelled with digital status "cancelled", keyed by the workflow's write number.
  */
 import type { AuditEvent, PrismaClient, QuoteSignature } from '../../generated/prisma/client';
@@ -64,7 +65,7 @@ export async function recordSignature(prisma: PrismaClient, input: RecordSignatu
 /**
  * Cancels the portal signing and records it; answers the trail's event (for its webhooks).
  * Idempotent: an attempt after one that got as far as the event finds the signing cancelled
- * and answers that event; one after a crash between the two revokes nothing more and writes it.
+ * and answers that event; one after a crash between the two cancels nothing more and writes it.
  */
 export async function cancelPortalSigning(prisma: PrismaClient, input: CancelPortalSigningInput): Promise<AuditEvent | null> {
   const builtin = createBuiltinProvider(prisma);

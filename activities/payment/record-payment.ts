@@ -35,8 +35,9 @@ export async function recordPayment(prisma: PrismaClient, input: RecordPaymentIn
     amount: payment.amount,
     currency: payment.currency,
     paidAt,
-    provider: payment.provider,
-    paymentId: payment.paymentId,
+    // Off line, the receipt names how it came and the seller's reference.
+    provider: payment.method ?? payment.provider,
+    paymentId: payment.reference ?? payment.paymentId,
     paidTotal: input.paidTotal,
     amountDue: Math.max(0, document.grossTotal - input.paidTotal),
   }));
@@ -51,6 +52,8 @@ export async function recordPayment(prisma: PrismaClient, input: RecordPaymentIn
     checkoutUrl: null,
     failureCode: null,
     failureMessage: null,
+    method: payment.method ?? null,
+    reference: payment.reference ?? null,
   };
   // The hosted payment it came through (opened by the portal), else a row of its own.
   const through = existing ?? (payment.sessionId ? await prisma.payment.findUnique({ where: { checkoutSessionId: payment.sessionId } }) : null);

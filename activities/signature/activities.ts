@@ -143,6 +143,11 @@ export function createSignatureActivities(deps: SignatureDeps): SignatureActivit
       });
     },
 
+    async remindExternalSigner(ref) {
+      const { signature, provider } = await load(ref);
+      await atProvider(() => provider.remindSigner(providerIdOf(signature), signature.channel as SignatureChannel));
+    },
+
     async storeSignedDocument(ref) {
       const { signature, provider } = await load(ref);
       const key = signedFileKey(signature.documentId);

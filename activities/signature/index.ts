@@ -27,6 +27,7 @@ export function signatureActivities(prisma: PrismaClient, deps: SignatureActivit
     startExternalSignature: missing,
     checkExternalSignature: missing,
     cancelExternalSignature: missing,
+    remindExternalSigner: missing,
     storeSignedDocument: missing,
     decideParentDocument: missing,
     withdrawDocumentSignature: missing,

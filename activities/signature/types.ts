@@ -42,6 +42,8 @@ export interface SignatureActivities {
   checkExternalSignature(input: SignatureRef): Promise<ProviderStatus>;
   /** Withdraws the document at the provider and keeps who and why. */
   cancelExternalSignature(input: CancelSignatureInput): Promise<void>;
+  /** The seller asked to remind the signer: the provider reminds them through the channel the signing went out on. */
+  remindExternalSigner(input: SignatureRef): Promise<void>;
   /** Downloads the signed PDF into the file store; once. */
   storeSignedDocument(input: SignatureRef): Promise<{ key: string }>;
   /** Accepts or refuses the signed document through its own workflow; answers what that workflow said. */

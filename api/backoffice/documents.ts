@@ -11,9 +11,9 @@ import { createDocument, getDocument, listDocumentEvents, listDocuments, type Do
 import { mapPage } from '../operations/pagination';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
 import { listDocumentMessages, postSellerMessage } from '../operations/messages';
-import { cancelDocument, previewPdf, remindDocument, sendDocument } from '../operations/quote-lifecycle';
+import { cancelDocument, previewPdf, recordAnswer, remindDocument, sendDocument } from '../operations/quote-lifecycle';
 import { signatureBlock, type SignatureBlock } from '../operations/quote-signatures';
-import { listPayments, presentPayment } from '../operations/payments';
+import { listPayments, presentPayment, recordOfflinePayment } from '../operations/payments';
 import { createProofRevision, listRevisions, presentRevision, type RevisionWithPageCount } from '../operations/proof-revisions';
 import { findSellerProof, readRevisionPage, readWatermarkedPdf } from '../operations/proof-files';
 import { readProofTrail } from '../../services/db/proof-trail';
@@ -37,7 +37,10 @@ import {
   pageImageQuerySchema,
   pageImageSchema,
   pageQuerySchema,
+  invoiceStateSchema,
   pdfSchema,
+  recordAnswerSchema,
+  recordPaymentSchema,
   revisionPageParamsSchema,
   revisionParamsSchema,
   revisionPinParamsSchema,
@@ -296,6 +299,38 @@ export const documentRoutes = [
     problems: ['decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: workflowStateSchema },
     handle: ({ deps, caller, params, body, decisionId }) => cancelDocument(deps, caller, params.id, body, decisionId),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/documents/:id/record-answer',
+    operationId: 'recordDocumentAnswer',
+    tag: 'Documents',
+    summary: "Record the customer's answer given off line (phone, counter, email) to a quote, an order or a delivery note: taken by its workflow as their decision, an open signing cancelled first",
+    description:
+      'The answer is recorded in the audit trail (accepted or refused, with channel, by and the time given in at) and sent to webhooks like a portal decision; an accepted quote then converts as any accepted quote (autoConvertToOrder). 409 with the reason when the document cannot take it (not sent, already answered, expired).',
+    auth: 'tenant',
+    params: idParamsSchema,
+    body: recordAnswerSchema,
+    bodyExample: { answer: 'accepted', channel: 'phone', by: 'Åsa Öberg', at: '2026-03-02T10:15:00Z' },
+    problems: ['decision_rejected', 'unprocessable', 'unavailable'],
+    response: { status: 202, description: 'Taken', schema: workflowStateSchema },
+    handle: ({ deps, caller, params, body, decisionId }) => recordAnswer(deps, caller, params.id, body, decisionId),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/documents/:id/payments',
+    operationId: 'recordDocumentPayment',
+    tag: 'Documents',
+    summary: "Record a payment of an invoice received off line (transfer, cheque, cash): partially paid or paid, reminders stop once paid",
+    description:
+      "Counted by the invoice's workflow like an online payment: recorded in the trail as paid (partial: true while something is left), sent to webhooks (document.paid), listed in the document's payments with its method and reference. An amount above what is left to pay is refused (422).",
+    auth: 'tenant',
+    params: idParamsSchema,
+    body: recordPaymentSchema,
+    bodyExample: { amount: 12000, method: 'transfer', receivedAt: '2026-03-02T10:15:00Z', reference: 'VIR-2026-0412' },
+    problems: ['decision_rejected', 'unprocessable', 'unavailable'],
+    response: { status: 201, description: 'Counted', schema: invoiceStateSchema },
+    handle: ({ deps, caller, params, body, decisionId }) => recordOfflinePayment(deps, caller, params.id, body, decisionId),
   }),
   uploadRoute({
     method: 'post',

@@ -15,6 +15,7 @@ function presentSettings(settings: TenantSettings) {
     maxReminders: settings.maxReminders,
     signaturePollInterval: settings.signaturePollInterval,
     quoteValidity: settings.quoteValidity,
+    invoiceDueAfter: settings.invoiceDueAfter,
     requireSignature: settings.requireSignature,
     autoConvertToOrder: settings.autoConvertToOrder,
     signatureProvider: settings.signatureProvider,

@@ -18,7 +18,11 @@ import type { Config } from '../../platform/config';
 import { documentWorkflowId } from '../../workflows/messages/document';
 import { paymentFailedSignal, paymentReceivedSignal } from '../../workflows/messages/invoice';
 import { isInvoicePayable } from '../../workflows/machines/invoice';
-import { openInvoicePaymentPage } from './quote-workflow';
+import { openInvoicePaymentPage, queryInvoice, receiveInvoicePayment } from './quote-workflow';
+import { sellerActor, type TenantCaller } from '../auth';
+import type { PaymentMethod } from '../../domain/offline';
+import { plainMoney } from '../../domain/summaries';
+import type { InvoiceView } from '../../workflows/messages/invoice';
 import { getSettings } from './settings';
 
 export interface PaymentDeps {
@@ -136,6 +140,54 @@ async function signalInvoice(
   }
 }
 
+export interface OfflinePaymentRequest {
+  amount: number;
+  method: PaymentMethod;
+  receivedAt?: string;
+  reference?: string;
+}
+
+/** What recording a payment answers: the invoice as its workflow counts it. */
+export function presentInvoiceState(view: InvoiceView) {
+  return {
+    status: view.status,
+    paidTotal: view.paidTotal,
+    amountDue: view.amountDue,
+    remindersSent: view.remindersSent,
+    ...(view.nextReminderAt !== undefined ? { nextReminderAt: new Date(view.nextReminderAt).toISOString() } : {}),
+    ...(view.dueDate !== undefined ? { dueDate: new Date(view.dueDate).toISOString() } : {}),
+  };
+}
+
+/**
+ * A payment received off line (transfer, cheque, cash), recorded by the seller: the invoice's
+ * workflow counts it as any payment (partially paid or paid, reminders stop once paid, webhook
+ * document.paid). More than what is left to pay is a typing mistake, refused here (422) before
+ * the workflow is asked; the workflow refuses it too (409) should another payment come between.
+ */
+export async function recordOfflinePayment(deps: PaymentDeps, caller: TenantCaller, documentId: string, input: OfflinePaymentRequest, decisionId: string) {
+  const invoice = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId }, select: { kind: true, number: true, workflowId: true, currency: true } });
+  if (!invoice) throw new AppError('not_found', `No document ${documentId}.`);
+  if (invoice.kind !== 'invoice') throw new AppError('decision_rejected', `Only invoices are paid; ${invoice.number} is not an invoice.`);
+  if (!invoice.workflowId) throw new AppError('decision_rejected', 'The invoice has not been sent yet');
+  // A retry of a payment already counted gets its first answer, whatever is left now.
+  const counted = await deps.prisma.payment.findUnique({ where: { paymentIntentId: `offline:${decisionId}` }, select: { id: true } });
+  const current = counted ? null : await queryInvoice(deps.temporal, documentId);
+  if (current && isInvoicePayable(current.status) && input.amount > current.amountDue) {
+    throw new AppError('unprocessable', `The payment (${plainMoney(input.amount, invoice.currency)}) is more than what is left to pay (${plainMoney(current.amountDue, invoice.currency)}).`, [
+      { path: 'amount', message: `at most ${current.amountDue}` },
+    ]);
+  }
+  const view = await receiveInvoicePayment(deps.temporal, documentId, decisionId, {
+    actor: sellerActor(caller),
+    amount: input.amount,
+    method: input.method,
+    receivedAt: input.receivedAt ? Date.parse(input.receivedAt) : Date.now(),
+    ...(input.reference ? { reference: input.reference } : {}),
+  });
+  return presentInvoiceState(view);
+}
+
 export type PaymentRowStatus = 'open' | 'succeeded' | 'failed' | 'expired';
 
 /** What GET /v1/documents/:id shows of each payment (never the receipt's bytes). */
@@ -148,6 +200,8 @@ export function presentPayment(payment: Payment) {
     currency: payment.currency,
     checkoutSessionId: payment.checkoutSessionId,
     paymentIntentId: payment.paymentIntentId,
+    method: (payment.method as PaymentMethod | null) ?? null,
+    reference: payment.reference,
     paidAt: payment.paidAt?.toISOString() ?? null,
     receiptNumber: payment.receiptNumber,
     createdAt: payment.createdAt.toISOString(),

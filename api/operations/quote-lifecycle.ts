@@ -19,7 +19,17 @@ import type { RevisionReadyInput } from '../../workflows/messages/proof';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
-import { cancelDraft, decideDocument, type DocumentView, startAcceptanceWorkflow, startInvoiceWorkflow, startProofWorkflow, startQuoteWorkflow } from './quote-workflow';
+import type { AnswerChannel, OfflineAnswer } from '../../domain/offline';
+import {
+  cancelDraft,
+  decideDocument,
+  recordAnswer as recordWorkflowAnswer,
+  type DocumentView,
+  startAcceptanceWorkflow,
+  startInvoiceWorkflow,
+  startProofWorkflow,
+  startQuoteWorkflow,
+} from './quote-workflow';
 import { recordFact, sellerFact } from './facts';
 import { invoiceWorkflowInput } from './invoices';
 import { readProofOriginal } from './proof-files';
@@ -244,6 +254,11 @@ export async function sendDocument(
 export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string): Promise<DocumentState> {
   const document = await findSendable(deps, caller, documentId);
   if (!document.workflowId) throw new AppError('decision_rejected', `The ${kindName(document.kind)} has not been sent yet; send it first.`);
+  // Out for signature at an external provider, the provider reminds the signer: only while the signer has something to sign.
+  const external = await deps.prisma.externalSignature.findUnique({ where: { documentId }, select: { provider: true } });
+  if (external && document.digitalStatus !== 'sent' && document.digitalStatus !== 'viewed') {
+    throw new AppError('decision_rejected', `The digital signing is ${document.digitalStatus ?? 'draft'}: there is no signer to remind at ${external.provider}.`);
+  }
   const view = await decideDocument(deps.temporal, document, 'remind', decisionId, { actor: sellerActor(caller) });
   return stateOf(view);
 }
@@ -269,6 +284,46 @@ export async function cancelDocument(
   }
   // A document never sent answers its status alone (also to a retry): it had no reminders nor validity.
   return document.sentAt ? stateOf(view) : { status: view.status };
+}
+
+export interface RecordAnswerRequest {
+  answer: OfflineAnswer;
+  channel: AnswerChannel;
+  by?: string;
+  at?: string;
+  options?: string[];
+  reason?: string;
+}
+
+/**
+ * The customer answered off line (seed 003: by phone, at the counter): the seller records it and
+ * the document's workflow (a quote's, an order's, a delivery note's) takes it as the customer's
+ * decision, cancelling an open signing first; an accepted quote converts as any accepted quote.
+ * The options named must be the quote's optional lines.
+ */
+export async function recordAnswer(deps: AppDeps, caller: TenantCaller, documentId: string, input: RecordAnswerRequest, decisionId: string): Promise<DocumentState> {
+  const document = await findDocument(deps, caller, documentId);
+  const kind = document.kind as DocumentKind;
+  if (kind !== 'quote' && !isAcceptanceKind(kind)) {
+    throw new AppError('decision_rejected', `Only a quote, an order or a delivery note is answered by the customer; ${document.number} is ${withArticle(kind)}.`);
+  }
+  if (!document.workflowId) throw new AppError('decision_rejected', `The ${kindName(kind)} has not been sent yet`);
+  if (input.options?.length) {
+    if (input.answer !== 'accepted') throw new AppError('unprocessable', 'Options are chosen with an acceptance.', [{ path: 'options', message: 'only when accepted' }]);
+    const optional = await deps.prisma.documentLine.findMany({ where: { documentId, optional: true, id: { in: input.options } }, select: { id: true } });
+    const unknown = input.options.filter((option) => !optional.some((line) => line.id === option));
+    if (unknown.length) throw new AppError('unprocessable', `Not optional lines of this ${kindName(kind)}: ${unknown.join(', ')}.`, [{ path: 'options', message: 'unknown optional line' }]);
+  }
+  const view = await recordWorkflowAnswer(deps.temporal, { id: documentId, kind }, decisionId, {
+    actor: sellerActor(caller),
+    answer: input.answer,
+    channel: input.channel,
+    ...(input.by ? { by: input.by } : {}),
+    ...(input.at ? { answeredAt: Date.parse(input.at) } : {}),
+    ...(input.options?.length ? { options: input.options } : {}),
+    ...(input.reason ? { reason: input.reason } : {}),
+  });
+  return stateOf(view);
 }
 
 /**

@@ -11,8 +11,15 @@ import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus }
 import { kindName } from '../../domain/chain';
 import { FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type DocumentKind, type ProofStatus, type QuoteStatus } from '../../domain/documents';
 import { acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from '../../workflows/messages/acceptance';
-import { documentWorkflowId, downloadedSignal, viewedSignal, type DecisionInput, type ViewedSignal } from '../../workflows/messages/document';
-import { invoiceUpdates, type InvoiceView, type InvoiceWorkflowInput, type OpenPaymentInput } from '../../workflows/messages/invoice';
+import { documentWorkflowId, downloadedSignal, viewedSignal, type DecisionInput, type RecordAnswerInput, type ViewedSignal } from '../../workflows/messages/document';
+import {
+  invoiceStateQuery,
+  invoiceUpdates,
+  type InvoiceView,
+  type InvoiceWorkflowInput,
+  type OpenPaymentInput,
+  type ReceivePaymentInput,
+} from '../../workflows/messages/invoice';
 import {
   proofStateQuery,
   proofUpdates,
@@ -22,7 +29,15 @@ import {
   type ProofWorkflowInput,
   type RequestChangesInput,
 } from '../../workflows/messages/proof';
-import { quoteStateQuery, quoteUpdates, quoteWorkflowId, type QuoteView, type QuoteWorkflowInput, type ReviseInput, type SignInput } from '../../workflows/messages/quote';
+import {
+  quoteStateQuery,
+  quoteUpdates,
+  quoteWorkflowId,
+  type QuoteView,
+  type QuoteWorkflowInput,
+  type ReviseInput,
+  type SignInput,
+} from '../../workflows/messages/quote';
 import { closedAcceptanceReason, whyAcceptanceNeverTakes } from '../../workflows/machines/acceptance';
 import { closedInvoiceReason, whyInvoiceNeverTakes } from '../../workflows/machines/invoice';
 import { FINAL_INVOICE_STATUSES, type InvoiceStatus, type PaymentPage } from '../../domain/invoice';
@@ -43,7 +58,7 @@ const decisionUpdates = {
 } as const;
 
 export type QuoteDecision = keyof typeof decisionUpdates;
-export type AcceptanceDecision = keyof typeof acceptanceUpdates;
+export type AcceptanceDecision = Exclude<keyof typeof acceptanceUpdates, 'recordAnswer'>;
 export type QuoteFact = 'viewed' | 'downloaded';
 
 /** What a decision on any document answers (an order's view has no reminders schedule nor validity). */
@@ -270,12 +285,21 @@ export function signQuote(client: Client, documentId: string, decisionId: string
 
 /**
  * The seller cancels the portal signing of a quote (the customer answered by phone): its
- * workflow revokes the links and records it, or refuses with the machine's reason; once the
+ * workflow cancels it (the customer's links keep opening the quote) and records it, or refuses with the machine's reason; once the
  * workflow is over, the reason is the digital status its final status means.
  */
 export function cancelQuoteSigning(client: Client, documentId: string, decisionId: string, input: DecisionInput): Promise<QuoteView> {
   const document = { id: documentId, kind: 'quote' } as const;
   return executeDecision(client, document, quoteUpdates.cancelSigning, decisionId, input, () => whyClosed(client, document, closedSigningReason));
+}
+
+/**
+ * The seller records the customer's answer given off line: the quote's (or the order's, the
+ * delivery note's) workflow takes it as their decision, or refuses with its machine's reason.
+ */
+export function recordAnswer(client: Client, document: { id: string; kind: 'quote' | AcceptanceKind }, decisionId: string, input: RecordAnswerInput): Promise<QuoteView | AcceptanceView> {
+  if (document.kind === 'quote') return executeDecision(client, { id: document.id, kind: 'quote' }, quoteUpdates.recordAnswer, decisionId, input);
+  return executeDecision(client, { id: document.id, kind: document.kind }, acceptanceUpdates.recordAnswer, decisionId, input);
 }
 
 /** The seller changes a sent quote: its workflow writes the new version and emails the new link. */
@@ -286,6 +310,21 @@ export function reviseQuote(client: Client, documentId: string, revisionId: stri
 /** The customer asks to pay an invoice online: its workflow answers the payment page, or refuses with its machine's reason. */
 export function openInvoicePaymentPage(client: Client, documentId: string, decisionId: string, input: OpenPaymentInput): Promise<PaymentPage> {
   return executeDecision(client, { id: documentId, kind: 'invoice' }, invoiceUpdates.openPayment, decisionId, input);
+}
+
+/** The seller records a payment received off line: the invoice's workflow counts it, or refuses with its machine's reason. */
+export function receiveInvoicePayment(client: Client, documentId: string, decisionId: string, input: ReceivePaymentInput): Promise<InvoiceView> {
+  return executeDecision(client, { id: documentId, kind: 'invoice' }, invoiceUpdates.receivePayment, decisionId, input);
+}
+
+/** The invoice's state as its workflow knows it (also once finished); null if it was never sent. */
+export async function queryInvoice(client: Client, documentId: string): Promise<InvoiceView | null> {
+  try {
+    return await client.workflow.getHandle(documentWorkflowId('invoice', documentId)).query(invoiceStateQuery);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return null;
+    throw error;
+  }
 }
 
 type WorkflowKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';

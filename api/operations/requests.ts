@@ -62,7 +62,8 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
         kind: 'request',
         number,
         title: input.product,
-        status: 'draft',
+        // Received as it is made: pending, the status its workflow's first transition records too.
+        status: 'pending',
         currency,
         customerId: customer.id,
         assigneeId: input.assigneeId ?? null,
@@ -105,7 +106,7 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
       taskQueue: deps.config.taskQueue,
       workflowId,
       args: [workflowInput],
-      typedSearchAttributes: documentSearchAttributes({ tenantId, kind: 'request', customerId: customer.id, status: 'draft' }),
+      typedSearchAttributes: documentSearchAttributes({ tenantId, kind: 'request', customerId: customer.id, status: 'pending' }),
       memo: { number: document.number, title: input.product },
       staticSummary: documentSummary('request', workflowInput),
       staticDetails: detailLines([
@@ -129,7 +130,7 @@ async function findRequest(deps: AppDeps, tenantId: string, requestId: string): 
 }
 
 function presentRequest(row: RequestRow) {
-  const status = row.document.status as RequestStatus | 'draft';
+  const status = row.document.status as RequestStatus;
   const proposals = row.proposals.map((proposal) => ({
     seq: proposal.seq,
     amount: proposal.amount,

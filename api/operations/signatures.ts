@@ -158,7 +158,7 @@ export async function checkSignatureNow(deps: AppDeps, caller: TenantCaller, doc
 /**
  * "Avbryt digital offert": withdrawn at the provider, polling stops, the document stays open to
  * convert by hand. One decision of the workflow that runs the signing: the signature's, or for
- * a quote signed on our portal the quote's own (it revokes the links and records who and why).
+ * a quote signed on our portal the quote's own (it ends the signing, the customer's link kept, and records who and why).
  */
 export async function cancelSignature(
   deps: AppDeps,

@@ -30,7 +30,7 @@ import { listChain } from '../../services/db/chain';
 import { findLinkByToken, isColleagueLink, type FoundLink, type LinkedDocument, type LinkGone } from '../../services/db/links';
 import type { Message } from '../../generated/prisma/client';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
-import { LOCALES, pickLocale, type DocumentKind, type Locale, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
+import { LOCALES, linkActionsNow, pickLocale, type DocumentKind, type Locale, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';
 import { formOrJsonBody } from '../body';
@@ -226,7 +226,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       // Hold and signing are the quote's alone, whatever a link allows: 409 with the reason.
       const kindRefusal = whyKindRefuses(found.document.kind, decision);
       if (kindRefusal) return refuse(new AppError('decision_rejected', kindRefusal), t.actionNotAllowed);
-      if (!found.link.actions.includes(decision)) {
+      if (!linkActionsNow(found.link.actions, found.document).includes(decision)) {
         return refuse(new AppError('forbidden', `This link does not allow the decision "${decision}"`), t.actionNotAllowed);
       }
       const options = decision === 'accept' || decision === 'sign' ? body.options : undefined;
@@ -459,7 +459,7 @@ async function quotePage(
     const decisionId = randomUUID();
     return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
-  const forms = readOnly ? [] : decisionsOffered(shown.kind, status, found.link.actions, shown.requireSignature).map((decision) => ({ decision, ...signed() }));
+  const forms = readOnly ? [] : decisionsOffered(shown.kind, status, linkActionsNow(found.link.actions, shown), shown.requireSignature).map((decision) => ({ decision, ...signed() }));
   const words = CHAIN_WORDS[locale];
   return renderQuotePage({
     locale,

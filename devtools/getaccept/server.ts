@@ -12,7 +12,8 @@
  *   GET /v1/documents (?filter=<status>, ?external_id=, offset, limit) → Document list;
  *   GET /v1/documents/{id}; GET /v1/documents/{id}/recipients; POST /v1/documents/{id}/send
  *   (drafts only); POST /v1/documents/{id}/recall (status "recalled"); POST
- *   /v1/documents/{id}/reminders; GET /v1/documents/{id}/download (?direct=true: the PDF,
+ *   /v1/documents/{id}/reminders `{type: email | sms | video, not_opened?, not_signed?}` (sent
+ *   documents only; the recipient "gets" it in the reminder log); GET /v1/documents/{id}/download (?direct=true: the PDF,
  *   else `{document_url}`).
  * - POST /v1/subscriptions `{event, target_url, payload?}` → `[Subscription]` (wrapped in an
  *   array, as the description says); GET / DELETE /v1/subscriptions/{id}. Events are POSTed as
@@ -24,7 +25,8 @@
  *
  * Test controls, not GetAccept's (under /_dev): GET /_dev/calls counts the /v1 calls by route;
  * POST /_dev/fault `{status, forMs?, calls?}` answers that status to /v1 calls for a while,
- * or with `delayMs` holds them that long first (DELETE clears it); POST /_dev/documents/{id}/status `{status, webhook?}` moves a document as
+ * or with `delayMs` holds them that long first (DELETE clears it); GET /_dev/reminders lists the
+ * reminders the recipients got; POST /_dev/documents/{id}/status `{status, webhook?}` moves a document as
  * its recipient would, without a webhook unless asked.
  *
  * State lives in memory and, with a data directory, in <dataDir>/getaccept.json.
@@ -130,6 +132,8 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
   };
   const calls = new Map<string, number>();
   const webhookLog: WebhookAttemptLog[] = [];
+  /** What a recipient would have received: one entry per recipient reminded. */
+  const reminderLog: { documentId: string; recipientId: string; type: string; at: string }[] = [];
   /** A fault answers `status`, or (delayMs) holds the call that long before answering it normally. */
   let fault: { status: number; delayMs?: number; until?: number; callsLeft?: number } | undefined;
   let held = 0;
@@ -157,6 +161,7 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
     res.json({ fault: null });
   });
   app.get('/_dev/webhooks', (_req, res) => void res.json({ data: webhookLog }));
+  app.get('/_dev/reminders', (_req, res) => void res.json({ data: reminderLog }));
   app.post('/_dev/documents/:id/status', express.json(), async (req, res, next) => {
     try {
       const document = findDocument(req.params.id as string);
@@ -290,6 +295,14 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
   api.post('/documents/:id/reminders', (req, res) => {
     const document = findDocument(req.params.id as string);
     if (document.status === 'draft' || FINAL.includes(document.status)) throw new ApiError(400, 'invalid_data', 'Only a sent document can be reminded');
+    const body = (req.body ?? {}) as { type?: unknown; not_opened?: unknown; not_signed?: unknown };
+    const type = body.type ?? 'email';
+    if (type !== 'email' && type !== 'sms' && type !== 'video') throw new ApiError(400, 'invalid_data', 'type must be email, sms or video');
+    // The filters pick the recipients still to open (or to sign) it; without them, every recipient.
+    const reminded = document.recipients.filter((recipient) =>
+      body.not_opened === true ? recipient.status === 'sent' : body.not_signed === true ? recipient.status !== 'signed' : true,
+    );
+    for (const recipient of reminded) reminderLog.push({ documentId: document.id, recipientId: recipient.id, type, at: new Date().toISOString() });
     res.json({ status: 1 });
   });
   api.get('/documents/:id/download', (req, res) => {

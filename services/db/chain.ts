@@ -11,7 +11,9 @@ import { chainPosition, linesCarriedOver, whyNotConvertible, type ConversionTarg
 import type { DocumentKind } from '../../domain/documents';
 import type { DocumentStatus } from '../../domain/document-statuses';
 import { computeTotals } from '../../domain/money';
-import type { Document, PrismaClient } from '../../generated/prisma/client';
+import type { Document, Prisma, PrismaClient } from '../../generated/prisma/client';
+import { durationToMs } from '../../domain/durations';
+import { DEFAULT_INVOICE_DUE_AFTER } from '../../domain/invoice';
 import { derivedId, newId } from '../../platform/ids';
 import { recordAuditEvent } from './audit';
 import { lineRows } from './lines';
@@ -61,6 +63,8 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
     if (reason) throw new AppError('conflict', `${reason}.`);
 
     if (!source.chainId) await tx.document.update({ where: { id: source.id }, data: { chainId } });
+    // An invoice is due after the tenant's payment terms, counted from the day it is made.
+    const dueDate = input.to === 'invoice' ? new Date(input.at.getTime() + durationToMs(await invoiceDueAfter(tx, input.tenantId))) : null;
     const lines = linesCarriedOver(source.lines);
     const totals = computeTotals(lines, source.currency);
     const document = await tx.document.create({
@@ -78,6 +82,7 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
         netTotal: totals.net,
         taxTotal: totals.tax,
         grossTotal: totals.gross,
+        dueDate,
         chainId,
         sourceDocumentId: source.id,
         lines: {
@@ -103,6 +108,12 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
     }
   }
   return { document, created: created || document.id === newDocumentId, eventIds };
+}
+
+/** The tenant's payment terms (settings.invoiceDueAfter); the column's default for a tenant whose settings were never written. */
+async function invoiceDueAfter(tx: Prisma.TransactionClient, tenantId: string): Promise<string> {
+  const settings = await tx.tenantSettings.findUnique({ where: { tenantId }, select: { invoiceDueAfter: true } });
+  return settings?.invoiceDueAfter ?? DEFAULT_INVOICE_DUE_AFTER;
 }
 
 export interface ChainLink {

@@ -25,6 +25,7 @@ export interface QuoteLabels {
   number: string;
   date: string;
   validUntil: string;
+  dueDate: string;
   seller: string;
   customer: string;
   contact: string;
@@ -47,6 +48,7 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     number: 'N°',
     date: 'Date',
     validUntil: "Valable jusqu'au",
+    dueDate: 'Échéance',
     seller: 'Émetteur',
     customer: 'Client',
     contact: 'Contact',
@@ -67,6 +69,7 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     number: 'No.',
     date: 'Date',
     validUntil: 'Valid until',
+    dueDate: 'Due date',
     seller: 'From',
     customer: 'Customer',
     contact: 'Contact',
@@ -87,6 +90,7 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     number: 'Nr',
     date: 'Datum',
     validUntil: 'Giltig till',
+    dueDate: 'Förfallodatum',
     seller: 'Från',
     customer: 'Kund',
     contact: 'Kontakt',

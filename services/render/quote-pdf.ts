@@ -31,6 +31,8 @@ export interface QuotePdfData {
   /** Also the PDF's creation and modification dates, so the bytes depend only on the document. */
   issuedAt: Date;
   validUntil?: Date;
+  /** Invoices: when payment is due. */
+  dueDate?: Date;
   seller: { name: string };
   customer: QuotePdfParty;
   contact?: QuotePdfParty;
@@ -158,6 +160,7 @@ function drawHeading(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels
     [labels.number, data.number],
     [labels.date, format.date(data.issuedAt)],
     ...(data.validUntil ? [[labels.validUntil, format.date(data.validUntil)] as [string, string]] : []),
+    ...(data.dueDate ? [[labels.dueDate, format.date(data.dueDate)] as [string, string]] : []),
   ];
   let factY = top - 38;
   for (const [label, value] of facts) {
@@ -314,6 +317,7 @@ export async function renderQuotePdf(prisma: PrismaClient, ref: { tenantId: stri
     ...(document.title ? { title: document.title } : {}),
     issuedAt: document.createdAt,
     ...(document.validUntil ? { validUntil: document.validUntil } : {}),
+    ...(document.dueDate ? { dueDate: document.dueDate } : {}),
     seller: { name: document.tenant.name },
     customer: party(document.customer),
     ...(document.contact ? { contact: party(document.contact) } : {}),

@@ -3,8 +3,9 @@
  * seen through the SignatureProvider interface, so the back office's signature routes serve
  * it as they serve GetAccept. Nothing is remote: the "provider document" is our own quote
  * (its id), created and emailed by the quote's workflow, so create and send only answer the
- * status; the status is read from our own evidence and the quote's status; cancelling revokes
- * the quote's portal links; the signed file is the signature certificate (the evidence page,
+ * status; the status is read from our own evidence and the quote's status; cancelling is the
+ * quote's own (its workflow refuses SIGN from then on) and leaves the customer's link, which
+ * still opens the quote, its chain and the conversation; the signed file is the signature certificate (the evidence page,
  * then the very pages signed). Our own events need no webhook.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
@@ -24,8 +25,8 @@ export function createBuiltinProvider(prisma: PrismaClient): SignatureProvider {
     }
     const found = (status: DigitalStatus, providerStatus: string) => ({ tenantId: document.tenantId, current: { providerDocumentId: documentId, status, providerStatus } });
     if (document.signature) return found('signed', 'signed');
-    // The seller cancelled the signing (its links are revoked) while the quote stays open.
-    if (document.digitalStatus === 'cancelled') return found('cancelled', 'links_revoked');
+    // The seller cancelled the signing while the quote stays open.
+    if (document.digitalStatus === 'cancelled') return found('cancelled', 'cancelled_by_seller');
     const status = Object.hasOwn(UNSIGNED_QUOTE_DIGITAL_STATUSES, document.status) ? UNSIGNED_QUOTE_DIGITAL_STATUSES[document.status as QuoteStatus] : undefined;
     if (!status) throw new ProviderError(`Quote ${documentId} is ${document.status} without a signature`, false, 409);
     return found(status, document.status);
@@ -42,7 +43,12 @@ export function createBuiltinProvider(prisma: PrismaClient): SignatureProvider {
     async cancelDocument(documentId) {
       const { current } = await read(documentId);
       if (current.status === 'signed') throw new ProviderError(`Quote ${documentId} is already signed`, false, 409);
-      await prisma.accessLink.updateMany({ where: { documentId, revokedAt: null }, data: { revokedAt: new Date() } });
+      // Nothing to revoke: the customer's link is the quote's own, not the signing's; the
+      // digital status the caller records and the quote's machine end the signing.
+    },
+    // The quote's own workflow emails its reminders (signature_reminder) with a fresh link: nothing is asked of this provider.
+    async remindSigner(documentId) {
+      throw new ProviderError(`Quote ${documentId} is reminded by its own workflow's email`, false, 409);
     },
     async downloadSignedDocument(documentId) {
       const { tenantId, current } = await read(documentId);

@@ -10,6 +10,8 @@
  *   value, expiration_date, email_send_subject, email_send_message}` → Document (status draft);
  * - GET /documents?external_id= finds the document a previous attempt created;
  * - POST /documents/{id}/send; GET /documents/{id} → `status`; GET /documents/{id}/download?direct=true → the PDF;
+ * - POST /documents/{id}/reminders `{type: "email" | "sms", not_signed: true}` reminds the
+ *   recipients who have not signed (Pipedream's send-reminder action);
  * - POST /documents/{id}/recall withdraws it (status "recalled"). The connector's description
  *   lists the "recalled" status but not the call; the path is GetAccept's API reference's.
  * - Webhooks (POST /subscriptions) are not signed by GetAccept. We register a target URL that
@@ -116,6 +118,9 @@ export function createGetAcceptProvider(options: GetAcceptOptions): SignaturePro
     },
     async cancelDocument(providerDocumentId) {
       await call('POST', `${documentPath(providerDocumentId)}/recall`, {});
+    },
+    async remindSigner(providerDocumentId, channel) {
+      await call('POST', `${documentPath(providerDocumentId)}/reminders`, { type: channel, not_signed: true });
     },
     async downloadSignedDocument(providerDocumentId) {
       const response = await call('GET', `${documentPath(providerDocumentId)}/download?direct=true`);

@@ -55,6 +55,8 @@ export interface SignatureProvider {
   getDocument(providerDocumentId: string): Promise<ProviderDocument>;
   /** Withdraws the document: the signer's link stops working. */
   cancelDocument(providerDocumentId: string): Promise<void>;
+  /** Reminds the signer who has not signed yet, through the channel the document went out on. */
+  remindSigner(providerDocumentId: string, channel: SignatureChannel): Promise<void>;
   downloadSignedDocument(providerDocumentId: string): Promise<Uint8Array>;
   /** Throws WebhookRefused unless the request is verified as the provider's. */
   verifyWebhook(request: { body: unknown; token: string | undefined; expectedToken: string }): WebhookNotice;

@@ -197,12 +197,12 @@ describe('recordTransition', () => {
 });
 
 describe('cancelPortalSigning', () => {
-  it("revokes the quote's links and records signature_cancelled once, also when retried after a crash between the two", async () => {
+  it("cancels the signing, the quote's links kept, and records signature_cancelled once, also when retried after a crash between the two", async () => {
     const { tenantId, documentId, contact } = await seedQuote();
     await prisma.document.update({ where: { id: documentId }, data: { status: 'viewed', requireSignature: true } });
     const recipient = { name: contact.name, email: contact.email ?? undefined };
     await createAccessLink(prisma, { tenantId, documentId, recipient, actions: ['view', 'sign'] }, config.publicUrl);
-    // An attempt that died after revoking the links, before recording.
+    // An attempt that died after cancelling at the built-in provider, before recording.
     await createBuiltinProvider(prisma).cancelDocument(documentId);
 
     const input = { tenantId, documentId, workflowId: `quote-${documentId}`, seq: 4, at: Date.parse('2026-03-02T10:00:00Z'), actor: { kind: 'seller' as const, userId: 'usr_1' }, reason: 'approved by phone' };
@@ -214,7 +214,8 @@ describe('cancelPortalSigning', () => {
       expect.objectContaining({ type: 'signature_cancelled', actor: 'user:usr_1', dedupeKey: `quote-${documentId}#4`, data: { provider: 'builtin', reason: 'approved by phone' } }),
     ]);
     expect(await prisma.document.findUniqueOrThrow({ where: { id: documentId } })).toMatchObject({ status: 'viewed', digitalStatus: 'cancelled' });
-    expect(await prisma.accessLink.count({ where: { documentId, revokedAt: null } })).toBe(0);
+    // The customer's link is the quote's own: it keeps opening it (the quote refuses a signature from then on).
+    expect(await prisma.accessLink.count({ where: { documentId, revokedAt: null } })).toBe(1);
   });
 
   it('adds nothing to a signing the API cancelled before the quote workflow took this decision', async () => {

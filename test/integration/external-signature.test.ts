@@ -141,7 +141,7 @@ it('refuses webhooks with a bad token or for an unknown document, and signals no
   await office.waitForDigitalStatus(documentId, 'signed');
 });
 
-it('cancels while sent: withdrawn at the provider, no more provider calls, the quote converts to an order by hand', async () => {
+it("cancels while sent: withdrawn at the provider, no more provider calls; the seller records the customer's answer by phone and the quote is accepted", async () => {
   await office.settings({ signaturePollInterval: 'PT1S' });
   const { documentId } = await office.createDocument();
   await office.sendForSignature(documentId);
@@ -162,11 +162,64 @@ it('cancels while sent: withdrawn at the provider, no more provider calls, the q
   expect(cancelEvent).toMatchObject({ actor: 'seller', data: { reason: 'Godkänd per telefon' } });
   expect((await office.cancelSignature(documentId)).response.status).toBe(409);
 
-  const quote = await office.document(documentId);
-  expect(quote.status).toBe('sent');
+  // Nothing left to remind at GetAccept: said so, nothing sent.
+  const remind = await office.api.POST('/v1/documents/{id}/remind', { params: { path: { id: documentId } }, body: {} });
+  expect(remind.response.status).toBe(409);
+  expect(remind.error?.detail).toMatch(/^The digital signing is cancelled/);
+
+  // The quote waits for the answer the customer gave by phone, which the seller records: accepted, never expired.
+  expect((await office.document(documentId)).status).toBe('sent');
+  const answered = await office.api.POST('/v1/documents/{id}/record-answer', {
+    params: { path: { id: documentId } },
+    body: { answer: 'accepted', channel: 'phone', by: 'Åsa Öberg' },
+  });
+  expect(answered.response.status).toBe(202);
+  expect(answered.data?.status).toBe('accepted');
+  expect((await office.events(documentId)).find((event) => event.type === 'accepted')).toMatchObject({ data: { offline: true, channel: 'phone', by: 'Åsa Öberg' } });
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
   const order = await office.api.POST('/v1/documents/{id}/convert', { params: { path: { id: documentId } }, body: { to: 'order' } });
   expect(order.response.status).toBe(201);
   expect(order.data).toMatchObject({ kind: 'order', status: 'draft' });
+});
+
+it('takes an answer given at the counter while the signing is out: one decision of the quote withdraws it at GetAccept, then accepts', async () => {
+  await office.settings({ signaturePollInterval: 'PT1H' });
+  const { documentId } = await office.createDocument();
+  await office.sendForSignature(documentId);
+  const recallsBefore = await office.providerCallsTo('POST /documents/:id/recall');
+
+  const answered = await office.api.POST('/v1/documents/{id}/record-answer', { params: { path: { id: documentId } }, body: { answer: 'accepted', channel: 'counter' } });
+  expect(answered.response.status).toBe(202);
+  expect(answered.data?.status).toBe('accepted');
+  await office.waitForDigitalStatus(documentId, 'cancelled');
+  expect((await office.standInDocument(documentId)).status).toBe('recalled');
+  await stack.client.workflow.getHandle(signatureWorkflowId(documentId)).result();
+  expect(await updatesAccepted(stack.client, `quote-${documentId}`)).toEqual(['recordAnswer']);
+  expect((await office.providerCallsTo('POST /documents/:id/recall')) - recallsBefore).toBe(1);
+  const withdrawn = (await office.events(documentId)).find((event) => event.type === 'signature_cancelled');
+  expect(withdrawn?.data).toMatchObject({ reason: 'The customer answered at the counter' });
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    // test/replay/: a quote out at GetAccept answered at the counter: its signing withdrawn by the quote's own decision.
+    await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-getaccept-answered-offline');
+  }
+});
+
+it('reminds the signer through GetAccept when the seller asks, in the channel the signing went out on', async () => {
+  await office.settings({ signaturePollInterval: 'PT1H' });
+  const { documentId } = await office.createDocument('order');
+  const sent = await office.sendForSignature(documentId, { purpose: 'order_confirmation', channel: 'sms' });
+  const remindersBefore = await office.providerCallsTo('POST /documents/:id/reminders');
+
+  const reminded = await office.api.POST('/v1/documents/{id}/remind', { params: { path: { id: documentId } }, body: {} });
+  expect(reminded.response.status).toBe(202);
+  expect((await office.providerCallsTo('POST /documents/:id/reminders')) - remindersBefore).toBe(1);
+  expect(await office.remindersAt(sent.id)).toEqual([expect.objectContaining({ type: 'sms' })]);
+  expect((await office.events(documentId)).filter((event) => event.type === 'reminded')).toHaveLength(1);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    // test/replay/: an order out at GetAccept reminded through the provider, then cancelled.
+    expect((await office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: documentId } }, body: {} })).response.status).toBe(202);
+    await saveClosedHistory(stack.client.workflow, `order-${documentId}`, 'order-getaccept-reminded');
+  }
 });
 
 it("refuses a cancel the signer overtook: asked while a check was reading 'signed', it is refused at its turn, nothing withdrawn", async () => {

@@ -56,8 +56,8 @@ async function newRequest(customerId: string, extra: Partial<components['schemas
 
 const requestOf = (id: string) => succeeded(office.api.GET('/v1/requests/{id}', withId(id)), 200);
 
-/** Waits until the request's workflow has received it (pending). */
-const received = (id: string) => eventually(async () => ((await requestOf(id)).status === 'pending' ? true : undefined), { what: 'the request in the inbox' });
+/** Waits until the request's workflow has received it (its `created`: the row says pending from the start). */
+const received = (id: string) => eventually(async () => ((await office.events(id)).some((event) => event.type === 'created') ? true : undefined), { what: 'the request received by its workflow' });
 
 /** The link of the newest proposal email to `email` (one per proposal: `count` of them). */
 async function proposalLink(email: string, count = 1): Promise<string> {

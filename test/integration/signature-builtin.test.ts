@@ -116,7 +116,7 @@ it('cancels the portal signing with the quote, in the one decision the API asks 
   expect(await stack.prisma.quoteSignature.count({ where: { documentId } })).toBe(0);
 });
 
-it('cancels the portal signing by revoking its links; the trail says who and why, and the quote converts by hand', async () => {
+it("cancels the portal signing, the customer's link kept to read the quote; the trail says who and why, and the quote converts by hand", async () => {
   const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
   const sent = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
 
@@ -124,12 +124,14 @@ it('cancels the portal signing by revoking its links; the trail says who and why
   expect(cancelled.response.status).toBe(202);
   expect(cancelled.data?.digitalStatus).toBe('cancelled');
 
-  // The customer's link opens nothing more (turned off: 410), so no signature can come in.
-  expect((await fetch(sent.url)).status).toBe(410);
-  expect((await customerPost(sent.url, 'sign', { signerName: 'Zoë Dupré', consent: true })).status).toBe(410);
-  expect(await stack.prisma.accessLink.count({ where: { documentId, revokedAt: null } })).toBe(0);
+  // The customer's link still opens the quote (its chain, the conversation), and signs nothing: no signature can come in.
+  const page = await fetch(sent.url);
+  expect(page.status).toBe(200);
+  expect(await page.text()).not.toMatch(/action="[^"]*\/(sign|accept)"/);
+  expect((await customerPost(sent.url, 'sign', { signerName: 'Zoë Dupré', consent: true })).status).toBe(403);
+  expect(await stack.prisma.accessLink.count({ where: { documentId, revokedAt: { not: null } } })).toBe(0);
 
-  expect(await signatureOf(documentId)).toMatchObject({ digitalStatus: 'cancelled', providerStatus: 'links_revoked', cancelReason: 'approved by phone' });
+  expect(await signatureOf(documentId)).toMatchObject({ digitalStatus: 'cancelled', providerStatus: 'cancelled_by_seller', cancelReason: 'approved by phone' });
   expect((await signatureOf(documentId)).cancelledBy).toMatch(/^(seller|user:)/);
   const trail = await office.events(documentId);
   expect(trail.find((event) => event.type === 'signature_cancelled')).toMatchObject({ data: { provider: 'builtin', reason: 'approved by phone' } });

@@ -136,6 +136,10 @@ export async function signingOffice(stack: Stack, standIn: GetAcceptStandIn, opt
     async providerCallsTo(route: string): Promise<number> {
       return (await standInCall<{ byRoute: Record<string, number> }>('GET', '/_dev/calls')).byRoute[route] ?? 0;
     },
+    /** The reminders the stand-in's recipients got for this document. */
+    async remindersAt(providerDocumentId: string): Promise<{ type: string }[]> {
+      return (await standInCall<{ data: { documentId: string; type: string }[] }>('GET', '/_dev/reminders')).data.filter((reminder) => reminder.documentId === providerDocumentId);
+    },
     async failProvider(fault: { status?: number; delayMs?: number; calls?: number; forMs?: number }): Promise<void> {
       await standInCall('POST', '/_dev/fault', fault);
     },

@@ -7,6 +7,7 @@
  *                    └── REFUSE ───────┴──▶ refused
  *   draft | sent | viewed ── CANCEL ──▶ cancelled
  *   sent | viewed ── REMIND ──▶ the same status, the reminder emailed
+ *   sent | viewed ── RECORD_ANSWER ──▶ accepted | refused (an external signing withdrawn)
  *
  * Decisions taken here, where the product pages leave room:
  * - No hold: "seul le devis dispose d'un bouton supplémentaire, la mise en attente".
@@ -15,6 +16,8 @@
  *   seller may still remind by hand.
  * - No signature and no versions: those protect a quote's offer, which these documents follow.
  * - Views and downloads are recorded in every state, final ones included, as for quotes.
+ * - The customer's answer given off line (RECORD_ANSWER) is taken as theirs, as for quotes; an
+ *   order confirmation still out for signing is withdrawn with it.
  *
  * Final statuses are not XState final states, for the same reason as the quote's: a view of an
  * accepted order must still be recorded.
@@ -23,7 +26,21 @@ import { assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import type { AuditEventType, NotifyEvent } from '../../domain/documents';
-import { activity, anotherKindsDecision, neverTaken, statusReaders, factActions, RECORDED_FACTS, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import {
+  activity,
+  answerRecord,
+  anotherKindsDecision,
+  neverTaken,
+  statusReaders,
+  factActions,
+  RECORDED_FACTS,
+  type AnswerEvent,
+  type FactEvent,
+  type NotifyParams,
+  type RecordParams,
+  type ReminderParams,
+  type Timed,
+} from './actions';
 
 export interface AcceptanceMachineInput {
   kind: AcceptanceKind;
@@ -43,7 +60,7 @@ export interface AcceptanceDecisionEvent extends Timed {
   reason?: string;
 }
 
-export type AcceptanceEvent = ({ type: 'SEND' } & Timed) | FactEvent | AcceptanceDecisionEvent;
+export type AcceptanceEvent = ({ type: 'SEND' } & Timed) | FactEvent | AcceptanceDecisionEvent | AnswerEvent;
 
 /** What an order's or a delivery note's workflow answers. */
 export interface AcceptanceView {
@@ -56,6 +73,10 @@ export const acceptanceMachine = setup({
     context: {} as AcceptanceContext,
     events: {} as AcceptanceEvent,
     input: {} as AcceptanceMachineInput,
+  },
+  guards: {
+    answeredYes: ({ event }) => event.type === 'RECORD_ANSWER' && event.answer === 'accepted',
+    answeredNo: ({ event }) => event.type === 'RECORD_ANSWER' && event.answer === 'refused',
   },
   actions: {
     keepTime: assign({ now: ({ event }) => event.at }),
@@ -88,7 +109,16 @@ export const acceptanceMachine = setup({
         },
       ],
     } as const;
-    const open = { ACCEPT: decide('accepted', 'accepted'), REFUSE: decide('refused', 'refused'), REMIND: remind, CANCEL: cancel } as const;
+    /** The customer's answer given off line: an order's signing still out withdrawn, then taken as their decision. */
+    const answered = (target: 'accepted' | 'refused', guard: 'answeredYes' | 'answeredNo') =>
+      ({ target, guard, actions: ['keepTime', 'withdrawSignature', answerRecord(target), notify('decided', target)] }) as const;
+    const open = {
+      ACCEPT: decide('accepted', 'accepted'),
+      REFUSE: decide('refused', 'refused'),
+      REMIND: remind,
+      CANCEL: cancel,
+      RECORD_ANSWER: [answered('accepted', 'answeredYes'), answered('refused', 'answeredNo')],
+    } as const;
 
     return {
       id: 'acceptance',

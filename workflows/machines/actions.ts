@@ -5,6 +5,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import type { Actor, AuditEventType, Confirmation, NotifyEvent, RequestSource } from '../../domain/documents';
+import type { RecordedAnswer } from '../../domain/offline';
 
 export interface Timed {
   at: number;
@@ -18,6 +19,24 @@ export interface FactEvent extends Timed {
   eventId: string;
   /** When the customer did it; `at` is when the machine learns it (later if a worker was down). */
   occurredAt: number;
+}
+
+/** The seller records the customer's answer given off line (phone, counter, email): RECORD_ANSWER. */
+export interface AnswerEvent extends Timed, RecordedAnswer {
+  type: 'RECORD_ANSWER';
+  /** When the customer answered (RecordedAnswer.answeredAt, else when it was recorded): the trail's time. */
+  occurredAt: number;
+}
+
+/** The `recordTransition` of an answer given off line: accepted or refused, with how and by whom (its time is the event's `occurredAt`). */
+export function answerRecord(target: 'accepted' | 'refused') {
+  return {
+    type: 'recordTransition',
+    params: ({ event }: { event: { type: string } }): RecordParams => {
+      const answer = event as AnswerEvent;
+      return { type: target, data: { offline: true, channel: answer.channel, ...(answer.by ? { by: answer.by } : {}) } };
+    },
+  } as const;
 }
 
 /** Parameters of the activity actions; the interpreter passes them to the activity. */

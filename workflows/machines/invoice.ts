@@ -26,6 +26,9 @@
  *   `paymentPage` until a payment is counted. When the last page turns out paid before its
  *   webhook came, the answer is that payment (PAYMENT_RECEIVED), counted like any other, and no
  *   page is handed out.
+ * - The seller records a payment received off line (transfer, cheque, cash: a decision whose event
+ *   is PAYMENT_RECEIVED): counted as any payment, but never more than what is left to pay — money taken by
+ *   a provider is counted as it came, a figure typed by hand that exceeds the rest is a mistake.
  * - A failed card payment is recorded (`payment_failed`, with the provider's reason) and
  *   changes no status: the customer may try again.
  *
@@ -33,6 +36,7 @@
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import type { AuditEventType } from '../../domain/documents';
+import { plainMoney } from '../../domain/summaries';
 import { amountLeftToPay, FINAL_INVOICE_STATUSES, PAYABLE_INVOICE_STATUSES, type InvoiceStatus, type PaymentPage, type ReceivedPayment } from '../../domain/invoice';
 import { activity, neverTaken, statusReaders, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
@@ -122,8 +126,11 @@ export interface OpenPaymentParams {
 
 const NEVER = Number.POSITIVE_INFINITY;
 
+/** An amount typed by the seller stays within what is left; a provider's is counted as it came. */
+const withinWhatIsLeft = (context: InvoiceContext, payment: ReceivedPayment): boolean => payment.provider !== 'offline' || payment.amount <= amountLeftToPay(context);
+
 const isNewPayment = (context: InvoiceContext, event: InvoiceEvent): event is PaymentReceivedEvent =>
-  event.type === 'PAYMENT_RECEIVED' && event.payment.amount > 0 && !context.paymentIds.includes(event.payment.paymentId);
+  event.type === 'PAYMENT_RECEIVED' && event.payment.amount > 0 && !context.paymentIds.includes(event.payment.paymentId) && withinWhatIsLeft(context, event.payment);
 
 /** Read from `context` before the payment is added: does it cover what is left? */
 const coversTheRest = (context: InvoiceContext, event: InvoiceEvent): boolean =>
@@ -217,6 +224,8 @@ export const invoiceMachine = setup({
               amount: payment.amount,
               currency: payment.currency,
               provider: payment.provider,
+              ...(payment.method ? { method: payment.method } : {}),
+              ...(payment.reference ? { reference: payment.reference } : {}),
               paidTotal: context.paidTotal,
               partial: context.paidTotal < context.grossTotal,
             },
@@ -334,6 +343,10 @@ export function whyNotInvoice(snapshot: InvoiceSnapshot, event: InvoiceEvent): s
   if (status === 'draft') return 'The invoice has not been sent yet';
   if (event.type === 'OPEN_PAYMENT') return event.payOnline ? closedInvoiceReason('paid') : 'Online payment is not offered for this invoice';
   if (event.type === 'SEND') return 'The invoice has already been sent';
+  if (event.type === 'PAYMENT_RECEIVED' && !withinWhatIsLeft(snapshot.context, event.payment)) {
+    const { currency } = snapshot.context;
+    return `The payment (${plainMoney(event.payment.amount, currency)}) is more than what is left to pay (${plainMoney(amountLeftToPay(snapshot.context), currency)})`;
+  }
   return `An invoice that is ${status.replace('_', ' ')} cannot take ${event.type.toLowerCase()}`;
 }
 

@@ -13,6 +13,7 @@
  *   sent | viewed | on_hold ── SIGN ──▶ accepted (records signed, then accepted)
  *   sent | viewed | on_hold ── CANCEL_SIGNING ──▶ the same status, its portal signing cancelled
  *   sent | viewed | on_hold ── REVISE ──▶ the same status, one version later
+ *   sent | viewed | on_hold ── RECORD_ANSWER ──▶ accepted | refused (an open signing cancelled first)
  *
  * Decisions taken here, where the product pages leave room:
  * - on_hold is the customer's own answer ("I need time"): the customer leaves it by accepting
@@ -32,8 +33,15 @@
  *   signed") and only SIGN, with the signer's consent, accepts. SIGN is welcome without the
  *   requirement too: it is an acceptance with more evidence.
  * - The seller may cancel the portal signing (CANCEL_SIGNING: the customer answered by phone):
- *   its links are revoked, SIGN is refused from then on, and the quote stays open to convert
+ *   SIGN is refused from then on (the customer's link still opens the quote, to read it, its
+ *   chain and the conversation), and the quote stays open for the answer the seller records, or to convert
  *   by hand; reminders go on as before, so the seller keeps the quote's clock.
+ * - The customer may answer away from the portal (by phone, at the counter, by email): the seller
+ *   records it (RECORD_ANSWER) and it is taken as the customer's decision, with how, by whom and
+ *   when in the trail. It is about the current version, and is welcome whether or not a
+ *   signature was asked: the seller vouches for it. A signing still open is cancelled first
+ *   (the portal's, here; an external one, by the workflow that knows of it), so nobody signs a
+ *   quote already answered.
  * - Versions: a change made after sending (REVISE) makes a new version and emails a new link.
  *   Decisions that commit to the content (ACCEPT, SIGN) name the version their link was made
  *   for and are refused for an older one; refusing or asking for time is not.
@@ -41,18 +49,20 @@
  * Final statuses are not XState final states: a finished machine ignores events, and a view of
  * an accepted quote must still be recorded.
  */
-import { assign, setup, type SnapshotFrom } from 'xstate';
+import { assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
 import {
   activity,
+  answerRecord,
   anotherKindsDecision,
   confirmToCustomer,
   neverTaken,
   statusReaders,
   factActions,
   RECORDED_FACTS,
+  type AnswerEvent,
   type ConfirmParams,
   type FactEvent,
   type NotifyParams,
@@ -61,7 +71,7 @@ import {
   type Timed,
 } from './actions';
 
-export type { FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
+export type { AnswerEvent, FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
 
 export interface QuoteMachineInput {
   /** Epoch ms at which the machine starts (the workflow's start time). */
@@ -112,7 +122,7 @@ export interface ReviseEvent extends Timed {
   changes: DocumentChanges;
 }
 
-export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent;
+export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent | AnswerEvent;
 
 /** What the recordSignature action keeps: the evidence, for the version signed, with the options chosen. */
 export interface SignatureRecordParams {
@@ -165,6 +175,8 @@ export const quoteMachine = setup({
     maySign: ({ context, event }) =>
       event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context),
     maySigningBeCancelled: ({ context }) => requiresSignature(context) && !isSigningCancelled(context),
+    answeredYes: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'accepted' && isStillValid(context, event),
+    answeredNo: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'refused' && isStillValid(context, event),
   },
   actions: {
     /** Delayed events carry `at` too: the interpreter stamps them when they fire. */
@@ -186,6 +198,14 @@ export const quoteMachine = setup({
     sendRevisionEmail: activity<undefined>(),
     withdrawSignature: activity<undefined>(),
     cancelPortalSigning: activity<undefined>(),
+    /** An answer given off line closes the signing still open: the portal's here, an external one through withdrawSignature. */
+    closeOpenSigning: enqueueActions(({ context, enqueue }) => {
+      if (requiresSignature(context) && !isSigningCancelled(context)) {
+        enqueue('markSigningCancelled');
+        enqueue('cancelPortalSigning');
+      }
+      enqueue('withdrawSignature');
+    }),
   },
   delays: {
     reminderDelay: ({ context }) =>
@@ -273,6 +293,14 @@ export const quoteMachine = setup({
     const expire = { target: 'expired', actions: ['keepTime', record('expired')] } as const;
     /** The portal signing cancelled, the quote left where it is (its timers keep running). */
     const cancelSigning = { guard: 'maySigningBeCancelled', actions: ['keepTime', 'markSigningCancelled', 'cancelPortalSigning'] } as const;
+    /** The customer's answer given off line: the signing closed, then taken as their decision, with how and by whom. */
+    const answered = (target: 'accepted' | 'refused', guard: 'answeredYes' | 'answeredNo') =>
+      ({
+        target,
+        guard,
+        actions: ['keepTime', 'closeOpenSigning', answerRecord(target), notify('decided', target)],
+      }) as const;
+    const recordAnswer = [answered('accepted', 'answeredYes'), answered('refused', 'answeredNo')] as const;
     /** Nothing decided yet: reminders run, the customer may decide or ask for time. */
     const undecided = <TOwn extends object>(self: 'sent' | 'viewed', own: TOwn) =>
       ({
@@ -289,6 +317,7 @@ export const quoteMachine = setup({
           REVISE: revise(self),
           CANCEL: cancel,
           CANCEL_SIGNING: cancelSigning,
+          RECORD_ANSWER: recordAnswer,
           ...own,
         },
       }) as const;
@@ -331,6 +360,7 @@ export const quoteMachine = setup({
             REVISE: revise('on_hold'),
             CANCEL: cancel,
             CANCEL_SIGNING: cancelSigning,
+            RECORD_ANSWER: recordAnswer,
           },
         },
         accepted: {},

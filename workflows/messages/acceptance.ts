@@ -6,7 +6,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AcceptanceKind } from '../../domain/acceptance';
 import type { AcceptanceView } from '../machines/acceptance';
-import type { DecisionInput, DocumentWorkflowInput, DraftStart, SendInstructions } from './document';
+import type { DecisionInput, DocumentWorkflowInput, DraftStart, RecordAnswerInput, SendInstructions } from './document';
 import type { ExternalSignatureStart } from './signature';
 
 export type { AcceptanceView } from '../machines/acceptance';
@@ -24,6 +24,8 @@ export const acceptanceUpdates = {
   refuse: defineUpdate<AcceptanceView, [DecisionInput]>('refuse'),
   remind: defineUpdate<AcceptanceView, [DecisionInput]>('remind'),
   cancel: defineUpdate<AcceptanceView, [DecisionInput]>('cancel'),
+  /** Back office: the customer answered off line; taken as their decision, an order's signing withdrawn first. */
+  recordAnswer: defineUpdate<AcceptanceView, [RecordAnswerInput]>('recordAnswer'),
 } as const;
 
 export const acceptanceStateQuery = defineQuery<AcceptanceView>('state');

@@ -10,6 +10,7 @@
  */
 import { defineSignal } from '@temporalio/workflow';
 import type { Actor, DocumentKind, RequestSource } from '../../domain/documents';
+import type { RecordedAnswer } from '../../domain/offline';
 
 /** One workflow per sent document, named after it: `quote-doc_…`, `order-doc_…`, `delivery_note-doc_…`. */
 export const documentWorkflowId = (kind: DocumentKind, documentId: string): string => `${kind}-${documentId}`;
@@ -75,6 +76,9 @@ export interface DecisionInput {
   /** The quote version the customer's link was made for; an outdated one cannot accept or sign. */
   version?: number;
 }
+
+/** The seller records the customer's answer given off line (phone, counter, email): a quote's, an order's or a delivery note's. */
+export interface RecordAnswerInput extends DecisionInput, RecordedAnswer {}
 
 export interface ViewedSignal {
   /** Unique per open; recording is idempotent on it. */

@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PaymentPage, ReceivedPayment } from '../../domain/invoice';
+import type { PaymentMethod } from '../../domain/offline';
 import type { InvoiceView } from '../machines/invoice';
 import type { DecisionInput, DocumentWorkflowInput, DraftStart, SendInstructions } from './document';
 
@@ -32,10 +33,21 @@ export interface OpenPaymentInput extends DecisionInput {
   customerEmail?: string;
 }
 
+/** The seller records a payment received off line (transfer, cheque, cash). */
+export interface ReceivePaymentInput extends DecisionInput {
+  /** Minor units of the invoice's currency. */
+  amount: number;
+  method: PaymentMethod;
+  /** Epoch ms the money came in. */
+  receivedAt: number;
+  reference?: string;
+}
+
 export const invoiceUpdates = {
   remind: defineUpdate<InvoiceView, [DecisionInput]>('remind'),
   cancel: defineUpdate<InvoiceView, [DecisionInput]>('cancel'),
   openPayment: defineUpdate<PaymentPage, [OpenPaymentInput]>('openPayment'),
+  receivePayment: defineUpdate<InvoiceView, [ReceivePaymentInput]>('receivePayment'),
 } as const;
 
 /** The payment provider took money (a verified webhook, or the customer back from the payment page). */

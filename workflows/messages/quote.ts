@@ -3,7 +3,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DocumentChanges } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
 import type { QuoteView } from '../machines/quote';
-import { documentWorkflowId, type DecisionInput, type DocumentWorkflowInput, type DraftStart, type SendInstructions } from './document';
+import { documentWorkflowId, type DecisionInput, type RecordAnswerInput, type DocumentWorkflowInput, type DraftStart, type SendInstructions } from './document';
 import type { ExternalSignatureStart } from './signature';
 
 export type { QuoteView } from '../machines/quote';
@@ -47,6 +47,8 @@ export const quoteUpdates = {
   cancelSigning: defineUpdate<QuoteView, [DecisionInput]>('cancelSigning'),
   /** The customer signs (built-in signature): accepts with evidence. */
   sign: defineUpdate<QuoteView, [SignInput]>('sign'),
+  /** Back office: the customer answered off line; taken as their decision, an open signing cancelled first. */
+  recordAnswer: defineUpdate<QuoteView, [RecordAnswerInput]>('recordAnswer'),
   /** Back office: the quote changed after it was sent; the customer gets the new version. */
   revise: defineUpdate<QuoteView, [ReviseInput]>('revise'),
 } as const;

@@ -317,6 +317,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/documents/{id}/record-answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the customer's answer given off line (phone, counter, email) to a quote, an order or a delivery note: taken by its workflow as their decision, an open signing cancelled first
+         * @description The answer is recorded in the audit trail (accepted or refused, with channel, by and the time given in at) and sent to webhooks like a portal decision; an accepted quote then converts as any accepted quote (autoConvertToOrder). 409 with the reason when the document cannot take it (not sent, already answered, expired).
+         */
+        post: operations["recordDocumentAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a payment of an invoice received off line (transfer, cheque, cash): partially paid or paid, reminders stop once paid
+         * @description Counted by the invoice's workflow like an online payment: recorded in the trail as paid (partial: true while something is left), sent to webhooks (document.paid), listed in the document's payments with its method and reference. An amount above what is left to pay is refused (422).
+         */
+        post: operations["recordDocumentPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/documents/{id}/revisions": {
         parameters: {
             query?: never;
@@ -1990,6 +2030,7 @@ export interface components {
             maxReminders: number;
             signaturePollInterval: string;
             quoteValidity: string;
+            invoiceDueAfter: string;
             requireSignature: boolean;
             autoConvertToOrder: boolean;
             signatureProvider: string;
@@ -2032,6 +2073,11 @@ export interface components {
             signaturePollInterval?: string;
             /** @example P3D */
             quoteValidity?: string;
+            /**
+             * @description Payment terms: an invoice made from an order (or a delivery note) is due this long after it is made
+             * @example P30D
+             */
+            invoiceDueAfter?: string;
             requireSignature?: boolean;
             autoConvertToOrder?: boolean;
             /** @enum {string} */
@@ -2240,8 +2286,15 @@ export interface components {
             currency: string;
             /** @description The provider's hosted payment (Stripe Checkout Session) */
             checkoutSessionId: string | null;
-            /** @description The provider's payment (Stripe PaymentIntent), once there is one */
+            /** @description The provider's payment (Stripe PaymentIntent), once there is one; a payment received off line: its own id */
             paymentIntentId: string | null;
+            /**
+             * @description A payment received off line (provider "offline"): how; null for online payments
+             * @enum {string|null}
+             */
+            method: "transfer" | "cheque" | "cash" | "other" | null;
+            /** @description A payment received off line: the seller's reference (bank transfer id, cheque number) */
+            reference: string | null;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
@@ -2455,6 +2508,65 @@ export interface components {
         RemindDocument: Record<string, never>;
         CancelDocument: {
             reason?: string;
+        };
+        RecordAnswer: {
+            /** @enum {string} */
+            answer: "accepted" | "refused";
+            /**
+             * @description How the customer answered: by phone, at the counter, by email, another way
+             * @enum {string}
+             */
+            channel: "phone" | "counter" | "email" | "other";
+            /**
+             * @description Who answered for the customer
+             * @example Åsa Öberg
+             */
+            by?: string;
+            /**
+             * Format: date-time
+             * @description When the customer answered; now when absent
+             * @example 2026-03-01T09:30:00Z
+             */
+            at?: string;
+            /** @description Ids of the optional lines the customer chose (an acceptance) */
+            options?: string[];
+            /** @description The customer's reason (a refusal) */
+            reason?: string;
+        };
+        InvoiceState: {
+            status: components["schemas"]["DocumentStatus"];
+            /** @description Minor units paid so far */
+            paidTotal: number;
+            /** @description Minor units left to pay */
+            amountDue: number;
+            remindersSent: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00Z
+             */
+            nextReminderAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00Z
+             */
+            dueDate?: string;
+        };
+        RecordPayment: {
+            /** @description Minor units of the invoice's currency; at most what is left to pay */
+            amount: number;
+            /** @enum {string} */
+            method: "transfer" | "cheque" | "cash" | "other";
+            /**
+             * Format: date-time
+             * @description When the money came in; now when absent
+             * @example 2026-03-01T09:30:00Z
+             */
+            receivedAt?: string;
+            /**
+             * @description Bank transfer id, cheque number…
+             * @example VIR-2026-0412
+             */
+            reference?: string;
         };
         CreatedRevision: {
             revision: components["schemas"]["RevisionSummary"];
@@ -2701,7 +2813,7 @@ export interface components {
             billing: "card" | "invoice";
             priceOnQuote: boolean;
             /** @enum {string} */
-            status: "draft" | "pending" | "in_progress" | "awaiting_response" | "proposal_accepted" | "proposal_declined" | "confirmed" | "declined";
+            status: "pending" | "in_progress" | "awaiting_response" | "proposal_accepted" | "proposal_declined" | "confirmed" | "declined";
             /** @enum {string} */
             box: "inbox" | "in_progress" | "awaiting_response" | "closed";
             /** @description Team-only; awaiting_response while a proposal waits for the customer */
@@ -5261,6 +5373,242 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowState"];
+                };
+            };
+            /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The decision cannot be taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be processed; The request carries characters that text cannot hold; Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordDocumentAnswer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key and body within 24 h returns the first answer; the same key with another body is 422. The key is also the decision id of a decision (cancel, remind, convert…). Without a key, the same request within the same ten minutes is taken as a retry of the same decision: it is taken once and answered as it was. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "answer": "accepted",
+                 *       "channel": "phone",
+                 *       "by": "Åsa Öberg",
+                 *       "at": "2026-03-02T10:15:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RecordAnswer"];
+            };
+        };
+        responses: {
+            /** @description Taken */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowState"];
+                };
+            };
+            /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The decision cannot be taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be processed; The request carries characters that text cannot hold; Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordDocumentPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key and body within 24 h returns the first answer; the same key with another body is 422. The key is also the decision id of a decision (cancel, remind, convert…). Without a key, the same request within the same ten minutes is taken as a retry of the same decision: it is taken once and answered as it was. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amount": 12000,
+                 *       "method": "transfer",
+                 *       "receivedAt": "2026-03-02T10:15:00Z",
+                 *       "reference": "VIR-2026-0412"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RecordPayment"];
+            };
+        };
+        responses: {
+            /** @description Counted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceState"];
                 };
             };
             /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
