@@ -201,6 +201,13 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
     const reason = story.whyNot(snapshot, event);
     if (reason) refuseDecision(reason);
   };
+  /**
+   * Whether the opening event has been taken (set as it is admitted, its transition following at
+   * once). Until then a decision is validated in the runner's queue, behind the opening: one that
+   * arrives with the workflow's start (a client acting on the `pending` the API answered) is not
+   * refused against the state before it.
+   */
+  let opened = !story.opening || input.resume !== undefined;
   // The validator answers at once whether the machine allows the decision, and why not.
   const onDecision: OnDecision<EventFromLogic<TMachine>, SnapshotFrom<TMachine>> = (update, toEvent, answer) =>
     setHandler(
@@ -216,17 +223,20 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
       {
         validator: (decisionInput) => {
           // A repeated decision id is answered with the current state, not decided again.
-          if (decisionIds.has(currentDecisionId())) return;
+          if (decisionIds.has(currentDecisionId()) || !opened) return;
           refuseUnlessAllowed(runner.snapshot, toEvent(decisionInput));
         },
       },
     );
+  // The opening goes first in the runner's queue: a decision that came with the start, buffered
+  // by the SDK until its handler is set just below, is then taken after it, not before.
+  const opening = story.opening && !input.resume ? runner.send(story.opening(), () => void (opened = true)) : undefined;
   for (const bind of story.decisions) bind(onDecision, story.view);
   for (const bind of story.facts ?? []) bind((signal, toEvent) => setHandler(signal, async (input) => void (await runner.send(toEvent(input)))));
   setHandler(story.stateQuery, () => story.view(runner.snapshot));
 
   if (story.opening) {
-    if (!input.resume) await runner.send(story.opening());
+    await opening;
   } else {
     // The machine's own first actions open the story: if they fail for good, so does the run.
     await runner.entered();
