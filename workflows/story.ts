@@ -8,7 +8,10 @@
  * - decisions are Updates whose validator asks the machine (`whyNot`), asked again when the
  *   decision's turn comes, taken once per decision id (= update id), ids remembered across
  *   continue-as-new; they answer the view, or what the kind reads from the machine once the
- *   decision is taken (a payment page), which may still refuse it;
+ *   decision is taken (a payment page), which may still refuse it. A kind whose actions run
+ *   behind the answer (`actionsRunBehind`) answers as soon as its machine took the decision:
+ *   the update's completion in the history is what makes it durable, and the decision's writes
+ *   follow in order (the read model lags the answer by that much);
  * - facts are Signals, never refused; the state a Query;
  * - time passes on the machine's deadlines until it closes or the kind says the run did enough,
  *   and then it continues as new carrying snapshot, deadlines, write sequence and decision ids.
@@ -141,6 +144,12 @@ export interface Story<TMachine extends AnyStateMachine, TView> {
   actions: NoInfer<(tools: StoryTools) => ActionHandlers<TMachine>>;
   /** Sees every state before its actions run, and each run's first (a read model that keeps the whole state). */
   beforeActions?: NoInfer<(tools: StoryTools) => BeforeActions<TMachine>>;
+  /**
+   * Decisions answer once the machine took them, their actions behind the answer, in order
+   * (machine-runner.ts); only for a kind whose actions answer no event and whose decisions
+   * answer from the machine alone (not a payment page an activity opens).
+   */
+  actionsRunBehind?: boolean;
   /** Whether the run should continue as new now, if the machine is not closed. */
   timeToContinueAsNew: NoInfer<(run: RunSoFar<TMachine>) => boolean>;
   operator: NoInfer<OperatorView<TMachine>>;
@@ -186,15 +195,15 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
     timerSummary: (deadline, snapshot) => operator.timer(deadlineName(deadline), snapshot),
     settled: (snapshot, deadlines) => setCurrentDetails(currentDetails(operator, snapshot, deadlines)),
   };
+  const runnerOptions = { ...(beforeActions ? { beforeActions } : {}), observer, actionsRunBehind: story.actionsRunBehind ?? false };
   const runner = input.resume
     ? MachineRunner.restore(
         story.machine,
         { snapshot: input.resume.snapshot as { value: unknown; context: unknown }, deadlines: input.resume.deadlines },
         handlers,
-        beforeActions,
-        observer,
+        runnerOptions,
       )
-    : MachineRunner.start(story.machine, story.machineInput(), handlers, beforeActions, observer);
+    : MachineRunner.start(story.machine, story.machineInput(), handlers, runnerOptions);
   const resumedFrom = input.resume ? runner.snapshot : undefined;
 
   const refuseUnlessAllowed = (snapshot: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine>): void => {
@@ -209,9 +218,9 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
         const decisionId = currentDecisionId();
         if (decisionIds.has(decisionId)) return answer(runner.snapshot);
         const event = toEvent(decisionInput);
-        await runner.send(event, (snapshot) => refuseUnlessAllowed(snapshot, event));
+        const taken = await runner.decide(event, (snapshot) => refuseUnlessAllowed(snapshot, event));
         decisionIds.add(decisionId);
-        return answer(runner.snapshot);
+        return answer(taken);
       },
       {
         validator: (decisionInput) => {
@@ -240,6 +249,8 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
 
   // Callers of decisions in flight are waiting for their answer: let them have it.
   await condition(allHandlersFinished);
+  // Actions still running behind an answer finish before the run ends (or throw what failed them).
+  await runner.idle();
   await Promise.all(notifications);
   if (!story.isClosed(runner.snapshot)) {
     const { snapshot, deadlines } = runner.save();
