@@ -16,7 +16,7 @@ import type { ViewedSignal } from '../../workflows/messages/document';
 import type { FactInput } from '../../workflows/fact';
 import type { SignatureEvidence } from '../../domain/signature';
 import { recordFact, type FactDeps } from '../operations/facts';
-import { decideDocument, decideProof, forwardProof, signalDocumentFact, signQuote } from '../operations/quote-workflow';
+import { decideDocument, decideProof, forwardProof, recordsBehindTheAnswer, signalDocumentFact, signQuote } from '../operations/quote-workflow';
 import { answerProposal } from '../operations/requests';
 import { apiMetrics } from '../metrics';
 import type { PortalDecision } from './decisions';
@@ -123,6 +123,31 @@ export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, r
   }
   // An invoice takes none of the portal's decisions (whyKindRefuses): its page pays instead (portal/invoice-payment.ts).
   return (await decideDocument(deps.temporal, found.document, decision, decisionId, input)).status as QuoteStatus | ProofStatus;
+}
+
+/** How long a page waits for its decision to be recorded, and how often it looks. */
+const RECORDED_WITHIN_MS = 2_000;
+const RECORDED_POLL_MS = 20;
+
+/**
+ * Waits, a moment at most, until the row holds the decision just taken (its status): a quote's
+ * or an order's workflow answers a decision before it records it (workflows/story.ts), and the
+ * page answering a form is rendered from the row — the options chosen in its totals, the
+ * signature's certificate, the time since — as is the link opened again right after, which
+ * must not show the quote still open. The JSON answer does not wait: it is the decision's own
+ * result. Polled, because the row is the workflow's to write and nothing tells the API when it
+ * lands; false when it did not in time (a worker slow or gone): the page then shows the
+ * decision's status over the row as it is.
+ */
+export async function untilRecorded(prisma: PrismaClient, document: { id: string; kind: string }, status: string): Promise<boolean> {
+  if (!recordsBehindTheAnswer(document.kind)) return true;
+  const deadline = Date.now() + RECORDED_WITHIN_MS;
+  for (;;) {
+    const row = await prisma.document.findUniqueOrThrow({ where: { id: document.id }, select: { status: true } });
+    if (row.status === status) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
+  }
 }
 
 export interface ForwardRequest {
