@@ -136,16 +136,15 @@ const RECORDED_POLL_MS = 20;
  * signature's certificate, the time since — as is the link opened again right after, which
  * must not show the quote still open. The JSON answer does not wait: it is the decision's own
  * result. Polled, because the row is the workflow's to write and nothing tells the API when it
- * lands; false when it did not in time (a worker slow or gone): the page then shows the
- * decision's status over the row as it is.
+ * lands. When it did not in time (a worker slow or gone), the page shows the decision's status
+ * over the row as it is.
  */
-export async function untilRecorded(prisma: PrismaClient, document: { id: string; kind: string }, status: string): Promise<boolean> {
-  if (!recordsBehindTheAnswer(document.kind)) return true;
+export async function untilRecorded(prisma: PrismaClient, document: { id: string; kind: string }, status: string): Promise<void> {
+  if (!recordsBehindTheAnswer(document.kind)) return;
   const deadline = Date.now() + RECORDED_WITHIN_MS;
   for (;;) {
     const row = await prisma.document.findUniqueOrThrow({ where: { id: document.id }, select: { status: true } });
-    if (row.status === status) return true;
-    if (Date.now() >= deadline) return false;
+    if (row.status === status || Date.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
   }
 }
