@@ -334,7 +334,8 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
         const outcome = await handler({ params: action.params, event, snapshot, previous });
         if (outcome) throw new Error(`The action "${action.type}" answered an event: its machine cannot run its actions behind the answer`);
       }
-      this.observer?.settled(this.#snapshot, this.deadlines);
+      // The step's own state: operators read a status once its actions ran, not as soon as it was taken.
+      this.observer?.settled(snapshot, this.deadlines);
     });
   }
 

@@ -9,9 +9,11 @@
  *   decision's turn comes, taken once per decision id (= update id), ids remembered across
  *   continue-as-new; they answer the view, or what the kind reads from the machine once the
  *   decision is taken (a payment page), which may still refuse it. A kind whose actions run
- *   behind the answer (`actionsRunBehind`) answers as soon as its machine took the decision:
- *   the update's completion in the history is what makes it durable, and the decision's writes
- *   follow in order (the read model lags the answer by that much);
+ *   behind the answer (`actionsRunBehind`) answers a customer's decision as soon as its machine
+ *   took it: the update's completion in the history is what makes it durable, and the
+ *   decision's writes follow in order (the read model lags the answer by that much). The
+ *   seller's decisions still answer once recorded: the back office's clients read what they
+ *   just did;
  * - facts are Signals, never refused; the state a Query;
  * - time passes on the machine's deadlines until it closes or the kind says the run did enough,
  *   and then it continues as new carrying snapshot, deadlines, write sequence and decision ids.
@@ -145,9 +147,9 @@ export interface Story<TMachine extends AnyStateMachine, TView> {
   /** Sees every state before its actions run, and each run's first (a read model that keeps the whole state). */
   beforeActions?: NoInfer<(tools: StoryTools) => BeforeActions<TMachine>>;
   /**
-   * Decisions answer once the machine took them, their actions behind the answer, in order
-   * (machine-runner.ts); only for a kind whose actions answer no event and whose decisions
-   * answer from the machine alone (not a payment page an activity opens).
+   * Events are taken at once and their actions run behind, in order (machine-runner.ts), and a
+   * customer's decision answers once taken; only for a kind whose actions answer no event and
+   * whose decisions answer from the machine alone (not a payment page an activity opens).
    */
   actionsRunBehind?: boolean;
   /** Whether the run should continue as new now, if the machine is not closed. */
@@ -218,7 +220,8 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
         const decisionId = currentDecisionId();
         if (decisionIds.has(decisionId)) return answer(runner.snapshot);
         const event = toEvent(decisionInput);
-        const taken = await runner.decide(event, (snapshot) => refuseUnlessAllowed(snapshot, event));
+        const admit = (snapshot: SnapshotFrom<TMachine>) => refuseUnlessAllowed(snapshot, event);
+        const taken = await (isCustomers(event) ? runner.decide(event, admit) : runner.send(event, admit));
         decisionIds.add(decisionId);
         return answer(taken);
       },
@@ -270,6 +273,11 @@ function currentDetails<TMachine extends AnyStateMachine>(operator: OperatorView
     ...(operator.facts?.(snapshot) ?? []),
   ]);
   return `**${operator.title}**\n\n${lines}`;
+}
+
+/** A customer's click answers once taken (with actions behind); the seller's API answers once recorded. */
+function isCustomers(event: object): boolean {
+  return 'actor' in event && (event as Pick<DecisionInput, 'actor'>).actor.kind === 'customer';
 }
 
 /** A decision as its machine event, stamped with the workflow's clock. */
