@@ -20,6 +20,7 @@ import { decideDocument, decideProof, forwardProof, recordsBehindTheAnswer, sign
 import { answerProposal } from '../operations/requests';
 import { apiMetrics } from '../metrics';
 import type { PortalDecision } from './decisions';
+import { eventOfStatus } from './page-state';
 
 export interface CustomerActionDeps extends FactDeps {
   prisma: PrismaClient;
@@ -130,21 +131,23 @@ const RECORDED_WITHIN_MS = 2_000;
 const RECORDED_POLL_MS = 20;
 
 /**
- * Waits, a moment at most, until the row holds the decision just taken (its status): a quote's
- * or an order's workflow answers a decision before it records it (workflows/story.ts), and the
- * page answering a form is rendered from the row — the options chosen in its totals, the
- * signature's certificate, the time since — as is the link opened again right after, which
- * must not show the quote still open. The JSON answer does not wait: it is the decision's own
- * result. Polled, because the row is the workflow's to write and nothing tells the API when it
- * lands. When it did not in time (a worker slow or gone), the page shows the decision's status
- * over the row as it is.
+ * Waits, a moment at most, until the trail holds the decision just taken (the event that puts
+ * the document in its status: `accepted`, the last write of an acceptance or a signature): a
+ * quote's or an order's workflow answers a customer's decision before it records it
+ * (workflows/story.ts), and the page answering a form is rendered from the rows — the options
+ * chosen in its totals, the signature's certificate, the time since — as is the link opened
+ * again right after, which must not show the quote still open. The JSON answer does not wait:
+ * it is the decision's own result. Polled, because the rows are the workflow's to write and
+ * nothing tells the API when they land. When they did not in time (a worker slow or gone), the
+ * page shows the decision's status over the rows as they are.
  */
 export async function untilRecorded(prisma: PrismaClient, document: { id: string; kind: string }, status: string): Promise<void> {
-  if (!recordsBehindTheAnswer(document.kind)) return;
+  const type = eventOfStatus(status);
+  if (!type || !recordsBehindTheAnswer(document.kind)) return;
   const deadline = Date.now() + RECORDED_WITHIN_MS;
   for (;;) {
-    const row = await prisma.document.findUniqueOrThrow({ where: { id: document.id }, select: { status: true } });
-    if (row.status === status || Date.now() >= deadline) return;
+    const recorded = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type }, select: { id: true } });
+    if (recorded || Date.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
   }
 }
