@@ -44,7 +44,10 @@ function summarize(label: string, result: RunResult): { perSecond: number; p50: 
 
 /** How many activities a finished quote ran before its first view, after it, and from the accept on. */
 async function activityPhases(client: Client, workflowId: string): Promise<BarePhases> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const handle = client.workflow.getHandle(workflowId);
+  // Its closed history: the accept answers before its activities run (workflows/story.ts).
+  await handle.result();
+  const history = await handle.fetchHistory();
   const phases: BarePhases = { atStart: 0, afterSignal: 0, inUpdate: 0 };
   let phase: keyof BarePhases = 'atStart';
   for (const event of history.events ?? []) {

@@ -37,6 +37,9 @@ const WAITS_FOR: Partial<Record<AcceptanceStatus, string>> = {
 };
 
 export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promise<AcceptanceView> {
+  // A customer's decision answers once the machine took it; its writes, emails and webhooks
+  // follow in order (story.ts). Patched: a run started before records each decision first.
+  const actionsRunBehind = patched('actions-run-behind');
   const { tenantId, documentId, kind } = input;
   // An order confirmation signed through an external provider (as in quote.ts): its child runs the signing, no email of ours.
   const external = input.signature && kind === 'order' && !input.resume && patched('external-signature') ? input.signature : undefined;
@@ -47,6 +50,7 @@ export async function acceptanceWorkflow(input: AcceptanceWorkflowInput): Promis
   const closed = await runDocumentStory(input, {
     kind,
     machine: acceptanceMachine,
+    actionsRunBehind,
     machineInput: () => ({ kind, now: Date.now() }),
     status: acceptanceStatus,
     isClosed: isAcceptanceClosed,

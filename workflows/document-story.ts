@@ -86,7 +86,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
                 documentId,
                 event: params.event,
                 what: params.what,
-                at: 'occurredAt' in event ? (event as FactEvent).occurredAt : Date.now(),
+                at: timeOf(event),
                 idempotencyKey,
                 // The notice names who did it: a colleague the proof was forwarded to is not the contact.
                 detail: { ...auditDetails(event), ...actorNameOf(event) },
@@ -131,7 +131,7 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
       ...(statusChanged ? { [target.column]: status } : {}),
       event: {
         type: params.type,
-        at: 'occurredAt' in event ? (event as FactEvent).occurredAt : Date.now(),
+        at: timeOf(event),
         actor: params.actor ?? actorOf(event),
         ...('source' in event && event.source ? { source: (event as FactEvent).source } : {}),
         data: { ...auditDetails(event), ...params.data },
@@ -145,6 +145,15 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
 export function answerEvent(answer: RecordAnswerInput): AnswerEvent {
   const at = Date.now();
   return { type: 'RECORD_ANSWER', at, occurredAt: answer.answeredAt ?? at, ...answer };
+}
+
+/**
+ * When it happened: a fact when the customer did it, anything else when the machine took it
+ * (its `at`), which may be earlier than the write when actions run behind the answer.
+ */
+function timeOf(event: object): number {
+  if ('occurredAt' in event) return (event as FactEvent).occurredAt;
+  return 'at' in event && typeof event.at === 'number' ? event.at : Date.now();
 }
 
 function factEvent(type: FactEvent['type'], fact: ViewedSignal): FactEvent {

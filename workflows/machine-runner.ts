@@ -17,7 +17,14 @@
  * - events are processed one at a time: `send` queues the event and resolves once its actions
  *   (and their outcomes) ran, so the machine never steps concurrently, whatever handlers run at once;
  * - `beforeActions`, when given, sees each new snapshot before its actions run (a kind whose
- *   read model keeps the whole state writes it there, so a charge shows before it is made).
+ *   read model keeps the whole state writes it there, so a charge shows before it is made);
+ * - with `actionsRunBehind`, an event is taken at once (admitted and transitioned, its timers
+ *   armed) and its actions run behind, one event's after another's, in the order the events
+ *   were taken: a decision answers as soon as the machine took it (`decide`), and its writes,
+ *   emails and webhooks follow. Its actions answer no event (nothing may come between an
+ *   activity and its answer, and here everything may); one that fails for good fails the run
+ *   (`nextDeadline` and `idle` throw it), as a fact's or a deadline's does, and nothing of
+ *   what was queued behind it runs.
  *
  * Deadlines and the snapshot are plain data (`save()`), so a workflow carries them through
  * continue-as-new and resumes with `MachineRunner.restore`.
@@ -120,6 +127,14 @@ export type BeforeActions<TMachine extends AnyStateMachine> = (snapshot: Snapsho
 
 type AnyActionHandler = (call: ActionCall<AnyStateMachine, unknown>) => Promise<unknown>;
 
+/** What a runner is given besides its machine and handlers. */
+export interface RunnerOptions<TMachine extends AnyStateMachine> {
+  beforeActions?: BeforeActions<TMachine>;
+  observer?: RunnerObserver<TMachine>;
+  /** Events are taken at once and their actions run behind, in order (see the top of this file). */
+  actionsRunBehind?: boolean;
+}
+
 /** What a runner saves to be restored later (continue-as-new). */
 export interface SavedMachine {
   snapshot: { value: unknown; context: unknown };
@@ -137,15 +152,22 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
   #queue: Promise<unknown> = Promise.resolve();
   /** The run's first work: a fresh machine's entry actions, a restored one's first look. */
   #entered: Promise<unknown> = Promise.resolve();
+  /** With actions behind: what a failed action behind an answer failed with; nothing runs after it. */
+  #failure: { error: unknown } | undefined;
+  private readonly beforeActions: BeforeActions<TMachine> | undefined;
+  private readonly observer: RunnerObserver<TMachine> | undefined;
+  private readonly actionsRunBehind: boolean;
 
   private constructor(
     private readonly machine: TMachine,
     private readonly handlers: ActionHandlers<TMachine>,
     snapshot: SnapshotFrom<TMachine>,
-    private readonly beforeActions: BeforeActions<TMachine> | undefined,
-    private readonly observer: RunnerObserver<TMachine> | undefined,
+    options: RunnerOptions<TMachine>,
   ) {
     this.#snapshot = snapshot;
+    this.beforeActions = options.beforeActions;
+    this.observer = options.observer;
+    this.actionsRunBehind = options.actionsRunBehind ?? false;
   }
 
   /** A fresh machine; its initial entry actions run before any queued event. */
@@ -153,15 +175,19 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
     machine: TMachine,
     input: InputFrom<TMachine>,
     handlers: NoInfer<ActionHandlers<TMachine>>,
-    beforeActions?: NoInfer<BeforeActions<TMachine>>,
-    observer?: NoInfer<RunnerObserver<TMachine>>,
+    options: NoInfer<RunnerOptions<TMachine>> = {},
   ): MachineRunner<TMachine> {
     const [snapshot, actions] = (initialTransition as (logic: TMachine, input: unknown) => [SnapshotFrom<TMachine>, ExecutableAction[]])(
       machine,
       input,
     );
-    const runner = new MachineRunner(machine, handlers, snapshot, beforeActions, observer);
+    const runner = new MachineRunner(machine, handlers, snapshot, options);
     const init = { type: 'xstate.init', at: Date.now(), input } as EventFromLogic<TMachine>;
+    if (runner.actionsRunBehind) {
+      runner.#entered = runner.#takeStep(snapshot, actions, init, undefined);
+      return runner;
+    }
+    const { beforeActions } = options;
     const enter = () => runner.#execute(actions, init, undefined);
     runner.#entered = runner.#enqueue(beforeActions ? () => beforeActions(snapshot, undefined).then(enter) : enter);
     return runner;
@@ -172,14 +198,17 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
     machine: TMachine,
     saved: SavedMachine,
     handlers: NoInfer<ActionHandlers<TMachine>>,
-    beforeActions?: NoInfer<BeforeActions<TMachine>>,
-    observer?: NoInfer<RunnerObserver<TMachine>>,
+    options: NoInfer<RunnerOptions<TMachine>> = {},
   ): MachineRunner<TMachine> {
     const snapshot = machine.resolveState(saved.snapshot as Parameters<TMachine['resolveState']>[0]) as SnapshotFrom<TMachine>;
-    const runner = new MachineRunner(machine, handlers, snapshot, beforeActions, observer);
+    const runner = new MachineRunner(machine, handlers, snapshot, options);
     for (const deadline of saved.deadlines) runner.#deadlines.set(deadline.id, deadline);
-    if (beforeActions) runner.#entered = runner.#enqueue(() => beforeActions(snapshot, undefined));
-    observer?.settled(snapshot, runner.deadlines);
+    const { beforeActions } = options;
+    if (beforeActions) {
+      const look = () => beforeActions(snapshot, undefined);
+      runner.#entered = runner.actionsRunBehind ? runner.#behind(look) : runner.#enqueue(look);
+    }
+    options.observer?.settled(snapshot, runner.deadlines);
     return runner;
   }
 
@@ -207,11 +236,27 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
    * event. Resolves with the snapshot after the event's actions ran.
    */
   send(event: EventFromLogic<TMachine>, admit?: (snapshot: SnapshotFrom<TMachine>) => void): Promise<SnapshotFrom<TMachine>> {
+    if (this.actionsRunBehind) {
+      return this.#taking(event, admit).then(async ({ snapshot, actions }) => {
+        await actions;
+        return snapshot;
+      });
+    }
     return this.#enqueue(async () => {
       admit?.(this.#snapshot);
       await this.#step(event);
       return this.#snapshot;
     });
+  }
+
+  /**
+   * A decision: as `send`, but with actions behind it resolves as soon as the machine took the
+   * event, with the snapshot it made; its actions follow in order (a failure of theirs fails
+   * the run, see the top of this file).
+   */
+  async decide(event: EventFromLogic<TMachine>, admit?: (snapshot: SnapshotFrom<TMachine>) => void): Promise<SnapshotFrom<TMachine>> {
+    if (!this.actionsRunBehind) return this.send(event, admit);
+    return (await this.#taking(event, admit)).snapshot;
   }
 
   /**
@@ -224,15 +269,23 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
     // view must not cost a cancelled timer in the history.
     const interrupted = () => {
       const earliest = this.#earliestDeadline();
-      return interrupt() || earliest?.id !== due?.id || earliest?.at !== due?.at;
+      return interrupt() || this.#failure !== undefined || earliest?.id !== due?.id || earliest?.at !== due?.at;
     };
     if (!due) {
       await condition(interrupted);
+      this.#throwFailure();
       return;
     }
     const wait = due.at - Date.now();
     // The timer says what it is for in the Temporal UI; metadata, not a command of its own.
-    if (wait > 0 && (await this.#waitUntil(interrupted, wait, due))) return;
+    if (wait > 0 && (await this.#waitUntil(interrupted, wait, due))) return this.#throwFailure();
+    if (this.actionsRunBehind) {
+      const current = this.#deadlines.get(due.id);
+      if (current?.at !== due.at) return;
+      this.#deadlines.delete(due.id);
+      await this.send({ type: due.event, at: Date.now() } as EventFromLogic<TMachine>);
+      return;
+    }
     await this.#enqueue(async () => {
       // Another event may have cancelled or moved it while this one waited its turn.
       const current = this.#deadlines.get(due.id);
@@ -242,13 +295,60 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
     });
   }
 
-  /** Resolves once every queued event has been processed. */
+  /** Resolves once every queued event has been processed (with actions behind: every action ran, or throws what one failed with). */
   async idle(): Promise<void> {
     let tail: Promise<unknown>;
     do {
       tail = this.#queue;
       await tail;
     } while (tail !== this.#queue);
+    this.#throwFailure();
+  }
+
+  #throwFailure(): void {
+    if (this.#failure) throw this.#failure.error;
+  }
+
+  /**
+   * With actions behind: takes the event now (admitted, transitioned, its timers armed) and
+   * queues its actions behind those of the events taken before; `actions` settles once they ran.
+   */
+  async #taking(event: EventFromLogic<TMachine>, admit?: (snapshot: SnapshotFrom<TMachine>) => void): Promise<{ snapshot: SnapshotFrom<TMachine>; actions: Promise<void> }> {
+    admit?.(this.#snapshot);
+    const previous = this.#snapshot;
+    const [next, actions] = transition(this.machine, previous, event) as [SnapshotFrom<TMachine>, ExecutableAction[]];
+    this.#snapshot = next;
+    return { snapshot: next, actions: this.#takeStep(next, actions, event, previous) };
+  }
+
+  /** With actions behind: the step's timers now, its activity actions (and `beforeActions`) behind the answer. */
+  #takeStep(snapshot: SnapshotFrom<TMachine>, actions: ExecutableAction[], event: EventFromLogic<TMachine>, previous: SnapshotFrom<TMachine> | undefined): Promise<void> {
+    const activities: { action: ExecutableAction; handler: AnyActionHandler }[] = [];
+    for (const action of actions) {
+      if (this.#keepTime(action, event)) continue;
+      activities.push({ action, handler: this.#handlerOf(action) });
+    }
+    return this.#behind(async () => {
+      if (this.beforeActions) await this.beforeActions(snapshot, previous);
+      for (const { action, handler } of activities) {
+        const outcome = await handler({ params: action.params, event, snapshot, previous });
+        if (outcome) throw new Error(`The action "${action.type}" answered an event: its machine cannot run its actions behind the answer`);
+      }
+      // The step's own state: operators read a status once its actions ran, not as soon as it was taken.
+      this.observer?.settled(snapshot, this.deadlines);
+    });
+  }
+
+  /** Queues work behind the actions taken before; the first failure is kept and stops everything after it. */
+  #behind(work: () => Promise<void>): Promise<void> {
+    const done = this.#queue.then(() => {
+      this.#throwFailure();
+      return work();
+    });
+    this.#queue = done.catch((error: unknown) => {
+      this.#failure ??= { error };
+    });
+    return done;
   }
 
   #waitUntil(interrupted: () => boolean, wait: number, due: Deadline): Promise<boolean> {
@@ -273,26 +373,35 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
   async #execute(actions: ExecutableAction[], event: EventFromLogic<TMachine>, previous: SnapshotFrom<TMachine> | undefined): Promise<void> {
     const outcomes: EventFromLogic<TMachine>[] = [];
     for (const action of actions) {
-      switch (action.type) {
-        case 'xstate.raise':
-          this.#arm(action.params as { event: { type: string }; id?: string; delay?: number }, event);
-          break;
-        case 'xstate.cancel':
-          this.#deadlines.delete((action.params as { sendId: string }).sendId);
-          break;
-        default: {
-          const handler = (this.handlers as Partial<Record<string, AnyActionHandler>>)[action.type];
-          // A built-in we do not interpret (spawn, sendTo, ...) or an action without an
-          // activity is a programming error: fail the workflow task loudly, never skip it.
-          if (!handler) throw new Error(`No handler for machine action "${action.type}"`);
-          const outcome = await handler({ params: action.params, event, snapshot: this.#snapshot, previous });
-          if (outcome) outcomes.push(outcome as EventFromLogic<TMachine>);
-        }
-      }
+      if (this.#keepTime(action, event)) continue;
+      const outcome = await this.#handlerOf(action)({ params: action.params, event, snapshot: this.#snapshot, previous });
+      if (outcome) outcomes.push(outcome as EventFromLogic<TMachine>);
     }
     for (const outcome of outcomes) await this.#step(outcome);
     // Told synchronously, at the end of work already awaited: no tick is added that could move a command.
     this.observer?.settled(this.#snapshot, this.deadlines);
+  }
+
+  /** Applies a timer action (arm or cancel a deadline); false for any other action. */
+  #keepTime(action: ExecutableAction, cause: { at?: unknown }): boolean {
+    switch (action.type) {
+      case 'xstate.raise':
+        this.#arm(action.params as { event: { type: string }; id?: string; delay?: number }, cause);
+        return true;
+      case 'xstate.cancel':
+        this.#deadlines.delete((action.params as { sendId: string }).sendId);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  #handlerOf(action: ExecutableAction): AnyActionHandler {
+    const handler = (this.handlers as Partial<Record<string, AnyActionHandler>>)[action.type];
+    // A built-in we do not interpret (spawn, sendTo, ...) or an action without an
+    // activity is a programming error: fail the workflow task loudly, never skip it.
+    if (!handler) throw new Error(`No handler for machine action "${action.type}"`);
+    return handler;
   }
 
   #arm({ event, id, delay }: { event: { type: string }; id?: string; delay?: number }, cause: { at?: unknown }): void {

@@ -69,6 +69,9 @@ function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): stri
 }
 
 export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteView> {
+  // A customer's decision answers once the machine took it; its writes, emails and webhooks
+  // follow in order (story.ts). Patched: a run started before records each decision first.
+  const actionsRunBehind = patched('actions-run-behind');
   const { workflowId } = workflowInfo();
   const { tenantId, documentId } = input;
   // A quote that must be signed is sent and reminded in words that ask for the signature. Only
@@ -85,6 +88,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   const closed = await runDocumentStory(input, {
     kind: 'quote',
     machine: quoteMachine,
+    actionsRunBehind,
     machineInput: () => ({
       now: Date.now(),
       validUntil: input.validUntil,

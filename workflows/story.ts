@@ -8,7 +8,12 @@
  * - decisions are Updates whose validator asks the machine (`whyNot`), asked again when the
  *   decision's turn comes, taken once per decision id (= update id), ids remembered across
  *   continue-as-new; they answer the view, or what the kind reads from the machine once the
- *   decision is taken (a payment page), which may still refuse it;
+ *   decision is taken (a payment page), which may still refuse it. A kind whose actions run
+ *   behind the answer (`actionsRunBehind`) answers a customer's decision as soon as its machine
+ *   took it: the update's completion in the history is what makes it durable, and the
+ *   decision's writes follow in order (the read model lags the answer by that much). The
+ *   seller's decisions still answer once recorded: the back office's clients read what they
+ *   just did;
  * - facts are Signals, never refused; the state a Query;
  * - time passes on the machine's deadlines until it closes or the kind says the run did enough,
  *   and then it continues as new carrying snapshot, deadlines, write sequence and decision ids.
@@ -141,6 +146,12 @@ export interface Story<TMachine extends AnyStateMachine, TView> {
   actions: NoInfer<(tools: StoryTools) => ActionHandlers<TMachine>>;
   /** Sees every state before its actions run, and each run's first (a read model that keeps the whole state). */
   beforeActions?: NoInfer<(tools: StoryTools) => BeforeActions<TMachine>>;
+  /**
+   * Events are taken at once and their actions run behind, in order (machine-runner.ts), and a
+   * customer's decision answers once taken; only for a kind whose actions answer no event and
+   * whose decisions answer from the machine alone (not a payment page an activity opens).
+   */
+  actionsRunBehind?: boolean;
   /** Whether the run should continue as new now, if the machine is not closed. */
   timeToContinueAsNew: NoInfer<(run: RunSoFar<TMachine>) => boolean>;
   operator: NoInfer<OperatorView<TMachine>>;
@@ -186,15 +197,15 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
     timerSummary: (deadline, snapshot) => operator.timer(deadlineName(deadline), snapshot),
     settled: (snapshot, deadlines) => setCurrentDetails(currentDetails(operator, snapshot, deadlines)),
   };
+  const runnerOptions = { ...(beforeActions ? { beforeActions } : {}), observer, actionsRunBehind: story.actionsRunBehind ?? false };
   const runner = input.resume
     ? MachineRunner.restore(
         story.machine,
         { snapshot: input.resume.snapshot as { value: unknown; context: unknown }, deadlines: input.resume.deadlines },
         handlers,
-        beforeActions,
-        observer,
+        runnerOptions,
       )
-    : MachineRunner.start(story.machine, story.machineInput(), handlers, beforeActions, observer);
+    : MachineRunner.start(story.machine, story.machineInput(), handlers, runnerOptions);
   const resumedFrom = input.resume ? runner.snapshot : undefined;
 
   const refuseUnlessAllowed = (snapshot: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine>): void => {
@@ -216,9 +227,10 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
         const decisionId = currentDecisionId();
         if (decisionIds.has(decisionId)) return answer(runner.snapshot);
         const event = toEvent(decisionInput);
-        await runner.send(event, (snapshot) => refuseUnlessAllowed(snapshot, event));
+        const admit = (snapshot: SnapshotFrom<TMachine>) => refuseUnlessAllowed(snapshot, event);
+        const taken = await (isCustomers(event) ? runner.decide(event, admit) : runner.send(event, admit));
         decisionIds.add(decisionId);
-        return answer(runner.snapshot);
+        return answer(taken);
       },
       {
         validator: (decisionInput) => {
@@ -250,6 +262,8 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
 
   // Callers of decisions in flight are waiting for their answer: let them have it.
   await condition(allHandlersFinished);
+  // Actions still running behind an answer finish before the run ends (or throw what failed them).
+  await runner.idle();
   await Promise.all(notifications);
   if (!story.isClosed(runner.snapshot)) {
     const { snapshot, deadlines } = runner.save();
@@ -269,6 +283,11 @@ function currentDetails<TMachine extends AnyStateMachine>(operator: OperatorView
     ...(operator.facts?.(snapshot) ?? []),
   ]);
   return `**${operator.title}**\n\n${lines}`;
+}
+
+/** A customer's click answers once taken (with actions behind); the seller's API answers once recorded. */
+function isCustomers(event: object): boolean {
+  return 'actor' in event && (event as Pick<DecisionInput, 'actor'>).actor.kind === 'customer';
 }
 
 /** A decision as its machine event, stamped with the workflow's clock. */

@@ -6,11 +6,11 @@
  * its workflow (`<kind>-<documentId>`) and the decisions it takes.
  */
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import { FINAL_PROOF_STATUSES, FINAL_QUOTE_STATUSES, type DocumentKind, type ProofStatus, type QuoteStatus } from '../../domain/documents';
-import { acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from '../../workflows/messages/acceptance';
+import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from '../../workflows/messages/acceptance';
 import { documentWorkflowId, downloadedSignal, viewedSignal, type DecisionInput, type RecordAnswerInput, type ViewedSignal } from '../../workflows/messages/document';
 import {
   invoiceStateQuery,
@@ -366,6 +366,39 @@ export async function signalDocumentFact(client: Client, workflowId: string, fac
 
 export function signalQuoteFact(client: Client, documentId: string, fact: QuoteFact, payload: ViewedSignal): Promise<boolean> {
   return signalDocumentFact(client, quoteWorkflowId(documentId), fact, payload);
+}
+
+/**
+ * The kinds whose workflow answers a decision as soon as its machine took it and records it
+ * behind the answer (workflows/story.ts `actionsRunBehind`): their row may lag a decision by
+ * a moment, their workflow's state query never does.
+ */
+const DECIDED_BEFORE_RECORDED: Record<'quote' | AcceptanceKind, QueryDefinition<{ status: string }>> = {
+  quote: quoteStateQuery,
+  order: acceptanceStateQuery,
+  delivery_note: acceptanceStateQuery,
+};
+
+export function recordsBehindTheAnswer(kind: string): kind is keyof typeof DECIDED_BEFORE_RECORDED {
+  return Object.hasOwn(DECIDED_BEFORE_RECORDED, kind);
+}
+
+/**
+ * The document's status as its workflow holds it, asked for `withinMs` at most; undefined for a
+ * kind whose row is written before its answers, and when no workflow answers in time (never
+ * sent, no worker): the row is then as current as anything.
+ */
+export async function decidedStatus(client: Client, document: { id: string; kind: string }, withinMs: number): Promise<string | undefined> {
+  const { kind } = document;
+  if (!recordsBehindTheAnswer(kind)) return undefined;
+  const handle = client.workflow.getHandle(documentWorkflowId(kind, document.id));
+  try {
+    const view = await client.withDeadline(Date.now() + withinMs, () => handle.query(DECIDED_BEFORE_RECORDED[kind]));
+    return view.status;
+  } catch {
+    // Whatever kept the workflow from answering (none, no worker, the deadline), the row answers instead.
+    return undefined;
+  }
 }
 
 /** The quote's state as its workflow knows it (also once finished); null if it was never sent. */

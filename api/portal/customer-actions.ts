@@ -16,10 +16,11 @@ import type { ViewedSignal } from '../../workflows/messages/document';
 import type { FactInput } from '../../workflows/fact';
 import type { SignatureEvidence } from '../../domain/signature';
 import { recordFact, type FactDeps } from '../operations/facts';
-import { decideDocument, decideProof, forwardProof, signalDocumentFact, signQuote } from '../operations/quote-workflow';
+import { decideDocument, decideProof, forwardProof, recordsBehindTheAnswer, signalDocumentFact, signQuote } from '../operations/quote-workflow';
 import { answerProposal } from '../operations/requests';
 import { apiMetrics } from '../metrics';
 import type { PortalDecision } from './decisions';
+import { eventOfStatus } from './page-state';
 
 export interface CustomerActionDeps extends FactDeps {
   prisma: PrismaClient;
@@ -123,6 +124,32 @@ export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, r
   }
   // An invoice takes none of the portal's decisions (whyKindRefuses): its page pays instead (portal/invoice-payment.ts).
   return (await decideDocument(deps.temporal, found.document, decision, decisionId, input)).status as QuoteStatus | ProofStatus;
+}
+
+/** How long a page waits for its decision to be recorded, and how often it looks. */
+const RECORDED_WITHIN_MS = 2_000;
+const RECORDED_POLL_MS = 20;
+
+/**
+ * Waits, a moment at most, until the trail holds the decision just taken (the event that puts
+ * the document in its status: `accepted`, the last write of an acceptance or a signature): a
+ * quote's or an order's workflow answers a customer's decision before it records it
+ * (workflows/story.ts), and the page answering a form is rendered from the rows — the options
+ * chosen in its totals, the signature's certificate, the time since — as is the link opened
+ * again right after, which must not show the quote still open. The JSON answer does not wait:
+ * it is the decision's own result. Polled, because the rows are the workflow's to write and
+ * nothing tells the API when they land. When they did not in time (a worker slow or gone), the
+ * page shows the decision's status over the rows as they are.
+ */
+export async function untilRecorded(prisma: PrismaClient, document: { id: string; kind: string }, status: string): Promise<void> {
+  const type = eventOfStatus(status);
+  if (!type || !recordsBehindTheAnswer(document.kind)) return;
+  const deadline = Date.now() + RECORDED_WITHIN_MS;
+  for (;;) {
+    const recorded = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type }, select: { id: true } });
+    if (recorded || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
+  }
 }
 
 export interface ForwardRequest {

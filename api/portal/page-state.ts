@@ -14,6 +14,11 @@ const EVENT_OF_STATUS: Partial<Record<QuoteStatus, AuditEventType>> = {
   cancelled: 'cancelled',
 };
 
+/** The audit event that puts a document in `status`; none for a status no decision or deadline reaches. */
+export function eventOfStatus(status: string): AuditEventType | undefined {
+  return EVENT_OF_STATUS[status as QuoteStatus];
+}
+
 export async function statusSince(prisma: PrismaClient, found: FoundLink, status: QuoteStatus): Promise<Date | undefined> {
   const type = EVENT_OF_STATUS[status];
   if (!type) return undefined;

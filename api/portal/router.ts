@@ -38,11 +38,11 @@ import { knownAppError, sendProblem } from '../errors';
 import { derivedDecisionId } from '../decision-id';
 import { logWithRequest } from '../http-logging';
 import { listMessages, postCustomerMessage } from '../operations/messages';
-import { whyKindRefuses } from '../operations/quote-workflow';
+import { decidedStatus, whyKindRefuses } from '../operations/quote-workflow';
 import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
 import { CHAIN_WORDS, chainSection, conversationSection } from './chain-and-conversation';
 import { isFormSignatureValid, signForm } from './csrf';
-import { customerActor, forwardToColleague, takeDecision, type ProofDecisionDetails } from './customer-actions';
+import { customerActor, forwardToColleague, takeDecision, untilRecorded, type ProofDecisionDetails } from './customer-actions';
 import { FORWARD_WORDS, forwardedNotice, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
 import { decisionsOffered, PORTAL_DECISIONS, type PortalDecision } from './decisions';
 import { html } from './html';
@@ -273,7 +273,8 @@ export function createPortalRouter(deps: AppDeps): Router {
         res.json({ status, decisionId });
         return;
       }
-      // Read again: an acceptance changes the document itself (options chosen, totals).
+      // Read again: an acceptance changes the document itself (options chosen, totals), once recorded.
+      await untilRecorded(deps.prisma, found.document, status);
       const decided = (await findLinkByToken(deps.prisma, String(req.params.token))) ?? found;
       res.type('html').send(await quotePage(deps, req, decided, { status, notice: { tone: 'success', text: t.decided[decision] } }));
     };
@@ -419,8 +420,16 @@ function requestSource(req: Request): RequestSource {
   return { ...(req.ip ? { ip: req.ip } : {}), ...(userAgent ? { userAgent } : {}) };
 }
 
-/** The status to show after a refusal: the row, which the workflow keeps current. */
+/** How long a refusal's page asks the workflow for the status before it reads the row. */
+const DECIDED_STATUS_WITHIN_MS = 500;
+
+/**
+ * The status to show after a refusal: the workflow's, as a decision it took a moment ago (the
+ * one that made this one too late) may not be recorded yet; the row when no workflow answers.
+ */
 async function currentStatus(deps: AppDeps, found: FoundLink): Promise<QuoteStatus> {
+  const decided = await decidedStatus(deps.temporal, found.document, DECIDED_STATUS_WITHIN_MS);
+  if (decided) return decided as QuoteStatus;
   const document = await deps.prisma.document.findUniqueOrThrow({ where: { id: found.document.id }, select: { status: true } });
   return document.status as QuoteStatus;
 }

@@ -93,7 +93,7 @@ it('sends an order made from an accepted quote; the customer opens it and accept
   const again = await postJson(`${url}/refuse`, {});
   expect(again.status).toBe(409);
   expect(((await again.json()) as { detail: string }).detail).toBe('The order is already accepted');
-  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, documentWorkflowId('order', order.id), 'acceptance-order-accepted');
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, documentWorkflowId('order', order.id), 'acceptance-order-accepted-actions-behind');
 });
 
 it('takes an order accepted from the HTML form, and shows it accepted', async () => {

@@ -139,6 +139,8 @@ it('refuses to convert a refused quote (409 with the reason) and changes nothing
   const { documentId, contactEmail } = await office.createQuote({ lines: SAMPLE_LINES });
   const sent = await office.sendQuote(documentId, contactEmail);
   expect((await postJson(`${sent.url}/refuse`, { reason: 'Trop cher' })).status).toBe(200);
+  // Recorded behind the answer: the run ends once the refusal is written.
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
   const eventsBefore = await eventTypes(documentId);
   const documentsBefore = await stack.prisma.document.count({ where: { customerId: (await stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).customerId } });
 

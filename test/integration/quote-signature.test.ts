@@ -107,6 +107,8 @@ it('refuses accepting, signing without consent and signing an outdated version; 
   const signed = await portal(secondUrl, '/sign', { json: { signerName: 'Zoë Dupré', consent: true, options: [varnish.id], decisionId: 'sign-once-1234' } });
   expect(signed.status).toBe(200);
   expect(JSON.parse(text(signed.bytes))).toMatchObject({ status: 'accepted' });
+  // The JSON answer is the decision's own; the run ends once the signature and the acceptance are written.
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
 
   const document = await office.document(documentId);
   expect(document.status).toBe('accepted');

@@ -55,6 +55,8 @@ describe('a quote from the API to the customer’s decision', () => {
 
     const accepted = await postPortalDecision(link, 'accept', { decisionId: `story-${quote.documentId}` });
     expect(accepted).toEqual({ status: 200, body: { status: 'accepted', decisionId: `story-${quote.documentId}` } });
+    // The answer is the decision's own; the run ends once its record is written.
+    await stack.client.workflow.getHandle(`quote-${quote.documentId}`).result();
 
     const document = await documentNow();
     expect(document).toMatchObject({ status: 'accepted', viewCount: 1 });

@@ -69,6 +69,8 @@ it('reports the portal signature as sent, viewed, then signed, and downloads the
 
   // The customer puts it on hold: seen, not signed.
   expect((await customerPost(sent.url, 'hold', {})).status).toBe(200);
+  // The JSON answer is the decision's own; the rows follow it.
+  await eventually(async () => ((await office.document(documentId)).status === 'on_hold' ? true : undefined), { what: 'the hold recorded' });
   const checked = await office.api.POST('/v1/documents/{id}/signature/check', theDocument(documentId));
   expect(checked.response.status).toBe(202);
   expect(checked.data).toEqual({ digitalStatus: 'viewed' });
@@ -76,6 +78,8 @@ it('reports the portal signature as sent, viewed, then signed, and downloads the
 
   const signed = await customerPost(sent.url, 'sign', { signerName: 'Zoë Dupré', consent: true });
   expect(signed).toMatchObject({ status: 200, body: { status: 'accepted' } });
+  // Recorded behind the answer: the run ends once the signature and the acceptance are written.
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
   const seen = await signatureOf(documentId);
   expect(seen).toMatchObject({ digitalStatus: 'signed', providerStatus: 'signed', recipient: { name: 'Zoë Dupré', email: contactEmail } });
   expect(seen.signedAt).not.toBeNull();

@@ -121,6 +121,8 @@ it('refuses a plain acceptance, then takes one signature: evidence, signed, acce
   expect(view.status).toBe('accepted');
   // The same decision id again is answered, not signed twice.
   expect((await signQuote(worker.client, documentId, decisionId, { actor: customer, version: 1, signature: evidence })).status).toBe('accepted');
+  // Recorded behind the answer: the run ends once everything is written.
+  await worker.client.workflow.getHandle(quoteWorkflowId(documentId)).result();
 
   expect(signatures.filter((s) => s.documentId === documentId)).toMatchObject([{ version: 1, evidence, options: ['lin-1'] }]);
   const trail = records.filter((r) => r.documentId === documentId).sort((a, b) => a.seq - b.seq);
