@@ -60,7 +60,7 @@ const TAG_DESCRIPTIONS = {
 } as const;
 export type ApiTag = keyof typeof TAG_DESCRIPTIONS;
 
-interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+interface RouteBase<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType> {
   method: Method;
   /** Express-style, relative to /v1: "/documents/:id/send". */
   path: string;
@@ -70,7 +70,8 @@ interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject
   /** More than the summary says: what an integrator must know about the answers. */
   description?: string;
   tag: ApiTag;
-  auth: A;
+  /** Who may call it: a tenant's API key unless the route says otherwise (the operator's token, or anyone). */
+  auth?: A;
   params?: P;
   query?: Q;
   body?: B;
@@ -80,7 +81,7 @@ interface RouteBase<A extends AuthMode, P extends AnyObject, Q extends AnyObject
   problems?: ErrorCode[];
 }
 
-interface JsonRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>
+interface JsonRouteDefinition<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType>
   extends RouteBase<A, P, Q, B> {
   response: { status: 200 | 201 | 202; description: string; schema: R };
   /** The answer holds a secret shown once: kept for Idempotency-Key replays only sealed (api/idempotency.ts). */
@@ -88,13 +89,13 @@ interface JsonRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends
   handle(call: RouteCall<A, z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
 }
 
-interface NoContentRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject> extends RouteBase<A, P, Q, z.ZodUndefined> {
+interface NoContentRouteDefinition<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject> extends RouteBase<A, P, Q, z.ZodUndefined> {
   method: 'delete';
   response: { status: 204; description: string };
   handle(call: RouteCall<A, z.output<P>, z.output<Q>, undefined>): Promise<void>;
 }
 
-interface FileRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject> extends RouteBase<A, P, Q, z.ZodUndefined> {
+interface FileRouteDefinition<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject> extends RouteBase<A, P, Q, z.ZodUndefined> {
   method: 'get';
   response: { description: string; contentType: string; schema: z.ZodType };
   handle(call: RouteCall<A, z.output<P>, z.output<Q>, undefined>): Promise<FileReply>;
@@ -164,7 +165,7 @@ function describe(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, s
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    security: SECURITY[route.auth],
+    security: SECURITY[route.auth ?? 'tenant'],
     request: {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
@@ -185,7 +186,7 @@ function describe(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, s
 
 /** What every kind of route keeps of its definition: where it answers, who may call it, and how the document describes it. */
 function routeEntry(route: RouteBase<AuthMode, AnyObject, AnyObject, z.ZodType>, success: RouteConfig['responses']): Pick<Route, 'method' | 'path' | 'auth' | 'openapi'> {
-  return { method: route.method, path: route.path, auth: route.auth, openapi: describe(route, success) };
+  return { method: route.method, path: route.path, auth: route.auth ?? 'tenant', openapi: describe(route, success) };
 }
 
 /** The success answer of a route that answers a body of `contentType`. */
@@ -218,7 +219,7 @@ function parseRequest<A extends AuthMode, P extends AnyObject, Q extends AnyObje
   };
 }
 
-export function jsonRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
+export function jsonRoute<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType>(
   definition: JsonRouteDefinition<A, P, Q, B, R>,
 ): Route {
   const { response } = definition;
@@ -234,7 +235,7 @@ export function jsonRoute<A extends AuthMode, P extends AnyObject, Q extends Any
 }
 
 /** A DELETE that answers 204 No Content once done (and again when already done). */
-export function noContentRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject>(definition: NoContentRouteDefinition<A, P, Q>): Route {
+export function noContentRoute<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject>(definition: NoContentRouteDefinition<A, P, Q>): Route {
   return {
     ...routeEntry(definition, { '204': { description: definition.response.description } }),
     async run(deps, caller, req) {
@@ -244,7 +245,7 @@ export function noContentRoute<A extends AuthMode, P extends AnyObject, Q extend
   };
 }
 
-export function fileRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject>(definition: FileRouteDefinition<A, P, Q>): Route {
+export function fileRoute<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject>(definition: FileRouteDefinition<A, P, Q>): Route {
   const { response } = definition;
   return {
     ...routeEntry(definition, successWith(200, response.description, response.contentType, response.schema)),
@@ -255,7 +256,7 @@ export function fileRoute<A extends AuthMode, P extends AnyObject, Q extends Any
   };
 }
 
-interface UploadRouteDefinition<A extends AuthMode, P extends AnyObject, Q extends AnyObject, R extends z.ZodType> extends RouteBase<A, P, Q, z.ZodUndefined> {
+interface UploadRouteDefinition<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, R extends z.ZodType = z.ZodType> extends RouteBase<A, P, Q, z.ZodUndefined> {
   method: 'post';
   /** The multipart/form-data body as OpenAPI shows it. */
   upload: z.ZodObject;
@@ -271,7 +272,7 @@ interface UploadRouteDefinition<A extends AuthMode, P extends AnyObject, Q exten
  * query): a retried upload of the same bytes gets the first answer, other bytes under the same
  * key are 422, like a JSON body.
  */
-export function uploadRoute<A extends AuthMode, P extends AnyObject, Q extends AnyObject, R extends z.ZodType>(definition: UploadRouteDefinition<A, P, Q, R>): Route {
+export function uploadRoute<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, R extends z.ZodType = z.ZodType>(definition: UploadRouteDefinition<A, P, Q, R>): Route {
   const { response } = definition;
   const entry = routeEntry(definition, successWith(response.status, response.description, 'application/json', response.schema));
   entry.openapi.request = { ...entry.openapi.request, body: { required: true, content: { 'multipart/form-data': { schema: definition.upload } } } };

@@ -30,7 +30,6 @@ export const linkRoutes = [
     description:
       'A draft has no customer link until it is sent, and a cancelled document takes none: 409. A contact of another customer, an action ' +
       'the document kind does not have, or an expiresAt in the past: 422. Recorded in the trail as link_created.',
-    auth: 'tenant',
     params: idParamsSchema,
     body: createLinkSchema,
     bodyExample: { recipient: { email: 'achats@boulangerie-eclair.example', name: 'Service achats' }, actions: ['view', 'download'] },
@@ -48,7 +47,6 @@ export const linkRoutes = [
     operationId: 'listDocumentLinks',
     tag: 'Links',
     summary: "The document's customer links, newest first: emailed, made by the seller, forwarded to colleagues (never their tokens)",
-    auth: 'tenant',
     params: idParamsSchema,
     query: pageQuerySchema,
     problems: ['not_found'],
@@ -62,7 +60,6 @@ export const linkRoutes = [
     tag: 'Links',
     summary: 'Revoke a customer link, with the colleague links forwarded from it: at once every portal address under it answers 410 Gone',
     description: 'Revoking a revoked link is 204 again. Recorded in the trail as link_revoked.',
-    auth: 'tenant',
     params: idParamsSchema,
     problems: ['not_found', 'unavailable'],
     response: { status: 204, description: 'Revoked' },

@@ -170,7 +170,6 @@ export const webhookRoutes = [
     operationId: 'createWebhookEndpoint',
     tag: 'Webhooks',
     summary: 'Register a URL to hear about document events (signed per Standard Webhooks)',
-    auth: 'tenant',
     body: createWebhookEndpointSchema,
     bodyExample: { url: 'https://crm.example.com/hooks/greenlight', events: ['document.accepted', 'document.refused'] },
     problems: ['unprocessable'],
@@ -187,7 +186,6 @@ export const webhookRoutes = [
     operationId: 'listWebhookEndpoints',
     tag: 'Webhooks',
     summary: "The tenant's webhook endpoints, oldest first",
-    auth: 'tenant',
     query: pageQuerySchema,
     response: { status: 200, description: 'A page of endpoints', schema: pageSchema(webhookEndpointSchema, 'WebhookEndpointList') },
     handle: async ({ deps, caller, query }) => mapPage(await listWebhookEndpoints(deps.prisma, caller.tenantId, query), presentEndpoint),
@@ -198,7 +196,6 @@ export const webhookRoutes = [
     operationId: 'deleteWebhookEndpoint',
     tag: 'Webhooks',
     summary: 'Stop sending to an endpoint (its deliveries stay listed)',
-    auth: 'tenant',
     params: idParamsSchema,
     response: { status: 200, description: 'The endpoint as it was', schema: webhookEndpointSchema },
     handle: async ({ deps, caller, params }) => presentEndpoint(await deleteWebhookEndpoint(deps.prisma, caller.tenantId, params.id)),
@@ -212,7 +209,6 @@ export const webhookRoutes = [
     description:
       'During the overlap each delivery carries two signatures in `webhook-signature` (space-separated, as Standard Webhooks allows), ' +
       'so a receiver verifying with either secret accepts it. Rotating again within the overlap drops the older secret at once.',
-    auth: 'tenant',
     params: idParamsSchema,
     problems: ['conflict'],
     response: { status: 200, description: 'The new secret, shown once', schema: rotatedSecretSchema },
@@ -228,7 +224,6 @@ export const webhookRoutes = [
     operationId: 'listWebhookDeliveries',
     tag: 'Webhooks',
     summary: "An endpoint's deliveries, newest first, each with its attempts",
-    auth: 'tenant',
     params: idParamsSchema,
     query: pageQuerySchema,
     response: {
@@ -245,7 +240,6 @@ export const webhookRoutes = [
     operationId: 'replayWebhookDelivery',
     tag: 'Webhooks',
     summary: 'Send a failed delivery again (same webhook-id, a fresh retry schedule)',
-    auth: 'tenant',
     params: idParamsSchema,
     problems: ['conflict'],
     response: { status: 202, description: 'The delivery, pending again', schema: webhookDeliverySchema },
