@@ -14,6 +14,7 @@ import { DOCUMENT_STATUSES } from '../domain/document-statuses';
 import { DIGITAL_STATUSES, SIGNATURE_PURPOSES } from '../domain/digital-status';
 import { PROOF_TYPES } from '../domain/proof-types';
 import { isPlanPeriod } from '../domain/plans';
+import { BRAND_COLOR_PATTERN, isTimeZone } from '../domain/seller';
 import { isIsoCurrency, toScaled } from '../domain/money';
 import { AppError } from '../domain/errors';
 
@@ -293,6 +294,47 @@ const templatesSchema = z.record(
 
 export const SIGNATURE_PROVIDERS = ['builtin', 'getaccept'] as const;
 
+const optionalText = (max: number, description: string) => z.string().trim().min(1).max(max).optional().openapi({ description });
+
+/** The seller as customers see it on the portal, PDFs and emails (domain/seller.ts). Sent whole: a PATCH replaces it. */
+export const sellerSchema = z
+  .strictObject({
+    legalName: z.string().trim().min(1).max(200).openapi({ description: 'The legal name, shown as the sender of every page, PDF and email' }),
+    address: optionalText(500, 'Postal address; line breaks kept'),
+    phone: optionalText(50, 'Phone number as it should be printed'),
+    email: z.email().max(254).optional(),
+    website: z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .optional()
+      .openapi({ description: 'http(s) address' }),
+    taxId: optionalText(50, 'VAT number (FR40303265045, SE556000000001)'),
+    companyId: optionalText(50, 'Company registration: SIRET, organisationsnummer, company number'),
+    bankDetails: optionalText(500, 'Printed on invoices: IBAN, BIC, bank; line breaks kept'),
+    paymentTerms: optionalText(500, 'Printed on invoices under the due date'),
+    brandColor: z
+      .string()
+      .regex(BRAND_COLOR_PATTERN, 'a colour as #rrggbb')
+      .optional()
+      .openapi({ description: 'Accent colour of portal pages, PDFs and emails (#rrggbb); text on it is chosen to keep 4.5:1 contrast' }),
+  })
+  .openapi('Seller');
+
+const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, { message: 'an IANA time zone name, such as Europe/Paris or UTC' })
+  .openapi({ description: 'IANA time zone customers read times in when theirs is not known (null: UTC)', example: 'Europe/Paris' });
+
+export const logoSchema = z
+  .object({
+    url: z.string().openapi({ description: 'Public address of the logo (PNG), changing with its content' }),
+    width: z.number().int(),
+    height: z.number().int(),
+    updatedAt: dateTime,
+  })
+  .openapi('Logo');
+
 export const updateSettingsSchema = z
   .strictObject({
     hourlyRate: z.number().int().min(0).max(MAX_AMOUNT).nullable().optional().openapi({ description: 'Minor units per hour' }),
@@ -308,6 +350,9 @@ export const updateSettingsSchema = z
     allowPrivateWebhookUrls: z.boolean().optional().openapi({ description: 'Development only' }),
     payOnline: z.boolean().optional().openapi({ description: 'Invoices show "Pay online" on the portal (card payment through Stripe Checkout)' }),
     templates: templatesSchema.optional(),
+    // The seller's identity (issue 14).
+    seller: sellerSchema.nullable().optional().openapi({ description: 'Replaced whole; null: the tenant name only' }),
+    timeZone: timeZoneSchema.nullable().optional(),
   })
   .openapi('UpdateSettings');
 
@@ -326,6 +371,10 @@ export const settingsSchema = z
     allowPrivateWebhookUrls: z.boolean(),
     payOnline: z.boolean(),
     templates: templatesSchema,
+    // The seller's identity (issue 14).
+    seller: sellerSchema.nullable(),
+    timeZone: z.string().nullable(),
+    logo: logoSchema.nullable().openapi({ description: 'Set with PUT /v1/settings/logo' }),
     updatedAt: dateTime,
   })
   .openapi('Settings');
