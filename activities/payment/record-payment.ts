@@ -10,6 +10,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { pickLocale } from '../../domain/documents';
 import { newId } from '../../platform/ids';
 import { layoutPaymentReceipt } from '../../services/render/payment-receipt';
+import { loadSeller } from '../../services/seller/identity';
 import type { ClosePaymentsInput, RecordPaymentInput } from '../types';
 import type { PaymentProvider } from '../../services/payment/provider';
 import { markHostedPaymentExpired } from '../../services/db/payments';
@@ -24,11 +25,13 @@ export async function recordPayment(prisma: PrismaClient, input: RecordPaymentIn
     include: { tenant: { select: { name: true, locale: true } }, customer: { select: { name: true, locale: true } } },
   });
   const receiptNumber = `${document.number}-R${input.receiptSeq}`;
+  const seller = await loadSeller(prisma, input.tenantId);
   const paidAt = new Date(payment.paidAt);
   const receiptPdf = new Uint8Array(await layoutPaymentReceipt({
     locale: pickLocale(document.customer.locale, document.tenant.locale),
     receiptNumber,
-    seller: document.tenant.name,
+    seller: { identity: seller.identity, ...(seller.logo ? { logo: seller.logo } : {}) },
+    timeZone: seller.timeZone,
     customer: document.customer.name,
     invoiceNumber: document.number,
     ...(document.title ? { invoiceTitle: document.title } : {}),

@@ -40,16 +40,20 @@ export interface QuoteLabels {
   tax: string;
   gross: string;
   page: string;
+  dueDate: string;
+  taxId: string;
+  paymentTerms: string;
+  bankDetails: string;
 }
 
 export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
   fr: {
     number: 'N°',
     date: 'Date',
-    validUntil: "Valable jusqu'au",
+    validUntil: 'Valable jusqu’au',
     seller: 'Émetteur',
     customer: 'Client',
-    contact: 'Contact',
+    contact: 'À l’attention de',
     description: 'Désignation',
     quantity: 'Qté',
     unitPrice: 'Prix unit. HT',
@@ -62,6 +66,10 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     tax: 'Total TVA',
     gross: 'Total TTC',
     page: 'Page',
+    dueDate: 'Échéance',
+    taxId: 'N° TVA',
+    paymentTerms: 'Conditions de paiement',
+    bankDetails: 'Coordonnées bancaires',
   },
   en: {
     number: 'No.',
@@ -69,7 +77,7 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     validUntil: 'Valid until',
     seller: 'From',
     customer: 'Customer',
-    contact: 'Contact',
+    contact: 'Attn:',
     description: 'Description',
     quantity: 'Qty',
     unitPrice: 'Unit price',
@@ -82,6 +90,10 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     tax: 'Total tax',
     gross: 'Total due',
     page: 'Page',
+    dueDate: 'Due date',
+    taxId: 'VAT no.',
+    paymentTerms: 'Payment terms',
+    bankDetails: 'Bank details',
   },
   sv: {
     number: 'Nr',
@@ -89,7 +101,7 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     validUntil: 'Giltig till',
     seller: 'Från',
     customer: 'Kund',
-    contact: 'Kontakt',
+    contact: 'Att.',
     description: 'Beskrivning',
     quantity: 'Antal',
     unitPrice: 'À-pris',
@@ -102,5 +114,9 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     tax: 'Summa moms',
     gross: 'Att betala',
     page: 'Sida',
+    dueDate: 'Förfallodag',
+    taxId: 'Momsreg.nr',
+    paymentTerms: 'Betalningsvillkor',
+    bankDetails: 'Bankuppgifter',
   },
 };

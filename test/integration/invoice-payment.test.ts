@@ -195,8 +195,10 @@ it('becomes overdue after its due date, is reminded as quotes are, and once canc
   const events = await office.events(documentId);
   expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['sent', 'reminded', 'overdue']));
   const overduePage = await (await fetch(url)).text();
-  expect(overduePage).toContain('This invoice is overdue');
-  expect(overduePage).toContain('Due on ');
+  // Where it stands, at the top of the page, before the invoice itself.
+  const banner = /<p class="banner overdue refused" role="status">([^<]*)<\/p>/.exec(overduePage);
+  expect(banner?.[1]).toMatch(/^This invoice is overdue: it was due on \w+ \d+, \d{4}$/);
+  expect(overduePage.indexOf(banner?.[0] ?? '')).toBeLessThan(overduePage.indexOf('<article class="sheet">'));
 
   const cancelled = await office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: documentId } }, body: { reason: 'Credit note issued' } });
   expect(cancelled.response.status).toBe(202);
