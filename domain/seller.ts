@@ -58,17 +58,20 @@ export function contrastRatio(a: string, b: string): number {
 
 export const WHITE = '#ffffff';
 export const NEAR_BLACK = '#1c2230';
+const BLACK = '#000000';
 /** WCAG AA for body text. */
 export const MIN_TEXT_CONTRAST = 4.5;
 
 /**
  * The colours a page paints with the brand: `accent` fills buttons and bars with `accentInk`
- * written on it (white or near-black, whichever reads better: one of them always reaches
- * 4.5:1), and `accentText`, the brand used as text on white, darkened until it reads.
+ * written on it (white or the page's near-black ink, whichever reads better; black where
+ * neither reaches 4.5:1), and `accentText`, the brand used as text on white, darkened until it reads.
  */
 export function brandPalette(brandColor: string): { accent: string; accentInk: string; accentText: string } {
   const accent = brandColor.toLowerCase();
-  const accentInk = contrastRatio(accent, WHITE) >= contrastRatio(accent, NEAR_BLACK) ? WHITE : NEAR_BLACK;
+  // The page's own ink, else pure black for the mid-tones where neither white nor that ink reaches 4.5:1 (black always does then).
+  const better = contrastRatio(accent, WHITE) >= contrastRatio(accent, NEAR_BLACK) ? WHITE : NEAR_BLACK;
+  const accentInk = contrastRatio(accent, better) >= MIN_TEXT_CONTRAST ? better : BLACK;
   let accentText = accent;
   for (let step = 0; contrastRatio(accentText, WHITE) < MIN_TEXT_CONTRAST && step < 20; step++) accentText = darken(accentText, 0.85);
   return { accent, accentInk, accentText };

@@ -155,7 +155,8 @@ it('pays an invoice online once: decline recorded, bad signatures refused, repla
   // Paying twice is impossible: no pay button, a second session refused; the receipt downloads.
   const paidPage = await (await fetch(url)).text();
   expect(paidPage).not.toContain('Payer en ligne');
-  expect(paidPage).toContain('Facture payée');
+  // Where it stands, with the day it was paid, in the banner at the top.
+  expect(paidPage).toMatch(/<p class="banner paid accepted" role="status">Facture payée le \d{1,2} \S+ \d{4}<\/p>[\s\S]*<article class="sheet">/);
   const second = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect(second.status).toBe(409);
   expect(((await second.json()) as { detail: string }).detail).toBe('The invoice is already paid');
