@@ -16,7 +16,11 @@ export function formatDate(date: Date, locale: Locale, timeZone = 'UTC'): string
 
 /** A date with its time, for "viewed on …". */
 export function formatDateTime(date: Date, locale: Locale, timeZone = 'UTC'): string {
-  return plainSpaces(
-    new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date),
-  );
+  const zone = zoneName(new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }), date);
+  return plainSpaces(`${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date)} ${zone}`);
+}
+
+/** The zone's short name ("UTC", "UTC+1", "CET") as `format` (made with timeZoneName) writes it: Intl will not combine it with dateStyle, so it is added after. */
+export function zoneName(format: Intl.DateTimeFormat, date: Date): string {
+  return format.formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? '';
 }

@@ -4,6 +4,7 @@
  * domain/money formatMoney) so each locale writes them its own way.
  */
 import { formatMoney } from '../../domain/money';
+import { zoneName } from '../../services/locale-format';
 import type { Locale, ProofStatus, QuoteStatus } from '../../domain/documents';
 import type { AppError } from '../../domain/errors';
 import type { PortalDecision } from './decisions';
@@ -625,13 +626,14 @@ export function formattersFor(locale: Locale, timeZone = 'UTC'): Formatters {
 
 function makeFormatters(locale: Locale, timeZone: string): Formatters {
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone });
-  const dateTime = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone });
+  const zone = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' });
   const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 4 });
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
   return {
     money: (amount, currency) => unbreakable(formatMoney(amount, currency, locale)),
     date: (value) => date.format(value),
-    dateTime: (value) => dateTime.format(value),
+    dateTime: (value) => `${dateTime.format(value)} ${zoneName(zone, value)}`,
     quantity: (value) => unbreakable(decimal.format(Number(value))),
     // Rates are percentages already ("5.5"); Intl's percent style wants a fraction.
     percent: (rate) => unbreakable(percent.format(Number(rate) / 100)),

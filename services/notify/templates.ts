@@ -533,7 +533,8 @@ export interface RenderOptions {
 
 export function renderEmail(template: TemplateText, options: RenderOptions): RenderedEmail {
   const values = { ...options.values, ...(options.link ? { link: options.link } : {}) };
-  const subject = fillText(template.subject, values).replace(/\s+/g, ' ').trim();
+  // Runs of spaces and line breaks fold into one space; the no-break ones French typography puts before ? ! : ; stay.
+  const subject = fillText(template.subject, values).replace(/[^\S\u00a0\u202f]+/g, ' ').trim();
   const bodyParagraphs = paragraphs(template.body);
 
   const textParagraphs = bodyParagraphs.map((paragraph) => fillText(paragraph, values).trim()).filter(Boolean);
