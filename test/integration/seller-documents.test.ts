@@ -57,3 +57,21 @@ it('an invoice shows its due date in a banner at the top and in its PDF, with th
   }
   expect(text).toContain('Lumière Print Ltd · 1 Print Street, London EC1A 1AA · VAT no. GB123456789 · Company no. 01234567');
 });
+
+it('the signature certificate carries the seller at its top and its footer line', async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: [{ description: 'Business cards', quantity: 500, unitPrice: 12, taxRate: 20 }] });
+  const { url } = await office.sendQuote(documentId, contactEmail, { requireSignature: true });
+  const signed = await fetch(`${url}/sign`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ signerName: 'Zoë Dupré', consent: true }),
+  });
+  expect(signed.status).toBe(200);
+
+  const certificate = await office.api.GET('/v1/documents/{id}/signature/certificate', { params: { path: { id: documentId } }, parseAs: 'arrayBuffer' });
+  expect(certificate.response.status).toBe(200);
+  const [first = ''] = pdfText(new Uint8Array(certificate.data as ArrayBuffer)).split('\f');
+  expect(first).toContain('Lumière Print Ltd');
+  expect(first).toContain('1 Print Street');
+  expect(first).toContain('Lumière Print Ltd · 1 Print Street, London EC1A 1AA · VAT no. GB123456789 · Company no. 01234567');
+});
