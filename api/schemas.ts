@@ -196,12 +196,19 @@ const customerProofTypeInput = z
   .nullable()
   .openapi({ description: 'Overrides the tenant\'s defaultProofType; "default" or null follows it' });
 
+const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, { message: 'an IANA time zone name, such as Europe/Paris or UTC' })
+  .openapi({ description: 'IANA time zone times are written in (a customer’s, else the tenant’s; null: UTC)', example: 'Europe/Paris' });
+
 export const createCustomerSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     email: email.optional(),
     phone: phone.optional(),
     locale: languageTag.optional(),
+    timeZone: timeZoneSchema.optional(),
     termsAcceptedAt: dateTime.optional(),
     termsVersion: z.string().min(1).max(50).optional(),
     proofType: customerProofTypeInput.optional(),
@@ -214,6 +221,7 @@ export const updateCustomerSchema = z
     email: email.nullable().optional(),
     phone: phone.nullable().optional(),
     locale: languageTag.nullable().optional(),
+    timeZone: timeZoneSchema.nullable().optional(),
     proofType: customerProofTypeInput.optional(),
     savedCard: z
       .strictObject({ paymentMethodId: z.string().regex(/^pm_\w+$/).max(255) })
@@ -229,6 +237,7 @@ export const customerSchema = z
     email: z.string().nullable(),
     phone: z.string().nullable(),
     locale: z.string().nullable(),
+    timeZone: z.string().nullable().openapi({ description: "IANA time zone of the customer's pages, emails and PDFs; null: the tenant's" }),
     termsAcceptedAt: dateTime.nullable(),
     termsVersion: z.string().nullable(),
     termsAcceptedBy: z
@@ -319,12 +328,6 @@ export const sellerSchema = z
       .openapi({ description: 'Accent colour of portal pages, PDFs and emails (#rrggbb); text on it is chosen to keep 4.5:1 contrast' }),
   })
   .openapi('Seller');
-
-const timeZoneSchema = z
-  .string()
-  .max(64)
-  .refine(isTimeZone, { message: 'an IANA time zone name, such as Europe/Paris or UTC' })
-  .openapi({ description: 'IANA time zone customers read times in when theirs is not known (null: UTC)', example: 'Europe/Paris' });
 
 export const logoSchema = z
   .object({

@@ -17,6 +17,7 @@ import { formatDate } from '../../services/locale-format';
 import { documentTitle } from '../../services/render/labels';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
 import { loadSeller } from '../../services/seller/identity';
+import { readerTimeZone } from '../../domain/seller';
 import type { SendDocumentEmailInput } from '../types';
 import type { FileStore } from '../../services/files/store';
 import type { EmailAttachment, Mailer } from '../../services/notify/mailer';
@@ -156,7 +157,7 @@ export async function sendDocumentEmail(
       number: document.number,
       title: document.title ?? '',
       total: formatMoney(document.grossTotal, document.currency, locale),
-      validity: document.validUntil ? EMAIL_WORDS[locale].validity(formatDate(document.validUntil, locale, seller.timeZone)) : '',
+      validity: document.validUntil ? EMAIL_WORDS[locale].validity(formatDate(document.validUntil, locale, readerTimeZone(document.customer.timeZone, seller.timeZone))) : '',
       seller: seller.identity.legalName,
       message: input.message ?? '',
       ...(colleague ? { forwarder: colleague.forwarder || document.customer.name } : {}),

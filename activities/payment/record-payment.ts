@@ -11,6 +11,7 @@ import { pickLocale } from '../../domain/documents';
 import { newId } from '../../platform/ids';
 import { layoutPaymentReceipt } from '../../services/render/payment-receipt';
 import { loadSeller } from '../../services/seller/identity';
+import { readerTimeZone } from '../../domain/seller';
 import type { ClosePaymentsInput, RecordPaymentInput } from '../types';
 import type { PaymentProvider } from '../../services/payment/provider';
 import { markHostedPaymentExpired } from '../../services/db/payments';
@@ -22,7 +23,7 @@ export async function recordPayment(prisma: PrismaClient, input: RecordPaymentIn
 
   const document = await prisma.document.findFirstOrThrow({
     where: { id: input.documentId, tenantId: input.tenantId },
-    include: { tenant: { select: { name: true, locale: true } }, customer: { select: { name: true, locale: true } } },
+    include: { tenant: { select: { name: true, locale: true } }, customer: { select: { name: true, locale: true, timeZone: true } } },
   });
   const receiptNumber = `${document.number}-R${input.receiptSeq}`;
   const seller = await loadSeller(prisma, input.tenantId);
@@ -31,7 +32,7 @@ export async function recordPayment(prisma: PrismaClient, input: RecordPaymentIn
     locale: pickLocale(document.customer.locale, document.tenant.locale),
     receiptNumber,
     seller: { identity: seller.identity, ...(seller.logo ? { logo: seller.logo } : {}) },
-    timeZone: seller.timeZone,
+    timeZone: readerTimeZone(document.customer.timeZone, seller.timeZone),
     customer: document.customer.name,
     invoiceNumber: document.number,
     ...(document.title ? { invoiceTitle: document.title } : {}),

@@ -22,6 +22,7 @@ async function presentCustomer(deps: AppDeps, customer: Customer) {
     email: customer.email,
     phone: customer.phone,
     locale: customer.locale,
+    timeZone: customer.timeZone,
     termsAcceptedAt: customer.termsAcceptedAt?.toISOString() ?? null,
     termsVersion: customer.termsVersion,
     termsAcceptedBy: termsAcceptedByOf(customer.termsAcceptedBy),

@@ -14,12 +14,12 @@ export interface PortalSeller {
   timeZone: string;
 }
 
-export function portalSeller(document: Pick<LinkedDocument, 'tenant'>): PortalSeller {
-  const { tenant } = document;
+export function portalSeller(document: Pick<LinkedDocument, 'tenant' | 'customer'>): PortalSeller {
+  const { tenant, customer } = document;
   return {
     identity: storedIdentity(tenant.settings?.seller) ?? { legalName: tenant.name },
     ...(tenant.logo ? { logo: { path: logoPath(tenant.logo), width: tenant.logo.width, height: tenant.logo.height } } : {}),
-    timeZone: readerTimeZone(tenant.settings?.timeZone),
+    timeZone: readerTimeZone(customer.timeZone, tenant.settings?.timeZone),
   };
 }
 

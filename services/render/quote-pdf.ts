@@ -16,6 +16,7 @@ import { DOCUMENT_TITLES, isRenderedKind, QUOTE_LABELS, type QuoteLabels, type R
 import { A4, createPdf, INK, MUTED, printable, wrapText, type Fonts } from './pdf-document';
 import { brandText, drawSellerBlock, embedSellerLogo, sellerFooterLine, type PdfSeller } from './seller-block';
 import { loadSeller } from '../seller/identity';
+import { readerTimeZone } from '../../domain/seller';
 
 export interface QuotePdfParty {
   name: string;
@@ -354,7 +355,7 @@ export async function renderQuotePdf(prisma: PrismaClient, ref: { tenantId: stri
     issuedAt: document.createdAt,
     ...(document.validUntil ? { validUntil: document.validUntil } : {}),
     ...(document.kind === 'invoice' && document.dueDate ? { dueDate: document.dueDate } : {}),
-    timeZone: seller.timeZone,
+    timeZone: readerTimeZone(document.customer.timeZone, seller.timeZone),
     seller: { identity: seller.identity, ...(seller.logo ? { logo: seller.logo } : {}) },
     customer: party(document.customer),
     ...(document.contact ? { contact: party(document.contact) } : {}),

@@ -1,6 +1,7 @@
 /**
  * The seller's identity and time zone on an invoice (issue 14), over real HTTP: the portal
- * page says when it is due in a banner at its top, dated in the seller's time zone; the
+ * page says when it is due in a banner at its top, dated in the seller's time zone (the
+ * customer's, once it has one); the
  * invoice's PDF carries the seller's header, its footer line on every page, the due date, the
  * payment terms and the bank details.
  */
@@ -56,6 +57,17 @@ it('an invoice shows its due date in a banner at the top and in its PDF, with th
     expect(text).toContain(expected);
   }
   expect(text).toContain('Lumière Print Ltd · 1 Print Street, London EC1A 1AA · VAT no. GB123456789 · Company no. 01234567');
+
+  // A customer with a zone of its own reads in it: noon on January 1st in Tokyo.
+  const { customerId } = await office.document(documentId);
+  const bad = await office.api.PATCH('/v1/customers/{id}', { params: { path: { id: customerId } }, body: { timeZone: 'Tokyo' } });
+  expect(bad.response.status).toBe(400);
+  expect(bad.error?.errors?.map((error) => error.path)).toEqual(['timeZone']);
+  const customer = await succeeded(office.api.PATCH('/v1/customers/{id}', { params: { path: { id: customerId } }, body: { timeZone: 'Asia/Tokyo' } }));
+  expect(customer.timeZone).toBe('Asia/Tokyo');
+  expect(await (await fetch(url)).text()).toContain('<p class="banner due draft" role="status">Due on January 1, 2027</p>');
+  const inTokyo = await office.api.GET('/v1/documents/{id}/pdf', { params: { path: { id: documentId } }, parseAs: 'arrayBuffer' });
+  expect(pdfText(new Uint8Array(inTokyo.data as ArrayBuffer))).toContain('Due date January 1, 2027');
 });
 
 it('the signature certificate carries the seller at its top and its footer line', async () => {

@@ -1799,6 +1799,8 @@ export interface components {
             email: string | null;
             phone: string | null;
             locale: string | null;
+            /** @description IANA time zone of the customer's pages, emails and PDFs; null: the tenant's */
+            timeZone: string | null;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
@@ -1839,6 +1841,11 @@ export interface components {
             /** @example fr */
             locale?: string;
             /**
+             * @description IANA time zone times are written in (a customer’s, else the tenant’s; null: UTC)
+             * @example Europe/Paris
+             */
+            timeZone?: string;
+            /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
              */
@@ -1858,6 +1865,11 @@ export interface components {
             phone?: string | null;
             /** @example fr */
             locale?: string | null;
+            /**
+             * @description IANA time zone times are written in (a customer’s, else the tenant’s; null: UTC)
+             * @example Europe/Paris
+             */
+            timeZone?: string | null;
             /**
              * @description Overrides the tenant's defaultProofType; "default" or null follows it
              * @enum {string|null}
@@ -2023,7 +2035,7 @@ export interface components {
                 brandColor?: string;
             } | null;
             /**
-             * @description IANA time zone customers read times in when theirs is not known (null: UTC)
+             * @description IANA time zone times are written in (a customer’s, else the tenant’s; null: UTC)
              * @example Europe/Paris
              */
             timeZone?: string | null;

@@ -3,6 +3,9 @@
 ALTER TABLE "TenantSettings" ADD COLUMN     "seller" JSONB,
 ADD COLUMN     "timeZone" TEXT;
 
+-- AlterTable
+ALTER TABLE "Customer" ADD COLUMN     "timeZone" TEXT;
+
 -- CreateTable
 CREATE TABLE "TenantLogo" (
     "tenantId" TEXT NOT NULL,
