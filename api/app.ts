@@ -9,6 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../platform/config';
+import { logoHandler } from './assets';
 import { createBackofficeRouter } from './backoffice';
 import { outboxHandler } from './dev/outbox';
 import { createDocsRouter } from './docs';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1', rememberRouteBase, jsonBody(JSON_BODY_LIMIT), createBackofficeRouter(deps));
   app.use('/docs', rememberRouteBase, createDocsRouter());
   app.use('/d', rememberRouteBase, createPortalRouter(deps));
+  app.get('/assets/logos/:name', logoHandler(deps));
   // Provider webhooks in: verified before they signal anything.
   app.post('/webhooks/stripe', ...stripeWebhookHandlers(deps));
   app.use('/webhooks', rememberRouteBase, createProviderWebhookRouter(deps));

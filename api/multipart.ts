@@ -87,3 +87,40 @@ export function readMultipartFiles(req: Request, limits: MultipartLimits): Promi
     req.pipe(parser);
   });
 }
+
+/**
+ * A body that is one file itself (PUT /v1/settings/logo), read whole up to `maxBytes`: a larger
+ * one is refused (413) as soon as it passes the cap, with the rest drained, never buffered.
+ * A JSON or form body was parsed already by the /v1 readers: it is not a file.
+ */
+export function readRawBody(req: Request, maxBytes: number): Promise<Buffer> {
+  if ((req as { _body?: boolean })._body || req.readableEnded) {
+    return Promise.reject(new AppError('unsupported_media_type', 'Send the file itself as the body, with its media type as Content-Type (image/png, image/jpeg, image/webp).'));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const fail = (error: AppError) => {
+      if (settled) return;
+      settled = true;
+      req.removeAllListeners('data');
+      req.resume();
+      reject(error);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return fail(new AppError('payload_too_large', `The file is larger than the ${maxBytes / (1024 * 1024)} MB allowed.`));
+      chunks.push(chunk);
+    });
+    req.on('error', () => fail(new AppError('validation_failed', 'The body ended before the length it announced.')));
+    req.on('close', () => {
+      if (!req.complete) fail(new AppError('validation_failed', 'The body ended before the length it announced.'));
+    });
+    req.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks));
+    });
+  });
+}

@@ -12,11 +12,11 @@ import type { AppDeps } from './app';
 import { authenticate, type AuthMode, type Caller, type CallerOf } from './auth';
 import { derivedDecisionId } from './decision-id';
 import { withIdempotency, type Answer } from './idempotency';
-import { readMultipartFiles, type MultipartLimits, type ReceivedFile } from './multipart';
+import { readMultipartFiles, readRawBody, type MultipartLimits, type ReceivedFile } from './multipart';
 import { requestIdOf } from './request-id';
 import { idempotencyHeadersSchema, parseWith, problemSchema } from './schemas';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject;
 
 export interface RouteCall<A extends AuthMode, P, Q, B> {
@@ -291,6 +291,42 @@ export function uploadRoute<A extends AuthMode = 'tenant', P extends AnyObject =
   };
 }
 
+interface BinaryBodyRouteDefinition<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, R extends z.ZodType = z.ZodType> extends RouteBase<A, P, AnyObject, z.ZodUndefined> {
+  method: 'put';
+  /** The media types the body may be, as the document lists them; the handler checks the content itself. */
+  mediaTypes: readonly string[];
+  maxBytes: number;
+  response: { status: 200; description: string; schema: R };
+  handle(call: RouteCall<A, z.output<P>, Record<string, never>, undefined> & { bytes: Buffer; contentType: string | undefined }): Promise<z.input<R>>;
+}
+
+/**
+ * A PUT whose body is a file itself (an image), not JSON: read whole up to maxBytes (a larger
+ * one is refused with 413 before it is all received), then handed to the handler.
+ */
+export function binaryBodyRoute<A extends AuthMode = 'tenant', P extends AnyObject = AnyObject, R extends z.ZodType = z.ZodType>(definition: BinaryBodyRouteDefinition<A, P, R>): Route {
+  const { response } = definition;
+  const entry = routeEntry(definition, successWith(response.status, response.description, 'application/json', response.schema));
+  const binary = z.string().openapi({ format: 'binary' });
+  entry.openapi.request = {
+    ...entry.openapi.request,
+    body: { required: true, content: Object.fromEntries(definition.mediaTypes.map((type) => [type, { schema: binary }])) },
+  };
+  return {
+    ...entry,
+    async readBody(_deps, req) {
+      const bytes = await readRawBody(req, definition.maxBytes);
+      return { fingerprint: null, content: bytes };
+    },
+    async run(deps, caller, req, content) {
+      const call = parseRequest(definition, deps, caller as CallerOf<A>, req) as RouteCall<A, z.output<P>, Record<string, never>, undefined>;
+      const body = await definition.handle({ ...call, bytes: content as Buffer, contentType: req.get('content-type') });
+      assertMatchesSchema(deps, definition, response.schema, body);
+      return { status: response.status, body };
+    },
+  };
+}
+
 /**
  * Outside production every answer is checked against its declared schema: a handler that
  * drifts from the document fails loudly in tests instead of surprising an integrator.
@@ -331,12 +367,12 @@ export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Rout
   for (const route of routes) {
     router[route.method](route.path, async (req: Request, res: Response) => {
       const caller = await authenticate(deps, req, route.auth);
+      const read = await route.readBody?.(deps, req);
       if (route.method !== 'post') {
-        send(res, await route.run(deps, caller, req), false);
+        send(res, await route.run(deps, caller, req, read?.content), false);
         return;
       }
       const key = idempotencyKeyOf(req);
-      const read = await route.readBody?.(deps, req);
       const { answer, replayed } = await withIdempotency(
         deps.prisma,
         {

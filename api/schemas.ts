@@ -14,6 +14,7 @@ import { DOCUMENT_STATUSES } from '../domain/document-statuses';
 import { DIGITAL_STATUSES, SIGNATURE_PURPOSES } from '../domain/digital-status';
 import { PROOF_TYPES } from '../domain/proof-types';
 import { isPlanPeriod } from '../domain/plans';
+import { BRAND_COLOR_PATTERN, isTimeZone } from '../domain/seller';
 import { isIsoCurrency, toScaled } from '../domain/money';
 import { AppError } from '../domain/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './operations/pagination';
@@ -243,12 +244,19 @@ const customerProofTypeInput = z
   .nullable()
   .openapi({ description: 'Overrides the tenant\'s defaultProofType; "default" or null follows it' });
 
+const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, { message: 'an IANA time zone name, such as Europe/Paris or UTC' })
+  .openapi({ description: 'IANA time zone times are written in (a customer’s, else the tenant’s; null: UTC)', example: 'Europe/Paris' });
+
 export const createCustomerSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     email: email.optional(),
     phone: phone.optional(),
     locale: languageTag.optional(),
+    timeZone: timeZoneSchema.optional(),
     termsAcceptedAt: dateTime.optional(),
     termsVersion: z.string().min(1).max(50).optional(),
     proofType: customerProofTypeInput.optional(),
@@ -261,6 +269,7 @@ export const updateCustomerSchema = z
     email: email.nullable().optional(),
     phone: phone.nullable().optional(),
     locale: languageTag.nullable().optional(),
+    timeZone: timeZoneSchema.nullable().optional(),
     proofType: customerProofTypeInput.optional(),
     savedCard: z
       .strictObject({ paymentMethodId: z.string().regex(/^pm_\w+$/).max(255) })
@@ -276,6 +285,7 @@ export const customerSchema = z
     email: z.string().nullable(),
     phone: z.string().nullable(),
     locale: z.string().nullable(),
+    timeZone: z.string().nullable().openapi({ description: "IANA time zone of the customer's pages, emails and PDFs; null: the tenant's" }),
     termsAcceptedAt: dateTime.nullable(),
     termsVersion: z.string().nullable(),
     termsAcceptedBy: z
@@ -349,6 +359,41 @@ const templatesSchema = z.record(
 
 export const SIGNATURE_PROVIDERS = ['builtin', 'getaccept'] as const;
 
+const optionalText = (max: number, description: string) => z.string().trim().min(1).max(max).optional().openapi({ description });
+
+/** The seller as customers see it on the portal, PDFs and emails (domain/seller.ts). Sent whole: a PATCH replaces it. */
+export const sellerSchema = z
+  .strictObject({
+    legalName: z.string().trim().min(1).max(200).openapi({ description: 'The legal name, shown as the sender of every page, PDF and email' }),
+    address: optionalText(500, 'Postal address; line breaks kept'),
+    phone: optionalText(50, 'Phone number as it should be printed'),
+    email: z.email().max(254).optional(),
+    website: z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .optional()
+      .openapi({ description: 'http(s) address' }),
+    taxId: optionalText(50, 'VAT number (FR40303265045, SE556000000001)'),
+    companyId: optionalText(50, 'Company registration: SIRET, organisationsnummer, company number'),
+    bankDetails: optionalText(500, 'Printed on invoices: IBAN, BIC, bank; line breaks kept'),
+    paymentTerms: optionalText(500, 'Printed on invoices under the due date'),
+    brandColor: z
+      .string()
+      .regex(BRAND_COLOR_PATTERN, 'a colour as #rrggbb')
+      .optional()
+      .openapi({ description: 'Accent colour of portal pages, PDFs and emails (#rrggbb); text on it is chosen to keep 4.5:1 contrast' }),
+  })
+  .openapi('Seller');
+
+export const logoSchema = z
+  .object({
+    url: z.string().openapi({ description: 'Public address of the logo (PNG), changing with its content' }),
+    width: z.number().int(),
+    height: z.number().int(),
+    updatedAt: dateTime,
+  })
+  .openapi('Logo');
+
 export const updateSettingsSchema = z
   .strictObject({
     hourlyRate: z.number().int().min(0).max(MAX_AMOUNT).nullable().optional().openapi({ description: 'Minor units per hour' }),
@@ -369,6 +414,8 @@ export const updateSettingsSchema = z
       .nullable()
       .optional()
       .openapi({ description: "Gets the seller's notices (decisions, messages, payments) of a document without assignee; null: nobody" }),
+    seller: sellerSchema.nullable().optional().openapi({ description: 'Replaced whole; null: the tenant name only' }),
+    timeZone: timeZoneSchema.nullable().optional(),
   })
   .openapi('UpdateSettings');
 
@@ -389,6 +436,9 @@ export const settingsSchema = z
     payOnline: z.boolean(),
     templates: templatesSchema,
     notifyEmail: z.string().nullable().openapi({ description: "Gets the seller's notices of a document without assignee" }),
+    seller: sellerSchema.nullable(),
+    timeZone: z.string().nullable(),
+    logo: logoSchema.nullable().openapi({ description: 'Set with PUT /v1/settings/logo' }),
     updatedAt: dateTime,
   })
   .openapi('Settings');

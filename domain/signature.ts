@@ -11,7 +11,7 @@ import type { Locale } from './documents';
 export function consentSentence(locale: Locale, quote: { number: string; seller: string }): string {
   switch (locale) {
     case 'fr':
-      return `J'ai lu le devis ${quote.number} de ${quote.seller}, je l'accepte et je le signe électroniquement ; ma signature électronique a la même valeur qu'une signature manuscrite.`;
+      return `J’ai lu le devis ${quote.number} de ${quote.seller}, je l’accepte et je le signe électroniquement\u202f; ma signature électronique a la même valeur qu’une signature manuscrite.`;
     case 'sv':
       return `Jag har läst offert ${quote.number} från ${quote.seller}, jag accepterar den och undertecknar den elektroniskt; min elektroniska underskrift har samma verkan som en handskriven.`;
     case 'en':

@@ -16,6 +16,8 @@ import { createMessageAccessLink, type LinkRecipient } from '../../services/db/l
 import { formatDate } from '../../services/locale-format';
 import { documentTitle } from '../../services/render/labels';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
+import { loadSeller } from '../../services/seller/identity';
+import { readerTimeZone } from '../../domain/seller';
 import type { SendDocumentEmailInput } from '../types';
 import type { FileStore } from '../../services/files/store';
 import type { EmailAttachment, Mailer } from '../../services/notify/mailer';
@@ -130,6 +132,7 @@ export async function sendDocumentEmail(
   if (!document) throw new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
 
   const recipient = await resolveRecipient(prisma, document, input.to);
+  const seller = await loadSeller(prisma, document.tenantId);
   const locale = pickLocale(document.customer.locale, document.tenant.locale);
   const colleague = input.forwardedFromLinkId ? await colleagueLinkTerms(prisma, document, input.forwardedFromLinkId) : undefined;
   const { link, url } = await createMessageAccessLink(
@@ -151,13 +154,18 @@ export async function sendDocumentEmail(
   const email = renderEmail(pickTemplate(input.template, locale, document.tenant.settings?.templates), {
     locale,
     link: url,
+    brand: {
+      name: seller.identity.legalName,
+      ...(seller.logo ? { logo: { url: `${config.publicUrl}${seller.logo.path}`, width: seller.logo.width, height: seller.logo.height } } : {}),
+      ...(seller.identity.brandColor ? { color: seller.identity.brandColor } : {}),
+    },
     values: {
       customer: recipient.name,
       number: document.number,
       title: document.title ?? '',
       total: formatMoney(document.grossTotal, document.currency, locale),
-      validity: document.validUntil ? EMAIL_WORDS[locale].validity(formatDate(document.validUntil, locale)) : '',
-      seller: document.tenant.name,
+      validity: document.validUntil ? EMAIL_WORDS[locale].validity(formatDate(document.validUntil, locale, readerTimeZone(document.customer.timeZone, seller.timeZone))) : '',
+      seller: seller.identity.legalName,
       message: input.message ?? '',
       ...(colleague ? { forwarder: colleague.forwarder || document.customer.name } : {}),
       ...revisionValues?.(locale),
@@ -180,7 +188,7 @@ export async function sendDocumentEmail(
   ];
 
   const { id } = await mailer.send({
-    from: fromAddress(document.tenant.name, config.mailFrom),
+    from: fromAddress(seller.identity.legalName, config.mailFrom),
     to: [recipient.email],
     // Answers go to the salesperson in charge, not to a no-reply address.
     ...(document.assignee?.email ? { replyTo: document.assignee.email } : {}),

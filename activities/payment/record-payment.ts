@@ -10,6 +10,8 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { pickLocale } from '../../domain/documents';
 import { newId } from '../../platform/ids';
 import { layoutPaymentReceipt } from '../../services/render/payment-receipt';
+import { loadSeller } from '../../services/seller/identity';
+import { readerTimeZone } from '../../domain/seller';
 import type { ClosePaymentsInput, RecordPaymentInput } from '../types';
 import type { PaymentProvider } from '../../services/payment/provider';
 import { markHostedPaymentExpired } from '../../services/db/payments';
@@ -21,14 +23,16 @@ export async function recordPayment(prisma: PrismaClient, input: RecordPaymentIn
 
   const document = await prisma.document.findFirstOrThrow({
     where: { id: input.documentId, tenantId: input.tenantId },
-    include: { tenant: { select: { name: true, locale: true } }, customer: { select: { name: true, locale: true } } },
+    include: { tenant: { select: { name: true, locale: true } }, customer: { select: { name: true, locale: true, timeZone: true } } },
   });
   const receiptNumber = `${document.number}-R${input.receiptSeq}`;
+  const seller = await loadSeller(prisma, input.tenantId);
   const paidAt = new Date(payment.paidAt);
   const receiptPdf = new Uint8Array(await layoutPaymentReceipt({
     locale: pickLocale(document.customer.locale, document.tenant.locale),
     receiptNumber,
-    seller: document.tenant.name,
+    seller: { identity: seller.identity, ...(seller.logo ? { logo: seller.logo } : {}) },
+    timeZone: readerTimeZone(document.customer.timeZone, seller.timeZone),
     customer: document.customer.name,
     invoiceNumber: document.number,
     ...(document.title ? { invoiceTitle: document.title } : {}),

@@ -41,6 +41,7 @@ function presentCustomer(customer: Customer, defaultProofType: string | null) {
     email: customer.email,
     phone: customer.phone,
     locale: customer.locale,
+    timeZone: customer.timeZone,
     termsAcceptedAt: customer.termsAcceptedAt?.toISOString() ?? null,
     termsVersion: customer.termsVersion,
     termsAcceptedBy: termsAcceptedByOf(customer.termsAcceptedBy),

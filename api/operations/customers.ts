@@ -28,6 +28,7 @@ export async function createCustomer(prisma: PrismaClient, tenantId: string, inp
       email: input.email ?? null,
       phone: input.phone ?? null,
       locale: input.locale ?? null,
+      timeZone: input.timeZone ?? null,
       termsAcceptedAt: input.termsAcceptedAt ? new Date(input.termsAcceptedAt) : null,
       termsVersion: input.termsVersion ?? null,
       proofType: proofTypeOverride(input.proofType) ?? null,

@@ -32,7 +32,7 @@ export const CHAIN_WORDS: Record<Locale, ChainWords> = {
     readOnly: 'Ce document fait partie du même dossier. Pour y répondre, utilisez le lien reçu pour lui.',
     backToLink: 'Revenir au document reçu',
     conversationHeading: 'Conversation',
-    noMessages: 'Aucun message pour le moment. Une question ? Écrivez-nous.',
+    noMessages: 'Aucun message pour le moment. Une question\u202f? Écrivez-nous.',
     you: 'Vous',
     seller: 'Le vendeur',
     writeLabel: 'Votre message',
@@ -96,9 +96,9 @@ export interface MessageForm {
 }
 
 /** The messages the customer may see (never internal notes: the caller reads only those), and the form. */
-export function conversationSection(locale: Locale, messages: readonly ConversationMessage[], form: MessageForm | undefined): SafeHtml {
+export function conversationSection(locale: Locale, timeZone: string, messages: readonly ConversationMessage[], form: MessageForm | undefined): SafeHtml {
   const words = CHAIN_WORDS[locale];
-  const f = formattersFor(locale);
+  const f = formattersFor(locale, timeZone);
   const list = messages.length
     ? html`<ol class="messages">${messages.map(
         (message) =>

@@ -28,14 +28,14 @@ interface ForwardWords {
 export const FORWARD_WORDS: Record<Locale, ForwardWords> = {
   fr: {
     heading: 'Envoyer à un collègue',
-    explain: 'Quelqu’un d’autre doit valider ce BAT ? Saisissez son adresse e-mail : il recevra un lien pour voir ce BAT, l’approuver ou demander des modifications, sans accès au reste de votre compte. Vous serez averti de sa décision.',
+    explain: 'Quelqu’un d’autre doit valider ce BAT\u202f? Saisissez son adresse e-mail\u202f: il recevra un lien pour voir ce BAT, l’approuver ou demander des modifications, sans accès au reste de votre compte. Vous serez averti de sa décision.',
     explainWhileChanging:
-      'Quelqu’un d’autre doit suivre ce BAT ? Saisissez son adresse e-mail : il recevra un lien pour le voir, sans accès au reste de votre compte. Des modifications sont en cours : il recevra aussi la prochaine révision, qu’il pourra approuver ou faire modifier. Vous serez averti de sa décision.',
+      'Quelqu’un d’autre doit suivre ce BAT\u202f? Saisissez son adresse e-mail\u202f: il recevra un lien pour le voir, sans accès au reste de votre compte. Des modifications sont en cours\u202f: il recevra aussi la prochaine révision, qu’il pourra approuver ou faire modifier. Vous serez averti de sa décision.',
     emailLabel: 'Adresse e-mail du collègue',
     nameLabel: 'Son nom (facultatif)',
     send: 'Envoyer le BAT',
     sent: (email) => `Le BAT a été envoyé à ${email}. Vous serez averti de sa décision.`,
-    sentWhileChanging: (email) => `Le BAT a été envoyé à ${email}. La prochaine révision lui sera envoyée aussi ; vous serez averti de sa décision.`,
+    sentWhileChanging: (email) => `Le BAT a été envoyé à ${email}. La prochaine révision lui sera envoyée aussi\u202f; vous serez averti de sa décision.`,
     notAllowed: 'Ce BAT ne peut plus être transmis.',
   },
   en: {

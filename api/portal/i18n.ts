@@ -4,6 +4,7 @@
  * domain/money formatMoney) so each locale writes them its own way.
  */
 import { formatMoney } from '../../domain/money';
+import { zoneName } from '../../services/locale-format';
 import type { Locale, ProofStatus, QuoteStatus } from '../../domain/documents';
 import type { AppError } from '../../domain/errors';
 import type { PortalDecision } from './decisions';
@@ -70,10 +71,10 @@ const fr: Messages = {
   quote: 'Devis',
   numberLabel: 'N°',
   dateLabel: 'Date',
-  validUntilLabel: "Valable jusqu'au",
+  validUntilLabel: 'Valable jusqu’au',
   sellerLabel: 'Émis par',
   customerLabel: 'Établi pour',
-  attentionOf: "À l'attention de",
+  attentionOf: 'À l’attention de',
   columns: { description: 'Désignation', quantity: 'Qté', unitPrice: 'Prix unitaire HT', taxRate: 'TVA', amount: 'Total HT' },
   optionalLine: 'Option',
   optionalChosen: 'Option retenue',
@@ -97,14 +98,14 @@ const fr: Messages = {
     on_hold: (date) => `En attente depuis le ${date}`,
     expired: 'Ce devis a expiré',
     cancelled: 'Ce devis a été annulé',
-    draft: "Ce devis est encore en préparation",
+    draft: 'Ce devis est encore en préparation',
   },
   decided: {
-    accept: 'Merci ! Votre acceptation a bien été enregistrée. Et maintenant ? Nous revenons vers vous pour la suite.',
-    refuse: "Votre réponse a bien été enregistrée. Merci de nous l'avoir fait savoir.",
+    accept: 'Merci\u202f! Votre acceptation a bien été enregistrée. Et maintenant\u202f? Nous revenons vers vous pour la suite.',
+    refuse: 'Votre réponse a bien été enregistrée. Merci de nous l’avoir fait savoir.',
     hold: 'Le devis est mis en attente. Revenez décider quand vous serez prêt.',
-    sign: 'Merci ! Le devis est signé. Votre exemplaire signé et son certificat de signature vous sont envoyés par email ; vous pouvez aussi les télécharger ci-dessous. Nous revenons vers vous pour la suite.',
-    approve: 'Merci ! Votre approbation du BAT a bien été enregistrée. Et maintenant ? Nous passons en production ; une confirmation vous est envoyée par email.',
+    sign: 'Merci\u202f! Le devis est signé. Votre exemplaire signé et son certificat de signature vous sont envoyés par email\u202f; vous pouvez aussi les télécharger ci-dessous. Nous revenons vers vous pour la suite.',
+    approve: 'Merci\u202f! Votre approbation du BAT a bien été enregistrée. Et maintenant\u202f? Nous passons en production\u202f; une confirmation vous est envoyée par email.',
     'request-changes': 'Votre demande de modifications a bien été envoyée. Nous vous enverrons une nouvelle révision.',
   },
   answerHeading: 'Votre réponse',
@@ -113,15 +114,15 @@ const fr: Messages = {
   refuse: 'Refuser le devis',
   refuseReason: 'Motif (facultatif)',
   hold: 'Mettre en attente',
-  holdHint: 'Besoin de temps ? Le vendeur en sera informé et vous pourrez décider plus tard.',
+  holdHint: 'Besoin de temps\u202f? Le vendeur en sera informé et vous pourrez décider plus tard.',
   downloadPdf: 'Télécharger le PDF',
-  questions: (name) => `Une question ? Contactez ${name}`,
-  personalLink: 'Ce lien vous est personnel : merci de ne pas le transférer.',
-  decisionNotAllowed: (status) => `Cette décision n'est plus possible : le devis est ${status}.`,
-  actionNotAllowed: "Ce lien ne permet pas cette action.",
-  formExpired: "Ce formulaire n'est plus valide. Rechargez la page et réessayez.",
-  invalidRequest: "La demande n'est pas valide.",
-  invalidFields: (fields) => `La demande n'est pas valide : vérifiez ${listOf('fr', fields)}.`,
+  questions: (name) => `Une question\u202f? Contactez ${name}`,
+  personalLink: 'Ce lien vous est personnel\u202f: merci de ne pas le transférer.',
+  decisionNotAllowed: (status) => `Cette décision n’est plus possible\u202f: le devis est ${status}.`,
+  actionNotAllowed: 'Ce lien ne permet pas cette action.',
+  formExpired: 'Ce formulaire n’est plus valide. Rechargez la page et réessayez.',
+  invalidRequest: 'La demande n’est pas valide.',
+  invalidFields: (fields) => `La demande n’est pas valide\u202f: vérifiez ${listOf('fr', fields)}.`,
   fieldNames: {
     comment: 'les modifications souhaitées',
     pins: 'les repères sur les pages',
@@ -138,19 +139,19 @@ const fr: Messages = {
   },
   notFound: {
     title: 'Lien introuvable',
-    body: "Ce lien n'est pas valide ou a été désactivé. Vérifiez que l'adresse est complète, ou demandez un nouveau lien à votre interlocuteur.",
+    body: 'Ce lien n’est pas valide ou a été désactivé. Vérifiez que l’adresse est complète, ou demandez un nouveau lien à votre interlocuteur.',
   },
   linkExpired: {
     title: 'Lien expiré',
-    body: (date, seller) => `Ce lien ne fonctionne plus : il a expiré le ${date}. Pour en obtenir un nouveau, contactez ${seller}.`,
+    body: (date, seller) => `Ce lien ne fonctionne plus\u202f: il a expiré le ${date}. Pour en obtenir un nouveau, contactez ${seller}.`,
   },
   linkRevoked: {
     title: 'Lien désactivé',
-    body: (seller) => `Ce lien ne fonctionne plus : il a été désactivé. Pour en obtenir un nouveau, contactez ${seller}.`,
+    body: (seller) => `Ce lien ne fonctionne plus\u202f: il a été désactivé. Pour en obtenir un nouveau, contactez ${seller}.`,
   },
   documentCancelled: {
     title: 'Document annulé',
-    body: (number, seller) => `Ce lien ne fonctionne plus : le document n° ${number} a été annulé. Pour toute question, contactez ${seller}.`,
+    body: (number, seller) => `Ce lien ne fonctionne plus\u202f: le document n° ${number} a été annulé. Pour toute question, contactez ${seller}.`,
   },
   rateLimited: { title: 'Trop de demandes', body: 'Merci de patienter une minute avant de réessayer.' },
   failure: { title: 'Une erreur est survenue', body: 'Réessayez dans un instant.' },
@@ -163,7 +164,7 @@ const en: Messages = {
   validUntilLabel: 'Valid until',
   sellerLabel: 'From',
   customerLabel: 'Prepared for',
-  attentionOf: 'Attention of',
+  attentionOf: 'Attn:',
   columns: { description: 'Description', quantity: 'Qty', unitPrice: 'Unit price', taxRate: 'Tax', amount: 'Amount' },
   optionalLine: 'Optional',
   optionalChosen: 'Chosen option',
@@ -463,9 +464,9 @@ const proofFr: ProofMessages = {
   },
   status: {
     draft: 'Ce BAT est encore en préparation',
-    sent: (revision) => `Révision ${revision} : en attente de votre validation`,
-    viewed: (revision) => `Révision ${revision} : en attente de votre validation`,
-    changes_requested: (revision, date) => `Modifications demandées sur la révision ${revision} le ${date} : une nouvelle révision vous sera envoyée`,
+    sent: (revision) => `Révision ${revision}\u202f: en attente de votre validation`,
+    viewed: (revision) => `Révision ${revision}\u202f: en attente de votre validation`,
+    changes_requested: (revision, date) => `Modifications demandées sur la révision ${revision} le ${date}\u202f: une nouvelle révision vous sera envoyée`,
     approved: (revision, date) => `Révision ${revision} approuvée le ${date}`,
     cancelled: 'Ce BAT a été annulé',
   },
@@ -478,15 +479,15 @@ const proofFr: ProofMessages = {
   comment: 'Les modifications souhaitées',
   changeCost: (rate) => `Les modifications peuvent être facturées à notre taux horaire habituel (${rate} de l’heure).`,
   addPin: 'Épingler un commentaire sur une page',
-  pinHint: 'Cliquez sur la page, à l’endroit à modifier. Au clavier : sur la page, déplacez le viseur avec les flèches (Maj + flèche pour aller plus vite), puis Entrée pour poser le repère ; Échap annule.',
+  pinHint: 'Cliquez sur la page, à l’endroit à modifier. Au clavier\u202f: sur la page, déplacez le viseur avec les flèches (Maj + flèche pour aller plus vite), puis Entrée pour poser le repère\u202f; Échap annule.',
   pinComment: (pin, page) => `Repère ${pin} (page ${page})`,
-  crosshairAt: (x, y, page) => `Viseur sur la page ${page} : ${x} % depuis la gauche, ${y} % depuis le haut`,
+  crosshairAt: (x, y, page) => `Viseur sur la page ${page}\u202f: ${x} % depuis la gauche, ${y} % depuis le haut`,
   removePin: 'Retirer',
   sendChanges: 'Envoyer la demande de modifications',
   earlierRequests: 'Demandes de modifications',
   requestedOn: (revision, date) => `Révision ${revision}, le ${date}`,
   pinLabel: (pin, page) => `Repère ${pin}, page ${page}`,
-  earlierPins: (revision) => `Repères cerclés : vos demandes sur la révision ${revision}, à vérifier sur celle-ci.`,
+  earlierPins: (revision) => `Repères cerclés\u202f: vos demandes sur la révision ${revision}, à vérifier sur celle-ci.`,
   follows: (revision, date) => `Révision ${revision}, suite à vos demandes du ${date}`,
   pinDone: 'traité',
   pinOpen: 'pas encore traité',
@@ -494,12 +495,12 @@ const proofFr: ProofMessages = {
   compareHeading: (shown, other) => `Révision ${shown} comparée à la révision ${other}`,
   sideBySide: 'Côte à côte',
   overlay: 'Superposition',
-  overlayHint: 'Les deux révisions superposées : ce qui n’a pas changé est noir, ce qui a changé ressort en clair.',
+  overlayHint: 'Les deux révisions superposées\u202f: ce qui n’a pas changé est noir, ce qui a changé ressort en clair.',
   leaveCompare: 'Quitter la comparaison',
   refused: {
-    staleRevision: (current) => `Une nouvelle révision existe : la révision ${current} est celle à valider.`,
+    staleRevision: (current) => `Une nouvelle révision existe\u202f: la révision ${current} est celle à valider.`,
     termsRequired: 'Merci d’accepter les conditions générales de vente pour approuver le BAT.',
-    status: (status) => `Cette décision n'est plus possible : le BAT est ${status}.`,
+    status: (status) => `Cette décision n’est plus possible\u202f: le BAT est ${status}.`,
   },
 };
 
@@ -649,7 +650,8 @@ export const PROOF_MESSAGES: Record<Locale, ProofMessages> = { fr: proofFr, en: 
 
 /**
  * Locale-aware writing of the values a quote shows. Amounts, quantities and rates never wrap
- * inside ("1 004,98 €", "20 %"); times are shown in UTC and say so.
+ * inside ("1 004,98 €", "20 %"); dates and times are the reader's, in their time zone
+ * (domain/seller.ts readerTimeZone), and a time names its zone.
  */
 export interface Formatters {
   money(amount: number, currency: string): string;
@@ -661,27 +663,29 @@ export interface Formatters {
 
 const unbreakable = (text: string) => text.replace(/[ \u202f]/g, '\u00a0');
 
-/** Made once per locale: Intl's formatters cost far more to make than to use. */
-const formattersByLocale = new Map<Locale, Formatters>();
+/** Made once per locale and zone: Intl's formatters cost far more to make than to use. */
+const formattersByReader = new Map<string, Formatters>();
 
-export function formattersFor(locale: Locale): Formatters {
-  let formatters = formattersByLocale.get(locale);
+export function formattersFor(locale: Locale, timeZone = 'UTC'): Formatters {
+  const key = `${locale} ${timeZone}`;
+  let formatters = formattersByReader.get(key);
   if (!formatters) {
-    formatters = makeFormatters(locale);
-    formattersByLocale.set(locale, formatters);
+    formatters = makeFormatters(locale, timeZone);
+    formattersByReader.set(key, formatters);
   }
   return formatters;
 }
 
-function makeFormatters(locale: Locale): Formatters {
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
-  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+function makeFormatters(locale: Locale, timeZone: string): Formatters {
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone });
+  const zone = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' });
   const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 4 });
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
   return {
     money: (amount, currency) => unbreakable(formatMoney(amount, currency, locale)),
     date: (value) => date.format(value),
-    dateTime: (value) => `${dateTime.format(value)} UTC`,
+    dateTime: (value) => `${dateTime.format(value)} ${zoneName(zone, value)}`,
     quantity: (value) => unbreakable(decimal.format(Number(value))),
     // Rates are percentages already ("5.5"); Intl's percent style wants a fraction.
     percent: (rate) => unbreakable(percent.format(Number(rate) / 100)),

@@ -25,9 +25,7 @@ import type { FoundLink } from '../../services/db/links';
 import { pickLocale, type Locale } from '../../domain/documents';
 import { AppError } from '../../domain/errors';
 import { amountLeftToPay, type PaymentPage } from '../../domain/invoice';
-import { formatMoney } from '../../domain/money';
 import { logger } from '../../platform/logger';
-import { formatDate } from '../../services/locale-format';
 import type { AppDeps } from '../app';
 import { sendProblem } from '../errors';
 import { derivedDecisionId } from '../decision-id';
@@ -35,15 +33,19 @@ import { confirmReturnFromPayment, isPayableOnline, listPayments, openInvoicePay
 import { customerActor } from './customer-actions';
 import { isFormSignatureValid, signForm } from './csrf';
 import { html, type SafeHtml } from './html';
-import { pageShell } from './layout';
+import { formattersFor } from './i18n';
+import { pageShell, type StatusBanner } from './layout';
+import { portalSeller } from './seller-brand';
 
 interface PaymentWords {
   heading: string;
   payOnline: (amount: string) => string;
   amountDue: (amount: string) => string;
   paid: string;
+  paidOn: (date: string) => string;
   partiallyPaid: (paid: string, due: string) => string;
   overdue: string;
+  overdueSince: (date: string) => string;
   dueOn: (date: string) => string;
   receipt: (number: string, amount: string) => string;
   confirming: string;
@@ -57,14 +59,16 @@ const WORDS: Record<Locale, PaymentWords> = {
   fr: {
     heading: 'Règlement',
     payOnline: (amount) => `Payer en ligne ${amount}`,
-    amountDue: (amount) => `Reste à payer : ${amount}`,
+    amountDue: (amount) => `Reste à payer\u202f: ${amount}`,
     paid: 'Facture payée',
-    partiallyPaid: (paid, due) => `Partiellement payée : ${paid} reçus, ${due} restent à payer`,
+    paidOn: (date) => `Facture payée le ${date}`,
+    partiallyPaid: (paid, due) => `Partiellement payée\u202f: ${paid} reçus, ${due} restent à payer`,
     overdue: 'Cette facture est échue',
-    dueOn: (date) => `Échéance : ${date}`,
+    overdueSince: (date) => `Cette facture est échue depuis le ${date}`,
+    dueOn: (date) => `Échéance\u202f: ${date}`,
     receipt: (number, amount) => `Télécharger le reçu ${number} (${amount})`,
     confirming: 'Paiement reçu, confirmation en cours… Cette page se met à jour d’elle-même.',
-    cancelled: 'Paiement annulé : rien n’a été débité.',
+    cancelled: 'Paiement annulé\u202f: rien n’a été débité.',
     redirecting: 'Redirection vers la page de paiement sécurisée…',
     continueToPayment: 'Continuer vers le paiement',
     refused: 'Le paiement en ligne n’est pas possible pour cette facture.',
@@ -74,8 +78,10 @@ const WORDS: Record<Locale, PaymentWords> = {
     payOnline: (amount) => `Pay online ${amount}`,
     amountDue: (amount) => `Left to pay: ${amount}`,
     paid: 'Invoice paid',
+    paidOn: (date) => `Invoice paid on ${date}`,
     partiallyPaid: (paid, due) => `Partly paid: ${paid} received, ${due} left to pay`,
     overdue: 'This invoice is overdue',
+    overdueSince: (date) => `This invoice is overdue: it was due on ${date}`,
     dueOn: (date) => `Due on ${date}`,
     receipt: (number, amount) => `Download receipt ${number} (${amount})`,
     confirming: 'Payment received, being confirmed… This page updates by itself.',
@@ -89,8 +95,10 @@ const WORDS: Record<Locale, PaymentWords> = {
     payOnline: (amount) => `Betala online ${amount}`,
     amountDue: (amount) => `Kvar att betala: ${amount}`,
     paid: 'Fakturan är betald',
+    paidOn: (date) => `Fakturan betalades ${date}`,
     partiallyPaid: (paid, due) => `Delvis betald: ${paid} mottaget, ${due} kvar att betala`,
     overdue: 'Fakturan har förfallit',
+    overdueSince: (date) => `Fakturan har förfallit: förfallodagen var ${date}`,
     dueOn: (date) => `Förfallodag: ${date}`,
     receipt: (number, amount) => `Ladda ner kvitto ${number} (${amount})`,
     confirming: 'Betalningen är mottagen och bekräftas… Sidan uppdateras av sig själv.',
@@ -109,13 +117,19 @@ function linkPathOf(req: Request): string {
   return `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`;
 }
 
-/** The invoice's payment section of the page: status, receipts, the pay button; null for other kinds. */
-export async function invoicePaymentSection(deps: AppDeps, req: Request, found: FoundLink, linkPath: string): Promise<SafeHtml | null> {
+/** What an invoice's page shows: where it stands, in a banner at its top, and its payment section (receipts, the pay button); null for other kinds. */
+export interface InvoiceParts {
+  banner: StatusBanner | null;
+  section: SafeHtml | null;
+}
+
+export async function invoicePageParts(deps: AppDeps, req: Request, found: FoundLink, linkPath: string): Promise<InvoiceParts | null> {
   const { document } = found;
   if (document.kind !== 'invoice' || document.status === 'draft') return null;
   const locale = localeOf(found);
   const w = WORDS[locale];
-  const money = (amount: number) => formatMoney(amount, document.currency, locale);
+  const f = formattersFor(locale, portalSeller(document).timeZone);
+  const money = (amount: number) => f.money(amount, document.currency);
   // The status read with the payments, not the link's (read before the page's open was recorded): a payment
   // counted meanwhile shows as paid with its receipt, never as a receipt under an unpaid invoice.
   const [payments, { status }] = await Promise.all([
@@ -130,14 +144,21 @@ export async function invoicePaymentSection(deps: AppDeps, req: Request, found: 
   // Back from the payment page before the workflow has recorded it: say so, and look again shortly.
   const confirming = returned === 'success' && status !== 'paid' && amountDue > 0;
 
-  const banner =
+  const lastPaidAt = succeeded
+    .map((payment) => payment.paidAt)
+    .filter((at): at is Date => at !== null)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
+  const dueOn = document.dueDate && amountDue > 0 ? w.dueOn(f.date(document.dueDate)) : null;
+  const banner: StatusBanner | null =
     status === 'paid'
-      ? html`<p class="banner paid accepted" role="status">${w.paid}</p>`
+      ? { tone: 'paid accepted', status, text: lastPaidAt ? w.paidOn(f.date(lastPaidAt)) : w.paid }
       : status === 'partially_paid'
-        ? html`<p class="banner partially_paid on_hold" role="status">${w.partiallyPaid(money(paidTotal), money(amountDue))}</p>`
+        ? { tone: 'partially_paid on_hold', status, text: [w.partiallyPaid(money(paidTotal), money(amountDue)), dueOn].filter(Boolean).join(' ') }
         : status === 'overdue'
-          ? html`<p class="banner overdue refused" role="status">${w.overdue}</p>`
-          : null;
+          ? { tone: 'overdue refused', status, text: document.dueDate ? w.overdueSince(f.date(document.dueDate)) : w.overdue }
+          : dueOn
+            ? { tone: 'due draft', status, text: dueOn }
+            : null;
   const decisionId = randomUUID();
   const payForm =
     payable && !confirming
@@ -156,9 +177,8 @@ export async function invoicePaymentSection(deps: AppDeps, req: Request, found: 
     : returned === 'cancelled'
       ? html`<p class="notice" role="status">${w.cancelled}</p>`
       : null;
-  const due = document.dueDate && amountDue > 0 ? html`<p>${w.dueOn(formatDate(document.dueDate, locale))}</p>` : null;
-  if (!banner && !payForm && receipts.length === 0 && !notice && !due) return null;
-  return html`<section class="sheet payment" id="payment"><h2>${w.heading}</h2>${notice}${banner}${due}${payForm}${receipts}</section>`;
+  const section = payForm || receipts.length > 0 || notice ? html`<section class="sheet payment" id="payment"><h2>${w.heading}</h2>${notice}${payForm}${receipts}</section>` : null;
+  return { banner, section };
 }
 
 const DECISION_ID = /^[A-Za-z0-9_-]{8,100}$/;
@@ -179,7 +199,10 @@ export function payInvoice(deps: AppDeps) {
       if (!(error instanceof AppError) || error.code !== 'decision_rejected') throw error;
       if (isJson || req.accepts(['html', 'json']) === 'json') return sendProblem(res, error);
       const w = WORDS[localeOf(found)];
-      res.status(409).type('html').send(pageShell(localeOf(found), w.heading, html`<p class="notice error" role="alert">${w.refused} ${error.message}</p><p><a class="button" href="${linkPathOf(req)}">←</a></p>`));
+      res
+        .status(409)
+        .type('html')
+        .send(pageShell(localeOf(found), w.heading, html`<p class="notice error" role="alert">${w.refused} ${error.message}</p><p><a class="button" href="${linkPathOf(req)}">←</a></p>`, '', portalSeller(found.document)));
       return;
     }
     if (isJson || req.accepts(['html', 'json']) === 'json') {
@@ -194,6 +217,8 @@ export function payInvoice(deps: AppDeps) {
           localeOf(found),
           w.heading,
           html`<meta http-equiv="refresh" content="0;url=${payment.url}"><p class="notice" role="status">${w.redirecting}</p><p><a class="button primary" href="${payment.url}">${w.continueToPayment}</a></p>`,
+          '',
+          portalSeller(found.document),
         ),
       );
   };

@@ -29,7 +29,7 @@ function wordsNaming(noun: KindNoun): Record<Locale, KindWords> {
       quote: capitalized(fr),
       accept: `Accepter le ${fr}`,
       refuse: `Refuser le ${fr}`,
-      decisionNotAllowed: (status) => `Cette décision n'est plus possible : le ${fr} est ${status}.`,
+      decisionNotAllowed: (status) => `Cette décision n’est plus possible\u202f: le ${fr} est ${status}.`,
       banner: { cancelled: `Ce ${fr} a été annulé`, draft: `Ce ${fr} est encore en préparation` },
     },
     en: {
@@ -58,7 +58,7 @@ const KIND_WORDS: Record<AcceptanceKind | 'request', Record<Locale, KindWords>> 
       quote: 'Proposition de prix',
       accept: 'Accepter la proposition de prix',
       refuse: 'Refuser la proposition de prix',
-      decisionNotAllowed: (status) => `Cette décision n'est plus possible : la demande est ${status}.`,
+      decisionNotAllowed: (status) => `Cette décision n’est plus possible\u202f: la demande est ${status}.`,
       banner: { cancelled: 'Cette demande a été annulée', draft: 'Cette demande est encore en préparation' },
     },
     en: {

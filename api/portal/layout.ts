@@ -4,9 +4,10 @@
  */
 import { html, SafeHtml } from './html';
 import { LOCALES, type Locale } from '../../domain/documents';
+import { brandStyle, sellerHeader, type PortalSeller } from './seller-brand';
 
 const STYLE = `
-:root{--ink:#1c2230;--muted:#5a6376;--rule:#e2e5eb;--bg:#f4f5f7;--accent:#0a7248;--accent-ink:#fff}
+:root{--ink:#1c2230;--muted:#5a6376;--rule:#e2e5eb;--bg:#f4f5f7;--accent:#0a7248;--accent-ink:#fff;--accent-text:#0a7248}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;-webkit-text-size-adjust:100%}
 main{max-width:50rem;margin:0 auto;padding:1rem .75rem 3rem}
@@ -54,17 +55,31 @@ textarea{display:block;width:100%;min-height:5rem;font:inherit;padding:.5rem;bor
 .hint{color:var(--muted);font-size:.88rem;margin:.25rem 0 .6rem}
 footer{color:var(--muted);font-size:.88rem;text-align:center;padding:0 1rem}
 footer a{color:inherit}
+.seller-bar{display:flex;align-items:center;gap:.75rem;min-height:3rem;padding:.5rem 0 .75rem;margin-bottom:1rem;border-bottom:4px solid var(--accent)}
+.seller-logo{max-height:56px;width:auto;max-width:60%;object-fit:contain}
+.seller-name{font-weight:700;font-size:1.05rem;color:var(--accent-text)}
 @media (max-width:36rem){
   main{padding:.5rem .5rem 2rem}
   .sheet{padding:1rem;border-radius:10px}
   .wide{display:none}
   .detail{display:block}
 }
+/* Printed (seed 002: "l'imprimer"), a page is the document: no buttons, forms, answers or links to elsewhere. */
+@media print{
+  body{background:#fff;font-size:11pt}
+  main{max-width:none;padding:0}
+  .sheet{border:0;border-radius:0;padding:0;margin:0 0 1.25rem;break-inside:auto}
+  .wide{display:table-cell}
+  .detail{display:none}
+  form,button,.button,.answer,.chain,details,footer,.notice,.no-print{display:none!important}
+  .banner{border:1px solid currentColor}
+  tr{break-inside:avoid}
+  a{color:inherit;text-decoration:none}
+}
 `;
 /** Ours, not user input: inserted as it is. */
 const STYLESHEET = new SafeHtml(STYLE);
 
-/** `extraStyle`: a page's own rules (ours, never user input), after the shared ones. */
 export interface PageNotice {
   tone: 'success' | 'error';
   text: string;
@@ -91,7 +106,12 @@ export interface StatusBanner {
   status?: string;
 }
 
-export function pageShell(lang: Locale, title: string, body: SafeHtml, extraStyle = ''): string {
+/**
+ * `extraStyle`: a page's own rules (ours, never user input), after the shared ones. `seller`:
+ * whose page it is, shown at its top in its colours (a page that knows no seller, such as an
+ * unknown link's, shows none).
+ */
+export function pageShell(lang: Locale, title: string, body: SafeHtml, extraStyle = '', seller?: PortalSeller): string {
   return html`<!doctype html>
 <html lang="${lang}">
 <head>
@@ -99,9 +119,9 @@ export function pageShell(lang: Locale, title: string, body: SafeHtml, extraStyl
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex,nofollow">
 <title>${title}</title>
-<style>${STYLESHEET}${new SafeHtml(extraStyle)}</style>
+<style>${STYLESHEET}${new SafeHtml(extraStyle)}${new SafeHtml(brandStyle(seller))}</style>
 </head>
-<body><main>${body}</main></body>
+<body><main>${seller ? sellerHeader(seller) : null}${body}</main></body>
 </html>`.value;
 }
 
@@ -114,13 +134,14 @@ export function pageShell(lang: Locale, title: string, body: SafeHtml, extraStyl
 export function noticePage(
   locales: readonly Locale[],
   content: (locale: Locale) => { title: string; body?: string; extra?: SafeHtml },
+  seller?: PortalSeller,
 ): string {
   const sections = locales.map((locale) => {
     const { title, body, extra } = content(locale);
     return html`<section class="sheet" lang="${locale}"><h1>${title}</h1>${body ? html`<p>${body}</p>` : null}${extra}</section>`;
   });
   const first = locales[0] ?? 'en';
-  return pageShell(first, locales.map((locale) => content(locale).title).join(' · '), html`${sections}`);
+  return pageShell(first, locales.map((locale) => content(locale).title).join(' · '), html`${sections}`, '', seller);
 }
 
 /** The browser's preferred locale when we speak it, else all of ours. */

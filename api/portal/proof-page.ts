@@ -20,6 +20,7 @@ import type { ProofPinInput } from '../../workflows/messages/proof';
 import { html, SafeHtml } from './html';
 import { formattersFor, MESSAGES, PROOF_MESSAGES, type Formatters, type ProofMessages } from './i18n';
 import { pageShell, statusAndNotice, type StatusBanner } from './layout';
+import { portalSeller } from './seller-brand';
 import { partiesBlock, type QuoteForm } from './quote-page';
 import { proofScript } from './proof-script';
 import { MEDIUM_WIDTH, SMALL_WIDTH, THUMBNAIL_WIDTH } from '../../services/render/proof-sizes';
@@ -188,7 +189,8 @@ button.add-pin[aria-pressed="true"]{background:#1f6feb;border-color:#1f6feb;colo
 
 export function renderProofPage(input: ProofPageInput): string {
   const t = PROOF_MESSAGES[input.locale];
-  const f = formattersFor(input.locale);
+  const seller = portalSeller(input.document);
+  const f = formattersFor(input.locale, seller.timeZone);
   const title = input.document.title ?? t.proof;
   const body = html`
 ${statusAndNotice(statusLine(input, t, f), input.notice)}
@@ -202,7 +204,7 @@ ${input.sections ?? null}
 ${footer(input)}
 </div>
 ${proofScript()}`;
-  return pageShell(input.locale, `${title} ${input.document.number} · ${input.document.tenant.name}`, body, STYLE);
+  return pageShell(input.locale, `${title} ${input.document.number} · ${seller.identity.legalName}`, body, STYLE, seller);
 }
 
 function statusLine(input: ProofPageInput, t: ProofMessages, f: Formatters): StatusBanner {

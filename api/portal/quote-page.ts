@@ -7,6 +7,7 @@ import { html, type SafeHtml } from './html';
 import { formattersFor, type Formatters, type Messages } from './i18n';
 import { messagesFor } from './kind-words';
 import { pageShell, statusAndNotice, type StatusBanner } from './layout';
+import { portalSeller } from './seller-brand';
 import type { PortalDecision } from './decisions';
 import { computeTotals, countsInTotals, minorUnitDigits, taxBreakdown, type PricedLine } from '../../domain/money';
 import { portalScript, signForm, SIGNING_MESSAGES } from './sign-form';
@@ -39,6 +40,8 @@ export interface QuotePageInput {
   notice?: { tone: 'success' | 'error'; text: string };
   /** What the document is ("Order", "Bon de livraison"); a quote when absent. */
   kindLabel?: string;
+  /** Where the document stands when its kind says it otherwise than a quote (an invoice: paid, due, overdue). */
+  banner?: StatusBanner | null;
   /** Shown below the answers: the chain's documents and the conversation. */
   sections?: SafeHtml[];
 }
@@ -48,13 +51,14 @@ type PageLine = PricedLine & { id: string };
 
 export function renderQuotePage(input: QuotePageInput): string {
   const t = messagesFor(input.locale, input.document.kind);
-  const f = formattersFor(input.locale);
   const { document } = input;
+  const seller = portalSeller(document);
+  const f = formattersFor(input.locale, seller.timeZone);
   const lines: PageLine[] = document.lines.map(pricedLineOf);
   const kindLabel = input.kindLabel ?? t.quote;
   const title = document.title ?? kindLabel;
   const body = html`
-${statusAndNotice(statusBanner(input, t, f), input.notice)}
+${statusAndNotice(input.banner ?? statusBanner(input, t, f), input.notice)}
 <article class="sheet">
   <p class="eyebrow">${kindLabel} ${t.numberLabel} ${document.number}</p>
   <h1>${title}</h1>
@@ -75,13 +79,17 @@ ${input.sections ?? null}
   ${input.sellerContact ? html`<p>${t.questions(input.sellerContact.name)} · <a href="mailto:${input.sellerContact.email}">${input.sellerContact.email}</a></p>` : null}
   <p>${t.personalLink}</p>
 </footer>`;
-  return pageShell(input.locale, `${title} ${document.number} · ${document.tenant.name}`, body);
+  return pageShell(input.locale, `${title} ${document.number} · ${seller.identity.legalName}`, body, '', seller);
 }
 
-/** Who sends the document, and to whom (the proof page shows it too). */
+/** Who sends the document — as the seller's settings name it, with its address and ids — and to whom (the proof page shows it too). */
 export function partiesBlock(document: LinkedDocument, t: Pick<Messages, 'sellerLabel' | 'customerLabel' | 'attentionOf'>): SafeHtml {
+  const { identity } = portalSeller(document);
+  const details = [...(identity.address?.split(/\r?\n/) ?? []), identity.phone, identity.email, identity.website, identity.taxId, identity.companyId].filter(
+    (line): line is string => Boolean(line),
+  );
   return html`<div class="parties">
-    <p><span class="label">${t.sellerLabel}</span><br><strong>${document.tenant.name}</strong></p>
+    <p><span class="label">${t.sellerLabel}</span><br><strong>${identity.legalName}</strong>${details.map((line) => html`<br>${line}`)}</p>
     <p><span class="label">${t.customerLabel}</span><br><strong>${document.customer.name}</strong>${
       document.contact ? html`<br>${t.attentionOf} ${document.contact.name}` : null
     }</p>
@@ -130,13 +138,23 @@ function linesTable(lines: PageLine[], currency: string, t: Messages, f: Formatt
   </table>`;
 }
 
+const BASE_MARK = '\u0000base\u0000';
+
 function totalsTable(lines: PageLine[], currency: string, t: Messages, f: Formatters, locale: Locale): SafeHtml {
   const totals = computeTotals(lines, currency);
   // What the live-totals script starts from: the totals without the options it may add.
   const fixed = computeTotals(lines.filter((line) => !line.optional), currency);
-  const taxRows = taxBreakdown(lines).map(
-    (row) => html`<tr><td>${t.taxOn(f.percent(row.rate), f.money(row.base, currency))}</td><td class="num">${f.money(row.tax, currency)}</td></tr>`,
-  );
+  // One row per rate any line has, so the live-totals script can show a rate's row once an option of that rate is chosen.
+  const counted = new Map(taxBreakdown(lines).map((row) => [row.rate, row]));
+  const fixedByRate = new Map(taxBreakdown(lines.filter((line) => !line.optional)).map((row) => [row.rate, row]));
+  const rates = [...new Set(lines.map((line) => line.taxRate))].sort((a, b) => Number(a) - Number(b));
+  const taxRows = rates.map((rate) => {
+    const now = counted.get(rate);
+    const fixed = fixedByRate.get(rate);
+    // The sentence around the base ("TVA 20 % sur …"), so the script rewrites the amount alone.
+    const [before = '', after = ''] = t.taxOn(f.percent(rate), BASE_MARK).split(BASE_MARK);
+    return html`<tr data-tax-rate="${rate}" data-base="${fixed?.base ?? 0}" data-tax="${fixed?.tax ?? 0}" data-fixed="${fixed ? '1' : '0'}"${now ? null : html` hidden`}><td>${before}<span data-part="base">${f.money(now?.base ?? 0, currency)}</span>${after}</td><td class="num" data-part="tax">${f.money(now?.tax ?? 0, currency)}</td></tr>`;
+  });
   return html`<table class="totals" data-live data-net="${fixed.net}" data-tax="${fixed.tax}" data-currency="${currency}" data-locale="${locale}" data-digits="${minorUnitDigits(currency)}">
     <tr><td>${t.netTotal}</td><td class="num" data-total="net">${f.money(totals.net, currency)}</td></tr>
     ${taxRows}
@@ -155,7 +173,7 @@ function actionsSection(input: QuotePageInput, lines: PageLine[], t: Messages, f
   // Unticked unless already chosen; each carries its amounts for the live totals.
   const choices = optional.length
     ? html`<fieldset><legend>${t.chooseOptions}</legend>${optional.map(
-        (line) => html`<label class="choice"><input type="checkbox" name="options" value="${line.id}" data-net="${line.netAmount}" data-tax="${line.taxAmount}"${
+        (line) => html`<label class="choice"><input type="checkbox" name="options" value="${line.id}" data-net="${line.netAmount}" data-tax="${line.taxAmount}" data-rate="${line.taxRate}"${
           countsInTotals(line) ? html` checked` : null
         }><span>${line.description} (${f.money(line.netAmount, currency)})</span></label>`,
       )}</fieldset>`
@@ -180,5 +198,5 @@ function actionsSection(input: QuotePageInput, lines: PageLine[], t: Messages, f
         return html`<details><summary>${t.refuse}</summary><form method="post" action="${action}">${hiddenFields(form)}<label for="reason">${t.refuseReason}</label><textarea id="reason" name="reason" maxlength="2000"></textarea><button type="submit">${t.refuse}</button></form></details>`;
     }
   });
-  return html`<section class="sheet"><h2>${t.answerHeading}</h2><div class="actions">${forms}</div></section>${portalScript()}`;
+  return html`<section class="sheet answer"><h2>${t.answerHeading}</h2><div class="actions">${forms}</div></section>${portalScript()}`;
 }

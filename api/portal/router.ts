@@ -27,7 +27,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { listChain } from '../../services/db/chain';
-import { findLinkByToken, isColleagueLink, type FoundLink, type LinkedDocument, type LinkGone } from '../../services/db/links';
+import { findLinkByToken, isColleagueLink, linkDocumentInclude, type FoundLink, type LinkedDocument, type LinkGone } from '../../services/db/links';
 import type { Message } from '../../generated/prisma/client';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
 import { LOCALES, linkActionsNow, pickLocale, type DocumentKind, type Locale, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
@@ -50,6 +50,7 @@ import { formattersFor, invalidRequestText, MESSAGES, type Messages } from './i1
 import { messagesFor } from './kind-words';
 import { localesForVisitor, noticePage } from './layout';
 import { sellerContact, statusSince } from './page-state';
+import { portalSeller } from './seller-brand';
 import { renderQuotePage } from './quote-page';
 import { PORTAL_SCRIPT_CSP_SOURCE } from './sign-form';
 import { VIEW_BEACON_CSP_SOURCE, viewBeacon } from './view-beacon';
@@ -57,7 +58,7 @@ import { confirmSeen, confirmViewBeforeAction, recordDownload, recordOpen, type 
 import { certificatePath, consentTextFor, isOutdatedLink, outdatedLinkPage, sendCertificate, signatureEvidence } from './signing';
 import type { SignatureEvidence } from '../../domain/signature';
 import { createPortalRateLimiters } from './rate-limits';
-import { downloadReceipt, invoicePaymentSection, payInvoice, returnFromPayment } from './invoice-payment';
+import { downloadReceipt, invoicePageParts, payInvoice, returnFromPayment } from './invoice-payment';
 import { PROOF_DECISION_FIELDS, proofDecisionDetails, proofPortalPage, proofRefusalText, sendProofPageImage, sendProofPdf } from './proof-portal';
 import { PROOF_SCRIPT_CSP_SOURCE } from './proof-script';
 
@@ -288,7 +289,7 @@ export function createPortalRouter(deps: AppDeps): Router {
     const shown = found.document.chainId
       ? await deps.prisma.document.findFirst({
           where: { id: shownId, tenantId: found.document.tenantId, chainId: found.document.chainId },
-          include: { tenant: true, customer: true, contact: true, lines: { orderBy: { position: 'asc' } } },
+          include: linkDocumentInclude,
         })
       : null;
     if (!shown) return answerUnknownLink(req, res);
@@ -460,7 +461,7 @@ async function quotePage(
     sellerContact(deps.prisma, shownFound),
     listChain(deps.prisma, found.document),
     listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
-    readOnly ? null : invoicePaymentSection(deps, req, found, linkPath),
+    readOnly ? null : invoicePageParts(deps, req, found, linkPath),
     readOnly ? null : deps.prisma.quoteSignature.findUnique({ where: { documentId: shown.id }, select: { id: true } }),
   ]);
   // Each form rendered is a decision not taken yet: its id is minted here, and a double submit of it is one decision.
@@ -476,9 +477,10 @@ async function quotePage(
     kindLabel: words.kinds[shown.kind as DocumentKind],
     sections: [
       ...(readOnly ? [html`<p class="notice"><a href="${linkPath}">${words.backToLink}</a> · ${words.readOnly}</p>`] : []),
-      ...(payment ? [payment] : []),
+      ...(payment?.section ? [payment.section] : []),
       conversationSection(
         locale,
+        portalSeller(shown).timeZone,
         messages.map((message) => ({ ...message, author: message.author as 'customer' | 'seller' })),
         // A draft is not sent yet: there is nothing to talk about until it is.
         readOnly || status === 'draft' ? undefined : { action: `${linkPath}/messages`, ...signed() },
@@ -488,6 +490,7 @@ async function quotePage(
     ],
     document: shown,
     status,
+    ...(payment?.banner ? { banner: payment.banner } : {}),
     // A decision just taken may not be in the trail yet: it happened now.
     statusSince: since ?? (state.notice?.tone === 'success' ? new Date() : undefined),
     sellerContact: contact,
@@ -532,6 +535,7 @@ async function proofPage(
         : [
             conversationSection(
               locale,
+              portalSeller(found.document).timeZone,
               messages.map((message) => ({ ...message, author: message.author as 'customer' | 'seller' })),
               found.document.status === 'draft' ? undefined : postForm(`${linkPath}/messages`),
             ),
@@ -560,7 +564,7 @@ function goneWords(gone: LinkGone, found: FoundLink, t: Messages, locale: Locale
     case 'document_cancelled':
       return { title: t.documentCancelled.title, body: t.documentCancelled.body(found.document.number, whom) };
     case 'link_expired':
-      return { title: t.linkExpired.title, body: t.linkExpired.body(formattersFor(locale).date(found.link.expiresAt ?? new Date()), whom) };
+      return { title: t.linkExpired.title, body: t.linkExpired.body(formattersFor(locale, portalSeller(found.document).timeZone).date(found.link.expiresAt ?? new Date()), whom) };
   }
 }
 
@@ -570,16 +574,20 @@ function goneWords(gone: LinkGone, found: FoundLink, t: Messages, locale: Locale
  */
 async function answerGoneLink(deps: AppDeps, req: Request, res: Response, found: FoundLink, gone: LinkGone): Promise<void> {
   const contact = await sellerContact(deps.prisma, found);
-  const seller = found.document.tenant.name;
+  const seller = portalSeller(found.document).identity.legalName;
   if (wantsJson(req)) {
     const { body } = goneWords(gone, found, MESSAGES.en, 'en', contact ? `${contact.name} <${contact.email}> at ${seller}` : seller);
     return sendProblem(res, new AppError(gone, body));
   }
   const locale = customerLocale(found);
-  const page = noticePage([locale], () => ({
-    ...goneWords(gone, found, MESSAGES[locale], locale, contact ? `${contact.name} (${seller})` : seller),
-    extra: contact ? html`<p><a class="button" href="mailto:${contact.email}">${contact.email}</a></p>` : undefined,
-  }));
+  const page = noticePage(
+    [locale],
+    () => ({
+      ...goneWords(gone, found, MESSAGES[locale], locale, contact ? `${contact.name} (${seller})` : seller),
+      extra: contact ? html`<p><a class="button" href="mailto:${contact.email}">${contact.email}</a></p>` : undefined,
+    }),
+    portalSeller(found.document),
+  );
   res.status(410).type('html').send(page);
 }
 

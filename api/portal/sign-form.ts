@@ -28,7 +28,7 @@ export const SIGNING_MESSAGES: Record<Locale, SigningMessages> = {
     clearDrawing: 'Effacer',
     outdated: {
       title: 'Une nouvelle version de ce devis existe',
-      body: 'Ce devis a été modifié depuis l’envoi de ce lien. La nouvelle version vous a été envoyée par e-mail : ouvrez le lien le plus récent pour la lire et y répondre.',
+      body: 'Ce devis a été modifié depuis l’envoi de ce lien. La nouvelle version vous a été envoyée par e-mail\u202f: ouvrez le lien le plus récent pour la lire et y répondre.',
     },
     downloadCertificate: 'Télécharger le certificat de signature',
   },
@@ -62,7 +62,9 @@ export const SIGNING_MESSAGES: Record<Locale, SigningMessages> = {
  * Live totals and the drawing canvas. Totals: each optional line's checkbox carries its net
  * and tax in minor units (`data-net`, `data-tax`); the totals table carries the amounts
  * without options (`data-net`, `data-tax` on the table), its currency and locale; cells
- * marked `data-total="net|gross"` are rewritten. Drawing: a canvas fills the hidden
+ * marked `data-total="net|gross"` are rewritten. Each tax rate has its row (`data-tax-rate`,
+ * with the base and tax of the lines always counted, `data-fixed="1"` when there are some):
+ * its base and tax follow the options of its rate, and it hides when nothing counts at its rate. Drawing: a canvas fills the hidden
  * `drawnSignature` field with a PNG data URL as the form is submitted.
  */
 const SCRIPT = `(function () {
@@ -77,6 +79,13 @@ const SCRIPT = `(function () {
       boxes.forEach(function (box) { if (box.checked) { net += Number(box.dataset.net); tax += Number(box.dataset.tax); } });
       table.querySelectorAll('[data-total="net"]').forEach(function (cell) { show(cell, net); });
       table.querySelectorAll('[data-total="gross"]').forEach(function (cell) { show(cell, net + tax); });
+      table.querySelectorAll('tr[data-tax-rate]').forEach(function (row) {
+        var base = Number(row.dataset.base), rateTax = Number(row.dataset.tax), shown = row.dataset.fixed === '1';
+        boxes.forEach(function (box) { if (box.checked && box.dataset.rate === row.dataset.taxRate) { base += Number(box.dataset.net); rateTax += Number(box.dataset.tax); shown = true; } });
+        row.hidden = !shown;
+        row.querySelectorAll('[data-part="base"]').forEach(function (cell) { show(cell, base); });
+        row.querySelectorAll('[data-part="tax"]').forEach(function (cell) { show(cell, rateTax); });
+      });
     };
     boxes.forEach(function (box) { box.addEventListener('change', update); });
     update();

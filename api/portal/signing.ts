@@ -5,6 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import type { FoundLink } from '../../services/db/links';
+import { portalSeller } from './seller-brand';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
 import { renderSignatureCertificate } from '../../services/render/signature-certificate';
 import { pngFromDataUrl } from '../../services/signature/drawn-signature';
@@ -22,7 +23,7 @@ function linkLocale(found: FoundLink): Locale {
 
 /** The consent sentence this link's signer is shown, and which is kept as evidence. */
 export function consentTextFor(found: FoundLink): string {
-  return consentSentence(linkLocale(found), { number: found.document.number, seller: found.document.tenant.name });
+  return consentSentence(linkLocale(found), { number: found.document.number, seller: portalSeller(found.document).identity.legalName });
 }
 
 /** A link made before the quote was revised: it shows only that a newer version exists. */
@@ -31,7 +32,7 @@ export function isOutdatedLink(found: FoundLink): boolean {
 }
 
 export function outdatedLinkPage(found: FoundLink): string {
-  return noticePage([linkLocale(found)], (locale) => SIGNING_MESSAGES[locale].outdated);
+  return noticePage([linkLocale(found)], (locale) => SIGNING_MESSAGES[locale].outdated, portalSeller(found.document));
 }
 
 export interface SignFields {

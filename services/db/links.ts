@@ -91,8 +91,9 @@ export function createMessageAccessLink(
   return saveLink(prisma, input, token, publicUrl);
 }
 
-const linkDocumentInclude = {
-  tenant: true,
+export const linkDocumentInclude = {
+  // The seller's identity and time zone, and its logo's address (never its bytes): every portal page shows them.
+  tenant: { include: { settings: { select: { seller: true, timeZone: true } }, logo: { select: { sha256: true, width: true, height: true } } } },
   customer: true,
   contact: true,
   lines: { orderBy: { position: 'asc' } },

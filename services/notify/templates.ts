@@ -12,6 +12,7 @@
  * email, even when an override forgot {{link}}.
  */
 import escapeHtml from 'escape-html';
+import { brandPalette } from '../../domain/seller';
 import type { AcceptanceKind } from '../../domain/acceptance';
 import type { Confirmation, Locale, NotifyEvent } from '../../domain/documents';
 import { PURPOSE_TEMPLATES, type DigitalTemplateName } from '../signature/purpose-texts';
@@ -96,7 +97,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   },
   reminder: {
     fr: {
-      subject: 'Rappel : devis {{number}} en attente de votre réponse',
+      subject: 'Rappel\u202f: devis {{number}} en attente de votre réponse',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre devis {{number}} d’un montant de {{total}}, toujours en attente de votre réponse. {{validity}}\n\nUn clic suffit pour le consulter et nous répondre.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : rappel, votre devis {{number}} ({{total}}) attend votre réponse : {{link}}',
     },
@@ -114,7 +115,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   signature_request: {
     fr: {
       subject: 'Devis {{number}} à signer — {{seller}}',
-      body: 'Bonjour {{customer}},\n\n{{message}}\n\nVeuillez trouver notre devis {{number}} d’un montant de {{total}}. {{validity}}\n\nPour l’accepter, signez-le en ligne : choisissez les options qui vous intéressent, indiquez votre nom et signez. Vous pouvez aussi le télécharger en PDF.\n\nCordialement,\n{{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nVeuillez trouver notre devis {{number}} d’un montant de {{total}}. {{validity}}\n\nPour l’accepter, signez-le en ligne\u202f: choisissez les options qui vous intéressent, indiquez votre nom et signez. Vous pouvez aussi le télécharger en PDF.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : votre devis {{number}} ({{total}}) est prêt à être signé en ligne : {{link}}',
     },
     en: {
@@ -130,7 +131,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   },
   signature_reminder: {
     fr: {
-      subject: 'Rappel : devis {{number}} en attente de votre signature',
+      subject: 'Rappel\u202f: devis {{number}} en attente de votre signature',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre devis {{number}} d’un montant de {{total}}, toujours en attente de votre signature. {{validity}}\n\nQuelques instants suffisent pour le signer en ligne.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : rappel, votre devis {{number}} ({{total}}) attend votre signature : {{link}}',
     },
@@ -183,8 +184,8 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   },
   proof_reminder: {
     fr: {
-      subject: 'Rappel : BAT {{number}} en attente de validation — {{seller}}',
-      body: 'Bonjour {{customer}},\n\n{{message}}\n\nPetit rappel : le BAT {{number}} attend toujours votre réponse. Vérifiez chaque page en ligne, puis approuvez-le ou demandez des modifications.\n\nRien ne sera imprimé avant votre approbation.\n\nCordialement,\n{{seller}}',
+      subject: 'Rappel\u202f: BAT {{number}} en attente de validation — {{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nPetit rappel\u202f: le BAT {{number}} attend toujours votre réponse. Vérifiez chaque page en ligne, puis approuvez-le ou demandez des modifications.\n\nRien ne sera imprimé avant votre approbation.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : rappel, votre BAT {{number}} attend votre validation : {{link}}',
     },
     en: {
@@ -202,7 +203,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   proof_forwarded: {
     fr: {
       subject: '{{forwarder}} vous transmet le BAT {{number}} — {{seller}}',
-      body: 'Bonjour {{customer}},\n\n{{forwarder}} vous demande de vérifier le BAT {{number}} préparé par {{seller}}.\n\nVérifiez chaque page en ligne, puis approuvez-le ou demandez des modifications. Aucun compte n’est nécessaire : ce lien ouvre ce BAT uniquement.\n\nRien ne sera imprimé avant l’approbation.\n\nCordialement,\n{{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{forwarder}} vous demande de vérifier le BAT {{number}} préparé par {{seller}}.\n\nVérifiez chaque page en ligne, puis approuvez-le ou demandez des modifications. Aucun compte n’est nécessaire\u202f: ce lien ouvre ce BAT uniquement.\n\nRien ne sera imprimé avant l’approbation.\n\nCordialement,\n{{seller}}',
       sms: '{{forwarder}} vous transmet le BAT {{number}} de {{seller}} à vérifier et approuver : {{link}}',
     },
     en: {
@@ -219,7 +220,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   // To the customer who forwarded the proof, once the colleague decided ({{decision}}: COLLEAGUE_DECISION_WORDS).
   proof_colleague_decided: {
     fr: {
-      subject: 'BAT {{number}} : réponse de {{colleague}} — {{seller}}',
+      subject: 'BAT {{number}}\u202f: réponse de {{colleague}} — {{seller}}',
       body: 'Bonjour {{customer}},\n\nVous avez transmis le BAT {{number}} à {{colleague}}, qui {{decision}}.\n\n{{comment}}\n\nVous pouvez le consulter en ligne.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : BAT {{number}}, {{colleague}} {{decision}}. Consultez-le : {{link}}',
     },
@@ -253,7 +254,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   },
   order_reminder: {
     fr: {
-      subject: 'Rappel : bon de commande {{number}} en attente de votre réponse',
+      subject: 'Rappel\u202f: bon de commande {{number}} en attente de votre réponse',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre bon de commande {{number}} d’un montant de {{total}}, toujours en attente de votre réponse.\n\nUn clic suffit pour le consulter et nous répondre.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : rappel, votre bon de commande {{number}} ({{total}}) attend votre réponse : {{link}}',
     },
@@ -321,7 +322,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   },
   invoice_reminder: {
     fr: {
-      subject: 'Rappel : facture {{number}} en attente de règlement',
+      subject: 'Rappel\u202f: facture {{number}} en attente de règlement',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nSauf erreur de notre part, notre facture {{number}} d’un montant de {{total}} n’est pas encore entièrement réglée.\n\nVous pouvez la consulter et la régler en ligne en un clic.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : rappel, votre facture {{number}} ({{total}}) attend son règlement : {{link}}',
     },
@@ -338,7 +339,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   },
   delivery_note_reminder: {
     fr: {
-      subject: 'Rappel : bon de livraison {{number}} en attente de votre réponse',
+      subject: 'Rappel\u202f: bon de livraison {{number}} en attente de votre réponse',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nNous revenons vers vous au sujet de notre bon de livraison {{number}}, toujours en attente de votre réponse.\n\nUn clic suffit pour le consulter et nous répondre.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : rappel, votre bon de livraison {{number}} attend votre réponse : {{link}}',
     },
@@ -356,7 +357,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   message: {
     fr: {
       subject: 'Nouveau message de {{seller}} au sujet de {{number}}',
-      body: 'Bonjour {{customer}},\n\n{{seller}} vous a écrit au sujet de {{number}} :\n\n{{message}}\n\nVous pouvez lire la conversation et répondre en ligne.\n\nCordialement,\n{{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{seller}} vous a écrit au sujet de {{number}}\u202f:\n\n{{message}}\n\nVous pouvez lire la conversation et répondre en ligne.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} vous a écrit au sujet de {{number}}. Lisez et répondez en ligne : {{link}}',
     },
     en: {
@@ -493,7 +494,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
     sv: { subject: 'Betalning mottagen för {{number}}', body: '{{customer}} betalade {{number}} ({{total}}) {{at}}.', sms: '{{customer}} betalade {{number}} ({{total}}) {{at}}.' },
   },
   assignee_payment_failed: {
-    fr: { subject: 'Carte refusée pour {{number}}', body: 'La carte de {{customer}} a été refusée pour {{number}} ({{total}}) le {{at}} : la demande est confirmée mais impayée.\n\n{{reason}}', sms: 'Carte de {{customer}} refusée pour {{number}} ({{total}}) le {{at}}.' },
+    fr: { subject: 'Carte refusée pour {{number}}', body: 'La carte de {{customer}} a été refusée pour {{number}} ({{total}}) le {{at}}\u202f: la demande est confirmée mais impayée.\n\n{{reason}}', sms: 'Carte de {{customer}} refusée pour {{number}} ({{total}}) le {{at}}.' },
     en: { subject: 'Card declined for {{number}}', body: 'The card of {{customer}} was declined for {{number}} ({{total}}) on {{at}}: the request is confirmed but unpaid.\n\n{{reason}}', sms: 'Card of {{customer}} declined for {{number}} ({{total}}) on {{at}}.' },
     sv: { subject: 'Kort nekat för {{number}}', body: 'Kortet för {{customer}} nekades för {{number}} ({{total}}) {{at}}: förfrågan är bekräftad men obetald.\n\n{{reason}}', sms: 'Kortet för {{customer}} nekades för {{number}} ({{total}}) {{at}}.' },
   },
@@ -509,7 +510,7 @@ export const EMAIL_WORDS: Record<
   Locale,
   { openDocument: string; linkLine: (url: string) => string; validity: (date: string) => string; reason: (text: string) => string }
 > = {
-  fr: { openDocument: 'Accéder au document', linkLine: (url) => `Accéder au document : ${url}`, validity: (date) => `Il est valable jusqu’au ${date}.`, reason: (text) => `Motif : « ${text} »` },
+  fr: { openDocument: 'Accéder au document', linkLine: (url) => `Accéder au document\u202f: ${url}`, validity: (date) => `Il est valable jusqu’au ${date}.`, reason: (text) => `Motif\u202f: «\u202f${text}\u202f»` },
   en: { openDocument: 'View the document', linkLine: (url) => `View the document: ${url}`, validity: (date) => `It is valid until ${date}.`, reason: (text) => `Reason: “${text}”` },
   sv: { openDocument: 'Öppna dokumentet', linkLine: (url) => `Öppna dokumentet: ${url}`, validity: (date) => `Den gäller till och med ${date}.`, reason: (text) => `Anledning: ”${text}”` },
 };
@@ -560,8 +561,8 @@ export const REVISION_EMAIL_WORDS: Record<
   { follows: (date: string) => string; pin: (pin: number, page: number, comment: string) => string; done: string; replaces: (revision: number) => string }
 > = {
   fr: {
-    follows: (date) => `Elle fait suite aux modifications demandées le ${date} :`,
-    pin: (pin, page, comment) => `Repère ${pin}, page ${page} : ${comment}`,
+    follows: (date) => `Elle fait suite aux modifications demandées le ${date}\u202f:`,
+    pin: (pin, page, comment) => `Repère ${pin}, page ${page}\u202f: ${comment}`,
     done: ' (traité)',
     replaces: (revision) => `Elle remplace la révision ${revision}.`,
   },
@@ -581,7 +582,7 @@ export const REVISION_EMAIL_WORDS: Record<
 
 /** What a colleague did with a forwarded proof, as the sentence "…, who {{decision}}" ends. */
 export const COLLEAGUE_DECISION_WORDS: Record<Locale, Record<'approved' | 'changes_requested', string> & { comment: (text: string) => string }> = {
-  fr: { approved: 'l’a approuvé', changes_requested: 'a demandé des modifications', comment: (text) => `Commentaire : « ${text} »` },
+  fr: { approved: 'l’a approuvé', changes_requested: 'a demandé des modifications', comment: (text) => `Commentaire\u202f: «\u202f${text}\u202f»` },
   en: { approved: 'approved it', changes_requested: 'asked for changes', comment: (text) => `Comment: “${text}”` },
   sv: { approved: 'har godkänt det', changes_requested: 'har begärt ändringar', comment: (text) => `Kommentar: ”${text}”` },
 };
@@ -633,11 +634,31 @@ function paragraphs(body: string): string[] {
     .filter(Boolean);
 }
 
-function layout(locale: Locale, innerHtml: string): string {
+/** Who the email is from, at its top: the seller's logo (an absolute address mail clients load) or its name, in its colour. */
+export interface EmailBrand {
+  name: string;
+  logo?: { url: string; width: number; height: number };
+  /** A validated #rrggbb. */
+  color?: string;
+}
+
+const DEFAULT_ACCENT = { accent: '#1f6f43', accentInk: '#ffffff', accentText: '#1f6f43' };
+
+function brandHeader(brand: EmailBrand, accentText: string): string {
+  const name = escapeHtml(brand.name);
+  if (!brand.logo) return `<p style="margin:0 0 24px;font-size:18px;font-weight:700;color:${accentText}">${name}</p>`;
+  const height = Math.min(48, brand.logo.height);
+  const width = Math.round((brand.logo.width * height) / brand.logo.height);
+  return `<p style="margin:0 0 24px"><img src="${escapeHtml(brand.logo.url)}" alt="${name}" width="${width}" height="${height}" style="display:block;border:0;max-width:100%;height:auto"></p>`;
+}
+
+function layout(locale: Locale, innerHtml: string, brand: EmailBrand | undefined, accent: string): string {
+  const palette = brand?.color ? brandPalette(brand.color) : DEFAULT_ACCENT;
   return [
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"></head>`,
     '<body style="margin:0;padding:24px;background:#f4f5f7;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif">',
-    '<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px;color:#1a1c21;font-size:15px;line-height:1.55">',
+    `<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px;color:#1a1c21;font-size:15px;line-height:1.55${brand ? `;border-top:4px solid ${accent}` : ''}">`,
+    brand ? brandHeader(brand, palette.accentText) : '',
     innerHtml,
     '</div></body></html>',
   ].join('');
@@ -648,11 +669,14 @@ export interface RenderOptions {
   values: Record<string, string>;
   /** Customer emails: the portal link, always present as a button and in the text. */
   link?: string;
+  /** Customer emails: the seller's name and logo at the top, its colour on the button. */
+  brand?: EmailBrand;
 }
 
 export function renderEmail(template: TemplateText, options: RenderOptions): RenderedEmail {
   const values = { ...options.values, ...(options.link ? { link: options.link } : {}) };
-  const subject = fillText(template.subject, values).replace(/\s+/g, ' ').trim();
+  // Runs of spaces and line breaks fold into one space; the no-break ones French typography puts before ? ! : ; stay.
+  const subject = fillText(template.subject, values).replace(/[^\S\u00a0\u202f]+/g, ' ').trim();
   const bodyParagraphs = paragraphs(template.body);
 
   const textParagraphs = bodyParagraphs.map((paragraph) => fillText(paragraph, values).trim()).filter(Boolean);
@@ -660,17 +684,18 @@ export function renderEmail(template: TemplateText, options: RenderOptions): Ren
     .filter((paragraph) => fillText(paragraph, values).trim())
     .map((paragraph) => `<p style="margin:0 0 16px">${fillHtml(paragraph, values).replace(/\n/g, '<br>')}</p>`);
 
+  const palette = options.brand?.color ? brandPalette(options.brand.color) : DEFAULT_ACCENT;
   if (options.link) {
     const words = EMAIL_WORDS[options.locale];
     const href = escapeHtml(options.link);
     htmlParagraphs.push(
-      `<p style="margin:24px 0"><a href="${href}" style="display:inline-block;background:#1f6f43;color:#ffffff;text-decoration:none;padding:12px 22px;border-radius:6px;font-weight:600">${escapeHtml(words.openDocument)}</a></p>`,
+      `<p style="margin:24px 0"><a href="${href}" style="display:inline-block;background:${palette.accent};color:${palette.accentInk};text-decoration:none;padding:12px 22px;border-radius:6px;font-weight:600">${escapeHtml(words.openDocument)}</a></p>`,
     );
     if (!textParagraphs.some((paragraph) => paragraph.includes(options.link as string))) {
       textParagraphs.push(words.linkLine(options.link));
     }
   }
-  return { subject, html: layout(options.locale, htmlParagraphs.join('\n')), text: `${textParagraphs.join('\n\n')}\n` };
+  return { subject, html: layout(options.locale, htmlParagraphs.join('\n'), options.brand, palette.accent), text: `${textParagraphs.join('\n\n')}\n` };
 }
 
 /** The SMS text: plain, on as few characters as it can (an empty placeholder leaves no double space). */

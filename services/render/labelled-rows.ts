@@ -5,6 +5,7 @@
  */
 import type { PDFDocument, PDFPage, RGB } from 'pdf-lib';
 import { A4, createPdf, INK, MUTED, printable, wrapText, type Fonts, type PdfMetadata } from './pdf-document';
+import { drawSellerBlock, embedSellerLogo, type PdfSeller } from './seller-block';
 
 export interface RowsGeometry {
   margin: number;
@@ -69,6 +70,19 @@ class LabelledRowsWriter {
     this.ensureRoom(scaled.height);
     this.page.drawImage(image, { x: this.geometry.margin, y: this.y - scaled.height, width: scaled.width, height: scaled.height });
     this.y -= scaled.height;
+  }
+
+  /** The seller at the top of the first page: logo, legal name, address and contact. */
+  async sellerHeader(seller: PdfSeller): Promise<void> {
+    const logo = await embedSellerLogo(this.pdf, seller);
+    this.y = drawSellerBlock(this.page, this.fonts, seller, logo, { x: this.geometry.margin, top: this.y, width: this.width }) - 24;
+  }
+
+  /** One line at the foot of every page written so far (the seller's legal name, address and ids). */
+  footer(line: string): void {
+    for (const page of this.pdf.getPages()) {
+      page.drawText(printable(line), { x: this.geometry.margin, y: this.geometry.margin / 2, font: this.fonts.regular, size: 7, color: MUTED });
+    }
   }
 
   space(points: number): void {

@@ -25,7 +25,6 @@ export interface QuoteLabels {
   number: string;
   date: string;
   validUntil: string;
-  dueDate: string;
   seller: string;
   customer: string;
   contact: string;
@@ -41,17 +40,20 @@ export interface QuoteLabels {
   tax: string;
   gross: string;
   page: string;
+  dueDate: string;
+  taxId: string;
+  paymentTerms: string;
+  bankDetails: string;
 }
 
 export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
   fr: {
     number: 'N°',
     date: 'Date',
-    validUntil: "Valable jusqu'au",
-    dueDate: 'Échéance',
+    validUntil: 'Valable jusqu’au',
     seller: 'Émetteur',
     customer: 'Client',
-    contact: 'Contact',
+    contact: 'À l’attention de',
     description: 'Désignation',
     quantity: 'Qté',
     unitPrice: 'Prix unit. HT',
@@ -64,15 +66,18 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     tax: 'Total TVA',
     gross: 'Total TTC',
     page: 'Page',
+    dueDate: 'Échéance',
+    taxId: 'N° TVA',
+    paymentTerms: 'Conditions de paiement',
+    bankDetails: 'Coordonnées bancaires',
   },
   en: {
     number: 'No.',
     date: 'Date',
     validUntil: 'Valid until',
-    dueDate: 'Due date',
     seller: 'From',
     customer: 'Customer',
-    contact: 'Contact',
+    contact: 'Attn:',
     description: 'Description',
     quantity: 'Qty',
     unitPrice: 'Unit price',
@@ -85,15 +90,18 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     tax: 'Total tax',
     gross: 'Total due',
     page: 'Page',
+    dueDate: 'Due date',
+    taxId: 'VAT no.',
+    paymentTerms: 'Payment terms',
+    bankDetails: 'Bank details',
   },
   sv: {
     number: 'Nr',
     date: 'Datum',
     validUntil: 'Giltig till',
-    dueDate: 'Förfallodatum',
     seller: 'Från',
     customer: 'Kund',
-    contact: 'Kontakt',
+    contact: 'Att.',
     description: 'Beskrivning',
     quantity: 'Antal',
     unitPrice: 'À-pris',
@@ -106,5 +114,9 @@ export const QUOTE_LABELS: Record<Locale, QuoteLabels> = {
     tax: 'Summa moms',
     gross: 'Att betala',
     page: 'Sida',
+    dueDate: 'Förfallodag',
+    taxId: 'Momsreg.nr',
+    paymentTerms: 'Betalningsvillkor',
+    bankDetails: 'Bankuppgifter',
   },
 };

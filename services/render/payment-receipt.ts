@@ -8,12 +8,16 @@ import type { Locale } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
 import { formatDateTime } from '../locale-format';
 import { startLabelledPdf } from './labelled-rows';
+import { QUOTE_LABELS } from './labels';
+import { sellerFooterLine, type PdfSeller } from './seller-block';
 import { MUTED } from './pdf-document';
 
 export interface PaymentReceiptData {
   locale: Locale;
   receiptNumber: string;
-  seller: string;
+  seller: PdfSeller;
+  /** Where the payment's time is read (domain/seller.ts readerTimeZone). */
+  timeZone: string;
   customer: string;
   invoiceNumber: string;
   invoiceTitle?: string;
@@ -76,23 +80,25 @@ const GEOMETRY = { margin: 56, labelWidth: 190, size: 10.5, lineGap: 5, rowGap: 
 
 export async function layoutPaymentReceipt(data: PaymentReceiptData): Promise<Uint8Array> {
   const t = LABELS[data.locale];
-  const { pdf, writer } = await startLabelledPdf({ title: `${t.title} ${data.receiptNumber}`, author: data.seller, locale: data.locale, date: data.paidAt }, GEOMETRY);
+  const { pdf, writer } = await startLabelledPdf({ title: `${t.title} ${data.receiptNumber}`, author: data.seller.identity.legalName, locale: data.locale, date: data.paidAt }, GEOMETRY);
   const money = (amount: number) => formatMoney(amount, data.currency, data.locale);
 
+  await writer.sellerHeader(data.seller);
   writer.paragraph(t.title, { bold: true, size: 20 });
   writer.space(4);
   writer.paragraph(`${t.receipt} ${data.receiptNumber}`, { color: MUTED });
   writer.space(18);
-  writer.row(t.seller, data.seller);
+  writer.row(t.seller, data.seller.identity.legalName);
   writer.row(t.customer, data.customer);
   writer.row(t.invoice, `${data.invoiceNumber}${data.invoiceTitle ? ` — ${data.invoiceTitle}` : ''}`);
   writer.row(t.amount, money(data.amount), { bold: true });
-  writer.row(t.paidAt, formatDateTime(data.paidAt, data.locale));
+  writer.row(t.paidAt, formatDateTime(data.paidAt, data.locale, data.timeZone));
   writer.row(t.method, data.provider === 'stripe' ? 'Carte bancaire · Stripe' : data.provider);
   writer.row(t.reference, data.paymentId);
   writer.row(t.paidTotal, money(data.paidTotal));
   writer.row(t.due, money(data.amountDue), { bold: true });
   writer.space(14);
   writer.paragraph(t.thanks);
+  writer.footer(sellerFooterLine(data.seller.identity, QUOTE_LABELS[data.locale]));
   return pdf.save();
 }

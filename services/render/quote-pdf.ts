@@ -6,7 +6,7 @@
  * layoutQuotePdf is pure (plain data in, bytes out; the same data gives the same bytes) so
  * it is tested without a database; renderQuotePdf is the thin loader around it.
  */
-import { rgb, type PDFDocument, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import { rgb, type PDFDocument, type PDFFont, type PDFImage, type PDFPage, type RGB } from 'pdf-lib';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
 import { pickLocale, type Locale } from '../../domain/documents';
@@ -14,6 +14,9 @@ import { computeTotals, formatMoney, fromScaled, taxBreakdown, toScaled, type Pr
 import { formatDate, plainSpaces } from '../locale-format';
 import { DOCUMENT_TITLES, isRenderedKind, QUOTE_LABELS, type QuoteLabels, type RenderedKind } from './labels';
 import { A4, createPdf, INK, MUTED, printable, wrapText, type Fonts } from './pdf-document';
+import { brandText, drawSellerBlock, embedSellerLogo, sellerFooterLine, type PdfSeller } from './seller-block';
+import { loadSeller } from '../seller/identity';
+import { readerTimeZone } from '../../domain/seller';
 
 export interface QuotePdfParty {
   name: string;
@@ -31,9 +34,11 @@ export interface QuotePdfData {
   /** Also the PDF's creation and modification dates, so the bytes depend only on the document. */
   issuedAt: Date;
   validUntil?: Date;
-  /** Invoices: when payment is due. */
+  /** Invoices: when payment is due, printed with the seller's payment terms and bank details. */
   dueDate?: Date;
-  seller: { name: string };
+  /** Where dates are read (domain/seller.ts readerTimeZone). */
+  timeZone?: string;
+  seller: PdfSeller;
   customer: QuotePdfParty;
   contact?: QuotePdfParty;
   lines: PricedLine[];
@@ -90,6 +95,10 @@ class PageWriter {
   }
 
   /** Makes room for a block of the given height, on a new page if needed. */
+  get currentPage(): PDFPage {
+    return this.page;
+  }
+
   ensureRoom(height: number): void {
     if (this.pages.length === 0 || this.y - height < CONTENT_BOTTOM) this.newPage();
   }
@@ -126,14 +135,14 @@ interface Formatters {
   date: (date: Date) => string;
 }
 
-function formattersFor(locale: Locale, currency: string): Formatters {
+function formattersFor(locale: Locale, currency: string, timeZone: string): Formatters {
   const quantity = new Intl.NumberFormat(locale, { maximumFractionDigits: 4 });
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
   return {
     money: (amount) => formatMoney(amount, currency, locale),
     quantity: (value) => plainSpaces(quantity.format(Number(value))),
     rate: (value) => plainSpaces(percent.format(Number(value) / 100)),
-    date: (value) => formatDate(value, locale),
+    date: (value) => formatDate(value, locale, timeZone),
   };
 }
 
@@ -150,17 +159,16 @@ function drawTableHeader(writer: PageWriter, labels: QuoteLabels): void {
   writer.y -= height;
 }
 
-function drawHeading(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels, format: Formatters): void {
+function drawHeading(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels, format: Formatters, logo: PDFImage | undefined): void {
   const { bold } = writer.fonts;
   const top = writer.y;
-  writer.text(data.seller.name, MARGIN, top - 16, { font: bold, size: 16 });
-  writer.textRight(documentTitle(data), RIGHT_EDGE, top - 18, { font: bold, size: 20 });
+  const sellerBottom = drawSellerBlock(writer.currentPage, writer.fonts, data.seller, logo, { x: MARGIN, top, width: 250 });
+  writer.textRight(documentTitle(data), RIGHT_EDGE, top - 18, { font: bold, size: 20, color: data.seller.identity.brandColor ? brandText(data.seller.identity.brandColor) : INK });
 
   const facts: [string, string][] = [
     [labels.number, data.number],
     [labels.date, format.date(data.issuedAt)],
     ...(data.validUntil ? [[labels.validUntil, format.date(data.validUntil)] as [string, string]] : []),
-    ...(data.dueDate ? [[labels.dueDate, format.date(data.dueDate)] as [string, string]] : []),
   ];
   let factY = top - 38;
   for (const [label, value] of facts) {
@@ -168,19 +176,19 @@ function drawHeading(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels
     factY -= 13;
   }
 
-  let partyY = top - 64;
+  let partyY = Math.min(sellerBottom, factY) - 18;
   writer.text(labels.customer.toUpperCase(), MARGIN, partyY, { size: 7.5, color: MUTED });
   partyY -= 14;
   writer.text(data.customer.name, MARGIN, partyY, { font: bold, size: 11 });
   const contactLines = data.contact
-    ? [`${labels.contact}: ${data.contact.name}`, data.contact.email, data.contact.phone]
+    ? [`${labels.contact} ${data.contact.name}`, data.contact.email, data.contact.phone]
     : [data.customer.email, data.customer.phone];
   for (const line of contactLines.filter((value): value is string => Boolean(value))) {
     partyY -= 13;
     writer.text(line, MARGIN, partyY, { size: 9.5 });
   }
 
-  writer.y = Math.min(partyY, factY) - 22;
+  writer.y = partyY - 22;
   if (data.title) {
     writer.text(data.title, MARGIN, writer.y, { font: bold, size: 12 });
     writer.y -= 18;
@@ -255,11 +263,36 @@ function drawTotals(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels,
   }
 }
 
+/** Invoices: the due date, the seller's payment terms and bank details, below the totals. */
+function drawPaymentDetails(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels, format: Formatters): void {
+  const { identity } = data.seller;
+  const blocks: [string, string][] = [
+    ...(data.dueDate ? [[labels.dueDate, format.date(data.dueDate)] as [string, string]] : []),
+    ...(identity.paymentTerms ? [[labels.paymentTerms, identity.paymentTerms] as [string, string]] : []),
+    ...(identity.bankDetails ? [[labels.bankDetails, identity.bankDetails] as [string, string]] : []),
+  ];
+  if (blocks.length === 0) return;
+  writer.y -= 18;
+  for (const [label, value] of blocks) {
+    const lines = wrapText(value, writer.fonts.regular, 9.5, RIGHT_EDGE - MARGIN);
+    writer.ensureRoom(14 + lines.length * 12.5);
+    writer.text(label.toUpperCase(), MARGIN, writer.y - 8, { size: 7.5, color: MUTED });
+    writer.y -= 20;
+    for (const line of lines) {
+      writer.text(line, MARGIN, writer.y, { size: 9.5 });
+      writer.y -= 12.5;
+    }
+    writer.y -= 6;
+  }
+}
+
 function drawFooters(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels): void {
   const count = writer.pages.length;
+  const identityLine = sellerFooterLine(data.seller.identity, labels);
   writer.pages.forEach((page, index) => {
-    const style = { font: writer.fonts.regular, size: 8, color: MUTED };
-    page.drawText(printable(`${data.seller.name} · ${documentTitle(data)} ${data.number}`), { x: MARGIN, y: FOOTER_BASELINE, ...style });
+    const style = { font: writer.fonts.regular, size: 7.5, color: MUTED };
+    page.drawText(printable(identityLine), { x: MARGIN, y: FOOTER_BASELINE + 11, ...style, size: 7 });
+    page.drawText(printable(`${documentTitle(data)} ${data.number}`), { x: MARGIN, y: FOOTER_BASELINE, ...style });
     const pageLabel = `${labels.page} ${index + 1}/${count}`;
     const width = style.font.widthOfTextAtSize(pageLabel, style.size);
     page.drawText(pageLabel, { x: RIGHT_EDGE - width, y: FOOTER_BASELINE, ...style });
@@ -272,21 +305,23 @@ function documentTitle(data: QuotePdfData): string {
 
 export async function layoutQuotePdf(data: QuotePdfData): Promise<Uint8Array> {
   const labels = QUOTE_LABELS[data.locale];
-  const format = formattersFor(data.locale, data.currency);
+  const format = formattersFor(data.locale, data.currency, data.timeZone ?? 'UTC');
   const title = `${documentTitle(data)} ${data.number}`;
   // Dated when issued, not by the row's updatedAt: that moves with every view counted, and
   // the same quote must give the same file.
-  const { pdf, fonts } = await createPdf({ title, author: data.seller.name, subject: data.title ?? title, locale: data.locale, date: data.issuedAt });
+  const { pdf, fonts } = await createPdf({ title, author: data.seller.identity.legalName, subject: data.title ?? title, locale: data.locale, date: data.issuedAt });
 
+  const logo = await embedSellerLogo(pdf, data.seller);
   let first = true;
   const writer = new PageWriter(pdf, fonts, (pageWriter) => {
-    if (first) drawHeading(pageWriter, data, labels, format);
+    if (first) drawHeading(pageWriter, data, labels, format, logo);
     first = false;
     drawTableHeader(pageWriter, labels);
   });
   writer.newPage();
   for (const line of data.lines) drawLine(writer, line, labels, format);
   drawTotals(writer, data, labels, format);
+  if (data.kind === 'invoice') drawPaymentDetails(writer, data, labels, format);
   drawFooters(writer, data, labels);
   return pdf.save();
 }
@@ -303,6 +338,7 @@ export async function renderQuotePdf(prisma: PrismaClient, ref: { tenantId: stri
   });
   if (!document) throw new AppError('not_found', `No document ${ref.documentId}`);
   if (!isRenderedKind(document.kind)) throw new AppError('unprocessable', `A ${document.kind.replace('_', ' ')} has no PDF rendering yet`);
+  const seller = await loadSeller(prisma, document.tenantId);
 
   const party = (value: { name: string; email: string | null; phone: string | null }): QuotePdfParty => ({
     name: value.name,
@@ -317,8 +353,9 @@ export async function renderQuotePdf(prisma: PrismaClient, ref: { tenantId: stri
     ...(document.title ? { title: document.title } : {}),
     issuedAt: document.createdAt,
     ...(document.validUntil ? { validUntil: document.validUntil } : {}),
-    ...(document.dueDate ? { dueDate: document.dueDate } : {}),
-    seller: { name: document.tenant.name },
+    ...(document.kind === 'invoice' && document.dueDate ? { dueDate: document.dueDate } : {}),
+    timeZone: readerTimeZone(document.customer.timeZone, seller.timeZone),
+    seller: { identity: seller.identity, ...(seller.logo ? { logo: seller.logo } : {}) },
     customer: party(document.customer),
     ...(document.contact ? { contact: party(document.contact) } : {}),
     lines: document.lines.map((line) => ({

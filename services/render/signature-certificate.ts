@@ -11,11 +11,14 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
 import { pickLocale, type Locale } from '../../domain/documents';
 import { startLabelledPdf } from './labelled-rows';
+import { QUOTE_LABELS } from './labels';
+import { sellerFooterLine, type PdfSeller } from './seller-block';
+import { loadSeller } from '../seller/identity';
 import { MUTED } from './pdf-document';
 
 export interface SignatureCertificateData {
   locale: Locale;
-  seller: string;
+  seller: PdfSeller;
   number: string;
   title?: string;
   version: number;
@@ -71,7 +74,7 @@ const LABELS: Record<Locale, CertificateLabels> = {
     none: 'aucune',
     consent: 'Consentement donné',
     drawn: 'Signature dessinée',
-    pagesFollow: 'Pages suivantes : le devis tel que présenté au signataire.',
+    pagesFollow: 'Pages suivantes\u202f: le devis tel que présenté au signataire.',
   },
   en: {
     title: 'Electronic signature certificate',
@@ -117,16 +120,17 @@ const GEOMETRY = { margin: 48, labelWidth: 150, size: 9.5, lineGap: 4, rowGap: 3
 
 async function layoutSignatureCertificate(data: SignatureCertificateData): Promise<Uint8Array> {
   const t = LABELS[data.locale];
-  const metadata = { title: `${t.title} · ${t.document} ${data.number}`, author: data.seller, locale: data.locale, date: data.signedAt };
+  const metadata = { title: `${t.title} · ${t.document} ${data.number}`, author: data.seller.identity.legalName, locale: data.locale, date: data.signedAt };
   const { pdf, writer } = await startLabelledPdf(metadata, GEOMETRY);
 
+  await writer.sellerHeader(data.seller);
   writer.paragraph(t.title, { bold: true, size: 16 });
   writer.space(6);
   writer.paragraph(t.intro, { color: MUTED });
   writer.space(10);
   writer.row(t.document, `${data.number}${data.title ? ` — ${data.title}` : ''}`);
   writer.row(t.version, String(data.version));
-  writer.row(t.seller, data.seller);
+  writer.row(t.seller, data.seller.identity.legalName);
   writer.row(t.signer, data.signerName);
   if (data.signerEmail) writer.row(t.email, data.signerEmail);
   writer.row(t.signedAt, data.signedAt.toISOString());
@@ -147,6 +151,8 @@ async function layoutSignatureCertificate(data: SignatureCertificateData): Promi
   }
   writer.space(10);
   writer.paragraph(t.pagesFollow, { color: MUTED });
+  // On the certificate's own pages; the quote's pages that follow carry their own.
+  writer.footer(sellerFooterLine(data.seller.identity, QUOTE_LABELS[data.locale]));
 
   const signed = await PDFDocument.load(data.signedPdf);
   for (const copied of await pdf.copyPages(signed, signed.getPageIndices())) pdf.addPage(copied);
@@ -161,10 +167,11 @@ export async function renderSignatureCertificate(prisma: PrismaClient, ref: { te
   });
   if (!signature) throw new AppError('not_found', 'This quote has no signature');
   const { document } = signature;
+  const seller = await loadSeller(prisma, ref.tenantId);
   const chosen = new Set(signature.options);
   return layoutSignatureCertificate({
     locale: pickLocale(signature.locale),
-    seller: document.tenant.name,
+    seller: { identity: seller.identity, ...(seller.logo ? { logo: seller.logo } : {}) },
     number: document.number,
     ...(document.title ? { title: document.title } : {}),
     version: signature.documentVersion,

@@ -49,7 +49,7 @@ export const PURPOSE_TEMPLATES: Record<SignaturePurpose, Record<Locale, Template
     },
     fr: {
       subject: 'Devis express {{number}} de {{seller}}',
-      body: 'Bonjour {{customer}},\n\n{{message}}\n\nComme convenu : devis express {{number}} de {{total}}. Signez-le et nous commençons.\n\n{{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nComme convenu\u202f: devis express {{number}} de {{total}}. Signez-le et nous commençons.\n\n{{seller}}',
       sms: '{{seller}} : devis express {{number}} ({{total}}). Signez et nous commençons.',
     },
   },
@@ -65,7 +65,7 @@ export const PURPOSE_TEMPLATES: Record<SignaturePurpose, Record<Locale, Template
       sms: '{{seller}}: addition {{number}} ({{total}}) to your order. Sign to add it.',
     },
     fr: {
-      subject: 'Un complément à votre commande : {{number}} de {{seller}}',
+      subject: 'Un complément à votre commande\u202f: {{number}} de {{seller}}',
       body: 'Bonjour {{customer}},\n\n{{message}}\n\nEn complément de votre commande en cours, nous vous proposons {{number}} pour {{total}}. Signez-le en ligne pour l’ajouter.\n\n{{seller}}',
       sms: '{{seller}} : complément {{number}} ({{total}}) à votre commande. Signez pour l’ajouter.',
     },
@@ -83,7 +83,7 @@ export const PURPOSE_TEMPLATES: Record<SignaturePurpose, Record<Locale, Template
     },
     fr: {
       subject: 'Confirmation de commande {{number}} de {{seller}}',
-      body: 'Bonjour {{customer}},\n\n{{message}}\n\nMerci pour votre commande. Voici la confirmation {{number}} de {{total}} : signez-la en ligne pour la confirmer.\n\n{{seller}}',
+      body: 'Bonjour {{customer}},\n\n{{message}}\n\nMerci pour votre commande. Voici la confirmation {{number}} de {{total}}\u202f: signez-la en ligne pour la confirmer.\n\n{{seller}}',
       sms: '{{seller}} : confirmation de commande {{number}} ({{total}}). Signez pour confirmer.',
     },
   },

@@ -79,7 +79,7 @@ it('ticks an option, sees the total follow, draws and signs; the certificate hol
   await page.mouse.down();
   for (let step = 1; step <= 12; step += 1) await page.mouse.move(box.x + 20 + step * 20, box.y + box.height / 2 + (step % 2 ? -25 : 25));
   await page.mouse.up();
-  await page.getByRole('checkbox', { name: /J'ai lu le devis/ }).check();
+  await page.getByRole('checkbox', { name: /J’ai lu le devis/ }).check();
   await page.getByRole('button', { name: s.sign }).click();
 
   await page.getByText(t.decided.sign).waitFor({ state: 'visible' });

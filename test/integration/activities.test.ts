@@ -381,7 +381,7 @@ describe('notifyAssignee', () => {
       `Devis ${document.number} refusé par Åsa <Öberg>`,
       `Devis ${document.number} consulté par Åsa <Öberg>`,
     ]);
-    expect(emails[0]?.text).toContain('Motif : « Trop cher »');
+    expect(emails[0]?.text).toContain('Motif\u202f: «\u202fTrop cher\u202f»');
     expect(emails[1]?.text).toContain('4 mars 2026 à 09:30 UTC');
 
     expect(await textsAbout(assignee.phone as string, document.number)).toEqual([`Devis ${document.number} consulté par Åsa <Öberg> le 4 mars 2026 à 09:30 UTC.`]);

@@ -37,6 +37,8 @@ const ANSWER_WITHIN_MS = 15_000;
 const STORED_ANSWERS_TABLE = 'IdempotentRequest';
 /** Counts requests per link and per client (api/portal/rate-limits.ts): every request, refused or not, is counted there. */
 const RATE_LIMIT_TABLE = 'RateLimitCounter';
+/** Fields named like ids that are the seller's registration numbers (VAT, SIRET), free text, not ids of ours. */
+const REGISTRATION_NUMBERS = new Set(['taxId', 'companyId']);
 
 let payments: PaymentStack;
 let stack: Stack;
@@ -234,7 +236,7 @@ async function makeWorld(): Promise<void> {
     idsFor: (field: string) => ids.get(references.get(field) ?? '') ?? [],
   };
   world = {
-    semantics: { ...base, isReference: (field) => /Id$/.test(field), integersAreStored: true },
+    semantics: { ...base, isReference: (field) => /Id$/.test(field) && !REGISTRATION_NUMBERS.has(field), integersAreStored: true },
     apiKey: tenant.apiKey,
     adminToken: stack.adminToken,
     idsAfter: (segment) => {

@@ -155,7 +155,8 @@ it('pays an invoice online once: decline recorded, bad signatures refused, repla
   // Paying twice is impossible: no pay button, a second session refused; the receipt downloads.
   const paidPage = await (await fetch(url)).text();
   expect(paidPage).not.toContain('Payer en ligne');
-  expect(paidPage).toContain('Facture payée');
+  // Where it stands, with the day it was paid, in the banner at the top.
+  expect(paidPage).toMatch(/<p class="banner paid accepted" role="status">Facture payée le \d{1,2} \S+ \d{4}<\/p>[\s\S]*<article class="sheet">/);
   const second = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect(second.status).toBe(409);
   expect(((await second.json()) as { detail: string }).detail).toBe('The invoice is already paid');
@@ -208,8 +209,10 @@ it('becomes overdue after its due date, is reminded as quotes are, and once canc
   const events = await office.events(documentId);
   expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['sent', 'reminded', 'overdue']));
   const overduePage = await (await fetch(url)).text();
-  expect(overduePage).toContain('This invoice is overdue');
-  expect(overduePage).toContain('Due on ');
+  // Where it stands, at the top of the page, before the invoice itself.
+  const banner = /<p class="banner overdue refused" role="status">([^<]*)<\/p>/.exec(overduePage);
+  expect(banner?.[1]).toMatch(/^This invoice is overdue: it was due on \w+ \d+, \d{4}$/);
+  expect(overduePage.indexOf(banner?.[0] ?? '')).toBeLessThan(overduePage.indexOf('<article class="sheet">'));
 
   const cancelled = await office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: documentId } }, body: { reason: 'Credit note issued' } });
   expect(cancelled.response.status).toBe(202);

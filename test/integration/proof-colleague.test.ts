@@ -185,7 +185,7 @@ describe('a new revision', () => {
 
     // Nothing to approve while the changes are made: the box says so, and the notice once sent.
     const page = await (await fetch(`${stack.baseUrl}/d/${proof.token}`)).text();
-    expect(page).toContain('Des modifications sont en cours : il recevra aussi la prochaine révision');
+    expect(page).toContain('Des modifications sont en cours\u202f: il recevra aussi la prochaine révision');
     expect(page).not.toContain('il recevra un lien pour voir ce BAT, l’approuver');
     const forwarded = await fetch(`${stack.baseUrl}/d/${proof.token}/forward`, {
       method: 'POST',
@@ -201,7 +201,7 @@ describe('a new revision', () => {
     const toCustomer = await linkIn(contactEmail, proof.number, 'revision 2 to the customer', (email) => email.subject.includes('Révision 2'));
     expect(toCustomer.email.subject).toBe(`Révision 2 du BAT ${proof.number} à valider — ${tenantName}`);
     expect(toCustomer.email.text).toContain(
-      `La révision 2 du BAT ${proof.number} est prête. Elle fait suite aux modifications demandées le ${requestedOn} :\n– Le titre en bleu.\n– Repère 1, page 1 : Logo plus grand`,
+      `La révision 2 du BAT ${proof.number} est prête. Elle fait suite aux modifications demandées le ${requestedOn}\u202f:\n– Le titre en bleu.\n– Repère 1, page 1\u202f: Logo plus grand`,
     );
     expect(toCustomer.token).not.toBe(proof.token);
 
@@ -212,10 +212,10 @@ describe('a new revision', () => {
     ] as const) {
       const toColleague = await linkIn(address, proof.number, `revision 2 to ${address}`, (email) => email.subject.includes('Révision 2'));
       expect(toColleague.email.text).toContain(`Bonjour ${greeting},`);
-      expect(toColleague.email.text).toContain('– Repère 1, page 1 : Logo plus grand');
+      expect(toColleague.email.text).toContain('– Repère 1, page 1\u202f: Logo plus grand');
       expect([proof.token, toCustomer.token, earlierToken]).not.toContain(toColleague.token);
       const colleaguePage = await (await fetch(`${stack.baseUrl}/d/${toColleague.token}`)).text();
-      expect(colleaguePage).toContain('Révision 2 : en attente de votre validation');
+      expect(colleaguePage).toContain('Révision 2\u202f: en attente de votre validation');
       expect(colleaguePage).not.toContain('id="conversation"');
       expect(colleaguePage).not.toContain('id="forward"');
       expect((await emailsTo(address)).filter((email) => email.subject.includes('Révision 2'))).toHaveLength(1);

@@ -192,11 +192,11 @@ describe('decisions the proof refuses', () => {
     const form = await postForm(`${one.path}/request-changes`, { ...formFields(page.body as string, 'request-changes'), comment: '' });
     expect(form.status).toBe(400);
     expect(form.headers.get('content-type')).toContain('text/html');
-    expect(form.body).toContain('La demande n&#39;est pas valide : vérifiez les modifications souhaitées.');
+    expect(form.body).toContain('La demande n’est pas valide\u202f: vérifiez les modifications souhaitées.');
     // A pin the form's script could not have written: the pins are named.
     const badPin = await postForm(`${one.path}/request-changes`, { ...formFields(page.body as string, 'request-changes'), comment: 'Voir', pins: '[{"page":1}]' });
     expect(badPin.status).toBe(400);
-    expect(badPin.body).toContain('La demande n&#39;est pas valide : vérifiez les repères sur les pages.');
+    expect(badPin.body).toContain('La demande n’est pas valide\u202f: vérifiez les repères sur les pages.');
     expect(await eventTypes(one.id)).not.toContain('changes_requested');
   });
 

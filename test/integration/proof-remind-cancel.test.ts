@@ -67,8 +67,8 @@ describe('reminding and cancelling a proof', () => {
     expect(reminded.data).toMatchObject({ status: 'sent', remindersSent: 1 });
 
     const [reminder] = await emailsTo(proof.contactEmail, 2);
-    // The tenant speaks French: "Rappel : BAT …", not the first email's words again.
-    expect(reminder!.subject).toMatch(new RegExp(`^Rappel : BAT ${proof.number}`));
+    // The tenant speaks French: "Rappel\u202f: BAT …" (a narrow no-break space before the colon), not the first email’s words again.
+    expect(reminder!.subject).toMatch(new RegExp(`^Rappel\u202f: BAT ${proof.number}`));
     expect(reminder!.links.some((url) => url.includes('/d/'))).toBe(true);
     expect(reminder!.attachments).toEqual([]);
     expect(await eventsOf(proof.id)).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'reminded', actor: 'seller', data: expect.objectContaining({ revision: 1, reminder: 1 }) })]));

@@ -161,6 +161,26 @@ export interface paths {
         patch: operations["updateSettings"];
         trace?: never;
     };
+    "/v1/settings/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the seller's logo, shown on portal pages, PDFs and emails
+         * @description The body is the image itself (PNG, JPEG or WebP, 5 MB at most), its Content-Type agreeing with its content. It is decoded whole and stored as a PNG fitting 800×320 pixels; its address changes with it.
+         */
+        put: operations["setLogo"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/documents": {
         parameters: {
             query?: never;
@@ -1921,6 +1941,8 @@ export interface components {
             email: string | null;
             phone: string | null;
             locale: string | null;
+            /** @description IANA time zone of the customer's pages, emails and PDFs; null: the tenant's */
+            timeZone: string | null;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
@@ -1961,6 +1983,11 @@ export interface components {
             /** @example fr */
             locale?: string;
             /**
+             * @description IANA time zone times are written in (a customer’s, else the tenant’s; null: UTC)
+             * @example Europe/Paris
+             */
+            timeZone?: string;
+            /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
              */
@@ -1985,6 +2012,11 @@ export interface components {
             phone?: string | null;
             /** @example fr */
             locale?: string | null;
+            /**
+             * @description IANA time zone times are written in (a customer’s, else the tenant’s; null: UTC)
+             * @example Europe/Paris
+             */
+            timeZone?: string | null;
             /**
              * @description Overrides the tenant's defaultProofType; "default" or null follows it
              * @enum {string|null}
@@ -2048,12 +2080,52 @@ export interface components {
             };
             /** @description Gets the seller's notices of a document without assignee */
             notifyEmail: string | null;
+            seller: components["schemas"]["Seller"];
+            timeZone: string | null;
+            logo: components["schemas"]["Logo"];
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
              */
             updatedAt: string;
         };
+        Seller: {
+            /** @description The legal name, shown as the sender of every page, PDF and email */
+            legalName: string;
+            /** @description Postal address; line breaks kept */
+            address?: string;
+            /** @description Phone number as it should be printed */
+            phone?: string;
+            /** Format: email */
+            email?: string;
+            /**
+             * Format: uri
+             * @description http(s) address
+             */
+            website?: string;
+            /** @description VAT number (FR40303265045, SE556000000001) */
+            taxId?: string;
+            /** @description Company registration: SIRET, organisationsnummer, company number */
+            companyId?: string;
+            /** @description Printed on invoices: IBAN, BIC, bank; line breaks kept */
+            bankDetails?: string;
+            /** @description Printed on invoices under the due date */
+            paymentTerms?: string;
+            /** @description Accent colour of portal pages, PDFs and emails (#rrggbb); text on it is chosen to keep 4.5:1 contrast */
+            brandColor?: string;
+        } | null;
+        /** @description Set with PUT /v1/settings/logo */
+        Logo: {
+            /** @description Public address of the logo (PNG), changing with its content */
+            url: string;
+            width: number;
+            height: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00Z
+             */
+            updatedAt: string;
+        } | null;
         UpdateSettings: {
             /** @description Minor units per hour */
             hourlyRate?: number | null;
@@ -2101,6 +2173,37 @@ export interface components {
              * @description Gets the seller's notices (decisions, messages, payments) of a document without assignee; null: nobody
              */
             notifyEmail?: string | null;
+            /** @description Replaced whole; null: the tenant name only */
+            seller?: {
+                /** @description The legal name, shown as the sender of every page, PDF and email */
+                legalName: string;
+                /** @description Postal address; line breaks kept */
+                address?: string;
+                /** @description Phone number as it should be printed */
+                phone?: string;
+                /** Format: email */
+                email?: string;
+                /**
+                 * Format: uri
+                 * @description http(s) address
+                 */
+                website?: string;
+                /** @description VAT number (FR40303265045, SE556000000001) */
+                taxId?: string;
+                /** @description Company registration: SIRET, organisationsnummer, company number */
+                companyId?: string;
+                /** @description Printed on invoices: IBAN, BIC, bank; line breaks kept */
+                bankDetails?: string;
+                /** @description Printed on invoices under the due date */
+                paymentTerms?: string;
+                /** @description Accent colour of portal pages, PDFs and emails (#rrggbb); text on it is chosen to keep 4.5:1 contrast */
+                brandColor?: string;
+            } | null;
+            /**
+             * @description IANA time zone times are written in (a customer’s, else the tenant’s; null: UTC)
+             * @example Europe/Paris
+             */
+            timeZone?: string | null;
         };
         Document: {
             id: string;
@@ -4263,6 +4366,77 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be processed; The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/png": string;
+                "image/jpeg": string;
+                "image/webp": string;
+            };
+        };
+        responses: {
+            /** @description The logo as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Logo"];
                 };
             };
             /** @description Missing or invalid credentials */

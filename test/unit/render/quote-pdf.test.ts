@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { PDFDocument } from 'pdf-lib';
 import { layoutQuotePdf, type QuotePdfData } from '../../../services/render/quote-pdf';
 import { computeTotals, formatMoney, priceLine } from '../../../domain/money';
@@ -33,7 +34,7 @@ function quoteData(overrides: Partial<QuotePdfData> = {}): QuotePdfData {
     title: 'Impression — salon de Łódź',
     issuedAt: new Date('2026-03-02T09:30:00Z'),
     validUntil: new Date('2026-04-01T00:00:00Z'),
-    seller: { name: 'Imprimerie Durand & Fils' },
+    seller: { identity: { legalName: 'Imprimerie Durand & Fils' } },
     customer: { name: 'Ελένη Παπαδοπούλου SA', email: 'eleni@example.gr' },
     contact: { name: 'Дмитрий Иванов', email: 'dmitri@example.ru' },
     lines,
@@ -87,7 +88,8 @@ describe('layoutQuotePdf', () => {
     }
     expect(text).toContain('DEV-2026-0042');
     expect(text).toContain('2 mars 2026');
-    expect(text).toContain("Valable jusqu'au 1 avril 2026");
+    expect(text).toContain('Valable jusqu’au 1 avril 2026');
+    expect(text).toContain('À l’attention de Дмитрий Иванов');
   });
 
   it('prints tax per rate and the totals, leaving unselected optional lines out', async () => {
@@ -139,6 +141,49 @@ describe('layoutQuotePdf', () => {
     expect(clausesPerPage.reduce((sum, count) => sum + count, 0)).toBe(120);
     expect(pages[pageCount - 1]).toContain('Clause 120:');
     expect(pages[pageCount - 1]).toContain(`Total TTC ${formatMoney(computeTotals(data.lines, 'EUR').gross, 'EUR', 'fr')}`);
+  });
+
+  it('carries the seller: logo, legal name and address at the top, ids on every page, due date, terms and bank details on an invoice', async () => {
+    const logo = await sharp({ create: { width: 400, height: 100, channels: 3, background: '#203060' } }).png().toBuffer();
+    const data = quoteData({
+      kind: 'invoice',
+      // Late evening in Paris is the next day in Tokyo: the reader's zone decides the date.
+      issuedAt: new Date('2026-03-02T23:30:00Z'),
+      dueDate: new Date('2026-04-01T22:00:00Z'),
+      timeZone: 'Asia/Tokyo',
+      seller: {
+        identity: {
+          legalName: 'Imprimerie Durand SARL',
+          address: '12 rue des Presses\n69002 Lyon',
+          phone: '+33 4 78 00 00 00',
+          taxId: 'FR40303265045',
+          companyId: 'SIRET 303 265 045 00027',
+          bankDetails: 'IBAN FR76 3000 6000 0112 3456 7890 189',
+          paymentTerms: 'Paiement à 30 jours.',
+          brandColor: '#f4c20d',
+        },
+        logo: { png: logo, width: 400, height: 100 },
+      },
+    });
+    const bytes = await layoutQuotePdf(data);
+    const pages = pdfText(bytes).split('\f').filter((page) => page.trim());
+    const first = pages[0] ?? '';
+    for (const text of ['Imprimerie Durand SARL', '12 rue des Presses', '69002 Lyon', '+33 4 78 00 00 00', 'Facture', 'Date 3 mars 2026', 'Échéance 2 avril 2026']) {
+      expect(first).toContain(text);
+    }
+    const last = pages.at(-1) ?? '';
+    expect(last).toContain('IBAN FR76 3000 6000 0112 3456 7890 189');
+    expect(last).toContain('Paiement à 30 jours.');
+    for (const page of pages) expect(page).toContain('Imprimerie Durand SARL · 12 rue des Presses, 69002 Lyon · N° TVA FR40303265045 · SIRET 303 265 045 00027');
+    // The logo is in the file once, however many pages there are.
+    const file = path.join(workDir, 'with-logo.pdf');
+    writeFileSync(file, bytes);
+    const images = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    expect(images).toHaveLength(1);
+    expect(images[0]).toMatch(/^\s*1\s+0\s+image\s+400\s+100\s/);
+    // A quote has no payment block.
+    const quote = pdfText(await layoutQuotePdf({ ...data, kind: 'quote', dueDate: undefined }));
+    expect(quote).not.toContain('IBAN');
   });
 
   it('fits a one-line quote on one page', async () => {
