@@ -151,13 +151,13 @@ export async function invoicePageParts(deps: AppDeps, req: Request, found: Found
   const dueOn = document.dueDate && amountDue > 0 ? w.dueOn(f.date(document.dueDate)) : null;
   const banner: StatusBanner | null =
     status === 'paid'
-      ? { tone: 'paid accepted', status, text: lastPaidAt ? w.paidOn(f.date(lastPaidAt)) : w.paid }
+      ? { tone: 'paid accepted', text: lastPaidAt ? w.paidOn(f.date(lastPaidAt)) : w.paid }
       : status === 'partially_paid'
-        ? { tone: 'partially_paid on_hold', status, text: [w.partiallyPaid(money(paidTotal), money(amountDue)), dueOn].filter(Boolean).join(' ') }
+        ? { tone: 'partially_paid on_hold', text: [w.partiallyPaid(money(paidTotal), money(amountDue)), dueOn].filter(Boolean).join(' ') }
         : status === 'overdue'
-          ? { tone: 'overdue refused', status, text: document.dueDate ? w.overdueSince(f.date(document.dueDate)) : w.overdue }
+          ? { tone: 'overdue refused', text: document.dueDate ? w.overdueSince(f.date(document.dueDate)) : w.overdue }
           : dueOn
-            ? { tone: 'due draft', status, text: dueOn }
+            ? { tone: 'due draft', text: dueOn }
             : null;
   const decisionId = randomUUID();
   const payForm =

@@ -374,8 +374,8 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   // The customer's confirmations (activities/notify/confirmation-email.ts): what was recorded and what happens next.
   confirmation_accepted: {
     fr: {
-      subject: 'Devis {{number}} accepté : merci ! — {{seller}}',
-      body: 'Bonjour {{customer}},\n\nNous avons bien reçu votre acceptation du devis {{number}} d’un montant de {{total}}. Merci pour votre confiance.\n\nEt maintenant ? {{seller}} prépare votre commande et revient vers vous pour la suite. Le devis reste consultable en ligne à tout moment.\n\nCordialement,\n{{seller}}',
+      subject: 'Devis {{number}} accepté\u202f: merci\u202f! — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nNous avons bien reçu votre acceptation du devis {{number}} d’un montant de {{total}}. Merci pour votre confiance.\n\nEt maintenant\u202f? {{seller}} prépare votre commande et revient vers vous pour la suite. Le devis reste consultable en ligne à tout moment.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : votre acceptation du devis {{number}} ({{total}}) est bien enregistrée. Merci ! {{link}}',
     },
     en: {
@@ -391,8 +391,8 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   },
   confirmation_signed: {
     fr: {
-      subject: 'Devis {{number}} signé : votre exemplaire — {{seller}}',
-      body: 'Bonjour {{customer}},\n\nVotre signature du devis {{number}} d’un montant de {{total}} est bien enregistrée. Merci pour votre confiance.\n\nVous trouverez ci-joint le devis signé et son certificat de signature ; ils restent téléchargeables en ligne.\n\nEt maintenant ? {{seller}} prépare votre commande et revient vers vous pour la suite.\n\nCordialement,\n{{seller}}',
+      subject: 'Devis {{number}} signé\u202f: votre exemplaire — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nVotre signature du devis {{number}} d’un montant de {{total}} est bien enregistrée. Merci pour votre confiance.\n\nVous trouverez ci-joint le devis signé et son certificat de signature\u202f; ils restent téléchargeables en ligne.\n\nEt maintenant\u202f? {{seller}} prépare votre commande et revient vers vous pour la suite.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : votre signature du devis {{number}} ({{total}}) est enregistrée. Devis signé et certificat : {{link}}',
     },
     en: {
@@ -408,8 +408,8 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   },
   confirmation_approved: {
     fr: {
-      subject: 'BAT {{number}} approuvé : merci ! — {{seller}}',
-      body: 'Bonjour {{customer}},\n\nNous avons bien reçu votre approbation du BAT {{number}}. Merci !\n\nEt maintenant ? Votre travail part en production ; {{seller}} vous tient informé de la suite. Le BAT approuvé reste consultable en ligne.\n\nCordialement,\n{{seller}}',
+      subject: 'BAT {{number}} approuvé\u202f: merci\u202f! — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nNous avons bien reçu votre approbation du BAT {{number}}. Merci\u202f!\n\nEt maintenant\u202f? Votre travail part en production\u202f; {{seller}} vous tient informé de la suite. Le BAT approuvé reste consultable en ligne.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : votre approbation du BAT {{number}} est enregistrée, votre travail part en production. {{link}}',
     },
     en: {
@@ -427,7 +427,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   confirmation_paid: {
     fr: {
       subject: 'Paiement reçu pour la facture {{number}} — {{seller}}',
-      body: 'Bonjour {{customer}},\n\nNous avons bien reçu votre paiement de {{amount}} pour la facture {{number}}. Merci !\n\nVotre reçu : {{receipt}}\n\nLa facture et ses reçus restent consultables en ligne.\n\nCordialement,\n{{seller}}',
+      body: 'Bonjour {{customer}},\n\nNous avons bien reçu votre paiement de {{amount}} pour la facture {{number}}. Merci\u202f!\n\nVotre reçu\u202f: {{receipt}}\n\nLa facture et ses reçus restent consultables en ligne.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : paiement de {{amount}} reçu pour la facture {{number}}. Merci ! Votre reçu : {{receipt}} {{link}}',
     },
     en: {
@@ -444,7 +444,7 @@ export const DEFAULT_TEMPLATES: Catalogue = {
   confirmation_request_confirmed: {
     fr: {
       subject: 'Votre demande {{number}} est confirmée — {{seller}}',
-      body: 'Bonjour {{customer}},\n\nBonne nouvelle : {{seller}} confirme votre demande {{number}}.\n\nEt maintenant ? Nous nous occupons de la suite et vous tenons informé. Le détail de votre demande reste consultable en ligne.\n\nCordialement,\n{{seller}}',
+      body: 'Bonjour {{customer}},\n\nBonne nouvelle\u202f: {{seller}} confirme votre demande {{number}}.\n\nEt maintenant\u202f? Nous nous occupons de la suite et vous tenons informé. Le détail de votre demande reste consultable en ligne.\n\nCordialement,\n{{seller}}',
       sms: '{{seller}} : votre demande {{number}} est confirmée. {{link}}',
     },
     en: {

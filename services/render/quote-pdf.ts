@@ -169,6 +169,7 @@ function drawHeading(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels
     [labels.number, data.number],
     [labels.date, format.date(data.issuedAt)],
     ...(data.validUntil ? [[labels.validUntil, format.date(data.validUntil)] as [string, string]] : []),
+    ...(data.dueDate ? [[labels.dueDate, format.date(data.dueDate)] as [string, string]] : []),
   ];
   let factY = top - 38;
   for (const [label, value] of facts) {
@@ -263,11 +264,10 @@ function drawTotals(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels,
   }
 }
 
-/** Invoices: the due date, the seller's payment terms and bank details, below the totals. */
-function drawPaymentDetails(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels, format: Formatters): void {
+/** Invoices: the seller's payment terms and bank details, below the totals (the due date is at the top, beside the date). */
+function drawPaymentDetails(writer: PageWriter, data: QuotePdfData, labels: QuoteLabels): void {
   const { identity } = data.seller;
   const blocks: [string, string][] = [
-    ...(data.dueDate ? [[labels.dueDate, format.date(data.dueDate)] as [string, string]] : []),
     ...(identity.paymentTerms ? [[labels.paymentTerms, identity.paymentTerms] as [string, string]] : []),
     ...(identity.bankDetails ? [[labels.bankDetails, identity.bankDetails] as [string, string]] : []),
   ];
@@ -321,7 +321,7 @@ export async function layoutQuotePdf(data: QuotePdfData): Promise<Uint8Array> {
   writer.newPage();
   for (const line of data.lines) drawLine(writer, line, labels, format);
   drawTotals(writer, data, labels, format);
-  if (data.kind === 'invoice') drawPaymentDetails(writer, data, labels, format);
+  if (data.kind === 'invoice') drawPaymentDetails(writer, data, labels);
   drawFooters(writer, data, labels);
   return pdf.save();
 }

@@ -113,7 +113,7 @@ it('announces revision 2 for what it follows, with the pins the seller marked do
   const requestedAt = new Date(trail.find((event) => event.type === 'changes_requested')!.at);
   const second = await linkIn(proof.number, (subject) => subject.includes('Révision 2'), 'revision 2');
   expect(second.email.text).toContain(
-    `Elle fait suite aux modifications demandées le ${formatDate(requestedAt, 'fr')} :\n– Le titre en bleu.\n– Repère 1, page 1 : Logo plus grand (traité)\n– Repère 2, page 2 : Adresse en gras\n`,
+    `Elle fait suite aux modifications demandées le ${formatDate(requestedAt, 'fr')}\u202f:\n– Le titre en bleu.\n– Repère 1, page 1\u202f: Logo plus grand (traité)\n– Repère 2, page 2\u202f: Adresse en gras\n`,
   );
 
   // The page says it too, and draws revision 1's pins, the done one ticked.

@@ -7,6 +7,7 @@
  */
 import { startStack, type Stack } from '../support/stack';
 import { succeeded } from '../support/api';
+import { eventually } from '../support/eventually';
 import { createInvoice } from '../support/payments';
 import { pdfText } from '../support/pdf-text';
 import { backOffice, type BackOffice } from './portal-fixtures';
@@ -80,8 +81,14 @@ it('the signature certificate carries the seller at its top and its footer line'
   });
   expect(signed.status).toBe(200);
 
-  const certificate = await office.api.GET('/v1/documents/{id}/signature/certificate', { params: { path: { id: documentId } }, parseAs: 'arrayBuffer' });
-  expect(certificate.response.status).toBe(200);
+  // The signature is recorded behind the answer: the certificate is there once it is.
+  const certificate = await eventually(
+    async () => {
+      const answer = await office.api.GET('/v1/documents/{id}/signature/certificate', { params: { path: { id: documentId } }, parseAs: 'arrayBuffer' });
+      return answer.response.status === 200 ? answer : undefined;
+    },
+    { what: 'the signature certificate' },
+  );
   const [first = ''] = pdfText(new Uint8Array(certificate.data as ArrayBuffer)).split('\f');
   expect(first).toContain('Lumière Print Ltd');
   expect(first).toContain('1 Print Street');
