@@ -53,11 +53,11 @@ it('counts a desktop reader who only moves the mouse while reading as having vie
   const viewId = await page.locator('script[data-view]').getAttribute('data-view');
   expect(await office.document(quote.documentId)).toMatchObject({ status: 'sent', openCount: 1, viewCount: 0 });
 
-  // A hand moving the mouse down the lines: one move a frame or so, 20 of them, about half a second, 270 px.
+  // A hand moving the mouse down the lines: a move every other frame, 24 of them, about 0.7 s, 270 px.
   await page.mouse.move(300, 200);
-  for (let step = 1; step <= 20; step += 1) {
-    await page.mouse.move(300 + step * 12, 200 + step * 6);
-    await page.waitForTimeout(25);
+  for (let step = 1; step <= 24; step += 1) {
+    await page.mouse.move(300 + step * 10, 200 + step * 5);
+    await page.waitForTimeout(30);
   }
 
   const viewed = await eventually(
