@@ -676,7 +676,11 @@ export const documentSchema = z
     dueDate: dateTime.nullable(),
     sentAt: dateTime.nullable(),
     chain: z.array(chainLinkSchema),
-    viewCount: z.number().int(),
+    viewCount: z.number().int().openapi({ description: "Views a person made: a page open confirmed by the reader's input (a tap, click, key, wheel turn or pointer movement) or by acting from it" }),
+    openCount: z
+      .number()
+      .int()
+      .openapi({ description: 'Every open of the portal page, mail scanners and unconfirmed opens included; each is an `opened` event, `confirmed` once it became one of the viewCount views' }),
     lastViewedAt: dateTime.nullable(),
     downloadCount: z.number().int(),
     version: z.number().int().openapi({ description: 'Bumped by every change made after the quote was sent' }),
@@ -709,7 +713,12 @@ export const auditEventSchema = z
     type: z.string().openapi({ example: 'sent' }),
     at: dateTime,
     actor: z.string().openapi({ example: 'customer:lnk_…' }),
-    data: z.record(z.string(), z.unknown()),
+    data: z.record(z.string(), z.unknown()).openapi({
+      description: "What the event carries, by type. `opened`: { viewId, linkId, human: false, counted: false, reason } — the open's doubt: 'head', 'no-user-agent', 'known-scanner', 'just-sent' or 'unconfirmed'",
+    }),
+    confirmed: z.boolean().optional().openapi({
+      description: '`opened` events only: true once a person confirmed this open (an input on the page, or acting from it), the `viewed` event naming its viewId in data.eventId; false, it stays a doubtful open for data.reason',
+    }),
   })
   .openapi('AuditEvent');
 

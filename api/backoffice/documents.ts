@@ -1,13 +1,13 @@
 /** /v1/documents: create, read, list, audit trail, send / remind / cancel / PDF, and a proof's revisions. */
 import { listChain, type ChainLink } from '../../services/db/chain';
-import type { AuditEvent, Message } from '../../generated/prisma/client';
+import type { Message } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
 import type { DocumentKind } from '../../domain/documents';
 import type { DocumentStatus } from '../../domain/document-statuses';
 import type { DigitalStatus } from '../../domain/digital-status';
 import type { ProofType } from '../../domain/proof-types';
 import { fileRoute, jsonRoute, uploadRoute } from '../openapi';
-import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines } from '../operations/documents';
+import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines, type TrailEvent } from '../operations/documents';
 import { mapPage } from '../operations/pagination';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
 import { listDocumentMessages, postSellerMessage } from '../operations/messages';
@@ -70,6 +70,7 @@ function presentSummary(document: DocumentRow) {
     dueDate: iso(document.dueDate),
     sentAt: iso(document.sentAt),
     viewCount: document.viewCount,
+    openCount: document.openCount,
     lastViewedAt: iso(document.lastViewedAt),
     downloadCount: document.downloadCount,
     version: document.version,
@@ -145,8 +146,15 @@ function presentMessage(message: Message) {
   };
 }
 
-function presentEvent(event: AuditEvent) {
-  return { seq: event.seq, type: event.type, at: event.at.toISOString(), actor: event.actor, data: event.data as Record<string, unknown> };
+function presentEvent(event: TrailEvent) {
+  return {
+    seq: event.seq,
+    type: event.type,
+    at: event.at.toISOString(),
+    actor: event.actor,
+    data: event.data as Record<string, unknown>,
+    ...(event.confirmed === undefined ? {} : { confirmed: event.confirmed }),
+  };
 }
 
 export const documentRoutes = [

@@ -100,6 +100,7 @@ export const webhookPayloadSchema = z
         contactId: z.string().nullable(),
         assigneeId: z.string().nullable(),
         viewCount: z.number().int(),
+        openCount: z.number().int(),
         lastViewedAt: dateTime.nullable(),
         downloadCount: z.number().int(),
         createdAt: dateTime,

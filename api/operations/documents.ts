@@ -156,8 +156,28 @@ export async function assertDocumentOf(prisma: PrismaClient, tenantId: string, d
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
 }
 
-/** The audit trail, a page at a time, in the order it was recorded. */
-export async function listDocumentEvents(prisma: PrismaClient, tenantId: string, documentId: string, page: PageRequest): Promise<Page<AuditEvent>> {
+/** An event of the trail; an `opened` one says whether a person confirmed that open as a view. */
+export type TrailEvent = AuditEvent & { confirmed?: boolean };
+
+/**
+ * The audit trail, a page at a time, in the order it was recorded. An `opened` row is written
+ * doubtful and stays as written; the `viewed` row that confirms it names its view id in
+ * `data.eventId` (api/portal/view-tracking.ts), so each open is shown confirmed or not.
+ */
+export async function listDocumentEvents(prisma: PrismaClient, tenantId: string, documentId: string, page: PageRequest): Promise<Page<TrailEvent>> {
   await assertDocumentOf(prisma, tenantId, documentId);
-  return readPage(page, SEQUENCE_ORDER, ({ after, orderBy, take }) => prisma.auditEvent.findMany({ where: { tenantId, documentId, ...after }, orderBy, take }));
+  const events = await readPage(page, SEQUENCE_ORDER, ({ after, orderBy, take }) => prisma.auditEvent.findMany({ where: { tenantId, documentId, ...after }, orderBy, take }));
+  if (!events.data.some((event) => event.type === 'opened')) return events;
+  const views = await prisma.auditEvent.findMany({ where: { tenantId, documentId, type: 'viewed' }, select: { data: true } });
+  const confirmed = new Set(views.map((view) => stringIn(view.data, 'eventId')));
+  const withConfirmation = (event: AuditEvent): TrailEvent => {
+    const viewId = stringIn(event.data, 'viewId');
+    return { ...event, confirmed: viewId !== undefined && confirmed.has(viewId) };
+  };
+  return { ...events, data: events.data.map((event) => (event.type === 'opened' ? withConfirmation(event) : event)) };
+}
+
+function stringIn(data: Prisma.JsonValue, key: string): string | undefined {
+  const value = (data as Record<string, unknown> | null)?.[key];
+  return typeof value === 'string' ? value : undefined;
 }

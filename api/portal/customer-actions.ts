@@ -63,7 +63,7 @@ export async function recordCustomerFact(
   // The row names the workflow that owns the document once it was sent, whatever its kind.
   const { workflowId, kind } = await deps.prisma.document.findUniqueOrThrow({ where: { id: found.document.id }, select: { workflowId: true, kind: true } });
   const toldWorkflow = workflowId !== null && (await signalDocumentFact(deps.temporal, workflowId, fact, payload));
-  if (!toldWorkflow) await recordFact(deps, customerFact(found, { dedupeKey: `portal:${eventId}`, type: fact, at: payload.at, source, data: { linkId: found.link.id } }));
+  if (!toldWorkflow) await recordFact(deps, customerFact(found, { dedupeKey: `portal:${eventId}`, type: fact, at: payload.at, source, data: { linkId: found.link.id, eventId } }));
   if (fact === 'viewed') apiMetrics.portalViews.inc({ kind });
 }
 

@@ -7,8 +7,9 @@
  *
  * - Every GET or HEAD of a page is an `opened` event: kept in the trail with time, IP and
  *   user agent, always doubtful (`human: false`, `counted: false`, and a `reason`: `head`,
- *   `no-user-agent`, `known-scanner`, `just-sent`, or `unconfirmed`). It counts nothing,
- *   notifies nobody and moves no status; it carries the page's view id.
+ *   `no-user-agent`, `known-scanner`, `just-sent`, or `unconfirmed`). It counts in
+ *   openCount only, notifies nobody and moves no status; it carries the page's view id, which
+ *   the `viewed` event confirming it names (the trail shows each open confirmed or not).
  * - A view becomes human when the page reports a real input (view-beacon.ts posts the view
  *   id to `<link>/seen`), or when the customer acts from the link (a decision, a message):
  *   whoever acts has read. Only then is it the `viewed` fact: counted in viewCount and

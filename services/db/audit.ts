@@ -43,10 +43,12 @@ export interface RecordedAuditEvent {
 /** The document columns an event type moves besides the sequence number. */
 function documentEffects(input: AuditEventInput): Prisma.DocumentUpdateInput {
   // `counted: false`: kept in the trail, not in the counters — the seller's own preview, a
-  // known scanner's download. Doubtful opens are `opened` events, which count nothing.
-  // (api/portal/view-tracking.ts says what makes a view a person's.)
+  // known scanner's download. Doubtful opens are `opened` events, counted apart in openCount
+  // and never as views. (api/portal/view-tracking.ts says what makes a view a person's.)
   const counted = input.data?.counted !== false;
   switch (input.type) {
+    case 'opened':
+      return { openCount: { increment: 1 } };
     case 'viewed':
       return counted ? { viewCount: { increment: 1 }, lastViewedAt: input.at } : {};
     case 'downloaded':

@@ -22,6 +22,7 @@ function webhookDocument(document: Document) {
     contactId: document.contactId,
     assigneeId: document.assigneeId,
     viewCount: document.viewCount,
+    openCount: document.openCount,
     lastViewedAt: document.lastViewedAt?.toISOString() ?? null,
     downloadCount: document.downloadCount,
     createdAt: document.createdAt.toISOString(),

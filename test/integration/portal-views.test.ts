@@ -8,6 +8,7 @@ import escapeHtml from 'escape-html';
 import { MESSAGES } from '../../api/portal/i18n';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/eventually';
+import { succeeded } from '../support/api';
 import { PHONE_BROWSER_AGENT, reportSeen, viewIdOf } from '../support/page-views';
 import { backOffice, formFields, SAMPLE_LINES, type BackOffice, type SentQuote } from './portal-fixtures';
 
@@ -49,7 +50,8 @@ it('keeps an open as doubtful and counts the view once the page reports a person
   expect(more).toHaveLength(0);
   expect(opened).toMatchObject({ userAgent: PHONE_BROWSER_AGENT, actor: expect.stringMatching(/^customer:lnk_/) });
   expect(opened?.data).toMatchObject({ viewId, human: false, counted: false, reason: 'unconfirmed' });
-  expect(await office.document(quote.documentId)).toMatchObject({ status: 'sent', viewCount: 0, lastViewedAt: null });
+  expect(await office.document(quote.documentId)).toMatchObject({ status: 'sent', openCount: 1, viewCount: 0, lastViewedAt: null });
+  expect((await eventsOf(quote, 'opened')).map((event) => event.confirmed)).toEqual([false]);
 
   expect(await reportSeen(quote.url, viewId)).toEqual({ status: 200, body: { counted: true } });
   const viewed = await eventually(
@@ -70,6 +72,18 @@ it('keeps an open as doubtful and counts the view once the page reports a person
   expect(racing.map((answer) => (answer.body as { counted: boolean }).counted).sort()).toEqual([false, true]);
   await eventually(async () => ((await office.document(quote.documentId)).viewCount === 2 ? true : undefined), { what: 'the second human view' });
   expect((await eventsOf(quote, 'viewed')).map((event) => event.data.eventId)).toEqual([viewId, secondViewId]);
+
+  // A third open nobody used: three opens, two of them confirmed, in the document, the list and the trail.
+  await open(quote, PHONE_BROWSER_AGENT);
+  const { customerId } = await office.document(quote.documentId);
+  expect(await office.document(quote.documentId)).toMatchObject({ openCount: 3, viewCount: 2 });
+  const listed = await succeeded(office.api.GET('/v1/documents', { params: { query: { customerId } } }), 200);
+  expect(listed.data).toEqual([expect.objectContaining({ id: quote.documentId, openCount: 3, viewCount: 2 })]);
+  expect((await eventsOf(quote, 'opened')).map((event) => [event.data.viewId === viewId || event.data.viewId === secondViewId, event.confirmed])).toEqual([
+    [true, true],
+    [true, true],
+    [false, false],
+  ]);
 });
 
 it('keeps scanners, HEAD requests and opens seconds after sending as doubtful, never counted', async () => {
@@ -83,15 +97,15 @@ it('keeps scanners, HEAD requests and opens seconds after sending as doubtful, n
   expect((await fetch(`${quote.url}/pdf`, { headers: { 'user-agent': 'curl/8.5.0' } })).status).toBe(200);
 
   const opens = await eventsOf(quote, 'opened');
-  expect(opens.map((event) => [event.data.reason, event.data.human, event.data.counted])).toEqual([
-    ['known-scanner', false, false],
-    ['head', false, false],
-    ['just-sent', false, false],
+  expect(opens.map((event) => [event.data.reason, event.data.human, event.data.counted, event.confirmed])).toEqual([
+    ['known-scanner', false, false, false],
+    ['head', false, false, false],
+    ['just-sent', false, false, false],
   ]);
   const downloads = await eventsOf(quote, 'downloaded');
   expect(downloads.map((event) => event.data)).toEqual([expect.objectContaining({ human: false, reason: 'known-scanner', counted: false })]);
   expect(await eventsOf(quote, 'viewed')).toHaveLength(0);
-  expect(await office.document(quote.documentId)).toMatchObject({ status: 'sent', viewCount: 0, downloadCount: 0, lastViewedAt: null });
+  expect(await office.document(quote.documentId)).toMatchObject({ status: 'sent', openCount: 3, viewCount: 0, downloadCount: 0, lastViewedAt: null });
 });
 
 it('counts the page a customer decides on as viewed first, without any script', async () => {
@@ -107,7 +121,8 @@ it('counts the page a customer decides on as viewed first, without any script', 
 
   const types = (await office.events(quote.documentId)).map((event) => event.type).filter((type) => type !== 'notified');
   expect(types).toEqual(['sent', 'opened', 'viewed', 'accepted']);
-  expect(await office.document(quote.documentId)).toMatchObject({ status: 'accepted', viewCount: 1 });
+  expect(await office.document(quote.documentId)).toMatchObject({ status: 'accepted', openCount: 1, viewCount: 1 });
+  expect((await eventsOf(quote, 'opened')).map((event) => event.confirmed)).toEqual([true]);
   // The view the decision confirmed is taken: the page's late report counts nothing more.
   expect(await reportSeen(quote.url, viewIdOf(page))).toEqual({ status: 200, body: { counted: false } });
 });

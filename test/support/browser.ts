@@ -26,3 +26,12 @@ const PHONE_CHROME_AGENT =
 export function onAPhone(locale: string): BrowserContextOptions {
   return { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, acceptDownloads: true, locale, userAgent: PHONE_CHROME_AGENT };
 }
+
+/** A laptop's screen and browser: the reader at their desk, mouse in hand. */
+export const DESKTOP = { width: 1280, height: 800 };
+const DESKTOP_CHROME_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+
+/** A page as a customer's desktop browser opens the emailed link, in the customer's language. */
+export function onADesktop(locale: string): BrowserContextOptions {
+  return { viewport: DESKTOP, locale, userAgent: DESKTOP_CHROME_AGENT };
+}

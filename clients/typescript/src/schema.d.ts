@@ -1779,6 +1779,7 @@ export interface components {
                     contactId: string | null;
                     assigneeId: string | null;
                     viewCount: number;
+                    openCount: number;
                     /** Format: date-time */
                     lastViewedAt: string | null;
                     downloadCount: number;
@@ -2240,7 +2241,10 @@ export interface components {
              */
             sentAt: string | null;
             chain: components["schemas"]["ChainLink"][];
+            /** @description Views a person made: a page open confirmed by the reader's input (a tap, click, key, wheel turn or pointer movement) or by acting from it */
             viewCount: number;
+            /** @description Every open of the portal page, mail scanners and unconfirmed opens included; each is an `opened` event, `confirmed` once it became one of the viewCount views */
+            openCount: number;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
@@ -2488,7 +2492,10 @@ export interface components {
              * @example 2026-03-01T09:30:00Z
              */
             sentAt: string | null;
+            /** @description Views a person made: a page open confirmed by the reader's input (a tap, click, key, wheel turn or pointer movement) or by acting from it */
             viewCount: number;
+            /** @description Every open of the portal page, mail scanners and unconfirmed opens included; each is an `opened` event, `confirmed` once it became one of the viewCount views */
+            openCount: number;
             /**
              * Format: date-time
              * @example 2026-03-01T09:30:00Z
@@ -2557,9 +2564,12 @@ export interface components {
             at: string;
             /** @example customer:lnk_… */
             actor: string;
+            /** @description What the event carries, by type. `opened`: { viewId, linkId, human: false, counted: false, reason } — the open's doubt: 'head', 'no-user-agent', 'known-scanner', 'just-sent' or 'unconfirmed' */
             data: {
                 [key: string]: unknown;
             };
+            /** @description `opened` events only: true once a person confirmed this open (an input on the page, or acting from it), the `viewed` event naming its viewId in data.eventId; false, it stays a doubtful open for data.reason */
+            confirmed?: boolean;
         };
         WorkflowState: {
             status: components["schemas"]["DocumentStatus"];
