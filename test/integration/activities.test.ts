@@ -531,6 +531,6 @@ describe('sendConfirmationEmail', () => {
     await activities.sendConfirmationEmail({ tenantId, documentId, confirmation: 'request_declined', reason: 'Hors zone', idempotencyKey: `request-${documentId}#3#confirmation` });
     const [email] = (await messagesTo(contact.email as string)) as [OutboxEntry];
     expect(email.text).toContain('ne peut malheureusement pas donner suite');
-    expect(email.text).toContain('Motif : « Hors zone »');
+    expect(email.text).toContain('Motif\u202f: «\u202fHors zone\u202f»');
   });
 });

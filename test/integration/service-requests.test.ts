@@ -207,7 +207,7 @@ it("declines with the seller's reason in one decision of the request's workflow,
   await payments.stack.client.workflow.getHandle(`request-${created.id}`).result();
   expect((await payments.stack.readOutbox()).filter((email) => recipientsOf(email).includes(customer.email))).toHaveLength(1);
   expect(told[0]?.subject).toMatch(new RegExp(`^Votre demande ${created.number} — Imprimerie Lumière `));
-  expect(told[0]?.text).toContain('Motif : « Hors zone »');
+  expect(told[0]?.text).toContain('Motif\u202f: «\u202fHors zone\u202f»');
   // A request declined and its customer told (patch customer-confirmations): the history CI replays (test/replay/record.ts).
   if (process.env.RECORD_REPLAY_HISTORIES === '1') {
     await saveClosedHistory(payments.stack.client.workflow, `request-${created.id}`, 'request-declined-confirmed');
