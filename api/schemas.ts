@@ -15,6 +15,7 @@ import { DIGITAL_STATUSES, SIGNATURE_PURPOSES } from '../domain/digital-status';
 import { PROOF_TYPES } from '../domain/proof-types';
 import { isPlanPeriod } from '../domain/plans';
 import { BRAND_COLOR_PATTERN, isTimeZone } from '../domain/seller';
+import { isValidityDay } from '../domain/validity';
 import { isIsoCurrency, toScaled } from '../domain/money';
 import { AppError } from '../domain/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './operations/pagination';
@@ -34,7 +35,7 @@ const pathOrdinal = z.coerce.number().int().positive().max(MAX_STORED_INT);
 const id = z.string().min(1).max(64);
 const dateTime = z.iso.datetime({ offset: true }).openapi({ example: '2026-03-01T09:30:00Z' });
 /** A quote's validity as the seller writes it (domain/validity.ts): a day lasts to its end where the customer reads it. */
-const validUntilInput = z.union([z.iso.date(), dateTime]).openapi({
+const validUntilInput = z.union([z.iso.date().refine(isValidityDay, 'a day from year 1'), dateTime]).openapi({
   example: '2027-01-03',
   description:
     "A day (2027-01-03): the quote stays valid through 23:59:59.999 of that day in the customer's time zone (else the settings' timeZone, else UTC); a timestamp with an offset is taken as given. Absent: the settings' quoteValidity from the send, to the end of the day it ends on",

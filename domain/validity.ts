@@ -8,6 +8,11 @@
 /** "2027-01-03": a day, without a time. */
 export const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Days from year 1: before it, Intl writes years by era and a day could not be read back. */
+export function isValidityDay(day: string): boolean {
+  return DATE_ONLY.test(day) && !day.startsWith('0000');
+}
+
 const DAY_MS = 86_400_000;
 
 /** One formatter per zone: Intl's cost far more to make than to use. */
@@ -35,7 +40,8 @@ function wallClock(timeZone: string): Intl.DateTimeFormat {
 function wallTime(instant: number, timeZone: string): number {
   const parts = wallClock(timeZone).formatToParts(new Date(instant));
   const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value);
-  return Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
+  // setUTCFullYear, not Date.UTC: Date.UTC takes years 0 to 99 for 1900 to 1999.
+  return new Date(Date.UTC(2000, field('month') - 1, field('day'), field('hour'), field('minute'), field('second'))).setUTCFullYear(field('year'));
 }
 
 /** The calendar day `instant` falls on in `timeZone`: "2027-01-03". */

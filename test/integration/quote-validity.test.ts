@@ -96,6 +96,8 @@ it('the settings’ validity runs to the end of its last day in the customer’s
   expect((await office.document(exact.documentId)).validUntil).toBe('2030-01-03T09:59:59.999Z');
 
   // Neither a day nor a timestamp: refused.
-  const wrong = await office.raw('POST', '/v1/documents', { kind: 'quote', customerId: (await office.document(exact.documentId)).customerId, validUntil: '3 janvier 2030' });
-  expect(wrong.status).toBe(400);
+  const customerId = (await office.document(exact.documentId)).customerId;
+  for (const validUntil of ['3 janvier 2030', '2030-02-30', '0000-12-31']) {
+    expect((await office.raw('POST', '/v1/documents', { kind: 'quote', customerId, validUntil })).status).toBe(400);
+  }
 });

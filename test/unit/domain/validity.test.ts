@@ -1,5 +1,5 @@
 /** A quote's validity as people read it (domain/validity.ts): "valid until 3 January" holds through that day, where the customer is. */
-import { dayIn, defaultValidUntil, endOfDay, validUntilInstant } from '../../../domain/validity';
+import { dayIn, defaultValidUntil, endOfDay, isValidityDay, validUntilInstant } from '../../../domain/validity';
 import { formatDate } from '../../../services/locale-format';
 import { formattersFor } from '../../../api/portal/i18n';
 
@@ -13,6 +13,11 @@ test('a day ends at its last millisecond in the reader’s zone, wherever they a
   expect(new Date(endOfDay('2027-01-03', 'America/New_York')).toISOString()).toBe('2027-01-04T04:59:59.999Z');
   expect(new Date(endOfDay('2027-01-03', 'Pacific/Kiritimati')).toISOString()).toBe('2027-01-03T09:59:59.999Z');
   expect(new Date(endOfDay('2027-01-03', 'Asia/Kolkata')).toISOString()).toBe('2027-01-03T18:29:59.999Z');
+  // The calendar's edges: Date.UTC would have read year 1 as 1901.
+  expect(new Date(endOfDay('0001-01-01', 'UTC')).toISOString()).toBe('0001-01-01T23:59:59.999Z');
+  expect(new Date(endOfDay('9999-12-31', 'Europe/Paris')).toISOString()).toBe('9999-12-31T22:59:59.999Z');
+  expect(['0001-01-01', '2027-01-03'].every(isValidityDay)).toBe(true);
+  expect(['0000-12-31', '2027-01-03T00:00:00Z', '3 janvier'].some(isValidityDay)).toBe(false);
 });
 
 test('a Paris quote "valable jusqu’au 3 janvier" is acceptable at 23:00 that day and expired after midnight, and every page says 3 janvier', () => {
