@@ -15,6 +15,7 @@ import { DIGITAL_STATUSES, SIGNATURE_PURPOSES } from '../domain/digital-status';
 import { PROOF_TYPES } from '../domain/proof-types';
 import { isPlanPeriod } from '../domain/plans';
 import { BRAND_COLOR_PATTERN, isTimeZone } from '../domain/seller';
+import { isValidityDay } from '../domain/validity';
 import { isIsoCurrency, toScaled } from '../domain/money';
 import { AppError } from '../domain/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './operations/pagination';
@@ -33,6 +34,12 @@ const pathOrdinal = z.coerce.number().int().positive().max(MAX_STORED_INT);
 
 const id = z.string().min(1).max(64);
 const dateTime = z.iso.datetime({ offset: true }).openapi({ example: '2026-03-01T09:30:00Z' });
+/** A quote's validity as the seller writes it (domain/validity.ts): a day lasts to its end where the customer reads it. */
+const validUntilInput = z.union([z.iso.date().refine(isValidityDay, 'a day from year 1'), dateTime]).openapi({
+  example: '2027-01-03',
+  description:
+    "A day (2027-01-03): the quote stays valid through 23:59:59.999 of that day in the customer's time zone (else the settings' timeZone, else UTC); a timestamp with an offset is taken as given. Absent: the settings' quoteValidity from the send, to the end of the day it ends on",
+});
 /**
  * A refinement whose failure is not malformed input but a well-formed value we cannot act on
  * (a currency code ISO does not know): 422, not 400 (see validationError).
@@ -475,7 +482,7 @@ export const createDocumentSchema = z
     number: z.string().trim().min(1).max(64).optional().openapi({ description: 'Assigned per tenant and kind when absent' }),
     currency: currency.optional(),
     lines: z.array(lineInputSchema).max(500).optional(),
-    validUntil: dateTime.optional(),
+    validUntil: validUntilInput.optional(),
     dueDate: dateTime.optional(),
   })
   .openapi('CreateDocument');
@@ -672,7 +679,7 @@ export const documentSchema = z
     customerId: id,
     contactId: id.nullable(),
     assigneeId: id.nullable(),
-    validUntil: dateTime.nullable(),
+    validUntil: dateTime.nullable().openapi({ description: 'The instant a quote stops being acceptable: a day the seller gave, at its end in the customer\'s time zone' }),
     dueDate: dateTime.nullable(),
     sentAt: dateTime.nullable(),
     chain: z.array(chainLinkSchema),
@@ -816,7 +823,7 @@ export const updateDocumentSchema = z
   .strictObject({
     title: z.string().trim().min(1).max(300).optional(),
     lines: z.array(lineInputSchema).min(1).max(500).optional(),
-    validUntil: dateTime.optional(),
+    validUntil: validUntilInput.optional(),
     contactId: id.optional(),
     assigneeId: id.optional(),
   })
@@ -830,7 +837,7 @@ export const workflowStateSchema = z
     status: documentStatusSchema,
     remindersSent: z.number().int().optional(),
     nextReminderAt: dateTime.optional(),
-    validUntil: dateTime.optional(),
+    validUntil: dateTime.optional().openapi({ description: 'The instant the quote expires (the end of its last day in the customer\'s time zone when a day was given)' }),
   })
   .openapi('WorkflowState');
 

@@ -10,6 +10,8 @@ import { computeTotals, priceLine, type LineInput, type PricedLine, type Totals 
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { AppError, type FieldError } from '../../domain/errors';
+import { readerTimeZone } from '../../domain/seller';
+import { DATE_ONLY, validUntilInstant } from '../../domain/validity';
 import { MAX_AMOUNT, type createDocumentSchema } from '../schemas';
 import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
 import { lineRows } from '../../services/db/lines';
@@ -43,6 +45,24 @@ export async function checkReferences(prisma: PrismaClient, tenantId: string, in
   if (errors.length) throw new AppError('unprocessable', 'The document refers to records that do not exist.', errors);
 }
 
+/** The zone the customer reads the quote in (domain/seller.ts readerTimeZone): where its days end. */
+export async function customerTimeZone(prisma: PrismaClient, tenantId: string, customerId: string): Promise<string> {
+  const customer = await prisma.customer.findFirst({
+    where: { id: customerId, tenantId },
+    select: { timeZone: true, tenant: { select: { settings: { select: { timeZone: true } } } } },
+  });
+  return readerTimeZone(customer?.timeZone, customer?.tenant.settings?.timeZone);
+}
+
+/**
+ * The instant a validity the seller wrote ends: a day at its end in the customer's zone, taken
+ * now, so the quote's workflow (and its replays) get a plain number.
+ */
+export async function validUntilOf(prisma: PrismaClient, tenantId: string, customerId: string, value: string): Promise<Date> {
+  const timeZone = DATE_ONLY.test(value) ? await customerTimeZone(prisma, tenantId, customerId) : 'UTC';
+  return new Date(validUntilInstant(value, timeZone));
+}
+
 export function priceLines(lines: CreateDocumentInput['lines'], currency: string): { priced: PricedLine[]; totals: Totals } {
   const priced = (lines ?? []).map((line) => priceLine(line));
   // Bounded with every optional line picked, so whatever the customer chooses still fits the columns.
@@ -72,6 +92,7 @@ export async function createDocument(
     checkReferences(prisma, tenantId, input),
     prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
   ]);
+  const validUntil = input.validUntil ? await validUntilOf(prisma, tenantId, input.customerId, input.validUntil) : null;
   // After the references: an unknown customer is refused as one, not as a customer without proofs.
   // A proof is sent the way its customer takes proofs, decided now and kept on the document.
   const proofType = input.kind === 'proof' ? await proofTypeForNewProof(prisma, tenantId, input.customerId) : null;
@@ -97,7 +118,7 @@ export async function createDocument(
           netTotal: totals.net,
           taxTotal: totals.tax,
           grossTotal: totals.gross,
-          validUntil: input.validUntil ? new Date(input.validUntil) : null,
+          validUntil,
           dueDate: input.dueDate ? new Date(input.dueDate) : null,
           proofType,
         },

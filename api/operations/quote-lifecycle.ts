@@ -12,6 +12,8 @@ import { withArticle } from '../../domain/summaries';
 import type { DocumentStatus } from '../../domain/document-statuses';
 import { durationToMs } from '../../domain/durations';
 import { isProofType } from '../../domain/proof-types';
+import { readerTimeZone } from '../../domain/seller';
+import { defaultValidUntil } from '../../domain/validity';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
 import { documentWorkflowId, type DecisionInput, type SendInstructions } from '../../workflows/messages/document';
 import type { QuoteWorkflowInput } from '../../workflows/messages/quote';
@@ -74,7 +76,7 @@ type SendableKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';
 async function findDocument(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const document = await deps.prisma.document.findFirst({
     where: { id: documentId, tenantId: caller.tenantId },
-    include: { contact: { select: { email: true } }, customer: { select: { termsVersion: true, name: true } }, _count: { select: { lines: true } } },
+    include: { contact: { select: { email: true } }, customer: { select: { termsVersion: true, name: true, timeZone: true } }, _count: { select: { lines: true } } },
   });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
   return document;
@@ -185,7 +187,11 @@ export async function sendDocument(
 
   const workflowId = documentWorkflowId(document.kind, documentId);
   // A quote is offered until a date and may need a signature; an order or a delivery note neither.
-  const validUntil = document.kind === 'quote' ? (document.validUntil ?? new Date(now.getTime() + durationToMs(settings.quoteValidity))) : undefined;
+  // The settings' default runs to the end of its last day where the customer reads it, as a day the seller gives does.
+  const validUntil =
+    document.kind === 'quote'
+      ? (document.validUntil ?? new Date(defaultValidUntil(now.getTime(), durationToMs(settings.quoteValidity), readerTimeZone(document.customer.timeZone, settings.timeZone))))
+      : undefined;
   // The external provider's signature accepts the quote through its own workflow: no portal signature on top.
   const requireSignature = document.kind === 'quote' && !external ? (input.requireSignature ?? settings.requireSignature) : false;
   const claimed = await deps.prisma.document.updateMany({

@@ -10,7 +10,7 @@ import type { DocumentChanges } from '../../domain/documents';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
-import { checkReferences, getDocument, priceLines, type DocumentWithLines } from './documents';
+import { checkReferences, getDocument, priceLines, validUntilOf, type DocumentWithLines } from './documents';
 import { reviseQuote } from './quote-workflow';
 
 export interface DocumentPatch {
@@ -36,7 +36,7 @@ export async function updateDocument(
   const changes: DocumentChanges = {
     ...(patch.title !== undefined ? { title: patch.title } : {}),
     ...(patch.lines ? { lines: patch.lines } : {}),
-    ...(patch.validUntil ? { validUntil: new Date(patch.validUntil).getTime() } : {}),
+    ...(patch.validUntil ? { validUntil: (await validUntilOf(deps.prisma, caller.tenantId, document.customerId, patch.validUntil)).getTime() } : {}),
     ...(patch.contactId ? { contactId: patch.contactId } : {}),
     ...(patch.assigneeId ? { assigneeId: patch.assigneeId } : {}),
   };

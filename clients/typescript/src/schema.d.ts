@@ -2227,6 +2227,7 @@ export interface components {
             assigneeId: string | null;
             /**
              * Format: date-time
+             * @description The instant a quote stops being acceptable: a day the seller gave, at its end in the customer's time zone
              * @example 2026-03-01T09:30:00Z
              */
             validUntil: string | null;
@@ -2431,8 +2432,8 @@ export interface components {
             currency?: string;
             lines?: components["schemas"]["LineInput"][];
             /**
-             * Format: date-time
-             * @example 2026-03-01T09:30:00Z
+             * @description A day (2027-01-03): the quote stays valid through 23:59:59.999 of that day in the customer's time zone (else the settings' timeZone, else UTC); a timestamp with an offset is taken as given. Absent: the settings' quoteValidity from the send, to the end of the day it ends on
+             * @example 2027-01-03
              */
             validUntil?: string;
             /**
@@ -2479,6 +2480,7 @@ export interface components {
             assigneeId: string | null;
             /**
              * Format: date-time
+             * @description The instant a quote stops being acceptable: a day the seller gave, at its end in the customer's time zone
              * @example 2026-03-01T09:30:00Z
              */
             validUntil: string | null;
@@ -2581,6 +2583,7 @@ export interface components {
             nextReminderAt?: string;
             /**
              * Format: date-time
+             * @description The instant the quote expires (the end of its last day in the customer's time zone when a day was given)
              * @example 2026-03-01T09:30:00Z
              */
             validUntil?: string;
@@ -2772,8 +2775,8 @@ export interface components {
             title?: string;
             lines?: components["schemas"]["LineInput"][];
             /**
-             * Format: date-time
-             * @example 2026-03-01T09:30:00Z
+             * @description A day (2027-01-03): the quote stays valid through 23:59:59.999 of that day in the customer's time zone (else the settings' timeZone, else UTC); a timestamp with an offset is taken as given. Absent: the settings' quoteValidity from the send, to the end of the day it ends on
+             * @example 2027-01-03
              */
             validUntil?: string;
             contactId?: string;
