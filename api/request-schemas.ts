@@ -31,6 +31,9 @@ export const requestLabelsSchema = z.strictObject({ add: z.array(label).max(20).
 export const requestTextSchema = z.strictObject({ body: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) }).openapi('ServiceRequestText');
 export const priceProposalSchema = z.strictObject({ amount: amount.openapi({ description: 'Minor units of the tenant currency', example: 15000 }) }).openapi('PriceProposalInput');
 export const declineRequestSchema = z.strictObject({ reason: z.string().trim().max(2000).optional() }).openapi('DeclineServiceRequest');
+export const requestAssigneeSchema = z
+  .strictObject({ assigneeId: id })
+  .openapi('ServiceRequestAssignee', { description: 'Another salesperson in charge, at any status: recorded as `assigned`, nothing else changes' });
 export const emptySchema = z.strictObject({});
 
 const proposalSchema = z.object({ seq: z.number().int(), amount: z.number().int(), currency: z.string(), status: z.enum(['sent', 'accepted', 'declined', 'withdrawn']), createdAt: dateTime });
@@ -50,6 +53,7 @@ export const serviceRequestSchema = z
     id,
     number: z.string(),
     customerId: id,
+    assigneeId: id.nullable().openapi({ description: "The salesperson in charge: the seller's notices of the request go to them" }),
     product: z.string(),
     options: z.record(z.string(), z.unknown()),
     plan: z.unknown().nullable(),

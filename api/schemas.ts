@@ -829,7 +829,8 @@ export const updateDocumentSchema = z
   })
   .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change')
   .openapi('UpdateDocument', {
-    description: 'A draft is edited in place; a sent quote (sent, viewed, on hold) gets a new version and the customer a new link',
+    description:
+      'A draft is edited in place; a sent quote (sent, viewed, on hold) gets a new version and the customer a new link (a new contact gets it); a new assignee alone, on any document, is recorded without a version or an email',
   });
 
 export const workflowStateSchema = z

@@ -89,3 +89,21 @@ export function chainPosition(kind: DocumentKind): number {
 export function linesCarriedOver<TLine extends { optional: boolean; selected: boolean }>(lines: readonly TLine[]): TLine[] {
   return lines.filter(countsInTotals);
 }
+
+/**
+ * How another document of the chain answers on the customer's portal. A draft was never the
+ * customer's: it is not there for them (404, as a document outside the chain). A cancelled
+ * document is not listed either; opened at its address (a page kept open, a bookmark) it answers
+ * as its own link does, 410 Gone, once the customer had it — one never sent is a draft withdrawn,
+ * still nothing of theirs (404).
+ */
+export function chainMemberOnPortal(member: { status: string; sentAt: Date | null }): 'shown' | 'not_found' | 'gone' {
+  if (member.status === 'draft') return 'not_found';
+  if (member.status === 'cancelled') return member.sentAt ? 'gone' : 'not_found';
+  return 'shown';
+}
+
+/** Whether the customer's portal lists a document of the chain: never a draft or a cancelled one. */
+export function listedOnPortal(member: { status: string }): boolean {
+  return member.status !== 'draft' && member.status !== 'cancelled';
+}

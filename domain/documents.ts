@@ -76,6 +76,8 @@ export const AUDIT_EVENT_TYPES = [
   // The seller made a customer link to hand over themselves (a chat, a text), or turned one off.
   'link_created',
   'link_revoked',
+  // The seller put another salesperson in charge of a document (api/operations/quote-revisions.ts): not a change the customer sees.
+  'assigned',
   // The seller marked a proof's change request pin done, or not done after all (api/operations/proof-pins.ts).
   'pin_resolved',
   'pin_reopened',
@@ -201,7 +203,12 @@ export function notifyChannelsFor(preferences: NotifyPreferences, event: NotifyE
 export const CONFIRMATIONS = ['accepted', 'signed', 'approved', 'paid', 'request_confirmed', 'request_declined'] as const;
 export type Confirmation = (typeof CONFIRMATIONS)[number];
 
-/** What the seller changes on a sent quote; each revision makes a new version. */
+/**
+ * What the seller changes on a draft, or on a sent quote, where each revision makes a new
+ * version. A new contact is a revision: the version it makes is what retires the former
+ * contact's link. A new assignee is not (the customer's document is the same): it is a fact of
+ * its own, `assigned`; only a draft's edit, and revisions recorded before, carry it here.
+ */
 export interface DocumentChanges {
   title?: string;
   lines?: Omit<LineInput, 'selected'>[];

@@ -96,7 +96,8 @@ export function customerEmailActions({ tenantId, documentId, send, emailsCustome
  * signed at an external provider, which sends the signed copy itself): none.
  */
 export function confirmationActions(
-  { tenantId, documentId, emailsCustomer, to }: { tenantId: string; documentId: string; emailsCustomer: boolean; to?: SendDocumentEmailInput['to'] },
+  // `send` is read when a confirmation goes out: a quote's recipient may have changed since (workflows/quote.ts).
+  { tenantId, documentId, emailsCustomer, send }: { tenantId: string; documentId: string; emailsCustomer: boolean; send?: Pick<SendInstructions, 'to'> },
   tools: StoryTools,
 ) {
   const { workflowId } = workflowInfo();
@@ -106,7 +107,7 @@ export function confirmationActions(
       const idempotencyKey = `${workflowId}#${tools.lastWriteSeq()}#confirmation`;
       const summary = `email the customer a confirmation: ${params.confirmation.replaceAll('_', ' ')}`;
       tools.behindTheAnswer(
-        () => sendConfirmationEmail.executeWithOptions({ summary }, [{ tenantId, documentId, ...(to ? { to } : {}), ...params, idempotencyKey }]),
+        () => sendConfirmationEmail.executeWithOptions({ summary }, [{ tenantId, documentId, ...(send?.to ? { to: send.to } : {}), ...params, idempotencyKey }]),
         { notice: 'customer', confirmation: params.confirmation },
       );
     },

@@ -29,6 +29,8 @@ export interface FactInput {
   data?: Record<string, unknown>;
   /** A message of the conversation: its row is written with its event. */
   message?: FactMessage;
+  /** `assigned`: the user now in charge of the document, written with its event. */
+  assigneeId?: string;
 }
 
 export interface FactMessage {

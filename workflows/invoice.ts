@@ -88,7 +88,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       fact(paymentFailedSignal, (failure): InvoiceEvent => ({ type: 'PAYMENT_FAILED', at: Date.now(), actor: { kind: 'system' }, ...failure })),
     ],
     actions: (tools) => ({
-      ...confirmationActions({ tenantId, documentId, emailsCustomer: true, to: input.send.to }, tools),
+      ...confirmationActions({ tenantId, documentId, emailsCustomer: true, send: input.send }, tools),
       ...customerEmailActions({
         tenantId,
         documentId,

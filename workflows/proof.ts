@@ -66,7 +66,7 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
     ],
     actions: (tools) => ({
       ...colleagueActions(input, tools),
-      ...confirmationActions({ tenantId, documentId, emailsCustomer: true, to: input.send.to }, tools),
+      ...confirmationActions({ tenantId, documentId, emailsCustomer: true, send: input.send }, tools),
       sendRevisionEmail: async ({ params, snapshot, previous }) => {
         const idempotencyKey = `${workflowId}#revision#${params.revision}`;
         // The first revision goes out from a draft, with the send's message; a later one says

@@ -84,6 +84,11 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   if (external) await startSignatureChild({ kind: 'quote', tenantId, documentId, customerId: input.customerId, number: input.number, customerName: input.customerName, signature: external });
   const emailsCustomer = !input.signature;
   const recipient = emailRecipient(input);
+  // Whom the customer's emails go to. A revision naming a new contact sends to the document's
+  // contact from then on (the activity reads it), whoever the first send named: the input's own
+  // instructions change, so a run continued as new carries them. Only the activities' input
+  // changes, from the revision in the history: no patch.
+  const { send } = input;
 
   const closed = await runDocumentStory(input, {
     kind: 'quote',
@@ -109,12 +114,12 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       decision(quoteUpdates.recordAnswer, answerEvent),
     ],
     actions: (tools) => ({
-      ...confirmationActions({ tenantId, documentId, emailsCustomer, to: input.send.to }, tools),
+      ...confirmationActions({ tenantId, documentId, emailsCustomer, send }, tools),
       withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
       ...customerEmailActions({
         tenantId,
         documentId,
-        send: input.send,
+        send,
         emailsCustomer,
         templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
         what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
@@ -132,6 +137,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       },
       applyRevision: async ({ params }) => {
         await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);
+        if (params.changes.contactId) delete send.to;
       },
       sendRevisionEmail: async ({ snapshot }) => {
         // The first-send template: for the customer, a new version is a new quote to read (or sign).
@@ -140,8 +146,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
           tenantId,
           documentId,
           template: firstSendTemplate,
-          to: input.send.to,
-          attachPdf: input.send.attachPdf,
+          ...(send.to ? { to: send.to } : {}),
+          attachPdf: send.attachPdf,
           idempotencyKey: `${workflowId}#version#${version}`,
         }]);
       },

@@ -1,6 +1,6 @@
 /**
- * recordFact: a fact no running workflow took (a message, a link made or revoked, a
- * duplicate's `created`, a seller's preview, a scanner's download, a view of a document whose
+ * recordFact: a fact no running workflow took (a message, a link made or revoked, a new
+ * assignee, a duplicate's `created`, a seller's preview, a scanner's download, a view of a document whose
  * workflow is over), recorded by its own workflow (workflows/fact.ts) under the dedupe key its
  * request gave it, so a retried request, or a retried activity, writes nothing twice.
  */
@@ -22,5 +22,9 @@ export function recordFact(prisma: PrismaClient, input: FactInput): Promise<Reco
     userAgent: input.source?.userAgent,
     data: input.data,
   };
-  return input.message ? recordMessage(prisma, event, input.message) : recordAuditEvent(prisma, event);
+  if (input.message) return recordMessage(prisma, event, input.message);
+  const { assigneeId } = input;
+  // Written only with its event: a retry after a later assignment does not undo that one.
+  if (assigneeId) return recordAuditEvent(prisma, event, (tx) => tx.document.update({ where: { id: input.documentId, tenantId: input.tenantId }, data: { assigneeId } }));
+  return recordAuditEvent(prisma, event);
 }

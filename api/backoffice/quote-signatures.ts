@@ -11,7 +11,9 @@ export const quoteSignatureRoutes = [
     path: '/documents/:id',
     operationId: 'updateDocument',
     tag: 'Documents',
-    summary: 'Change a document: a draft in place; a sent quote as a new version, emailed to the customer with a new link',
+    summary: 'Change a document: a draft in place; a sent quote as a new version, emailed to the customer with a new link; the assignee of any document',
+    description:
+      "`assigneeId` alone never makes a version nor emails the customer: on any kind (requests included) at any status it is recorded as `assigned` (`{assigneeId, previousAssigneeId}`), and the seller's notices go to that user from then on; the same assignee again records nothing. A new `contactId` on a sent quote is a new version, sent to that contact (the former contact's link is outdated). Content of a document that is neither a draft nor a quote still open: 409.",
     params: idParamsSchema,
     body: updateDocumentSchema,
     bodyExample: { title: 'Flyers — printemps (v2)', lines: [{ description: 'Flyers A5 recto-verso, 170 g', quantity: 1500, unitPrice: 8, taxRate: 20 }] },

@@ -2,6 +2,7 @@
 import { jsonRoute } from '../openapi';
 import {
   addRequestNote,
+  assignRequest,
   changeRequestLabels,
   changeRequestStatus,
   confirmRequest,
@@ -19,6 +20,7 @@ import {
   declineRequestSchema,
   emptySchema,
   priceProposalSchema,
+  requestAssigneeSchema,
   requestLabelsSchema,
   requestListQuerySchema,
   requestStatsSchema,
@@ -74,6 +76,19 @@ export const requestRoutes = [
     params: idParamsSchema,
     response: { status: 200, description: 'The request', schema: serviceRequestSchema },
     handle: ({ deps, caller, params }) => getRequest(deps, caller.tenantId, params.id),
+  }),
+  jsonRoute({
+    method: 'patch',
+    path: '/requests/:id',
+    operationId: 'updateRequest',
+    tag,
+    summary: 'Put another salesperson in charge of the request, at any status (recorded as `assigned`; nothing else changes, nothing is sent)',
+    params: idParamsSchema,
+    body: requestAssigneeSchema,
+    bodyExample: { assigneeId: 'usr_Xk2v9QpL4mTn8bRw' },
+    problems: ['unprocessable', 'unavailable'],
+    response: { status: 200, description: 'The request', schema: serviceRequestSchema },
+    handle: ({ deps, caller, params, body, decisionId }) => assignRequest(deps, caller, params.id, body.assigneeId, decisionId),
   }),
   jsonRoute({
     method: 'post',

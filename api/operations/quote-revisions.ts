@@ -4,6 +4,9 @@
  * writes the new version, records `revised` and emails the customer a new link — one step
  * after another with the customer's decisions, so a signature and a revision never cross.
  * A decided, expired or cancelled quote no longer changes.
+ *
+ * A new assignee alone is not a change of the customer's document (assignees.ts): on any
+ * document, it makes no version and sends nothing.
  */
 import { editDraft } from '../../services/db/revisions';
 import type { DocumentChanges } from '../../domain/documents';
@@ -11,6 +14,7 @@ import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
 import { checkReferences, getDocument, priceLines, validUntilOf, type DocumentWithLines } from './documents';
+import { assignDocument } from './assignees';
 import { reviseQuote } from './quote-workflow';
 
 export interface DocumentPatch {
@@ -31,24 +35,31 @@ export async function updateDocument(
   revisionId: string,
 ): Promise<DocumentWithLines> {
   const document = await getDocument(deps.prisma, caller.tenantId, documentId);
+  // A service request is not a document of this resource (its answer would not be one): its own route changes its assignee.
+  if (document.kind === 'request') throw new AppError('not_found', `No document ${documentId} (a service request: PATCH /v1/requests/${documentId}).`);
   await checkReferences(deps.prisma, caller.tenantId, { kind: 'quote', customerId: document.customerId, contactId: patch.contactId, assigneeId: patch.assigneeId });
   if (patch.lines) priceLines(patch.lines, document.currency);
-  const changes: DocumentChanges = {
+  const content: DocumentChanges = {
     ...(patch.title !== undefined ? { title: patch.title } : {}),
     ...(patch.lines ? { lines: patch.lines } : {}),
     ...(patch.validUntil ? { validUntil: (await validUntilOf(deps.prisma, caller.tenantId, document.customerId, patch.validUntil)).getTime() } : {}),
     ...(patch.contactId ? { contactId: patch.contactId } : {}),
-    ...(patch.assigneeId ? { assigneeId: patch.assigneeId } : {}),
   };
 
   if (document.status === 'draft' && !document.workflowId) {
-    if (!(await editDraft(deps.prisma, { tenantId: caller.tenantId, documentId }, changes))) {
+    // Nothing was sent yet: the assignee too is edited in place, with no trail.
+    if (!(await editDraft(deps.prisma, { tenantId: caller.tenantId, documentId }, { ...content, ...(patch.assigneeId ? { assigneeId: patch.assigneeId } : {}) }))) {
       throw new AppError('conflict', 'The document is being sent; change it once it is sent (it will get a new version).');
     }
-  } else if (document.kind === 'quote' && document.workflowId && REVISABLE.includes(document.status)) {
-    await reviseQuote(deps.temporal, documentId, revisionId, { actor: sellerActor(caller), changes });
-  } else {
-    throw new AppError('conflict', `The ${document.kind.replace('_', ' ')} is ${document.status.replace('_', ' ')}; it can no longer be changed.`);
+    return getDocument(deps.prisma, caller.tenantId, documentId);
   }
+  if (Object.keys(content).length > 0) {
+    if (document.kind !== 'quote' || !document.workflowId || !REVISABLE.includes(document.status)) {
+      throw new AppError('conflict', `The ${document.kind.replace('_', ' ')} is ${document.status.replace('_', ' ')}; it can no longer be changed.`);
+    }
+    await reviseQuote(deps.temporal, documentId, revisionId, { actor: sellerActor(caller), changes: content });
+  }
+  // After the revision, which may refuse: a refused request changes nothing. The same assignee again records nothing.
+  if (patch.assigneeId) await assignDocument(deps, caller, document, patch.assigneeId, revisionId);
   return getDocument(deps.prisma, caller.tenantId, documentId);
 }

@@ -22,6 +22,7 @@ import type { requestWorkflow } from '../../workflows/request';
 import { documentSearchAttributes } from '../../workflows/search-attributes';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
+import { assignDocument, checkAssignee } from './assignees';
 import { postSellerMessage } from './messages';
 import { mapPage, NEWEST_FIRST, readPage, type PageRequest } from './pagination';
 
@@ -36,7 +37,7 @@ export interface CreateRequestInput {
 }
 
 const requestInclude = {
-  document: { select: { number: true, status: true, customerId: true, createdAt: true, messages: { where: { internal: true }, orderBy: { createdAt: 'asc' } } } },
+  document: { select: { number: true, status: true, customerId: true, assigneeId: true, createdAt: true, messages: { where: { internal: true }, orderBy: { createdAt: 'asc' } } } },
   proposals: { orderBy: { seq: 'asc' } },
   charges: { orderBy: { attempt: 'asc' } },
 } as const satisfies Prisma.ServiceRequestInclude;
@@ -143,6 +144,7 @@ function presentRequest(row: RequestRow) {
     id: row.documentId,
     number: row.document.number,
     customerId: row.document.customerId,
+    assigneeId: row.document.assigneeId,
     product: row.product,
     options: row.options as Record<string, unknown>,
     plan: row.plan ?? null,
@@ -194,6 +196,14 @@ export async function listRequests(deps: AppDeps, tenantId: string, input: PageR
     return rows.map((row) => ({ id: row.documentId, createdAt: row.document.createdAt, row }));
   });
   return mapPage(page, ({ row }) => presentRequest(row));
+}
+
+/** Another salesperson in charge of the request, at any status: recorded as `assigned`, nothing else moves (assignees.ts). */
+export async function assignRequest(deps: AppDeps, caller: TenantCaller, requestId: string, assigneeId: string, decisionId: string) {
+  const row = await findRequest(deps, caller.tenantId, requestId);
+  await checkAssignee(deps, caller.tenantId, assigneeId);
+  await assignDocument(deps, caller, { id: requestId, assigneeId: row.document.assigneeId }, assigneeId, decisionId);
+  return presentRequest(await findRequest(deps, caller.tenantId, requestId));
 }
 
 /** A move on the request's workflow, taken once per decision id; refused moves answer 409 with the reason. */

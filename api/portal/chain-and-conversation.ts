@@ -15,6 +15,8 @@ interface ChainWords {
   current: string;
   readOnly: string;
   backToLink: string;
+  /** A document of the chain the customer may not open (a draft, one never sent, another chain's): 404. */
+  notAvailable: { title: string; body: string };
   conversationHeading: string;
   noMessages: string;
   you: string;
@@ -31,6 +33,7 @@ export const CHAIN_WORDS: Record<Locale, ChainWords> = {
     current: 'ce document',
     readOnly: 'Ce document fait partie du même dossier. Pour y répondre, utilisez le lien reçu pour lui.',
     backToLink: 'Revenir au document reçu',
+    notAvailable: { title: 'Document introuvable', body: 'Ce document n’est pas disponible depuis ce lien.' },
     conversationHeading: 'Conversation',
     noMessages: 'Aucun message pour le moment. Une question\u202f? Écrivez-nous.',
     you: 'Vous',
@@ -45,6 +48,7 @@ export const CHAIN_WORDS: Record<Locale, ChainWords> = {
     current: 'this document',
     readOnly: 'This document belongs to the same deal. To answer it, use the link you received for it.',
     backToLink: 'Back to the document you received',
+    notAvailable: { title: 'Document not found', body: 'This document is not available from this link.' },
     conversationHeading: 'Conversation',
     noMessages: 'No messages yet. A question? Write to us.',
     you: 'You',
@@ -59,6 +63,7 @@ export const CHAIN_WORDS: Record<Locale, ChainWords> = {
     current: 'detta dokument',
     readOnly: 'Dokumentet hör till samma affär. Använd länken du fick för det för att svara.',
     backToLink: 'Tillbaka till dokumentet du fick',
+    notAvailable: { title: 'Dokumentet hittades inte', body: 'Dokumentet är inte tillgängligt via den här länken.' },
     conversationHeading: 'Konversation',
     noMessages: 'Inga meddelanden ännu. En fråga? Skriv till oss.',
     you: 'Du',

@@ -9,7 +9,8 @@
  *   POST /d/:token/hold
  *   GET  /d/:token/<decision>  back to the page (the address a decision's answer shows)
  *   GET  /d/:token/chain/:documentId  another document of the link's chain, read-only (its
- *        view recorded for it); outside the chain: 404, nothing recorded
+ *        view recorded for it); outside the chain, or a draft: 404, nothing recorded; a
+ *        cancelled one the customer had: 410, as its own link (domain/chain.ts)
  *   GET  /d/:token/messages   the conversation (JSON; a browser is sent to the page)
  *   POST /d/:token/messages   `body`: the customer writes to the seller
  *   POST /d/:token/pay        an invoice: opens the hosted payment (invoice-payment.ts), with
@@ -27,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { listChain } from '../../services/db/chain';
+import { chainMemberOnPortal, listedOnPortal } from '../../domain/chain';
 import { findLinkByToken, isColleagueLink, linkDocumentInclude, type FoundLink, type LinkedDocument, type LinkGone } from '../../services/db/links';
 import type { Message } from '../../generated/prisma/client';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
@@ -280,7 +282,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       res.type('html').send(await quotePage(deps, req, decided, { status, notice: { tone: 'success', text: t.decided[decision] } }));
     };
 
-  /** Another document of the link's chain, read-only; a document outside the chain is not found. */
+  /** Another document of the link's chain, read-only; a document outside the chain, or not the customer's to see, is not found. */
   const showChainDocument: LinkHandler = async (req, res, found) => {
     // A colleague's link opens its one proof: another id is not found, and nothing is recorded.
     if (isColleagueLink(found.link)) return answerUnknownLink(req, res);
@@ -292,7 +294,10 @@ export function createPortalRouter(deps: AppDeps): Router {
           include: linkDocumentInclude,
         })
       : null;
-    if (!shown) return answerUnknownLink(req, res);
+    // Drafts and cancelled documents are not the customer's to open (domain/chain.ts); nothing is recorded.
+    const answer = shown ? chainMemberOnPortal(shown) : 'not_found';
+    if (!shown || answer === 'not_found') return answerNotInChain(req, res, found);
+    if (answer === 'gone') return answerGoneLink(deps, req, res, { ...found, document: shown }, 'document_cancelled');
     const open = recordOpen(deps, { link: found.link, document: shown }, { head: req.method === 'HEAD', source: requestSource(req) });
     res.type('html').send(await pageOnceRecorded(open, quotePage(deps, req, found, { shown, viewId: open.viewId })));
   };
@@ -485,7 +490,7 @@ async function quotePage(
         // A draft is not sent yet: there is nothing to talk about until it is.
         readOnly || status === 'draft' ? undefined : { action: `${linkPath}/messages`, ...signed() },
       ),
-      ...[chainSection(locale, linkPath, found.document.id, chain, shown.id)].filter((section) => section !== null),
+      ...[chainSection(locale, linkPath, found.document.id, chain.filter((member) => member.id === found.document.id || listedOnPortal(member)), shown.id)].filter((section) => section !== null),
       ...(state.viewId ? [viewBeacon(state.viewId, `${linkPath}/seen`)] : []),
     ],
     document: shown,
@@ -554,6 +559,19 @@ function pdfFileName(found: FoundLink): string {
 function answerUnknownLink(req: Request, res: Response): void {
   if (wantsJson(req)) return sendProblem(res, new AppError('not_found', 'No document behind this link'));
   res.status(404).type('html').send(noticePage(visitorLocales(req), (locale) => MESSAGES[locale].notFound));
+}
+
+/** A document this link's chain does not open for the customer: 404, in the customer's language, with the way back. */
+function answerNotInChain(req: Request, res: Response, found: FoundLink): void {
+  if (wantsJson(req)) return sendProblem(res, new AppError('not_found', 'No such document in the chain of this link'));
+  const locale = customerLocale(found);
+  const linkPath = `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`;
+  const page = noticePage(
+    [locale],
+    () => ({ ...CHAIN_WORDS[locale].notAvailable, extra: html`<p><a class="button" href="${linkPath}">${CHAIN_WORDS[locale].backToLink}</a></p>` }),
+    portalSeller(found.document),
+  );
+  res.status(404).type('html').send(page);
 }
 
 /** Why a dead link opens nothing, in a customer's words and in the problem's `detail`. */

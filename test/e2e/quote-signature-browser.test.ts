@@ -119,7 +119,9 @@ it('ticks an option, sees the total follow, draws and signs; the certificate hol
     ['Pelliculage mat', false],
   ]);
 
-  // From the quote's link: the order is listed at the bottom and opens from there.
+  // Sent (a draft is not the customer's to see), from the quote's link: the order is listed at the bottom and opens from there.
+  expect((await office.api.POST('/v1/documents/{id}/send', { params: { path: { id: orderLink.id } }, body: {} })).response.status).toBe(202);
+  await eventually(async () => ((await office.document(orderLink.id)).status === 'sent' ? true : undefined), { what: 'the order to be sent' });
   const words = CHAIN_WORDS.fr;
   await page.goto(url);
   await page.getByRole('link', { name: `${words.kinds.order} ${order.number}` }).click();
@@ -128,7 +130,6 @@ it('ticks an option, sees the total follow, draws and signs; the certificate hol
   expect(await page.getByText(words.readOnly).count()).toBe(1);
 
   // From the order's own link (its email): the quote is listed and opens from there.
-  expect((await office.api.POST('/v1/documents/{id}/send', { params: { path: { id: orderLink.id } }, body: {} })).response.status).toBe(202);
   const orderUrl = await eventually(
     async () => {
       const email = (await stack.readOutbox()).find((candidate) => recipientsOf(candidate).includes(contactEmail) && candidate.subject.includes(order.number));

@@ -48,6 +48,12 @@ async function portalLinkFor(documentId: string): Promise<string> {
 const convert = (id: string, to: components['schemas']['ConvertDocument']['to'], decisionId?: string) =>
   office.api.POST('/v1/documents/{id}/convert', { params: { path: { id }, header: decisionId ? { 'Idempotency-Key': decisionId } : {} }, body: { to } });
 
+/** Sends a document of the chain and waits for its workflow to record it sent. */
+async function sendAndWait(id: string): Promise<void> {
+  await succeeded(office.api.POST('/v1/documents/{id}/send', { params: { path: { id } }, body: {} }), 202);
+  await eventually(async () => ((await office.document(id)).status === 'sent' ? true : undefined), { what: `${id} to be sent` });
+}
+
 const eventTypes = async (documentId: string) => (await office.events(documentId)).map((event) => event.type);
 
 it('converts an accepted quote into an order with the chosen option, and shows the chain in the API and on both portal links', async () => {
@@ -74,7 +80,19 @@ it('converts an accepted quote into an order with the chosen option, and shows t
     number: order.number,
   });
 
-  // From the quote's link: the chain at the bottom, and the order opens read-only, its open recorded for it.
+  // The order is a draft: the customer's portal neither lists nor opens it, and records nothing.
+  // Before, the draft order was listed under the quote and opened from its link.
+  expect(await (await fetch(quote.url)).text()).not.toContain(`/chain/${order.id}`);
+  const draftPage = await fetch(`${quote.url}/chain/${order.id}`);
+  expect(draftPage.status).toBe(404);
+  expect(await draftPage.text()).toContain('Document introuvable');
+  const draftProblem = await fetch(`${quote.url}/chain/${order.id}`, { headers: { accept: 'application/json' } });
+  expect(draftProblem.status).toBe(404);
+  expect(draftProblem.headers.get('content-type')).toContain('application/problem+json');
+  expect(await eventTypes(order.id)).not.toContain('opened');
+
+  // Sent, it is the customer's: from the quote's link, the chain at the bottom, and the order opens read-only, its open recorded for it.
+  await sendAndWait(order.id);
   const quotePage = await (await fetch(quote.url)).text();
   expect(quotePage).toContain(`href="/d/${quote.token}/chain/${order.id}"`);
   const orderFromQuote = await fetch(`${quote.url}/chain/${order.id}`);
@@ -94,6 +112,34 @@ it('converts an accepted quote into an order with the chosen option, and shows t
 
   // The chain holds one order: another conversion (another decision) is refused.
   expect((await convert(quote.documentId, 'order', `again-${quote.documentId}`)).response.status).toBe(409);
+});
+
+it('neither lists nor opens a cancelled document of the chain: 410 once the customer had it, as its own link; 404 for a draft cancelled unsent', async () => {
+  const quote = await acceptedQuote(() => true);
+  const order = await succeeded(convert(quote.documentId, 'order'));
+  await sendAndWait(order.id);
+  const orderUrl = await portalLinkFor(order.id);
+  expect(await (await fetch(quote.url)).text()).toContain(`/chain/${order.id}`);
+  await succeeded(office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: order.id } }, body: {} }));
+  await eventually(async () => ((await office.document(order.id)).status === 'cancelled' ? true : undefined), { what: 'the order to be cancelled' });
+  const eventsBefore = await eventTypes(order.id);
+
+  expect(await (await fetch(quote.url)).text()).not.toContain(`/chain/${order.id}`);
+  const gone = await fetch(`${quote.url}/chain/${order.id}`);
+  expect(gone.status).toBe(410);
+  expect(await gone.text()).toContain('Document annulé');
+  const goneProblem = await fetch(`${quote.url}/chain/${order.id}`, { headers: { accept: 'application/json' } });
+  expect(goneProblem.status).toBe(410);
+  expect(await goneProblem.json()).toMatchObject({ status: 410, detail: expect.stringContaining(order.number) });
+  // The same answer as the order's own link gives.
+  expect((await fetch(orderUrl)).status).toBe(410);
+  expect(await eventTypes(order.id)).toEqual(eventsBefore);
+
+  // A delivery note cancelled while still a draft never reached the customer: not found.
+  const note = await succeeded(convert(quote.documentId, 'delivery_note'));
+  await succeeded(office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: note.id } }, body: {} }));
+  await eventually(async () => ((await office.document(note.id)).status === 'cancelled' ? true : undefined), { what: 'the delivery note to be cancelled' });
+  expect((await fetch(`${quote.url}/chain/${note.id}`)).status).toBe(404);
 });
 
 it('converts once however often the request is retried: one order, one converted event, the same answer', async () => {

@@ -131,6 +131,8 @@ describe('forwarding a proof to a colleague', () => {
     // opens the other documents of the chain; the colleague's does not.
     const other = await succeeded(api.POST('/v1/documents', { body: { kind: 'quote', customerId, contactId, lines: [{ description: 'Dépliants', quantity: 1000, unitPrice: 12 }] } }));
     await stack.prisma.document.updateMany({ where: { id: { in: [other.id, proof.id] } }, data: { chainId: other.id } });
+    // Sent to the customer: a draft of the chain is not theirs to open from any link.
+    await stack.prisma.document.update({ where: { id: other.id }, data: { status: 'sent', sentAt: new Date() } });
     const before = (await events(other.id)).length;
 
     expect((await fetch(`${stack.baseUrl}/d/${colleagueToken}`)).status).toBe(200);

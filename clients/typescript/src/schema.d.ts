@@ -213,7 +213,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a document: a draft in place; a sent quote as a new version, emailed to the customer with a new link */
+        /**
+         * Change a document: a draft in place; a sent quote as a new version, emailed to the customer with a new link; the assignee of any document
+         * @description `assigneeId` alone never makes a version nor emails the customer: on any kind (requests included) at any status it is recorded as `assigned` (`{assigneeId, previousAssigneeId}`), and the seller's notices go to that user from then on; the same assignee again records nothing. A new `contactId` on a sent quote is a new version, sent to that contact (the former contact's link is outdated). Content of a document that is neither a draft nor a quote still open: 409.
+         */
         patch: operations["updateDocument"];
         trace?: never;
     };
@@ -766,7 +769,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Put another salesperson in charge of the request, at any status (recorded as `assigned`; nothing else changes, nothing is sent) */
+        patch: operations["updateRequest"];
         trace?: never;
     };
     "/v1/requests/{id}/status": {
@@ -1707,6 +1711,23 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "document.assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A document's assigned event */
+        post: operations["onDocumentAssigned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "document.pin_resolved": {
         parameters: {
             query?: never;
@@ -1749,7 +1770,7 @@ export interface components {
              * @example document.accepted
              * @enum {string}
              */
-            type: "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.pin_resolved" | "document.pin_reopened";
+            type: "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened";
             /**
              * Format: date-time
              * @description When the event happened (the name Standard Webhooks recommends)
@@ -2770,7 +2791,7 @@ export interface components {
             /** @description A colleague's link: the link whose recipient forwarded the document to them (revoking that one revokes this one) */
             forwardedFrom: string | null;
         };
-        /** @description A draft is edited in place; a sent quote (sent, viewed, on hold) gets a new version and the customer a new link */
+        /** @description A draft is edited in place; a sent quote (sent, viewed, on hold) gets a new version and the customer a new link (a new contact gets it); a new assignee alone, on any document, is recorded without a version or an email */
         UpdateDocument: {
             title?: string;
             lines?: components["schemas"]["LineInput"][];
@@ -2869,7 +2890,7 @@ export interface components {
              *       "document.refused"
              *     ]
              */
-            events: ("document.*" | "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.pin_resolved" | "document.pin_reopened")[];
+            events: ("document.*" | "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened")[];
         };
         WebhookEndpointList: {
             data: components["schemas"]["WebhookEndpoint"][];
@@ -2920,6 +2941,8 @@ export interface components {
             id: string;
             number: string;
             customerId: string;
+            /** @description The salesperson in charge: the seller's notices of the request go to them */
+            assigneeId: string | null;
             product: string;
             options: {
                 [key: string]: unknown;
@@ -3047,6 +3070,10 @@ export interface components {
             };
             /** @description Handled without a price proposal: left out of the figures above */
             excludedWithoutProposal: number;
+        };
+        /** @description Another salesperson in charge, at any status: recorded as `assigned`, nothing else changes */
+        ServiceRequestAssignee: {
+            assigneeId: string;
         };
         /** @description Take the request in hand, and/or change its payment method before confirming */
         ServiceRequestStatusChange: {
@@ -7809,6 +7836,109 @@ export interface operations {
             };
         };
     };
+    updateRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assigneeId": "usr_Xk2v9QpL4mTn8bRw"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ServiceRequestAssignee"];
+            };
+        };
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequest"];
+                };
+            };
+            /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be processed; The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     setRequestStatus: {
         parameters: {
             query?: never;
@@ -10932,6 +11062,49 @@ export interface operations {
         };
     };
     onDocumentLinkRevoked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery id: the same on every attempt, so a receiver deduplicates on it */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures, one per signing secret (two during a rotation); verify with a Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received, never sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent until a delivery is replayed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer in time: retried with backoff over about three days */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onDocumentAssigned: {
         parameters: {
             query?: never;
             header: {
