@@ -137,9 +137,14 @@ export async function createDocument(
   }
 }
 
+/**
+ * A document of /v1/documents. A service request shares the table but is not one of them (its
+ * answer would not be a document): it is named at its own address, /v1/requests/:id.
+ */
 export async function getDocument(prisma: PrismaClient, tenantId: string, documentId: string): Promise<DocumentWithLines> {
   const document = await prisma.document.findFirst({ where: { id: documentId, tenantId }, include: withLines });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
+  if (document.kind === 'request') throw new AppError('not_found', `No document ${documentId} (a service request: /v1/requests/${documentId}).`);
   return document;
 }
 

@@ -35,8 +35,6 @@ export async function updateDocument(
   revisionId: string,
 ): Promise<DocumentWithLines> {
   const document = await getDocument(deps.prisma, caller.tenantId, documentId);
-  // A service request is not a document of this resource (its answer would not be one): its own route changes its assignee.
-  if (document.kind === 'request') throw new AppError('not_found', `No document ${documentId} (a service request: PATCH /v1/requests/${documentId}).`);
   await checkReferences(deps.prisma, caller.tenantId, { kind: 'quote', customerId: document.customerId, contactId: patch.contactId, assigneeId: patch.assigneeId });
   if (patch.lines) priceLines(patch.lines, document.currency);
   const content: DocumentChanges = {

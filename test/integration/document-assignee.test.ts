@@ -81,6 +81,11 @@ it('changes the assignee of every kind, at any status, and refuses anything else
   expect(assignedRequest).toEqual({ ...requestBefore, assigneeId: lea.id });
   expect((await office.events(request.id)).find((event) => event.type === 'assigned')?.data).toEqual({ assigneeId: lea.id, previousAssigneeId: null });
   expect((await office.api.PATCH('/v1/requests/{id}', { params: { path: { id: request.id } }, body: { assigneeId: 'usr_nobody' } })).response.status).toBe(422);
+  // A request is not a document of /v1/documents: named at its own address, never a 500.
+  const asDocument = { params: { path: { id: request.id } } };
+  for (const answer of [await office.api.GET('/v1/documents/{id}', asDocument), await office.api.PATCH('/v1/documents/{id}', { ...asDocument, body: { assigneeId: lea.id } })]) {
+    expect([answer.response.status, answer.error?.detail]).toEqual([404, `No document ${request.id} (a service request: /v1/requests/${request.id}).`]);
+  }
 
   // Its content is no longer the seller's to change, assignee or not: 409, and nothing changes.
   const kai = await newSeller('Kai');
