@@ -10,6 +10,7 @@ import {
   getRequest,
   listRequests,
   requestStats,
+  retryRequestCharge,
   sendPriceProposal,
   withdrawPriceProposal,
   writeToRequestCustomer,
@@ -163,6 +164,20 @@ export const requestRoutes = [
     problems: [...moveProblems],
     response: theRequest,
     handle: ({ deps, caller, params, decisionId }) => confirmRequest(deps, caller, params.id, decisionId),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/requests/:id/charge',
+    operationId: 'retryRequestCharge',
+    tag,
+    summary:
+      "Charge a confirmed request's declined card again (the next attempt, on the customer's saved card now); its outcome follows in payments and the paid or payment_failed webhook. One attempt at a time; a paid request is refused",
+    params: idParamsSchema,
+    body: emptySchema,
+    bodyExample: {},
+    problems: [...moveProblems],
+    response: { status: 202, description: 'The request, its new attempt under way', schema: serviceRequestSchema },
+    handle: ({ deps, caller, params, decisionId }) => retryRequestCharge(deps, caller, params.id, decisionId),
   }),
   jsonRoute({
     method: 'post',

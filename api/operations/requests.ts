@@ -196,30 +196,40 @@ export async function listRequests(deps: AppDeps, tenantId: string, input: PageR
   return mapPage(page, ({ row }) => presentRequest(row));
 }
 
-/** A move on the request's workflow, taken once per decision id; refused moves answer 409 with the reason. */
-async function move<TInput>(deps: AppDeps, tenantId: string, requestId: string, update: UpdateDefinition<RequestView, [TInput]>, input: TInput, decisionId: string) {
+/**
+ * A move on the request's workflow, taken once per decision id; refused moves answer 409 with the
+ * reason. A request whose workflow has ended answers `whyEnded` of its row, by default its status.
+ */
+async function move<TInput>(
+  deps: AppDeps,
+  tenantId: string,
+  requestId: string,
+  update: UpdateDefinition<RequestView, [TInput]>,
+  input: TInput,
+  decisionId: string,
+  whyEnded: (row: RequestRow) => string = (row) => whyNotRunning(row.document.status),
+) {
   const row = await findRequest(deps, tenantId, requestId);
-  await executeRequestUpdate(deps.temporal, requestId, row.document.status, update, input, decisionId);
+  await executeRequestUpdate(deps.temporal, requestId, update, input, decisionId, () => whyEnded(row));
   return presentRequest(await findRequest(deps, tenantId, requestId));
 }
+
+const whyNotRunning = (status: string) => ((FINAL_REQUEST_STATUSES as readonly string[]).includes(status) ? `The request is ${status}` : 'The request is not running');
 
 async function executeRequestUpdate<TInput>(
   client: Client,
   requestId: string,
-  status: string,
   update: UpdateDefinition<RequestView, [TInput]>,
   input: TInput,
   decisionId: string,
+  whyNoWorkflow: () => string,
 ): Promise<RequestView> {
-  return askWorkflow(
-    () => client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input], updateId: decisionId }),
-    () => ((FINAL_REQUEST_STATUSES as readonly string[]).includes(status) ? `The request is ${status}` : 'The request is not running'),
-  );
+  return askWorkflow(() => client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input], updateId: decisionId }), whyNoWorkflow);
 }
 
 /** The customer's answer to the price proposal, from the request's link (portal). */
 export function answerProposal(client: Client, requestId: string, answer: 'accept' | 'refuse', decisionId: string, input: DecisionInput): Promise<RequestView> {
-  return executeRequestUpdate(client, requestId, '', answer === 'accept' ? requestUpdates.accept : requestUpdates.refuse, input, decisionId);
+  return executeRequestUpdate(client, requestId, answer === 'accept' ? requestUpdates.accept : requestUpdates.refuse, input, decisionId, () => whyNotRunning(''));
 }
 
 const seller = (caller: TenantCaller): SellerMoveInput => ({ actor: sellerActor(caller) });
@@ -242,6 +252,17 @@ export function withdrawPriceProposal(deps: AppDeps, caller: TenantCaller, reque
 
 export function confirmRequest(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId: string) {
   return move(deps, caller.tenantId, requestId, requestUpdates.confirm, seller(caller), decisionId);
+}
+
+/**
+ * Charges a confirmed request's declined card again, through its workflow (the next attempt,
+ * behind the answer); a charge in flight or a paid request is refused with the reason. A paid
+ * request's workflow has ended: its row says why.
+ */
+export function retryRequestCharge(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId: string) {
+  return move(deps, caller.tenantId, requestId, requestUpdates.retryCharge, seller(caller), decisionId, (row) =>
+    row.paymentStatus === 'paid' ? 'The request is already paid' : whyNotRunning(row.document.status),
+  );
 }
 
 /** Declined by the request's workflow, which keeps the reason with the rest of the request's row. */

@@ -166,6 +166,67 @@ it('a declined card on confirm: confirmed-unpaid, an event and a notice to the a
   );
 });
 
+it("a declined confirm charge is charged again by the seller's retry, one attempt at a time, never once paid", async () => {
+  const customer = await customerWith('pm_card_chargeDeclined');
+  const created = await newRequest(customer.id);
+  await received(created.id);
+  await proposePrice(created.id, 9900);
+  expect((await answer(await proposalLink(customer.email), 'accept')).status).toBe(200);
+  await succeeded(confirm(created.id), 200);
+  await eventually(async () => ((await requestOf(created.id)).paymentStatus === 'unpaid' ? true : undefined), { what: 'the first charge declined' });
+
+  // The customer gives another card; the seller charges again.
+  await succeeded(office.api.PATCH('/v1/customers/{id}', { ...withId(customer.id), body: { savedCard: { paymentMethodId: 'pm_card_visa' } } }), 200);
+  const before = (await payments.charges()).count;
+  const retry = (key = `retry-${unique()}`) => office.api.POST('/v1/requests/{id}/charge', { params: { path: { id: created.id }, header: { 'Idempotency-Key': key } }, body: {} });
+  // The row says declined a moment before the workflow hears the outcome: until then the charge is in flight.
+  const [first, second] = await eventually(async () => {
+    const answers = await Promise.all([retry(), retry()]);
+    return answers.every((answer) => answer.response.status === 409 && /in flight/.test(answer.error?.detail ?? '')) ? undefined : answers;
+  }, { what: 'the retry taken' });
+  // Two at once: one is taken, the other refused while it is in flight.
+  const statuses = [first.response.status, second.response.status].sort();
+  expect(statuses).toEqual([202, 409]);
+  expect((first.error ?? second.error)?.detail).toMatch(/attempt 2 is still in flight/);
+
+  const paid = await eventually(async () => {
+    const seen = await requestOf(created.id);
+    return seen.paymentStatus === 'paid' ? seen : undefined;
+  }, { what: 'the second attempt paid' });
+  expect(paid).toMatchObject({ status: 'confirmed' });
+  expect(paid.payments).toEqual([
+    expect.objectContaining({ attempt: 1, status: 'failed', amount: 9900 }),
+    expect.objectContaining({ attempt: 2, status: 'succeeded', amount: 9900 }),
+  ]);
+  expect((await payments.charges()).count - before).toBe(1);
+  const trail = await eventually(async () => {
+    const events = await office.events(created.id);
+    return events.some((event) => event.type === 'paid') ? events : undefined;
+  }, { what: 'the paid event' });
+  expect(trail.filter((event) => event.type === 'payment_failed' || event.type === 'paid').map((event) => [event.type, event.data.attempt])).toEqual([
+    ['payment_failed', 1],
+    ['paid', 2],
+  ]);
+  // Paid, the request's story ends; another retry is refused with the reason.
+  await payments.stack.client.workflow.getHandle(`request-${created.id}`).result();
+  const again = await retry();
+  expect(again.response.status).toBe(409);
+  expect(again.error?.detail).toBe('The request is already paid');
+  // A declined charge retried and paid (patch request-charge-retry): the history CI replays (test/replay/record.ts).
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await saveClosedHistory(payments.stack.client.workflow, `request-${created.id}`, 'request-charge-retried');
+  }
+});
+
+it('a charge is retried only for a confirmed request whose card was declined', async () => {
+  const customer = await customerWith('pm_card_visa');
+  const created = await newRequest(customer.id);
+  await received(created.id);
+  const early = await office.api.POST('/v1/requests/{id}/charge', { ...withId(created.id), body: {} });
+  expect(early.response.status).toBe(409);
+  expect(early.error?.detail).toMatch(/charged once confirmed/);
+});
+
 it('withdraws a proposal and sends a new one; the old link answers the new proposal only', async () => {
   const customer = await customerWith('pm_card_visa');
   const created = await newRequest(customer.id);

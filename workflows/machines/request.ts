@@ -11,6 +11,7 @@
  *   pending | in_progress | proposal_accepted | proposal_declined ──CONFIRM──▶ confirmed
  *   any open status ──DECLINE──▶ declined
  *   any open status ──CHANGE_BILLING──▶ the same status, billing changed
+ *   confirmed, its charge declined ──RETRY_CHARGE──▶ confirmed, charged again (attempt n+1)
  *
  * Decisions taken here, where the seed leaves room:
  * - A request waiting for the customer's answer cannot be confirmed: the seller withdraws the
@@ -19,7 +20,8 @@
  * - Confirming with billing "card" charges the accepted amount once (`chargeConfirmedRequest`,
  *   attempt 1); with a plan it also starts the subscription (`startSubscription`). The charge's
  *   outcome (paid, or a decline: confirmed-unpaid) is the activity's to record: the request is
- *   confirmed either way, and it is never charged again by this machine.
+ *   confirmed either way. The outcome comes back (CHARGE_SUCCEEDED | CHARGE_FAILED): a declined
+ *   charge is charged again only when the seller retries it, one attempt at a time, never once paid.
  * - A "sur devis" request confirmed without an accepted proposal, or declined without any
  *   proposal sent, is flagged `handledWithoutProposal` and left out of the statistics.
  * - The unread mark is set by the customer's answer and cleared by the seller's next move.
@@ -57,12 +59,17 @@ export interface RequestContext extends RequestMachineInput {
   confirmedAmount?: number;
   /** The seller's words when declining, if any. */
   declineReason?: string;
+  /** The card's charge on confirm: its latest attempt and how it stands. */
+  charge?: { attempt: number; status: ChargeStatus };
 }
+
+/** A charge in flight, taken, or declined (the seller may retry it). */
+export type ChargeStatus = 'charging' | 'succeeded' | 'failed';
 
 /** The seller's moves. */
 export type RequestSellerEvent = Timed &
   (
-    | { type: 'START' | 'SELLER_WROTE' | 'WITHDRAW_PROPOSAL' | 'CONFIRM' }
+    | { type: 'START' | 'SELLER_WROTE' | 'WITHDRAW_PROPOSAL' | 'CONFIRM' | 'RETRY_CHARGE' }
     | { type: 'DECLINE'; reason?: string }
     | { type: 'SEND_PROPOSAL'; amount: number }
     | { type: 'CHANGE_BILLING'; billing: RequestBilling }
@@ -74,7 +81,14 @@ export interface RequestCustomerEvent extends Timed {
   reason?: string;
 }
 
-export type RequestEvent = ({ type: 'SEND' } & Timed) | FactEvent | RequestSellerEvent | RequestCustomerEvent;
+/** How a charge attempt ended, as its activity answered (behind the seller's answer). */
+export interface RequestChargeOutcome {
+  type: 'CHARGE_SUCCEEDED' | 'CHARGE_FAILED';
+  attempt: number;
+  at: number;
+}
+
+export type RequestEvent = ({ type: 'SEND' } & Timed) | FactEvent | RequestSellerEvent | RequestCustomerEvent | RequestChargeOutcome;
 
 /** Parameters of the activity that charges the saved card on confirm. */
 export interface ChargeRequestParams {
@@ -110,6 +124,8 @@ export const requestMachine = setup({
   guards: {
     validAmount: ({ event }) => event.type === 'SEND_PROPOSAL' && Number.isInteger(event.amount) && event.amount > 0,
     chargesCard: ({ context }) => context.billing === 'card' && acceptedAmount(context) !== undefined,
+    chargeDeclined: ({ context }) => context.charge?.status === 'failed',
+    currentAttempt: ({ context, event }) => (event.type === 'CHARGE_SUCCEEDED' || event.type === 'CHARGE_FAILED') && event.attempt === context.charge?.attempt,
   },
   actions: {
     keepTime: assign({ now: ({ context, event }) => (typeof event.at === 'number' ? event.at : context.now) }),
@@ -134,6 +150,11 @@ export const requestMachine = setup({
       handledWithoutProposal: context.priceOnQuote && context.proposals.length === 0,
       ...(event.type === 'DECLINE' && event.reason ? { declineReason: event.reason } : {}),
     })),
+    /** The next attempt goes out: the first on confirm, one more on each retry. */
+    startCharge: assign(({ context }) => ({ charge: { attempt: (context.charge?.attempt ?? 0) + 1, status: 'charging' as const } })),
+    settleCharge: assign(({ context, event }) =>
+      context.charge ? { charge: { ...context.charge, status: event.type === 'CHARGE_SUCCEEDED' ? ('succeeded' as const) : ('failed' as const) } } : {},
+    ),
     recordTransition: activity<RecordParams>(),
     notifyAssignee: activity<NotifyParams>(),
     confirmToCustomer: activity<ConfirmParams>(),
@@ -173,16 +194,20 @@ export const requestMachine = setup({
         },
       ],
     } as const;
+    const charge = [
+      'startCharge',
+      {
+        type: 'chargeConfirmedRequest',
+        params: ({ context }: { context: RequestContext }) => ({ amount: context.confirmedAmount as number, currency: context.currency, attempt: context.charge?.attempt as number }),
+      },
+    ] as const;
     const confirm = [
       {
         guard: 'chargesCard',
         target: '#request.confirmed',
         actions: [
           ...seller('confirmed', 'settleConfirm'),
-          {
-            type: 'chargeConfirmedRequest',
-            params: ({ context }: { context: RequestContext }) => ({ amount: context.confirmedAmount as number, currency: context.currency, attempt: 1 }),
-          },
+          ...charge,
           'startSubscription',
           confirmToCustomer('request_confirmed'),
         ],
@@ -284,7 +309,13 @@ export const requestMachine = setup({
             CHANGE_BILLING: changeBilling,
           },
         },
-        confirmed: {},
+        confirmed: {
+          on: {
+            RETRY_CHARGE: { guard: 'chargeDeclined', actions: ['keepTime', ...charge] },
+            CHARGE_SUCCEEDED: { guard: 'currentAttempt', actions: ['keepTime', 'settleCharge'] },
+            CHARGE_FAILED: { guard: 'currentAttempt', actions: ['keepTime', 'settleCharge'] },
+          },
+        },
         declined: {},
       },
     };
@@ -304,6 +335,7 @@ export function whyRequestNeverTakes(type: string): string | undefined {
 export function whyNotRequest(snapshot: RequestSnapshot, event: RequestEvent): string | undefined {
   if (snapshot.can(event)) return undefined;
   const status = requestStatus(snapshot);
+  if (event.type === 'RETRY_CHARGE') return whyNoRetry(snapshot);
   if (status === 'confirmed') return 'The request is already confirmed';
   if (status === 'declined') return 'The request is declined';
   if (event.type === 'SEND_PROPOSAL') return 'A price proposal is a positive amount in minor units';
@@ -311,6 +343,20 @@ export function whyNotRequest(snapshot: RequestSnapshot, event: RequestEvent): s
   if (event.type === 'ACCEPT' || event.type === 'REFUSE') return 'No price proposal is waiting for an answer';
   if (event.type === 'WITHDRAW_PROPOSAL') return 'No price proposal to withdraw';
   return `A request that is ${status.replace('_', ' ')} cannot take ${event.type.toLowerCase().replace('_', ' ')}`;
+}
+
+function whyNoRetry(snapshot: RequestSnapshot): string {
+  const status = requestStatus(snapshot);
+  const { charge } = snapshot.context;
+  if (status !== 'confirmed') return `A request that is ${status.replace('_', ' ')} is charged once confirmed, not before`;
+  if (!charge) return 'The request was not charged by card on confirm: nothing to retry';
+  if (charge.status === 'charging') return `Charge attempt ${charge.attempt} is still in flight: wait for its outcome`;
+  return 'The request is already paid';
+}
+
+/** Whether the confirmed request's card charge is in flight or declined (the seller may retry it). */
+export function chargeUnsettled(snapshot: RequestSnapshot): boolean {
+  return snapshot.context.charge !== undefined && snapshot.context.charge.status !== 'succeeded';
 }
 
 /** What the workflow answers decisions and queries with, and what syncRequest writes. */

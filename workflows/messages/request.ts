@@ -38,6 +38,8 @@ export const requestUpdates = {
   confirm: defineUpdate<RequestView, [SellerMoveInput]>('requestConfirm'),
   decline: defineUpdate<RequestView, [SellerMoveInput & { reason?: string }]>('requestDecline'),
   changeBilling: defineUpdate<RequestView, [SellerMoveInput & { billing: RequestBilling }]>('requestChangeBilling'),
+  /** Charges a confirmed request's declined card again (the next attempt), behind the answer. */
+  retryCharge: defineUpdate<RequestView, [SellerMoveInput]>('requestRetryCharge'),
   /** The customer's answer to the proposal, from the request's link (POST /d/<token>/accept | /refuse). */
   accept: defineUpdate<RequestView, [DecisionInput]>('requestAccept'),
   refuse: defineUpdate<RequestView, [DecisionInput]>('requestRefuse'),
