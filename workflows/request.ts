@@ -10,7 +10,7 @@ import type { GreenlightActivities } from '../activities/types';
 import type { RequestActivities } from '../activities/requests/types';
 import type { SubscriptionActivities } from '../activities/subscriptions/types';
 import { runDocumentStory } from './document-story';
-import { decision, decisionEvent, patiently } from './story';
+import { decision, decisionEvent, fact, patiently } from './story';
 import { confirmationActions } from './customer-emails';
 import {
   chargeUnsettled,
@@ -23,7 +23,7 @@ import {
   type RequestEvent,
   type RequestView,
 } from './machines/request';
-import { requestStateQuery, requestUpdates, type RequestWorkflowInput } from './messages/request';
+import { requestCustomerWroteSignal, requestStateQuery, requestUpdates, type RequestWorkflowInput } from './messages/request';
 import { startNewSubscription } from './subscribe';
 import type { RequestStatus } from '../domain/requests';
 
@@ -80,6 +80,7 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
       decision(requestUpdates.accept, (decided): RequestEvent => decisionEvent('ACCEPT', decided)),
       decision(requestUpdates.refuse, (decided): RequestEvent => decisionEvent('REFUSE', decided)),
     ],
+    facts: [fact(requestCustomerWroteSignal, (): RequestEvent => ({ type: 'CUSTOMER_WROTE', at: Date.now() }))],
     actions: (tools) => ({
       ...confirmationActions({ tenantId, documentId, emailsCustomer: true }, tools),
       syncRequest: async ({ snapshot }) => {

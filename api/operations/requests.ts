@@ -209,8 +209,9 @@ async function move<TInput>(
   decisionId: string,
   whyEnded: (row: RequestRow) => string = (row) => whyNotRunning(row.document.status),
 ) {
-  const row = await findRequest(deps, tenantId, requestId);
-  await executeRequestUpdate(deps.temporal, requestId, update, input, decisionId, () => whyEnded(row));
+  // Another tenant's request, or none, is not found; why an ended workflow refuses is read when asked (a charge may have paid meanwhile).
+  await findRequest(deps, tenantId, requestId);
+  await executeRequestUpdate(deps.temporal, requestId, update, input, decisionId, async () => whyEnded(await findRequest(deps, tenantId, requestId)));
   return presentRequest(await findRequest(deps, tenantId, requestId));
 }
 
@@ -222,7 +223,7 @@ async function executeRequestUpdate<TInput>(
   update: UpdateDefinition<RequestView, [TInput]>,
   input: TInput,
   decisionId: string,
-  whyNoWorkflow: () => string,
+  whyNoWorkflow: () => string | Promise<string>,
 ): Promise<RequestView> {
   return askWorkflow(() => client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input], updateId: decisionId }), whyNoWorkflow);
 }

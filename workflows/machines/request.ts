@@ -11,6 +11,7 @@
  *   pending | in_progress | proposal_accepted | proposal_declined ──CONFIRM──▶ confirmed
  *   any open status ──DECLINE──▶ declined
  *   any open status ──CHANGE_BILLING──▶ the same status, billing changed
+ *   any status ──CUSTOMER_WROTE (a message from the portal)──▶ the same status, unread
  *   confirmed, its charge declined ──RETRY_CHARGE──▶ confirmed, charged again (attempt n+1)
  *
  * Decisions taken here, where the seed leaves room:
@@ -24,7 +25,8 @@
  *   charge is charged again only when the seller retries it, one attempt at a time, never once paid.
  * - A "sur devis" request confirmed without an accepted proposal, or declined without any
  *   proposal sent, is flagged `handledWithoutProposal` and left out of the statistics.
- * - The unread mark is set by the customer's answer and cleared by the seller's next move.
+ * - The unread mark is set by the customer's answer or message and cleared by the seller's next
+ *   move (a message of the seller's included).
  *
  * Final statuses are not XState final states: a view of a confirmed request is still recorded.
  */
@@ -88,7 +90,13 @@ export interface RequestChargeOutcome {
   at: number;
 }
 
-export type RequestEvent = ({ type: 'SEND' } & Timed) | FactEvent | RequestSellerEvent | RequestCustomerEvent | RequestChargeOutcome;
+/** The customer wrote on the request's conversation (a fact: stored already, never refused). */
+export interface RequestCustomerWrote {
+  type: 'CUSTOMER_WROTE';
+  at: number;
+}
+
+export type RequestEvent = ({ type: 'SEND' } & Timed) | FactEvent | RequestSellerEvent | RequestCustomerEvent | RequestChargeOutcome | RequestCustomerWrote;
 
 /** Parameters of the activity that charges the saved card on confirm. */
 export interface ChargeRequestParams {
@@ -125,11 +133,13 @@ export const requestMachine = setup({
     validAmount: ({ event }) => event.type === 'SEND_PROPOSAL' && Number.isInteger(event.amount) && event.amount > 0,
     chargesCard: ({ context }) => context.billing === 'card' && acceptedAmount(context) !== undefined,
     chargeDeclined: ({ context }) => context.charge?.status === 'failed',
+    unread: ({ context }) => context.unread,
     currentAttempt: ({ context, event }) => (event.type === 'CHARGE_SUCCEEDED' || event.type === 'CHARGE_FAILED') && event.attempt === context.charge?.attempt,
   },
   actions: {
     keepTime: assign({ now: ({ context, event }) => (typeof event.at === 'number' ? event.at : context.now) }),
     markRead: assign({ unread: false }),
+    markUnread: assign({ unread: true }),
     addProposal: assign(({ context, event }) => {
       if (event.type !== 'SEND_PROPOSAL') return {};
       // A proposal still out is replaced, never left answerable beside the new one.
@@ -228,6 +238,8 @@ export const requestMachine = setup({
       ],
     } as const;
     const changeBilling = { actions: seller('billing_changed', 'changeBilling') } as const;
+    /** A customer's message read by the seller's answer; nothing to write otherwise. */
+    const sellerWroteAgain = [{ guard: 'unread', actions: ['keepTime', 'markRead', 'syncRequest'] }, { actions: 'keepTime' }] as const;
     const withdraw = { target: '#request.in_progress', actions: seller('proposal_withdrawn', 'withdrawProposal') } as const;
     const customerAnswer = (type: 'proposal_accepted' | 'proposal_declined', target: string) =>
       ({
@@ -254,6 +266,8 @@ export const requestMachine = setup({
       on: {
         VIEWED: { actions: ['keepTime', record('viewed')] },
         DOWNLOADED: { actions: ['keepTime', record('downloaded')] },
+        // Unread until the seller's next move; already unread, nothing more to write.
+        CUSTOMER_WROTE: [{ guard: 'unread', actions: 'keepTime' }, { actions: ['keepTime', 'markUnread', 'syncRequest'] }],
       },
       states: {
         draft: {
@@ -271,8 +285,8 @@ export const requestMachine = setup({
         },
         in_progress: {
           on: {
-            // Writing again changes nothing: the request is being handled already (an action, so `can` says yes).
-            SELLER_WROTE: { actions: 'keepTime' },
+            // Writing again changes nothing but the unread mark: the request is being handled already (an action, so `can` says yes).
+            SELLER_WROTE: sellerWroteAgain,
             SEND_PROPOSAL: sendProposal,
             CONFIRM: confirm,
             DECLINE: decline,
@@ -281,7 +295,7 @@ export const requestMachine = setup({
         },
         awaiting_response: {
           on: {
-            SELLER_WROTE: { actions: 'keepTime' },
+            SELLER_WROTE: sellerWroteAgain,
             ACCEPT: customerAnswer('proposal_accepted', 'proposal_accepted'),
             REFUSE: customerAnswer('proposal_declined', 'proposal_declined'),
             WITHDRAW_PROPOSAL: withdraw,

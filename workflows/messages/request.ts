@@ -4,7 +4,7 @@
  * taken; the update id is the caller's decision id); the state is a Query. Lists and the
  * request's page come from PostgreSQL (ServiceRequest), never from here.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, RequestSource } from '../../domain/documents';
 import type { Plan } from '../../domain/plans';
 import type { RequestBilling } from '../../domain/requests';
@@ -44,5 +44,8 @@ export const requestUpdates = {
   accept: defineUpdate<RequestView, [DecisionInput]>('requestAccept'),
   refuse: defineUpdate<RequestView, [DecisionInput]>('requestRefuse'),
 };
+
+/** The customer wrote on the request's conversation (stored already): the request is unread until the seller's next move. */
+export const requestCustomerWroteSignal = defineSignal<[{ messageId: string }]>('requestCustomerWrote');
 
 export const requestStateQuery = defineQuery<RequestView>('requestState');

@@ -216,6 +216,21 @@ describe('request machine', () => {
     expect(whyNotRequest(run([...IN.proposal_accepted, E.billing('invoice'), E.confirm]).snapshot, E.retryCharge)).toMatch(/not charged by card/);
   });
 
+  it("marks the request unread on the customer's message, read again by the seller's next move", () => {
+    const wrote: RequestEvent = { type: 'CUSTOMER_WROTE', at: T0 };
+    const awaiting = run(IN.awaiting_response).snapshot;
+    const unread = step(awaiting, wrote);
+    expect(activities(unread.actions)).toEqual(['syncRequest']);
+    expect(requestView(unread.snapshot)).toMatchObject({ status: 'awaiting_response', unread: true });
+    // Unread already: nothing more to write.
+    expect(activities(step(unread.snapshot, wrote).actions)).toEqual([]);
+    const answered = step(unread.snapshot, E.wrote);
+    expect(activities(answered.actions)).toEqual(['syncRequest']);
+    expect(requestView(answered.snapshot).unread).toBe(false);
+    // A seller writing again on a read request writes nothing, as before.
+    expect(activities(step(run(IN.in_progress).snapshot, E.wrote).actions)).toEqual([]);
+  });
+
   it('charges nothing when billing was changed to invoice before confirming', () => {
     const { snapshot, actions } = run([...IN.proposal_accepted, E.billing('invoice'), E.confirm]);
     expect(activities(actions)).toEqual(['syncRequest', 'recordTransition', 'startSubscription', 'confirmToCustomer']);
