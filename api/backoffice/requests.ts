@@ -157,7 +157,8 @@ export const requestRoutes = [
     path: '/requests/:id/confirm',
     operationId: 'confirmRequest',
     tag,
-    summary: 'Confirm the request: billing card charges the accepted amount once (a decline leaves it confirmed-unpaid); a plan starts a subscription',
+    summary:
+      'Confirm the request: billing card charges the accepted amount once (a decline leaves it confirmed-unpaid: retry with POST /v1/requests/{id}/charge); a plan starts a subscription. Billing card with something to charge and no saved card is refused (409) with the reason',
     params: idParamsSchema,
     body: emptySchema,
     bodyExample: {},

@@ -251,8 +251,12 @@ export function withdrawPriceProposal(deps: AppDeps, caller: TenantCaller, reque
   return move(deps, caller.tenantId, requestId, requestUpdates.withdrawProposal, seller(caller), decisionId);
 }
 
-export function confirmRequest(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId: string) {
-  return move(deps, caller.tenantId, requestId, requestUpdates.confirm, seller(caller), decisionId);
+/** The machine decides whether confirming needs a card; the API tells it whether the customer has one saved. */
+export async function confirmRequest(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId: string) {
+  const { document } = await findRequest(deps, caller.tenantId, requestId);
+  const customer = await deps.prisma.customer.findFirstOrThrow({ where: { id: document.customerId, tenantId: caller.tenantId }, select: { paymentCustomerId: true, paymentMethodId: true } });
+  const cardSaved = customer.paymentCustomerId !== null && customer.paymentMethodId !== null;
+  return move(deps, caller.tenantId, requestId, requestUpdates.confirm, { ...seller(caller), cardSaved }, decisionId);
 }
 
 /**

@@ -228,6 +228,25 @@ it('a charge is retried only for a confirmed request whose card was declined', a
   expect(early.error?.detail).toMatch(/charged once confirmed/);
 });
 
+it('billing card without a saved card: confirm answers 409 with the reason, and the request waits unconfirmed', async () => {
+  const customer = await customerWith();
+  const created = await newRequest(customer.id, { plan: { name: 'Entretien mensuel', amount: 2900, period: 'monthly' } });
+  await received(created.id);
+  await proposePrice(created.id, 9900);
+  expect((await answer(await proposalLink(customer.email), 'accept')).status).toBe(200);
+  const before = (await payments.charges()).count;
+
+  const refused = await confirm(created.id);
+  expect(refused.response.status).toBe(409);
+  expect(refused.error?.detail).toMatch(/^The customer has no saved card to charge/);
+  expect(await requestOf(created.id)).toMatchObject({ status: 'proposal_accepted', payments: [], subscriptionId: null, paymentStatus: null });
+  expect((await payments.charges()).count).toBe(before);
+
+  // Once billed by invoice, it confirms (nothing charged on confirm).
+  await succeeded(office.api.POST('/v1/requests/{id}/status', { ...withId(created.id), body: { billing: 'invoice' } }), 200);
+  expect(await succeeded(confirm(created.id), 200)).toMatchObject({ status: 'confirmed', payments: [] });
+});
+
 it('withdraws a proposal and sends a new one; the old link answers the new proposal only', async () => {
   const customer = await customerWith('pm_card_visa');
   const created = await newRequest(customer.id);
@@ -287,7 +306,7 @@ it("without assignee: the tenant's notification address hears of the answered pr
 
   try {
     const customer = await customerWith();
-    const created = await newRequest(customer.id, { assigneeId: undefined });
+    const created = await newRequest(customer.id, { assigneeId: undefined, billing: 'invoice' });
     expect((await payments.stack.prisma.document.findUniqueOrThrow({ where: { id: created.id } })).assigneeId).toBeNull();
     await received(created.id);
     await proposePrice(created.id, 12000);

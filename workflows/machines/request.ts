@@ -18,6 +18,9 @@
  * - A request waiting for the customer's answer cannot be confirmed: the seller withdraws the
  *   proposal first (the price the customer sees must be the one charged).
  * - A new proposal replaces an accepted or declined one; the earlier stays in the history.
+ * - Confirming with billing "card" when something is to be charged (an accepted amount, a plan) and
+ *   the customer has no saved card is refused with the reason, rather than confirmed into a
+ *   charge bound to fail.
  * - Confirming with billing "card" charges the accepted amount once (`chargeConfirmedRequest`,
  *   attempt 1); with a plan it also starts the subscription (`startSubscription`). The charge's
  *   outcome (paid, or a decline: confirmed-unpaid) is the activity's to record: the request is
@@ -30,7 +33,7 @@
  *
  * Final statuses are not XState final states: a view of a confirmed request is still recorded.
  */
-import { assign, setup, type SnapshotFrom } from 'xstate';
+import { and, assign, not, setup, type SnapshotFrom } from 'xstate';
 import type { AuditEventType } from '../../domain/documents';
 import {
   boxOf,
@@ -71,7 +74,9 @@ export type ChargeStatus = 'charging' | 'succeeded' | 'failed';
 /** The seller's moves. */
 export type RequestSellerEvent = Timed &
   (
-    | { type: 'START' | 'SELLER_WROTE' | 'WITHDRAW_PROPOSAL' | 'CONFIRM' | 'RETRY_CHARGE' }
+    | { type: 'START' | 'SELLER_WROTE' | 'WITHDRAW_PROPOSAL' | 'RETRY_CHARGE' }
+    /** `cardSaved`: whether the customer has a card to charge, as the API read it (absent in decisions taken before it was asked). */
+    | { type: 'CONFIRM'; cardSaved?: boolean }
     | { type: 'DECLINE'; reason?: string }
     | { type: 'SEND_PROPOSAL'; amount: number }
     | { type: 'CHANGE_BILLING'; billing: RequestBilling }
@@ -123,6 +128,9 @@ const acceptedAmount = (context: RequestContext): number | undefined => {
   return last?.status === 'accepted' ? last.amount : undefined;
 };
 
+/** Confirming charges the card: the accepted amount now, or a plan's periods from now on. */
+const wouldCharge = (context: RequestContext): boolean => context.billing === 'card' && (acceptedAmount(context) !== undefined || context.hasPlan);
+
 export const requestMachine = setup({
   types: {
     context: {} as RequestContext,
@@ -133,6 +141,7 @@ export const requestMachine = setup({
     validAmount: ({ event }) => event.type === 'SEND_PROPOSAL' && Number.isInteger(event.amount) && event.amount > 0,
     chargesCard: ({ context }) => context.billing === 'card' && acceptedAmount(context) !== undefined,
     chargeDeclined: ({ context }) => context.charge?.status === 'failed',
+    noCardToCharge: ({ context, event }) => event.type === 'CONFIRM' && event.cardSaved === false && wouldCharge(context),
     unread: ({ context }) => context.unread,
     currentAttempt: ({ context, event }) => (event.type === 'CHARGE_SUCCEEDED' || event.type === 'CHARGE_FAILED') && event.attempt === context.charge?.attempt,
   },
@@ -213,7 +222,7 @@ export const requestMachine = setup({
     ] as const;
     const confirm = [
       {
-        guard: 'chargesCard',
+        guard: and([not('noCardToCharge'), 'chargesCard']),
         target: '#request.confirmed',
         actions: [
           ...seller('confirmed', 'settleConfirm'),
@@ -222,7 +231,7 @@ export const requestMachine = setup({
           confirmToCustomer('request_confirmed'),
         ],
       },
-      { target: '#request.confirmed', actions: [...seller('confirmed', 'settleConfirm'), 'startSubscription', confirmToCustomer('request_confirmed')] },
+      { guard: not('noCardToCharge'), target: '#request.confirmed', actions: [...seller('confirmed', 'settleConfirm'), 'startSubscription', confirmToCustomer('request_confirmed')] },
     ] as const;
     const decline = {
       target: '#request.declined',
@@ -352,6 +361,9 @@ export function whyNotRequest(snapshot: RequestSnapshot, event: RequestEvent): s
   if (event.type === 'RETRY_CHARGE') return whyNoRetry(snapshot);
   if (status === 'confirmed') return 'The request is already confirmed';
   if (status === 'declined') return 'The request is declined';
+  if (event.type === 'CONFIRM' && event.cardSaved === false && wouldCharge(snapshot.context)) {
+    return 'The customer has no saved card to charge: save one (PATCH /v1/customers/:id savedCard) or bill by invoice (POST /v1/requests/:id/status {"billing": "invoice"})';
+  }
   if (event.type === 'SEND_PROPOSAL') return 'A price proposal is a positive amount in minor units';
   if (event.type === 'CONFIRM' && status === 'awaiting_response') return 'The customer has not answered the price proposal: withdraw it before confirming';
   if (event.type === 'ACCEPT' || event.type === 'REFUSE') return 'No price proposal is waiting for an answer';

@@ -35,7 +35,8 @@ export const requestUpdates = {
   sellerWrote: defineUpdate<RequestView, [SellerMoveInput]>('requestSellerWrote'),
   sendProposal: defineUpdate<RequestView, [SellerMoveInput & { amount: number }]>('requestSendProposal'),
   withdrawProposal: defineUpdate<RequestView, [SellerMoveInput]>('requestWithdrawProposal'),
-  confirm: defineUpdate<RequestView, [SellerMoveInput]>('requestConfirm'),
+  /** `cardSaved`: whether the customer has a card to charge now (the machine refuses a card billing without one). */
+  confirm: defineUpdate<RequestView, [SellerMoveInput & { cardSaved?: boolean }]>('requestConfirm'),
   decline: defineUpdate<RequestView, [SellerMoveInput & { reason?: string }]>('requestDecline'),
   changeBilling: defineUpdate<RequestView, [SellerMoveInput & { billing: RequestBilling }]>('requestChangeBilling'),
   /** Charges a confirmed request's declined card again (the next attempt), behind the answer. */

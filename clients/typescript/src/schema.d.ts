@@ -880,7 +880,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm the request: billing card charges the accepted amount once (a decline leaves it confirmed-unpaid); a plan starts a subscription */
+        /** Confirm the request: billing card charges the accepted amount once (a decline leaves it confirmed-unpaid: retry with POST /v1/requests/{id}/charge); a plan starts a subscription. Billing card with something to charge and no saved card is refused (409) with the reason */
         post: operations["confirmRequest"];
         delete?: never;
         options?: never;

@@ -231,6 +231,18 @@ describe('request machine', () => {
     expect(activities(step(run(IN.in_progress).snapshot, E.wrote).actions)).toEqual([]);
   });
 
+  it('refuses to confirm a card billing the customer has no saved card for, when something is to be charged', () => {
+    const noCard = by(seller, 'CONFIRM', { cardSaved: false });
+    const accepted = run(IN.proposal_accepted).snapshot;
+    expect(whyNotRequest(accepted, noCard)).toMatch(/^The customer has no saved card to charge/);
+    expect(whyNotRequest(accepted, by(seller, 'CONFIRM', { cardSaved: true }))).toBeUndefined();
+    // Nothing to charge (no accepted amount, no plan), or billed by invoice: confirmed.
+    expect(whyNotRequest(run(IN.in_progress).snapshot, noCard)).toBeUndefined();
+    expect(whyNotRequest(run([...IN.proposal_accepted, E.billing('invoice')]).snapshot, noCard)).toBeUndefined();
+    // A plan is charged each period: refused too.
+    expect(whyNotRequest(run(IN.in_progress, { ...INPUT, hasPlan: true }).snapshot, noCard)).toMatch(/no saved card/);
+  });
+
   it('charges nothing when billing was changed to invoice before confirming', () => {
     const { snapshot, actions } = run([...IN.proposal_accepted, E.billing('invoice'), E.confirm]);
     expect(activities(actions)).toEqual(['syncRequest', 'recordTransition', 'startSubscription', 'confirmToCustomer']);
