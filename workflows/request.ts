@@ -5,23 +5,25 @@
  * live in machines/request.ts; the story around them (recording, notifications, decisions,
  * continue-as-new) is the one every document shares (document-story.ts).
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import type { RequestActivities } from '../activities/requests/types';
 import type { SubscriptionActivities } from '../activities/subscriptions/types';
 import { runDocumentStory } from './document-story';
-import { decision, decisionEvent, patiently } from './story';
+import { decision, decisionEvent, fact, patiently } from './story';
 import { confirmationActions } from './customer-emails';
 import {
+  chargeUnsettled,
   isRequestClosed,
   requestMachine,
   requestStatus,
   requestView,
   whyNotRequest,
+  type RequestChargeOutcome,
   type RequestEvent,
   type RequestView,
 } from './machines/request';
-import { requestStateQuery, requestUpdates, type RequestWorkflowInput } from './messages/request';
+import { requestCustomerWroteSignal, requestStateQuery, requestUpdates, type RequestWorkflowInput } from './messages/request';
 import { startNewSubscription } from './subscribe';
 import type { RequestStatus } from '../domain/requests';
 
@@ -50,12 +52,19 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
   const seller = <TType extends RequestEvent['type']>(type: TType) =>
     (move: object) => ({ type, at: Date.now(), ...move }) as Extract<RequestEvent, { type: TType }>;
 
+  /**
+   * Whether charge outcomes come back to the machine (patch request-charge-retry): then a
+   * confirmed request stays open while its charge is in flight or declined, for the seller's
+   * retry. A run resumed from one already did; histories from before closed on confirm.
+   */
+  let settlesCharges = input.resume !== undefined;
+
   const closed = await runDocumentStory(input, {
     kind: 'request',
     machine: requestMachine,
     machineInput: () => ({ now: Date.now(), priceOnQuote: input.priceOnQuote, billing: input.billing, currency: input.currency, hasPlan: input.plan !== undefined }),
     status: requestStatus,
-    isClosed: isRequestClosed,
+    isClosed: (snapshot) => isRequestClosed(snapshot) && !(settlesCharges && chargeUnsettled(snapshot)),
     whyNot: whyNotRequest,
     view: requestView,
     stateQuery: requestStateQuery,
@@ -67,9 +76,11 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
       decision(requestUpdates.confirm, seller('CONFIRM')),
       decision(requestUpdates.decline, seller('DECLINE')),
       decision(requestUpdates.changeBilling, seller('CHANGE_BILLING')),
+      decision(requestUpdates.retryCharge, seller('RETRY_CHARGE')),
       decision(requestUpdates.accept, (decided): RequestEvent => decisionEvent('ACCEPT', decided)),
       decision(requestUpdates.refuse, (decided): RequestEvent => decisionEvent('REFUSE', decided)),
     ],
+    facts: [fact(requestCustomerWroteSignal, (): RequestEvent => ({ type: 'CUSTOMER_WROTE', at: Date.now() }))],
     actions: (tools) => ({
       ...confirmationActions({ tenantId, documentId, emailsCustomer: true }, tools),
       syncRequest: async ({ snapshot }) => {
@@ -83,12 +94,26 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
           { tenantId, documentId, template: 'request_proposal', attachPdf: false, idempotencyKey: `${workflowId}#proposal#${params.seq}` },
         ]);
       },
-      // Behind the confirm's answer: a slow provider never holds the seller's click, and the
-      // outcome (paid, or declined: confirmed-unpaid) is the activity's to record.
+      // Behind the confirm's (or retry's) answer: a slow provider never holds the seller's click,
+      // and the outcome (paid, or declined: confirmed-unpaid) is the activity's to record; the
+      // machine hears it too, so a declined charge can be retried, one attempt at a time.
       chargeConfirmedRequest: async ({ params }) => {
-        tools.behindTheAnswer(() => chargeConfirmedRequest.executeWithOptions({ summary: `charge the confirmed request, attempt ${params.attempt}` }, [{ tenantId, documentId, ...params }]), {
-          charge: params.attempt,
-        });
+        const settles = patched('request-charge-retry');
+        settlesCharges ||= settles;
+        const outcome = (succeeded: boolean) => {
+          const settled: RequestChargeOutcome = { type: succeeded ? 'CHARGE_SUCCEEDED' : 'CHARGE_FAILED', attempt: params.attempt, at: Date.now() };
+          return tools.tell(settled);
+        };
+        tools.behindTheAnswer(async () => {
+          try {
+            const charged = await chargeConfirmedRequest.executeWithOptions({ summary: `charge the confirmed request, attempt ${params.attempt}` }, [{ tenantId, documentId, ...params }]);
+            if (settles) await outcome(charged.status === 'succeeded');
+          } catch (error) {
+            // Failed for good (retries are unlimited): the seller may try again rather than the run waiting forever.
+            if (settles && error instanceof ActivityFailure) await outcome(false);
+            throw error;
+          }
+        }, { charge: params.attempt });
       },
       startSubscription: async () => {
         const { plan } = input;

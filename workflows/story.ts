@@ -97,6 +97,11 @@ export interface StoryTools {
   lastWriteSeq(): number;
   /** Shows this status in the search attributes operators filter on. */
   showStatus(status: string): void;
+  /**
+   * Feeds the machine an outcome that came behind the answer (a charge the seller did not wait
+   * for), queued like any event; resolves once its actions ran.
+   */
+  tell(event: object): Promise<void>;
 }
 
 /** How far the current run has come: a kind's `timeToContinueAsNew` decides on it. */
@@ -188,6 +193,8 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
     nextWriteSeq: () => (writeSeq += 1),
     lastWriteSeq: () => writeSeq,
     showStatus: (status) => upsertSearchAttributes(documentSearchAttributes({ tenantId: input.tenantId, kind: story.kind, customerId: input.customerId, status })),
+    // The runner is made just below, before any action can run.
+    tell: async (event) => void (await runner.send(event as EventFromLogic<TMachine>)),
   };
 
   const handlers = story.actions(tools);

@@ -7,12 +7,13 @@
  * outage delays them and never loses them. A message's id comes from its request (decision id,
  * portal form id), so a retried request stores and notifies it once.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { AccessLink, Message, PrismaClient } from '../../generated/prisma/client';
 import { actorLabel, type Actor, type RequestSource } from '../../domain/documents';
 import { derivedId, sha256Hex } from '../../platform/ids';
 import { messageNotificationWorkflowId, type MessageNotificationInput, type messageNotificationWorkflow } from '../../workflows/conversation';
 import type { FactInput, FactMessage } from '../../workflows/fact';
+import { requestCustomerWroteSignal, requestWorkflowId } from '../../workflows/messages/request';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
@@ -124,7 +125,7 @@ export interface CustomerMessageInput {
 export async function postCustomerMessage(
   deps: AppDeps,
   link: AccessLink,
-  document: { id: string; tenantId: string },
+  document: { id: string; tenantId: string; kind: string },
   input: CustomerMessageInput,
 ): Promise<Message> {
   const id = `msg_${sha256Hex(`${link.id}:${document.id}:${input.submissionId}`).slice(0, 32)}`;
@@ -143,5 +144,15 @@ export async function postCustomerMessage(
     ...(authorName ? { authorName } : {}),
     at: message.createdAt.getTime(),
   });
+  if (document.kind === 'request') await markRequestUnread(deps, document.id, message.id);
   return message;
+}
+
+/** A service request's workflow owns its unread mark: it hears of the message. A closed request's has ended, and its box is closed. */
+async function markRequestUnread(deps: AppDeps, requestId: string, messageId: string): Promise<void> {
+  try {
+    await deps.temporal.workflow.getHandle(requestWorkflowId(requestId)).signal(requestCustomerWroteSignal, { messageId });
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
 }

@@ -206,30 +206,41 @@ export async function assignRequest(deps: AppDeps, caller: TenantCaller, request
   return presentRequest(await findRequest(deps, caller.tenantId, requestId));
 }
 
-/** A move on the request's workflow, taken once per decision id; refused moves answer 409 with the reason. */
-async function move<TInput>(deps: AppDeps, tenantId: string, requestId: string, update: UpdateDefinition<RequestView, [TInput]>, input: TInput, decisionId: string) {
-  const row = await findRequest(deps, tenantId, requestId);
-  await executeRequestUpdate(deps.temporal, requestId, row.document.status, update, input, decisionId);
+/**
+ * A move on the request's workflow, taken once per decision id; refused moves answer 409 with the
+ * reason. A request whose workflow has ended answers `whyEnded` of its row, by default its status.
+ */
+async function move<TInput>(
+  deps: AppDeps,
+  tenantId: string,
+  requestId: string,
+  update: UpdateDefinition<RequestView, [TInput]>,
+  input: TInput,
+  decisionId: string,
+  whyEnded: (row: RequestRow) => string = (row) => whyNotRunning(row.document.status),
+) {
+  // Another tenant's request, or none, is not found; why an ended workflow refuses is read when asked (a charge may have paid meanwhile).
+  await findRequest(deps, tenantId, requestId);
+  await executeRequestUpdate(deps.temporal, requestId, update, input, decisionId, async () => whyEnded(await findRequest(deps, tenantId, requestId)));
   return presentRequest(await findRequest(deps, tenantId, requestId));
 }
+
+const whyNotRunning = (status: string) => ((FINAL_REQUEST_STATUSES as readonly string[]).includes(status) ? `The request is ${status}` : 'The request is not running');
 
 async function executeRequestUpdate<TInput>(
   client: Client,
   requestId: string,
-  status: string,
   update: UpdateDefinition<RequestView, [TInput]>,
   input: TInput,
   decisionId: string,
+  whyNoWorkflow: () => string | Promise<string>,
 ): Promise<RequestView> {
-  return askWorkflow(
-    () => client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input], updateId: decisionId }),
-    () => ((FINAL_REQUEST_STATUSES as readonly string[]).includes(status) ? `The request is ${status}` : 'The request is not running'),
-  );
+  return askWorkflow(() => client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input], updateId: decisionId }), whyNoWorkflow);
 }
 
 /** The customer's answer to the price proposal, from the request's link (portal). */
 export function answerProposal(client: Client, requestId: string, answer: 'accept' | 'refuse', decisionId: string, input: DecisionInput): Promise<RequestView> {
-  return executeRequestUpdate(client, requestId, '', answer === 'accept' ? requestUpdates.accept : requestUpdates.refuse, input, decisionId);
+  return executeRequestUpdate(client, requestId, answer === 'accept' ? requestUpdates.accept : requestUpdates.refuse, input, decisionId, () => whyNotRunning(''));
 }
 
 const seller = (caller: TenantCaller): SellerMoveInput => ({ actor: sellerActor(caller) });
@@ -250,8 +261,23 @@ export function withdrawPriceProposal(deps: AppDeps, caller: TenantCaller, reque
   return move(deps, caller.tenantId, requestId, requestUpdates.withdrawProposal, seller(caller), decisionId);
 }
 
-export function confirmRequest(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId: string) {
-  return move(deps, caller.tenantId, requestId, requestUpdates.confirm, seller(caller), decisionId);
+/** The machine decides whether confirming needs a card; the API tells it whether the customer has one saved. */
+export async function confirmRequest(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId: string) {
+  const { document } = await findRequest(deps, caller.tenantId, requestId);
+  const customer = await deps.prisma.customer.findFirstOrThrow({ where: { id: document.customerId, tenantId: caller.tenantId }, select: { paymentCustomerId: true, paymentMethodId: true } });
+  const cardSaved = customer.paymentCustomerId !== null && customer.paymentMethodId !== null;
+  return move(deps, caller.tenantId, requestId, requestUpdates.confirm, { ...seller(caller), cardSaved }, decisionId);
+}
+
+/**
+ * Charges a confirmed request's declined card again, through its workflow (the next attempt,
+ * behind the answer); a charge in flight or a paid request is refused with the reason. A paid
+ * request's workflow has ended: its row says why.
+ */
+export function retryRequestCharge(deps: AppDeps, caller: TenantCaller, requestId: string, decisionId: string) {
+  return move(deps, caller.tenantId, requestId, requestUpdates.retryCharge, seller(caller), decisionId, (row) =>
+    row.paymentStatus === 'paid' ? 'The request is already paid' : whyNotRunning(row.document.status),
+  );
 }
 
 /** Declined by the request's workflow, which keeps the reason with the rest of the request's row. */

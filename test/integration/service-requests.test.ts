@@ -166,6 +166,87 @@ it('a declined card on confirm: confirmed-unpaid, an event and a notice to the a
   );
 });
 
+it("a declined confirm charge is charged again by the seller's retry, one attempt at a time, never once paid", async () => {
+  const customer = await customerWith('pm_card_chargeDeclined');
+  const created = await newRequest(customer.id);
+  await received(created.id);
+  await proposePrice(created.id, 9900);
+  expect((await answer(await proposalLink(customer.email), 'accept')).status).toBe(200);
+  await succeeded(confirm(created.id), 200);
+  await eventually(async () => ((await requestOf(created.id)).paymentStatus === 'unpaid' ? true : undefined), { what: 'the first charge declined' });
+
+  // The customer gives another card; the seller charges again.
+  await succeeded(office.api.PATCH('/v1/customers/{id}', { ...withId(customer.id), body: { savedCard: { paymentMethodId: 'pm_card_visa' } } }), 200);
+  const before = (await payments.charges()).count;
+  const retry = (key = `retry-${unique()}`) => office.api.POST('/v1/requests/{id}/charge', { params: { path: { id: created.id }, header: { 'Idempotency-Key': key } }, body: {} });
+  // The row says declined a moment before the workflow hears the outcome: until then the charge is in flight.
+  const [first, second] = await eventually(async () => {
+    const answers = await Promise.all([retry(), retry()]);
+    return answers.every((answer) => answer.response.status === 409 && /in flight/.test(answer.error?.detail ?? '')) ? undefined : answers;
+  }, { what: 'the retry taken' });
+  // Two at once: one is taken, the other refused, while the first is in flight or once it paid
+  // (the stand-in answers in milliseconds; the machine's test pins the in-flight refusal).
+  const statuses = [first.response.status, second.response.status].sort();
+  expect(statuses).toEqual([202, 409]);
+  expect((first.error ?? second.error)?.detail).toMatch(/^(Charge attempt 2 is still in flight: wait for its outcome|The request is already paid)$/);
+
+  const paid = await eventually(async () => {
+    const seen = await requestOf(created.id);
+    return seen.paymentStatus === 'paid' ? seen : undefined;
+  }, { what: 'the second attempt paid' });
+  expect(paid).toMatchObject({ status: 'confirmed' });
+  expect(paid.payments).toEqual([
+    expect.objectContaining({ attempt: 1, status: 'failed', amount: 9900 }),
+    expect.objectContaining({ attempt: 2, status: 'succeeded', amount: 9900 }),
+  ]);
+  expect((await payments.charges()).count - before).toBe(1);
+  const trail = await eventually(async () => {
+    const events = await office.events(created.id);
+    return events.some((event) => event.type === 'paid') ? events : undefined;
+  }, { what: 'the paid event' });
+  expect(trail.filter((event) => event.type === 'payment_failed' || event.type === 'paid').map((event) => [event.type, event.data.attempt])).toEqual([
+    ['payment_failed', 1],
+    ['paid', 2],
+  ]);
+  // Paid, the request's story ends; another retry is refused with the reason.
+  await payments.stack.client.workflow.getHandle(`request-${created.id}`).result();
+  const again = await retry();
+  expect(again.response.status).toBe(409);
+  expect(again.error?.detail).toBe('The request is already paid');
+  // A declined charge retried and paid (patch request-charge-retry): the history CI replays (test/replay/record.ts).
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await saveClosedHistory(payments.stack.client.workflow, `request-${created.id}`, 'request-charge-retried');
+  }
+});
+
+it('a charge is retried only for a confirmed request whose card was declined', async () => {
+  const customer = await customerWith('pm_card_visa');
+  const created = await newRequest(customer.id);
+  await received(created.id);
+  const early = await office.api.POST('/v1/requests/{id}/charge', { ...withId(created.id), body: {} });
+  expect(early.response.status).toBe(409);
+  expect(early.error?.detail).toMatch(/charged once confirmed/);
+});
+
+it('billing card without a saved card: confirm answers 409 with the reason, and the request waits unconfirmed', async () => {
+  const customer = await customerWith();
+  const created = await newRequest(customer.id, { plan: { name: 'Entretien mensuel', amount: 2900, period: 'monthly' } });
+  await received(created.id);
+  await proposePrice(created.id, 9900);
+  expect((await answer(await proposalLink(customer.email), 'accept')).status).toBe(200);
+  const before = (await payments.charges()).count;
+
+  const refused = await confirm(created.id);
+  expect(refused.response.status).toBe(409);
+  expect(refused.error?.detail).toMatch(/^The customer has no saved card to charge/);
+  expect(await requestOf(created.id)).toMatchObject({ status: 'proposal_accepted', payments: [], subscriptionId: null, paymentStatus: null });
+  expect((await payments.charges()).count).toBe(before);
+
+  // Once billed by invoice, it confirms (nothing charged on confirm).
+  await succeeded(office.api.POST('/v1/requests/{id}/status', { ...withId(created.id), body: { billing: 'invoice' } }), 200);
+  expect(await succeeded(confirm(created.id), 200)).toMatchObject({ status: 'confirmed', payments: [] });
+});
+
 it('withdraws a proposal and sends a new one; the old link answers the new proposal only', async () => {
   const customer = await customerWith('pm_card_visa');
   const created = await newRequest(customer.id);
@@ -225,7 +306,7 @@ it("without assignee: the tenant's notification address hears of the answered pr
 
   try {
     const customer = await customerWith();
-    const created = await newRequest(customer.id, { assigneeId: undefined });
+    const created = await newRequest(customer.id, { assigneeId: undefined, billing: 'invoice' });
     expect((await payments.stack.prisma.document.findUniqueOrThrow({ where: { id: created.id } })).assigneeId).toBeNull();
     await received(created.id);
     await proposePrice(created.id, 12000);
@@ -257,6 +338,31 @@ it('statistics leave out requests handled without a price proposal', async () =>
   const after = await stats();
   expect(after.confirmed).toBe(before.confirmed);
   expect(after.excludedWithoutProposal).toBe(before.excludedWithoutProposal + 1);
+});
+
+it("a customer's message marks the request unread, until the seller's next move", async () => {
+  const customer = await customerWith();
+  const created = await newRequest(customer.id);
+  await received(created.id);
+  await proposePrice(created.id, 5000);
+  const link = await proposalLink(customer.email);
+  expect((await requestOf(created.id)).unread).toBe(false);
+
+  const written = await fetch(`${link}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ body: 'Pouvez-vous venir jeudi plutôt ?' }),
+  });
+  expect(written.status).toBe(201);
+  const unread = await eventually(async () => {
+    const seen = await requestOf(created.id);
+    return seen.unread ? seen : undefined;
+  }, { what: 'the request unread' });
+  // Still waiting for the answer to the proposal: the message changes the mark, not the box.
+  expect(unread).toMatchObject({ status: 'awaiting_response', box: 'awaiting_response' });
+
+  const answered = await succeeded(office.api.POST('/v1/requests/{id}/messages', { ...withId(created.id), body: { body: 'Jeudi nous convient.' } }), 200);
+  expect(answered).toMatchObject({ status: 'awaiting_response', unread: false });
 });
 
 it('labels and internal notes stay in the team; the conversation reaches the customer and takes the request in hand', async () => {

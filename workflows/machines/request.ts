@@ -11,22 +11,29 @@
  *   pending | in_progress | proposal_accepted | proposal_declined ──CONFIRM──▶ confirmed
  *   any open status ──DECLINE──▶ declined
  *   any open status ──CHANGE_BILLING──▶ the same status, billing changed
+ *   any status ──CUSTOMER_WROTE (a message from the portal)──▶ the same status, unread
+ *   confirmed, its charge declined ──RETRY_CHARGE──▶ confirmed, charged again (attempt n+1)
  *
  * Decisions taken here, where the seed leaves room:
  * - A request waiting for the customer's answer cannot be confirmed: the seller withdraws the
  *   proposal first (the price the customer sees must be the one charged).
  * - A new proposal replaces an accepted or declined one; the earlier stays in the history.
+ * - Confirming with billing "card" when something is to be charged (an accepted amount, a plan) and
+ *   the customer has no saved card is refused with the reason, rather than confirmed into a
+ *   charge bound to fail.
  * - Confirming with billing "card" charges the accepted amount once (`chargeConfirmedRequest`,
  *   attempt 1); with a plan it also starts the subscription (`startSubscription`). The charge's
  *   outcome (paid, or a decline: confirmed-unpaid) is the activity's to record: the request is
- *   confirmed either way, and it is never charged again by this machine.
+ *   confirmed either way. The outcome comes back (CHARGE_SUCCEEDED | CHARGE_FAILED): a declined
+ *   charge is charged again only when the seller retries it, one attempt at a time, never once paid.
  * - A "sur devis" request confirmed without an accepted proposal, or declined without any
  *   proposal sent, is flagged `handledWithoutProposal` and left out of the statistics.
- * - The unread mark is set by the customer's answer and cleared by the seller's next move.
+ * - The unread mark is set by the customer's answer or message and cleared by the seller's next
+ *   move (a message of the seller's included).
  *
  * Final statuses are not XState final states: a view of a confirmed request is still recorded.
  */
-import { assign, setup, type SnapshotFrom } from 'xstate';
+import { and, assign, not, setup, type SnapshotFrom } from 'xstate';
 import type { AuditEventType } from '../../domain/documents';
 import {
   boxOf,
@@ -57,12 +64,19 @@ export interface RequestContext extends RequestMachineInput {
   confirmedAmount?: number;
   /** The seller's words when declining, if any. */
   declineReason?: string;
+  /** The card's charge on confirm: its latest attempt and how it stands. */
+  charge?: { attempt: number; status: ChargeStatus };
 }
+
+/** A charge in flight, taken, or declined (the seller may retry it). */
+export type ChargeStatus = 'charging' | 'succeeded' | 'failed';
 
 /** The seller's moves. */
 export type RequestSellerEvent = Timed &
   (
-    | { type: 'START' | 'SELLER_WROTE' | 'WITHDRAW_PROPOSAL' | 'CONFIRM' }
+    | { type: 'START' | 'SELLER_WROTE' | 'WITHDRAW_PROPOSAL' | 'RETRY_CHARGE' }
+    /** `cardSaved`: whether the customer has a card to charge, as the API read it (absent in decisions taken before it was asked). */
+    | { type: 'CONFIRM'; cardSaved?: boolean }
     | { type: 'DECLINE'; reason?: string }
     | { type: 'SEND_PROPOSAL'; amount: number }
     | { type: 'CHANGE_BILLING'; billing: RequestBilling }
@@ -74,7 +88,20 @@ export interface RequestCustomerEvent extends Timed {
   reason?: string;
 }
 
-export type RequestEvent = ({ type: 'SEND' } & Timed) | FactEvent | RequestSellerEvent | RequestCustomerEvent;
+/** How a charge attempt ended, as its activity answered (behind the seller's answer). */
+export interface RequestChargeOutcome {
+  type: 'CHARGE_SUCCEEDED' | 'CHARGE_FAILED';
+  attempt: number;
+  at: number;
+}
+
+/** The customer wrote on the request's conversation (a fact: stored already, never refused). */
+export interface RequestCustomerWrote {
+  type: 'CUSTOMER_WROTE';
+  at: number;
+}
+
+export type RequestEvent = ({ type: 'SEND' } & Timed) | FactEvent | RequestSellerEvent | RequestCustomerEvent | RequestChargeOutcome | RequestCustomerWrote;
 
 /** Parameters of the activity that charges the saved card on confirm. */
 export interface ChargeRequestParams {
@@ -101,6 +128,9 @@ const acceptedAmount = (context: RequestContext): number | undefined => {
   return last?.status === 'accepted' ? last.amount : undefined;
 };
 
+/** Confirming charges the card: the accepted amount now, or a plan's periods from now on. */
+const wouldCharge = (context: RequestContext): boolean => context.billing === 'card' && (acceptedAmount(context) !== undefined || context.hasPlan);
+
 export const requestMachine = setup({
   types: {
     context: {} as RequestContext,
@@ -110,10 +140,15 @@ export const requestMachine = setup({
   guards: {
     validAmount: ({ event }) => event.type === 'SEND_PROPOSAL' && Number.isInteger(event.amount) && event.amount > 0,
     chargesCard: ({ context }) => context.billing === 'card' && acceptedAmount(context) !== undefined,
+    chargeDeclined: ({ context }) => context.charge?.status === 'failed',
+    noCardToCharge: ({ context, event }) => event.type === 'CONFIRM' && event.cardSaved === false && wouldCharge(context),
+    unread: ({ context }) => context.unread,
+    currentAttempt: ({ context, event }) => (event.type === 'CHARGE_SUCCEEDED' || event.type === 'CHARGE_FAILED') && event.attempt === context.charge?.attempt,
   },
   actions: {
     keepTime: assign({ now: ({ context, event }) => (typeof event.at === 'number' ? event.at : context.now) }),
     markRead: assign({ unread: false }),
+    markUnread: assign({ unread: true }),
     addProposal: assign(({ context, event }) => {
       if (event.type !== 'SEND_PROPOSAL') return {};
       // A proposal still out is replaced, never left answerable beside the new one.
@@ -134,6 +169,11 @@ export const requestMachine = setup({
       handledWithoutProposal: context.priceOnQuote && context.proposals.length === 0,
       ...(event.type === 'DECLINE' && event.reason ? { declineReason: event.reason } : {}),
     })),
+    /** The next attempt goes out: the first on confirm, one more on each retry. */
+    startCharge: assign(({ context }) => ({ charge: { attempt: (context.charge?.attempt ?? 0) + 1, status: 'charging' as const } })),
+    settleCharge: assign(({ context, event }) =>
+      context.charge ? { charge: { ...context.charge, status: event.type === 'CHARGE_SUCCEEDED' ? ('succeeded' as const) : ('failed' as const) } } : {},
+    ),
     recordTransition: activity<RecordParams>(),
     notifyAssignee: activity<NotifyParams>(),
     confirmToCustomer: activity<ConfirmParams>(),
@@ -173,21 +213,25 @@ export const requestMachine = setup({
         },
       ],
     } as const;
+    const charge = [
+      'startCharge',
+      {
+        type: 'chargeConfirmedRequest',
+        params: ({ context }: { context: RequestContext }) => ({ amount: context.confirmedAmount as number, currency: context.currency, attempt: context.charge?.attempt as number }),
+      },
+    ] as const;
     const confirm = [
       {
-        guard: 'chargesCard',
+        guard: and([not('noCardToCharge'), 'chargesCard']),
         target: '#request.confirmed',
         actions: [
           ...seller('confirmed', 'settleConfirm'),
-          {
-            type: 'chargeConfirmedRequest',
-            params: ({ context }: { context: RequestContext }) => ({ amount: context.confirmedAmount as number, currency: context.currency, attempt: 1 }),
-          },
+          ...charge,
           'startSubscription',
           confirmToCustomer('request_confirmed'),
         ],
       },
-      { target: '#request.confirmed', actions: [...seller('confirmed', 'settleConfirm'), 'startSubscription', confirmToCustomer('request_confirmed')] },
+      { guard: not('noCardToCharge'), target: '#request.confirmed', actions: [...seller('confirmed', 'settleConfirm'), 'startSubscription', confirmToCustomer('request_confirmed')] },
     ] as const;
     const decline = {
       target: '#request.declined',
@@ -203,6 +247,8 @@ export const requestMachine = setup({
       ],
     } as const;
     const changeBilling = { actions: seller('billing_changed', 'changeBilling') } as const;
+    /** A customer's message read by the seller's answer; nothing to write otherwise. */
+    const sellerWroteAgain = [{ guard: 'unread', actions: ['keepTime', 'markRead', 'syncRequest'] }, { actions: 'keepTime' }] as const;
     const withdraw = { target: '#request.in_progress', actions: seller('proposal_withdrawn', 'withdrawProposal') } as const;
     const customerAnswer = (type: 'proposal_accepted' | 'proposal_declined', target: string) =>
       ({
@@ -229,6 +275,8 @@ export const requestMachine = setup({
       on: {
         VIEWED: { actions: ['keepTime', record('viewed')] },
         DOWNLOADED: { actions: ['keepTime', record('downloaded')] },
+        // Unread until the seller's next move; already unread, nothing more to write.
+        CUSTOMER_WROTE: [{ guard: 'unread', actions: 'keepTime' }, { actions: ['keepTime', 'markUnread', 'syncRequest'] }],
       },
       states: {
         draft: {
@@ -246,8 +294,8 @@ export const requestMachine = setup({
         },
         in_progress: {
           on: {
-            // Writing again changes nothing: the request is being handled already (an action, so `can` says yes).
-            SELLER_WROTE: { actions: 'keepTime' },
+            // Writing again changes nothing but the unread mark: the request is being handled already (an action, so `can` says yes).
+            SELLER_WROTE: sellerWroteAgain,
             SEND_PROPOSAL: sendProposal,
             CONFIRM: confirm,
             DECLINE: decline,
@@ -256,7 +304,7 @@ export const requestMachine = setup({
         },
         awaiting_response: {
           on: {
-            SELLER_WROTE: { actions: 'keepTime' },
+            SELLER_WROTE: sellerWroteAgain,
             ACCEPT: customerAnswer('proposal_accepted', 'proposal_accepted'),
             REFUSE: customerAnswer('proposal_declined', 'proposal_declined'),
             WITHDRAW_PROPOSAL: withdraw,
@@ -284,7 +332,13 @@ export const requestMachine = setup({
             CHANGE_BILLING: changeBilling,
           },
         },
-        confirmed: {},
+        confirmed: {
+          on: {
+            RETRY_CHARGE: { guard: 'chargeDeclined', actions: ['keepTime', ...charge] },
+            CHARGE_SUCCEEDED: { guard: 'currentAttempt', actions: ['keepTime', 'settleCharge'] },
+            CHARGE_FAILED: { guard: 'currentAttempt', actions: ['keepTime', 'settleCharge'] },
+          },
+        },
         declined: {},
       },
     };
@@ -304,13 +358,31 @@ export function whyRequestNeverTakes(type: string): string | undefined {
 export function whyNotRequest(snapshot: RequestSnapshot, event: RequestEvent): string | undefined {
   if (snapshot.can(event)) return undefined;
   const status = requestStatus(snapshot);
+  if (event.type === 'RETRY_CHARGE') return whyNoRetry(snapshot);
   if (status === 'confirmed') return 'The request is already confirmed';
   if (status === 'declined') return 'The request is declined';
+  if (event.type === 'CONFIRM' && event.cardSaved === false && wouldCharge(snapshot.context)) {
+    return 'The customer has no saved card to charge: save one (PATCH /v1/customers/:id savedCard) or bill by invoice (POST /v1/requests/:id/status {"billing": "invoice"})';
+  }
   if (event.type === 'SEND_PROPOSAL') return 'A price proposal is a positive amount in minor units';
   if (event.type === 'CONFIRM' && status === 'awaiting_response') return 'The customer has not answered the price proposal: withdraw it before confirming';
   if (event.type === 'ACCEPT' || event.type === 'REFUSE') return 'No price proposal is waiting for an answer';
   if (event.type === 'WITHDRAW_PROPOSAL') return 'No price proposal to withdraw';
   return `A request that is ${status.replace('_', ' ')} cannot take ${event.type.toLowerCase().replace('_', ' ')}`;
+}
+
+function whyNoRetry(snapshot: RequestSnapshot): string {
+  const status = requestStatus(snapshot);
+  const { charge } = snapshot.context;
+  if (status !== 'confirmed') return `A request that is ${status.replace('_', ' ')} is charged once confirmed, not before`;
+  if (!charge) return 'The request was not charged by card on confirm: nothing to retry';
+  if (charge.status === 'charging') return `Charge attempt ${charge.attempt} is still in flight: wait for its outcome`;
+  return 'The request is already paid';
+}
+
+/** Whether the confirmed request's card charge is in flight or declined (the seller may retry it). */
+export function chargeUnsettled(snapshot: RequestSnapshot): boolean {
+  return snapshot.context.charge !== undefined && snapshot.context.charge.status !== 'succeeded';
 }
 
 /** What the workflow answers decisions and queries with, and what syncRequest writes. */

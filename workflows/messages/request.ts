@@ -4,7 +4,7 @@
  * taken; the update id is the caller's decision id); the state is a Query. Lists and the
  * request's page come from PostgreSQL (ServiceRequest), never from here.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, RequestSource } from '../../domain/documents';
 import type { Plan } from '../../domain/plans';
 import type { RequestBilling } from '../../domain/requests';
@@ -35,12 +35,18 @@ export const requestUpdates = {
   sellerWrote: defineUpdate<RequestView, [SellerMoveInput]>('requestSellerWrote'),
   sendProposal: defineUpdate<RequestView, [SellerMoveInput & { amount: number }]>('requestSendProposal'),
   withdrawProposal: defineUpdate<RequestView, [SellerMoveInput]>('requestWithdrawProposal'),
-  confirm: defineUpdate<RequestView, [SellerMoveInput]>('requestConfirm'),
+  /** `cardSaved`: whether the customer has a card to charge now (the machine refuses a card billing without one). */
+  confirm: defineUpdate<RequestView, [SellerMoveInput & { cardSaved?: boolean }]>('requestConfirm'),
   decline: defineUpdate<RequestView, [SellerMoveInput & { reason?: string }]>('requestDecline'),
   changeBilling: defineUpdate<RequestView, [SellerMoveInput & { billing: RequestBilling }]>('requestChangeBilling'),
+  /** Charges a confirmed request's declined card again (the next attempt), behind the answer. */
+  retryCharge: defineUpdate<RequestView, [SellerMoveInput]>('requestRetryCharge'),
   /** The customer's answer to the proposal, from the request's link (POST /d/<token>/accept | /refuse). */
   accept: defineUpdate<RequestView, [DecisionInput]>('requestAccept'),
   refuse: defineUpdate<RequestView, [DecisionInput]>('requestRefuse'),
 };
+
+/** The customer wrote on the request's conversation (stored already): the request is unread until the seller's next move. */
+export const requestCustomerWroteSignal = defineSignal<[{ messageId: string }]>('requestCustomerWrote');
 
 export const requestStateQuery = defineQuery<RequestView>('requestState');

@@ -884,8 +884,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm the request: billing card charges the accepted amount once (a decline leaves it confirmed-unpaid); a plan starts a subscription */
+        /** Confirm the request: billing card charges the accepted amount once (a decline leaves it confirmed-unpaid: retry with POST /v1/requests/{id}/charge); a plan starts a subscription. Billing card with something to charge and no saved card is refused (409) with the reason */
         post: operations["confirmRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/charge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Charge a confirmed request's declined card again (the next attempt, on the customer's saved card now); its outcome follows in payments and the paid or payment_failed webhook. One attempt at a time; a paid request is refused */
+        post: operations["retryRequestCharge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8606,6 +8623,117 @@ export interface operations {
         responses: {
             /** @description The request after the move */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequest"];
+                };
+            };
+            /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The decision cannot be taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold; Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryRequestCharge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key and body within 24 h returns the first answer; the same key with another body is 422. The key is also the decision id of a decision (cancel, remind, convert…). Without a key, the same request within the same ten minutes is taken as a retry of the same decision: it is taken once and answered as it was. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The request, its new attempt under way */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

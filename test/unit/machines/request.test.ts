@@ -9,6 +9,7 @@ import { initialTransition, transition } from 'xstate';
 import type { Actor } from '../../../domain/documents';
 import { confirmChargeKey, REQUEST_STATUSES, type RequestStatus } from '../../../domain/requests';
 import {
+  chargeUnsettled,
   isRequestClosed,
   requestMachine,
   requestStatus,
@@ -55,6 +56,8 @@ const E = {
   confirm: by(seller, 'CONFIRM'),
   decline: by(seller, 'DECLINE', { reason: 'Hors zone' }),
   billing: (billing: 'card' | 'invoice') => by(seller, 'CHANGE_BILLING', { billing }),
+  retryCharge: by(seller, 'RETRY_CHARGE'),
+  charged: (attempt: number, succeeded: boolean): RequestEvent => ({ type: succeeded ? 'CHARGE_SUCCEEDED' : 'CHARGE_FAILED', attempt, at: T0 }),
 };
 
 /** Runs events in order, each required to be taken. */
@@ -193,6 +196,51 @@ describe('request machine', () => {
     // Confirmed is the end: no second confirm, so no second charge.
     expect(whyNotRequest(snapshot, E.confirm)).toBe('The request is already confirmed');
     expect(confirmChargeKey('req_1', 1)).toBe('req_1-confirm-attempt-1');
+  });
+
+  it('charges a declined card again on the seller\'s retry, one attempt at a time, never once paid', () => {
+    const confirmed = run(IN.confirmed).snapshot;
+    expect(whyNotRequest(confirmed, E.retryCharge)).toBe('Charge attempt 1 is still in flight: wait for its outcome');
+    expect(chargeUnsettled(confirmed)).toBe(true);
+    const declined = step(confirmed, E.charged(1, false)).snapshot;
+    const retried = step(declined, E.retryCharge);
+    expect(activities(retried.actions)).toEqual(['chargeConfirmedRequest']);
+    expect(retried.actions.find((action) => action.type === 'chargeConfirmedRequest')?.params).toEqual({ amount: 15000, currency: 'EUR', attempt: 2 });
+    expect(whyNotRequest(retried.snapshot, E.retryCharge)).toBe('Charge attempt 2 is still in flight: wait for its outcome');
+    // A late answer of an earlier attempt changes nothing.
+    expect(step(retried.snapshot, E.charged(1, true)).snapshot.context.charge).toEqual({ attempt: 2, status: 'charging' });
+    const paid = step(retried.snapshot, E.charged(2, true)).snapshot;
+    expect(chargeUnsettled(paid)).toBe(false);
+    expect(whyNotRequest(paid, E.retryCharge)).toBe('The request is already paid');
+    expect(whyNotRequest(run(IN.in_progress).snapshot, E.retryCharge)).toMatch(/charged once confirmed/);
+    expect(whyNotRequest(run([...IN.proposal_accepted, E.billing('invoice'), E.confirm]).snapshot, E.retryCharge)).toMatch(/not charged by card/);
+  });
+
+  it("marks the request unread on the customer's message, read again by the seller's next move", () => {
+    const wrote: RequestEvent = { type: 'CUSTOMER_WROTE', at: T0 };
+    const awaiting = run(IN.awaiting_response).snapshot;
+    const unread = step(awaiting, wrote);
+    expect(activities(unread.actions)).toEqual(['syncRequest']);
+    expect(requestView(unread.snapshot)).toMatchObject({ status: 'awaiting_response', unread: true });
+    // Unread already: nothing more to write.
+    expect(activities(step(unread.snapshot, wrote).actions)).toEqual([]);
+    const answered = step(unread.snapshot, E.wrote);
+    expect(activities(answered.actions)).toEqual(['syncRequest']);
+    expect(requestView(answered.snapshot).unread).toBe(false);
+    // A seller writing again on a read request writes nothing, as before.
+    expect(activities(step(run(IN.in_progress).snapshot, E.wrote).actions)).toEqual([]);
+  });
+
+  it('refuses to confirm a card billing the customer has no saved card for, when something is to be charged', () => {
+    const noCard = by(seller, 'CONFIRM', { cardSaved: false });
+    const accepted = run(IN.proposal_accepted).snapshot;
+    expect(whyNotRequest(accepted, noCard)).toMatch(/^The customer has no saved card to charge/);
+    expect(whyNotRequest(accepted, by(seller, 'CONFIRM', { cardSaved: true }))).toBeUndefined();
+    // Nothing to charge (no accepted amount, no plan), or billed by invoice: confirmed.
+    expect(whyNotRequest(run(IN.in_progress).snapshot, noCard)).toBeUndefined();
+    expect(whyNotRequest(run([...IN.proposal_accepted, E.billing('invoice')]).snapshot, noCard)).toBeUndefined();
+    // A plan is charged each period: refused too.
+    expect(whyNotRequest(run(IN.in_progress, { ...INPUT, hasPlan: true }).snapshot, noCard)).toMatch(/no saved card/);
   });
 
   it('charges nothing when billing was changed to invoice before confirming', () => {
