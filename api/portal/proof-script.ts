@@ -20,7 +20,7 @@
  *   x and y being fractions (0..1) of the page's width and height from its top left corner, so
  *   they mean the same point on the preview, the zoom image and the original.
  * - the page toolbar shows "page n of N" for the page being read (the first one not yet
- *   scrolled past the toolbar; the left one of a spread) and previous/next buttons, which the
+ *   scrolled past the toolbar, the last one at the end; the left one of a spread) and previous/next buttons, which the
  *   ← and → keys press too — unless a field, the zoom or the pin's crosshair has them, or a
  *   modifier is held (Alt+← is the browser's Back). The thumbnail of that page is marked
  *   current and scrolled into its strip. The thumbnails themselves are plain anchors.
@@ -316,8 +316,15 @@ const SCRIPT = `(function () {
     var thumbnails = thumbnailsNav ? Array.prototype.slice.call(thumbnailsNav.querySelectorAll('a')) : [];
     var current = null;
     var topOf = function (figure) { return figure.getBoundingClientRect().top; };
-    /** The first page not scrolled past a third of the screen below the toolbar. */
+    /** The first page not scrolled past a third of the screen below the toolbar; the last one at the end. */
     var pageInView = function () {
+      // Scrolled to the end, the last page (of the last row) is the one being read, however little
+      // follows it: it may never reach the line on a short screen.
+      if (window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2) {
+        var last = figures.length - 1;
+        while (last > 0 && Math.abs(topOf(figures[last - 1]) - topOf(figures[last])) < 1) last--;
+        return figures[last];
+      }
       var toolbarBottom = toolbar.getBoundingClientRect().bottom;
       var line = toolbarBottom + (window.innerHeight - toolbarBottom) / 3;
       for (var i = 0; i < figures.length; i++) if (figures[i].getBoundingClientRect().bottom > line) return figures[i];
