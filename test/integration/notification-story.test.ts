@@ -92,7 +92,7 @@ it('fills the outbox with exactly the emails of one quote’s story, each once, 
       .filter((email) => recipientsOf(email).includes(address))
       .map((email) => email.subject)
       .reverse();
-  expect(mailbox(customerEmail)).toEqual([`Devis ${quote.number} — Imprimerie Durand`, `Devis ${quote.number} accepté : merci ! — Imprimerie Durand`]);
+  expect(mailbox(customerEmail)).toEqual([`Devis ${quote.number} — Imprimerie Durand`, `Devis ${quote.number} accepté\u202f: merci\u202f! — Imprimerie Durand`]);
   expect(mailbox(sellerEmail)).toEqual([`Nouveau message de Zoé Müller sur ${quote.number}`, `Devis ${quote.number} accepté par Zoé Müller`]);
   expect(mine).toHaveLength(4);
 
