@@ -22,8 +22,9 @@
  * - the page toolbar shows "page n of N" for the page being read (the first one not yet
  *   scrolled past the toolbar, the last one at the end; the left one of a spread) and
  *   previous/next buttons, which the ← and → keys press too — unless a field, the zoom or the
- *   pin's crosshair has them, or a modifier is held (Alt+← is the browser's Back). The thumbnail of that page is marked
- *   current and scrolled into its strip. The thumbnails themselves are plain anchors.
+ *   pin's crosshair has them, or a modifier is held (Alt+← is the browser's Back). The
+ *   thumbnail of that page is marked current and scrolled into its strip. The thumbnails
+ *   themselves are plain anchors.
  * - the spreads switch toggles in place (the address follows), so a change request being
  *   written is not lost to a reload; the previews take the other view's `sizes`.
  */
