@@ -730,7 +730,7 @@ export interface paths {
         /** Requests of a box, newest first: inbox (new and answered: see unread), in_progress, awaiting_response, closed */
         get: operations["listRequests"];
         put?: never;
-        /** Receive a service request in the inbox (pending); "sur devis" products set priceOnQuote */
+        /** Receive a service request in the inbox (pending); "sur devis" products set priceOnQuote, the others may carry their price */
         post: operations["createRequest"];
         delete?: never;
         options?: never;
@@ -884,7 +884,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm the request: billing card charges the accepted amount once (a decline leaves it confirmed-unpaid: retry with POST /v1/requests/{id}/charge); a plan starts a subscription. Billing card with something to charge and no saved card is refused (409) with the reason */
+        /** Confirm the request: billing card charges the accepted proposal's amount, else the request's price, once (a decline leaves it confirmed-unpaid: retry with POST /v1/requests/{id}/charge); a plan starts a subscription, billed as the request is (card, or an invoice each period). Billing card with something to charge and no saved card is refused (409) with the reason */
         post: operations["confirmRequest"];
         delete?: never;
         options?: never;
@@ -2968,6 +2968,8 @@ export interface components {
             /** @enum {string} */
             billing: "card" | "invoice";
             priceOnQuote: boolean;
+            /** @description The product's price (minor units), for a request not on quote; null: none given */
+            price: number | null;
             /** @enum {string} */
             status: "pending" | "in_progress" | "awaiting_response" | "proposal_accepted" | "proposal_declined" | "confirmed" | "declined";
             /** @enum {string} */
@@ -3041,7 +3043,7 @@ export interface components {
             };
             plan?: components["schemas"]["Plan"];
             /**
-             * @description card: the accepted amount is charged to the saved card on confirm
+             * @description card: the accepted proposal's amount, else the request's price, is charged to the saved card on confirm
              * @default card
              * @enum {string}
              */
@@ -3051,6 +3053,11 @@ export interface components {
              * @default false
              */
             priceOnQuote?: boolean;
+            /**
+             * @description The product's price for these options, minor units of the currency: what confirming charges with billing card (not with priceOnQuote, priced by a proposal)
+             * @example 4900
+             */
+            price?: number;
             assigneeId?: string;
         };
         /** @description Confirming the request subscribes the customer to this plan */
