@@ -122,11 +122,13 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
           }
         }, { charge: params.attempt });
       },
-      startSubscription: async () => {
+      startSubscription: async ({ snapshot }) => {
         const { plan } = input;
         if (!plan) return;
+        // Billed as the request is at its confirm: the saved card, or an invoice each period.
+        const { billing } = snapshot.context;
         tools.behindTheAnswer(async () => {
-          const subscriptionId = await startNewSubscription({ tenantId, requestId: documentId, customerId: input.customerId, plan });
+          const subscriptionId = await startNewSubscription({ tenantId, requestId: documentId, customerId: input.customerId, plan, billing });
           await recordSubscriptionStarted.executeWithOptions({ summary: 'record the subscription it started' }, [{ tenantId, documentId, subscriptionId }]);
         }, { subscription: 'start' });
       },

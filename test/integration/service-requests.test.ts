@@ -242,9 +242,17 @@ it('billing card without a saved card: confirm answers 409 with the reason, and 
   expect(await requestOf(created.id)).toMatchObject({ status: 'proposal_accepted', payments: [], subscriptionId: null, paymentStatus: null });
   expect((await payments.charges()).count).toBe(before);
 
-  // Once billed by invoice, it confirms (nothing charged on confirm).
+  // Once billed by invoice, it confirms (nothing charged on confirm), and its plan is billed by invoice too: period 1's is issued at once.
   await succeeded(office.api.POST('/v1/requests/{id}/status', { ...withId(created.id), body: { billing: 'invoice' } }), 200);
   expect(await succeeded(confirm(created.id), 200)).toMatchObject({ status: 'confirmed', payments: [] });
+  const subscriptionId = await eventually(async () => (await requestOf(created.id)).subscriptionId ?? undefined, { what: 'the subscription started' });
+  const subscription = await eventually(async () => {
+    const seen = await succeeded(office.api.GET('/v1/subscriptions/{id}', withId(subscriptionId)), 200);
+    return seen.invoices[0]?.status === 'sent' ? seen : undefined;
+  }, { what: "period 1's invoice sent" });
+  expect(subscription).toMatchObject({ billing: 'invoice', status: 'active', payments: [], invoices: [expect.objectContaining({ period: 1, amount: 2900 })] });
+  expect((await payments.charges()).count).toBe(before);
+  await succeeded(office.api.POST('/v1/subscriptions/{id}/cancel', { ...withId(subscriptionId), body: {} }), 200);
 });
 
 /** A request for a product not on quote, at its price. */

@@ -936,7 +936,7 @@ export interface paths {
         /** The tenant's subscriptions, newest first */
         get: operations["listSubscriptions"];
         put?: never;
-        /** Subscribe a customer to a plan without a service request (charged to their saved card each period) */
+        /** Subscribe a customer to a plan without a service request: charged to their saved card each period (refused without one), or billed by an invoice each period */
         post: operations["createSubscription"];
         delete?: never;
         options?: never;
@@ -951,7 +951,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A subscription with every payment attempt */
+        /** A subscription with every payment attempt, or every invoice issued */
         get: operations["getSubscription"];
         put?: never;
         post?: never;
@@ -3127,8 +3127,10 @@ export interface components {
             reason?: string;
         };
         Subscription: components["schemas"]["SubscriptionSummary"] & {
-            /** @description Every charge attempt, by period then attempt */
+            /** @description Every charge attempt, by period then attempt (billed by card) */
             payments: components["schemas"]["SubscriptionPayment"][];
+            /** @description The invoice of each period, by period (billed by invoice) */
+            invoices: components["schemas"]["SubscriptionInvoice"][];
         };
         SubscriptionPayment: {
             id: string;
@@ -3151,11 +3153,35 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        SubscriptionInvoice: {
+            /** @description 1 for the first period */
+            period: number;
+            /** @description The invoice (GET /v1/documents/{id}): sent to the customer, payable online from its link, reminded while unpaid */
+            documentId: string;
+            number: string;
+            /**
+             * @description The invoice's status (draft a moment, until its workflow sends it)
+             * @enum {string}
+             */
+            status: "draft" | "sent" | "viewed" | "partially_paid" | "overdue" | "paid" | "cancelled";
+            /** @description Minor units of currency */
+            amount: number;
+            currency: string;
+            /** Format: date-time */
+            dueDate: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         SubscriptionSummary: {
             id: string;
             customerId: string;
             /** @description The service request whose confirmation created it */
             requestId: string | null;
+            /**
+             * @description card: the saved card is charged each period; invoice: an invoice is sent each period, payable online
+             * @enum {string}
+             */
+            billing: "card" | "invoice";
             /** @enum {string} */
             status: "scheduled" | "active" | "payment_failed" | "inactive";
             /**
@@ -3181,6 +3207,12 @@ export interface components {
         CreateSubscription: {
             customerId: string;
             plan: components["schemas"]["Plan"];
+            /**
+             * @description card: the customer's saved card is charged each period (refused with 409 without one); invoice: an invoice is sent each period, payable online
+             * @default card
+             * @enum {string}
+             */
+            billing?: "card" | "invoice";
             /** @description Waits before each retry of a failed charge; ["P1D","P3D","P5D"] when absent. One more failure than retries makes it inactive. */
             retryDelays?: string[];
         };
@@ -9066,6 +9098,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

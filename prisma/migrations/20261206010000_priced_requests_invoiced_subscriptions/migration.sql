@@ -17,3 +17,5 @@ CREATE TABLE "SubscriptionInvoice" (
 CREATE UNIQUE INDEX "SubscriptionInvoice_documentId_key" ON "SubscriptionInvoice"("documentId");
 
 ALTER TABLE "SubscriptionInvoice" ADD CONSTRAINT "SubscriptionInvoice_subscriptionId_fkey" FOREIGN KEY ("subscriptionId") REFERENCES "Subscription"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+ALTER TABLE "SubscriptionInvoice" ADD CONSTRAINT "SubscriptionInvoice_documentId_fkey" FOREIGN KEY ("documentId") REFERENCES "Document"("id") ON DELETE CASCADE ON UPDATE CASCADE;
