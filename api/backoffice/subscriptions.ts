@@ -93,7 +93,7 @@ const createSubscriptionSchema = z
     billing: z
       .enum(SUBSCRIPTION_BILLINGS)
       .default('card')
-      .openapi({ description: "card: the customer's saved card is charged each period (refused with 409 without one); invoice: an invoice is sent each period, payable online" }),
+      .openapi({ description: "card: the customer's saved card is charged each period (refused with 409 without one); invoice: an invoice is emailed each period, payable online (refused with 409 when the customer has no email address)" }),
     retryDelays: z
       .array(isoDuration)
       .max(10)

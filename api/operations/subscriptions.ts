@@ -37,9 +37,13 @@ export async function createSubscriptionDirectly(
 ): Promise<SubscriptionWithPayments> {
   const customer = await deps.prisma.customer.findFirst({
     where: { id: input.customerId, tenantId: caller.tenantId },
-    select: { id: true, name: true, paymentCustomerId: true, paymentMethodId: true },
+    select: { id: true, name: true, email: true, paymentCustomerId: true, paymentMethodId: true },
   });
   if (!customer) throw new AppError('not_found', 'No such customer.');
+  // Billed by invoice, each period's invoice is emailed to the customer's address.
+  if (input.billing === 'invoice' && !customer.email) {
+    throw new AppError('conflict', 'The customer has no email address to send its invoices to: give one (PATCH /v1/customers/:id email) or bill by card.');
+  }
   // Billed by card, each period charges the saved card: without one, said now rather than cancelled after every retry failed.
   if (input.billing === 'card' && (customer.paymentCustomerId === null || customer.paymentMethodId === null)) {
     throw new AppError(

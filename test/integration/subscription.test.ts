@@ -189,6 +189,12 @@ it('billed by invoice: each period issues one invoice, emailed to the customer a
   expect(refused.response.status).toBe(409);
   expect(refused.error?.detail).toMatch(/^The customer has no saved card to charge/);
 
+  // Billed by invoice, a customer without an email address to send them to is refused likewise.
+  const unreachable = await succeeded(office.api.POST('/v1/customers', { body: { name: 'Sans Courriel' } }), 201);
+  const noAddress = await office.api.POST('/v1/subscriptions', { body: { customerId: unreachable.id, plan, billing: 'invoice' } });
+  expect(noAddress.response.status).toBe(409);
+  expect(noAddress.error?.detail).toMatch(/^The customer has no email address/);
+
   const { id } = await succeeded(office.api.POST('/v1/subscriptions', { body: { customerId: customer.id, plan, billing: 'invoice' } }), 201);
   // The invoice's row comes with its document; its workflow sends it a moment later.
   const invoiced = await eventually(async () => {

@@ -3208,7 +3208,7 @@ export interface components {
             customerId: string;
             plan: components["schemas"]["Plan"];
             /**
-             * @description card: the customer's saved card is charged each period (refused with 409 without one); invoice: an invoice is sent each period, payable online
+             * @description card: the customer's saved card is charged each period (refused with 409 without one); invoice: an invoice is emailed each period, payable online (refused with 409 when the customer has no email address)
              * @default card
              * @enum {string}
              */
