@@ -2604,7 +2604,7 @@ export interface components {
             at: string;
             /** @example customer:lnk_… */
             actor: string;
-            /** @description What the event carries, by type. `opened`: { viewId, linkId, human: false, counted: false, reason } — the open's doubt: 'head', 'no-user-agent', 'known-scanner', 'just-sent' or 'unconfirmed' */
+            /** @description What the event carries, by type. `opened`: { viewId, linkId, human: false, counted: false, reason } — the open's doubt: 'head', 'no-user-agent', 'known-scanner', 'just-sent' or 'unconfirmed'. `created`: { from: { id, kind, number } } for a document converted from another, { from: { subscriptionId, period } } for the invoice of a subscription's period */
             data: {
                 [key: string]: unknown;
             };
