@@ -1,11 +1,12 @@
 /**
  * The story of a subscription (seed 004): scheduled until its start, then the customer's saved
- * card is charged each period on a durable timer; a failed charge is retried on the schedule
- * and, after the last failure, the subscription ends cancelled; the seller changes the plan or
- * terminates it. The rules live in machines/subscription.ts; the story around them (decisions,
- * time, continue-as-new) is the one every workflow shares (story.ts). This file runs the
- * charges and keeps the Subscription row the API lists, and continues as new once per period
- * (or as Temporal suggests), so years of billing keep a short history.
+ * card is charged each period on a durable timer (or, billed by invoice, the period's invoice
+ * issued and sent on its own workflow); a failed charge is retried on the schedule and, after
+ * the last failure, the subscription ends cancelled; the seller changes the plan or terminates
+ * it. The rules live in machines/subscription.ts; the story around them (decisions, time,
+ * continue-as-new) is the one every workflow shares (story.ts). This file runs the charges and
+ * the invoices and keeps the Subscription row the API lists, and continues as new once per
+ * period (or as Temporal suggests), so years of billing keep a short history.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
