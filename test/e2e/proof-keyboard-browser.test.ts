@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
 import { launchChromium } from '../support/browser';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
-import { sentTextProof } from '../support/proof-uploads';
+import { newProofRecipient, sentTextProof, type ProofRecipient } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
 
 const t = PROOF_MESSAGES.fr;
@@ -27,16 +27,13 @@ let stack: Stack;
 let api: GreenlightClient;
 let apiKey: string;
 let browser: Browser;
-let customerId: string;
-let contactId: string;
-const contactEmail = `zoe-${unique()}@librairie.example`;
+let recipient: ProofRecipient;
 
 beforeAll(async () => {
   stack = await startStack();
   ({ apiKey } = await stack.createTenant(`Imprimerie Clavier ${unique()}`));
   api = greenlightClient(stack.baseUrl, apiKey);
-  customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Librairie Sève', locale: 'fr' } }))).id;
-  contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
+  recipient = await newProofRecipient(stack, apiKey);
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -45,7 +42,7 @@ afterAll(async () => {
 });
 
 /** A proof of `pages` pages, sent: its id and the portal link of its email. */
-const sentProof = (pages: number) => sentTextProof(stack, apiKey, { customerId, contactId, contactEmail }, pages);
+const sentProof = (pages: number) => sentTextProof(stack, apiKey, recipient, pages);
 
 const changeRequests = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }));
 

@@ -13,14 +13,12 @@
  * Screenshots land in /tmp (proof-revisions-*.png) for a person to look at.
  */
 import { randomBytes } from 'node:crypto';
-import sharp from 'sharp';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { formattersFor, MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
 import { launchChromium, onAPhone } from '../support/browser';
 import { documentEvents, greenlightClient, succeeded, type GreenlightClient } from '../support/api';
-import { eventually } from '../support/eventually';
-import { recipientsOf } from '../support/outbox';
-import { sentTextProof, textPdf, uploadRevision } from '../support/proof-uploads';
+import { emailedProofLink, newProofRecipient, sentTextProof, textPdf, uploadRevision } from '../support/proof-uploads';
+import { checkOverlay, checkSideBySide, decoded, showsPage } from '../support/proof-viewer';
 import { startStack, type Stack } from '../support/stack';
 
 const t = PROOF_MESSAGES.fr;
@@ -33,7 +31,6 @@ let stack: Stack;
 let api: GreenlightClient;
 let apiKey: string;
 let browser: Browser;
-const contactEmail = `zoe-${unique()}@librairie.example`;
 let revision2: { url: string; subject: string; requestedAt: Date; proofId: string };
 
 /** The two pins asked on revision 1: the first marked done by the seller. */
@@ -47,9 +44,8 @@ beforeAll(async () => {
   ({ apiKey } = await stack.createTenant(`Imprimerie Révisions ${unique()}`));
   api = greenlightClient(stack.baseUrl, apiKey);
   browser = await launchChromium();
-  const customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Librairie Sève', locale: 'fr' } }))).id;
-  const contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
-  const proof = await sentTextProof(stack, apiKey, { customerId, contactId, contactEmail }, PAGES);
+  const recipient = await newProofRecipient(stack, apiKey);
+  const proof = await sentTextProof(stack, apiKey, recipient, PAGES);
   const asked = await fetch(`${proof.url}/request-changes`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -57,15 +53,11 @@ beforeAll(async () => {
   });
   expect(asked.status).toBe(200);
   await succeeded(api.PATCH('/v1/documents/{id}/revisions/{number}/pins/{pin}', { params: { path: { id: proof.id, number: 1, pin: 1 } }, body: { resolved: true } }), 200);
-  const { number } = await succeeded(api.GET('/v1/documents/{id}', { params: { path: { id: proof.id } } }));
-  expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'r2.pdf', bytes: await textPdf(`${number} R2`, PAGES) }])).status).toBe(201);
-  const email = await eventually(
-    async () => (await stack.readOutbox()).find((candidate) => recipientsOf(candidate).includes(contactEmail) && candidate.subject.startsWith(`Révision 2 du BAT ${number}`)),
-    { what: 'the email of revision 2', timeoutMs: 120_000 },
-  );
+  expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'r2.pdf', bytes: await textPdf(`${proof.number} R2`, PAGES) }])).status).toBe(201);
+  const { email, url } = await emailedProofLink(stack, recipient.contactEmail, 'the email of revision 2', (subject) => subject.startsWith(`Révision 2 du BAT ${proof.number}`));
   const events = await documentEvents(api, proof.id);
   revision2 = {
-    url: email.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`))!,
+    url,
     subject: email.subject,
     requestedAt: new Date(events.find((event) => event.type === 'changes_requested')!.at),
     proofId: proof.id,
@@ -75,10 +67,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
-
-interface BlendReader {
-  getComputedStyle(element: unknown): { mixBlendMode: string };
-}
 
 const plain = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -92,34 +80,6 @@ async function checkAnnounced(page: Page): Promise<void> {
   expect(await page.locator('figure[data-page="5"] .pin.earlier:not(.resolved)').getAttribute('title')).toBe(`${t.revision(1)} — Adresse en gras (${t.pinOpen})`);
 }
 
-/** Side by side: each page of revision 1 left of the same page of revision 2, at the same height. */
-async function checkSideBySide(page: Page): Promise<void> {
-  await page.getByRole('heading', { name: t.compareHeading(2, 1) }).waitFor();
-  expect(await page.locator('figure.proof-page').count()).toBe(PAGES);
-  const images = page.locator('figure[data-page="1"] .compare-pair img');
-  expect(await images.evaluateAll((found) => found.map((image) => new URL((image as unknown as { src: string }).src).searchParams.get('revision')))).toEqual(['1', '2']);
-  const [left, right] = [(await images.nth(0).boundingBox())!, (await images.nth(1).boundingBox())!];
-  expect(left.x + left.width).toBeLessThanOrEqual(right.x);
-  expect(left.y).toBeCloseTo(right.y, 0);
-}
-
-/**
- * Overlaid, revision 1 is blended over revision 2 with `difference`: what did not change is black,
- * the changed text ("R2" in each page's line) stands out. Measured in a screenshot of page 1.
- */
-async function checkOverlay(page: Page, screenshot: string): Promise<void> {
-  await page.getByText(t.overlayHint).waitFor();
-  const overlay = page.locator('figure[data-page="1"] .page-image.overlay');
-  // Both previews decoded before the screenshot (page 1 is not lazy, but may still be arriving).
-  await overlay.locator('img').evaluateAll((images) => Promise.all(images.map((image) => (image as unknown as { decode(): Promise<void> }).decode())));
-  expect(await overlay.locator('img').nth(1).evaluate((image) => (globalThis as unknown as BlendReader).getComputedStyle(image).mixBlendMode)).toBe('difference');
-  const stats = await sharp(await overlay.screenshot({ path: screenshot })).greyscale().stats();
-  const [grey] = stats.channels;
-  // Mostly black (the unchanged white paper cancels out), with bright strokes where the text changed.
-  expect(grey!.mean).toBeLessThan(25);
-  expect(grey!.max).toBeGreaterThan(200);
-}
-
 it('on a desktop: revision 2 announced for what it follows, revision 1 pins marked, compared side by side and overlaid, then approved', async () => {
   expect(revision2.subject).toMatch(/^Révision 2 du BAT /);
   const page = await browser.newPage(DESKTOP);
@@ -131,10 +91,10 @@ it('on a desktop: revision 2 announced for what it follows, revision 1 pins mark
 
   await page.getByRole('link', { name: t.compareWith(1) }).click();
   expect(new URL(page.url()).searchParams.get('compare')).toBe('1');
-  await checkSideBySide(page);
+  await checkSideBySide(page, 2, 1, PAGES);
   // The page toolbar still steps through the compared pages.
   await page.locator('nav.thumbnails a[href="#page-4"]').click();
-  await page.locator('.page-indicator', { hasText: t.pageOf(4, PAGES) }).waitFor({ timeout: 15_000 });
+  await showsPage(page, 4, PAGES);
   await page.screenshot({ path: '/tmp/proof-revisions-desktop-side-by-side.png' });
 
   await page.getByRole('link', { name: t.overlay }).click();
@@ -158,7 +118,7 @@ it('on a phone, and without JavaScript: the same announcement, comparison and ov
     await checkAnnounced(page);
     await page.screenshot({ path: `/tmp/proof-revisions-${name}-announced.png` });
     await page.getByRole('link', { name: t.compareWith(1) }).click();
-    await checkSideBySide(page);
+    await checkSideBySide(page, 2, 1, PAGES);
     await page.screenshot({ path: `/tmp/proof-revisions-${name}-side-by-side.png` });
     await page.getByRole('link', { name: t.overlay }).click();
     await checkOverlay(page, `/tmp/proof-revisions-${name}-overlay.png`);
@@ -181,7 +141,7 @@ it('on a desktop: a magnifier follows the mouse over a page, and the zoom view h
   const page = await browser.newPage(DESKTOP);
   await page.goto(`${revision2.url}?revision=2`);
   const preview = page.locator('figure[data-page="1"] a.zoom img');
-  await preview.evaluate((image) => (image as unknown as { decode(): Promise<void> }).decode());
+  await decoded(preview);
   const box = (await preview.boundingBox())!;
 
   // Hovered, the lens is there, centred on the pointer, drawn from the page's own preview; gone when the mouse leaves.
@@ -205,7 +165,7 @@ it('on a desktop: a magnifier follows the mouse over a page, and the zoom view h
   const dialog = page.getByRole('dialog', { name: t.zoomDialog(t.pageOf(1, PAGES)) });
   await dialog.waitFor();
   const zoomed = page.locator('.zoom-view img');
-  await zoomed.evaluate((image) => (image as unknown as { decode(): Promise<void> }).decode());
+  await decoded(zoomed);
   const size = () =>
     zoomed.evaluate((image) => {
       const shown = image as unknown as ImageBox;
@@ -230,7 +190,7 @@ it('on a desktop: a magnifier follows the mouse over a page, and the zoom view h
   await page.getByRole('button', { name: t.nextPage }).last().click();
   await page.getByRole('dialog', { name: t.zoomDialog(t.pageOf(2, PAGES)) }).waitFor();
   expect(await zoomed.getAttribute('src')).toMatch(/\/pages\/2\?revision=2&size=zoom$/);
-  await zoomed.evaluate((image) => (image as unknown as { decode(): Promise<void> }).decode());
+  await decoded(zoomed);
   expect((await size()).width).toBeCloseTo(2 * atOpen.natural, 0);
   await page.screenshot({ path: '/tmp/proof-revisions-desktop-zoom-200.png' });
   // Tab goes round the dialog's buttons and stays in it; Escape gives the focus to the page last shown.

@@ -22,7 +22,8 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
 import { launchChromium, onAPhone } from '../support/browser';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
-import { sentTextProof, type ProofRecipient } from '../support/proof-uploads';
+import { newProofRecipient, sentTextProof, type ProofRecipient } from '../support/proof-uploads';
+import { showsPage } from '../support/proof-viewer';
 import { startStack, type Stack } from '../support/stack';
 
 const t = PROOF_MESSAGES.fr;
@@ -55,27 +56,12 @@ afterAll(async () => {
 });
 
 /** A customer of its own, who has not accepted the terms yet. */
-async function newCustomer(): Promise<ProofRecipient> {
-  const contactEmail = `zoe-${unique()}@librairie.example`;
-  const customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Librairie Sève', locale: 'fr' } }))).id;
-  const contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
-  return { customerId, contactId, contactEmail };
-}
+const newCustomer = () => newProofRecipient(stack, apiKey);
 
 const sentProof = (to = recipient) => sentTextProof(stack, apiKey, to, PAGES);
 const documentStatus = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
 
 // ---------------------------------------------------------------- what the checks read in the page
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Waits until "page n of N" reads page n: the page's script updates it once the scroll has
- * landed, after the click or key that asked for it. A locator, not `waitForFunction`: the
- * portal's CSP forbids evaluating strings, which Playwright's polling predicate does.
- */
-const showsPage = (page: Page, n: number) =>
-  page.locator('.page-indicator', { hasText: new RegExp(`^${escapeRegExp(t.pageOf(n, PAGES))}$`) }).waitFor({ timeout: 15_000 });
 
 /** The page whose top is nearest below the toolbar: where a jump landed. */
 const pageAtTop = (page: Page) =>
@@ -145,22 +131,22 @@ async function checkAccessible(page: Page): Promise<void> {
 
 /** Thumbnail, buttons and keys, each checked by the page at the top and by "page n of N". */
 async function navigate(page: Page): Promise<void> {
-  await showsPage(page, 1);
+  await showsPage(page, 1, PAGES);
   expect(await page.getByRole('button', { name: t.previousPage }).isDisabled()).toBe(true);
 
   await page.locator('nav.thumbnails a[href="#page-7"]').click();
-  await showsPage(page, 7);
+  await showsPage(page, 7, PAGES);
   expect(await pageAtTop(page)).toBe(7);
   expect(await currentThumbnail(page)).toBe('#page-7');
 
   await page.getByRole('button', { name: t.nextPage }).click();
-  await showsPage(page, 8);
+  await showsPage(page, 8, PAGES);
   expect(await pageAtTop(page)).toBe(8);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  await showsPage(page, 10);
+  await showsPage(page, 10, PAGES);
   await page.keyboard.press('ArrowLeft');
-  await showsPage(page, 9);
+  await showsPage(page, 9, PAGES);
   expect(await pageAtTop(page)).toBe(9);
   expect(await currentThumbnail(page)).toBe('#page-9');
 
@@ -168,16 +154,16 @@ async function navigate(page: Page): Promise<void> {
   await page.getByText(t.requestChanges(1)).click();
   await page.getByLabel(t.comment).fill('abc');
   await page.keyboard.press('ArrowLeft');
-  await showsPage(page, 9);
+  await showsPage(page, 9, PAGES);
   await page.getByLabel(t.comment).fill('');
   await page.getByText(t.requestChanges(1)).click();
 
   // To the end and back by the buttons, which say when they cannot go further.
   await page.locator(`nav.thumbnails a[href="#page-${PAGES}"]`).click();
-  await showsPage(page, PAGES);
+  await showsPage(page, PAGES, PAGES);
   expect(await page.getByRole('button', { name: t.nextPage }).isDisabled()).toBe(true);
   await page.keyboard.press('ArrowLeft');
-  await showsPage(page, PAGES - 1);
+  await showsPage(page, PAGES - 1, PAGES);
 }
 
 async function decisionAlwaysInReach(page: Page): Promise<void> {
@@ -207,7 +193,7 @@ it('on a phone: light before the first scroll, thumbnails, buttons and keys, pag
   expect((await page.locator('.page-toolbar').boundingBox())!.y).toBeLessThanOrEqual(1);
   await page.getByRole('link', { name: t.allPages }).click();
   await page.getByRole('navigation', { name: t.pagesLabel }).getByRole('link', { name: t.pageOf(3, PAGES) }).click();
-  await showsPage(page, 3);
+  await showsPage(page, 3, PAGES);
   await page.screenshot({ path: '/tmp/proof-viewer-phone-page-3.png' });
 
   await decisionAlwaysInReach(page);
@@ -256,9 +242,9 @@ it('on a desktop: thumbnails beside the pages, facing pages, page n of N, the de
   expect(two.x + two.width).toBeLessThanOrEqual(three.x + 1);
   expect(four.y).toBeGreaterThan(three.y);
   await page.locator('nav.thumbnails a[href="#page-2"]').click();
-  await showsPage(page, 2);
+  await showsPage(page, 2, PAGES);
   await page.keyboard.press('ArrowRight');
-  await showsPage(page, 4);
+  await showsPage(page, 4, PAGES);
   await page.screenshot({ path: '/tmp/proof-viewer-desktop-spreads.png' });
   // The address keeps the view: opened again, it is facing pages without the script's help.
   await page.reload();

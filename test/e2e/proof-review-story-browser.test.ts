@@ -1,0 +1,258 @@
+/**
+ * The whole review of a 16-page proof, as issue 13 tells it, in a real browser (Debian's
+ * Chromium driven by playwright-core), the customer at her desk, then on her phone, then at her
+ * desk again; the seller works through the API, each revision reaches her by email:
+ *
+ * 1. revision 1 on a desktop: she jumps to page 7 by its thumbnail, looks at it under the
+ *    magnifier that follows the mouse, places a pin on it with the keyboard alone and asks for
+ *    changes with that pin — accepted; the seller marks the pin done;
+ * 2. revision 2's email names it ("Révision 2 du BAT …"); on a phone she sees what it follows and
+ *    revision 1's pin on page 7 ("asked in revision 1", ticked done), jumps there by its
+ *    thumbnail, taps the page to zoom, pinches (two fingers apart: the image grows with their
+ *    spread) and pans with one finger (CDP touch events), and asks for changes without a pin —
+ *    accepted;
+ * 3. revision 3's email names it; on the desktop she compares it with revision 2 side by side and
+ *    overlaid (the changed text stands out), ticks the terms and approves it.
+ *
+ * Screenshots land in /tmp (proof-story-*.png) for a person to look at.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { formattersFor, MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
+import { launchChromium, onADesktop, onAPhone } from '../support/browser';
+import { documentEvents, greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { emailedProofLink, newProofRecipient, sentTextProof, textPdf, uploadRevision, type ProofRecipient } from '../support/proof-uploads';
+import { checkOverlay, checkSideBySide, decoded, showsPage } from '../support/proof-viewer';
+import { eventually } from '../support/eventually';
+import { startStack, type Stack } from '../support/stack';
+
+const t = PROOF_MESSAGES.fr;
+const q = MESSAGES.fr;
+const PAGES = 16;
+const TERMS = { version: '2026-04', text: 'Conditions générales de vente : acompte de 30 % à la commande.' };
+const DESKTOP = onADesktop('fr-FR');
+const PHONE = onAPhone('fr-FR');
+const PIN = { page: 7, x: 0.3, y: 0.2, comment: 'Logo plus grand' };
+
+let stack: Stack;
+let api: GreenlightClient;
+let apiKey: string;
+let browser: Browser;
+let recipient: ProofRecipient;
+
+beforeAll(async () => {
+  stack = await startStack();
+  ({ apiKey } = await stack.createTenant(`Imprimerie Récit ${randomBytes(4).toString('hex')}`));
+  api = greenlightClient(stack.baseUrl, apiKey);
+  await succeeded(api.PATCH('/v1/settings', { body: { termsOfSale: TERMS, hourlyRate: 6500 } }), 200);
+  recipient = await newProofRecipient(stack, apiKey);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const proofOf = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
+const plain = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** The seller uploads revision n (each page's line names it) and the customer's email announcing it arrives: its subject and link. */
+async function revisionEmailed(proof: { id: string; number: string }, n: number) {
+  expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: `r${n}.pdf`, bytes: await textPdf(`${proof.number} R${n}`, PAGES) }])).status).toBe(201);
+  const { email, url } = await emailedProofLink(stack, recipient.contactEmail, `the email of revision ${n}`, (subject) => subject.includes(`Révision ${n} `));
+  return { subject: email.subject, url };
+}
+
+/** "Révision n, suite à vos demandes du <date>", the date of the change request on the revision before. */
+async function follows(proofId: string, n: number): Promise<string> {
+  const requests = (await documentEvents(api, proofId)).filter((event) => event.type === 'changes_requested');
+  return plain(t.follows(n, formattersFor('fr').date(new Date(requests[n - 2]!.at))));
+}
+
+/** The zoom image's scale: its width on screen over its own (1: one image pixel a screen pixel). */
+const zoomScale = (page: Page) =>
+  page.locator('.zoom-view img').evaluate((image) => {
+    const shown = image as unknown as { naturalWidth: number; getBoundingClientRect(): { width: number } };
+    return shown.getBoundingClientRect().width / shown.naturalWidth;
+  });
+/** The zoom image's scale once `landed` accepts it: the page handles the touch events after CDP dispatched them. */
+const scaleOnceIt = (page: Page, landed: (scale: number) => boolean, what: string) =>
+  eventually(
+    async () => {
+      const scale = await zoomScale(page);
+      return landed(scale) ? scale : undefined;
+    },
+    { what, timeoutMs: 15_000 },
+  );
+const zoomScrollLeft = (page: Page) => page.locator('.zoom-view').evaluate((view) => (view as unknown as { scrollLeft: number }).scrollLeft);
+
+/** Fingers on the phone's screen through CDP (touch points, each [x, y]), moved in `steps` from `from` to `to`, then lifted. */
+async function drag(page: Page, from: [number, number][], to: [number, number][], steps = 10): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const at = (fraction: number) => from.map(([x, y], id) => ({ id, x: x + (to[id]![0] - x) * fraction, y: y + (to[id]![1] - y) * fraction }));
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
+  for (let step = 1; step <= steps; step += 1) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(step / steps) });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
+
+/** Revision 1 at her desk: thumbnail, magnifier, a pin by keyboard, changes asked with it. */
+async function reviewFirstOnDesktop(url: string, proofId: string): Promise<void> {
+  const page = await browser.newPage(DESKTOP);
+  await page.goto(url);
+  await showsPage(page, 1, PAGES);
+  await page.locator('nav.thumbnails a[href="#page-7"]').click();
+  await showsPage(page, 7, PAGES);
+  expect(await page.locator('nav.thumbnails a[aria-current]').getAttribute('href')).toBe('#page-7');
+
+  // The magnifier follows the mouse over page 7, drawn from page 7's own preview.
+  const preview = page.locator('figure[data-page="7"] a.zoom img');
+  await decoded(preview);
+  const box = (await preview.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
+  await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.25);
+  const lens = page.locator('.magnifier');
+  await lens.waitFor({ timeout: 30_000 });
+  expect(await lens.evaluate((element) => (element as unknown as { style: { backgroundImage: string } }).style.backgroundImage)).toMatch(/\/pages\/7\?revision=1/);
+  await page.screenshot({ path: '/tmp/proof-story-desktop-magnifier.png' });
+  await page.mouse.move(5, 5);
+  await lens.waitFor({ state: 'hidden' });
+
+  // A pin by keyboard: open the request, arm, Tab from page 1 to page 7, the crosshair to 30 % × 20 %, Enter.
+  await page.locator('details.request-changes summary').focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: t.addPin }).focus();
+  await page.keyboard.press('Enter');
+  for (let press = 1; press < PIN.page; press += 1) await page.keyboard.press('Tab');
+  expect(await page.evaluate<string>(`document.activeElement.closest('figure').dataset.page`)).toBe(String(PIN.page));
+  for (const key of ['Shift+ArrowLeft', 'Shift+ArrowLeft', 'Shift+ArrowUp', 'Shift+ArrowUp', 'Shift+ArrowUp']) await page.keyboard.press(key);
+  await expect(page.locator('[aria-live="polite"]').innerText()).resolves.toBe(t.crosshairAt('30', '20', '7'));
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(PIN.comment);
+  await page.getByLabel(t.comment).fill('Le titre en bleu partout.');
+  await page.screenshot({ path: '/tmp/proof-story-desktop-pinned.png' });
+  await page.getByRole('button', { name: t.sendChanges }).press('Enter');
+  await page.getByText(q.decided['request-changes']).waitFor({ timeout: 30_000 });
+
+  const proof = await proofOf(proofId);
+  expect(proof.status).toBe('changes_requested');
+  expect(proof.revisions?.[0]?.changeRequests).toEqual([expect.objectContaining({ comment: 'Le titre en bleu partout.', pins: [expect.objectContaining(PIN)] })]);
+  await page.close();
+}
+
+/** Revision 2 on her phone: what it follows, revision 1's pin, thumbnail, tap, pinch and pan, changes asked without a pin. */
+async function reviewSecondOnPhone(url: string, proofId: string): Promise<void> {
+  const page = await browser.newPage(PHONE);
+  await page.goto(url);
+  expect(plain(await page.locator('#answers-heading').innerText())).toBe(await follows(proofId, 2));
+  await page.getByText(t.earlierPins(1)).waitFor();
+  await page.locator('nav.thumbnails a[href="#page-7"]').tap();
+  await showsPage(page, 7, PAGES);
+  const earlier = page.locator('figure[data-page="7"] .pin.earlier.resolved');
+  expect(await earlier.getAttribute('title')).toBe(`${t.revision(1)} — ${PIN.comment} (${t.pinDone})`);
+  await decoded(page.locator('figure[data-page="7"] a.zoom img'));
+  await page.screenshot({ path: '/tmp/proof-story-phone-earlier-pin.png' });
+
+  // A tap opens the zoom; from the whole page, two fingers moving apart from 80 to 240 px enlarge it three times.
+  await page.locator('figure[data-page="7"] a.zoom img').tap({ position: { x: 100, y: 80 } });
+  await page.getByRole('dialog', { name: t.zoomDialog(t.pageOf(7, PAGES)) }).waitFor();
+  await decoded(page.locator('.zoom-view img'));
+  await page.getByRole('button', { name: t.zoomFit }).tap();
+  const fit = await zoomScale(page);
+  expect(fit).toBeLessThan(1);
+  await page.screenshot({ path: '/tmp/proof-story-phone-zoom-fit.png' });
+  await drag(
+    page,
+    [
+      [155, 330],
+      [235, 330],
+    ],
+    [
+      [75, 330],
+      [315, 330],
+    ],
+  );
+  const pinched = await scaleOnceIt(page, (scale) => scale > fit * 2, 'the pinch to enlarge the zoom image');
+  expect(pinched / fit).toBeCloseTo(3, 0);
+  expect(await page.getByRole('button', { name: t.zoomFit }).getAttribute('aria-pressed')).toBe('false');
+  await page.screenshot({ path: '/tmp/proof-story-phone-pinched.png' });
+  // Two fingers pinching in far past the whole page stop there: the smallest level.
+  await drag(
+    page,
+    [
+      [45, 330],
+      [345, 330],
+    ],
+    [
+      [185, 330],
+      [205, 330],
+    ],
+  );
+  expect(await scaleOnceIt(page, (scale) => scale < pinched, 'the pinch to shrink the zoom image')).toBeCloseTo(fit, 2);
+  // Up again, then one finger pans: 100 px to the left scrolls the image 100 px, and the zoom stays open.
+  await drag(
+    page,
+    [
+      [155, 330],
+      [235, 330],
+    ],
+    [
+      [75, 330],
+      [315, 330],
+    ],
+  );
+  await scaleOnceIt(page, (scale) => scale > fit * 2, 'the second pinch');
+  const before = await zoomScrollLeft(page);
+  await drag(page, [[250, 400]], [[150, 400]]);
+  await eventually(async () => (Math.abs((await zoomScrollLeft(page)) - before - 100) <= 2 ? true : undefined), { what: 'the pan to scroll the zoom image', timeoutMs: 15_000 });
+  expect(await page.getByRole('dialog').count()).toBe(1);
+  await page.screenshot({ path: '/tmp/proof-story-phone-panned.png' });
+  await page.locator('.zoom-close').tap();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  // Changes without a pin, from the bar at the bottom of the screen.
+  await page.getByText(t.requestChanges(2)).tap();
+  await page.getByLabel(t.comment).fill('La date de la page 12 est fausse.');
+  await page.screenshot({ path: '/tmp/proof-story-phone-request.png' });
+  await page.getByRole('button', { name: t.sendChanges }).tap();
+  await page.getByText(q.decided['request-changes']).waitFor({ timeout: 30_000 });
+  const proof = await proofOf(proofId);
+  expect(proof.status).toBe('changes_requested');
+  expect(proof.revisions?.[1]?.changeRequests).toEqual([expect.objectContaining({ comment: 'La date de la page 12 est fausse.', pins: [] })]);
+  await page.close();
+}
+
+/** Revision 3 at her desk: compared with revision 2 side by side and overlaid, approved with the terms. */
+async function approveThirdOnDesktop(url: string, proofId: string): Promise<void> {
+  const page = await browser.newPage(DESKTOP);
+  await page.goto(url);
+  expect(plain(await page.locator('#answers-heading').innerText())).toBe(await follows(proofId, 3));
+  await page.screenshot({ path: '/tmp/proof-story-desktop-revision-3.png' });
+  await page.getByRole('link', { name: t.compareWith(2) }).click();
+  await checkSideBySide(page, 3, 2, PAGES);
+  await page.screenshot({ path: '/tmp/proof-story-desktop-side-by-side.png' });
+  await page.getByRole('link', { name: t.overlay }).click();
+  await checkOverlay(page, '/tmp/proof-story-desktop-overlay-page-1.png');
+  await page.screenshot({ path: '/tmp/proof-story-desktop-overlay.png' });
+
+  await page.getByLabel(t.acceptTerms(TERMS.version)).check();
+  await page.getByRole('button', { name: t.approve(3) }).click();
+  await page.getByText(q.decided.approve).waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: '/tmp/proof-story-desktop-approved.png' });
+  expect((await proofOf(proofId)).status).toBe('approved');
+  await page.close();
+}
+
+it('reviews a 16-page proof from its first email to its approval: desktop, phone, desktop, three revisions', async () => {
+  const proof = await sentTextProof(stack, apiKey, recipient, PAGES);
+  await reviewFirstOnDesktop(proof.url, proof.id);
+  await succeeded(api.PATCH('/v1/documents/{id}/revisions/{number}/pins/{pin}', { params: { path: { id: proof.id, number: 1, pin: 1 } }, body: { resolved: true } }), 200);
+
+  const second = await revisionEmailed(proof, 2);
+  expect(second.subject).toMatch(new RegExp(`^Révision 2 du BAT ${proof.number} `));
+  await reviewSecondOnPhone(second.url, proof.id);
+
+  const third = await revisionEmailed(proof, 3);
+  expect(third.subject).toMatch(new RegExp(`^Révision 3 du BAT ${proof.number} `));
+  await approveThirdOnDesktop(third.url, proof.id);
+}, 600_000);
