@@ -220,6 +220,8 @@ const SCRIPT = `(function () {
     overlay.appendChild(tools);
     overlay.appendChild(big);
     document.body.appendChild(overlay);
+    // The image starts below the tools, however many rows they wrap to on a narrow screen.
+    overlay.style.paddingTop = tools.offsetHeight + 'px';
     main.inert = true;
     zoomTo(link, at);
     close.focus();

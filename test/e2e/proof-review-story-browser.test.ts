@@ -130,6 +130,7 @@ async function reviewFirstOnDesktop(url: string, proofId: string): Promise<void>
   await page.keyboard.press('Enter');
   await page.keyboard.type(PIN.comment);
   await page.getByLabel(t.comment).fill('Le titre en bleu partout.');
+  await page.locator('#page-7').evaluate((figure) => (figure as unknown as { scrollIntoView(): void }).scrollIntoView());
   await page.screenshot({ path: '/tmp/proof-story-desktop-pinned.png' });
   await page.getByRole('button', { name: t.sendChanges }).press('Enter');
   await page.getByText(q.decided['request-changes']).waitFor({ timeout: 30_000 });
@@ -160,6 +161,9 @@ async function reviewSecondOnPhone(url: string, proofId: string): Promise<void> 
   await page.getByRole('button', { name: t.zoomFit }).tap();
   const fit = await zoomScale(page);
   expect(fit).toBeLessThan(1);
+  // The whole page shows, below the tools, which wrap to two rows on a phone.
+  const [tools, image] = [(await page.locator('.zoom-tools').boundingBox())!, (await page.locator('.zoom-view img').boundingBox())!];
+  expect(image.y).toBeGreaterThanOrEqual(tools.y + tools.height - 1);
   await page.screenshot({ path: '/tmp/proof-story-phone-zoom-fit.png' });
   await drag(
     page,
