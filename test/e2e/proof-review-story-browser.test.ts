@@ -16,15 +16,13 @@
  *
  * Screenshots land in /tmp (proof-story-*.png) for a person to look at.
  */
-import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { formattersFor, MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
-import { launchChromium, onADesktop, onAPhone } from '../support/browser';
-import { documentEvents, greenlightClient, succeeded, type GreenlightClient } from '../support/api';
-import { emailedProofLink, newProofRecipient, sentTextProof, textPdf, uploadRevision, type ProofRecipient } from '../support/proof-uploads';
-import { checkOverlay, checkSideBySide, decoded, showsPage } from '../support/proof-viewer';
+import { onADesktop, onAPhone } from '../support/browser';
+import { documentEvents, succeeded } from '../support/api';
+import { emailedProofLink, sentTextProof, textPdf, uploadRevision } from '../support/proof-uploads';
+import { checkOverlay, checkSideBySide, decoded, hoverMagnifier, proofBrowserWorld, showsPage } from '../support/proof-viewer';
 import { eventually } from '../support/eventually';
-import { startStack, type Stack } from '../support/stack';
 
 const t = PROOF_MESSAGES.fr;
 const q = MESSAGES.fr;
@@ -34,38 +32,21 @@ const DESKTOP = onADesktop('fr-FR');
 const PHONE = onAPhone('fr-FR');
 const PIN = { page: 7, x: 0.3, y: 0.2, comment: 'Logo plus grand' };
 
-let stack: Stack;
-let api: GreenlightClient;
-let apiKey: string;
-let browser: Browser;
-let recipient: ProofRecipient;
+const world = proofBrowserWorld('Imprimerie Récit', { termsOfSale: TERMS, hourlyRate: 6500 });
 
-beforeAll(async () => {
-  stack = await startStack();
-  ({ apiKey } = await stack.createTenant(`Imprimerie Récit ${randomBytes(4).toString('hex')}`));
-  api = greenlightClient(stack.baseUrl, apiKey);
-  await succeeded(api.PATCH('/v1/settings', { body: { termsOfSale: TERMS, hourlyRate: 6500 } }), 200);
-  recipient = await newProofRecipient(stack, apiKey);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-const proofOf = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
+const proofOf = (id: string) => succeeded(world.api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
 const plain = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** The seller uploads revision n (each page's line names it) and the customer's email announcing it arrives: its subject and link. */
 async function revisionEmailed(proof: { id: string; number: string }, n: number) {
-  expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: `r${n}.pdf`, bytes: await textPdf(`${proof.number} R${n}`, PAGES) }])).status).toBe(201);
-  const { email, url } = await emailedProofLink(stack, recipient.contactEmail, `the email of revision ${n}`, (subject) => subject.includes(`Révision ${n} `));
+  expect((await uploadRevision(world.stack.baseUrl, world.apiKey, proof.id, [{ name: `r${n}.pdf`, bytes: await textPdf(`${proof.number} R${n}`, PAGES) }])).status).toBe(201);
+  const { email, url } = await emailedProofLink(world.stack, world.recipient.contactEmail, `the email of revision ${n}`, (subject) => subject.includes(`Révision ${n} `));
   return { subject: email.subject, url };
 }
 
 /** "Révision n, suite à vos demandes du <date>", the date of the change request on the revision before. */
 async function follows(proofId: string, n: number): Promise<string> {
-  const requests = (await documentEvents(api, proofId)).filter((event) => event.type === 'changes_requested');
+  const requests = (await documentEvents(world.api, proofId)).filter((event) => event.type === 'changes_requested');
   return plain(t.follows(n, formattersFor('fr').date(new Date(requests[n - 2]!.at))));
 }
 
@@ -96,9 +77,12 @@ async function drag(page: Page, from: [number, number][], to: [number, number][]
   await cdp.detach();
 }
 
+/** Two fingers around the middle of a phone's screen moving apart, from 80 px to 240 px: three times the spread. */
+const pinchOut = (page: Page) => drag(page, [[155, 330], [235, 330]], [[75, 330], [315, 330]]);
+
 /** Revision 1 at her desk: thumbnail, magnifier, a pin by keyboard, changes asked with it. */
 async function reviewFirstOnDesktop(url: string, proofId: string): Promise<void> {
-  const page = await browser.newPage(DESKTOP);
+  const page = await world.browser.newPage(DESKTOP);
   await page.goto(url);
   await showsPage(page, 1, PAGES);
   await page.locator('nav.thumbnails a[href="#page-7"]').click();
@@ -106,17 +90,10 @@ async function reviewFirstOnDesktop(url: string, proofId: string): Promise<void>
   expect(await page.locator('nav.thumbnails a[aria-current]').getAttribute('href')).toBe('#page-7');
 
   // The magnifier follows the mouse over page 7, drawn from page 7's own preview.
-  const preview = page.locator('figure[data-page="7"] a.zoom img');
-  await decoded(preview);
-  const box = (await preview.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
-  await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.25);
-  const lens = page.locator('.magnifier');
-  await lens.waitFor({ timeout: 30_000 });
-  expect(await lens.evaluate((element) => (element as unknown as { style: { backgroundImage: string } }).style.backgroundImage)).toMatch(/\/pages\/7\?revision=1/);
+  expect((await hoverMagnifier(page, 7, { x: 0.35, y: 0.25 })).backgroundImage).toMatch(/\/pages\/7\?revision=1/);
   await page.screenshot({ path: '/tmp/proof-story-desktop-magnifier.png' });
   await page.mouse.move(5, 5);
-  await lens.waitFor({ state: 'hidden' });
+  await page.locator('.magnifier').waitFor({ state: 'hidden' });
 
   // A pin by keyboard: open the request, arm, Tab from page 1 to page 7, the crosshair to 30 % × 20 %, Enter.
   await page.locator('details.request-changes summary').focus();
@@ -143,7 +120,7 @@ async function reviewFirstOnDesktop(url: string, proofId: string): Promise<void>
 
 /** Revision 2 on her phone: what it follows, revision 1's pin, thumbnail, tap, pinch and pan, changes asked without a pin. */
 async function reviewSecondOnPhone(url: string, proofId: string): Promise<void> {
-  const page = await browser.newPage(PHONE);
+  const page = await world.browser.newPage(PHONE);
   await page.goto(url);
   expect(plain(await page.locator('#answers-heading').innerText())).toBe(await follows(proofId, 2));
   await page.getByText(t.earlierPins(1)).waitFor();
@@ -165,46 +142,16 @@ async function reviewSecondOnPhone(url: string, proofId: string): Promise<void> 
   const [tools, image] = [(await page.locator('.zoom-tools').boundingBox())!, (await page.locator('.zoom-view img').boundingBox())!];
   expect(image.y).toBeGreaterThanOrEqual(tools.y + tools.height - 1);
   await page.screenshot({ path: '/tmp/proof-story-phone-zoom-fit.png' });
-  await drag(
-    page,
-    [
-      [155, 330],
-      [235, 330],
-    ],
-    [
-      [75, 330],
-      [315, 330],
-    ],
-  );
+  await pinchOut(page);
   const pinched = await scaleOnceIt(page, (scale) => scale > fit * 2, 'the pinch to enlarge the zoom image');
   expect(pinched / fit).toBeCloseTo(3, 0);
   expect(await page.getByRole('button', { name: t.zoomFit }).getAttribute('aria-pressed')).toBe('false');
   await page.screenshot({ path: '/tmp/proof-story-phone-pinched.png' });
   // Two fingers pinching in far past the whole page stop there: the smallest level.
-  await drag(
-    page,
-    [
-      [45, 330],
-      [345, 330],
-    ],
-    [
-      [185, 330],
-      [205, 330],
-    ],
-  );
+  await drag(page, [[45, 330], [345, 330]], [[185, 330], [205, 330]]);
   expect(await scaleOnceIt(page, (scale) => scale < pinched, 'the pinch to shrink the zoom image')).toBeCloseTo(fit, 2);
   // Up again, then one finger pans: 100 px to the left scrolls the image 100 px, and the zoom stays open.
-  await drag(
-    page,
-    [
-      [155, 330],
-      [235, 330],
-    ],
-    [
-      [75, 330],
-      [315, 330],
-    ],
-  );
+  await pinchOut(page);
   await scaleOnceIt(page, (scale) => scale > fit * 2, 'the second pinch');
   const before = await zoomScrollLeft(page);
   await drag(page, [[250, 400]], [[150, 400]]);
@@ -228,7 +175,7 @@ async function reviewSecondOnPhone(url: string, proofId: string): Promise<void> 
 
 /** Revision 3 at her desk: compared with revision 2 side by side and overlaid, approved with the terms. */
 async function approveThirdOnDesktop(url: string, proofId: string): Promise<void> {
-  const page = await browser.newPage(DESKTOP);
+  const page = await world.browser.newPage(DESKTOP);
   await page.goto(url);
   expect(plain(await page.locator('#answers-heading').innerText())).toBe(await follows(proofId, 3));
   await page.screenshot({ path: '/tmp/proof-story-desktop-revision-3.png' });
@@ -248,9 +195,9 @@ async function approveThirdOnDesktop(url: string, proofId: string): Promise<void
 }
 
 it('reviews a 16-page proof from its first email to its approval: desktop, phone, desktop, three revisions', async () => {
-  const proof = await sentTextProof(stack, apiKey, recipient, PAGES);
+  const proof = await sentTextProof(world.stack, world.apiKey, world.recipient, PAGES);
   await reviewFirstOnDesktop(proof.url, proof.id);
-  await succeeded(api.PATCH('/v1/documents/{id}/revisions/{number}/pins/{pin}', { params: { path: { id: proof.id, number: 1, pin: 1 } }, body: { resolved: true } }), 200);
+  await succeeded(world.api.PATCH('/v1/documents/{id}/revisions/{number}/pins/{pin}', { params: { path: { id: proof.id, number: 1, pin: 1 } }, body: { resolved: true } }), 200);
 
   const second = await revisionEmailed(proof, 2);
   expect(second.subject).toMatch(new RegExp(`^Révision 2 du BAT ${proof.number} `));

@@ -12,25 +12,19 @@
  *
  * Screenshots land in /tmp (proof-revisions-*.png) for a person to look at.
  */
-import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { formattersFor, MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
-import { launchChromium, onAPhone } from '../support/browser';
-import { documentEvents, greenlightClient, succeeded, type GreenlightClient } from '../support/api';
-import { emailedProofLink, newProofRecipient, sentTextProof, textPdf, uploadRevision } from '../support/proof-uploads';
-import { checkOverlay, checkSideBySide, decoded, showsPage } from '../support/proof-viewer';
-import { startStack, type Stack } from '../support/stack';
+import { onAPhone } from '../support/browser';
+import { documentEvents, succeeded } from '../support/api';
+import { emailedProofLink, sentTextProof, textPdf, uploadRevision } from '../support/proof-uploads';
+import { checkOverlay, checkSideBySide, decoded, hoverMagnifier, proofBrowserWorld, showsPage } from '../support/proof-viewer';
 
 const t = PROOF_MESSAGES.fr;
-const unique = () => randomBytes(4).toString('hex');
 const PAGES = 16;
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' };
 const PHONE = onAPhone('fr-FR');
 
-let stack: Stack;
-let api: GreenlightClient;
-let apiKey: string;
-let browser: Browser;
+const world = proofBrowserWorld('Imprimerie Révisions');
 let revision2: { url: string; subject: string; requestedAt: Date; proofId: string };
 
 /** The two pins asked on revision 1: the first marked done by the seller. */
@@ -40,22 +34,17 @@ const PINS = [
 ];
 
 beforeAll(async () => {
-  stack = await startStack();
-  ({ apiKey } = await stack.createTenant(`Imprimerie Révisions ${unique()}`));
-  api = greenlightClient(stack.baseUrl, apiKey);
-  browser = await launchChromium();
-  const recipient = await newProofRecipient(stack, apiKey);
-  const proof = await sentTextProof(stack, apiKey, recipient, PAGES);
+  const proof = await sentTextProof(world.stack, world.apiKey, world.recipient, PAGES);
   const asked = await fetch(`${proof.url}/request-changes`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ revision: 1, comment: 'Le titre en bleu partout.', pins: PINS }),
   });
   expect(asked.status).toBe(200);
-  await succeeded(api.PATCH('/v1/documents/{id}/revisions/{number}/pins/{pin}', { params: { path: { id: proof.id, number: 1, pin: 1 } }, body: { resolved: true } }), 200);
-  expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'r2.pdf', bytes: await textPdf(`${proof.number} R2`, PAGES) }])).status).toBe(201);
-  const { email, url } = await emailedProofLink(stack, recipient.contactEmail, 'the email of revision 2', (subject) => subject.startsWith(`Révision 2 du BAT ${proof.number}`));
-  const events = await documentEvents(api, proof.id);
+  await succeeded(world.api.PATCH('/v1/documents/{id}/revisions/{number}/pins/{pin}', { params: { path: { id: proof.id, number: 1, pin: 1 } }, body: { resolved: true } }), 200);
+  expect((await uploadRevision(world.stack.baseUrl, world.apiKey, proof.id, [{ name: 'r2.pdf', bytes: await textPdf(`${proof.number} R2`, PAGES) }])).status).toBe(201);
+  const { email, url } = await emailedProofLink(world.stack, world.recipient.contactEmail, 'the email of revision 2', (subject) => subject.startsWith(`Révision 2 du BAT ${proof.number}`));
+  const events = await documentEvents(world.api, proof.id);
   revision2 = {
     url,
     subject: email.subject,
@@ -63,10 +52,6 @@ beforeAll(async () => {
     proofId: proof.id,
   };
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
 
 const plain = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -82,7 +67,7 @@ async function checkAnnounced(page: Page): Promise<void> {
 
 it('on a desktop: revision 2 announced for what it follows, revision 1 pins marked, compared side by side and overlaid, then approved', async () => {
   expect(revision2.subject).toMatch(/^Révision 2 du BAT /);
-  const page = await browser.newPage(DESKTOP);
+  const page = await world.browser.newPage(DESKTOP);
   await page.goto(revision2.url);
   await checkAnnounced(page);
   await page.screenshot({ path: '/tmp/proof-revisions-desktop-announced.png' });
@@ -104,7 +89,7 @@ it('on a desktop: revision 2 announced for what it follows, revision 1 pins mark
   // The decision is at hand in the comparison too.
   await page.getByRole('button', { name: t.approve(2) }).click();
   await page.getByText(MESSAGES.fr.decided.approve).waitFor();
-  expect((await succeeded(api.GET('/v1/documents/{id}', { params: { path: { id: revision2.proofId } } }))).status).toBe('approved');
+  expect((await succeeded(world.api.GET('/v1/documents/{id}', { params: { path: { id: revision2.proofId } } }))).status).toBe('approved');
   await page.close();
 }, 240_000);
 
@@ -113,7 +98,7 @@ it('on a phone, and without JavaScript: the same announcement, comparison and ov
     ['phone', PHONE],
     ['no-script', { ...DESKTOP, javaScriptEnabled: false }],
   ] as const) {
-    const page = await browser.newPage(options);
+    const page = await world.browser.newPage(options);
     await page.goto(revision2.url);
     await checkAnnounced(page);
     await page.screenshot({ path: `/tmp/proof-revisions-${name}-announced.png` });
@@ -132,33 +117,20 @@ interface ImageBox {
   naturalWidth: number;
   getBoundingClientRect(): { width: number; height: number };
 }
-interface LensStyle {
-  hidden: boolean;
-  style: { backgroundImage: string; left: string; top: string };
-}
-
 it('on a desktop: a magnifier follows the mouse over a page, and the zoom view has its levels and steps through the pages', async () => {
-  const page = await browser.newPage(DESKTOP);
+  const page = await world.browser.newPage(DESKTOP);
   await page.goto(`${revision2.url}?revision=2`);
   const preview = page.locator('figure[data-page="1"] a.zoom img');
-  await decoded(preview);
-  const box = (await preview.boundingBox())!;
 
   // Hovered, the lens is there, centred on the pointer, drawn from the page's own preview; gone when the mouse leaves.
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.1);
-  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.12);
-  const lens = page.locator('.magnifier');
-  await lens.waitFor();
-  const seen = await lens.evaluate((element) => {
-    const { hidden, style } = element as unknown as LensStyle;
-    return { hidden, backgroundImage: style.backgroundImage, left: style.left, top: style.top };
-  });
+  const seen = await hoverMagnifier(page, 1, { x: 0.4, y: 0.12 });
+  const { box } = seen;
   expect(seen.hidden).toBe(false);
   expect(seen.backgroundImage).toMatch(/\/pages\/1\?revision=2/);
   expect([parseFloat(seen.left), parseFloat(seen.top)]).toEqual([expect.closeTo(box.x + box.width * 0.4, 0), expect.closeTo(box.y + box.height * 0.12, 0)]);
   await page.screenshot({ path: '/tmp/proof-revisions-desktop-magnifier.png' });
   await page.mouse.move(5, 5);
-  await lens.waitFor({ state: 'hidden' });
+  await page.locator('.magnifier').waitFor({ state: 'hidden' });
 
   // The zoom opens at 100 %, one image pixel a screen pixel; the whole page fits the screen; 200 % doubles it.
   await preview.click({ position: { x: box.width * 0.4, y: box.height * 0.12 } });

@@ -17,18 +17,15 @@
  *
  * Screenshots land in /tmp (proof-viewer-*.png) for a person to look at.
  */
-import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
-import { launchChromium, onAPhone } from '../support/browser';
-import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
-import { newProofRecipient, sentTextProof, type ProofRecipient } from '../support/proof-uploads';
-import { showsPage } from '../support/proof-viewer';
-import { startStack, type Stack } from '../support/stack';
+import { onAPhone } from '../support/browser';
+import { succeeded } from '../support/api';
+import { newProofRecipient, sentTextProof } from '../support/proof-uploads';
+import { proofBrowserWorld, showsPage } from '../support/proof-viewer';
 
 const t = PROOF_MESSAGES.fr;
 const q = MESSAGES.fr;
-const unique = () => randomBytes(4).toString('hex');
 const PAGES = 16;
 const TERMS = { version: '2026-04', text: 'Conditions générales de vente : acompte de 30 % à la commande.' };
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' };
@@ -36,30 +33,13 @@ const PHONE = onAPhone('fr-FR');
 /** The issue's phone budget: what a phone downloads before its first scroll. */
 const PHONE_BUDGET_BYTES = 1_000_000;
 
-let stack: Stack;
-let api: GreenlightClient;
-let apiKey: string;
-let browser: Browser;
-let recipient: ProofRecipient;
-
-beforeAll(async () => {
-  stack = await startStack();
-  ({ apiKey } = await stack.createTenant(`Imprimerie Feuillet ${unique()}`));
-  api = greenlightClient(stack.baseUrl, apiKey);
-  await succeeded(api.PATCH('/v1/settings', { body: { termsOfSale: TERMS, hourlyRate: 6500 } }), 200);
-  recipient = await newCustomer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const world = proofBrowserWorld('Imprimerie Feuillet', { termsOfSale: TERMS, hourlyRate: 6500 });
 
 /** A customer of its own, who has not accepted the terms yet. */
-const newCustomer = () => newProofRecipient(stack, apiKey);
+const newCustomer = () => newProofRecipient(world.stack, world.apiKey);
 
-const sentProof = (to = recipient) => sentTextProof(stack, apiKey, to, PAGES);
-const documentStatus = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
+const sentProof = (to = world.recipient) => sentTextProof(world.stack, world.apiKey, to, PAGES);
+const documentStatus = (id: string) => succeeded(world.api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
 
 // ---------------------------------------------------------------- what the checks read in the page
 
@@ -174,7 +154,7 @@ async function decisionAlwaysInReach(page: Page): Promise<void> {
 
 it('on a phone: light before the first scroll, thumbnails, buttons and keys, page n of N, the decision bar at every scroll position, approved', async () => {
   const proof = await sentProof();
-  const page = await browser.newPage(PHONE);
+  const page = await world.browser.newPage(PHONE);
   const bytes: { url: string; size: number }[] = [];
   page.on('requestfinished', (request) => {
     void request.sizes().then((sizes) => bytes.push({ url: request.url(), size: sizes.responseBodySize + sizes.responseHeadersSize }));
@@ -219,7 +199,7 @@ it('on a phone: light before the first scroll, thumbnails, buttons and keys, pag
 
 it('on a desktop: thumbnails beside the pages, facing pages, page n of N, the decision column at every scroll position, changes requested', async () => {
   const proof = await sentProof();
-  const page = await browser.newPage(DESKTOP);
+  const page = await world.browser.newPage(DESKTOP);
   await page.goto(proof.url);
   // The thumbnails are a column left of the pages, the decisions one right of them.
   const boxOf = async (selector: string) => (await page.locator(selector).boundingBox())!;
@@ -272,7 +252,7 @@ it('without JavaScript: thumbnails still jump, the bar still stays, and the cust
   ] as const) {
     // The terms are asked until a customer accepts them: this one never has.
     const proof = await sentProof(await newCustomer());
-    const page = await browser.newPage({ ...options, javaScriptEnabled: false });
+    const page = await world.browser.newPage({ ...options, javaScriptEnabled: false });
     await page.goto(proof.url);
     // No script, no previous/next: each page's caption says where it is.
     expect(await page.locator('.page-nav').isVisible()).toBe(false);
