@@ -14,11 +14,11 @@
  * 3. revision 3's email names it; on the desktop she compares it with revision 2 side by side and
  *    overlaid (the changed text stands out), ticks the terms and approves it.
  *
- * Screenshots land in /tmp (proof-story-*.png) for a person to look at.
+ * Screenshots are kept in .data/screenshots (proof-story-*.png) for a person to look at.
  */
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { formattersFor, MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
-import { onADesktop, onAPhone } from '../support/browser';
+import { keepScreenshot, onADesktop, onAPhone } from '../support/browser';
 import { documentEvents, succeeded } from '../support/api';
 import { emailedProofLink, sentTextProof, textPdf, uploadRevision } from '../support/proof-uploads';
 import { checkOverlay, checkSideBySide, decoded, hoverMagnifier, proofBrowserWorld, showsPage } from '../support/proof-viewer';
@@ -97,7 +97,7 @@ async function reviewFirstOnDesktop(url: string, proofId: string): Promise<void>
 
   // The magnifier follows the mouse over page 7, drawn from page 7's own preview.
   expect((await hoverMagnifier(page, 7, { x: 0.35, y: 0.25 })).backgroundImage).toMatch(/\/pages\/7\?revision=1/);
-  await page.screenshot({ path: '/tmp/proof-story-desktop-magnifier.png' });
+  await keepScreenshot(page, 'proof-story-desktop-magnifier', { fullPage: false });
   await page.mouse.move(5, 5);
   await page.locator('.magnifier').waitFor({ state: 'hidden' });
 
@@ -114,7 +114,7 @@ async function reviewFirstOnDesktop(url: string, proofId: string): Promise<void>
   await page.keyboard.type(PIN.comment);
   await page.getByLabel(t.comment).fill('Le titre en bleu partout.');
   await page.locator('#page-7').evaluate((figure) => (figure as unknown as { scrollIntoView(): void }).scrollIntoView());
-  await page.screenshot({ path: '/tmp/proof-story-desktop-pinned.png' });
+  await keepScreenshot(page, 'proof-story-desktop-pinned', { fullPage: false });
   await page.getByRole('button', { name: t.sendChanges }).press('Enter');
   await page.getByText(q.decided['request-changes']).waitFor();
 
@@ -135,7 +135,7 @@ async function reviewSecondOnPhone(url: string, proofId: string): Promise<void> 
   const earlier = page.locator('figure[data-page="7"] .pin.earlier.resolved');
   expect(await earlier.getAttribute('title')).toBe(`${t.revision(1)} — ${PIN.comment} (${t.pinDone})`);
   await decoded(page.locator('figure[data-page="7"] a.zoom img'));
-  await page.screenshot({ path: '/tmp/proof-story-phone-earlier-pin.png' });
+  await keepScreenshot(page, 'proof-story-phone-earlier-pin', { fullPage: false });
 
   // A tap opens the zoom; from the whole page, two fingers moving apart from 80 to 240 px enlarge it three times.
   await page.locator('figure[data-page="7"] a.zoom img').tap({ position: { x: 100, y: 80 } });
@@ -147,12 +147,12 @@ async function reviewSecondOnPhone(url: string, proofId: string): Promise<void> 
   // The whole page shows, below the tools, which wrap to two rows on a phone.
   const [tools, image] = [(await page.locator('.zoom-tools').boundingBox())!, (await page.locator('.zoom-view img').boundingBox())!];
   expect(image.y).toBeGreaterThanOrEqual(tools.y + tools.height - 1);
-  await page.screenshot({ path: '/tmp/proof-story-phone-zoom-fit.png' });
+  await keepScreenshot(page, 'proof-story-phone-zoom-fit', { fullPage: false });
   await pinchOut(page);
   // Waited for where the whole gesture ends (a loaded machine may still be handling its last moves).
   const pinched = await scaleOnceIt(page, (scale) => Math.abs(scale / fit - 3) < 0.05, 'the pinch to enlarge the zoom image three times');
   expect(await page.getByRole('button', { name: t.zoomFit }).getAttribute('aria-pressed')).toBe('false');
-  await page.screenshot({ path: '/tmp/proof-story-phone-pinched.png' });
+  await keepScreenshot(page, 'proof-story-phone-pinched', { fullPage: false });
   // Two fingers pinching in far past the whole page stop there: the smallest level.
   await drag(page, [[45, 330], [345, 330]], [[185, 330], [205, 330]]);
   await scaleOnceIt(page, (scale) => Math.abs(scale - fit) < 0.001, 'the pinch to shrink the zoom image to the whole page');
@@ -163,14 +163,14 @@ async function reviewSecondOnPhone(url: string, proofId: string): Promise<void> 
   await drag(page, [[250, 400]], [[150, 400]]);
   await eventually(async () => (Math.abs((await zoomScrollLeft(page)) - before - 100) <= 2 ? true : undefined), { what: 'the pan to scroll the zoom image', timeoutMs: 30_000 });
   expect(await page.getByRole('dialog').count()).toBe(1);
-  await page.screenshot({ path: '/tmp/proof-story-phone-panned.png' });
+  await keepScreenshot(page, 'proof-story-phone-panned', { fullPage: false });
   await page.locator('.zoom-close').tap();
   await page.getByRole('dialog').waitFor({ state: 'detached' });
 
   // Changes without a pin, from the bar at the bottom of the screen.
   await page.getByText(t.requestChanges(2)).tap();
   await page.getByLabel(t.comment).fill('La date de la page 12 est fausse.');
-  await page.screenshot({ path: '/tmp/proof-story-phone-request.png' });
+  await keepScreenshot(page, 'proof-story-phone-request', { fullPage: false });
   await page.getByRole('button', { name: t.sendChanges }).tap();
   await page.getByText(q.decided['request-changes']).waitFor();
   const proof = await proofOf(proofId);
@@ -184,18 +184,18 @@ async function approveThirdOnDesktop(url: string, proofId: string): Promise<void
   const page = await openPage(DESKTOP);
   await page.goto(url);
   expect(plain(await page.locator('#answers-heading').innerText())).toBe(await follows(proofId, 3));
-  await page.screenshot({ path: '/tmp/proof-story-desktop-revision-3.png' });
+  await keepScreenshot(page, 'proof-story-desktop-revision-3', { fullPage: false });
   await page.getByRole('link', { name: t.compareWith(2) }).click();
   await checkSideBySide(page, 3, 2, PAGES);
-  await page.screenshot({ path: '/tmp/proof-story-desktop-side-by-side.png' });
+  await keepScreenshot(page, 'proof-story-desktop-side-by-side', { fullPage: false });
   await page.getByRole('link', { name: t.overlay }).click();
-  await checkOverlay(page, '/tmp/proof-story-desktop-overlay-page-1.png');
-  await page.screenshot({ path: '/tmp/proof-story-desktop-overlay.png' });
+  await checkOverlay(page, 'proof-story-desktop-overlay-page-1');
+  await keepScreenshot(page, 'proof-story-desktop-overlay', { fullPage: false });
 
   await page.getByLabel(t.acceptTerms(TERMS.version)).check();
   await page.getByRole('button', { name: t.approve(3) }).click();
   await page.getByText(q.decided.approve).waitFor();
-  await page.screenshot({ path: '/tmp/proof-story-desktop-approved.png' });
+  await keepScreenshot(page, 'proof-story-desktop-approved', { fullPage: false });
   expect((await proofOf(proofId)).status).toBe('approved');
   await page.close();
 }

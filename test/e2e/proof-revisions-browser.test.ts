@@ -10,11 +10,11 @@
  *   out, measured in a screenshot of the page — also without the script;
  * - and approves revision 2 from the comparison.
  *
- * Screenshots land in /tmp (proof-revisions-*.png) for a person to look at.
+ * Screenshots are kept in .data/screenshots (proof-revisions-*.png) for a person to look at.
  */
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { formattersFor, MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
-import { onAPhone } from '../support/browser';
+import { keepScreenshot, onAPhone } from '../support/browser';
 import { documentEvents, succeeded } from '../support/api';
 import { emailedProofLink, sentTextProof, textPdf, uploadRevision } from '../support/proof-uploads';
 import { checkOverlay, checkSideBySide, decoded, hoverMagnifier, proofBrowserWorld, showsPage } from '../support/proof-viewer';
@@ -70,9 +70,9 @@ it('on a desktop: revision 2 announced for what it follows, revision 1 pins mark
   const page = await world.browser.newPage(DESKTOP);
   await page.goto(revision2.url);
   await checkAnnounced(page);
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-announced.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-announced', { fullPage: false });
   await page.locator('figure[data-page="3"]').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-pins.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-pins', { fullPage: false });
 
   await page.getByRole('link', { name: t.compareWith(1) }).click();
   expect(new URL(page.url()).searchParams.get('compare')).toBe('1');
@@ -80,11 +80,11 @@ it('on a desktop: revision 2 announced for what it follows, revision 1 pins mark
   // The page toolbar still steps through the compared pages.
   await page.locator('nav.thumbnails a[href="#page-4"]').click();
   await showsPage(page, 4, PAGES);
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-side-by-side.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-side-by-side', { fullPage: false });
 
   await page.getByRole('link', { name: t.overlay }).click();
-  await checkOverlay(page, '/tmp/proof-revisions-desktop-overlay.png');
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-overlay-page.png' });
+  await checkOverlay(page, 'proof-revisions-desktop-overlay');
+  await keepScreenshot(page, 'proof-revisions-desktop-overlay-page', { fullPage: false });
 
   // The decision is at hand in the comparison too.
   await page.getByRole('button', { name: t.approve(2) }).click();
@@ -101,12 +101,12 @@ it('on a phone, and without JavaScript: the same announcement, comparison and ov
     const page = await world.browser.newPage(options);
     await page.goto(revision2.url);
     await checkAnnounced(page);
-    await page.screenshot({ path: `/tmp/proof-revisions-${name}-announced.png` });
+    await keepScreenshot(page, `proof-revisions-${name}-announced`, { fullPage: false });
     await page.getByRole('link', { name: t.compareWith(1) }).click();
     await checkSideBySide(page, 2, 1, PAGES);
-    await page.screenshot({ path: `/tmp/proof-revisions-${name}-side-by-side.png` });
+    await keepScreenshot(page, `proof-revisions-${name}-side-by-side`, { fullPage: false });
     await page.getByRole('link', { name: t.overlay }).click();
-    await checkOverlay(page, `/tmp/proof-revisions-${name}-overlay.png`);
+    await checkOverlay(page, `proof-revisions-${name}-overlay`);
     await page.getByRole('link', { name: t.leaveCompare }).click();
     await page.locator('#answers-heading').waitFor();
     await page.close();
@@ -128,7 +128,7 @@ it('on a desktop: a magnifier follows the mouse over a page, and the zoom view h
   expect(seen.hidden).toBe(false);
   expect(seen.backgroundImage).toMatch(/\/pages\/1\?revision=2/);
   expect([parseFloat(seen.left), parseFloat(seen.top)]).toEqual([expect.closeTo(box.x + box.width * 0.4, 0), expect.closeTo(box.y + box.height * 0.12, 0)]);
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-magnifier.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-magnifier', { fullPage: false });
   await page.mouse.move(5, 5);
   await page.locator('.magnifier').waitFor({ state: 'hidden' });
 
@@ -153,7 +153,7 @@ it('on a desktop: a magnifier follows the mouse over a page, and the zoom view h
   const fit = await size();
   expect(fit.width).toBeLessThanOrEqual(DESKTOP.viewport!.width);
   expect(fit.height).toBeLessThanOrEqual(DESKTOP.viewport!.height);
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-zoom-fit.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-zoom-fit', { fullPage: false });
   await page.getByRole('button', { name: t.zoomLevel.replace('{n}', '200') }).click();
   expect((await size()).width).toBeCloseTo(2 * atOpen.natural, 0);
 
@@ -164,7 +164,7 @@ it('on a desktop: a magnifier follows the mouse over a page, and the zoom view h
   expect(await zoomed.getAttribute('src')).toMatch(/\/pages\/2\?revision=2&size=zoom$/);
   await decoded(zoomed);
   expect((await size()).width).toBeCloseTo(2 * atOpen.natural, 0);
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-zoom-200.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-zoom-200', { fullPage: false });
   // Tab goes round the dialog's buttons and stays in it; Escape gives the focus to the page last shown.
   for (let press = 0; press < 8; press += 1) {
     await page.keyboard.press('Tab');

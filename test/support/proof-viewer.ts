@@ -4,11 +4,12 @@
  * Playwright's polling predicate does.
  */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { PROOF_MESSAGES } from '../../api/portal/i18n';
 import { greenlightClient, succeeded, type components, type GreenlightClient } from './api';
-import { launchChromium } from './browser';
+import { launchChromium, SCREENSHOTS } from './browser';
 import { newProofRecipient, type ProofRecipient } from './proof-uploads';
 import { startStack, type Stack } from './stack';
 
@@ -102,7 +103,7 @@ interface BlendReader {
 /**
  * Overlaid, the earlier revision is blended over the shown one with `difference`: what did not
  * change is black, the changed text (each page's line names its revision) stands out. Measured
- * in a screenshot of page 1, kept at `screenshot`.
+ * in a screenshot of page 1, kept as .data/screenshots/<screenshot>.png.
  */
 export async function checkOverlay(page: Page, screenshot: string): Promise<void> {
   await page.getByText(t.overlayHint).waitFor();
@@ -110,7 +111,7 @@ export async function checkOverlay(page: Page, screenshot: string): Promise<void
   // Both previews decoded before the screenshot (page 1 is not lazy, but may still be arriving).
   await decoded(overlay.locator('img'));
   expect(await overlay.locator('img').nth(1).evaluate((image) => (globalThis as unknown as BlendReader).getComputedStyle(image).mixBlendMode)).toBe('difference');
-  const stats = await sharp(await overlay.screenshot({ path: screenshot })).greyscale().stats();
+  const stats = await sharp(await overlay.screenshot({ path: path.join(SCREENSHOTS, `${screenshot}.png`) })).greyscale().stats();
   const [grey] = stats.channels;
   // Mostly black (the unchanged white paper cancels out), with bright strokes where the text changed.
   expect(grey!.mean).toBeLessThan(25);
