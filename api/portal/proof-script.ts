@@ -69,7 +69,6 @@ const SCRIPT = `(function () {
   var zoomLinks = function () {
     return Array.prototype.slice.call(document.querySelectorAll('section.pages a.zoom')).filter(function (link) { return revisionOf(link) === revisionOf(opener); });
   };
-  /** The image at the level, the point of the page at the centre of the view kept there (or put there: at). */
   var viewSize = function () { return { width: overlay.clientWidth, height: overlay.clientHeight - tools.offsetHeight }; };
   /** The scale of a level ('fit': the whole page in the view). */
   var scaleOf = function (each) {
@@ -84,6 +83,7 @@ const SCRIPT = `(function () {
       button.setAttribute('aria-pressed', String(button.dataset.level === String(next)));
     });
   };
+  /** The image at the level, the point of the page at the centre of the view kept there (or put there: at). */
   var applyLevel = function (next, at) {
     level = next;
     // Not loaded yet: its load applies the level.
