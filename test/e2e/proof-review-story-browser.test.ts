@@ -73,12 +73,18 @@ const scaleOnceIt = (page: Page, landed: (scale: number) => boolean, what: strin
   );
 const zoomScrollLeft = (page: Page) => page.locator('.zoom-view').evaluate((view) => (view as unknown as { scrollLeft: number }).scrollLeft);
 
-/** Fingers on the phone's screen through CDP (touch points, each [x, y]), moved in `steps` from `from` to `to`, then lifted. */
+/**
+ * Fingers on the phone's screen through CDP (touch points, each [x, y]), moved in `steps` from
+ * `from` to `to`, held there a moment, then lifted: lifted while still moving, the browser would
+ * take it for a fling and swallow the next tap as the one that stops it.
+ */
 async function drag(page: Page, from: [number, number][], to: [number, number][], steps = 10): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   const at = (fraction: number) => from.map(([x, y], id) => ({ id, x: x + (to[id]![0] - x) * fraction, y: y + (to[id]![1] - y) * fraction }));
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
   for (let step = 1; step <= steps; step += 1) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(step / steps) });
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(1) });
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await cdp.detach();
 }
