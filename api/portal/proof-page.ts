@@ -118,7 +118,7 @@ body.pinning [data-pinnable] a:focus-visible{outline:3px solid #1f6feb;outline-o
 .crosshair{display:none;position:absolute;width:2.2rem;height:2.2rem;transform:translate(-50%,-50%);border-radius:50%;box-shadow:0 0 0 2px #fff,inset 0 0 0 2px #1f6feb;background:linear-gradient(#1f6feb,#1f6feb) center/2px 100% no-repeat,linear-gradient(#1f6feb,#1f6feb) center/100% 2px no-repeat;pointer-events:none}
 body.pinning .page-image:focus-within .crosshair{display:block}
 .visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.zoom-view{position:fixed;inset:0;z-index:10;overflow:auto;background:rgba(20,22,28,.94);padding-top:3.2rem}
+.zoom-view{position:fixed;inset:0;z-index:10;overflow:auto;background:rgba(20,22,28,.94);padding-top:3.2rem;touch-action:none}
 .zoom-view img{display:block;max-width:none;margin:0 auto;cursor:zoom-out}
 .zoom-tools{position:fixed;top:0;left:0;right:0;z-index:11;display:flex;flex-wrap:wrap;justify-content:center;gap:.35rem;padding:.5rem;background:rgba(20,22,28,.9)}
 .zoom-tools button{width:auto;display:inline-block;padding:.35rem .7rem;font-size:.9rem}

@@ -6,8 +6,10 @@
  *   to the point clicked (the centre from the keyboard): a modal dialog named after its page,
  *   the rest of the page inert and Tab going round its buttons — the levels (whole page, 100 %,
  *   200 %; the point at the centre stays there), previous/next page (of the same revision) and
- *   close; Escape, the button or a click on the image closes it and gives the focus back to the
- *   page last shown;
+ *   close; Escape, the button or a click on the image (not one ending a pan or a pinch) closes
+ *   it and gives the focus back to the page last shown; on touch, one finger pans the image and
+ *   two pinch it (scaled around their midpoint, between the whole page and 200 %) instead of
+ *   the browser zooming the whole page;
  * - with a mouse (not a finger: a tap opens the zoom), a round magnifier follows the pointer
  *   over a page, drawn from the preview the browser already has at twice its size on screen
  *   (nothing more downloaded); not while pinning;
@@ -56,6 +58,8 @@ const SCRIPT = `(function () {
     if (!overlay) return;
     overlay.remove();
     overlay = null;
+    touches.clear();
+    pinch = null;
     main.inert = false;
     if (opener) opener.focus();
     opener = null;
@@ -65,23 +69,90 @@ const SCRIPT = `(function () {
   var zoomLinks = function () {
     return Array.prototype.slice.call(document.querySelectorAll('section.pages a.zoom')).filter(function (link) { return revisionOf(link) === revisionOf(opener); });
   };
+  var viewSize = function () { return { width: overlay.clientWidth, height: overlay.clientHeight - tools.offsetHeight }; };
+  /** The scale of a level ('fit': the whole page in the view). */
+  var scaleOf = function (each) {
+    var view = viewSize();
+    return each === 'fit' ? Math.min(view.width / big.naturalWidth, view.height / big.naturalHeight) : each;
+  };
+  /** Sizes the image at a scale, the level buttons pressed if it is one of theirs. */
+  var resize = function (next) {
+    level = next;
+    big.style.width = Math.round(big.naturalWidth * scaleOf(next)) + 'px';
+    tools.querySelectorAll('[data-level]').forEach(function (button) {
+      button.setAttribute('aria-pressed', String(button.dataset.level === String(next)));
+    });
+  };
   /** The image at the level, the point of the page at the centre of the view kept there (or put there: at). */
   var applyLevel = function (next, at) {
     level = next;
     // Not loaded yet: its load applies the level.
     if (!big.naturalWidth) return;
-    var view = { width: overlay.clientWidth, height: overlay.clientHeight - tools.offsetHeight };
+    var view = viewSize();
     var centre = at || {
       x: big.offsetWidth ? (overlay.scrollLeft + view.width / 2) / big.offsetWidth : 0.5,
       y: big.offsetHeight ? (overlay.scrollTop + view.height / 2) / big.offsetHeight : 0.5,
     };
-    var scale = next === 'fit' ? Math.min(view.width / big.naturalWidth, view.height / big.naturalHeight) : next;
-    big.style.width = Math.round(big.naturalWidth * scale) + 'px';
-    tools.querySelectorAll('[data-level]').forEach(function (button) {
-      button.setAttribute('aria-pressed', String(button.dataset.level === String(next)));
-    });
+    resize(next);
     overlay.scrollLeft = centre.x * big.offsetWidth - view.width / 2;
     overlay.scrollTop = centre.y * big.offsetHeight - view.height / 2;
+  };
+
+  // Touch in the zoom view (the browser's own pinch is off there: touch-action none): one finger
+  // pans, two pinch — the image scales by their spread, between the smallest and the largest
+  // level, the point of the page under their midpoint kept under it as it moves.
+  var touches = new Map();
+  var pinch = null;
+  /** A finger moved or a second one came: the click that may follow is no tap, it does not close the zoom. */
+  var gestured = false;
+  var spread = function () {
+    var points = Array.from(touches.values()).slice(0, 2);
+    return {
+      x: (points[0].x + points[1].x) / 2,
+      y: (points[0].y + points[1].y) / 2,
+      distance: Math.max(1, Math.hypot(points[0].x - points[1].x, points[0].y - points[1].y)),
+    };
+  };
+  var startPinch = function () {
+    var middle = spread();
+    var box = big.getBoundingClientRect();
+    pinch = { distance: middle.distance, scale: box.width / big.naturalWidth, at: { x: (middle.x - box.left) / box.width, y: (middle.y - box.top) / box.height } };
+    gestured = true;
+  };
+  var pinchMove = function () {
+    var middle = spread();
+    var scales = LEVELS.map(scaleOf);
+    resize(Math.min(Math.max.apply(null, scales), Math.max(Math.min.apply(null, scales), (pinch.scale * middle.distance) / pinch.distance)));
+    var box = big.getBoundingClientRect();
+    overlay.scrollLeft += box.left + pinch.at.x * box.width - middle.x;
+    overlay.scrollTop += box.top + pinch.at.y * box.height - middle.y;
+  };
+  var touchDown = function (event) {
+    if (!touches.size) gestured = false;
+    if (event.pointerType === 'mouse' || event.target.closest('.zoom-tools') || !big.naturalWidth) return;
+    touches.set(event.pointerId, { x: event.clientX, y: event.clientY, startX: event.clientX, startY: event.clientY });
+    if (touches.size === 2) startPinch();
+  };
+  var touchMove = function (event) {
+    var touch = touches.get(event.pointerId);
+    if (!touch) return;
+    var dx = event.clientX - touch.x;
+    var dy = event.clientY - touch.y;
+    touch.x = event.clientX;
+    touch.y = event.clientY;
+    if (Math.hypot(touch.x - touch.startX, touch.y - touch.startY) > 8) gestured = true;
+    if (pinch) {
+      pinchMove();
+    } else {
+      overlay.scrollLeft -= dx;
+      overlay.scrollTop -= dy;
+    }
+  };
+  var touchUp = function (event) {
+    touches.delete(event.pointerId);
+    // Down to one finger, it pans from where it is; a third one lifted, the other two pinch on.
+    pinch = null;
+    if (touches.size >= 2) startPinch();
   };
   var button = function (text, onClick) {
     var made = document.createElement('button');
@@ -130,7 +201,14 @@ const SCRIPT = `(function () {
     var close = button(pagesSection.dataset.close, closeZoom);
     close.className = 'zoom-close';
     big = document.createElement('img');
-    big.addEventListener('click', closeZoom);
+    big.addEventListener('click', function () {
+      if (!gestured) closeZoom();
+      gestured = false;
+    });
+    overlay.addEventListener('pointerdown', touchDown);
+    overlay.addEventListener('pointermove', touchMove);
+    overlay.addEventListener('pointerup', touchUp);
+    overlay.addEventListener('pointercancel', touchUp);
     // Tab and Shift+Tab go round the dialog's buttons (the arrows scroll the image).
     overlay.addEventListener('keydown', function (event) {
       if (event.key !== 'Tab') return;
@@ -142,6 +220,8 @@ const SCRIPT = `(function () {
     overlay.appendChild(tools);
     overlay.appendChild(big);
     document.body.appendChild(overlay);
+    // The image starts below the tools, however many rows they wrap to on a narrow screen.
+    overlay.style.paddingTop = tools.offsetHeight + 'px';
     main.inert = true;
     zoomTo(link, at);
     close.focus();

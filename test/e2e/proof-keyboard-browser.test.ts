@@ -11,44 +11,23 @@
  *
  * A screenshot of the crosshair on its page is kept as .data/screenshots/proof-keyboard-crosshair.png.
  */
-import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
 import path from 'node:path';
-import { launchChromium, SCREENSHOTS } from '../support/browser';
-import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { SCREENSHOTS } from '../support/browser';
+import { succeeded } from '../support/api';
 import { sentTextProof } from '../support/proof-uploads';
-import { startStack, type Stack } from '../support/stack';
+import { proofBrowserWorld } from '../support/proof-viewer';
 
 const t = PROOF_MESSAGES.fr;
-const unique = () => randomBytes(4).toString('hex');
 const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' };
 
-let stack: Stack;
-let api: GreenlightClient;
-let apiKey: string;
-let browser: Browser;
-let customerId: string;
-let contactId: string;
-const contactEmail = `zoe-${unique()}@librairie.example`;
-
-beforeAll(async () => {
-  stack = await startStack();
-  ({ apiKey } = await stack.createTenant(`Imprimerie Clavier ${unique()}`));
-  api = greenlightClient(stack.baseUrl, apiKey);
-  customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Librairie Sève', locale: 'fr' } }))).id;
-  contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const world = proofBrowserWorld('Imprimerie Clavier');
 
 /** A proof of `pages` pages, sent: its id and the portal link of its email. */
-const sentProof = (pages: number) => sentTextProof(stack, apiKey, { customerId, contactId, contactEmail }, pages);
+const sentProof = (pages: number) => sentTextProof(world.stack, world.apiKey, world.recipient, pages);
 
-const changeRequests = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }));
+const changeRequests = (id: string) => succeeded(world.api.GET('/v1/documents/{id}', { params: { path: { id } } }));
 
 /** The page number of the figure holding the focus, or what holds it. */
 const focusedPage = (page: Page) =>
@@ -56,7 +35,7 @@ const focusedPage = (page: Page) =>
 
 it('opens the zoom from the keyboard as a named modal dialog that keeps the focus, and Escape gives it back to the page', async () => {
   const proof = await sentProof(2);
-  const page = await browser.newPage(DESKTOP);
+  const page = await world.browser.newPage(DESKTOP);
   await page.goto(proof.url);
   await page.locator('figure[data-page="2"] a.zoom').focus();
   await page.keyboard.press('Enter');
@@ -82,7 +61,7 @@ it('opens the zoom from the keyboard as a named modal dialog that keeps the focu
 
 it('places a pin with the keyboard alone: arm, Tab to the page, move the crosshair with the arrows, Enter, and send', async () => {
   const proof = await sentProof(2);
-  const page = await browser.newPage(DESKTOP);
+  const page = await world.browser.newPage(DESKTOP);
   await page.goto(proof.url);
 
   await page.locator('details.request-changes summary').focus();
@@ -121,7 +100,7 @@ it('places a pin with the keyboard alone: arm, Tab to the page, move the crossha
 it('requests changes without a pin, with JavaScript and without', async () => {
   for (const javaScriptEnabled of [true, false]) {
     const proof = await sentProof(1);
-    const page = await browser.newPage({ ...DESKTOP, javaScriptEnabled });
+    const page = await world.browser.newPage({ ...DESKTOP, javaScriptEnabled });
     await page.goto(proof.url);
     await page.getByText(t.requestChanges(1)).click();
     await page.getByLabel(t.comment).fill(`Le titre en bleu (JavaScript ${javaScriptEnabled ? 'on' : 'off'}).`);

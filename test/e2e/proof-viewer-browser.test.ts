@@ -17,17 +17,15 @@
  *
  * Screenshots are kept in .data/screenshots (proof-viewer-*.png) for a person to look at.
  */
-import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
-import { launchChromium, onAPhone, keepScreenshot } from '../support/browser';
-import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
-import { sentTextProof, type ProofRecipient } from '../support/proof-uploads';
-import { startStack, type Stack } from '../support/stack';
+import { keepScreenshot, onAPhone } from '../support/browser';
+import { succeeded } from '../support/api';
+import { newProofRecipient, sentTextProof } from '../support/proof-uploads';
+import { proofBrowserWorld, showsPage } from '../support/proof-viewer';
 
 const t = PROOF_MESSAGES.fr;
 const q = MESSAGES.fr;
-const unique = () => randomBytes(4).toString('hex');
 const PAGES = 16;
 const TERMS = { version: '2026-04', text: 'Conditions générales de vente : acompte de 30 % à la commande.' };
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' };
@@ -35,47 +33,15 @@ const PHONE = onAPhone('fr-FR');
 /** The issue's phone budget: what a phone downloads before its first scroll. */
 const PHONE_BUDGET_BYTES = 1_000_000;
 
-let stack: Stack;
-let api: GreenlightClient;
-let apiKey: string;
-let browser: Browser;
-let recipient: ProofRecipient;
-
-beforeAll(async () => {
-  stack = await startStack();
-  ({ apiKey } = await stack.createTenant(`Imprimerie Feuillet ${unique()}`));
-  api = greenlightClient(stack.baseUrl, apiKey);
-  await succeeded(api.PATCH('/v1/settings', { body: { termsOfSale: TERMS, hourlyRate: 6500 } }), 200);
-  recipient = await newCustomer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const world = proofBrowserWorld('Imprimerie Feuillet', { termsOfSale: TERMS, hourlyRate: 6500 });
 
 /** A customer of its own, who has not accepted the terms yet. */
-async function newCustomer(): Promise<ProofRecipient> {
-  const contactEmail = `zoe-${unique()}@librairie.example`;
-  const customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Librairie Sève', locale: 'fr' } }))).id;
-  const contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
-  return { customerId, contactId, contactEmail };
-}
+const newCustomer = () => newProofRecipient(world.stack, world.apiKey);
 
-const sentProof = (to = recipient) => sentTextProof(stack, apiKey, to, PAGES);
-const documentStatus = (id: string) => succeeded(api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
+const sentProof = (to = world.recipient) => sentTextProof(world.stack, world.apiKey, to, PAGES);
+const documentStatus = (id: string) => succeeded(world.api.GET('/v1/documents/{id}', { params: { path: { id } } }), 200);
 
 // ---------------------------------------------------------------- what the checks read in the page
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Waits until "page n of N" reads page n: the page's script updates it once the scroll has
- * landed, after the click or key that asked for it. A locator, not `waitForFunction`: the
- * portal's CSP forbids evaluating strings, which Playwright's polling predicate does.
- */
-const showsPage = (page: Page, n: number) =>
-  page.locator('.page-indicator', { hasText: new RegExp(`^${escapeRegExp(t.pageOf(n, PAGES))}$`) }).waitFor({ timeout: 15_000 });
 
 /** The page whose top is nearest below the toolbar: where a jump landed. */
 const pageAtTop = (page: Page) =>
@@ -145,22 +111,22 @@ async function checkAccessible(page: Page): Promise<void> {
 
 /** Thumbnail, buttons and keys, each checked by the page at the top and by "page n of N". */
 async function navigate(page: Page): Promise<void> {
-  await showsPage(page, 1);
+  await showsPage(page, 1, PAGES);
   expect(await page.getByRole('button', { name: t.previousPage }).isDisabled()).toBe(true);
 
   await page.locator('nav.thumbnails a[href="#page-7"]').click();
-  await showsPage(page, 7);
+  await showsPage(page, 7, PAGES);
   expect(await pageAtTop(page)).toBe(7);
   expect(await currentThumbnail(page)).toBe('#page-7');
 
   await page.getByRole('button', { name: t.nextPage }).click();
-  await showsPage(page, 8);
+  await showsPage(page, 8, PAGES);
   expect(await pageAtTop(page)).toBe(8);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  await showsPage(page, 10);
+  await showsPage(page, 10, PAGES);
   await page.keyboard.press('ArrowLeft');
-  await showsPage(page, 9);
+  await showsPage(page, 9, PAGES);
   expect(await pageAtTop(page)).toBe(9);
   expect(await currentThumbnail(page)).toBe('#page-9');
 
@@ -168,16 +134,16 @@ async function navigate(page: Page): Promise<void> {
   await page.getByText(t.requestChanges(1)).click();
   await page.getByLabel(t.comment).fill('abc');
   await page.keyboard.press('ArrowLeft');
-  await showsPage(page, 9);
+  await showsPage(page, 9, PAGES);
   await page.getByLabel(t.comment).fill('');
   await page.getByText(t.requestChanges(1)).click();
 
   // To the end and back by the buttons, which say when they cannot go further.
   await page.locator(`nav.thumbnails a[href="#page-${PAGES}"]`).click();
-  await showsPage(page, PAGES);
+  await showsPage(page, PAGES, PAGES);
   expect(await page.getByRole('button', { name: t.nextPage }).isDisabled()).toBe(true);
   await page.keyboard.press('ArrowLeft');
-  await showsPage(page, PAGES - 1);
+  await showsPage(page, PAGES - 1, PAGES);
 }
 
 async function decisionAlwaysInReach(page: Page): Promise<void> {
@@ -188,7 +154,7 @@ async function decisionAlwaysInReach(page: Page): Promise<void> {
 
 it('on a phone: light before the first scroll, thumbnails, buttons and keys, page n of N, the decision bar at every scroll position, approved', async () => {
   const proof = await sentProof();
-  const page = await browser.newPage(PHONE);
+  const page = await world.browser.newPage(PHONE);
   const bytes: { url: string; size: number }[] = [];
   page.on('requestfinished', (request) => {
     void request.sizes().then((sizes) => bytes.push({ url: request.url(), size: sizes.responseBodySize + sizes.responseHeadersSize }));
@@ -207,7 +173,7 @@ it('on a phone: light before the first scroll, thumbnails, buttons and keys, pag
   expect((await page.locator('.page-toolbar').boundingBox())!.y).toBeLessThanOrEqual(1);
   await page.getByRole('link', { name: t.allPages }).click();
   await page.getByRole('navigation', { name: t.pagesLabel }).getByRole('link', { name: t.pageOf(3, PAGES) }).click();
-  await showsPage(page, 3);
+  await showsPage(page, 3, PAGES);
   await keepScreenshot(page, 'proof-viewer-phone-page-3', { fullPage: false });
 
   await decisionAlwaysInReach(page);
@@ -233,7 +199,7 @@ it('on a phone: light before the first scroll, thumbnails, buttons and keys, pag
 
 it('on a desktop: thumbnails beside the pages, facing pages, page n of N, the decision column at every scroll position, changes requested', async () => {
   const proof = await sentProof();
-  const page = await browser.newPage(DESKTOP);
+  const page = await world.browser.newPage(DESKTOP);
   await page.goto(proof.url);
   // The thumbnails are a column left of the pages, the decisions one right of them.
   const boxOf = async (selector: string) => (await page.locator(selector).boundingBox())!;
@@ -256,9 +222,9 @@ it('on a desktop: thumbnails beside the pages, facing pages, page n of N, the de
   expect(two.x + two.width).toBeLessThanOrEqual(three.x + 1);
   expect(four.y).toBeGreaterThan(three.y);
   await page.locator('nav.thumbnails a[href="#page-2"]').click();
-  await showsPage(page, 2);
+  await showsPage(page, 2, PAGES);
   await page.keyboard.press('ArrowRight');
-  await showsPage(page, 4);
+  await showsPage(page, 4, PAGES);
   await keepScreenshot(page, 'proof-viewer-desktop-spreads', { fullPage: false });
   // The address keeps the view: opened again, it is facing pages without the script's help.
   await page.reload();
@@ -286,7 +252,7 @@ it('without JavaScript: thumbnails still jump, the bar still stays, and the cust
   ] as const) {
     // The terms are asked until a customer accepts them: this one never has.
     const proof = await sentProof(await newCustomer());
-    const page = await browser.newPage({ ...options, javaScriptEnabled: false });
+    const page = await world.browser.newPage({ ...options, javaScriptEnabled: false });
     await page.goto(proof.url);
     // No script, no previous/next: each page's caption says where it is.
     expect(await page.locator('.page-nav').isVisible()).toBe(false);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { eventually } from './eventually';
 import { greenlightClient, succeeded } from './api';
-import { recipientsOf } from './outbox';
+import { recipientsOf, type OutboxEmail } from './outbox';
 import type { Stack } from './stack';
 
 export interface UploadFile {
@@ -45,19 +45,37 @@ export interface ProofRecipient {
   contactEmail: string;
 }
 
-/** A text proof of `pages` pages uploaded with ?send=true: its id and the portal link of its email. */
-export async function sentTextProof(stack: Stack, apiKey: string, to: ProofRecipient, pages: number): Promise<{ id: string; url: string }> {
+/** A French customer of its own, with one contact, who has accepted no terms yet. */
+export async function newProofRecipient(stack: Stack, apiKey: string): Promise<ProofRecipient> {
+  const api = greenlightClient(stack.baseUrl, apiKey);
+  const contactEmail = `zoe-${randomBytes(4).toString('hex')}@librairie.example`;
+  const customerId = (await succeeded(api.POST('/v1/customers', { body: { name: 'Librairie Sève', locale: 'fr' } }))).id;
+  const contactId = (await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Zoë Dupré', email: contactEmail } }))).id;
+  return { customerId, contactId, contactEmail };
+}
+
+/**
+ * The email to `address` whose subject `subject` accepts, waited for (a workflow sends it once the
+ * revision is rendered), and the portal link in it.
+ */
+export async function emailedProofLink(stack: Stack, address: string, what: string, subject: (subject: string) => boolean): Promise<{ email: OutboxEmail; url: string }> {
+  return eventually(
+    async () => {
+      const email = (await stack.readOutbox()).find((candidate) => recipientsOf(candidate).includes(address) && subject(candidate.subject));
+      const url = email?.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`));
+      return email && url ? { email, url } : undefined;
+    },
+    { what, timeoutMs: 120_000 },
+  );
+}
+
+/** A text proof of `pages` pages uploaded with ?send=true: its id, number and the portal link of its email. */
+export async function sentTextProof(stack: Stack, apiKey: string, to: ProofRecipient, pages: number): Promise<{ id: string; number: string; url: string }> {
   const api = greenlightClient(stack.baseUrl, apiKey);
   const body = { kind: 'proof' as const, customerId: to.customerId, contactId: to.contactId, title: 'Catalogue', number: `BAT-${randomBytes(4).toString('hex')}` };
   const proof = await succeeded(api.POST('/v1/documents', { body }));
   const upload = await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'catalogue.pdf', bytes: await textPdf(proof.number, pages) }], { send: true });
   if (upload.status !== 201) throw new Error(`the upload of ${proof.number} answered ${upload.status}`);
-  const url = await eventually(
-    async () =>
-      (await stack.readOutbox())
-        .find((email) => recipientsOf(email).includes(to.contactEmail) && email.subject.includes(proof.number))
-        ?.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`)),
-    { what: `the email of ${proof.number}`, timeoutMs: 120_000 },
-  );
-  return { id: proof.id, url };
+  const { url } = await emailedProofLink(stack, to.contactEmail, `the email of ${proof.number}`, (subject) => subject.includes(proof.number));
+  return { id: proof.id, number: proof.number, url };
 }
