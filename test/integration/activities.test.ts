@@ -12,9 +12,10 @@ import { createAccessLink, findLinkByToken } from '../../services/db/links';
 import { createBuiltinProvider } from '../../services/signature/builtin';
 import { createActivities } from '../../activities/index';
 import { createResendMailer } from '../../services/notify/mailer';
-import { createOutboxSmsSender } from '../../services/notify/sms';
+import { createTwilioSmsSender } from '../../services/notify/sms';
 import { startOutbox, type Outbox } from '../../devtools/outbox/server';
 import { computeTotals, priceLine } from '../../domain/money';
+import { loadConfig } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db';
 import { newId } from '../../platform/ids';
 
@@ -51,7 +52,7 @@ beforeAll(async () => {
   activities = createActivities({
     prisma,
     mailer: createResendMailer({ apiKey: 're_test_key', baseUrl: outbox.url }),
-    sms: createOutboxSmsSender(outbox.url),
+    sms: createTwilioSmsSender(prisma, loadConfig({ OUTBOX_URL: outbox.url }).twilio),
     config,
   });
 });
