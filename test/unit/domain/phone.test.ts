@@ -1,5 +1,6 @@
 /** Phone numbers an SMS goes to (domain/phone.ts): E.164 or refused, national numbers read in a known region. */
-import { normalisePhone, phoneRegion, undialableReason } from '../../../domain/phone';
+import { AppError } from '../../../domain/errors';
+import { dialablePhone, normalisePhone, phoneRegion } from '../../../domain/phone';
 
 test('a number that can be dialled is written in E.164, spaces, dashes and brackets gone', () => {
   expect(normalisePhone('+33 6 12 34 56 78')).toBe('+33612345678');
@@ -24,6 +25,17 @@ test('numbers no network dials are refused: too short, too long, no such prefix,
 test('the region is the country of the first number written internationally', () => {
   expect(phoneRegion(null, '04 78 00 00 00', '+46 8 123 456 78', '+33 4 78 00 00 00')).toBe('SE');
   expect(phoneRegion(undefined, '06 12 34 56 78')).toBeUndefined();
-  expect(undialableReason('FR')).toContain('FR');
-  expect(undialableReason()).toContain('country code');
+});
+
+test('a number refused is a 422 naming its field and how to write it', () => {
+  expect(dialablePhone('06 12 34 56 78', 'FR', 'to.phone')).toBe('+33612345678');
+  const refused = (() => {
+    try {
+      return dialablePhone('06 12 34 56 78', undefined, 'to.phone');
+    } catch (error) {
+      return error;
+    }
+  })();
+  expect(refused).toBeInstanceOf(AppError);
+  expect(refused).toMatchObject({ code: 'unprocessable', errors: [{ path: 'to.phone', message: expect.stringContaining('country code') }] });
 });
