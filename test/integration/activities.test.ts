@@ -388,6 +388,20 @@ describe('notifyAssignee', () => {
     expect(await textsAbout(assignee.phone as string, document.number)).toEqual([`Devis ${document.number} consulté par Åsa <Öberg> le 4 mars 2026 à 09:30 UTC.`]);
   });
 
+  it("writes the time in the seller's time zone and comes from the seller, as the customers' emails do", async () => {
+    const { tenantId, documentId, assignee, document } = await seedQuote({ notify: { viewed: ['email', 'sms'] } });
+    const seller = { legalName: 'Tryckeriet Åkesson AB', brandColor: '#8a1c7c' };
+    await prisma.tenantSettings.upsert({ where: { tenantId }, create: { tenantId, timeZone: 'Europe/Stockholm', seller }, update: { timeZone: 'Europe/Stockholm', seller } });
+    await activities.notifyAssignee({ tenantId, documentId, event: 'viewed', what: 'viewed', at: Date.parse('2026-03-04T09:30:00Z'), idempotencyKey: `quote-${documentId}#2/notify` });
+
+    const [email] = (await messagesTo(assignee.email)) as [OutboxEntry];
+    expect(email.from).toBe('"Tryckeriet Åkesson AB" <documents@greenlight.test>');
+    expect(email.text).toContain('4 mars 2026 à 10:30 UTC+1');
+    expect(email.html).toContain('Tryckeriet Åkesson AB');
+    expect(email.html).toContain('#8a1c7c');
+    expect(await textsAbout(assignee.phone as string, document.number)).toEqual([`Devis ${document.number} consulté par Åsa <Öberg> le 4 mars 2026 à 10:30 UTC+1.`]);
+  });
+
   it('names the document for what it is, and sends the SMS the tenant wrote for the event', async () => {
     const templates = { assignee_viewed: { fr: { sms: 'Vu : {{kind}} {{number}}, {{customer}}' } } };
     const { tenantId, documentId, assignee, document } = await seedQuote({ notify: { viewed: ['email', 'sms'] }, templates });
