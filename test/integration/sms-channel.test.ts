@@ -1,0 +1,167 @@
+/**
+ * SMS as a channel of its own (issue 14), over real HTTP, real Temporal and Twilio's SDK against
+ * the local outbox standing in for Twilio: a quote's link texted to a number (once, though the
+ * connection dropped after Twilio took it and the activity was retried), its reminder by SMS, a
+ * salesperson texted of an acceptance as their preference says, and numbers no network dials
+ * refused with a 422 that changes nothing.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { eventually } from '../support/eventually';
+import { postPortalDecision } from '../support/http';
+import { recipientsOf, type OutboxEmail } from '../support/outbox';
+import { portalLinkIn } from '../support/quote-scenario';
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+let api: GreenlightClient;
+let proxy: http.Server;
+/** Texts whose first request reached Twilio's stand-in and whose answer never came back. */
+const lostAnswers = new Set<string>();
+
+/**
+ * Between Twilio's SDK and the outbox: each text's first POST is delivered, then the connection
+ * is cut before the answer, as a network drop would; everything else passes through.
+ */
+async function startDroppingProxy(): Promise<string> {
+  proxy = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const headers = { authorization: request.headers.authorization ?? '', 'content-type': request.headers['content-type'] ?? 'application/x-www-form-urlencoded' };
+      fetch(`${stack.outboxUrl}${request.url}`, { method: request.method, headers, ...(request.method === 'POST' ? { body } : {}) }).then(
+        async (answer) => {
+          const text = await answer.text();
+          const key = request.method === 'POST' ? body.toString('utf8') : '';
+          if (key && !lostAnswers.has(key)) {
+            lostAnswers.add(key);
+            request.socket.destroy();
+            return;
+          }
+          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+          response.end(text);
+        },
+        () => request.socket.destroy(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  const twilioUrl = await startDroppingProxy();
+  stack = await startStack({ env: { TWILIO_API_URL: twilioUrl } });
+  const tenant = await stack.createTenant('Imprimerie Durand');
+  api = greenlightClient(stack.baseUrl, tenant.apiKey);
+  // The seller's own number says where national numbers are read: France.
+  await succeeded(api.PATCH('/v1/settings', { body: { seller: { legalName: 'Imprimerie Durand', phone: '+33 4 78 00 00 00' } } }));
+}, 120_000);
+afterAll(async () => {
+  await stack?.close();
+  await new Promise((resolve) => proxy?.close(resolve));
+});
+
+const texts = async (number: string, about: string): Promise<OutboxEmail[]> =>
+  (await stack.readOutbox()).filter((message) => recipientsOf(message).includes(number) && message.text?.includes(about)).reverse();
+
+async function draftQuote(options: { assigneeId?: string; contactPhone?: string; email?: string } = {}) {
+  const tag = Math.random().toString(36).slice(2, 8);
+  const email = options.email ?? `zoe.${tag}@boulangerie-eclair.example`;
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Boulangerie Éclair', email, locale: 'fr' } }));
+  const contact = await succeeded(
+    api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Zoé Müller', email, ...(options.contactPhone ? { phone: options.contactPhone } : {}) } }),
+  );
+  const quote = await succeeded(
+    api.POST('/v1/documents', {
+      body: {
+        kind: 'quote',
+        customerId: customer.id,
+        contactId: contact.id,
+        ...(options.assigneeId ? { assigneeId: options.assigneeId } : {}),
+        lines: [{ description: 'Flyers A5 recto-verso, 135 g', quantity: 1000, unitPrice: 9, taxRate: 20 }],
+      },
+    }),
+  );
+  return { quote, email };
+}
+
+const byId = (id: string) => ({ params: { path: { id } } });
+const statusOf = async (id: string) => (await succeeded(api.GET('/v1/documents/{id}', byId(id)))).status;
+
+it("texts a quote's link to a number once, though Twilio's answer was lost, and its reminder by SMS", async () => {
+  const { quote, email } = await draftQuote();
+  const sent = await api.POST('/v1/documents/{id}/send', { ...byId(quote.id), body: { to: { phone: '06 12 34 56 78', name: 'Zoé' }, channel: 'sms' } });
+  expect(sent.response.status).toBe(202);
+  await eventually(async () => ((await statusOf(quote.id)) === 'sent' ? true : undefined), { what: 'the quote sent by SMS' });
+
+  // Read as French, written E.164; the seller's name first, the portal link that opens the quote.
+  const [first, ...more] = await texts('+33612345678', quote.number);
+  expect(more).toEqual([]);
+  expect(first).toMatchObject({ channel: 'sms', from: '+15005550006' });
+  expect(first?.text).toMatch(new RegExp(`^Imprimerie Durand : votre devis ${quote.number} \\(.+\\) est prêt\\. Consultez-le et répondez en ligne : ${stack.config.publicUrl}/d/`));
+  const link = portalLinkIn(first as OutboxEmail, stack.config.publicUrl);
+  expect((await fetch(link)).status).toBe(200);
+  // Its first request reached the stand-in and lost its answer: the retry found it there.
+  expect([...lostAnswers].some((body) => body.includes(encodeURIComponent(quote.number)))).toBe(true);
+  // By SMS only: no email to the customer.
+  expect((await stack.readOutbox()).filter((message) => recipientsOf(message).includes(email))).toEqual([]);
+
+  expect((await api.POST('/v1/documents/{id}/remind', byId(quote.id))).response.status).toBe(202);
+  const reminders = await eventually(async () => {
+    const found = await texts('+33612345678', quote.number);
+    return found.length === 2 ? found : undefined;
+  }, { what: 'the reminder texted' });
+  expect(reminders[1]?.text).toContain(`Imprimerie Durand : rappel, votre devis ${quote.number}`);
+  expect(portalLinkIn(reminders[1] as OutboxEmail, stack.config.publicUrl)).not.toBe(link);
+  const events = await succeeded(api.GET('/v1/documents/{id}/events', byId(quote.id)));
+  expect(events.data.map((event) => event.type)).toEqual(expect.arrayContaining(['sent', 'reminded']));
+});
+
+it('texts the salesperson of an acceptance when their preference for decisions says sms', async () => {
+  const seller = await succeeded(api.POST('/v1/users', { body: { name: 'Camille Durand', email: `camille.${Date.now()}@imprimerie-durand.example`, phone: '06 98 76 54 32', notify: { decided: ['sms'] } } }));
+  expect(seller.phone).toBe('+33698765432');
+  const { quote } = await draftQuote({ assigneeId: seller.id, contactPhone: '+46 70 123 45 67' });
+  // To the contact's mobile, written internationally.
+  expect((await api.POST('/v1/documents/{id}/send', { ...byId(quote.id), body: { channel: 'sms' } })).response.status).toBe(202);
+  const [sent] = await eventually(async () => {
+    const found = await texts('+46701234567', quote.number);
+    return found.length ? found : undefined;
+  }, { what: "the quote texted to the contact's mobile" });
+  const link = portalLinkIn(sent as OutboxEmail, stack.config.publicUrl);
+  expect(await postPortalDecision(link, 'accept', { decisionId: `sms-${quote.id}` })).toMatchObject({ status: 200, body: { status: 'accepted' } });
+  await stack.client.workflow.getHandle(`quote-${quote.id}`).result();
+
+  const notices = await texts('+33698765432', quote.number);
+  expect(notices.map((notice) => notice.text)).toEqual([expect.stringMatching(new RegExp(`^Devis ${quote.number} accepté par Zoé Müller le .+ UTC\\.$`))]);
+  // Decisions by SMS only: no email to the salesperson.
+  expect((await stack.readOutbox()).filter((message) => recipientsOf(message).includes(seller.email))).toEqual([]);
+});
+
+it('refuses a number no network dials with a 422 naming the field, and changes nothing', async () => {
+  const { quote } = await draftQuote();
+  const before = await succeeded(api.GET('/v1/documents/{id}', byId(quote.id)));
+  const outboxBefore = (await stack.readOutbox()).length;
+
+  const refused = await api.POST('/v1/documents/{id}/send', { ...byId(quote.id), body: { to: { phone: '+33 6 12' }, channel: 'sms' } });
+  expect(refused.response.status).toBe(422);
+  expect(refused.response.headers.get('content-type')).toContain('application/problem+json');
+  expect(refused.error).toMatchObject({ errors: [{ path: 'to.phone', message: expect.stringContaining('dialled') }] });
+  // Its contact has no phone at all.
+  const noPhone = await api.POST('/v1/documents/{id}/send', { ...byId(quote.id), body: { channel: 'sms' } });
+  expect(noPhone.response.status).toBe(422);
+  expect(noPhone.error).toMatchObject({ errors: [{ path: 'contactId', message: 'no phone number' }] });
+  // A number is texted, never emailed.
+  const byEmail = await api.POST('/v1/documents/{id}/send', { ...byId(quote.id), body: { to: { phone: '0612345678' }, channel: 'email' } });
+  expect(byEmail.response.status).toBe(422);
+
+  expect(await succeeded(api.GET('/v1/documents/{id}', byId(quote.id)))).toEqual(before);
+  expect((await succeeded(api.GET('/v1/documents/{id}/events', byId(quote.id)))).data).toEqual([]);
+  expect((await stack.readOutbox()).length).toBe(outboxBefore);
+
+  const user = await api.POST('/v1/users', { body: { name: 'Ines Lind', email: 'ines@print.example', phone: '+33 12' } });
+  expect(user.response.status).toBe(422);
+  expect(user.error).toMatchObject({ errors: [{ path: 'phone' }] });
+});
