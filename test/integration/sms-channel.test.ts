@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { saveClosedHistory } from '../replay/record';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { eventually } from '../support/eventually';
 import { postPortalDecision } from '../support/http';
@@ -138,6 +139,8 @@ it('texts the salesperson of an acceptance when their preference for decisions s
   expect(notices.map((notice) => notice.text)).toEqual([expect.stringMatching(new RegExp(`^Devis ${quote.number} accepté par Zoé Müller le .+ UTC\\.$`))]);
   // Decisions by SMS only: no email to the salesperson.
   expect((await stack.readOutbox()).filter((message) => recipientsOf(message).includes(seller.email))).toEqual([]);
+  // A quote texted, then accepted: the history CI replays (test/replay/record.ts).
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${quote.id}`, 'quote-texted-accepted');
 });
 
 it('refuses a number no network dials with a 422 naming the field, and changes nothing', async () => {
