@@ -298,7 +298,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a quote, an order, a delivery note, an invoice or a proof (its latest ready revision): starts its workflow (the portal link by email or SMS; for quotes reminders and expiry) */
+        /** Send a quote, an order, a delivery note or a proof (its latest ready revision): starts its workflow (email with the portal link; for quotes reminders and expiry) */
         post: operations["sendDocument"];
         delete?: never;
         options?: never;
@@ -1945,10 +1945,7 @@ export interface components {
             name: string;
             /** Format: email */
             email: string;
-            /**
-             * @description The mobile the user's SMS notices go to: stored in E.164, a national number read in the seller's country; one that cannot be dialled is 422
-             * @example +33612345678
-             */
+            /** @example +33612345678 */
             phone?: string;
             notify?: components["schemas"]["NotifyPreferences"];
         };
@@ -1971,7 +1968,7 @@ export interface components {
             /** Format: email */
             email?: string;
             /**
-             * @description Stored in E.164 (one that cannot be dialled is 422); null removes it
+             * @description null removes it
              * @example +33612345678
              */
             phone?: string | null;
@@ -2630,7 +2627,7 @@ export interface components {
             validUntil?: string;
         };
         SendDocument: {
-            /** @description The contact, an email address, or (by SMS) a mobile number; the document's contact when absent (by SMS: its mobile, else the customer's). A number is normalised to E.164, read in the customer's or the seller's country (that of their phone written internationally) when written without one; one that cannot be dialled is 422 naming to.phone */
+            /** @description The contact, an email address, or (SMS, digital signing only) a mobile number */
             to?: {
                 contactId: string;
             } | {
@@ -2643,7 +2640,7 @@ export interface components {
                 name?: string;
             };
             /**
-             * @description sms: the portal link goes by text (Twilio), the first send and every reminder, without PDF (attachPdf is 422); through an external signing provider, its signing link by its own SMS. Absent: sms when to is a phone number, else email. 503 when SMS is not configured (TWILIO_ACCOUNT_SID)
+             * @description sms: the signing link goes by text to the mobile number (digital signing through an external provider only)
              * @enum {string}
              */
             channel?: "email" | "sms";
@@ -3601,7 +3598,6 @@ export interface operations {
                  * @example {
                  *       "name": "Camille Durand",
                  *       "email": "camille@imprimerie-durand.example",
-                 *       "phone": "+33612345678",
                  *       "notify": {
                  *         "viewed": [
                  *           "email"
@@ -3662,7 +3658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request cannot be processed; The request carries characters that text cannot hold; Idempotency-Key reused with another request */
+            /** @description The request carries characters that text cannot hold; Idempotency-Key reused with another request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3830,7 +3826,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request cannot be processed; The request carries characters that text cannot hold */
+            /** @description The request carries characters that text cannot hold */
             422: {
                 headers: {
                     [name: string]: unknown;
