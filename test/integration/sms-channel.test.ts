@@ -123,6 +123,25 @@ it('texts the salesperson of an acceptance when their preference for decisions s
   if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${quote.id}`, 'quote-texted-accepted');
 });
 
+it('texts an order and an invoice as it texts a quote: any document goes by SMS', async () => {
+  const { customerId, contactId } = await createQuoteScenario(api, undefined, { contactPhone: '07 81 22 33 44' });
+  const lines = [{ description: 'Affiches A2, papier satiné', quantity: 25, unitPrice: 450, taxRate: 20 }];
+  for (const [kind, words] of [
+    ['order', 'votre bon de commande'],
+    ['invoice', 'votre facture'],
+  ] as const) {
+    const document = await succeeded(api.POST('/v1/documents', { body: { kind, customerId, contactId, lines } }));
+    const sent = await api.POST('/v1/documents/{id}/send', { ...byId(document.id), body: { channel: 'sms' } });
+    expect([sent.response.status, sent.error]).toEqual([202, undefined]);
+    const [text] = await eventually(async () => {
+      const found = await texts('+33781223344', document.number);
+      return found.length ? found : undefined;
+    }, { what: `the ${kind} texted` });
+    expect(text?.text).toContain(`Imprimerie Durand : ${words} ${document.number}`);
+    expect((await fetch(portalLinkIn(text as OutboxEmail, stack.config.publicUrl))).status).toBe(200);
+  }
+});
+
 it('refuses a number no network dials with a 422 naming the field, and changes nothing', async () => {
   const { documentId } = await createQuoteScenario(api);
   const quote = { id: documentId };
