@@ -295,6 +295,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  */
 function twilioConfig(env: NodeJS.ProcessEnv, devMode: boolean, outboxUrl: string): TwilioConfig {
   const local = devMode && !env.TWILIO_ACCOUNT_SID;
+  const missing = env.TWILIO_ACCOUNT_SID ? ['TWILIO_AUTH_TOKEN', 'TWILIO_FROM'].filter((name) => !env[name]) : [];
+  if (missing.length) throw new ConfigurationError(`TWILIO_ACCOUNT_SID is set without ${missing.join(' and ')}: SMS could not be sent.`);
   return {
     apiUrl: (env.TWILIO_API_URL || (local ? outboxUrl : 'https://api.twilio.com')).replace(/\/$/, ''),
     accountSid: env.TWILIO_ACCOUNT_SID || (local ? TWILIO_LOCAL_ACCOUNT : ''),

@@ -91,6 +91,10 @@ describe('Twilio (SMS)', () => {
     expect(loadConfig({ ...PRODUCTION, ...account }).twilio).toEqual({ apiUrl: 'https://api.twilio.com', accountSid: 'AC0123', authToken: 'secret', from: '+33700000000' });
     expect(loadConfig({ ...PRODUCTION, ...account, TWILIO_API_URL: 'http://twilio-mock:4010/' }).twilio.apiUrl).toBe('http://twilio-mock:4010');
   });
+
+  it('refuses an account without its token or sender, naming them', () => {
+    expect(refusal({ ...PRODUCTION, TWILIO_ACCOUNT_SID: 'AC0123' }).message).toBe('TWILIO_ACCOUNT_SID is set without TWILIO_AUTH_TOKEN and TWILIO_FROM: SMS could not be sent.');
+  });
 });
 
 describe("Temporal's connection settings", () => {
