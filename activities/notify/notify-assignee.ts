@@ -17,6 +17,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
 import { NOTIFY_EVENTS, notifyChannelsFor, pickLocale, type Locale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
+import { normalisePhone, phoneRegion } from '../../domain/phone';
 import { formatDateTime } from '../../services/locale-format';
 import { documentTitle } from '../../services/render/labels';
 import type { NotifyAssigneeInput } from '../types';
@@ -112,8 +113,10 @@ export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssi
     await deps.mailer.send({ from: sellerFromAddress(seller.identity.legalName, deps.config.mailFrom), to: [recipient.email], ...email, idempotencyKey: `${input.idempotencyKey}:email` });
     sent += 1;
   }
-  if (channels.includes('sms') && recipient.phone && deps.sms) {
-    await deps.sms.send({ to: recipient.phone, body: renderSms(template, values), idempotencyKey: `${input.idempotencyKey}:sms` });
+  // Stored in E.164 since users' phones are checked; one stored before, read in the seller's country.
+  const mobile = recipient.phone ? normalisePhone(recipient.phone, phoneRegion(seller.identity.phone)) : undefined;
+  if (channels.includes('sms') && mobile && deps.sms) {
+    await deps.sms.send({ to: mobile, body: renderSms(template, values), idempotencyKey: `${input.idempotencyKey}:sms` });
     sent += 1;
   }
   return { sent };
