@@ -85,6 +85,9 @@ it("texts a quote's link to a number once, though Twilio's answer was lost, and 
   expect(first?.text).toMatch(new RegExp(`^Imprimerie Durand : votre devis ${quote.number} \\(.+\\) est prêt\\. Consultez-le et répondez en ligne : ${stack.config.publicUrl}/d/`));
   const link = portalLinkIn(first as OutboxEmail, stack.config.publicUrl);
   expect((await fetch(link)).status).toBe(200);
+  // The developer's outbox shows it as a text, to the number, from the sender.
+  const listed = (await (await fetch(`${stack.baseUrl}/dev/outbox`, { headers: { accept: 'application/json' } })).json()) as { data: { id: string }[] };
+  expect(listed.data.find((message) => message.id === first?.id)).toMatchObject({ channel: 'sms', from: '+15005550006', to: ['+33612345678'], links: [link] });
   // Its first request reached the stand-in and lost its answer: the retry found it there.
   expect([...lostAnswers].some((body) => body.includes(encodeURIComponent(quote.number)))).toBe(true);
   // By SMS only: no email to the customer.
