@@ -1,9 +1,9 @@
 /**
  * SMS as a channel of its own (issue 14), over real HTTP, real Temporal and Twilio's SDK against
  * the local outbox standing in for Twilio: a quote's link texted to a number (once, though the
- * connection dropped after Twilio took it and the activity was retried), its reminder by SMS, a
- * salesperson texted of an acceptance as their preference says, and numbers no network dials
- * refused with a 422 that changes nothing.
+ * connection dropped after Twilio took it and the activity was retried), its reminder by SMS, an
+ * order, an invoice and a proof texted too, a salesperson texted of an acceptance as their
+ * preference says, and numbers no network dials refused with a 422 that changes nothing.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +13,12 @@ import { eventually } from '../support/eventually';
 import { postPortalDecision } from '../support/http';
 import { recipientsOf, type OutboxEmail } from '../support/outbox';
 import { createQuoteScenario, portalLinkIn } from '../support/quote-scenario';
+import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 let api: GreenlightClient;
+let apiKey: string;
 let proxy: http.Server;
 /** Texts whose first request reached Twilio's stand-in and whose answer never came back. */
 const lostAnswers = new Set<string>();
@@ -56,7 +58,8 @@ beforeAll(async () => {
   const twilioUrl = await startDroppingProxy();
   stack = await startStack({ env: { TWILIO_API_URL: twilioUrl } });
   const tenant = await stack.createTenant('Imprimerie Durand');
-  api = greenlightClient(stack.baseUrl, tenant.apiKey);
+  apiKey = tenant.apiKey;
+  api = greenlightClient(stack.baseUrl, apiKey);
   // The seller's own number says where national numbers are read: France.
   await succeeded(api.PATCH('/v1/settings', { body: { seller: { legalName: 'Imprimerie Durand', phone: '+33 4 78 00 00 00' } } }));
 }, 120_000);
@@ -126,7 +129,7 @@ it('texts the salesperson of an acceptance when their preference for decisions s
   if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${quote.id}`, 'quote-texted-accepted');
 });
 
-it('texts an order and an invoice as it texts a quote: any document goes by SMS', async () => {
+it('texts an order, an invoice and a proof as it texts a quote: any document goes by SMS', async () => {
   const { customerId, contactId } = await createQuoteScenario(api, undefined, { contactPhone: '07 81 22 33 44' });
   const lines = [{ description: 'Affiches A2, papier satiné', quantity: 25, unitPrice: 450, taxRate: 20 }];
   for (const [kind, words] of [
@@ -143,7 +146,21 @@ it('texts an order and an invoice as it texts a quote: any document goes by SMS'
     expect(text?.text).toContain(`Imprimerie Durand : ${words} ${document.number}`);
     expect((await fetch(portalLinkIn(text as OutboxEmail, stack.config.publicUrl))).status).toBe(200);
   }
-});
+
+  // A proof, once its revision is rendered: its link to check and approve.
+  const proof = await succeeded(api.POST('/v1/documents', { body: { kind: 'proof', customerId, contactId, title: 'Catalogue' } }));
+  expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'catalogue.pdf', bytes: await textPdf(proof.number) }])).status).toBe(201);
+  await eventually(async () => ((await succeeded(api.GET('/v1/documents/{id}', byId(proof.id)))).revisions?.[0]?.status === 'ready' ? true : undefined), {
+    what: 'the revision rendered',
+    timeoutMs: 120_000,
+  });
+  expect((await api.POST('/v1/documents/{id}/send', { ...byId(proof.id), body: { channel: 'sms' } })).response.status).toBe(202);
+  const [proofText] = await eventually(async () => {
+    const found = await texts('+33781223344', proof.number);
+    return found.length ? found : undefined;
+  }, { what: 'the proof texted' });
+  expect(proofText?.text).toContain(`Imprimerie Durand : votre BAT ${proof.number} est prêt`);
+}, 180_000);
 
 it('refuses a number no network dials with a 422 naming the field, and changes nothing', async () => {
   const { documentId } = await createQuoteScenario(api);
