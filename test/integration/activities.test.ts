@@ -2,6 +2,7 @@
  * The activities against the real test database and a real local outbox reached through
  * the Resend SDK: what they write, what they send, and that doing it twice changes nothing.
  */
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,7 +73,7 @@ async function messagesTo(address: string): Promise<OutboxEntry[]> {
   return (await readOutbox()).filter((message) => message.to.includes(address));
 }
 
-/** The SMS to a phone about one document (seeded phones may repeat across tenants). */
+/** The SMS to a phone about one document. */
 async function textsAbout(phone: string, number: string): Promise<string[]> {
   return (await messagesTo(phone)).filter((message) => message.channel === 'sms' && message.text.includes(number)).map((message) => message.text);
 }
@@ -89,7 +90,8 @@ async function seedQuote(options: { notify?: Record<string, string[]>; templates
       tenantId,
       name: 'Camille Durand',
       email: `camille-${suffix}@seller.test`,
-      phone: `+336${suffix.replace(/\D/g, '1').padEnd(8, '0').slice(0, 8)}`,
+      // A mobile of its own: a text to another test's assignee is never read as this one's.
+      phone: `+33612${String(randomInt(1_000_000)).padStart(6, '0')}`,
       notify: options.notify ?? {},
     },
   });
