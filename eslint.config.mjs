@@ -32,6 +32,7 @@ const ioPackages = [
   '@pdf-lib/*',
   'resend',
   'stripe',
+  'twilio',
   'express',
 ];
 

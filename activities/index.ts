@@ -21,6 +21,7 @@ import { notifyAssignee } from './notify/notify-assignee';
 import { notifyForwarder } from './notify/notify-forwarder';
 import { sendRevisionToColleagues } from './notify/revision-to-colleagues';
 import { sendDocumentEmail } from './notify/send-document-email';
+import { sendDocumentSms } from './notify/send-document-sms';
 import type { SmsSender } from '../services/notify/sms';
 import type { FactActivities, GreenlightActivities, PaymentActivities, ProofActivities } from './types';
 import { closeHostedPayments, recordPayment } from './payment/record-payment';
@@ -42,7 +43,7 @@ export interface ActivityDeps {
   config: Pick<Config, 'publicUrl' | 'mailFrom' | 'appSecret' | 'webhooks'>;
   /** Proof rendering: where uploads and rendered pages live, and the rasterizer's bounds. Without it, proofs are not rendered here. */
   proofs?: ProofRenderDeps;
-  /** Where SMS notifications go; without one, SMS preferences are not served. */
+  /** Where SMS go (documents sent by SMS, the salespeople's SMS notices); without one, SMS preferences are not served and texts wait for a worker with one. */
   sms?: SmsSender;
   /** External signature (GetAccept): provider, file store, rate limit. Without it, signature activities refuse. */
   signatures?: SignatureActivityDeps;
@@ -95,6 +96,7 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Fac
       return { eventId: event.id, created };
     }),
     sendDocumentEmail: failingClearly((input) => sendDocumentEmail(deps, input)),
+    sendDocumentSms: failingClearly((input) => sendDocumentSms(deps, input)),
     sendConfirmationEmail: failingClearly((input) => sendConfirmationEmail(deps, input)),
     notifyAssignee: failingClearly((input) => notifyAssignee(deps, input)),
     notifyForwarder: failingClearly((input) => notifyForwarder(deps, input)),

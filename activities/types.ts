@@ -51,6 +51,11 @@ export interface SendDocumentEmailInput {
   forwardedFromLinkId?: string;
 }
 
+/** A document's portal link by SMS (sent with channel "sms"): to a number, or a contact's mobile; the document's contact (else customer) when absent. */
+export interface SendDocumentSmsInput extends Omit<SendDocumentEmailInput, 'to' | 'attachPdf' | 'forwardedFromLinkId'> {
+  to?: { contactId: string } | { phone: string; name?: string };
+}
+
 /** The customer's answer (or their request's outcome) is recorded: they are told, and what comes next. */
 export interface SendConfirmationEmailInput {
   tenantId: string;
@@ -200,6 +205,8 @@ export interface ProofActivities {
 export interface GreenlightActivities {
   recordTransition(input: RecordTransitionInput): Promise<void>;
   sendDocumentEmail(input: SendDocumentEmailInput): Promise<{ messageId: string; linkId: string }>;
+  /** The document's link by SMS, once per idempotency key. */
+  sendDocumentSms(input: SendDocumentSmsInput): Promise<{ messageId: string; linkId: string }>;
   sendConfirmationEmail(input: SendConfirmationEmailInput): Promise<{ messageId: string; linkId: string }>;
   notifyAssignee(input: NotifyAssigneeInput): Promise<{ sent: number }>;
   /** Tells the customer who forwarded a proof what their colleague decided. */

@@ -210,7 +210,7 @@ export const createUserSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     email,
-    phone: phone.optional(),
+    phone: phone.optional().openapi({ description: "The mobile the user's SMS notices go to: stored in E.164, a national number read in the seller's country; one that cannot be dialled is 422" }),
     notify: notifyPreferencesSchema.optional(),
   })
   .openapi('CreateUser');
@@ -219,7 +219,7 @@ export const updateUserSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200).optional(),
     email: email.optional(),
-    phone: phone.nullable().optional().openapi({ description: 'null removes it' }),
+    phone: phone.nullable().optional().openapi({ description: 'Stored in E.164 (one that cannot be dialled is 422); null removes it' }),
     notify: notifyPreferencesSchema.optional().openapi({ description: 'Changes the events it names; the others keep their channels' }),
   })
   .openapi('UpdateUser');
@@ -742,11 +742,19 @@ export const sendDocumentSchema = z
     to: z
       .union([recipientSchema, z.strictObject({ phone, name: z.string().trim().min(1).max(200).optional() })])
       .optional()
-      .openapi({ description: 'The contact, an email address, or (SMS, digital signing only) a mobile number' }),
+      .openapi({
+        description:
+          "The contact, an email address, or (by SMS) a mobile number; the document's contact when absent (by SMS: its mobile, else the customer's). " +
+          "A number is normalised to E.164, read in the customer's or the seller's country (that of their phone written internationally) when written without one; one that cannot be dialled is 422 naming to.phone",
+      }),
     channel: z
       .enum(['email', 'sms'])
       .optional()
-      .openapi({ description: 'sms: the signing link goes by text to the mobile number (digital signing through an external provider only)' }),
+      .openapi({
+        description:
+          'sms: the portal link goes by text (Twilio), the first send and every reminder, without PDF (attachPdf is 422); through an external signing provider, its signing link by its own SMS. ' +
+          'Absent: sms when to is a phone number, else email. 503 when SMS is not configured (TWILIO_ACCOUNT_SID)',
+      }),
     signature: z
       .strictObject({ provider: z.enum(SIGNATURE_PROVIDERS) })
       .optional()

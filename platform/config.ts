@@ -130,6 +130,19 @@ export interface Config {
   };
   /** Online payments (services/payment/): Stripe, or the local stand-in (devtools/stripe/) in development. */
   stripe: StripeConfig;
+  /** SMS (services/notify/sms.ts): Twilio, or the local outbox standing in for it in development. */
+  twilio: TwilioConfig;
+}
+
+export interface TwilioConfig {
+  /** TWILIO_API_URL: where the Twilio SDK sends its requests; unset: Twilio itself, or the local outbox in development. */
+  apiUrl: string;
+  /** TWILIO_ACCOUNT_SID (AC…); empty in production without one: sending by SMS answers 503 naming it. */
+  accountSid: string;
+  /** TWILIO_AUTH_TOKEN. */
+  authToken: string;
+  /** TWILIO_FROM: the number (E.164) or alphanumeric sender id texts come from. */
+  from: string;
 }
 
 /**
@@ -272,8 +285,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: intFromEnv(env, 'WEBHOOK_TIMEOUT_MS', 15_000),
     },
     stripe: stripeConfig(env, devMode),
+    twilio: twilioConfig(env, devMode, outboxUrl),
   };
 }
+
+/**
+ * Development without an account talks to the local outbox, which answers Twilio's Messages API
+ * (devtools/outbox); production without one sends no SMS, and what would answers 503 naming it.
+ */
+function twilioConfig(env: NodeJS.ProcessEnv, devMode: boolean, outboxUrl: string): TwilioConfig {
+  const local = devMode && !env.TWILIO_ACCOUNT_SID;
+  const missing = env.TWILIO_ACCOUNT_SID ? ['TWILIO_AUTH_TOKEN', 'TWILIO_FROM'].filter((name) => !env[name]) : [];
+  if (missing.length) throw new ConfigurationError(`TWILIO_ACCOUNT_SID is set without ${missing.join(' and ')}: SMS could not be sent.`);
+  return {
+    apiUrl: (env.TWILIO_API_URL || (local ? outboxUrl : 'https://api.twilio.com')).replace(/\/$/, ''),
+    accountSid: env.TWILIO_ACCOUNT_SID || (local ? TWILIO_LOCAL_ACCOUNT : ''),
+    authToken: env.TWILIO_AUTH_TOKEN || (local ? 'local-outbox' : ''),
+    from: env.TWILIO_FROM || (local ? '+15005550006' : ''),
+  };
+}
+
+/** The local outbox's account: any basic auth is taken there, this one says where it comes from. */
+export const TWILIO_LOCAL_ACCOUNT = 'AC00000000000000000000000000000000';
 
 /**
  * Development talks to the local stand-in with fixed placeholder secrets; production talks to

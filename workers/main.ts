@@ -12,7 +12,7 @@ import { createStripeProvider } from '../services/payment/stripe';
 import { openFileStore } from '../services/files/store';
 import { signatureDepsFromConfig } from '../activities/signature/index';
 import { createResendMailer } from '../services/notify/mailer';
-import { createOutboxSmsSender } from '../services/notify/sms';
+import { createTwilioSmsSender } from '../services/notify/sms';
 import { loadConfig } from '../platform/config';
 import { createPrisma } from '../platform/db';
 import { exitOnStartFailure, logger } from '../platform/logger';
@@ -31,8 +31,8 @@ async function main(): Promise<void> {
 
   const prisma = createPrisma(config.databaseUrl);
   const mailer = createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl });
-  // No SMS provider is wired yet: in development texts go to the local outbox.
-  const sms = config.devMode ? createOutboxSmsSender(config.outboxUrl) : undefined;
+  // Twilio, or in development the local outbox answering as Twilio; none in production without TWILIO_ACCOUNT_SID.
+  const sms = createTwilioSmsSender(prisma, config.twilio);
 
   logger.info({ temporalAddress: config.temporalAddress, namespace: config.temporalNamespace }, 'worker connecting to Temporal');
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
 
   const mail = config.resendBaseUrl === config.outboxUrl ? 'the local outbox' : 'Resend';
   logger.info(
-    { taskQueue: config.taskQueue, mail, mailUrl: config.resendBaseUrl, sms: sms ? 'the local outbox' : 'none', metrics: config.workerMetrics ?? 'off', tracing: tracing ? 'on' : 'off' },
+    { taskQueue: config.taskQueue, mail, mailUrl: config.resendBaseUrl, sms: sms ? config.twilio.apiUrl : 'none', metrics: config.workerMetrics ?? 'off', tracing: tracing ? 'on' : 'off' },
     'worker polling',
   );
   try {

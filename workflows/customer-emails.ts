@@ -8,17 +8,39 @@
  * paid; a request confirmed or declined), which every kind's workflow runs the same way.
  */
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { GreenlightActivities, SendDocumentEmailInput } from '../activities/types';
+import type { GreenlightActivities, SendDocumentEmailInput, SendDocumentSmsInput } from '../activities/types';
 import type { ConfirmParams, ReminderParams } from './machines/actions';
 import type { SendInstructions } from './messages/document';
 import { patiently, type StoryTools } from './story';
 import { recipientName } from '../domain/summaries';
 
 /** Rendering the PDF for the attachment may take a while on long documents. */
-const { sendDocumentEmail, sendConfirmationEmail } = proxyActivities<GreenlightActivities>({
+const { sendDocumentEmail, sendDocumentSms, sendConfirmationEmail } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
+
+/** The recipient of the emails a send names: none of its phone number (the contact's email, else the customer's, then). */
+export function emailTo(to: SendInstructions['to']): SendDocumentEmailInput['to'] {
+  return to && 'phone' in to ? undefined : to;
+}
+
+/** What a document's message to its customer carries, whichever way it goes. */
+type CustomerMessage = Omit<SendDocumentEmailInput, 'to' | 'attachPdf'>;
+
+/**
+ * The document's link to its customer on the send's channel: an email (with the PDF when asked),
+ * or a text to the send's number or contact (`channel: "sms"`). Documents sent before SMS
+ * existed are all email: their commands replay unchanged.
+ */
+export function messageCustomer(send: SendInstructions, summary: string, message: CustomerMessage) {
+  if (send.channel === 'sms') {
+    const to: SendDocumentSmsInput['to'] = send.to && !('email' in send.to) ? send.to : undefined;
+    return sendDocumentSms.executeWithOptions({ summary: summary.replace(/^email/, 'text') }, [{ ...message, ...(to ? { to } : {}) }]);
+  }
+  const to = emailTo(send.to);
+  return sendDocumentEmail.executeWithOptions({ summary }, [{ ...message, ...(to ? { to } : {}), attachPdf: send.attachPdf }]);
+}
 
 export interface CustomerEmails {
   tenantId: string;
@@ -64,26 +86,11 @@ export function customerEmailActions({ tenantId, documentId, send, emailsCustome
   return {
     sendFirstEmail: async (): Promise<void> => {
       if (!emailsCustomer) return;
-      await sendDocumentEmail.executeWithOptions({ summary: summaries.firstSend }, [{
-        tenantId,
-        documentId,
-        template: templates.firstSend,
-        to: send.to,
-        message: send.message,
-        attachPdf: send.attachPdf,
-        idempotencyKey: `${workflowId}#first_send`,
-      }]);
+      await messageCustomer(send, summaries.firstSend, { tenantId, documentId, template: templates.firstSend, message: send.message, idempotencyKey: `${workflowId}#first_send` });
     },
     sendReminderEmail: async ({ params }: { params: ReminderParams }): Promise<void> => {
       if (!emailsCustomer) return remindElsewhere?.();
-      await sendDocumentEmail.executeWithOptions({ summary: summaries.reminder(params) }, [{
-        tenantId,
-        documentId,
-        template: templates.reminder,
-        to: send.to,
-        attachPdf: send.attachPdf,
-        idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
-      }]);
+      await messageCustomer(send, summaries.reminder(params), { tenantId, documentId, template: templates.reminder, idempotencyKey: `${workflowId}#reminder#${params.reminder}` });
     },
   };
 }
@@ -107,7 +114,10 @@ export function confirmationActions(
       const idempotencyKey = `${workflowId}#${tools.lastWriteSeq()}#confirmation`;
       const summary = `email the customer a confirmation: ${params.confirmation.replaceAll('_', ' ')}`;
       tools.behindTheAnswer(
-        () => sendConfirmationEmail.executeWithOptions({ summary }, [{ tenantId, documentId, ...(send?.to ? { to: send.to } : {}), ...params, idempotencyKey }]),
+        () => {
+          const to = emailTo(send?.to);
+          return sendConfirmationEmail.executeWithOptions({ summary }, [{ tenantId, documentId, ...(to ? { to } : {}), ...params, idempotencyKey }]);
+        },
         { notice: 'customer', confirmation: params.confirmation },
       );
     },

@@ -13,11 +13,11 @@ import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput 
 import { runDocumentStory } from './document-story';
 import { currentDecisionId, decision, decisionEvent, patiently } from './story';
 import { colleagueActions } from './proof-colleagues';
-import { confirmationActions, emailRecipient } from './customer-emails';
+import { confirmationActions, emailRecipient, messageCustomer } from './customer-emails';
 import type { ProofStatus } from '../domain/documents';
 import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent } from './machines/proof';
 
-const { sendDocumentEmail, sendRevisionToColleagues } = proxyActivities<GreenlightActivities>({
+const { sendRevisionToColleagues } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
@@ -38,9 +38,14 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
   /** The customer hears about a revision: sent (the first with the seller's message) or reminded. */
   const recipient = emailRecipient(input);
   const emailRevision = (template: 'proof_revision' | 'proof_next_revision' | 'proof_reminder', revision: number, idempotencyKey: string, message?: string) =>
-    sendDocumentEmail.executeWithOptions({ summary: `email ${template === 'proof_reminder' ? 'a reminder of ' : ''}revision ${revision} to ${recipient}` }, [
-      { tenantId, documentId, template, to: input.send.to, message, attachPdf, revision, idempotencyKey },
-    ]);
+    messageCustomer({ ...input.send, attachPdf }, `email ${template === 'proof_reminder' ? 'a reminder of ' : ''}revision ${revision} to ${recipient}`, {
+      tenantId,
+      documentId,
+      template,
+      message,
+      revision,
+      idempotencyKey,
+    });
 
   const closed = await runDocumentStory(input, {
     kind: 'proof',

@@ -11,7 +11,7 @@ import type { QuoteStatus } from '../domain/documents';
 import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
 import { answerEvent, runDocumentStory } from './document-story';
 import { decision, decisionEvent, patiently } from './story';
-import { confirmationActions, customerEmailActions, emailRecipient, reminderOf } from './customer-emails';
+import { confirmationActions, customerEmailActions, emailRecipient, messageCustomer, reminderOf } from './customer-emails';
 import { signatureWithdrawal, signerReminder, signingCancelReason, startSignatureChild } from './signature';
 import {
   currentVersion,
@@ -34,11 +34,6 @@ const { recordSignature, applyRevision, cancelPortalSigning } = proxyActivities<
 /** Converting on acceptance: idempotent, as a chain holds one order. */
 const { convertDocument } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: patiently,
-});
-/** Rendering the PDF for the attachment may take a while on long quotes. */
-const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
-  startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
 
@@ -142,14 +137,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       sendRevisionEmail: async ({ snapshot }) => {
         // The first-send template: for the customer, a new version is a new quote to read (or sign).
         const version = currentVersion(snapshot.context);
-        await sendDocumentEmail.executeWithOptions({ summary: `email version ${version} of the quote to ${recipient}` }, [{
-          tenantId,
-          documentId,
-          template: firstSendTemplate,
-          ...(send.to ? { to: send.to } : {}),
-          attachPdf: send.attachPdf,
-          idempotencyKey: `${workflowId}#version#${version}`,
-        }]);
+        await messageCustomer(send, `email version ${version} of the quote to ${recipient}`, { tenantId, documentId, template: firstSendTemplate, idempotencyKey: `${workflowId}#version#${version}` });
       },
     }),
     operator: {

@@ -6,6 +6,10 @@
  * tenant's notification address's (settings.notifyEmail), by email on the default events:
  * someone hears of every answer. Answers how many messages went out.
  *
+ * Times are written in the seller's time zone (the tenant's timeZone), and the email comes
+ * from the seller as the customers' emails do: its name on the sending address, its logo and
+ * colour (activities/notify/send-document-email.ts).
+ *
  * Idempotent: each channel's message carries input.idempotencyKey plus the channel, so a
  * retry after the email went out but the SMS failed sends only the SMS.
  */
@@ -13,19 +17,22 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
 import { NOTIFY_EVENTS, notifyChannelsFor, pickLocale, type Locale, type NotifyChannel, type NotifyPreferences } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
+import { normalisePhone, phoneRegion } from '../../domain/phone';
 import { formatDateTime } from '../../services/locale-format';
 import { documentTitle } from '../../services/render/labels';
 import type { NotifyAssigneeInput } from '../types';
 import type { Mailer } from '../../services/notify/mailer';
 import type { SmsSender } from '../../services/notify/sms';
 import { DECISION_WORDS, EMAIL_WORDS, pickTemplate, renderEmail, renderSms } from '../../services/notify/templates';
+import { loadSeller } from '../../services/seller/identity';
+import { emailBrand, sellerFromAddress } from './send-document-email';
 
 export interface NotifyAssigneeDeps {
   prisma: PrismaClient;
   mailer: Mailer;
   /** Absent where no SMS sender is configured: SMS preferences are then not served. */
   sms?: SmsSender;
-  config: Pick<Config, 'mailFrom'>;
+  config: Pick<Config, 'mailFrom' | 'publicUrl'>;
 }
 
 const CHANNELS: readonly NotifyChannel[] = ['email', 'sms'];
@@ -85,8 +92,9 @@ export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssi
   const channels = notifyChannelsFor(recipient.preferences, event);
   if (channels.length === 0) return { sent: 0 };
 
-  // The salesperson reads in the tenant's language; the customer's may differ.
+  // The salesperson reads in the tenant's language and time zone; the customer's may differ.
   const locale = pickLocale(document.tenant.locale);
+  const seller = await loadSeller(deps.prisma, document.tenantId);
   const reason = detailText(input.detail, 'reason');
   const template = pickTemplate(`assignee_${event}`, locale, document.tenant.settings?.templates);
   const values = {
@@ -94,19 +102,21 @@ export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssi
     number: document.number,
     customer: detailText(input.detail, 'actorName') ?? document.contact?.name ?? document.customer.name,
     total: formatMoney(document.grossTotal, document.currency, locale),
-    at: formatDateTime(new Date(input.at), locale),
+    at: formatDateTime(new Date(input.at), locale, seller.timeZone),
     decision: isDecision(input.what) ? DECISION_WORDS[locale][input.what] : input.what,
     reason: reason ? EMAIL_WORDS[locale].reason(reason) : '',
   };
 
   let sent = 0;
   if (channels.includes('email') && recipient.email) {
-    const email = renderEmail(template, { locale, values });
-    await deps.mailer.send({ from: deps.config.mailFrom, to: [recipient.email], ...email, idempotencyKey: `${input.idempotencyKey}:email` });
+    const email = renderEmail(template, { locale, values, brand: emailBrand(seller, deps.config.publicUrl) });
+    await deps.mailer.send({ from: sellerFromAddress(seller.identity.legalName, deps.config.mailFrom), to: [recipient.email], ...email, idempotencyKey: `${input.idempotencyKey}:email` });
     sent += 1;
   }
-  if (channels.includes('sms') && recipient.phone && deps.sms) {
-    await deps.sms.send({ to: recipient.phone, body: renderSms(template, values), idempotencyKey: `${input.idempotencyKey}:sms` });
+  // Stored in E.164 since users' phones are checked; one stored before, read in the seller's country.
+  const mobile = recipient.phone ? normalisePhone(recipient.phone, phoneRegion(seller.identity.phone)) : undefined;
+  if (channels.includes('sms') && mobile && deps.sms) {
+    await deps.sms.send({ to: mobile, body: renderSms(template, values), idempotencyKey: `${input.idempotencyKey}:sms` });
     sent += 1;
   }
   return { sent };

@@ -16,12 +16,13 @@ import { createMessageAccessLink, type LinkRecipient } from '../../services/db/l
 import { formatDate } from '../../services/locale-format';
 import { documentTitle } from '../../services/render/labels';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
-import { loadSeller } from '../../services/seller/identity';
+import { loadSeller, type Seller } from '../../services/seller/identity';
 import { readerTimeZone } from '../../domain/seller';
+import { normalisePhone, phoneRegion } from '../../domain/phone';
 import type { SendDocumentEmailInput } from '../types';
 import type { FileStore } from '../../services/files/store';
 import type { EmailAttachment, Mailer } from '../../services/notify/mailer';
-import { EMAIL_WORDS, pickTemplate, renderEmail } from '../../services/notify/templates';
+import { EMAIL_WORDS, pickTemplate, renderEmail, type RenderOptions } from '../../services/notify/templates';
 import { revisionEmailValues } from './revision-email';
 
 export interface SendDocumentEmailDeps {
@@ -35,28 +36,52 @@ export interface SendDocumentEmailDeps {
 /** A proof's attachment is its name in the customer's language, then its number and revision. */
 const PROOF_FILE_TITLE: Record<Locale, string> = { fr: 'BAT', en: 'Proof', sv: 'Korrektur' };
 
-type Recipient = LinkRecipient & { email: string; name: string };
+/** Whom a message goes to: a contact of the document's customer, an address or a number, or by default its contact, else its customer. */
+export type MessageTo = { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
 
-async function resolveRecipient(
+interface Reachable {
+  name: string;
+  email: string | null;
+  phone: string | null;
+}
+
+type Chosen = { contactId?: string; name: string; email: string | null; phone: string | null };
+
+/** The recipient a message names, with every way to reach them. */
+async function chooseRecipient(
   prisma: PrismaClient,
-  document: { tenantId: string; customerId: string; customer: { name: string; email: string | null }; contact: { id: string; name: string; email: string | null } | null },
-  to: SendDocumentEmailInput['to'],
-): Promise<Recipient> {
-  let chosen: LinkRecipient & { name: string };
+  document: { tenantId: string; customerId: string; customer: Reachable; contact: (Reachable & { id: string }) | null },
+  to: MessageTo | undefined,
+): Promise<Chosen> {
+  const reach = (who: Reachable & { id?: string }) => ({ ...(who.id ? { contactId: who.id } : {}), name: who.name, email: who.email, phone: who.phone });
   if (to && 'contactId' in to) {
     // Another contact of the same account, as the seller may pick; never someone else's.
     const contact = await prisma.contact.findFirst({ where: { id: to.contactId, tenantId: document.tenantId, customerId: document.customerId } });
     if (!contact) throw ApplicationFailure.nonRetryable(`Contact ${to.contactId} is not a contact of this customer`, 'RecipientNotFound');
-    chosen = { contactId: contact.id, name: contact.name, ...(contact.email ? { email: contact.email } : {}) };
-  } else if (to) {
-    chosen = { email: to.email, name: to.name ?? document.customer.name };
-  } else if (document.contact) {
-    chosen = { contactId: document.contact.id, name: document.contact.name, ...(document.contact.email ? { email: document.contact.email } : {}) };
-  } else {
-    chosen = { name: document.customer.name, ...(document.customer.email ? { email: document.customer.email } : {}) };
+    return reach(contact);
   }
-  if (!chosen.email) throw ApplicationFailure.nonRetryable(`${chosen.name} has no email address`, 'RecipientWithoutEmail');
-  return { ...chosen, email: chosen.email };
+  if (to) return { name: to.name ?? document.customer.name, email: 'email' in to ? to.email : null, phone: 'phone' in to ? to.phone : null };
+  return reach(document.contact ?? { ...document.customer, id: undefined });
+}
+
+/** The recipient of an email: reachable by email, or the send fails for good. */
+async function resolveRecipient(prisma: PrismaClient, document: Parameters<typeof chooseRecipient>[1], to: SendDocumentEmailInput['to']): Promise<LinkRecipient & { email: string; name: string }> {
+  const { email, phone: _phone, ...chosen } = await chooseRecipient(prisma, document, to);
+  if (!email) throw ApplicationFailure.nonRetryable(`${chosen.name} has no email address`, 'RecipientWithoutEmail');
+  return { ...chosen, email };
+}
+
+/** The recipient of an SMS: a number that can be dialled (E.164), read in the customer's or the seller's country when written without one. */
+export async function resolveSmsRecipient(
+  prisma: PrismaClient,
+  document: Parameters<typeof chooseRecipient>[1],
+  seller: Seller,
+  to: MessageTo | undefined,
+): Promise<LinkRecipient & { phone: string; name: string }> {
+  const { email: _email, phone, ...chosen } = await chooseRecipient(prisma, document, to);
+  const dialled = phone ? normalisePhone(phone, phoneRegion(document.customer.phone, seller.identity.phone)) : undefined;
+  if (!dialled) throw ApplicationFailure.nonRetryable(`${chosen.name} has no phone number that can be dialled`, 'RecipientWithoutPhone');
+  return { ...chosen, phone: dialled };
 }
 
 /** "Devis-DEV-2026-0042.pdf", "Bon-de-commande-O-2026-0007.pdf": readable in a mail client, safe in any file system. */
@@ -91,8 +116,17 @@ async function proofAttachment(
   };
 }
 
+/** How an email shows the seller: its name, its logo (by address), its colour. */
+export function emailBrand(seller: Seller, publicUrl: string): NonNullable<RenderOptions['brand']> {
+  return {
+    name: seller.identity.legalName,
+    ...(seller.logo ? { logo: { url: `${publicUrl}${seller.logo.path}`, width: seller.logo.width, height: seller.logo.height } } : {}),
+    ...(seller.identity.brandColor ? { color: seller.identity.brandColor } : {}),
+  };
+}
+
 /** "Imprimerie Durand" <documents@…>: the seller's name on the platform's sending address. */
-function fromAddress(sellerName: string, mailFrom: string): string {
+export function sellerFromAddress(sellerName: string, mailFrom: string): string {
   const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom.trim();
   return `"${sellerName.replace(/["\\\r\n]/g, '')}" <${address}>`;
 }
@@ -118,21 +152,31 @@ export interface EmailExtras {
   attachments?: EmailAttachment[];
 }
 
-/** `extras`: what this email adds, given its language and its portal link (a receipt hangs under it). */
-export async function sendDocumentEmail(
-  deps: SendDocumentEmailDeps,
-  input: SendDocumentEmailInput,
-  extras: (context: { locale: Locale; url: string }) => EmailExtras | Promise<EmailExtras> = () => ({}),
-): Promise<{ messageId: string; linkId: string }> {
-  const { prisma, mailer, config } = deps;
-  const document = await prisma.document.findFirst({
+type LoadedDocument = NonNullable<Awaited<ReturnType<typeof loadDocument>>>;
+
+function loadDocument(prisma: PrismaClient, input: { tenantId: string; documentId: string }) {
+  return prisma.document.findFirst({
     where: { id: input.documentId, tenantId: input.tenantId },
     include: { tenant: { include: { settings: true } }, customer: true, contact: true, assignee: true },
   });
+}
+
+/**
+ * What a message carrying a document says, by email or by SMS: the document, the seller, the
+ * customer's language, the portal link (made once per idempotency key, so a retry carries the
+ * same one) and the template's placeholders. `recipient` picks whom it goes to.
+ */
+export async function prepareDocumentMessage<R extends LinkRecipient & { name: string }>(
+  deps: Pick<SendDocumentEmailDeps, 'prisma' | 'config'>,
+  input: Omit<SendDocumentEmailInput, 'to' | 'attachPdf'>,
+  recipient: (document: LoadedDocument, seller: Seller) => Promise<R>,
+) {
+  const { prisma, config } = deps;
+  const document = await loadDocument(prisma, input);
   if (!document) throw new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
 
-  const recipient = await resolveRecipient(prisma, document, input.to);
   const seller = await loadSeller(prisma, document.tenantId);
+  const chosen = await recipient(document, seller);
   const locale = pickLocale(document.customer.locale, document.tenant.locale);
   const colleague = input.forwardedFromLinkId ? await colleagueLinkTerms(prisma, document, input.forwardedFromLinkId) : undefined;
   const { link, url } = await createMessageAccessLink(
@@ -140,7 +184,7 @@ export async function sendDocumentEmail(
     {
       tenantId: document.tenantId,
       documentId: document.id,
-      recipient,
+      recipient: chosen,
       actions: colleague?.actions ?? customerLinkActions(document.kind, document.digitalStatus),
       documentVersion: document.version,
       ...(colleague ? { forwardedFromLinkId: colleague.forwardedFromLinkId, expiresAt: colleague.expiresAt } : {}),
@@ -148,30 +192,32 @@ export async function sendDocumentEmail(
     config.publicUrl,
     { secret: config.appSecret, idempotencyKey: input.idempotencyKey },
   );
-
-  const more = await extras({ locale, url });
   const revisionValues = document.kind === 'proof' && input.revision !== undefined ? await revisionEmailValues(prisma, document.tenantId, document.id, input.revision) : undefined;
-  const email = renderEmail(pickTemplate(input.template, locale, document.tenant.settings?.templates), {
-    locale,
-    link: url,
-    brand: {
-      name: seller.identity.legalName,
-      ...(seller.logo ? { logo: { url: `${config.publicUrl}${seller.logo.path}`, width: seller.logo.width, height: seller.logo.height } } : {}),
-      ...(seller.identity.brandColor ? { color: seller.identity.brandColor } : {}),
-    },
-    values: {
-      customer: recipient.name,
-      number: document.number,
-      title: document.title ?? '',
-      total: formatMoney(document.grossTotal, document.currency, locale),
-      validity: document.validUntil ? EMAIL_WORDS[locale].validity(formatDate(document.validUntil, locale, readerTimeZone(document.customer.timeZone, seller.timeZone))) : '',
-      seller: seller.identity.legalName,
-      message: input.message ?? '',
-      ...(colleague ? { forwarder: colleague.forwarder || document.customer.name } : {}),
-      ...revisionValues?.(locale),
-      ...more.values,
-    },
-  });
+  const values: Record<string, string> = {
+    customer: chosen.name,
+    number: document.number,
+    title: document.title ?? '',
+    total: formatMoney(document.grossTotal, document.currency, locale),
+    validity: document.validUntil ? EMAIL_WORDS[locale].validity(formatDate(document.validUntil, locale, readerTimeZone(document.customer.timeZone, seller.timeZone))) : '',
+    seller: seller.identity.legalName,
+    message: input.message ?? '',
+    ...(colleague ? { forwarder: colleague.forwarder || document.customer.name } : {}),
+    ...revisionValues?.(locale),
+  };
+  const template = pickTemplate(input.template, locale, document.tenant.settings?.templates);
+  return { document, seller, recipient: chosen, locale, link, url, template, values };
+}
+
+/** `extras`: what this email adds, given its language and its portal link (a receipt hangs under it). */
+export async function sendDocumentEmail(
+  deps: SendDocumentEmailDeps,
+  input: SendDocumentEmailInput,
+  extras: (context: { locale: Locale; url: string }) => EmailExtras | Promise<EmailExtras> = () => ({}),
+): Promise<{ messageId: string; linkId: string }> {
+  const { prisma, mailer, config } = deps;
+  const { document, seller, recipient, locale, link, url, template, values } = await prepareDocumentMessage(deps, input, (loaded) => resolveRecipient(prisma, loaded, input.to));
+  const more = await extras({ locale, url });
+  const email = renderEmail(template, { locale, link: url, brand: emailBrand(seller, config.publicUrl), values: { ...values, ...more.values } });
   const attachments: EmailAttachment[] = [
     ...(!input.attachPdf
       ? []
@@ -188,7 +234,7 @@ export async function sendDocumentEmail(
   ];
 
   const { id } = await mailer.send({
-    from: fromAddress(seller.identity.legalName, config.mailFrom),
+    from: sellerFromAddress(seller.identity.legalName, config.mailFrom),
     to: [recipient.email],
     // Answers go to the salesperson in charge, not to a no-reply address.
     ...(document.assignee?.email ? { replyTo: document.assignee.email } : {}),

@@ -240,7 +240,7 @@ export const documentRoutes = [
     path: '/documents/:id/send',
     operationId: 'sendDocument',
     tag: 'Documents',
-    summary: 'Send a quote, an order, a delivery note or a proof (its latest ready revision): starts its workflow (email with the portal link; for quotes reminders and expiry)',
+    summary: 'Send a quote, an order, a delivery note, an invoice or a proof (its latest ready revision): starts its workflow (the portal link by email or SMS; for quotes reminders and expiry)',
     params: idParamsSchema,
     body: sendDocumentSchema,
     bodyExample: { to: { contactId: 'con_7HqZc1sYv3WkPa2e' }, channel: 'email', message: 'Here is our quote for your spring flyers.' },

@@ -1,6 +1,7 @@
 /**
- * GET /dev/outbox (development only): what the local mail outbox received, newest first,
- * with the links found in each message — JSON for scripts and tests, a small page for people.
+ * GET /dev/outbox (development only): the emails and SMS the local outbox received, newest
+ * first, with the links found in each message — JSON for scripts and tests, a small page for
+ * people (a text shown whole, under the number it went to).
  */
 import escapeHtml from 'escape-html';
 import type { Request, Response } from 'express';
@@ -9,6 +10,7 @@ import { AppError } from '../../domain/errors';
 
 interface OutboxMessage {
   id: string;
+  channel: 'email' | 'sms';
   from: string;
   to: string | string[];
   subject: string;
@@ -39,12 +41,12 @@ function renderPage(messages: OutboxMessage[]): string {
   const rows = messages
     .map(
       (message) => `<article>
-  <h2>${escapeHtml(message.subject)}</h2>
+  <h2>${message.channel === 'sms' ? `SMS from ${escapeHtml(message.from)}` : escapeHtml(message.subject)}</h2>
   <p class="meta">To ${escapeHtml(recipients(message.to))} · ${escapeHtml(message.createdAt)}${
         message.attachments?.length ? ` · ${message.attachments.map((a) => escapeHtml(a.filename)).join(', ')}` : ''
       }</p>
   <ul>${message.links.map((link) => `<li><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></li>`).join('')}</ul>
-  ${message.text ? `<details><summary>Text</summary><pre>${escapeHtml(message.text)}</pre></details>` : ''}
+  ${message.text ? `<details${message.channel === 'sms' ? ' open' : ''}><summary>Text</summary><pre>${escapeHtml(message.text)}</pre></details>` : ''}
 </article>`,
     )
     .join('\n');
@@ -64,6 +66,8 @@ export function outboxHandler(config: Pick<Config, 'outboxUrl'>) {
       res.json({
         data: messages.map((message) => ({
           id: message.id,
+          channel: message.channel,
+          from: message.from,
           to: message.to,
           subject: message.subject,
           html: message.html ?? null,

@@ -13,6 +13,9 @@ import type { DocumentStatus } from '../../domain/document-statuses';
 import { durationToMs } from '../../domain/durations';
 import { isProofType } from '../../domain/proof-types';
 import { readerTimeZone } from '../../domain/seller';
+import { dialablePhone, phoneRegion } from '../../domain/phone';
+import type { TenantSettings } from '../../generated/prisma/client';
+import { storedIdentity } from '../../services/seller/identity';
 import { defaultValidUntil } from '../../domain/validity';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
 import { documentWorkflowId, type DecisionInput, type SendInstructions } from '../../workflows/messages/document';
@@ -76,7 +79,7 @@ type SendableKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';
 async function findDocument(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const document = await deps.prisma.document.findFirst({
     where: { id: documentId, tenantId: caller.tenantId },
-    include: { contact: { select: { email: true } }, customer: { select: { termsVersion: true, name: true, timeZone: true } }, _count: { select: { lines: true } } },
+    include: { contact: { select: { email: true, phone: true } }, customer: { select: { termsVersion: true, name: true, timeZone: true, phone: true } }, _count: { select: { lines: true } } },
   });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
   return document;
@@ -149,10 +152,38 @@ function isExternallySigned(kind: SendableKind, input: SendDocumentInput, settin
   if (external && kind !== 'quote' && kind !== 'order') {
     throw new AppError('unprocessable', `Only quotes and orders are signed digitally; this is ${withArticle(kind)}.`, [{ path: 'signature', message: 'quotes and orders only' }]);
   }
-  if (!external && (input.channel === 'sms' || (input.to && 'phone' in input.to))) {
-    throw new AppError('unprocessable', 'SMS sending comes with digital signing (signature: {provider: "getaccept"}).', [{ path: 'channel', message: 'email only here' }]);
-  }
   return external;
+}
+
+/** The channel of a send: as asked, else SMS to a number given, else email. */
+function sendChannel(input: SendDocumentInput): 'email' | 'sms' {
+  return input.channel ?? (input.to && 'phone' in input.to ? 'sms' : 'email');
+}
+
+/**
+ * Checks a send by SMS before anything is claimed, and answers whom it goes to: a number given
+ * (normalised to E.164, read in the customer's or the seller's country when written without
+ * one), or the contact named (else the document's contact, else its customer) with a mobile
+ * that can be dialled. An SMS carries the portal link, never a PDF.
+ */
+async function smsRecipient(deps: AppDeps, caller: TenantCaller, document: Sendable, input: SendDocumentInput, settings: TenantSettings): Promise<SendInstructions['to']> {
+  if (!deps.config.twilio.accountSid) throw new AppError('unavailable', 'Sending by SMS is not configured: set TWILIO_ACCOUNT_SID.');
+  if (input.attachPdf) throw new AppError('unprocessable', 'An SMS carries the portal link, not the PDF.', [{ path: 'attachPdf', message: 'email only' }]);
+  if (document.kind === 'proof' && document.proofType === 'email') {
+    throw new AppError('unprocessable', 'A proof of type email goes by email, with its PDF.', [{ path: 'channel', message: 'email for this proof type' }]);
+  }
+  const region = phoneRegion(document.customer.phone, storedIdentity(settings.seller)?.phone);
+  const { to } = input;
+  if (to && 'email' in to) throw new AppError('unprocessable', 'An SMS goes to a phone number or a contact, not an email address.', [{ path: 'to', message: 'a phone number or a contact' }]);
+  if (to && 'phone' in to) return { phone: dialablePhone(to.phone, region, 'to.phone'), ...(to.name ? { name: to.name } : {}) };
+  const contactId = to?.contactId ?? document.contactId;
+  const contact = contactId ? await deps.prisma.contact.findFirst({ where: { id: contactId, tenantId: caller.tenantId, customerId: document.customerId } }) : undefined;
+  if (contactId && !contact) throw new AppError('unprocessable', `No contact ${contactId} for this customer.`, [{ path: 'to.contactId', message: 'unknown contact' }]);
+  const path = to ? 'to.contactId' : contact ? 'contactId' : 'to';
+  const phone = contact ? contact.phone : document.customer.phone;
+  if (!phone) throw new AppError('unprocessable', `${contact ? 'The contact' : 'The customer'} has no phone number; name one in "to".`, [{ path, message: 'no phone number' }]);
+  dialablePhone(phone, region, path);
+  return to;
 }
 
 /**
@@ -182,8 +213,13 @@ export async function sendDocument(
   const settings = await getSettings(deps.prisma, caller.tenantId);
   // Signed through an external provider (seed 003): its own checks of the signer and channel.
   const external = isExternallySigned(document.kind, input, settings);
-  // Without it, a phone number was refused just above: the portal's email goes to a contact or an address.
-  if (!external) await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);
+  // Without it, the portal's link goes by email to a contact or an address, or by SMS to a number or a contact's mobile.
+  const channel = external ? 'email' : sendChannel(input);
+  if (channel === 'email' && !external && input.to && 'phone' in input.to) {
+    throw new AppError('unprocessable', 'A phone number is reached by SMS: send with channel "sms".', [{ path: 'to.phone', message: 'SMS only' }]);
+  }
+  const smsTo = channel === 'sms' ? await smsRecipient(deps, caller, document, input, settings) : undefined;
+  if (!external && channel === 'email') await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);
 
   const workflowId = documentWorkflowId(document.kind, documentId);
   // A quote is offered until a date and may need a signature; an order or a delivery note neither.
@@ -200,10 +236,11 @@ export async function sendDocument(
   });
   if (claimed.count === 0) throw new AppError('conflict', `The ${name} is already being sent.`);
 
+  const recipient = channel === 'sms' ? smsTo : input.to && !('phone' in input.to) ? input.to : undefined;
   const send: SendInstructions = {
-    channel: 'email',
+    channel,
     attachPdf: input.attachPdf ?? false,
-    ...(input.to && !('phone' in input.to) ? { to: input.to } : {}),
+    ...(recipient ? { to: recipient } : {}),
     ...(input.message ? { message: input.message } : {}),
   };
   const story = {

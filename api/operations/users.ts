@@ -2,6 +2,8 @@
 import type { PrismaClient, User } from '../../generated/prisma/client';
 import type { NotifyPreferences } from '../../domain/documents';
 import { AppError } from '../../domain/errors';
+import { dialablePhone, phoneRegion } from '../../domain/phone';
+import { storedIdentity } from '../../services/seller/identity';
 import { newId } from '../../platform/ids';
 import { NEWEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
@@ -21,6 +23,16 @@ export interface UpdateUserInput {
 }
 
 /**
+ * A salesperson's mobile, where their SMS notices go: checked and stored in E.164, a national
+ * number read in the seller's country (the country of the seller's own phone, when written
+ * internationally). One that cannot be dialled is a 422 naming `phone`.
+ */
+async function salespersonPhone(prisma: PrismaClient, tenantId: string, phone: string): Promise<string> {
+  const settings = await prisma.tenantSettings.findUnique({ where: { tenantId }, select: { seller: true } });
+  return dialablePhone(phone, phoneRegion(storedIdentity(settings?.seller)?.phone), 'phone');
+}
+
+/**
  * Stored as given: an event the user never chose stays absent and takes its default when read
  * (domain/documents.ts notifyPreferencesWithDefaults), so a change of defaults reaches them.
  */
@@ -31,7 +43,7 @@ export async function createUser(prisma: PrismaClient, tenantId: string, input: 
       tenantId,
       name: input.name,
       email: input.email,
-      phone: input.phone ?? null,
+      phone: input.phone ? await salespersonPhone(prisma, tenantId, input.phone) : null,
       notify: input.notify ?? {},
     },
   });
@@ -49,11 +61,12 @@ export function listUsers(prisma: PrismaClient, tenantId: string, page: PageRequ
 }
 
 export async function updateUser(prisma: PrismaClient, tenantId: string, userId: string, input: UpdateUserInput): Promise<User> {
-  const { notify, ...fields } = input;
+  const { notify, phone, ...fields } = input;
+  const dialled = phone ? await salespersonPhone(prisma, tenantId, phone) : phone;
   return prisma.$transaction(async (tx) => {
     // Locked while its preferences are merged, so two PATCHes naming different events both stay.
     const [user] = await tx.$queryRaw<{ notify: NotifyPreferences }[]>`SELECT "notify" FROM "User" WHERE "id" = ${userId} AND "tenantId" = ${tenantId} FOR UPDATE`;
     if (!user) throw new AppError('not_found', `No user ${userId}.`);
-    return tx.user.update({ where: { id: userId }, data: { ...fields, ...(notify ? { notify: { ...user.notify, ...notify } } : {}) } });
+    return tx.user.update({ where: { id: userId }, data: { ...fields, ...(dialled !== undefined ? { phone: dialled } : {}), ...(notify ? { notify: { ...user.notify, ...notify } } : {}) } });
   });
 }

@@ -1,9 +1,11 @@
 /**
- * The local mail outbox: a stand-in for Resend's API so development and tests send real
- * emails through the real SDK without leaving the machine. It answers `POST /emails` as
- * Resend does (Bearer key, `Idempotency-Key`: the same key answers the same id and stores
- * once), takes SMS on `POST /sms`, and lists everything it received on `GET /emails`,
- * newest first, with the links found in each message.
+ * The local mail outbox: a stand-in for Resend's API and Twilio's Messages API so development
+ * and tests send real emails and texts through the real SDKs without leaving the machine. It
+ * answers `POST /emails` as Resend does (Bearer key, `Idempotency-Key`: the same key answers
+ * the same id and stores once), `POST /2010-04-01/Accounts/<sid>/Messages.json` and its `GET`
+ * list as Twilio does (basic auth, form-encoded To/From/Body, 201 with the message's `SM…` sid,
+ * Twilio's error JSON — 21211 for a To no network dials), and lists everything it received on
+ * `GET /emails`, newest first, with the links found in each message.
  *
  * Messages live in memory and in <dataDir>/outbox.jsonl, so a restart keeps them.
  */
@@ -12,6 +14,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { normalisePhone } from '../../domain/phone';
 import { loadConfig } from '../../platform/config';
 import { listenOn } from '../../platform/listen';
 
@@ -108,10 +111,55 @@ function emailFrom(body: Record<string, unknown>): Omit<OutboxMessage, 'id' | 'c
   return { channel: 'email', from, to, subject, html, text, links: linksIn(html, text), attachments: readAttachments(body.attachments) };
 }
 
-function smsFrom(body: Record<string, unknown>): Omit<OutboxMessage, 'id' | 'createdAt' | 'requestHash' | 'idempotencyKey'> {
-  const to = requireText(body, 'to');
-  const text = requireText(body, 'body');
-  return { channel: 'sms', from: optionalText(body, 'from'), to: [to], subject: '', html: '', text, links: linksIn(text), attachments: [] };
+/** Twilio's error body: `{ code, message, more_info, status }`. */
+class TwilioError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A text as Twilio's Messages API takes it: To in E.164, From, Body (form fields, as the SDK sends them). */
+function smsFrom(form: URLSearchParams): Omit<OutboxMessage, 'id' | 'createdAt' | 'requestHash' | 'idempotencyKey'> {
+  const to = form.get('To') ?? '';
+  const from = form.get('From') ?? '';
+  const text = form.get('Body') ?? '';
+  if (!to) throw new TwilioError(400, 21604, "A 'To' phone number is required.");
+  // Twilio dials E.164 only: anything else, or a number no network has, is 21211.
+  if (!to.startsWith('+') || normalisePhone(to) !== to) throw new TwilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
+  if (!from) throw new TwilioError(400, 21603, "A 'From' phone number is required.");
+  if (!text.trim()) throw new TwilioError(400, 21602, 'Message body is required.');
+  return { channel: 'sms', from, to: [to], subject: '', html: '', text, links: linksIn(text), attachments: [] };
+}
+
+/** A stored text as Twilio's Message resource. */
+function twilioMessage(accountSid: string, message: OutboxMessage) {
+  const created = new Date(message.createdAt).toUTCString().replace('GMT', '+0000');
+  return {
+    sid: message.id,
+    account_sid: accountSid,
+    api_version: '2010-04-01',
+    body: message.text,
+    date_created: created,
+    date_updated: created,
+    date_sent: created,
+    direction: 'outbound-api',
+    error_code: null,
+    error_message: null,
+    from: message.from,
+    to: message.to[0],
+    messaging_service_sid: null,
+    num_media: '0',
+    num_segments: String(Math.max(1, Math.ceil(message.text.length / 153))),
+    price: null,
+    price_unit: 'USD',
+    status: 'sent',
+    uri: `/2010-04-01/Accounts/${accountSid}/Messages/${message.id}.json`,
+    subresource_uris: { media: `/2010-04-01/Accounts/${accountSid}/Messages/${message.id}/Media.json` },
+  };
 }
 
 /** A message as the outbox shows it: without the bookkeeping of its idempotency, and its attachments without their bytes. */
@@ -139,7 +187,7 @@ class MessageStore {
   }
 
   /** Stores a message once per idempotency key; answers the stored one on a repeat. */
-  accept(fields: ReturnType<typeof emailFrom>, requestHash: string, idempotencyKey: string | undefined): OutboxMessage {
+  accept(fields: ReturnType<typeof emailFrom>, requestHash: string, idempotencyKey: string | undefined, id: string = randomUUID()): OutboxMessage {
     if (idempotencyKey) {
       const earlier = this.byIdempotencyKey.get(`${fields.channel}:${idempotencyKey}`);
       if (earlier && earlier.requestHash !== requestHash) {
@@ -148,7 +196,7 @@ class MessageStore {
       if (earlier) return earlier;
     }
     const message: OutboxMessage = {
-      id: randomUUID(),
+      id,
       ...fields,
       createdAt: new Date().toISOString(),
       ...(idempotencyKey ? { idempotencyKey } : {}),
@@ -168,7 +216,7 @@ class MessageStore {
   }
 }
 
-async function readJson(request: http.IncomingMessage): Promise<{ body: Record<string, unknown>; hash: string }> {
+async function readRaw(request: http.IncomingMessage): Promise<{ raw: Buffer; hash: string }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
@@ -177,10 +225,15 @@ async function readJson(request: http.IncomingMessage): Promise<{ body: Record<s
     chunks.push(chunk);
   }
   const raw = Buffer.concat(chunks);
+  return { raw, hash: createHash('sha256').update(raw).digest('hex') };
+}
+
+async function readJson(request: http.IncomingMessage): Promise<{ body: Record<string, unknown>; hash: string }> {
+  const { raw, hash } = await readRaw(request);
   try {
     const body: unknown = JSON.parse(raw.toString('utf8'));
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SyntaxError('not an object');
-    return { body: body as Record<string, unknown>, hash: createHash('sha256').update(raw).digest('hex') };
+    return { body: body as Record<string, unknown>, hash };
   } catch {
     throw new OutboxError(422, 'validation_error', 'The body must be a JSON object.');
   }
@@ -197,6 +250,36 @@ function requireBearer(request: http.IncomingMessage): void {
   }
 }
 
+/** Twilio authenticates with the account SID (or an API key) and its secret, as HTTP basic auth. */
+function requireBasicAuth(request: http.IncomingMessage, accountSid: string): void {
+  const [scheme, encoded] = (request.headers.authorization ?? '').split(' ');
+  const [user, secret] = Buffer.from(encoded ?? '', 'base64').toString('utf8').split(':');
+  if (scheme !== 'Basic' || !user || !secret || (user.startsWith('AC') && user !== accountSid)) throw new TwilioError(401, 20003, 'Authenticate');
+}
+
+/** Messages of one account, newest first, filtered as Twilio's list is (To, From), one page of PageSize. */
+function listTexts(store: MessageStore, accountSid: string, query: URLSearchParams) {
+  const to = query.get('To');
+  const from = query.get('From');
+  const pageSize = Math.min(Number(query.get('PageSize')) || 50, 1000);
+  const texts = store
+    .newestFirst()
+    .filter((message) => message.channel === 'sms' && (!to || message.to[0] === to) && (!from || message.from === from))
+    .slice(0, pageSize);
+  const uri = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
+  return {
+    messages: texts.map((message) => twilioMessage(accountSid, message)),
+    start: 0,
+    end: Math.max(texts.length - 1, 0),
+    page: 0,
+    page_size: pageSize,
+    uri,
+    first_page_uri: `${uri}?PageSize=${pageSize}&Page=0`,
+    next_page_uri: null,
+    previous_page_uri: null,
+  };
+}
+
 function idempotencyKeyOf(request: http.IncomingMessage): string | undefined {
   const value = request.headers['idempotency-key'];
   return typeof value === 'string' && value ? value : undefined;
@@ -206,13 +289,22 @@ function createHandler(store: MessageStore) {
   async function route(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const { pathname } = new URL(request.url ?? '/', 'http://outbox');
     const attachment = /^\/emails\/([^/]+)\/attachments\/(\d+)$/.exec(pathname);
+    const twilioMessages = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(pathname);
 
-    if (request.method === 'POST' && (pathname === '/emails' || pathname === '/sms')) {
+    if (request.method === 'POST' && pathname === '/emails') {
       requireBearer(request);
       const { body, hash } = await readJson(request);
-      const fields = pathname === '/emails' ? emailFrom(body) : smsFrom(body);
-      const message = store.accept(fields, hash, idempotencyKeyOf(request));
+      const message = store.accept(emailFrom(body), hash, idempotencyKeyOf(request));
       return sendJson(response, 200, { id: message.id });
+    }
+    if (twilioMessages && (request.method === 'POST' || request.method === 'GET')) {
+      const accountSid = decodeURIComponent(twilioMessages[1] ?? '');
+      requireBasicAuth(request, accountSid);
+      if (request.method === 'GET') return sendJson(response, 200, listTexts(store, accountSid, new URL(request.url ?? '/', 'http://outbox').searchParams));
+      const { raw, hash } = await readRaw(request);
+      // Twilio keeps no idempotency key: each request is a text of its own.
+      const message = store.accept(smsFrom(new URLSearchParams(raw.toString('utf8'))), hash, undefined, `SM${randomUUID().replaceAll('-', '')}`);
+      return sendJson(response, 201, twilioMessage(accountSid, message));
     }
     if (request.method === 'GET' && pathname === '/emails') {
       return sendJson(response, 200, { object: 'list', data: store.newestFirst().map(publicView) });
@@ -229,6 +321,9 @@ function createHandler(store: MessageStore) {
 
   return (request: http.IncomingMessage, response: http.ServerResponse) => {
     route(request, response).catch((error: unknown) => {
+      if (error instanceof TwilioError) {
+        return sendJson(response, error.status, { code: error.code, message: error.message, more_info: `https://www.twilio.com/docs/errors/${error.code}`, status: error.status });
+      }
       const known = error instanceof OutboxError ? error : new OutboxError(500, 'application_error', String(error));
       sendJson(response, known.statusCode, { statusCode: known.statusCode, name: known.errorName, message: known.message });
     });

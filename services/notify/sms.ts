@@ -1,15 +1,24 @@
 /**
- * Sending SMS. Activities see only SmsSender; no SMS provider is wired yet, so the one
- * implementation posts to the local outbox (`POST /sms`), which lists texts beside the
- * emails. A provider (Twilio, 46elks, ...) is another implementation of this interface.
+ * Sending SMS through Twilio's official SDK. Activities see only SmsSender. The SDK talks to
+ * TWILIO_API_URL: Twilio itself, or in development and tests the local outbox, which answers
+ * Twilio's Messages API as Twilio does (devtools/outbox).
+ *
+ * Once per idempotency key: Twilio takes no key of its own, so each text is claimed in
+ * SmsDelivery before it goes and its message id written when Twilio answers. A retry finds the
+ * id and sends nothing; one that finds a claim without id (the attempt died between Twilio's
+ * answer and the write, or lost the answer) asks Twilio for the messages sent to that number
+ * since the claim, and sends only when this text is not among them.
  */
+import twilio from 'twilio';
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { TwilioConfig } from '../../platform/config';
+import { isUniqueViolation } from '../../platform/db';
 import { DeliveryError } from './delivery-error';
 
 export interface OutgoingSms {
+  /** E.164 (domain/phone.ts normalisePhone). */
   to: string;
   body: string;
-  /** Sender name shown on the phone. */
-  from?: string;
   /** Stable across retries: the same key sends once. */
   idempotencyKey: string;
 }
@@ -18,30 +27,70 @@ export interface SmsSender {
   send(message: OutgoingSms): Promise<{ id: string }>;
 }
 
-export function createOutboxSmsSender(outboxUrl: string): SmsSender {
-  const endpoint = `${outboxUrl.replace(/\/$/, '')}/sms`;
+/** Twilio's answer to a refused request: its HTTP status and error code (21211: the To number is not valid). */
+interface TwilioFailure {
+  status?: number;
+  code?: number;
+  message?: string;
+}
+
+function deliveryError(error: unknown): DeliveryError {
+  const failure = (typeof error === 'object' && error !== null ? error : {}) as TwilioFailure;
+  if (typeof failure.status !== 'number') return new DeliveryError('sms', 'unreachable', null, String(error), true);
+  const retryable = failure.status >= 500 || failure.status === 429;
+  return new DeliveryError('sms', String(failure.code ?? 'unexpected_response'), failure.status, failure.message ?? 'refused', retryable);
+}
+
+/** Twilio's SDK speaking to `apiUrl` instead of https://api.twilio.com (the local outbox). */
+function twilioClient(config: TwilioConfig) {
+  const target = new URL(config.apiUrl);
+  const httpClient = new twilio.RequestClient({ timeout: 30_000 });
+  const request = httpClient.request.bind(httpClient);
+  httpClient.request = (options) => {
+    const uri = new URL(options.uri);
+    uri.protocol = target.protocol;
+    uri.host = target.host;
+    return request({ ...options, uri: uri.href });
+  };
+  return twilio(config.accountSid, config.authToken, { httpClient });
+}
+
+/** Production without TWILIO_ACCOUNT_SID: no sender, and what needs one answers 503. */
+export function createTwilioSmsSender(prisma: PrismaClient, config: TwilioConfig): SmsSender | undefined {
+  if (!config.accountSid) return undefined;
+  const client = twilioClient(config);
+
+  /** The text already at Twilio for this claim: sent to the same number, from us, since it was claimed. */
+  async function sentSince(claim: { to: string; body: string; claimedAt: Date }): Promise<string | undefined> {
+    // A minute's margin for clocks; Twilio lists newest first.
+    const since = claim.claimedAt.getTime() - 60_000;
+    const messages = await client.messages.list({ to: claim.to, from: config.from, limit: 50 });
+    return messages.find((message) => message.body === claim.body && message.dateCreated.getTime() >= since)?.sid;
+  }
+
   return {
-    async send(message) {
-      let response: Response;
-      try {
-        response = await fetch(endpoint, {
-          method: 'POST',
-          headers: {
-            authorization: 'Bearer local-outbox',
-            'content-type': 'application/json',
-            'idempotency-key': message.idempotencyKey,
-          },
-          body: JSON.stringify({ to: message.to, body: message.body, ...(message.from ? { from: message.from } : {}) }),
+    async send({ to, body, idempotencyKey }) {
+      const claim = await prisma.smsDelivery.findUnique({ where: { idempotencyKey } });
+      if (claim?.providerId) return { id: claim.providerId };
+      if (!claim) {
+        await prisma.smsDelivery.create({ data: { idempotencyKey, to, body } }).catch((error: unknown) => {
+          // Another attempt claimed it just now: the text is its to send; this one tries again later.
+          if (isUniqueViolation(error)) throw new DeliveryError('sms', 'in_progress', null, `${idempotencyKey} is being sent by another attempt`, true);
+          throw error;
         });
-      } catch (error) {
-        throw new DeliveryError('sms', 'unreachable', null, `outbox at ${endpoint}: ${String(error)}`, true);
       }
-      const body = (await response.json().catch(() => ({}))) as { id?: string; name?: string; message?: string };
-      if (!response.ok || !body.id) {
-        const retryable = response.status >= 500 || response.status === 429;
-        throw new DeliveryError('sms', body.name ?? 'unexpected_response', response.status, body.message ?? response.statusText, retryable);
-      }
-      return { id: body.id };
+      const id = (claim ? await askTwilio(() => sentSince(claim)) : undefined) ?? (await askTwilio(() => client.messages.create({ to, from: config.from, body }))).sid;
+      await prisma.smsDelivery.update({ where: { idempotencyKey }, data: { providerId: id } });
+      return { id };
     },
   };
+}
+
+/** Twilio's refusals and silences as DeliveryErrors: what a retry can mend is retryable. */
+async function askTwilio<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw deliveryError(error);
+  }
 }

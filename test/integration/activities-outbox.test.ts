@@ -1,18 +1,35 @@
 /**
- * The local outbox as the Resend SDK and a developer see it: it answers like Resend
- * (idempotency included), keeps what it received across a restart, and the mailer turns
- * its refusals into typed delivery errors.
+ * The local outbox as the Resend and Twilio SDKs and a developer see it: it answers like Resend
+ * (idempotency included) and like Twilio's Messages API, keeps what it received across a
+ * restart, and the mailer and the SMS sender turn its refusals into typed delivery errors.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DeliveryError } from '../../services/notify/delivery-error';
 import { createResendMailer, type OutgoingEmail } from '../../services/notify/mailer';
-import { createOutboxSmsSender } from '../../services/notify/sms';
+import { createTwilioSmsSender } from '../../services/notify/sms';
+import { loadConfig } from '../../platform/config';
+import { createPrisma, type PrismaClient } from '../../platform/db';
 import { startOutbox, type Outbox } from '../../devtools/outbox/server';
 
 let dataDir: string;
 const running: Outbox[] = [];
+let prisma: PrismaClient;
+
+beforeAll(() => {
+  prisma = createPrisma(process.env.DATABASE_URL as string);
+});
+afterAll(async () => {
+  await prisma.$disconnect();
+});
+
+/** Twilio's SDK pointed at this outbox, as development points it (TWILIO_API_URL unset, no account). */
+function twilioAt(url: string) {
+  const config = loadConfig({ OUTBOX_URL: url }).twilio;
+  return { config, sms: createTwilioSmsSender(prisma, config) as NonNullable<ReturnType<typeof createTwilioSmsSender>> };
+}
 
 beforeEach(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'outbox-'));
@@ -85,16 +102,49 @@ describe('local outbox', () => {
     expect(await list(outbox)).toEqual([]);
   });
 
-  it('lists SMS beside the emails, newest first', async () => {
+  it('takes texts as Twilio does, through its SDK, once per key, listed beside the emails', async () => {
     const outbox = await start();
-    const sms = createOutboxSmsSender(outbox.url);
+    const { sms } = twilioAt(outbox.url);
+    const text = { to: '+46701234567', body: 'Offert Q-1 visad av Åsa https://portal.test/d/abc', idempotencyKey: `n-${randomUUID()}:sms` };
     await createResendMailer({ apiKey: 're_test', baseUrl: outbox.url }).send(email);
-    const { id } = await sms.send({ to: '+46701234567', body: 'Offert Q-1 visad av Åsa https://portal.test/d/abc', idempotencyKey: 'n-1:sms' });
-    expect(await sms.send({ to: '+46701234567', body: 'Offert Q-1 visad av Åsa https://portal.test/d/abc', idempotencyKey: 'n-1:sms' })).toEqual({ id });
+    const { id } = await sms.send(text);
+    expect(id).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(await sms.send(text)).toEqual({ id });
 
     const messages = await list(outbox);
     expect(messages.map((message) => message.channel)).toEqual(['sms', 'email']);
-    expect(messages[0]).toMatchObject({ id, links: ['https://portal.test/d/abc'] });
+    expect(messages[0]).toMatchObject({ id, to: ['+46701234567'], from: '+15005550006', links: ['https://portal.test/d/abc'] });
+  });
+
+  it('finds at Twilio a text whose attempt died before its id was written, and sends it no second time', async () => {
+    const outbox = await start();
+    const { sms, config } = twilioAt(outbox.url);
+    const text = { to: '+33612345678', body: `Devis D-7 : https://portal.test/d/${randomUUID()}`, idempotencyKey: `n-${randomUUID()}:sms` };
+    // The first attempt claimed the key and reached Twilio, then died before writing the message's id.
+    await prisma.smsDelivery.create({ data: { idempotencyKey: text.idempotencyKey, to: text.to, body: text.body } });
+    const sent = await fetch(`${outbox.url}/2010-04-01/Accounts/${config.accountSid}/Messages.json`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ To: text.to, From: config.from, Body: text.body }),
+    });
+    expect(sent.status).toBe(201);
+    const { sid } = (await sent.json()) as { sid: string };
+
+    expect(await sms.send(text)).toEqual({ id: sid });
+    expect((await list(outbox)).filter((message) => message.channel === 'sms')).toHaveLength(1);
+    expect(await prisma.smsDelivery.findUnique({ where: { idempotencyKey: text.idempotencyKey } })).toMatchObject({ providerId: sid });
+  });
+
+  it("refuses as Twilio does: 401 without credentials, 400 with Twilio's 21211 for a To no network dials", async () => {
+    const outbox = await start();
+    const { sms, config } = twilioAt(outbox.url);
+    const endpoint = `${outbox.url}/2010-04-01/Accounts/${config.accountSid}/Messages.json`;
+    const anonymous = await fetch(endpoint, { method: 'POST', body: new URLSearchParams({ To: '+46701234567', From: config.from, Body: 'x' }) });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ code: 20003, status: 401 });
+
+    await expect(sms.send({ to: '+4670', body: 'x', idempotencyKey: `n-${randomUUID()}:sms` })).rejects.toMatchObject({ code: '21211', statusCode: 400, retryable: false });
+    expect(await list(outbox)).toEqual([]);
   });
 
   it('reports an unreachable provider as a delivery error worth retrying', async () => {
@@ -103,6 +153,6 @@ describe('local outbox', () => {
     await outbox.close();
     running.splice(running.indexOf(outbox), 1);
     await expect(createResendMailer({ apiKey: 're_test', baseUrl: url }).send(email)).rejects.toMatchObject({ retryable: true });
-    await expect(createOutboxSmsSender(url).send({ to: '+4670', body: 'x', idempotencyKey: 'k' })).rejects.toMatchObject({ retryable: true });
+    await expect(twilioAt(url).sms.send({ to: '+46701234567', body: 'x', idempotencyKey: `n-${randomUUID()}:sms` })).rejects.toMatchObject({ retryable: true });
   });
 });

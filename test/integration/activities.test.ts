@@ -2,6 +2,7 @@
  * The activities against the real test database and a real local outbox reached through
  * the Resend SDK: what they write, what they send, and that doing it twice changes nothing.
  */
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,9 +13,10 @@ import { createAccessLink, findLinkByToken } from '../../services/db/links';
 import { createBuiltinProvider } from '../../services/signature/builtin';
 import { createActivities } from '../../activities/index';
 import { createResendMailer } from '../../services/notify/mailer';
-import { createOutboxSmsSender } from '../../services/notify/sms';
+import { createTwilioSmsSender } from '../../services/notify/sms';
 import { startOutbox, type Outbox } from '../../devtools/outbox/server';
 import { computeTotals, priceLine } from '../../domain/money';
+import { loadConfig } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db';
 import { newId } from '../../platform/ids';
 
@@ -51,7 +53,7 @@ beforeAll(async () => {
   activities = createActivities({
     prisma,
     mailer: createResendMailer({ apiKey: 're_test_key', baseUrl: outbox.url }),
-    sms: createOutboxSmsSender(outbox.url),
+    sms: createTwilioSmsSender(prisma, loadConfig({ OUTBOX_URL: outbox.url }).twilio),
     config,
   });
 });
@@ -71,7 +73,7 @@ async function messagesTo(address: string): Promise<OutboxEntry[]> {
   return (await readOutbox()).filter((message) => message.to.includes(address));
 }
 
-/** The SMS to a phone about one document (seeded phones may repeat across tenants). */
+/** The SMS to a phone about one document. */
 async function textsAbout(phone: string, number: string): Promise<string[]> {
   return (await messagesTo(phone)).filter((message) => message.channel === 'sms' && message.text.includes(number)).map((message) => message.text);
 }
@@ -88,7 +90,8 @@ async function seedQuote(options: { notify?: Record<string, string[]>; templates
       tenantId,
       name: 'Camille Durand',
       email: `camille-${suffix}@seller.test`,
-      phone: `+336${suffix.replace(/\D/g, '1').padEnd(8, '0').slice(0, 8)}`,
+      // A mobile of its own: a text to another test's assignee is never read as this one's.
+      phone: `+33612${String(randomInt(1_000_000)).padStart(6, '0')}`,
       notify: options.notify ?? {},
     },
   });
@@ -385,6 +388,20 @@ describe('notifyAssignee', () => {
     expect(emails[1]?.text).toContain('4 mars 2026 à 09:30 UTC');
 
     expect(await textsAbout(assignee.phone as string, document.number)).toEqual([`Devis ${document.number} consulté par Åsa <Öberg> le 4 mars 2026 à 09:30 UTC.`]);
+  });
+
+  it("writes the time in the seller's time zone and comes from the seller, as the customers' emails do", async () => {
+    const { tenantId, documentId, assignee, document } = await seedQuote({ notify: { viewed: ['email', 'sms'] } });
+    const seller = { legalName: 'Tryckeriet Åkesson AB', brandColor: '#8a1c7c' };
+    await prisma.tenantSettings.upsert({ where: { tenantId }, create: { tenantId, timeZone: 'Europe/Stockholm', seller }, update: { timeZone: 'Europe/Stockholm', seller } });
+    await activities.notifyAssignee({ tenantId, documentId, event: 'viewed', what: 'viewed', at: Date.parse('2026-03-04T09:30:00Z'), idempotencyKey: `quote-${documentId}#2/notify` });
+
+    const [email] = (await messagesTo(assignee.email)) as [OutboxEntry];
+    expect(email.from).toBe('"Tryckeriet Åkesson AB" <documents@greenlight.test>');
+    expect(email.text).toContain('4 mars 2026 à 10:30 UTC+1');
+    expect(email.html).toContain('Tryckeriet Åkesson AB');
+    expect(email.html).toContain('#8a1c7c');
+    expect(await textsAbout(assignee.phone as string, document.number)).toEqual([`Devis ${document.number} consulté par Åsa <Öberg> le 4 mars 2026 à 10:30 UTC+1.`]);
   });
 
   it('names the document for what it is, and sends the SMS the tenant wrote for the event', async () => {

@@ -19,13 +19,23 @@ export interface QuoteScenario {
   number: string;
 }
 
-export async function createQuoteScenario(api: GreenlightClient, tag = Math.random().toString(36).slice(2, 8)): Promise<QuoteScenario> {
+/** Mobiles for the SMS stories: the salesperson's (and the channels of their notices), the contact's. */
+export interface ScenarioPhones {
+  user?: { phone: string; notify: Record<string, ('email' | 'sms')[]> };
+  contactPhone?: string;
+}
+
+export async function createQuoteScenario(api: GreenlightClient, tag = Math.random().toString(36).slice(2, 8), phones: ScenarioPhones = {}): Promise<QuoteScenario> {
   const userEmail = `camille.${tag}@imprimerie-durand.example`;
   const contactEmail = `zoe.${tag}@boulangerie-eclair.example`;
-  const user = await succeeded(api.POST('/v1/users', { body: { name: 'Camille Durand', email: userEmail, notify: { viewed: ['email'], decided: ['email'] } } }));
+  const notify = { viewed: ['email' as const], decided: ['email' as const], ...phones.user?.notify };
+  const user = await succeeded(api.POST('/v1/users', { body: { name: 'Camille Durand', email: userEmail, notify, ...(phones.user ? { phone: phones.user.phone } : {}) } }));
   const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Boulangerie Éclair', email: contactEmail, locale: 'fr' } }));
   const contact = await succeeded(
-    api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Zoé Müller', email: contactEmail } }),
+    api.POST('/v1/customers/{id}/contacts', {
+      params: { path: { id: customer.id } },
+      body: { name: 'Zoé Müller', email: contactEmail, ...(phones.contactPhone ? { phone: phones.contactPhone } : {}) },
+    }),
   );
   const quote = await succeeded(
     api.POST('/v1/documents', {

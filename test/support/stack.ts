@@ -14,7 +14,7 @@ import { createStripeProvider } from '../../services/payment/stripe';
 import { openFileStore } from '../../services/files/store';
 import { signatureDepsFromConfig } from '../../activities/signature/index';
 import { createResendMailer, type Mailer } from '../../services/notify/mailer';
-import { createOutboxSmsSender } from '../../services/notify/sms';
+import { createTwilioSmsSender } from '../../services/notify/sms';
 import type { GreenlightActivities } from '../../activities/types';
 import { createApp } from '../../api/app';
 import { apiClientInterceptors } from '../../api/temporal-interceptors';
@@ -169,7 +169,7 @@ function realActivities(prisma: PrismaClient, config: Config, mailer?: Mailer): 
     proofs: { files: openFileStore(config), render: config.render },
     signatures: signatureDepsFromConfig(config),
     payments: createStripeProvider(config.stripe),
-    // Texts land in the same local outbox as the emails, as in development (workers/main.ts).
-    sms: createOutboxSmsSender(config.outboxUrl),
+    // Texts land in the same local outbox as the emails, through Twilio's SDK, as in development (workers/main.ts).
+    sms: createTwilioSmsSender(prisma, config.twilio),
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The configuration as each process reads it at start (platform/config.ts): production refuses
  * to start half-configured and names every missing setting at once; development runs with
- * nothing set; GetAccept's local stand-in is a development default only; Temporal's
+ * nothing set; GetAccept's local stand-in and the outbox standing in for Twilio are development
+ * defaults only; Temporal's
  * credentials come from Temporal's own variables.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -73,6 +74,26 @@ describe('GetAccept', () => {
 
   it("uses GetAccept with production's key", () => {
     expect(loadConfig({ ...PRODUCTION, GETACCEPT_API_KEY: 'ga_live' }).getaccept).toMatchObject({ local: false, apiUrl: 'https://api.getaccept.com/v1', accessToken: 'ga_live' });
+  });
+});
+
+describe('Twilio (SMS)', () => {
+  it('talks to the local outbox, standing in for Twilio, in development without an account', () => {
+    expect(loadConfig({ OUTBOX_PORT: '3999' }).twilio).toEqual({ apiUrl: 'http://127.0.0.1:3999', accountSid: 'AC00000000000000000000000000000000', authToken: 'local-outbox', from: '+15005550006' });
+  });
+
+  it('has no SMS in production without an account: an empty account SID', () => {
+    expect(loadConfig(PRODUCTION).twilio).toMatchObject({ apiUrl: 'https://api.twilio.com', accountSid: '' });
+  });
+
+  it("uses Twilio with production's account, or the address TWILIO_API_URL names", () => {
+    const account = { TWILIO_ACCOUNT_SID: 'AC0123', TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM: '+33700000000' };
+    expect(loadConfig({ ...PRODUCTION, ...account }).twilio).toEqual({ apiUrl: 'https://api.twilio.com', accountSid: 'AC0123', authToken: 'secret', from: '+33700000000' });
+    expect(loadConfig({ ...PRODUCTION, ...account, TWILIO_API_URL: 'http://twilio-mock:4010/' }).twilio.apiUrl).toBe('http://twilio-mock:4010');
+  });
+
+  it('refuses an account without its token or sender, naming them', () => {
+    expect(refusal({ ...PRODUCTION, TWILIO_ACCOUNT_SID: 'AC0123' }).message).toBe('TWILIO_ACCOUNT_SID is set without TWILIO_AUTH_TOKEN and TWILIO_FROM: SMS could not be sent.');
   });
 });
 

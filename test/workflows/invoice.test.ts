@@ -31,6 +31,9 @@ const activities: GreenlightActivities & Pick<PaymentActivities, 'openHostedPaym
     if (input.event.type === 'sent') sent.add(input.documentId);
   },
   sendDocumentEmail: async (input) => ({ messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' }),
+  sendDocumentSms: async () => {
+    throw new Error('these invoices are sent by email');
+  },
   sendConfirmationEmail: async (input) => ({ messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' }),
   notifyAssignee: async () => ({ sent: 0 }),
   openHostedPayment: async (input) => {

@@ -28,6 +28,7 @@ const activities: GreenlightActivities & Pick<RequestActivities, 'syncServiceReq
   syncServiceRequest: async () => undefined,
   notifyAssignee: async () => ({ sent: 0 }),
   sendDocumentEmail: notAsked('sendDocumentEmail'),
+  sendDocumentSms: notAsked('sendDocumentSms'),
   sendConfirmationEmail: notAsked('sendConfirmationEmail'),
   notifyForwarder: notAsked('notifyForwarder'),
   sendRevisionToColleagues: notAsked('sendRevisionToColleagues'),

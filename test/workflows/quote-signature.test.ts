@@ -49,6 +49,9 @@ const activities: GreenlightActivities = {
     once(confirmations, input, (c) => c.idempotencyKey === input.idempotencyKey);
     return { messageId: input.idempotencyKey, linkId: 'link-1' };
   },
+  sendDocumentSms: async () => {
+    throw new Error('sent by email in these tests');
+  },
   notifyAssignee: async (input) => {
     once(notifications, input, (n) => n.idempotencyKey === input.idempotencyKey);
     return { sent: 1 };

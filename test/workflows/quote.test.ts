@@ -56,6 +56,9 @@ class RecordingActivities {
       if (!this.confirmations.some((c) => c.idempotencyKey === input.idempotencyKey)) this.confirmations.push(input);
       return { messageId: `message-${input.idempotencyKey}`, linkId: 'link-1' };
     },
+    sendDocumentSms: async () => {
+      throw new Error('sent by email in these tests');
+    },
     notifyAssignee: async (input) => {
       if (!this.notifications.some((n) => n.idempotencyKey === input.idempotencyKey)) this.notifications.push(input);
       return { sent: 1 };

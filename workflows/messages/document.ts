@@ -59,9 +59,10 @@ export interface DraftStart {
 }
 
 export interface SendInstructions {
-  /** Recipient: the document's contact when absent. */
-  to?: { contactId: string } | { email: string; name?: string };
-  channel: 'email';
+  /** Recipient: the document's contact when absent; a number (E.164) only by SMS. */
+  to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
+  /** sms: the portal link goes by text, the first send and every reminder (no PDF). */
+  channel: 'email' | 'sms';
   message?: string;
   attachPdf: boolean;
 }
