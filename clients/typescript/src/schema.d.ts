@@ -181,6 +181,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the tenant's payments go: its connected Stripe account and its onboarding */
+        get: operations["getPaymentAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settings/payments/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect the seller's own Stripe account: made on first use, then an onboarding link
+         * @description Invoices, requests and subscriptions of the tenant are paid on its connected account (Stripe Connect, the `Stripe-Account` header on every call), never on the platform's. The first call makes the account (an Express account); every call answers a fresh link to Stripe's hosted onboarding, which expires within minutes and opens once. Payments work once `chargesEnabled` is true.
+         */
+        post: operations["connectPayments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/documents": {
         parameters: {
             query?: never;
@@ -2244,6 +2281,59 @@ export interface components {
              */
             timeZone?: string | null;
         };
+        PaymentAccount: {
+            /** @enum {string} */
+            provider: "stripe";
+            /**
+             * @description The seller's connected account (acct_…); null until connected
+             * @example acct_1Q2w3E4r5T6y7U8i
+             */
+            accountId: string | null;
+            /** @description Whether Stripe lets the account take payments yet (onboarding done) */
+            chargesEnabled: boolean;
+            /** @description Whether the seller has given what onboarding asks */
+            detailsSubmitted: boolean;
+            /**
+             * @description Where the tenant's payments go now: its connected account; the platform's own (development only, for a tenant not connected); nowhere (not connected: paying answers 409 "payments are not set up")
+             * @enum {string}
+             */
+            paidTo: "connected_account" | "platform_account" | "nowhere";
+        };
+        ConnectedPayments: components["schemas"]["PaymentAccount"] & {
+            /** @description A fresh onboarding link (ask again for another) */
+            onboarding: {
+                /**
+                 * Format: uri
+                 * @description Stripe's hosted onboarding of the account, to open in the seller's browser; used once
+                 */
+                url: string;
+                /** Format: date-time */
+                expiresAt: string;
+            };
+        };
+        ConnectPayments: {
+            /**
+             * Format: uri
+             * @description Where Stripe sends the seller back when onboarding is done (or left for later)
+             * @example https://erp.example/settings/payments
+             */
+            returnUrl: string;
+            /**
+             * Format: uri
+             * @description Where Stripe sends the seller when the link has expired or was used (ask for another there); absent: returnUrl
+             */
+            refreshUrl?: string;
+            /**
+             * Format: email
+             * @description The seller's email, written on a new account
+             */
+            email?: string;
+            /**
+             * @description The seller's country (ISO 3166-1 alpha-2) for a new account; absent: asked during onboarding
+             * @example FR
+             */
+            country?: string;
+        };
         Document: {
             id: string;
             /** @enum {string} */
@@ -4121,6 +4211,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is too large */
             413: {
                 headers: {
@@ -4525,6 +4624,158 @@ export interface operations {
             };
             /** @description The request cannot be processed; The request carries characters that text cannot hold */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPaymentAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's payment account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentAccount"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    connectPayments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key and body within 24 h returns the first answer; the same key with another body is 422. The key is also the decision id of a decision (cancel, remind, convert…). Without a key, the same request within the same ten minutes is taken as a retry of the same decision: it is taken once and answered as it was. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "returnUrl": "https://erp.example/settings/payments",
+                 *       "country": "FR"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ConnectPayments"];
+            };
+        };
+        responses: {
+            /** @description The account and a fresh onboarding link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectedPayments"];
+                };
+            };
+            /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold; Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
