@@ -218,6 +218,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings/getaccept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seller's GetAccept account (never its password nor its token) */
+        get: operations["getGetAcceptAccount"];
+        /** Sign through the seller's own GetAccept account: its credentials, checked by signing in now */
+        put: operations["setGetAcceptAccount"];
+        post?: never;
+        /** Forget the seller's GetAccept credentials (signatures under way keep their documents at GetAccept) */
+        delete: operations["removeGetAcceptAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/documents": {
         parameters: {
             query?: never;
@@ -2333,6 +2352,32 @@ export interface components {
              * @example FR
              */
             country?: string;
+        };
+        GetAcceptAccount: {
+            /**
+             * @description Whose GetAccept account the tenant's documents are sent through: its own; the deployment's (GETACCEPT_API_KEY: the local stand-in in development); none (sending through GetAccept answers 409)
+             * @enum {string}
+             */
+            account: "own" | "deployment" | "none";
+            email: string | null;
+            entityId: string | null;
+            /**
+             * Format: date-time
+             * @description When the current access token expires; it is renewed before, and once more when GetAccept refuses it
+             */
+            tokenExpiresAt: string | null;
+        };
+        SetGetAcceptAccount: {
+            /**
+             * Format: email
+             * @description The seller's GetAccept user
+             * @example vente@lumiere.example
+             */
+            email: string;
+            /** @description Its password: kept sealed (AES-256-GCM under APP_SECRET), never shown again */
+            password: string;
+            /** @description The GetAccept entity to sign in to, when the user has several */
+            entityId?: string;
         };
         Document: {
             id: string;
@@ -4776,6 +4821,191 @@ export interface operations {
             };
             /** @description A service this request needs is unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGetAcceptAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAcceptAccount"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setGetAcceptAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "vente@lumiere.example",
+                 *       "password": "••••••••"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetGetAcceptAccount"];
+            };
+        };
+        responses: {
+            /** @description The account, signed in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAcceptAccount"];
+                };
+            };
+            /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be processed; The request carries characters that text cannot hold */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeGetAcceptAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forgotten */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request carries characters that text cannot hold */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
