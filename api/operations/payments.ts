@@ -99,9 +99,12 @@ export async function handlePaymentEvent(deps: PaymentDeps, event: PaymentEvent)
   switch (event.type) {
     case 'hosted_payment.paid':
       return reportHostedPayment(deps, event.session, event.createdAt, event.account);
-    case 'hosted_payment.expired':
-      await markHostedPaymentExpired(deps.prisma, { checkoutSessionId: event.session.sessionId });
+    case 'hosted_payment.expired': {
+      // The page's own seller's account only: another's cannot close it.
+      const row = await deps.prisma.payment.findUnique({ where: { checkoutSessionId: event.session.sessionId }, select: { id: true, tenantId: true } });
+      if (row && (await eventBelongsToTenant(deps.prisma, row.tenantId, event.account))) await markHostedPaymentExpired(deps.prisma, { id: row.id });
       return 'ignored';
+    }
     case 'payment.failed': {
       const { charge } = event;
       if (charge.subject?.subjectKind !== 'invoice') return 'ignored';

@@ -15,7 +15,7 @@ import { AppError } from '../../domain/errors';
 import type { Config } from '../../platform/config';
 import { sealJson, unsealJson } from '../../platform/sealing';
 import { createGetAcceptProvider, fixedToken, getAcceptRefresh, getAcceptSignIn, GetAcceptAuthError, type GetAcceptLogin, type GetAcceptToken, type TokenSource } from './getaccept';
-import type { SignatureProvider } from './provider';
+import { ProviderError, type SignatureProvider } from './provider';
 
 export const GETACCEPT_NOT_SET_UP = "GetAccept is not set up for this seller: give its GetAccept account's credentials (PUT /v1/settings/getaccept).";
 
@@ -64,6 +64,7 @@ export async function setTenantGetAccept(prisma: PrismaClient, config: GetAccept
   try {
     token = await getAcceptSignIn(config.getaccept.apiUrl, login);
   } catch (error) {
+    if (error instanceof ProviderError) throw new AppError('unavailable', `GetAccept could not be reached to check these credentials: ${error.message}`);
     if (!(error instanceof GetAcceptAuthError)) throw error;
     throw new AppError('unprocessable', `GetAccept refused these credentials: ${error.message}`, [{ path: 'password', message: error.message }]);
   }
