@@ -53,7 +53,7 @@ lint: deps
 bench: deps database
 	npm run bench
 
-deps: node node_modules/.package-lock.json .tools/bin/temporal generated/prisma/client.ts
+deps: node node_modules/.package-lock.json .tools/bin/temporal generated/prisma/client.ts clients/typescript/src/schema.d.ts
 
 # Fetched once; the script returns at once when the pinned version is there.
 node:
@@ -76,6 +76,11 @@ temporal-server:
 generated/prisma/client.ts: prisma/schema.prisma node_modules/.package-lock.json
 	$(NPX) tsx scripts/prisma-generate.ts --force
 	@touch $@
+
+# The TypeScript client's types, generated like the Prisma client: from the OpenAPI document
+# the routes and schemas describe, again whenever one of them changes.
+clients/typescript/src/schema.d.ts: generated/prisma/client.ts $(shell git ls-files api domain)
+	npm run client:generate
 
 system:
 	bash scripts/install-system.sh

@@ -1,8 +1,9 @@
 /**
- * Regenerates clients/typescript/src/schema.d.ts, the TypeScript client's types, from the
- * OpenAPI document the API serves (openapi-typescript): `npm run client:generate` after
- * changing a route or a schema. With --stdout it prints them instead, for
- * test/unit/api/typescript-client-schema.test.ts to compare with the committed file.
+ * Writes clients/typescript/src/schema.d.ts, the TypeScript client's types, from the OpenAPI
+ * document the API serves (openapi-typescript). Generated, not committed, like the Prisma client:
+ * `make deps` runs it whenever a route or a schema changed (`npm run client:generate` by hand).
+ * With --stdout it prints them instead, for test/unit/api/typescript-client-schema.test.ts to
+ * compare with the file in place.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

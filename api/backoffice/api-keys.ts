@@ -1,6 +1,7 @@
 /** POST/GET /v1/api-keys and DELETE /v1/api-keys/:id: a tenant rotates and revokes its own keys. */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { rowFields } from '../../platform/rows';
 import type { ApiKey } from '../../generated/prisma/client';
 import { jsonRoute, noContentRoute } from '../openapi';
 import { createApiKey, listApiKeys, revokeApiKey } from '../operations/api-keys';
@@ -36,7 +37,7 @@ const createdApiKeySchema = z
   .openapi('CreatedApiKey');
 
 function presentApiKey(key: ApiKey) {
-  return { id: key.id, name: key.name, prefix: key.prefix, createdAt: key.createdAt.toISOString(), lastUsedAt: key.lastUsedAt?.toISOString() ?? null };
+  return rowFields(key, ['id', 'name', 'prefix', 'createdAt', 'lastUsedAt']);
 }
 
 export const apiKeyRoutes = [

@@ -1,5 +1,6 @@
 /** /v1/customers: create, list (search), read, change (proof type among others), and their contacts. */
 import type { Contact, Customer } from '../../generated/prisma/client';
+import { rowFields } from '../../platform/rows';
 import { jsonRoute } from '../openapi';
 import type { AppDeps } from '../app';
 import { createContact, createCustomer, getCustomer, listContacts, listCustomers, updateCustomer } from '../operations/customers';
@@ -36,31 +37,16 @@ async function customerPresenter(deps: AppDeps, tenantId: string) {
 
 function presentCustomer(customer: Customer, defaultProofType: string | null) {
   return {
-    id: customer.id,
-    name: customer.name,
-    email: customer.email,
-    phone: customer.phone,
-    locale: customer.locale,
-    timeZone: customer.timeZone,
-    termsAcceptedAt: customer.termsAcceptedAt?.toISOString() ?? null,
-    termsVersion: customer.termsVersion,
+    ...rowFields(customer, ['id', 'name', 'email', 'phone', 'locale', 'timeZone', 'termsAcceptedAt', 'termsVersion', 'createdAt']),
     termsAcceptedBy: termsAcceptedByOf(customer.termsAcceptedBy),
     proofType: customer.proofType as ProofType | null,
     effectiveProofType: resolveProofType(customer.proofType, defaultProofType),
     savedCard: customer.paymentCustomerId && customer.paymentMethodId ? { paymentMethodId: customer.paymentMethodId } : null,
-    createdAt: customer.createdAt.toISOString(),
   };
 }
 
 function presentContact(contact: Contact) {
-  return {
-    id: contact.id,
-    customerId: contact.customerId,
-    name: contact.name,
-    email: contact.email,
-    phone: contact.phone,
-    createdAt: contact.createdAt.toISOString(),
-  };
+  return rowFields(contact, ['id', 'customerId', 'name', 'email', 'phone', 'createdAt']);
 }
 
 export const customerRoutes = [

@@ -6,6 +6,7 @@ import type { DocumentKind } from '../../domain/documents';
 import type { DocumentStatus } from '../../domain/document-statuses';
 import type { DigitalStatus } from '../../domain/digital-status';
 import type { ProofType } from '../../domain/proof-types';
+import { rowFields } from '../../platform/rows';
 import { fileRoute, jsonRoute, uploadRoute } from '../openapi';
 import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines, type TrailEvent } from '../operations/documents';
 import { mapPage } from '../operations/pagination';
@@ -51,32 +52,18 @@ import {
   workflowStateSchema,
 } from '../schemas';
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
-
+/** A document as lists show it, and as the whole document begins. */
 function presentSummary(document: DocumentRow) {
   return {
-    id: document.id,
+    ...rowFields(document, [
+      ...['id', 'number', 'title', 'currency', 'customerId', 'contactId', 'assigneeId', 'version', 'createdAt', 'updatedAt'] as const,
+      ...['validUntil', 'dueDate', 'sentAt', 'viewCount', 'openCount', 'lastViewedAt', 'downloadCount'] as const,
+    ]),
     kind: document.kind as DocumentKind,
-    number: document.number,
-    title: document.title,
     status: document.status as DocumentStatus,
     digitalStatus: document.digitalStatus as DigitalStatus | null,
-    currency: document.currency,
-    totals: { net: document.netTotal, tax: document.taxTotal, gross: document.grossTotal, currency: document.currency },
-    customerId: document.customerId,
-    contactId: document.contactId,
-    assigneeId: document.assigneeId,
-    validUntil: iso(document.validUntil),
-    dueDate: iso(document.dueDate),
-    sentAt: iso(document.sentAt),
-    viewCount: document.viewCount,
-    openCount: document.openCount,
-    lastViewedAt: iso(document.lastViewedAt),
-    downloadCount: document.downloadCount,
-    version: document.version,
     proofType: document.proofType as ProofType | null,
-    createdAt: document.createdAt.toISOString(),
-    updatedAt: document.updatedAt.toISOString(),
+    totals: { net: document.netTotal, tax: document.taxTotal, gross: document.grossTotal, currency: document.currency },
   };
 }
 
@@ -136,22 +123,12 @@ async function proofChangeRequests(deps: AppDeps, document: DocumentWithLines): 
 }
 
 function presentMessage(message: Message) {
-  return {
-    id: message.id,
-    author: message.author as 'customer' | 'seller',
-    authorName: message.authorName,
-    body: message.body,
-    internal: message.internal,
-    createdAt: message.createdAt.toISOString(),
-  };
+  return { ...rowFields(message, ['id', 'authorName', 'body', 'internal', 'createdAt']), author: message.author as 'customer' | 'seller' };
 }
 
 function presentEvent(event: TrailEvent) {
   return {
-    seq: event.seq,
-    type: event.type,
-    at: event.at.toISOString(),
-    actor: event.actor,
+    ...rowFields(event, ['seq', 'type', 'at', 'actor']),
     data: event.data as Record<string, unknown>,
     ...(event.confirmed === undefined ? {} : { confirmed: event.confirmed }),
   };

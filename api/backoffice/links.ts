@@ -1,21 +1,16 @@
 /** /v1/documents/:id/links and /v1/links/:id: the customer links a seller hands over themselves, listed and revoked. */
 import type { LinkAction } from '../../domain/documents';
+import { rowFields } from '../../platform/rows';
 import { jsonRoute, noContentRoute } from '../openapi';
 import { createSellerLink, listDocumentLinks, presentRecipient, revokeLink, type ListedLink } from '../operations/links';
 import { mapPage } from '../operations/pagination';
 import { createdLinkSchema, createLinkSchema, idParamsSchema, linkListSchema, pageQuerySchema } from '../schemas';
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
-
 function presentLink(link: ListedLink) {
   return {
-    id: link.id,
+    ...rowFields(link, ['id', 'createdAt', 'expiresAt', 'revokedAt', 'lastUsedAt']),
     recipient: presentRecipient(link),
     actions: link.actions as LinkAction[],
-    createdAt: link.createdAt.toISOString(),
-    expiresAt: iso(link.expiresAt),
-    revokedAt: iso(link.revokedAt),
-    lastUsedAt: iso(link.lastUsedAt),
     forwardedFrom: link.forwardedFromLinkId,
   };
 }
@@ -38,7 +33,7 @@ export const linkRoutes = [
     response: { status: 201, description: 'The link and its URL (the only time the token is shown)', schema: createdLinkSchema },
     handle: async ({ deps, caller, params, body }) => {
       const { link, url } = await createSellerLink(deps, caller, params.id, body);
-      return { id: link.id, url, expiresAt: iso(link.expiresAt) };
+      return { ...rowFields(link, ['id', 'expiresAt']), url };
     },
   }),
   jsonRoute({

@@ -8,6 +8,7 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { isIsoDuration } from '../../domain/durations';
 import { SUBSCRIPTION_STATUSES } from '../../domain/plans';
+import { rowFields } from '../../platform/rows';
 import { jsonRoute } from '../openapi';
 import {
   changeSubscriptionPlan,
@@ -85,19 +86,11 @@ const cancelSubscriptionSchema = z.strictObject({ reason: z.string().max(1000).o
 
 function presentSummary(row: SubscriptionRow) {
   return {
-    id: row.id,
-    customerId: row.customerId,
-    requestId: row.requestId,
+    ...rowFields(row, ['id', 'customerId', 'requestId', 'startAt', 'currentPeriod', 'failures', 'nextChargeAt', 'createdAt', 'updatedAt']),
     status: row.status as (typeof SUBSCRIPTION_STATUSES)[number],
     statusReason: row.statusReason as 'cancelled' | 'terminated' | null,
     plan: row.plan as z.infer<typeof planSchema>,
     nextPlan: row.nextPlan as z.infer<typeof planSchema> | null,
-    startAt: row.startAt.toISOString(),
-    currentPeriod: row.currentPeriod,
-    failures: row.failures,
-    nextChargeAt: row.nextChargeAt?.toISOString() ?? null,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -105,16 +98,8 @@ function present(row: SubscriptionWithPayments) {
   return {
     ...presentSummary(row),
     payments: row.payments.map((payment) => ({
-      id: payment.id,
-      period: payment.period,
-      attempt: payment.attempt,
+      ...rowFields(payment, ['id', 'period', 'attempt', 'amount', 'currency', 'paymentIntentId', 'failureCode', 'failureMessage', 'createdAt']),
       status: payment.status as 'pending' | 'succeeded' | 'failed',
-      amount: payment.amount,
-      currency: payment.currency,
-      paymentIntentId: payment.paymentIntentId,
-      failureCode: payment.failureCode,
-      failureMessage: payment.failureMessage,
-      createdAt: payment.createdAt.toISOString(),
     })),
   };
 }

@@ -1,6 +1,7 @@
 /** /v1/users — the tenant's salespeople and their notification preferences: made, listed, read, changed. */
 import type { User } from '../../generated/prisma/client';
 import { notifyPreferencesWithDefaults, type NotifyPreferences } from '../../domain/documents';
+import { rowFields } from '../../platform/rows';
 import { jsonRoute } from '../openapi';
 import { mapPage } from '../operations/pagination';
 import { createUser, getUser, listUsers, updateUser } from '../operations/users';
@@ -8,13 +9,9 @@ import { createUserSchema, idParamsSchema, pageQuerySchema, updateUserSchema, us
 
 function presentUser(user: User) {
   return {
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    phone: user.phone,
+    ...rowFields(user, ['id', 'name', 'email', 'phone', 'createdAt']),
     // Written by this API as NotifyPreferences (createUser, updateUser).
     notify: notifyPreferencesWithDefaults(user.notify as NotifyPreferences),
-    createdAt: user.createdAt.toISOString(),
   };
 }
 

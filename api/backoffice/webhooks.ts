@@ -4,6 +4,7 @@
  * and POST /v1/webhook-deliveries/:id/replay.
  */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { rowFields } from '../../platform/rows';
 import { z } from 'zod';
 import type { WebhookEndpoint } from '../../generated/prisma/client';
 import { DOCUMENT_KINDS } from '../../domain/documents';
@@ -136,31 +137,15 @@ export const webhookEvents: WebhookDescription[] = WEBHOOK_EVENT_TYPES.map((type
 }));
 
 function presentEndpoint(endpoint: WebhookEndpoint) {
-  return {
-    id: endpoint.id,
-    url: endpoint.url,
-    events: endpoint.events,
-    createdAt: endpoint.createdAt.toISOString(),
-    disabledAt: endpoint.disabledAt?.toISOString() ?? null,
-    disabledReason: endpoint.disabledReason,
-  };
+  return rowFields(endpoint, ['id', 'url', 'events', 'createdAt', 'disabledAt', 'disabledReason']);
 }
 
 function presentDelivery(delivery: DeliveryWithAttempts) {
   return {
-    id: delivery.id,
-    type: delivery.type,
+    ...rowFields(delivery, ['id', 'type', 'createdAt', 'deliveredAt']),
     eventId: delivery.auditEventId,
     status: delivery.status as 'pending' | 'delivered' | 'failed',
-    createdAt: delivery.createdAt.toISOString(),
-    deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
-    attempts: delivery.attempts.map((attempt) => ({
-      number: attempt.number,
-      at: attempt.at.toISOString(),
-      statusCode: attempt.statusCode,
-      durationMs: attempt.durationMs,
-      error: attempt.error,
-    })),
+    attempts: delivery.attempts.map((attempt) => rowFields(attempt, ['number', 'at', 'statusCode', 'durationMs', 'error'])),
   };
 }
 

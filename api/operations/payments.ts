@@ -6,6 +6,7 @@
  * counts each payment once.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { rowFields } from '../../platform/rows';
 import type { Payment, PrismaClient } from '../../generated/prisma/client';
 import { createStripeProvider } from '../../services/payment/stripe';
 import { receivedPaymentOf, type HostedPayment, type PaymentEvent, type PaymentProvider } from '../../services/payment/provider';
@@ -210,18 +211,9 @@ export type PaymentRowStatus = 'open' | 'succeeded' | 'failed' | 'expired';
 /** What GET /v1/documents/:id shows of each payment (never the receipt's bytes). */
 export function presentPayment(payment: Payment) {
   return {
-    id: payment.id,
-    provider: payment.provider,
+    ...rowFields(payment, ['id', 'provider', 'amount', 'currency', 'checkoutSessionId', 'paymentIntentId', 'reference', 'paidAt', 'receiptNumber', 'createdAt']),
     status: payment.status as PaymentRowStatus,
-    amount: payment.amount,
-    currency: payment.currency,
-    checkoutSessionId: payment.checkoutSessionId,
-    paymentIntentId: payment.paymentIntentId,
     method: (payment.method as PaymentMethod | null) ?? null,
-    reference: payment.reference,
-    paidAt: payment.paidAt?.toISOString() ?? null,
-    receiptNumber: payment.receiptNumber,
-    createdAt: payment.createdAt.toISOString(),
   };
 }
 

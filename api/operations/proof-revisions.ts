@@ -4,6 +4,7 @@
  * stored, so there is never half a revision. Rendering then runs on the worker.
  */
 import { openFileStore } from '../../services/files/store';
+import { rowFields } from '../../platform/rows';
 import { revisionPrefix, sourceKey } from '../../services/files/keys';
 import { startRevisionRender } from '../../services/render/render-start';
 import { inspectUpload, type ProofFileKind, type UploadedFile } from '../../services/render/inspect-upload';
@@ -96,11 +97,8 @@ export function listRevisions(prisma: AppDeps['prisma'], documentId: string): Pr
 
 export function presentRevision(revision: RevisionWithPageCount) {
   return {
-    id: revision.id,
-    number: revision.number,
+    ...rowFields(revision, ['id', 'number', 'failureReason', 'createdAt']),
     status: revision.status as 'rendering' | 'ready' | 'failed',
-    failureReason: revision.failureReason,
     pages: revision._count.pages,
-    createdAt: revision.createdAt.toISOString(),
   };
 }

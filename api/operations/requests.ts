@@ -6,6 +6,7 @@
  * id is the caller's Idempotency-Key, so a retried move is taken once.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { rowFields } from '../../platform/rows';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
 import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
@@ -133,11 +134,8 @@ async function findRequest(deps: AppDeps, tenantId: string, requestId: string): 
 function presentRequest(row: RequestRow) {
   const status = row.document.status as RequestStatus;
   const proposals = row.proposals.map((proposal) => ({
-    seq: proposal.seq,
-    amount: proposal.amount,
-    currency: proposal.currency,
+    ...rowFields(proposal, ['seq', 'amount', 'currency', 'createdAt']),
     status: proposal.status as 'sent' | 'accepted' | 'declined' | 'withdrawn',
-    createdAt: proposal.createdAt.toISOString(),
   }));
   const box = row.box as RequestBox;
   return {
@@ -161,16 +159,11 @@ function presentRequest(row: RequestRow) {
     handledWithoutProposal: row.handledWithoutProposal,
     paymentStatus: row.paymentStatus as 'paid' | 'unpaid' | null,
     payments: row.charges.map((charge) => ({
-      attempt: charge.attempt,
+      ...rowFields(charge, ['attempt', 'amount', 'currency', 'failureCode', 'failureMessage', 'createdAt']),
       status: charge.status as 'pending' | 'succeeded' | 'failed',
-      amount: charge.amount,
-      currency: charge.currency,
       paymentId: charge.paymentIntentId,
-      failureCode: charge.failureCode,
-      failureMessage: charge.failureMessage,
-      createdAt: charge.createdAt.toISOString(),
     })),
-    notes: row.document.messages.map((note) => ({ id: note.id, body: note.body, createdAt: note.createdAt.toISOString() })),
+    notes: row.document.messages.map((note) => rowFields(note, ['id', 'body', 'createdAt'])),
     subscriptionId: row.subscriptionId,
     declineReason: row.declineReason,
     createdAt: row.document.createdAt.toISOString(),

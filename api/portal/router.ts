@@ -25,6 +25,7 @@
  * to contact. A quote whose validity ended is not that: its link still shows it, expired.
  */
 import { randomUUID } from 'node:crypto';
+import { rowFields } from '../../platform/rows';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { listChain } from '../../services/db/chain';
@@ -113,7 +114,7 @@ const messageBodySchema = z.object({
 
 /** What the customer sees of a message: never whether it is internal (they only get the others). */
 function presentPortalMessage(message: Message) {
-  return { id: message.id, author: message.author, authorName: message.authorName, body: message.body, createdAt: message.createdAt.toISOString() };
+  return rowFields(message, ['id', 'author', 'authorName', 'body', 'createdAt']);
 }
 
 const PORTAL_HEADERS: Record<string, string> = {

@@ -9,29 +9,17 @@ import type { AuditEvent, Document, Prisma } from '../../generated/prisma/client
 import type { AuditEventType } from '../../domain/documents';
 import { endpointWants, webhookEventType } from '../../domain/webhooks';
 import { newId } from '../../platform/ids';
+import { rowFields } from '../../platform/rows';
 
 function webhookDocument(document: Document) {
   return {
-    id: document.id,
-    kind: document.kind,
-    number: document.number,
-    title: document.title,
-    status: document.status,
+    ...rowFields(document, ['id', 'kind', 'number', 'title', 'status', 'customerId', 'contactId', 'assigneeId', 'viewCount', 'openCount', 'lastViewedAt', 'downloadCount', 'createdAt', 'updatedAt']),
     totals: { net: document.netTotal, tax: document.taxTotal, gross: document.grossTotal, currency: document.currency },
-    customerId: document.customerId,
-    contactId: document.contactId,
-    assigneeId: document.assigneeId,
-    viewCount: document.viewCount,
-    openCount: document.openCount,
-    lastViewedAt: document.lastViewedAt?.toISOString() ?? null,
-    downloadCount: document.downloadCount,
-    createdAt: document.createdAt.toISOString(),
-    updatedAt: document.updatedAt.toISOString(),
   };
 }
 
 function webhookEvent(event: AuditEvent) {
-  return { id: event.id, seq: event.seq, type: event.type, at: event.at.toISOString(), actor: event.actor, data: event.data };
+  return { ...rowFields(event, ['id', 'seq', 'type', 'at', 'actor']), data: event.data };
 }
 
 export async function queueWebhookDeliveries(tx: Prisma.TransactionClient, event: AuditEvent): Promise<void> {

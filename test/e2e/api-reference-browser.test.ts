@@ -5,7 +5,7 @@
  * refused by the page's Content-Security-Policy.
  */
 import type { Browser, Request } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, keepScreenshot } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -56,5 +56,5 @@ it('renders the operations list from the served document, with every request sta
   expect(stack.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(requests.map((request) => new URL(request.url()).pathname)).toEqual(expect.arrayContaining(['/docs', '/docs/redoc.standalone.js', '/v1/openapi.json']));
   expect(refused).toEqual([]);
-  await page.screenshot({ path: '/tmp/api-reference.png' });
+  await keepScreenshot(page, 'api-reference', { fullPage: false });
 }, 120_000);

@@ -2,10 +2,10 @@
  * The signer in a real browser (Debian's Chromium driven by playwright-core) on the GetAccept
  * stand-in's signing page: signing accepts the quote in Greenlight's API (through the
  * webhook, the signature workflow and the quote's own workflow) and the signed PDF downloads;
- * rejecting, in another run, refuses it. Screenshots land in /tmp for a person to look at.
+ * rejecting, in another run, refuses it. Screenshots are kept in .data/screenshots for a person to look at.
  */
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, keepScreenshot } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { startSigningStack, type SigningOffice, type SigningStack } from '../support/getaccept';
 import { pdfText } from '../support/pdf-text';
@@ -39,13 +39,13 @@ async function openSigningPage(documentId: string) {
 it('signs on the signing page: the quote is accepted in the API and the signed PDF downloads', async () => {
   const { documentId } = await office.createDocument();
   const page = await openSigningPage(documentId);
-  await page.screenshot({ path: '/tmp/getaccept-signing.png' });
+  await keepScreenshot(page, 'getaccept-signing', { fullPage: false });
 
   await page.locator('#fullname').fill('Åsa Öberg');
   await page.locator('#sign').click();
   await page.locator('#done').waitFor();
   expect(await page.locator('#status').textContent()).toBe('signed');
-  await page.screenshot({ path: '/tmp/getaccept-signed.png' });
+  await keepScreenshot(page, 'getaccept-signed', { fullPage: false });
 
   await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });
   expect((await office.document(documentId)).digitalStatus).toBe('signed');

@@ -4,12 +4,12 @@
  * clicked, the card typed on the Stripe stand-in's hosted page. The decline card first: the
  * page says the card was declined and the invoice stays unpaid. Then the success card: back on
  * the portal, the invoice shows paid with its receipt to download.
- * Screenshots land in /tmp (invoice-declined.png, invoice-paid.png) for a person to look at.
+ * Screenshots are kept in .data/screenshots (invoice-declined.png, invoice-paid.png) for a person to look at.
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { formatMoney } from '../../domain/money';
-import { launchChromium, onAPhone } from '../support/browser';
+import { launchChromium, onAPhone, keepScreenshot } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { createInvoice, startPaymentStack, type PaymentStack } from '../support/payments';
 import { backOffice, SAMPLE_LINES, type BackOffice } from '../integration/portal-fixtures';
@@ -54,7 +54,7 @@ it('declines the decline card with a clear message, then pays with the success c
   await typeCard(page, '4000 0000 0000 0002');
   await page.getByRole('button', { name: /^Pay / }).click();
   await page.getByRole('alert').filter({ hasText: 'Your card was declined.' }).waitFor({ state: 'visible' });
-  await page.screenshot({ path: '/tmp/invoice-declined.png', fullPage: true });
+  await keepScreenshot(page, 'invoice-declined');
   await eventually(async () => ((await office.events(documentId)).some((event) => event.type === 'payment_failed') ? true : undefined), { what: 'the declined payment to be recorded' });
   expect((await office.document(documentId)).status).not.toBe('paid');
   expect((await payments.charges()).count).toBe(0);
@@ -74,7 +74,7 @@ it('declines the decline card with a clear message, then pays with the success c
   expect(await payButton.count()).toBe(0);
   const receiptLink = page.getByRole('link', { name: /Télécharger le reçu/ });
   await receiptLink.waitFor({ state: 'visible' });
-  await page.screenshot({ path: '/tmp/invoice-paid.png', fullPage: true });
+  await keepScreenshot(page, 'invoice-paid');
   const [download] = await Promise.all([page.waitForEvent('download'), receiptLink.click()]);
   const pdf = await readFile(await download.path());
   expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');

@@ -13,7 +13,7 @@
  * salesperson's email and the signed webhook arrive, and the API lists the change request
  * with its pins beside revision 1.
  *
- * Screenshots land in /tmp (proof-portal.png, proof-approved.png) for a person to look at.
+ * Screenshots are kept in .data/screenshots (proof-portal.png, proof-approved.png) for a person to look at.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,7 +25,7 @@ import { PDFDocument, rgb } from 'pdf-lib';
 import type { Browser, Locator } from 'playwright-core';
 import sharp from 'sharp';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
-import { launchChromium } from '../support/browser';
+import { launchChromium, keepScreenshot } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { recipientsOf, type OutboxEmail } from '../support/outbox';
@@ -105,7 +105,7 @@ it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned 
     expect(url).toContain(`/pages/${index + 1}?revision=1`);
     expect(dominantChannel(await labelColour(await download(url)))).toBe(LABELS[index]!.name);
   }
-  await page.screenshot({ path: '/tmp/proof-portal.png', fullPage: true });
+  await keepScreenshot(page, 'proof-portal');
 
   // Zoom on page 2: a larger image, sharper than the preview enlarged to its size.
   await previews.nth(1).click({ position: { x: 200, y: 200 } });
@@ -168,7 +168,7 @@ it('takes a proof from upload to approval: pages, zoom, watermarked PDF, pinned 
   await page.getByRole('button', { name: t.approve(2) }).click();
   await page.getByText(MESSAGES.fr.decided.approve).waitFor();
   expect(await page.locator('.banner').getAttribute('data-status')).toBe('approved');
-  await page.screenshot({ path: '/tmp/proof-approved.png', fullPage: true });
+  await keepScreenshot(page, 'proof-approved');
   await page.close();
 
   // ---- the seller hears of it: email, webhook, and the API

@@ -9,12 +9,13 @@
  *   carries it where the crosshair stood;
  * - changes are requested without a pin, the most common way, with JavaScript and without.
  *
- * A screenshot of the crosshair on its page lands in /tmp/proof-keyboard-crosshair.png.
+ * A screenshot of the crosshair on its page is kept as .data/screenshots/proof-keyboard-crosshair.png.
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
-import { launchChromium } from '../support/browser';
+import path from 'node:path';
+import { launchChromium, SCREENSHOTS } from '../support/browser';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { sentTextProof } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
@@ -99,7 +100,7 @@ it('places a pin with the keyboard alone: arm, Tab to the page, move the crossha
   await page.keyboard.press('Shift+ArrowDown');
   await page.keyboard.press('Shift+ArrowDown');
   await expect(page.locator('[aria-live="polite"]').innerText()).resolves.toBe(t.crosshairAt('60', '70', '2'));
-  await page.locator('figure[data-page="2"]').screenshot({ path: '/tmp/proof-keyboard-crosshair.png' });
+  await page.locator('figure[data-page="2"]').screenshot({ path: path.join(SCREENSHOTS, 'proof-keyboard-crosshair.png') });
   await page.keyboard.press('Enter');
 
   // The pin is dropped where the crosshair stood, and its comment field has the focus.

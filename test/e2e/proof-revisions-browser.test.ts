@@ -10,13 +10,14 @@
  *   out, measured in a screenshot of the page — also without the script;
  * - and approves revision 2 from the comparison.
  *
- * Screenshots land in /tmp (proof-revisions-*.png) for a person to look at.
+ * Screenshots are kept in .data/screenshots (proof-revisions-*.png) for a person to look at.
  */
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { formattersFor, MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
-import { launchChromium, onAPhone } from '../support/browser';
+import path from 'node:path';
+import { launchChromium, onAPhone, keepScreenshot, SCREENSHOTS } from '../support/browser';
 import { documentEvents, greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
@@ -125,9 +126,9 @@ it('on a desktop: revision 2 announced for what it follows, revision 1 pins mark
   const page = await browser.newPage(DESKTOP);
   await page.goto(revision2.url);
   await checkAnnounced(page);
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-announced.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-announced', { fullPage: false });
   await page.locator('figure[data-page="3"]').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-pins.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-pins', { fullPage: false });
 
   await page.getByRole('link', { name: t.compareWith(1) }).click();
   expect(new URL(page.url()).searchParams.get('compare')).toBe('1');
@@ -135,11 +136,11 @@ it('on a desktop: revision 2 announced for what it follows, revision 1 pins mark
   // The page toolbar still steps through the compared pages.
   await page.locator('nav.thumbnails a[href="#page-4"]').click();
   await page.locator('.page-indicator', { hasText: t.pageOf(4, PAGES) }).waitFor({ timeout: 15_000 });
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-side-by-side.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-side-by-side', { fullPage: false });
 
   await page.getByRole('link', { name: t.overlay }).click();
-  await checkOverlay(page, '/tmp/proof-revisions-desktop-overlay.png');
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-overlay-page.png' });
+  await checkOverlay(page, path.join(SCREENSHOTS, 'proof-revisions-desktop-overlay.png'));
+  await keepScreenshot(page, 'proof-revisions-desktop-overlay-page', { fullPage: false });
 
   // The decision is at hand in the comparison too.
   await page.getByRole('button', { name: t.approve(2) }).click();
@@ -156,12 +157,12 @@ it('on a phone, and without JavaScript: the same announcement, comparison and ov
     const page = await browser.newPage(options);
     await page.goto(revision2.url);
     await checkAnnounced(page);
-    await page.screenshot({ path: `/tmp/proof-revisions-${name}-announced.png` });
+    await keepScreenshot(page, `proof-revisions-${name}-announced`, { fullPage: false });
     await page.getByRole('link', { name: t.compareWith(1) }).click();
     await checkSideBySide(page);
-    await page.screenshot({ path: `/tmp/proof-revisions-${name}-side-by-side.png` });
+    await keepScreenshot(page, `proof-revisions-${name}-side-by-side`, { fullPage: false });
     await page.getByRole('link', { name: t.overlay }).click();
-    await checkOverlay(page, `/tmp/proof-revisions-${name}-overlay.png`);
+    await checkOverlay(page, path.join(SCREENSHOTS, `proof-revisions-${name}-overlay.png`));
     await page.getByRole('link', { name: t.leaveCompare }).click();
     await page.locator('#answers-heading').waitFor();
     await page.close();
@@ -196,7 +197,7 @@ it('on a desktop: a magnifier follows the mouse over a page, and the zoom view h
   expect(seen.hidden).toBe(false);
   expect(seen.backgroundImage).toMatch(/\/pages\/1\?revision=2/);
   expect([parseFloat(seen.left), parseFloat(seen.top)]).toEqual([expect.closeTo(box.x + box.width * 0.4, 0), expect.closeTo(box.y + box.height * 0.12, 0)]);
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-magnifier.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-magnifier', { fullPage: false });
   await page.mouse.move(5, 5);
   await lens.waitFor({ state: 'hidden' });
 
@@ -221,7 +222,7 @@ it('on a desktop: a magnifier follows the mouse over a page, and the zoom view h
   const fit = await size();
   expect(fit.width).toBeLessThanOrEqual(DESKTOP.viewport!.width);
   expect(fit.height).toBeLessThanOrEqual(DESKTOP.viewport!.height);
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-zoom-fit.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-zoom-fit', { fullPage: false });
   await page.getByRole('button', { name: t.zoomLevel.replace('{n}', '200') }).click();
   expect((await size()).width).toBeCloseTo(2 * atOpen.natural, 0);
 
@@ -232,7 +233,7 @@ it('on a desktop: a magnifier follows the mouse over a page, and the zoom view h
   expect(await zoomed.getAttribute('src')).toMatch(/\/pages\/2\?revision=2&size=zoom$/);
   await zoomed.evaluate((image) => (image as unknown as { decode(): Promise<void> }).decode());
   expect((await size()).width).toBeCloseTo(2 * atOpen.natural, 0);
-  await page.screenshot({ path: '/tmp/proof-revisions-desktop-zoom-200.png' });
+  await keepScreenshot(page, 'proof-revisions-desktop-zoom-200', { fullPage: false });
   // Tab goes round the dialog's buttons and stays in it; Escape gives the focus to the page last shown.
   for (let press = 0; press < 8; press += 1) {
     await page.keyboard.press('Tab');

@@ -15,12 +15,12 @@
  * - without JavaScript the thumbnails still jump (plain anchors), the bar still stays, and
  *   approving or asking for changes still works.
  *
- * Screenshots land in /tmp (proof-viewer-*.png) for a person to look at.
+ * Screenshots are kept in .data/screenshots (proof-viewer-*.png) for a person to look at.
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { MESSAGES, PROOF_MESSAGES } from '../../api/portal/i18n';
-import { launchChromium, onAPhone } from '../support/browser';
+import { launchChromium, onAPhone, keepScreenshot } from '../support/browser';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { sentTextProof, type ProofRecipient } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
@@ -199,7 +199,7 @@ it('on a phone: light before the first scroll, thumbnails, buttons and keys, pag
   // Only the pages on screen, at the phone's width: not the last page's preview, never a full-width one.
   expect(bytes.filter((entry) => entry.url.includes(`/pages/${PAGES}?`) && !entry.url.includes('size=thumbnail'))).toEqual([]);
   expect(bytes.filter((entry) => /\/pages\/\d+\?revision=1$/.test(entry.url))).toEqual([]);
-  await page.screenshot({ path: '/tmp/proof-viewer-phone.png' });
+  await keepScreenshot(page, 'proof-viewer-phone', { fullPage: false });
 
   expect(await approveWithinReach(page)).toBe(true);
   await navigate(page);
@@ -208,7 +208,7 @@ it('on a phone: light before the first scroll, thumbnails, buttons and keys, pag
   await page.getByRole('link', { name: t.allPages }).click();
   await page.getByRole('navigation', { name: t.pagesLabel }).getByRole('link', { name: t.pageOf(3, PAGES) }).click();
   await showsPage(page, 3);
-  await page.screenshot({ path: '/tmp/proof-viewer-phone-page-3.png' });
+  await keepScreenshot(page, 'proof-viewer-phone-page-3', { fullPage: false });
 
   await decisionAlwaysInReach(page);
   await checkAccessible(page);
@@ -259,7 +259,7 @@ it('on a desktop: thumbnails beside the pages, facing pages, page n of N, the de
   await showsPage(page, 2);
   await page.keyboard.press('ArrowRight');
   await showsPage(page, 4);
-  await page.screenshot({ path: '/tmp/proof-viewer-desktop-spreads.png' });
+  await keepScreenshot(page, 'proof-viewer-desktop-spreads', { fullPage: false });
   // The address keeps the view: opened again, it is facing pages without the script's help.
   await page.reload();
   expect(await page.locator('section.pages').getAttribute('class')).toBe('pages spreads');
@@ -270,7 +270,7 @@ it('on a desktop: thumbnails beside the pages, facing pages, page n of N, the de
 
   await page.getByText(t.requestChanges(1)).click();
   await page.getByLabel(t.comment).fill('Le sommaire page 3 renvoie à la mauvaise page.');
-  await page.screenshot({ path: '/tmp/proof-viewer-desktop.png' });
+  await keepScreenshot(page, 'proof-viewer-desktop', { fullPage: false });
   await page.getByRole('button', { name: t.sendChanges }).click();
   await page.getByText(q.decided['request-changes']).waitFor();
   const document = await documentStatus(proof.id);
@@ -294,7 +294,7 @@ it('without JavaScript: thumbnails still jump, the bar still stays, and the cust
     expect(new URL(page.url()).hash).toBe('#page-5');
     expect(await pageAtTop(page)).toBe(5);
     await decisionAlwaysInReach(page);
-    await page.screenshot({ path: `/tmp/proof-viewer-${screen}-no-script.png` });
+    await keepScreenshot(page, `proof-viewer-${screen}-no-script`, { fullPage: false });
 
     if (screen === 'phone') {
       await page.getByLabel(t.acceptTerms(TERMS.version)).check();

@@ -3,14 +3,14 @@
  * created and sent through the API, the link read from the email in the outbox, the page
  * read on a phone (its first tap the one counted view), the PDF downloaded, the quote
  * accepted, and the accepted state shown.
- * Screenshots land in /tmp (portal.png before deciding, portal-accepted.png after) for a
+ * Screenshots are kept in .data/screenshots (portal.png before deciding, portal-accepted.png after) for a
  * person to look at.
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { formatMoney } from '../../domain/money';
 import { MESSAGES } from '../../api/portal/i18n';
-import { launchChromium, onAPhone, PHONE } from '../support/browser';
+import { launchChromium, onAPhone, PHONE, keepScreenshot } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/eventually';
 import { backOffice, SAMPLE_LINES, type BackOffice } from '../integration/portal-fixtures';
@@ -45,7 +45,7 @@ it('opens the emailed link on a phone, downloads the PDF, accepts, and sees the 
   expect((await page.getByRole('row', { name: new RegExp(t.grossTotal) }).innerText()).replace(/\s+/g, ' ')).toContain(gross);
   // Nothing is wider than the phone: no sideways scrolling to read a quote.
   expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-  await page.screenshot({ path: '/tmp/portal.png', fullPage: true });
+  await keepScreenshot(page, 'portal');
   // Shown but not touched yet: an open, not a view (a scanner running the script gets this far).
   const viewId = await page.locator('script[data-view]').getAttribute('data-view');
   expect(await office.document(documentId)).toMatchObject({ status: 'sent', viewCount: 0 });
@@ -59,7 +59,7 @@ it('opens the emailed link on a phone, downloads the PDF, accepts, and sees the 
   await expectVisible(page.getByText(t.decided.accept));
   await expectVisible(page.locator('.banner.accepted'));
   await expect(page.getByRole('button', { name: t.accept }).count()).resolves.toBe(0);
-  await page.screenshot({ path: '/tmp/portal-accepted.png', fullPage: true });
+  await keepScreenshot(page, 'portal-accepted');
 
   // The answer stands at the address the form posted to; opening the link again shows the
   // same accepted state, as the back office sees it.

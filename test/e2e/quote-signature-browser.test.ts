@@ -14,7 +14,7 @@ import { formatMoney } from '../../domain/money';
 import { CHAIN_WORDS } from '../../api/portal/chain-and-conversation';
 import { MESSAGES } from '../../api/portal/i18n';
 import { SIGNING_MESSAGES } from '../../api/portal/sign-form';
-import { launchChromium, onAPhone } from '../support/browser';
+import { launchChromium, onAPhone, keepScreenshot } from '../support/browser';
 import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
@@ -85,7 +85,7 @@ it('ticks an option, sees the total follow, draws and signs; the certificate hol
   await page.getByText(t.decided.sign).waitFor({ state: 'visible' });
   await page.locator('.banner.accepted').waitFor({ state: 'visible' });
   expect(await gross()).toBe(plain(42000)); // the signed page shows the chosen option counted
-  await page.screenshot({ path: '/tmp/portal-signed.png', fullPage: true });
+  await keepScreenshot(page, 'portal-signed');
   expect(blocked).toEqual([]);
 
   const [certificateDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: s.downloadCertificate }).click()]);

@@ -3,12 +3,12 @@
  * the seller's name and logo at the top in its brand colour, with text on it that reads
  * (≥ 4.5:1); the tax line following the chosen options live as the totals do (a rate's line
  * appears when an option of that rate is chosen); times in the seller's time zone; the page
- * printed without its buttons and forms. Screenshots land in /tmp (identity-*.png).
+ * printed without its buttons and forms. Screenshots are kept in .data/screenshots (identity-*.png).
  */
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { contrastRatio } from '../../domain/seller';
-import { launchChromium, onAPhone } from '../support/browser';
+import { launchChromium, onAPhone, keepScreenshot } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 import { pdfText } from '../support/pdf-text';
 import { backOffice, type BackOffice, type LineInput } from '../integration/portal-fixtures';
@@ -91,7 +91,7 @@ it('shows the seller, follows the chosen options in the tax lines, writes times 
   });
   expect(colours.background).toBe(rgb(BRAND));
   expect(contrastRatio(hexOf(colours.background), hexOf(colours.ink))).toBeGreaterThanOrEqual(4.5);
-  await page.screenshot({ path: '/tmp/identity-quote.png', fullPage: true });
+  await keepScreenshot(page, 'identity-quote');
 
   // The tax lines follow the options: 20 % on the brochure alone, then with the lamination; 5,5 % appears with the book.
   const rate20 = page.locator('tr[data-tax-rate="20"]');
@@ -107,7 +107,7 @@ it('shows the seller, follows the chosen options in the tax lines, writes times 
   expect(await textOf(page, 'tr.grand')).toMatch(/771,10 €/);
   await page.getByRole('checkbox', { name: /Pelliculage/ }).uncheck();
   await page.locator('tr[data-tax-rate="20"]', { hasText: /sur 500,00/ }).waitFor({ state: 'visible' });
-  await page.screenshot({ path: '/tmp/identity-options.png', fullPage: true });
+  await keepScreenshot(page, 'identity-options');
 
   // Printed: the document and its seller, no answer form, no button.
   await page.emulateMedia({ media: 'print' });

@@ -3,7 +3,9 @@
  * Each test opens its pages with `browser.newPage(options)` (a page in its own context, which
  * closes with the page or with the browser).
  */
-import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
 /**
@@ -34,4 +36,16 @@ const DESKTOP_CHROME_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWeb
 /** A page as a customer's desktop browser opens the emailed link, in the customer's language. */
 export function onADesktop(locale: string): BrowserContextOptions {
   return { viewport: DESKTOP, locale, userAgent: DESKTOP_CHROME_AGENT };
+}
+
+/**
+ * Where the run keeps its screenshots for a person to look at: .data/screenshots/ in the
+ * checkout (ignored by git, left after the run, CI's artifacts), one file per name.
+ */
+export const SCREENSHOTS = path.join(__dirname, '../../.data/screenshots');
+
+/** Keeps what the page shows now as .data/screenshots/<name>.png (the whole page unless `fullPage: false`). */
+export async function keepScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage ?? true });
 }

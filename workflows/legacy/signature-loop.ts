@@ -7,19 +7,7 @@
  * `deprecatePatch`, once no such run is open (runs continue as new every 500 checks: about
  * ten days of 30-minute polls).
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  currentUpdateInfo,
-  log,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, currentUpdateInfo, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../../activities/types';
 import type { Actor } from '../../domain/documents';
 import { MachineRunner, type ActionCall, type ActionHandlers } from '../machine-runner';

@@ -6,6 +6,7 @@ import { setup, type SnapshotFrom } from 'xstate';
 import type { Actor } from '../../domain/documents';
 import { FINAL_DIGITAL_STATUSES, type DigitalStatus } from '../../domain/digital-status';
 import { activity, type RecordParams, type Timed } from '../machines/actions';
+import { PROVIDER_STATUS_GUARDS, SIGNATURE_ENDINGS } from '../machines/signature';
 
 export interface ProviderStatusEvent {
   type: 'PROVIDER_STATUS';
@@ -28,20 +29,12 @@ export type SignatureEvent =
   | { type: 'SEND_REFUSED'; at: number; error: string }
   | { type: 'CHECKS_RECOVERED'; at: number; failures: number };
 
-const reads = (status: DigitalStatus) => ({ event }: { event: SignatureEvent }) => event.type === 'PROVIDER_STATUS' && event.status === status;
-
 const record = (type: RecordParams['type']) => ({ type: 'recordDigitalStatus', params: { type } }) as const;
 
 export const signatureMachine = setup({
   types: { events: {} as SignatureEvent },
   guards: {
-    readsSent: reads('sent'),
-    readsViewed: reads('viewed'),
-    readsSigned: reads('signed'),
-    readsRejected: reads('rejected'),
-    readsExpired: reads('expired'),
-    readsCancelled: reads('cancelled'),
-    readsUndeliverable: reads('undeliverable'),
+    ...PROVIDER_STATUS_GUARDS,
   },
   actions: {
     recordDigitalStatus: activity<RecordParams>(),
@@ -95,11 +88,7 @@ export const signatureMachine = setup({
           },
         },
         viewed: { on: finals },
-        signed: {},
-        rejected: {},
-        cancelled: {},
-        expired: {},
-        failed: {},
+        ...SIGNATURE_ENDINGS,
       },
     };
   })(),

@@ -26,21 +26,7 @@ import { assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_ACCEPTANCE_STATUSES, type AcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance';
 import { kindName } from '../../domain/chain';
 import type { AuditEventType, NotifyEvent } from '../../domain/documents';
-import {
-  activity,
-  answerRecord,
-  anotherKindsDecision,
-  neverTaken,
-  statusReaders,
-  factActions,
-  RECORDED_FACTS,
-  type AnswerEvent,
-  type FactEvent,
-  type NotifyParams,
-  type RecordParams,
-  type ReminderParams,
-  type Timed,
-} from './actions';
+import { activity, answerRecord, anotherKindsDecision, neverTaken, statusReaders, factActions, RECORDED_FACTS, type AnswerEvent, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export interface AcceptanceMachineInput {
   kind: AcceptanceKind;

@@ -53,23 +53,7 @@ import { assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import {
-  activity,
-  answerRecord,
-  anotherKindsDecision,
-  confirmToCustomer,
-  neverTaken,
-  statusReaders,
-  factActions,
-  RECORDED_FACTS,
-  type AnswerEvent,
-  type ConfirmParams,
-  type FactEvent,
-  type NotifyParams,
-  type RecordParams,
-  type ReminderParams,
-  type Timed,
-} from './actions';
+import { activity, answerRecord, anotherKindsDecision, confirmToCustomer, neverTaken, statusReaders, factActions, RECORDED_FACTS, type AnswerEvent, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
 
 export type { AnswerEvent, FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
 

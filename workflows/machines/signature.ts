@@ -102,7 +102,18 @@ export function signatureContext(input: SignatureMachineInput): SignatureContext
   return { ...input, checks: 0, failures: 0, failureReported: false };
 }
 
-const reads = (status: DigitalStatus) => ({ event }: { event: SignatureEvent }) => event.type === 'PROVIDER_STATUS' && event.status === status;
+const reads = (status: DigitalStatus) => ({ event }: { event: { type: string } }) => event.type === 'PROVIDER_STATUS' && 'status' in event && event.status === status;
+
+/** One guard per status the provider reports (the legacy machine reads them the same way). */
+export const PROVIDER_STATUS_GUARDS = {
+  readsSent: reads('sent'),
+  readsViewed: reads('viewed'),
+  readsSigned: reads('signed'),
+  readsRejected: reads('rejected'),
+  readsExpired: reads('expired'),
+  readsCancelled: reads('cancelled'),
+  readsUndeliverable: reads('undeliverable'),
+};
 
 /** What the trail keeps of each event beyond its type, time and actor. */
 function detailsOf(context: SignatureContext, event: SignatureEvent): Record<string, unknown> {
@@ -122,16 +133,13 @@ function detailsOf(context: SignatureContext, event: SignatureEvent): Record<str
 const record = (type: RecordParams['type']) =>
   ({ type: 'recordTransition', params: ({ context, event }: { context: SignatureContext; event: SignatureEvent }): RecordParams => ({ type, data: detailsOf(context, event) }) }) as const;
 
+/** Where a signing ends: no event moves it on (the legacy machine ends in the same states). */
+export const SIGNATURE_ENDINGS = { signed: {}, rejected: {}, cancelled: {}, expired: {}, failed: {} } as const;
+
 export const signatureMachine = setup({
   types: { context: {} as SignatureContext, events: {} as SignatureEvent, input: {} as SignatureMachineInput },
   guards: {
-    readsSent: reads('sent'),
-    readsViewed: reads('viewed'),
-    readsSigned: reads('signed'),
-    readsRejected: reads('rejected'),
-    readsExpired: reads('expired'),
-    readsCancelled: reads('cancelled'),
-    readsUndeliverable: reads('undeliverable'),
+    ...PROVIDER_STATUS_GUARDS,
     /** This failure is the one that makes the checks worth reporting. */
     failingLongEnough: ({ context }) => !context.failureReported && context.failures + 1 >= context.reportFailuresAfter,
   },
@@ -236,11 +244,7 @@ export const signatureMachine = setup({
             PROVIDER_STATUS: [...finals, noNews],
           },
         },
-        signed: {},
-        rejected: {},
-        cancelled: {},
-        expired: {},
-        failed: {},
+        ...SIGNATURE_ENDINGS,
       },
     };
   })(),

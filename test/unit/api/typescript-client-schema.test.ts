@@ -1,5 +1,6 @@
 /**
- * The TypeScript client's committed types are those of the document the API serves today.
+ * The TypeScript client's generated types (`make deps` writes them) are those of the document the
+ * API serves today: a route or schema changed since asks for `npm run client:generate`.
  * The generator runs in its own process: openapi-typescript is an ES module Jest cannot load.
  */
 import { execFile } from 'node:child_process';
