@@ -8,10 +8,9 @@
  * in (STRIPE_CONNECT_REQUIRED=true, as in production), is not offered "Pay online", and asking
  * is refused with the reason; a card cannot be saved for its customers either.
  */
-import { createHmac } from 'node:crypto';
 import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
-import { createInvoice, startPaymentStack, type PaymentStack } from '../support/payments';
+import { createInvoice, paidSessionEvent, startPaymentStack, stripeSignature, type PaymentStack } from '../support/payments';
 import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
 
 let payments: PaymentStack;
@@ -91,11 +90,6 @@ it("pays each seller's invoice on its own connected account, and routes each acc
   ]);
 });
 
-function signed(body: string): string {
-  const timestamp = Math.floor(Date.now() / 1000);
-  return `t=${timestamp},v1=${createHmac('sha256', payments.webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
 it("counts a connected account's event for its own seller's invoice only", async () => {
   const [mallory, victim] = [await connectedSeller(), await connectedSeller()];
   const { documentId, contactEmail } = await createInvoice(victim.office, { locale: 'fr', lines: FIRM_LINES });
@@ -104,28 +98,9 @@ it("counts a connected account's event for its own seller's invoice only", async
   const { tenantId } = await payments.stack.prisma.document.findUniqueOrThrow({ where: { id: documentId }, select: { tenantId: true } });
   // A completed session as Stripe would sign it for an event of `account`: a seller's account
   // controls what it creates, metadata included.
-  const completed = (account: string) =>
-    JSON.stringify({
-      id: `evt_${account}`,
-      object: 'event',
-      account,
-      type: 'checkout.session.completed',
-      created: Math.floor(Date.now() / 1000),
-      data: {
-        object: {
-          id: `cs_${account}`,
-          object: 'checkout.session',
-          status: 'complete',
-          payment_status: 'paid',
-          amount_total: gross,
-          currency: 'eur',
-          payment_intent: `pi_${account}`,
-          metadata: { greenlight_tenant: tenantId, greenlight_subject: documentId, greenlight_kind: 'invoice' },
-        },
-      },
-    });
+  const completed = (account: string) => paidSessionEvent({ id: `evt_${account}`, tenantId, documentId, amount: gross, account });
   const deliver = async (body: string) => {
-    const response = await fetch(`${payments.stack.baseUrl}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signed(body) }, body });
+    const response = await fetch(`${payments.stack.baseUrl}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': stripeSignature(body, payments.webhookSecret) }, body });
     expect(response.status).toBe(200);
     return ((await response.json()) as { outcome: string }).outcome;
   };
@@ -143,7 +118,7 @@ it("counts a connected account's event for its own seller's invoice only", async
     },
     { what: 'the invoice to count its own account\'s payment' },
   );
-  expect(paid.payments).toEqual([expect.objectContaining({ status: 'succeeded', amount: gross, paymentIntentId: `pi_${victim.accountId}` })]);
+  expect(paid.payments).toEqual([expect.objectContaining({ status: 'succeeded', amount: gross, paymentIntentId: `pi_test_evt_${victim.accountId}` })]);
 });
 
 it('refuses payments of a tenant not connected, with the reason', async () => {
