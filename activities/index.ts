@@ -72,9 +72,10 @@ function proofRenderDeps(deps: ActivityDeps): ProofRenderDeps & { prisma: Prisma
 }
 
 export function createActivities(deps: ActivityDeps): GreenlightActivities & FactActivities & ProofActivities & SignatureActivities & PaymentActivities & SubscriptionActivities & RequestActivities {
+  const dispatchWebhooks = (auditEventId: string) => dispatchDeliveries(deps, [auditEventId]);
   return {
-    ...subscriptionActivities(deps),
-    ...requestActivities({ ...deps, dispatchWebhooks: (auditEventId) => dispatchDeliveries(deps, [auditEventId]) }),
+    ...subscriptionActivities({ ...deps, dispatchWebhooks }),
+    ...requestActivities({ ...deps, dispatchWebhooks }),
     ...signatureActivities(deps.prisma, deps.signatures),
     renderProofRevision: failingClearly(beatingWhileRunning((input) => renderProofRevision(proofRenderDeps(deps), input))),
     renderZoomPage: failingClearly((input) => renderZoomPage(proofRenderDeps(deps), input)),

@@ -55,7 +55,7 @@ const TAG_DESCRIPTIONS = {
   'Digital signing': 'Documents signed through an external provider (GetAccept): status, checks, signed PDF and certificate.',
   Webhooks: 'Endpoints that hear about document events, signed per Standard Webhooks; their deliveries, replays and secret rotation.',
   'Service requests': 'Requests from customers: triage, price proposals, confirmation and payment.',
-  Subscriptions: "Plans billed each period to a customer's saved card.",
+  Subscriptions: "Plans billed each period: charged to the customer's saved card, or by an invoice sent to them.",
   Meta: 'This document.',
 } as const;
 export type ApiTag = keyof typeof TAG_DESCRIPTIONS;

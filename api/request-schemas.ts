@@ -15,10 +15,17 @@ export const createRequestSchema = z
     product: z.string().trim().min(1).max(200),
     options: z.record(z.string(), z.unknown()).default({}).openapi({ description: 'What the customer chose in the product form' }),
     plan: planSchema.optional().openapi({ description: 'Confirming the request subscribes the customer to this plan' }),
-    billing: z.enum(REQUEST_BILLINGS).default('card').openapi({ description: 'card: the accepted amount is charged to the saved card on confirm' }),
+    billing: z
+      .enum(REQUEST_BILLINGS)
+      .default('card')
+      .openapi({ description: "card: the accepted proposal's amount, else the request's price, is charged to the saved card on confirm" }),
     priceOnQuote: z.boolean().default(false).openapi({ description: '"Sur devis": the seller sends a price proposal the customer accepts' }),
+    price: amount
+      .optional()
+      .openapi({ description: 'The product\'s price for these options, minor units of the currency: what confirming charges with billing card (not with priceOnQuote, priced by a proposal)', example: 4900 }),
     assigneeId: id.optional(),
   })
+  .refine((request) => !(request.priceOnQuote && request.price !== undefined), { path: ['price'], message: 'a "sur devis" request is priced by a proposal, not a price' })
   .openapi('CreateServiceRequest');
 
 export const requestListQuerySchema = listQuerySchema({ box: z.enum(REQUEST_BOXES).optional() });
@@ -59,6 +66,7 @@ export const serviceRequestSchema = z
     plan: z.unknown().nullable(),
     billing: z.enum(REQUEST_BILLINGS),
     priceOnQuote: z.boolean(),
+    price: z.number().int().nullable().openapi({ description: "The product's price (minor units), for a request not on quote; null: none given" }),
     status: z.enum(REQUEST_STATUSES),
     box: z.enum(REQUEST_BOXES),
     labels: z.array(z.string()).openapi({ description: 'Team-only; awaiting_response while a proposal waits for the customer' }),
@@ -82,7 +90,7 @@ export const requestStatsSchema = z
   .object({
     confirmed: z.number().int(),
     declined: z.number().int(),
-    /** Accepted amounts of confirmed requests, per currency. */
+    /** Amounts confirmed (the accepted proposal, or the price of a request not on quote), per currency. */
     confirmedAmounts: z.record(z.string(), z.number().int()),
     excludedWithoutProposal: z.number().int().openapi({ description: 'Handled without a price proposal: left out of the figures above' }),
   })

@@ -721,7 +721,8 @@ export const auditEventSchema = z
     at: dateTime,
     actor: z.string().openapi({ example: 'customer:lnk_…' }),
     data: z.record(z.string(), z.unknown()).openapi({
-      description: "What the event carries, by type. `opened`: { viewId, linkId, human: false, counted: false, reason } — the open's doubt: 'head', 'no-user-agent', 'known-scanner', 'just-sent' or 'unconfirmed'",
+      description:
+        "What the event carries, by type. `opened`: { viewId, linkId, human: false, counted: false, reason } — the open's doubt: 'head', 'no-user-agent', 'known-scanner', 'just-sent' or 'unconfirmed'. `created`: { from: { id, kind, number } } for a document converted from another, { from: { subscriptionId, period } } for the invoice of a subscription's period",
     }),
     confirmed: z.boolean().optional().openapi({
       description: '`opened` events only: true once a person confirmed this open (an input on the page, or acting from it), the `viewed` event naming its viewId in data.eventId; false, it stays a doubtful open for data.reason',

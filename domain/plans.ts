@@ -29,6 +29,10 @@ export interface Plan {
 /** A plan whose currency is settled (the tenant's when the plan named none): what a subscription bills. */
 export type SubscriptionPlan = Plan & { currency: string };
 
+/** How a subscription bills each period: the customer's saved card charged, or an invoice sent to pay online. */
+export const SUBSCRIPTION_BILLINGS = ['card', 'invoice'] as const;
+export type SubscriptionBilling = (typeof SUBSCRIPTION_BILLINGS)[number];
+
 export const SUBSCRIPTION_STATUSES = ['scheduled', 'active', 'payment_failed', 'inactive'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 /** Why an inactive subscription is: too many failed payments, or the seller ended it. */

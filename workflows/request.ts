@@ -1,7 +1,7 @@
 /**
  * The story of a service request (seed 004): received in the inbox, taken in hand, priced by a
- * proposal the customer accepts or declines from its link, then confirmed (the card charged
- * once when billing says so; a subscription started when it has a plan) or declined. The rules
+ * proposal the customer accepts or declines from its link (or at the price it came with), then
+ * confirmed (the card charged once when billing says so; a subscription started when it has a plan) or declined. The rules
  * live in machines/request.ts; the story around them (recording, notifications, decisions,
  * continue-as-new) is the one every document shares (document-story.ts).
  */
@@ -62,7 +62,14 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
   const closed = await runDocumentStory(input, {
     kind: 'request',
     machine: requestMachine,
-    machineInput: () => ({ now: Date.now(), priceOnQuote: input.priceOnQuote, billing: input.billing, currency: input.currency, hasPlan: input.plan !== undefined }),
+    machineInput: () => ({
+      now: Date.now(),
+      priceOnQuote: input.priceOnQuote,
+      ...(input.price !== undefined ? { price: input.price } : {}),
+      billing: input.billing,
+      currency: input.currency,
+      hasPlan: input.plan !== undefined,
+    }),
     status: requestStatus,
     isClosed: (snapshot) => isRequestClosed(snapshot) && !(settlesCharges && chargeUnsettled(snapshot)),
     whyNot: whyNotRequest,
@@ -115,11 +122,13 @@ export async function requestWorkflow(input: RequestWorkflowInput): Promise<Requ
           }
         }, { charge: params.attempt });
       },
-      startSubscription: async () => {
+      startSubscription: async ({ snapshot }) => {
         const { plan } = input;
         if (!plan) return;
+        // Billed as the request is at its confirm: the saved card, or an invoice each period.
+        const { billing } = snapshot.context;
         tools.behindTheAnswer(async () => {
-          const subscriptionId = await startNewSubscription({ tenantId, requestId: documentId, customerId: input.customerId, plan });
+          const subscriptionId = await startNewSubscription({ tenantId, requestId: documentId, customerId: input.customerId, plan, billing });
           await recordSubscriptionStarted.executeWithOptions({ summary: 'record the subscription it started' }, [{ tenantId, documentId, subscriptionId }]);
         }, { subscription: 'start' });
       },

@@ -1,14 +1,20 @@
 /**
  * The story of a subscription (seed 004): scheduled until its start, then the customer's saved
- * card is charged each period on a durable timer; a failed charge is retried on the schedule
- * and, after the last failure, the subscription ends cancelled; the seller changes the plan or
- * terminates it. The rules live in machines/subscription.ts; the story around them (decisions,
- * time, continue-as-new) is the one every workflow shares (story.ts). This file runs the
- * charges and keeps the Subscription row the API lists, and continues as new once per period
- * (or as Temporal suggests), so years of billing keep a short history.
+ * card is charged each period on a durable timer (or, billed by invoice, the period's invoice
+ * issued and sent on its own workflow); a failed charge is retried on the schedule and, after
+ * the last failure, the subscription ends cancelled; the seller changes the plan or terminates
+ * it. The rules live in machines/subscription.ts; the story around them (decisions, time,
+ * continue-as-new) is the one every workflow shares (story.ts). This file runs the charges and
+ * the invoices and keeps the Subscription row the API lists, and continues as new once per
+ * period (or as Temporal suggests), so years of billing keep a short history.
  */
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/types';
+import type { IssuedSubscriptionInvoice } from '../activities/subscriptions/types';
+import type { invoiceWorkflow } from './invoice';
+import { documentWorkflowId } from './messages/document';
+import { documentSearchAttributes } from './search-attributes';
 import { resumesSubscriptionLoop, subscriptionLoop } from './legacy/subscription-loop';
 import {
   isBetweenPeriods,
@@ -22,9 +28,9 @@ import {
 } from './machines/subscription';
 import { subscriptionStateQuery, subscriptionUpdates, type SubscriptionView, type SubscriptionWorkflowInput } from './messages/subscription';
 import { decision, patiently, runStory } from './story';
-import { plainMoney } from '../domain/summaries';
+import { documentSummary, plainMoney } from '../domain/summaries';
 
-const { recordSubscription } = proxyActivities<SubscriptionActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
+const { recordSubscription, issueSubscriptionInvoice } = proxyActivities<SubscriptionActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 /**
  * A charge is one provider call: a worker that dies in it (or a provider too slow) is noticed
  * by the timeout, and the attempt is asked again with the same idempotency key (charged once).
@@ -42,7 +48,28 @@ function subscriptionWaitsFor(snapshot: SubscriptionSnapshot): string | undefine
   if (snapshot.matches({ active: 'paid' })) return `the end of period ${period}`;
   if (snapshot.matches({ payment_failed: 'waiting' })) return `the retry of period ${period}'s charge`;
   if (snapshot.matches('inactive')) return undefined;
+  if (snapshot.matches({ active: 'invoicing' })) return `the invoice of period ${period}`;
   return `the charge of period ${period}`;
+}
+
+/**
+ * The period's invoice sets out on its own workflow, which sends it, reminds and takes its
+ * payment; it outlives the subscription's run (continue-as-new, termination). Started once:
+ * its id is the document's, and a run replayed after a reset finds it started.
+ */
+async function sendInvoice({ documentId, workflowInput }: IssuedSubscriptionInvoice): Promise<void> {
+  try {
+    await startChild<typeof invoiceWorkflow>('invoiceWorkflow', {
+      workflowId: documentWorkflowId('invoice', documentId),
+      args: [workflowInput],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: documentSearchAttributes({ tenantId: workflowInput.tenantId, kind: 'invoice', customerId: workflowInput.customerId, status: 'draft' }),
+      memo: { number: workflowInput.number, title: workflowInput.title ?? null },
+      staticSummary: documentSummary('invoice', workflowInput),
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
 }
 
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<SubscriptionView> {
@@ -54,7 +81,13 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   const ended = await runStory(input, {
     kind: 'subscription',
     machine: subscriptionMachine,
-    machineInput: () => ({ now: Date.now(), plan: input.plan, startAt: input.startAt, retryDelaysMs: input.retryDelaysMs }),
+    machineInput: () => ({
+      now: Date.now(),
+      plan: input.plan,
+      startAt: input.startAt,
+      retryDelaysMs: input.retryDelaysMs,
+      ...(input.billing ? { billing: input.billing } : {}),
+    }),
     isClosed: isSubscriptionOver,
     whyNot: whyNotSubscription,
     view: subscriptionView,
@@ -74,6 +107,12 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
           at: Date.now(),
           ...(charged.failureCode ? { failureCode: charged.failureCode } : {}),
         };
+      },
+      issueInvoice: async ({ params }) => {
+        const summary = `invoice period ${params.period}: ${plainMoney(params.amount, params.currency)}`;
+        const issued = await issueSubscriptionInvoice.executeWithOptions({ summary }, [{ tenantId, subscriptionId, customerId, ...params, at: Date.now() }]);
+        await sendInvoice(issued);
+        return { type: 'INVOICE_ISSUED', period: params.period, documentId: issued.documentId, at: Date.now() };
       },
     }),
     // The row the API lists is the view, written whenever it changed and before the step's

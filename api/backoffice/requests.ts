@@ -42,7 +42,7 @@ export const requestRoutes = [
     path: '/requests',
     operationId: 'createRequest',
     tag,
-    summary: 'Receive a service request in the inbox (pending); "sur devis" products set priceOnQuote',
+    summary: 'Receive a service request in the inbox (pending); "sur devis" products set priceOnQuote, the others may carry their price',
     body: createRequestSchema,
     bodyExample: { customerId: 'cus_Xk2v9QpL4mTn8bRw', product: 'Window cleaning', billing: 'invoice', priceOnQuote: true },
     problems: ['not_found', 'unprocessable'],
@@ -173,7 +173,7 @@ export const requestRoutes = [
     operationId: 'confirmRequest',
     tag,
     summary:
-      'Confirm the request: billing card charges the accepted amount once (a decline leaves it confirmed-unpaid: retry with POST /v1/requests/{id}/charge); a plan starts a subscription. Billing card with something to charge and no saved card is refused (409) with the reason',
+      "Confirm the request: billing card charges the accepted proposal's amount, else the request's price, once (a decline leaves it confirmed-unpaid: retry with POST /v1/requests/{id}/charge); a plan starts a subscription, billed as the request is (card, or an invoice each period). Billing card with something to charge and no saved card is refused (409) with the reason",
     params: idParamsSchema,
     body: emptySchema,
     bodyExample: {},

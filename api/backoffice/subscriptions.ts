@@ -7,7 +7,8 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { isIsoDuration } from '../../domain/durations';
-import { SUBSCRIPTION_STATUSES } from '../../domain/plans';
+import { INVOICE_STATUSES, type InvoiceStatus } from '../../domain/invoice';
+import { SUBSCRIPTION_BILLINGS, SUBSCRIPTION_STATUSES } from '../../domain/plans';
 import { rowFields } from '../../platform/rows';
 import { jsonRoute } from '../openapi';
 import {
@@ -42,11 +43,25 @@ const subscriptionPaymentSchema = z
   })
   .openapi('SubscriptionPayment');
 
+const subscriptionInvoiceSchema = z
+  .object({
+    period: z.number().int().openapi({ description: '1 for the first period' }),
+    documentId: z.string().openapi({ description: 'The invoice (GET /v1/documents/{id}): sent to the customer, payable online from its link, reminded while unpaid' }),
+    number: z.string(),
+    status: z.enum(INVOICE_STATUSES).openapi({ description: "The invoice's status (draft a moment, until its workflow sends it)" }),
+    amount: z.number().int().openapi({ description: 'Minor units of currency' }),
+    currency: z.string(),
+    dueDate: dateTime.nullable(),
+    createdAt: dateTime,
+  })
+  .openapi('SubscriptionInvoice');
+
 const subscriptionSummarySchema = z
   .object({
     id: z.string(),
     customerId: z.string(),
     requestId: z.string().nullable().openapi({ description: 'The service request whose confirmation created it' }),
+    billing: z.enum(SUBSCRIPTION_BILLINGS).openapi({ description: "card: the saved card is charged each period; invoice: an invoice is sent each period, payable online" }),
     status: z.enum(SUBSCRIPTION_STATUSES),
     statusReason: z.enum(['cancelled', 'terminated']).nullable().openapi({ description: 'inactive: cancelled after too many failed payments, or terminated by the seller' }),
     plan: planSchema,
@@ -61,7 +76,10 @@ const subscriptionSummarySchema = z
   .openapi('SubscriptionSummary');
 
 const subscriptionSchema = subscriptionSummarySchema
-  .extend({ payments: z.array(subscriptionPaymentSchema).openapi({ description: 'Every charge attempt, by period then attempt' }) })
+  .extend({
+    payments: z.array(subscriptionPaymentSchema).openapi({ description: 'Every charge attempt, by period then attempt (billed by card)' }),
+    invoices: z.array(subscriptionInvoiceSchema).openapi({ description: 'The invoice of each period, by period (billed by invoice)' }),
+  })
   .openapi('Subscription');
 
 const listSubscriptionsQuerySchema = listQuerySchema({
@@ -73,6 +91,10 @@ const createSubscriptionSchema = z
   .strictObject({
     customerId: z.string().min(1).max(64),
     plan: planSchema,
+    billing: z
+      .enum(SUBSCRIPTION_BILLINGS)
+      .default('card')
+      .openapi({ description: "card: the customer's saved card is charged each period (refused with 409 without one); invoice: an invoice is emailed each period, payable online (refused with 409 when the customer has no email address)" }),
     retryDelays: z
       .array(isoDuration)
       .max(10)
@@ -87,6 +109,7 @@ const cancelSubscriptionSchema = z.strictObject({ reason: z.string().max(1000).o
 function presentSummary(row: SubscriptionRow) {
   return {
     ...rowFields(row, ['id', 'customerId', 'requestId', 'startAt', 'currentPeriod', 'failures', 'nextChargeAt', 'createdAt', 'updatedAt']),
+    billing: row.billing as (typeof SUBSCRIPTION_BILLINGS)[number],
     status: row.status as (typeof SUBSCRIPTION_STATUSES)[number],
     statusReason: row.statusReason as 'cancelled' | 'terminated' | null,
     plan: row.plan as z.infer<typeof planSchema>,
@@ -101,6 +124,12 @@ function present(row: SubscriptionWithPayments) {
       ...rowFields(payment, ['id', 'period', 'attempt', 'amount', 'currency', 'paymentIntentId', 'failureCode', 'failureMessage', 'createdAt']),
       status: payment.status as 'pending' | 'succeeded' | 'failed',
     })),
+    invoices: row.invoices.map((invoice) => ({
+      ...rowFields(invoice, ['period', 'documentId', 'createdAt']),
+      ...rowFields(invoice.document, ['number', 'currency', 'dueDate']),
+      status: invoice.document.status as InvoiceStatus,
+      amount: invoice.document.grossTotal,
+    })),
   };
 }
 
@@ -110,10 +139,10 @@ export const subscriptionRoutes = [
     path: '/subscriptions',
     operationId: 'createSubscription',
     tag: 'Subscriptions',
-    summary: 'Subscribe a customer to a plan without a service request (charged to their saved card each period)',
+    summary: 'Subscribe a customer to a plan without a service request: charged to their saved card each period (refused without one), or billed by an invoice each period',
     body: createSubscriptionSchema,
     bodyExample: { customerId: 'cus_Xk2v9QpL4mTn8bRw', plan: { name: 'Monthly cleaning', amount: 9900, currency: 'EUR', period: 'monthly' } },
-    problems: ['not_found', 'unprocessable'],
+    problems: ['not_found', 'unprocessable', 'conflict'],
     response: { status: 201, description: 'The subscription, started (or scheduled)', schema: subscriptionSchema },
     handle: async ({ deps, caller, body, decisionId }) => present(await createSubscriptionDirectly(deps, caller, body, decisionId)),
   }),
@@ -136,7 +165,7 @@ export const subscriptionRoutes = [
     path: '/subscriptions/:id',
     operationId: 'getSubscription',
     tag: 'Subscriptions',
-    summary: 'A subscription with every payment attempt',
+    summary: 'A subscription with every payment attempt, or every invoice issued',
     params: idParamsSchema,
     response: { status: 200, description: 'The subscription', schema: subscriptionSchema },
     handle: async ({ deps, caller, params }) => present(await getSubscription(deps, caller, params.id)),

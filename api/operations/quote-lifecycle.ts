@@ -33,7 +33,7 @@ import {
   startQuoteWorkflow,
 } from './quote-workflow';
 import { recordFact, sellerFact } from './facts';
-import { invoiceWorkflowInput } from './invoices';
+import { invoiceWorkflowInput } from '../../services/invoice-terms';
 import { readProofOriginal } from './proof-files';
 import { getSettings } from './settings';
 import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';

@@ -34,6 +34,8 @@ export interface CreateRequestInput {
   plan?: Plan;
   billing: RequestBilling;
   priceOnQuote: boolean;
+  /** The product's price, minor units (a request not on quote). */
+  price?: number;
   assigneeId?: string;
 }
 
@@ -69,9 +71,10 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
         currency,
         customerId: customer.id,
         assigneeId: input.assigneeId ?? null,
-        netTotal: 0,
+        // Its price until a proposal says otherwise (syncServiceRequest).
+        netTotal: input.price ?? 0,
         taxTotal: 0,
-        grossTotal: 0,
+        grossTotal: input.price ?? 0,
         workflowId,
       },
     });
@@ -84,6 +87,7 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
         ...(input.plan ? { plan: { ...input.plan } } : {}),
         billing: input.billing,
         priceOnQuote: input.priceOnQuote,
+        price: input.price ?? null,
         box: 'inbox',
         labels: [],
       },
@@ -99,6 +103,7 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
     customerName: customer.name,
     sentBy: sellerActor(caller),
     priceOnQuote: input.priceOnQuote,
+    ...(input.price !== undefined ? { price: input.price } : {}),
     billing: input.billing,
     currency,
     ...(input.plan ? { plan: input.plan } : {}),
@@ -115,7 +120,7 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
         ['Product', input.product],
         ['Customer', `${customer.name} (${customer.id})`],
         ['Billing', input.billing],
-        ['Priced', input.priceOnQuote ? 'on quote: a proposal first' : 'at its list price'],
+        ['Priced', input.priceOnQuote ? 'on quote: a proposal first' : input.price !== undefined ? plainMoney(input.price, currency) : 'without a price'],
         ['Plan', input.plan ? `${input.plan.name}, ${plainMoney(input.plan.amount, input.plan.currency ?? currency)} per ${input.plan.period}` : undefined],
       ]),
     });
@@ -148,6 +153,7 @@ function presentRequest(row: RequestRow) {
     plan: row.plan ?? null,
     billing: row.billing as RequestBilling,
     priceOnQuote: row.priceOnQuote,
+    price: row.price,
     status,
     box,
     // The awaiting-response label comes with the box, as Blackbell puts it on automatically.
@@ -308,12 +314,20 @@ export async function writeToRequestCustomer(deps: AppDeps, caller: TenantCaller
 export async function requestStats(deps: AppDeps, tenantId: string) {
   const closed = await deps.prisma.serviceRequest.findMany({
     where: { tenantId, box: 'closed' },
-    select: { handledWithoutProposal: true, document: { select: { status: true } }, proposals: { where: { status: 'accepted' }, select: { amount: true, currency: true } } },
+    select: {
+      handledWithoutProposal: true,
+      price: true,
+      document: { select: { status: true, currency: true } },
+      proposals: { where: { status: 'accepted' }, select: { amount: true, currency: true } },
+    },
   });
   const counted = closed.filter((row) => !row.handledWithoutProposal);
   const confirmed = counted.filter((row) => row.document.status === 'confirmed');
   const confirmedAmounts: Record<string, number> = {};
-  for (const row of confirmed) for (const proposal of row.proposals) confirmedAmounts[proposal.currency] = (confirmedAmounts[proposal.currency] ?? 0) + proposal.amount;
+  // A request confirmed at its price, no proposal accepted, counts its price.
+  const amountsOf = (row: (typeof confirmed)[number]) =>
+    row.proposals.length === 0 && row.price !== null ? [{ amount: row.price, currency: row.document.currency }] : row.proposals;
+  for (const row of confirmed) for (const { amount, currency } of amountsOf(row)) confirmedAmounts[currency] = (confirmedAmounts[currency] ?? 0) + amount;
   return {
     confirmed: confirmed.length,
     declined: counted.filter((row) => row.document.status === 'declined').length,

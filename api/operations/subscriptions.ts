@@ -8,7 +8,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
 import { askWorkflow } from '../../platform/temporal';
-import type { Plan, SubscriptionStatus } from '../../domain/plans';
+import type { Plan, SubscriptionBilling, SubscriptionStatus } from '../../domain/plans';
 import { derivedId } from '../../platform/ids';
 import { subscribeWorkflowId, type subscribeWorkflow } from '../../workflows/subscribe';
 import { subscriptionUpdates, subscriptionWorkflowId, type SubscriptionView } from '../../workflows/messages/subscription';
@@ -17,7 +17,12 @@ import { sellerActor, type TenantCaller } from '../auth';
 import { NEWEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
 export type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
-export type SubscriptionWithPayments = Prisma.SubscriptionGetPayload<{ include: { payments: true } }>;
+const subscriptionInclude = {
+  payments: { orderBy: [{ period: 'asc' }, { attempt: 'asc' }] },
+  // Billed by invoice: the invoice of each period, with its document as it stands.
+  invoices: { orderBy: { period: 'asc' }, include: { document: { select: { number: true, status: true, grossTotal: true, currency: true, dueDate: true } } } },
+} as const satisfies Prisma.SubscriptionInclude;
+export type SubscriptionWithPayments = Prisma.SubscriptionGetPayload<{ include: typeof subscriptionInclude }>;
 
 /**
  * Without a service request: the back office subscribes its customer to a plan directly. The
@@ -27,18 +32,32 @@ export type SubscriptionWithPayments = Prisma.SubscriptionGetPayload<{ include: 
 export async function createSubscriptionDirectly(
   deps: AppDeps,
   caller: TenantCaller,
-  input: { customerId: string; plan: Plan; retryDelays?: string[] },
+  input: { customerId: string; plan: Plan; billing: SubscriptionBilling; retryDelays?: string[] },
   decisionId: string,
 ): Promise<SubscriptionWithPayments> {
-  const customer = await deps.prisma.customer.findFirst({ where: { id: input.customerId, tenantId: caller.tenantId }, select: { id: true, name: true } });
+  const customer = await deps.prisma.customer.findFirst({
+    where: { id: input.customerId, tenantId: caller.tenantId },
+    select: { id: true, name: true, email: true, paymentCustomerId: true, paymentMethodId: true },
+  });
   if (!customer) throw new AppError('not_found', 'No such customer.');
+  // Billed by invoice, each period's invoice is emailed to the customer's address.
+  if (input.billing === 'invoice' && !customer.email) {
+    throw new AppError('conflict', 'The customer has no email address to send its invoices to: give one (PATCH /v1/customers/:id email) or bill by card.');
+  }
+  // Billed by card, each period charges the saved card: without one, said now rather than cancelled after every retry failed.
+  if (input.billing === 'card' && (customer.paymentCustomerId === null || customer.paymentMethodId === null)) {
+    throw new AppError(
+      'conflict',
+      'The customer has no saved card to charge: save one (PATCH /v1/customers/:id savedCard) or bill by invoice ({"billing": "invoice"}).',
+    );
+  }
   const subscriptionId = derivedId('sub', caller.tenantId, decisionId);
   const workflowId = subscribeWorkflowId(subscriptionId);
   try {
     await deps.temporal.workflow.start<typeof subscribeWorkflow>('subscribeWorkflow', {
       taskQueue: deps.config.taskQueue,
       workflowId,
-      args: [{ tenantId: caller.tenantId, ...input, subscriptionId }],
+      args: [{ tenantId: caller.tenantId, customerId: input.customerId, plan: input.plan, billing: input.billing, ...(input.retryDelays ? { retryDelays: input.retryDelays } : {}), subscriptionId }],
       staticSummary: `Subscribe ${customer.name} to ${input.plan.name}`,
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     });
@@ -70,10 +89,7 @@ export function listSubscriptions(
 }
 
 export async function getSubscription(deps: AppDeps, caller: TenantCaller, subscriptionId: string): Promise<SubscriptionWithPayments> {
-  const subscription = await deps.prisma.subscription.findFirst({
-    where: { id: subscriptionId, tenantId: caller.tenantId },
-    include: { payments: { orderBy: [{ period: 'asc' }, { attempt: 'asc' }] } },
-  });
+  const subscription = await deps.prisma.subscription.findFirst({ where: { id: subscriptionId, tenantId: caller.tenantId }, include: subscriptionInclude });
   if (!subscription) throw new AppError('not_found', 'No such subscription.');
   return subscription;
 }

@@ -111,7 +111,7 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
 }
 
 /** The tenant's payment terms (settings.invoiceDueAfter); the column's default for a tenant whose settings were never written. */
-async function invoiceDueAfter(tx: Prisma.TransactionClient, tenantId: string): Promise<string> {
+export async function invoiceDueAfter(tx: Prisma.TransactionClient, tenantId: string): Promise<string> {
   const settings = await tx.tenantSettings.findUnique({ where: { tenantId }, select: { invoiceDueAfter: true } });
   return settings?.invoiceDueAfter ?? DEFAULT_INVOICE_DUE_AFTER;
 }

@@ -10,7 +10,7 @@ import { AppError } from '../../domain/errors';
 import { DEFAULT_RETRY_DELAYS, planStart, type Plan } from '../../domain/plans';
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
-import type { SubscriptionPlan } from '../../domain/plans';
+import type { SubscriptionBilling, SubscriptionPlan } from '../../domain/plans';
 import type { SubscriptionWorkflowInput } from '../../workflows/messages/subscription';
 
 export interface CreateSubscriptionInput {
@@ -19,6 +19,8 @@ export interface CreateSubscriptionInput {
   requestId?: string;
   customerId: string;
   plan: Plan;
+  /** card (when absent) charges the saved card each period; invoice sends an invoice each period. */
+  billing?: SubscriptionBilling;
   /** ISO 8601 waits before each retry of a failed charge; 1, 3 and 5 days when absent. */
   retryDelays?: string[];
   /** Its id when the caller made it from a decision (a direct subscription): a retry finds the row its first attempt wrote. */
@@ -43,6 +45,7 @@ export async function createSubscription(prisma: PrismaClient, input: CreateSubs
     customerId: input.customerId,
     requestId: input.requestId ?? null,
     plan: { ...plan },
+    billing: input.billing ?? 'card',
     status: startAt > now ? 'scheduled' : 'active',
     startAt: new Date(startAt),
     nextChargeAt: new Date(startAt),
@@ -66,7 +69,7 @@ function findExisting(prisma: PrismaClient, input: CreateSubscriptionInput) {
 }
 
 function workflowInputOf(
-  row: { id: string; tenantId: string; customerId: string; requestId: string | null; plan: unknown; startAt: Date },
+  row: { id: string; tenantId: string; customerId: string; requestId: string | null; plan: unknown; billing: string; startAt: Date },
   input: CreateSubscriptionInput,
 ): SubscriptionWorkflowInput {
   return {
@@ -77,5 +80,6 @@ function workflowInputOf(
     plan: row.plan as SubscriptionPlan,
     startAt: row.startAt.getTime(),
     retryDelaysMs: (input.retryDelays ?? DEFAULT_RETRY_DELAYS).map(durationToMs),
+    ...(row.billing === 'invoice' ? { billing: 'invoice' as const } : {}),
   };
 }

@@ -242,9 +242,100 @@ it('billing card without a saved card: confirm answers 409 with the reason, and 
   expect(await requestOf(created.id)).toMatchObject({ status: 'proposal_accepted', payments: [], subscriptionId: null, paymentStatus: null });
   expect((await payments.charges()).count).toBe(before);
 
-  // Once billed by invoice, it confirms (nothing charged on confirm).
+  // Once billed by invoice, it confirms (nothing charged on confirm), and its plan is billed by invoice too: period 1's is issued at once.
   await succeeded(office.api.POST('/v1/requests/{id}/status', { ...withId(created.id), body: { billing: 'invoice' } }), 200);
   expect(await succeeded(confirm(created.id), 200)).toMatchObject({ status: 'confirmed', payments: [] });
+  const subscriptionId = await eventually(async () => (await requestOf(created.id)).subscriptionId ?? undefined, { what: 'the subscription started' });
+  const subscription = await eventually(async () => {
+    const seen = await succeeded(office.api.GET('/v1/subscriptions/{id}', withId(subscriptionId)), 200);
+    return seen.invoices[0]?.status === 'sent' ? seen : undefined;
+  }, { what: "period 1's invoice sent" });
+  expect(subscription).toMatchObject({ billing: 'invoice', status: 'active', payments: [], invoices: [expect.objectContaining({ period: 1, amount: 2900 })] });
+  expect((await payments.charges()).count).toBe(before);
+  await succeeded(office.api.POST('/v1/subscriptions/{id}/cancel', { ...withId(subscriptionId), body: {} }), 200);
+});
+
+/** A request for a product not on quote, at its price. */
+const pricedRequest = (customerId: string, price: number) => newRequest(customerId, { priceOnQuote: false, price });
+
+it('a request at its price (not on quote) with billing card: confirming charges the price once, as a proposal is charged', async () => {
+  const customer = await customerWith('pm_card_visa');
+  const statsBefore = await stats();
+  const created = await pricedRequest(customer.id, 4900);
+  expect(created).toMatchObject({ priceOnQuote: false, price: 4900, billing: 'card', proposal: null });
+  await received(created.id);
+
+  const before = (await payments.charges()).count;
+  const key = `confirm-${unique()}`;
+  expect(await succeeded(confirm(created.id, key), 200)).toMatchObject({ status: 'confirmed', box: 'closed', handledWithoutProposal: false });
+  const paid = await eventually(async () => {
+    const seen = await requestOf(created.id);
+    return seen.paymentStatus ? seen : undefined;
+  }, { what: 'the charge of the price' });
+  expect(paid).toMatchObject({ status: 'confirmed', paymentStatus: 'paid' });
+  expect(paid.payments).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded', amount: 4900, currency: 'EUR' })]);
+  // The same records, webhook and notice as a proposal's charge.
+  const trail = await eventually(async () => {
+    const events = await office.events(created.id);
+    return events.some((event) => event.type === 'paid') ? events : undefined;
+  }, { what: 'the paid event' });
+  expect(trail.filter((event) => event.type === 'paid').map((event) => event.data)).toEqual([expect.objectContaining({ amount: 4900, currency: 'EUR', attempt: 1 })]);
+  await eventually(
+    async () => ((await payments.stack.readOutbox()).some((email) => recipientsOf(email).includes(assignee.email) && email.subject === `Paiement reçu pour ${created.number}`) ? true : undefined),
+    { what: 'the assignee told of the payment' },
+  );
+  // The confirm's retry is answered the same; another confirm is refused: charged once.
+  expect(await succeeded(confirm(created.id, key), 200)).toMatchObject({ status: 'confirmed' });
+  expect((await confirm(created.id, `again-${created.id}`)).response.status).toBe(409);
+  await payments.stack.client.workflow.getHandle(`request-${created.id}`).result();
+  expect((await payments.charges()).count - before).toBe(1);
+  // Counted in the statistics at its price.
+  const statsAfter = await stats();
+  expect(statsAfter.confirmed).toBe(statsBefore.confirmed + 1);
+  expect(statsAfter.confirmedAmounts.EUR).toBe((statsBefore.confirmedAmounts.EUR ?? 0) + 4900);
+  // A request confirmed and charged at its price: the history CI replays (test/replay/record.ts).
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await saveClosedHistory(payments.stack.client.workflow, `request-${created.id}`, 'request-priced-charged');
+  }
+});
+
+it("a request at its price whose card is declined on confirm is charged again by the seller's retry", async () => {
+  const customer = await customerWith('pm_card_chargeDeclined');
+  const created = await pricedRequest(customer.id, 3500);
+  await received(created.id);
+  await succeeded(confirm(created.id), 200);
+  await eventually(async () => ((await requestOf(created.id)).paymentStatus === 'unpaid' ? true : undefined), { what: 'the first charge declined' });
+
+  await succeeded(office.api.PATCH('/v1/customers/{id}', { ...withId(customer.id), body: { savedCard: { paymentMethodId: 'pm_card_visa' } } }), 200);
+  const before = (await payments.charges()).count;
+  // Until the workflow hears of the decline, the first attempt is in flight.
+  await eventually(async () => {
+    const retried = await office.api.POST('/v1/requests/{id}/charge', { params: { path: { id: created.id }, header: { 'Idempotency-Key': `retry-${unique()}` } }, body: {} });
+    return retried.response.status === 202 ? true : undefined;
+  }, { what: 'the retry taken' });
+  const paid = await eventually(async () => {
+    const seen = await requestOf(created.id);
+    return seen.paymentStatus === 'paid' ? seen : undefined;
+  }, { what: 'the second attempt paid' });
+  expect(paid.payments.map(({ attempt, status, amount }) => ({ attempt, status, amount }))).toEqual([
+    { attempt: 1, status: 'failed', amount: 3500 },
+    { attempt: 2, status: 'succeeded', amount: 3500 },
+  ]);
+  expect((await payments.charges()).count - before).toBe(1);
+});
+
+it('a request at its price with billing card and no saved card: confirm answers 409 with the reason; a price on quote is bad input', async () => {
+  const customer = await customerWith();
+  const created = await pricedRequest(customer.id, 2500);
+  await received(created.id);
+  const refused = await confirm(created.id);
+  expect(refused.response.status).toBe(409);
+  expect(refused.error?.detail).toMatch(/^The customer has no saved card to charge/);
+  expect(await requestOf(created.id)).toMatchObject({ status: 'pending', payments: [], paymentStatus: null });
+
+  const onQuote = await office.api.POST('/v1/requests', { body: { customerId: customer.id, product: 'Sur devis', priceOnQuote: true, price: 2500 } });
+  expect(onQuote.response.status).toBe(400);
+  expect(onQuote.error?.errors).toEqual([expect.objectContaining({ path: 'price' })]);
 });
 
 it('withdraws a proposal and sends a new one; the old link answers the new proposal only', async () => {

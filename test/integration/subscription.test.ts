@@ -3,10 +3,15 @@
  * Temporal, the official Stripe SDK talking to the local stand-in (which counts the money it
  * takes). Two periods charged, a plan change applied from the next period, then the card is
  * replaced by one that declines: payment_failed, retried on the schedule, inactive (cancelled)
- * after the last retry, every attempt listed. A scheduled subscription is terminated.
+ * after the last retry, every attempt listed. A scheduled subscription is terminated. Billed by
+ * invoice, each period issues one invoice document, emailed to the customer and payable online;
+ * billed by card without a saved card, it is refused at once.
  */
+import { randomBytes } from 'node:crypto';
+import { issueSubscriptionInvoice } from '../../activities/subscriptions/invoice';
 import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
+import { recipientsOf } from '../support/outbox';
 import { startPaymentStack, type PaymentStack } from '../support/payments';
 import { createSubscription } from '../../services/subscriptions/create';
 import { MachineRunner } from '../../workflows/machine-runner';
@@ -133,6 +138,7 @@ it("hands a run carrying the old loop's state over to the story: every period ch
   // What the loop carried once period 1 was charged: its machine as the interpreter saves it, one write made.
   const period1 = MachineRunner.start(subscriptionMachine, { now: startAt, plan, startAt, retryDelaysMs }, {
     chargeCard: async ({ params }) => ({ type: 'CHARGE_SUCCEEDED', period: params.period, attempt: params.attempt, at: startAt }),
+    issueInvoice: () => Promise.reject(new Error('billed by card')),
   });
   await period1.entered();
   const workflowId = subscriptionWorkflowId(created.subscriptionId);
@@ -170,6 +176,82 @@ it("hands a run carrying the old loop's state over to the story: every period ch
     await saveReplayRuns(payments.stack.client.workflow, workflowId, 'subscription-loop-to-story');
   }
 }, 60_000);
+
+it('billed by invoice: each period issues one invoice, emailed to the customer and payable online, and nothing is charged', async () => {
+  const chargesBefore = (await payments.charges()).count;
+  const { payOnline } = await succeeded(office.api.GET('/v1/settings'));
+  await succeeded(office.api.PATCH('/v1/settings', { body: { payOnline: true } }));
+  const email = `compta-${randomBytes(4).toString('hex')}@blackbell.test`;
+  const customer = await succeeded(office.api.POST('/v1/customers', { body: { name: 'Blackbell Studio', email } }), 201);
+  const plan = { name: 'Entretien', amount: 2900, currency: 'EUR', period: 'PT5S' };
+  // Billed by card (the default), a customer without a saved card is refused at once, with the reason.
+  const refused = await office.api.POST('/v1/subscriptions', { body: { customerId: customer.id, plan } });
+  expect(refused.response.status).toBe(409);
+  expect(refused.error?.detail).toMatch(/^The customer has no saved card to charge/);
+
+  // Billed by invoice, a customer without an email address to send them to is refused likewise.
+  const unreachable = await succeeded(office.api.POST('/v1/customers', { body: { name: 'Sans Courriel' } }), 201);
+  const noAddress = await office.api.POST('/v1/subscriptions', { body: { customerId: unreachable.id, plan, billing: 'invoice' } });
+  expect(noAddress.response.status).toBe(409);
+  expect(noAddress.error?.detail).toMatch(/^The customer has no email address/);
+
+  const { id } = await succeeded(office.api.POST('/v1/subscriptions', { body: { customerId: customer.id, plan, billing: 'invoice' } }), 201);
+  // The invoice's row comes with its document; its workflow sends it a moment later.
+  const invoiced = await eventually(async () => {
+    const subscription = await subscriptionOf(id);
+    return subscription.invoices.length >= 2 && subscription.invoices.every((invoice) => invoice.status !== 'draft') ? subscription : undefined;
+  }, { what: 'two periods invoiced and sent', timeoutMs: 30_000 });
+  await succeeded(office.api.POST('/v1/subscriptions/{id}/cancel', { ...bySubscription(id), body: {} }));
+  const ended = await subscriptionOf(id);
+  expect(ended).toMatchObject({ billing: 'invoice', status: 'inactive', statusReason: 'terminated', payments: [] });
+  expect(ended.invoices.map((invoice) => invoice.period)).toEqual(ended.invoices.map((_, index) => index + 1));
+  expect(invoiced.invoices.slice(0, 2).map(({ period, amount, currency, status }) => ({ period, amount, currency, status }))).toEqual([
+    { period: 1, amount: 2900, currency: 'EUR', status: 'sent' },
+    { period: 2, amount: 2900, currency: 'EUR', status: 'sent' },
+  ]);
+
+  for (const invoice of invoiced.invoices.slice(0, 2)) {
+    const document = await office.document(invoice.documentId);
+    expect(document).toMatchObject({ kind: 'invoice', number: invoice.number, customerId: customer.id, totals: { gross: 2900 } });
+    expect(document.dueDate).toBe(invoice.dueDate);
+    // Recorded as made from the subscription's period (document.created), then sent.
+    const trail = await office.events(invoice.documentId);
+    expect(trail.filter((event) => event.type === 'created').map((event) => event.data)).toEqual([{ from: { subscriptionId: id, period: invoice.period } }]);
+    expect(trail.filter((event) => event.type === 'sent')).toHaveLength(1);
+    // Emailed once, with its link, where the customer pays online.
+    const emails = (await payments.stack.readOutbox()).filter((sent) => recipientsOf(sent).includes(email) && sent.subject.includes(invoice.number));
+    expect(emails).toHaveLength(1);
+    const link = emails[0]?.links.find((candidate) => candidate.startsWith(`${payments.stack.baseUrl}/d/`));
+    const pay = await fetch(`${link}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(pay.status).toBe(200);
+    expect(((await pay.json()) as { url: string }).url).toMatch(new RegExp(`^${payments.stripe.url}/c/pay/cs_test_`));
+  }
+
+  // Issued again (a retried activity, a restarted worker): the same invoice, nothing new written.
+  const [first] = invoiced.invoices;
+  const again = await issueSubscriptionInvoice(payments.stack.prisma, {
+    tenantId: (await payments.stack.prisma.customer.findUniqueOrThrow({ where: { id: customer.id } })).tenantId,
+    subscriptionId: id,
+    customerId: customer.id,
+    period: 1,
+    from: Date.now(),
+    to: Date.now(),
+    planName: plan.name,
+    amount: plan.amount,
+    currency: plan.currency,
+    at: Date.now(),
+  });
+  expect(again.issued).toMatchObject({ documentId: first?.documentId, number: first?.number });
+  expect(await payments.stack.prisma.subscriptionInvoice.count({ where: { subscriptionId: id } })).toBe(ended.invoices.length);
+  expect((await office.events(first?.documentId ?? '')).filter((event) => event.type === 'created')).toHaveLength(1);
+  expect((await payments.charges()).count).toBe(chargesBefore);
+  await succeeded(office.api.PATCH('/v1/settings', { body: { payOnline } }));
+  // A subscription billed by invoice over a few periods (one run each), then terminated: the histories CI replays.
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await payments.stack.client.workflow.getHandle(subscriptionWorkflowId(id)).result();
+    await saveReplayRuns(payments.stack.client.workflow, subscriptionWorkflowId(id), 'subscription-invoiced');
+  }
+}, 90_000);
 
 it('bad input changes nothing', async () => {
   const customerId = await customerWithCard('pm_card_visa');

@@ -75,6 +75,8 @@ export async function subscriptionLoop(input: SubscriptionWorkflowInput | Subscr
         ...(result.failureCode ? { failureCode: result.failureCode } : {}),
       };
     },
+    // The loop's runs were started before subscriptions were billed by invoice: their machine never issues one.
+    issueInvoice: () => Promise.reject(new Error('A subscription run on the loop is billed by card only')),
   };
   const runner = resume
     ? MachineRunner.restore(subscriptionMachine, resume.machine, handlers)

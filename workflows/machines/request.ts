@@ -18,10 +18,13 @@
  * - A request waiting for the customer's answer cannot be confirmed: the seller withdraws the
  *   proposal first (the price the customer sees must be the one charged).
  * - A new proposal replaces an accepted or declined one; the earlier stays in the history.
- * - Confirming with billing "card" when something is to be charged (an accepted amount, a plan) and
- *   the customer has no saved card is refused with the reason, rather than confirmed into a
- *   charge bound to fail.
- * - Confirming with billing "card" charges the accepted amount once (`chargeConfirmedRequest`,
+ * - Confirming with billing "card" when something is to be charged (an accepted amount, a price, a
+ *   plan) and the customer has no saved card is refused with the reason, rather than confirmed
+ *   into a charge bound to fail.
+ * - What confirming charges: the accepted proposal's amount; without one, the request's price
+ *   (a product not "on quote" priced in the request) — a declined or withdrawn proposal leaves
+ *   the price the customer ordered at. A request on quote has no price: its proposal prices it.
+ * - Confirming with billing "card" charges that amount once (`chargeConfirmedRequest`,
  *   attempt 1); with a plan it also starts the subscription (`startSubscription`). The charge's
  *   outcome (paid, or a decline: confirmed-unpaid) is the activity's to record: the request is
  *   confirmed either way. The outcome comes back (CHARGE_SUCCEEDED | CHARGE_FAILED): a declined
@@ -49,6 +52,8 @@ import { activity, confirmToCustomer, neverTaken, statusReaders, type ConfirmPar
 export interface RequestMachineInput {
   now: number;
   priceOnQuote: boolean;
+  /** The product's price (minor units) of a request not on quote; absent in runs started before requests had one. */
+  price?: number;
   billing: RequestBilling;
   currency: string;
   /** A confirmed request with a plan starts a subscription. */
@@ -60,7 +65,7 @@ export interface RequestContext extends RequestMachineInput {
   outcome?: ProposalOutcome;
   unread: boolean;
   handledWithoutProposal: boolean;
-  /** What the card is charged on confirm (the accepted proposal), minor units. */
+  /** What the card is charged on confirm (the accepted proposal, or the price), minor units. */
   confirmedAmount?: number;
   /** The seller's words when declining, if any. */
   declineReason?: string;
@@ -128,8 +133,11 @@ const acceptedAmount = (context: RequestContext): number | undefined => {
   return last?.status === 'accepted' ? last.amount : undefined;
 };
 
-/** Confirming charges the card: the accepted amount now, or a plan's periods from now on. */
-const wouldCharge = (context: RequestContext): boolean => context.billing === 'card' && (acceptedAmount(context) !== undefined || context.hasPlan);
+/** What confirming charges: the accepted proposal's amount, else the price of a request not on quote. */
+const amountToCharge = (context: RequestContext): number | undefined => acceptedAmount(context) ?? (context.priceOnQuote ? undefined : context.price);
+
+/** Confirming charges the card: an amount now, or a plan's periods from now on. */
+const wouldCharge = (context: RequestContext): boolean => context.billing === 'card' && (amountToCharge(context) !== undefined || context.hasPlan);
 
 export const requestMachine = setup({
   types: {
@@ -139,7 +147,7 @@ export const requestMachine = setup({
   },
   guards: {
     validAmount: ({ event }) => event.type === 'SEND_PROPOSAL' && Number.isInteger(event.amount) && event.amount > 0,
-    chargesCard: ({ context }) => context.billing === 'card' && acceptedAmount(context) !== undefined,
+    chargesCard: ({ context }) => context.billing === 'card' && amountToCharge(context) !== undefined,
     chargeDeclined: ({ context }) => context.charge?.status === 'failed',
     noCardToCharge: ({ context, event }) => event.type === 'CONFIRM' && event.cardSaved === false && wouldCharge(context),
     unread: ({ context }) => context.unread,
@@ -162,8 +170,8 @@ export const requestMachine = setup({
     }),
     changeBilling: assign(({ context, event }) => (event.type === 'CHANGE_BILLING' ? { billing: event.billing } : { billing: context.billing })),
     settleConfirm: assign(({ context }) => {
-      const amount = acceptedAmount(context);
-      return { ...(amount !== undefined ? { confirmedAmount: amount } : {}), handledWithoutProposal: context.priceOnQuote && amount === undefined };
+      const amount = amountToCharge(context);
+      return { ...(amount !== undefined ? { confirmedAmount: amount } : {}), handledWithoutProposal: context.priceOnQuote && acceptedAmount(context) === undefined };
     }),
     settleDecline: assign(({ context, event }) => ({
       handledWithoutProposal: context.priceOnQuote && context.proposals.length === 0,

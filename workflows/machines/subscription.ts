@@ -8,6 +8,7 @@
  *   *.charging ──CHARGE_FAILED, no retry left──▶ inactive (cancelled)
  *   scheduled | active | payment_failed ──TERMINATE──▶ inactive (terminated)
  *   scheduled | active | payment_failed ──CHANGE_PLAN──▶ the same state, plan changed
+ *   billed by invoice: active.invoicing ──INVOICE_ISSUED──▶ active.paid (instead of charging)
  *
  * Decisions taken here, where the product pages leave room:
  * - Period n (1 for the first) starts n - 1 periods after the start and is charged then, in
@@ -21,10 +22,14 @@
  * - A charge outcome counts only for the attempt in flight (period and attempt match), so a
  *   late or repeated outcome changes nothing.
  * - Inactive is the end: nothing is allowed there (the workflow completes).
+ * - Billed by invoice, each period begins by issuing its invoice (`issueInvoice`: a document sent
+ *   to the customer, payable online, reminded and overdue on its own workflow) instead of
+ *   charging a card; once issued the period is billed (active.paid), whether or not the invoice
+ *   is paid yet. No card, so no failed charge: such a subscription is never payment_failed.
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import type { Actor } from '../../domain/documents';
-import { periodEnd, type InactiveReason, type SubscriptionPlan, type SubscriptionStatus } from '../../domain/plans';
+import { periodEnd, periodStart, type InactiveReason, type SubscriptionBilling, type SubscriptionPlan, type SubscriptionStatus } from '../../domain/plans';
 import { activity } from './actions';
 
 export interface SubscriptionMachineInput {
@@ -32,10 +37,14 @@ export interface SubscriptionMachineInput {
   plan: SubscriptionPlan;
   startAt: number;
   retryDelaysMs: number[];
+  /** Absent: card (subscriptions from before invoices were issued). */
+  billing?: SubscriptionBilling;
 }
 
 export interface SubscriptionContext {
   now: number;
+  /** Absent: card. */
+  billing?: SubscriptionBilling;
   plan: SubscriptionPlan;
   nextPlan?: SubscriptionPlan;
   /** Period `anchorPeriod` starts at `anchorAt`; later ones follow from it with the plan's period. */
@@ -74,7 +83,14 @@ export interface TerminateEvent extends Timed {
   reason?: string;
 }
 
-export type SubscriptionEvent = ChargeOutcomeEvent | ChangePlanEvent | TerminateEvent;
+/** The period's invoice was made and its workflow started (billed by invoice). */
+export interface InvoiceIssuedEvent extends Timed {
+  type: 'INVOICE_ISSUED';
+  period: number;
+  documentId: string;
+}
+
+export type SubscriptionEvent = ChargeOutcomeEvent | ChangePlanEvent | TerminateEvent | InvoiceIssuedEvent;
 
 /** Parameters of the chargeCard action: which attempt of which period, for how much. */
 export interface ChargeCardParams {
@@ -84,10 +100,27 @@ export interface ChargeCardParams {
   currency: string;
 }
 
+/** Parameters of the issueInvoice action: the period invoiced, its dates and price. */
+export interface IssueInvoiceParams {
+  period: number;
+  /** Epoch ms the period starts and ends. */
+  from: number;
+  to: number;
+  planName: string;
+  amount: number;
+  currency: string;
+}
+
 const isCurrentAttempt = (context: SubscriptionContext, event: SubscriptionEvent): boolean =>
   (event.type === 'CHARGE_SUCCEEDED' || event.type === 'CHARGE_FAILED') && event.period === context.period && event.attempt === context.failures + 1;
 
 const endOfPeriod = (context: SubscriptionContext): number => periodEnd(context.anchorAt, context.plan.period, context.period - context.anchorPeriod);
+
+/** Where a period begins: its invoice issued, or its card charged. */
+const beginPeriodIn = (invoicing: string, charging: string, ...actions: ('keepTime' | 'beginNextPeriod')[]) => [
+  { guard: 'byInvoice' as const, target: invoicing, actions },
+  { target: charging, actions },
+];
 
 /** A charge in flight: its success goes to `paidTarget`; a failure waits for a retry, or ends it when none is left. */
 const chargingThen = (paidTarget: string) =>
@@ -118,6 +151,8 @@ export const subscriptionMachine = setup({
   },
   guards: {
     notYetStarted: ({ context }) => context.anchorAt > context.now,
+    byInvoice: ({ context }) => context.billing === 'invoice',
+    currentPeriod: ({ context, event }) => event.type === 'INVOICE_ISSUED' && event.period === context.period,
     currentSuccess: ({ context, event }) => event.type === 'CHARGE_SUCCEEDED' && isCurrentAttempt(context, event),
     currentFailure: ({ context, event }) => event.type === 'CHARGE_FAILED' && isCurrentAttempt(context, event),
     retryLeft: ({ context, event }) => event.type === 'CHARGE_FAILED' && isCurrentAttempt(context, event) && context.failures < context.retryDelaysMs.length,
@@ -149,6 +184,7 @@ export const subscriptionMachine = setup({
     endCancelled: assign({ statusReason: 'cancelled' as const, retryAt: undefined }),
     endTerminated: assign({ statusReason: 'terminated' as const, retryAt: undefined }),
     chargeCard: activity<ChargeCardParams>(),
+    issueInvoice: activity<IssueInvoiceParams>(),
   },
   delays: {
     untilStart: ({ context }) => Math.max(0, context.anchorAt - context.now),
@@ -165,6 +201,7 @@ export const subscriptionMachine = setup({
     period: 0,
     failures: 0,
     retryDelaysMs: input.retryDelaysMs,
+    ...(input.billing ? { billing: input.billing } : {}),
   }),
   initial: 'starting',
   on: {
@@ -173,10 +210,10 @@ export const subscriptionMachine = setup({
   states: {
     /** Transient: scheduled when the start is ahead, else the first period begins at once. */
     starting: {
-      always: [{ guard: 'notYetStarted', target: 'scheduled' }, { target: 'active', actions: 'beginNextPeriod' }],
+      always: [{ guard: 'notYetStarted', target: 'scheduled' }, ...beginPeriodIn('active.invoicing', 'active', 'beginNextPeriod')],
     },
     scheduled: {
-      after: { untilStart: { target: 'active', actions: ['keepTime', 'beginNextPeriod'] } },
+      after: { untilStart: beginPeriodIn('active.invoicing', 'active', 'keepTime', 'beginNextPeriod') },
       on: { CHANGE_PLAN: { actions: ['keepTime', 'takePlanNow'] } },
     },
     active: {
@@ -184,8 +221,23 @@ export const subscriptionMachine = setup({
       on: { CHANGE_PLAN: { actions: ['keepTime', 'takePlanNextPeriod'] } },
       states: {
         charging: chargingThen('paid'),
+        invoicing: {
+          entry: {
+            type: 'issueInvoice',
+            params: ({ context }: { context: SubscriptionContext }): IssueInvoiceParams => ({
+              period: context.period,
+              from: periodStart(context.anchorAt, context.plan.period, context.period - context.anchorPeriod),
+              to: endOfPeriod(context),
+              planName: context.plan.name,
+              amount: context.plan.amount,
+              currency: context.plan.currency,
+            }),
+          },
+          on: { INVOICE_ISSUED: { guard: 'currentPeriod', target: 'paid', actions: 'keepTime' } },
+        },
+        /** The period billed: charged, or its invoice issued. */
         paid: {
-          after: { untilNextPeriod: { target: 'charging', actions: ['keepTime', 'beginNextPeriod'] } },
+          after: { untilNextPeriod: beginPeriodIn('invoicing', 'charging', 'keepTime', 'beginNextPeriod') },
         },
       },
     },

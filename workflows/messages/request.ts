@@ -18,6 +18,8 @@ export const requestWorkflowId = (requestId: string): string => `request-${reque
 
 export interface RequestWorkflowInput extends DocumentWorkflowInput {
   priceOnQuote: boolean;
+  /** The product's price (minor units) of a request not on quote: charged on confirm with billing card when no proposal was accepted. */
+  price?: number;
   billing: RequestBilling;
   currency: string;
   /** The plan a confirmed request subscribes the customer to. */

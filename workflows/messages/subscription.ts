@@ -6,7 +6,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/documents';
-import type { SubscriptionPlan } from '../../domain/plans';
+import type { SubscriptionBilling, SubscriptionPlan } from '../../domain/plans';
 import type { SubscriptionView } from '../machines/subscription';
 import type { StoryInput } from './document';
 
@@ -24,6 +24,8 @@ export interface SubscriptionWorkflowInput extends StoryInput {
   startAt: number;
   /** Wait before each retry of a failed charge, in order; one more failure than retries makes it inactive. */
   retryDelaysMs: number[];
+  /** card (absent: runs started before invoices) charges the saved card each period; invoice sends an invoice each period. */
+  billing?: SubscriptionBilling;
   /** Continue as new after this many charged periods in one run; 1 when absent (tests of history set more). */
   periodsPerRun?: number;
 }

@@ -11,8 +11,10 @@ import { quoteMachine, quoteStatus } from '../../../workflows/machines/quote';
 const plan = { name: 'Basic', amount: 1000, currency: 'EUR', period: 'monthly' };
 const seller = { kind: 'seller', userId: 'user-1' } as const;
 
-function startedNow(handlers: ActionHandlers<typeof subscriptionMachine>, seen: string[] = []) {
-  return MachineRunner.start(subscriptionMachine, { now: 1_000, plan, startAt: 1_000, retryDelaysMs: [] }, handlers, {
+/** A subscription billed by card: its handlers charge, and never issue an invoice. */
+function startedNow(handlers: Pick<ActionHandlers<typeof subscriptionMachine>, 'chargeCard'>, seen: string[] = []) {
+  const byCard = { ...handlers, issueInvoice: () => Promise.reject(new Error('billed by card')) };
+  return MachineRunner.start(subscriptionMachine, { now: 1_000, plan, startAt: 1_000, retryDelaysMs: [] }, byCard, {
     beforeActions: async (snapshot) => {
       seen.push(`${subscriptionStatus(snapshot)}:${JSON.stringify(snapshot.value)}`);
     },

@@ -243,6 +243,23 @@ describe('request machine', () => {
     expect(whyNotRequest(run(IN.in_progress, { ...INPUT, hasPlan: true }).snapshot, noCard)).toMatch(/no saved card/);
   });
 
+  it("charges a request at its price (not on quote) on confirm, unless a proposal was accepted; a request on quote has no price to charge", () => {
+    const priced: RequestMachineInput = { ...INPUT, priceOnQuote: false, price: 4900 };
+    const charged = (events: RequestEvent[], input = priced) => run(events, input).actions.find((action) => action.type === 'chargeConfirmedRequest')?.params;
+    expect(charged([E.send, E.confirm])).toEqual({ amount: 4900, currency: 'EUR', attempt: 1 });
+    // A proposal accepted prices it; one declined or withdrawn leaves the price it was ordered at.
+    expect(charged([E.send, E.propose(4500), E.accept, E.confirm])).toEqual({ amount: 4500, currency: 'EUR', attempt: 1 });
+    expect(charged([E.send, E.propose(6000), E.refuse, E.confirm])).toEqual({ amount: 4900, currency: 'EUR', attempt: 1 });
+    expect(charged([E.send, E.propose(6000), E.withdraw, E.confirm])).toEqual({ amount: 4900, currency: 'EUR', attempt: 1 });
+    // Declined, it is retried like any charge; without a saved card, confirm is refused with the reason.
+    const declined = step(run([E.send, E.confirm], priced).snapshot, E.charged(1, false)).snapshot;
+    expect(step(declined, E.retryCharge).actions.find((action) => action.type === 'chargeConfirmedRequest')?.params).toEqual({ amount: 4900, currency: 'EUR', attempt: 2 });
+    expect(whyNotRequest(run([E.send], priced).snapshot, by(seller, 'CONFIRM', { cardSaved: false }))).toMatch(/^The customer has no saved card to charge/);
+    // Billed by invoice, or on quote (priced by its proposal only): nothing charged.
+    expect(charged([E.send, E.billing('invoice'), E.confirm])).toBeUndefined();
+    expect(charged([E.send, E.confirm], { ...priced, priceOnQuote: true })).toBeUndefined();
+  });
+
   it('charges nothing when billing was changed to invoice before confirming', () => {
     const { snapshot, actions } = run([...IN.proposal_accepted, E.billing('invoice'), E.confirm]);
     expect(activities(actions)).toEqual(['syncRequest', 'recordTransition', 'startSubscription', 'confirmToCustomer']);

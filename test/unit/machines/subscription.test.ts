@@ -84,6 +84,29 @@ describe('subscription machine', () => {
     expect(charges(started.actions)).toEqual([{ period: 1, attempt: 1, amount: 1000, currency: 'EUR' }]);
   });
 
+  it('billed by invoice: each period issues its invoice instead of a charge, from the start or once scheduled', () => {
+    const invoices = (actions: Action[]) => actions.filter((action) => action.type === 'issueInvoice').map((action) => action.params);
+    const byInvoice = { ...INPUT, billing: 'invoice' as const };
+    const { snapshot, actions } = start(byInvoice);
+    expect(snapshot.matches({ active: 'invoicing' })).toBe(true);
+    expect(charges(actions)).toEqual([]);
+    const february = Date.UTC(2026, 1, 28, 9);
+    expect(invoices(actions)).toEqual([{ period: 1, from: T0, to: february, planName: 'Basic', amount: 1000, currency: 'EUR' }]);
+    // Only the period in flight's invoice counts.
+    expect(step(snapshot, { type: 'INVOICE_ISSUED', period: 2, documentId: 'doc_2', at: T0 }).snapshot.matches({ active: 'invoicing' })).toBe(true);
+
+    const issued = step(snapshot, { type: 'INVOICE_ISSUED', period: 1, documentId: 'doc_1', at: T0 + 1000 });
+    expect(subscriptionView(issued.snapshot)).toMatchObject({ status: 'active', currentPeriod: 1, nextChargeAt: february });
+    const second = fire(issued.snapshot, issued.actions, february);
+    expect(invoices(second.actions)).toEqual([{ period: 2, from: february, to: Date.UTC(2026, 2, 31, 9), planName: 'Basic', amount: 1000, currency: 'EUR' }]);
+    expect(charges(second.actions)).toEqual([]);
+
+    const scheduled = start({ ...byInvoice, startAt: T0 + 10 * DAY });
+    expect(subscriptionStatus(scheduled.snapshot)).toBe('scheduled');
+    const begun = fire(scheduled.snapshot, scheduled.actions, T0 + 10 * DAY);
+    expect(invoices(begun.actions)).toEqual([expect.objectContaining({ period: 1, from: T0 + 10 * DAY })]);
+  });
+
   it('a failed charge: payment_failed, retried on the schedule, active again on success', () => {
     const first = step(start().snapshot, failed(1, 1, T0));
     expect(subscriptionView(first.snapshot)).toMatchObject({ status: 'payment_failed', failures: 1, nextChargeAt: T0 + DAY });

@@ -1,11 +1,11 @@
 /**
- * Sending an invoice: what its workflow needs beyond every document's story — the amount
- * owed, the due date (overdue after it) and the reminder schedule (the quote's settings:
- * reminderAfter, maxReminders).
+ * Sending an invoice (the back office's send, a subscription's period): what its workflow needs
+ * beyond every document's story — the amount owed, the due date (overdue after it) and the
+ * reminder schedule (the quote's settings: reminderAfter, maxReminders).
  */
-import type { TenantSettings } from '../../generated/prisma/client';
-import { durationToMs } from '../../domain/durations';
-import type { InvoiceWorkflowInput } from '../../workflows/messages/invoice';
+import type { TenantSettings } from '../generated/prisma/client';
+import { durationToMs } from '../domain/durations';
+import type { InvoiceWorkflowInput } from '../workflows/messages/invoice';
 
 type InvoiceStory = Omit<InvoiceWorkflowInput, 'grossTotal' | 'currency' | 'dueDate' | 'reminderAfterMs' | 'maxReminders'>;
 
