@@ -11,7 +11,7 @@ import type { Payment, PrismaClient } from '../../generated/prisma/client';
 import { createStripeProvider } from '../../services/payment/stripe';
 import { receivedPaymentOf, type HostedPayment, type PaymentEvent, type PaymentProvider } from '../../services/payment/provider';
 import { markHostedPaymentExpired } from '../../services/db/payments';
-import { eventBelongsToTenant, PAYMENTS_NOT_SET_UP, tenantPayments, tenantPaymentsOrNone } from '../../services/payment/accounts';
+import { eventBelongsToTenant, ONBOARDING_NOT_DONE, PAYMENTS_NOT_SET_UP, takesPayments, tenantPayments, tenantPaymentsOrNone } from '../../services/payment/accounts';
 import type { FoundLink } from '../../services/db/links';
 import { AppError } from '../../domain/errors';
 import type { Actor } from '../../domain/documents';
@@ -68,7 +68,10 @@ export function paymentsOfTenant(deps: Pick<PaymentDeps, 'prisma' | 'config'>, t
 export async function openInvoicePayment(deps: PaymentDeps, found: FoundLink, ask: { decisionId: string; actor: Actor; linkUrl: string }): Promise<PaymentPage> {
   const { document, link } = found;
   if (document.kind !== 'invoice') throw new AppError('decision_rejected', 'Only invoices are paid online');
-  if (!(await tenantPaymentsOrNone(deps.prisma, paymentProviderFor(deps.config), document.tenantId))) throw new AppError('decision_rejected', PAYMENTS_NOT_SET_UP);
+  // Not paid anywhere, or on an account Stripe does not let take payments yet: refused with the reason, the workflow not asked.
+  const payments = await tenantPaymentsOrNone(deps.prisma, paymentProviderFor(deps.config), document.tenantId);
+  if (!payments) throw new AppError('decision_rejected', PAYMENTS_NOT_SET_UP);
+  if (!(await takesPayments(payments))) throw new AppError('decision_rejected', ONBOARDING_NOT_DONE);
   const { payOnline } = await getSettings(deps.prisma, document.tenantId);
   return openInvoicePaymentPage(deps.temporal, document.id, ask.decisionId, {
     actor: ask.actor,

@@ -14,12 +14,18 @@ import { AppError } from '../../domain/errors';
 import type { PaymentProvider } from './provider';
 
 export const PAYMENTS_NOT_SET_UP = 'Payments are not set up: the seller has no connected Stripe account yet (POST /v1/settings/payments/connect).';
+export const ONBOARDING_NOT_DONE = "Payments are not set up: the seller's Stripe account has not finished its onboarding (POST /v1/settings/payments/connect answers a link to finish it).";
 
 /** The provider on the tenant's account; undefined when the tenant cannot be paid (not connected, and the platform does not stand in). */
 export async function tenantPaymentsOrNone(prisma: PrismaClient, provider: PaymentProvider, tenantId: string): Promise<PaymentProvider | undefined> {
   const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { stripeAccountId: true } });
   if (tenant.stripeAccountId) return provider.onAccount(tenant.stripeAccountId);
   return provider.platformServesUnconnected ? provider : undefined;
+}
+
+/** Whether Stripe lets the account take payments now: a connected account once its onboarding is done (`charges_enabled`), the platform's always. */
+export async function takesPayments(payments: PaymentProvider): Promise<boolean> {
+  return !payments.account || (await payments.retrieveConnectedAccount(payments.account)).chargesEnabled;
 }
 
 /** The provider on the tenant's account, or 409 "payments are not set up". */

@@ -6,7 +6,8 @@
  * account (`account`) reach that seller's invoice, and an event of one seller's account naming
  * the other's invoice moves nothing. A tenant not connected, where the platform does not stand
  * in (STRIPE_CONNECT_REQUIRED=true, as in production), is not offered "Pay online", and asking
- * is refused with the reason; a card cannot be saved for its customers either.
+ * is refused with the reason; a card cannot be saved for its customers either; connected but
+ * not through onboarding, paying is refused with that reason.
  */
 import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
@@ -139,4 +140,13 @@ it('refuses payments of a tenant not connected, with the reason', async () => {
   expect(saved.response.status).toBe(409);
   expect(saved.error).toMatchObject({ detail: expect.stringContaining('Payments are not set up') });
   expect(await succeeded(office.api.GET('/v1/settings/payments'), 200)).toMatchObject({ accountId: null, paidTo: 'nowhere' });
+
+  // Connected, onboarding not finished: Stripe would take nothing on it, and the portal says so.
+  await succeeded(office.api.POST('/v1/settings/payments/connect', { body: { returnUrl: 'https://erp.example/settings/payments' } }), 200);
+  const early = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(early.status).toBe(409);
+  expect(((await early.json()) as { detail: string }).detail).toBe(
+    "Payments are not set up: the seller's Stripe account has not finished its onboarding (POST /v1/settings/payments/connect answers a link to finish it).",
+  );
+  expect((await office.document(documentId)).payments).toEqual([]);
 });
