@@ -22,9 +22,9 @@
  * sealed (AES-256-GCM under a key derived from APP_SECRET): a replay gets the same answer,
  * and a leaked table holds no usable secret.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { sha256Hex } from '../platform/ids';
+import { sealJson, unsealJson } from '../platform/sealing';
 import { AppError } from '../domain/errors';
 import { toProblem } from './errors';
 
@@ -98,22 +98,12 @@ interface SealedBody {
   sealed: string;
 }
 
-function sealingKey(secret: string): Buffer {
-  return createHash('sha256').update(`idempotent-answer:v1:${secret}`).digest();
-}
-
 function seal(body: unknown, secret: string): SealedBody {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', sealingKey(secret), iv);
-  const text = Buffer.concat([cipher.update(JSON.stringify(body), 'utf8'), cipher.final()]);
-  return { sealed: Buffer.concat([iv, cipher.getAuthTag(), text]).toString('base64') };
+  return { sealed: sealJson(body, secret, 'idempotent-answer') };
 }
 
 function unseal(stored: SealedBody, secret: string): unknown {
-  const bytes = Buffer.from(stored.sealed, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret), bytes.subarray(0, 12));
-  decipher.setAuthTag(bytes.subarray(12, 28));
-  return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8'));
+  return unsealJson(stored.sealed, secret, 'idempotent-answer');
 }
 
 function isSealed(body: unknown): body is SealedBody {

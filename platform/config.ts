@@ -195,6 +195,17 @@ export interface StripeConfig {
   secretKey: string;
   /** STRIPE_WEBHOOK_SECRET: the endpoint's signing secret (whsec_…) that verifies Stripe's webhooks. */
   webhookSecret: string;
+  /**
+   * STRIPE_CONNECT_WEBHOOK_SECRET: the signing secret of the Connect endpoint (events of the
+   * sellers' connected accounts), when it is another endpoint than STRIPE_WEBHOOK_SECRET's; empty: none.
+   */
+  connectWebhookSecret: string;
+  /**
+   * Whether a tenant without a connected account is paid on the platform's own account: in
+   * development (the stand-in, `make start`'s demo tenant) unless STRIPE_CONNECT_REQUIRED=true;
+   * never in production, where its payments are refused (409, services/payment/accounts.ts).
+   */
+  platformServesUnconnected: boolean;
   /** STRIPE_STANDIN_PORT: the local stand-in's port (development). */
   standInPort: number;
   /** Development without STRIPE_API_URL: `make start` runs the stand-in (devtools/stripe/). */
@@ -322,6 +333,8 @@ function stripeConfig(env: NodeJS.ProcessEnv, devMode: boolean): StripeConfig {
     apiUrl: (env.STRIPE_API_URL || (local ? `http://127.0.0.1:${standInPort}` : 'https://api.stripe.com')).replace(/\/$/, ''),
     secretKey,
     webhookSecret,
+    connectWebhookSecret: env.STRIPE_CONNECT_WEBHOOK_SECRET || '',
+    platformServesUnconnected: devMode && env.STRIPE_CONNECT_REQUIRED !== 'true',
     standInPort,
     local,
   };

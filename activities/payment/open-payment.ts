@@ -8,17 +8,22 @@
  * a retry of this activity, like a second click, gets the same session from the provider and
  * writes no second row. A last page found paid (its webhook not heard yet) is answered as the
  * payment, for the workflow to count: nothing new is opened.
+ *
+ * The page is opened on the seller's connected account (services/payment/accounts.ts); a
+ * tenant that cannot be paid is refused (409) before the workflow is asked (api/operations/payments.ts).
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import { pickLocale } from '../../domain/documents';
 import { hostedPaymentKey, lastPaymentAttempt, markHostedPaymentExpired, recordOpenedHostedPayment } from '../../services/db/payments';
 import { receivedPaymentOf, type PaymentProvider } from '../../services/payment/provider';
+import { tenantPayments } from '../../services/payment/accounts';
 import type { OpenHostedPaymentInput, OpenHostedPaymentOutcome } from '../types';
 
 export async function openHostedPayment(deps: { prisma: PrismaClient; payments: PaymentProvider | undefined }, input: OpenHostedPaymentInput): Promise<OpenHostedPaymentOutcome> {
   const { prisma } = deps;
-  const provider = deps.payments;
-  if (!provider) throw new Error('This worker was built without a payment provider (ActivityDeps.payments): it opens no payment page');
+  if (!deps.payments) throw new Error('This worker was built without a payment provider (ActivityDeps.payments): it opens no payment page');
+  // The seller's connected account, read from the tenant now (never from the workflow's input).
+  const provider = await tenantPayments(prisma, deps.payments, input.tenantId);
 
   const last = await lastPaymentAttempt(prisma, input.documentId);
   if (last?.status === 'open' && last.checkoutSessionId) {

@@ -15,6 +15,7 @@ import { readerTimeZone } from '../../domain/seller';
 import type { ClosePaymentsInput, RecordPaymentInput } from '../types';
 import type { PaymentProvider } from '../../services/payment/provider';
 import { markHostedPaymentExpired } from '../../services/db/payments';
+import { tenantPayments } from '../../services/payment/accounts';
 
 export async function recordPayment(prisma: PrismaClient, input: RecordPaymentInput): Promise<void> {
   const { payment } = input;
@@ -87,9 +88,10 @@ export async function closeHostedPayments(deps: { prisma: PrismaClient; payments
   for (const row of open) {
     if (!row.checkoutSessionId) continue;
     if (!deps.payments) throw new Error('This worker was built without a payment provider (ActivityDeps.payments) and a payment page is open');
+    const payments = await tenantPayments(deps.prisma, deps.payments, input.tenantId);
     // An open session is expired; one already closed (paid meanwhile, or expired) is read as it is.
-    const current = await deps.payments.retrieveHostedPayment(row.checkoutSessionId);
-    const session = current.status === 'open' ? await deps.payments.expireHostedPayment(row.checkoutSessionId) : current;
+    const current = await payments.retrieveHostedPayment(row.checkoutSessionId);
+    const session = current.status === 'open' ? await payments.expireHostedPayment(row.checkoutSessionId) : current;
     if (session.status === 'expired') await markHostedPaymentExpired(deps.prisma, { id: row.id });
   }
 }

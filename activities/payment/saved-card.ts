@@ -5,6 +5,7 @@
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { PaymentProvider, PaymentSubject } from '../../services/payment/provider';
+import { PAYMENTS_NOT_SET_UP, tenantPaymentsOrNone } from '../../services/payment/accounts';
 
 export interface SavedCard {
   providerCustomerId: string;
@@ -48,7 +49,10 @@ export async function chargeCustomerSavedCard(
   const card = await savedCardOf(deps.prisma, input.tenantId, input.customerId);
   if (!card) return { status: 'failed', failureCode: 'no_saved_card', failureMessage: 'The customer has no saved card.' };
   if (!deps.payments) throw new Error(`This worker was built without a payment provider (ActivityDeps.payments); ${input.description} waits for one`);
-  const result = await deps.payments.chargeSavedCard({
+  // The card was saved on the seller's connected account, and is charged there.
+  const payments = await tenantPaymentsOrNone(deps.prisma, deps.payments, input.tenantId);
+  if (!payments) return { status: 'failed', failureCode: 'payments_not_set_up', failureMessage: PAYMENTS_NOT_SET_UP };
+  const result = await payments.chargeSavedCard({
     subject: input.subject,
     amount: input.amount,
     currency: input.currency,

@@ -23,8 +23,8 @@ import type { ProviderStatus, SignatureActivities, SignatureRef } from './types'
 
 export interface SignatureDeps {
   prisma: PrismaClient;
-  /** By name ("getaccept"). */
-  providers: Record<string, SignatureProvider>;
+  /** By name ("getaccept"): the provider as the tenant signs through it (its own GetAccept account, services/signature/tenant-getaccept.ts). */
+  providers: Record<string, (prisma: PrismaClient, tenantId: string) => Promise<SignatureProvider>>;
   files: FileStore;
   rateLimit: RateLimit;
 }
@@ -68,9 +68,10 @@ export function createSignatureActivities(deps: SignatureDeps): SignatureActivit
       include: { document: { include: { tenant: { include: { settings: true } }, customer: true } } },
     });
     if (!signature) throw new AppError('not_found', `No external signature for document ${ref.documentId}`);
-    const provider = deps.providers[signature.provider];
-    if (!provider) throw new AppError('unprocessable', `No signature provider "${signature.provider}" is configured`);
-    return { signature, provider };
+    const providerOf = deps.providers[signature.provider];
+    if (!providerOf) throw new AppError('unprocessable', `No signature provider "${signature.provider}" is configured`);
+    // The tenant's account, read now: a workflow's input carries no credentials.
+    return { signature, provider: await providerOf(prisma, ref.tenantId) };
   }
 
   function providerIdOf(signature: { providerDocumentId: string | null; documentId: string }): string {

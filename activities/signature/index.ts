@@ -4,15 +4,15 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
 import { openFileStore } from '../../services/files/store';
 import { createSignatureActivities, type SignatureDeps } from './activities';
-import { getAcceptFromConfig } from '../../services/signature/registry';
+import { getAcceptForTenant } from '../../services/signature/tenant-getaccept';
 import type { SignatureActivities } from './types';
 
 export type SignatureActivityDeps = Omit<SignatureDeps, 'prisma'>;
 
-/** GetAccept (or its local stand-in, config.getaccept), the file store for signed PDFs, the tenant rate limit. */
-export function signatureDepsFromConfig(config: Pick<Config, 'getaccept' | 'filesDir'>): SignatureActivityDeps {
+/** GetAccept as each tenant signs through it (its own account, or the deployment's), the file store for signed PDFs, the tenant rate limit. */
+export function signatureDepsFromConfig(config: Pick<Config, 'getaccept' | 'filesDir' | 'appSecret'>): SignatureActivityDeps {
   return {
-    providers: { getaccept: getAcceptFromConfig(config) },
+    providers: { getaccept: (prisma, tenantId) => getAcceptForTenant(prisma, config, tenantId) },
     files: openFileStore(config),
     rateLimit: { perMinute: config.getaccept.checksPerMinute },
   };

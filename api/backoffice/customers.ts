@@ -90,7 +90,7 @@ export const customerRoutes = [
     params: idParamsSchema,
     body: updateCustomerSchema,
     bodyExample: { phone: '+33612345678', proofType: 'online' },
-    problems: ['unprocessable', 'unavailable'],
+    problems: ['conflict', 'unprocessable', 'unavailable'],
     response: { status: 200, description: 'The customer after the change', schema: customerSchema },
     handle: async ({ deps, caller, params, body: { savedCard, ...fields } }) => {
       if (savedCard) await saveCustomerCard(deps, caller.tenantId, params.id, savedCard.paymentMethodId);

@@ -10,13 +10,15 @@ import { linkRoutes } from './links';
 import { quoteSignatureRoutes } from './quote-signatures';
 import { requestRoutes } from './requests';
 import { settingsRoutes } from './settings';
+import { paymentAccountRoutes } from './payment-accounts';
+import { getAcceptAccountRoutes } from './getaccept-account';
 import { signatureRoutes } from './signatures';
 import { subscriptionRoutes } from './subscriptions';
 import { tenantRoutes } from './tenants';
 import { userRoutes } from './users';
 import { webhookEvents, webhookRoutes } from './webhooks';
 
-const resourceRoutes: Route[] = [...tenantRoutes, ...apiKeyRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...documentRoutes, ...linkRoutes, ...quoteSignatureRoutes, ...signatureRoutes, ...webhookRoutes, ...requestRoutes, ...subscriptionRoutes];
+const resourceRoutes: Route[] = [...tenantRoutes, ...apiKeyRoutes, ...userRoutes, ...customerRoutes, ...settingsRoutes, ...paymentAccountRoutes, ...getAcceptAccountRoutes, ...documentRoutes, ...linkRoutes, ...quoteSignatureRoutes, ...signatureRoutes, ...webhookRoutes, ...requestRoutes, ...subscriptionRoutes];
 
 /** Public: integrators read the contract before they hold a key. */
 const openApiRoute = jsonRoute({

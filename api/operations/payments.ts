@@ -11,6 +11,7 @@ import type { Payment, PrismaClient } from '../../generated/prisma/client';
 import { createStripeProvider } from '../../services/payment/stripe';
 import { receivedPaymentOf, type HostedPayment, type PaymentEvent, type PaymentProvider } from '../../services/payment/provider';
 import { markHostedPaymentExpired } from '../../services/db/payments';
+import { eventBelongsToTenant, ONBOARDING_NOT_DONE, PAYMENTS_NOT_SET_UP, takesPayments, tenantPayments, tenantPaymentsOrNone } from '../../services/payment/accounts';
 import type { FoundLink } from '../../services/db/links';
 import { AppError } from '../../domain/errors';
 import type { Actor } from '../../domain/documents';
@@ -44,10 +45,19 @@ export function paymentProviderFor(config: Config): PaymentProvider {
   return provider;
 }
 
-/** Whether the portal offers "Pay online" for this document now (the workflow has the last word on the money). */
-export async function isPayableOnline(prisma: PrismaClient, document: { tenantId: string; kind: string; status: string }): Promise<boolean> {
+/**
+ * Whether the portal offers "Pay online" for this document now (the workflow has the last word
+ * on the money): the tenant offers it, and has an account to be paid on.
+ */
+export async function isPayableOnline(deps: Pick<PaymentDeps, 'prisma' | 'config'>, document: { tenantId: string; kind: string; status: string }): Promise<boolean> {
   if (document.kind !== 'invoice' || !isInvoicePayable(document.status)) return false;
-  return (await getSettings(prisma, document.tenantId)).payOnline;
+  if (!(await getSettings(deps.prisma, document.tenantId)).payOnline) return false;
+  return (await tenantPaymentsOrNone(deps.prisma, paymentProviderFor(deps.config), document.tenantId)) !== undefined;
+}
+
+/** The provider on the tenant's connected account (the platform's where it stands in), or 409 "payments are not set up". */
+export function paymentsOfTenant(deps: Pick<PaymentDeps, 'prisma' | 'config'>, tenantId: string): Promise<PaymentProvider> {
+  return tenantPayments(deps.prisma, paymentProviderFor(deps.config), tenantId);
 }
 
 /**
@@ -58,6 +68,10 @@ export async function isPayableOnline(prisma: PrismaClient, document: { tenantId
 export async function openInvoicePayment(deps: PaymentDeps, found: FoundLink, ask: { decisionId: string; actor: Actor; linkUrl: string }): Promise<PaymentPage> {
   const { document, link } = found;
   if (document.kind !== 'invoice') throw new AppError('decision_rejected', 'Only invoices are paid online');
+  // Not paid anywhere, or on an account Stripe does not let take payments yet: refused with the reason, the workflow not asked.
+  const payments = await tenantPaymentsOrNone(deps.prisma, paymentProviderFor(deps.config), document.tenantId);
+  if (!payments) throw new AppError('decision_rejected', PAYMENTS_NOT_SET_UP);
+  if (!(await takesPayments(payments))) throw new AppError('decision_rejected', ONBOARDING_NOT_DONE);
   const { payOnline } = await getSettings(deps.prisma, document.tenantId);
   return openInvoicePaymentPage(deps.temporal, document.id, ask.decisionId, {
     actor: ask.actor,
@@ -75,9 +89,10 @@ export async function openInvoicePayment(deps: PaymentDeps, found: FoundLink, as
 export async function confirmReturnFromPayment(deps: PaymentDeps, found: FoundLink, sessionId: string): Promise<boolean> {
   const row = await deps.prisma.payment.findUnique({ where: { checkoutSessionId: sessionId } });
   if (!row || row.documentId !== found.document.id) return false;
-  const session = await paymentProviderFor(deps.config).retrieveHostedPayment(sessionId);
+  const payments = await paymentsOfTenant(deps, found.document.tenantId);
+  const session = await payments.retrieveHostedPayment(sessionId);
   if (!session.paid) return false;
-  await reportHostedPayment(deps, session, Date.now());
+  await reportHostedPayment(deps, session, Date.now(), payments.account);
   return true;
 }
 
@@ -87,14 +102,17 @@ export type PaymentEventOutcome = 'signalled' | 'ignored';
 export async function handlePaymentEvent(deps: PaymentDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
   switch (event.type) {
     case 'hosted_payment.paid':
-      return reportHostedPayment(deps, event.session, event.createdAt);
-    case 'hosted_payment.expired':
-      await markHostedPaymentExpired(deps.prisma, { checkoutSessionId: event.session.sessionId });
+      return reportHostedPayment(deps, event.session, event.createdAt, event.account);
+    case 'hosted_payment.expired': {
+      // The page's own seller's account only: another's cannot close it.
+      const row = await deps.prisma.payment.findUnique({ where: { checkoutSessionId: event.session.sessionId }, select: { id: true, tenantId: true } });
+      if (row && (await eventBelongsToTenant(deps.prisma, row.tenantId, event.account))) await markHostedPaymentExpired(deps.prisma, { id: row.id });
       return 'ignored';
+    }
     case 'payment.failed': {
       const { charge } = event;
       if (charge.subject?.subjectKind !== 'invoice') return 'ignored';
-      const invoice = await findInvoice(deps.prisma, charge.subject.tenantId, charge.subject.subjectId);
+      const invoice = await findInvoice(deps.prisma, charge.subject.tenantId, charge.subject.subjectId, event.account);
       if (!invoice) return 'ignored';
       return signalInvoice(deps.temporal, invoice.id, (handle) =>
         handle.signal(paymentFailedSignal, {
@@ -112,14 +130,16 @@ export async function handlePaymentEvent(deps: PaymentDeps, event: PaymentEvent)
   }
 }
 
-async function reportHostedPayment(deps: PaymentDeps, session: HostedPayment, paidAt: number): Promise<PaymentEventOutcome> {
+async function reportHostedPayment(deps: PaymentDeps, session: HostedPayment, paidAt: number, account: string | undefined): Promise<PaymentEventOutcome> {
   if (!session.paid || session.subject?.subjectKind !== 'invoice') return 'ignored';
-  const invoice = await findInvoice(deps.prisma, session.subject.tenantId, session.subject.subjectId);
+  const invoice = await findInvoice(deps.prisma, session.subject.tenantId, session.subject.subjectId, account);
   if (!invoice) return 'ignored';
   return signalInvoice(deps.temporal, invoice.id, (handle) => handle.signal(paymentReceivedSignal, receivedPaymentOf(session, paidAt)));
 }
 
-function findInvoice(prisma: PrismaClient, tenantId: string, documentId: string) {
+/** The invoice an event names, when the account it happened on is that invoice's seller's (services/payment/accounts.ts). */
+async function findInvoice(prisma: PrismaClient, tenantId: string, documentId: string, account: string | undefined) {
+  if (!(await eventBelongsToTenant(prisma, tenantId, account))) return null;
   return prisma.document.findFirst({ where: { id: documentId, tenantId, kind: 'invoice' }, select: { id: true } });
 }
 

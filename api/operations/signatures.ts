@@ -8,7 +8,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TenantSettings } from '../../generated/prisma/client';
 import { openFileStore } from '../../services/files/store';
 import { ProviderError, WebhookRefused, type SignatureProvider } from '../../services/signature/provider';
-import { createSignatureProviders, getAcceptFromConfig, requireGetAccept, signatureProviderName } from '../../services/signature/registry';
+import { createSignatureProviders, getAcceptFromConfig, signatureProviderName } from '../../services/signature/registry';
+import { requireTenantGetAccept } from '../../services/signature/tenant-getaccept';
 import { GETACCEPT_WEBHOOK_EVENTS, getAcceptWebhookToken, getAcceptWebhookUrl } from '../../services/signature/webhook-token';
 import {
   DIGITAL_STATUSES,
@@ -48,10 +49,11 @@ export function signatureProviderFor(input: SignatureRequest, settings: Pick<Ten
 }
 
 /**
- * Prepares the external signature of a document being sent: refuses when GetAccept is not
- * configured (production without its key), checks the purpose fits the document, resolves the
- * signer (the contact, or the address given) for the channel, keeps the row the workflow works
- * from and shows digital status "draft" at once (seed: "Utkast").
+ * Prepares the external signature of a document being sent: refuses when the tenant has no
+ * GetAccept account to send through (409, services/signature/tenant-getaccept.ts), checks the
+ * purpose fits the document, resolves the signer (the contact, or the address given) for the
+ * channel, keeps the row the workflow works from and shows digital status "draft" at once
+ * (seed: "Utkast").
  */
 export async function prepareExternalSignature(
   deps: AppDeps,
@@ -60,7 +62,7 @@ export async function prepareExternalSignature(
   input: SignatureRequest,
   settings: Pick<TenantSettings, 'signaturePollInterval'>,
 ): Promise<ExternalSignatureStart> {
-  requireGetAccept(deps.config);
+  await requireTenantGetAccept(deps.prisma, deps.config, caller.tenantId);
   const purpose = input.purpose ?? (document.kind === 'order' ? 'order_confirmation' : 'quote');
   if (kindForPurpose(purpose) !== document.kind) {
     throw new AppError('unprocessable', `A ${purpose.replace('_', ' ')} is signed on ${kindForPurpose(purpose) === 'order' ? 'an order' : 'a quote'}; ${document.number} is a ${document.kind.replace('_', ' ')}.`, [

@@ -139,7 +139,7 @@ export async function invoicePageParts(deps: AppDeps, req: Request, found: Found
   const succeeded = payments.filter((payment) => payment.status === 'succeeded');
   const paidTotal = succeeded.reduce((sum, payment) => sum + payment.amount, 0);
   const amountDue = amountLeftToPay({ grossTotal: document.grossTotal, paidTotal });
-  const payable = amountDue > 0 && (await isPayableOnline(deps.prisma, { ...document, status }));
+  const payable = amountDue > 0 && (await isPayableOnline(deps, { ...document, status }));
   const returned = req.query.payment;
   // Back from the payment page before the workflow has recorded it: say so, and look again shortly.
   const confirming = returned === 'success' && status !== 'paid' && amountDue > 0;

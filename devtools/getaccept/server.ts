@@ -4,9 +4,14 @@
  * certified-connectors/GetAccept and PipedreamHQ's components/getaccept), not from our
  * adapter, so the two can disagree where one of them is wrong. The parts it answers:
  *
- * - POST /v1/auth → `{access_token, expires_in}`; GET /v1/refresh. Every other /v1 call needs
- *   `Authorization: Bearer <token>` (401 `{error, description, status}` otherwise); any
- *   non-empty token is taken — a stand-in has no accounts.
+ * - Accounts, as each seller has its own: POST /v1/auth `{email, password, entity_id?}` →
+ *   `{access_token, expires_in}` signs a user in (a user unknown here is made on its first
+ *   sign-in; a wrong password is 401); GET /v1/refresh with a token still valid → a new one.
+ *   Every other /v1 call needs `Authorization: Bearer <token>` (401 `{error, description,
+ *   status}` otherwise, `token_expired` for a token past its `expires_in`); a token this
+ *   stand-in did not issue is taken as a fixed API key, an account of its own. Documents and
+ *   subscriptions belong to the account that made them: another account finds none of them,
+ *   and a document's events go to its own account's subscriptions only.
  * - POST /v1/documents (name required; file_content base64; recipients each with an email or
  *   a mobile; is_automatic_sending sends at once; is_sms_sending) → Document, status "draft";
  *   GET /v1/documents (?filter=<status>, ?external_id=, offset, limit) → Document list;
@@ -23,7 +28,9 @@
  * - The recipient's `document_url` opens a signing page a browser can click: view, sign
  *   (with the signer's name), reject.
  *
- * Test controls, not GetAccept's (under /_dev): GET /_dev/calls counts the /v1 calls by route;
+ * Test controls, not GetAccept's (under /_dev): GET /_dev/calls counts the /v1 calls by route
+ * (`?account=<email>`: that account's); GET /_dev/documents lists every document with its
+ * account; POST /_dev/tokens/expire `{email}` expires that account's tokens now;
  * POST /_dev/fault `{status, forMs?, calls?}` answers that status to /v1 calls for a while,
  * or with `delayMs` holds them that long first (DELETE clears it); GET /_dev/reminders lists the
  * reminders the recipients got; POST /_dev/documents/{id}/status `{status, webhook?}` moves a document as
@@ -39,7 +46,7 @@ import path from 'node:path';
 import escapeHtml from 'escape-html';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { loadConfig } from '../../platform/config';
+import { GETACCEPT_STAND_IN_KEY, loadConfig } from '../../platform/config';
 import { listenOn } from '../../platform/listen';
 
 /** GetAccept's document statuses (the `filter` values of GET /documents). */
@@ -63,6 +70,8 @@ interface StoredRecipient {
 
 interface StoredDocument {
   id: string;
+  /** The account that made it (an email, or `key:<token>` for a fixed API key). */
+  account: string;
   name: string;
   external_id: string;
   type: string;
@@ -83,6 +92,7 @@ interface StoredDocument {
 
 interface Subscription {
   id: string;
+  account: string;
   subscription_id: string;
   event: string;
   target_url: string;
@@ -94,6 +104,10 @@ interface Subscription {
 interface State {
   documents: Record<string, StoredDocument>;
   subscriptions: Record<string, Subscription>;
+  /** Users by email (the stand-in's accounts). */
+  users: Record<string, { password: string; entityId: string }>;
+  /** Issued access tokens: whose, and until when (epoch ms). */
+  tokens: Record<string, { account: string; expiresAt: number }>;
 }
 
 export interface WebhookAttemptLog {
@@ -122,15 +136,28 @@ class ApiError extends Error {
 
 const newId = () => randomBytes(5).toString('hex');
 
-export async function startGetAcceptStandIn(options: { port: number; host?: string; dataDir?: string }): Promise<GetAcceptStandIn> {
+export interface GetAcceptStandInOptions {
+  port: number;
+  host?: string;
+  dataDir?: string;
+  /** The `expires_in` of the tokens it issues; 30 days unless told. */
+  tokenTtlSeconds?: number;
+}
+
+export async function startGetAcceptStandIn(options: GetAcceptStandInOptions): Promise<GetAcceptStandIn> {
   const file = options.dataDir ? path.join(options.dataDir, 'getaccept.json') : undefined;
-  const state: State = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as State) : { documents: {}, subscriptions: {} };
+  const state: State = { documents: {}, subscriptions: {}, users: {}, tokens: {}, ...(file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<State>) : {}) };
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600 * 24 * 30;
+  // State saved before accounts existed was made with development's fixed key.
+  for (const owned of [...Object.values(state.documents), ...Object.values(state.subscriptions)]) owned.account ??= `key:${GETACCEPT_STAND_IN_KEY}`;
   const save = () => {
     if (!file) return;
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(state));
   };
   const calls = new Map<string, number>();
+  /** The same counts, per account. */
+  const accountCalls = new Map<string, Map<string, number>>();
   const webhookLog: WebhookAttemptLog[] = [];
   /** What a recipient would have received: one entry per recipient reminded. */
   const reminderLog: { documentId: string; recipientId: string; type: string; at: string }[] = [];
@@ -143,8 +170,24 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
   app.disable('x-powered-by');
 
   // ------------------------------------------------------------------ test controls
-  app.get('/_dev/calls', (_req, res) => {
-    res.json({ total: [...calls.values()].reduce((sum, count) => sum + count, 0), byRoute: Object.fromEntries(calls), held });
+  app.get('/_dev/calls', (req, res) => {
+    const counted = typeof req.query.account === 'string' ? (accountCalls.get(req.query.account) ?? new Map<string, number>()) : calls;
+    res.json({ total: [...counted.values()].reduce((sum, count) => sum + count, 0), byRoute: Object.fromEntries(counted), held });
+  });
+  app.get('/_dev/documents', (_req, res) => {
+    res.json({ data: Object.values(state.documents).map((document) => ({ id: document.id, external_id: document.external_id, account: document.account, status: document.status })) });
+  });
+  app.post('/_dev/tokens/expire', express.json(), (req, res) => {
+    const { email } = (req.body ?? {}) as { email?: string };
+    let expired = 0;
+    for (const token of Object.values(state.tokens)) {
+      if (token.account === email) {
+        token.expiresAt = Date.now() - 1;
+        expired += 1;
+      }
+    }
+    save();
+    res.json({ expired });
   });
   app.post('/_dev/fault', express.json(), (req, res) => {
     const body = req.body as { status?: number; delayMs?: number; forMs?: number; calls?: number };
@@ -194,20 +237,43 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
     fault = undefined;
     next();
   });
+  const issueToken = (account: string) => {
+    const token = `ga_${randomBytes(16).toString('hex')}`;
+    state.tokens[token] = { account, expiresAt: Date.now() + tokenTtlSeconds * 1000 };
+    save();
+    return { access_token: token, expires_in: tokenTtlSeconds };
+  };
+  const countFor = (account: string, route: string) => {
+    const counted = accountCalls.get(account) ?? new Map<string, number>();
+    counted.set(route, (counted.get(route) ?? 0) + 1);
+    accountCalls.set(account, counted);
+  };
   api.post('/auth', (req, res) => {
-    const { email, password } = (req.body ?? {}) as { email?: string; password?: string };
+    const { email, password, entity_id: entityId } = (req.body ?? {}) as { email?: string; password?: string; entity_id?: string };
     if (!email || !password) throw new ApiError(400, 'invalid_data', 'email and password are required');
-    res.json({ access_token: `ga_${randomBytes(16).toString('hex')}`, expires_in: 3600 * 24 * 30 });
+    const user = (state.users[email] ??= { password, entityId: entityId ?? `entity-${newId()}` });
+    if (user.password !== password) throw new ApiError(401, 'invalid_credentials', 'Wrong email or password');
+    countFor(email, 'POST /auth');
+    res.json(issueToken(email));
   });
-  api.use((req, _res, next) => {
+  api.use((req, res, next) => {
     const header = req.get('authorization') ?? '';
-    if (!/^Bearer \S+$/.test(header)) {
+    const match = /^Bearer (\S+)$/.exec(header);
+    if (!match) {
       next(new ApiError(401, 'unauthorized', 'Authorization: Bearer <token> is required'));
       return;
     }
+    const token = match[1] as string;
+    const issued = state.tokens[token];
+    if (issued && issued.expiresAt <= Date.now()) {
+      next(new ApiError(401, 'token_expired', 'The access token has expired'));
+      return;
+    }
+    res.locals.account = issued?.account ?? `key:${token}`;
+    countFor(res.locals.account as string, `${req.method} ${req.path.replace(/^\/(documents|subscriptions)\/[^/]+/, '/$1/:id')}`);
     next();
   });
-  api.get('/refresh', (_req, res) => void res.json({ access_token: `ga_${randomBytes(16).toString('hex')}`, expires_in: 3600 * 24 * 30 }));
+  api.get('/refresh', (_req, res) => void res.json(issueToken(res.locals.account as string)));
 
   api.post('/documents', (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -239,6 +305,7 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
     });
     const document: StoredDocument = {
       id: newId(),
+      account: res.locals.account as string,
       name: body.name,
       external_id: text(body.external_id),
       type: text(body.type) || 'sales',
@@ -267,6 +334,7 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
     const offset = Number(req.query.offset ?? 0) || 0;
     const limit = Number(req.query.limit ?? 100) || 100;
     const list = Object.values(state.documents)
+      .filter((document) => document.account === res.locals.account)
       .filter((document) => (filter ? document.status === filter : true))
       .filter((document) => (externalId !== undefined ? document.external_id === externalId : true))
       .sort((a, b) => b.created_at.localeCompare(a.created_at))
@@ -277,23 +345,23 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
       });
     res.json(list);
   });
-  api.get('/documents/:id', (req, res) => void res.json(presentDocument(findDocument(req.params.id as string))));
-  api.get('/documents/:id/recipients', (req, res) => void res.json({ recipients: findDocument(req.params.id as string).recipients.map(presentRecipient) }));
+  api.get('/documents/:id', (req, res) => void res.json(presentDocument(findDocument(req.params.id as string, res.locals.account as string))));
+  api.get('/documents/:id/recipients', (req, res) => void res.json({ recipients: findDocument(req.params.id as string, res.locals.account as string).recipients.map(presentRecipient) }));
   api.post('/documents/:id/send', (req, res) => {
-    const document = findDocument(req.params.id as string);
+    const document = findDocument(req.params.id as string, res.locals.account as string);
     if (document.status !== 'draft') throw new ApiError(400, 'invalid_data', 'Only a document with document_status = draft can be sent');
     markSent(document);
     save();
     res.json(presentDocument(document));
   });
   api.post('/documents/:id/recall', async (req, res) => {
-    const document = findDocument(req.params.id as string);
+    const document = findDocument(req.params.id as string, res.locals.account as string);
     if (FINAL.includes(document.status)) throw new ApiError(400, 'invalid_data', `A ${document.status} document cannot be recalled`);
     await moveTo(document, 'recalled', { webhook: false });
     res.json(presentDocument(document));
   });
   api.post('/documents/:id/reminders', (req, res) => {
-    const document = findDocument(req.params.id as string);
+    const document = findDocument(req.params.id as string, res.locals.account as string);
     if (document.status === 'draft' || FINAL.includes(document.status)) throw new ApiError(400, 'invalid_data', 'Only a sent document can be reminded');
     const body = (req.body ?? {}) as { type?: unknown; not_opened?: unknown; not_signed?: unknown };
     const type = body.type ?? 'email';
@@ -306,7 +374,7 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
     res.json({ status: 1 });
   });
   api.get('/documents/:id/download', (req, res) => {
-    const document = findDocument(req.params.id as string);
+    const document = findDocument(req.params.id as string, res.locals.account as string);
     const direct = req.query.direct !== 'false';
     if (!direct) {
       res.json({ document_url: `${baseUrl}/files/${document.id}.pdf` });
@@ -320,6 +388,7 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
     const id = newId();
     const subscription: Subscription = {
       id,
+      account: res.locals.account as string,
       subscription_id: id,
       event: body.event,
       target_url: body.target_url,
@@ -333,11 +402,11 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
   });
   api.get('/subscriptions/:id', (req, res) => {
     const subscription = state.subscriptions[req.params.id as string];
-    if (!subscription) throw new ApiError(404, 'not_found', 'The specified resource was not found');
+    if (subscription?.account !== res.locals.account) throw new ApiError(404, 'not_found', 'The specified resource was not found');
     res.json(subscription);
   });
   api.delete('/subscriptions/:id', (req, res) => {
-    delete state.subscriptions[req.params.id as string];
+    if (state.subscriptions[req.params.id as string]?.account === res.locals.account) delete state.subscriptions[req.params.id as string];
     save();
     res.status(204).end();
   });
@@ -398,9 +467,10 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
   });
 
   // ------------------------------------------------------------------ state changes
-  function findDocument(id: string): StoredDocument {
+  /** A document, of the account asking when one is named (another account's is not found). */
+  function findDocument(id: string, account?: string): StoredDocument {
     const document = state.documents[id];
-    if (!document) throw new ApiError(404, 'not_found', 'The specified resource was not found');
+    if (!document || (account !== undefined && document.account !== account)) throw new ApiError(404, 'not_found', 'The specified resource was not found');
     return document;
   }
 
@@ -436,7 +506,7 @@ export async function startGetAcceptStandIn(options: { port: number; host?: stri
 
   async function notify(document: StoredDocument, status: Status): Promise<void> {
     const event = `document.${status}`;
-    for (const subscription of Object.values(state.subscriptions).filter((candidate) => candidate.event === event)) {
+    for (const subscription of Object.values(state.subscriptions).filter((candidate) => candidate.event === event && candidate.account === document.account)) {
       const body = {
         event,
         event_type: 'document',

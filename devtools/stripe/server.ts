@@ -11,6 +11,16 @@
  *   POST /v1/payment_intents              create (and with confirm=true, confirm) a payment
  *   GET  /v1/payment_intents/:id          retrieve it
  *   GET  /c/pay/:sessionId                the hosted payment page a browser pays on
+ *   POST /v1/accounts                     a connected account (Stripe Connect, type=express)
+ *   GET  /v1/accounts/:id                 retrieve it (charges_enabled once onboarded)
+ *   POST /v1/account_links                an onboarding link (type=account_onboarding)
+ *   GET  /connect/onboarding/:linkId      the hosted onboarding a seller completes (once)
+ *
+ * Connect as Stripe does it: a request with `Stripe-Account: acct_…` acts on that connected
+ * account (an unknown one is refused, 403); what it creates (sessions, customers, payments) is
+ * that account's, found only under the same header; an account takes payments once its
+ * onboarding is done (charges_enabled); its events carry `account`, and its money is counted
+ * under it (GET /_test/charges?account=).
  *
  * As Stripe does: form-encoded bodies with bracket keys (`metadata[a]=b`,
  * `line_items[0][quantity]=1`), Bearer secret key, JSON objects with `object`, `livemode`,
@@ -29,7 +39,7 @@
  * pm_card_chargeDeclinedInsufficientFunds, pm_card_chargeCustomerFail,
  * pm_card_authenticationRequired. Any other id is `resource_missing` (404), as at Stripe.
  *
- * For tests only: GET /_test/charges (money taken, counted), GET /_test/events, and
+ * For tests only: GET /_test/charges (money taken, counted; `?account=` one account's), GET /_test/events, and
  * POST /_test/events/:id/redeliver (sends an event again, as Stripe's retries do).
  * State lives in memory: a restart forgets everything, like a fresh test-mode account.
  */
@@ -173,12 +183,14 @@ interface Delivery {
 }
 
 class StripeState {
+  readonly accounts = new Map<string, Json>();
+  readonly accountLinks = new Map<string, Json>();
   readonly sessions = new Map<string, Json>();
   readonly intents = new Map<string, Json>();
   readonly customers = new Map<string, Json>();
   readonly events: { event: Json; deliveries: Delivery[] }[] = [];
   /** Money taken: one row per succeeded payment. */
-  readonly charges: { id: string; paymentIntent: string; amount: number; currency: string; offSession: boolean; at: number }[] = [];
+  readonly charges: { id: string; paymentIntent: string; amount: number; currency: string; offSession: boolean; at: number; account: string | null }[] = [];
   readonly idempotent = new Map<string, SavedResponse>();
 
   constructor(
@@ -186,7 +198,8 @@ class StripeState {
     readonly publicUrl: () => string,
   ) {}
 
-  createSession(params: Json): Json {
+  createSession(params: Json, account: string | null): Json {
+    this.requireCharges(account);
     const mode = stringParam(params, 'mode');
     if (mode !== 'payment') throw invalidRequest(`This stand-in serves mode=payment only, not ${mode}.`, 'mode');
     const items = params.line_items;
@@ -228,6 +241,7 @@ class StripeState {
       metadata: metadataParam(params),
       payment_intent: null,
       url: `${this.publicUrl()}/c/pay/${id}`,
+      _account: account,
       // Kept for the PaymentIntent the page creates; Stripe does not echo it on the session.
       _intent: { metadata: metadataParam(intentData, 'payment_intent_data[metadata]'), description: intentData.description ?? null },
     };
@@ -235,14 +249,12 @@ class StripeState {
     return session;
   }
 
-  session(id: string): Json {
-    const session = this.sessions.get(id);
-    if (!session) throw missing('checkout.session', id);
-    return session;
+  session(id: string, account: string | null): Json {
+    return owned(this.sessions.get(id), account, 'checkout.session', id);
   }
 
-  expireSession(id: string): Json {
-    const session = this.session(id);
+  expireSession(id: string, account: string | null): Json {
+    const session = this.session(id, account);
     if (session.status !== 'open') throw invalidRequest(`Only Checkout Sessions with a status in ["open"] can be expired.`, undefined, 'checkout_session_not_open');
     session.status = 'expired';
     session.url = null;
@@ -250,8 +262,8 @@ class StripeState {
     return session;
   }
 
-  createCustomer(params: Json): Json {
-    const customer: Json = { id: newId('cus'), object: 'customer', livemode: false, created: now(), email: params.email ?? null, name: params.name ?? null, metadata: metadataParam(params) };
+  createCustomer(params: Json, account: string | null): Json {
+    const customer: Json = { id: newId('cus'), object: 'customer', livemode: false, created: now(), email: params.email ?? null, name: params.name ?? null, metadata: metadataParam(params), _account: account };
     this.customers.set(String(customer.id), customer);
     return customer;
   }
@@ -260,32 +272,31 @@ class StripeState {
    * Stripe gives an attached test method (pm_card_visa) a new pm_… id; this stand-in keeps the
    * test method's own id, which names its behaviour in later charges.
    */
-  attachPaymentMethod(id: string, params: Json): Json {
+  attachPaymentMethod(id: string, params: Json, account: string | null): Json {
     if (!TEST_PAYMENT_METHODS[id]) throw missing('payment_method', id);
     const customer = stringParam(params, 'customer');
-    if (!this.customers.has(customer)) throw missing('customer', customer);
+    owned(this.customers.get(customer), account, 'customer', customer);
     return { id, object: 'payment_method', livemode: false, type: 'card', customer, created: now() };
   }
 
-  intent(id: string): Json {
-    const intent = this.intents.get(id);
-    if (!intent) throw missing('payment_intent', id);
-    return intent;
+  intent(id: string, account: string | null): Json {
+    return owned(this.intents.get(id), account, 'payment_intent', id);
   }
 
   /** POST /v1/payment_intents: with confirm=true and a saved card, the charge happens now. */
-  createIntent(params: Json): Json {
+  createIntent(params: Json, account: string | null): Json {
+    this.requireCharges(account);
     const amount = integerParam(params, 'amount');
     if (amount < 50) throw invalidRequest('Amount must be at least €0.50 eur', 'amount', 'amount_too_small');
     const currency = currencyParam(params, 'currency');
     const customer = typeof params.customer === 'string' ? params.customer : null;
-    if (customer && !this.customers.has(customer)) throw missing('customer', customer);
+    if (customer) owned(this.customers.get(customer), account, 'customer', customer);
     const paymentMethod = typeof params.payment_method === 'string' ? params.payment_method : null;
     const offSession = params.off_session === 'true';
     const confirm = params.confirm === 'true';
     if (offSession && !confirm) throw invalidRequest('off_session can only be used with confirm=true.', 'off_session');
     if (confirm && !paymentMethod) throw invalidRequest('You cannot confirm this PaymentIntent because it\'s missing a payment method.', 'payment_method', 'payment_intent_unexpected_state');
-    const intent = this.newIntent({ amount, currency, customer, metadata: metadataParam(params), description: params.description ?? null });
+    const intent = this.newIntent({ amount, currency, customer, metadata: metadataParam(params), description: params.description ?? null, account });
     if (!confirm || !paymentMethod) return intent;
     const number = TEST_PAYMENT_METHODS[paymentMethod];
     if (!number) throw missing('payment_method', paymentMethod);
@@ -305,7 +316,7 @@ class StripeState {
     throw new StripeError(402, { type: 'card_error', ...failure, payment_intent: intent, doc_url: `https://docs.stripe.com/error-codes/${failure.code.replace(/_/g, '-')}` });
   }
 
-  newIntent(fields: { amount: number; currency: string; customer: string | null; metadata: Json; description: unknown }): Json {
+  newIntent(fields: { amount: number; currency: string; customer: string | null; metadata: Json; description: unknown; account: string | null }): Json {
     const intent: Json = {
       id: newId('pi'),
       object: 'payment_intent',
@@ -321,13 +332,14 @@ class StripeState {
       latest_charge: null,
       last_payment_error: null,
       created: now(),
+      _account: fields.account,
     };
     this.intents.set(String(intent.id), intent);
     return intent;
   }
 
   succeed(intent: Json, offSession: boolean): void {
-    const charge = { id: newId('ch'), paymentIntent: String(intent.id), amount: Number(intent.amount), currency: String(intent.currency), offSession, at: Date.now() };
+    const charge = { id: newId('ch'), paymentIntent: String(intent.id), amount: Number(intent.amount), currency: String(intent.currency), offSession, at: Date.now(), account: (intent._account as string | null) ?? null };
     this.charges.push(charge);
     Object.assign(intent, { status: 'succeeded', amount_received: intent.amount, latest_charge: charge.id, last_payment_error: null });
     void this.emit('payment_intent.succeeded', intent);
@@ -340,9 +352,10 @@ class StripeState {
 
   /** The hosted page's payment attempt for a session: its PaymentIntent is made on the first one. */
   sessionIntent(session: Json): Json {
-    if (typeof session.payment_intent === 'string') return this.intent(session.payment_intent);
+    const account = (session._account as string | null) ?? null;
+    if (typeof session.payment_intent === 'string') return this.intent(session.payment_intent, account);
     const carried = session._intent as { metadata: Json; description: unknown };
-    const intent = this.newIntent({ amount: Number(session.amount_total), currency: String(session.currency), customer: null, metadata: carried.metadata, description: carried.description });
+    const intent = this.newIntent({ amount: Number(session.amount_total), currency: String(session.currency), customer: null, metadata: carried.metadata, description: carried.description, account });
     session.payment_intent = intent.id;
     return intent;
   }
@@ -355,6 +368,57 @@ class StripeState {
     void this.emit('checkout.session.completed', session);
   }
 
+  /** POST /v1/accounts: a connected account, not yet able to take payments (onboarding to do). */
+  createAccount(params: Json): Json {
+    const type = params.type ?? 'express';
+    if (type !== 'express' && type !== 'standard' && type !== 'custom') throw invalidRequest(`Invalid type: must be one of express, standard, or custom`, 'type');
+    const account: Json = {
+      id: newId('acct'),
+      object: 'account',
+      type,
+      country: params.country ?? 'FR',
+      email: params.email ?? null,
+      metadata: metadataParam(params),
+      charges_enabled: false,
+      payouts_enabled: false,
+      details_submitted: false,
+      created: now(),
+    };
+    this.accounts.set(String(account.id), account);
+    return account;
+  }
+
+  account(id: string): Json {
+    const account = this.accounts.get(id);
+    if (!account) throw missing('account', id);
+    return account;
+  }
+
+  /** POST /v1/account_links: one onboarding, used once, for a few minutes. */
+  createAccountLink(params: Json): Json {
+    const account = this.account(stringParam(params, 'account'));
+    const type = stringParam(params, 'type');
+    if (type !== 'account_onboarding') throw invalidRequest(`This stand-in serves type=account_onboarding only, not ${type}.`, 'type');
+    const returnUrl = stringParam(params, 'return_url');
+    const refreshUrl = stringParam(params, 'refresh_url');
+    const id = newId('link');
+    const link: Json = { object: 'account_link', created: now(), expires_at: now() + 300, url: `${this.publicUrl()}/connect/onboarding/${id}`, _account: account.id, _return: returnUrl, _refresh: refreshUrl, _used: false };
+    this.accountLinks.set(id, link);
+    return link;
+  }
+
+  completeOnboarding(account: Json): void {
+    Object.assign(account, { charges_enabled: true, payouts_enabled: true, details_submitted: true });
+    void this.emit('account.updated', { ...account, _account: account.id });
+  }
+
+  /** Stripe refuses payments on a connected account whose onboarding is not done. */
+  requireCharges(account: string | null): void {
+    if (account && this.accounts.get(account)?.charges_enabled !== true) {
+      throw invalidRequest(`The account ${account} cannot currently make charges: its onboarding is not complete (charges_enabled is false).`, undefined, 'account_invalid');
+    }
+  }
+
   async emit(type: string, object: Json): Promise<void> {
     const event: Json = {
       id: newId('evt'),
@@ -363,6 +427,7 @@ class StripeState {
       created: now(),
       livemode: false,
       pending_webhooks: this.webhooks.length,
+      ...(object._account ? { account: object._account } : {}),
       type,
       data: { object: publicView(structuredClone(object)) },
     };
@@ -403,10 +468,15 @@ class StripeState {
 /** Stripe retries a failed webhook for days, with backoff; the stand-in does the same, in seconds. */
 const WEBHOOK_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000];
 
-/** What the API shows of an object: our private carry-overs stay in. */
+/** What the API shows of an object: our private carry-overs (`_intent`, `_account`, …) stay in. */
 function publicView(object: Json): Json {
-  const { _intent: _hidden, ...shown } = object;
-  return shown;
+  return Object.fromEntries(Object.entries(object).filter(([key]) => !key.startsWith('_')));
+}
+
+/** An object of the account the request acts on (the platform's: null); another account's is not there. */
+function owned(object: Json | undefined, account: string | null, kind: string, id: string): Json {
+  if (!object || ((object._account as string | null) ?? null) !== account) throw missing(kind, id);
+  return object;
 }
 
 function sendJson(response: http.ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -428,15 +498,18 @@ function apiKeyOf(request: http.IncomingMessage): string | undefined {
 }
 
 /** The API routes: each returns its object, or throws a StripeError. */
-function apiRoute(state: StripeState, method: string, path: string, params: Json): Json {
+function apiRoute(state: StripeState, method: string, path: string, params: Json, account: string | null): Json {
   let match: RegExpMatchArray | null;
-  if (method === 'POST' && path === '/v1/checkout/sessions') return state.createSession(params);
-  if (method === 'GET' && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) return state.session(decodeURIComponent(match[1] as string));
-  if (method === 'POST' && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)\/expire$/))) return state.expireSession(decodeURIComponent(match[1] as string));
-  if (method === 'POST' && path === '/v1/customers') return state.createCustomer(params);
-  if (method === 'POST' && (match = path.match(/^\/v1\/payment_methods\/([^/]+)\/attach$/))) return state.attachPaymentMethod(decodeURIComponent(match[1] as string), params);
-  if (method === 'POST' && path === '/v1/payment_intents') return state.createIntent(params);
-  if (method === 'GET' && (match = path.match(/^\/v1\/payment_intents\/([^/]+)$/))) return state.intent(decodeURIComponent(match[1] as string));
+  if (method === 'POST' && path === '/v1/checkout/sessions') return state.createSession(params, account);
+  if (method === 'GET' && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) return state.session(decodeURIComponent(match[1] as string), account);
+  if (method === 'POST' && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)\/expire$/))) return state.expireSession(decodeURIComponent(match[1] as string), account);
+  if (method === 'POST' && path === '/v1/customers') return state.createCustomer(params, account);
+  if (method === 'POST' && (match = path.match(/^\/v1\/payment_methods\/([^/]+)\/attach$/))) return state.attachPaymentMethod(decodeURIComponent(match[1] as string), params, account);
+  if (method === 'POST' && path === '/v1/payment_intents') return state.createIntent(params, account);
+  if (method === 'GET' && (match = path.match(/^\/v1\/payment_intents\/([^/]+)$/))) return state.intent(decodeURIComponent(match[1] as string), account);
+  if (method === 'POST' && path === '/v1/accounts' && !account) return state.createAccount(params);
+  if (method === 'GET' && (match = path.match(/^\/v1\/accounts\/([^/]+)$/)) && !account) return state.account(decodeURIComponent(match[1] as string));
+  if (method === 'POST' && path === '/v1/account_links' && !account) return state.createAccountLink(params);
   throw new StripeError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}). This stand-in serves only what Greenlight uses.` });
 }
 
@@ -450,11 +523,23 @@ async function handleApi(state: StripeState, request: http.IncomingMessage, resp
     sendJson(response, 401, { error: { type: 'invalid_request_error', code: 'api_key_invalid', message: `Invalid API Key provided: ${key.slice(0, 8)}****` } });
     return;
   }
+  const account = typeof request.headers['stripe-account'] === 'string' ? request.headers['stripe-account'] : null;
+  if (account && !state.accounts.has(account)) {
+    sendJson(response, 403, {
+      error: {
+        type: 'invalid_request_error',
+        code: 'account_invalid',
+        message: `The provided key '${key.slice(0, 8)}****' does not have access to account '${account}' (or that account does not exist). Application access may have been revoked.`,
+      },
+    });
+    return;
+  }
   const method = request.method ?? 'GET';
   const raw = method === 'POST' ? await readBody(request) : new URL(request.url ?? '/', 'http://x').searchParams.toString();
   const params = parseStripeForm(raw);
   const idempotencyKey = method === 'POST' ? request.headers['idempotency-key'] : undefined;
-  const scope = typeof idempotencyKey === 'string' ? `${key}:${idempotencyKey}` : undefined;
+  // Keys are per account, as at Stripe: the same key on two connected accounts is two requests.
+  const scope = typeof idempotencyKey === 'string' ? `${key}:${account ?? ''}:${idempotencyKey}` : undefined;
   // Parameters compared as a whole, whatever their order on the wire.
   const requestHash = createHash('sha256').update(`${method} ${path} ${JSON.stringify(sortKeys(params))}`).digest('hex');
   if (scope) {
@@ -476,7 +561,7 @@ async function handleApi(state: StripeState, request: http.IncomingMessage, resp
   let statusCode = 200;
   let body: Json;
   try {
-    body = publicView(structuredClone(apiRoute(state, method, path, params)));
+    body = publicView(structuredClone(apiRoute(state, method, path, params, account)));
   } catch (error) {
     if (!(error instanceof StripeError)) throw error;
     statusCode = error.statusCode;
@@ -606,11 +691,41 @@ async function handleCheckout(state: StripeState, request: http.IncomingMessage,
   redirect(response, successUrlOf(session));
 }
 
+// ---------------------------------------------------------------- Connect onboarding
+
+async function handleOnboarding(state: StripeState, request: http.IncomingMessage, response: http.ServerResponse, path: string): Promise<void> {
+  const match = path.match(/^\/connect\/onboarding\/([^/]+)$/);
+  const link = match ? state.accountLinks.get(decodeURIComponent(match[1] as string)) : undefined;
+  if (!match || !link) return sendHtml(response, 404, pageShell('Not found', '<h1>Something went wrong</h1><p>The page you were looking for could not be found.</p>'));
+  // A used or expired link sends the seller to the refresh URL, to ask for another.
+  if (link._used === true || Number(link.expires_at) < now()) return redirect(response, String(link._refresh));
+  const account = state.account(String(link._account));
+  if (request.method !== 'POST') {
+    return sendHtml(
+      response,
+      200,
+      pageShell(
+        'Onboarding',
+        `<h1>Set up payments</h1><p>Account ${escapeHtml(String(account.id))}: in test mode, no identity or bank details are asked.</p>
+<form method="post" action="${escapeHtml(path)}"><button type="submit">Complete onboarding</button></form>`,
+      ),
+    );
+  }
+  link._used = true;
+  state.completeOnboarding(account);
+  redirect(response, String(link._return));
+}
+
 // ---------------------------------------------------------------- test controls
 
 async function handleTestControls(state: StripeState, request: http.IncomingMessage, response: http.ServerResponse, path: string): Promise<void> {
   let match: RegExpMatchArray | null;
-  if (request.method === 'GET' && path === '/_test/charges') return sendJson(response, 200, { count: state.charges.length, data: state.charges });
+  if (request.method === 'GET' && path === '/_test/charges') {
+    // ?account=acct_… : that connected account's money; ?account=platform : the platform's own.
+    const account = new URL(request.url ?? '/', 'http://x').searchParams.get('account');
+    const charges = account === null ? state.charges : state.charges.filter((charge) => (charge.account ?? 'platform') === account);
+    return sendJson(response, 200, { count: charges.length, data: charges });
+  }
   if (request.method === 'GET' && path === '/_test/events') return sendJson(response, 200, { data: state.events.map((entry) => ({ ...entry.event, deliveries: entry.deliveries })) });
   if (request.method === 'POST' && (match = path.match(/^\/_test\/events\/([^/]+)\/redeliver$/))) {
     const entry = state.events.find((candidate) => candidate.event.id === match?.[1]);
@@ -626,7 +741,7 @@ export async function startStripeStandIn(options: StripeStandInOptions): Promise
   const state = new StripeState(options.webhooks, () => options.publicUrl ?? listening);
   const server = http.createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
-    const handler = path.startsWith('/v1/') ? handleApi : path.startsWith('/c/pay/') ? handleCheckout : handleTestControls;
+    const handler = path.startsWith('/v1/') ? handleApi : path.startsWith('/c/pay/') ? handleCheckout : path.startsWith('/connect/') ? handleOnboarding : handleTestControls;
     handler(state, request, response, path).catch((error: unknown) => {
       console.error('[stripe stand-in] request failed', request.method, path, error);
       if (!response.headersSent) sendJson(response, 500, { error: { type: 'api_error', message: 'An unknown error occurred' } });

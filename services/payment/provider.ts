@@ -99,17 +99,69 @@ export interface Charge {
   subject?: PaymentSubject;
 }
 
+/** What every event says: its id, when, and the seller's connected account it happened on (absent: the platform's own). */
+interface PaymentEventHead {
+  eventId: string;
+  createdAt: number;
+  account?: string;
+}
+
 /** A provider event Greenlight acts on, verified and read into its own terms. */
-export type PaymentEvent =
-  | { type: 'hosted_payment.paid'; eventId: string; createdAt: number; session: HostedPayment }
-  | { type: 'hosted_payment.expired'; eventId: string; createdAt: number; session: HostedPayment }
-  | { type: 'payment.failed'; eventId: string; createdAt: number; charge: Charge }
-  | { type: 'payment.succeeded'; eventId: string; createdAt: number; charge: Charge }
-  /** Verified, but nothing Greenlight acts on. */
-  | { type: 'ignored'; eventId: string; createdAt: number; providerType: string };
+export type PaymentEvent = PaymentEventHead &
+  (
+    | { type: 'hosted_payment.paid'; session: HostedPayment }
+    | { type: 'hosted_payment.expired'; session: HostedPayment }
+    | { type: 'payment.failed'; charge: Charge }
+    | { type: 'payment.succeeded'; charge: Charge }
+    /** Verified, but nothing Greenlight acts on. */
+    | { type: 'ignored'; providerType: string }
+  );
+
+/** A seller's connected account (Stripe Connect), as its onboarding has left it. */
+export interface ConnectedAccount {
+  /** acct_… */
+  accountId: string;
+  /** Whether it may take payments yet (Stripe's `charges_enabled`). */
+  chargesEnabled: boolean;
+  /** Whether the seller has given what onboarding asks (Stripe's `details_submitted`). */
+  detailsSubmitted: boolean;
+}
+
+export interface ConnectedAccountInput {
+  tenantId: string;
+  email?: string;
+  /** ISO 3166-1 alpha-2; absent: the provider asks during onboarding. */
+  country?: string;
+  idempotencyKey: string;
+}
+
+export interface OnboardingLinkInput {
+  accountId: string;
+  /** Where the seller lands when onboarding is done (or left for later). */
+  returnUrl: string;
+  /** Where the seller lands when the link has expired or was used: ask for another there. */
+  refreshUrl: string;
+}
+
+export interface OnboardingLink {
+  url: string;
+  /** Epoch ms: a link is short-lived and used once. */
+  expiresAt: number;
+}
 
 export interface PaymentProvider {
   readonly name: 'stripe';
+  /** Whether a tenant without a connected account is paid on the platform's own (config.stripe.platformServesUnconnected). */
+  readonly platformServesUnconnected: boolean;
+  /** The connected account every call below is made for (absent: the platform's own). */
+  readonly account?: string;
+  /** The same calls, made on a seller's connected account (Stripe Connect's `Stripe-Account`). */
+  onAccount(accountId: string): PaymentProvider;
+  /** A connected account for a seller (on the platform, whatever `account` is). */
+  createConnectedAccount(input: ConnectedAccountInput): Promise<ConnectedAccount>;
+  retrieveConnectedAccount(accountId: string): Promise<ConnectedAccount>;
+  /** The provider's hosted onboarding (identity, bank account) of a connected account. */
+  createOnboardingLink(input: OnboardingLinkInput): Promise<OnboardingLink>;
   createHostedPayment(input: HostedPaymentInput): Promise<HostedPayment>;
   retrieveHostedPayment(sessionId: string): Promise<HostedPayment>;
   /** Closes an open session so it cannot be paid any more (the invoice was cancelled). */
@@ -122,7 +174,11 @@ export interface PaymentProvider {
   /** A declined card is a Charge with status `failed`, never an exception: only outages throw. */
   chargeSavedCard(input: OffSessionChargeInput): Promise<Charge>;
   retrieveCharge(paymentId: string): Promise<Charge>;
-  /** Throws WebhookSignatureError unless `signatureHeader` signs exactly `rawBody` with our secret, at a time within five minutes of ours (either way). */
+  /**
+   * Throws WebhookSignatureError unless `signatureHeader` signs exactly `rawBody` with one of our
+   * secrets (the platform's endpoint, or the Connect endpoint's), at a time within five minutes
+   * of ours (either way).
+   */
   parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): PaymentEvent;
 }
 

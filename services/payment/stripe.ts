@@ -8,11 +8,16 @@
  *   session and its PaymentIntent, so every event can be traced back to the document.
  * - Off-session charge: a PaymentIntent created and confirmed at once with `off_session`,
  *   for a saved card, under the caller's idempotency key (one per attempt).
+ * - Stripe Connect: each seller has a connected account (an Express account made by
+ *   `createConnectedAccount`, onboarded on Stripe's pages through an Account Link); every call of
+ *   the provider `onAccount(acct_…)` answers carries `Stripe-Account` (the SDK's `stripeAccount`),
+ *   so the session, the customer, the card and the money are the seller's (direct charges).
  * - Webhooks: the SDK's own verification of `Stripe-Signature` (HMAC-SHA256 of
  *   `<t>.<raw body>`, five minutes' tolerance). The SDK (23.1.0, Webhooks.js
  *   validateComputedSignature) refuses only signatures older than the tolerance, so one
  *   signed for later (a clock far ahead, or a captured event kept to be replayed then) is
- *   refused here: five minutes both ways.
+ *   refused here: five minutes both ways. Events of connected accounts (a Connect endpoint,
+ *   its own secret) name the account (`account`), told on with the event.
  */
 import Stripe from 'stripe';
 import { AppError } from '../../domain/errors';
@@ -26,6 +31,7 @@ import {
   type HostedPaymentInput,
   type OffSessionChargeInput,
   type PaymentEvent,
+  type ConnectedAccount,
   type PaymentProvider,
   type PaymentSubject,
   type SaveCardInput,
@@ -39,7 +45,7 @@ const WEBHOOK_TOLERANCE_SECONDS = 300;
 /** The locales Checkout speaks among ours (Stripe's `locale` enum). */
 const CHECKOUT_LOCALES = new Set(['fr', 'en', 'sv']);
 
-export function createStripeProvider(config: Pick<StripeConfig, 'apiUrl' | 'secretKey' | 'webhookSecret'>): PaymentProvider {
+export function createStripeProvider(config: Pick<StripeConfig, 'apiUrl' | 'secretKey' | 'webhookSecret'> & Partial<Pick<StripeConfig, 'connectWebhookSecret' | 'platformServesUnconnected'>>): PaymentProvider {
   const url = new URL(config.apiUrl);
   // Made on first use: a deployment without Stripe keys runs, and only paying says what is missing.
   let client: Stripe | undefined;
@@ -56,103 +62,149 @@ export function createStripeProvider(config: Pick<StripeConfig, 'apiUrl' | 'secr
     });
     return client;
   };
+  const webhookSecrets = [config.webhookSecret, config.connectWebhookSecret ?? ''].filter(Boolean);
 
-  return {
-    name: 'stripe',
+  return providerOn(undefined);
 
-    async createHostedPayment(input: HostedPaymentInput): Promise<HostedPayment> {
-      const metadata = subjectMetadata(input.subject);
-      const session = await stripeClient().checkout.sessions.create(
-        {
-          mode: 'payment',
-          line_items: [
-            {
-              quantity: 1,
-              price_data: { currency: input.currency.toLowerCase(), unit_amount: input.amount, product_data: { name: input.description } },
-            },
-          ],
-          success_url: input.successUrl.replace('{SESSION_ID}', STRIPE_SESSION_PLACEHOLDER),
-          cancel_url: input.cancelUrl,
-          client_reference_id: input.subject.subjectId,
-          metadata,
-          payment_intent_data: { metadata, description: input.description },
-          ...(input.customerEmail ? { customer_email: input.customerEmail } : {}),
-          ...(input.locale && CHECKOUT_LOCALES.has(input.locale) ? { locale: input.locale as Stripe.Checkout.SessionCreateParams.Locale } : {}),
-        },
-        { idempotencyKey: input.idempotencyKey },
-      );
-      return hostedPaymentOf(session);
-    },
+  function providerOn(account: string | undefined): PaymentProvider {
+    /** Every call's options: on the seller's account when there is one. */
+    const on = (options: Stripe.RequestOptions = {}): Stripe.RequestOptions => (account ? { ...options, stripeAccount: account } : options);
+    return {
+      name: 'stripe',
+      platformServesUnconnected: config.platformServesUnconnected ?? false,
+      ...(account ? { account } : {}),
 
-    async retrieveHostedPayment(sessionId: string): Promise<HostedPayment> {
-      return hostedPaymentOf(await stripeClient().checkout.sessions.retrieve(sessionId));
-    },
+      onAccount: (accountId) => providerOn(accountId),
 
-    async expireHostedPayment(sessionId: string): Promise<HostedPayment> {
-      return hostedPaymentOf(await stripeClient().checkout.sessions.expire(sessionId));
-    },
-
-    async saveCard(input: SaveCardInput): Promise<SavedCard> {
-      const providerCustomerId =
-        input.providerCustomerId ??
-        (
-          await stripeClient().customers.create(
-            { ...(input.name ? { name: input.name } : {}), ...(input.email ? { email: input.email } : {}) },
-            { idempotencyKey: `${input.idempotencyKey}-customer` },
-          )
-        ).id;
-      try {
-        const method = await stripeClient().paymentMethods.attach(input.paymentMethodId, { customer: providerCustomerId });
-        return { providerCustomerId, paymentMethodId: method.id };
-      } catch (error) {
-        // Stripe refusing the payment method (resource_missing, or one used or detached before)
-        // is about the id we were given; a refused customer is ours, and stays an error.
-        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.param !== 'customer') throw new PaymentMethodRefused(error.message);
-        throw error;
-      }
-    },
-
-    async chargeSavedCard(input: OffSessionChargeInput): Promise<Charge> {
-      try {
-        const intent = await stripeClient().paymentIntents.create(
+      async createConnectedAccount(input) {
+        const created = await stripeClient().accounts.create(
           {
-            amount: input.amount,
-            currency: input.currency.toLowerCase(),
-            customer: input.customerId,
-            payment_method: input.paymentMethodId,
-            off_session: true,
-            confirm: true,
-            metadata: subjectMetadata(input.subject),
-            ...(input.description ? { description: input.description } : {}),
+            type: 'express',
+            ...(input.email ? { email: input.email } : {}),
+            ...(input.country ? { country: input.country } : {}),
+            capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+            metadata: { greenlight_tenant: input.tenantId },
           },
           { idempotencyKey: input.idempotencyKey },
         );
-        return chargeOf(intent);
-      } catch (error) {
-        // A declined card or a card needing its holder is an answer about this attempt, not an outage.
-        if (error instanceof Stripe.errors.StripeCardError) return failedCharge(error, input);
-        throw error;
-      }
-    },
+        return connectedAccountOf(created);
+      },
 
-    async retrieveCharge(paymentId: string): Promise<Charge> {
-      return chargeOf(await stripeClient().paymentIntents.retrieve(paymentId));
-    },
+      async retrieveConnectedAccount(accountId) {
+        return connectedAccountOf(await stripeClient().accounts.retrieve(accountId));
+      },
 
-    parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): PaymentEvent {
-      if (!config.webhookSecret) throw new AppError('unavailable', 'Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET');
-      if (!signatureHeader) throw new WebhookSignatureError('No Stripe-Signature header');
-      let event: Stripe.Event;
-      try {
-        event = stripeClient().webhooks.constructEvent(rawBody, signatureHeader, config.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
-      } catch (error) {
-        throw new WebhookSignatureError(error instanceof Error ? error.message : 'The signature does not match');
-      }
-      const aheadSeconds = signedAt(signatureHeader) - Math.floor(Date.now() / 1000);
-      if (Number.isNaN(aheadSeconds) || aheadSeconds > WEBHOOK_TOLERANCE_SECONDS) throw new WebhookSignatureError('Timestamp outside the tolerance zone (in the future)');
-      return paymentEventOf(event);
-    },
-  };
+      async createOnboardingLink(input) {
+        const link = await stripeClient().accountLinks.create({ account: input.accountId, type: 'account_onboarding', return_url: input.returnUrl, refresh_url: input.refreshUrl });
+        return { url: link.url, expiresAt: link.expires_at * 1000 };
+      },
+
+      async createHostedPayment(input: HostedPaymentInput): Promise<HostedPayment> {
+        const metadata = subjectMetadata(input.subject);
+        const session = await stripeClient().checkout.sessions.create(
+          {
+            mode: 'payment',
+            line_items: [
+              {
+                quantity: 1,
+                price_data: { currency: input.currency.toLowerCase(), unit_amount: input.amount, product_data: { name: input.description } },
+              },
+            ],
+            success_url: input.successUrl.replace('{SESSION_ID}', STRIPE_SESSION_PLACEHOLDER),
+            cancel_url: input.cancelUrl,
+            client_reference_id: input.subject.subjectId,
+            metadata,
+            payment_intent_data: { metadata, description: input.description },
+            ...(input.customerEmail ? { customer_email: input.customerEmail } : {}),
+            ...(input.locale && CHECKOUT_LOCALES.has(input.locale) ? { locale: input.locale as Stripe.Checkout.SessionCreateParams.Locale } : {}),
+          },
+          on({ idempotencyKey: input.idempotencyKey }),
+        );
+        return hostedPaymentOf(session);
+      },
+
+      async retrieveHostedPayment(sessionId: string): Promise<HostedPayment> {
+        return hostedPaymentOf(await stripeClient().checkout.sessions.retrieve(sessionId, {}, on()));
+      },
+
+      async expireHostedPayment(sessionId: string): Promise<HostedPayment> {
+        return hostedPaymentOf(await stripeClient().checkout.sessions.expire(sessionId, {}, on()));
+      },
+
+      async saveCard(input: SaveCardInput): Promise<SavedCard> {
+        const providerCustomerId =
+          input.providerCustomerId ??
+          (
+            await stripeClient().customers.create(
+              { ...(input.name ? { name: input.name } : {}), ...(input.email ? { email: input.email } : {}) },
+              on({ idempotencyKey: `${input.idempotencyKey}-customer` }),
+            )
+          ).id;
+        try {
+          const method = await stripeClient().paymentMethods.attach(input.paymentMethodId, { customer: providerCustomerId }, on());
+          return { providerCustomerId, paymentMethodId: method.id };
+        } catch (error) {
+          // Stripe refusing the payment method (resource_missing, or one used or detached before)
+          // is about the id we were given; a refused customer is ours, and stays an error.
+          if (error instanceof Stripe.errors.StripeInvalidRequestError && error.param !== 'customer') throw new PaymentMethodRefused(error.message);
+          throw error;
+        }
+      },
+
+      async chargeSavedCard(input: OffSessionChargeInput): Promise<Charge> {
+        try {
+          const intent = await stripeClient().paymentIntents.create(
+            {
+              amount: input.amount,
+              currency: input.currency.toLowerCase(),
+              customer: input.customerId,
+              payment_method: input.paymentMethodId,
+              off_session: true,
+              confirm: true,
+              metadata: subjectMetadata(input.subject),
+              ...(input.description ? { description: input.description } : {}),
+            },
+            on({ idempotencyKey: input.idempotencyKey }),
+          );
+          return chargeOf(intent);
+        } catch (error) {
+          // A declined card or a card needing its holder is an answer about this attempt, not an outage.
+          if (error instanceof Stripe.errors.StripeCardError) return failedCharge(error, input);
+          throw error;
+        }
+      },
+
+      async retrieveCharge(paymentId: string): Promise<Charge> {
+        return chargeOf(await stripeClient().paymentIntents.retrieve(paymentId, {}, on()));
+      },
+
+      parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): PaymentEvent {
+        if (webhookSecrets.length === 0) throw new AppError('unavailable', 'Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET');
+        if (!signatureHeader) throw new WebhookSignatureError('No Stripe-Signature header');
+        const event = verifiedEvent(stripeClient(), rawBody, signatureHeader, webhookSecrets);
+        const aheadSeconds = signedAt(signatureHeader) - Math.floor(Date.now() / 1000);
+        if (Number.isNaN(aheadSeconds) || aheadSeconds > WEBHOOK_TOLERANCE_SECONDS) throw new WebhookSignatureError('Timestamp outside the tolerance zone (in the future)');
+        return paymentEventOf(event);
+      },
+    };
+  }
+}
+
+/** The event signed with the first of our secrets that verifies it (the platform's endpoint, the Connect endpoint). */
+function verifiedEvent(stripe: Stripe, rawBody: Buffer, signatureHeader: string, secrets: string[]): Stripe.Event {
+  let refusal = 'The signature does not match';
+  for (const secret of secrets) {
+    try {
+      return stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, WEBHOOK_TOLERANCE_SECONDS);
+    } catch (error) {
+      refusal = error instanceof Error ? error.message : refusal;
+    }
+  }
+  throw new WebhookSignatureError(refusal);
+}
+
+function connectedAccountOf(account: Stripe.Account): ConnectedAccount {
+  return { accountId: account.id, chargesEnabled: account.charges_enabled ?? false, detailsSubmitted: account.details_submitted ?? false };
 }
 
 /**
@@ -245,7 +297,7 @@ function failedCharge(error: InstanceType<typeof Stripe.errors.StripeCardError>,
 }
 
 function paymentEventOf(event: Stripe.Event): PaymentEvent {
-  const head = { eventId: event.id, createdAt: event.created * 1000 };
+  const head = { eventId: event.id, createdAt: event.created * 1000, ...(event.account ? { account: event.account } : {}) };
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {

@@ -3,8 +3,11 @@
  * published description (microsoft/PowerPlatformConnectors certified-connectors/GetAccept,
  * PipedreamHQ components/getaccept):
  *
- * - auth: `Authorization: Bearer <access token>` (an integration's token; POST /auth and
- *   GET /refresh make and refresh them, outside this client);
+ * - auth: `Authorization: Bearer <access token>`. POST /auth `{email, password, entity_id?}`
+ *   → `{access_token, expires_in}` signs a user in; GET /refresh (with a token still valid)
+ *   → a new one. Tokens come from a TokenSource: a seller's own account renews its token before
+ *   it expires and once more when GetAccept answers 401 (tenant-getaccept.ts); the
+ *   deployment's fixed key (GETACCEPT_API_KEY) is taken as it is;
  * - POST /documents `{name, external_id, file_content (base64), is_signing, is_automatic_sending:
  *   false, is_sms_sending, recipients: [{first_name, last_name, email, mobile, role: "signer"}],
  *   value, expiration_date, email_send_subject, email_send_message}` → Document (status draft);
@@ -25,8 +28,74 @@ import { digitalStatusFromGetAccept } from './getaccept-status';
 export interface GetAcceptOptions {
   /** https://api.getaccept.com/v1, or the local stand-in (devtools/getaccept). */
   apiUrl: string;
-  accessToken: string;
+  tokens: TokenSource;
   timeoutMs?: number;
+}
+
+/** Where the access token of each call comes from. */
+export interface TokenSource {
+  /** A token to call with now (renewed first when it is about to expire). */
+  current(): Promise<string>;
+  /** GetAccept refused `rejected` (401): a new token, or `rejected` itself when there is none to get (no retry then). */
+  renew(rejected: string): Promise<string>;
+}
+
+/** A fixed token (the deployment's GETACCEPT_API_KEY): nothing to renew. */
+export function fixedToken(token: string): TokenSource {
+  return { current: async () => token, renew: async (rejected) => rejected };
+}
+
+export interface GetAcceptToken {
+  accessToken: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+export interface GetAcceptLogin {
+  email: string;
+  password: string;
+  entityId?: string;
+}
+
+/** Why a GetAccept account could not sign in or renew its token: its words, and its status (401: wrong credentials or an expired token). */
+export class GetAcceptAuthError extends Error {
+  override name = 'GetAcceptAuthError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+async function tokenCall(apiUrl: string, path: string, init: RequestInit): Promise<GetAcceptToken> {
+  let response: Response;
+  try {
+    response = await fetch(`${apiUrl.replace(/\/$/, '')}${path}`, { ...init, signal: AbortSignal.timeout(15_000) });
+  } catch (error) {
+    throw new ProviderError(`GetAccept unreachable: ${(error as Error).message}`, true);
+  }
+  if (response.status >= 500 || response.status === 429) throw new ProviderError(`GetAccept ${path} answered ${response.status}`, true, response.status);
+  const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown; description?: unknown };
+  if (!response.ok || typeof body.access_token !== 'string') {
+    throw new GetAcceptAuthError(typeof body.description === 'string' ? body.description : `GetAccept ${path} answered ${response.status}`, response.status);
+  }
+  const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 3600;
+  return { accessToken: body.access_token, expiresAt: Date.now() + expiresIn * 1000 };
+}
+
+/** POST /auth: signs the seller's GetAccept user in. */
+export function getAcceptSignIn(apiUrl: string, login: GetAcceptLogin): Promise<GetAcceptToken> {
+  return tokenCall(apiUrl, '/auth', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ email: login.email, password: login.password, ...(login.entityId ? { entity_id: login.entityId } : {}) }),
+  });
+}
+
+/** GET /refresh: a new token for one not expired yet. */
+export function getAcceptRefresh(apiUrl: string, accessToken: string): Promise<GetAcceptToken> {
+  return tokenCall(apiUrl, '/refresh', { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
 }
 
 interface GetAcceptDocument {
@@ -39,13 +108,12 @@ export function createGetAcceptProvider(options: GetAcceptOptions): SignaturePro
   const base = options.apiUrl.replace(/\/$/, '');
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  async function call(method: string, path: string, body?: unknown): Promise<Response> {
-    let response: Response;
+  async function send(token: string, method: string, path: string, body?: unknown): Promise<Response> {
     try {
-      response = await fetch(`${base}${path}`, {
+      return await fetch(`${base}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${options.accessToken}`,
+          authorization: `Bearer ${token}`,
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
@@ -54,6 +122,16 @@ export function createGetAcceptProvider(options: GetAcceptOptions): SignaturePro
       });
     } catch (error) {
       throw new ProviderError(`GetAccept unreachable: ${(error as Error).message}`, true);
+    }
+  }
+
+  async function call(method: string, path: string, body?: unknown): Promise<Response> {
+    const token = await options.tokens.current();
+    let response = await send(token, method, path, body);
+    if (response.status === 401) {
+      // An expired (or revoked) token: renewed once, and the call made again with the new one.
+      const renewed = await options.tokens.renew(token);
+      if (renewed !== token) response = await send(renewed, method, path, body);
     }
     if (response.ok) return response;
     const detail = await response.text().catch(() => '');

@@ -5,22 +5,20 @@
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import { SIGNATURE_PROVIDER_NAMES, type SignatureProviderName } from '../../domain/digital-status';
-import { AppError } from '../../domain/errors';
 import type { Config } from '../../platform/config';
 import { createBuiltinProvider } from './builtin';
-import { createGetAcceptProvider } from './getaccept';
+import { createGetAcceptProvider, fixedToken } from './getaccept';
 import type { SignatureProvider } from './provider';
 
 export type SignatureProviders = Record<SignatureProviderName, SignatureProvider>;
 
-/** GetAccept, or its local stand-in when no key is configured in development (config.getaccept). */
+/**
+ * GetAccept with the deployment's key (config.getaccept: the local stand-in's in development),
+ * for what needs no seller's account (checking a webhook's token). A tenant's documents go
+ * through getAcceptForTenant (tenant-getaccept.ts).
+ */
 export function getAcceptFromConfig(config: Pick<Config, 'getaccept'>): SignatureProvider {
-  return createGetAcceptProvider({ apiUrl: config.getaccept.apiUrl, accessToken: config.getaccept.accessToken });
-}
-
-/** Production without GETACCEPT_API_KEY has no GetAccept: a send through it is refused, naming the setting, as payments name Stripe's. */
-export function requireGetAccept(config: Pick<Config, 'getaccept'>): void {
-  if (!config.getaccept.accessToken) throw new AppError('unavailable', 'Digital signing through GetAccept is not configured: set GETACCEPT_API_KEY.');
+  return createGetAcceptProvider({ apiUrl: config.getaccept.apiUrl, tokens: fixedToken(config.getaccept.accessToken) });
 }
 
 export function createSignatureProviders(prisma: PrismaClient, config: Pick<Config, 'getaccept'>): SignatureProviders {

@@ -37,8 +37,8 @@ const ANSWER_WITHIN_MS = 15_000;
 const STORED_ANSWERS_TABLE = 'IdempotentRequest';
 /** Counts requests per link and per client (api/portal/rate-limits.ts): every request, refused or not, is counted there. */
 const RATE_LIMIT_TABLE = 'RateLimitCounter';
-/** Fields named like ids that are the seller's registration numbers (VAT, SIRET), free text, not ids of ours. */
-const REGISTRATION_NUMBERS = new Set(['taxId', 'companyId']);
+/** Fields named like ids that are not ids of ours: the seller's registration numbers (VAT, SIRET), free text; its GetAccept entity, GetAccept's id. */
+const REGISTRATION_NUMBERS = new Set(['taxId', 'companyId', 'entityId']);
 
 let payments: PaymentStack;
 let stack: Stack;

@@ -1,15 +1,16 @@
 /**
  * Production refuses to run half-configured. A stack in production (NODE_ENV=production, every
  * required setting given, mail through a Resend-compatible endpoint, no GETACCEPT_API_KEY) on
- * the real API, worker, Temporal and PostgreSQL: sending through GetAccept answers 503 naming
- * the setting, where development would have sent it to the local stand-in, and leaves the quote
+ * the real API, worker, Temporal and PostgreSQL: sending through GetAccept for a tenant without
+ * its own GetAccept account answers 409 saying how to give one, where development would have
+ * sent it to the local stand-in, and leaves the quote
  * a draft that can still be sent; and a worker or API process missing settings does not start,
  * naming them all in one message.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createQuoteScenario, emailTo } from '../support/quote-scenario';
-import { greenlightClient } from '../support/api';
+import { greenlightClient, succeeded } from '../support/api';
 import { PRODUCTION_ENV, startStack, type Stack } from '../support/stack';
 import { PROBLEM_JSON, STACK_START_TIMEOUT_MS } from './api-http';
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
 }, STACK_START_TIMEOUT_MS);
 afterAll(() => stack?.close());
 
-it('answers 503 naming GETACCEPT_API_KEY to a send through GetAccept, and the quote stays a draft that sends as usual', async () => {
+it('answers 409 "GetAccept is not set up" to a send through GetAccept of a tenant without its own account, and the quote stays a draft that sends as usual', async () => {
   expect(stack.config).toMatchObject({ devMode: false, getaccept: { local: false, accessToken: '' } });
   const { apiKey } = await stack.createTenant();
   const api = greenlightClient(stack.baseUrl, apiKey);
@@ -30,9 +31,10 @@ it('answers 503 naming GETACCEPT_API_KEY to a send through GetAccept, and the qu
   const send = { params: { path: { id: quote.documentId } } };
 
   const refused = await api.POST('/v1/documents/{id}/send', { ...send, body: { signature: { provider: 'getaccept' } } });
-  expect(refused.response.status).toBe(503);
+  expect(refused.response.status).toBe(409);
   expect(refused.response.headers.get('content-type')).toMatch(PROBLEM_JSON);
-  expect(refused.error).toMatchObject({ status: 503, detail: 'Digital signing through GetAccept is not configured: set GETACCEPT_API_KEY.' });
+  expect(refused.error).toMatchObject({ status: 409, detail: "GetAccept is not set up for this seller: give its GetAccept account's credentials (PUT /v1/settings/getaccept)." });
+  expect(await succeeded(api.GET('/v1/settings/getaccept'), 200)).toEqual({ account: 'none', email: null, entityId: null, tokenExpiresAt: null });
   const untouched = await stack.prisma.document.findUniqueOrThrow({ where: { id: quote.documentId } });
   expect(untouched).toMatchObject({ status: 'draft', workflowId: null, digitalStatus: null });
   expect(await stack.prisma.externalSignature.count({ where: { documentId: quote.documentId } })).toBe(0);

@@ -57,6 +57,40 @@ async function exerciseEveryCall(provider: PaymentProvider, customerId: string) 
   return { session, retrieved, expired, charge, chargeRead, saved };
 }
 
+/**
+ * Stripe Connect, as POST /v1/settings/payments/connect and a connected seller's payments make
+ * the calls: the seller's account and its onboarding link on the platform, then a card saved, a
+ * Checkout Session and an off-session charge on the seller's account (`Stripe-Account`).
+ * `onboard` is the seller going through the link (nothing to do at stripe-mock).
+ */
+async function exerciseConnectCalls(provider: PaymentProvider, onboard: (url: string) => Promise<void>) {
+  const account = await provider.createConnectedAccount({ tenantId: SUBJECT.tenantId, email: 'vente@lumiere.test', country: 'FR', idempotencyKey: `ten_contract:account:${Date.now()}` });
+  const link = await provider.createOnboardingLink({ accountId: account.accountId, returnUrl: 'https://erp.example/settings/payments', refreshUrl: 'https://erp.example/settings/payments?expired=1' });
+  await onboard(link.url);
+  const onboarded = await provider.retrieveConnectedAccount(account.accountId);
+  const seller = provider.onAccount(account.accountId);
+  const saved = await seller.saveCard({ name: 'Åsa Öberg AB', paymentMethodId: 'pm_card_visa', idempotencyKey: `cus_contract:connect-save:${Date.now()}` });
+  const session = await seller.createHostedPayment({
+    subject: SUBJECT,
+    amount: 119873,
+    currency: 'EUR',
+    description: 'FAC-0001 — Brochures de printemps · Imprimerie Lumière',
+    successUrl: 'http://localhost:3000/d/token/payment-return?session={SESSION_ID}',
+    cancelUrl: 'http://localhost:3000/d/token?payment=cancelled#payment',
+    idempotencyKey: `doc_contract:connect-checkout:${Date.now()}`,
+  });
+  const retrieved = await seller.retrieveHostedPayment(session.sessionId);
+  const charge = await seller.chargeSavedCard({
+    subject: { ...SUBJECT, subjectKind: 'subscription' },
+    amount: 2900,
+    currency: 'EUR',
+    customerId: saved.providerCustomerId,
+    paymentMethodId: saved.paymentMethodId,
+    idempotencyKey: `sub_contract:connect-charge:${Date.now()}`,
+  });
+  return { account, link, onboarded, seller, saved, session, retrieved, charge };
+}
+
 describe('against stripe-mock (Stripe’s OpenAPI description)', () => {
   const available = existsSync(STRIPE_MOCK);
   if (!available) {
@@ -91,6 +125,17 @@ describe('against stripe-mock (Stripe’s OpenAPI description)', () => {
     expect(expired.sessionId).toMatch(/^cs_/);
     expect(charge.paymentId).toMatch(/^pi_/);
     expect(chargeRead.paymentId).toMatch(/^pi_/);
+  });
+
+  it('accepts the Connect calls: an account, its onboarding link, and payments on it with Stripe-Account', async () => {
+    const { account, link, onboarded, seller, session, retrieved, charge } = await exerciseConnectCalls(provider, async () => undefined);
+    expect(account.accountId).toMatch(/^acct_/);
+    expect(link.url).toMatch(/^https?:\/\//);
+    expect(onboarded.accountId).toMatch(/^acct_/);
+    expect(seller.account).toBe(account.accountId);
+    expect(session.sessionId).toMatch(/^cs_/);
+    expect(retrieved.sessionId).toMatch(/^cs_/);
+    expect(charge.paymentId).toMatch(/^pi_/);
   });
 
   it('refuses what Stripe would refuse, so this test has teeth', async () => {
@@ -133,6 +178,39 @@ describe('against the local stand-in (devtools/stripe/)', () => {
     expect(expired.url).toBeUndefined();
     expect(charge).toMatchObject({ status: 'succeeded', amount: 2900, currency: 'EUR', subject: { ...SUBJECT, subjectKind: 'subscription' } });
     expect(chargeRead).toMatchObject({ paymentId: charge.paymentId, status: 'succeeded' });
+  });
+
+  it("learns Connect: the seller's account takes payments once onboarded, on its own account only", async () => {
+    const pending = await provider.createConnectedAccount({ tenantId: 'ten_pending', idempotencyKey: 'ten_pending:account' });
+    expect(pending).toEqual({ accountId: expect.stringMatching(/^acct_test_/), chargesEnabled: false, detailsSubmitted: false });
+    // Not onboarded yet: Stripe takes no payment on it.
+    await expect(
+      provider.onAccount(pending.accountId).createHostedPayment({ subject: SUBJECT, amount: 5000, currency: 'EUR', description: 'FAC-0003', successUrl: 'http://localhost/ok', cancelUrl: 'http://localhost/no', idempotencyKey: 'pending-1' }),
+    ).rejects.toThrow(/onboarding is not complete/);
+    // An account the platform does not know is refused outright.
+    await expect(provider.onAccount('acct_test_unknown').retrieveCharge('pi_x')).rejects.toThrow(/does not have access to account 'acct_test_unknown'/);
+
+    const onboardings: { get: number; post: number; location: string | null } = { get: 0, post: 0, location: null };
+    const { account, onboarded, seller, session, charge } = await exerciseConnectCalls(provider, async (url) => {
+      expect(url).toMatch(new RegExp(`^${standIn.url}/connect/onboarding/`));
+      onboardings.get = (await fetch(url)).status;
+      const done = await fetch(url, { method: 'POST', redirect: 'manual' });
+      onboardings.post = done.status;
+      onboardings.location = done.headers.get('location');
+      // A link opens once: again, it sends the seller to the refresh URL for another.
+      expect((await fetch(url, { redirect: 'manual' })).headers.get('location')).toBe('https://erp.example/settings/payments?expired=1');
+    });
+    expect(onboardings).toEqual({ get: 200, post: 303, location: 'https://erp.example/settings/payments' });
+    expect(onboarded).toEqual({ accountId: account.accountId, chargesEnabled: true, detailsSubmitted: true });
+    expect(session).toMatchObject({ status: 'open', amount: 119873, subject: SUBJECT });
+    expect(charge).toMatchObject({ status: 'succeeded', amount: 2900 });
+    // What the seller's account made is the seller's: the platform (or another account) finds none of it.
+    await expect(provider.retrieveHostedPayment(session.sessionId)).rejects.toThrow(/No such checkout.session/);
+    await expect(provider.retrieveCharge(charge.paymentId)).rejects.toThrow(/No such payment_intent/);
+    await expect(provider.onAccount(pending.accountId).retrieveCharge(charge.paymentId)).rejects.toThrow(/No such payment_intent/);
+    await expect(seller.retrieveCharge(charge.paymentId)).resolves.toMatchObject({ paymentId: charge.paymentId, status: 'succeeded' });
+    const onAccount = (await (await fetch(`${standIn.url}/_test/charges?account=${account.accountId}`)).json()) as { data: { paymentIntent: string; account: string }[] };
+    expect(onAccount.data).toEqual([expect.objectContaining({ paymentIntent: charge.paymentId, account: account.accountId })]);
   });
 
   it('answers a declined or unauthenticated saved card as a failed charge, and the same attempt key charges once', async () => {

@@ -3,9 +3,8 @@
  * event rightly signed but dated a day ahead (a clock gone wrong, or a captured event kept to be
  * replayed later) pays nothing, while a few seconds of clock skew is no reason to refuse one.
  */
-import { createHmac } from 'node:crypto';
 import { eventually } from '../support/eventually';
-import { createInvoice, startPaymentStack, type PaymentStack } from '../support/payments';
+import { createInvoice, paidSessionEvent, startPaymentStack, stripeSignature, type PaymentStack } from '../support/payments';
 import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
 
 let payments: PaymentStack;
@@ -21,35 +20,13 @@ afterAll(async () => {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-function signed(body: string, timestamp: number): string {
-  return `t=${timestamp},v1=${createHmac('sha256', payments.webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
+const signed = (body: string, timestamp: number) => stripeSignature(body, payments.webhookSecret, timestamp);
 
 async function postWebhook(body: string, signature: string): Promise<Response> {
   return fetch(`${payments.stack.baseUrl}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
 }
 
-/** Stripe's "paid" event for the invoice, as its Checkout would send it. */
-function paidEvent(id: string, tenantId: string, documentId: string, amount: number): string {
-  return JSON.stringify({
-    id,
-    object: 'event',
-    type: 'checkout.session.completed',
-    created: nowSeconds(),
-    data: {
-      object: {
-        id: `cs_test_${id}`,
-        object: 'checkout.session',
-        status: 'complete',
-        payment_status: 'paid',
-        amount_total: amount,
-        currency: 'eur',
-        payment_intent: `pi_test_${id}`,
-        metadata: { greenlight_tenant: tenantId, greenlight_subject: documentId, greenlight_kind: 'invoice' },
-      },
-    },
-  });
-}
+const paidEvent = (id: string, tenantId: string, documentId: string, amount: number) => paidSessionEvent({ id, tenantId, documentId, amount });
 
 test('a paid event signed a day (or ten minutes) ahead is refused and pays nothing; one a minute ahead is taken', async () => {
   const { documentId, contactEmail } = await createInvoice(office, { lines: SAMPLE_LINES.filter((line) => !line.optional) });

@@ -3,7 +3,7 @@
  * development: the SDK pointed at it by STRIPE_API_URL, its webhooks signed with a secret of
  * this run and POSTed to the stack's /webhooks/stripe. Plus the back office's invoice.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { startStripeStandIn, type StripeStandIn, type WebhookTarget } from '../../devtools/stripe/server';
 import type { BackOffice, LineInput } from '../integration/portal-fixtures';
 import { succeeded } from './api';
@@ -77,4 +77,32 @@ export async function createInvoice(
     201,
   );
   return { documentId: invoice.id, contactEmail };
+}
+
+/** A Stripe-Signature header for `body`, signed with `secret` at `timestamp` (seconds; now unless given). */
+export function stripeSignature(body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** Stripe's "paid" event for an invoice, as its Checkout would send it; from a seller's connected account when `account` is given. */
+export function paidSessionEvent(input: { id: string; tenantId: string; documentId: string; amount: number; account?: string }): string {
+  return JSON.stringify({
+    id: input.id,
+    object: 'event',
+    ...(input.account ? { account: input.account } : {}),
+    type: 'checkout.session.completed',
+    created: Math.floor(Date.now() / 1000),
+    data: {
+      object: {
+        id: `cs_test_${input.id}`,
+        object: 'checkout.session',
+        status: 'complete',
+        payment_status: 'paid',
+        amount_total: input.amount,
+        currency: 'eur',
+        payment_intent: `pi_test_${input.id}`,
+        metadata: { greenlight_tenant: input.tenantId, greenlight_subject: input.documentId, greenlight_kind: 'invoice' },
+      },
+    },
+  });
 }
