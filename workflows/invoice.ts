@@ -49,18 +49,18 @@ const { openHostedPayment } = proxyActivities<PaymentActivities>({
 });
 
 export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceView> {
-  const { tenantId, documentId } = input;
+  const { tenantId, documentId, grossTotal, currency, reminderAfterMs, maxReminders, dueDate } = input;
 
   const closed = await runDocumentStory(input, {
     kind: 'invoice',
     machine: invoiceMachine,
     machineInput: () => ({
       now: Date.now(),
-      grossTotal: input.grossTotal,
-      currency: input.currency,
-      reminderAfterMs: input.reminderAfterMs,
-      maxReminders: input.maxReminders,
-      ...(input.dueDate !== undefined ? { dueDate: input.dueDate } : {}),
+      grossTotal,
+      currency,
+      reminderAfterMs,
+      maxReminders,
+      ...(dueDate !== undefined ? { dueDate } : {}),
     }),
     status: invoiceStatus,
     isClosed: isInvoiceClosed,
@@ -80,7 +80,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
         type: 'PAYMENT_RECEIVED',
         at: Date.now(),
         actor,
-        payment: { paymentId: `offline:${currentDecisionId()}`, amount, currency: input.currency, provider: 'offline', method, paidAt: receivedAt, ...(reference ? { reference } : {}) },
+        payment: { paymentId: `offline:${currentDecisionId()}`, amount, currency, provider: 'offline', method, paidAt: receivedAt, ...(reference ? { reference } : {}) },
       })),
     ],
     facts: [
@@ -95,16 +95,16 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
         send: input.send,
         emailsCustomer: true,
         templates: { firstSend: 'invoice_first_send', reminder: 'invoice_reminder' },
-        what: { document: 'the invoice', recipient: emailRecipient(input), maxReminders: input.maxReminders },
+        what: { document: 'the invoice', recipient: emailRecipient(input), maxReminders },
       }),
       recordPayment: async ({ params }) => {
-        await recordPayment.executeWithOptions({ summary: `record a payment of ${plainMoney(params.payment.amount, input.currency)}` }, [{ tenantId, documentId, ...params }]);
+        await recordPayment.executeWithOptions({ summary: `record a payment of ${plainMoney(params.payment.amount, currency)}` }, [{ tenantId, documentId, ...params }]);
       },
       closeHostedPayments: async () => {
         await closeHostedPayments.executeWithOptions({ summary: 'close the payment pages' }, [{ tenantId, documentId }]);
       },
       openHostedPayment: async ({ params }): Promise<InvoiceEvent> => {
-        const opened = await openHostedPayment.executeWithOptions({ summary: `open a payment page for ${plainMoney(params.amountDue, input.currency)}` }, [{ tenantId, documentId, ...params }]);
+        const opened = await openHostedPayment.executeWithOptions({ summary: `open a payment page for ${plainMoney(params.amountDue, currency)}` }, [{ tenantId, documentId, ...params }]);
         const answered = { at: Date.now(), actor: { kind: 'system' } } as const;
         return 'page' in opened ? { type: 'PAYMENT_PAGE_OPENED', ...answered, page: opened.page } : { type: 'PAYMENT_RECEIVED', ...answered, payment: opened.paid };
       },
@@ -113,7 +113,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       waitingFor: (snapshot) => WAITS_FOR[invoiceStatus(snapshot)],
       timer: (name, { context }) => (name === 'reminderDelay' ? reminderOf(context.remindersSent + 1, context.maxReminders) : name === 'untilDue' ? 'payment due date' : name),
       facts: ({ context }) => [
-        ['Paid', `${plainMoney(context.paidTotal, input.currency)} of ${plainMoney(input.grossTotal, input.currency)}`],
+        ['Paid', `${plainMoney(context.paidTotal, currency)} of ${plainMoney(grossTotal, currency)}`],
         ['Reminders sent', context.maxReminders > 0 ? `${context.remindersSent} of ${context.maxReminders}` : undefined],
       ],
     },

@@ -4,6 +4,7 @@
  * people (a text shown whole, under the number it went to).
  */
 import escapeHtml from 'escape-html';
+import { rowFields } from '../../platform/rows';
 import type { Request, Response } from 'express';
 import type { Config } from '../../platform/config';
 import { AppError } from '../../domain/errors';
@@ -65,16 +66,10 @@ export function outboxHandler(config: Pick<Config, 'outboxUrl'>) {
     if (req.accepts(['html', 'json']) === 'json') {
       res.json({
         data: messages.map((message) => ({
-          id: message.id,
-          channel: message.channel,
-          from: message.from,
-          to: message.to,
-          subject: message.subject,
+          ...rowFields(message, ['id', 'channel', 'from', 'to', 'subject', 'links', 'createdAt']),
           html: message.html ?? null,
           text: message.text ?? null,
-          links: message.links,
           attachments: message.attachments ?? [],
-          createdAt: message.createdAt,
         })),
       });
       return;
