@@ -38,6 +38,8 @@ export const AUDIT_EVENT_TYPES = [
   'accepted',
   'refused',
   'put_on_hold',
+  // The customer took back their acceptance (or approval) while the seller's window allowed it.
+  'withdrawn',
   'changes_requested',
   'approved',
   'signed',

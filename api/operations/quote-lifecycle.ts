@@ -230,6 +230,7 @@ export async function sendDocument(
         requireSignature,
         ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
         ...(signature ? { signature } : {}),
+        ...withdrawalTerms(settings, Boolean(signature)),
       };
       await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput);
     } else if (document.kind === 'proof') {
@@ -255,6 +256,18 @@ export async function sendDocument(
   }
   // The workflow now owns the document; the read model says "sent" as soon as its email is out.
   return { status: 'sent', ...(validUntil ? { validUntil: validUntil.toISOString() } : {}) };
+}
+
+/**
+ * How long a portal acceptance may be withdrawn (settings.withdrawalWindow): for that long, and
+ * in any case until the seller converts the quote; without a window, until then. An automatic
+ * conversion is the quote moving on at once, so without a window it leaves none; with one, it
+ * happens when the window ends. A quote signed at an external provider is never accepted on the portal.
+ */
+function withdrawalTerms(settings: { withdrawalWindow: string | null; autoConvertToOrder: boolean }, signedExternally: boolean): Pick<QuoteWorkflowInput, 'withdrawal'> {
+  if (signedExternally) return {};
+  if (settings.withdrawalWindow === null) return settings.autoConvertToOrder ? {} : { withdrawal: {} };
+  return { withdrawal: { windowMs: durationToMs(settings.withdrawalWindow) } };
 }
 
 export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string): Promise<DocumentState> {

@@ -42,7 +42,7 @@ import { closedAcceptanceReason, whyAcceptanceNeverTakes } from '../../workflows
 import { closedInvoiceReason, whyInvoiceNeverTakes } from '../../workflows/machines/invoice';
 import { FINAL_INVOICE_STATUSES, type InvoiceStatus, type PaymentPage } from '../../domain/invoice';
 import { closedProofReason, whyProofNeverTakes } from '../../workflows/machines/proof';
-import { closedQuoteReason, closedSigningReason, whyQuoteNeverTakes } from '../../workflows/machines/quote';
+import { closedQuoteReason, closedSigningReason, whyQuoteNeverTakes, WITHDRAWAL_CLOSED } from '../../workflows/machines/quote';
 import { whyRequestNeverTakes } from '../../workflows/machines/request';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
 import { AppError } from '../../domain/errors';
@@ -55,6 +55,7 @@ const decisionUpdates = {
   hold: quoteUpdates.hold,
   remind: quoteUpdates.remind,
   cancel: quoteUpdates.cancel,
+  withdraw: quoteUpdates.withdraw,
 } as const;
 
 export type QuoteDecision = keyof typeof decisionUpdates;
@@ -209,7 +210,27 @@ export function decideQuote(
   decisionId: string,
   input: DecisionInput,
 ): Promise<QuoteView> {
-  return executeDecision(client, { id: documentId, kind: 'quote' }, decisionUpdates[decision], decisionId, input);
+  const document = { id: documentId, kind: 'quote' } as const;
+  // A closed quote's acceptance is past withdrawing: it was converted, or its window ended.
+  const closedReason = decision === 'withdraw' ? (status: QuoteStatus) => (status === 'accepted' ? WITHDRAWAL_CLOSED : closedQuoteReason(status)) : closedQuoteReason;
+  return executeDecision(client, document, decisionUpdates[decision], decisionId, input, () => whyClosed(client, document, closedReason));
+}
+
+/**
+ * The seller moves an accepted quote on (it is being converted): its workflow closes the
+ * customer's withdrawal window first, so a withdrawal and a conversion never both happen. A
+ * quote whose workflow is over has no window left; one the machine refuses (withdrawn
+ * meanwhile) answers 409 with the reason.
+ */
+export async function moveQuoteOn(client: Client, documentId: string, decisionId: string, input: DecisionInput): Promise<void> {
+  const handle = client.workflow.getHandle(quoteWorkflowId(documentId));
+  try {
+    await handle.executeUpdate(quoteUpdates.moveOn, { args: [input], updateId: decisionId });
+  } catch (error) {
+    const known = temporalAppError(error);
+    if (known?.code === 'not_found') return;
+    throw known ?? error;
+  }
 }
 
 /** What a customer decides on a proof (the portal's names: `/approve`, `/request-changes`). */

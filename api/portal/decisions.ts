@@ -6,7 +6,7 @@ import { isAcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance
 import type { LinkAction, ProofStatus, QuoteStatus } from '../../domain/documents';
 
 /** In the order the page offers them. */
-export const PORTAL_DECISIONS = ['accept', 'sign', 'hold', 'refuse', 'approve', 'request-changes'] as const;
+export const PORTAL_DECISIONS = ['accept', 'sign', 'hold', 'refuse', 'approve', 'request-changes', 'withdraw'] as const;
 export type PortalDecision = (typeof PORTAL_DECISIONS)[number];
 
 const OPEN_DECISIONS: Partial<Record<QuoteStatus, readonly PortalDecision[]>> = {
@@ -14,6 +14,8 @@ const OPEN_DECISIONS: Partial<Record<QuoteStatus, readonly PortalDecision[]>> = 
   viewed: PORTAL_DECISIONS,
   // A quote on hold waits for the customer to come back: accept or refuse, not hold again.
   on_hold: ['accept', 'sign', 'refuse'],
+  // Taken back while the seller's window is open (the workflow knows; the page asks withdrawalOffered).
+  accepted: ['withdraw'],
 };
 
 /** Orders and delivery notes are accepted or refused; only quotes get hold, and signatures (seed 002). */
@@ -40,5 +42,11 @@ function openDecisions(kind: string, status: string): readonly PortalDecision[] 
 export function decisionsOffered(kind: string, status: QuoteStatus | ProofStatus, linkActions: readonly string[], requireSignature = false): PortalDecision[] {
   const open = openDecisions(kind, status);
   const replaced: PortalDecision = requireSignature ? 'accept' : 'sign';
-  return (open ?? []).filter((decision) => decision !== replaced && linkActions.includes(decision satisfies LinkAction));
+  return (open ?? []).filter((decision) => decision !== replaced && linkAllows(linkActions, decision));
+}
+
+/** Whether a link's actions allow the decision: whoever may accept may take their acceptance back. */
+export function linkAllows(linkActions: readonly string[], decision: PortalDecision): boolean {
+  if (decision === 'withdraw') return linkActions.includes('accept' satisfies LinkAction) || linkActions.includes('sign' satisfies LinkAction);
+  return linkActions.includes(decision satisfies LinkAction);
 }

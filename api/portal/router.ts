@@ -46,7 +46,7 @@ import { CHAIN_WORDS, chainSection, conversationSection } from './chain-and-conv
 import { isFormSignatureValid, signForm } from './csrf';
 import { customerActor, forwardToColleague, takeDecision, untilRecorded, type ProofDecisionDetails } from './customer-actions';
 import { FORWARD_WORDS, forwardedNotice, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
-import { decisionsOffered, PORTAL_DECISIONS, type PortalDecision } from './decisions';
+import { decisionsOffered, linkAllows, PORTAL_DECISIONS, type PortalDecision } from './decisions';
 import { html } from './html';
 import { formattersFor, invalidRequestText, MESSAGES, type Messages } from './i18n';
 import { messagesFor } from './kind-words';
@@ -229,7 +229,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       // Hold and signing are the quote's alone, whatever a link allows: 409 with the reason.
       const kindRefusal = whyKindRefuses(found.document.kind, decision);
       if (kindRefusal) return refuse(new AppError('decision_rejected', kindRefusal), t.actionNotAllowed);
-      if (!linkActionsNow(found.link.actions, found.document).includes(decision)) {
+      if (!linkAllows(linkActionsNow(found.link.actions, found.document), decision)) {
         return refuse(new AppError('forbidden', `This link does not allow the decision "${decision}"`), t.actionNotAllowed);
       }
       const options = decision === 'accept' || decision === 'sign' ? body.options : undefined;
@@ -268,7 +268,9 @@ export function createPortalRouter(deps: AppDeps): Router {
       } catch (error) {
         if (error instanceof AppError && error.code === 'decision_rejected') {
           const now = await currentStatus(deps, found);
-          return refuse(error, found.document.kind === 'proof' ? await proofRefusalText(deps, found, decision, proof, now) : t.decisionNotAllowed(t.statusNames[now]));
+          if (found.document.kind === 'proof') return refuse(error, await proofRefusalText(deps, found, decision, proof, now));
+          // Too late to take an acceptance back online: the page says whom to call.
+          return refuse(error, decision === 'withdraw' && now === 'accepted' ? t.withdrawalClosed(sellerToCall(found.document)) : t.decisionNotAllowed(t.statusNames[now]));
         }
         throw error;
       }
@@ -277,7 +279,7 @@ export function createPortalRouter(deps: AppDeps): Router {
         return;
       }
       // Read again: an acceptance changes the document itself (options chosen, totals), once recorded.
-      await untilRecorded(deps.prisma, found.document, status);
+      await untilRecorded(deps.prisma, found.document, status, decision === 'withdraw' ? 'withdrawn' : undefined);
       const decided = (await findLinkByToken(deps.prisma, String(req.params.token))) ?? found;
       res.type('html').send(await quotePage(deps, req, decided, { status, notice: { tone: 'success', text: t.decided[decision] } }));
     };
@@ -426,6 +428,13 @@ function requestSource(req: Request): RequestSource {
   return { ...(req.ip ? { ip: req.ip } : {}), ...(userAgent ? { userAgent } : {}) };
 }
 
+/** Whom the customer calls about a decision the portal no longer takes: the seller's name, phone and email (settings.seller). */
+function sellerToCall(document: Pick<LinkedDocument, 'tenant' | 'customer'>): string {
+  const { legalName, phone, email } = portalSeller(document).identity;
+  const reach = [phone, email].filter(Boolean).join(', ');
+  return reach ? `${legalName} (${reach})` : legalName;
+}
+
 /** How long a refusal's page asks the workflow for the status before it reads the row. */
 const DECIDED_STATUS_WITHIN_MS = 500;
 
@@ -474,7 +483,14 @@ async function quotePage(
     const decisionId = randomUUID();
     return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
-  const forms = readOnly ? [] : decisionsOffered(shown.kind, status, linkActionsNow(found.link.actions, shown), shown.requireSignature).map((decision) => ({ decision, ...signed() }));
+  // An acceptance is offered back until the quote moved on (converted) or was signed; its workflow has the last word.
+  const withdrawable = chain.length === 1 && !signature;
+  const forms = readOnly
+    ? []
+    : decisionsOffered(shown.kind, status, linkActionsNow(found.link.actions, shown), shown.requireSignature)
+        .filter((decision) => decision !== 'withdraw' || withdrawable)
+        .map((decision) => ({ decision, ...signed() }));
+  const tooLateToWithdraw = !readOnly && shown.kind === 'quote' && status === 'accepted' && !withdrawable && !state.notice;
   const words = CHAIN_WORDS[locale];
   return renderQuotePage({
     locale,
@@ -492,6 +508,7 @@ async function quotePage(
       ),
       ...[chainSection(locale, linkPath, found.document.id, chain.filter((member) => member.id === found.document.id || listedOnPortal(member)), shown.id)].filter((section) => section !== null),
       ...(state.viewId ? [viewBeacon(state.viewId, `${linkPath}/seen`)] : []),
+      ...(tooLateToWithdraw ? [html`<p class="notice">${messagesFor(locale, shown.kind).withdrawalClosed(sellerToCall(shown))}</p>`] : []),
     ],
     document: shown,
     status,

@@ -14,6 +14,8 @@
  *   sent | viewed | on_hold ── CANCEL_SIGNING ──▶ the same status, its portal signing cancelled
  *   sent | viewed | on_hold ── REVISE ──▶ the same status, one version later
  *   sent | viewed | on_hold ── RECORD_ANSWER ──▶ accepted | refused (an open signing cancelled first)
+ *   accepted ── WITHDRAW ──▶ sent (while the withdrawal window is open)
+ *   accepted ── MOVE_ON | the window's end ──▶ accepted, closed (no withdrawal any more)
  *
  * Decisions taken here, where the product pages leave room:
  * - on_hold is the customer's own answer ("I need time"): the customer leaves it by accepting
@@ -45,6 +47,13 @@
  * - Versions: a change made after sending (REVISE) makes a new version and emails a new link.
  *   Decisions that commit to the content (ACCEPT, SIGN) name the version their link was made
  *   for and are refused for an older one; refusing or asking for time is not.
+ * - Withdrawal (`withdrawal` in the input; absent in quotes sent before it existed): a quote the
+ *   customer accepted on the portal stays open to their WITHDRAW until the seller moves it on
+ *   (MOVE_ON: a conversion, or the automatic one) or, when the seller set one, until the window's
+ *   time is up. Accepted stays its status meanwhile; the quote counts as closed only once the
+ *   window is. A withdrawal puts it back to sent, where the customer decides again (reminders
+ *   count from the withdrawal). A signature, or an answer the seller recorded, is not withdrawn
+ *   on the portal: the customer calls the seller.
  *
  * Final statuses are not XState final states: a finished machine ignores events, and a view of
  * an accepted quote must still be recorded.
@@ -81,6 +90,13 @@ export interface QuoteMachineInput {
   reminderAfterMs: number;
   maxReminders: number;
   requireSignature?: boolean;
+  /** Accepting on the portal may be withdrawn; absent: never (quotes sent before withdrawals existed). */
+  withdrawal?: WithdrawalTerms;
+}
+
+/** How long an acceptance may be withdrawn: `windowMs` after it, and in any case until the seller moves the quote on. */
+export interface WithdrawalTerms {
+  windowMs?: number;
 }
 
 export interface QuoteContext {
@@ -97,11 +113,14 @@ export interface QuoteContext {
   version?: number;
   /** The seller cancelled the portal signing; absent until then (and in older snapshots). */
   signingCancelled?: true;
+  withdrawal?: WithdrawalTerms;
+  /** The acceptance may be withdrawn now, until `until` (epoch ms) if set; absent once the window closed. */
+  withdrawable?: { until?: number };
 }
 
 /** A decision of the customer (accept, refuse, hold) or the seller (remind, cancel, cancel the portal signing). */
 export interface DecisionEvent extends Timed {
-  type: 'ACCEPT' | 'REFUSE' | 'HOLD' | 'REMIND' | 'CANCEL' | 'CANCEL_SIGNING';
+  type: 'ACCEPT' | 'REFUSE' | 'HOLD' | 'REMIND' | 'CANCEL' | 'CANCEL_SIGNING' | 'WITHDRAW' | 'MOVE_ON';
   reason?: string;
   options?: string[];
   /** The version the customer's link was made for. */
@@ -148,6 +167,8 @@ export interface QuoteView {
   validUntil?: number;
   /** The quote's current version (1 until it is revised after sending). */
   version?: number;
+  /** Accepted, and the customer may still withdraw it (until this epoch ms, when the seller set a window). */
+  withdrawable?: { until?: number };
 }
 
 export const currentVersion = (context: QuoteContext): number => context.version ?? 1;
@@ -158,6 +179,8 @@ const isForCurrentVersion = (context: QuoteContext, event: QuoteEvent): boolean 
   !('version' in event) || event.version === undefined || event.version === currentVersion(context);
 const hasConsent = (event: SignEvent): boolean => event.signature.consent === true && event.signature.signerName.trim().length > 0;
 const isStillValid = (context: QuoteContext, event: { at: number }): boolean => context.validUntil === undefined || event.at < context.validUntil;
+const isWithdrawable = (context: QuoteContext, event: { at: number }): boolean =>
+  context.withdrawable !== undefined && (context.withdrawable.until === undefined || event.at < context.withdrawable.until);
 
 /** A delay XState's interpreter reads as "never": no timer is armed for it. */
 const NEVER = Number.POSITIVE_INFINITY;
@@ -177,6 +200,8 @@ export const quoteMachine = setup({
     maySigningBeCancelled: ({ context }) => requiresSignature(context) && !isSigningCancelled(context),
     answeredYes: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'accepted' && isStillValid(context, event),
     answeredNo: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'refused' && isStillValid(context, event),
+    mayWithdraw: ({ context, event }) => isWithdrawable(context, event),
+    withdrawalOpen: ({ context }) => context.withdrawable !== undefined,
   },
   actions: {
     /** Delayed events carry `at` too: the interpreter stamps them when they fire. */
@@ -188,6 +213,15 @@ export const quoteMachine = setup({
       version: ({ context }) => currentVersion(context) + 1,
       validUntil: ({ context, event }) => (event.type === 'REVISE' && event.changes.validUntil !== undefined ? event.changes.validUntil : context.validUntil),
     }),
+    /** A portal acceptance opens the withdrawal window, when the quote has one (a zero window is none). */
+    openWithdrawal: assign({
+      withdrawable: ({ context, event }) => {
+        const windowMs = context.withdrawal?.windowMs;
+        if (!context.withdrawal || windowMs === 0) return undefined;
+        return windowMs === undefined ? {} : { until: event.at + windowMs };
+      },
+    }),
+    closeWithdrawal: assign({ withdrawable: undefined }),
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
     sendReminderEmail: activity<ReminderParams>(),
@@ -213,6 +247,7 @@ export const quoteMachine = setup({
         ? Math.max(0, (context.lastEmailedAt ?? context.now) + context.reminderAfterMs - context.now)
         : NEVER,
     untilExpiry: ({ context }) => (context.validUntil === undefined ? NEVER : Math.max(0, context.validUntil - context.now)),
+    untilWithdrawalCloses: ({ context }) => (context.withdrawable?.until === undefined ? NEVER : Math.max(0, context.withdrawable.until - context.now)),
   },
 }).createMachine(
   (() => {
@@ -239,7 +274,7 @@ export const quoteMachine = setup({
     const decide = (target: 'accepted' | 'refused' | 'on_hold', what: AuditEventType, guard: 'stillValid' | 'mayAccept' = 'stillValid') =>
       ({ target, guard, actions: ['keepTime', record(what), notify('decided', what)] }) as const;
     const accepted = decide('accepted', 'accepted', 'mayAccept');
-    const accept = { ...accepted, actions: [...accepted.actions, confirmToCustomer('accepted')] } as const;
+    const accept = { ...accepted, actions: [...accepted.actions, 'openWithdrawal', confirmToCustomer('accepted')] } as const;
     const sign = {
       target: 'accepted',
       guard: 'maySign',
@@ -332,6 +367,7 @@ export const quoteMachine = setup({
         remindersSent: 0,
         requireSignature: input.requireSignature ?? false,
         version: 1,
+        ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
       }),
       initial: 'draft',
       // States that change on a fact override these.
@@ -363,7 +399,18 @@ export const quoteMachine = setup({
             RECORD_ANSWER: recordAnswer,
           },
         },
-        accepted: {},
+        accepted: {
+          // Only while the withdrawal window is open: otherwise the quote is closed.
+          after: { untilWithdrawalCloses: { guard: 'withdrawalOpen', actions: ['keepTime', 'closeWithdrawal'] } },
+          on: {
+            WITHDRAW: {
+              target: 'sent',
+              guard: 'mayWithdraw',
+              actions: ['keepTime', 'closeWithdrawal', record('withdrawn'), notify('decided', 'withdrawn'), 'restartReminderClock'],
+            },
+            MOVE_ON: { guard: 'withdrawalOpen', actions: ['keepTime', 'closeWithdrawal'] },
+          },
+        },
         refused: {},
         expired: {},
         cancelled: {},
@@ -374,7 +421,20 @@ export const quoteMachine = setup({
 
 export type QuoteSnapshot = SnapshotFrom<typeof quoteMachine>;
 
-export const { status: quoteStatus, isClosed } = statusReaders<QuoteStatus, QuoteSnapshot>(FINAL_QUOTE_STATUSES);
+const readers = statusReaders<QuoteStatus, QuoteSnapshot>(FINAL_QUOTE_STATUSES);
+export const quoteStatus = readers.status;
+/** In a final status, and no acceptance left to withdraw. */
+export const isClosed = (snapshot: QuoteSnapshot): boolean => readers.isClosed(snapshot) && snapshot.context.withdrawable === undefined;
+
+/** Why an accepted quote's acceptance cannot be withdrawn (also once its workflow has closed). */
+export const WITHDRAWAL_CLOSED = 'The acceptance can no longer be withdrawn';
+
+/** Why the quote cannot take WITHDRAW or MOVE_ON now. */
+function whyNotWithdraw(snapshot: QuoteSnapshot, event: DecisionEvent): string {
+  const status = quoteStatus(snapshot);
+  if (status === 'accepted') return event.type === 'WITHDRAW' ? WITHDRAWAL_CLOSED : 'The quote has already moved on';
+  return event.type === 'WITHDRAW' ? `Only an accepted quote can be withdrawn; this one is ${status.replace('_', ' ')}` : `The quote is ${status.replace('_', ' ')}, not accepted`;
+}
 
 const CLOSED_REASONS: Partial<Record<QuoteStatus, string>> = {
   accepted: 'The quote is already accepted',
@@ -412,6 +472,7 @@ function whyNotCancelSigning(snapshot: QuoteSnapshot): string {
 export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | undefined {
   if (snapshot.can(event)) return undefined;
   if (event.type === 'CANCEL_SIGNING') return whyNotCancelSigning(snapshot);
+  if (event.type === 'WITHDRAW' || event.type === 'MOVE_ON') return whyNotWithdraw(snapshot, event);
   const status = quoteStatus(snapshot);
   if (isClosed(snapshot)) return closedQuoteReason(status);
   if (status === 'draft') return 'The quote has not been sent yet';
@@ -458,5 +519,6 @@ export function quoteView(snapshot: QuoteSnapshot): QuoteView {
     ...(next !== undefined ? { nextReminderAt: next } : {}),
     ...(snapshot.context.validUntil !== undefined ? { validUntil: snapshot.context.validUntil } : {}),
     version: currentVersion(snapshot.context),
+    ...(snapshot.context.withdrawable ? { withdrawable: snapshot.context.withdrawable } : {}),
   };
 }
