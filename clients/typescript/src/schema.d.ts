@@ -1167,6 +1167,23 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "document.withdrawn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A document's withdrawn event */
+        post: operations["onDocumentWithdrawn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "document.changes_requested": {
         parameters: {
             query?: never;
@@ -1787,7 +1804,7 @@ export interface components {
              * @example document.accepted
              * @enum {string}
              */
-            type: "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened";
+            type: "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.withdrawn" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened";
             /**
              * Format: date-time
              * @description When the event happened (the name Standard Webhooks recommends)
@@ -2104,6 +2121,8 @@ export interface components {
             invoiceDueAfter: string;
             requireSignature: boolean;
             autoConvertToOrder: boolean;
+            /** @description How long an acceptance may be withdrawn; null: until the quote is converted */
+            withdrawalWindow: string | null;
             signatureProvider: string;
             allowPrivateWebhookUrls: boolean;
             payOnline: boolean;
@@ -2191,6 +2210,11 @@ export interface components {
             invoiceDueAfter?: string;
             requireSignature?: boolean;
             autoConvertToOrder?: boolean;
+            /**
+             * @description How long after accepting a quote on the portal the customer may withdraw it (PT0S: never); null: until the seller converts it
+             * @example P2D
+             */
+            withdrawalWindow?: string | null;
             /** @enum {string} */
             signatureProvider?: "builtin" | "getaccept";
             /** @description Development only */
@@ -2907,7 +2931,7 @@ export interface components {
              *       "document.refused"
              *     ]
              */
-            events: ("document.*" | "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened")[];
+            events: ("document.*" | "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.withdrawn" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened")[];
         };
         WebhookEndpointList: {
             data: components["schemas"]["WebhookEndpoint"][];
@@ -9771,6 +9795,49 @@ export interface operations {
         };
     };
     onDocumentPutOnHold: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery id: the same on every attempt, so a receiver deduplicates on it */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures, one per signing secret (two during a rotation); verify with a Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received, never sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent until a delivery is replayed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer in time: retried with backoff over about three days */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onDocumentWithdrawn: {
         parameters: {
             query?: never;
             header: {

@@ -1,0 +1,107 @@
+/**
+ * An acceptance taken back (issue 17), over real HTTP with the real quote workflow: the customer
+ * withdraws from the page's own form (twice clicked: one withdrawal, one webhook), the quote is
+ * sent again and accepted anew; once the seller converts it, the window is closed — the API
+ * answers 409 and the page says whom to call; a seller's time window closes it by itself.
+ */
+import { startReceiver } from '../support/webhook-receiver';
+import { eventually } from '../support/eventually';
+import { succeeded } from '../support/api';
+import { startStack, type Stack } from '../support/stack';
+import { backOffice, formFields, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
+
+let stack: Stack;
+let office: BackOffice;
+
+beforeAll(async () => {
+  stack = await startStack();
+  office = await backOffice(stack);
+  const seller = { legalName: 'Imprimerie Lumière', phone: '+33 1 23 45 67 89', email: 'contact@lumiere.test' };
+  await succeeded(office.api.PATCH('/v1/settings', { body: { allowPrivateWebhookUrls: true, seller } }), 200);
+});
+afterAll(() => stack?.close());
+
+function postJson(url: string, body: unknown): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+}
+
+function postForm(url: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), redirect: 'manual' });
+}
+
+const eventTypes = async (documentId: string) => (await office.events(documentId)).map((event) => event.type);
+const count = (types: string[], type: string) => types.filter((one) => one === type).length;
+
+async function acceptedQuote() {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: SAMPLE_LINES });
+  const sent = await office.sendQuote(documentId, contactEmail);
+  expect((await postJson(`${sent.url}/accept`, {})).status).toBe(200);
+  await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the acceptance to be recorded' });
+  return sent;
+}
+
+it('takes an acceptance back once, however often the form is posted: the quote is sent again, and accepted anew', async () => {
+  const receiver = await startReceiver();
+  try {
+    await succeeded(office.api.POST('/v1/webhook-endpoints', { body: { url: receiver.url, events: ['document.withdrawn'] } }));
+    const quote = await acceptedQuote();
+
+    const page = await (await fetch(quote.url)).text();
+    expect(page).toContain('Retirer mon acceptation');
+    const fields = formFields(page, 'withdraw');
+    // Two clicks of the same form: one decision.
+    const [first, second] = await Promise.all([postForm(`${quote.url}/withdraw`, fields), postForm(`${quote.url}/withdraw`, fields)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await first.text()).toContain('Votre acceptation est retirée');
+    expect(await postJson(`${quote.url}/withdraw`, { decisionId: fields.decisionId })).toMatchObject({ status: 200 });
+
+    await eventually(async () => ((await office.document(quote.documentId)).status === 'sent' ? true : undefined), { what: 'the quote to be sent again' });
+    const received = await eventually(async () => (receiver.received.length > 0 ? receiver.received : undefined), { what: 'the withdrawn webhook' });
+    expect(count(await eventTypes(quote.documentId), 'withdrawn')).toBe(1);
+
+    // The customer decides again, on the same link (a new page's form: a new decision).
+    expect(await (await postJson(`${quote.url}/accept`, { decisionId: crypto.randomUUID() })).json()).toMatchObject({ status: 'accepted' });
+    await eventually(async () => (count(await eventTypes(quote.documentId), 'accepted') === 2 ? true : undefined), { what: 'the second acceptance' });
+    expect(received.map((request) => (JSON.parse(request.body) as { type: string }).type)).toEqual(['document.withdrawn']);
+    expect(receiver.received).toHaveLength(1);
+  } finally {
+    await receiver.close();
+  }
+});
+
+it('refuses a withdrawal once the quote is converted: 409 from the API, and the page says whom to call', async () => {
+  const quote = await acceptedQuote();
+  const page = await (await fetch(quote.url)).text();
+  const fields = formFields(page, 'withdraw');
+
+  const order = await office.api.POST('/v1/documents/{id}/convert', { params: { path: { id: quote.documentId } }, body: { to: 'order' } });
+  expect(order.response.status).toBe(201);
+  // The conversion closed the window, and with it the quote's workflow.
+  await stack.client.workflow.getHandle(`quote-${quote.documentId}`).result();
+
+  const refused = await postJson(`${quote.url}/withdraw`, {});
+  expect(refused.status).toBe(409);
+  expect(await refused.json()).toMatchObject({ detail: 'The acceptance can no longer be withdrawn' });
+  const answered = await postForm(`${quote.url}/withdraw`, fields);
+  expect(answered.status).toBe(409);
+  const whomToCall = 'contactez Imprimerie Lumière (+33 1 23 45 67 89, contact@lumiere.test)';
+  expect(await answered.text()).toContain(whomToCall);
+  const reopened = await (await fetch(quote.url)).text();
+  expect(reopened).not.toContain('Retirer mon acceptation');
+  expect(reopened).toContain(whomToCall);
+  expect((await office.document(quote.documentId)).status).toBe('accepted');
+  expect(await eventTypes(quote.documentId)).not.toContain('withdrawn');
+});
+
+it("closes the window by itself when the seller's time is up", async () => {
+  await succeeded(office.api.PATCH('/v1/settings', { body: { withdrawalWindow: 'PT2S' } }), 200);
+  try {
+    const quote = await acceptedQuote();
+    await stack.client.workflow.getHandle(`quote-${quote.documentId}`).result();
+    const refused = await postJson(`${quote.url}/withdraw`, {});
+    expect(refused.status).toBe(409);
+    expect((await office.document(quote.documentId)).status).toBe('accepted');
+  } finally {
+    await succeeded(office.api.PATCH('/v1/settings', { body: { withdrawalWindow: null } }), 200);
+  }
+});
