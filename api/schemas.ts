@@ -888,6 +888,10 @@ export const cancelDocumentSchema = z
   .strictObject({ reason: z.string().trim().min(1).max(2000).optional() })
   .openapi('CancelDocument');
 
+export const reopenDocumentSchema = z
+  .strictObject({ validUntil: validUntilInput.optional() })
+  .openapi('ReopenDocument', { description: "The new version's validity; absent: the settings' quoteValidity from now, to the end of the day it ends on" });
+
 export const convertDocumentSchema = z
   .strictObject({ to: z.enum(CONVERSION_TARGETS).openapi({ description: 'The next kind of the chain quote → order → delivery note → invoice' }) })
   .openapi('ConvertDocument');

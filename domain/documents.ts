@@ -52,6 +52,8 @@ export const AUDIT_EVENT_TYPES = [
   'cancelled',
   'notified',
   'revised',
+  // The seller took a refused or expired quote up again, as a new version (api/operations/quote-lifecycle.ts).
+  'reopened',
   // External signature (workflows/signature.ts): each change of the digital status, and a provider that stopped answering.
   'signature_sent',
   'signature_viewed',

@@ -30,6 +30,8 @@ export interface CustomerEmails {
   remindElsewhere?: () => Promise<void>;
   /** How the emails' activities are summarised for operators: "email the quote to ACME AB". */
   what: EmailSummary;
+  /** Keys the reminders of a later run apart from an earlier run's (a reopened quote's version); absent: the first run's. */
+  reminderRound?: string;
 }
 
 export interface EmailSummary {
@@ -58,7 +60,7 @@ export function emailSummaries({ document, recipient, maxReminders }: EmailSumma
   };
 }
 
-export function customerEmailActions({ tenantId, documentId, send, emailsCustomer, templates, what, remindElsewhere }: CustomerEmails) {
+export function customerEmailActions({ tenantId, documentId, send, emailsCustomer, templates, what, remindElsewhere, reminderRound }: CustomerEmails) {
   const summaries = emailSummaries(what);
   const { workflowId } = workflowInfo();
   return {
@@ -82,7 +84,7 @@ export function customerEmailActions({ tenantId, documentId, send, emailsCustome
         template: templates.reminder,
         to: send.to,
         attachPdf: send.attachPdf,
-        idempotencyKey: `${workflowId}#reminder#${params.reminder}`,
+        idempotencyKey: `${workflowId}${reminderRound ? `#${reminderRound}` : ''}#reminder#${params.reminder}`,
       }]);
     },
   };

@@ -103,6 +103,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   // A portal acceptance may be withdrawn for a while: the run stays open until the seller moves
   // the quote on or the window ends. Patched: an accepted quote closed at once before.
   const withdrawal = input.withdrawal && !input.resume && patched('withdrawal') ? input.withdrawal : undefined;
+  // A refused or expired quote taken up again: this run opens with its new version. Patched: a new opening.
+  const reopen = input.reopen && !input.resume && patched('reopen') ? input.reopen : undefined;
 
   const closed = await runDocumentStory(input, {
     kind: 'quote',
@@ -115,7 +117,9 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       maxReminders: input.maxReminders,
       requireSignature: input.requireSignature,
       ...(withdrawal ? { withdrawal } : {}),
+      ...(reopen ? { version: reopen.version } : {}),
     }),
+    ...(reopen ? { opening: (): ReviseEvent => ({ type: 'REOPEN', at: Date.now(), actor: input.sentBy, changes: input.validUntil === undefined ? {} : { validUntil: input.validUntil } }) } : {}),
     status: quoteStatus,
     isClosed,
     whyNot,
@@ -139,6 +143,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
         what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
         remindElsewhere: signerReminder({ tenantId, documentId, signedExternally: input.signature !== undefined }),
+        // A reopened quote's reminders are its new version's: keyed apart from the earlier run's.
+        ...(input.reopen ? { reminderRound: `version#${input.reopen.version + 1}` } : {}),
       }),
       recordSignature: async ({ params }) => {
         await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);

@@ -11,7 +11,7 @@ import { createDocument, getDocument, listDocumentEvents, listDocuments, type Do
 import { mapPage } from '../operations/pagination';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
 import { listDocumentMessages, postSellerMessage } from '../operations/messages';
-import { cancelDocument, previewPdf, recordAnswer, remindDocument, sendDocument } from '../operations/quote-lifecycle';
+import { cancelDocument, previewPdf, recordAnswer, remindDocument, reopenDocument, sendDocument } from '../operations/quote-lifecycle';
 import { signatureBlock, type SignatureBlock } from '../operations/quote-signatures';
 import { listPayments, presentPayment, recordOfflinePayment } from '../operations/payments';
 import { createProofRevision, listRevisions, presentRevision, type RevisionWithPageCount } from '../operations/proof-revisions';
@@ -22,6 +22,7 @@ import { setPinResolution } from '../operations/proof-pins';
 import {
   auditEventListSchema,
   cancelDocumentSchema,
+  reopenDocumentSchema,
   convertDocumentSchema,
   createMessageSchema,
   createdRevisionSchema,
@@ -296,6 +297,21 @@ export const documentRoutes = [
     problems: ['decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: workflowStateSchema },
     handle: ({ deps, caller, params, body, decisionId }) => cancelDocument(deps, caller, params.id, body, decisionId),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/documents/:id/reopen',
+    operationId: 'reopenDocument',
+    tag: 'Documents',
+    summary: 'Take a refused or expired quote up again as a new version, instead of duplicating it: the customer gets the new link and may decide again',
+    description:
+      "The quote's workflow starts again under its id, one version later: the version is written, recorded as reopened (webhook document.reopened) and emailed to the quote's contact with a new link, as a revision is; links to the earlier version only say a newer one exists. Validity: validUntil, else the settings' quoteValidity from now. 409 with the reason for any other status (an accepted quote is not reopened), a quote signed at an external provider, or a reopen already under way.",
+    params: idParamsSchema,
+    body: reopenDocumentSchema,
+    bodyExample: { validUntil: '2027-01-31' },
+    problems: ['decision_rejected', 'already_started', 'unprocessable', 'unavailable'],
+    response: { status: 202, description: 'Reopened', schema: workflowStateSchema },
+    handle: ({ deps, caller, params, body }) => reopenDocument(deps, caller, params.id, body),
   }),
   jsonRoute({
     method: 'post',

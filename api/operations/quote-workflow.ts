@@ -75,6 +75,19 @@ export function startQuoteWorkflow(client: Client, taskQueue: string, input: Quo
   return startDocumentWorkflow(client, taskQueue, 'quote', input);
 }
 
+/**
+ * Starts a refused or expired quote's workflow again, for its reopening: the earlier run is
+ * over, so the id is reused (its writes numbered after that run's, `writtenBefore`); a run
+ * under way (a reopen a moment ago) answers 409.
+ */
+export async function reopenQuote(client: Client, taskQueue: string, input: QuoteWorkflowInput): Promise<void> {
+  try {
+    await client.workflow.start(WORKFLOW_TYPES.quote, { ...documentWorkflowStart(taskQueue, 'quote', input), workflowIdReusePolicy: 'ALLOW_DUPLICATE', workflowIdConflictPolicy: 'FAIL' });
+  } catch (error) {
+    throw temporalAppError(error, { already_started: 'The quote is already being reopened' }) ?? error;
+  }
+}
+
 /** Starts an order's or a delivery note's workflow (it sends the document), on the same terms. */
 export function startAcceptanceWorkflow(client: Client, taskQueue: string, input: AcceptanceWorkflowInput): Promise<void> {
   return startDocumentWorkflow(client, taskQueue, input.kind, input);
@@ -128,7 +141,7 @@ function documentDetails(input: DocumentWorkflowInput): string {
     ['Due', terms.dueDate === undefined ? undefined : plainTime(terms.dueDate)],
     ['Automatic reminders', reminders],
     ['Signature', terms.signature ? `${terms.signature.provider} (${terms.signature.channel})` : terms.requireSignature ? 'on the portal' : undefined],
-    ['Started for', input.draft ? "the draft's cancel" : undefined],
+    ['Started for', input.draft ? "the draft's cancel" : terms.reopen ? `its reopening as version ${terms.reopen.version + 1}` : undefined],
   ]);
 }
 

@@ -1,13 +1,17 @@
 /**
- * An acceptance taken back (issue 17), over real HTTP with the real quote workflow: the customer
- * withdraws from the page's own form (twice clicked: one withdrawal, one webhook), the quote is
- * sent again and accepted anew; once the seller converts it, the window is closed — the API
- * answers 409 and the page says whom to call; a seller's time window closes it by itself.
+ * Answers taken back (issue 17), over real HTTP with the real quote workflow: the customer
+ * withdraws an acceptance from the page's own form (twice clicked: one withdrawal, one webhook),
+ * the quote is sent again and accepted anew; once the seller converts it, the window is closed —
+ * the API answers 409 and the page says whom to call; a seller's time window closes it by itself.
+ * The seller reopens a refused or an expired quote as a new version the customer accepts through
+ * the new link; an accepted one is not reopened.
  */
+import { recipientsOf } from '../support/outbox';
 import { startReceiver } from '../support/webhook-receiver';
 import { eventually } from '../support/eventually';
 import { succeeded } from '../support/api';
 import { startStack, type Stack } from '../support/stack';
+import { quoteRunOver } from '../support/quote-run';
 import { backOffice, formFields, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
 
 let stack: Stack;
@@ -104,4 +108,67 @@ it("closes the window by itself when the seller's time is up", async () => {
   } finally {
     await succeeded(office.api.PATCH('/v1/settings', { body: { withdrawalWindow: null } }), 200);
   }
+});
+
+/** The link of the newest version, from the email that carries it. */
+function newLink(contactEmail: string, oldUrl: string): Promise<string> {
+  return eventually(
+    async () =>
+      (await stack.readOutbox())
+        .filter((email) => recipientsOf(email).some((to) => to.includes(contactEmail)))
+        .flatMap((email) => email.links)
+        .find((link) => link.startsWith(`${stack.baseUrl}/d/`) && link !== oldUrl),
+    { what: "the email with the reopened version's link" },
+  );
+}
+
+const reopen = (id: string, body: { validUntil?: string } = {}) => office.api.POST('/v1/documents/{id}/reopen', { params: { path: { id } }, body });
+
+async function reopenedAndAccepted(quote: { documentId: string; url: string; contactEmail: string }) {
+  const url = await newLink(quote.contactEmail, quote.url);
+  expect(await (await fetch(quote.url)).text()).toContain('Une nouvelle version de ce devis existe');
+  expect(await (await postJson(`${url}/accept`, {})).json()).toMatchObject({ status: 'accepted' });
+  await eventually(async () => ((await office.document(quote.documentId)).status === 'accepted' ? true : undefined), { what: 'the reopened quote to be accepted' });
+  const types = await eventTypes(quote.documentId);
+  expect(types.slice(types.indexOf('reopened'))).toEqual(['reopened', 'accepted']);
+}
+
+it('reopens a refused quote as a new version, which the customer accepts through the new link', async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: SAMPLE_LINES });
+  const quote = await office.sendQuote(documentId, contactEmail);
+  expect((await postJson(`${quote.url}/refuse`, { reason: 'Trop cher' })).status).toBe(200);
+  await quoteRunOver(stack, documentId);
+
+  const reopened = await reopen(documentId, { validUntil: '2099-01-31' });
+  expect(reopened.response.status).toBe(202);
+  expect(reopened.data?.status).toBe('sent');
+  expect(await eventually(async () => {
+    const document = await office.document(documentId);
+    return document.status === 'sent' ? document : undefined;
+  }, { what: 'the quote to be sent again' })).toMatchObject({ version: 2 });
+  const events = await office.events(documentId);
+  expect(events.find((event) => event.type === 'reopened')).toMatchObject({ data: { version: 2 } });
+  // A second reopen finds it open.
+  expect((await reopen(documentId)).response.status).toBe(409);
+
+  await reopenedAndAccepted(quote);
+});
+
+it('reopens an expired quote with the default validity', async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: SAMPLE_LINES, validUntil: new Date(Date.now() + 3_000) });
+  const quote = await office.sendQuote(documentId, contactEmail);
+  await quoteRunOver(stack, documentId);
+  expect((await office.document(documentId)).status).toBe('expired');
+
+  const reopened = await reopen(documentId);
+  expect(reopened.response.status).toBe(202);
+  expect(new Date(reopened.data?.validUntil ?? 0).getTime()).toBeGreaterThan(Date.now() + 20 * 24 * 3600_000);
+  await reopenedAndAccepted(quote);
+});
+
+it('does not reopen an accepted quote (409)', async () => {
+  const quote = await acceptedQuote();
+  const refused = await reopen(quote.documentId);
+  expect(refused.response.status).toBe(409);
+  expect(refused.error).toMatchObject({ detail: 'Only a refused or expired quote is reopened; this one is accepted.' });
 });

@@ -14,6 +14,7 @@
  *   sent | viewed | on_hold ── CANCEL_SIGNING ──▶ the same status, its portal signing cancelled
  *   sent | viewed | on_hold ── REVISE ──▶ the same status, one version later
  *   sent | viewed | on_hold ── RECORD_ANSWER ──▶ accepted | refused (an open signing cancelled first)
+ *   draft ──REOPEN──▶ sent (a refused or expired quote's new run: one version later)
  *   accepted ── WITHDRAW ──▶ sent (while the withdrawal window is open)
  *   accepted ── MOVE_ON | the window's end ──▶ accepted, closed (no withdrawal any more)
  *
@@ -47,6 +48,10 @@
  * - Versions: a change made after sending (REVISE) makes a new version and emails a new link.
  *   Decisions that commit to the content (ACCEPT, SIGN) name the version their link was made
  *   for and are refused for an older one; refusing or asking for time is not.
+ * - Reopening: the seller takes a refused or expired quote up again instead of duplicating it.
+ *   Its workflow is over by then, so a new run starts at the version the quote is at (`version`
+ *   in the input) and opens with REOPEN instead of SEND: a new version, written, recorded
+ *   (`reopened`) and emailed as a revision is, with its new validity.
  * - Withdrawal (`withdrawal` in the input; absent in quotes sent before it existed): a quote the
  *   customer accepted on the portal stays open to their WITHDRAW until the seller moves it on
  *   (MOVE_ON: a conversion, or the automatic one) or, when the seller set one, until the window's
@@ -92,6 +97,8 @@ export interface QuoteMachineInput {
   requireSignature?: boolean;
   /** Accepting on the portal may be withdrawn; absent: never (quotes sent before withdrawals existed). */
   withdrawal?: WithdrawalTerms;
+  /** The version the quote is at when this machine starts (a reopened quote's); 1 when absent. */
+  version?: number;
 }
 
 /** How long an acceptance may be withdrawn: `windowMs` after it, and in any case until the seller moves the quote on. */
@@ -137,7 +144,8 @@ export interface SignEvent extends Timed {
 
 /** The seller changed the quote after sending it. */
 export interface ReviseEvent extends Timed {
-  type: 'REVISE';
+  /** REOPEN: a refused or expired quote's new run opens with its new version. */
+  type: 'REVISE' | 'REOPEN';
   changes: DocumentChanges;
 }
 
@@ -211,7 +219,8 @@ export const quoteMachine = setup({
     countReminder: assign({ remindersSent: ({ context }) => context.remindersSent + 1 }),
     nextVersion: assign({
       version: ({ context }) => currentVersion(context) + 1,
-      validUntil: ({ context, event }) => (event.type === 'REVISE' && event.changes.validUntil !== undefined ? event.changes.validUntil : context.validUntil),
+      validUntil: ({ context, event }) =>
+        (event.type === 'REVISE' || event.type === 'REOPEN') && event.changes.validUntil !== undefined ? event.changes.validUntil : context.validUntil,
     }),
     /** A portal acceptance opens the withdrawal window, when the quote has one (a zero window is none). */
     openWithdrawal: assign({
@@ -302,27 +311,23 @@ export const quoteMachine = setup({
         confirmToCustomer('signed'),
       ],
     } as const;
-    /** A new version: written, recorded, then emailed; the reminder clock starts again from that email. */
-    const revise = (self: 'sent' | 'viewed' | 'on_hold') =>
-      ({
-        target: self,
-        reenter: true,
-        guard: 'stillValid',
-        actions: [
-          'keepTime',
-          'nextVersion',
-          {
-            type: 'applyRevision',
-            params: ({ context, event }: { context: QuoteContext; event: ReviseEvent }): RevisionParams => ({ version: currentVersion(context), changes: event.changes }),
-          },
-          {
-            type: 'recordTransition',
-            params: ({ context }: { context: QuoteContext }) => ({ type: 'revised' as const, data: { version: currentVersion(context) } }),
-          },
-          'restartReminderClock',
-          'sendRevisionEmail',
-        ],
-      }) as const;
+    /** A new version: written, recorded (revised, or reopened), then emailed; the reminder clock starts again from that email. */
+    const newVersion = (what: 'revised' | 'reopened') =>
+      [
+        'keepTime',
+        'nextVersion',
+        {
+          type: 'applyRevision',
+          params: ({ context, event }: { context: QuoteContext; event: ReviseEvent }): RevisionParams => ({ version: currentVersion(context), changes: event.changes }),
+        },
+        {
+          type: 'recordTransition',
+          params: ({ context }: { context: QuoteContext }) => ({ type: what, data: { version: currentVersion(context) } }),
+        },
+        'restartReminderClock',
+        'sendRevisionEmail',
+      ] as const;
+    const revise = (self: 'sent' | 'viewed' | 'on_hold') => ({ target: self, reenter: true, guard: 'stillValid', actions: newVersion('revised') }) as const;
     /** Cancelled, and its signing with it when one is out (the workflow knows whether). */
     const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature'] } as const;
     const expire = { target: 'expired', actions: ['keepTime', record('expired')] } as const;
@@ -366,7 +371,7 @@ export const quoteMachine = setup({
         maxReminders: input.maxReminders,
         remindersSent: 0,
         requireSignature: input.requireSignature ?? false,
-        version: 1,
+        version: input.version ?? 1,
         ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
       }),
       initial: 'draft',
@@ -380,6 +385,7 @@ export const quoteMachine = setup({
               actions: ['keepTime', 'restartReminderClock', 'sendFirstEmail', record('sent')],
             },
             CANCEL: cancel,
+            REOPEN: { target: 'sent', actions: newVersion('reopened') },
           },
         },
         sent: undecided('sent', {

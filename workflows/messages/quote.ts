@@ -25,6 +25,12 @@ export interface QuoteWorkflowInput extends DocumentWorkflowInput, DraftStart {
   signature?: ExternalSignatureStart;
   /** A portal acceptance may be withdrawn on these terms (settings.withdrawalWindow); absent: it may not. */
   withdrawal?: WithdrawalTerms;
+  /**
+   * A refused or expired quote taken up again (POST /v1/documents/:id/reopen): this run opens
+   * with REOPEN from `version`, the version the quote is at, to the next one; `validUntil` above
+   * is the new version's. `writtenBefore` numbers its writes after the earlier runs'.
+   */
+  reopen?: { version: number };
 }
 
 /** Signing: a decision that carries its evidence. */

@@ -340,6 +340,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/documents/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a refused or expired quote up again as a new version, instead of duplicating it: the customer gets the new link and may decide again
+         * @description The quote's workflow starts again under its id, one version later: the version is written, recorded as reopened (webhook document.reopened) and emailed to the quote's contact with a new link, as a revision is; links to the earlier version only say a newer one exists. Validity: validUntil, else the settings' quoteValidity from now. 409 with the reason for any other status (an accepted quote is not reopened), a quote signed at an external provider, or a reopen already under way.
+         */
+        post: operations["reopenDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/documents/{id}/record-answer": {
         parameters: {
             query?: never;
@@ -1388,6 +1408,23 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "document.reopened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A document's reopened event */
+        post: operations["onDocumentReopened"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "document.signature_sent": {
         parameters: {
             query?: never;
@@ -1804,7 +1841,7 @@ export interface components {
              * @example document.accepted
              * @enum {string}
              */
-            type: "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.withdrawn" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened";
+            type: "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.withdrawn" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.reopened" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened";
             /**
              * Format: date-time
              * @description When the event happened (the name Standard Webhooks recommends)
@@ -2687,6 +2724,14 @@ export interface components {
         CancelDocument: {
             reason?: string;
         };
+        /** @description The new version's validity; absent: the settings' quoteValidity from now, to the end of the day it ends on */
+        ReopenDocument: {
+            /**
+             * @description A day (2027-01-03): the quote stays valid through 23:59:59.999 of that day in the customer's time zone (else the settings' timeZone, else UTC); a timestamp with an offset is taken as given. Absent: the settings' quoteValidity from the send, to the end of the day it ends on
+             * @example 2027-01-03
+             */
+            validUntil?: string;
+        };
         RecordAnswer: {
             /** @enum {string} */
             answer: "accepted" | "refused";
@@ -2931,7 +2976,7 @@ export interface components {
              *       "document.refused"
              *     ]
              */
-            events: ("document.*" | "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.withdrawn" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened")[];
+            events: ("document.*" | "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.withdrawn" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.reopened" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened")[];
         };
         WebhookEndpointList: {
             data: components["schemas"]["WebhookEndpoint"][];
@@ -5658,6 +5703,121 @@ export interface operations {
                 };
             };
             /** @description The decision cannot be taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be processed; The request carries characters that text cannot hold; Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reopenDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key and body within 24 h returns the first answer; the same key with another body is 422. The key is also the decision id of a decision (cancel, remind, convert…). Without a key, the same request within the same ten minutes is taken as a retry of the same decision: it is taken once and answered as it was. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "validUntil": "2027-01-31"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReopenDocument"];
+            };
+        };
+        responses: {
+            /** @description Reopened */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowState"];
+                };
+            };
+            /** @description The request is not valid; The request body is not valid JSON; The request body is nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The decision cannot be taken; Already started */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10354,6 +10514,49 @@ export interface operations {
         };
     };
     onDocumentRevised: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery id: the same on every attempt, so a receiver deduplicates on it */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures, one per signing secret (two during a rotation); verify with a Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received, never sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent until a delivery is replayed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer in time: retried with backoff over about three days */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onDocumentReopened: {
         parameters: {
             query?: never;
             header: {
