@@ -40,6 +40,8 @@ export const AUDIT_EVENT_TYPES = [
   'put_on_hold',
   // The customer took back their acceptance (or approval) while the seller's window allowed it.
   'withdrawn',
+  // The seller marked an approved proof in production: its approval can no longer be withdrawn.
+  'in_production',
   'changes_requested',
   'approved',
   'signed',

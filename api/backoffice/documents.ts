@@ -11,7 +11,7 @@ import { createDocument, getDocument, listDocumentEvents, listDocuments, type Do
 import { mapPage } from '../operations/pagination';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
 import { listDocumentMessages, postSellerMessage } from '../operations/messages';
-import { cancelDocument, previewPdf, recordAnswer, remindDocument, reopenDocument, sendDocument } from '../operations/quote-lifecycle';
+import { cancelDocument, markInProduction, previewPdf, recordAnswer, remindDocument, reopenDocument, sendDocument } from '../operations/quote-lifecycle';
 import { signatureBlock, type SignatureBlock } from '../operations/quote-signatures';
 import { listPayments, presentPayment, recordOfflinePayment } from '../operations/payments';
 import { createProofRevision, listRevisions, presentRevision, type RevisionWithPageCount } from '../operations/proof-revisions';
@@ -297,6 +297,19 @@ export const documentRoutes = [
     problems: ['decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: workflowStateSchema },
     handle: ({ deps, caller, params, body, decisionId }) => cancelDocument(deps, caller, params.id, body, decisionId),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/documents/:id/production',
+    operationId: 'markProofInProduction',
+    tag: 'Documents',
+    summary: "Mark an approved proof in production: the customer can no longer withdraw the approval",
+    description:
+      "The proof's workflow closes the customer's withdrawal window (settings.withdrawalWindow; by default it stays open until this) and records in_production (webhook document.in_production); the portal then says whom to call. 409 with the reason when the proof is not approved, already in production, or its window already ended.",
+    params: idParamsSchema,
+    problems: ['decision_rejected', 'unprocessable', 'unavailable'],
+    response: { status: 202, description: 'In production', schema: workflowStateSchema },
+    handle: ({ deps, caller, params, decisionId }) => markInProduction(deps, caller, params.id, decisionId),
   }),
   jsonRoute({
     method: 'post',

@@ -30,6 +30,7 @@ import {
   startAcceptanceWorkflow,
   startInvoiceWorkflow,
   startProofWorkflow,
+  markProofInProduction,
   reopenQuote,
   startQuoteWorkflow,
 } from './quote-workflow';
@@ -221,6 +222,7 @@ export async function sendDocument(
         ...(readyRevision ? { readyRevision } : {}),
         // Resolved when the proof was created (documents.ts); older proofs have none: online.
         ...(isProofType(document.proofType) ? { proofType: document.proofType } : {}),
+        ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: false, neverAnswered: false }),
       });
     } else if (document.kind === 'invoice') {
       await startInvoiceWorkflow(deps.temporal, deps.config.taskQueue, invoiceWorkflowInput(story, document, settings));
@@ -272,7 +274,7 @@ function quoteInput(
     requireSignature: terms.requireSignature,
     ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
     ...(signature ? { signature } : {}),
-    ...withdrawalTerms(settings, Boolean(signature)),
+    ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: settings.autoConvertToOrder, neverAnswered: Boolean(signature) }),
   };
 }
 
@@ -280,12 +282,13 @@ function quoteInput(
  * How long a portal acceptance may be withdrawn (settings.withdrawalWindow): for that long, and
  * in any case until the seller converts the quote; without a window, until then. An automatic
  * conversion is the quote moving on at once, so without a window it leaves none; with one, it
- * happens when the window ends. A quote signed at an external provider is never accepted on the portal.
+ * happens when the window ends. A quote signed at an external provider is never accepted on the
+ * portal. A proof's approval is withdrawn until the seller marks it in production, on the same terms.
  */
-function withdrawalTerms(settings: { withdrawalWindow: string | null; autoConvertToOrder: boolean }, signedExternally: boolean): Pick<QuoteWorkflowInput, 'withdrawal'> {
-  if (signedExternally) return {};
-  if (settings.withdrawalWindow === null) return settings.autoConvertToOrder ? {} : { withdrawal: {} };
-  return { withdrawal: { windowMs: durationToMs(settings.withdrawalWindow) } };
+function withdrawalTerms(withdrawalWindow: string | null, { movesOnAtOnce, neverAnswered }: { movesOnAtOnce: boolean; neverAnswered: boolean }): Pick<QuoteWorkflowInput, 'withdrawal'> {
+  if (neverAnswered) return {};
+  if (withdrawalWindow === null) return movesOnAtOnce ? {} : { withdrawal: {} };
+  return { withdrawal: { windowMs: durationToMs(withdrawalWindow) } };
 }
 
 /** The quote statuses a seller takes up again instead of duplicating the quote. */
@@ -327,6 +330,13 @@ async function lastWriteOf(deps: AppDeps, workflowId: string): Promise<number> {
   const prefix = `${workflowId}#`;
   const rows = await deps.prisma.auditEvent.findMany({ where: { dedupeKey: { startsWith: prefix } }, select: { dedupeKey: true } });
   return rows.reduce((last, row) => Math.max(last, Number.parseInt(row.dedupeKey.slice(prefix.length), 10) || 0), 0);
+}
+
+/** The seller marks an approved proof in production (POST /v1/documents/:id/production): its approval can no longer be withdrawn. */
+export async function markInProduction(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string): Promise<DocumentState> {
+  const document = await findSendable(deps, caller, documentId);
+  if (document.kind !== 'proof') throw new AppError('decision_rejected', `Only proofs go into production; ${document.number} is ${withArticle(document.kind)}.`);
+  return stateOf(await markProofInProduction(deps.temporal, documentId, decisionId, { actor: sellerActor(caller) }));
 }
 
 export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string): Promise<DocumentState> {

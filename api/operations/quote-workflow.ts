@@ -41,7 +41,7 @@ import {
 import { closedAcceptanceReason, whyAcceptanceNeverTakes } from '../../workflows/machines/acceptance';
 import { closedInvoiceReason, whyInvoiceNeverTakes } from '../../workflows/machines/invoice';
 import { FINAL_INVOICE_STATUSES, type InvoiceStatus, type PaymentPage } from '../../domain/invoice';
-import { closedProofReason, whyProofNeverTakes } from '../../workflows/machines/proof';
+import { APPROVAL_WITHDRAWAL_CLOSED, closedProofReason, whyProofNeverTakes } from '../../workflows/machines/proof';
 import { closedQuoteReason, closedSigningReason, whyQuoteNeverTakes, WITHDRAWAL_CLOSED } from '../../workflows/machines/quote';
 import { whyRequestNeverTakes } from '../../workflows/machines/request';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
@@ -224,9 +224,21 @@ export function decideQuote(
   input: DecisionInput,
 ): Promise<QuoteView> {
   const document = { id: documentId, kind: 'quote' } as const;
-  // A closed quote's acceptance is past withdrawing: it was converted, or its window ended.
-  const closedReason = decision === 'withdraw' ? (status: QuoteStatus) => (status === 'accepted' ? WITHDRAWAL_CLOSED : closedQuoteReason(status)) : closedQuoteReason;
-  return executeDecision(client, document, decisionUpdates[decision], decisionId, input, () => whyClosed(client, document, closedReason));
+  return executeDecision(client, document, decisionUpdates[decision], decisionId, input, decision === 'withdraw' ? () => whyWithdrawalClosed(client, document) : undefined);
+}
+
+/** Why a closed document's answer is past withdrawing: its window ended (converted, in production, its time up), or it is not accepted or approved. */
+async function whyWithdrawalClosed(client: Client, document: { id: string; kind: 'quote' | 'proof' }): Promise<string> {
+  const status = (await client.workflow.getHandle(documentWorkflowId(document.kind, document.id)).describe().catch(() => undefined))?.typedSearchAttributes.get(GreenlightStatus);
+  if (status === 'accepted' && document.kind === 'quote') return WITHDRAWAL_CLOSED;
+  if (status === 'approved' && document.kind === 'proof') return APPROVAL_WITHDRAWAL_CLOSED;
+  return whyClosed(client, document);
+}
+
+/** The seller marks an approved proof in production: its workflow closes the customer's withdrawal window and records it. */
+export function markProofInProduction(client: Client, documentId: string, decisionId: string, input: DecisionInput): Promise<ProofView> {
+  const document = { id: documentId, kind: 'proof' } as const;
+  return executeDecision(client, document, proofUpdates.moveOn, decisionId, input, () => whyWithdrawalClosed(client, document));
 }
 
 /**
@@ -276,7 +288,10 @@ export async function decideDocument(
   const refusal = whyKindRefuses(document.kind, decision);
   if (refusal) throw new AppError('decision_rejected', refusal);
   if (document.kind === 'quote') return decideQuote(client, document.id, decision, decisionId, input);
-  if (document.kind === 'proof') return executeDecision(client, { id: document.id, kind: 'proof' }, proofUpdates[decision as 'remind' | 'cancel'], decisionId, input);
+  if (document.kind === 'proof') {
+    const proof = { id: document.id, kind: 'proof' } as const;
+    return executeDecision(client, proof, proofUpdates[decision as 'remind' | 'cancel' | 'withdraw'], decisionId, input, decision === 'withdraw' ? () => whyWithdrawalClosed(client, proof) : undefined);
+  }
   if (document.kind === 'invoice') return executeDecision(client, { id: document.id, kind: 'invoice' }, invoiceUpdates[decision as 'remind' | 'cancel'], decisionId, input);
   return executeDecision(client, { id: document.id, kind: document.kind as AcceptanceKind }, acceptanceUpdates[decision as AcceptanceDecision], decisionId, input);
 }

@@ -28,6 +28,8 @@ const ACCEPTANCE_DECISIONS: Partial<Record<AcceptanceStatus, readonly PortalDeci
 const PROOF_DECISIONS: Partial<Record<ProofStatus, readonly PortalDecision[]>> = {
   sent: ['approve', 'request-changes'],
   viewed: ['approve', 'request-changes'],
+  // Taken back until the proof is in production (the workflow has the last word).
+  approved: ['withdraw'],
 };
 
 function openDecisions(kind: string, status: string): readonly PortalDecision[] | undefined {
@@ -45,8 +47,8 @@ export function decisionsOffered(kind: string, status: QuoteStatus | ProofStatus
   return (open ?? []).filter((decision) => decision !== replaced && linkAllows(linkActions, decision));
 }
 
-/** Whether a link's actions allow the decision: whoever may accept may take their acceptance back. */
+/** Whether a link's actions allow the decision: whoever may accept (or approve) may take their answer back. */
 export function linkAllows(linkActions: readonly string[], decision: PortalDecision): boolean {
-  if (decision === 'withdraw') return linkActions.includes('accept' satisfies LinkAction) || linkActions.includes('sign' satisfies LinkAction);
+  if (decision === 'withdraw') return (['accept', 'sign', 'approve'] satisfies LinkAction[]).some((action) => linkActions.includes(action));
   return linkActions.includes(decision satisfies LinkAction);
 }

@@ -52,7 +52,7 @@ import { formattersFor, invalidRequestText, MESSAGES, type Messages } from './i1
 import { messagesFor } from './kind-words';
 import { localesForVisitor, noticePage } from './layout';
 import { sellerContact, statusSince } from './page-state';
-import { portalSeller } from './seller-brand';
+import { portalSeller, sellerToCall } from './seller-brand';
 import { renderQuotePage } from './quote-page';
 import { PORTAL_SCRIPT_CSP_SOURCE } from './sign-form';
 import { VIEW_BEACON_CSP_SOURCE, viewBeacon } from './view-beacon';
@@ -268,9 +268,10 @@ export function createPortalRouter(deps: AppDeps): Router {
       } catch (error) {
         if (error instanceof AppError && error.code === 'decision_rejected') {
           const now = await currentStatus(deps, found);
+          // Too late to take an answer back online: the page says whom to call.
+          if (decision === 'withdraw' && ((now as string) === 'accepted' || (now as string) === 'approved')) return refuse(error, t.withdrawalClosed(sellerToCall(found.document)));
           if (found.document.kind === 'proof') return refuse(error, await proofRefusalText(deps, found, decision, proof, now));
-          // Too late to take an acceptance back online: the page says whom to call.
-          return refuse(error, decision === 'withdraw' && now === 'accepted' ? t.withdrawalClosed(sellerToCall(found.document)) : t.decisionNotAllowed(t.statusNames[now]));
+          return refuse(error, t.decisionNotAllowed(t.statusNames[now]));
         }
         throw error;
       }
@@ -426,13 +427,6 @@ function wantsJson(req: Request): boolean {
 function requestSource(req: Request): RequestSource {
   const userAgent = req.get('user-agent');
   return { ...(req.ip ? { ip: req.ip } : {}), ...(userAgent ? { userAgent } : {}) };
-}
-
-/** Whom the customer calls about a decision the portal no longer takes: the seller's name, phone and email (settings.seller). */
-function sellerToCall(document: Pick<LinkedDocument, 'tenant' | 'customer'>): string {
-  const { legalName, phone, email } = portalSeller(document).identity;
-  const reach = [phone, email].filter(Boolean).join(', ');
-  return reach ? `${legalName} (${reach})` : legalName;
 }
 
 /** How long a refusal's page asks the workflow for the status before it reads the row. */

@@ -56,7 +56,7 @@ it('takes an acceptance back once, however often the form is posted: the quote i
     // Two clicks of the same form: one decision.
     const [first, second] = await Promise.all([postForm(`${quote.url}/withdraw`, fields), postForm(`${quote.url}/withdraw`, fields)]);
     expect([first.status, second.status]).toEqual([200, 200]);
-    expect(await first.text()).toContain('Votre acceptation est retirée');
+    expect(await first.text()).toContain('Votre réponse est retirée');
     expect(await postJson(`${quote.url}/withdraw`, { decisionId: fields.decisionId })).toMatchObject({ status: 200 });
 
     await eventually(async () => ((await office.document(quote.documentId)).status === 'sent' ? true : undefined), { what: 'the quote to be sent again' });

@@ -76,6 +76,9 @@ import {
   statusReaders,
   factActions,
   RECORDED_FACTS,
+  isWithdrawable,
+  untilWithdrawalCloses,
+  withdrawalWindow,
   type AnswerEvent,
   type ConfirmParams,
   type FactEvent,
@@ -83,9 +86,11 @@ import {
   type RecordParams,
   type ReminderParams,
   type Timed,
+  type Withdrawable,
+  type WithdrawalTerms,
 } from './actions';
 
-export type { AnswerEvent, FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
+export type { AnswerEvent, FactEvent, NotifyParams, RecordParams, ReminderParams, WithdrawalTerms } from './actions';
 
 export interface QuoteMachineInput {
   /** Epoch ms at which the machine starts (the workflow's start time). */
@@ -101,10 +106,6 @@ export interface QuoteMachineInput {
   version?: number;
 }
 
-/** How long an acceptance may be withdrawn: `windowMs` after it, and in any case until the seller moves the quote on. */
-export interface WithdrawalTerms {
-  windowMs?: number;
-}
 
 export interface QuoteContext {
   now: number;
@@ -122,7 +123,7 @@ export interface QuoteContext {
   signingCancelled?: true;
   withdrawal?: WithdrawalTerms;
   /** The acceptance may be withdrawn now, until `until` (epoch ms) if set; absent once the window closed. */
-  withdrawable?: { until?: number };
+  withdrawable?: Withdrawable;
 }
 
 /** A decision of the customer (accept, refuse, hold) or the seller (remind, cancel, cancel the portal signing). */
@@ -176,7 +177,7 @@ export interface QuoteView {
   /** The quote's current version (1 until it is revised after sending). */
   version?: number;
   /** Accepted, and the customer may still withdraw it (until this epoch ms, when the seller set a window). */
-  withdrawable?: { until?: number };
+  withdrawable?: Withdrawable;
 }
 
 export const currentVersion = (context: QuoteContext): number => context.version ?? 1;
@@ -187,8 +188,6 @@ const isForCurrentVersion = (context: QuoteContext, event: QuoteEvent): boolean 
   !('version' in event) || event.version === undefined || event.version === currentVersion(context);
 const hasConsent = (event: SignEvent): boolean => event.signature.consent === true && event.signature.signerName.trim().length > 0;
 const isStillValid = (context: QuoteContext, event: { at: number }): boolean => context.validUntil === undefined || event.at < context.validUntil;
-const isWithdrawable = (context: QuoteContext, event: { at: number }): boolean =>
-  context.withdrawable !== undefined && (context.withdrawable.until === undefined || event.at < context.withdrawable.until);
 
 /** A delay XState's interpreter reads as "never": no timer is armed for it. */
 const NEVER = Number.POSITIVE_INFINITY;
@@ -208,7 +207,7 @@ export const quoteMachine = setup({
     maySigningBeCancelled: ({ context }) => requiresSignature(context) && !isSigningCancelled(context),
     answeredYes: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'accepted' && isStillValid(context, event),
     answeredNo: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'refused' && isStillValid(context, event),
-    mayWithdraw: ({ context, event }) => isWithdrawable(context, event),
+    mayWithdraw: ({ context, event }) => isWithdrawable(context.withdrawable, event.at),
     withdrawalOpen: ({ context }) => context.withdrawable !== undefined,
   },
   actions: {
@@ -223,13 +222,7 @@ export const quoteMachine = setup({
         (event.type === 'REVISE' || event.type === 'REOPEN') && event.changes.validUntil !== undefined ? event.changes.validUntil : context.validUntil,
     }),
     /** A portal acceptance opens the withdrawal window, when the quote has one (a zero window is none). */
-    openWithdrawal: assign({
-      withdrawable: ({ context, event }) => {
-        const windowMs = context.withdrawal?.windowMs;
-        if (!context.withdrawal || windowMs === 0) return undefined;
-        return windowMs === undefined ? {} : { until: event.at + windowMs };
-      },
-    }),
+    openWithdrawal: assign({ withdrawable: ({ context, event }) => withdrawalWindow(context.withdrawal, event.at) }),
     closeWithdrawal: assign({ withdrawable: undefined }),
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
@@ -256,7 +249,7 @@ export const quoteMachine = setup({
         ? Math.max(0, (context.lastEmailedAt ?? context.now) + context.reminderAfterMs - context.now)
         : NEVER,
     untilExpiry: ({ context }) => (context.validUntil === undefined ? NEVER : Math.max(0, context.validUntil - context.now)),
-    untilWithdrawalCloses: ({ context }) => (context.withdrawable?.until === undefined ? NEVER : Math.max(0, context.withdrawable.until - context.now)),
+    untilWithdrawalCloses: ({ context }) => untilWithdrawalCloses(context.withdrawable, context.now),
   },
 }).createMachine(
   (() => {
@@ -466,7 +459,7 @@ export function closedSigningReason(status: QuoteStatus): string {
 function whyNotCancelSigning(snapshot: QuoteSnapshot): string {
   const status = quoteStatus(snapshot);
   if (!requiresSignature(snapshot.context)) return 'The quote is not signed on the portal';
-  if (isClosed(snapshot)) return closedSigningReason(status);
+  if (readers.isClosed(snapshot)) return closedSigningReason(status);
   if (isSigningCancelled(snapshot.context)) return 'The digital signing is already cancelled';
   return 'The quote has not been sent yet';
 }
@@ -480,7 +473,8 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
   if (event.type === 'CANCEL_SIGNING') return whyNotCancelSigning(snapshot);
   if (event.type === 'WITHDRAW' || event.type === 'MOVE_ON') return whyNotWithdraw(snapshot, event);
   const status = quoteStatus(snapshot);
-  if (isClosed(snapshot)) return closedQuoteReason(status);
+  // A final status, whether or not its acceptance may still be withdrawn.
+  if (readers.isClosed(snapshot)) return closedQuoteReason(status);
   if (status === 'draft') return 'The quote has not been sent yet';
   const { context } = snapshot;
   if (context.validUntil !== undefined && event.at >= context.validUntil) return 'The quote has expired';

@@ -369,6 +369,8 @@ describe('withdrawal', () => {
     expect(isClosed(q.snapshot)).toBe(false);
     expect(quoteView(q.snapshot).withdrawable).toEqual({});
     expect(q.due('untilWithdrawalCloses')).toBeUndefined();
+    // Accepted all the same: a second answer is refused as on any accepted quote.
+    expect(whyNot(q.snapshot, decide('ACCEPT', at(DAY)))).toBe('The quote is already accepted');
 
     q.send(decide('WITHDRAW', at(DAY)));
     expect(q.status).toBe('sent');
