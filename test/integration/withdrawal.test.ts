@@ -4,12 +4,14 @@
  * the quote is sent again and accepted anew; once the seller converts it, the window is closed —
  * the API answers 409 and the page says whom to call; a seller's time window closes it by itself.
  * The seller reopens a refused or an expired quote as a new version the customer accepts through
- * the new link; an accepted one is not reopened.
+ * the new link; an accepted one is not reopened. A proof's approval is taken back the same way,
+ * until the seller marks the proof in production.
  */
 import { recipientsOf } from '../support/outbox';
 import { startReceiver } from '../support/webhook-receiver';
 import { eventually } from '../support/eventually';
-import { succeeded } from '../support/api';
+import { greenlightClient, succeeded } from '../support/api';
+import { textPdf, uploadRevision } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
 import { quoteRunOver } from '../support/quote-run';
 import { backOffice, formFields, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
@@ -171,4 +173,43 @@ it('does not reopen an accepted quote (409)', async () => {
   const refused = await reopen(quote.documentId);
   expect(refused.response.status).toBe(409);
   expect(refused.error).toMatchObject({ detail: 'Only a refused or expired quote is reopened; this one is accepted.' });
+});
+
+it('takes a proof approval back until the seller marks it in production; then the page says whom to call', async () => {
+  const { apiKey } = await stack.createTenant(`Atelier Sève ${crypto.randomUUID().slice(0, 8)}`);
+  const api = greenlightClient(stack.baseUrl, apiKey);
+  await succeeded(api.PATCH('/v1/settings', { body: { seller: { legalName: 'Atelier Sève', phone: '+46 8 123 45 67' } } }), 200);
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Bokhandel Lind', locale: 'en' } }));
+  const email = `lind-${customer.id}@client.example`;
+  const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Ebba Lind', email } }));
+  const proof = await succeeded(api.POST('/v1/documents', { body: { kind: 'proof', customerId: customer.id, contactId: contact.id, title: 'Catalogue' } }));
+  expect((await uploadRevision(stack.baseUrl, apiKey, proof.id, [{ name: 'catalogue.pdf', bytes: await textPdf(proof.number, 1) }], { send: true })).status).toBe(201);
+  const url = await newLink(email, '');
+  const statusOf = async () => (await succeeded(api.GET('/v1/documents/{id}', { params: { path: { id: proof.id } } }))).status;
+  const trail = async () => (await succeeded(api.GET('/v1/documents/{id}/events', { params: { path: { id: proof.id } } }))).data.map((event) => event.type);
+  await eventually(async () => ((await statusOf()) === 'sent' ? true : undefined), { what: 'the proof to be sent' });
+
+  expect(await (await postJson(`${url}/approve`, { revision: 1 })).json()).toMatchObject({ status: 'approved' });
+  const page = await (await fetch(url)).text();
+  expect(page).toContain('Withdraw my approval');
+  const withdrawn = await postForm(`${url}/withdraw`, formFields(page, 'withdraw'));
+  expect(withdrawn.status).toBe(200);
+  expect(await withdrawn.text()).toContain('Your answer is withdrawn');
+  await eventually(async () => ((await statusOf()) === 'sent' ? true : undefined), { what: 'the proof to await its answer again' });
+  expect(count(await trail(), 'withdrawn')).toBe(1);
+
+  // Approved again, then in production: the window is closed and the workflow over.
+  expect(await (await postJson(`${url}/approve`, { revision: 1, decisionId: crypto.randomUUID() })).json()).toMatchObject({ status: 'approved' });
+  expect((await api.POST('/v1/documents/{id}/production', { params: { path: { id: proof.id } } })).response.status).toBe(202);
+  await stack.client.workflow.getHandle(`proof-${proof.id}`).result();
+  const refused = await postJson(`${url}/withdraw`, {});
+  expect(refused.status).toBe(409);
+  expect(await refused.json()).toMatchObject({ detail: 'The approval can no longer be withdrawn' });
+  const closedPage = await (await fetch(url)).text();
+  expect(closedPage).not.toContain('Withdraw my approval');
+  expect(closedPage).toContain('contact Atelier Sève (+46 8 123 45 67)');
+  expect(await trail()).toContain('in_production');
+  // The same request again is answered as first; another decision finds it in production.
+  const again = { params: { path: { id: proof.id }, header: { 'Idempotency-Key': crypto.randomUUID() } } };
+  expect((await api.POST('/v1/documents/{id}/production', again)).response.status).toBe(409);
 });

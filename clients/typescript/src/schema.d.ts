@@ -340,6 +340,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/documents/{id}/production": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an approved proof in production: the customer can no longer withdraw the approval
+         * @description The proof's workflow closes the customer's withdrawal window (settings.withdrawalWindow; by default it stays open until this) and records in_production (webhook document.in_production); the portal then says whom to call. 409 with the reason when the proof is not approved, already in production, or its window already ended.
+         */
+        post: operations["markProofInProduction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/documents/{id}/reopen": {
         parameters: {
             query?: never;
@@ -1204,6 +1224,23 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "document.in_production": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A document's in production event */
+        post: operations["onDocumentInProduction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "document.changes_requested": {
         parameters: {
             query?: never;
@@ -1841,7 +1878,7 @@ export interface components {
              * @example document.accepted
              * @enum {string}
              */
-            type: "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.withdrawn" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.reopened" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened";
+            type: "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.withdrawn" | "document.in_production" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.reopened" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened";
             /**
              * Format: date-time
              * @description When the event happened (the name Standard Webhooks recommends)
@@ -2976,7 +3013,7 @@ export interface components {
              *       "document.refused"
              *     ]
              */
-            events: ("document.*" | "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.withdrawn" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.reopened" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened")[];
+            events: ("document.*" | "document.created" | "document.sent" | "document.reminded" | "document.opened" | "document.viewed" | "document.downloaded" | "document.accepted" | "document.refused" | "document.put_on_hold" | "document.withdrawn" | "document.in_production" | "document.changes_requested" | "document.approved" | "document.signed" | "document.paid" | "document.message" | "document.forwarded" | "document.revision_added" | "document.converted" | "document.expired" | "document.cancelled" | "document.notified" | "document.revised" | "document.reopened" | "document.signature_sent" | "document.signature_viewed" | "document.signature_rejected" | "document.signature_cancelled" | "document.signature_expired" | "document.signature_undeliverable" | "document.signature_checks_failed" | "document.signature_failed" | "document.signature_checks_recovered" | "document.overdue" | "document.payment_failed" | "document.request_started" | "document.proposal_sent" | "document.proposal_withdrawn" | "document.proposal_accepted" | "document.proposal_declined" | "document.billing_changed" | "document.confirmed" | "document.declined" | "document.link_created" | "document.link_revoked" | "document.assigned" | "document.pin_resolved" | "document.pin_reopened")[];
         };
         WebhookEndpointList: {
             data: components["schemas"]["WebhookEndpoint"][];
@@ -5722,6 +5759,94 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be processed; The request carries characters that text cannot hold; Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markProofInProduction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key and body within 24 h returns the first answer; the same key with another body is 422. The key is also the decision id of a decision (cancel, remind, convert…). Without a key, the same request within the same ten minutes is taken as a retry of the same decision: it is taken once and answered as it was. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description In production */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowState"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The decision cannot be taken */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9998,6 +10123,49 @@ export interface operations {
         };
     };
     onDocumentWithdrawn: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery id: the same on every attempt, so a receiver deduplicates on it */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures, one per signing secret (two during a rotation); verify with a Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received, never sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent until a delivery is replayed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer in time: retried with backoff over about three days */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onDocumentInProduction: {
         parameters: {
             query?: never;
             header: {
