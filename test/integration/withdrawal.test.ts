@@ -7,6 +7,7 @@
  * the new link; an accepted one is not reopened. A proof's approval is taken back the same way,
  * until the seller marks the proof in production.
  */
+import { saveClosedHistory, saveReplayHistory } from '../replay/record';
 import { recipientsOf } from '../support/outbox';
 import { startReceiver } from '../support/webhook-receiver';
 import { eventually } from '../support/eventually';
@@ -34,6 +35,8 @@ function postJson(url: string, body: unknown): Promise<Response> {
 function postForm(url: string, fields: Record<string, string>): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), redirect: 'manual' });
 }
+
+const recording = process.env.RECORD_REPLAY_HISTORIES === '1';
 
 const eventTypes = async (documentId: string) => (await office.events(documentId)).map((event) => event.type);
 const count = (types: string[], type: string) => types.filter((one) => one === type).length;
@@ -70,6 +73,10 @@ it('takes an acceptance back once, however often the form is posted: the quote i
     await eventually(async () => (count(await eventTypes(quote.documentId), 'accepted') === 2 ? true : undefined), { what: 'the second acceptance' });
     expect(received.map((request) => (JSON.parse(request.body) as { type: string }).type)).toEqual(['document.withdrawn']);
     expect(receiver.received).toHaveLength(1);
+    if (recording) {
+      await quoteRunOver(stack, quote.documentId);
+      await saveReplayHistory(stack.client.workflow.getHandle(`quote-${quote.documentId}`), 'quote-withdrawn-accepted-moved-on');
+    }
   } finally {
     await receiver.close();
   }
@@ -104,6 +111,7 @@ it("closes the window by itself when the seller's time is up", async () => {
   try {
     const quote = await acceptedQuote();
     await stack.client.workflow.getHandle(`quote-${quote.documentId}`).result();
+    if (recording) await saveClosedHistory(stack.client.workflow, `quote-${quote.documentId}`, 'quote-withdrawal-window-ended');
     const refused = await postJson(`${quote.url}/withdraw`, {});
     expect(refused.status).toBe(409);
     expect((await office.document(quote.documentId)).status).toBe('accepted');
@@ -154,6 +162,10 @@ it('reopens a refused quote as a new version, which the customer accepts through
   expect((await reopen(documentId)).response.status).toBe(409);
 
   await reopenedAndAccepted(quote);
+  if (recording) {
+    await quoteRunOver(stack, documentId);
+    await saveReplayHistory(stack.client.workflow.getHandle(`quote-${documentId}`), 'quote-reopened-accepted');
+  }
 });
 
 it('reopens an expired quote with the default validity', async () => {
@@ -202,6 +214,7 @@ it('takes a proof approval back until the seller marks it in production; then th
   expect(await (await postJson(`${url}/approve`, { revision: 1, decisionId: crypto.randomUUID() })).json()).toMatchObject({ status: 'approved' });
   expect((await api.POST('/v1/documents/{id}/production', { params: { path: { id: proof.id } } })).response.status).toBe(202);
   await stack.client.workflow.getHandle(`proof-${proof.id}`).result();
+  if (recording) await saveClosedHistory(stack.client.workflow, `proof-${proof.id}`, 'proof-withdrawn-in-production');
   const refused = await postJson(`${url}/withdraw`, {});
   expect(refused.status).toBe(409);
   expect(await refused.json()).toMatchObject({ detail: 'The approval can no longer be withdrawn' });
