@@ -14,7 +14,7 @@ const OPEN_DECISIONS: Partial<Record<QuoteStatus, readonly PortalDecision[]>> = 
   viewed: PORTAL_DECISIONS,
   // A quote on hold waits for the customer to come back: accept or refuse, not hold again.
   on_hold: ['accept', 'sign', 'refuse'],
-  // Taken back while the seller's window is open (the workflow knows; the page asks withdrawalOffered).
+  // Taken back while the seller's window is open: the page hides it once the quote is converted; the workflow has the last word.
   accepted: ['withdraw'],
 };
 

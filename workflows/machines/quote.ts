@@ -16,7 +16,7 @@
  *   sent | viewed | on_hold ── RECORD_ANSWER ──▶ accepted | refused (an open signing cancelled first)
  *   draft ──REOPEN──▶ sent (a refused or expired quote's new run: one version later)
  *   accepted ── WITHDRAW ──▶ sent (while the withdrawal window is open)
- *   accepted ── MOVE_ON | the window's end ──▶ accepted, closed (no withdrawal any more)
+ *   accepted ── MOVE_ON | the window's end ──▶ accepted, closed (no withdrawal any more; MOVE_ON again changes nothing)
  *
  * Decisions taken here, where the product pages leave room:
  * - on_hold is the customer's own answer ("I need time"): the customer leaves it by accepting
@@ -407,7 +407,8 @@ export const quoteMachine = setup({
               guard: 'mayWithdraw',
               actions: ['keepTime', 'closeWithdrawal', record('withdrawn'), notify('decided', 'withdrawn'), 'restartReminderClock'],
             },
-            MOVE_ON: { guard: 'withdrawalOpen', actions: ['keepTime', 'closeWithdrawal'] },
+            // Also once closed: a conversion as the window ends by itself is not refused for it.
+            MOVE_ON: { actions: ['keepTime', 'closeWithdrawal'] },
           },
         },
         refused: {},
@@ -431,8 +432,8 @@ export const WITHDRAWAL_CLOSED = 'The acceptance can no longer be withdrawn';
 /** Why the quote cannot take WITHDRAW or MOVE_ON now. */
 function whyNotWithdraw(snapshot: QuoteSnapshot, event: DecisionEvent): string {
   const status = quoteStatus(snapshot);
-  if (status === 'accepted') return event.type === 'WITHDRAW' ? WITHDRAWAL_CLOSED : 'The quote has already moved on';
-  return event.type === 'WITHDRAW' ? `Only an accepted quote can be withdrawn; this one is ${status.replace('_', ' ')}` : `The quote is ${status.replace('_', ' ')}, not accepted`;
+  if (event.type === 'MOVE_ON') return `The quote is ${status.replace('_', ' ')}, not accepted`;
+  return status === 'accepted' ? WITHDRAWAL_CLOSED : `Only an accepted quote can be withdrawn; this one is ${status.replace('_', ' ')}`;
 }
 
 const CLOSED_REASONS: Partial<Record<QuoteStatus, string>> = {

@@ -390,7 +390,10 @@ describe('withdrawal', () => {
     expect(isClosed(q.snapshot)).toBe(true);
     expect(q.activities).toEqual([]);
     expect(whyNot(q.snapshot, decide('WITHDRAW', at(DAY)))).toBe('The acceptance can no longer be withdrawn');
-    expect(whyNot(q.snapshot, decide('MOVE_ON', at(DAY)))).toBe('The quote has already moved on');
+    // Moving on again changes nothing (a conversion as the window ends by itself).
+    expect(q.snapshot.can(decide('MOVE_ON', at(DAY)))).toBe(true);
+    expect(q.send(decide('MOVE_ON', at(DAY))).activities).toEqual([]);
+    expect(whyNot(sentQuote().snapshot, decide('MOVE_ON', at(DAY)))).toBe('The quote is sent, not accepted');
   });
 
   it("closes at the end of the seller's window", () => {
