@@ -413,6 +413,10 @@ export const updateSettingsSchema = z
     invoiceDueAfter: isoDuration.optional().openapi({ description: 'Payment terms: an invoice made from an order (or a delivery note) is due this long after it is made', example: 'P30D' }),
     requireSignature: z.boolean().optional(),
     autoConvertToOrder: z.boolean().optional(),
+    withdrawalWindow: isoDuration
+      .nullable()
+      .optional()
+      .openapi({ description: 'How long after accepting a quote on the portal the customer may withdraw it (PT0S: never); null: until the seller converts it', example: 'P2D' }),
     signatureProvider: z.enum(SIGNATURE_PROVIDERS).optional(),
     allowPrivateWebhookUrls: z.boolean().optional().openapi({ description: 'Development only' }),
     payOnline: z.boolean().optional().openapi({ description: 'Invoices show "Pay online" on the portal (card payment through Stripe Checkout)' }),
@@ -438,6 +442,7 @@ export const settingsSchema = z
     invoiceDueAfter: z.string(),
     requireSignature: z.boolean(),
     autoConvertToOrder: z.boolean(),
+    withdrawalWindow: z.string().nullable().openapi({ description: 'How long an acceptance may be withdrawn; null: until the quote is converted' }),
     signatureProvider: z.string(),
     allowPrivateWebhookUrls: z.boolean(),
     payOnline: z.boolean(),
@@ -891,6 +896,10 @@ export const invoiceStateSchema = z
 export const cancelDocumentSchema = z
   .strictObject({ reason: z.string().trim().min(1).max(2000).optional() })
   .openapi('CancelDocument');
+
+export const reopenDocumentSchema = z
+  .strictObject({ validUntil: validUntilInput.optional() })
+  .openapi('ReopenDocument', { description: "The new version's validity; absent: the settings' quoteValidity from now, to the end of the day it ends on" });
 
 export const convertDocumentSchema = z
   .strictObject({ to: z.enum(CONVERSION_TARGETS).openapi({ description: 'The next kind of the chain quote → order → delivery note → invoice' }) })

@@ -38,6 +38,10 @@ export const AUDIT_EVENT_TYPES = [
   'accepted',
   'refused',
   'put_on_hold',
+  // The customer took back their acceptance (or approval) while the seller's window allowed it.
+  'withdrawn',
+  // The seller marked an approved proof in production: its approval can no longer be withdrawn.
+  'in_production',
   'changes_requested',
   'approved',
   'signed',
@@ -50,6 +54,8 @@ export const AUDIT_EVENT_TYPES = [
   'cancelled',
   'notified',
   'revised',
+  // The seller took a refused or expired quote up again, as a new version (api/operations/quote-lifecycle.ts).
+  'reopened',
   // External signature (workflows/signature.ts): each change of the digital status, and a provider that stopped answering.
   'signature_sent',
   'signature_viewed',

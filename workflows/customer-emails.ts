@@ -52,6 +52,8 @@ export interface CustomerEmails {
   remindElsewhere?: () => Promise<void>;
   /** How the emails' activities are summarised for operators: "email the quote to ACME AB". */
   what: EmailSummary;
+  /** Keys the reminders of a later run apart from an earlier run's (a reopened quote's version); absent: the first run's. */
+  reminderRound?: string;
 }
 
 export interface EmailSummary {
@@ -80,7 +82,7 @@ export function emailSummaries({ document, recipient, maxReminders }: EmailSumma
   };
 }
 
-export function customerEmailActions({ tenantId, documentId, send, emailsCustomer, templates, what, remindElsewhere }: CustomerEmails) {
+export function customerEmailActions({ tenantId, documentId, send, emailsCustomer, templates, what, remindElsewhere, reminderRound }: CustomerEmails) {
   const summaries = emailSummaries(what);
   const { workflowId } = workflowInfo();
   return {
@@ -90,7 +92,7 @@ export function customerEmailActions({ tenantId, documentId, send, emailsCustome
     },
     sendReminderEmail: async ({ params }: { params: ReminderParams }): Promise<void> => {
       if (!emailsCustomer) return remindElsewhere?.();
-      await messageCustomer(send, summaries.reminder(params), { tenantId, documentId, template: templates.reminder, idempotencyKey: `${workflowId}#reminder#${params.reminder}` });
+      await messageCustomer(send, summaries.reminder(params), { tenantId, documentId, template: templates.reminder, idempotencyKey: `${workflowId}${reminderRound ? `#${reminderRound}` : ''}#reminder#${params.reminder}` });
     },
   };
 }

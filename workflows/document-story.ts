@@ -38,6 +38,8 @@ export type KindActions<TMachine extends AnyStateMachine> = Omit<ActionHandlers<
  */
 export interface DocumentStory<TMachine extends AnyStateMachine, TView>
   extends Omit<Story<TMachine, TView>, 'kind' | 'opening' | 'actions' | 'beforeActions' | 'timeToContinueAsNew' | 'operator'> {
+  /** The event that opens this run instead of the seller's SEND (a reopened quote's REOPEN). */
+  opening?: () => EventFromLogic<TMachine>;
   /** 'request': a service request, a document of its own kind outside DOCUMENT_KINDS (domain/requests.ts). */
   kind: DocumentKind | 'request';
   /** The status the document row and the search attributes show. */
@@ -71,7 +73,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
       ...(story.facts ?? []),
     ],
     // Started for a draft's decision (its cancel): nothing is sent; the decision closes the story.
-    ...(input.draft ? {} : { opening: () => ({ type: 'SEND', at: Date.now(), actor: input.sentBy }) as EventFromLogic<TMachine> }),
+    ...(input.draft ? {} : { opening: story.opening ?? (() => ({ type: 'SEND', at: Date.now(), actor: input.sentBy }) as EventFromLogic<TMachine>) }),
     actions: (tools) => {
       const documentActions = {
         recordTransition: recordTransitions<TMachine>(tools, { tenantId, documentId, status: story.status, column: 'status' }),

@@ -27,6 +27,7 @@ const WAITS_FOR: Partial<Record<ProofStatus, string>> = {
   sent: "the customer's answer on the revision: approve or ask for changes",
   viewed: "the customer's answer on the revision: approve or ask for changes",
   changes_requested: 'the next revision (upload and render)',
+  approved: 'the seller to mark it in production (the customer may withdraw the approval until then)',
 };
 
 export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofView> {
@@ -47,6 +48,10 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
       idempotencyKey,
     });
 
+  // An approval may be withdrawn for a while: the run stays open until the seller marks the proof
+  // in production or the window ends. Patched: an approved proof closed at once before.
+  const withdrawal = input.withdrawal && !input.resume && patched('withdrawal') ? input.withdrawal : undefined;
+
   const closed = await runDocumentStory(input, {
     kind: 'proof',
     machine: proofMachine,
@@ -55,6 +60,7 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
       termsVersion: input.termsVersion,
       termsAcceptedVersion: input.termsAcceptedVersion,
       readyRevision: input.readyRevision,
+      ...(withdrawal ? { withdrawal } : {}),
     }),
     status: proofStatus,
     isClosed: isProofClosed,
@@ -67,6 +73,8 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
       decision(proofUpdates.cancel, (decided): ProofEvent => decisionEvent('CANCEL', decided)),
       decision(proofUpdates.forward, (forward): ProofEvent => ({ ...decisionEvent('FORWARD', forward), decisionId: currentDecisionId() })),
       decision(proofUpdates.remind, (decided): ProofEvent => decisionEvent('REMIND', decided)),
+      decision(proofUpdates.withdraw, (decided): ProofEvent => decisionEvent('WITHDRAW', decided)),
+      decision(proofUpdates.moveOn, (decided): ProofEvent => decisionEvent('MOVE_ON', decided)),
       decision(proofUpdates.revisionReady, (ready): ProofEvent => decisionEvent('REVISION_READY', ready)),
     ],
     actions: (tools) => ({
@@ -97,10 +105,11 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
       waitingFor: (snapshot) => {
         const status = proofStatus(snapshot);
         if (status === 'draft') return snapshot.context.revision > 0 ? 'the seller to send it' : 'its first revision to be rendered';
+        if (status === 'approved' && !snapshot.context.withdrawable) return undefined;
         return WAITS_FOR[status];
       },
-      // A proof arms no timer of its own: reminders are the seller's.
-      timer: (name) => name,
+      // A proof's one timer closes its withdrawal window: reminders are the seller's.
+      timer: (name) => (name === 'untilWithdrawalCloses' ? 'the withdrawal window ends' : name),
       facts: ({ context }) => [['Revision', context.revision > 0 ? `${context.revision} (${context.pageCount} pages)` : undefined]],
     },
   });

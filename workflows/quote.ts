@@ -44,6 +44,8 @@ const decisionUpdates: [UpdateDefinition<QuoteView, [DecisionInput]>, DecisionEv
   [quoteUpdates.remind, 'REMIND'],
   [quoteUpdates.cancel, 'CANCEL'],
   [quoteUpdates.cancelSigning, 'CANCEL_SIGNING'],
+  [quoteUpdates.withdraw, 'WITHDRAW'],
+  [quoteUpdates.moveOn, 'MOVE_ON'],
 ];
 
 /** What an open quote waits for, as operators read it. */
@@ -52,12 +54,21 @@ const QUOTE_WAITS_FOR: Partial<Record<QuoteStatus, string>> = {
   sent: "the customer's answer: accept, refuse or put on hold",
   viewed: "the customer's answer: accept, refuse or put on hold",
   on_hold: "the customer's answer after putting it on hold",
+  accepted: 'the seller to convert it (the customer may withdraw the acceptance until then)',
+};
+
+/** What each of the quote's timers is for, as operators read it. */
+const QUOTE_TIMERS: Record<string, ((context: QuoteSnapshot['context']) => string) | undefined> = {
+  reminderDelay: (context) => reminderOf(context.remindersSent + 1, context.maxReminders),
+  untilExpiry: () => 'validity ends',
+  untilWithdrawalCloses: () => 'the withdrawal window ends',
 };
 
 function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): string | undefined {
   const status = quoteStatus(snapshot);
   // The seller cancelled its portal signing: the customer's links only show it now.
   if (snapshot.context.signingCancelled && !isClosed(snapshot)) return "the seller to record the customer's answer, or convert it by hand (its portal signing was cancelled)";
+  if (status === 'accepted' && !snapshot.context.withdrawable) return undefined;
   if (status !== 'sent' && status !== 'viewed') return QUOTE_WAITS_FOR[status];
   if (signedExternally) return "the customer's signature at the provider (signature workflow)";
   return snapshot.context.requireSignature ? "the customer's signature on the portal, or a refusal" : QUOTE_WAITS_FOR[status];
@@ -84,6 +95,11 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   // instructions change, so a run continued as new carries them. Only the activities' input
   // changes, from the revision in the history: no patch.
   const { send } = input;
+  // A portal acceptance may be withdrawn for a while: the run stays open until the seller moves
+  // the quote on or the window ends. Patched: an accepted quote closed at once before.
+  const withdrawal = input.withdrawal && !input.resume && patched('withdrawal') ? input.withdrawal : undefined;
+  // A refused or expired quote taken up again: this run opens with its new version. Patched: a new opening.
+  const reopen = input.reopen && !input.resume && patched('reopen') ? input.reopen : undefined;
 
   const closed = await runDocumentStory(input, {
     kind: 'quote',
@@ -95,13 +111,16 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       reminderAfterMs: input.reminderAfterMs,
       maxReminders: input.maxReminders,
       requireSignature: input.requireSignature,
+      ...(withdrawal ? { withdrawal } : {}),
+      ...(reopen ? { version: reopen.version } : {}),
     }),
+    ...(reopen ? { opening: (): ReviseEvent => ({ type: 'REOPEN', at: Date.now(), actor: input.sentBy, changes: input.validUntil === undefined ? {} : { validUntil: input.validUntil } }) } : {}),
     status: quoteStatus,
     isClosed,
     whyNot,
     view: quoteView,
     stateQuery: quoteStateQuery,
-    // The customer decides (accept, sign, refuse, hold) and the seller acts (remind, cancel, cancel the signing, revise).
+    // The customer decides (accept, sign, refuse, hold, withdraw) and the seller acts (remind, cancel, cancel the signing, revise, move on).
     decisions: [
       ...decisionUpdates.map(([update, type]) => decision(update, (decided): QuoteEvent => decisionEvent(type, decided))),
       decision(quoteUpdates.sign, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
@@ -119,6 +138,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
         what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
         remindElsewhere: signerReminder({ tenantId, documentId, signedExternally: input.signature !== undefined }),
+        // A reopened quote's reminders are its new version's: keyed apart from the earlier run's.
+        ...(input.reopen ? { reminderRound: `version#${input.reopen.version + 1}` } : {}),
       }),
       recordSignature: async ({ params }) => {
         await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
@@ -142,7 +163,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     }),
     operator: {
       waitingFor: (snapshot) => quoteWaitsFor(snapshot, input.signature !== undefined),
-      timer: (name, { context }) => (name === 'reminderDelay' ? reminderOf(context.remindersSent + 1, context.maxReminders) : name === 'untilExpiry' ? 'validity ends' : name),
+      timer: (name, { context }) => QUOTE_TIMERS[name]?.(context) ?? name,
       facts: ({ context }) => [
         ['Reminders sent', context.maxReminders > 0 ? `${context.remindersSent} of ${context.maxReminders}` : undefined],
         ['Version', context.version && context.version > 1 ? String(context.version) : undefined],

@@ -172,7 +172,7 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
 ): Promise<SnapshotFrom<TMachine>> {
   const { workflowId } = workflowInfo();
   /** Writes to the read model are numbered: with the workflow id, each is idempotent. */
-  let writeSeq = input.resume?.transitionSeq ?? 0;
+  let writeSeq = input.resume?.transitionSeq ?? input.writtenBefore ?? 0;
   const writtenBefore = writeSeq;
   /** Decisions taken, by decision id (= update id), remembered across continue-as-new. */
   const decisionIds = new Set(input.resume?.decisionIds);

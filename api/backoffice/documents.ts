@@ -12,7 +12,7 @@ import { createDocument, getDocument, listDocumentEvents, listDocuments, type Do
 import { mapPage } from '../operations/pagination';
 import { convertForSeller, duplicateDocument } from '../operations/chain';
 import { listDocumentMessages, postSellerMessage } from '../operations/messages';
-import { cancelDocument, previewPdf, recordAnswer, remindDocument, sendDocument } from '../operations/quote-lifecycle';
+import { cancelDocument, markInProduction, previewPdf, recordAnswer, remindDocument, reopenDocument, sendDocument } from '../operations/quote-lifecycle';
 import { signatureBlock, type SignatureBlock } from '../operations/quote-signatures';
 import { listPayments, presentPayment, recordOfflinePayment } from '../operations/payments';
 import { createProofRevision, listRevisions, presentRevision, type RevisionWithPageCount } from '../operations/proof-revisions';
@@ -23,6 +23,7 @@ import { setPinResolution } from '../operations/proof-pins';
 import {
   auditEventListSchema,
   cancelDocumentSchema,
+  reopenDocumentSchema,
   convertDocumentSchema,
   createMessageSchema,
   createdRevisionSchema,
@@ -273,6 +274,34 @@ export const documentRoutes = [
     problems: ['decision_rejected', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Cancelled', schema: workflowStateSchema },
     handle: ({ deps, caller, params, body, decisionId }) => cancelDocument(deps, caller, params.id, body, decisionId),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/documents/:id/production',
+    operationId: 'markProofInProduction',
+    tag: 'Documents',
+    summary: "Mark an approved proof in production: the customer can no longer withdraw the approval",
+    description:
+      "The proof's workflow closes the customer's withdrawal window (settings.withdrawalWindow; by default it stays open until this) and records in_production (webhook document.in_production); the portal then says whom to call. 409 with the reason when the proof is not approved, already in production, or its window already ended.",
+    params: idParamsSchema,
+    problems: ['decision_rejected', 'unprocessable', 'unavailable'],
+    response: { status: 202, description: 'In production', schema: workflowStateSchema },
+    handle: ({ deps, caller, params, decisionId }) => markInProduction(deps, caller, params.id, decisionId),
+  }),
+  jsonRoute({
+    method: 'post',
+    path: '/documents/:id/reopen',
+    operationId: 'reopenDocument',
+    tag: 'Documents',
+    summary: 'Take a refused or expired quote up again as a new version, instead of duplicating it: the customer gets the new link and may decide again',
+    description:
+      "The quote's workflow starts again under its id, one version later: the version is written, recorded as reopened (webhook document.reopened) and emailed to the quote's contact with a new link, as a revision is; links to the earlier version only say a newer one exists. Validity: validUntil, else the settings' quoteValidity from now. 409 with the reason for any other status (an accepted quote is not reopened), a quote signed at an external provider, or a reopen already under way.",
+    params: idParamsSchema,
+    body: reopenDocumentSchema,
+    bodyExample: { validUntil: '2027-01-31' },
+    problems: ['decision_rejected', 'already_started', 'unprocessable', 'unavailable'],
+    response: { status: 202, description: 'Reopened', schema: workflowStateSchema },
+    handle: ({ deps, caller, params, body }) => reopenDocument(deps, caller, params.id, body),
   }),
   jsonRoute({
     method: 'post',

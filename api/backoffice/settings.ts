@@ -24,6 +24,7 @@ function presentSettings(settings: TenantSettings, logo: TenantLogo | null) {
     invoiceDueAfter: settings.invoiceDueAfter,
     requireSignature: settings.requireSignature,
     autoConvertToOrder: settings.autoConvertToOrder,
+    withdrawalWindow: settings.withdrawalWindow,
     signatureProvider: settings.signatureProvider,
     allowPrivateWebhookUrls: settings.allowPrivateWebhookUrls,
     payOnline: settings.payOnline,

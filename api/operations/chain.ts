@@ -12,6 +12,7 @@ import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
 import { createDocument, getDocument, type DocumentWithLines } from './documents';
 import { recordFact, sellerFact } from './facts';
+import { moveQuoteOn } from './quote-workflow';
 
 /**
  * The converted document, made by its conversion workflow (workflows/conversion.ts), so the
@@ -20,7 +21,9 @@ import { recordFact, sellerFact } from './facts';
  * of that kind made by another decision; a retried request (same decision id) gets its document.
  */
 export async function convertForSeller(deps: AppDeps, caller: TenantCaller, documentId: string, to: ConversionTarget, decisionId: string): Promise<DocumentWithLines> {
-  await getDocument(deps.prisma, caller.tenantId, documentId);
+  const source = await getDocument(deps.prisma, caller.tenantId, documentId);
+  // An accepted quote may still be withdrawn by its customer: its workflow closes that first.
+  if (source.kind === 'quote' && source.status === 'accepted') await moveQuoteOn(deps.temporal, documentId, `${decisionId}:move-on`, { actor: sellerActor(caller) });
   const answer = await runConversion(deps.temporal, deps.config.taskQueue, {
     tenantId: caller.tenantId,
     documentId,

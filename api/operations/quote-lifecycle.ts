@@ -33,12 +33,15 @@ import {
   startAcceptanceWorkflow,
   startInvoiceWorkflow,
   startProofWorkflow,
+  markProofInProduction,
+  reopenQuote,
   startQuoteWorkflow,
 } from './quote-workflow';
 import { recordFact, sellerFact } from './facts';
 import { invoiceWorkflowInput } from '../../services/invoice-terms';
 import { readProofOriginal } from './proof-files';
 import { getSettings } from './settings';
+import { validUntilOf } from './documents';
 import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
 
 export interface SendDocumentInput extends SignatureRequest {
@@ -243,32 +246,11 @@ export async function sendDocument(
     ...(recipient ? { to: recipient } : {}),
     ...(input.message ? { message: input.message } : {}),
   };
-  const story = {
-    tenantId: caller.tenantId,
-    documentId,
-    customerId: document.customerId,
-    number: document.number,
-    ...(document.title ? { title: document.title } : {}),
-    // For operators (domain/summaries.ts): a proof has no amount of its own.
-    customerName: document.customer.name,
-    ...(document.kind === 'proof' ? {} : { grossTotal: document.grossTotal, currency: document.currency }),
-    send,
-    sentBy: sellerActor(caller),
-  };
+  const story = storyInput(caller, document, send);
   try {
     const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings) : undefined;
     if (document.kind === 'quote') {
-      const quoteInput: QuoteWorkflowInput = {
-        ...story,
-        validUntil: (validUntil as Date).getTime(),
-        reminderAfterMs: durationToMs(settings.reminderAfter),
-        // The provider reminds the signer itself.
-        maxReminders: signature ? 0 : settings.maxReminders,
-        requireSignature,
-        ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
-        ...(signature ? { signature } : {}),
-      };
-      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput);
+      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}) }));
     } else if (document.kind === 'proof') {
       await startProofWorkflow(deps.temporal, deps.config.taskQueue, {
         ...story,
@@ -277,6 +259,7 @@ export async function sendDocument(
         ...(readyRevision ? { readyRevision } : {}),
         // Resolved when the proof was created (documents.ts); older proofs have none: online.
         ...(isProofType(document.proofType) ? { proofType: document.proofType } : {}),
+        ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: false, neverAnswered: false }),
       });
     } else if (document.kind === 'invoice') {
       await startInvoiceWorkflow(deps.temporal, deps.config.taskQueue, invoiceWorkflowInput(story, document, settings));
@@ -292,6 +275,105 @@ export async function sendDocument(
   }
   // The workflow now owns the document; the read model says "sent" as soon as its email is out.
   return { status: 'sent', ...(validUntil ? { validUntil: validUntil.toISOString() } : {}) };
+}
+
+/** What every document's workflow starts with: whose it is, how it is sent, by whom. */
+function storyInput(caller: TenantCaller, document: Sendable, send: SendInstructions) {
+  return {
+    tenantId: caller.tenantId,
+    documentId: document.id,
+    customerId: document.customerId,
+    number: document.number,
+    ...(document.title ? { title: document.title } : {}),
+    // For operators (domain/summaries.ts): a proof has no amount of its own.
+    customerName: document.customer.name,
+    ...(document.kind === 'proof' ? {} : { grossTotal: document.grossTotal, currency: document.currency }),
+    send,
+    sentBy: sellerActor(caller),
+  };
+}
+
+type Settings = Awaited<ReturnType<typeof getSettings>>;
+
+/** A quote's workflow input: the story, with the tenant's terms of reminders, conversion and withdrawal. */
+function quoteInput(
+  story: ReturnType<typeof storyInput>,
+  settings: Settings,
+  terms: { validUntil: Date; requireSignature: boolean; signature?: QuoteWorkflowInput['signature'] },
+): QuoteWorkflowInput {
+  const { signature } = terms;
+  return {
+    ...story,
+    validUntil: terms.validUntil.getTime(),
+    reminderAfterMs: durationToMs(settings.reminderAfter),
+    // The provider reminds the signer itself.
+    maxReminders: signature ? 0 : settings.maxReminders,
+    requireSignature: terms.requireSignature,
+    ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
+    ...(signature ? { signature } : {}),
+    ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: settings.autoConvertToOrder, neverAnswered: Boolean(signature) }),
+  };
+}
+
+/**
+ * How long a portal acceptance may be withdrawn (settings.withdrawalWindow): for that long, and
+ * in any case until the seller converts the quote; without a window, until then. An automatic
+ * conversion is the quote moving on at once, so without a window it leaves none; with one, it
+ * happens when the window ends. A quote signed at an external provider is never accepted on the
+ * portal. A proof's approval is withdrawn until the seller marks it in production, on the same terms.
+ */
+function withdrawalTerms(withdrawalWindow: string | null, { movesOnAtOnce, neverAnswered }: { movesOnAtOnce: boolean; neverAnswered: boolean }): Pick<QuoteWorkflowInput, 'withdrawal'> {
+  if (neverAnswered) return {};
+  if (withdrawalWindow === null) return movesOnAtOnce ? {} : { withdrawal: {} };
+  return { withdrawal: { windowMs: durationToMs(withdrawalWindow) } };
+}
+
+/** The quote statuses a seller takes up again instead of duplicating the quote. */
+const REOPENABLE: readonly string[] = ['refused', 'expired'];
+
+/**
+ * The seller takes a refused or expired quote up again (POST /v1/documents/:id/reopen): its
+ * workflow is over, so a new run starts under the same id, one version later (REOPEN: written,
+ * recorded `reopened`, emailed with the new link, as a revision is), valid until `validUntil`
+ * (else the settings' quoteValidity from now). Its writes are numbered after the earlier runs'.
+ * 409 for any other status, a quote signed at an external provider (duplicate it), or a run
+ * already under way (a reopen taken a moment ago).
+ */
+export async function reopenDocument(deps: AppDeps, caller: TenantCaller, documentId: string, input: { validUntil?: string }, now = new Date()): Promise<DocumentState> {
+  const document = await findSendable(deps, caller, documentId);
+  if (document.kind !== 'quote') throw new AppError('decision_rejected', `Only quotes are reopened; ${document.number} is ${withArticle(document.kind)}.`);
+  if (!REOPENABLE.includes(document.status) || !document.workflowId) {
+    throw new AppError('decision_rejected', `Only a refused or expired quote is reopened; this one is ${document.status.replace('_', ' ')}.`);
+  }
+  if (await deps.prisma.externalSignature.findUnique({ where: { documentId }, select: { provider: true } })) {
+    throw new AppError('decision_rejected', 'A quote signed through an external provider is not reopened; duplicate it instead.');
+  }
+  const settings = await getSettings(deps.prisma, caller.tenantId);
+  const validUntil = input.validUntil
+    ? await validUntilOf(deps.prisma, caller.tenantId, document.customerId, input.validUntil)
+    : new Date(defaultValidUntil(now.getTime(), durationToMs(settings.quoteValidity), readerTimeZone(document.customer.timeZone, settings.timeZone)));
+  if (validUntil.getTime() <= now.getTime()) throw new AppError('unprocessable', 'A reopened quote must be valid after now.', [{ path: 'validUntil', message: 'in the past' }]);
+  const story = storyInput(caller, document, { channel: 'email', attachPdf: false });
+  await reopenQuote(deps.temporal, deps.config.taskQueue, {
+    ...quoteInput(story, settings, { validUntil, requireSignature: document.requireSignature }),
+    reopen: { version: document.version },
+    writtenBefore: await lastWriteOf(deps, document.workflowId),
+  });
+  return { status: 'sent', validUntil: validUntil.toISOString() };
+}
+
+/** The number of the last write of a document's workflow, over all its runs (the audit rows' keys "<workflowId>#<seq>"). */
+async function lastWriteOf(deps: AppDeps, workflowId: string): Promise<number> {
+  const prefix = `${workflowId}#`;
+  const rows = await deps.prisma.auditEvent.findMany({ where: { dedupeKey: { startsWith: prefix } }, select: { dedupeKey: true } });
+  return rows.reduce((last, row) => Math.max(last, Number.parseInt(row.dedupeKey.slice(prefix.length), 10) || 0), 0);
+}
+
+/** The seller marks an approved proof in production (POST /v1/documents/:id/production): its approval can no longer be withdrawn. */
+export async function markInProduction(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string): Promise<DocumentState> {
+  const document = await findSendable(deps, caller, documentId);
+  if (document.kind !== 'proof') throw new AppError('decision_rejected', `Only proofs go into production; ${document.number} is ${withArticle(document.kind)}.`);
+  return stateOf(await markProofInProduction(deps.temporal, documentId, decisionId, { actor: sellerActor(caller) }));
 }
 
 export async function remindDocument(deps: AppDeps, caller: TenantCaller, documentId: string, decisionId: string): Promise<DocumentState> {

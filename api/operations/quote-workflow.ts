@@ -41,8 +41,8 @@ import {
 import { closedAcceptanceReason, whyAcceptanceNeverTakes } from '../../workflows/machines/acceptance';
 import { closedInvoiceReason, whyInvoiceNeverTakes } from '../../workflows/machines/invoice';
 import { FINAL_INVOICE_STATUSES, type InvoiceStatus, type PaymentPage } from '../../domain/invoice';
-import { closedProofReason, whyProofNeverTakes } from '../../workflows/machines/proof';
-import { closedQuoteReason, closedSigningReason, whyQuoteNeverTakes } from '../../workflows/machines/quote';
+import { APPROVAL_WITHDRAWAL_CLOSED, closedProofReason, whyProofNeverTakes } from '../../workflows/machines/proof';
+import { closedQuoteReason, closedSigningReason, whyQuoteNeverTakes, WITHDRAWAL_CLOSED } from '../../workflows/machines/quote';
 import { whyRequestNeverTakes } from '../../workflows/machines/request';
 import { documentSearchAttributes, GreenlightStatus } from '../../workflows/search-attributes';
 import { AppError } from '../../domain/errors';
@@ -55,6 +55,7 @@ const decisionUpdates = {
   hold: quoteUpdates.hold,
   remind: quoteUpdates.remind,
   cancel: quoteUpdates.cancel,
+  withdraw: quoteUpdates.withdraw,
 } as const;
 
 export type QuoteDecision = keyof typeof decisionUpdates;
@@ -72,6 +73,19 @@ export type DocumentView = QuoteView | AcceptanceView | ProofView | InvoiceView;
  */
 export function startQuoteWorkflow(client: Client, taskQueue: string, input: QuoteWorkflowInput): Promise<void> {
   return startDocumentWorkflow(client, taskQueue, 'quote', input);
+}
+
+/**
+ * Starts a refused or expired quote's workflow again, for its reopening: the earlier run is
+ * over, so the id is reused (its writes numbered after that run's, `writtenBefore`); a run
+ * under way (a reopen a moment ago) answers 409.
+ */
+export async function reopenQuote(client: Client, taskQueue: string, input: QuoteWorkflowInput): Promise<void> {
+  try {
+    await client.workflow.start(WORKFLOW_TYPES.quote, { ...documentWorkflowStart(taskQueue, 'quote', input), workflowIdReusePolicy: 'ALLOW_DUPLICATE', workflowIdConflictPolicy: 'FAIL' });
+  } catch (error) {
+    throw temporalAppError(error, { already_started: 'The quote is already being reopened' }) ?? error;
+  }
 }
 
 /** Starts an order's or a delivery note's workflow (it sends the document), on the same terms. */
@@ -127,7 +141,7 @@ function documentDetails(input: DocumentWorkflowInput): string {
     ['Due', terms.dueDate === undefined ? undefined : plainTime(terms.dueDate)],
     ['Automatic reminders', reminders],
     ['Signature', terms.signature ? `${terms.signature.provider} (${terms.signature.channel})` : terms.requireSignature ? 'on the portal' : undefined],
-    ['Started for', input.draft ? "the draft's cancel" : undefined],
+    ['Started for', input.draft ? "the draft's cancel" : terms.reopen ? `its reopening as version ${terms.reopen.version + 1}` : undefined],
   ]);
 }
 
@@ -209,7 +223,39 @@ export function decideQuote(
   decisionId: string,
   input: DecisionInput,
 ): Promise<QuoteView> {
-  return executeDecision(client, { id: documentId, kind: 'quote' }, decisionUpdates[decision], decisionId, input);
+  const document = { id: documentId, kind: 'quote' } as const;
+  return executeDecision(client, document, decisionUpdates[decision], decisionId, input, decision === 'withdraw' ? () => whyWithdrawalClosed(client, document) : undefined);
+}
+
+/** Why a closed document's answer is past withdrawing: its window ended (converted, in production, its time up), or it is not accepted or approved. */
+async function whyWithdrawalClosed(client: Client, document: { id: string; kind: 'quote' | 'proof' }): Promise<string> {
+  const status = (await client.workflow.getHandle(documentWorkflowId(document.kind, document.id)).describe().catch(() => undefined))?.typedSearchAttributes.get(GreenlightStatus);
+  if (status === 'accepted' && document.kind === 'quote') return WITHDRAWAL_CLOSED;
+  if (status === 'approved' && document.kind === 'proof') return APPROVAL_WITHDRAWAL_CLOSED;
+  return whyClosed(client, document);
+}
+
+/** The seller marks an approved proof in production: its workflow closes the customer's withdrawal window and records it. */
+export function markProofInProduction(client: Client, documentId: string, decisionId: string, input: DecisionInput): Promise<ProofView> {
+  const document = { id: documentId, kind: 'proof' } as const;
+  return executeDecision(client, document, proofUpdates.moveOn, decisionId, input, () => whyWithdrawalClosed(client, document));
+}
+
+/**
+ * The seller moves an accepted quote on (it is being converted): its workflow closes the
+ * customer's withdrawal window first, so a withdrawal and a conversion never both happen. A
+ * quote whose workflow is over has no window left; one the machine refuses (withdrawn
+ * meanwhile) answers 409 with the reason.
+ */
+export async function moveQuoteOn(client: Client, documentId: string, decisionId: string, input: DecisionInput): Promise<void> {
+  const handle = client.workflow.getHandle(quoteWorkflowId(documentId));
+  try {
+    await handle.executeUpdate(quoteUpdates.moveOn, { args: [input], updateId: decisionId });
+  } catch (error) {
+    const known = temporalAppError(error);
+    if (known?.code === 'not_found') return;
+    throw known ?? error;
+  }
 }
 
 /** What a customer decides on a proof (the portal's names: `/approve`, `/request-changes`). */
@@ -242,7 +288,10 @@ export async function decideDocument(
   const refusal = whyKindRefuses(document.kind, decision);
   if (refusal) throw new AppError('decision_rejected', refusal);
   if (document.kind === 'quote') return decideQuote(client, document.id, decision, decisionId, input);
-  if (document.kind === 'proof') return executeDecision(client, { id: document.id, kind: 'proof' }, proofUpdates[decision as 'remind' | 'cancel'], decisionId, input);
+  if (document.kind === 'proof') {
+    const proof = { id: document.id, kind: 'proof' } as const;
+    return executeDecision(client, proof, proofUpdates[decision as 'remind' | 'cancel' | 'withdraw'], decisionId, input, decision === 'withdraw' ? () => whyWithdrawalClosed(client, proof) : undefined);
+  }
   if (document.kind === 'invoice') return executeDecision(client, { id: document.id, kind: 'invoice' }, invoiceUpdates[decision as 'remind' | 'cancel'], decisionId, input);
   return executeDecision(client, { id: document.id, kind: document.kind as AcceptanceKind }, acceptanceUpdates[decision as AcceptanceDecision], decisionId, input);
 }

@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { AccessLink } from '../../generated/prisma/client';
 import type { FoundLink } from '../../services/db/links';
-import { actorLabel, type Actor, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
+import { actorLabel, type Actor, type AuditEventType, type ProofStatus, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { ProofPinInput } from '../../workflows/messages/proof';
 import type { ViewedSignal } from '../../workflows/messages/document';
 import type { FactInput } from '../../workflows/fact';
@@ -138,11 +138,12 @@ const RECORDED_POLL_MS = 20;
  * chosen in its totals, the signature's certificate, the time since — as is the link opened
  * again right after, which must not show the quote still open. The JSON answer does not wait:
  * it is the decision's own result. Polled, because the rows are the workflow's to write and
- * nothing tells the API when they land. When they did not in time (a worker slow or gone), the
+ * nothing tells the API when they land (`event`: a decision whose status has no event of its own, a
+ * withdrawal's `withdrawn`). When they did not in time (a worker slow or gone), the
  * page shows the decision's status over the rows as they are.
  */
-export async function untilRecorded(prisma: PrismaClient, document: { id: string; kind: string }, status: string): Promise<void> {
-  const type = eventOfStatus(status);
+export async function untilRecorded(prisma: PrismaClient, document: { id: string; kind: string }, status: string, event?: AuditEventType): Promise<void> {
+  const type = event ?? eventOfStatus(status);
   if (!type || !recordsBehindTheAnswer(document.kind)) return;
   const deadline = Date.now() + RECORDED_WITHIN_MS;
   for (;;) {

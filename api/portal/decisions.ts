@@ -6,7 +6,7 @@ import { isAcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance
 import type { LinkAction, ProofStatus, QuoteStatus } from '../../domain/documents';
 
 /** In the order the page offers them. */
-export const PORTAL_DECISIONS = ['accept', 'sign', 'hold', 'refuse', 'approve', 'request-changes'] as const;
+export const PORTAL_DECISIONS = ['accept', 'sign', 'hold', 'refuse', 'approve', 'request-changes', 'withdraw'] as const;
 export type PortalDecision = (typeof PORTAL_DECISIONS)[number];
 
 const OPEN_DECISIONS: Partial<Record<QuoteStatus, readonly PortalDecision[]>> = {
@@ -14,6 +14,8 @@ const OPEN_DECISIONS: Partial<Record<QuoteStatus, readonly PortalDecision[]>> = 
   viewed: PORTAL_DECISIONS,
   // A quote on hold waits for the customer to come back: accept or refuse, not hold again.
   on_hold: ['accept', 'sign', 'refuse'],
+  // Taken back while the seller's window is open: the page hides it once the quote is converted; the workflow has the last word.
+  accepted: ['withdraw'],
 };
 
 /** Orders and delivery notes are accepted or refused; only quotes get hold, and signatures (seed 002). */
@@ -26,6 +28,8 @@ const ACCEPTANCE_DECISIONS: Partial<Record<AcceptanceStatus, readonly PortalDeci
 const PROOF_DECISIONS: Partial<Record<ProofStatus, readonly PortalDecision[]>> = {
   sent: ['approve', 'request-changes'],
   viewed: ['approve', 'request-changes'],
+  // Taken back until the proof is in production (the workflow has the last word).
+  approved: ['withdraw'],
 };
 
 function openDecisions(kind: string, status: string): readonly PortalDecision[] | undefined {
@@ -40,5 +44,11 @@ function openDecisions(kind: string, status: string): readonly PortalDecision[] 
 export function decisionsOffered(kind: string, status: QuoteStatus | ProofStatus, linkActions: readonly string[], requireSignature = false): PortalDecision[] {
   const open = openDecisions(kind, status);
   const replaced: PortalDecision = requireSignature ? 'accept' : 'sign';
-  return (open ?? []).filter((decision) => decision !== replaced && linkActions.includes(decision satisfies LinkAction));
+  return (open ?? []).filter((decision) => decision !== replaced && linkAllows(linkActions, decision));
+}
+
+/** Whether a link's actions allow the decision: whoever may accept (or approve) may take their answer back. */
+export function linkAllows(linkActions: readonly string[], decision: PortalDecision): boolean {
+  if (decision === 'withdraw') return (['accept', 'sign', 'approve'] satisfies LinkAction[]).some((action) => linkActions.includes(action));
+  return linkActions.includes(decision satisfies LinkAction);
 }

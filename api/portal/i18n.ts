@@ -48,6 +48,10 @@ export interface Messages {
   refuseReason: string;
   hold: string;
   holdHint: string;
+  withdraw: string;
+  withdrawHint: string;
+  /** The answer (acceptance, approval) is past withdrawing online: `who` is the seller to call (name, phone, email). */
+  withdrawalClosed: (who: string) => string;
   downloadPdf: string;
   questions: (name: string) => string;
   personalLink: string;
@@ -107,6 +111,7 @@ const fr: Messages = {
     sign: 'Merci\u202f! Le devis est signé. Votre exemplaire signé et son certificat de signature vous sont envoyés par email\u202f; vous pouvez aussi les télécharger ci-dessous. Nous revenons vers vous pour la suite.',
     approve: 'Merci\u202f! Votre approbation du BAT a bien été enregistrée. Et maintenant\u202f? Nous passons en production\u202f; une confirmation vous est envoyée par email.',
     'request-changes': 'Votre demande de modifications a bien été envoyée. Nous vous enverrons une nouvelle révision.',
+    withdraw: 'Votre réponse est retirée\u202f: vous pouvez décider à nouveau.',
   },
   answerHeading: 'Votre réponse',
   chooseOptions: 'Options à inclure',
@@ -115,6 +120,9 @@ const fr: Messages = {
   refuseReason: 'Motif (facultatif)',
   hold: 'Mettre en attente',
   holdHint: 'Besoin de temps\u202f? Le vendeur en sera informé et vous pourrez décider plus tard.',
+  withdraw: 'Retirer mon acceptation',
+  withdrawHint: 'Vous avez changé d’avis\u202f? Vous pouvez encore retirer votre acceptation\u202f: le devis sera de nouveau ouvert.',
+  withdrawalClosed: (who) => `Votre réponse ne peut plus être retirée en ligne\u202f: nous y donnons déjà suite. Pour revenir dessus, contactez ${who}.`,
   downloadPdf: 'Télécharger le PDF',
   questions: (name) => `Une question\u202f? Contactez ${name}`,
   personalLink: 'Ce lien vous est personnel\u202f: merci de ne pas le transférer.',
@@ -197,6 +205,7 @@ const en: Messages = {
     sign: 'Thank you! The quote is signed. Your signed copy and its signature certificate are on their way by email; you can also download them below. We will be in touch about what comes next.',
     approve: 'Thank you! Your approval of the proof has been recorded. What happens next: we are moving on to production; a confirmation is on its way by email.',
     'request-changes': 'Your change request has been sent. We will send you a new revision.',
+    withdraw: 'Your answer is withdrawn: you may decide again.',
   },
   answerHeading: 'Your answer',
   chooseOptions: 'Optional items to include',
@@ -205,6 +214,9 @@ const en: Messages = {
   refuseReason: 'Reason (optional)',
   hold: 'Put on hold',
   holdHint: 'Need more time? The seller will be told and you can decide later.',
+  withdraw: 'Withdraw my acceptance',
+  withdrawHint: 'Changed your mind? You may still withdraw your acceptance: the quote will be open again.',
+  withdrawalClosed: (who) => `Your answer can no longer be withdrawn online: we are already acting on it. To go back on it, contact ${who}.`,
   downloadPdf: 'Download PDF',
   questions: (name) => `A question? Contact ${name}`,
   personalLink: 'This link is personal: please do not forward it.',
@@ -287,6 +299,7 @@ const sv: Messages = {
     sign: 'Tack! Offerten är undertecknad. Ditt signerade exemplar och signaturintyget skickas till dig via e-post; du kan också ladda ner dem nedan. Vi hör av oss om nästa steg.',
     approve: 'Tack! Ditt godkännande av korrekturet har registrerats. Så här går det vidare: vi går vidare till produktion; en bekräftelse skickas via e-post.',
     'request-changes': 'Din begäran om ändringar har skickats. Vi skickar en ny version till dig.',
+    withdraw: 'Ditt svar är återtaget: du kan bestämma dig på nytt.',
   },
   answerHeading: 'Ditt svar',
   chooseOptions: 'Tillval att ta med',
@@ -295,6 +308,9 @@ const sv: Messages = {
   refuseReason: 'Anledning (valfritt)',
   hold: 'Sätt på vänt',
   holdHint: 'Behöver du mer tid? Säljaren får veta det och du kan bestämma dig senare.',
+  withdraw: 'Ta tillbaka mitt godkännande',
+  withdrawHint: 'Har du ändrat dig? Du kan fortfarande ta tillbaka ditt godkännande: offerten blir öppen igen.',
+  withdrawalClosed: (who) => `Ditt svar kan inte längre tas tillbaka på webben: vi arbetar redan med det. Kontakta ${who} för att ändra det.`,
   downloadPdf: 'Ladda ner PDF',
   questions: (name) => `Frågor? Kontakta ${name}`,
   personalLink: 'Länken är personlig – vidarebefordra den inte.',
@@ -397,6 +413,8 @@ export interface ProofMessages {
   downloadPdf: string;
   downloadHint: string;
   approve: (revision: number) => string;
+  withdraw: string;
+  withdrawHint: string;
   acceptTerms: (version: string) => string;
   readTerms: string;
   requestChanges: (revision: number) => string;
@@ -473,6 +491,8 @@ const proofFr: ProofMessages = {
   downloadPdf: 'Télécharger le PDF filigrané',
   downloadHint: 'Moyenne résolution, pour un essai sur votre imprimante.',
   approve: (revision) => `Approuver la révision ${revision}`,
+  withdraw: 'Retirer mon approbation',
+  withdrawHint: 'Vous avez changé d’avis\u202f? Tant que le BAT n’est pas en production, vous pouvez retirer votre approbation.',
   acceptTerms: (version) => `J’accepte les conditions générales de vente (version ${version})`,
   readTerms: 'Lire les conditions générales de vente',
   requestChanges: (revision) => `Demander des modifications (révision ${revision})`,
@@ -544,6 +564,8 @@ const proofEn: ProofMessages = {
   downloadPdf: 'Download the watermarked PDF',
   downloadHint: 'Medium resolution, to try on your own printer.',
   approve: (revision) => `Approve revision ${revision}`,
+  withdraw: 'Withdraw my approval',
+  withdrawHint: 'Changed your mind? Until the proof goes into production, you may withdraw your approval.',
   acceptTerms: (version) => `I accept the terms of sale (version ${version})`,
   readTerms: 'Read the terms of sale',
   requestChanges: (revision) => `Request changes (revision ${revision})`,
@@ -615,6 +637,8 @@ const proofSv: ProofMessages = {
   downloadPdf: 'Ladda ner PDF med vattenstämpel',
   downloadHint: 'Medelhög upplösning, för en provutskrift på din egen skrivare.',
   approve: (revision) => `Godkänn version ${revision}`,
+  withdraw: 'Ta tillbaka mitt godkännande',
+  withdrawHint: 'Har du ändrat dig? Så länge korrekturet inte har gått i produktion kan du ta tillbaka ditt godkännande.',
   acceptTerms: (version) => `Jag godkänner försäljningsvillkoren (version ${version})`,
   readTerms: 'Läs försäljningsvillkoren',
   requestChanges: (revision) => `Begär ändringar (version ${revision})`,

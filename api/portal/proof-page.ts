@@ -475,7 +475,11 @@ function isDeciding(input: ProofPageInput): boolean {
 /** The decisions, in the bar that stays on screen (STYLE): a region named by its heading. */
 function decisionSection(input: ProofPageInput, t: ProofMessages, f: Formatters): SafeHtml | null {
   if (!isDeciding(input)) return null;
-  const forms = input.forms.map((form) => (form.decision === 'approve' ? approveForm(input, form, t) : requestChangesForm(input, form, t, f)));
+  const forms = input.forms.map((form) => {
+    if (form.decision === 'approve') return approveForm(input, form, t);
+    if (form.decision === 'withdraw') return html`<form method="post" action="${input.linkPath}/withdraw">${hiddenFields(form, input.currentRevision)}<p class="hint">${t.withdrawHint}</p><button type="submit">${t.withdraw}</button></form>`;
+    return requestChangesForm(input, form, t, f);
+  });
   return html`<section class="sheet decision-bar" aria-labelledby="decision-heading"><h2 id="decision-heading">${MESSAGES[input.locale].answerHeading}</h2><div class="actions">${forms}</div></section>`;
 }
 

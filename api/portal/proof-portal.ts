@@ -27,10 +27,11 @@ import { PAGE_IMAGE_SIZES, parseWith } from '../schemas';
 import { signForm } from './csrf';
 import type { ProofDecisionDetails } from './customer-actions';
 import { decisionsOffered, type PortalDecision } from './decisions';
-import type { SafeHtml } from './html';
-import { PROOF_MESSAGES } from './i18n';
+import { html, type SafeHtml } from './html';
+import { MESSAGES, PROOF_MESSAGES } from './i18n';
 import { sellerContact } from './page-state';
 import { renderProofPage } from './proof-page';
+import { sellerToCall } from './seller-brand';
 import { recordDownload } from './view-tracking';
 
 /** A proof's state as the page needs it: the workflow's while it runs, the trail's after. */
@@ -90,7 +91,9 @@ export async function proofPortalPage(deps: AppDeps, linkPath: string, found: Fo
   const comparable = shown ? ready.filter((revision) => revision.pages.length === shown.pages.length) : [];
   const compared = state.compare && comparable.find((revision) => revision.number === state.compare?.number && revision.number !== shown?.number);
 
-  const forms = decisionsOffered('proof', status, found.link.actions).map((decision) => {
+  // An approval is offered back until the seller marks the proof in production; its workflow has the last word.
+  const inProduction = status === 'approved' && (await deps.prisma.auditEvent.count({ where: { documentId: document.id, type: 'in_production' } })) > 0;
+  const forms = decisionsOffered('proof', status, found.link.actions).filter((decision) => decision !== 'withdraw' || !inProduction).map((decision) => {
     const decisionId = randomUUID();
     return { decision, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   });
@@ -112,7 +115,8 @@ export async function proofPortalPage(deps: AppDeps, linkPath: string, found: Fo
     ...(settings.hourlyRate ? { hourlyRate: { amount: settings.hourlyRate, currency: document.tenant.currency } } : {}),
     ...(contact ? { sellerContact: contact } : {}),
     ...(state.notice ? { notice: state.notice } : {}),
-    ...(state.sections ? { sections: state.sections } : {}),
+    // In production, the approval is past withdrawing online: the page says whom to call.
+    sections: [...(state.sections ?? []), ...(inProduction && !state.notice ? [html`<p class="notice">${MESSAGES[locale].withdrawalClosed(sellerToCall(document))}</p>`] : [])],
     ...(state.spreads && !compared ? { spreads: true } : {}),
     comparable: comparable.map((revision) => revision.number),
     ...(compared && state.compare ? { compare: { number: compared.number, pages: compared.pages, overlay: state.compare.overlay } } : {}),

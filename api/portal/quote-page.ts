@@ -194,6 +194,8 @@ function actionsSection(input: QuotePageInput, lines: PageLine[], t: Messages, f
         });
       case 'hold':
         return html`<form method="post" action="${action}">${hiddenFields(form)}<p class="hint">${t.holdHint}</p><button type="submit">${t.hold}</button></form>`;
+      case 'withdraw':
+        return html`<form method="post" action="${action}">${hiddenFields(form)}<p class="hint">${t.withdrawHint}</p><button type="submit">${t.withdraw}</button></form>`;
       case 'refuse':
         return html`<details><summary>${t.refuse}</summary><form method="post" action="${action}">${hiddenFields(form)}<label for="reason">${t.refuseReason}</label><textarea id="reason" name="reason" maxlength="2000"></textarea><button type="submit">${t.refuse}</button></form></details>`;
     }

@@ -47,13 +47,13 @@ import { CHAIN_WORDS, chainSection, conversationSection } from './chain-and-conv
 import { isFormSignatureValid, signForm } from './csrf';
 import { customerActor, forwardToColleague, takeDecision, untilRecorded, type ProofDecisionDetails } from './customer-actions';
 import { FORWARD_WORDS, forwardedNotice, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
-import { decisionsOffered, PORTAL_DECISIONS, type PortalDecision } from './decisions';
+import { decisionsOffered, linkAllows, PORTAL_DECISIONS, type PortalDecision } from './decisions';
 import { html } from './html';
 import { formattersFor, invalidRequestText, MESSAGES, type Messages } from './i18n';
 import { messagesFor } from './kind-words';
 import { localesForVisitor, noticePage } from './layout';
 import { sellerContact, statusSince } from './page-state';
-import { portalSeller } from './seller-brand';
+import { portalSeller, sellerToCall } from './seller-brand';
 import { renderQuotePage } from './quote-page';
 import { PORTAL_SCRIPT_CSP_SOURCE } from './sign-form';
 import { VIEW_BEACON_CSP_SOURCE, viewBeacon } from './view-beacon';
@@ -230,7 +230,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       // Hold and signing are the quote's alone, whatever a link allows: 409 with the reason.
       const kindRefusal = whyKindRefuses(found.document.kind, decision);
       if (kindRefusal) return refuse(new AppError('decision_rejected', kindRefusal), t.actionNotAllowed);
-      if (!linkActionsNow(found.link.actions, found.document).includes(decision)) {
+      if (!linkAllows(linkActionsNow(found.link.actions, found.document), decision)) {
         return refuse(new AppError('forbidden', `This link does not allow the decision "${decision}"`), t.actionNotAllowed);
       }
       const options = decision === 'accept' || decision === 'sign' ? body.options : undefined;
@@ -269,7 +269,10 @@ export function createPortalRouter(deps: AppDeps): Router {
       } catch (error) {
         if (error instanceof AppError && error.code === 'decision_rejected') {
           const now = await currentStatus(deps, found);
-          return refuse(error, found.document.kind === 'proof' ? await proofRefusalText(deps, found, decision, proof, now) : t.decisionNotAllowed(t.statusNames[now]));
+          // Too late to take an answer back online: the page says whom to call.
+          if (decision === 'withdraw' && ((now as string) === 'accepted' || (now as string) === 'approved')) return refuse(error, t.withdrawalClosed(sellerToCall(found.document)));
+          if (found.document.kind === 'proof') return refuse(error, await proofRefusalText(deps, found, decision, proof, now));
+          return refuse(error, t.decisionNotAllowed(t.statusNames[now]));
         }
         throw error;
       }
@@ -278,7 +281,7 @@ export function createPortalRouter(deps: AppDeps): Router {
         return;
       }
       // Read again: an acceptance changes the document itself (options chosen, totals), once recorded.
-      await untilRecorded(deps.prisma, found.document, status);
+      await untilRecorded(deps.prisma, found.document, status, decision === 'withdraw' ? 'withdrawn' : undefined);
       const decided = (await findLinkByToken(deps.prisma, String(req.params.token))) ?? found;
       res.type('html').send(await quotePage(deps, req, decided, { status, notice: { tone: 'success', text: t.decided[decision] } }));
     };
@@ -475,7 +478,14 @@ async function quotePage(
     const decisionId = randomUUID();
     return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
-  const forms = readOnly ? [] : decisionsOffered(shown.kind, status, linkActionsNow(found.link.actions, shown), shown.requireSignature).map((decision) => ({ decision, ...signed() }));
+  // An acceptance is offered back until the quote moved on (converted) or was signed; its workflow has the last word.
+  const withdrawable = chain.length === 1 && !signature;
+  const forms = readOnly
+    ? []
+    : decisionsOffered(shown.kind, status, linkActionsNow(found.link.actions, shown), shown.requireSignature)
+        .filter((decision) => decision !== 'withdraw' || withdrawable)
+        .map((decision) => ({ decision, ...signed() }));
+  const tooLateToWithdraw = !readOnly && shown.kind === 'quote' && status === 'accepted' && !withdrawable && !state.notice;
   const words = CHAIN_WORDS[locale];
   return renderQuotePage({
     locale,
@@ -493,6 +503,7 @@ async function quotePage(
       ),
       ...[chainSection(locale, linkPath, found.document.id, chain.filter((member) => member.id === found.document.id || listedOnPortal(member)), shown.id)].filter((section) => section !== null),
       ...(state.viewId ? [viewBeacon(state.viewId, `${linkPath}/seen`)] : []),
+      ...(tooLateToWithdraw ? [html`<p class="notice">${messagesFor(locale, shown.kind).withdrawalClosed(sellerToCall(shown))}</p>`] : []),
     ],
     document: shown,
     status,

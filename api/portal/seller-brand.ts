@@ -23,6 +23,13 @@ export function portalSeller(document: Pick<LinkedDocument, 'tenant' | 'customer
   };
 }
 
+/** Whom the customer calls about a decision the portal no longer takes: the seller's name, phone and email (settings.seller). */
+export function sellerToCall(document: Pick<LinkedDocument, 'tenant' | 'customer'>): string {
+  const { legalName, phone, email } = portalSeller(document).identity;
+  const reach = [phone, email].filter(Boolean).join(', ');
+  return reach ? `${legalName} (${reach})` : legalName;
+}
+
 /** The page's own colours: the brand's, when the seller has one (a validated #rrggbb, safe in a stylesheet). */
 export function brandStyle(seller: PortalSeller | undefined): string {
   const color = seller?.identity.brandColor;

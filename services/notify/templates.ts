@@ -518,13 +518,14 @@ export const EMAIL_WORDS: Record<
 /** The outcome of a decision, as the assignee's notice says it (past participle). */
 export const DECISION_WORDS: Record<
   Locale,
-  Record<'accepted' | 'refused' | 'put_on_hold' | 'approved' | 'changes_requested' | 'proposal_accepted' | 'proposal_declined', string>
+  Record<'accepted' | 'refused' | 'put_on_hold' | 'withdrawn' | 'approved' | 'changes_requested' | 'proposal_accepted' | 'proposal_declined', string>
 > = {
   // A service request's price proposal answered (demande: feminine).
   fr: {
     accepted: 'accepté',
     refused: 'refusé',
     put_on_hold: 'mis en attente',
+    withdrawn: 'de nouveau ouvert (réponse retirée)',
     approved: 'approuvé',
     changes_requested: 'renvoyé pour modifications',
     proposal_accepted: 'acceptée au prix proposé',
@@ -534,6 +535,7 @@ export const DECISION_WORDS: Record<
     accepted: 'accepted',
     refused: 'refused',
     put_on_hold: 'put on hold',
+    withdrawn: 'open again (answer withdrawn)',
     approved: 'approved',
     changes_requested: 'sent back for changes',
     proposal_accepted: 'accepted at the proposed price',
@@ -543,6 +545,7 @@ export const DECISION_WORDS: Record<
     accepted: 'accepterad',
     refused: 'avböjd',
     put_on_hold: 'pausad',
+    withdrawn: 'öppen igen (svaret återtaget)',
     approved: 'godkänd',
     changes_requested: 'skickad tillbaka för ändringar',
     proposal_accepted: 'accepterad till föreslaget pris',

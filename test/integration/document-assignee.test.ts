@@ -10,6 +10,7 @@ import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
 import { backOffice, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
+import { quoteRunOver } from '../support/quote-run';
 
 let stack: Stack;
 let office: BackOffice;
@@ -57,7 +58,7 @@ it('changes the assignee of every kind, at any status, and refuses anything else
   const { documentId, contactEmail } = await office.createQuote({ lines: SAMPLE_LINES });
   const sent = await office.sendQuote(documentId, contactEmail);
   expect((await fetch(`${sent.url}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' })).status).toBe(200);
-  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
+  await quoteRunOver(stack, documentId);
   const order = await succeeded(office.api.POST('/v1/documents/{id}/convert', { params: { path: { id: documentId } }, body: { to: 'order' } }), 201);
   await succeeded(office.api.POST('/v1/documents/{id}/send', { params: { path: { id: order.id } }, body: {} }), 202);
   await eventually(async () => ((await office.document(order.id)).status === 'sent' ? true : undefined), { what: 'the order to be sent' });

@@ -17,6 +17,7 @@ import { recipientsOf } from '../support/outbox';
 import { PHONE_BROWSER_AGENT, reportSeen, viewIdOf } from '../support/page-views';
 import { emailTo, portalLinkIn } from '../support/quote-scenario';
 import { startStack, type Stack } from '../support/stack';
+import { quoteRunOver } from '../support/quote-run';
 
 let stack: Stack;
 let api: GreenlightClient;
@@ -83,7 +84,7 @@ it('fills the outbox with exactly the emails of one quote’s story, each once, 
   expect(await postPortalDecision(link, 'accept', { decisionId: `story-${quote.id}` })).toMatchObject({ status: 200, body: { status: 'accepted' } });
 
   // Every notice is done once the quote's workflow and the message's have closed (the story waits for its notices).
-  await stack.client.workflow.getHandle(`quote-${quote.id}`).result();
+  await quoteRunOver(stack, quote.id);
   await stack.client.workflow.getHandle(messageNotificationWorkflowId(message.id, 'assignee')).result();
 
   const mine = (await stack.readOutbox()).filter((email) => [sellerEmail, customerEmail].some((address) => recipientsOf(email).includes(address)));

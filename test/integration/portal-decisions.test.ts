@@ -9,6 +9,7 @@ import { MESSAGES } from '../../api/portal/i18n';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import { backOffice, formFields, SAMPLE_LINES, type BackOffice, type SentQuote } from './portal-fixtures';
+import { quoteRunOver } from '../support/quote-run';
 
 let stack: Stack;
 let office: BackOffice;
@@ -41,7 +42,7 @@ const eventsOfType = async (documentId: string, type: string) => (await office.e
  * its record follows behind it (workflows/story.ts); the run ends once everything is written.
  */
 async function closedTrail(quote: SentQuote) {
-  await stack.client.workflow.getHandle(`quote-${quote.documentId}`).result();
+  await quoteRunOver(stack, quote.documentId);
   return office.events(quote.documentId);
 }
 const ofType = (events: { type: string }[], type: string) => events.filter((event) => event.type === type);
@@ -146,7 +147,7 @@ describe('JSON clients', () => {
     const decisionId = crypto.randomUUID();
     expect(await (await postJson(`${quote.url}/accept`, { decisionId })).json()).toMatchObject({ status: 'accepted' });
     // An accepted quote's workflow completes: the decision id must still be recognised.
-    await stack.client.workflow.getHandle(`quote-${quote.documentId}`).result();
+    await quoteRunOver(stack, quote.documentId);
 
     const again = await postJson(`${quote.url}/accept`, { decisionId });
     expect(again.status).toBe(200);

@@ -11,6 +11,7 @@ import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '
 import { eventually } from '../support/eventually';
 import { PHONE_BROWSER_AGENT, reportSeen, viewIdOf } from '../support/page-views';
 import { startStack, type Stack } from '../support/stack';
+import { quoteRunOver } from '../support/quote-run';
 
 describe('a quote from the API to the customer’s decision', () => {
   let stack: Stack;
@@ -56,7 +57,7 @@ describe('a quote from the API to the customer’s decision', () => {
     const accepted = await postPortalDecision(link, 'accept', { decisionId: `story-${quote.documentId}` });
     expect(accepted).toEqual({ status: 200, body: { status: 'accepted', decisionId: `story-${quote.documentId}` } });
     // The answer is the decision's own; the run ends once its record is written.
-    await stack.client.workflow.getHandle(`quote-${quote.documentId}`).result();
+    await quoteRunOver(stack, quote.documentId);
 
     const document = await documentNow();
     expect(document).toMatchObject({ status: 'accepted', viewCount: 1 });

@@ -21,6 +21,7 @@ import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '
 import { startStack, type Stack } from '../support/stack';
 import { startReceiver, type Receiver } from '../support/webhook-receiver';
 import { killHard, WorkerProcesses } from '../support/worker-process';
+import { quoteRunOver } from '../support/quote-run';
 
 describe('a worker killed between the send and the customer’s decision', () => {
   let stack: Stack;
@@ -60,7 +61,7 @@ describe('a worker killed between the send and the customer’s decision', () =>
 
     expect(await accepting).toEqual({ status: 200, body: { status: 'accepted', decisionId } });
     // The answer is the decision's; its record follows, and the run ends once it is written.
-    await stack.client.workflow.getHandle(`quote-${quote.documentId}`).result();
+    await quoteRunOver(stack, quote.documentId);
     expect((await succeeded(api.GET('/v1/documents/{id}', { params: { path: { id: quote.documentId } } }))).status).toBe('accepted');
 
     const events = await eventsNow();
@@ -165,7 +166,7 @@ describe('a worker killed while accepts are answered ahead of their records', ()
     }
 
     // Each run ends once everything behind its answer is written.
-    await Promise.all(quotes.map((quote) => stack.client.workflow.getHandle(`quote-${quote.documentId}`).result()));
+    await Promise.all(quotes.map((quote) => quoteRunOver(stack, quote.documentId)));
     for (const quote of quotes) {
       expect((await succeeded(api.GET('/v1/documents/{id}', { params: { path: { id: quote.documentId } } }))).status).toBe('accepted');
       const events = await eventsOf(quote.documentId);

@@ -112,3 +112,33 @@ export function statusReaders<Status extends string, Snapshot extends { value: u
 export function activity<TParams>() {
   return (_: unknown, _params: TParams): void => undefined;
 }
+
+/**
+ * How long a customer's yes (a quote's portal acceptance, a proof's approval) may be taken back:
+ * `windowMs` after it, and in any case until the seller moves the document on; absent in a
+ * machine's input: never (documents sent before withdrawals existed).
+ */
+export interface WithdrawalTerms {
+  windowMs?: number;
+}
+
+/** A yes that may still be withdrawn, until `until` (epoch ms) when the seller set a window. */
+export interface Withdrawable {
+  until?: number;
+}
+
+/** The window a yes given at `at` opens, on these terms; none without terms or with a zero window. */
+export function withdrawalWindow(terms: WithdrawalTerms | undefined, at: number): Withdrawable | undefined {
+  if (!terms || terms.windowMs === 0) return undefined;
+  return terms.windowMs === undefined ? {} : { until: at + terms.windowMs };
+}
+
+/** Whether the window is open at `at`. */
+export function isWithdrawable(withdrawable: Withdrawable | undefined, at: number): boolean {
+  return withdrawable !== undefined && (withdrawable.until === undefined || at < withdrawable.until);
+}
+
+/** The delay until the window closes by itself, from `now`; NEVER-like (infinite) without a time. */
+export function untilWithdrawalCloses(withdrawable: Withdrawable | undefined, now: number): number {
+  return withdrawable?.until === undefined ? Number.POSITIVE_INFINITY : Math.max(0, withdrawable.until - now);
+}

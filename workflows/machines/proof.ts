@@ -8,6 +8,8 @@
  *   sent | viewed | changes_requested ── REVISION_READY ──▶ sent (the next revision)
  *   sent | viewed ── REMIND ──▶ the same status, the reminder emailed (the seller's move)
  *   draft | sent | viewed | changes_requested ── CANCEL ──▶ cancelled
+ *   approved ── WITHDRAW ──▶ sent (the same revision, while the withdrawal window is open)
+ *   approved ── MOVE_ON (in production) | the window's end ──▶ approved, closed
  *
  * Decisions taken here, where the product page leaves room:
  * - A proof is sent when a revision is ready (rendered), not when it is created: SEND sends a
@@ -15,7 +17,10 @@
  * - Every decision names the revision the customer looked at, and is refused for any other:
  *   the customer must never approve pages they have not seen.
  * - Approval is final, for the revision and for the proof: what follows (production) is the
- *   back office's move. A later revision is refused; the seller makes a new proof.
+ *   back office's move. A later revision is refused; the seller makes a new proof. With
+ *   `withdrawal` in the input (absent in proofs sent before it), the customer (or the colleague
+ *   who approved) may withdraw the approval until the seller marks the proof in production
+ *   (MOVE_ON) or the seller's window ends: the proof is then sent again on the same revision.
  * - A change request is final for its revision too: the seller is already at work on the next
  *   one, so neither an approval nor a second request is taken until it is ready.
  * - Approving requires the terms of sale when the customer has not accepted the tenant's
@@ -31,7 +36,24 @@
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
-import { activity, confirmToCustomer, neverTaken, statusReaders, factActions, RECORDED_FACTS, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type Timed } from './actions';
+import {
+  activity,
+  confirmToCustomer,
+  isWithdrawable,
+  neverTaken,
+  statusReaders,
+  factActions,
+  RECORDED_FACTS,
+  untilWithdrawalCloses,
+  withdrawalWindow,
+  type ConfirmParams,
+  type FactEvent,
+  type NotifyParams,
+  type RecordParams,
+  type Timed,
+  type Withdrawable,
+  type WithdrawalTerms,
+} from './actions';
 
 /** A comment pinned on a point of a page; x and y are fractions of the page from its top left. */
 export interface ProofPinInput {
@@ -50,6 +72,8 @@ export interface ProofMachineInput {
   termsAcceptedVersion?: string;
   /** A revision already rendered when the proof starts: SEND sends it. */
   readyRevision?: { revision: number; pageCount: number };
+  /** An approval may be withdrawn on these terms; absent: never. */
+  withdrawal?: WithdrawalTerms;
 }
 
 export interface ProofContext {
@@ -64,6 +88,9 @@ export interface ProofContext {
   remindersSent?: number;
   /** Colleagues the proof was forwarded to; absent in proofs started before forwarding existed (0). */
   forwards?: number;
+  withdrawal?: WithdrawalTerms;
+  /** The approval may be withdrawn now; absent once the window closed (and before withdrawals existed). */
+  withdrawable?: Withdrawable;
 }
 
 /** A rendered revision, reported by the revision render. */
@@ -102,6 +129,8 @@ export type ProofEvent =
   | ForwardEvent
   | ({ type: 'CANCEL'; reason?: string } & Timed)
   | ({ type: 'REMIND' } & Timed)
+  /** The customer takes the approval back; the seller marks the proof in production (MOVE_ON). */
+  | ({ type: 'WITHDRAW' | 'MOVE_ON' } & Timed)
   | FactEvent
   | RevisionReadyEvent
   | ApproveEvent
@@ -220,6 +249,8 @@ export interface ProofView {
   termsRequired: boolean;
   /** Reminders the seller sent. */
   remindersSent: number;
+  /** Approved, and the approval may still be withdrawn (until this epoch ms, when the seller set a window). */
+  withdrawable?: Withdrawable;
 }
 
 export const proofMachine = setup({
@@ -235,6 +266,8 @@ export const proofMachine = setup({
     mayRequestChanges: ({ context, event }) => event.type === 'REQUEST_CHANGES' && changeRequestProblem(context, event) === undefined,
     mayForward: ({ context, event }) => event.type === 'FORWARD' && forwardProblem(context, event) === undefined,
     byColleague: ({ event }) => colleagueLinkOf(event) !== undefined,
+    mayWithdraw: ({ context, event }) => isWithdrawable(context.withdrawable, event.at),
+    withdrawalOpen: ({ context }) => context.withdrawable !== undefined,
   },
   actions: {
     keepTime: assign({ now: ({ event }) => event.at }),
@@ -251,6 +284,8 @@ export const proofMachine = setup({
     }),
     countReminder: assign({ remindersSent: ({ context }) => remindersSent(context) + 1 }),
     countForward: assign({ forwards: ({ context }) => (context.forwards ?? 0) + 1 }),
+    openWithdrawal: assign({ withdrawable: ({ context, event }) => withdrawalWindow(context.withdrawal, event.at) }),
+    closeWithdrawal: assign({ withdrawable: undefined }),
     recordTransition: activity<RecordParams>(),
     sendRevisionEmail: activity<RevisionEmailParams>(),
     sendReminderEmail: activity<ReminderEmailParams>(),
@@ -258,6 +293,9 @@ export const proofMachine = setup({
     confirmToCustomer: activity<ConfirmParams>(),
     sendForwardEmail: activity<ForwardEmailParams>(),
     notifyForwarder: activity<ForwarderNoticeParams>(),
+  },
+  delays: {
+    untilWithdrawalCloses: ({ context }) => untilWithdrawalCloses(context.withdrawable, context.now),
   },
 }).createMachine(
   (() => {
@@ -288,6 +326,7 @@ export const proofMachine = setup({
             : {}),
         })),
         notify('approved'),
+        'openWithdrawal',
       ],
     } as const;
     /** The customer's own approval is confirmed to them; a colleague's is told to whoever forwarded it (tellForwarder). */
@@ -365,6 +404,7 @@ export const proofMachine = setup({
         termsVersion: input.termsVersion,
         termsAcceptedVersion: input.termsAcceptedVersion,
         remindersSent: 0,
+        ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
       }),
       initial: 'draft',
       // `sent` overrides VIEWED to move on.
@@ -380,7 +420,14 @@ export const proofMachine = setup({
         sent: { on: { ...awaitingDecision, VIEWED: { target: 'viewed', actions: factActions('viewed') } } },
         viewed: { on: awaitingDecision },
         changes_requested: { on: { REVISION_READY: revisionReady, CANCEL: cancel, FORWARD: forward } },
-        approved: {},
+        approved: {
+          // Only while the withdrawal window is open: otherwise the proof is closed.
+          after: { untilWithdrawalCloses: { guard: 'withdrawalOpen', actions: ['keepTime', 'closeWithdrawal'] } },
+          on: {
+            WITHDRAW: { target: 'sent', guard: 'mayWithdraw', actions: ['keepTime', 'closeWithdrawal', record('withdrawn', onRevision), notify('withdrawn')] },
+            MOVE_ON: { guard: 'withdrawalOpen', actions: ['keepTime', 'closeWithdrawal', record('in_production', onRevision)] },
+          },
+        },
         cancelled: {},
       },
     };
@@ -389,7 +436,13 @@ export const proofMachine = setup({
 
 export type ProofSnapshot = SnapshotFrom<typeof proofMachine>;
 
-export const { status: proofStatus, isClosed: isProofClosed } = statusReaders<ProofStatus, ProofSnapshot>(FINAL_PROOF_STATUSES);
+const readers = statusReaders<ProofStatus, ProofSnapshot>(FINAL_PROOF_STATUSES);
+export const proofStatus = readers.status;
+/** In a final status, and no approval left to withdraw. */
+export const isProofClosed = (snapshot: ProofSnapshot): boolean => readers.isClosed(snapshot) && snapshot.context.withdrawable === undefined;
+
+/** Why an approved proof's approval cannot be withdrawn (also once its workflow has closed). */
+export const APPROVAL_WITHDRAWAL_CLOSED = 'The approval can no longer be withdrawn';
 
 /** Why nothing more can happen to a proof in a final status (also used once its workflow has closed). */
 export function closedProofReason(status: ProofStatus, revision?: number): string {
@@ -410,7 +463,12 @@ export function whyNotProof(snapshot: ProofSnapshot, event: ProofEvent): string 
   if (snapshot.can(event)) return undefined;
   const status = proofStatus(snapshot);
   const { context } = snapshot;
-  if (isProofClosed(snapshot)) {
+  if (event.type === 'WITHDRAW' || event.type === 'MOVE_ON') {
+    if (status === 'approved') return event.type === 'WITHDRAW' ? APPROVAL_WITHDRAWAL_CLOSED : 'The proof is already in production';
+    return `The proof is ${status.replace('_', ' ')}, not approved`;
+  }
+  // A final status, whether or not its approval may still be withdrawn.
+  if (readers.isClosed(snapshot)) {
     const closed = closedProofReason(status, context.revision);
     return event.type === 'REVISION_READY' && status === 'approved' ? `${closed}: a new revision cannot be sent` : closed;
   }
@@ -446,5 +504,6 @@ export function proofView(snapshot: ProofSnapshot): ProofView {
     pageCount: context.pageCount,
     termsRequired: termsRequired(context),
     remindersSent: remindersSent(context),
+    ...(context.withdrawable ? { withdrawable: context.withdrawable } : {}),
   };
 }

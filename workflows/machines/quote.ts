@@ -14,6 +14,9 @@
  *   sent | viewed | on_hold ── CANCEL_SIGNING ──▶ the same status, its portal signing cancelled
  *   sent | viewed | on_hold ── REVISE ──▶ the same status, one version later
  *   sent | viewed | on_hold ── RECORD_ANSWER ──▶ accepted | refused (an open signing cancelled first)
+ *   draft ──REOPEN──▶ sent (a refused or expired quote's new run: one version later)
+ *   accepted ── WITHDRAW ──▶ sent (while the withdrawal window is open)
+ *   accepted ── MOVE_ON | the window's end ──▶ accepted, closed (no withdrawal any more; MOVE_ON again changes nothing)
  *
  * Decisions taken here, where the product pages leave room:
  * - on_hold is the customer's own answer ("I need time"): the customer leaves it by accepting
@@ -45,6 +48,17 @@
  * - Versions: a change made after sending (REVISE) makes a new version and emails a new link.
  *   Decisions that commit to the content (ACCEPT, SIGN) name the version their link was made
  *   for and are refused for an older one; refusing or asking for time is not.
+ * - Reopening: the seller takes a refused or expired quote up again instead of duplicating it.
+ *   Its workflow is over by then, so a new run starts at the version the quote is at (`version`
+ *   in the input) and opens with REOPEN instead of SEND: a new version, written, recorded
+ *   (`reopened`) and emailed as a revision is, with its new validity.
+ * - Withdrawal (`withdrawal` in the input; absent in quotes sent before it existed): a quote the
+ *   customer accepted on the portal stays open to their WITHDRAW until the seller moves it on
+ *   (MOVE_ON: a conversion, or the automatic one) or, when the seller set one, until the window's
+ *   time is up. Accepted stays its status meanwhile; the quote counts as closed only once the
+ *   window is. A withdrawal puts it back to sent, where the customer decides again (reminders
+ *   count from the withdrawal). A signature, or an answer the seller recorded, is not withdrawn
+ *   on the portal: the customer calls the seller.
  *
  * Final statuses are not XState final states: a finished machine ignores events, and a view of
  * an accepted quote must still be recorded.
@@ -53,9 +67,9 @@ import { assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import { activity, answerRecord, anotherKindsDecision, confirmToCustomer, neverTaken, statusReaders, factActions, RECORDED_FACTS, type AnswerEvent, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed } from './actions';
+import { activity, answerRecord, anotherKindsDecision, confirmToCustomer, neverTaken, statusReaders, factActions, RECORDED_FACTS, isWithdrawable, untilWithdrawalCloses, withdrawalWindow, type AnswerEvent, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed, type Withdrawable, type WithdrawalTerms } from './actions';
 
-export type { AnswerEvent, FactEvent, NotifyParams, RecordParams, ReminderParams } from './actions';
+export type { AnswerEvent, FactEvent, NotifyParams, RecordParams, ReminderParams, WithdrawalTerms } from './actions';
 
 export interface QuoteMachineInput {
   /** Epoch ms at which the machine starts (the workflow's start time). */
@@ -65,7 +79,12 @@ export interface QuoteMachineInput {
   reminderAfterMs: number;
   maxReminders: number;
   requireSignature?: boolean;
+  /** Accepting on the portal may be withdrawn; absent: never (quotes sent before withdrawals existed). */
+  withdrawal?: WithdrawalTerms;
+  /** The version the quote is at when this machine starts (a reopened quote's); 1 when absent. */
+  version?: number;
 }
+
 
 export interface QuoteContext {
   now: number;
@@ -81,11 +100,14 @@ export interface QuoteContext {
   version?: number;
   /** The seller cancelled the portal signing; absent until then (and in older snapshots). */
   signingCancelled?: true;
+  withdrawal?: WithdrawalTerms;
+  /** The acceptance may be withdrawn now, until `until` (epoch ms) if set; absent once the window closed. */
+  withdrawable?: Withdrawable;
 }
 
 /** A decision of the customer (accept, refuse, hold) or the seller (remind, cancel, cancel the portal signing). */
 export interface DecisionEvent extends Timed {
-  type: 'ACCEPT' | 'REFUSE' | 'HOLD' | 'REMIND' | 'CANCEL' | 'CANCEL_SIGNING';
+  type: 'ACCEPT' | 'REFUSE' | 'HOLD' | 'REMIND' | 'CANCEL' | 'CANCEL_SIGNING' | 'WITHDRAW' | 'MOVE_ON';
   reason?: string;
   options?: string[];
   /** The version the customer's link was made for. */
@@ -102,7 +124,8 @@ export interface SignEvent extends Timed {
 
 /** The seller changed the quote after sending it. */
 export interface ReviseEvent extends Timed {
-  type: 'REVISE';
+  /** REOPEN: a refused or expired quote's new run opens with its new version. */
+  type: 'REVISE' | 'REOPEN';
   changes: DocumentChanges;
 }
 
@@ -132,6 +155,8 @@ export interface QuoteView {
   validUntil?: number;
   /** The quote's current version (1 until it is revised after sending). */
   version?: number;
+  /** Accepted, and the customer may still withdraw it (until this epoch ms, when the seller set a window). */
+  withdrawable?: Withdrawable;
 }
 
 export const currentVersion = (context: QuoteContext): number => context.version ?? 1;
@@ -161,6 +186,8 @@ export const quoteMachine = setup({
     maySigningBeCancelled: ({ context }) => requiresSignature(context) && !isSigningCancelled(context),
     answeredYes: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'accepted' && isStillValid(context, event),
     answeredNo: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'refused' && isStillValid(context, event),
+    mayWithdraw: ({ context, event }) => isWithdrawable(context.withdrawable, event.at),
+    withdrawalOpen: ({ context }) => context.withdrawable !== undefined,
   },
   actions: {
     /** Delayed events carry `at` too: the interpreter stamps them when they fire. */
@@ -170,8 +197,12 @@ export const quoteMachine = setup({
     countReminder: assign({ remindersSent: ({ context }) => context.remindersSent + 1 }),
     nextVersion: assign({
       version: ({ context }) => currentVersion(context) + 1,
-      validUntil: ({ context, event }) => (event.type === 'REVISE' && event.changes.validUntil !== undefined ? event.changes.validUntil : context.validUntil),
+      validUntil: ({ context, event }) =>
+        (event.type === 'REVISE' || event.type === 'REOPEN') && event.changes.validUntil !== undefined ? event.changes.validUntil : context.validUntil,
     }),
+    /** A portal acceptance opens the withdrawal window, when the quote has one (a zero window is none). */
+    openWithdrawal: assign({ withdrawable: ({ context, event }) => withdrawalWindow(context.withdrawal, event.at) }),
+    closeWithdrawal: assign({ withdrawable: undefined }),
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
     sendReminderEmail: activity<ReminderParams>(),
@@ -197,6 +228,7 @@ export const quoteMachine = setup({
         ? Math.max(0, (context.lastEmailedAt ?? context.now) + context.reminderAfterMs - context.now)
         : NEVER,
     untilExpiry: ({ context }) => (context.validUntil === undefined ? NEVER : Math.max(0, context.validUntil - context.now)),
+    untilWithdrawalCloses: ({ context }) => untilWithdrawalCloses(context.withdrawable, context.now),
   },
 }).createMachine(
   (() => {
@@ -223,7 +255,7 @@ export const quoteMachine = setup({
     const decide = (target: 'accepted' | 'refused' | 'on_hold', what: AuditEventType, guard: 'stillValid' | 'mayAccept' = 'stillValid') =>
       ({ target, guard, actions: ['keepTime', record(what), notify('decided', what)] }) as const;
     const accepted = decide('accepted', 'accepted', 'mayAccept');
-    const accept = { ...accepted, actions: [...accepted.actions, confirmToCustomer('accepted')] } as const;
+    const accept = { ...accepted, actions: [...accepted.actions, 'openWithdrawal', confirmToCustomer('accepted')] } as const;
     const sign = {
       target: 'accepted',
       guard: 'maySign',
@@ -251,27 +283,23 @@ export const quoteMachine = setup({
         confirmToCustomer('signed'),
       ],
     } as const;
-    /** A new version: written, recorded, then emailed; the reminder clock starts again from that email. */
-    const revise = (self: 'sent' | 'viewed' | 'on_hold') =>
-      ({
-        target: self,
-        reenter: true,
-        guard: 'stillValid',
-        actions: [
-          'keepTime',
-          'nextVersion',
-          {
-            type: 'applyRevision',
-            params: ({ context, event }: { context: QuoteContext; event: ReviseEvent }): RevisionParams => ({ version: currentVersion(context), changes: event.changes }),
-          },
-          {
-            type: 'recordTransition',
-            params: ({ context }: { context: QuoteContext }) => ({ type: 'revised' as const, data: { version: currentVersion(context) } }),
-          },
-          'restartReminderClock',
-          'sendRevisionEmail',
-        ],
-      }) as const;
+    /** A new version: written, recorded (revised, or reopened), then emailed; the reminder clock starts again from that email. */
+    const newVersion = (what: 'revised' | 'reopened') =>
+      [
+        'keepTime',
+        'nextVersion',
+        {
+          type: 'applyRevision',
+          params: ({ context, event }: { context: QuoteContext; event: ReviseEvent }): RevisionParams => ({ version: currentVersion(context), changes: event.changes }),
+        },
+        {
+          type: 'recordTransition',
+          params: ({ context }: { context: QuoteContext }) => ({ type: what, data: { version: currentVersion(context) } }),
+        },
+        'restartReminderClock',
+        'sendRevisionEmail',
+      ] as const;
+    const revise = (self: 'sent' | 'viewed' | 'on_hold') => ({ target: self, reenter: true, guard: 'stillValid', actions: newVersion('revised') }) as const;
     /** Cancelled, and its signing with it when one is out (the workflow knows whether). */
     const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature'] } as const;
     const expire = { target: 'expired', actions: ['keepTime', record('expired')] } as const;
@@ -315,7 +343,8 @@ export const quoteMachine = setup({
         maxReminders: input.maxReminders,
         remindersSent: 0,
         requireSignature: input.requireSignature ?? false,
-        version: 1,
+        version: input.version ?? 1,
+        ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
       }),
       initial: 'draft',
       // States that change on a fact override these.
@@ -328,6 +357,7 @@ export const quoteMachine = setup({
               actions: ['keepTime', 'restartReminderClock', 'sendFirstEmail', record('sent')],
             },
             CANCEL: cancel,
+            REOPEN: { target: 'sent', actions: newVersion('reopened') },
           },
         },
         sent: undecided('sent', {
@@ -347,7 +377,19 @@ export const quoteMachine = setup({
             RECORD_ANSWER: recordAnswer,
           },
         },
-        accepted: {},
+        accepted: {
+          // Only while the withdrawal window is open: otherwise the quote is closed.
+          after: { untilWithdrawalCloses: { guard: 'withdrawalOpen', actions: ['keepTime', 'closeWithdrawal'] } },
+          on: {
+            WITHDRAW: {
+              target: 'sent',
+              guard: 'mayWithdraw',
+              actions: ['keepTime', 'closeWithdrawal', record('withdrawn'), notify('decided', 'withdrawn'), 'restartReminderClock'],
+            },
+            // Also once closed: a conversion as the window ends by itself is not refused for it.
+            MOVE_ON: { actions: ['keepTime', 'closeWithdrawal'] },
+          },
+        },
         refused: {},
         expired: {},
         cancelled: {},
@@ -358,7 +400,20 @@ export const quoteMachine = setup({
 
 export type QuoteSnapshot = SnapshotFrom<typeof quoteMachine>;
 
-export const { status: quoteStatus, isClosed } = statusReaders<QuoteStatus, QuoteSnapshot>(FINAL_QUOTE_STATUSES);
+const readers = statusReaders<QuoteStatus, QuoteSnapshot>(FINAL_QUOTE_STATUSES);
+export const quoteStatus = readers.status;
+/** In a final status, and no acceptance left to withdraw. */
+export const isClosed = (snapshot: QuoteSnapshot): boolean => readers.isClosed(snapshot) && snapshot.context.withdrawable === undefined;
+
+/** Why an accepted quote's acceptance cannot be withdrawn (also once its workflow has closed). */
+export const WITHDRAWAL_CLOSED = 'The acceptance can no longer be withdrawn';
+
+/** Why the quote cannot take WITHDRAW or MOVE_ON now. */
+function whyNotWithdraw(snapshot: QuoteSnapshot, event: DecisionEvent): string {
+  const status = quoteStatus(snapshot);
+  if (event.type === 'MOVE_ON') return `The quote is ${status.replace('_', ' ')}, not accepted`;
+  return status === 'accepted' ? WITHDRAWAL_CLOSED : `Only an accepted quote can be withdrawn; this one is ${status.replace('_', ' ')}`;
+}
 
 const CLOSED_REASONS: Partial<Record<QuoteStatus, string>> = {
   accepted: 'The quote is already accepted',
@@ -384,7 +439,7 @@ export function closedSigningReason(status: QuoteStatus): string {
 function whyNotCancelSigning(snapshot: QuoteSnapshot): string {
   const status = quoteStatus(snapshot);
   if (!requiresSignature(snapshot.context)) return 'The quote is not signed on the portal';
-  if (isClosed(snapshot)) return closedSigningReason(status);
+  if (readers.isClosed(snapshot)) return closedSigningReason(status);
   if (isSigningCancelled(snapshot.context)) return 'The digital signing is already cancelled';
   return 'The quote has not been sent yet';
 }
@@ -396,8 +451,10 @@ function whyNotCancelSigning(snapshot: QuoteSnapshot): string {
 export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | undefined {
   if (snapshot.can(event)) return undefined;
   if (event.type === 'CANCEL_SIGNING') return whyNotCancelSigning(snapshot);
+  if (event.type === 'WITHDRAW' || event.type === 'MOVE_ON') return whyNotWithdraw(snapshot, event);
   const status = quoteStatus(snapshot);
-  if (isClosed(snapshot)) return closedQuoteReason(status);
+  // A final status, whether or not its acceptance may still be withdrawn.
+  if (readers.isClosed(snapshot)) return closedQuoteReason(status);
   if (status === 'draft') return 'The quote has not been sent yet';
   const { context } = snapshot;
   if (context.validUntil !== undefined && event.at >= context.validUntil) return 'The quote has expired';
@@ -442,5 +499,6 @@ export function quoteView(snapshot: QuoteSnapshot): QuoteView {
     ...(next !== undefined ? { nextReminderAt: next } : {}),
     ...(snapshot.context.validUntil !== undefined ? { validUntil: snapshot.context.validUntil } : {}),
     version: currentVersion(snapshot.context),
+    ...(snapshot.context.withdrawable ? { withdrawable: snapshot.context.withdrawable } : {}),
   };
 }

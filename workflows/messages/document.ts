@@ -29,6 +29,11 @@ export interface StoryInput {
   customerId: string;
   /** Set when continuing as new: the state to resume from. */
   resume?: WorkflowResume;
+  /**
+   * A new run of a story whose earlier run closed (a reopened quote): its writes are numbered
+   * after that run's last, so their keys (workflow id, sequence) are new.
+   */
+  writtenBefore?: number;
 }
 
 /** What every document workflow's input carries. */

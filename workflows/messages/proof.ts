@@ -2,6 +2,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ProofType } from '../../domain/proof-types';
 import type { ProofPinInput, ProofView } from '../machines/proof';
+import type { WithdrawalTerms } from '../machines/actions';
 import type { DecisionInput, DocumentWorkflowInput, DraftStart, SendInstructions } from './document';
 
 export type { ProofPinInput, ProofView } from '../machines/proof';
@@ -17,6 +18,8 @@ export interface ProofWorkflowInput extends DocumentWorkflowInput, DraftStart {
   readyRevision?: RevisionReadyInput;
   /** How the proof goes out (domain/proof-types.ts): email attaches the watermarked PDF; absent in proofs sent before types existed (online). */
   proofType?: ProofType;
+  /** An approval may be withdrawn on these terms (settings.withdrawalWindow); absent: it may not. */
+  withdrawal?: WithdrawalTerms;
 }
 
 /** A rendered revision, reported by the revision render. The update id is `revision-<revisionId>`. */
@@ -52,6 +55,10 @@ export const proofUpdates = {
   forward: defineUpdate<ProofView, [ForwardProofInput]>('forward'),
   /** Back office: remind the customer of the revision waiting for their answer (template proof_reminder). */
   remind: defineUpdate<ProofView, [DecisionInput]>('remind'),
+  /** The customer takes the approval back while the window is open: the revision awaits their answer again. */
+  withdraw: defineUpdate<ProofView, [DecisionInput]>('withdraw'),
+  /** Back office: the proof is in production; its approval can no longer be withdrawn. */
+  moveOn: defineUpdate<ProofView, [DecisionInput]>('moveOn'),
   /** The render of a revision is done: the proof is sent (again) with it. An update, so a refusal (approved proof) is heard. */
   revisionReady: defineUpdate<ProofView, [RevisionReadyInput & DecisionInput]>('revisionReady'),
 } as const;

@@ -2,7 +2,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DocumentChanges } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import type { QuoteView } from '../machines/quote';
+import type { QuoteView, WithdrawalTerms } from '../machines/quote';
 import { documentWorkflowId, type DecisionInput, type RecordAnswerInput, type DocumentWorkflowInput, type DraftStart, type SendInstructions } from './document';
 import type { ExternalSignatureStart } from './signature';
 
@@ -23,6 +23,14 @@ export interface QuoteWorkflowInput extends DocumentWorkflowInput, DraftStart {
   requireSignature?: boolean;
   /** Signed through an external provider (GetAccept): a child workflow runs the signature; no email of ours goes out. */
   signature?: ExternalSignatureStart;
+  /** A portal acceptance may be withdrawn on these terms (settings.withdrawalWindow); absent: it may not. */
+  withdrawal?: WithdrawalTerms;
+  /**
+   * A refused or expired quote taken up again (POST /v1/documents/:id/reopen): this run opens
+   * with REOPEN from `version`, the version the quote is at, to the next one; `validUntil` above
+   * is the new version's. `writtenBefore` numbers its writes after the earlier runs'.
+   */
+  reopen?: { version: number };
 }
 
 /** Signing: a decision that carries its evidence. */
@@ -49,6 +57,10 @@ export const quoteUpdates = {
   sign: defineUpdate<QuoteView, [SignInput]>('sign'),
   /** Back office: the customer answered off line; taken as their decision, an open signing cancelled first. */
   recordAnswer: defineUpdate<QuoteView, [RecordAnswerInput]>('recordAnswer'),
+  /** The customer takes back their acceptance while the window is open: the quote is sent again. */
+  withdraw: defineUpdate<QuoteView, [DecisionInput]>('withdraw'),
+  /** Back office: the quote moves on (it is being converted); its acceptance can no longer be withdrawn. */
+  moveOn: defineUpdate<QuoteView, [DecisionInput]>('moveOn'),
   /** Back office: the quote changed after it was sent; the customer gets the new version. */
   revise: defineUpdate<QuoteView, [ReviseInput]>('revise'),
 } as const;

@@ -7,6 +7,7 @@ import { initialTransition, transition } from 'xstate';
 import type { Actor } from '../../../domain/documents';
 import {
   closedQuoteReason,
+  isClosed,
   quoteMachine,
   quoteView,
   whyNot,
@@ -66,11 +67,11 @@ function quote(overrides: Partial<QuoteMachineInput> = {}) {
       return driver;
     },
     /** When the named delay is due, if a deadline for it is armed. */
-    due(delay: 'reminderDelay' | 'untilExpiry'): number | undefined {
+    due(delay: 'reminderDelay' | 'untilExpiry' | 'untilWithdrawalCloses'): number | undefined {
       return [...deadlines.entries()].find(([id]) => id.includes(`.${delay}.`))?.[1].at;
     },
     /** Let time pass until the named delay fires, and feed its event back. */
-    fire(delay: 'reminderDelay' | 'untilExpiry') {
+    fire(delay: 'reminderDelay' | 'untilExpiry' | 'untilWithdrawalCloses') {
       const entry = [...deadlines.entries()].find(([id]) => id.includes(`.${delay}.`));
       if (!entry) throw new Error(`No ${delay} deadline armed in ${snapshot.value}`);
       deadlines.delete(entry[0]);
@@ -356,6 +357,65 @@ describe('final statuses', () => {
     const q = finals.accepted();
     expect(whyNot(q.snapshot, view(at(2 * HOUR)))).toBeUndefined();
     expect(whyNot(q.snapshot, send(at(2 * HOUR)))).toBe('The quote is already accepted');
+  });
+});
+
+describe('withdrawal', () => {
+  const accepted = (withdrawal: QuoteMachineInput['withdrawal']) => sentQuote({ withdrawal }).send(decide('ACCEPT', at(HOUR)));
+
+  it('keeps an accepted quote open until the seller moves it on, and takes the withdrawal back to sent', () => {
+    const q = accepted({});
+    expect(q.status).toBe('accepted');
+    expect(isClosed(q.snapshot)).toBe(false);
+    expect(quoteView(q.snapshot).withdrawable).toEqual({});
+    expect(q.due('untilWithdrawalCloses')).toBeUndefined();
+    // Accepted all the same: a second answer is refused as on any accepted quote.
+    expect(whyNot(q.snapshot, decide('ACCEPT', at(DAY)))).toBe('The quote is already accepted');
+
+    q.send(decide('WITHDRAW', at(DAY)));
+    expect(q.status).toBe('sent');
+    expect(q.activities).toEqual([
+      { type: 'recordTransition', params: { type: 'withdrawn' } },
+      { type: 'notifyAssignee', params: { event: 'decided', what: 'withdrawn' } },
+    ]);
+    // Reminders count from the withdrawal; the validity is the quote's own.
+    expect(q.due('reminderDelay')).toBe(at(DAY + 3 * DAY));
+    expect(q.due('untilExpiry')).toBe(at(30 * DAY));
+    expect(whyNot(q.snapshot, decide('WITHDRAW', at(DAY)))).toBe('Only an accepted quote can be withdrawn; this one is sent');
+  });
+
+  it('closes once moved on: no withdrawal, and the reason says so', () => {
+    const q = accepted({}).send(decide('MOVE_ON', at(DAY)));
+    expect(q.status).toBe('accepted');
+    expect(isClosed(q.snapshot)).toBe(true);
+    expect(q.activities).toEqual([]);
+    expect(whyNot(q.snapshot, decide('WITHDRAW', at(DAY)))).toBe('The acceptance can no longer be withdrawn');
+    // Moving on again changes nothing (a conversion as the window ends by itself).
+    expect(q.snapshot.can(decide('MOVE_ON', at(DAY)))).toBe(true);
+    expect(q.send(decide('MOVE_ON', at(DAY))).activities).toEqual([]);
+    expect(whyNot(sentQuote().snapshot, decide('MOVE_ON', at(DAY)))).toBe('The quote is sent, not accepted');
+  });
+
+  it("closes at the end of the seller's window", () => {
+    const q = accepted({ windowMs: 2 * DAY });
+    expect(q.due('untilWithdrawalCloses')).toBe(at(HOUR + 2 * DAY));
+    expect(q.snapshot.can(decide('WITHDRAW', at(HOUR + 2 * DAY - 1)))).toBe(true);
+    expect(q.snapshot.can(decide('WITHDRAW', at(HOUR + 2 * DAY)))).toBe(false);
+    q.fire('untilWithdrawalCloses');
+    expect(isClosed(q.snapshot)).toBe(true);
+  });
+
+  it('leaves no window without withdrawal terms, with a zero window, or for a signature', () => {
+    expect(isClosed(accepted(undefined).snapshot)).toBe(true);
+    expect(isClosed(accepted({ windowMs: 0 }).snapshot)).toBe(true);
+    const signed = sentQuote({ withdrawal: {} }).send({
+      type: 'SIGN',
+      at: at(HOUR),
+      actor: customer,
+      signature: { signerName: 'Åsa Öberg', consent: true, consentText: 'I agree', locale: 'sv', linkId: 'link-1', pdfSha256: 'abc' },
+    });
+    expect(signed.status).toBe('accepted');
+    expect(isClosed(signed.snapshot)).toBe(true);
   });
 });
 
