@@ -14,6 +14,7 @@ import { postPortalDecision } from '../support/http';
 import { recipientsOf, type OutboxEmail } from '../support/outbox';
 import { createQuoteScenario, portalLinkIn } from '../support/quote-scenario';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
+import { quoteRunOver } from '../support/quote-run';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -119,7 +120,7 @@ it('texts the salesperson of an acceptance when their preference for decisions s
   }, { what: "the quote texted to the contact's mobile" });
   const link = portalLinkIn(sent as OutboxEmail, stack.config.publicUrl);
   expect(await postPortalDecision(link, 'accept', { decisionId: `sms-${quote.id}` })).toMatchObject({ status: 200, body: { status: 'accepted' } });
-  await stack.client.workflow.getHandle(`quote-${quote.id}`).result();
+  await quoteRunOver(stack, quote.id);
 
   const notices = await texts('+33698765432', quote.number);
   expect(notices.map((notice) => notice.text)).toEqual([expect.stringMatching(new RegExp(`^Devis ${quote.number} accepté par Zoé Müller le .+ UTC\\.$`))]);
