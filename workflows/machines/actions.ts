@@ -108,6 +108,15 @@ export function statusReaders<Status extends string, Snapshot extends { value: u
   return { status, isClosed: (snapshot: Snapshot): boolean => finalStatuses.includes(status(snapshot)) };
 }
 
+/**
+ * The same, for a kind whose yes may be taken back: `isFinal` in a final status, `isClosed` once
+ * nothing is left to withdraw there either.
+ */
+export function withdrawableStatusReaders<Status extends string, Snapshot extends { value: unknown; context: { withdrawable?: Withdrawable } }>(finalStatuses: readonly Status[]) {
+  const { status, isClosed: isFinal } = statusReaders<Status, Snapshot>(finalStatuses);
+  return { status, isFinal, isClosed: (snapshot: Snapshot): boolean => isFinal(snapshot) && snapshot.context.withdrawable === undefined };
+}
+
 /** The interpreter runs the activity of the same name; the machine only names it. */
 export function activity<TParams>() {
   return (_: unknown, _params: TParams): void => undefined;

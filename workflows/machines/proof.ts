@@ -36,24 +36,7 @@
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
-import {
-  activity,
-  confirmToCustomer,
-  isWithdrawable,
-  neverTaken,
-  statusReaders,
-  factActions,
-  RECORDED_FACTS,
-  untilWithdrawalCloses,
-  withdrawalWindow,
-  type ConfirmParams,
-  type FactEvent,
-  type NotifyParams,
-  type RecordParams,
-  type Timed,
-  type Withdrawable,
-  type WithdrawalTerms,
-} from './actions';
+import { activity, confirmToCustomer, isWithdrawable, neverTaken, withdrawableStatusReaders, factActions, RECORDED_FACTS, untilWithdrawalCloses, withdrawalWindow, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type Timed, type Withdrawable, type WithdrawalTerms } from './actions';
 
 /** A comment pinned on a point of a page; x and y are fractions of the page from its top left. */
 export interface ProofPinInput {
@@ -253,6 +236,19 @@ export interface ProofView {
   withdrawable?: Withdrawable;
 }
 
+/** A proof's context as it starts: at the revision ready when sent (none yet for a draft), no reminder sent. */
+function proofContext(input: ProofMachineInput): ProofContext {
+  return {
+    now: input.now,
+    revision: input.readyRevision?.revision ?? 0,
+    pageCount: input.readyRevision?.pageCount ?? 0,
+    termsVersion: input.termsVersion,
+    termsAcceptedVersion: input.termsAcceptedVersion,
+    remindersSent: 0,
+    ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
+  };
+}
+
 export const proofMachine = setup({
   types: {
     context: {} as ProofContext,
@@ -397,15 +393,7 @@ export const proofMachine = setup({
 
     return {
       id: 'proof',
-      context: ({ input }: { input: ProofMachineInput }) => ({
-        now: input.now,
-        revision: input.readyRevision?.revision ?? 0,
-        pageCount: input.readyRevision?.pageCount ?? 0,
-        termsVersion: input.termsVersion,
-        termsAcceptedVersion: input.termsAcceptedVersion,
-        remindersSent: 0,
-        ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
-      }),
+      context: ({ input }: { input: ProofMachineInput }) => proofContext(input),
       initial: 'draft',
       // `sent` overrides VIEWED to move on.
       on: RECORDED_FACTS,
@@ -436,10 +424,8 @@ export const proofMachine = setup({
 
 export type ProofSnapshot = SnapshotFrom<typeof proofMachine>;
 
-const readers = statusReaders<ProofStatus, ProofSnapshot>(FINAL_PROOF_STATUSES);
-export const proofStatus = readers.status;
-/** In a final status, and no approval left to withdraw. */
-export const isProofClosed = (snapshot: ProofSnapshot): boolean => readers.isClosed(snapshot) && snapshot.context.withdrawable === undefined;
+/** isProofClosed: in a final status, and no approval left to withdraw. */
+export const { status: proofStatus, isFinal: isProofFinal, isClosed: isProofClosed } = withdrawableStatusReaders<ProofStatus, ProofSnapshot>(FINAL_PROOF_STATUSES);
 
 /** Why an approved proof's approval cannot be withdrawn (also once its workflow has closed). */
 export const APPROVAL_WITHDRAWAL_CLOSED = 'The approval can no longer be withdrawn';
@@ -468,7 +454,7 @@ export function whyNotProof(snapshot: ProofSnapshot, event: ProofEvent): string 
     return `The proof is ${status.replace('_', ' ')}, not approved`;
   }
   // A final status, whether or not its approval may still be withdrawn.
-  if (readers.isClosed(snapshot)) {
+  if (isProofFinal(snapshot)) {
     const closed = closedProofReason(status, context.revision);
     return event.type === 'REVISION_READY' && status === 'approved' ? `${closed}: a new revision cannot be sent` : closed;
   }

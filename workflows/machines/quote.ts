@@ -67,7 +67,7 @@ import { assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import { activity, answerRecord, anotherKindsDecision, confirmToCustomer, neverTaken, statusReaders, factActions, RECORDED_FACTS, isWithdrawable, untilWithdrawalCloses, withdrawalWindow, type AnswerEvent, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed, type Withdrawable, type WithdrawalTerms } from './actions';
+import { activity, answerRecord, anotherKindsDecision, confirmToCustomer, neverTaken, withdrawableStatusReaders, factActions, RECORDED_FACTS, isWithdrawable, untilWithdrawalCloses, withdrawalWindow, type AnswerEvent, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed, type Withdrawable, type WithdrawalTerms } from './actions';
 
 export type { AnswerEvent, FactEvent, NotifyParams, RecordParams, ReminderParams, WithdrawalTerms } from './actions';
 
@@ -400,10 +400,8 @@ export const quoteMachine = setup({
 
 export type QuoteSnapshot = SnapshotFrom<typeof quoteMachine>;
 
-const readers = statusReaders<QuoteStatus, QuoteSnapshot>(FINAL_QUOTE_STATUSES);
-export const quoteStatus = readers.status;
-/** In a final status, and no acceptance left to withdraw. */
-export const isClosed = (snapshot: QuoteSnapshot): boolean => readers.isClosed(snapshot) && snapshot.context.withdrawable === undefined;
+/** isClosed: in a final status, and no acceptance left to withdraw. */
+export const { status: quoteStatus, isFinal: isQuoteFinal, isClosed } = withdrawableStatusReaders<QuoteStatus, QuoteSnapshot>(FINAL_QUOTE_STATUSES);
 
 /** Why an accepted quote's acceptance cannot be withdrawn (also once its workflow has closed). */
 export const WITHDRAWAL_CLOSED = 'The acceptance can no longer be withdrawn';
@@ -439,7 +437,7 @@ export function closedSigningReason(status: QuoteStatus): string {
 function whyNotCancelSigning(snapshot: QuoteSnapshot): string {
   const status = quoteStatus(snapshot);
   if (!requiresSignature(snapshot.context)) return 'The quote is not signed on the portal';
-  if (readers.isClosed(snapshot)) return closedSigningReason(status);
+  if (isQuoteFinal(snapshot)) return closedSigningReason(status);
   if (isSigningCancelled(snapshot.context)) return 'The digital signing is already cancelled';
   return 'The quote has not been sent yet';
 }
@@ -454,7 +452,7 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
   if (event.type === 'WITHDRAW' || event.type === 'MOVE_ON') return whyNotWithdraw(snapshot, event);
   const status = quoteStatus(snapshot);
   // A final status, whether or not its acceptance may still be withdrawn.
-  if (readers.isClosed(snapshot)) return closedQuoteReason(status);
+  if (isQuoteFinal(snapshot)) return closedQuoteReason(status);
   if (status === 'draft') return 'The quote has not been sent yet';
   const { context } = snapshot;
   if (context.validUntil !== undefined && event.at >= context.validUntil) return 'The quote has expired';
