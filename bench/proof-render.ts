@@ -14,7 +14,7 @@
  * memory of the process tree (sampled from /proc; for the render, above the bench process's own
  * memory before it started, garbage collected first so that the render's collections cannot
  * hide its own memory); then the ratios. The render runs with the worker's malloc settings
- * (platform/malloc.ts): the bench starts itself again with them when its environment lacks them.
+ * (platform/malloc.ts): the bench starts itself again with them when its environment sets none.
  * Prints figures; asserts nothing. Needs PostgreSQL (DATABASE_URL), not Temporal.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -164,8 +164,8 @@ async function main(): Promise<void> {
   }
 }
 
-if (Object.entries(MALLOC_ENV).some(([name, value]) => process.env[name] !== value)) {
-  const { status } = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, ...MALLOC_ENV } });
+if (Object.keys(MALLOC_ENV).some((name) => process.env[name] === undefined)) {
+  const { status } = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...MALLOC_ENV, ...process.env } });
   process.exit(status ?? 1);
 }
 
