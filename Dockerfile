@@ -33,6 +33,9 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
+# glibc's mmap threshold held at 128 KiB: libvips' freed page buffers go back to the system
+# instead of staying in malloc's arenas (platform/malloc.ts).
+ENV MALLOC_MMAP_THRESHOLD_=131072
 COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

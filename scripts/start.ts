@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../platform/config';
+import { MALLOC_ENV } from '../platform/malloc';
 import { prefixLines } from './lib/child-process';
 import { isPortTaken } from './lib/ports';
 import { SupervisedChild } from './lib/supervisor';
@@ -299,7 +300,7 @@ async function main(): Promise<void> {
     }
 
     // Every process links to the same public address (the load balancer's, in a cluster).
-    const env = { ...process.env, ADMIN_TOKEN: token, TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir, PUBLIC_URL: config.publicUrl, FORCE_COLOR: '0' };
+    const env = { ...MALLOC_ENV, ...process.env, ADMIN_TOKEN: token, TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir, PUBLIC_URL: config.publicUrl, FORCE_COLOR: '0' };
     // `node --import tsx` rather than the tsx CLI: one process per child, so signals reach it directly.
     const tsChild = ({ name, entry, env: own }: AppProcess) =>
       new SupervisedChild({ name, command: process.execPath, args: ['--import', 'tsx', entry], env: { ...env, ...own }, cwd: root }, log, (reason) => void stopAll(1, reason));

@@ -187,7 +187,8 @@ interface RevisionOfPage {
 /**
  * Everything the customer sees first, from the page's one raster (PREVIEW_WIDTH wide): the
  * preview in each of its srcset widths and the thumbnail into the store and the page's row,
- * and the watermarked 150 dpi JPEG for the download.
+ * then the watermarked 150 dpi JPEG for the download, the watermark burnt into the raster
+ * itself once the previews have been made from its clean pixels (no page-sized copy to collect).
  */
 async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, page: PageSource, raster: RawPage, size: PageSize): Promise<DownloadPage> {
   const jpeg = async (variant: PageImageVariant, width: number, quality: number) => {
@@ -196,24 +197,21 @@ async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, 
     await deps.files.put(key, image.data);
     return { key, info: image.info };
   };
-  const downloadWidth = Math.min(raster.width, Math.round((size.width / 72) * DOWNLOAD_DPI));
-  const [preview, medium, small, thumbnail, downloadJpeg] = await Promise.all([
+  const [preview, medium, small, thumbnail] = await Promise.all([
     jpeg('preview', PREVIEW_WIDTH, 82),
     jpeg('medium', MEDIUM_WIDTH, 80),
     jpeg('small', SMALL_WIDTH, 78),
     jpeg('thumbnail', THUMBNAIL_WIDTH, 75),
-    downloadPage(raster, downloadWidth, revision.watermark),
   ]);
-  await deps.prisma.revisionPage.update({
-    where: { revisionId_position: { revisionId: revision.revisionId, position: page.position } },
-    data: { previewKey: preview.key, mediumKey: medium.key, smallKey: small.key, thumbnailKey: thumbnail.key, width: preview.info.width, height: preview.info.height },
-  });
+  const downloadWidth = Math.min(raster.width, Math.round((size.width / 72) * DOWNLOAD_DPI));
+  const [downloadJpeg] = await Promise.all([
+    revision.watermark(raster, DOWNLOAD_QUALITY, downloadWidth),
+    deps.prisma.revisionPage.update({
+      where: { revisionId_position: { revisionId: revision.revisionId, position: page.position } },
+      data: { previewKey: preview.key, mediumKey: medium.key, smallKey: small.key, thumbnailKey: thumbnail.key, width: preview.info.width, height: preview.info.height },
+    }),
+  ]);
   return { jpeg: downloadJpeg, size };
-}
-
-async function downloadPage(raster: RawPage, width: number, watermark: Watermarker): Promise<Buffer> {
-  const { data, info } = await rawImage(raster).resize({ width }).raw().toBuffer({ resolveWithObject: true });
-  return watermark({ pixels: data, width: info.width, height: info.height }, DOWNLOAD_QUALITY);
 }
 
 const DOWNLOAD_QUALITY = 80;

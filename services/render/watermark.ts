@@ -40,38 +40,59 @@ export interface RgbImage {
   height: number;
 }
 
-/** Burns the watermark into an image's pixels (in place) and answers it as a JPEG. */
-export type Watermarker = (image: RgbImage, quality: number) => Promise<Buffer>;
+/** Burns the watermark into an image's pixels (in place) and answers it as a JPEG `width` pixels wide (its own width unless given). */
+export type Watermarker = (image: RgbImage, quality: number, width?: number) => Promise<Buffer>;
+
+/** The pixels the watermark's text covers (offsets into the RGB bytes), each with its coverage: the text crosses about a tenth of the page. */
+interface WatermarkMask {
+  offsets: Uint32Array;
+  coverage: Uint8Array;
+}
 
 /**
  * Watermarks images in the locale's language. The text is drawn once per image size (a
- * revision's pages mostly share one) as a coverage mask, and blended into the pixels here:
- * libvips' composite of a full-page overlay cost more than all of a page's other images.
+ * revision's pages mostly share one) as the list of pixels it covers, and blended into those
+ * pixels here: libvips' composite of a full-page overlay cost more than all of a page's other
+ * images, and a pass over every pixel of the page most of the time found nothing to do.
  */
 export function watermarker(locale: string): Watermarker {
-  const masks = new Map<string, Promise<Buffer>>();
-  return async (image, quality) => {
+  const masks = new Map<string, Promise<WatermarkMask>>();
+  return async (image, quality, width = image.width) => {
     const size = `${image.width}x${image.height}`;
     let mask = masks.get(size);
     if (!mask) {
-      mask = sharp(watermarkSvg(image.width, image.height, watermarkText(locale))).ensureAlpha().extractChannel(3).raw().toBuffer();
+      mask = sharp(watermarkSvg(image.width, image.height, watermarkText(locale))).ensureAlpha().extractChannel(3).raw().toBuffer().then(coveredPixels);
       masks.set(size, mask);
     }
     blend(image.pixels, await mask);
-    return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } }).jpeg({ quality, mozjpeg: false }).toBuffer();
+    return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .resize({ width: Math.min(width, image.width) })
+      .jpeg({ quality, mozjpeg: false })
+      .toBuffer();
   };
 }
 
-/** Each pixel moves towards the watermark colour by its coverage (the text's opacity is in the mask). */
-function blend(pixels: Buffer, mask: Buffer): void {
+function coveredPixels(alpha: Buffer): WatermarkMask {
+  let covered = 0;
+  for (let index = 0; index < alpha.length; index += 1) if (alpha[index] !== 0) covered += 1;
+  const mask = { offsets: new Uint32Array(covered), coverage: new Uint8Array(covered) };
+  for (let index = 0, next = 0; index < alpha.length; index += 1) {
+    if (alpha[index] === 0) continue;
+    mask.offsets[next] = index * 3;
+    mask.coverage[next++] = alpha[index]!;
+  }
+  return mask;
+}
+
+/** Each covered pixel moves towards the watermark colour by its coverage (the text's opacity is in the mask). */
+function blend(pixels: Buffer, { offsets, coverage }: WatermarkMask): void {
   const { r, g, b } = WATERMARK_RGB;
-  for (let index = 0; index < mask.length; index += 1) {
-    const coverage = mask[index]!;
-    if (coverage === 0) continue;
-    const offset = index * 3;
-    const rest = 255 - coverage;
-    pixels[offset] = (pixels[offset]! * rest + r * coverage + 127) / 255;
-    pixels[offset + 1] = (pixels[offset + 1]! * rest + g * coverage + 127) / 255;
-    pixels[offset + 2] = (pixels[offset + 2]! * rest + b * coverage + 127) / 255;
+  for (let index = 0; index < offsets.length; index += 1) {
+    const offset = offsets[index]!;
+    const covered = coverage[index]!;
+    const rest = 255 - covered;
+    pixels[offset] = (pixels[offset]! * rest + r * covered + 127) / 255;
+    pixels[offset + 1] = (pixels[offset + 1]! * rest + g * covered + 127) / 255;
+    pixels[offset + 2] = (pixels[offset + 2]! * rest + b * covered + 127) / 255;
   }
 }
