@@ -5,28 +5,15 @@
  * same language. Screenshots are kept in .data/screenshots (languages-<locale>-quote.png,
  * languages-<locale>-accepted.png) for a person to look at.
  */
-import type { Browser } from 'playwright-core';
 import { MESSAGES } from '../../api/portal/i18n';
 import { DEFAULT_TEMPLATES } from '../../services/notify/templates';
-import { keepScreenshot, launchChromium, onAPhone, PHONE } from '../support/browser';
-import { startStack, type Stack } from '../support/stack';
+import { keepScreenshot, onAPhone, PHONE } from '../support/browser';
+import { customerBrowserWorld } from '../support/customer-browser-world';
 import { eventually } from '../support/eventually';
 import { readOutbox, recipientsOf } from '../support/outbox';
-import { backOffice, type BackOffice, type LineInput } from '../integration/portal-fixtures';
+import { type LineInput } from '../integration/portal-fixtures';
 
-let stack: Stack;
-let office: BackOffice;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  office = await backOffice(stack);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const world = customerBrowserWorld();
 
 const READERS = [
   { locale: 'fr', browserLocale: 'fr-FR', title: 'Affiches du salon', line: 'Affiches A2, papier satiné' },
@@ -37,11 +24,11 @@ const READERS = [
 it.each(READERS)('a $locale customer reads the quote in their language on a phone, accepts it and is confirmed in it', async ({ locale, browserLocale, title, line }) => {
   const words = MESSAGES[locale];
   const lines: LineInput[] = [{ description: line, quantity: 25, unitPrice: 450, taxRate: 20 }];
-  const { documentId, contactEmail } = await office.createQuote({ locale, title, lines });
-  const { url } = await office.sendQuote(documentId, contactEmail);
-  const { number } = await office.document(documentId);
+  const { documentId, contactEmail } = await world.office.createQuote({ locale, title, lines });
+  const { url } = await world.office.sendQuote(documentId, contactEmail);
+  const { number } = await world.office.document(documentId);
 
-  const page = await browser.newPage(onAPhone(browserLocale));
+  const page = await world.browser.newPage(onAPhone(browserLocale));
   await page.goto(url);
   await page.getByRole('heading', { name: title }).waitFor({ state: 'visible' });
   expect(await page.locator('html').getAttribute('lang')).toBe(locale);
@@ -61,7 +48,7 @@ it.each(READERS)('a $locale customer reads the quote in their language on a phon
   const subjectStart = DEFAULT_TEMPLATES.confirmation_accepted[locale].subject.split('{{seller}}')[0]?.replace('{{number}}', number) as string;
   const confirmations = await eventually(
     async () => {
-      const found = (await readOutbox(stack.outboxUrl)).filter((email) => recipientsOf(email).includes(contactEmail) && email.subject.startsWith(subjectStart));
+      const found = (await readOutbox(world.stack.outboxUrl)).filter((email) => recipientsOf(email).includes(contactEmail) && email.subject.startsWith(subjectStart));
       return found.length > 0 ? found : undefined;
     },
     { what: `the ${locale} confirmation of ${number}` },

@@ -5,37 +5,25 @@
  * stays an open (api/portal/view-beacon.ts says where the lines are). The seller sees both:
  * openCount beside viewCount, and each open in the trail confirmed or not.
  */
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, onADesktop } from '../support/browser';
-import { startStack, type Stack } from '../support/stack';
+import type { Page } from 'playwright-core';
+import { onADesktop } from '../support/browser';
+import { customerBrowserWorld } from '../support/customer-browser-world';
 import { eventually } from '../support/eventually';
-import { backOffice, SAMPLE_LINES, type BackOffice, type SentQuote } from '../integration/portal-fixtures';
+import { SAMPLE_LINES, type SentQuote } from '../integration/portal-fixtures';
 
-let stack: Stack;
-let office: BackOffice;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  office = await backOffice(stack);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const world = customerBrowserWorld();
 
 async function sentQuote(): Promise<SentQuote> {
-  const { documentId, contactEmail } = await office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
-  const quote = await office.sendQuote(documentId, contactEmail);
+  const { documentId, contactEmail } = await world.office.createQuote({ locale: 'en', lines: SAMPLE_LINES });
+  const quote = await world.office.sendQuote(documentId, contactEmail);
   // Opened an hour after sending, as a person does: not the "seconds after sending" of a scanner.
-  await stack.prisma.document.update({ where: { id: documentId }, data: { sentAt: new Date(Date.now() - 3600_000) } });
+  await world.stack.prisma.document.update({ where: { id: documentId }, data: { sentAt: new Date(Date.now() - 3600_000) } });
   return quote;
 }
 
 /** The quote read on a desktop, with every report the page sends that a person uses it. */
 async function openOnADesktop(quote: SentQuote): Promise<{ page: Page; reports: string[] }> {
-  const page = await browser.newPage(onADesktop('en-GB'));
+  const page = await world.browser.newPage(onADesktop('en-GB'));
   const reports: string[] = [];
   page.on('request', (request) => {
     if (request.url() === `${quote.url}/seen`) reports.push(request.postData() ?? '');
@@ -45,13 +33,13 @@ async function openOnADesktop(quote: SentQuote): Promise<{ page: Page; reports: 
   return { page, reports };
 }
 
-const opensOf = async (quote: SentQuote) => (await office.events(quote.documentId)).filter((event) => event.type === 'opened');
+const opensOf = async (quote: SentQuote) => (await world.office.events(quote.documentId)).filter((event) => event.type === 'opened');
 
 it('counts a desktop reader who only moves the mouse while reading as having viewed the quote', async () => {
   const quote = await sentQuote();
   const { page, reports } = await openOnADesktop(quote);
   const viewId = await page.locator('script[data-view]').getAttribute('data-view');
-  expect(await office.document(quote.documentId)).toMatchObject({ status: 'sent', openCount: 1, viewCount: 0 });
+  expect(await world.office.document(quote.documentId)).toMatchObject({ status: 'sent', openCount: 1, viewCount: 0 });
 
   // A hand moving the mouse down the lines: a move every other frame, 24 of them, about 0.7 s, 270 px.
   await page.mouse.move(300, 200);
@@ -62,7 +50,7 @@ it('counts a desktop reader who only moves the mouse while reading as having vie
 
   const viewed = await eventually(
     async () => {
-      const document = await office.document(quote.documentId);
+      const document = await world.office.document(quote.documentId);
       return document.status === 'viewed' && document.viewCount === 1 ? document : undefined;
     },
     { what: 'the mouse movement to count as a view' },
@@ -90,7 +78,7 @@ it('keeps a page nobody used, or whose pointer a script placed, as an open the s
 
   // The page reports through `fetch` as it happens: none started means none will arrive.
   expect([...idle.reports, ...placed.reports]).toEqual([]);
-  expect(await office.document(quote.documentId)).toMatchObject({ status: 'sent', openCount: 2, viewCount: 0, lastViewedAt: null });
+  expect(await world.office.document(quote.documentId)).toMatchObject({ status: 'sent', openCount: 2, viewCount: 0, lastViewedAt: null });
   expect((await opensOf(quote)).map((event) => [event.data.human, event.data.reason, event.confirmed])).toEqual([
     [false, 'unconfirmed', false],
     [false, 'unconfirmed', false],

@@ -7,34 +7,21 @@
  * person to look at.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
 import { formatMoney } from '../../domain/money';
 import { MESSAGES } from '../../api/portal/i18n';
-import { launchChromium, onAPhone, PHONE, keepScreenshot } from '../support/browser';
-import { startStack, type Stack } from '../support/stack';
+import { onAPhone, PHONE, keepScreenshot } from '../support/browser';
+import { customerBrowserWorld } from '../support/customer-browser-world';
 import { eventually } from '../support/eventually';
-import { backOffice, SAMPLE_LINES, type BackOffice } from '../integration/portal-fixtures';
+import { SAMPLE_LINES } from '../integration/portal-fixtures';
 
-let stack: Stack;
-let office: BackOffice;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  office = await backOffice(stack);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const world = customerBrowserWorld();
 
 it('opens the emailed link on a phone, downloads the PDF, accepts, and sees the quote accepted', async () => {
   const t = MESSAGES.fr;
-  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: SAMPLE_LINES });
-  const { url } = await office.sendQuote(documentId, contactEmail);
+  const { documentId, contactEmail } = await world.office.createQuote({ locale: 'fr', lines: SAMPLE_LINES });
+  const { url } = await world.office.sendQuote(documentId, contactEmail);
 
-  const page = await browser.newPage(onAPhone('fr-FR'));
+  const page = await world.browser.newPage(onAPhone('fr-FR'));
   await page.goto(url);
 
   await expectVisible(page.getByRole('heading', { name: 'Brochures de printemps' }));
@@ -48,7 +35,7 @@ it('opens the emailed link on a phone, downloads the PDF, accepts, and sees the 
   await keepScreenshot(page, 'portal');
   // Shown but not touched yet: an open, not a view (a scanner running the script gets this far).
   const viewId = await page.locator('script[data-view]').getAttribute('data-view');
-  expect(await office.document(documentId)).toMatchObject({ status: 'sent', viewCount: 0 });
+  expect(await world.office.document(documentId)).toMatchObject({ status: 'sent', viewCount: 0 });
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: t.downloadPdf }).click()]);
   const pdf = await readFile(await download.path());
@@ -71,13 +58,13 @@ it('opens the emailed link on a phone, downloads the PDF, accepts, and sees the 
   // taken from the first page confirms nothing more: one human view.
   const counted = await eventually(
     async () => {
-      const current = await office.document(documentId);
+      const current = await world.office.document(documentId);
       return current.downloadCount === 1 && current.viewCount === 1 ? current : undefined;
     },
     { what: 'the human view and the download to be counted' },
   );
   expect(counted.status).toBe('accepted');
-  const events = await office.events(documentId);
+  const events = await world.office.events(documentId);
   expect(events.filter((event) => event.type === 'opened')).toHaveLength(2);
   expect(events.filter((event) => event.type === 'viewed').map((event) => event.data.eventId)).toEqual([viewId]);
   await page.close();
