@@ -9,6 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../platform/config';
+import type { RequestsInFlight } from '../platform/in-flight';
 import { logoHandler } from './assets';
 import { createBackofficeRouter } from './backoffice';
 import { outboxHandler } from './dev/outbox';
@@ -28,6 +29,8 @@ export interface AppDeps {
   prisma: PrismaClient;
   temporal: Client;
   config: Config;
+  /** Where the handlers of the back office and the portal count themselves, for a close that waits for them. */
+  requestsInFlight?: RequestsInFlight;
 }
 
 /** Larger than any document a back office sends (500 lines), small enough to refuse abuse early. */

@@ -362,37 +362,44 @@ function scopeOf(caller: Caller): string {
   return caller.kind === 'tenant' ? caller.tenantId : caller.kind;
 }
 
-/** Mounts every route on the router: authenticate, then (POST) idempotency, then the handler. */
+/** Mounts every route on the router, each request counted until handled. */
 export function mountRoutes(router: Router, deps: AppDeps, routes: readonly Route[]): void {
   for (const route of routes) {
-    router[route.method](route.path, async (req: Request, res: Response) => {
-      const caller = await authenticate(deps, req, route.auth);
-      const read = await route.readBody?.(deps, req);
-      if (route.method !== 'post') {
-        send(res, await route.run(deps, caller, req, read?.content), false);
-        return;
-      }
-      const key = idempotencyKeyOf(req);
-      const { answer, replayed } = await withIdempotency(
-        deps.prisma,
-        {
-          scope: scopeOf(caller),
-          key,
-          method: route.method,
-          path: req.baseUrl + req.path,
-          body: read ? read.fingerprint : (req.body ?? {}),
-          ...(route.answerHoldsSecret ? { sealWith: deps.config.appSecret } : {}),
-          requestId: requestIdOf(res),
-        },
-        async () => {
-          const outcome = await route.run(deps, caller, req, read?.content);
-          if ('file' in outcome) throw new AppError('internal', 'A POST route cannot answer a file');
-          return outcome;
-        },
-      );
-      send(res, answer, replayed);
-    });
+    router[route.method](route.path, (req: Request, res: Response) => handledInFlight(deps, answerRoute(route, deps, req, res)));
   }
+}
+
+/** Counts a request's handling until it is done (api/server.ts waits for them when closing). */
+export function handledInFlight(deps: Pick<AppDeps, 'requestsInFlight'>, handling: Promise<void>): Promise<void> {
+  return deps.requestsInFlight ? deps.requestsInFlight.track(handling) : handling;
+}
+
+/** Authenticate, then (POST) idempotency, then the handler. */
+async function answerRoute(route: Route, deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const caller = await authenticate(deps, req, route.auth);
+  const read = await route.readBody?.(deps, req);
+  if (route.method !== 'post') {
+    send(res, await route.run(deps, caller, req, read?.content), false);
+    return;
+  }
+  const { answer, replayed } = await withIdempotency(
+    deps.prisma,
+    {
+      scope: scopeOf(caller),
+      key: idempotencyKeyOf(req),
+      method: route.method,
+      path: req.baseUrl + req.path,
+      body: read ? read.fingerprint : (req.body ?? {}),
+      ...(route.answerHoldsSecret ? { sealWith: deps.config.appSecret } : {}),
+      requestId: requestIdOf(res),
+    },
+    async () => {
+      const outcome = await route.run(deps, caller, req, read?.content);
+      if ('file' in outcome) throw new AppError('internal', 'A POST route cannot answer a file');
+      return outcome;
+    },
+  );
+  send(res, answer, replayed);
 }
 
 /**

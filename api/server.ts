@@ -12,6 +12,7 @@ import { listenOn } from '../platform/listen';
 import { exitOnStartFailure, logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporal';
 import { startTracing } from '../platform/tracing';
+import { RequestsInFlight } from '../platform/in-flight';
 import { createApp } from './app';
 import { pruneExpiredRateLimitCounters } from './portal/rate-limits';
 import { apiClientInterceptors } from './temporal-interceptors';
@@ -25,7 +26,8 @@ export async function startApiServer(config: Config): Promise<RunningApi> {
   const tracing = startTracing('greenlight-api');
   const prisma = createPrisma(config.databaseUrl);
   const { connection, client } = await connectTemporal(config, apiClientInterceptors(tracing));
-  const app = createApp({ prisma, temporal: client, config });
+  const requestsInFlight = new RequestsInFlight();
+  const app = createApp({ prisma, temporal: client, config, requestsInFlight });
   const server = await listenOn(http.createServer(app), config.port, undefined, 'api');
   const { port } = server.address() as AddressInfo;
   const pruning = setInterval(() => {
@@ -41,6 +43,8 @@ export async function startApiServer(config: Config): Promise<RunningApi> {
         // Keep-alive sockets would hold close() open until their clients leave.
         server.closeIdleConnections();
       });
+      // A client that hung up ended its connection, not its handler.
+      await requestsInFlight.drained();
       await connection.close();
       await prisma.$disconnect();
       await tracing?.shutdown();

@@ -25,6 +25,7 @@
  * to contact. A quote whose validity ended is not that: its link still shows it, expired.
  */
 import { randomUUID } from 'node:crypto';
+import { handledInFlight } from '../openapi';
 import { rowFields } from '../../platform/rows';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
@@ -191,15 +192,19 @@ export function createPortalRouter(deps: AppDeps): Router {
   /** Resolves the token first: nothing below runs, and nothing is recorded, for a dead link. */
   const withLink =
     (handler: LinkHandler): RequestHandler =>
-    async (req, res) => {
-      const found = await findLinkByToken(deps.prisma, String(req.params.token));
-      if (!found) return answerUnknownLink(req, res);
-      if (found.gone) return answerGoneLink(deps, req, res, found, found.gone);
-      // A link to a version since revised opens nothing but that news; its decisions reach the
-      // workflow, which refuses them for their version with the reason.
-      if (isOutdatedLink(found) && req.method !== 'POST') return answerOutdatedLink(req, res, found);
-      await handler(req, res, found);
-    };
+    (req, res) =>
+      handledInFlight(
+        deps,
+        (async () => {
+          const found = await findLinkByToken(deps.prisma, String(req.params.token));
+          if (!found) return answerUnknownLink(req, res);
+          if (found.gone) return answerGoneLink(deps, req, res, found, found.gone);
+          // A link to a version since revised opens nothing but that news; its decisions reach the
+          // workflow, which refuses them for their version with the reason.
+          if (isOutdatedLink(found) && req.method !== 'POST') return answerOutdatedLink(req, res, found);
+          await handler(req, res, found);
+        })(),
+      );
 
   const showQuote: LinkHandler = async (req, res, found) => {
     // An open is doubtful until the page reports a person using it (view-tracking.ts).

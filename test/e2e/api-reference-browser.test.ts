@@ -41,12 +41,13 @@ it('renders the operations list from the served document, with every request sta
 
   // Redoc's menu lists each operation by its summary (collapsed under its tag); the webhooks have their own entries.
   const menuItem = (text: string) => page.locator('.menu-content').getByText(text, { exact: false }).first();
-  await menuItem('Send a quote, an order, a delivery note or a proof').waitFor({ state: 'attached', timeout: 30_000 });
+  const sendSummary = 'Send a quote, an order, a delivery note, an invoice or a proof';
+  await menuItem(sendSummary).waitFor({ state: 'attached', timeout: 30_000 });
   await menuItem("Replace an endpoint's signing secret").waitFor({ state: 'attached' });
   await menuItem("A document's accepted event").waitFor({ state: 'attached' });
   expect(await page.locator('.menu-content li[data-item-id*="operation/"]').count()).toBeGreaterThanOrEqual(60);
   // Each operation's own section, shown: its summary as a heading, its method and path.
-  const section = page.locator('h2', { hasText: 'Send a quote, an order, a delivery note or a proof' }).first();
+  const section = page.locator('h2', { hasText: sendSummary }).first();
   await section.scrollIntoViewIfNeeded();
   await section.waitFor();
   await page.getByText('/v1/documents/{id}/send').first().waitFor({ state: 'attached' });

@@ -4,6 +4,7 @@
  * Temporal dev server and database. Each call is independent, so test files run in parallel.
  */
 import { randomBytes } from 'node:crypto';
+import { RequestsInFlight } from '../../platform/in-flight';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -124,7 +125,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const scope = { tenantIds: new Set<string>() };
   const renderSweeper = worker ? startRenderSweeper({ prisma, client, taskQueue, scope }) : undefined;
   const webhookSweeper = worker ? startWebhookSweeper({ prisma, client, taskQueue, retryDelaysMs: config.webhooks.retryDelaysMs, scope }) : undefined;
-  const server = await listenOn(http.createServer(createApp({ prisma, temporal: client, config })), apiPort, '127.0.0.1', 'api');
+  const requestsInFlight = new RequestsInFlight();
+  const server = await listenOn(http.createServer(createApp({ prisma, temporal: client, config, requestsInFlight })), apiPort, '127.0.0.1', 'api');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
@@ -151,6 +153,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
       });
+      await requestsInFlight.drained();
       await renderSweeper?.stop();
       await webhookSweeper?.stop();
       await worker?.stop();
