@@ -14,23 +14,12 @@ import { createBuiltinProvider } from '../../services/signature/builtin';
 import { createActivities } from '../../activities/index';
 import { createResendMailer } from '../../services/notify/mailer';
 import { createTwilioSmsSender } from '../../services/notify/sms';
-import { startOutbox, type Outbox } from '../../devtools/outbox/server';
+import { startOutbox, type Outbox, type OutboxMessage } from '../../devtools/outbox/server';
 import { computeTotals, priceLine } from '../../domain/money';
 import { loadConfig } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db';
 import { newId } from '../../platform/ids';
 
-interface OutboxEntry {
-  id: string;
-  channel: 'email' | 'sms';
-  from: string;
-  to: string[];
-  subject: string;
-  html: string;
-  text: string;
-  links: string[];
-  attachments: { filename: string; size: number; contentType?: string }[];
-}
 
 const config = {
   publicUrl: 'https://portal.greenlight.test',
@@ -64,12 +53,12 @@ afterAll(async () => {
   rmSync(outboxDir, { recursive: true, force: true });
 });
 
-async function readOutbox(): Promise<OutboxEntry[]> {
+async function readOutbox(): Promise<OutboxMessage[]> {
   const response = await fetch(`${outbox.url}/emails`);
-  return ((await response.json()) as { data: OutboxEntry[] }).data;
+  return ((await response.json()) as { data: OutboxMessage[] }).data;
 }
 
-async function messagesTo(address: string): Promise<OutboxEntry[]> {
+async function messagesTo(address: string): Promise<OutboxMessage[]> {
   return (await readOutbox()).filter((message) => message.to.includes(address));
 }
 
@@ -293,7 +282,7 @@ describe('sendDocumentEmail', () => {
 
     const received = await messagesTo(contact.email as string);
     expect(received).toHaveLength(1);
-    const [email] = received as [OutboxEntry];
+    const [email] = received as [OutboxMessage];
     expect(email.id).toBe(first.messageId);
     expect(email.from).toBe('"Tryckeriet Åkesson & Co" <documents@greenlight.test>');
     expect(email.subject).toBe(`Offert ${document.number} från Tryckeriet Åkesson & Co`);
@@ -321,7 +310,7 @@ describe('sendDocumentEmail', () => {
     await activities.sendDocumentEmail({ tenantId, documentId, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
     await activities.sendDocumentEmail({ tenantId, documentId, template: 'reminder', attachPdf: false, idempotencyKey: `quote-${documentId}/remind/1` });
 
-    const [reminder, firstSend] = (await messagesTo(contact.email as string)) as [OutboxEntry, OutboxEntry];
+    const [reminder, firstSend] = (await messagesTo(contact.email as string)) as [OutboxMessage, OutboxMessage];
     expect(firstSend.subject).toContain('Offert');
     expect(reminder.subject).toBe(`Påminnelse: offert ${document.number} väntar på ditt svar`);
     expect(reminder.text).not.toBe(firstSend.text);
@@ -334,7 +323,7 @@ describe('sendDocumentEmail', () => {
     const { tenantId, documentId, contact, document } = await seedQuote({ templates });
     await activities.sendDocumentEmail({ tenantId, documentId, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
 
-    const [email] = (await messagesTo(contact.email as string)) as [OutboxEntry];
+    const [email] = (await messagesTo(contact.email as string)) as [OutboxMessage];
     expect(email.subject).toBe(`Er offert ${document.number}`);
     expect(email.html).toContain(`Se &lt;b&gt;offerten&lt;/b&gt; ${document.number}. {{unknown}}`);
     expect(email.text).toContain(`Hej Åsa <Öberg>!`);
@@ -347,7 +336,7 @@ describe('sendDocumentEmail', () => {
     await activities.sendDocumentEmail({ tenantId, documentId, template: 'signature_request', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
     await activities.sendDocumentEmail({ tenantId, documentId, template: 'signature_reminder', attachPdf: false, idempotencyKey: `quote-${documentId}/remind/1` });
 
-    const [reminder, request] = (await messagesTo(contact.email as string)) as [OutboxEntry, OutboxEntry];
+    const [reminder, request] = (await messagesTo(contact.email as string)) as [OutboxMessage, OutboxMessage];
     expect(request.subject).toBe(`Offert ${document.number} från Tryckeriet Åkesson & Co, klar att signera`);
     expect(request.text).toContain('signerar du den på webben');
     expect(reminder.subject).toBe(`Påminnelse: offert ${document.number} väntar på din signatur`);
@@ -396,7 +385,7 @@ describe('notifyAssignee', () => {
     await prisma.tenantSettings.upsert({ where: { tenantId }, create: { tenantId, timeZone: 'Europe/Stockholm', seller }, update: { timeZone: 'Europe/Stockholm', seller } });
     await activities.notifyAssignee({ tenantId, documentId, event: 'viewed', what: 'viewed', at: Date.parse('2026-03-04T09:30:00Z'), idempotencyKey: `quote-${documentId}#2/notify` });
 
-    const [email] = (await messagesTo(assignee.email)) as [OutboxEntry];
+    const [email] = (await messagesTo(assignee.email)) as [OutboxMessage];
     expect(email.from).toBe('"Tryckeriet Åkesson AB" <documents@greenlight.test>');
     expect(email.text).toContain('4 mars 2026 à 10:30 UTC+1');
     expect(email.html).toContain('Tryckeriet Åkesson AB');
@@ -410,7 +399,7 @@ describe('notifyAssignee', () => {
     await prisma.document.update({ where: { id: documentId }, data: { kind: 'order' } });
     await activities.notifyAssignee({ tenantId, documentId, event: 'viewed', what: 'viewed', at: Date.parse('2026-03-04T09:30:00Z'), idempotencyKey: `order-${documentId}#2/notify` });
 
-    const [email] = (await messagesTo(assignee.email)) as [OutboxEntry];
+    const [email] = (await messagesTo(assignee.email)) as [OutboxMessage];
     expect(email.subject).toBe(`Bon de commande ${document.number} consulté par Åsa <Öberg>`);
     expect(email.text).toContain(`Bon de commande ${document.number} (`);
     expect(email.text).not.toMatch(/devis/i);
@@ -515,7 +504,7 @@ describe('sendConfirmationEmail', () => {
     });
     await activities.sendConfirmationEmail({ tenantId, documentId, confirmation: 'signed', idempotencyKey: `quote-${documentId}#5#confirmation` });
 
-    const [email] = (await messagesTo(contact.email as string)) as [OutboxEntry];
+    const [email] = (await messagesTo(contact.email as string)) as [OutboxMessage];
     expect(email.subject).toBe(`Quote ${document.number} signed: your copy — Tryckeriet Åkesson & Co`);
     expect(email.attachments.map((attachment) => attachment.filename)).toEqual([`Signed-quote-${document.number}.pdf`, `Signature-certificate-${document.number}.pdf`]);
     expect(email.attachments.every((attachment) => attachment.size > 1000)).toBe(true);
@@ -534,7 +523,7 @@ describe('sendConfirmationEmail', () => {
     const receipt = await prisma.payment.findFirstOrThrow({ where: { documentId } });
     await activities.sendConfirmationEmail({ tenantId, documentId, confirmation: 'paid', paymentId: `pi_${documentId}`, idempotencyKey: `invoice-${documentId}#3#confirmation` });
 
-    const [email] = (await messagesTo(contact.email as string)) as [OutboxEntry];
+    const [email] = (await messagesTo(contact.email as string)) as [OutboxMessage];
     expect(email.subject).toBe(`Betalning mottagen för faktura ${document.number} — Tryckeriet Åkesson & Co`);
     expect(email.text).toMatch(/betalning på 50,00\s*kr/);
     const receiptLink = email.links.find((link) => link.endsWith(`/receipts/${receipt.id}`));
@@ -546,7 +535,7 @@ describe('sendConfirmationEmail', () => {
     const { tenantId, documentId, contact } = await seedQuote();
     await prisma.customer.updateMany({ where: { tenantId }, data: { locale: 'fr' } });
     await activities.sendConfirmationEmail({ tenantId, documentId, confirmation: 'request_declined', reason: 'Hors zone', idempotencyKey: `request-${documentId}#3#confirmation` });
-    const [email] = (await messagesTo(contact.email as string)) as [OutboxEntry];
+    const [email] = (await messagesTo(contact.email as string)) as [OutboxMessage];
     expect(email.text).toContain('ne peut malheureusement pas donner suite');
     expect(email.text).toContain('Motif\u202f: «\u202fHors zone\u202f»');
   });

@@ -8,17 +8,7 @@
 import { initialTransition, transition } from 'xstate';
 import type { Actor } from '../../../domain/documents';
 import { confirmChargeKey, REQUEST_STATUSES, type RequestStatus } from '../../../domain/requests';
-import {
-  chargeUnsettled,
-  isRequestClosed,
-  requestMachine,
-  requestStatus,
-  requestView,
-  whyNotRequest,
-  type RequestEvent,
-  type RequestMachineInput,
-  type RequestSnapshot,
-} from '../../../workflows/machines/request';
+import { chargeUnsettled, isRequestClosed, requestMachine, requestStatus, requestView, whyNotRequest, type RequestEvent, type RequestMachineInput, type RequestSnapshot } from '../../../workflows/machines/request';
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 const seller: Actor = { kind: 'seller', userId: 'user-1' };
