@@ -18,6 +18,7 @@ import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver';
 import { PHONE_BROWSER_AGENT } from '../support/page-views';
 import { sampleSum, scrape } from '../support/prometheus';
 import { createQuoteScenario, emailTo, portalLinkIn, type QuoteScenario } from '../support/quote-scenario';
+import { quoteRunOver } from '../support/quote-run';
 import { startStack, type Stack } from '../support/stack';
 import { processLogPath, WorkerProcesses } from '../support/worker-process';
 
@@ -180,6 +181,9 @@ describe('operators see a quote go through', () => {
         { what: `the worker's spans under the API's ${apiSpan}` },
       );
     const runsActivities = (names: string[]) => names.some((name) => name.startsWith('StartActivity:')) && names.some((name) => name.startsWith('RunActivity:'));
+    // A run's span is written when the run ends, and an accepted quote's run stays open while its customer
+    // may withdraw: the seller moves it on, as a conversion would.
+    await quoteRunOver(stack, quote.documentId);
     expect(await workerSpansUnder('StartWorkflow:quoteWorkflow', (names) => names.includes('RunWorkflow:quoteWorkflow') && runsActivities(names))).toEqual(
       expect.arrayContaining(['RunWorkflow:quoteWorkflow']),
     );
