@@ -1,8 +1,9 @@
 /**
  * Who hears of what over one quote's whole story, read from the outbox as the people would
- * read their mailboxes: the customer gets the quote, then the confirmation of their acceptance;
- * the salesperson, who chose nothing (the defaults), hears of the customer's message and of the
- * acceptance, and not of the view. Nothing else, and nothing twice — though every email's first
+ * read their mailboxes and phones: the customer gets the quote, then the confirmation of their
+ * acceptance; the salesperson, who asked only for decisions by text as well (the defaults for the
+ * rest), hears of the customer's message and of the acceptance by email, of the acceptance by
+ * SMS, and not of the view. Nothing else, and nothing twice — though every email's first
  * delivery loses its answer (the provider took it, the connection dropped), so every email
  * activity is retried with the same idempotency key.
  */
@@ -43,12 +44,12 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stack?.close());
 
-it('fills the outbox with exactly the emails of one quote’s story, each once, though every delivery was retried', async () => {
+it('fills the outbox with exactly the emails and texts of one quote’s story, each once, though every email delivery was retried', async () => {
   const tag = Math.random().toString(36).slice(2, 8);
   const sellerEmail = `camille.${tag}@imprimerie-durand.example`;
   const customerEmail = `zoe.${tag}@boulangerie-eclair.example`;
-  // No notify preferences: the defaults (decisions, messages, payments by email; views off).
-  const seller = await succeeded(api.POST('/v1/users', { body: { name: 'Camille Durand', email: sellerEmail } }));
+  // Decisions by email and SMS; the defaults for the rest (messages and payments by email; views off).
+  const seller = await succeeded(api.POST('/v1/users', { body: { name: 'Camille Durand', email: sellerEmail, phone: '+33 6 98 76 54 32', notify: { decided: ['email', 'sms'] } } }));
   const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Boulangerie Éclair', email: customerEmail, locale: 'fr' } }));
   const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Zoé Müller', email: customerEmail } }));
   const quote = await succeeded(
@@ -96,6 +97,9 @@ it('fills the outbox with exactly the emails of one quote’s story, each once, 
   expect(mailbox(customerEmail)).toEqual([`Devis ${quote.number} — Imprimerie Durand`, `Devis ${quote.number} accepté\u202f: merci\u202f! — Imprimerie Durand`]);
   expect(mailbox(sellerEmail)).toEqual([`Nouveau message de Zoé Müller sur ${quote.number}`, `Devis ${quote.number} accepté par Zoé Müller`]);
   expect(mine).toHaveLength(4);
+  // The one text: the acceptance, to the salesperson's mobile (stored in E.164).
+  const texts = (await stack.readOutbox()).filter((entry) => recipientsOf(entry).includes('+33698765432'));
+  expect(texts.map((text) => text.text)).toEqual([expect.stringMatching(new RegExp(`^Devis ${quote.number} accepté par Zoé Müller`))]);
 
   // Each of the four was delivered, its answer lost, and its activity retried with the same key: the outbox kept one.
   const keysOfThisStory = [...lostAnswers].filter((key) => key.includes(quote.id) || key.includes(message.id));
