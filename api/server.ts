@@ -22,6 +22,9 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+/** How long closing waits for handlers whose clients hung up (the worker's own shutdown grace is 10 s too). */
+const HANDLER_GRACE_MS = 10_000;
+
 export async function startApiServer(config: Config): Promise<RunningApi> {
   const tracing = startTracing('greenlight-api');
   const prisma = createPrisma(config.databaseUrl);
@@ -43,8 +46,9 @@ export async function startApiServer(config: Config): Promise<RunningApi> {
         // Keep-alive sockets would hold close() open until their clients leave.
         server.closeIdleConnections();
       });
-      // A client that hung up ended its connection, not its handler.
-      await requestsInFlight.drained();
+      // A client that hung up ended its connection, not its handler: its handler gets a grace too.
+      const stillHandled = await requestsInFlight.drained(HANDLER_GRACE_MS);
+      if (stillHandled > 0) logger.warn({ requests: stillHandled }, 'api closing with requests still being handled');
       await connection.close();
       await prisma.$disconnect();
       await tracing?.shutdown();

@@ -17,8 +17,21 @@ export class RequestsInFlight {
     return handling;
   }
 
-  /** Settles once every request begun so far, and any begun meanwhile, has been handled. */
-  async drained(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  /**
+   * Settles once every request begun so far, and any begun meanwhile, has been handled — or once
+   * `graceMs` have passed, answering how many were still being handled then (a handler that never
+   * ends must not hold a close forever).
+   */
+  async drained(graceMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace over'>((resolve) => (timer = setTimeout(() => resolve('grace over'), graceMs)));
+    try {
+      while (this.pending.size > 0) {
+        if ((await Promise.race([Promise.allSettled([...this.pending]), graceOver])) === 'grace over') break;
+      }
+      return this.pending.size;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -153,7 +153,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
       });
-      await requestsInFlight.drained();
+      // Handlers of requests whose clients hung up (a browser closing) end before what they use closes.
+      await requestsInFlight.drained(5_000);
       await renderSweeper?.stop();
       await webhookSweeper?.stop();
       await worker?.stop();

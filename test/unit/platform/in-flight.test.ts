@@ -13,11 +13,19 @@ describe('RequestsInFlight', () => {
       requests.track(late);
       setTimeout(finishLate, 10);
     }));
-    await requests.drained();
+    expect(await requests.drained(5_000)).toBe(0);
     expect(settled).toEqual(['failed', 'first', 'late']);
   });
 
   it('drains at once when nothing is in flight', async () => {
-    await expect(new RequestsInFlight().drained()).resolves.toBeUndefined();
+    await expect(new RequestsInFlight().drained(5_000)).resolves.toBe(0);
+  });
+
+  it('gives up on a handler that never ends once the grace is over, saying how many are left', async () => {
+    const requests = new RequestsInFlight();
+    requests.track(new Promise<void>(() => {}));
+    const started = Date.now();
+    expect(await requests.drained(50)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
