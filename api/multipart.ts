@@ -84,6 +84,8 @@ export function readMultipartFiles(req: Request, limits: MultipartLimits): Promi
     req.on('close', () => {
       if (!req.complete) broken();
     });
+    // A client gone while the request was authenticated: its 'close' came already and comes no more.
+    if (req.destroyed && !req.complete) return broken();
     req.pipe(parser);
   });
 }
@@ -113,10 +115,13 @@ export function readRawBody(req: Request, maxBytes: number): Promise<Buffer> {
       if (size > maxBytes) return fail(new AppError('payload_too_large', `The file is larger than the ${maxBytes / (1024 * 1024)} MB allowed.`));
       chunks.push(chunk);
     });
-    req.on('error', () => fail(new AppError('validation_failed', 'The body ended before the length it announced.')));
+    const cut = () => fail(new AppError('validation_failed', 'The body ended before the length it announced.'));
+    req.on('error', cut);
     req.on('close', () => {
-      if (!req.complete) fail(new AppError('validation_failed', 'The body ended before the length it announced.'));
+      if (!req.complete) cut();
     });
+    // A client gone while the request was authenticated: its 'close' came already and comes no more.
+    if (req.destroyed && !req.complete) return cut();
     req.on('end', () => {
       if (settled) return;
       settled = true;

@@ -7,6 +7,11 @@
 export class RequestsInFlight {
   private readonly pending = new Set<Promise<unknown>>();
 
+  /** How many requests are being handled now. */
+  get size(): number {
+    return this.pending.size;
+  }
+
   /** Counts `handling` until it settles, and hands it back as it was. */
   track<T>(handling: Promise<T>): Promise<T> {
     this.pending.add(handling);

@@ -16,6 +16,7 @@ import net from 'node:net';
 import { openFileStore } from '../../services/files/store';
 import { formFields, backOffice, type BackOffice, type SentQuote, SAMPLE_LINES } from './portal-fixtures';
 import { textPdf, uploadRevision } from '../support/proof-uploads';
+import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import { PROBLEM_JSON, STACK_START_TIMEOUT_MS, apiClient, seedTenant, tenantFootprint } from './api-http';
 
@@ -122,6 +123,8 @@ describe('an upload cut short', () => {
     });
     await expectServing(documentId);
     await expectNothingStored(documentId);
+    // Its handler ended too, though the client was gone before its body was read (once a leak).
+    await eventually(async () => (stack.requestsInFlight.size === 0 ? true : undefined), { what: 'no request left being handled' });
   });
 });
 

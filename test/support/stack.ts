@@ -46,6 +46,8 @@ export interface Stack {
   readOutbox(): Promise<OutboxEmail[]>;
   /** A new tenant through the real `POST /v1/tenants`, with its API key. */
   createTenant(name?: string): Promise<{ tenantId: string; apiKey: string }>;
+  /** The requests its API is handling now (api/server.ts waits for them when closing). */
+  requestsInFlight: RequestsInFlight;
   close(): Promise<void>;
 }
 
@@ -141,6 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return { ...env, SWEEP_TENANTS: [...scope.tenantIds].join(',') };
     },
     adminToken,
+    requestsInFlight,
     readOutbox: () => readOutbox(outbox.url),
     createTenant: async (name = `Tenant ${taskQueue.slice(-8)}`) => {
       const tenant = await succeeded(greenlightClient(baseUrl, adminToken).POST('/v1/tenants', { body: { name } }), 201);
