@@ -425,7 +425,8 @@ export const proofMachine = setup({
 export type ProofSnapshot = SnapshotFrom<typeof proofMachine>;
 
 /** isProofClosed: in a final status, and no approval left to withdraw. */
-export const { status: proofStatus, isFinal: isProofFinal, isClosed: isProofClosed } = withdrawableStatusReaders<ProofStatus, ProofSnapshot>(FINAL_PROOF_STATUSES);
+const readers = withdrawableStatusReaders<ProofStatus, ProofSnapshot>(FINAL_PROOF_STATUSES);
+export const { status: proofStatus, isClosed: isProofClosed } = readers;
 
 /** Why an approved proof's approval cannot be withdrawn (also once its workflow has closed). */
 export const APPROVAL_WITHDRAWAL_CLOSED = 'The approval can no longer be withdrawn';
@@ -454,7 +455,7 @@ export function whyNotProof(snapshot: ProofSnapshot, event: ProofEvent): string 
     return `The proof is ${status.replace('_', ' ')}, not approved`;
   }
   // A final status, whether or not its approval may still be withdrawn.
-  if (isProofFinal(snapshot)) {
+  if (readers.isFinal(snapshot)) {
     const closed = closedProofReason(status, context.revision);
     return event.type === 'REVISION_READY' && status === 'approved' ? `${closed}: a new revision cannot be sent` : closed;
   }

@@ -401,7 +401,8 @@ export const quoteMachine = setup({
 export type QuoteSnapshot = SnapshotFrom<typeof quoteMachine>;
 
 /** isClosed: in a final status, and no acceptance left to withdraw. */
-export const { status: quoteStatus, isFinal: isQuoteFinal, isClosed } = withdrawableStatusReaders<QuoteStatus, QuoteSnapshot>(FINAL_QUOTE_STATUSES);
+const readers = withdrawableStatusReaders<QuoteStatus, QuoteSnapshot>(FINAL_QUOTE_STATUSES);
+export const { status: quoteStatus, isClosed } = readers;
 
 /** Why an accepted quote's acceptance cannot be withdrawn (also once its workflow has closed). */
 export const WITHDRAWAL_CLOSED = 'The acceptance can no longer be withdrawn';
@@ -437,7 +438,7 @@ export function closedSigningReason(status: QuoteStatus): string {
 function whyNotCancelSigning(snapshot: QuoteSnapshot): string {
   const status = quoteStatus(snapshot);
   if (!requiresSignature(snapshot.context)) return 'The quote is not signed on the portal';
-  if (isQuoteFinal(snapshot)) return closedSigningReason(status);
+  if (readers.isFinal(snapshot)) return closedSigningReason(status);
   if (isSigningCancelled(snapshot.context)) return 'The digital signing is already cancelled';
   return 'The quote has not been sent yet';
 }
@@ -452,7 +453,7 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
   if (event.type === 'WITHDRAW' || event.type === 'MOVE_ON') return whyNotWithdraw(snapshot, event);
   const status = quoteStatus(snapshot);
   // A final status, whether or not its acceptance may still be withdrawn.
-  if (isQuoteFinal(snapshot)) return closedQuoteReason(status);
+  if (readers.isFinal(snapshot)) return closedQuoteReason(status);
   if (status === 'draft') return 'The quote has not been sent yet';
   const { context } = snapshot;
   if (context.validUntil !== undefined && event.at >= context.validUntil) return 'The quote has expired';
