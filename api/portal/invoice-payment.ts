@@ -173,12 +173,23 @@ export async function invoicePageParts(deps: AppDeps, req: Request, found: Found
     .map((payment) => html`<p><a class="button" href="${linkPath}/receipts/${payment.id}" download>${w.receipt(payment.receiptNumber ?? '', money(payment.amount))}</a></p>`);
   const notice = confirming
     ? // Refreshed at an address without a fragment: to the same address with one, a browser would only scroll.
-      html`<meta http-equiv="refresh" content="2;url=${linkPath}?payment=success"><p class="notice success" role="status">${w.confirming}</p>`
+      html`${confirmingRefresh(linkPath, req.query.check)}<p class="notice success" role="status">${w.confirming}</p>`
     : returned === 'cancelled'
       ? html`<p class="notice" role="status">${w.cancelled}</p>`
       : null;
   const section = payForm || receipts.length > 0 || notice ? html`<section class="sheet payment" id="payment"><h2>${w.heading}</h2>${notice}${payForm}${receipts}</section>` : null;
   return { banner, section };
+}
+
+/**
+ * The page looks again by itself while the payment is being confirmed: soon at first (it is
+ * usually a matter of seconds), then less and less often, so a slow confirmation never spends
+ * the link's request budget (rate-limits.ts) and ends on a "too many requests" page.
+ */
+function confirmingRefresh(linkPath: string, check: unknown): SafeHtml {
+  const done = typeof check === 'string' && /^\d{1,3}$/.test(check) ? Number(check) : 0;
+  const delaySeconds = Math.min(2 + 2 * done, 15);
+  return html`<meta http-equiv="refresh" content="${String(delaySeconds)};url=${linkPath}?payment=success&amp;check=${String(done + 1)}">`;
 }
 
 const DECISION_ID = /^[A-Za-z0-9_-]{8,100}$/;

@@ -633,7 +633,11 @@ function answerOutdatedLink(req: Request, res: Response, found: FoundLink): void
 
 function answerRateLimited(req: Request, res: Response): void {
   if (wantsJson(req)) return sendProblem(res, new AppError('rate_limited', 'Too many requests for this link or from this address; wait a minute'));
-  res.status(429).type('html').send(noticePage(visitorLocales(req), (locale) => MESSAGES[locale].rateLimited));
+  // A page that was looking again by itself (a payment being confirmed) carries on once the budget is back.
+  const retryAfter = Number(res.getHeader('Retry-After'));
+  const reload = req.method === 'GET' && Number.isInteger(retryAfter) && retryAfter > 0 ? html`<meta http-equiv="refresh" content="${String(retryAfter)}">` : undefined;
+  const locales = visitorLocales(req);
+  res.status(429).type('html').send(noticePage(locales, (locale) => ({ ...MESSAGES[locale].rateLimited, ...(reload && locale === locales[0] ? { extra: reload } : {}) })));
 }
 
 function answerPortalError(error: unknown, req: Request, res: Response, next: NextFunction): void {

@@ -111,6 +111,12 @@ it('pays an invoice online once: decline recorded, bad signatures refused, repla
   expect((await documentOf(documentId)).status).toBe('sent');
   expect((await payments.charges()).count).toBe(0);
 
+  // Back on the page before a payment is recorded, it looks again by itself, less and less often.
+  const lookingAgain = async (query: string) => (await (await fetch(`${url}?${query}`, { headers: { 'accept-language': 'en' } })).text()).match(/http-equiv="refresh" content="(\d+);url=[^"]*\?payment=success&amp;check=(\d+)"/)?.slice(1);
+  expect(await lookingAgain('payment=success')).toEqual(['2', '1']);
+  expect(await lookingAgain('payment=success&check=3')).toEqual(['8', '4']);
+  expect(await lookingAgain('payment=success&check=40')).toEqual(['15', '41']);
+
   // The success card: back to the portal through the success URL, paid, with a receipt.
   const accepted = await payOnHostedPage(checkoutUrl as string, '4242 4242 4242 4242');
   expect(accepted.status).toBe(303);
