@@ -12,6 +12,7 @@ import { formatMoney } from '../../domain/money';
 import { launchChromium, onAPhone, keepScreenshot } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { createInvoice, startPaymentStack, type PaymentStack } from '../support/payments';
+import { whereItStands } from '../support/where-it-stands';
 import { backOffice, SAMPLE_LINES, type BackOffice } from '../integration/portal-fixtures';
 
 let payments: PaymentStack;
@@ -70,7 +71,13 @@ it('declines the decline card with a clear message, then pays with the success c
   await page.waitForURL((address) => address.href.startsWith(url));
   // The page says the payment is being confirmed and looks again by itself until it is recorded.
   // Webhook or return, then the workflow records, renders the receipt and answers: as long as `eventually` allows on a busy machine.
-  await page.locator('.banner.paid').filter({ hasText: 'Facture payée' }).waitFor({ state: 'visible', timeout: 60_000 });
+  await page
+    .locator('.banner.paid')
+    .filter({ hasText: 'Facture payée' })
+    .waitFor({ state: 'visible', timeout: 60_000 })
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\nThe page showed: ${(await page.locator('main').innerText().catch(() => '?')).slice(0, 400)}\n${await whereItStands(payments.stack, 'invoice', documentId)}`);
+    });
   expect(await payButton.count()).toBe(0);
   const receiptLink = page.getByRole('link', { name: /Télécharger le reçu/ });
   await receiptLink.waitFor({ state: 'visible' });
