@@ -141,8 +141,10 @@ export async function invoicePageParts(deps: AppDeps, req: Request, found: Found
   const amountDue = amountLeftToPay({ grossTotal: document.grossTotal, paidTotal });
   const payable = amountDue > 0 && (await isPayableOnline(deps, { ...document, status }));
   const returned = req.query.payment;
-  // Back from the payment page before the workflow has recorded it: say so, and look again shortly.
-  const confirming = returned === 'success' && status !== 'paid' && amountDue > 0;
+  const checks = checksMade(req.query.check);
+  // Back from the payment page before the workflow has recorded it (its receipt may be kept a moment before
+  // the invoice is paid): say so, and look again shortly. A page still unpaid after minutes shows where it stands.
+  const confirming = returned === 'success' && status !== 'paid' && checks < CONFIRMING_CHECKS;
 
   const lastPaidAt = succeeded
     .map((payment) => payment.paidAt)
@@ -173,7 +175,7 @@ export async function invoicePageParts(deps: AppDeps, req: Request, found: Found
     .map((payment) => html`<p><a class="button" href="${linkPath}/receipts/${payment.id}" download>${w.receipt(payment.receiptNumber ?? '', money(payment.amount))}</a></p>`);
   const notice = confirming
     ? // Refreshed at an address without a fragment: to the same address with one, a browser would only scroll.
-      html`${confirmingRefresh(linkPath, req.query.check)}<p class="notice success" role="status">${w.confirming}</p>`
+      html`${confirmingRefresh(linkPath, checks)}<p class="notice success" role="status">${w.confirming}</p>`
     : returned === 'cancelled'
       ? html`<p class="notice" role="status">${w.cancelled}</p>`
       : null;
@@ -184,12 +186,17 @@ export async function invoicePageParts(deps: AppDeps, req: Request, found: Found
 /**
  * The page looks again by itself while the payment is being confirmed: soon at first (it is
  * usually a matter of seconds), then less and less often, so a slow confirmation never spends
- * the link's request budget (rate-limits.ts) and ends on a "too many requests" page.
+ * the link's request budget (rate-limits.ts); after about ten minutes it stops.
  */
-function confirmingRefresh(linkPath: string, check: unknown): SafeHtml {
-  const done = typeof check === 'string' && /^\d{1,3}$/.test(check) ? Number(check) : 0;
-  const delaySeconds = Math.min(2 + 2 * done, 15);
-  return html`<meta http-equiv="refresh" content="${String(delaySeconds)};url=${linkPath}?payment=success&amp;check=${String(done + 1)}">`;
+const CONFIRMING_CHECKS = 45;
+
+function checksMade(check: unknown): number {
+  return typeof check === 'string' && /^\d{1,3}$/.test(check) ? Number(check) : 0;
+}
+
+function confirmingRefresh(linkPath: string, checks: number): SafeHtml {
+  const delaySeconds = Math.min(2 + 2 * checks, 15);
+  return html`<meta http-equiv="refresh" content="${String(delaySeconds)};url=${linkPath}?payment=success&amp;check=${String(checks + 1)}">`;
 }
 
 const DECISION_ID = /^[A-Za-z0-9_-]{8,100}$/;

@@ -115,7 +115,9 @@ it('pays an invoice online once: decline recorded, bad signatures refused, repla
   const lookingAgain = async (query: string) => (await (await fetch(`${url}?${query}`, { headers: { 'accept-language': 'en' } })).text()).match(/http-equiv="refresh" content="(\d+);url=[^"]*\?payment=success&amp;check=(\d+)"/)?.slice(1);
   expect(await lookingAgain('payment=success')).toEqual(['2', '1']);
   expect(await lookingAgain('payment=success&check=3')).toEqual(['8', '4']);
-  expect(await lookingAgain('payment=success&check=40')).toEqual(['15', '41']);
+  expect(await lookingAgain('payment=success&check=44')).toEqual(['15', '45']);
+  // After about ten minutes it stops, and shows where the invoice stands.
+  expect(await lookingAgain('payment=success&check=45')).toBeUndefined();
 
   // The success card: back to the portal through the success URL, paid, with a receipt.
   const accepted = await payOnHostedPage(checkoutUrl as string, '4242 4242 4242 4242');
