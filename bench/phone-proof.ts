@@ -12,7 +12,7 @@
  * - the bytes transferred (DevTools' encodedDataLength, headers included) until the page has
  *   loaded and the network has been idle for a second, without scrolling;
  * - the bytes once scrolled to the end, a screen at a time as a reader would;
- * and which images it downloaded. Each figure is printed beside its goal, PASS or MISS.
+ * and what it downloaded: the page, each image size, anything else. Each figure is printed beside its goal, PASS or MISS.
  * Prints figures; asserts nothing.
  */
 import { randomBytes } from 'node:crypto';
@@ -121,9 +121,9 @@ function scrollAScreen(page: Page): Promise<boolean> {
   });
 }
 
-interface PageImage {
-  /** "small", "thumbnail"… (`size` of its address; "preview" without one). */
-  size: string;
+/** A response, named by what it is: "page" (the HTML), a page image's size ("small", "thumbnail"…), or "other". */
+interface Transfer {
+  kind: string;
   bytes: number;
 }
 
@@ -133,15 +133,15 @@ interface PhoneRun {
   lcpElement: string;
   bytesBeforeScroll: number;
   bytesScrolled: number;
-  imagesBeforeScroll: PageImage[];
-  imagesScrolled: PageImage[];
+  beforeScroll: Transfer[];
+  scrolled: Transfer[];
 }
 
-/** A response that is a page image (/d/<token>/pages/<n>), with its size; undefined for anything else. */
-function pageImage(url: string, bytes: number): (PageImage & { page: number }) | undefined {
+/** A page image's page and size (`size` of its address, "preview" without one); undefined for any other address. */
+function pageImage(url: string): { page: number; size: string } | undefined {
   const address = new URL(url);
   const page = address.pathname.match(/\/pages\/(\d+)$/)?.[1];
-  return page ? { page: Number(page), size: address.searchParams.get('size') ?? 'preview', bytes } : undefined;
+  return page ? { page: Number(page), size: address.searchParams.get('size') ?? 'preview' } : undefined;
 }
 
 async function openOnAPhone(context: BrowserContext, link: string): Promise<PhoneRun> {
@@ -155,29 +155,29 @@ async function openOnAPhone(context: BrowserContext, link: string): Promise<Phon
   await meter.idle();
   const lcp = await largestContentfulPaint(page);
   const bytesBeforeScroll = meter.bytes;
-  const images = () => meter.responses.flatMap(({ url, bytes }) => pageImage(url, bytes) ?? []);
-  const imagesBeforeScroll = images();
+  const responses = () => meter.responses.map(({ url, bytes }) => ({ kind: url === link ? 'page' : (pageImage(url)?.size ?? 'other'), bytes }));
+  const beforeScroll = responses();
   while (!(await scrollAScreen(page))) await new Promise((resolve) => setTimeout(resolve, 300));
   await meter.idle();
-  const lcpImage = lcp.url ? pageImage(lcp.url, 0) : undefined;
+  const lcpImage = lcp.url ? pageImage(lcp.url) : undefined;
   return {
     lcpMs: lcp.startTime,
     lcpElement: lcpImage ? `page ${lcpImage.page}, ${lcpImage.size}` : 'text',
     bytesBeforeScroll,
     bytesScrolled: meter.bytes,
-    imagesBeforeScroll,
-    imagesScrolled: images().slice(imagesBeforeScroll.length),
+    beforeScroll,
+    scrolled: responses().slice(beforeScroll.length),
   };
 }
 
-/** How many images of each size, and their bytes ("small ×4 0.18 MB, thumbnail ×6 0.05 MB"). */
-function sizesOf(images: PageImage[]): string {
+/** How many responses of each kind, and their bytes ("page ×1 0.06 MB, small ×4 0.18 MB"). */
+function kindsOf(responses: Transfer[]): string {
   const counts = new Map<string, { count: number; bytes: number }>();
-  for (const { size, bytes } of images) {
-    const tally = counts.get(size) ?? { count: 0, bytes: 0 };
-    counts.set(size, { count: tally.count + 1, bytes: tally.bytes + bytes });
+  for (const { kind, bytes } of responses) {
+    const tally = counts.get(kind) ?? { count: 0, bytes: 0 };
+    counts.set(kind, { count: tally.count + 1, bytes: tally.bytes + bytes });
   }
-  return [...counts].map(([size, { count, bytes }]) => `${size} ×${count} ${mb(bytes)}`).join(', ') || 'none';
+  return [...counts].map(([kind, { count, bytes }]) => `${kind} ×${count} ${mb(bytes)}`).join(', ') || 'none';
 }
 
 async function main(): Promise<void> {
@@ -211,7 +211,7 @@ async function main(): Promise<void> {
           runs.push(run);
           console.log(
             `  run ${index + 1}: LCP ${(run.lcpMs / 1000).toFixed(2)} s (${run.lcpElement}), before scrolling ${mb(run.bytesBeforeScroll)} ` +
-              `(images: ${sizesOf(run.imagesBeforeScroll)}), scrolled to the end ${mb(run.bytesScrolled)} (then: ${sizesOf(run.imagesScrolled)})`,
+              `(${kindsOf(run.beforeScroll)}), scrolled to the end ${mb(run.bytesScrolled)} (then: ${kindsOf(run.scrolled)})`,
           );
         } finally {
           await context.close();
