@@ -81,6 +81,8 @@ export interface ProofPageInput {
 }
 
 /**
+ * The page toolbar is as tall without the script's previous/next buttons as with them: when
+ * the script shows them, nothing below moves.
  * From 60rem up the layout is two columns, the decisions right; their column spans every row
  * (1/span 20, more rows than the layout ever has), so their sticky box holds to the page's end.
  */
@@ -142,11 +144,11 @@ button.add-pin[aria-pressed="true"]{background:#1f6feb;border-color:#1f6feb;colo
 .thumbnails img{display:block;width:100%;height:auto;border:1px solid var(--rule);background:#fff}
 .thumbnails a[aria-current]{background:var(--ink);color:#fff}
 .thumbnails a:focus-visible,.page-toolbar a:focus-visible{outline:3px solid #7bb8ff;outline-offset:1px}
-.page-toolbar{position:sticky;top:0;z-index:4;display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .75rem;background:var(--bg);padding:.4rem 0;margin:0 0 .5rem}
+.page-toolbar{--page-nav-height:2.2rem;position:sticky;top:0;z-index:4;display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .75rem;background:var(--bg);padding:.4rem 0;margin:0 0 .5rem;min-height:calc(var(--page-nav-height) + .8rem)}
 .page-toolbar a{color:inherit;font-size:.9rem}
 .page-nav{display:flex;align-items:center;gap:.4rem}
 .page-nav[hidden]{display:none}
-.page-nav button{width:auto;display:inline-block;padding:.3rem .85rem;font-size:1.1rem;line-height:1.3}
+.page-nav button{width:auto;display:inline-block;height:var(--page-nav-height);padding:.3rem .85rem;font-size:1.1rem;line-height:1.3}
 .page-nav button:disabled{color:var(--muted);cursor:default}
 .page-indicator{margin:0;font-weight:600;min-width:7.5rem;text-align:center;font-variant-numeric:tabular-nums}
 .view-switch{display:none}
@@ -333,11 +335,17 @@ function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageI
   return html` srcset="${candidates.join(', ')}" sizes="${sizes}"`;
 }
 
-/** A page's preview at the width it is shown (`sizes`), lazy below the first screen. */
+/**
+ * A page's preview at the width it is shown (`sizes`), its box reserved (width and height) so
+ * nothing moves as it arrives. Page 1 is the largest thing on the first screen (on a phone, a
+ * desktop, in spreads where it stands alone): it is fetched first, ahead of the thumbnails,
+ * which a strip or a sidebar lays out above or beside it. Every later page starts below that
+ * screen, so the browser fetches it as the reader scrolls near it.
+ */
 function previewImage(input: ProofPageInput, revision: number, page: ProofPageImage, alt: string, sizes: string): SafeHtml {
   return html`<img src="${pageImageUrl(input, revision, page.position)}"${previewSrcset(input, revision, page, sizes)} alt="${alt}"${
     page.width && page.height ? html` width="${page.width}" height="${page.height}"` : null
-  }${page.position > 2 ? html` loading="lazy"` : null}>`;
+  }${page.position === 1 ? html` fetchpriority="high"` : html` loading="lazy"`}>`;
 }
 
 /** The preview as a link to its zoom image (which the script opens over the page). */

@@ -95,6 +95,11 @@ it('gives a many-page proof thumbnails that are anchors to their pages, loaded l
   expect(single).not.toContain('class="page-toolbar"');
 });
 
+it('fetches page 1 first and every later page lazily, each box reserved by its width and height', () => {
+  const previews = [...page().matchAll(/<a class="zoom" href="[^"]+"><img src="[^"]+" srcset="[^"]+" sizes="[^"]+" alt="[^"]+"([^>]*)>/g)].map((match) => match[1]);
+  expect(previews).toEqual([' width="1600" height="2263" fetchpriority="high"', ' width="1600" height="2263" loading="lazy"', ' width="1600" height="2263" loading="lazy"']);
+});
+
 it('lays out facing pages when asked, and keeps the view across revisions', () => {
   const html = page({ spreads: true });
   expect(html).toContain('<section class="pages spreads"');
