@@ -206,7 +206,25 @@ ${input.sections ?? null}
 ${footer(input)}
 </div>
 ${proofScript()}`;
-  return pageShell(input.locale, `${title} ${input.document.number} · ${seller.identity.legalName}`, body, STYLE, seller);
+  return pageShell(input.locale, `${title} ${input.document.number} · ${seller.identity.legalName}`, body, STYLE, seller, firstPagePreload(input));
+}
+
+/**
+ * Page 1's preview asked for from the head, at the width its `<img>` will choose (same
+ * srcset and sizes, so the browser uses what it preloaded): the style, the header and the
+ * thumbnails come before the image in the page, which a slow network takes a while to bring.
+ * In a comparison two revisions share the first screen: none is preloaded.
+ */
+function firstPagePreload(input: ProofPageInput): SafeHtml | null {
+  const { shown } = input;
+  const first = shown?.pages[0];
+  if (!shown || !first || input.compare) return null;
+  const sizes = input.spreads ? SPREAD_SIZES : PREVIEW_SIZES;
+  const srcset = previewCandidates(input, shown.number, first);
+  return html`<link rel="preload" as="image" href="${pageImageUrl(input, shown.number, first.position)}"${
+    srcset ? html` imagesrcset="${srcset}" imagesizes="${sizes}"` : null
+  } fetchpriority="high">
+`;
 }
 
 function statusLine(input: ProofPageInput, t: ProofMessages, f: Formatters): StatusBanner {
@@ -324,15 +342,19 @@ const PREVIEW_SIZES = '(min-width: 80rem) 48.75rem, (min-width: 60rem) calc(100v
 const SPREAD_SIZES = '(min-width: 80rem) 24.4rem, (min-width: 60rem) calc(50vw - 15.6rem), calc(100vw - 1rem)';
 
 /** The preview's widths (services/render/proof-sizes.ts), so a phone downloads what it shows; none for a preview too small to have any. */
-function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageImage, sizes: string): SafeHtml | null {
+function previewCandidates(input: ProofPageInput, revision: number, page: ProofPageImage): string | null {
   const previewWidth = page.width;
   if (!previewWidth || previewWidth <= SMALL_WIDTH) return null;
   const smaller = ([['small', SMALL_WIDTH], ['medium', MEDIUM_WIDTH]] as const).filter(([, width]) => width < previewWidth);
-  const candidates = [
+  return [
     ...smaller.map(([size, width]) => `${pageImageUrl(input, revision, page.position, size)} ${width}w`),
     `${pageImageUrl(input, revision, page.position)} ${previewWidth}w`,
-  ];
-  return html` srcset="${candidates.join(', ')}" sizes="${sizes}"`;
+  ].join(', ');
+}
+
+function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageImage, sizes: string): SafeHtml | null {
+  const candidates = previewCandidates(input, revision, page);
+  return candidates ? html` srcset="${candidates}" sizes="${sizes}"` : null;
 }
 
 /**
