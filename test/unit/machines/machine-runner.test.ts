@@ -112,6 +112,8 @@ describe('with actions behind the answer', () => {
         sendRevisionEmail: noted('revision email'),
         withdrawSignature: noted('withdraw'),
         cancelPortalSigning: noted('cancel signing'),
+        openDepositPayment: noted('deposit page'),
+        recordDeposit: noted('deposit'),
         confirmToCustomer: async ({ params }) => void ran.push(`confirm ${params.confirmation}`),
       },
       { actionsRunBehind: true },
