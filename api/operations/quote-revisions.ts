@@ -50,7 +50,9 @@ export async function updateDocument(
 
   const depositChanged = patch.deposit !== undefined || patch.depositPolicy !== undefined;
   // A policy alone changes the deposit already asked; a deposit alone keeps the policy set.
-  const deposit = depositChanged ? depositOfInput(document.kind, patch.deposit === undefined ? depositAskedOf(document) : patch.deposit, patch.depositPolicy ?? depositPolicyOf(document)) : undefined;
+  const asked = patch.deposit === undefined ? depositAskedOf(document) : patch.deposit;
+  // A deposit removed takes its policy with it.
+  const deposit = depositChanged ? depositOfInput(document.kind, asked, patch.depositPolicy ?? (asked ? depositPolicyOf(document) : undefined)) : undefined;
 
   if (document.status === 'draft' && !document.workflowId) {
     // Nothing was sent yet: the assignee too is edited in place, with no trail.

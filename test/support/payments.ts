@@ -79,6 +79,16 @@ export async function createInvoice(
   return { documentId: invoice.id, contactEmail };
 }
 
+/** The stand-in's hosted page, posted as its form is. */
+export async function payOnHostedPage(url: string, card: string): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: 'payer@customer.test', cardNumber: card, cardExpiry: '12 / 34', cardCvc: '123', billingName: 'Zoë Dupré' }),
+    redirect: 'manual',
+  });
+}
+
 /** A Stripe-Signature header for `body`, signed with `secret` at `timestamp` (seconds; now unless given). */
 export function stripeSignature(body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
