@@ -8,10 +8,9 @@
  */
 import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
-import { payOnHostedPage, startPaymentStack, type PaymentStack } from '../support/payments';
+import { emailedPortalPage, payOnHostedPage, startPaymentStack, type PaymentStack } from '../support/payments';
 import { quoteRunOver } from '../support/quote-run';
 import { saveClosedHistory } from '../replay/record';
-import { recipientsOf } from '../support/outbox';
 import { formatMoney } from '../../domain/money';
 import { documentWorkflowId } from '../../workflows/messages/document';
 import { invoiceStateQuery } from '../../workflows/messages/invoice';
@@ -131,17 +130,7 @@ it('accept_when_paid: the yes opens the deposit page once per click; a declined 
   );
   expect(invoiceState).toMatchObject({ paidTotal: deposit.amount, amountDue: gross - deposit.amount });
   // Its page, through the link its email carries: the deposit deducted, the rest to pay.
-  const invoicePage = await eventually(
-    async () => {
-      const links = (await payments.stack.readOutbox())
-        .filter((email) => recipientsOf(email).some((to) => to.includes(contactEmail)))
-        .flatMap((email) => email.links)
-        .filter((link) => link.startsWith(`${payments.stack.baseUrl}/d/`) && link !== url);
-      const pages = await Promise.all(links.map(async (link) => (await fetch(link)).text()));
-      return pages.find((text) => text.includes(invoiceDocument.number));
-    },
-    { what: "the invoice's email and its page" },
-  );
+  const { text: invoicePage } = await emailedPortalPage(payments.stack, contactEmail, invoiceDocument.number);
   expect(invoicePage).toContain('Acompte déjà versé');
   const rest = formatMoney(gross - deposit.amount, 'EUR', 'fr').replace(/[ \u202f]/g, '\u00a0');
   expect(invoicePage).toContain(`Payer en ligne ${rest}`);
