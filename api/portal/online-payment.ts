@@ -192,6 +192,8 @@ export interface PaymentParts {
   section: SafeHtml | null;
   /** A quote's yes is paid with its deposit: the accept form posts to /pay, and says so. */
   acceptLabel?: string;
+  /** A quote's deposit is paid: its acceptance is no longer withdrawn on the portal (machines/quote.ts). */
+  depositPaid?: true;
 }
 
 export async function paymentPageParts(deps: AppDeps, req: Request, found: FoundLink, linkPath: string): Promise<PaymentParts | null> {
@@ -250,6 +252,7 @@ async function depositPageParts(deps: AppDeps, req: Request, found: FoundLink, l
     banner: null,
     section: html`<section class="sheet payment deposit" id="payment"><h2>${w.heading}</h2>${notice}${standing}${payDue}${receipt}</section>`,
     ...(mayPay ? { acceptLabel: w.acceptAndPay(money(amount)) } : {}),
+    ...(paid ? { depositPaid: true as const } : {}),
   };
 }
 

@@ -113,6 +113,8 @@ it('accept_when_paid: the yes opens the deposit page once per click; a declined 
   if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(payments.stack.client.workflow, `quote-${documentId}`, 'quote-deposit-declined-paid');
   const acceptedPage = await (await fetch(url)).text();
   expect(acceptedPage).toMatch(/Acompte de .+ payé le/);
+  // Money taken: the yes is not withdrawn on the portal any more (the page says whom to call).
+  expect(acceptedPage).not.toContain('/withdraw"');
 
   // Converted into an invoice: the deposit is a payment already received; what is due is the rest.
   const invoice = await succeeded(office.api.POST('/v1/documents/{id}/convert', { params: { path: { id: documentId } }, body: { to: 'invoice' } }), 201);
