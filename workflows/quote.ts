@@ -43,8 +43,8 @@ const { openHostedPayment } = proxyActivities<PaymentActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { ...patiently, maximumAttempts: 3 },
 });
-/** The deposit kept with its receipt (rendering may take a while). */
-const { recordPayment } = proxyActivities<PaymentActivities>({
+/** The deposit kept with its receipt (rendering may take a while); its pages closed when the quote is over. */
+const { recordPayment, closeHostedPayments } = proxyActivities<PaymentActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
@@ -217,6 +217,9 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         await recordPayment.executeWithOptions({ summary: `record the deposit of ${plainMoney(payment.amount, payment.currency)}` }, [
           { tenantId, documentId, payment, receiptSeq: 1, paidTotal: payment.amount },
         ]);
+      },
+      closeHostedPayments: async () => {
+        await closeHostedPayments.executeWithOptions({ summary: "close the deposit's payment pages" }, [{ tenantId, documentId }]);
       },
       applyRevision: async ({ params }) => {
         await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);

@@ -79,7 +79,8 @@
  *   seller asked for the money with the yes); a signature or an answer the seller recorded
  *   accepts as always, the deposit then due. A paid deposit is not withdrawn on the portal (the
  *   customer calls the seller), and MOVE_ON (the seller converts) ends the wait for a deposit
- *   still due: the invoice asks for all of it.
+ *   still due: the invoice asks for all of it. A quote refused, cancelled or expired after its
+ *   deposit's page was asked closes that page (`closeHostedPayments`, as a cancelled invoice does).
  *
  * Final statuses are not XState final states: a finished machine ignores events, and a view of
  * an accepted quote must still be recorded.
@@ -321,6 +322,11 @@ export const quoteMachine = setup({
     countDeposit: assign({ depositPaymentId: ({ event }) => (event as DepositPaidEvent).payment.paymentId }),
     countDepositFailure: assign({ depositFailureEventIds: ({ context, event }) => [...(context.depositFailureEventIds ?? []), (event as DepositFailedEvent).eventId] }),
     openDepositPayment: activity<OpenDepositParams>(),
+    closeHostedPayments: activity<undefined>(),
+    /** A quote refused, cancelled or expired with a deposit page asked: the page closes, so nobody pays for a quote that is over. */
+    closeDepositPages: enqueueActions(({ context, enqueue }) => {
+      if (context.depositAsks) enqueue('closeHostedPayments');
+    }),
     recordDeposit: activity<RecordDepositParams>(),
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
@@ -420,8 +426,10 @@ export const quoteMachine = setup({
       ] as const;
     const revise = (self: 'sent' | 'viewed' | 'on_hold') => ({ target: self, reenter: true, guard: 'stillValid', actions: newVersion('revised') }) as const;
     /** Cancelled, and its signing with it when one is out (the workflow knows whether). */
-    const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature'] } as const;
-    const expire = { target: 'expired', actions: ['keepTime', record('expired')] } as const;
+    const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature', 'closeDepositPages'] } as const;
+    const expire = { target: 'expired', actions: ['keepTime', record('expired'), 'closeDepositPages'] } as const;
+    const refused = decide('refused', 'refused');
+    const refuse = { ...refused, actions: [...refused.actions, 'closeDepositPages'] } as const;
     /** The portal signing cancelled, the quote left where it is (its timers keep running). */
     const cancelSigning = { guard: 'maySigningBeCancelled', actions: ['keepTime', 'markSigningCancelled', 'cancelPortalSigning'] } as const;
     /** The customer's answer given off line: the signing closed, then taken as their decision, with how and by whom. */
@@ -509,7 +517,7 @@ export const quoteMachine = setup({
         on: {
           ACCEPT: accept,
           SIGN: sign,
-          REFUSE: decide('refused', 'refused'),
+          REFUSE: refuse,
           HOLD: decide('on_hold', 'put_on_hold'),
           REMIND: { guard: 'stillValid', target: self, reenter: true, actions: remind(false) },
           REVISE: revise(self),
@@ -557,7 +565,7 @@ export const quoteMachine = setup({
           on: {
             ACCEPT: accept,
             SIGN: sign,
-            REFUSE: decide('refused', 'refused'),
+            REFUSE: refuse,
             REMIND: { guard: 'stillValid', actions: remind(false) },
             REVISE: revise('on_hold'),
             CANCEL: cancel,

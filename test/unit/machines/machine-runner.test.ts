@@ -114,6 +114,7 @@ describe('with actions behind the answer', () => {
         cancelPortalSigning: noted('cancel signing'),
         openDepositPayment: noted('deposit page'),
         recordDeposit: noted('deposit'),
+        closeHostedPayments: noted('close deposit pages'),
         confirmToCustomer: async ({ params }) => void ran.push(`confirm ${params.confirmation}`),
       },
       { actionsRunBehind: true },

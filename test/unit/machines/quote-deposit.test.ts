@@ -93,6 +93,10 @@ describe('accept_when_paid: the quote is accepted once the deposit is paid', () 
     q.send(payDeposit(T0 + 1_000));
     q.send({ type: 'REFUSE', at: T0 + 2_000, actor: customer });
     expect(q.snapshot.value).toBe('refused');
+    // Its deposit's page is closed: nobody pays for a refused quote.
+    expect(q.ran).toEqual(['record refused', 'notifyAssignee', 'closeHostedPayments']);
+    // Without a page asked, nothing to close (and quotes without deposits run exactly as before).
+    expect(quote('accept_when_paid').send({ type: 'CANCEL', at: T0 + 1_000, actor: seller }).ran).toEqual(['record cancelled', 'withdrawSignature']);
   });
 
   it('a deposit that comes without being asked on the portal does not accept the quote', () => {
