@@ -38,6 +38,7 @@ import {
   startQuoteWorkflow,
 } from './quote-workflow';
 import { recordFact, sellerFact } from './facts';
+import { depositPolicyOf, type DepositColumns } from '../../domain/deposit';
 import { invoiceWorkflowInput } from '../../services/invoice-terms';
 import { readProofOriginal } from './proof-files';
 import { getSettings } from './settings';
@@ -250,7 +251,7 @@ export async function sendDocument(
   try {
     const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings) : undefined;
     if (document.kind === 'quote') {
-      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}) }));
+      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, document, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}) }));
     } else if (document.kind === 'proof') {
       await startProofWorkflow(deps.temporal, deps.config.taskQueue, {
         ...story,
@@ -262,7 +263,9 @@ export async function sendDocument(
         ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: false, neverAnswered: false }),
       });
     } else if (document.kind === 'invoice') {
-      await startInvoiceWorkflow(deps.temporal, deps.config.taskQueue, invoiceWorkflowInput(story, document, settings));
+      // Payments it already has (a quote's deposit, carried over when it was made) count from the start.
+      const received = await deps.prisma.payment.findMany({ where: { documentId, status: 'succeeded' }, select: { id: true, amount: true } });
+      await startInvoiceWorkflow(deps.temporal, deps.config.taskQueue, invoiceWorkflowInput(story, { ...document, received }, settings));
     } else {
       await startAcceptanceWorkflow(deps.temporal, deps.config.taskQueue, { ...story, kind: document.kind, ...(signature ? { signature } : {}) });
     }
@@ -295,13 +298,15 @@ function storyInput(caller: TenantCaller, document: Sendable, send: SendInstruct
 
 type Settings = Awaited<ReturnType<typeof getSettings>>;
 
-/** A quote's workflow input: the story, with the tenant's terms of reminders, conversion and withdrawal. */
+/** A quote's workflow input: the story, with the tenant's terms of reminders, conversion and withdrawal, and the quote's deposit. */
 function quoteInput(
   story: ReturnType<typeof storyInput>,
   settings: Settings,
+  quote: DepositColumns,
   terms: { validUntil: Date; requireSignature: boolean; signature?: QuoteWorkflowInput['signature'] },
 ): QuoteWorkflowInput {
   const { signature } = terms;
+  const depositPolicy = depositPolicyOf(quote);
   return {
     ...story,
     validUntil: terms.validUntil.getTime(),
@@ -311,6 +316,7 @@ function quoteInput(
     requireSignature: terms.requireSignature,
     ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
     ...(signature ? { signature } : {}),
+    ...(depositPolicy ? { deposit: { policy: depositPolicy } } : {}),
     ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: settings.autoConvertToOrder, neverAnswered: Boolean(signature) }),
   };
 }
@@ -355,7 +361,7 @@ export async function reopenDocument(deps: AppDeps, caller: TenantCaller, docume
   if (validUntil.getTime() <= now.getTime()) throw new AppError('unprocessable', 'A reopened quote must be valid after now.', [{ path: 'validUntil', message: 'in the past' }]);
   const story = storyInput(caller, document, { channel: 'email', attachPdf: false });
   await reopenQuote(deps.temporal, deps.config.taskQueue, {
-    ...quoteInput(story, settings, { validUntil, requireSignature: document.requireSignature }),
+    ...quoteInput(story, settings, document, { validUntil, requireSignature: document.requireSignature }),
     reopen: { version: document.version },
     writtenBefore: await lastWriteOf(deps, document.workflowId),
   });

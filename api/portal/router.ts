@@ -13,7 +13,7 @@
  *        cancelled one the customer had: 410, as its own link (domain/chain.ts)
  *   GET  /d/:token/messages   the conversation (JSON; a browser is sent to the page)
  *   POST /d/:token/messages   `body`: the customer writes to the seller
- *   POST /d/:token/pay        an invoice: opens the hosted payment (invoice-payment.ts), with
+ *   POST /d/:token/pay        an invoice, a quote's deposit: opens the hosted payment (online-payment.ts), with
  *        GET /d/:token/payment-return and GET /d/:token/receipts/:paymentId
  *
  * Posts are HTML forms (CSRF field and one-time decision id, see csrf.ts) answered with the
@@ -62,7 +62,7 @@ import { confirmSeen, confirmViewBeforeAction, recordDownload, recordOpen, type 
 import { certificatePath, consentTextFor, isOutdatedLink, outdatedLinkPage, sendCertificate, signatureEvidence } from './signing';
 import type { SignatureEvidence } from '../../domain/signature';
 import { createPortalRateLimiters } from './rate-limits';
-import { downloadReceipt, invoicePageParts, payInvoice, returnFromPayment } from './invoice-payment';
+import { downloadReceipt, paymentPageParts, payOnline, returnFromPayment } from './online-payment';
 import { PROOF_DECISION_FIELDS, proofDecisionDetails, proofPortalPage, proofRefusalText, sendProofPageImage, sendProofPdf } from './proof-portal';
 import { PROOF_SCRIPT_CSP_SOURCE } from './proof-script';
 
@@ -391,8 +391,8 @@ export function createPortalRouter(deps: AppDeps): Router {
   router.post('/:token/forward', rateLimited, parseBody, withLink(forwardToAColleague));
   router.get('/:token/forward', rateLimited, (req: Request, res: Response) => res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`));
   router.get('/:token/pdf', rateLimited, withLink(downloadPdf));
-  // Invoices: pay online, come back from the payment page, download receipts (invoice-payment.ts).
-  router.post('/:token/pay', rateLimited, parseBody, withLink(payInvoice(deps)));
+  // Invoices, and quotes' deposits: pay online, come back from the payment page, download receipts (online-payment.ts).
+  router.post('/:token/pay', rateLimited, parseBody, withLink(payOnline(deps, requestSource)));
   router.get('/:token/payment-return', rateLimited, withLink(returnFromPayment(deps)));
   router.get('/:token/receipts/:paymentId', rateLimited, withLink(downloadReceipt(deps)));
   router.get('/:token/pages/:n', imageRateLimited, withLink((req, res, found) => sendProofPageImage(deps, req, res, found)));
@@ -475,7 +475,7 @@ async function quotePage(
     sellerContact(deps.prisma, shownFound),
     listChain(deps.prisma, found.document),
     listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
-    readOnly ? null : invoicePageParts(deps, req, found, linkPath),
+    readOnly ? null : paymentPageParts(deps, req, found, linkPath),
     readOnly ? null : deps.prisma.quoteSignature.findUnique({ where: { documentId: shown.id }, select: { id: true } }),
   ]);
   // Each form rendered is a decision not taken yet: its id is minted here, and a double submit of it is one decision.
@@ -483,8 +483,8 @@ async function quotePage(
     const decisionId = randomUUID();
     return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
-  // An acceptance is offered back until the quote moved on (converted) or was signed; its workflow has the last word.
-  const withdrawable = chain.length === 1 && !signature;
+  // An acceptance is offered back until the quote moved on (converted), was signed or its deposit paid; its workflow has the last word.
+  const withdrawable = chain.length === 1 && !signature && !payment?.depositPaid;
   const forms = readOnly
     ? []
     : decisionsOffered(shown.kind, status, linkActionsNow(found.link.actions, shown), shown.requireSignature)
@@ -523,6 +523,7 @@ async function quotePage(
       ...(signature ? { certificateUrl: certificatePath(linkPath) } : {}),
     },
     forms,
+    ...(payment?.acceptLabel ? { acceptWithDeposit: { label: payment.acceptLabel } } : {}),
     notice: state.notice,
   });
 }

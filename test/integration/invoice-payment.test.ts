@@ -9,7 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { succeeded, type components } from '../support/api';
 import { eventually } from '../support/eventually';
-import { createInvoice, startPaymentStack, type PaymentStack } from '../support/payments';
+import { createInvoice, payOnHostedPage, startPaymentStack, type PaymentStack } from '../support/payments';
 import { saveClosedHistory } from '../replay/record';
 import { recipientsOf } from '../support/outbox';
 import { pdfText } from '../support/pdf-text';
@@ -40,16 +40,6 @@ async function postWebhook(body: string, signature: string | undefined): Promise
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) },
     body,
-  });
-}
-
-/** The stand-in's hosted page, posted as its form is. */
-async function payOnHostedPage(url: string, card: string): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: 'payer@customer.test', cardNumber: card, cardExpiry: '12 / 34', cardCvc: '123', billingName: 'Zoë Dupré' }),
-    redirect: 'manual',
   });
 }
 
