@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { formatMoney } from '../../domain/money';
 import { succeeded } from '../support/api';
 import { launchChromium, onAPhone, keepScreenshot } from '../support/browser';
+import { eventually } from '../support/eventually';
 import { emailedPortalPage, startPaymentStack, typeCard, type PaymentStack } from '../support/payments';
 import { backOffice, SAMPLE_LINES, type BackOffice } from '../integration/portal-fixtures';
 
@@ -57,6 +58,8 @@ it('accepts a quote with a 30 % deposit paid on the hosted page, then its invoic
   const invoice = await succeeded(office.api.POST('/v1/documents/{id}/convert', { params: { path: { id: documentId } }, body: { to: 'invoice' } }), 201);
   await succeeded(office.api.POST('/v1/documents/{id}/send', { params: { path: { id: invoice.id } }, body: {} }), 202);
   const invoiceLink = await emailedPortalPage(payments.stack, contactEmail, (await office.document(invoice.id)).number);
+  // The email goes out before the workflow records it: a page read in between shows a draft.
+  await eventually(async () => ((await office.document(invoice.id)).status === 'sent' ? true : undefined), { what: 'the invoice to be sent' });
   await page.goto(invoiceLink.url);
   await page.locator('.deposit-deducted').filter({ hasText: `Acompte déjà versé (devis ${quote.number})` }).waitFor({ state: 'visible' });
   await page.getByRole('button', { name: `Payer en ligne ${money(quote.totals.gross - depositAmount)}` }).waitFor({ state: 'visible' });
