@@ -7,36 +7,24 @@
  * Screenshots are kept in .data/screenshots (invoice-declined.png, invoice-paid.png) for a person to look at.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
 import { formatMoney } from '../../domain/money';
-import { launchChromium, onAPhone, keepScreenshot } from '../support/browser';
+import { onAPhone, keepScreenshot } from '../support/browser';
 import { eventually } from '../support/eventually';
-import { createInvoice, startPaymentStack, typeCard, type PaymentStack } from '../support/payments';
+import { createInvoice, typeCard } from '../support/payments';
 import { whereItStands } from '../support/where-it-stands';
-import { backOffice, SAMPLE_LINES, type BackOffice } from '../integration/portal-fixtures';
+import { customerBrowserWorld } from '../support/customer-browser-world';
+import { SAMPLE_LINES } from '../integration/portal-fixtures';
 
-let payments: PaymentStack;
-let office: BackOffice;
-let browser: Browser;
-
-beforeAll(async () => {
-  payments = await startPaymentStack();
-  office = await backOffice(payments.stack);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await payments?.close();
-});
+const world = customerBrowserWorld({ payments: true });
 
 it('declines the decline card with a clear message, then pays with the success card and shows paid with a receipt', async () => {
-  expect((await office.api.PATCH('/v1/settings', { body: { payOnline: true } })).response.status).toBe(200);
+  expect((await world.office.api.PATCH('/v1/settings', { body: { payOnline: true } })).response.status).toBe(200);
   const lines = SAMPLE_LINES.filter((line) => !line.optional);
-  const { documentId, contactEmail } = await createInvoice(office, { locale: 'fr', lines });
-  const { url } = await office.sendQuote(documentId, contactEmail);
-  const gross = formatMoney((await office.document(documentId)).totals.gross, 'EUR', 'fr');
+  const { documentId, contactEmail } = await createInvoice(world.office, { locale: 'fr', lines });
+  const { url } = await world.office.sendQuote(documentId, contactEmail);
+  const gross = formatMoney((await world.office.document(documentId)).totals.gross, 'EUR', 'fr');
 
-  const page = await browser.newPage(onAPhone('fr-FR'));
+  const page = await world.browser.newPage(onAPhone('fr-FR'));
   await page.goto(url);
   await page.getByRole('heading', { name: 'Brochures de printemps' }).waitFor({ state: 'visible' });
   const payButton = page.getByRole('button', { name: `Payer en ligne ${gross}` });
@@ -44,21 +32,21 @@ it('declines the decline card with a clear message, then pays with the success c
 
   // The decline card: a clear failure on the payment page; the invoice stays unpaid.
   await payButton.click();
-  await page.waitForURL(new RegExp(`^${payments.stripe.url}/c/pay/cs_test_`));
+  await page.waitForURL(new RegExp(`^${world.payments.stripe.url}/c/pay/cs_test_`));
   await typeCard(page, '4000 0000 0000 0002');
   await page.getByRole('button', { name: /^Pay / }).click();
   await page.getByRole('alert').filter({ hasText: 'Your card was declined.' }).waitFor({ state: 'visible' });
   await keepScreenshot(page, 'invoice-declined');
-  await eventually(async () => ((await office.events(documentId)).some((event) => event.type === 'payment_failed') ? true : undefined), { what: 'the declined payment to be recorded' });
-  expect((await office.document(documentId)).status).not.toBe('paid');
-  expect((await payments.charges()).count).toBe(0);
+  await eventually(async () => ((await world.office.events(documentId)).some((event) => event.type === 'payment_failed') ? true : undefined), { what: 'the declined payment to be recorded' });
+  expect((await world.office.document(documentId)).status).not.toBe('paid');
+  expect((await world.payments.charges()).count).toBe(0);
   await page.goto(url);
   await payButton.waitFor({ state: 'visible' });
   expect(await page.locator('.banner.paid').count()).toBe(0);
 
   // The success card: back on the portal, paid, with the receipt.
   await payButton.click();
-  await page.waitForURL(new RegExp(`^${payments.stripe.url}/c/pay/cs_test_`));
+  await page.waitForURL(new RegExp(`^${world.payments.stripe.url}/c/pay/cs_test_`));
   await typeCard(page, '4242 4242 4242 4242');
   await page.getByRole('button', { name: /^Pay / }).click();
   await page.waitForURL((address) => address.href.startsWith(url));
@@ -69,7 +57,7 @@ it('declines the decline card with a clear message, then pays with the success c
     .filter({ hasText: 'Facture payée' })
     .waitFor({ state: 'visible', timeout: 60_000 })
     .catch(async (error: unknown) => {
-      throw new Error(`${String(error)}\nThe page showed: ${(await page.locator('main').innerText().catch(() => '?')).slice(0, 400)}\n${await whereItStands(payments.stack, 'invoice', documentId)}`);
+      throw new Error(`${String(error)}\nThe page showed: ${(await page.locator('main').innerText().catch(() => '?')).slice(0, 400)}\n${await whereItStands(world.payments.stack, 'invoice', documentId)}`);
     });
   expect(await payButton.count()).toBe(0);
   const receiptLink = page.getByRole('link', { name: /Télécharger le reçu/ });
@@ -80,7 +68,7 @@ it('declines the decline card with a clear message, then pays with the success c
   expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
   expect(download.suggestedFilename()).toMatch(/-R1\.pdf$/);
 
-  expect((await office.document(documentId)).status).toBe('paid');
-  expect((await payments.charges()).count).toBe(1);
+  expect((await world.office.document(documentId)).status).toBe('paid');
+  expect((await world.payments.charges()).count).toBe(1);
   await page.close();
 });
