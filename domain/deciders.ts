@@ -17,6 +17,8 @@
  *   step can no longer be. Either is taken once: a round that is settled takes no more votes.
  */
 
+import type { LinkAction } from './documents';
+
 export const DECIDER_ROLES = ['approver', 'signer', 'reviewer'] as const;
 export type DeciderRole = (typeof DECIDER_ROLES)[number];
 
@@ -197,4 +199,11 @@ export function deciderPlanProblem(deciders: readonly NamedDecider[], rule: Step
 export function rulesOfSteps(rule: StepRule | StepRule[] | undefined, steps: number): StepRule[] {
   if (Array.isArray(rule)) return Array.from({ length: steps }, (_, index) => rule[index] ?? 'all');
   return Array.from({ length: steps }, () => rule ?? 'all');
+}
+
+/** What a decider's link lets them do, by the document's kind and their role: never forward, never hold. */
+export function deciderLinkActions(kind: string, role: DeciderRole): LinkAction[] {
+  if (role === 'reviewer') return ['view', 'download', 'comment'];
+  if (kind === 'proof') return ['view', 'download', 'approve', 'request-changes'];
+  return ['view', 'download', role === 'signer' ? 'sign' : 'accept', 'refuse'];
 }

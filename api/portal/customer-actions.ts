@@ -34,6 +34,7 @@ export function customerActor(link: AccessLink): Actor {
     ...(link.recipientName ? { name: link.recipientName } : {}),
     ...(link.recipientEmail ? { email: link.recipientEmail } : {}),
     ...(link.forwardedFromLinkId ? { forwardedFromLinkId: link.forwardedFromLinkId } : {}),
+    ...(link.deciderId ? { deciderId: link.deciderId } : {}),
   };
 }
 
