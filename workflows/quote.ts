@@ -12,6 +12,7 @@ import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput 
 import { answerEvent, runDocumentStory } from './document-story';
 import { decision, decisionEvent, patiently } from './story';
 import { confirmationActions, customerEmailActions, emailRecipient, messageCustomer, reminderOf } from './customer-emails';
+import { inviteDeciders } from './decider-invitations';
 import { signatureWithdrawal, signerReminder, signingCancelReason, startSignatureChild } from './signature';
 import {
   currentVersion,
@@ -100,6 +101,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   const withdrawal = input.withdrawal && !input.resume && patched('withdrawal') ? input.withdrawal : undefined;
   // A refused or expired quote taken up again: this run opens with its new version. Patched: a new opening.
   const reopen = input.reopen && !input.resume && patched('reopen') ? input.reopen : undefined;
+  // Several deciders, invited in steps instead of the customer's email. Patched: a new opening.
+  const deciders = input.deciders && !input.resume && patched('deciders') ? input.deciders : undefined;
 
   const closed = await runDocumentStory(input, {
     kind: 'quote',
@@ -113,6 +116,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       requireSignature: input.requireSignature,
       ...(withdrawal ? { withdrawal } : {}),
       ...(reopen ? { version: reopen.version } : {}),
+      ...(deciders ? { deciders } : {}),
     }),
     ...(reopen ? { opening: (): ReviseEvent => ({ type: 'REOPEN', at: Date.now(), actor: input.sentBy, changes: input.validUntil === undefined ? {} : { validUntil: input.validUntil } }) } : {}),
     status: quoteStatus,
@@ -141,6 +145,10 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         // A reopened quote's reminders are its new version's: keyed apart from the earlier run's.
         ...(input.reopen ? { reminderRound: `version#${input.reopen.version + 1}` } : {}),
       }),
+      // Each step's deciders get the quote as the customer would, with the send's message.
+      inviteDeciders: async ({ params, snapshot }) => {
+        await inviteDeciders(snapshot.context.deciders, params, { tenantId, documentId, template: firstSendTemplate, ...(send.message ? { message: send.message } : {}), attachPdf: send.attachPdf });
+      },
       recordSignature: async ({ params }) => {
         await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
       },

@@ -60,10 +60,23 @@
  *   count from the withdrawal). A signature, or an answer the seller recorded, is not withdrawn
  *   on the portal: the customer calls the seller.
  *
+ * - Several deciders (`deciders` in the input, domain/deciders.ts): each approver accepts or
+ *   refuses through their own link, in steps, each step settled by its rule. The first step is
+ *   invited instead of the customer's email, a step met invites the next, and the quote is
+ *   accepted once the last step is met, refused as soon as a step can no longer be. Such a quote
+ *   is not put on hold, revised or signed on the portal; the seller may still record an answer
+ *   given off line, remind or cancel.
+ *
+ *   sent | viewed ── ACCEPT | REFUSE by a decider ──▶ the same status (counted),
+ *                                             or the same status, next step invited,
+ *                                             or accepted | refused (settled)
+ *
  * Final statuses are not XState final states: a finished machine ignores events, and a view of
  * an accepted quote must still be recorded.
  */
-import { assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
+import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
+import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
+import { castRoundVote, roundVoteEffect, voteData, whyNotRoundVote, type InviteParams } from './deciders';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
@@ -83,6 +96,8 @@ export interface QuoteMachineInput {
   withdrawal?: WithdrawalTerms;
   /** The version the quote is at when this machine starts (a reopened quote's); 1 when absent. */
   version?: number;
+  /** Several deciders decide, in steps (domain/deciders.ts); absent: the customer decides. */
+  deciders?: DeciderPlan;
 }
 
 
@@ -103,6 +118,8 @@ export interface QuoteContext {
   withdrawal?: WithdrawalTerms;
   /** The acceptance may be withdrawn now, until `until` (epoch ms) if set; absent once the window closed. */
   withdrawable?: Withdrawable;
+  /** The deciders' round; absent when the customer decides alone. */
+  deciders?: DecisionRound;
 }
 
 /** A decision of the customer (accept, refuse, hold) or the seller (remind, cancel, cancel the portal signing). */
@@ -157,6 +174,8 @@ export interface QuoteView {
   version?: number;
   /** Accepted, and the customer may still withdraw it (until this epoch ms, when the seller set a window). */
   withdrawable?: Withdrawable;
+  /** Where each decider stands, when several decide. */
+  deciders?: DeciderProgress[];
 }
 
 export const currentVersion = (context: QuoteContext): number => context.version ?? 1;
@@ -180,9 +199,16 @@ export const quoteMachine = setup({
   guards: {
     remindersLeft: ({ context }) => context.remindersSent < context.maxReminders,
     stillValid: ({ context, event }) => isStillValid(context, event),
-    mayAccept: ({ context, event }) => isStillValid(context, event) && isForCurrentVersion(context, event) && !requiresSignature(context),
+    mayAccept: ({ context, event }) =>
+      isStillValid(context, event) && isForCurrentVersion(context, event) && !requiresSignature(context) && whyNotRoundVote(context.deciders, event) === undefined,
+    mayRefuse: ({ context, event }) => isStillValid(context, event) && whyNotRoundVote(context.deciders, event) === undefined,
+    /** Putting on hold or revising is between the customer and the seller, not a round of deciders'. */
+    stillValidAlone: ({ context, event }) => isStillValid(context, event) && !context.deciders,
     maySign: ({ context, event }) =>
-      event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context),
+      event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context) && !context.deciders,
+    inRound: ({ context }) => context.deciders !== undefined,
+    voteSettles: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'settled',
+    voteMeetsStep: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'step_met',
     maySigningBeCancelled: ({ context }) => requiresSignature(context) && !isSigningCancelled(context),
     answeredYes: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'accepted' && isStillValid(context, event),
     answeredNo: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'refused' && isStillValid(context, event),
@@ -203,8 +229,15 @@ export const quoteMachine = setup({
     /** A portal acceptance opens the withdrawal window, when the quote has one (a zero window is none). */
     openWithdrawal: assign({ withdrawable: ({ context, event }) => withdrawalWindow(context.withdrawal, event.at) }),
     closeWithdrawal: assign({ withdrawable: undefined }),
+    countVote: assign({ deciders: ({ context, event }) => castRoundVote(context.deciders, event) }),
+    /** The quote goes to the customer, or to the first step's deciders when several decide. */
+    sendQuote: enqueueActions(({ context, enqueue }) => {
+      if (context.deciders) enqueue({ type: 'inviteDeciders', params: { step: 1, round: currentVersion(context) } });
+      else enqueue('sendFirstEmail');
+    }),
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
+    inviteDeciders: activity<InviteParams>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),
     confirmToCustomer: activity<ConfirmParams>(),
@@ -252,10 +285,29 @@ export const quoteMachine = setup({
           }),
         },
       ] as const;
-    const decide = (target: 'accepted' | 'refused' | 'on_hold', what: AuditEventType, guard: 'stillValid' | 'mayAccept' = 'stillValid') =>
+    const decide = (target: 'accepted' | 'refused' | 'on_hold', what: AuditEventType, guard: 'stillValidAlone' | 'mayAccept' | 'mayRefuse') =>
       ({ target, guard, actions: ['keepTime', record(what), notify('decided', what)] }) as const;
     const accepted = decide('accepted', 'accepted', 'mayAccept');
     const accept = { ...accepted, actions: [...accepted.actions, 'openWithdrawal', confirmToCustomer('accepted')] } as const;
+    const refuse = decide('refused', 'refused', 'mayRefuse');
+    /** A decider's vote: counted, and recorded as theirs. */
+    const voteRecord = (what: 'decider_approved' | 'decider_declined') =>
+      ({ type: 'recordTransition', params: ({ context, event }: { context: QuoteContext; event: QuoteEvent }) => ({ type: what, data: voteData(context.deciders, event) }) }) as const;
+    /** A step met: recorded, and the next step's deciders invited. */
+    const nextStep = [
+      { type: 'recordTransition', params: ({ context }: { context: QuoteContext }) => ({ type: 'step_completed' as const, data: { step: (context.deciders?.step ?? 2) - 1 } }) },
+      { type: 'inviteDeciders', params: ({ context }: { context: QuoteContext }) => ({ step: context.deciders?.step ?? 1, round: currentVersion(context) }) },
+    ] as const;
+    /** A decider's vote settles the quote, meets its step, or is counted; before the customer's own decision (no deciders). */
+    const acceptVotes = [
+      { ...accept, guard: and(['mayAccept', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...accept.actions.slice(1)] },
+      { guard: and(['mayAccept', 'voteMeetsStep']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...nextStep] },
+      { guard: and(['mayAccept', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_approved')] },
+    ] as const;
+    const refuseVotes = [
+      { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1)] },
+      { guard: and(['mayRefuse', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_declined')] },
+    ] as const;
     const sign = {
       target: 'accepted',
       guard: 'maySign',
@@ -299,7 +351,7 @@ export const quoteMachine = setup({
         'restartReminderClock',
         'sendRevisionEmail',
       ] as const;
-    const revise = (self: 'sent' | 'viewed' | 'on_hold') => ({ target: self, reenter: true, guard: 'stillValid', actions: newVersion('revised') }) as const;
+    const revise = (self: 'sent' | 'viewed' | 'on_hold') => ({ target: self, reenter: true, guard: 'stillValidAlone', actions: newVersion('revised') }) as const;
     /** Cancelled, and its signing with it when one is out (the workflow knows whether). */
     const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature'] } as const;
     const expire = { target: 'expired', actions: ['keepTime', record('expired')] } as const;
@@ -321,10 +373,10 @@ export const quoteMachine = setup({
           untilExpiry: expire,
         },
         on: {
-          ACCEPT: accept,
+          ACCEPT: [...acceptVotes, accept],
           SIGN: sign,
-          REFUSE: decide('refused', 'refused'),
-          HOLD: decide('on_hold', 'put_on_hold'),
+          REFUSE: [...refuseVotes, refuse],
+          HOLD: decide('on_hold', 'put_on_hold', 'stillValidAlone'),
           REMIND: { guard: 'stillValid', target: self, reenter: true, actions: remind(false) },
           REVISE: revise(self),
           CANCEL: cancel,
@@ -345,6 +397,7 @@ export const quoteMachine = setup({
         requireSignature: input.requireSignature ?? false,
         version: input.version ?? 1,
         ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
+        ...(input.deciders ? { deciders: startRound(input.deciders) } : {}),
       }),
       initial: 'draft',
       // States that change on a fact override these.
@@ -354,7 +407,7 @@ export const quoteMachine = setup({
           on: {
             SEND: {
               target: 'sent',
-              actions: ['keepTime', 'restartReminderClock', 'sendFirstEmail', record('sent')],
+              actions: ['keepTime', 'restartReminderClock', 'sendQuote', record('sent')],
             },
             CANCEL: cancel,
             REOPEN: { target: 'sent', actions: newVersion('reopened') },
@@ -369,7 +422,7 @@ export const quoteMachine = setup({
           on: {
             ACCEPT: accept,
             SIGN: sign,
-            REFUSE: decide('refused', 'refused'),
+            REFUSE: refuse,
             REMIND: { guard: 'stillValid', actions: remind(false) },
             REVISE: revise('on_hold'),
             CANCEL: cancel,
@@ -461,6 +514,11 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
     return `This link is for version ${event.version} of the quote; version ${currentVersion(context)} replaces it`;
   }
   if (event.type === 'ACCEPT' && requiresSignature(context)) return 'This quote must be signed';
+  if (context.deciders) {
+    const notAVote = whyNotRoundVote(context.deciders, event);
+    if ((event.type === 'ACCEPT' || event.type === 'REFUSE') && notAVote) return notAVote;
+    if (event.type === 'HOLD' || event.type === 'SIGN' || event.type === 'REVISE') return 'Several people decide this quote, each on their own link: it is not put on hold, signed on the portal or revised meanwhile';
+  }
   if (event.type === 'SIGN' && isSigningCancelled(context)) return 'The seller cancelled the signing of this quote';
   if (event.type === 'SIGN' && !event.signature.signerName.trim()) return "The signer's name is required";
   if (event.type === 'SIGN' && event.signature.consent !== true) return 'Consent is required to sign';
@@ -499,5 +557,6 @@ export function quoteView(snapshot: QuoteSnapshot): QuoteView {
     ...(snapshot.context.validUntil !== undefined ? { validUntil: snapshot.context.validUntil } : {}),
     version: currentVersion(snapshot.context),
     ...(snapshot.context.withdrawable ? { withdrawable: snapshot.context.withdrawable } : {}),
+    ...(snapshot.context.deciders ? { deciders: roundProgress(snapshot.context.deciders) } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { SignatureEvidence } from '../../domain/signature';
 import type { QuoteView, WithdrawalTerms } from '../machines/quote';
 import { documentWorkflowId, type DecisionInput, type RecordAnswerInput, type DocumentWorkflowInput, type DraftStart, type SendInstructions } from './document';
 import type { ExternalSignatureStart } from './signature';
+import type { DeciderPlan } from '../../domain/deciders';
 
 export type { QuoteView } from '../machines/quote';
 
@@ -31,6 +32,8 @@ export interface QuoteWorkflowInput extends DocumentWorkflowInput, DraftStart {
    * is the new version's. `writtenBefore` numbers its writes after the earlier runs'.
    */
   reopen?: { version: number };
+  /** Several deciders, in steps (domain/deciders.ts), invited instead of the customer's email; absent: the customer decides. */
+  deciders?: DeciderPlan;
 }
 
 /** Signing: a decision that carries its evidence. */
