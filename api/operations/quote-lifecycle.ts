@@ -43,8 +43,9 @@ import { readProofOriginal } from './proof-files';
 import { getSettings } from './settings';
 import { validUntilOf } from './documents';
 import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
+import { resolveDeciders, type DecidersRequest } from './deciders';
 
-export interface SendDocumentInput extends SignatureRequest {
+export interface SendDocumentInput extends SignatureRequest, DecidersRequest {
   to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
   channel?: 'email' | 'sms';
   message?: string;
@@ -221,8 +222,10 @@ export async function sendDocument(
   if (channel === 'email' && !external && input.to && 'phone' in input.to) {
     throw new AppError('unprocessable', 'A phone number is reached by SMS: send with channel "sms".', [{ path: 'to.phone', message: 'SMS only' }]);
   }
+  // Several deciders are invited each by their own email, instead of the document's recipient.
+  const deciders = await resolveDeciders(deps, caller, document, input, external);
   const smsTo = channel === 'sms' ? await smsRecipient(deps, caller, document, input, settings) : undefined;
-  if (!external && channel === 'email') await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);
+  if (!external && channel === 'email' && !deciders) await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);
 
   const workflowId = documentWorkflowId(document.kind, documentId);
   // A quote is offered until a date and may need a signature; an order or a delivery note neither.
@@ -250,7 +253,7 @@ export async function sendDocument(
   try {
     const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings) : undefined;
     if (document.kind === 'quote') {
-      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}) }));
+      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}), ...(deciders ? { deciders } : {}) }));
     } else if (document.kind === 'proof') {
       await startProofWorkflow(deps.temporal, deps.config.taskQueue, {
         ...story,
@@ -259,7 +262,8 @@ export async function sendDocument(
         ...(readyRevision ? { readyRevision } : {}),
         // Resolved when the proof was created (documents.ts); older proofs have none: online.
         ...(isProofType(document.proofType) ? { proofType: document.proofType } : {}),
-        ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: false, neverAnswered: false }),
+        ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: false, neverAnswered: false, decidedTogether: deciders !== undefined }),
+        ...(deciders ? { deciders } : {}),
       });
     } else if (document.kind === 'invoice') {
       await startInvoiceWorkflow(deps.temporal, deps.config.taskQueue, invoiceWorkflowInput(story, document, settings));
@@ -299,9 +303,9 @@ type Settings = Awaited<ReturnType<typeof getSettings>>;
 function quoteInput(
   story: ReturnType<typeof storyInput>,
   settings: Settings,
-  terms: { validUntil: Date; requireSignature: boolean; signature?: QuoteWorkflowInput['signature'] },
+  terms: { validUntil: Date; requireSignature: boolean; signature?: QuoteWorkflowInput['signature']; deciders?: QuoteWorkflowInput['deciders'] },
 ): QuoteWorkflowInput {
-  const { signature } = terms;
+  const { signature, deciders } = terms;
   return {
     ...story,
     validUntil: terms.validUntil.getTime(),
@@ -311,7 +315,8 @@ function quoteInput(
     requireSignature: terms.requireSignature,
     ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
     ...(signature ? { signature } : {}),
-    ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: settings.autoConvertToOrder, neverAnswered: Boolean(signature) }),
+    ...(deciders ? { deciders } : {}),
+    ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: settings.autoConvertToOrder, neverAnswered: Boolean(signature), decidedTogether: deciders !== undefined }),
   };
 }
 
@@ -321,9 +326,13 @@ function quoteInput(
  * conversion is the quote moving on at once, so without a window it leaves none; with one, it
  * happens when the window ends. A quote signed at an external provider is never accepted on the
  * portal. A proof's approval is withdrawn until the seller marks it in production, on the same terms.
+ * A decision several people took together is not taken back by one of them.
  */
-function withdrawalTerms(withdrawalWindow: string | null, { movesOnAtOnce, neverAnswered }: { movesOnAtOnce: boolean; neverAnswered: boolean }): Pick<QuoteWorkflowInput, 'withdrawal'> {
-  if (neverAnswered) return {};
+function withdrawalTerms(
+  withdrawalWindow: string | null,
+  { movesOnAtOnce, neverAnswered, decidedTogether }: { movesOnAtOnce: boolean; neverAnswered: boolean; decidedTogether: boolean },
+): Pick<QuoteWorkflowInput, 'withdrawal'> {
+  if (neverAnswered || decidedTogether) return {};
   if (withdrawalWindow === null) return movesOnAtOnce ? {} : { withdrawal: {} };
   return { withdrawal: { windowMs: durationToMs(withdrawalWindow) } };
 }
