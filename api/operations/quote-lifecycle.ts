@@ -14,7 +14,7 @@ import { durationToMs } from '../../domain/durations';
 import { isProofType } from '../../domain/proof-types';
 import { readerTimeZone } from '../../domain/seller';
 import { dialablePhone, phoneRegion } from '../../domain/phone';
-import type { TenantSettings } from '../../generated/prisma/client';
+import { Prisma, type TenantSettings } from '../../generated/prisma/client';
 import { storedIdentity } from '../../services/seller/identity';
 import { defaultValidUntil } from '../../domain/validity';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
@@ -238,7 +238,8 @@ export async function sendDocument(
   const requireSignature = document.kind === 'quote' && !external ? (input.requireSignature ?? settings.requireSignature) : false;
   const claimed = await deps.prisma.document.updateMany({
     where: { id: documentId, tenantId: caller.tenantId, status: 'draft', workflowId: null },
-    data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}) },
+    // The deciders named, for the portal's "where the decision stands"; a send without them clears an earlier failed send's.
+    data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}), deciders: deciders ? (deciders as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
   });
   if (claimed.count === 0) throw new AppError('conflict', `The ${name} is already being sent.`);
 

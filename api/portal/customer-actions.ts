@@ -109,7 +109,7 @@ export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, r
     if (!signature) throw new Error('A signature decision carries its evidence');
     return (await signQuote(deps.temporal, found.document.id, decisionId, { ...input, signature })).status;
   }
-  if (decision === 'approve' || decision === 'request-changes') {
+  if (decision === 'approve' || decision === 'request-changes' || decision === 'comment') {
     const proof = request.proof;
     if (!proof) throw new Error('A proof decision names its revision');
     const { revision, termsAccepted, termsVersion, comment, pins } = proof;

@@ -224,11 +224,12 @@ interface ProofDecisionFields {
  * comment is refused here, as bad input, before it reaches the workflow.
  */
 export async function proofDecisionDetails(deps: AppDeps, found: FoundLink, decision: PortalDecision, body: ProofDecisionFields): Promise<ProofDecisionDetails> {
-  if (decision === 'request-changes' && !body.comment) {
-    throw new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', [{ path: 'comment', message: 'say what should change' }]);
+  const commented = decision === 'request-changes' || decision === 'comment';
+  if (commented && !body.comment) {
+    throw new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', [{ path: 'comment', message: decision === 'comment' ? 'say what you think' : 'say what should change' }]);
   }
   const revision = body.revision ?? (await queryProof(deps.temporal, found.document.id))?.revision ?? 0;
-  if (decision === 'request-changes') return { revision, comment: body.comment, ...(body.pins ? { pins: body.pins } : {}) };
+  if (commented) return { revision, comment: body.comment, ...(body.pins ? { pins: body.pins } : {}) };
   if (!body.acceptTerms) return { revision };
   // A JSON client may tick the terms without naming them: it accepts the tenant's current version.
   const termsVersion = body.termsVersion ?? (await getSettings(deps.prisma, found.document.tenantId)).termsVersion ?? undefined;

@@ -49,6 +49,7 @@ import { isFormSignatureValid, signForm } from './csrf';
 import { customerActor, forwardToColleague, takeDecision, untilRecorded, type ProofDecisionDetails } from './customer-actions';
 import { FORWARD_WORDS, forwardedNotice, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
 import { decisionsOffered, linkAllows, PORTAL_DECISIONS, type PortalDecision } from './decisions';
+import { deciderStanding, decidersSection } from './deciders-section';
 import { html } from './html';
 import { formattersFor, invalidRequestText, MESSAGES, type Messages } from './i18n';
 import { messagesFor } from './kind-words';
@@ -470,13 +471,14 @@ async function quotePage(
   const locale = customerLocale(found);
   const linkPath = `${req.baseUrl}/${String(req.params.token)}`;
   const status = (state.status ?? shown.status) as QuoteStatus;
-  const [since, contact, chain, messages, payment, signature] = await Promise.all([
+  const [since, contact, chain, messages, payment, signature, standing] = await Promise.all([
     statusSince(deps.prisma, shownFound, status),
     sellerContact(deps.prisma, shownFound),
     listChain(deps.prisma, found.document),
     listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
     readOnly ? null : invoicePageParts(deps, req, found, linkPath),
     readOnly ? null : deps.prisma.quoteSignature.findUnique({ where: { documentId: shown.id }, select: { id: true } }),
+    readOnly ? undefined : deciderStanding(deps.prisma, shown),
   ]);
   // Each form rendered is a decision not taken yet: its id is minted here, and a double submit of it is one decision.
   const signed = () => {
@@ -499,6 +501,7 @@ async function quotePage(
     sections: [
       ...(readOnly ? [html`<p class="notice"><a href="${linkPath}">${words.backToLink}</a> · ${words.readOnly}</p>`] : []),
       ...(payment?.section ? [payment.section] : []),
+      ...(standing ? [decidersSection(locale, standing, found.link.deciderId)] : []),
       conversationSection(
         locale,
         portalSeller(shown).timeZone,
@@ -536,7 +539,10 @@ async function proofPage(
 ): Promise<string> {
   const locale = customerLocale(found);
   const linkPath = `${req.baseUrl}/${String(req.params.token)}`;
-  const messages = await listMessages(deps.prisma, found.document.tenantId, found.document.id, { includeInternal: false });
+  const [messages, standing] = await Promise.all([
+    listMessages(deps.prisma, found.document.tenantId, found.document.id, { includeInternal: false }),
+    deciderStanding(deps.prisma, found.document),
+  ]);
   const postForm = (action: string) => {
     const decisionId = randomUUID();
     return { action, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
@@ -551,6 +557,7 @@ async function proofPage(
     ...(req.query.view === 'spreads' ? { spreads: true } : {}),
     ...(Number.isInteger(compared) && compared > 0 ? { compare: { number: compared, overlay: req.query.view === 'overlay' } } : {}),
     sections: [
+      ...(standing ? [decidersSection(locale, standing, found.link.deciderId)] : []),
       // A colleague's link opens the proof alone: not the account's conversation (forward-section.ts).
       ...(isColleagueLink(found.link)
         ? []
