@@ -373,6 +373,7 @@ describe('proof workflow with several deciders', () => {
       ['approved', deciderActor('d3'), undefined],
     ]);
     expect(recorded.trail(documentId).find((record) => record.event.type === 'commented')?.event.data).toMatchObject({ comment: 'The blue is too dark', pins: [{ page: 2 }] });
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'proof-deciders-two-steps-approved');
   });
 
   it('sends the proof back at the first change request in step 1, and in step 2', async () => {

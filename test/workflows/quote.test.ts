@@ -381,6 +381,7 @@ describe('quote workflow with several deciders', () => {
       [deciderActor('d2'), { deciderId: 'd2', step: 1, role: 'approver' }],
       [deciderActor('d3'), { deciderId: 'd3', step: 2, role: 'approver' }],
     ]);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-deciders-two-steps-accepted');
   });
 
   it('is refused by one refusal in step 1, and by one in step 2', async () => {
