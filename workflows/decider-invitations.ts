@@ -7,7 +7,7 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities, SendDocumentEmailInput } from '../activities/types';
-import { decidersOfStep, type DecisionRound } from '../domain/deciders';
+import { decidersOfStep, roundProgress, type DecisionRound } from '../domain/deciders';
 import type { InviteParams } from './machines/deciders';
 import { patiently } from './story';
 
@@ -26,10 +26,28 @@ export interface DeciderEmail {
   revision?: number;
 }
 
-export async function inviteDeciders(round: DecisionRound | undefined, params: InviteParams, email: DeciderEmail): Promise<void> {
+export function inviteDeciders(round: DecisionRound | undefined, params: InviteParams, email: DeciderEmail): Promise<void> {
+  return emailDeciders(decidersOfStep(round ?? { deciders: [], rules: [] }, params.step), `round#${params.round}`, `invite`, email);
+}
+
+/**
+ * A reminder goes to the deciders still awaited in the open step, not to the document's
+ * contact (who may not be one of them): each their own, keyed by the reminder's number.
+ */
+export function remindDeciders(round: DecisionRound, reminder: number, email: DeciderEmail): Promise<void> {
+  const awaited = new Set(roundProgress(round).filter((standing) => standing.state === 'awaited').map((standing) => standing.id));
+  return emailDeciders(
+    round.deciders.filter((decider) => awaited.has(decider.id)),
+    `reminder#${reminder}`,
+    `remind (reminder ${reminder})`,
+    email,
+  );
+}
+
+async function emailDeciders(deciders: DecisionRound['deciders'], key: string, what: string, email: DeciderEmail): Promise<void> {
   const { workflowId } = workflowInfo();
-  for (const decider of decidersOfStep(round ?? { deciders: [], rules: [] }, params.step)) {
-    await sendDocumentEmail.executeWithOptions({ summary: `invite ${decider.name ?? decider.email} (step ${params.step}, ${decider.role})` }, [
+  for (const decider of deciders) {
+    await sendDocumentEmail.executeWithOptions({ summary: `${what} ${decider.name ?? decider.email} (step ${decider.step}, ${decider.role})` }, [
       {
         tenantId: email.tenantId,
         documentId: email.documentId,
@@ -39,7 +57,7 @@ export async function inviteDeciders(round: DecisionRound | undefined, params: I
         attachPdf: email.attachPdf,
         ...(email.revision !== undefined ? { revision: email.revision } : {}),
         decider: { id: decider.id, role: decider.role },
-        idempotencyKey: `${workflowId}#decider#${decider.id}#round#${params.round}`,
+        idempotencyKey: `${workflowId}#decider#${decider.id}#${key}`,
       },
     ]);
   }

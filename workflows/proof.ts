@@ -13,7 +13,7 @@ import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput 
 import { runDocumentStory } from './document-story';
 import { currentDecisionId, decision, decisionEvent, patiently } from './story';
 import { colleagueActions } from './proof-colleagues';
-import { inviteDeciders } from './decider-invitations';
+import { inviteDeciders, remindDeciders } from './decider-invitations';
 import { confirmationActions, emailRecipient, messageCustomer } from './customer-emails';
 import type { ProofStatus } from '../domain/documents';
 import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent } from './machines/proof';
@@ -114,7 +114,10 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
           revision: snapshot.context.revision,
         });
       },
-      sendReminderEmail: async ({ params }) => {
+      sendReminderEmail: async ({ params, snapshot }) => {
+        // Several deciders: those still awaited are reminded, each on their own link.
+        const round = snapshot.context.deciders;
+        if (round) return remindDeciders(round, params.reminder, { tenantId, documentId, template: 'proof_reminder', attachPdf, revision: params.revision });
         await emailRevision('proof_reminder', params.revision, `${workflowId}#reminder#${params.reminder}`);
       },
     }),

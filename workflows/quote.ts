@@ -12,7 +12,7 @@ import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput 
 import { answerEvent, runDocumentStory } from './document-story';
 import { decision, decisionEvent, patiently } from './story';
 import { confirmationActions, customerEmailActions, emailRecipient, messageCustomer, reminderOf } from './customer-emails';
-import { inviteDeciders } from './decider-invitations';
+import { inviteDeciders, remindDeciders } from './decider-invitations';
 import { signatureWithdrawal, signerReminder, signingCancelReason, startSignatureChild } from './signature';
 import {
   currentVersion,
@@ -104,6 +104,18 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   // Several deciders, invited in steps instead of the customer's email. Patched: a new opening.
   const deciders = input.deciders && !input.resume && patched('deciders') ? input.deciders : undefined;
 
+  const customerEmails = customerEmailActions({
+    tenantId,
+    documentId,
+    send,
+    emailsCustomer,
+    templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
+    what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
+    remindElsewhere: signerReminder({ tenantId, documentId, signedExternally: input.signature !== undefined }),
+    // A reopened quote's reminders are its new version's: keyed apart from the earlier run's.
+    ...(input.reopen ? { reminderRound: `version#${input.reopen.version + 1}` } : {}),
+  });
+
   const closed = await runDocumentStory(input, {
     kind: 'quote',
     machine: quoteMachine,
@@ -134,17 +146,13 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     actions: (tools) => ({
       ...confirmationActions({ tenantId, documentId, emailsCustomer, send }, tools),
       withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
-      ...customerEmailActions({
-        tenantId,
-        documentId,
-        send,
-        emailsCustomer,
-        templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
-        what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
-        remindElsewhere: signerReminder({ tenantId, documentId, signedExternally: input.signature !== undefined }),
-        // A reopened quote's reminders are its new version's: keyed apart from the earlier run's.
-        ...(input.reopen ? { reminderRound: `version#${input.reopen.version + 1}` } : {}),
-      }),
+      ...customerEmails,
+      // Several deciders: those still awaited are reminded, each on their own link.
+      sendReminderEmail: async (call) => {
+        const round = call.snapshot.context.deciders;
+        if (!round) return customerEmails.sendReminderEmail(call);
+        await remindDeciders(round, call.params.reminder, { tenantId, documentId, template: reminderTemplate, attachPdf: false });
+      },
       // Each step's deciders get the quote as the customer would, with the send's message.
       inviteDeciders: async ({ params, snapshot }) => {
         await inviteDeciders(snapshot.context.deciders, params, { tenantId, documentId, template: firstSendTemplate, ...(send.message ? { message: send.message } : {}), attachPdf: send.attachPdf });

@@ -407,6 +407,18 @@ describe('quote workflow with several deciders', () => {
     expect(recorded.trail(documentId)).toEqual(['sent', 'decider_approved', 'decider_approved', 'accepted']);
   });
 
+  it('reminds only the deciders still awaited, each on their own link', async () => {
+    const { documentId, handle } = await sendQuote({ deciders: twoSteps, reminderAfterMs: 1500, maxReminders: 1 });
+    await byDecider(documentId, 'accept', 'd1');
+    const reminders = await eventually(async () => {
+      const sent = recorded.reminders(documentId);
+      return sent.length > 0 ? sent : undefined;
+    }, { what: 'the reminder' });
+    expect(reminders).toEqual([expect.objectContaining({ to: { email: 'd2@client.example', name: 'Decider d2' }, decider: { id: 'd2', role: 'approver' }, idempotencyKey: `${quoteWorkflowId(documentId)}#decider#d2#reminder#1` })]);
+    await decideQuote(worker.client, documentId, 'cancel', randomUUID(), { actor: seller });
+    await handle.result();
+  });
+
   it('continues as new in the middle and keeps who decided', async () => {
     const { documentId, handle } = await sendQuote({ deciders: twoSteps, continueAsNewAfterEvents: 2 });
     const firstRunId = (await handle.describe()).runId;
