@@ -125,6 +125,8 @@ export interface RecordSignatureInput {
   evidence: SignatureEvidence;
   options: string[];
   source?: RequestSource;
+  /** The signer among several deciders (domain/deciders.ts); absent: the customer's one signature. */
+  deciderId?: string;
 }
 
 /** The seller cancels a quote's portal signing: the quote workflow's CANCEL_SIGNING. */

@@ -745,7 +745,7 @@ const recipientSchema = z.union([
 
 const deciderFields = {
   name: z.string().trim().min(1).max(200).optional(),
-  role: z.enum(DECIDER_ROLES).openapi({ description: 'approver: accepts or refuses (a proof: approves or asks for changes); reviewer: comments without deciding; signer: signs (not yet: 422)' }),
+  role: z.enum(DECIDER_ROLES).openapi({ description: 'approver: accepts or refuses (a proof: approves or asks for changes); reviewer: comments without deciding (a quote\'s: reads it); signer: signs the quote on the portal (built-in signature, in the last step; the certificate lists every signer in order)' }),
   step: z.number().int().min(1).max(10).optional().openapi({ description: 'The step in which they are invited and decide; 1 when absent. Step n+1 is invited once step n\'s rule is met' }),
 };
 

@@ -36,9 +36,12 @@ export async function resolveDeciders(
   if (document.kind !== 'quote' && document.kind !== 'proof') throw refused('Quotes and proofs are decided by several people; this document is not.', 'deciders');
   if (request.to !== undefined) throw refused('Deciders are invited instead of "to"; name the recipient among them.', 'to');
   if (request.channel === 'sms') throw refused('Deciders are invited by email.', 'channel');
-  if (external || request.requireSignature) throw refused('Signers are not supported yet: deciders approve on the portal, without a signature.', 'deciders');
+  if (external) throw refused('Deciders sign with the built-in signature; an external provider is not supported for them yet.', 'signature');
+  // Signers sign a quote on the portal (the built-in signature); a send that names none signs nothing.
   const signer = deciders.findIndex((decider) => decider.role === 'signer');
-  if (signer >= 0) throw refused('Signers are not supported yet: name approvers and reviewers.', `deciders.${signer}.role`);
+  if (signer >= 0 && document.kind !== 'quote') throw refused('Only quotes are signed; a proof is approved.', `deciders.${signer}.role`);
+  if (signer >= 0 && request.requireSignature === false) throw refused('Signers sign: send with requireSignature, or name approvers.', 'requireSignature');
+  if (signer < 0 && request.requireSignature) throw refused('A signature is asked: name the signers among the deciders (role "signer").', 'requireSignature');
   const problem = deciderPlanProblem(deciders, rule);
   if (problem) throw refused(`The deciders' steps do not hold: ${problem.message}.`, problem.path);
 

@@ -235,7 +235,9 @@ export async function sendDocument(
       ? (document.validUntil ?? new Date(defaultValidUntil(now.getTime(), durationToMs(settings.quoteValidity), readerTimeZone(document.customer.timeZone, settings.timeZone))))
       : undefined;
   // The external provider's signature accepts the quote through its own workflow: no portal signature on top.
-  const requireSignature = document.kind === 'quote' && !external ? (input.requireSignature ?? settings.requireSignature) : false;
+  // Several deciders: signed exactly when the seller named signers among them.
+  const requireSignature =
+    document.kind === 'quote' && !external ? (deciders ? deciders.deciders.some((decider) => decider.role === 'signer') : (input.requireSignature ?? settings.requireSignature)) : false;
   const claimed = await deps.prisma.document.updateMany({
     where: { id: documentId, tenantId: caller.tenantId, status: 'draft', workflowId: null },
     // The deciders named, for the portal's "where the decision stands"; a send without them clears an earlier failed send's.

@@ -221,11 +221,13 @@ async function builtinSignatureOf(deps: AppDeps, builtin: SignatureProvider, doc
   const [quote, cancelled] = await Promise.all([
     deps.prisma.document.findUniqueOrThrow({
       where: { id: documentId },
-      select: { contact: { select: { name: true, email: true, phone: true } }, signature: { select: { signerName: true, signerEmail: true, signedAt: true } } },
+      select: { contact: { select: { name: true, email: true, phone: true } }, signatures: { select: { signerName: true, signerEmail: true, signedAt: true }, orderBy: { signedAt: 'desc' }, take: 1 } },
     }),
     deps.prisma.auditEvent.findFirst({ where: { documentId, type: 'signature_cancelled' }, orderBy: { seq: 'desc' }, select: { actor: true, data: true } }),
   ]);
   const reason = (cancelled?.data as { reason?: unknown } | undefined)?.reason;
+  // Several signers (domain/deciders.ts): the last one to sign.
+  const signature = quote.signatures[0];
   return {
     provider: 'builtin',
     providerDocumentId: documentId,
@@ -233,11 +235,11 @@ async function builtinSignatureOf(deps: AppDeps, builtin: SignatureProvider, doc
     digitalStatus: current.status,
     purpose: 'quote',
     channel: 'email',
-    recipient: quote.signature
-      ? { name: quote.signature.signerName, email: quote.signature.signerEmail, mobile: null }
+    recipient: signature
+      ? { name: signature.signerName, email: signature.signerEmail, mobile: null }
       : { name: quote.contact?.name ?? '', email: quote.contact?.email ?? null, mobile: quote.contact?.phone ?? null },
-    signedAt: quote.signature?.signedAt.toISOString() ?? null,
-    signedPdfUrl: quote.signature ? `${deps.config.publicUrl}/v1/documents/${encodeURIComponent(documentId)}/signature/signed.pdf` : null,
+    signedAt: signature?.signedAt.toISOString() ?? null,
+    signedPdfUrl: signature ? `${deps.config.publicUrl}/v1/documents/${encodeURIComponent(documentId)}/signature/signed.pdf` : null,
     cancelledBy: cancelled?.actor ?? null,
     cancelReason: typeof reason === 'string' ? reason : null,
     // Read from our own records at this moment.

@@ -44,7 +44,8 @@ function openDecisions(kind: string, status: string): readonly PortalDecision[] 
 /** With a signature required, the accept form becomes the sign form; without, signing is not offered. */
 export function decisionsOffered(kind: string, status: QuoteStatus | ProofStatus, linkActions: readonly string[], requireSignature = false): PortalDecision[] {
   const open = openDecisions(kind, status);
-  const replaced: PortalDecision = requireSignature ? 'accept' : 'sign';
+  // A decider approver's link (domain/deciders.ts) accepts even where the signers sign: it carries no sign.
+  const replaced: PortalDecision = requireSignature && linkActions.includes('sign') ? 'accept' : 'sign';
   return (open ?? []).filter((decision) => decision !== replaced && linkAllows(linkActions, decision));
 }
 

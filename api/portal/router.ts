@@ -477,7 +477,7 @@ async function quotePage(
     listChain(deps.prisma, found.document),
     listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
     readOnly ? null : invoicePageParts(deps, req, found, linkPath),
-    readOnly ? null : deps.prisma.quoteSignature.findUnique({ where: { documentId: shown.id }, select: { id: true } }),
+    readOnly ? null : deps.prisma.quoteSignature.findFirst({ where: { documentId: shown.id }, select: { id: true } }),
     readOnly ? undefined : deciderStanding(deps.prisma, shown),
   ]);
   // Each form rendered is a decision not taken yet: its id is minted here, and a double submit of it is one decision.

@@ -11,6 +11,7 @@ import { eventually } from '../support/eventually';
 import { uploadRevision } from '../support/proof-uploads';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
+import { pdfText } from '../support/pdf-text';
 
 let stack: Stack;
 let apiKey: string;
@@ -145,6 +146,51 @@ describe('a quote sent to deciders', () => {
     await untilStatus(created.id, 'refused');
   });
 
+  it('is signed by each signer with their own evidence once approved, and its certificate lists both signers in order', async () => {
+    const created = await quote();
+    const [signer1, signer2] = [address('sara'), address('sven')];
+    const sent = await api.POST('/v1/documents/{id}/send', {
+      ...byId(created.id),
+      body: {
+        deciders: [
+          { contactId, role: 'approver' },
+          { email: signer1, name: 'Sara Signe', role: 'signer', step: 2 },
+          { email: signer2, name: 'Sven Signe', role: 'signer', step: 2 },
+        ],
+      },
+    });
+    expect(sent.response.status).toBe(202);
+    const anna = await tokenOf(contactEmail, created.number);
+    expect(await portalJson(anna, 'accept')).toMatchObject({ status: 200, body: { status: 'sent' } });
+    const [sara, sven] = await Promise.all([tokenOf(signer1, created.number), tokenOf(signer2, created.number)]);
+    expect(await portalJson(sara, 'accept')).toMatchObject({ status: 403 });
+    expect(await portalJson(sara, 'sign', { signerName: 'Sara Signe', consent: true })).toMatchObject({ status: 200, body: { status: 'sent' } });
+    expect(await portalJson(sven, 'sign', { signerName: 'Sven Signe', consent: true })).toMatchObject({ status: 200, body: { status: 'accepted' } });
+    await untilStatus(created.id, 'accepted');
+
+    const signatures = await eventually(async () => {
+      const rows = await stack.prisma.quoteSignature.findMany({ where: { documentId: created.id }, orderBy: { signedAt: 'asc' } });
+      return rows.length === 2 ? rows : undefined;
+    }, { what: 'both signatures kept' });
+    expect(signatures.map((row) => [row.deciderId, row.signerName, row.signerEmail])).toEqual([
+      ['d2', 'Sara Signe', signer1],
+      ['d3', 'Sven Signe', signer2],
+    ]);
+    const certificate = await api.GET('/v1/documents/{id}/signature/certificate', { ...byId(created.id), parseAs: 'arrayBuffer' });
+    expect(certificate.response.status).toBe(200);
+    const words = pdfText(new Uint8Array(certificate.data ?? new ArrayBuffer(0)));
+    const sara1 = words.indexOf('Sara Signe');
+    const sven2 = words.indexOf('Sven Signe');
+    expect(sara1).toBeGreaterThan(-1);
+    expect(sven2).toBeGreaterThan(sara1);
+    expect(words).toContain('Signataire 1/2');
+    expect(words).toContain('Signataire 2/2');
+    for (const row of signatures) {
+      expect(words).toContain(row.linkId);
+      expect(words).toContain(row.pdfSha256);
+    }
+  });
+
   it('answers a send whose deciders do not hold with 422, and changes nothing', async () => {
     const created = await quote();
     const send = (body: object) => api.POST('/v1/documents/{id}/send', { ...byId(created.id), body: body as never });
@@ -152,7 +198,7 @@ describe('a quote sent to deciders', () => {
       [{ deciders: [{ email: address('a'), role: 'approver', step: 2 }] }, 'deciders'],
       [{ deciders: [{ email: address('a'), role: 'approver' }], rule: { atLeast: 2 } }, 'rule'],
       [{ deciders: [{ email: address('a'), role: 'approver' }], to: { contactId } }, 'to'],
-      [{ deciders: [{ email: address('a'), role: 'signer' }] }, 'deciders.0.role'],
+      [{ deciders: [{ email: address('a'), role: 'approver' }], requireSignature: true }, 'requireSignature'],
       [{ deciders: [{ contactId: 'ctc_nobody', role: 'approver' }] }, 'deciders.0.contactId'],
       [{ rule: 'any' }, 'rule'],
     ] as const;

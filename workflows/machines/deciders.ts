@@ -22,15 +22,21 @@ export function deciderIdOf(event: Timed): string | undefined {
   return event.actor.kind === 'customer' ? event.actor.deciderId : undefined;
 }
 
-/** Why the decision is not a vote this round takes; undefined without deciders. */
+/** Why the decision is not a vote this round takes; undefined without deciders. Signers sign; approvers accept. */
 export function whyNotRoundVote(round: DecisionRound | undefined, event: Decision): string | undefined {
-  return round && whyNotVote(round, deciderIdOf(event));
+  if (!round) return undefined;
+  const notAVote = whyNotVote(round, deciderIdOf(event));
+  if (notAVote) return notAVote;
+  const role = findDecider(round, deciderIdOf(event))?.role;
+  if (event.type === 'SIGN' && role !== 'signer') return 'The signers sign; approvers accept';
+  if (event.type === 'ACCEPT' && role === 'signer') return 'A signer signs the quote';
+  return undefined;
 }
 
 /** What the vote would do; undefined without deciders or when it is not taken. */
 export function roundVoteEffect(round: DecisionRound | undefined, event: Decision): VoteEffect | undefined {
   const deciderId = deciderIdOf(event);
-  if (!round || deciderId === undefined || whyNotVote(round, deciderId)) return undefined;
+  if (!round || deciderId === undefined || whyNotRoundVote(round, event)) return undefined;
   return voteEffect(round, deciderId, voteOfEvent(event), event.at);
 }
 

@@ -64,8 +64,9 @@
  *   refuses through their own link, in steps, each step settled by its rule. The first step is
  *   invited instead of the customer's email, a step met invites the next, and the quote is
  *   accepted once the last step is met, refused as soon as a step can no longer be. Such a quote
- *   is not put on hold, revised or signed on the portal; the seller may still record an answer
- *   given off line, remind or cancel.
+ *   is not put on hold or revised; its signers (the last step's, with the built-in signature) each
+ *   sign with their own evidence; the seller may still record an answer given off line, remind
+ *   or cancel.
  *
  *   sent | viewed ── ACCEPT | REFUSE by a decider ──▶ the same status (counted),
  *                                             or the same status, next step invited,
@@ -76,7 +77,7 @@
  */
 import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
-import { castRoundVote, roundVoteEffect, voteData, whyNotRoundVote, type InviteParams } from './deciders';
+import { castRoundVote, deciderIdOf, roundVoteEffect, voteData, whyNotRoundVote, type InviteParams } from './deciders';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
@@ -151,6 +152,8 @@ export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent 
 /** What the recordSignature action keeps: the evidence, for the version signed, with the options chosen. */
 export interface SignatureRecordParams {
   version: number;
+  /** The signer among several deciders (domain/deciders.ts). */
+  deciderId?: string;
   signedAt: number;
   evidence: SignatureEvidence;
   options: string[];
@@ -199,13 +202,14 @@ export const quoteMachine = setup({
   guards: {
     remindersLeft: ({ context }) => context.remindersSent < context.maxReminders,
     stillValid: ({ context, event }) => isStillValid(context, event),
+    // Several deciders: approvers accept even where the signers sign.
     mayAccept: ({ context, event }) =>
-      isStillValid(context, event) && isForCurrentVersion(context, event) && !requiresSignature(context) && whyNotRoundVote(context.deciders, event) === undefined,
+      isStillValid(context, event) && isForCurrentVersion(context, event) && (context.deciders ? whyNotRoundVote(context.deciders, event) === undefined : !requiresSignature(context)),
     mayRefuse: ({ context, event }) => isStillValid(context, event) && whyNotRoundVote(context.deciders, event) === undefined,
     /** Putting on hold or revising is between the customer and the seller, not a round of deciders'. */
     stillValidAlone: ({ context, event }) => isStillValid(context, event) && !context.deciders,
     maySign: ({ context, event }) =>
-      event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context) && !context.deciders,
+      event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context) && whyNotRoundVote(context.deciders, event) === undefined,
     inRound: ({ context }) => context.deciders !== undefined,
     voteSettles: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'settled',
     voteMeetsStep: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'step_met',
@@ -321,6 +325,7 @@ export const quoteMachine = setup({
             evidence: event.signature,
             options: event.options ?? [],
             ...(event.source ? { source: event.source } : {}),
+            ...(deciderIdOf(event) ? { deciderId: deciderIdOf(event) } : {}),
           }),
         },
         {
@@ -335,6 +340,11 @@ export const quoteMachine = setup({
         confirmToCustomer('signed'),
       ],
     } as const;
+    /** A signer's signature: kept with its evidence and counted; the last one accepts the quote. */
+    const signVotes = [
+      { ...sign, guard: and(['maySign', 'voteSettles']), actions: ['keepTime', 'countVote', sign.actions[1], voteRecord('decider_approved'), ...sign.actions.slice(2)] },
+      { guard: and(['maySign', 'inRound']), actions: ['keepTime', 'countVote', sign.actions[1], voteRecord('decider_approved')] },
+    ] as const;
     /** A new version: written, recorded (revised, or reopened), then emailed; the reminder clock starts again from that email. */
     const newVersion = (what: 'revised' | 'reopened') =>
       [
@@ -374,7 +384,7 @@ export const quoteMachine = setup({
         },
         on: {
           ACCEPT: [...acceptVotes, accept],
-          SIGN: sign,
+          SIGN: [...signVotes, sign],
           REFUSE: [...refuseVotes, refuse],
           HOLD: decide('on_hold', 'put_on_hold', 'stillValidAlone'),
           REMIND: { guard: 'stillValid', target: self, reenter: true, actions: remind(false) },
@@ -513,12 +523,11 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
   if ((event.type === 'ACCEPT' || event.type === 'SIGN') && !isForCurrentVersion(context, event)) {
     return `This link is for version ${event.version} of the quote; version ${currentVersion(context)} replaces it`;
   }
-  if (event.type === 'ACCEPT' && requiresSignature(context)) return 'This quote must be signed';
   if (context.deciders) {
     const notAVote = whyNotRoundVote(context.deciders, event);
-    if ((event.type === 'ACCEPT' || event.type === 'REFUSE') && notAVote) return notAVote;
-    if (event.type === 'HOLD' || event.type === 'SIGN' || event.type === 'REVISE') return 'Several people decide this quote, each on their own link: it is not put on hold, signed on the portal or revised meanwhile';
-  }
+    if ((event.type === 'ACCEPT' || event.type === 'REFUSE' || event.type === 'SIGN') && notAVote) return notAVote;
+    if (event.type === 'HOLD' || event.type === 'REVISE') return 'Several people decide this quote, each on their own link: it is not put on hold or revised meanwhile';
+  } else if (event.type === 'ACCEPT' && requiresSignature(context)) return 'This quote must be signed';
   if (event.type === 'SIGN' && isSigningCancelled(context)) return 'The seller cancelled the signing of this quote';
   if (event.type === 'SIGN' && !event.signature.signerName.trim()) return "The signer's name is required";
   if (event.type === 'SIGN' && event.signature.consent !== true) return 'Consent is required to sign';
