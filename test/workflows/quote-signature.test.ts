@@ -218,4 +218,5 @@ it("takes each signer's signature with their own evidence, in the last step, and
     ['signed', undefined],
     ['accepted', undefined],
   ]);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(worker.client.workflow.getHandle(quoteWorkflowId(documentId)), 'quote-deciders-signed');
 });
