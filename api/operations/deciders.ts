@@ -36,13 +36,17 @@ export async function resolveDeciders(
   if (document.kind !== 'quote' && document.kind !== 'proof') throw refused('Quotes and proofs are decided by several people; this document is not.', 'deciders');
   if (request.to !== undefined) throw refused('Deciders are invited instead of "to"; name the recipient among them.', 'to');
   if (request.channel === 'sms') throw refused('Deciders are invited by email.', 'channel');
-  if (external) throw refused('Deciders sign with the built-in signature; an external provider is not supported for them yet.', 'signature');
+  // Through an external provider (GetAccept), the deciders are its recipients: signers, in signing order (their steps).
+  const notSigner = deciders.findIndex((decider) => decider.role !== 'signer');
+  if (external && notSigner >= 0) throw refused('Through GetAccept the deciders are its signers: name signers only, their steps the signing order.', `deciders.${notSigner}.role`);
+  if (external && rule !== undefined) throw refused('GetAccept asks every signer, in their order: no rule.', 'rule');
   // Signers sign a quote on the portal (the built-in signature); a send that names none signs nothing.
   const signer = deciders.findIndex((decider) => decider.role === 'signer');
   if (signer >= 0 && document.kind !== 'quote') throw refused('Only quotes are signed; a proof is approved.', `deciders.${signer}.role`);
   if (signer >= 0 && request.requireSignature === false) throw refused('Signers sign: send with requireSignature, or name approvers.', 'requireSignature');
   if (signer < 0 && request.requireSignature) throw refused('A signature is asked: name the signers among the deciders (role "signer").', 'requireSignature');
-  const problem = deciderPlanProblem(deciders, rule);
+  // GetAccept's signing order may put signers in every step; on the portal they sign last.
+  const problem = deciderPlanProblem(external ? deciders.map((decider) => ({ ...decider, role: 'approver' as const })) : deciders, rule);
   if (problem) throw refused(`The deciders' steps do not hold: ${problem.message}.`, problem.path);
 
   const resolved: Decider[] = [];

@@ -222,8 +222,10 @@ export async function sendDocument(
   if (channel === 'email' && !external && input.to && 'phone' in input.to) {
     throw new AppError('unprocessable', 'A phone number is reached by SMS: send with channel "sms".', [{ path: 'to.phone', message: 'SMS only' }]);
   }
-  // Several deciders are invited each by their own email, instead of the document's recipient.
-  const deciders = await resolveDeciders(deps, caller, document, input, external);
+  // Several deciders are invited each by their own email, instead of the document's recipient;
+  // through GetAccept, its recipients sign in their order and our portal asks nobody.
+  const named = await resolveDeciders(deps, caller, document, input, external);
+  const deciders = external ? undefined : named;
   const smsTo = channel === 'sms' ? await smsRecipient(deps, caller, document, input, settings) : undefined;
   if (!external && channel === 'email' && !deciders) await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);
 
@@ -254,7 +256,7 @@ export async function sendDocument(
   };
   const story = storyInput(caller, document, send);
   try {
-    const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings) : undefined;
+    const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings, named?.deciders) : undefined;
     if (document.kind === 'quote') {
       await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}), ...(deciders ? { deciders } : {}) }));
     } else if (document.kind === 'proof') {

@@ -6,3 +6,5 @@ ALTER TABLE "Document" ADD COLUMN "deciders" JSONB;
 ALTER TABLE "QuoteSignature" ADD COLUMN "deciderId" TEXT NOT NULL DEFAULT '';
 DROP INDEX "QuoteSignature_documentId_key";
 CREATE UNIQUE INDEX "QuoteSignature_documentId_deciderId_key" ON "QuoteSignature"("documentId", "deciderId");
+-- Several signers through GetAccept: its recipients, in signing order.
+ALTER TABLE "ExternalSignature" ADD COLUMN "signers" JSONB;
