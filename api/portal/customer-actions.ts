@@ -143,12 +143,20 @@ const RECORDED_POLL_MS = 20;
  * withdrawal's `withdrawn`). When they did not in time (a worker slow or gone), the
  * page shows the decision's status over the rows as they are.
  */
-export async function untilRecorded(prisma: PrismaClient, document: { id: string; kind: string }, status: string, event?: AuditEventType): Promise<void> {
+export async function untilRecorded(
+  prisma: PrismaClient,
+  document: { id: string; kind: string },
+  status: string,
+  event?: AuditEventType,
+  /** A decider's vote (domain/deciders.ts): their own decider_approved or decider_declined, which the page's standing shows. */
+  deciderId?: string,
+): Promise<void> {
   const type = event ?? eventOfStatus(status);
   if (!type || !recordsBehindTheAnswer(document.kind)) return;
   const deadline = Date.now() + RECORDED_WITHIN_MS;
   for (;;) {
-    const recorded = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type }, select: { id: true } });
+    const whose = deciderId ? { data: { path: ['deciderId'], equals: deciderId } } : {};
+    const recorded = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type, ...whose }, select: { id: true } });
     if (recorded || Date.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
   }

@@ -132,6 +132,9 @@ const PORTAL_HEADERS: Record<string, string> = {
 
 type LinkHandler = (req: Request, res: Response, found: FoundLink) => Promise<void>;
 
+/** A decider's vote that settled the document waits for the document's own event; one that did not, for the vote. */
+const FINAL_VOTE_STATUSES: readonly string[] = ['accepted', 'refused', 'approved', 'changes_requested'];
+
 /** Why a portal post was not read, and what the page says of it. */
 class PostRefused {
   constructor(
@@ -287,7 +290,10 @@ export function createPortalRouter(deps: AppDeps): Router {
         return;
       }
       // Read again: an acceptance changes the document itself (options chosen, totals), once recorded.
-      await untilRecorded(deps.prisma, found.document, status, decision === 'withdraw' ? 'withdrawn' : undefined);
+      const deciderId = found.link.deciderId ?? undefined;
+      const counted = deciderId !== undefined && !FINAL_VOTE_STATUSES.includes(status) && (decision === 'accept' || decision === 'sign' || decision === 'refuse');
+      const vote = counted ? (decision === 'refuse' ? 'decider_declined' : 'decider_approved') : undefined;
+      await untilRecorded(deps.prisma, found.document, status, decision === 'withdraw' ? 'withdrawn' : vote, vote && deciderId);
       const decided = (await findLinkByToken(deps.prisma, String(req.params.token))) ?? found;
       res.type('html').send(await quotePage(deps, req, decided, { status, notice: { tone: 'success', text: t.decided[decision] } }));
     };

@@ -12,6 +12,7 @@ import { uploadRevision } from '../support/proof-uploads';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
 import { pdfText } from '../support/pdf-text';
+import { formFields } from './portal-fixtures';
 
 let stack: Stack;
 let apiKey: string;
@@ -141,7 +142,19 @@ describe('a quote sent to deciders', () => {
     expect((await api.POST('/v1/documents/{id}/send', { ...byId(created.id), body: { deciders: [{ contactId, role: 'approver' }, { email: bo, role: 'approver' }] } })).response.status).toBe(202);
     const [anna, boToken] = await Promise.all([tokenOf(contactEmail, created.number), tokenOf(bo, created.number)]);
     expect(await portalJson(anna, 'hold')).toMatchObject({ status: 403 });
-    expect(await portalJson(anna, 'accept')).toMatchObject({ status: 200, body: { status: 'sent' } });
+    // The page's own form: the answer shows where the decision stands, the vote just taken in it.
+    const page = await (await fetch(`${stack.baseUrl}/d/${anna}`)).text();
+    expect(page).toContain('Où en est la décision');
+    expect(page).not.toContain(boToken);
+    const answered = await fetch(`${stack.baseUrl}/d/${anna}/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(formFields(page, 'accept')).toString(),
+    });
+    expect(answered.status).toBe(200);
+    const after = await answered.text();
+    expect(after).toMatch(/<li class="decider approved" data-decider="d1">/);
+    expect(after).toMatch(/<li class="decider awaited" data-decider="d2">/);
     expect(await portalJson(boToken, 'refuse', { reason: 'Trop cher' })).toMatchObject({ status: 200, body: { status: 'refused' } });
     await untilStatus(created.id, 'refused');
   });
