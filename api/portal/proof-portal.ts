@@ -93,7 +93,9 @@ export async function proofPortalPage(deps: AppDeps, linkPath: string, found: Fo
 
   // An approval is offered back until the seller marks the proof in production; its workflow has the last word.
   const inProduction = status === 'approved' && (await deps.prisma.auditEvent.count({ where: { documentId: document.id, type: 'in_production' } })) > 0;
-  const forms = decisionsOffered('proof', status, found.link.actions).filter((decision) => decision !== 'withdraw' || !inProduction).map((decision) => {
+  // A decision several people took together (domain/deciders.ts) is not withdrawn by one of them.
+  const withdrawable = !inProduction && document.deciders === null;
+  const forms = decisionsOffered('proof', status, found.link.actions).filter((decision) => decision !== 'withdraw' || withdrawable).map((decision) => {
     const decisionId = randomUUID();
     return { decision, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   });

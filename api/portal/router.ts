@@ -491,8 +491,8 @@ async function quotePage(
     const decisionId = randomUUID();
     return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
-  // An acceptance is offered back until the quote moved on (converted) or was signed; its workflow has the last word.
-  const withdrawable = chain.length === 1 && !signature;
+  // An acceptance is offered back until the quote moved on (converted) or was signed, unless several decided it together; its workflow has the last word.
+  const withdrawable = chain.length === 1 && !signature && shown.deciders === null;
   const forms = readOnly
     ? []
     : decisionsOffered(shown.kind, status, linkActionsNow(found.link.actions, shown), shown.requireSignature)

@@ -108,6 +108,8 @@ it('lets two reviewers comment and an approver approve a proof, each on their ow
   await claire.getByRole('button', { name: t.approve(1) }).click();
   await claire.getByText(MESSAGES.fr.decided.approve).waitFor();
   await claire.getByRole('region', { name: words.heading }).getByText(`Claire Approuve (${words.you}) — ${words.roles.approver}: ${words.states.approved}`).waitFor();
+  // Decided together: not withdrawn by one of them.
+  expect(await claire.getByRole('button', { name: t.withdraw }).count()).toBe(0);
   await keepScreenshot(claire, 'proof-deciders-approved', { fullPage: true });
   expect((await succeeded(api.GET('/v1/documents/{id}', byId(proof.id)))).status).toBe('approved');
 
