@@ -165,16 +165,19 @@ export interface ClosePaymentsInput {
   documentId: string;
 }
 
-export interface OpenHostedPaymentInput {
+export type OpenHostedPaymentInput = {
   tenantId: string;
   documentId: string;
-  /** What the page asks, minor units: what the invoice's workflow says is left to pay. */
-  amountDue: number;
   /** The customer's link (absolute URL): the provider sends them back there, paid or not. */
   linkUrl: string;
   /** Filled in on the payment page: whom the link was sent to. */
   customerEmail?: string;
-}
+} & (
+  /** An invoice: what the page asks, minor units, what its workflow says is left to pay. */
+  | { amountDue: number }
+  /** A quote's deposit: its amount is read from the quote as it stands (domain/deposit.ts). */
+  | { deposit: true }
+);
 
 /** The page handed out, or the payment its last page turned out to have taken (not heard of yet). */
 export type OpenHostedPaymentOutcome = { page: PaymentPage } | { paid: ReceivedPayment };

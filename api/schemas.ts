@@ -11,6 +11,7 @@ import { DOCUMENT_KINDS, LINK_ACTIONS, LOCALES, NOTIFY_EVENTS, QUOTE_STATUSES } 
 import { DECIDER_ROLES } from '../domain/deciders';
 import { isIsoDuration } from '../domain/durations';
 import { INVOICE_STATUSES } from '../domain/invoice';
+import { DEPOSIT_POLICIES } from '../domain/deposit';
 import { DOCUMENT_STATUSES } from '../domain/document-statuses';
 import { DIGITAL_STATUSES, SIGNATURE_PURPOSES } from '../domain/digital-status';
 import { PROOF_TYPES } from '../domain/proof-types';
@@ -478,6 +479,21 @@ export const lineInputSchema = z
   })
   .openapi('LineInput');
 
+const depositInputSchema = z
+  .union([
+    z.strictObject({ percent: z.number().gt(0).max(100).refine(hasAtMostDecimals(2), 'at most 2 decimals').openapi({ description: 'A share of the gross total', example: 30 }) }),
+    z.strictObject({ amount: z.number().int().min(1).max(MAX_AMOUNT).openapi({ description: 'Minor units of the document currency (never more than the gross total is asked)', example: 50000 }) }),
+  ])
+  .openapi('DepositInput', {
+    description:
+      'Quotes: a deposit the customer pays with their yes on the portal, on the hosted payment page (the tenant must take payments). The amount asked is the share of the gross total when the customer pays, rounded to the minor unit',
+  });
+
+const depositPolicySchema = z.enum(DEPOSIT_POLICIES).openapi('DepositPolicy', {
+  description:
+    'accept_when_paid (the default): the quote is accepted once the deposit is paid, and stays unaccepted (the customer may try again) when a card is declined. accept_then_pay: the quote is accepted at once and the deposit is due; a declined card leaves it accepted, the deposit unpaid',
+});
+
 export const createDocumentSchema = z
   .strictObject({
     kind: z.enum(DOCUMENT_KINDS),
@@ -490,6 +506,8 @@ export const createDocumentSchema = z
     lines: z.array(lineInputSchema).max(500).optional(),
     validUntil: validUntilInput.optional(),
     dueDate: dateTime.optional(),
+    deposit: depositInputSchema.optional(),
+    depositPolicy: depositPolicySchema.optional().openapi({ description: 'With a deposit only; accept_when_paid when absent' }),
   })
   .openapi('CreateDocument');
 
@@ -671,6 +689,16 @@ export const planSchema = z
   })
   .openapi('Plan');
 
+const depositSchema = z
+  .object({
+    percent: z.number().nullable().openapi({ description: 'The share of the gross total asked; null for a fixed amount', example: 30 }),
+    amount: z.number().int().openapi({ description: 'Minor units: what the deposit is, on the gross total as it stands (or as it was when paid)', example: 3690 }),
+    policy: depositPolicySchema,
+    paidAt: dateTime.nullable().openapi({ description: 'When the deposit was paid; null while it is not' }),
+    paymentId: id.nullable().openapi({ description: 'The payment (in `payments`) that paid it' }),
+  })
+  .openapi('Deposit');
+
 export const documentSchema = z
   .object({
     id,
@@ -700,14 +728,17 @@ export const documentSchema = z
     signature: signatureBlockSchema.nullable().openapi({ description: 'Set once the customer signed (built-in signature)' }),
     revisions: z.array(documentRevisionSchema).openapi({ description: 'Proofs: every uploaded revision, oldest first, with its change requests (empty for other kinds)' }),
     proofType: proofTypeSchema.nullable().openapi({ description: "Proofs: how it is sent, resolved from the customer's and the tenant's settings at creation (null for other kinds)" }),
-    payments: z.array(paymentSchema).openapi({ description: 'Invoices: every payment page opened and every payment taken, oldest first (empty for other kinds)' }),
+    payments: z.array(paymentSchema).openapi({
+      description: "Invoices: every payment page opened and every payment taken, oldest first; quotes: their deposit's (empty for other kinds)",
+    }),
+    deposit: depositSchema.nullable().openapi({ description: 'Quotes: the deposit asked with the yes (null when none)' }),
     createdAt: dateTime,
     updatedAt: dateTime,
   })
   .openapi('Document');
 
 export const documentSummarySchema = documentSchema
-  .omit({ lines: true, chain: true, signature: true, revisions: true, payments: true })
+  .omit({ lines: true, chain: true, signature: true, revisions: true, payments: true, deposit: true })
   .openapi('DocumentSummary');
 
 export const listDocumentsQuerySchema = listQuerySchema({
@@ -865,6 +896,8 @@ export const updateDocumentSchema = z
     validUntil: validUntilInput.optional(),
     contactId: id.optional(),
     assigneeId: id.optional(),
+    deposit: depositInputSchema.nullable().optional().openapi({ description: 'Quotes, while a draft: the deposit asked with the yes; null removes it' }),
+    depositPolicy: depositPolicySchema.optional().openapi({ description: 'Quotes, while a draft: with a deposit (given now, or already set)' }),
   })
   .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change')
   .openapi('UpdateDocument', {

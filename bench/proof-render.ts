@@ -24,8 +24,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { PDFDocument } from 'pdf-lib';
-import sharp from 'sharp';
 import { createLocalFileStore } from '../services/files/store';
 import { sourceKey } from '../services/files/keys';
 import { renderProofRevision, renderZoomPage } from '../services/render/proof-pages';
@@ -35,6 +33,7 @@ import { createPrisma } from '../platform/db';
 import { newId } from '../platform/ids';
 import { databaseUrlFor, dropDatabase, recreateDatabase, withServerAdmin } from '../scripts/lib/database';
 import { migrate } from '../scripts/migrate';
+import { photoPrintPdf } from './print-pdf';
 import { samplePeakRss, treeRssBytes } from './process-memory';
 
 const BENCH_DATABASE = 'greenlight_bench_proofs';
@@ -52,29 +51,6 @@ function cpuSeconds(): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
   const TICKS_PER_SECOND = 100;
   return (fields[11]! + fields[12]! + fields[13]! + fields[14]!) / TICKS_PER_SECOND;
-}
-
-/** A photo-like image: smooth colour gradients under fine grain, different on every page. */
-async function photo(page: number): Promise<Buffer> {
-  const [width, height] = [3000, 2000];
-  const gradient = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x2="1" y2="1">` +
-      `<stop offset="0" stop-color="hsl(${(page * 37) % 360},70%,55%)"/><stop offset="1" stop-color="hsl(${(page * 37 + 140) % 360},60%,35%)"/>` +
-      `</linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/><circle cx="${900 + page * 50}" cy="1000" r="600" fill="hsl(${(page * 53) % 360},80%,70%)"/></svg>`,
-  );
-  const grain = await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 12 } } })
-    .png()
-    .toBuffer();
-  return sharp(gradient).composite([{ input: grain, blend: 'overlay' }]).jpeg({ quality: 90 }).toBuffer();
-}
-
-async function printPdf(): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  for (let page = 1; page <= PAGES; page += 1) {
-    const image = await pdf.embedJpg(await photo(page));
-    pdf.addPage([595, 842]).drawImage(image, { x: 28, y: 400, width: 539, height: 359 });
-  }
-  return pdf.save();
 }
 
 /** Bare pdftoppm, its peak memory sampled on its own process. */
@@ -98,7 +74,7 @@ async function main(): Promise<void> {
   const prisma = createPrisma(databaseUrl);
   try {
     console.log(`[bench] making a ${PAGES}-page print PDF (a 3000×2000 photo per page) and a fresh database…`);
-    const [original] = await Promise.all([printPdf(), withServerAdmin(serverUrl, (admin) => recreateDatabase(admin, BENCH_DATABASE)).then(() => migrate(databaseUrl))]);
+    const [original] = await Promise.all([photoPrintPdf(PAGES), withServerAdmin(serverUrl, (admin) => recreateDatabase(admin, BENCH_DATABASE)).then(() => migrate(databaseUrl))]);
     const files = createLocalFileStore(path.join(work, 'files'));
 
     const tenantId = newId('ten');

@@ -70,6 +70,9 @@ export const AUDIT_EVENT_TYPES = [
   // Invoices (domain/invoice.ts): the due date passed unpaid; a card payment was refused.
   'overdue',
   'payment_failed',
+  // Quotes asking a deposit with the yes (domain/deposit.ts): the deposit paid, or a card refused for it.
+  'deposit_paid',
+  'deposit_failed',
   // Service requests (domain/requests.ts, workflows/machines/request.ts).
   'request_started',
   'proposal_sent',

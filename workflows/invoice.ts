@@ -49,7 +49,7 @@ const { openHostedPayment } = proxyActivities<PaymentActivities>({
 });
 
 export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceView> {
-  const { tenantId, documentId, grossTotal, currency, reminderAfterMs, maxReminders, dueDate } = input;
+  const { tenantId, documentId, grossTotal, currency, reminderAfterMs, maxReminders, dueDate, received } = input;
 
   const closed = await runDocumentStory(input, {
     kind: 'invoice',
@@ -61,6 +61,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       reminderAfterMs,
       maxReminders,
       ...(dueDate !== undefined ? { dueDate } : {}),
+      ...(received ? { received } : {}),
     }),
     status: invoiceStatus,
     isClosed: isInvoiceClosed,

@@ -3,18 +3,22 @@
  * its expiry). The rules live in the quote machine (machines/quote.ts); this workflow gives
  * them durable time and real side effects, as DESIGN.md §3 describes.
  */
-import { ActivityFailure, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { GreenlightActivities } from '../activities/types';
+import type { GreenlightActivities, PaymentActivities } from '../activities/types';
 import type { DecisionInput } from './messages/document';
 import type { QuoteStatus } from '../domain/documents';
+import type { PaymentPage } from '../domain/invoice';
+import { plainMoney } from '../domain/summaries';
 import { quoteStateQuery, quoteUpdates, type QuoteView, type QuoteWorkflowInput } from './messages/quote';
+import { paymentFailedSignal, paymentReceivedSignal } from './messages/invoice';
 import { answerEvent, runDocumentStory } from './document-story';
-import { decision, decisionEvent, patiently } from './story';
+import { answeredDecision, decision, decisionEvent, fact, patiently, refuseDecision } from './story';
 import { confirmationActions, customerEmailActions, emailRecipient, messageCustomer, reminderOf } from './customer-emails';
 import { inviteDeciders, remindDeciders } from './decider-invitations';
 import { signatureWithdrawal, signerReminder, signingCancelReason, startSignatureChild } from './signature';
 import {
+  awaitsDeposit,
   currentVersion,
   isClosed,
   quoteMachine,
@@ -22,6 +26,9 @@ import {
   quoteView,
   whyNot,
   type DecisionEvent,
+  type DepositFailedEvent,
+  type DepositPaidEvent,
+  type PayDepositEvent,
   type QuoteEvent,
   type QuoteSnapshot,
   type ReviseEvent,
@@ -32,6 +39,20 @@ const { recordSignature, applyRevision, cancelPortalSigning } = proxyActivities<
   startToCloseTimeout: '30 seconds',
   retry: patiently,
 });
+/** The deposit's page, as an invoice's: a customer waits on it, so a provider that does not answer soon is said so. */
+const { openHostedPayment } = proxyActivities<PaymentActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...patiently, maximumAttempts: 3 },
+});
+/** The deposit kept with its receipt (rendering may take a while); its pages closed when the quote is over. */
+const { recordPayment, closeHostedPayments } = proxyActivities<PaymentActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: patiently,
+});
+/** Why no page is handed out when the deposit's last page turns out paid: that payment is being counted. */
+const DEPOSIT_JUST_PAID = 'The deposit has just been paid; the quote is being updated';
+const DEPOSIT_PAGE_FAILED = 'The payment page could not be opened; please try again in a moment';
+
 /** Converting on acceptance: idempotent, as a chain holds one order. */
 const { convertDocument } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',
@@ -57,6 +78,7 @@ const QUOTE_WAITS_FOR: Partial<Record<QuoteStatus, string>> = {
   on_hold: "the customer's answer after putting it on hold",
   accepted: 'the seller to convert it (the customer may withdraw the acceptance until then)',
 };
+const AWAITS_DEPOSIT = 'the deposit (accepted, the deposit due), or the seller to convert it';
 
 /** What each of the quote's timers is for, as operators read it. */
 const QUOTE_TIMERS: Record<string, ((context: QuoteSnapshot['context']) => string) | undefined> = {
@@ -69,6 +91,7 @@ function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): stri
   const status = quoteStatus(snapshot);
   // The seller cancelled its portal signing: the customer's links only show it now.
   if (snapshot.context.signingCancelled && !isClosed(snapshot)) return "the seller to record the customer's answer, or convert it by hand (its portal signing was cancelled)";
+  if (awaitsDeposit(snapshot)) return AWAITS_DEPOSIT;
   if (status === 'accepted' && !snapshot.context.withdrawable) return undefined;
   if (status !== 'sent' && status !== 'viewed') return QUOTE_WAITS_FOR[status];
   if (signedExternally) return "the customer's signature at the provider (signature workflow)";
@@ -115,6 +138,10 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     // A reopened quote's reminders are its new version's: keyed apart from the earlier run's.
     ...(input.reopen ? { reminderRound: `version#${input.reopen.version + 1}` } : {}),
   });
+  // A deposit asked with the yes: new events and activities. Patched, and only for a quote that asks one.
+  const deposit = input.deposit && !input.resume && patched('deposit') ? input.deposit : undefined;
+  /** The answer to each ask for the deposit's page (the machine counts the asks): the page, or why there is none. */
+  const depositPages = new Map<number, PaymentPage | { refused: string }>();
 
   const closed = await runDocumentStory(input, {
     kind: 'quote',
@@ -129,6 +156,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       ...(withdrawal ? { withdrawal } : {}),
       ...(reopen ? { version: reopen.version } : {}),
       ...(deciders ? { deciders } : {}),
+      ...(deposit ? { deposit } : {}),
     }),
     ...(reopen ? { opening: (): ReviseEvent => ({ type: 'REOPEN', at: Date.now(), actor: input.sentBy, changes: input.validUntil === undefined ? {} : { validUntil: input.validUntil } }) } : {}),
     status: quoteStatus,
@@ -142,6 +170,22 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       decision(quoteUpdates.sign, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
       decision(quoteUpdates.revise, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
       decision(quoteUpdates.recordAnswer, answerEvent),
+      // Its page is opened behind the answer (the quote's actions run behind): the answer waits for it.
+      answeredDecision(
+        quoteUpdates.payDeposit,
+        (asked): PayDepositEvent => ({ type: 'PAY_DEPOSIT', at: Date.now(), ...asked }),
+        async (snapshot: QuoteSnapshot) => {
+          const ask = snapshot.context.depositAsks ?? 0;
+          await condition(() => depositPages.has(ask));
+          const answer = depositPages.get(ask) as PaymentPage | { refused: string };
+          return 'refused' in answer ? refuseDecision(answer.refused) : answer;
+        },
+      ),
+    ],
+    // The provider's reports, as the invoice's (api/operations/payments.ts routes them by the kind paid).
+    facts: [
+      fact(paymentReceivedSignal, (payment): DepositPaidEvent => ({ type: 'DEPOSIT_PAID', at: Date.now(), actor: { kind: 'system' }, payment })),
+      fact(paymentFailedSignal, (failure): DepositFailedEvent => ({ type: 'DEPOSIT_FAILED', at: Date.now(), actor: { kind: 'system' }, ...failure })),
     ],
     actions: (tools) => ({
       ...confirmationActions({ tenantId, documentId, emailsCustomer, send }, tools),
@@ -166,6 +210,32 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         await cancelPortalSigning.executeWithOptions({ summary: 'cancel the portal signing and record it' }, [
           { tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) },
         ]);
+      },
+      openDepositPayment: async ({ params }) => {
+        const { ask, ...customer } = params;
+        try {
+          const opened = await openHostedPayment.executeWithOptions({ summary: 'open the payment page of the deposit' }, [{ tenantId, documentId, deposit: true, ...customer }]);
+          if ('page' in opened) {
+            depositPages.set(ask, opened.page);
+            return;
+          }
+          // Paid before its webhook came: counted as any report of it, behind this action.
+          depositPages.set(ask, { refused: DEPOSIT_JUST_PAID });
+          tools.behindTheAnswer(() => tools.tell({ type: 'DEPOSIT_PAID', at: Date.now(), actor: { kind: 'system' }, payment: opened.paid } satisfies DepositPaidEvent), { deposit: 'paid' });
+        } catch (error) {
+          // The provider did not answer: the customer is told, and may ask again; the quote goes on.
+          if (!(error instanceof ActivityFailure)) throw error;
+          depositPages.set(ask, { refused: DEPOSIT_PAGE_FAILED });
+        }
+      },
+      recordDeposit: async ({ params }) => {
+        const { payment } = params;
+        await recordPayment.executeWithOptions({ summary: `record the deposit of ${plainMoney(payment.amount, payment.currency)}` }, [
+          { tenantId, documentId, payment, receiptSeq: 1, paidTotal: payment.amount },
+        ]);
+      },
+      closeHostedPayments: async () => {
+        await closeHostedPayments.executeWithOptions({ summary: "close the deposit's payment pages" }, [{ tenantId, documentId }]);
       },
       applyRevision: async ({ params }) => {
         await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);

@@ -44,7 +44,7 @@ export const patiently = { initialInterval: '1 second', backoffCoefficient: 2, m
 type OnDecision<TEvent, TSnapshot> = <TInput, TAnswer>(
   update: UpdateDefinition<TAnswer, [TInput]>,
   toEvent: (input: TInput) => TEvent,
-  answer: (snapshot: TSnapshot) => TAnswer,
+  answer: (snapshot: TSnapshot) => TAnswer | Promise<TAnswer>,
 ) => void;
 /** An update, the machine event it becomes and what it answers, each with its own types; `view` is the story's. */
 export type DecisionBinding<TView, TEvent, TSnapshot> = (on: OnDecision<TEvent, TSnapshot>, view: (snapshot: TSnapshot) => TView) => void;
@@ -67,13 +67,14 @@ export function decision<TView, TInput, TEvent>(
 
 /**
  * A decision answered with what the machine holds once it is taken (a payment page an activity
- * opened). `answer` may still refuse it (`refuseDecision`): the machine learned meanwhile that it
- * could not be done (the page was paid before anyone told us).
+ * opened), or with what its actions behind the answer bring (a promise, for a kind whose actions
+ * run behind). `answer` may still refuse it (`refuseDecision`): the machine learned meanwhile that
+ * it could not be done (the page was paid before anyone told us).
  */
 export function answeredDecision<TSnapshot, TAnswer, TInput, TEvent>(
   update: UpdateDefinition<TAnswer, [TInput]>,
   toEvent: (input: TInput) => TEvent,
-  answer: (snapshot: TSnapshot) => TAnswer,
+  answer: (snapshot: TSnapshot) => TAnswer | Promise<TAnswer>,
 ): <TView>(on: OnDecision<TEvent, TSnapshot>, view: (snapshot: TSnapshot) => TView) => void {
   return (on) => on(update, toEvent, answer);
 }

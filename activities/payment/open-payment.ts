@@ -1,6 +1,9 @@
 /**
  * openHostedPayment: the invoice's workflow hands the customer a payment page for the amount
- * it says is due (machines/invoice.ts decides whether one may be opened at all).
+ * it says is due (machines/invoice.ts decides whether one may be opened at all); a quote's
+ * workflow, one for the deposit its yes asks (machines/quote.ts), whose amount is the quote's
+ * as it stands now (domain/deposit.ts). The page's metadata names the kind paid, so the
+ * provider's events find their way back to the right workflow (api/operations/payments.ts).
  *
  * One page at a time per invoice: the last one is handed out again while it is open and asks
  * that amount; one that can no longer be paid, or asks an amount no longer due (a payment came
@@ -14,6 +17,7 @@
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import { pickLocale } from '../../domain/documents';
+import { depositAmountOf } from '../../domain/deposit';
 import { hostedPaymentKey, lastPaymentAttempt, markHostedPaymentExpired, recordOpenedHostedPayment } from '../../services/db/payments';
 import { receivedPaymentOf, type PaymentProvider } from '../../services/payment/provider';
 import { tenantPayments } from '../../services/payment/accounts';
@@ -24,25 +28,26 @@ export async function openHostedPayment(deps: { prisma: PrismaClient; payments: 
   if (!deps.payments) throw new Error('This worker was built without a payment provider (ActivityDeps.payments): it opens no payment page');
   // The seller's connected account, read from the tenant now (never from the workflow's input).
   const provider = await tenantPayments(prisma, deps.payments, input.tenantId);
+  const document = await prisma.document.findFirstOrThrow({
+    where: { id: input.documentId, tenantId: input.tenantId },
+    include: { tenant: { select: { name: true, locale: true } }, customer: { select: { locale: true } } },
+  });
+  const amountDue = 'deposit' in input ? depositAmountOf(document, document.grossTotal) : input.amountDue;
 
   const last = await lastPaymentAttempt(prisma, input.documentId);
   if (last?.status === 'open' && last.checkoutSessionId) {
     const session = await provider.retrieveHostedPayment(last.checkoutSessionId);
     if (session.paid) return { paid: receivedPaymentOf(session, Date.now()) };
-    if (session.status === 'open' && session.url && session.amount === input.amountDue) return { page: { url: session.url, sessionId: session.sessionId } };
+    if (session.status === 'open' && session.url && session.amount === amountDue) return { page: { url: session.url, sessionId: session.sessionId } };
     // Expired, or asking an amount no longer due: closed before another is opened.
     if (session.status === 'open') await provider.expireHostedPayment(session.sessionId);
     await markHostedPaymentExpired(prisma, { id: last.id });
   }
 
-  const document = await prisma.document.findFirstOrThrow({
-    where: { id: input.documentId, tenantId: input.tenantId },
-    include: { tenant: { select: { name: true, locale: true } }, customer: { select: { locale: true } } },
-  });
   const attempt = (last?.attempt ?? 0) + 1;
   const session = await provider.createHostedPayment({
-    subject: { tenantId: input.tenantId, subjectId: input.documentId, subjectKind: 'invoice' },
-    amount: input.amountDue,
+    subject: { tenantId: input.tenantId, subjectId: input.documentId, subjectKind: 'deposit' in input ? 'quote' : 'invoice' },
+    amount: amountDue,
     currency: document.currency,
     description: `${document.number}${document.title ? ` — ${document.title}` : ''} · ${document.tenant.name}`,
     ...(input.customerEmail ? { customerEmail: input.customerEmail } : {}),
@@ -56,7 +61,7 @@ export async function openHostedPayment(deps: { prisma: PrismaClient; payments: 
     tenantId: input.tenantId,
     documentId: input.documentId,
     provider: provider.name,
-    amount: input.amountDue,
+    amount: amountDue,
     currency: document.currency,
     attempt,
     sessionId: session.sessionId,

@@ -1,11 +1,12 @@
 /** /v1/documents: create, read, list, audit trail, send / remind / cancel / PDF, and a proof's revisions. */
 import { listChain, type ChainLink } from '../../services/db/chain';
-import type { Message } from '../../generated/prisma/client';
+import type { Message, Payment } from '../../generated/prisma/client';
 import type { AppDeps } from '../app';
 import type { DocumentKind } from '../../domain/documents';
 import type { DocumentStatus } from '../../domain/document-statuses';
 import type { DigitalStatus } from '../../domain/digital-status';
 import type { ProofType } from '../../domain/proof-types';
+import { depositAmountOf, depositPolicyOf } from '../../domain/deposit';
 import { rowFields } from '../../platform/rows';
 import { fileRoute, jsonRoute, uploadRoute } from '../openapi';
 import { createDocument, getDocument, listDocumentEvents, listDocuments, type DocumentRow, type DocumentWithLines, type TrailEvent } from '../operations/documents';
@@ -109,12 +110,26 @@ export async function presentWithChain(deps: AppDeps, document: DocumentWithLine
     document.kind === 'proof' ? proofChangeRequests(deps, document) : [],
     listPayments(deps.prisma, document.tenantId, document.id),
   ]);
-  return { ...presentDocument(document, chain, signature, revisions, changeRequests), payments: payments.map(presentPayment) };
+  return { ...presentDocument(document, chain, signature, revisions, changeRequests), payments: payments.map(presentPayment), deposit: presentDeposit(document, payments) };
+}
+
+/** A quote's deposit (domain/deposit.ts): what it asks, and once paid, the payment that paid it (a quote's only payments are its deposit's). */
+function presentDeposit(document: DocumentWithLines, payments: Payment[]) {
+  const policy = depositPolicyOf(document);
+  if (!policy) return null;
+  const paid = payments.find((payment) => payment.status === 'succeeded');
+  return {
+    percent: document.depositBasisPoints === null ? null : document.depositBasisPoints / 100,
+    amount: paid?.amount ?? depositAmountOf(document, document.grossTotal),
+    policy,
+    paidAt: paid?.paidAt?.toISOString() ?? null,
+    paymentId: paid?.id ?? null,
+  };
 }
 
 /** A draft this request just made: nothing can be beside it yet (no chain but itself, no signature, revision or payment), so nothing more is read. */
 async function presentNewDraft(deps: AppDeps, document: DocumentWithLines) {
-  return { ...presentDocument(document, await listChain(deps.prisma, document), null, [], []), payments: [] };
+  return { ...presentDocument(document, await listChain(deps.prisma, document), null, [], []), payments: [], deposit: presentDeposit(document, []) };
 }
 
 /** The customer's change requests, read from the trail, to list with their revisions. */

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { AuditEvent, Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { DocumentKind } from '../../domain/documents';
+import { depositColumns, type DepositAsked, type DepositColumns, type DepositPolicy } from '../../domain/deposit';
 import { computeTotals, priceLine, type LineInput, type PricedLine, type Totals } from '../../domain/money';
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
@@ -98,6 +99,7 @@ export async function createDocument(
   const proofType = input.kind === 'proof' ? await proofTypeForNewProof(prisma, tenantId, input.customerId) : null;
   const currency = input.currency ?? tenant.currency;
   const { priced, totals } = priceLines(input.lines, currency);
+  const deposit = depositOfInput(input.kind, input.deposit ?? null, input.depositPolicy);
 
   try {
     return await prisma.$transaction(async (tx) => {
@@ -121,6 +123,7 @@ export async function createDocument(
           validUntil,
           dueDate: input.dueDate ? new Date(input.dueDate) : null,
           proofType,
+          ...deposit,
         },
       });
       // One statement that answers the rows, where a nested create would read the document and its
@@ -135,6 +138,16 @@ export async function createDocument(
     if (isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
     throw error;
   }
+}
+
+/**
+ * The deposit columns of a document's input (domain/deposit.ts): only a quote asks one, and a
+ * policy says nothing without a deposit. Refused with the field at fault otherwise.
+ */
+export function depositOfInput(kind: string, deposit: DepositAsked | null, policy: DepositPolicy | undefined): DepositColumns {
+  if (deposit && kind !== 'quote') throw new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', [{ path: 'deposit', message: 'only a quote asks for a deposit' }]);
+  if (policy && !deposit) throw new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', [{ path: 'depositPolicy', message: 'a deposit policy needs a deposit' }]);
+  return depositColumns(deposit, policy);
 }
 
 /**

@@ -1,26 +1,27 @@
 /**
- * Paying an invoice online (seed 002: "le bouton Payer en ligne"): the portal asks the
- * invoice's workflow for a hosted payment page for what is left to pay (one page at a time,
- * activities/payment/open-payment.ts); the provider's verified events (and the customer's
- * return from the payment page) are read from the provider and told to the workflow, which
- * counts each payment once.
+ * Paying an invoice online (seed 002: "le bouton Payer en ligne"), and a quote's deposit with
+ * the yes (domain/deposit.ts): the portal asks the document's workflow for a hosted payment page
+ * (what is left to pay on the invoice, the quote's deposit; one page at a time,
+ * activities/payment/open-payment.ts); the provider's verified events (and the customer's return
+ * from the payment page) are read from the provider and told to the workflow of the document
+ * their metadata names, which counts each payment once.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { rowFields } from '../../platform/rows';
 import type { Payment, PrismaClient } from '../../generated/prisma/client';
 import { createStripeProvider } from '../../services/payment/stripe';
-import { receivedPaymentOf, type HostedPayment, type PaymentEvent, type PaymentProvider } from '../../services/payment/provider';
+import { receivedPaymentOf, type HostedPayment, type PaymentEvent, type PaymentProvider, type PaymentSubject } from '../../services/payment/provider';
 import { markHostedPaymentExpired } from '../../services/db/payments';
 import { eventBelongsToTenant, ONBOARDING_NOT_DONE, PAYMENTS_NOT_SET_UP, takesPayments, tenantPayments, tenantPaymentsOrNone } from '../../services/payment/accounts';
 import type { FoundLink } from '../../services/db/links';
 import { AppError } from '../../domain/errors';
-import type { Actor } from '../../domain/documents';
+import type { Actor, RequestSource } from '../../domain/documents';
 import type { PaymentPage } from '../../domain/invoice';
 import type { Config } from '../../platform/config';
 import { documentWorkflowId } from '../../workflows/messages/document';
 import { paymentFailedSignal, paymentReceivedSignal } from '../../workflows/messages/invoice';
 import { isInvoicePayable } from '../../workflows/machines/invoice';
-import { openInvoicePaymentPage, queryInvoice, receiveInvoicePayment } from './quote-workflow';
+import { openDepositPaymentPage, openInvoicePaymentPage, queryInvoice, receiveInvoicePayment } from './quote-workflow';
 import { sellerActor, type TenantCaller } from '../auth';
 import type { PaymentMethod } from '../../domain/offline';
 import { plainMoney } from '../../domain/summaries';
@@ -52,7 +53,12 @@ export function paymentProviderFor(config: Config): PaymentProvider {
 export async function isPayableOnline(deps: Pick<PaymentDeps, 'prisma' | 'config'>, document: { tenantId: string; kind: string; status: string }): Promise<boolean> {
   if (document.kind !== 'invoice' || !isInvoicePayable(document.status)) return false;
   if (!(await getSettings(deps.prisma, document.tenantId)).payOnline) return false;
-  return (await tenantPaymentsOrNone(deps.prisma, paymentProviderFor(deps.config), document.tenantId)) !== undefined;
+  return tenantTakesPayments(deps, document.tenantId);
+}
+
+/** Whether the tenant has an account to be paid on (a quote's deposit needs no more: its seller asked for it). */
+export async function tenantTakesPayments(deps: Pick<PaymentDeps, 'prisma' | 'config'>, tenantId: string): Promise<boolean> {
+  return (await tenantPaymentsOrNone(deps.prisma, paymentProviderFor(deps.config), tenantId)) !== undefined;
 }
 
 /** The provider on the tenant's connected account (the platform's where it stands in), or 409 "payments are not set up". */
@@ -60,25 +66,40 @@ export function paymentsOfTenant(deps: Pick<PaymentDeps, 'prisma' | 'config'>, t
   return tenantPayments(deps.prisma, paymentProviderFor(deps.config), tenantId);
 }
 
+/** What the customer's ask for a payment page carries: a quote's yes carries its options and the version it is for. */
+export interface PaymentAsk {
+  decisionId: string;
+  actor: Actor;
+  linkUrl: string;
+  options?: string[];
+  version?: number;
+  source?: RequestSource;
+}
+
 /**
- * The customer asks to pay (the portal's "Pay online"): the invoice's workflow hands out the
- * payment page, or refuses with its machine's reason (not sent, paid, cancelled, not offered,
- * just paid). Whether the tenant offers it is read now and told to the workflow with the ask.
+ * The customer asks to pay: an invoice's "Pay online", or a quote's yes with its deposit (or the
+ * deposit due). The document's workflow hands out the payment page, or refuses with its
+ * machine's reason (not sent, paid, cancelled, not offered, just paid; no deposit asked,
+ * expired). Whether the tenant offers invoices online is read now and told to the workflow.
  */
-export async function openInvoicePayment(deps: PaymentDeps, found: FoundLink, ask: { decisionId: string; actor: Actor; linkUrl: string }): Promise<PaymentPage> {
+export async function openPayment(deps: PaymentDeps, found: FoundLink, ask: PaymentAsk): Promise<PaymentPage> {
   const { document, link } = found;
-  if (document.kind !== 'invoice') throw new AppError('decision_rejected', 'Only invoices are paid online');
+  if (document.kind !== 'invoice' && document.kind !== 'quote') throw new AppError('decision_rejected', 'Only invoices, and the deposits of quotes, are paid online');
   // Not paid anywhere, or on an account Stripe does not let take payments yet: refused with the reason, the workflow not asked.
   const payments = await tenantPaymentsOrNone(deps.prisma, paymentProviderFor(deps.config), document.tenantId);
   if (!payments) throw new AppError('decision_rejected', PAYMENTS_NOT_SET_UP);
   if (!(await takesPayments(payments))) throw new AppError('decision_rejected', ONBOARDING_NOT_DONE);
+  const customer = { actor: ask.actor, linkUrl: ask.linkUrl, ...(link.recipientEmail ? { customerEmail: link.recipientEmail } : {}) };
+  if (document.kind === 'quote') {
+    return openDepositPaymentPage(deps.temporal, document.id, ask.decisionId, {
+      ...customer,
+      ...(ask.options ? { options: ask.options } : {}),
+      ...(ask.version !== undefined ? { version: ask.version } : {}),
+      ...(ask.source ? { source: ask.source } : {}),
+    });
+  }
   const { payOnline } = await getSettings(deps.prisma, document.tenantId);
-  return openInvoicePaymentPage(deps.temporal, document.id, ask.decisionId, {
-    actor: ask.actor,
-    payOnline,
-    linkUrl: ask.linkUrl,
-    ...(link.recipientEmail ? { customerEmail: link.recipientEmail } : {}),
-  });
+  return openInvoicePaymentPage(deps.temporal, document.id, ask.decisionId, { ...customer, payOnline });
 }
 
 /**
@@ -98,7 +119,7 @@ export async function confirmReturnFromPayment(deps: PaymentDeps, found: FoundLi
 
 export type PaymentEventOutcome = 'signalled' | 'ignored';
 
-/** A verified provider event: told to the invoice's workflow when it is about one. */
+/** A verified provider event: told to the workflow of the document it is about (an invoice, a quote's deposit). */
 export async function handlePaymentEvent(deps: PaymentDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
   switch (event.type) {
     case 'hosted_payment.paid':
@@ -111,10 +132,9 @@ export async function handlePaymentEvent(deps: PaymentDeps, event: PaymentEvent)
     }
     case 'payment.failed': {
       const { charge } = event;
-      if (charge.subject?.subjectKind !== 'invoice') return 'ignored';
-      const invoice = await findInvoice(deps.prisma, charge.subject.tenantId, charge.subject.subjectId, event.account);
-      if (!invoice) return 'ignored';
-      return signalInvoice(deps.temporal, invoice.id, (handle) =>
+      const paid = charge.subject && (await findPaidDocument(deps.prisma, charge.subject, event.account));
+      if (!paid) return 'ignored';
+      return signalDocument(deps.temporal, paid, (handle) =>
         handle.signal(paymentFailedSignal, {
           paymentId: charge.paymentId,
           eventId: event.eventId,
@@ -123,7 +143,7 @@ export async function handlePaymentEvent(deps: PaymentDeps, event: PaymentEvent)
         }),
       );
     }
-    // The session's completion reports invoice payments; off-session charges are their workflow's own answer.
+    // The session's completion reports hosted payments; off-session charges are their workflow's own answer.
     case 'payment.succeeded':
     case 'ignored':
       return 'ignored';
@@ -131,29 +151,34 @@ export async function handlePaymentEvent(deps: PaymentDeps, event: PaymentEvent)
 }
 
 async function reportHostedPayment(deps: PaymentDeps, session: HostedPayment, paidAt: number, account: string | undefined): Promise<PaymentEventOutcome> {
-  if (!session.paid || session.subject?.subjectKind !== 'invoice') return 'ignored';
-  const invoice = await findInvoice(deps.prisma, session.subject.tenantId, session.subject.subjectId, account);
-  if (!invoice) return 'ignored';
-  return signalInvoice(deps.temporal, invoice.id, (handle) => handle.signal(paymentReceivedSignal, receivedPaymentOf(session, paidAt)));
+  const paid = session.paid && session.subject ? await findPaidDocument(deps.prisma, session.subject, account) : null;
+  if (!paid) return 'ignored';
+  return signalDocument(deps.temporal, paid, (handle) => handle.signal(paymentReceivedSignal, receivedPaymentOf(session, paidAt)));
 }
 
-/** The invoice an event names, when the account it happened on is that invoice's seller's (services/payment/accounts.ts). */
-async function findInvoice(prisma: PrismaClient, tenantId: string, documentId: string, account: string | undefined) {
-  if (!(await eventBelongsToTenant(prisma, tenantId, account))) return null;
-  return prisma.document.findFirst({ where: { id: documentId, tenantId, kind: 'invoice' }, select: { id: true } });
+/** Documents paid through a hosted page: the workflows that hear of their payments, by the kind the page's metadata names. */
+const HOSTED_PAYMENT_KINDS = ['invoice', 'quote'] as const;
+type PaidDocument = { id: string; kind: (typeof HOSTED_PAYMENT_KINDS)[number] };
+
+/** The document (an invoice, a quote's deposit) a payment names, when the account it happened on is its seller's (services/payment/accounts.ts). */
+async function findPaidDocument(prisma: PrismaClient, subject: PaymentSubject, account: string | undefined): Promise<PaidDocument | null> {
+  const kind = HOSTED_PAYMENT_KINDS.find((paid) => paid === subject.subjectKind);
+  if (!kind || !(await eventBelongsToTenant(prisma, subject.tenantId, account))) return null;
+  const document = await prisma.document.findFirst({ where: { id: subject.subjectId, tenantId: subject.tenantId, kind }, select: { id: true } });
+  return document ? { id: document.id, kind } : null;
 }
 
 /**
- * A report for a workflow that has finished (paid, cancelled) changes nothing: a late or
+ * A report for a workflow that has finished (paid, cancelled, accepted) changes nothing: a late or
  * replayed webhook is answered 200 and forgotten, as Stripe expects.
  */
-async function signalInvoice(
+async function signalDocument(
   client: Client,
-  documentId: string,
+  document: PaidDocument,
   send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<void>,
 ): Promise<PaymentEventOutcome> {
   try {
-    await send(client.workflow.getHandle(documentWorkflowId('invoice', documentId)));
+    await send(client.workflow.getHandle(documentWorkflowId(document.kind, document.id)));
     return 'signalled';
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return 'ignored';

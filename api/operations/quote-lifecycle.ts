@@ -38,6 +38,7 @@ import {
   startQuoteWorkflow,
 } from './quote-workflow';
 import { recordFact, sellerFact } from './facts';
+import { depositPolicyOf, type DepositColumns } from '../../domain/deposit';
 import { invoiceWorkflowInput } from '../../services/invoice-terms';
 import { readProofOriginal } from './proof-files';
 import { getSettings } from './settings';
@@ -226,6 +227,10 @@ export async function sendDocument(
   // through GetAccept, its recipients sign in their order and our portal asks nobody.
   const named = await resolveDeciders(deps, caller, document, input, external);
   const deciders = external ? undefined : named;
+  // A deposit comes with the customer's own yes (domain/deposit.ts): not yet with a round of deciders.
+  if (named && document.kind === 'quote' && depositPolicyOf(document)) {
+    throw new AppError('unprocessable', 'A quote that asks a deposit is decided by its customer: send it without deciders, or remove the deposit.', [{ path: 'deciders', message: 'not with a deposit' }]);
+  }
   const smsTo = channel === 'sms' ? await smsRecipient(deps, caller, document, input, settings) : undefined;
   if (!external && channel === 'email' && !deciders) await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);
 
@@ -258,7 +263,7 @@ export async function sendDocument(
   try {
     const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings, named?.deciders) : undefined;
     if (document.kind === 'quote') {
-      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}), ...(deciders ? { deciders } : {}) }));
+      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, document, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}), ...(deciders ? { deciders } : {}) }));
     } else if (document.kind === 'proof') {
       await startProofWorkflow(deps.temporal, deps.config.taskQueue, {
         ...story,
@@ -271,7 +276,9 @@ export async function sendDocument(
         ...(deciders ? { deciders } : {}),
       });
     } else if (document.kind === 'invoice') {
-      await startInvoiceWorkflow(deps.temporal, deps.config.taskQueue, invoiceWorkflowInput(story, document, settings));
+      // Payments it already has (a quote's deposit, carried over when it was made) count from the start.
+      const received = await deps.prisma.payment.findMany({ where: { documentId, status: 'succeeded' }, select: { id: true, amount: true } });
+      await startInvoiceWorkflow(deps.temporal, deps.config.taskQueue, invoiceWorkflowInput(story, { ...document, received }, settings));
     } else {
       await startAcceptanceWorkflow(deps.temporal, deps.config.taskQueue, { ...story, kind: document.kind, ...(signature ? { signature } : {}) });
     }
@@ -304,13 +311,15 @@ function storyInput(caller: TenantCaller, document: Sendable, send: SendInstruct
 
 type Settings = Awaited<ReturnType<typeof getSettings>>;
 
-/** A quote's workflow input: the story, with the tenant's terms of reminders, conversion and withdrawal. */
+/** A quote's workflow input: the story, with the tenant's terms of reminders, conversion and withdrawal, and the quote's deposit. */
 function quoteInput(
   story: ReturnType<typeof storyInput>,
   settings: Settings,
+  quote: DepositColumns,
   terms: { validUntil: Date; requireSignature: boolean; signature?: QuoteWorkflowInput['signature']; deciders?: QuoteWorkflowInput['deciders'] },
 ): QuoteWorkflowInput {
   const { signature, deciders } = terms;
+  const depositPolicy = depositPolicyOf(quote);
   return {
     ...story,
     validUntil: terms.validUntil.getTime(),
@@ -321,6 +330,7 @@ function quoteInput(
     ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
     ...(signature ? { signature } : {}),
     ...(deciders ? { deciders } : {}),
+    ...(depositPolicy ? { deposit: { policy: depositPolicy } } : {}),
     ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: settings.autoConvertToOrder, neverAnswered: Boolean(signature), decidedTogether: deciders !== undefined }),
   };
 }
@@ -369,7 +379,7 @@ export async function reopenDocument(deps: AppDeps, caller: TenantCaller, docume
   if (validUntil.getTime() <= now.getTime()) throw new AppError('unprocessable', 'A reopened quote must be valid after now.', [{ path: 'validUntil', message: 'in the past' }]);
   const story = storyInput(caller, document, { channel: 'email', attachPdf: false });
   await reopenQuote(deps.temporal, deps.config.taskQueue, {
-    ...quoteInput(story, settings, { validUntil, requireSignature: document.requireSignature }),
+    ...quoteInput(story, settings, document, { validUntil, requireSignature: document.requireSignature }),
     reopen: { version: document.version },
     writtenBefore: await lastWriteOf(deps, document.workflowId),
   });

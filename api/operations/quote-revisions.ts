@@ -13,7 +13,8 @@ import type { DocumentChanges } from '../../domain/documents';
 import type { AppDeps } from '../app';
 import { sellerActor, type TenantCaller } from '../auth';
 import { AppError } from '../../domain/errors';
-import { checkReferences, getDocument, priceLines, validUntilOf, type DocumentWithLines } from './documents';
+import { checkReferences, depositOfInput, getDocument, priceLines, validUntilOf, type DocumentWithLines } from './documents';
+import { depositAskedOf, depositPolicyOf, type DepositAsked, type DepositPolicy } from '../../domain/deposit';
 import { assignDocument } from './assignees';
 import { reviseQuote } from './quote-workflow';
 
@@ -23,6 +24,9 @@ export interface DocumentPatch {
   validUntil?: string;
   contactId?: string;
   assigneeId?: string;
+  /** Quotes, while a draft: the deposit asked with the yes (null: none), and its policy. */
+  deposit?: DepositAsked | null;
+  depositPolicy?: DepositPolicy;
 }
 
 const REVISABLE = ['sent', 'viewed', 'on_hold'];
@@ -44,13 +48,24 @@ export async function updateDocument(
     ...(patch.contactId ? { contactId: patch.contactId } : {}),
   };
 
+  const depositChanged = patch.deposit !== undefined || patch.depositPolicy !== undefined;
+  // A policy alone changes the deposit already asked; a deposit alone keeps the policy set.
+  const asked = patch.deposit === undefined ? depositAskedOf(document) : patch.deposit;
+  // A deposit removed takes its policy with it.
+  const deposit = depositChanged ? depositOfInput(document.kind, asked, patch.depositPolicy ?? (asked ? depositPolicyOf(document) : undefined)) : undefined;
+
   if (document.status === 'draft' && !document.workflowId) {
     // Nothing was sent yet: the assignee too is edited in place, with no trail.
-    if (!(await editDraft(deps.prisma, { tenantId: caller.tenantId, documentId }, { ...content, ...(patch.assigneeId ? { assigneeId: patch.assigneeId } : {}) }))) {
+    const drafted = await editDraft(deps.prisma, { tenantId: caller.tenantId, documentId }, { ...content, ...(patch.assigneeId ? { assigneeId: patch.assigneeId } : {}) });
+    // The same guard as the draft's edit: not once its send has claimed it.
+    const deposited = !deposit || (await deps.prisma.document.updateMany({ where: { id: documentId, tenantId: caller.tenantId, workflowId: null }, data: deposit })).count === 1;
+    if (!drafted || !deposited) {
       throw new AppError('conflict', 'The document is being sent; change it once it is sent (it will get a new version).');
     }
     return getDocument(deps.prisma, caller.tenantId, documentId);
   }
+  // The workflow was started with the deposit's terms: they hold for the quote's life.
+  if (depositChanged) throw new AppError('conflict', `The deposit is set while the ${document.kind.replace('_', ' ')} is a draft; this one is ${document.status.replace('_', ' ')}.`);
   if (Object.keys(content).length > 0) {
     if (document.kind !== 'quote' || !document.workflowId || !REVISABLE.includes(document.status)) {
       throw new AppError('conflict', `The ${document.kind.replace('_', ' ')} is ${document.status.replace('_', ' ')}; it can no longer be changed.`);

@@ -35,6 +35,7 @@ import {
   quoteWorkflowId,
   type QuoteView,
   type QuoteWorkflowInput,
+  type PayDepositInput,
   type ReviseInput,
   type SignInput,
 } from '../../workflows/messages/quote';
@@ -358,6 +359,11 @@ export function reviseQuote(client: Client, documentId: string, revisionId: stri
 /** The customer asks to pay an invoice online: its workflow answers the payment page, or refuses with its machine's reason. */
 export function openInvoicePaymentPage(client: Client, documentId: string, decisionId: string, input: OpenPaymentInput): Promise<PaymentPage> {
   return executeDecision(client, { id: documentId, kind: 'invoice' }, invoiceUpdates.openPayment, decisionId, input);
+}
+
+/** The customer's yes with its deposit (or the deposit due): the quote's workflow hands out the deposit's payment page, or refuses with its machine's reason. */
+export function openDepositPaymentPage(client: Client, documentId: string, decisionId: string, input: PayDepositInput): Promise<PaymentPage> {
+  return executeDecision(client, { id: documentId, kind: 'quote' }, quoteUpdates.payDeposit, decisionId, input);
 }
 
 /** The seller records a payment received off line: the invoice's workflow counts it, or refuses with its machine's reason. */

@@ -123,7 +123,7 @@ export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, r
     // The portal's status type predates requests; the JSON answer carries the request's own status.
     return (await answerProposal(deps.temporal, found.document.id, decision, decisionId, input)).status as QuoteStatus;
   }
-  // An invoice takes none of the portal's decisions (whyKindRefuses): its page pays instead (portal/invoice-payment.ts).
+  // An invoice takes none of the portal's decisions (whyKindRefuses): its page pays instead (portal/online-payment.ts).
   return (await decideDocument(deps.temporal, found.document, decision, decisionId, input)).status as QuoteStatus | ProofStatus;
 }
 

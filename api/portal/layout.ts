@@ -109,16 +109,17 @@ export interface StatusBanner {
 /**
  * `extraStyle`: a page's own rules (ours, never user input), after the shared ones. `seller`:
  * whose page it is, shown at its top in its colours (a page that knows no seller, such as an
- * unknown link's, shows none).
+ * unknown link's, shows none). `preload`: what the page needs first, asked for from its head,
+ * before the browser has read as far as where it is used.
  */
-export function pageShell(lang: Locale, title: string, body: SafeHtml, extraStyle = '', seller?: PortalSeller): string {
+export function pageShell(lang: Locale, title: string, body: SafeHtml, extraStyle = '', seller?: PortalSeller, preload?: SafeHtml | null): string {
   return html`<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex,nofollow">
-<title>${title}</title>
+${preload ?? null}<title>${title}</title>
 <style>${STYLESHEET}${new SafeHtml(extraStyle)}${new SafeHtml(brandStyle(seller))}</style>
 </head>
 <body><main>${seller ? sellerHeader(seller) : null}${body}</main></body>

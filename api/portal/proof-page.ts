@@ -81,6 +81,8 @@ export interface ProofPageInput {
 }
 
 /**
+ * The page toolbar is as tall without the script's previous/next buttons as with them: when
+ * the script shows them, nothing below moves.
  * From 60rem up the layout is two columns, the decisions right; their column spans every row
  * (1/span 20, more rows than the layout ever has), so their sticky box holds to the page's end.
  */
@@ -142,11 +144,11 @@ button.add-pin[aria-pressed="true"]{background:#1f6feb;border-color:#1f6feb;colo
 .thumbnails img{display:block;width:100%;height:auto;border:1px solid var(--rule);background:#fff}
 .thumbnails a[aria-current]{background:var(--ink);color:#fff}
 .thumbnails a:focus-visible,.page-toolbar a:focus-visible{outline:3px solid #7bb8ff;outline-offset:1px}
-.page-toolbar{position:sticky;top:0;z-index:4;display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .75rem;background:var(--bg);padding:.4rem 0;margin:0 0 .5rem}
+.page-toolbar{--page-nav-height:2.2rem;position:sticky;top:0;z-index:4;display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .75rem;background:var(--bg);padding:.4rem 0;margin:0 0 .5rem;min-height:calc(var(--page-nav-height) + .8rem)}
 .page-toolbar a{color:inherit;font-size:.9rem}
 .page-nav{display:flex;align-items:center;gap:.4rem}
 .page-nav[hidden]{display:none}
-.page-nav button{width:auto;display:inline-block;padding:.3rem .85rem;font-size:1.1rem;line-height:1.3}
+.page-nav button{width:auto;display:inline-block;height:var(--page-nav-height);padding:.3rem .85rem;font-size:1.1rem;line-height:1.3}
 .page-nav button:disabled{color:var(--muted);cursor:default}
 .page-indicator{margin:0;font-weight:600;min-width:7.5rem;text-align:center;font-variant-numeric:tabular-nums}
 .view-switch{display:none}
@@ -204,7 +206,25 @@ ${input.sections ?? null}
 ${footer(input)}
 </div>
 ${proofScript()}`;
-  return pageShell(input.locale, `${title} ${input.document.number} · ${seller.identity.legalName}`, body, STYLE, seller);
+  return pageShell(input.locale, `${title} ${input.document.number} · ${seller.identity.legalName}`, body, STYLE, seller, firstPagePreload(input));
+}
+
+/**
+ * Page 1's preview asked for from the head, at the width its `<img>` will choose (same
+ * srcset and sizes, so the browser uses what it preloaded): the style, the header and the
+ * thumbnails come before the image in the page, which a slow network takes a while to bring.
+ * In a comparison two revisions share the first screen: none is preloaded.
+ */
+function firstPagePreload(input: ProofPageInput): SafeHtml | null {
+  const { shown } = input;
+  const first = shown?.pages[0];
+  if (!shown || !first || input.compare) return null;
+  const sizes = input.spreads ? SPREAD_SIZES : PREVIEW_SIZES;
+  const srcset = previewCandidates(input, shown.number, first);
+  return html`<link rel="preload" as="image" href="${pageImageUrl(input, shown.number, first.position)}"${
+    srcset ? html` imagesrcset="${srcset}" imagesizes="${sizes}"` : null
+  } fetchpriority="high">
+`;
 }
 
 function statusLine(input: ProofPageInput, t: ProofMessages, f: Formatters): StatusBanner {
@@ -322,22 +342,32 @@ const PREVIEW_SIZES = '(min-width: 80rem) 48.75rem, (min-width: 60rem) calc(100v
 const SPREAD_SIZES = '(min-width: 80rem) 24.4rem, (min-width: 60rem) calc(50vw - 15.6rem), calc(100vw - 1rem)';
 
 /** The preview's widths (services/render/proof-sizes.ts), so a phone downloads what it shows; none for a preview too small to have any. */
-function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageImage, sizes: string): SafeHtml | null {
+function previewCandidates(input: ProofPageInput, revision: number, page: ProofPageImage): string | null {
   const previewWidth = page.width;
   if (!previewWidth || previewWidth <= SMALL_WIDTH) return null;
   const smaller = ([['small', SMALL_WIDTH], ['medium', MEDIUM_WIDTH]] as const).filter(([, width]) => width < previewWidth);
-  const candidates = [
+  return [
     ...smaller.map(([size, width]) => `${pageImageUrl(input, revision, page.position, size)} ${width}w`),
     `${pageImageUrl(input, revision, page.position)} ${previewWidth}w`,
-  ];
-  return html` srcset="${candidates.join(', ')}" sizes="${sizes}"`;
+  ].join(', ');
 }
 
-/** A page's preview at the width it is shown (`sizes`), lazy below the first screen. */
+function previewSrcset(input: ProofPageInput, revision: number, page: ProofPageImage, sizes: string): SafeHtml | null {
+  const candidates = previewCandidates(input, revision, page);
+  return candidates ? html` srcset="${candidates}" sizes="${sizes}"` : null;
+}
+
+/**
+ * A page's preview at the width it is shown (`sizes`), its box reserved (width and height) so
+ * nothing moves as it arrives. Page 1 is the largest thing on the first screen (on a phone, a
+ * desktop, in spreads where it stands alone): it is fetched first, ahead of the thumbnails,
+ * which a strip or a sidebar lays out above or beside it. Every later page starts below that
+ * screen, so the browser fetches it as the reader scrolls near it.
+ */
 function previewImage(input: ProofPageInput, revision: number, page: ProofPageImage, alt: string, sizes: string): SafeHtml {
   return html`<img src="${pageImageUrl(input, revision, page.position)}"${previewSrcset(input, revision, page, sizes)} alt="${alt}"${
     page.width && page.height ? html` width="${page.width}" height="${page.height}"` : null
-  }${page.position > 2 ? html` loading="lazy"` : null}>`;
+  }${page.position === 1 ? html` fetchpriority="high"` : html` loading="lazy"`}>`;
 }
 
 /** The preview as a link to its zoom image (which the script opens over the page). */

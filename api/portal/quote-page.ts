@@ -37,6 +37,8 @@ export interface QuotePageInput {
   /** The sign form's prefilled name and consent sentence; the certificate once signed. */
   signing?: { signerName: string; consentText: string; certificateUrl?: string };
   forms: QuoteForm[];
+  /** The quote asks a deposit with the yes: the accept form pays it (POST /pay), its button saying so (online-payment.ts). */
+  acceptWithDeposit?: { label: string };
   notice?: { tone: 'success' | 'error'; text: string };
   /** What the document is ("Order", "Bon de livraison"); a quote when absent. */
   kindLabel?: string;
@@ -181,8 +183,10 @@ function actionsSection(input: QuotePageInput, lines: PageLine[], t: Messages, f
   const forms = input.forms.map((form) => {
     const action = `${input.linkPath}/${form.decision}`;
     switch (form.decision) {
-      case 'accept':
-        return html`<form method="post" action="${action}">${hiddenFields(form)}${choices}<button class="primary" type="submit">${t.accept}</button></form>`;
+      case 'accept': {
+        const deposit = input.acceptWithDeposit;
+        return html`<form method="post" action="${deposit ? `${input.linkPath}/pay` : action}">${hiddenFields(form)}${choices}<button class="primary" type="submit">${deposit?.label ?? t.accept}</button></form>`;
+      }
       case 'sign':
         return signForm({
           action,

@@ -13,7 +13,7 @@
  *        cancelled one the customer had: 410, as its own link (domain/chain.ts)
  *   GET  /d/:token/messages   the conversation (JSON; a browser is sent to the page)
  *   POST /d/:token/messages   `body`: the customer writes to the seller
- *   POST /d/:token/pay        an invoice: opens the hosted payment (invoice-payment.ts), with
+ *   POST /d/:token/pay        an invoice, a quote's deposit: opens the hosted payment (online-payment.ts), with
  *        GET /d/:token/payment-return and GET /d/:token/receipts/:paymentId
  *
  * Posts are HTML forms (CSRF field and one-time decision id, see csrf.ts) answered with the
@@ -63,7 +63,7 @@ import { confirmSeen, confirmViewBeforeAction, recordDownload, recordOpen, type 
 import { certificatePath, consentTextFor, isOutdatedLink, outdatedLinkPage, sendCertificate, signatureEvidence } from './signing';
 import type { SignatureEvidence } from '../../domain/signature';
 import { createPortalRateLimiters } from './rate-limits';
-import { downloadReceipt, invoicePageParts, payInvoice, returnFromPayment } from './invoice-payment';
+import { downloadReceipt, paymentPageParts, payOnline, returnFromPayment } from './online-payment';
 import { PROOF_DECISION_FIELDS, proofDecisionDetails, proofPortalPage, proofRefusalText, sendProofPageImage, sendProofPdf } from './proof-portal';
 import { PROOF_SCRIPT_CSP_SOURCE } from './proof-script';
 
@@ -398,8 +398,8 @@ export function createPortalRouter(deps: AppDeps): Router {
   router.post('/:token/forward', rateLimited, parseBody, withLink(forwardToAColleague));
   router.get('/:token/forward', rateLimited, (req: Request, res: Response) => res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}`));
   router.get('/:token/pdf', rateLimited, withLink(downloadPdf));
-  // Invoices: pay online, come back from the payment page, download receipts (invoice-payment.ts).
-  router.post('/:token/pay', rateLimited, parseBody, withLink(payInvoice(deps)));
+  // Invoices, and quotes' deposits: pay online, come back from the payment page, download receipts (online-payment.ts).
+  router.post('/:token/pay', rateLimited, parseBody, withLink(payOnline(deps, requestSource)));
   router.get('/:token/payment-return', rateLimited, withLink(returnFromPayment(deps)));
   router.get('/:token/receipts/:paymentId', rateLimited, withLink(downloadReceipt(deps)));
   router.get('/:token/pages/:n', imageRateLimited, withLink((req, res, found) => sendProofPageImage(deps, req, res, found)));
@@ -482,7 +482,7 @@ async function quotePage(
     sellerContact(deps.prisma, shownFound),
     listChain(deps.prisma, found.document),
     listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
-    readOnly ? null : invoicePageParts(deps, req, found, linkPath),
+    readOnly ? null : paymentPageParts(deps, req, found, linkPath),
     readOnly ? null : deps.prisma.quoteSignature.findFirst({ where: { documentId: shown.id }, select: { id: true } }),
     readOnly ? undefined : deciderStanding(deps.prisma, shown),
   ]);
@@ -491,8 +491,8 @@ async function quotePage(
     const decisionId = randomUUID();
     return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
-  // An acceptance is offered back until the quote moved on (converted) or was signed, unless several decided it together; its workflow has the last word.
-  const withdrawable = chain.length === 1 && !signature && shown.deciders === null;
+  // An acceptance is offered back until the quote moved on (converted), was signed or its deposit paid, unless several decided it together; its workflow has the last word.
+  const withdrawable = chain.length === 1 && !signature && !payment?.depositPaid && shown.deciders === null;
   const forms = readOnly
     ? []
     : decisionsOffered(shown.kind, status, linkActionsNow(found.link.actions, shown), shown.requireSignature)
@@ -532,6 +532,7 @@ async function quotePage(
       ...(signature ? { certificateUrl: certificatePath(linkPath) } : {}),
     },
     forms,
+    ...(payment?.acceptLabel ? { acceptWithDeposit: { label: payment.acceptLabel } } : {}),
     notice: state.notice,
   });
 }
@@ -646,7 +647,11 @@ function answerOutdatedLink(req: Request, res: Response, found: FoundLink): void
 
 function answerRateLimited(req: Request, res: Response): void {
   if (wantsJson(req)) return sendProblem(res, new AppError('rate_limited', 'Too many requests for this link or from this address; wait a minute'));
-  res.status(429).type('html').send(noticePage(visitorLocales(req), (locale) => MESSAGES[locale].rateLimited));
+  // A page that was looking again by itself (a payment being confirmed) carries on once the budget is back.
+  const retryAfter = Number(res.getHeader('Retry-After'));
+  const reload = req.method === 'GET' && Number.isInteger(retryAfter) && retryAfter > 0 ? html`<meta http-equiv="refresh" content="${String(retryAfter)}">` : undefined;
+  const locales = visitorLocales(req);
+  res.status(429).type('html').send(noticePage(locales, (locale) => ({ ...MESSAGES[locale].rateLimited, ...(reload && locale === locales[0] ? { extra: reload } : {}) })));
 }
 
 function answerPortalError(error: unknown, req: Request, res: Response, next: NextFunction): void {

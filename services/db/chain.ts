@@ -17,6 +17,7 @@ import { DEFAULT_INVOICE_DUE_AFTER } from '../../domain/invoice';
 import { derivedId, newId } from '../../platform/ids';
 import { recordAuditEvent } from './audit';
 import { lineRows } from './lines';
+import { carryDepositInto } from './payments';
 
 export interface ConvertDocumentInput {
   tenantId: string;
@@ -40,7 +41,8 @@ export interface ConvertedDocument {
 /**
  * Creates the next document of the source's chain, as a draft with the source's customer,
  * contact, assignee, title and the lines the source carries over (firm ones, and the optional
- * ones the customer chose). When the chain already has a document of that kind, nothing is
+ * ones the customer chose); an invoice, with the deposit paid on the chain's quote as a payment
+ * already received. When the chain already has a document of that kind, nothing is
  * written and that document is returned: a retried conversion finds its first result, and is
  * told it made it when it names the same decision.
  * A source the rules refuse throws AppError('conflict') with the reason, having written nothing.
@@ -91,6 +93,8 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
         },
       },
     });
+    // The deposit paid with the quote's yes is already received: the invoice asks for the rest.
+    if (input.to === 'invoice') await carryDepositInto(tx, { id: document.id, tenantId: input.tenantId, chainId });
     return { document, created: true, source };
   });
 

@@ -16,9 +16,9 @@ import type { ReceivedPayment } from '../../domain/invoice';
 /** What a payment is for: written into the provider's metadata, read back from its events. */
 export interface PaymentSubject {
   tenantId: string;
-  /** The document (an invoice) or, later, the request or subscription paid. */
+  /** The document (an invoice, or a quote's deposit) or the request or subscription paid. */
   subjectId: string;
-  subjectKind: 'invoice' | 'request' | 'subscription';
+  subjectKind: 'invoice' | 'quote' | 'request' | 'subscription';
 }
 
 export interface HostedPaymentInput {

@@ -228,8 +228,14 @@ function subjectOf(metadata: Stripe.Metadata | null | undefined): PaymentSubject
   const tenantId = metadata?.greenlight_tenant;
   const subjectId = metadata?.greenlight_subject;
   const subjectKind = metadata?.greenlight_kind;
-  if (!tenantId || !subjectId || (subjectKind !== 'invoice' && subjectKind !== 'request' && subjectKind !== 'subscription')) return undefined;
+  if (!tenantId || !subjectId || !isSubjectKind(subjectKind)) return undefined;
   return { tenantId, subjectId, subjectKind };
+}
+
+const SUBJECT_KINDS: readonly PaymentSubject['subjectKind'][] = ['invoice', 'quote', 'request', 'subscription'];
+
+function isSubjectKind(kind: string | undefined): kind is PaymentSubject['subjectKind'] {
+  return (SUBJECT_KINDS as readonly (string | undefined)[]).includes(kind);
 }
 
 function idOf(value: string | { id: string } | null | undefined): string | undefined {

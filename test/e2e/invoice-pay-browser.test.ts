@@ -7,11 +7,12 @@
  * Screenshots are kept in .data/screenshots (invoice-declined.png, invoice-paid.png) for a person to look at.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { formatMoney } from '../../domain/money';
 import { launchChromium, onAPhone, keepScreenshot } from '../support/browser';
 import { eventually } from '../support/eventually';
-import { createInvoice, startPaymentStack, type PaymentStack } from '../support/payments';
+import { createInvoice, startPaymentStack, typeCard, type PaymentStack } from '../support/payments';
+import { whereItStands } from '../support/where-it-stands';
 import { backOffice, SAMPLE_LINES, type BackOffice } from '../integration/portal-fixtures';
 
 let payments: PaymentStack;
@@ -27,13 +28,6 @@ afterAll(async () => {
   await browser?.close();
   await payments?.close();
 });
-
-async function typeCard(page: Page, number: string): Promise<void> {
-  await page.getByLabel('Card number').fill(number);
-  await page.getByLabel('Expiration').fill('12 / 34');
-  await page.getByLabel('CVC').fill('123');
-  await page.getByLabel('Cardholder name').fill('Zoë Dupré');
-}
 
 it('declines the decline card with a clear message, then pays with the success card and shows paid with a receipt', async () => {
   expect((await office.api.PATCH('/v1/settings', { body: { payOnline: true } })).response.status).toBe(200);
@@ -70,7 +64,13 @@ it('declines the decline card with a clear message, then pays with the success c
   await page.waitForURL((address) => address.href.startsWith(url));
   // The page says the payment is being confirmed and looks again by itself until it is recorded.
   // Webhook or return, then the workflow records, renders the receipt and answers: as long as `eventually` allows on a busy machine.
-  await page.locator('.banner.paid').filter({ hasText: 'Facture payée' }).waitFor({ state: 'visible', timeout: 60_000 });
+  await page
+    .locator('.banner.paid')
+    .filter({ hasText: 'Facture payée' })
+    .waitFor({ state: 'visible', timeout: 60_000 })
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\nThe page showed: ${(await page.locator('main').innerText().catch(() => '?')).slice(0, 400)}\n${await whereItStands(payments.stack, 'invoice', documentId)}`);
+    });
   expect(await payButton.count()).toBe(0);
   const receiptLink = page.getByRole('link', { name: /Télécharger le reçu/ });
   await receiptLink.waitFor({ state: 'visible' });

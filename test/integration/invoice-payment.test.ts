@@ -9,7 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { succeeded, type components } from '../support/api';
 import { eventually } from '../support/eventually';
-import { createInvoice, startPaymentStack, type PaymentStack } from '../support/payments';
+import { createInvoice, payOnHostedPage, startPaymentStack, type PaymentStack } from '../support/payments';
 import { saveClosedHistory } from '../replay/record';
 import { recipientsOf } from '../support/outbox';
 import { pdfText } from '../support/pdf-text';
@@ -40,16 +40,6 @@ async function postWebhook(body: string, signature: string | undefined): Promise
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) },
     body,
-  });
-}
-
-/** The stand-in's hosted page, posted as its form is. */
-async function payOnHostedPage(url: string, card: string): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: 'payer@customer.test', cardNumber: card, cardExpiry: '12 / 34', cardCvc: '123', billingName: 'Zoë Dupré' }),
-    redirect: 'manual',
   });
 }
 
@@ -110,6 +100,14 @@ it('pays an invoice online once: decline recorded, bad signatures refused, repla
   expect(failed.data).toMatchObject({ failureCode: 'generic_decline' });
   expect((await documentOf(documentId)).status).toBe('sent');
   expect((await payments.charges()).count).toBe(0);
+
+  // Back on the page before a payment is recorded, it looks again by itself, less and less often.
+  const lookingAgain = async (query: string) => (await (await fetch(`${url}?${query}`, { headers: { 'accept-language': 'en' } })).text()).match(/http-equiv="refresh" content="(\d+);url=[^"]*\?payment=success&amp;check=(\d+)"/)?.slice(1);
+  expect(await lookingAgain('payment=success')).toEqual(['2', '1']);
+  expect(await lookingAgain('payment=success&check=3')).toEqual(['8', '4']);
+  expect(await lookingAgain('payment=success&check=44')).toEqual(['15', '45']);
+  // After about ten minutes it stops, and shows where the invoice stands.
+  expect(await lookingAgain('payment=success&check=45')).toBeUndefined();
 
   // The success card: back to the portal through the success URL, paid, with a receipt.
   const accepted = await payOnHostedPage(checkoutUrl as string, '4242 4242 4242 4242');

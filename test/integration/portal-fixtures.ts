@@ -32,7 +32,16 @@ export interface BackOffice {
   /** Requests sent as written, outside the typed client: only for what the document deliberately does not allow (a wrong type, an unknown value). */
   raw: ApiCall;
   /** `validUntil`: when the quote's validity ends (30 days from now when absent). */
-  createQuote(options: { locale?: string; lines: LineInput[]; title?: string; customerName?: string; validUntil?: Date }): Promise<{ documentId: string; contactEmail: string }>;
+  /** `deposit`, `depositPolicy`: a deposit asked with the yes (domain/deposit.ts). */
+  createQuote(options: {
+    locale?: string;
+    lines: LineInput[];
+    title?: string;
+    customerName?: string;
+    validUntil?: Date;
+    deposit?: components['schemas']['DepositInput'];
+    depositPolicy?: components['schemas']['DepositPolicy'];
+  }): Promise<{ documentId: string; contactEmail: string }>;
   /** `body`: the send request's options (`requireSignature`, ...). */
   sendQuote(documentId: string, contactEmail: string, body?: components['schemas']['SendDocument']): Promise<SentQuote>;
   events(documentId: string): Promise<components['schemas']['AuditEvent'][]>;
@@ -57,7 +66,7 @@ export async function backOffice(stack: Stack): Promise<BackOffice> {
   return {
     api,
     raw: apiClient(stack.baseUrl, apiKey),
-    async createQuote({ locale, lines, title, customerName, validUntil }) {
+    async createQuote({ locale, lines, title, customerName, validUntil, deposit, depositPolicy }) {
       const contactEmail = `buyer-${unique()}@customer.test`;
       const customer = await succeeded(api.POST('/v1/customers', { body: { name: customerName ?? 'Åsa Öberg AB', ...(locale ? { locale } : {}) } }), 201);
       const contact = await succeeded(
@@ -75,6 +84,8 @@ export async function backOffice(stack: Stack): Promise<BackOffice> {
             number: `DEV-${unique()}`,
             lines,
             validUntil: (validUntil ?? new Date(Date.now() + 30 * 24 * 3600_000)).toISOString(),
+            ...(deposit ? { deposit } : {}),
+            ...(depositPolicy ? { depositPolicy } : {}),
           },
         }),
         201,

@@ -49,6 +49,14 @@ describe('portal rate limits with two API processes', () => {
     expect(statuses.filter((status) => status === 200)).toHaveLength(PER_TOKEN_PER_MINUTE - 2);
     expect(statuses.filter((status) => status === 429)).toHaveLength(10 - (PER_TOKEN_PER_MINUTE - 2));
     for (const api of apis) expect((await fetch(`${api}/d/${token}`)).status).toBe(429);
+
+    // A person's page says so, and loads again by itself once the budget is back.
+    const limited = await fetch(`${apis[0]}/d/${token}`, { headers: { accept: 'text/html', 'accept-language': 'en' } });
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    const page = await limited.text();
+    expect(page).toContain('Too many requests');
+    expect(page).toContain(`<meta http-equiv="refresh" content="${retryAfter}">`);
   }, 240_000);
 
   it('prunes counters whose window ended an hour ago, and keeps the others', async () => {

@@ -6,7 +6,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { startStripeStandIn, type StripeStandIn, type WebhookTarget } from '../../devtools/stripe/server';
 import type { BackOffice, LineInput } from '../integration/portal-fixtures';
+import type { Page } from 'playwright-core';
 import { succeeded } from './api';
+import { eventually } from './eventually';
+import { recipientsOf } from './outbox';
 import { startStack, type Stack, type StackOptions } from './stack';
 
 export interface PaymentStack {
@@ -77,6 +80,42 @@ export async function createInvoice(
     201,
   );
   return { documentId: invoice.id, contactEmail };
+}
+
+/** A test card typed on the stand-in's hosted page, in a real browser. */
+export async function typeCard(page: Page, number: string): Promise<void> {
+  await page.getByLabel('Card number').fill(number);
+  await page.getByLabel('Expiration').fill('12 / 34');
+  await page.getByLabel('CVC').fill('123');
+  await page.getByLabel('Cardholder name').fill('Zoë Dupré');
+}
+
+/**
+ * The portal page of a document, through the link its email to `contactEmail` carries: the one
+ * whose page names `documentNumber` (a chain's documents are emailed to the same contact).
+ */
+export async function emailedPortalPage(stack: Stack, contactEmail: string, documentNumber: string): Promise<{ url: string; text: string }> {
+  return eventually(
+    async () => {
+      const links = (await stack.readOutbox())
+        .filter((email) => recipientsOf(email).some((to) => to.includes(contactEmail)))
+        .flatMap((email) => email.links)
+        .filter((link) => link.startsWith(`${stack.baseUrl}/d/`));
+      const pages = await Promise.all([...new Set(links)].map(async (url) => ({ url, text: await (await fetch(url)).text() })));
+      return pages.find((page) => page.text.includes(documentNumber));
+    },
+    { what: `the email of ${documentNumber} to ${contactEmail} and its page` },
+  );
+}
+
+/** The stand-in's hosted page, posted as its form is. */
+export async function payOnHostedPage(url: string, card: string): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: 'payer@customer.test', cardNumber: card, cardExpiry: '12 / 34', cardCvc: '123', billingName: 'Zoë Dupré' }),
+    redirect: 'manual',
+  });
 }
 
 /** A Stripe-Signature header for `body`, signed with `secret` at `timestamp` (seconds; now unless given). */

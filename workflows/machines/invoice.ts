@@ -29,6 +29,8 @@
  * - The seller records a payment received off line (transfer, cheque, cash: a decision whose event
  *   is PAYMENT_RECEIVED): counted as any payment, but never more than what is left to pay — money taken by
  *   a provider is counted as it came, a figure typed by hand that exceeds the rest is a mistake.
+ * - Payments received before it was sent (a quote's deposit, carried into the invoice made from
+ *   it: `received`) count from the start: what is due is the rest.
  * - A failed card payment is recorded (`payment_failed`, with the provider's reason) and
  *   changes no status: the customer may try again.
  *
@@ -49,6 +51,14 @@ export interface InvoiceMachineInput {
   currency: string;
   reminderAfterMs: number;
   maxReminders: number;
+  /** Paid before it was sent (a quote's deposit carried over); absent: nothing. */
+  received?: ReceivedBefore;
+}
+
+/** Payments an invoice had before its workflow started: their total and ids (the read model's rows). */
+export interface ReceivedBefore {
+  total: number;
+  paymentIds: string[];
 }
 
 export interface InvoiceContext extends InvoiceMachineInput {
@@ -295,7 +305,14 @@ export const invoiceMachine = setup({
 
     return {
       id: 'invoice',
-      context: ({ input }: { input: InvoiceMachineInput }) => ({ ...input, remindersSent: 0, paidTotal: 0, paymentIds: [], failureEventIds: [] }),
+      // A deposit carried over is received already: what is due is the rest, and the next receipt follows its own.
+      context: ({ input }: { input: InvoiceMachineInput }) => ({
+        ...input,
+        remindersSent: 0,
+        paidTotal: input.received?.total ?? 0,
+        paymentIds: input.received?.paymentIds ?? [],
+        failureEventIds: [],
+      }),
       initial: 'draft',
       on: {
         VIEWED: { actions: ['keepTime', record('viewed'), { type: 'notifyAssignee', params: { event: 'viewed', what: 'viewed' } }] },

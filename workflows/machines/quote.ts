@@ -17,6 +17,10 @@
  *   draft ──REOPEN──▶ sent (a refused or expired quote's new run: one version later)
  *   accepted ── WITHDRAW ──▶ sent (while the withdrawal window is open)
  *   accepted ── MOVE_ON | the window's end ──▶ accepted, closed (no withdrawal any more; MOVE_ON again changes nothing)
+ *   with a deposit (domain/deposit.ts), the customer's yes on the portal is PAY_DEPOSIT:
+ *   sent | viewed | on_hold ── PAY_DEPOSIT ──▶ accepted, deposit due (accept_then_pay) | the same status, deposit asked (accept_when_paid)
+ *   sent | viewed | on_hold ── DEPOSIT_PAID ──▶ accepted (accept_when_paid, once asked)
+ *   accepted ── PAY_DEPOSIT ──▶ accepted (the deposit due asked again) ── DEPOSIT_PAID ──▶ accepted, deposit paid
  *
  * Decisions taken here, where the product pages leave room:
  * - on_hold is the customer's own answer ("I need time"): the customer leaves it by accepting
@@ -71,6 +75,23 @@
  *   sent | viewed ── ACCEPT | REFUSE by a decider ──▶ the same status (counted),
  *                                             or the same status, next step invited,
  *                                             or accepted | refused (settled)
+ * - Deposit (`deposit` in the input; absent in quotes without one, and in those sent before it
+ *   existed): the yes on the portal asks the provider's hosted page for the deposit
+ *   (`openDepositPayment`, as an invoice's "Pay online" does). Kept as context, not as statuses:
+ *   with `accept_when_paid` the quote is not accepted until the money is there, so it stays what
+ *   it was (sent, viewed, on hold) — still the customer's to answer, refuse included — and the
+ *   acceptance they asked for (who, which options) waits in `depositAcceptance`; with
+ *   `accept_then_pay` it is accepted at once and stays open (its run too) while the deposit is due.
+ *   A new status ("awaiting deposit") would have been a half-yes every list, filter and webhook
+ *   reader would have to learn, for what is the same quote with money on its way.
+ *   The deposit is counted once (`depositPaymentId`), whoever reports it (the return from the
+ *   page, the webhook, both); a refused card is recorded once per provider event (`deposit_failed`)
+ *   and changes no status. ACCEPT without the deposit is refused under `accept_when_paid` (the
+ *   seller asked for the money with the yes); a signature or an answer the seller recorded
+ *   accepts as always, the deposit then due. A paid deposit is not withdrawn on the portal (the
+ *   customer calls the seller), and MOVE_ON (the seller converts) ends the wait for a deposit
+ *   still due: the invoice asks for all of it. A quote refused, cancelled or expired after its
+ *   deposit's page was asked closes that page (`closeHostedPayments`, as a cancelled invoice does).
  *
  * Final statuses are not XState final states: a finished machine ignores events, and a view of
  * an accepted quote must still be recorded.
@@ -79,7 +100,9 @@ import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
 import { castRoundVote, deciderIdOf, roundVoteEffect, voteData, whyNotRoundVote, type InviteParams } from './deciders';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
-import { FINAL_QUOTE_STATUSES, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
+import { FINAL_QUOTE_STATUSES, type Actor, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
+import type { DepositPolicy } from '../../domain/deposit';
+import type { ReceivedPayment } from '../../domain/invoice';
 import type { SignatureEvidence } from '../../domain/signature';
 import { activity, answerRecord, anotherKindsDecision, confirmToCustomer, neverTaken, withdrawableStatusReaders, factActions, RECORDED_FACTS, isWithdrawable, untilWithdrawalCloses, withdrawalWindow, type AnswerEvent, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed, type Withdrawable, type WithdrawalTerms } from './actions';
 
@@ -99,6 +122,20 @@ export interface QuoteMachineInput {
   version?: number;
   /** Several deciders decide, in steps (domain/deciders.ts); absent: the customer decides. */
   deciders?: DeciderPlan;
+  /** A deposit is asked with the yes, on this policy; absent: none (and in quotes sent before deposits existed). */
+  deposit?: DepositTerms;
+}
+
+/** What the machine knows of the deposit: the policy. The amount is the quote's (domain/deposit.ts), read when a page is opened. */
+export interface DepositTerms {
+  policy: DepositPolicy;
+}
+
+/** The acceptance a deposit is asked for under accept_when_paid: taken when the deposit is paid. */
+export interface DepositAcceptance {
+  actor: Actor;
+  options?: string[];
+  source?: RequestSource;
 }
 
 
@@ -121,6 +158,17 @@ export interface QuoteContext {
   withdrawable?: Withdrawable;
   /** The deciders' round; absent when the customer decides alone. */
   deciders?: DecisionRound;
+  deposit?: DepositTerms;
+  /** How many times the deposit's page was asked for: the workflow answers each ask with its page. */
+  depositAsks?: number;
+  /** accept_when_paid: the yes waiting for the deposit (the last one asked), taken when it is paid. */
+  depositAcceptance?: DepositAcceptance;
+  /** The provider payment counted as the deposit: set once, whoever reports it again. */
+  depositPaymentId?: string;
+  /** Provider events of refused deposit payments already recorded. */
+  depositFailureEventIds?: string[];
+  /** The seller moved the quote on: a deposit still due is no longer waited for. */
+  movedOn?: true;
 }
 
 /** A decision of the customer (accept, refuse, hold) or the seller (remind, cancel, cancel the portal signing). */
@@ -147,7 +195,46 @@ export interface ReviseEvent extends Timed {
   changes: DocumentChanges;
 }
 
-export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent | AnswerEvent;
+/** The customer's yes with its deposit (the portal), or the deposit due asked for again: the payment page is opened. */
+export interface PayDepositEvent extends Timed {
+  type: 'PAY_DEPOSIT';
+  options?: string[];
+  version?: number;
+  /** The customer's link (absolute URL), where the provider sends them back. */
+  linkUrl: string;
+  customerEmail?: string;
+}
+
+/** The provider took the deposit (its webhook, or the customer back from the page). */
+export interface DepositPaidEvent extends Timed {
+  type: 'DEPOSIT_PAID';
+  payment: ReceivedPayment;
+}
+
+/** The provider refused a card for the deposit. */
+export interface DepositFailedEvent extends Timed {
+  type: 'DEPOSIT_FAILED';
+  paymentId: string;
+  eventId: string;
+  failureCode?: string;
+  failureMessage?: string;
+}
+
+export type DepositEvent = PayDepositEvent | DepositPaidEvent | DepositFailedEvent;
+
+export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent | AnswerEvent | DepositEvent;
+
+/** Parameters of the openDepositPayment action: which ask it answers, and the customer's way back. */
+export interface OpenDepositParams {
+  ask: number;
+  linkUrl: string;
+  customerEmail?: string;
+}
+
+/** Parameters of the recordDeposit action: the payment kept, with its receipt. */
+export interface RecordDepositParams {
+  payment: ReceivedPayment;
+}
 
 /** What the recordSignature action keeps: the evidence, for the version signed, with the options chosen. */
 export interface SignatureRecordParams {
@@ -179,6 +266,8 @@ export interface QuoteView {
   withdrawable?: Withdrawable;
   /** Where each decider stands, when several decide. */
   deciders?: DeciderProgress[];
+  /** The deposit asked with the yes: its policy, and whether it is paid. */
+  deposit?: { policy: DepositPolicy; paid: boolean };
 }
 
 export const currentVersion = (context: QuoteContext): number => context.version ?? 1;
@@ -189,6 +278,13 @@ const isForCurrentVersion = (context: QuoteContext, event: QuoteEvent): boolean 
   !('version' in event) || event.version === undefined || event.version === currentVersion(context);
 const hasConsent = (event: SignEvent): boolean => event.signature.consent === true && event.signature.signerName.trim().length > 0;
 const isStillValid = (context: QuoteContext, event: { at: number }): boolean => context.validUntil === undefined || event.at < context.validUntil;
+const depositPolicy = (context: QuoteContext): DepositPolicy | undefined => context.deposit?.policy;
+const isDepositPaid = (context: QuoteContext): boolean => context.depositPaymentId !== undefined;
+/** A deposit is asked and not paid. */
+const isDepositDue = (context: QuoteContext): boolean => context.deposit !== undefined && !isDepositPaid(context);
+/** The yes on the portal, whatever carries it (ACCEPT, or PAY_DEPOSIT): valid, for the current version, no signature asked. */
+const mayAcceptNow = (context: QuoteContext, event: QuoteEvent & { at: number }): boolean => isStillValid(context, event) && isForCurrentVersion(context, event) && !requiresSignature(context);
+const isNewDeposit = (context: QuoteContext, event: QuoteEvent): boolean => event.type === 'DEPOSIT_PAID' && isDepositDue(context) && event.payment.amount > 0;
 
 /** A delay XState's interpreter reads as "never": no timer is armed for it. */
 const NEVER = Number.POSITIVE_INFINITY;
@@ -202,12 +298,20 @@ export const quoteMachine = setup({
   guards: {
     remindersLeft: ({ context }) => context.remindersSent < context.maxReminders,
     stillValid: ({ context, event }) => isStillValid(context, event),
-    // Several deciders: approvers accept even where the signers sign.
+    // Several deciders: approvers accept even where the signers sign. Under accept_when_paid the yes comes with the deposit (PAY_DEPOSIT), never without it.
     mayAccept: ({ context, event }) =>
-      isStillValid(context, event) && isForCurrentVersion(context, event) && (context.deciders ? whyNotRoundVote(context.deciders, event) === undefined : !requiresSignature(context)),
+      context.deciders
+        ? isStillValid(context, event) && isForCurrentVersion(context, event) && whyNotRoundVote(context.deciders, event) === undefined
+        : mayAcceptNow(context, event) && depositPolicy(context) !== 'accept_when_paid',
     mayRefuse: ({ context, event }) => isStillValid(context, event) && whyNotRoundVote(context.deciders, event) === undefined,
     /** Putting on hold or revising is between the customer and the seller, not a round of deciders'. */
     stillValidAlone: ({ context, event }) => isStillValid(context, event) && !context.deciders,
+    acceptsThenPays: ({ context, event }) => mayAcceptNow(context, event) && depositPolicy(context) === 'accept_then_pay',
+    acceptsWhenPaid: ({ context, event }) => mayAcceptNow(context, event) && depositPolicy(context) === 'accept_when_paid',
+    depositDue: ({ context }) => isDepositDue(context),
+    depositAccepts: ({ context, event }) => isNewDeposit(context, event) && context.depositAcceptance !== undefined,
+    newDeposit: ({ context, event }) => isNewDeposit(context, event),
+    newDepositFailure: ({ context, event }) => event.type === 'DEPOSIT_FAILED' && context.deposit !== undefined && !(context.depositFailureEventIds ?? []).includes(event.eventId),
     maySign: ({ context, event }) =>
       event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context) && whyNotRoundVote(context.deciders, event) === undefined,
     inRound: ({ context }) => context.deciders !== undefined,
@@ -216,7 +320,8 @@ export const quoteMachine = setup({
     maySigningBeCancelled: ({ context }) => requiresSignature(context) && !isSigningCancelled(context),
     answeredYes: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'accepted' && isStillValid(context, event),
     answeredNo: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'refused' && isStillValid(context, event),
-    mayWithdraw: ({ context, event }) => isWithdrawable(context.withdrawable, event.at),
+    // A deposit paid is money taken: the customer calls the seller to take the yes back.
+    mayWithdraw: ({ context, event }) => isWithdrawable(context.withdrawable, event.at) && !isDepositPaid(context),
     withdrawalOpen: ({ context }) => context.withdrawable !== undefined,
   },
   actions: {
@@ -239,6 +344,26 @@ export const quoteMachine = setup({
       if (context.deciders) enqueue({ type: 'inviteDeciders', params: { step: 1, round: currentVersion(context) } });
       else enqueue('sendFirstEmail');
     }),
+    markMovedOn: enqueueActions(({ context, enqueue }) => {
+      // Only a quote with a deposit keeps it: others' snapshots stay as they were.
+      if (context.deposit) enqueue.assign({ movedOn: true as const });
+    }),
+    askDeposit: assign({ depositAsks: ({ context }) => (context.depositAsks ?? 0) + 1 }),
+    keepDepositAcceptance: assign({
+      depositAcceptance: ({ event }) => {
+        const { actor, options, source } = event as PayDepositEvent;
+        return { actor, ...(options?.length ? { options } : {}), ...(source ? { source } : {}) };
+      },
+    }),
+    countDeposit: assign({ depositPaymentId: ({ event }) => (event as DepositPaidEvent).payment.paymentId }),
+    countDepositFailure: assign({ depositFailureEventIds: ({ context, event }) => [...(context.depositFailureEventIds ?? []), (event as DepositFailedEvent).eventId] }),
+    openDepositPayment: activity<OpenDepositParams>(),
+    closeHostedPayments: activity<undefined>(),
+    /** A quote refused, cancelled or expired with a deposit page asked: the page closes, so nobody pays for a quote that is over. */
+    closeDepositPages: enqueueActions(({ context, enqueue }) => {
+      if (context.depositAsks) enqueue('closeHostedPayments');
+    }),
+    recordDeposit: activity<RecordDepositParams>(),
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
     inviteDeciders: activity<InviteParams>(),
@@ -293,7 +418,6 @@ export const quoteMachine = setup({
       ({ target, guard, actions: ['keepTime', record(what), notify('decided', what)] }) as const;
     const accepted = decide('accepted', 'accepted', 'mayAccept');
     const accept = { ...accepted, actions: [...accepted.actions, 'openWithdrawal', confirmToCustomer('accepted')] } as const;
-    const refuse = decide('refused', 'refused', 'mayRefuse');
     /** A decider's vote: counted, and recorded as theirs. */
     const voteRecord = (what: 'decider_approved' | 'decider_declined') =>
       ({ type: 'recordTransition', params: ({ context, event }: { context: QuoteContext; event: QuoteEvent }) => ({ type: what, data: voteData(context.deciders, event) }) }) as const;
@@ -307,10 +431,6 @@ export const quoteMachine = setup({
       { ...accept, guard: and(['mayAccept', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...accept.actions.slice(1)] },
       { guard: and(['mayAccept', 'voteMeetsStep']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...nextStep] },
       { guard: and(['mayAccept', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_approved')] },
-    ] as const;
-    const refuseVotes = [
-      { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1)] },
-      { guard: and(['mayRefuse', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_declined')] },
     ] as const;
     const sign = {
       target: 'accepted',
@@ -363,8 +483,14 @@ export const quoteMachine = setup({
       ] as const;
     const revise = (self: 'sent' | 'viewed' | 'on_hold') => ({ target: self, reenter: true, guard: 'stillValidAlone', actions: newVersion('revised') }) as const;
     /** Cancelled, and its signing with it when one is out (the workflow knows whether). */
-    const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature'] } as const;
-    const expire = { target: 'expired', actions: ['keepTime', record('expired')] } as const;
+    const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature', 'closeDepositPages'] } as const;
+    const expire = { target: 'expired', actions: ['keepTime', record('expired'), 'closeDepositPages'] } as const;
+    const refused = decide('refused', 'refused', 'mayRefuse');
+    const refuse = { ...refused, actions: [...refused.actions, 'closeDepositPages'] } as const;
+    const refuseVotes = [
+      { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1)] },
+      { guard: and(['mayRefuse', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_declined')] },
+    ] as const;
     /** The portal signing cancelled, the quote left where it is (its timers keep running). */
     const cancelSigning = { guard: 'maySigningBeCancelled', actions: ['keepTime', 'markSigningCancelled', 'cancelPortalSigning'] } as const;
     /** The customer's answer given off line: the signing closed, then taken as their decision, with how and by whom. */
@@ -375,6 +501,73 @@ export const quoteMachine = setup({
         actions: ['keepTime', 'closeOpenSigning', answerRecord(target), notify('decided', target)],
       }) as const;
     const recordAnswer = [answered('accepted', 'answeredYes'), answered('refused', 'answeredNo')] as const;
+    /** The deposit's page asked for: the workflow answers this ask with it. */
+    const openDeposit = [
+      'askDeposit',
+      {
+        type: 'openDepositPayment',
+        params: ({ context, event }: { context: QuoteContext; event: QuoteEvent }): OpenDepositParams => {
+          const { linkUrl, customerEmail } = event as PayDepositEvent;
+          return { ask: context.depositAsks ?? 0, linkUrl, ...(customerEmail ? { customerEmail } : {}) };
+        },
+      },
+    ] as const;
+    /** The yes with its deposit: accepted at once (accept_then_pay), or kept until the deposit is paid (accept_when_paid). */
+    const payDeposit = [
+      { ...accept, guard: 'acceptsThenPays', actions: [...accept.actions, ...openDeposit] },
+      { guard: 'acceptsWhenPaid', actions: ['keepTime', 'keepDepositAcceptance', ...openDeposit] },
+    ] as const;
+    /** The deposit counted once, kept with its receipt, and recorded. */
+    const takeDeposit = [
+      'keepTime',
+      'countDeposit',
+      { type: 'recordDeposit', params: ({ event }: { event: QuoteEvent }): RecordDepositParams => ({ payment: (event as DepositPaidEvent).payment }) },
+      {
+        type: 'recordTransition',
+        params: ({ event }: { event: QuoteEvent }): RecordParams => {
+          const { payment } = event as DepositPaidEvent;
+          return { type: 'deposit_paid', data: { paymentId: payment.paymentId, amount: payment.amount, currency: payment.currency, provider: payment.provider } };
+        },
+      },
+    ] as const;
+    /** accept_when_paid: the deposit is there, so the yes asked for with it is taken, as the customer's. */
+    const acceptedWithDeposit = {
+      guard: 'depositAccepts',
+      target: 'accepted',
+      actions: [
+        ...takeDeposit,
+        {
+          type: 'recordTransition',
+          params: ({ context }: { context: QuoteContext }): RecordParams => {
+            const acceptance = context.depositAcceptance as DepositAcceptance;
+            return { type: 'accepted', actor: acceptance.actor, data: acceptance.options ? { options: acceptance.options } : {} };
+          },
+        },
+        notify('decided', 'accepted'),
+        'openWithdrawal',
+        confirmToCustomer('accepted'),
+      ],
+    } as const;
+    const depositFailed = {
+      guard: 'newDepositFailure',
+      actions: [
+        'keepTime',
+        'countDepositFailure',
+        {
+          type: 'recordTransition',
+          params: ({ event }: { event: QuoteEvent }): RecordParams => {
+            const failed = event as DepositFailedEvent;
+            return {
+              type: 'deposit_failed',
+              data: { paymentId: failed.paymentId, ...(failed.failureCode ? { failureCode: failed.failureCode } : {}), ...(failed.failureMessage ? { failureMessage: failed.failureMessage } : {}) },
+            };
+          },
+        },
+        notify('payment_failed', 'deposit_failed'),
+      ],
+    } as const;
+    /** Before the yes: the deposit asked with it may be paid, or refused. */
+    const depositBeforeTheYes = { PAY_DEPOSIT: payDeposit, DEPOSIT_PAID: acceptedWithDeposit, DEPOSIT_FAILED: depositFailed } as const;
     /** Nothing decided yet: reminders run, the customer may decide or ask for time. */
     const undecided = <TOwn extends object>(self: 'sent' | 'viewed', own: TOwn) =>
       ({
@@ -392,6 +585,7 @@ export const quoteMachine = setup({
           CANCEL: cancel,
           CANCEL_SIGNING: cancelSigning,
           RECORD_ANSWER: recordAnswer,
+          ...depositBeforeTheYes,
           ...own,
         },
       }) as const;
@@ -408,6 +602,7 @@ export const quoteMachine = setup({
         version: input.version ?? 1,
         ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
         ...(input.deciders ? { deciders: startRound(input.deciders) } : {}),
+        ...(input.deposit ? { deposit: input.deposit } : {}),
       }),
       initial: 'draft',
       // States that change on a fact override these.
@@ -438,6 +633,7 @@ export const quoteMachine = setup({
             CANCEL: cancel,
             CANCEL_SIGNING: cancelSigning,
             RECORD_ANSWER: recordAnswer,
+            ...depositBeforeTheYes,
           },
         },
         accepted: {
@@ -450,7 +646,11 @@ export const quoteMachine = setup({
               actions: ['keepTime', 'closeWithdrawal', record('withdrawn'), notify('decided', 'withdrawn'), 'restartReminderClock'],
             },
             // Also once closed: a conversion as the window ends by itself is not refused for it.
-            MOVE_ON: { actions: ['keepTime', 'closeWithdrawal'] },
+            MOVE_ON: { actions: ['keepTime', 'closeWithdrawal', 'markMovedOn'] },
+            // The deposit due (accept_then_pay, a signature, an answer recorded): asked for again, paid, or refused.
+            PAY_DEPOSIT: { guard: 'depositDue', actions: ['keepTime', ...openDeposit] },
+            DEPOSIT_PAID: { guard: 'newDeposit', actions: [...takeDeposit, notify('paid', 'deposit_paid')] },
+            DEPOSIT_FAILED: depositFailed,
           },
         },
         refused: {},
@@ -463,9 +663,18 @@ export const quoteMachine = setup({
 
 export type QuoteSnapshot = SnapshotFrom<typeof quoteMachine>;
 
-/** isClosed: in a final status, and no acceptance left to withdraw. */
+/** isClosed: in a final status, no acceptance left to withdraw, and no deposit to wait for. */
 const readers = withdrawableStatusReaders<QuoteStatus, QuoteSnapshot>(FINAL_QUOTE_STATUSES);
-export const { status: quoteStatus, isClosed } = readers;
+export const { status: quoteStatus } = readers;
+
+/** Accepted with its deposit still due, and not moved on: the customer may pay it from the portal. */
+export function awaitsDeposit(snapshot: QuoteSnapshot): boolean {
+  return quoteStatus(snapshot) === 'accepted' && isDepositDue(snapshot.context) && snapshot.context.movedOn === undefined;
+}
+
+export function isClosed(snapshot: QuoteSnapshot): boolean {
+  return readers.isClosed(snapshot) && !awaitsDeposit(snapshot);
+}
 
 /** Why an accepted quote's acceptance cannot be withdrawn (also once its workflow has closed). */
 export const WITHDRAWAL_CLOSED = 'The acceptance can no longer be withdrawn';
@@ -474,6 +683,7 @@ export const WITHDRAWAL_CLOSED = 'The acceptance can no longer be withdrawn';
 function whyNotWithdraw(snapshot: QuoteSnapshot, event: DecisionEvent): string {
   const status = quoteStatus(snapshot);
   if (event.type === 'MOVE_ON') return `The quote is ${status.replace('_', ' ')}, not accepted`;
+  if (status === 'accepted' && isDepositPaid(snapshot.context)) return 'The deposit is paid: call the seller to take the acceptance back';
   return status === 'accepted' ? WITHDRAWAL_CLOSED : `Only an accepted quote can be withdrawn; this one is ${status.replace('_', ' ')}`;
 }
 
@@ -515,19 +725,24 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
   if (event.type === 'CANCEL_SIGNING') return whyNotCancelSigning(snapshot);
   if (event.type === 'WITHDRAW' || event.type === 'MOVE_ON') return whyNotWithdraw(snapshot, event);
   const status = quoteStatus(snapshot);
+  const { context } = snapshot;
+  if (event.type === 'PAY_DEPOSIT' && !context.deposit) return 'This quote asks for no deposit';
+  if (event.type === 'PAY_DEPOSIT' && isDepositPaid(context)) return 'The deposit is already paid';
   // A final status, whether or not its acceptance may still be withdrawn.
   if (readers.isFinal(snapshot)) return closedQuoteReason(status);
   if (status === 'draft') return 'The quote has not been sent yet';
-  const { context } = snapshot;
   if (context.validUntil !== undefined && event.at >= context.validUntil) return 'The quote has expired';
-  if ((event.type === 'ACCEPT' || event.type === 'SIGN') && !isForCurrentVersion(context, event)) {
+  if ((event.type === 'ACCEPT' || event.type === 'SIGN' || event.type === 'PAY_DEPOSIT') && !isForCurrentVersion(context, event)) {
     return `This link is for version ${event.version} of the quote; version ${currentVersion(context)} replaces it`;
   }
   if (context.deciders) {
     const notAVote = whyNotRoundVote(context.deciders, event);
     if ((event.type === 'ACCEPT' || event.type === 'REFUSE' || event.type === 'SIGN') && notAVote) return notAVote;
-    if (event.type === 'HOLD' || event.type === 'REVISE') return 'Several people decide this quote, each on their own link: it is not put on hold or revised meanwhile';
-  } else if (event.type === 'ACCEPT' && requiresSignature(context)) return 'This quote must be signed';
+    if (event.type === 'HOLD' || event.type === 'REVISE' || event.type === 'PAY_DEPOSIT') return 'Several people decide this quote, each on their own link: it is not put on hold, revised or paid a deposit on meanwhile';
+  } else {
+    if ((event.type === 'ACCEPT' || event.type === 'PAY_DEPOSIT') && requiresSignature(context)) return 'This quote must be signed';
+    if (event.type === 'ACCEPT' && depositPolicy(context) === 'accept_when_paid') return 'This quote asks for a deposit: it is accepted by paying the deposit';
+  }
   if (event.type === 'SIGN' && isSigningCancelled(context)) return 'The seller cancelled the signing of this quote';
   if (event.type === 'SIGN' && !event.signature.signerName.trim()) return "The signer's name is required";
   if (event.type === 'SIGN' && event.signature.consent !== true) return 'Consent is required to sign';
@@ -567,5 +782,6 @@ export function quoteView(snapshot: QuoteSnapshot): QuoteView {
     version: currentVersion(snapshot.context),
     ...(snapshot.context.withdrawable ? { withdrawable: snapshot.context.withdrawable } : {}),
     ...(snapshot.context.deciders ? { deciders: roundProgress(snapshot.context.deciders) } : {}),
+    ...(snapshot.context.deposit ? { deposit: { policy: snapshot.context.deposit.policy, paid: isDepositPaid(snapshot.context) } } : {}),
   };
 }

@@ -6,7 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PaymentPage, ReceivedPayment } from '../../domain/invoice';
 import type { PaymentMethod } from '../../domain/offline';
-import type { InvoiceView } from '../machines/invoice';
+import type { InvoiceView, ReceivedBefore } from '../machines/invoice';
 import type { DecisionInput, DocumentWorkflowInput, DraftStart, SendInstructions } from './document';
 
 export type { InvoiceView } from '../machines/invoice';
@@ -16,6 +16,8 @@ export interface InvoiceWorkflowInput extends DocumentWorkflowInput, DraftStart 
   /** Minor units: what the customer owes in all. */
   grossTotal: number;
   currency: string;
+  /** Paid before it was sent (a quote's deposit carried over): counted from the start. */
+  received?: ReceivedBefore;
   /** Epoch ms; the invoice is overdue after it. Absent: never overdue. */
   dueDate?: number;
   reminderAfterMs: number;

@@ -2,7 +2,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DocumentChanges } from '../../domain/documents';
 import type { SignatureEvidence } from '../../domain/signature';
-import type { QuoteView, WithdrawalTerms } from '../machines/quote';
+import type { PaymentPage } from '../../domain/invoice';
+import type { DepositTerms, QuoteView, WithdrawalTerms } from '../machines/quote';
 import { documentWorkflowId, type DecisionInput, type RecordAnswerInput, type DocumentWorkflowInput, type DraftStart, type SendInstructions } from './document';
 import type { ExternalSignatureStart } from './signature';
 import type { DeciderPlan } from '../../domain/deciders';
@@ -34,6 +35,16 @@ export interface QuoteWorkflowInput extends DocumentWorkflowInput, DraftStart {
   reopen?: { version: number };
   /** Several deciders, in steps (domain/deciders.ts), invited instead of the customer's email; absent: the customer decides. */
   deciders?: DeciderPlan;
+  /** A deposit is asked with the yes (domain/deposit.ts); absent: none. */
+  deposit?: DepositTerms;
+}
+
+/** The customer's yes with its deposit, or the deposit due: answered with the payment page to send them to. */
+export interface PayDepositInput extends DecisionInput {
+  /** The customer's link (absolute URL): the provider sends them back there, paid or not. */
+  linkUrl: string;
+  /** Whom the link was sent to: filled in on the payment page. */
+  customerEmail?: string;
 }
 
 /** Signing: a decision that carries its evidence. */
@@ -66,6 +77,8 @@ export const quoteUpdates = {
   moveOn: defineUpdate<QuoteView, [DecisionInput]>('moveOn'),
   /** Back office: the quote changed after it was sent; the customer gets the new version. */
   revise: defineUpdate<QuoteView, [ReviseInput]>('revise'),
+  /** The customer accepts and pays the deposit (or pays the deposit due): the hosted payment page. Its reports are the invoice's signals (messages/invoice.ts). */
+  payDeposit: defineUpdate<PaymentPage, [PayDepositInput]>('payDeposit'),
 } as const;
 
 export const quoteStateQuery = defineQuery<QuoteView>('state');

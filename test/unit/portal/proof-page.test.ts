@@ -95,6 +95,19 @@ it('gives a many-page proof thumbnails that are anchors to their pages, loaded l
   expect(single).not.toContain('class="page-toolbar"');
 });
 
+it('fetches page 1 first, preloaded from the head as its img will choose it, and every later page lazily, each box reserved by its width and height', () => {
+  const html = page();
+  const previews = [...html.matchAll(/<a class="zoom" href="[^"]+"><img src="[^"]+" srcset="[^"]+" sizes="[^"]+" alt="[^"]+"([^>]*)>/g)].map((match) => match[1]);
+  expect(previews).toEqual([' width="1600" height="2263" fetchpriority="high"', ' width="1600" height="2263" loading="lazy"', ' width="1600" height="2263" loading="lazy"']);
+  const first = html.match(/<img src="([^"]+)" srcset="([^"]+)" sizes="([^"]+)"/)!;
+  const preload = html.match(/<link rel="preload" as="image" href="([^"]+)" imagesrcset="([^"]+)" imagesizes="([^"]+)" fetchpriority="high">/)!;
+  expect(preload.slice(1)).toEqual(first.slice(1));
+  expect(html.indexOf(preload[0])).toBeLessThan(html.indexOf('<style>'));
+  expect(page({ spreads: true })).toMatch(/<link rel="preload" as="image" href="[^"]+" imagesrcset="[^"]+" imagesizes="\(min-width: 80rem\) 24\.4rem/);
+  // Two revisions share a comparison's first screen: nothing is put before the other.
+  expect(page({ compare: { number: 1, pages, overlay: false } })).not.toContain('rel="preload"');
+});
+
 it('lays out facing pages when asked, and keeps the view across revisions', () => {
   const html = page({ spreads: true });
   expect(html).toContain('<section class="pages spreads"');

@@ -1,0 +1,189 @@
+/**
+ * A deposit paid with the yes (issue 17, seeds 002 and 004), over HTTP end to end: the real API,
+ * worker and Temporal, the Stripe SDK talking to the local stand-in, whose hosted page is paid
+ * as a browser posts it and whose webhooks are signed. Both policies with the decline card
+ * first; the deposit counted once when the return and the webhook both report it; a double
+ * click getting one page; the conversion carrying the deposit into the invoice, whose amount
+ * due is the rest. And the input the API refuses.
+ */
+import { succeeded } from '../support/api';
+import { eventually } from '../support/eventually';
+import { emailedPortalPage, payOnHostedPage, startPaymentStack, type PaymentStack } from '../support/payments';
+import { quoteRunOver } from '../support/quote-run';
+import { saveClosedHistory } from '../replay/record';
+import { formatMoney } from '../../domain/money';
+import { documentWorkflowId } from '../../workflows/messages/document';
+import { invoiceStateQuery } from '../../workflows/messages/invoice';
+import { backOffice, formFields, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
+
+let payments: PaymentStack;
+let office: BackOffice;
+
+beforeAll(async () => {
+  payments = await startPaymentStack();
+  office = await backOffice(payments.stack);
+});
+afterAll(async () => {
+  await payments?.close();
+});
+
+const FIRM_LINES = SAMPLE_LINES.filter((line) => !line.optional);
+const documentOf = (documentId: string) => office.document(documentId);
+const eventsOf = async (documentId: string, type: string) => (await office.events(documentId)).filter((event) => event.type === type);
+
+/** The accept form (or the pay form) of the page, posted as a browser does: the interstitial's way to the hosted page. */
+async function postPayForm(url: string, fields: Record<string, string>): Promise<{ status: number; checkoutUrl: string | undefined; text: string }> {
+  const response = await fetch(`${url}/pay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+  const text = await response.text();
+  return { status: response.status, text, checkoutUrl: /http-equiv="refresh" content="0;url=([^"]+)"/.exec(text)?.[1]?.replace(/&amp;/g, '&') };
+}
+
+/** A quote asking 30 % with the yes, sent; its portal link. */
+async function sentQuoteWithDeposit(depositPolicy: 'accept_when_paid' | 'accept_then_pay') {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: FIRM_LINES, deposit: { percent: 30 }, depositPolicy });
+  const { url } = await office.sendQuote(documentId, contactEmail);
+  const { totals, deposit } = await documentOf(documentId);
+  return { documentId, url, contactEmail, gross: totals.gross, deposit: deposit as NonNullable<typeof deposit> };
+}
+
+/** The decline card on the hosted page: a clear refusal there, recorded once on the quote. */
+async function declineOnce(documentId: string, checkoutUrl: string): Promise<void> {
+  const declined = await payOnHostedPage(checkoutUrl, '4000 0000 0000 0002');
+  expect(declined.status).toBe(402);
+  expect(await declined.text()).toContain('Your card was declined.');
+  const failed = await eventually(async () => (await eventsOf(documentId, 'deposit_failed'))[0], { what: 'the refused deposit to be recorded' });
+  expect(failed.data).toMatchObject({ failureCode: 'generic_decline' });
+}
+
+/** The success card, then back to the portal through the success URL (the return reports the payment, as the webhook does). */
+async function payAndReturn(url: string, checkoutUrl: string): Promise<void> {
+  const paid = await payOnHostedPage(checkoutUrl, '4242 4242 4242 4242');
+  expect(paid.status).toBe(303);
+  const back = await fetch(paid.headers.get('location') as string, { redirect: 'manual' });
+  expect(back.status).toBe(303);
+  expect(back.headers.get('location')).toBe(`${new URL(url).pathname}?payment=success#payment`);
+}
+
+it('accept_when_paid: the yes opens the deposit page once per click; a declined card leaves it unaccepted; paid, it is accepted and the deposit recorded once; the invoice made from it asks for the rest', async () => {
+  const { documentId, url, contactEmail, gross, deposit } = await sentQuoteWithDeposit('accept_when_paid');
+  expect(deposit).toEqual({ percent: 30, amount: Math.round(gross * 0.3), policy: 'accept_when_paid', paidAt: null, paymentId: null });
+
+  // The page's yes pays the deposit; a plain accept is refused with the reason.
+  const page = await (await fetch(url)).text();
+  expect(page).toContain('Accepter et payer l’acompte');
+  expect(page).toContain('le devis est accepté une fois l’acompte payé');
+  const plainAccept = await fetch(`${url}/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(plainAccept.status).toBe(409);
+  expect(((await plainAccept.json()) as { detail: string }).detail).toContain('accepted by paying the deposit');
+
+  // A double click: the same form posted twice at once is one decision, one page.
+  const fields = formFields(page, 'pay');
+  const [first, second] = await Promise.all([postPayForm(url, fields), postPayForm(url, fields)]);
+  expect(first.status).toBe(200);
+  expect(first.checkoutUrl).toMatch(new RegExp(`^${payments.stripe.url}/c/pay/cs_test_`));
+  expect(second.checkoutUrl).toBe(first.checkoutUrl);
+  const checkoutUrl = first.checkoutUrl as string;
+  expect((await documentOf(documentId)).payments.filter((payment) => payment.status === 'open').map((payment) => payment.amount)).toEqual([deposit.amount]);
+
+  // Declined: recorded, the quote not accepted, its page says so and offers the yes again.
+  await declineOnce(documentId, checkoutUrl);
+  expect(['sent', 'viewed']).toContain((await documentOf(documentId)).status);
+  const afterDecline = await (await fetch(`${url}?payment=cancelled`)).text();
+  expect(afterDecline).toContain('Le devis n’est pas encore accepté');
+  expect(afterDecline).toContain('Accepter et payer l’acompte');
+
+  // Paid: the return and the webhook both report it; counted once, then accepted.
+  await payAndReturn(url, checkoutUrl);
+  const accepted = await eventually(async () => {
+    const document = await documentOf(documentId);
+    return document.status === 'accepted' ? document : undefined;
+  }, { what: 'the quote to be accepted once its deposit is paid' });
+  await eventually(async () => ((await payments.events()).some((event) => event.type === 'checkout.session.completed' && event.deliveries.some((delivery) => delivery.statusCode === 200)) ? true : undefined), {
+    what: 'the webhook of the paid session to be delivered',
+  });
+  await quoteRunOver(payments.stack, documentId);
+  expect(await eventsOf(documentId, 'deposit_paid')).toHaveLength(1);
+  expect(await eventsOf(documentId, 'accepted')).toHaveLength(1);
+  const paidDocument = await documentOf(documentId);
+  expect(paidDocument.deposit).toMatchObject({ amount: deposit.amount, policy: 'accept_when_paid', paymentId: expect.stringMatching(/^pay_/) });
+  expect(paidDocument.deposit?.paidAt).not.toBeNull();
+  expect(paidDocument.payments.filter((payment) => payment.status === 'succeeded')).toEqual([expect.objectContaining({ amount: deposit.amount, receiptNumber: expect.stringMatching(/-R1$/) })]);
+  expect(accepted.status).toBe('accepted');
+  expect((await payments.charges()).count).toBe(1);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(payments.stack.client.workflow, `quote-${documentId}`, 'quote-deposit-declined-paid');
+  const acceptedPage = await (await fetch(url)).text();
+  expect(acceptedPage).toMatch(/Acompte de .+ payé le/);
+  // Money taken: the yes is not withdrawn on the portal any more (the page says whom to call).
+  expect(acceptedPage).not.toContain('/withdraw"');
+
+  // Converted into an invoice: the deposit is a payment already received; what is due is the rest.
+  const invoice = await succeeded(office.api.POST('/v1/documents/{id}/convert', { params: { path: { id: documentId } }, body: { to: 'invoice' } }), 201);
+  const invoiceDocument = await documentOf(invoice.id);
+  expect(invoiceDocument.totals.gross).toBe(gross);
+  expect(invoiceDocument.payments).toEqual([expect.objectContaining({ status: 'succeeded', amount: deposit.amount, reference: paidDocument.number })]);
+  await succeeded(office.api.PATCH('/v1/settings', { body: { payOnline: true } }), 200);
+  await succeeded(office.api.POST('/v1/documents/{id}/send', { params: { path: { id: invoice.id } }, body: {} }), 202);
+  const invoiceState = await eventually(
+    async () => {
+      const state = await payments.stack.client.workflow.getHandle(documentWorkflowId('invoice', invoice.id)).query(invoiceStateQuery);
+      return state.status === 'sent' ? state : undefined;
+    },
+    { what: 'the invoice to be sent' },
+  );
+  expect(invoiceState).toMatchObject({ paidTotal: deposit.amount, amountDue: gross - deposit.amount });
+  // Its page, through the link its email carries: the deposit deducted, the rest to pay.
+  const { text: invoicePage } = await emailedPortalPage(payments.stack, contactEmail, invoiceDocument.number);
+  expect(invoicePage).toContain('Acompte déjà versé');
+  const rest = formatMoney(gross - deposit.amount, 'EUR', 'fr').replace(/[ \u202f]/g, '\u00a0');
+  expect(invoicePage).toContain(`Payer en ligne ${rest}`);
+});
+
+it('accept_then_pay: the yes accepts at once; a declined card leaves it accepted with the deposit due, paid from the page later', async () => {
+  const { documentId, url, deposit } = await sentQuoteWithDeposit('accept_then_pay');
+  const { checkoutUrl } = await postPayForm(url, formFields(await (await fetch(url)).text(), 'pay'));
+  await eventually(async () => ((await documentOf(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote to be accepted at once' });
+
+  await declineOnce(documentId, checkoutUrl as string);
+  expect((await documentOf(documentId)).status).toBe('accepted');
+  const page = await (await fetch(url)).text();
+  expect(page).toContain('Le devis est accepté, l’acompte reste dû');
+  expect(page).toContain('Payer l’acompte');
+
+  // Paid from the page's own button: the same open page again, then recorded once.
+  const again = await postPayForm(url, formFields(page, 'pay'));
+  expect(again.checkoutUrl).toBe(checkoutUrl);
+  await payAndReturn(url, checkoutUrl as string);
+  await eventually(async () => ((await eventsOf(documentId, 'deposit_paid')).length === 1 ? true : undefined), { what: 'the deposit to be recorded' });
+  await quoteRunOver(payments.stack, documentId);
+  expect(await eventsOf(documentId, 'deposit_paid')).toHaveLength(1);
+  expect(await eventsOf(documentId, 'accepted')).toHaveLength(1);
+  expect((await documentOf(documentId)).deposit).toMatchObject({ amount: deposit.amount, policy: 'accept_then_pay' });
+});
+
+it('refuses (400) a deposit on anything but a quote, a policy without a deposit, a share out of range; (409) a change once sent', async () => {
+  const { documentId: draftId, contactEmail } = await office.createQuote({ locale: 'en', lines: FIRM_LINES });
+  const customerId = (await documentOf(draftId)).customerId;
+  const onInvoice = await office.raw('POST', '/v1/documents', { kind: 'invoice', customerId, lines: FIRM_LINES, deposit: { percent: 30 } });
+  expect(onInvoice.status).toBe(400);
+  expect(JSON.stringify(onInvoice.body)).toContain('only a quote asks for a deposit');
+  const policyAlone = await office.raw('POST', '/v1/documents', { kind: 'quote', customerId, lines: FIRM_LINES, depositPolicy: 'accept_then_pay' });
+  expect(policyAlone.status).toBe(400);
+  expect(JSON.stringify(policyAlone.body)).toContain('a deposit policy needs a deposit');
+  expect((await office.raw('POST', '/v1/documents', { kind: 'quote', customerId, lines: FIRM_LINES, deposit: { percent: 0 } })).status).toBe(400);
+  expect((await office.raw('POST', '/v1/documents', { kind: 'quote', customerId, lines: FIRM_LINES, deposit: { percent: 30, amount: 100 } })).status).toBe(400);
+
+  // On a draft: set, its policy changed alone, then removed; read back each time.
+  const patch = (body: Record<string, unknown>) => office.raw('PATCH', `/v1/documents/${draftId}`, body);
+  expect((await patch({ deposit: { amount: 5_000 } })).status).toBe(200);
+  expect((await documentOf(draftId)).deposit).toMatchObject({ percent: null, amount: 5_000, policy: 'accept_when_paid' });
+  expect((await patch({ depositPolicy: 'accept_then_pay' })).status).toBe(200);
+  expect((await documentOf(draftId)).deposit).toMatchObject({ amount: 5_000, policy: 'accept_then_pay' });
+  expect((await patch({ deposit: null })).status).toBe(200);
+  expect((await documentOf(draftId)).deposit).toBeNull();
+
+  // Sent: the workflow started with its terms; changing them is refused and changes nothing.
+  await office.sendQuote(draftId, contactEmail);
+  const late = await patch({ deposit: { percent: 10 } });
+  expect(late.status).toBe(409);
+  expect((await documentOf(draftId)).deposit).toBeNull();
+});
