@@ -69,6 +69,8 @@ it('lets two reviewers comment and an approver approve a proof, each on their ow
   expect(sent.response.status).toBe(202);
   const [paulUrl, leaUrl, claireUrl] = await Promise.all([linkOf(reviewers[0]!.email, proof.number), linkOf(reviewers[1]!.email, proof.number), linkOf(approverEmail, proof.number)]);
   const tokens = [paulUrl, leaUrl, claireUrl].map((url) => url.slice(url.lastIndexOf('/') + 1));
+  // The invitations go out just before the proof is recorded sent: the pages offer their forms from then on.
+  await eventually(async () => ((await succeeded(api.GET('/v1/documents/{id}', byId(proof.id)))).status === 'sent' ? true : undefined), { what: 'the proof sent' });
 
   // The first reviewer: the standing of everyone, their own line marked, no approval offered; a comment pinned on the page.
   const paul = await browser.newPage(onADesktop('fr-FR'));

@@ -142,7 +142,8 @@ describe('a quote sent to deciders', () => {
     expect((await api.POST('/v1/documents/{id}/send', { ...byId(created.id), body: { deciders: [{ contactId, role: 'approver' }, { email: bo, role: 'approver' }] } })).response.status).toBe(202);
     const [anna, boToken] = await Promise.all([tokenOf(contactEmail, created.number), tokenOf(bo, created.number)]);
     expect(await portalJson(anna, 'hold')).toMatchObject({ status: 403 });
-    // The page's own form: the answer shows where the decision stands, the vote just taken in it.
+    // The page's own form (once the quote is recorded sent): the answer shows where the decision stands, the vote just taken in it.
+    await untilStatus(created.id, 'sent');
     const page = await (await fetch(`${stack.baseUrl}/d/${anna}`)).text();
     expect(page).toContain('Où en est la décision');
     expect(page).not.toContain(boToken);
@@ -220,6 +221,14 @@ describe('a quote sent to deciders', () => {
       expect([answer.response.status, (answer.error as { errors?: { path: string }[] } | undefined)?.errors?.[0]?.path]).toEqual([422, path]);
     }
     expect(await statusOf(created.id)).toBe('draft');
-    expect((await succeeded(api.GET('/v1/documents/{id}', byId(created.id)))).status).toBe('draft');
+
+    // A deposit comes with the customer's own yes: not with deciders (yet).
+    const withDeposit = await succeeded(
+      api.POST('/v1/documents', { body: { kind: 'quote', customerId, contactId, lines: [{ description: 'Catalogues', quantity: 500, unitPrice: 240 }], deposit: { percent: 30 } } }),
+      201,
+    );
+    const refused = await api.POST('/v1/documents/{id}/send', { ...byId(withDeposit.id), body: { deciders: [{ contactId, role: 'approver' }] } });
+    expect([refused.response.status, refused.error?.errors?.[0]?.path]).toEqual([422, 'deciders']);
+    expect(await statusOf(withDeposit.id)).toBe('draft');
   });
 });
