@@ -6,6 +6,7 @@ import type { AttemptOutcome } from '../domain/webhooks';
 import type { AttemptWebhookDeliveryInput } from './webhooks/attempt';
 import type { Actor, AuditEventType, Confirmation, NotifyEvent, RequestSource } from '../domain/documents';
 import type { SignatureEvidence } from '../domain/signature';
+import type { DeciderRole } from '../domain/deciders';
 import type { PaymentPage, ReceivedPayment } from '../domain/invoice';
 import type { DocumentChanges } from '../domain/documents';
 import type { CustomerTemplateName } from '../services/notify/templates';
@@ -49,10 +50,12 @@ export interface SendDocumentEmailInput {
   idempotencyKey: string;
   /** A proof forwarded to a colleague: the link whose recipient forwarded it; the colleague's link opens this proof only. */
   forwardedFromLinkId?: string;
+  /** A decider invited (domain/deciders.ts): their link carries their id and what their role may do. */
+  decider?: { id: string; role: DeciderRole };
 }
 
 /** A document's portal link by SMS (sent with channel "sms"): to a number, or a contact's mobile; the document's contact (else customer) when absent. */
-export interface SendDocumentSmsInput extends Omit<SendDocumentEmailInput, 'to' | 'attachPdf' | 'forwardedFromLinkId'> {
+export interface SendDocumentSmsInput extends Omit<SendDocumentEmailInput, 'to' | 'attachPdf' | 'forwardedFromLinkId' | 'decider'> {
   to?: { contactId: string } | { phone: string; name?: string };
 }
 
@@ -122,6 +125,8 @@ export interface RecordSignatureInput {
   evidence: SignatureEvidence;
   options: string[];
   source?: RequestSource;
+  /** The signer among several deciders (domain/deciders.ts); absent: the customer's one signature. */
+  deciderId?: string;
 }
 
 /** The seller cancels a quote's portal signing: the quote workflow's CANCEL_SIGNING. */

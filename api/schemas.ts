@@ -8,6 +8,7 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { CONVERSION_TARGETS } from '../domain/chain';
 import { DOCUMENT_KINDS, LINK_ACTIONS, LOCALES, NOTIFY_EVENTS, QUOTE_STATUSES } from '../domain/documents';
+import { DECIDER_ROLES } from '../domain/deciders';
 import { isIsoDuration } from '../domain/durations';
 import { INVOICE_STATUSES } from '../domain/invoice';
 import { DEPOSIT_POLICIES } from '../domain/deposit';
@@ -773,6 +774,16 @@ const recipientSchema = z.union([
   z.strictObject({ email, name: z.string().trim().min(1).max(200).optional() }),
 ]);
 
+const deciderFields = {
+  name: z.string().trim().min(1).max(200).optional(),
+  role: z.enum(DECIDER_ROLES).openapi({ description: 'approver: accepts or refuses (a proof: approves or asks for changes); reviewer: comments without deciding (a quote\'s: reads it); signer: signs the quote on the portal (built-in signature, in the last step; the certificate lists every signer in order)' }),
+  step: z.number().int().min(1).max(10).optional().openapi({ description: 'The step in which they are invited and decide; 1 when absent. Step n+1 is invited once step n\'s rule is met' }),
+};
+
+const stepRuleSchema = z
+  .union([z.enum(['all', 'any']), z.strictObject({ atLeast: z.number().int().min(1).max(50) })])
+  .openapi('StepRule', { description: 'all: every approver of the step says yes, one no settles it as no; any: one yes is enough, a no waits for the others; atLeast: n yeses' });
+
 export const sendDocumentSchema = z
   .strictObject({
     to: z
@@ -805,6 +816,20 @@ export const sendDocumentSchema = z
       .boolean()
       .optional()
       .openapi({ description: 'Only a signature on the portal accepts the quote; the tenant setting when absent' }),
+    deciders: z
+      .array(z.union([z.strictObject({ contactId: id, ...deciderFields }), z.strictObject({ email, ...deciderFields })]))
+      .min(1)
+      .max(20)
+      .optional()
+      .openapi({
+        description:
+          'Quotes and proofs: several people decide instead of the contact, each invited by email with a link of their own (instead of "to"), in steps, each step settled by its rule. ' +
+          'The document is decided once, when the last step is met; refused (a proof: sent back with changes) as soon as a step can no longer be. Email only; no withdrawal, hold, revision or portal signature meanwhile',
+      }),
+    rule: z
+      .union([stepRuleSchema, z.array(stepRuleSchema).min(1).max(10)])
+      .optional()
+      .openapi({ description: "With deciders: one rule for every step, or one per step (rule[0] for step 1); all when absent" }),
   })
   .openapi('SendDocument');
 

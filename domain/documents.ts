@@ -90,6 +90,11 @@ export const AUDIT_EVENT_TYPES = [
   // The seller marked a proof's change request pin done, or not done after all (api/operations/proof-pins.ts).
   'pin_resolved',
   'pin_reopened',
+  // Several deciders (domain/deciders.ts): one decider's yes or no, a step whose rule is met (the next one invited), a reviewer's comment.
+  'decider_approved',
+  'decider_declined',
+  'step_completed',
+  'commented',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -102,6 +107,8 @@ export type Actor =
       email?: string;
       /** A colleague's link: the link that forwarded the proof to them (whose recipient hears of their decision). */
       forwardedFromLinkId?: string;
+      /** A decider's link (domain/deciders.ts): the decider the seller named, whose vote this is. */
+      deciderId?: string;
     }
   | { kind: 'seller'; apiKeyId?: string; userId?: string }
   | { kind: 'system' };
@@ -125,7 +132,8 @@ export interface RequestSource {
 
 /** Actions a customer link may carry. */
 /** `forward`: send a proof to a colleague, whose own link never carries it (api/portal/forward.ts). */
-export const LINK_ACTIONS = ['view', 'download', 'accept', 'refuse', 'hold', 'sign', 'forward', 'approve', 'request-changes'] as const;
+/** `comment`: a reviewer the seller named comments without deciding (domain/deciders.ts). */
+export const LINK_ACTIONS = ['view', 'download', 'accept', 'refuse', 'hold', 'sign', 'forward', 'approve', 'request-changes', 'comment'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
 
 /**

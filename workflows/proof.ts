@@ -13,6 +13,7 @@ import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput 
 import { runDocumentStory } from './document-story';
 import { currentDecisionId, decision, decisionEvent, patiently } from './story';
 import { colleagueActions } from './proof-colleagues';
+import { inviteDeciders, remindDeciders } from './decider-invitations';
 import { confirmationActions, emailRecipient, messageCustomer } from './customer-emails';
 import type { ProofStatus } from '../domain/documents';
 import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent } from './machines/proof';
@@ -51,6 +52,8 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
   // An approval may be withdrawn for a while: the run stays open until the seller marks the proof
   // in production or the window ends. Patched: an approved proof closed at once before.
   const withdrawal = input.withdrawal && !input.resume && patched('withdrawal') ? input.withdrawal : undefined;
+  // Several deciders, invited in steps instead of the customer's email. Patched: a new opening.
+  const deciders = input.deciders && !input.resume && patched('deciders') ? input.deciders : undefined;
 
   const closed = await runDocumentStory(input, {
     kind: 'proof',
@@ -61,6 +64,7 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
       termsAcceptedVersion: input.termsAcceptedVersion,
       readyRevision: input.readyRevision,
       ...(withdrawal ? { withdrawal } : {}),
+      ...(deciders ? { deciders } : {}),
     }),
     status: proofStatus,
     isClosed: isProofClosed,
@@ -70,6 +74,7 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
     decisions: [
       decision(proofUpdates.approve, (decided): ProofEvent => decisionEvent('APPROVE', decided)),
       decision(proofUpdates.requestChanges, (decided): ProofEvent => decisionEvent('REQUEST_CHANGES', decided)),
+      decision(proofUpdates.comment, (comment): ProofEvent => decisionEvent('COMMENT', comment)),
       decision(proofUpdates.cancel, (decided): ProofEvent => decisionEvent('CANCEL', decided)),
       decision(proofUpdates.forward, (forward): ProofEvent => ({ ...decisionEvent('FORWARD', forward), decisionId: currentDecisionId() })),
       decision(proofUpdates.remind, (decided): ProofEvent => decisionEvent('REMIND', decided)),
@@ -97,7 +102,22 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
           });
         }
       },
-      sendReminderEmail: async ({ params }) => {
+      // Each step's deciders get the revision as the customer would: the first with the send's message, a later one as the next.
+      inviteDeciders: async ({ params, snapshot }) => {
+        const first = params.round === 1;
+        await inviteDeciders(snapshot.context.deciders, params, {
+          tenantId,
+          documentId,
+          template: first ? 'proof_revision' : 'proof_next_revision',
+          ...(first && input.send.message ? { message: input.send.message } : {}),
+          attachPdf,
+          revision: snapshot.context.revision,
+        });
+      },
+      sendReminderEmail: async ({ params, snapshot }) => {
+        // Several deciders: those still awaited are reminded, each on their own link.
+        const round = snapshot.context.deciders;
+        if (round) return remindDeciders(round, params.reminder, { tenantId, documentId, template: 'proof_reminder', attachPdf, revision: params.revision });
         await emailRevision('proof_reminder', params.revision, `${workflowId}#reminder#${params.reminder}`);
       },
     }),

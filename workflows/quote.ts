@@ -15,6 +15,7 @@ import { paymentFailedSignal, paymentReceivedSignal } from './messages/invoice';
 import { answerEvent, runDocumentStory } from './document-story';
 import { answeredDecision, decision, decisionEvent, fact, patiently, refuseDecision } from './story';
 import { confirmationActions, customerEmailActions, emailRecipient, messageCustomer, reminderOf } from './customer-emails';
+import { inviteDeciders, remindDeciders } from './decider-invitations';
 import { signatureWithdrawal, signerReminder, signingCancelReason, startSignatureChild } from './signature';
 import {
   awaitsDeposit,
@@ -123,6 +124,20 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   const withdrawal = input.withdrawal && !input.resume && patched('withdrawal') ? input.withdrawal : undefined;
   // A refused or expired quote taken up again: this run opens with its new version. Patched: a new opening.
   const reopen = input.reopen && !input.resume && patched('reopen') ? input.reopen : undefined;
+  // Several deciders, invited in steps instead of the customer's email. Patched: a new opening.
+  const deciders = input.deciders && !input.resume && patched('deciders') ? input.deciders : undefined;
+
+  const customerEmails = customerEmailActions({
+    tenantId,
+    documentId,
+    send,
+    emailsCustomer,
+    templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
+    what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
+    remindElsewhere: signerReminder({ tenantId, documentId, signedExternally: input.signature !== undefined }),
+    // A reopened quote's reminders are its new version's: keyed apart from the earlier run's.
+    ...(input.reopen ? { reminderRound: `version#${input.reopen.version + 1}` } : {}),
+  });
   // A deposit asked with the yes: new events and activities. Patched, and only for a quote that asks one.
   const deposit = input.deposit && !input.resume && patched('deposit') ? input.deposit : undefined;
   /** The answer to each ask for the deposit's page (the machine counts the asks): the page, or why there is none. */
@@ -140,6 +155,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       requireSignature: input.requireSignature,
       ...(withdrawal ? { withdrawal } : {}),
       ...(reopen ? { version: reopen.version } : {}),
+      ...(deciders ? { deciders } : {}),
       ...(deposit ? { deposit } : {}),
     }),
     ...(reopen ? { opening: (): ReviseEvent => ({ type: 'REOPEN', at: Date.now(), actor: input.sentBy, changes: input.validUntil === undefined ? {} : { validUntil: input.validUntil } }) } : {}),
@@ -174,17 +190,17 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     actions: (tools) => ({
       ...confirmationActions({ tenantId, documentId, emailsCustomer, send }, tools),
       withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
-      ...customerEmailActions({
-        tenantId,
-        documentId,
-        send,
-        emailsCustomer,
-        templates: { firstSend: firstSendTemplate, reminder: reminderTemplate },
-        what: { document: 'the quote', recipient, maxReminders: input.maxReminders },
-        remindElsewhere: signerReminder({ tenantId, documentId, signedExternally: input.signature !== undefined }),
-        // A reopened quote's reminders are its new version's: keyed apart from the earlier run's.
-        ...(input.reopen ? { reminderRound: `version#${input.reopen.version + 1}` } : {}),
-      }),
+      ...customerEmails,
+      // Several deciders: those still awaited are reminded, each on their own link.
+      sendReminderEmail: async (call) => {
+        const round = call.snapshot.context.deciders;
+        if (!round) return customerEmails.sendReminderEmail(call);
+        await remindDeciders(round, call.params.reminder, { tenantId, documentId, template: reminderTemplate, attachPdf: false });
+      },
+      // Each step's deciders get the quote as the customer would, with the send's message.
+      inviteDeciders: async ({ params, snapshot }) => {
+        await inviteDeciders(snapshot.context.deciders, params, { tenantId, documentId, template: firstSendTemplate, ...(send.message ? { message: send.message } : {}), attachPdf: send.attachPdf });
+      },
       recordSignature: async ({ params }) => {
         await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
       },

@@ -22,7 +22,9 @@ import type { CancelPortalSigningInput, RecordSignatureInput } from '../types';
 import { pngFromDataUrl } from '../../services/signature/drawn-signature';
 
 export async function recordSignature(prisma: PrismaClient, input: RecordSignatureInput): Promise<QuoteSignature> {
-  const existing = await prisma.quoteSignature.findUnique({ where: { documentId: input.documentId } });
+  // One per quote, or one per signer when several decide (domain/deciders.ts).
+  const key = { documentId_deciderId: { documentId: input.documentId, deciderId: input.deciderId ?? '' } };
+  const existing = await prisma.quoteSignature.findUnique({ where: key });
   if (existing) return existing;
   const { evidence } = input;
   const signedPdf = await renderQuotePdf(prisma, { tenantId: input.tenantId, documentId: input.documentId });
@@ -38,6 +40,7 @@ export async function recordSignature(prisma: PrismaClient, input: RecordSignatu
         id: newId('sig'),
         tenantId: input.tenantId,
         documentId: input.documentId,
+        deciderId: input.deciderId ?? '',
         documentVersion: input.version,
         linkId: evidence.linkId,
         signerName: evidence.signerName.trim(),
@@ -56,7 +59,7 @@ export async function recordSignature(prisma: PrismaClient, input: RecordSignatu
   } catch (error) {
     // A retry raced the first attempt: its row is the evidence.
     if (isUniqueViolation(error)) {
-      return prisma.quoteSignature.findUniqueOrThrow({ where: { documentId: input.documentId } });
+      return prisma.quoteSignature.findUniqueOrThrow({ where: key });
     }
     throw error;
   }

@@ -12,6 +12,7 @@ import { AppError } from '../../domain/errors';
 import type { Config } from '../../platform/config';
 import { customerLinkActions, pickLocale, type LinkAction, type Locale } from '../../domain/documents';
 import { formatMoney } from '../../domain/money';
+import { deciderLinkActions } from '../../domain/deciders';
 import { createMessageAccessLink, type LinkRecipient } from '../../services/db/links';
 import { formatDate } from '../../services/locale-format';
 import { documentTitle } from '../../services/render/labels';
@@ -185,9 +186,10 @@ export async function prepareDocumentMessage<R extends LinkRecipient & { name: s
       tenantId: document.tenantId,
       documentId: document.id,
       recipient: chosen,
-      actions: colleague?.actions ?? customerLinkActions(document.kind, document.digitalStatus),
+      actions: colleague?.actions ?? (input.decider ? deciderLinkActions(document.kind, input.decider.role) : customerLinkActions(document.kind, document.digitalStatus)),
       documentVersion: document.version,
       ...(colleague ? { forwardedFromLinkId: colleague.forwardedFromLinkId, expiresAt: colleague.expiresAt } : {}),
+      ...(input.decider ? { deciderId: input.decider.id } : {}),
     },
     config.publicUrl,
     { secret: config.appSecret, idempotencyKey: input.idempotencyKey },

@@ -108,6 +108,7 @@ export function createSignatureActivities(deps: SignatureDeps): SignatureActivit
               ...(signature.recipientMobile ? { mobile: signature.recipientMobile } : {}),
               companyName: document.customer.name,
             },
+            ...(signature.signers ? { signers: (signature.signers as { name: string; email: string; order: number }[]).map((signer) => ({ ...signer, companyName: document.customer.name })) } : {}),
             message: purposeMessage(signature.purpose as SignaturePurpose, locale, signature.channel as SignatureChannel, {
               number: document.number,
               seller: document.tenant.name,

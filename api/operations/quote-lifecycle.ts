@@ -14,7 +14,7 @@ import { durationToMs } from '../../domain/durations';
 import { isProofType } from '../../domain/proof-types';
 import { readerTimeZone } from '../../domain/seller';
 import { dialablePhone, phoneRegion } from '../../domain/phone';
-import type { TenantSettings } from '../../generated/prisma/client';
+import { Prisma, type TenantSettings } from '../../generated/prisma/client';
 import { storedIdentity } from '../../services/seller/identity';
 import { defaultValidUntil } from '../../domain/validity';
 import { renderQuotePdf } from '../../services/render/quote-pdf';
@@ -44,8 +44,9 @@ import { readProofOriginal } from './proof-files';
 import { getSettings } from './settings';
 import { validUntilOf } from './documents';
 import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
+import { resolveDeciders, type DecidersRequest } from './deciders';
 
-export interface SendDocumentInput extends SignatureRequest {
+export interface SendDocumentInput extends SignatureRequest, DecidersRequest {
   to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
   channel?: 'email' | 'sms';
   message?: string;
@@ -222,8 +223,16 @@ export async function sendDocument(
   if (channel === 'email' && !external && input.to && 'phone' in input.to) {
     throw new AppError('unprocessable', 'A phone number is reached by SMS: send with channel "sms".', [{ path: 'to.phone', message: 'SMS only' }]);
   }
+  // Several deciders are invited each by their own email, instead of the document's recipient;
+  // through GetAccept, its recipients sign in their order and our portal asks nobody.
+  const named = await resolveDeciders(deps, caller, document, input, external);
+  const deciders = external ? undefined : named;
+  // A deposit comes with the customer's own yes (domain/deposit.ts): not yet with a round of deciders.
+  if (named && document.kind === 'quote' && depositPolicyOf(document)) {
+    throw new AppError('unprocessable', 'A quote that asks a deposit is decided by its customer: send it without deciders, or remove the deposit.', [{ path: 'deciders', message: 'not with a deposit' }]);
+  }
   const smsTo = channel === 'sms' ? await smsRecipient(deps, caller, document, input, settings) : undefined;
-  if (!external && channel === 'email') await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);
+  if (!external && channel === 'email' && !deciders) await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);
 
   const workflowId = documentWorkflowId(document.kind, documentId);
   // A quote is offered until a date and may need a signature; an order or a delivery note neither.
@@ -233,10 +242,13 @@ export async function sendDocument(
       ? (document.validUntil ?? new Date(defaultValidUntil(now.getTime(), durationToMs(settings.quoteValidity), readerTimeZone(document.customer.timeZone, settings.timeZone))))
       : undefined;
   // The external provider's signature accepts the quote through its own workflow: no portal signature on top.
-  const requireSignature = document.kind === 'quote' && !external ? (input.requireSignature ?? settings.requireSignature) : false;
+  // Several deciders: signed exactly when the seller named signers among them.
+  const requireSignature =
+    document.kind === 'quote' && !external ? (deciders ? deciders.deciders.some((decider) => decider.role === 'signer') : (input.requireSignature ?? settings.requireSignature)) : false;
   const claimed = await deps.prisma.document.updateMany({
     where: { id: documentId, tenantId: caller.tenantId, status: 'draft', workflowId: null },
-    data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}) },
+    // The deciders named, for the portal's "where the decision stands"; a send without them clears an earlier failed send's.
+    data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}), deciders: deciders ? (deciders as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
   });
   if (claimed.count === 0) throw new AppError('conflict', `The ${name} is already being sent.`);
 
@@ -249,9 +261,9 @@ export async function sendDocument(
   };
   const story = storyInput(caller, document, send);
   try {
-    const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings) : undefined;
+    const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings, named?.deciders) : undefined;
     if (document.kind === 'quote') {
-      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, document, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}) }));
+      await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, document, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}), ...(deciders ? { deciders } : {}) }));
     } else if (document.kind === 'proof') {
       await startProofWorkflow(deps.temporal, deps.config.taskQueue, {
         ...story,
@@ -260,7 +272,8 @@ export async function sendDocument(
         ...(readyRevision ? { readyRevision } : {}),
         // Resolved when the proof was created (documents.ts); older proofs have none: online.
         ...(isProofType(document.proofType) ? { proofType: document.proofType } : {}),
-        ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: false, neverAnswered: false }),
+        ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: false, neverAnswered: false, decidedTogether: deciders !== undefined }),
+        ...(deciders ? { deciders } : {}),
       });
     } else if (document.kind === 'invoice') {
       // Payments it already has (a quote's deposit, carried over when it was made) count from the start.
@@ -303,9 +316,9 @@ function quoteInput(
   story: ReturnType<typeof storyInput>,
   settings: Settings,
   quote: DepositColumns,
-  terms: { validUntil: Date; requireSignature: boolean; signature?: QuoteWorkflowInput['signature'] },
+  terms: { validUntil: Date; requireSignature: boolean; signature?: QuoteWorkflowInput['signature']; deciders?: QuoteWorkflowInput['deciders'] },
 ): QuoteWorkflowInput {
-  const { signature } = terms;
+  const { signature, deciders } = terms;
   const depositPolicy = depositPolicyOf(quote);
   return {
     ...story,
@@ -316,8 +329,9 @@ function quoteInput(
     requireSignature: terms.requireSignature,
     ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
     ...(signature ? { signature } : {}),
+    ...(deciders ? { deciders } : {}),
     ...(depositPolicy ? { deposit: { policy: depositPolicy } } : {}),
-    ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: settings.autoConvertToOrder, neverAnswered: Boolean(signature) }),
+    ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: settings.autoConvertToOrder, neverAnswered: Boolean(signature), decidedTogether: deciders !== undefined }),
   };
 }
 
@@ -327,9 +341,13 @@ function quoteInput(
  * conversion is the quote moving on at once, so without a window it leaves none; with one, it
  * happens when the window ends. A quote signed at an external provider is never accepted on the
  * portal. A proof's approval is withdrawn until the seller marks it in production, on the same terms.
+ * A decision several people took together is not taken back by one of them.
  */
-function withdrawalTerms(withdrawalWindow: string | null, { movesOnAtOnce, neverAnswered }: { movesOnAtOnce: boolean; neverAnswered: boolean }): Pick<QuoteWorkflowInput, 'withdrawal'> {
-  if (neverAnswered) return {};
+function withdrawalTerms(
+  withdrawalWindow: string | null,
+  { movesOnAtOnce, neverAnswered, decidedTogether }: { movesOnAtOnce: boolean; neverAnswered: boolean; decidedTogether: boolean },
+): Pick<QuoteWorkflowInput, 'withdrawal'> {
+  if (neverAnswered || decidedTogether) return {};
   if (withdrawalWindow === null) return movesOnAtOnce ? {} : { withdrawal: {} };
   return { withdrawal: { windowMs: durationToMs(withdrawalWindow) } };
 }

@@ -260,7 +260,7 @@ export async function moveQuoteOn(client: Client, documentId: string, decisionId
 }
 
 /** What a customer decides on a proof (the portal's names: `/approve`, `/request-changes`). */
-export type ProofDecision = 'approve' | 'request-changes';
+export type ProofDecision = 'approve' | 'request-changes' | 'comment';
 /** Each kind's machine, asked which events it takes in no status. */
 const NEVER_TAKES: Partial<Record<string, (type: string) => string | undefined>> = {
   quote: whyQuoteNeverTakes,
@@ -305,12 +305,11 @@ export function decideProof(
   client: Client,
   documentId: string,
   decisionId: string,
-  decision: { kind: 'approve'; input: ApproveProofInput } | { kind: 'request-changes'; input: RequestChangesInput },
+  decision: { kind: 'approve'; input: ApproveProofInput } | { kind: 'request-changes' | 'comment'; input: RequestChangesInput },
 ): Promise<ProofView> {
   const document = { id: documentId, kind: 'proof' } as const;
-  return decision.kind === 'approve'
-    ? executeDecision(client, document, proofUpdates.approve, decisionId, decision.input)
-    : executeDecision(client, document, proofUpdates.requestChanges, decisionId, decision.input);
+  if (decision.kind === 'approve') return executeDecision(client, document, proofUpdates.approve, decisionId, decision.input);
+  return executeDecision(client, document, decision.kind === 'comment' ? proofUpdates.comment : proofUpdates.requestChanges, decisionId, decision.input);
 }
 
 /** The customer forwards a proof to a colleague: the proof's workflow emails them a link of their own; refused once the proof is closed. */

@@ -5,7 +5,8 @@
  * (workflows/signature.ts) does the work; this file reaches it and the read model.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { TenantSettings } from '../../generated/prisma/client';
+import { Prisma, type TenantSettings } from '../../generated/prisma/client';
+import type { Decider } from '../../domain/deciders';
 import { openFileStore } from '../../services/files/store';
 import { ProviderError, WebhookRefused, type SignatureProvider } from '../../services/signature/provider';
 import { createSignatureProviders, getAcceptFromConfig, signatureProviderName } from '../../services/signature/registry';
@@ -61,6 +62,8 @@ export async function prepareExternalSignature(
   document: SendableDocument,
   input: SignatureRequest,
   settings: Pick<TenantSettings, 'signaturePollInterval'>,
+  /** Several signers (domain/deciders.ts): the provider's recipients, in the order of their steps. */
+  signers?: Decider[],
 ): Promise<ExternalSignatureStart> {
   await requireTenantGetAccept(deps.prisma, deps.config, caller.tenantId);
   const purpose = input.purpose ?? (document.kind === 'order' ? 'order_confirmation' : 'quote');
@@ -70,7 +73,8 @@ export async function prepareExternalSignature(
     ]);
   }
   const channel = input.channel ?? 'email';
-  const recipient = await signer(deps, caller, document, input.to);
+  const ordered = signers && [...signers].sort((a, b) => a.step - b.step).map((one) => ({ name: one.name ?? one.email, email: one.email, order: one.step }));
+  const recipient: { name: string; email?: string; mobile?: string } = ordered?.[0] ?? (await signer(deps, caller, document, input.to));
   if (channel === 'sms' && !recipient.mobile) {
     throw new AppError('unprocessable', 'Sending by SMS needs a mobile number: the contact has none.', [{ path: 'channel', message: 'no mobile number' }]);
   }
@@ -84,6 +88,7 @@ export async function prepareExternalSignature(
     recipientName: recipient.name,
     recipientEmail: recipient.email ?? null,
     recipientMobile: recipient.mobile ?? null,
+    signers: ordered ?? Prisma.DbNull,
   };
   await deps.prisma.$transaction([
     // A send that failed to start its workflow left its row: the retry takes it over.
@@ -221,11 +226,13 @@ async function builtinSignatureOf(deps: AppDeps, builtin: SignatureProvider, doc
   const [quote, cancelled] = await Promise.all([
     deps.prisma.document.findUniqueOrThrow({
       where: { id: documentId },
-      select: { contact: { select: { name: true, email: true, phone: true } }, signature: { select: { signerName: true, signerEmail: true, signedAt: true } } },
+      select: { contact: { select: { name: true, email: true, phone: true } }, signatures: { select: { signerName: true, signerEmail: true, signedAt: true }, orderBy: { signedAt: 'desc' }, take: 1 } },
     }),
     deps.prisma.auditEvent.findFirst({ where: { documentId, type: 'signature_cancelled' }, orderBy: { seq: 'desc' }, select: { actor: true, data: true } }),
   ]);
   const reason = (cancelled?.data as { reason?: unknown } | undefined)?.reason;
+  // Several signers (domain/deciders.ts): the last one to sign.
+  const signature = quote.signatures[0];
   return {
     provider: 'builtin',
     providerDocumentId: documentId,
@@ -233,11 +240,11 @@ async function builtinSignatureOf(deps: AppDeps, builtin: SignatureProvider, doc
     digitalStatus: current.status,
     purpose: 'quote',
     channel: 'email',
-    recipient: quote.signature
-      ? { name: quote.signature.signerName, email: quote.signature.signerEmail, mobile: null }
+    recipient: signature
+      ? { name: signature.signerName, email: signature.signerEmail, mobile: null }
       : { name: quote.contact?.name ?? '', email: quote.contact?.email ?? null, mobile: quote.contact?.phone ?? null },
-    signedAt: quote.signature?.signedAt.toISOString() ?? null,
-    signedPdfUrl: quote.signature ? `${deps.config.publicUrl}/v1/documents/${encodeURIComponent(documentId)}/signature/signed.pdf` : null,
+    signedAt: signature?.signedAt.toISOString() ?? null,
+    signedPdfUrl: signature ? `${deps.config.publicUrl}/v1/documents/${encodeURIComponent(documentId)}/signature/signed.pdf` : null,
     cancelledBy: cancelled?.actor ?? null,
     cancelReason: typeof reason === 'string' ? reason : null,
     // Read from our own records at this moment.

@@ -34,6 +34,7 @@ export function customerActor(link: AccessLink): Actor {
     ...(link.recipientName ? { name: link.recipientName } : {}),
     ...(link.recipientEmail ? { email: link.recipientEmail } : {}),
     ...(link.forwardedFromLinkId ? { forwardedFromLinkId: link.forwardedFromLinkId } : {}),
+    ...(link.deciderId ? { deciderId: link.deciderId } : {}),
   };
 }
 
@@ -108,7 +109,7 @@ export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, r
     if (!signature) throw new Error('A signature decision carries its evidence');
     return (await signQuote(deps.temporal, found.document.id, decisionId, { ...input, signature })).status;
   }
-  if (decision === 'approve' || decision === 'request-changes') {
+  if (decision === 'approve' || decision === 'request-changes' || decision === 'comment') {
     const proof = request.proof;
     if (!proof) throw new Error('A proof decision names its revision');
     const { revision, termsAccepted, termsVersion, comment, pins } = proof;
@@ -142,12 +143,20 @@ const RECORDED_POLL_MS = 20;
  * withdrawal's `withdrawn`). When they did not in time (a worker slow or gone), the
  * page shows the decision's status over the rows as they are.
  */
-export async function untilRecorded(prisma: PrismaClient, document: { id: string; kind: string }, status: string, event?: AuditEventType): Promise<void> {
+export async function untilRecorded(
+  prisma: PrismaClient,
+  document: { id: string; kind: string },
+  status: string,
+  event?: AuditEventType,
+  /** A decider's vote (domain/deciders.ts): their own decider_approved or decider_declined, which the page's standing shows. */
+  deciderId?: string,
+): Promise<void> {
   const type = event ?? eventOfStatus(status);
   if (!type || !recordsBehindTheAnswer(document.kind)) return;
   const deadline = Date.now() + RECORDED_WITHIN_MS;
   for (;;) {
-    const recorded = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type }, select: { id: true } });
+    const whose = deciderId ? { data: { path: ['deciderId'], equals: deciderId } } : {};
+    const recorded = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type, ...whose }, select: { id: true } });
     if (recorded || Date.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
   }

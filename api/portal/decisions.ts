@@ -6,7 +6,8 @@ import { isAcceptanceKind, type AcceptanceStatus } from '../../domain/acceptance
 import type { LinkAction, ProofStatus, QuoteStatus } from '../../domain/documents';
 
 /** In the order the page offers them. */
-export const PORTAL_DECISIONS = ['accept', 'sign', 'hold', 'refuse', 'approve', 'request-changes', 'withdraw'] as const;
+/** `comment`: a reviewer the seller named comments on a proof without deciding (domain/deciders.ts). */
+export const PORTAL_DECISIONS = ['accept', 'sign', 'hold', 'refuse', 'approve', 'request-changes', 'comment', 'withdraw'] as const;
 export type PortalDecision = (typeof PORTAL_DECISIONS)[number];
 
 const OPEN_DECISIONS: Partial<Record<QuoteStatus, readonly PortalDecision[]>> = {
@@ -26,8 +27,8 @@ const ACCEPTANCE_DECISIONS: Partial<Record<AcceptanceStatus, readonly PortalDeci
 
 /** A proof is approved or sent back with changes while it waits for the customer (seed 000). */
 const PROOF_DECISIONS: Partial<Record<ProofStatus, readonly PortalDecision[]>> = {
-  sent: ['approve', 'request-changes'],
-  viewed: ['approve', 'request-changes'],
+  sent: ['approve', 'request-changes', 'comment'],
+  viewed: ['approve', 'request-changes', 'comment'],
   // Taken back until the proof is in production (the workflow has the last word).
   approved: ['withdraw'],
 };
@@ -43,7 +44,8 @@ function openDecisions(kind: string, status: string): readonly PortalDecision[] 
 /** With a signature required, the accept form becomes the sign form; without, signing is not offered. */
 export function decisionsOffered(kind: string, status: QuoteStatus | ProofStatus, linkActions: readonly string[], requireSignature = false): PortalDecision[] {
   const open = openDecisions(kind, status);
-  const replaced: PortalDecision = requireSignature ? 'accept' : 'sign';
+  // A decider approver's link (domain/deciders.ts) accepts even where the signers sign: it carries no sign.
+  const replaced: PortalDecision = requireSignature && linkActions.includes('sign') ? 'accept' : 'sign';
   return (open ?? []).filter((decision) => decision !== replaced && linkAllows(linkActions, decision));
 }
 

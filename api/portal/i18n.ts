@@ -111,6 +111,7 @@ const fr: Messages = {
     sign: 'Merci\u202f! Le devis est signé. Votre exemplaire signé et son certificat de signature vous sont envoyés par email\u202f; vous pouvez aussi les télécharger ci-dessous. Nous revenons vers vous pour la suite.',
     approve: 'Merci\u202f! Votre approbation du BAT a bien été enregistrée. Et maintenant\u202f? Nous passons en production\u202f; une confirmation vous est envoyée par email.',
     'request-changes': 'Votre demande de modifications a bien été envoyée. Nous vous enverrons une nouvelle révision.',
+    comment: 'Votre commentaire a bien été envoyé.',
     withdraw: 'Votre réponse est retirée\u202f: vous pouvez décider à nouveau.',
   },
   answerHeading: 'Votre réponse',
@@ -205,6 +206,7 @@ const en: Messages = {
     sign: 'Thank you! The quote is signed. Your signed copy and its signature certificate are on their way by email; you can also download them below. We will be in touch about what comes next.',
     approve: 'Thank you! Your approval of the proof has been recorded. What happens next: we are moving on to production; a confirmation is on its way by email.',
     'request-changes': 'Your change request has been sent. We will send you a new revision.',
+    comment: 'Your comment has been sent.',
     withdraw: 'Your answer is withdrawn: you may decide again.',
   },
   answerHeading: 'Your answer',
@@ -299,6 +301,7 @@ const sv: Messages = {
     sign: 'Tack! Offerten är undertecknad. Ditt signerade exemplar och signaturintyget skickas till dig via e-post; du kan också ladda ner dem nedan. Vi hör av oss om nästa steg.',
     approve: 'Tack! Ditt godkännande av korrekturet har registrerats. Så här går det vidare: vi går vidare till produktion; en bekräftelse skickas via e-post.',
     'request-changes': 'Din begäran om ändringar har skickats. Vi skickar en ny version till dig.',
+    comment: 'Din kommentar har skickats.',
     withdraw: 'Ditt svar är återtaget: du kan bestämma dig på nytt.',
   },
   answerHeading: 'Ditt svar',
@@ -428,6 +431,10 @@ export interface ProofMessages {
   crosshairAt: (x: string, y: string, page: string) => string;
   removePin: string;
   sendChanges: string;
+  /** A reviewer's form (domain/deciders.ts): a comment, pinned or not, that decides nothing. */
+  addComment: (revision: number) => string;
+  yourComment: string;
+  sendComment: string;
   earlierRequests: string;
   requestedOn: (revision: number, date: string) => string;
   pinLabel: (pin: number, page: number) => string;
@@ -504,6 +511,9 @@ const proofFr: ProofMessages = {
   crosshairAt: (x, y, page) => `Viseur sur la page ${page}\u202f: ${x} % depuis la gauche, ${y} % depuis le haut`,
   removePin: 'Retirer',
   sendChanges: 'Envoyer la demande de modifications',
+  addComment: (revision) => `Commenter (révision ${revision})`,
+  yourComment: 'Votre commentaire',
+  sendComment: 'Envoyer le commentaire',
   earlierRequests: 'Demandes de modifications',
   requestedOn: (revision, date) => `Révision ${revision}, le ${date}`,
   pinLabel: (pin, page) => `Repère ${pin}, page ${page}`,
@@ -577,6 +587,9 @@ const proofEn: ProofMessages = {
   crosshairAt: (x, y, page) => `Crosshair on page ${page}: ${x}% from the left, ${y}% from the top`,
   removePin: 'Remove',
   sendChanges: 'Send the change request',
+  addComment: (revision) => `Comment (revision ${revision})`,
+  yourComment: 'Your comment',
+  sendComment: 'Send the comment',
   earlierRequests: 'Change requests',
   requestedOn: (revision, date) => `Revision ${revision}, on ${date}`,
   pinLabel: (pin, page) => `Pin ${pin}, page ${page}`,
@@ -650,6 +663,9 @@ const proofSv: ProofMessages = {
   crosshairAt: (x, y, page) => `Sikte på sida ${page}: ${x} % från vänster, ${y} % från toppen`,
   removePin: 'Ta bort',
   sendChanges: 'Skicka begäran om ändringar',
+  addComment: (revision) => `Kommentera (version ${revision})`,
+  yourComment: 'Din kommentar',
+  sendComment: 'Skicka kommentaren',
   earlierRequests: 'Begärda ändringar',
   requestedOn: (revision, date) => `Version ${revision}, ${date}`,
   pinLabel: (pin, page) => `Markering ${pin}, sida ${page}`,

@@ -449,7 +449,7 @@ function pinsShown(input: ProofPageInput, shown: number): { pins: ProofChangeReq
 function pagesSection(input: ProofPageInput, t: ProofMessages, shown: NonNullable<ProofPageInput['shown']>): SafeHtml {
   const { pins, askedIn, marked } = pinsShown(input, shown.number);
   // Pins are dropped on the revision being decided only: a change request is about it.
-  const pinnable = !input.compare && shown.number === input.currentRevision && input.forms.some((form) => form.decision === 'request-changes');
+  const pinnable = !input.compare && shown.number === input.currentRevision && input.forms.some((form) => form.decision === 'request-changes' || form.decision === 'comment');
   const count = shown.pages.length;
   const pages = shown.pages.map((page) => {
     const caption = t.pageOf(page.position, count);
@@ -508,6 +508,7 @@ function decisionSection(input: ProofPageInput, t: ProofMessages, f: Formatters)
   const forms = input.forms.map((form) => {
     if (form.decision === 'approve') return approveForm(input, form, t);
     if (form.decision === 'withdraw') return html`<form method="post" action="${input.linkPath}/withdraw">${hiddenFields(form, input.currentRevision)}<p class="hint">${t.withdrawHint}</p><button type="submit">${t.withdraw}</button></form>`;
+    if (form.decision === 'comment') return commentForm(input, form, t);
     return requestChangesForm(input, form, t, f);
   });
   return html`<section class="sheet decision-bar" aria-labelledby="decision-heading"><h2 id="decision-heading">${MESSAGES[input.locale].answerHeading}</h2><div class="actions">${forms}</div></section>`;
@@ -526,15 +527,30 @@ function approveForm(input: ProofPageInput, form: QuoteForm, t: ProofMessages): 
 function requestChangesForm(input: ProofPageInput, form: QuoteForm, t: ProofMessages, f: Formatters): SafeHtml {
   const rate = input.hourlyRate;
   const cost = rate ? html`<p class="cost">${t.changeCost(f.money(rate.amount, rate.currency))}</p>` : null;
-  return html`<details class="request-changes" data-pin-label="${t.pinComment('{pin}', '{page}')}" data-remove-pin="${t.removePin}" data-crosshair="${t.crosshairAt('{x}', '{y}', '{page}')}"><summary>${t.requestChanges(input.currentRevision)}</summary>
-<form method="post" action="${input.linkPath}/request-changes">${hiddenFields(form, input.currentRevision)}
-${cost}
-<label for="comment">${t.comment}</label><textarea id="comment" name="comment" required maxlength="5000"></textarea>
+  return pinnedCommentForm(input, form, t, { action: 'request-changes', summary: t.requestChanges(input.currentRevision), label: t.comment, submit: t.sendChanges, cost });
+}
+
+/** A reviewer's comment: the change request's form, pins included, that decides nothing. */
+function commentForm(input: ProofPageInput, form: QuoteForm, t: ProofMessages): SafeHtml {
+  return pinnedCommentForm(input, form, t, { action: 'comment', summary: t.addComment(input.currentRevision), label: t.yourComment, submit: t.sendComment, cost: null });
+}
+
+/** The page script's pins work on it by its class (request-changes), whatever it posts to. */
+function pinnedCommentForm(
+  input: ProofPageInput,
+  form: QuoteForm,
+  t: ProofMessages,
+  words: { action: 'request-changes' | 'comment'; summary: string; label: string; submit: string; cost: SafeHtml | null },
+): SafeHtml {
+  return html`<details class="request-changes" data-pin-label="${t.pinComment('{pin}', '{page}')}" data-remove-pin="${t.removePin}" data-crosshair="${t.crosshairAt('{x}', '{y}', '{page}')}"><summary>${words.summary}</summary>
+<form method="post" action="${input.linkPath}/${words.action}">${hiddenFields(form, input.currentRevision)}
+${words.cost}
+<label for="comment">${words.label}</label><textarea id="comment" name="comment" required maxlength="5000"></textarea>
 <p class="hint pin-hint" id="pin-hint" hidden>${t.pinHint}</p>
 <button type="button" class="add-pin" aria-pressed="false" hidden>${t.addPin}</button>
 <div class="pin-list"></div>
 <input type="hidden" name="pins" value="">
-<button type="submit">${t.sendChanges}</button></form></details>`;
+<button type="submit">${words.submit}</button></form></details>`;
 }
 
 /** Earlier change requests, each with its revision; pins listed in the order drawn on the pages. */

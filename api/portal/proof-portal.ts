@@ -93,7 +93,9 @@ export async function proofPortalPage(deps: AppDeps, linkPath: string, found: Fo
 
   // An approval is offered back until the seller marks the proof in production; its workflow has the last word.
   const inProduction = status === 'approved' && (await deps.prisma.auditEvent.count({ where: { documentId: document.id, type: 'in_production' } })) > 0;
-  const forms = decisionsOffered('proof', status, found.link.actions).filter((decision) => decision !== 'withdraw' || !inProduction).map((decision) => {
+  // A decision several people took together (domain/deciders.ts) is not withdrawn by one of them.
+  const withdrawable = !inProduction && document.deciders === null;
+  const forms = decisionsOffered('proof', status, found.link.actions).filter((decision) => decision !== 'withdraw' || withdrawable).map((decision) => {
     const decisionId = randomUUID();
     return { decision, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   });
@@ -224,11 +226,12 @@ interface ProofDecisionFields {
  * comment is refused here, as bad input, before it reaches the workflow.
  */
 export async function proofDecisionDetails(deps: AppDeps, found: FoundLink, decision: PortalDecision, body: ProofDecisionFields): Promise<ProofDecisionDetails> {
-  if (decision === 'request-changes' && !body.comment) {
-    throw new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', [{ path: 'comment', message: 'say what should change' }]);
+  const commented = decision === 'request-changes' || decision === 'comment';
+  if (commented && !body.comment) {
+    throw new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', [{ path: 'comment', message: decision === 'comment' ? 'say what you think' : 'say what should change' }]);
   }
   const revision = body.revision ?? (await queryProof(deps.temporal, found.document.id))?.revision ?? 0;
-  if (decision === 'request-changes') return { revision, comment: body.comment, ...(body.pins ? { pins: body.pins } : {}) };
+  if (commented) return { revision, comment: body.comment, ...(body.pins ? { pins: body.pins } : {}) };
   if (!body.acceptTerms) return { revision };
   // A JSON client may tick the terms without naming them: it accepts the tenant's current version.
   const termsVersion = body.termsVersion ?? (await getSettings(deps.prisma, found.document.tenantId)).termsVersion ?? undefined;

@@ -49,6 +49,7 @@ import { isFormSignatureValid, signForm } from './csrf';
 import { customerActor, forwardToColleague, takeDecision, untilRecorded, type ProofDecisionDetails } from './customer-actions';
 import { FORWARD_WORDS, forwardedNotice, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
 import { decisionsOffered, linkAllows, PORTAL_DECISIONS, type PortalDecision } from './decisions';
+import { deciderStanding, decidersSection } from './deciders-section';
 import { html } from './html';
 import { formattersFor, invalidRequestText, MESSAGES, type Messages } from './i18n';
 import { messagesFor } from './kind-words';
@@ -130,6 +131,9 @@ const PORTAL_HEADERS: Record<string, string> = {
 };
 
 type LinkHandler = (req: Request, res: Response, found: FoundLink) => Promise<void>;
+
+/** A decider's vote that settled the document waits for the document's own event; one that did not, for the vote. */
+const FINAL_VOTE_STATUSES: readonly string[] = ['accepted', 'refused', 'approved', 'changes_requested'];
 
 /** Why a portal post was not read, and what the page says of it. */
 class PostRefused {
@@ -286,7 +290,10 @@ export function createPortalRouter(deps: AppDeps): Router {
         return;
       }
       // Read again: an acceptance changes the document itself (options chosen, totals), once recorded.
-      await untilRecorded(deps.prisma, found.document, status, decision === 'withdraw' ? 'withdrawn' : undefined);
+      const deciderId = found.link.deciderId ?? undefined;
+      const counted = deciderId !== undefined && !FINAL_VOTE_STATUSES.includes(status) && (decision === 'accept' || decision === 'sign' || decision === 'refuse');
+      const vote = counted ? (decision === 'refuse' ? 'decider_declined' : 'decider_approved') : undefined;
+      await untilRecorded(deps.prisma, found.document, status, decision === 'withdraw' ? 'withdrawn' : vote, vote && deciderId);
       const decided = (await findLinkByToken(deps.prisma, String(req.params.token))) ?? found;
       res.type('html').send(await quotePage(deps, req, decided, { status, notice: { tone: 'success', text: t.decided[decision] } }));
     };
@@ -470,21 +477,22 @@ async function quotePage(
   const locale = customerLocale(found);
   const linkPath = `${req.baseUrl}/${String(req.params.token)}`;
   const status = (state.status ?? shown.status) as QuoteStatus;
-  const [since, contact, chain, messages, payment, signature] = await Promise.all([
+  const [since, contact, chain, messages, payment, signature, standing] = await Promise.all([
     statusSince(deps.prisma, shownFound, status),
     sellerContact(deps.prisma, shownFound),
     listChain(deps.prisma, found.document),
     listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
     readOnly ? null : paymentPageParts(deps, req, found, linkPath),
-    readOnly ? null : deps.prisma.quoteSignature.findUnique({ where: { documentId: shown.id }, select: { id: true } }),
+    readOnly ? null : deps.prisma.quoteSignature.findFirst({ where: { documentId: shown.id }, select: { id: true } }),
+    readOnly ? undefined : deciderStanding(deps.prisma, shown),
   ]);
   // Each form rendered is a decision not taken yet: its id is minted here, and a double submit of it is one decision.
   const signed = () => {
     const decisionId = randomUUID();
     return { decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
   };
-  // An acceptance is offered back until the quote moved on (converted), was signed or its deposit paid; its workflow has the last word.
-  const withdrawable = chain.length === 1 && !signature && !payment?.depositPaid;
+  // An acceptance is offered back until the quote moved on (converted), was signed or its deposit paid, unless several decided it together; its workflow has the last word.
+  const withdrawable = chain.length === 1 && !signature && !payment?.depositPaid && shown.deciders === null;
   const forms = readOnly
     ? []
     : decisionsOffered(shown.kind, status, linkActionsNow(found.link.actions, shown), shown.requireSignature)
@@ -499,6 +507,7 @@ async function quotePage(
     sections: [
       ...(readOnly ? [html`<p class="notice"><a href="${linkPath}">${words.backToLink}</a> · ${words.readOnly}</p>`] : []),
       ...(payment?.section ? [payment.section] : []),
+      ...(standing ? [decidersSection(locale, standing, found.link.deciderId)] : []),
       conversationSection(
         locale,
         portalSeller(shown).timeZone,
@@ -537,7 +546,10 @@ async function proofPage(
 ): Promise<string> {
   const locale = customerLocale(found);
   const linkPath = `${req.baseUrl}/${String(req.params.token)}`;
-  const messages = await listMessages(deps.prisma, found.document.tenantId, found.document.id, { includeInternal: false });
+  const [messages, standing] = await Promise.all([
+    listMessages(deps.prisma, found.document.tenantId, found.document.id, { includeInternal: false }),
+    deciderStanding(deps.prisma, found.document),
+  ]);
   const postForm = (action: string) => {
     const decisionId = randomUUID();
     return { action, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
@@ -552,6 +564,7 @@ async function proofPage(
     ...(req.query.view === 'spreads' ? { spreads: true } : {}),
     ...(Number.isInteger(compared) && compared > 0 ? { compare: { number: compared, overlay: req.query.view === 'overlay' } } : {}),
     sections: [
+      ...(standing ? [decidersSection(locale, standing, found.link.deciderId)] : []),
       // A colleague's link opens the proof alone: not the account's conversation (forward-section.ts).
       ...(isColleagueLink(found.link)
         ? []

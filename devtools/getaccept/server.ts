@@ -13,7 +13,8 @@
  *   subscriptions belong to the account that made them: another account finds none of them,
  *   and a document's events go to its own account's subscriptions only.
  * - POST /v1/documents (name required; file_content base64; recipients each with an email or
- *   a mobile; is_automatic_sending sends at once; is_sms_sending) → Document, status "draft";
+ *   a mobile, and its order_num; is_signing_order: recipients sign in that order;
+ *   is_automatic_sending sends at once; is_sms_sending) → Document, status "draft";
  *   GET /v1/documents (?filter=<status>, ?external_id=, offset, limit) → Document list;
  *   GET /v1/documents/{id}; GET /v1/documents/{id}/recipients; POST /v1/documents/{id}/send
  *   (drafts only); POST /v1/documents/{id}/recall (status "recalled"); POST
@@ -78,6 +79,7 @@ interface StoredDocument {
   value: number;
   status: Status;
   is_signing: boolean;
+  is_signing_order: boolean;
   is_sms_sending: boolean;
   email_send_subject: string;
   email_send_message: string;
@@ -312,6 +314,7 @@ export async function startGetAcceptStandIn(options: GetAcceptStandInOptions): P
       value: typeof body.value === 'number' ? body.value : 0,
       status: 'draft',
       is_signing: body.is_signing !== false,
+      is_signing_order: body.is_signing_order === true,
       is_sms_sending: body.is_sms_sending === true,
       email_send_subject: text(body.email_send_subject),
       email_send_message: text(body.email_send_message),

@@ -26,6 +26,8 @@ export interface CreateAccessLinkInput {
   documentVersion?: number;
   /** A colleague's link: the link whose recipient forwarded the document. */
   forwardedFromLinkId?: string;
+  /** A decider's link (domain/deciders.ts): whose votes it carries. */
+  deciderId?: string;
 }
 
 export interface CreatedAccessLink {
@@ -61,6 +63,7 @@ async function saveLink(prisma: PrismaClient, input: CreateAccessLinkInput, toke
       expiresAt: input.expiresAt ?? null,
       documentVersion,
       forwardedFromLinkId: input.forwardedFromLinkId ?? null,
+      deciderId: input.deciderId ?? null,
     },
   });
   return { link, token, url: portalUrl(publicUrl, token) };

@@ -16,12 +16,8 @@ import { sellerFooterLine, type PdfSeller } from './seller-block';
 import { loadSeller } from '../seller/identity';
 import { MUTED } from './pdf-document';
 
-export interface SignatureCertificateData {
-  locale: Locale;
-  seller: PdfSeller;
-  number: string;
-  title?: string;
-  version: number;
+/** One signer's evidence. */
+export interface SignerEvidence {
   signerName: string;
   signerEmail?: string;
   signedAt: Date;
@@ -33,6 +29,17 @@ export interface SignatureCertificateData {
   /** Descriptions of the optional lines chosen. */
   options: string[];
   drawnSignature?: Uint8Array;
+}
+
+export interface SignatureCertificateData {
+  locale: Locale;
+  seller: PdfSeller;
+  number: string;
+  title?: string;
+  version: number;
+  /** In the order they signed (several deciders' signers, domain/deciders.ts); one for a customer's signature. */
+  signers: SignerEvidence[];
+  /** The PDF the last signer was shown: the pages that follow. */
   signedPdf: Uint8Array;
 }
 
@@ -120,7 +127,7 @@ const GEOMETRY = { margin: 48, labelWidth: 150, size: 9.5, lineGap: 4, rowGap: 3
 
 async function layoutSignatureCertificate(data: SignatureCertificateData): Promise<Uint8Array> {
   const t = LABELS[data.locale];
-  const metadata = { title: `${t.title} · ${t.document} ${data.number}`, author: data.seller.identity.legalName, locale: data.locale, date: data.signedAt };
+  const metadata = { title: `${t.title} · ${t.document} ${data.number}`, author: data.seller.identity.legalName, locale: data.locale, date: data.signers.at(-1)?.signedAt ?? new Date(0) };
   const { pdf, writer } = await startLabelledPdf(metadata, GEOMETRY);
 
   await writer.sellerHeader(data.seller);
@@ -131,7 +138,23 @@ async function layoutSignatureCertificate(data: SignatureCertificateData): Promi
   writer.row(t.document, `${data.number}${data.title ? ` — ${data.title}` : ''}`);
   writer.row(t.version, String(data.version));
   writer.row(t.seller, data.seller.identity.legalName);
-  writer.row(t.signer, data.signerName);
+  for (const [index, signer] of data.signers.entries()) await writeSigner(writer, t, signer, data.signers.length > 1 ? `${t.signer} ${index + 1}/${data.signers.length}` : t.signer);
+  writer.space(10);
+  writer.paragraph(t.pagesFollow, { color: MUTED });
+  // On the certificate's own pages; the quote's pages that follow carry their own.
+  writer.footer(sellerFooterLine(data.seller.identity, QUOTE_LABELS[data.locale]));
+
+  const signed = await PDFDocument.load(data.signedPdf);
+  for (const copied of await pdf.copyPages(signed, signed.getPageIndices())) pdf.addPage(copied);
+  return pdf.save();
+}
+
+type CertificateWriter = Awaited<ReturnType<typeof startLabelledPdf>>['writer'];
+
+/** One signer's evidence, under their name. */
+async function writeSigner(writer: CertificateWriter, t: CertificateLabels, data: SignerEvidence, label: string): Promise<void> {
+  writer.space(6);
+  writer.row(label, data.signerName);
   if (data.signerEmail) writer.row(t.email, data.signerEmail);
   writer.row(t.signedAt, data.signedAt.toISOString());
   if (data.ip) writer.row(t.ip, data.ip);
@@ -149,14 +172,6 @@ async function layoutSignatureCertificate(data: SignatureCertificateData): Promi
     await writer.image(data.drawnSignature, { width: 220, height: 90 });
     writer.space(8);
   }
-  writer.space(10);
-  writer.paragraph(t.pagesFollow, { color: MUTED });
-  // On the certificate's own pages; the quote's pages that follow carry their own.
-  writer.footer(sellerFooterLine(data.seller.identity, QUOTE_LABELS[data.locale]));
-
-  const signed = await PDFDocument.load(data.signedPdf);
-  for (const copied of await pdf.copyPages(signed, signed.getPageIndices())) pdf.addPage(copied);
-  return pdf.save();
 }
 
 /** The certificate of a signed quote; not_found when the quote was not signed here. */
@@ -167,24 +182,31 @@ export async function renderSignatureCertificate(prisma: PrismaClient, ref: { te
   });
   if (!signature) throw new AppError('not_found', 'This quote has no signature');
   const { document } = signature;
+  // Several signers (domain/deciders.ts): each one's evidence, in the order they signed.
+  const signatures = await prisma.quoteSignature.findMany({ where: { documentId: ref.documentId, tenantId: ref.tenantId }, orderBy: [{ signedAt: 'asc' }, { createdAt: 'asc' }] });
+  const last = signatures.at(-1) ?? signature;
   const seller = await loadSeller(prisma, ref.tenantId);
-  const chosen = new Set(signature.options);
   return layoutSignatureCertificate({
-    locale: pickLocale(signature.locale),
+    locale: pickLocale(last.locale),
     seller: { identity: seller.identity, ...(seller.logo ? { logo: seller.logo } : {}) },
     number: document.number,
     ...(document.title ? { title: document.title } : {}),
-    version: signature.documentVersion,
-    signerName: signature.signerName,
-    ...(signature.signerEmail ? { signerEmail: signature.signerEmail } : {}),
-    signedAt: signature.signedAt,
-    ...(signature.ip ? { ip: signature.ip } : {}),
-    ...(signature.userAgent ? { userAgent: signature.userAgent } : {}),
-    linkId: signature.linkId,
-    pdfSha256: signature.pdfSha256,
-    consentText: signature.consentText,
-    options: document.lines.filter((line) => chosen.has(line.id)).map((line) => line.description),
-    ...(signature.drawnSignature ? { drawnSignature: signature.drawnSignature } : {}),
-    signedPdf: signature.signedPdf,
+    version: last.documentVersion,
+    signers: signatures.map((one) => {
+      const chosen = new Set(one.options);
+      return {
+        signerName: one.signerName,
+        ...(one.signerEmail ? { signerEmail: one.signerEmail } : {}),
+        signedAt: one.signedAt,
+        ...(one.ip ? { ip: one.ip } : {}),
+        ...(one.userAgent ? { userAgent: one.userAgent } : {}),
+        linkId: one.linkId,
+        pdfSha256: one.pdfSha256,
+        consentText: one.consentText,
+        options: document.lines.filter((line) => chosen.has(line.id)).map((line) => line.description),
+        ...(one.drawnSignature ? { drawnSignature: one.drawnSignature } : {}),
+      };
+    }),
+    signedPdf: last.signedPdf,
   });
 }

@@ -18,13 +18,14 @@ export function createBuiltinProvider(prisma: PrismaClient): SignatureProvider {
   async function read(documentId: string): Promise<{ tenantId: string; current: ProviderDocument }> {
     const document = await prisma.document.findUnique({
       where: { id: documentId },
-      select: { tenantId: true, kind: true, status: true, digitalStatus: true, requireSignature: true, signature: { select: { id: true } } },
+      select: { tenantId: true, kind: true, status: true, digitalStatus: true, requireSignature: true, deciders: true, signatures: { select: { id: true } } },
     });
     if (!document || document.kind !== 'quote' || !document.requireSignature) {
       throw new ProviderError(`Document ${documentId} is not signed on the portal`, false, 404);
     }
     const found = (status: DigitalStatus, providerStatus: string) => ({ tenantId: document.tenantId, current: { providerDocumentId: documentId, status, providerStatus } });
-    if (document.signature) return found('signed', 'signed');
+    // Several signers (domain/deciders.ts): signed once the last one's signature accepted it.
+    if (document.signatures.length > 0 && (document.deciders === null || document.status === 'accepted')) return found('signed', 'signed');
     // The seller cancelled the signing while the quote stays open.
     if (document.digitalStatus === 'cancelled') return found('cancelled', 'cancelled_by_seller');
     const status = Object.hasOwn(UNSIGNED_QUOTE_DIGITAL_STATUSES, document.status) ? UNSIGNED_QUOTE_DIGITAL_STATUSES[document.status as QuoteStatus] : undefined;

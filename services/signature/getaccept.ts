@@ -22,7 +22,7 @@
  *   and never trust the body's status: a webhook only makes the workflow ask the API now.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { ProviderError, WebhookRefused, type CreateSignatureDocument, type ProviderDocument, type SignatureProvider, type WebhookNotice } from './provider';
+import { ProviderError, WebhookRefused, type CreateSignatureDocument, type ProviderDocument, type SignatureProvider, type SignatureRecipient, type WebhookNotice } from './provider';
 import { digitalStatusFromGetAccept } from './getaccept-status';
 
 export interface GetAcceptOptions {
@@ -159,7 +159,6 @@ export function createGetAcceptProvider(options: GetAcceptOptions): SignaturePro
       const existing = await json<GetAcceptDocument[]>('GET', `/documents?external_id=${encodeURIComponent(input.externalId)}&showall=true`);
       const previous = Array.isArray(existing) ? existing[0] : undefined;
       if (previous) return present(await json<GetAcceptDocument>('GET', documentPath(previous.id)));
-      const [firstName, ...rest] = input.recipient.name.trim().split(/\s+/);
       const created = await json<GetAcceptDocument>('POST', '/documents', {
         name: input.name,
         external_id: input.externalId,
@@ -172,16 +171,9 @@ export function createGetAcceptProvider(options: GetAcceptOptions): SignaturePro
         email_send_message: input.message.body,
         ...(input.value !== undefined ? { value: Math.round(input.value) } : {}),
         ...(input.expiresAt ? { expiration_date: input.expiresAt.toISOString() } : {}),
-        recipients: [
-          {
-            first_name: firstName,
-            last_name: rest.join(' '),
-            role: 'signer',
-            ...(input.recipient.email ? { email: input.recipient.email } : {}),
-            ...(input.recipient.mobile ? { mobile: input.recipient.mobile } : {}),
-            ...(input.recipient.companyName ? { company_name: input.recipient.companyName } : {}),
-          },
-        ],
+        // Several signers sign in their order (GetAccept's signing order), each a recipient of their own.
+        ...(input.signers ? { is_signing_order: true } : {}),
+        recipients: input.signers ? input.signers.map((signer) => recipientBody(signer, signer.order)) : [recipientBody(input.recipient)],
       });
       return present(created);
     },
@@ -221,4 +213,18 @@ function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A recipient as GetAccept takes it: a signer, named in two parts, with their place in the signing order when there is one. */
+function recipientBody(recipient: SignatureRecipient, order?: number) {
+  const [firstName, ...rest] = recipient.name.trim().split(/\s+/);
+  return {
+    first_name: firstName,
+    last_name: rest.join(' '),
+    role: 'signer',
+    ...(recipient.email ? { email: recipient.email } : {}),
+    ...(recipient.mobile ? { mobile: recipient.mobile } : {}),
+    ...(recipient.companyName ? { company_name: recipient.companyName } : {}),
+    ...(order !== undefined ? { order_num: order } : {}),
+  };
 }

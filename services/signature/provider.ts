@@ -23,6 +23,8 @@ export interface CreateSignatureDocument {
   name: string;
   pdf: Uint8Array;
   recipient: SignatureRecipient;
+  /** Several signers (domain/deciders.ts): the provider's recipients, asked in this order (1, 2 …; equal orders sign side by side); `recipient` is the first. */
+  signers?: (SignatureRecipient & { order: number })[];
   channel: SignatureChannel;
   /** The text of the provider's email (or SMS) to the signer. */
   message: { subject: string; body: string };

@@ -96,7 +96,7 @@ it('ticks an option, sees the total follow, draws and signs; the certificate hol
   expect(evidencePage).not.toContain('Pose en magasin');
   expect(quotePages.join('')).toContain('Pose en magasin');
 
-  const evidence = await stack.prisma.quoteSignature.findUniqueOrThrow({ where: { documentId } });
+  const evidence = await stack.prisma.quoteSignature.findFirstOrThrow({ where: { documentId } });
   expect(evidence.pdfSha256).toBe(shownSha256);
   expect(Buffer.from(evidence.drawnSignature ?? []).subarray(1, 4).toString('latin1')).toBe('PNG');
   const document = await office.document(documentId);

@@ -117,3 +117,27 @@ it("records GetAccept's refusal as signature_failed with its message, and the di
   expect(view).toMatchObject({ digitalStatus: 'failed' });
   expect((await signatureCounts()).failed).toBeGreaterThanOrEqual(1);
 });
+
+it("sends several signers as GetAccept's recipients in their signing order, and refuses approvers there", async () => {
+  const { office } = signing;
+  const { documentId, email } = await office.createDocument();
+  const refused = await office.api.POST('/v1/documents/{id}/send', {
+    params: { path: { id: documentId } },
+    body: { signature: { provider: 'getaccept' }, deciders: [{ email: 'chef@example.test', role: 'approver' }] },
+  });
+  expect([refused.response.status, refused.error?.errors?.[0]?.path]).toEqual([422, 'deciders.0.role']);
+
+  const sent = (await office.sendForSignature(documentId, {
+    deciders: [
+      { email: 'vd@example.test', name: 'Vera Direktör', role: 'signer', step: 2 },
+      { email, name: 'Åsa Öberg', role: 'signer' },
+    ],
+  }));
+  expect(sent.is_signing_order).toBe(true);
+  expect(sent.recipients.map((recipient) => [recipient.email, recipient.fullname, recipient.order_num])).toEqual([
+    [email, 'Åsa Öberg', '1'],
+    ['vd@example.test', 'Vera Direktör', '2'],
+  ]);
+  // The provider writes to them: no email of ours, and the portal asks nobody.
+  expect((await signing.stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).deciders).toBeNull();
+});

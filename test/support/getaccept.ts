@@ -22,7 +22,9 @@ export interface StandInDocument {
   email_send_subject: string;
   email_send_message: string;
   external_id: string;
-  recipients: { email: string; mobile: string; document_url: string; fullname: string }[];
+  /** Several signers: they sign in their recipients' order_num. */
+  is_signing_order: boolean;
+  recipients: { email: string; mobile: string; document_url: string; fullname: string; order_num: string }[];
 }
 
 const unique = () => randomBytes(4).toString('hex');

@@ -16,6 +16,7 @@ import type {
   SendDocumentEmailInput,
 } from '../../activities/types';
 import type { Actor } from '../../domain/documents';
+import type { Decider, DeciderPlan, StepRule } from '../../domain/deciders';
 import { DECISION_REJECTED, documentWorkflowId, viewedSignal } from '../../workflows/messages/document';
 import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from '../../workflows/messages/proof';
 import type { proofWorkflow } from '../../workflows/proof';
@@ -313,5 +314,142 @@ describe('proof workflow', () => {
     );
     release();
     expect(await handle.result()).toMatchObject({ status: 'approved', revision: 1 });
+  });
+});
+
+describe('proof workflow with several deciders', () => {
+  const named = (id: string, step: number, role: Decider['role'] = 'approver'): Decider => ({ id, step, role, email: `${id}@client.example`, name: `Decider ${id}` });
+  const deciderActor = (id: string): Actor => ({ kind: 'customer', linkId: `link-${id}`, name: `Decider ${id}`, deciderId: id });
+  /** Two approvers (rule given) and a reviewer in step 1, one approver in step 2. */
+  const twoSteps = (rule: StepRule = 'all'): DeciderPlan => ({ deciders: [named('d1', 1), named('d2', 1), named('d3', 2), named('d4', 1, 'reviewer')], rules: [rule, 'all'] });
+  const startWith = (deciders: DeciderPlan, overrides: Partial<ProofWorkflowInput> = {}) =>
+    startProof({ readyRevision: { revision: 1, pageCount: 2 }, termsVersion: undefined, deciders, ...overrides });
+  const invited = (documentId: string) => recorded.emails.filter((email) => email.documentId === documentId).map((email) => email.decider?.id);
+  /** Sent once recorded: the invitations go out just before. */
+  const sentTo = (documentId: string) => eventually(async () => (recorded.trail(documentId).some((record) => record.event.type === 'sent') ? true : undefined), { what: 'the first send' });
+  const approve = (handle: WorkflowHandle, id: string, decisionId?: string) => decide(handle, proofUpdates.approve, { actor: deciderActor(id), revision: 1 }, decisionId);
+
+  it('invites step 1, takes both approvals and a comment, invites step 2 only then, and approves once its approver did', async () => {
+    const { documentId, handle } = await startWith(twoSteps('all'), { send: { channel: 'email', attachPdf: false, message: 'Voici le BAT' } });
+    await sentTo(documentId);
+    expect(invited(documentId)).toEqual(['d1', 'd2', 'd4']);
+    expect(recorded.emails.find((email) => email.documentId === documentId && email.decider?.id === 'd1')).toMatchObject({
+      template: 'proof_revision',
+      message: 'Voici le BAT',
+      to: { email: 'd1@client.example', name: 'Decider d1' },
+      decider: { id: 'd1', role: 'approver' },
+      idempotencyKey: `proof-${documentId}#decider#d1#round#1`,
+    });
+
+    expect(await refusal(approve(handle, 'd3'))).toBe('Step 2 decides after step 1; you will be invited once it is done');
+    expect(await refusal(decide(handle, proofUpdates.approve, { actor: customer, revision: 1 }))).toMatch(/people the seller named/);
+    expect(await refusal(approve(handle, 'd4'))).toBe('A reviewer comments; the approvers decide');
+    await decide(handle, proofUpdates.comment, { actor: deciderActor('d4'), revision: 1, comment: 'The blue is too dark', pins: [{ page: 2, x: 0.5, y: 0.5, comment: 'here' }] });
+
+    const first = await approve(handle, 'd1');
+    expect(first.status).toBe('sent');
+    expect(first.deciders?.map((decider) => [decider.id, decider.state])).toEqual([
+      ['d1', 'approved'],
+      ['d2', 'awaited'],
+      ['d3', 'not_yet_invited'],
+      ['d4', 'reviewing'],
+    ]);
+    expect(await refusal(approve(handle, 'd1'))).toBe('You already approved');
+    expect(invited(documentId)).toEqual(['d1', 'd2', 'd4']);
+
+    expect((await approve(handle, 'd2')).status).toBe('sent');
+    expect(invited(documentId)).toEqual(['d1', 'd2', 'd4', 'd3']);
+    expect(recorded.emails.find((email) => email.documentId === documentId && email.decider?.id === 'd3')).toMatchObject({ template: 'proof_revision', message: 'Voici le BAT' });
+
+    expect((await approve(handle, 'd3')).status).toBe('approved');
+    expect((await handle.result()).status).toBe('approved');
+    expect(recorded.trail(documentId).map((record) => [record.event.type, record.event.actor, record.event.data?.deciderId])).toEqual([
+      ['sent', seller, undefined],
+      ['commented', deciderActor('d4'), 'd4'],
+      ['decider_approved', deciderActor('d1'), 'd1'],
+      ['decider_approved', deciderActor('d2'), 'd2'],
+      ['step_completed', deciderActor('d2'), undefined],
+      ['decider_approved', deciderActor('d3'), 'd3'],
+      ['approved', deciderActor('d3'), undefined],
+    ]);
+    expect(recorded.trail(documentId).find((record) => record.event.type === 'commented')?.event.data).toMatchObject({ comment: 'The blue is too dark', pins: [{ page: 2 }] });
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'proof-deciders-two-steps-approved');
+  });
+
+  it('sends the proof back at the first change request in step 1, and in step 2', async () => {
+    const { documentId, handle } = await startWith(twoSteps('all'));
+    await sentTo(documentId);
+    expect((await decide(handle, proofUpdates.requestChanges, { actor: deciderActor('d2'), revision: 1, comment: 'Wrong date' })).status).toBe('changes_requested');
+    expect(await refusal(approve(handle, 'd1'))).toMatch(/Changes were already requested/);
+    // The next revision asks the same deciders again, from step 1.
+    await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 2, pageCount: 2 }, 'revision-r2');
+    expect(invited(documentId)).toEqual(['d1', 'd2', 'd4', 'd1', 'd2', 'd4']);
+    expect(recorded.emails.filter((email) => email.documentId === documentId).at(-1)).toMatchObject({ template: 'proof_next_revision', revision: 2 });
+    await decide(handle, proofUpdates.approve, { actor: deciderActor('d1'), revision: 2 });
+    await decide(handle, proofUpdates.approve, { actor: deciderActor('d2'), revision: 2 });
+    expect((await decide(handle, proofUpdates.requestChanges, { actor: deciderActor('d3'), revision: 2, comment: 'No' })).status).toBe('changes_requested');
+    expect(recorded.trail(documentId).map((record) => record.event.type)).toEqual([
+      'sent',
+      'decider_declined',
+      'changes_requested',
+      'sent',
+      'decider_approved',
+      'decider_approved',
+      'step_completed',
+      'decider_declined',
+      'changes_requested',
+    ]);
+    await decide(handle, proofUpdates.cancel, { actor: seller });
+    await handle.result();
+  });
+
+  it('waits for the others after a no under rule any', async () => {
+    const { documentId, handle } = await startWith(twoSteps('any'));
+    await sentTo(documentId);
+    expect((await decide(handle, proofUpdates.requestChanges, { actor: deciderActor('d1'), revision: 1, comment: 'Hmm' })).status).toBe('sent');
+    const second = await approve(handle, 'd2');
+    expect(second.deciders?.find((decider) => decider.id === 'd3')?.state).toBe('awaited');
+    await decide(handle, proofUpdates.cancel, { actor: seller });
+    await handle.result();
+  });
+
+  it('decides once when two deciders approve at the same moment from their links', async () => {
+    for (const rule of ['all', 'any'] as const) {
+      const { documentId, handle } = await startWith({ deciders: [named('d1', 1), named('d2', 1)], rules: [rule] });
+      await sentTo(documentId);
+      const answers = await Promise.allSettled([approve(handle, 'd1'), approve(handle, 'd2')]);
+      expect(answers.filter((answer) => answer.status === 'fulfilled')).toHaveLength(rule === 'all' ? 2 : 1);
+      expect((await handle.result()).status).toBe('approved');
+      expect(recorded.trail(documentId).filter((record) => record.event.type === 'approved')).toHaveLength(1);
+      expect(recorded.trail(documentId).filter((record) => record.event.type === 'decider_approved')).toHaveLength(rule === 'all' ? 2 : 1);
+    }
+  });
+
+  it('continues as new in the middle and keeps who decided', async () => {
+    const { documentId, handle } = await startWith(twoSteps('all'), { continueAsNewAfterEvents: 2 });
+    const workflowId = documentWorkflowId('proof', documentId);
+    const firstRunId = (await handle.describe()).runId;
+    await sentTo(documentId);
+    await approve(handle, 'd1', 'approve-d1');
+    await eventually(async () => ((await worker.client.workflow.getHandle(workflowId, firstRunId).describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), {
+      what: 'the first run to continue as new',
+    });
+    expect((await handle.query(proofStateQuery)).deciders?.find((decider) => decider.id === 'd1')?.state).toBe('approved');
+    // The same click again is answered, not counted; another click of d1 is refused.
+    expect((await approve(handle, 'd1', 'approve-d1')).status).toBe('sent');
+    expect(await refusal(approve(handle, 'd1'))).toBe('You already approved');
+    await approve(handle, 'd2');
+    await approve(handle, 'd3');
+    expect((await handle.result()).status).toBe('approved');
+    expect(recorded.trail(documentId).map((record) => [record.seq, record.event.type])).toEqual([
+      [1, 'sent'],
+      [2, 'decider_approved'],
+      [3, 'decider_approved'],
+      [4, 'step_completed'],
+      [5, 'decider_approved'],
+      [6, 'approved'],
+    ]);
+    expect(invited(documentId)).toEqual(['d1', 'd2', 'd4', 'd3']);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayRuns(worker.client.workflow, workflowId, 'proof-deciders-continued-as-new');
   });
 });

@@ -20,6 +20,7 @@ import type {
 import { AppError } from '../../domain/errors';
 import { cancelQuoteSigning, decideQuote, reviseQuote, signQuote, startQuoteWorkflow } from '../../api/operations/quote-workflow';
 import type { Actor } from '../../domain/documents';
+import type { Decider } from '../../domain/deciders';
 import type { SignatureEvidence } from '../../domain/signature';
 import { quoteWorkflowId, type QuoteWorkflowInput } from '../../workflows/messages/quote';
 import { eventually } from '../support/eventually';
@@ -62,7 +63,8 @@ const activities: GreenlightActivities = {
   sendRevisionToColleagues: async () => {
     throw new Error('only proofs have revisions for colleagues');
   },
-  recordSignature: async (input) => once(signatures, input, (s) => s.documentId === input.documentId),
+  // Keyed like the table: one per quote, or per signer when several decide.
+  recordSignature: async (input) => once(signatures, input, (s) => s.documentId === input.documentId && s.deciderId === input.deciderId),
   applyRevision: async (input) => once(revisions, input, (r) => r.documentId === input.documentId && r.version === input.version),
   cancelPortalSigning: async (input) => once(signingCancels, input, (c) => c.workflowId === input.workflowId && c.seq === input.seq),
   convertDocument: async () => {
@@ -81,7 +83,7 @@ afterAll(async () => {
   await worker?.close();
 });
 
-async function sendQuote(): Promise<string> {
+async function sendQuote(overrides: Partial<QuoteWorkflowInput> = {}): Promise<string> {
   const input: QuoteWorkflowInput = {
     tenantId: 'tenant-1',
     documentId: `doc-${randomUUID()}`,
@@ -93,6 +95,7 @@ async function sendQuote(): Promise<string> {
     send: { channel: 'email', attachPdf: false },
     sentBy: seller,
     requireSignature: true,
+    ...overrides,
   };
   await startQuoteWorkflow(worker.client, worker.taskQueue, input);
   await eventually(async () => (records.some((r) => r.documentId === input.documentId && r.event.type === 'sent') ? true : undefined), { what: 'the quote sent' });
@@ -186,4 +189,34 @@ it('refuses to cancel the portal signing of a signed quote, also once its workfl
   const refused = await rejection(cancelQuoteSigning(worker.client, documentId, randomUUID(), { actor: seller }));
   expect(refused).toMatchObject({ code: 'decision_rejected', detail: 'The digital signing is already signed' });
   expect(signingCancels.filter((c) => c.documentId === documentId)).toEqual([]);
+});
+
+it("takes each signer's signature with their own evidence, in the last step, and accepts once the last signed", async () => {
+  const signer = (id: string, step: number, role: 'approver' | 'signer'): Decider => ({ id, step, role, email: `${id}@client.example`, name: `Signer ${id}` });
+  const as = (id: string): Actor => ({ kind: 'customer', linkId: `link-${id}`, name: `Signer ${id}`, deciderId: id });
+  const documentId = await sendQuote({ deciders: { deciders: [signer('d1', 1, 'approver'), signer('d2', 2, 'signer'), signer('d3', 2, 'signer')], rules: ['all', 'all'] } });
+  const signedBy = (id: string) => signQuote(worker.client, documentId, randomUUID(), { actor: as(id), version: 1, signature: { ...evidence, signerName: `Signer ${id}`, linkId: `link-${id}` } });
+
+  expect((await rejection(signedBy('d1'))).detail).toBe('The signers sign; approvers accept');
+  expect((await decideQuote(worker.client, documentId, 'accept', randomUUID(), { actor: as('d1'), version: 1 })).status).toBe('sent');
+  expect((await rejection(decideQuote(worker.client, documentId, 'accept', randomUUID(), { actor: as('d2'), version: 1 }))).detail).toBe('A signer signs the quote');
+  expect((await signedBy('d3')).status).toBe('sent');
+  expect((await signedBy('d2')).status).toBe('accepted');
+  await worker.client.workflow.getHandle(quoteWorkflowId(documentId)).result();
+
+  expect(signatures.filter((s) => s.documentId === documentId).map((s) => [s.deciderId, s.evidence.signerName, s.evidence.linkId])).toEqual([
+    ['d3', 'Signer d3', 'link-d3'],
+    ['d2', 'Signer d2', 'link-d2'],
+  ]);
+  const trail = records.filter((r) => r.documentId === documentId).sort((a, b) => a.seq - b.seq);
+  expect(trail.map((r) => [r.event.type, r.event.data?.deciderId])).toEqual([
+    ['sent', undefined],
+    ['decider_approved', 'd1'],
+    ['step_completed', undefined],
+    ['decider_approved', 'd3'],
+    ['decider_approved', 'd2'],
+    ['signed', undefined],
+    ['accepted', undefined],
+  ]);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(worker.client.workflow.getHandle(quoteWorkflowId(documentId)), 'quote-deciders-signed');
 });

@@ -16,6 +16,7 @@ import type {
 import { AppError } from '../../domain/errors';
 import { decideQuote, queryQuote, signalQuoteFact, startQuoteWorkflow } from '../../api/operations/quote-workflow';
 import type { Actor } from '../../domain/documents';
+import type { Decider, DeciderPlan } from '../../domain/deciders';
 import { quoteWorkflowId, type QuoteWorkflowInput } from '../../workflows/messages/quote';
 import type { DecisionInput } from '../../workflows/messages/document';
 import type { quoteWorkflow } from '../../workflows/quote';
@@ -336,5 +337,101 @@ describe('quote workflow', () => {
     expect(recorded.trail(documentId)).toEqual(['sent', 'viewed', 'reminded', 'put_on_hold', 'accepted']);
     const seqs = [...recorded.records.values()].filter((r) => r.documentId === documentId).map((r) => r.seq);
     expect(seqs.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('quote workflow with several deciders', () => {
+  const named = (id: string, step: number): Decider => ({ id, step, role: 'approver', email: `${id}@client.example`, name: `Decider ${id}` });
+  const deciderActor = (id: string): Actor => ({ kind: 'customer', linkId: `link-${id}`, name: `Decider ${id}`, deciderId: id });
+  /** Two approvers in step 1 (rule all), one in step 2. */
+  const twoSteps: DeciderPlan = { deciders: [named('d1', 1), named('d2', 1), named('d3', 2)], rules: ['all', 'all'] };
+  const invited = (documentId: string) => recorded.emails.filter((email) => email.documentId === documentId).map((email) => email.decider?.id);
+  const byDecider = (documentId: string, decision: 'accept' | 'refuse', id: string, decisionId: string = randomUUID()) =>
+    decideQuote(worker.client, documentId, decision, decisionId, { actor: deciderActor(id) });
+  const invitedAfterStep = (documentId: string, count: number) =>
+    eventually(async () => (invited(documentId).length === count ? invited(documentId) : undefined), { what: `${count} invitations` });
+
+  it('invites step 1 instead of the customer, step 2 once both approved, and accepts once when step 2 did', async () => {
+    const { documentId, handle } = await sendQuote({ deciders: twoSteps, send: { channel: 'email', attachPdf: false, message: 'Merci' } });
+    expect(invited(documentId)).toEqual(['d1', 'd2']);
+    expect(recorded.emails.find((email) => email.documentId === documentId)).toMatchObject({
+      template: 'first_send',
+      message: 'Merci',
+      to: { email: 'd1@client.example', name: 'Decider d1' },
+      decider: { id: 'd1', role: 'approver' },
+      idempotencyKey: `${quoteWorkflowId(documentId)}#decider#d1#round#1`,
+    });
+    expect((await rejection(byDecider(documentId, 'accept', 'd3'))).message).toBe('Step 2 decides after step 1; you will be invited once it is done');
+    expect((await rejection(decideQuote(worker.client, documentId, 'accept', randomUUID(), asCustomer))).message).toMatch(/people the seller named/);
+    expect((await rejection(decideQuote(worker.client, documentId, 'hold', randomUUID(), { actor: deciderActor('d1') }))).message).toMatch(/not put on hold/);
+
+    expect((await byDecider(documentId, 'accept', 'd1')).status).toBe('sent');
+    expect((await rejection(byDecider(documentId, 'refuse', 'd1'))).message).toBe('You already approved');
+    expect(invited(documentId)).toEqual(['d1', 'd2']);
+    const stepMet = await byDecider(documentId, 'accept', 'd2');
+    expect(stepMet.status).toBe('sent');
+    expect(stepMet.deciders?.map((decider) => decider.state)).toEqual(['approved', 'approved', 'awaited']);
+    expect(await invitedAfterStep(documentId, 3)).toEqual(['d1', 'd2', 'd3']);
+
+    expect((await byDecider(documentId, 'accept', 'd3')).status).toBe('accepted');
+    expect((await handle.result()).status).toBe('accepted');
+    expect(recorded.trail(documentId)).toEqual(['sent', 'decider_approved', 'decider_approved', 'step_completed', 'decider_approved', 'accepted']);
+    expect([...recorded.records.values()].filter((record) => record.documentId === documentId && record.event.type === 'decider_approved').map((record) => [record.event.actor, record.event.data])).toEqual([
+      [deciderActor('d1'), { deciderId: 'd1', step: 1, role: 'approver' }],
+      [deciderActor('d2'), { deciderId: 'd2', step: 1, role: 'approver' }],
+      [deciderActor('d3'), { deciderId: 'd3', step: 2, role: 'approver' }],
+    ]);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-deciders-two-steps-accepted');
+  });
+
+  it('is refused by one refusal in step 1, and by one in step 2', async () => {
+    const first = await sendQuote({ deciders: twoSteps });
+    expect((await byDecider(first.documentId, 'refuse', 'd2')).status).toBe('refused');
+    expect((await first.handle.result()).status).toBe('refused');
+    expect(recorded.trail(first.documentId)).toEqual(['sent', 'decider_declined', 'refused']);
+    expect(invited(first.documentId)).toEqual(['d1', 'd2']);
+
+    const second = await sendQuote({ deciders: twoSteps });
+    await byDecider(second.documentId, 'accept', 'd1');
+    await byDecider(second.documentId, 'accept', 'd2');
+    expect((await byDecider(second.documentId, 'refuse', 'd3')).status).toBe('refused');
+    expect((await second.handle.result()).status).toBe('refused');
+    expect(recorded.trail(second.documentId)).toEqual(['sent', 'decider_approved', 'decider_approved', 'step_completed', 'decider_declined', 'refused']);
+  });
+
+  it('decides once when two deciders accept at the same moment from their links', async () => {
+    const { documentId, handle } = await sendQuote({ deciders: { deciders: [named('d1', 1), named('d2', 1)], rules: ['all'] } });
+    const answers = await Promise.all([byDecider(documentId, 'accept', 'd1'), byDecider(documentId, 'accept', 'd2')]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual(['accepted', 'sent']);
+    expect((await handle.result()).status).toBe('accepted');
+    expect(recorded.trail(documentId)).toEqual(['sent', 'decider_approved', 'decider_approved', 'accepted']);
+  });
+
+  it('reminds only the deciders still awaited, each on their own link', async () => {
+    const { documentId, handle } = await sendQuote({ deciders: twoSteps, reminderAfterMs: 1500, maxReminders: 1 });
+    await byDecider(documentId, 'accept', 'd1');
+    const reminders = await eventually(async () => {
+      const sent = recorded.reminders(documentId);
+      return sent.length > 0 ? sent : undefined;
+    }, { what: 'the reminder' });
+    expect(reminders).toEqual([expect.objectContaining({ to: { email: 'd2@client.example', name: 'Decider d2' }, decider: { id: 'd2', role: 'approver' }, idempotencyKey: `${quoteWorkflowId(documentId)}#decider#d2#reminder#1` })]);
+    await decideQuote(worker.client, documentId, 'cancel', randomUUID(), { actor: seller });
+    await handle.result();
+  });
+
+  it('continues as new in the middle and keeps who decided', async () => {
+    const { documentId, handle } = await sendQuote({ deciders: twoSteps, continueAsNewAfterEvents: 2 });
+    const firstRunId = (await handle.describe()).runId;
+    await byDecider(documentId, 'accept', 'd1', 'accept-d1');
+    await eventually(async () => ((await worker.client.workflow.getHandle(quoteWorkflowId(documentId), firstRunId).describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), {
+      what: 'the first run to continue as new',
+    });
+    expect((await byDecider(documentId, 'accept', 'd1', 'accept-d1')).deciders?.[0]).toMatchObject({ id: 'd1', state: 'approved' });
+    expect((await rejection(byDecider(documentId, 'accept', 'd1'))).message).toBe('You already approved');
+    await byDecider(documentId, 'accept', 'd2');
+    await invitedAfterStep(documentId, 3);
+    expect((await byDecider(documentId, 'accept', 'd3')).status).toBe('accepted');
+    expect((await handle.result()).status).toBe('accepted');
+    expect(recorded.trail(documentId)).toEqual(['sent', 'decider_approved', 'decider_approved', 'step_completed', 'decider_approved', 'accepted']);
   });
 });

@@ -31,11 +31,25 @@
  *   colleague's decision counts like the customer's; the customer who forwarded is told of it
  *   too (notifyForwarder), after the assignee. A colleague does not forward further.
  *
+ * - Several deciders (`deciders` in the input, domain/deciders.ts): each approves or asks for
+ *   changes through their own link, in steps, each step settled by its rule. Their first step is
+ *   invited instead of the customer's email; a step met invites the next; the proof is approved
+ *   once the last step is met, sent back with changes as soon as a step can no longer be, and a
+ *   next revision asks the same deciders again from the first step. A reviewer comments
+ *   (COMMENT) without deciding. Nobody else decides such a proof but the seller (CANCEL).
+ *
+ *   sent | viewed ── APPROVE | REQUEST_CHANGES by a decider ──▶ the same status (counted),
+ *                                                         or the same status, next step invited,
+ *                                                         or approved | changes_requested (settled)
+ *   sent | viewed ── COMMENT by a named decider ──▶ the same status, the comment recorded
+ *
  * Final statuses are not XState final states, for the same reason as the quote's: a view of an
  * approved proof must still be recorded.
  */
-import { and, assign, setup, type SnapshotFrom } from 'xstate';
+import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
+import { roundProgress, startRound, whyNotComment, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
+import { castRoundVote, roundVoteEffect, voteData, whyNotRoundVote, type InviteParams } from './deciders';
 import { activity, confirmToCustomer, isWithdrawable, neverTaken, withdrawableStatusReaders, factActions, RECORDED_FACTS, untilWithdrawalCloses, withdrawalWindow, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type Timed, type Withdrawable, type WithdrawalTerms } from './actions';
 
 /** A comment pinned on a point of a page; x and y are fractions of the page from its top left. */
@@ -57,6 +71,8 @@ export interface ProofMachineInput {
   readyRevision?: { revision: number; pageCount: number };
   /** An approval may be withdrawn on these terms; absent: never. */
   withdrawal?: WithdrawalTerms;
+  /** Several deciders decide, in steps (domain/deciders.ts); absent: the customer decides. */
+  deciders?: DeciderPlan;
 }
 
 export interface ProofContext {
@@ -74,6 +90,8 @@ export interface ProofContext {
   withdrawal?: WithdrawalTerms;
   /** The approval may be withdrawn now; absent once the window closed (and before withdrawals existed). */
   withdrawable?: Withdrawable;
+  /** The deciders' round on the current revision; absent when the customer decides alone. */
+  deciders?: DecisionRound;
 }
 
 /** A rendered revision, reported by the revision render. */
@@ -99,6 +117,14 @@ export interface RequestChangesEvent extends Timed {
   pins?: ProofPinInput[];
 }
 
+/** A reviewer (or any decider named) comments on the revision without deciding. */
+export interface CommentEvent extends Timed {
+  type: 'COMMENT';
+  revision: number;
+  comment: string;
+  pins?: ProofPinInput[];
+}
+
 /** The customer sends the proof to a colleague, who gets a link of their own. */
 export interface ForwardEvent extends Timed {
   type: 'FORWARD';
@@ -117,7 +143,8 @@ export type ProofEvent =
   | FactEvent
   | RevisionReadyEvent
   | ApproveEvent
-  | RequestChangesEvent;
+  | RequestChangesEvent
+  | CommentEvent;
 
 /** Parameters of the email that sends a revision to the customer. */
 export interface RevisionEmailParams {
@@ -159,15 +186,21 @@ function revisionProblem(context: ProofContext, event: RevisionReadyEvent): stri
   return undefined;
 }
 
+/** Only a proof with named deciders takes comments, from those whose step is open. */
+function commentProblem(context: ProofContext, event: CommentEvent): string | undefined {
+  if (!context.deciders) return 'Comments come from the reviewers the seller named; ask for changes instead';
+  return whyNotComment(context.deciders, event.actor.kind === 'customer' ? event.actor.deciderId : undefined);
+}
+
 /** A decision about another revision than the one the customer is now asked about. */
-function staleRevisionProblem(context: ProofContext, event: ApproveEvent | RequestChangesEvent): string | undefined {
+function staleRevisionProblem(context: ProofContext, event: ApproveEvent | RequestChangesEvent | CommentEvent): string | undefined {
   return event.revision === context.revision
     ? undefined
     : `This decision is about revision ${event.revision} of the proof; the current revision is ${context.revision}`;
 }
 
 function approvalProblem(context: ProofContext, event: ApproveEvent): string | undefined {
-  const stale = staleRevisionProblem(context, event);
+  const stale = staleRevisionProblem(context, event) ?? whyNotRoundVote(context.deciders, event);
   if (stale) return stale;
   if (!termsRequired(context)) return undefined;
   if (event.termsAccepted !== true) return 'The terms of sale must be accepted to approve the proof';
@@ -211,10 +244,10 @@ function pinProblem(context: ProofContext, pin: ProofPinInput, index: number): s
   return undefined;
 }
 
-function changeRequestProblem(context: ProofContext, event: RequestChangesEvent): string | undefined {
-  const stale = staleRevisionProblem(context, event);
+function changeRequestProblem(context: ProofContext, event: RequestChangesEvent | CommentEvent): string | undefined {
+  const stale = staleRevisionProblem(context, event) ?? (event.type === 'COMMENT' ? commentProblem(context, event) : whyNotRoundVote(context.deciders, event));
   if (stale) return stale;
-  if (!event.comment?.trim()) return 'A change request needs a comment';
+  if (!event.comment?.trim()) return event.type === 'COMMENT' ? 'A comment needs some words' : 'A change request needs a comment';
   for (const [index, pin] of (event.pins ?? []).entries()) {
     const problem = pinProblem(context, pin, index);
     if (problem) return problem;
@@ -234,6 +267,8 @@ export interface ProofView {
   remindersSent: number;
   /** Approved, and the approval may still be withdrawn (until this epoch ms, when the seller set a window). */
   withdrawable?: Withdrawable;
+  /** Where each decider stands, when several decide. */
+  deciders?: DeciderProgress[];
 }
 
 /** A proof's context as it starts: at the revision ready when sent (none yet for a draft), no reminder sent. */
@@ -246,6 +281,7 @@ function proofContext(input: ProofMachineInput): ProofContext {
     termsAcceptedVersion: input.termsAcceptedVersion,
     remindersSent: 0,
     ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
+    ...(input.deciders ? { deciders: startRound(input.deciders) } : {}),
   };
 }
 
@@ -260,6 +296,10 @@ export const proofMachine = setup({
     newerRevision: ({ context, event }) => event.type === 'REVISION_READY' && revisionProblem(context, event) === undefined,
     mayApprove: ({ context, event }) => event.type === 'APPROVE' && approvalProblem(context, event) === undefined,
     mayRequestChanges: ({ context, event }) => event.type === 'REQUEST_CHANGES' && changeRequestProblem(context, event) === undefined,
+    mayComment: ({ context, event }) => event.type === 'COMMENT' && changeRequestProblem(context, event) === undefined,
+    inRound: ({ context }) => context.deciders !== undefined,
+    voteSettles: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'settled',
+    voteMeetsStep: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'step_met',
     mayForward: ({ context, event }) => event.type === 'FORWARD' && forwardProblem(context, event) === undefined,
     byColleague: ({ event }) => colleagueLinkOf(event) !== undefined,
     mayWithdraw: ({ context, event }) => isWithdrawable(context.withdrawable, event.at),
@@ -282,8 +322,17 @@ export const proofMachine = setup({
     countForward: assign({ forwards: ({ context }) => (context.forwards ?? 0) + 1 }),
     openWithdrawal: assign({ withdrawable: ({ context, event }) => withdrawalWindow(context.withdrawal, event.at) }),
     closeWithdrawal: assign({ withdrawable: undefined }),
+    countVote: assign({ deciders: ({ context, event }) => castRoundVote(context.deciders, event) }),
+    /** A new revision is asked of the same deciders, from the first step. */
+    restartRound: assign({ deciders: ({ context }) => context.deciders && startRound(context.deciders) }),
+    /** The revision goes to the customer, or to the first step's deciders when several decide. */
+    sendRevision: enqueueActions(({ context, enqueue }) => {
+      if (context.deciders) enqueue({ type: 'inviteDeciders', params: { step: 1, round: context.revision } });
+      else enqueue({ type: 'sendRevisionEmail', params: { revision: context.revision } });
+    }),
     recordTransition: activity<RecordParams>(),
     sendRevisionEmail: activity<RevisionEmailParams>(),
+    inviteDeciders: activity<InviteParams>(),
     sendReminderEmail: activity<ReminderEmailParams>(),
     notifyAssignee: activity<NotifyParams>(),
     confirmToCustomer: activity<ConfirmParams>(),
@@ -302,18 +351,11 @@ export const proofMachine = setup({
       }) as const;
     const notify = (what: AuditEventType) => ({ type: 'notifyAssignee', params: { event: 'decided', what } }) as const;
     const onRevision = (context: ProofContext) => ({ revision: context.revision });
-    /** The current revision goes to the customer: emailed, then recorded as sent. */
-    const sendRevision = [
-      { type: 'sendRevisionEmail', params: ({ context }: { context: ProofContext }) => ({ revision: context.revision }) },
-      record('sent', onRevision),
-    ] as const;
-    const revisionReady = { target: 'sent', reenter: true, guard: 'newerRevision', actions: ['keepTime', 'takeRevision', ...sendRevision] } as const;
-    const approval = {
-      target: 'approved',
-      guard: 'mayApprove',
-      actions: [
-        'keepTime',
-        'keepTermsAcceptance',
+    /** The current revision goes to the customer (or its first deciders): emailed, then recorded as sent. */
+    const sendRevision = ['sendRevision', record('sent', onRevision)] as const;
+    const revisionReady = { target: 'sent', reenter: true, guard: 'newerRevision', actions: ['keepTime', 'takeRevision', 'restartRound', ...sendRevision] } as const;
+    /** The proof approved: recorded (with the terms ticked), told, and open to withdrawal. */
+    const approved = [
         record('approved', (context, event) => ({
           ...onRevision(context),
           // Only the current version counts as accepted (the one the customer is asked about).
@@ -323,22 +365,18 @@ export const proofMachine = setup({
         })),
         notify('approved'),
         'openWithdrawal',
-      ],
-    } as const;
+    ] as const;
+    const approval = { target: 'approved', guard: 'mayApprove', actions: ['keepTime', 'keepTermsAcceptance', ...approved] } as const;
     /** The customer's own approval is confirmed to them; a colleague's is told to whoever forwarded it (tellForwarder). */
     const approve = { ...approval, actions: [...approval.actions, confirmToCustomer('approved')] } as const;
-    const requestChanges = {
-      target: 'changes_requested',
-      guard: 'mayRequestChanges',
-      actions: [
-        'keepTime',
-        record('changes_requested', (context, event) => ({
-          ...onRevision(context),
-          ...(event.type === 'REQUEST_CHANGES' ? { comment: event.comment.trim(), pins: event.pins ?? [] } : {}),
-        })),
-        notify('changes_requested'),
-      ],
-    } as const;
+    const changesRequested = [
+      record('changes_requested', (context, event) => ({
+        ...onRevision(context),
+        ...(event.type === 'REQUEST_CHANGES' ? { comment: event.comment.trim(), pins: event.pins ?? [] } : {}),
+      })),
+      notify('changes_requested'),
+    ] as const;
+    const requestChanges = { target: 'changes_requested', guard: 'mayRequestChanges', actions: ['keepTime', ...changesRequested] } as const;
     const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled')] } as const;
     /** The seller asks again about the revision the customer has not answered yet. */
     const remind = {
@@ -382,9 +420,39 @@ export const proofMachine = setup({
         ),
       ],
     } as const;
+    /** A decider's vote: counted, and recorded as theirs. */
+    const voteRecord = (what: 'decider_approved' | 'decider_declined') => record(what, (context, event) => ({ ...onRevision(context), ...voteData(context.deciders, event) }));
+    const approveVote = ['keepTime', 'keepTermsAcceptance', 'countVote', voteRecord('decider_approved')] as const;
+    const declineVote = ['keepTime', 'countVote', voteRecord('decider_declined')] as const;
+    /** A step met: recorded, and the next step's deciders invited. */
+    const nextStep = [
+      record('step_completed', (context) => ({ ...onRevision(context), step: (context.deciders?.step ?? 2) - 1 })),
+      { type: 'inviteDeciders', params: ({ context }: { context: ProofContext }) => ({ step: context.deciders?.step ?? 1, round: context.revision }) },
+    ] as const;
+    /** A decider's vote settles the proof, meets its step, or is counted; before the customer's own decision (no deciders). */
+    const approvalVotes = [
+      { target: 'approved', guard: and(['mayApprove', 'voteSettles']), actions: [...approveVote, ...approved] },
+      { guard: and(['mayApprove', 'voteMeetsStep']), actions: [...approveVote, ...nextStep] },
+      { guard: and(['mayApprove', 'inRound']), actions: approveVote },
+    ] as const;
+    const changeVotes = [
+      { target: 'changes_requested', guard: and(['mayRequestChanges', 'voteSettles']), actions: [...declineVote, ...changesRequested] },
+      { guard: and(['mayRequestChanges', 'inRound']), actions: declineVote },
+    ] as const;
+    const comment = {
+      guard: 'mayComment',
+      actions: [
+        'keepTime',
+        record('commented', (context, event) => ({
+          ...onRevision(context),
+          ...(event.type === 'COMMENT' ? { comment: event.comment.trim(), pins: event.pins ?? [], ...voteData(context.deciders, event) } : {}),
+        })),
+      ],
+    } as const;
     const awaitingDecision = {
-      APPROVE: [byColleague(approval, 'approved'), approve],
-      REQUEST_CHANGES: [byColleague(requestChanges, 'changes_requested'), requestChanges],
+      APPROVE: [...approvalVotes, byColleague(approval, 'approved'), approve],
+      REQUEST_CHANGES: [...changeVotes, byColleague(requestChanges, 'changes_requested'), requestChanges],
+      COMMENT: comment,
       REVISION_READY: revisionReady,
       CANCEL: cancel,
       FORWARD: forward,
@@ -472,6 +540,7 @@ export function whyNotProof(snapshot: ProofSnapshot, event: ProofEvent): string 
       return forwardProblem(context, event);
     case 'APPROVE':
     case 'REQUEST_CHANGES':
+    case 'COMMENT':
       if (status === 'draft') return 'The proof has not been sent yet';
       if (status === 'changes_requested') {
         return `Changes were already requested on revision ${context.revision}; the next revision will be sent for approval`;
@@ -492,5 +561,6 @@ export function proofView(snapshot: ProofSnapshot): ProofView {
     termsRequired: termsRequired(context),
     remindersSent: remindersSent(context),
     ...(context.withdrawable ? { withdrawable: context.withdrawable } : {}),
+    ...(context.deciders ? { deciders: roundProgress(context.deciders) } : {}),
   };
 }

@@ -64,6 +64,17 @@
  *   count from the withdrawal). A signature, or an answer the seller recorded, is not withdrawn
  *   on the portal: the customer calls the seller.
  *
+ * - Several deciders (`deciders` in the input, domain/deciders.ts): each approver accepts or
+ *   refuses through their own link, in steps, each step settled by its rule. The first step is
+ *   invited instead of the customer's email, a step met invites the next, and the quote is
+ *   accepted once the last step is met, refused as soon as a step can no longer be. Such a quote
+ *   is not put on hold or revised; its signers (the last step's, with the built-in signature) each
+ *   sign with their own evidence; the seller may still record an answer given off line, remind
+ *   or cancel.
+ *
+ *   sent | viewed ── ACCEPT | REFUSE by a decider ──▶ the same status (counted),
+ *                                             or the same status, next step invited,
+ *                                             or accepted | refused (settled)
  * - Deposit (`deposit` in the input; absent in quotes without one, and in those sent before it
  *   existed): the yes on the portal asks the provider's hosted page for the deposit
  *   (`openDepositPayment`, as an invoice's "Pay online" does). Kept as context, not as statuses:
@@ -85,7 +96,9 @@
  * Final statuses are not XState final states: a finished machine ignores events, and a view of
  * an accepted quote must still be recorded.
  */
-import { assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
+import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
+import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
+import { castRoundVote, deciderIdOf, roundVoteEffect, voteData, whyNotRoundVote, type InviteParams } from './deciders';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type Actor, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { DepositPolicy } from '../../domain/deposit';
@@ -107,6 +120,8 @@ export interface QuoteMachineInput {
   withdrawal?: WithdrawalTerms;
   /** The version the quote is at when this machine starts (a reopened quote's); 1 when absent. */
   version?: number;
+  /** Several deciders decide, in steps (domain/deciders.ts); absent: the customer decides. */
+  deciders?: DeciderPlan;
   /** A deposit is asked with the yes, on this policy; absent: none (and in quotes sent before deposits existed). */
   deposit?: DepositTerms;
 }
@@ -141,6 +156,8 @@ export interface QuoteContext {
   withdrawal?: WithdrawalTerms;
   /** The acceptance may be withdrawn now, until `until` (epoch ms) if set; absent once the window closed. */
   withdrawable?: Withdrawable;
+  /** The deciders' round; absent when the customer decides alone. */
+  deciders?: DecisionRound;
   deposit?: DepositTerms;
   /** How many times the deposit's page was asked for: the workflow answers each ask with its page. */
   depositAsks?: number;
@@ -222,6 +239,8 @@ export interface RecordDepositParams {
 /** What the recordSignature action keeps: the evidence, for the version signed, with the options chosen. */
 export interface SignatureRecordParams {
   version: number;
+  /** The signer among several deciders (domain/deciders.ts). */
+  deciderId?: string;
   signedAt: number;
   evidence: SignatureEvidence;
   options: string[];
@@ -245,6 +264,8 @@ export interface QuoteView {
   version?: number;
   /** Accepted, and the customer may still withdraw it (until this epoch ms, when the seller set a window). */
   withdrawable?: Withdrawable;
+  /** Where each decider stands, when several decide. */
+  deciders?: DeciderProgress[];
   /** The deposit asked with the yes: its policy, and whether it is paid. */
   deposit?: { policy: DepositPolicy; paid: boolean };
 }
@@ -277,8 +298,14 @@ export const quoteMachine = setup({
   guards: {
     remindersLeft: ({ context }) => context.remindersSent < context.maxReminders,
     stillValid: ({ context, event }) => isStillValid(context, event),
-    // Under accept_when_paid the yes comes with the deposit (PAY_DEPOSIT), never without it.
-    mayAccept: ({ context, event }) => mayAcceptNow(context, event) && depositPolicy(context) !== 'accept_when_paid',
+    // Several deciders: approvers accept even where the signers sign. Under accept_when_paid the yes comes with the deposit (PAY_DEPOSIT), never without it.
+    mayAccept: ({ context, event }) =>
+      context.deciders
+        ? isStillValid(context, event) && isForCurrentVersion(context, event) && whyNotRoundVote(context.deciders, event) === undefined
+        : mayAcceptNow(context, event) && depositPolicy(context) !== 'accept_when_paid',
+    mayRefuse: ({ context, event }) => isStillValid(context, event) && whyNotRoundVote(context.deciders, event) === undefined,
+    /** Putting on hold or revising is between the customer and the seller, not a round of deciders'. */
+    stillValidAlone: ({ context, event }) => isStillValid(context, event) && !context.deciders,
     acceptsThenPays: ({ context, event }) => mayAcceptNow(context, event) && depositPolicy(context) === 'accept_then_pay',
     acceptsWhenPaid: ({ context, event }) => mayAcceptNow(context, event) && depositPolicy(context) === 'accept_when_paid',
     depositDue: ({ context }) => isDepositDue(context),
@@ -286,7 +313,10 @@ export const quoteMachine = setup({
     newDeposit: ({ context, event }) => isNewDeposit(context, event),
     newDepositFailure: ({ context, event }) => event.type === 'DEPOSIT_FAILED' && context.deposit !== undefined && !(context.depositFailureEventIds ?? []).includes(event.eventId),
     maySign: ({ context, event }) =>
-      event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context),
+      event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context) && whyNotRoundVote(context.deciders, event) === undefined,
+    inRound: ({ context }) => context.deciders !== undefined,
+    voteSettles: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'settled',
+    voteMeetsStep: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'step_met',
     maySigningBeCancelled: ({ context }) => requiresSignature(context) && !isSigningCancelled(context),
     answeredYes: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'accepted' && isStillValid(context, event),
     answeredNo: ({ context, event }) => event.type === 'RECORD_ANSWER' && event.answer === 'refused' && isStillValid(context, event),
@@ -308,6 +338,12 @@ export const quoteMachine = setup({
     /** A portal acceptance opens the withdrawal window, when the quote has one (a zero window is none). */
     openWithdrawal: assign({ withdrawable: ({ context, event }) => withdrawalWindow(context.withdrawal, event.at) }),
     closeWithdrawal: assign({ withdrawable: undefined }),
+    countVote: assign({ deciders: ({ context, event }) => castRoundVote(context.deciders, event) }),
+    /** The quote goes to the customer, or to the first step's deciders when several decide. */
+    sendQuote: enqueueActions(({ context, enqueue }) => {
+      if (context.deciders) enqueue({ type: 'inviteDeciders', params: { step: 1, round: currentVersion(context) } });
+      else enqueue('sendFirstEmail');
+    }),
     markMovedOn: enqueueActions(({ context, enqueue }) => {
       // Only a quote with a deposit keeps it: others' snapshots stay as they were.
       if (context.deposit) enqueue.assign({ movedOn: true as const });
@@ -330,6 +366,7 @@ export const quoteMachine = setup({
     recordDeposit: activity<RecordDepositParams>(),
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
+    inviteDeciders: activity<InviteParams>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),
     confirmToCustomer: activity<ConfirmParams>(),
@@ -377,10 +414,24 @@ export const quoteMachine = setup({
           }),
         },
       ] as const;
-    const decide = (target: 'accepted' | 'refused' | 'on_hold', what: AuditEventType, guard: 'stillValid' | 'mayAccept' = 'stillValid') =>
+    const decide = (target: 'accepted' | 'refused' | 'on_hold', what: AuditEventType, guard: 'stillValidAlone' | 'mayAccept' | 'mayRefuse') =>
       ({ target, guard, actions: ['keepTime', record(what), notify('decided', what)] }) as const;
     const accepted = decide('accepted', 'accepted', 'mayAccept');
     const accept = { ...accepted, actions: [...accepted.actions, 'openWithdrawal', confirmToCustomer('accepted')] } as const;
+    /** A decider's vote: counted, and recorded as theirs. */
+    const voteRecord = (what: 'decider_approved' | 'decider_declined') =>
+      ({ type: 'recordTransition', params: ({ context, event }: { context: QuoteContext; event: QuoteEvent }) => ({ type: what, data: voteData(context.deciders, event) }) }) as const;
+    /** A step met: recorded, and the next step's deciders invited. */
+    const nextStep = [
+      { type: 'recordTransition', params: ({ context }: { context: QuoteContext }) => ({ type: 'step_completed' as const, data: { step: (context.deciders?.step ?? 2) - 1 } }) },
+      { type: 'inviteDeciders', params: ({ context }: { context: QuoteContext }) => ({ step: context.deciders?.step ?? 1, round: currentVersion(context) }) },
+    ] as const;
+    /** A decider's vote settles the quote, meets its step, or is counted; before the customer's own decision (no deciders). */
+    const acceptVotes = [
+      { ...accept, guard: and(['mayAccept', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...accept.actions.slice(1)] },
+      { guard: and(['mayAccept', 'voteMeetsStep']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...nextStep] },
+      { guard: and(['mayAccept', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_approved')] },
+    ] as const;
     const sign = {
       target: 'accepted',
       guard: 'maySign',
@@ -394,6 +445,7 @@ export const quoteMachine = setup({
             evidence: event.signature,
             options: event.options ?? [],
             ...(event.source ? { source: event.source } : {}),
+            ...(deciderIdOf(event) ? { deciderId: deciderIdOf(event) } : {}),
           }),
         },
         {
@@ -408,6 +460,11 @@ export const quoteMachine = setup({
         confirmToCustomer('signed'),
       ],
     } as const;
+    /** A signer's signature: kept with its evidence and counted; the last one accepts the quote. */
+    const signVotes = [
+      { ...sign, guard: and(['maySign', 'voteSettles']), actions: ['keepTime', 'countVote', sign.actions[1], voteRecord('decider_approved'), ...sign.actions.slice(2)] },
+      { guard: and(['maySign', 'inRound']), actions: ['keepTime', 'countVote', sign.actions[1], voteRecord('decider_approved')] },
+    ] as const;
     /** A new version: written, recorded (revised, or reopened), then emailed; the reminder clock starts again from that email. */
     const newVersion = (what: 'revised' | 'reopened') =>
       [
@@ -424,12 +481,16 @@ export const quoteMachine = setup({
         'restartReminderClock',
         'sendRevisionEmail',
       ] as const;
-    const revise = (self: 'sent' | 'viewed' | 'on_hold') => ({ target: self, reenter: true, guard: 'stillValid', actions: newVersion('revised') }) as const;
+    const revise = (self: 'sent' | 'viewed' | 'on_hold') => ({ target: self, reenter: true, guard: 'stillValidAlone', actions: newVersion('revised') }) as const;
     /** Cancelled, and its signing with it when one is out (the workflow knows whether). */
     const cancel = { target: 'cancelled', actions: ['keepTime', record('cancelled'), 'withdrawSignature', 'closeDepositPages'] } as const;
     const expire = { target: 'expired', actions: ['keepTime', record('expired'), 'closeDepositPages'] } as const;
-    const refused = decide('refused', 'refused');
+    const refused = decide('refused', 'refused', 'mayRefuse');
     const refuse = { ...refused, actions: [...refused.actions, 'closeDepositPages'] } as const;
+    const refuseVotes = [
+      { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1)] },
+      { guard: and(['mayRefuse', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_declined')] },
+    ] as const;
     /** The portal signing cancelled, the quote left where it is (its timers keep running). */
     const cancelSigning = { guard: 'maySigningBeCancelled', actions: ['keepTime', 'markSigningCancelled', 'cancelPortalSigning'] } as const;
     /** The customer's answer given off line: the signing closed, then taken as their decision, with how and by whom. */
@@ -515,10 +576,10 @@ export const quoteMachine = setup({
           untilExpiry: expire,
         },
         on: {
-          ACCEPT: accept,
-          SIGN: sign,
-          REFUSE: refuse,
-          HOLD: decide('on_hold', 'put_on_hold'),
+          ACCEPT: [...acceptVotes, accept],
+          SIGN: [...signVotes, sign],
+          REFUSE: [...refuseVotes, refuse],
+          HOLD: decide('on_hold', 'put_on_hold', 'stillValidAlone'),
           REMIND: { guard: 'stillValid', target: self, reenter: true, actions: remind(false) },
           REVISE: revise(self),
           CANCEL: cancel,
@@ -540,6 +601,7 @@ export const quoteMachine = setup({
         requireSignature: input.requireSignature ?? false,
         version: input.version ?? 1,
         ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
+        ...(input.deciders ? { deciders: startRound(input.deciders) } : {}),
         ...(input.deposit ? { deposit: input.deposit } : {}),
       }),
       initial: 'draft',
@@ -550,7 +612,7 @@ export const quoteMachine = setup({
           on: {
             SEND: {
               target: 'sent',
-              actions: ['keepTime', 'restartReminderClock', 'sendFirstEmail', record('sent')],
+              actions: ['keepTime', 'restartReminderClock', 'sendQuote', record('sent')],
             },
             CANCEL: cancel,
             REOPEN: { target: 'sent', actions: newVersion('reopened') },
@@ -673,8 +735,14 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
   if ((event.type === 'ACCEPT' || event.type === 'SIGN' || event.type === 'PAY_DEPOSIT') && !isForCurrentVersion(context, event)) {
     return `This link is for version ${event.version} of the quote; version ${currentVersion(context)} replaces it`;
   }
-  if ((event.type === 'ACCEPT' || event.type === 'PAY_DEPOSIT') && requiresSignature(context)) return 'This quote must be signed';
-  if (event.type === 'ACCEPT' && depositPolicy(context) === 'accept_when_paid') return 'This quote asks for a deposit: it is accepted by paying the deposit';
+  if (context.deciders) {
+    const notAVote = whyNotRoundVote(context.deciders, event);
+    if ((event.type === 'ACCEPT' || event.type === 'REFUSE' || event.type === 'SIGN') && notAVote) return notAVote;
+    if (event.type === 'HOLD' || event.type === 'REVISE' || event.type === 'PAY_DEPOSIT') return 'Several people decide this quote, each on their own link: it is not put on hold, revised or paid a deposit on meanwhile';
+  } else {
+    if ((event.type === 'ACCEPT' || event.type === 'PAY_DEPOSIT') && requiresSignature(context)) return 'This quote must be signed';
+    if (event.type === 'ACCEPT' && depositPolicy(context) === 'accept_when_paid') return 'This quote asks for a deposit: it is accepted by paying the deposit';
+  }
   if (event.type === 'SIGN' && isSigningCancelled(context)) return 'The seller cancelled the signing of this quote';
   if (event.type === 'SIGN' && !event.signature.signerName.trim()) return "The signer's name is required";
   if (event.type === 'SIGN' && event.signature.consent !== true) return 'Consent is required to sign';
@@ -713,6 +781,7 @@ export function quoteView(snapshot: QuoteSnapshot): QuoteView {
     ...(snapshot.context.validUntil !== undefined ? { validUntil: snapshot.context.validUntil } : {}),
     version: currentVersion(snapshot.context),
     ...(snapshot.context.withdrawable ? { withdrawable: snapshot.context.withdrawable } : {}),
+    ...(snapshot.context.deciders ? { deciders: roundProgress(snapshot.context.deciders) } : {}),
     ...(snapshot.context.deposit ? { deposit: { policy: snapshot.context.deposit.policy, paid: isDepositPaid(snapshot.context) } } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ProofType } from '../../domain/proof-types';
 import type { ProofPinInput, ProofView } from '../machines/proof';
 import type { WithdrawalTerms } from '../machines/actions';
+import type { DeciderPlan } from '../../domain/deciders';
 import type { DecisionInput, DocumentWorkflowInput, DraftStart, SendInstructions } from './document';
 
 export type { ProofPinInput, ProofView } from '../machines/proof';
@@ -20,6 +21,8 @@ export interface ProofWorkflowInput extends DocumentWorkflowInput, DraftStart {
   proofType?: ProofType;
   /** An approval may be withdrawn on these terms (settings.withdrawalWindow); absent: it may not. */
   withdrawal?: WithdrawalTerms;
+  /** Several deciders, in steps (domain/deciders.ts), invited instead of the customer's email; absent: the customer decides. */
+  deciders?: DeciderPlan;
 }
 
 /** A rendered revision, reported by the revision render. The update id is `revision-<revisionId>`. */
@@ -46,7 +49,11 @@ export interface ForwardProofInput extends DecisionInput {
   to: { email: string; name?: string };
 }
 
+/** A reviewer (or a decider) comments on the revision without deciding. */
+export type CommentInput = RequestChangesInput;
+
 export const proofUpdates = {
+  comment: defineUpdate<ProofView, [CommentInput]>('comment'),
   approve: defineUpdate<ProofView, [ApproveProofInput]>('approve'),
   requestChanges: defineUpdate<ProofView, [RequestChangesInput]>('requestChanges'),
   /** Back office: cancel the proof. */

@@ -6,6 +6,7 @@ import type { PaymentPage } from '../../domain/invoice';
 import type { DepositTerms, QuoteView, WithdrawalTerms } from '../machines/quote';
 import { documentWorkflowId, type DecisionInput, type RecordAnswerInput, type DocumentWorkflowInput, type DraftStart, type SendInstructions } from './document';
 import type { ExternalSignatureStart } from './signature';
+import type { DeciderPlan } from '../../domain/deciders';
 
 export type { QuoteView } from '../machines/quote';
 
@@ -32,6 +33,8 @@ export interface QuoteWorkflowInput extends DocumentWorkflowInput, DraftStart {
    * is the new version's. `writtenBefore` numbers its writes after the earlier runs'.
    */
   reopen?: { version: number };
+  /** Several deciders, in steps (domain/deciders.ts), invited instead of the customer's email; absent: the customer decides. */
+  deciders?: DeciderPlan;
   /** A deposit is asked with the yes (domain/deposit.ts); absent: none. */
   deposit?: DepositTerms;
 }

@@ -106,6 +106,7 @@ describe('with actions behind the answer', () => {
         },
         notifyAssignee: async ({ params }) => void ran.push(`notify ${params.what}`),
         sendFirstEmail: noted('first email'),
+        inviteDeciders: noted('invite deciders'),
         sendReminderEmail: noted('reminder'),
         recordSignature: noted('signature'),
         applyRevision: noted('revision'),

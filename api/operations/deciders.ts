@@ -1,0 +1,69 @@
+/**
+ * A send's deciders (domain/deciders.ts), checked and resolved before the document's workflow
+ * starts: each names a contact of the document's customer (with an email address) or an
+ * address, and gets their id in the order given. Bad input is a 422 naming the field; nothing
+ * is claimed before.
+ */
+import { deciderPlanProblem, rulesOfSteps, type Decider, type DeciderPlan, type DeciderRole, type StepRule } from '../../domain/deciders';
+import { AppError } from '../../domain/errors';
+import type { AppDeps } from '../app';
+import type { TenantCaller } from '../auth';
+
+type NamedDecider = ({ contactId: string } | { email: string }) & { name?: string; role: DeciderRole; step?: number };
+
+export interface DecidersRequest {
+  deciders?: NamedDecider[];
+  rule?: StepRule | StepRule[];
+}
+
+function refused(message: string, path: string): AppError {
+  return new AppError('unprocessable', message, [{ path, message }]);
+}
+
+/** The plan a send asks for, undefined when it names no deciders. */
+export async function resolveDeciders(
+  deps: AppDeps,
+  caller: TenantCaller,
+  document: { kind: string; customerId: string },
+  request: DecidersRequest & { channel?: string; requireSignature?: boolean; to?: unknown },
+  external: boolean,
+): Promise<DeciderPlan | undefined> {
+  const { deciders, rule } = request;
+  if (!deciders) {
+    if (rule !== undefined) throw refused('A rule settles the steps of deciders; name them in "deciders".', 'rule');
+    return undefined;
+  }
+  if (document.kind !== 'quote' && document.kind !== 'proof') throw refused('Quotes and proofs are decided by several people; this document is not.', 'deciders');
+  if (request.to !== undefined) throw refused('Deciders are invited instead of "to"; name the recipient among them.', 'to');
+  if (request.channel === 'sms') throw refused('Deciders are invited by email.', 'channel');
+  // Through an external provider (GetAccept), the deciders are its recipients: signers, in signing order (their steps).
+  const notSigner = deciders.findIndex((decider) => decider.role !== 'signer');
+  if (external && notSigner >= 0) throw refused('Through GetAccept the deciders are its signers: name signers only, their steps the signing order.', `deciders.${notSigner}.role`);
+  if (external && rule !== undefined) throw refused('GetAccept asks every signer, in their order: no rule.', 'rule');
+  // Signers sign a quote on the portal (the built-in signature); a send that names none signs nothing.
+  const signer = deciders.findIndex((decider) => decider.role === 'signer');
+  if (signer >= 0 && document.kind !== 'quote') throw refused('Only quotes are signed; a proof is approved.', `deciders.${signer}.role`);
+  if (signer >= 0 && request.requireSignature === false) throw refused('Signers sign: send with requireSignature, or name approvers.', 'requireSignature');
+  if (signer < 0 && request.requireSignature) throw refused('A signature is asked: name the signers among the deciders (role "signer").', 'requireSignature');
+  // GetAccept's signing order may put signers in every step; on the portal they sign last.
+  const problem = deciderPlanProblem(external ? deciders.map((decider) => ({ ...decider, role: 'approver' as const })) : deciders, rule);
+  if (problem) throw refused(`The deciders' steps do not hold: ${problem.message}.`, problem.path);
+
+  const resolved: Decider[] = [];
+  for (const [index, decider] of deciders.entries()) {
+    const base = { id: `d${index + 1}`, role: decider.role, step: decider.step ?? 1 };
+    if ('email' in decider) {
+      resolved.push({ ...base, email: decider.email, ...(decider.name ? { name: decider.name } : {}) });
+      continue;
+    }
+    const contact = await deps.prisma.contact.findFirst({ where: { id: decider.contactId, tenantId: caller.tenantId, customerId: document.customerId } });
+    if (!contact) throw refused(`No contact ${decider.contactId} for this customer.`, `deciders.${index}.contactId`);
+    if (!contact.email) throw refused('The contact has no email address.', `deciders.${index}.contactId`);
+    resolved.push({ ...base, email: contact.email, name: decider.name ?? contact.name, contactId: contact.id });
+  }
+  const addresses = resolved.map((decider) => decider.email.toLowerCase());
+  const repeated = addresses.findIndex((address, index) => addresses.indexOf(address) !== index);
+  if (repeated >= 0) throw refused(`${resolved[repeated]?.email} is named twice: each decider has one link and one say.`, `deciders.${repeated}`);
+  const steps = Math.max(...resolved.map((decider) => decider.step));
+  return { deciders: resolved, rules: rulesOfSteps(rule, steps) };
+}

@@ -1,0 +1,53 @@
+/**
+ * How the quote and proof machines read a decision event as a decider's vote (domain/deciders.ts
+ * holds the rules): whose it is (their link's decider id, in the actor), and yes or no by its
+ * type. Every function answers undefined when the document has no deciders.
+ */
+import { castVote, findDecider, voteEffect, whyNotVote, type DecisionRound, type Vote, type VoteEffect } from '../../domain/deciders';
+import type { Timed } from './actions';
+
+/** The invitations of a step: `round` keys them (the proof's revision, the quote's version), so a retry sends each once. */
+export interface InviteParams {
+  step: number;
+  round: number;
+}
+
+type Decision = Timed & { type: string };
+
+const YES_EVENTS: readonly string[] = ['APPROVE', 'ACCEPT', 'SIGN'];
+
+const voteOfEvent = (event: Decision): Vote => (YES_EVENTS.includes(event.type) ? 'yes' : 'no');
+
+export function deciderIdOf(event: Timed): string | undefined {
+  return event.actor.kind === 'customer' ? event.actor.deciderId : undefined;
+}
+
+/** Why the decision is not a vote this round takes; undefined without deciders. Signers sign; approvers accept. */
+export function whyNotRoundVote(round: DecisionRound | undefined, event: Decision): string | undefined {
+  if (!round) return undefined;
+  const notAVote = whyNotVote(round, deciderIdOf(event));
+  if (notAVote) return notAVote;
+  const role = findDecider(round, deciderIdOf(event))?.role;
+  if (event.type === 'SIGN' && role !== 'signer') return 'The signers sign; approvers accept';
+  if (event.type === 'ACCEPT' && role === 'signer') return 'A signer signs the quote';
+  return undefined;
+}
+
+/** What the vote would do; undefined without deciders or when it is not taken. */
+export function roundVoteEffect(round: DecisionRound | undefined, event: Decision): VoteEffect | undefined {
+  const deciderId = deciderIdOf(event);
+  if (!round || deciderId === undefined || whyNotRoundVote(round, event)) return undefined;
+  return voteEffect(round, deciderId, voteOfEvent(event), event.at);
+}
+
+/** The round with the event's vote counted (guards admitted it). */
+export function castRoundVote(round: DecisionRound | undefined, event: Decision): DecisionRound | undefined {
+  const deciderId = deciderIdOf(event);
+  return round && deciderId !== undefined ? castVote(round, deciderId, voteOfEvent(event), event.at) : round;
+}
+
+/** Who decided, as the trail keeps it beside the actor: the decider and their step. */
+export function voteData(round: DecisionRound | undefined, event: Timed): Record<string, unknown> {
+  const decider = round && findDecider(round, deciderIdOf(event));
+  return decider ? { deciderId: decider.id, step: decider.step, role: decider.role } : {};
+}
