@@ -1,0 +1,165 @@
+/**
+ * `npm run bench:costs`: what one request costs in round trips, which no load on the machine
+ * moves — SQL statements sent to PostgreSQL and Temporal calls made by the API while handling
+ * it — for the requests issue 12 measures under load: `POST /v1/documents`, the portal page
+ * (`GET /d/:token`) and the portal's accept (`POST /d/:token/accept`, JSON). Then the history
+ * of one accepted quote's workflow, by event type.
+ *
+ * Each request is sent alone, several times, and attributed by async context: every statement
+ * node-postgres sends and every call on the API's Temporal client is counted against the
+ * request being handled (the worker's activities, running beside it in this process, are in no
+ * request's context and are counted apart). BENCH_COSTS_VERBOSE=1 prints the statements.
+ * Prints figures; asserts nothing.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import http from 'node:http';
+import pg from 'pg';
+import type { Client } from '@temporalio/client';
+import { greenlightClient, succeeded } from '../test/support/api';
+import { postPortalDecision } from '../test/support/http';
+import { quoteRunOver } from '../test/support/quote-run';
+import { startStack } from '../test/support/stack';
+import { CapturingMailer, inBenchEnvironment, intFromEnv, runBench, sendForPortalLink } from './harness';
+
+const REPEATS = intFromEnv('BENCH_COSTS_REPEATS', 3);
+const VERBOSE = process.env.BENCH_COSTS_VERBOSE === '1';
+
+interface Costs {
+  sql: string[];
+  temporal: string[];
+}
+
+const requestCosts = new AsyncLocalStorage<Costs>();
+/** What ran outside any request meanwhile: the worker's activities, sweepers. */
+let background: Costs = { sql: [], temporal: [] };
+
+function costsHere(): Costs {
+  return requestCosts.getStore() ?? background;
+}
+
+/** Every statement node-postgres sends (Prisma's adapter among them), in the context that sent it. */
+function countStatements(): void {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '?');
+    costsHere().sql.push(text.replace(/\s+/g, ' ').trim());
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+}
+
+/** Each HTTP request of the API handled in a context of its own. */
+function attributeRequests(): void {
+  const createServer = http.createServer.bind(http);
+  (http as { createServer: unknown }).createServer = (listener: http.RequestListener) =>
+    createServer((req, res) => {
+      // Read now: routers rewrite req.url while they handle it.
+      const key = `${req.method} ${req.url}`;
+      const costs: Costs = { sql: [], temporal: [] };
+      res.on('finish', () => lastRequest.set(key, costs));
+      requestCosts.run(costs, () => listener(req, res));
+    });
+}
+const lastRequest = new Map<string, Costs>();
+
+/** Every call of the API's Temporal client (gRPC to the frontend), in the context that made it. */
+function countTemporalCalls(client: Client): void {
+  // The service's methods are its own properties (protobufjs), each a call to the frontend.
+  const service = client.workflowService as unknown as Record<string, unknown>;
+  for (const name of Object.keys(service)) {
+    const method = service[name];
+    if (name === 'rpcImpl' || typeof method !== 'function') continue;
+    service[name] = (...args: unknown[]) => {
+      costsHere().temporal.push(name);
+      return (method as (...a: unknown[]) => unknown).apply(service, args);
+    };
+  }
+}
+
+function tally(items: string[]): string {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return [...counts].map(([item, count]) => `${count}× ${item}`).join(', ');
+}
+
+function summarizeStatement(text: string): string {
+  return text.length > 140 ? `${text.slice(0, 140)}…` : text;
+}
+
+function report(label: string, runs: Costs[]): void {
+  const sql = runs.map((run) => run.sql.length);
+  const temporal = runs.map((run) => run.temporal.length);
+  console.log(`${label}\n  SQL statements per request: ${sql.join(', ')}\n  Temporal calls per request: ${temporal.join(', ')}${temporal.some(Boolean) ? ` (${tally(runs.at(-1)?.temporal ?? [])})` : ''}`);
+  if (VERBOSE) for (const statement of runs.at(-1)?.sql ?? []) console.log(`    ${summarizeStatement(statement)}`);
+}
+
+/** The costs of the one request to `path` that `send` makes. */
+async function costOf(send: () => Promise<unknown>, key: string): Promise<Costs> {
+  lastRequest.delete(key);
+  await send();
+  // 'finish' comes after the answer is written: wait for it.
+  while (!lastRequest.has(key)) await new Promise((resolve) => setTimeout(resolve, 5));
+  return lastRequest.get(key) as Costs;
+}
+
+async function main(): Promise<void> {
+  countStatements();
+  attributeRequests();
+  await inBenchEnvironment({ database: 'greenlight_bench_costs' }, async () => {
+    const mailer = new CapturingMailer('buyer.bench');
+    const stack = await startStack({ mailer });
+    countTemporalCalls(stack.client);
+    try {
+      const api = greenlightClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
+      const user = await succeeded(api.POST('/v1/users', { body: { name: 'Bench Seller', email: 'seller@shop.bench' } }));
+      const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Bench Customer', locale: 'en' } }));
+      const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Bench Buyer', email: 'buyer@buyer.bench' } }));
+      const quote = (index: number) => ({
+        kind: 'quote' as const,
+        customerId: customer.id,
+        contactId: contact.id,
+        assigneeId: user.id,
+        lines: [
+          { description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 },
+          { description: 'Flyers A5, 135 g', quantity: 1000, unitPrice: 9, taxRate: 20 },
+          { description: 'Rush delivery', quantity: 1, unitPrice: 2500, taxRate: 20, optional: true },
+        ],
+      });
+
+      const creations: Costs[] = [];
+      const created: string[] = [];
+      for (let index = 0; index < REPEATS; index += 1) {
+        creations.push(await costOf(async () => created.push((await succeeded(api.POST('/v1/documents', { body: quote(index) }))).id), 'POST /v1/documents'));
+      }
+      report('POST /v1/documents (a quote of three lines):', creations);
+
+      const links = await Promise.all(created.map((id) => sendForPortalLink(api, mailer, stack.config.publicUrl, id)));
+      const pages: Costs[] = [];
+      const accepts: Costs[] = [];
+      for (const link of links) {
+        const path = new URL(link).pathname;
+        pages.push(
+          await costOf(async () => {
+            const page = await fetch(link, { headers: { accept: 'text/html', 'user-agent': 'Mozilla/5.0 (bench) Firefox/140.0' } });
+            await page.arrayBuffer();
+          }, `GET ${path}`),
+        );
+        accepts.push(await costOf(() => postPortalDecision(link, 'accept'), `POST ${path}/accept`));
+      }
+      report('Portal page GET (a sent quote):', pages);
+      report('Portal accept POST (JSON):', accepts);
+
+      const lastId = created.at(-1) as string;
+      await quoteRunOver(stack, lastId);
+      const history = await stack.client.workflow.getHandle(`quote-${lastId}`).fetchHistory();
+      const types = (history.events ?? []).map((event) => Object.keys(event).find((key) => key.endsWith('EventAttributes'))?.replace(/EventAttributes$/, '') ?? '?');
+      console.log(`Quote workflow history, created → sent → viewed → accepted → over: ${types.length} events\n  ${tally(types)}`);
+      console.log(`Outside requests meanwhile (worker, sweepers): ${background.sql.length} SQL statements`);
+      background = { sql: [], temporal: [] };
+    } finally {
+      await stack.close();
+    }
+  });
+}
+
+runBench(main);
