@@ -134,7 +134,7 @@ export function recordOpen(deps: CustomerActionDeps & { config: Pick<Config, 'ta
   const at = new Date();
   const data = { linkId: target.link.id, viewId, human: false, reason: doubtAbout(target, { ...request, at }), counted: false };
   const recorded = (async () => {
-    const { event } = await recordAuditEvent(deps.prisma, {
+    const { event, created, deliveriesQueued } = await recordAuditEvent(deps.prisma, {
       tenantId: target.document.tenantId,
       documentId: target.document.id,
       dedupeKey: openedKey(viewId),
@@ -145,7 +145,8 @@ export function recordOpen(deps: CustomerActionDeps & { config: Pick<Config, 'ta
       data,
     });
     const dispatcher = { client: deps.temporal, taskQueue: deps.config.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
-    await dispatchWebhookDeliveries(deps.prisma, () => dispatcher, event.id);
+    // A new open's deliveries are those it just queued: nothing to look up when no endpoint wants opens.
+    if (!created || deliveriesQueued > 0) await dispatchWebhookDeliveries(deps.prisma, () => dispatcher, event.id);
     apiMetrics.portalOpens.inc({ kind: target.document.kind });
   })();
   return { viewId, recorded };

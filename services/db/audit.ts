@@ -38,6 +38,8 @@ export interface RecordedAuditEvent {
   event: AuditEvent;
   /** false when an event with the same dedupeKey was already there (nothing written). */
   created: boolean;
+  /** The webhook deliveries this call queued with the event (0 when it wrote nothing). */
+  deliveriesQueued: number;
 }
 
 /** The document columns an event type moves besides the sequence number. */
@@ -108,7 +110,7 @@ export async function recordAuditEvent(
   try {
     return await prisma.$transaction(async (tx) => {
       const existing = await tx.auditEvent.findUnique({ where: { dedupeKey: input.dedupeKey } });
-      if (existing) return { event: existing, created: false };
+      if (existing) return { event: existing, created: false, deliveriesQueued: 0 };
       await alongside?.(tx);
 
       // The update locks the document row: concurrent writers for one document queue here,
@@ -143,8 +145,7 @@ export async function recordAuditEvent(
         },
       });
       // The outbox: the event's webhook deliveries commit with it; the recording activity starts them (services/webhooks/dispatch.ts).
-      await queueWebhookDeliveries(tx, event);
-      return { event, created: true };
+      return { event, created: true, deliveriesQueued: await queueWebhookDeliveries(tx, event) };
     });
   } catch (error) {
     if (isMissingRecord(error)) throw new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
@@ -153,6 +154,6 @@ export async function recordAuditEvent(
     if (!isUniqueViolation(error)) throw error;
     const event = await prisma.auditEvent.findUnique({ where: { dedupeKey: input.dedupeKey } });
     if (!event) throw error;
-    return { event, created: false };
+    return { event, created: false, deliveriesQueued: 0 };
   }
 }
