@@ -97,6 +97,9 @@ export const linkDocumentInclude = {
   customer: true,
   contact: true,
   lines: { orderBy: { position: 'asc' } },
+  // Whom the customer can ask, and whether it was signed: every quote page shows both.
+  assignee: { select: { name: true, email: true, tenantId: true } },
+  signature: { select: { id: true } },
 } as const satisfies Prisma.DocumentInclude;
 
 export type LinkedDocument = Prisma.DocumentGetPayload<{ include: typeof linkDocumentInclude }>;
