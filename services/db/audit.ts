@@ -108,9 +108,10 @@ export async function recordAuditEvent(
   alongside?: (tx: Prisma.TransactionClient) => Promise<unknown>,
 ): Promise<RecordedAuditEvent> {
   try {
+    // No lookup first: a dedupeKey already there fails the event's insert (below), rolling back
+    // everything written with it, and the row there is the answer. A first write, by far the
+    // most frequent, saves a round trip inside a transaction that holds the document's row.
     return await prisma.$transaction(async (tx) => {
-      const existing = await tx.auditEvent.findUnique({ where: { dedupeKey: input.dedupeKey } });
-      if (existing) return { event: existing, created: false, deliveriesQueued: 0 };
       await alongside?.(tx);
 
       // The update locks the document row: concurrent writers for one document queue here,
@@ -149,8 +150,8 @@ export async function recordAuditEvent(
     });
   } catch (error) {
     if (isMissingRecord(error)) throw new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
-    // Two writers with the same dedupeKey raced past the lookup: the loser's transaction
-    // rolled back whole, and the winner's row is the answer.
+    // Written before (a retry), or by another writer at the same time: this transaction rolled
+    // back whole, and the row there is the answer.
     if (!isUniqueViolation(error)) throw error;
     const event = await prisma.auditEvent.findUnique({ where: { dedupeKey: input.dedupeKey } });
     if (!event) throw error;
