@@ -9,6 +9,9 @@
  * node-postgres sends and every call on the API's Temporal client is counted against the
  * request being handled (the worker's activities, running beside it in this process, are in no
  * request's context and are counted apart). BENCH_COSTS_VERBOSE=1 prints the statements.
+ * Then the CPU time of BENCH_COSTS_CPU_RUNS (200) creations and as many page opens, one after
+ * the other: process CPU (client, API and worker alike, all in this process) per request, which
+ * other work on the machine moves far less than it moves latencies.
  * Prints figures; asserts nothing.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -23,6 +26,7 @@ import { CapturingMailer, inBenchEnvironment, intFromEnv, runBench, sendForPorta
 
 const REPEATS = intFromEnv('BENCH_COSTS_REPEATS', 3);
 const VERBOSE = process.env.BENCH_COSTS_VERBOSE === '1';
+const CPU_RUNS = intFromEnv('BENCH_COSTS_CPU_RUNS', 200);
 
 interface Costs {
   sql: string[];
@@ -93,6 +97,14 @@ function report(label: string, runs: Costs[]): void {
   if (VERBOSE) for (const statement of runs.at(-1)?.sql ?? []) console.log(`    ${summarizeStatement(statement)}`);
 }
 
+/** Process CPU (user + system) per run of `send`, `runs` times one after the other. */
+async function cpuPerRequest(runs: number, send: (index: number) => Promise<unknown>): Promise<string> {
+  const before = process.cpuUsage();
+  for (let index = 0; index < runs; index += 1) await send(index);
+  const used = process.cpuUsage(before);
+  return `${((used.user + used.system) / 1000 / runs).toFixed(2)} ms`;
+}
+
 /** The costs of the one request to `path` that `send` makes. */
 async function costOf(send: () => Promise<unknown>, key: string): Promise<Costs> {
   lastRequest.delete(key);
@@ -134,16 +146,19 @@ async function main(): Promise<void> {
       report('POST /v1/documents (a quote of three lines):', creations);
 
       const links = await Promise.all(created.map((id) => sendForPortalLink(api, mailer, stack.config.publicUrl, id)));
+      const openPage = async (index: number) => {
+        const page = await fetch(links[index % links.length] as string, { headers: { accept: 'text/html', 'user-agent': 'Mozilla/5.0 (bench) Firefox/140.0' } });
+        await page.arrayBuffer();
+      };
+      console.log(`Process CPU per request, ${CPU_RUNS} one after the other:`);
+      console.log(`  POST /v1/documents: ${await cpuPerRequest(CPU_RUNS, (index) => succeeded(api.POST('/v1/documents', { body: quote(index) })))}`);
+      console.log(`  portal page GET: ${await cpuPerRequest(CPU_RUNS, openPage)}`);
+
       const pages: Costs[] = [];
       const accepts: Costs[] = [];
-      for (const link of links) {
+      for (const [index, link] of links.entries()) {
         const path = new URL(link).pathname;
-        pages.push(
-          await costOf(async () => {
-            const page = await fetch(link, { headers: { accept: 'text/html', 'user-agent': 'Mozilla/5.0 (bench) Firefox/140.0' } });
-            await page.arrayBuffer();
-          }, `GET ${path}`),
-        );
+        pages.push(await costOf(() => openPage(index), `GET ${path}`));
         accepts.push(await costOf(() => postPortalDecision(link, 'accept'), `POST ${path}/accept`));
       }
       report('Portal page GET (a sent quote):', pages);
