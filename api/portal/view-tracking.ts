@@ -22,7 +22,7 @@
  *   as a doubtful, uncounted download and does not reach the workflow.
  */
 import { randomUUID } from 'node:crypto';
-import { recordAuditEvent } from '../../services/db/audit';
+import { mayHaveDeliveriesToStart, recordAuditEvent } from '../../services/db/audit';
 import { dispatchWebhookDeliveries } from '../../services/webhooks/dispatch';
 import { actorLabel, type RequestSource } from '../../domain/documents';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
@@ -134,7 +134,7 @@ export function recordOpen(deps: CustomerActionDeps & { config: Pick<Config, 'ta
   const at = new Date();
   const data = { linkId: target.link.id, viewId, human: false, reason: doubtAbout(target, { ...request, at }), counted: false };
   const recorded = (async () => {
-    const { event, created, deliveriesQueued } = await recordAuditEvent(deps.prisma, {
+    const recorded = await recordAuditEvent(deps.prisma, {
       tenantId: target.document.tenantId,
       documentId: target.document.id,
       dedupeKey: openedKey(viewId),
@@ -145,8 +145,7 @@ export function recordOpen(deps: CustomerActionDeps & { config: Pick<Config, 'ta
       data,
     });
     const dispatcher = { client: deps.temporal, taskQueue: deps.config.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
-    // A new open's deliveries are those it just queued: nothing to look up when no endpoint wants opens.
-    if (!created || deliveriesQueued > 0) await dispatchWebhookDeliveries(deps.prisma, () => dispatcher, event.id);
+    if (mayHaveDeliveriesToStart(recorded)) await dispatchWebhookDeliveries(deps.prisma, () => dispatcher, recorded.event.id);
     apiMetrics.portalOpens.inc({ kind: target.document.kind });
   })();
   return { viewId, recorded };

@@ -42,6 +42,15 @@ export interface RecordedAuditEvent {
   deliveriesQueued: number;
 }
 
+/**
+ * Whether the event may have webhook deliveries still to start: not when this call recorded it
+ * and queued none (no endpoint wants it), which needs no lookup. An event that was there already
+ * may be the retry of a recorder that died before starting them.
+ */
+export function mayHaveDeliveriesToStart(recorded: RecordedAuditEvent): boolean {
+  return !recorded.created || recorded.deliveriesQueued > 0;
+}
+
 /** The document columns an event type moves besides the sequence number. */
 function documentEffects(input: AuditEventInput): Prisma.DocumentUpdateInput {
   // `counted: false`: kept in the trail, not in the counters — the seller's own preview, a
