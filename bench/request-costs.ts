@@ -138,6 +138,8 @@ async function main(): Promise<void> {
         ],
       });
 
+      // From here on, what runs outside requests is the worker's part of these quotes (and the sweepers' ticks).
+      background = { sql: [], temporal: [] };
       const creations: Costs[] = [];
       const created: string[] = [];
       for (let index = 0; index < REPEATS; index += 1) {
@@ -169,8 +171,8 @@ async function main(): Promise<void> {
       const history = await stack.client.workflow.getHandle(`quote-${lastId}`).fetchHistory();
       const types = (history.events ?? []).map((event) => Object.keys(event).find((key) => key.endsWith('EventAttributes'))?.replace(/EventAttributes$/, '') ?? '?');
       console.log(`Quote workflow history, created → sent → viewed → accepted → over: ${types.length} events\n  ${tally(types)}`);
-      console.log(`Outside requests meanwhile (worker, sweepers): ${background.sql.length} SQL statements`);
-      background = { sql: [], temporal: [] };
+      console.log(`Outside requests, from the first creation to the last quote's end (worker, sweepers): ${background.sql.length} SQL statements`);
+      if (VERBOSE) console.log(`  ${tally(background.sql.map((statement) => summarizeStatement(statement).slice(0, 60)))}`);
     } finally {
       await stack.close();
     }
