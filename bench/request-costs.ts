@@ -18,11 +18,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import pg from 'pg';
 import type { Client } from '@temporalio/client';
-import { greenlightClient, succeeded } from '../test/support/api';
+import { succeeded } from '../test/support/api';
 import { postPortalDecision } from '../test/support/http';
 import { quoteRunOver } from '../test/support/quote-run';
 import { startStack } from '../test/support/stack';
-import { CapturingMailer, inBenchEnvironment, intFromEnv, runBench, sendForPortalLink } from './harness';
+import { benchSeller, CapturingMailer, inBenchEnvironment, intFromEnv, runBench, sendForPortalLink } from './harness';
 
 const REPEATS = intFromEnv('BENCH_COSTS_REPEATS', 3);
 const VERBOSE = process.env.BENCH_COSTS_VERBOSE === '1';
@@ -122,21 +122,7 @@ async function main(): Promise<void> {
     const stack = await startStack({ mailer });
     countTemporalCalls(stack.client);
     try {
-      const api = greenlightClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
-      const user = await succeeded(api.POST('/v1/users', { body: { name: 'Bench Seller', email: 'seller@shop.bench' } }));
-      const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Bench Customer', locale: 'en' } }));
-      const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Bench Buyer', email: 'buyer@buyer.bench' } }));
-      const quote = (index: number) => ({
-        kind: 'quote' as const,
-        customerId: customer.id,
-        contactId: contact.id,
-        assigneeId: user.id,
-        lines: [
-          { description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 },
-          { description: 'Flyers A5, 135 g', quantity: 1000, unitPrice: 9, taxRate: 20 },
-          { description: 'Rush delivery', quantity: 1, unitPrice: 2500, taxRate: 20, optional: true },
-        ],
-      });
+      const { api, quote } = await benchSeller(stack);
 
       // From here on, what runs outside requests is the worker's part of these quotes (and the sweepers' ticks).
       background = { sql: [], temporal: [] };
