@@ -35,6 +35,7 @@ import type { SubscriptionActivities } from './subscriptions/types';
 import type { SignatureActivities } from './signature/types';
 import { attemptWebhookDelivery } from './webhooks/attempt';
 import { dispatchWebhookDeliveries, type WebhookDispatcher } from '../services/webhooks/dispatch';
+import { mayHaveDeliveriesToStart } from '../services/db/audit';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -83,17 +84,17 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Fac
     reportRevisionReady: failingClearly((input) => reportRevisionReady(Context.current().client, input)),
     markRenderFailed: failingClearly((input) => markRenderFailed(deps.prisma, input)),
     recordTransition: failingClearly(async (input) => {
-      const { event } = await recordTransition(deps.prisma, input);
-      await dispatchDeliveries(deps, [event.id]);
+      const recorded = await recordTransition(deps.prisma, input);
+      if (mayHaveDeliveriesToStart(recorded)) await dispatchDeliveries(deps, [recorded.event.id]);
     }),
     cancelPortalSigning: failingClearly(async (input) => {
       const event = await cancelPortalSigning(deps.prisma, input);
       if (event) await dispatchDeliveries(deps, [event.id]);
     }),
     recordFact: failingClearly(async (input) => {
-      const { event, created } = await recordFact(deps.prisma, input);
-      await dispatchDeliveries(deps, [event.id]);
-      return { eventId: event.id, created };
+      const recorded = await recordFact(deps.prisma, input);
+      if (mayHaveDeliveriesToStart(recorded)) await dispatchDeliveries(deps, [recorded.event.id]);
+      return { eventId: recorded.event.id, created: recorded.created };
     }),
     sendDocumentEmail: failingClearly((input) => sendDocumentEmail(deps, input)),
     sendDocumentSms: failingClearly((input) => sendDocumentSms(deps, input)),

@@ -11,9 +11,9 @@
  * Prints figures; asserts nothing.
  */
 import { performance } from 'node:perf_hooks';
-import { greenlightClient, succeeded } from '../test/support/api';
+import { succeeded } from '../test/support/api';
 import { startStack } from '../test/support/stack';
-import { CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, sendForPortalLink, type RunResult } from './harness';
+import { benchSeller, CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, sendForPortalLink, type RunResult } from './harness';
 
 const BENCH_DATABASE = 'greenlight_bench_api';
 const SECONDS = intFromEnv('BENCH_API_SECONDS', 15);
@@ -54,21 +54,7 @@ async function main(): Promise<void> {
     const mailer = new CapturingMailer('buyer.bench');
     const stack = await startStack({ mailer });
     try {
-      const api = greenlightClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
-      const user = await succeeded(api.POST('/v1/users', { body: { name: 'Bench Seller', email: 'seller@shop.bench' } }));
-      const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Bench Customer', locale: 'en' } }));
-      const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Bench Buyer', email: 'buyer@buyer.bench' } }));
-      const quote = (index: number) => ({
-        kind: 'quote' as const,
-        customerId: customer.id,
-        contactId: contact.id,
-        assigneeId: user.id,
-        lines: [
-          { description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 },
-          { description: 'Flyers A5, 135 g', quantity: 1000, unitPrice: 9, taxRate: 20 },
-          { description: 'Rush delivery', quantity: 1, unitPrice: 2500, taxRate: 20, optional: true },
-        ],
-      });
+      const { api, quote } = await benchSeller(stack);
 
       const create = (index: number) => timed(201, async () => (await api.POST('/v1/documents', { body: quote(index) })).response);
       console.log(`[bench] POST /v1/documents, ${CREATE_CONCURRENCY} in flight: ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured`);

@@ -14,7 +14,8 @@ import { logger } from '../platform/logger';
 import { ensureSearchAttributes, startTemporalDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';
 import { bundleWorkflowsTo } from '../scripts/lib/workflow-bundle';
 import { migrate } from '../scripts/migrate';
-import { succeeded, type GreenlightClient } from '../test/support/api';
+import { greenlightClient, succeeded, type GreenlightClient } from '../test/support/api';
+import type { Stack } from '../test/support/stack';
 
 const root = path.resolve(__dirname, '..');
 
@@ -64,6 +65,29 @@ export async function sendForPortalLink(api: GreenlightClient, mailer: Capturing
   const link = (await email).html.match(new RegExp(`${publicUrl}/d/[A-Za-z0-9_-]+`))?.[0];
   if (!link) throw new Error('no portal link in the email');
   return link;
+}
+
+/**
+ * A tenant of the stack with a salesperson, a customer and its contact, and the quote of three
+ * lines (one optional) the API benches send for them, numbered by `index`.
+ */
+export async function benchSeller(stack: Stack) {
+  const api = greenlightClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
+  const user = await succeeded(api.POST('/v1/users', { body: { name: 'Bench Seller', email: 'seller@shop.bench' } }));
+  const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Bench Customer', locale: 'en' } }));
+  const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Bench Buyer', email: 'buyer@buyer.bench' } }));
+  const quote = (index: number) => ({
+    kind: 'quote' as const,
+    customerId: customer.id,
+    contactId: contact.id,
+    assigneeId: user.id,
+    lines: [
+      { description: `Business cards #${index}`, quantity: 500, unitPrice: 8, taxRate: 20 },
+      { description: 'Flyers A5, 135 g', quantity: 1000, unitPrice: 9, taxRate: 20 },
+      { description: 'Rush delivery', quantity: 1, unitPrice: 2500, taxRate: 20, optional: true },
+    ],
+  });
+  return { api, quote };
 }
 
 export interface RunResult {

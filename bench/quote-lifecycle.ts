@@ -16,12 +16,13 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { connectTemporal } from '../platform/temporal';
 import { greenlightClient, succeeded } from '../test/support/api';
 import { postPortalDecision } from '../test/support/http';
-import { startStack } from '../test/support/stack';
+import { quoteRunOver } from '../test/support/quote-run';
+import { startStack, type Stack } from '../test/support/stack';
+import { quoteWorkflowId } from '../workflows/messages/quote';
 import { bareAcceptUpdate, bareViewedSignal, type BarePhases } from './bare-workflow';
 import { CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, sendForPortalLink, type RunResult } from './harness';
 
@@ -43,11 +44,11 @@ function summarize(label: string, result: RunResult): { perSecond: number; p50: 
 }
 
 /** How many activities a finished quote ran before its first view, after it, and from the accept on. */
-async function activityPhases(client: Client, workflowId: string): Promise<BarePhases> {
-  const handle = client.workflow.getHandle(workflowId);
-  // Its closed history: the accept answers before its activities run (workflows/story.ts).
-  await handle.result();
-  const history = await handle.fetchHistory();
+async function activityPhases(stack: Stack, documentId: string): Promise<BarePhases> {
+  // Its closed history: the accept answers before its activities run (workflows/story.ts), and an
+  // accepted quote's run stays open until the seller moves it on (which runs no activity).
+  await quoteRunOver(stack, documentId);
+  const history = await stack.client.workflow.getHandle(quoteWorkflowId(documentId)).fetchHistory();
   const phases: BarePhases = { atStart: 0, afterSignal: 0, inUpdate: 0 };
   let phase: keyof BarePhases = 'atStart';
   for (const event of history.events ?? []) {
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     await runPool({ count: WARMUP }, CONCURRENCY, quoteLifecycle);
     console.log(`[bench] measuring ${LIFECYCLES} quote lifecycles`);
     const quoteResult = summarize('Quote lifecycle over HTTP (create, send, email, view, accept):', await runPool({ count: LIFECYCLES }, CONCURRENCY, quoteLifecycle));
-    const phases = await activityPhases(stack.client, `quote-${lastQuoteId}`);
+    const phases = await activityPhases(stack, lastQuoteId);
     await stack.close();
     const temporalClient = await connectTemporal({ temporalAddress, temporalNamespace: 'default' });
 

@@ -29,13 +29,23 @@ export type CreateDocumentInput = Omit<z.output<typeof createDocumentSchema>, 'l
 
 const withLines = { lines: { orderBy: { position: 'asc' } } } as const satisfies Prisma.DocumentInclude;
 
-/** The customer, contact and assignee must be the tenant's, and the contact the customer's. */
-export async function checkReferences(prisma: PrismaClient, tenantId: string, input: CreateDocumentInput): Promise<void> {
-  const [customer, contact, assignee] = await Promise.all([
-    prisma.customer.findFirst({ where: { id: input.customerId, tenantId }, select: { id: true } }),
-    input.contactId ? prisma.contact.findFirst({ where: { id: input.contactId, tenantId }, select: { customerId: true } }) : null,
-    input.assigneeId ? prisma.user.findFirst({ where: { id: input.assigneeId, tenantId }, select: { id: true } }) : null,
-  ]);
+/**
+ * The customer, contact and assignee must be the tenant's, and the contact the customer's.
+ * Read through the tenant in one statement (relation joins), with the tenant's currency, which a
+ * creation needs as well.
+ */
+export async function checkReferences(prisma: PrismaClient, tenantId: string, input: CreateDocumentInput): Promise<{ currency: string }> {
+  const only = (id: string | undefined) => ({ id: { in: id ? [id] : [] } });
+  const tenant = await prisma.tenant.findUniqueOrThrow({
+    where: { id: tenantId },
+    select: {
+      currency: true,
+      customers: { where: only(input.customerId), select: { id: true } },
+      contacts: { where: only(input.contactId), select: { customerId: true } },
+      users: { where: only(input.assigneeId), select: { id: true } },
+    },
+  });
+  const [customer, contact, assignee] = [tenant.customers[0], tenant.contacts[0], tenant.users[0]];
   const errors: FieldError[] = [];
   if (!customer) errors.push({ path: 'customerId', message: `no customer ${input.customerId}` });
   if (input.contactId && !contact) errors.push({ path: 'contactId', message: `no contact ${input.contactId}` });
@@ -44,6 +54,7 @@ export async function checkReferences(prisma: PrismaClient, tenantId: string, in
   }
   if (input.assigneeId && !assignee) errors.push({ path: 'assigneeId', message: `no user ${input.assigneeId}` });
   if (errors.length) throw new AppError('unprocessable', 'The document refers to records that do not exist.', errors);
+  return { currency: tenant.currency };
 }
 
 /** The zone the customer reads the quote in (domain/seller.ts readerTimeZone): where its days end. */
@@ -89,10 +100,7 @@ export async function createDocument(
   input: CreateDocumentInput,
   now = new Date(),
 ): Promise<DocumentWithLines> {
-  const [, tenant] = await Promise.all([
-    checkReferences(prisma, tenantId, input),
-    prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
-  ]);
+  const tenant = await checkReferences(prisma, tenantId, input);
   const validUntil = input.validUntil ? await validUntilOf(prisma, tenantId, input.customerId, input.validUntil) : null;
   // After the references: an unknown customer is refused as one, not as a customer without proofs.
   // A proof is sent the way its customer takes proofs, decided now and kept on the document.

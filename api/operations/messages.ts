@@ -21,22 +21,12 @@ import { assertDocumentOf } from './documents';
 import { recordFact } from './facts';
 import { OLDEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
-export async function listMessages(
-  prisma: PrismaClient,
-  tenantId: string,
-  documentId: string,
-  audience: { includeInternal: boolean },
-): Promise<Message[]> {
-  // Both at once: the messages of a document that is not the tenant's are none, and thrown away.
-  const [document, messages] = await Promise.all([
-    prisma.document.findFirst({ where: { id: documentId, tenantId }, select: { id: true } }),
-    prisma.message.findMany({
-      where: { tenantId, documentId, ...(audience.includeInternal ? {} : { internal: false }) },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    }),
-  ]);
-  if (!document) throw new AppError('not_found', `No document ${documentId}.`);
-  return messages;
+/** What the customer sees of the conversation (no internal notes), of a document read through their link: nothing to check first. */
+export function messagesForCustomer(prisma: PrismaClient, document: { id: string; tenantId: string }): Promise<Message[]> {
+  return prisma.message.findMany({
+    where: { tenantId: document.tenantId, documentId: document.id, internal: false },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
 }
 
 /** The whole conversation, internal notes included, oldest first, a page at a time: the back office's. */

@@ -38,10 +38,13 @@ export function customerActor(link: AccessLink): Actor {
   };
 }
 
-/** The link a fact came through and the document it is about (the link's, or one of its chain). */
+/**
+ * The link a fact came through and the document it is about (the link's, or one of its chain),
+ * with its workflow id and kind when the caller has read them with the link.
+ */
 export interface FactTarget {
   link: AccessLink;
-  document: { id: string; tenantId: string };
+  document: { id: string; tenantId: string; workflowId?: string | null; kind?: string };
 }
 
 /** A fact the customer reports through the link, on the document it is about: theirs, from where they are. */
@@ -61,8 +64,12 @@ export async function recordCustomerFact(
   eventId: string = randomUUID(),
 ): Promise<void> {
   const payload: ViewedSignal = { eventId, at: Date.now(), actor: customerActor(found.link), source };
-  // The row names the workflow that owns the document once it was sent, whatever its kind.
-  const { workflowId, kind } = await deps.prisma.document.findUniqueOrThrow({ where: { id: found.document.id }, select: { workflowId: true, kind: true } });
+  // The row names the workflow that owns the document once it was sent, whatever its kind. That id
+  // is the document's own (documentWorkflowId) once set: one read with the link needs no second.
+  const { workflowId, kind } =
+    found.document.workflowId && found.document.kind
+      ? { workflowId: found.document.workflowId, kind: found.document.kind }
+      : await deps.prisma.document.findUniqueOrThrow({ where: { id: found.document.id }, select: { workflowId: true, kind: true } });
   const toldWorkflow = workflowId !== null && (await signalDocumentFact(deps.temporal, workflowId, fact, payload));
   if (!toldWorkflow) await recordFact(deps, customerFact(found, { dedupeKey: `portal:${eventId}`, type: fact, at: payload.at, source, data: { linkId: found.link.id, eventId } }));
   if (fact === 'viewed') apiMetrics.portalViews.inc({ kind });

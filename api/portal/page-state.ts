@@ -30,12 +30,9 @@ export async function statusSince(prisma: PrismaClient, found: FoundLink, status
   return event?.at;
 }
 
-/** The salesperson in charge of the quote, when there is one with an email. */
-export async function sellerContact(prisma: PrismaClient, found: FoundLink): Promise<{ name: string; email: string } | undefined> {
-  if (!found.document.assigneeId) return undefined;
-  const user = await prisma.user.findFirst({
-    where: { id: found.document.assigneeId, tenantId: found.document.tenantId },
-    select: { name: true, email: true },
-  });
-  return user ?? undefined;
+/** The salesperson in charge of the quote, when there is one with an email (read with the link: services/db/links.ts). */
+export function sellerContact(found: FoundLink): { name: string; email: string } | undefined {
+  const assignee = found.document.assignee;
+  if (!assignee || assignee.tenantId !== found.document.tenantId) return undefined;
+  return { name: assignee.name, email: assignee.email };
 }

@@ -72,7 +72,8 @@ export async function proofPortalPage(deps: AppDeps, linkPath: string, found: Fo
   const { document } = found;
   const locale = customerLocale(found);
   const trail = await readProofTrail(deps.prisma, document.tenantId, document.id);
-  const [live, revisions, settings, contact] = await Promise.all([
+  const contact = sellerContact(found);
+  const [live, revisions, settings] = await Promise.all([
     proofState(deps, found, trail.lastSentRevision),
     deps.prisma.revision.findMany({
       where: { documentId: document.id },
@@ -80,7 +81,6 @@ export async function proofPortalPage(deps: AppDeps, linkPath: string, found: Fo
       select: { number: true, status: true, pages: { orderBy: { position: 'asc' }, select: { position: true, width: true, height: true } } },
     }),
     getSettings(deps.prisma, document.tenantId),
-    sellerContact(deps.prisma, found),
   ]);
   const status = state.status ?? live.status;
   const current = Math.max(live.revision, trail.lastSentRevision);

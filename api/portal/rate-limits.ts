@@ -5,15 +5,14 @@
  *
  * The counts live in PostgreSQL (RateLimitCounter), shared by every API process: behind a load
  * balancer, two processes must not grant a customer two budgets. express-rate-limit keeps
- * deciding (keys, IPv6 grouping, RateLimit headers); rate-limiter-flexible's Prisma store does
- * the counting, one atomic upsert per request, its window starting with a key's first request.
+ * deciding (keys, IPv6 grouping, RateLimit headers); the store below does the counting, one
+ * atomic statement per request and budget, a key's window starting with its first request.
  *
  * The defaults suit people; load tests and large offices behind one NAT can raise them
  * (config.portalRateLimits: PORTAL_RATE_LIMIT_PER_TOKEN and PORTAL_RATE_LIMIT_PER_IP).
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
-import { RateLimiterPrisma } from 'rate-limiter-flexible';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
 import { sha256Hex } from '../../platform/ids';
@@ -28,30 +27,39 @@ export interface SharedBudget {
   keyPrefix: string;
 }
 
-/** express-rate-limit's store interface over rate-limiter-flexible's counters in PostgreSQL. */
+/**
+ * One request counted in a key's window, in one statement: a key seen for the first time, or
+ * whose window ended, starts a new window at 1; any other is incremented in the database, so
+ * that concurrent requests are all counted. (rate-limiter-flexible's Prisma store, used before,
+ * sent a delete of the ended window and then an upsert: two round trips per budget, four per
+ * portal request.)
+ */
+async function countHit(prisma: PrismaClient, key: string, now: Date): Promise<{ points: number; expire: Date }> {
+  const windowEnd = new Date(now.getTime() + WINDOW_MS);
+  const [counted] = await prisma.$queryRaw<{ points: number; expire: Date }[]>`
+    INSERT INTO "RateLimitCounter" ("key", "points", "expire") VALUES (${key}, 1, ${windowEnd})
+    ON CONFLICT ("key") DO UPDATE SET
+      "points" = CASE WHEN "RateLimitCounter"."expire" <= ${now} THEN 1 ELSE "RateLimitCounter"."points" + 1 END,
+      "expire" = CASE WHEN "RateLimitCounter"."expire" <= ${now} THEN EXCLUDED."expire" ELSE "RateLimitCounter"."expire" END
+    RETURNING "points", "expire"`;
+  if (!counted) throw new Error(`rate-limit counter ${key} not written`);
+  return counted;
+}
+
+/** express-rate-limit's store interface over counters in PostgreSQL, one per key of this budget. */
 function sharedStore(budget: SharedBudget, name: string): Store {
-  const counters = new RateLimiterPrisma({
-    storeClient: budget.prisma,
-    // The Prisma client's accessor of model RateLimitCounter.
-    tableName: 'rateLimitCounter',
-    keyPrefix: `${budget.keyPrefix}:${name}`,
-    // Only counted here: express-rate-limit compares the count with its own limit.
-    points: 1,
-    duration: WINDOW_MS / 1000,
-    // Its own clean-up timer outlives the Prisma client it was given; the API process prunes instead.
-    clearExpiredByTimeout: false,
-  });
+  const counterKey = (key: string) => `${budget.keyPrefix}:${name}:${key}`;
   return {
     localKeys: false,
     increment: async (key) => {
-      const counted = await counters.penalty(key, 1);
-      return { totalHits: counted.consumedPoints, resetTime: new Date(Date.now() + counted.msBeforeNext) };
+      const { points, expire } = await countHit(budget.prisma, counterKey(key), new Date());
+      return { totalHits: points, resetTime: expire };
     },
     decrement: async (key) => {
-      await counters.reward(key, 1);
+      await budget.prisma.rateLimitCounter.updateMany({ where: { key: counterKey(key) }, data: { points: { decrement: 1 } } });
     },
     resetKey: async (key) => {
-      await counters.delete(key);
+      await budget.prisma.rateLimitCounter.deleteMany({ where: { key: counterKey(key) } });
     },
   };
 }

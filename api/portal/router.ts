@@ -41,7 +41,7 @@ import { formOrJsonBody } from '../body';
 import { knownAppError, sendProblem } from '../errors';
 import { derivedDecisionId } from '../decision-id';
 import { logWithRequest } from '../http-logging';
-import { listMessages, postCustomerMessage } from '../operations/messages';
+import { messagesForCustomer, postCustomerMessage } from '../operations/messages';
 import { decidedStatus, whyKindRefuses } from '../operations/quote-workflow';
 import { MAX_MESSAGE_LENGTH, parseWith } from '../schemas';
 import { CHAIN_WORDS, chainSection, conversationSection } from './chain-and-conversation';
@@ -321,7 +321,7 @@ export function createPortalRouter(deps: AppDeps): Router {
   const listConversation: LinkHandler = async (req, res, found) => {
     if (isColleagueLink(found.link)) return answerUnknownLink(req, res);
     if (!wantsJson(req)) return res.redirect(303, `${req.baseUrl}/${encodeURIComponent(String(req.params.token))}#conversation`);
-    const messages = await listMessages(deps.prisma, found.document.tenantId, found.document.id, { includeInternal: false });
+    const messages = await messagesForCustomer(deps.prisma, found.document);
     res.json({ data: messages.map(presentPortalMessage) });
   };
 
@@ -477,15 +477,15 @@ async function quotePage(
   const locale = customerLocale(found);
   const linkPath = `${req.baseUrl}/${String(req.params.token)}`;
   const status = (state.status ?? shown.status) as QuoteStatus;
-  const [since, contact, chain, messages, payment, signature, standing] = await Promise.all([
+  const [since, chain, messages, payment, standing] = await Promise.all([
     statusSince(deps.prisma, shownFound, status),
-    sellerContact(deps.prisma, shownFound),
     listChain(deps.prisma, found.document),
-    listMessages(deps.prisma, shown.tenantId, shown.id, { includeInternal: false }),
+    messagesForCustomer(deps.prisma, shown),
     readOnly ? null : paymentPageParts(deps, req, found, linkPath),
-    readOnly ? null : deps.prisma.quoteSignature.findFirst({ where: { documentId: shown.id }, select: { id: true } }),
     readOnly ? undefined : deciderStanding(deps.prisma, shown),
   ]);
+  const contact = sellerContact(shownFound);
+  const signature = readOnly ? null : (shown.signatures[0] ?? null);
   // Each form rendered is a decision not taken yet: its id is minted here, and a double submit of it is one decision.
   const signed = () => {
     const decisionId = randomUUID();
@@ -546,10 +546,7 @@ async function proofPage(
 ): Promise<string> {
   const locale = customerLocale(found);
   const linkPath = `${req.baseUrl}/${String(req.params.token)}`;
-  const [messages, standing] = await Promise.all([
-    listMessages(deps.prisma, found.document.tenantId, found.document.id, { includeInternal: false }),
-    deciderStanding(deps.prisma, found.document),
-  ]);
+  const [messages, standing] = await Promise.all([messagesForCustomer(deps.prisma, found.document), deciderStanding(deps.prisma, found.document)]);
   const postForm = (action: string) => {
     const decisionId = randomUUID();
     return { action, decisionId, csrf: signForm(deps.config.appSecret, found.link.id, decisionId) };
@@ -622,7 +619,7 @@ function goneWords(gone: LinkGone, found: FoundLink, t: Messages, locale: Locale
  * problem (its code says why), each naming whom to ask — the salesperson in charge, at the seller.
  */
 async function answerGoneLink(deps: AppDeps, req: Request, res: Response, found: FoundLink, gone: LinkGone): Promise<void> {
-  const contact = await sellerContact(deps.prisma, found);
+  const contact = sellerContact(found);
   const seller = portalSeller(found.document).identity.legalName;
   if (wantsJson(req)) {
     const { body } = goneWords(gone, found, MESSAGES.en, 'en', contact ? `${contact.name} <${contact.email}> at ${seller}` : seller);

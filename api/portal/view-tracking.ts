@@ -22,7 +22,7 @@
  *   as a doubtful, uncounted download and does not reach the workflow.
  */
 import { randomUUID } from 'node:crypto';
-import { recordAuditEvent } from '../../services/db/audit';
+import { mayHaveDeliveriesToStart, recordAuditEvent } from '../../services/db/audit';
 import { dispatchWebhookDeliveries } from '../../services/webhooks/dispatch';
 import { actorLabel, type RequestSource } from '../../domain/documents';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
@@ -32,7 +32,7 @@ import { AppError } from '../../domain/errors';
 import { IDEMPOTENCY_TTL_MS } from '../idempotency';
 import { apiMetrics } from '../metrics';
 import { recordFact } from '../operations/facts';
-import { customerActor, customerFact, recordCustomerFact, type CustomerActionDeps } from './customer-actions';
+import { customerActor, customerFact, recordCustomerFact, type CustomerActionDeps, type FactTarget } from './customer-actions';
 
 /**
  * Lower-case pieces of the user agents of link scanners, link previews and HTTP libraries.
@@ -92,7 +92,7 @@ export type DoubtReason = 'head' | 'no-user-agent' | 'known-scanner' | 'just-sen
 /** What a page shows, through which link. */
 export interface ViewTarget {
   link: AccessLink;
-  document: { id: string; tenantId: string; kind: string; sentAt: Date | null };
+  document: { id: string; tenantId: string; kind: string; sentAt: Date | null; workflowId?: string | null };
 }
 
 function machineReason(source: RequestSource): 'no-user-agent' | 'known-scanner' | undefined {
@@ -134,7 +134,7 @@ export function recordOpen(deps: CustomerActionDeps & { config: Pick<Config, 'ta
   const at = new Date();
   const data = { linkId: target.link.id, viewId, human: false, reason: doubtAbout(target, { ...request, at }), counted: false };
   const recorded = (async () => {
-    const { event } = await recordAuditEvent(deps.prisma, {
+    const recorded = await recordAuditEvent(deps.prisma, {
       tenantId: target.document.tenantId,
       documentId: target.document.id,
       dedupeKey: openedKey(viewId),
@@ -145,7 +145,7 @@ export function recordOpen(deps: CustomerActionDeps & { config: Pick<Config, 'ta
       data,
     });
     const dispatcher = { client: deps.temporal, taskQueue: deps.config.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
-    await dispatchWebhookDeliveries(deps.prisma, () => dispatcher, event.id);
+    if (mayHaveDeliveriesToStart(recorded)) await dispatchWebhookDeliveries(deps.prisma, () => dispatcher, recorded.event.id);
     apiMetrics.portalOpens.inc({ kind: target.document.kind });
   })();
   return { viewId, recorded };
@@ -161,7 +161,7 @@ export async function confirmSeen(deps: CustomerActionDeps, link: AccessLink, vi
     throw new AppError('not_found', 'No page view with this id was opened through this link');
   }
   if (machineReason(source)) return false;
-  return confirmView(deps, { link, documentId: opened.documentId, openedAt: opened.at, viewId, source });
+  return confirmView(deps, { link, document: { id: opened.documentId, tenantId: link.tenantId }, openedAt: opened.at, viewId, source });
 }
 
 /**
@@ -175,7 +175,7 @@ export async function confirmViewBeforeAction(deps: CustomerActionDeps, target: 
   });
   const viewId = (opened?.data as { viewId?: unknown } | undefined)?.viewId;
   if (!opened || typeof viewId !== 'string') return;
-  await confirmView(deps, { link: target.link, documentId: opened.documentId, openedAt: opened.at, viewId, source });
+  await confirmView(deps, { link: target.link, document: target.document, openedAt: opened.at, viewId, source });
 }
 
 /** A download by a known scanner is kept, doubtful and uncounted; a customer's is the `downloaded` fact. */
@@ -189,13 +189,13 @@ export async function recordDownload(deps: CustomerActionDeps, target: ViewTarge
 
 async function confirmView(
   deps: CustomerActionDeps,
-  view: { link: AccessLink; documentId: string; openedAt: Date; viewId: string; source: RequestSource },
+  view: { link: AccessLink; document: FactTarget['document']; openedAt: Date; viewId: string; source: RequestSource },
 ): Promise<boolean> {
   if (Date.now() - view.openedAt.getTime() > VIEW_CONFIRMATION_WINDOW_MS) return false;
   if (!(await claimView(deps.prisma, view.viewId))) return false;
   try {
     // The view id is the fact's event id: the `viewed` row names the open it confirms.
-    await recordCustomerFact(deps, { link: view.link, document: { id: view.documentId, tenantId: view.link.tenantId } }, 'viewed', view.source, view.viewId);
+    await recordCustomerFact(deps, { link: view.link, document: view.document }, 'viewed', view.source, view.viewId);
   } catch (error) {
     // Not recorded: let a retry of the beacon count it.
     await deps.prisma.idempotentRequest.deleteMany({ where: { scope: VIEW_CLAIM_SCOPE, key: view.viewId } });

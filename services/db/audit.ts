@@ -38,6 +38,17 @@ export interface RecordedAuditEvent {
   event: AuditEvent;
   /** false when an event with the same dedupeKey was already there (nothing written). */
   created: boolean;
+  /** The webhook deliveries this call queued with the event (0 when it wrote nothing). */
+  deliveriesQueued: number;
+}
+
+/**
+ * Whether the event may have webhook deliveries still to start: not when this call recorded it
+ * and queued none (no endpoint wants it), which needs no lookup. An event that was there already
+ * may be the retry of a recorder that died before starting them.
+ */
+export function mayHaveDeliveriesToStart(recorded: RecordedAuditEvent): boolean {
+  return !recorded.created || recorded.deliveriesQueued > 0;
 }
 
 /** The document columns an event type moves besides the sequence number. */
@@ -106,9 +117,10 @@ export async function recordAuditEvent(
   alongside?: (tx: Prisma.TransactionClient) => Promise<unknown>,
 ): Promise<RecordedAuditEvent> {
   try {
+    // No lookup first: a dedupeKey already there fails the event's insert (below), rolling back
+    // everything written with it, and the row there is the answer. A first write, by far the
+    // most frequent, saves a round trip inside a transaction that holds the document's row.
     return await prisma.$transaction(async (tx) => {
-      const existing = await tx.auditEvent.findUnique({ where: { dedupeKey: input.dedupeKey } });
-      if (existing) return { event: existing, created: false };
       await alongside?.(tx);
 
       // The update locks the document row: concurrent writers for one document queue here,
@@ -143,16 +155,15 @@ export async function recordAuditEvent(
         },
       });
       // The outbox: the event's webhook deliveries commit with it; the recording activity starts them (services/webhooks/dispatch.ts).
-      await queueWebhookDeliveries(tx, event);
-      return { event, created: true };
+      return { event, created: true, deliveriesQueued: await queueWebhookDeliveries(tx, event) };
     });
   } catch (error) {
     if (isMissingRecord(error)) throw new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
-    // Two writers with the same dedupeKey raced past the lookup: the loser's transaction
-    // rolled back whole, and the winner's row is the answer.
+    // Written before (a retry), or by another writer at the same time: this transaction rolled
+    // back whole, and the row there is the answer.
     if (!isUniqueViolation(error)) throw error;
     const event = await prisma.auditEvent.findUnique({ where: { dedupeKey: input.dedupeKey } });
     if (!event) throw error;
-    return { event, created: false };
+    return { event, created: false, deliveriesQueued: 0 };
   }
 }

@@ -100,6 +100,9 @@ export const linkDocumentInclude = {
   customer: true,
   contact: true,
   lines: { orderBy: { position: 'asc' } },
+  // Whom the customer can ask, and whether it was signed: every quote page shows both.
+  assignee: { select: { name: true, email: true, tenantId: true } },
+  signatures: { select: { id: true }, take: 1 },
 } as const satisfies Prisma.DocumentInclude;
 
 export type LinkedDocument = Prisma.DocumentGetPayload<{ include: typeof linkDocumentInclude }>;

@@ -31,10 +31,11 @@ export function storedIdentity(value: unknown): SellerIdentity | null {
 }
 
 export async function loadSeller(prisma: PrismaClient, tenantId: string): Promise<Seller> {
-  const [tenant, logo] = await Promise.all([
-    prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, settings: { select: { seller: true, timeZone: true } } } }),
-    prisma.tenantLogo.findUnique({ where: { tenantId } }),
-  ]);
+  // One statement (relation joins): every email, notice and PDF reads it.
+  const { logo, ...tenant } = await prisma.tenant.findUniqueOrThrow({
+    where: { id: tenantId },
+    select: { name: true, settings: { select: { seller: true, timeZone: true } }, logo: { select: { png: true, width: true, height: true, sha256: true } } },
+  });
   return {
     identity: storedIdentity(tenant.settings?.seller) ?? { legalName: tenant.name },
     ...(logo ? { logo: { png: logo.png, width: logo.width, height: logo.height, path: logoPath(logo) } } : {}),

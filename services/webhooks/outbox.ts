@@ -22,14 +22,15 @@ function webhookEvent(event: AuditEvent) {
   return { ...rowFields(event, ['id', 'seq', 'type', 'at', 'actor']), data: event.data };
 }
 
-export async function queueWebhookDeliveries(tx: Prisma.TransactionClient, event: AuditEvent): Promise<void> {
+/** Writes the deliveries of the event for every endpoint that wants it; answers how many. */
+export async function queueWebhookDeliveries(tx: Prisma.TransactionClient, event: AuditEvent): Promise<number> {
   const type = webhookEventType(event.type as AuditEventType);
   const endpoints = await tx.webhookEndpoint.findMany({
     where: { tenantId: event.tenantId, disabledAt: null, deletedAt: null },
     select: { id: true, events: true },
   });
   const subscribed = endpoints.filter((endpoint) => endpointWants(endpoint.events, type));
-  if (subscribed.length === 0) return;
+  if (subscribed.length === 0) return 0;
 
   const document = await tx.document.findUniqueOrThrow({ where: { id: event.documentId } });
   const at = event.at.toISOString();
@@ -40,7 +41,8 @@ export async function queueWebhookDeliveries(tx: Prisma.TransactionClient, event
     createdAt: at,
     data: { document: webhookDocument(document), event: webhookEvent(event) },
   });
-  await tx.webhookDelivery.createMany({
+  const { count } = await tx.webhookDelivery.createMany({
     data: subscribed.map((endpoint) => ({ id: newId('whm'), tenantId: event.tenantId, endpointId: endpoint.id, auditEventId: event.id, type, payload })),
   });
+  return count;
 }
