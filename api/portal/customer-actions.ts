@@ -162,13 +162,16 @@ export async function untilRecorded(
   event?: AuditEventType,
   /** A decider's vote (domain/deciders.ts): their own decider_approved or decider_declined, which the page's standing shows. */
   deciderId?: string,
+  /** The trail's last seq before the decision: a reviewer's second comment is not their first. */
+  afterSeq?: number,
 ): Promise<void> {
   const type = event ?? eventOfStatus(status);
   if (!type || !recordsBehindTheAnswer(document.kind)) return;
   const deadline = Date.now() + RECORDED_WITHIN_MS;
   for (;;) {
     const whose = deciderId ? { data: { path: ['deciderId'], equals: deciderId } } : {};
-    const recorded = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type, ...whose }, select: { id: true } });
+    const since = afterSeq !== undefined ? { seq: { gt: afterSeq } } : {};
+    const recorded = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type, ...whose, ...since }, select: { id: true } });
     if (recorded || Date.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
   }

@@ -263,6 +263,8 @@ export function createPortalRouter(deps: AppDeps): Router {
       }
 
       const decisionId = body.decisionId ?? portalDecisionId(found, decision, body);
+      // A reviewer may comment again: the page waits for this comment, written after the trail's last event now.
+      const trailEnd = decision === 'comment' && !wantsJson(req) ? await lastEventSeq(deps.prisma, found.document.id) : undefined;
       // Whoever decides has read: the page they decide on is a human view, recorded before the decision.
       await confirmViewBeforeAction(deps, found, requestSource(req));
       let status: QuoteStatus | ProofStatus;
@@ -298,7 +300,7 @@ export function createPortalRouter(deps: AppDeps): Router {
       const vote = counted ? (decision === 'refuse' ? 'decider_declined' : 'decider_approved') : undefined;
       // A reviewer's comment changes no status: the page shows it once its `commented` is written.
       const written = decision === 'withdraw' ? 'withdrawn' : decision === 'comment' ? 'commented' : vote;
-      await untilRecorded(deps.prisma, found.document, status, written, vote !== undefined || decision === 'comment' ? deciderId : undefined);
+      await untilRecorded(deps.prisma, found.document, status, written, vote !== undefined || decision === 'comment' ? deciderId : undefined, trailEnd);
       const decided = (await findLinkByToken(deps.prisma, String(req.params.token))) ?? found;
       res.type('html').send(await quotePage(deps, req, decided, { status, notice: { tone: 'success', text: t.decided[decision] } }));
     };
@@ -423,6 +425,10 @@ export function createPortalRouter(deps: AppDeps): Router {
 async function pageOnceRecorded(open: PageOpen, page: Promise<string>): Promise<string> {
   const [rendered] = await Promise.all([page, open.recorded]);
   return rendered;
+}
+
+async function lastEventSeq(prisma: AppDeps['prisma'], documentId: string): Promise<number> {
+  return (await prisma.auditEvent.findFirst({ where: { documentId }, orderBy: { seq: 'desc' }, select: { seq: true } }))?.seq ?? 0;
 }
 
 /** A JSON post without the form's decision id: the same post through the same link, moments later, is the same decision. */

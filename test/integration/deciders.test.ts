@@ -186,19 +186,23 @@ describe('a quote sent to deciders', () => {
     expect(page).not.toContain(`/d/${rita}/refuse"`);
     expect(await (await fetch(`${stack.baseUrl}/d/${anna}`)).text()).not.toContain(`/d/${anna}/comment"`);
 
-    // Without JavaScript: the form posts, and the answer shows the comment, by name, in where the decision stands.
-    const answered = await fetch(`${stack.baseUrl}/d/${rita}/comment`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...formFields(page, 'comment'), comment: 'Le délai me paraît court.' }).toString(),
-    });
-    expect(answered.status).toBe(200);
-    const after = await answered.text();
+    // Without JavaScript: the form posts, and the answer shows the comment, by name, in where the decision stands; the answer's own form, a second one.
+    const postComment = async (from: string, comment: string) => {
+      const answered = await fetch(`${stack.baseUrl}/d/${rita}/comment`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...formFields(from, 'comment'), comment }).toString(),
+      });
+      expect(answered.status).toBe(200);
+      return answered.text();
+    };
+    const after = await postComment(page, 'Le délai me paraît court.');
     expect(after).toContain(MESSAGES.fr.decided.comment);
     expect(after).toMatch(/<li class="comment" data-decider="d2"><strong>Rita Lund<\/strong> \(vous\) — relecteur<p>Le délai me paraît court.<\/p><\/li>/);
+    expect(await postComment(after, 'Et la TVA ?')).toMatch(/<p>Le délai me paraît court.<\/p><\/li><li class="comment" data-decider="d2"><strong>Rita Lund<\/strong> \(vous\) — relecteur<p>Et la TVA \?<\/p>/);
 
     // As JSON (the quote viewed since the form was sent: reading comes before writing); an empty comment is bad input, and neither a reviewer's vote nor an approver's comment is taken.
-    expect(await portalJson(rita, 'comment', { comment: 'Et la TVA ?' })).toMatchObject({ status: 200, body: { status: 'viewed' } });
+    expect(await portalJson(rita, 'comment', { comment: 'Livraison en mars ?' })).toMatchObject({ status: 200, body: { status: 'viewed' } });
     expect(await portalJson(rita, 'comment', { comment: '  ' })).toMatchObject({ status: 400, body: { errors: [{ path: 'comment' }] } });
     expect((await portalJson(rita, 'accept')).status).toBe(403);
     expect((await portalJson(anna, 'comment', { comment: 'Moi aussi' })).status).toBe(403);
@@ -206,16 +210,21 @@ describe('a quote sent to deciders', () => {
 
     const trail = await eventually(async () => {
       const events = (await documentEvents(api, created.id)).filter((event) => event.type === 'commented');
-      return events.length === 2 ? events : undefined;
-    }, { what: 'both comments recorded' });
+      return events.length === 3 ? events : undefined;
+    }, { what: 'the three comments recorded' });
     expect(trail.map((event) => [event.actor, event.data])).toEqual([
       [`customer:${links[1]?.id}`, { comment: 'Le délai me paraît court.', deciderId: 'd2', step: 1, role: 'reviewer', version: 1 }],
       [`customer:${links[1]?.id}`, { comment: 'Et la TVA ?', deciderId: 'd2', step: 1, role: 'reviewer', version: 1 }],
+      [`customer:${links[1]?.id}`, { comment: 'Livraison en mars ?', deciderId: 'd2', step: 1, role: 'reviewer', version: 1 }],
     ]);
 
-    // The approver reads both on their page, then decides.
+    // The approver reads them on their page, in order, then decides.
     const annaPage = await (await fetch(`${stack.baseUrl}/d/${anna}`)).text();
-    expect(annaPage).toMatch(/<li class="comment" data-decider="d2"><strong>Rita Lund<\/strong> — relecteur<p>Le délai me paraît court.<\/p><\/li><li class="comment" data-decider="d2"><strong>Rita Lund<\/strong> — relecteur<p>Et la TVA \?<\/p><\/li>/);
+    expect([...annaPage.matchAll(/<li class="comment" data-decider="d2"><strong>Rita Lund<\/strong> — relecteur<p>([^<]*)<\/p><\/li>/g)].map((match) => match[1])).toEqual([
+      'Le délai me paraît court.',
+      'Et la TVA ?',
+      'Livraison en mars ?',
+    ]);
     expect(await portalJson(anna, 'accept')).toMatchObject({ status: 200, body: { status: 'accepted' } });
     await untilStatus(created.id, 'accepted');
   });
