@@ -201,9 +201,9 @@ export function rulesOfSteps(rule: StepRule | StepRule[] | undefined, steps: num
   return Array.from({ length: steps }, () => rule ?? 'all');
 }
 
-/** What a decider's link lets them do, by the document's kind and their role: never forward, never hold; a quote's reviewer reads it. */
+/** What a decider's link lets them do, by the document's kind and their role: never forward, never hold; a reviewer comments. */
 export function deciderLinkActions(kind: string, role: DeciderRole): LinkAction[] {
-  if (role === 'reviewer') return kind === 'proof' ? ['view', 'download', 'comment'] : ['view', 'download'];
+  if (role === 'reviewer') return ['view', 'download', 'comment'];
   if (kind === 'proof') return ['view', 'download', 'approve', 'request-changes'];
   return ['view', 'download', role === 'signer' ? 'sign' : 'accept', 'refuse'];
 }

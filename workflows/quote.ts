@@ -167,6 +167,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     // The customer decides (accept, sign, refuse, hold, withdraw) and the seller acts (remind, cancel, cancel the signing, revise, move on).
     decisions: [
       ...decisionUpdates.map(([update, type]) => decision(update, (decided): QuoteEvent => decisionEvent(type, decided))),
+      // A reviewer's comment: a new update only, whose commands exist only where one is sent, so older histories replay as they were.
+      decision(quoteUpdates.comment, (comment): QuoteEvent => decisionEvent('COMMENT', comment)),
       decision(quoteUpdates.sign, (signing): SignEvent => ({ type: 'SIGN', at: Date.now(), ...signing })),
       decision(quoteUpdates.revise, (revision): ReviseEvent => ({ type: 'REVISE', at: Date.now(), ...revision })),
       decision(quoteUpdates.recordAnswer, answerEvent),

@@ -36,6 +36,7 @@ import {
   type QuoteView,
   type QuoteWorkflowInput,
   type PayDepositInput,
+  type QuoteCommentInput,
   type ReviseInput,
   type SignInput,
 } from '../../workflows/messages/quote';
@@ -325,6 +326,11 @@ export async function queryProof(client: Client, documentId: string): Promise<Pr
     if (error instanceof WorkflowNotFoundError) return null;
     throw error;
   }
+}
+
+/** A quote's reviewer comments without deciding; refused like any decision, with the machine's reason (not a named decider, the quote decided). */
+export function commentOnQuote(client: Client, documentId: string, decisionId: string, input: QuoteCommentInput): Promise<QuoteView> {
+  return executeDecision(client, { id: documentId, kind: 'quote' }, quoteUpdates.comment, decisionId, input);
 }
 
 /** The customer signs (built-in signature); refused like any decision, with the machine's reason. */

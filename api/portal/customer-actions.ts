@@ -16,7 +16,7 @@ import type { ViewedSignal } from '../../workflows/messages/document';
 import type { FactInput } from '../../workflows/fact';
 import type { SignatureEvidence } from '../../domain/signature';
 import { recordFact, type FactDeps } from '../operations/facts';
-import { decideDocument, decideProof, forwardProof, recordsBehindTheAnswer, signalDocumentFact, signQuote } from '../operations/quote-workflow';
+import { commentOnQuote, decideDocument, decideProof, forwardProof, recordsBehindTheAnswer, signalDocumentFact, signQuote } from '../operations/quote-workflow';
 import { answerProposal } from '../operations/requests';
 import { apiMetrics } from '../metrics';
 import type { PortalDecision } from './decisions';
@@ -85,6 +85,8 @@ export interface DecisionRequest {
   version?: number;
   /** Signing only. */
   signature?: SignatureEvidence;
+  /** A quote's reviewer's comment (a proof's is in `proof`). */
+  comment?: string;
   /** Proofs only: the revision the page showed, the terms its checkbox showed, the change request. */
   proof?: ProofDecisionDetails;
 }
@@ -115,6 +117,9 @@ export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, r
   if (decision === 'sign') {
     if (!signature) throw new Error('A signature decision carries its evidence');
     return (await signQuote(deps.temporal, found.document.id, decisionId, { ...input, signature })).status;
+  }
+  if (decision === 'comment' && found.document.kind === 'quote') {
+    return (await commentOnQuote(deps.temporal, found.document.id, decisionId, { ...input, comment: request.comment ?? '' })).status;
   }
   if (decision === 'approve' || decision === 'request-changes' || decision === 'comment') {
     const proof = request.proof;
@@ -157,13 +162,16 @@ export async function untilRecorded(
   event?: AuditEventType,
   /** A decider's vote (domain/deciders.ts): their own decider_approved or decider_declined, which the page's standing shows. */
   deciderId?: string,
+  /** The trail's last seq before the decision: a reviewer's second comment is not their first. */
+  afterSeq?: number,
 ): Promise<void> {
   const type = event ?? eventOfStatus(status);
   if (!type || !recordsBehindTheAnswer(document.kind)) return;
   const deadline = Date.now() + RECORDED_WITHIN_MS;
   for (;;) {
     const whose = deciderId ? { data: { path: ['deciderId'], equals: deciderId } } : {};
-    const recorded = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type, ...whose }, select: { id: true } });
+    const since = afterSeq !== undefined ? { seq: { gt: afterSeq } } : {};
+    const recorded = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type, ...whose, ...since }, select: { id: true } });
     if (recorded || Date.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
   }

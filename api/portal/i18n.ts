@@ -433,8 +433,6 @@ export interface ProofMessages {
   sendChanges: string;
   /** A reviewer's form (domain/deciders.ts): a comment, pinned or not, that decides nothing. */
   addComment: (revision: number) => string;
-  yourComment: string;
-  sendComment: string;
   earlierRequests: string;
   requestedOn: (revision: number, date: string) => string;
   pinLabel: (pin: number, page: number) => string;
@@ -512,8 +510,6 @@ const proofFr: ProofMessages = {
   removePin: 'Retirer',
   sendChanges: 'Envoyer la demande de modifications',
   addComment: (revision) => `Commenter (révision ${revision})`,
-  yourComment: 'Votre commentaire',
-  sendComment: 'Envoyer le commentaire',
   earlierRequests: 'Demandes de modifications',
   requestedOn: (revision, date) => `Révision ${revision}, le ${date}`,
   pinLabel: (pin, page) => `Repère ${pin}, page ${page}`,
@@ -588,8 +584,6 @@ const proofEn: ProofMessages = {
   removePin: 'Remove',
   sendChanges: 'Send the change request',
   addComment: (revision) => `Comment (revision ${revision})`,
-  yourComment: 'Your comment',
-  sendComment: 'Send the comment',
   earlierRequests: 'Change requests',
   requestedOn: (revision, date) => `Revision ${revision}, on ${date}`,
   pinLabel: (pin, page) => `Pin ${pin}, page ${page}`,
@@ -664,8 +658,6 @@ const proofSv: ProofMessages = {
   removePin: 'Ta bort',
   sendChanges: 'Skicka begäran om ändringar',
   addComment: (revision) => `Kommentera (version ${revision})`,
-  yourComment: 'Din kommentar',
-  sendComment: 'Skicka kommentaren',
   earlierRequests: 'Begärda ändringar',
   requestedOn: (revision, date) => `Version ${revision}, ${date}`,
   pinLabel: (pin, page) => `Markering ${pin}, sida ${page}`,

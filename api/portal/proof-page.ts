@@ -24,6 +24,7 @@ import { portalSeller } from './seller-brand';
 import { partiesBlock, type QuoteForm } from './quote-page';
 import { proofScript } from './proof-script';
 import { MEDIUM_WIDTH, SMALL_WIDTH, THUMBNAIL_WIDTH } from '../../services/render/proof-sizes';
+import { DECIDERS_WORDS } from './deciders-section';
 
 export interface ProofPageRevision {
   number: number;
@@ -532,7 +533,7 @@ function requestChangesForm(input: ProofPageInput, form: QuoteForm, t: ProofMess
 
 /** A reviewer's comment: the change request's form, pins included, that decides nothing. */
 function commentForm(input: ProofPageInput, form: QuoteForm, t: ProofMessages): SafeHtml {
-  return pinnedCommentForm(input, form, t, { action: 'comment', summary: t.addComment(input.currentRevision), label: t.yourComment, submit: t.sendComment, cost: null });
+  return pinnedCommentForm(input, form, t, { action: 'comment', summary: t.addComment(input.currentRevision), label: DECIDERS_WORDS[input.locale].yourComment, submit: DECIDERS_WORDS[input.locale].sendComment, cost: null });
 }
 
 /** The page script's pins work on it by its class (request-changes), whatever it posts to. */

@@ -227,15 +227,19 @@ interface ProofDecisionFields {
  */
 export async function proofDecisionDetails(deps: AppDeps, found: FoundLink, decision: PortalDecision, body: ProofDecisionFields): Promise<ProofDecisionDetails> {
   const commented = decision === 'request-changes' || decision === 'comment';
-  if (commented && !body.comment) {
-    throw new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', [{ path: 'comment', message: decision === 'comment' ? 'say what you think' : 'say what should change' }]);
-  }
+  const comment = commented ? requiredComment(decision, body.comment) : undefined;
   const revision = body.revision ?? (await queryProof(deps.temporal, found.document.id))?.revision ?? 0;
-  if (commented) return { revision, comment: body.comment, ...(body.pins ? { pins: body.pins } : {}) };
+  if (commented) return { revision, comment, ...(body.pins ? { pins: body.pins } : {}) };
   if (!body.acceptTerms) return { revision };
   // A JSON client may tick the terms without naming them: it accepts the tenant's current version.
   const termsVersion = body.termsVersion ?? (await getSettings(deps.prisma, found.document.tenantId)).termsVersion ?? undefined;
   return { revision, termsAccepted: true, ...(termsVersion ? { termsVersion } : {}) };
+}
+
+/** The words a change request or a reviewer's comment (a proof's or a quote's) carries: without them, bad input, refused before the workflow. */
+export function requiredComment(decision: PortalDecision, comment: string | undefined): string {
+  if (comment) return comment;
+  throw new AppError('validation_failed', 'Some fields are missing or invalid; see errors.', [{ path: 'comment', message: decision === 'comment' ? 'say what you think' : 'say what should change' }]);
 }
 
 /** The page's words for a refused proof decision: a newer revision, the terms, or a status that no longer allows it. */

@@ -14,6 +14,7 @@ import { portalScript, signForm, SIGNING_MESSAGES } from './sign-form';
 import type { Locale, QuoteStatus } from '../../domain/documents';
 import type { LinkedDocument } from '../../services/db/links';
 import { pricedLineOf } from '../../services/db/lines';
+import { DECIDERS_WORDS } from './deciders-section';
 
 export interface QuoteForm {
   decision: PortalDecision;
@@ -200,6 +201,11 @@ function actionsSection(input: QuotePageInput, lines: PageLine[], t: Messages, f
         return html`<form method="post" action="${action}">${hiddenFields(form)}<p class="hint">${t.holdHint}</p><button type="submit">${t.hold}</button></form>`;
       case 'withdraw':
         return html`<form method="post" action="${action}">${hiddenFields(form)}<p class="hint">${t.withdrawHint}</p><button type="submit">${t.withdraw}</button></form>`;
+      case 'comment': {
+        // A reviewer's form (domain/deciders.ts): words for everyone deciding, which decide nothing.
+        const words = DECIDERS_WORDS[input.locale];
+        return html`<form method="post" action="${action}">${hiddenFields(form)}<p class="hint">${words.commentHint}</p><label for="comment">${words.yourComment}</label><textarea id="comment" name="comment" required maxlength="5000"></textarea><button type="submit">${words.sendComment}</button></form>`;
+      }
       case 'refuse':
         return html`<details><summary>${t.refuse}</summary><form method="post" action="${action}">${hiddenFields(form)}<label for="reason">${t.refuseReason}</label><textarea id="reason" name="reason" maxlength="2000"></textarea><button type="submit">${t.refuse}</button></form></details>`;
     }

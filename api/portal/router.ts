@@ -64,7 +64,7 @@ import { certificatePath, consentTextFor, isOutdatedLink, outdatedLinkPage, send
 import type { SignatureEvidence } from '../../domain/signature';
 import { createPortalRateLimiters } from './rate-limits';
 import { downloadReceipt, paymentPageParts, payOnline, returnFromPayment } from './online-payment';
-import { PROOF_DECISION_FIELDS, proofDecisionDetails, proofPortalPage, proofRefusalText, sendProofPageImage, sendProofPdf } from './proof-portal';
+import { PROOF_DECISION_FIELDS, proofDecisionDetails, proofPortalPage, proofRefusalText, requiredComment, sendProofPageImage, sendProofPdf } from './proof-portal';
 import { PROOF_SCRIPT_CSP_SOURCE } from './proof-script';
 
 /** Form fields arrive as strings, a repeated checkbox as an array: both read as a list. */
@@ -252,15 +252,19 @@ export function createPortalRouter(deps: AppDeps): Router {
 
       let signature: SignatureEvidence | undefined;
       let proof: ProofDecisionDetails | undefined;
+      let comment: string | undefined;
       try {
         if (decision === 'sign') signature = await signatureEvidence(deps.prisma, found, body);
         if (found.document.kind === 'proof') proof = await proofDecisionDetails(deps, found, decision, body);
+        else if (decision === 'comment') comment = requiredComment(decision, body.comment);
       } catch (error) {
         if (error instanceof AppError) return refuse(error, invalidRequestText(t, error));
         throw error;
       }
 
       const decisionId = body.decisionId ?? portalDecisionId(found, decision, body);
+      // A reviewer may comment again: the page waits for this comment, written after the trail's last event now.
+      const trailEnd = decision === 'comment' && !wantsJson(req) ? await lastEventSeq(deps.prisma, found.document.id) : undefined;
       // Whoever decides has read: the page they decide on is a human view, recorded before the decision.
       await confirmViewBeforeAction(deps, found, requestSource(req));
       let status: QuoteStatus | ProofStatus;
@@ -274,6 +278,7 @@ export function createPortalRouter(deps: AppDeps): Router {
           version: found.link.documentVersion,
           ...(signature ? { signature } : {}),
           ...(proof ? { proof } : {}),
+          ...(comment ? { comment } : {}),
         });
       } catch (error) {
         if (error instanceof AppError && error.code === 'decision_rejected') {
@@ -293,7 +298,9 @@ export function createPortalRouter(deps: AppDeps): Router {
       const deciderId = found.link.deciderId ?? undefined;
       const counted = deciderId !== undefined && !FINAL_VOTE_STATUSES.includes(status) && (decision === 'accept' || decision === 'sign' || decision === 'refuse');
       const vote = counted ? (decision === 'refuse' ? 'decider_declined' : 'decider_approved') : undefined;
-      await untilRecorded(deps.prisma, found.document, status, decision === 'withdraw' ? 'withdrawn' : vote, vote && deciderId);
+      // A reviewer's comment changes no status: the page shows it once its `commented` is written.
+      const written = decision === 'withdraw' ? 'withdrawn' : decision === 'comment' ? 'commented' : vote;
+      await untilRecorded(deps.prisma, found.document, status, written, vote !== undefined || decision === 'comment' ? deciderId : undefined, trailEnd);
       const decided = (await findLinkByToken(deps.prisma, String(req.params.token))) ?? found;
       res.type('html').send(await quotePage(deps, req, decided, { status, notice: { tone: 'success', text: t.decided[decision] } }));
     };
@@ -418,6 +425,10 @@ export function createPortalRouter(deps: AppDeps): Router {
 async function pageOnceRecorded(open: PageOpen, page: Promise<string>): Promise<string> {
   const [rendered] = await Promise.all([page, open.recorded]);
   return rendered;
+}
+
+async function lastEventSeq(prisma: AppDeps['prisma'], documentId: string): Promise<number> {
+  return (await prisma.auditEvent.findFirst({ where: { documentId }, orderBy: { seq: 'desc' }, select: { seq: true } }))?.seq ?? 0;
 }
 
 /** A JSON post without the form's decision id: the same post through the same link, moments later, is the same decision. */

@@ -91,17 +91,17 @@ it('lets two reviewers comment and an approver approve a proof, each on their ow
   const box = (await preview.boundingBox())!;
   await preview.click({ position: { x: box.width * 0.3, y: box.height * 0.2 } });
   await paul.getByLabel(t.pinComment('1', '1')).fill('Le bleu est trop foncé ici');
-  await paul.getByLabel(t.yourComment).fill('Bien dans l’ensemble.');
+  await paul.getByLabel(words.yourComment).fill('Bien dans l’ensemble.');
   await keepScreenshot(paul, 'proof-deciders-reviewer', { fullPage: false });
-  await paul.getByRole('button', { name: t.sendComment }).click();
+  await paul.getByRole('button', { name: words.sendComment }).click();
   await paul.getByText(MESSAGES.fr.decided.comment).waitFor();
 
   // The second reviewer comments without a pin.
   const lea = await browser.newPage(onADesktop('fr-FR'));
   await lea.goto(leaUrl);
   await lea.locator('details.request-changes summary').click();
-  await lea.getByLabel(t.yourComment).fill('Rien à redire.');
-  await lea.getByRole('button', { name: t.sendComment }).click();
+  await lea.getByLabel(words.yourComment).fill('Rien à redire.');
+  await lea.getByRole('button', { name: words.sendComment }).click();
   await lea.getByText(MESSAGES.fr.decided.comment).waitFor();
 
   // The approver approves: the proof is approved, and the page says who did.

@@ -13,6 +13,8 @@ import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
 import { pdfText } from '../support/pdf-text';
 import { formFields } from './portal-fixtures';
+import { DECIDERS_WORDS } from '../../api/portal/deciders-section';
+import { MESSAGES } from '../../api/portal/i18n';
 
 let stack: Stack;
 let apiKey: string;
@@ -158,6 +160,73 @@ describe('a quote sent to deciders', () => {
     expect(after).toMatch(/<li class="decider awaited" data-decider="d2">/);
     expect(await portalJson(boToken, 'refuse', { reason: 'Trop cher' })).toMatchObject({ status: 200, body: { status: 'refused' } });
     await untilStatus(created.id, 'refused');
+  });
+
+  it("takes a reviewer's comment from their page's form and as JSON, theirs in the trail, shown to every decider, deciding nothing", async () => {
+    const created = await quote();
+    const reviewer = address('rita');
+    const sent = await api.POST('/v1/documents/{id}/send', {
+      ...byId(created.id),
+      body: { deciders: [{ contactId, role: 'approver' }, { email: reviewer, name: 'Rita Lund', role: 'reviewer' }] },
+    });
+    expect(sent.response.status).toBe(202);
+    const [anna, rita] = await Promise.all([tokenOf(contactEmail, created.number), tokenOf(reviewer, created.number)]);
+    await untilStatus(created.id, 'sent');
+    const links = await stack.prisma.accessLink.findMany({ where: { documentId: created.id }, orderBy: { createdAt: 'asc' } });
+    expect(links.map((link) => [link.deciderId, link.actions])).toEqual([
+      ['d1', ['view', 'download', 'accept', 'refuse']],
+      ['d2', ['view', 'download', 'comment']],
+    ]);
+
+    // The reviewer's page offers a comment and no decision; the approver's no comment-only form.
+    const words = DECIDERS_WORDS.fr;
+    const page = await (await fetch(`${stack.baseUrl}/d/${rita}`)).text();
+    expect(page).toContain(words.sendComment);
+    expect(page).not.toContain(`/d/${rita}/accept"`);
+    expect(page).not.toContain(`/d/${rita}/refuse"`);
+    expect(await (await fetch(`${stack.baseUrl}/d/${anna}`)).text()).not.toContain(`/d/${anna}/comment"`);
+
+    // Without JavaScript: the form posts, and the answer shows the comment, by name, in where the decision stands; the answer's own form, a second one.
+    const postComment = async (from: string, comment: string) => {
+      const answered = await fetch(`${stack.baseUrl}/d/${rita}/comment`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...formFields(from, 'comment'), comment }).toString(),
+      });
+      expect(answered.status).toBe(200);
+      return answered.text();
+    };
+    const after = await postComment(page, 'Le délai me paraît court.');
+    expect(after).toContain(MESSAGES.fr.decided.comment);
+    expect(after).toMatch(/<li class="comment" data-decider="d2"><strong>Rita Lund<\/strong> \(vous\) — relecteur<p>Le délai me paraît court.<\/p><\/li>/);
+    expect(await postComment(after, 'Et la TVA ?')).toMatch(/<p>Le délai me paraît court.<\/p><\/li><li class="comment" data-decider="d2"><strong>Rita Lund<\/strong> \(vous\) — relecteur<p>Et la TVA \?<\/p>/);
+
+    // As JSON (the quote viewed since the form was sent: reading comes before writing); an empty comment is bad input, and neither a reviewer's vote nor an approver's comment is taken.
+    expect(await portalJson(rita, 'comment', { comment: 'Livraison en mars ?' })).toMatchObject({ status: 200, body: { status: 'viewed' } });
+    expect(await portalJson(rita, 'comment', { comment: '  ' })).toMatchObject({ status: 400, body: { errors: [{ path: 'comment' }] } });
+    expect((await portalJson(rita, 'accept')).status).toBe(403);
+    expect((await portalJson(anna, 'comment', { comment: 'Moi aussi' })).status).toBe(403);
+    expect(await statusOf(created.id)).toBe('viewed');
+
+    const trail = await eventually(async () => {
+      const events = (await documentEvents(api, created.id)).filter((event) => event.type === 'commented');
+      return events.length === 3 ? events : undefined;
+    }, { what: 'the three comments recorded' });
+    expect(trail.map((event) => [event.actor, event.data])).toEqual([
+      [`customer:${links[1]?.id}`, { comment: 'Le délai me paraît court.', deciderId: 'd2', step: 1, role: 'reviewer', version: 1 }],
+      [`customer:${links[1]?.id}`, { comment: 'Et la TVA ?', deciderId: 'd2', step: 1, role: 'reviewer', version: 1 }],
+      [`customer:${links[1]?.id}`, { comment: 'Livraison en mars ?', deciderId: 'd2', step: 1, role: 'reviewer', version: 1 }],
+    ]);
+
+    // The approver reads them on their page, in order, then decides.
+    const annaPage = await (await fetch(`${stack.baseUrl}/d/${anna}`)).text();
+    expect([...annaPage.matchAll(/<li class="comment" data-decider="d2"><strong>Rita Lund<\/strong> — relecteur<p>([^<]*)<\/p><\/li>/g)].map((match) => match[1])).toEqual([
+      'Le délai me paraît court.',
+      'Et la TVA ?',
+      'Livraison en mars ?',
+    ]);
+    expect(await portalJson(anna, 'accept')).toMatchObject({ status: 200, body: { status: 'accepted' } });
+    await untilStatus(created.id, 'accepted');
   });
 
   it('is signed by each signer with their own evidence once approved, and its certificate lists both signers in order', async () => {

@@ -14,7 +14,7 @@ import type {
   SendDocumentEmailInput,
 } from '../../activities/types';
 import { AppError } from '../../domain/errors';
-import { decideQuote, queryQuote, signalQuoteFact, startQuoteWorkflow } from '../../api/operations/quote-workflow';
+import { commentOnQuote, decideQuote, queryQuote, signalQuoteFact, startQuoteWorkflow } from '../../api/operations/quote-workflow';
 import type { Actor } from '../../domain/documents';
 import type { Decider, DeciderPlan } from '../../domain/deciders';
 import { quoteWorkflowId, type QuoteWorkflowInput } from '../../workflows/messages/quote';
@@ -382,6 +382,38 @@ describe('quote workflow with several deciders', () => {
       [deciderActor('d3'), { deciderId: 'd3', step: 2, role: 'approver' }],
     ]);
     if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-deciders-two-steps-accepted');
+  });
+
+  it("takes a reviewer's comment as theirs, which changes no status nor the reminders' clock, then the approvers decide", async () => {
+    const reviewer: Decider = { ...named('d2', 1), role: 'reviewer' };
+    const { documentId, handle } = await sendQuote({ deciders: { deciders: [named('d1', 1), reviewer], rules: ['all'] } });
+    const comment = (actor: Actor, words: string) => commentOnQuote(worker.client, documentId, randomUUID(), { actor, comment: words });
+    const before = await queryQuote(worker.client, documentId);
+
+    const commented = await comment(deciderActor('d2'), '  Le délai me paraît court.  ');
+    expect(commented).toMatchObject({ status: 'sent', remindersSent: 0, nextReminderAt: before?.nextReminderAt });
+    expect(commented.deciders?.map((decider) => [decider.id, decider.state])).toEqual([
+      ['d1', 'awaited'],
+      ['d2', 'reviewing'],
+    ]);
+    expect((await rejection(comment(deciderActor('d2'), '   '))).message).toBe('A comment needs some words');
+    expect((await rejection(comment(customer, 'Et moi ?'))).message).toMatch(/people the seller named/);
+    // A comment is not a vote, and a reviewer's link never accepts.
+    expect((await rejection(byDecider(documentId, 'accept', 'd2'))).message).toBe('A reviewer comments; the approvers decide');
+    expect((await comment(deciderActor('d2'), 'Et la TVA ?')).status).toBe('sent');
+
+    expect((await byDecider(documentId, 'accept', 'd1')).status).toBe('accepted');
+    expect((await handle.result()).status).toBe('accepted');
+    expect((await rejection(comment(deciderActor('d2'), 'Trop tard'))).message).toMatch(/already accepted/);
+    expect(recorded.trail(documentId)).toEqual(['sent', 'commented', 'commented', 'decider_approved', 'accepted']);
+    const comments = [...recorded.records.values()].filter((record) => record.documentId === documentId && record.event.type === 'commented');
+    expect(comments.map((record) => [record.event.actor, record.event.data])).toEqual([
+      [deciderActor('d2'), { comment: 'Le délai me paraît court.', deciderId: 'd2', step: 1, role: 'reviewer', version: 1 }],
+      [deciderActor('d2'), { comment: 'Et la TVA ?', deciderId: 'd2', step: 1, role: 'reviewer', version: 1 }],
+    ]);
+    // As on a proof, a comment is recorded (and so sent as a webhook), not notified.
+    expect(recorded.notifications.filter((notice) => notice.documentId === documentId).map((notice) => notice.what)).not.toContain('commented');
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-deciders-reviewer-commented');
   });
 
   it('is refused by one refusal in step 1, and by one in step 2', async () => {

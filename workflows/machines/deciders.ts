@@ -3,7 +3,7 @@
  * holds the rules): whose it is (their link's decider id, in the actor), and yes or no by its
  * type. Every function answers undefined when the document has no deciders.
  */
-import { castVote, findDecider, voteEffect, whyNotVote, type DecisionRound, type Vote, type VoteEffect } from '../../domain/deciders';
+import { castVote, findDecider, voteEffect, whyNotComment, whyNotVote, type DecisionRound, type Vote, type VoteEffect } from '../../domain/deciders';
 import type { Timed } from './actions';
 
 /** The invitations of a step: `round` keys them (the proof's revision, the quote's version), so a retry sends each once. */
@@ -50,4 +50,18 @@ export function castRoundVote(round: DecisionRound | undefined, event: Decision)
 export function voteData(round: DecisionRound | undefined, event: Timed): Record<string, unknown> {
   const decider = round && findDecider(round, deciderIdOf(event));
   return decider ? { deciderId: decider.id, step: decider.step, role: decider.role } : {};
+}
+
+/** A comment that decides nothing (a reviewer's, on a quote or a proof): its words, and whose link wrote it. */
+type Comment = Timed & { comment: string };
+
+/** Why the comment is not taken: only a document with deciders takes comments, from those whose step is open, with some words. */
+export function whyNotRoundComment(round: DecisionRound | undefined, event: Comment): string | undefined {
+  if (!round) return 'Comments come from the reviewers the seller named';
+  return whyNotComment(round, deciderIdOf(event)) ?? (event.comment?.trim() ? undefined : 'A comment needs some words');
+}
+
+/** A comment as the trail keeps it (`commented`): its words, and who wrote it beside the actor. */
+export function commentData(round: DecisionRound | undefined, event: Comment): Record<string, unknown> {
+  return { comment: event.comment.trim(), ...voteData(round, event) };
 }

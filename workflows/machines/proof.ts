@@ -48,8 +48,8 @@
  */
 import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
-import { roundProgress, startRound, whyNotComment, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
-import { castRoundVote, roundVoteEffect, voteData, whyNotRoundVote, type InviteParams } from './deciders';
+import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
+import { castRoundVote, commentData, roundVoteEffect, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams } from './deciders';
 import { activity, confirmToCustomer, isWithdrawable, neverTaken, withdrawableStatusReaders, factActions, RECORDED_FACTS, untilWithdrawalCloses, withdrawalWindow, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type Timed, type Withdrawable, type WithdrawalTerms } from './actions';
 
 /** A comment pinned on a point of a page; x and y are fractions of the page from its top left. */
@@ -186,12 +186,6 @@ function revisionProblem(context: ProofContext, event: RevisionReadyEvent): stri
   return undefined;
 }
 
-/** Only a proof with named deciders takes comments, from those whose step is open. */
-function commentProblem(context: ProofContext, event: CommentEvent): string | undefined {
-  if (!context.deciders) return 'Comments come from the reviewers the seller named; ask for changes instead';
-  return whyNotComment(context.deciders, event.actor.kind === 'customer' ? event.actor.deciderId : undefined);
-}
-
 /** A decision about another revision than the one the customer is now asked about. */
 function staleRevisionProblem(context: ProofContext, event: ApproveEvent | RequestChangesEvent | CommentEvent): string | undefined {
   return event.revision === context.revision
@@ -245,9 +239,9 @@ function pinProblem(context: ProofContext, pin: ProofPinInput, index: number): s
 }
 
 function changeRequestProblem(context: ProofContext, event: RequestChangesEvent | CommentEvent): string | undefined {
-  const stale = staleRevisionProblem(context, event) ?? (event.type === 'COMMENT' ? commentProblem(context, event) : whyNotRoundVote(context.deciders, event));
+  const stale = staleRevisionProblem(context, event) ?? (event.type === 'COMMENT' ? whyNotRoundComment(context.deciders, event) : whyNotRoundVote(context.deciders, event));
   if (stale) return stale;
-  if (!event.comment?.trim()) return event.type === 'COMMENT' ? 'A comment needs some words' : 'A change request needs a comment';
+  if (!event.comment?.trim()) return 'A change request needs a comment';
   for (const [index, pin] of (event.pins ?? []).entries()) {
     const problem = pinProblem(context, pin, index);
     if (problem) return problem;
@@ -445,7 +439,7 @@ export const proofMachine = setup({
         'keepTime',
         record('commented', (context, event) => ({
           ...onRevision(context),
-          ...(event.type === 'COMMENT' ? { comment: event.comment.trim(), pins: event.pins ?? [], ...voteData(context.deciders, event) } : {}),
+          ...(event.type === 'COMMENT' ? { ...commentData(context.deciders, event), pins: event.pins ?? [] } : {}),
         })),
       ],
     } as const;

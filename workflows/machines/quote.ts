@@ -70,11 +70,12 @@
  *   accepted once the last step is met, refused as soon as a step can no longer be. Such a quote
  *   is not put on hold or revised; its signers (the last step's, with the built-in signature) each
  *   sign with their own evidence; the seller may still record an answer given off line, remind
- *   or cancel.
+ *   or cancel. A reviewer comments (COMMENT) without deciding, as on a proof.
  *
  *   sent | viewed ── ACCEPT | REFUSE by a decider ──▶ the same status (counted),
  *                                             or the same status, next step invited,
  *                                             or accepted | refused (settled)
+ *   sent | viewed ── COMMENT by a named decider ──▶ the same status, the comment recorded
  * - Deposit (`deposit` in the input; absent in quotes without one, and in those sent before it
  *   existed): the yes on the portal asks the provider's hosted page for the deposit
  *   (`openDepositPayment`, as an invoice's "Pay online" does). Kept as context, not as statuses:
@@ -98,7 +99,7 @@
  */
 import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
-import { castRoundVote, deciderIdOf, roundVoteEffect, voteData, whyNotRoundVote, type InviteParams } from './deciders';
+import { castRoundVote, commentData, deciderIdOf, roundVoteEffect, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams } from './deciders';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type Actor, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { DepositPolicy } from '../../domain/deposit';
@@ -222,7 +223,13 @@ export interface DepositFailedEvent extends Timed {
 
 export type DepositEvent = PayDepositEvent | DepositPaidEvent | DepositFailedEvent;
 
-export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent | AnswerEvent | DepositEvent;
+/** A reviewer the seller named (or any decider whose step is open) comments on the quote without deciding, as on a proof. */
+export interface QuoteCommentEvent extends Timed {
+  type: 'COMMENT';
+  comment: string;
+}
+
+export type QuoteEvent = ({ type: 'SEND' } & Timed) | FactEvent | DecisionEvent | SignEvent | ReviseEvent | AnswerEvent | DepositEvent | QuoteCommentEvent;
 
 /** Parameters of the openDepositPayment action: which ask it answers, and the customer's way back. */
 export interface OpenDepositParams {
@@ -315,6 +322,7 @@ export const quoteMachine = setup({
     maySign: ({ context, event }) =>
       event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context) && whyNotRoundVote(context.deciders, event) === undefined,
     inRound: ({ context }) => context.deciders !== undefined,
+    mayComment: ({ context, event }) => event.type === 'COMMENT' && isStillValid(context, event) && whyNotRoundComment(context.deciders, event) === undefined,
     voteSettles: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'settled',
     voteMeetsStep: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'step_met',
     maySigningBeCancelled: ({ context }) => requiresSignature(context) && !isSigningCancelled(context),
@@ -421,6 +429,20 @@ export const quoteMachine = setup({
     /** A decider's vote: counted, and recorded as theirs. */
     const voteRecord = (what: 'decider_approved' | 'decider_declined') =>
       ({ type: 'recordTransition', params: ({ context, event }: { context: QuoteContext; event: QuoteEvent }) => ({ type: what, data: voteData(context.deciders, event) }) }) as const;
+    /** A comment decides nothing: recorded as its writer's (as a proof's), on the version they read; no status, no timer moves. */
+    const comment = {
+      guard: 'mayComment',
+      actions: [
+        'keepTime',
+        {
+          type: 'recordTransition',
+          params: ({ context, event }: { context: QuoteContext; event: QuoteEvent }) => ({
+            type: 'commented' as const,
+            data: event.type === 'COMMENT' ? { ...commentData(context.deciders, event), version: currentVersion(context) } : {},
+          }),
+        },
+      ],
+    } as const;
     /** A step met: recorded, and the next step's deciders invited. */
     const nextStep = [
       { type: 'recordTransition', params: ({ context }: { context: QuoteContext }) => ({ type: 'step_completed' as const, data: { step: (context.deciders?.step ?? 2) - 1 } }) },
@@ -585,6 +607,7 @@ export const quoteMachine = setup({
           CANCEL: cancel,
           CANCEL_SIGNING: cancelSigning,
           RECORD_ANSWER: recordAnswer,
+          COMMENT: comment,
           ...depositBeforeTheYes,
           ...own,
         },
@@ -735,6 +758,7 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
   if ((event.type === 'ACCEPT' || event.type === 'SIGN' || event.type === 'PAY_DEPOSIT') && !isForCurrentVersion(context, event)) {
     return `This link is for version ${event.version} of the quote; version ${currentVersion(context)} replaces it`;
   }
+  if (event.type === 'COMMENT') return whyNotRoundComment(context.deciders, event) ?? `A quote that is ${status.replace('_', ' ')} takes no comment`;
   if (context.deciders) {
     const notAVote = whyNotRoundVote(context.deciders, event);
     if ((event.type === 'ACCEPT' || event.type === 'REFUSE' || event.type === 'SIGN') && notAVote) return notAVote;

@@ -52,6 +52,11 @@ export interface SignInput extends DecisionInput {
   signature: SignatureEvidence;
 }
 
+/** A reviewer the seller named comments without deciding (domain/deciders.ts). */
+export interface QuoteCommentInput extends DecisionInput {
+  comment: string;
+}
+
 export interface ReviseInput {
   actor: Actor;
   changes: DocumentChanges;
@@ -67,6 +72,8 @@ export const quoteUpdates = {
   cancel: defineUpdate<QuoteView, [DecisionInput]>('cancel'),
   /** Back office: cancel the portal signing (the customer answered by phone); the quote stays open. */
   cancelSigning: defineUpdate<QuoteView, [DecisionInput]>('cancelSigning'),
+  /** A reviewer comments on the quote; it changes no status. */
+  comment: defineUpdate<QuoteView, [QuoteCommentInput]>('comment'),
   /** The customer signs (built-in signature): accepts with evidence. */
   sign: defineUpdate<QuoteView, [SignInput]>('sign'),
   /** Back office: the customer answered off line; taken as their decision, an open signing cancelled first. */

@@ -5,6 +5,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { Actor } from '../../../domain/documents';
+import type { Decider } from '../../../domain/deciders';
 import {
   closedQuoteReason,
   isClosed,
@@ -428,5 +429,32 @@ describe('the view', () => {
       validUntil: at(30 * DAY),
       version: 1,
     });
+  });
+});
+
+describe("a reviewer's comment (several deciders)", () => {
+  const decider = (id: string, role: 'approver' | 'reviewer'): Decider => ({ id, role, step: 1, email: `${id}@client.example`, name: id.toUpperCase() });
+  const as = (deciderId: string): Actor => ({ kind: 'customer', linkId: `link-${deciderId}`, deciderId });
+  const comment = (deciderId: string, when: number, words = 'Le délai me paraît court.'): QuoteEvent => ({ type: 'COMMENT', at: when, actor: as(deciderId), comment: words });
+  const reviewed = () => sentQuote({ deciders: { deciders: [decider('d1', 'approver'), decider('d2', 'reviewer')], rules: ['all'] } });
+
+  it('is recorded as theirs, and moves no status, no vote and no reminder', () => {
+    const q = reviewed();
+    const reminder = q.due('reminderDelay');
+    q.send(comment('d2', at(HOUR)));
+    expect(q.status).toBe('sent');
+    expect(q.activities).toEqual([{ type: 'recordTransition', params: { type: 'commented', data: { comment: 'Le délai me paraît court.', deciderId: 'd2', step: 1, role: 'reviewer', version: 1 } } }]);
+    expect(q.context.deciders?.votes).toEqual([]);
+    expect(q.due('reminderDelay')).toBe(reminder);
+  });
+
+  it('is refused without words, from no named decider, without deciders, and once decided', () => {
+    const q = reviewed();
+    expect(whyNot(q.snapshot, comment('d2', at(HOUR), '  '))).toBe('A comment needs some words');
+    expect(whyNot(q.snapshot, { type: 'COMMENT', at: at(HOUR), actor: customer, comment: 'Et moi ?' })).toMatch(/people the seller named/);
+    expect(whyNot(sentQuote().snapshot, comment('d2', at(HOUR)))).toBe('Comments come from the reviewers the seller named');
+    q.send({ type: 'ACCEPT', at: at(HOUR), actor: as('d1') });
+    expect(q.status).toBe('accepted');
+    expect(whyNot(q.snapshot, comment('d2', at(2 * HOUR)))).toBe('The quote is already accepted');
   });
 });
