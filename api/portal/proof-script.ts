@@ -437,10 +437,14 @@ const SCRIPT = `(function () {
       if (!thumbnail) return;
       thumbnails.forEach(function (link) { link.removeAttribute('aria-current'); });
       thumbnail.setAttribute('aria-current', 'true');
-      // Into view within its strip only: scrollIntoView would scroll the page as well.
+      // Into view within its strip only: scrollIntoView would scroll the page as well. The phone's
+      // strip, above the pages, is centred while it is off screen only: scrolled back to, it shows
+      // where the reader was and never slides under the finger about to tap one of its pages.
       var list = thumbnail.closest('ol');
-      if (list.scrollWidth > list.clientWidth) list.scrollLeft = thumbnail.offsetLeft - (list.clientWidth - thumbnail.offsetWidth) / 2;
-      else thumbnailsNav.scrollTop = thumbnail.offsetTop - (thumbnailsNav.clientHeight - thumbnail.offsetHeight) / 2;
+      if (list.scrollWidth > list.clientWidth) {
+        var strip = list.getBoundingClientRect();
+        if (strip.bottom <= 0 || strip.top >= window.innerHeight) list.scrollLeft = thumbnail.offsetLeft - (list.clientWidth - thumbnail.offsetWidth) / 2;
+      } else thumbnailsNav.scrollTop = thumbnail.offsetTop - (thumbnailsNav.clientHeight - thumbnail.offsetHeight) / 2;
     };
     var go = function (step) {
       var target = current && stepFrom(current, step);

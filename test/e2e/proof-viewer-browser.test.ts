@@ -52,6 +52,14 @@ const pageAtTop = (page: Page) =>
     return Number(landed.dataset.page);
   })()`);
 
+/** Page n's thumbnail is wholly inside the visible part of its strip. */
+const thumbnailWithinStrip = (page: Page, n: number) =>
+  page.evaluate<boolean>(`(() => {
+    const strip = document.querySelector('nav.thumbnails ol').getBoundingClientRect();
+    const thumbnail = document.querySelector('nav.thumbnails a[href="#page-${n}"]').getBoundingClientRect();
+    return thumbnail.left >= strip.left && thumbnail.right <= strip.right;
+  })()`);
+
 const currentThumbnail = (page: Page) => page.locator('nav.thumbnails a[aria-current]').getAttribute('href');
 
 /** The approve button is inside the screen and nothing covers its centre. */
@@ -172,6 +180,8 @@ it('on a phone: light before the first scroll, thumbnails, buttons and keys, pag
   // Back to the thumbnails from the toolbar, which stays at the top of the screen.
   expect((await page.locator('.page-toolbar').boundingBox())!.y).toBeLessThanOrEqual(1);
   await page.getByRole('link', { name: t.allPages }).click();
+  // The strip, centred on the page being read while it was off screen, stays put once back on screen.
+  expect(await thumbnailWithinStrip(page, PAGES - 1)).toBe(true);
   await page.getByRole('navigation', { name: t.pagesLabel }).getByRole('link', { name: t.pageOf(3, PAGES) }).click();
   await showsPage(page, 3, PAGES);
   await keepScreenshot(page, 'proof-viewer-phone-page-3', { fullPage: false });

@@ -51,8 +51,16 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * Waits until "page n of N" reads page n: the page's script updates it once the scroll has
  * landed, after the click, tap or key that asked for it.
  */
-export const showsPage = (page: Page, n: number, count: number) =>
-  page.locator('.page-indicator', { hasText: new RegExp(`^${escapeRegExp(t.pageOf(n, count))}$`) }).waitFor({ timeout: 30_000 });
+export async function showsPage(page: Page, n: number, count: number): Promise<void> {
+  try {
+    await page.locator('.page-indicator', { hasText: new RegExp(`^${escapeRegExp(t.pageOf(n, count))}$`) }).waitFor({ timeout: 30_000 });
+  } catch (error) {
+    const seen = await page.evaluate<string>(
+      `JSON.stringify({ indicator: document.querySelector('.page-indicator').textContent, hash: location.hash, scrollY, innerHeight, scrollHeight: document.documentElement.scrollHeight })`,
+    );
+    throw new Error(`"${t.pageOf(n, count)}" never showed; the page: ${seen}`, { cause: error });
+  }
+}
 
 /** Waits until each image the locator finds is decoded (a zoom image is rendered on its first request). */
 export async function decoded(images: Locator): Promise<void> {
