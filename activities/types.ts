@@ -175,8 +175,11 @@ export type OpenHostedPaymentInput = {
 } & (
   /** An invoice: what the page asks, minor units, what its workflow says is left to pay. */
   | { amountDue: number }
-  /** A quote's deposit: its amount is read from the quote as it stands (domain/deposit.ts). */
-  | { deposit: true }
+  /**
+   * A quote's deposit: its amount is read from the quote (domain/deposit.ts), on its total as
+   * the yes accepts it: with the optional lines it chose (`options`), else as the quote stands.
+   */
+  | { deposit: true; options?: string[] }
 );
 
 /** The page handed out, or the payment its last page turned out to have taken (not heard of yet). */

@@ -98,6 +98,11 @@ export function countsInTotals(line: Pick<PricedLine, 'optional' | 'selected'>):
 
 type CountedLine = Pick<PricedLine, 'optional' | 'selected' | 'netAmount' | 'taxAmount'>;
 
+/** The lines as a yes choosing `chosen` (ids of optional lines) makes them: those optional lines picked, and only those. */
+export function withChosenOptions<TLine extends CountedLine & { id: string }>(lines: readonly TLine[], chosen: readonly string[]): TLine[] {
+  return lines.map((line) => (line.optional ? { ...line, selected: chosen.includes(line.id) } : line));
+}
+
 export function computeTotals(lines: readonly CountedLine[], currency: string): Totals {
   let net = 0;
   let tax = 0;

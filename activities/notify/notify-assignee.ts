@@ -23,7 +23,9 @@ import { documentTitle } from '../../services/render/labels';
 import type { NotifyAssigneeInput } from '../types';
 import type { Mailer } from '../../services/notify/mailer';
 import type { SmsSender } from '../../services/notify/sms';
-import { DECISION_WORDS, EMAIL_WORDS, pickTemplate, renderEmail, renderSms } from '../../services/notify/templates';
+import { assigneeTemplateName, DECISION_WORDS, DEPOSIT_ON_CLOSED_QUOTE_WORDS, EMAIL_WORDS, pickTemplate, renderEmail, renderSms, type ClosedQuoteStatus } from '../../services/notify/templates';
+import { depositAmountOf, type DepositColumns } from '../../domain/deposit';
+import { lastPaymentAttempt } from '../../services/db/payments';
 import { loadSeller } from '../../services/seller/identity';
 import { emailBrand, sellerFromAddress } from './send-document-email';
 
@@ -80,6 +82,26 @@ function whomToNotify(assignee: { email: string; phone: string | null; notify: u
   return notifyEmail ? { email: notifyEmail, phone: null, preferences: {} } : undefined;
 }
 
+const CLOSED_QUOTE_STATUSES: readonly string[] = ['refused', 'cancelled', 'expired'] satisfies ClosedQuoteStatus[];
+
+/**
+ * What a deposit's notice says beyond any notice: the deposit its last page asked (the one just
+ * paid or refused; the quote's own figure when none was opened), and whether the quote was
+ * already over when the money came (a late payment, recorded without accepting it).
+ */
+async function depositValues(
+  prisma: PrismaClient,
+  document: { id: string; status: string; currency: string; grossTotal: number } & DepositColumns,
+  locale: Locale,
+): Promise<{ deposit: string; closedQuote: string }> {
+  const page = await lastPaymentAttempt(prisma, document.id);
+  const amount = page?.amount ?? depositAmountOf(document, document.grossTotal);
+  return {
+    deposit: formatMoney(amount, document.currency, locale),
+    closedQuote: CLOSED_QUOTE_STATUSES.includes(document.status) ? DEPOSIT_ON_CLOSED_QUOTE_WORDS[locale](document.status as ClosedQuoteStatus) : '',
+  };
+}
+
 export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssigneeInput): Promise<{ sent: number }> {
   const document = await deps.prisma.document.findFirst({
     where: { id: input.documentId, tenantId: input.tenantId },
@@ -96,7 +118,7 @@ export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssi
   const locale = pickLocale(document.tenant.locale);
   const seller = await loadSeller(deps.prisma, document.tenantId);
   const reason = detailText(input.detail, 'reason');
-  const template = pickTemplate(`assignee_${event}`, locale, document.tenant.settings?.templates);
+  const template = pickTemplate(assigneeTemplateName(document.kind, event, input.what), locale, document.tenant.settings?.templates);
   const values = {
     kind: kindName(locale, document.kind),
     number: document.number,
@@ -105,6 +127,7 @@ export async function notifyAssignee(deps: NotifyAssigneeDeps, input: NotifyAssi
     at: formatDateTime(new Date(input.at), locale, seller.timeZone),
     decision: isDecision(input.what) ? DECISION_WORDS[locale][input.what] : input.what,
     reason: reason ? EMAIL_WORDS[locale].reason(reason) : '',
+    ...(input.what === 'deposit_paid' || input.what === 'deposit_failed' ? await depositValues(deps.prisma, document, locale) : {}),
   };
 
   let sent = 0;

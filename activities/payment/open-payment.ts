@@ -1,9 +1,10 @@
 /**
  * openHostedPayment: the invoice's workflow hands the customer a payment page for the amount
  * it says is due (machines/invoice.ts decides whether one may be opened at all); a quote's
- * workflow, one for the deposit its yes asks (machines/quote.ts), whose amount is the quote's
- * as it stands now (domain/deposit.ts). The page's metadata names the kind paid, so the
- * provider's events find their way back to the right workflow (api/operations/payments.ts).
+ * workflow, one for the deposit its yes asks (machines/quote.ts), worked out on the quote's total
+ * as that yes accepts it, the optional lines it chose counted (domain/deposit.ts). The page's
+ * metadata names the kind paid, so the provider's events find their way back to the right
+ * workflow (api/operations/payments.ts).
  *
  * One page at a time per invoice: the last one is handed out again while it is open and asks
  * that amount; one that can no longer be paid, or asks an amount no longer due (a payment came
@@ -15,13 +16,20 @@
  * The page is opened on the seller's connected account (services/payment/accounts.ts); a
  * tenant that cannot be paid is refused (409) before the workflow is asked (api/operations/payments.ts).
  */
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { DocumentLine, PrismaClient } from '../../generated/prisma/client';
+import { computeTotals, withChosenOptions } from '../../domain/money';
 import { pickLocale } from '../../domain/documents';
 import { depositAmountOf } from '../../domain/deposit';
 import { hostedPaymentKey, lastPaymentAttempt, markHostedPaymentExpired, recordOpenedHostedPayment } from '../../services/db/payments';
 import { receivedPaymentOf, type PaymentProvider } from '../../services/payment/provider';
 import { tenantPayments } from '../../services/payment/accounts';
 import type { OpenHostedPaymentInput, OpenHostedPaymentOutcome } from '../types';
+
+/** The quote's gross total as a yes choosing `options` makes it (the lines it ticked; none given: as the quote stands). */
+function grossAsAccepted(quote: { grossTotal: number; currency: string; lines?: DocumentLine[] }, options: string[] | undefined): number {
+  if (options === undefined || !quote.lines) return quote.grossTotal;
+  return computeTotals(withChosenOptions(quote.lines, options), quote.currency).gross;
+}
 
 export async function openHostedPayment(deps: { prisma: PrismaClient; payments: PaymentProvider | undefined }, input: OpenHostedPaymentInput): Promise<OpenHostedPaymentOutcome> {
   const { prisma } = deps;
@@ -30,9 +38,9 @@ export async function openHostedPayment(deps: { prisma: PrismaClient; payments: 
   const provider = await tenantPayments(prisma, deps.payments, input.tenantId);
   const document = await prisma.document.findFirstOrThrow({
     where: { id: input.documentId, tenantId: input.tenantId },
-    include: { tenant: { select: { name: true, locale: true } }, customer: { select: { locale: true } } },
+    include: { tenant: { select: { name: true, locale: true } }, customer: { select: { locale: true } }, lines: 'deposit' in input && input.options !== undefined },
   });
-  const amountDue = 'deposit' in input ? depositAmountOf(document, document.grossTotal) : input.amountDue;
+  const amountDue = 'deposit' in input ? depositAmountOf(document, grossAsAccepted(document, input.options)) : input.amountDue;
 
   const last = await lastPaymentAttempt(prisma, input.documentId);
   if (last?.status === 'open' && last.checkoutSessionId) {

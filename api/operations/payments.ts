@@ -15,8 +15,9 @@ import { markHostedPaymentExpired } from '../../services/db/payments';
 import { eventBelongsToTenant, ONBOARDING_NOT_DONE, PAYMENTS_NOT_SET_UP, takesPayments, tenantPayments, tenantPaymentsOrNone } from '../../services/payment/accounts';
 import type { FoundLink } from '../../services/db/links';
 import { AppError } from '../../domain/errors';
-import type { Actor, RequestSource } from '../../domain/documents';
-import type { PaymentPage } from '../../domain/invoice';
+import { actorLabel, type Actor, type RequestSource } from '../../domain/documents';
+import type { PaymentPage, ReceivedPayment } from '../../domain/invoice';
+import { recordFact } from './facts';
 import type { Config } from '../../platform/config';
 import { documentWorkflowId } from '../../workflows/messages/document';
 import { paymentFailedSignal, paymentReceivedSignal } from '../../workflows/messages/invoice';
@@ -117,7 +118,8 @@ export async function confirmReturnFromPayment(deps: PaymentDeps, found: FoundLi
   return true;
 }
 
-export type PaymentEventOutcome = 'signalled' | 'ignored';
+/** signalled: told to the document's workflow; recorded: a quote's deposit recorded after its run (recordDepositAfterItsRun); ignored: nothing to do. */
+export type PaymentEventOutcome = 'signalled' | 'recorded' | 'ignored';
 
 /** A verified provider event: told to the workflow of the document it is about (an invoice, a quote's deposit). */
 export async function handlePaymentEvent(deps: PaymentDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
@@ -153,7 +155,41 @@ export async function handlePaymentEvent(deps: PaymentDeps, event: PaymentEvent)
 async function reportHostedPayment(deps: PaymentDeps, session: HostedPayment, paidAt: number, account: string | undefined): Promise<PaymentEventOutcome> {
   const paid = session.paid && session.subject ? await findPaidDocument(deps.prisma, session.subject, account) : null;
   if (!paid) return 'ignored';
-  return signalDocument(deps.temporal, paid, (handle) => handle.signal(paymentReceivedSignal, receivedPaymentOf(session, paidAt)));
+  const payment = receivedPaymentOf(session, paidAt);
+  const outcome = await signalDocument(deps.temporal, paid, (handle) => handle.signal(paymentReceivedSignal, payment));
+  return outcome === 'ignored' && paid.kind === 'quote' ? recordDepositAfterItsRun(deps, paid.id, payment) : outcome;
+}
+
+/**
+ * A quote's deposit paid once the quote's run is over: its webhook came late, or the customer
+ * paid a page still open as the quote closed (moved on, refused, cancelled or expired in
+ * between). The money is there, so the seller must know: it is recorded once, as a fact of its
+ * own (workflows/fact.ts, keyed by the provider's payment id), kept with its receipt by the
+ * invoices' recordPayment, `deposit_paid` written (with `afterItsRun` and the quote's status
+ * then), its webhook sent and the assignee told, in words saying when the quote was already
+ * over. It accepts nothing: a refused, cancelled or expired quote stays so, the seller refunds
+ * or agrees with the customer what comes next. A payment the run counted before it ended has
+ * its row already (recordDeposit runs before the run ends): a report of it again changes nothing.
+ */
+async function recordDepositAfterItsRun(deps: PaymentDeps, quoteId: string, payment: ReceivedPayment): Promise<PaymentEventOutcome> {
+  const kept = await deps.prisma.payment.findUnique({ where: { paymentIntentId: payment.paymentId }, select: { status: true } });
+  if (kept?.status === 'succeeded') return 'ignored';
+  const [quote, receipts] = await Promise.all([
+    deps.prisma.document.findUniqueOrThrow({ where: { id: quoteId }, select: { tenantId: true, status: true } }),
+    deps.prisma.payment.count({ where: { documentId: quoteId, status: 'succeeded' } }),
+  ]);
+  await recordFact(deps, {
+    tenantId: quote.tenantId,
+    documentId: quoteId,
+    dedupeKey: `deposit-${payment.paymentId}`,
+    type: 'deposit_paid',
+    at: payment.paidAt,
+    actor: actorLabel({ kind: 'system' }),
+    data: { paymentId: payment.paymentId, amount: payment.amount, currency: payment.currency, provider: payment.provider, afterItsRun: true, quoteStatus: quote.status },
+    payment: { payment, receiptSeq: receipts + 1, paidTotal: payment.amount },
+    notify: 'paid',
+  });
+  return 'recorded';
 }
 
 /** Documents paid through a hosted page: the workflows that hear of their payments, by the kind the page's metadata names. */
@@ -169,8 +205,9 @@ async function findPaidDocument(prisma: PrismaClient, subject: PaymentSubject, a
 }
 
 /**
- * A report for a workflow that has finished (paid, cancelled, accepted) changes nothing: a late or
- * replayed webhook is answered 200 and forgotten, as Stripe expects.
+ * A report for a workflow that has finished (paid, cancelled, accepted) changes nothing through
+ * it: a late or replayed webhook is answered 200 and forgotten, as Stripe expects (a quote's
+ * deposit not counted yet is then recorded on its own: recordDepositAfterItsRun).
  */
 async function signalDocument(
   client: Client,

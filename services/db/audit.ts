@@ -7,7 +7,7 @@
  * sent date) move together in one transaction, a retried write is a no-op, and the activity
  * that wrote the event starts its webhook deliveries (services/webhooks/dispatch.ts).
  */
-import { computeTotals } from '../../domain/money';
+import { computeTotals, withChosenOptions } from '../../domain/money';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { AuditEvent } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
@@ -75,8 +75,7 @@ function documentEffects(input: AuditEventInput): Prisma.DocumentUpdateInput {
 async function applyChosenOptions(tx: Prisma.TransactionClient, documentId: string, currency: string, chosen: string[]): Promise<void> {
   await tx.documentLine.updateMany({ where: { documentId, optional: true }, data: { selected: false } });
   await tx.documentLine.updateMany({ where: { documentId, optional: true, id: { in: chosen } }, data: { selected: true } });
-  const lines = await tx.documentLine.findMany({ where: { documentId } });
-  const totals = computeTotals(lines, currency);
+  const totals = computeTotals(withChosenOptions(await tx.documentLine.findMany({ where: { documentId } }), chosen), currency);
   await tx.document.update({
     where: { id: documentId },
     data: { netTotal: totals.net, taxTotal: totals.tax, grossTotal: totals.gross },

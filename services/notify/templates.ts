@@ -14,7 +14,7 @@
 import escapeHtml from 'escape-html';
 import { brandPalette } from '../../domain/seller';
 import type { AcceptanceKind } from '../../domain/acceptance';
-import type { Confirmation, Locale, NotifyEvent } from '../../domain/documents';
+import type { AuditEventType, Confirmation, Locale, NotifyEvent } from '../../domain/documents';
 import { PURPOSE_TEMPLATES, type DigitalTemplateName } from '../signature/purpose-texts';
 
 /** The quote's templates keep their first names; orders and delivery notes prefix theirs with the kind. */
@@ -34,7 +34,20 @@ export type CustomerTemplateName =
   | 'request_proposal'
   | ConfirmationTemplateName;
 export type ConfirmationTemplateName = `confirmation_${Confirmation}`;
-export type AssigneeTemplateName = `assignee_${NotifyEvent}`;
+/**
+ * A notice to the assignee is its event's (`assignee_<event>`), but where those words would not
+ * be true of what happened: a quote's deposit paid or refused names the deposit, and an
+ * invoice's refused card is not a service request's (charged at confirmation, hence "confirmed
+ * but unpaid", the words `assignee_payment_failed` has always said).
+ */
+export type AssigneeTemplateName = `assignee_${NotifyEvent}` | `assignee_${'deposit_paid' | 'deposit_failed' | 'invoice_payment_failed'}`;
+
+/** The notice that tells the assignee of `what` (an audit event type) on a document of `kind`, on their `event`'s channels. */
+export function assigneeTemplateName(kind: string, event: NotifyEvent, what: AuditEventType): AssigneeTemplateName {
+  if (what === 'deposit_paid' || what === 'deposit_failed') return `assignee_${what}`;
+  if (kind === 'invoice' && event === 'payment_failed') return 'assignee_invoice_payment_failed';
+  return `assignee_${event}`;
+}
 export type TemplateName = CustomerTemplateName | AssigneeTemplateName | DigitalTemplateName;
 
 /** One template in one language. */
@@ -493,10 +506,65 @@ export const DEFAULT_TEMPLATES: Catalogue = {
     en: { subject: 'Payment received for {{number}}', body: '{{customer}} paid {{number}} ({{total}}) on {{at}}.', sms: '{{customer}} paid {{number}} ({{total}}) on {{at}}.' },
     sv: { subject: 'Betalning mottagen för {{number}}', body: '{{customer}} betalade {{number}} ({{total}}) {{at}}.', sms: '{{customer}} betalade {{number}} ({{total}}) {{at}}.' },
   },
+  // A service request's saved card, charged when the seller confirmed it.
   assignee_payment_failed: {
     fr: { subject: 'Carte refusée pour {{number}}', body: 'La carte de {{customer}} a été refusée pour {{number}} ({{total}}) le {{at}}\u202f: la demande est confirmée mais impayée.\n\n{{reason}}', sms: 'Carte de {{customer}} refusée pour {{number}} ({{total}}) le {{at}}.' },
     en: { subject: 'Card declined for {{number}}', body: 'The card of {{customer}} was declined for {{number}} ({{total}}) on {{at}}: the request is confirmed but unpaid.\n\n{{reason}}', sms: 'Card of {{customer}} declined for {{number}} ({{total}}) on {{at}}.' },
     sv: { subject: 'Kort nekat för {{number}}', body: 'Kortet för {{customer}} nekades för {{number}} ({{total}}) {{at}}: förfrågan är bekräftad men obetald.\n\n{{reason}}', sms: 'Kortet för {{customer}} nekades för {{number}} ({{total}}) {{at}}.' },
+  },
+  // The customer paid on the invoice's page: nothing else changed, they may pay again.
+  assignee_invoice_payment_failed: {
+    fr: {
+      subject: 'Carte refusée pour la facture {{number}}',
+      body: 'La carte de {{customer}} a été refusée pour la facture {{number}} ({{total}}) le {{at}}\u202f: la facture reste à payer, le client peut réessayer depuis sa page.\n\n{{reason}}',
+      sms: 'Carte de {{customer}} refusée pour la facture {{number}} ({{total}}) le {{at}}.',
+    },
+    en: {
+      subject: 'Card declined for invoice {{number}}',
+      body: 'The card of {{customer}} was declined for invoice {{number}} ({{total}}) on {{at}}: the invoice is still to be paid, and the customer may try again from its page.\n\n{{reason}}',
+      sms: 'Card of {{customer}} declined for invoice {{number}} ({{total}}) on {{at}}.',
+    },
+    sv: {
+      subject: 'Kort nekat för faktura {{number}}',
+      body: 'Kortet för {{customer}} nekades för faktura {{number}} ({{total}}) {{at}}: fakturan är fortfarande obetald och kunden kan försöka igen från dess sida.\n\n{{reason}}',
+      sms: 'Kortet för {{customer}} nekades för faktura {{number}} ({{total}}) {{at}}.',
+    },
+  },
+  // A quote's deposit: {{deposit}} is what its page asked, {{total}} the quote's; {{closedQuote}} says
+  // so when the money came for a quote already refused, cancelled or expired (empty otherwise).
+  assignee_deposit_paid: {
+    fr: {
+      subject: 'Acompte de {{deposit}} reçu pour le devis {{number}}',
+      body: '{{customer}} a payé l’acompte de {{deposit}} du devis {{number}} (total {{total}}) le {{at}}.\n\n{{closedQuote}}',
+      sms: '{{customer}} a payé l’acompte de {{deposit}} du devis {{number}} le {{at}}.',
+    },
+    en: {
+      subject: 'Deposit of {{deposit}} received for quote {{number}}',
+      body: '{{customer}} paid the deposit of {{deposit}} on quote {{number}} (total {{total}}) on {{at}}.\n\n{{closedQuote}}',
+      sms: '{{customer}} paid the deposit of {{deposit}} on quote {{number}} on {{at}}.',
+    },
+    sv: {
+      subject: 'Handpenning på {{deposit}} mottagen för offert {{number}}',
+      body: '{{customer}} betalade handpenningen på {{deposit}} för offert {{number}} (totalt {{total}}) {{at}}.\n\n{{closedQuote}}',
+      sms: '{{customer}} betalade handpenningen på {{deposit}} för offert {{number}} {{at}}.',
+    },
+  },
+  assignee_deposit_failed: {
+    fr: {
+      subject: 'Acompte refusé pour le devis {{number}}',
+      body: 'La carte de {{customer}} a été refusée pour l’acompte de {{deposit}} du devis {{number}} (total {{total}}) le {{at}}\u202f: l’acompte reste à payer, le client peut réessayer depuis le devis.\n\n{{reason}}',
+      sms: 'Carte de {{customer}} refusée pour l’acompte de {{deposit}} du devis {{number}} le {{at}}.',
+    },
+    en: {
+      subject: 'Deposit declined for quote {{number}}',
+      body: 'The card of {{customer}} was declined for the deposit of {{deposit}} on quote {{number}} (total {{total}}) on {{at}}: the deposit is still to be paid, and the customer may try again from the quote.\n\n{{reason}}',
+      sms: 'Card of {{customer}} declined for the deposit of {{deposit}} on quote {{number}} on {{at}}.',
+    },
+    sv: {
+      subject: 'Handpenning nekad för offert {{number}}',
+      body: 'Kortet för {{customer}} nekades för handpenningen på {{deposit}} för offert {{number}} (totalt {{total}}) {{at}}: handpenningen är fortfarande obetald och kunden kan försöka igen från offerten.\n\n{{reason}}',
+      sms: 'Kortet för {{customer}} nekades för handpenningen på {{deposit}} för offert {{number}} {{at}}.',
+    },
   },
   assignee_message: {
     fr: { subject: 'Nouveau message de {{customer}} sur {{number}}', body: '{{customer}} a écrit au sujet de {{number}} le {{at}}.\n\n{{reason}}', sms: 'Nouveau message de {{customer}} sur {{number}}, le {{at}}.' },
@@ -513,6 +581,18 @@ export const EMAIL_WORDS: Record<
   fr: { openDocument: 'Accéder au document', linkLine: (url) => `Accéder au document\u202f: ${url}`, validity: (date) => `Il est valable jusqu’au ${date}.`, reason: (text) => `Motif\u202f: «\u202f${text}\u202f»` },
   en: { openDocument: 'View the document', linkLine: (url) => `View the document: ${url}`, validity: (date) => `It is valid until ${date}.`, reason: (text) => `Reason: “${text}”` },
   sv: { openDocument: 'Öppna dokumentet', linkLine: (url) => `Öppna dokumentet: ${url}`, validity: (date) => `Den gäller till och med ${date}.`, reason: (text) => `Anledning: ”${text}”` },
+};
+
+/** A quote over (refused, cancelled, expired) when its deposit came: nothing in its status takes money. */
+export type ClosedQuoteStatus = 'refused' | 'cancelled' | 'expired';
+
+/** {{closedQuote}} of a deposit's notice: the money came for a quote already over, which it does not accept; what the seller does next. */
+export const DEPOSIT_ON_CLOSED_QUOTE_WORDS: Record<Locale, (status: ClosedQuoteStatus) => string> = {
+  fr: (status) =>
+    `Le devis était déjà ${{ refused: 'refusé', cancelled: 'annulé', expired: 'expiré' }[status]} quand l’acompte est arrivé\u202f: il n’est pas accepté pour autant. Remboursez l’acompte, ou convenez de la suite avec le client.`,
+  en: (status) => `The quote was already ${status} when the deposit came: it is not accepted by it. Refund the deposit, or agree with the customer on what comes next.`,
+  sv: (status) =>
+    `Offerten var redan ${{ refused: 'avböjd', cancelled: 'avbruten', expired: 'utgången' }[status]} när handpenningen kom: den är inte godkänd för det. Betala tillbaka handpenningen, eller kom överens med kunden om hur ni går vidare.`,
 };
 
 /** The outcome of a decision, as the assignee's notice says it (past participle). */

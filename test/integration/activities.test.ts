@@ -15,7 +15,7 @@ import { createActivities } from '../../activities/index';
 import { createResendMailer } from '../../services/notify/mailer';
 import { createTwilioSmsSender } from '../../services/notify/sms';
 import { startOutbox, type Outbox, type OutboxMessage } from '../../devtools/outbox/server';
-import { computeTotals, priceLine } from '../../domain/money';
+import { computeTotals, formatMoney, priceLine } from '../../domain/money';
 import { loadConfig } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db';
 import { newId } from '../../platform/ids';
@@ -474,6 +474,52 @@ describe('notifyAssignee, by default', () => {
     const { tenantId, documentId, assignee, document } = await seedQuote();
     await activities.notifyAssignee({ tenantId, documentId, event: 'decided', what: 'proposal_declined', at: Date.now(), idempotencyKey: `request-${documentId}#1/notify` });
     expect((await messagesTo(assignee.email)).map((email) => email.subject)).toEqual([`Devis ${document.number} dont le prix proposé a été refusé par Åsa <Öberg>`]);
+  });
+});
+
+describe("notifyAssignee: money told in each kind's words", () => {
+  const at = Date.parse('2026-03-04T09:30:00Z');
+  const money = (tenantId: string, documentId: string, event: 'paid' | 'payment_failed', what: 'deposit_paid' | 'deposit_failed' | 'payment_failed', n: number) =>
+    activities.notifyAssignee({ tenantId, documentId, event, what, at, idempotencyKey: `money-${documentId}#${n}/notify`, detail: event === 'payment_failed' ? { reason: 'Your card was declined.' } : {} });
+  const bySubject = async (address: string) => new Map((await messagesTo(address)).map((email) => [email.subject, email.text]));
+
+  it("names a quote's deposit (not its total as an invoice's payment would), paid or refused, and a deposit that came for a quote already over", async () => {
+    const { tenantId, documentId, assignee, document } = await seedQuote();
+    await prisma.document.update({ where: { id: documentId }, data: { depositBasisPoints: 3000, depositPolicy: 'accept_then_pay', status: 'accepted' } });
+    const deposit = formatMoney(Math.round(document.grossTotal * 0.3), 'SEK', 'fr');
+    const total = formatMoney(document.grossTotal, 'SEK', 'fr');
+    await money(tenantId, documentId, 'payment_failed', 'deposit_failed', 1);
+    await money(tenantId, documentId, 'paid', 'deposit_paid', 2);
+
+    const emails = await bySubject(assignee.email);
+    const refused = emails.get(`Acompte refusé pour le devis ${document.number}`);
+    expect(refused).toContain(`La carte de Åsa <Öberg> a été refusée pour l’acompte de ${deposit} du devis ${document.number} (total ${total}) le 4 mars 2026 à 09:30 UTC`);
+    expect(refused).toContain('l’acompte reste à payer, le client peut réessayer depuis le devis.');
+    expect(refused).not.toContain('demande');
+    const paid = emails.get(`Acompte de ${deposit} reçu pour le devis ${document.number}`);
+    expect(paid).toContain(`Åsa <Öberg> a payé l’acompte de ${deposit} du devis ${document.number} (total ${total})`);
+    expect(paid).not.toContain('déjà');
+
+    // Paid once the quote was refused (its run over): recorded, and the notice says what it means.
+    await prisma.document.update({ where: { id: documentId }, data: { status: 'refused' } });
+    await prisma.tenant.update({ where: { id: tenantId }, data: { locale: 'en' } });
+    await money(tenantId, documentId, 'paid', 'deposit_paid', 3);
+    const late = (await bySubject(assignee.email)).get(`Deposit of ${formatMoney(Math.round(document.grossTotal * 0.3), 'SEK', 'en')} received for quote ${document.number}`);
+    expect(late).toContain('The quote was already refused when the deposit came: it is not accepted by it. Refund the deposit, or agree with the customer on what comes next.');
+  });
+
+  it("tells an invoice's refused card in an invoice's words, and a service request's in a request's", async () => {
+    const invoice = await seedQuote();
+    await prisma.document.update({ where: { id: invoice.documentId }, data: { kind: 'invoice' } });
+    await money(invoice.tenantId, invoice.documentId, 'payment_failed', 'payment_failed', 1);
+    const toInvoice = (await bySubject(invoice.assignee.email)).get(`Carte refusée pour la facture ${invoice.document.number}`);
+    expect(toInvoice).toContain('la facture reste à payer, le client peut réessayer depuis sa page.');
+    expect(toInvoice).not.toContain('demande');
+
+    const request = await seedQuote();
+    await prisma.document.update({ where: { id: request.documentId }, data: { kind: 'request' } });
+    await money(request.tenantId, request.documentId, 'payment_failed', 'payment_failed', 1);
+    expect((await bySubject(request.assignee.email)).get(`Carte refusée pour ${request.document.number}`)).toContain('la demande est confirmée mais impayée');
   });
 });
 

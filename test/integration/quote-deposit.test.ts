@@ -13,6 +13,7 @@ import { quoteRunOver } from '../support/quote-run';
 import { saveClosedHistory } from '../replay/record';
 import { formatMoney } from '../../domain/money';
 import { documentWorkflowId } from '../../workflows/messages/document';
+import { factWorkflowId } from '../../workflows/fact';
 import { invoiceStateQuery } from '../../workflows/messages/invoice';
 import { backOffice, formFields, SAMPLE_LINES, type BackOffice } from './portal-fixtures';
 
@@ -131,6 +132,8 @@ it('accept_when_paid: the yes opens the deposit page once per click; a declined 
     { what: 'the invoice to be sent' },
   );
   expect(invoiceState).toMatchObject({ paidTotal: deposit.amount, amountDue: gross - deposit.amount });
+  // The email goes out before the workflow records the invoice sent: its page is read once the row says so.
+  await eventually(async () => ((await documentOf(invoice.id)).status === 'sent' ? true : undefined), { what: "the invoice's row to be sent" });
   // Its page, through the link its email carries: the deposit deducted, the rest to pay.
   const { text: invoicePage } = await emailedPortalPage(payments.stack, contactEmail, invoiceDocument.number);
   expect(invoicePage).toContain('Acompte déjà versé');
@@ -158,6 +161,102 @@ it('accept_then_pay: the yes accepts at once; a declined card leaves it accepted
   expect(await eventsOf(documentId, 'deposit_paid')).toHaveLength(1);
   expect(await eventsOf(documentId, 'accepted')).toHaveLength(1);
   expect((await documentOf(documentId)).deposit).toMatchObject({ amount: deposit.amount, policy: 'accept_then_pay' });
+});
+
+/** The seller's notices about a quote, read from the outbox by its number (the assignee's email). */
+async function sellerNoticesAbout(number: string): Promise<{ subject: string; text: string }[]> {
+  const notices = (await payments.stack.readOutbox()).filter((email) => email.subject.includes(number) && /Acompte|Deposit|Handpenning/.test(email.subject));
+  return notices.map((email) => ({ subject: email.subject, text: sameSpaces(email.text ?? '') }));
+}
+
+/** Amounts are written with narrow and non-breaking spaces: compared as plain ones. */
+const sameSpaces = (text: string): string => text.replace(/[\s\u00a0\u202f]+/g, ' ');
+
+it("accept_when_paid with an optional line ticked: the deposit is the share of the total so accepted, on the page, in the record and in the seller's notice", async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: SAMPLE_LINES, deposit: { percent: 30 }, depositPolicy: 'accept_when_paid' });
+  const { url } = await office.sendQuote(documentId, contactEmail);
+  const sent = await documentOf(documentId);
+  const optional = sent.lines.find((line) => line.optional);
+  expect(optional?.selected).toBe(false);
+
+  const { checkoutUrl } = await postPayForm(url, { ...formFields(await (await fetch(url)).text(), 'pay'), options: optional?.id as string });
+  await payAndReturn(url, checkoutUrl as string);
+  await eventually(async () => ((await documentOf(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote to be accepted once its deposit is paid' });
+  await quoteRunOver(payments.stack, documentId);
+
+  const accepted = await documentOf(documentId);
+  expect(accepted.totals.gross).toBeGreaterThan(sent.totals.gross);
+  const share = Math.round(accepted.totals.gross * 0.3);
+  expect(share).not.toBe(sent.deposit?.amount);
+  expect(accepted.payments).toEqual([expect.objectContaining({ status: 'succeeded', amount: share })]);
+  expect(accepted.deposit).toMatchObject({ amount: share, percent: 30 });
+  expect((await eventsOf(documentId, 'deposit_paid'))[0]?.data).toMatchObject({ amount: share });
+});
+
+it("accept_then_pay: the seller is told of the deposit refused, then paid, in the deposit's own words naming its amount and the quote", async () => {
+  const { documentId, url, deposit } = await sentQuoteWithDeposit('accept_then_pay');
+  const { number } = await documentOf(documentId);
+  const { checkoutUrl } = await postPayForm(url, formFields(await (await fetch(url)).text(), 'pay'));
+  await declineOnce(documentId, checkoutUrl as string);
+  await payAndReturn(url, checkoutUrl as string);
+  await quoteRunOver(payments.stack, documentId);
+
+  const notices = await eventually(async () => {
+    const found = await sellerNoticesAbout(number);
+    return found.length === 2 ? found : undefined;
+  }, { what: "the seller's two deposit notices" });
+  const amounts = (['fr', 'en', 'sv'] as const).map((locale) => sameSpaces(formatMoney(deposit.amount, 'EUR', locale)));
+  for (const notice of notices) {
+    expect(amounts.some((amount) => notice.text.includes(amount))).toBe(true);
+    expect(notice.text).not.toMatch(/demande|request is confirmed/);
+  }
+});
+
+it('a deposit reported once the quote is refused (its webhook late): recorded once, the quote left refused, the seller told it came for a closed quote', async () => {
+  const { documentId, url, deposit } = await sentQuoteWithDeposit('accept_when_paid');
+  const { number } = await documentOf(documentId);
+  const { checkoutUrl } = await postPayForm(url, formFields(await (await fetch(url)).text(), 'pay'));
+  const sessionId = new URL(checkoutUrl as string).pathname.split('/').pop() as string;
+
+  // Paid while its webhook is held, the customer not back yet; meanwhile (another tab) they refuse: the run ends.
+  const release = payments.holdWebhooks();
+  const paid = await payOnHostedPage(checkoutUrl as string, '4242 4242 4242 4242');
+  expect(paid.status).toBe(303);
+  const refused = await fetch(`${url}/refuse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'Trop tard' }) });
+  expect(refused.status).toBe(200);
+  await quoteRunOver(payments.stack, documentId);
+  release();
+
+  // The webhook comes (redelivered twice), and the customer's return: one record of the money.
+  const completed = await eventually(async () => (await payments.events()).find((event) => event.type === 'checkout.session.completed' && event.data.object.id === sessionId), {
+    what: 'the completion event of the paid page',
+  });
+  for (let delivery = 0; delivery < 2; delivery += 1) {
+    const redelivered = (await (await fetch(`${payments.stripe.url}/_test/events/${completed.id}/redeliver`, { method: 'POST' })).json()) as { deliveries: { statusCode: number }[] };
+    expect(redelivered.deliveries.at(-1)?.statusCode).toBe(200);
+  }
+  expect((await fetch(paid.headers.get('location') as string, { redirect: 'manual' })).status).toBe(303);
+
+  const [recorded, ...more] = await eventually(async () => {
+    const found = await eventsOf(documentId, 'deposit_paid');
+    return found.length > 0 ? found : undefined;
+  }, { what: 'the late deposit to be recorded' });
+  expect(more).toEqual([]);
+  expect(recorded?.data).toMatchObject({ amount: deposit.amount, afterItsRun: true, quoteStatus: 'refused' });
+  const factRun = factWorkflowId(`deposit-${String(recorded?.data.paymentId)}`);
+  await payments.stack.client.workflow.getHandle(factRun).result();
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(payments.stack.client.workflow, factRun, 'fact-deposit-after-its-run');
+  const quote = await documentOf(documentId);
+  expect(quote.status).toBe('refused');
+  expect(await eventsOf(documentId, 'accepted')).toEqual([]);
+  expect(quote.payments.filter((payment) => payment.status === 'succeeded')).toEqual([expect.objectContaining({ amount: deposit.amount, receiptNumber: `${number}-R1` })]);
+  expect(quote.deposit).toMatchObject({ amount: deposit.amount, paidAt: expect.any(String) });
+  const [notice] = await eventually(async () => {
+    const found = await sellerNoticesAbout(number);
+    return found.length > 0 ? found : undefined;
+  }, { what: "the seller's notice of the late deposit" });
+  expect(notice?.text).toMatch(/déjà refusé|already refused|redan avböjd/);
+  expect(await eventsOf(documentId, 'deposit_paid')).toHaveLength(1);
 });
 
 it('refuses (400) a deposit on anything but a quote, a policy without a deposit, a share out of range; (409) a change once sent', async () => {

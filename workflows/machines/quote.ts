@@ -236,6 +236,8 @@ export interface OpenDepositParams {
   ask: number;
   linkUrl: string;
   customerEmail?: string;
+  /** The optional lines the yes chose: the deposit is a share of the total as accepted. Absent for a deposit due on a quote accepted already. */
+  options?: string[];
 }
 
 /** Parameters of the recordDeposit action: the payment kept, with its receipt. */
@@ -523,21 +525,26 @@ export const quoteMachine = setup({
         actions: ['keepTime', 'closeOpenSigning', answerRecord(target), notify('decided', target)],
       }) as const;
     const recordAnswer = [answered('accepted', 'answeredYes'), answered('refused', 'answeredNo')] as const;
-    /** The deposit's page asked for: the workflow answers this ask with it. */
-    const openDeposit = [
-      'askDeposit',
-      {
-        type: 'openDepositPayment',
-        params: ({ context, event }: { context: QuoteContext; event: QuoteEvent }): OpenDepositParams => {
-          const { linkUrl, customerEmail } = event as PayDepositEvent;
-          return { ask: context.depositAsks ?? 0, linkUrl, ...(customerEmail ? { customerEmail } : {}) };
+    /**
+     * The deposit's page asked for: the workflow answers this ask with it. With the yes, the page
+     * asks the share of the total that yes accepts (the optional lines it ticked, as the acceptance
+     * will apply them: none named, the quote as it stands); for a quote accepted already, of its total.
+     */
+    const openDeposit = (withTheYes: boolean) =>
+      [
+        'askDeposit',
+        {
+          type: 'openDepositPayment',
+          params: ({ context, event }: { context: QuoteContext; event: QuoteEvent }): OpenDepositParams => {
+            const { linkUrl, customerEmail, options } = event as PayDepositEvent;
+            return { ask: context.depositAsks ?? 0, linkUrl, ...(customerEmail ? { customerEmail } : {}), ...(withTheYes && options?.length ? { options } : {}) };
+          },
         },
-      },
-    ] as const;
+      ] as const;
     /** The yes with its deposit: accepted at once (accept_then_pay), or kept until the deposit is paid (accept_when_paid). */
     const payDeposit = [
-      { ...accept, guard: 'acceptsThenPays', actions: [...accept.actions, ...openDeposit] },
-      { guard: 'acceptsWhenPaid', actions: ['keepTime', 'keepDepositAcceptance', ...openDeposit] },
+      { ...accept, guard: 'acceptsThenPays', actions: [...accept.actions, ...openDeposit(true)] },
+      { guard: 'acceptsWhenPaid', actions: ['keepTime', 'keepDepositAcceptance', ...openDeposit(true)] },
     ] as const;
     /** The deposit counted once, kept with its receipt, and recorded. */
     const takeDeposit = [
@@ -671,7 +678,7 @@ export const quoteMachine = setup({
             // Also once closed: a conversion as the window ends by itself is not refused for it.
             MOVE_ON: { actions: ['keepTime', 'closeWithdrawal', 'markMovedOn'] },
             // The deposit due (accept_then_pay, a signature, an answer recorded): asked for again, paid, or refused.
-            PAY_DEPOSIT: { guard: 'depositDue', actions: ['keepTime', ...openDeposit] },
+            PAY_DEPOSIT: { guard: 'depositDue', actions: ['keepTime', ...openDeposit(false)] },
             DEPOSIT_PAID: { guard: 'newDeposit', actions: [...takeDeposit, notify('paid', 'deposit_paid')] },
             DEPOSIT_FAILED: depositFailed,
           },

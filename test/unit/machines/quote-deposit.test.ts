@@ -54,7 +54,8 @@ describe('accept_when_paid: the quote is accepted once the deposit is paid', () 
     q.send(payDeposit(T0 + 1_000, ['line-2']));
     expect(q.snapshot.value).toBe('sent');
     expect(q.ran).toEqual(['openDepositPayment']);
-    expect(q.params[0]?.params).toEqual({ ask: 1, linkUrl });
+    // The page asks the share of the total this yes accepts: with the optional line it ticked.
+    expect(q.params[0]?.params).toEqual({ ask: 1, linkUrl, options: ['line-2'] });
     expect(q.snapshot.context.depositAcceptance).toEqual({ actor: customer, options: ['line-2'] });
 
     q.send(paid('pi_1', T0 + 2_000));
@@ -120,8 +121,10 @@ describe('accept_then_pay: accepted at once, the deposit due', () => {
     q.send(declined('evt_1', T0 + 2_000));
     expect(q.snapshot.value).toBe('accepted');
     expect(q.ran).toEqual(['record deposit_failed', 'notifyAssignee']);
-    q.send(payDeposit(T0 + 3_000));
+    // Asked again once accepted: its options are applied, so a form's ticks change nothing of the amount.
+    q.send(payDeposit(T0 + 3_000, ['line-2']));
     expect(q.ran).toEqual(['openDepositPayment']);
+    expect(q.params[0]?.params).toEqual({ ask: 2, linkUrl });
     q.send(paid('pi_2', T0 + 4_000));
     expect(q.ran).toEqual(['recordDeposit', 'record deposit_paid', 'notifyAssignee']);
     expect(isClosed(q.snapshot)).toBe(true);
