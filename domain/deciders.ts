@@ -145,6 +145,25 @@ export function castVote(round: DecisionRound, deciderId: string, vote: Vote, at
   return counted;
 }
 
+/**
+ * Who is told the document's decision, each on their own link: everyone the round invited (the
+ * steps opened so far, reviewers too: they were asked, and should not keep waiting on a decision
+ * taken), but whoever's no settled it (they just gave it, as a customer who refuses alone is
+ * told nothing more). Deciders of a step never opened are not told: nobody asked them anything.
+ */
+export function toldOfDecision(round: DecisionRound): Decider[] {
+  if (!round.outcome) return [];
+  const settledBy = round.outcome === 'no' ? round.votes.at(-1)?.deciderId : undefined;
+  return round.deciders.filter((decider) => decider.step <= round.step && decider.id !== settledBy);
+}
+
+/** Whose no settled the round, by name (their address when the seller named none); undefined unless refused. */
+export function declinedBy(round: DecisionRound): string | undefined {
+  if (round.outcome !== 'no') return undefined;
+  const decider = findDecider(round, round.votes.at(-1)?.deciderId);
+  return decider ? (decider.name ?? decider.email) : undefined;
+}
+
 /** Where each decider stands: what the portal shows every decider (never their links). */
 export interface DeciderProgress {
   id: string;

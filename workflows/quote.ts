@@ -15,7 +15,7 @@ import { paymentFailedSignal, paymentReceivedSignal } from './messages/invoice';
 import { answerEvent, runDocumentStory } from './document-story';
 import { answeredDecision, decision, decisionEvent, fact, patiently, refuseDecision } from './story';
 import { confirmationActions, customerEmailActions, emailRecipient, messageCustomer, reminderOf } from './customer-emails';
-import { inviteDeciders, remindDeciders } from './decider-invitations';
+import { inviteDeciders, remindDeciders, tellRoundDecision } from './decider-invitations';
 import { signatureWithdrawal, signerReminder, signingCancelReason, startSignatureChild } from './signature';
 import {
   awaitsDeposit,
@@ -189,66 +189,75 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       fact(paymentReceivedSignal, (payment): DepositPaidEvent => ({ type: 'DEPOSIT_PAID', at: Date.now(), actor: { kind: 'system' }, payment })),
       fact(paymentFailedSignal, (failure): DepositFailedEvent => ({ type: 'DEPOSIT_FAILED', at: Date.now(), actor: { kind: 'system' }, ...failure })),
     ],
-    actions: (tools) => ({
-      ...confirmationActions({ tenantId, documentId, emailsCustomer, send }, tools),
-      withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
-      ...customerEmails,
-      // Several deciders: those still awaited are reminded, each on their own link.
-      sendReminderEmail: async (call) => {
-        const round = call.snapshot.context.deciders;
-        if (!round) return customerEmails.sendReminderEmail(call);
-        await remindDeciders(round, call.params.reminder, { tenantId, documentId, template: reminderTemplate, attachPdf: false });
-      },
-      // Each step's deciders get the quote as the customer would, with the send's message.
-      inviteDeciders: async ({ params, snapshot }) => {
-        await inviteDeciders(snapshot.context.deciders, params, { tenantId, documentId, template: firstSendTemplate, ...(send.message ? { message: send.message } : {}), attachPdf: send.attachPdf });
-      },
-      recordSignature: async ({ params }) => {
-        await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
-      },
-      // Retried until done (as every write here): the machine already counts the signing cancelled.
-      cancelPortalSigning: async ({ event }) => {
-        const { reason } = signingCancelReason(event);
-        await cancelPortalSigning.executeWithOptions({ summary: 'cancel the portal signing and record it' }, [
-          { tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) },
-        ]);
-      },
-      openDepositPayment: async ({ params }) => {
-        const { ask, ...customer } = params;
-        try {
-          const opened = await openHostedPayment.executeWithOptions({ summary: 'open the payment page of the deposit' }, [{ tenantId, documentId, deposit: true, ...customer }]);
-          if ('page' in opened) {
-            depositPages.set(ask, opened.page);
-            return;
+    actions: (tools) => {
+      const confirmations = confirmationActions({ tenantId, documentId, emailsCustomer, send }, tools);
+      return {
+        ...confirmations,
+        // The round settled: each decider told its decision on their own link. Patched: a round
+        // settled before told only the document's contact, and only of an acceptance.
+        tellRoundDecision: async ({ params, snapshot }) => {
+          if (patched('decider-outcomes')) return tellRoundDecision(snapshot.context.deciders, params, { tenantId, documentId, informContact: input.informContact === true }, tools);
+          if (params.outcome !== 'declined') await confirmations.confirmToCustomer({ params: { confirmation: params.outcome } });
+        },
+        withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
+        ...customerEmails,
+        // Several deciders: those still awaited are reminded, each on their own link.
+        sendReminderEmail: async (call) => {
+          const round = call.snapshot.context.deciders;
+          if (!round) return customerEmails.sendReminderEmail(call);
+          await remindDeciders(round, call.params.reminder, { tenantId, documentId, template: reminderTemplate, attachPdf: false });
+        },
+        // Each step's deciders get the quote as the customer would, with the send's message.
+        inviteDeciders: async ({ params, snapshot }) => {
+          await inviteDeciders(snapshot.context.deciders, params, { tenantId, documentId, template: firstSendTemplate, ...(send.message ? { message: send.message } : {}), attachPdf: send.attachPdf });
+        },
+        recordSignature: async ({ params }) => {
+          await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
+        },
+        // Retried until done (as every write here): the machine already counts the signing cancelled.
+        cancelPortalSigning: async ({ event }) => {
+          const { reason } = signingCancelReason(event);
+          await cancelPortalSigning.executeWithOptions({ summary: 'cancel the portal signing and record it' }, [
+            { tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) },
+          ]);
+        },
+        openDepositPayment: async ({ params }) => {
+          const { ask, ...customer } = params;
+          try {
+            const opened = await openHostedPayment.executeWithOptions({ summary: 'open the payment page of the deposit' }, [{ tenantId, documentId, deposit: true, ...customer }]);
+            if ('page' in opened) {
+              depositPages.set(ask, opened.page);
+              return;
+            }
+            // Paid before its webhook came: counted as any report of it, behind this action.
+            depositPages.set(ask, { refused: DEPOSIT_JUST_PAID });
+            tools.behindTheAnswer(() => tools.tell({ type: 'DEPOSIT_PAID', at: Date.now(), actor: { kind: 'system' }, payment: opened.paid } satisfies DepositPaidEvent), { deposit: 'paid' });
+          } catch (error) {
+            // The provider did not answer: the customer is told, and may ask again; the quote goes on.
+            if (!(error instanceof ActivityFailure)) throw error;
+            depositPages.set(ask, { refused: DEPOSIT_PAGE_FAILED });
           }
-          // Paid before its webhook came: counted as any report of it, behind this action.
-          depositPages.set(ask, { refused: DEPOSIT_JUST_PAID });
-          tools.behindTheAnswer(() => tools.tell({ type: 'DEPOSIT_PAID', at: Date.now(), actor: { kind: 'system' }, payment: opened.paid } satisfies DepositPaidEvent), { deposit: 'paid' });
-        } catch (error) {
-          // The provider did not answer: the customer is told, and may ask again; the quote goes on.
-          if (!(error instanceof ActivityFailure)) throw error;
-          depositPages.set(ask, { refused: DEPOSIT_PAGE_FAILED });
-        }
-      },
-      recordDeposit: async ({ params }) => {
-        const { payment } = params;
-        await recordPayment.executeWithOptions({ summary: `record the deposit of ${plainMoney(payment.amount, payment.currency)}` }, [
-          { tenantId, documentId, payment, receiptSeq: 1, paidTotal: payment.amount },
-        ]);
-      },
-      closeHostedPayments: async () => {
-        await closeHostedPayments.executeWithOptions({ summary: "close the deposit's payment pages" }, [{ tenantId, documentId }]);
-      },
-      applyRevision: async ({ params }) => {
-        await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);
-        if (params.changes.contactId) delete send.to;
-      },
-      sendRevisionEmail: async ({ snapshot }) => {
-        // The first-send template: for the customer, a new version is a new quote to read (or sign).
-        const version = currentVersion(snapshot.context);
-        await messageCustomer(send, `email version ${version} of the quote to ${recipient}`, { tenantId, documentId, template: firstSendTemplate, idempotencyKey: `${workflowId}#version#${version}` });
-      },
-    }),
+        },
+        recordDeposit: async ({ params }) => {
+          const { payment } = params;
+          await recordPayment.executeWithOptions({ summary: `record the deposit of ${plainMoney(payment.amount, payment.currency)}` }, [
+            { tenantId, documentId, payment, receiptSeq: 1, paidTotal: payment.amount },
+          ]);
+        },
+        closeHostedPayments: async () => {
+          await closeHostedPayments.executeWithOptions({ summary: "close the deposit's payment pages" }, [{ tenantId, documentId }]);
+        },
+        applyRevision: async ({ params }) => {
+          await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);
+          if (params.changes.contactId) delete send.to;
+        },
+        sendRevisionEmail: async ({ snapshot }) => {
+          // The first-send template: for the customer, a new version is a new quote to read (or sign).
+          const version = currentVersion(snapshot.context);
+          await messageCustomer(send, `email version ${version} of the quote to ${recipient}`, { tenantId, documentId, template: firstSendTemplate, idempotencyKey: `${workflowId}#version#${version}` });
+        },
+      };
+    },
     operator: {
       waitingFor: (snapshot) => quoteWaitsFor(snapshot, input.signature !== undefined),
       timer: (name, { context }) => QUOTE_TIMERS[name]?.(context) ?? name,

@@ -67,3 +67,14 @@ export async function resolveDeciders(
   const steps = Math.max(...resolved.map((decider) => decider.step));
   return { deciders: resolved, rules: rulesOfSteps(rule, steps) };
 }
+
+/**
+ * Whether the document's own recipient (its contact, else its customer) is none of the deciders
+ * and has an address: then they are told the round's decision too (workflows/decider-invitations.ts),
+ * as they would have been told their own.
+ */
+export function informsContact(plan: DeciderPlan, document: { contactId: string | null; contact: { email: string | null } | null; customer: { email: string | null } }): boolean {
+  const email = (document.contact ?? document.customer).email?.toLowerCase();
+  if (!email) return false;
+  return !plan.deciders.some((decider) => (document.contactId !== null && decider.contactId === document.contactId) || decider.email.toLowerCase() === email);
+}

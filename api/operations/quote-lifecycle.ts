@@ -44,7 +44,7 @@ import { readProofOriginal } from './proof-files';
 import { getSettings } from './settings';
 import { validUntilOf } from './documents';
 import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
-import { resolveDeciders, type DecidersRequest } from './deciders';
+import { informsContact, resolveDeciders, type DecidersRequest } from './deciders';
 
 export interface SendDocumentInput extends SignatureRequest, DecidersRequest {
   to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
@@ -84,7 +84,7 @@ type SendableKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';
 async function findDocument(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const document = await deps.prisma.document.findFirst({
     where: { id: documentId, tenantId: caller.tenantId },
-    include: { contact: { select: { email: true, phone: true } }, customer: { select: { termsVersion: true, name: true, timeZone: true, phone: true } }, _count: { select: { lines: true } } },
+    include: { contact: { select: { email: true, phone: true } }, customer: { select: { termsVersion: true, name: true, timeZone: true, phone: true, email: true } }, _count: { select: { lines: true } } },
   });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
   return document;
@@ -311,11 +311,11 @@ function storyInput(caller: TenantCaller, document: Sendable, send: SendInstruct
 
 type Settings = Awaited<ReturnType<typeof getSettings>>;
 
-/** A quote's workflow input: the story, with the tenant's terms of reminders, conversion and withdrawal, and the quote's deposit. */
+/** A quote's workflow input: the story, with the tenant's terms of reminders, conversion and withdrawal, the quote's deposit, and its deciders (its contact told their decision when none of them). */
 function quoteInput(
   story: ReturnType<typeof storyInput>,
   settings: Settings,
-  quote: DepositColumns,
+  quote: DepositColumns & Parameters<typeof informsContact>[1],
   terms: { validUntil: Date; requireSignature: boolean; signature?: QuoteWorkflowInput['signature']; deciders?: QuoteWorkflowInput['deciders'] },
 ): QuoteWorkflowInput {
   const { signature, deciders } = terms;
@@ -329,7 +329,7 @@ function quoteInput(
     requireSignature: terms.requireSignature,
     ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
     ...(signature ? { signature } : {}),
-    ...(deciders ? { deciders } : {}),
+    ...(deciders ? { deciders, informContact: informsContact(deciders, quote) } : {}),
     ...(depositPolicy ? { deposit: { policy: depositPolicy } } : {}),
     ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: settings.autoConvertToOrder, neverAnswered: Boolean(signature), decidedTogether: deciders !== undefined }),
   };

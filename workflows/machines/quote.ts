@@ -76,6 +76,8 @@
  *                                             or the same status, next step invited,
  *                                             or accepted | refused (settled)
  *   sent | viewed ── COMMENT by a named decider ──▶ the same status, the comment recorded
+ *   Settled, the round is told its decision (`tellRoundDecision`: accepted, signed or declined)
+ *   instead of the customer's confirmation: who hears it is domain/deciders.ts `toldOfDecision`.
  * - Deposit (`deposit` in the input; absent in quotes without one, and in those sent before it
  *   existed): the yes on the portal asks the provider's hosted page for the deposit
  *   (`openDepositPayment`, as an invoice's "Pay online" does). Kept as context, not as statuses:
@@ -99,7 +101,7 @@
  */
 import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
-import { castRoundVote, commentData, deciderIdOf, roundVoteEffect, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams } from './deciders';
+import { castRoundVote, commentData, deciderIdOf, roundVoteEffect, tellRoundDecision, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams, type RoundOutcomeParams } from './deciders';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type Actor, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { DepositPolicy } from '../../domain/deposit';
@@ -375,6 +377,7 @@ export const quoteMachine = setup({
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
     inviteDeciders: activity<InviteParams>(),
+    tellRoundDecision: activity<RoundOutcomeParams>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),
     confirmToCustomer: activity<ConfirmParams>(),
@@ -448,9 +451,13 @@ export const quoteMachine = setup({
       { type: 'recordTransition', params: ({ context }: { context: QuoteContext }) => ({ type: 'step_completed' as const, data: { step: (context.deciders?.step ?? 2) - 1 } }) },
       { type: 'inviteDeciders', params: ({ context }: { context: QuoteContext }) => ({ step: context.deciders?.step ?? 1, round: currentVersion(context) }) },
     ] as const;
-    /** A decider's vote settles the quote, meets its step, or is counted; before the customer's own decision (no deciders). */
+    /**
+     * A decider's vote settles the quote, meets its step, or is counted; before the customer's own
+     * decision (no deciders). Settled, the round is told its decision (accepted, signed or
+     * declined) instead of the customer being confirmed theirs.
+     */
     const acceptVotes = [
-      { ...accept, guard: and(['mayAccept', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...accept.actions.slice(1)] },
+      { ...accept, guard: and(['mayAccept', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...accepted.actions.slice(1), 'openWithdrawal', tellRoundDecision('accepted')] },
       { guard: and(['mayAccept', 'voteMeetsStep']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...nextStep] },
       { guard: and(['mayAccept', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_approved')] },
     ] as const;
@@ -484,7 +491,7 @@ export const quoteMachine = setup({
     } as const;
     /** A signer's signature: kept with its evidence and counted; the last one accepts the quote. */
     const signVotes = [
-      { ...sign, guard: and(['maySign', 'voteSettles']), actions: ['keepTime', 'countVote', sign.actions[1], voteRecord('decider_approved'), ...sign.actions.slice(2)] },
+      { ...sign, guard: and(['maySign', 'voteSettles']), actions: ['keepTime', 'countVote', sign.actions[1], voteRecord('decider_approved'), ...sign.actions.slice(2, -1), tellRoundDecision('signed')] },
       { guard: and(['maySign', 'inRound']), actions: ['keepTime', 'countVote', sign.actions[1], voteRecord('decider_approved')] },
     ] as const;
     /** A new version: written, recorded (revised, or reopened), then emailed; the reminder clock starts again from that email. */
@@ -510,7 +517,7 @@ export const quoteMachine = setup({
     const refused = decide('refused', 'refused', 'mayRefuse');
     const refuse = { ...refused, actions: [...refused.actions, 'closeDepositPages'] } as const;
     const refuseVotes = [
-      { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1)] },
+      { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1), tellRoundDecision('declined')] },
       { guard: and(['mayRefuse', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_declined')] },
     ] as const;
     /** The portal signing cancelled, the quote left where it is (its timers keep running). */

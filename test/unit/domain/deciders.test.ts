@@ -1,10 +1,12 @@
 import {
   castVote,
+  declinedBy,
   deciderPlanProblem,
   roundProgress,
   rulesOfSteps,
   startRound,
   stepOutcome,
+  toldOfDecision,
   voteEffect,
   whyNotComment,
   whyNotVote,
@@ -107,6 +109,36 @@ describe('progress', () => {
     ]);
     const anyRound = vote(twoSteps('any'), 'd1', true);
     expect(roundProgress(anyRound).find((p) => p.id === 'd2')?.state).toBe('not_needed');
+  });
+});
+
+describe('who is told the decision', () => {
+  const ids = (round: DecisionRound) => toldOfDecision(round).map((told) => told.id);
+
+  it('nobody while the round is open', () => {
+    expect(ids(vote(twoSteps(), 'd1', true))).toEqual([]);
+    expect(declinedBy(vote(twoSteps(), 'd1', true))).toBeUndefined();
+  });
+
+  it('an acceptance: everyone invited, reviewers and the last voter too', () => {
+    const accepted = vote(vote(vote(twoSteps(), 'd1', true), 'd2', true), 'd3', true);
+    expect(ids(accepted)).toEqual(['d1', 'd2', 'd3', 'd4']);
+    expect(declinedBy(accepted)).toBeUndefined();
+  });
+
+  it("a refusal: the steps opened, but not whoever's no settled it; a step never opened hears nothing", () => {
+    const inStepOne = vote(vote(twoSteps(), 'd1', true), 'd2', false);
+    expect(ids(inStepOne)).toEqual(['d1', 'd4']);
+    expect(declinedBy(inStepOne)).toBe('D2');
+    const inStepTwo = vote(vote(vote(twoSteps(), 'd1', true), 'd2', true), 'd3', false);
+    expect(ids(inStepTwo)).toEqual(['d1', 'd2', 'd4']);
+    expect(declinedBy(inStepTwo)).toBe('D3');
+  });
+
+  it("under rule any, those whose no did not settle it hear the last no's name", () => {
+    const refused = vote(vote(twoSteps('any'), 'd1', false), 'd2', false);
+    expect(ids(refused)).toEqual(['d1', 'd4']);
+    expect(declinedBy(refused)).toBe('D2');
   });
 });
 
