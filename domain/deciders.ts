@@ -214,6 +214,40 @@ export function deciderPlanProblem(deciders: readonly NamedDecider[], rule: Step
   return undefined;
 }
 
+/**
+ * What is wrong with a send whose signers sign at an external provider (GetAccept), which takes
+ * the whole signing order at once: at least one signer; the approvers and reviewers decide on
+ * the portal first, so every step of theirs comes before every signer's; the provider asks each
+ * signer, in order, so the signers' steps take rule `all`. Then the plan holds as any other.
+ */
+export function providerSigningProblem(deciders: readonly NamedDecider[], rule: StepRule | StepRule[] | undefined): { path: string; message: string } | undefined {
+  const steps = deciders.map((decider) => decider.step ?? 1);
+  const signerSteps = steps.filter((_, index) => deciders[index]?.role === 'signer');
+  if (signerSteps.length === 0) return { path: 'deciders.0.role', message: 'through GetAccept the signers sign: name at least one signer' };
+  const problem = deciderPlanProblem(
+    deciders.map((decider) => (decider.role === 'signer' ? { ...decider, role: 'approver' as const } : decider)),
+    rule,
+  );
+  if (problem) return problem;
+  const firstSigning = Math.min(...signerSteps);
+  const late = deciders.findIndex((decider, index) => decider.role !== 'signer' && (steps[index] ?? 1) >= firstSigning);
+  if (late >= 0) return { path: `deciders.${late}.step`, message: 'approvers and reviewers decide on the portal before the signers sign at GetAccept: their steps come first' };
+  const loose = rulesOfSteps(rule, Math.max(...steps)).findIndex((stepRule, index) => index + 1 >= firstSigning && stepRule !== 'all');
+  if (loose >= 0) return { path: 'rule', message: `GetAccept asks every signer, in their order: step ${loose + 1} takes rule all` };
+  return undefined;
+}
+
+/**
+ * The part of a plan the portal asks when its signers sign at an external provider: its
+ * approvers and reviewers, in their steps (which come first), with those steps' rules;
+ * undefined when only signers were named (the provider asks them all).
+ */
+export function portalPart(plan: DeciderPlan): DeciderPlan | undefined {
+  const deciders = plan.deciders.filter((decider) => decider.role !== 'signer');
+  if (deciders.length === 0) return undefined;
+  return { deciders, rules: plan.rules.slice(0, Math.max(...deciders.map((decider) => decider.step))) };
+}
+
 /** A send's rule: one for every step, or one per step; each step's is `all` when not given. */
 export function rulesOfSteps(rule: StepRule | StepRule[] | undefined, steps: number): StepRule[] {
   if (Array.isArray(rule)) return Array.from({ length: steps }, (_, index) => rule[index] ?? 'all');

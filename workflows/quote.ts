@@ -94,6 +94,8 @@ function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): stri
   if (awaitsDeposit(snapshot)) return AWAITS_DEPOSIT;
   if (status === 'accepted' && !snapshot.context.withdrawable) return undefined;
   if (status !== 'sent' && status !== 'viewed') return QUOTE_WAITS_FOR[status];
+  // Approvers on the portal before the signers at the provider: theirs first.
+  if (signedExternally && snapshot.context.deciders && !snapshot.context.deciders.outcome) return "the approvers' votes on the portal, then the signers at the provider";
   if (signedExternally) return "the customer's signature at the provider (signature workflow)";
   return snapshot.context.requireSignature ? "the customer's signature on the portal, or a refusal" : QUOTE_WAITS_FOR[status];
 }
@@ -110,8 +112,12 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   const reminderTemplate = input.requireSignature ? 'signature_reminder' : 'reminder';
   // Signed through an external provider: its child workflow runs the signing, and the provider
   // emails (or texts) the customer, so no email of ours goes out. Patched: a new command.
+  // With deciders before its signers, the signing starts only once they agreed (the machine's
+  // startSigningAtProvider): a shape the API refused before, so no history has it.
   const external = input.signature && !input.resume && patched('external-signature') ? input.signature : undefined;
-  if (external) await startSignatureChild({ kind: 'quote', tenantId, documentId, customerId: input.customerId, number: input.number, customerName: input.customerName, signature: external });
+  const startSigning = (signature: NonNullable<QuoteWorkflowInput['signature']>) =>
+    startSignatureChild({ kind: 'quote', tenantId, documentId, customerId: input.customerId, number: input.number, customerName: input.customerName, signature });
+  if (external && !input.deciders) await startSigning(external);
   const emailsCustomer = !input.signature;
   const recipient = emailRecipient(input);
   // Whom the customer's emails go to. A revision naming a new contact sends to the document's
@@ -155,7 +161,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       requireSignature: input.requireSignature,
       ...(withdrawal ? { withdrawal } : {}),
       ...(reopen ? { version: reopen.version } : {}),
-      ...(deciders ? { deciders } : {}),
+      ...(deciders ? { deciders, ...(input.signature ? { signersAtProvider: true } : {}) } : {}),
       ...(deposit ? { deposit } : {}),
     }),
     ...(reopen ? { opening: (): ReviseEvent => ({ type: 'REOPEN', at: Date.now(), actor: input.sentBy, changes: input.validUntil === undefined ? {} : { validUntil: input.validUntil } }) } : {}),
@@ -198,6 +204,10 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         tellRoundDecision: async ({ params, snapshot }) => {
           if (patched('decider-outcomes')) return tellRoundDecision(snapshot.context.deciders, params, { tenantId, documentId, informContact: input.informContact === true }, tools);
           if (params.outcome !== 'declined') await confirmations.confirmToCustomer({ params: { confirmation: params.outcome } });
+        },
+        // The portal's steps met (in whichever run): the signers sign at the provider.
+        startSigningAtProvider: async () => {
+          if (input.signature) await startSigning(input.signature);
         },
         withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
         ...customerEmails,

@@ -45,6 +45,7 @@ import { getSettings } from './settings';
 import { validUntilOf } from './documents';
 import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
 import { informsContact, resolveDeciders, type DecidersRequest } from './deciders';
+import { portalPart } from '../../domain/deciders';
 
 export interface SendDocumentInput extends SignatureRequest, DecidersRequest {
   to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
@@ -224,9 +225,10 @@ export async function sendDocument(
     throw new AppError('unprocessable', 'A phone number is reached by SMS: send with channel "sms".', [{ path: 'to.phone', message: 'SMS only' }]);
   }
   // Several deciders are invited each by their own email, instead of the document's recipient;
-  // through GetAccept, its recipients sign in their order and our portal asks nobody.
+  // through GetAccept, its recipients sign in their order, once the approvers and reviewers
+  // before them (if any) agreed on the portal: the quote's workflow asks those, then starts the signing.
   const named = await resolveDeciders(deps, caller, document, input, external);
-  const deciders = external ? undefined : named;
+  const deciders = named && external ? portalPart(named) : named;
   // A deposit comes with the customer's own yes (domain/deposit.ts): not yet with a round of deciders.
   if (named && document.kind === 'quote' && depositPolicyOf(document)) {
     throw new AppError('unprocessable', 'A quote that asks a deposit is decided by its customer: send it without deciders, or remove the deposit.', [{ path: 'deciders', message: 'not with a deposit' }]);
@@ -247,8 +249,8 @@ export async function sendDocument(
     document.kind === 'quote' && !external ? (deciders ? deciders.deciders.some((decider) => decider.role === 'signer') : (input.requireSignature ?? settings.requireSignature)) : false;
   const claimed = await deps.prisma.document.updateMany({
     where: { id: documentId, tenantId: caller.tenantId, status: 'draft', workflowId: null },
-    // The deciders named, for the portal's "where the decision stands"; a send without them clears an earlier failed send's.
-    data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}), deciders: deciders ? (deciders as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
+    // The deciders named (GetAccept's signers too, after the portal's steps), for the portal's "where the decision stands"; a send without them clears an earlier failed send's.
+    data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}), deciders: deciders ? (named as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
   });
   if (claimed.count === 0) throw new AppError('conflict', `The ${name} is already being sent.`);
 
@@ -261,7 +263,7 @@ export async function sendDocument(
   };
   const story = storyInput(caller, document, send);
   try {
-    const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings, named?.deciders) : undefined;
+    const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings, named?.deciders.filter((decider) => decider.role === 'signer')) : undefined;
     if (document.kind === 'quote') {
       await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, document, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}), ...(deciders ? { deciders } : {}) }));
     } else if (document.kind === 'proof') {

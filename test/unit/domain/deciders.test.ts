@@ -2,6 +2,8 @@ import {
   castVote,
   declinedBy,
   deciderPlanProblem,
+  portalPart,
+  providerSigningProblem,
   roundProgress,
   rulesOfSteps,
   startRound,
@@ -157,5 +159,25 @@ describe("a send's plan", () => {
     expect(rulesOfSteps(undefined, 2)).toEqual(['all', 'all']);
     expect(rulesOfSteps('any', 2)).toEqual(['any', 'any']);
     expect(rulesOfSteps([{ atLeast: 2 }], 2)).toEqual([{ atLeast: 2 }, 'all']);
+  });
+});
+
+describe('signers at an external provider (GetAccept)', () => {
+  const named = (role: Decider['role'], step?: number) => ({ role, ...(step ? { step } : {}) });
+
+  it('takes approvers and reviewers first, then signers in order, who sign under rule all', () => {
+    expect(providerSigningProblem([named('signer'), named('signer', 2)], undefined)).toBeUndefined();
+    expect(providerSigningProblem([named('approver'), named('reviewer'), named('signer', 2), named('signer', 3)], ['any', 'all', 'all'])).toBeUndefined();
+    expect(providerSigningProblem([named('approver'), named('approver')], undefined)).toEqual({ path: 'deciders.0.role', message: expect.stringMatching(/at least one signer/) });
+    expect(providerSigningProblem([named('signer'), named('approver', 2)], undefined)).toEqual({ path: 'deciders.1.step', message: expect.stringMatching(/their steps come first/) });
+    expect(providerSigningProblem([named('approver'), named('signer')], undefined)).toEqual({ path: 'deciders.0.step', message: expect.stringMatching(/their steps come first/) });
+    expect(providerSigningProblem([named('approver'), named('signer', 2)], 'any')).toEqual({ path: 'rule', message: 'GetAccept asks every signer, in their order: step 2 takes rule all' });
+    expect(providerSigningProblem([named('approver'), named('signer', 3)], undefined)).toEqual({ path: 'deciders', message: expect.stringMatching(/no decider in step 2/) });
+  });
+
+  it("leaves the portal its approvers and reviewers, with their steps' rules", () => {
+    const plan = { deciders: [decider('d1', 1), decider('d2', 1, 'reviewer'), decider('d3', 2), decider('d4', 3, 'signer')], rules: ['any', 'all', 'all'] as StepRule[] };
+    expect(portalPart(plan)).toEqual({ deciders: plan.deciders.slice(0, 3), rules: ['any', 'all'] });
+    expect(portalPart({ deciders: [decider('d1', 1, 'signer')], rules: ['all'] })).toBeUndefined();
   });
 });
