@@ -70,6 +70,10 @@ export interface SendConfirmationEmailInput {
   paymentId?: string;
   /** request_declined: the seller's reason. */
   reason?: string;
+  /** A decider told the round's decision (deciders_*): the email carries a link of their own, as their invitation did. */
+  decider?: SendDocumentEmailInput['decider'];
+  /** deciders_declined: whose no settled it, by name. */
+  declinedBy?: string;
   idempotencyKey: string;
 }
 

@@ -776,7 +776,7 @@ const recipientSchema = z.union([
 
 const deciderFields = {
   name: z.string().trim().min(1).max(200).optional(),
-  role: z.enum(DECIDER_ROLES).openapi({ description: 'approver: accepts or refuses (a proof: approves or asks for changes); reviewer: comments without deciding (a quote\'s: reads it); signer: signs the quote on the portal (built-in signature, in the last step; the certificate lists every signer in order)' }),
+  role: z.enum(DECIDER_ROLES).openapi({ description: 'approver: accepts or refuses (a proof: approves or asks for changes); reviewer: comments without deciding (a quote\'s: reads it); signer: signs the quote on the portal (built-in signature, in the last step; the certificate lists every signer in order), or with signature getaccept at GetAccept, in signing order (their steps, after every approver\'s and reviewer\'s, under rule all)' }),
   step: z.number().int().min(1).max(10).optional().openapi({ description: 'The step in which they are invited and decide; 1 when absent. Step n+1 is invited once step n\'s rule is met' }),
 };
 
@@ -824,7 +824,9 @@ export const sendDocumentSchema = z
       .openapi({
         description:
           'Quotes and proofs: several people decide instead of the contact, each invited by email with a link of their own (instead of "to"), in steps, each step settled by its rule. ' +
-          'The document is decided once, when the last step is met; refused (a proof: sent back with changes) as soon as a step can no longer be. Email only; no withdrawal, hold, revision or portal signature meanwhile',
+          'The document is decided once, when the last step is met; refused (a proof: sent back with changes) as soon as a step can no longer be. Email only; no withdrawal, hold, revision or portal signature meanwhile. ' +
+          'With signature getaccept: GetAccept asks the signers, once the approvers and reviewers before them agreed on the portal; its answer decides the quote. ' +
+          'Once decided, every decider invited (but whoever refused) and the contact who is none of them get the decision by email, each on a link of their own',
       }),
     rule: z
       .union([stepRuleSchema, z.array(stepRuleSchema).min(1).max(10)])

@@ -145,6 +145,25 @@ export function castVote(round: DecisionRound, deciderId: string, vote: Vote, at
   return counted;
 }
 
+/**
+ * Who is told the document's decision, each on their own link: everyone the round invited (the
+ * steps opened so far, reviewers too: they were asked, and should not keep waiting on a decision
+ * taken), but whoever's no settled it (they just gave it, as a customer who refuses alone is
+ * told nothing more). Deciders of a step never opened are not told: nobody asked them anything.
+ */
+export function toldOfDecision(round: DecisionRound): Decider[] {
+  if (!round.outcome) return [];
+  const settledBy = round.outcome === 'no' ? round.votes.at(-1)?.deciderId : undefined;
+  return round.deciders.filter((decider) => decider.step <= round.step && decider.id !== settledBy);
+}
+
+/** Whose no settled the round, by name (their address when the seller named none); undefined unless refused. */
+export function declinedBy(round: DecisionRound): string | undefined {
+  if (round.outcome !== 'no') return undefined;
+  const decider = findDecider(round, round.votes.at(-1)?.deciderId);
+  return decider ? (decider.name ?? decider.email) : undefined;
+}
+
 /** Where each decider stands: what the portal shows every decider (never their links). */
 export interface DeciderProgress {
   id: string;
@@ -193,6 +212,40 @@ export function deciderPlanProblem(deciders: readonly NamedDecider[], rule: Step
   const earlySigner = deciders.findIndex((decider, index) => decider.role === 'signer' && steps[index] !== last);
   if (earlySigner >= 0) return { path: `deciders.${earlySigner}.step`, message: 'signers sign in the last step' };
   return undefined;
+}
+
+/**
+ * What is wrong with a send whose signers sign at an external provider (GetAccept), which takes
+ * the whole signing order at once: at least one signer; the approvers and reviewers decide on
+ * the portal first, so every step of theirs comes before every signer's; the provider asks each
+ * signer, in order, so the signers' steps take rule `all`. Then the plan holds as any other.
+ */
+export function providerSigningProblem(deciders: readonly NamedDecider[], rule: StepRule | StepRule[] | undefined): { path: string; message: string } | undefined {
+  const steps = deciders.map((decider) => decider.step ?? 1);
+  const signerSteps = steps.filter((_, index) => deciders[index]?.role === 'signer');
+  if (signerSteps.length === 0) return { path: 'deciders.0.role', message: 'through GetAccept the signers sign: name at least one signer' };
+  const problem = deciderPlanProblem(
+    deciders.map((decider) => (decider.role === 'signer' ? { ...decider, role: 'approver' as const } : decider)),
+    rule,
+  );
+  if (problem) return problem;
+  const firstSigning = Math.min(...signerSteps);
+  const late = deciders.findIndex((decider, index) => decider.role !== 'signer' && (steps[index] ?? 1) >= firstSigning);
+  if (late >= 0) return { path: `deciders.${late}.step`, message: 'approvers and reviewers decide on the portal before the signers sign at GetAccept: their steps come first' };
+  const loose = rulesOfSteps(rule, Math.max(...steps)).findIndex((stepRule, index) => index + 1 >= firstSigning && stepRule !== 'all');
+  if (loose >= 0) return { path: 'rule', message: `GetAccept asks every signer, in their order: step ${loose + 1} takes rule all` };
+  return undefined;
+}
+
+/**
+ * The part of a plan the portal asks when its signers sign at an external provider: its
+ * approvers and reviewers, in their steps (which come first), with those steps' rules;
+ * undefined when only signers were named (the provider asks them all).
+ */
+export function portalPart(plan: DeciderPlan): DeciderPlan | undefined {
+  const deciders = plan.deciders.filter((decider) => decider.role !== 'signer');
+  if (deciders.length === 0) return undefined;
+  return { deciders, rules: plan.rules.slice(0, Math.max(...deciders.map((decider) => decider.step))) };
 }
 
 /** A send's rule: one for every step, or one per step; each step's is `all` when not given. */

@@ -1,8 +1,19 @@
 /**
  * The built-in signature's rules shared by the portal (which shows them), the quote machine
- * (which enforces them) and the certificate (which prints them).
+ * (which enforces them) and the certificate (which prints them); and who an external
+ * provider's signer is in a document's trail.
  */
-import type { Locale } from './documents';
+import type { Actor, Locale } from './documents';
+
+/** The signer at an external provider (GetAccept), as the document's decisions and trail name them. */
+export function providerSignerActor(documentId: string): Actor {
+  return { kind: 'customer', linkId: `signature:${documentId}` };
+}
+
+/** Whether a decision comes from an external provider's signer (its signature workflow), not from a portal link. */
+export function isProviderSigner(actor: Actor | undefined): boolean {
+  return actor?.kind === 'customer' && actor.linkId.startsWith('signature:');
+}
 
 /**
  * The sentence the signer ticks. The exact words shown are kept as evidence, so they are

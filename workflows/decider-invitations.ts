@@ -4,14 +4,17 @@
  * decider id (their votes are theirs in the trail) and what their role may do. Keyed by the
  * decider and the round (the proof's revision, the quote's version), so a retried activity or a
  * replay sends each invitation once and mints one link.
+ *
+ * And the `tellRoundDecision` action: once the round is settled, those it concerns hear its
+ * decision, each on a link of their own.
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities, SendDocumentEmailInput } from '../activities/types';
-import { decidersOfStep, roundProgress, type DecisionRound } from '../domain/deciders';
-import type { InviteParams } from './machines/deciders';
-import { patiently } from './story';
+import { declinedBy, decidersOfStep, roundProgress, toldOfDecision, type DecisionRound } from '../domain/deciders';
+import type { InviteParams, RoundOutcomeParams } from './machines/deciders';
+import { patiently, type StoryTools } from './story';
 
-const { sendDocumentEmail } = proxyActivities<GreenlightActivities>({
+const { sendDocumentEmail, sendConfirmationEmail } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',
   retry: patiently,
 });
@@ -61,4 +64,25 @@ async function emailDeciders(deciders: DecisionRound['deciders'], key: string, w
       },
     ]);
   }
+}
+
+/**
+ * The round's decision told behind the answer, keyed by the transition that took it (as a
+ * customer's confirmation) and the decider: each invited decider on their own link
+ * (`toldOfDecision`), and the document's contact (else its customer) on theirs when
+ * `informContact` (none of the deciders: the API knows at send).
+ */
+export function tellRoundDecision(round: DecisionRound | undefined, { outcome }: RoundOutcomeParams, document: { tenantId: string; documentId: string; informContact: boolean }, tools: StoryTools): void {
+  if (!round) return;
+  const { tenantId, documentId } = document;
+  const key = `${workflowInfo().workflowId}#${tools.lastWriteSeq()}#confirmation`;
+  const confirmation = `deciders_${outcome}` as const;
+  const declined = declinedBy(round);
+  const told = { tenantId, documentId, confirmation, ...(declined ? { declinedBy: declined } : {}) };
+  const tell = (input: Parameters<typeof sendConfirmationEmail>[0], whom: string) =>
+    tools.behindTheAnswer(() => sendConfirmationEmail.executeWithOptions({ summary: `email ${whom} the decision: ${outcome}` }, [input]), { notice: 'decider', confirmation, whom });
+  for (const decider of toldOfDecision(round)) {
+    tell({ ...told, to: { email: decider.email, name: decider.name ?? decider.email }, decider: { id: decider.id, role: decider.role }, idempotencyKey: `${key}#${decider.id}` }, `${decider.name ?? decider.email} (${decider.role})`);
+  }
+  if (document.informContact) tell({ ...told, idempotencyKey: key }, "the document's contact");
 }

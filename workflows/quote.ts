@@ -15,7 +15,7 @@ import { paymentFailedSignal, paymentReceivedSignal } from './messages/invoice';
 import { answerEvent, runDocumentStory } from './document-story';
 import { answeredDecision, decision, decisionEvent, fact, patiently, refuseDecision } from './story';
 import { confirmationActions, customerEmailActions, emailRecipient, messageCustomer, reminderOf } from './customer-emails';
-import { inviteDeciders, remindDeciders } from './decider-invitations';
+import { inviteDeciders, remindDeciders, tellRoundDecision } from './decider-invitations';
 import { signatureWithdrawal, signerReminder, signingCancelReason, startSignatureChild } from './signature';
 import {
   awaitsDeposit,
@@ -94,6 +94,8 @@ function quoteWaitsFor(snapshot: QuoteSnapshot, signedExternally: boolean): stri
   if (awaitsDeposit(snapshot)) return AWAITS_DEPOSIT;
   if (status === 'accepted' && !snapshot.context.withdrawable) return undefined;
   if (status !== 'sent' && status !== 'viewed') return QUOTE_WAITS_FOR[status];
+  // Approvers on the portal before the signers at the provider: theirs first.
+  if (signedExternally && snapshot.context.deciders && !snapshot.context.deciders.outcome) return "the approvers' votes on the portal, then the signers at the provider";
   if (signedExternally) return "the customer's signature at the provider (signature workflow)";
   return snapshot.context.requireSignature ? "the customer's signature on the portal, or a refusal" : QUOTE_WAITS_FOR[status];
 }
@@ -110,8 +112,12 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
   const reminderTemplate = input.requireSignature ? 'signature_reminder' : 'reminder';
   // Signed through an external provider: its child workflow runs the signing, and the provider
   // emails (or texts) the customer, so no email of ours goes out. Patched: a new command.
+  // With deciders before its signers, the signing starts only once they agreed (the machine's
+  // startSigningAtProvider): a shape the API refused before, so no history has it.
   const external = input.signature && !input.resume && patched('external-signature') ? input.signature : undefined;
-  if (external) await startSignatureChild({ kind: 'quote', tenantId, documentId, customerId: input.customerId, number: input.number, customerName: input.customerName, signature: external });
+  const startSigning = (signature: NonNullable<QuoteWorkflowInput['signature']>) =>
+    startSignatureChild({ kind: 'quote', tenantId, documentId, customerId: input.customerId, number: input.number, customerName: input.customerName, signature });
+  if (external && !input.deciders) await startSigning(external);
   const emailsCustomer = !input.signature;
   const recipient = emailRecipient(input);
   // Whom the customer's emails go to. A revision naming a new contact sends to the document's
@@ -155,7 +161,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       requireSignature: input.requireSignature,
       ...(withdrawal ? { withdrawal } : {}),
       ...(reopen ? { version: reopen.version } : {}),
-      ...(deciders ? { deciders } : {}),
+      ...(deciders ? { deciders, ...(input.signature ? { signersAtProvider: true } : {}) } : {}),
       ...(deposit ? { deposit } : {}),
     }),
     ...(reopen ? { opening: (): ReviseEvent => ({ type: 'REOPEN', at: Date.now(), actor: input.sentBy, changes: input.validUntil === undefined ? {} : { validUntil: input.validUntil } }) } : {}),
@@ -189,66 +195,79 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
       fact(paymentReceivedSignal, (payment): DepositPaidEvent => ({ type: 'DEPOSIT_PAID', at: Date.now(), actor: { kind: 'system' }, payment })),
       fact(paymentFailedSignal, (failure): DepositFailedEvent => ({ type: 'DEPOSIT_FAILED', at: Date.now(), actor: { kind: 'system' }, ...failure })),
     ],
-    actions: (tools) => ({
-      ...confirmationActions({ tenantId, documentId, emailsCustomer, send }, tools),
-      withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
-      ...customerEmails,
-      // Several deciders: those still awaited are reminded, each on their own link.
-      sendReminderEmail: async (call) => {
-        const round = call.snapshot.context.deciders;
-        if (!round) return customerEmails.sendReminderEmail(call);
-        await remindDeciders(round, call.params.reminder, { tenantId, documentId, template: reminderTemplate, attachPdf: false });
-      },
-      // Each step's deciders get the quote as the customer would, with the send's message.
-      inviteDeciders: async ({ params, snapshot }) => {
-        await inviteDeciders(snapshot.context.deciders, params, { tenantId, documentId, template: firstSendTemplate, ...(send.message ? { message: send.message } : {}), attachPdf: send.attachPdf });
-      },
-      recordSignature: async ({ params }) => {
-        await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
-      },
-      // Retried until done (as every write here): the machine already counts the signing cancelled.
-      cancelPortalSigning: async ({ event }) => {
-        const { reason } = signingCancelReason(event);
-        await cancelPortalSigning.executeWithOptions({ summary: 'cancel the portal signing and record it' }, [
-          { tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) },
-        ]);
-      },
-      openDepositPayment: async ({ params }) => {
-        const { ask, ...customer } = params;
-        try {
-          const opened = await openHostedPayment.executeWithOptions({ summary: 'open the payment page of the deposit' }, [{ tenantId, documentId, deposit: true, ...customer }]);
-          if ('page' in opened) {
-            depositPages.set(ask, opened.page);
-            return;
+    actions: (tools) => {
+      const confirmations = confirmationActions({ tenantId, documentId, emailsCustomer, send }, tools);
+      return {
+        ...confirmations,
+        // The round settled: each decider told its decision on their own link. Patched: a round
+        // settled before told only the document's contact, and only of an acceptance.
+        tellRoundDecision: async ({ params, snapshot }) => {
+          if (patched('decider-outcomes')) return tellRoundDecision(snapshot.context.deciders, params, { tenantId, documentId, informContact: input.informContact === true }, tools);
+          if (params.outcome !== 'declined') await confirmations.confirmToCustomer({ params: { confirmation: params.outcome } });
+        },
+        // The portal's steps met (in whichever run): the signers sign at the provider.
+        startSigningAtProvider: async () => {
+          if (input.signature) await startSigning(input.signature);
+        },
+        withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
+        ...customerEmails,
+        // Several deciders: those still awaited are reminded, each on their own link.
+        sendReminderEmail: async (call) => {
+          const round = call.snapshot.context.deciders;
+          if (!round) return customerEmails.sendReminderEmail(call);
+          await remindDeciders(round, call.params.reminder, { tenantId, documentId, template: reminderTemplate, attachPdf: false });
+        },
+        // Each step's deciders get the quote as the customer would, with the send's message.
+        inviteDeciders: async ({ params, snapshot }) => {
+          await inviteDeciders(snapshot.context.deciders, params, { tenantId, documentId, template: firstSendTemplate, ...(send.message ? { message: send.message } : {}), attachPdf: send.attachPdf });
+        },
+        recordSignature: async ({ params }) => {
+          await recordSignature.executeWithOptions({ summary: `record the signature of version ${params.version}` }, [{ tenantId, documentId, ...params }]);
+        },
+        // Retried until done (as every write here): the machine already counts the signing cancelled.
+        cancelPortalSigning: async ({ event }) => {
+          const { reason } = signingCancelReason(event);
+          await cancelPortalSigning.executeWithOptions({ summary: 'cancel the portal signing and record it' }, [
+            { tenantId, documentId, workflowId, seq: tools.nextWriteSeq(), at: event.at, actor: event.actor, ...(reason ? { reason } : {}) },
+          ]);
+        },
+        openDepositPayment: async ({ params }) => {
+          const { ask, ...customer } = params;
+          try {
+            const opened = await openHostedPayment.executeWithOptions({ summary: 'open the payment page of the deposit' }, [{ tenantId, documentId, deposit: true, ...customer }]);
+            if ('page' in opened) {
+              depositPages.set(ask, opened.page);
+              return;
+            }
+            // Paid before its webhook came: counted as any report of it, behind this action.
+            depositPages.set(ask, { refused: DEPOSIT_JUST_PAID });
+            tools.behindTheAnswer(() => tools.tell({ type: 'DEPOSIT_PAID', at: Date.now(), actor: { kind: 'system' }, payment: opened.paid } satisfies DepositPaidEvent), { deposit: 'paid' });
+          } catch (error) {
+            // The provider did not answer: the customer is told, and may ask again; the quote goes on.
+            if (!(error instanceof ActivityFailure)) throw error;
+            depositPages.set(ask, { refused: DEPOSIT_PAGE_FAILED });
           }
-          // Paid before its webhook came: counted as any report of it, behind this action.
-          depositPages.set(ask, { refused: DEPOSIT_JUST_PAID });
-          tools.behindTheAnswer(() => tools.tell({ type: 'DEPOSIT_PAID', at: Date.now(), actor: { kind: 'system' }, payment: opened.paid } satisfies DepositPaidEvent), { deposit: 'paid' });
-        } catch (error) {
-          // The provider did not answer: the customer is told, and may ask again; the quote goes on.
-          if (!(error instanceof ActivityFailure)) throw error;
-          depositPages.set(ask, { refused: DEPOSIT_PAGE_FAILED });
-        }
-      },
-      recordDeposit: async ({ params }) => {
-        const { payment } = params;
-        await recordPayment.executeWithOptions({ summary: `record the deposit of ${plainMoney(payment.amount, payment.currency)}` }, [
-          { tenantId, documentId, payment, receiptSeq: 1, paidTotal: payment.amount },
-        ]);
-      },
-      closeHostedPayments: async () => {
-        await closeHostedPayments.executeWithOptions({ summary: "close the deposit's payment pages" }, [{ tenantId, documentId }]);
-      },
-      applyRevision: async ({ params }) => {
-        await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);
-        if (params.changes.contactId) delete send.to;
-      },
-      sendRevisionEmail: async ({ snapshot }) => {
-        // The first-send template: for the customer, a new version is a new quote to read (or sign).
-        const version = currentVersion(snapshot.context);
-        await messageCustomer(send, `email version ${version} of the quote to ${recipient}`, { tenantId, documentId, template: firstSendTemplate, idempotencyKey: `${workflowId}#version#${version}` });
-      },
-    }),
+        },
+        recordDeposit: async ({ params }) => {
+          const { payment } = params;
+          await recordPayment.executeWithOptions({ summary: `record the deposit of ${plainMoney(payment.amount, payment.currency)}` }, [
+            { tenantId, documentId, payment, receiptSeq: 1, paidTotal: payment.amount },
+          ]);
+        },
+        closeHostedPayments: async () => {
+          await closeHostedPayments.executeWithOptions({ summary: "close the deposit's payment pages" }, [{ tenantId, documentId }]);
+        },
+        applyRevision: async ({ params }) => {
+          await applyRevision.executeWithOptions({ summary: `write version ${params.version} of the quote` }, [{ tenantId, documentId, ...params }]);
+          if (params.changes.contactId) delete send.to;
+        },
+        sendRevisionEmail: async ({ snapshot }) => {
+          // The first-send template: for the customer, a new version is a new quote to read (or sign).
+          const version = currentVersion(snapshot.context);
+          await messageCustomer(send, `email version ${version} of the quote to ${recipient}`, { tenantId, documentId, template: firstSendTemplate, idempotencyKey: `${workflowId}#version#${version}` });
+        },
+      };
+    },
     operator: {
       waitingFor: (snapshot) => quoteWaitsFor(snapshot, input.signature !== undefined),
       timer: (name, { context }) => QUOTE_TIMERS[name]?.(context) ?? name,

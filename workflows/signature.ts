@@ -43,6 +43,7 @@ import { cancelExternalSignature, checkExternalSignature, decideParentDocument, 
 import { decision, fact, patiently, runStory, type StoryTools } from './story';
 import type { AnswerEvent } from './machines/actions';
 import { answeredThrough } from '../domain/offline';
+import { providerSignerActor } from '../domain/signature';
 
 /** The document was cancelled: its signing is withdrawn for as long as it takes (each attempt waits a bounded time). */
 const { withdrawDocumentSignature } = proxyActivities<SignatureActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
@@ -75,7 +76,7 @@ export async function signatureWorkflow(input: SignatureWorkflowInput): Promise<
     status: read.status,
     providerStatus: read.providerStatus,
     trigger,
-    ...(SIGNER_STATUSES.includes(read.status) ? { actor: signerActor(documentId) } : {}),
+    ...(SIGNER_STATUSES.includes(read.status) ? { actor: providerSignerActor(documentId) } : {}),
   });
   const decideParent = async (decision: 'accept' | 'refuse') => {
     const answer = await decideParentDocument.executeWithOptions({ summary: `${decision} the ${input.kind}: the signer ${decision === 'accept' ? 'signed' : 'rejected'}` }, [
@@ -250,9 +251,6 @@ export function signerReminder(document: { tenantId: string; documentId: string;
 const SIGNER_STATUSES: readonly string[] = ['viewed', 'signed', 'rejected'];
 
 /** The signer acted through the provider; the audit trail names the signature as the link. */
-function signerActor(documentId: string): Actor {
-  return { kind: 'customer', linkId: `signature:${documentId}` };
-}
 
 /** The provider's message when an activity failed because the provider refused (activities/signature/activities.ts atProvider). */
 function providerRefusal(error: unknown): string | undefined {

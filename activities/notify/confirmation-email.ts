@@ -2,7 +2,8 @@
  * sendConfirmationEmail: tells the customer that their answer is recorded and what happens
  * next — a quote accepted or signed (with the signed PDF and its signature certificate
  * attached), a proof approved, an invoice paid (with the receipt's link), their service
- * request confirmed or declined by the seller. A document email like the others (its portal
+ * request confirmed or declined by the seller; each decider of a quote several people decide,
+ * its round's decision, on a link of their own. A document email like the others (its portal
  * link, the customer's language, the tenant's template when it has one), so it is idempotent
  * the same way: by input.idempotencyKey.
  */
@@ -25,6 +26,8 @@ const SIGNED_FILE_TITLE: Record<Locale, { quote: string; certificate: string }> 
 async function signedCopies(prisma: PrismaClient, input: SendConfirmationEmailInput, locale: Locale): Promise<EmailExtras> {
   const signature = await prisma.quoteSignature.findFirst({
     where: { documentId: input.documentId, tenantId: input.tenantId },
+    // Several signers: the copy the last one signed (each saw the same version).
+    orderBy: { signedAt: 'desc' },
     select: { signedPdf: true, document: { select: { number: true } } },
   });
   if (!signature) throw new AppError('not_found', `Quote ${input.documentId} has no signature to send a copy of`);
@@ -55,11 +58,22 @@ export async function sendConfirmationEmail(deps: SendDocumentEmailDeps, input: 
   const { prisma } = deps;
   return sendDocumentEmail(
     deps,
-    { tenantId: input.tenantId, documentId: input.documentId, template: `confirmation_${input.confirmation}`, attachPdf: false, idempotencyKey: input.idempotencyKey },
-    ({ locale, url }) => {
+    {
+      tenantId: input.tenantId,
+      documentId: input.documentId,
+      template: `confirmation_${input.confirmation}`,
+      ...(input.to ? { to: input.to } : {}),
+      ...(input.decider ? { decider: input.decider } : {}),
+      attachPdf: false,
+      idempotencyKey: input.idempotencyKey,
+    },
+    ({ locale, url }): EmailExtras | Promise<EmailExtras> => {
       switch (input.confirmation) {
         case 'signed':
+        case 'deciders_signed':
           return signedCopies(prisma, input, locale);
+        case 'deciders_declined':
+          return { values: { decider: input.declinedBy ?? '' } };
         case 'paid':
           return paymentReceipt(prisma, input, locale, url);
         case 'request_declined':

@@ -11,6 +11,7 @@ import { actorLabel, pickLocale } from '../../domain/documents';
 import type { SignatureChannel, SignaturePurpose } from '../../domain/digital-status';
 import { AppError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
+import { providerSignerActor } from '../../domain/signature';
 import type { DecisionInput } from '../../workflows/messages/document';
 import { cancelSignatureUpdate, signatureWorkflowId, type CancelSignatureInput } from '../../workflows/messages/signature';
 import { decideDocument } from '../decide-document';
@@ -163,7 +164,7 @@ export function createSignatureActivities(deps: SignatureDeps): SignatureActivit
     async decideParentDocument(input) {
       const decision: DecisionInput = {
         // The signer decided, through the provider: the audit trail names it.
-        actor: { kind: 'customer', linkId: `signature:${input.documentId}` },
+        actor: providerSignerActor(input.documentId),
         ...(input.reason ? { reason: input.reason } : {}),
       };
       const answer = await decideDocument(Context.current().client, input.parentWorkflowId, input.decision, { args: [decision], updateId: input.decisionId });

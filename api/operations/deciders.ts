@@ -4,7 +4,7 @@
  * address, and gets their id in the order given. Bad input is a 422 naming the field; nothing
  * is claimed before.
  */
-import { deciderPlanProblem, rulesOfSteps, type Decider, type DeciderPlan, type DeciderRole, type StepRule } from '../../domain/deciders';
+import { deciderPlanProblem, providerSigningProblem, rulesOfSteps, type Decider, type DeciderPlan, type DeciderRole, type StepRule } from '../../domain/deciders';
 import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../app';
 import type { TenantCaller } from '../auth';
@@ -36,17 +36,15 @@ export async function resolveDeciders(
   if (document.kind !== 'quote' && document.kind !== 'proof') throw refused('Quotes and proofs are decided by several people; this document is not.', 'deciders');
   if (request.to !== undefined) throw refused('Deciders are invited instead of "to"; name the recipient among them.', 'to');
   if (request.channel === 'sms') throw refused('Deciders are invited by email.', 'channel');
-  // Through an external provider (GetAccept), the deciders are its recipients: signers, in signing order (their steps).
-  const notSigner = deciders.findIndex((decider) => decider.role !== 'signer');
-  if (external && notSigner >= 0) throw refused('Through GetAccept the deciders are its signers: name signers only, their steps the signing order.', `deciders.${notSigner}.role`);
-  if (external && rule !== undefined) throw refused('GetAccept asks every signer, in their order: no rule.', 'rule');
   // Signers sign a quote on the portal (the built-in signature); a send that names none signs nothing.
   const signer = deciders.findIndex((decider) => decider.role === 'signer');
   if (signer >= 0 && document.kind !== 'quote') throw refused('Only quotes are signed; a proof is approved.', `deciders.${signer}.role`);
   if (signer >= 0 && request.requireSignature === false) throw refused('Signers sign: send with requireSignature, or name approvers.', 'requireSignature');
   if (signer < 0 && request.requireSignature) throw refused('A signature is asked: name the signers among the deciders (role "signer").', 'requireSignature');
-  // GetAccept's signing order may put signers in every step; on the portal they sign last.
-  const problem = deciderPlanProblem(external ? deciders.map((decider) => ({ ...decider, role: 'approver' as const })) : deciders, rule);
+  // Through an external provider (GetAccept), the signers are its recipients, in signing order (their
+  // steps, in which they may be one each), asked once the approvers and reviewers before them agreed
+  // on the portal; on the portal itself, signers sign in the last step.
+  const problem = external ? providerSigningProblem(deciders, rule) : deciderPlanProblem(deciders, rule);
   if (problem) throw refused(`The deciders' steps do not hold: ${problem.message}.`, problem.path);
 
   const resolved: Decider[] = [];
@@ -66,4 +64,15 @@ export async function resolveDeciders(
   if (repeated >= 0) throw refused(`${resolved[repeated]?.email} is named twice: each decider has one link and one say.`, `deciders.${repeated}`);
   const steps = Math.max(...resolved.map((decider) => decider.step));
   return { deciders: resolved, rules: rulesOfSteps(rule, steps) };
+}
+
+/**
+ * Whether the document's own recipient (its contact, else its customer) is none of the deciders
+ * and has an address: then they are told the round's decision too (workflows/decider-invitations.ts),
+ * as they would have been told their own.
+ */
+export function informsContact(plan: DeciderPlan, document: { contactId: string | null; contact: { email: string | null } | null; customer: { email: string | null } }): boolean {
+  const email = (document.contact ?? document.customer).email?.toLowerCase();
+  if (!email) return false;
+  return !plan.deciders.some((decider) => (document.contactId !== null && decider.contactId === document.contactId) || decider.email.toLowerCase() === email);
 }

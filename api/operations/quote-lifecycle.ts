@@ -44,7 +44,8 @@ import { readProofOriginal } from './proof-files';
 import { getSettings } from './settings';
 import { validUntilOf } from './documents';
 import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
-import { resolveDeciders, type DecidersRequest } from './deciders';
+import { informsContact, resolveDeciders, type DecidersRequest } from './deciders';
+import { portalPart } from '../../domain/deciders';
 
 export interface SendDocumentInput extends SignatureRequest, DecidersRequest {
   to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
@@ -84,7 +85,7 @@ type SendableKind = 'quote' | AcceptanceKind | 'proof' | 'invoice';
 async function findDocument(deps: AppDeps, caller: TenantCaller, documentId: string) {
   const document = await deps.prisma.document.findFirst({
     where: { id: documentId, tenantId: caller.tenantId },
-    include: { contact: { select: { email: true, phone: true } }, customer: { select: { termsVersion: true, name: true, timeZone: true, phone: true } }, _count: { select: { lines: true } } },
+    include: { contact: { select: { email: true, phone: true } }, customer: { select: { termsVersion: true, name: true, timeZone: true, phone: true, email: true } }, _count: { select: { lines: true } } },
   });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
   return document;
@@ -224,9 +225,10 @@ export async function sendDocument(
     throw new AppError('unprocessable', 'A phone number is reached by SMS: send with channel "sms".', [{ path: 'to.phone', message: 'SMS only' }]);
   }
   // Several deciders are invited each by their own email, instead of the document's recipient;
-  // through GetAccept, its recipients sign in their order and our portal asks nobody.
+  // through GetAccept, its recipients sign in their order, once the approvers and reviewers
+  // before them (if any) agreed on the portal: the quote's workflow asks those, then starts the signing.
   const named = await resolveDeciders(deps, caller, document, input, external);
-  const deciders = external ? undefined : named;
+  const deciders = named && external ? portalPart(named) : named;
   // A deposit comes with the customer's own yes (domain/deposit.ts): not yet with a round of deciders.
   if (named && document.kind === 'quote' && depositPolicyOf(document)) {
     throw new AppError('unprocessable', 'A quote that asks a deposit is decided by its customer: send it without deciders, or remove the deposit.', [{ path: 'deciders', message: 'not with a deposit' }]);
@@ -247,8 +249,8 @@ export async function sendDocument(
     document.kind === 'quote' && !external ? (deciders ? deciders.deciders.some((decider) => decider.role === 'signer') : (input.requireSignature ?? settings.requireSignature)) : false;
   const claimed = await deps.prisma.document.updateMany({
     where: { id: documentId, tenantId: caller.tenantId, status: 'draft', workflowId: null },
-    // The deciders named, for the portal's "where the decision stands"; a send without them clears an earlier failed send's.
-    data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}), deciders: deciders ? (deciders as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
+    // The deciders named (GetAccept's signers too, after the portal's steps), for the portal's "where the decision stands"; a send without them clears an earlier failed send's.
+    data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}), deciders: deciders ? (named as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
   });
   if (claimed.count === 0) throw new AppError('conflict', `The ${name} is already being sent.`);
 
@@ -261,7 +263,7 @@ export async function sendDocument(
   };
   const story = storyInput(caller, document, send);
   try {
-    const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings, named?.deciders) : undefined;
+    const signature = external ? await prepareExternalSignature(deps, caller, document, input, settings, named?.deciders.filter((decider) => decider.role === 'signer')) : undefined;
     if (document.kind === 'quote') {
       await startQuoteWorkflow(deps.temporal, deps.config.taskQueue, quoteInput(story, settings, document, { validUntil: validUntil as Date, requireSignature, ...(signature ? { signature } : {}), ...(deciders ? { deciders } : {}) }));
     } else if (document.kind === 'proof') {
@@ -311,11 +313,11 @@ function storyInput(caller: TenantCaller, document: Sendable, send: SendInstruct
 
 type Settings = Awaited<ReturnType<typeof getSettings>>;
 
-/** A quote's workflow input: the story, with the tenant's terms of reminders, conversion and withdrawal, and the quote's deposit. */
+/** A quote's workflow input: the story, with the tenant's terms of reminders, conversion and withdrawal, the quote's deposit, and its deciders (its contact told their decision when none of them). */
 function quoteInput(
   story: ReturnType<typeof storyInput>,
   settings: Settings,
-  quote: DepositColumns,
+  quote: DepositColumns & Parameters<typeof informsContact>[1],
   terms: { validUntil: Date; requireSignature: boolean; signature?: QuoteWorkflowInput['signature']; deciders?: QuoteWorkflowInput['deciders'] },
 ): QuoteWorkflowInput {
   const { signature, deciders } = terms;
@@ -329,7 +331,7 @@ function quoteInput(
     requireSignature: terms.requireSignature,
     ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
     ...(signature ? { signature } : {}),
-    ...(deciders ? { deciders } : {}),
+    ...(deciders ? { deciders, informContact: informsContact(deciders, quote) } : {}),
     ...(depositPolicy ? { deposit: { policy: depositPolicy } } : {}),
     ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: settings.autoConvertToOrder, neverAnswered: Boolean(signature), decidedTogether: deciders !== undefined }),
   };

@@ -62,7 +62,7 @@ export async function prepareExternalSignature(
   document: SendableDocument,
   input: SignatureRequest,
   settings: Pick<TenantSettings, 'signaturePollInterval'>,
-  /** Several signers (domain/deciders.ts): the provider's recipients, in the order of their steps. */
+  /** Several signers (domain/deciders.ts): the provider's recipients, in the order of their steps (counted from 1 after the portal's). */
   signers?: Decider[],
 ): Promise<ExternalSignatureStart> {
   await requireTenantGetAccept(deps.prisma, deps.config, caller.tenantId);
@@ -73,7 +73,8 @@ export async function prepareExternalSignature(
     ]);
   }
   const channel = input.channel ?? 'email';
-  const ordered = signers && [...signers].sort((a, b) => a.step - b.step).map((one) => ({ name: one.name ?? one.email, email: one.email, order: one.step }));
+  const firstStep = signers && Math.min(...signers.map((one) => one.step));
+  const ordered = signers && [...signers].sort((a, b) => a.step - b.step).map((one) => ({ name: one.name ?? one.email, email: one.email, order: one.step - (firstStep ?? 1) + 1 }));
   const recipient: { name: string; email?: string; mobile?: string } = ordered?.[0] ?? (await signer(deps, caller, document, input.to));
   if (channel === 'sms' && !recipient.mobile) {
     throw new AppError('unprocessable', 'Sending by SMS needs a mobile number: the contact has none.', [{ path: 'channel', message: 'no mobile number' }]);

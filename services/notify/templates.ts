@@ -436,6 +436,58 @@ export const DEFAULT_TEMPLATES: Catalogue = {
       sms: '{{seller}}: ditt godkännande av korrektur {{number}} är registrerat; jobbet går till produktion. {{link}}',
     },
   },
+  // A quote several people decide: each is told the round's decision on their own link. {{decider}}: whose no settled it.
+  confirmation_deciders_accepted: {
+    fr: {
+      subject: 'Devis {{number}} accepté — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nLa décision sur le devis {{number}} d’un montant de {{total}} est prise\u202f: les personnes appelées à le valider l’ont accepté. Merci pour votre confiance.\n\nEt maintenant\u202f? {{seller}} prépare la commande et revient vers vous pour la suite. Votre lien montre qui a décidé, et le devis reste consultable en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : le devis {{number}} ({{total}}) est accepté par les personnes appelées à le valider. {{link}}',
+    },
+    en: {
+      subject: 'Quote {{number}} accepted — {{seller}}',
+      body: 'Hello {{customer}},\n\nThe decision on quote {{number}} for {{total}} is taken: the people asked to approve it accepted it. Thank you for your trust.\n\nWhat happens next: {{seller}} is preparing the order and will be in touch. Your link shows who decided, and the quote stays available online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: quote {{number}} ({{total}}) is accepted by the people asked to approve it. {{link}}',
+    },
+    sv: {
+      subject: 'Offert {{number}} godkänd — {{seller}}',
+      body: 'Hej {{customer}},\n\nBeslutet om offert {{number}} på {{total}} är fattat: de som ombads godkänna den har godkänt den. Tack för förtroendet.\n\nSå här går det vidare: {{seller}} förbereder ordern och hör av sig. Din länk visar vem som beslutade, och offerten finns kvar på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: offert {{number}} ({{total}}) är godkänd av de som ombads godkänna den. {{link}}',
+    },
+  },
+  confirmation_deciders_signed: {
+    fr: {
+      subject: 'Devis {{number}} signé\u202f: votre exemplaire — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nLa décision sur le devis {{number}} d’un montant de {{total}} est prise\u202f: il est validé et signé par toutes les personnes appelées à le signer. Merci pour votre confiance.\n\nVous trouverez ci-joint le devis signé et son certificat de signature, qui liste chaque signataire\u202f; ils restent téléchargeables en ligne.\n\nEt maintenant\u202f? {{seller}} prépare la commande et revient vers vous pour la suite.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : le devis {{number}} ({{total}}) est signé par tous ses signataires. Devis signé et certificat : {{link}}',
+    },
+    en: {
+      subject: 'Quote {{number}} signed: your copy — {{seller}}',
+      body: 'Hello {{customer}},\n\nThe decision on quote {{number}} for {{total}} is taken: it is approved and signed by everyone asked to sign it. Thank you for your trust.\n\nThe signed quote and its signature certificate, which lists every signer, are attached; you can also download them online.\n\nWhat happens next: {{seller}} is preparing the order and will be in touch.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: quote {{number}} ({{total}}) is signed by all its signers. Signed quote and certificate: {{link}}',
+    },
+    sv: {
+      subject: 'Offert {{number}} signerad: ditt exemplar — {{seller}}',
+      body: 'Hej {{customer}},\n\nBeslutet om offert {{number}} på {{total}} är fattat: den är godkänd och signerad av alla som ombads signera den. Tack för förtroendet.\n\nDen signerade offerten och signaturintyget, som listar varje undertecknare, finns bifogade; du kan också ladda ner dem på webben.\n\nSå här går det vidare: {{seller}} förbereder ordern och hör av sig.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: offert {{number}} ({{total}}) är signerad av alla undertecknare. Signerad offert och intyg: {{link}}',
+    },
+  },
+  confirmation_deciders_declined: {
+    fr: {
+      subject: 'Devis {{number}} refusé — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nLa décision sur le devis {{number}} d’un montant de {{total}} est prise\u202f: {{decider}} l’a refusé, et il n’est donc pas accepté. Plus rien n’est attendu de vous.\n\nVotre lien montre où en est chacun. Pour en reparler, répondez simplement à cet email.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : le devis {{number}} ({{total}}) est refusé par {{decider}}. Plus rien n’est attendu de vous. {{link}}',
+    },
+    en: {
+      subject: 'Quote {{number}} declined — {{seller}}',
+      body: 'Hello {{customer}},\n\nThe decision on quote {{number}} for {{total}} is taken: {{decider}} declined it, so it is not accepted. Nothing more is expected from you.\n\nYour link shows where everyone stands. To talk it over, simply reply to this email.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: quote {{number}} ({{total}}) is declined by {{decider}}. Nothing more is expected from you. {{link}}',
+    },
+    sv: {
+      subject: 'Offert {{number}} avböjd — {{seller}}',
+      body: 'Hej {{customer}},\n\nBeslutet om offert {{number}} på {{total}} är fattat: {{decider}} avböjde den, så den är inte godkänd. Inget mer väntas av dig.\n\nDin länk visar var alla står. Vill du prata om det kan du svara på det här mejlet.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: offert {{number}} ({{total}}) är avböjd av {{decider}}. Inget mer väntas av dig. {{link}}',
+    },
+  },
   // {{amount}}: the payment; {{receipt}}: its receipt on the portal.
   confirmation_paid: {
     fr: {

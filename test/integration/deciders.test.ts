@@ -12,6 +12,8 @@ import { uploadRevision } from '../support/proof-uploads';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
 import { pdfText } from '../support/pdf-text';
+import { sha256Hex } from '../../platform/ids';
+import { quoteWorkflowId } from '../../workflows/messages/quote';
 import { formFields } from './portal-fixtures';
 import { DECIDERS_WORDS } from '../../api/portal/deciders-section';
 import { MESSAGES } from '../../api/portal/i18n';
@@ -49,6 +51,17 @@ function tokenOf(to: string, number: string): Promise<string> {
     },
     { what: `the email to ${to}` },
   );
+}
+
+/** The email to `to` whose subject says `words` about `number`, once it came: its portal link's row. */
+async function decisionEmailTo(to: string, number: string, words: string) {
+  const email = await eventually(
+    async () => (await stack.readOutbox()).find((candidate) => recipientsOf(candidate).includes(to) && candidate.subject.includes(number) && candidate.subject.includes(words)),
+    { what: `"${words}" to ${to}` },
+  );
+  const token = email.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`))?.slice(`${stack.baseUrl}/d/`.length) as string;
+  const link = await stack.prisma.accessLink.findUniqueOrThrow({ where: { tokenHash: sha256Hex(token) } });
+  return { email, token, link };
 }
 
 const emailedTo = async (to: string, number: string) => (await stack.readOutbox()).some((email) => recipientsOf(email).includes(to) && email.subject.includes(number));
@@ -160,6 +173,43 @@ describe('a quote sent to deciders', () => {
     expect(after).toMatch(/<li class="decider awaited" data-decider="d2">/);
     expect(await portalJson(boToken, 'refuse', { reason: 'Trop cher' })).toMatchObject({ status: 200, body: { status: 'refused' } });
     await untilStatus(created.id, 'refused');
+
+    // Anna hears it on a link of her own, naming who refused; Bo, who refused, is told nothing more.
+    const toldAnna = await decisionEmailTo(contactEmail, created.number, 'refusé');
+    expect(toldAnna.email.text).toContain(`${bo} l’a refusé`);
+    expect([toldAnna.link.deciderId, toldAnna.link.documentId]).toEqual(['d1', created.id]);
+    expect([anna, boToken]).not.toContain(toldAnna.token);
+    expect(await (await fetch(`${stack.baseUrl}/d/${toldAnna.token}`)).text()).toContain('Où en est la décision');
+    // The workflow closes once it told everyone: nothing more comes after.
+    await stack.client.workflow.getHandle(quoteWorkflowId(created.id)).result();
+    const told = (await stack.readOutbox()).filter((email) => email.subject.includes(created.number) && email.subject.includes('refusé'));
+    expect(told.flatMap(recipientsOf)).toEqual([contactEmail]);
+  });
+
+  it('tells an acceptance to each decider on their own link, and to the contact who is none of them', async () => {
+    const created = await quote();
+    const [bo, cy] = [address('bo'), address('cy')];
+    const sent = await api.POST('/v1/documents/{id}/send', {
+      ...byId(created.id),
+      body: { deciders: [{ email: bo, name: 'Bo Ek', role: 'approver' }, { email: cy, name: 'Cy Lind', role: 'approver', step: 2 }] },
+    });
+    expect(sent.response.status).toBe(202);
+    expect(await portalJson(await tokenOf(bo, created.number), 'accept')).toMatchObject({ status: 200, body: { status: 'sent' } });
+    expect(await portalJson(await tokenOf(cy, created.number), 'accept')).toMatchObject({ status: 200, body: { status: 'accepted' } });
+
+    const [toldBo, toldCy, toldAnna] = await Promise.all([decisionEmailTo(bo, created.number, 'accepté'), decisionEmailTo(cy, created.number, 'accepté'), decisionEmailTo(contactEmail, created.number, 'accepté')]);
+    expect([toldBo, toldCy, toldAnna].map(({ link }) => [link.recipientEmail, link.deciderId])).toEqual([
+      [bo, 'd1'],
+      [cy, 'd2'],
+      [contactEmail, null],
+    ]);
+    expect(toldBo.email.text).toContain('Bonjour Bo Ek');
+    expect(toldAnna.email.text).toContain('Bonjour Anna Berg');
+    expect(new Set([toldBo.token, toldCy.token, toldAnna.token]).size).toBe(3);
+    // Each link opens the accepted quote, a decider's with where the decision stands.
+    const page = await (await fetch(`${stack.baseUrl}/d/${toldCy.token}`)).text();
+    expect(page).toContain('Où en est la décision');
+    expect(page).toMatch(/<li class="decider approved" data-decider="d1">/);
   });
 
   it("takes a reviewer's comment from their page's form and as JSON, theirs in the trail, shown to every decider, deciding nothing", async () => {
@@ -271,6 +321,11 @@ describe('a quote sent to deciders', () => {
     for (const row of signatures) {
       expect(words).toContain(row.linkId);
       expect(words).toContain(row.pdfSha256);
+    }
+    // Each hears it on their own link, the signed quote and its certificate attached; the approver too.
+    for (const [to, deciderId] of [[signer1, 'd2'], [signer2, 'd3'], [contactEmail, 'd1']] as const) {
+      const told = await decisionEmailTo(to, created.number, 'signé');
+      expect([told.link.deciderId, told.email.attachments.map((file) => file.filename)]).toEqual([deciderId, [`Devis-signé-${created.number}.pdf`, `Certificat-de-signature-${created.number}.pdf`]]);
     }
   });
 

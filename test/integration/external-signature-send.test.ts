@@ -8,6 +8,7 @@
 import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
 import { startSigningStack, type SigningStack } from '../support/getaccept';
+import { saveClosedHistory } from '../replay/record';
 
 let signing: SigningStack;
 
@@ -118,14 +119,19 @@ it("records GetAccept's refusal as signature_failed with its message, and the di
   expect((await signatureCounts()).failed).toBeGreaterThanOrEqual(1);
 });
 
-it("sends several signers as GetAccept's recipients in their signing order, and refuses approvers there", async () => {
+it("sends several signers as GetAccept's recipients in their signing order, and refuses approvers without signers there", async () => {
   const { office } = signing;
   const { documentId, email } = await office.createDocument();
-  const refused = await office.api.POST('/v1/documents/{id}/send', {
-    params: { path: { id: documentId } },
-    body: { signature: { provider: 'getaccept' }, deciders: [{ email: 'chef@example.test', role: 'approver' }] },
-  });
-  expect([refused.response.status, refused.error?.errors?.[0]?.path]).toEqual([422, 'deciders.0.role']);
+  const send = (body: object) => office.api.POST('/v1/documents/{id}/send', { params: { path: { id: documentId } }, body: { signature: { provider: 'getaccept' }, ...body } as never });
+  const problems = [
+    [{ deciders: [{ email: 'chef@example.test', role: 'approver' }] }, 'deciders.0.role'],
+    [{ deciders: [{ email, role: 'signer' }, { email: 'chef@example.test', role: 'approver', step: 2 }] }, 'deciders.1.step'],
+    [{ deciders: [{ email: 'chef@example.test', role: 'approver' }, { email, role: 'signer', step: 2 }], rule: 'any' }, 'rule'],
+  ] as const;
+  for (const [body, path] of problems) {
+    const refused = await send(body);
+    expect([refused.response.status, refused.error?.errors?.[0]?.path]).toEqual([422, path]);
+  }
 
   const sent = (await office.sendForSignature(documentId, {
     deciders: [
@@ -140,4 +146,59 @@ it("sends several signers as GetAccept's recipients in their signing order, and 
   ]);
   // The provider writes to them: no email of ours, and the portal asks nobody.
   expect((await signing.stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).deciders).toBeNull();
+});
+
+it('asks the approvers on the portal first, then sends GetAccept its signers in order; their signature accepts the quote, and the approvers hear it', async () => {
+  const { office, stack } = signing;
+  const { documentId, email } = await office.createDocument();
+  const { number } = await office.document(documentId);
+  const chef = `chef-${documentId}@example.test`;
+  await succeeded(
+    office.api.POST('/v1/documents/{id}/send', {
+      params: { path: { id: documentId } },
+      body: {
+        signature: { provider: 'getaccept' },
+        deciders: [
+          { email: chef, name: 'Carl Chef', role: 'approver' },
+          { email: 'vd@example.test', name: 'Vera Direktör', role: 'signer', step: 3 },
+          { email, name: 'Åsa Öberg', role: 'signer', step: 2 },
+        ],
+      },
+    }),
+    202,
+  );
+  // The approver gets our email with a link of their own; GetAccept has nothing yet.
+  const invitation = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.includes(number)), { what: "the approver's invitation" });
+  const token = invitation.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`))?.slice(`${stack.baseUrl}/d/`.length) as string;
+  await eventually(async () => ((await office.document(documentId)).status === 'sent' ? true : undefined), { what: 'the quote sent' });
+  expect((await stack.prisma.externalSignature.findUniqueOrThrow({ where: { documentId } })).providerDocumentId).toBeNull();
+  expect((await office.document(documentId)).digitalStatus).toBe('draft');
+
+  const decide = async (action: string) => {
+    const response = await fetch(`${stack.baseUrl}/d/${token}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
+    return { status: response.status, body: (await response.json()) as { status?: string; detail?: string } };
+  };
+  expect(await decide('accept')).toMatchObject({ status: 200, body: { status: 'sent' } });
+  await office.waitForDigitalStatus(documentId, 'sent');
+  const atProvider = await office.standInDocument(documentId);
+  expect(atProvider.is_signing_order).toBe(true);
+  expect(atProvider.recipients.map((recipient) => [recipient.email, recipient.fullname, recipient.order_num])).toEqual([
+    [email, 'Åsa Öberg', '1'],
+    ['vd@example.test', 'Vera Direktör', '2'],
+  ]);
+  // The approvers have agreed: their links decide nothing more, the signers do.
+  expect(await decide('refuse')).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/^The approvers agreed; the signers now sign/) } });
+  expect((await office.document(documentId)).status).toBe('sent');
+
+  await office.moveAtProvider(atProvider.id, 'signed');
+  // This tenant polls GetAccept rarely: the seller asks for a check now.
+  expect((await office.checkSignature(documentId)).response.status).toBe(202);
+  await eventually(async () => ((await office.document(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote accepted' });
+  const types = (await office.events(documentId)).map((event) => event.type);
+  expect(types.filter((type) => ['decider_approved', 'step_completed', 'signature_sent', 'signed', 'accepted'].includes(type))).toEqual(['decider_approved', 'step_completed', 'signature_sent', 'signed', 'accepted']);
+  // The approver hears it on a link of their own (GetAccept sends the signers their copy).
+  await eventually(async () => ((await stack.readOutbox()).some((message) => message.to.includes(chef) && message.subject.startsWith(`Offert ${number} godkänd`)) ? true : undefined), {
+    what: 'the approver told',
+  });
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-deciders-then-getaccept-signed');
 });

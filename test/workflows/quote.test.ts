@@ -350,6 +350,21 @@ describe('quote workflow with several deciders', () => {
     decideQuote(worker.client, documentId, decision, decisionId, { actor: deciderActor(id) });
   const invitedAfterStep = (documentId: string, count: number) =>
     eventually(async () => (invited(documentId).length === count ? invited(documentId) : undefined), { what: `${count} invitations` });
+  /** The decision told, once the workflow closed (it tells behind the answer, then closes): whom, what, on which decider's link. */
+  const told = async (documentId: string) => {
+    await worker.client.workflow.getHandle(quoteWorkflowId(documentId)).result();
+    return recorded.confirmations
+      .filter((confirmation) => confirmation.documentId === documentId)
+      .map(({ confirmation, to, decider, declinedBy, idempotencyKey }) => ({ confirmation, to, decider, declinedBy, key: idempotencyKey.split('#').slice(2).join('#') }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+  };
+  const toldTo = (id: string, confirmation: string, declinedBy?: string) => ({
+    confirmation,
+    to: { email: `${id}@client.example`, name: `Decider ${id}` },
+    decider: { id, role: 'approver' },
+    declinedBy,
+    key: `confirmation#${id}`,
+  });
 
   it('invites step 1 instead of the customer, step 2 once both approved, and accepts once when step 2 did', async () => {
     const { documentId, handle } = await sendQuote({ deciders: twoSteps, send: { channel: 'email', attachPdf: false, message: 'Merci' } });
@@ -381,6 +396,8 @@ describe('quote workflow with several deciders', () => {
       [deciderActor('d2'), { deciderId: 'd2', step: 1, role: 'approver' }],
       [deciderActor('d3'), { deciderId: 'd3', step: 2, role: 'approver' }],
     ]);
+    // Each decider hears the decision on their own link; the document's contact is one of them here (no informContact).
+    expect(await told(documentId)).toEqual([toldTo('d1', 'deciders_accepted'), toldTo('d2', 'deciders_accepted'), toldTo('d3', 'deciders_accepted')]);
     if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-deciders-two-steps-accepted');
   });
 
@@ -429,6 +446,24 @@ describe('quote workflow with several deciders', () => {
     expect((await byDecider(second.documentId, 'refuse', 'd3')).status).toBe('refused');
     expect((await second.handle.result()).status).toBe('refused');
     expect(recorded.trail(second.documentId)).toEqual(['sent', 'decider_approved', 'decider_approved', 'step_completed', 'decider_declined', 'refused']);
+  });
+
+  it('tells a refusal to everyone invited but who refused, and the contact who is no decider; not the step never invited', async () => {
+    const reviewer: Decider = { ...named('d4', 1), role: 'reviewer' };
+    const first = await sendQuote({ deciders: { ...twoSteps, deciders: [...twoSteps.deciders, reviewer] }, informContact: true });
+    await byDecider(first.documentId, 'accept', 'd1');
+    expect((await byDecider(first.documentId, 'refuse', 'd2')).status).toBe('refused');
+    const contact = { confirmation: 'deciders_declined', to: undefined, decider: undefined, declinedBy: 'Decider d2', key: 'confirmation' };
+    expect(await told(first.documentId)).toEqual([contact, toldTo('d1', 'deciders_declined', 'Decider d2'), { ...toldTo('d4', 'deciders_declined', 'Decider d2'), decider: { id: 'd4', role: 'reviewer' } }]);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(first.handle, 'quote-deciders-declined-told');
+
+    // In step 2: step 1's deciders hear it too.
+    const second = await sendQuote({ deciders: twoSteps });
+    await byDecider(second.documentId, 'accept', 'd1');
+    await byDecider(second.documentId, 'accept', 'd2');
+    await invitedAfterStep(second.documentId, 3);
+    expect((await byDecider(second.documentId, 'refuse', 'd3')).status).toBe('refused');
+    expect(await told(second.documentId)).toEqual([toldTo('d1', 'deciders_declined', 'Decider d3'), toldTo('d2', 'deciders_declined', 'Decider d3')]);
   });
 
   it('decides once when two deciders accept at the same moment from their links', async () => {

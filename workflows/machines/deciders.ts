@@ -12,6 +12,16 @@ export interface InviteParams {
   round: number;
 }
 
+/** The round's decision, told to those it concerns (domain/deciders.ts `toldOfDecision`): signed when its signers' signatures accepted it. */
+export interface RoundOutcomeParams {
+  outcome: 'accepted' | 'signed' | 'declined';
+}
+
+/** The action that tells a settled round its decision, as the machines name it. */
+export function tellRoundDecision(outcome: RoundOutcomeParams['outcome']) {
+  return { type: 'tellRoundDecision', params: { outcome } } as const;
+}
+
 type Decision = Timed & { type: string };
 
 const YES_EVENTS: readonly string[] = ['APPROVE', 'ACCEPT', 'SIGN'];

@@ -76,6 +76,12 @@
  *                                             or the same status, next step invited,
  *                                             or accepted | refused (settled)
  *   sent | viewed ── COMMENT by a named decider ──▶ the same status, the comment recorded
+ *   With `signersAtProvider` (GetAccept), the round met records its last `step_completed` and
+ *   starts the signing there (`startSigningAtProvider`) instead of accepting: the quote stays sent
+ *   until the provider's signature accepts it (the round told) or its rejection refuses it; the
+ *   deciders' links take nothing more meanwhile.
+ *   Settled, the round is told its decision (`tellRoundDecision`: accepted, signed or declined)
+ *   instead of the customer's confirmation: who hears it is domain/deciders.ts `toldOfDecision`.
  * - Deposit (`deposit` in the input; absent in quotes without one, and in those sent before it
  *   existed): the yes on the portal asks the provider's hosted page for the deposit
  *   (`openDepositPayment`, as an invoice's "Pay online" does). Kept as context, not as statuses:
@@ -99,12 +105,12 @@
  */
 import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
-import { castRoundVote, commentData, deciderIdOf, roundVoteEffect, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams } from './deciders';
+import { castRoundVote, commentData, deciderIdOf, roundVoteEffect, tellRoundDecision, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams, type RoundOutcomeParams } from './deciders';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type Actor, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { DepositPolicy } from '../../domain/deposit';
 import type { ReceivedPayment } from '../../domain/invoice';
-import type { SignatureEvidence } from '../../domain/signature';
+import { isProviderSigner, type SignatureEvidence } from '../../domain/signature';
 import { activity, answerRecord, anotherKindsDecision, confirmToCustomer, neverTaken, withdrawableStatusReaders, factActions, RECORDED_FACTS, isWithdrawable, untilWithdrawalCloses, withdrawalWindow, type AnswerEvent, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type ReminderParams, type Timed, type Withdrawable, type WithdrawalTerms } from './actions';
 
 export type { AnswerEvent, FactEvent, NotifyParams, RecordParams, ReminderParams, WithdrawalTerms } from './actions';
@@ -123,6 +129,8 @@ export interface QuoteMachineInput {
   version?: number;
   /** Several deciders decide, in steps (domain/deciders.ts); absent: the customer decides. */
   deciders?: DeciderPlan;
+  /** With deciders: signers sign at an external provider once the round is met, and the signature decides the quote. */
+  signersAtProvider?: boolean;
   /** A deposit is asked with the yes, on this policy; absent: none (and in quotes sent before deposits existed). */
   deposit?: DepositTerms;
 }
@@ -159,6 +167,8 @@ export interface QuoteContext {
   withdrawable?: Withdrawable;
   /** The deciders' round; absent when the customer decides alone. */
   deciders?: DecisionRound;
+  /** The round met starts the signing at an external provider, whose outcome decides the quote; absent otherwise. */
+  signersAtProvider?: true;
   deposit?: DepositTerms;
   /** How many times the deposit's page was asked for: the workflow answers each ask with its page. */
   depositAsks?: number;
@@ -293,6 +303,8 @@ const isDepositPaid = (context: QuoteContext): boolean => context.depositPayment
 const isDepositDue = (context: QuoteContext): boolean => context.deposit !== undefined && !isDepositPaid(context);
 /** The yes on the portal, whatever carries it (ACCEPT, or PAY_DEPOSIT): valid, for the current version, no signature asked. */
 const mayAcceptNow = (context: QuoteContext, event: QuoteEvent & { at: number }): boolean => isStillValid(context, event) && isForCurrentVersion(context, event) && !requiresSignature(context);
+/** The round met, its signers asked at the external provider: only their answer decides now. */
+const awaitsProviderSigners = (context: QuoteContext): boolean => context.signersAtProvider === true && context.deciders?.outcome === 'yes';
 const isNewDeposit = (context: QuoteContext, event: QuoteEvent): boolean => event.type === 'DEPOSIT_PAID' && isDepositDue(context) && event.payment.amount > 0;
 
 /** A delay XState's interpreter reads as "never": no timer is armed for it. */
@@ -324,6 +336,9 @@ export const quoteMachine = setup({
     maySign: ({ context, event }) =>
       event.type === 'SIGN' && isStillValid(context, event) && isForCurrentVersion(context, event) && hasConsent(event) && !isSigningCancelled(context) && whyNotRoundVote(context.deciders, event) === undefined,
     inRound: ({ context }) => context.deciders !== undefined,
+    signersNext: ({ context }) => context.signersAtProvider === true,
+    /** The round met, the provider's signature (its signers', not a decider's link) decides the quote. */
+    signatureDecides: ({ context, event }) => isStillValid(context, event) && awaitsProviderSigners(context) && 'actor' in event && isProviderSigner(event.actor),
     mayComment: ({ context, event }) => event.type === 'COMMENT' && isStillValid(context, event) && whyNotRoundComment(context.deciders, event) === undefined,
     voteSettles: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'settled',
     voteMeetsStep: ({ context, event }) => roundVoteEffect(context.deciders, event)?.kind === 'step_met',
@@ -377,6 +392,8 @@ export const quoteMachine = setup({
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
     inviteDeciders: activity<InviteParams>(),
+    tellRoundDecision: activity<RoundOutcomeParams>(),
+    startSigningAtProvider: activity<undefined>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),
     confirmToCustomer: activity<ConfirmParams>(),
@@ -450,9 +467,24 @@ export const quoteMachine = setup({
       { type: 'recordTransition', params: ({ context }: { context: QuoteContext }) => ({ type: 'step_completed' as const, data: { step: (context.deciders?.step ?? 2) - 1 } }) },
       { type: 'inviteDeciders', params: ({ context }: { context: QuoteContext }) => ({ step: context.deciders?.step ?? 1, round: currentVersion(context) }) },
     ] as const;
-    /** A decider's vote settles the quote, meets its step, or is counted; before the customer's own decision (no deciders). */
+    /**
+     * A decider's vote settles the quote, meets its step, or is counted; before the customer's own
+     * decision (no deciders). Settled, the round is told its decision (accepted, signed or
+     * declined) instead of the customer being confirmed theirs.
+     */
     const acceptVotes = [
-      { ...accept, guard: and(['mayAccept', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...accept.actions.slice(1)] },
+      // The last portal step met, the signers sign at the provider: the quote waits for their signature.
+      {
+        guard: and(['mayAccept', 'voteSettles', 'signersNext']),
+        actions: [
+          'keepTime',
+          'countVote',
+          voteRecord('decider_approved'),
+          { type: 'recordTransition', params: ({ context }: { context: QuoteContext }) => ({ type: 'step_completed' as const, data: { step: context.deciders?.step ?? 1 } }) },
+          'startSigningAtProvider',
+        ],
+      },
+      { ...accept, guard: and(['mayAccept', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...accepted.actions.slice(1), 'openWithdrawal', tellRoundDecision('accepted')] },
       { guard: and(['mayAccept', 'voteMeetsStep']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), ...nextStep] },
       { guard: and(['mayAccept', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_approved')] },
     ] as const;
@@ -486,7 +518,7 @@ export const quoteMachine = setup({
     } as const;
     /** A signer's signature: kept with its evidence and counted; the last one accepts the quote. */
     const signVotes = [
-      { ...sign, guard: and(['maySign', 'voteSettles']), actions: ['keepTime', 'countVote', sign.actions[1], voteRecord('decider_approved'), ...sign.actions.slice(2)] },
+      { ...sign, guard: and(['maySign', 'voteSettles']), actions: ['keepTime', 'countVote', sign.actions[1], voteRecord('decider_approved'), ...sign.actions.slice(2, -1), tellRoundDecision('signed')] },
       { guard: and(['maySign', 'inRound']), actions: ['keepTime', 'countVote', sign.actions[1], voteRecord('decider_approved')] },
     ] as const;
     /** A new version: written, recorded (revised, or reopened), then emailed; the reminder clock starts again from that email. */
@@ -511,8 +543,10 @@ export const quoteMachine = setup({
     const expire = { target: 'expired', actions: ['keepTime', record('expired'), 'closeDepositPages'] } as const;
     const refused = decide('refused', 'refused', 'mayRefuse');
     const refuse = { ...refused, actions: [...refused.actions, 'closeDepositPages'] } as const;
+    /** The provider's signers signed after the round: accepted, and the round told (the provider sends the signers their copy). */
+    const signatureAccepts = { ...accept, guard: 'signatureDecides', actions: [...accepted.actions, 'openWithdrawal', tellRoundDecision('accepted')] } as const;
     const refuseVotes = [
-      { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1)] },
+      { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1), tellRoundDecision('declined')] },
       { guard: and(['mayRefuse', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_declined')] },
     ] as const;
     /** The portal signing cancelled, the quote left where it is (its timers keep running). */
@@ -605,9 +639,9 @@ export const quoteMachine = setup({
           untilExpiry: expire,
         },
         on: {
-          ACCEPT: [...acceptVotes, accept],
+          ACCEPT: [...acceptVotes, accept, signatureAccepts],
           SIGN: [...signVotes, sign],
-          REFUSE: [...refuseVotes, refuse],
+          REFUSE: [...refuseVotes, refuse, { ...refuse, guard: 'signatureDecides' }],
           HOLD: decide('on_hold', 'put_on_hold', 'stillValidAlone'),
           REMIND: { guard: 'stillValid', target: self, reenter: true, actions: remind(false) },
           REVISE: revise(self),
@@ -632,6 +666,7 @@ export const quoteMachine = setup({
         version: input.version ?? 1,
         ...(input.withdrawal ? { withdrawal: input.withdrawal } : {}),
         ...(input.deciders ? { deciders: startRound(input.deciders) } : {}),
+        ...(input.deciders && input.signersAtProvider ? { signersAtProvider: true as const } : {}),
         ...(input.deposit ? { deposit: input.deposit } : {}),
       }),
       initial: 'draft',
@@ -766,6 +801,9 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
     return `This link is for version ${event.version} of the quote; version ${currentVersion(context)} replaces it`;
   }
   if (event.type === 'COMMENT') return whyNotRoundComment(context.deciders, event) ?? `A quote that is ${status.replace('_', ' ')} takes no comment`;
+  if ((event.type === 'ACCEPT' || event.type === 'REFUSE') && awaitsProviderSigners(context) && !isProviderSigner(event.actor)) {
+    return 'The approvers agreed; the signers now sign at the signature provider, whose answer decides the quote';
+  }
   if (context.deciders) {
     const notAVote = whyNotRoundVote(context.deciders, event);
     if ((event.type === 'ACCEPT' || event.type === 'REFUSE' || event.type === 'SIGN') && notAVote) return notAVote;

@@ -35,6 +35,8 @@ export interface QuoteWorkflowInput extends DocumentWorkflowInput, DraftStart {
   reopen?: { version: number };
   /** Several deciders, in steps (domain/deciders.ts), invited instead of the customer's email; absent: the customer decides. */
   deciders?: DeciderPlan;
+  /** With deciders, the document's contact (else its customer) is none of them: told the round's decision too. */
+  informContact?: boolean;
   /** A deposit is asked with the yes (domain/deposit.ts); absent: none. */
   deposit?: DepositTerms;
 }

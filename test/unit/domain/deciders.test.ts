@@ -1,10 +1,14 @@
 import {
   castVote,
+  declinedBy,
   deciderPlanProblem,
+  portalPart,
+  providerSigningProblem,
   roundProgress,
   rulesOfSteps,
   startRound,
   stepOutcome,
+  toldOfDecision,
   voteEffect,
   whyNotComment,
   whyNotVote,
@@ -110,6 +114,36 @@ describe('progress', () => {
   });
 });
 
+describe('who is told the decision', () => {
+  const ids = (round: DecisionRound) => toldOfDecision(round).map((told) => told.id);
+
+  it('nobody while the round is open', () => {
+    expect(ids(vote(twoSteps(), 'd1', true))).toEqual([]);
+    expect(declinedBy(vote(twoSteps(), 'd1', true))).toBeUndefined();
+  });
+
+  it('an acceptance: everyone invited, reviewers and the last voter too', () => {
+    const accepted = vote(vote(vote(twoSteps(), 'd1', true), 'd2', true), 'd3', true);
+    expect(ids(accepted)).toEqual(['d1', 'd2', 'd3', 'd4']);
+    expect(declinedBy(accepted)).toBeUndefined();
+  });
+
+  it("a refusal: the steps opened, but not whoever's no settled it; a step never opened hears nothing", () => {
+    const inStepOne = vote(vote(twoSteps(), 'd1', true), 'd2', false);
+    expect(ids(inStepOne)).toEqual(['d1', 'd4']);
+    expect(declinedBy(inStepOne)).toBe('D2');
+    const inStepTwo = vote(vote(vote(twoSteps(), 'd1', true), 'd2', true), 'd3', false);
+    expect(ids(inStepTwo)).toEqual(['d1', 'd2', 'd4']);
+    expect(declinedBy(inStepTwo)).toBe('D3');
+  });
+
+  it("under rule any, those whose no did not settle it hear the last no's name", () => {
+    const refused = vote(vote(twoSteps('any'), 'd1', false), 'd2', false);
+    expect(ids(refused)).toEqual(['d1', 'd4']);
+    expect(declinedBy(refused)).toBe('D2');
+  });
+});
+
 describe("a send's plan", () => {
   it('holds steps 1, 2 … with a decider each, reachable rules, signers last', () => {
     expect(deciderPlanProblem([{ role: 'approver' }, { role: 'approver' }, { role: 'signer', step: 2 }], 'all')).toBeUndefined();
@@ -125,5 +159,25 @@ describe("a send's plan", () => {
     expect(rulesOfSteps(undefined, 2)).toEqual(['all', 'all']);
     expect(rulesOfSteps('any', 2)).toEqual(['any', 'any']);
     expect(rulesOfSteps([{ atLeast: 2 }], 2)).toEqual([{ atLeast: 2 }, 'all']);
+  });
+});
+
+describe('signers at an external provider (GetAccept)', () => {
+  const named = (role: Decider['role'], step?: number) => ({ role, ...(step ? { step } : {}) });
+
+  it('takes approvers and reviewers first, then signers in order, who sign under rule all', () => {
+    expect(providerSigningProblem([named('signer'), named('signer', 2)], undefined)).toBeUndefined();
+    expect(providerSigningProblem([named('approver'), named('reviewer'), named('signer', 2), named('signer', 3)], ['any', 'all', 'all'])).toBeUndefined();
+    expect(providerSigningProblem([named('approver'), named('approver')], undefined)).toEqual({ path: 'deciders.0.role', message: expect.stringMatching(/at least one signer/) });
+    expect(providerSigningProblem([named('signer'), named('approver', 2)], undefined)).toEqual({ path: 'deciders.1.step', message: expect.stringMatching(/their steps come first/) });
+    expect(providerSigningProblem([named('approver'), named('signer')], undefined)).toEqual({ path: 'deciders.0.step', message: expect.stringMatching(/their steps come first/) });
+    expect(providerSigningProblem([named('approver'), named('signer', 2)], 'any')).toEqual({ path: 'rule', message: 'GetAccept asks every signer, in their order: step 2 takes rule all' });
+    expect(providerSigningProblem([named('approver'), named('signer', 3)], undefined)).toEqual({ path: 'deciders', message: expect.stringMatching(/no decider in step 2/) });
+  });
+
+  it("leaves the portal its approvers and reviewers, with their steps' rules", () => {
+    const plan = { deciders: [decider('d1', 1), decider('d2', 1, 'reviewer'), decider('d3', 2), decider('d4', 3, 'signer')], rules: ['any', 'all', 'all'] as StepRule[] };
+    expect(portalPart(plan)).toEqual({ deciders: plan.deciders.slice(0, 3), rules: ['any', 'all'] });
+    expect(portalPart({ deciders: [decider('d1', 1, 'signer')], rules: ['all'] })).toBeUndefined();
   });
 });

@@ -117,6 +117,8 @@ describe('with actions behind the answer', () => {
         recordDeposit: noted('deposit'),
         closeHostedPayments: noted('close deposit pages'),
         confirmToCustomer: async ({ params }) => void ran.push(`confirm ${params.confirmation}`),
+        tellRoundDecision: async ({ params }) => void ran.push(`tell the round ${params.outcome}`),
+        startSigningAtProvider: noted('signing at the provider'),
       },
       { actionsRunBehind: true },
     );

@@ -6,6 +6,7 @@
 import { initialTransition, transition } from 'xstate';
 import type { Actor } from '../../../domain/documents';
 import type { Decider } from '../../../domain/deciders';
+import { providerSignerActor } from '../../../domain/signature';
 import {
   closedQuoteReason,
   isClosed,
@@ -456,5 +457,55 @@ describe("a reviewer's comment (several deciders)", () => {
     q.send({ type: 'ACCEPT', at: at(HOUR), actor: as('d1') });
     expect(q.status).toBe('accepted');
     expect(whyNot(q.snapshot, comment('d2', at(2 * HOUR)))).toBe('The quote is already accepted');
+  });
+});
+
+describe('approvers on the portal, then signers at the provider (several deciders, GetAccept)', () => {
+  const approver = (id: string, step: number): Decider => ({ id, role: 'approver', step, email: `${id}@client.example`, name: id.toUpperCase() });
+  const as = (deciderId: string): Actor => ({ kind: 'customer', linkId: `link-${deciderId}`, deciderId });
+  const signer = providerSignerActor('doc-1');
+  const twoSteps = () => sentQuote({ deciders: { deciders: [approver('d1', 1), approver('d2', 2)], rules: ['all', 'all'] }, signersAtProvider: true });
+
+  it('starts the signing once the last portal step is met, and the signature accepts the quote, the round told', () => {
+    const q = twoSteps();
+    expect(whyNot(q.snapshot, { type: 'ACCEPT', at: at(HOUR), actor: signer })).toMatch(/people the seller named/);
+    q.send({ type: 'ACCEPT', at: at(HOUR), actor: as('d1') });
+    expect(q.activities.map((activity) => activity.type)).toEqual(['recordTransition', 'recordTransition', 'inviteDeciders']);
+    q.send({ type: 'ACCEPT', at: at(2 * HOUR), actor: as('d2') });
+    expect(q.status).toBe('sent');
+    expect(q.activities).toEqual([
+      { type: 'recordTransition', params: { type: 'decider_approved', data: { deciderId: 'd2', step: 2, role: 'approver' } } },
+      { type: 'recordTransition', params: { type: 'step_completed', data: { step: 2 } } },
+      { type: 'startSigningAtProvider', params: undefined },
+    ]);
+    // The deciders' links decide nothing more; the provider's signer does.
+    expect(whyNot(q.snapshot, { type: 'REFUSE', at: at(3 * HOUR), actor: as('d1') })).toMatch(/^The approvers agreed; the signers now sign at the signature provider/);
+    q.send({ type: 'ACCEPT', at: at(3 * HOUR), actor: signer });
+    expect(q.status).toBe('accepted');
+    expect(q.activities.map((activity) => activity.type === 'tellRoundDecision' ? [activity.type, activity.params] : activity.type)).toEqual([
+      'recordTransition',
+      'notifyAssignee',
+      ['tellRoundDecision', { outcome: 'accepted' }],
+    ]);
+  });
+
+  it("is refused by the provider's rejection once the round is met, and by a decider's no before", () => {
+    const q = twoSteps();
+    q.send({ type: 'ACCEPT', at: at(HOUR), actor: as('d1') });
+    q.send({ type: 'ACCEPT', at: at(2 * HOUR), actor: as('d2') });
+    q.send({ type: 'REFUSE', at: at(3 * HOUR), actor: signer });
+    expect(q.status).toBe('refused');
+
+    const early = twoSteps();
+    early.send({ type: 'REFUSE', at: at(HOUR), actor: as('d1') });
+    expect(early.status).toBe('refused');
+    expect(early.activities.map((activity) => activity.type)).not.toContain('startSigningAtProvider');
+  });
+
+  it('without the provider, the round met accepts the quote as before', () => {
+    const q = sentQuote({ deciders: { deciders: [approver('d1', 1)], rules: ['all'] } });
+    q.send({ type: 'ACCEPT', at: at(HOUR), actor: as('d1') });
+    expect(q.status).toBe('accepted');
+    expect(q.activities.map((activity) => activity.type)).not.toContain('startSigningAtProvider');
   });
 });
