@@ -8,6 +8,14 @@ export function createPrisma(databaseUrl: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
 }
 
+/**
+ * Makes the transactions that name the same key wait for each other: a transaction-scoped advisory
+ * lock, held until commit or rollback.
+ */
+export async function lockUntilCommit(tx: Prisma.TransactionClient, key: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
+}
+
 /** A write refused by a unique index (Prisma's P2002): someone wrote that row first. */
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';

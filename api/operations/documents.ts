@@ -14,7 +14,7 @@ import { AppError, type FieldError } from '../../domain/errors';
 import { readerTimeZone } from '../../domain/seller';
 import { DATE_ONLY, validUntilInstant } from '../../domain/validity';
 import { MAX_AMOUNT, type createDocumentSchema } from '../schemas';
-import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
+import { followGivenNumber, numberDocument, unnumbered } from '../../services/db/document-numbers';
 import { lineRows } from '../../services/db/lines';
 import { proofTypeForNewProof } from './customers';
 import { NEWEST_FIRST, readPage, SEQUENCE_ORDER, type Page, type PageRequest } from './pagination';
@@ -88,9 +88,10 @@ export function priceLines(lines: CreateDocumentInput['lines'], currency: string
 }
 
 /**
- * How long a creation may wait for the tenant's number lock and write. A burst of creations for
- * one tenant queues on that lock: Prisma's default 5 s failed the last of twenty at once on a busy
- * machine (bench/waiting-quotes.ts met it); past these, the answer is a 503 to retry.
+ * How long a creation may wait for a connection and its write. A burst of creations for one tenant
+ * queues on the series' counter row (held only for the commit) and for the pool's connections:
+ * Prisma's defaults failed the last of twenty at once on a busy machine (bench/waiting-quotes.ts
+ * met them); past these, the answer is a 503 to retry.
  */
 const CREATE_TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
 
@@ -108,17 +109,17 @@ export async function createDocument(
   const currency = input.currency ?? tenant.currency;
   const { priced, totals } = priceLines(input.lines, currency);
   const deposit = depositOfInput(input.kind, input.deposit ?? null, input.depositPolicy);
+  const id = newId('doc');
 
   try {
     return await prisma.$transaction(async (tx) => {
-      await lockDocumentNumbers(tx, tenantId);
-      const number = input.number ?? (await nextDocumentNumber(tx, tenantId, input.kind, now));
+      if (input.number) await followGivenNumber(tx, tenantId, input.number);
       const document = await tx.document.create({
         data: {
-          id: newId('doc'),
+          id,
           tenantId,
           kind: input.kind,
-          number,
+          number: input.number ?? unnumbered(id),
           title: input.title ?? null,
           status: 'draft',
           currency,
@@ -134,15 +135,13 @@ export async function createDocument(
           ...deposit,
         },
       });
-      // One statement that answers the rows, where a nested create would read the document and its
-      // lines back: creations of a tenant queue on the number lock, held until this commits.
-      const lines = priced.length
-        ? await tx.documentLine.createManyAndReturn({ data: lineRows(priced).map((line) => ({ ...line, documentId: document.id })) })
-        : [];
-      return { ...document, lines: lines.sort((a, b) => a.position - b.position) };
+      // One statement that answers the rows, where a nested create would read the document and its lines back.
+      const lines = priced.length ? await tx.documentLine.createManyAndReturn({ data: lineRows(priced).map((line) => ({ ...line, documentId: id })) }) : [];
+      const number = input.number ?? (await numberDocument(tx, { id, tenantId, kind: input.kind }, now));
+      return { ...document, number, lines: lines.sort((a, b) => a.position - b.position) };
     }, CREATE_TRANSACTION);
   } catch (error) {
-    // Only a number given by the caller can be taken: allocated ones are read under the lock.
+    // Only a number given by the caller can be taken: allocated ones come from the counter.
     if (isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
     throw error;
   }
