@@ -14,7 +14,7 @@ import { AppError, type FieldError } from '../../domain/errors';
 import { readerTimeZone } from '../../domain/seller';
 import { DATE_ONLY, validUntilInstant } from '../../domain/validity';
 import { MAX_AMOUNT, type createDocumentSchema } from '../schemas';
-import { followGivenNumber, numberDocument, unnumbered } from '../../services/db/document-numbers';
+import { insertNumberedDocument } from '../../services/db/document-numbers';
 import { lineRows } from '../../services/db/lines';
 import { proofTypeForNewProof } from './customers';
 import { NEWEST_FIRST, readPage, SEQUENCE_ORDER, type Page, type PageRequest } from './pagination';
@@ -87,14 +87,6 @@ export function priceLines(lines: CreateDocumentInput['lines'], currency: string
   return { priced, totals: computeTotals(priced, currency) };
 }
 
-/**
- * How long a creation may wait for a connection and its write. A burst of creations for one tenant
- * queues on the series' counter row (held only for the commit) and for the pool's connections:
- * Prisma's defaults failed the last of twenty at once on a busy machine (bench/waiting-quotes.ts
- * met them); past these, the answer is a 503 to retry.
- */
-const CREATE_TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
-
 export async function createDocument(
   prisma: PrismaClient,
   tenantId: string,
@@ -110,41 +102,33 @@ export async function createDocument(
   const { priced, totals } = priceLines(input.lines, currency);
   const deposit = depositOfInput(input.kind, input.deposit ?? null, input.depositPolicy);
   const id = newId('doc');
+  const document = {
+    id,
+    tenantId,
+    kind: input.kind,
+    title: input.title ?? null,
+    status: 'draft',
+    currency,
+    customerId: input.customerId,
+    contactId: input.contactId ?? null,
+    assigneeId: input.assigneeId ?? null,
+    netTotal: totals.net,
+    taxTotal: totals.tax,
+    grossTotal: totals.gross,
+    validUntil,
+    dueDate: input.dueDate ? new Date(input.dueDate) : null,
+    proofType,
+    ...deposit,
+  };
 
   try {
-    return await prisma.$transaction(async (tx) => {
-      if (input.number) await followGivenNumber(tx, tenantId, input.number);
-      const document = await tx.document.create({
-        data: {
-          id,
-          tenantId,
-          kind: input.kind,
-          number: input.number ?? unnumbered(id),
-          title: input.title ?? null,
-          status: 'draft',
-          currency,
-          customerId: input.customerId,
-          contactId: input.contactId ?? null,
-          assigneeId: input.assigneeId ?? null,
-          netTotal: totals.net,
-          taxTotal: totals.tax,
-          grossTotal: totals.gross,
-          validUntil,
-          dueDate: input.dueDate ? new Date(input.dueDate) : null,
-          proofType,
-          ...deposit,
-        },
-      });
-      // One statement that answers the rows, where a nested create would read the document and its lines back.
-      const lines = priced.length ? await tx.documentLine.createManyAndReturn({ data: lineRows(priced).map((line) => ({ ...line, documentId: id })) }) : [];
-      const number = input.number ?? (await numberDocument(tx, { id, tenantId, kind: input.kind }, now));
-      return { ...document, number, lines: lines.sort((a, b) => a.position - b.position) };
-    }, CREATE_TRANSACTION);
+    await insertNumberedDocument(prisma, document, lineRows(priced), now, input.number);
   } catch (error) {
     // Only a number given by the caller can be taken: allocated ones come from the counter.
     if (isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
     throw error;
   }
+  return prisma.document.findUniqueOrThrow({ where: { id }, include: withLines });
 }
 
 /**
