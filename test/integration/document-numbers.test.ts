@@ -1,6 +1,7 @@
 /**
  * Document numbers from the counters (services/db/document-numbers.ts): over HTTP, creations at
- * once on one tenant take distinct consecutive numbers, a number given by hand moves the counter,
+ * once on one tenant take distinct consecutive numbers (quotes, written in one statement, and
+ * service requests, numbered last in a transaction), a number given by hand moves the counter,
  * and a number taken in a transaction that rolls back is given back. On a database of its own,
  * migrated up to the counters' migration with documents numbered the old way, the migration
  * starts each counter where its series stopped and numbering goes on from there.
@@ -42,6 +43,20 @@ describe('numbering over HTTP', () => {
     const prefix = first.slice(0, first.lastIndexOf('-') + 1);
     expect(numbers.every((number) => number.startsWith(prefix))).toBe(true);
     expect(numbers.map(counterOf).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, index) => counterOf(first) + 1 + index));
+  });
+
+  it('numbers service requests (numbered last in a transaction of several writes) made at once beside quotes, each series on its own', async () => {
+    const createRequest = async (index: number) =>
+      (await succeeded(tenant.api.POST('/v1/requests', { body: { customerId: tenant.customerId, product: `Nettoyage ${index}`, priceOnQuote: true } }), 201)).number;
+    const firstRequest = await createRequest(0);
+    const firstQuote = await createQuote();
+    const [requests, quotes] = await Promise.all([
+      Promise.all(Array.from({ length: 10 }, (_, index) => createRequest(index + 1))),
+      Promise.all(Array.from({ length: 10 }, () => createQuote())),
+    ]);
+    expect(requests.every((number) => number.startsWith('REQ-'))).toBe(true);
+    expect(requests.map(counterOf).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, index) => counterOf(firstRequest) + 1 + index));
+    expect(quotes.map(counterOf).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, index) => counterOf(firstQuote) + 1 + index));
   });
 
   it('moves the counter past a number given by hand in the same form, and refuses it a second time', async () => {
