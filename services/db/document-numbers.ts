@@ -56,15 +56,18 @@ function followGivenNumber(tenantId: string, number: string): Prisma.Sql | null 
     WHERE "DocumentNumberCounter"."last" < EXCLUDED."last"`;
 }
 
-/** `("a", "b") VALUES ($1, $2), …` for rows of one table, their columns as Prisma names them (no @map in these models). */
+/**
+ * `("a", "b") VALUES ($1, $2), …` for rows of one table with the same fields, their columns as
+ * Prisma names them (no @map in these models); a field left undefined takes the column's default.
+ */
 function columnsAndValues(rows: readonly Record<string, unknown>[]): Prisma.Sql {
-  const columns = Object.keys(rows[0] ?? {});
+  const columns = Object.keys(rows[0] ?? {}).filter((column) => rows[0]?.[column] !== undefined);
   const tuples = rows.map((row) => Prisma.sql`(${Prisma.join(columns.map((column) => row[column]))})`);
   return Prisma.sql`(${Prisma.raw(columns.map((column) => `"${column}"`).join(', '))}) VALUES ${Prisma.join(tuples)}`;
 }
 
 /** A document's columns (number aside: given or taken), and its lines' but their document's. */
-export type NewDocumentRow = Omit<Prisma.DocumentCreateManyInput, 'number' | 'createdAt' | 'updatedAt' | 'deciders'>;
+export type NewDocumentRow = Omit<Prisma.DocumentCreateManyInput, 'kind' | 'number' | 'createdAt' | 'updatedAt' | 'deciders'> & { kind: DocumentKind };
 export type NewLineRow = Omit<Prisma.DocumentLineCreateManyInput, 'documentId'>;
 
 /**
@@ -80,7 +83,7 @@ export async function insertNumberedDocument(
   at: Date,
   givenNumber?: string,
 ): Promise<void> {
-  const counter = givenNumber === undefined ? nextNumber(document.tenantId, document.kind as DocumentKind, at) : followGivenNumber(document.tenantId, givenNumber);
+  const counter = givenNumber === undefined ? nextNumber(document.tenantId, document.kind, at) : followGivenNumber(document.tenantId, givenNumber);
   const number = givenNumber ?? Prisma.sql`(SELECT "number" FROM counter)`;
   const steps = [
     ...(counter ? [Prisma.sql`counter AS (${counter})`] : []),

@@ -149,8 +149,11 @@ describe("the counters' migration", () => {
       [b, 'Q', 2026, 9],
     ]);
 
-    const create = async (tenantId: string, kind: 'quote' | 'invoice' | 'order' | 'delivery_note', at: string) =>
-      (await createDocument(prisma, tenantId, { kind, customerId: `cus_of_${tenantId}` }, new Date(at))).number;
+    const create = async (tenantId: string, kind: 'quote' | 'invoice' | 'order' | 'delivery_note', at: string) => {
+      const document = await createDocument(prisma, tenantId, { kind, customerId: `cus_of_${tenantId}` }, new Date(at));
+      expect(document.createdAt).toEqual(new Date(at));
+      return document.number;
+    };
     expect(await create(a, 'quote', '2026-06-01T12:00:00Z')).toBe('Q-2026-0043');
     expect(await create(a, 'quote', '2026-06-01T12:00:00Z')).toBe('Q-2026-0044');
     expect(await create(a, 'quote', '2025-06-01T12:00:00Z')).toBe('Q-2025-0008');
