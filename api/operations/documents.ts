@@ -125,9 +125,10 @@ export async function createDocument(
     await insertNumberedDocument(prisma, document, lineRows(priced), now, input.number);
   } catch (error) {
     // Only a number given by the caller can be taken: allocated ones come from the counter.
-    if (isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
+    if (input.number !== undefined && isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
     throw error;
   }
+  // Read back as Prisma types its rows (the columns' defaults, decimals, dates), lines joined: one statement.
   return prisma.document.findUniqueOrThrow({ where: { id }, include: withLines });
 }
 
