@@ -8,9 +8,22 @@ export function createPrisma(databaseUrl: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
 }
 
-/** A write refused by a unique index (Prisma's P2002): someone wrote that row first. */
+/**
+ * Makes the transactions that name the same key wait for each other: a transaction-scoped advisory
+ * lock, held until commit or rollback.
+ */
+export async function lockUntilCommit(tx: Prisma.TransactionClient, key: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
+}
+
+/**
+ * A write refused by a unique index (Prisma's P2002; a raw statement's failure, P2010, carries the
+ * driver's reading of it): someone wrote that row first.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  const driverError = error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined;
+  return error.code === 'P2002' || (error.code === 'P2010' && driverError?.cause?.kind === 'UniqueConstraintViolation');
 }
 
 /**

@@ -11,10 +11,11 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import { priceLine } from '../../domain/money';
 import { durationToMs } from '../../domain/durations';
+import { lockUntilCommit } from '../../platform/db';
 import { derivedId } from '../../platform/ids';
 import { recordAuditEvent } from '../../services/db/audit';
 import { invoiceDueAfter } from '../../services/db/chain';
-import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
+import { numberDocument, unnumbered } from '../../services/db/document-numbers';
 import { lineRows } from '../../services/db/lines';
 import { invoiceWorkflowInput } from '../../services/invoice-terms';
 import { documentWorkflowId } from '../../workflows/messages/document';
@@ -30,8 +31,8 @@ export async function issueSubscriptionInvoice(
   const documentId = derivedId('doc', tenantId, subscriptionId, `period-${period}`);
   const at = new Date(input.at);
   const invoice = await prisma.$transaction(async (tx) => {
-    // Serialises number allocation per tenant, and two attempts at the same period.
-    await lockDocumentNumbers(tx, tenantId);
+    // Two attempts at the same period at once: the second waits here, then finds the first's invoice.
+    await lockUntilCommit(tx, `document:${documentId}`);
     const existing = await tx.document.findFirst({ where: { id: documentId, tenantId } });
     if (existing) return existing;
     // Dates, not words: the line reads the same in every language.
@@ -41,7 +42,7 @@ export async function issueSubscriptionInvoice(
         id: documentId,
         tenantId,
         kind: 'invoice',
-        number: await nextDocumentNumber(tx, tenantId, 'invoice', at),
+        number: unnumbered(documentId),
         title: input.planName,
         status: 'draft',
         currency: input.currency,
@@ -55,7 +56,7 @@ export async function issueSubscriptionInvoice(
       },
     });
     await tx.subscriptionInvoice.create({ data: { subscriptionId, period, documentId } });
-    return created;
+    return { ...created, number: await numberDocument(tx, { id: documentId, tenantId, kind: 'invoice' }, at) };
   });
   const { event } = await recordAuditEvent(prisma, {
     tenantId,

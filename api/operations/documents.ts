@@ -14,7 +14,7 @@ import { AppError, type FieldError } from '../../domain/errors';
 import { readerTimeZone } from '../../domain/seller';
 import { DATE_ONLY, validUntilInstant } from '../../domain/validity';
 import { MAX_AMOUNT, type createDocumentSchema } from '../schemas';
-import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
+import { insertNumberedDocument } from '../../services/db/document-numbers';
 import { lineRows } from '../../services/db/lines';
 import { proofTypeForNewProof } from './customers';
 import { NEWEST_FIRST, readPage, SEQUENCE_ORDER, type Page, type PageRequest } from './pagination';
@@ -87,13 +87,6 @@ export function priceLines(lines: CreateDocumentInput['lines'], currency: string
   return { priced, totals: computeTotals(priced, currency) };
 }
 
-/**
- * How long a creation may wait for the tenant's number lock and write. A burst of creations for
- * one tenant queues on that lock: Prisma's default 5 s failed the last of twenty at once on a busy
- * machine (bench/waiting-quotes.ts met it); past these, the answer is a 503 to retry.
- */
-const CREATE_TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
-
 export async function createDocument(
   prisma: PrismaClient,
   tenantId: string,
@@ -108,44 +101,35 @@ export async function createDocument(
   const currency = input.currency ?? tenant.currency;
   const { priced, totals } = priceLines(input.lines, currency);
   const deposit = depositOfInput(input.kind, input.deposit ?? null, input.depositPolicy);
+  const id = newId('doc');
+  const document = {
+    id,
+    tenantId,
+    kind: input.kind,
+    title: input.title ?? null,
+    status: 'draft',
+    currency,
+    customerId: input.customerId,
+    contactId: input.contactId ?? null,
+    assigneeId: input.assigneeId ?? null,
+    netTotal: totals.net,
+    taxTotal: totals.tax,
+    grossTotal: totals.gross,
+    validUntil,
+    dueDate: input.dueDate ? new Date(input.dueDate) : null,
+    proofType,
+    ...deposit,
+  };
 
   try {
-    return await prisma.$transaction(async (tx) => {
-      await lockDocumentNumbers(tx, tenantId);
-      const number = input.number ?? (await nextDocumentNumber(tx, tenantId, input.kind, now));
-      const document = await tx.document.create({
-        data: {
-          id: newId('doc'),
-          tenantId,
-          kind: input.kind,
-          number,
-          title: input.title ?? null,
-          status: 'draft',
-          currency,
-          customerId: input.customerId,
-          contactId: input.contactId ?? null,
-          assigneeId: input.assigneeId ?? null,
-          netTotal: totals.net,
-          taxTotal: totals.tax,
-          grossTotal: totals.gross,
-          validUntil,
-          dueDate: input.dueDate ? new Date(input.dueDate) : null,
-          proofType,
-          ...deposit,
-        },
-      });
-      // One statement that answers the rows, where a nested create would read the document and its
-      // lines back: creations of a tenant queue on the number lock, held until this commits.
-      const lines = priced.length
-        ? await tx.documentLine.createManyAndReturn({ data: lineRows(priced).map((line) => ({ ...line, documentId: document.id })) })
-        : [];
-      return { ...document, lines: lines.sort((a, b) => a.position - b.position) };
-    }, CREATE_TRANSACTION);
+    await insertNumberedDocument(prisma, document, lineRows(priced), now, input.number);
   } catch (error) {
-    // Only a number given by the caller can be taken: allocated ones are read under the lock.
-    if (isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
+    // Only a number given by the caller can be taken: allocated ones come from the counter.
+    if (input.number !== undefined && isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
     throw error;
   }
+  // Read back as Prisma types its rows (the columns' defaults, decimals, dates), lines joined: one statement.
+  return prisma.document.findUniqueOrThrow({ where: { id }, include: withLines });
 }
 
 /**

@@ -9,7 +9,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { rowFields } from '../../platform/rows';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
-import { lockDocumentNumbers, nextDocumentNumber } from '../../services/db/document-numbers';
+import { numberDocument, unnumbered } from '../../services/db/document-numbers';
 import type { Plan } from '../../domain/plans';
 import { AppError } from '../../domain/errors';
 import { detailLines, documentSummary, plainMoney } from '../../domain/summaries';
@@ -57,14 +57,12 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
   const workflowId = requestWorkflowId(documentId);
   const currency = input.plan?.currency ?? customer.tenant.currency;
   const document = await deps.prisma.$transaction(async (tx) => {
-    await lockDocumentNumbers(tx, tenantId);
-    const number = await nextDocumentNumber(tx, tenantId, 'request', new Date());
     const created = await tx.document.create({
       data: {
         id: documentId,
         tenantId,
         kind: 'request',
-        number,
+        number: unnumbered(documentId),
         title: input.product,
         // Received as it is made: pending, the status its workflow's first transition records too.
         status: 'pending',
@@ -92,7 +90,7 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
         labels: [],
       },
     });
-    return created;
+    return { ...created, number: await numberDocument(tx, { id: documentId, tenantId, kind: 'request' }, new Date()) };
   });
   const workflowInput: RequestWorkflowInput = {
     tenantId,

@@ -6,7 +6,7 @@
  * the trail are the same.
  */
 import { AppError } from '../../domain/errors';
-import { lockDocumentNumbers, nextDocumentNumber } from './document-numbers';
+import { numberDocument, unnumbered } from './document-numbers';
 import { chainPosition, linesCarriedOver, whyNotConvertible, type ConversionTarget } from '../../domain/chain';
 import type { DocumentKind } from '../../domain/documents';
 import type { DocumentStatus } from '../../domain/document-statuses';
@@ -14,6 +14,7 @@ import { computeTotals } from '../../domain/money';
 import type { Document, Prisma, PrismaClient } from '../../generated/prisma/client';
 import { durationToMs } from '../../domain/durations';
 import { DEFAULT_INVOICE_DUE_AFTER } from '../../domain/invoice';
+import { lockUntilCommit } from '../../platform/db';
 import { derivedId, newId } from '../../platform/ids';
 import { recordAuditEvent } from './audit';
 import { lineRows } from './lines';
@@ -51,14 +52,14 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
   // A decision's document has an id derived from it: its retry recognises the document it made.
   const newDocumentId = input.decisionId ? derivedId('doc', input.tenantId, input.sourceId, input.to, input.decisionId) : newId('doc');
   const { document, created, source } = await prisma.$transaction(async (tx) => {
-    // Serialises creations per tenant: number allocation, and two conversions of one chain.
-    await lockDocumentNumbers(tx, input.tenantId);
     const source = await tx.document.findFirst({
       where: { id: input.sourceId, tenantId: input.tenantId },
       include: { lines: { orderBy: { position: 'asc' } } },
     });
     if (!source) throw new AppError('not_found', `No document ${input.sourceId}.`);
     const chainId = source.chainId ?? source.id;
+    // Two conversions of one chain at once: the second waits here, then finds what the first made.
+    await lockUntilCommit(tx, `document-chain:${chainId}`);
     const existing = await tx.document.findFirst({ where: { tenantId: input.tenantId, chainId, kind: input.to } });
     if (existing) return { document: existing, created: false, source };
     const reason = whyNotConvertible({ kind: source.kind as DocumentKind, status: source.status, digitalStatus: source.digitalStatus }, input.to);
@@ -74,7 +75,7 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
         id: newDocumentId,
         tenantId: input.tenantId,
         kind: input.to,
-        number: await nextDocumentNumber(tx, input.tenantId, input.to, input.at),
+        number: unnumbered(newDocumentId),
         title: source.title,
         status: 'draft',
         currency: source.currency,
@@ -95,7 +96,8 @@ export async function convertDocument(prisma: PrismaClient, input: ConvertDocume
     });
     // The deposit paid with the quote's yes is already received: the invoice asks for the rest.
     if (input.to === 'invoice') await carryDepositInto(tx, { id: document.id, tenantId: input.tenantId, chainId });
-    return { document, created: true, source };
+    const number = await numberDocument(tx, { id: document.id, tenantId: input.tenantId, kind: input.to }, input.at);
+    return { document: { ...document, number }, created: true, source };
   });
 
   // Keyed by the new document, so a retry after a crash here completes the trail once.

@@ -2,7 +2,8 @@
  * The commercial chain over real HTTP with the real quote workflow: an accepted quote becomes
  * an order carrying the option the customer chose, the chain shows from the API and from both
  * portal links, a document of another chain stays out of reach, a refused quote does not
- * convert, and a duplicate is a fresh draft outside the chain.
+ * convert, two documents of one chain converted at once make one invoice, and a duplicate is a
+ * fresh draft outside the chain.
  */
 import { createAccessLink } from '../../services/db/links';
 import { conversionWorkflowId } from '../../workflows/conversion';
@@ -207,6 +208,17 @@ it('refuses a conversion backwards in the chain', async () => {
   const invoice = await succeeded(convert(order.id, 'invoice'), 201);
   expect(invoice.chain.map((link) => link.kind)).toEqual(['quote', 'order', 'invoice']);
   expect((await convert(invoice.id, 'order')).response.status).toBe(409);
+});
+
+it('makes one invoice when two documents of one chain are converted to it at once', async () => {
+  const customer = await succeeded(office.api.POST('/v1/customers', { body: { name: 'Brasserie du Port' } }), 201);
+  const order = await succeeded(office.api.POST('/v1/documents', { body: { kind: 'order', customerId: customer.id, lines: SAMPLE_LINES } }), 201);
+  const deliveryNote = await succeeded(convert(order.id, 'delivery_note'), 201);
+  const answers = await Promise.all([convert(order.id, 'invoice'), convert(deliveryNote.id, 'invoice')]);
+  expect(answers.map((answer) => answer.response.status).sort()).toEqual([201, 409]);
+  const invoice = answers.find((answer) => answer.response.status === 201)?.data;
+  expect(invoice?.chain.map((link) => link.kind)).toEqual(['order', 'delivery_note', 'invoice']);
+  expect(await stack.prisma.document.count({ where: { chainId: order.id, kind: 'invoice' } })).toBe(1);
 });
 
 it('duplicates a document as a new draft with the same lines, its own number, outside the chain', async () => {
