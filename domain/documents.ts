@@ -215,10 +215,23 @@ export function notifyChannelsFor(preferences: NotifyPreferences, event: NotifyE
 /**
  * What the customer is told once it is recorded, and what comes next (one email each): their
  * quote accepted or signed, their proof approved, their invoice paid, and the seller's answer
- * to their service request. A quote several people decide (domain/deciders.ts) tells each of
- * them the round's decision instead: accepted, signed (the signed copy attached) or declined.
+ * to their service request. A quote or a proof several people decide (domain/deciders.ts) tells
+ * each of them the round's decision instead: a quote accepted, signed (the signed copy attached)
+ * or declined; a proof approved or sent back with changes.
  */
-export const CONFIRMATIONS = ['accepted', 'signed', 'approved', 'paid', 'request_confirmed', 'request_declined', 'deciders_accepted', 'deciders_signed', 'deciders_declined'] as const;
+export const CONFIRMATIONS = [
+  'accepted',
+  'signed',
+  'approved',
+  'paid',
+  'request_confirmed',
+  'request_declined',
+  'deciders_accepted',
+  'deciders_signed',
+  'deciders_declined',
+  'deciders_approved',
+  'deciders_changes_requested',
+] as const;
 export type Confirmation = (typeof CONFIRMATIONS)[number];
 
 /**

@@ -13,7 +13,7 @@ import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput 
 import { runDocumentStory } from './document-story';
 import { currentDecisionId, decision, decisionEvent, patiently } from './story';
 import { colleagueActions } from './proof-colleagues';
-import { inviteDeciders, remindDeciders } from './decider-invitations';
+import { inviteDeciders, remindDeciders, tellRoundDecision } from './decider-invitations';
 import { confirmationActions, emailRecipient, messageCustomer } from './customer-emails';
 import type { ProofStatus } from '../domain/documents';
 import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent } from './machines/proof';
@@ -101,6 +101,11 @@ export async function proofWorkflow(input: ProofWorkflowInput): Promise<ProofVie
             revision: params.revision,
           });
         }
+      },
+      // The round settled: each decider told its decision on their own link, as a quote's are.
+      // Patched: a round settled before told nobody.
+      tellRoundDecision: async ({ params, snapshot }) => {
+        if (patched('decider-outcomes')) tellRoundDecision(snapshot.context.deciders, params, { tenantId, documentId, informContact: input.informContact === true }, tools);
       },
       // Each step's deciders get the revision as the customer would: the first with the send's message, a later one as the next.
       inviteDeciders: async ({ params, snapshot }) => {

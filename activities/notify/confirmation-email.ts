@@ -2,10 +2,10 @@
  * sendConfirmationEmail: tells the customer that their answer is recorded and what happens
  * next — a quote accepted or signed (with the signed PDF and its signature certificate
  * attached), a proof approved, an invoice paid (with the receipt's link), their service
- * request confirmed or declined by the seller; each decider of a quote several people decide,
- * its round's decision, on a link of their own. A document email like the others (its portal
- * link, the customer's language, the tenant's template when it has one), so it is idempotent
- * the same way: by input.idempotencyKey.
+ * request confirmed or declined by the seller; each decider of a quote or a proof several
+ * people decide, its round's decision, on a link of their own. A document email like the
+ * others (its portal link, the customer's language, the tenant's template when it has one), so
+ * it is idempotent the same way: by input.idempotencyKey.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
@@ -73,6 +73,7 @@ export async function sendConfirmationEmail(deps: SendDocumentEmailDeps, input: 
         case 'deciders_signed':
           return signedCopies(prisma, input, locale);
         case 'deciders_declined':
+        case 'deciders_changes_requested':
           return { values: { decider: input.declinedBy ?? '' } };
         case 'paid':
           return paymentReceipt(prisma, input, locale, url);

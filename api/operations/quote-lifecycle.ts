@@ -275,7 +275,7 @@ export async function sendDocument(
         // Resolved when the proof was created (documents.ts); older proofs have none: online.
         ...(isProofType(document.proofType) ? { proofType: document.proofType } : {}),
         ...withdrawalTerms(settings.withdrawalWindow, { movesOnAtOnce: false, neverAnswered: false, decidedTogether: deciders !== undefined }),
-        ...(deciders ? { deciders } : {}),
+        ...(deciders ? { deciders, informContact: informsContact(deciders, document) } : {}),
       });
     } else if (document.kind === 'invoice') {
       // Payments it already has (a quote's deposit, carried over when it was made) count from the start.

@@ -488,6 +488,41 @@ export const DEFAULT_TEMPLATES: Catalogue = {
       sms: '{{seller}}: offert {{number}} ({{total}}) är avböjd av {{decider}}. Inget mer väntas av dig. {{link}}',
     },
   },
+  // A proof several people decide: each is told the round's decision on their own link. {{decider}}: whose change request settled it.
+  confirmation_deciders_approved: {
+    fr: {
+      subject: 'BAT {{number}} approuvé — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nLa décision sur le BAT {{number}} est prise\u202f: les personnes appelées à le valider l’ont approuvé. Merci\u202f!\n\nEt maintenant\u202f? Le travail part en production\u202f; {{seller}} vous tient informé de la suite. Votre lien montre qui a décidé, et le BAT approuvé reste consultable en ligne.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : le BAT {{number}} est approuvé par les personnes appelées à le valider ; le travail part en production. {{link}}',
+    },
+    en: {
+      subject: 'Proof {{number}} approved — {{seller}}',
+      body: 'Hello {{customer}},\n\nThe decision on proof {{number}} is taken: the people asked to approve it approved it. Thank you!\n\nWhat happens next: the job goes into production, and {{seller}} will keep you posted. Your link shows who decided, and the approved proof stays available online.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: proof {{number}} is approved by the people asked to approve it; the job goes into production. {{link}}',
+    },
+    sv: {
+      subject: 'Korrektur {{number}} godkänt — {{seller}}',
+      body: 'Hej {{customer}},\n\nBeslutet om korrekturet {{number}} är fattat: de som ombads godkänna det har godkänt det. Tack!\n\nSå här går det vidare: jobbet går till produktion och {{seller}} håller dig uppdaterad. Din länk visar vem som beslutade, och det godkända korrekturet finns kvar på webben.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: korrektur {{number}} är godkänt av de som ombads godkänna det; jobbet går till produktion. {{link}}',
+    },
+  },
+  confirmation_deciders_changes_requested: {
+    fr: {
+      subject: 'BAT {{number}}\u202f: modifications demandées — {{seller}}',
+      body: 'Bonjour {{customer}},\n\nLa décision sur le BAT {{number}} est prise\u202f: {{decider}} a demandé des modifications, et il n’est donc pas approuvé. Plus rien n’est attendu de vous sur cette révision.\n\nEt maintenant\u202f? {{seller}} prépare la révision suivante, qui vous sera envoyée pour validation. Votre lien montre où en est chacun.\n\nCordialement,\n{{seller}}',
+      sms: '{{seller}} : {{decider}} a demandé des modifications du BAT {{number}}. La révision suivante vous sera envoyée. {{link}}',
+    },
+    en: {
+      subject: 'Proof {{number}}: changes requested — {{seller}}',
+      body: 'Hello {{customer}},\n\nThe decision on proof {{number}} is taken: {{decider}} asked for changes, so it is not approved. Nothing more is expected from you on this revision.\n\nWhat happens next: {{seller}} is preparing the next revision, which will be sent to you for approval. Your link shows where everyone stands.\n\nKind regards,\n{{seller}}',
+      sms: '{{seller}}: {{decider}} asked for changes to proof {{number}}. The next revision will be sent to you. {{link}}',
+    },
+    sv: {
+      subject: 'Korrektur {{number}}: ändringar begärda — {{seller}}',
+      body: 'Hej {{customer}},\n\nBeslutet om korrekturet {{number}} är fattat: {{decider}} har begärt ändringar, så det är inte godkänt. Inget mer väntas av dig för den här revisionen.\n\nSå här går det vidare: {{seller}} förbereder nästa revision, som skickas till dig för godkännande. Din länk visar var alla står.\n\nMed vänliga hälsningar,\n{{seller}}',
+      sms: '{{seller}}: {{decider}} har begärt ändringar av korrektur {{number}}. Nästa revision skickas till dig. {{link}}',
+    },
+  },
   // {{amount}}: the payment; {{receipt}}: its receipt on the portal.
   confirmation_paid: {
     fr: {

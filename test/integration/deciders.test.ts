@@ -14,6 +14,7 @@ import { startStack, type Stack } from '../support/stack';
 import { pdfText } from '../support/pdf-text';
 import { sha256Hex } from '../../platform/ids';
 import { quoteWorkflowId } from '../../workflows/messages/quote';
+import { documentWorkflowId } from '../../workflows/messages/document';
 import { formFields } from './portal-fixtures';
 import { DECIDERS_WORDS } from '../../api/portal/deciders-section';
 import { MESSAGES } from '../../api/portal/i18n';
@@ -144,6 +145,59 @@ describe('a proof sent to deciders in two steps', () => {
       ['decider_approved', expect.stringMatching(/^customer:lnk_/), 'd4'],
       ['approved', expect.stringMatching(/^customer:lnk_/), undefined],
     ]);
+
+    // Each decider hears the approval on a link of their own, the reviewer too; Anna, the contact, as decider d1 only.
+    const told = await Promise.all([contactEmail, bo, reviewer, director].map((to) => decisionEmailTo(to, proof.number, 'approuvé')));
+    expect(told.map(({ link }) => [link.recipientEmail, link.deciderId])).toEqual([
+      [contactEmail, 'd1'],
+      [bo, 'd2'],
+      [reviewer, 'd3'],
+      [director, 'd4'],
+    ]);
+    expect(told[1]?.email.text).toContain('Bonjour Bo Ek');
+    expect(told[1]?.email.text).toContain('les personnes appelées à le valider l’ont approuvé');
+    expect(new Set([anna, boToken, rita, dir, ...told.map(({ token }) => token)]).size).toBe(8);
+    const page = await (await fetch(`${stack.baseUrl}/d/${told[2]?.token}`)).text();
+    expect(page).toContain('Où en est la décision');
+    expect(page).toMatch(/<li class="decider approved" data-decider="d4">/);
+    expect((await stack.readOutbox()).filter((email) => email.subject.includes(proof.number) && email.subject.includes('approuvé')).flatMap(recipientsOf).sort()).toEqual(
+      [contactEmail, bo, reviewer, director].sort(),
+    );
+  });
+
+  it("tells a change request to those invited but who asked, naming them, and to the contact who is none of them; not step 2's", async () => {
+    const proof = await readyProof();
+    const [bo, cy, director] = [address('bo'), address('cy'), address('dir')];
+    const sent = await api.POST('/v1/documents/{id}/send', {
+      ...byId(proof.id),
+      body: {
+        deciders: [
+          { email: bo, name: 'Bo Ek', role: 'approver' },
+          { email: cy, name: 'Cy Lind', role: 'approver' },
+          { email: director, name: 'Dir Holm', role: 'approver', step: 2 },
+        ],
+      },
+    });
+    expect(sent.response.status).toBe(202);
+    const [boToken, cyToken] = await Promise.all([tokenOf(bo, proof.number), tokenOf(cy, proof.number)]);
+    expect(await portalJson(boToken, 'approve', { revision: 1 })).toMatchObject({ status: 200, body: { status: 'sent' } });
+    expect(await portalJson(cyToken, 'request-changes', { revision: 1, comment: 'Le logo est flou' })).toMatchObject({ status: 200, body: { status: 'changes_requested' } });
+    await untilStatus(proof.id, 'changes_requested');
+
+    const [toldBo, toldAnna] = await Promise.all([decisionEmailTo(bo, proof.number, 'modifications demandées'), decisionEmailTo(contactEmail, proof.number, 'modifications demandées')]);
+    expect([toldBo, toldAnna].map(({ link }) => [link.recipientEmail, link.deciderId, link.documentId])).toEqual([
+      [bo, 'd1', proof.id],
+      [contactEmail, null, proof.id],
+    ]);
+    expect(toldBo.email.text).toContain('Cy Lind a demandé des modifications');
+    expect(toldAnna.email.text).toContain('Bonjour Anna Berg');
+    expect([boToken, cyToken]).not.toContain(toldBo.token);
+    // The workflow closes once it told everyone (cancelled here): Cy, who asked, and the director, never invited, hear nothing.
+    expect((await api.POST('/v1/documents/{id}/cancel', { ...byId(proof.id), body: {} })).response.status).toBe(202);
+    await stack.client.workflow.getHandle(documentWorkflowId('proof', proof.id)).result();
+    const told = (await stack.readOutbox()).filter((email) => email.subject.includes(proof.number) && email.subject.includes('modifications demandées'));
+    expect(told.flatMap(recipientsOf).sort()).toEqual([bo, contactEmail].sort());
+    expect(await emailedTo(director, proof.number)).toBe(false);
   });
 });
 

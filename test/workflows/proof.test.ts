@@ -328,6 +328,21 @@ describe('proof workflow with several deciders', () => {
   /** Sent once recorded: the invitations go out just before. */
   const sentTo = (documentId: string) => eventually(async () => (recorded.trail(documentId).some((record) => record.event.type === 'sent') ? true : undefined), { what: 'the first send' });
   const approve = (handle: WorkflowHandle, id: string, decisionId?: string) => decide(handle, proofUpdates.approve, { actor: deciderActor(id), revision: 1 }, decisionId);
+  /** The decision told, once the workflow closed (it tells behind the answer): whom, what, on which decider's link, keyed by the transition. */
+  const told = async (handle: WorkflowHandle, documentId: string) => {
+    await handle.result();
+    return recorded.confirmations
+      .filter((confirmation) => confirmation.documentId === documentId)
+      .map(({ confirmation, to, decider, declinedBy, idempotencyKey }) => ({ confirmation, to, decider, declinedBy, key: idempotencyKey.split('#').slice(1).join('#') }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+  };
+  const toldTo = (id: string, confirmation: string, seq: number, declinedBy?: string, role: Decider['role'] = 'approver') => ({
+    confirmation,
+    to: { email: `${id}@client.example`, name: `Decider ${id}` },
+    decider: { id, role },
+    declinedBy,
+    key: `${seq}#confirmation#${id}`,
+  });
 
   it('invites step 1, takes both approvals and a comment, invites step 2 only then, and approves once its approver did', async () => {
     const { documentId, handle } = await startWith(twoSteps('all'), { send: { channel: 'email', attachPdf: false, message: 'Voici le BAT' } });
@@ -373,6 +388,13 @@ describe('proof workflow with several deciders', () => {
       ['approved', deciderActor('d3'), undefined],
     ]);
     expect(recorded.trail(documentId).find((record) => record.event.type === 'commented')?.event.data).toMatchObject({ comment: 'The blue is too dark', pins: [{ page: 2 }] });
+    // Each decider invited hears the approval on their own link, the reviewer and the last approver too; the contact is one of them here (no informContact).
+    expect(await told(handle, documentId)).toEqual([
+      toldTo('d1', 'deciders_approved', 7),
+      toldTo('d2', 'deciders_approved', 7),
+      toldTo('d3', 'deciders_approved', 7),
+      toldTo('d4', 'deciders_approved', 7, undefined, 'reviewer'),
+    ]);
     if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'proof-deciders-two-steps-approved');
   });
 
@@ -401,6 +423,30 @@ describe('proof workflow with several deciders', () => {
     ]);
     await decide(handle, proofUpdates.cancel, { actor: seller });
     await handle.result();
+  });
+
+  it('tells a change request to everyone invited but who asked, and the contact who is no decider; not the step never invited', async () => {
+    const { documentId, handle } = await startWith(twoSteps('all'), { informContact: true });
+    await sentTo(documentId);
+    await approve(handle, 'd1');
+    expect((await decide(handle, proofUpdates.requestChanges, { actor: deciderActor('d2'), revision: 1, comment: 'Wrong date' })).status).toBe('changes_requested');
+    // In step 2 of the next revision: step 1's deciders hear it too.
+    await decide(handle, proofUpdates.revisionReady, { actor: system, revision: 2, pageCount: 2 }, 'revision-r2');
+    await decide(handle, proofUpdates.approve, { actor: deciderActor('d1'), revision: 2 });
+    await decide(handle, proofUpdates.approve, { actor: deciderActor('d2'), revision: 2 });
+    expect((await decide(handle, proofUpdates.requestChanges, { actor: deciderActor('d3'), revision: 2, comment: 'No' })).status).toBe('changes_requested');
+    await decide(handle, proofUpdates.cancel, { actor: seller });
+    const contact = (seq: number, declinedBy: string) => ({ confirmation: 'deciders_changes_requested', to: undefined, decider: undefined, declinedBy, key: `${seq}#confirmation` });
+    expect(await told(handle, documentId)).toEqual([
+      contact(10, 'Decider d3'),
+      toldTo('d1', 'deciders_changes_requested', 10, 'Decider d3'),
+      toldTo('d2', 'deciders_changes_requested', 10, 'Decider d3'),
+      toldTo('d4', 'deciders_changes_requested', 10, 'Decider d3', 'reviewer'),
+      contact(4, 'Decider d2'),
+      toldTo('d1', 'deciders_changes_requested', 4, 'Decider d2'),
+      toldTo('d4', 'deciders_changes_requested', 4, 'Decider d2', 'reviewer'),
+    ]);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'proof-deciders-changes-requested-told');
   });
 
   it('waits for the others after a no under rule any', async () => {

@@ -12,13 +12,19 @@ export interface InviteParams {
   round: number;
 }
 
-/** The round's decision, told to those it concerns (domain/deciders.ts `toldOfDecision`): signed when its signers' signatures accepted it. */
-export interface RoundOutcomeParams {
-  outcome: 'accepted' | 'signed' | 'declined';
+/**
+ * The round's decision, told to those it concerns (domain/deciders.ts `toldOfDecision`): a quote
+ * accepted, signed (when its signers' signatures accepted it) or declined; a proof approved or
+ * sent back with changes.
+ */
+export interface RoundOutcomeParams<Outcome extends QuoteRoundOutcome | ProofRoundOutcome = QuoteRoundOutcome | ProofRoundOutcome> {
+  outcome: Outcome;
 }
+export type QuoteRoundOutcome = 'accepted' | 'signed' | 'declined';
+export type ProofRoundOutcome = 'approved' | 'changes_requested';
 
 /** The action that tells a settled round its decision, as the machines name it. */
-export function tellRoundDecision(outcome: RoundOutcomeParams['outcome']) {
+export function tellRoundDecision<Outcome extends RoundOutcomeParams['outcome']>(outcome: Outcome) {
   return { type: 'tellRoundDecision', params: { outcome } } as const;
 }
 

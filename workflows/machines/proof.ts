@@ -42,6 +42,8 @@
  *                                                         or the same status, next step invited,
  *                                                         or approved | changes_requested (settled)
  *   sent | viewed ── COMMENT by a named decider ──▶ the same status, the comment recorded
+ *   Settled, the round is told its decision (`tellRoundDecision`: approved or changes_requested),
+ *   as the quote's is: who hears it is domain/deciders.ts `toldOfDecision`.
  *
  * Final statuses are not XState final states, for the same reason as the quote's: a view of an
  * approved proof must still be recorded.
@@ -49,7 +51,7 @@
 import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { FINAL_PROOF_STATUSES, type AuditEventType, type ProofStatus } from '../../domain/documents';
 import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
-import { castRoundVote, commentData, roundVoteEffect, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams } from './deciders';
+import { castRoundVote, commentData, roundVoteEffect, tellRoundDecision, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams, type ProofRoundOutcome, type RoundOutcomeParams } from './deciders';
 import { activity, confirmToCustomer, isWithdrawable, neverTaken, withdrawableStatusReaders, factActions, RECORDED_FACTS, untilWithdrawalCloses, withdrawalWindow, type ConfirmParams, type FactEvent, type NotifyParams, type RecordParams, type Timed, type Withdrawable, type WithdrawalTerms } from './actions';
 
 /** A comment pinned on a point of a page; x and y are fractions of the page from its top left. */
@@ -327,6 +329,7 @@ export const proofMachine = setup({
     recordTransition: activity<RecordParams>(),
     sendRevisionEmail: activity<RevisionEmailParams>(),
     inviteDeciders: activity<InviteParams>(),
+    tellRoundDecision: activity<RoundOutcomeParams<ProofRoundOutcome>>(),
     sendReminderEmail: activity<ReminderEmailParams>(),
     notifyAssignee: activity<NotifyParams>(),
     confirmToCustomer: activity<ConfirmParams>(),
@@ -423,14 +426,17 @@ export const proofMachine = setup({
       record('step_completed', (context) => ({ ...onRevision(context), step: (context.deciders?.step ?? 2) - 1 })),
       { type: 'inviteDeciders', params: ({ context }: { context: ProofContext }) => ({ step: context.deciders?.step ?? 1, round: context.revision }) },
     ] as const;
-    /** A decider's vote settles the proof, meets its step, or is counted; before the customer's own decision (no deciders). */
+    /**
+     * A decider's vote settles the proof, meets its step, or is counted; before the customer's own
+     * decision (no deciders). Settled, the round is told its decision.
+     */
     const approvalVotes = [
-      { target: 'approved', guard: and(['mayApprove', 'voteSettles']), actions: [...approveVote, ...approved] },
+      { target: 'approved', guard: and(['mayApprove', 'voteSettles']), actions: [...approveVote, ...approved, tellRoundDecision('approved')] },
       { guard: and(['mayApprove', 'voteMeetsStep']), actions: [...approveVote, ...nextStep] },
       { guard: and(['mayApprove', 'inRound']), actions: approveVote },
     ] as const;
     const changeVotes = [
-      { target: 'changes_requested', guard: and(['mayRequestChanges', 'voteSettles']), actions: [...declineVote, ...changesRequested] },
+      { target: 'changes_requested', guard: and(['mayRequestChanges', 'voteSettles']), actions: [...declineVote, ...changesRequested, tellRoundDecision('changes_requested')] },
       { guard: and(['mayRequestChanges', 'inRound']), actions: declineVote },
     ] as const;
     const comment = {

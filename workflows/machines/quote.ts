@@ -105,7 +105,7 @@
  */
 import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
-import { castRoundVote, commentData, deciderIdOf, roundVoteEffect, tellRoundDecision, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams, type RoundOutcomeParams } from './deciders';
+import { castRoundVote, commentData, deciderIdOf, roundVoteEffect, tellRoundDecision, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams, type QuoteRoundOutcome, type RoundOutcomeParams } from './deciders';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type Actor, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
 import type { DepositPolicy } from '../../domain/deposit';
@@ -392,7 +392,7 @@ export const quoteMachine = setup({
     recordTransition: activity<RecordParams>(),
     sendFirstEmail: activity<undefined>(),
     inviteDeciders: activity<InviteParams>(),
-    tellRoundDecision: activity<RoundOutcomeParams>(),
+    tellRoundDecision: activity<RoundOutcomeParams<QuoteRoundOutcome>>(),
     startSigningAtProvider: activity<undefined>(),
     sendReminderEmail: activity<ReminderParams>(),
     notifyAssignee: activity<NotifyParams>(),

@@ -23,6 +23,8 @@ export interface ProofWorkflowInput extends DocumentWorkflowInput, DraftStart {
   withdrawal?: WithdrawalTerms;
   /** Several deciders, in steps (domain/deciders.ts), invited instead of the customer's email; absent: the customer decides. */
   deciders?: DeciderPlan;
+  /** With deciders, the document's contact (else its customer) is none of them: told the round's decision too. */
+  informContact?: boolean;
 }
 
 /** A rendered revision, reported by the revision render. The update id is `revision-<revisionId>`. */

@@ -4,6 +4,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { Actor } from '../../../domain/documents';
+import type { Decider } from '../../../domain/deciders';
 import type { ProofPinInput } from '../../../workflows/messages/proof';
 import {
   closedProofReason,
@@ -418,5 +419,28 @@ describe('terms of sale kept on the customer', () => {
     // Not asked: a stale tick names another version, which must never reach the customer's record.
     const approved = send(accepted, { type: 'APPROVE', at: at(), actor: customer, revision: 1, termsAccepted: true, termsVersion: 'v1' });
     expect(activities(approved.actions)[0]).toEqual({ type: 'recordTransition', params: { type: 'approved', data: { revision: 1 } } });
+  });
+});
+
+describe('a round of deciders settled', () => {
+  const approver = (id: string): Decider => ({ id, role: 'approver', step: 1, email: `${id}@client.example`, name: id.toUpperCase() });
+  const as = (deciderId: string): Actor => ({ kind: 'customer', linkId: `link-${deciderId}`, deciderId });
+  const sent = () => after(['REVISION_READY'], { termsVersion: undefined, deciders: { deciders: [approver('d1'), approver('d2')], rules: ['all'] } });
+  const told = (actions: Action[]) => activities(actions).filter((action) => action.type === 'tellRoundDecision');
+
+  it('tells its approval once the last approver approved, after recording and notifying it', () => {
+    const first = send(sent(), { type: 'APPROVE', at: at(), actor: as('d1'), revision: 1 });
+    expect(told(first.actions)).toEqual([]);
+    const approved = send(first.snapshot, { type: 'APPROVE', at: at(), actor: as('d2'), revision: 1 });
+    expect(proofStatus(approved.snapshot)).toBe('approved');
+    expect(activities(approved.actions).map((action) => action.type).slice(1)).toEqual(['recordTransition', 'notifyAssignee', 'tellRoundDecision']);
+    expect(told(approved.actions)).toEqual([{ type: 'tellRoundDecision', params: { outcome: 'approved' } }]);
+  });
+
+  it('tells the change request that sent it back, not the customer a confirmation', () => {
+    const changes = send(sent(), { type: 'REQUEST_CHANGES', at: at(), actor: as('d2'), revision: 1, comment: 'No' });
+    expect(proofStatus(changes.snapshot)).toBe('changes_requested');
+    expect(activities(changes.actions).map((action) => action.type)).toEqual(['recordTransition', 'recordTransition', 'notifyAssignee', 'tellRoundDecision']);
+    expect(told(changes.actions)).toEqual([{ type: 'tellRoundDecision', params: { outcome: 'changes_requested' } }]);
   });
 });
