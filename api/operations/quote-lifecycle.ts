@@ -229,9 +229,14 @@ export async function sendDocument(
   // before them (if any) agreed on the portal: the quote's workflow asks those, then starts the signing.
   const named = await resolveDeciders(deps, caller, document, input, external);
   const deciders = named && external ? portalPart(named) : named;
-  // A deposit comes with the customer's own yes (domain/deposit.ts): not yet with a round of deciders.
-  if (named && document.kind === 'quote' && depositPolicyOf(document)) {
-    throw new AppError('unprocessable', 'A quote that asks a deposit is decided by its customer: send it without deciders, or remove the deposit.', [{ path: 'deciders', message: 'not with a deposit' }]);
+  // With deciders, the quote is accepted when their round is met, the deposit then due (accept_then_pay);
+  // a deposit that must be paid before the quote is accepted (accept_when_paid) is the customer's own yes, not a round's yet.
+  if (named && document.kind === 'quote' && depositPolicyOf(document) === 'accept_when_paid') {
+    throw new AppError(
+      'unprocessable',
+      'A quote accepted only once its deposit is paid is decided by its customer alone: send it without deciders, or set depositPolicy "accept_then_pay" (accepted when the deciders agree, the deposit then due).',
+      [{ path: 'deciders', message: 'not with a deposit paid before acceptance (accept_when_paid)' }],
+    );
   }
   const smsTo = channel === 'sms' ? await smsRecipient(deps, caller, document, input, settings) : undefined;
   if (!external && channel === 'email' && !deciders) await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);

@@ -13,7 +13,7 @@
  *   GET  /d/:token/receipts/:id     a payment's receipt (PDF)
  *
  * Paying an invoice is open to whoever holds its link (whoever pays it, the seller is paid): no
- * link action is needed; a quote's deposit is its yes, so its link must allow accepting. The
+ * link action is needed; a quote's deposit is its yes, so its link must allow accepting (or signing). The
  * page's section shows where the invoice stands (paid, partly paid, overdue), or the quote's
  * deposit (asked, paid, declined), the receipts, and the pay button while something is left to
  * pay and the tenant takes it online.
@@ -201,6 +201,16 @@ export async function paymentPageParts(deps: AppDeps, req: Request, found: Found
   return invoicePageParts(deps, req, found, linkPath);
 }
 
+/**
+ * A quote's deposit is paid with the yes, or once the quote is accepted: by a link that may
+ * accept or sign it (the customer's, an approver's or a signer's among several deciders), never a
+ * reviewer's.
+ */
+function paysDeposit(found: FoundLink): boolean {
+  const actions = linkActionsNow(found.link.actions, found.document);
+  return linkAllows(actions, 'accept') || linkAllows(actions, 'sign');
+}
+
 /** A form that posts to /pay: its own decision id, signed for the link. */
 function payForm(deps: AppDeps, found: FoundLink, linkPath: string, content: SafeHtml): SafeHtml {
   const decisionId = randomUUID();
@@ -237,7 +247,7 @@ async function depositPageParts(deps: AppDeps, req: Request, found: FoundLink, l
   const returned = req.query.payment;
   const checks = checksMade(req.query.check);
   const confirming = returned === 'success' && (!paid || (policy === 'accept_when_paid' && status !== 'accepted')) && checks < CONFIRMING_CHECKS;
-  const mayPay = !confirming && !paid && linkAllows(linkActionsNow(found.link.actions, document), 'accept') && (await tenantTakesPayments(deps, document.tenantId));
+  const mayPay = !confirming && !paid && paysDeposit(found) && (await tenantTakesPayments(deps, document.tenantId));
   const failure = !paid && lastFailure ? String((lastFailure.data as { failureMessage?: unknown } | null)?.failureMessage ?? 'card_declined') : null;
   const notice = confirming
     ? html`${confirmingRefresh(linkPath, checks)}<p class="notice success" role="status">${w.confirming}</p>`
@@ -252,7 +262,8 @@ async function depositPageParts(deps: AppDeps, req: Request, found: FoundLink, l
   return {
     banner: null,
     section: html`<section class="sheet payment deposit" id="payment"><h2>${w.heading}</h2>${notice}${standing}${payDue}${receipt}</section>`,
-    ...(mayPay ? { acceptLabel: w.acceptAndPay(money(amount)) } : {}),
+    // Several deciders vote with a plain yes; the deposit is due once their round accepted the quote.
+    ...(mayPay && document.deciders === null ? { acceptLabel: w.acceptAndPay(money(amount)) } : {}),
     ...(paid ? { depositPaid: true as const } : {}),
   };
 }
@@ -355,8 +366,7 @@ export function payOnline(deps: AppDeps, sourceOf: (req: Request) => RequestSour
     const signed =
       typeof body.decisionId === 'string' && DECISION_ID.test(body.decisionId) && typeof body.csrf === 'string' && isFormSignatureValid(deps.config.appSecret, found.link.id, body.decisionId, body.csrf);
     if (!isJson && !signed) throw new AppError('forbidden', 'The form lacks a valid anti-CSRF field; reload the page and submit again');
-    // A deposit is paid with the yes: only a link that may accept pays it.
-    if (found.document.kind === 'quote' && !linkAllows(linkActionsNow(found.link.actions, found.document), 'accept')) throw new AppError('forbidden', 'This link does not allow accepting the quote');
+    if (found.document.kind === 'quote' && !paysDeposit(found)) throw new AppError('forbidden', 'This link does not allow accepting the quote');
     const options = chosenOptions(found, body.options);
     const linkUrl = `${deps.config.publicUrl}${linkPathOf(req)}`;
     let payment: PaymentPage;

@@ -163,6 +163,66 @@ it('accept_then_pay: the yes accepts at once; a declined card leaves it accepted
   expect((await documentOf(documentId)).deposit).toMatchObject({ amount: deposit.amount, policy: 'accept_then_pay' });
 });
 
+it("accept_then_pay with two approvers (rule all): each yes is a vote, the second accepts; the deposit then due is paid from either approver's link, a declined card first", async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: FIRM_LINES, deposit: { percent: 30 }, depositPolicy: 'accept_then_pay' });
+  const colleague = contactEmail.replace('buyer-', 'colleague-');
+  const deciders = [
+    { email: contactEmail, name: 'Zoë Dupré', role: 'approver' as const },
+    { email: colleague, name: 'Olof Ek', role: 'approver' as const },
+  ];
+  const { url } = await office.sendQuote(documentId, contactEmail, { deciders, rule: 'all' });
+  const { number, deposit } = await documentOf(documentId);
+  const { url: colleagueUrl, text: colleaguePage } = await emailedPortalPage(payments.stack, colleague, number);
+  expect(colleagueUrl).not.toBe(url);
+
+  // Before the round is met, the yes is a plain vote: no payment page is asked over it.
+  expect(colleaguePage).toContain('Un acompte de');
+  expect(colleaguePage).not.toContain('Accepter et payer l’acompte');
+  expect(colleaguePage).toMatch(/<form method="post" action="[^"]*\/accept">/);
+  const tooEarly = await fetch(`${colleagueUrl}/pay`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
+  expect(tooEarly.status).toBe(409);
+  expect(((await tooEarly.json()) as { detail: string }).detail).toContain('its deposit is paid once they have accepted it');
+
+  const accept = (link: string) => fetch(`${link}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ version: 1 }) });
+  expect(((await (await accept(url)).json()) as { status: string }).status).not.toBe('accepted');
+  expect(((await (await accept(colleagueUrl)).json()) as { status: string }).status).toBe('accepted');
+  await eventually(async () => ((await eventsOf(documentId, 'accepted')).length === 1 ? true : undefined), { what: 'the acceptance to be recorded' });
+
+  // Accepted, the deposit due: the first approver pays from their link, the card is declined; the colleague pays from theirs.
+  const firstPage = await eventually(async () => {
+    const page = await (await fetch(url)).text();
+    return page.includes('Payer l’acompte') ? page : undefined;
+  }, { what: "the first approver's page to offer the deposit due" });
+  const first = await postPayForm(url, formFields(firstPage, 'pay'));
+  expect(first.status).toBe(200);
+  await declineOnce(documentId, first.checkoutUrl as string);
+  expect((await documentOf(documentId)).status).toBe('accepted');
+  const colleagueAfterDecline = await (await fetch(colleagueUrl)).text();
+  expect(colleagueAfterDecline).toContain('Le devis est accepté, l’acompte reste dû');
+  // A page of their own, which sends them back to their own link; the first one's page is closed.
+  const second = await postPayForm(colleagueUrl, formFields(colleagueAfterDecline, 'pay'));
+  expect(second.checkoutUrl).toMatch(new RegExp(`^${payments.stripe.url}/c/pay/cs_test_`));
+  expect(second.checkoutUrl).not.toBe(first.checkoutUrl);
+  expect((await payOnHostedPage(first.checkoutUrl as string, '4242 4242 4242 4242')).status).not.toBe(303);
+  await payAndReturn(colleagueUrl, second.checkoutUrl as string);
+  await eventually(async () => ((await eventsOf(documentId, 'deposit_paid')).length === 1 ? true : undefined), { what: 'the deposit to be recorded' });
+  await quoteRunOver(payments.stack, documentId);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(payments.stack.client.workflow, `quote-${documentId}`, 'quote-deciders-deposit-declined-paid');
+  expect(await eventsOf(documentId, 'deposit_paid')).toHaveLength(1);
+  expect(await eventsOf(documentId, 'accepted')).toHaveLength(1);
+  const paid = await documentOf(documentId);
+  expect(paid.status).toBe('accepted');
+  expect(paid.deposit).toMatchObject({ amount: deposit?.amount, percent: 30, policy: 'accept_then_pay', paymentId: expect.stringMatching(/^pay_/) });
+  expect(paid.payments.filter((payment) => payment.status === 'succeeded')).toEqual([expect.objectContaining({ amount: deposit?.amount })]);
+
+  // A deposit that must be paid before the quote is accepted stays the customer's own yes.
+  const whenPaid = await office.createQuote({ locale: 'fr', lines: FIRM_LINES, deposit: { percent: 30 }, depositPolicy: 'accept_when_paid' });
+  const refused = await office.raw('POST', `/v1/documents/${whenPaid.documentId}/send`, { deciders, rule: 'all' });
+  expect(refused.status).toBe(422);
+  expect(JSON.stringify(refused.body)).toContain('accept_then_pay');
+  expect((await documentOf(whenPaid.documentId)).status).toBe('draft');
+});
+
 /** The seller's notices about a quote, read from the outbox by its number (the assignee's email). */
 async function sellerNoticesAbout(number: string): Promise<{ subject: string; text: string }[]> {
   const notices = (await payments.stack.readOutbox()).filter((email) => email.subject.includes(number) && /Acompte|Deposit|Handpenning/.test(email.subject));

@@ -21,6 +21,8 @@
  *   sent | viewed | on_hold ── PAY_DEPOSIT ──▶ accepted, deposit due (accept_then_pay) | the same status, deposit asked (accept_when_paid)
  *   sent | viewed | on_hold ── DEPOSIT_PAID ──▶ accepted (accept_when_paid, once asked)
  *   accepted ── PAY_DEPOSIT ──▶ accepted (the deposit due asked again) ── DEPOSIT_PAID ──▶ accepted, deposit paid
+ *   with deciders and accept_then_pay, the round met accepts as without a deposit, the deposit then due:
+ *   any link that may accept (or sign) pays it with PAY_DEPOSIT from accepted
  *
  * Decisions taken here, where the product pages leave room:
  * - on_hold is the customer's own answer ("I need time"): the customer leaves it by accepting
@@ -99,6 +101,9 @@
  *   customer calls the seller), and MOVE_ON (the seller converts) ends the wait for a deposit
  *   still due: the invoice asks for all of it. A quote refused, cancelled or expired after its
  *   deposit's page was asked closes that page (`closeHostedPayments`, as a cancelled invoice does).
+ *   With several deciders (accept_then_pay only: the API refuses accept_when_paid with them), each
+ *   approver's yes is a vote, not a payment; the quote is accepted when the round is met, as
+ *   without a deposit, and the deposit is then due, paid from any decider's (or the contact's) link.
  *
  * Final statuses are not XState final states: a finished machine ignores events, and a view of
  * an accepted quote must still be recorded.
@@ -327,8 +332,9 @@ export const quoteMachine = setup({
     mayRefuse: ({ context, event }) => isStillValid(context, event) && whyNotRoundVote(context.deciders, event) === undefined,
     /** Putting on hold or revising is between the customer and the seller, not a round of deciders'. */
     stillValidAlone: ({ context, event }) => isStillValid(context, event) && !context.deciders,
-    acceptsThenPays: ({ context, event }) => mayAcceptNow(context, event) && depositPolicy(context) === 'accept_then_pay',
-    acceptsWhenPaid: ({ context, event }) => mayAcceptNow(context, event) && depositPolicy(context) === 'accept_when_paid',
+    // The yes with its deposit is the customer's alone: deciders vote, and pay the deposit once the quote is accepted.
+    acceptsThenPays: ({ context, event }) => !context.deciders && mayAcceptNow(context, event) && depositPolicy(context) === 'accept_then_pay',
+    acceptsWhenPaid: ({ context, event }) => !context.deciders && mayAcceptNow(context, event) && depositPolicy(context) === 'accept_when_paid',
     depositDue: ({ context }) => isDepositDue(context),
     depositAccepts: ({ context, event }) => isNewDeposit(context, event) && context.depositAcceptance !== undefined,
     newDeposit: ({ context, event }) => isNewDeposit(context, event),
@@ -807,7 +813,8 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
   if (context.deciders) {
     const notAVote = whyNotRoundVote(context.deciders, event);
     if ((event.type === 'ACCEPT' || event.type === 'REFUSE' || event.type === 'SIGN') && notAVote) return notAVote;
-    if (event.type === 'HOLD' || event.type === 'REVISE' || event.type === 'PAY_DEPOSIT') return 'Several people decide this quote, each on their own link: it is not put on hold, revised or paid a deposit on meanwhile';
+    if (event.type === 'HOLD' || event.type === 'REVISE') return 'Several people decide this quote, each on their own link: it is not put on hold or revised meanwhile';
+    if (event.type === 'PAY_DEPOSIT') return 'Several people decide this quote, each on their own link: its deposit is paid once they have accepted it';
   } else {
     if ((event.type === 'ACCEPT' || event.type === 'PAY_DEPOSIT') && requiresSignature(context)) return 'This quote must be signed';
     if (event.type === 'ACCEPT' && depositPolicy(context) === 'accept_when_paid') return 'This quote asks for a deposit: it is accepted by paying the deposit';
