@@ -229,13 +229,15 @@ export async function sendDocument(
   // before them (if any) agreed on the portal: the quote's workflow asks those, then starts the signing.
   const named = await resolveDeciders(deps, caller, document, input, external);
   const deciders = named && external ? portalPart(named) : named;
-  // With deciders, the quote is accepted when their round is met, the deposit then due (accept_then_pay);
-  // a deposit that must be paid before the quote is accepted (accept_when_paid) is the customer's own yes, not a round's yet.
-  if (named && document.kind === 'quote' && depositPolicyOf(document) === 'accept_when_paid') {
+  // With deciders, the approvers' yes that meets the round leads to the deposit's page (accept_when_paid), or
+  // the round met accepts the quote, the deposit then due (accept_then_pay). A signature accepts as it is
+  // given, so signers do not wait for the money: with them, the deposit is due after (accept_then_pay).
+  const signers = named?.deciders.findIndex((decider) => decider.role === 'signer') ?? -1;
+  if (signers >= 0 && document.kind === 'quote' && depositPolicyOf(document) === 'accept_when_paid') {
     throw new AppError(
       'unprocessable',
-      'A quote accepted only once its deposit is paid is decided by its customer alone: send it without deciders, or set depositPolicy "accept_then_pay" (accepted when the deciders agree, the deposit then due).',
-      [{ path: 'deciders', message: 'not with a deposit paid before acceptance (accept_when_paid)' }],
+      'Signers accept the quote by signing, before any deposit: set depositPolicy "accept_then_pay" (the deposit due once they signed), or name approvers.',
+      [{ path: `deciders.${signers}.role`, message: 'no signer with a deposit paid before acceptance (accept_when_paid)' }],
     );
   }
   const smsTo = channel === 'sms' ? await smsRecipient(deps, caller, document, input, settings) : undefined;

@@ -29,6 +29,8 @@ import type { FoundLink } from '../../services/db/links';
 import { z } from 'zod';
 import { linkActionsNow, pickLocale, type Locale, type RequestSource } from '../../domain/documents';
 import { depositAmountOf, depositPolicyOf, type DepositPolicy } from '../../domain/deposit';
+import { yesLeadsToDeposit, type DecisionRound } from '../../domain/deciders';
+import { deciderRound } from './deciders-section';
 import { AppError } from '../../domain/errors';
 import { amountLeftToPay, type PaymentPage } from '../../domain/invoice';
 import { logger } from '../../platform/logger';
@@ -211,6 +213,17 @@ function paysDeposit(found: FoundLink): boolean {
   return linkAllows(actions, 'accept') || linkAllows(actions, 'sign');
 }
 
+/**
+ * Whether this link's yes pays the deposit: the customer's always; among several deciders, under
+ * accept_when_paid, the approver's yes that meets the round (or, met, a last-step approver's, to pay
+ * again) — the machine's own rule; under accept_then_pay a decider's yes is a plain vote, the
+ * deposit due once their round accepted the quote.
+ */
+function yesPays(policy: DepositPolicy, round: DecisionRound | undefined, deciderId: string | null): boolean {
+  if (!round) return true;
+  return policy === 'accept_when_paid' && yesLeadsToDeposit(round, deciderId ?? undefined, Date.now());
+}
+
 /** A form that posts to /pay: its own decision id, signed for the link. */
 function payForm(deps: AppDeps, found: FoundLink, linkPath: string, content: SafeHtml): SafeHtml {
   const decisionId = randomUUID();
@@ -236,10 +249,11 @@ async function depositPageParts(deps: AppDeps, req: Request, found: FoundLink, l
   const f = formattersFor(locale, portalSeller(document).timeZone);
   const money = (amount: number) => f.money(amount, document.currency);
   // Read with the payments, not the link's (read before the page's open was recorded).
-  const [payments, { status }, lastFailure] = await Promise.all([
+  const [payments, { status }, lastFailure, round] = await Promise.all([
     listPayments(deps.prisma, document.tenantId, document.id),
     deps.prisma.document.findUniqueOrThrow({ where: { id: document.id }, select: { status: true } }),
     deps.prisma.auditEvent.findFirst({ where: { documentId: document.id, type: 'deposit_failed' }, orderBy: { seq: 'desc' }, select: { data: true } }),
+    deciderRound(deps.prisma, document),
   ]);
   const paid = payments.find((payment) => payment.status === 'succeeded');
   const amount = paid?.amount ?? depositAmountOf(document, document.grossTotal);
@@ -262,8 +276,7 @@ async function depositPageParts(deps: AppDeps, req: Request, found: FoundLink, l
   return {
     banner: null,
     section: html`<section class="sheet payment deposit" id="payment"><h2>${w.heading}</h2>${notice}${standing}${payDue}${receipt}</section>`,
-    // Several deciders vote with a plain yes; the deposit is due once their round accepted the quote.
-    ...(mayPay && document.deciders === null ? { acceptLabel: w.acceptAndPay(money(amount)) } : {}),
+    ...(mayPay && yesPays(policy, round, found.link.deciderId) ? { acceptLabel: w.acceptAndPay(money(amount)) } : {}),
     ...(paid ? { depositPaid: true as const } : {}),
   };
 }

@@ -194,6 +194,64 @@ describe('accept_then_pay with several deciders: the round accepts, the deposit 
   });
 });
 
+describe('accept_when_paid with several deciders: the yes that meets the round leads to the page, the quote accepted once paid', () => {
+  const approver = (id: string, step = 1): Decider => ({ id, role: 'approver', step, email: `${id}@client.example`, name: id.toUpperCase() });
+  const as = (deciderId: string): Actor => ({ kind: 'customer', linkId: `link-${deciderId}`, deciderId });
+  const committee = (deciders = [approver('d1'), approver('d2')], rules: ('all' | 'any')[] = ['all']) =>
+    quote('accept_when_paid', { reminderAfterMs: DAY, maxReminders: 3, deciders: { deciders, rules } });
+  const accept = (deciderId: string, at: number): QuoteEvent => ({ type: 'ACCEPT', at, actor: as(deciderId), version: 1 });
+  const payAs = (deciderId: string, at: number): QuoteEvent => ({ ...payDeposit(at), actor: as(deciderId) });
+
+  it("counts the first yes as a vote; the second meets the round and opens the page; a declined card leaves the round met, the quote unaccepted, and either approver pays again; paid, accepted and the round told", () => {
+    const q = committee();
+    // The first yes is a vote: it would not meet the round, so it pays nothing.
+    expect(whyNot(q.snapshot, payAs('d1', T0 + 1_000))).toBe("Your yes is counted with the others' (Accept): the deposit is paid with the yes that completes the decision");
+    q.send(accept('d1', T0 + 1_000));
+    expect(q.ran).toEqual(['record decider_approved']);
+    // The yes that meets the round comes with the deposit, never without it.
+    expect(whyNot(q.snapshot, accept('d2', T0 + 2_000))).toBe('This quote asks for a deposit: it is accepted by paying the deposit');
+    q.send(payAs('d2', T0 + 2_000));
+    expect(q.snapshot.value).toBe('sent');
+    expect(q.ran).toEqual(['record decider_approved', 'record step_completed', 'openDepositPayment']);
+    expect(q.params[0]?.params).toEqual({ type: 'decider_approved', data: { deciderId: 'd2', step: 1, role: 'approver' } });
+    expect(q.snapshot.context.deciders?.outcome).toBe('yes');
+    expect(isClosed(q.snapshot)).toBe(false);
+    // Nobody is awaited any more: no reminder is due.
+    expect(quoteView(q.snapshot).nextReminderAt).toBeUndefined();
+
+    q.send(declined('evt_1', T0 + 3_000));
+    expect(q.snapshot.value).toBe('sent');
+    expect(q.ran).toEqual(['record deposit_failed', 'notifyAssignee']);
+    // The round is met: no more votes, and the first approver pays again from their link.
+    expect(whyNot(q.snapshot, { type: 'REFUSE', at: T0 + 4_000, actor: as('d1') })).toBe('The decision on this document is already taken');
+    q.send(payAs('d1', T0 + 4_000));
+    expect(q.ran).toEqual(['openDepositPayment']);
+    expect(q.params[0]?.params).toEqual({ ask: 2, linkUrl });
+    q.send(paid('pi_2', T0 + 5_000));
+    expect(q.snapshot.value).toBe('accepted');
+    expect(q.ran).toEqual(['recordDeposit', 'record deposit_paid', 'record accepted', 'notifyAssignee', 'tellRoundDecision']);
+    expect(q.params.find((action) => action.type === 'recordTransition' && (action.params as { type: string }).type === 'accepted')?.params).toEqual({ type: 'accepted', actor: as('d1'), data: {} });
+    expect(isClosed(q.snapshot)).toBe(true);
+    q.send(paid('pi_2', T0 + 5_500));
+    expect(q.ran).toEqual([]);
+  });
+
+  it('in two steps, only the last step pays; a no before refuses as without a deposit', () => {
+    const q = committee([approver('d1', 1), approver('d2', 2), approver('d3', 2)], ['all', 'any']);
+    q.send(accept('d1', T0 + 1_000));
+    expect(q.ran).toEqual(['record decider_approved', 'record step_completed', 'inviteDeciders']);
+    q.send(payAs('d3', T0 + 2_000));
+    expect(q.ran).toEqual(['record decider_approved', 'record step_completed', 'openDepositPayment']);
+    expect(whyNot(q.snapshot, payAs('d1', T0 + 3_000))).toBe('The deciders agreed: an approver of the last step pays the deposit');
+    expect(whyNot(q.snapshot, payAs('d2', T0 + 3_000))).toBeUndefined();
+
+    const refused = committee();
+    refused.send({ type: 'REFUSE', at: T0 + 1_000, actor: as('d2') });
+    expect(refused.snapshot.value).toBe('refused');
+    expect(whyNot(refused.snapshot, payAs('d1', T0 + 2_000))).toBe('The quote is already refused');
+  });
+});
+
 describe('without a deposit', () => {
   it('refuses PAY_DEPOSIT and ignores deposit reports; the quote is what it always was', () => {
     const q = quote(undefined);
