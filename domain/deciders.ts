@@ -136,6 +136,18 @@ export function voteEffect(round: DecisionRound, deciderId: string, vote: Vote, 
   return after.step === round.step ? { kind: 'counted' } : { kind: 'step_met', next: after.step };
 }
 
+/**
+ * A quote accepted once its deposit is paid (accept_when_paid): whether `deciderId`'s yes leads to
+ * the payment page — the approver's yes that meets the last step's rule, or, the round met and the
+ * money not there yet (a declined card), any approver of the last step's, to pay again.
+ */
+export function yesLeadsToDeposit(round: DecisionRound, deciderId: string | undefined, at: number): boolean {
+  const decider = findDecider(round, deciderId);
+  if (decider?.role !== 'approver') return false;
+  if (round.outcome === 'yes') return decider.step === lastStep(round);
+  return whyNotVote(round, decider.id) === undefined && voteEffect(round, decider.id, 'yes', at).kind === 'settled';
+}
+
 /** The round with the vote counted: its step moves on when met, and it settles when the document's decision is taken. */
 export function castVote(round: DecisionRound, deciderId: string, vote: Vote, at: number): DecisionRound {
   const counted: DecisionRound = { ...round, votes: [...round.votes, { deciderId, vote, at }] };

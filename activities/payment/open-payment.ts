@@ -21,7 +21,7 @@ import { computeTotals, withChosenOptions } from '../../domain/money';
 import { pickLocale } from '../../domain/documents';
 import { depositAmountOf } from '../../domain/deposit';
 import { hostedPaymentKey, lastPaymentAttempt, markHostedPaymentExpired, recordOpenedHostedPayment } from '../../services/db/payments';
-import { receivedPaymentOf, type PaymentProvider } from '../../services/payment/provider';
+import { receivedPaymentOf, type HostedPayment, type PaymentProvider } from '../../services/payment/provider';
 import { tenantPayments } from '../../services/payment/accounts';
 import type { OpenHostedPaymentInput, OpenHostedPaymentOutcome } from '../types';
 
@@ -29,6 +29,11 @@ import type { OpenHostedPaymentInput, OpenHostedPaymentOutcome } from '../types'
 function grossAsAccepted(quote: { grossTotal: number; currency: string; lines?: DocumentLine[] }, options: string[] | undefined): number {
   if (options === undefined || !quote.lines) return quote.grossTotal;
   return computeTotals(withChosenOptions(quote.lines, options), quote.currency).gross;
+}
+
+/** Whether the page sends its payer back to this link (a page whose provider does not say is taken as the document's one link's). */
+function returnsTo(session: HostedPayment, linkUrl: string): boolean {
+  return session.returnUrl === undefined || session.returnUrl.startsWith(`${linkUrl}/payment-return?`);
 }
 
 export async function openHostedPayment(deps: { prisma: PrismaClient; payments: PaymentProvider | undefined }, input: OpenHostedPaymentInput): Promise<OpenHostedPaymentOutcome> {
@@ -46,8 +51,8 @@ export async function openHostedPayment(deps: { prisma: PrismaClient; payments: 
   if (last?.status === 'open' && last.checkoutSessionId) {
     const session = await provider.retrieveHostedPayment(last.checkoutSessionId);
     if (session.paid) return { paid: receivedPaymentOf(session, Date.now()) };
-    if (session.status === 'open' && session.url && session.amount === amountDue) return { page: { url: session.url, sessionId: session.sessionId } };
-    // Expired, or asking an amount no longer due: closed before another is opened.
+    if (session.status === 'open' && session.url && session.amount === amountDue && returnsTo(session, input.linkUrl)) return { page: { url: session.url, sessionId: session.sessionId } };
+    // Expired, asking an amount no longer due, or opened from another link (another decider's, whose link it would send this payer back to): closed before another is opened.
     if (session.status === 'open') await provider.expireHostedPayment(session.sessionId);
     await markHostedPaymentExpired(prisma, { id: last.id });
   }

@@ -229,9 +229,16 @@ export async function sendDocument(
   // before them (if any) agreed on the portal: the quote's workflow asks those, then starts the signing.
   const named = await resolveDeciders(deps, caller, document, input, external);
   const deciders = named && external ? portalPart(named) : named;
-  // A deposit comes with the customer's own yes (domain/deposit.ts): not yet with a round of deciders.
-  if (named && document.kind === 'quote' && depositPolicyOf(document)) {
-    throw new AppError('unprocessable', 'A quote that asks a deposit is decided by its customer: send it without deciders, or remove the deposit.', [{ path: 'deciders', message: 'not with a deposit' }]);
+  // With deciders, the approvers' yes that meets the round leads to the deposit's page (accept_when_paid), or
+  // the round met accepts the quote, the deposit then due (accept_then_pay). A signature accepts as it is
+  // given, so signers do not wait for the money: with them, the deposit is due after (accept_then_pay).
+  const signers = named?.deciders.findIndex((decider) => decider.role === 'signer') ?? -1;
+  if (signers >= 0 && document.kind === 'quote' && depositPolicyOf(document) === 'accept_when_paid') {
+    throw new AppError(
+      'unprocessable',
+      'Signers accept the quote by signing, before any deposit: set depositPolicy "accept_then_pay" (the deposit due once they signed), or name approvers.',
+      [{ path: `deciders.${signers}.role`, message: 'no signer with a deposit paid before acceptance (accept_when_paid)' }],
+    );
   }
   const smsTo = channel === 'sms' ? await smsRecipient(deps, caller, document, input, settings) : undefined;
   if (!external && channel === 'email' && !deciders) await checkRecipient(deps, caller, document, input.to as PortalRecipient | undefined);

@@ -8,7 +8,7 @@
  * One section for quotes and proofs, and the words of a reviewer's comment form with it.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import { castVote, findDecider, roundProgress, startRound, type DeciderPlan, type DeciderProgress } from '../../domain/deciders';
+import { castVote, findDecider, roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
 import type { Locale } from '../../domain/documents';
 import { html, type SafeHtml } from './html';
 
@@ -77,6 +77,22 @@ export interface DecidersStanding {
 
 /** Each decider's standing and comments, from the trail since the document was last sent (a proof's new revision asks again). */
 export async function deciderStanding(prisma: PrismaClient, document: { id: string; deciders: unknown }): Promise<DecidersStanding | undefined> {
+  const read = await roundAsWritten(prisma, document);
+  if (!read) return undefined;
+  const { plan, round, written } = read;
+  const comments = written.flatMap((event) => {
+    const decider = event.type === 'commented' ? findDecider(plan, event.data.deciderId) : undefined;
+    return decider && event.data.comment ? [{ deciderId: decider.id, name: decider.name ?? decider.email, role: decider.role, comment: event.data.comment }] : [];
+  });
+  return { progress: roundProgress(round), comments };
+}
+
+/** The round as the trail has it (its votes since the document was last sent); undefined without deciders. */
+export async function deciderRound(prisma: PrismaClient, document: { id: string; deciders: unknown }): Promise<DecisionRound | undefined> {
+  return (await roundAsWritten(prisma, document))?.round;
+}
+
+async function roundAsWritten(prisma: PrismaClient, document: { id: string; deciders: unknown }) {
   if (!document.deciders) return undefined;
   const plan = document.deciders as DeciderPlan;
   const lastSent = await prisma.auditEvent.findFirst({ where: { documentId: document.id, type: 'sent' }, orderBy: { seq: 'desc' }, select: { seq: true } });
@@ -89,11 +105,7 @@ export async function deciderStanding(prisma: PrismaClient, document: { id: stri
   const round = written
     .filter((vote) => vote.type !== 'commented')
     .reduce((counted, vote) => castVote(counted, String(vote.data.deciderId), vote.type === 'decider_approved' ? 'yes' : 'no', vote.at.getTime()), startRound(plan));
-  const comments = written.flatMap((event) => {
-    const decider = event.type === 'commented' ? findDecider(plan, event.data.deciderId) : undefined;
-    return decider && event.data.comment ? [{ deciderId: decider.id, name: decider.name ?? decider.email, role: decider.role, comment: event.data.comment }] : [];
-  });
-  return { progress: roundProgress(round), comments };
+  return { plan, round, written };
 }
 
 export function decidersSection(locale: Locale, { progress: standing, comments }: DecidersStanding, readerId: string | null): SafeHtml {

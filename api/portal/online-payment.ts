@@ -13,7 +13,7 @@
  *   GET  /d/:token/receipts/:id     a payment's receipt (PDF)
  *
  * Paying an invoice is open to whoever holds its link (whoever pays it, the seller is paid): no
- * link action is needed; a quote's deposit is its yes, so its link must allow accepting. The
+ * link action is needed; a quote's deposit is its yes, so its link must allow accepting (or signing). The
  * page's section shows where the invoice stands (paid, partly paid, overdue), or the quote's
  * deposit (asked, paid, declined), the receipts, and the pay button while something is left to
  * pay and the tenant takes it online.
@@ -29,6 +29,8 @@ import type { FoundLink } from '../../services/db/links';
 import { z } from 'zod';
 import { linkActionsNow, pickLocale, type Locale, type RequestSource } from '../../domain/documents';
 import { depositAmountOf, depositPolicyOf, type DepositPolicy } from '../../domain/deposit';
+import { yesLeadsToDeposit, type DecisionRound } from '../../domain/deciders';
+import { deciderRound } from './deciders-section';
 import { AppError } from '../../domain/errors';
 import { amountLeftToPay, type PaymentPage } from '../../domain/invoice';
 import { logger } from '../../platform/logger';
@@ -201,6 +203,27 @@ export async function paymentPageParts(deps: AppDeps, req: Request, found: Found
   return invoicePageParts(deps, req, found, linkPath);
 }
 
+/**
+ * A quote's deposit is paid with the yes, or once the quote is accepted: by a link that may
+ * accept or sign it (the customer's, an approver's or a signer's among several deciders), never a
+ * reviewer's.
+ */
+function paysDeposit(found: FoundLink): boolean {
+  const actions = linkActionsNow(found.link.actions, found.document);
+  return linkAllows(actions, 'accept') || linkAllows(actions, 'sign');
+}
+
+/**
+ * Whether this link's yes pays the deposit: the customer's always; among several deciders, under
+ * accept_when_paid, the approver's yes that meets the round (or, met, a last-step approver's, to pay
+ * again) — the machine's own rule; under accept_then_pay a decider's yes is a plain vote, the
+ * deposit due once their round accepted the quote.
+ */
+function yesPays(policy: DepositPolicy, round: DecisionRound | undefined, deciderId: string | null): boolean {
+  if (!round) return true;
+  return policy === 'accept_when_paid' && yesLeadsToDeposit(round, deciderId ?? undefined, Date.now());
+}
+
 /** A form that posts to /pay: its own decision id, signed for the link. */
 function payForm(deps: AppDeps, found: FoundLink, linkPath: string, content: SafeHtml): SafeHtml {
   const decisionId = randomUUID();
@@ -226,10 +249,11 @@ async function depositPageParts(deps: AppDeps, req: Request, found: FoundLink, l
   const f = formattersFor(locale, portalSeller(document).timeZone);
   const money = (amount: number) => f.money(amount, document.currency);
   // Read with the payments, not the link's (read before the page's open was recorded).
-  const [payments, { status }, lastFailure] = await Promise.all([
+  const [payments, { status }, lastFailure, round] = await Promise.all([
     listPayments(deps.prisma, document.tenantId, document.id),
     deps.prisma.document.findUniqueOrThrow({ where: { id: document.id }, select: { status: true } }),
     deps.prisma.auditEvent.findFirst({ where: { documentId: document.id, type: 'deposit_failed' }, orderBy: { seq: 'desc' }, select: { data: true } }),
+    deciderRound(deps.prisma, document),
   ]);
   const paid = payments.find((payment) => payment.status === 'succeeded');
   const amount = paid?.amount ?? depositAmountOf(document, document.grossTotal);
@@ -237,7 +261,7 @@ async function depositPageParts(deps: AppDeps, req: Request, found: FoundLink, l
   const returned = req.query.payment;
   const checks = checksMade(req.query.check);
   const confirming = returned === 'success' && (!paid || (policy === 'accept_when_paid' && status !== 'accepted')) && checks < CONFIRMING_CHECKS;
-  const mayPay = !confirming && !paid && linkAllows(linkActionsNow(found.link.actions, document), 'accept') && (await tenantTakesPayments(deps, document.tenantId));
+  const mayPay = !confirming && !paid && paysDeposit(found) && (await tenantTakesPayments(deps, document.tenantId));
   const failure = !paid && lastFailure ? String((lastFailure.data as { failureMessage?: unknown } | null)?.failureMessage ?? 'card_declined') : null;
   const notice = confirming
     ? html`${confirmingRefresh(linkPath, checks)}<p class="notice success" role="status">${w.confirming}</p>`
@@ -252,7 +276,7 @@ async function depositPageParts(deps: AppDeps, req: Request, found: FoundLink, l
   return {
     banner: null,
     section: html`<section class="sheet payment deposit" id="payment"><h2>${w.heading}</h2>${notice}${standing}${payDue}${receipt}</section>`,
-    ...(mayPay ? { acceptLabel: w.acceptAndPay(money(amount)) } : {}),
+    ...(mayPay && yesPays(policy, round, found.link.deciderId) ? { acceptLabel: w.acceptAndPay(money(amount)) } : {}),
     ...(paid ? { depositPaid: true as const } : {}),
   };
 }
@@ -355,8 +379,7 @@ export function payOnline(deps: AppDeps, sourceOf: (req: Request) => RequestSour
     const signed =
       typeof body.decisionId === 'string' && DECISION_ID.test(body.decisionId) && typeof body.csrf === 'string' && isFormSignatureValid(deps.config.appSecret, found.link.id, body.decisionId, body.csrf);
     if (!isJson && !signed) throw new AppError('forbidden', 'The form lacks a valid anti-CSRF field; reload the page and submit again');
-    // A deposit is paid with the yes: only a link that may accept pays it.
-    if (found.document.kind === 'quote' && !linkAllows(linkActionsNow(found.link.actions, found.document), 'accept')) throw new AppError('forbidden', 'This link does not allow accepting the quote');
+    if (found.document.kind === 'quote' && !paysDeposit(found)) throw new AppError('forbidden', 'This link does not allow accepting the quote');
     const options = chosenOptions(found, body.options);
     const linkUrl = `${deps.config.publicUrl}${linkPathOf(req)}`;
     let payment: PaymentPage;

@@ -54,6 +54,8 @@ export interface HostedPayment {
   subject?: PaymentSubject;
   /** Epoch ms after which the session cannot be paid any more. */
   expiresAt?: number;
+  /** Where the page sends its payer back once paid (the `successUrl` it was opened with, `{SESSION_ID}` unfilled), when the provider says. */
+  returnUrl?: string;
 }
 
 export interface OffSessionChargeInput {

@@ -255,6 +255,7 @@ function hostedPaymentOf(session: Stripe.Checkout.Session): HostedPayment {
     ...(paymentId ? { paymentId } : {}),
     ...(subject ? { subject } : {}),
     ...(session.expires_at ? { expiresAt: session.expires_at * 1000 } : {}),
+    ...(session.success_url ? { returnUrl: session.success_url } : {}),
   };
 }
 

@@ -400,13 +400,13 @@ describe('a quote sent to deciders', () => {
     }
     expect(await statusOf(created.id)).toBe('draft');
 
-    // A deposit comes with the customer's own yes: not with deciders (yet).
+    // A deposit paid before the quote is accepted (the default policy) waits for approvers, not signers: a signature accepts as it is given.
     const withDeposit = await succeeded(
       api.POST('/v1/documents', { body: { kind: 'quote', customerId, contactId, lines: [{ description: 'Catalogues', quantity: 500, unitPrice: 240 }], deposit: { percent: 30 } } }),
       201,
     );
-    const refused = await api.POST('/v1/documents/{id}/send', { ...byId(withDeposit.id), body: { deciders: [{ contactId, role: 'approver' }] } });
-    expect([refused.response.status, refused.error?.errors?.[0]?.path]).toEqual([422, 'deciders']);
+    const refused = await api.POST('/v1/documents/{id}/send', { ...byId(withDeposit.id), body: { deciders: [{ contactId, role: 'signer' }], requireSignature: true } });
+    expect([refused.response.status, refused.error?.errors?.[0]?.path]).toEqual([422, 'deciders.0.role']);
     expect(await statusOf(withDeposit.id)).toBe('draft');
   });
 });

@@ -8,6 +8,8 @@
  */
 import { succeeded } from '../support/api';
 import { eventually } from '../support/eventually';
+import { recipientsOf } from '../support/outbox';
+import { sha256Hex } from '../../platform/ids';
 import { emailedPortalPage, payOnHostedPage, startPaymentStack, type PaymentStack } from '../support/payments';
 import { quoteRunOver } from '../support/quote-run';
 import { saveClosedHistory } from '../replay/record';
@@ -162,6 +164,119 @@ it('accept_then_pay: the yes accepts at once; a declined card leaves it accepted
   expect(await eventsOf(documentId, 'accepted')).toHaveLength(1);
   expect((await documentOf(documentId)).deposit).toMatchObject({ amount: deposit.amount, policy: 'accept_then_pay' });
 });
+
+it("accept_then_pay with two approvers (rule all): each yes is a vote, the second accepts; the deposit then due is paid from either approver's link, a declined card first", async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: FIRM_LINES, deposit: { percent: 30 }, depositPolicy: 'accept_then_pay' });
+  const colleague = contactEmail.replace('buyer-', 'colleague-');
+  const { url } = await office.sendQuote(documentId, contactEmail, { deciders: committeeOf(contactEmail, colleague), rule: 'all' });
+  const { number, deposit } = await documentOf(documentId);
+  const { url: colleagueUrl, text: colleaguePage } = await emailedPortalPage(payments.stack, colleague, number);
+  expect(colleagueUrl).not.toBe(url);
+
+  // Before the round is met, the yes is a plain vote: no payment page is asked over it.
+  expect(colleaguePage).toContain('Un acompte de');
+  expect(colleaguePage).not.toContain('Accepter et payer l’acompte');
+  expect(colleaguePage).toMatch(/<form method="post" action="[^"]*\/accept">/);
+  const tooEarly = await fetch(`${colleagueUrl}/pay`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
+  expect(tooEarly.status).toBe(409);
+  expect(((await tooEarly.json()) as { detail: string }).detail).toContain('its deposit is paid once they have accepted it');
+
+  expect(((await (await acceptOn(url)).json()) as { status: string }).status).not.toBe('accepted');
+  expect(((await (await acceptOn(colleagueUrl)).json()) as { status: string }).status).toBe('accepted');
+  await eventually(async () => ((await eventsOf(documentId, 'accepted')).length === 1 ? true : undefined), { what: 'the acceptance to be recorded' });
+
+  // Accepted, the deposit due: the first approver pays from their link, the card is declined; the colleague pays from theirs.
+  const firstPage = await eventually(async () => {
+    const page = await (await fetch(url)).text();
+    return page.includes('Payer l’acompte') ? page : undefined;
+  }, { what: "the first approver's page to offer the deposit due" });
+  const first = await postPayForm(url, formFields(firstPage, 'pay'));
+  expect(first.status).toBe(200);
+  await declineOnce(documentId, first.checkoutUrl as string);
+  expect((await documentOf(documentId)).status).toBe('accepted');
+  const colleagueAfterDecline = await (await fetch(colleagueUrl)).text();
+  expect(colleagueAfterDecline).toContain('Le devis est accepté, l’acompte reste dû');
+  // A page of their own, which sends them back to their own link; the first one's page is closed.
+  const second = await postPayForm(colleagueUrl, formFields(colleagueAfterDecline, 'pay'));
+  expect(second.checkoutUrl).toMatch(new RegExp(`^${payments.stripe.url}/c/pay/cs_test_`));
+  expect(second.checkoutUrl).not.toBe(first.checkoutUrl);
+  expect((await payOnHostedPage(first.checkoutUrl as string, '4242 4242 4242 4242')).status).not.toBe(303);
+  await payAndReturn(colleagueUrl, second.checkoutUrl as string);
+  await eventually(async () => ((await eventsOf(documentId, 'deposit_paid')).length === 1 ? true : undefined), { what: 'the deposit to be recorded' });
+  await quoteRunOver(payments.stack, documentId);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(payments.stack.client.workflow, `quote-${documentId}`, 'quote-deciders-deposit-declined-paid');
+  expect(await eventsOf(documentId, 'deposit_paid')).toHaveLength(1);
+  expect(await eventsOf(documentId, 'accepted')).toHaveLength(1);
+  const paid = await documentOf(documentId);
+  expect(paid.status).toBe('accepted');
+  expect(paid.deposit).toMatchObject({ amount: deposit?.amount, percent: 30, policy: 'accept_then_pay', paymentId: expect.stringMatching(/^pay_/) });
+  expect(paid.payments.filter((payment) => payment.status === 'succeeded')).toEqual([expect.objectContaining({ amount: deposit?.amount })]);
+
+});
+
+it("accept_when_paid with two approvers (rule all): the second yes leads to the page; a declined card leaves the round met and the quote unaccepted; the first approver pays from their link, then it is accepted; signers are 422", async () => {
+  const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: FIRM_LINES, deposit: { percent: 30 }, depositPolicy: 'accept_when_paid' });
+  const colleague = contactEmail.replace('buyer-', 'colleague-');
+  const { url } = await office.sendQuote(documentId, contactEmail, { deciders: committeeOf(contactEmail, colleague), rule: 'all' });
+  const { number, deposit } = await documentOf(documentId);
+  const { url: colleagueUrl, text: colleaguePage } = await emailedPortalPage(payments.stack, colleague, number);
+
+  // Neither yes would meet the rule alone: both pages accept with a plain vote.
+  expect(colleaguePage).not.toContain('Accepter et payer l’acompte');
+  expect(((await (await acceptOn(url)).json()) as { status: string }).status).toBe('sent');
+  // The colleague's yes meets the round: it reads "Accept and pay the deposit", and a plain accept is refused.
+  const payingPage = await eventually(async () => {
+    const page = await (await fetch(colleagueUrl)).text();
+    return page.includes('Accepter et payer l’acompte') ? page : undefined;
+  }, { what: "the colleague's yes to be the one that pays" });
+  const plain = await acceptOn(colleagueUrl);
+  expect(plain.status).toBe(409);
+  expect(((await plain.json()) as { detail: string }).detail).toContain('accepted by paying the deposit');
+  const opened = await postPayForm(colleagueUrl, formFields(payingPage, 'pay'));
+  expect(opened.checkoutUrl).toMatch(new RegExp(`^${payments.stripe.url}/c/pay/cs_test_`));
+  await eventually(async () => ((await eventsOf(documentId, 'step_completed')).length === 1 ? true : undefined), { what: 'the round met to be recorded' });
+
+  // Declined: the round met, the quote not accepted; the first approver's page now pays it.
+  await declineOnce(documentId, opened.checkoutUrl as string);
+  expect(['sent', 'viewed']).toContain((await documentOf(documentId)).status);
+  const firstPage = await (await fetch(`${url}?payment=cancelled`)).text();
+  expect(firstPage).toContain('Le devis n’est pas encore accepté');
+  expect(firstPage).toContain('Accepter et payer l’acompte');
+  const again = await postPayForm(url, formFields(firstPage, 'pay'));
+  expect(again.checkoutUrl).not.toBe(opened.checkoutUrl);
+  await payAndReturn(url, again.checkoutUrl as string);
+  await eventually(async () => ((await documentOf(documentId)).status === 'accepted' ? true : undefined), { what: 'the quote to be accepted once its deposit is paid' });
+  await quoteRunOver(payments.stack, documentId);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(payments.stack.client.workflow, `quote-${documentId}`, 'quote-deciders-deposit-paid-when-met');
+  expect(await eventsOf(documentId, 'deposit_paid')).toHaveLength(1);
+  expect(await eventsOf(documentId, 'accepted')).toHaveLength(1);
+  expect((await documentOf(documentId)).deposit).toMatchObject({ amount: deposit?.amount, policy: 'accept_when_paid', paymentId: expect.stringMatching(/^pay_/) });
+  // The round is told its decision: each approver gets a second email (after their invitation), on their own link.
+  for (const [deciderId, approver] of [['d1', contactEmail], ['d2', colleague]] as const) {
+    const told = await eventually(async () => {
+      const found = (await payments.stack.readOutbox()).filter((email) => recipientsOf(email).includes(approver) && email.subject.includes(number));
+      return found.length === 2 ? found[1] : undefined;
+    }, { what: `the decision told to ${approver}` });
+    const token = told?.links.find((link) => link.startsWith(`${payments.stack.baseUrl}/d/`))?.slice(`${payments.stack.baseUrl}/d/`.length) as string;
+    expect((await payments.stack.prisma.accessLink.findUniqueOrThrow({ where: { tokenHash: sha256Hex(token) } })).deciderId).toBe(deciderId);
+  }
+
+  // Signers accept by signing, before any money: with accept_when_paid they are 422.
+  const signed = await office.createQuote({ locale: 'fr', lines: FIRM_LINES, deposit: { percent: 30 }, depositPolicy: 'accept_when_paid' });
+  const refused = await office.raw('POST', `/v1/documents/${signed.documentId}/send`, { deciders: [{ email: signed.contactEmail, role: 'signer' }], requireSignature: true });
+  expect(refused.status).toBe(422);
+  expect(JSON.stringify(refused.body)).toContain('accept_then_pay');
+  expect((await documentOf(signed.documentId)).status).toBe('draft');
+});
+
+/** Two approvers deciding together: the quote's contact and a colleague. */
+const committeeOf = (contactEmail: string, colleague: string) => [
+  { email: contactEmail, name: 'Zoë Dupré', role: 'approver' as const },
+  { email: colleague, name: 'Olof Ek', role: 'approver' as const },
+];
+
+/** A decider's plain yes, as a JSON client posts it. */
+const acceptOn = (link: string) => fetch(`${link}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ version: 1 }) });
 
 /** The seller's notices about a quote, read from the outbox by its number (the assignee's email). */
 async function sellerNoticesAbout(number: string): Promise<{ subject: string; text: string }[]> {

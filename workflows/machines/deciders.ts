@@ -30,7 +30,8 @@ export function tellRoundDecision<Outcome extends RoundOutcomeParams['outcome']>
 
 type Decision = Timed & { type: string };
 
-const YES_EVENTS: readonly string[] = ['APPROVE', 'ACCEPT', 'SIGN'];
+/** PAY_DEPOSIT: an approver's yes that leads to the deposit's page (accept_when_paid). */
+const YES_EVENTS: readonly string[] = ['APPROVE', 'ACCEPT', 'SIGN', 'PAY_DEPOSIT'];
 
 const voteOfEvent = (event: Decision): Vote => (YES_EVENTS.includes(event.type) ? 'yes' : 'no');
 
@@ -45,7 +46,7 @@ export function whyNotRoundVote(round: DecisionRound | undefined, event: Decisio
   if (notAVote) return notAVote;
   const role = findDecider(round, deciderIdOf(event))?.role;
   if (event.type === 'SIGN' && role !== 'signer') return 'The signers sign; approvers accept';
-  if (event.type === 'ACCEPT' && role === 'signer') return 'A signer signs the quote';
+  if ((event.type === 'ACCEPT' || event.type === 'PAY_DEPOSIT') && role === 'signer') return 'A signer signs the quote';
   return undefined;
 }
 

@@ -21,6 +21,10 @@
  *   sent | viewed | on_hold ── PAY_DEPOSIT ──▶ accepted, deposit due (accept_then_pay) | the same status, deposit asked (accept_when_paid)
  *   sent | viewed | on_hold ── DEPOSIT_PAID ──▶ accepted (accept_when_paid, once asked)
  *   accepted ── PAY_DEPOSIT ──▶ accepted (the deposit due asked again) ── DEPOSIT_PAID ──▶ accepted, deposit paid
+ *   with deciders and accept_then_pay, the round met accepts as without a deposit, the deposit then due:
+ *   any link that may accept (or sign) pays it with PAY_DEPOSIT from accepted
+ *   with deciders and accept_when_paid: sent | viewed ── PAY_DEPOSIT (the yes meeting the round) ──▶ the same
+ *   status, round met, deposit asked ── DEPOSIT_PAID ──▶ accepted (the round told)
  *
  * Decisions taken here, where the product pages leave room:
  * - on_hold is the customer's own answer ("I need time"): the customer leaves it by accepting
@@ -99,12 +103,20 @@
  *   customer calls the seller), and MOVE_ON (the seller converts) ends the wait for a deposit
  *   still due: the invoice asks for all of it. A quote refused, cancelled or expired after its
  *   deposit's page was asked closes that page (`closeHostedPayments`, as a cancelled invoice does).
+ *   With several deciders: under accept_then_pay each approver's yes is a vote, not a payment; the
+ *   quote is accepted when the round is met, as without a deposit, and the deposit is then due,
+ *   paid from any decider's (or the contact's) link. Under accept_when_paid (approvers only: the
+ *   API refuses signers with it) the yes that meets the last step's rule is PAY_DEPOSIT: counted,
+ *   `step_completed` recorded, the page asked; the quote stays sent, the round met, until the
+ *   deposit is paid (then accepted, the round told). A declined card leaves it so, and any
+ *   approver of the last step asks for the page again; a plain ACCEPT that would meet the round
+ *   is refused, and nobody is reminded meanwhile (nobody is awaited, the money is).
  *
  * Final statuses are not XState final states: a finished machine ignores events, and a view of
  * an accepted quote must still be recorded.
  */
 import { and, assign, enqueueActions, setup, type SnapshotFrom } from 'xstate';
-import { roundProgress, startRound, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
+import { roundProgress, startRound, yesLeadsToDeposit, type DeciderPlan, type DeciderProgress, type DecisionRound } from '../../domain/deciders';
 import { castRoundVote, commentData, deciderIdOf, roundVoteEffect, tellRoundDecision, voteData, whyNotRoundComment, whyNotRoundVote, type InviteParams, type QuoteRoundOutcome, type RoundOutcomeParams } from './deciders';
 import { UNSIGNED_QUOTE_DIGITAL_STATUSES } from '../../domain/digital-status';
 import { FINAL_QUOTE_STATUSES, type Actor, type AuditEventType, type DocumentChanges, type NotifyEvent, type QuoteStatus, type RequestSource } from '../../domain/documents';
@@ -305,6 +317,8 @@ const isDepositDue = (context: QuoteContext): boolean => context.deposit !== und
 const mayAcceptNow = (context: QuoteContext, event: QuoteEvent & { at: number }): boolean => isStillValid(context, event) && isForCurrentVersion(context, event) && !requiresSignature(context);
 /** The round met, its signers asked at the external provider: only their answer decides now. */
 const awaitsProviderSigners = (context: QuoteContext): boolean => context.signersAtProvider === true && context.deciders?.outcome === 'yes';
+/** accept_when_paid with deciders: the round is met, the quote waits for the deposit (being paid, or a card declined). */
+const roundAwaitsDeposit = (context: QuoteContext): boolean => depositPolicy(context) === 'accept_when_paid' && context.deciders?.outcome === 'yes' && isDepositDue(context);
 const isNewDeposit = (context: QuoteContext, event: QuoteEvent): boolean => event.type === 'DEPOSIT_PAID' && isDepositDue(context) && event.payment.amount > 0;
 
 /** A delay XState's interpreter reads as "never": no timer is armed for it. */
@@ -317,19 +331,34 @@ export const quoteMachine = setup({
     input: {} as QuoteMachineInput,
   },
   guards: {
-    remindersLeft: ({ context }) => context.remindersSent < context.maxReminders,
+    // Nobody is awaited once the round is met: the deposit is.
+    remindersLeft: ({ context }) => context.remindersSent < context.maxReminders && !roundAwaitsDeposit(context),
     stillValid: ({ context, event }) => isStillValid(context, event),
-    // Several deciders: approvers accept even where the signers sign. Under accept_when_paid the yes comes with the deposit (PAY_DEPOSIT), never without it.
+    // Several deciders: approvers accept even where the signers sign. Under accept_when_paid the yes comes with the deposit (PAY_DEPOSIT), never without it:
+    // with deciders, the yes that would settle the round.
     mayAccept: ({ context, event }) =>
       context.deciders
-        ? isStillValid(context, event) && isForCurrentVersion(context, event) && whyNotRoundVote(context.deciders, event) === undefined
+        ? isStillValid(context, event) &&
+          isForCurrentVersion(context, event) &&
+          whyNotRoundVote(context.deciders, event) === undefined &&
+          !(depositPolicy(context) === 'accept_when_paid' && roundVoteEffect(context.deciders, event)?.kind === 'settled')
         : mayAcceptNow(context, event) && depositPolicy(context) !== 'accept_when_paid',
     mayRefuse: ({ context, event }) => isStillValid(context, event) && whyNotRoundVote(context.deciders, event) === undefined,
     /** Putting on hold or revising is between the customer and the seller, not a round of deciders'. */
     stillValidAlone: ({ context, event }) => isStillValid(context, event) && !context.deciders,
-    acceptsThenPays: ({ context, event }) => mayAcceptNow(context, event) && depositPolicy(context) === 'accept_then_pay',
-    acceptsWhenPaid: ({ context, event }) => mayAcceptNow(context, event) && depositPolicy(context) === 'accept_when_paid',
+    // The yes with its deposit is the customer's alone: deciders vote, and pay the deposit once the quote is accepted.
+    acceptsThenPays: ({ context, event }) => !context.deciders && mayAcceptNow(context, event) && depositPolicy(context) === 'accept_then_pay',
+    acceptsWhenPaid: ({ context, event }) => !context.deciders && mayAcceptNow(context, event) && depositPolicy(context) === 'accept_when_paid',
     depositDue: ({ context }) => isDepositDue(context),
+    /** accept_when_paid with deciders: the approver's yes that meets the round, or, the round met, a last-step approver's to pay again. */
+    voteLeadsToDeposit: ({ context, event }) =>
+      event.type === 'PAY_DEPOSIT' &&
+      context.deciders !== undefined &&
+      depositPolicy(context) === 'accept_when_paid' &&
+      isStillValid(context, event) &&
+      isForCurrentVersion(context, event) &&
+      isDepositDue(context) &&
+      yesLeadsToDeposit(context.deciders, deciderIdOf(event), event.at),
     depositAccepts: ({ context, event }) => isNewDeposit(context, event) && context.depositAcceptance !== undefined,
     newDeposit: ({ context, event }) => isNewDeposit(context, event),
     newDepositFailure: ({ context, event }) => event.type === 'DEPOSIT_FAILED' && context.deposit !== undefined && !(context.depositFailureEventIds ?? []).includes(event.eventId),
@@ -467,6 +496,8 @@ export const quoteMachine = setup({
       { type: 'recordTransition', params: ({ context }: { context: QuoteContext }) => ({ type: 'step_completed' as const, data: { step: (context.deciders?.step ?? 2) - 1 } }) },
       { type: 'inviteDeciders', params: ({ context }: { context: QuoteContext }) => ({ step: context.deciders?.step ?? 1, round: currentVersion(context) }) },
     ] as const;
+    /** The round's last step met without the quote accepted yet (signers at the provider, or a deposit to pay): recorded. */
+    const lastStepMet = { type: 'recordTransition', params: ({ context }: { context: QuoteContext }) => ({ type: 'step_completed' as const, data: { step: context.deciders?.step ?? 1 } }) } as const;
     /**
      * A decider's vote settles the quote, meets its step, or is counted; before the customer's own
      * decision (no deciders). Settled, the round is told its decision (accepted, signed or
@@ -480,7 +511,7 @@ export const quoteMachine = setup({
           'keepTime',
           'countVote',
           voteRecord('decider_approved'),
-          { type: 'recordTransition', params: ({ context }: { context: QuoteContext }) => ({ type: 'step_completed' as const, data: { step: context.deciders?.step ?? 1 } }) },
+          lastStepMet,
           'startSigningAtProvider',
         ],
       },
@@ -575,8 +606,14 @@ export const quoteMachine = setup({
           },
         },
       ] as const;
-    /** The yes with its deposit: accepted at once (accept_then_pay), or kept until the deposit is paid (accept_when_paid). */
+    /**
+     * The yes with its deposit: accepted at once (accept_then_pay), or kept until the deposit is paid (accept_when_paid).
+     * With deciders (accept_when_paid), the yes that meets the round is counted and leads to the page; the round met,
+     * a last-step approver asks for it again (after a declined card).
+     */
     const payDeposit = [
+      { guard: and(['voteLeadsToDeposit', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_approved'), lastStepMet, 'keepDepositAcceptance', ...openDeposit(true)] },
+      { guard: 'voteLeadsToDeposit', actions: ['keepTime', 'keepDepositAcceptance', ...openDeposit(true)] },
       { ...accept, guard: 'acceptsThenPays', actions: [...accept.actions, ...openDeposit(true)] },
       { guard: 'acceptsWhenPaid', actions: ['keepTime', 'keepDepositAcceptance', ...openDeposit(true)] },
     ] as const;
@@ -593,7 +630,7 @@ export const quoteMachine = setup({
         },
       },
     ] as const;
-    /** accept_when_paid: the deposit is there, so the yes asked for with it is taken, as the customer's. */
+    /** accept_when_paid: the deposit is there, so the yes asked for with it is taken, as the customer's (or the round's, told its decision). */
     const acceptedWithDeposit = {
       guard: 'depositAccepts',
       target: 'accepted',
@@ -611,6 +648,7 @@ export const quoteMachine = setup({
         confirmToCustomer('accepted'),
       ],
     } as const;
+    const roundAcceptedWithDeposit = { ...acceptedWithDeposit, guard: and(['depositAccepts', 'inRound']), actions: [...acceptedWithDeposit.actions.slice(0, -1), tellRoundDecision('accepted')] } as const;
     const depositFailed = {
       guard: 'newDepositFailure',
       actions: [
@@ -630,7 +668,7 @@ export const quoteMachine = setup({
       ],
     } as const;
     /** Before the yes: the deposit asked with it may be paid, or refused. */
-    const depositBeforeTheYes = { PAY_DEPOSIT: payDeposit, DEPOSIT_PAID: acceptedWithDeposit, DEPOSIT_FAILED: depositFailed } as const;
+    const depositBeforeTheYes = { PAY_DEPOSIT: payDeposit, DEPOSIT_PAID: [roundAcceptedWithDeposit, acceptedWithDeposit], DEPOSIT_FAILED: depositFailed } as const;
     /** Nothing decided yet: reminders run, the customer may decide or ask for time. */
     const undecided = <TOwn extends object>(self: 'sent' | 'viewed', own: TOwn) =>
       ({
@@ -744,6 +782,13 @@ export function isClosed(snapshot: QuoteSnapshot): boolean {
 /** Why an accepted quote's acceptance cannot be withdrawn (also once its workflow has closed). */
 export const WITHDRAWAL_CLOSED = 'The acceptance can no longer be withdrawn';
 
+/** Why a decider's link cannot pay the deposit of a quote not accepted yet (its vote, when it is one, is `notAVote`). */
+function whyNotDepositVote(context: QuoteContext, notAVote: string | undefined): string {
+  if (depositPolicy(context) !== 'accept_when_paid') return 'Several people decide this quote, each on their own link: its deposit is paid once they have accepted it';
+  if (context.deciders?.outcome === 'yes') return 'The deciders agreed: an approver of the last step pays the deposit';
+  return notAVote ?? "Your yes is counted with the others' (Accept): the deposit is paid with the yes that completes the decision";
+}
+
 /** Why the quote cannot take WITHDRAW or MOVE_ON now. */
 function whyNotWithdraw(snapshot: QuoteSnapshot, event: DecisionEvent): string {
   const status = quoteStatus(snapshot);
@@ -807,7 +852,9 @@ export function whyNot(snapshot: QuoteSnapshot, event: QuoteEvent): string | und
   if (context.deciders) {
     const notAVote = whyNotRoundVote(context.deciders, event);
     if ((event.type === 'ACCEPT' || event.type === 'REFUSE' || event.type === 'SIGN') && notAVote) return notAVote;
-    if (event.type === 'HOLD' || event.type === 'REVISE' || event.type === 'PAY_DEPOSIT') return 'Several people decide this quote, each on their own link: it is not put on hold, revised or paid a deposit on meanwhile';
+    if (event.type === 'HOLD' || event.type === 'REVISE') return 'Several people decide this quote, each on their own link: it is not put on hold or revised meanwhile';
+    if (event.type === 'PAY_DEPOSIT') return whyNotDepositVote(context, notAVote);
+    if (event.type === 'ACCEPT' && depositPolicy(context) === 'accept_when_paid') return 'This quote asks for a deposit: it is accepted by paying the deposit';
   } else {
     if ((event.type === 'ACCEPT' || event.type === 'PAY_DEPOSIT') && requiresSignature(context)) return 'This quote must be signed';
     if (event.type === 'ACCEPT' && depositPolicy(context) === 'accept_when_paid') return 'This quote asks for a deposit: it is accepted by paying the deposit';
@@ -835,7 +882,7 @@ function nextReminderAt(snapshot: QuoteSnapshot): number | undefined {
   const { context } = snapshot;
   const status = quoteStatus(snapshot);
   if (status !== 'sent' && status !== 'viewed') return undefined;
-  if (context.remindersSent >= context.maxReminders || context.reminderAfterMs <= 0) return undefined;
+  if (context.remindersSent >= context.maxReminders || context.reminderAfterMs <= 0 || roundAwaitsDeposit(context)) return undefined;
   const at = (context.lastEmailedAt ?? context.now) + context.reminderAfterMs;
   return context.validUntil !== undefined && at >= context.validUntil ? undefined : at;
 }

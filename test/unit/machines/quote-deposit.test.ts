@@ -3,6 +3,7 @@
  * both policies, a refused card, a deposit reported twice, and the rules around the yes.
  */
 import { initialTransition, transition } from 'xstate';
+import type { Decider } from '../../../domain/deciders';
 import type { Actor } from '../../../domain/documents';
 import type { DepositPolicy } from '../../../domain/deposit';
 import { depositAmountOf, depositColumns } from '../../../domain/deposit';
@@ -148,6 +149,106 @@ describe('accept_then_pay: accepted at once, the deposit due', () => {
     expect(whyNot(q.snapshot, { type: 'WITHDRAW', at: T0 + 1_500, actor: customer })).toBeUndefined();
     q.send(paid('pi_1', T0 + 2_000));
     expect(whyNot(q.snapshot, { type: 'WITHDRAW', at: T0 + 3_000, actor: customer })).toBe('The deposit is paid: call the seller to take the acceptance back');
+  });
+});
+
+describe('accept_then_pay with several deciders: the round accepts, the deposit is then due to any of them', () => {
+  const approver = (id: string): Decider => ({ id, role: 'approver', step: 1, email: `${id}@client.example`, name: id.toUpperCase() });
+  const as = (deciderId: string): Actor => ({ kind: 'customer', linkId: `link-${deciderId}`, deciderId });
+  const committee = () => quote('accept_then_pay', { deciders: { deciders: [approver('d1'), approver('d2')], rules: ['all'] } });
+  const accept = (deciderId: string, at: number): QuoteEvent => ({ type: 'ACCEPT', at, actor: as(deciderId), version: 1 });
+  const payAs = (deciderId: string, at: number): QuoteEvent => ({ ...payDeposit(at), actor: as(deciderId) });
+
+  it('takes each yes as a vote, not a payment; the last one accepts, then any decider pays, counted once', () => {
+    const q = committee();
+    // Before the round is met, a decider's yes is a vote: the deposit is not paid over it.
+    expect(whyNot(q.snapshot, payAs('d1', T0 + 1_000))).toBe('Several people decide this quote, each on their own link: its deposit is paid once they have accepted it');
+    q.send(accept('d1', T0 + 1_000));
+    expect(q.snapshot.value).toBe('sent');
+    expect(q.ran).toEqual(['record decider_approved']);
+    q.send(accept('d2', T0 + 2_000));
+    expect(q.snapshot.value).toBe('accepted');
+    expect(q.ran).toEqual(['record decider_approved', 'record accepted', 'notifyAssignee', 'tellRoundDecision']);
+    expect(quoteView(q.snapshot).deposit).toEqual({ policy: 'accept_then_pay', paid: false });
+    expect(isClosed(q.snapshot)).toBe(false);
+
+    // The first approver pays it from their link; declined, the other one pays it from theirs.
+    q.send(payAs('d1', T0 + 3_000));
+    expect(q.ran).toEqual(['openDepositPayment']);
+    expect(q.params[0]?.params).toEqual({ ask: 1, linkUrl });
+    q.send(declined('evt_1', T0 + 4_000));
+    expect(q.snapshot.value).toBe('accepted');
+    q.send(payAs('d2', T0 + 5_000));
+    expect(q.params[0]?.params).toEqual({ ask: 2, linkUrl });
+    q.send(paid('pi_2', T0 + 6_000)).send(paid('pi_2', T0 + 6_500));
+    expect(q.snapshot.context.depositPaymentId).toBe('pi_2');
+    expect(isClosed(q.snapshot)).toBe(true);
+    expect(whyNot(q.snapshot, payAs('d1', T0 + 7_000))).toBe('The deposit is already paid');
+  });
+
+  it("a decider's no refuses the quote as without a deposit: nothing to pay", () => {
+    const q = committee();
+    q.send({ type: 'REFUSE', at: T0 + 1_000, actor: as('d1') });
+    expect(q.snapshot.value).toBe('refused');
+    expect(whyNot(q.snapshot, payAs('d2', T0 + 2_000))).toBe('The quote is already refused');
+  });
+});
+
+describe('accept_when_paid with several deciders: the yes that meets the round leads to the page, the quote accepted once paid', () => {
+  const approver = (id: string, step = 1): Decider => ({ id, role: 'approver', step, email: `${id}@client.example`, name: id.toUpperCase() });
+  const as = (deciderId: string): Actor => ({ kind: 'customer', linkId: `link-${deciderId}`, deciderId });
+  const committee = (deciders = [approver('d1'), approver('d2')], rules: ('all' | 'any')[] = ['all']) =>
+    quote('accept_when_paid', { reminderAfterMs: DAY, maxReminders: 3, deciders: { deciders, rules } });
+  const accept = (deciderId: string, at: number): QuoteEvent => ({ type: 'ACCEPT', at, actor: as(deciderId), version: 1 });
+  const payAs = (deciderId: string, at: number): QuoteEvent => ({ ...payDeposit(at), actor: as(deciderId) });
+
+  it("counts the first yes as a vote; the second meets the round and opens the page; a declined card leaves the round met, the quote unaccepted, and either approver pays again; paid, accepted and the round told", () => {
+    const q = committee();
+    // The first yes is a vote: it would not meet the round, so it pays nothing.
+    expect(whyNot(q.snapshot, payAs('d1', T0 + 1_000))).toBe("Your yes is counted with the others' (Accept): the deposit is paid with the yes that completes the decision");
+    q.send(accept('d1', T0 + 1_000));
+    expect(q.ran).toEqual(['record decider_approved']);
+    // The yes that meets the round comes with the deposit, never without it.
+    expect(whyNot(q.snapshot, accept('d2', T0 + 2_000))).toBe('This quote asks for a deposit: it is accepted by paying the deposit');
+    q.send(payAs('d2', T0 + 2_000));
+    expect(q.snapshot.value).toBe('sent');
+    expect(q.ran).toEqual(['record decider_approved', 'record step_completed', 'openDepositPayment']);
+    expect(q.params[0]?.params).toEqual({ type: 'decider_approved', data: { deciderId: 'd2', step: 1, role: 'approver' } });
+    expect(q.snapshot.context.deciders?.outcome).toBe('yes');
+    expect(isClosed(q.snapshot)).toBe(false);
+    // Nobody is awaited any more: no reminder is due.
+    expect(quoteView(q.snapshot).nextReminderAt).toBeUndefined();
+
+    q.send(declined('evt_1', T0 + 3_000));
+    expect(q.snapshot.value).toBe('sent');
+    expect(q.ran).toEqual(['record deposit_failed', 'notifyAssignee']);
+    // The round is met: no more votes, and the first approver pays again from their link.
+    expect(whyNot(q.snapshot, { type: 'REFUSE', at: T0 + 4_000, actor: as('d1') })).toBe('The decision on this document is already taken');
+    q.send(payAs('d1', T0 + 4_000));
+    expect(q.ran).toEqual(['openDepositPayment']);
+    expect(q.params[0]?.params).toEqual({ ask: 2, linkUrl });
+    q.send(paid('pi_2', T0 + 5_000));
+    expect(q.snapshot.value).toBe('accepted');
+    expect(q.ran).toEqual(['recordDeposit', 'record deposit_paid', 'record accepted', 'notifyAssignee', 'tellRoundDecision']);
+    expect(q.params.find((action) => action.type === 'recordTransition' && (action.params as { type: string }).type === 'accepted')?.params).toEqual({ type: 'accepted', actor: as('d1'), data: {} });
+    expect(isClosed(q.snapshot)).toBe(true);
+    q.send(paid('pi_2', T0 + 5_500));
+    expect(q.ran).toEqual([]);
+  });
+
+  it('in two steps, only the last step pays; a no before refuses as without a deposit', () => {
+    const q = committee([approver('d1', 1), approver('d2', 2), approver('d3', 2)], ['all', 'any']);
+    q.send(accept('d1', T0 + 1_000));
+    expect(q.ran).toEqual(['record decider_approved', 'record step_completed', 'inviteDeciders']);
+    q.send(payAs('d3', T0 + 2_000));
+    expect(q.ran).toEqual(['record decider_approved', 'record step_completed', 'openDepositPayment']);
+    expect(whyNot(q.snapshot, payAs('d1', T0 + 3_000))).toBe('The deciders agreed: an approver of the last step pays the deposit');
+    expect(whyNot(q.snapshot, payAs('d2', T0 + 3_000))).toBeUndefined();
+
+    const refused = committee();
+    refused.send({ type: 'REFUSE', at: T0 + 1_000, actor: as('d2') });
+    expect(refused.snapshot.value).toBe('refused');
+    expect(whyNot(refused.snapshot, payAs('d1', T0 + 2_000))).toBe('The quote is already refused');
   });
 });
 
