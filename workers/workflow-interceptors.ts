@@ -10,17 +10,37 @@
  * - Tracing: OpenTelemetry's workflow interceptors run for a workflow once a message carried a
  *   trace context (the API's client adds one when tracing is on: platform/tracing.ts): spans for
  *   the run, its messages and each activity, handed to the worker's exporter sink. Until then they
- *   are not even built: tracing off costs no span and no sink call.
+ *   are not even loaded: tracing off costs no span, no sink call and no OpenTelemetry module.
+ *   The worker's one V8 context evaluates a workflow's modules afresh for each workflow it runs
+ *   (each keeps its own copies, in the sticky cache, and builds them again on every replay), and
+ *   OpenTelemetry is more than 100 of the bundle's 270 modules: loaded for every workflow, it
+ *   was a good part of each cached workflow's memory and of each replay's start.
  */
 import type { Headers } from '@temporalio/common';
-import { TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
-import { OpenTelemetryInboundInterceptor, OpenTelemetryInternalsInterceptor, OpenTelemetryOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type { OpenTelemetryInboundInterceptor, OpenTelemetryInternalsInterceptor, OpenTelemetryOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import { log, workflowInfo, type WorkflowInboundCallsInterceptor, type WorkflowInterceptorsFactory, type WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
 import { requestIdFromHeaders, withRequestIdHeader } from '../platform/request-id-header';
 
+/**
+ * The header OpenTelemetry's Temporal interceptors carry a trace context in (their TRACE_HEADER,
+ * test/unit/workers/workflow-interceptors.test.ts holds them equal): named here, as importing
+ * it would load OpenTelemetry for every workflow.
+ */
+export const TRACE_HEADER = '_tracer-data';
+
+type WorkflowTracing = { inbound: OpenTelemetryInboundInterceptor; outbound: OpenTelemetryOutboundInterceptor; internals: OpenTelemetryInternalsInterceptor };
+
+/** OpenTelemetry's workflow interceptors, their modules loaded (once per workflow) only now. */
+function startWorkflowTracing(): WorkflowTracing {
+  // A require the bundler keeps in place (an import would load it with this module, for every workflow).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const otel = require('@temporalio/interceptors-opentelemetry/lib/workflow') as typeof import('@temporalio/interceptors-opentelemetry/lib/workflow');
+  return { inbound: new otel.OpenTelemetryInboundInterceptor(), outbound: new otel.OpenTelemetryOutboundInterceptor(), internals: new otel.OpenTelemetryInternalsInterceptor() };
+}
+
 export const interceptors: WorkflowInterceptorsFactory = () => {
   let requestId: string | undefined;
-  let tracing: { inbound: OpenTelemetryInboundInterceptor; outbound: OpenTelemetryOutboundInterceptor; internals: OpenTelemetryInternalsInterceptor } | undefined;
+  let tracing: WorkflowTracing | undefined;
 
   /**
    * A message in the history: its request is the latest, and its trace context turns tracing on.
@@ -29,9 +49,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
   const received = (headers: Headers, message: { via: 'start' | 'signal' | 'update'; name: string }) => {
     requestId = requestIdFromHeaders(headers);
     if (requestId) log.debug('Request received', message);
-    if (!tracing && TRACE_HEADER in headers) {
-      tracing = { inbound: new OpenTelemetryInboundInterceptor(), outbound: new OpenTelemetryOutboundInterceptor(), internals: new OpenTelemetryInternalsInterceptor() };
-    }
+    if (!tracing && TRACE_HEADER in headers) tracing = startWorkflowTracing();
   };
   const carryingRequestId = <Input extends { headers: Headers }>(input: Input): Input => ({ ...input, headers: withRequestIdHeader(input.headers, requestId) });
 
