@@ -202,6 +202,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         // The round settled: each decider told its decision on their own link. Patched: a round
         // settled before told only the document's contact, and only of an acceptance.
         tellRoundDecision: async ({ params, snapshot }) => {
+          // A rejection at the provider after the round was met (its outcome yes) told nobody before. Patched: a new command.
+          if (params.outcome === 'declined' && snapshot.context.deciders?.outcome === 'yes' && !patched('provider-rejection-told')) return;
           if (patched('decider-outcomes')) return tellRoundDecision(snapshot.context.deciders, params, { tenantId, documentId, informContact: input.informContact === true }, tools);
           if (params.outcome !== 'declined') await confirmations.confirmToCustomer({ params: { confirmation: params.outcome } });
         },

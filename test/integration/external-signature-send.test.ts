@@ -148,6 +148,32 @@ it("sends several signers as GetAccept's recipients in their signing order, and 
   expect((await signing.stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).deciders).toBeNull();
 });
 
+it("tells the approver a signer declined when GetAccept's signer rejects the quote after the approvers agreed", async () => {
+  const { office, stack } = signing;
+  const { documentId, email } = await office.createDocument();
+  const { number } = await office.document(documentId);
+  const chef = `chef-${documentId}@example.test`;
+  await succeeded(
+    office.api.POST('/v1/documents/{id}/send', {
+      params: { path: { id: documentId } },
+      body: { signature: { provider: 'getaccept' }, deciders: [{ email: chef, name: 'Carl Chef', role: 'approver' }, { email, name: 'Åsa Öberg', role: 'signer', step: 2 }] },
+    }),
+    202,
+  );
+  const invitation = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.includes(number)), { what: "the approver's invitation" });
+  const link = invitation.links.find((candidate) => candidate.startsWith(`${stack.baseUrl}/d/`)) as string;
+  const accepted = await fetch(`${link}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
+  expect(accepted.status).toBe(200);
+  await office.waitForDigitalStatus(documentId, 'sent');
+  await office.moveAtProvider((await office.standInDocument(documentId)).id, 'rejected');
+  expect((await office.checkSignature(documentId)).response.status).toBe(202);
+  await eventually(async () => ((await office.document(documentId)).status === 'refused' ? true : undefined), { what: 'the quote refused' });
+  // GetAccept does not say which signer rejected it: the approver hears "a signer" declined it, on a link of their own.
+  const told = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.startsWith(`Offert ${number} avböjd`)), { what: 'the approver told' });
+  expect(told.text).toContain('en undertecknare avböjde den');
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-deciders-then-getaccept-rejected');
+});
+
 it('asks the approvers on the portal first, then sends GetAccept its signers in order; their signature accepts the quote, and the approvers hear it', async () => {
   const { office, stack } = signing;
   const { documentId, email } = await office.createDocument();

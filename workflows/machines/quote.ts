@@ -78,7 +78,7 @@
  *   sent | viewed ── COMMENT by a named decider ──▶ the same status, the comment recorded
  *   With `signersAtProvider` (GetAccept), the round met records its last `step_completed` and
  *   starts the signing there (`startSigningAtProvider`) instead of accepting: the quote stays sent
- *   until the provider's signature accepts it (the round told) or its rejection refuses it; the
+ *   until the provider's signature accepts it or its rejection refuses it (the round told either); the
  *   deciders' links take nothing more meanwhile.
  *   Settled, the round is told its decision (`tellRoundDecision`: accepted, signed or declined)
  *   instead of the customer's confirmation: who hears it is domain/deciders.ts `toldOfDecision`.
@@ -545,6 +545,8 @@ export const quoteMachine = setup({
     const refuse = { ...refused, actions: [...refused.actions, 'closeDepositPages'] } as const;
     /** The provider's signers signed after the round: accepted, and the round told (the provider sends the signers their copy). */
     const signatureAccepts = { ...accept, guard: 'signatureDecides', actions: [...accepted.actions, 'openWithdrawal', tellRoundDecision('accepted')] } as const;
+    /** The provider's signers rejected it after the round: refused, and the round told, as a no on the portal tells it. */
+    const signatureRefuses = { ...refuse, guard: 'signatureDecides', actions: [...refuse.actions, tellRoundDecision('declined')] } as const;
     const refuseVotes = [
       { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1), tellRoundDecision('declined')] },
       { guard: and(['mayRefuse', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_declined')] },
@@ -641,7 +643,7 @@ export const quoteMachine = setup({
         on: {
           ACCEPT: [...acceptVotes, accept, signatureAccepts],
           SIGN: [...signVotes, sign],
-          REFUSE: [...refuseVotes, refuse, { ...refuse, guard: 'signatureDecides' }],
+          REFUSE: [...refuseVotes, refuse, signatureRefuses],
           HOLD: decide('on_hold', 'put_on_hold', 'stillValidAlone'),
           REMIND: { guard: 'stillValid', target: self, reenter: true, actions: remind(false) },
           REVISE: revise(self),

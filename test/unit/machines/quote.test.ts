@@ -489,12 +489,14 @@ describe('approvers on the portal, then signers at the provider (several decider
     ]);
   });
 
-  it("is refused by the provider's rejection once the round is met, and by a decider's no before", () => {
+  it("is refused by the provider's rejection once the round is met (the round told), and by a decider's no before", () => {
     const q = twoSteps();
     q.send({ type: 'ACCEPT', at: at(HOUR), actor: as('d1') });
     q.send({ type: 'ACCEPT', at: at(2 * HOUR), actor: as('d2') });
     q.send({ type: 'REFUSE', at: at(3 * HOUR), actor: signer });
     expect(q.status).toBe('refused');
+    // The approvers hear it, as of a no on the portal.
+    expect(q.activities.filter((activity) => activity.type === 'tellRoundDecision')).toEqual([{ type: 'tellRoundDecision', params: { outcome: 'declined' } }]);
 
     const early = twoSteps();
     early.send({ type: 'REFUSE', at: at(HOUR), actor: as('d1') });
