@@ -213,10 +213,13 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         },
         withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
         ...customerEmails,
-        // Several deciders: those still awaited are reminded, each on their own link.
+        // Several deciders: those still awaited are reminded, each on their own link; once they
+        // agreed and the signers sign at the provider, the seller's reminder goes there. Patched:
+        // such a reminder reached nobody before.
         sendReminderEmail: async (call) => {
           const round = call.snapshot.context.deciders;
-          if (!round) return customerEmails.sendReminderEmail(call);
+          const signersAwaited = call.snapshot.context.signersAtProvider === true && round?.outcome === 'yes';
+          if (!round || (signersAwaited && patched('provider-signers-reminded'))) return customerEmails.sendReminderEmail(call);
           await remindDeciders(round, call.params.reminder, { tenantId, documentId, template: reminderTemplate, attachPdf: false });
         },
         // Each step's deciders get the quote as the customer would, with the send's message.

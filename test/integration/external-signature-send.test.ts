@@ -148,7 +148,7 @@ it("sends several signers as GetAccept's recipients in their signing order, and 
   expect((await signing.stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).deciders).toBeNull();
 });
 
-it("tells the approver a signer declined when GetAccept's signer rejects the quote after the approvers agreed", async () => {
+it("reminds the approver on the portal, then the signers at GetAccept once the approver agreed; tells the approver a signer declined when GetAccept's signer rejects it", async () => {
   const { office, stack } = signing;
   const { documentId, email } = await office.createDocument();
   const { number } = await office.document(documentId);
@@ -162,10 +162,22 @@ it("tells the approver a signer declined when GetAccept's signer rejects the quo
   );
   const invitation = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.includes(number)), { what: "the approver's invitation" });
   const link = invitation.links.find((candidate) => candidate.startsWith(`${stack.baseUrl}/d/`)) as string;
+  // Each its own reminder (the same body twice would be one decision).
+  const remind = (which: string) => office.api.POST('/v1/documents/{id}/remind', { params: { path: { id: documentId }, header: { 'Idempotency-Key': `${documentId}-${which}` } }, body: {} });
+  // Before the signing starts, the seller's reminder goes to the approver awaited, on their own link (nothing yet at GetAccept).
+  expect((await remind('approver')).response.status).toBe(202);
+  const reminder = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject === `Påminnelse: offert ${number} väntar på ditt svar`), {
+    what: "the approver's reminder",
+  });
+  expect(reminder.links.some((candidate) => candidate.startsWith(`${stack.baseUrl}/d/`))).toBe(true);
   const accepted = await fetch(`${link}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
   expect(accepted.status).toBe(200);
   await office.waitForDigitalStatus(documentId, 'sent');
-  await office.moveAtProvider((await office.standInDocument(documentId)).id, 'rejected');
+  const atProvider = await office.standInDocument(documentId);
+  // Then GetAccept reminds its signer.
+  expect((await remind('signer')).response.status).toBe(202);
+  await eventually(async () => ((await office.remindersAt(atProvider.id)).length === 1 ? true : undefined), { what: 'the signer reminded at GetAccept' });
+  await office.moveAtProvider(atProvider.id, 'rejected');
   expect((await office.checkSignature(documentId)).response.status).toBe(202);
   await eventually(async () => ((await office.document(documentId)).status === 'refused' ? true : undefined), { what: 'the quote refused' });
   // GetAccept does not say which signer rejected it: the approver hears "a signer" declined it, on a link of their own.

@@ -79,7 +79,8 @@
  *   With `signersAtProvider` (GetAccept), the round met records its last `step_completed` and
  *   starts the signing there (`startSigningAtProvider`) instead of accepting: the quote stays sent
  *   until the provider's signature accepts it or its rejection refuses it (the round told either); the
- *   deciders' links take nothing more meanwhile.
+ *   deciders' links take nothing more meanwhile, and no automatic reminder goes out (the provider
+ *   reminds its signers): until then, the approvers awaited are reminded as any round's.
  *   Settled, the round is told its decision (`tellRoundDecision`: accepted, signed or declined)
  *   instead of the customer's confirmation: who hears it is domain/deciders.ts `toldOfDecision`.
  * - Deposit (`deposit` in the input; absent in quotes without one, and in those sent before it
@@ -305,6 +306,8 @@ const isDepositDue = (context: QuoteContext): boolean => context.deposit !== und
 const mayAcceptNow = (context: QuoteContext, event: QuoteEvent & { at: number }): boolean => isStillValid(context, event) && isForCurrentVersion(context, event) && !requiresSignature(context);
 /** The round met, its signers asked at the external provider: only their answer decides now. */
 const awaitsProviderSigners = (context: QuoteContext): boolean => context.signersAtProvider === true && context.deciders?.outcome === 'yes';
+/** Automatic reminders left to send: within the budget, and not once the signers sign at the provider (it reminds them itself). */
+const remindersLeft = (context: QuoteContext): boolean => context.remindersSent < context.maxReminders && !awaitsProviderSigners(context);
 const isNewDeposit = (context: QuoteContext, event: QuoteEvent): boolean => event.type === 'DEPOSIT_PAID' && isDepositDue(context) && event.payment.amount > 0;
 
 /** A delay XState's interpreter reads as "never": no timer is armed for it. */
@@ -317,7 +320,7 @@ export const quoteMachine = setup({
     input: {} as QuoteMachineInput,
   },
   guards: {
-    remindersLeft: ({ context }) => context.remindersSent < context.maxReminders,
+    remindersLeft: ({ context }) => remindersLeft(context),
     stillValid: ({ context, event }) => isStillValid(context, event),
     // Several deciders: approvers accept even where the signers sign. Under accept_when_paid the yes comes with the deposit (PAY_DEPOSIT), never without it.
     mayAccept: ({ context, event }) =>
@@ -413,7 +416,7 @@ export const quoteMachine = setup({
   },
   delays: {
     reminderDelay: ({ context }) =>
-      context.remindersSent < context.maxReminders && context.reminderAfterMs > 0
+      remindersLeft(context) && context.reminderAfterMs > 0
         ? Math.max(0, (context.lastEmailedAt ?? context.now) + context.reminderAfterMs - context.now)
         : NEVER,
     untilExpiry: ({ context }) => (context.validUntil === undefined ? NEVER : Math.max(0, context.validUntil - context.now)),
@@ -837,7 +840,7 @@ function nextReminderAt(snapshot: QuoteSnapshot): number | undefined {
   const { context } = snapshot;
   const status = quoteStatus(snapshot);
   if (status !== 'sent' && status !== 'viewed') return undefined;
-  if (context.remindersSent >= context.maxReminders || context.reminderAfterMs <= 0) return undefined;
+  if (!remindersLeft(context) || context.reminderAfterMs <= 0) return undefined;
   const at = (context.lastEmailedAt ?? context.now) + context.reminderAfterMs;
   return context.validUntil !== undefined && at >= context.validUntil ? undefined : at;
 }
