@@ -6,6 +6,7 @@
 import { ActivityFailure, condition, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { GreenlightActivities, PaymentActivities } from '../activities/types';
+import type { SignatureActivities } from '../activities/signature/types';
 import type { DecisionInput } from './messages/document';
 import type { QuoteStatus } from '../domain/documents';
 import type { PaymentPage } from '../domain/invoice';
@@ -52,6 +53,9 @@ const { recordPayment, closeHostedPayments } = proxyActivities<PaymentActivities
 /** Why no page is handed out when the deposit's last page turns out paid: that payment is being counted. */
 const DEPOSIT_JUST_PAID = 'The deposit has just been paid; the quote is being updated';
 const DEPOSIT_PAGE_FAILED = 'The payment page could not be opened; please try again in a moment';
+
+/** A signing prepared at send, dropped when the quote closes before its approvers agreed. */
+const { dropUnstartedSignature } = proxyActivities<SignatureActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 
 /** Converting on acceptance: idempotent, as a chain holds one order. */
 const { convertDocument } = proxyActivities<GreenlightActivities>({
@@ -197,6 +201,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     ],
     actions: (tools) => {
       const confirmations = confirmationActions({ tenantId, documentId, emailsCustomer, send }, tools);
+      const withdrawSignature = signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools);
       return {
         ...confirmations,
         // The round settled: each decider told its decision on their own link. Patched: a round
@@ -211,7 +216,16 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         startSigningAtProvider: async () => {
           if (input.signature) await startSigning(input.signature);
         },
-        withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
+        // Closed while its approvers still decide on the portal: no signing was started, so none is
+        // withdrawn; the one prepared at send is dropped. Patched: such a quote kept a draft signing before.
+        withdrawSignature: async (call) => {
+          const { deciders: round, signersAtProvider } = call.snapshot.context;
+          if (signersAtProvider && round?.outcome !== 'yes' && patched('unstarted-signature-dropped')) {
+            await dropUnstartedSignature.executeWithOptions({ summary: 'drop the signing never started at the provider' }, [{ tenantId, documentId }]);
+            return;
+          }
+          await withdrawSignature(call);
+        },
         ...customerEmails,
         // Several deciders: those still awaited are reminded, each on their own link; once they
         // agreed and the signers sign at the provider, the seller's reminder goes there. Patched:

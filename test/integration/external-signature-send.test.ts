@@ -148,6 +148,28 @@ it("sends several signers as GetAccept's recipients in their signing order, and 
   expect((await signing.stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).deciders).toBeNull();
 });
 
+it('cancelled while its approver still decides, a quote sent to approvers then GetAccept reads as one without a signature, its run closed, GetAccept never asked', async () => {
+  const { office, stack } = signing;
+  const { documentId, email } = await office.createDocument();
+  const callsBefore = await office.providerCalls();
+  await succeeded(
+    office.api.POST('/v1/documents/{id}/send', {
+      params: { path: { id: documentId } },
+      body: { signature: { provider: 'getaccept' }, deciders: [{ email: `chef-${documentId}@example.test`, name: 'Carl Chef', role: 'approver' }, { email, name: 'Åsa Öberg', role: 'signer', step: 2 }] },
+    }),
+    202,
+  );
+  await eventually(async () => ((await office.document(documentId)).status === 'sent' ? true : undefined), { what: 'the quote sent' });
+  expect((await office.document(documentId)).digitalStatus).toBe('draft');
+  expect((await office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: documentId } }, body: {} })).response.status).toBe(202);
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
+  // As a quote sent without a signature: no digital status, no signature to show or to count on the start page.
+  expect(await office.document(documentId)).toMatchObject({ status: 'cancelled', digitalStatus: null });
+  expect((await office.api.GET('/v1/documents/{id}/signature', { params: { path: { id: documentId } } })).response.status).toBe(404);
+  expect(await office.providerCalls()).toBe(callsBefore);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-deciders-cancelled-before-getaccept');
+});
+
 it("reminds the approver on the portal, then the signers at GetAccept once the approver agreed; tells the approver a signer declined when GetAccept's signer rejects it", async () => {
   const { office, stack } = signing;
   const { documentId, email } = await office.createDocument();
