@@ -72,7 +72,7 @@ export interface SendConfirmationEmailInput {
   reason?: string;
   /** A decider told the round's decision (deciders_*): the email carries a link of their own, as their invitation did. */
   decider?: SendDocumentEmailInput['decider'];
-  /** deciders_declined, deciders_changes_requested: whose no settled it, by name. */
+  /** deciders_declined, deciders_changes_requested: whose no settled it, by name; a signer at the provider when absent (deciders_declined). */
   declinedBy?: string;
   idempotencyKey: string;
 }

@@ -6,6 +6,7 @@
 import { ActivityFailure, condition, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { GreenlightActivities, PaymentActivities } from '../activities/types';
+import type { SignatureActivities } from '../activities/signature/types';
 import type { DecisionInput } from './messages/document';
 import type { QuoteStatus } from '../domain/documents';
 import type { PaymentPage } from '../domain/invoice';
@@ -52,6 +53,9 @@ const { recordPayment, closeHostedPayments } = proxyActivities<PaymentActivities
 /** Why no page is handed out when the deposit's last page turns out paid: that payment is being counted. */
 const DEPOSIT_JUST_PAID = 'The deposit has just been paid; the quote is being updated';
 const DEPOSIT_PAGE_FAILED = 'The payment page could not be opened; please try again in a moment';
+
+/** A signing prepared at send, dropped when the quote closes before its approvers agreed. */
+const { dropUnstartedSignature } = proxyActivities<SignatureActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 
 /** Converting on acceptance: idempotent, as a chain holds one order. */
 const { convertDocument } = proxyActivities<GreenlightActivities>({
@@ -197,11 +201,14 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
     ],
     actions: (tools) => {
       const confirmations = confirmationActions({ tenantId, documentId, emailsCustomer, send }, tools);
+      const withdrawSignature = signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools);
       return {
         ...confirmations,
         // The round settled: each decider told its decision on their own link. Patched: a round
         // settled before told only the document's contact, and only of an acceptance.
         tellRoundDecision: async ({ params, snapshot }) => {
+          // A rejection at the provider after the round was met (its outcome yes) told nobody before. Patched: a new command.
+          if (params.outcome === 'declined' && snapshot.context.deciders?.outcome === 'yes' && !patched('provider-rejection-told')) return;
           if (patched('decider-outcomes')) return tellRoundDecision(snapshot.context.deciders, params, { tenantId, documentId, informContact: input.informContact === true }, tools);
           if (params.outcome !== 'declined') await confirmations.confirmToCustomer({ params: { confirmation: params.outcome } });
         },
@@ -209,12 +216,24 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         startSigningAtProvider: async () => {
           if (input.signature) await startSigning(input.signature);
         },
-        withdrawSignature: signatureWithdrawal({ tenantId, documentId, signedExternally: input.signature !== undefined }, tools),
+        // Closed while its approvers still decide on the portal: no signing was started, so none is
+        // withdrawn; the one prepared at send is dropped. Patched: such a quote kept a draft signing before.
+        withdrawSignature: async (call) => {
+          const { deciders: round, signersAtProvider } = call.snapshot.context;
+          if (signersAtProvider && round?.outcome !== 'yes' && patched('unstarted-signature-dropped')) {
+            await dropUnstartedSignature.executeWithOptions({ summary: 'drop the signing never started at the provider' }, [{ tenantId, documentId }]);
+            return;
+          }
+          await withdrawSignature(call);
+        },
         ...customerEmails,
-        // Several deciders: those still awaited are reminded, each on their own link.
+        // Several deciders: those still awaited are reminded, each on their own link; once they
+        // agreed and the signers sign at the provider, the seller's reminder goes there. Patched:
+        // such a reminder reached nobody before.
         sendReminderEmail: async (call) => {
           const round = call.snapshot.context.deciders;
-          if (!round) return customerEmails.sendReminderEmail(call);
+          const signersAwaited = call.snapshot.context.signersAtProvider === true && round?.outcome === 'yes';
+          if (!round || (signersAwaited && patched('provider-signers-reminded'))) return customerEmails.sendReminderEmail(call);
           await remindDeciders(round, call.params.reminder, { tenantId, documentId, template: reminderTemplate, attachPdf: false });
         },
         // Each step's deciders get the quote as the customer would, with the send's message.

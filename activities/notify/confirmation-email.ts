@@ -72,7 +72,9 @@ export async function sendConfirmationEmail(deps: SendDocumentEmailDeps, input: 
         case 'signed':
         case 'deciders_signed':
           return signedCopies(prisma, input, locale);
+        // A rejection at the provider (GetAccept) does not say which of its signers gave it.
         case 'deciders_declined':
+          return { values: { decider: input.declinedBy ?? EMAIL_WORDS[locale].aSigner } };
         case 'deciders_changes_requested':
           return { values: { decider: input.declinedBy ?? '' } };
         case 'paid':

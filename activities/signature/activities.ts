@@ -171,6 +171,15 @@ export function createSignatureActivities(deps: SignatureDeps): SignatureActivit
       return answer.outcome === 'refused' ? { outcome: 'refused', detail: answer.reason } : { outcome: answer.outcome };
     },
 
+    async dropUnstartedSignature({ tenantId, documentId }) {
+      // Only a signing never created at the provider, with the digital status the send set for it; in one transaction, so a retry finds either both or neither.
+      await prisma.$transaction(async (tx) => {
+        if (await tx.externalSignature.count({ where: { tenantId, documentId, providerDocumentId: { not: null } } })) return;
+        await tx.externalSignature.deleteMany({ where: { tenantId, documentId } });
+        await tx.document.updateMany({ where: { id: documentId, tenantId }, data: { digitalStatus: null } });
+      });
+    },
+
     async withdrawDocumentSignature(input) {
       const { client, info } = Context.current();
       const cancel: CancelSignatureInput = { actor: input.actor, ...(input.reason ? { reason: input.reason } : {}) };

@@ -31,5 +31,6 @@ export function signatureActivities(prisma: PrismaClient, deps: SignatureActivit
     storeSignedDocument: missing,
     decideParentDocument: missing,
     withdrawDocumentSignature: missing,
+    dropUnstartedSignature: missing,
   };
 }

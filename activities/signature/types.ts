@@ -48,6 +48,12 @@ export interface SignatureActivities {
   storeSignedDocument(input: SignatureRef): Promise<{ key: string }>;
   /** Accepts or refuses the signed document through its own workflow; answers what that workflow said. */
   decideParentDocument(input: DecideParentInput): Promise<{ outcome: 'taken' | 'refused' | 'no_workflow'; detail?: string }>;
+  /**
+   * The document was closed before its signing started at the provider (its approvers still
+   * deciding on the portal): the signature prepared at send is dropped, so the document reads as
+   * one sent without a signature (no digital status). Nothing once the signing started.
+   */
+  dropUnstartedSignature(input: SignatureRef): Promise<void>;
   /** The document was cancelled: its signing is cancelled through the signature's own workflow; nothing when that is over. */
   withdrawDocumentSignature(input: WithdrawSignatureInput): Promise<{ outcome: 'taken' | 'refused' | 'no_workflow'; detail?: string }>;
 }

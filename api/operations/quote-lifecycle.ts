@@ -45,7 +45,7 @@ import { getSettings } from './settings';
 import { validUntilOf } from './documents';
 import { prepareExternalSignature, signatureProviderFor, type SignatureRequest } from './signatures';
 import { informsContact, resolveDeciders, type DecidersRequest } from './deciders';
-import { portalPart } from '../../domain/deciders';
+import { portalPart, type DeciderPlan } from '../../domain/deciders';
 
 export interface SendDocumentInput extends SignatureRequest, DecidersRequest {
   to?: { contactId: string } | { email: string; name?: string } | { phone: string; name?: string };
@@ -333,8 +333,8 @@ function quoteInput(
     ...story,
     validUntil: terms.validUntil.getTime(),
     reminderAfterMs: durationToMs(settings.reminderAfter),
-    // The provider reminds the signer itself.
-    maxReminders: signature ? 0 : settings.maxReminders,
+    // The provider reminds the signer itself; approvers on the portal before its signers are reminded by us until the signing starts.
+    maxReminders: signature && !deciders ? 0 : settings.maxReminders,
     requireSignature: terms.requireSignature,
     ...(settings.autoConvertToOrder ? { autoConvertToOrder: true } : {}),
     ...(signature ? { signature } : {}),
@@ -413,8 +413,10 @@ export async function remindDocument(deps: AppDeps, caller: TenantCaller, docume
   const document = await findSendable(deps, caller, documentId);
   if (!document.workflowId) throw new AppError('decision_rejected', `The ${kindName(document.kind)} has not been sent yet; send it first.`);
   // Out for signature at an external provider, the provider reminds the signer: only while the signer has something to sign.
-  const external = await deps.prisma.externalSignature.findUnique({ where: { documentId }, select: { provider: true } });
-  if (external && document.digitalStatus !== 'sent' && document.digitalStatus !== 'viewed') {
+  // Approvers on the portal before its signers are ours to remind, until the signing starts there.
+  const external = await deps.prisma.externalSignature.findUnique({ where: { documentId }, select: { provider: true, providerDocumentId: true } });
+  const approversFirst = external?.providerDocumentId === null && document.deciders !== null && portalPart(document.deciders as unknown as DeciderPlan) !== undefined;
+  if (external && !approversFirst && document.digitalStatus !== 'sent' && document.digitalStatus !== 'viewed') {
     throw new AppError('decision_rejected', `The digital signing is ${document.digitalStatus ?? 'draft'}: there is no signer to remind at ${external.provider}.`);
   }
   const view = await decideDocument(deps.temporal, document, 'remind', decisionId, { actor: sellerActor(caller) });

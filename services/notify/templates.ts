@@ -663,11 +663,11 @@ export const DEFAULT_TEMPLATES: Catalogue = {
 /** Words the renderer adds around the template: the link button and its plain-text twin. */
 export const EMAIL_WORDS: Record<
   Locale,
-  { openDocument: string; linkLine: (url: string) => string; validity: (date: string) => string; reason: (text: string) => string }
+  { openDocument: string; linkLine: (url: string) => string; validity: (date: string) => string; reason: (text: string) => string; aSigner: string }
 > = {
-  fr: { openDocument: 'Accéder au document', linkLine: (url) => `Accéder au document\u202f: ${url}`, validity: (date) => `Il est valable jusqu’au ${date}.`, reason: (text) => `Motif\u202f: «\u202f${text}\u202f»` },
-  en: { openDocument: 'View the document', linkLine: (url) => `View the document: ${url}`, validity: (date) => `It is valid until ${date}.`, reason: (text) => `Reason: “${text}”` },
-  sv: { openDocument: 'Öppna dokumentet', linkLine: (url) => `Öppna dokumentet: ${url}`, validity: (date) => `Den gäller till och med ${date}.`, reason: (text) => `Anledning: ”${text}”` },
+  fr: { openDocument: 'Accéder au document', linkLine: (url) => `Accéder au document\u202f: ${url}`, validity: (date) => `Il est valable jusqu’au ${date}.`, reason: (text) => `Motif\u202f: «\u202f${text}\u202f»`, aSigner: 'un signataire' },
+  en: { openDocument: 'View the document', linkLine: (url) => `View the document: ${url}`, validity: (date) => `It is valid until ${date}.`, reason: (text) => `Reason: “${text}”`, aSigner: 'a signer' },
+  sv: { openDocument: 'Öppna dokumentet', linkLine: (url) => `Öppna dokumentet: ${url}`, validity: (date) => `Den gäller till och med ${date}.`, reason: (text) => `Anledning: ”${text}”`, aSigner: 'en undertecknare' },
 };
 
 /** A quote over (refused, cancelled, expired) when its deposit came: nothing in its status takes money. */

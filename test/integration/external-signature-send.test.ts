@@ -148,6 +148,66 @@ it("sends several signers as GetAccept's recipients in their signing order, and 
   expect((await signing.stack.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).deciders).toBeNull();
 });
 
+it('cancelled while its approver still decides, a quote sent to approvers then GetAccept reads as one without a signature, its run closed, GetAccept never asked', async () => {
+  const { office, stack } = signing;
+  const { documentId, email } = await office.createDocument();
+  const callsBefore = await office.providerCalls();
+  await succeeded(
+    office.api.POST('/v1/documents/{id}/send', {
+      params: { path: { id: documentId } },
+      body: { signature: { provider: 'getaccept' }, deciders: [{ email: `chef-${documentId}@example.test`, name: 'Carl Chef', role: 'approver' }, { email, name: 'Åsa Öberg', role: 'signer', step: 2 }] },
+    }),
+    202,
+  );
+  await eventually(async () => ((await office.document(documentId)).status === 'sent' ? true : undefined), { what: 'the quote sent' });
+  expect((await office.document(documentId)).digitalStatus).toBe('draft');
+  expect((await office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: documentId } }, body: {} })).response.status).toBe(202);
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
+  // As a quote sent without a signature: no digital status, no signature to show or to count on the start page.
+  expect(await office.document(documentId)).toMatchObject({ status: 'cancelled', digitalStatus: null });
+  expect((await office.api.GET('/v1/documents/{id}/signature', { params: { path: { id: documentId } } })).response.status).toBe(404);
+  expect(await office.providerCalls()).toBe(callsBefore);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-deciders-cancelled-before-getaccept');
+});
+
+it("reminds the approver on the portal, then the signers at GetAccept once the approver agreed; tells the approver a signer declined when GetAccept's signer rejects it", async () => {
+  const { office, stack } = signing;
+  const { documentId, email } = await office.createDocument();
+  const { number } = await office.document(documentId);
+  const chef = `chef-${documentId}@example.test`;
+  await succeeded(
+    office.api.POST('/v1/documents/{id}/send', {
+      params: { path: { id: documentId } },
+      body: { signature: { provider: 'getaccept' }, deciders: [{ email: chef, name: 'Carl Chef', role: 'approver' }, { email, name: 'Åsa Öberg', role: 'signer', step: 2 }] },
+    }),
+    202,
+  );
+  const invitation = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.includes(number)), { what: "the approver's invitation" });
+  const link = invitation.links.find((candidate) => candidate.startsWith(`${stack.baseUrl}/d/`)) as string;
+  // Each its own reminder (the same body twice would be one decision).
+  const remind = (which: string) => office.api.POST('/v1/documents/{id}/remind', { params: { path: { id: documentId }, header: { 'Idempotency-Key': `${documentId}-${which}` } }, body: {} });
+  // Before the signing starts, the seller's reminder goes to the approver awaited, on their own link (nothing yet at GetAccept).
+  expect((await remind('approver')).response.status).toBe(202);
+  const reminder = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject === `Påminnelse: offert ${number} väntar på ditt svar`), {
+    what: "the approver's reminder",
+  });
+  expect(reminder.links.some((candidate) => candidate.startsWith(`${stack.baseUrl}/d/`))).toBe(true);
+  const accepted = await fetch(`${link}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
+  expect(accepted.status).toBe(200);
+  await office.waitForDigitalStatus(documentId, 'sent');
+  const atProvider = await office.standInDocument(documentId);
+  // Then GetAccept reminds its signer.
+  expect((await remind('signer')).response.status).toBe(202);
+  await eventually(async () => ((await office.remindersAt(atProvider.id)).length === 1 ? true : undefined), { what: 'the signer reminded at GetAccept' });
+  await office.moveAtProvider(atProvider.id, 'rejected');
+  expect((await office.checkSignature(documentId)).response.status).toBe(202);
+  await eventually(async () => ((await office.document(documentId)).status === 'refused' ? true : undefined), { what: 'the quote refused' });
+  // GetAccept does not say which signer rejected it: the approver hears "a signer" declined it, on a link of their own.
+  const told = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.startsWith(`Offert ${number} avböjd`)), { what: 'the approver told' });
+  expect(told.text).toContain('en undertecknare avböjde den');
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-deciders-then-getaccept-rejected');
+});
+
 it('asks the approvers on the portal first, then sends GetAccept its signers in order; their signature accepts the quote, and the approvers hear it', async () => {
   const { office, stack } = signing;
   const { documentId, email } = await office.createDocument();

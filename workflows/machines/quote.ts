@@ -82,8 +82,9 @@
  *   sent | viewed ── COMMENT by a named decider ──▶ the same status, the comment recorded
  *   With `signersAtProvider` (GetAccept), the round met records its last `step_completed` and
  *   starts the signing there (`startSigningAtProvider`) instead of accepting: the quote stays sent
- *   until the provider's signature accepts it (the round told) or its rejection refuses it; the
- *   deciders' links take nothing more meanwhile.
+ *   until the provider's signature accepts it or its rejection refuses it (the round told either); the
+ *   deciders' links take nothing more meanwhile, and no automatic reminder goes out (the provider
+ *   reminds its signers): until then, the approvers awaited are reminded as any round's.
  *   Settled, the round is told its decision (`tellRoundDecision`: accepted, signed or declined)
  *   instead of the customer's confirmation: who hears it is domain/deciders.ts `toldOfDecision`.
  * - Deposit (`deposit` in the input; absent in quotes without one, and in those sent before it
@@ -319,6 +320,12 @@ const mayAcceptNow = (context: QuoteContext, event: QuoteEvent & { at: number })
 const awaitsProviderSigners = (context: QuoteContext): boolean => context.signersAtProvider === true && context.deciders?.outcome === 'yes';
 /** accept_when_paid with deciders: the round is met, the quote waits for the deposit (being paid, or a card declined). */
 const roundAwaitsDeposit = (context: QuoteContext): boolean => depositPolicy(context) === 'accept_when_paid' && context.deciders?.outcome === 'yes' && isDepositDue(context);
+/**
+ * Automatic reminders left to send: within the budget, not once the signers sign at the provider
+ * (it reminds them itself), and not while a met round waits for its deposit (nobody is awaited: the money is).
+ */
+const remindersLeft = (context: QuoteContext): boolean =>
+  context.remindersSent < context.maxReminders && !awaitsProviderSigners(context) && !roundAwaitsDeposit(context);
 const isNewDeposit = (context: QuoteContext, event: QuoteEvent): boolean => event.type === 'DEPOSIT_PAID' && isDepositDue(context) && event.payment.amount > 0;
 
 /** A delay XState's interpreter reads as "never": no timer is armed for it. */
@@ -331,8 +338,7 @@ export const quoteMachine = setup({
     input: {} as QuoteMachineInput,
   },
   guards: {
-    // Nobody is awaited once the round is met: the deposit is.
-    remindersLeft: ({ context }) => context.remindersSent < context.maxReminders && !roundAwaitsDeposit(context),
+    remindersLeft: ({ context }) => remindersLeft(context),
     stillValid: ({ context, event }) => isStillValid(context, event),
     // Several deciders: approvers accept even where the signers sign. Under accept_when_paid the yes comes with the deposit (PAY_DEPOSIT), never without it:
     // with deciders, the yes that would settle the round.
@@ -442,7 +448,7 @@ export const quoteMachine = setup({
   },
   delays: {
     reminderDelay: ({ context }) =>
-      context.remindersSent < context.maxReminders && context.reminderAfterMs > 0
+      remindersLeft(context) && context.reminderAfterMs > 0
         ? Math.max(0, (context.lastEmailedAt ?? context.now) + context.reminderAfterMs - context.now)
         : NEVER,
     untilExpiry: ({ context }) => (context.validUntil === undefined ? NEVER : Math.max(0, context.validUntil - context.now)),
@@ -576,6 +582,8 @@ export const quoteMachine = setup({
     const refuse = { ...refused, actions: [...refused.actions, 'closeDepositPages'] } as const;
     /** The provider's signers signed after the round: accepted, and the round told (the provider sends the signers their copy). */
     const signatureAccepts = { ...accept, guard: 'signatureDecides', actions: [...accepted.actions, 'openWithdrawal', tellRoundDecision('accepted')] } as const;
+    /** The provider's signers rejected it after the round: refused, and the round told, as a no on the portal tells it. */
+    const signatureRefuses = { ...refuse, guard: 'signatureDecides', actions: [...refuse.actions, tellRoundDecision('declined')] } as const;
     const refuseVotes = [
       { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1), tellRoundDecision('declined')] },
       { guard: and(['mayRefuse', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_declined')] },
@@ -679,7 +687,7 @@ export const quoteMachine = setup({
         on: {
           ACCEPT: [...acceptVotes, accept, signatureAccepts],
           SIGN: [...signVotes, sign],
-          REFUSE: [...refuseVotes, refuse, { ...refuse, guard: 'signatureDecides' }],
+          REFUSE: [...refuseVotes, refuse, signatureRefuses],
           HOLD: decide('on_hold', 'put_on_hold', 'stillValidAlone'),
           REMIND: { guard: 'stillValid', target: self, reenter: true, actions: remind(false) },
           REVISE: revise(self),
@@ -882,7 +890,7 @@ function nextReminderAt(snapshot: QuoteSnapshot): number | undefined {
   const { context } = snapshot;
   const status = quoteStatus(snapshot);
   if (status !== 'sent' && status !== 'viewed') return undefined;
-  if (context.remindersSent >= context.maxReminders || context.reminderAfterMs <= 0 || roundAwaitsDeposit(context)) return undefined;
+  if (!remindersLeft(context) || context.reminderAfterMs <= 0) return undefined;
   const at = (context.lastEmailedAt ?? context.now) + context.reminderAfterMs;
   return context.validUntil !== undefined && at >= context.validUntil ? undefined : at;
 }

@@ -489,12 +489,29 @@ describe('approvers on the portal, then signers at the provider (several decider
     ]);
   });
 
-  it("is refused by the provider's rejection once the round is met, and by a decider's no before", () => {
+  it('reminds the approvers awaited until the signing starts at the provider, then no more (it reminds its signers)', () => {
+    const q = twoSteps();
+    q.fire('reminderDelay');
+    expect(q.activities[0]).toEqual({ type: 'sendReminderEmail', params: { reminder: 1, automatic: true } });
+    q.send({ type: 'ACCEPT', at: at(3 * DAY + HOUR), actor: as('d1') });
+    q.send({ type: 'ACCEPT', at: at(3 * DAY + 2 * HOUR), actor: as('d2') });
+    expect(quoteView(q.snapshot).nextReminderAt).toBeUndefined();
+    // The timer armed before the signing started fires to no effect, and a view re-arms none.
+    q.fire('reminderDelay');
+    expect(q.activities).toEqual([]);
+    q.send(view(at(7 * DAY)));
+    expect(q.due('reminderDelay')).toBeUndefined();
+    expect(q.context.remindersSent).toBe(1);
+  });
+
+  it("is refused by the provider's rejection once the round is met (the round told), and by a decider's no before", () => {
     const q = twoSteps();
     q.send({ type: 'ACCEPT', at: at(HOUR), actor: as('d1') });
     q.send({ type: 'ACCEPT', at: at(2 * HOUR), actor: as('d2') });
     q.send({ type: 'REFUSE', at: at(3 * HOUR), actor: signer });
     expect(q.status).toBe('refused');
+    // The approvers hear it, as of a no on the portal.
+    expect(q.activities.filter((activity) => activity.type === 'tellRoundDecision')).toEqual([{ type: 'tellRoundDecision', params: { outcome: 'declined' } }]);
 
     const early = twoSteps();
     early.send({ type: 'REFUSE', at: at(HOUR), actor: as('d1') });
