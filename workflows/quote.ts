@@ -216,14 +216,18 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteVie
         startSigningAtProvider: async () => {
           if (input.signature) await startSigning(input.signature);
         },
-        // Closed while its approvers still decide on the portal: no signing was started, so none is
-        // withdrawn; the one prepared at send is dropped. Patched: such a quote kept a draft signing before.
+        // Closed (cancelled, answered off line, or refused by the round) while its approvers still decide
+        // on the portal: no signing was started, so none is withdrawn; the one prepared at send is dropped.
+        // Patched: such a quote kept a draft signing before. One id for every closing: each ends the run,
+        // so none was reached with the marker set before (a refusal recorded earlier replays without it).
+        // The round's no withdraws nothing else: no signing is out before the round is met.
         withdrawSignature: async (call) => {
           const { deciders: round, signersAtProvider } = call.snapshot.context;
           if (signersAtProvider && round?.outcome !== 'yes' && patched('unstarted-signature-dropped')) {
             await dropUnstartedSignature.executeWithOptions({ summary: 'drop the signing never started at the provider' }, [{ tenantId, documentId }]);
             return;
           }
+          if (call.event.type === 'REFUSE') return;
           await withdrawSignature(call);
         },
         ...customerEmails,

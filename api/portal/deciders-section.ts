@@ -19,6 +19,8 @@ interface DecidersWords {
   roles: Record<DeciderProgress['role'], string>;
   states: Record<DeciderProgress['state'], string>;
   comments: string;
+  /** The round met, the quote accepted once its deposit is paid (accept_when_paid): nothing left to decide. */
+  depositAwaited: string;
   /** A reviewer's comment form: what it does, its field, its button. */
   commentHint: string;
   yourComment: string;
@@ -33,6 +35,7 @@ export const DECIDERS_WORDS: Record<Locale, DecidersWords> = {
     roles: { approver: 'approbateur', signer: 'signataire', reviewer: 'relecteur' },
     states: { approved: 'a approuvé', declined: 'a refusé', awaited: 'réponse attendue', not_yet_invited: 'sera invité à l’étape suivante', not_needed: 'n’a plus à répondre', reviewing: 'commente' },
     comments: 'Commentaires',
+    depositAwaited: 'Les personnes qui décident ont donné leur accord\u202f: le devis est accepté une fois l’acompte payé.',
     commentHint: 'Votre commentaire est lu par toutes les personnes qui décident\u202f; il n’accepte ni ne refuse rien.',
     yourComment: 'Votre commentaire',
     sendComment: 'Envoyer le commentaire',
@@ -44,6 +47,7 @@ export const DECIDERS_WORDS: Record<Locale, DecidersWords> = {
     roles: { approver: 'approver', signer: 'signer', reviewer: 'reviewer' },
     states: { approved: 'approved', declined: 'declined', awaited: 'awaited', not_yet_invited: 'invited at the next step', not_needed: 'no longer needed', reviewing: 'comments' },
     comments: 'Comments',
+    depositAwaited: 'The deciders agreed: the quote is accepted once its deposit is paid.',
     commentHint: 'Everyone deciding reads your comment; it accepts or refuses nothing.',
     yourComment: 'Your comment',
     sendComment: 'Send the comment',
@@ -55,6 +59,7 @@ export const DECIDERS_WORDS: Record<Locale, DecidersWords> = {
     roles: { approver: 'godkännare', signer: 'undertecknare', reviewer: 'granskare' },
     states: { approved: 'har godkänt', declined: 'har avböjt', awaited: 'svar väntas', not_yet_invited: 'bjuds in i nästa steg', not_needed: 'behöver inte svara', reviewing: 'kommenterar' },
     comments: 'Kommentarer',
+    depositAwaited: 'Alla som beslutar har godkänt: offerten godkänns när handpenningen är betald.',
     commentHint: 'Alla som beslutar läser din kommentar; den varken godkänner eller avböjer något.',
     yourComment: 'Din kommentar',
     sendComment: 'Skicka kommentaren',
@@ -73,6 +78,8 @@ export interface DeciderComment {
 export interface DecidersStanding {
   progress: DeciderProgress[];
   comments: DeciderComment[];
+  /** The round counted as the workflow counts it: once it has an outcome, nobody votes or comments any more. */
+  round: DecisionRound;
 }
 
 /** Each decider's standing and comments, from the trail since the document was last sent (a proof's new revision asks again). */
@@ -84,7 +91,7 @@ export async function deciderStanding(prisma: PrismaClient, document: { id: stri
     const decider = event.type === 'commented' ? findDecider(plan, event.data.deciderId) : undefined;
     return decider && event.data.comment ? [{ deciderId: decider.id, name: decider.name ?? decider.email, role: decider.role, comment: event.data.comment }] : [];
   });
-  return { progress: roundProgress(round), comments };
+  return { progress: roundProgress(round), comments, round };
 }
 
 /** The round as the trail has it (its votes since the document was last sent); undefined without deciders. */
@@ -108,7 +115,7 @@ async function roundAsWritten(prisma: PrismaClient, document: { id: string; deci
   return { plan, round, written };
 }
 
-export function decidersSection(locale: Locale, { progress: standing, comments }: DecidersStanding, readerId: string | null): SafeHtml {
+export function decidersSection(locale: Locale, { progress: standing, comments }: DecidersStanding, readerId: string | null, depositAwaited = false): SafeHtml {
   const t = DECIDERS_WORDS[locale];
   const steps = [...new Set(standing.map((decider) => decider.step))];
   const byStep = steps.map(
@@ -124,5 +131,6 @@ export function decidersSection(locale: Locale, { progress: standing, comments }
         (said) => html`<li class="comment" data-decider="${said.deciderId}"><strong>${said.name}</strong>${said.deciderId === readerId ? html` (${t.you})` : null} — ${t.roles[said.role]}<p>${said.comment}</p></li>`,
       )}</ul>`
     : null;
-  return html`<section class="sheet deciders" aria-labelledby="deciders-heading"><h2 id="deciders-heading">${t.heading}</h2><ol class="steps">${byStep}</ol>${commented}</section>`;
+  const awaited = depositAwaited ? html`<p class="deposit-awaited">${t.depositAwaited}</p>` : null;
+  return html`<section class="sheet deciders" aria-labelledby="deciders-heading"><h2 id="deciders-heading">${t.heading}</h2>${awaited}<ol class="steps">${byStep}</ol>${commented}</section>`;
 }

@@ -50,6 +50,7 @@ import { customerActor, forwardToColleague, takeDecision, untilRecorded, type Pr
 import { FORWARD_WORDS, forwardedNotice, forwardSection, offersForward, whyLinkCannotForward } from './forward-section';
 import { decisionsOffered, linkAllows, PORTAL_DECISIONS, type PortalDecision } from './decisions';
 import { deciderStanding, decidersSection } from './deciders-section';
+import { depositPolicyOf } from '../../domain/deposit';
 import { html } from './html';
 import { formattersFor, invalidRequestText, MESSAGES, type Messages } from './i18n';
 import { messagesFor } from './kind-words';
@@ -504,10 +505,15 @@ async function quotePage(
   };
   // An acceptance is offered back until the quote moved on (converted), was signed or its deposit paid, unless several decided it together; its workflow has the last word.
   const withdrawable = chain.length === 1 && !signature && !payment?.depositPaid && shown.deciders === null;
+  // Several deciders under accept_when_paid, their round met: the quote waits for its deposit, and nobody
+  // votes or comments any more (the workflow refuses it: the decision is taken). The one answer left is the
+  // yes that pays, on the page of whoever's yes leads to the deposit (yesLeadsToDeposit: its accept form, relabelled, posts to /pay).
+  const depositAwaited = standing?.round.outcome === 'yes' && depositPolicyOf(shown) === 'accept_when_paid' && (status === 'sent' || status === 'viewed');
   const forms = readOnly
     ? []
     : decisionsOffered(shown.kind, status, linkActionsNow(found.link.actions, shown), shown.requireSignature)
         .filter((decision) => decision !== 'withdraw' || withdrawable)
+        .filter((decision) => !depositAwaited || (decision === 'accept' && payment?.acceptLabel !== undefined))
         .map((decision) => ({ decision, ...signed() }));
   const tooLateToWithdraw = !readOnly && shown.kind === 'quote' && status === 'accepted' && !withdrawable && !state.notice;
   const words = CHAIN_WORDS[locale];
@@ -518,7 +524,7 @@ async function quotePage(
     sections: [
       ...(readOnly ? [html`<p class="notice"><a href="${linkPath}">${words.backToLink}</a> · ${words.readOnly}</p>`] : []),
       ...(payment?.section ? [payment.section] : []),
-      ...(standing ? [decidersSection(locale, standing, found.link.deciderId)] : []),
+      ...(standing ? [decidersSection(locale, standing, found.link.deciderId, depositAwaited)] : []),
       conversationSection(
         locale,
         portalSeller(shown).timeZone,

@@ -170,6 +170,32 @@ it('cancelled while its approver still decides, a quote sent to approvers then G
   if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-deciders-cancelled-before-getaccept');
 });
 
+it('refused by its approver on the portal, a quote sent to approvers then GetAccept reads as one without a signature, its run closed, GetAccept never asked', async () => {
+  const { office, stack } = signing;
+  const { documentId, email } = await office.createDocument();
+  const { number } = await office.document(documentId);
+  const chef = `chef-${documentId}@example.test`;
+  const callsBefore = await office.providerCalls();
+  await succeeded(
+    office.api.POST('/v1/documents/{id}/send', {
+      params: { path: { id: documentId } },
+      body: { signature: { provider: 'getaccept' }, deciders: [{ email: chef, name: 'Carl Chef', role: 'approver' }, { email, name: 'Åsa Öberg', role: 'signer', step: 2 }] },
+    }),
+    202,
+  );
+  const invitation = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.includes(number)), { what: "the approver's invitation" });
+  const link = invitation.links.find((candidate) => candidate.startsWith(`${stack.baseUrl}/d/`)) as string;
+  expect((await office.document(documentId)).digitalStatus).toBe('draft');
+  const refused = await fetch(`${link}/refuse`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
+  expect(refused.status).toBe(200);
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
+  // As a quote sent without a signature: no digital status, no signature to show or to count on the start page.
+  expect(await office.document(documentId)).toMatchObject({ status: 'refused', digitalStatus: null });
+  expect((await office.api.GET('/v1/documents/{id}/signature', { params: { path: { id: documentId } } })).response.status).toBe(404);
+  expect(await office.providerCalls()).toBe(callsBefore);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-deciders-refused-before-getaccept');
+});
+
 it("reminds the approver on the portal, then the signers at GetAccept once the approver agreed; tells the approver a signer declined when GetAccept's signer rejects it", async () => {
   const { office, stack } = signing;
   const { documentId, email } = await office.createDocument();

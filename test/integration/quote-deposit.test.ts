@@ -214,12 +214,14 @@ it("accept_then_pay with two approvers (rule all): each yes is a vote, the secon
 
 });
 
-it("accept_when_paid with two approvers (rule all): the second yes leads to the page; a declined card leaves the round met and the quote unaccepted; the first approver pays from their link, then it is accepted; signers are 422", async () => {
+it("accept_when_paid with two approvers (rule all): the second yes leads to the page; a declined card leaves the round met and the quote unaccepted; the first approver pays from their link (nothing else offered), then it is accepted; signers are 422", async () => {
   const { documentId, contactEmail } = await office.createQuote({ locale: 'fr', lines: FIRM_LINES, deposit: { percent: 30 }, depositPolicy: 'accept_when_paid' });
   const colleague = contactEmail.replace('buyer-', 'colleague-');
-  const { url } = await office.sendQuote(documentId, contactEmail, { deciders: committeeOf(contactEmail, colleague), rule: 'all' });
+  const reviewer = contactEmail.replace('buyer-', 'reviewer-');
+  const { url } = await office.sendQuote(documentId, contactEmail, { deciders: [...committeeOf(contactEmail, colleague), { email: reviewer, name: 'Inès Roux', role: 'reviewer' }], rule: 'all' });
   const { number, deposit } = await documentOf(documentId);
   const { url: colleagueUrl, text: colleaguePage } = await emailedPortalPage(payments.stack, colleague, number);
+  const { url: reviewerUrl } = await emailedPortalPage(payments.stack, reviewer, number);
 
   // Neither yes would meet the rule alone: both pages accept with a plain vote.
   expect(colleaguePage).not.toContain('Accepter et payer l’acompte');
@@ -242,6 +244,13 @@ it("accept_when_paid with two approvers (rule all): the second yes leads to the 
   const firstPage = await (await fetch(`${url}?payment=cancelled`)).text();
   expect(firstPage).toContain('Le devis n’est pas encore accepté');
   expect(firstPage).toContain('Accepter et payer l’acompte');
+  // The round met, the deposit awaited: the yes that pays is the only answer offered (a refusal would be 409), and the standing says so.
+  expect(firstPage).not.toContain(`${new URL(url).pathname}/refuse"`);
+  expect(firstPage).toContain('Les personnes qui décident ont donné leur accord');
+  // The reviewer has nothing left to answer: no form to accept, refuse or comment.
+  const reviewerPage = await (await fetch(reviewerUrl)).text();
+  expect(reviewerPage).toContain('le devis est accepté une fois l’acompte payé');
+  expect(reviewerPage).not.toMatch(/action="[^"]*\/(accept|refuse|comment|pay)"/);
   const again = await postPayForm(url, formFields(firstPage, 'pay'));
   expect(again.checkoutUrl).not.toBe(opened.checkoutUrl);
   await payAndReturn(url, again.checkoutUrl as string);

@@ -585,7 +585,8 @@ export const quoteMachine = setup({
     /** The provider's signers rejected it after the round: refused, and the round told, as a no on the portal tells it. */
     const signatureRefuses = { ...refuse, guard: 'signatureDecides', actions: [...refuse.actions, tellRoundDecision('declined')] } as const;
     const refuseVotes = [
-      { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1), tellRoundDecision('declined')] },
+      // Refused by the round, its signing with it when one was prepared (the workflow knows whether), as a cancel.
+      { ...refuse, guard: and(['mayRefuse', 'voteSettles']), actions: ['keepTime', 'countVote', voteRecord('decider_declined'), ...refuse.actions.slice(1), 'withdrawSignature', tellRoundDecision('declined')] },
       { guard: and(['mayRefuse', 'inRound']), actions: ['keepTime', 'countVote', voteRecord('decider_declined')] },
     ] as const;
     /** The portal signing cancelled, the quote left where it is (its timers keep running). */
