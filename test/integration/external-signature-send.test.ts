@@ -40,6 +40,37 @@ async function waitForProviderCall(after: number): Promise<void> {
   await eventually(async () => ((await signing.office.providerCalls()) > after ? true : undefined), { what: 'the workflow to call GetAccept' });
 }
 
+type Signer = { email: string; name: string; role: 'signer'; step: number };
+
+/**
+ * A quote sent to an approver on the portal (Carl Chef, step 1), then to its contact as
+ * GetAccept's signer (step 2) and any later signers: once the approver's invitation is out, with
+ * their link, and how many calls GetAccept had before the send.
+ */
+async function sentToApproverThenSigners(laterSigners: Signer[] = []) {
+  const { office, stack } = signing;
+  const { documentId, email } = await office.createDocument();
+  const { number } = await office.document(documentId);
+  const chef = `chef-${documentId}@example.test`;
+  const callsBefore = await office.providerCalls();
+  await succeeded(
+    office.api.POST('/v1/documents/{id}/send', {
+      params: { path: { id: documentId } },
+      body: { signature: { provider: 'getaccept' }, deciders: [{ email: chef, name: 'Carl Chef', role: 'approver' }, ...laterSigners, { email, name: 'Åsa Öberg', role: 'signer', step: 2 }] },
+    }),
+    202,
+  );
+  const invitation = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.includes(number)), { what: "the approver's invitation" });
+  const link = invitation.links.find((candidate) => candidate.startsWith(`${stack.baseUrl}/d/`)) as string;
+  return { documentId, number, email, chef, link, callsBefore };
+}
+
+/** The approver's decision on their link, as the portal's script posts it. */
+async function decide(link: string, action: 'accept' | 'refuse') {
+  const response = await fetch(`${link}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
+  return { status: response.status, body: (await response.json()) as { status?: string; detail?: string } };
+}
+
 it("sends a purpose's message in the tenant's own words; the catalogue checks them like any template", async () => {
   const { office } = signing;
   const refused = await office.api.PATCH('/v1/settings', {
@@ -150,15 +181,7 @@ it("sends several signers as GetAccept's recipients in their signing order, and 
 
 it('cancelled while its approver still decides, a quote sent to approvers then GetAccept reads as one without a signature, its run closed, GetAccept never asked', async () => {
   const { office, stack } = signing;
-  const { documentId, email } = await office.createDocument();
-  const callsBefore = await office.providerCalls();
-  await succeeded(
-    office.api.POST('/v1/documents/{id}/send', {
-      params: { path: { id: documentId } },
-      body: { signature: { provider: 'getaccept' }, deciders: [{ email: `chef-${documentId}@example.test`, name: 'Carl Chef', role: 'approver' }, { email, name: 'Åsa Öberg', role: 'signer', step: 2 }] },
-    }),
-    202,
-  );
+  const { documentId, callsBefore } = await sentToApproverThenSigners();
   await eventually(async () => ((await office.document(documentId)).status === 'sent' ? true : undefined), { what: 'the quote sent' });
   expect((await office.document(documentId)).digitalStatus).toBe('draft');
   expect((await office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: documentId } }, body: {} })).response.status).toBe(202);
@@ -172,22 +195,9 @@ it('cancelled while its approver still decides, a quote sent to approvers then G
 
 it('refused by its approver on the portal, a quote sent to approvers then GetAccept reads as one without a signature, its run closed, GetAccept never asked', async () => {
   const { office, stack } = signing;
-  const { documentId, email } = await office.createDocument();
-  const { number } = await office.document(documentId);
-  const chef = `chef-${documentId}@example.test`;
-  const callsBefore = await office.providerCalls();
-  await succeeded(
-    office.api.POST('/v1/documents/{id}/send', {
-      params: { path: { id: documentId } },
-      body: { signature: { provider: 'getaccept' }, deciders: [{ email: chef, name: 'Carl Chef', role: 'approver' }, { email, name: 'Åsa Öberg', role: 'signer', step: 2 }] },
-    }),
-    202,
-  );
-  const invitation = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.includes(number)), { what: "the approver's invitation" });
-  const link = invitation.links.find((candidate) => candidate.startsWith(`${stack.baseUrl}/d/`)) as string;
+  const { documentId, link, callsBefore } = await sentToApproverThenSigners();
   expect((await office.document(documentId)).digitalStatus).toBe('draft');
-  const refused = await fetch(`${link}/refuse`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
-  expect(refused.status).toBe(200);
+  expect((await decide(link, 'refuse')).status).toBe(200);
   await stack.client.workflow.getHandle(`quote-${documentId}`).result();
   // As a quote sent without a signature: no digital status, no signature to show or to count on the start page.
   expect(await office.document(documentId)).toMatchObject({ status: 'refused', digitalStatus: null });
@@ -198,18 +208,7 @@ it('refused by its approver on the portal, a quote sent to approvers then GetAcc
 
 it("reminds the approver on the portal, then the signers at GetAccept once the approver agreed; tells the approver a signer declined when GetAccept's signer rejects it", async () => {
   const { office, stack } = signing;
-  const { documentId, email } = await office.createDocument();
-  const { number } = await office.document(documentId);
-  const chef = `chef-${documentId}@example.test`;
-  await succeeded(
-    office.api.POST('/v1/documents/{id}/send', {
-      params: { path: { id: documentId } },
-      body: { signature: { provider: 'getaccept' }, deciders: [{ email: chef, name: 'Carl Chef', role: 'approver' }, { email, name: 'Åsa Öberg', role: 'signer', step: 2 }] },
-    }),
-    202,
-  );
-  const invitation = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.includes(number)), { what: "the approver's invitation" });
-  const link = invitation.links.find((candidate) => candidate.startsWith(`${stack.baseUrl}/d/`)) as string;
+  const { documentId, number, chef, link } = await sentToApproverThenSigners();
   // Each its own reminder (the same body twice would be one decision).
   const remind = (which: string) => office.api.POST('/v1/documents/{id}/remind', { params: { path: { id: documentId }, header: { 'Idempotency-Key': `${documentId}-${which}` } }, body: {} });
   // Before the signing starts, the seller's reminder goes to the approver awaited, on their own link (nothing yet at GetAccept).
@@ -218,8 +217,7 @@ it("reminds the approver on the portal, then the signers at GetAccept once the a
     what: "the approver's reminder",
   });
   expect(reminder.links.some((candidate) => candidate.startsWith(`${stack.baseUrl}/d/`))).toBe(true);
-  const accepted = await fetch(`${link}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
-  expect(accepted.status).toBe(200);
+  expect((await decide(link, 'accept')).status).toBe(200);
   await office.waitForDigitalStatus(documentId, 'sent');
   const atProvider = await office.standInDocument(documentId);
   // Then GetAccept reminds its signer.
@@ -236,35 +234,13 @@ it("reminds the approver on the portal, then the signers at GetAccept once the a
 
 it('asks the approvers on the portal first, then sends GetAccept its signers in order; their signature accepts the quote, and the approvers hear it', async () => {
   const { office, stack } = signing;
-  const { documentId, email } = await office.createDocument();
-  const { number } = await office.document(documentId);
-  const chef = `chef-${documentId}@example.test`;
-  await succeeded(
-    office.api.POST('/v1/documents/{id}/send', {
-      params: { path: { id: documentId } },
-      body: {
-        signature: { provider: 'getaccept' },
-        deciders: [
-          { email: chef, name: 'Carl Chef', role: 'approver' },
-          { email: 'vd@example.test', name: 'Vera Direktör', role: 'signer', step: 3 },
-          { email, name: 'Åsa Öberg', role: 'signer', step: 2 },
-        ],
-      },
-    }),
-    202,
-  );
   // The approver gets our email with a link of their own; GetAccept has nothing yet.
-  const invitation = await eventually(async () => (await stack.readOutbox()).find((message) => message.to.includes(chef) && message.subject.includes(number)), { what: "the approver's invitation" });
-  const token = invitation.links.find((link) => link.startsWith(`${stack.baseUrl}/d/`))?.slice(`${stack.baseUrl}/d/`.length) as string;
+  const { documentId, number, email, chef, link } = await sentToApproverThenSigners([{ email: 'vd@example.test', name: 'Vera Direktör', role: 'signer', step: 3 }]);
   await eventually(async () => ((await office.document(documentId)).status === 'sent' ? true : undefined), { what: 'the quote sent' });
   expect((await stack.prisma.externalSignature.findUniqueOrThrow({ where: { documentId } })).providerDocumentId).toBeNull();
   expect((await office.document(documentId)).digitalStatus).toBe('draft');
 
-  const decide = async (action: string) => {
-    const response = await fetch(`${stack.baseUrl}/d/${token}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
-    return { status: response.status, body: (await response.json()) as { status?: string; detail?: string } };
-  };
-  expect(await decide('accept')).toMatchObject({ status: 200, body: { status: 'sent' } });
+  expect(await decide(link, 'accept')).toMatchObject({ status: 200, body: { status: 'sent' } });
   await office.waitForDigitalStatus(documentId, 'sent');
   const atProvider = await office.standInDocument(documentId);
   expect(atProvider.is_signing_order).toBe(true);
@@ -273,7 +249,7 @@ it('asks the approvers on the portal first, then sends GetAccept its signers in 
     ['vd@example.test', 'Vera Direktör', '2'],
   ]);
   // The approvers have agreed: their links decide nothing more, the signers do.
-  expect(await decide('refuse')).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/^The approvers agreed; the signers now sign/) } });
+  expect(await decide(link, 'refuse')).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/^The approvers agreed; the signers now sign/) } });
   expect((await office.document(documentId)).status).toBe('sent');
 
   await office.moveAtProvider(atProvider.id, 'signed');
