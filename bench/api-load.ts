@@ -11,8 +11,9 @@
  * 2. The portal page (`GET /d/:token`), BENCH_PAGE_CONCURRENCY (20) in flight over the links of
  *    BENCH_PAGE_LINKS (5) sent quotes, for as long. Each open is recorded (view-tracking.ts).
  * Each: throughput and p50/p99 of the round trip, each beside its goal, PASS or MISS; the CPU
- * time each process used per request (user + system, all its threads, from /proc), which other
- * work on this shared machine moves far less than it moves latencies; the load average.
+ * time each process used per request (user + system, all its threads, from /proc: the API, the
+ * worker, PostgreSQL's backends serving the bench's database, this process), which other work
+ * on this shared machine moves far less than it moves latencies; the load average.
  * BENCH_API_CPU_PROF=<dir>: the API process writes a V8 CPU profile there when it stops.
  * Prints figures; asserts nothing.
  */
@@ -44,7 +45,12 @@ const GOALS = {
 
 /** CPU time (user + system, every thread) the process has used so far, in ms: /proc/<pid>/stat counts it in ticks of 10 ms (USER_HZ). */
 function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0; // a PostgreSQL backend that ended meanwhile (its time is lost to the figure)
+  }
   // After the command name (which may hold spaces): state is field 3, utime 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -58,19 +64,33 @@ interface Processes {
 
 interface MeasuredRun extends RunResult {
   /** CPU ms per answered request, of each process. */
-  cpuMsPerRequest: { api: number; worker: number; loadGenerator: number };
+  cpuMsPerRequest: { api: number; worker: number; database: number | undefined; loadGenerator: number };
 }
 
-async function measured(processes: Processes, run: () => Promise<RunResult>): Promise<MeasuredRun> {
-  const cpu = () => ({ api: cpuMsOf(processes.api.pid!), worker: cpuMsOf(processes.worker.pid!), self: process.cpuUsage() });
-  const before = cpu();
+/** The CPU ms of each PostgreSQL backend serving the bench's database; none when PostgreSQL runs elsewhere (its pids are not this machine's). */
+async function databaseCpuMs(stack: Stack): Promise<Map<number, number>> {
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(stack.config.databaseUrl).hostname)) return new Map();
+  const backends = await stack.prisma.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+  return new Map(backends.map(({ pid }) => [pid, cpuMsOf(pid)]));
+}
+
+async function measured(stack: Stack, processes: Processes, run: () => Promise<RunResult>): Promise<MeasuredRun> {
+  const cpu = async () => ({ api: cpuMsOf(processes.api.pid!), worker: cpuMsOf(processes.worker.pid!), database: await databaseCpuMs(stack), self: process.cpuUsage() });
+  const before = await cpu();
   const result = await run();
-  const after = cpu();
+  const after = await cpu();
   const self = process.cpuUsage(before.self);
+  // Backends started during the run count from their start.
+  const database = [...after.database].reduce((sum, [pid, ms]) => sum + ms - (before.database.get(pid) ?? 0), 0);
   const perRequest = (ms: number) => ms / Math.max(1, result.latenciesMs.length);
   return {
     ...result,
-    cpuMsPerRequest: { api: perRequest(after.api - before.api), worker: perRequest(after.worker - before.worker), loadGenerator: perRequest((self.user + self.system) / 1000) },
+    cpuMsPerRequest: {
+      api: perRequest(after.api - before.api),
+      worker: perRequest(after.worker - before.worker),
+      database: after.database.size > 0 ? perRequest(database) : undefined,
+      loadGenerator: perRequest((self.user + self.system) / 1000),
+    },
   };
 }
 
@@ -84,7 +104,7 @@ function report(label: string, result: MeasuredRun, goal: { perSecond: number; p
     `${label}\n  ${result.latenciesMs.length} in ${result.seconds.toFixed(1)} s${result.failures ? ` (${result.failures} failed)` : ''}` +
       `\n  throughput ${perSecond.toFixed(1)} /s   goal ≥ ${goal.perSecond} /s   ${verdict(perSecond >= goal.perSecond)}` +
       `\n  p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms   goal p99 ≤ ${goal.p99Ms} ms   ${verdict(p99 <= goal.p99Ms)}` +
-      `\n  CPU per request: API process ${cpu.api.toFixed(2)} ms, worker ${cpu.worker.toFixed(2)} ms, load generator ${cpu.loadGenerator.toFixed(2)} ms` +
+      `\n  CPU per request: API process ${cpu.api.toFixed(2)} ms, worker ${cpu.worker.toFixed(2)} ms, PostgreSQL ${cpu.database === undefined ? 'n/a' : `${cpu.database.toFixed(2)} ms`}, load generator ${cpu.loadGenerator.toFixed(2)} ms` +
       `\n  load average ${loadavg()
         .map((load) => load.toFixed(2))
         .join(', ')}`,
@@ -140,7 +160,7 @@ async function main(): Promise<void> {
       await runPool({ seconds: WARMUP_SECONDS }, CREATE_CONCURRENCY, create);
       report(
         `POST /v1/documents, ${CREATE_CONCURRENCY} at once:`,
-        await measured(processes, () => runPool({ seconds: SECONDS }, CREATE_CONCURRENCY, create)),
+        await measured(stack, processes, () => runPool({ seconds: SECONDS }, CREATE_CONCURRENCY, create)),
         GOALS.create,
       );
 
@@ -160,7 +180,7 @@ async function main(): Promise<void> {
       await runPool({ seconds: WARMUP_SECONDS }, PAGE_CONCURRENCY, open);
       report(
         `Portal page GET, ${PAGE_CONCURRENCY} at once over ${links.length} links:`,
-        await measured(processes, () => runPool({ seconds: SECONDS }, PAGE_CONCURRENCY, open)),
+        await measured(stack, processes, () => runPool({ seconds: SECONDS }, PAGE_CONCURRENCY, open)),
         GOALS.page,
       );
     } finally {
