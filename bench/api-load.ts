@@ -29,7 +29,8 @@ import { startStack, type Stack } from '../test/support/stack';
 import { processLogPath, WorkerProcesses } from '../test/support/worker-process';
 import { benchSeller, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, type RunResult } from './harness';
 
-const BENCH_DATABASE = 'greenlight_bench_api';
+/** Its own per run: other checkouts on this machine run this bench too, and each recreates and drops its database. */
+const BENCH_DATABASE = `greenlight_bench_api_${process.pid}`;
 const SECONDS = intFromEnv('BENCH_API_SECONDS', 15);
 const WARMUP_SECONDS = intFromEnv('BENCH_API_WARMUP_SECONDS', 3);
 const CREATE_CONCURRENCY = intFromEnv('BENCH_CREATE_CONCURRENCY', 10);
