@@ -30,6 +30,9 @@ export interface SharedBudget {
   keyPrefix: string;
 }
 
+/** Hits counted by one statement at most: three parameters each, far below PostgreSQL's 65,535 even when a flood of tokens is walked. */
+const MAX_BATCH = 1000;
+
 /** One hit waiting for its count. */
 interface Hit {
   key: string;
@@ -41,8 +44,8 @@ interface Hit {
  * The hits of every budget of this process, counted in PostgreSQL a batch at a time: while one
  * statement is out, the hits that arrive wait and go together in the next. Alone, a hit waits
  * for nothing; under load (each portal request hits two budgets, one after the other) a request
- * costs the API a fraction of a round trip instead of two — what the portal page spent most on
- * after its own reads.
+ * costs the API a fraction of a round trip instead of two (two of the five statements the
+ * portal page sent once its open took one).
  *
  * One statement per batch: a key seen for the first time, or whose window ended, starts a new
  * window at its batch's hits; any other adds them in the database, so that every process's
@@ -52,7 +55,7 @@ interface Hit {
  * delete of the ended window and then an upsert per hit: four round trips per portal request.)
  */
 export class RateLimitHits {
-  private waiting: Hit[] = [];
+  private readonly waiting: Hit[] = [];
   private sending = false;
 
   constructor(private readonly prisma: PrismaClient) {}
@@ -67,8 +70,7 @@ export class RateLimitHits {
   private async send(): Promise<void> {
     this.sending = true;
     while (this.waiting.length > 0) {
-      const batch = this.waiting;
-      this.waiting = [];
+      const batch = this.waiting.splice(0, MAX_BATCH);
       try {
         const totals = await this.countBatch(batch);
         const given = new Map<string, number>();
