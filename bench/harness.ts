@@ -69,10 +69,11 @@ export async function sendForPortalLink(api: GreenlightClient, mailer: Capturing
 
 /**
  * A tenant of the stack with a salesperson, a customer and its contact, and the quote of three
- * lines (one optional) the API benches send for them, numbered by `index`.
+ * lines (one optional) the API benches send for them, numbered by `index`; `api` speaks to the
+ * API at `apiUrl` (the stack's own unless the bench runs another).
  */
-export async function benchSeller(stack: Stack) {
-  const api = greenlightClient(stack.baseUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
+export async function benchSeller(stack: Stack, apiUrl = stack.baseUrl) {
+  const api = greenlightClient(apiUrl, (await stack.createTenant('Bench Print Shop')).apiKey);
   const user = await succeeded(api.POST('/v1/users', { body: { name: 'Bench Seller', email: 'seller@shop.bench' } }));
   const customer = await succeeded(api.POST('/v1/customers', { body: { name: 'Bench Customer', locale: 'en' } }));
   const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customer.id } }, body: { name: 'Bench Buyer', email: 'buyer@buyer.bench' } }));

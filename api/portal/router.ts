@@ -63,7 +63,7 @@ import { VIEW_BEACON_CSP_SOURCE, viewBeacon } from './view-beacon';
 import { confirmSeen, confirmViewBeforeAction, recordDownload, recordOpen, type PageOpen } from './view-tracking';
 import { certificatePath, consentTextFor, isOutdatedLink, outdatedLinkPage, sendCertificate, signatureEvidence } from './signing';
 import type { SignatureEvidence } from '../../domain/signature';
-import { createPortalRateLimiters } from './rate-limits';
+import { createPortalRateLimiters, RateLimitHits } from './rate-limits';
 import { downloadReceipt, paymentPageParts, payOnline, returnFromPayment } from './online-payment';
 import { PROOF_DECISION_FIELDS, proofDecisionDetails, proofPortalPage, proofRefusalText, requiredComment, sendProofPageImage, sendProofPdf } from './proof-portal';
 import { PROOF_SCRIPT_CSP_SOURCE } from './proof-script';
@@ -176,7 +176,8 @@ function readPost<Body extends { decisionId?: string; csrf?: string }>(
 
 export function createPortalRouter(deps: AppDeps): Router {
   const router = express.Router();
-  const budget = (name: string) => ({ prisma: deps.prisma, keyPrefix: `${deps.config.rateLimitScope}:${name}` });
+  const hits = new RateLimitHits(deps.prisma);
+  const budget = (name: string) => ({ prisma: deps.prisma, hits, keyPrefix: `${deps.config.rateLimitScope}:${name}` });
   const rateLimited = createPortalRateLimiters(budget('portal'), deps.config.portalRateLimits, answerRateLimited);
   // A proof page loads one image per page (more on zoom): page images get budgets of their own, ten times the pages'.
   const { perTokenPerMinute, perIpPerMinute } = deps.config.portalRateLimits;

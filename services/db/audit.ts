@@ -5,7 +5,9 @@
  * workflow's transitions, recordFact for a fact no running workflow took (activities/db/), a
  * conversion. So numbering, status and the counters the back office lists (views, downloads,
  * sent date) move together in one transaction, a retried write is a no-op, and the activity
- * that wrote the event starts its webhook deliveries (services/webhooks/dispatch.ts).
+ * that wrote the event starts its webhook deliveries (services/webhooks/dispatch.ts). One
+ * exception, written by the API: a portal page's `opened` event, in one statement when no
+ * webhook endpoint may want it (recordOpenedAlone).
  */
 import { computeTotals, withChosenOptions } from '../../domain/money';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
@@ -165,4 +167,27 @@ export async function recordAuditEvent(
     if (!event) throw error;
     return { event, created: false, deliveriesQueued: 0 };
   }
+}
+
+/**
+ * A portal page's `opened` event in one statement: the document's next sequence number, its
+ * open count and updatedAt, and the event — the rows recordAuditEvent writes for it, in a
+ * transaction of five round trips holding the document's row while the customer waits for the
+ * page. Only for a tenant without webhook endpoints: an event one may want is queued with its
+ * deliveries by recordAuditEvent. Answers false, having written nothing, for the others (and
+ * for a document not found): the caller then records it through recordAuditEvent.
+ */
+export async function recordOpenedAlone(prisma: PrismaClient, input: Omit<AuditEventInput, 'type' | 'status' | 'digitalStatus'>): Promise<boolean> {
+  const written = await prisma.$executeRaw`
+    WITH document AS (
+      UPDATE "Document" SET "eventSeq" = "eventSeq" + 1, "openCount" = "openCount" + 1, "updatedAt" = ${new Date()}
+      WHERE "id" = ${input.documentId} AND "tenantId" = ${input.tenantId}
+        AND NOT EXISTS (SELECT 1 FROM "WebhookEndpoint" WHERE "tenantId" = ${input.tenantId} AND "disabledAt" IS NULL AND "deletedAt" IS NULL)
+      RETURNING "eventSeq"
+    )
+    INSERT INTO "AuditEvent" ("id", "tenantId", "documentId", "seq", "dedupeKey", "type", "at", "actor", "ip", "userAgent", "data")
+    SELECT ${newId('evt')}, ${input.tenantId}, ${input.documentId}, "eventSeq", ${input.dedupeKey}, 'opened', ${input.at}, ${input.actor},
+      ${input.ip ?? null}, ${input.userAgent ?? null}, ${JSON.stringify(input.data ?? {})}::jsonb
+    FROM document`;
+  return written === 1;
 }

@@ -3,7 +3,7 @@
  * (as behind the load balancer of `make cluster`) share one budget per link, counted in
  * PostgreSQL, so a customer gets the limit once, not once per process.
  */
-import { pruneExpiredRateLimitCounters } from '../../api/portal/rate-limits';
+import { pruneExpiredRateLimitCounters, RateLimitHits } from '../../api/portal/rate-limits';
 import { findFreePort } from '../../scripts/lib/ports';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
@@ -58,6 +58,21 @@ describe('portal rate limits with two API processes', () => {
     expect(page).toContain('Too many requests');
     expect(page).toContain(`<meta http-equiv="refresh" content="${retryAfter}">`);
   }, 240_000);
+
+  it('counts hits that arrive while a count is out together, each with a count of its own', async () => {
+    const hits = new RateLimitHits(stack.prisma);
+    const [busy, quiet] = [`batch-test:${Date.now()}:busy`, `batch-test:${Date.now()}:quiet`];
+    // The first goes alone; the others wait for it and go in one statement.
+    const counts = await Promise.all([busy, busy, quiet, busy, busy].map((key) => hits.count(key)));
+    expect(counts.map((count) => count.points)).toEqual([1, 2, 1, 3, 4]);
+    const rows = await stack.prisma.rateLimitCounter.findMany({ where: { key: { in: [busy, quiet] } }, orderBy: { key: 'asc' } });
+    expect(rows.map((row) => [row.key, row.points])).toEqual([
+      [busy, 4],
+      [quiet, 1],
+    ]);
+    // A key's window starts with its first hit, whichever batch the others went in.
+    expect(new Set(counts.filter((_, index) => index !== 2).map((count) => count.expire.getTime())).size).toBe(1);
+  });
 
   it('prunes counters whose window ended an hour ago, and keeps the others', async () => {
     const now = new Date();

@@ -9,7 +9,7 @@ import { factWorkflowId, type FactInput, type factWorkflow } from '../../workflo
 import { saveClosedHistory } from '../replay/record';
 import { eventually } from '../support/eventually';
 import { greenlightClient, succeeded, type components, type GreenlightClient } from '../support/api';
-import { createQuoteScenario } from '../support/quote-scenario';
+import { createQuoteScenario, emailTo, portalLinkIn } from '../support/quote-scenario';
 import { startStack, type Stack } from '../support/stack';
 import { startReceiver, verifies, type Received } from '../support/webhook-receiver';
 
@@ -119,6 +119,32 @@ test('events recorded outside a running workflow are delivered by whoever record
     const createdEvent = (await stack.prisma.auditEvent.findFirstOrThrow({ where: { documentId: copy.id, type: 'created' } })).id;
     expect(deliveries.map((delivery) => delivery.eventId)).toContain(createdEvent);
     expect(receiver.received).toHaveLength(3);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test("a portal page's open, which the API records itself, reaches an endpoint that wants it", async () => {
+  const receiver = await startReceiver();
+  try {
+    const endpoint = await succeeded(api.POST('/v1/webhook-endpoints', { body: { url: receiver.url, events: ['document.opened'] } }));
+    const quote = await createQuoteScenario(api);
+    await sendQuote(quote.documentId);
+    const link = portalLinkIn(await emailTo(stack.readOutbox, quote.contactEmail), stack.baseUrl);
+    expect((await fetch(link, { headers: { 'user-agent': 'Mozilla/5.0 (webhook test) Firefox/140.0' } })).status).toBe(200);
+
+    const [delivery] = await eventually(
+      async () => {
+        const deliveries = await deliveriesOf(endpoint.id);
+        return deliveries[0]?.status === 'delivered' ? deliveries : undefined;
+      },
+      { what: 'the delivery of document.opened' },
+    );
+    const opened = await stack.prisma.auditEvent.findFirstOrThrow({ where: { documentId: quote.documentId, type: 'opened' } });
+    expect(delivery).toMatchObject({ type: 'document.opened', eventId: opened.id });
+    const body = JSON.parse(receiver.received[0]?.body ?? '{}') as { data: { document: { openCount: number }; event: { seq: number; type: string } } };
+    expect(body.data.document.openCount).toBe(1);
+    expect(body.data.event).toMatchObject({ type: 'opened', seq: opened.seq });
   } finally {
     await receiver.close();
   }
