@@ -104,13 +104,18 @@ export function withChosenOptions<TLine extends CountedLine & { id: string }>(li
 }
 
 export function computeTotals(lines: readonly CountedLine[], currency: string): Totals {
+  return { ...sumAmounts(lines), currency };
+}
+
+/** The totals' amounts, for a document whose currency is not known yet (the tenant's, read as it is written). */
+export function sumAmounts(lines: readonly CountedLine[]): Omit<Totals, 'currency'> {
   let net = 0;
   let tax = 0;
   for (const line of lines.filter(countsInTotals)) {
     net += line.netAmount;
     tax += line.taxAmount;
   }
-  return { net, tax, gross: net + tax, currency };
+  return { net, tax, gross: net + tax };
 }
 
 /** Tax grouped by rate, as a business document prints it. */

@@ -4,10 +4,10 @@
  * tenant: another tenant's id is simply not found.
  */
 import type { z } from 'zod';
-import type { AuditEvent, Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { AuditEvent, Document, Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { DocumentKind } from '../../domain/documents';
 import { depositColumns, type DepositAsked, type DepositColumns, type DepositPolicy } from '../../domain/deposit';
-import { computeTotals, priceLine, type LineInput, type PricedLine, type Totals } from '../../domain/money';
+import { priceLine, sumAmounts, type LineInput, type PricedLine, type Totals } from '../../domain/money';
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { AppError, type FieldError } from '../../domain/errors';
@@ -15,7 +15,7 @@ import { readerTimeZone } from '../../domain/seller';
 import { DATE_ONLY, validUntilInstant } from '../../domain/validity';
 import { MAX_AMOUNT, type createDocumentSchema } from '../schemas';
 import { insertNumberedDocument } from '../../services/db/document-numbers';
-import { lineRows } from '../../services/db/lines';
+import { lineRows, writtenLines } from '../../services/db/lines';
 import { proofTypeForNewProof } from './customers';
 import { NEWEST_FIRST, readPage, SEQUENCE_ORDER, type Page, type PageRequest } from './pagination';
 
@@ -75,7 +75,7 @@ export async function validUntilOf(prisma: PrismaClient, tenantId: string, custo
   return new Date(validUntilInstant(value, timeZone));
 }
 
-export function priceLines(lines: CreateDocumentInput['lines'], currency: string): { priced: PricedLine[]; totals: Totals } {
+export function priceLines(lines: CreateDocumentInput['lines']): { priced: PricedLine[]; amounts: Omit<Totals, 'currency'> } {
   const priced = (lines ?? []).map((line) => priceLine(line));
   // Bounded with every optional line picked, so whatever the customer chooses still fits the columns.
   const largestGross = priced.reduce((sum, line) => sum + Math.abs(line.netAmount + line.taxAmount), 0);
@@ -84,22 +84,29 @@ export function priceLines(lines: CreateDocumentInput['lines'], currency: string
       { path: 'lines', message: `the total must stay within ${MAX_AMOUNT} minor units` },
     ]);
   }
-  return { priced, totals: computeTotals(priced, currency) };
+  return { priced, amounts: sumAmounts(priced) };
 }
 
+/** A proof is sent the way its customer takes proofs, decided as it is made and kept on the document. */
+async function proofTypeOfNewProof(prisma: PrismaClient, tenantId: string, input: CreateDocumentInput): Promise<string> {
+  // The references first: an unknown customer is refused as one, not as a customer without proofs.
+  await checkReferences(prisma, tenantId, input);
+  return proofTypeForNewProof(prisma, tenantId, input.customerId);
+}
+
+/**
+ * A new draft, numbered, with its lines: written by one statement that checks its references
+ * (checkReferences says which failed when it wrote nothing) and answers the row written.
+ */
 export async function createDocument(
   prisma: PrismaClient,
   tenantId: string,
   input: CreateDocumentInput,
   now = new Date(),
 ): Promise<DocumentWithLines> {
-  const tenant = await checkReferences(prisma, tenantId, input);
   const validUntil = input.validUntil ? await validUntilOf(prisma, tenantId, input.customerId, input.validUntil) : null;
-  // After the references: an unknown customer is refused as one, not as a customer without proofs.
-  // A proof is sent the way its customer takes proofs, decided now and kept on the document.
-  const proofType = input.kind === 'proof' ? await proofTypeForNewProof(prisma, tenantId, input.customerId) : null;
-  const currency = input.currency ?? tenant.currency;
-  const { priced, totals } = priceLines(input.lines, currency);
+  const proofType = input.kind === 'proof' ? await proofTypeOfNewProof(prisma, tenantId, input) : null;
+  const { priced, amounts } = priceLines(input.lines);
   const deposit = depositOfInput(input.kind, input.deposit ?? null, input.depositPolicy);
   const id = newId('doc');
   const document = {
@@ -108,28 +115,35 @@ export async function createDocument(
     kind: input.kind,
     title: input.title ?? null,
     status: 'draft',
-    currency,
+    // None given: the tenant's, read by the statement that writes the document.
+    currency: input.currency ?? null,
     customerId: input.customerId,
     contactId: input.contactId ?? null,
     assigneeId: input.assigneeId ?? null,
-    netTotal: totals.net,
-    taxTotal: totals.tax,
-    grossTotal: totals.gross,
+    netTotal: amounts.net,
+    taxTotal: amounts.tax,
+    grossTotal: amounts.gross,
     validUntil,
     dueDate: input.dueDate ? new Date(input.dueDate) : null,
     proofType,
     ...deposit,
   };
+  const lines = lineRows(priced);
 
+  let written: Document | undefined;
   try {
-    await insertNumberedDocument(prisma, document, lineRows(priced), now, input.number);
+    written = await insertNumberedDocument(prisma, document, lines, now, input.number);
   } catch (error) {
     // Only a number given by the caller can be taken: allocated ones come from the counter.
     if (input.number !== undefined && isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
     throw error;
   }
-  // Read back as Prisma types its rows (the columns' defaults, decimals, dates), lines joined: one statement.
-  return prisma.document.findUniqueOrThrow({ where: { id }, include: withLines });
+  if (!written) {
+    await checkReferences(prisma, tenantId, input);
+    // They were missing when written, and are all there now.
+    throw new AppError('conflict', 'The customer, contact or assignee was being changed; send the document again.');
+  }
+  return { ...written, lines: writtenLines(id, lines) };
 }
 
 /**

@@ -40,7 +40,7 @@ export async function updateDocument(
 ): Promise<DocumentWithLines> {
   const document = await getDocument(deps.prisma, caller.tenantId, documentId);
   await checkReferences(deps.prisma, caller.tenantId, { kind: 'quote', customerId: document.customerId, contactId: patch.contactId, assigneeId: patch.assigneeId });
-  if (patch.lines) priceLines(patch.lines, document.currency);
+  if (patch.lines) priceLines(patch.lines);
   const content: DocumentChanges = {
     ...(patch.title !== undefined ? { title: patch.title } : {}),
     ...(patch.lines ? { lines: patch.lines } : {}),

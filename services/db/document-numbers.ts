@@ -7,13 +7,14 @@
  * number back, so numbers have no gap. The row stays locked until that transaction ends, queueing
  * the tenant's other creations of the series, so the number is taken as late as can be:
  * - a document written alone (insertNumberedDocument) is written with its lines and its number in
- *   one statement, which commits as it ends: the row is held for no round trip at all;
+ *   one statement, which commits as it ends: the row is held for no round trip at all (the same
+ *   statement checks the document's references first and answers its row: one round trip);
  * - one written with other rows in a transaction is written under a stand-in (unnumbered: its own
  *   id, unique), then numbered (numberDocument) by the last statement before the commit.
  * A number the back office gave by hand in that form (Q-2026-0042) moves the counter past it
  * instead of colliding later.
  */
-import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type Document, type PrismaClient } from '../../generated/prisma/client';
 import type { DocumentKind } from '../../domain/documents';
 
 const SERIES: Record<DocumentKind | 'request', string> = {
@@ -30,51 +31,67 @@ const COUNTER_DIGITS = 4;
 /** A number of the series' form, as one may be given by hand: "Q-2026-0042". */
 const SERIES_NUMBER = new RegExp(`^(${Object.values(SERIES).join('|')})-([0-9]{4})-([0-9]{1,9})$`);
 
-/** The statement that moves the series' counter on by one and answers the new number ("number"). */
-function nextNumber(tenantId: string, kind: DocumentKind | 'request', at: Date): Prisma.Sql {
+/**
+ * The statement that moves the series' counter on by one and answers the new number ("number");
+ * with `onlyIf` (a FROM clause), only when that has a row.
+ */
+function nextNumber(tenantId: string, kind: DocumentKind | 'request', at: Date, onlyIf: Prisma.Sql = Prisma.empty): Prisma.Sql {
   const series = SERIES[kind];
   const year = at.getUTCFullYear();
   return Prisma.sql`
-    INSERT INTO "DocumentNumberCounter" ("tenantId", "series", "year", "last") VALUES (${tenantId}, ${series}, ${year}::int, 1)
+    INSERT INTO "DocumentNumberCounter" ("tenantId", "series", "year", "last") SELECT ${tenantId}, ${series}, ${year}::int, 1 ${onlyIf}
     ON CONFLICT ("tenantId", "series", "year") DO UPDATE SET "last" = "DocumentNumberCounter"."last" + 1
     RETURNING ${`${series}-${year}-`} || lpad("last"::text, GREATEST(${COUNTER_DIGITS}::int, length("last"::text)), '0') AS "number"`;
 }
 
 /**
- * The statement that moves the series' counter up to a number given in its form; null for a
- * number in no series' form. Taking the counter's row before writing the document, it waits for
- * the creations of the series that hold it, and one that took this very number is then refused by
- * the unique index instead of deadlocking.
+ * The statement that moves the series' counter up to a number given in its form, only when
+ * `onlyIf` (a FROM clause) has a row; null for a number in no series' form. Taking the counter's
+ * row before writing the document, it waits for the creations of the series that hold it, and
+ * one that took this very number is then refused by the unique index instead of deadlocking.
  */
-function followGivenNumber(tenantId: string, number: string): Prisma.Sql | null {
+function followGivenNumber(tenantId: string, number: string, onlyIf: Prisma.Sql): Prisma.Sql | null {
   const parts = SERIES_NUMBER.exec(number);
   if (!parts) return null;
   const [, series, year, counter] = parts;
   return Prisma.sql`
-    INSERT INTO "DocumentNumberCounter" ("tenantId", "series", "year", "last") VALUES (${tenantId}, ${series}, ${Number(year)}::int, ${Number(counter)}::int)
+    INSERT INTO "DocumentNumberCounter" ("tenantId", "series", "year", "last") SELECT ${tenantId}, ${series}, ${Number(year)}::int, ${Number(counter)}::int ${onlyIf}
     ON CONFLICT ("tenantId", "series", "year") DO UPDATE SET "last" = EXCLUDED."last"
     WHERE "DocumentNumberCounter"."last" < EXCLUDED."last"`;
 }
 
 /**
- * `("a", "b") VALUES ($1, $2), …` for rows of one table with the same fields, their columns as
- * Prisma names them (no @map in these models); a field left undefined takes the column's default.
+ * A document's columns (number aside: given or taken; currency null: the tenant's), and its
+ * lines' but their document's.
  */
-function columnsAndValues(rows: readonly Record<string, unknown>[]): Prisma.Sql {
-  const columns = Object.keys(rows[0] ?? {}).filter((column) => rows[0]?.[column] !== undefined);
-  const tuples = rows.map((row) => Prisma.sql`(${Prisma.join(columns.map((column) => row[column]))})`);
-  return Prisma.sql`(${Prisma.raw(columns.map((column) => `"${column}"`).join(', '))}) VALUES ${Prisma.join(tuples)}`;
-}
-
-/** A document's columns (number aside: given or taken), and its lines' but their document's. */
-export type NewDocumentRow = Omit<Prisma.DocumentCreateManyInput, 'kind' | 'number' | 'createdAt' | 'updatedAt' | 'deciders'> & { kind: DocumentKind };
+export type NewDocumentRow = Omit<Prisma.DocumentCreateManyInput, 'kind' | 'number' | 'currency' | 'createdAt' | 'updatedAt' | 'deciders'> & {
+  kind: DocumentKind;
+  currency: string | null;
+};
 export type NewLineRow = Omit<Prisma.DocumentLineCreateManyInput, 'documentId'>;
 
 /**
+ * The document's tenant (its currency) when the customer, the contact (the customer's) and the
+ * assignee it names are that tenant's; no row otherwise.
+ */
+function tenantOfReferences(document: NewDocumentRow): Prisma.Sql {
+  const { tenantId, customerId, contactId, assigneeId } = document;
+  const checks = [
+    Prisma.sql`EXISTS (SELECT 1 FROM "Customer" WHERE "id" = ${customerId} AND "tenantId" = ${tenantId})`,
+    ...(contactId ? [Prisma.sql`EXISTS (SELECT 1 FROM "Contact" WHERE "id" = ${contactId} AND "tenantId" = ${tenantId} AND "customerId" = ${customerId})`] : []),
+    ...(assigneeId ? [Prisma.sql`EXISTS (SELECT 1 FROM "User" WHERE "id" = ${assigneeId} AND "tenantId" = ${tenantId})`] : []),
+  ];
+  return Prisma.sql`SELECT "currency" FROM "Tenant" WHERE "id" = ${tenantId} AND ${Prisma.join(checks, ' AND ')}`;
+}
+
+/**
  * Writes a document and its lines, numbered next in its series unless a number is given, in one
- * statement. Sent alone, not in a transaction, it commits as it ends: the counter's row is held
- * for that statement only. Made `at` (the year of its number). A given number another document
- * has is refused by the unique index (isUniqueViolation), and nothing is written.
+ * statement, and answers the document's row as written (its columns' defaults too); nothing
+ * is written, and nothing answered, unless the customer, contact and assignee it names are its
+ * tenant's (the caller says which is not). Sent alone, not in a transaction, it commits as it
+ * ends: the counter's row is held for that statement only, and is not taken when nothing is
+ * written. Made `at` (the year of its number). A given number another document has is refused
+ * by the unique index (isUniqueViolation), and nothing is written.
  */
 export async function insertNumberedDocument(
   prisma: PrismaClient,
@@ -82,16 +99,42 @@ export async function insertNumberedDocument(
   lines: readonly NewLineRow[],
   at: Date,
   givenNumber?: string,
-): Promise<void> {
-  const counter = givenNumber === undefined ? nextNumber(document.tenantId, document.kind, at) : followGivenNumber(document.tenantId, givenNumber);
-  const number = givenNumber ?? Prisma.sql`(SELECT "number" FROM counter)`;
+): Promise<Document | undefined> {
+  const onlyWithReferences = Prisma.sql`FROM "references"`;
+  const counter =
+    givenNumber === undefined ? nextNumber(document.tenantId, document.kind, at, onlyWithReferences) : followGivenNumber(document.tenantId, givenNumber, onlyWithReferences);
+  const row = {
+    ...document,
+    currency: Prisma.sql`COALESCE(${document.currency}, "references"."currency")`,
+    number: givenNumber ?? Prisma.sql`(SELECT "number" FROM counter)`,
+    createdAt: at,
+    updatedAt: at,
+  };
+  // A field left undefined takes its column's default.
+  const columns = Object.keys(row).filter((column) => row[column as keyof typeof row] !== undefined);
+  const lineRows = lines.map((line) => ({ ...line, documentId: document.id }));
+  const lineColumns = columnList(Object.keys(lineRows[0] ?? {}));
   const steps = [
+    Prisma.sql`"references" AS (${tenantOfReferences(document)})`,
     ...(counter ? [Prisma.sql`counter AS (${counter})`] : []),
-    Prisma.sql`document AS (INSERT INTO "Document" ${columnsAndValues([{ ...document, number, createdAt: at, updatedAt: at }])})`,
-    ...(lines.length ? [Prisma.sql`lines AS (INSERT INTO "DocumentLine" ${columnsAndValues(lines.map((line) => ({ ...line, documentId: document.id })))})`] : []),
+    // A SELECT's parameters take the types of the columns they are inserted into, as VALUES' do.
+    Prisma.sql`document AS (INSERT INTO "Document" (${columnList(columns)}) SELECT ${Prisma.join(columns.map((column) => row[column as keyof typeof row]))} ${onlyWithReferences} RETURNING *)`,
+    // Each field read as its column's type; with no document, no line.
+    ...(lineRows.length
+      ? [
+          Prisma.sql`lines AS (INSERT INTO "DocumentLine" (${lineColumns})
+            SELECT ${lineColumns} FROM json_populate_recordset(NULL::"DocumentLine", ${JSON.stringify(lineRows)}::json) WHERE EXISTS (SELECT 1 FROM document))`,
+        ]
+      : []),
   ];
   // Every data-modifying CTE runs, referenced or not; the lines' reference to the document is checked as the statement ends.
-  await prisma.$executeRaw`WITH ${Prisma.join(steps)} SELECT 1`;
+  const [written] = await prisma.$queryRaw<Document[]>`WITH ${Prisma.join(steps)} SELECT * FROM document`;
+  return written;
+}
+
+/** `"a", "b"`: the columns of Prisma's fields, which are named alike (no @map in these models). */
+function columnList(columns: readonly string[]): Prisma.Sql {
+  return Prisma.raw(columns.map((column) => `"${column}"`).join(', '));
 }
 
 /** What a new document is written with until numberDocument numbers it, in the same transaction. */

@@ -1,5 +1,5 @@
 /** Document lines as rows and back: the one mapping between priced lines and what PostgreSQL keeps. */
-import type { DocumentLine } from '../../generated/prisma/client';
+import { Prisma, type DocumentLine } from '../../generated/prisma/client';
 import type { PricedLine } from '../../domain/money';
 import { newId } from '../../platform/ids';
 
@@ -23,6 +23,14 @@ export function lineRows(lines: readonly LineValues[]) {
     netAmount: line.netAmount,
     taxAmount: line.taxAmount,
   }));
+}
+
+/**
+ * The rows of lineRows as Prisma reads them back once written for `documentId`: their
+ * decimals are already of their columns' scale (api/schemas.ts bounds them), so stored as given.
+ */
+export function writtenLines(documentId: string, rows: ReturnType<typeof lineRows>): DocumentLine[] {
+  return rows.map((row) => ({ ...row, documentId, quantity: new Prisma.Decimal(row.quantity), taxRate: new Prisma.Decimal(row.taxRate) }));
 }
 
 /** A stored line as the domain prices it (decimals as text), with its id. */
