@@ -32,6 +32,8 @@ import { AppError } from '../../domain/errors';
 import { IDEMPOTENCY_TTL_MS } from '../idempotency';
 import { apiMetrics } from '../metrics';
 import { recordFact } from '../operations/facts';
+import { recordsBehindTheAnswer } from '../operations/quote-workflow';
+import type { ViewedSignal } from '../../workflows/messages/document';
 import { customerActor, customerFact, recordCustomerFact, type CustomerActionDeps, type FactTarget } from './customer-actions';
 
 /**
@@ -169,13 +171,50 @@ export async function confirmSeen(deps: CustomerActionDeps, link: AccessLink, vi
  * the last one opened through this link. Nothing to confirm for a client that never opened it.
  */
 export async function confirmViewBeforeAction(deps: CustomerActionDeps, target: ViewTarget, source: RequestSource): Promise<void> {
-  const opened = await deps.prisma.auditEvent.findFirst({
+  const opened = await lastOpened(deps.prisma, target);
+  if (opened) await confirmView(deps, { link: target.link, document: target.document, openedAt: opened.at, viewId: opened.viewId, source });
+}
+
+/** The view a decision confirms, claimed and handed to the decision, which its workflow takes just before it. */
+export interface ViewHandedOver {
+  viewed: ViewedSignal;
+  /** The decision was refused (before its view was taken, story.ts): the view is recorded on its own. */
+  recordApart(): Promise<void>;
+  /** The decision failed on its way: the view is let go, so that a retry claims it again. */
+  release(): Promise<void>;
+}
+
+/**
+ * Before a decision, as `confirmViewBeforeAction`, but for a document whose workflow takes its
+ * decisions (a quote, an order, a delivery note: recordsBehindTheAnswer) the view is not
+ * signalled: it is claimed and handed to the decision, whose update carries it — one call to
+ * Temporal and one workflow task where a signal and then the update took two, each waiting for
+ * the other's. Any other document's view is confirmed now, and nothing is handed over.
+ */
+export async function viewForDecision(deps: CustomerActionDeps, target: ViewTarget, source: RequestSource): Promise<ViewHandedOver | undefined> {
+  if (!recordsBehindTheAnswer(target.document.kind)) {
+    await confirmViewBeforeAction(deps, target, source);
+    return undefined;
+  }
+  const opened = await lastOpened(deps.prisma, target);
+  if (!opened || !withinConfirmationWindow(opened.at) || !(await claimView(deps.prisma, opened.viewId))) return undefined;
+  const { viewId } = opened;
+  apiMetrics.portalViews.inc({ kind: target.document.kind });
+  return {
+    viewed: { eventId: viewId, at: Date.now(), actor: customerActor(target.link), source },
+    recordApart: () => recordCustomerFact(deps, { link: target.link, document: target.document }, 'viewed', source, viewId),
+    release: () => releaseView(deps.prisma, viewId),
+  };
+}
+
+/** The last page opened through the link, with the view id its confirmation names. */
+async function lastOpened(prisma: PrismaClient, target: ViewTarget): Promise<{ at: Date; viewId: string } | undefined> {
+  const opened = await prisma.auditEvent.findFirst({
     where: { documentId: target.document.id, type: 'opened', data: { path: ['linkId'], equals: target.link.id } },
     orderBy: { seq: 'desc' },
   });
   const viewId = (opened?.data as { viewId?: unknown } | undefined)?.viewId;
-  if (!opened || typeof viewId !== 'string') return;
-  await confirmView(deps, { link: target.link, document: target.document, openedAt: opened.at, viewId, source });
+  return opened && typeof viewId === 'string' ? { at: opened.at, viewId } : undefined;
 }
 
 /** A download by a known scanner is kept, doubtful and uncounted; a customer's is the `downloaded` fact. */
@@ -191,17 +230,24 @@ async function confirmView(
   deps: CustomerActionDeps,
   view: { link: AccessLink; document: FactTarget['document']; openedAt: Date; viewId: string; source: RequestSource },
 ): Promise<boolean> {
-  if (Date.now() - view.openedAt.getTime() > VIEW_CONFIRMATION_WINDOW_MS) return false;
-  if (!(await claimView(deps.prisma, view.viewId))) return false;
+  if (!withinConfirmationWindow(view.openedAt) || !(await claimView(deps.prisma, view.viewId))) return false;
   try {
     // The view id is the fact's event id: the `viewed` row names the open it confirms.
     await recordCustomerFact(deps, { link: view.link, document: view.document }, 'viewed', view.source, view.viewId);
   } catch (error) {
     // Not recorded: let a retry of the beacon count it.
-    await deps.prisma.idempotentRequest.deleteMany({ where: { scope: VIEW_CLAIM_SCOPE, key: view.viewId } });
+    await releaseView(deps.prisma, view.viewId);
     throw error;
   }
   return true;
+}
+
+function withinConfirmationWindow(openedAt: Date): boolean {
+  return Date.now() - openedAt.getTime() <= VIEW_CONFIRMATION_WINDOW_MS;
+}
+
+async function releaseView(prisma: PrismaClient, viewId: string): Promise<void> {
+  await prisma.idempotentRequest.deleteMany({ where: { scope: VIEW_CLAIM_SCOPE, key: viewId } });
 }
 
 /** Atomic: of two confirmations of one view, exactly one inserts the row. */
