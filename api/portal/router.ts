@@ -60,7 +60,7 @@ import { portalSeller, sellerToCall } from './seller-brand';
 import { renderQuotePage } from './quote-page';
 import { PORTAL_SCRIPT_CSP_SOURCE } from './sign-form';
 import { VIEW_BEACON_CSP_SOURCE, viewBeacon } from './view-beacon';
-import { confirmSeen, confirmViewBeforeAction, recordDownload, recordOpen, viewForDecision, type PageOpen } from './view-tracking';
+import { confirmSeen, confirmViewBeforeAction, decideHavingViewed, recordDownload, recordOpen, type PageOpen } from './view-tracking';
 import { certificatePath, consentTextFor, isOutdatedLink, outdatedLinkPage, sendCertificate, signatureEvidence } from './signing';
 import type { SignatureEvidence } from '../../domain/signature';
 import { createPortalRateLimiters } from './rate-limits';
@@ -266,26 +266,25 @@ export function createPortalRouter(deps: AppDeps): Router {
       const decisionId = body.decisionId ?? portalDecisionId(found, decision, body);
       // A reviewer may comment again: the page waits for this comment, written after the trail's last event now.
       const trailEnd = decision === 'comment' && !wantsJson(req) ? await lastEventSeq(deps.prisma, found.document.id) : undefined;
-      // Whoever decides has read: the page they decide on is a human view, taken before the decision.
-      const view = await viewForDecision(deps, found, requestSource(req));
       let status: QuoteStatus | ProofStatus;
       try {
-        status = await takeDecision(deps, found, {
-          decision,
-          decisionId,
-          reason: body.reason,
-          options,
-          source: requestSource(req),
-          version: found.link.documentVersion,
-          ...(view ? { viewed: view.viewed } : {}),
-          ...(signature ? { signature } : {}),
-          ...(proof ? { proof } : {}),
-          ...(comment ? { comment } : {}),
-        });
+        // Whoever decides has read: the page they decide on is a human view, taken before the decision.
+        status = await decideHavingViewed(deps, found, requestSource(req), (viewed) =>
+          takeDecision(deps, found, {
+            decision,
+            decisionId,
+            reason: body.reason,
+            options,
+            source: requestSource(req),
+            version: found.link.documentVersion,
+            ...(viewed ? { viewed } : {}),
+            ...(signature ? { signature } : {}),
+            ...(proof ? { proof } : {}),
+            ...(comment ? { comment } : {}),
+          }),
+        );
       } catch (error) {
-        const refused = error instanceof AppError && error.code === 'decision_rejected';
-        await (refused ? view?.recordApart() : view?.release());
-        if (refused) {
+        if (error instanceof AppError && error.code === 'decision_rejected') {
           const now = await currentStatus(deps, found);
           // Too late to take an answer back online: the page says whom to call.
           if (decision === 'withdraw' && ((now as string) === 'accepted' || (now as string) === 'approved')) return refuse(error, t.withdrawalClosed(sellerToCall(found.document)));

@@ -88,6 +88,7 @@ const JUST_SENT_MS = 30_000;
 const VIEW_CONFIRMATION_WINDOW_MS = IDEMPOTENCY_TTL_MS;
 
 const VIEW_CLAIM_SCOPE = 'portal-view';
+const VIEW_CLAIM_PATH = '/d/:token/seen';
 
 export type DoubtReason = 'head' | 'no-user-agent' | 'known-scanner' | 'just-sent' | 'unconfirmed';
 
@@ -171,50 +172,62 @@ export async function confirmSeen(deps: CustomerActionDeps, link: AccessLink, vi
  * the last one opened through this link. Nothing to confirm for a client that never opened it.
  */
 export async function confirmViewBeforeAction(deps: CustomerActionDeps, target: ViewTarget, source: RequestSource): Promise<void> {
-  const opened = await lastOpened(deps.prisma, target);
-  if (opened) await confirmView(deps, { link: target.link, document: target.document, openedAt: opened.at, viewId: opened.viewId, source });
-}
-
-/** The view a decision confirms, claimed and handed to the decision, which its workflow takes just before it. */
-export interface ViewHandedOver {
-  viewed: ViewedSignal;
-  /** The decision was refused (before its view was taken, story.ts): the view is recorded on its own. */
-  recordApart(): Promise<void>;
-  /** The decision failed on its way: the view is let go, so that a retry claims it again. */
-  release(): Promise<void>;
+  const viewId = await claimLastOpened(deps.prisma, target);
+  if (viewId) await recordClaimedView(deps, target, viewId, source);
 }
 
 /**
- * Before a decision, as `confirmViewBeforeAction`, but for a document whose workflow takes its
- * decisions (a quote, an order, a delivery note: recordsBehindTheAnswer) the view is not
- * signalled: it is claimed and handed to the decision, whose update carries it — one call to
- * Temporal and one workflow task where a signal and then the update took two, each waiting for
- * the other's. Any other document's view is confirmed now, and nothing is handed over.
+ * A decision taken from the link, having read its page (as `confirmViewBeforeAction`). For a
+ * document whose workflow takes the decision and records behind its answer (a quote, an order,
+ * a delivery note) the view is not signalled first: its claim is handed to the decision, whose
+ * update carries it and whose workflow takes it just before the decision — one call to Temporal
+ * and one workflow task where a signal and then the update took two, the update waiting for the
+ * signal's task. A refused decision took no view (story.ts): it is recorded on its own, as
+ * before; a decision failed on its way lets its claim go, for a retry to claim again. Any other
+ * document's view is confirmed first.
  */
-export async function viewForDecision(deps: CustomerActionDeps, target: ViewTarget, source: RequestSource): Promise<ViewHandedOver | undefined> {
+export async function decideHavingViewed<T>(
+  deps: CustomerActionDeps,
+  target: ViewTarget,
+  source: RequestSource,
+  decide: (viewed: ViewedSignal | undefined) => Promise<T>,
+): Promise<T> {
   if (!recordsBehindTheAnswer(target.document.kind)) {
     await confirmViewBeforeAction(deps, target, source);
-    return undefined;
+    return decide(undefined);
   }
-  const opened = await lastOpened(deps.prisma, target);
-  if (!opened || !withinConfirmationWindow(opened.at) || !(await claimView(deps.prisma, opened.viewId))) return undefined;
-  const { viewId } = opened;
-  apiMetrics.portalViews.inc({ kind: target.document.kind });
-  return {
-    viewed: { eventId: viewId, at: Date.now(), actor: customerActor(target.link), source },
-    recordApart: () => recordCustomerFact(deps, { link: target.link, document: target.document }, 'viewed', source, viewId),
-    release: () => releaseView(deps.prisma, viewId),
-  };
+  const viewId = await claimLastOpened(deps.prisma, target);
+  if (!viewId) return decide(undefined);
+  try {
+    const decided = await decide({ eventId: viewId, at: Date.now(), actor: customerActor(target.link), source });
+    apiMetrics.portalViews.inc({ kind: target.document.kind });
+    return decided;
+  } catch (error) {
+    const refused = error instanceof AppError && error.code === 'decision_rejected';
+    await (refused ? recordCustomerFact(deps, target, 'viewed', source, viewId) : releaseView(deps.prisma, viewId));
+    throw error;
+  }
 }
 
-/** The last page opened through the link, with the view id its confirmation names. */
-async function lastOpened(prisma: PrismaClient, target: ViewTarget): Promise<{ at: Date; viewId: string } | undefined> {
-  const opened = await prisma.auditEvent.findFirst({
-    where: { documentId: target.document.id, type: 'opened', data: { path: ['linkId'], equals: target.link.id } },
-    orderBy: { seq: 'desc' },
-  });
-  const viewId = (opened?.data as { viewId?: unknown } | undefined)?.viewId;
-  return opened && typeof viewId === 'string' ? { at: opened.at, viewId } : undefined;
+/**
+ * Claims the view of the last page opened through the link while it may still be confirmed:
+ * its view id, or undefined when there is none to claim (never opened, too old, claimed
+ * already). One statement where looking the open up and then claiming it took two round trips.
+ */
+async function claimLastOpened(prisma: PrismaClient, target: ViewTarget): Promise<string | undefined> {
+  const openedSince = new Date(Date.now() - VIEW_CONFIRMATION_WINDOW_MS);
+  const [claimed] = await prisma.$queryRaw<{ key: string }[]>`
+    INSERT INTO "IdempotentRequest" ("scope", "key", "method", "path", "bodyHash", "status")
+    SELECT ${VIEW_CLAIM_SCOPE}, opened."viewId", 'POST', ${VIEW_CLAIM_PATH}, encode(sha256(convert_to(opened."viewId", 'UTF8')), 'hex'), 200
+    FROM (
+      SELECT "data"->>'viewId' AS "viewId", "at" FROM "AuditEvent"
+      WHERE "documentId" = ${target.document.id} AND "type" = 'opened' AND "data"->>'linkId' = ${target.link.id}
+      ORDER BY "seq" DESC LIMIT 1
+    ) AS opened
+    WHERE opened."viewId" IS NOT NULL AND opened."at" >= ${openedSince}
+    ON CONFLICT DO NOTHING
+    RETURNING "key"`;
+  return claimed?.key;
 }
 
 /** A download by a known scanner is kept, doubtful and uncounted; a customer's is the `downloaded` fact. */
@@ -230,20 +243,21 @@ async function confirmView(
   deps: CustomerActionDeps,
   view: { link: AccessLink; document: FactTarget['document']; openedAt: Date; viewId: string; source: RequestSource },
 ): Promise<boolean> {
-  if (!withinConfirmationWindow(view.openedAt) || !(await claimView(deps.prisma, view.viewId))) return false;
-  try {
-    // The view id is the fact's event id: the `viewed` row names the open it confirms.
-    await recordCustomerFact(deps, { link: view.link, document: view.document }, 'viewed', view.source, view.viewId);
-  } catch (error) {
-    // Not recorded: let a retry of the beacon count it.
-    await releaseView(deps.prisma, view.viewId);
-    throw error;
-  }
+  if (Date.now() - view.openedAt.getTime() > VIEW_CONFIRMATION_WINDOW_MS) return false;
+  if (!(await claimView(deps.prisma, view.viewId))) return false;
+  await recordClaimedView(deps, view, view.viewId, view.source);
   return true;
 }
 
-function withinConfirmationWindow(openedAt: Date): boolean {
-  return Date.now() - openedAt.getTime() <= VIEW_CONFIRMATION_WINDOW_MS;
+/** Records the view just claimed; not recorded, it is let go, for a retry (a beacon's, a decision's) to count it. */
+async function recordClaimedView(deps: CustomerActionDeps, target: FactTarget, viewId: string, source: RequestSource): Promise<void> {
+  try {
+    // The view id is the fact's event id: the `viewed` row names the open it confirms.
+    await recordCustomerFact(deps, { link: target.link, document: target.document }, 'viewed', source, viewId);
+  } catch (error) {
+    await releaseView(deps.prisma, viewId);
+    throw error;
+  }
 }
 
 async function releaseView(prisma: PrismaClient, viewId: string): Promise<void> {
@@ -253,7 +267,7 @@ async function releaseView(prisma: PrismaClient, viewId: string): Promise<void> 
 /** Atomic: of two confirmations of one view, exactly one inserts the row. */
 async function claimView(prisma: PrismaClient, viewId: string): Promise<boolean> {
   const claim = await prisma.idempotentRequest.createMany({
-    data: [{ scope: VIEW_CLAIM_SCOPE, key: viewId, method: 'POST', path: '/d/:token/seen', bodyHash: sha256Hex(viewId), status: 200 }],
+    data: [{ scope: VIEW_CLAIM_SCOPE, key: viewId, method: 'POST', path: VIEW_CLAIM_PATH, bodyHash: sha256Hex(viewId), status: 200 }],
     skipDuplicates: true,
   });
   return claim.count === 1;
