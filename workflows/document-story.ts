@@ -16,7 +16,7 @@ import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
 import { documentSummary } from '../domain/summaries';
-import { downloadedSignal, viewedSignal, type DocumentWorkflowInput, type DraftStart, type RecordAnswerInput, type ViewedSignal } from './messages/document';
+import { downloadedSignal, viewedSignal, type DecisionInput, type DocumentWorkflowInput, type DraftStart, type RecordAnswerInput, type ViewedSignal } from './messages/document';
 import type { ActionCall, ActionHandlers } from './machine-runner';
 import type { AnswerEvent, FactEvent, NotifyParams, RecordParams } from './machines/actions';
 import { fact, patiently, runStory, type OperatorView, type Story, type StoryTools } from './story';
@@ -72,6 +72,12 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
       fact(downloadedSignal, (downloaded) => factEvent('DOWNLOADED', downloaded) as EventFromLogic<TMachine>),
       ...(story.facts ?? []),
     ],
+    // A customer's decision may carry the view it confirms (api/portal/view-tracking.ts). No patch:
+    // only a decision that carries one takes it, and none did before.
+    carriedFact: (decisionInput) => {
+      const { viewed, ...decision } = decisionInput as DecisionInput;
+      return viewed ? { fact: factEvent('VIEWED', viewed) as EventFromLogic<TMachine>, decision } : undefined;
+    },
     // Started for a draft's decision (its cancel): nothing is sent; the decision closes the story.
     ...(input.draft ? {} : { opening: story.opening ?? (() => ({ type: 'SEND', at: Date.now(), actor: input.sentBy }) as EventFromLogic<TMachine>) }),
     actions: (tools) => {

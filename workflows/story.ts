@@ -146,6 +146,12 @@ export interface Story<TMachine extends AnyStateMachine, TView> {
   decisions: DecisionBinding<TView, EventFromLogic<TMachine>, SnapshotFrom<TMachine>>[];
   /** Facts: recorded as the machine says, never refused. */
   facts?: FactBinding<EventFromLogic<TMachine>>[];
+  /**
+   * The fact a decision's input carries (a customer's view: whoever decides has read), taken
+   * just before the decision, and the decision's input without it; undefined when it carries
+   * none. One update instead of a signal and then an update: one workflow task, not two.
+   */
+  carriedFact?: (decisionInput: unknown) => { fact: EventFromLogic<TMachine>; decision: unknown } | undefined;
   /** The event that opens a fresh story (the seller sends the document); none when the machine's first actions open it. */
   opening?: () => EventFromLogic<TMachine>;
   /** Runs every activity action of the machine. */
@@ -234,8 +240,14 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
       async (decisionInput) => {
         const decisionId = currentDecisionId();
         if (decisionIds.has(decisionId)) return answer(runner.snapshot);
-        const event = toEvent(decisionInput);
+        const carried = story.carriedFact?.(decisionInput);
+        const event = toEvent(carried ? (carried.decision as typeof decisionInput) : decisionInput);
         const admit = (snapshot: SnapshotFrom<TMachine>) => refuseUnlessAllowed(snapshot, event);
+        if (carried) {
+          // Refused before its fact is taken (the caller then records the fact apart), else the fact goes first.
+          admit(runner.snapshot);
+          await runner.decide(carried.fact);
+        }
         const taken = await (isCustomers(event) ? runner.decide(event, admit) : runner.send(event, admit));
         decisionIds.add(decisionId);
         return answer(taken);
@@ -244,7 +256,8 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
         validator: (decisionInput) => {
           // A repeated decision id is answered with the current state, not decided again.
           if (decisionIds.has(currentDecisionId()) || !opened) return;
-          refuseUnlessAllowed(runner.snapshot, toEvent(decisionInput));
+          const carried = story.carriedFact?.(decisionInput);
+          refuseUnlessAllowed(runner.snapshot, toEvent(carried ? (carried.decision as typeof decisionInput) : decisionInput));
         },
       },
     );

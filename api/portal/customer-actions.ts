@@ -83,6 +83,8 @@ export interface DecisionRequest {
   source: RequestSource;
   /** The version the link was made for: accepting or signing an older one is refused. */
   version?: number;
+  /** The view the decision confirms, taken by the workflow just before it (view-tracking.ts `viewForDecision`). */
+  viewed?: ViewedSignal;
   /** Signing only. */
   signature?: SignatureEvidence;
   /** A quote's reviewer's comment (a proof's is in `proof`). */
@@ -112,6 +114,7 @@ export async function takeDecision(deps: CustomerActionDeps, found: FoundLink, r
     ...(request.reason ? { reason: request.reason } : {}),
     ...(request.options ? { options: request.options } : {}),
     ...(request.version !== undefined ? { version: request.version } : {}),
+    ...(request.viewed ? { viewed: request.viewed } : {}),
   };
   const { decision, decisionId, signature } = request;
   if (decision === 'sign') {

@@ -60,7 +60,7 @@ import { portalSeller, sellerToCall } from './seller-brand';
 import { renderQuotePage } from './quote-page';
 import { PORTAL_SCRIPT_CSP_SOURCE } from './sign-form';
 import { VIEW_BEACON_CSP_SOURCE, viewBeacon } from './view-beacon';
-import { confirmSeen, confirmViewBeforeAction, recordDownload, recordOpen, type PageOpen } from './view-tracking';
+import { confirmSeen, confirmViewBeforeAction, decideHavingViewed, recordDownload, recordOpen, type PageOpen } from './view-tracking';
 import { certificatePath, consentTextFor, isOutdatedLink, outdatedLinkPage, sendCertificate, signatureEvidence } from './signing';
 import type { SignatureEvidence } from '../../domain/signature';
 import { createPortalRateLimiters, RateLimitHits } from './rate-limits';
@@ -267,21 +267,23 @@ export function createPortalRouter(deps: AppDeps): Router {
       const decisionId = body.decisionId ?? portalDecisionId(found, decision, body);
       // A reviewer may comment again: the page waits for this comment, written after the trail's last event now.
       const trailEnd = decision === 'comment' && !wantsJson(req) ? await lastEventSeq(deps.prisma, found.document.id) : undefined;
-      // Whoever decides has read: the page they decide on is a human view, recorded before the decision.
-      await confirmViewBeforeAction(deps, found, requestSource(req));
       let status: QuoteStatus | ProofStatus;
       try {
-        status = await takeDecision(deps, found, {
-          decision,
-          decisionId,
-          reason: body.reason,
-          options,
-          source: requestSource(req),
-          version: found.link.documentVersion,
-          ...(signature ? { signature } : {}),
-          ...(proof ? { proof } : {}),
-          ...(comment ? { comment } : {}),
-        });
+        // Whoever decides has read: the page they decide on is a human view, taken before the decision.
+        status = await decideHavingViewed(deps, found, requestSource(req), (viewed) =>
+          takeDecision(deps, found, {
+            decision,
+            decisionId,
+            reason: body.reason,
+            options,
+            source: requestSource(req),
+            version: found.link.documentVersion,
+            ...(viewed ? { viewed } : {}),
+            ...(signature ? { signature } : {}),
+            ...(proof ? { proof } : {}),
+            ...(comment ? { comment } : {}),
+          }),
+        );
       } catch (error) {
         if (error instanceof AppError && error.code === 'decision_rejected') {
           const now = await currentStatus(deps, found);

@@ -32,6 +32,8 @@ import { AppError } from '../../domain/errors';
 import { IDEMPOTENCY_TTL_MS } from '../idempotency';
 import { apiMetrics } from '../metrics';
 import { recordFact } from '../operations/facts';
+import { recordsBehindTheAnswer } from '../operations/quote-workflow';
+import type { ViewedSignal } from '../../workflows/messages/document';
 import { customerActor, customerFact, recordCustomerFact, type CustomerActionDeps, type FactTarget } from './customer-actions';
 
 /**
@@ -86,6 +88,7 @@ const JUST_SENT_MS = 30_000;
 const VIEW_CONFIRMATION_WINDOW_MS = IDEMPOTENCY_TTL_MS;
 
 const VIEW_CLAIM_SCOPE = 'portal-view';
+const VIEW_CLAIM_PATH = '/d/:token/seen';
 
 export type DoubtReason = 'head' | 'no-user-agent' | 'known-scanner' | 'just-sent' | 'unconfirmed';
 
@@ -172,13 +175,62 @@ export async function confirmSeen(deps: CustomerActionDeps, link: AccessLink, vi
  * the last one opened through this link. Nothing to confirm for a client that never opened it.
  */
 export async function confirmViewBeforeAction(deps: CustomerActionDeps, target: ViewTarget, source: RequestSource): Promise<void> {
-  const opened = await deps.prisma.auditEvent.findFirst({
-    where: { documentId: target.document.id, type: 'opened', data: { path: ['linkId'], equals: target.link.id } },
-    orderBy: { seq: 'desc' },
-  });
-  const viewId = (opened?.data as { viewId?: unknown } | undefined)?.viewId;
-  if (!opened || typeof viewId !== 'string') return;
-  await confirmView(deps, { link: target.link, document: target.document, openedAt: opened.at, viewId, source });
+  const viewId = await claimLastOpened(deps.prisma, target);
+  if (viewId) await recordClaimedView(deps, target, viewId, source);
+}
+
+/**
+ * A decision taken from the link, having read its page (as `confirmViewBeforeAction`). For a
+ * document whose workflow takes the decision and records behind its answer (a quote, an order,
+ * a delivery note) the view is not signalled first: its claim is handed to the decision, whose
+ * update carries it and whose workflow takes it just before the decision — one call to Temporal
+ * and one workflow task where a signal and then the update took two, the update waiting for the
+ * signal's task. A refused decision took no view (story.ts): it is recorded on its own, as
+ * before; a decision failed on its way lets its claim go, for a retry to claim again. Any other
+ * document's view is confirmed first.
+ */
+export async function decideHavingViewed<T>(
+  deps: CustomerActionDeps,
+  target: ViewTarget,
+  source: RequestSource,
+  decide: (viewed: ViewedSignal | undefined) => Promise<T>,
+): Promise<T> {
+  if (!recordsBehindTheAnswer(target.document.kind)) {
+    await confirmViewBeforeAction(deps, target, source);
+    return decide(undefined);
+  }
+  const viewId = await claimLastOpened(deps.prisma, target);
+  if (!viewId) return decide(undefined);
+  try {
+    const decided = await decide({ eventId: viewId, at: Date.now(), actor: customerActor(target.link), source });
+    apiMetrics.portalViews.inc({ kind: target.document.kind });
+    return decided;
+  } catch (error) {
+    const refused = error instanceof AppError && error.code === 'decision_rejected';
+    await (refused ? recordCustomerFact(deps, target, 'viewed', source, viewId) : releaseView(deps.prisma, viewId));
+    throw error;
+  }
+}
+
+/**
+ * Claims the view of the last page opened through the link while it may still be confirmed:
+ * its view id, or undefined when there is none to claim (never opened, too old, claimed
+ * already). One statement where looking the open up and then claiming it took two round trips.
+ */
+async function claimLastOpened(prisma: PrismaClient, target: ViewTarget): Promise<string | undefined> {
+  const openedSince = new Date(Date.now() - VIEW_CONFIRMATION_WINDOW_MS);
+  const [claimed] = await prisma.$queryRaw<{ key: string }[]>`
+    INSERT INTO "IdempotentRequest" ("scope", "key", "method", "path", "bodyHash", "status")
+    SELECT ${VIEW_CLAIM_SCOPE}, opened."viewId", 'POST', ${VIEW_CLAIM_PATH}, encode(sha256(convert_to(opened."viewId", 'UTF8')), 'hex'), 200
+    FROM (
+      SELECT "data"->>'viewId' AS "viewId", "at" FROM "AuditEvent"
+      WHERE "documentId" = ${target.document.id} AND "type" = 'opened' AND "data"->>'linkId' = ${target.link.id}
+      ORDER BY "seq" DESC LIMIT 1
+    ) AS opened
+    WHERE opened."viewId" IS NOT NULL AND opened."at" >= ${openedSince}
+    ON CONFLICT DO NOTHING
+    RETURNING "key"`;
+  return claimed?.key;
 }
 
 /** A download by a known scanner is kept, doubtful and uncounted; a customer's is the `downloaded` fact. */
@@ -196,21 +248,29 @@ async function confirmView(
 ): Promise<boolean> {
   if (Date.now() - view.openedAt.getTime() > VIEW_CONFIRMATION_WINDOW_MS) return false;
   if (!(await claimView(deps.prisma, view.viewId))) return false;
+  await recordClaimedView(deps, view, view.viewId, view.source);
+  return true;
+}
+
+/** Records the view just claimed; not recorded, it is let go, for a retry (a beacon's, a decision's) to count it. */
+async function recordClaimedView(deps: CustomerActionDeps, target: FactTarget, viewId: string, source: RequestSource): Promise<void> {
   try {
     // The view id is the fact's event id: the `viewed` row names the open it confirms.
-    await recordCustomerFact(deps, { link: view.link, document: view.document }, 'viewed', view.source, view.viewId);
+    await recordCustomerFact(deps, { link: target.link, document: target.document }, 'viewed', source, viewId);
   } catch (error) {
-    // Not recorded: let a retry of the beacon count it.
-    await deps.prisma.idempotentRequest.deleteMany({ where: { scope: VIEW_CLAIM_SCOPE, key: view.viewId } });
+    await releaseView(deps.prisma, viewId);
     throw error;
   }
-  return true;
+}
+
+async function releaseView(prisma: PrismaClient, viewId: string): Promise<void> {
+  await prisma.idempotentRequest.deleteMany({ where: { scope: VIEW_CLAIM_SCOPE, key: viewId } });
 }
 
 /** Atomic: of two confirmations of one view, exactly one inserts the row. */
 async function claimView(prisma: PrismaClient, viewId: string): Promise<boolean> {
   const claim = await prisma.idempotentRequest.createMany({
-    data: [{ scope: VIEW_CLAIM_SCOPE, key: viewId, method: 'POST', path: '/d/:token/seen', bodyHash: sha256Hex(viewId), status: 200 }],
+    data: [{ scope: VIEW_CLAIM_SCOPE, key: viewId, method: 'POST', path: VIEW_CLAIM_PATH, bodyHash: sha256Hex(viewId), status: 200 }],
     skipDuplicates: true,
   });
   return claim.count === 1;

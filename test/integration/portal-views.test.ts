@@ -9,6 +9,7 @@ import { MESSAGES } from '../../api/portal/i18n';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/eventually';
 import { succeeded } from '../support/api';
+import { postPortalDecision } from '../support/http';
 import { PHONE_BROWSER_AGENT, reportSeen, viewIdOf } from '../support/page-views';
 import { backOffice, formFields, SAMPLE_LINES, type BackOffice, type SentQuote } from './portal-fixtures';
 
@@ -125,6 +126,29 @@ it('counts the page a customer decides on as viewed first, without any script', 
   expect((await eventsOf(quote, 'opened')).map((event) => event.confirmed)).toEqual([true]);
   // The view the decision confirmed is taken: the page's late report counts nothing more.
   expect(await reportSeen(quote.url, viewIdOf(page))).toEqual({ status: 200, body: { counted: false } });
+});
+
+it('counts the page a customer decides on also when the decision is refused', async () => {
+  const quote = await sentQuote({ sentSecondsAgo: 3600 });
+  await open(quote, PHONE_BROWSER_AGENT);
+  expect(await postPortalDecision(quote.url, 'hold')).toMatchObject({ status: 200, body: { status: 'on_hold' } });
+  // Recorded behind the answer: the trail has it before the page is opened again.
+  await eventually(async () => ((await office.document(quote.documentId)).status === 'on_hold' ? true : undefined), { what: 'the hold recorded' });
+  // Opened again, and put on hold again: the quote refuses, and the page read is still a view.
+  await open(quote, PHONE_BROWSER_AGENT);
+  expect(await postPortalDecision(quote.url, 'hold', { decisionId: randomUUID() })).toMatchObject({ status: 409, body: { detail: 'The quote is already on hold' } });
+
+  const counted = await eventually(
+    async () => {
+      const document = await office.document(quote.documentId);
+      return document.viewCount === 2 ? document : undefined;
+    },
+    { what: 'both pages counted as viewed' },
+  );
+  expect(counted).toMatchObject({ status: 'on_hold', openCount: 2 });
+  expect((await eventsOf(quote, 'opened')).map((event) => event.confirmed)).toEqual([true, true]);
+  const types = (await office.events(quote.documentId)).map((event) => event.type).filter((type) => type !== 'notified');
+  expect(types).toEqual(['sent', 'opened', 'viewed', 'put_on_hold', 'opened', 'viewed']);
 });
 
 it('refuses reports of views that were not opened through the link', async () => {

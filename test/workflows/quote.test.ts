@@ -252,6 +252,20 @@ describe('quote workflow', () => {
     if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-accepted-actions-behind');
   });
 
+  it('takes the view a customer decision carries just before the decision, as the view signalled first', async () => {
+    const { documentId, handle } = await sendQuote();
+    const viewed = { eventId: randomUUID(), at: Date.now() - 1000, actor: customer, source: asCustomer.source };
+    expect((await decideQuote(worker.client, documentId, 'accept', randomUUID(), { ...asCustomer, viewed })).status).toBe('accepted');
+    await handle.result();
+
+    expect(recorded.trail(documentId)).toEqual(['sent', 'viewed', 'accepted']);
+    const records = [...recorded.records.values()].filter((r) => r.documentId === documentId);
+    expect(records.find((r) => r.event.type === 'viewed')).toMatchObject({ status: 'viewed', event: { at: viewed.at, actor: customer, data: { eventId: viewed.eventId } } });
+    expect(records.find((r) => r.event.type === 'accepted')?.event.data).toEqual({});
+    expect(recorded.notifications.filter((n) => n.documentId === documentId).map((n) => `${n.event}:${n.what}`)).toEqual(['viewed:viewed', 'decided:accepted']);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-accepted-view-carried');
+  });
+
   it("answers the customer's decision once taken, before its record, which follows in order before the run ends", async () => {
     const { documentId, handle } = await sendQuote();
     expect(await view(documentId)).toBe(true);

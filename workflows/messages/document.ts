@@ -81,6 +81,8 @@ export interface DecisionInput {
   options?: string[];
   /** The quote version the customer's link was made for; an outdated one cannot accept or sign. */
   version?: number;
+  /** A customer's view this decision confirms (whoever decides has read): taken as the `viewed` fact just before the decision. */
+  viewed?: ViewedSignal;
 }
 
 /** The seller records the customer's answer given off line (phone, counter, email): a quote's, an order's or a delivery note's. */
