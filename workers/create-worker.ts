@@ -17,20 +17,27 @@ import { activityInterceptors } from './activity-interceptors';
 /** Bundled with the workflows wherever they are bundled (here, or scripts/lib/workflow-bundle.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflow-interceptors')];
 
-const machinesDir = path.join(__dirname, '..', 'workflows', 'machines');
+const workflowsDir = path.join(__dirname, '..', 'workflows');
+
+/** The modules of a folder of workflows/ (their compiled .js in dist/). */
+function modulesIn(folder: string): string[] {
+  const dir = path.join(workflowsDir, folder);
+  return readdirSync(dir)
+    .filter((file) => /^[\w-]+\.(ts|js)$/.test(file))
+    .map((file) => path.join(dir, file));
+}
 
 /**
  * The modules the workflow thread evaluates once and every workflow shares, wherever the workflows
- * are bundled: the XState machines (workflows/machines/, pure definitions), with XState and the
- * domain/ modules they import. The SDK evaluates the rest of the bundle afresh for each workflow
- * brought into the sticky cache (its module state is the workflow's own); the machines were
- * most of it, 380 of the 470 KB of heap each cached workflow held for its modules, and of the
- * CPU each replay spent evaluating them. The SDK freezes what these modules export: a machine
- * is never changed once made.
+ * are bundled: the definitions, made once and never changed — the XState machines
+ * (workflows/machines/, and the legacy signature machine old runs still replay on), with XState
+ * and the domain/ modules they import, and the signals, queries and updates (workflows/messages/).
+ * The SDK evaluates the rest of the bundle afresh for each workflow brought into the sticky cache
+ * (its module state is the workflow's own): these were 420 of the 470 KB of heap each cached
+ * workflow held for its modules, and of the CPU each replay spent evaluating them. The SDK
+ * freezes what these modules export.
  */
-export const WORKFLOW_PRELOAD_MODULES = readdirSync(machinesDir)
-  .filter((file) => /^[\w-]+\.(ts|js)$/.test(file))
-  .map((file) => path.join(machinesDir, file));
+export const WORKFLOW_PRELOAD_MODULES = [...modulesIn('machines'), require.resolve('../workflows/legacy/signature-machine'), ...modulesIn('messages')];
 
 /**
  * The prebuilt workflow code a worker process loads: WORKFLOW_BUNDLE_PATH, else the bundle
