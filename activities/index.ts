@@ -12,7 +12,7 @@ import { applyRevision } from '../services/db/revisions';
 import { cancelPortalSigning, recordSignature } from './db/signatures';
 import { failingClearly } from './failures';
 import { beatingWhileRunning } from './heartbeat';
-import { renderProofRevision, renderZoomPage, type ProofRenderDeps } from '../services/render/proof-pages';
+import type { ProofRenderDeps } from '../services/render/proof-pages';
 import { reportRevisionReady } from './render/report-revision-ready';
 import { markRenderFailed } from '../services/render/render-start';
 import type { Mailer } from '../services/notify/mailer';
@@ -68,6 +68,9 @@ async function dispatchDeliveries(deps: ActivityDeps, auditEventIds: string[]): 
   for (const id of auditEventIds) await dispatchWebhookDeliveries(deps.prisma, () => workerDispatcher(deps), id);
 }
 
+/** Loaded with the first proof a worker renders: sharp (libvips) and its 8 MB stay out of a worker that renders none. */
+const proofPages = () => import('../services/render/proof-pages.js');
+
 function proofRenderDeps(deps: ActivityDeps): ProofRenderDeps & { prisma: PrismaClient } {
   if (!deps.proofs) throw new Error('This worker was built without proof rendering (ActivityDeps.proofs)');
   return { ...deps.proofs, prisma: deps.prisma };
@@ -79,8 +82,8 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Fac
     ...subscriptionActivities({ ...deps, dispatchWebhooks }),
     ...requestActivities({ ...deps, dispatchWebhooks }),
     ...signatureActivities(deps.prisma, deps.signatures),
-    renderProofRevision: failingClearly(beatingWhileRunning((input) => renderProofRevision(proofRenderDeps(deps), input))),
-    renderZoomPage: failingClearly((input) => renderZoomPage(proofRenderDeps(deps), input)),
+    renderProofRevision: failingClearly(beatingWhileRunning(async (input) => (await proofPages()).renderProofRevision(proofRenderDeps(deps), input))),
+    renderZoomPage: failingClearly(async (input) => (await proofPages()).renderZoomPage(proofRenderDeps(deps), input)),
     reportRevisionReady: failingClearly((input) => reportRevisionReady(Context.current().client, input)),
     markRenderFailed: failingClearly((input) => markRenderFailed(deps.prisma, input)),
     recordTransition: failingClearly(async (input) => {

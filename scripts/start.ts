@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../platform/config';
 import { MALLOC_ENV } from '../platform/malloc';
+import { WORKER_HEAP_FLAGS } from '../workers/heap';
 import { prefixLines } from './lib/child-process';
 import { isPortTaken } from './lib/ports';
 import { SupervisedChild } from './lib/supervisor';
@@ -51,6 +52,8 @@ interface AppProcess {
   name: string;
   entry: string;
   env: NodeJS.ProcessEnv;
+  /** node's own flags (a worker's heap sizes, workers/heap.ts). */
+  nodeFlags?: readonly string[];
 }
 
 /** What differs between `make start` and `make cluster`; everything else is the same supervisor. */
@@ -93,7 +96,7 @@ function embeddedTopology(config: Config, temporalPort: number): Topology {
       });
     },
     processes: async () => [
-      { name: 'worker', entry: 'workers/main.ts', env: {} },
+      { name: 'worker', entry: 'workers/main.ts', env: {}, nodeFlags: WORKER_HEAP_FLAGS },
       { name: 'api', entry: 'api/server.ts', env: {} },
     ],
     readyUrl: `http://127.0.0.1:${config.port}/readyz`,
@@ -146,6 +149,7 @@ function clusterTopology(config: Config, temporalPort: number): Topology {
           name: `worker-${i + 1}`,
           entry: 'workers/main.ts',
           env: { WORKER_HEALTH_PORT: String(port), WORKFLOW_BUNDLE_PATH: bundlePath },
+          nodeFlags: WORKER_HEAP_FLAGS,
         })),
         // Behind one more proxy: the audit trail and the portal's per-IP limit see the client's address.
         ...apiPorts.map((port, i) => ({ name: `api-${i + 1}`, entry: 'api/server.ts', env: { PORT: String(port), TRUST_PROXY_HOPS: String(config.trustProxyHops + 1) } })),
@@ -302,8 +306,8 @@ async function main(): Promise<void> {
     // Every process links to the same public address (the load balancer's, in a cluster).
     const env = { ...MALLOC_ENV, ...process.env, ADMIN_TOKEN: token, TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir, PUBLIC_URL: config.publicUrl, FORCE_COLOR: '0' };
     // `node --import tsx` rather than the tsx CLI: one process per child, so signals reach it directly.
-    const tsChild = ({ name, entry, env: own }: AppProcess) =>
-      new SupervisedChild({ name, command: process.execPath, args: ['--import', 'tsx', entry], env: { ...env, ...own }, cwd: root }, log, (reason) => void stopAll(1, reason));
+    const tsChild = ({ name, entry, env: own, nodeFlags = [] }: AppProcess) =>
+      new SupervisedChild({ name, command: process.execPath, args: [...nodeFlags, '--import', 'tsx', entry], env: { ...env, ...own }, cwd: root }, log, (reason) => void stopAll(1, reason));
     if (startsOutbox) children.push(tsChild({ name: 'outbox', entry: 'devtools/outbox/server.ts', env: {} }));
     // Without GETACCEPT_API_KEY, digital signing goes to the local GetAccept stand-in.
     if (config.getaccept.local) children.push(tsChild({ name: 'getaccept', entry: 'devtools/getaccept/server.ts', env: {} }));

@@ -6,7 +6,7 @@
  * (request ids, tracing), and every activity goes through the activity interceptors (request
  * ids, outcome counts, tracing).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { Worker, type NativeConnection } from '@temporalio/worker';
@@ -16,6 +16,28 @@ import { activityInterceptors } from './activity-interceptors';
 
 /** Bundled with the workflows wherever they are bundled (here, or scripts/lib/workflow-bundle.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflow-interceptors')];
+
+const workflowsDir = path.join(__dirname, '..', 'workflows');
+
+/** The modules of a folder of workflows/ (their compiled .js in dist/). */
+function modulesIn(folder: string): string[] {
+  const dir = path.join(workflowsDir, folder);
+  return readdirSync(dir)
+    .filter((file) => /^[\w-]+\.(ts|js)$/.test(file))
+    .map((file) => path.join(dir, file));
+}
+
+/**
+ * The modules the workflow thread evaluates once and every workflow shares, wherever the workflows
+ * are bundled: the definitions, made once and never changed — the XState machines
+ * (workflows/machines/, and the legacy signature machine old runs still replay on), with XState
+ * and the domain/ modules they import, and the signals, queries and updates (workflows/messages/).
+ * The SDK evaluates the rest of the bundle afresh for each workflow brought into the sticky cache
+ * (its module state is the workflow's own): these were 420 of the 470 KB of heap each cached
+ * workflow held for its modules, and of the CPU each replay spent evaluating them. The SDK
+ * freezes what these modules export.
+ */
+export const WORKFLOW_PRELOAD_MODULES = [...modulesIn('machines'), require.resolve('../workflows/legacy/signature-machine'), ...modulesIn('messages')];
 
 /**
  * The prebuilt workflow code a worker process loads: WORKFLOW_BUNDLE_PATH, else the bundle
@@ -49,7 +71,7 @@ export function createGreenlightWorker(options: GreenlightWorkerOptions): Promis
     activities: options.activities,
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
-      : { workflowsPath: require.resolve('../workflows') }),
+      : { workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } }),
     interceptors: {
       activity: activityInterceptors(options.tracing),
       ...(options.workflowBundlePath ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),

@@ -5,7 +5,6 @@
  * Stops gracefully on SIGINT/SIGTERM: no new tasks, running ones finish; a second signal
  * stops at once. With WORKER_HEALTH_PORT set, answers GET /healthz there (workers/health.ts).
  */
-import { setFlagsFromString } from 'node:v8';
 import type { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
@@ -24,21 +23,10 @@ import { startWorkerHealthServer } from './health';
 import { startRenderSweeper } from './render-sweeper';
 import { startWebhookSweeper } from './webhook-dispatcher';
 import { installWorkerRuntime } from './runtime';
-
-/**
- * How far a V8 heap grows past what its last full collection left alive before it collects again:
- * 1.5×, where V8 allows up to 4× while the heap's limit is far away (on a machine with GBs of
- * memory it is). The workflow thread's heap is mostly garbage between collections: every workflow
- * brought (back) into the sticky cache evaluates the workflow modules afresh, and an evicted one
- * leaves them behind. At 1,000 quotes waiting (cache 50) it stood at 300–450 MB for about 100 MB
- * alive, and the main thread's at about 300 MB for 100–160 MB alive. The flag applies to every
- * heap of the process (the workflow thread's is made later, by Worker.create); the price is more
- * frequent full collections.
- */
-const HEAP_GROWING_PERCENT = 50;
+import { applyWorkerHeapFlags } from './heap';
 
 async function main(): Promise<void> {
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  applyWorkerHeapFlags();
   const config = loadConfig();
   installWorkerRuntime(config);
   const tracing = startTracing('greenlight-worker');

@@ -9,7 +9,7 @@
  * answer and the write, or lost the answer) asks Twilio for the messages sent to that number
  * since the claim, and sends only when this text is not among them.
  */
-import twilio from 'twilio';
+import type { Twilio } from 'twilio';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TwilioConfig } from '../../platform/config';
 import { isUniqueViolation } from '../../platform/db';
@@ -41,8 +41,12 @@ function deliveryError(error: unknown): DeliveryError {
   return new DeliveryError('sms', String(failure.code ?? 'unexpected_response'), failure.status, failure.message ?? 'refused', retryable);
 }
 
-/** Twilio's SDK speaking to `apiUrl` instead of https://api.twilio.com (the local outbox). */
-function twilioClient(config: TwilioConfig) {
+/**
+ * Twilio's SDK speaking to `apiUrl` instead of https://api.twilio.com (the local outbox). Loaded
+ * with the first text, not with the worker: its 10 MB stay out of a worker that sends none.
+ */
+async function twilioClient(config: TwilioConfig): Promise<Twilio> {
+  const { default: twilio } = await import('twilio');
   const target = new URL(config.apiUrl);
   const httpClient = new twilio.RequestClient({ timeout: 30_000 });
   const request = httpClient.request.bind(httpClient);
@@ -58,13 +62,14 @@ function twilioClient(config: TwilioConfig) {
 /** Production without TWILIO_ACCOUNT_SID: no sender, and what needs one answers 503. */
 export function createTwilioSmsSender(prisma: PrismaClient, config: TwilioConfig): SmsSender | undefined {
   if (!config.accountSid) return undefined;
-  const client = twilioClient(config);
+  let loading: Promise<Twilio> | undefined;
+  const client = () => (loading ??= twilioClient(config));
 
   /** The text already at Twilio for this claim: sent to the same number, from us, since it was claimed. */
   async function sentSince(claim: { to: string; body: string; claimedAt: Date }): Promise<string | undefined> {
     // A minute's margin for clocks; Twilio lists newest first.
     const since = claim.claimedAt.getTime() - 60_000;
-    const messages = await client.messages.list({ to: claim.to, from: config.from, limit: 50 });
+    const messages = await (await client()).messages.list({ to: claim.to, from: config.from, limit: 50 });
     return messages.find((message) => message.body === claim.body && message.dateCreated.getTime() >= since)?.sid;
   }
 
@@ -79,7 +84,7 @@ export function createTwilioSmsSender(prisma: PrismaClient, config: TwilioConfig
           throw error;
         });
       }
-      const id = (claim ? await askTwilio(() => sentSince(claim)) : undefined) ?? (await askTwilio(() => client.messages.create({ to, from: config.from, body }))).sid;
+      const id = (claim ? await askTwilio(() => sentSince(claim)) : undefined) ?? (await askTwilio(async () => (await client()).messages.create({ to, from: config.from, body }))).sid;
       await prisma.smsDelivery.update({ where: { idempotencyKey }, data: { providerId: id } });
       return { id };
     },
