@@ -1,10 +1,14 @@
 /**
  * The engine's own cost, for comparison with the quote lifecycle: a workflow that runs the
- * same number of activities as a quote does in each phase of its life — at send, after the
- * "viewed" signal, and inside the "accept" update — but activities that do nothing, and no
- * state machine. Deterministic workflow code: bundled by the benchmark's worker.
+ * same number of activities as a quote does before its accept and after it — but activities
+ * that do nothing, and no state machine. Like the quote's portal decision (which carries its
+ * view), the accept is one update and no signal: the quote's history has no signal left to
+ * mirror. Like the quote's, the update answers at once and the activities after it run once it
+ * has. The bench sends it right after the start, while the activities before it may still run
+ * (a quote's runs before its email arrives): it waits at most for a workflow task in flight.
+ * Deterministic workflow code: bundled by the benchmark, run by bench/bare-worker.ts.
  */
-import { condition, defineSignal, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
 
 export interface BareActivities {
   noop(): Promise<void>;
@@ -12,12 +16,10 @@ export interface BareActivities {
 
 /** How many activities each phase runs (counted from a real quote's history by the benchmark). */
 export interface BarePhases {
-  atStart: number;
-  afterSignal: number;
-  inUpdate: number;
+  beforeUpdate: number;
+  afterUpdate: number;
 }
 
-export const bareViewedSignal = defineSignal('viewed');
 export const bareAcceptUpdate = defineUpdate<string>('accept');
 
 const { noop } = proxyActivities<BareActivities>({ startToCloseTimeout: '1 minute' });
@@ -27,19 +29,12 @@ async function runNoops(count: number): Promise<void> {
 }
 
 export async function bareWorkflow(phases: BarePhases): Promise<void> {
-  let viewed = false;
   let accepted = false;
-  setHandler(bareViewedSignal, () => {
-    viewed = true;
-  });
-  setHandler(bareAcceptUpdate, async () => {
-    await condition(() => viewed);
-    await runNoops(phases.inUpdate);
+  setHandler(bareAcceptUpdate, () => {
     accepted = true;
     return 'accepted';
   });
-  await runNoops(phases.atStart);
-  await condition(() => viewed);
-  await runNoops(phases.afterSignal);
+  await runNoops(phases.beforeUpdate);
   await condition(() => accepted);
+  await runNoops(phases.afterUpdate);
 }

@@ -1,10 +1,13 @@
 /**
  * What the benches over the real stack share: the environment they measure in (their own
  * Temporal dev server unless TEMPORAL_ADDRESS names one, a fresh database, the workflows
- * bundled, per-request logs silenced), emails captured in memory, a pool of concurrent lanes,
- * and percentiles.
+ * bundled, per-request logs silenced), emails captured in memory or read from the stack's
+ * outbox, the API and the worker as processes of their own with the CPU time each uses, a
+ * pool of concurrent lanes, and percentiles.
  */
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Mailer, OutgoingEmail } from '../services/notify/mailer';
@@ -15,7 +18,10 @@ import { ensureSearchAttributes, startTemporalDevServer, type DevServer } from '
 import { bundleWorkflowsTo } from '../scripts/lib/workflow-bundle';
 import { migrate } from '../scripts/migrate';
 import { greenlightClient, succeeded, type GreenlightClient } from '../test/support/api';
+import { recipientsOf } from '../test/support/outbox';
+import { portalLinkIn } from '../test/support/quote-scenario';
 import type { Stack } from '../test/support/stack';
+import { processLogPath, WorkerProcesses } from '../test/support/worker-process';
 
 const root = path.resolve(__dirname, '..');
 
@@ -68,6 +74,67 @@ export async function sendForPortalLink(api: GreenlightClient, mailer: Capturing
 }
 
 /**
+ * The portal links of the emails the worker sends to the stack's outbox, by recipient. One
+ * listing read serves every lane waiting: the listing grows with every email, and a read per
+ * lane would make it the load generator's main work.
+ */
+export class OutboxLinks {
+  private readonly waiting = new Map<string, { resolve: (link: string) => void; reject: (error: Error) => void; until: number }>();
+  private readonly seen = new Set<string>();
+  private polling = false;
+
+  constructor(
+    private readonly stack: Stack,
+    private readonly publicUrl: string,
+  ) {}
+
+  /** Sends a document to a recipient of its own and answers the portal link of the email it gets. */
+  async sendFor(api: GreenlightClient, documentId: string): Promise<string> {
+    const recipient = `buyer-${documentId}@buyer.bench`;
+    const link = new Promise<string>((resolve, reject) => this.waiting.set(recipient, { resolve, reject, until: Date.now() + 60_000 }));
+    link.catch(() => undefined); // awaited below, after the send (which may fail first)
+    await succeeded(api.POST('/v1/documents/{id}/send', { params: { path: { id: documentId } }, body: { to: { email: recipient } } }), 202);
+    this.poll();
+    return link;
+  }
+
+  private poll(): void {
+    if (this.polling) return;
+    this.polling = true;
+    void (async () => {
+      while (this.waiting.size > 0) {
+        try {
+          for (const email of await this.stack.readOutbox()) {
+            if (this.seen.has(email.id)) continue;
+            this.seen.add(email.id);
+            for (const recipient of recipientsOf(email)) {
+              const waiter = this.waiting.get(recipient);
+              if (!waiter) continue;
+              this.waiting.delete(recipient);
+              try {
+                waiter.resolve(portalLinkIn(email, this.publicUrl));
+              } catch (error) {
+                waiter.reject(error as Error);
+              }
+            }
+          }
+        } catch (error) {
+          for (const waiter of this.waiting.values()) waiter.reject(error as Error);
+          this.waiting.clear();
+        }
+        for (const [recipient, waiter] of this.waiting) {
+          if (Date.now() < waiter.until) continue;
+          this.waiting.delete(recipient);
+          waiter.reject(new Error(`no email to ${recipient} at the outbox within 60 s`));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      this.polling = false;
+    })();
+  }
+}
+
+/**
  * A tenant of the stack with a salesperson, a customer and its contact, and the quote of three
  * lines (one optional) the API benches send for them, numbered by `index`; `api` speaks to the
  * API at `apiUrl` (the stack's own unless the bench runs another).
@@ -89,6 +156,104 @@ export async function benchSeller(stack: Stack, apiUrl = stack.baseUrl) {
     ],
   });
   return { api, quote };
+}
+
+/** Polls `url` until it answers 2xx; a child that exits meanwhile fails the bench with where its log is. */
+async function untilServing(stack: Stack, name: string, child: ChildProcess, url: string): Promise<void> {
+  const until = Date.now() + 120_000;
+  while (!(await fetch(url).then((answer) => answer.ok, () => false))) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}): see ${processLogPath(stack, name)}`);
+    if (Date.now() > until) throw new Error(`${name} not serving ${url} after 2 minutes: see ${processLogPath(stack, name)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * The stack laid out as production runs it (the stack started with `inProcessWorker: false`):
+ * the API (api/server.ts) in a process of its own, serving once `seed` has what the bench
+ * needs, then the worker (workers/main.ts, the real activities, mail to the stack's outbox) in
+ * another — started after `seed`, so its sweepers look after the tenants it made (stack.env).
+ * Emails carry links to that API; per-request logs stay silenced unless LOG_LEVEL asks for
+ * them. `apiEnv` adds to the API's environment. `children.stopAll()` ends both.
+ */
+export async function startApiAndWorker<T>(
+  stack: Stack,
+  children: WorkerProcesses,
+  options: { apiEnv?: NodeJS.ProcessEnv },
+  seed: (apiUrl: string) => Promise<T>,
+): Promise<{ apiUrl: string; api: ChildProcess; worker: ChildProcess; seeded: T }> {
+  const [apiPort, healthPort] = await Promise.all([findFreePort(), findFreePort()]);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const shared = { PUBLIC_URL: apiUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const api = children.startApi(stack, 'bench-api', { ...shared, ...options.apiEnv, PORT: String(apiPort) });
+  await untilServing(stack, 'bench-api', api, `${apiUrl}/readyz`);
+  const seeded = await seed(apiUrl);
+  const worker = children.start(stack, 'bench-worker', { ...shared, WORKER_HEALTH_PORT: String(healthPort) });
+  await untilServing(stack, 'bench-worker', worker, `http://127.0.0.1:${healthPort}/healthz`);
+  return { apiUrl, api, worker, seeded };
+}
+
+/** CPU time (user + system, every thread) the process has used so far, in ms: /proc/<pid>/stat counts it in ticks of 10 ms (USER_HZ). */
+function cpuMsOf(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0; // a PostgreSQL backend that ended meanwhile (its time is lost to the figure)
+  }
+  // After the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The CPU ms of each PostgreSQL backend serving the bench's database; none when PostgreSQL runs elsewhere (its pids are not this machine's). */
+async function databaseCpuMs(stack: Stack): Promise<Map<number, number>> {
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(stack.config.databaseUrl).hostname)) return new Map();
+  const backends = await stack.prisma.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+  return new Map(backends.map(({ pid }) => [pid, cpuMsOf(pid)]));
+}
+
+/** What a run is charged with: child processes by name, PostgreSQL's backends serving the stack's database if given, and this process (the load generator). */
+export interface ChargedProcesses {
+  children: Record<string, ChildProcess>;
+  database?: Stack;
+}
+
+export interface MeasuredRun extends RunResult {
+  /** CPU ms per completed task, of each process by name ('PostgreSQL' and 'load generator' among them); undefined when it could not be read. */
+  cpuMsPerTask: Record<string, number | undefined>;
+}
+
+/** Runs `run` and charges each process's CPU time (from /proc) over it to its completed tasks. */
+export async function measured(processes: ChargedProcesses, run: () => Promise<RunResult>): Promise<MeasuredRun> {
+  const names = Object.keys(processes.children);
+  const cpu = async () => ({
+    children: names.map((name) => cpuMsOf(processes.children[name]?.pid as number)),
+    database: processes.database ? await databaseCpuMs(processes.database) : new Map<number, number>(),
+    self: process.cpuUsage(),
+  });
+  const before = await cpu();
+  const result = await run();
+  const after = await cpu();
+  const self = process.cpuUsage(before.self);
+  // Backends started during the run count from their start.
+  const database = [...after.database].reduce((sum, [pid, ms]) => sum + ms - (before.database.get(pid) ?? 0), 0);
+  const perTask = (ms: number) => ms / Math.max(1, result.latenciesMs.length);
+  const cpuMsPerTask: Record<string, number | undefined> = Object.fromEntries(names.map((name, index) => [name, perTask((after.children[index] ?? 0) - (before.children[index] ?? 0))]));
+  if (processes.database) cpuMsPerTask.PostgreSQL = after.database.size > 0 ? perTask(database) : undefined;
+  cpuMsPerTask['load generator'] = perTask((self.user + self.system) / 1000);
+  return { ...result, cpuMsPerTask };
+}
+
+/** `CPU per <task>: API process 1.20 ms, …` and the load average, as lines to print under a run's figures. */
+export function cpuAndLoadLines(result: MeasuredRun, task: string): string {
+  const parts = Object.entries(result.cpuMsPerTask).map(([name, ms]) => `${name} ${ms === undefined ? 'n/a' : `${ms.toFixed(2)} ms`}`);
+  return (
+    `\n  CPU per ${task}: ${parts.join(', ')}` +
+    `\n  load average ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(', ')}`
+  );
 }
 
 export interface RunResult {
