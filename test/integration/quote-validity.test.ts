@@ -24,11 +24,20 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-/** The fixed-offset zone whose clock reads `hour` o'clock now ("Etc/GMT-5" is UTC+5). */
-function zoneAt(hour: number, now = new Date()): string {
-  let offset = (hour - now.getUTCHours() + 24) % 24;
-  if (offset > 13) offset -= 24;
+/** The fixed-offset zone of `offset` hours east of UTC ("Etc/GMT-5" is UTC+5); they run from UTC-12 to UTC+14. */
+function fixedZone(offset: number): string {
   return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+/**
+ * Two zones an hour apart, now: in the first it is 23:xx, in the second 00:xx the next day. The
+ * first's offset is taken from UTC-12 to UTC+13, so the second's (one more) exists: picked
+ * apart, at 10:xx UTC the midnight zone would be UTC-10 (00:xx of the same day as UTC+13's 23:xx).
+ */
+function eveningAndAfterMidnight(now = new Date()): { evening: string; afterMidnight: string } {
+  let offset = (23 - now.getUTCHours() + 24) % 24;
+  if (offset > 13) offset -= 24;
+  return { evening: fixedZone(offset), afterMidnight: fixedZone(offset + 1) };
 }
 
 /** Away from a turn of the hour, so the zones picked now still read the same hour while the test runs. */
@@ -52,8 +61,7 @@ async function quoteFor(timeZone: string, validUntil?: string): Promise<{ docume
 
 it('a quote valid until a day is acceptable at 23:xx that day where its customer is, and expired after midnight there', async () => {
   await awayFromTheHour();
-  const evening = zoneAt(23);
-  const afterMidnight = zoneAt(0);
+  const { evening, afterMidnight } = eveningAndAfterMidnight();
   // One date for both: the last day for the evening customer, yesterday for the other.
   const lastDay = dayIn(Date.now(), evening);
   expect(dayIn(Date.now(), afterMidnight)).not.toBe(lastDay);
