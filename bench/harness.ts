@@ -174,12 +174,12 @@ async function untilServing(stack: Stack, name: string, child: ChildProcess, url
  * needs, then the worker (workers/main.ts, the real activities, mail to the stack's outbox) in
  * another — started after `seed`, so its sweepers look after the tenants it made (stack.env).
  * Emails carry links to that API; per-request logs stay silenced unless LOG_LEVEL asks for
- * them. `apiEnv` adds to the API's environment. `children.stopAll()` ends both.
+ * them. `apiEnv` and `workerEnv` add to the API's and the worker's environments. `children.stopAll()` ends both.
  */
 export async function startApiAndWorker<T>(
   stack: Stack,
   children: WorkerProcesses,
-  options: { apiEnv?: NodeJS.ProcessEnv },
+  options: { apiEnv?: NodeJS.ProcessEnv; workerEnv?: NodeJS.ProcessEnv },
   seed: (apiUrl: string) => Promise<T>,
 ): Promise<{ apiUrl: string; api: ChildProcess; worker: ChildProcess; seeded: T }> {
   const [apiPort, healthPort] = await Promise.all([findFreePort(), findFreePort()]);
@@ -188,7 +188,7 @@ export async function startApiAndWorker<T>(
   const api = children.startApi(stack, 'bench-api', { ...shared, ...options.apiEnv, PORT: String(apiPort) });
   await untilServing(stack, 'bench-api', api, `${apiUrl}/readyz`);
   const seeded = await seed(apiUrl);
-  const worker = children.start(stack, 'bench-worker', { ...shared, WORKER_HEALTH_PORT: String(healthPort) });
+  const worker = children.start(stack, 'bench-worker', { ...shared, ...options.workerEnv, WORKER_HEALTH_PORT: String(healthPort) });
   await untilServing(stack, 'bench-worker', worker, `http://127.0.0.1:${healthPort}/healthz`);
   return { apiUrl, api, worker, seeded };
 }

@@ -18,6 +18,9 @@
  *    this process — the engine's own cost.
  * Each: the CPU time each process used per lifecycle (from /proc; PostgreSQL's backends serving
  * the bench's database on the quote side) and the load average. Then the ratio.
+ * BENCH_WORKER_CPU_PROF=<dir>: the worker process and the bare worker write a V8 CPU profile of
+ * each of their threads there when they stop, and the bench prints each measured run's window on the monotonic clock the
+ * profiles' timestamps use (to leave out start-up and warm-up when reading them).
  * Prints figures; asserts nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -40,6 +43,16 @@ const BENCH_DATABASE = `greenlight_bench_lifecycle_${process.pid}`;
 const LIFECYCLES = intFromEnv('BENCH_LIFECYCLES', 200);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 20);
 const WARMUP = intFromEnv('BENCH_WARMUP', CONCURRENCY);
+const WORKER_CPU_PROFILE_DIR = process.env.BENCH_WORKER_CPU_PROF;
+const workerProfiling: NodeJS.ProcessEnv = WORKER_CPU_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(WORKER_CPU_PROFILE_DIR)}` } : {};
+
+/** Runs `run`, printing its window on the profiles' clock when the workers are profiled. */
+async function inProfiledWindow<T>(run: () => Promise<T>): Promise<T> {
+  const startUs = process.hrtime.bigint() / 1000n;
+  const result = await run();
+  if (WORKER_CPU_PROFILE_DIR) console.log(`[bench] measured window on the profiles' clock: ${startUs}..${process.hrtime.bigint() / 1000n} µs`);
+  return result;
+}
 
 /** Issue 12's goals: the accept round trip's p99, and the quote lifecycle at no more than the bare workflow's cost. */
 const ACCEPT_P99_GOAL_MS = 150;
@@ -92,7 +105,7 @@ async function measureQuotes(): Promise<{ perSecond: number; p50: number; phases
   const stack = await startStack({ inProcessWorker: false });
   const children = new WorkerProcesses();
   try {
-    const { apiUrl, api, worker, seeded } = await startApiAndWorker(stack, children, {}, async (url) => {
+    const { apiUrl, api, worker, seeded } = await startApiAndWorker(stack, children, { workerEnv: workerProfiling }, async (url) => {
       const client = greenlightClient(url, (await stack.createTenant('Bench Print Shop')).apiKey);
       const user = await succeeded(client.POST('/v1/users', { body: { name: 'Bench Seller', email: 'seller@shop.bench', notify: { viewed: ['email'], decided: ['email'] } } }));
       const customer = await succeeded(client.POST('/v1/customers', { body: { name: 'Bench Customer', locale: 'en' } }));
@@ -121,7 +134,7 @@ async function measureQuotes(): Promise<{ perSecond: number; p50: number; phases
     console.log(`[bench] warm-up: ${WARMUP} quote lifecycles`);
     await runPool({ count: WARMUP }, CONCURRENCY, quoteLifecycle);
     console.log(`[bench] measuring ${LIFECYCLES} quote lifecycles`);
-    const result = await measured({ children: { 'API process': api, worker }, database: stack }, () => runPool({ count: LIFECYCLES }, CONCURRENCY, quoteLifecycle));
+    const result = await inProfiledWindow(() => measured({ children: { 'API process': api, worker }, database: stack }, () => runPool({ count: LIFECYCLES }, CONCURRENCY, quoteLifecycle)));
     const figures = summarize('Quote lifecycle over HTTP (create, send, email, view, accept):', result, ACCEPT_P99_GOAL_MS);
     return { ...figures, phases: await activityPhases(stack, lastQuoteId) };
   } finally {
@@ -133,7 +146,7 @@ async function measureQuotes(): Promise<{ perSecond: number; p50: number; phases
 async function measureBare(temporalAddress: string, bundle: string, phases: BarePhases): Promise<{ perSecond: number; p50: number }> {
   const taskQueue = `bench-bare-${process.pid}`;
   const temporal = await connectTemporal({ temporalAddress, temporalNamespace: 'default' });
-  const worker = await startBareWorker({ TEMPORAL_ADDRESS: temporalAddress, TASK_QUEUE: taskQueue, BARE_WORKFLOW_BUNDLE: bundle });
+  const worker = await startBareWorker({ TEMPORAL_ADDRESS: temporalAddress, TASK_QUEUE: taskQueue, BARE_WORKFLOW_BUNDLE: bundle, ...workerProfiling });
   try {
     const bareLifecycle = async (index: number): Promise<number> => {
       const handle = await temporal.client.workflow.start('bareWorkflow', { taskQueue, workflowId: `bare-${process.pid}-${index}-${Date.now()}`, args: [phases] });
@@ -143,7 +156,7 @@ async function measureBare(temporalAddress: string, bundle: string, phases: Bare
     };
     console.log(`[bench] bare workflow with the quote's activities: ${phases.beforeUpdate} before the accept update, ${phases.afterUpdate} after it`);
     await runPool({ count: WARMUP }, CONCURRENCY, bareLifecycle);
-    const result = await measured({ children: { 'bare worker': worker } }, () => runPool({ count: LIFECYCLES }, CONCURRENCY, bareLifecycle));
+    const result = await inProfiledWindow(() => measured({ children: { 'bare worker': worker } }, () => runPool({ count: LIFECYCLES }, CONCURRENCY, bareLifecycle)));
     return summarize('Bare Temporal workflow (no-op activities, the same update):', result);
   } finally {
     await stopChild(worker);

@@ -157,6 +157,8 @@ async function main(): Promise<void> {
       const history = await stack.client.workflow.getHandle(`quote-${lastId}`).fetchHistory();
       const types = (history.events ?? []).map((event) => Object.keys(event).find((key) => key.endsWith('EventAttributes'))?.replace(/EventAttributes$/, '') ?? '?');
       console.log(`Quote workflow history, created → sent → viewed → accepted → over: ${types.length} events\n  ${tally(types)}`);
+      const activities = (history.events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      console.log(`  activities: ${tally(activities)}`);
       console.log(`Outside requests, from the first creation to the last quote's end (worker, sweepers): ${background.sql.length} SQL statements`);
       if (VERBOSE) console.log(`  ${tally(background.sql.map((statement) => summarizeStatement(statement).slice(0, 60)))}`);
     } finally {

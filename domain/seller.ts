@@ -26,14 +26,19 @@ export const BRAND_COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
 /** IANA names only ("Europe/Paris", "UTC"): Intl also takes offsets ("+01:00"), which do not follow summer time. */
 const IANA_SHAPE = /^(?:UTC|[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)+)$/;
 
+/** The names Intl took: asking it makes a formatter, which costs far more than a lookup, and every email asks (issue 12). Invalid names are not kept, so no input can grow this past the zones that exist. */
+const knownTimeZones = new Set<string>();
+
 export function isTimeZone(name: string): boolean {
+  if (knownTimeZones.has(name)) return true;
   if (!IANA_SHAPE.test(name)) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
   } catch {
     return false;
   }
+  knownTimeZones.add(name);
+  return true;
 }
 
 /** The zone a customer reads times in: theirs when known, else the seller's, else UTC. */

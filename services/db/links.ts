@@ -47,9 +47,12 @@ async function saveLink(prisma: PrismaClient, input: CreateAccessLinkInput, toke
   const tokenHash = sha256Hex(token);
   const documentVersion =
     input.documentVersion ?? (await prisma.document.findUniqueOrThrow({ where: { id: input.documentId }, select: { version: true } })).version;
+  // The no-op update (the token's hash, unchanged) lets Prisma send one INSERT … ON CONFLICT DO
+  // UPDATE … RETURNING: with an empty one it reads, inserts and reads again in a transaction of
+  // its own, five statements for each message that carries a link (issue 12).
   const link = await prisma.accessLink.upsert({
     where: { tokenHash },
-    update: {},
+    update: { tokenHash },
     create: {
       id: newId('lnk'),
       tenantId: input.tenantId,
