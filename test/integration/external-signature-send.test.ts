@@ -71,6 +71,20 @@ async function decide(link: string, action: 'accept' | 'refuse') {
   return { status: response.status, body: (await response.json()) as { status?: string; detail?: string } };
 }
 
+/**
+ * A quote sent to approvers then GetAccept, closed before its signing started: its run over, it reads
+ * as a quote sent without a signature (no digital status, no signature to show or to count on the
+ * start page) and GetAccept was never asked. Its history kept for the replay test when recording.
+ */
+async function closedWithoutSignature(documentId: string, status: 'cancelled' | 'refused', callsBefore: number, history: string): Promise<void> {
+  const { office, stack } = signing;
+  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
+  expect(await office.document(documentId)).toMatchObject({ status, digitalStatus: null });
+  expect((await office.api.GET('/v1/documents/{id}/signature', { params: { path: { id: documentId } } })).response.status).toBe(404);
+  expect(await office.providerCalls()).toBe(callsBefore);
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, history);
+}
+
 it("sends a purpose's message in the tenant's own words; the catalogue checks them like any template", async () => {
   const { office } = signing;
   const refused = await office.api.PATCH('/v1/settings', {
@@ -180,30 +194,20 @@ it("sends several signers as GetAccept's recipients in their signing order, and 
 });
 
 it('cancelled while its approver still decides, a quote sent to approvers then GetAccept reads as one without a signature, its run closed, GetAccept never asked', async () => {
-  const { office, stack } = signing;
+  const { office } = signing;
   const { documentId, callsBefore } = await sentToApproverThenSigners();
   await eventually(async () => ((await office.document(documentId)).status === 'sent' ? true : undefined), { what: 'the quote sent' });
   expect((await office.document(documentId)).digitalStatus).toBe('draft');
   expect((await office.api.POST('/v1/documents/{id}/cancel', { params: { path: { id: documentId } }, body: {} })).response.status).toBe(202);
-  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
-  // As a quote sent without a signature: no digital status, no signature to show or to count on the start page.
-  expect(await office.document(documentId)).toMatchObject({ status: 'cancelled', digitalStatus: null });
-  expect((await office.api.GET('/v1/documents/{id}/signature', { params: { path: { id: documentId } } })).response.status).toBe(404);
-  expect(await office.providerCalls()).toBe(callsBefore);
-  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-deciders-cancelled-before-getaccept');
+  await closedWithoutSignature(documentId, 'cancelled', callsBefore, 'quote-deciders-cancelled-before-getaccept');
 });
 
 it('refused by its approver on the portal, a quote sent to approvers then GetAccept reads as one without a signature, its run closed, GetAccept never asked', async () => {
-  const { office, stack } = signing;
+  const { office } = signing;
   const { documentId, link, callsBefore } = await sentToApproverThenSigners();
   expect((await office.document(documentId)).digitalStatus).toBe('draft');
   expect((await decide(link, 'refuse')).status).toBe(200);
-  await stack.client.workflow.getHandle(`quote-${documentId}`).result();
-  // As a quote sent without a signature: no digital status, no signature to show or to count on the start page.
-  expect(await office.document(documentId)).toMatchObject({ status: 'refused', digitalStatus: null });
-  expect((await office.api.GET('/v1/documents/{id}/signature', { params: { path: { id: documentId } } })).response.status).toBe(404);
-  expect(await office.providerCalls()).toBe(callsBefore);
-  if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveClosedHistory(stack.client.workflow, `quote-${documentId}`, 'quote-deciders-refused-before-getaccept');
+  await closedWithoutSignature(documentId, 'refused', callsBefore, 'quote-deciders-refused-before-getaccept');
 });
 
 it("reminds the approver on the portal, then the signers at GetAccept once the approver agreed; tells the approver a signer declined when GetAccept's signer rejects it", async () => {
