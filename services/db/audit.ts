@@ -4,11 +4,10 @@
  * Every writer goes through recordAuditEvent, always inside an activity: recordTransition for a
  * workflow's transitions, recordFact for a fact no running workflow took (activities/db/), a
  * conversion. So numbering, status and the counters the back office lists (views, downloads,
- * sent date) move together in one transaction, a retried write is a no-op, and the activity
- * that wrote the event starts its webhook deliveries (services/webhooks/dispatch.ts). One
- * exception, written by the API: a portal page's `opened` event (api/portal/view-tracking.ts).
- * An event with nothing else to write, for a tenant without webhook endpoints, takes one
- * statement (writeEvent), the transaction only when it must.
+ * sent date) move together — in one statement (writeEvent) when there is nothing else to write
+ * and no webhook endpoint, else in one transaction —, a retried write is a no-op, and the
+ * activity that wrote the event starts its webhook deliveries (services/webhooks/dispatch.ts).
+ * One exception, written by the API: a portal page's `opened` event (api/portal/view-tracking.ts).
  */
 import { computeTotals, withChosenOptions } from '../../domain/money';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
@@ -176,6 +175,7 @@ export async function recordAuditEvent(
 ): Promise<RecordedAuditEvent> {
   const options = chosenOptions(input);
   const termsVersion = acceptedTermsVersion(input);
+  const notFound = () => new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
   try {
     // Most events, a portal page's open among them, are the document's row and the event's, and
     // no webhook endpoint wants them: one statement, instead of a transaction of five round
@@ -190,7 +190,7 @@ export async function recordAuditEvent(
       await alongside?.(tx);
       const written = await writeEvent(tx, input, { alone: false });
       // A row written in a transaction is a new event, with its document's currency and customer.
-      if (!written?.currency || !written.customerId) throw new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
+      if (!written?.currency || !written.customerId) throw notFound();
       if (options) await applyChosenOptions(tx, input.documentId, written.currency, options);
       if (termsVersion !== undefined) await keepTermsAcceptance(tx, written.customerId, input, termsVersion);
       // The outbox: the event's webhook deliveries commit with it; the recording activity starts them (services/webhooks/dispatch.ts).
@@ -198,7 +198,8 @@ export async function recordAuditEvent(
       return { event, created: true, deliveriesQueued: await queueWebhookDeliveries(tx, event) };
     });
   } catch (error) {
-    if (isMissingRecord(error)) throw new AppError('not_found', `No document ${input.documentId} for tenant ${input.tenantId}`);
+    // An `alongside` update of the document that found none.
+    if (isMissingRecord(error)) throw notFound();
     // Written before (a retry), or by another writer at the same time: what this call wrote
     // was undone whole, and the row there is the answer.
     if (!isUniqueViolation(error)) throw error;
