@@ -197,19 +197,19 @@ async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, 
     await deps.files.put(key, image.data);
     return { key, info: image.info };
   };
-  // Two at a time, the largest with the smallest: with optimised Huffman coding each encode
-  // holds its whole image's DCT coefficients (11 MB for the preview), and all four at once
-  // raised the render's peak memory by about 25 MB; JPEG encoding is one thread per image, so
-  // two keep a core busy beside pdftoppm.
+  // Two at a time, in two lanes: with optimised Huffman coding each encode holds its whole
+  // image's DCT coefficients (11 MB for the preview), and all four at once raised the render's
+  // peak memory by about 25 MB; the preview shares its time with the smaller images only.
+  // JPEG encoding is one thread per image: two lanes keep a core busy beside pdftoppm.
   const previews = Promise.all([
-    jpeg('preview', PREVIEW_WIDTH, 82).then(async (preview) => [preview, await jpeg('thumbnail', THUMBNAIL_WIDTH, 75)] as const),
-    jpeg('medium', MEDIUM_WIDTH, 80).then(async (medium) => [medium, await jpeg('small', SMALL_WIDTH, 78)] as const),
-  ]);
+    jpeg('preview', PREVIEW_WIDTH, 82).then(async (preview) => ({ preview, medium: await jpeg('medium', MEDIUM_WIDTH, 80) })),
+    jpeg('small', SMALL_WIDTH, 78).then(async (small) => ({ small, thumbnail: await jpeg('thumbnail', THUMBNAIL_WIDTH, 75) })),
+  ]).then(([larger, smaller]) => ({ ...larger, ...smaller }));
   const downloadWidth = Math.min(raster.width, Math.round((size.width / 72) * DOWNLOAD_DPI));
   // The watermark's text is drawn while the previews are made; it goes into the raster after them.
   const [downloadJpeg] = await Promise.all([
     revision.watermark(raster, DOWNLOAD_QUALITY, { width: downloadWidth, after: previews }),
-    previews.then(([[preview, thumbnail], [medium, small]]) =>
+    previews.then(({ preview, medium, small, thumbnail }) =>
       deps.prisma.revisionPage.update({
         where: { revisionId_position: { revisionId: revision.revisionId, position: page.position } },
         data: { previewKey: preview.key, mediumKey: medium.key, smallKey: small.key, thumbnailKey: thumbnail.key, width: preview.info.width, height: preview.info.height },
