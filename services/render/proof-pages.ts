@@ -197,14 +197,16 @@ async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, 
     await deps.files.put(key, image.data);
     return { key, info: image.info };
   };
-  // Two at a time, in two lanes: with optimised Huffman coding each encode holds its whole
-  // image's DCT coefficients (11 MB for the preview), and all four at once raised the render's
-  // peak memory by about 25 MB; the preview shares its time with the smaller images only.
-  // JPEG encoding is one thread per image: two lanes keep a core busy beside pdftoppm.
-  const previews = Promise.all([
-    jpeg('preview', PREVIEW_WIDTH, 82).then(async (preview) => ({ preview, medium: await jpeg('medium', MEDIUM_WIDTH, 80) })),
-    jpeg('small', SMALL_WIDTH, 78).then(async (small) => ({ small, thumbnail: await jpeg('thumbnail', THUMBNAIL_WIDTH, 75) })),
-  ]).then(([larger, smaller]) => ({ ...larger, ...smaller }));
+  // One at a time: with optimised Huffman coding each encode holds its whole image's DCT
+  // coefficients (11 MB for the preview). All four at once held about 25 MB more; two at a time
+  // saved about a tenth of the bench's wall time but took its peak memory past 3× bare
+  // pdftoppm's in half the runs on a quiet machine.
+  const previews = (async () => ({
+    preview: await jpeg('preview', PREVIEW_WIDTH, 82),
+    medium: await jpeg('medium', MEDIUM_WIDTH, 80),
+    small: await jpeg('small', SMALL_WIDTH, 78),
+    thumbnail: await jpeg('thumbnail', THUMBNAIL_WIDTH, 75),
+  }))();
   const downloadWidth = Math.min(raster.width, Math.round((size.width / 72) * DOWNLOAD_DPI));
   // The watermark's text is drawn while the previews are made; it goes into the raster after them.
   const [downloadJpeg] = await Promise.all([

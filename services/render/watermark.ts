@@ -42,8 +42,8 @@ export interface RgbImage {
 
 /**
  * Burns the watermark into an image's pixels (in place) and answers it as a JPEG `width` pixels
- * wide (its own width unless given). The pixels are changed only once `after` has settled (what
- * still reads them clean): the text is drawn meanwhile.
+ * wide (its own width unless given). The pixels are changed only once `after` (what still reads
+ * them clean) has resolved: the text is drawn meanwhile.
  */
 export type Watermarker = (image: RgbImage, quality: number, options?: { width?: number; after?: Promise<unknown> }) => Promise<Buffer>;
 
