@@ -40,8 +40,12 @@ export interface RgbImage {
   height: number;
 }
 
-/** Burns the watermark into an image's pixels (in place) and answers it as a JPEG `width` pixels wide (its own width unless given). */
-export type Watermarker = (image: RgbImage, quality: number, width?: number) => Promise<Buffer>;
+/**
+ * Burns the watermark into an image's pixels (in place) and answers it as a JPEG `width` pixels
+ * wide (its own width unless given). The pixels are changed only once `after` (what still reads
+ * them clean) has resolved: the text is drawn meanwhile.
+ */
+export type Watermarker = (image: RgbImage, quality: number, options?: { width?: number; after?: Promise<unknown> }) => Promise<Buffer>;
 
 /** The pixels the watermark's text covers (offsets into the RGB bytes), each with its coverage: the text crosses about a tenth of the page. */
 interface WatermarkMask {
@@ -57,14 +61,15 @@ interface WatermarkMask {
  */
 export function watermarker(locale: string): Watermarker {
   const masks = new Map<string, Promise<WatermarkMask>>();
-  return async (image, quality, width = image.width) => {
+  return async (image, quality, { width = image.width, after } = {}) => {
     const size = `${image.width}x${image.height}`;
     let mask = masks.get(size);
     if (!mask) {
       mask = sharp(watermarkSvg(image.width, image.height, watermarkText(locale))).ensureAlpha().extractChannel(3).raw().toBuffer().then(coveredPixels);
       masks.set(size, mask);
     }
-    blend(image.pixels, await mask);
+    const [covered] = await Promise.all([mask, after]);
+    blend(image.pixels, covered);
     return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
       .resize({ width: Math.min(width, image.width) })
       .jpeg({ quality, mozjpeg: false })
