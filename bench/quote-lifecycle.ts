@@ -13,7 +13,8 @@
  *    trip (portal POST → answer) beside its goal.
  * 2. The same load on a bare workflow (bench/bare-workflow.ts) served by a worker process of
  *    its own (bench/bare-worker.ts): as many no-op activities before the accept update and
- *    after it as the quote ran (counted from a real quote's history; the portal's accept is
+ *    after it as the quote ran, regular and local (counted from a real quote's history; the bare
+ *    workflow's are all regular activities; the portal's accept is
  *    one update carrying the view, so there is no signal), driven by the Temporal client from
  *    this process — the engine's own cost.
  * Each: the CPU time each process used per lifecycle (from /proc; PostgreSQL's backends serving
@@ -72,7 +73,14 @@ function summarize(label: string, result: MeasuredRun, p99GoalMs?: number): { pe
   return { perSecond, p50 };
 }
 
-/** How many activities a finished quote ran before the accept update, and from it on. */
+/** The marker a local activity leaves in the history (Temporal's SDK core): one per local activity run. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/**
+ * How many activities a finished quote ran before the accept update, and from it on: its
+ * regular activities and its local ones (the transition records), which the bare workflow runs
+ * as regular activities — the engine's cost of the same work, kept honest.
+ */
 async function activityPhases(stack: Stack, documentId: string): Promise<BarePhases> {
   // Its closed history: the accept answers before its activities run (workflows/story.ts), and an
   // accepted quote's run stays open until the seller moves it on (which runs no activity).
@@ -82,7 +90,7 @@ async function activityPhases(stack: Stack, documentId: string): Promise<BarePha
   let phase: keyof BarePhases = 'beforeUpdate';
   for (const event of history.events ?? []) {
     if (event.workflowExecutionUpdateAcceptedEventAttributes) phase = 'afterUpdate';
-    if (event.activityTaskScheduledEventAttributes) phases[phase] += 1;
+    if (event.activityTaskScheduledEventAttributes || event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) phases[phase] += 1;
   }
   return phases;
 }
