@@ -299,6 +299,8 @@ export interface BenchEnvironment {
   runDir: string;
   /** Each extra workflow file bundled beside Greenlight's, by the path given. */
   bundles: Map<string, string>;
+  /** The dev server the bench started, whose CPU a run may charge; absent when TEMPORAL_ADDRESS names a server. */
+  temporalServer?: ChildProcess;
 }
 
 /**
@@ -345,7 +347,13 @@ export async function inBenchEnvironment<T>(
       WORKFLOW_BUNDLE_PATH: quoteBundle,
       GREENLIGHT_TEST_RUN_DIR: runDir,
     });
-    return await measure({ temporalAddress, databaseUrl, runDir, bundles: new Map(extra.map((source, index) => [source, extraBundles[index] as string])) });
+    return await measure({
+      temporalAddress,
+      databaseUrl,
+      runDir,
+      bundles: new Map(extra.map((source, index) => [source, extraBundles[index] as string])),
+      ...(temporal ? { temporalServer: temporal.child } : {}),
+    });
   } finally {
     await temporal?.stop();
     await dropDatabase(serverUrl, options.database).catch(() => undefined);
