@@ -22,7 +22,7 @@
  *   as a doubtful, uncounted download and does not reach the workflow.
  */
 import { randomUUID } from 'node:crypto';
-import { mayHaveDeliveriesToStart, recordAuditEvent, recordOpenedAlone } from '../../services/db/audit';
+import { mayHaveDeliveriesToStart, recordAuditEvent } from '../../services/db/audit';
 import { dispatchWebhookDeliveries } from '../../services/webhooks/dispatch';
 import { actorLabel, type RequestSource } from '../../domain/documents';
 import type { AccessLink, PrismaClient } from '../../generated/prisma/client';
@@ -147,11 +147,9 @@ export function recordOpen(deps: CustomerActionDeps & { config: Pick<Config, 'ta
   };
   const recorded = (async () => {
     // One statement when no webhook endpoint may want it; else the event and its deliveries, then their start.
-    if (!(await recordOpenedAlone(deps.prisma, event))) {
-      const recorded = await recordAuditEvent(deps.prisma, { ...event, type: 'opened' });
-      const dispatcher = { client: deps.temporal, taskQueue: deps.config.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
-      if (mayHaveDeliveriesToStart(recorded)) await dispatchWebhookDeliveries(deps.prisma, () => dispatcher, recorded.event.id);
-    }
+    const recorded = await recordAuditEvent(deps.prisma, { ...event, type: 'opened' });
+    const dispatcher = { client: deps.temporal, taskQueue: deps.config.taskQueue, retryDelaysMs: deps.config.webhooks.retryDelaysMs };
+    if (mayHaveDeliveriesToStart(recorded)) await dispatchWebhookDeliveries(deps.prisma, () => dispatcher, recorded.event.id);
     apiMetrics.portalOpens.inc({ kind: target.document.kind });
   })();
   return { viewId, recorded };

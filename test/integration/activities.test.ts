@@ -19,6 +19,7 @@ import { computeTotals, formatMoney, priceLine } from '../../domain/money';
 import { loadConfig } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db';
 import { newId } from '../../platform/ids';
+import { eventually } from '../support/eventually';
 
 
 const config = {
@@ -241,6 +242,79 @@ describe('recordAuditEvent', () => {
 
     const document = await prisma.document.findUniqueOrThrow({ where: { id: documentId } });
     expect(document).toMatchObject({ viewCount: 2, lastViewedAt: new Date('2026-03-04T09:30:00Z'), downloadCount: 1, eventSeq: 4 });
+  });
+
+  it('answers a retry with the event already there, writing nothing and bumping no sequence number, also when retries race', async () => {
+    const { tenantId, documentId } = await seedQuote();
+    const event = { tenantId, documentId, dedupeKey: `test:${documentId}:viewed`, type: 'viewed' as const, at: new Date('2026-03-03T08:00:00.123Z'), actor: 'customer:lnk_x', ip: '203.0.113.9', data: { viewId: 'v1' } };
+    const first = await recordAuditEvent(prisma, event);
+    expect(first).toMatchObject({ created: true, deliveriesQueued: 0 });
+    // The row as stored, dates and JSON read back as Prisma reads them.
+    expect(first.event).toEqual(await prisma.auditEvent.findUniqueOrThrow({ where: { dedupeKey: event.dedupeKey } }));
+
+    expect(await recordAuditEvent(prisma, event)).toEqual({ event: first.event, created: false, deliveriesQueued: 0 });
+    const retries = await Promise.all(Array.from({ length: 4 }, () => recordAuditEvent(prisma, { ...event, at: new Date() })));
+    expect(retries.map((retry) => [retry.event.id, retry.created])).toEqual(Array.from({ length: 4 }, () => [first.event.id, false]));
+
+    expect(await prisma.auditEvent.count({ where: { documentId } })).toBe(1);
+    const document = await prisma.document.findUniqueOrThrow({ where: { id: documentId } });
+    expect(document).toMatchObject({ eventSeq: 1, viewCount: 1, lastViewedAt: event.at });
+  });
+
+  it('gives transitions racing for one document one event each and gapless sequence numbers, a transition sent three times at once included', async () => {
+    const { tenantId, documentId } = await seedQuote();
+    const workflowId = `quote-${documentId}`;
+    const transition = (seq: number) => ({ tenantId, documentId, workflowId, seq, status: `step-${seq}`, event: { type: 'message' as const, at: seq, actor: { kind: 'system' as const } } });
+    const sends = [1, 1, 1, 2, 3, 3, 4];
+    // The document's row held until every send waits for it: the copies of a transition all
+    // begin before its event is there, and race to insert it.
+    let racing: Promise<unknown> = Promise.resolve();
+    await prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "Document" WHERE "id" = ${documentId} FOR UPDATE`;
+      racing = Promise.all(sends.map((seq) => activities.recordTransition(transition(seq))));
+      await eventually(
+        async () => {
+          const [waiting] = await prisma.$queryRaw<{ count: bigint }[]>`
+            SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE "Document"%'`;
+          return (waiting?.count ?? 0n) >= sends.length ? true : undefined;
+        },
+        { what: 'the sends waiting for the document row', everyMs: 20, timeoutMs: 4_000 },
+      );
+    });
+    await racing;
+
+    const events = await prisma.auditEvent.findMany({ where: { documentId }, orderBy: { seq: 'asc' } });
+    expect(events.map((event) => event.seq)).toEqual([1, 2, 3, 4]);
+    expect(new Set(events.map((event) => event.dedupeKey))).toEqual(new Set([1, 2, 3, 4].map((seq) => `${workflowId}#${seq}`)));
+    expect(await prisma.document.findUniqueOrThrow({ where: { id: documentId } })).toMatchObject({ eventSeq: 4 });
+  });
+
+  it("queues the event's webhook delivery with it for a tenant whose endpoint wants it, once, a retry included", async () => {
+    const { tenantId, documentId } = await seedQuote();
+    const endpoint = await prisma.webhookEndpoint.create({
+      data: { id: newId('whe'), tenantId, url: 'https://hooks.seller.test/in', events: ['document.sent'], secret: 'whsec_dGVzdA==' },
+    });
+    const sent = { tenantId, documentId, dedupeKey: `quote-${documentId}#1`, type: 'sent' as const, at: new Date('2026-03-02T10:00:00Z'), actor: 'system', status: 'sent' };
+    const recorded = await recordAuditEvent(prisma, sent);
+    expect(recorded).toMatchObject({ created: true, deliveriesQueued: 1, event: { seq: 1, type: 'sent' } });
+    expect(await recordAuditEvent(prisma, sent)).toMatchObject({ created: false, deliveriesQueued: 0, event: { id: recorded.event.id } });
+    // An event no endpoint wants goes through the same transaction, and queues nothing.
+    const message = { tenantId, documentId, dedupeKey: `test:${documentId}:message`, type: 'message' as const, at: new Date(), actor: 'system' };
+    expect(await recordAuditEvent(prisma, message)).toMatchObject({ created: true, deliveriesQueued: 0, event: { seq: 2 } });
+
+    const deliveries = await prisma.webhookDelivery.findMany({ where: { endpointId: endpoint.id } });
+    expect(deliveries).toEqual([expect.objectContaining({ auditEventId: recorded.event.id, type: 'document.sent' })]);
+    const payload = JSON.parse(deliveries[0]?.payload ?? '{}') as { data: { document: { status: string }; event: { seq: number; at: string } } };
+    expect(payload.data).toMatchObject({ document: { status: 'sent' }, event: { seq: 1, at: '2026-03-02T10:00:00.000Z' } });
+    expect(await prisma.document.findUniqueOrThrow({ where: { id: documentId } })).toMatchObject({ status: 'sent', eventSeq: 2, sentAt: sent.at });
+  });
+
+  it("keeps to the document's tenant: another tenant's event for it finds no document", async () => {
+    const { documentId } = await seedQuote();
+    const other = await seedQuote();
+    const stranger = recordAuditEvent(prisma, { tenantId: other.tenantId, documentId, dedupeKey: `test:${documentId}:stranger`, type: 'message', at: new Date(), actor: 'system' });
+    await expect(stranger).rejects.toMatchObject({ code: 'not_found' });
+    expect(await prisma.document.findUniqueOrThrow({ where: { id: documentId } })).toMatchObject({ eventSeq: 0 });
   });
 });
 
