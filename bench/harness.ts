@@ -75,12 +75,14 @@ export async function sendForPortalLink(api: GreenlightClient, mailer: Capturing
 
 /**
  * The portal links of the emails the worker sends to the stack's outbox, by recipient. One
- * listing read serves every lane waiting: the listing grows with every email, and a read per
- * lane would make it the load generator's main work.
+ * read serves every lane waiting, and it asks only for the emails since the last: the whole
+ * listing grows with every email, and reading it each time would make it the load generator's
+ * main work.
  */
 export class OutboxLinks {
   private readonly waiting = new Map<string, { resolve: (link: string) => void; reject: (error: Error) => void; until: number }>();
-  private readonly seen = new Set<string>();
+  /** The newest email read: each look asks for those after it, not the whole growing listing. */
+  private newest: string | undefined;
   private polling = false;
 
   constructor(
@@ -104,9 +106,9 @@ export class OutboxLinks {
     void (async () => {
       while (this.waiting.size > 0) {
         try {
-          for (const email of await this.stack.readOutbox()) {
-            if (this.seen.has(email.id)) continue;
-            this.seen.add(email.id);
+          const fresh = await this.stack.readOutbox(this.newest);
+          this.newest = fresh[0]?.id ?? this.newest;
+          for (const email of fresh) {
             for (const recipient of recipientsOf(email)) {
               const waiter = this.waiting.get(recipient);
               if (!waiter) continue;
