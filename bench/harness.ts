@@ -25,6 +25,21 @@ import { processLogPath, WorkerProcesses } from '../test/support/worker-process'
 
 const root = path.resolve(__dirname, '..');
 
+/**
+ * BENCH_WORKER_CPU_PROF=<dir>: the worker processes a bench starts with `workerProfiling` in their
+ * environment write a V8 CPU profile of each of their threads there when they stop.
+ */
+const WORKER_CPU_PROFILE_DIR = process.env.BENCH_WORKER_CPU_PROF;
+export const workerProfiling: NodeJS.ProcessEnv = WORKER_CPU_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(WORKER_CPU_PROFILE_DIR)}` } : {};
+
+/** Runs `run`, printing its window on the profiles' clock (monotonic, µs) when the workers are profiled: start-up and warm-up are left out when reading them. */
+export async function inProfiledWindow<T>(run: () => Promise<T>): Promise<T> {
+  const startUs = process.hrtime.bigint() / 1000n;
+  const result = await run();
+  if (WORKER_CPU_PROFILE_DIR) console.log(`[bench] measured window on the profiles' clock: ${startUs}..${process.hrtime.bigint() / 1000n} µs`);
+  return result;
+}
+
 export function intFromEnv(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);

@@ -37,7 +37,7 @@ import { startStack, type Stack } from '../test/support/stack';
 import { WorkerProcesses } from '../test/support/worker-process';
 import { quoteWorkflowId } from '../workflows/messages/quote';
 import { bareAcceptUpdate, type BarePhases } from './bare-workflow';
-import { cpuAndLoadLines, inBenchEnvironment, intFromEnv, measured, OutboxLinks, percentile, runBench, runPool, startApiAndWorker, type MeasuredRun } from './harness';
+import { cpuAndLoadLines, inBenchEnvironment, inProfiledWindow, intFromEnv, measured, OutboxLinks, percentile, runBench, runPool, startApiAndWorker, workerProfiling, type MeasuredRun } from './harness';
 
 /** Its own per run: other checkouts on this machine run this bench too, and each recreates and drops its database. */
 const BENCH_DATABASE = `greenlight_bench_lifecycle_${process.pid}`;
@@ -45,16 +45,6 @@ const BENCH_DATABASE = `greenlight_bench_lifecycle_${process.pid}`;
 const LIFECYCLES = intFromEnv('BENCH_LIFECYCLES', 200);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 20);
 const WARMUP = intFromEnv('BENCH_WARMUP', CONCURRENCY);
-const WORKER_CPU_PROFILE_DIR = process.env.BENCH_WORKER_CPU_PROF;
-const workerProfiling: NodeJS.ProcessEnv = WORKER_CPU_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(WORKER_CPU_PROFILE_DIR)}` } : {};
-
-/** Runs `run`, printing its window on the profiles' clock when the workers are profiled. */
-async function inProfiledWindow<T>(run: () => Promise<T>): Promise<T> {
-  const startUs = process.hrtime.bigint() / 1000n;
-  const result = await run();
-  if (WORKER_CPU_PROFILE_DIR) console.log(`[bench] measured window on the profiles' clock: ${startUs}..${process.hrtime.bigint() / 1000n} µs`);
-  return result;
-}
 
 /** Issue 12's goals: the accept round trip's p99, and the quote lifecycle at no more than the bare workflow's cost. */
 const ACCEPT_P99_GOAL_MS = 150;

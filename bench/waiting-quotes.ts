@@ -7,24 +7,34 @@
  * 2. The worker is a process of its own (workers/main.ts, as production runs it) with a bounded
  *    sticky cache (BENCH_CACHE, 500 workflows: WORKER_MAX_CACHED_WORKFLOWS): its RSS once every
  *    quote is waiting.
- * 3. BENCH_DECISIONS (200) accepts on quotes drawn at random, 10 at once, through a seller link
- *    each: most are out of the worker's cache, so the worker replays their history first.
- *    p50/p99 of the accept round trip, and the worker's RSS after.
+ * 3. BENCH_DECISIONS (200) accepts on quotes drawn at random, BENCH_DECISIONS_AT_ONCE (10) at
+ *    once, through a seller link each: most are out of the worker's cache, so the worker replays
+ *    their history first. p50/p99 of the accept round trip, and the worker's RSS after. At 1 at
+ *    once, a decision's own latency, without the queue the others make on the worker.
+ * Beside them, where the decisions' time went: what the worker's Temporal Core counted (its
+ * Prometheus metrics, WORKER_METRICS_PORT: sticky cache hits, misses and evictions, each workflow
+ * task's wait and work), the CPU each process spent per accept, and each accept's parts read from
+ * its quote's history (the API and Temporal until the update's workflow task, the worker's
+ * replay, the answer back).
+ * BENCH_WORKER_CPU_PROF=<dir>: the worker writes a V8 CPU profile of each of its threads there
+ * when it stops, and the bench prints the decisions' window on the profiles' clock.
  * Prints each figure beside the issue's goal; asserts nothing.
  */
 import { performance } from 'node:perf_hooks';
 import { findFreePort } from '../scripts/lib/ports';
 import { greenlightClient, succeeded } from '../test/support/api';
 import { postPortalDecision } from '../test/support/http';
-import { startStack } from '../test/support/stack';
+import { startStack, type Stack } from '../test/support/stack';
+import { quoteWorkflowId } from '../workflows/messages/quote';
 import { WorkerProcesses } from '../test/support/worker-process';
-import { inBenchEnvironment, intFromEnv, percentile, runBench, runPool } from './harness';
+import { cpuAndLoadLines, inBenchEnvironment, inProfiledWindow, intFromEnv, measured, percentile, runBench, runPool, workerProfiling } from './harness';
 import { treeRssBytes } from './process-memory';
 
 const WAITING = intFromEnv('BENCH_WAITING', 10_000);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 20);
 const CACHE = intFromEnv('BENCH_CACHE', 500);
 const DECISIONS = intFromEnv('BENCH_DECISIONS', 200);
+const DECISIONS_AT_ONCE = intFromEnv('BENCH_DECISIONS_AT_ONCE', 10);
 
 const GOAL = { rssMb: 500, decisionP99Ms: 300 };
 const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -37,13 +47,84 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   }
 }
 
+/** A Prometheus text page's samples, by name and labels. */
+async function scrapeMetrics(url: string): Promise<Map<string, number>> {
+  const page = await (await fetch(url)).text();
+  const samples = new Map<string, number>();
+  for (const line of page.split('\n')) {
+    const sample = /^(\S+)\s+(\S+)$/.exec(line);
+    if (sample && !line.startsWith('#')) samples.set(sample[1] as string, Number(sample[2]));
+  }
+  return samples;
+}
+
+/** What the worker's Core counted between two scrapes: cache hits and misses, and each workflow task's mean wait and work. */
+function workflowTaskLines(before: Map<string, number>, after: Map<string, number>): string {
+  const delta = (pattern: RegExp) => {
+    let total = 0;
+    for (const [sample, value] of after) if (pattern.test(sample)) total += value - (before.get(sample) ?? 0);
+    return total;
+  };
+  const mean = (histogram: string) => {
+    const count = delta(new RegExp(`^temporal_${histogram}_count\\b`));
+    return count ? `${(delta(new RegExp(`^temporal_${histogram}_sum\\b`)) / count).toFixed(0)} ms over ${count}` : 'none';
+  };
+  return (
+    `  worker's Core over the decisions: sticky cache ${delta(/^temporal_sticky_cache_hit\b/)} hits, ${delta(/^temporal_sticky_cache_miss\b/)} misses, ` +
+    `${delta(/^temporal_sticky_cache_total_forced_eviction\b/)} evictions; workflow task mean schedule-to-start ${mean('workflow_task_schedule_to_start_latency')}, execution ${mean('workflow_task_execution_latency')}`
+  );
+}
+
+/**
+ * Where each accept's round trip went, from its quote's history: until the update's workflow task
+ * was scheduled (the API, and Temporal taking the update), its wait for the worker, the worker's
+ * work on it (a cache miss: the history fetched and replayed), and the rest (the answer back).
+ * Medians and p99s, with the history's length and workflow tasks replayed.
+ */
+async function decisionBreakdown(stack: Stack, windows: { quoteId: string; from: number; to: number }[]): Promise<string> {
+  const parts = { untilScheduled: [] as number[], queued: [] as number[], onWorker: [] as number[], answerBack: [] as number[], events: [] as number[], tasksReplayed: [] as number[] };
+  for (const { quoteId, from, to } of windows) {
+    const history = await stack.client.workflow.getHandle(quoteWorkflowId(quoteId)).fetchHistory();
+    const events = history.events ?? [];
+    const accepted = events.findIndex((event) => event.workflowExecutionUpdateAcceptedEventAttributes);
+    type Attributes = 'workflowTaskScheduledEventAttributes' | 'workflowTaskStartedEventAttributes' | 'workflowTaskCompletedEventAttributes';
+    /** The time of the last event with `attributes` before the update was accepted (its workflow task's). */
+    const at = (attributes: Attributes) => {
+      const event = events.slice(0, accepted).findLast((candidate) => candidate[attributes]);
+      return Number(event?.eventTime?.seconds) * 1000 + Math.floor((event?.eventTime?.nanos ?? 0) / 1e6);
+    };
+    const [scheduled, started, completed] = [at('workflowTaskScheduledEventAttributes'), at('workflowTaskStartedEventAttributes'), at('workflowTaskCompletedEventAttributes')];
+    parts.untilScheduled.push(scheduled - from);
+    parts.queued.push(started - scheduled);
+    parts.onWorker.push(completed - started);
+    parts.answerBack.push(to - completed);
+    parts.events.push(accepted);
+    parts.tasksReplayed.push(events.slice(0, accepted).filter((event) => event.workflowTaskCompletedEventAttributes).length - 1);
+  }
+  const figure = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${percentile(sorted, 0.5).toFixed(0)}/${percentile(sorted, 0.99).toFixed(0)}`;
+  };
+  return (
+    `  each accept from its history (p50/p99, ms): until its workflow task was scheduled ${figure(parts.untilScheduled)}, waiting for the worker ${figure(parts.queued)}, ` +
+    `on the worker ${figure(parts.onWorker)}, answer back ${figure(parts.answerBack)}; history before the accept ${figure(parts.events)} events, ${figure(parts.tasksReplayed)} workflow tasks replayed`
+  );
+}
+
 async function main(): Promise<void> {
   await inBenchEnvironment({ database: 'greenlight_bench_waiting' }, async () => {
     const stack = await startStack({ inProcessWorker: false });
     const { tenantId, apiKey } = await stack.createTenant('Bench Waiting Print Shop');
     const processes = new WorkerProcesses();
-    const healthPort = await findFreePort();
-    const worker = processes.start(stack, 'waiting-worker', { LOG_LEVEL: 'warn', WORKER_MAX_CACHED_WORKFLOWS: String(CACHE), WORKER_HEALTH_PORT: String(healthPort) });
+    const [healthPort, metricsPort] = [await findFreePort(), await findFreePort()];
+    const worker = processes.start(stack, 'waiting-worker', {
+      LOG_LEVEL: 'warn',
+      WORKER_MAX_CACHED_WORKFLOWS: String(CACHE),
+      WORKER_HEALTH_PORT: String(healthPort),
+      WORKER_METRICS_PORT: String(metricsPort),
+      ...workerProfiling,
+    });
+    const workerMetrics = () => scrapeMetrics(`http://127.0.0.1:${metricsPort}/metrics`);
     try {
       await waitFor('the worker polling', () => fetch(`http://127.0.0.1:${healthPort}/healthz`).then((answer) => answer.ok, () => false), 120_000);
       console.log(`  worker RSS idle: ${mb(treeRssBytes(worker.pid!)).toFixed(0)} MB`);
@@ -78,20 +159,30 @@ async function main(): Promise<void> {
       const links = await Promise.all(
         chosen.map(async (id) => (await succeeded(api.POST('/v1/documents/{id}/links', { params: { path: { id } }, body: { recipient: { contactId: contact.id } } }), 201)).url),
       );
-      const decisions = await runPool({ count: links.length }, 10, async (index) => {
-        const started = performance.now();
-        const answer = await postPortalDecision(links[index] as string, 'accept');
-        if (answer.status !== 200) throw new Error(`accept answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-        return performance.now() - started;
-      });
+      const metricsBefore = await workerMetrics();
+      const windows: { quoteId: string; from: number; to: number }[] = [];
+      const decisions = await inProfiledWindow(() =>
+        measured({ children: { worker }, database: stack }, () => runPool({ count: links.length }, DECISIONS_AT_ONCE, async (index) => {
+          const started = performance.now();
+          const from = Date.now();
+          const answer = await postPortalDecision(links[index] as string, 'accept');
+          if (answer.status !== 200) throw new Error(`accept answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+          windows.push({ quoteId: chosen[index] as string, from, to: Date.now() });
+          return performance.now() - started;
+        })),
+      );
+      const metricsAfter = await workerMetrics();
       const sorted = [...decisions.latenciesMs].sort((a, b) => a - b);
       const rssAfter = treeRssBytes(worker.pid!);
       console.log(
-        `${sorted.length} accepts on random waiting quotes (≈${Math.round(100 * (1 - CACHE / (quoteIds.length + DECISIONS)))} % out of the cache), 10 at once` +
+        `${sorted.length} accepts on random waiting quotes (≈${Math.round(100 * (1 - CACHE / (quoteIds.length + DECISIONS)))} % out of the cache), ${DECISIONS_AT_ONCE} at once` +
           `${decisions.failures ? ` (${decisions.failures} failed)` : ''}\n` +
           `  accept round trip: p50 ${percentile(sorted, 0.5).toFixed(0)} ms, p99 ${percentile(sorted, 0.99).toFixed(0)} ms   (goal p99 ≤ ${GOAL.decisionP99Ms} ms)\n` +
-          `  worker RSS after: ${mb(rssAfter).toFixed(0)} MB   (goal ≤ ${GOAL.rssMb} MB)`,
+          `  worker RSS after: ${mb(rssAfter).toFixed(0)} MB   (goal ≤ ${GOAL.rssMb} MB)\n` +
+          workflowTaskLines(metricsBefore, metricsAfter) +
+          cpuAndLoadLines(decisions, 'accept'),
       );
+      console.log(await decisionBreakdown(stack, windows));
     } finally {
       await processes.stopAll();
       await stack.close();
