@@ -11,7 +11,7 @@
  * - the assignee is notified behind the answer, so a slow mail server never holds a decision;
  * - a run continues as new when Temporal suggests it (tests: after `continueAsNewAfterEvents`).
  */
-import { patched, proxyActivities, proxyLocalActivities, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { currentUpdateInfo, patched, proxyActivities, proxyLocalActivities, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
@@ -147,7 +147,11 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
     const status = target.status(snapshot);
     const statusChanged = previous === undefined || target.status(previous) !== status;
     const summary = `record ${params.type.replaceAll('_', ' ')}${statusChanged ? ` (status ${status.replaceAll('_', ' ')})` : ''}`;
-    await (target.here ? recordTransitionHere : recordTransition).executeWithOptions({ summary }, [{
+    // Locally only for a decision (an update): a seller's waits for its record anyway, a customer's
+    // has answered already (answerAlone). Elsewhere (a send, a timer, a signal) a local record would
+    // hold the task, and with it a customer's click that arrives meanwhile.
+    const local = target.here && currentUpdateInfo() !== undefined;
+    await (local ? recordTransitionHere : recordTransition).executeWithOptions({ summary }, [{
       tenantId: target.tenantId,
       documentId: target.documentId,
       workflowId,
