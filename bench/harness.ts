@@ -90,12 +90,14 @@ export async function sendForPortalLink(api: GreenlightClient, mailer: Capturing
 
 /**
  * The portal links of the emails the worker sends to the stack's outbox, by recipient. One
- * listing read serves every lane waiting: the listing grows with every email, and a read per
- * lane would make it the load generator's main work.
+ * read serves every lane waiting, and it asks only for the emails since the last: the whole
+ * listing grows with every email, and reading it each time would make it the load generator's
+ * main work.
  */
 export class OutboxLinks {
   private readonly waiting = new Map<string, { resolve: (link: string) => void; reject: (error: Error) => void; until: number }>();
-  private readonly seen = new Set<string>();
+  /** The newest email read: each look asks for those after it, not the whole growing listing. */
+  private newest: string | undefined;
   private polling = false;
 
   constructor(
@@ -119,9 +121,9 @@ export class OutboxLinks {
     void (async () => {
       while (this.waiting.size > 0) {
         try {
-          for (const email of await this.stack.readOutbox()) {
-            if (this.seen.has(email.id)) continue;
-            this.seen.add(email.id);
+          const fresh = await this.stack.readOutbox(this.newest);
+          this.newest = fresh[0]?.id ?? this.newest;
+          for (const email of fresh) {
             for (const recipient of recipientsOf(email)) {
               const waiter = this.waiting.get(recipient);
               if (!waiter) continue;
@@ -314,6 +316,8 @@ export interface BenchEnvironment {
   runDir: string;
   /** Each extra workflow file bundled beside Greenlight's, by the path given. */
   bundles: Map<string, string>;
+  /** The dev server the bench started, whose CPU a run may charge; absent when TEMPORAL_ADDRESS names a server. */
+  temporalServer?: ChildProcess;
 }
 
 /**
@@ -360,7 +364,13 @@ export async function inBenchEnvironment<T>(
       WORKFLOW_BUNDLE_PATH: quoteBundle,
       GREENLIGHT_TEST_RUN_DIR: runDir,
     });
-    return await measure({ temporalAddress, databaseUrl, runDir, bundles: new Map(extra.map((source, index) => [source, extraBundles[index] as string])) });
+    return await measure({
+      temporalAddress,
+      databaseUrl,
+      runDir,
+      bundles: new Map(extra.map((source, index) => [source, extraBundles[index] as string])),
+      ...(temporal ? { temporalServer: temporal.child } : {}),
+    });
   } finally {
     await temporal?.stop();
     await dropDatabase(serverUrl, options.database).catch(() => undefined);

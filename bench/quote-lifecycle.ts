@@ -13,11 +13,13 @@
  *    trip (portal POST → answer) beside its goal.
  * 2. The same load on a bare workflow (bench/bare-workflow.ts) served by a worker process of
  *    its own (bench/bare-worker.ts): as many no-op activities before the accept update and
- *    after it as the quote ran (counted from a real quote's history; the portal's accept is
+ *    after it as the quote ran, regular and local (counted from a real quote's history; the bare
+ *    workflow's are all regular activities; the portal's accept is
  *    one update carrying the view, so there is no signal), driven by the Temporal client from
  *    this process — the engine's own cost.
  * Each: the CPU time each process used per lifecycle (from /proc; PostgreSQL's backends serving
- * the bench's database on the quote side) and the load average. Then the ratio.
+ * the bench's database on the quote side; the Temporal dev server on both, when the bench
+ * started it) and the load average. Then the ratio.
  * BENCH_WORKER_CPU_PROF=<dir>: the worker process and the bare worker write a V8 CPU profile of
  * each of their threads there when they stop, and the bench prints each measured run's window on the monotonic clock the
  * profiles' timestamps use (to leave out start-up and warm-up when reading them).
@@ -62,18 +64,32 @@ function summarize(label: string, result: MeasuredRun, p99GoalMs?: number): { pe
   return { perSecond, p50 };
 }
 
-/** How many activities a finished quote ran before the accept update, and from it on. */
+/** The marker a local activity leaves in the history (Temporal's SDK core): one per local activity run. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/**
+ * How many activities a finished quote ran before the accept update, and from it on: its
+ * regular activities and its local ones (the transition records), which the bare workflow runs
+ * as regular activities — the engine's cost of the same work, kept honest.
+ */
 async function activityPhases(stack: Stack, documentId: string): Promise<BarePhases> {
   // Its closed history: the accept answers before its activities run (workflows/story.ts), and an
   // accepted quote's run stays open until the seller moves it on (which runs no activity).
   await quoteRunOver(stack, documentId);
   const history = await stack.client.workflow.getHandle(quoteWorkflowId(documentId)).fetchHistory();
+  const events = history.events ?? [];
   const phases: BarePhases = { beforeUpdate: 0, afterUpdate: 0 };
   let phase: keyof BarePhases = 'beforeUpdate';
-  for (const event of history.events ?? []) {
+  for (const event of events) {
     if (event.workflowExecutionUpdateAcceptedEventAttributes) phase = 'afterUpdate';
-    if (event.activityTaskScheduledEventAttributes) phases[phase] += 1;
+    if (event.activityTaskScheduledEventAttributes || event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) phases[phase] += 1;
   }
+  const count = (has: (event: (typeof events)[number]) => unknown) => events.filter(has).length;
+  console.log(
+    `[bench] a quote's history: ${events.length} events, ${count((event) => event.workflowTaskCompletedEventAttributes)} workflow tasks, ` +
+      `${count((event) => event.activityTaskScheduledEventAttributes)} regular activities, ` +
+      `${count((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER)} local ones, ${count((event) => event.timerStartedEventAttributes)} timers`,
+  );
   return phases;
 }
 
@@ -91,7 +107,10 @@ async function startBareWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   return child;
 }
 
-async function measureQuotes(): Promise<{ perSecond: number; p50: number; phases: BarePhases }> {
+/** The Temporal dev server the bench started, charged on both sides (the engine's share of the work); none when TEMPORAL_ADDRESS names a server. */
+type EngineProcess = Record<string, ChildProcess>;
+
+async function measureQuotes(engine: EngineProcess): Promise<{ perSecond: number; p50: number; phases: BarePhases }> {
   const stack = await startStack({ inProcessWorker: false });
   const children = new WorkerProcesses();
   try {
@@ -124,7 +143,7 @@ async function measureQuotes(): Promise<{ perSecond: number; p50: number; phases
     console.log(`[bench] warm-up: ${WARMUP} quote lifecycles`);
     await runPool({ count: WARMUP }, CONCURRENCY, quoteLifecycle);
     console.log(`[bench] measuring ${LIFECYCLES} quote lifecycles`);
-    const result = await inProfiledWindow(() => measured({ children: { 'API process': api, worker }, database: stack }, () => runPool({ count: LIFECYCLES }, CONCURRENCY, quoteLifecycle)));
+    const result = await inProfiledWindow(() => measured({ children: { 'API process': api, worker, ...engine }, database: stack }, () => runPool({ count: LIFECYCLES }, CONCURRENCY, quoteLifecycle)));
     const figures = summarize('Quote lifecycle over HTTP (create, send, email, view, accept):', result, ACCEPT_P99_GOAL_MS);
     return { ...figures, phases: await activityPhases(stack, lastQuoteId) };
   } finally {
@@ -133,7 +152,7 @@ async function measureQuotes(): Promise<{ perSecond: number; p50: number; phases
   }
 }
 
-async function measureBare(temporalAddress: string, bundle: string, phases: BarePhases): Promise<{ perSecond: number; p50: number }> {
+async function measureBare(temporalAddress: string, engine: EngineProcess, bundle: string, phases: BarePhases): Promise<{ perSecond: number; p50: number }> {
   const taskQueue = `bench-bare-${process.pid}`;
   const temporal = await connectTemporal({ temporalAddress, temporalNamespace: 'default' });
   const worker = await startBareWorker({ TEMPORAL_ADDRESS: temporalAddress, TASK_QUEUE: taskQueue, BARE_WORKFLOW_BUNDLE: bundle, ...workerProfiling });
@@ -146,7 +165,7 @@ async function measureBare(temporalAddress: string, bundle: string, phases: Bare
     };
     console.log(`[bench] bare workflow with the quote's activities: ${phases.beforeUpdate} before the accept update, ${phases.afterUpdate} after it`);
     await runPool({ count: WARMUP }, CONCURRENCY, bareLifecycle);
-    const result = await inProfiledWindow(() => measured({ children: { 'bare worker': worker } }, () => runPool({ count: LIFECYCLES }, CONCURRENCY, bareLifecycle)));
+    const result = await inProfiledWindow(() => measured({ children: { 'bare worker': worker, ...engine } }, () => runPool({ count: LIFECYCLES }, CONCURRENCY, bareLifecycle)));
     return summarize('Bare Temporal workflow (no-op activities, the same update):', result);
   } finally {
     await stopChild(worker);
@@ -155,9 +174,10 @@ async function measureBare(temporalAddress: string, bundle: string, phases: Bare
 }
 
 async function main(): Promise<void> {
-  await inBenchEnvironment({ database: BENCH_DATABASE, extraBundles: [BARE_WORKFLOW] }, async ({ temporalAddress, bundles }) => {
-    const quote = await measureQuotes();
-    const bare = await measureBare(temporalAddress, bundles.get(BARE_WORKFLOW) as string, quote.phases);
+  await inBenchEnvironment({ database: BENCH_DATABASE, extraBundles: [BARE_WORKFLOW] }, async ({ temporalAddress, bundles, temporalServer }) => {
+    const engine: EngineProcess = temporalServer ? { 'Temporal server': temporalServer } : {};
+    const quote = await measureQuotes(engine);
+    const bare = await measureBare(temporalAddress, engine, bundles.get(BARE_WORKFLOW) as string, quote.phases);
     const ratio = bare.perSecond / quote.perSecond;
     console.log(
       `Ratio: the bare workflow runs ${ratio.toFixed(1)}× the quote lifecycles per second (goal ≤ ${RATIO_GOAL.toFixed(1)}: ${ratio <= RATIO_GOAL ? 'PASS' : 'MISS'}); ` +

@@ -57,6 +57,14 @@ const QUOTE_NOT_CONVERTIBLE: Record<string, string> = {
 /** An open quote: after its digital signing was cancelled, the seller converts it by hand. */
 const QUOTE_STILL_OPEN: readonly string[] = ['sent', 'viewed', 'on_hold'];
 
+/**
+ * Whether a quote whose row shows `status` may have been accepted already: a customer's answer
+ * is taken by the quote's workflow at once and recorded in its row a moment later.
+ */
+export function quoteMayBeAcceptedSince(status: string): boolean {
+  return QUOTE_STILL_OPEN.includes(status);
+}
+
 export function kindName(kind: DocumentKind): string {
   return KIND_NAMES[kind];
 }

@@ -11,7 +11,7 @@
  * - the assignee is notified behind the answer, so a slow mail server never holds a decision;
  * - a run continues as new when Temporal suggests it (tests: after `continueAsNewAfterEvents`).
  */
-import { patched, proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { currentUpdateInfo, patched, proxyActivities, proxyLocalActivities, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
@@ -22,6 +22,16 @@ import type { AnswerEvent, FactEvent, NotifyParams, RecordParams } from './machi
 import { fact, patiently, runStory, type OperatorView, type Story, type StoryTools } from './story';
 
 const { recordTransition, notifyAssignee } = proxyActivities<GreenlightActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: patiently,
+});
+/**
+ * A transition's record is one short write to our own database: run in the worker that took
+ * the transition, inside its workflow task (a marker in the history), instead of a trip through
+ * the task queue and back. Retried as patiently; a worker lost mid-write loses its task, and the
+ * record, keyed by (workflow id, sequence), is written again once by the next.
+ */
+const { recordTransition: recordTransitionHere } = proxyLocalActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',
   retry: patiently,
 });
@@ -63,8 +73,12 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
   // Set at start by api/ already; a workflow started another way (CLI, bench) sets its own.
   if (!input.resume && workflowInfo().memo?.number !== input.number) upsertMemo({ number: input.number, title: input.title ?? null });
 
+  // Patched: records were regular activities before; a run decides once, at its start.
+  const recordsHere = patched('records-local');
   return runStory(input, {
     ...story,
+    // A customer's answer leaves in a workflow task of its own: the local records behind it would hold it until written.
+    ...(recordsHere ? { answerAlone: () => sleep(1, { summary: 'answer the decision, then record it' }) } : {}),
     operator: { ...story.operator, title: documentSummary(story.kind, input), status: story.status },
     facts: [
       // Views and downloads are facts: recorded whatever the status, never refused.
@@ -82,7 +96,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
     ...(input.draft ? {} : { opening: story.opening ?? (() => ({ type: 'SEND', at: Date.now(), actor: input.sentBy }) as EventFromLogic<TMachine>) }),
     actions: (tools) => {
       const documentActions = {
-        recordTransition: recordTransitions<TMachine>(tools, { tenantId, documentId, status: story.status, column: 'status' }),
+        recordTransition: recordTransitions<TMachine>(tools, { tenantId, documentId, status: story.status, column: 'status', here: recordsHere }),
         notifyAssignee: async ({ params, event }: ActionCall<TMachine, NotifyParams>) => {
           if (params.patch !== undefined && !patched(params.patch)) return;
           // Keyed by the transition it reports, recorded just before it.
@@ -124,6 +138,8 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
     column: 'status' | 'digitalStatus';
     /** How operators see the status in the Temporal UI; the status itself when absent. */
     shownAs?: (status: string) => string;
+    /** As a local activity (a run that took the patch `records-local`), else a regular one. */
+    here: boolean;
   },
 ) {
   const { workflowId } = workflowInfo();
@@ -131,7 +147,11 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
     const status = target.status(snapshot);
     const statusChanged = previous === undefined || target.status(previous) !== status;
     const summary = `record ${params.type.replaceAll('_', ' ')}${statusChanged ? ` (status ${status.replaceAll('_', ' ')})` : ''}`;
-    await recordTransition.executeWithOptions({ summary }, [{
+    // Locally only for a decision (an update): a seller's waits for its record anyway, a customer's
+    // has answered already (answerAlone). Elsewhere (a send, a timer, a signal) a local record would
+    // hold the task, and with it a customer's click that arrives meanwhile.
+    const local = target.here && currentUpdateInfo() !== undefined;
+    await (local ? recordTransitionHere : recordTransition).executeWithOptions({ summary }, [{
       tenantId: target.tenantId,
       documentId: target.documentId,
       workflowId,

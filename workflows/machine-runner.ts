@@ -295,6 +295,12 @@ export class MachineRunner<TMachine extends AnyStateMachine> {
     });
   }
 
+  /** With actions behind: queues `work` behind the actions taken so far, as an event's own actions are; what follows waits for it. */
+  waitBehind(work: () => Promise<void>): void {
+    if (!this.actionsRunBehind) throw new Error('Only actions run behind the answer can wait behind it');
+    void this.#behind(work);
+  }
+
   /** Resolves once every queued event has been processed (with actions behind: every action ran, or throws what one failed with). */
   async idle(): Promise<void> {
     let tail: Promise<unknown>;

@@ -104,6 +104,8 @@ export async function signatureWorkflow(input: SignatureWorkflowInput): Promise<
         status: digitalStatus,
         column: 'digitalStatus',
         shownAs: (status) => `digital_${status}`,
+        // Patched as a document's (document-story.ts): records were regular activities before.
+        here: patched('records-local'),
       }),
       startAtProvider: async () => {
         try {

@@ -164,6 +164,13 @@ export interface Story<TMachine extends AnyStateMachine, TView> {
    * whose decisions answer from the machine alone (not a payment page an activity opens).
    */
   actionsRunBehind?: boolean;
+  /**
+   * With actions behind: what a customer's decision waits for before its actions run (a short
+   * timer), so that its answer leaves in a workflow task of its own. Local activities run inside
+   * the task that asked for them, and the answer leaves with the task: without it, the
+   * decision's local records would hold the customer's click until they are written.
+   */
+  answerAlone?: () => Promise<void>;
   /** Whether the run should continue as new now, if the machine is not closed. */
   timeToContinueAsNew: NoInfer<(run: RunSoFar<TMachine>) => boolean>;
   operator: NoInfer<OperatorView<TMachine>>;
@@ -212,6 +219,8 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
     settled: (snapshot, deadlines) => setCurrentDetails(currentDetails(operator, snapshot, deadlines)),
   };
   const runnerOptions = { ...(beforeActions ? { beforeActions } : {}), observer, actionsRunBehind: story.actionsRunBehind ?? false };
+  // Only a kind whose decisions answer before their actions has an answer to send alone.
+  const answerAlone = story.actionsRunBehind ? story.answerAlone : undefined;
   const runner = input.resume
     ? MachineRunner.restore(
         story.machine,
@@ -243,12 +252,15 @@ export async function runStory<TMachine extends AnyStateMachine, TView, TInput e
         const carried = story.carriedFact?.(decisionInput);
         const event = toEvent(carried ? (carried.decision as typeof decisionInput) : decisionInput);
         const admit = (snapshot: SnapshotFrom<TMachine>) => refuseUnlessAllowed(snapshot, event);
-        if (carried) {
-          // Refused before its fact is taken (the caller then records the fact apart), else the fact goes first.
+        const customers = isCustomers(event);
+        if (carried || (customers && answerAlone)) {
+          // Refused before its fact is taken (the caller then records the fact apart) and before its actions wait.
           admit(runner.snapshot);
-          await runner.decide(carried.fact);
         }
-        const taken = await (isCustomers(event) ? runner.decide(event, admit) : runner.send(event, admit));
+        if (customers && answerAlone) runner.waitBehind(answerAlone);
+        // The fact goes first.
+        if (carried) await runner.decide(carried.fact);
+        const taken = await (customers ? runner.decide(event, admit) : runner.send(event, admit));
         decisionIds.add(decisionId);
         return answer(taken);
       },

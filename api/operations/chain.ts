@@ -4,7 +4,7 @@
  * any chain).
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { ConversionTarget } from '../../domain/chain';
+import { quoteMayBeAcceptedSince, type ConversionTarget } from '../../domain/chain';
 import { actorLabel, type DocumentKind } from '../../domain/documents';
 import { conversionSummary, conversionWorkflowId, type ConversionInput, type ConversionOutcome, type conversionWorkflow } from '../../workflows/conversion';
 import type { AppDeps } from '../app';
@@ -22,8 +22,12 @@ import { moveQuoteOn } from './quote-workflow';
  */
 export async function convertForSeller(deps: AppDeps, caller: TenantCaller, documentId: string, to: ConversionTarget, decisionId: string): Promise<DocumentWithLines> {
   const source = await getDocument(deps.prisma, caller.tenantId, documentId);
-  // An accepted quote may still be withdrawn by its customer: its workflow closes that first.
-  if (source.kind === 'quote' && source.status === 'accepted') await moveQuoteOn(deps.temporal, documentId, `${decisionId}:move-on`, { actor: sellerActor(caller) });
+  // An accepted quote may still be withdrawn by its customer: its workflow closes that first,
+  // and answers once the acceptance is recorded. A row still open may lag an acceptance just
+  // taken: the workflow is asked too, and its refusal (not accepted) leaves the row's answer.
+  const moveOn = () => moveQuoteOn(deps.temporal, documentId, `${decisionId}:move-on`, { actor: sellerActor(caller) });
+  if (source.kind === 'quote' && source.status === 'accepted') await moveOn();
+  else if (source.kind === 'quote' && quoteMayBeAcceptedSince(source.status)) await moveOn().catch(unlessRefused);
   const answer = await runConversion(deps.temporal, deps.config.taskQueue, {
     tenantId: caller.tenantId,
     documentId,
@@ -34,6 +38,11 @@ export async function convertForSeller(deps: AppDeps, caller: TenantCaller, docu
   if (answer.outcome === 'refused') throw new AppError('conflict', answer.reason);
   if (!answer.created) throw new AppError('conflict', `The chain already has ${to.replace('_', ' ')} ${answer.number}.`);
   return getDocument(deps.prisma, caller.tenantId, answer.documentId);
+}
+
+/** The workflow's refusal is answered otherwise by the caller; anything else fails the request. */
+function unlessRefused(error: unknown): void {
+  if (!(error instanceof AppError && error.code === 'decision_rejected')) throw error;
 }
 
 /** Requests for one conversion wait for each other: a request finding one under way lets it finish, then runs its own. */

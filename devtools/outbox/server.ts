@@ -5,7 +5,8 @@
  * the same id and stores once), `POST /2010-04-01/Accounts/<sid>/Messages.json` and its `GET`
  * list as Twilio does (basic auth, form-encoded To/From/Body, 201 with the message's `SM…` sid,
  * Twilio's error JSON — 21211 for a To no network dials), and lists everything it received on
- * `GET /emails`, newest first, with the links found in each message.
+ * `GET /emails`, newest first, with the links found in each message (`?after=<id>`: only those
+ * received after that one).
  *
  * Messages live in memory and in <dataDir>/outbox.jsonl, so a restart keeps them.
  */
@@ -207,8 +208,10 @@ class MessageStore {
     return message;
   }
 
-  newestFirst(): OutboxMessage[] {
-    return [...this.messages].reverse();
+  /** Every message, newest first; with `after`, only those stored after that one (undefined when there is no such message). */
+  newestFirst(after?: string): OutboxMessage[] | undefined {
+    const from = after === undefined ? 0 : this.messages.findIndex((message) => message.id === after) + 1;
+    return from === 0 && after !== undefined ? undefined : this.messages.slice(from).reverse();
   }
 
   find(id: string): OutboxMessage | undefined {
@@ -262,8 +265,7 @@ function listTexts(store: MessageStore, accountSid: string, query: URLSearchPara
   const to = query.get('To');
   const from = query.get('From');
   const pageSize = Math.min(Number(query.get('PageSize')) || 50, 1000);
-  const texts = store
-    .newestFirst()
+  const texts = (store.newestFirst() ?? [])
     .filter((message) => message.channel === 'sms' && (!to || message.to[0] === to) && (!from || message.from === from))
     .slice(0, pageSize);
   const uri = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
@@ -307,7 +309,11 @@ function createHandler(store: MessageStore) {
       return sendJson(response, 201, twilioMessage(accountSid, message));
     }
     if (request.method === 'GET' && pathname === '/emails') {
-      return sendJson(response, 200, { object: 'list', data: store.newestFirst().map(publicView) });
+      // `?after=<id>`: what came since a reader's last look, instead of everything every time.
+      const after = new URL(request.url ?? '/', 'http://outbox').searchParams.get('after') ?? undefined;
+      const messages = store.newestFirst(after);
+      if (!messages) throw new OutboxError(400, 'validation_error', `No message ${after} to list the messages after.`);
+      return sendJson(response, 200, { object: 'list', data: messages.map(publicView) });
     }
     if (request.method === 'GET' && attachment) {
       const file = store.find(attachment[1] ?? '')?.attachments[Number(attachment[2])];

@@ -84,6 +84,21 @@ describe('local outbox', () => {
     expect(await list(restarted)).toHaveLength(1);
   });
 
+  it('lists only the emails received after a given one, and refuses an id it never had', async () => {
+    const outbox = await start();
+    const mailer = createResendMailer({ apiKey: 're_test', baseUrl: outbox.url });
+    const sent = [];
+    for (const n of [1, 2, 3]) sent.push((await mailer.send({ ...email, subject: `Offert Q-${n}`, idempotencyKey: `quote-${n}` })).id);
+    const after = (id: string) => fetch(`${outbox.url}/emails?after=${encodeURIComponent(id)}`);
+
+    const since = (await (await after(sent[0] as string)).json()) as { data: { id: string }[] };
+    expect(since.data.map((message) => message.id)).toEqual([sent[2], sent[1]]);
+    expect(((await (await after(sent[2] as string)).json()) as { data: unknown[] }).data).toEqual([]);
+    const unknown = await after('no-such-email');
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ statusCode: 400, name: 'validation_error' });
+  });
+
   it('refuses for good the same key with another body, as Resend does', async () => {
     const outbox = await start();
     const mailer = createResendMailer({ apiKey: 're_test', baseUrl: outbox.url });

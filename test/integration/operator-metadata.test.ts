@@ -69,8 +69,9 @@ describe('a quote as operators see it in the Temporal UI', () => {
     const summaryOf = (payload: Payload | null | undefined) => (payload ? defaultPayloadConverter.fromPayload<string>(payload) : undefined);
     const timers = events.filter((event) => event.timerStartedEventAttributes).map((event) => summaryOf(event.userMetadata?.summary as Payload | undefined));
     expect(timers).toEqual(['reminder 1 of 3', 'reminder 2 of 3']);
+    // Regular activities, and local ones (the transition records: a marker each in the history).
     const activities = events
-      .filter((event) => event.activityTaskScheduledEventAttributes)
+      .filter((event) => event.activityTaskScheduledEventAttributes || event.markerRecordedEventAttributes?.markerName === 'core_local_activity')
       .map((event) => summaryOf(event.userMetadata?.summary as Payload | undefined));
     expect(activities).toEqual(
       expect.arrayContaining([

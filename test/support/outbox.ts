@@ -13,9 +13,9 @@ export interface OutboxEmail {
   createdAt: string;
 }
 
-/** Newest first. */
-export async function readOutbox(outboxUrl: string): Promise<OutboxEmail[]> {
-  const response = await fetch(`${outboxUrl}/emails`);
+/** Newest first; with `after` (an email's id), only the emails received after it. */
+export async function readOutbox(outboxUrl: string, after?: string): Promise<OutboxEmail[]> {
+  const response = await fetch(`${outboxUrl}/emails${after === undefined ? '' : `?after=${encodeURIComponent(after)}`}`);
   if (!response.ok) throw new Error(`outbox answered ${response.status} to GET /emails`);
   const body = (await response.json()) as { data: OutboxEmail[] };
   return body.data;

@@ -43,7 +43,8 @@ export interface Stack {
   /** The environment another process (a worker, an API) needs to join this stack. */
   env: NodeJS.ProcessEnv;
   adminToken: string;
-  readOutbox(): Promise<OutboxEmail[]>;
+  /** The outbox's emails, newest first; with `after` (an email's id), only those received after it. */
+  readOutbox(after?: string): Promise<OutboxEmail[]>;
   /** A new tenant through the real `POST /v1/tenants`, with its API key. */
   createTenant(name?: string): Promise<{ tenantId: string; apiKey: string }>;
   /** The requests its API is handling now (api/server.ts waits for them when closing). */
@@ -144,7 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     adminToken,
     requestsInFlight,
-    readOutbox: () => readOutbox(outbox.url),
+    readOutbox: (after) => readOutbox(outbox.url, after),
     createTenant: async (name = `Tenant ${taskQueue.slice(-8)}`) => {
       const tenant = await succeeded(greenlightClient(baseUrl, adminToken).POST('/v1/tenants', { body: { name } }), 201);
       scope.tenantIds.add(tenant.id);
