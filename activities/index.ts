@@ -99,9 +99,10 @@ export function createActivities(deps: ActivityDeps): GreenlightActivities & Fac
       if (mayHaveDeliveriesToStart(recorded)) await dispatchDeliveries(deps, [recorded.event.id]);
       return { eventId: recorded.event.id, created: recorded.created };
     }),
-    sendDocumentEmail: failingClearly((input) => sendDocumentEmail(deps, input)),
-    sendDocumentSms: failingClearly((input) => sendDocumentSms(deps, input)),
-    sendConfirmationEmail: failingClearly((input) => sendConfirmationEmail(deps, input)),
+    // They beat while they run: their workflows notice a dead worker within the heartbeat timeout (workflows/customer-emails.ts).
+    sendDocumentEmail: failingClearly(beatingWhileRunning((input) => sendDocumentEmail(deps, input))),
+    sendDocumentSms: failingClearly(beatingWhileRunning((input) => sendDocumentSms(deps, input))),
+    sendConfirmationEmail: failingClearly(beatingWhileRunning((input) => sendConfirmationEmail(deps, input))),
     notifyAssignee: failingClearly((input) => notifyAssignee(deps, input)),
     notifyForwarder: failingClearly((input) => notifyForwarder(deps, input)),
     sendRevisionToColleagues: failingClearly((input) => sendRevisionToColleagues(deps, input)),

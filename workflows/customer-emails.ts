@@ -14,11 +14,16 @@ import type { SendInstructions } from './messages/document';
 import { patiently, type StoryTools } from './story';
 import { recipientName } from '../domain/summaries';
 
-/** Rendering the PDF for the attachment may take a while on long documents. */
-const { sendDocumentEmail, sendDocumentSms, sendConfirmationEmail } = proxyActivities<GreenlightActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: patiently,
-});
+/**
+ * How a document's messages to its customer run. Rendering the PDF for the attachment may take
+ * a while on long documents; the activity beats while it runs (activities/heartbeat.ts), so a
+ * worker that dies mid-send is noticed within the heartbeat timeout and the message retried
+ * (sent once: keyed) on another worker — not once the two minutes are out, with the document's
+ * next steps (a customer's answer just taken) waiting behind it.
+ */
+export const CUSTOMER_MESSAGES = { startToCloseTimeout: '2 minutes', heartbeatTimeout: '30 seconds', retry: patiently } as const;
+
+const { sendDocumentEmail, sendDocumentSms, sendConfirmationEmail } = proxyActivities<GreenlightActivities>(CUSTOMER_MESSAGES);
 
 /** The recipient of the emails a send names: none of its phone number (the contact's email, else the customer's, then). */
 export function emailTo(to: SendInstructions['to']): SendDocumentEmailInput['to'] {

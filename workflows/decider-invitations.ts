@@ -12,12 +12,10 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities, SendDocumentEmailInput } from '../activities/types';
 import { declinedBy, decidersOfStep, roundProgress, toldOfDecision, type DecisionRound } from '../domain/deciders';
 import type { InviteParams, RoundOutcomeParams } from './machines/deciders';
-import { patiently, type StoryTools } from './story';
+import { CUSTOMER_MESSAGES } from './customer-emails';
+import type { StoryTools } from './story';
 
-const { sendDocumentEmail, sendConfirmationEmail } = proxyActivities<GreenlightActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: patiently,
-});
+const { sendDocumentEmail, sendConfirmationEmail } = proxyActivities<GreenlightActivities>(CUSTOMER_MESSAGES);
 
 export interface DeciderEmail {
   tenantId: string;

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { PDFDocument } from 'pdf-lib';
 import { recordAuditEvent } from '../../services/db/audit';
 import { createAccessLink, findLinkByToken } from '../../services/db/links';
@@ -33,6 +34,11 @@ let prisma: PrismaClient;
 let outbox: Outbox;
 let outboxDir: string;
 let activities: ReturnType<typeof createActivities>;
+
+/** Runs an activity in an activity context, as a worker does: the customer's messages beat while they run. */
+function asActivity<Input, Output>(activity: (input: Input) => Promise<Output>, input: Input): Promise<Output> {
+  return new MockActivityEnvironment().run(activity, input);
+}
 
 beforeAll(async () => {
   const databaseUrl = process.env.DATABASE_URL;
@@ -350,8 +356,8 @@ describe('sendDocumentEmail', () => {
   it('emails the contact a working portal link and the PDF, once per idempotency key', async () => {
     const { tenantId, documentId, contact, document } = await seedQuote();
     const input = { tenantId, documentId, template: 'first_send' as const, attachPdf: true, idempotencyKey: `quote-${documentId}/send/1`, message: 'Tack för ett trevligt möte!' };
-    const first = await activities.sendDocumentEmail(input);
-    const second = await activities.sendDocumentEmail(input);
+    const first = await asActivity(activities.sendDocumentEmail, input);
+    const second = await asActivity(activities.sendDocumentEmail, input);
     expect(second).toEqual(first);
 
     const received = await messagesTo(contact.email as string);
@@ -381,8 +387,8 @@ describe('sendDocumentEmail', () => {
 
   it('sends a reminder that is not the first email, without attachment unless asked', async () => {
     const { tenantId, documentId, contact, document } = await seedQuote();
-    await activities.sendDocumentEmail({ tenantId, documentId, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
-    await activities.sendDocumentEmail({ tenantId, documentId, template: 'reminder', attachPdf: false, idempotencyKey: `quote-${documentId}/remind/1` });
+    await asActivity(activities.sendDocumentEmail, { tenantId, documentId, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
+    await asActivity(activities.sendDocumentEmail, { tenantId, documentId, template: 'reminder', attachPdf: false, idempotencyKey: `quote-${documentId}/remind/1` });
 
     const [reminder, firstSend] = (await messagesTo(contact.email as string)) as [OutboxMessage, OutboxMessage];
     expect(firstSend.subject).toContain('Offert');
@@ -395,7 +401,7 @@ describe('sendDocumentEmail', () => {
   it('uses the tenant’s template, escaping what it holds and keeping the link it forgot', async () => {
     const templates = { first_send: { sv: { subject: 'Er offert {{number}}', body: 'Hej {{customer}}!\n\nSe <b>offerten</b> {{number}}. {{unknown}}' } } };
     const { tenantId, documentId, contact, document } = await seedQuote({ templates });
-    await activities.sendDocumentEmail({ tenantId, documentId, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
+    await asActivity(activities.sendDocumentEmail, { tenantId, documentId, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
 
     const [email] = (await messagesTo(contact.email as string)) as [OutboxMessage];
     expect(email.subject).toBe(`Er offert ${document.number}`);
@@ -407,8 +413,8 @@ describe('sendDocumentEmail', () => {
 
   it('asks for a signature in the email of a quote that must be signed, and in its reminder', async () => {
     const { tenantId, documentId, contact, document } = await seedQuote();
-    await activities.sendDocumentEmail({ tenantId, documentId, template: 'signature_request', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
-    await activities.sendDocumentEmail({ tenantId, documentId, template: 'signature_reminder', attachPdf: false, idempotencyKey: `quote-${documentId}/remind/1` });
+    await asActivity(activities.sendDocumentEmail, { tenantId, documentId, template: 'signature_request', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
+    await asActivity(activities.sendDocumentEmail, { tenantId, documentId, template: 'signature_reminder', attachPdf: false, idempotencyKey: `quote-${documentId}/remind/1` });
 
     const [reminder, request] = (await messagesTo(contact.email as string)) as [OutboxMessage, OutboxMessage];
     expect(request.subject).toBe(`Offert ${document.number} från Tryckeriet Åkesson & Co, klar att signera`);
@@ -420,11 +426,11 @@ describe('sendDocumentEmail', () => {
   it('sends to another contact of the account on request, and refuses one of another account for good', async () => {
     const { tenantId, documentId, customer } = await seedQuote();
     const colleague = await prisma.contact.create({ data: { id: newId('con'), tenantId, customerId: customer.id, name: 'Дмитрий', email: `dmitri-${documentId}@customer.test` } });
-    await activities.sendDocumentEmail({ tenantId, documentId, to: { contactId: colleague.id }, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
+    await asActivity(activities.sendDocumentEmail, { tenantId, documentId, to: { contactId: colleague.id }, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/1` });
     expect(await messagesTo(colleague.email as string)).toHaveLength(1);
 
     const stranger = await seedQuote();
-    const refused = activities.sendDocumentEmail({ tenantId, documentId, to: { contactId: stranger.contact.id }, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/2` });
+    const refused = asActivity(activities.sendDocumentEmail, { tenantId, documentId, to: { contactId: stranger.contact.id }, template: 'first_send', attachPdf: false, idempotencyKey: `quote-${documentId}/send/2` });
     await expect(refused).rejects.toBeInstanceOf(ApplicationFailure);
     await expect(refused).rejects.toMatchObject({ type: 'RecipientNotFound', nonRetryable: true });
   });
@@ -601,8 +607,8 @@ describe('sendConfirmationEmail', () => {
   it("confirms an acceptance in the customer's language, with the link to the document, once per key", async () => {
     const { tenantId, documentId, contact, document } = await seedQuote();
     const input = { tenantId, documentId, confirmation: 'accepted' as const, idempotencyKey: `quote-${documentId}#4#confirmation` };
-    const first = await activities.sendConfirmationEmail(input);
-    expect(await activities.sendConfirmationEmail(input)).toEqual(first);
+    const first = await asActivity(activities.sendConfirmationEmail, input);
+    expect(await asActivity(activities.sendConfirmationEmail, input)).toEqual(first);
 
     const [email, ...more] = await messagesTo(contact.email as string);
     expect(more).toEqual([]);
@@ -622,7 +628,7 @@ describe('sendConfirmationEmail', () => {
       evidence: { signerName: 'Åsa Öberg', consent: true, consentText: 'I accept this quote.', locale: 'en', linkId: 'link-1', pdfSha256: 'unchecked-here' },
       options: [],
     });
-    await activities.sendConfirmationEmail({ tenantId, documentId, confirmation: 'signed', idempotencyKey: `quote-${documentId}#5#confirmation` });
+    await asActivity(activities.sendConfirmationEmail, { tenantId, documentId, confirmation: 'signed', idempotencyKey: `quote-${documentId}#5#confirmation` });
 
     const [email] = (await messagesTo(contact.email as string)) as [OutboxMessage];
     expect(email.subject).toBe(`Quote ${document.number} signed: your copy — Tryckeriet Åkesson & Co`);
@@ -641,7 +647,7 @@ describe('sendConfirmationEmail', () => {
       paidTotal: 5000,
     });
     const receipt = await prisma.payment.findFirstOrThrow({ where: { documentId } });
-    await activities.sendConfirmationEmail({ tenantId, documentId, confirmation: 'paid', paymentId: `pi_${documentId}`, idempotencyKey: `invoice-${documentId}#3#confirmation` });
+    await asActivity(activities.sendConfirmationEmail, { tenantId, documentId, confirmation: 'paid', paymentId: `pi_${documentId}`, idempotencyKey: `invoice-${documentId}#3#confirmation` });
 
     const [email] = (await messagesTo(contact.email as string)) as [OutboxMessage];
     expect(email.subject).toBe(`Betalning mottagen för faktura ${document.number} — Tryckeriet Åkesson & Co`);
@@ -654,7 +660,7 @@ describe('sendConfirmationEmail', () => {
   it("tells the customer their request is declined, with the seller's reason", async () => {
     const { tenantId, documentId, contact } = await seedQuote();
     await prisma.customer.updateMany({ where: { tenantId }, data: { locale: 'fr' } });
-    await activities.sendConfirmationEmail({ tenantId, documentId, confirmation: 'request_declined', reason: 'Hors zone', idempotencyKey: `request-${documentId}#3#confirmation` });
+    await asActivity(activities.sendConfirmationEmail, { tenantId, documentId, confirmation: 'request_declined', reason: 'Hors zone', idempotencyKey: `request-${documentId}#3#confirmation` });
     const [email] = (await messagesTo(contact.email as string)) as [OutboxMessage];
     expect(email.text).toContain('ne peut malheureusement pas donner suite');
     expect(email.text).toContain('Motif\u202f: «\u202fHors zone\u202f»');
