@@ -26,9 +26,9 @@ const { recordTransition, notifyAssignee } = proxyActivities<GreenlightActivitie
   retry: patiently,
 });
 /**
- * A transition's record is one short write to our own database: run in the worker that took
+ * A decision's record is one short write to our own database: run in the worker that took
  * the transition, inside its workflow task (a marker in the history), instead of a trip through
- * the task queue and back. Retried as patiently; a worker lost mid-write loses its task, and the
+ * the task queue and back (recordTransitions says which records run so). Retried as patiently; a worker lost mid-write loses its task, and the
  * record, keyed by (workflow id, sequence), is written again once by the next.
  */
 const { recordTransition: recordTransitionHere } = proxyLocalActivities<GreenlightActivities>({
@@ -138,7 +138,7 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
     column: 'status' | 'digitalStatus';
     /** How operators see the status in the Temporal UI; the status itself when absent. */
     shownAs?: (status: string) => string;
-    /** As a local activity (a run that took the patch `records-local`), else a regular one. */
+    /** A run that took the patch `records-local`: a decision's records are local activities, the others regular ones. */
     here: boolean;
   },
 ) {
