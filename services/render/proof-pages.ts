@@ -191,19 +191,22 @@ interface RevisionOfPage {
  * itself once the previews have been made from its clean pixels (no page-sized copy to collect).
  */
 async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, page: PageSource, raster: RawPage, size: PageSize): Promise<DownloadPage> {
-  const jpeg = async (variant: PageImageVariant, width: number, quality: number) => {
+  const jpeg = async (variant: PageImageVariant, width: number, quality: number, optimiseCoding = true) => {
     const key = pageImageKey(revision.documentId, revision.revisionId, page.position, variant);
-    const image = await rawImage(raster).resize({ width: Math.min(width, raster.width) }).jpeg({ quality }).toBuffer({ resolveWithObject: true });
+    const image = await rawImage(raster).resize({ width: Math.min(width, raster.width) }).jpeg({ quality, optimiseCoding }).toBuffer({ resolveWithObject: true });
     await deps.files.put(key, image.data);
     return { key, info: image.info };
   };
-  // One at a time: with optimised Huffman coding each encode holds its whole image's DCT
-  // coefficients (11 MB for the preview). All four at once held about 25 MB more; two at a time
-  // saved about a tenth of the bench's wall time but took its peak memory past 3× bare
-  // pdftoppm's in half the runs on a quiet machine.
+  // One at a time: when every encode had optimised Huffman tables (each holding its whole
+  // image's DCT coefficients), two at a time saved about a tenth of the bench's wall time but took
+  // its peak memory past 3× bare pdftoppm's in half the runs. The wide previews (large screens,
+  // tablets) now have standard tables: the same pixels in about 30 % more bytes, for a third to a
+  // half of the encoding CPU (the coefficients are page-sized memory that the worker's malloc
+  // settings map afresh for every image). What a phone shows first keeps optimised tables: it
+  // pays for every byte.
   const previews = (async () => ({
-    preview: await jpeg('preview', PREVIEW_WIDTH, 82),
-    medium: await jpeg('medium', MEDIUM_WIDTH, 80),
+    preview: await jpeg('preview', PREVIEW_WIDTH, 82, false),
+    medium: await jpeg('medium', MEDIUM_WIDTH, 80, false),
     small: await jpeg('small', SMALL_WIDTH, 78),
     thumbnail: await jpeg('thumbnail', THUMBNAIL_WIDTH, 75),
   }))();

@@ -72,7 +72,9 @@ export function watermarker(locale: string): Watermarker {
     blend(image.pixels, covered);
     return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
       .resize({ width: Math.min(width, image.width) })
-      .jpeg({ quality, mozjpeg: false })
+      // Standard Huffman tables (see the wide previews in proof-pages.ts): a download page or a
+      // zoom image is fetched once, on demand, and a zoom's first click waits for this encode.
+      .jpeg({ quality, optimiseCoding: false })
       .toBuffer();
   };
 }
