@@ -25,7 +25,7 @@ import { WorkerProcesses } from '../test/support/worker-process';
 import { benchSeller, cpuAndLoadLines, inBenchEnvironment, intFromEnv, measured, OutboxLinks, percentile, runBench, runPool, type MeasuredRun, startApiAndWorker } from './harness';
 
 /** Its own per run: other checkouts on this machine run this bench too, and each recreates and drops its database. */
-const BENCH_DATABASE = `greenlight_bench_api_${process.pid}`;
+const BENCH_DATABASE = 'greenlight_bench_api';
 const SECONDS = intFromEnv('BENCH_API_SECONDS', 15);
 const WARMUP_SECONDS = intFromEnv('BENCH_API_WARMUP_SECONDS', 3);
 const CREATE_CONCURRENCY = intFromEnv('BENCH_CREATE_CONCURRENCY', 10);

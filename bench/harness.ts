@@ -322,7 +322,8 @@ export interface BenchEnvironment {
 
 /**
  * Runs `measure` in an environment of its own: Temporal (a dev server of the bench's own on a
- * free port, or TEMPORAL_ADDRESS), the database `database` made fresh and migrated, Greenlight's
+ * free port, or TEMPORAL_ADDRESS), a database of the run's own (`database` and this process's pid:
+ * two benches at once never drop each other's) made fresh and migrated, Greenlight's
  * workflows bundled (WORKFLOW_BUNDLE_PATH) with any `extraBundles`, and process.env pointing
  * there for startStack. Portal rate limits are lifted (the load comes from one IP and a few
  * links, which is not what is measured) and per-request logs silenced (a log line per request
@@ -341,7 +342,8 @@ export async function inBenchEnvironment<T>(
 
   let temporal: DevServer | undefined;
   const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/greenlight';
-  const databaseUrl = databaseUrlFor(serverUrl, options.database);
+  const database = `${options.database}_${process.pid}`;
+  const databaseUrl = databaseUrlFor(serverUrl, database);
   try {
     const given = process.env.TEMPORAL_ADDRESS;
     console.log(`[bench] ${given ? `using Temporal at ${given}` : 'starting a Temporal dev server'}, a fresh database and bundling the workflows…`);
@@ -354,7 +356,7 @@ export async function inBenchEnvironment<T>(
             temporal = server;
             return server.address;
           }),
-      withServerAdmin(serverUrl, (admin) => recreateDatabase(admin, options.database)).then(() => migrate(databaseUrl)),
+      withServerAdmin(serverUrl, (admin) => recreateDatabase(admin, database)).then(() => migrate(databaseUrl)),
       bundleWorkflowsTo(path.join(runDir, 'quote-bundle.js'), path.join(root, 'workflows', 'index.ts')),
       ...extra.map((source, index) => bundleWorkflowsTo(path.join(runDir, `extra-bundle-${index}.js`), source)),
     ]);
@@ -373,7 +375,7 @@ export async function inBenchEnvironment<T>(
     });
   } finally {
     await temporal?.stop();
-    await dropDatabase(serverUrl, options.database).catch(() => undefined);
+    await dropDatabase(serverUrl, database).catch(() => undefined);
     rmSync(runDir, { recursive: true, force: true });
   }
 }

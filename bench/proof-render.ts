@@ -36,7 +36,8 @@ import { migrate } from '../scripts/migrate';
 import { photoPrintPdf } from './print-pdf';
 import { samplePeakRss, treeRssBytes } from './process-memory';
 
-const BENCH_DATABASE = 'greenlight_bench_proofs';
+/** The run's own: two benches at once never drop each other's. */
+const BENCH_DATABASE = `greenlight_bench_proofs_${process.pid}`;
 const PAGES = 20;
 
 const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(0)} MB`;

@@ -40,7 +40,7 @@ import { bareAcceptUpdate, type BarePhases } from './bare-workflow';
 import { cpuAndLoadLines, inBenchEnvironment, inProfiledWindow, intFromEnv, measured, OutboxLinks, percentile, runBench, runPool, startApiAndWorker, workerProfiling, type MeasuredRun } from './harness';
 
 /** Its own per run: other checkouts on this machine run this bench too, and each recreates and drops its database. */
-const BENCH_DATABASE = `greenlight_bench_lifecycle_${process.pid}`;
+const BENCH_DATABASE = 'greenlight_bench_lifecycle';
 
 const LIFECYCLES = intFromEnv('BENCH_LIFECYCLES', 200);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 20);
