@@ -24,8 +24,6 @@ import { startStack } from '../test/support/stack';
 import { WorkerProcesses } from '../test/support/worker-process';
 import { benchSeller, cpuAndLoadLines, inBenchEnvironment, intFromEnv, measured, OutboxLinks, percentile, runBench, runPool, type MeasuredRun, startApiAndWorker } from './harness';
 
-/** Its own per run: other checkouts on this machine run this bench too, and each recreates and drops its database. */
-const BENCH_DATABASE = 'greenlight_bench_api';
 const SECONDS = intFromEnv('BENCH_API_SECONDS', 15);
 const WARMUP_SECONDS = intFromEnv('BENCH_API_WARMUP_SECONDS', 3);
 const CREATE_CONCURRENCY = intFromEnv('BENCH_CREATE_CONCURRENCY', 10);
@@ -62,7 +60,7 @@ async function timed(expected: number, request: () => Promise<{ status: number }
 }
 
 async function main(): Promise<void> {
-  await inBenchEnvironment({ database: BENCH_DATABASE }, async () => {
+  await inBenchEnvironment({ database: 'greenlight_bench_api' }, async () => {
     const stack = await startStack({ inProcessWorker: false });
     const children = new WorkerProcesses();
     try {

@@ -24,7 +24,6 @@ import { startStack } from '../test/support/stack';
 import { CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench } from './harness';
 import { photoPrintPdf } from './print-pdf';
 
-const BENCH_DATABASE = 'greenlight_bench_phone';
 const PAGES = 17;
 const RUNS = intFromEnv('BENCH_PHONE_RUNS', 3);
 
@@ -181,7 +180,7 @@ function kindsOf(responses: Transfer[]): string {
 }
 
 async function main(): Promise<void> {
-  await inBenchEnvironment({ database: BENCH_DATABASE }, async () => {
+  await inBenchEnvironment({ database: 'greenlight_bench_phone' }, async () => {
     const mailer = new CapturingMailer('buyer.bench');
     const stack = await startStack({ mailer });
     const browser = await launchChromium();

@@ -39,9 +39,6 @@ import { quoteWorkflowId } from '../workflows/messages/quote';
 import { bareAcceptUpdate, type BarePhases } from './bare-workflow';
 import { cpuAndLoadLines, inBenchEnvironment, inProfiledWindow, intFromEnv, measured, OutboxLinks, percentile, runBench, runPool, startApiAndWorker, workerProfiling, type MeasuredRun } from './harness';
 
-/** Its own per run: other checkouts on this machine run this bench too, and each recreates and drops its database. */
-const BENCH_DATABASE = 'greenlight_bench_lifecycle';
-
 const LIFECYCLES = intFromEnv('BENCH_LIFECYCLES', 200);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 20);
 const WARMUP = intFromEnv('BENCH_WARMUP', CONCURRENCY);
@@ -174,7 +171,7 @@ async function measureBare(temporalAddress: string, engine: EngineProcess, bundl
 }
 
 async function main(): Promise<void> {
-  await inBenchEnvironment({ database: BENCH_DATABASE, extraBundles: [BARE_WORKFLOW] }, async ({ temporalAddress, bundles, temporalServer }) => {
+  await inBenchEnvironment({ database: 'greenlight_bench_lifecycle', extraBundles: [BARE_WORKFLOW] }, async ({ temporalAddress, bundles, temporalServer }) => {
     const engine: EngineProcess = temporalServer ? { 'Temporal server': temporalServer } : {};
     const quote = await measureQuotes(engine);
     const bare = await measureBare(temporalAddress, engine, bundles.get(BARE_WORKFLOW) as string, quote.phases);

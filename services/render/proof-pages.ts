@@ -200,8 +200,8 @@ async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, 
   // One at a time: when every encode had optimised Huffman tables (each holding its whole
   // image's DCT coefficients), two at a time saved about a tenth of the bench's wall time but took
   // its peak memory past 3× bare pdftoppm's in half the runs. The wide previews (large screens,
-  // tablets) now have standard tables: the same pixels in about 30 % more bytes, for a third to a
-  // half of the encoding CPU (the coefficients are page-sized memory that the worker's malloc
+  // tablets) now have standard tables: the same pixels in about 30 % more bytes, for a sixth to a
+  // third of the encoding CPU (the coefficients are page-sized memory that the worker's malloc
   // settings map afresh for every image). What a phone shows first keeps optimised tables: it
   // pays for every byte.
   const previews = (async () => ({
