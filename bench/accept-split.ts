@@ -9,12 +9,12 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
 import { succeeded } from '../test/support/api';
 import { postPortalDecision } from '../test/support/http';
 import { startStack } from '../test/support/stack';
 import { quoteWorkflowId } from '../workflows/messages/quote';
 import { benchSeller, CapturingMailer, inBenchEnvironment, intFromEnv, percentile, runBench, runPool, sendForPortalLink } from './harness';
+import { updateTaskOf } from './update-task';
 
 const LIFECYCLES = intFromEnv('BENCH_LIFECYCLES', 200);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 20);
@@ -35,11 +35,6 @@ function timeTemporalCalls(client: Client): void {
       }
     };
   }
-}
-
-function eventMs(event: temporal.api.history.v1.IHistoryEvent): number {
-  const time = event.eventTime;
-  return Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6);
 }
 
 interface Split {
@@ -68,25 +63,18 @@ async function splitOf(client: Client, documentId: string, started: number, ende
   const update = calls.get(`${workflowId}:updateWorkflowExecution`);
   if (!update) throw new Error(`no timed calls for ${workflowId}`);
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const accepted = events.findIndex((event) => event.workflowExecutionUpdateAcceptedEventAttributes);
+  const task = updateTaskOf(events);
   const signalled = events.findIndex((event) => event.workflowExecutionSignaledEventAttributes);
-  let completed = accepted;
-  while (!events[completed]?.workflowTaskCompletedEventAttributes) completed -= 1;
-  let startedTask = completed;
-  while (!events[startedTask]?.workflowTaskStartedEventAttributes) startedTask -= 1;
-  let scheduled = startedTask;
-  while (!events[scheduled]?.workflowTaskScheduledEventAttributes) scheduled -= 1;
-  const at = (index: number) => eventMs(events[index] as temporal.api.history.v1.IHistoryEvent);
-  const tasksBefore = signalled < 0 ? 0 : events.slice(signalled, scheduled).filter((event) => event.workflowTaskCompletedEventAttributes).length;
+  const tasksBefore = signalled < 0 ? 0 : events.slice(signalled, task.scheduled).filter((event) => event.workflowTaskCompletedEventAttributes).length;
   return {
     total: ended - started,
     apiBeforeTemporal: (signal ?? update).start - started,
     signalCall: signal ? signal.end - signal.start : 0,
     betweenCalls: signal ? update.start - signal.end : 0,
-    untilTaskScheduled: at(scheduled) - update.start,
-    taskQueued: at(startedTask) - at(scheduled),
-    taskRunning: at(completed) - at(startedTask),
-    answerBack: update.end - at(completed),
+    untilTaskScheduled: task.scheduledMs - update.start,
+    taskQueued: task.startedMs - task.scheduledMs,
+    taskRunning: task.completedMs - task.startedMs,
+    answerBack: update.end - task.completedMs,
     apiAfterUpdate: ended - update.end,
     tasksBefore,
   };

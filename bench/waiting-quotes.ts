@@ -29,6 +29,7 @@ import { quoteWorkflowId } from '../workflows/messages/quote';
 import { WorkerProcesses } from '../test/support/worker-process';
 import { cpuAndLoadLines, inBenchEnvironment, inProfiledWindow, intFromEnv, measured, percentile, runBench, runPool, workerProfiling } from './harness';
 import { treeRssBytes } from './process-memory';
+import { updateTaskOf } from './update-task';
 
 const WAITING = intFromEnv('BENCH_WAITING', 10_000);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 20);
@@ -84,22 +85,14 @@ function workflowTaskLines(before: Map<string, number>, after: Map<string, numbe
 async function decisionBreakdown(stack: Stack, windows: { quoteId: string; from: number; to: number }[]): Promise<string> {
   const parts = { untilScheduled: [] as number[], queued: [] as number[], onWorker: [] as number[], answerBack: [] as number[], events: [] as number[], tasksReplayed: [] as number[] };
   for (const { quoteId, from, to } of windows) {
-    const history = await stack.client.workflow.getHandle(quoteWorkflowId(quoteId)).fetchHistory();
-    const events = history.events ?? [];
-    const accepted = events.findIndex((event) => event.workflowExecutionUpdateAcceptedEventAttributes);
-    type Attributes = 'workflowTaskScheduledEventAttributes' | 'workflowTaskStartedEventAttributes' | 'workflowTaskCompletedEventAttributes';
-    /** The time of the last event with `attributes` before the update was accepted (its workflow task's). */
-    const at = (attributes: Attributes) => {
-      const event = events.slice(0, accepted).findLast((candidate) => candidate[attributes]);
-      return Number(event?.eventTime?.seconds) * 1000 + Math.floor((event?.eventTime?.nanos ?? 0) / 1e6);
-    };
-    const [scheduled, started, completed] = [at('workflowTaskScheduledEventAttributes'), at('workflowTaskStartedEventAttributes'), at('workflowTaskCompletedEventAttributes')];
-    parts.untilScheduled.push(scheduled - from);
-    parts.queued.push(started - scheduled);
-    parts.onWorker.push(completed - started);
-    parts.answerBack.push(to - completed);
-    parts.events.push(accepted);
-    parts.tasksReplayed.push(events.slice(0, accepted).filter((event) => event.workflowTaskCompletedEventAttributes).length - 1);
+    const events = (await stack.client.workflow.getHandle(quoteWorkflowId(quoteId)).fetchHistory()).events ?? [];
+    const task = updateTaskOf(events);
+    parts.untilScheduled.push(task.scheduledMs - from);
+    parts.queued.push(task.startedMs - task.scheduledMs);
+    parts.onWorker.push(task.completedMs - task.startedMs);
+    parts.answerBack.push(to - task.completedMs);
+    parts.events.push(task.accepted);
+    parts.tasksReplayed.push(events.slice(0, task.accepted).filter((event) => event.workflowTaskCompletedEventAttributes).length - 1);
   }
   const figure = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);

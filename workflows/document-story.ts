@@ -28,8 +28,9 @@ const { recordTransition, notifyAssignee } = proxyActivities<GreenlightActivitie
 /**
  * A decision's record is one short write to our own database: run in the worker that took
  * the transition, inside its workflow task (a marker in the history), instead of a trip through
- * the task queue and back (recordTransitions says which records run so). Retried as patiently; a worker lost mid-write loses its task, and the
- * record, keyed by (workflow id, sequence), is written again once by the next.
+ * the task queue and back (recordTransitions says which records run so). Retried as patiently;
+ * a worker lost mid-write loses its task, and the record, keyed by (workflow id, sequence), is
+ * written again once by the next.
  */
 const { recordTransition: recordTransitionHere } = proxyLocalActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',

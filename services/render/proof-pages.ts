@@ -191,7 +191,7 @@ interface RevisionOfPage {
  * itself once the previews have been made from its clean pixels (no page-sized copy to collect).
  */
 async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, page: PageSource, raster: RawPage, size: PageSize): Promise<DownloadPage> {
-  const jpeg = async (variant: PageImageVariant, width: number, quality: number, optimiseCoding = true) => {
+  const jpeg = async (variant: PageImageVariant, width: number, { quality, optimiseCoding = true }: { quality: number; optimiseCoding?: boolean }) => {
     const key = pageImageKey(revision.documentId, revision.revisionId, page.position, variant);
     const image = await rawImage(raster).resize({ width: Math.min(width, raster.width) }).jpeg({ quality, optimiseCoding }).toBuffer({ resolveWithObject: true });
     await deps.files.put(key, image.data);
@@ -205,10 +205,10 @@ async function renderCustomerImages(deps: RenderDeps, revision: RevisionOfPage, 
   // settings map afresh for every image). What a phone shows first keeps optimised tables: it
   // pays for every byte.
   const previews = (async () => ({
-    preview: await jpeg('preview', PREVIEW_WIDTH, 82, false),
-    medium: await jpeg('medium', MEDIUM_WIDTH, 80, false),
-    small: await jpeg('small', SMALL_WIDTH, 78),
-    thumbnail: await jpeg('thumbnail', THUMBNAIL_WIDTH, 75),
+    preview: await jpeg('preview', PREVIEW_WIDTH, { quality: 82, optimiseCoding: false }),
+    medium: await jpeg('medium', MEDIUM_WIDTH, { quality: 80, optimiseCoding: false }),
+    small: await jpeg('small', SMALL_WIDTH, { quality: 78 }),
+    thumbnail: await jpeg('thumbnail', THUMBNAIL_WIDTH, { quality: 75 }),
   }))();
   const downloadWidth = Math.min(raster.width, Math.round((size.width / 72) * DOWNLOAD_DPI));
   // The watermark's text is drawn while the previews are made; it goes into the raster after them.
