@@ -62,6 +62,7 @@ const workflowPatterns = (depth) => [
   { regex: into(depth, ...allOursBut('domain', 'workflows', 'activities')), message: WORKFLOWS },
   // Types vanish at compile time: the activity interfaces are how proxyActivities stays typed.
   { regex: into(depth, 'activities'), allowTypeImports: true, message: WORKFLOWS },
+  { group: ['@temporalio/workflow'], importNames: ['patched'], message: 'Take a patch with workflows/patches.ts: a new run records one marker for all the patches of its generation.' },
 ];
 
 const MACHINES = 'workflows/machines/ are pure machines: nothing of Temporal and nothing of workflows/ outside machines/ (README, "Architecture").';

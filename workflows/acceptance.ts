@@ -4,7 +4,7 @@
  * machines/acceptance.ts; the story around them (recording, notifications, decisions,
  * continue-as-new) is the one every document shares (document-story.ts).
  */
-import { patched } from '@temporalio/workflow';
+import { patched } from './patches';
 import { acceptanceStateQuery, acceptanceUpdates, type AcceptanceView, type AcceptanceWorkflowInput } from './messages/acceptance';
 import { answerEvent, runDocumentStory } from './document-story';
 import { decision, decisionEvent } from './story';

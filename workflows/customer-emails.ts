@@ -7,12 +7,13 @@
  * And the confirmation once the customer's answer is recorded (accepted, signed, approved,
  * paid; a request confirmed or declined), which every kind's workflow runs the same way.
  */
-import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities, SendDocumentEmailInput, SendDocumentSmsInput } from '../activities/types';
 import type { ConfirmParams, ReminderParams } from './machines/actions';
 import type { SendInstructions } from './messages/document';
 import { patiently, type StoryTools } from './story';
 import { recipientName } from '../domain/summaries';
+import { patched } from './patches';
 
 /**
  * How a document's messages to its customer run. Rendering the PDF for the attachment may take

@@ -11,7 +11,7 @@
  * - the assignee is notified behind the answer, so a slow mail server never holds a decision;
  * - a run continues as new when Temporal suggests it (tests: after `continueAsNewAfterEvents`).
  */
-import { currentUpdateInfo, patched, proxyActivities, proxyLocalActivities, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { currentUpdateInfo, proxyActivities, proxyLocalActivities, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { GreenlightActivities } from '../activities/types';
 import type { Actor, DocumentKind } from '../domain/documents';
@@ -20,6 +20,7 @@ import { downloadedSignal, viewedSignal, type DecisionInput, type DocumentWorkfl
 import type { ActionCall, ActionHandlers } from './machine-runner';
 import type { AnswerEvent, FactEvent, NotifyParams, RecordParams } from './machines/actions';
 import { fact, patiently, runStory, type OperatorView, type Story, type StoryTools } from './story';
+import { patched } from './patches';
 
 const { recordTransition, notifyAssignee } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',

@@ -3,8 +3,9 @@
  * to the customer when it runs (sent before, or sent with ?send=true). Started by the upload
  * (api/operations/proof-revisions.ts).
  */
-import { ActivityFailure, patched, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { ProofActivities } from '../activities/types';
+import { patched } from './patches';
 
 // A whole revision can take minutes (20 print pages); each pdftoppm run has its own bound. The
 // render beats every few seconds (activities/heartbeat.ts): a worker killed mid-render is

@@ -7,7 +7,7 @@
  * The render of a revision (proof-revision.ts for now) reports to `revisionReady`, an update
  * rather than a signal so that a revision reported to an approved proof is refused aloud.
  */
-import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import { proofStateQuery, proofUpdates, type ProofView, type ProofWorkflowInput } from './messages/proof';
 import { runDocumentStory } from './document-story';
@@ -17,6 +17,7 @@ import { inviteDeciders, remindDeciders, tellRoundDecision } from './decider-inv
 import { confirmationActions, emailRecipient, messageCustomer } from './customer-emails';
 import type { ProofStatus } from '../domain/documents';
 import { isProofClosed, proofMachine, proofStatus, proofView, whyNotProof, type ProofEvent } from './machines/proof';
+import { patched } from './patches';
 
 const { sendRevisionToColleagues } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '2 minutes',

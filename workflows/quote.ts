@@ -3,7 +3,7 @@
  * its expiry). The rules live in the quote machine (machines/quote.ts); this workflow gives
  * them durable time and real side effects, as DESIGN.md §3 describes.
  */
-import { ActivityFailure, condition, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { GreenlightActivities, PaymentActivities } from '../activities/types';
 import type { SignatureActivities } from '../activities/signature/types';
@@ -35,6 +35,7 @@ import {
   type ReviseEvent,
   type SignEvent,
 } from './machines/quote';
+import { patched } from './patches';
 
 const { recordSignature, applyRevision, cancelPortalSigning } = proxyActivities<GreenlightActivities>({
   startToCloseTimeout: '30 seconds',

@@ -5,7 +5,7 @@
  * live in machines/request.ts; the story around them (recording, notifications, decisions,
  * continue-as-new) is the one every document shares (document-story.ts).
  */
-import { ActivityFailure, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GreenlightActivities } from '../activities/types';
 import type { RequestActivities } from '../activities/requests/types';
 import type { SubscriptionActivities } from '../activities/subscriptions/types';
@@ -26,6 +26,7 @@ import {
 import { requestCustomerWroteSignal, requestStateQuery, requestUpdates, type RequestWorkflowInput } from './messages/request';
 import { startNewSubscription } from './subscribe';
 import type { RequestStatus } from '../domain/requests';
+import { patched } from './patches';
 
 const { sendDocumentEmail, syncServiceRequest, chargeConfirmedRequest, recordSubscriptionStarted } = proxyActivities<
   GreenlightActivities & RequestActivities & SubscriptionActivities

@@ -13,7 +13,7 @@
  * closes; continues as new every few hundred checks, carrying its state, so months of
  * 30-minute polls never reach Temporal's history limits.
  */
-import { ActivityFailure, ApplicationFailure, ParentClosePolicy, log, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ParentClosePolicy, log, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { SignatureActivities, ProviderStatus } from '../activities/signature/types';
 import type { Actor } from '../domain/documents';
 import type { DigitalStatus } from '../domain/digital-status';
@@ -44,6 +44,7 @@ import { decision, fact, patiently, runStory, type StoryTools } from './story';
 import type { AnswerEvent } from './machines/actions';
 import { answeredThrough } from '../domain/offline';
 import { providerSignerActor } from '../domain/signature';
+import { patched } from './patches';
 
 /** The document was cancelled: its signing is withdrawn for as long as it takes (each attempt waits a bounded time). */
 const { withdrawDocumentSignature } = proxyActivities<SignatureActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });

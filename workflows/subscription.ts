@@ -9,7 +9,7 @@
  * period (or as Temporal suggests), so years of billing keep a short history.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/types';
 import type { IssuedSubscriptionInvoice } from '../activities/subscriptions/types';
 import type { invoiceWorkflow } from './invoice';
@@ -29,6 +29,7 @@ import {
 import { subscriptionStateQuery, subscriptionUpdates, type SubscriptionView, type SubscriptionWorkflowInput } from './messages/subscription';
 import { decision, patiently, runStory } from './story';
 import { documentSummary, plainMoney } from '../domain/summaries';
+import { patched } from './patches';
 
 const { recordSubscription, issueSubscriptionInvoice } = proxyActivities<SubscriptionActivities>({ startToCloseTimeout: '30 seconds', retry: patiently });
 /**

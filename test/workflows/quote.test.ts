@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type {
   GreenlightActivities,
   NotifyAssigneeInput,
@@ -22,7 +24,8 @@ import type { DecisionInput } from '../../workflows/messages/document';
 import type { quoteWorkflow } from '../../workflows/quote';
 import { GreenlightStatus } from '../../workflows/search-attributes';
 import { eventually } from '../support/eventually';
-import { startTestWorker, type TestWorker } from '../support/worker';
+import { testServices } from '../support/environment';
+import { runWorker, startTestWorker, uniqueTaskQueue, type TestWorker } from '../support/worker';
 import { saveReplayHistory } from '../replay/record';
 
 // Bounds a broken run only (jest ignores testTimeout inside a project's config).
@@ -522,3 +525,65 @@ describe('quote workflow with several deciders', () => {
     expect(recorded.trail(documentId)).toEqual(['sent', 'decider_approved', 'decider_approved', 'step_completed', 'decider_approved', 'accepted']);
   });
 });
+
+describe('quote workflow across the patch generation (workflows/patches.ts)', () => {
+  const GENERATION = 'patches-2026-12';
+  const patchesTaken = (history: temporal.api.history.v1.IHistory) =>
+    (history.events ?? []).flatMap((event) => {
+      const marker = event.markerRecordedEventAttributes;
+      const data = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+      return data ? [(JSON.parse(Buffer.from(data).toString()) as { id: string }).id] : [];
+    });
+  const bundle = () => {
+    const { workflowBundlePath } = testServices();
+    return workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') };
+  };
+
+  it('takes every patch of the generation with one marker in a new run', async () => {
+    const { documentId, handle } = await sendQuote();
+    await decideQuote(worker.client, documentId, 'accept', randomUUID(), asCustomer);
+    await handle.result();
+    expect(patchesTaken(await handle.fetchHistory())).toEqual([GENERATION]);
+    expect(confirmationsOf(documentId)).toHaveLength(1);
+  });
+
+  it('replays a run started before it by its own markers, and takes the generation where the run next goes live', async () => {
+    const { temporalAddress } = testServices();
+    const taskQueue = uniqueTaskQueue('patch-generation');
+    const input = quoteInput();
+    // A worker that declines the generation sends the quote as code from before it did: a marker per patch.
+    const connection = await NativeConnection.connect({ address: temporalAddress });
+    const before = await Worker.create({ connection, taskQueue, activities: recorded.activities, ...bundle(), patchActivationCallback: ({ patchId }) => patchId !== GENERATION });
+    const beforeRun = before.run();
+    try {
+      await startQuoteWorkflow(worker.client, taskQueue, input);
+      await eventually(async () => (recorded.trail(input.documentId).includes('sent') ? true : undefined), { what: 'the quote to be sent' });
+    } finally {
+      before.shutdown();
+      await beforeRun;
+      await connection.close();
+    }
+    const handle = worker.client.workflow.getHandle(quoteWorkflowId(input.documentId));
+    expect(patchesTaken(await handle.fetchHistory())).toEqual(['actions-run-behind', 'records-local']);
+
+    // Today's worker replays the run, then takes the accept live: its confirmation's patch comes with the generation.
+    const after = await runWorker({ address: temporalAddress, taskQueue, activities: recorded.activities, workflowBundlePath: testServices().workflowBundlePath });
+    try {
+      expect((await decideQuote(worker.client, input.documentId, 'accept', randomUUID(), asCustomer)).status).toBe('accepted');
+      await handle.result();
+    } finally {
+      await after.stop();
+    }
+    const history = await handle.fetchHistory();
+    expect(patchesTaken(history)).toEqual(['actions-run-behind', 'records-local', GENERATION]);
+    expect(recorded.trail(input.documentId)).toEqual(['sent', 'accepted']);
+    expect(confirmationsOf(input.documentId)).toHaveLength(1);
+    // And it replays from the start on today's code: each patch where its marker is.
+    await Worker.runReplayHistory(bundle(), history, handle.workflowId);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-accepted-across-patch-generation');
+  });
+});
+
+function confirmationsOf(documentId: string): SendConfirmationEmailInput[] {
+  return recorded.confirmations.filter((confirmation) => confirmation.documentId === documentId);
+}
