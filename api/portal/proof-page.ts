@@ -147,6 +147,7 @@ button.add-pin[aria-pressed="true"]{background:#1f6feb;border-color:#1f6feb;colo
 .thumbnails a:focus-visible,.page-toolbar a:focus-visible{outline:3px solid #7bb8ff;outline-offset:1px}
 .page-toolbar{--page-nav-height:2.2rem;position:sticky;top:0;z-index:4;display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .75rem;background:var(--bg);padding:.4rem 0;margin:0 0 .5rem;min-height:calc(var(--page-nav-height) + .8rem)}
 .page-toolbar a{color:inherit;font-size:.9rem}
+.all-pages{margin-left:auto}
 .page-nav{display:flex;align-items:center;gap:.4rem}
 .page-nav[hidden]{display:none}
 .page-nav button{width:auto;display:inline-block;height:var(--page-nav-height);padding:.3rem .85rem;font-size:1.1rem;line-height:1.3}
