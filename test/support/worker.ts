@@ -35,6 +35,12 @@ export async function startTestWorker(options: { taskQueue?: string; activities:
   };
 }
 
+/** The workflow code a test's own Worker.create or replay runs: the run's prebuilt bundle, or the sources bundled afresh. */
+export function testWorkflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const { workflowBundlePath } = testServices();
+  return workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') };
+}
+
 export interface RunningWorker {
   worker: Worker;
   stop(): Promise<void>;

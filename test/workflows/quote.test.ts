@@ -25,7 +25,7 @@ import type { quoteWorkflow } from '../../workflows/quote';
 import { GreenlightStatus } from '../../workflows/search-attributes';
 import { eventually } from '../support/eventually';
 import { testServices } from '../support/environment';
-import { runWorker, startTestWorker, uniqueTaskQueue, type TestWorker } from '../support/worker';
+import { runWorker, startTestWorker, testWorkflowCode, uniqueTaskQueue, type TestWorker } from '../support/worker';
 import { saveReplayHistory } from '../replay/record';
 
 // Bounds a broken run only (jest ignores testTimeout inside a project's config).
@@ -534,10 +534,6 @@ describe('quote workflow across the patch generation (workflows/patches.ts)', ()
       const data = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0]?.data : undefined;
       return data ? [(JSON.parse(Buffer.from(data).toString()) as { id: string }).id] : [];
     });
-  const bundle = () => {
-    const { workflowBundlePath } = testServices();
-    return workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') };
-  };
 
   it('takes every patch of the generation with one marker in a new run', async () => {
     const { documentId, handle } = await sendQuote();
@@ -548,12 +544,12 @@ describe('quote workflow across the patch generation (workflows/patches.ts)', ()
   });
 
   it('replays a run started before it by its own markers, and takes the generation where the run next goes live', async () => {
-    const { temporalAddress } = testServices();
+    const { temporalAddress, workflowBundlePath } = testServices();
     const taskQueue = uniqueTaskQueue('patch-generation');
     const input = quoteInput();
     // A worker that declines the generation sends the quote as code from before it did: a marker per patch.
     const connection = await NativeConnection.connect({ address: temporalAddress });
-    const before = await Worker.create({ connection, taskQueue, activities: recorded.activities, ...bundle(), patchActivationCallback: ({ patchId }) => patchId !== GENERATION });
+    const before = await Worker.create({ connection, taskQueue, activities: recorded.activities, ...testWorkflowCode(), patchActivationCallback: ({ patchId }) => patchId !== GENERATION });
     const beforeRun = before.run();
     try {
       await startQuoteWorkflow(worker.client, taskQueue, input);
@@ -567,7 +563,7 @@ describe('quote workflow across the patch generation (workflows/patches.ts)', ()
     expect(patchesTaken(await handle.fetchHistory())).toEqual(['actions-run-behind', 'records-local']);
 
     // Today's worker replays the run, then takes the accept live: its confirmation's patch comes with the generation.
-    const after = await runWorker({ address: temporalAddress, taskQueue, activities: recorded.activities, workflowBundlePath: testServices().workflowBundlePath });
+    const after = await runWorker({ address: temporalAddress, taskQueue, activities: recorded.activities, workflowBundlePath });
     try {
       expect((await decideQuote(worker.client, input.documentId, 'accept', randomUUID(), asCustomer)).status).toBe('accepted');
       await handle.result();
@@ -579,7 +575,7 @@ describe('quote workflow across the patch generation (workflows/patches.ts)', ()
     expect(recorded.trail(input.documentId)).toEqual(['sent', 'accepted']);
     expect(confirmationsOf(input.documentId)).toHaveLength(1);
     // And it replays from the start on today's code: each patch where its marker is.
-    await Worker.runReplayHistory(bundle(), history, handle.workflowId);
+    await Worker.runReplayHistory(testWorkflowCode(), history, handle.workflowId);
     if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-accepted-across-patch-generation');
   });
 });

@@ -3,7 +3,7 @@
  * change that would break documents already running fails here, before it ships.
  */
 import { Worker } from '@temporalio/worker';
-import { testServices } from '../support/environment';
+import { testWorkflowCode } from '../support/worker';
 import { recordedHistories } from '../replay/record';
 import * as workflows from '../../workflows';
 
@@ -15,12 +15,8 @@ it('has a recorded history of every workflow the worker runs', () => {
 });
 
 it('replays every recorded history without nondeterminism', async () => {
-  const { workflowBundlePath } = testServices();
   const failures: string[] = [];
-  const replays = Worker.runReplayHistories(
-    workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: require.resolve('../../workflows') },
-    recorded,
-  );
+  const replays = Worker.runReplayHistories(testWorkflowCode(), recorded);
   for await (const result of replays) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
