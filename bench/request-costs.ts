@@ -12,21 +12,28 @@
  * Then the CPU time of BENCH_COSTS_CPU_RUNS (200) creations and as many page opens, one after
  * the other: process CPU (client, API and worker alike, all in this process) per request, which
  * other work on the machine moves far less than it moves latencies.
+ * Last, the process CPU of replaying that whole history, BENCH_COSTS_REPLAYS (200) times: the
+ * work a worker does to rebuild a quote that left its sticky cache before it can take a decision
+ * on it (bench/waiting-quotes.ts times those decisions under load).
  * Prints figures; asserts nothing.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import pg from 'pg';
 import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import { succeeded } from '../test/support/api';
 import { postPortalDecision } from '../test/support/http';
 import { quoteRunOver } from '../test/support/quote-run';
 import { startStack } from '../test/support/stack';
+import { testWorkflowCode } from '../test/support/worker';
 import { benchSeller, CapturingMailer, inBenchEnvironment, intFromEnv, runBench, sendForPortalLink } from './harness';
 
 const REPEATS = intFromEnv('BENCH_COSTS_REPEATS', 3);
 const VERBOSE = process.env.BENCH_COSTS_VERBOSE === '1';
 const CPU_RUNS = intFromEnv('BENCH_COSTS_CPU_RUNS', 200);
+const REPLAYS = intFromEnv('BENCH_COSTS_REPLAYS', 200);
 
 interface Costs {
   sql: string[];
@@ -98,11 +105,30 @@ function report(label: string, runs: Costs[]): void {
 }
 
 /** Process CPU (user + system) per run of `send`, `runs` times one after the other. */
-async function cpuPerRequest(runs: number, send: (index: number) => Promise<unknown>): Promise<string> {
+async function cpuPerRun(runs: number, send: (index: number) => Promise<unknown>): Promise<string> {
   const before = process.cpuUsage();
   for (let index = 0; index < runs; index += 1) await send(index);
+  return cpuSince(before, runs);
+}
+
+function cpuSince(before: NodeJS.CpuUsage, runs: number): string {
   const used = process.cpuUsage(before);
   return `${((used.user + used.system) / 1000 / runs).toFixed(2)} ms`;
+}
+
+/**
+ * Process CPU per replay of `history`, `runs` times by one replaying worker, as the SDK runs
+ * them: in this thread, each in the workflow sandbox, through the worker's own workflow bundle.
+ */
+async function cpuPerReplay(runs: number, history: temporal.api.history.v1.IHistory): Promise<string> {
+  const replay = async (count: number) => {
+    const histories = Array.from({ length: count }, (_, index) => ({ workflowId: `replay-${index}`, history }));
+    for await (const result of Worker.runReplayHistories(testWorkflowCode(), histories)) if (result.error) throw result.error;
+  };
+  await replay(Math.min(runs, 20)); // the sandbox made and its code compiled first
+  const before = process.cpuUsage();
+  await replay(runs);
+  return cpuSince(before, runs);
 }
 
 /** The costs of the one request to `path` that `send` makes. */
@@ -139,8 +165,8 @@ async function main(): Promise<void> {
         await page.arrayBuffer();
       };
       console.log(`Process CPU per request, ${CPU_RUNS} one after the other:`);
-      console.log(`  POST /v1/documents: ${await cpuPerRequest(CPU_RUNS, (index) => succeeded(api.POST('/v1/documents', { body: quote(index) })))}`);
-      console.log(`  portal page GET: ${await cpuPerRequest(CPU_RUNS, openPage)}`);
+      console.log(`  POST /v1/documents: ${await cpuPerRun(CPU_RUNS, (index) => succeeded(api.POST('/v1/documents', { body: quote(index) })))}`);
+      console.log(`  portal page GET: ${await cpuPerRun(CPU_RUNS, openPage)}`);
 
       const pages: Costs[] = [];
       const accepts: Costs[] = [];
@@ -161,6 +187,7 @@ async function main(): Promise<void> {
       console.log(`  activities: ${tally(activities)}`);
       console.log(`Outside requests, from the first creation to the last quote's end (worker, sweepers): ${background.sql.length} SQL statements`);
       if (VERBOSE) console.log(`  ${tally(background.sql.map((statement) => summarizeStatement(statement).slice(0, 60)))}`);
+      console.log(`Replaying that whole history (as a worker rebuilds a quote that left its cache), ${REPLAYS} times: ${await cpuPerReplay(REPLAYS, history)} of CPU each`);
     } finally {
       await stack.close();
     }
