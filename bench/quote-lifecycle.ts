@@ -10,7 +10,8 @@
  *    the email at the stack's outbox (in this process, as the load generator is), open the link
  *    (view), accept on the portal — BENCH_CONCURRENCY (20) at once, BENCH_LIFECYCLES (200) of
  *    them after a warm-up. Reports lifecycles per second and p50/p95/p99 of the accept round
- *    trip (portal POST → answer) beside its goal.
+ *    trip (portal POST → answer) beside its goal; then BENCH_ALONE (100) more lifecycles one at a
+ *    time, and their accept's p50/p99: the click's own latency, no other lifecycle beside it.
  * 2. The same load on a bare workflow (bench/bare-workflow.ts) served by a worker process of
  *    its own (bench/bare-worker.ts): as many no-op activities before the accept update and
  *    after it as the quote ran, regular and local (counted from a real quote's history; the bare
@@ -42,6 +43,8 @@ import { cpuAndLoadLines, inBenchEnvironment, inProfiledWindow, intFromEnv, meas
 const LIFECYCLES = intFromEnv('BENCH_LIFECYCLES', 200);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 20);
 const WARMUP = intFromEnv('BENCH_WARMUP', CONCURRENCY);
+/** Lifecycles run one at a time after the measured ones: the accept with no other lifecycle beside it. */
+const ALONE = intFromEnv('BENCH_ALONE', 100);
 
 /** Issue 12's goals: the accept round trip's p99, and the quote lifecycle at no more than the bare workflow's cost. */
 const ACCEPT_P99_GOAL_MS = 150;
@@ -59,6 +62,13 @@ function summarize(label: string, result: MeasuredRun, p99GoalMs?: number): { pe
       cpuAndLoadLines(result, 'lifecycle'),
   );
   return { perSecond, p50 };
+}
+
+/** The accept round trip of `lifecycle` run ALONE times one at a time, as a line under its run's figures. */
+async function oneAtATime(lifecycle: (index: number) => Promise<number>): Promise<void> {
+  const { latenciesMs } = await runPool({ count: ALONE }, 1, lifecycle);
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  console.log(`  one at a time (${sorted.length} more): accept round trip p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms`);
 }
 
 /** The marker a local activity leaves in the history (Temporal's SDK core): one per local activity run. */
@@ -142,6 +152,7 @@ async function measureQuotes(engine: EngineProcess): Promise<{ perSecond: number
     console.log(`[bench] measuring ${LIFECYCLES} quote lifecycles`);
     const result = await inProfiledWindow(() => measured({ children: { 'API process': api, worker, ...engine }, database: stack }, () => runPool({ count: LIFECYCLES }, CONCURRENCY, quoteLifecycle)));
     const figures = summarize('Quote lifecycle over HTTP (create, send, email, view, accept):', result, ACCEPT_P99_GOAL_MS);
+    await oneAtATime(quoteLifecycle);
     return { ...figures, phases: await activityPhases(stack, lastQuoteId) };
   } finally {
     await children.stopAll();
@@ -163,7 +174,9 @@ async function measureBare(temporalAddress: string, engine: EngineProcess, bundl
     console.log(`[bench] bare workflow with the quote's activities: ${phases.beforeUpdate} before the accept update, ${phases.afterUpdate} after it`);
     await runPool({ count: WARMUP }, CONCURRENCY, bareLifecycle);
     const result = await inProfiledWindow(() => measured({ children: { 'bare worker': worker, ...engine } }, () => runPool({ count: LIFECYCLES }, CONCURRENCY, bareLifecycle)));
-    return summarize('Bare Temporal workflow (no-op activities, the same update):', result);
+    const figures = summarize('Bare Temporal workflow (no-op activities, the same update):', result);
+    await oneAtATime(bareLifecycle);
+    return figures;
   } finally {
     await stopChild(worker);
     await temporal.connection.close();
