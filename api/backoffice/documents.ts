@@ -257,12 +257,14 @@ export const documentRoutes = [
     operationId: 'sendDocument',
     tag: 'Documents',
     summary: 'Send a quote, an order, a delivery note, an invoice or a proof (its latest ready revision): starts its workflow (the portal link by email or SMS; for quotes reminders and expiry)',
+    description:
+      'Sent once: another send of a document sent or being sent is 409 (POST …/remind sends it again). The same send retried — its Idempotency-Key again, or the same request within ten minutes — is that send: answered 202 as it was, its workflow started if the first attempt stopped before (an API that died, an answer lost).',
     params: idParamsSchema,
     body: sendDocumentSchema,
     bodyExample: { to: { contactId: 'con_7HqZc1sYv3WkPa2e' }, channel: 'email', message: 'Here is our quote for your spring flyers.' },
     problems: ['conflict', 'unprocessable', 'unavailable'],
     response: { status: 202, description: 'Sending', schema: workflowStateSchema },
-    handle: ({ deps, caller, params, body }) => sendDocument(deps, caller, params.id, body),
+    handle: ({ deps, caller, params, body, decisionId }) => sendDocument(deps, caller, params.id, body, decisionId),
   }),
   jsonRoute({
     method: 'post',

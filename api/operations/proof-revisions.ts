@@ -66,8 +66,9 @@ export async function createProofRevision(
     throw error;
   }
   try {
-    // Started before the render, so that the render's report finds it running.
-    if (options.send && !document.workflowId) await sendDocument(deps, caller, documentId, {}, { awaitingRender: true });
+    // Started before the render, so that the render's report finds it running. The upload is the
+    // send's decision: its revision names it.
+    if (options.send && !document.workflowId) await sendDocument(deps, caller, documentId, {}, revision.id, { awaitingRender: true });
   } finally {
     // The revision is stored whatever the send answered: it renders, and can be sent later.
     await startRevisionRendering(deps, caller.tenantId, revision);

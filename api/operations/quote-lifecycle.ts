@@ -194,20 +194,29 @@ async function smsRecipient(deps: AppDeps, caller: TenantCaller, document: Senda
 
 /**
  * Starts the document's workflow. The read model is claimed first (workflowId set while still
- * a draft), so two sends at once cannot both start one; Temporal's workflow id is the
- * second lock. A second send is refused: a reminder is the way to send again.
+ * a draft, with the send's decision id), so two sends at once cannot both start one; Temporal's
+ * workflow id is the second lock. A second send is refused: a reminder is the way to send again.
+ *
+ * A retry of the send that claimed the document (the same decision id: its Idempotency-Key, or
+ * the same request moments later, api/decision-id.ts) is that send, not a second one: once the
+ * document is out it is answered as the first attempt was; before, it goes on where the first
+ * attempt stopped — an API killed between the claim and the start, or a start whose answer
+ * was lost — and finds its workflow started or starts it.
  */
 export async function sendDocument(
   deps: AppDeps,
   caller: TenantCaller,
   documentId: string,
   input: SendDocumentInput,
+  decisionId: string,
   options: SendOptions = {},
   now = new Date(),
 ): Promise<DocumentState> {
   const document = await findSendable(deps, caller, documentId);
   const name = kindName(document.kind);
-  if (document.status !== 'draft' || document.workflowId) {
+  const retried = document.sendDecisionId === decisionId;
+  if (retried && document.sentAt) return sentState(document.validUntil);
+  if (!(retried && document.status === 'draft') && (document.status !== 'draft' || document.workflowId)) {
     throw new AppError('conflict', `The ${name} is already ${document.status === 'draft' ? 'being sent' : document.status}; POST /v1/documents/${documentId}/remind sends it again.`);
   }
   // A proof's content is its revisions, not lines.
@@ -255,9 +264,9 @@ export async function sendDocument(
   const requireSignature =
     document.kind === 'quote' && !external ? (deciders ? deciders.deciders.some((decider) => decider.role === 'signer') : (input.requireSignature ?? settings.requireSignature)) : false;
   const claimed = await deps.prisma.document.updateMany({
-    where: { id: documentId, tenantId: caller.tenantId, status: 'draft', workflowId: null },
+    where: { id: documentId, tenantId: caller.tenantId, status: 'draft', ...(retried ? { sendDecisionId: decisionId } : { workflowId: null }) },
     // The deciders named (GetAccept's signers too, after the portal's steps), for the portal's "where the decision stands"; a send without them clears an earlier failed send's.
-    data: { workflowId, ...(validUntil ? { validUntil, requireSignature } : {}), deciders: deciders ? (named as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
+    data: { workflowId, sendDecisionId: decisionId, ...(validUntil ? { validUntil, requireSignature } : {}), deciders: deciders ? (named as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
   });
   if (claimed.count === 0) throw new AppError('conflict', `The ${name} is already being sent.`);
 
@@ -292,13 +301,18 @@ export async function sendDocument(
       await startAcceptanceWorkflow(deps.temporal, deps.config.taskQueue, { ...story, kind: document.kind, ...(signature ? { signature } : {}) });
     }
   } catch (error) {
-    // Not started: give the draft back so a retry can send it. Already started: it is sent.
-    if (!(error instanceof AppError && error.code === 'already_started')) {
-      await deps.prisma.document.updateMany({ where: { id: documentId, workflowId }, data: { workflowId: null } });
-    }
-    throw error;
+    // Not started: give the draft back so a retry can send it. Already started: it is sent —
+    // by this very send when this is its retry (the claim is this decision's).
+    const started = error instanceof AppError && error.code === 'already_started';
+    if (!started) await deps.prisma.document.updateMany({ where: { id: documentId, workflowId }, data: { workflowId: null, sendDecisionId: null } });
+    if (!(started && retried)) throw error;
   }
   // The workflow now owns the document; the read model says "sent" as soon as its email is out.
+  return sentState(validUntil);
+}
+
+/** What a send answers, and its retries again: sent, and a quote's validity. */
+function sentState(validUntil: Date | null | undefined): DocumentState {
   return { status: 'sent', ...(validUntil ? { validUntil: validUntil.toISOString() } : {}) };
 }
 

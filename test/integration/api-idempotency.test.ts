@@ -1,8 +1,12 @@
-/** Idempotency-Key on POST: replay, reuse with another body, concurrent duplicates, scoping. */
+/** Idempotency-Key on POST: replay, reuse with another body, concurrent duplicates, scoping, a send resent after its API died. */
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../../api/idempotency';
+import { Prisma } from '../../generated/prisma/client';
 import { sha256Hex } from '../../platform/ids';
+import { documentWorkflowId } from '../../workflows/messages/document';
 import type { components } from '../support/api';
+import { eventually } from '../support/eventually';
+import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
 import { STACK_START_TIMEOUT_MS, seedTenant, tenantFootprint } from './api-http';
 
@@ -115,5 +119,64 @@ describe("a claim's lease", () => {
     const replay = await tenant.call('POST', '/v1/documents', quote(), { idempotencyKey: key });
     expect(replay.status).toBe(201);
     expect(replay.body.id).toBe(resent.body.id);
+  });
+});
+
+describe('a send resent after its API died', () => {
+  const sendPath = (documentId: string) => `/v1/documents/${documentId}/send`;
+  /** What an API SIGKILLed in the middle of this send leaves of its key: a claim still running, its lease lapsed. */
+  const abandonedClaim = (documentId: string, key: string, body: unknown) =>
+    stack.prisma.idempotentRequest.upsert({
+      where: { scope_key: { scope: tenant.tenantId, key } },
+      create: { scope: tenant.tenantId, key, method: 'post', path: sendPath(documentId), bodyHash: sha256Hex(canonicalJson(body)), status: 0, heldUntil: new Date(Date.now() - 1) },
+      update: { status: 0, responseBody: Prisma.DbNull, heldUntil: new Date(Date.now() - 1) },
+    });
+  /** A quote addressed to an inbox of its own, so its emails can be counted. */
+  const draftTo = async () => {
+    const draft = await tenant.call('POST', '/v1/documents', quote());
+    expect(draft.status).toBe(201);
+    return { documentId: draft.body.id as string, body: { to: { email: `${randomUUID()}@example.com` } } };
+  };
+  const statusOf = async (documentId: string) => (await tenant.call('GET', `/v1/documents/${documentId}`)).body.status as string;
+  const emailsTo = async (address: string) => (await stack.readOutbox()).filter((email) => recipientsOf(email).includes(address));
+  const sentEvents = async (documentId: string) =>
+    stack.prisma.auditEvent.count({ where: { documentId, type: 'sent' } });
+
+  it('is the send it retries: answered 202 as the first attempt was, before and after the quote is out, and the quote goes once', async () => {
+    const { documentId, body } = await draftTo();
+    const key = randomUUID();
+    const first = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
+    expect(first.status).toBe(202);
+
+    await abandonedClaim(documentId, key, body);
+    const resent = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
+    expect([resent.status, resent.body]).toEqual([202, first.body]);
+
+    await eventually(async () => ((await statusOf(documentId)) === 'sent' ? true : undefined), { what: 'the quote to be sent' });
+    await abandonedClaim(documentId, key, body);
+    const resentOnceOut = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
+    expect([resentOnceOut.status, resentOnceOut.body]).toEqual([202, first.body]);
+
+    await eventually(async () => ((await emailsTo(body.to.email)).length > 0 ? true : undefined), { what: 'the quote email' });
+    expect(await emailsTo(body.to.email)).toHaveLength(1);
+    expect(await sentEvents(documentId)).toBe(1);
+    // Another send is still a second one: refused, a reminder sends again.
+    expect((await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: randomUUID() })).status).toBe(409);
+  });
+
+  it('goes on where the first attempt stopped between claiming the draft and starting its workflow', async () => {
+    const { documentId, body } = await draftTo();
+    const key = randomUUID();
+    // The claim, as the send writes it before it starts the workflow; then its API died.
+    await stack.prisma.document.update({ where: { id: documentId }, data: { workflowId: documentWorkflowId('quote', documentId), sendDecisionId: key } });
+    await abandonedClaim(documentId, key, body);
+    expect((await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: randomUUID() })).status).toBe(409);
+
+    const resent = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
+    expect(resent.status).toBe(202);
+    expect(resent.body.status).toBe('sent');
+    await eventually(async () => ((await statusOf(documentId)) === 'sent' ? true : undefined), { what: 'the quote to be sent' });
+    await eventually(async () => ((await emailsTo(body.to.email)).length > 0 ? true : undefined), { what: 'the quote email' });
+    expect(await sentEvents(documentId)).toBe(1);
   });
 });
