@@ -8,8 +8,9 @@
  * - When the handler finishes, its answer is stored: every 2xx and every 4xx (a refused
  *   request is an answer too, and replaying it keeps a retry from succeeding differently
  *   later). A 5xx or a crash stores nothing and releases the key, so a retry after a
- *   transient failure runs again; the operations behind POSTs tolerate that (workflow ids
- *   and decision ids are themselves idempotent).
+ *   transient failure runs again; the operations behind POSTs tolerate that: workflow ids and
+ *   decision ids are themselves idempotent, a create's row takes an id made from the key
+ *   (`createdId`, api/openapi.ts), a send knows its own claim (`sendDecisionId`).
  * - The same key with another method, path or body is 422 idempotency_key_reused.
  * - Keys live 24 h. A claim is held for a lease of CLAIM_LEASE_MS that its request renews
  *   while it runs (however long an upload or a workflow's answer takes); the claim of a

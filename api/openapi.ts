@@ -8,10 +8,11 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ERROR_CODES, type ErrorCode } from '../domain/errors';
+import { derivedId, newId, type IdPrefix } from '../platform/ids';
 import type { AppDeps } from './app';
 import { authenticate, type AuthMode, type Caller, type CallerOf } from './auth';
 import { derivedDecisionId } from './decision-id';
-import { withIdempotency, type Answer } from './idempotency';
+import { canonicalJson, withIdempotency, type Answer } from './idempotency';
 import { readMultipartFiles, readRawBody, type MultipartLimits, type ReceivedFile } from './multipart';
 import { requestIdOf } from './request-id';
 import { idempotencyHeadersSchema, parseWith, problemSchema } from './schemas';
@@ -27,6 +28,13 @@ export interface RouteCall<A extends AuthMode, P, Q, B> {
   body: B;
   /** The request's decision id: its Idempotency-Key when sent, else derived from the request (api/decision-id.ts). */
   decisionId: string;
+  /**
+   * The id of a row this POST creates: new, or made from the request when it carries an
+   * Idempotency-Key, so that the create resent after its first attempt wrote the row but lost
+   * its answer finds that row (insertOnce, platform/db.ts) instead of writing a second. Without
+   * a key, two like requests are two creations: nothing tells them from a retry.
+   */
+  createdId(prefix: IdPrefix): string;
   req: Request;
 }
 
@@ -205,8 +213,10 @@ function parseRequest<A extends AuthMode, P extends AnyObject, Q extends AnyObje
   caller: CallerOf<A>,
   req: Request,
 ): RouteCall<A, z.output<P>, z.output<Q>, z.output<B>> {
-  const decisionId =
-    idempotencyKeyOf(req) ?? derivedDecisionId({ scope: scopeOf(caller), operation: `${req.method} ${req.baseUrl}${req.path}`, body: { query: req.query, body: req.body ?? {} } });
+  const key = idempotencyKeyOf(req);
+  const scope = scopeOf(caller);
+  const operation = `${req.method} ${req.baseUrl}${req.path}`;
+  const decisionId = key ?? derivedDecisionId({ scope, operation, body: { query: req.query, body: req.body ?? {} } });
   return {
     deps,
     caller,
@@ -215,6 +225,7 @@ function parseRequest<A extends AuthMode, P extends AnyObject, Q extends AnyObje
     // A POST without a body (remind, cancel) is an empty object, not a missing one.
     body: (route.body ? parseWith(route.body, req.body ?? {}, 'body') : undefined) as z.output<B>,
     decisionId,
+    createdId: (prefix) => (key ? derivedId(prefix, scope, key, operation, canonicalJson(req.body ?? {})) : newId(prefix)),
     req,
   };
 }

@@ -27,6 +27,22 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * A row written under an id its request may have written already: a create resent with its
+ * Idempotency-Key after the first attempt wrote the row but its answer was lost (an API killed
+ * mid-request; api/openapi.ts, `createdId`). Refused by a unique index, it answers the row the
+ * first attempt wrote, when there is one; any other refusal stands.
+ */
+export async function insertOnce<T>(insert: () => Promise<T>, writtenBefore: () => Promise<T | null>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    const existing = isUniqueViolation(error) ? await writtenBefore() : null;
+    if (existing) return existing;
+    throw error;
+  }
+}
+
+/**
  * The database too busy to answer in time: a transaction that ran out of its time (P2028, often
  * queued on a lock behind a burst) or no connection free in the pool in time (P2024). Nothing was
  * committed; the same request sent again may pass.

@@ -5,7 +5,7 @@ export function newId(prefix: 'ten' | 'key' | 'usr' | 'cus' | 'con' | 'doc' | 'l
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
 }
 
-type IdPrefix = Parameters<typeof newId>[0];
+export type IdPrefix = Parameters<typeof newId>[0];
 
 /** An id made from what names a thing (a decision and its target): asked again, it is the same id. */
 export function derivedId(prefix: IdPrefix, ...parts: string[]): string {

@@ -59,7 +59,7 @@ export const customerRoutes = [
     body: createCustomerSchema,
     bodyExample: { name: 'Boulangerie Éclair', email: 'contact@boulangerie-eclair.example', locale: 'fr' },
     response: { status: 201, description: 'The customer', schema: customerSchema },
-    handle: async ({ deps, caller, body }) => (await customerPresenter(deps, caller.tenantId))(await createCustomer(deps.prisma, caller.tenantId, body)),
+    handle: async ({ deps, caller, body, createdId }) => (await customerPresenter(deps, caller.tenantId))(await createCustomer(deps.prisma, caller.tenantId, body, createdId('cus'))),
   }),
   jsonRoute({
     method: 'get',
@@ -107,7 +107,7 @@ export const customerRoutes = [
     body: createContactSchema,
     bodyExample: { name: 'Zoé Müller', email: 'zoe@boulangerie-eclair.example', phone: '+33612345678' },
     response: { status: 201, description: 'The contact', schema: contactSchema },
-    handle: async ({ deps, caller, params, body }) => presentContact(await createContact(deps.prisma, caller.tenantId, params.id, body)),
+    handle: async ({ deps, caller, params, body, createdId }) => presentContact(await createContact(deps.prisma, caller.tenantId, params.id, body, createdId('con'))),
   }),
   jsonRoute({
     method: 'get',

@@ -170,7 +170,7 @@ export const documentRoutes = [
     },
     problems: ['conflict', 'unprocessable'],
     response: { status: 201, description: 'The draft', schema: documentSchema },
-    handle: async ({ deps, caller, body }) => presentNewDraft(deps, await createDocument(deps.prisma, caller.tenantId, body)),
+    handle: async ({ deps, caller, body, createdId }) => presentNewDraft(deps, await createDocument(deps.prisma, caller.tenantId, body, createdId('doc'))),
   }),
   jsonRoute({
     method: 'get',
@@ -214,7 +214,7 @@ export const documentRoutes = [
     params: idParamsSchema,
     problems: ['unavailable'],
     response: { status: 201, description: 'The copy', schema: documentSchema },
-    handle: async ({ deps, caller, params }) => presentWithChain(deps, await duplicateDocument(deps, caller, params.id)),
+    handle: async ({ deps, caller, params, createdId }) => presentWithChain(deps, await duplicateDocument(deps, caller, params.id, createdId('doc'))),
   }),
   jsonRoute({
     method: 'get',

@@ -28,7 +28,7 @@ export const userRoutes = [
     bodyExample: { name: 'Camille Durand', email: 'camille@imprimerie-durand.example', phone: '+33612345678', notify: { viewed: ['email'], decided: ['email', 'sms'] } },
     problems: ['unprocessable'],
     response: { ...theUser, status: 201 },
-    handle: async ({ deps, caller, body }) => presentUser(await createUser(deps.prisma, caller.tenantId, body)),
+    handle: async ({ deps, caller, body, createdId }) => presentUser(await createUser(deps.prisma, caller.tenantId, body, createdId('usr'))),
   }),
   jsonRoute({
     method: 'get',

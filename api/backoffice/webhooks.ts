@@ -161,8 +161,8 @@ export const webhookRoutes = [
     problems: ['unprocessable'],
     response: { status: 201, description: 'The endpoint, with its signing secret', schema: createdWebhookEndpointSchema },
     answerHoldsSecret: true,
-    handle: async ({ deps, caller, body }) => {
-      const endpoint = await createWebhookEndpoint(deps.prisma, caller.tenantId, body);
+    handle: async ({ deps, caller, body, createdId }) => {
+      const endpoint = await createWebhookEndpoint(deps.prisma, caller.tenantId, body, createdId('whe'));
       return { ...presentEndpoint(endpoint), secret: endpoint.secret };
     },
   }),

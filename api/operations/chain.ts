@@ -70,8 +70,8 @@ async function runConversion(client: Client, taskQueue: string, input: Conversio
   }
 }
 
-/** A new draft of the same kind, customer and lines, with its own number, in no chain. */
-export async function duplicateDocument(deps: AppDeps, caller: TenantCaller, documentId: string): Promise<DocumentWithLines> {
+/** A new draft of the same kind, customer and lines, with its own number, in no chain; `copyId` is the route's createdId (api/openapi.ts). */
+export async function duplicateDocument(deps: AppDeps, caller: TenantCaller, documentId: string, copyId: string): Promise<DocumentWithLines> {
   const { prisma } = deps;
   const source = await getDocument(prisma, caller.tenantId, documentId);
   const copy = await createDocument(prisma, caller.tenantId, {
@@ -88,7 +88,7 @@ export async function duplicateDocument(deps: AppDeps, caller: TenantCaller, doc
       taxRate: line.taxRate.toString(),
       optional: line.optional,
     })),
-  });
+  }, copyId);
   // Keyed by the copy: each duplicate is a new draft (a retried request without Idempotency-Key makes another).
   const data = { duplicateOf: { id: source.id, number: source.number } };
   await recordFact(deps, sellerFact(caller, copy.id, { dedupeKey: `created:${copy.id}`, type: 'created', at: copy.createdAt, data }));

@@ -1,7 +1,7 @@
 /** Customers (accounts) and the contacts who receive their documents. */
 import type { z } from 'zod';
 import type { Contact, Customer, PrismaClient } from '../../generated/prisma/client';
-import { newId } from '../../platform/ids';
+import { insertOnce } from '../../platform/db';
 import { AppError } from '../../domain/errors';
 import { resolveProofType, type ProofType } from '../../domain/proof-types';
 import type { createContactSchema, createCustomerSchema, updateCustomerSchema } from '../schemas';
@@ -19,10 +19,11 @@ export type CreateCustomerInput = z.output<typeof createCustomerSchema>;
 export type UpdateCustomerInput = Omit<z.output<typeof updateCustomerSchema>, 'savedCard'>;
 export type CreateContactInput = z.output<typeof createContactSchema>;
 
-export async function createCustomer(prisma: PrismaClient, tenantId: string, input: CreateCustomerInput): Promise<Customer> {
-  return prisma.customer.create({
+/** `id`: the route's createdId (api/openapi.ts): the customer a resent create wrote first is answered again. */
+export async function createCustomer(prisma: PrismaClient, tenantId: string, input: CreateCustomerInput, id: string): Promise<Customer> {
+  const create = () => prisma.customer.create({
     data: {
-      id: newId('cus'),
+      id,
       tenantId,
       name: input.name,
       email: input.email ?? null,
@@ -34,6 +35,7 @@ export async function createCustomer(prisma: PrismaClient, tenantId: string, inp
       proofType: proofTypeOverride(input.proofType) ?? null,
     },
   });
+  return insertOnce(create, () => prisma.customer.findFirst({ where: { id, tenantId } }));
 }
 
 export async function getCustomer(prisma: PrismaClient, tenantId: string, customerId: string): Promise<Customer> {
@@ -102,10 +104,12 @@ export async function createContact(
   tenantId: string,
   customerId: string,
   input: CreateContactInput,
+  id: string,
 ): Promise<Contact> {
   const customer = await prisma.customer.findFirst({ where: { id: customerId, tenantId }, select: { id: true } });
   if (!customer) throw new AppError('not_found', `No customer ${customerId}.`);
-  return prisma.contact.create({
-    data: { id: newId('con'), tenantId, customerId, name: input.name, email: input.email ?? null, phone: input.phone ?? null },
-  });
+  return insertOnce(
+    () => prisma.contact.create({ data: { id, tenantId, customerId, name: input.name, email: input.email ?? null, phone: input.phone ?? null } }),
+    () => prisma.contact.findFirst({ where: { id, tenantId, customerId } }),
+  );
 }

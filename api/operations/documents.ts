@@ -4,12 +4,11 @@
  * tenant: another tenant's id is simply not found.
  */
 import type { z } from 'zod';
-import type { AuditEvent, Document, Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { AuditEvent, Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { DocumentKind } from '../../domain/documents';
 import { depositColumns, type DepositAsked, type DepositColumns, type DepositPolicy } from '../../domain/deposit';
 import { priceLine, sumAmounts, type LineInput, type PricedLine, type Totals } from '../../domain/money';
-import { isUniqueViolation } from '../../platform/db';
-import { newId } from '../../platform/ids';
+import { insertOnce, isUniqueViolation } from '../../platform/db';
 import { AppError, type FieldError } from '../../domain/errors';
 import { readerTimeZone } from '../../domain/seller';
 import { DATE_ONLY, validUntilInstant } from '../../domain/validity';
@@ -96,19 +95,21 @@ async function proofTypeOfNewProof(prisma: PrismaClient, tenantId: string, input
 
 /**
  * A new draft, numbered, with its lines: written by one statement that checks its references
- * (checkReferences says which failed when it wrote nothing) and answers the row written.
+ * (checkReferences says which failed when it wrote nothing) and answers the row written. `id`
+ * is the route's createdId (api/openapi.ts): the draft a resent create wrote first is answered
+ * again, and its refused statement takes no number.
  */
 export async function createDocument(
   prisma: PrismaClient,
   tenantId: string,
   input: CreateDocumentInput,
+  id: string,
   now = new Date(),
 ): Promise<DocumentWithLines> {
   const validUntil = input.validUntil ? await validUntilOf(prisma, tenantId, input.customerId, input.validUntil) : null;
   const proofType = input.kind === 'proof' ? await proofTypeOfNewProof(prisma, tenantId, input) : null;
   const { priced, amounts } = priceLines(input.lines);
   const deposit = depositOfInput(input.kind, input.deposit ?? null, input.depositPolicy);
-  const id = newId('doc');
   const document = {
     id,
     tenantId,
@@ -130,9 +131,15 @@ export async function createDocument(
   };
   const lines = lineRows(priced);
 
-  let written: Document | undefined;
+  let written: DocumentWithLines | undefined;
   try {
-    written = await insertNumberedDocument(prisma, document, lines, now, input.number);
+    written = await insertOnce(
+      async () => {
+        const row = await insertNumberedDocument(prisma, document, lines, now, input.number);
+        return row && { ...row, lines: writtenLines(id, lines) };
+      },
+      () => prisma.document.findFirst({ where: { id, tenantId }, include: withLines }),
+    );
   } catch (error) {
     // Only a number given by the caller can be taken: allocated ones come from the counter.
     if (input.number !== undefined && isUniqueViolation(error)) throw new AppError('conflict', `Number ${input.number} is already used by another document.`);
@@ -143,7 +150,7 @@ export async function createDocument(
     // They were missing when written, and are all there now.
     throw new AppError('conflict', 'The customer, contact or assignee was being changed; send the document again.');
   }
-  return { ...written, lines: writtenLines(id, lines) };
+  return written;
 }
 
 /**

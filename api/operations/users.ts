@@ -4,7 +4,7 @@ import type { NotifyPreferences } from '../../domain/documents';
 import { AppError } from '../../domain/errors';
 import { dialablePhone, phoneRegion } from '../../domain/phone';
 import { storedIdentity } from '../../services/seller/identity';
-import { newId } from '../../platform/ids';
+import { insertOnce } from '../../platform/db';
 import { NEWEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
 export interface CreateUserInput {
@@ -36,17 +36,12 @@ async function salespersonPhone(prisma: PrismaClient, tenantId: string, phone: s
  * Stored as given: an event the user never chose stays absent and takes its default when read
  * (domain/documents.ts notifyPreferencesWithDefaults), so a change of defaults reaches them.
  */
-export async function createUser(prisma: PrismaClient, tenantId: string, input: CreateUserInput): Promise<User> {
-  return prisma.user.create({
-    data: {
-      id: newId('usr'),
-      tenantId,
-      name: input.name,
-      email: input.email,
-      phone: input.phone ? await salespersonPhone(prisma, tenantId, input.phone) : null,
-      notify: input.notify ?? {},
-    },
-  });
+export async function createUser(prisma: PrismaClient, tenantId: string, input: CreateUserInput, id: string): Promise<User> {
+  const phone = input.phone ? await salespersonPhone(prisma, tenantId, input.phone) : null;
+  return insertOnce(
+    () => prisma.user.create({ data: { id, tenantId, name: input.name, email: input.email, phone, notify: input.notify ?? {} } }),
+    () => prisma.user.findFirst({ where: { id, tenantId } }),
+  );
 }
 
 export async function getUser(prisma: PrismaClient, tenantId: string, userId: string): Promise<User> {

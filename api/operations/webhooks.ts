@@ -5,7 +5,7 @@ import { checkDestination, DestinationRefused } from '../../services/webhooks/de
 import { startDeliveryWorkflow, type WebhookDispatcher } from '../../services/webhooks/dispatch';
 import { webhookWorkflowId } from '../../domain/webhooks';
 import { newWebhookSecret, SECRET_OVERLAP_MS } from '../../services/webhooks/signature';
-import { newId } from '../../platform/ids';
+import { insertOnce } from '../../platform/db';
 import type { AppDeps } from '../app';
 import { AppError } from '../../domain/errors';
 import { NEWEST_FIRST, OLDEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
@@ -15,7 +15,7 @@ export interface NewWebhookEndpoint {
   events: string[];
 }
 
-export async function createWebhookEndpoint(prisma: PrismaClient, tenantId: string, input: NewWebhookEndpoint): Promise<WebhookEndpoint> {
+export async function createWebhookEndpoint(prisma: PrismaClient, tenantId: string, input: NewWebhookEndpoint, id: string): Promise<WebhookEndpoint> {
   const settings = await prisma.tenantSettings.findUnique({ where: { tenantId }, select: { allowPrivateWebhookUrls: true } });
   try {
     await checkDestination(new URL(input.url), settings?.allowPrivateWebhookUrls ?? false);
@@ -23,9 +23,10 @@ export async function createWebhookEndpoint(prisma: PrismaClient, tenantId: stri
     if (!(error instanceof DestinationRefused)) throw error;
     throw new AppError('unprocessable', error.message, [{ path: 'url', message: error.message }]);
   }
-  return prisma.webhookEndpoint.create({
-    data: { id: newId('whe'), tenantId, url: input.url, events: [...new Set(input.events)], secret: newWebhookSecret() },
-  });
+  return insertOnce(
+    () => prisma.webhookEndpoint.create({ data: { id, tenantId, url: input.url, events: [...new Set(input.events)], secret: newWebhookSecret() } }),
+    () => prisma.webhookEndpoint.findFirst({ where: { id, tenantId } }),
+  );
 }
 
 /** In the order they were registered. */

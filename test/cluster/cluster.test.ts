@@ -246,16 +246,19 @@ function emails(): Promise<OutboxEmail[]> {
 
 const portalLink = (email: OutboxEmail) => email.links.find((link) => link.startsWith(`${balancer.url}/d/`));
 
-/** The webhook deliveries Greenlight recorded (one per event and endpoint), read from its database. */
-async function deliveryRows(): Promise<{ id: string; status: string }[]> {
+/** Rows of Greenlight's own database, read as they are. */
+async function readRows<T extends object>(sql: string): Promise<T[]> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    return (await db.query<{ id: string; status: string }>('SELECT id, status FROM "WebhookDelivery"')).rows;
+    return (await db.query<T>(sql)).rows;
   } finally {
     await db.end();
   }
 }
+
+/** The webhook deliveries Greenlight recorded (one per event and endpoint). */
+const deliveryRows = () => readRows<{ id: string; status: string }>('SELECT id, status FROM "WebhookDelivery"');
 
 async function killAndAwaitRestart(name: string): Promise<void> {
   const child = children.get(name);
@@ -398,6 +401,15 @@ it(
     for (const id of quoteIds) expect((await documentOf(id)).status).toBe('accepted');
     expect((await documentOf(proofId)).status).toBe('sent');
     expect((await documentOf(invoiceId)).status).toBe('paid');
+
+    // What the client created, once each however often it resent the create: a customer, a
+    // contact and a document per quote, the proof and the invoice, one salesperson, one endpoint.
+    const [rows] = await readRows<Record<string, string>>(
+      `SELECT (SELECT count(*) FROM "Customer") AS customers, (SELECT count(*) FROM "Contact") AS contacts,
+              (SELECT count(*) FROM "Document" WHERE kind IN ('quote', 'proof', 'invoice')) AS documents,
+              (SELECT count(*) FROM "User") AS users, (SELECT count(*) FROM "WebhookEndpoint") AS endpoints`,
+    );
+    expect(rows).toEqual({ customers: `${QUOTES + 2}`, contacts: `${QUOTES + 2}`, documents: `${QUOTES + 2}`, users: '1', endpoints: '1' });
 
     // Webhooks: once every delivery the database holds is delivered, the receiver has heard each
     // one — and each event (its audit event id) under one webhook-id only, every copy signed.

@@ -1,4 +1,4 @@
-/** Idempotency-Key on POST: replay, reuse with another body, concurrent duplicates, scoping, a send resent after its API died. */
+/** Idempotency-Key on POST: replay, reuse with another body, concurrent duplicates, scoping, creates and a send resent after their API died. */
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../../api/idempotency';
 import { Prisma } from '../../generated/prisma/client';
@@ -8,7 +8,7 @@ import type { components } from '../support/api';
 import { eventually } from '../support/eventually';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
-import { STACK_START_TIMEOUT_MS, seedTenant, tenantFootprint } from './api-http';
+import { STACK_START_TIMEOUT_MS, seedTenant, tenantFootprint, type ApiAnswer } from './api-http';
 
 let stack: Stack;
 let tenant: Awaited<ReturnType<typeof seedTenant>>;
@@ -122,15 +122,47 @@ describe("a claim's lease", () => {
   });
 });
 
+/** What an API SIGKILLed in the middle of a POST leaves of its key, whatever the POST did before: a claim still running, its lease lapsed. */
+const abandonedClaim = (path: string, key: string, body: unknown) =>
+  stack.prisma.idempotentRequest.upsert({
+    where: { scope_key: { scope: tenant.tenantId, key } },
+    create: { scope: tenant.tenantId, key, method: 'post', path, bodyHash: sha256Hex(canonicalJson(body)), status: 0, heldUntil: new Date(Date.now() - 1) },
+    update: { status: 0, responseBody: Prisma.DbNull, heldUntil: new Date(Date.now() - 1) },
+  });
+
+it('answers a create resent after its API died with the row its first attempt wrote, and writes no second', async () => {
+  const creates: { path: string; body: Record<string, unknown> }[] = [
+    { path: '/v1/customers', body: { name: 'Fleurs & Co' } },
+    { path: `/v1/customers/${tenant.customerId}/contacts`, body: { name: 'Iris Martin', email: 'iris@fleurs.example' } },
+    { path: '/v1/users', body: { name: 'Noé Vendeur', email: `${randomUUID()}@print.example` } },
+    { path: '/v1/documents', body: quote() },
+    { path: `/v1/documents/${(await tenant.call('POST', '/v1/documents', quote())).body.id}/duplicate`, body: {} },
+    { path: '/v1/webhook-endpoints', body: { url: 'http://127.0.0.1:9/hooks/greenlight', events: ['document.accepted'] } },
+  ];
+  // The endpoint listens on loopback, which the tenant allows first.
+  expect((await tenant.call('PATCH', '/v1/settings', { allowPrivateWebhookUrls: true })).status).toBe(200);
+  const endpoints = () => stack.prisma.webhookEndpoint.count({ where: { tenantId: tenant.tenantId } });
+  let lastDraft: ApiAnswer | undefined;
+  for (const { path, body } of creates) {
+    const key = randomUUID();
+    const first = await tenant.call('POST', path, body, { idempotencyKey: key });
+    expect([path, first.status]).toEqual([path, 201]);
+    const footprint = { ...(await tenantFootprint(stack.prisma, tenant.tenantId)), endpoints: await endpoints() };
+
+    await abandonedClaim(path, key, body);
+    const resent = await tenant.call('POST', path, body, { idempotencyKey: key });
+    expect([path, resent.status, resent.body.id]).toEqual([path, 201, first.body.id]);
+    if (path.includes('/documents')) lastDraft = resent;
+    expect({ ...(await tenantFootprint(stack.prisma, tenant.tenantId)), endpoints: await endpoints() }).toEqual(footprint);
+  }
+  // The resent drafts took no number: the next quote follows the last one written.
+  const serial = (answer: ApiAnswer) => Number((answer.body.number as string).split('-').at(-1));
+  const next = await tenant.call('POST', '/v1/documents', quote());
+  expect(serial(next)).toBe(serial(lastDraft as ApiAnswer) + 1);
+});
+
 describe('a send resent after its API died', () => {
   const sendPath = (documentId: string) => `/v1/documents/${documentId}/send`;
-  /** What an API SIGKILLed in the middle of this send leaves of its key: a claim still running, its lease lapsed. */
-  const abandonedClaim = (documentId: string, key: string, body: unknown) =>
-    stack.prisma.idempotentRequest.upsert({
-      where: { scope_key: { scope: tenant.tenantId, key } },
-      create: { scope: tenant.tenantId, key, method: 'post', path: sendPath(documentId), bodyHash: sha256Hex(canonicalJson(body)), status: 0, heldUntil: new Date(Date.now() - 1) },
-      update: { status: 0, responseBody: Prisma.DbNull, heldUntil: new Date(Date.now() - 1) },
-    });
   /** A quote addressed to an inbox of its own, so its emails can be counted. */
   const draftTo = async () => {
     const draft = await tenant.call('POST', '/v1/documents', quote());
@@ -148,12 +180,12 @@ describe('a send resent after its API died', () => {
     const first = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
     expect(first.status).toBe(202);
 
-    await abandonedClaim(documentId, key, body);
+    await abandonedClaim(sendPath(documentId), key, body);
     const resent = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
     expect([resent.status, resent.body]).toEqual([202, first.body]);
 
     await eventually(async () => ((await statusOf(documentId)) === 'sent' ? true : undefined), { what: 'the quote to be sent' });
-    await abandonedClaim(documentId, key, body);
+    await abandonedClaim(sendPath(documentId), key, body);
     const resentOnceOut = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
     expect([resentOnceOut.status, resentOnceOut.body]).toEqual([202, first.body]);
 
@@ -169,7 +201,7 @@ describe('a send resent after its API died', () => {
     const key = randomUUID();
     // The claim, as the send writes it before it starts the workflow; then its API died.
     await stack.prisma.document.update({ where: { id: documentId }, data: { workflowId: documentWorkflowId('quote', documentId), sendDecisionId: key } });
-    await abandonedClaim(documentId, key, body);
+    await abandonedClaim(sendPath(documentId), key, body);
     expect((await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: randomUUID() })).status).toBe(409);
 
     const resent = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
