@@ -47,7 +47,7 @@ export const requestRoutes = [
     bodyExample: { customerId: 'cus_Xk2v9QpL4mTn8bRw', product: 'Window cleaning', billing: 'invoice', priceOnQuote: true },
     problems: ['not_found', 'unprocessable'],
     response: { status: 201, description: 'The request', schema: serviceRequestSchema },
-    handle: ({ deps, caller, body }) => createRequest(deps, caller, body),
+    handle: ({ deps, caller, body, createdId }) => createRequest(deps, caller, body, createdId('req')),
   }),
   jsonRoute({
     method: 'get',

@@ -14,7 +14,7 @@ import type { Plan } from '../../domain/plans';
 import { AppError } from '../../domain/errors';
 import { detailLines, documentSummary, plainMoney } from '../../domain/summaries';
 import { AWAITING_RESPONSE_LABEL, FINAL_REQUEST_STATUSES, type RequestBilling, type RequestBox, type RequestStatus } from '../../domain/requests';
-import { newId } from '../../platform/ids';
+import { insertOnce } from '../../platform/db';
 import { askWorkflow } from '../../platform/temporal';
 import type { DecisionInput } from '../../workflows/messages/document';
 import type { RequestView } from '../../workflows/machines/request';
@@ -46,18 +46,21 @@ const requestInclude = {
 } as const satisfies Prisma.ServiceRequestInclude;
 type RequestRow = Prisma.ServiceRequestGetPayload<{ include: typeof requestInclude }>;
 
-export async function createRequest(deps: AppDeps, caller: TenantCaller, input: CreateRequestInput) {
+/**
+ * `documentId` is the route's createdId (api/openapi.ts): a create resent after its first
+ * attempt wrote the request finds it, and starts its workflow if that attempt stopped before.
+ */
+export async function createRequest(deps: AppDeps, caller: TenantCaller, input: CreateRequestInput, documentId: string) {
   const { tenantId } = caller;
   const customer = await deps.prisma.customer.findFirst({ where: { id: input.customerId, tenantId }, include: { tenant: { select: { currency: true } } } });
   if (!customer) throw new AppError('not_found', `No customer ${input.customerId}.`);
   if (input.assigneeId && !(await deps.prisma.user.findFirst({ where: { id: input.assigneeId, tenantId }, select: { id: true } }))) {
     throw new AppError('not_found', `No user ${input.assigneeId}.`);
   }
-  const documentId = newId('req');
   const workflowId = requestWorkflowId(documentId);
   const currency = input.plan?.currency ?? customer.tenant.currency;
-  const document = await deps.prisma.$transaction(async (tx) => {
-    const created = await tx.document.create({
+  const write = () => deps.prisma.$transaction(async (tx) => {
+    await tx.document.create({
       data: {
         id: documentId,
         tenantId,
@@ -90,8 +93,9 @@ export async function createRequest(deps: AppDeps, caller: TenantCaller, input: 
         labels: [],
       },
     });
-    return { ...created, number: await numberDocument(tx, { id: documentId, tenantId, kind: 'request' }, new Date()) };
+    return { number: await numberDocument(tx, { id: documentId, tenantId, kind: 'request' }, new Date()) };
   });
+  const document = await insertOnce(write, () => deps.prisma.document.findFirst({ where: { id: documentId, tenantId }, select: { number: true } }));
   const workflowInput: RequestWorkflowInput = {
     tenantId,
     documentId,
