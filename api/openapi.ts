@@ -29,10 +29,11 @@ export interface RouteCall<A extends AuthMode, P, Q, B> {
   /** The request's decision id: its Idempotency-Key when sent, else derived from the request (api/decision-id.ts). */
   decisionId: string;
   /**
-   * The id of a row this POST creates: new, or made from the request when it carries an
-   * Idempotency-Key, so that the create resent after its first attempt wrote the row but lost
-   * its answer finds that row (insertOnce, platform/db.ts) instead of writing a second. Without
-   * a key, two like requests are two creations: nothing tells them from a retry.
+   * The id of a row this POST creates: new, or, when the request carries an Idempotency-Key,
+   * made from the key and the body it is matched on, so that the create resent after its first
+   * attempt wrote the row but lost its answer finds that row (insertOnce, platform/db.ts)
+   * instead of writing a second. Without a key, two like requests are two creations: nothing
+   * tells them from a retry.
    */
   createdId(prefix: IdPrefix): string;
   req: Request;
@@ -127,7 +128,7 @@ export interface Route {
   answerHoldsSecret?: boolean;
   /** Reads a body express does not parse, before the Idempotency-Key is matched on it. */
   readBody?(deps: AppDeps, req: Request): Promise<ReadBody>;
-  run(deps: AppDeps, caller: CallerOf<AuthMode>, req: Request, content?: unknown): Promise<Outcome>;
+  run(deps: AppDeps, caller: CallerOf<AuthMode>, req: Request, read?: ReadBody): Promise<Outcome>;
 }
 
 const emptyObject = z.object({});
@@ -212,6 +213,7 @@ function parseRequest<A extends AuthMode, P extends AnyObject, Q extends AnyObje
   deps: AppDeps,
   caller: CallerOf<A>,
   req: Request,
+  read?: ReadBody,
 ): RouteCall<A, z.output<P>, z.output<Q>, z.output<B>> {
   const key = idempotencyKeyOf(req);
   const scope = scopeOf(caller);
@@ -225,7 +227,7 @@ function parseRequest<A extends AuthMode, P extends AnyObject, Q extends AnyObje
     // A POST without a body (remind, cancel) is an empty object, not a missing one.
     body: (route.body ? parseWith(route.body, req.body ?? {}, 'body') : undefined) as z.output<B>,
     decisionId,
-    createdId: (prefix) => (key ? derivedId(prefix, scope, key, operation, canonicalJson(req.body ?? {})) : newId(prefix)),
+    createdId: (prefix) => (key ? derivedId(prefix, scope, key, operation, canonicalJson(keyedBody(req, read))) : newId(prefix)),
     req,
   };
 }
@@ -293,9 +295,9 @@ export function uploadRoute<A extends AuthMode = 'tenant', P extends AnyObject =
       const files = await readMultipartFiles(req, definition.files(deps));
       return { fingerprint: { query: req.query, files: files.map(({ filename, sha256 }) => ({ filename, sha256 })) }, content: files };
     },
-    async run(deps, caller, req, content) {
-      const call = parseRequest(definition, deps, caller as CallerOf<A>, req) as RouteCall<A, z.output<P>, z.output<Q>, undefined>;
-      const body = await definition.handle({ ...call, files: content as ReceivedFile[] });
+    async run(deps, caller, req, read) {
+      const call = parseRequest(definition, deps, caller as CallerOf<A>, req, read) as RouteCall<A, z.output<P>, z.output<Q>, undefined>;
+      const body = await definition.handle({ ...call, files: read?.content as ReceivedFile[] });
       assertMatchesSchema(deps, definition, response.schema, body);
       return { status: response.status, body };
     },
@@ -329,9 +331,9 @@ export function binaryBodyRoute<A extends AuthMode = 'tenant', P extends AnyObje
       const bytes = await readRawBody(req, definition.maxBytes);
       return { fingerprint: null, content: bytes };
     },
-    async run(deps, caller, req, content) {
-      const call = parseRequest(definition, deps, caller as CallerOf<A>, req) as RouteCall<A, z.output<P>, Record<string, never>, undefined>;
-      const body = await definition.handle({ ...call, bytes: content as Buffer, contentType: req.get('content-type') });
+    async run(deps, caller, req, read) {
+      const call = parseRequest(definition, deps, caller as CallerOf<A>, req, read) as RouteCall<A, z.output<P>, Record<string, never>, undefined>;
+      const body = await definition.handle({ ...call, bytes: read?.content as Buffer, contentType: req.get('content-type') });
       assertMatchesSchema(deps, definition, response.schema, body);
       return { status: response.status, body };
     },
@@ -369,6 +371,11 @@ function send(res: Response, outcome: Outcome, replayed: boolean): void {
 }
 
 /** Whose requests these are: a tenant's, or the operator's. Idempotency-Keys and derived decision ids are scoped by it. */
+/** What an Idempotency-Key is matched on: the JSON body, or what identifies a body the route reads itself (its files). */
+function keyedBody(req: Request, read: ReadBody | undefined): unknown {
+  return read ? read.fingerprint : (req.body ?? {});
+}
+
 function scopeOf(caller: Caller): string {
   return caller.kind === 'tenant' ? caller.tenantId : caller.kind;
 }
@@ -390,7 +397,7 @@ async function answerRoute(route: Route, deps: AppDeps, req: Request, res: Respo
   const caller = await authenticate(deps, req, route.auth);
   const read = await route.readBody?.(deps, req);
   if (route.method !== 'post') {
-    send(res, await route.run(deps, caller, req, read?.content), false);
+    send(res, await route.run(deps, caller, req, read), false);
     return;
   }
   const { answer, replayed } = await withIdempotency(
@@ -400,12 +407,12 @@ async function answerRoute(route: Route, deps: AppDeps, req: Request, res: Respo
       key: idempotencyKeyOf(req),
       method: route.method,
       path: req.baseUrl + req.path,
-      body: read ? read.fingerprint : (req.body ?? {}),
+      body: keyedBody(req, read),
       ...(route.answerHoldsSecret ? { sealWith: deps.config.appSecret } : {}),
       requestId: requestIdOf(res),
     },
     async () => {
-      const outcome = await route.run(deps, caller, req, read?.content);
+      const outcome = await route.run(deps, caller, req, read);
       if ('file' in outcome) throw new AppError('internal', 'A POST route cannot answer a file');
       return outcome;
     },

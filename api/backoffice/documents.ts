@@ -362,8 +362,8 @@ export const documentRoutes = [
     problems: ['conflict', 'payload_too_large', 'unsupported_media_type', 'unprocessable', 'unavailable'],
     files: (deps) => ({ field: 'files', maxFileBytes: deps.config.proofUploads.maxFileBytes, maxFiles: deps.config.proofUploads.maxFiles }),
     response: { status: 201, description: 'The revision, rendering', schema: createdRevisionSchema },
-    handle: async ({ deps, caller, params, query, files }) => {
-      const { revision, pages } = await createProofRevision(deps, caller, params.id, files, { send: query.send ?? false });
+    handle: async ({ deps, caller, params, query, files, createdId }) => {
+      const { revision, pages } = await createProofRevision(deps, caller, params.id, files, { revisionId: createdId('rev'), send: query.send ?? false });
       return { revision: presentRevision({ ...revision, _count: { pages } }), pages };
     },
   }),

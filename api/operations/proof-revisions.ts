@@ -7,7 +7,7 @@ import { openFileStore } from '../../services/files/store';
 import { rowFields } from '../../platform/rows';
 import { revisionPrefix, sourceKey } from '../../services/files/keys';
 import { startRevisionRender } from '../../services/render/render-start';
-import { inspectUpload, type ProofFileKind, type UploadedFile } from '../../services/render/inspect-upload';
+import { inspectUpload, type InspectedFile, type ProofFileKind, type UploadedFile } from '../../services/render/inspect-upload';
 import { AppError } from '../../domain/errors';
 import type { Revision } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../platform/db';
@@ -20,6 +20,8 @@ import { sendDocument } from './quote-lifecycle';
 const EXTENSION: Record<ProofFileKind, string> = { pdf: 'pdf', jpeg: 'jpg', png: 'png', tiff: 'tif' };
 
 export interface RevisionOptions {
+  /** The route's createdId (api/openapi.ts): an upload resent after its first attempt committed the revision finds it. */
+  revisionId: string;
   /** Send the proof with this revision once rendered: starts its workflow if it was never sent (a running one hears from the render anyway). */
   send?: boolean;
 }
@@ -29,26 +31,44 @@ export async function createProofRevision(
   caller: TenantCaller,
   documentId: string,
   files: UploadedFile[],
-  options: RevisionOptions = {},
+  options: RevisionOptions,
 ): Promise<{ revision: Revision; pages: number }> {
-  const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId }, select: { id: true, kind: true, workflowId: true } });
+  const document = await deps.prisma.document.findFirst({ where: { id: documentId, tenantId: caller.tenantId }, select: { id: true, kind: true, workflowId: true, sendDecisionId: true } });
   if (!document) throw new AppError('not_found', `No document ${documentId}.`);
   if (document.kind !== 'proof') throw new AppError('conflict', `Revisions belong to proofs; document ${documentId} is a ${document.kind}.`);
 
   const inspected = await inspectUpload(files, deps.config.proofUploads, deps.config.render);
-  const revisionId = newId('rev');
-  const store = openFileStore(deps.config);
+  const { revisionId } = options;
   const pages = inspected.flatMap((entry, index) => {
     const key = sourceKey(documentId, revisionId, index, EXTENSION[entry.kind]);
     const count = entry.pages === 1 ? 1 : entry.pages.length;
     return Array.from({ length: count }, (_, page) => ({ sourceKey: key, sourcePage: page + 1 }));
   });
 
-  let revision: Revision;
+  // An upload resent after its API died (the same Idempotency-Key and files, so the same id; one
+  // request runs per key at a time) finds what its first attempt committed: no second revision,
+  // and the send and the render go on below as for the first.
+  const revision = (await deps.prisma.revision.findFirst({ where: { id: revisionId, documentId } })) ?? (await storeRevision(deps, documentId, revisionId, inspected, pages));
   try {
-    // The revision id is new and unreferenced, so its folder is a temporary place until the row commits.
+    // Started before the render, so that the render's report finds it running. The upload is the
+    // send's decision: its revision names it (and a resent upload's send goes on where it stopped).
+    if (options.send && (!document.workflowId || document.sendDecisionId === revisionId)) {
+      await sendDocument(deps, caller, documentId, {}, revisionId, { awaitingRender: true });
+    }
+  } finally {
+    // The revision is stored whatever the send answered: it renders, and can be sent later.
+    await startRevisionRendering(deps, caller.tenantId, revision);
+  }
+  return { revision, pages: pages.length };
+}
+
+/** The files stored, then the revision's row with its pages in one transaction; what was stored is removed if the row is not written. */
+async function storeRevision(deps: AppDeps, documentId: string, revisionId: string, inspected: InspectedFile[], pages: { sourceKey: string; sourcePage: number }[]): Promise<Revision> {
+  const store = openFileStore(deps.config);
+  try {
+    // The revision's folder is a temporary place until the row commits.
     await Promise.all(inspected.map((entry, index) => store.put(sourceKey(documentId, revisionId, index, EXTENSION[entry.kind]), entry.file.bytes)));
-    revision = await deps.prisma.$transaction(async (tx) => {
+    return await deps.prisma.$transaction(async (tx) => {
       const last = await tx.revision.findFirst({ where: { documentId }, orderBy: { number: 'desc' }, select: { number: true } });
       return tx.revision.create({
         data: {
@@ -65,15 +85,6 @@ export async function createProofRevision(
     if (isUniqueViolation(error)) throw new AppError('conflict', 'Another revision was uploaded at the same time; send again.');
     throw error;
   }
-  try {
-    // Started before the render, so that the render's report finds it running. The upload is the
-    // send's decision: its revision names it.
-    if (options.send && !document.workflowId) await sendDocument(deps, caller, documentId, {}, revision.id, { awaitingRender: true });
-  } finally {
-    // The revision is stored whatever the send answered: it renders, and can be sent later.
-    await startRevisionRendering(deps, caller.tenantId, revision);
-  }
-  return { revision, pages: pages.length };
 }
 
 /**

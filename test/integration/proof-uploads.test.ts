@@ -1,7 +1,8 @@
 /**
  * Proof uploads refused over HTTP, each with a clear 4xx naming the file and the reason and
  * nothing stored (no revision row, no file), and the Idempotency-Key of an upload matched on
- * the bytes: the same files again get the first answer, other files under the same key 422.
+ * the bytes: the same files again get the first answer, other files under the same key 422, and
+ * the same files resent after the API died find the revision the first attempt committed.
  * The caps are small here (PROOF_MAX_*) so that small files meet them.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,8 +12,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
+import { Prisma } from '../../generated/prisma/client';
 import { openFileStore } from '../../services/files/store';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { eventually } from '../support/eventually';
+import { recipientsOf } from '../support/outbox';
 import { textPdf, uploadRevision, type UploadFile, type UploadOptions } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
 
@@ -132,5 +136,25 @@ describe('an upload retried with its Idempotency-Key', () => {
     // A new key is a new upload: revision 2.
     const next = await upload(documentId, [{ name: 'brochure.pdf', bytes }], { idempotencyKey: randomUUID() });
     expect(next.body.revision.number).toBe(2);
+  });
+
+  it('finds the revision its first attempt committed when resent after its API died, and sends the proof once', async () => {
+    const contact = await succeeded(api.POST('/v1/customers/{id}/contacts', { params: { path: { id: customerId } }, body: { name: 'Lou Relecture', email: `${randomUUID()}@client.example` } }), 201);
+    const documentId = (await succeeded(api.POST('/v1/documents', { body: { kind: 'proof', customerId, contactId: contact.id, title: 'Dépliant' } }), 201)).id;
+    const key = randomUUID();
+    const files = [{ name: 'depliant.pdf', bytes: await textPdf('Dépliant') }];
+    const first = await upload(documentId, files, { idempotencyKey: key, send: true });
+    expect(first.status).toBe(201);
+    // What an API SIGKILLed in the middle of the upload leaves of its key: a claim still running, its lease lapsed.
+    await stack.prisma.idempotentRequest.updateMany({ where: { key }, data: { status: 0, responseBody: Prisma.DbNull, heldUntil: new Date(Date.now() - 1) } });
+
+    const resent = await upload(documentId, files, { idempotencyKey: key, send: true });
+    expect(resent.status).toBe(201);
+    expect(resent.headers.get('idempotent-replayed')).toBeNull();
+    expect(resent.body.revision).toMatchObject({ id: first.body.revision.id, number: 1 });
+    expect(await stack.prisma.revision.count({ where: { documentId } })).toBe(1);
+    await eventually(async () => ((await succeeded(api.GET('/v1/documents/{id}', { params: { path: { id: documentId } } }))).status === 'sent' ? true : undefined), { what: 'the proof sent' });
+    await eventually(async () => ((await stack.readOutbox()).some((email) => recipientsOf(email).includes(contact.email as string)) ? true : undefined), { what: 'the proof email' });
+    expect((await stack.readOutbox()).filter((email) => recipientsOf(email).includes(contact.email as string))).toHaveLength(1);
   });
 });
