@@ -51,8 +51,8 @@ export const apiKeyRoutes = [
     bodyExample: { name: 'ERP production' },
     response: { status: 201, description: 'The key, shown this once', schema: createdApiKeySchema },
     answerHoldsSecret: true,
-    handle: async ({ deps, caller, body }) => {
-      const { key, apiKey } = await createApiKey(deps.prisma, caller.tenantId, body.name);
+    handle: async ({ deps, caller, body, createdId }) => {
+      const { key, apiKey } = await createApiKey(deps.prisma, caller.tenantId, createdId('key'), body.name);
       return { id: key.id, name: key.name, prefix: key.prefix, apiKey };
     },
   }),

@@ -16,6 +16,6 @@ export const tenantRoutes = [
     problems: ['unprocessable'],
     response: { status: 201, description: 'The tenant and its API key', schema: createdTenantSchema },
     answerHoldsSecret: true,
-    handle: ({ deps, body }) => createTenant(deps.prisma, body),
+    handle: ({ deps, body, createdId }) => createTenant(deps.prisma, body, { tenantId: createdId('ten'), keyId: createdId('key') }),
   }),
 ];

@@ -9,7 +9,8 @@
  */
 import type { ApiKey, PrismaClient } from '../../generated/prisma/client';
 import { AppError } from '../../domain/errors';
-import { newId, newSecret } from '../../platform/ids';
+import { insertOnce } from '../../platform/db';
+import { newSecret } from '../../platform/ids';
 import { NEWEST_FIRST, readPage, type Page, type PageRequest } from './pagination';
 
 /** Prefix of every API key: says what the secret is when it turns up in a log or a repository. */
@@ -21,14 +22,27 @@ export interface NewApiKey {
   apiKey: string;
 }
 
-export function newApiKey(name?: string): NewApiKey {
+export function newApiKey(id: string, name?: string): NewApiKey {
   const { secret, hash } = newSecret(API_KEY_PREFIX);
-  return { row: { id: newId('key'), keyHash: hash, prefix: secret.slice(0, API_KEY_PREFIX.length + 4), name: name ?? null }, apiKey: secret };
+  return { row: { id, keyHash: hash, prefix: secret.slice(0, API_KEY_PREFIX.length + 4), name: name ?? null }, apiKey: secret };
 }
 
-export async function createApiKey(prisma: PrismaClient, tenantId: string, name?: string): Promise<{ key: ApiKey; apiKey: string }> {
-  const { row, apiKey } = newApiKey(name);
-  return { key: await prisma.apiKey.create({ data: { ...row, tenantId } }), apiKey };
+/** `id`: the route's createdId (api/openapi.ts): a create resent after its first attempt wrote the key reissues it. */
+export async function createApiKey(prisma: PrismaClient, tenantId: string, id: string, name?: string): Promise<{ key: ApiKey; apiKey: string }> {
+  const made = newApiKey(id, name);
+  const key = await insertOnce(() => prisma.apiKey.create({ data: { ...made.row, tenantId } }), () => reissueKey(prisma, tenantId, made));
+  return { key, apiKey: made.apiKey };
+}
+
+/**
+ * The key a resent create wrote first (its id made from the Idempotency-Key) takes this
+ * attempt's secret: the first attempt's never reached anyone, since an answer is stored before
+ * it is sent (api/idempotency.ts) and none was stored. A key revoked since stays revoked.
+ */
+export async function reissueKey(prisma: PrismaClient, tenantId: string, made: NewApiKey): Promise<ApiKey> {
+  const { count } = await prisma.apiKey.updateMany({ where: { id: made.row.id, tenantId, revokedAt: null }, data: { keyHash: made.row.keyHash, prefix: made.row.prefix } });
+  if (count === 0) throw new AppError('conflict', 'The API key this request made was revoked since; make another with a new Idempotency-Key.');
+  return prisma.apiKey.findUniqueOrThrow({ where: { id: made.row.id } });
 }
 
 /** The active keys, newest first. */

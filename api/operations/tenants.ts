@@ -1,8 +1,8 @@
 /** Tenants: created by the operator with their settings and a first API key. */
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Locale } from '../../domain/documents';
-import { newId } from '../../platform/ids';
-import { newApiKey } from './api-keys';
+import { insertOnce } from '../../platform/db';
+import { newApiKey, reissueKey } from './api-keys';
 
 export interface CreateTenantInput {
   name: string;
@@ -17,10 +17,15 @@ export interface CreatedTenant {
   apiKey: string;
 }
 
-export async function createTenant(prisma: PrismaClient, input: CreateTenantInput): Promise<CreatedTenant> {
-  const tenantId = newId('ten');
-  const firstKey = newApiKey();
-  const tenant = await prisma.tenant.create({
+/**
+ * `ids`: the route's createdIds (api/openapi.ts). Resent with its Idempotency-Key after the first
+ * attempt wrote the tenant, the create finds it, and its first key gets the secret this answer
+ * shows (reissueKey): one tenant, and a key that works.
+ */
+export async function createTenant(prisma: PrismaClient, input: CreateTenantInput, ids: { tenantId: string; keyId: string }): Promise<CreatedTenant> {
+  const { tenantId } = ids;
+  const firstKey = newApiKey(ids.keyId);
+  const create = () => prisma.tenant.create({
     data: {
       id: tenantId,
       name: input.name,
@@ -29,6 +34,11 @@ export async function createTenant(prisma: PrismaClient, input: CreateTenantInpu
       settings: { create: {} },
       apiKeys: { create: firstKey.row },
     },
+  });
+  const tenant = await insertOnce(create, async () => {
+    const written = await prisma.tenant.findUnique({ where: { id: tenantId } });
+    if (written) await reissueKey(prisma, tenantId, firstKey);
+    return written;
   });
   return { id: tenant.id, name: tenant.name, apiKey: firstKey.apiKey };
 }

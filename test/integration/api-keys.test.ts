@@ -1,8 +1,11 @@
 /**
  * A tenant's API keys over HTTP: made (shown once), listed (never the key), used (lastUsedAt,
  * written at most once a minute), revoked (401 at once), with another tenant's key out of
- * reach and the tenant's last key kept.
+ * reach and the tenant's last key kept; a key or a tenant resent after the API died made once,
+ * with a secret that works.
  */
+import { randomUUID } from 'node:crypto';
+import { Prisma } from '../../generated/prisma/client';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { startStack, type Stack } from '../support/stack';
 
@@ -123,4 +126,39 @@ test('with an Idempotency-Key, a retry gets the same key, and the kept answer ho
   const kept = await stack.prisma.idempotentRequest.findMany({ where: { key: idempotencyKey } });
   expect(kept).toHaveLength(1);
   expect(JSON.stringify(kept)).not.toContain(made.apiKey);
+});
+
+describe('made again when resent after the API died', () => {
+  /** What an API SIGKILLed in the middle of a POST leaves of its key: a claim still running, its lease lapsed. */
+  const abandonClaim = (key: string) => stack.prisma.idempotentRequest.updateMany({ where: { key }, data: { status: 0, responseBody: Prisma.DbNull, heldUntil: new Date(Date.now() - 1) } });
+  const post = (path: string, token: string, key: string, body: unknown) =>
+    fetch(`${stack.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+  const answers = async (token: string) => (await greenlightClient(stack.baseUrl, token).GET('/v1/api-keys')).response.status;
+
+  test('an API key: the same key, with a secret that works, and the first attempt’s secret, never shown, dead', async () => {
+    const { apiKey: tenantKey, tenantId } = await stack.createTenant();
+    const idempotencyKey = randomUUID();
+    const first = (await (await post('/v1/api-keys', tenantKey, idempotencyKey, { name: 'CRM' })).json()) as { id: string; apiKey: string };
+    await abandonClaim(idempotencyKey);
+    const resent = await post('/v1/api-keys', tenantKey, idempotencyKey, { name: 'CRM' });
+    expect(resent.status).toBe(201);
+    const made = (await resent.json()) as { id: string; apiKey: string };
+    expect(made.id).toBe(first.id);
+    expect(await stack.prisma.apiKey.count({ where: { tenantId } })).toBe(2);
+    expect([await answers(made.apiKey), await answers(first.apiKey)]).toEqual([200, 401]);
+  });
+
+  test('a tenant: one tenant, whose first key is the one this answer shows', async () => {
+    const idempotencyKey = randomUUID();
+    const name = `Imprimerie ${idempotencyKey}`;
+    const first = (await (await post('/v1/tenants', stack.adminToken, idempotencyKey, { name })).json()) as { id: string; apiKey: string };
+    await abandonClaim(idempotencyKey);
+    const resent = await post('/v1/tenants', stack.adminToken, idempotencyKey, { name });
+    expect(resent.status).toBe(201);
+    const made = (await resent.json()) as { id: string; apiKey: string };
+    expect(made.id).toBe(first.id);
+    expect(await stack.prisma.tenant.count({ where: { name } })).toBe(1);
+    expect(await stack.prisma.apiKey.count({ where: { tenantId: made.id } })).toBe(1);
+    expect([await answers(made.apiKey), await answers(first.apiKey)]).toEqual([200, 401]);
+  });
 });
