@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Readable, unguessable ids: "doc_3kq…". The prefix says what the id names. */
-export function newId(prefix: 'ten' | 'key' | 'usr' | 'cus' | 'con' | 'doc' | 'lin' | 'lnk' | 'evt' | 'msg' | 'whe' | 'whm' | 'wha' | 'sig' | 'rev' | 'pag' | 'pay' | 'sub' | 'req' | 'prp'): string {
+export function newId(prefix: 'ten' | 'key' | 'usr' | 'cus' | 'con' | 'doc' | 'lin' | 'lnk' | 'evt' | 'msg' | 'whe' | 'whm' | 'wha' | 'sig' | 'rev' | 'pag' | 'pay' | 'sub' | 'req' | 'prp' | 'rot'): string {
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
 }
 

@@ -199,8 +199,8 @@ export const webhookRoutes = [
     problems: ['conflict'],
     response: { status: 200, description: 'The new secret, shown once', schema: rotatedSecretSchema },
     answerHoldsSecret: true,
-    handle: async ({ deps, caller, params }) => {
-      const rotated = await rotateWebhookSecret(deps.prisma, caller.tenantId, params.id);
+    handle: async ({ deps, caller, params, createdId }) => {
+      const rotated = await rotateWebhookSecret(deps.prisma, caller.tenantId, params.id, createdId('rot'));
       return { secret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() };
     },
   }),

@@ -53,12 +53,19 @@ export async function deleteWebhookEndpoint(prisma: PrismaClient, tenantId: stri
  * concurrent rotations one wins and the other is told, rather than handing out a secret that
  * never signs.
  */
-export async function rotateWebhookSecret(prisma: PrismaClient, tenantId: string, id: string): Promise<{ secret: string; previousSecretExpiresAt: Date }> {
+/**
+ * `rotationId` is the route's createdId (api/openapi.ts). The resend of the rotation that made the
+ * current secret (after its API died: the same Idempotency-Key) gives that secret anew — the first
+ * attempt's was never shown — and keeps the secret it replaced until its overlap ends, rather than
+ * rotating again and dropping the one the receiver still holds.
+ */
+export async function rotateWebhookSecret(prisma: PrismaClient, tenantId: string, id: string, rotationId: string): Promise<{ secret: string; previousSecretExpiresAt: Date }> {
   const endpoint = await findEndpoint(prisma, tenantId, id);
-  const rotated = { secret: newWebhookSecret(), previousSecretExpiresAt: new Date(Date.now() + SECRET_OVERLAP_MS) };
+  const resent = endpoint.rotationId === rotationId && endpoint.previousSecretExpiresAt !== null;
+  const rotated = { secret: newWebhookSecret(), previousSecretExpiresAt: resent ? (endpoint.previousSecretExpiresAt as Date) : new Date(Date.now() + SECRET_OVERLAP_MS) };
   const { count } = await prisma.webhookEndpoint.updateMany({
     where: { id, secret: endpoint.secret },
-    data: { ...rotated, previousSecret: endpoint.secret },
+    data: resent ? { secret: rotated.secret } : { ...rotated, previousSecret: endpoint.secret, rotationId },
   });
   if (count === 0) throw new AppError('conflict', 'The secret was rotated by another request meanwhile; rotate again if that one is not yours.');
   return rotated;

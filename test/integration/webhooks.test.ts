@@ -4,6 +4,7 @@
  * WEBHOOK_RETRY_DELAYS, instead of three days.
  */
 import { webhookPayloadSchema } from '../../api/backoffice/webhooks';
+import { Prisma } from '../../generated/prisma/client';
 import { recordAuditEvent } from '../../services/db/audit';
 import { factWorkflowId, type FactInput, type factWorkflow } from '../../workflows/fact';
 import { saveClosedHistory } from '../replay/record';
@@ -244,6 +245,28 @@ test('with an Idempotency-Key, creating an endpoint and rotating its secret repl
     expect(kept).toHaveLength(2);
     expect(JSON.stringify(kept)).not.toContain(created.secret);
     expect(JSON.stringify(kept)).not.toContain(rotated.secret);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('a rotation resent after its API died gives its secret anew and keeps the first secret until its overlap ends', async () => {
+  const receiver = await startReceiver();
+  try {
+    const endpoint = await succeeded(api.POST('/v1/webhook-endpoints', { body: { url: receiver.url, events: ['document.sent'] } }));
+    const rotate = { params: { path: { id: endpoint.id }, header: { 'Idempotency-Key': `rotate-${endpoint.id}` } } };
+    const first = await succeeded(api.POST('/v1/webhook-endpoints/{id}/rotate-secret', rotate), 200);
+    // What an API SIGKILLed in the middle of the rotation leaves of its key: a claim still running, its lease lapsed.
+    await stack.prisma.idempotentRequest.updateMany({ where: { key: `rotate-${endpoint.id}` }, data: { status: 0, responseBody: Prisma.DbNull, heldUntil: new Date(Date.now() - 1) } });
+
+    const resent = await succeeded(api.POST('/v1/webhook-endpoints/{id}/rotate-secret', rotate), 200);
+    expect(resent.secret).not.toBe(first.secret);
+    expect(resent.previousSecretExpiresAt).toBe(first.previousSecretExpiresAt);
+    const quote = await createQuoteScenario(api);
+    expect((await sendQuote(quote.documentId)).response.status).toBe(202);
+    const delivery = await eventually(async () => receiver.received[0], { what: 'the delivery at the receiver' });
+    // Signed with the secret the receiver held before the rotation, and with the one the resend showed; the unseen one is gone.
+    expect([verifies(endpoint.secret, delivery), verifies(resent.secret, delivery), verifies(first.secret, delivery)]).toEqual([true, true, false]);
   } finally {
     await receiver.close();
   }
