@@ -52,8 +52,7 @@ export async function deleteWebhookEndpoint(prisma: PrismaClient, tenantId: stri
  * secret just replaced is kept. The update is conditional on the secret read, so of two
  * concurrent rotations one wins and the other is told, rather than handing out a secret that
  * never signs.
- */
-/**
+ *
  * `rotationId` is the route's createdId (api/openapi.ts). The resend of the rotation that made the
  * current secret (after its API died: the same Idempotency-Key) gives that secret anew — the first
  * attempt's was never shown — and keeps the secret it replaced until its overlap ends, rather than
