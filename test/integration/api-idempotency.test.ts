@@ -1,11 +1,11 @@
 /** Idempotency-Key on POST: replay, reuse with another body, concurrent duplicates, scoping, creates and a send resent after their API died. */
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../../api/idempotency';
-import { Prisma } from '../../generated/prisma/client';
 import { sha256Hex } from '../../platform/ids';
 import { documentWorkflowId } from '../../workflows/messages/document';
 import type { components } from '../support/api';
 import { eventually } from '../support/eventually';
+import { abandonClaim } from '../support/idempotency';
 import { recipientsOf } from '../support/outbox';
 import { startStack, type Stack } from '../support/stack';
 import { STACK_START_TIMEOUT_MS, seedTenant, tenantFootprint, type ApiAnswer } from './api-http';
@@ -94,13 +94,13 @@ it('keeps keys per tenant: the same key in two tenants runs twice', async () => 
   expect(mine.data?.id).not.toBe(theirs.data?.id);
 });
 
-describe("a claim's lease", () => {
-  /** A claim as the API writes it when a request with `key` begins: still running, held until `heldUntil`. */
-  const claim = (key: string, heldUntil: Date) =>
-    stack.prisma.idempotentRequest.create({
-      data: { scope: tenant.tenantId, key, method: 'post', path: '/v1/documents', bodyHash: sha256Hex(canonicalJson(quote())), status: 0, heldUntil },
-    });
+/** A claim as the API writes it when a request with `key` begins: still running, held until `heldUntil`. */
+const claim = (key: string, heldUntil: Date, request: { path: string; body: unknown } = { path: '/v1/documents', body: quote() }) =>
+  stack.prisma.idempotentRequest.create({
+    data: { scope: tenant.tenantId, key, method: 'post', path: request.path, bodyHash: sha256Hex(canonicalJson(request.body)), status: 0, heldUntil },
+  });
 
+describe("a claim's lease", () => {
   it('answers 409 while the request holding the key is alive', async () => {
     const key = randomUUID();
     await claim(key, new Date(Date.now() + 60_000));
@@ -121,14 +121,6 @@ describe("a claim's lease", () => {
     expect(replay.body.id).toBe(resent.body.id);
   });
 });
-
-/** What an API SIGKILLed in the middle of a POST leaves of its key, whatever the POST did before: a claim still running, its lease lapsed. */
-const abandonedClaim = (path: string, key: string, body: unknown) =>
-  stack.prisma.idempotentRequest.upsert({
-    where: { scope_key: { scope: tenant.tenantId, key } },
-    create: { scope: tenant.tenantId, key, method: 'post', path, bodyHash: sha256Hex(canonicalJson(body)), status: 0, heldUntil: new Date(Date.now() - 1) },
-    update: { status: 0, responseBody: Prisma.DbNull, heldUntil: new Date(Date.now() - 1) },
-  });
 
 it('answers a create resent after its API died with the row its first attempt wrote, and writes no second', async () => {
   const creates: { path: string; body: Record<string, unknown> }[] = [
@@ -154,7 +146,7 @@ it('answers a create resent after its API died with the row its first attempt wr
     expect([path, first.status]).toEqual([path, 201]);
     const before = await createdRows();
 
-    await abandonedClaim(path, key, body);
+    await abandonClaim(stack.prisma, key);
     const resent = await tenant.call('POST', path, body, { idempotencyKey: key });
     expect([path, resent.status, resent.body.id]).toEqual([path, 201, first.body.id]);
     if (path.includes('/documents')) lastDraft = resent;
@@ -185,12 +177,12 @@ describe('a send resent after its API died', () => {
     const first = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
     expect(first.status).toBe(202);
 
-    await abandonedClaim(sendPath(documentId), key, body);
+    await abandonClaim(stack.prisma, key);
     const resent = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
     expect([resent.status, resent.body]).toEqual([202, first.body]);
 
     await eventually(async () => ((await statusOf(documentId)) === 'sent' ? true : undefined), { what: 'the quote to be sent' });
-    await abandonedClaim(sendPath(documentId), key, body);
+    await abandonClaim(stack.prisma, key);
     const resentOnceOut = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });
     expect([resentOnceOut.status, resentOnceOut.body]).toEqual([202, first.body]);
 
@@ -204,9 +196,9 @@ describe('a send resent after its API died', () => {
   it('goes on where the first attempt stopped between claiming the draft and starting its workflow', async () => {
     const { documentId, body } = await draftTo();
     const key = randomUUID();
-    // The claim, as the send writes it before it starts the workflow; then its API died.
+    // The key's claim and the draft's, as the send writes them before it starts the workflow; then its API died.
+    await claim(key, new Date(Date.now() - 1), { path: sendPath(documentId), body });
     await stack.prisma.document.update({ where: { id: documentId }, data: { workflowId: documentWorkflowId('quote', documentId), sendDecisionId: key } });
-    await abandonedClaim(sendPath(documentId), key, body);
     expect((await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: randomUUID() })).status).toBe(409);
 
     const resent = await tenant.call('POST', sendPath(documentId), body, { idempotencyKey: key });

@@ -5,8 +5,8 @@
  * with a secret that works.
  */
 import { randomUUID } from 'node:crypto';
-import { Prisma } from '../../generated/prisma/client';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
+import { abandonClaim } from '../support/idempotency';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -129,8 +129,6 @@ test('with an Idempotency-Key, a retry gets the same key, and the kept answer ho
 });
 
 describe('made again when resent after the API died', () => {
-  /** What an API SIGKILLed in the middle of a POST leaves of its key: a claim still running, its lease lapsed. */
-  const abandonClaim = (key: string) => stack.prisma.idempotentRequest.updateMany({ where: { key }, data: { status: 0, responseBody: Prisma.DbNull, heldUntil: new Date(Date.now() - 1) } });
   const post = (path: string, token: string, key: string, body: unknown) =>
     fetch(`${stack.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
   const answers = async (token: string) => (await greenlightClient(stack.baseUrl, token).GET('/v1/api-keys')).response.status;
@@ -139,7 +137,7 @@ describe('made again when resent after the API died', () => {
     const { apiKey: tenantKey, tenantId } = await stack.createTenant();
     const idempotencyKey = randomUUID();
     const first = (await (await post('/v1/api-keys', tenantKey, idempotencyKey, { name: 'CRM' })).json()) as { id: string; apiKey: string };
-    await abandonClaim(idempotencyKey);
+    await abandonClaim(stack.prisma, idempotencyKey);
     const resent = await post('/v1/api-keys', tenantKey, idempotencyKey, { name: 'CRM' });
     expect(resent.status).toBe(201);
     const made = (await resent.json()) as { id: string; apiKey: string };
@@ -152,7 +150,7 @@ describe('made again when resent after the API died', () => {
     const idempotencyKey = randomUUID();
     const name = `Imprimerie ${idempotencyKey}`;
     const first = (await (await post('/v1/tenants', stack.adminToken, idempotencyKey, { name })).json()) as { id: string; apiKey: string };
-    await abandonClaim(idempotencyKey);
+    await abandonClaim(stack.prisma, idempotencyKey);
     const resent = await post('/v1/tenants', stack.adminToken, idempotencyKey, { name });
     expect(resent.status).toBe(201);
     const made = (await resent.json()) as { id: string; apiKey: string };

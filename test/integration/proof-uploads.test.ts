@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
-import { Prisma } from '../../generated/prisma/client';
 import { openFileStore } from '../../services/files/store';
 import { greenlightClient, succeeded, type GreenlightClient } from '../support/api';
 import { eventually } from '../support/eventually';
+import { abandonClaim } from '../support/idempotency';
 import { recipientsOf } from '../support/outbox';
 import { textPdf, uploadRevision, type UploadFile, type UploadOptions } from '../support/proof-uploads';
 import { startStack, type Stack } from '../support/stack';
@@ -145,8 +145,8 @@ describe('an upload retried with its Idempotency-Key', () => {
     const files = [{ name: 'depliant.pdf', bytes: await textPdf('Dépliant') }];
     const first = await upload(documentId, files, { idempotencyKey: key, send: true });
     expect(first.status).toBe(201);
-    // What an API SIGKILLed in the middle of the upload leaves of its key: a claim still running, its lease lapsed.
-    await stack.prisma.idempotentRequest.updateMany({ where: { key }, data: { status: 0, responseBody: Prisma.DbNull, heldUntil: new Date(Date.now() - 1) } });
+    // Its API SIGKILLed before the answer was stored.
+    await abandonClaim(stack.prisma, key);
 
     const resent = await upload(documentId, files, { idempotencyKey: key, send: true });
     expect(resent.status).toBe(201);

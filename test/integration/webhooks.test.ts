@@ -4,11 +4,11 @@
  * WEBHOOK_RETRY_DELAYS, instead of three days.
  */
 import { webhookPayloadSchema } from '../../api/backoffice/webhooks';
-import { Prisma } from '../../generated/prisma/client';
 import { recordAuditEvent } from '../../services/db/audit';
 import { factWorkflowId, type FactInput, type factWorkflow } from '../../workflows/fact';
 import { saveClosedHistory } from '../replay/record';
 import { eventually } from '../support/eventually';
+import { abandonClaim } from '../support/idempotency';
 import { greenlightClient, succeeded, type components, type GreenlightClient } from '../support/api';
 import { createQuoteScenario, emailTo, portalLinkIn } from '../support/quote-scenario';
 import { startStack, type Stack } from '../support/stack';
@@ -256,8 +256,8 @@ test('a rotation resent after its API died gives its secret anew and keeps the f
     const endpoint = await succeeded(api.POST('/v1/webhook-endpoints', { body: { url: receiver.url, events: ['document.sent'] } }));
     const rotate = { params: { path: { id: endpoint.id }, header: { 'Idempotency-Key': `rotate-${endpoint.id}` } } };
     const first = await succeeded(api.POST('/v1/webhook-endpoints/{id}/rotate-secret', rotate), 200);
-    // What an API SIGKILLed in the middle of the rotation leaves of its key: a claim still running, its lease lapsed.
-    await stack.prisma.idempotentRequest.updateMany({ where: { key: `rotate-${endpoint.id}` }, data: { status: 0, responseBody: Prisma.DbNull, heldUntil: new Date(Date.now() - 1) } });
+    // Its API SIGKILLed before the answer was stored.
+    await abandonClaim(stack.prisma, `rotate-${endpoint.id}`);
 
     const resent = await succeeded(api.POST('/v1/webhook-endpoints/{id}/rotate-secret', rotate), 200);
     expect(resent.secret).not.toBe(first.secret);
