@@ -216,7 +216,7 @@ export async function sendDocument(
   const name = kindName(document.kind);
   const retried = document.sendDecisionId === decisionId;
   if (retried && document.sentAt) return sentState(document.validUntil);
-  if (!(retried && document.status === 'draft') && (document.status !== 'draft' || document.workflowId)) {
+  if (document.status !== 'draft' || (document.workflowId && !retried)) {
     throw new AppError('conflict', `The ${name} is already ${document.status === 'draft' ? 'being sent' : document.status}; POST /v1/documents/${documentId}/remind sends it again.`);
   }
   // A proof's content is its revisions, not lines.

@@ -60,11 +60,11 @@ export async function deleteWebhookEndpoint(prisma: PrismaClient, tenantId: stri
  */
 export async function rotateWebhookSecret(prisma: PrismaClient, tenantId: string, id: string, rotationId: string): Promise<{ secret: string; previousSecretExpiresAt: Date }> {
   const endpoint = await findEndpoint(prisma, tenantId, id);
-  const resent = endpoint.rotationId === rotationId && endpoint.previousSecretExpiresAt !== null;
-  const rotated = { secret: newWebhookSecret(), previousSecretExpiresAt: resent ? (endpoint.previousSecretExpiresAt as Date) : new Date(Date.now() + SECRET_OVERLAP_MS) };
+  const firstOverlapEnd = endpoint.rotationId === rotationId ? endpoint.previousSecretExpiresAt : null;
+  const rotated = { secret: newWebhookSecret(), previousSecretExpiresAt: firstOverlapEnd ?? new Date(Date.now() + SECRET_OVERLAP_MS) };
   const { count } = await prisma.webhookEndpoint.updateMany({
     where: { id, secret: endpoint.secret },
-    data: resent ? { secret: rotated.secret } : { ...rotated, previousSecret: endpoint.secret, rotationId },
+    data: firstOverlapEnd ? { secret: rotated.secret } : { ...rotated, previousSecret: endpoint.secret, rotationId },
   });
   if (count === 0) throw new AppError('conflict', 'The secret was rotated by another request meanwhile; rotate again if that one is not yours.');
   return rotated;
