@@ -1,7 +1,9 @@
 /**
- * The lifecycle bench's bare workflow (bench/bare-workflow.ts) served by a worker process of its
- * own, as Greenlight's worker is: BARE_WORKFLOW_BUNDLE (the bundle the bench made), TASK_QUEUE
- * and TEMPORAL_ADDRESS from the environment. Prints "ready" once polling; stops on SIGTERM (the SDK's shutdown signals).
+ * The benches' bare workflow (bench/bare-workflow.ts) served by a worker process of its own, as
+ * Greenlight's worker is: BARE_WORKFLOW_BUNDLE (the bundle the bench made), TASK_QUEUE and
+ * TEMPORAL_ADDRESS from the environment, and MAX_CACHED_WORKFLOWS when a bench bounds its sticky
+ * cache as Greenlight's (WORKER_MAX_CACHED_WORKFLOWS). Prints "ready" once polling; stops on
+ * SIGTERM (the SDK's shutdown signals).
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { BareActivities } from './bare-workflow';
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
     taskQueue: required('TASK_QUEUE'),
     workflowBundle: { codePath: required('BARE_WORKFLOW_BUNDLE') },
     activities,
+    ...(process.env.MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: Number(process.env.MAX_CACHED_WORKFLOWS) } : {}),
   });
   const running = worker.run();
   console.log('ready');

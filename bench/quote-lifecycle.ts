@@ -26,17 +26,15 @@
  * profiles' timestamps use (to leave out start-up and warm-up when reading them).
  * Prints figures; asserts nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { connectTemporal } from '../platform/temporal';
 import { stopChild } from '../scripts/lib/child-process';
 import { greenlightClient, succeeded } from '../test/support/api';
 import { postPortalDecision } from '../test/support/http';
-import { quoteRunOver } from '../test/support/quote-run';
-import { startStack, type Stack } from '../test/support/stack';
+import { startStack } from '../test/support/stack';
 import { WorkerProcesses } from '../test/support/worker-process';
-import { quoteWorkflowId } from '../workflows/messages/quote';
+import { activityPhases, BARE_WORKFLOW, startBareWorker } from './bare';
 import { bareAcceptUpdate, type BarePhases } from './bare-workflow';
 import { cpuAndLoadLines, inBenchEnvironment, inProfiledWindow, intFromEnv, measured, OutboxLinks, percentile, runBench, runPool, startApiAndWorker, workerProfiling, type MeasuredRun } from './harness';
 
@@ -69,49 +67,6 @@ async function oneAtATime(lifecycle: (index: number) => Promise<number>): Promis
   const { latenciesMs } = await runPool({ count: ALONE }, 1, lifecycle);
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   console.log(`  one at a time (${sorted.length} more): accept round trip p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms`);
-}
-
-/** The marker a local activity leaves in the history (Temporal's SDK core): one per local activity run. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
-
-/**
- * How many activities a finished quote ran before the accept update, and from it on: its
- * regular activities and its local ones (the transition records), which the bare workflow runs
- * as regular activities — the engine's cost of the same work, kept honest.
- */
-async function activityPhases(stack: Stack, documentId: string): Promise<BarePhases> {
-  // Its closed history: the accept answers before its activities run (workflows/story.ts), and an
-  // accepted quote's run stays open until the seller moves it on (which runs no activity).
-  await quoteRunOver(stack, documentId);
-  const history = await stack.client.workflow.getHandle(quoteWorkflowId(documentId)).fetchHistory();
-  const events = history.events ?? [];
-  const phases: BarePhases = { beforeUpdate: 0, afterUpdate: 0 };
-  let phase: keyof BarePhases = 'beforeUpdate';
-  for (const event of events) {
-    if (event.workflowExecutionUpdateAcceptedEventAttributes) phase = 'afterUpdate';
-    if (event.activityTaskScheduledEventAttributes || event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) phases[phase] += 1;
-  }
-  const count = (has: (event: (typeof events)[number]) => unknown) => events.filter(has).length;
-  console.log(
-    `[bench] a quote's history: ${events.length} events, ${count((event) => event.workflowTaskCompletedEventAttributes)} workflow tasks, ` +
-      `${count((event) => event.activityTaskScheduledEventAttributes)} regular activities, ` +
-      `${count((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER)} local ones, ${count((event) => event.timerStartedEventAttributes)} timers`,
-  );
-  return phases;
-}
-
-const BARE_WORKFLOW = path.join(__dirname, 'bare-workflow.ts');
-
-/** bench/bare-worker.ts as a child, resolved once it polls; its output beside the bench's other logs. */
-async function startBareWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bare-worker.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the bare worker exited (${code}) before polling`)));
-  });
-  return child;
 }
 
 /** The Temporal dev server the bench started, charged on both sides (the engine's share of the work); none when TEMPORAL_ADDRESS names a server. */
