@@ -77,10 +77,15 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
 
   // Patched: records were regular activities before; a run decides once, at its start.
   const recordsHere = patched('records-local');
+  // Patched, for a kind that answers a customer before its actions: the records were local,
+  // behind a short timer that let the answer leave first; Temporal fires a timer up to a second
+  // late (history.timerProcessorMaxTimeShift), and the records, the webhooks after them and the
+  // portal page waiting for them paid it. Now they follow the answer as regular activities,
+  // scheduled in the task that answers.
+  const customersRecordsFollow = story.actionsRunBehind === true && patched('customer-records-follow');
   return runStory(input, {
     ...story,
-    // A customer's answer leaves in a workflow task of its own: the local records behind it would hold it until written.
-    ...(recordsHere ? { answerAlone: () => sleep(1, { summary: 'answer the decision, then record it' }) } : {}),
+    ...(recordsHere && !customersRecordsFollow ? { answerAlone: () => sleep(1, { summary: 'answer the decision, then record it' }) } : {}),
     operator: { ...story.operator, title: documentSummary(story.kind, input), status: story.status },
     facts: [
       // Views and downloads are facts: recorded whatever the status, never refused.
@@ -98,7 +103,7 @@ export async function runDocumentStory<TMachine extends AnyStateMachine, TView, 
     ...(input.draft ? {} : { opening: story.opening ?? (() => ({ type: 'SEND', at: Date.now(), actor: input.sentBy }) as EventFromLogic<TMachine>) }),
     actions: (tools) => {
       const documentActions = {
-        recordTransition: recordTransitions<TMachine>(tools, { tenantId, documentId, status: story.status, column: 'status', here: recordsHere }),
+        recordTransition: recordTransitions<TMachine>(tools, { tenantId, documentId, status: story.status, column: 'status', here: recordsHere, customersFollow: customersRecordsFollow }),
         notifyAssignee: async ({ params, event }: ActionCall<TMachine, NotifyParams>) => {
           if (params.patch !== undefined && !patched(params.patch)) return;
           // Keyed by the transition it reports, recorded just before it.
@@ -142,6 +147,8 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
     shownAs?: (status: string) => string;
     /** A run that took the patch `records-local`: a decision's records are local activities, the others regular ones. */
     here: boolean;
+    /** A run whose kind answers a customer first and that took the patch `customer-records-follow`: a customer's decision's records are regular activities. */
+    customersFollow?: boolean;
   },
 ) {
   const { workflowId } = workflowInfo();
@@ -149,10 +156,14 @@ export function recordTransitions<TMachine extends AnyStateMachine>(
     const status = target.status(snapshot);
     const statusChanged = previous === undefined || target.status(previous) !== status;
     const summary = `record ${params.type.replaceAll('_', ' ')}${statusChanged ? ` (status ${status.replaceAll('_', ' ')})` : ''}`;
-    // Locally only for a decision (an update): a seller's waits for its record anyway, a customer's
-    // has answered already (answerAlone). Elsewhere (a send, a timer, a signal) a local record would
-    // hold the task, and with it a customer's click that arrives meanwhile.
-    const local = target.here && currentUpdateInfo() !== undefined;
+    // Locally for a decision (an update) that waits for its record anyway: a seller's, or a
+    // customer's where the kind answers once recorded (a proof). A customer's answered first (a
+    // quote, an order) has its records follow as regular activities from the task that answers,
+    // or, in runs from before `customer-records-follow`, locally behind answerAlone's timer.
+    // Elsewhere (a send, a timer, a signal) a local record would hold the task, and with it a
+    // customer's click that arrives meanwhile.
+    const customers = actorOf(event).kind === 'customer';
+    const local = target.here && currentUpdateInfo() !== undefined && !(customers && target.customersFollow);
     await (local ? recordTransitionHere : recordTransition).executeWithOptions({ summary }, [{
       tenantId: target.tenantId,
       documentId: target.documentId,

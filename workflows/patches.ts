@@ -25,35 +25,36 @@ interface PatchGeneration {
   patches: ReadonlySet<string>;
 }
 
+/** Every patch of the generation `patches-2026-12`. */
+const PATCHES_2026_12 = [
+  'actions-run-behind',
+  'auto-convert-to-order',
+  'customer-confirmations',
+  'decider-outcomes',
+  'deciders',
+  'deposit',
+  'external-signature',
+  'notify-invoice-payment-failed',
+  'proof-revision-marks-failure',
+  'proof-revision-reaches-colleagues',
+  'proof-revision-reports-ready',
+  'provider-rejection-told',
+  'provider-signers-reminded',
+  'records-local',
+  'remind-at-provider',
+  'reopen',
+  'request-charge-retry',
+  'signature-on-story',
+  'subscription-on-story',
+  'unstarted-signature-dropped',
+  'withdraw-signature-on-cancel',
+  'withdrawal',
+];
+
 /** Newest first. */
 const GENERATIONS: readonly PatchGeneration[] = [
-  {
-    id: 'patches-2026-12',
-    patches: new Set([
-      'actions-run-behind',
-      'auto-convert-to-order',
-      'customer-confirmations',
-      'decider-outcomes',
-      'deciders',
-      'deposit',
-      'external-signature',
-      'notify-invoice-payment-failed',
-      'proof-revision-marks-failure',
-      'proof-revision-reaches-colleagues',
-      'proof-revision-reports-ready',
-      'provider-rejection-told',
-      'provider-signers-reminded',
-      'records-local',
-      'remind-at-provider',
-      'reopen',
-      'request-charge-retry',
-      'signature-on-story',
-      'subscription-on-story',
-      'unstarted-signature-dropped',
-      'withdraw-signature-on-cancel',
-      'withdrawal',
-    ]),
-  },
+  { id: 'patches-2026-12b', patches: new Set([...PATCHES_2026_12, 'customer-records-follow']) },
+  { id: 'patches-2026-12', patches: new Set(PATCHES_2026_12) },
 ];
 
 export function patched(patchId: string): boolean {

@@ -298,6 +298,24 @@ describe('quote workflow', () => {
     expect(recorded.notices(documentId)).toEqual(['decided:accepted', 'viewed:viewed']);
   });
 
+  it("schedules a customer's records in the workflow task that answers, with no timer before them", async () => {
+    const { documentId, handle } = await sendQuote();
+    const decisionId = randomUUID();
+    await decideQuote(worker.client, documentId, 'accept', decisionId, { ...asCustomer, viewed: { eventId: randomUUID(), at: Date.now(), actor: customer } });
+    await handle.result();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const answered = events.findIndex((event) => event.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === decisionId);
+    // The answer's workflow task: the events its completion wrote, from its WorkflowTaskCompleted to the next task.
+    const taskStart = events.slice(0, answered).findLastIndex((event) => event.workflowTaskCompletedEventAttributes);
+    const taskEnd = events.findIndex((event, index) => index > answered && event.workflowTaskScheduledEventAttributes);
+    const written = events.slice(taskStart, taskEnd === -1 ? undefined : taskEnd);
+    expect(written.filter((event) => event.timerStartedEventAttributes)).toEqual([]);
+    // The first of its records (the view it carried) leaves with the answer; the acceptance's follows it, in order.
+    expect(written.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toContain('recordTransition');
+    expect(recorded.trail(documentId)).toEqual(['sent', 'viewed', 'accepted']);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveReplayHistory(handle, 'quote-accepted-records-follow');
+  });
+
   it('takes a decision sent twice with the same id once', async () => {
     const { documentId, handle } = await sendQuote();
     const decisionId = randomUUID();
@@ -527,7 +545,9 @@ describe('quote workflow with several deciders', () => {
 });
 
 describe('quote workflow across the patch generation (workflows/patches.ts)', () => {
-  const GENERATION = 'patches-2026-12';
+  const GENERATION = 'patches-2026-12b';
+  /** What code from before the generations did not take: the generations, and the patch only the newest holds. */
+  const NOT_BEFORE = new Set([GENERATION, 'patches-2026-12', 'customer-records-follow']);
   const patchesTaken = (history: temporal.api.history.v1.IHistory) =>
     (history.events ?? []).flatMap((event) => {
       const marker = event.markerRecordedEventAttributes;
@@ -549,7 +569,7 @@ describe('quote workflow across the patch generation (workflows/patches.ts)', ()
     const input = quoteInput();
     // A worker that declines the generation sends the quote as code from before it did: a marker per patch.
     const connection = await NativeConnection.connect({ address: temporalAddress });
-    const before = await Worker.create({ connection, taskQueue, activities: recorded.activities, ...testWorkflowCode(), patchActivationCallback: ({ patchId }) => patchId !== GENERATION });
+    const before = await Worker.create({ connection, taskQueue, activities: recorded.activities, ...testWorkflowCode(), patchActivationCallback: ({ patchId }) => !NOT_BEFORE.has(patchId) });
     const beforeRun = before.run();
     try {
       await startQuoteWorkflow(worker.client, taskQueue, input);
