@@ -156,7 +156,7 @@ const RECORDED_POLL_MS = 20;
  * it is the decision's own result. Polled, because the rows are the workflow's to write and
  * nothing tells the API when they land (`event`: a decision whose status has no event of its own, a
  * withdrawal's `withdrawn`). When they did not in time (a worker slow or gone), the
- * page shows the decision's status over the rows as they are.
+ * page shows the decision's status and the options it chose over the rows as they are.
  */
 export async function untilRecorded(
   prisma: PrismaClient,

@@ -51,6 +51,7 @@ import { FORWARD_WORDS, forwardedNotice, forwardSection, offersForward, whyLinkC
 import { decisionsOffered, linkAllows, PORTAL_DECISIONS, type PortalDecision } from './decisions';
 import { deciderStanding, decidersSection } from './deciders-section';
 import { depositPolicyOf } from '../../domain/deposit';
+import { withChosenOptions } from '../../domain/money';
 import { html } from './html';
 import { formattersFor, invalidRequestText, MESSAGES, type Messages } from './i18n';
 import { messagesFor } from './kind-words';
@@ -305,7 +306,9 @@ export function createPortalRouter(deps: AppDeps): Router {
       // A reviewer's comment changes no status: the page shows it once its `commented` is written.
       const written = decision === 'withdraw' ? 'withdrawn' : decision === 'comment' ? 'commented' : vote;
       await untilRecorded(deps.prisma, found.document, status, written, vote !== undefined || decision === 'comment' ? deciderId : undefined, trailEnd);
-      const decided = (await findLinkByToken(deps.prisma, String(req.params.token))) ?? found;
+      const read = (await findLinkByToken(deps.prisma, String(req.params.token))) ?? found;
+      // What the decision chose shows even if its record lags (a worker slow or gone): its own result, not the row before it.
+      const decided = options ? { ...read, document: { ...read.document, lines: withChosenOptions(read.document.lines, options) } } : read;
       res.type('html').send(await quotePage(deps, req, decided, { status, notice: { tone: 'success', text: t.decided[decision] } }));
     };
 

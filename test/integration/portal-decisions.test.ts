@@ -10,6 +10,8 @@ import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import { backOffice, formFields, SAMPLE_LINES, type BackOffice, type SentQuote } from './portal-fixtures';
 import { quoteRunOver } from '../support/quote-run';
+import { recordTransition } from '../../activities/db/record-transition';
+import { computeTotals, formatMoney, withChosenOptions } from '../../domain/money';
 
 let stack: Stack;
 let office: BackOffice;
@@ -217,5 +219,52 @@ describe('JSON clients', () => {
     const answer = await postJson(`${url}/accept`, {});
     expect(answer.status).toBe(403);
     expect(await eventsOfType(quote.documentId, 'accepted')).toHaveLength(0);
+  });
+});
+
+describe('the page a decision answers while its record lags (a worker slow or busy)', () => {
+  let held: Stack;
+  let heldOffice: BackOffice;
+  /** Acceptances wait here before they are written; released at the end. */
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+
+  beforeAll(async () => {
+    held = await startStack({
+      activities: {
+        recordTransition: async (input) => {
+          if (input.event.type === 'accepted') await released;
+          await recordTransition(held.prisma, input);
+        },
+      },
+    });
+    heldOffice = await backOffice(held);
+  });
+  afterAll(async () => {
+    release();
+    await held?.close();
+  });
+
+  it('shows the options the decision chose, from the decision, not the row before it', async () => {
+    const { documentId, contactEmail } = await heldOffice.createQuote({ locale: 'en', lines: SAMPLE_LINES });
+    const quote = await heldOffice.sendQuote(documentId, contactEmail);
+    const fields = formFields(await (await fetch(quote.url)).text(), 'accept');
+    const optionalLine = await held.prisma.documentLine.findFirstOrThrow({ where: { documentId, optional: true } });
+
+    const answered = await postForm(`${quote.url}/accept`, { ...fields, options: [optionalLine.id] });
+    expect(answered.status).toBe(200);
+    const page = await answered.text();
+    // The acceptance is not written yet: its row still has the option unchosen.
+    expect(await held.prisma.documentLine.findUniqueOrThrow({ where: { id: optionalLine.id } })).toMatchObject({ selected: false });
+    expect(page).toContain('class="banner accepted"');
+    expect(page).toContain('class="optional chosen"');
+    const document = await held.prisma.document.findUniqueOrThrow({ where: { id: documentId }, include: { lines: true } });
+    const gross = computeTotals(withChosenOptions(document.lines, [optionalLine.id]), document.currency).gross;
+    expect(page).toContain(`data-total="gross">${escapeHtml(formatMoney(gross, document.currency, 'en'))}<`);
+
+    release();
+    await quoteRunOver(held, documentId);
+    expect(await held.prisma.documentLine.findUniqueOrThrow({ where: { id: optionalLine.id } })).toMatchObject({ selected: true });
+    expect((await held.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).grossTotal).toBe(gross);
   });
 });
