@@ -206,7 +206,8 @@ async function measureBare(temporalAddress: string, bundle: string, phases: Bare
     await runPool({ count: WAITING }, CONCURRENCY, async (index) => {
       const started = performance.now();
       const workflowId = `bare-waiting-${process.pid}-${index}`;
-      await temporal.client.workflow.start('bareWorkflow', { taskQueue, workflowId, args: [phases] });
+      // Closed by Temporal an hour on: on a server the bench did not start (TEMPORAL_ADDRESS) it leaves none waiting for ever.
+      await temporal.client.workflow.start('bareWorkflow', { taskQueue, workflowId, args: [phases], workflowExecutionTimeout: '1 hour' });
       workflowIds.push(workflowId);
       return performance.now() - started;
     });
